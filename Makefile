@@ -1,0 +1,137 @@
+# llmcost — one non-recursive GNU Makefile.  `make help` lists the targets.
+# Objects go to build/, dependencies come from -MMD -MP, output is quiet unless V=1.
+
+PKGS     := ncursesw readline libcjson sqlite3 libcurl zlib
+DEB_PKGS := libncurses-dev libreadline-dev libcjson-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev pkg-config
+
+CC      ?= cc
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+BUILD   ?= build
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -MMD -MP -I. $(SAN)
+LDFLAGS += $(SAN)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# pkg-config is only asked once the packages are known to be there (see `deps`).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SIM_SRC    := $(wildcard sim/*.c)
+TRACES_SRC := $(wildcard traces/*.c)
+TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TEST_SRC   := $(wildcard tests/test_*.c)
+
+SIM_OBJ    := $(SIM_SRC:%.c=$(BUILD)/%.o)
+TRACES_OBJ := $(TRACES_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ    := $(TUI_OBJ) $(TRACES_OBJ) $(SIM_OBJ)
+TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
+
+.PHONY: all deps test demo bench fuzz sanitize golden check-deps clean help
+
+# Build the program (./llmcost).
+all: deps llmcost
+
+# Check for the Debian -dev packages; install them with apt-get when root, else say how.
+deps:
+	$(Q)if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $(DEB_PKGS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS)) >/dev/null || exit 1; \
+	  else \
+	    echo "missing libraries; run:"; echo "  sudo apt-get install -y $(DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi
+
+llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+$(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(@D); echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D); echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# The test runner finds its suites from the file names: tests/test_X.c defines suite_X().
+$(BUILD)/tests/suites.inc: $(TEST_SRC)
+	@mkdir -p $(@D)
+	$(Q)for f in $(notdir $(basename $(TEST_SRC))); do echo "SUITE($${f#test_})"; done > $@.tmp && \
+	  (cmp -s $@.tmp $@ || mv $@.tmp $@); rm -f $@.tmp
+$(BUILD)/tests/main.o: $(BUILD)/tests/suites.inc
+$(BUILD)/tests/main.o: CFLAGS += -I$(BUILD)/tests
+
+$(BUILD)/unit-tests: $(TEST_OBJ) $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+# Build everything and run the unit and command-line tests; ends with "tests: N passed, N failed".
+test: deps llmcost $(BUILD)/unit-tests
+	$(Q)LLMCOST=./llmcost UNIT=$(BUILD)/unit-tests sh tests/run.sh
+
+# The main job on the bundled sample trace.
+demo: deps llmcost
+	$(Q)sh tests/demo.sh
+
+# Import and load benchmarks on a generated trace (figures, not pass/fail).
+bench: deps
+	$(Q)$(MAKE) --no-print-directory OPT="-O2 -g -DNDEBUG" llmcost $(BUILD)/bench
+	$(Q)sh tests/bench.sh
+
+$(BUILD)/bench: $(BUILD)/tests/bench.o $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz_*.c)))
+fuzz: deps
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  $(MAKE) --no-print-directory CC=clang BUILD=build/fuzz OPT="-O1 -g" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/$$t || exit 1; \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
+	    build/fuzz/corpus-$$t tests/corpus/$${t#fuzz_} || exit 1; \
+	done
+
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+# The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/san/unit-tests build/san/llmcost
+	$(Q)ASAN_OPTIONS=detect_leaks=1 LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
+
+build/san/llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+# Fail when sim/ includes a foreign library or traces/ includes curses or readline.
+check-deps:
+	$(Q)bad=$$(grep -nE '#[[:space:]]*include[[:space:]]*[<"](cjson|cJSON|sqlite3|curl|curses|ncurses|readline|zlib)' sim/*.[ch]); \
+	  bad2=$$(grep -nE '#[[:space:]]*include[[:space:]]*[<"](curses|ncurses|readline)' traces/*.[ch]); \
+	  if [ -n "$$bad$$bad2" ]; then echo "layering violation:"; echo "$$bad$$bad2"; exit 1; fi; \
+	  echo "check-deps: sim/ is pure, traces/ has no console headers"
+
+# Remove build products.
+clean:
+	rm -rf build llmcost
+
+# List the targets.
+help:
+	@grep -B1 -E '^[a-z-]+:' Makefile | grep -E '^#' | sed 's/^# /  /'
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

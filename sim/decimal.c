@@ -1,0 +1,113 @@
+/*
+ * Exact decimal parsing: a JSON number's digits D and exponent E give the value
+ * D × 10^E; scaling by 10^scale shifts E, and the digits past the decimal point
+ * decide a half-to-even rounding.  The digits are read twice from the text (no
+ * copy), so a number of any length is handled in constant memory.
+ */
+#include "sim/decimal.h"
+
+#include <limits.h>
+
+/* Saturation bound for exponents: far beyond any int64 result, so clamping changes nothing. */
+#define EXP_LIMIT 100000
+
+struct digits {
+	const char *ip, *fp; /* integer and fraction digit runs */
+	size_t ni, nf;
+};
+
+static int digit_at(const struct digits *d, size_t i)
+{
+	return i < d->ni ? d->ip[i] - '0' : d->fp[i - d->ni] - '0';
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
+{
+	const char *p = s, *end = s + n;
+	struct digits d = { 0 };
+	int neg = 0;
+	long exp10 = 0;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p >= end || !is_digit(*p))
+		return -1;
+	d.ip = p;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && is_digit(*p))
+			p++;
+	d.ni = (size_t)(p - d.ip);
+	if (p < end && *p == '.') {
+		d.fp = ++p;
+		while (p < end && is_digit(*p))
+			p++;
+		d.nf = (size_t)(p - d.fp);
+		if (d.nf == 0)
+			return -1;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p >= end || !is_digit(*p))
+			return -1;
+		for (; p < end && is_digit(*p); p++)
+			if (exp10 < EXP_LIMIT)
+				exp10 = exp10 * 10 + (*p - '0');
+		if (eneg)
+			exp10 = -exp10;
+	}
+	if (p != end)
+		return -1;
+
+	/* value = D × 10^k once scaled, D the digit run without leading zeros */
+	size_t total = d.ni + d.nf, lead = 0;
+	while (lead < total && digit_at(&d, lead) == 0)
+		lead++;
+	if (lead == total) { /* zero */
+		*out = 0;
+		if (exact)
+			*exact = 1;
+		return 0;
+	}
+	long k = exp10 - (long)d.nf + scale;
+	long nd = (long)(total - lead);
+	long nint = nd + k; /* digits before the decimal point of the scaled value */
+	if (nint > 19)
+		return -1;
+
+	uint64_t v = 0;
+	for (long i = 0; i < nint; i++) {
+		int dig = i < nd ? digit_at(&d, lead + (size_t)i) : 0;
+		if (v > (UINT64_MAX - (uint64_t)dig) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)dig;
+	}
+	/* the dropped digits decide the rounding */
+	int first = 0, rest_nonzero = 0, is_exact = 1;
+	if (nint < nd) {
+		long i0 = nint < 0 ? 0 : nint;
+		first = nint < 0 ? 0 : digit_at(&d, lead + (size_t)i0);
+		for (long i = nint < 0 ? 0 : i0 + 1; i < nd; i++)
+			if (digit_at(&d, lead + (size_t)i)) {
+				rest_nonzero = 1;
+				break;
+			}
+		is_exact = first == 0 && !rest_nonzero;
+		if (first > 5 || (first == 5 && (rest_nonzero || (v & 1))))
+			v++;
+	}
+	if (v > (uint64_t)INT64_MAX)
+		return -1;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	if (exact)
+		*exact = is_exact;
+	return 0;
+}

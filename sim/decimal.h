@@ -1,0 +1,23 @@
+/*
+ * Exact decimal numbers.  Trace times, latencies and money are parsed from the
+ * decimal text of a JSON number, never through a double, so that "1.0000005"
+ * seconds is exactly 1000000 or 1000001 microseconds by one written rule:
+ * round half to even.  Pure functions; no allocation.
+ */
+#ifndef SIM_DECIMAL_H
+#define SIM_DECIMAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Reads s[0..n), which must be exactly a JSON number (RFC 8259 grammar: no
+ * leading '+', no leading zeros, no bare '.'), multiplies it by 10^scale and
+ * rounds half to even to an integer.  *exact (may be NULL) tells whether no
+ * rounding was needed, so scale 0 with *exact == 1 means "an integer value"
+ * (100, 100.0, 1e2).  Returns 0, or -1 when s is not a JSON number or the
+ * result does not fit in an int64_t.
+ */
+int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * String interning with open addressing (linear probing over a power-of-two
+ * slot array holding id + 1) and one growing byte arena.  Hashes are kept per
+ * id, so growing the slot array never rehashes a string.
+ */
+#include "sim/intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void intern_init(struct intern *in)
+{
+	memset(in, 0, sizeof *in);
+}
+
+void intern_fini(struct intern *in)
+{
+	if (!in)
+		return;
+	free(in->bytes);
+	free(in->off);
+	free(in->len);
+	free(in->hash);
+	free(in->slots);
+	memset(in, 0, sizeof *in);
+}
+
+static uint64_t mix(uint64_t z)
+{
+	z ^= z >> 30;
+	z *= 0xbf58476d1ce4e5b9ULL;
+	z ^= z >> 27;
+	z *= 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t intern_hash(const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ mix(w)) * 0x100000001b3ULL;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	return mix(h ^ w ^ ((uint64_t)n << 56));
+}
+
+static int grow_slots(struct intern *in)
+{
+	uint32_t n_slots = in->n_slots ? in->n_slots * 2 : 64;
+	uint32_t *slots = calloc(n_slots, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (uint32_t id = 0; id < in->n; id++) {
+		uint32_t i = (uint32_t)in->hash[id] & (n_slots - 1);
+		while (slots[i])
+			i = (i + 1) & (n_slots - 1);
+		slots[i] = id + 1;
+	}
+	free(in->slots);
+	in->slots = slots;
+	in->n_slots = n_slots;
+	return 0;
+}
+
+static int find_slot(const struct intern *in, const char *s, size_t n, uint64_t h, uint32_t *slot)
+{
+	uint32_t i = (uint32_t)h & (in->n_slots - 1);
+	for (; in->slots[i]; i = (i + 1) & (in->n_slots - 1)) {
+		uint32_t id = in->slots[i] - 1;
+		if (in->hash[id] == h && in->len[id] == n && memcmp(in->bytes + in->off[id], s, n) == 0) {
+			*slot = i;
+			return 1;
+		}
+	}
+	*slot = i;
+	return 0;
+}
+
+int intern_find(const struct intern *in, const char *s, size_t n, uint32_t *id)
+{
+	uint32_t slot;
+	if (!in->n_slots || !find_slot(in, s, n, intern_hash(s, n), &slot))
+		return 0;
+	*id = in->slots[slot] - 1;
+	return 1;
+}
+
+static int grow(void **p, size_t elem, size_t cap)
+{
+	void *q = realloc(*p, elem * cap);
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
+{
+	uint64_t h = intern_hash(s, n);
+	uint32_t slot;
+	if (in->n_slots && find_slot(in, s, n, h, &slot)) {
+		*id = in->slots[slot] - 1;
+		return 0;
+	}
+	if (in->n == UINT32_MAX - 1)
+		return -1;
+	if ((uint64_t)(in->n + 1) * 2 > in->n_slots) {
+		if (grow_slots(in) < 0)
+			return -1;
+	}
+	if (in->n == in->cap) {
+		uint32_t cap = in->cap ? in->cap * 2 : 64;
+		if (grow((void **)&in->off, sizeof *in->off, cap) < 0 ||
+		    grow((void **)&in->len, sizeof *in->len, cap) < 0 ||
+		    grow((void **)&in->hash, sizeof *in->hash, cap) < 0)
+			return -1;
+		in->cap = cap;
+	}
+	if (in->n_bytes + n + 1 > in->cap_bytes) {
+		size_t cap = in->cap_bytes ? in->cap_bytes : 4096;
+		while (cap < in->n_bytes + n + 1)
+			cap *= 2;
+		if (grow((void **)&in->bytes, 1, cap) < 0)
+			return -1;
+		in->cap_bytes = cap;
+	}
+	memcpy(in->bytes + in->n_bytes, s, n);
+	in->bytes[in->n_bytes + n] = 0;
+	in->off[in->n] = in->n_bytes;
+	in->len[in->n] = (uint32_t)n;
+	in->hash[in->n] = h;
+	in->n_bytes += n + 1;
+	find_slot(in, s, n, h, &slot);
+	in->slots[slot] = in->n + 1;
+	*id = in->n++;
+	return 0;
+}
+
+const char *intern_str(const struct intern *in, uint32_t id, size_t *len)
+{
+	if (len)
+		*len = in->len[id];
+	return in->bytes + in->off[id];
+}

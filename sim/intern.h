@@ -1,0 +1,40 @@
+/*
+ * String interning: each distinct byte string gets a small dense id (0, 1, 2…
+ * in order of first sight), so the columnar trace holds ids instead of
+ * pointers and compares tenants, tasks and models as integers.  The table owns
+ * copies of its strings; ids and pointers stay valid until intern_fini.
+ * Functions that allocate return -1 when memory runs out and change nothing.
+ */
+#ifndef SIM_INTERN_H
+#define SIM_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct intern {
+	char *bytes;            /* every string, each followed by a NUL */
+	size_t n_bytes, cap_bytes;
+	size_t *off;            /* id → offset in bytes */
+	uint32_t *len;          /* id → length (strings may hold NUL bytes) */
+	uint64_t *hash;         /* id → hash */
+	uint32_t n, cap;        /* ids in use, allocated */
+	uint32_t *slots;        /* open addressing: id + 1, 0 = empty */
+	uint32_t n_slots;       /* a power of two */
+};
+
+void intern_init(struct intern *in);
+void intern_fini(struct intern *in);
+
+/* The id of s[0..n), added when new.  Returns 0, or -1 when out of memory. */
+int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id);
+
+/* The id of s[0..n) when present: returns 1 and sets *id, else 0. */
+int intern_find(const struct intern *in, const char *s, size_t n, uint32_t *id);
+
+/* The string of an id (NUL-terminated; *len may be NULL).  Borrowed. */
+const char *intern_str(const struct intern *in, uint32_t id, size_t *len);
+
+/* A fast 64-bit hash of n bytes (not cryptographic, stable across runs). */
+uint64_t intern_hash(const void *s, size_t n);
+
+#endif

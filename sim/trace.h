@@ -1,0 +1,67 @@
+/*
+ * The columnar trace: one array per field, indexed by request (accepted line
+ * order, SPEC §10) and, for recorded calls, by attempt.  Tenants, tasks, models
+ * and input hashes are ids in `names`; input texts are ids in `inputs`, so a
+ * cache-key normalization can be computed once per distinct text at replay
+ * time.  The trace owns every array; trace_free releases them all.
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stdint.h>
+
+#include "sim/intern.h"
+#include "sim/status.h"
+
+#define TRACE_NONE UINT32_MAX      /* no id (no input text, no input hash) */
+#define TRACE_NO_TIME INT64_MIN    /* an attempt without ts */
+#define TRACE_NO_LATENCY (-1)      /* an attempt without latency_ms */
+#define TRACE_NO_COST (-1)         /* a line without cost_usd */
+
+enum difficulty { DIFFICULTY_NONE, DIFFICULTY_EASY, DIFFICULTY_HARD };
+
+struct trace {
+	char *name;
+	uint32_t n_req;
+	int64_t *ts_us;            /* arrival, µs since the Unix epoch */
+	uint32_t *tenant, *task;   /* ids in names */
+	uint32_t *input_tok;       /* given, or estimated from the input text */
+	uint32_t *output_tok;
+	uint32_t *cached_tok;      /* top-level cached_tokens, 0 when absent */
+	uint32_t *input;           /* id in inputs, or TRACE_NONE */
+	uint32_t *input_hash;      /* id in names, or TRACE_NONE */
+	uint8_t *difficulty;       /* enum difficulty */
+	uint8_t *realtime;         /* 1 unless the line says "realtime": false */
+	int64_t *cost_pusd;        /* cost_usd in pico-USD or TRACE_NO_COST; NULL when no line has one */
+	float *quality;            /* NaN when absent; NULL when no line has one */
+
+	/* Recorded calls: request i's are [att_first[i], att_first[i + 1]). */
+	uint32_t *att_first;       /* n_req + 1 entries */
+	uint32_t n_att;
+	uint32_t *att_model;       /* id in names */
+	uint8_t *att_status;       /* enum status */
+	uint32_t *att_input_tok, *att_output_tok, *att_cached_tok;
+	int64_t *att_latency_us;   /* or TRACE_NO_LATENCY */
+	int64_t *att_ts_us;        /* or TRACE_NO_TIME */
+
+	struct intern names;       /* tenants, tasks, models, input hashes */
+	struct intern inputs;      /* input texts as received (before normalization) */
+};
+
+enum trace_optional { TRACE_HAS_COST = 1, TRACE_HAS_QUALITY = 2 };
+
+/*
+ * Allocates every column for n_req requests and n_att attempts (the optional
+ * ones per `optional`, a set of enum trace_optional) and initializes the
+ * intern tables.  Returns 0, or -1 when out of memory (the trace is then
+ * empty and safe to free).
+ */
+int trace_alloc(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional);
+
+/* Releases everything; accepts a zeroed or NULL trace. */
+void trace_free(struct trace *t);
+
+/* Bytes held by the columns and intern tables (for the benchmark's memory figure). */
+uint64_t trace_bytes(const struct trace *t);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Line reader for trace files: plain or gzip-compressed (zlib reads both
+ * transparently), or standard input for "-".  Lines may be of any length; one
+ * longer than READER_MAX_LINE is returned cut to READER_KEEP bytes with its
+ * full length, so a file of garbage never exhausts memory.  The reader owns
+ * its buffer; a returned line is valid until the next call.
+ */
+#ifndef TRACES_READER_H
+#define TRACES_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/err.h"
+
+#define READER_MAX_LINE (64u << 20) /* longest line parsed */
+#define READER_KEEP (1u << 20)      /* bytes kept of a longer line */
+
+struct reader {
+	void *gz;                   /* gzFile */
+	const char *path;           /* as given ("-" for stdin) */
+	char *buf;
+	size_t cap, start, end, scan;
+	int eof;
+	uint64_t line_no;           /* of the line last returned, from 1 */
+	uint64_t file_bytes;        /* size on disk, 0 when unknown (stdin, pipes) */
+};
+
+/* Opens path ("-" = standard input).  Returns 0 or -1 with e naming the file. */
+int reader_open(struct reader *r, const char *path, struct err *e);
+void reader_close(struct reader *r);
+
+/*
+ * The next line without its "\n" (and a "\r" before it).  Returns 1 with
+ * *line, *len and *full_len (the line's real length, larger than *len only for
+ * a line cut at READER_MAX_LINE), 0 at the end, -1 on a read error (e filled).
+ */
+int reader_next(struct reader *r, const char **line, size_t *len, uint64_t *full_len, struct err *e);
+
+/* Bytes of the file consumed so far (compressed bytes for .gz), for progress. */
+uint64_t reader_offset(const struct reader *r);
+
+#endif

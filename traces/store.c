@@ -1,0 +1,774 @@
+/*
+ * The SQLite trace store.  Requests and recorded attempts are rows keyed by
+ * (trace_id, idx) in WITHOUT ROWID tables, so a trace is one contiguous range
+ * that loads in index order; tenants, tasks, models and input texts are
+ * interned per trace into `names` and `inputs`.  Views join the names back for
+ * people (README.md, "The store").
+ */
+#include "traces/store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "sim/clock.h"
+#include "sim/intern.h"
+#include "sim/status.h"
+#include "traces/reader.h"
+
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS traces(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  source TEXT NOT NULL,\n"
+	"  imported_at TEXT NOT NULL,\n"
+	"  requests INTEGER NOT NULL DEFAULT 0,\n"
+	"  attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"  rejects INTEGER NOT NULL DEFAULT 0,\n"
+	"  tenants INTEGER NOT NULL DEFAULT 0,\n"
+	"  first_ts_us INTEGER, last_ts_us INTEGER,\n"
+	"  has_cost INTEGER NOT NULL DEFAULT 0,\n"
+	"  has_quality INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE TABLE IF NOT EXISTS names(\n"
+	"  trace_id INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,\n"
+	"  PRIMARY KEY(trace_id, id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS inputs(\n"
+	"  trace_id INTEGER NOT NULL, id INTEGER NOT NULL, text TEXT NOT NULL,\n"
+	"  PRIMARY KEY(trace_id, id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS requests(\n"
+	"  trace_id INTEGER NOT NULL, idx INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+	"  ts_us INTEGER NOT NULL, tenant INTEGER NOT NULL, task INTEGER NOT NULL,\n"
+	"  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,\n"
+	"  input_tokens_estimated INTEGER NOT NULL, cached_tokens INTEGER,\n"
+	"  input INTEGER, input_hash INTEGER, model INTEGER, status INTEGER, latency_us INTEGER,\n"
+	"  difficulty INTEGER, quality REAL, realtime INTEGER, cost_pusd INTEGER,\n"
+	"  attempts INTEGER NOT NULL, request_id TEXT, session TEXT, user TEXT, extra TEXT,\n"
+	"  PRIMARY KEY(trace_id, idx)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS attempts(\n"
+	"  trace_id INTEGER NOT NULL, idx INTEGER NOT NULL, n INTEGER NOT NULL,\n"
+	"  model INTEGER NOT NULL, status INTEGER NOT NULL, input_tokens INTEGER,\n"
+	"  output_tokens INTEGER, cached_tokens INTEGER, latency_us INTEGER, ts_us INTEGER,\n"
+	"  extra TEXT, PRIMARY KEY(trace_id, idx, n)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS rejects(\n"
+	"  trace_id INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,\n"
+	"  reason TEXT NOT NULL, length INTEGER NOT NULL, text TEXT NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS rejects_trace ON rejects(trace_id);\n"
+	"CREATE TABLE IF NOT EXISTS statuses(code INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+	"CREATE VIEW IF NOT EXISTS requests_v AS SELECT\n"
+	"  t.name AS trace, r.idx, r.line,\n"
+	"  strftime('%Y-%m-%dT%H:%M:%fZ', r.ts_us / 1e6, 'unixepoch') AS ts, r.ts_us,\n"
+	"  tn.name AS tenant, tk.name AS task, r.input_tokens, r.output_tokens,\n"
+	"  r.input_tokens_estimated, r.cached_tokens, i.text AS input, h.name AS input_hash,\n"
+	"  m.name AS model, s.name AS status, r.latency_us / 1000.0 AS latency_ms,\n"
+	"  CASE r.difficulty WHEN 1 THEN 'easy' WHEN 2 THEN 'hard' END AS difficulty,\n"
+	"  r.quality, r.realtime, r.cost_pusd / 1e12 AS cost_usd, r.attempts,\n"
+	"  r.request_id, r.session, r.user, r.extra\n"
+	"FROM requests r JOIN traces t ON t.id = r.trace_id\n"
+	"  JOIN names tn ON tn.trace_id = r.trace_id AND tn.id = r.tenant\n"
+	"  JOIN names tk ON tk.trace_id = r.trace_id AND tk.id = r.task\n"
+	"  LEFT JOIN inputs i ON i.trace_id = r.trace_id AND i.id = r.input\n"
+	"  LEFT JOIN names h ON h.trace_id = r.trace_id AND h.id = r.input_hash\n"
+	"  LEFT JOIN names m ON m.trace_id = r.trace_id AND m.id = r.model\n"
+	"  LEFT JOIN statuses s ON s.code = r.status;\n"
+	"CREATE VIEW IF NOT EXISTS attempts_v AS SELECT\n"
+	"  t.name AS trace, a.idx, a.n, m.name AS model, s.name AS status, a.input_tokens,\n"
+	"  a.output_tokens, a.cached_tokens, a.latency_us / 1000.0 AS latency_ms,\n"
+	"  strftime('%Y-%m-%dT%H:%M:%fZ', a.ts_us / 1e6, 'unixepoch') AS ts, a.extra\n"
+	"FROM attempts a JOIN traces t ON t.id = a.trace_id\n"
+	"  JOIN names m ON m.trace_id = a.trace_id AND m.id = a.model\n"
+	"  JOIN statuses s ON s.code = a.status;\n";
+
+static int db_error(struct store *s, struct err *e, const char *what)
+{
+	return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int exec(struct store *s, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p of the folder holding path. */
+static int make_parent(const char *path, struct err *e)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof dir)
+		return err_set(e, "%s: path too long", path);
+	memcpy(dir, path, n + 1);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = 0;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return err_set(e, "%s: %s", dir, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return err_set(e, "%s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int store_open(struct store *s, const char *path, struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	if (make_parent(path, e) < 0)
+		return -1;
+	s->path = strdup(path);
+	if (!s->path)
+		return err_set(e, "%s: out of memory", path);
+	sqlite3 *db;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		err_set(e, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		free(s->path);
+		s->path = NULL;
+		return -1;
+	}
+	s->db = db;
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_stmt *st;
+	int version = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version < 0) {
+		err_set(e, "%s: not an llmcost store (%s)", path, sqlite3_errmsg(db));
+		store_close(s);
+		return -1;
+	}
+	if (version > SCHEMA_VERSION) {
+		err_set(e, "%s: made by a newer llmcost (schema %d, this one knows %d)", path, version,
+		        SCHEMA_VERSION);
+		store_close(s);
+		return -1;
+	}
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+	            "PRAGMA temp_store=MEMORY;", e) < 0)
+		goto fail;
+	if (version < SCHEMA_VERSION) {
+		char sql[sizeof schema + 512];
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s"
+		         "INSERT OR REPLACE INTO statuses VALUES (0,'ok'),(1,'timeout'),(2,'rate_limited'),"
+		         "(3,'server_error'),(4,'invalid_request'),(5,'content_filter'),(6,'context_length');"
+		         "PRAGMA user_version=%d; COMMIT;", schema, SCHEMA_VERSION);
+		if (exec(s, sql, e) < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	s->db = NULL;
+	s->path = NULL;
+}
+
+static void copy_text(char *dst, size_t n, const unsigned char *src)
+{
+	snprintf(dst, n, "%s", src ? (const char *)src : "");
+}
+
+static const char info_cols[] =
+	"id, name, source, imported_at, requests, attempts, rejects, tenants, first_ts_us, last_ts_us";
+
+static void read_info(sqlite3_stmt *st, struct store_trace_info *info)
+{
+	info->id = sqlite3_column_int64(st, 0);
+	copy_text(info->name, sizeof info->name, sqlite3_column_text(st, 1));
+	copy_text(info->source, sizeof info->source, sqlite3_column_text(st, 2));
+	copy_text(info->imported_at, sizeof info->imported_at, sqlite3_column_text(st, 3));
+	info->requests = sqlite3_column_int64(st, 4);
+	info->attempts = sqlite3_column_int64(st, 5);
+	info->rejects = sqlite3_column_int64(st, 6);
+	info->tenants = sqlite3_column_int64(st, 7);
+	info->first_ts_us = sqlite3_column_int64(st, 8);
+	info->last_ts_us = sqlite3_column_int64(st, 9);
+}
+
+int store_find(struct store *s, const char *name, struct store_trace_info *info, struct err *e)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof sql, "SELECT %s FROM traces WHERE name = ?", info_cols);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "find");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_info(st, info);
+	else if (rc != SQLITE_DONE)
+		db_error(s, e, "find");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct err *e)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	snprintf(sql, sizeof sql, "SELECT %s FROM traces ORDER BY imported_at DESC, id DESC", info_cols);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "list");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct store_trace_info *p = realloc(*out, cap * sizeof *p);
+			if (!p) {
+				sqlite3_finalize(st);
+				return err_set(e, "out of memory");
+			}
+			*out = p;
+		}
+		read_info(st, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(s, e, "list");
+	return 0;
+}
+
+static int delete_rows(struct store *s, int64_t id, struct err *e)
+{
+	static const char *const tables[] = { "names", "inputs", "requests", "attempts", "rejects" };
+	char sql[128];
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE trace_id = %lld", tables[i], (long long)id);
+		if (exec(s, sql, e) < 0)
+			return -1;
+	}
+	snprintf(sql, sizeof sql, "DELETE FROM traces WHERE id = %lld", (long long)id);
+	return exec(s, sql, e);
+}
+
+int store_delete(struct store *s, const char *name, struct err *e)
+{
+	struct store_trace_info info;
+	int found = store_find(s, name, &info, e);
+	if (found <= 0)
+		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	if (exec(s, "BEGIN IMMEDIATE", e) < 0)
+		return -1;
+	if (delete_rows(s, info.id, e) < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return exec(s, "COMMIT", e);
+}
+
+/* ---- import ---- */
+
+enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, N_ST };
+
+static const char *const import_sql[N_ST] = {
+	[ST_REQUEST] = "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_ATTEMPT] = "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_NAME] = "INSERT INTO names VALUES (?,?,?)",
+	[ST_INPUT] = "INSERT INTO inputs VALUES (?,?,?)",
+	[ST_REJECT] = "INSERT INTO rejects VALUES (?,?,?,?,?,?)",
+};
+
+struct store_import {
+	struct store *s;
+	sqlite3_stmt *st[N_ST];
+	int64_t id;
+	struct intern names, inputs;
+	uint8_t *is_tenant;        /* per name id */
+	size_t cap_is_tenant;
+	int64_t requests, attempts, rejects, tenants;
+	int64_t first_ts, last_ts;
+	int has_cost, has_quality;
+};
+
+static void import_free(struct store_import *im)
+{
+	for (int i = 0; i < N_ST; i++)
+		sqlite3_finalize(im->st[i]);
+	intern_fini(&im->names);
+	intern_fini(&im->inputs);
+	free(im->is_tenant);
+	free(im);
+}
+
+void store_import_abort(struct store_import *im)
+{
+	if (im)
+		import_free(im);
+}
+
+int store_begin(struct store *s, struct err *e)
+{
+	return exec(s, "BEGIN IMMEDIATE", e);
+}
+
+int store_commit(struct store *s, struct err *e)
+{
+	if (exec(s, "COMMIT", e) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_import_begin(struct store *s, const char *name, const char *source, int replace,
+                       struct store_import **out, struct err *e)
+{
+	struct store_trace_info old;
+	struct store_import *im = calloc(1, sizeof *im);
+	if (!im)
+		return err_set(e, "out of memory");
+	im->s = s;
+	intern_init(&im->names);
+	intern_init(&im->inputs);
+	im->first_ts = INT64_MAX;
+	im->last_ts = INT64_MIN;
+	if (sqlite3_get_autocommit(s->db)) {
+		import_free(im);
+		return err_set(e, "%s: an import must run inside store_begin()", s->path);
+	}
+	int found = store_find(s, name, &old, e);
+	if (found < 0)
+		goto fail;
+	if (found && !replace) {
+		err_set(e, "a trace named \"%s\" is already stored (from %s, imported %s); "
+		        "use --replace to overwrite it or --name to import under another name",
+		        name, old.source, old.imported_at);
+		goto fail;
+	}
+	if (found && delete_rows(s, old.id, e) < 0)
+		goto fail;
+
+	char now[CLOCK_TEXT_MAX];
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_format((int64_t)ts.tv_sec * CLOCK_US_PER_S, now);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO traces(name, source, imported_at) VALUES (?,?,?)",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		db_error(s, e, "import");
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(s, e, "import");
+		goto fail;
+	}
+	im->id = sqlite3_last_insert_rowid(s->db);
+	for (int i = 0; i < N_ST; i++)
+		if (sqlite3_prepare_v3(s->db, import_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &im->st[i], NULL)
+		    != SQLITE_OK) {
+			db_error(s, e, "import");
+			goto fail;
+		}
+	*out = im;
+	return 0;
+fail:
+	import_free(im);
+	return -1;
+}
+
+static int step(struct store_import *im, sqlite3_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(im->s, e, "import");
+	return 0;
+}
+
+/* Interns a string into `tab`, writing a new one to its table.  *id = the id. */
+static int intern_row(struct store_import *im, struct intern *tab, int st_kind, struct str v,
+                      uint32_t *id, struct err *e)
+{
+	uint32_t before = tab->n;
+	if (intern_add(tab, v.s, v.n, id) < 0)
+		return err_set(e, "out of memory");
+	if (tab->n == before)
+		return 0;
+	sqlite3_stmt *st = im->st[st_kind];
+	sqlite3_bind_int64(st, 1, im->id);
+	sqlite3_bind_int64(st, 2, *id);
+	sqlite3_bind_text(st, 3, v.s, (int)v.n, SQLITE_STATIC);
+	return step(im, st, e);
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int col, int64_t v, int64_t absent)
+{
+	if (v == absent)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, v);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int col, struct str v)
+{
+	if (v.s)
+		sqlite3_bind_text(st, col, v.s, (int)v.n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_t line, struct err *e)
+{
+	uint32_t tenant, task, input = TRACE_NONE, hash = TRACE_NONE, model = TRACE_NONE;
+	if (intern_row(im, &im->names, ST_NAME, r->tenant, &tenant, e) < 0 ||
+	    intern_row(im, &im->names, ST_NAME, r->task, &task, e) < 0 ||
+	    (r->input.s && intern_row(im, &im->inputs, ST_INPUT, r->input, &input, e) < 0) ||
+	    (r->input_hash.s && intern_row(im, &im->names, ST_NAME, r->input_hash, &hash, e) < 0) ||
+	    (r->model.s && intern_row(im, &im->names, ST_NAME, r->model, &model, e) < 0))
+		return -1;
+	if (tenant >= im->cap_is_tenant) {
+		size_t cap = im->cap_is_tenant ? im->cap_is_tenant * 2 : 256;
+		while (cap <= tenant)
+			cap *= 2;
+		uint8_t *p = realloc(im->is_tenant, cap);
+		if (!p)
+			return err_set(e, "out of memory");
+		memset(p + im->cap_is_tenant, 0, cap - im->cap_is_tenant);
+		im->is_tenant = p;
+		im->cap_is_tenant = cap;
+	}
+	if (!im->is_tenant[tenant]) {
+		im->is_tenant[tenant] = 1;
+		im->tenants++;
+	}
+
+	int64_t idx = im->requests;
+	sqlite3_stmt *st = im->st[ST_REQUEST];
+	int c = 1;
+	sqlite3_bind_int64(st, c++, im->id);
+	sqlite3_bind_int64(st, c++, idx);
+	sqlite3_bind_int64(st, c++, (int64_t)line);
+	sqlite3_bind_int64(st, c++, r->ts_us);
+	sqlite3_bind_int64(st, c++, tenant);
+	sqlite3_bind_int64(st, c++, task);
+	sqlite3_bind_int64(st, c++, r->input_tok);
+	sqlite3_bind_int64(st, c++, r->output_tok);
+	sqlite3_bind_int(st, c++, r->input_estimated);
+	bind_opt_int(st, c++, r->cached_tok, JSONL_ABSENT);
+	bind_opt_int(st, c++, input, TRACE_NONE);
+	bind_opt_int(st, c++, hash, TRACE_NONE);
+	bind_opt_int(st, c++, model, TRACE_NONE);
+	bind_opt_int(st, c++, r->status, -1);
+	bind_opt_int(st, c++, r->latency_us, JSONL_ABSENT);
+	bind_opt_int(st, c++, r->difficulty, DIFFICULTY_NONE);
+	if (isnan(r->quality))
+		sqlite3_bind_null(st, c++);
+	else
+		sqlite3_bind_double(st, c++, r->quality);
+	bind_opt_int(st, c++, r->realtime, -1);
+	bind_opt_int(st, c++, r->cost_pusd, JSONL_ABSENT);
+	sqlite3_bind_int64(st, c++, (int64_t)r->n_att);
+	bind_opt_text(st, c++, r->request_id);
+	bind_opt_text(st, c++, r->session);
+	bind_opt_text(st, c++, r->user);
+	bind_opt_text(st, c++, r->extra);
+	if (step(im, st, e) < 0)
+		return -1;
+
+	for (size_t i = 0; i < r->n_att; i++) {
+		const struct jsonl_attempt *a = &r->att[i];
+		uint32_t m;
+		if (intern_row(im, &im->names, ST_NAME, a->model, &m, e) < 0)
+			return -1;
+		st = im->st[ST_ATTEMPT];
+		c = 1;
+		sqlite3_bind_int64(st, c++, im->id);
+		sqlite3_bind_int64(st, c++, idx);
+		sqlite3_bind_int64(st, c++, (int64_t)i);
+		sqlite3_bind_int64(st, c++, m);
+		sqlite3_bind_int(st, c++, a->status);
+		bind_opt_int(st, c++, a->input_tok, JSONL_ABSENT);
+		bind_opt_int(st, c++, a->output_tok, JSONL_ABSENT);
+		bind_opt_int(st, c++, a->cached_tok, JSONL_ABSENT);
+		bind_opt_int(st, c++, a->latency_us, JSONL_ABSENT);
+		bind_opt_int(st, c++, a->ts_us, TRACE_NO_TIME);
+		bind_opt_text(st, c++, a->extra);
+		if (step(im, st, e) < 0)
+			return -1;
+	}
+	im->attempts += r->n_att ? (int64_t)r->n_att : r->model.s != NULL;
+	im->requests++;
+	if (r->ts_us < im->first_ts)
+		im->first_ts = r->ts_us;
+	if (r->ts_us > im->last_ts)
+		im->last_ts = r->ts_us;
+	im->has_cost |= r->cost_pusd != JSONL_ABSENT;
+	im->has_quality |= !isnan(r->quality);
+	return 0;
+}
+
+int store_import_reject(struct store_import *im, const char *file, uint64_t line, const char *reason,
+                        const char *text, size_t len, uint64_t full_len, struct err *e)
+{
+	sqlite3_stmt *st = im->st[ST_REJECT];
+	sqlite3_bind_int64(st, 1, im->id);
+	sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)line);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)full_len);
+	sqlite3_bind_text(st, 6, text, (int)len, SQLITE_STATIC);
+	if (step(im, st, e) < 0)
+		return -1;
+	im->rejects++;
+	return 0;
+}
+
+int store_import_finish(struct store_import *im, struct store_trace_info *info, struct err *e)
+{
+	struct store *s = im->s;
+	sqlite3_stmt *st;
+	char sql[256];
+	int rc = SQLITE_ERROR;
+	if (sqlite3_prepare_v2(s->db, "UPDATE traces SET requests=?, attempts=?, rejects=?, tenants=?,"
+	                       " first_ts_us=?, last_ts_us=?, has_cost=?, has_quality=? WHERE id=?",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		int c = 1;
+		sqlite3_bind_int64(st, c++, im->requests);
+		sqlite3_bind_int64(st, c++, im->attempts);
+		sqlite3_bind_int64(st, c++, im->rejects);
+		sqlite3_bind_int64(st, c++, im->tenants);
+		bind_opt_int(st, c++, im->first_ts, INT64_MAX);
+		bind_opt_int(st, c++, im->last_ts, INT64_MIN);
+		sqlite3_bind_int(st, c++, im->has_cost);
+		sqlite3_bind_int(st, c++, im->has_quality);
+		sqlite3_bind_int64(st, c++, im->id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	int64_t id = im->id;
+	import_free(im);
+	if (rc != SQLITE_DONE)
+		return db_error(s, e, "import");
+	snprintf(sql, sizeof sql, "SELECT %s FROM traces WHERE id = %lld", info_cols, (long long)id);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "import");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_info(st, info);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(s, e, "import");
+}
+
+/* ---- load ---- */
+
+static int load_names(struct store *s, const char *table, int64_t id, struct intern *tab, struct err *e)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof sql, "SELECT id, %s FROM %s WHERE trace_id = %lld ORDER BY id",
+	         strcmp(table, "names") == 0 ? "name" : "text", table, (long long)id);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "load");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t got;
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+		if (intern_add(tab, text ? text : "", (size_t)n, &got) < 0) {
+			sqlite3_finalize(st);
+			return err_set(e, "out of memory");
+		}
+		if (got != (uint32_t)sqlite3_column_int64(st, 0)) {
+			sqlite3_finalize(st);
+			return err_set(e, "%s: trace %lld: %s table is damaged", s->path, (long long)id, table);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(s, e, "load");
+}
+
+static int64_t col_or(sqlite3_stmt *st, int col, int64_t absent)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? absent : sqlite3_column_int64(st, col);
+}
+
+int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
+{
+	struct store_trace_info info;
+	sqlite3_stmt *st = NULL;
+	memset(t, 0, sizeof *t);
+	int found = store_find(s, name, &info, e);
+	if (found <= 0)
+		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT has_cost, has_quality FROM traces WHERE id = %lld", (long long)info.id);
+	unsigned optional = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "load");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		optional = (sqlite3_column_int(st, 0) ? TRACE_HAS_COST : 0) |
+		           (sqlite3_column_int(st, 1) ? TRACE_HAS_QUALITY : 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (info.requests > UINT32_MAX - 1 || info.attempts > UINT32_MAX - 1)
+		return err_set(e, "%s: trace \"%s\" is too large to load", s->path, name);
+	if (trace_alloc(t, (uint32_t)info.requests, (uint32_t)info.attempts, optional) < 0)
+		return err_set(e, "out of memory loading \"%s\"", name);
+	if (!(t->name = strdup(name)))
+		goto oom;
+	if (exec(s, "BEGIN", e) < 0)
+		goto fail;
+	if (load_names(s, "names", info.id, &t->names, e) < 0 ||
+	    load_names(s, "inputs", info.id, &t->inputs, e) < 0)
+		goto fail_tx;
+
+	snprintf(sql, sizeof sql,
+	         "SELECT idx, ts_us, tenant, task, input_tokens, output_tokens, cached_tokens, input,"
+	         " input_hash, model, status, latency_us, difficulty, realtime, attempts, cost_pusd,"
+	         " quality FROM requests WHERE trace_id = %lld ORDER BY idx", (long long)info.id);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto db_fail;
+	uint32_t i = 0, a = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i >= t->n_req || sqlite3_column_int64(st, 0) != i)
+			goto damaged;
+		t->ts_us[i] = sqlite3_column_int64(st, 1);
+		t->tenant[i] = (uint32_t)sqlite3_column_int64(st, 2);
+		t->task[i] = (uint32_t)sqlite3_column_int64(st, 3);
+		t->input_tok[i] = (uint32_t)sqlite3_column_int64(st, 4);
+		t->output_tok[i] = (uint32_t)sqlite3_column_int64(st, 5);
+		t->cached_tok[i] = (uint32_t)sqlite3_column_int64(st, 6);
+		t->input[i] = (uint32_t)col_or(st, 7, TRACE_NONE);
+		t->input_hash[i] = (uint32_t)col_or(st, 8, TRACE_NONE);
+		int64_t model = col_or(st, 9, -1);
+		t->difficulty[i] = (uint8_t)sqlite3_column_int(st, 12);
+		t->realtime[i] = (uint8_t)col_or(st, 13, 1);
+		int64_t n_att = sqlite3_column_int64(st, 14);
+		if (t->cost_pusd)
+			t->cost_pusd[i] = col_or(st, 15, TRACE_NO_COST);
+		if (t->quality)
+			t->quality[i] = sqlite3_column_type(st, 16) == SQLITE_NULL ? NAN
+			                : (float)sqlite3_column_double(st, 16);
+		t->att_first[i] = a;
+		if (n_att == 0 && model >= 0) { /* the top-level fields make the single attempt */
+			if (a >= t->n_att)
+				goto damaged;
+			t->att_model[a] = (uint32_t)model;
+			t->att_status[a] = (uint8_t)col_or(st, 10, STATUS_OK);
+			t->att_input_tok[a] = t->input_tok[i];
+			t->att_output_tok[a] = t->output_tok[i];
+			t->att_cached_tok[a] = t->cached_tok[i];
+			t->att_latency_us[a] = col_or(st, 11, TRACE_NO_LATENCY);
+			t->att_ts_us[a] = TRACE_NO_TIME;
+			a++;
+		} else {
+			a += (uint32_t)n_att; /* filled from the attempts table below */
+		}
+		i++;
+	}
+	if (rc != SQLITE_DONE)
+		goto db_fail;
+	if (i != t->n_req || a != t->n_att)
+		goto damaged;
+	t->att_first[i] = a;
+	sqlite3_finalize(st);
+
+	snprintf(sql, sizeof sql,
+	         "SELECT idx, n, model, status, input_tokens, output_tokens, cached_tokens, latency_us,"
+	         " ts_us FROM attempts WHERE trace_id = %lld ORDER BY idx, n", (long long)info.id);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto db_fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t idx = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 1);
+		if (idx < 0 || idx >= t->n_req || n < 0 || t->att_first[idx] + n >= t->att_first[idx + 1])
+			goto damaged;
+		uint32_t k = t->att_first[idx] + (uint32_t)n;
+		t->att_model[k] = (uint32_t)sqlite3_column_int64(st, 2);
+		t->att_status[k] = (uint8_t)sqlite3_column_int(st, 3);
+		t->att_input_tok[k] = (uint32_t)col_or(st, 4, t->input_tok[idx]);
+		t->att_output_tok[k] = (uint32_t)col_or(st, 5, t->output_tok[idx]);
+		t->att_cached_tok[k] = (uint32_t)col_or(st, 6, t->cached_tok[idx]);
+		t->att_latency_us[k] = col_or(st, 7, TRACE_NO_LATENCY);
+		t->att_ts_us[k] = col_or(st, 8, TRACE_NO_TIME);
+	}
+	if (rc != SQLITE_DONE)
+		goto db_fail;
+	sqlite3_finalize(st);
+	exec(s, "COMMIT", e);
+	return 0;
+
+damaged:
+	err_set(e, "%s: trace \"%s\" is damaged (counts do not match its rows)", s->path, name);
+	goto fail_tx;
+db_fail:
+	db_error(s, e, "load");
+fail_tx:
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	goto fail;
+oom:
+	err_set(e, "out of memory loading \"%s\"", name);
+fail:
+	trace_free(t);
+	return -1;
+}
+
+int store_each_reject(struct store *s, const char *name,
+                      int (*fn)(void *ctx, const char *file, int64_t line, const char *reason,
+                                const char *text, size_t len, int64_t full_len),
+                      void *ctx, struct err *e)
+{
+	struct store_trace_info info;
+	sqlite3_stmt *st;
+	int found = store_find(s, name, &info, e);
+	if (found <= 0)
+		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	if (sqlite3_prepare_v2(s->db, "SELECT file, line, reason, text, length FROM rejects"
+	                       " WHERE trace_id = ? ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "rejects");
+	sqlite3_bind_int64(st, 1, info.id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 3);
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), text ? text : "",
+		       (size_t)sqlite3_column_bytes(st, 3), sqlite3_column_int64(st, 4)))
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(s, e, "rejects");
+}

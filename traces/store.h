@@ -1,0 +1,79 @@
+/*
+ * The trace store: one SQLite database holding every imported trace, laid out
+ * for two readers — people running SQL on it (tables and *_v views documented
+ * in README.md) and store_load(), which fills sim/'s columnar trace in a few
+ * sequential scans.  Imports run inside one transaction, so a failure, Ctrl-C or
+ * crash leaves the database exactly as it was.  Errors name the database file.
+ */
+#ifndef TRACES_STORE_H
+#define TRACES_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/err.h"
+#include "sim/trace.h"
+#include "traces/jsonl.h"
+
+struct store {
+	void *db;                  /* sqlite3 */
+	char *path;
+};
+
+/* Opens (creating the file, its folder and the schema when absent). */
+int store_open(struct store *s, const char *path, struct err *e);
+void store_close(struct store *s);
+
+struct store_trace_info {
+	int64_t id;
+	char name[256];
+	char source[1024];
+	char imported_at[32];
+	int64_t requests, attempts, rejects, tenants;
+	int64_t first_ts_us, last_ts_us;
+};
+
+/* Looks a trace up by name: 1 found, 0 not found, -1 error. */
+int store_find(struct store *s, const char *name, struct store_trace_info *info, struct err *e);
+
+/* Every trace, newest import first; *out is the caller's to free(). */
+int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct err *e);
+
+/* Removes a trace and everything it holds (its own transaction). */
+int store_delete(struct store *s, const char *name, struct err *e);
+
+/* Transactions: an import runs between store_begin and store_commit; store_rollback
+ * undoes everything since store_begin (and does nothing outside a transaction). */
+int store_begin(struct store *s, struct err *e);
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+
+struct store_import;
+
+/*
+ * Starts importing a trace `name` from `source` (file names, for people), inside
+ * a transaction.  When the name exists it is refused, unless `replace`, in which
+ * case the old trace is deleted (in the same transaction).  Returns 0 with *out.
+ */
+int store_import_begin(struct store *s, const char *name, const char *source, int replace,
+                       struct store_import **out, struct err *e);
+/* One accepted request, `line` its line number in its file. */
+int store_import_add(struct store_import *im, const struct jsonl_rec *rec, uint64_t line, struct err *e);
+/* One rejected line, kept verbatim (at most READER_KEEP bytes; full_len is its real length). */
+int store_import_reject(struct store_import *im, const char *file, uint64_t line, const char *reason,
+                        const char *text, size_t len, uint64_t full_len, struct err *e);
+/* Writes the trace's figures and fills *info; frees im either way. */
+int store_import_finish(struct store_import *im, struct store_trace_info *info, struct err *e);
+/* Frees an unfinished import (the caller rolls back); accepts NULL. */
+void store_import_abort(struct store_import *im);
+
+/* Loads a stored trace into the columnar form.  Returns 0, or -1 (t is then empty). */
+int store_load(struct store *s, const char *name, struct trace *t, struct err *e);
+
+/* Calls fn for every reject of a trace, in file and line order.  fn returning non-zero stops. */
+int store_each_reject(struct store *s, const char *name,
+                      int (*fn)(void *ctx, const char *file, int64_t line, const char *reason,
+                                const char *text, size_t len, int64_t full_len),
+                      void *ctx, struct err *e);
+
+#endif

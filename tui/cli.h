@@ -1,0 +1,49 @@
+/*
+ * The command-line front end: one table of commands {name, args, help, fn}
+ * drives dispatch, `llmcost help` and `llmcost CMD --help`.  Each command lives
+ * in tui/cmd_NAME.c and returns one of the exit codes below.
+ */
+#ifndef TUI_CLI_H
+#define TUI_CLI_H
+
+#include <stdio.h>
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,      /* something went wrong (I/O, the store) */
+	EXIT_USAGE = 2,     /* bad command line */
+	EXIT_INPUT = 3,     /* bad input: trace (with --strict), scenario, pricing */
+	EXIT_SPEND_CAP = 4, /* live: the spend cap stopped the run */
+};
+
+struct command {
+	const char *name;
+	const char *args;   /* synopsis after the name */
+	const char *help;   /* one line */
+	const char *usage;  /* the full --help text: options and examples */
+	int (*fn)(int argc, char **argv);
+};
+
+extern const struct command commands[];
+
+/* Prints "llmcost: MSG" on stderr (printf format). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the command's --help text on f. */
+void cli_usage(const struct command *c, FILE *f);
+
+/* Reports a usage error for command c ("try llmcost c --help"); returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The store path: --db when given, else $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db
+ * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
+const char *cli_db_path(const char *opt_db);
+
+/* "1,234,567" into buf. */
+const char *cli_group_digits(unsigned long long v, char *buf, size_t n);
+
+int cmd_import(int argc, char **argv);
+int cmd_traces(int argc, char **argv);
+int cmd_rejects(int argc, char **argv);
+
+#endif
