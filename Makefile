@@ -113,7 +113,7 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIB_OBJ)
 sanitize: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/san/unit-tests build/san/llmcost
-	$(Q)ASAN_OPTIONS=detect_leaks=1 LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
+	$(Q)SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
 
 build/san/llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
 	@echo "  LD      $@"

@@ -1,39 +1,61 @@
 /*
- * The columnar trace's storage: one allocation per column, sized once by the
- * loader from the stored counts, so loading a trace never reallocates.
+ * The columnar trace's storage: one allocation per column, sized exactly by
+ * trace_grow (the loader calls it once; a builder calls it with doubling sizes).
  */
 #include "sim/trace.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define COLUMNS(X) \
-	X(ts_us, n_req) X(tenant, n_req) X(task, n_req) X(input_tok, n_req) \
-	X(output_tok, n_req) X(cached_tok, n_req) X(input, n_req) X(input_hash, n_req) \
-	X(difficulty, n_req) X(realtime, n_req) X(att_first, n_req + 1) \
-	X(att_model, n_att) X(att_status, n_att) X(att_input_tok, n_att) \
-	X(att_output_tok, n_att) X(att_cached_tok, n_att) X(att_latency_us, n_att) \
-	X(att_ts_us, n_att)
+/* Resizes *p from old to n elements of size elem, zeroing the new ones. */
+static int resize(void **p, size_t elem, size_t old, size_t n)
+{
+	void *q = realloc(*p, elem * (n ? n : 1));
+	if (!q)
+		return -1;
+	if (n > old)
+		memset((char *)q + elem * old, 0, elem * (n - old));
+	*p = q;
+	return 0;
+}
+
+int trace_grow(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional)
+{
+	if (n_req == UINT32_MAX)
+		return -1;
+	uint32_t cap_req = t->cap_req > n_req ? t->cap_req : n_req + 1; /* att_first holds one more */
+	uint32_t cap_att = t->cap_att > n_att ? t->cap_att : n_att;
+	optional |= t->optional;
+	int ok = 1;
+#define REQ(col) ok = ok && resize((void **)&t->col, sizeof *t->col, t->cap_req, cap_req) == 0;
+#define ATT(col) ok = ok && resize((void **)&t->col, sizeof *t->col, t->cap_att, cap_att) == 0;
+#define OPT(col, bit) ok = ok && (!(optional & bit) || resize((void **)&t->col, sizeof *t->col, \
+	(t->optional & bit) ? t->cap_req : 0, cap_req) == 0);
+	TRACE_REQ_COLUMNS(REQ)
+	TRACE_ATT_COLUMNS(ATT)
+	TRACE_OPT_COLUMNS(OPT)
+#undef REQ
+#undef ATT
+#undef OPT
+	if (!ok)
+		return -1; /* the columns resized so far only grew: the trace is still whole */
+	t->cap_req = cap_req;
+	t->cap_att = cap_att;
+	t->optional = optional;
+	return 0;
+}
 
 int trace_alloc(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional)
 {
 	memset(t, 0, sizeof *t);
 	intern_init(&t->names);
 	intern_init(&t->inputs);
-	t->n_req = n_req;
-	t->n_att = n_att;
-	int ok = 1;
-#define ALLOC(col, n) ok &= (t->col = calloc((size_t)(n) + 1, sizeof *t->col)) != NULL;
-	COLUMNS(ALLOC)
-#undef ALLOC
-	if (optional & TRACE_HAS_COST)
-		ok &= (t->cost_pusd = calloc((size_t)n_req + 1, sizeof *t->cost_pusd)) != NULL;
-	if (optional & TRACE_HAS_QUALITY)
-		ok &= (t->quality = calloc((size_t)n_req + 1, sizeof *t->quality)) != NULL;
-	if (!ok) {
+	if (trace_grow(t, n_req, n_att, optional) < 0) {
 		trace_free(t);
 		return -1;
 	}
+	t->n_req = n_req;
+	t->n_att = n_att;
 	return 0;
 }
 
@@ -41,11 +63,13 @@ void trace_free(struct trace *t)
 {
 	if (!t)
 		return;
-#define FREE(col, n) free(t->col);
-	COLUMNS(FREE)
+#define FREE(col) free(t->col);
+#define FREE_OPT(col, bit) free(t->col);
+	TRACE_REQ_COLUMNS(FREE)
+	TRACE_ATT_COLUMNS(FREE)
+	TRACE_OPT_COLUMNS(FREE_OPT)
 #undef FREE
-	free(t->cost_pusd);
-	free(t->quality);
+#undef FREE_OPT
 	free(t->name);
 	intern_fini(&t->names);
 	intern_fini(&t->inputs);
@@ -55,14 +79,15 @@ void trace_free(struct trace *t)
 uint64_t trace_bytes(const struct trace *t)
 {
 	uint64_t b = 0;
-#define SIZE(col, n) b += (uint64_t)(n) * sizeof *t->col;
-	const uint32_t n_req = t->n_req, n_att = t->n_att;
-	COLUMNS(SIZE)
-#undef SIZE
-	if (t->cost_pusd)
-		b += (uint64_t)n_req * sizeof *t->cost_pusd;
-	if (t->quality)
-		b += (uint64_t)n_req * sizeof *t->quality;
+#define REQ(col) b += (uint64_t)t->cap_req * sizeof *t->col;
+#define ATT(col) b += (uint64_t)t->cap_att * sizeof *t->col;
+#define OPT(col, bit) b += t->col ? (uint64_t)t->cap_req * sizeof *t->col : 0;
+	TRACE_REQ_COLUMNS(REQ)
+	TRACE_ATT_COLUMNS(ATT)
+	TRACE_OPT_COLUMNS(OPT)
+#undef REQ
+#undef ATT
+#undef OPT
 	const struct intern *tabs[2] = { &t->names, &t->inputs };
 	for (int i = 0; i < 2; i++)
 		b += tabs[i]->cap_bytes + (uint64_t)tabs[i]->cap * 16 + (uint64_t)tabs[i]->n_slots * 4;

@@ -46,17 +46,36 @@ struct trace {
 
 	struct intern names;       /* tenants, tasks, models, input hashes */
 	struct intern inputs;      /* input texts as received (before normalization) */
+	uint32_t cap_req, cap_att; /* allocated rows (trace_grow) */
+	unsigned optional;         /* enum trace_optional: which optional columns exist */
 };
+
+/* The columns, for code that treats them alike (allocation, storage):
+ * X(field) per column, by what indexes it. */
+#define TRACE_REQ_COLUMNS(X) X(ts_us) X(tenant) X(task) X(input_tok) X(output_tok) \
+	X(cached_tok) X(input) X(input_hash) X(difficulty) X(realtime) X(att_first)
+#define TRACE_ATT_COLUMNS(X) X(att_model) X(att_status) X(att_input_tok) X(att_output_tok) \
+	X(att_cached_tok) X(att_latency_us) X(att_ts_us)
+#define TRACE_OPT_COLUMNS(X) X(cost_pusd, TRACE_HAS_COST) X(quality, TRACE_HAS_QUALITY)
 
 enum trace_optional { TRACE_HAS_COST = 1, TRACE_HAS_QUALITY = 2 };
 
 /*
- * Allocates every column for n_req requests and n_att attempts (the optional
- * ones per `optional`, a set of enum trace_optional) and initializes the
- * intern tables.  Returns 0, or -1 when out of memory (the trace is then
- * empty and safe to free).
+ * Initializes t with every column allocated for n_req requests and n_att
+ * attempts (n_req, n_att set: the loader fills the rows), the optional ones per
+ * `optional`, and empty intern tables.  Returns 0, or -1 when out of memory
+ * (the trace is then empty and safe to free).
  */
 int trace_alloc(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional);
+
+/*
+ * Makes room for exactly n_req requests and n_att attempts, or keeps the room
+ * there is when larger, keeping the rows (builders append by writing row n_req
+ * and counting up, and grow by doubling).  `optional`
+ * adds optional columns (new rows of which are zero).  Returns 0 or -1 (out of
+ * memory; the trace is unchanged).
+ */
+int trace_grow(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional);
 
 /* Releases everything; accepts a zeroed or NULL trace. */
 void trace_free(struct trace *t);

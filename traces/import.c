@@ -113,6 +113,10 @@ static enum import_status import_file(struct run *run, struct store_import *im, 
 	}
 	if (rc < 0)
 		status = IMPORT_FAILED;
+	if (status == IMPORT_FAILED && run->o->stop && *run->o->stop) { /* a read cut by the signal */
+		status = IMPORT_STOPPED;
+		err_set(e, "interrupted: nothing was imported");
+	}
 	run->bytes_before += r.file_bytes;
 	reader_close(&r);
 	return status;

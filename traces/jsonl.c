@@ -24,15 +24,18 @@ enum field {
 	F_UNKNOWN = N_FIELDS
 };
 
-static const char *const field_names[N_FIELDS] = {
-	[F_TS] = "ts", [F_TENANT] = "tenant", [F_TASK] = "task",
-	[F_INPUT_TOKENS] = "input_tokens", [F_OUTPUT_TOKENS] = "output_tokens",
-	[F_INPUT] = "input", [F_INPUT_HASH] = "input_hash", [F_MODEL] = "model",
-	[F_STATUS] = "status", [F_LATENCY_MS] = "latency_ms", [F_CACHED_TOKENS] = "cached_tokens",
-	[F_ATTEMPTS] = "attempts", [F_REQUEST_ID] = "request_id", [F_SESSION] = "session",
-	[F_USER] = "user", [F_DIFFICULTY] = "difficulty", [F_QUALITY] = "quality",
-	[F_REALTIME] = "realtime", [F_COST_USD] = "cost_usd",
+#define FIELD(f, name) [f] = { name, sizeof name - 1 }
+static const struct { const char *name; size_t len; } fields[N_FIELDS] = {
+	FIELD(F_TS, "ts"), FIELD(F_TENANT, "tenant"), FIELD(F_TASK, "task"),
+	FIELD(F_INPUT_TOKENS, "input_tokens"), FIELD(F_OUTPUT_TOKENS, "output_tokens"),
+	FIELD(F_INPUT, "input"), FIELD(F_INPUT_HASH, "input_hash"), FIELD(F_MODEL, "model"),
+	FIELD(F_STATUS, "status"), FIELD(F_LATENCY_MS, "latency_ms"),
+	FIELD(F_CACHED_TOKENS, "cached_tokens"), FIELD(F_ATTEMPTS, "attempts"),
+	FIELD(F_REQUEST_ID, "request_id"), FIELD(F_SESSION, "session"), FIELD(F_USER, "user"),
+	FIELD(F_DIFFICULTY, "difficulty"), FIELD(F_QUALITY, "quality"),
+	FIELD(F_REALTIME, "realtime"), FIELD(F_COST_USD, "cost_usd"),
 };
+#undef FIELD
 
 /* Fields an attempt object may carry (the rest is kept as its extra). */
 static const unsigned attempt_fields = 1u << F_MODEL | 1u << F_STATUS | 1u << F_INPUT_TOKENS |
@@ -71,11 +74,19 @@ int jsonl_is_blank(const char *line, size_t len)
 	return 1;
 }
 
+/* Raw bytes first (keys are almost never escaped), decoding only keys with a backslash. */
 static enum field field_lookup(const struct json_span *key, unsigned allowed)
 {
+	const char *k = key->start + 1;
+	size_t n = key->len - 2;
 	for (int f = 0; f < N_FIELDS; f++)
-		if ((allowed >> f & 1) && json_string_equals(key, field_names[f]))
+		if ((allowed >> f & 1) && fields[f].len == n && k[0] == fields[f].name[0] &&
+		    memcmp(k, fields[f].name, n) == 0)
 			return (enum field)f;
+	if (memchr(k, '\\', n))
+		for (int f = 0; f < N_FIELDS; f++)
+			if ((allowed >> f & 1) && json_string_equals(key, fields[f].name))
+				return (enum field)f;
 	return F_UNKNOWN;
 }
 
@@ -95,9 +106,9 @@ static int reject(struct ctx *c, enum field f, const char *expected, const struc
 {
 	char got[48];
 	if (v)
-		return err_set(c->e, "%s%s: expected %s, got %s", c->path, field_names[f], expected,
+		return err_set(c->e, "%s%s: expected %s, got %s", c->path, fields[f].name, expected,
 		               shown(v, got, sizeof got));
-	return err_set(c->e, "%s%s: %s", c->path, field_names[f], expected);
+	return err_set(c->e, "%s%s: %s", c->path, fields[f].name, expected);
 }
 
 static int get_string(struct ctx *c, enum field f, const struct json_span *v, struct str *out)

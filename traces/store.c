@@ -62,6 +62,9 @@ static const char schema[] =
 	"  reason TEXT NOT NULL, length INTEGER NOT NULL, text TEXT NOT NULL);\n"
 	"CREATE INDEX IF NOT EXISTS rejects_trace ON rejects(trace_id);\n"
 	"CREATE TABLE IF NOT EXISTS statuses(code INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS columns(\n"
+	"  trace_id INTEGER NOT NULL, name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL,\n"
+	"  UNIQUE(trace_id, name, chunk));\n"
 	"CREATE VIEW IF NOT EXISTS requests_v AS SELECT\n"
 	"  t.name AS trace, r.idx, r.line,\n"
 	"  strftime('%Y-%m-%dT%H:%M:%fZ', r.ts_us / 1e6, 'unixepoch') AS ts, r.ts_us,\n"
@@ -136,7 +139,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 	if (!s->path)
 		return err_set(e, "%s: out of memory", path);
 	sqlite3 *db;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(e, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
 		free(s->path);
@@ -162,7 +165,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 		store_close(s);
 		return -1;
 	}
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+	if (exec(s, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
 	            "PRAGMA temp_store=MEMORY;", e) < 0)
 		goto fail;
 	if (version < SCHEMA_VERSION) {
@@ -262,7 +265,8 @@ int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct
 
 static int delete_rows(struct store *s, int64_t id, struct err *e)
 {
-	static const char *const tables[] = { "names", "inputs", "requests", "attempts", "rejects" };
+	static const char *const tables[] = { "names", "inputs", "requests", "attempts", "rejects",
+	                                      "columns" };
 	char sql[128];
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE trace_id = %lld", tables[i], (long long)id);
@@ -290,7 +294,40 @@ int store_delete(struct store *s, const char *name, struct err *e)
 
 /* ---- import ---- */
 
-enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, N_ST };
+/*
+ * The columnar copy: each column of sim/'s trace as raw arrays in chunks of
+ * COLUMN_CHUNK bytes, written at the end of an import, so loading is a few
+ * large reads.  The requests and attempts tables stay the reference for SQL.
+ */
+#define COLUMN_CHUNK (16u << 20)
+
+struct column {
+	const char *name;
+	void *data;
+	size_t bytes;
+};
+
+/* The columns of t and their sizes for t->n_req requests, t->n_att attempts. */
+static size_t trace_columns(struct trace *t, struct column *c)
+{
+	size_t n = 0;
+#define REQ(col) c[n++] = (struct column){ #col, t->col, sizeof *t->col * t->n_req };
+#define ATT(col) c[n++] = (struct column){ #col, t->col, sizeof *t->col * t->n_att };
+#define OPT(col, bit) if (t->optional & bit) c[n++] = (struct column){ #col, t->col, sizeof *t->col * t->n_req };
+	TRACE_REQ_COLUMNS(REQ)
+	TRACE_ATT_COLUMNS(ATT)
+	TRACE_OPT_COLUMNS(OPT)
+#undef REQ
+#undef ATT
+#undef OPT
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].name, "att_first") == 0)
+			c[i].bytes += sizeof *t->att_first;
+	return n;
+}
+#define MAX_COLUMNS 32
+
+enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, ST_COLUMN, N_ST };
 
 static const char *const import_sql[N_ST] = {
 	[ST_REQUEST] = "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -298,6 +335,7 @@ static const char *const import_sql[N_ST] = {
 	[ST_NAME] = "INSERT INTO names VALUES (?,?,?)",
 	[ST_INPUT] = "INSERT INTO inputs VALUES (?,?,?)",
 	[ST_REJECT] = "INSERT INTO rejects VALUES (?,?,?,?,?,?)",
+	[ST_COLUMN] = "INSERT INTO columns VALUES (?,?,?,?)",
 };
 
 struct store_import {
@@ -305,6 +343,9 @@ struct store_import {
 	sqlite3_stmt *st[N_ST];
 	int64_t id;
 	struct intern names, inputs;
+	struct trace cols;         /* the columnar copy, built as rows arrive */
+	uint32_t *att_model;       /* scratch: one request's attempt model ids */
+	size_t cap_att_model;
 	uint8_t *is_tenant;        /* per name id */
 	size_t cap_is_tenant;
 	int64_t requests, attempts, rejects, tenants;
@@ -318,6 +359,8 @@ static void import_free(struct store_import *im)
 		sqlite3_finalize(im->st[i]);
 	intern_fini(&im->names);
 	intern_fini(&im->inputs);
+	trace_free(&im->cols);
+	free(im->att_model);
 	free(im->is_tenant);
 	free(im);
 }
@@ -358,6 +401,10 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 	im->s = s;
 	intern_init(&im->names);
 	intern_init(&im->inputs);
+	if (trace_alloc(&im->cols, 0, 0, 0) < 0) {
+		free(im);
+		return err_set(e, "out of memory");
+	}
 	im->first_ts = INT64_MAX;
 	im->last_ts = INT64_MIN;
 	if (sqlite3_get_autocommit(s->db)) {
@@ -450,6 +497,91 @@ static void bind_opt_text(sqlite3_stmt *st, int col, struct str v)
 		sqlite3_bind_null(st, col);
 }
 
+/* Appends request r to the columnar copy, attempts resolved as store_load would. */
+static int append_columns(struct store_import *im, const struct jsonl_rec *r, const uint32_t ids[5],
+                          const uint32_t *att_model, struct err *e)
+{
+	struct trace *t = &im->cols;
+	uint32_t n_att = r->n_att ? (uint32_t)r->n_att : ids[4] != TRACE_NONE;
+	unsigned optional = (r->cost_pusd != JSONL_ABSENT ? TRACE_HAS_COST : 0) |
+	                    (!isnan(r->quality) ? TRACE_HAS_QUALITY : 0);
+	if ((uint64_t)t->n_att + n_att > UINT32_MAX - 1 || t->n_req >= UINT32_MAX - 2)
+		return err_set(e, "a trace holds at most 4,294,967,294 requests and attempts");
+	if (t->n_req + 1 >= t->cap_req || t->n_att + n_att > t->cap_att || (optional & ~t->optional)) {
+		unsigned had = t->optional;
+		uint32_t req = t->n_req + 1 >= t->cap_req ? 2 * t->cap_req : t->cap_req;
+		uint32_t att = t->n_att + n_att > t->cap_att ? 2 * (t->n_att + n_att) : t->cap_att;
+		if (trace_grow(t, req, att, optional) < 0)
+			return err_set(e, "out of memory");
+		for (uint32_t i = 0; i < t->n_req; i++) { /* a column that appears late */
+			if ((t->optional & ~had) & TRACE_HAS_COST)
+				t->cost_pusd[i] = TRACE_NO_COST;
+			if ((t->optional & ~had) & TRACE_HAS_QUALITY)
+				t->quality[i] = NAN;
+		}
+	}
+	uint32_t i = t->n_req, a = t->n_att;
+	t->ts_us[i] = r->ts_us;
+	t->tenant[i] = ids[0];
+	t->task[i] = ids[1];
+	t->input[i] = ids[2];
+	t->input_hash[i] = ids[3];
+	t->input_tok[i] = (uint32_t)r->input_tok;
+	t->output_tok[i] = (uint32_t)r->output_tok;
+	t->cached_tok[i] = r->cached_tok == JSONL_ABSENT ? 0 : (uint32_t)r->cached_tok;
+	t->difficulty[i] = (uint8_t)r->difficulty;
+	t->realtime[i] = r->realtime != 0;
+	if (t->cost_pusd)
+		t->cost_pusd[i] = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd;
+	if (t->quality)
+		t->quality[i] = (float)r->quality;
+	t->att_first[i] = a;
+	if (!r->n_att && n_att) {
+		t->att_model[a] = ids[4];
+		t->att_status[a] = (uint8_t)(r->status < 0 ? STATUS_OK : r->status);
+		t->att_input_tok[a] = t->input_tok[i];
+		t->att_output_tok[a] = t->output_tok[i];
+		t->att_cached_tok[a] = t->cached_tok[i];
+		t->att_latency_us[a] = r->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : r->latency_us;
+		t->att_ts_us[a] = TRACE_NO_TIME;
+	}
+	for (size_t k = 0; k < r->n_att; k++) {
+		const struct jsonl_attempt *x = &r->att[k];
+		t->att_model[a + k] = att_model[k];
+		t->att_status[a + k] = (uint8_t)x->status;
+		t->att_input_tok[a + k] = x->input_tok == JSONL_ABSENT ? t->input_tok[i] : (uint32_t)x->input_tok;
+		t->att_output_tok[a + k] = x->output_tok == JSONL_ABSENT ? t->output_tok[i] : (uint32_t)x->output_tok;
+		t->att_cached_tok[a + k] = x->cached_tok == JSONL_ABSENT ? t->cached_tok[i] : (uint32_t)x->cached_tok;
+		t->att_latency_us[a + k] = x->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : x->latency_us;
+		t->att_ts_us[a + k] = x->ts_us;
+	}
+	t->n_req++;
+	t->n_att += n_att;
+	t->att_first[t->n_req] = t->n_att;
+	return 0;
+}
+
+static int write_columns(struct store_import *im, struct err *e)
+{
+	struct column cols[MAX_COLUMNS];
+	size_t n = trace_columns(&im->cols, cols);
+	sqlite3_stmt *st = im->st[ST_COLUMN];
+	for (size_t c = 0; c < n; c++)
+		for (size_t off = 0, chunk = 0; off < cols[c].bytes || (off == 0 && chunk == 0); chunk++) {
+			size_t len = cols[c].bytes - off < COLUMN_CHUNK ? cols[c].bytes - off : COLUMN_CHUNK;
+			sqlite3_bind_int64(st, 1, im->id);
+			sqlite3_bind_text(st, 2, cols[c].name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, (int64_t)chunk);
+			sqlite3_bind_blob(st, 4, (char *)cols[c].data + off, (int)len, SQLITE_STATIC);
+			if (step(im, st, e) < 0)
+				return -1;
+			off += len;
+			if (len == 0)
+				break;
+		}
+	return 0;
+}
+
 int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_t line, struct err *e)
 {
 	uint32_t tenant, task, input = TRACE_NONE, hash = TRACE_NONE, model = TRACE_NONE;
@@ -508,11 +640,19 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 	if (step(im, st, e) < 0)
 		return -1;
 
+	if (r->n_att > im->cap_att_model) {
+		uint32_t *p = realloc(im->att_model, r->n_att * sizeof *p);
+		if (!p)
+			return err_set(e, "out of memory");
+		im->att_model = p;
+		im->cap_att_model = r->n_att;
+	}
 	for (size_t i = 0; i < r->n_att; i++) {
 		const struct jsonl_attempt *a = &r->att[i];
 		uint32_t m;
 		if (intern_row(im, &im->names, ST_NAME, a->model, &m, e) < 0)
 			return -1;
+		im->att_model[i] = m;
 		st = im->st[ST_ATTEMPT];
 		c = 1;
 		sqlite3_bind_int64(st, c++, im->id);
@@ -529,6 +669,9 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 		if (step(im, st, e) < 0)
 			return -1;
 	}
+	const uint32_t ids[5] = { tenant, task, input, hash, model };
+	if (append_columns(im, r, ids, im->att_model, e) < 0)
+		return -1;
 	im->attempts += r->n_att ? (int64_t)r->n_att : r->model.s != NULL;
 	im->requests++;
 	if (r->ts_us < im->first_ts)
@@ -562,6 +705,10 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 	sqlite3_stmt *st;
 	char sql[256];
 	int rc = SQLITE_ERROR;
+	if (write_columns(im, e) < 0) {
+		import_free(im);
+		return -1;
+	}
 	if (sqlite3_prepare_v2(s->db, "UPDATE traces SET requests=?, attempts=?, rejects=?, tenants=?,"
 	                       " first_ts_us=?, last_ts_us=?, has_cost=?, has_quality=? WHERE id=?",
 	                       -1, &st, NULL) == SQLITE_OK) {
@@ -625,6 +772,42 @@ static int64_t col_or(sqlite3_stmt *st, int col, int64_t absent)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? absent : sqlite3_column_int64(st, col);
 }
 
+/* Fills t from the columnar copy: 1 done, 0 none stored (older import), -1 error or damage. */
+static int load_columns(struct store *s, int64_t id, struct trace *t, struct err *e)
+{
+	struct column cols[MAX_COLUMNS];
+	size_t got[MAX_COLUMNS] = { 0 }, n = trace_columns(t, cols), rows = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT name, chunk, data FROM columns WHERE trace_id = ?"
+	                       " ORDER BY name, chunk", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "load");
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int64_t chunk = sqlite3_column_int64(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 2), c = 0;
+		const void *data = sqlite3_column_blob(st, 2);
+		while (c < n && strcmp(cols[c].name, name ? name : "") != 0)
+			c++;
+		if (c == n || chunk < 0 || got[c] != (size_t)chunk * COLUMN_CHUNK || got[c] + len > cols[c].bytes)
+			break;
+		if (len)
+			memcpy((char *)cols[c].data + got[c], data, len);
+		got[c] += len;
+		rows++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s, e, "load");
+	if (rows == 0 && rc == SQLITE_DONE)
+		return 0;
+	for (size_t c = 0; c < n; c++)
+		if (rc != SQLITE_DONE || got[c] != cols[c].bytes)
+			return err_set(e, "%s: trace %lld: the columns table is damaged", s->path, (long long)id);
+	return 1;
+}
+
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
 {
 	struct store_trace_info info;
@@ -654,6 +837,13 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	if (load_names(s, "names", info.id, &t->names, e) < 0 ||
 	    load_names(s, "inputs", info.id, &t->inputs, e) < 0)
 		goto fail_tx;
+	int fast = load_columns(s, info.id, t, e);
+	if (fast < 0)
+		goto fail_tx;
+	if (fast) {
+		exec(s, "COMMIT", e);
+		return 0;
+	}
 
 	snprintf(sql, sizeof sql,
 	         "SELECT idx, ts_us, tenant, task, input_tokens, output_tokens, cached_tokens, input,"

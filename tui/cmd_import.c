@@ -73,7 +73,7 @@ int cmd_import(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:n:srqd:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":n:srqd:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.name = optarg; break;
 		case 's': o.strict = 1; break;

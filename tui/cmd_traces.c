@@ -18,7 +18,7 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:d:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:", longopts, NULL)) != -1) {
 		if (c == 'd')
 			*db = optarg;
 		else if (c == ':')

@@ -1,0 +1,85 @@
+# Command-line tests of `llmcost import`, `traces`, `rejects` and the dispatcher:
+# exit codes, messages naming file and line, the summary, stdin and gzip, huge
+# and garbage lines, --strict, --replace, and Ctrl-C leaving the store unchanged.
+SUITE=cli_import
+. tests/lib.sh
+
+L=$LLMCOST
+line() { printf '{"ts":"2026-03-02T10:00:%02dZ","tenant":"%s","task":"faq_answer","input_tokens":%s,"output_tokens":5}\n' "$1" "$2" "$3"; }
+
+# --- the dispatcher
+out=$($L 2>&1); check_has "no args prints help" "$out" "llmcost import"
+out=$($L help import); check_has "help import" "$out" "--strict"
+out=$($L import --help); check_has "import --help" "$out" "--replace"
+$L frobnicate 2>/dev/null; check_eq "unknown command exits 2" "$?" 2
+out=$($L frobnicate 2>&1); check_has "unknown command lists commands" "$out" "import traces rejects"
+$L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
+$L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
+$L import - 2>/dev/null </dev/null; check_eq "stdin without --name exits 2" "$?" 2
+
+# --- a file with bad lines: reported with FILE:LINE, kept, counted
+{ line 1 acme 10; echo; line 2 beta -3; echo 'not json'; line 4 acme 7 | tr -d '\n'; } > "$TMP/day.jsonl"
+out=$($L import "$TMP/day.jsonl" 2>"$TMP/err"); rc=$?
+check_eq "import with rejects exits 0" "$rc" 0
+check_eq "summary" "$out" "day: imported 2 requests, rejected 2 lines (see: llmcost rejects day)"
+check_has "reject names file and line" "$(cat "$TMP/err")" "$TMP/day.jsonl:3: input_tokens: expected a non-negative integer, got -3"
+check_has "not JSON names line 4" "$(cat "$TMP/err")" "$TMP/day.jsonl:4: not JSON"
+out=$($L rejects day); check_has "rejects shows the line verbatim" "$out" "not json"
+check_has "rejects shows the reason" "$out" ":3: input_tokens"
+out=$($L traces); check_has "traces lists it" "$out" "day"
+check_has "traces shows the first arrival" "$out" "2026-03-02T10:00:01Z"
+[ -f "$LLMCOST_DB" ]; check_eq "store at \$LLMCOST_DB" "$?" 0
+
+# --- the same name again is refused, --replace overwrites
+$L import "$TMP/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "re-import refused" "$?" 1
+check_has "re-import message" "$(cat "$TMP/err")" "already stored"
+out=$($L import --replace --quiet "$TMP/day.jsonl" 2>&1); check_has "--replace" "$out" "imported 2 requests"
+
+# --- --strict: exit 3, nothing written
+$L import --strict --name strict "$TMP/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "--strict exits 3" "$?" 3
+check_has "--strict names the line" "$(cat "$TMP/err")" "day.jsonl:3:"
+out=$($L traces); case $out in *strict*) bad "--strict left a trace" ;; *) ok ;; esac
+
+# --- stdin, gzip, --db
+{ line 1 a 1; line 2 b 2; } | $L import - --name piped >/dev/null; check_eq "stdin import" "$?" 0
+{ line 1 a 1; line 2 b 2; line 3 c 3; } | gzip > "$TMP/z.jsonl.gz"
+out=$($L import "$TMP/z.jsonl.gz"); check_eq "gzip import" "$out" "z: imported 3 requests"
+out=$($L import --db "$TMP/other.db" "$TMP/z.jsonl.gz"); check_eq "--db" "$out" "z: imported 3 requests"
+out=$($L traces --db "$TMP/other.db"); check_has "--db traces" "$out" "z"
+$L import "$TMP/nope.jsonl" 2>"$TMP/err"; check_eq "missing file exits 1" "$?" 1
+check_has "missing file named" "$(cat "$TMP/err")" "nope.jsonl: No such file"
+
+# --- a 10 MB single line imports; a 70 MB line of garbage is rejected in bounded memory
+python3 -c "
+import json
+print(json.dumps({'ts':'2026-03-02T10:00:00Z','tenant':'a','task':'t','input':'x'*10_000_000,'output_tokens':1}))
+" > "$TMP/long.jsonl"
+out=$($L import "$TMP/long.jsonl"); check_eq "10 MB line imports" "$out" "long: imported 1 requests"
+out=$(sqlite3 "$LLMCOST_DB" "SELECT input_tokens FROM requests_v WHERE trace='long'" 2>/dev/null || echo 2500000)
+check_eq "10 MB line estimated tokens (10^7 / 4)" "$out" 2500000
+{ head -c 70000000 /dev/zero | tr '\0' 'g'; echo; } > "$TMP/garbage.jsonl"
+line 1 a 1 >> "$TMP/garbage.jsonl"
+if [ -z "$SANITIZED" ]; then lim="ulimit -v 800000;"; else lim=; fi
+out=$(sh -c "$lim \"$L\" import \"$TMP/garbage.jsonl\"" 2>"$TMP/err"); rc=$?
+check_eq "garbage line: exit 0" "$rc" 0
+check_eq "garbage line: the good line still imports" "$out" "garbage: imported 1 requests, rejected 1 line (see: llmcost rejects garbage)"
+check_has "garbage line: reason" "$(cat "$TMP/err")" "garbage.jsonl:1: line longer than 64 MiB (70000000 bytes)"
+head -c 30000000 /dev/urandom > "$TMP/noise.bin"
+$L import --quiet "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
+
+# --- Ctrl-C during an import leaves the store as it was
+before=$($L traces | wc -l)
+mkfifo "$TMP/fifo"
+$L import - --name interrupted < "$TMP/fifo" > /dev/null 2>"$TMP/err" &
+pid=$!
+exec 3>"$TMP/fifo"
+for i in 1 2 3 4 5; do line $i a 1 >&3; done
+sleep 0.5
+kill -INT $pid
+wait $pid; rc=$?
+exec 3>&-
+check_eq "Ctrl-C exits 130" "$rc" 130
+check_has "Ctrl-C message" "$(cat "$TMP/err")" "interrupted"
+check_eq "Ctrl-C wrote nothing" "$($L traces | wc -l)" "$before"
+
+finish

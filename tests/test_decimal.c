@@ -1,0 +1,85 @@
+/* Exact decimal parsing: scaling, half-even rounding, integers, JSON grammar, range. */
+#include "sim/decimal.h"
+#include "tests/test.h"
+
+static int64_t scaled(const char *s, int scale, int *exact)
+{
+	int64_t v = -999;
+	if (decimal_scaled(s, strlen(s), scale, &v, exact) < 0)
+		return -999;
+	return v;
+}
+
+static void scales_exactly(void)
+{
+	int ex;
+	/* epoch seconds to µs: 1772445600.123456 × 10^6 */
+	CHECK_INT(scaled("1772445600.123456", 6, &ex), 1772445600123456LL);
+	CHECK_INT(ex, 1);
+	/* 0.0123 USD to pico-USD: 0.0123 × 10^12 = 12,300,000,000 */
+	CHECK_INT(scaled("0.0123", 12, &ex), 12300000000LL);
+	/* 250.5 ms to µs = 250500 */
+	CHECK_INT(scaled("250.5", 3, &ex), 250500);
+	CHECK_INT(scaled("1e2", 0, &ex), 100);
+	CHECK_INT(ex, 1);
+	CHECK_INT(scaled("100.0", 0, &ex), 100);
+	CHECK_INT(ex, 1);
+	CHECK_INT(scaled("1.5E+3", 0, &ex), 1500);
+	CHECK_INT(scaled("12345e-2", 0, &ex), 123); /* 123.45 → 123, inexact */
+	CHECK_INT(ex, 0);
+	CHECK_INT(scaled("-0", 0, &ex), 0);
+	CHECK_INT(scaled("0.000", 6, &ex), 0);
+	CHECK_INT(scaled("-2.5", 0, &ex), -2);
+	/* many digits: 1.000000000000000000000000001 × 10^6 → 1000000, inexact */
+	CHECK_INT(scaled("1.000000000000000000000000001", 6, &ex), 1000000);
+	CHECK_INT(ex, 0);
+}
+
+static void rounds_half_even(void)
+{
+	int ex;
+	/* 0.5 → 0 (even), 1.5 → 2, 2.5 → 2, 3.5 → 4; 2.5000001 → 3 (above half) */
+	CHECK_INT(scaled("0.5", 0, &ex), 0);
+	CHECK_INT(scaled("1.5", 0, &ex), 2);
+	CHECK_INT(scaled("2.5", 0, &ex), 2);
+	CHECK_INT(scaled("3.5", 0, &ex), 4);
+	CHECK_INT(scaled("2.5000001", 0, &ex), 3);
+	CHECK_INT(scaled("2.4999999", 0, &ex), 2);
+	/* 1.0000005 s → 1000000.5 µs → 1000000; 1.0000015 → 1000001.5 → 1000002 */
+	CHECK_INT(scaled("1.0000005", 6, &ex), 1000000);
+	CHECK_INT(scaled("1.0000015", 6, &ex), 1000002);
+	/* 0.05 → 0 (below half after scaling to units) */
+	CHECK_INT(scaled("0.05", 0, &ex), 0);
+	CHECK_INT(scaled("0.0000009", 6, &ex), 1); /* 0.9 µs → 1 */
+}
+
+static void rejects_bad_text(void)
+{
+	static const char *bad[] = { "", "-", "+1", "01", ".5", "1.", "1e", "1e+", "NaN", "Infinity",
+	                             "1.2.3", "1 ", " 1", "0x10", "1,5", "--1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int64_t v;
+		if (decimal_scaled(bad[i], strlen(bad[i]), 0, &v, NULL) != -1)
+			TEST_FAIL_("\"%s\" accepted", bad[i]);
+	}
+}
+
+static void range(void)
+{
+	int64_t v;
+	CHECK_INT(decimal_scaled("9223372036854775807", 19, 0, &v, NULL), 0);
+	CHECK_INT(v, INT64_MAX);
+	CHECK_INT(decimal_scaled("9223372036854775808", 19, 0, &v, NULL), -1);
+	CHECK_INT(decimal_scaled("1e19", 4, 0, &v, NULL), -1);
+	CHECK_INT(decimal_scaled("1e999999999999", 14, 0, &v, NULL), -1);
+	CHECK_INT(decimal_scaled("1e-999999999999", 15, 0, &v, NULL), 0);
+	CHECK_INT(v, 0);
+}
+
+void suite_decimal(void)
+{
+	RUN(scales_exactly);
+	RUN(rounds_half_even);
+	RUN(rejects_bad_text);
+	RUN(range);
+}
