@@ -1,10 +1,14 @@
 /*
- * Trace import driver: reads each file line by line, parses, and feeds the
- * store inside a single transaction that is committed only at the very end.
- * Progress is reported by wall-clock time, checked every few thousand lines.
+ * Trace import driver.  Two threads share the work: the caller's thread reads
+ * and parses lines into batches (records deep-copied into each batch's arena),
+ * and a writer thread feeds the batches to the store, inside a single
+ * transaction committed only at the very end.  Batches circulate through a
+ * small ring, so memory stays bounded however large the input.
  */
 #include "traces/import.h"
 
+#include <pthread.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +16,10 @@
 
 #include "traces/jsonl.h"
 #include "traces/reader.h"
+
+#define BATCH_ITEMS 2048
+#define BATCH_ARENA (4u << 20)
+#define N_BATCHES 3
 
 static double now_s(void)
 {
@@ -43,16 +51,243 @@ void import_name_for(const char *path, char *name, size_t n)
 	snprintf(name, n, "%.*s", (int)len, tmp);
 }
 
+/* ---- batches: what the reading thread hands to the writing thread ---- */
+
+enum item_kind { ITEM_BEGIN, ITEM_REQUEST, ITEM_REJECT, ITEM_FINISH };
+
+struct item {
+	enum item_kind kind;
+	uint64_t line, full_len;
+	const char *file;           /* the caller's string */
+	struct jsonl_rec rec;       /* ITEM_REQUEST: strings in the arena */
+	struct str text, reason;    /* ITEM_REJECT; ITEM_BEGIN: name, source */
+	size_t trace;               /* ITEM_FINISH: index into infos */
+};
+
+struct batch {
+	struct item items[BATCH_ITEMS];
+	size_t n;
+	char *arena;
+	size_t used, cap;
+};
+
 struct run {
 	const struct import_opts *o;
+	struct store *s;
+	struct store_trace_info *infos;
 	struct jsonl_parser parser;
 	uint64_t lines, bytes_before, total;
 	double t0, last_report;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batches[N_BATCHES];
+	struct batch *cur;          /* being filled by the reader */
+	struct batch *full[N_BATCHES], *empty[N_BATCHES];
+	size_t n_full, n_empty, head;
+	int closed;                 /* the reader has sent its last batch */
+	int failed;                 /* the writer met an error (in werr) */
+	struct err werr;
 };
 
-/* One file into an open import.  Returns enum import_status. */
-static enum import_status import_file(struct run *run, struct store_import *im, const char *path,
-                                      struct err *e)
+static struct batch *take(struct run *run, struct batch **list, size_t *n, int from_head)
+{
+	struct batch *b = NULL;
+	if (from_head) {
+		b = list[0];
+		memmove(list, list + 1, (*n - 1) * sizeof *list);
+	} else {
+		b = list[*n - 1];
+	}
+	(*n)--;
+	return b;
+}
+
+/* Hands the current batch to the writer and takes an empty one.  -1: the writer failed. */
+static int submit(struct run *run)
+{
+	pthread_mutex_lock(&run->mu);
+	run->full[run->n_full++] = run->cur;
+	pthread_cond_broadcast(&run->cv);
+	while (!run->n_empty && !run->failed)
+		pthread_cond_wait(&run->cv, &run->mu);
+	run->cur = run->failed ? NULL : take(run, run->empty, &run->n_empty, 0);
+	int failed = run->failed;
+	pthread_mutex_unlock(&run->mu);
+	if (run->cur) {
+		run->cur->n = 0;
+		run->cur->used = 0;
+	}
+	return failed ? -1 : 0;
+}
+
+/* Room for `bytes` more arena bytes and one item, submitting the batch when full. */
+static int reserve(struct run *run, size_t bytes)
+{
+	struct batch *b = run->cur;
+	if (b->n < BATCH_ITEMS && b->used + bytes <= b->cap)
+		return 0;
+	if (b->n > 0) {
+		if (submit(run) < 0)
+			return -1;
+		b = run->cur;
+	}
+	if (bytes > b->cap) { /* only ever grown while empty: no pointer into it yet */
+		char *a = realloc(b->arena, bytes);
+		if (!a)
+			return -2;
+		b->arena = a;
+		b->cap = bytes;
+	}
+	return 0;
+}
+
+static struct str copy_str(struct batch *b, struct str s)
+{
+	if (!s.s)
+		return s;
+	char *dst = b->arena + b->used;
+	memcpy(dst, s.s, s.n);
+	b->used += s.n;
+	return (struct str){ dst, s.n };
+}
+
+static size_t rec_bytes(const struct jsonl_rec *r)
+{
+	size_t n = alignof(struct jsonl_attempt) + r->n_att * sizeof *r->att + r->tenant.n + r->task.n +
+	           r->input.n + r->input_hash.n + r->model.n + r->request_id.n + r->session.n +
+	           r->user.n + r->extra.n;
+	for (size_t i = 0; i < r->n_att; i++)
+		n += r->att[i].model.n + r->att[i].extra.n;
+	return n;
+}
+
+static int push_request(struct run *run, const char *file, uint64_t line, const struct jsonl_rec *r)
+{
+	int rc = reserve(run, rec_bytes(r));
+	if (rc < 0)
+		return rc;
+	struct batch *b = run->cur;
+	struct item *it = &b->items[b->n++];
+	*it = (struct item){ .kind = ITEM_REQUEST, .line = line, .file = file, .rec = *r };
+	b->used = (b->used + alignof(struct jsonl_attempt) - 1) / alignof(struct jsonl_attempt) *
+	          alignof(struct jsonl_attempt);
+	struct jsonl_attempt *att = (struct jsonl_attempt *)(void *)(b->arena + b->used);
+	b->used += r->n_att * sizeof *att;
+	for (size_t i = 0; i < r->n_att; i++) {
+		att[i] = r->att[i];
+		att[i].model = copy_str(b, r->att[i].model);
+		att[i].extra = copy_str(b, r->att[i].extra);
+	}
+	struct jsonl_rec *c = &it->rec;
+	c->att = r->n_att ? att : NULL;
+	c->tenant = copy_str(b, r->tenant);
+	c->task = copy_str(b, r->task);
+	c->input = copy_str(b, r->input);
+	c->input_hash = copy_str(b, r->input_hash);
+	c->model = copy_str(b, r->model);
+	c->request_id = copy_str(b, r->request_id);
+	c->session = copy_str(b, r->session);
+	c->user = copy_str(b, r->user);
+	c->extra = copy_str(b, r->extra);
+	return 0;
+}
+
+/* A reject, or (with line == 0) the start of a trace: two strings and a file. */
+static int push_strings(struct run *run, enum item_kind kind, const char *file, uint64_t line,
+                        struct str text, struct str reason, uint64_t full_len)
+{
+	int rc = reserve(run, text.n + reason.n + 1);
+	if (rc < 0)
+		return rc;
+	struct batch *b = run->cur;
+	struct item *it = &b->items[b->n++];
+	*it = (struct item){ .kind = kind, .line = line, .file = file, .full_len = full_len };
+	it->text = copy_str(b, text);
+	it->reason = copy_str(b, reason);
+	b->arena[b->used++] = 0; /* the reason is read as a C string */
+	return 0;
+}
+
+static int push_finish(struct run *run, size_t trace)
+{
+	int rc = reserve(run, 0);
+	if (rc < 0)
+		return rc;
+	run->cur->items[run->cur->n++] = (struct item){ .kind = ITEM_FINISH, .trace = trace };
+	return 0;
+}
+
+/* ---- the writer thread ---- */
+
+static int write_item(struct run *run, struct store_import **im, const struct item *it, struct err *e)
+{
+	char name[256], reason[1200];
+	switch (it->kind) {
+	case ITEM_BEGIN:
+		snprintf(name, sizeof name, "%.*s", (int)it->text.n, it->text.s);
+		return store_import_begin(run->s, name, it->reason.s, run->o->replace, im, e);
+	case ITEM_REQUEST:
+		return store_import_add(*im, &it->rec, it->line, e);
+	case ITEM_REJECT:
+		snprintf(reason, sizeof reason, "%.*s", (int)it->reason.n, it->reason.s);
+		return store_import_reject(*im, it->file, it->line, reason, it->text.s, it->text.n,
+		                           it->full_len, e);
+	case ITEM_FINISH: {
+		int rc = store_import_finish(*im, &run->infos[it->trace], e);
+		*im = NULL;
+		return rc;
+	}
+	}
+	return 0;
+}
+
+static void *writer(void *arg)
+{
+	struct run *run = arg;
+	struct store_import *im = NULL;
+	int failed = 0;
+	for (;;) {
+		pthread_mutex_lock(&run->mu);
+		while (!run->n_full && !run->closed)
+			pthread_cond_wait(&run->cv, &run->mu);
+		if (!run->n_full) {
+			pthread_mutex_unlock(&run->mu);
+			break;
+		}
+		struct batch *b = take(run, run->full, &run->n_full, 1);
+		pthread_mutex_unlock(&run->mu);
+		for (size_t i = 0; i < b->n && !failed; i++)
+			failed = write_item(run, &im, &b->items[i], &run->werr) < 0;
+		pthread_mutex_lock(&run->mu);
+		run->empty[run->n_empty++] = b;
+		run->failed |= failed;
+		pthread_cond_broadcast(&run->cv);
+		pthread_mutex_unlock(&run->mu);
+	}
+	store_import_abort(im); /* only left open after a failure */
+	return NULL;
+}
+
+/* ---- the reading thread ---- */
+
+static void report_progress(struct run *run, const struct reader *r)
+{
+	double t = now_s();
+	if (run->o->on_progress && t - run->t0 > 1.0 && t - run->last_report > 0.25) {
+		run->last_report = t;
+		run->o->on_progress(run->o->ctx, run->lines, run->bytes_before + reader_offset(r),
+		                    run->total, t - run->t0);
+	}
+}
+
+static int stopped(const struct run *run)
+{
+	return run->o->stop && *run->o->stop;
+}
+
+/* One file into the open trace.  Returns enum import_status. */
+static enum import_status read_file(struct run *run, const char *path, struct err *e)
 {
 	struct reader r;
 	struct jsonl_rec rec;
@@ -60,24 +295,16 @@ static enum import_status import_file(struct run *run, struct store_import *im, 
 	const char *line;
 	size_t len;
 	uint64_t full;
-	int rc;
+	int rc, pushed = 0;
 
 	if (reader_open(&r, path, e) < 0)
 		return IMPORT_FAILED;
 	enum import_status status = IMPORT_OK;
 	while ((rc = reader_next(&r, &line, &len, &full, e)) == 1) {
 		if ((++run->lines & 4095) == 0) {
-			if (run->o->stop && *run->o->stop) {
-				status = IMPORT_STOPPED;
-				err_set(e, "interrupted: nothing was imported");
+			if (stopped(run))
 				break;
-			}
-			double t = now_s();
-			if (run->o->on_progress && t - run->t0 > 1.0 && t - run->last_report > 0.25) {
-				run->last_report = t;
-				run->o->on_progress(run->o->ctx, run->lines, run->bytes_before + reader_offset(&r),
-				                    run->total, t - run->t0);
-			}
+			report_progress(run, &r);
 		}
 		if (full == len && jsonl_is_blank(line, len))
 			continue;
@@ -87,33 +314,33 @@ static enum import_status import_file(struct run *run, struct store_import *im, 
 			        (unsigned long long)full);
 		else
 			parsed = jsonl_parse(&run->parser, line, len, &rec, &why);
-		if (parsed == -2) {
-			status = IMPORT_FAILED;
-			err_set(e, "%s:%llu: out of memory", path, (unsigned long long)r.line_no);
-			break;
-		}
 		if (parsed == 0) {
-			if (store_import_add(im, &rec, r.line_no, e) < 0) {
-				status = IMPORT_FAILED;
-				break;
-			}
-			continue;
-		}
-		if (run->o->strict) {
+			pushed = push_request(run, path, r.line_no, &rec);
+		} else if (parsed == -2) {
+			pushed = -2;
+		} else if (run->o->strict) {
 			err_set(e, "%s:%llu: %s", path, (unsigned long long)r.line_no, why.msg);
 			status = IMPORT_REJECTED;
 			break;
+		} else {
+			if (run->o->on_reject)
+				run->o->on_reject(run->o->ctx, path, r.line_no, why.msg);
+			pushed = push_strings(run, ITEM_REJECT, path, r.line_no, (struct str){ line, len },
+			                      (struct str){ why.msg, strlen(why.msg) }, full);
 		}
-		if (run->o->on_reject)
-			run->o->on_reject(run->o->ctx, path, r.line_no, why.msg);
-		if (store_import_reject(im, path, r.line_no, why.msg, line, len, full, e) < 0) {
+		if (pushed == -2) {
+			err_set(e, "%s:%llu: out of memory", path, (unsigned long long)r.line_no);
+			status = IMPORT_FAILED;
+			break;
+		}
+		if (pushed < 0) { /* the writer failed: its message is the one to show */
 			status = IMPORT_FAILED;
 			break;
 		}
 	}
 	if (rc < 0)
 		status = IMPORT_FAILED;
-	if (status == IMPORT_FAILED && run->o->stop && *run->o->stop) { /* a read cut by the signal */
+	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;
 		err_set(e, "interrupted: nothing was imported");
 	}
@@ -132,58 +359,101 @@ static void join_sources(const char *const *files, size_t n, char *out, size_t c
 		                         strcmp(files[i], "-") == 0 ? "(stdin)" : files[i]);
 }
 
+static enum import_status read_all(struct run *run, const char *const *files, size_t n, struct err *e)
+{
+	char name[256], source[1024];
+	size_t n_traces = run->o->name ? 1 : n;
+	for (size_t t = 0; t < n_traces; t++) {
+		size_t first = run->o->name ? 0 : t, count = run->o->name ? n : 1;
+		if (run->o->name)
+			snprintf(name, sizeof name, "%s", run->o->name);
+		else
+			import_name_for(files[t], name, sizeof name);
+		join_sources(files + first, count, source, sizeof source);
+		if (push_strings(run, ITEM_BEGIN, NULL, 0, (struct str){ name, strlen(name) },
+		                 (struct str){ source, strlen(source) }, 0) < 0)
+			return IMPORT_FAILED;
+		for (size_t f = first; f < first + count; f++) {
+			enum import_status st = read_file(run, files[f], e);
+			if (st != IMPORT_OK)
+				return st;
+		}
+		if (push_finish(run, t) < 0)
+			return IMPORT_FAILED;
+	}
+	return IMPORT_OK;
+}
+
 enum import_status import_files(struct store *s, const char *const *files, size_t n,
                                 const struct import_opts *opts, struct store_trace_info *infos,
                                 struct err *e)
 {
-	struct run run = { .o = opts, .t0 = now_s() };
-	struct store_import *im = NULL;
-	enum import_status status = IMPORT_OK;
-	char name[256], source[1024];
+	struct run *run = calloc(1, sizeof *run);
+	enum import_status status = IMPORT_FAILED;
+	pthread_t tid;
 
-	for (size_t i = 0; i < n; i++) {
+	if (!run)
+		return err_set(e, "out of memory"), IMPORT_FAILED;
+	*run = (struct run){ .o = opts, .s = s, .infos = infos, .t0 = now_s() };
+	for (size_t i = 0; i < n; i++) { /* every file must open before anything is written */
 		struct reader probe;
 		if (strcmp(files[i], "-") == 0)
 			continue;
 		if (reader_open(&probe, files[i], e) < 0)
-			return IMPORT_FAILED; /* before anything is written */
-		run.total += probe.file_bytes;
+			goto out_free;
+		run->total += probe.file_bytes;
 		reader_close(&probe);
 	}
-	jsonl_init(&run.parser);
-	if (store_begin(s, e) < 0) {
-		jsonl_fini(&run.parser);
-		return IMPORT_FAILED;
-	}
-	size_t n_traces = opts->name ? 1 : n;
-	for (size_t t = 0; t < n_traces && status == IMPORT_OK; t++) {
-		size_t first = opts->name ? 0 : t, count = opts->name ? n : 1;
-		if (opts->name)
-			snprintf(name, sizeof name, "%s", opts->name);
-		else
-			import_name_for(files[t], name, sizeof name);
-		join_sources(files + first, count, source, sizeof source);
-		if (store_import_begin(s, name, source, opts->replace, &im, e) < 0) {
-			status = IMPORT_FAILED;
-			break;
+	for (int i = 0; i < N_BATCHES; i++) {
+		run->batches[i].cap = BATCH_ARENA;
+		if (!(run->batches[i].arena = malloc(BATCH_ARENA))) {
+			err_set(e, "out of memory");
+			goto out_free;
 		}
-		for (size_t f = first; f < first + count && status == IMPORT_OK; f++)
-			status = import_file(&run, im, files[f], e);
-		if (status != IMPORT_OK) {
-			store_import_abort(im);
-			break;
-		}
-		if (store_import_finish(im, &infos[t], e) < 0)
-			status = IMPORT_FAILED;
+		if (i > 0)
+			run->empty[run->n_empty++] = &run->batches[i];
 	}
-	jsonl_fini(&run.parser);
-	if (status == IMPORT_OK && opts->stop && *opts->stop) {
+	run->cur = &run->batches[0];
+	jsonl_init(&run->parser);
+	pthread_mutex_init(&run->mu, NULL);
+	pthread_cond_init(&run->cv, NULL);
+	if (store_begin(s, e) < 0)
+		goto out_sync;
+	if (pthread_create(&tid, NULL, writer, run) != 0) {
+		err_set(e, "cannot start the writer thread");
+		store_rollback(s);
+		goto out_sync;
+	}
+	status = read_all(run, files, n, e);
+	if (status == IMPORT_OK && run->cur && run->cur->n)
+		status = submit(run) < 0 ? IMPORT_FAILED : IMPORT_OK;
+	pthread_mutex_lock(&run->mu);
+	run->closed = 1;
+	if (status != IMPORT_OK) /* drop what the writer has not started */
+		while (run->n_full)
+			run->empty[run->n_empty++] = take(run, run->full, &run->n_full, 1);
+	pthread_cond_broadcast(&run->cv);
+	pthread_mutex_unlock(&run->mu);
+	pthread_join(tid, NULL);
+	if (run->failed) {
+		*e = run->werr;
+		status = IMPORT_FAILED;
+	}
+	if (status == IMPORT_OK && stopped(run)) {
 		status = IMPORT_STOPPED;
 		err_set(e, "interrupted: nothing was imported");
 	}
-	if (status != IMPORT_OK) {
+	if (status != IMPORT_OK)
 		store_rollback(s);
-		return status;
-	}
-	return store_commit(s, e) < 0 ? IMPORT_FAILED : IMPORT_OK;
+	else if (store_commit(s, e) < 0)
+		status = IMPORT_FAILED;
+out_sync:
+	pthread_cond_destroy(&run->cv);
+	pthread_mutex_destroy(&run->mu);
+	jsonl_fini(&run->parser);
+out_free:
+	for (int i = 0; i < N_BATCHES; i++)
+		free(run->batches[i].arena);
+	free(run);
+	return status;
 }
