@@ -45,5 +45,6 @@ const char *cli_group_digits(unsigned long long v, char *buf, size_t n);
 int cmd_import(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif

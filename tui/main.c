@@ -3,7 +3,6 @@
  * one row here; `llmcost help`, `llmcost CMD --help` and the errors for an
  * unknown command are all generated from this table.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,64 +43,44 @@ const struct command commands[] = {
 	  "options:\n"
 	  "  --db PATH    the store\n",
 	  cmd_rejects },
+	{ "gen", "RECIPE [--requests N] [--tenants T] [--days D] [--seed S] [-o FILE]",
+	  "write a synthetic trace (faq, docs, flood, mixed) as JSON Lines",
+	  "Writes a synthetic trace v1 (JSON Lines) of one of the cost-design article's\n"
+	  "workloads.  The bytes depend only on the recipe, the options and the seed (the\n"
+	  "clock starts at a fixed date), and memory stays flat for any number of requests.\n"
+	  "\n"
+	  "recipes:\n"
+	  "  faq    customer-support FAQ bot on gpt-4.1-mini: the 30 most common questions\n"
+	  "         are 40% of requests, asked in case and spacing variants, so cache-key\n"
+	  "         normalization matters (default 100k requests, 8 tenants, 7 days)\n"
+	  "  docs   document-analysis API on gpt-4.1: inputs average over 20k tokens, a\n"
+	  "         lognormal tail reaches 200k; `input` is the title (5k, 6 tenants, 7 days)\n"
+	  "  flood  incident: normal days, then gpt-4.1-mini times out 10:00-10:45Z on the\n"
+	  "         last day (2026-03-02) and fallbacks to gpt-4o flood; `attempts` records\n"
+	  "         every retry and fallback.  Price it with fixtures/pricing/flood.json\n"
+	  "         (80k, 10 tenants, 3 days)\n"
+	  "  mixed  every task type across tenants: difficulty, quality, realtime:false\n"
+	  "         reports, cached tokens, a few errors; the benchmark workload\n"
+	  "         (100k, 12 tenants, 7 days)\n"
+	  "\n"
+	  "options:\n"
+	  "  --requests N  lines to write; k, M and G suffixes (250k, 10M)\n"
+	  "  --tenants T   tenants, 1 to 10000, with Zipf-like shares (acme is the largest)\n"
+	  "  --days D      days of traffic from 2026-03-01, 1 to 366; flood: D-1 normal days\n"
+	  "                before the outage day\n"
+	  "  --seed S      PRNG seed, decimal or 0x hex (default 1): another seed, another trace\n"
+	  "  -o FILE       write to FILE (default: stdout, also -); a FILE ending in .gz is\n"
+	  "                gzip-compressed\n"
+	  "\n"
+	  "examples:\n"
+	  "  llmcost gen faq -o faq.jsonl\n"
+	  "  llmcost gen docs --requests 200 | head -3\n"
+	  "  llmcost gen flood -o flood.jsonl.gz && llmcost import flood.jsonl.gz\n"
+	  "  llmcost gen faq --seed 7 --tenants 50 --days 30 -o month.jsonl.gz\n"
+	  "  llmcost gen mixed --requests 10M -o /dev/null      # generator speed\n",
+	  cmd_gen },
 	{ 0 }
 };
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("llmcost: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void cli_usage(const struct command *c, FILE *f)
-{
-	fprintf(f, "usage: llmcost %s %s\n\n%s", c->name, c->args, c->usage);
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "llmcost %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n(see: llmcost %s --help)\n", cmd);
-	return EXIT_USAGE;
-}
-
-const char *cli_db_path(const char *opt_db)
-{
-	static char path[4096];
-	const char *env = getenv("LLMCOST_DB");
-	if (opt_db && *opt_db)
-		return opt_db;
-	if (env && *env)
-		return env;
-	env = getenv("XDG_DATA_HOME");
-	if (env && *env)
-		snprintf(path, sizeof path, "%s/llmcost/llmcost.db", env);
-	else
-		snprintf(path, sizeof path, "%s/.local/share/llmcost/llmcost.db",
-		         getenv("HOME") ? getenv("HOME") : ".");
-	return path;
-}
-
-const char *cli_group_digits(unsigned long long v, char *buf, size_t n)
-{
-	char tmp[32];
-	int len = snprintf(tmp, sizeof tmp, "%llu", v), o = 0;
-	for (int i = 0; i < len && (size_t)o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = 0;
-	return buf;
-}
 
 static void print_help(FILE *f)
 {

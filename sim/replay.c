@@ -1,0 +1,980 @@
+/*
+ * The replay engine's event loop (SPEC §4 and §10): requests arrive in time
+ * order, and every later step — a call ending, a retry after its backoff, a
+ * batch flush at an interval boundary, a batch item's answer — is an event on
+ * a heap ordered by (time, flush first, request index, sequence).  A request's
+ * follow-ups at the same instant (a fallback at give-up time, the main call
+ * when its summary answers) run inline, before the next request's events.
+ * Policies decide (cache, budget, routing, breaker, gates); this file acts.
+ */
+#include "sim/replay_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/draw.h"
+
+enum ev_type { EV_FLUSH, EV_CALL_END, EV_RETRY, EV_BATCH_DONE };
+enum call_kind { CALL_MAIN, CALL_SUMMARY, CALL_BATCH };
+#define STATUS_BREAKER_OPEN N_STATUS /* a breaker rejection, as a give-up class */
+
+struct event {
+	int64_t t;
+	uint32_t req, seq;
+	uint8_t type;
+};
+
+/* Per-request state while it runs. */
+enum {
+	F_CALLED = 1u << 0,      /* has made a call */
+	F_FALLBACK = 1u << 1,    /* has had a fallback */
+	F_FB_LIVE = 1u << 2,     /* a fallback of it is in flight (the tenant cap) */
+	F_SUMMARY = 1u << 3,     /* its summarize call is the one running */
+	F_SUMMARIZED = 1u << 4,  /* its main input is a summary */
+	F_CAPPED = 1u << 5,      /* output_tokens was above output_max */
+	F_PROBE = 1u << 6,       /* its running call is its model's breaker probe */
+	F_IN_BATCH = 1u << 7,    /* its calls are batch calls */
+};
+
+struct req_state {
+	uint64_t tried;          /* pricing models tried, as bits */
+	int64_t first_call_us;
+	int64_t saved_pusd;      /* the running call's billed cost (a cached answer saves it) */
+	uint64_t saved_tok;
+	uint32_t in, out;        /* the main call's input and output tokens */
+	int16_t model;           /* the running or next call's model */
+	int16_t route;           /* routes index, or ROUTE_RECORDED */
+	uint8_t k, sk, total;    /* calls on `model`, summarize calls, batch attempts */
+	uint8_t status;          /* the running call's outcome */
+	uint8_t flags;
+	uint8_t chain_next;      /* the next fallback.chain entry to consider */
+};
+
+enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_PROBING };
+
+struct breaker {
+	uint8_t *ring;           /* the last `window` outcomes, 1 = failure */
+	int64_t n, pos, fails;
+	enum breaker_state state;
+	int64_t open_until;
+};
+
+struct eng {
+	const struct replay_trace *rt;
+	const struct trace *t;
+	const struct scenario *sc;
+	struct acct a;
+	struct req_state *rs;
+	struct event *heap;
+	size_t n_heap;
+	uint32_t seq;
+	uint64_t seed_state;
+	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
+	int *price_of_name;      /* trace name id → pricing model, -1 */
+	int *budget_of_task;     /* task name id → index in sc->budget, -1 */
+	uint8_t *batch_task, *degrade_task; /* per task name id */
+	uint32_t *tenant_live;   /* fallbacks in flight per dense tenant */
+	struct breaker *breakers;
+	struct cache cache;
+	int cache_ready;
+	uint32_t *norm_of_input; /* input id → normalized text id */
+	struct intern norm;
+	uint32_t *queue;         /* the batch queue */
+	size_t n_queue;
+	uint64_t queue_tok;
+	int64_t flush_at;        /* the boundary flush pending, 0 none */
+	int64_t discount_ppb;
+	struct err *e;
+	int failed;              /* an accounting step ran out of memory */
+};
+
+/* ---- the event heap ---- */
+
+static int before(const struct event *x, const struct event *y)
+{
+	if (x->t != y->t)
+		return x->t < y->t;
+	if ((x->type == EV_FLUSH) != (y->type == EV_FLUSH))
+		return x->type == EV_FLUSH;
+	if (x->req != y->req)
+		return x->req < y->req;
+	return x->seq < y->seq;
+}
+
+static void push(struct eng *g, int64_t t, uint32_t req, enum ev_type type)
+{
+	struct event ev = { t, req, g->seq++, (uint8_t)type };
+	size_t i = g->n_heap++;
+	while (i > 0 && before(&ev, &g->heap[(i - 1) / 2])) {
+		g->heap[i] = g->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	g->heap[i] = ev;
+}
+
+static struct event pop(struct eng *g)
+{
+	struct event top = g->heap[0], last = g->heap[--g->n_heap];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= g->n_heap)
+			break;
+		if (c + 1 < g->n_heap && before(&g->heap[c + 1], &g->heap[c]))
+			c++;
+		if (!before(&g->heap[c], &last))
+			break;
+		g->heap[i] = g->heap[c];
+		i = c;
+	}
+	g->heap[i] = last;
+	return top;
+}
+
+/* ---- decisions ---- */
+
+static int recorded_model(const struct eng *g, uint32_t i)
+{
+	const struct trace *t = g->t;
+	return t->att_first[i] < t->att_first[i + 1] ? g->price_of_name[t->att_model[t->att_first[i]]] : -1;
+}
+
+static int route_of(const struct eng *g, uint32_t i)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *t = g->t;
+	if (!sc->n_routes)
+		return ROUTE_RECORDED;
+	for (size_t r = 0; r < sc->routing.n_rules; r++) {
+		const struct routing_rule *rule = &sc->routing.rules[r];
+		if (rule->task && strcmp(rule->task, intern_str(&t->names, t->task[i], NULL)) != 0)
+			continue;
+		if (rule->tenant && strcmp(rule->tenant, intern_str(&t->names, t->tenant[i], NULL)) != 0)
+			continue;
+		if (rule->difficulty != DIFFICULTY_NONE && rule->difficulty != t->difficulty[i])
+			continue; /* a request without a label matches no difficulty condition */
+		if (rule->input_tokens_gt >= 0 && !(t->input_tok[i] > rule->input_tokens_gt))
+			continue;
+		if (rule->input_tokens_lt >= 0 && !(t->input_tok[i] < rule->input_tokens_lt))
+			continue;
+		return rule->route;
+	}
+	return sc->routing.default_route;
+}
+
+static int model_of_route(const struct eng *g, uint32_t i, int route)
+{
+	return route == ROUTE_RECORDED ? recorded_model(g, i) : g->sc->routes[route].model_idx;
+}
+
+/* The cache key of request i: 0 when it is not cached (no text for an `input` part). */
+static int cache_key_of(const struct eng *g, uint32_t i, struct cache_key *k)
+{
+	const struct trace *t = g->t;
+	unsigned parts = g->sc->cache.key;
+	*k = (struct cache_key){ 0 };
+	if (parts & CACHE_PART_TENANT)
+		k->tenant = t->tenant[i];
+	if (parts & CACHE_PART_TASK)
+		k->task = t->task[i];
+	if (parts & CACHE_PART_INPUT) {
+		if (t->input[i] != TRACE_NONE)
+			k->text = CACHE_TEXT_INPUT(g->norm_of_input[t->input[i]]);
+		else if (t->input_hash[i] != TRACE_NONE)
+			k->text = CACHE_TEXT_HASH(t->input_hash[i]);
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/* The k-th recorded attempt of request i on pricing model m, or -1. */
+static int64_t recorded_attempt(const struct eng *g, uint32_t i, int m, unsigned k)
+{
+	const struct trace *t = g->t;
+	uint32_t name = g->model_name[m];
+	if (name == TRACE_NONE)
+		return -1;
+	for (uint32_t a = t->att_first[i]; a < t->att_first[i + 1]; a++)
+		if (t->att_model[a] == name && --k == 0)
+			return a;
+	return -1;
+}
+
+/* Outcome and latency of a call (SPEC §10 "Calls"). */
+static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind, unsigned k,
+                    int64_t start, uint64_t out_tok, int *status, int64_t *lat)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *t = g->t;
+	const struct price_model *pm = &sc->pricing->models[m];
+	int64_t a = kind == CALL_SUMMARY || !sc->faults.recorded ? -1 : recorded_attempt(g, i, m, k);
+	*status = STATUS_OK;
+	*lat = -1;
+	if (a >= 0) {
+		*status = t->att_status[a];
+		*lat = t->att_latency_us[a];
+	} else {
+		const struct fault_window *w = NULL;
+		for (size_t f = 0; f < sc->faults.n_inject && !w; f++)
+			if (sc->faults.inject[f].model_idx == m && sc->faults.inject[f].from_us <= start &&
+			    start < sc->faults.inject[f].to_us)
+				w = &sc->faults.inject[f];
+		const uint32_t *counts = w || g->model_name[m] == TRACE_NONE ? NULL
+			: replay_rates(g->rt, g->model_name[m], replay_minute(start));
+		if (w ? w->rate.value > 0 : counts && counts[STATUS_OK] != 0xffffffffu) {
+			int fails_any = 0;
+			if (counts)
+				for (int s = 1; s < N_STATUS; s++)
+					fails_any |= counts[s] != 0;
+			if (w || fails_any) {
+				uint64_t x = draw_x(g->seed_state, i, pm->name, strlen(pm->name),
+				                    kind == CALL_SUMMARY ? g->rs[i].sk : k, kind == CALL_SUMMARY);
+				if (w) /* x < rate × 2^53, with the rate as its exact decimal */
+					*status = (money_sum)x * (uint64_t)w->rate.den <
+					          ((money_sum)(uint64_t)w->rate.num << 53)
+					          ? (int)w->status : STATUS_OK;
+				else
+					*status = draw_recorded_outcome(x, counts);
+			}
+		}
+	}
+	if (*lat < 0)
+		*lat = *status == STATUS_OK ? pricing_latency_us(pm, (int64_t)out_tok) : pm->latency_base_us;
+	if (kind != CALL_BATCH && sc->retry.timeout_us > 0) {
+		if (*status == STATUS_TIMEOUT || *lat > sc->retry.timeout_us) {
+			*status = STATUS_TIMEOUT;
+			*lat = sc->retry.timeout_us;
+		}
+	}
+}
+
+/* Billed tokens and cost of an attempt with outcome `status` (SPEC §10 billing). */
+static int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, uint64_t out,
+                struct call_record *c)
+{
+	enum billing b = status == STATUS_OK ? BILLING_FULL : g->sc->billing.failed[status];
+	c->input_tok = b == BILLING_NONE ? 0 : in;
+	c->cached_tok = b == BILLING_NONE ? 0 : cached;
+	c->output_tok = b == BILLING_FULL ? out : 0;
+	if (money_call_pusd(&g->sc->pricing->models[m].price, c->input_tok, c->cached_tok, c->output_tok,
+	                    &c->pusd) < 0)
+		return err_set(g->e, "a call on %s costs more than $9.2 million", g->sc->pricing->models[m].name);
+	return 0;
+}
+
+/* ---- request ends ---- */
+
+static void finish(struct eng *g, uint32_t i, int64_t t, int resolved)
+{
+	struct req_state *s = &g->rs[i];
+	if (resolved) {
+		ACCT_ADD(&g->a, i, resolved, 1);
+		if (s->flags & F_CAPPED)
+			ACCT_ADD(&g->a, i, output_capped, 1);
+	}
+	g->a.latency_us[i] = t - g->t->ts_us[i];
+	acct_end(&g->a, i, t);
+}
+
+static void unanswered(struct eng *g, uint32_t i, int64_t t)
+{
+	const struct scenario *sc = g->sc;
+	if (sc->fallback.on && g->degrade_task[g->t->task[i]]) {
+		ACCT_ADD(&g->a, i, degraded, 1);
+		finish(g, i, t, 0);
+	} else {
+		ACCT_ADD(&g->a, i, failed, 1);
+		acct_end(&g->a, i, t);
+	}
+}
+
+static void answered(struct eng *g, uint32_t i, int64_t t)
+{
+	struct req_state *s = &g->rs[i];
+	if (g->sc->cache.on) {
+		struct cache_key k;
+		if (cache_key_of(g, i, &k)) {
+			int64_t ttl = g->sc->cache.ttl_us[g->sc->pricing->models[s->model].tier];
+			struct cache_value v = { s->saved_tok, s->saved_pusd };
+			if (cache_insert(&g->cache, &k, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
+				err_set(g->e, "cache: more distinct keys than counted");
+				g->failed = 1;
+			}
+		}
+	}
+	finish(g, i, t, 1);
+}
+
+/* ---- calls ---- */
+
+static void give_up(struct eng *g, uint32_t i, int64_t t, int status);
+
+static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *t_ = g->t;
+	struct req_state *s = &g->rs[i];
+	int m = s->model;
+	unsigned k = kind == CALL_SUMMARY ? ++s->sk : ++s->k;
+	if (kind != CALL_BATCH && sc->breaker.on) {
+		struct breaker *b = &g->breakers[m];
+		if (b->state == BREAKER_OPEN && t >= b->open_until) {
+			b->state = BREAKER_PROBING;
+			s->flags |= F_PROBE;
+		} else if (b->state != BREAKER_CLOSED) {
+			ACCT_ADD(&g->a, i, breaker_rejections, 1);
+			give_up(g, i, t, STATUS_BREAKER_OPEN);
+			return;
+		}
+	}
+	uint64_t in, out, cached = 0;
+	if (kind == CALL_SUMMARY) {
+		in = t_->input_tok[i];
+		const struct decfrac *r = &sc->summarize.ratio;
+		out = (uint64_t)(((money_sum)in * (uint64_t)r->num + (uint64_t)r->den - 1) /
+		                 (uint64_t)r->den);
+	} else {
+		in = s->in;
+		out = s->out;
+		if (!(s->flags & F_SUMMARIZED) && m == recorded_model(g, i))
+			cached = t_->cached_tok[i] < in ? t_->cached_tok[i] : in;
+	}
+	int status;
+	int64_t lat;
+	outcome(g, i, m, kind, k, t, out, &status, &lat);
+	if (kind == CALL_BATCH)
+		lat = sc->batch.latency_us;
+	struct call_record c = { .req = i, .model = m, .start_us = t,
+		.retry = kind == CALL_BATCH ? s->total > 1 : k > 1, .first_call = !(s->flags & F_CALLED) };
+	if (bill(g, m, status, in, cached, out, &c) < 0) {
+		g->failed = 1;
+		return;
+	}
+	if (kind == CALL_BATCH)
+		c.pusd = money_discount(c.pusd, g->discount_ppb);
+	if (c.first_call) {
+		s->flags |= F_CALLED;
+		s->first_call_us = t;
+	}
+	if (acct_call(&g->a, &c) < 0) {
+		err_set(g->e, "out of memory");
+		g->failed = 1;
+		return;
+	}
+	s->status = (uint8_t)status;
+	s->saved_pusd = c.pusd;
+	s->saved_tok = c.input_tok + c.output_tok;
+	acct_end(&g->a, i, t + lat);
+	push(g, t + lat, i, kind == CALL_BATCH ? EV_BATCH_DONE : EV_CALL_END);
+}
+
+/* The breaker hears a call's outcome as it ends (SPEC §10 "Breaker"). */
+static void breaker_hear(struct eng *g, uint32_t i, int64_t t, int status)
+{
+	const struct scenario *sc = g->sc;
+	struct req_state *s = &g->rs[i];
+	struct breaker *b = &g->breakers[s->model];
+	int fail = status_is_transient((enum status)status);
+	if (s->flags & F_PROBE) {
+		s->flags &= (uint8_t)~F_PROBE;
+		if (fail) {
+			b->state = BREAKER_OPEN;
+			b->open_until = t + sc->breaker.open_us;
+		} else {
+			b->state = BREAKER_CLOSED;
+			b->n = b->pos = b->fails = 0;
+		}
+		return;
+	}
+	if (b->state != BREAKER_CLOSED)
+		return; /* outcomes arriving while open are ignored */
+	if (b->n == sc->breaker.window)
+		b->fails -= b->ring[b->pos];
+	else
+		b->n++;
+	b->ring[b->pos] = (uint8_t)fail;
+	b->fails += fail;
+	b->pos = (b->pos + 1) % sc->breaker.window;
+	const struct decfrac *r = &sc->breaker.failure_ratio;
+	if (b->n == sc->breaker.window &&
+	    (money_sum)b->fails * r->den >= (money_sum)r->num * sc->breaker.window) {
+		b->state = BREAKER_OPEN;
+		b->open_until = t + sc->breaker.open_us;
+	}
+}
+
+static void dispatch(struct eng *g, uint32_t i, int64_t t, int async);
+
+static void call_end(struct eng *g, uint32_t i, int64_t t)
+{
+	const struct scenario *sc = g->sc;
+	struct req_state *s = &g->rs[i];
+	int status = s->status;
+	if (sc->breaker.on)
+		breaker_hear(g, i, t, status);
+	if (status == STATUS_OK) {
+		if (s->flags & F_SUMMARY) {
+			s->flags &= (uint8_t)~F_SUMMARY;
+			const struct budget_policy *p = &sc->budget[g->budget_of_task[g->t->task[i]]];
+			uint64_t summary = s->saved_tok - g->t->input_tok[i]; /* its billed output */
+			s->in = (uint32_t)((int64_t)summary < p->input_max ? summary : (uint64_t)p->input_max);
+			dispatch(g, i, t, 0);
+			return;
+		}
+		if (s->flags & F_FB_LIVE) {
+			s->flags &= (uint8_t)~F_FB_LIVE;
+			g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]--;
+		}
+		answered(g, i, t);
+		return;
+	}
+	unsigned k = s->flags & F_SUMMARY ? s->sk : s->k;
+	if ((sc->retry.on & STATUS_BIT(status)) && k < sc->retry.max_attempts) {
+		int64_t backoff = sc->retry.backoff_us;
+		for (unsigned j = 1; j < k && backoff < INT64_MAX / 2; j++)
+			backoff *= 2;
+		push(g, t + backoff, i, EV_RETRY);
+		return;
+	}
+	give_up(g, i, t, status);
+}
+
+/* The next fallback.chain model of request i not tried yet, or -1. */
+static int next_in_chain(struct eng *g, uint32_t i)
+{
+	const struct scenario *sc = g->sc;
+	struct req_state *s = &g->rs[i];
+	for (size_t c = s->chain_next; c < sc->fallback.n_chain; c++) {
+		int m = model_of_route(g, i, sc->fallback.chain[c]);
+		if (m >= 0 && m < 64 && !(s->tried >> m & 1)) {
+			s->chain_next = (uint8_t)(c + 1);
+			return m;
+		}
+	}
+	return -1;
+}
+
+/* The three gates at give-up time t (SPEC §10 "Routing and fallback"). */
+static int gates_admit(struct eng *g, uint32_t i, int64_t t)
+{
+	const struct scenario *sc = g->sc;
+	if (sc->fallback.tenant_inflight_cap > 0 &&
+	    g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]] >= (uint64_t)sc->fallback.tenant_inflight_cap)
+		return 0;
+	if (sc->fallback.has_max_rate) {
+		uint64_t calls, fbs;
+		acct_gate_counts(&g->a, t, sc->fallback.rate_window_us, &calls, &fbs);
+		if (!(g->rs[i].flags & F_CALLED) || g->rs[i].first_call_us <= t - sc->fallback.rate_window_us)
+			calls++; /* the current request is always in the denominator */
+		const struct decfrac *r = &sc->fallback.max_rate;
+		if ((money_sum)fbs * r->den > (money_sum)r->num * calls)
+			return 0;
+	}
+	if (sc->fallback.has_usd_per_hour_cap &&
+	    acct_spend_last_hour(&g->a, t) > sc->fallback.usd_per_hour_cap_pusd)
+		return 0;
+	return 1;
+}
+
+static void give_up(struct eng *g, uint32_t i, int64_t t, int status)
+{
+	const struct scenario *sc = g->sc;
+	struct req_state *s = &g->rs[i];
+	if (s->flags & F_FB_LIVE) {
+		s->flags &= (uint8_t)~F_FB_LIVE;
+		g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]--;
+	}
+	if (s->flags & F_SUMMARY || !sc->fallback.on ||
+	    (status != STATUS_BREAKER_OPEN && !(sc->fallback.on_classes & STATUS_BIT(status)))) {
+		unanswered(g, i, t);
+		return;
+	}
+	int m = next_in_chain(g, i);
+	if (m < 0) {
+		unanswered(g, i, t);
+		return;
+	}
+	if (!gates_admit(g, i, t)) {
+		ACCT_ADD(&g->a, i, fallbacks_denied, 1);
+		unanswered(g, i, t);
+		return;
+	}
+	acct_fallback(&g->a, i, t, !(s->flags & F_FALLBACK));
+	s->flags |= F_FALLBACK | F_FB_LIVE;
+	g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]++;
+	s->model = (int16_t)m;
+	s->tried |= (uint64_t)1 << m;
+	s->k = 0;
+	start_call(g, i, t, CALL_MAIN);
+}
+
+/* ---- the batch queue (SPEC §10 "Batch") ---- */
+
+static void flush(struct eng *g, int64_t t)
+{
+	size_t n = g->n_queue;
+	g->n_queue = 0;
+	g->queue_tok = 0;
+	for (size_t q = 0; q < n && !g->failed; q++) {
+		uint32_t i = g->queue[q];
+		g->rs[i].total++;
+		start_call(g, i, t, CALL_BATCH);
+	}
+}
+
+static void enqueue(struct eng *g, uint32_t i, int64_t t)
+{
+	const struct scenario *sc = g->sc;
+	uint64_t in = g->rs[i].in;
+	if (g->n_queue && g->queue_tok + in > (uint64_t)sc->batch.max_total_input_tokens)
+		flush(g, t);
+	g->queue[g->n_queue++] = i;
+	g->queue_tok += in;
+	if (in > (uint64_t)sc->batch.max_total_input_tokens || g->n_queue >= (size_t)sc->batch.max_batch_size)
+		flush(g, t);
+	if (g->n_queue) {
+		int64_t iv = sc->batch.interval_us;
+		int64_t next = (t >= 0 ? t / iv + 1 : -((-t) / iv)) * iv;
+		if (next <= t)
+			next += iv;
+		if (g->flush_at != next) {
+			g->flush_at = next;
+			push(g, next, 0, EV_FLUSH);
+		}
+	}
+}
+
+static void batch_done(struct eng *g, uint32_t i, int64_t t)
+{
+	const struct scenario *sc = g->sc;
+	struct req_state *s = &g->rs[i];
+	if (s->status == STATUS_OK) {
+		answered(g, i, t);
+	} else if (s->total < sc->batch.max_attempts) {
+		int m = model_of_route(g, i, sc->batch.fail_route);
+		if (m != s->model)
+			s->k = 0;
+		s->model = (int16_t)m;
+		enqueue(g, i, t);
+	} else {
+		unanswered(g, i, t);
+	}
+}
+
+/* ---- arrivals ---- */
+
+static int task_in(const struct strlist *l, const char *task)
+{
+	return scenario_strlist_has(l, task);
+}
+
+/* After cache and budget: to the batch queue, or routed to its model. */
+static void dispatch(struct eng *g, uint32_t i, int64_t t, int async)
+{
+	const struct scenario *sc = g->sc;
+	struct req_state *s = &g->rs[i];
+	if (sc->batch.on && (async || g->batch_task[g->t->task[i]] || !g->t->realtime[i])) {
+		ACCT_ADD(&g->a, i, batched, 1);
+		s->flags |= F_IN_BATCH;
+		s->model = (int16_t)model_of_route(g, i, sc->batch.first_route);
+		s->k = 0;
+		enqueue(g, i, t);
+		return;
+	}
+	s->model = (int16_t)model_of_route(g, i, s->route);
+	s->tried = (uint64_t)1 << s->model;
+	s->chain_next = 0;
+	if (s->route != ROUTE_RECORDED)
+		for (size_t c = 0; c < sc->fallback.n_chain; c++)
+			if (sc->fallback.chain[c] == s->route) {
+				s->chain_next = (uint8_t)(c + 1);
+				break;
+			}
+	s->k = 0;
+	start_call(g, i, t, CALL_MAIN);
+}
+
+static void arrive(struct eng *g, uint32_t i, int64_t t)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *tr = g->t;
+	struct req_state *s = &g->rs[i];
+	if (sc->cache.on) {
+		struct cache_key k;
+		struct cache_value v;
+		if (cache_key_of(g, i, &k) && cache_lookup(&g->cache, &k, t, &v)) {
+			acct_arrival(&g->a, i, 1);
+			ACCT_ADD(&g->a, i, cache_hits, 1);
+			ACCT_ADD(&g->a, i, cache_tokens_saved, v.saved_tok);
+			ACCT_ADD(&g->a, i, cache_usd_saved, (money_sum)v.saved_pusd);
+			finish(g, i, t, 1);
+			return;
+		}
+	}
+	acct_arrival(&g->a, i, 0);
+	uint32_t in = tr->input_tok[i], out = tr->output_tok[i];
+	int b = g->budget_of_task[tr->task[i]], async = 0;
+	s->route = (int16_t)route_of(g, i);
+	if (b >= 0) {
+		const struct budget_policy *p = &sc->budget[b];
+		if (p->output_max >= 0 && out > p->output_max) {
+			out = (uint32_t)p->output_max;
+			s->flags |= F_CAPPED;
+		}
+		if (p->input_max >= 0 && in > p->input_max) {
+			ACCT_ADD(&g->a, i, budget_violations, 1);
+			switch (p->overflow) {
+			case OVERFLOW_TRUNCATE:
+				ACCT_ADD(&g->a, i, truncated, 1);
+				in = (uint32_t)p->input_max;
+				break;
+			case OVERFLOW_SUMMARIZE:
+				ACCT_ADD(&g->a, i, summarized, 1);
+				s->in = in;
+				s->out = out;
+				s->flags |= F_SUMMARY | F_SUMMARIZED;
+				s->model = (int16_t)model_of_route(g, i, sc->summarize.route);
+				start_call(g, i, t, CALL_SUMMARY);
+				return;
+			case OVERFLOW_ASYNC:
+				ACCT_ADD(&g->a, i, async, 1);
+				async = 1;
+				break;
+			case OVERFLOW_REJECT:
+				ACCT_ADD(&g->a, i, rejected, 1);
+				acct_end(&g->a, i, t);
+				return;
+			default:
+				break;
+			}
+		}
+	}
+	s->in = in;
+	s->out = out;
+	dispatch(g, i, t, async);
+}
+
+/* ---- set-up ---- */
+
+static int model_maps(struct eng *g)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *t = g->t;
+	size_t nm = sc->pricing->n_models;
+	if (nm > 64 && sc->fallback.on)
+		return err_set(g->e, "%s: at most 64 models with a fallback chain", sc->name);
+	g->model_name = malloc((nm + 1) * sizeof *g->model_name);
+	g->price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *g->price_of_name);
+	if (!g->model_name || !g->price_of_name)
+		return err_set(g->e, "out of memory");
+	for (size_t m = 0; m < nm; m++)
+		if (!intern_find(&t->names, sc->pricing->models[m].name, strlen(sc->pricing->models[m].name),
+		                 &g->model_name[m]))
+			g->model_name[m] = TRACE_NONE;
+	for (uint32_t n = 0; n < t->names.n; n++)
+		g->price_of_name[n] = pricing_index(sc->pricing, intern_str(&t->names, n, NULL));
+	return 0;
+}
+
+/* Every model a run will price must be in the pricing table (SPEC §4.5). */
+static int check_models(struct eng *g, int all_attempts)
+{
+	const struct trace *t = g->t;
+	const char *pricing = g->sc->pricing->path ? g->sc->pricing->path : "the pricing table";
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		uint32_t from = t->att_first[i], to = all_attempts ? t->att_first[i + 1] : from + 1;
+		if (from == t->att_first[i + 1]) {
+			if (all_attempts || !g->sc->n_routes)
+				return err_set(g->e, "%s: request %u (tenant %s, task %s) has no recorded model to %s",
+				               g->sc->name, i, intern_str(&t->names, t->tenant[i], NULL),
+				               intern_str(&t->names, t->task[i], NULL),
+				               all_attempts ? "price" : "run on (the scenario has no routes)");
+			continue;
+		}
+		for (uint32_t a = from; a < to; a++)
+			if (g->price_of_name[t->att_model[a]] < 0)
+				return err_set(g->e, "%s: model \"%s\" (request %u) is not in %s", g->sc->name,
+				               intern_str(&t->names, t->att_model[a], NULL), i, pricing);
+	}
+	return 0;
+}
+
+static int per_task(struct eng *g)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *t = g->t;
+	size_t n = (size_t)t->names.n + 1;
+	g->budget_of_task = malloc(n * sizeof *g->budget_of_task);
+	g->batch_task = calloc(n, 1);
+	g->degrade_task = calloc(n, 1);
+	if (!g->budget_of_task || !g->batch_task || !g->degrade_task)
+		return err_set(g->e, "out of memory");
+	for (uint32_t id = 0; id < t->names.n; id++) {
+		const char *name = intern_str(&t->names, id, NULL);
+		const struct budget_policy *p = scenario_budget_for(sc, name);
+		g->budget_of_task[id] = p ? (int)(p - sc->budget) : -1;
+		g->batch_task[id] = (uint8_t)task_in(&sc->batch.tasks, name);
+		g->degrade_task[id] = (uint8_t)task_in(&sc->fallback.degrade_tasks, name);
+	}
+	return 0;
+}
+
+/* Normalized-text ids per distinct input, and the cache sized to the distinct keys. */
+static int cache_setup(struct eng *g)
+{
+	const struct scenario *sc = g->sc;
+	const struct trace *t = g->t;
+	struct normalize nz;
+	g->norm_of_input = malloc(((size_t)t->inputs.n + 1) * sizeof *g->norm_of_input);
+	if (!g->norm_of_input)
+		return err_set(g->e, "out of memory");
+	intern_init(&g->norm);
+	if (normalize_init(&nz, sc->cache.normalize, g->e) < 0)
+		return -1;
+	char *buf = NULL;
+	size_t cap = 0;
+	for (uint32_t id = 0; id < t->inputs.n; id++) {
+		size_t n, len;
+		const char *s = intern_str(&t->inputs, id, &n);
+		if (!sc->cache.normalize) {
+			g->norm_of_input[id] = id;
+			continue;
+		}
+		if (NORMALIZE_OUT_MAX(n) + 1 > cap) {
+			cap = NORMALIZE_OUT_MAX(n) + 1;
+			char *b = realloc(buf, cap);
+			if (!b) {
+				free(buf);
+				return err_set(g->e, "out of memory");
+			}
+			buf = b;
+		}
+		if (normalize_text(&nz, s, n, buf, cap, &len) < 0 ||
+		    intern_add(&g->norm, buf, len, &g->norm_of_input[id]) < 0) {
+			free(buf);
+			return err_set(g->e, "out of memory normalizing cache keys");
+		}
+	}
+	free(buf);
+	/* distinct keys: at most the requests, usually far fewer; count them exactly */
+	uint32_t n_keys = 0, n_slots = 16;
+	while (n_slots < 2 * (uint64_t)t->n_req + 16)
+		n_slots *= 2;
+	struct cache_key *set = calloc(n_slots, sizeof *set);
+	uint8_t *used = calloc(n_slots, 1);
+	if (!set || !used) {
+		free(set);
+		free(used);
+		return err_set(g->e, "out of memory");
+	}
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		struct cache_key k;
+		if (!cache_key_of(g, i, &k))
+			continue;
+		uint64_t h = ((uint64_t)k.tenant * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)k.task * 0xc2b2ae3d27d4eb4fULL) ^
+		             ((uint64_t)k.text * 0x165667b19e3779f9ULL);
+		uint32_t slot = (uint32_t)(h ^ h >> 29) & (n_slots - 1);
+		while (used[slot] && memcmp(&set[slot], &k, sizeof k) != 0)
+			slot = (slot + 1) & (n_slots - 1);
+		if (!used[slot]) {
+			used[slot] = 1;
+			set[slot] = k;
+			n_keys++;
+		}
+	}
+	free(set);
+	free(used);
+	const struct cache_policy *policy = cache_policy_find(sc->cache.eviction == EVICTION_FIFO ? "fifo" : "lru", g->e);
+	if (!policy || cache_init(&g->cache, policy, (uint64_t)sc->cache.capacity, n_keys ? n_keys : 1, g->e) < 0)
+		return -1;
+	g->cache_ready = 1;
+	return 0;
+}
+
+static int engine_init(struct eng *g, const struct replay_trace *rt, const struct scenario *sc,
+                       struct result_scenario *r, struct err *e)
+{
+	const struct trace *t = rt->t;
+	memset(g, 0, sizeof *g);
+	g->rt = rt;
+	g->t = t;
+	g->sc = sc;
+	g->e = e;
+	if (acct_init(&g->a, rt, sc, r, e) < 0 || model_maps(g) < 0 || per_task(g) < 0)
+		return -1;
+	g->rs = calloc((size_t)t->n_req + 1, sizeof *g->rs);
+	g->heap = malloc(((size_t)t->n_req + 2) * sizeof *g->heap);
+	g->queue = malloc(((size_t)t->n_req + 1) * sizeof *g->queue);
+	g->tenant_live = calloc(rt->n_tenants + 1, sizeof *g->tenant_live);
+	g->breakers = calloc(sc->pricing->n_models + 1, sizeof *g->breakers);
+	if (!g->rs || !g->heap || !g->queue || !g->tenant_live || !g->breakers)
+		return err_set(e, "out of memory");
+	if (sc->breaker.on)
+		for (size_t m = 0; m < sc->pricing->n_models; m++)
+			if (!(g->breakers[m].ring = calloc((size_t)sc->breaker.window, 1)))
+				return err_set(e, "out of memory");
+	g->seed_state = draw_seed_state(sc->seed);
+	g->discount_ppb = sc->batch.discount.ppb;
+	if (sc->cache.on && cache_setup(g) < 0)
+		return -1;
+	return 0;
+}
+
+static void engine_fini(struct eng *g)
+{
+	acct_fini(&g->a);
+	free(g->rs);
+	free(g->heap);
+	free(g->queue);
+	free(g->tenant_live);
+	if (g->breakers)
+		for (size_t m = 0; m < g->sc->pricing->n_models; m++)
+			free(g->breakers[m].ring);
+	free(g->breakers);
+	free(g->model_name);
+	free(g->price_of_name);
+	free(g->budget_of_task);
+	free(g->batch_task);
+	free(g->degrade_task);
+	free(g->norm_of_input);
+	intern_fini(&g->norm);
+	if (g->cache_ready)
+		cache_fini(&g->cache);
+}
+
+static void simulate(struct eng *g)
+{
+	const struct trace *t = g->t;
+	uint32_t next = 0;
+	while (!g->failed && (next < t->n_req || g->n_heap)) {
+		uint32_t i = next < t->n_req ? g->rt->order[next] : 0;
+		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, i, 0, EV_CALL_END };
+		if (next < t->n_req && (!g->n_heap || !before(&g->heap[0], &arrival))) {
+			next++;
+			arrive(g, i, arrival.t);
+			continue;
+		}
+		struct event ev = pop(g);
+		switch ((enum ev_type)ev.type) {
+		case EV_FLUSH:
+			if (g->flush_at == ev.t) {
+				g->flush_at = 0;
+				flush(g, ev.t);
+			}
+			break;
+		case EV_CALL_END: call_end(g, ev.req, ev.t); break;
+		case EV_RETRY:
+			start_call(g, ev.req, ev.t, g->rs[ev.req].flags & F_SUMMARY ? CALL_SUMMARY : CALL_MAIN);
+			break;
+		case EV_BATCH_DONE: batch_done(g, ev.req, ev.t); break;
+		}
+	}
+}
+
+/* ---- the recorded scenario: the trace priced as it happened ---- */
+
+struct rec_call {
+	int64_t start;
+	uint32_t rank, a;        /* arrival rank of its request; attempt index */
+};
+
+static int by_start(const void *x, const void *y)
+{
+	const struct rec_call *p = x, *q = y;
+	if (p->start != q->start)
+		return p->start < q->start ? -1 : 1;
+	if (p->rank != q->rank)
+		return p->rank < q->rank ? -1 : 1;
+	return p->a < q->a ? -1 : p->a > q->a;
+}
+
+static int replay_recorded(struct eng *g)
+{
+	const struct trace *t = g->t;
+	const struct replay_trace *rt = g->rt;
+	struct rec_call *calls = malloc(((size_t)t->n_att + 1) * sizeof *calls);
+	if (!calls)
+		return err_set(g->e, "out of memory");
+	size_t n = 0;
+	for (uint32_t r = 0; r < t->n_req; r++) {
+		uint32_t i = rt->order[r];
+		int64_t at = t->ts_us[i];
+		for (uint32_t a = t->att_first[i]; a < t->att_first[i + 1]; a++) {
+			int64_t start = t->att_ts_us[a] != TRACE_NO_TIME ? t->att_ts_us[a] : at;
+			int64_t lat = t->att_latency_us[a] == TRACE_NO_LATENCY ? 0 : t->att_latency_us[a];
+			calls[n++] = (struct rec_call){ start, r, a };
+			at = start + lat;
+		}
+		acct_arrival(&g->a, i, 0);
+		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
+			ACCT_ADD(&g->a, i, billed_usd, (money_sum)t->cost_pusd[i]);
+		uint32_t last = t->att_first[i + 1] - 1;
+		if (t->att_status[last] == STATUS_OK) {
+			ACCT_ADD(&g->a, i, resolved, 1);
+			g->a.latency_us[i] = at - t->ts_us[i];
+		} else {
+			ACCT_ADD(&g->a, i, failed, 1);
+		}
+		acct_end(&g->a, i, at);
+	}
+	qsort(calls, n, sizeof *calls, by_start);
+	for (size_t c = 0; c < n; c++) {
+		uint32_t i = rt->order[calls[c].rank], a = calls[c].a;
+		int m = g->price_of_name[t->att_model[a]];
+		struct req_state *s = &g->rs[i];
+		int first = a == t->att_first[i];
+		int hop = !first && t->att_model[a] != t->att_model[a - 1];
+		struct call_record rec = { .req = i, .model = m, .start_us = calls[c].start,
+			.retry = !first && !hop, .first_call = first };
+		if (hop) {
+			acct_fallback(&g->a, i, rec.start_us, !(s->flags & F_FALLBACK));
+			s->flags |= F_FALLBACK;
+		}
+		uint64_t in = t->att_input_tok[a], cached = t->att_cached_tok[a];
+		if (bill(g, m, t->att_status[a], in, cached < in ? cached : in, t->att_output_tok[a], &rec) < 0 ||
+		    acct_call(&g->a, &rec) < 0) {
+			free(calls);
+			return -1;
+		}
+		int64_t lat = t->att_latency_us[a] == TRACE_NO_LATENCY ? 0 : t->att_latency_us[a];
+		acct_end(&g->a, i, rec.start_us + lat);
+		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
+			g->a.r->billed_priced_usd += rec.pusd;
+	}
+	free(calls);
+	return 0;
+}
+
+int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct result_scenario *out,
+               struct err *e)
+{
+	struct eng g;
+	memset(out, 0, sizeof *out);
+	out->name = strdup(sc->name ? sc->name : "");
+	out->recorded = sc->mode == SCENARIO_MODE_RECORDED;
+	out->has_billed = out->recorded && rt->t->cost_pusd != NULL;
+	out->span_us = rt->last_us - rt->first_us;
+	out->days_ppb = sc->projection.days.ppb;
+	out->sample_rate_ppb = sc->projection.sample_rate.ppb;
+	out->multiplier_ppb = sc->projection.traffic_multiplier.ppb;
+	if (!out->name)
+		return err_set(e, "out of memory");
+	int rc = engine_init(&g, rt, sc, out, e);
+	if (rc == 0)
+		rc = check_models(&g, out->recorded);
+	if (rc == 0) {
+		if (out->recorded) {
+			rc = replay_recorded(&g);
+		} else {
+			simulate(&g);
+			rc = g.failed ? -1 : 0;
+		}
+	}
+	if (rc == 0)
+		rc = acct_finish(&g.a, sc, e);
+	engine_fini(&g);
+	if (rc < 0)
+		result_scenario_fini(out);
+	return rc;
+}

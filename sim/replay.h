@@ -1,0 +1,35 @@
+/*
+ * The replay engine (SPEC §4, §10): a discrete-event simulation in virtual
+ * time of one scenario over one trace, filling a result snapshot.  What only
+ * depends on the trace (arrival order, recorded failure rates per model and
+ * minute) is prepared once and shared, read-only, by every scenario, so
+ * scenarios can run on several threads at once.
+ * Errors (a model the pricing file lacks, a request with no model to run on)
+ * are reported through struct err and return -1; nothing is printed.
+ */
+#ifndef SIM_REPLAY_H
+#define SIM_REPLAY_H
+
+#include "sim/err.h"
+#include "sim/result.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+struct replay_trace;
+
+/* Prepares the shared part for trace t (which must outlive it). */
+int replay_prepare(const struct trace *t, struct replay_trace **out, struct err *e);
+void replay_trace_free(struct replay_trace *rt);
+
+/* The trace's figures for the output's "trace" object. */
+void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out);
+
+/*
+ * Replays scenario sc and fills *out (which the caller releases with
+ * result_scenario_fini).  Deterministic: the same trace, scenario and seed give
+ * the same result.  Returns 0, or -1 with e set (out is then empty).
+ */
+int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct result_scenario *out,
+               struct err *e);
+
+#endif

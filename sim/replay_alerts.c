@@ -1,0 +1,155 @@
+/*
+ * Alerts (SPEC §5, §10 "Timeline and alerts"): evaluated after the run at every
+ * epoch-aligned 60 s instant e, over the window [e − window_s, e), from the
+ * time-ordered logs of first calls, first fallbacks and call costs.
+ * Consecutive firing instants make one alert, reported at its highest ratio.
+ */
+#include "sim/replay_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GRID_US (60 * CLOCK_US)
+
+/* Entries of a sorted log below t. */
+static size_t below(const int64_t *log, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (log[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+struct run {
+	int open;               /* the previous instant fired */
+	struct alert cur;
+};
+
+static int emit(struct result_scenario *r, const struct alert *al, size_t *cap)
+{
+	if (r->n_alerts == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		struct alert *p = realloc(r->alerts, *cap * sizeof *p);
+		if (!p)
+			return -1;
+		r->alerts = p;
+	}
+	r->alerts[r->n_alerts++] = *al;
+	return 0;
+}
+
+/* One instant's verdict: extends the open alert, starts one, or closes it. */
+static int step(struct result_scenario *r, struct run *run, int fires, const struct alert *now,
+                size_t *cap)
+{
+	if (fires) {
+		if (!run->open) {
+			run->cur = *now;
+			run->open = 1;
+		} else {
+			int64_t start = run->cur.start_us;
+			if (now->peak_ratio > run->cur.peak_ratio)
+				run->cur = *now;
+			run->cur.start_us = start;
+		}
+		run->cur.end_us = now->end_us;
+		return 0;
+	}
+	if (run->open) {
+		run->open = 0;
+		return emit(r, &run->cur, cap);
+	}
+	return 0;
+}
+
+static int by_start_kind(const void *x, const void *y)
+{
+	const struct alert *a = x, *b = y;
+	if (a->start_us != b->start_us)
+		return a->start_us < b->start_us ? -1 : 1;
+	return (int)a->kind - (int)b->kind;
+}
+
+int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
+{
+	struct result_scenario *r = a->r;
+	const struct replay_trace *rt = a->rt;
+	size_t cap = 0;
+	if (!rt->t->n_req)
+		return 0;
+	/* prefix sums of the call costs, for spend over any range of start times */
+	money_sum *prefix = malloc((a->n_log + 1) * sizeof *prefix);
+	if (!prefix)
+		return err_set(e, "out of memory");
+	prefix[0] = 0;
+	for (size_t c = 0; c < a->n_log; c++)
+		prefix[c + 1] = prefix[c] + a->log_pusd[c];
+#define SPEND(from, to) (prefix[below(a->log_start, a->n_log, (to))] - prefix[below(a->log_start, a->n_log, (from))])
+
+	struct run flood = { 0 }, cost = { 0 };
+	int64_t first = floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
+	int64_t last = -floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
+	int rc = 0;
+	for (int64_t e_us = first; e_us <= last && rc == 0; e_us += GRID_US) {
+		if (sc->alerts.fallback_flood_on) {
+			int64_t w = sc->alerts.fallback_flood_window_us;
+			uint64_t calls = below(a->first_call_us, a->n_first_call, e_us) -
+			                 below(a->first_call_us, a->n_first_call, e_us - w);
+			uint64_t fbs = below(a->first_fb_us, a->n_first_fb, e_us) -
+			               below(a->first_fb_us, a->n_first_fb, e_us - w);
+			const struct decfrac *q = &sc->alerts.fallback_flood_rate;
+			int fires = calls >= (uint64_t)sc->alerts.fallback_flood_min_requests && calls > 0 &&
+			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
+			struct alert now = { .kind = ALERT_FALLBACK_FLOOD, .start_us = e_us, .end_us = e_us };
+			if (fires) {
+				now.value_rate = (double)fbs / (double)calls;
+				now.baseline_rate = q->value;
+				now.peak_ratio = now.value_rate / q->value;
+			}
+			rc = step(r, &flood, fires, &now, &cap);
+		}
+		if (sc->alerts.cost_guard_on && rc == 0) {
+			int64_t w = sc->alerts.cost_guard_window_us, b = sc->alerts.cost_guard_baseline_us;
+			int64_t from = e_us - w - b > rt->first_us ? e_us - w - b : rt->first_us;
+			int64_t len = e_us - w - from;
+			int fires = 0;
+			struct alert now = { .kind = ALERT_COST_GUARD, .start_us = e_us, .end_us = e_us };
+			if (len >= w) {
+				money_sum spend = SPEND(e_us - w, e_us), base = SPEND(from, e_us - w);
+				const struct decfrac *q = &sc->alerts.cost_guard_threshold;
+				/* spend/w > base/len × (1 + q): spend × len × den > base × w × (den + num) */
+				fires = base > 0 && money_ratio_gt(spend * len, (money_sum)w,
+				                                   base * (q->den + q->num), (money_sum)q->den) ;
+				if (fires) {
+					money_muldiv(spend, (money_sum)HOUR_US, (money_sum)w, &now.value_pusd);
+					money_muldiv(base, (money_sum)HOUR_US, (money_sum)len, &now.baseline_pusd);
+					now.peak_ratio = ((double)spend * (double)len) / ((double)base * (double)w);
+				}
+			}
+			rc = step(r, &cost, fires, &now, &cap);
+		}
+	}
+	struct alert none = { 0 };
+	if (rc == 0)
+		rc = step(r, &flood, 0, &none, &cap);
+	if (rc == 0)
+		rc = step(r, &cost, 0, &none, &cap);
+	free(prefix);
+	if (rc < 0)
+		return err_set(e, "out of memory");
+	if (r->n_alerts > 1)
+		qsort(r->alerts, r->n_alerts, sizeof *r->alerts, by_start_kind);
+	return 0;
+#undef SPEND
+}

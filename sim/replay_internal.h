@@ -1,0 +1,93 @@
+/*
+ * What the files of the replay engine share and nothing else sees: the
+ * prepared trace, the per-scenario engine state, and the accounting calls the
+ * event loop (replay.c) makes into the metrics (replay_metrics.c) and the
+ * alerts (replay_alerts.c).  Times are µs since the Unix epoch, money pico-USD.
+ */
+#ifndef SIM_REPLAY_INTERNAL_H
+#define SIM_REPLAY_INTERNAL_H
+
+#include <stdint.h>
+
+#include "sim/cache.h"
+#include "sim/money.h"
+#include "sim/normalize.h"
+#include "sim/replay.h"
+
+#define CLOCK_US 1000000LL
+#define HOUR_US (3600 * CLOCK_US)
+
+struct replay_trace {
+	const struct trace *t;
+	uint32_t *order;                  /* request indexes by (arrival, index) */
+	uint32_t *tenant_of, *task_of;    /* name id → dense tenant / task number */
+	uint32_t n_tenants, n_tasks;
+	const char **tenant_names, **task_names; /* dense number → name */
+	int64_t first_us, last_us;        /* first and last arrival */
+	/* recorded attempts per (model name id, UTC minute): counts per status */
+	uint32_t *slot, n_slots;          /* open addressing: entry + 1, 0 empty */
+	uint64_t *rate_key;
+	uint32_t (*rate_count)[N_STATUS];
+	uint32_t n_rates;
+};
+
+/* The recorded counts of model (a name id) in `minute`, or NULL when none. */
+const uint32_t *replay_rates(const struct replay_trace *rt, uint32_t model, int64_t minute);
+int64_t replay_minute(int64_t t_us);
+
+/* One call as the metrics see it (SPEC §5: counted where it starts). */
+struct call_record {
+	uint32_t req;
+	int model;                        /* index in the pricing table */
+	int64_t start_us;
+	uint64_t input_tok, output_tok, cached_tok; /* billed */
+	int64_t pusd;                     /* billed, after any discount */
+	int retry, first_call, fallback_hop, first_fallback;
+};
+
+/* The accounting of one scenario's run, kept apart from the event loop. */
+struct acct {
+	const struct replay_trace *rt;
+	const struct pricing *pricing;
+	struct result_scenario *r;
+	/* the last hour's calls, for usd_per_hour_peak per group and the spend gate */
+	int64_t *log_start, *log_pusd;
+	uint32_t *log_req;
+	size_t n_log, cap_log, win_head;
+	money_sum win_total, *win_tenant, *win_task;
+	/* first calls and first fallbacks, in time order (rate gate and alerts) */
+	int64_t *first_call_us, *first_fb_us;
+	size_t n_first_call, n_first_fb, gate_call_head, gate_fb_head;
+	int64_t *latency_us;              /* per request: -1 none (not resolved or degraded) */
+	int64_t last_event_us;
+	uint64_t *by_model_calls, *by_model_in, *by_model_out;
+	money_sum *by_model_usd;
+};
+
+int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,
+              struct result_scenario *r, struct err *e);
+void acct_fini(struct acct *a);
+
+/* The counters of request i's groups: totals, its tenant, its task. */
+#define ACCT_ADD(a, i, field, v) do { \
+	uint32_t i_ = (i); \
+	(a)->r->totals.field += (v); \
+	(a)->r->by_tenant[(a)->rt->tenant_of[(a)->rt->t->tenant[i_]]].field += (v); \
+	(a)->r->by_task[(a)->rt->task_of[(a)->rt->t->task[i_]]].field += (v); \
+} while (0)
+
+void acct_arrival(struct acct *a, uint32_t i, int cache_hit);
+int acct_call(struct acct *a, const struct call_record *c);
+void acct_fallback(struct acct *a, uint32_t i, int64_t t, int first);
+void acct_end(struct acct *a, uint32_t i, int64_t t);
+/* Spend on calls begun in (t − 1 h, t], for the spend gate. */
+money_sum acct_spend_last_hour(struct acct *a, int64_t t);
+/* Fallback rate gate counts over (t − window, t]. */
+void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *first_calls,
+                      uint64_t *first_fallbacks);
+
+/* After the run: percentiles, the timeline's tail, sorted groups, alerts. */
+int acct_finish(struct acct *a, const struct scenario *sc, struct err *e);
+int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e);
+
+#endif

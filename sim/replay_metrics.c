@@ -1,0 +1,380 @@
+/*
+ * The accounting of a replay (SPEC §5): the event loop reports arrivals, calls,
+ * fallbacks and request ends in time order, and this file keeps the counters of
+ * the totals, each tenant and each task, the per-model usage, the timeline, the
+ * hour-window spend peaks and the logs the rate gate and the alerts read.
+ */
+#include "sim/replay_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,
+              struct result_scenario *r, struct err *e)
+{
+	const struct trace *t = rt->t;
+	memset(a, 0, sizeof *a);
+	a->rt = rt;
+	a->pricing = sc->pricing;
+	a->r = r;
+	size_t nm = sc->pricing->n_models ? sc->pricing->n_models : 1;
+	r->by_tenant = calloc(rt->n_tenants + 1, sizeof *r->by_tenant);
+	r->by_task = calloc(rt->n_tasks + 1, sizeof *r->by_task);
+	a->win_tenant = calloc(rt->n_tenants + 1, sizeof *a->win_tenant);
+	a->win_task = calloc(rt->n_tasks + 1, sizeof *a->win_task);
+	a->first_call_us = malloc(((size_t)t->n_req + 1) * sizeof *a->first_call_us);
+	a->first_fb_us = malloc(((size_t)t->n_req + 1) * sizeof *a->first_fb_us);
+	a->latency_us = malloc(((size_t)t->n_req + 1) * sizeof *a->latency_us);
+	a->by_model_calls = calloc(nm, sizeof *a->by_model_calls);
+	a->by_model_in = calloc(nm, sizeof *a->by_model_in);
+	a->by_model_out = calloc(nm, sizeof *a->by_model_out);
+	a->by_model_usd = calloc(nm, sizeof *a->by_model_usd);
+	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->first_call_us ||
+	    !a->first_fb_us || !a->latency_us || !a->by_model_calls || !a->by_model_in ||
+	    !a->by_model_out || !a->by_model_usd)
+		return err_set(e, "out of memory");
+	for (uint32_t i = 0; i < t->n_req; i++)
+		a->latency_us[i] = -1;
+	r->n_tenants = rt->n_tenants;
+	r->n_tasks = rt->n_tasks;
+
+	/* the timeline's bucket: the smallest of 60 s, 5 min, 1 h, 1 day giving ≤ 2000 buckets */
+	static const int64_t sizes[] = { 60, 300, 3600, 86400 };
+	struct timeline *tl = &r->timeline;
+	for (size_t k = 0; k < 4; k++) {
+		tl->bucket_s = sizes[k];
+		int64_t b = sizes[k] * CLOCK_US;
+		if (floor_div(rt->last_us, b) - floor_div(rt->first_us, b) + 1 <= 2000)
+			break;
+	}
+	int64_t b = tl->bucket_s * CLOCK_US;
+	tl->t0_us = floor_div(rt->first_us, b) * b;
+	tl->n_buckets = t->n_req ? (size_t)(floor_div(rt->last_us, b) - floor_div(rt->first_us, b) + 1) : 0;
+	for (int s = 0; s < N_TL_COUNTS; s++)
+		if (!(tl->count[s] = calloc(tl->n_buckets + 1, sizeof *tl->count[s])))
+			return err_set(e, "out of memory");
+	if (!(tl->usd = calloc(tl->n_buckets + 1, sizeof *tl->usd)) ||
+	    !(tl->retry_usd = calloc(tl->n_buckets + 1, sizeof *tl->retry_usd)))
+		return err_set(e, "out of memory");
+	a->last_event_us = rt->last_us;
+	return 0;
+}
+
+void acct_fini(struct acct *a)
+{
+	free(a->log_start);
+	free(a->log_pusd);
+	free(a->log_req);
+	free(a->win_tenant);
+	free(a->win_task);
+	free(a->first_call_us);
+	free(a->first_fb_us);
+	free(a->latency_us);
+	free(a->by_model_calls);
+	free(a->by_model_in);
+	free(a->by_model_out);
+	free(a->by_model_usd);
+	memset(a, 0, sizeof *a);
+}
+
+/* The bucket of time t, growing the arrays when a call starts after the last arrival. */
+static long bucket(struct acct *a, int64_t t)
+{
+	struct timeline *tl = &a->r->timeline;
+	int64_t b = tl->bucket_s * CLOCK_US;
+	int64_t k = floor_div(t - tl->t0_us, b);
+	if (k < 0)
+		return -1;
+	if ((size_t)k >= tl->n_buckets) {
+		size_t n = (size_t)k + 1;
+		for (int s = 0; s < N_TL_COUNTS; s++) {
+			uint64_t *p = realloc(tl->count[s], (n + 1) * sizeof *p);
+			if (!p)
+				return -2;
+			memset(p + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *p);
+			tl->count[s] = p;
+		}
+		money_sum *u = realloc(tl->usd, (n + 1) * sizeof *u), *ru;
+		if (!u)
+			return -2;
+		tl->usd = u;
+		if (!(ru = realloc(tl->retry_usd, (n + 1) * sizeof *ru)))
+			return -2;
+		tl->retry_usd = ru;
+		memset(tl->usd + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *u);
+		memset(tl->retry_usd + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *ru);
+		tl->n_buckets = n;
+	}
+	return (long)k;
+}
+
+static void seen(struct acct *a, int64_t t)
+{
+	if (t > a->last_event_us)
+		a->last_event_us = t;
+}
+
+void acct_arrival(struct acct *a, uint32_t i, int cache_hit)
+{
+	long k = bucket(a, a->rt->t->ts_us[i]);
+	ACCT_ADD(a, i, requests, 1);
+	if (k >= 0) {
+		a->r->timeline.count[TL_REQUESTS][k]++;
+		a->r->timeline.count[TL_CACHE_HITS][k] += cache_hit != 0;
+	}
+}
+
+/* Drops the calls that began at or before t − 1 h from the hour window. */
+static void slide(struct acct *a, int64_t t)
+{
+	const struct replay_trace *rt = a->rt;
+	while (a->win_head < a->n_log && a->log_start[a->win_head] <= t - HOUR_US) {
+		size_t h = a->win_head++;
+		uint32_t i = a->log_req[h];
+		a->win_total -= a->log_pusd[h];
+		a->win_tenant[rt->tenant_of[rt->t->tenant[i]]] -= a->log_pusd[h];
+		a->win_task[rt->task_of[rt->t->task[i]]] -= a->log_pusd[h];
+	}
+}
+
+money_sum acct_spend_last_hour(struct acct *a, int64_t t)
+{
+	slide(a, t);
+	return a->win_total;
+}
+
+int acct_call(struct acct *a, const struct call_record *c)
+{
+	const struct replay_trace *rt = a->rt;
+	uint32_t i = c->req, tn = rt->tenant_of[rt->t->tenant[i]], tk = rt->task_of[rt->t->task[i]];
+	int large = a->pricing->models[c->model].tier == TIER_LARGE;
+	long k = bucket(a, c->start_us);
+	if (k == -2)
+		return -1;
+	seen(a, c->start_us);
+	ACCT_ADD(a, i, calls, 1);
+	ACCT_ADD(a, i, calls_large, (uint64_t)large);
+	ACCT_ADD(a, i, input_tokens, c->input_tok);
+	ACCT_ADD(a, i, output_tokens, c->output_tok);
+	ACCT_ADD(a, i, cached_input_tokens, c->cached_tok);
+	ACCT_ADD(a, i, usd_total, (money_sum)c->pusd);
+	if (c->retry) {
+		ACCT_ADD(a, i, retries, 1);
+		ACCT_ADD(a, i, retry_tokens, c->input_tok + c->output_tok);
+		ACCT_ADD(a, i, retry_usd, (money_sum)c->pusd);
+	}
+	if (c->first_call) {
+		ACCT_ADD(a, i, requests_with_call, 1);
+		a->first_call_us[a->n_first_call++] = c->start_us;
+	}
+	a->by_model_calls[c->model]++;
+	a->by_model_in[c->model] += c->input_tok;
+	a->by_model_out[c->model] += c->output_tok;
+	a->by_model_usd[c->model] += c->pusd;
+	if (k >= 0) {
+		struct timeline *tl = &a->r->timeline;
+		tl->count[TL_CALLS][k]++;
+		tl->count[TL_CALLS_LARGE][k] += (uint64_t)large;
+		tl->count[TL_RETRIES][k] += c->retry != 0;
+		tl->count[TL_FIRST_CALLS][k] += c->first_call != 0;
+		tl->usd[k] += c->pusd;
+		if (c->retry)
+			tl->retry_usd[k] += c->pusd;
+	}
+	/* the hour window and its peaks */
+	slide(a, c->start_us);
+	if (a->n_log == a->cap_log) { /* the three logs share one capacity */
+		size_t cap = a->cap_log ? 2 * a->cap_log : 4096;
+		int64_t *st = realloc(a->log_start, cap * sizeof *st);
+		if (st)
+			a->log_start = st;
+		int64_t *p = st ? realloc(a->log_pusd, cap * sizeof *p) : NULL;
+		if (p)
+			a->log_pusd = p;
+		uint32_t *q = p ? realloc(a->log_req, cap * sizeof *q) : NULL;
+		if (!q)
+			return -1;
+		a->log_req = q;
+		a->cap_log = cap;
+	}
+	a->log_start[a->n_log] = c->start_us;
+	a->log_pusd[a->n_log] = c->pusd;
+	a->log_req[a->n_log++] = i;
+	a->win_total += c->pusd;
+	a->win_tenant[tn] += c->pusd;
+	a->win_task[tk] += c->pusd;
+	if (a->win_total > a->r->totals.usd_per_hour_peak)
+		a->r->totals.usd_per_hour_peak = a->win_total;
+	if (a->win_tenant[tn] > a->r->by_tenant[tn].usd_per_hour_peak)
+		a->r->by_tenant[tn].usd_per_hour_peak = a->win_tenant[tn];
+	if (a->win_task[tk] > a->r->by_task[tk].usd_per_hour_peak)
+		a->r->by_task[tk].usd_per_hour_peak = a->win_task[tk];
+	return 0;
+}
+
+void acct_fallback(struct acct *a, uint32_t i, int64_t t, int first)
+{
+	long k = bucket(a, t);
+	seen(a, t);
+	ACCT_ADD(a, i, fallbacks, 1);
+	if (first) {
+		ACCT_ADD(a, i, requests_with_fallback, 1);
+		a->first_fb_us[a->n_first_fb++] = t;
+	}
+	if (k >= 0) {
+		a->r->timeline.count[TL_FALLBACKS][k]++;
+		a->r->timeline.count[TL_FIRST_FALLBACKS][k] += first != 0;
+	}
+}
+
+void acct_end(struct acct *a, uint32_t i, int64_t t)
+{
+	seen(a, t);
+}
+
+void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *first_calls,
+                      uint64_t *first_fallbacks)
+{
+	while (a->gate_call_head < a->n_first_call && a->first_call_us[a->gate_call_head] <= t - window_us)
+		a->gate_call_head++;
+	while (a->gate_fb_head < a->n_first_fb && a->first_fb_us[a->gate_fb_head] <= t - window_us)
+		a->gate_fb_head++;
+	*first_calls = a->n_first_call - a->gate_call_head;
+	*first_fallbacks = a->n_first_fb - a->gate_fb_head;
+}
+
+/* ---- finishing: percentiles and sorted groups ---- */
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Nearest rank: the ceil(p × n)-th smallest, p = num/100. */
+static int64_t rank(const uint64_t *sorted, size_t n, unsigned pct, uint64_t mask)
+{
+	if (!n)
+		return -1;
+	size_t r = (n * pct + 99) / 100;
+	return (int64_t)(sorted[r ? r - 1 : 0] & mask);
+}
+
+/* Latency percentiles of every group: one sort of (group, latency) keys per grouping. */
+static int percentiles(struct acct *a)
+{
+	const struct replay_trace *rt = a->rt;
+	const struct trace *t = rt->t;
+	const unsigned shift = 40; /* latencies up to 2^40 µs (12.7 days) keep their order */
+	const uint64_t mask = ((uint64_t)1 << shift) - 1;
+	uint64_t *keys = malloc(((size_t)t->n_req + 1) * sizeof *keys);
+	if (!keys)
+		return -1;
+	for (int grouping = 0; grouping < 3; grouping++) {
+		size_t n = 0;
+		for (uint32_t i = 0; i < t->n_req; i++) {
+			if (a->latency_us[i] < 0)
+				continue;
+			uint64_t g = grouping == 0 ? 0 : grouping == 1 ? rt->tenant_of[t->tenant[i]]
+			                                               : rt->task_of[t->task[i]];
+			uint64_t l = (uint64_t)a->latency_us[i] > mask ? mask : (uint64_t)a->latency_us[i];
+			keys[n++] = g << shift | l;
+		}
+		qsort(keys, n, sizeof *keys, cmp_u64);
+		for (size_t s = 0; s < n;) {
+			size_t e = s;
+			while (e < n && keys[e] >> shift == keys[s] >> shift)
+				e++;
+			struct metrics *m = grouping == 0 ? &a->r->totals
+			                  : grouping == 1 ? &a->r->by_tenant[keys[s] >> shift]
+			                                  : &a->r->by_task[keys[s] >> shift];
+			m->latency_p50_us = rank(keys + s, e - s, 50, mask);
+			m->latency_p95_us = rank(keys + s, e - s, 95, mask);
+			s = e;
+		}
+	}
+	free(keys);
+	return 0;
+}
+
+struct named {
+	const char *name;
+	uint32_t k;
+};
+
+static int by_name(const void *x, const void *y)
+{
+	return strcmp(((const struct named *)x)->name, ((const struct named *)y)->name);
+}
+
+/* Reorders a group array by name (bytewise). */
+static int sort_groups(struct metrics **m, const char ***names_out, const char **names, uint32_t n)
+{
+	struct named *perm = malloc(((size_t)n + 1) * sizeof *perm);
+	struct metrics *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
+	const char **sn = malloc(((size_t)n + 1) * sizeof *sn);
+	if (!perm || !sorted || !sn) {
+		free(perm);
+		free(sorted);
+		free(sn);
+		return -1;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		perm[k] = (struct named){ names[k], k };
+	qsort(perm, n, sizeof *perm, by_name);
+	for (uint32_t k = 0; k < n; k++) {
+		sorted[k] = (*m)[perm[k].k];
+		sn[k] = perm[k].name;
+	}
+	free(*m);
+	*m = sorted;
+	*names_out = sn;
+	free(perm);
+	return 0;
+}
+
+int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
+{
+	struct result_scenario *r = a->r;
+	const struct replay_trace *rt = a->rt;
+	if (percentiles(a) < 0)
+		return err_set(e, "out of memory");
+	/* the totals' latencies are over all groups: the grouping-0 pass set them; empty ones stay -1 */
+	if (!r->totals.resolved && !r->totals.degraded)
+		r->totals.latency_p50_us = r->totals.latency_p95_us = -1;
+	if (alerts_evaluate(a, sc, e) < 0)
+		return -1;
+	/* the percentile pass leaves groups without latencies at 0: mark them null */
+	for (uint32_t k = 0; k < rt->n_tenants; k++)
+		if (!r->by_tenant[k].resolved && !r->by_tenant[k].degraded)
+			r->by_tenant[k].latency_p50_us = r->by_tenant[k].latency_p95_us = -1;
+	for (uint32_t k = 0; k < rt->n_tasks; k++)
+		if (!r->by_task[k].resolved && !r->by_task[k].degraded)
+			r->by_task[k].latency_p50_us = r->by_task[k].latency_p95_us = -1;
+	if (sort_groups(&r->by_tenant, &r->tenant_names, rt->tenant_names, rt->n_tenants) < 0 ||
+	    sort_groups(&r->by_task, &r->task_names, rt->task_names, rt->n_tasks) < 0)
+		return err_set(e, "out of memory");
+	/* by_model: models with at least one call, by name */
+	size_t nm = a->pricing->n_models, n = 0;
+	r->by_model = calloc(nm + 1, sizeof *r->by_model);
+	if (!r->by_model)
+		return err_set(e, "out of memory");
+	for (size_t m = 0; m < nm; m++)
+		if (a->by_model_calls[m])
+			r->by_model[n++] = (struct model_usage){ a->pricing->models[m].name, a->by_model_calls[m],
+				a->by_model_in[m], a->by_model_out[m], a->by_model_usd[m] };
+	for (size_t x = 1; x < n; x++) /* insertion sort: a handful of models */
+		for (size_t y = x; y > 0 && strcmp(r->by_model[y - 1].model, r->by_model[y].model) > 0; y--) {
+			struct model_usage tmp = r->by_model[y];
+			r->by_model[y] = r->by_model[y - 1];
+			r->by_model[y - 1] = tmp;
+		}
+	r->n_models = n;
+	return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * The part of a replay that depends on the trace alone, computed once and
+ * shared read-only by every scenario: the arrival order, dense tenant and task
+ * numbers, and the recorded failure counts of each model in each UTC minute
+ * (the modelled faults of SPEC §10 "Calls").
+ */
+#include "sim/replay_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct arrival {
+	int64_t ts;
+	uint32_t i;
+};
+
+static int by_arrival(const void *x, const void *y)
+{
+	const struct arrival *a = x, *b = y;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int64_t replay_minute(int64_t t_us)
+{
+	return floor_div(t_us, 60 * CLOCK_US);
+}
+
+static uint64_t rate_key(uint32_t model, int64_t minute)
+{
+	return (uint64_t)model << 40 ^ (uint64_t)minute;
+}
+
+static uint64_t mix64(uint64_t z)
+{
+	z ^= z >> 33;
+	z *= 0xff51afd7ed558ccdULL;
+	z ^= z >> 33;
+	return z;
+}
+
+const uint32_t *replay_rates(const struct replay_trace *rt, uint32_t model, int64_t minute)
+{
+	if (!rt->n_slots)
+		return NULL;
+	uint64_t key = rate_key(model, minute);
+	for (uint32_t s = (uint32_t)mix64(key) & (rt->n_slots - 1);; s = (s + 1) & (rt->n_slots - 1)) {
+		uint32_t e = rt->slot[s];
+		if (!e)
+			return NULL;
+		if (rt->rate_key[e - 1] == key)
+			return rt->rate_count[e - 1];
+	}
+}
+
+/* Dense numbers for the names a column uses: dense[name id] = k, names[k] = text. */
+static int densify(const struct trace *t, const uint32_t *col, uint32_t **dense, uint32_t *n_out,
+                   const char ***names_out)
+{
+	uint32_t *d = malloc(((size_t)t->names.n + 1) * sizeof *d), n = 0;
+	if (!d)
+		return -1;
+	for (uint32_t i = 0; i < t->names.n; i++)
+		d[i] = UINT32_MAX;
+	for (uint32_t i = 0; i < t->n_req; i++)
+		if (d[col[i]] == UINT32_MAX)
+			d[col[i]] = n++;
+	const char **names = malloc(((size_t)n + 1) * sizeof *names);
+	if (!names) {
+		free(d);
+		return -1;
+	}
+	for (uint32_t i = 0; i < t->names.n; i++)
+		if (d[i] != UINT32_MAX)
+			names[d[i]] = intern_str(&t->names, i, NULL);
+	*dense = d;
+	*n_out = n;
+	*names_out = names;
+	return 0;
+}
+
+static int build_rates(struct replay_trace *rt, struct err *e)
+{
+	const struct trace *t = rt->t;
+	uint32_t n_slots = 16;
+	while (n_slots < 2 * (uint64_t)t->n_att + 16)
+		n_slots *= 2;
+	rt->slot = calloc(n_slots, sizeof *rt->slot);
+	rt->rate_key = malloc(((size_t)t->n_att + 1) * sizeof *rt->rate_key);
+	rt->rate_count = malloc(((size_t)t->n_att + 1) * sizeof *rt->rate_count);
+	if (!rt->slot || !rt->rate_key || !rt->rate_count)
+		return err_set(e, "out of memory preparing the trace");
+	rt->n_slots = n_slots;
+	for (uint32_t i = 0; i < t->n_req; i++)
+		for (uint32_t a = t->att_first[i]; a < t->att_first[i + 1]; a++) {
+			int64_t when = t->att_ts_us[a] == TRACE_NO_TIME ? t->ts_us[i] : t->att_ts_us[a];
+			uint64_t key = rate_key(t->att_model[a], replay_minute(when));
+			uint32_t s = (uint32_t)mix64(key) & (n_slots - 1);
+			while (rt->slot[s] && rt->rate_key[rt->slot[s] - 1] != key)
+				s = (s + 1) & (n_slots - 1);
+			if (!rt->slot[s]) {
+				rt->rate_key[rt->n_rates] = key;
+				memset(rt->rate_count[rt->n_rates], 0, sizeof rt->rate_count[0]);
+				rt->slot[s] = ++rt->n_rates;
+			}
+			rt->rate_count[rt->slot[s] - 1][t->att_status[a]]++;
+		}
+	return 0;
+}
+
+int replay_prepare(const struct trace *t, struct replay_trace **out, struct err *e)
+{
+	struct replay_trace *rt = calloc(1, sizeof *rt);
+	if (!rt)
+		return err_set(e, "out of memory preparing the trace");
+	rt->t = t;
+	rt->order = malloc(((size_t)t->n_req + 1) * sizeof *rt->order);
+	if (!rt->order)
+		goto oom;
+	struct arrival *arr = malloc(((size_t)t->n_req + 1) * sizeof *arr);
+	if (!arr)
+		goto oom;
+	for (uint32_t i = 0; i < t->n_req; i++)
+		arr[i] = (struct arrival){ t->ts_us[i], i };
+	qsort(arr, t->n_req, sizeof *arr, by_arrival);
+	for (uint32_t i = 0; i < t->n_req; i++)
+		rt->order[i] = arr[i].i;
+	free(arr);
+	if (densify(t, t->tenant, &rt->tenant_of, &rt->n_tenants, &rt->tenant_names) < 0 ||
+	    densify(t, t->task, &rt->task_of, &rt->n_tasks, &rt->task_names) < 0)
+		goto oom;
+	if (build_rates(rt, e) < 0) {
+		replay_trace_free(rt);
+		return -1;
+	}
+	if (t->n_req) {
+		rt->first_us = t->ts_us[rt->order[0]];
+		rt->last_us = t->ts_us[rt->order[t->n_req - 1]];
+	}
+	*out = rt;
+	return 0;
+oom:
+	replay_trace_free(rt);
+	return err_set(e, "out of memory preparing the trace");
+}
+
+void replay_trace_free(struct replay_trace *rt)
+{
+	if (!rt)
+		return;
+	free(rt->order);
+	free(rt->tenant_of);
+	free(rt->task_of);
+	free(rt->tenant_names);
+	free(rt->task_names);
+	free(rt->slot);
+	free(rt->rate_key);
+	free(rt->rate_count);
+	free(rt);
+}
+
+void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out)
+{
+	out->name = rt->t->name ? rt->t->name : "";
+	out->requests = rt->t->n_req;
+	out->tenants = rt->n_tenants;
+	out->first_us = rt->first_us;
+	out->last_us = rt->last_us;
+}

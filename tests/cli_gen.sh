@@ -1,0 +1,82 @@
+# Command-line tests of `llmcost gen`: help and usage errors (exit 2, listing the
+# recipes), -o FILE / stdout / -o -, gzip output readable by zcat, byte-identical
+# output for the same seed, and generated traces importing cleanly with --strict.
+SUITE=cli_gen
+. tests/lib.sh
+
+L=$LLMCOST
+
+# --- help and usage errors
+out=$($L gen --help); rc=$?
+check_eq "gen --help exits 0" "$rc" 0
+for r in faq docs flood mixed; do check_has "--help explains $r" "$out" "  $r "; done
+for o in --requests --tenants --days --seed "-o FILE" examples:; do check_has "--help has $o" "$out" "$o"; done
+out=$($L help gen); check_has "help gen" "$out" "usage: llmcost gen RECIPE"
+
+out=$($L gen nope 2>&1); rc=$?
+check_eq "unknown recipe exits 2" "$rc" 2
+check_has "unknown recipe is named" "$out" 'unknown recipe "nope"'
+for r in faq docs flood mixed; do check_has "unknown recipe lists $r" "$out" "  $r "; done
+out=$($L gen 2>&1); rc=$?
+check_eq "no recipe exits 2" "$rc" 2
+check_has "no recipe lists the recipes" "$out" "the recipes are:"
+# The recipes listed by the error (the registry) are those --help explains.
+listed=$($L gen 2>&1 | awk '/^  [a-z]+ / { print $1 }' | tr '\n' ' ')
+helped=$($L gen --help | awk '/^recipes:/ { on = 1; next } /^$/ { on = 0 } on && /^  [a-z]+ / { print $1 }' | tr '\n' ' ')
+check_eq "registry and --help agree" "$listed" "$helped"
+
+$L gen faq --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
+$L gen faq --requests 0 2>/dev/null; check_eq "--requests 0 exits 2" "$?" 2
+$L gen faq --requests lots 2>/dev/null; check_eq "--requests lots exits 2" "$?" 2
+$L gen faq --tenants 10001 2>/dev/null; check_eq "--tenants 10001 exits 2" "$?" 2
+$L gen faq --days 0 2>/dev/null; check_eq "--days 0 exits 2" "$?" 2
+$L gen faq --seed -3 2>/dev/null; check_eq "--seed -3 exits 2" "$?" 2
+$L gen faq -o 2>/dev/null; check_eq "-o without a value exits 2" "$?" 2
+$L gen faq docs 2>/dev/null; check_eq "two recipes exit 2" "$?" 2
+out=$($L gen faq --requests 0 2>&1); check_has "--requests 0 says the range" "$out" "expected 1 to"
+
+# --- -o FILE, stdout, -o -
+$L gen faq --requests 2k -o "$TMP/faq.jsonl" 2>"$TMP/err"; rc=$?
+check_eq "-o FILE exits 0" "$rc" 0
+check_eq "-o FILE has 2000 lines" "$(wc -l < "$TMP/faq.jsonl" | tr -d ' ')" 2000
+check_has "-o FILE reports what it wrote" "$(cat "$TMP/err")" "wrote 2,000 faq requests"
+$L gen faq --requests 2000 > "$TMP/stdout.jsonl"
+check "stdout is the same trace" cmp -s "$TMP/faq.jsonl" "$TMP/stdout.jsonl"
+$L gen faq --requests 2000 -o - > "$TMP/dash.jsonl"
+check "-o - is stdout" cmp -s "$TMP/faq.jsonl" "$TMP/dash.jsonl"
+check_has "lines are trace v1" "$(head -1 "$TMP/faq.jsonl")" '"task":"faq_answer"'
+
+# --- gzip
+$L gen flood --requests 3000 -o "$TMP/flood.jsonl.gz" 2>/dev/null; rc=$?
+check_eq ".gz exits 0" "$rc" 0
+$L gen flood --requests 3000 -o "$TMP/flood.jsonl" 2>/dev/null
+zcat "$TMP/flood.jsonl.gz" > "$TMP/unzipped.jsonl"; rc=$?
+check_eq "zcat reads the .gz" "$rc" 0
+check ".gz holds the same trace" cmp -s "$TMP/flood.jsonl" "$TMP/unzipped.jsonl"
+
+# --- determinism
+for r in faq docs flood mixed; do
+	$L gen $r --requests 1500 --seed 11 -o "$TMP/a.jsonl" 2>/dev/null
+	$L gen $r --requests 1500 --seed 11 -o "$TMP/b.jsonl" 2>/dev/null
+	$L gen $r --requests 1500 --seed 12 -o "$TMP/c.jsonl" 2>/dev/null
+	check "$r: same seed, same bytes" cmp -s "$TMP/a.jsonl" "$TMP/b.jsonl"
+	if cmp -s "$TMP/a.jsonl" "$TMP/c.jsonl"; then bad "$r: another seed gave the same bytes"; else ok; fi
+done
+$L gen mixed --requests 100 --seed 0x1f > "$TMP/hex.jsonl"
+$L gen mixed --requests 100 --seed 31 > "$TMP/dec.jsonl"
+check "--seed 0x1f is --seed 31" cmp -s "$TMP/hex.jsonl" "$TMP/dec.jsonl"
+
+# --- failures
+out=$($L gen faq --requests 10 -o "$TMP/missing/x.jsonl" 2>&1); rc=$?
+check_eq "unwritable -o exits 1" "$rc" 1
+check_has "unwritable -o names the path" "$out" "$TMP/missing/x.jsonl"
+if [ -e "$TMP/missing/x.jsonl" ]; then bad "unwritable -o left a file"; else ok; fi
+
+# --- the traces import cleanly
+for r in faq docs flood mixed; do
+	$L gen $r --requests 500 -o "$TMP/imp-$r.jsonl" 2>/dev/null
+	$L import --strict --quiet "$TMP/imp-$r.jsonl" >/dev/null 2>"$TMP/err"; rc=$?
+	check_eq "$r imports with --strict" "$rc" 0
+done
+
+finish

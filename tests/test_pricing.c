@@ -1,0 +1,162 @@
+/*
+ * Pricing files and the price arithmetic: the bundled table's values, exact
+ * micro-USD prices, cached_input's default, latency rounding, a call's cost in
+ * pico-USD, and the error messages of a bad file.  Runs from the repository
+ * root (fixtures/ relative to it).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/money.h"
+#include "sim/pricing.h"
+#include "tests/test.h"
+#include "traces/pricing.h"
+
+/* Parses text as "p.json"; returns the message ("" when it loads). */
+static const char *parse_err(const char *text)
+{
+	static struct err e;
+	struct pricing *p;
+	e.msg[0] = '\0';
+	if (pricing_parse(text, "p.json", &p, &e) == 0) {
+		pricing_free(p);
+		return "";
+	}
+	CHECK(p == NULL);
+	return e.msg;
+}
+
+static void bundled_table(void)
+{
+	struct pricing *p;
+	struct err e = { { 0 } };
+	if (pricing_load("fixtures/pricing/openai.json", &p, &e) != 0) {
+		TEST_FAIL_("load: %s", e.msg);
+		return;
+	}
+	CHECK_STR(p->date, "2026-08-21");
+	CHECK_HAS(p->source, "genai-prices");
+	CHECK_INT(p->n_models, 6);
+	/* reference/formats.md §5, USD per 1M tokens × 10^6 */
+	const struct { const char *name; int tier; int64_t in, cin, out; } want[] = {
+		{ "gpt-4o-mini", TIER_SMALL, 150000, 75000, 600000 },
+		{ "gpt-4o", TIER_LARGE, 2500000, 1250000, 10000000 },
+		{ "gpt-4.1-mini", TIER_SMALL, 400000, 100000, 1600000 },
+		{ "gpt-4.1", TIER_LARGE, 2000000, 500000, 8000000 },
+		{ "gpt-5-mini", TIER_SMALL, 250000, 25000, 2000000 },
+		{ "gpt-5", TIER_LARGE, 1250000, 125000, 10000000 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct price_model *m = pricing_find(p, want[i].name);
+		if (!m) {
+			TEST_FAIL_("no model %s", want[i].name);
+			continue;
+		}
+		CHECK_INT(m->tier, want[i].tier);
+		CHECK_INT(m->price.input_micro, want[i].in);
+		CHECK_INT(m->price.cached_micro, want[i].cin);
+		CHECK_INT(m->price.output_micro, want[i].out);
+	}
+	CHECK_INT(pricing_index(p, "gpt-4o"), 1);
+	CHECK(pricing_find(p, "gpt-9") == NULL);
+	CHECK_INT(pricing_index(p, "gpt-9"), -1);
+	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_base_us, 400000); /* 400 ms */
+	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_per_tok_ns, 8000000); /* 8 ms */
+	pricing_free(p);
+}
+
+static void defaults_and_exact_prices(void)
+{
+	struct pricing *p;
+	struct err e = { { 0 } };
+	if (pricing_parse("{\"models\": {\"m\": {\"input\": 0.000001, \"output\": 123456.789012,"
+	                  " \"latency_ms_base\": 0.0015, \"latency_ms_per_output_token\": 0.0025}}}",
+	                  "p.json", &p, &e) != 0) {
+		TEST_FAIL_("parse: %s", e.msg);
+		return;
+	}
+	const struct price_model *m = &p->models[0];
+	CHECK_STR(m->name, "m");
+	CHECK_INT(m->tier, TIER_SMALL);               /* default tier */
+	CHECK_INT(m->price.input_micro, 1);                  /* 0.000001 USD = 1 micro-USD */
+	CHECK_INT(m->price.cached_micro, 1);           /* defaults to input */
+	CHECK_INT(m->price.output_micro, 123456789012LL);
+	CHECK_INT(m->latency_base_us, 2);             /* 1.5 µs, half to even: 2 */
+	CHECK_INT(m->latency_per_tok_ns, 2500);       /* 0.0025 ms */
+	CHECK_STR(p->date, "");
+	CHECK_STR(p->path, "p.json");
+	/* 2500 ns × 1 = 2.5 µs → 2 (even); × 3 = 7.5 µs → 8 (even); plus the 2 µs base */
+	CHECK_INT(pricing_latency_us(m, 1), 2 + 2);
+	CHECK_INT(pricing_latency_us(m, 3), 2 + 8);
+	CHECK_INT(pricing_latency_us(m, 0), 2);
+	pricing_free(p);
+}
+
+/* The bundled prices through sim/money.h's cost function. */
+static void call_cost_in_pico_usd(void)
+{
+	struct pricing *p;
+	struct err e = { { 0 } };
+	int64_t c = -1;
+	if (pricing_load("fixtures/pricing/openai.json", &p, &e) != 0) {
+		TEST_FAIL_("load: %s", e.msg);
+		return;
+	}
+	const struct price_model *m = pricing_find(p, "gpt-4.1");
+	/* gpt-4.1 at $2 / $0.50 / $8 per 1M: 800 × $2/1M = $0.0016, 200 × $0.5/1M =
+	 * $0.0001, 500 × $8/1M = $0.004; $0.0057 = 5.7 × 10^9 pico-USD */
+	CHECK_INT(money_call_pusd(&m->price, 1000, 200, 500, &c), 0);
+	CHECK_INT(c, 5700000000LL);
+	pricing_free(p);
+}
+
+static void error_messages(void)
+{
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 0.0000001, \"output\": 1}}}"),
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, got 1e-07");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": -1, \"output\": 1}}}"),
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, got -1");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": \"2\", \"output\": 1}}}"),
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, got \"2\"");
+	CHECK_STR(parse_err("{\"models\": {\"gpt-4.1\": {\"output\": 1}}}"),
+	          "p.json: models.gpt-4.1: missing key \"input\"");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"ouptut\": 1}}}"),
+	          "p.json: models.m.ouptut: unknown key (did you mean \"models.m.output\"?)");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"tier\": \"medium\", \"input\": 1, \"output\": 1}}}"),
+	          "p.json: models.m.tier: expected \"small\" or \"large\", got \"medium\"");
+	CHECK_STR(parse_err("{\"models\": {}}"),
+	          "p.json: models: expected a non-empty object of model: prices, got {}");
+	CHECK_STR(parse_err("{\"date\": \"2026-01-01\"}"), "p.json: missing key \"models\"");
+	CHECK_STR(parse_err("{\"model\": {}}"),
+	          "p.json: model: unknown key (did you mean \"models\"?)");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1}, \"m\": {}}}"),
+	          "p.json: models.m: duplicate key");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1,\n \"output\": }}}"),
+	          "p.json:2:12: invalid JSON near \"}}}\"");
+
+	struct pricing *p;
+	struct err e = { { 0 } };
+	CHECK_INT(pricing_load("fixtures/pricing/nope.json", &p, &e), -1);
+	CHECK_STR(e.msg, "fixtures/pricing/nope.json: cannot read: No such file or directory");
+}
+
+static void bundled_path_found(void)
+{
+	const char *path = pricing_bundled_path();
+	CHECK(path != NULL);
+	if (path)
+		CHECK_HAS(path, "pricing/openai.json");
+}
+
+void suite_pricing(void)
+{
+	RUN(bundled_table);
+	RUN(defaults_and_exact_prices);
+	RUN(call_cost_in_pico_usd);
+	RUN(error_messages);
+	RUN(bundled_path_found);
+}

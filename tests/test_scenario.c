@@ -1,0 +1,901 @@
+/*
+ * Scenario files: every default of SPEC §10, extends (merge, override, name,
+ * cycles), the exact shape of every error message, exact decimals, editing
+ * with scenario_set(), writing back to JSON, and the bundled fixtures.  Test
+ * files are written to a fresh directory under $TMPDIR; the tests run from
+ * the repository root (fixtures/ relative to it).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/scenario.h"
+#include "sim/status.h"
+#include "tests/test.h"
+#include "traces/pricing.h"
+#include "traces/scenario.h"
+
+#define US 1000000LL /* µs per second */
+
+static char tmpdir[512];
+
+static void setup(void)
+{
+	const char *t = getenv("TMPDIR");
+	if (tmpdir[0])
+		return;
+	snprintf(tmpdir, sizeof tmpdir, "%s/llmcost-scenario.XXXXXX", t && t[0] ? t : "/tmp");
+	if (!mkdtemp(tmpdir))
+		tmpdir[0] = '\0';
+	/* a unit-test binary outside the source tree still needs the bundled table */
+	if (!pricing_bundled_path()) {
+		char *real = realpath("fixtures/pricing/openai.json", NULL);
+		if (real)
+			setenv("LLMCOST_PRICING", real, 1);
+		free(real);
+	}
+}
+
+static void teardown(void)
+{
+	char cmd[600];
+	if (!tmpdir[0])
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	tmpdir[0] = '\0';
+}
+
+/* tmpdir/name; four rotating buffers so a test can hold several. */
+static const char *tpath(const char *name)
+{
+	static char buf[4][700];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+	return buf[k];
+}
+
+static const char *put(const char *name, const char *text)
+{
+	const char *p = tpath(name);
+	char dir[700];
+	snprintf(dir, sizeof dir, "%s", p);
+	for (char *s = dir + strlen(tmpdir) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(dir, 0755);
+		*s = '/';
+	}
+	FILE *f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return p;
+}
+
+/* Loads text written to tmpdir/name; returns scenario_load's result. */
+static int load(const char *name, const char *text, struct scenario *sc, struct err *e)
+{
+	e->msg[0] = '\0';
+	return scenario_load(put(name, text), sc, e);
+}
+
+/* A load the rest of a case depends on: fails the case and returns when it does not load. */
+#define MUST(call) do { \
+	if ((call) != 0) { \
+		TEST_FAIL_("%s failed: %s", #call, e.msg); \
+		return; \
+	} \
+} while (0)
+
+/* The message scenario_load gives for text written to tmpdir/name ("" when it loads). */
+static const char *load_err(const char *name, const char *text)
+{
+	static struct err e;
+	struct scenario sc;
+	if (load(name, text, &sc, &e) == 0) {
+		scenario_fini(&sc);
+		return "";
+	}
+	return e.msg;
+}
+
+/* "TMPDIR/name: rest" */
+static const char *msg(const char *name, const char *rest)
+{
+	static char buf[2][1200];
+	static int k;
+	k = !k;
+	snprintf(buf[k], sizeof buf[k], "%s: %s", tpath(name), rest);
+	return buf[k];
+}
+
+#define TRANSIENT_BITS (STATUS_BIT(STATUS_TIMEOUT) | STATUS_BIT(STATUS_RATE_LIMITED) | \
+                        STATUS_BIT(STATUS_SERVER_ERROR))
+
+static void status_names_and_classes(void)
+{
+	CHECK_INT(N_STATUS, 7);
+	CHECK_STR(status_names[STATUS_OK], "ok");
+	CHECK_STR(status_names[STATUS_CONTEXT_LENGTH], "context_length");
+	CHECK_INT(status_from_name("rate_limited"), STATUS_RATE_LIMITED);
+	CHECK_INT(status_from_name("server_error"), STATUS_SERVER_ERROR);
+	CHECK_INT(status_from_name("Timeout"), -1);
+	CHECK_INT(status_from_name("breaker_open"), -1);
+	CHECK_INT(status_from_name(NULL), -1);
+	CHECK(status_is_transient(STATUS_TIMEOUT));
+	CHECK(status_is_transient(STATUS_RATE_LIMITED));
+	CHECK(status_is_transient(STATUS_SERVER_ERROR));
+	CHECK(!status_is_transient(STATUS_OK));
+	CHECK(!status_is_transient(STATUS_INVALID_REQUEST));
+	CHECK(!status_is_transient(STATUS_CONTENT_FILTER));
+	CHECK(!status_is_transient(STATUS_CONTEXT_LENGTH));
+}
+
+/* An empty scenario: every default of §10. */
+static void defaults_of_an_empty_file(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(load("plain.json", "{}", &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_STR(sc.name, "plain"); /* the file name without .json */
+	CHECK_INT(sc.mode, SCENARIO_MODE_SIMULATE);
+	CHECK(sc.pricing && sc.pricing->n_models > 0); /* the bundled table */
+	CHECK_HAS(sc.pricing_path, "fixtures/pricing/openai.json");
+	CHECK_INT(sc.n_routes, 0);
+	CHECK_INT(sc.cache.on, 0);
+	CHECK_INT(sc.cache.key, CACHE_PART_TENANT | CACHE_PART_POLICY_VERSION | CACHE_PART_INPUT);
+	CHECK_STR(sc.cache.policy_version, "");
+	CHECK_INT(sc.cache.normalize, 0);
+	CHECK_INT(sc.cache.capacity, 0);
+	CHECK_INT(sc.cache.eviction, EVICTION_LRU);
+	CHECK_INT(sc.cache.ttl_us[TIER_SMALL], 0);
+	CHECK_INT(sc.cache.ttl_us[TIER_LARGE], 0);
+	CHECK_STR(sc.routing.default_name, "small");
+	CHECK_INT(sc.routing.default_route, ROUTE_RECORDED);
+	CHECK_INT(sc.routing.n_rules, 0);
+	CHECK_INT(sc.n_budget, 0);
+	CHECK(scenario_budget_for(&sc, "faq_answer") == NULL);
+	CHECK_STR(sc.summarize.route_name, "small");
+	CHECK_INT(sc.summarize.ratio.num, 1);
+	CHECK_INT(sc.summarize.ratio.den, 10);
+	CHECK_INT(sc.retry.max_attempts, 3);
+	CHECK_INT(sc.retry.on, TRANSIENT_BITS);
+	CHECK_INT(sc.retry.backoff_us, 500 * 1000);
+	CHECK_INT(sc.retry.timeout_us, 30000 * 1000);
+	CHECK_INT(sc.fallback.on, 0);
+	CHECK_INT(sc.breaker.on, 0);
+	CHECK_INT(sc.batch.on, 0);
+	CHECK_INT(sc.billing.failed[STATUS_TIMEOUT], BILLING_FULL);
+	CHECK_INT(sc.billing.failed[STATUS_SERVER_ERROR], BILLING_NONE);
+	CHECK_INT(sc.billing.failed[STATUS_RATE_LIMITED], BILLING_NONE);
+	CHECK_INT(sc.billing.failed[STATUS_INVALID_REQUEST], BILLING_NONE);
+	CHECK_INT(sc.billing.failed[STATUS_CONTENT_FILTER], BILLING_INPUT);
+	CHECK_INT(sc.billing.failed[STATUS_CONTEXT_LENGTH], BILLING_NONE);
+	CHECK_INT(sc.faults.recorded, 1);
+	CHECK_INT(sc.faults.n_inject, 0);
+	CHECK_INT(sc.alerts.cost_guard_on, 1);
+	CHECK_INT(sc.alerts.cost_guard_window_us, 3600 * US);
+	CHECK_INT(sc.alerts.cost_guard_baseline_us, 1209600 * US);
+	CHECK_INT(sc.alerts.cost_guard_threshold.num, 3); /* 0.30 = 3/10 */
+	CHECK_INT(sc.alerts.cost_guard_threshold.den, 10);
+	CHECK_INT(sc.alerts.cost_guard_threshold.ppb, 300000000);
+	CHECK_INT(sc.alerts.fallback_flood_on, 1);
+	CHECK_INT(sc.alerts.fallback_flood_window_us, 300 * US);
+	CHECK_INT(sc.alerts.fallback_flood_rate.num, 2);
+	CHECK_INT(sc.alerts.fallback_flood_rate.den, 10);
+	CHECK_INT(sc.alerts.fallback_flood_min_requests, 20);
+	CHECK_INT(sc.projection.days.num, 30);
+	CHECK_INT(sc.projection.days.den, 1);
+	CHECK_INT(sc.projection.days.ppb, 30000000000LL);
+	CHECK_INT(sc.projection.sample_rate.num, 1);
+	CHECK_INT(sc.projection.sample_rate.den, 1);
+	CHECK_INT(sc.projection.traffic_multiplier.num, 1);
+	CHECK_INT(sc.seed, 1);
+	scenario_fini(&sc);
+}
+
+/* Present sections are on, with the example's values except gates (off),
+ * the user's own names (empty) and the cache's own defaults. */
+static void defaults_of_present_sections(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(load("sections.json",
+	               "{\"cache\": {}, \"breaker\": {}, \"batch\": {}, \"fallback\": {},"
+	               " \"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
+	               "   \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:45:00Z\"}]},"
+	               " \"budget\": {\"faq_answer\": {}}}", &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_INT(sc.cache.on, 1);
+	CHECK_INT(sc.cache.capacity, 0);
+	CHECK_INT(sc.cache.ttl_us[TIER_LARGE], 0);
+	CHECK_INT(sc.breaker.on, 1);
+	CHECK_INT(sc.breaker.window, 20);
+	CHECK_INT(sc.breaker.failure_ratio.num, 5);
+	CHECK_INT(sc.breaker.failure_ratio.den, 10);
+	CHECK_INT(sc.breaker.open_us, 30 * US);
+	CHECK_INT(sc.batch.on, 1);
+	CHECK_INT(sc.batch.tasks.n, 0);
+	CHECK_INT(sc.batch.interval_us, 300 * US);
+	CHECK_INT(sc.batch.max_batch_size, 120);
+	CHECK_INT(sc.batch.max_total_input_tokens, 300000);
+	CHECK_STR(sc.batch.first_route_name, "small");
+	CHECK_STR(sc.batch.fail_route_name, "large");
+	CHECK_INT(sc.batch.first_route, ROUTE_RECORDED); /* no routes: the recorded model */
+	CHECK_INT(sc.batch.discount.num, 5);
+	CHECK_INT(sc.batch.max_attempts, 3);
+	CHECK_INT(sc.batch.latency_us, 600 * US);
+	CHECK_INT(sc.fallback.on, 1);
+	CHECK_INT(sc.fallback.chain_names.n, 2);
+	CHECK_STR(sc.fallback.chain_names.v[0], "small");
+	CHECK_INT(sc.fallback.n_chain, 2);
+	CHECK_INT(sc.fallback.chain[1], ROUTE_RECORDED);
+	CHECK_INT(sc.fallback.on_classes, TRANSIENT_BITS);
+	CHECK_INT(sc.fallback.tenant_inflight_cap, 0); /* gates off unless set */
+	CHECK_INT(sc.fallback.has_max_rate, 0);
+	CHECK_INT(sc.fallback.has_usd_per_hour_cap, 0);
+	CHECK_INT(sc.fallback.rate_window_us, 300 * US);
+	CHECK_INT(sc.fallback.degrade_tasks.n, 0);
+	CHECK_INT(sc.faults.n_inject, 1);
+	CHECK_INT(sc.faults.inject[0].status, STATUS_TIMEOUT);
+	CHECK_INT(sc.faults.inject[0].rate.num, 6);
+	CHECK_INT(sc.faults.inject[0].rate.den, 10);
+	/* python3: datetime.fromisoformat('2026-03-02T10:00:00+00:00').timestamp() = 1772445600 */
+	CHECK_INT(sc.faults.inject[0].from_us, 1772445600LL * US);
+	CHECK_INT(sc.faults.inject[0].to_us, 1772448300LL * US); /* + 45 × 60 s */
+	CHECK_STR(sc.pricing->models[sc.faults.inject[0].model_idx].name, "gpt-4.1");
+	const struct budget_policy *b = scenario_budget_for(&sc, "faq_answer");
+	CHECK(b != NULL);
+	if (b) {
+		CHECK_INT(b->input_max, -1);
+		CHECK_INT(b->output_max, -1);
+		CHECK_INT(b->overflow, OVERFLOW_TRUNCATE);
+	}
+	scenario_fini(&sc);
+
+	MUST(load("off.json", "{\"cache\": {\"enabled\": false}, \"batch\": null,"
+	               " \"alerts\": {\"cost_guard\": null}}", &sc, &e));
+	CHECK_INT(sc.cache.on, 0);
+	CHECK_INT(sc.batch.on, 0);
+	CHECK_INT(sc.alerts.cost_guard_on, 0);
+	CHECK_INT(sc.alerts.fallback_flood_on, 1);
+	scenario_fini(&sc);
+}
+
+static const char spec_example[] =
+	"{\n"
+	"  \"name\": \"v3 cache+routing\",\n"
+	"  \"extends\": \"baseline.json\",\n"
+	"  \"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"},\n"
+	"  \"cache\": {\"enabled\": true, \"key\": [\"tenant\", \"policy_version\", \"input\"], \"policy_version\": \"v3\",\n"
+	"            \"normalize\": [\"lower\", \"collapse_space\", \"strip_punct\"],\n"
+	"            \"capacity\": 100000, \"eviction\": \"lru\", \"ttl_s\": {\"small\": 900, \"large\": 3600}},\n"
+	"  \"routing\": {\"default\": \"small\",\n"
+	"              \"rules\": [{\"when\": {\"difficulty\": \"hard\"}, \"route\": \"large\"},\n"
+	"                        {\"when\": {\"input_tokens_gt\": 6000}, \"route\": \"large\"},\n"
+	"                        {\"when\": {\"task\": \"policy_check\"}, \"route\": \"small\"}]},\n"
+	"  \"budget\": {\"faq_answer\":   {\"input_max\": 4000, \"output_max\": 600,  \"overflow\": \"summarize\"},\n"
+	"             \"policy_check\": {\"input_max\": 2500, \"output_max\": 300,  \"overflow\": \"truncate\"},\n"
+	"             \"long_report\":  {\"input_max\": 8000, \"output_max\": 1200, \"overflow\": \"async\"},\n"
+	"             \"*\":            {\"input_max\": 4000, \"output_max\": 600,  \"overflow\": \"summarize\"}},\n"
+	"  \"summarize\": {\"route\": \"small\", \"ratio\": 0.1},\n"
+	"  \"retry\": {\"max_attempts\": 3, \"on\": [\"timeout\", \"rate_limited\", \"server_error\"],\n"
+	"            \"backoff_ms\": 500, \"timeout_ms\": 30000},\n"
+	"  \"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\", \"rate_limited\", \"server_error\"],\n"
+	"               \"tenant_inflight_cap\": 4, \"max_rate\": 0.25, \"rate_window_s\": 300,\n"
+	"               \"usd_per_hour_cap\": null, \"degrade_tasks\": [\"faq_answer\"]},\n"
+	"  \"breaker\": {\"enabled\": true, \"window\": 20, \"failure_ratio\": 0.5, \"open_s\": 30},\n"
+	"  \"batch\": {\"enabled\": true, \"tasks\": [\"long_report\"], \"interval_s\": 300, \"max_batch_size\": 120,\n"
+	"            \"max_total_input_tokens\": 300000, \"first_route\": \"small\", \"fail_route\": \"large\",\n"
+	"            \"discount\": 0.5, \"max_attempts\": 3, \"latency_s\": 600},\n"
+	"  \"billing\": {\"failed\": {\"timeout\": \"full\", \"server_error\": \"none\", \"rate_limited\": \"none\",\n"
+	"                         \"invalid_request\": \"none\", \"content_filter\": \"input\", \"context_length\": \"none\"}},\n"
+	"  \"faults\": {\"recorded\": true,\n"
+	"             \"inject\": [{\"model\": \"gpt-4.1-mini\", \"from\": \"2026-03-02T10:00:00Z\",\n"
+	"                         \"to\": \"2026-03-02T10:45:00Z\", \"status\": \"timeout\", \"rate\": 0.6}]},\n"
+	"  \"alerts\": {\"cost_guard\": {\"window_s\": 3600, \"baseline_s\": 1209600, \"threshold\": 0.30},\n"
+	"             \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, \"min_requests\": 20}},\n"
+	"  \"projection\": {\"days\": 30, \"sample_rate\": 1.0, \"traffic_multiplier\": 1.0},\n"
+	"  \"seed\": 1\n"
+	"}\n";
+
+/* The SPEC §3 example, every key of it, with a baseline to extend. */
+static void spec_example_loads(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	put("ex/baseline.json", "{\"routes\": {\"small\": \"gpt-4o\"}, \"seed\": 7,"
+	    " \"cache\": {\"ttl_s\": {\"small\": 60}}}");
+	MUST(load("ex/v3.json", spec_example, &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_STR(sc.name, "v3 cache+routing");
+	CHECK_INT(sc.n_routes, 2);
+	CHECK_INT(scenario_route_index(&sc, "large"), 1);
+	CHECK_STR(sc.routes[0].model, "gpt-4.1-mini"); /* overrides the base's gpt-4o */
+	CHECK_STR(sc.pricing->models[sc.routes[0].model_idx].name, "gpt-4.1-mini");
+	CHECK_INT(sc.cache.on, 1);
+	CHECK_STR(sc.cache.policy_version, "v3");
+	CHECK_INT(sc.cache.normalize,
+	          NORMALIZE_LOWER | NORMALIZE_STRIP_PUNCT | NORMALIZE_COLLAPSE_SPACE);
+	CHECK_INT(sc.cache.capacity, 100000);
+	CHECK_INT(sc.cache.ttl_us[TIER_SMALL], 900 * US);
+	CHECK_INT(sc.cache.ttl_us[TIER_LARGE], 3600 * US);
+	CHECK_INT(sc.routing.default_route, 0);
+	CHECK_INT(sc.routing.n_rules, 3);
+	CHECK_INT(sc.routing.rules[0].difficulty, DIFFICULTY_HARD);
+	CHECK_INT(sc.routing.rules[0].route, 1);
+	CHECK(sc.routing.rules[0].task == NULL);
+	CHECK_INT(sc.routing.rules[1].input_tokens_gt, 6000);
+	CHECK_INT(sc.routing.rules[1].input_tokens_lt, -1);
+	CHECK_STR(sc.routing.rules[2].task, "policy_check");
+	CHECK_INT(sc.routing.rules[2].route, 0);
+	CHECK_INT(sc.n_budget, 4);
+	CHECK_INT(scenario_budget_for(&sc, "policy_check")->input_max, 2500);
+	CHECK_INT(scenario_budget_for(&sc, "long_report")->overflow, OVERFLOW_ASYNC);
+	CHECK_STR(scenario_budget_for(&sc, "unknown_task")->task, "*");
+	CHECK_INT(scenario_budget_for(&sc, "unknown_task")->output_max, 600);
+	CHECK_INT(sc.summarize.route, 0);
+	CHECK_INT(sc.fallback.on, 1);
+	CHECK_INT(sc.fallback.tenant_inflight_cap, 4);
+	CHECK_INT(sc.fallback.has_max_rate, 1);
+	CHECK_INT(sc.fallback.max_rate.num, 25);
+	CHECK_INT(sc.fallback.max_rate.den, 100);
+	CHECK_INT(sc.fallback.has_usd_per_hour_cap, 0);
+	CHECK(scenario_strlist_has(&sc.fallback.degrade_tasks, "faq_answer"));
+	CHECK_INT(sc.fallback.chain[0], 0);
+	CHECK_INT(sc.fallback.chain[1], 1);
+	CHECK_INT(sc.breaker.on, 1);
+	CHECK_INT(sc.batch.first_route, 0);
+	CHECK_INT(sc.batch.fail_route, 1);
+	CHECK(scenario_strlist_has(&sc.batch.tasks, "long_report"));
+	CHECK_INT(sc.faults.n_inject, 1);
+	CHECK_INT(sc.faults.inject[0].rate.num, 6);
+	CHECK_INT(sc.faults.inject[0].rate.den, 10);
+	CHECK_INT(sc.seed, 1); /* the base's 7 is overridden */
+	scenario_fini(&sc);
+}
+
+static void exact_decimals(void)
+{
+	struct decfrac f;
+	int64_t x;
+	CHECK_INT(scenario_decfrac(0.1, &f), 0);
+	CHECK_INT(f.num, 1);
+	CHECK_INT(f.den, 10);
+	CHECK_INT(f.ppb, 100000000); /* 0.1 × 10^9 */
+	/* SPEC §10: ceil(3000 × 0.1) = 300, computed exactly as ceil(3000 × 1 / 10) */
+	CHECK_INT((3000 * f.num + f.den - 1) / f.den, 300);
+	CHECK_INT(scenario_decfrac(0.25, &f), 0);
+	CHECK_INT(f.num, 25);
+	CHECK_INT(f.den, 100);
+	CHECK_INT(scenario_decfrac(2.0, &f), 0);
+	CHECK_INT(f.num, 2);
+	CHECK_INT(f.den, 1);
+	CHECK_INT(scenario_decfrac(1e-7, &f), 0);
+	CHECK_INT(f.num, 1);
+	CHECK_INT(f.den, 10000000);
+	/* python3: repr(0.1 + 0.2) = '0.30000000000000004' (17 significant digits) */
+	CHECK_INT(scenario_decfrac(0.1 + 0.2, &f), 0);
+	CHECK_INT(f.num, 30000000000000004LL);
+	CHECK_INT(f.den, 100000000000000000LL);
+	CHECK_INT(f.ppb, 300000000); /* rounded to 9 decimals */
+	CHECK_INT(scenario_decfrac(30, &f), 0);
+	CHECK_INT(f.ppb, 30000000000LL); /* 30 × 10^9 */
+	CHECK_INT(scenario_decfrac(-0.5, &f), 0);
+	CHECK_INT(f.num, -5);
+	CHECK_INT(scenario_decfrac(1e-19, &f), -1); /* 19 decimals */
+	CHECK_INT(scenario_decfrac(1e300, &f), -1);
+	char buf[64];
+	CHECK_STR(scenario_shortest(0.3, buf, sizeof buf), "0.3");
+	CHECK_STR(scenario_shortest(1e-07, buf, sizeof buf), "1e-07");
+	CHECK_INT(scenario_fixed(0.075, 6, 0, &x), 0);
+	CHECK_INT(x, 75000);
+	CHECK_INT(scenario_fixed(0.0000001, 6, 0, &x), -1);
+	CHECK_INT(scenario_fixed(0.0000005, 6, 1, &x), 0);
+	CHECK_INT(x, 0); /* 0.5 rounds half to even: 0 */
+	CHECK_INT(scenario_fixed(0.0000015, 6, 1, &x), 0);
+	CHECK_INT(x, 2); /* 1.5 → 2 */
+
+	/* through a file: a ratio written 0.35 is 35/100, not the double's 0.34999… */
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(load("dec.json", "{\"summarize\": {\"ratio\": 0.35},"
+	               " \"fallback\": {\"usd_per_hour_cap\": 12.5}}", &sc, &e));
+	CHECK_INT(sc.summarize.ratio.num, 35);
+	CHECK_INT(sc.summarize.ratio.den, 100);
+	CHECK_INT(sc.fallback.has_usd_per_hour_cap, 1);
+	CHECK_INT(sc.fallback.usd_per_hour_cap_pusd, 12500000000000LL); /* 12.5 × 10^12 */
+	scenario_fini(&sc);
+}
+
+static void times_in_inject_windows(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(load("times.json",
+	               "{\"faults\": {\"inject\": ["
+	               "{\"model\": \"gpt-4.1\", \"from\": \"2024-02-29T23:59:59.5Z\", \"to\": 1709251200,"
+	               " \"status\": \"server_error\", \"rate\": 1},"
+	               "{\"model\": \"gpt-4.1\", \"from\": \"2026-03-02T11:00:00.0000015+01:00\","
+	               " \"to\": \"2026-03-02 10:00:01z\", \"rate\": 0}]}}", &sc, &e));
+	CHECK_STR(e.msg, "");
+	if (sc.faults.n_inject == 2) {
+		/* python3: datetime.fromisoformat('2024-02-29T23:59:59.5+00:00').timestamp() = 1709251199.5 */
+		CHECK_INT(sc.faults.inject[0].from_us, 1709251199500000LL);
+		CHECK_INT(sc.faults.inject[0].to_us, 1709251200LL * US);
+		CHECK_INT(sc.faults.inject[0].status, STATUS_SERVER_ERROR);
+		CHECK_INT(sc.faults.inject[0].rate.num, 1);
+		/* 10:00:00.0000015Z: 1.5 µs rounds half to even to 2 */
+		CHECK_INT(sc.faults.inject[1].from_us, 1772445600LL * US + 2);
+		CHECK_INT(sc.faults.inject[1].to_us, 1772445601LL * US);
+	}
+	scenario_fini(&sc);
+	CHECK_STR(load_err("t2.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
+	                   " \"from\": \"2026-02-30T00:00:00Z\", \"to\": 5}]}}"),
+	          msg("t2.json", "faults.inject[0].from: expected an RFC 3339 time or epoch seconds, "
+	                         "got \"2026-02-30T00:00:00Z\""));
+	CHECK_STR(load_err("t3.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
+	                   " \"from\": 10, \"to\": 5}]}}"),
+	          msg("t3.json", "faults.inject[0]: \"from\" must be before \"to\""));
+	CHECK_STR(load_err("t4.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\", \"to\": 5}]}}"),
+	          msg("t4.json", "faults.inject[0]: missing key \"from\""));
+}
+
+static void extends_merges_and_overrides(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	put("ext/p/prices.json", "{\"date\": \"2026-01-01\", \"models\": {"
+	    "\"m-small\": {\"tier\": \"small\", \"input\": 1, \"output\": 2},"
+	    "\"m-large\": {\"tier\": \"large\", \"input\": 3, \"output\": 4}}}");
+	put("ext/base/base.json",
+	    "{\"name\": \"the base\", \"pricing\": \"../p/prices.json\","
+	    " \"routes\": {\"small\": \"m-small\", \"large\": \"m-large\"},"
+	    " \"cache\": {\"ttl_s\": {\"small\": 900, \"large\": 3600}, \"policy_version\": \"v1\"},"
+	    " \"retry\": {\"on\": [\"timeout\", \"invalid_request\"], \"max_attempts\": 5},"
+	    " \"seed\": 9}");
+	MUST(load("ext/child.json",
+	               "{\"extends\": \"base/base.json\","
+	               " \"cache\": {\"ttl_s\": {\"large\": 60}},"
+	               " \"retry\": {\"on\": [\"server_error\"]}, \"seed\": 3}", &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_STR(sc.name, "child");                           /* not inherited */
+	CHECK_STR(sc.pricing->date, "2026-01-01");             /* the base's, relative to the base */
+	CHECK_HAS(sc.pricing_path, "ext/base/../p/prices.json");
+	CHECK_INT(sc.cache.on, 1);
+	CHECK_INT(sc.cache.ttl_us[TIER_SMALL], 900 * US);      /* merged from the base */
+	CHECK_INT(sc.cache.ttl_us[TIER_LARGE], 60 * US);       /* overridden */
+	CHECK_STR(sc.cache.policy_version, "v1");
+	CHECK_INT(sc.retry.on, STATUS_BIT(STATUS_SERVER_ERROR)); /* arrays are replaced */
+	CHECK_INT(sc.retry.max_attempts, 5);
+	CHECK_INT(sc.seed, 3);
+	CHECK_INT(sc.n_routes, 2);
+	/* the merged text: no extends, the name set, pricing relative to the child */
+	CHECK(!strstr(sc.json, "extends"));
+	CHECK_HAS(sc.json, "\"name\":\t\"child\"");
+	CHECK_HAS(sc.json, "\"pricing\":\t\"base/../p/prices.json\"");
+	scenario_fini(&sc);
+
+	/* three levels; the middle one names itself, the leaf does not inherit it */
+	put("ext/mid.json", "{\"extends\": \"base/base.json\", \"name\": \"mid\", \"seed\": 4}");
+	MUST(load("ext/leaf.json", "{\"extends\": \"mid.json\"}", &sc, &e));
+	CHECK_STR(sc.name, "leaf");
+	CHECK_INT(sc.seed, 4);
+	CHECK_INT(sc.retry.max_attempts, 5);
+	scenario_fini(&sc);
+}
+
+static void extends_errors(void)
+{
+	put("cyc/a.json", "{\"extends\": \"b.json\"}");
+	put("cyc/b.json", "{\"extends\": \"a.json\"}");
+	char want[1600];
+	snprintf(want, sizeof want, "%s: extends: cycle: %s -> %s -> %s", tpath("cyc/b.json"),
+	         tpath("cyc/a.json"), tpath("cyc/b.json"), tpath("cyc/a.json"));
+	CHECK_STR(load_err("cyc/a.json", "{\"extends\": \"b.json\"}"), want);
+	CHECK_HAS(load_err("cyc/self.json", "{\"extends\": \"self.json\"}"),
+	          "cyc/self.json: extends: cycle: ");
+	CHECK_HAS(load_err("cyc/self.json", "{\"extends\": \"self.json\"}"),
+	          "cyc/self.json -> ");
+
+	CHECK_HAS(load_err("nobase.json", "{\"extends\": \"missing.json\"}"),
+	          "nobase.json: extends: cannot read \"");
+	CHECK_HAS(load_err("nobase.json", "{\"extends\": \"missing.json\"}"),
+	          "missing.json\": No such file or directory");
+
+	/* a bad key in the base is reported against the base */
+	put("bad/base.json", "{\"cache\": {\"ttl_s\": {\"large\": \"1h\"}}}");
+	CHECK_STR(load_err("bad/child.json", "{\"extends\": \"base.json\"}"),
+	          msg("bad/base.json", "cache.ttl_s.large: expected a positive integer, got \"1h\""));
+
+	/* a recorded scenario neither extends nor is extended */
+	put("rec/recorded.json", "{\"name\": \"recorded\", \"mode\": \"recorded\"}");
+	CHECK_STR(load_err("rec/child.json", "{\"extends\": \"recorded.json\"}"),
+	          msg("rec/child.json", "extends: \"recorded.json\" is a recorded scenario, which "
+	                                "cannot be extended"));
+	CHECK_STR(load_err("rec/r2.json", "{\"mode\": \"recorded\", \"extends\": \"x.json\"}"),
+	          msg("rec/r2.json", "extends: not allowed in a recorded scenario (it takes only "
+	                             "name, mode, pricing, billing, alerts, projection)"));
+}
+
+static void error_messages(void)
+{
+	/* SPEC §3's example */
+	CHECK_STR(load_err("scenarios/v3.json", "{\"cache\": {\"ttl_s\": {\"large\": \"1h\"}}}"),
+	          msg("scenarios/v3.json", "cache.ttl_s.large: expected a positive integer, got \"1h\""));
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"tll_s\": {}}}"),
+	          msg("x.json", "cache.tll_s: unknown key (did you mean \"cache.ttl_s\"?)"));
+	CHECK_STR(load_err("x.json", "{\"seeds\": 3}"),
+	          msg("x.json", "seeds: unknown key (did you mean \"seed\"?)"));
+	CHECK_STR(load_err("x.json", "{\"ttl_s\": 3}"),
+	          msg("x.json", "ttl_s: unknown key (did you mean \"cache.ttl_s\"?)"));
+	CHECK_STR(load_err("x.json", "{\"budget\": {\"faq\": {\"overflw\": \"reject\"}}}"),
+	          msg("x.json", "budget.faq.overflw: unknown key (did you mean \"budget.faq.overflow\"?)"));
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"zzzzzz\": 1}}"),
+	          msg("x.json", "breaker.zzzzzz: unknown key (known keys here: enabled, window, "
+	                        "failure_ratio, open_s)"));
+	CHECK_STR(load_err("x.json", "{\"routes\": {\"small\": \"gpt-4.1\"}, \"routing\":"
+	                   " {\"rules\": [{\"route\": \"small\"}, {\"route\": 5}]}}"),
+	          msg("x.json", "routing.rules[1].route: expected a route name, got 5"));
+	CHECK_STR(load_err("x.json", "{\"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"medium\"},"
+	                   " \"route\": \"small\"}]}}"),
+	          msg("x.json", "routing.rules[0].when.difficulty: expected \"easy\" or \"hard\", "
+	                        "got \"medium\""));
+	CHECK_STR(load_err("x.json", "{\"routing\": {\"rules\": [{\"when\": {}}]}}"),
+	          msg("x.json", "routing.rules[0]: missing key \"route\""));
+	CHECK_STR(load_err("x.json", "{\"retry\": {\"on\": [\"timeout\", \"ok\"]}}"),
+	          msg("x.json", "retry.on: expected an array of error classes, got [\"timeout\",\"ok\"]"));
+	CHECK_STR(load_err("x.json", "{\"summarize\": {\"ratio\": 0}}"),
+	          msg("x.json", "summarize.ratio: expected a number in (0, 1], got 0"));
+	CHECK_STR(load_err("x.json", "{\"seed\": 1.5}"),
+	          msg("x.json", "seed: expected a non-negative integer below 2^53, got 1.5"));
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 0}}"),
+	          msg("x.json", "cache.capacity: expected a positive integer, got 0"));
+	CHECK_STR(load_err("x.json", "{\"cache\": true}"),
+	          msg("x.json", "cache: expected an object or null, got true"));
+	CHECK_STR(load_err("x.json", "{\"cache\": {}, \"cache\": {}}"),
+	          msg("x.json", "cache: duplicate key"));
+	CHECK_STR(load_err("x.json", "[1]"), msg("x.json", "expected a JSON object, got [1]"));
+	CHECK_STR(load_err("x.json", "{\"alerts\": {\"fallback_flood\": {\"rate\": 0}}}"),
+	          msg("x.json", "alerts.fallback_flood.rate: expected a number in (0, 1], got 0"));
+	CHECK_STR(load_err("x.json", "{\"fallback\": {\"usd_per_hour_cap\": 0.0000000000001}}"),
+	          msg("x.json", "fallback.usd_per_hour_cap: expected a non-negative number of USD (at "
+	                        "most 12 decimals, below 9.2 million) or null, got 1e-13"));
+	CHECK_STR(load_err("x.json", "{\"batch\": {\"discount\": 0.1234567891}}"),
+	          msg("x.json", "batch.discount: expected a number in [0, 1] with at most 9 "
+	                        "decimals, got 0.1234567891"));
+	/* no close key: the keys that object may hold */
+	CHECK_STR(load_err("x.json", "{\"billing\": {\"failed\": {\"ok\": \"full\"}}}"),
+	          msg("x.json", "billing.failed.ok: unknown key (known keys here: timeout, "
+	                        "rate_limited, server_error, invalid_request, content_filter, "
+	                        "context_length)"));
+	/* "enabled" belongs to several sections: no guess */
+	CHECK_HAS(load_err("x.json", "{\"enabled\": true}"),
+	          "x.json: enabled: unknown key (known keys here: name, mode, extends, pricing, ");
+	CHECK_STR(load_err("x.json", "{\"routes\": {\"\": \"gpt-4.1\"}}"),
+	          msg("x.json", "routes: a member name must not be empty"));
+	CHECK_STR(load_err("x.json", "{\"batch\": {\"first_route\": \"\"}}"),
+	          msg("x.json", "batch.first_route: expected a route name, got \"\""));
+	/* a JSON number with no fraction, 100.0, is an integer */
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"window\": 100.0}}"), "");
+}
+
+static void invalid_json_names_line_and_column(void)
+{
+	/* line 3 is "  x", the error is at its 'x': column 3 */
+	char want[800];
+	snprintf(want, sizeof want, "%s:3:3: invalid JSON near \"x\"", tpath("j.json"));
+	CHECK_STR(load_err("j.json", "{\n  \"seed\": 1,\n  x\n}\n"), want);
+	/* cJSON stops on the last byte of a truncated file: the ',' in column 11 */
+	snprintf(want, sizeof want, "%s:1:11: invalid JSON near \",\"", tpath("j2.json"));
+	CHECK_STR(load_err("j2.json", "{\"seed\": 1,"), want);
+	snprintf(want, sizeof want, "%s:2:1: invalid JSON (nothing but white space)", tpath("j3.json"));
+	CHECK_STR(load_err("j3.json", "  \n"), want);
+	snprintf(want, sizeof want, "%s: cannot read: No such file or directory", tpath("none.json"));
+	struct scenario sc;
+	struct err e = { { 0 } };
+	CHECK_INT(scenario_load(tpath("none.json"), &sc, &e), -1);
+	CHECK_STR(e.msg, want);
+}
+
+static void route_and_model_checks(void)
+{
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"},"
+	                   " \"routing\": {\"rules\": [{\"when\": {\"task\": \"a\"}, \"route\": \"medium\"}]}}"),
+	          msg("r.json", "routing.rules[0].route: route \"medium\" is not a key of routes "
+	                        "(\"small\", \"large\")"));
+	/* a defaulted name is checked too */
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"mini\": \"gpt-4.1-mini\"}}"),
+	          msg("r.json", "routing.default: route \"small\" is not a key of routes (\"mini\") "
+	                        "(the default)"));
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\"}, \"fallback\": {}}"),
+	          msg("r.json", "fallback.chain[1]: route \"large\" is not a key of routes (\"small\") "
+	                        "(the default)"));
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\"}, \"batch\": {}}"),
+	          msg("r.json", "batch.fail_route: route \"large\" is not a key of routes (\"small\") "
+	                        "(the default)"));
+	/* summarize.route only matters when a budget summarizes */
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\"},"
+	                   " \"summarize\": {\"route\": \"tiny\"}}"), "");
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\"},"
+	                   " \"summarize\": {\"route\": \"tiny\"},"
+	                   " \"budget\": {\"*\": {\"input_max\": 10, \"overflow\": \"summarize\"}}}"),
+	          msg("r.json", "summarize.route: route \"tiny\" is not a key of routes (\"small\")"));
+	/* without routes, a route name the file spells out has nothing to name */
+	CHECK_STR(load_err("r.json", "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}"),
+	          msg("r.json", "routing.rules[0].route: route \"large\" needs \"routes\" (the "
+	                        "scenario has none, so every call runs on the recorded model)"));
+	CHECK_STR(load_err("r.json", "{\"routing\": {\"default\": \"large\"}}"),
+	          msg("r.json", "routing.default: route \"large\" needs \"routes\" (the "
+	                        "scenario has none, so every call runs on the recorded model)"));
+	CHECK_HAS(load_err("r.json", "{\"routes\": {\"small\": \"gpt-9\", \"large\": \"gpt-4.1\"}}"),
+	          "r.json: routes.small: model \"gpt-9\" is not in the pricing file ");
+	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
+	                   " \"from\": 0, \"to\": 60}]}}"),
+	          "r.json: faults.inject[0].model: model \"gpt-9\" is not in the pricing file ");
+	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}}}"),
+	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
+	                        "\"batch\" section)"));
+	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}},"
+	                   " \"batch\": {\"enabled\": false}}"),
+	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
+	                        "\"batch\" section)"));
+	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}},"
+	                   " \"batch\": {}}"), "");
+	/* the rule lives in the base, the routes in the child: the base is named */
+	put("rb/base.json", "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}");
+	CHECK_STR(load_err("rb/child.json", "{\"extends\": \"base.json\","
+	                   " \"routes\": {\"small\": \"gpt-4.1-mini\"}}"),
+	          msg("rb/base.json", "routing.rules[0].route: route \"large\" is not a key of routes "
+	                              "(\"small\")"));
+	CHECK_HAS(load_err("r.json", "{\"pricing\": \"nope/prices.json\"}"),
+	          "r.json: pricing: cannot read \"");
+}
+
+static void recorded_scenario(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(scenario_builtin("recorded", &sc, &e));
+	CHECK_STR(sc.name, "recorded");
+	CHECK_INT(sc.mode, SCENARIO_MODE_RECORDED);
+	CHECK(sc.pricing && pricing_find(sc.pricing, "gpt-4.1"));
+	CHECK_INT(sc.alerts.cost_guard_on, 1);
+	CHECK_INT(sc.alerts.fallback_flood_on, 1);
+	CHECK_INT(sc.cache.on | sc.batch.on | sc.fallback.on | sc.breaker.on, 0);
+	CHECK(sc.path == NULL);
+	scenario_fini(&sc);
+	CHECK_INT(scenario_builtin("baseline", &sc, &e), -1);
+	CHECK_HAS(e.msg, "baseline: no such built-in scenario");
+
+	CHECK_STR(load_err("rec.json", "{\"name\": \"r\", \"mode\": \"recorded\", \"cache\": {}}"),
+	          msg("rec.json", "cache: not allowed in a recorded scenario (it takes only name, "
+	                          "mode, pricing, billing, alerts, projection)"));
+	MUST(load("rec.json", "{\"mode\": \"recorded\", \"billing\": {\"failed\":"
+	               " {\"timeout\": \"none\"}}, \"alerts\": {\"cost_guard\": null},"
+	               " \"projection\": {\"days\": 31}}", &sc, &e));
+	CHECK_INT(sc.billing.failed[STATUS_TIMEOUT], BILLING_NONE);
+	CHECK_INT(sc.alerts.cost_guard_on, 0);
+	CHECK_INT(sc.projection.days.num, 31);
+	scenario_fini(&sc);
+}
+
+static void set_one_key(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(scenario_load("fixtures/scenarios/v3.json", &sc, &e));
+	CHECK_INT(scenario_set(&sc, "cache.ttl_s.large", "1800", &e), 0);
+	CHECK_INT(sc.cache.ttl_us[TIER_LARGE], 1800 * US);
+	CHECK_INT(sc.cache.ttl_us[TIER_SMALL], 900 * US);
+	CHECK_STR(sc.name, "v3 cache+routing");
+	CHECK_STR(sc.path, "fixtures/scenarios/v3.json");
+
+	CHECK_INT(scenario_set(&sc, "cache.ttl_s.large", "1h", &e), -1);
+	CHECK_STR(e.msg, "cache.ttl_s.large: expected a positive integer, got \"1h\"");
+	CHECK_INT(sc.cache.ttl_us[TIER_LARGE], 1800 * US); /* unchanged */
+
+	CHECK_INT(scenario_set(&sc, "cache.tll_s.large", "5", &e), -1);
+	CHECK_STR(e.msg, "cache.tll_s.large: unknown key (did you mean \"cache.ttl_s.large\"?)");
+
+	CHECK_INT(scenario_set(&sc, "routes.small", "gpt-4o-mini", &e), 0);
+	CHECK_STR(sc.routes[0].model, "gpt-4o-mini");
+	CHECK_INT(scenario_set(&sc, "routes.small", "gpt-9", &e), -1);
+	CHECK_HAS(e.msg, "routes.small: model \"gpt-9\" is not in the pricing file");
+
+	CHECK_INT(scenario_set(&sc, "routing.rules[2].route", "large", &e), 0);
+	CHECK_INT(sc.routing.rules[2].route, 1);
+	CHECK_INT(scenario_set(&sc, "routing.rules[7].route", "large", &e), -1);
+	CHECK_STR(e.msg, "routing.rules[7].route: no element 7");
+
+	CHECK_INT(scenario_set(&sc, "budget.faq_answer.overflow", "reject", &e), 0);
+	CHECK_INT(scenario_budget_for(&sc, "faq_answer")->overflow, OVERFLOW_REJECT);
+	CHECK_INT(scenario_set(&sc, "budget.new.task.input_max", "77", &e), 0); /* a dotted task */
+	CHECK_INT(scenario_budget_for(&sc, "new.task")->input_max, 77);
+
+	CHECK_INT(scenario_set(&sc, "cache.key", "tenant, input", &e), 0);
+	CHECK_INT(sc.cache.key, CACHE_PART_TENANT | CACHE_PART_INPUT);
+	CHECK_INT(scenario_set(&sc, "retry.on", "[\"timeout\"]", &e), 0);
+	CHECK_INT(sc.retry.on, STATUS_BIT(STATUS_TIMEOUT));
+
+	CHECK_INT(scenario_set(&sc, "fallback.max_rate", "0.1", &e), 0);
+	CHECK_INT(sc.fallback.has_max_rate, 1);
+	CHECK_INT(sc.fallback.max_rate.num, 1);
+	CHECK_INT(scenario_set(&sc, "fallback.max_rate", "null", &e), 0);
+	CHECK_INT(sc.fallback.has_max_rate, 0);
+
+	CHECK_INT(scenario_set(&sc, "batch", "null", &e), -1); /* long_report still overflows async */
+	CHECK_STR(e.msg, "budget.long_report.overflow: \"async\" needs batch to be on (add a "
+	                 "\"batch\" section)");
+	CHECK_INT(sc.batch.on, 1);
+
+	CHECK_INT(scenario_set(&sc, "seed", NULL, &e), 0); /* removed: back to the default */
+	CHECK_INT(sc.seed, 1);
+	CHECK_INT(scenario_set(&sc, "seed", "42", &e), 0);
+	CHECK_INT(sc.seed, 42);
+	CHECK_INT(scenario_set(&sc, "name", "v4", &e), 0);
+	CHECK_STR(sc.name, "v4");
+	CHECK_INT(scenario_set(&sc, "alerts.fallback_flood", "null", &e), 0);
+	CHECK_INT(sc.alerts.fallback_flood_on, 0);
+	scenario_fini(&sc);
+
+	/* a key under a section that is absent creates it */
+	MUST(load("s.json", "{}", &sc, &e));
+	CHECK_INT(scenario_set(&sc, "breaker.window", "10", &e), 0);
+	CHECK_INT(sc.breaker.on, 1);
+	CHECK_INT(sc.breaker.window, 10);
+	CHECK_STR(sc.name, "s");
+	scenario_fini(&sc);
+}
+
+static void json_round_trip(void)
+{
+	struct scenario a, b;
+	struct err e = { { 0 } };
+	const char *files[] = { "fixtures/scenarios/v3.json", "fixtures/scenarios/flood-guard.json",
+	                        "fixtures/scenarios/recorded.json" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		MUST(scenario_load(files[i], &a, &e));
+		char *full = scenario_to_json(&a, 1);
+		CHECK(full != NULL);
+		CHECK_INT(scenario_parse(full, "again.json", "fixtures/scenarios", &b, &e), 0);
+		char *full2 = scenario_to_json(&b, 1);
+		CHECK_STR(full2, full);
+		free(full);
+		free(full2);
+		scenario_fini(&b);
+
+		/* saved elsewhere, the file still finds its pricing */
+		const char *out = tpath("saved.json");
+		CHECK_INT(scenario_save(&a, out, &e), 0);
+		MUST(scenario_load(out, &b, &e));
+		CHECK_STR(b.name, a.name);
+		CHECK_INT(b.pricing->n_models, a.pricing->n_models);
+		full = scenario_to_json(&a, 1);
+		full2 = scenario_to_json(&b, 1);
+		/* identical but for the pricing path, which comes before "billing" */
+		CHECK_STR(strstr(full2, "\"billing\""), strstr(full, "\"billing\""));
+		free(full);
+		free(full2);
+		scenario_fini(&b);
+		scenario_fini(&a);
+	}
+	MUST(scenario_load("fixtures/scenarios/recorded.json", &a, &e));
+	char *full = scenario_to_json(&a, 1);
+	CHECK(full && !strstr(full, "\"cache\"") && strstr(full, "\"alerts\""));
+	free(full);
+	scenario_fini(&a);
+}
+
+static void key_table(void)
+{
+	/* every key of the §3 example is in the table */
+	const char *paths[] = {
+		"name", "extends", "pricing", "routes.small", "cache.enabled", "cache.key",
+		"cache.policy_version", "cache.normalize", "cache.capacity", "cache.eviction",
+		"cache.ttl_s.small", "cache.ttl_s.large", "routing.default",
+		"routing.rules[0].when.difficulty", "routing.rules[1].when.input_tokens_gt",
+		"routing.rules[2].when.task", "routing.rules[0].route", "budget.faq_answer.input_max",
+		"budget.*.output_max", "budget.long_report.overflow", "summarize.route",
+		"summarize.ratio", "retry.max_attempts", "retry.on", "retry.backoff_ms",
+		"retry.timeout_ms", "fallback.chain", "fallback.on", "fallback.tenant_inflight_cap",
+		"fallback.max_rate", "fallback.rate_window_s", "fallback.usd_per_hour_cap",
+		"fallback.degrade_tasks", "breaker.enabled", "breaker.window", "breaker.failure_ratio",
+		"breaker.open_s", "batch.enabled", "batch.tasks", "batch.interval_s",
+		"batch.max_batch_size", "batch.max_total_input_tokens", "batch.first_route",
+		"batch.fail_route", "batch.discount", "batch.max_attempts", "batch.latency_s",
+		"billing.failed.timeout", "billing.failed.context_length", "faults.recorded",
+		"faults.inject[0].model", "faults.inject[0].from", "faults.inject[0].to",
+		"faults.inject[0].status", "faults.inject[0].rate", "alerts.cost_guard.window_s",
+		"alerts.cost_guard.baseline_s", "alerts.cost_guard.threshold",
+		"alerts.fallback_flood.window_s", "alerts.fallback_flood.rate",
+		"alerts.fallback_flood.min_requests", "projection.days", "projection.sample_rate",
+		"projection.traffic_multiplier", "seed", "mode",
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, paths[i]);
+		if (!k)
+			TEST_FAIL_("no key for %s", paths[i]);
+		else if (!k->help || !k->help[0] || !k->expect)
+			TEST_FAIL_("no help for %s", paths[i]);
+	}
+	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys,
+	                                                 "budget.a.b.overflow");
+	CHECK_STR(k ? k->path : NULL, "budget.*.overflow");
+	CHECK(scenario_key_find(scenario_keys, scenario_n_keys, "cache.nope") == NULL);
+	CHECK_INT(scenario_edit_distance("tll_s", "ttl_s"), 1);
+	CHECK_INT(scenario_edit_distance("ab", "ba"), 1); /* one adjacent swap */
+	CHECK_INT(scenario_edit_distance("", "seed"), 4);
+	CHECK_INT(scenario_edit_distance("kitten", "sitting"), 3);
+}
+
+static void bundled_fixtures_load(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(scenario_load("fixtures/scenarios/recorded.json", &sc, &e));
+	CHECK_INT(sc.mode, SCENARIO_MODE_RECORDED);
+	scenario_fini(&sc);
+
+	MUST(scenario_load("fixtures/scenarios/baseline.json", &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_INT(sc.cache.on, 0);
+	CHECK_INT(sc.retry.on, (1u << N_STATUS) - 2); /* every class but ok */
+	for (size_t i = 0; i < sc.n_routes; i++)
+		CHECK_INT(sc.pricing->models[sc.routes[i].model_idx].tier, TIER_LARGE);
+	CHECK_STR(sc.routes[sc.routing.default_route].name, "large");
+	scenario_fini(&sc);
+
+	MUST(scenario_load("fixtures/scenarios/v3.json", &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_STR(sc.name, "v3 cache+routing");
+	CHECK_INT(sc.cache.on, 1);
+	CHECK_INT(sc.cache.key, CACHE_PART_TENANT | CACHE_PART_POLICY_VERSION | CACHE_PART_INPUT);
+	CHECK_INT(sc.routing.rules[0].difficulty, DIFFICULTY_HARD);
+	CHECK_INT(sc.retry.on, TRANSIENT_BITS);
+	CHECK_INT(sc.fallback.on, 1);
+	CHECK_INT(sc.fallback.has_max_rate, 0);
+	CHECK_INT(sc.fallback.tenant_inflight_cap, 0);
+	scenario_fini(&sc);
+
+	MUST(scenario_load("fixtures/scenarios/flood-guard.json", &sc, &e));
+	CHECK_STR(e.msg, "");
+	CHECK_STR(sc.name, "flood guard");
+	CHECK_INT(sc.fallback.tenant_inflight_cap, 4);
+	CHECK_INT(sc.fallback.has_max_rate, 1);
+	CHECK_INT(sc.fallback.max_rate.num, 25);
+	CHECK_INT(sc.retry.on, TRANSIENT_BITS);
+	CHECK(scenario_strlist_has(&sc.fallback.degrade_tasks, "faq_answer"));
+	CHECK_INT(sc.cache.on, 1); /* from v3 */
+	CHECK_STR(sc.routes[0].model, "gpt-4.1-mini");
+	scenario_fini(&sc);
+}
+
+void suite_scenario(void)
+{
+	setup();
+	RUN(status_names_and_classes);
+	RUN(defaults_of_an_empty_file);
+	RUN(defaults_of_present_sections);
+	RUN(spec_example_loads);
+	RUN(exact_decimals);
+	RUN(times_in_inject_windows);
+	RUN(extends_merges_and_overrides);
+	RUN(extends_errors);
+	RUN(error_messages);
+	RUN(invalid_json_names_line_and_column);
+	RUN(route_and_model_checks);
+	RUN(recorded_scenario);
+	RUN(set_one_key);
+	RUN(json_round_trip);
+	RUN(key_table);
+	RUN(bundled_fixtures_load);
+	teardown();
+}

@@ -1,0 +1,1016 @@
+/*
+ * Renders the result snapshot of a replay as --json, --csv or the text table.
+ * One table of fields (the §5 metrics in their order, each with its kind)
+ * drives all three, so a metric reads the same everywhere: money as exact
+ * pico-USD written with 12 decimals (or as dollars for people), ratios as
+ * shortest round-trip doubles (or percentages), latencies as exact decimals.
+ */
+#include "traces/report.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/clock.h"
+
+__extension__ typedef unsigned __int128 report_u128;
+
+const char *const report_by_names[N_REPORT_BY] = {
+	[REPORT_BY_NONE] = "", [REPORT_BY_TENANT] = "tenant", [REPORT_BY_TASK] = "task",
+	[REPORT_BY_MODEL] = "model", [REPORT_BY_TIME] = "time",
+};
+
+/* ---- numbers as text ---- */
+
+static const int64_t report_pow10[] = {
+	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL, 100000000LL,
+	1000000000LL, 10000000000LL, 100000000000LL, 1000000000000LL,
+};
+
+/* Digits of v grouped by threes with commas, into buf. */
+static void report_group(report_u128 v, char *buf, size_t n)
+{
+	char tmp[64];
+	size_t len = 0, o = 0;
+	do {
+		tmp[len++] = (char)('0' + (unsigned)(v % 10));
+		v /= 10;
+	} while (v && len < sizeof tmp);
+	for (size_t i = len; i-- > 0 && o + 1 < n;) {
+		buf[o++] = tmp[i];
+		if (i > 0 && i % 3 == 0 && o + 1 < n)
+			buf[o++] = ',';
+	}
+	buf[o] = 0;
+}
+
+const char *report_count_text(uint64_t v, char *buf, size_t n)
+{
+	report_group(v, buf, n);
+	return buf;
+}
+
+const char *report_usd_text(money_sum pusd, char *buf, size_t n)
+{
+	const money_sum one = MONEY_PUSD_PER_USD;
+	const char *sign = pusd < 0 ? "-" : "";
+	money_sum mag = pusd < 0 ? -pusd : pusd, q;
+	char digits[64];
+
+	if (mag == 0) {
+		snprintf(buf, n, "$0.00");
+		return buf;
+	}
+	if (mag < one) {
+		/* four significant digits: drop all but the leading four, half to even */
+		int k = 0, drop;
+		for (money_sum x = mag; x; x /= 10)
+			k++;
+		drop = k > 4 ? k - 4 : 0;
+		if (money_muldiv(mag, 1, report_pow10[drop], &q) == 0 && q * report_pow10[drop] < one) {
+			int decimals = 12 - drop;
+			if (drop > 0 && q == 10000) { /* 0.00009999|5 carried into a fifth digit */
+				q = 1000;
+				decimals--;
+			}
+			snprintf(buf, n, "%s$0.%0*" PRId64, sign, decimals, (int64_t)q);
+			return buf;
+		}
+	}
+	/* cents, half to even */
+	if (money_muldiv(mag, 1, one / 100, &q) < 0)
+		q = 0;
+	report_group((report_u128)(q / 100), digits, sizeof digits);
+	snprintf(buf, n, "%s$%s.%02d", sign, digits, (int)(q % 100));
+	return buf;
+}
+
+const char *report_decimal_text(int64_t v, int scale, char *buf, size_t n)
+{
+	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	uint64_t p = (uint64_t)report_pow10[scale < 0 ? 0 : scale > 12 ? 12 : scale];
+	char frac[16];
+	int len = snprintf(frac, sizeof frac, "%0*" PRIu64, scale, mag % p);
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = 0;
+	snprintf(buf, n, "%s%" PRIu64 "%s%s", v < 0 ? "-" : "", mag / p, len ? "." : "", frac);
+	return buf;
+}
+
+/*
+ * The shortest "%.{1..17}g" text that reads back as v, except that an
+ * exponent is not taken for 1 <= |v| < 10^17 when more digits write the value
+ * plainly (750, not 7.5e+02).  The decimal point is always '.', whatever the
+ * locale.
+ */
+const char *report_ratio_text(double v, char *buf, size_t n)
+{
+	double a = fabs(v);
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) != v)
+			continue;
+		if (strchr(buf, 'e') && a >= 1.0 && a < 1e17 && prec < 17)
+			continue;
+		break;
+	}
+	const char *dp = localeconv()->decimal_point;
+	if (dp && dp[0] && strcmp(dp, ".") != 0) {
+		char *p = strstr(buf, dp);
+		if (p) {
+			size_t dl = strlen(dp);
+			*p = '.';
+			memmove(p + 1, p + dl, strlen(p + dl) + 1);
+		}
+	}
+	return buf;
+}
+
+/* x ÷ d rounded half to even, for display (d > 0). */
+static int64_t report_round_div(int64_t x, int64_t d)
+{
+	money_sum q;
+	return money_muldiv(x, 1, d, &q) == 0 ? (int64_t)q : 0;
+}
+
+/* A latency for people: "412.5 ms" below a second, else "12.35 s". */
+static const char *report_latency_text(int64_t us, char *buf, size_t n)
+{
+	if (us < 1000000) {
+		int64_t tenths = report_round_div(us, 100);
+		snprintf(buf, n, "%" PRId64 ".%d ms", tenths / 10, (int)(tenths % 10));
+	} else {
+		int64_t hundredths = report_round_div(us, 10000);
+		char g[32];
+		report_group((report_u128)(hundredths / 100), g, sizeof g);
+		snprintf(buf, n, "%s.%02d s", g, (int)(hundredths % 100));
+	}
+	return buf;
+}
+
+/* A rate as a percentage with one decimal: 0.3333 → "33.3%". */
+static const char *report_percent_text(double rate, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.1f%%", rate * 100.0);
+	return buf;
+}
+
+/* A span of time: "00:03:20", "2d 03:04:05". */
+static const char *report_span_text(int64_t us, char *buf, size_t n)
+{
+	int64_t s = us / CLOCK_US_PER_S;
+	if (s >= 86400)
+		snprintf(buf, n, "%" PRId64 "d %02d:%02d:%02d", s / 86400, (int)(s % 86400 / 3600),
+		         (int)(s / 60 % 60), (int)(s % 60));
+	else
+		snprintf(buf, n, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	return buf;
+}
+
+/* ---- the fields of §5 ---- */
+
+enum field_kind {
+	FK_COUNT,      /* uint64_t in struct metrics */
+	FK_USD,        /* money_sum in struct metrics */
+	FK_BILLED,     /* money_sum in struct metrics, only for a recorded scenario with cost_usd */
+	FK_RATIO,      /* double in struct derived */
+	FK_USD_DERIVED, /* money_sum in struct derived, with an int null flag */
+	FK_LATENCY,    /* int64_t µs in struct metrics, -1 = null; written in ms */
+};
+
+struct field {
+	const char *name;
+	enum field_kind kind;
+	size_t off;
+	size_t null_off;
+};
+
+#define F_COUNT(x) { #x, FK_COUNT, offsetof(struct metrics, x), 0 }
+#define F_USD(x) { #x, FK_USD, offsetof(struct metrics, x), 0 }
+#define F_RATIO(x) { #x, FK_RATIO, offsetof(struct derived, x), 0 }
+
+static const struct field report_fields[] = {
+	F_COUNT(requests), F_COUNT(resolved), F_COUNT(failed), F_COUNT(degraded), F_COUNT(rejected),
+	F_COUNT(cache_hits), F_RATIO(cache_hit_rate), F_COUNT(cache_tokens_saved),
+	F_USD(cache_usd_saved), F_COUNT(calls), F_COUNT(input_tokens), F_COUNT(output_tokens),
+	F_COUNT(cached_input_tokens), F_RATIO(input_tokens_per_request),
+	F_RATIO(output_tokens_per_request), F_RATIO(large_share), F_COUNT(retries),
+	F_COUNT(retry_tokens), F_USD(retry_usd), F_COUNT(fallbacks), F_RATIO(fallback_rate),
+	F_COUNT(fallbacks_denied), F_COUNT(breaker_rejections), F_COUNT(budget_violations),
+	F_RATIO(budget_violation_rate), F_COUNT(truncated), F_COUNT(summarized), F_COUNT(async),
+	F_COUNT(batched), F_COUNT(output_capped), F_USD(usd_total),
+	{ "billed_usd", FK_BILLED, offsetof(struct metrics, billed_usd), 0 },
+	F_USD(usd_per_hour_peak),
+	{ "usd_per_resolved", FK_USD_DERIVED, offsetof(struct derived, usd_per_resolved),
+	  offsetof(struct derived, usd_per_resolved_null) },
+	{ "projected_monthly_usd", FK_USD_DERIVED, offsetof(struct derived, projected_monthly_usd),
+	  offsetof(struct derived, projected_null) },
+	{ "latency_p50_ms", FK_LATENCY, offsetof(struct metrics, latency_p50_us), 0 },
+	{ "latency_p95_ms", FK_LATENCY, offsetof(struct metrics, latency_p95_us), 0 },
+};
+#define N_FIELDS (sizeof report_fields / sizeof report_fields[0])
+
+/* One field's value: exact (counts, money, µs) or a double (ratios). */
+struct value {
+	enum field_kind kind;
+	int null;
+	money_sum x;
+	double ratio;
+};
+
+static const struct field *report_field(const char *name)
+{
+	for (size_t i = 0; i < N_FIELDS; i++)
+		if (strcmp(report_fields[i].name, name) == 0)
+			return &report_fields[i];
+	return NULL;
+}
+
+/* 1 when scenario r reports billed_usd (SPEC §10). */
+static int report_has_billed(const struct result_scenario *r)
+{
+	return r->recorded && r->has_billed;
+}
+
+static struct value report_value(const struct field *f, const struct result_scenario *r,
+                                 const struct metrics *m, const struct derived *d)
+{
+	struct value v = { .kind = f->kind };
+	const char *mb = (const char *)m, *db = (const char *)d;
+	money_sum s;
+	int64_t i64;
+	uint64_t u64;
+	switch (f->kind) {
+	case FK_COUNT:
+		memcpy(&u64, mb + f->off, sizeof u64);
+		v.x = u64;
+		break;
+	case FK_BILLED:
+		v.null = !report_has_billed(r);
+		/* fall through */
+	case FK_USD:
+		memcpy(&s, mb + f->off, sizeof s);
+		v.x = s;
+		break;
+	case FK_RATIO:
+		memcpy(&v.ratio, db + f->off, sizeof v.ratio);
+		break;
+	case FK_USD_DERIVED:
+		memcpy(&s, db + f->off, sizeof s);
+		memcpy(&v.null, db + f->null_off, sizeof v.null);
+		v.x = s;
+		break;
+	case FK_LATENCY:
+		memcpy(&i64, mb + f->off, sizeof i64);
+		v.null = i64 < 0;
+		v.x = i64;
+		break;
+	}
+	return v;
+}
+
+/* The machine text of a value (JSON and CSV); NULL for null. */
+static const char *report_machine_text(const struct value *v, char *buf, size_t n)
+{
+	if (v->null)
+		return NULL;
+	switch (v->kind) {
+	case FK_COUNT:
+		snprintf(buf, n, "%" PRIu64, (uint64_t)v->x);
+		return buf;
+	case FK_USD:
+	case FK_BILLED:
+	case FK_USD_DERIVED:
+		if (n >= MONEY_FMT_SIZE)
+			money_format(buf, v->x);
+		return buf;
+	case FK_RATIO:
+		return report_ratio_text(v->ratio, buf, n);
+	case FK_LATENCY:
+		return report_decimal_text((int64_t)v->x, 3, buf, n);
+	}
+	return NULL;
+}
+
+/* The text for people (the table); "-" for null. */
+static const char *report_human_text(const struct value *v, char *buf, size_t n)
+{
+	if (v->null) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	switch (v->kind) {
+	case FK_COUNT:
+		return report_count_text((uint64_t)v->x, buf, n);
+	case FK_USD:
+	case FK_BILLED:
+	case FK_USD_DERIVED:
+		return report_usd_text(v->x, buf, n);
+	case FK_RATIO:
+		return report_percent_text(v->ratio, buf, n);
+	case FK_LATENCY:
+		return report_latency_text((int64_t)v->x, buf, n);
+	}
+	return buf;
+}
+
+/*
+ * The change from ref to v: exact amounts as a relative change in tenths of a
+ * percent, rounded half to even ("-38.2%"); rates as a difference in
+ * percentage points ("+5.0 pp").  Empty when either is null or the reference
+ * amount is zero.
+ */
+static const char *report_delta_text(const struct value *ref, const struct value *v, char *buf,
+                                     size_t n)
+{
+	money_sum pm;
+	buf[0] = 0;
+	if (ref->null || v->null)
+		return buf;
+	if (v->kind == FK_RATIO) {
+		snprintf(buf, n, "%+.1f pp", (v->ratio - ref->ratio) * 100.0);
+		if (strcmp(buf, "-0.0 pp") == 0)
+			snprintf(buf, n, "+0.0 pp");
+		return buf;
+	}
+	if (ref->x == 0 || money_muldiv(v->x - ref->x, 1000, ref->x, &pm) < 0)
+		return buf;
+	money_sum mag = pm < 0 ? -pm : pm;
+	char g[64];
+	report_group((report_u128)(mag / 10), g, sizeof g);
+	snprintf(buf, n, "%c%s.%d%%", pm < 0 ? '-' : '+', g, (int)(mag % 10));
+	return buf;
+}
+
+/* ---- output errors ---- */
+
+static int report_finish(FILE *f, struct err *e)
+{
+	if (fflush(f) != 0 || ferror(f))
+		return err_set(e, "writing the report: %s", strerror(errno ? errno : EIO));
+	return 0;
+}
+
+/* ---- JSON ---- */
+
+/* Adds item to obj under key (to an array when key is NULL); on failure frees it and sets *bad. */
+static cJSON *report_jadd(cJSON *obj, const char *key, cJSON *item, int *bad)
+{
+	if (!item || !obj) {
+		cJSON_Delete(item);
+		*bad = 1;
+		return NULL;
+	}
+	if (!(key ? cJSON_AddItemToObject(obj, key, item) : cJSON_AddItemToArray(obj, item))) {
+		cJSON_Delete(item);
+		*bad = 1;
+		return NULL;
+	}
+	return item;
+}
+
+/* A number written exactly as text. */
+static cJSON *report_jraw(const char *text)
+{
+	return text ? cJSON_CreateRaw(text) : cJSON_CreateNull();
+}
+
+static cJSON *report_jcount(uint64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *report_jusd(money_sum pusd)
+{
+	char buf[MONEY_FMT_SIZE];
+	money_format(buf, pusd);
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *report_jtime(int64_t us)
+{
+	char buf[CLOCK_TEXT_MAX];
+	return cJSON_CreateString(clock_format(us, buf));
+}
+
+static cJSON *report_jratio(double v)
+{
+	char buf[40];
+	return cJSON_CreateRaw(report_ratio_text(v, buf, sizeof buf));
+}
+
+/* The §5 metrics object of one group, after an optional {group_key: group_name}. */
+static cJSON *report_jmetrics(const struct result_scenario *r, const struct metrics *m,
+                              const char *group_key, const char *group_name, int *bad)
+{
+	struct derived d;
+	char buf[64];
+	cJSON *o = cJSON_CreateObject();
+	result_derive(r, m, &d);
+	if (group_key)
+		report_jadd(o, group_key, cJSON_CreateString(group_name ? group_name : ""), bad);
+	for (size_t i = 0; i < N_FIELDS && o; i++) {
+		const struct field *f = &report_fields[i];
+		if (f->kind == FK_BILLED && !report_has_billed(r))
+			continue;
+		struct value v = report_value(f, r, m, &d);
+		report_jadd(o, f->name, report_jraw(report_machine_text(&v, buf, sizeof buf)), bad);
+	}
+	if (!o)
+		*bad = 1;
+	return o;
+}
+
+static cJSON *report_jtimeline(const struct timeline *tl, int *bad)
+{
+	static const enum timeline_series before_usd[] = {
+		TL_REQUESTS, TL_CACHE_HITS, TL_CALLS, TL_CALLS_LARGE, TL_FALLBACKS, TL_RETRIES,
+	};
+	static const enum timeline_series after_usd[] = { TL_FIRST_CALLS, TL_FIRST_FALLBACKS };
+	cJSON *o = cJSON_CreateObject(), *a;
+	report_jadd(o, "bucket_s", report_jcount((uint64_t)tl->bucket_s), bad);
+	report_jadd(o, "t0", report_jtime(tl->t0_us), bad);
+	for (size_t s = 0; s < sizeof before_usd / sizeof before_usd[0]; s++) {
+		a = report_jadd(o, timeline_names[before_usd[s]], cJSON_CreateArray(), bad);
+		for (size_t i = 0; a && i < tl->n_buckets; i++)
+			report_jadd(a, NULL, report_jcount(tl->count[before_usd[s]][i]), bad);
+	}
+	a = report_jadd(o, "usd", cJSON_CreateArray(), bad);
+	for (size_t i = 0; a && i < tl->n_buckets; i++)
+		report_jadd(a, NULL, report_jusd(tl->usd[i]), bad);
+	a = report_jadd(o, "retry_usd", cJSON_CreateArray(), bad);
+	for (size_t i = 0; a && i < tl->n_buckets; i++)
+		report_jadd(a, NULL, report_jusd(tl->retry_usd[i]), bad);
+	for (size_t s = 0; s < sizeof after_usd / sizeof after_usd[0]; s++) {
+		a = report_jadd(o, timeline_names[after_usd[s]], cJSON_CreateArray(), bad);
+		for (size_t i = 0; a && i < tl->n_buckets; i++)
+			report_jadd(a, NULL, report_jcount(tl->count[after_usd[s]][i]), bad);
+	}
+	return o;
+}
+
+static cJSON *report_jalert(const struct alert *al, int *bad)
+{
+	cJSON *o = cJSON_CreateObject();
+	report_jadd(o, "kind", cJSON_CreateString(al->kind < N_ALERT ? alert_names[al->kind] : ""), bad);
+	report_jadd(o, "start", report_jtime(al->start_us), bad);
+	report_jadd(o, "end", report_jtime(al->end_us), bad);
+	if (al->kind == ALERT_COST_GUARD) {
+		report_jadd(o, "value", report_jusd(al->value_pusd), bad);
+		report_jadd(o, "baseline", report_jusd(al->baseline_pusd), bad);
+	} else {
+		report_jadd(o, "value", report_jratio(al->value_rate), bad);
+		report_jadd(o, "baseline", report_jratio(al->baseline_rate), bad);
+	}
+	report_jadd(o, "peak_ratio", report_jratio(al->peak_ratio), bad);
+	return o;
+}
+
+static cJSON *report_jscenario(const struct result_scenario *r, int *bad)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	report_jadd(o, "name", cJSON_CreateString(r->name ? r->name : ""), bad);
+	report_jadd(o, "totals", report_jmetrics(r, &r->totals, NULL, NULL, bad), bad);
+	a = report_jadd(o, "by_tenant", cJSON_CreateArray(), bad);
+	for (size_t i = 0; a && i < r->n_tenants; i++)
+		report_jadd(a, NULL, report_jmetrics(r, &r->by_tenant[i], "tenant", r->tenant_names[i], bad),
+		            bad);
+	a = report_jadd(o, "by_task", cJSON_CreateArray(), bad);
+	for (size_t i = 0; a && i < r->n_tasks; i++)
+		report_jadd(a, NULL, report_jmetrics(r, &r->by_task[i], "task", r->task_names[i], bad), bad);
+	a = report_jadd(o, "by_model", cJSON_CreateArray(), bad);
+	for (size_t i = 0; a && i < r->n_models; i++) {
+		const struct model_usage *mu = &r->by_model[i];
+		cJSON *m = report_jadd(a, NULL, cJSON_CreateObject(), bad);
+		report_jadd(m, "model", cJSON_CreateString(mu->model ? mu->model : ""), bad);
+		report_jadd(m, "calls", report_jcount(mu->calls), bad);
+		report_jadd(m, "input_tokens", report_jcount(mu->input_tokens), bad);
+		report_jadd(m, "output_tokens", report_jcount(mu->output_tokens), bad);
+		report_jadd(m, "usd", report_jusd(mu->usd), bad);
+	}
+	report_jadd(o, "timeline", report_jtimeline(&r->timeline, bad), bad);
+	a = report_jadd(o, "alerts", cJSON_CreateArray(), bad);
+	for (size_t i = 0; a && i < r->n_alerts; i++)
+		report_jadd(a, NULL, report_jalert(&r->alerts[i], bad), bad);
+	return o;
+}
+
+static cJSON *report_jtrace(const struct trace_summary *t, int *bad)
+{
+	char buf[64];
+	cJSON *o = cJSON_CreateObject();
+	report_jadd(o, "name", cJSON_CreateString(t->name ? t->name : ""), bad);
+	report_jadd(o, "requests", report_jcount(t->requests), bad);
+	report_jadd(o, "tenants", report_jcount(t->tenants), bad);
+	report_jadd(o, "first_ts", t->requests ? report_jtime(t->first_us) : cJSON_CreateNull(), bad);
+	report_jadd(o, "last_ts", t->requests ? report_jtime(t->last_us) : cJSON_CreateNull(), bad);
+	report_jadd(o, "span_s",
+	            cJSON_CreateRaw(report_decimal_text(t->requests ? t->last_us - t->first_us : 0, 6, buf,
+	                                                sizeof buf)),
+	            bad);
+	return o;
+}
+
+int report_json(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
+                struct err *e)
+{
+	int bad = 0;
+	cJSON *root = cJSON_CreateObject(), *a;
+	report_jadd(root, "trace", report_jtrace(t, &bad), &bad);
+	a = report_jadd(root, "scenarios", cJSON_CreateArray(), &bad);
+	for (size_t i = 0; a && i < n; i++)
+		report_jadd(a, NULL, report_jscenario(&r[i], &bad), &bad);
+	char *text = bad ? NULL : cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return err_set(e, "writing the report: out of memory");
+	fputs(text, f);
+	fputc('\n', f);
+	cJSON_free(text);
+	return report_finish(f, e);
+}
+
+/* ---- CSV ---- */
+
+/* One field, quoted per RFC 4180 when it holds a comma, a quote or a line break. */
+static void report_csv_field(FILE *f, const char *s, int first)
+{
+	if (!first)
+		fputc(',', f);
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void report_csv_metrics(FILE *f, const struct result_scenario *r, const struct metrics *m,
+                               int billed_col)
+{
+	struct derived d;
+	char buf[64];
+	result_derive(r, m, &d);
+	for (size_t i = 0; i < N_FIELDS; i++) {
+		const struct field *fl = &report_fields[i];
+		if (fl->kind == FK_BILLED && !billed_col)
+			continue;
+		struct value v = report_value(fl, r, m, &d);
+		report_csv_field(f, report_machine_text(&v, buf, sizeof buf), 0);
+	}
+}
+
+int report_csv(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
+               enum report_by by, struct err *e)
+{
+	static const char *const model_cols[] = { "calls", "input_tokens", "output_tokens", "usd" };
+	int billed_col = 0;
+	char buf[MONEY_FMT_SIZE + 16];
+	for (size_t i = 0; i < n; i++)
+		billed_col |= report_has_billed(&r[i]);
+
+	/* the header */
+	report_csv_field(f, "scenario", 1);
+	if (by != REPORT_BY_NONE)
+		report_csv_field(f, report_by_names[by], 0);
+	if (by == REPORT_BY_MODEL) {
+		for (size_t c = 0; c < sizeof model_cols / sizeof model_cols[0]; c++)
+			report_csv_field(f, model_cols[c], 0);
+	} else if (by == REPORT_BY_TIME) {
+		for (int s = TL_REQUESTS; s <= TL_RETRIES; s++)
+			report_csv_field(f, timeline_names[s], 0);
+		report_csv_field(f, "usd", 0);
+		report_csv_field(f, "retry_usd", 0);
+		report_csv_field(f, timeline_names[TL_FIRST_CALLS], 0);
+		report_csv_field(f, timeline_names[TL_FIRST_FALLBACKS], 0);
+	} else {
+		for (size_t i = 0; i < N_FIELDS; i++)
+			if (report_fields[i].kind != FK_BILLED || billed_col)
+				report_csv_field(f, report_fields[i].name, 0);
+	}
+	fputc('\n', f);
+
+	/* the rows: scenario order, then group order */
+	for (size_t k = 0; k < n; k++) {
+		const struct result_scenario *rs = &r[k];
+		const char *name = rs->name ? rs->name : "";
+		switch (by) {
+		case REPORT_BY_NONE:
+			report_csv_field(f, name, 1);
+			report_csv_metrics(f, rs, &rs->totals, billed_col);
+			fputc('\n', f);
+			break;
+		case REPORT_BY_TENANT:
+		case REPORT_BY_TASK: {
+			size_t ng = by == REPORT_BY_TENANT ? rs->n_tenants : rs->n_tasks;
+			for (size_t i = 0; i < ng; i++) {
+				report_csv_field(f, name, 1);
+				report_csv_field(f, by == REPORT_BY_TENANT ? rs->tenant_names[i] : rs->task_names[i], 0);
+				report_csv_metrics(f, rs, by == REPORT_BY_TENANT ? &rs->by_tenant[i] : &rs->by_task[i],
+				                   billed_col);
+				fputc('\n', f);
+			}
+			break;
+		}
+		case REPORT_BY_MODEL:
+			for (size_t i = 0; i < rs->n_models; i++) {
+				const struct model_usage *mu = &rs->by_model[i];
+				report_csv_field(f, name, 1);
+				report_csv_field(f, mu->model, 0);
+				fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, mu->calls, mu->input_tokens,
+				        mu->output_tokens);
+				money_format(buf, mu->usd);
+				fprintf(f, ",%s\n", buf);
+			}
+			break;
+		case REPORT_BY_TIME:
+			for (size_t i = 0; i < rs->timeline.n_buckets; i++) {
+				const struct timeline *tl = &rs->timeline;
+				char ts[CLOCK_TEXT_MAX];
+				report_csv_field(f, name, 1);
+				report_csv_field(f, clock_format(tl->t0_us + (int64_t)i * tl->bucket_s * CLOCK_US_PER_S,
+				                                 ts), 0);
+				for (int s = TL_REQUESTS; s <= TL_RETRIES; s++)
+					fprintf(f, ",%" PRIu64, tl->count[s][i]);
+				money_format(buf, tl->usd[i]);
+				fprintf(f, ",%s", buf);
+				money_format(buf, tl->retry_usd[i]);
+				fprintf(f, ",%s", buf);
+				fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n", tl->count[TL_FIRST_CALLS][i],
+				        tl->count[TL_FIRST_FALLBACKS][i]);
+			}
+			break;
+		case N_REPORT_BY:
+			break;
+		}
+	}
+	(void)t;
+	return report_finish(f, e);
+}
+
+/* ---- the text table ---- */
+
+/* Columns printed by a grid: each cell an owned string, left or right aligned. */
+struct grid {
+	size_t n_rows, n_cols;
+	char **cells;          /* n_rows × n_cols */
+	const char *align;     /* per column: 'l' or 'r' */
+	int oom;
+};
+
+static int grid_init(struct grid *g, size_t n_rows, size_t n_cols, const char *align)
+{
+	g->n_rows = n_rows;
+	g->n_cols = n_cols;
+	g->align = align;
+	g->oom = 0;
+	g->cells = calloc(n_rows && n_cols ? n_rows * n_cols : 1, sizeof *g->cells);
+	return g->cells ? 0 : -1;
+}
+
+static void grid_fini(struct grid *g)
+{
+	for (size_t i = 0; g->cells && i < g->n_rows * g->n_cols; i++)
+		free(g->cells[i]);
+	free(g->cells);
+	g->cells = NULL;
+}
+
+static void grid_set(struct grid *g, size_t row, size_t col, const char *text)
+{
+	char *s = strdup(text ? text : "");
+	if (!s)
+		g->oom = 1;
+	free(g->cells[row * g->n_cols + col]);
+	g->cells[row * g->n_cols + col] = s;
+}
+
+/* Display width of UTF-8 text: one column per code point. */
+static size_t report_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* Prints the grid, columns 3 spaces apart, each line after `indent`, without trailing blanks. */
+static void grid_print(FILE *f, const struct grid *g, const char *indent)
+{
+	size_t *w = calloc(g->n_cols ? g->n_cols : 1, sizeof *w);
+	if (!w)
+		return;
+	for (size_t r = 0; r < g->n_rows; r++)
+		for (size_t c = 0; c < g->n_cols; c++) {
+			const char *s = g->cells[r * g->n_cols + c];
+			size_t cw = s ? report_width(s) : 0;
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (size_t r = 0; r < g->n_rows; r++) {
+		size_t pending = 0; /* spaces owed before the next text, dropped at the line's end */
+		fputs(indent, f);
+		for (size_t c = 0; c < g->n_cols; c++) {
+			const char *s = g->cells[r * g->n_cols + c];
+			size_t cw;
+			if (!s)
+				s = "";
+			cw = report_width(s);
+			if (c > 0)
+				pending += 3;
+			if (g->align[c] == 'r')
+				pending += w[c] - cw;
+			if (*s) {
+				fprintf(f, "%*s%s", (int)pending, "", s);
+				pending = 0;
+			}
+			if (g->align[c] != 'r')
+				pending += w[c] - cw;
+		}
+		fputc('\n', f);
+	}
+	free(w);
+}
+
+/* The rows of the comparison table: a label and the §5 field it shows. */
+static const struct { const char *label, *field; } report_rows[] = {
+	{ "projected monthly USD", "projected_monthly_usd" },
+	{ "USD total", "usd_total" },
+	{ "billed USD (cost_usd)", "billed_usd" },
+	{ "USD per resolved request", "usd_per_resolved" },
+	{ "requests", "requests" },
+	{ "resolved", "resolved" },
+	{ "failed", "failed" },
+	{ "degraded", "degraded" },
+	{ "rejected", "rejected" },
+	{ "cache hit rate", "cache_hit_rate" },
+	{ "tokens saved by cache", "cache_tokens_saved" },
+	{ "USD saved by cache", "cache_usd_saved" },
+	{ "calls", "calls" },
+	{ "large-model share", "large_share" },
+	{ "retries", "retries" },
+	{ "retry USD", "retry_usd" },
+	{ "fallbacks", "fallbacks" },
+	{ "fallback rate", "fallback_rate" },
+	{ "fallbacks denied", "fallbacks_denied" },
+	{ "breaker rejections", "breaker_rejections" },
+	{ "budget violation rate", "budget_violation_rate" },
+	{ "truncated", "truncated" },
+	{ "summarized", "summarized" },
+	{ "async", "async" },
+	{ "batched", "batched" },
+	{ "output capped", "output_capped" },
+	{ "USD per hour peak", "usd_per_hour_peak" },
+	{ "latency p50", "latency_p50_ms" },
+	{ "latency p95", "latency_p95_ms" },
+};
+#define N_ROWS (sizeof report_rows / sizeof report_rows[0])
+
+/* The columns of a --by tenant|task table. */
+static const struct { const char *head, *field; } report_group_cols[] = {
+	{ "requests", "requests" }, { "resolved", "resolved" }, { "failed", "failed" },
+	{ "hit rate", "cache_hit_rate" }, { "calls", "calls" }, { "large", "large_share" },
+	{ "fallback", "fallback_rate" }, { "USD", "usd_total" }, { "USD/resolved", "usd_per_resolved" },
+	{ "monthly USD", "projected_monthly_usd" }, { "p95", "latency_p95_ms" },
+};
+#define N_GROUP_COLS (sizeof report_group_cols / sizeof report_group_cols[0])
+
+static void report_trace_line(FILE *f, const struct trace_summary *t)
+{
+	char req[32], ten[32], span[48], a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX];
+	fprintf(f, "trace %s: %s requests, %s tenant%s", t->name ? t->name : "",
+	        report_count_text(t->requests, req, sizeof req),
+	        report_count_text(t->tenants, ten, sizeof ten), t->tenants == 1 ? "" : "s");
+	if (t->requests)
+		fprintf(f, ", span %s (%s to %s)", report_span_text(t->last_us - t->first_us, span, sizeof span),
+		        clock_format(t->first_us, a), clock_format(t->last_us, b));
+	fputc('\n', f);
+}
+
+/* The comparison table: metrics as rows, scenarios as columns, deltas against the first. */
+static int report_compare(FILE *f, const struct result_scenario *r, size_t n)
+{
+	struct grid g = { .cells = NULL };
+	size_t m = n ? n : 1, n_rows = 1;
+	struct derived *d = calloc(m, sizeof *d);
+	struct value *vals = calloc(N_ROWS * m, sizeof *vals);
+	size_t *vw = calloc(m, sizeof *vw), *dw = calloc(m, sizeof *dw);
+	char *align = calloc(n + 2, 1);
+	int any_billed = 0, rc = -1;
+	char cell[3 * REPORT_TEXT_MAX], v[REPORT_TEXT_MAX], dl[REPORT_TEXT_MAX];
+
+	if (!d || !vals || !vw || !dw || !align)
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		result_derive(&r[k], &r[k].totals, &d[k]);
+		any_billed |= report_has_billed(&r[k]);
+	}
+	/* values, and the widths of the value and delta parts of each column */
+	for (size_t row = 0; row < N_ROWS; row++) {
+		const struct field *fl = report_field(report_rows[row].field);
+		if (fl->kind == FK_BILLED && !any_billed)
+			continue;
+		n_rows++;
+		for (size_t k = 0; k < n; k++) {
+			struct value *x = &vals[row * n + k];
+			*x = report_value(fl, &r[k], &r[k].totals, &d[k]);
+			size_t lv = strlen(report_human_text(x, v, sizeof v));
+			size_t ld = k ? strlen(report_delta_text(&vals[row * n], x, dl, sizeof dl)) : 0;
+			if (lv > vw[k])
+				vw[k] = lv;
+			if (ld > dw[k])
+				dw[k] = ld;
+		}
+	}
+	memset(align, 'r', n + 1);
+	align[0] = 'l';
+	if (grid_init(&g, n_rows, n + 1, align) < 0)
+		goto out;
+	for (size_t k = 0; k < n; k++)
+		grid_set(&g, 0, k + 1, r[k].name);
+	size_t out_row = 1;
+	for (size_t row = 0; row < N_ROWS; row++) {
+		if (report_field(report_rows[row].field)->kind == FK_BILLED && !any_billed)
+			continue;
+		grid_set(&g, out_row, 0, report_rows[row].label);
+		for (size_t k = 0; k < n; k++) {
+			const struct value *x = &vals[row * n + k];
+			report_human_text(x, v, sizeof v);
+			if (k == 0 || dw[k] == 0)
+				snprintf(cell, sizeof cell, "%s", v);
+			else
+				snprintf(cell, sizeof cell, "%*s  %*s", (int)vw[k], v, (int)dw[k],
+				         report_delta_text(&vals[row * n], x, dl, sizeof dl));
+			grid_set(&g, out_row, k + 1, cell);
+		}
+		out_row++;
+	}
+	if (!g.oom) {
+		grid_print(f, &g, "");
+		rc = 0;
+	}
+out:
+	grid_fini(&g);
+	free(align);
+	free(d);
+	free(vals);
+	free(vw);
+	free(dw);
+	return rc;
+}
+
+/* One table per scenario with a row per tenant, task, model or time bucket. */
+static int report_groups(FILE *f, const struct result_scenario *r, enum report_by by)
+{
+	static const char *const model_head[] = { "model", "calls", "input tokens", "output tokens", "USD" };
+	static const char *const time_head[] = { "bucket start", "requests", "cache hits", "calls",
+		"large calls", "fallbacks", "retries", "fallback rate", "USD", "retry USD" };
+	struct grid g;
+	char align[16], buf[REPORT_TEXT_MAX];
+	size_t rows, cols;
+
+	switch (by) {
+	case REPORT_BY_TENANT: rows = r->n_tenants; cols = N_GROUP_COLS + 1; break;
+	case REPORT_BY_TASK: rows = r->n_tasks; cols = N_GROUP_COLS + 1; break;
+	case REPORT_BY_MODEL: rows = r->n_models; cols = 5; break;
+	case REPORT_BY_TIME: rows = r->timeline.n_buckets; cols = 10; break;
+	default: return 0;
+	}
+	memset(align, 'r', sizeof align);
+	align[0] = 'l';
+	if (grid_init(&g, rows + 1, cols, align) < 0)
+		return -1;
+	fprintf(f, "%s, by %s\n", r->name ? r->name : "", report_by_names[by]);
+	if (by == REPORT_BY_TENANT || by == REPORT_BY_TASK) {
+		grid_set(&g, 0, 0, report_by_names[by]);
+		for (size_t c = 0; c < N_GROUP_COLS; c++)
+			grid_set(&g, 0, c + 1, report_group_cols[c].head);
+		for (size_t i = 0; i < rows; i++) {
+			const struct metrics *m = by == REPORT_BY_TENANT ? &r->by_tenant[i] : &r->by_task[i];
+			struct derived d;
+			result_derive(r, m, &d);
+			grid_set(&g, i + 1, 0, by == REPORT_BY_TENANT ? r->tenant_names[i] : r->task_names[i]);
+			for (size_t c = 0; c < N_GROUP_COLS; c++) {
+				struct value v = report_value(report_field(report_group_cols[c].field), r, m, &d);
+				grid_set(&g, i + 1, c + 1, report_human_text(&v, buf, sizeof buf));
+			}
+		}
+	} else if (by == REPORT_BY_MODEL) {
+		for (size_t c = 0; c < cols; c++)
+			grid_set(&g, 0, c, model_head[c]);
+		for (size_t i = 0; i < rows; i++) {
+			const struct model_usage *mu = &r->by_model[i];
+			grid_set(&g, i + 1, 0, mu->model);
+			grid_set(&g, i + 1, 1, report_count_text(mu->calls, buf, sizeof buf));
+			grid_set(&g, i + 1, 2, report_count_text(mu->input_tokens, buf, sizeof buf));
+			grid_set(&g, i + 1, 3, report_count_text(mu->output_tokens, buf, sizeof buf));
+			grid_set(&g, i + 1, 4, report_usd_text(mu->usd, buf, sizeof buf));
+		}
+	} else {
+		static const enum timeline_series series[] = { TL_REQUESTS, TL_CACHE_HITS, TL_CALLS,
+			TL_CALLS_LARGE, TL_FALLBACKS, TL_RETRIES };
+		const struct timeline *tl = &r->timeline;
+		for (size_t c = 0; c < cols; c++)
+			grid_set(&g, 0, c, time_head[c]);
+		for (size_t i = 0; i < rows; i++) {
+			char ts[CLOCK_TEXT_MAX];
+			uint64_t fc = tl->count[TL_FIRST_CALLS][i], ff = tl->count[TL_FIRST_FALLBACKS][i];
+			grid_set(&g, i + 1, 0, clock_format(tl->t0_us + (int64_t)i * tl->bucket_s * CLOCK_US_PER_S, ts));
+			for (size_t s = 0; s < sizeof series / sizeof series[0]; s++)
+				grid_set(&g, i + 1, s + 1, report_count_text(tl->count[series[s]][i], buf, sizeof buf));
+			grid_set(&g, i + 1, 7, report_percent_text(fc ? (double)ff / (double)fc : 0.0, buf, sizeof buf));
+			grid_set(&g, i + 1, 8, report_usd_text(tl->usd[i], buf, sizeof buf));
+			grid_set(&g, i + 1, 9, report_usd_text(tl->retry_usd[i], buf, sizeof buf));
+		}
+	}
+	if (rows == 0)
+		fprintf(f, "  (none)\n");
+	else if (!g.oom)
+		grid_print(f, &g, "  ");
+	int rc = g.oom ? -1 : 0;
+	grid_fini(&g);
+	return rc;
+}
+
+/* The alerts of every scenario: kind, first and last firing instants, value, baseline, peak. */
+static int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
+{
+	fputs("alerts\n", f);
+	for (size_t k = 0; k < n; k++) {
+		const struct result_scenario *rs = &r[k];
+		if (rs->n_alerts == 0) {
+			fprintf(f, "  %s: no alerts\n", rs->name ? rs->name : "");
+			continue;
+		}
+		fprintf(f, "  %s: %zu alert%s\n", rs->name ? rs->name : "", rs->n_alerts,
+		        rs->n_alerts == 1 ? "" : "s");
+		struct grid g;
+		if (grid_init(&g, rs->n_alerts, 6, "lllllr") < 0)
+			return -1;
+		for (size_t i = 0; i < rs->n_alerts; i++) {
+			const struct alert *al = &rs->alerts[i];
+			char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX], buf[REPORT_TEXT_MAX], text[REPORT_TEXT_MAX + 16];
+			grid_set(&g, i, 0, al->kind < N_ALERT ? alert_names[al->kind] : "");
+			grid_set(&g, i, 1, clock_format(al->start_us, a));
+			snprintf(text, sizeof text, "to %s", clock_format(al->end_us, b));
+			grid_set(&g, i, 2, text);
+			if (al->kind == ALERT_COST_GUARD) {
+				snprintf(text, sizeof text, "value %s/h", report_usd_text(al->value_pusd, buf, sizeof buf));
+				grid_set(&g, i, 3, text);
+				snprintf(text, sizeof text, "baseline %s/h",
+				         report_usd_text(al->baseline_pusd, buf, sizeof buf));
+				grid_set(&g, i, 4, text);
+			} else {
+				snprintf(text, sizeof text, "value %s", report_percent_text(al->value_rate, buf, sizeof buf));
+				grid_set(&g, i, 3, text);
+				snprintf(text, sizeof text, "baseline %s",
+				         report_percent_text(al->baseline_rate, buf, sizeof buf));
+				grid_set(&g, i, 4, text);
+			}
+			snprintf(text, sizeof text, "peak %.2fx", al->peak_ratio);
+			grid_set(&g, i, 5, text);
+		}
+		int oom = g.oom;
+		if (!oom)
+			grid_print(f, &g, "    ");
+		grid_fini(&g);
+		if (oom)
+			return -1;
+	}
+	return 0;
+}
+
+int report_table(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
+                 enum report_by by, struct err *e)
+{
+	report_trace_line(f, t);
+	fputc('\n', f);
+	if (by == REPORT_BY_NONE) {
+		if (report_compare(f, r, n) < 0)
+			return err_set(e, "writing the report: out of memory");
+	} else {
+		for (size_t k = 0; k < n; k++) {
+			if (k)
+				fputc('\n', f);
+			if (report_groups(f, &r[k], by) < 0)
+				return err_set(e, "writing the report: out of memory");
+		}
+	}
+	fputc('\n', f);
+	if (report_alerts(f, r, n) < 0)
+		return err_set(e, "writing the report: out of memory");
+	return report_finish(f, e);
+}

@@ -1,0 +1,66 @@
+/*
+ * The three renderings of a replay's result snapshot (SPEC §5): --json (one
+ * object, every USD amount with exactly 12 decimals, ratios as shortest
+ * round-trip doubles), --csv (metric names as the header, a row per scenario
+ * or per group × scenario) and the default text table (metrics as rows,
+ * scenarios as columns, deltas against the first scenario).  The same inputs
+ * always give the same bytes.
+ *
+ * Errors: functions return 0 / -1 and fill struct err (out of memory, a failed
+ * write).  Nothing here allocates anything the caller must free, except where
+ * a comment says so.
+ */
+#ifndef TRACES_REPORT_H
+#define TRACES_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sim/err.h"
+#include "sim/money.h"
+#include "sim/result.h"
+
+/* The grouping of --by. */
+enum report_by { REPORT_BY_NONE, REPORT_BY_TENANT, REPORT_BY_TASK, REPORT_BY_MODEL, REPORT_BY_TIME,
+                 N_REPORT_BY };
+
+/* "", "tenant", "task", "model", "time", indexed by enum report_by. */
+extern const char *const report_by_names[N_REPORT_BY];
+
+/* The --json object: {"trace": {…}, "scenarios": [{name, totals, by_tenant, by_task, by_model,
+ * timeline, alerts}, …]} and a newline. */
+int report_json(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
+                struct err *e);
+
+/* The --csv table: a header of metric names ("scenario", then the --by column), then a row per
+ * scenario, or per scenario × group (scenario order, then group order). */
+int report_csv(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
+               enum report_by by, struct err *e);
+
+/* The text table: a line naming the trace, the comparison table (or, with --by, one table per
+ * scenario with a row per group), then the alerts of every scenario. */
+int report_table(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
+                 enum report_by by, struct err *e);
+
+/*
+ * Formatting helpers shared by the renderings (and usable by the console).
+ * Each writes a NUL-terminated text into buf (n bytes; REPORT_TEXT_MAX is
+ * always enough) and returns buf.
+ */
+#define REPORT_TEXT_MAX 64
+
+/* Dollars for people: "$1,234.56" (2 decimals, thousands separators) from $1 up, 4 significant
+ * digits below ("$0.1234", "$0.0004321"), "$0.00" for 0; rounded half to even. */
+const char *report_usd_text(money_sum pusd, char *buf, size_t n);
+
+/* v ÷ 10^scale as an exact decimal with trailing zeros cut: (412500, 3) → "412.5", (-5, 0) → "-5". */
+const char *report_decimal_text(int64_t v, int scale, char *buf, size_t n);
+
+/* The shortest "%.{1..17}g" text that reads back as the same double, written plainly from 1 to
+ * 10^17: 1.0/3 → "0.3333333333333333", 750.0 → "750" (not "7.5e+02"), 0.00001 → "1e-05". */
+const char *report_ratio_text(double v, char *buf, size_t n);
+
+/* "1,234,567". */
+const char *report_count_text(uint64_t v, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,1589 @@
+/*
+ * Scenario loading: cJSON trees checked against the key table of sim/scenario.c
+ * one file at a time (so an error names the file that holds the bad key), then
+ * merged along `extends` (objects recursively, arrays and scalars replaced,
+ * `name` never inherited), stored into a struct scenario by the same table,
+ * and resolved: the pricing file is loaded and every route and model name is
+ * checked.  The merged tree is kept as text in the scenario, which is what
+ * scenario_set() edits and scenario_to_json() writes.
+ */
+#include "traces/scenario.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/decimal.h"
+#include "traces/pricing.h"
+
+#define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
+#define MAX_EXTENDS 16
+#define MAX_JSON_BYTES (16u << 20)
+
+/* ---- messages ---- */
+
+/* err_set() with "LABEL: " in front when there is a label.  Returns -1. */
+static int fail(struct err *err, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct err *err, const char *label, const char *fmt, ...)
+{
+	char msg[sizeof err->msg];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (label)
+		return err_set(err, "%s: %s", label, msg);
+	return err_set(err, "%s", msg);
+}
+
+/* A value as the user wrote it, for "got ...": compact JSON, cut at 60 bytes. */
+static const char *got(const cJSON *v, char *buf, size_t n)
+{
+	char *s = cJSON_PrintUnformatted(v);
+	if (!s)
+		return "?";
+	if (strlen(s) > 60)
+		snprintf(buf, n, "%.57s...", s);
+	else
+		snprintf(buf, n, "%s", s);
+	cJSON_free(s);
+	return buf;
+}
+
+static char *dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* ---- paths ---- */
+
+/* A key path under construction: concrete ("budget.faq.overflow") or pattern. */
+struct kpath {
+	char s[1024];
+	size_t n;
+};
+
+/* Appends SEP (when not at the root) and SEG; returns the old length for kpath_pop. */
+static size_t kpath_push(struct kpath *p, const char *sep, const char *seg)
+{
+	size_t old = p->n;
+	int w = snprintf(p->s + p->n, sizeof p->s - p->n, "%s%s", p->n ? sep : "", seg);
+	if (w < 0 || (size_t)w >= sizeof p->s - p->n)
+		p->n = sizeof p->s - 1;
+	else
+		p->n += (size_t)w;
+	return old;
+}
+
+static void kpath_pop(struct kpath *p, size_t old)
+{
+	p->n = old;
+	p->s[old] = '\0';
+}
+
+static const struct scenario_key *key_exact(const struct scenario_key *t, size_t n, const char *pat)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].path, pat) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* 1 when entry k is a direct member of the object at pattern `parent` ("" = top). */
+static int key_is_child(const struct scenario_key *k, const char *parent)
+{
+	size_t pl = strlen(parent);
+	const char *rest;
+	if (pl == 0)
+		rest = k->path;
+	else if (strncmp(k->path, parent, pl) == 0 && k->path[pl] == '.')
+		rest = k->path + pl + 1;
+	else
+		return 0;
+	return *rest && !strpbrk(rest, ".[");
+}
+
+static const char *key_member(const struct scenario_key *k)
+{
+	const char *dot = strrchr(k->path, '.');
+	return dot ? dot + 1 : k->path;
+}
+
+/* ---- the checker ---- */
+
+struct walk {
+	const struct scenario_key *table;
+	size_t n;
+	const char *label;
+	int recorded;
+	struct err *err;
+	struct kpath path; /* concrete */
+	struct kpath pat;  /* pattern */
+};
+
+static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base);
+
+static int type_error(struct walk *w, const struct scenario_key *k, const cJSON *v)
+{
+	char buf[80];
+	return fail(w->err, w->label, "%s: expected %s, got %s", w->path.s, k->expect,
+	            got(v, buf, sizeof buf));
+}
+
+static int oom(struct walk *w)
+{
+	return fail(w->err, w->label, "%s: out of memory", w->path.s);
+}
+
+/* The members of obj named like member m, before it: JSON allows them, we do not. */
+static int duplicate_member(const cJSON *obj, const cJSON *m)
+{
+	for (const cJSON *c = obj->child; c && c != m; c = c->next)
+		if (c->string && m->string && strcmp(c->string, m->string) == 0)
+			return 1;
+	return 0;
+}
+
+static int unknown_key(struct walk *w)
+{
+	char sug[1100], known[600];
+	size_t kn = 0;
+	if (scenario_key_suggest(w->table, w->n, w->path.s, sug, sizeof sug))
+		return fail(w->err, w->label, "%s: unknown key (did you mean \"%s\"?)", w->path.s, sug);
+	/* no close match: list what this object may hold */
+	const char *slash = strrchr(w->pat.s, '.');
+	char parent[1024];
+	snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - w->pat.s) : 0, w->pat.s);
+	known[0] = '\0';
+	for (size_t i = 0; i < w->n; i++) {
+		if (!key_is_child(&w->table[i], parent))
+			continue;
+		int r = snprintf(known + kn, sizeof known - kn, "%s%s", kn ? ", " : "",
+		                 key_member(&w->table[i]));
+		if (r < 0 || (size_t)r >= sizeof known - kn)
+			break;
+		kn += (size_t)r;
+	}
+	return fail(w->err, w->label, "%s: unknown key (known keys here: %s)", w->path.s, known);
+}
+
+static int walk_object(struct walk *w, const cJSON *obj, void *base)
+{
+	int top = w->pat.n == 0;
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		size_t op = kpath_push(&w->path, ".", m->string);
+		size_t oq = kpath_push(&w->pat, ".", m->string);
+		const struct scenario_key *k = key_exact(w->table, w->n, w->pat.s);
+		int rc = 0;
+		if (duplicate_member(obj, m))
+			rc = fail(w->err, w->label, "%s: duplicate key", w->path.s);
+		else if (!k)
+			rc = unknown_key(w);
+		else if (top && w->recorded && !(k->flags & KEYF_RECORDED))
+			rc = fail(w->err, w->label,
+			          "%s: not allowed in a recorded scenario (it takes only name, mode, "
+			          "pricing, billing, alerts, projection)", w->path.s);
+		else
+			rc = walk_value(w, m, k, base);
+		kpath_pop(&w->path, op);
+		kpath_pop(&w->pat, oq);
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		const struct scenario_key *k = &w->table[i];
+		if ((k->flags & KEYF_REQUIRED) && key_is_child(k, w->pat.s) &&
+		    !cJSON_GetObjectItemCaseSensitive(obj, key_member(k))) {
+			if (w->path.n)
+				return fail(w->err, w->label, "%s: missing key \"%s\"", w->path.s,
+				            key_member(k));
+			return fail(w->err, w->label, "missing key \"%s\"", key_member(k));
+		}
+	}
+	return 0;
+}
+
+/* The element table entry of a MAP ("PATH.*") or LIST ("PATH[]"). */
+static const struct scenario_key *elem_key(struct walk *w, const struct scenario_key *k)
+{
+	char pat[1100];
+	snprintf(pat, sizeof pat, "%s%s", k->path, k->type == SKEY_MAP ? ".*" : "[]");
+	return key_exact(w->table, w->n, pat);
+}
+
+/* MAP and LIST: elements stored in a fresh array of elem_size structs. */
+static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base)
+{
+	const struct scenario_key *ek = elem_key(w, k);
+	size_t count = (size_t)cJSON_GetArraySize(v), i = 0;
+	char *arr = NULL;
+
+	if (!ek)
+		return fail(w->err, w->label, "%s: no element key in the key table", w->path.s);
+	if ((k->flags & KEYF_NONEMPTY) && count == 0)
+		return type_error(w, k, v);
+	if (base && count) {
+		arr = calloc(count, k->elem_size);
+		if (!arr)
+			return oom(w);
+		*AT(base, k->off, void *) = arr;
+		*AT(base, k->off_flag, size_t) = count;
+		for (size_t j = 0; j < count; j++)
+			if (k->elem_init)
+				k->elem_init(arr + j * k->elem_size);
+	}
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		char idx[32];
+		void *eb = arr ? arr + i * k->elem_size : NULL;
+		size_t op, oq;
+		if (k->type == SKEY_MAP && !e->string[0])
+			return fail(w->err, w->label, "%s: a member name must not be empty", w->path.s);
+		if (k->type == SKEY_MAP) {
+			op = kpath_push(&w->path, ".", e->string);
+			oq = kpath_push(&w->pat, ".", "*");
+		} else {
+			snprintf(idx, sizeof idx, "[%zu]", i);
+			op = kpath_push(&w->path, "", idx);
+			oq = kpath_push(&w->pat, "", "[]");
+		}
+		int rc = 0;
+		if (k->type == SKEY_MAP && duplicate_member(v, e))
+			rc = fail(w->err, w->label, "%s: duplicate key", w->path.s);
+		else if (eb && k->elem_name != SKEY_NO_FLAG &&
+		         !(*AT(eb, k->elem_name, char *) = dup_str(e->string)))
+			rc = oom(w);
+		else
+			rc = walk_value(w, e, ek, eb);
+		kpath_pop(&w->path, op);
+		kpath_pop(&w->pat, oq);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int is_integer(double d, double max)
+{
+	return isfinite(d) && d == trunc(d) && fabs(d) <= max;
+}
+
+static int store_string(struct walk *w, void *base, size_t off, const char *s)
+{
+	char *d;
+	if (!base || off == SKEY_NO_FLAG)
+		return 0;
+	if (!(d = dup_str(s)))
+		return oom(w);
+	free(*AT(base, off, char *));
+	*AT(base, off, char *) = d;
+	return 0;
+}
+
+static int name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static int parse_time(const char *s, int64_t *us);
+
+static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base)
+{
+	int nullable = (k->flags & KEYF_NULLABLE) != 0;
+	int store = base && k->off != SKEY_NO_FLAG;
+
+	switch (k->type) {
+	case SKEY_OBJECT:
+		if (!cJSON_IsObject(v))
+			return type_error(w, k, v);
+		return walk_object(w, v, base);
+	case SKEY_SECTION:
+		if (nullable && cJSON_IsNull(v)) {
+			if (base)
+				*AT(base, k->off_flag, int) = 0;
+			return 0;
+		}
+		if (!cJSON_IsObject(v))
+			return type_error(w, k, v);
+		if (base)
+			*AT(base, k->off_flag, int) = 1;
+		return walk_object(w, v, base);
+	case SKEY_MAP:
+		if (!cJSON_IsObject(v))
+			return type_error(w, k, v);
+		return walk_elements(w, v, k, base);
+	case SKEY_LIST:
+		if (!cJSON_IsArray(v))
+			return type_error(w, k, v);
+		return walk_elements(w, v, k, base);
+	case SKEY_BOOL:
+		if (!cJSON_IsBool(v))
+			return type_error(w, k, v);
+		if (store)
+			*AT(base, k->off, int) = cJSON_IsTrue(v);
+		return 0;
+	case SKEY_INT:
+		if (nullable && cJSON_IsNull(v)) {
+			if (store)
+				*AT(base, k->off, int64_t) = k->null_value;
+			return 0;
+		}
+		if (!cJSON_IsNumber(v) || !is_integer(v->valuedouble, 9007199254740992.0) ||
+		    v->valuedouble < (double)k->min || v->valuedouble > (double)k->max)
+			return type_error(w, k, v);
+		if (store)
+			*AT(base, k->off, int64_t) = (int64_t)v->valuedouble * k->scale;
+		return 0;
+	case SKEY_FIXED: {
+		int64_t x;
+		if (nullable && cJSON_IsNull(v)) {
+			if (base && k->off_flag != SKEY_NO_FLAG)
+				*AT(base, k->off_flag, int) = 0;
+			return 0;
+		}
+		if (!cJSON_IsNumber(v) ||
+		    scenario_fixed(v->valuedouble, (int)k->scale, (k->flags & KEYF_ROUND) != 0, &x) < 0 ||
+		    x < k->min || x > k->max)
+			return type_error(w, k, v);
+		if (store)
+			*AT(base, k->off, int64_t) = x;
+		if (base && k->off_flag != SKEY_NO_FLAG)
+			*AT(base, k->off_flag, int) = 1;
+		return 0;
+	}
+	case SKEY_DECIMAL: {
+		struct decfrac f;
+		if (nullable && cJSON_IsNull(v)) {
+			if (base && k->off_flag != SKEY_NO_FLAG)
+				*AT(base, k->off_flag, int) = 0;
+			return 0;
+		}
+		if (!cJSON_IsNumber(v) || scenario_decfrac(v->valuedouble, &f) < 0 ||
+		    f.value < k->dmin || ((k->flags & KEYF_MIN_OPEN) && f.value == k->dmin) ||
+		    f.value > k->dmax)
+			return type_error(w, k, v);
+		if (f.den > 1000000000) {
+			char buf[80];
+			return fail(w->err, w->label, "%s: expected %s with at most 9 decimals, got %s",
+			            w->path.s, k->expect, got(v, buf, sizeof buf));
+		}
+		if (store)
+			*AT(base, k->off, struct decfrac) = f;
+		if (base && k->off_flag != SKEY_NO_FLAG)
+			*AT(base, k->off_flag, int) = 1;
+		return 0;
+	}
+	case SKEY_STRING:
+		if (!cJSON_IsString(v) || ((k->flags & KEYF_NONEMPTY) && !v->valuestring[0]))
+			return type_error(w, k, v);
+		return store_string(w, base, store ? k->off : SKEY_NO_FLAG, v->valuestring);
+	case SKEY_ENUM: {
+		int i = cJSON_IsString(v) ? name_index(k->names, v->valuestring) : -1;
+		if (i < 0)
+			return type_error(w, k, v);
+		if (store)
+			*AT(base, k->off, int) = i + (int)k->scale;
+		return 0;
+	}
+	case SKEY_ENUM_SET: {
+		unsigned bits = 0;
+		if (!cJSON_IsArray(v) || ((k->flags & KEYF_NONEMPTY) && !v->child))
+			return type_error(w, k, v);
+		for (const cJSON *e = v->child; e; e = e->next) {
+			int i = cJSON_IsString(e) ? name_index(k->names, e->valuestring) : -1;
+			if (i < 0)
+				return type_error(w, k, v);
+			bits |= 1u << (i + (int)k->scale);
+		}
+		if (store)
+			*AT(base, k->off, unsigned) = bits;
+		return 0;
+	}
+	case SKEY_STRING_LIST: {
+		size_t count = (size_t)cJSON_GetArraySize(v), i = 0;
+		if (!cJSON_IsArray(v) || ((k->flags & KEYF_NONEMPTY) && count == 0))
+			return type_error(w, k, v);
+		for (const cJSON *e = v->child; e; e = e->next)
+			if (!cJSON_IsString(e) || !e->valuestring[0])
+				return type_error(w, k, v);
+		if (!store)
+			return 0;
+		struct strlist *l = AT(base, k->off, struct strlist);
+		for (size_t j = 0; j < l->n; j++)
+			free(l->v[j]);
+		free(l->v);
+		l->n = 0;
+		l->v = count ? calloc(count, sizeof(char *)) : NULL;
+		if (count && !l->v)
+			return oom(w);
+		for (const cJSON *e = v->child; e; e = e->next, i++) {
+			if (!(l->v[i] = dup_str(e->valuestring)))
+				return oom(w);
+			l->n = i + 1;
+		}
+		return 0;
+	}
+	case SKEY_TIME: {
+		int64_t us;
+		if (cJSON_IsString(v)) {
+			if (parse_time(v->valuestring, &us) < 0)
+				return type_error(w, k, v);
+		} else if (!cJSON_IsNumber(v) || scenario_fixed(v->valuedouble, 6, 1, &us) < 0) {
+			return type_error(w, k, v);
+		}
+		if (store)
+			*AT(base, k->off, int64_t) = us;
+		return 0;
+	}
+	}
+	return type_error(w, k, v);
+}
+
+int scenario_check_tree(const struct cJSON *tree, const struct scenario_key *table, size_t n,
+                        const char *label, int recorded, void *base, struct err *err)
+{
+	struct walk w = { .table = table, .n = n, .label = label, .recorded = recorded, .err = err };
+	if (!cJSON_IsObject(tree)) {
+		char buf[80];
+		return fail(err, label, "expected a JSON object, got %s", got(tree, buf, sizeof buf));
+	}
+	return walk_object(&w, tree, base);
+}
+
+/* ---- times ---- */
+
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * RFC 3339 ("2026-03-02T10:00:00Z", "2026-03-02 10:00:00.25+01:00") to µs since
+ * the epoch; a fraction finer than 1 µs is rounded half to even (§10).
+ */
+static int parse_time(const char *s, int64_t *us)
+{
+	int y, mo, d, h, mi, se, oh = 0, om = 0;
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int64_t frac_us = 0;
+
+	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || digits(s + 8, 2, &d) || !strchr("Tt ", s[10]) || digits(s + 11, 2, &h) ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
+		return -1;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[mo - 1] + (mo == 2 && leap))
+		return -1;
+	const char *p = s + 19;
+	if (*p == '.') {
+		const char *f = p + 1;
+		while (*f >= '0' && *f <= '9')
+			f++;
+		if (f == p + 1)
+			return -1;
+		char num[64];
+		size_t nf = (size_t)(f - p - 1);
+		if (nf > 40)
+			nf = 40;
+		snprintf(num, sizeof num, "0.%.*s", (int)nf, p + 1);
+		if (decimal_scaled(num, strlen(num), 6, &frac_us, NULL) < 0)
+			return -1;
+		p = f;
+	}
+	int sign = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+			return -1;
+		p += 6;
+	} else {
+		return -1;
+	}
+	if (*p)
+		return -1;
+	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	secs -= sign * (oh * 3600 + om * 60);
+	*us = secs * 1000000 + frac_us;
+	return 0;
+}
+
+static void format_time(int64_t us, char *buf, size_t n)
+{
+	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+	int64_t frac = us - secs * 1000000;
+	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	int64_t rem = secs - days * 86400;
+	/* civil_from_days */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	int w = snprintf(buf, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", (long long)y,
+	                 (long long)m, (long long)d, (long long)(rem / 3600),
+	                 (long long)(rem / 60 % 60), (long long)(rem % 60));
+	if (w > 0 && (size_t)w < n && frac) {
+		char f[24];
+		snprintf(f, sizeof f, "%06lld", (long long)frac);
+		for (int i = 5; i > 0 && f[i] == '0'; i--)
+			f[i] = '\0';
+		snprintf(buf + w, n - (size_t)w, ".%sZ", f);
+	} else if (w > 0 && (size_t)w < n) {
+		snprintf(buf + w, n - (size_t)w, "Z");
+	}
+}
+
+/* ---- files ---- */
+
+static char *read_file(const char *path, size_t *len, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	if (!f) {
+		err_set(err, "%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			char *nb = cap > MAX_JSON_BYTES + 8192 ? NULL : realloc(buf, cap + 1);
+			if (!nb) {
+				err_set(err, "%s: too large or out of memory", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0) {
+			if (ferror(f)) {
+				err_set(err, "%s: cannot read: %s", path, strerror(errno));
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+static cJSON *parse_text(const char *text, size_t len, const char *label, struct err *err)
+{
+	const char *end = NULL;
+	cJSON *t;
+	if (memchr(text, '\0', len)) {
+		const char *z = memchr(text, '\0', len);
+		end = z;
+		t = NULL;
+	} else {
+		t = cJSON_ParseWithOpts(text, &end, 1);
+	}
+	if (t)
+		return t;
+	if (!end || end < text || end > text + len)
+		end = text + len;
+	/* cJSON often stops on the white space after the bad token: point at the token */
+	while (end > text && (end == text + len || strchr(" \t\r\n", *end)) &&
+	       !strchr(" \t\r\n", end[-1]))
+		end--;
+	size_t line = 1, col = 1;
+	for (const char *p = text; p < end; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	char near[24];
+	size_t k = 0;
+	for (const char *p = end; p < text + len && *p && *p != '\n' && k < 16; p++)
+		near[k++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	near[k] = '\0';
+	if (k)
+		err_set(err, "%s%s%zu:%zu: invalid JSON near \"%s\"", label ? label : "", label ? ":" : "",
+		        line, col, near);
+	else if (strspn(text, " \t\r\n") == len)
+		err_set(err, "%s%s%zu:%zu: invalid JSON (nothing but white space)", label ? label : "",
+		        label ? ":" : "", line, col);
+	else
+		err_set(err, "%s%s%zu:%zu: invalid JSON", label ? label : "", label ? ":" : "", line, col);
+	return NULL;
+}
+
+int scenario_json_parse(const char *text, size_t len, const char *label, struct cJSON **out,
+                        struct err *err)
+{
+	*out = parse_text(text, len, label, err);
+	return *out ? 0 : -1;
+}
+
+int scenario_read_json(const char *path, struct cJSON **out, struct err *err)
+{
+	size_t len;
+	char *text = read_file(path, &len, err);
+	*out = NULL;
+	if (!text)
+		return -1;
+	*out = parse_text(text, len, path, err);
+	free(text);
+	return *out ? 0 : -1;
+}
+
+/* ---- paths of files ---- */
+
+/* The directory part of path, "" when it has none ("a.json"), "/" for "/a.json". */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return dup_str("");
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, path, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* dir/rel, or rel when it is absolute or dir is empty.  Caller frees. */
+static char *join_path(const char *dir, const char *rel)
+{
+	if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
+		return dup_str(rel);
+	size_t dn = strlen(dir), rn = strlen(rel);
+	int slash = dir[dn - 1] != '/';
+	char *p = malloc(dn + (size_t)slash + rn + 1);
+	if (p) {
+		memcpy(p, dir, dn);
+		if (slash)
+			p[dn] = '/';
+		memcpy(p + dn + (size_t)slash, rel, rn + 1);
+	}
+	return p;
+}
+
+/* The default name: the file name without its directory and ".json". */
+static char *name_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t n = strlen(b);
+	if (n > 5 && strcmp(b + n - 5, ".json") == 0)
+		n -= 5;
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, b, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* ---- extends ---- */
+
+struct layer {
+	char *label;  /* the file as named to the user; NULL for text without a label */
+	char *real;   /* realpath, for cycles; NULL for text */
+	cJSON *tree;  /* the file's own tree */
+};
+
+struct chain {
+	struct layer v[MAX_EXTENDS];
+	size_t n;
+};
+
+static void chain_free(struct chain *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].label);
+		free(c->v[i].real);
+		cJSON_Delete(c->v[i].tree);
+	}
+	c->n = 0;
+}
+
+static int tree_is_recorded(const cJSON *t)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(t, "mode");
+	return cJSON_IsString(m) && strcmp(m->valuestring, "recorded") == 0;
+}
+
+/* Objects merge member by member; anything else in src replaces dst's. */
+static int merge_into(cJSON *dst, const cJSON *src)
+{
+	for (const cJSON *m = src->child; m; m = m->next) {
+		cJSON *d = cJSON_GetObjectItemCaseSensitive(dst, m->string);
+		if (d && cJSON_IsObject(d) && cJSON_IsObject(m)) {
+			if (merge_into(d, m) < 0)
+				return -1;
+			continue;
+		}
+		cJSON *copy = cJSON_Duplicate(m, 1);
+		if (!copy)
+			return -1;
+		if (d)
+			cJSON_ReplaceItemViaPointer(dst, d, copy);
+		else
+			cJSON_AddItemToObject(dst, m->string, copy);
+	}
+	return 0;
+}
+
+static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJSON *tree,
+                        const char *real, struct err *err);
+
+/* Loads the file named by `extends` in the layer at depth `at`. */
+static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const char *ext,
+                          struct err *err)
+{
+	const char *label = c->v[at].label;
+	char *file = join_path(dir, ext), *real = NULL, *pdir = NULL;
+	cJSON *tree = NULL, *merged = NULL;
+	char cyc[900];
+
+	if (!file) {
+		fail(err, label, "extends: out of memory");
+		goto out;
+	}
+	if (!(real = realpath(file, NULL))) {
+		fail(err, label, "extends: cannot read \"%s\": %s", file, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->v[i].real || strcmp(c->v[i].real, real) != 0)
+			continue;
+		size_t k = 0;
+		cyc[0] = '\0';
+		for (size_t j = i; j < c->n; j++) {
+			int r = snprintf(cyc + k, sizeof cyc - k, "%s -> ", c->v[j].label);
+			if (r > 0 && (size_t)r < sizeof cyc - k)
+				k += (size_t)r;
+		}
+		snprintf(cyc + k, sizeof cyc - k, "%s", file);
+		fail(err, label, "extends: cycle: %s", cyc);
+		goto out;
+	}
+	if (c->n >= MAX_EXTENDS) {
+		fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
+		goto out;
+	}
+	if (scenario_read_json(file, &tree, err) < 0)
+		goto out;
+	if (tree_is_recorded(tree)) {
+		fail(err, label, "extends: \"%s\" is a recorded scenario, which cannot be extended", ext);
+		goto out;
+	}
+	if (!(pdir = dir_of(file))) {
+		fail(err, label, "extends: out of memory");
+		goto out;
+	}
+	merged = load_tree(c, file, pdir, tree, real, err);
+	tree = NULL; /* owned by the chain now */
+out:
+	cJSON_Delete(tree);
+	free(file);
+	free(real);
+	free(pdir);
+	return merged;
+}
+
+/*
+ * Checks one file's tree, pushes it on the chain (which takes `tree`), follows
+ * its extends, and returns the merged tree (caller's) with "extends" removed,
+ * the inherited "name" dropped and an inherited relative "pricing" rewritten
+ * to be relative to this file's directory.
+ */
+static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJSON *tree,
+                        const char *real, struct err *err)
+{
+	size_t at = c->n;
+	cJSON *merged = NULL;
+
+	if (c->n >= MAX_EXTENDS) {
+		cJSON_Delete(tree);
+		fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
+		return NULL;
+	}
+	c->v[at] = (struct layer){ .label = label ? dup_str(label) : NULL,
+	                           .real = real ? dup_str(real) : NULL, .tree = tree };
+	c->n++;
+	if (scenario_check_tree(tree, scenario_keys, scenario_n_keys, label, tree_is_recorded(tree),
+	                        NULL, err) < 0)
+		return NULL;
+
+	const cJSON *ext = cJSON_GetObjectItemCaseSensitive(tree, "extends");
+	if (ext) {
+		merged = load_parent(c, at, dir, ext->valuestring, err);
+		if (!merged)
+			return NULL;
+		cJSON_DeleteItemFromObjectCaseSensitive(merged, "name");
+		cJSON *pr = cJSON_GetObjectItemCaseSensitive(merged, "pricing");
+		if (pr && !cJSON_GetObjectItemCaseSensitive(tree, "pricing") && pr->valuestring[0] != '/') {
+			char *edir = dir_of(ext->valuestring);
+			char *np = edir ? join_path(edir, pr->valuestring) : NULL;
+			free(edir);
+			if (!np || !cJSON_ReplaceItemInObjectCaseSensitive(merged, "pricing",
+			                                                   cJSON_CreateString(np))) {
+				free(np);
+				cJSON_Delete(merged);
+				fail(err, label, "out of memory");
+				return NULL;
+			}
+			free(np);
+		}
+		if (merge_into(merged, tree) < 0) {
+			cJSON_Delete(merged);
+			fail(err, label, "out of memory");
+			return NULL;
+		}
+	} else if (!(merged = cJSON_Duplicate(tree, 1))) {
+		fail(err, label, "out of memory");
+		return NULL;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
+	return merged;
+}
+
+/* ---- resolution ---- */
+
+/* The label of the first file of the chain (the loaded one first) that holds
+ * the member path segs[0..n); the loaded file when none does (a default). */
+static const char *blame(const struct chain *c, const char *const *segs, size_t n)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const cJSON *t = c->v[i].tree;
+		size_t j = 0;
+		for (; j < n && t; j++)
+			t = cJSON_GetObjectItemCaseSensitive(t, segs[j]);
+		if (t)
+			return c->v[i].label;
+	}
+	return c->n ? c->v[0].label : NULL;
+}
+
+static int tree_has(const cJSON *t, const char *a, const char *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(t, a);
+	return x && (!b || cJSON_GetObjectItemCaseSensitive(x, b));
+}
+
+/* "\"small\", \"large\"" — the route names, for messages. */
+static void route_list(const struct scenario *sc, char *buf, size_t n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sc->n_routes; i++) {
+		int r = snprintf(buf + k, n - k, "%s\"%s\"", i ? ", " : "", sc->routes[i].name);
+		if (r < 0 || (size_t)r >= n - k)
+			break;
+		k += (size_t)r;
+	}
+}
+
+/*
+ * One route name used at key `path` (segments segs for blame): a key of routes
+ * when routes are given; without routes only a name the files spell out is an
+ * error (a defaulted one just means "the recorded model").
+ */
+static int resolve_route(const struct scenario *sc, const struct chain *c, const cJSON *merged,
+                         const char *path, const char *const *segs, size_t nsegs,
+                         const char *name, int *idx, struct err *err)
+{
+	char list[600];
+	if (sc->n_routes == 0) {
+		const cJSON *t = merged;
+		for (size_t j = 0; j < nsegs && t; j++)
+			t = cJSON_GetObjectItemCaseSensitive(t, segs[j]);
+		*idx = ROUTE_RECORDED;
+		if (!t)
+			return 0;
+		return fail(err, blame(c, segs, nsegs),
+		            "%s: route \"%s\" needs \"routes\" (the scenario has none, so every call "
+		            "runs on the recorded model)", path, name);
+	}
+	*idx = scenario_route_index(sc, name);
+	if (*idx >= 0)
+		return 0;
+	route_list(sc, list, sizeof list);
+	return fail(err, blame(c, segs, nsegs), "%s: route \"%s\" is not a key of routes (%s)%s",
+	            path, name, list, tree_has(merged, segs[0], nsegs > 1 ? segs[1] : NULL) ? ""
+	            : " (the default)");
+}
+
+static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON *merged,
+                         struct err *err)
+{
+	const char *pp = sc->pricing->path;
+	char path[1200];
+
+	for (size_t i = 0; i < sc->n_routes; i++) {
+		struct route *r = &sc->routes[i];
+		const char *segs[] = { "routes", r->name };
+		r->model_idx = pricing_index(sc->pricing, r->model);
+		if (r->model_idx < 0)
+			return fail(err, blame(c, segs, 2), "routes.%s: model \"%s\" is not in the pricing "
+			            "file %s", r->name, r->model, pp);
+	}
+	for (size_t i = 0; i < sc->faults.n_inject; i++) {
+		struct fault_window *f = &sc->faults.inject[i];
+		const char *segs[] = { "faults", "inject" };
+		f->model_idx = pricing_index(sc->pricing, f->model);
+		if (f->model_idx < 0)
+			return fail(err, blame(c, segs, 2), "faults.inject[%zu].model: model \"%s\" is not "
+			            "in the pricing file %s", i, f->model, pp);
+		if (f->from_us >= f->to_us)
+			return fail(err, blame(c, segs, 2), "faults.inject[%zu]: \"from\" must be before "
+			            "\"to\"", i);
+	}
+
+	int summarizes = 0;
+	for (size_t i = 0; i < sc->n_budget; i++) {
+		const struct budget_policy *b = &sc->budget[i];
+		const char *segs[] = { "budget", b->task, "overflow" };
+		summarizes |= b->overflow == OVERFLOW_SUMMARIZE;
+		if (b->overflow == OVERFLOW_ASYNC && !sc->batch.on)
+			return fail(err, blame(c, segs, 3), "budget.%s.overflow: \"async\" needs batch to "
+			            "be on (add a \"batch\" section)", b->task);
+	}
+
+	{
+		const char *segs[] = { "routing", "default" };
+		if (resolve_route(sc, c, merged, "routing.default", segs, 2, sc->routing.default_name,
+		                  &sc->routing.default_route, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sc->routing.n_rules; i++) {
+		struct routing_rule *r = &sc->routing.rules[i];
+		const char *segs[] = { "routing", "rules" };
+		snprintf(path, sizeof path, "routing.rules[%zu].route", i);
+		if (resolve_route(sc, c, merged, path, segs, 2, r->route_name, &r->route, err) < 0)
+			return -1;
+	}
+	if (summarizes) {
+		const char *segs[] = { "summarize", "route" };
+		if (resolve_route(sc, c, merged, "summarize.route", segs, 2, sc->summarize.route_name,
+		                  &sc->summarize.route, err) < 0)
+			return -1;
+	}
+	if (sc->fallback.on) {
+		const char *segs[] = { "fallback", "chain" };
+		size_t n = sc->fallback.chain_names.n;
+		sc->fallback.chain = calloc(n ? n : 1, sizeof(int));
+		if (!sc->fallback.chain)
+			return err_set(err, "out of memory");
+		sc->fallback.n_chain = n;
+		for (size_t i = 0; i < n; i++) {
+			snprintf(path, sizeof path, "fallback.chain[%zu]", i);
+			if (resolve_route(sc, c, merged, path, segs, 2, sc->fallback.chain_names.v[i],
+			                  &sc->fallback.chain[i], err) < 0)
+				return -1;
+		}
+	}
+	if (sc->batch.on) {
+		const char *s1[] = { "batch", "first_route" }, *s2[] = { "batch", "fail_route" };
+		if (resolve_route(sc, c, merged, "batch.first_route", s1, 2, sc->batch.first_route_name,
+		                  &sc->batch.first_route, err) < 0 ||
+		    resolve_route(sc, c, merged, "batch.fail_route", s2, 2, sc->batch.fail_route_name,
+		                  &sc->batch.fail_route, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Moves "name" to the front of the tree, setting it to `name`. */
+static int put_name_first(cJSON *tree, const char *name)
+{
+	cJSON *item = cJSON_CreateString(name);
+	if (!item)
+		return -1;
+	cJSON_DeleteItemFromObjectCaseSensitive(tree, "name");
+	item->string = dup_str("name");
+	if (!item->string) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	item->next = tree->child;
+	item->prev = tree->child ? tree->child->prev : item;
+	if (tree->child)
+		tree->child->prev = item;
+	tree->child = item;
+	return 0;
+}
+
+/*
+ * From the merged tree of chain c to a resolved scenario.  `label` is the
+ * loaded file (or NULL), `dir` what relative paths in the tree are relative to.
+ */
+static int resolve(cJSON *merged, const struct chain *c, const char *label, const char *dir,
+                   struct scenario *out, struct err *err)
+{
+	struct scenario sc;
+	char *pricing_file = NULL;
+
+	if (scenario_init(&sc, err) < 0)
+		return -1;
+	if (scenario_check_tree(merged, scenario_keys, scenario_n_keys, label,
+	                        tree_is_recorded(merged), &sc, err) < 0)
+		goto out;
+	if (!cJSON_GetObjectItemCaseSensitive(merged, "name")) {
+		char *nm = name_of(label ? label : "scenario");
+		if (!nm || put_name_first(merged, nm) < 0) {
+			free(nm);
+			err_set(err, "out of memory");
+			goto out;
+		}
+		free(sc.name);
+		sc.name = nm;
+	} else if (put_name_first(merged, sc.name) < 0) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(merged, "pricing");
+	if (pr) {
+		const char *segs[] = { "pricing" };
+		pricing_file = join_path(dir, pr->valuestring);
+		if (pricing_file && access(pricing_file, R_OK) != 0) {
+			fail(err, blame(c, segs, 1), "pricing: cannot read \"%s\": %s", pricing_file,
+			     strerror(errno));
+			goto out;
+		}
+	} else {
+		const char *b = pricing_bundled_path();
+		if (!b) {
+			fail(err, label, "pricing: the bundled fixtures/pricing/openai.json was not found "
+			     "next to the program; set LLMCOST_PRICING or give \"pricing\"");
+			goto out;
+		}
+		pricing_file = dup_str(b);
+	}
+	if (!pricing_file) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	if (pricing_load(pricing_file, &sc.pricing, err) < 0)
+		goto out;
+	if (resolve_names(&sc, c, merged, err) < 0)
+		goto out;
+
+	sc.json = cJSON_Print(merged);
+	sc.dir = dup_str(dir ? dir : "");
+	sc.path = label ? dup_str(label) : NULL;
+	sc.pricing_path = pricing_file;
+	pricing_file = NULL;
+	if (!sc.json || !sc.dir || (label && !sc.path)) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	*out = sc;
+	return 0;
+out:
+	free(pricing_file);
+	scenario_fini(&sc);
+	return -1;
+}
+
+static int load_from_tree(cJSON *tree, const char *label, const char *dir, const char *real,
+                          struct scenario *out, struct err *err)
+{
+	struct chain c = { .n = 0 };
+	int rc = -1;
+	cJSON *merged = load_tree(&c, label, dir, tree, real, err);
+	if (merged)
+		rc = resolve(merged, &c, label, dir, out, err);
+	cJSON_Delete(merged);
+	chain_free(&c);
+	return rc;
+}
+
+int scenario_load(const char *path, struct scenario *out, struct err *err)
+{
+	cJSON *tree;
+	char *dir = NULL, *real = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (scenario_read_json(path, &tree, err) < 0)
+		return -1;
+	dir = dir_of(path);
+	real = realpath(path, NULL);
+	if (!dir || !real) {
+		cJSON_Delete(tree);
+		err_set(err, "%s: %s", path, dir ? strerror(errno) : "out of memory");
+		goto out;
+	}
+	rc = load_from_tree(tree, path, dir, real, out, err);
+out:
+	free(dir);
+	free(real);
+	return rc;
+}
+
+int scenario_parse(const char *text, const char *label, const char *dir, struct scenario *out,
+                   struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	cJSON *tree = parse_text(text, strlen(text), label, err);
+	if (!tree)
+		return -1;
+	return load_from_tree(tree, label, dir ? dir : "", NULL, out, err);
+}
+
+int scenario_builtin(const char *name, struct scenario *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!name || strcmp(name, "recorded") != 0)
+		return err_set(err, "%s: no such built-in scenario (there is only \"recorded\")",
+		               name ? name : "(null)");
+	return scenario_parse("{\"name\": \"recorded\", \"mode\": \"recorded\"}", NULL, NULL, out, err);
+}
+
+/* ---- editing ---- */
+
+/*
+ * Splits concrete `path` into the member names and indexes of pattern `pat`
+ * (a member chosen by the user may contain '.'): segs[i] is a name, or NULL
+ * with idx[i] set for an array index.  Returns the count, or -1.
+ */
+#define MAX_SEGS 16
+static int split_path(const char *pat, const char *path, char segs[MAX_SEGS][512],
+                      long idx[MAX_SEGS])
+{
+	int n = 0;
+	while (*pat) {
+		if (n >= MAX_SEGS)
+			return -1;
+		if (pat[0] == '[' && pat[1] == ']') {
+			char *end;
+			if (*path != '[')
+				return -1;
+			idx[n] = strtol(path + 1, &end, 10);
+			if (*end != ']' || end == path + 1)
+				return -1;
+			segs[n][0] = '\0';
+			n++;
+			path = end + 1;
+			pat += 2;
+		} else {
+			size_t k = 0;
+			if (*pat == '.') {
+				pat++;
+				path++;
+			}
+			if (*pat == '*') {
+				/* the shortest text that lets the rest match */
+				size_t len = strlen(path);
+				for (k = 1; k <= len && !scenario_key_match(pat + 1, path + k); k++)
+					;
+				if (k > len)
+					return -1;
+				pat++;
+			} else {
+				while (pat[k] && pat[k] != '.' && pat[k] != '[')
+					k++;
+				pat += k;
+			}
+			if (k >= 512)
+				return -1;
+			memcpy(segs[n], path, k);
+			segs[n][k] = '\0';
+			idx[n] = -1;
+			n++;
+			path += k;
+		}
+	}
+	return *path ? -1 : n;
+}
+
+/* The value text as a cJSON item of the right shape for key k. */
+static cJSON *value_item(const struct scenario_key *k, const char *value)
+{
+	cJSON *v = cJSON_ParseWithOpts(value, NULL, 1);
+	int stringish = k->type == SKEY_STRING || k->type == SKEY_ENUM || k->type == SKEY_TIME;
+	int listish = k->type == SKEY_STRING_LIST || k->type == SKEY_ENUM_SET;
+
+	if (v && (!stringish || cJSON_IsString(v) || cJSON_IsNull(v)) &&
+	    (!listish || cJSON_IsArray(v) || cJSON_IsNull(v)))
+		return v;
+	cJSON_Delete(v);
+	if (stringish)
+		return cJSON_CreateString(value);
+	if (listish) {
+		cJSON *arr = cJSON_CreateArray();
+		const char *p = value;
+		while (arr && *p) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+			while (n && (*p == ' ' || *p == '\t')) {
+				p++;
+				n--;
+			}
+			while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+				n--;
+			char *s = malloc(n + 1);
+			if (!s) {
+				cJSON_Delete(arr);
+				return NULL;
+			}
+			memcpy(s, p, n);
+			s[n] = '\0';
+			cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+			free(s);
+			p = c ? c + 1 : p + strlen(p);
+		}
+		return arr;
+	}
+	/* not JSON: keep the text so the checker can show it */
+	return cJSON_CreateString(value);
+}
+
+int scenario_set(struct scenario *sc, const char *path, const char *value, struct err *err)
+{
+	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, path);
+	char segs[MAX_SEGS][512], sug[1100];
+	long idx[MAX_SEGS];
+	cJSON *tree = NULL, *item = NULL;
+	char *text = NULL;
+	struct scenario next;
+	int n, rc = -1;
+
+	if (!k) {
+		if (scenario_key_suggest(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
+			return err_set(err, "%s: unknown key (did you mean \"%s\"?)", path, sug);
+		return err_set(err, "%s: unknown key", path);
+	}
+	if ((n = split_path(k->path, path, segs, idx)) <= 0)
+		return err_set(err, "%s: not a key path", path);
+	if (!(tree = cJSON_Parse(sc->json ? sc->json : "{}"))) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	if (value && !(item = value_item(k, value))) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	cJSON *node = tree;
+	for (int i = 0; i < n - 1; i++) {
+		cJSON *child;
+		if (idx[i] >= 0) {
+			child = cJSON_IsArray(node) ? cJSON_GetArrayItem(node, (int)idx[i]) : NULL;
+			if (!child) {
+				err_set(err, "%s: no element %ld", path, idx[i]);
+				goto out;
+			}
+		} else {
+			child = cJSON_GetObjectItemCaseSensitive(node, segs[i]);
+			if (idx[i + 1] >= 0) {
+				/* an array element is edited in place, never created */
+				if (!cJSON_IsArray(child)) {
+					err_set(err, "%s: no element %ld", path, idx[i + 1]);
+					goto out;
+				}
+			} else if (!child || !cJSON_IsObject(child)) {
+				if (!value)
+					goto unchanged; /* removing under something absent */
+				cJSON *obj = cJSON_CreateObject();
+				if (!obj) {
+					err_set(err, "out of memory");
+					goto out;
+				}
+				if (child)
+					cJSON_ReplaceItemViaPointer(node, child, obj);
+				else
+					cJSON_AddItemToObject(node, segs[i], obj);
+				child = obj;
+			}
+		}
+		node = child;
+	}
+	if (idx[n - 1] >= 0) {
+		cJSON *old = cJSON_IsArray(node) ? cJSON_GetArrayItem(node, (int)idx[n - 1]) : NULL;
+		if (!old) {
+			err_set(err, "%s: no element %ld", path, idx[n - 1]);
+			goto out;
+		}
+		if (value)
+			cJSON_ReplaceItemViaPointer(node, old, item);
+		else
+			cJSON_DeleteItemFromArray(node, (int)idx[n - 1]);
+	} else if (!value) {
+		cJSON_DeleteItemFromObjectCaseSensitive(node, segs[n - 1]);
+	} else if (cJSON_GetObjectItemCaseSensitive(node, segs[n - 1])) {
+		cJSON_ReplaceItemInObjectCaseSensitive(node, segs[n - 1], item);
+	} else {
+		cJSON_AddItemToObject(node, segs[n - 1], item);
+	}
+	item = NULL;
+unchanged:
+	if (!(text = cJSON_PrintUnformatted(tree))) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	{
+		/* the name was set when the scenario loaded; keep it unless this changes it */
+		char *label = name_of(sc->path ? sc->path : (sc->name ? sc->name : "scenario"));
+		cJSON *t2 = label ? parse_text(text, strlen(text), NULL, err) : NULL;
+		if (!t2) {
+			free(label);
+			if (!label)
+				err_set(err, "out of memory");
+			goto out;
+		}
+		if (!cJSON_GetObjectItemCaseSensitive(t2, "name"))
+			cJSON_AddItemToObject(t2, "name", cJSON_CreateString(label));
+		free(label);
+		rc = load_from_tree(t2, NULL, sc->dir, NULL, &next, err);
+	}
+	if (rc == 0) {
+		char *p = sc->path ? dup_str(sc->path) : NULL;
+		if (sc->path && !p) {
+			scenario_fini(&next);
+			rc = err_set(err, "out of memory");
+			goto out;
+		}
+		next.path = p;
+		scenario_fini(sc);
+		*sc = next;
+	}
+out:
+	cJSON_Delete(tree);
+	cJSON_Delete(item);
+	cJSON_free(text);
+	return rc;
+}
+
+/* ---- writing ---- */
+
+static cJSON *emit_object(const struct scenario *sc, const char *pat, const void *base);
+
+static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k, const void *base)
+{
+	const char *b = base;
+	char buf[64];
+	switch (k->type) {
+	case SKEY_OBJECT:
+		return emit_object(sc, k->path, base);
+	case SKEY_SECTION: {
+		int on = *(const int *)(const void *)(b + k->off_flag);
+		char en[300];
+		snprintf(en, sizeof en, "%s.enabled", k->path);
+		if (!on && !key_exact(scenario_keys, scenario_n_keys, en))
+			return cJSON_CreateNull();
+		return emit_object(sc, k->path, base);
+	}
+	case SKEY_MAP:
+	case SKEY_LIST: {
+		const char *arr = *(char *const *)(const void *)(b + k->off);
+		size_t count = *(const size_t *)(const void *)(b + k->off_flag);
+		char ep[300];
+		snprintf(ep, sizeof ep, "%s%s", k->path, k->type == SKEY_MAP ? ".*" : "[]");
+		const struct scenario_key *ek = key_exact(scenario_keys, scenario_n_keys, ep);
+		cJSON *o = k->type == SKEY_MAP ? cJSON_CreateObject() : cJSON_CreateArray();
+		for (size_t i = 0; o && ek && i < count; i++) {
+			const char *e = arr + i * k->elem_size;
+			cJSON *ev = emit_value(sc, ek, e);
+			if (!ev) {
+				cJSON_Delete(o);
+				return NULL;
+			}
+			if (k->type == SKEY_MAP)
+				cJSON_AddItemToObject(o, *(char *const *)(const void *)(e + k->elem_name), ev);
+			else
+				cJSON_AddItemToArray(o, ev);
+		}
+		return o;
+	}
+	case SKEY_BOOL:
+		return cJSON_CreateBool(*(const int *)(const void *)(b + k->off));
+	case SKEY_INT: {
+		int64_t v = *(const int64_t *)(const void *)(b + k->off);
+		if ((k->flags & KEYF_NULLABLE) && v == k->null_value)
+			return cJSON_CreateNull();
+		return cJSON_CreateNumber((double)(v / k->scale));
+	}
+	case SKEY_FIXED: {
+		if (k->off_flag != SKEY_NO_FLAG && !*(const int *)(const void *)(b + k->off_flag))
+			return cJSON_CreateNull();
+		int64_t v = *(const int64_t *)(const void *)(b + k->off), p = 1;
+		for (int i = 0; i < k->scale; i++)
+			p *= 10;
+		snprintf(buf, sizeof buf, "%s%lld.%0*lld", v < 0 ? "-" : "",
+		         (long long)(v < 0 ? -(v / p) : v / p), (int)k->scale,
+		         (long long)(v < 0 ? -(v % p) : v % p));
+		return cJSON_CreateNumber(strtod(buf, NULL));
+	}
+	case SKEY_DECIMAL:
+		if (k->off_flag != SKEY_NO_FLAG && !*(const int *)(const void *)(b + k->off_flag))
+			return cJSON_CreateNull();
+		return cJSON_CreateNumber(((const struct decfrac *)(const void *)(b + k->off))->value);
+	case SKEY_STRING:
+		if (k->off == SKEY_NO_FLAG)
+			return NULL;
+		return cJSON_CreateString(*(char *const *)(const void *)(b + k->off));
+	case SKEY_ENUM: {
+		int v = *(const int *)(const void *)(b + k->off) - (int)k->scale;
+		return v < 0 ? cJSON_CreateNull() : cJSON_CreateString(k->names[v]);
+	}
+	case SKEY_ENUM_SET: {
+		unsigned bits = *(const unsigned *)(const void *)(b + k->off);
+		cJSON *a = cJSON_CreateArray();
+		for (int i = 0; a && k->names[i]; i++)
+			if (bits & (1u << (i + (int)k->scale)))
+				cJSON_AddItemToArray(a, cJSON_CreateString(k->names[i]));
+		return a;
+	}
+	case SKEY_STRING_LIST: {
+		const struct strlist *l = (const struct strlist *)(const void *)(b + k->off);
+		return cJSON_CreateStringArray((const char *const *)l->v, (int)l->n);
+	}
+	case SKEY_TIME:
+		format_time(*(const int64_t *)(const void *)(b + k->off), buf, sizeof buf);
+		return cJSON_CreateString(buf);
+	}
+	return NULL;
+}
+
+/* Every key below pattern `pat` ("" = top) with its value; keys a recorded
+ * scenario does not take, and the file-only keys, are left out. */
+static cJSON *emit_object(const struct scenario *sc, const char *pat, const void *base)
+{
+	cJSON *o = cJSON_CreateObject();
+	for (size_t i = 0; o && i < scenario_n_keys; i++) {
+		const struct scenario_key *k = &scenario_keys[i];
+		if (!key_is_child(k, pat))
+			continue;
+		if (!pat[0] && sc->mode == SCENARIO_MODE_RECORDED && !(k->flags & KEYF_RECORDED))
+			continue;
+		if (!pat[0] && strcmp(k->path, "pricing") == 0) {
+			cJSON *t = sc->json ? cJSON_Parse(sc->json) : NULL;
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(t, "pricing");
+			if (cJSON_IsString(p))
+				cJSON_AddStringToObject(o, "pricing", p->valuestring);
+			cJSON_Delete(t);
+			continue;
+		}
+		/* conditions a rule does not set are not written */
+		if (strncmp(k->path, "routing.rules[].when.", 21) == 0) {
+			const struct routing_rule *r = base;
+			if ((k->off == offsetof(struct routing_rule, task) && !r->task) ||
+			    (k->off == offsetof(struct routing_rule, tenant) && !r->tenant) ||
+			    (k->off == offsetof(struct routing_rule, difficulty) &&
+			     r->difficulty == DIFFICULTY_NONE) ||
+			    (k->off == offsetof(struct routing_rule, input_tokens_gt) && r->input_tokens_gt < 0) ||
+			    (k->off == offsetof(struct routing_rule, input_tokens_lt) && r->input_tokens_lt < 0))
+				continue;
+		}
+		cJSON *v = emit_value(sc, k, base);
+		if (v)
+			cJSON_AddItemToObject(o, key_member(k), v);
+	}
+	return o;
+}
+
+char *scenario_to_json(const struct scenario *sc, int full)
+{
+	if (!full) {
+		cJSON *t = cJSON_Parse(sc->json ? sc->json : "{}");
+		char *s = t ? cJSON_Print(t) : NULL;
+		cJSON_Delete(t);
+		return s;
+	}
+	cJSON *o = emit_object(sc, "", sc);
+	char *s = o ? cJSON_Print(o) : NULL;
+	cJSON_Delete(o);
+	return s;
+}
+
+int scenario_save(const struct scenario *sc, const char *path, struct err *err)
+{
+	cJSON *t = cJSON_Parse(sc->json ? sc->json : "{}");
+	char *text = NULL, *ddir = dir_of(path), *dreal = NULL, *sreal = NULL;
+	FILE *f = NULL;
+	int rc = -1;
+
+	if (!t || !ddir) {
+		err_set(err, "%s: out of memory", path);
+		goto out;
+	}
+	cJSON *pr = cJSON_GetObjectItemCaseSensitive(t, "pricing");
+	dreal = realpath(ddir[0] ? ddir : ".", NULL);
+	sreal = realpath(sc->dir && sc->dir[0] ? sc->dir : ".", NULL);
+	if (cJSON_IsString(pr) && pr->valuestring[0] != '/' &&
+	    (!dreal || !sreal || strcmp(dreal, sreal) != 0)) {
+		char *abs = sc->pricing_path ? realpath(sc->pricing_path, NULL) : NULL;
+		if (!abs) {
+			err_set(err, "%s: pricing: cannot resolve \"%s\": %s", path,
+			        sc->pricing_path ? sc->pricing_path : "", strerror(errno));
+			goto out;
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(t, "pricing", cJSON_CreateString(abs));
+		free(abs);
+	}
+	if (!(text = cJSON_Print(t))) {
+		err_set(err, "%s: out of memory", path);
+		goto out;
+	}
+	if (!(f = fopen(path, "w"))) {
+		err_set(err, "%s: cannot write: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fputs(text, f) < 0 || fputc('\n', f) == EOF) {
+		err_set(err, "%s: cannot write: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(err, "%s: cannot write: %s", path, strerror(errno));
+	cJSON_free(text);
+	cJSON_Delete(t);
+	free(ddir);
+	free(dreal);
+	free(sreal);
+	return rc;
+}

@@ -1,0 +1,167 @@
+/*
+ * `llmcost gen RECIPE [--requests N] [--tenants T] [--days D] [--seed S] [-o FILE]`:
+ * writes a synthetic trace.  This file only reads the command line and
+ * reports; the recipes and their defaults are the registry in traces/gen.c,
+ * which also feeds the list printed for a missing or unknown recipe.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/gen.h"
+#include "tui/cli.h"
+
+/* The usage error for a missing (NULL) or unknown recipe, with the registry's list.
+ * Returns EXIT_USAGE. */
+static int gen_recipe_error(const char *name)
+{
+	if (name)
+		fprintf(stderr, "llmcost gen: unknown recipe \"%s\"; the recipes are:\n", name);
+	else
+		fputs("llmcost gen: a recipe is required; the recipes are:\n", stderr);
+	for (const struct gen_recipe *r = gen_recipes; r->name; r++)
+		fprintf(stderr, "  %-6s %s\n", r->name, r->help);
+	fputs("(see: llmcost gen --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * A count: decimal digits with an optional k (×1000), M (×10^6) or G (×10^9)
+ * suffix when suffixes is set, or 0x and hex digits.  Returns 0, or -1 when s
+ * is not such a number or overflows.
+ */
+static int gen_parse_u64(const char *s, int suffixes, uint64_t *out)
+{
+	uint64_t mult = 1;
+	char *end;
+	int base = 10;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!*s)
+			return -1;
+	}
+	errno = 0;
+	*out = strtoull(s, &end, base);
+	if (errno || end == s)
+		return -1;
+	if (suffixes && base == 10 && *end) {
+		if (!strcmp(end, "k") || !strcmp(end, "K"))
+			mult = 1000;
+		else if (!strcmp(end, "M"))
+			mult = 1000000;
+		else if (!strcmp(end, "G"))
+			mult = 1000000000;
+		else
+			return -1;
+		end++;
+	}
+	if (*end || (mult > 1 && *out > UINT64_MAX / mult))
+		return -1;
+	*out *= mult;
+	return 0;
+}
+
+static int gen_parse_unsigned(const char *s, unsigned *out)
+{
+	uint64_t v;
+	if (gen_parse_u64(s, 0, &v) < 0 || v > 0xffffffffu)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "requests", required_argument, NULL, 'n' },
+		{ "tenants", required_argument, NULL, 't' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct gen_recipe *r;
+	struct gen_params p;
+	struct err e = { "" };
+	const char *out = NULL;
+	uint64_t n_requests = 0, seed = 0;
+	unsigned n_tenants = 0, n_days = 0;
+	int has_n = 0, has_t = 0, has_d = 0, has_s = 0, c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (gen_parse_u64(optarg, 1, &n_requests) < 0)
+				return cli_usage_error("gen", "--requests: expected a count such as 5000, "
+				                       "250k or 10M, got \"%s\"", optarg);
+			has_n = 1;
+			break;
+		case 't':
+			if (gen_parse_unsigned(optarg, &n_tenants) < 0)
+				return cli_usage_error("gen", "--tenants: expected a whole number, got \"%s\"",
+				                       optarg);
+			has_t = 1;
+			break;
+		case 'd':
+			if (gen_parse_unsigned(optarg, &n_days) < 0)
+				return cli_usage_error("gen", "--days: expected a whole number, got \"%s\"",
+				                       optarg);
+			has_d = 1;
+			break;
+		case 's':
+			if (gen_parse_u64(optarg, 0, &seed) < 0)
+				return cli_usage_error("gen", "--seed: expected a number from 0 to 2^64-1 "
+				                       "(decimal or 0x hex), got \"%s\"", optarg);
+			has_s = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case ':':
+			return cli_usage_error("gen", "%s needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error("gen", "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+
+	if (optind >= argc)
+		return gen_recipe_error(NULL);
+	if (optind + 1 < argc)
+		return cli_usage_error("gen", "one recipe at a time, got \"%s\" and \"%s\"",
+		                       argv[optind], argv[optind + 1]);
+	r = gen_recipe_find(argv[optind]);
+	if (!r)
+		return gen_recipe_error(argv[optind]);
+
+	p = r->defaults;
+	if (has_n)
+		p.n_requests = n_requests;
+	if (has_t)
+		p.n_tenants = n_tenants;
+	if (has_d)
+		p.n_days = n_days;
+	if (has_s)
+		p.seed = seed;
+	if (gen_params_check(&p, &e) < 0)
+		return cli_usage_error("gen", "%s", e.msg);
+
+	if (gen_write_file(r, &p, out, &e) < 0) {
+		cli_error("gen %s: %s", r->name, e.msg);
+		return EXIT_FAIL;
+	}
+	if (out && strcmp(out, "-") != 0) {
+		char count[32];
+		fprintf(stderr, "llmcost gen: wrote %s %s requests (%u tenants, %u days, seed %" PRIu64
+		        ") to %s\n", cli_group_digits(p.n_requests, count, sizeof count), r->name,
+		        p.n_tenants, p.n_days, p.seed, out);
+	}
+	return EXIT_OK;
+}
