@@ -29,12 +29,13 @@ SIM_SRC    := $(wildcard sim/*.c)
 TRACES_SRC := $(wildcard traces/*.c)
 TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
 TEST_SRC   := $(wildcard tests/test_*.c)
+TEST_UTIL  := $(wildcard tests/util_*.c)
 
 SIM_OBJ    := $(SIM_SRC:%.c=$(BUILD)/%.o)
 TRACES_OBJ := $(TRACES_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ    := $(TUI_OBJ) $(TRACES_OBJ) $(SIM_OBJ)
-TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
+TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(TEST_UTIL:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
 .PHONY: all deps test demo bench fuzz sanitize golden check-deps clean help
 

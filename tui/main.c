@@ -79,6 +79,36 @@ const struct command commands[] = {
 	  "  llmcost gen faq --seed 7 --tenants 50 --days 30 -o month.jsonl.gz\n"
 	  "  llmcost gen mixed --requests 10M -o /dev/null      # generator speed\n",
 	  cmd_gen },
+	{ "replay", "TRACE [-s SCENARIO]... [--json|--csv] [--by tenant|task|model|time] [--db PATH]",
+	  "replay a trace through scenarios and compare their cost, hit rates, fallbacks and alerts",
+	  "Replays TRACE in virtual time through each scenario and compares them side by side:\n"
+	  "projected monthly cost, cost per resolved request, cache hit rate and tokens saved,\n"
+	  "model mix, retries, fallbacks, budget violations, latency, and the alerts that fired.\n"
+	  "TRACE is a stored trace, or a JSON Lines file (imported on first use under its name\n"
+	  "without .jsonl/.json/.gz; later runs reuse the stored copy).  The first scenario is\n"
+	  "the reference: the table shows each other one's change against it (amounts and counts\n"
+	  "in %, rates in percentage points).  Without -s the trace is priced as it was recorded\n"
+	  "(the `recorded` scenario with the bundled price table), which also checks the lines'\n"
+	  "cost_usd against the prices.  Scenarios run in parallel, one per core.\n"
+	  "\n"
+	  "options:\n"
+	  "  -s, --scenario S  a scenario file, or a bundled one by name: recorded, baseline, v3,\n"
+	  "                    flood-guard (fixtures/scenarios); repeat to compare several\n"
+	  "  --json            one JSON object: the trace, then per scenario its totals, by_tenant,\n"
+	  "                    by_task, by_model, timeline and alerts (USD with 12 decimals)\n"
+	  "  --csv             CSV: a header of metric names, then a row per scenario\n"
+	  "  --by G            a row per tenant, task, model or time bucket (G), per scenario\n"
+	  "  --db PATH         the store\n"
+	  "\n"
+	  "A bad scenario or pricing file, or a model the pricing file lacks, exits 3.\n"
+	  "\n"
+	  "examples:\n"
+	  "  llmcost replay prod-2026-03-02.jsonl.gz                  # import, price as recorded\n"
+	  "  llmcost replay prod-2026-03-02 -s recorded -s v3 -s flood-guard\n"
+	  "  llmcost replay march -s my-policy.json --by tenant\n"
+	  "  llmcost replay march -s baseline -s v3 --json | jq '.scenarios[].totals.usd_total'\n"
+	  "  llmcost replay march -s v3 --csv --by time > v3-timeline.csv\n",
+	  cmd_replay },
 	{ 0 }
 };
 

@@ -1,0 +1,84 @@
+/*
+ * Test helper behind tests/util_replay.h: a temporary store per call.
+ */
+#include "tests/util_replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "traces/import.h"
+#include "traces/scenario.h"
+#include "traces/store.h"
+
+/* The last call's trace and scenario, which its result borrows names from. */
+static struct trace t;
+static struct scenario sc;
+static int have_sc;
+
+void replay_text_done(void)
+{
+	trace_free(&t);
+	if (have_sc)
+		scenario_fini(&sc);
+	have_sc = 0;
+}
+
+int replay_text(const char *jsonl, const char *scenario_json, struct result_scenario *r, struct err *e)
+{
+	char dir[] = "/tmp/llmcost-replay-XXXXXX", file[64], db[64];
+	struct store s;
+	struct replay_trace *rt = NULL;
+	struct store_trace_info info;
+	int rc = -1;
+	replay_text_done();
+	memset(r, 0, sizeof *r);
+	if (!mkdtemp(dir))
+		return err_set(e, "mkdtemp failed");
+	snprintf(file, sizeof file, "%s/t.jsonl", dir);
+	snprintf(db, sizeof db, "%s/s.db", dir);
+	FILE *f = fopen(file, "w");
+	if (!f)
+		return err_set(e, "cannot write %s", file);
+	fputs(jsonl, f);
+	fclose(f);
+	struct import_opts o = { .strict = 1 };
+	const char *files[1] = { file };
+	if (store_open(&s, db, e) < 0)
+		goto out_dir;
+	if (import_files(&s, files, 1, &o, &info, e) != IMPORT_OK || store_load(&s, "t", &t, e) < 0)
+		goto out;
+	if (scenario_parse(scenario_json, "test.json", "fixtures/tests", &sc, e) < 0)
+		goto out;
+	have_sc = 1;
+	if (replay_prepare(&t, &rt, e) < 0)
+		goto out;
+	rc = replay_run(rt, &sc, r, e);
+out:
+	replay_trace_free(rt);
+	store_close(&s);
+out_dir:
+	unlink(file);
+	unlink(db);
+	rmdir(dir);
+	return rc;
+}
+
+static const struct metrics *find(const char **names, const struct metrics *m, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return &m[i];
+	return NULL;
+}
+
+const struct metrics *result_tenant(const struct result_scenario *r, const char *tenant)
+{
+	return find(r->tenant_names, r->by_tenant, r->n_tenants, tenant);
+}
+
+const struct metrics *result_task(const struct result_scenario *r, const char *task)
+{
+	return find(r->task_names, r->by_task, r->n_tasks, task);
+}

@@ -1,0 +1,24 @@
+/*
+ * Test helper: replays a scenario given as JSON text over a trace given as
+ * JSON Lines text, through the real import, store, load and engine, so a test
+ * reads like its hand-worked example.  Relative paths in the scenario (its
+ * "pricing") are relative to fixtures/tests/.
+ */
+#ifndef TESTS_UTIL_REPLAY_H
+#define TESTS_UTIL_REPLAY_H
+
+#include "sim/replay.h"
+
+/*
+ * Returns 0 with *r filled (release with result_scenario_fini), or -1 with e
+ * set.  The result borrows names from a trace and scenario this helper keeps
+ * until its next call or replay_text_done().
+ */
+int replay_text(const char *jsonl, const char *scenario_json, struct result_scenario *r, struct err *e);
+void replay_text_done(void);
+
+/* The group of a result by name (NULL when absent). */
+const struct metrics *result_tenant(const struct result_scenario *r, const char *tenant);
+const struct metrics *result_task(const struct result_scenario *r, const char *task);
+
+#endif
