@@ -1,7 +1,9 @@
 /*
  * Benchmark driver for `make bench`: `bench import DB FILE` times a trace
  * import, `bench load DB TRACE` loads a stored trace into the columnar form
- * three times; both print requests/s and peak memory.  Figures, not pass/fail.
+ * three times, `bench replay DB TRACE SCENARIO...` times each scenario's
+ * replay (trace loading excluded) and then all of them on parallel threads.
+ * Each prints requests/s and peak memory.  Figures, not pass/fail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +11,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <pthread.h>
+
+#include "sim/replay.h"
 #include "sim/trace.h"
 #include "traces/import.h"
+#include "traces/scenario.h"
 #include "traces/store.h"
 
 static double now_s(void)
@@ -43,10 +49,87 @@ static int bench_import(struct store *s, const char *file)
 	return 0;
 }
 
+struct job {
+	const struct replay_trace *rt;
+	struct scenario sc;
+	struct result_scenario r;
+	struct err e;
+	int rc;
+};
+
+static void *run_job(void *arg)
+{
+	struct job *j = arg;
+	j->rc = replay_run(j->rt, &j->sc, &j->r, &j->e);
+	return NULL;
+}
+
+static int bench_replay(struct store *s, const char *name, char **files, int n)
+{
+	struct trace t;
+	struct replay_trace *rt;
+	struct err e = { "" };
+	struct job *jobs = calloc((size_t)n, sizeof *jobs);
+	pthread_t *tids = calloc((size_t)n, sizeof *tids);
+	if (!jobs || !tids || store_load(s, name, &t, &e) < 0 || replay_prepare(&t, &rt, &e) < 0) {
+		fprintf(stderr, "bench: %s\n", e.msg);
+		return 1;
+	}
+	for (int k = 0; k < n; k++) {
+		jobs[k].rt = rt;
+		if (scenario_load(files[k], &jobs[k].sc, &e) < 0) {
+			fprintf(stderr, "bench: %s\n", e.msg);
+			return 1;
+		}
+	}
+	double one = 0;
+	for (int k = 0; k < n; k++) {
+		double t0 = now_s();
+		run_job(&jobs[k]);
+		double dt = now_s() - t0;
+		if (jobs[k].rc < 0) {
+			fprintf(stderr, "bench: %s\n", jobs[k].e.msg);
+			return 1;
+		}
+		result_scenario_fini(&jobs[k].r);
+		one += dt;
+		printf("replay: %-20s %u requests in %.3f s = %.0f requests/s on one core\n", jobs[k].sc.name,
+		       t.n_req, dt, t.n_req / dt);
+	}
+	double t0 = now_s();
+	for (int k = 0; k < n; k++)
+		pthread_create(&tids[k], NULL, run_job, &jobs[k]);
+	for (int k = 0; k < n; k++) {
+		pthread_join(tids[k], NULL);
+		result_scenario_fini(&jobs[k].r);
+	}
+	double all = now_s() - t0;
+	printf("replay: %d scenarios on %d threads in %.3f s (%.2f× the time of one, on average); "
+	       "peak RSS %.1f MiB\n", n, n, all, all / (one / n), peak_mib());
+	for (int k = 0; k < n; k++)
+		scenario_fini(&jobs[k].sc);
+	replay_trace_free(rt);
+	trace_free(&t);
+	free(jobs);
+	free(tids);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 5 && strcmp(argv[1], "replay") == 0) {
+		struct store s;
+		struct err e = { "" };
+		if (store_open(&s, argv[2], &e) < 0) {
+			fprintf(stderr, "bench: %s\n", e.msg);
+			return 1;
+		}
+		int rc = bench_replay(&s, argv[3], argv + 4, argc - 4);
+		store_close(&s);
+		return rc;
+	}
 	if (argc != 4 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "import") != 0)) {
-		fprintf(stderr, "usage: bench import DB FILE | bench load DB TRACE\n");
+		fprintf(stderr, "usage: bench import DB FILE | bench load DB TRACE | bench replay DB TRACE SCENARIO...\n");
 		return 2;
 	}
 	struct store s;

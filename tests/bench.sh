@@ -9,3 +9,8 @@ echo "bench: generating $BENCH_REQUESTS requests (llmcost gen mixed)"
 echo "bench: $(wc -c < "$dir/mixed.jsonl") bytes, $(nproc) cores"
 "$BUILD/bench" import "$dir/store.db" "$dir/mixed.jsonl"
 "$BUILD/bench" load "$dir/store.db" bench
+echo "bench: replay (trace loading excluded): the v3 scenario and a cache-only LRU scenario"
+cat > "$dir/cache-lru.json" <<'JSON'
+{"name": "cache-only LRU", "cache": {"capacity": 100000, "eviction": "lru"}}
+JSON
+"$BUILD/bench" replay "$dir/store.db" bench fixtures/scenarios/v3.json "$dir/cache-lru.json"
