@@ -542,7 +542,7 @@ static void case_mixed_fields(void)
 	CHECK_INT(bad, 0);
 	for (size_t i = 0; i < 4; i++)
 		CHECK(per_task[i] > 1000);
-	/* about 1.4% errors, a fifth hard, a third with cached tokens, 7% batchable reports */
+	/* about 1.3% errors, a fifth hard, a third with cached tokens, 7% batchable reports */
 	CHECK(errors > 100 && errors < 600);
 	CHECK(hard > 2000 && hard < 8000);
 	CHECK(cached > 2000);

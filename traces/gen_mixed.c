@@ -3,7 +3,7 @@
  * ticket_triage, policy_check, long_report) and everything a policy can act
  * on: `difficulty` labels and the recorded routing by them, `quality` scores,
  * `realtime:false` weekly reports for the batch queue, provider prompt-cache
- * `cached_tokens` on long system prompts, and about 1.4% recorded errors.
+ * `cached_tokens` on long system prompts, and about 1.3% recorded errors.
  * It is also the benchmark workload, so each line is a handful of draws and
  * straight buffer writes.
  */

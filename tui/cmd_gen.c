@@ -128,6 +128,8 @@ int cmd_gen(int argc, char **argv)
 		case ':':
 			return cli_usage_error("gen", "%s needs a value", argv[optind - 1]);
 		default:
+			if (optopt)
+				return cli_usage_error("gen", "unknown option \"-%c\"", optopt);
 			return cli_usage_error("gen", "unknown option \"%s\"", argv[optind - 1]);
 		}
 	}
