@@ -342,7 +342,7 @@ static const char *report_delta_text(const struct value *ref, const struct value
 	money_sum mag = pm < 0 ? -pm : pm;
 	char g[64];
 	report_group((report_u128)(mag / 10), g, sizeof g);
-	snprintf(buf, n, "%c%s.%d%%", pm < 0 ? '-' : '+', g, (int)(mag % 10));
+	snprintf(buf, n, "%c%.50s.%d%%", pm < 0 ? '-' : '+', g, (int)(mag % 10));
 	return buf;
 }
 
@@ -708,41 +708,59 @@ static size_t report_width(const char *s)
 }
 
 /* Prints the grid, columns 3 spaces apart, each line after `indent`, without trailing blanks. */
-static void grid_print(FILE *f, const struct grid *g, const char *indent)
+static int grid_print(FILE *f, const struct grid *g, const char *indent)
 {
-	size_t *w = calloc(g->n_cols ? g->n_cols : 1, sizeof *w);
-	if (!w)
-		return;
-	for (size_t r = 0; r < g->n_rows; r++)
-		for (size_t c = 0; c < g->n_cols; c++) {
+	size_t *w = calloc(g->n_cols ? g->n_cols : 1, sizeof *w), cap = strlen(indent) + 1;
+	char *line = NULL;
+	for (size_t c = 0; w && c < g->n_cols; c++) {
+		size_t bytes = 0;
+		for (size_t r = 0; r < g->n_rows; r++) {
 			const char *s = g->cells[r * g->n_cols + c];
-			size_t cw = s ? report_width(s) : 0;
+			size_t cw = s ? report_width(s) : 0, cb = s ? strlen(s) : 0;
 			if (cw > w[c])
 				w[c] = cw;
+			if (cb > bytes)
+				bytes = cb;
 		}
+		cap += 3 + w[c] + bytes;
+	}
+	if (!w || !(line = malloc(cap))) {
+		free(w);
+		return -1;
+	}
 	for (size_t r = 0; r < g->n_rows; r++) {
-		size_t pending = 0; /* spaces owed before the next text, dropped at the line's end */
-		fputs(indent, f);
+		size_t len = strlen(indent);
+		memcpy(line, indent, len);
 		for (size_t c = 0; c < g->n_cols; c++) {
 			const char *s = g->cells[r * g->n_cols + c];
-			size_t cw;
+			size_t pad, sl;
 			if (!s)
 				s = "";
-			cw = report_width(s);
-			if (c > 0)
-				pending += 3;
-			if (g->align[c] == 'r')
-				pending += w[c] - cw;
-			if (*s) {
-				fprintf(f, "%*s%s", (int)pending, "", s);
-				pending = 0;
+			sl = strlen(s);
+			pad = w[c] - report_width(s);
+			if (c > 0) {
+				memset(line + len, ' ', 3);
+				len += 3;
 			}
-			if (g->align[c] != 'r')
-				pending += w[c] - cw;
+			if (g->align[c] == 'r') {
+				memset(line + len, ' ', pad);
+				len += pad;
+			}
+			memcpy(line + len, s, sl);
+			len += sl;
+			if (g->align[c] != 'r') {
+				memset(line + len, ' ', pad);
+				len += pad;
+			}
 		}
-		fputc('\n', f);
+		while (len > 0 && line[len - 1] == ' ')
+			len--;
+		line[len++] = '\n';
+		fwrite(line, 1, len, f);
 	}
+	free(line);
 	free(w);
+	return 0;
 }
 
 /* The rows of the comparison table: a label and the §5 field it shows. */
@@ -858,10 +876,8 @@ static int report_compare(FILE *f, const struct result_scenario *r, size_t n)
 		}
 		out_row++;
 	}
-	if (!g.oom) {
-		grid_print(f, &g, "");
-		rc = 0;
-	}
+	if (!g.oom)
+		rc = grid_print(f, &g, "");
 out:
 	grid_fini(&g);
 	free(align);
@@ -936,11 +952,11 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 			grid_set(&g, i + 1, 9, report_usd_text(tl->retry_usd[i], buf, sizeof buf));
 		}
 	}
+	int rc = g.oom ? -1 : 0;
 	if (rows == 0)
 		fprintf(f, "  (none)\n");
-	else if (!g.oom)
-		grid_print(f, &g, "  ");
-	int rc = g.oom ? -1 : 0;
+	else if (rc == 0)
+		rc = grid_print(f, &g, "  ");
 	grid_fini(&g);
 	return rc;
 }
@@ -983,11 +999,9 @@ static int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 			snprintf(text, sizeof text, "peak %.2fx", al->peak_ratio);
 			grid_set(&g, i, 5, text);
 		}
-		int oom = g.oom;
-		if (!oom)
-			grid_print(f, &g, "    ");
+		int rc = g.oom ? -1 : grid_print(f, &g, "    ");
 		grid_fini(&g);
-		if (oom)
+		if (rc < 0)
 			return -1;
 	}
 	return 0;

@@ -46,5 +46,6 @@ int cmd_import(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

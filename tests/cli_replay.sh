@@ -1,0 +1,161 @@
+# Command-line tests of `llmcost replay`: usage errors (exit 2), scenario errors
+# (exit 3, naming the file), unknown traces (exit 1), import on first use, the
+# --json shape and exact amounts on a four-line trace worked out by hand, CSV
+# rows, the table, and the billed-versus-priced warning at its 0.5% boundary.
+SUITE=cli_replay
+. tests/lib.sh
+
+L=$LLMCOST
+
+# A line: ts second, tenant, task, model, input, output, latency_ms, cost_usd.
+line() {
+	printf '{"ts":"2026-03-02T10:%s","tenant":"%s","task":"%s","model":"%s","input_tokens":%s,"output_tokens":%s,"latency_ms":%s,"cost_usd":%s}\n' \
+		"$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
+}
+# Prices (fixtures/pricing/openai.json, pico-USD per token): gpt-4.1-mini in 400000, out 1600000;
+# gpt-4.1 in 2000000, out 8000000.
+#   1: 1000 × 400000 + 100 × 1600000 =   560,000,000 pUSD = 0.00056
+#   2: 2000 × 2000000 + 50 × 8000000 = 4,400,000,000 pUSD = 0.0044
+#   3:  500 × 400000 +  20 × 1600000 =   232,000,000 pUSD = 0.000232
+#   4: as line 1                      =   560,000,000 pUSD
+#   total 5,752,000,000 pUSD = 0.005752 USD; span 10:00:00 → 10:02:00 = 120 s
+{
+	line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.00056
+	line 00:30Z beta faq_answer gpt-4.1 2000 50 800 0.0044
+	line 01:00Z acme policy_check gpt-4.1-mini 500 20 300 0.000232
+	line 02:00Z acme faq_answer gpt-4.1-mini 1000 100 500 0.00056
+} > "$TMP/day.jsonl"
+
+# --- usage errors: exit 2
+$L replay 2>/dev/null; check_eq "no trace exits 2" "$?" 2
+$L replay "$TMP/day.jsonl" --json --csv 2>/dev/null; check_eq "--json with --csv exits 2" "$?" 2
+$L replay "$TMP/day.jsonl" --by colour 2>"$TMP/err"; check_eq "bad --by exits 2" "$?" 2
+check_has "bad --by names the choices" "$(cat "$TMP/err")" "tenant, task, model or time"
+$L replay "$TMP/day.jsonl" --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
+$L replay "$TMP/day.jsonl" -s 2>/dev/null; check_eq "-s without a value exits 2" "$?" 2
+$L replay a b 2>/dev/null; check_eq "two traces exit 2" "$?" 2
+out=$($L replay --help); check_has "--help" "$out" "--by G"
+out=$($L help); check_has "help lists replay" "$out" "llmcost replay"
+
+# --- scenario errors: exit 3, the file named; nothing imported yet
+$L replay "$TMP/day.jsonl" -s "$TMP/nope.json" 2>"$TMP/err"; check_eq "missing scenario file exits 3" "$?" 3
+check_has "missing scenario file named" "$(cat "$TMP/err")" "$TMP/nope.json"
+$L replay "$TMP/day.jsonl" -s nosuch 2>"$TMP/err"; check_eq "unknown scenario name exits 3" "$?" 3
+check_has "unknown scenario name named" "$(cat "$TMP/err")" "nosuch"
+check_has "unknown scenario lists the bundled ones" "$(cat "$TMP/err")" "v3"
+echo '{"cache": {"ttl_s": {"large": "1h"}}}' > "$TMP/bad.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/bad.json" 2>"$TMP/err"; check_eq "invalid scenario exits 3" "$?" 3
+check_has "invalid scenario names file and key" "$(cat "$TMP/err")" "bad.json: cache.ttl_s.large"
+out=$($L traces); case $out in *day*) bad "a scenario error imported the trace" ;; *) ok ;; esac
+
+# --- unknown trace: exit 1
+$L replay nosuchtrace 2>"$TMP/err"; check_eq "unknown trace exits 1" "$?" 1
+check_has "unknown trace named" "$(cat "$TMP/err")" "nosuchtrace"
+
+# --- a file is imported on first use (summary on stderr), then the stored copy is used
+$L replay "$TMP/day.jsonl" --json >"$TMP/r1.json" 2>"$TMP/err"; check_eq "first replay exits 0" "$?" 0
+check_eq "first replay imports" "$(cat "$TMP/err")" "day: imported 4 requests"
+$L replay "$TMP/day.jsonl" --json >"$TMP/r2.json" 2>"$TMP/err"; check_eq "second replay exits 0" "$?" 0
+check_eq "second replay uses the stored trace" "$(cat "$TMP/err")" ""
+cmp -s "$TMP/r1.json" "$TMP/r2.json"; check_eq "same input, same bytes" "$?" 0
+
+# --- the JSON shape: keys present and in the SPEC §5 order
+if command -v python3 >/dev/null; then
+	out=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+totals = ["requests", "resolved", "failed", "degraded", "rejected", "cache_hits", "cache_hit_rate",
+    "cache_tokens_saved", "cache_usd_saved", "calls", "input_tokens", "output_tokens",
+    "cached_input_tokens", "input_tokens_per_request", "output_tokens_per_request", "large_share",
+    "retries", "retry_tokens", "retry_usd", "fallbacks", "fallback_rate", "fallbacks_denied",
+    "breaker_rejections", "budget_violations", "budget_violation_rate", "truncated", "summarized",
+    "async", "batched", "output_capped", "usd_total", "billed_usd", "usd_per_hour_peak",
+    "usd_per_resolved", "projected_monthly_usd", "latency_p50_ms", "latency_p95_ms"]
+assert list(d) == ["trace", "scenarios"], list(d)
+assert list(d["trace"]) == ["name", "requests", "tenants", "first_ts", "last_ts", "span_s"], list(d["trace"])
+s = d["scenarios"][0]
+assert list(s) == ["name", "totals", "by_tenant", "by_task", "by_model", "timeline", "alerts"], list(s)
+assert list(s["totals"]) == totals, list(s["totals"])
+assert [list(g)[0] for g in s["by_tenant"]] == ["tenant"] * 2
+assert [g["tenant"] for g in s["by_tenant"]] == ["acme", "beta"]
+assert list(s["by_tenant"][0])[1:] == totals
+assert [g["task"] for g in s["by_task"]] == ["faq_answer", "policy_check"]
+assert list(s["by_model"][0]) == ["model", "calls", "input_tokens", "output_tokens", "usd"]
+assert [m["model"] for m in s["by_model"]] == ["gpt-4.1", "gpt-4.1-mini"]
+assert list(s["timeline"]) == ["bucket_s", "t0", "requests", "cache_hits", "calls", "calls_large",
+    "fallbacks", "retries", "usd", "retry_usd", "first_calls", "first_fallbacks"], list(s["timeline"])
+assert isinstance(s["alerts"], list)
+t = d["trace"]
+print(t["name"], t["requests"], t["tenants"], t["first_ts"], t["last_ts"], t["span_s"], s["name"],
+      s["totals"]["requests"], s["totals"]["large_share"], s["timeline"]["bucket_s"],
+      s["timeline"]["t0"], s["timeline"]["requests"])
+' "$TMP/r1.json" 2>&1)
+	# 4 requests, 2 tenants, 120 s; 1 of 4 calls on gpt-4.1 (large); buckets of 60 s from
+	# 10:00: arrivals at 0 s and 30 s, 60 s, 120 s → [2, 1, 1]
+	check_eq "JSON shape" "$out" \
+		"day 4 2 2026-03-02T10:00:00Z 2026-03-02T10:02:00Z 120 recorded 4 0.25 60 2026-03-02T10:00:00Z [2, 1, 1]"
+else
+	bad "python3 is needed to check the JSON shape"
+fi
+# exact amounts in the raw text (white space removed): usd_total 5,752,000,000 pUSD;
+# billed (Σ cost_usd) the same; usd_per_hour_peak: all calls within one hour;
+# usd_per_resolved 5,752,000,000 ÷ 4 = 1,438,000,000; projected × (30 × 86400 ÷ 120 = 21600)
+# = 124,243,200,000,000 pUSD; latencies [300, 400, 500, 800] ms: nearest rank p50 = 2nd = 400,
+# p95 = 4th = 800
+raw=$(tr -d ' \t\n' < "$TMP/r1.json")
+check_has "exact amounts" "$raw" '"usd_total":0.005752000000,"billed_usd":0.005752000000,"usd_per_hour_peak":0.005752000000,"usd_per_resolved":0.001438000000,"projected_monthly_usd":124.243200000000,"latency_p50_ms":400,"latency_p95_ms":800}'
+check_has "by_model amounts" "$raw" '{"model":"gpt-4.1","calls":1,"input_tokens":2000,"output_tokens":50,"usd":0.004400000000}'
+
+# --- CSV: header and a row per scenario; --by tenant a row per scenario × tenant
+out=$($L replay day -s recorded -s v3 --csv); check_eq "csv exits 0" "$?" 0
+check_eq "csv rows" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 3
+check_has "csv header" "$(printf '%s\n' "$out" | head -1)" "scenario,requests,resolved,failed,"
+check_has "csv billed column" "$(printf '%s\n' "$out" | head -1)" ",usd_total,billed_usd,usd_per_hour_peak,"
+check_has "csv recorded row" "$out" "
+recorded,4,4,0,0,0,0,0,0,0.000000000000,4,4500,270,0,1125,67.5,0.25,"
+check_has "csv v3 row" "$out" "
+v3 cache+routing,4,"
+out=$($L replay day -s recorded -s v3 --csv --by tenant)
+check_eq "csv --by tenant rows" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 5
+check_has "csv --by tenant header" "$out" "scenario,tenant,requests,"
+check_has "csv --by tenant row" "$out" "
+recorded,beta,1,1,"
+out=$($L replay day --csv --by model)
+check_eq "csv --by model" "$out" "scenario,model,calls,input_tokens,output_tokens,usd
+recorded,gpt-4.1,1,2000,50,0.004400000000
+recorded,gpt-4.1-mini,3,2500,220,0.001352000000"
+out=$($L replay day --csv --by time | head -2 | tail -1)
+check_eq "csv --by time" "$out" "recorded,2026-03-02T10:00:00Z,2,0,2,1,0,0,0.004960000000,0.000000000000,2,0"
+
+# --- the table: the trace line, deltas against the first scenario, alerts, same bytes twice
+$L replay day -s recorded -s baseline >"$TMP/t1" 2>&1; check_eq "table exits 0" "$?" 0
+$L replay day -s recorded -s baseline >"$TMP/t2" 2>&1
+cmp -s "$TMP/t1" "$TMP/t2"; check_eq "table: same input, same bytes" "$?" 0
+out=$(cat "$TMP/t1")
+check_has "table trace line" "$out" "trace day: 4 requests, 2 tenants, span 00:02:00"
+check_has "table header" "$out" "recorded"
+check_has "table billed row" "$out" "billed USD (cost_usd)"
+check_has "table alerts" "$out" "alerts"
+# baseline runs everything on gpt-4.1: 4500 × 2000000 + 270 × 8000000 = 11,160,000,000 pUSD
+# = $0.01116 against $0.005752: (11160 − 5752) ÷ 5752 = +94.02…%
+check_eq "table delta" "$(grep '^USD total' "$TMP/t1" | tr -s ' ')" 'USD total $0.005752 $0.01116 +94.0%'
+out=$($L replay day --by tenant); check_has "table --by tenant" "$out" "recorded, by tenant"
+check_has "table --by tenant row" "$out" "  beta "
+out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?" 0
+
+# --- billed against priced: a warning beyond 0.5% (200 × |diff| > priced), none at it
+# priced 560,000,000 pUSD; 0.0005628 is 2,800,000 off: 200 × 2,800,000 = 560,000,000, not more
+line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.0005628 > "$TMP/edge.jsonl"
+$L replay "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"; check_eq "edge replay exits 0" "$?" 0
+check_eq "no warning at 0.5%" "$(cat "$TMP/err")" "edge: imported 1 requests"
+# 0.000562801 is 2,801,000 off: 200 × 2,801,000 = 560,200,000 > 560,000,000
+line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.000562801 > "$TMP/stale.jsonl"
+$L replay "$TMP/stale.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a warning still exits 0" "$?" 0
+check_has "warning beyond 0.5%" "$(cat "$TMP/err")" "warning: scenario \"recorded\": the billed cost (cost_usd) 0.000562801000 USD differs from the priced cost 0.000560000000 USD"
+
+# --- a model the pricing file lacks: exit 3, named
+line 00:00Z acme faq_answer no-such-model 10 10 400 0.1 > "$TMP/unpriced.jsonl"
+$L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced model exits 3" "$?" 3
+check_has "unpriced model named" "$(cat "$TMP/err")" "no-such-model"
+
+finish

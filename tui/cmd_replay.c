@@ -1,0 +1,445 @@
+/*
+ * `llmcost replay TRACE [-s SCENARIO]… [--json|--csv] [--by G] [--db PATH]`:
+ * finds (or imports) the trace, loads the scenarios, replays them on up to one
+ * thread per core against one shared prepared trace, warns when a recorded
+ * trace's billed cost disagrees with its priced cost, and prints the report
+ * (traces/report.c) in the order the scenarios were given.
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/replay.h"
+#include "traces/import.h"
+#include "traces/pricing.h"
+#include "traces/report.h"
+#include "traces/scenario.h"
+#include "traces/store.h"
+#include "tui/cli.h"
+
+#define REPLAY_SHOWN_REJECTS 20
+
+static volatile sig_atomic_t replay_stop;
+
+static void replay_on_signal(int sig)
+{
+	(void)sig;
+	replay_stop = 1;
+}
+
+static int replay_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+static int replay_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The folder of bundled scenarios, fixtures/scenarios, found like the bundled
+ * price table: the compile-time LLMCOST_SCENARIO_DIR when defined; next to the
+ * bundled price table (its folder's sibling "scenarios"); fixtures/scenarios in
+ * the program's directory or up to three above it; ../share/llmcost/scenarios
+ * next to the program.  Returns a static buffer, or NULL.
+ */
+static const char *replay_scenario_dir(void)
+{
+	static char buf[PATH_MAX + 64];
+	char exe[PATH_MAX], *slash;
+#ifdef LLMCOST_SCENARIO_DIR
+	if (replay_is_dir(LLMCOST_SCENARIO_DIR))
+		return LLMCOST_SCENARIO_DIR;
+#endif
+	const char *pricing = pricing_bundled_path();
+	if (pricing && strlen(pricing) < PATH_MAX) {
+		snprintf(exe, sizeof exe, "%s", pricing);
+		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+			*slash = '\0';
+		if (slash) {
+			snprintf(buf, sizeof buf, "%s/scenarios", exe);
+			if (replay_is_dir(buf))
+				return buf;
+		}
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return NULL;
+	*slash = '\0';
+	for (int up = 0; up <= 3; up++) {
+		snprintf(buf, sizeof buf, "%s/fixtures/scenarios", exe);
+		if (replay_is_dir(buf))
+			return buf;
+		if (up == 0) {
+			snprintf(buf, sizeof buf, "%s/../share/llmcost/scenarios", exe);
+			if (replay_is_dir(buf))
+				return buf;
+		}
+		if (!(slash = strrchr(exe, '/')) || slash == exe)
+			break;
+		*slash = '\0';
+	}
+	return NULL;
+}
+
+/* The bundled scenario file for `name` ("v3" or "v3.json") into path; 0, or -1 when none. */
+static int replay_bundled_scenario(const char *name, char *path, size_t n)
+{
+	const char *dir = replay_scenario_dir();
+	size_t len = strlen(name);
+	if (!dir || !*name || strchr(name, '/'))
+		return -1;
+	int ext = len > 5 && strcmp(name + len - 5, ".json") == 0;
+	snprintf(path, n, "%s/%s%s", dir, name, ext ? "" : ".json");
+	return replay_is_file(path) ? 0 : -1;
+}
+
+static int replay_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the bundled scenarios, sorted, as "a, b, c" into buf ("" when none). */
+static void replay_bundled_list(char *buf, size_t n)
+{
+	const char *dir = replay_scenario_dir();
+	char *names[64];
+	size_t k = 0, o = 0;
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	buf[0] = 0;
+	while (d && k < 64 && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0 && (names[k] = strdup(de->d_name)))
+			names[k++][len - 5] = 0;
+	}
+	if (d)
+		closedir(d);
+	qsort(names, k, sizeof *names, replay_cmp_str);
+	for (size_t i = 0; i < k; i++) {
+		int w = snprintf(buf + o, n - o, "%s%s", i ? ", " : "", names[i]);
+		if (w > 0 && (size_t)w < n - o)
+			o += (size_t)w;
+		free(names[i]);
+	}
+}
+
+/*
+ * Loads scenario `arg`: a file path, else a bundled scenario name, else the
+ * built-in "recorded".  Prints the reason and returns EXIT_INPUT on failure.
+ */
+static int replay_load_scenario(const char *arg, struct scenario *sc)
+{
+	struct err e = { "" };
+	char path[PATH_MAX + 128];
+	if (replay_is_file(arg) || (strchr(arg, '/') && !replay_is_dir(arg))) {
+		if (scenario_load(arg, sc, &e) == 0)
+			return EXIT_OK;
+	} else if (replay_bundled_scenario(arg, path, sizeof path) == 0) {
+		if (scenario_load(path, sc, &e) == 0)
+			return EXIT_OK;
+	} else if (strcmp(arg, "recorded") == 0) {
+		if (scenario_builtin(arg, sc, &e) == 0)
+			return EXIT_OK;
+	} else {
+		char list[1024];
+		replay_bundled_list(list, sizeof list);
+		if (*list)
+			err_set(&e, "%s: no such scenario file, and no bundled scenario of that name "
+			        "(bundled: %s)", arg, list);
+		else
+			err_set(&e, "%s: no such scenario file", arg);
+	}
+	cli_error("%s", e.msg);
+	return EXIT_INPUT;
+}
+
+/* Prints the first rejected lines of an import on stderr and counts them all. */
+static void replay_print_reject(void *ctx, const char *file, uint64_t line, const char *reason)
+{
+	unsigned long long *total = ctx;
+	if ((*total)++ < REPLAY_SHOWN_REJECTS)
+		fprintf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, reason);
+}
+
+/*
+ * The name of the stored trace to replay for `arg`, into name: a file is
+ * imported under its derived name unless a trace of that name is stored
+ * already; anything else must be a stored name.  Returns an exit code.
+ */
+static int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
+{
+	struct store_trace_info info;
+	struct err e = { "" };
+	int found;
+
+	if (replay_is_file(arg)) {
+		import_name_for(arg, name, n);
+		if ((found = store_find(s, name, &info, &e)) < 0) {
+			cli_error("%s", e.msg);
+			return EXIT_FAIL;
+		}
+		if (found)
+			return EXIT_OK;
+
+		unsigned long long n_rejects = 0;
+		struct import_opts o = { .stop = &replay_stop, .ctx = &n_rejects,
+		                         .on_reject = replay_print_reject };
+		struct sigaction sa = { .sa_handler = replay_on_signal }, old_int, old_term;
+		const char *files[1] = { arg };
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		enum import_status st = import_files(s, files, 1, &o, &info, &e);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		switch (st) {
+		case IMPORT_OK: break;
+		case IMPORT_REJECTED: cli_error("%s", e.msg); return EXIT_INPUT;
+		case IMPORT_STOPPED: cli_error("%s", e.msg); return 130;
+		case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
+		}
+		if (n_rejects > REPLAY_SHOWN_REJECTS)
+			fprintf(stderr, "… and %llu more rejected lines\n", n_rejects - REPLAY_SHOWN_REJECTS);
+		char req[32], rej[32];
+		cli_group_digits((unsigned long long)info.requests, req, sizeof req);
+		cli_group_digits((unsigned long long)info.rejects, rej, sizeof rej);
+		if (info.rejects)
+			fprintf(stderr, "%s: imported %s requests, rejected %s line%s (see: llmcost rejects %s)\n",
+			        info.name, req, rej, info.rejects == 1 ? "" : "s", info.name);
+		else
+			fprintf(stderr, "%s: imported %s requests\n", info.name, req);
+		snprintf(name, n, "%s", info.name);
+		return EXIT_OK;
+	}
+
+	snprintf(name, n, "%s", arg);
+	if ((found = store_find(s, name, &info, &e)) < 0) {
+		cli_error("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	if (!found) {
+		cli_error("no trace file or stored trace named \"%s\" in %s (llmcost traces lists them)", arg,
+		          s->path);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* The scenarios to run, shared by the worker threads; `next` hands out indexes. */
+struct replay_jobs {
+	const struct replay_trace *rt;
+	const struct scenario *sc;
+	struct result_scenario *res;
+	struct err *errs;
+	int *rcs;
+	size_t n, next;
+	pthread_mutex_t mu;
+};
+
+static void *replay_worker(void *arg)
+{
+	struct replay_jobs *j = arg;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			return NULL;
+		j->rcs[i] = replay_run(j->rt, &j->sc[i], &j->res[i], &j->errs[i]);
+	}
+}
+
+/* Runs every scenario, on min(n, cores) threads counting this one. */
+static void replay_run_all(struct replay_jobs *j)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t max = cores > 1 ? (size_t)cores : 1, workers = j->n < max ? j->n : max;
+	pthread_t *th = workers > 1 ? calloc(workers - 1, sizeof *th) : NULL;
+	size_t started = 0;
+	pthread_mutex_init(&j->mu, NULL);
+	for (size_t i = 0; th && i + 1 < workers; i++, started++)
+		if (pthread_create(&th[i], NULL, replay_worker, j) != 0)
+			break; /* fewer threads still finish the work */
+	replay_worker(j);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_destroy(&j->mu);
+}
+
+/* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
+ * the same lines by more than 0.5%: 200 × |billed − priced| > priced. */
+static void replay_check_billed(const struct result_scenario *r, const struct scenario *sc)
+{
+	if (!r->recorded || !r->has_billed)
+		return;
+	money_sum billed = r->totals.billed_usd, priced = r->billed_priced_usd;
+	money_sum diff = billed > priced ? billed - priced : priced - billed;
+	if (200 * diff <= priced)
+		return;
+	char b[MONEY_FMT_SIZE], p[MONEY_FMT_SIZE];
+	money_format(b, billed);
+	money_format(p, priced);
+	cli_error("warning: scenario \"%s\": the billed cost (cost_usd) %s USD differs from the priced "
+	          "cost %s USD of the same lines by more than 0.5%%; is the price table %s%s%s stale?",
+	          r->name ? r->name : "", b, p, sc->pricing && sc->pricing->path ? sc->pricing->path : "",
+	          sc->pricing && sc->pricing->date && *sc->pricing->date ? " dated " : "",
+	          sc->pricing && sc->pricing->date ? sc->pricing->date : "");
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "scenario", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
+		{ "csv", no_argument, 0, 'c' }, { "by", required_argument, 0, 'b' },
+		{ "db", required_argument, 0, 'd' }, { 0, 0, 0, 0 },
+	};
+	const char *db = NULL, **scen_args = calloc((size_t)argc + 1, sizeof *scen_args);
+	size_t n_scen = 0;
+	int json = 0, csv = 0, c, rc = EXIT_FAIL;
+	enum report_by by = REPORT_BY_NONE;
+
+	if (!scen_args) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': scen_args[n_scen++] = optarg; break;
+		case 'j': json = 1; break;
+		case 'c': csv = 1; break;
+		case 'd': db = optarg; break;
+		case 'b':
+			for (by = REPORT_BY_TENANT; by < N_REPORT_BY; by++)
+				if (strcmp(optarg, report_by_names[by]) == 0)
+					break;
+			if (by == N_REPORT_BY) {
+				free(scen_args);
+				return cli_usage_error("replay", "--by takes tenant, task, model or time, not \"%s\"",
+				                       optarg);
+			}
+			break;
+		case ':':
+			free(scen_args);
+			return cli_usage_error("replay", "%s needs a value", argv[optind - 1]);
+		default:
+			free(scen_args);
+			return cli_usage_error("replay", "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (json && csv) {
+		free(scen_args);
+		return cli_usage_error("replay", "choose one of --json and --csv");
+	}
+	if (optind >= argc) {
+		free(scen_args);
+		return cli_usage_error("replay", "name a trace: a stored trace or a JSON Lines file");
+	}
+	if (optind + 1 < argc) {
+		free(scen_args);
+		return cli_usage_error("replay", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
+	}
+	const char *trace_arg = argv[optind];
+	int builtin = n_scen == 0; /* no -s: the built-in recorded scenario, whatever files exist */
+	if (builtin)
+		scen_args[n_scen++] = "recorded";
+
+	struct scenario *sc = calloc(n_scen, sizeof *sc);
+	struct result_scenario *res = calloc(n_scen, sizeof *res);
+	struct err *errs = calloc(n_scen, sizeof *errs);
+	int *rcs = calloc(n_scen, sizeof *rcs);
+	struct store s = { 0 };
+	struct trace t;
+	struct replay_trace *rt = NULL;
+	struct err e = { "" };
+	struct replay_jobs jobs = { .sc = sc, .res = res, .errs = errs, .rcs = rcs, .n = n_scen };
+	struct trace_summary ts;
+	char name[256];
+	int store_opened = 0, wr;
+
+	memset(&t, 0, sizeof t);
+	if (!sc || !res || !errs || !rcs) {
+		cli_error("out of memory");
+		goto out;
+	}
+	/* scenarios first: a typo there should not cost an import */
+	if (builtin && scenario_builtin("recorded", &sc[0], &e) < 0) {
+		cli_error("%s", e.msg);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	for (size_t i = 0; !builtin && i < n_scen; i++)
+		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
+			goto out;
+	rc = EXIT_FAIL;
+	if (store_open(&s, cli_db_path(db), &e) < 0) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	store_opened = 1;
+	if ((rc = replay_find_trace(&s, trace_arg, name, sizeof name)) != EXIT_OK)
+		goto out;
+	rc = EXIT_FAIL;
+	if (store_load(&s, name, &t, &e) < 0) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	store_close(&s);
+	store_opened = 0;
+	if (replay_prepare(&t, &rt, &e) < 0) {
+		cli_error("%s: %s", name, e.msg);
+		goto out;
+	}
+
+	jobs.rt = rt;
+	replay_run_all(&jobs);
+	rc = EXIT_OK;
+	for (size_t i = 0; i < n_scen; i++)
+		if (rcs[i] < 0) {
+			cli_error("scenario \"%s\": %s", sc[i].name ? sc[i].name : scen_args[i], errs[i].msg);
+			rc = EXIT_INPUT;
+		}
+	if (rc != EXIT_OK)
+		goto out;
+	for (size_t i = 0; i < n_scen; i++)
+		replay_check_billed(&res[i], &sc[i]);
+
+	replay_trace_summary(rt, &ts);
+	wr = json ? report_json(stdout, &ts, res, n_scen, &e)
+	       : csv ? report_csv(stdout, &ts, res, n_scen, by, &e)
+	       : report_table(stdout, &ts, res, n_scen, by, &e);
+	if (wr < 0) {
+		cli_error("%s", e.msg);
+		rc = EXIT_FAIL;
+	}
+out:
+	for (size_t i = 0; res && i < n_scen; i++)
+		result_scenario_fini(&res[i]);
+	for (size_t i = 0; sc && i < n_scen; i++)
+		scenario_fini(&sc[i]);
+	replay_trace_free(rt);
+	trace_free(&t);
+	if (store_opened)
+		store_close(&s);
+	free(rcs);
+	free(errs);
+	free(res);
+	free(sc);
+	free(scen_args);
+	return rc;
+}
