@@ -94,6 +94,11 @@ $(BUILD)/bench: $(BUILD)/tests/bench.o $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
+# Regenerate the golden outputs in fixtures/golden/ (review the diff before committing).
+golden: deps llmcost
+	$(Q)sh tests/golden.sh write
+	$(Q)git diff --stat -- fixtures/golden 2>/dev/null || true
+
 # libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz_*.c)))

@@ -961,7 +961,34 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 	return rc;
 }
 
-/* The alerts of every scenario: kind, first and last firing instants, value, baseline, peak. */
+#define SHOWN_ALERTS 10
+
+/* Indexes of the SHOWN_ALERTS strongest alerts (highest peak, earliest first on ties), in
+ * start order; returns how many. */
+static size_t strongest_alerts(const struct result_scenario *rs, size_t *idx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rs->n_alerts; i++) {
+		size_t at = n < SHOWN_ALERTS ? n++ : SHOWN_ALERTS;
+		while (at > 0 && rs->alerts[i].peak_ratio > rs->alerts[idx[at - 1]].peak_ratio) {
+			if (at < SHOWN_ALERTS)
+				idx[at] = idx[at - 1];
+			at--;
+		}
+		if (at < SHOWN_ALERTS)
+			idx[at] = i;
+	}
+	for (size_t x = 1; x < n; x++) /* back to start order: the alerts array is in it */
+		for (size_t y = x; y > 0 && idx[y - 1] > idx[y]; y--) {
+			size_t tmp = idx[y];
+			idx[y] = idx[y - 1];
+			idx[y - 1] = tmp;
+		}
+	return n;
+}
+
+/* The alerts of every scenario (the strongest few when there are many): kind, first and
+ * last firing instants, value, baseline, peak. */
 static int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 {
 	fputs("alerts\n", f);
@@ -971,13 +998,18 @@ static int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 			fprintf(f, "  %s: no alerts\n", rs->name ? rs->name : "");
 			continue;
 		}
-		fprintf(f, "  %s: %zu alert%s\n", rs->name ? rs->name : "", rs->n_alerts,
-		        rs->n_alerts == 1 ? "" : "s");
+		size_t idx[SHOWN_ALERTS], shown = strongest_alerts(rs, idx);
+		if (shown < rs->n_alerts)
+			fprintf(f, "  %s: %zu alerts, the %zu strongest shown (--json lists all)\n",
+			        rs->name ? rs->name : "", rs->n_alerts, shown);
+		else
+			fprintf(f, "  %s: %zu alert%s\n", rs->name ? rs->name : "", rs->n_alerts,
+			        rs->n_alerts == 1 ? "" : "s");
 		struct grid g;
-		if (grid_init(&g, rs->n_alerts, 6, "lllllr") < 0)
+		if (grid_init(&g, shown, 6, "lllllr") < 0)
 			return -1;
-		for (size_t i = 0; i < rs->n_alerts; i++) {
-			const struct alert *al = &rs->alerts[i];
+		for (size_t i = 0; i < shown; i++) {
+			const struct alert *al = &rs->alerts[idx[i]];
 			char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX], buf[REPORT_TEXT_MAX], text[REPORT_TEXT_MAX + 16];
 			grid_set(&g, i, 0, al->kind < N_ALERT ? alert_names[al->kind] : "");
 			grid_set(&g, i, 1, clock_format(al->start_us, a));
