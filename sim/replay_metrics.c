@@ -251,55 +251,88 @@ void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *fi
 
 /* ---- finishing: percentiles and sorted groups ---- */
 
-static int cmp_u64(const void *x, const void *y)
+/* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (Hoare's select). */
+static void select_kth(int64_t *v, size_t n, size_t k)
 {
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return a < b ? -1 : a > b;
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+		int64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				int64_t t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
 }
 
-/* Nearest rank: the ceil(p × n)-th smallest, p = num/100. */
-static int64_t rank(const uint64_t *sorted, size_t n, unsigned pct, uint64_t mask)
+/* Nearest rank over v[0..n): the ceil(pct/100 × n)-th smallest; v is reordered. */
+static int64_t rank(int64_t *v, size_t n, unsigned pct)
 {
 	if (!n)
 		return -1;
 	size_t r = (n * pct + 99) / 100;
-	return (int64_t)(sorted[r ? r - 1 : 0] & mask);
+	select_kth(v, n, r ? r - 1 : 0);
+	return v[r ? r - 1 : 0];
 }
 
-/* Latency percentiles of every group: one sort of (group, latency) keys per grouping. */
+/* Latency percentiles of every group: the latencies bucketed by group (a counting sort),
+ * then two selections per group — linear on average, whatever the number of groups. */
 static int percentiles(struct acct *a)
 {
 	const struct replay_trace *rt = a->rt;
 	const struct trace *t = rt->t;
-	const unsigned shift = 40; /* latencies up to 2^40 µs (12.7 days) keep their order */
-	const uint64_t mask = ((uint64_t)1 << shift) - 1;
-	uint64_t *keys = malloc(((size_t)t->n_req + 1) * sizeof *keys);
-	if (!keys)
+	uint32_t n_groups = (rt->n_tenants > rt->n_tasks ? rt->n_tenants : rt->n_tasks) + 1;
+	int64_t *lat = malloc(((size_t)t->n_req + 1) * sizeof *lat);
+	size_t *start = calloc((size_t)n_groups + 1, sizeof *start);
+	if (!lat || !start) {
+		free(lat);
+		free(start);
 		return -1;
+	}
 	for (int grouping = 0; grouping < 3; grouping++) {
-		size_t n = 0;
-		for (uint32_t i = 0; i < t->n_req; i++) {
-			if (a->latency_us[i] < 0)
-				continue;
-			uint64_t g = grouping == 0 ? 0 : grouping == 1 ? rt->tenant_of[t->tenant[i]]
-			                                               : rt->task_of[t->task[i]];
-			uint64_t l = (uint64_t)a->latency_us[i] > mask ? mask : (uint64_t)a->latency_us[i];
-			keys[n++] = g << shift | l;
-		}
-		qsort(keys, n, sizeof *keys, cmp_u64);
-		for (size_t s = 0; s < n;) {
-			size_t e = s;
-			while (e < n && keys[e] >> shift == keys[s] >> shift)
-				e++;
+		const uint32_t *col = grouping == 1 ? t->tenant : t->task;
+		const uint32_t *dense = grouping == 1 ? rt->tenant_of : rt->task_of;
+		uint32_t ng = grouping == 0 ? 1 : grouping == 1 ? rt->n_tenants : rt->n_tasks;
+		memset(start, 0, ((size_t)ng + 1) * sizeof *start);
+		for (uint32_t i = 0; i < t->n_req; i++)
+			if (a->latency_us[i] >= 0)
+				start[(grouping ? dense[col[i]] : 0) + 1]++;
+		for (uint32_t g = 0; g < ng; g++)
+			start[g + 1] += start[g];
+		for (uint32_t i = 0; i < t->n_req; i++)
+			if (a->latency_us[i] >= 0)
+				lat[start[grouping ? dense[col[i]] : 0]++] = a->latency_us[i];
+		for (uint32_t g = ng; g > 0; g--) /* the scatter moved each start to the next group's */
+			start[g] = start[g - 1];
+		start[0] = 0;
+		for (uint32_t g = 0; g < ng; g++) {
 			struct metrics *m = grouping == 0 ? &a->r->totals
-			                  : grouping == 1 ? &a->r->by_tenant[keys[s] >> shift]
-			                                  : &a->r->by_task[keys[s] >> shift];
-			m->latency_p50_us = rank(keys + s, e - s, 50, mask);
-			m->latency_p95_us = rank(keys + s, e - s, 95, mask);
-			s = e;
+			                  : grouping == 1 ? &a->r->by_tenant[g] : &a->r->by_task[g];
+			size_t n = start[g + 1] - start[g];
+			m->latency_p50_us = rank(lat + start[g], n, 50);
+			m->latency_p95_us = rank(lat + start[g], n, 95);
 		}
 	}
-	free(keys);
+	free(lat);
+	free(start);
 	return 0;
 }
 
@@ -345,18 +378,8 @@ int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
 	const struct replay_trace *rt = a->rt;
 	if (percentiles(a) < 0)
 		return err_set(e, "out of memory");
-	/* the totals' latencies are over all groups: the grouping-0 pass set them; empty ones stay -1 */
-	if (!r->totals.resolved && !r->totals.degraded)
-		r->totals.latency_p50_us = r->totals.latency_p95_us = -1;
 	if (alerts_evaluate(a, sc, e) < 0)
 		return -1;
-	/* the percentile pass leaves groups without latencies at 0: mark them null */
-	for (uint32_t k = 0; k < rt->n_tenants; k++)
-		if (!r->by_tenant[k].resolved && !r->by_tenant[k].degraded)
-			r->by_tenant[k].latency_p50_us = r->by_tenant[k].latency_p95_us = -1;
-	for (uint32_t k = 0; k < rt->n_tasks; k++)
-		if (!r->by_task[k].resolved && !r->by_task[k].degraded)
-			r->by_task[k].latency_p50_us = r->by_task[k].latency_p95_us = -1;
 	if (sort_groups(&r->by_tenant, &r->tenant_names, rt->tenant_names, rt->n_tenants) < 0 ||
 	    sort_groups(&r->by_task, &r->task_names, rt->task_names, rt->n_tasks) < 0)
 		return err_set(e, "out of memory");
