@@ -82,4 +82,18 @@ check_eq "Ctrl-C exits 130" "$rc" 130
 check_has "Ctrl-C message" "$(cat "$TMP/err")" "interrupted"
 check_eq "Ctrl-C wrote nothing" "$($L traces | wc -l)" "$before"
 
+# --- on a terminal, an import that takes more than a second shows a progress line
+if command -v script >/dev/null 2>&1; then
+	cat > "$TMP/slow.sh" <<SLOW
+{ i=0; while [ \$i -lt 5000 ]; do echo '{"ts":1,"tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; i=\$((i+1)); done
+  sleep 1.3
+  i=0; while [ \$i -lt 12000 ]; do echo '{"ts":2,"tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; i=\$((i+1)); done
+} | "$L" import - --name slow
+SLOW
+	script -qec "sh $TMP/slow.sh" /dev/null > "$TMP/tty.out" 2>&1
+	check_has "progress line on a terminal" "$(cat "$TMP/tty.out")" "importing: "
+	check_has "progress shows the rate" "$(cat "$TMP/tty.out")" "lines/s"
+	check_has "the summary follows" "$(cat "$TMP/tty.out")" "slow: imported 17,000 requests"
+fi
+
 finish
