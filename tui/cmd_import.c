@@ -118,8 +118,10 @@ int cmd_import(int argc, char **argv)
 	case IMPORT_STOPPED: cli_error("%s", e.msg); return 130;
 	case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
 	}
-	if (pr.total > pr.shown)
-		fprintf(stderr, "… and %llu more rejected lines\n", pr.total - pr.shown);
+	if (!pr.quiet && pr.total > pr.shown) {
+		char more[32];
+		fprintf(stderr, "… and %s more rejected lines\n", cli_group_digits(pr.total - pr.shown, more, sizeof more));
+	}
 	for (int i = 0; i < (o.name ? 1 : n); i++) {
 		char req[32], rej[32];
 		cli_group_digits((unsigned long long)infos[i].requests, req, sizeof req);
