@@ -72,13 +72,14 @@ struct eng {
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
 	int *budget_of_task;     /* task name id → index in sc->budget, -1 */
+	uint32_t *rule_task, *rule_tenant; /* per routing rule: the name id its condition needs
+	                          * (TRACE_NONE: no condition; NO_SUCH_NAME: a name the trace lacks) */
 	uint8_t *batch_task, *degrade_task; /* per task name id */
 	uint32_t *tenant_live;   /* fallbacks in flight per dense tenant */
 	struct breaker *breakers;
 	struct cache cache;
 	int cache_ready;
-	uint32_t *norm_of_input; /* input id → normalized text id */
-	struct intern norm;
+	const uint32_t *norm_of_input; /* input id → normalized text id (shared, see replay_normalized) */
 	uint32_t *queue;         /* the batch queue */
 	size_t n_queue;
 	uint64_t queue_tok;
@@ -147,9 +148,9 @@ static int route_of(const struct eng *g, uint32_t i)
 		return ROUTE_RECORDED;
 	for (size_t r = 0; r < sc->routing.n_rules; r++) {
 		const struct routing_rule *rule = &sc->routing.rules[r];
-		if (rule->task && strcmp(rule->task, intern_str(&t->names, t->task[i], NULL)) != 0)
+		if (g->rule_task[r] != TRACE_NONE && g->rule_task[r] != t->task[i])
 			continue;
-		if (rule->tenant && strcmp(rule->tenant, intern_str(&t->names, t->tenant[i], NULL)) != 0)
+		if (g->rule_tenant[r] != TRACE_NONE && g->rule_tenant[r] != t->tenant[i])
 			continue;
 		if (rule->difficulty != DIFFICULTY_NONE && rule->difficulty != t->difficulty[i])
 			continue; /* a request without a label matches no difficulty condition */
@@ -455,13 +456,37 @@ static int next_in_chain(struct eng *g, uint32_t i)
 	return -1;
 }
 
+/*
+ * Fallbacks of dense tenant tn whose call ends at t, answered or given up (not
+ * retried, as call_end decides), in events of the heap's subtree at c not run
+ * yet: a fallback that ends at t is no longer in flight at t, whatever the
+ * index order.  Events at t form a subtree at the heap's root (depth log n).
+ */
+static uint64_t fallbacks_ending_at(const struct eng *g, size_t c, uint32_t tn, int64_t t)
+{
+	if (c >= g->n_heap || g->heap[c].t != t)
+		return 0;
+	const struct event *ev = &g->heap[c];
+	const struct req_state *s = &g->rs[ev->req];
+	uint64_t n = 0;
+	if (ev->type == EV_CALL_END && (s->flags & F_FB_LIVE) && g->rt->tenant_of[g->t->tenant[ev->req]] == tn)
+		n = s->status == STATUS_OK || !(g->sc->retry.on & STATUS_BIT(s->status)) ||
+		    s->k >= g->sc->retry.max_attempts;
+	return n + fallbacks_ending_at(g, 2 * c + 1, tn, t) + fallbacks_ending_at(g, 2 * c + 2, tn, t);
+}
+
 /* The three gates at give-up time t (SPEC §10 "Routing and fallback"). */
 static int gates_admit(struct eng *g, uint32_t i, int64_t t)
 {
 	const struct scenario *sc = g->sc;
-	if (sc->fallback.tenant_inflight_cap > 0 &&
-	    g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]] >= (uint64_t)sc->fallback.tenant_inflight_cap)
-		return 0;
+	if (sc->fallback.tenant_inflight_cap > 0) {
+		uint32_t tn = g->rt->tenant_of[g->t->tenant[i]];
+		uint64_t live = g->tenant_live[tn], cap = (uint64_t)sc->fallback.tenant_inflight_cap;
+		if (live >= cap)
+			live -= fallbacks_ending_at(g, 0, tn, t);
+		if (live >= cap)
+			return 0;
+	}
 	if (sc->fallback.has_max_rate) {
 		uint64_t calls, fbs;
 		acct_gate_counts(&g->a, t, sc->fallback.rate_window_us, &calls, &fbs);
@@ -700,6 +725,17 @@ static int check_models(struct eng *g, int all_attempts)
 	return 0;
 }
 
+#define NO_SUCH_NAME (TRACE_NONE - 1)
+
+/* A routing condition's name as an id of the trace's names. */
+static uint32_t name_id(const struct trace *t, const char *name)
+{
+	uint32_t id;
+	if (!name)
+		return TRACE_NONE;
+	return intern_find(&t->names, name, strlen(name), &id) ? id : NO_SUCH_NAME;
+}
+
 static int per_task(struct eng *g)
 {
 	const struct scenario *sc = g->sc;
@@ -708,8 +744,14 @@ static int per_task(struct eng *g)
 	g->budget_of_task = malloc(n * sizeof *g->budget_of_task);
 	g->batch_task = calloc(n, 1);
 	g->degrade_task = calloc(n, 1);
-	if (!g->budget_of_task || !g->batch_task || !g->degrade_task)
+	g->rule_task = malloc((sc->routing.n_rules + 1) * sizeof *g->rule_task);
+	g->rule_tenant = malloc((sc->routing.n_rules + 1) * sizeof *g->rule_tenant);
+	if (!g->budget_of_task || !g->batch_task || !g->degrade_task || !g->rule_task || !g->rule_tenant)
 		return err_set(g->e, "out of memory");
+	for (size_t r = 0; r < sc->routing.n_rules; r++) {
+		g->rule_task[r] = name_id(t, sc->routing.rules[r].task);
+		g->rule_tenant[r] = name_id(t, sc->routing.rules[r].tenant);
+	}
 	for (uint32_t id = 0; id < t->names.n; id++) {
 		const char *name = intern_str(&t->names, id, NULL);
 		const struct budget_policy *p = scenario_budget_for(sc, name);
@@ -720,45 +762,11 @@ static int per_task(struct eng *g)
 	return 0;
 }
 
-/* Normalized-text ids per distinct input, and the cache sized to the distinct keys. */
-static int cache_setup(struct eng *g)
+/* The distinct cache keys of the trace, or -1 when out of memory. */
+static int64_t count_keys(struct eng *g)
 {
-	const struct scenario *sc = g->sc;
 	const struct trace *t = g->t;
-	struct normalize nz;
-	g->norm_of_input = malloc(((size_t)t->inputs.n + 1) * sizeof *g->norm_of_input);
-	if (!g->norm_of_input)
-		return err_set(g->e, "out of memory");
-	intern_init(&g->norm);
-	if (normalize_init(&nz, sc->cache.normalize, g->e) < 0)
-		return -1;
-	char *buf = NULL;
-	size_t cap = 0;
-	for (uint32_t id = 0; id < t->inputs.n; id++) {
-		size_t n, len;
-		const char *s = intern_str(&t->inputs, id, &n);
-		if (!sc->cache.normalize) {
-			g->norm_of_input[id] = id;
-			continue;
-		}
-		if (NORMALIZE_OUT_MAX(n) + 1 > cap) {
-			cap = NORMALIZE_OUT_MAX(n) + 1;
-			char *b = realloc(buf, cap);
-			if (!b) {
-				free(buf);
-				return err_set(g->e, "out of memory");
-			}
-			buf = b;
-		}
-		if (normalize_text(&nz, s, n, buf, cap, &len) < 0 ||
-		    intern_add(&g->norm, buf, len, &g->norm_of_input[id]) < 0) {
-			free(buf);
-			return err_set(g->e, "out of memory normalizing cache keys");
-		}
-	}
-	free(buf);
-	/* distinct keys: at most the requests, usually far fewer; count them exactly */
-	uint32_t n_keys = 0, n_slots = 16;
+	uint32_t n_slots = 16, n_keys = 0;
 	while (n_slots < 2 * (uint64_t)t->n_req + 16)
 		n_slots *= 2;
 	struct cache_key *set = calloc(n_slots, sizeof *set);
@@ -766,7 +774,7 @@ static int cache_setup(struct eng *g)
 	if (!set || !used) {
 		free(set);
 		free(used);
-		return err_set(g->e, "out of memory");
+		return -1;
 	}
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		struct cache_key k;
@@ -785,8 +793,24 @@ static int cache_setup(struct eng *g)
 	}
 	free(set);
 	free(used);
+	return n_keys;
+}
+
+/* The cache, sized to the distinct keys it can ever hold. */
+static int cache_setup(struct eng *g)
+{
+	const struct scenario *sc = g->sc;
+	if (!(g->norm_of_input = replay_normalized(g->rt, sc->cache.normalize, g->e)))
+		return -1;
 	const struct cache_policy *policy = cache_policy_find(sc->cache.eviction == EVICTION_FIFO ? "fifo" : "lru", g->e);
-	if (!policy || cache_init(&g->cache, policy, (uint64_t)sc->cache.capacity, n_keys ? n_keys : 1, g->e) < 0)
+	if (!policy)
+		return -1;
+	/* with a capacity the cache preallocates at most that many entries: no need to count */
+	int64_t n_keys = sc->cache.capacity > 0 ? (g->t->n_req < (1u << 30) ? g->t->n_req : 1u << 30)
+	                                        : count_keys(g);
+	if (n_keys < 0)
+		return err_set(g->e, "out of memory");
+	if (cache_init(&g->cache, policy, (uint64_t)sc->cache.capacity, n_keys ? (uint32_t)n_keys : 1, g->e) < 0)
 		return -1;
 	g->cache_ready = 1;
 	return 0;
@@ -835,10 +859,10 @@ static void engine_fini(struct eng *g)
 	free(g->model_name);
 	free(g->price_of_name);
 	free(g->budget_of_task);
+	free(g->rule_task);
+	free(g->rule_tenant);
 	free(g->batch_task);
 	free(g->degrade_task);
-	free(g->norm_of_input);
-	intern_fini(&g->norm);
 	if (g->cache_ready)
 		cache_fini(&g->cache);
 }

@@ -29,7 +29,15 @@ struct replay_trace {
 	uint64_t *rate_key;
 	uint32_t (*rate_count)[N_STATUS];
 	uint32_t n_rates;
+	struct replay_norms *norms;       /* normalized input ids per flag set, made on first use */
 };
+
+/*
+ * The normalized-text id of every distinct input for normalization `flags`
+ * (SPEC §10 "Cache"), computed once per trace and flag set and shared by the
+ * scenarios (thread-safe).  NULL with e set on failure.
+ */
+const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags, struct err *e);
 
 /* The recorded counts of model (a name id) in `minute`, or NULL when none. */
 const uint32_t *replay_rates(const struct replay_trace *rt, uint32_t model, int64_t minute);

@@ -6,8 +6,19 @@
  */
 #include "sim/replay_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/normalize.h"
+
+#define N_NORM_SETS 8 /* lower, strip_punct, collapse_space: every combination */
+
+struct replay_norms {
+	pthread_mutex_t mu;
+	uint32_t *ids[N_NORM_SETS];
+	struct intern texts[N_NORM_SETS];
+};
 
 struct arrival {
 	int64_t ts;
@@ -122,8 +133,12 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 		return err_set(e, "out of memory preparing the trace");
 	rt->t = t;
 	rt->order = malloc(((size_t)t->n_req + 1) * sizeof *rt->order);
-	if (!rt->order)
+	rt->norms = calloc(1, sizeof *rt->norms);
+	if (!rt->order || !rt->norms)
 		goto oom;
+	pthread_mutex_init(&rt->norms->mu, NULL);
+	for (int k = 0; k < N_NORM_SETS; k++)
+		intern_init(&rt->norms->texts[k]);
 	struct arrival *arr = malloc(((size_t)t->n_req + 1) * sizeof *arr);
 	if (!arr)
 		goto oom;
@@ -151,10 +166,70 @@ oom:
 	return err_set(e, "out of memory preparing the trace");
 }
 
+/* The normalized ids for one flag set; the caller holds the mutex. */
+static uint32_t *normalize_inputs(const struct trace *t, unsigned flags, struct intern *texts,
+                                  struct err *e)
+{
+	struct normalize nz;
+	uint32_t *ids = malloc(((size_t)t->inputs.n + 1) * sizeof *ids);
+	char *buf = NULL;
+	size_t cap = 0;
+	if (!ids || normalize_init(&nz, flags, e) < 0) {
+		free(ids);
+		if (!ids)
+			err_set(e, "out of memory");
+		return NULL;
+	}
+	for (uint32_t id = 0; id < t->inputs.n; id++) {
+		size_t n, len;
+		const char *s = intern_str(&t->inputs, id, &n);
+		if (!flags) {
+			ids[id] = id;
+			continue;
+		}
+		if (NORMALIZE_OUT_MAX(n) + 1 > cap) {
+			char *b = realloc(buf, NORMALIZE_OUT_MAX(n) + 1);
+			if (!b)
+				goto oom;
+			buf = b;
+			cap = NORMALIZE_OUT_MAX(n) + 1;
+		}
+		if (normalize_text(&nz, s, n, buf, cap, &len) < 0 || intern_add(texts, buf, len, &ids[id]) < 0)
+			goto oom;
+	}
+	free(buf);
+	return ids;
+oom:
+	free(buf);
+	free(ids);
+	err_set(e, "out of memory normalizing cache keys");
+	return NULL;
+}
+
+const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags, struct err *e)
+{
+	struct replay_norms *nm = rt->norms;
+	unsigned k = flags & (N_NORM_SETS - 1);
+	pthread_mutex_lock(&nm->mu);
+	if (!nm->ids[k])
+		nm->ids[k] = normalize_inputs(rt->t, k, &nm->texts[k], e);
+	const uint32_t *ids = nm->ids[k];
+	pthread_mutex_unlock(&nm->mu);
+	return ids;
+}
+
 void replay_trace_free(struct replay_trace *rt)
 {
 	if (!rt)
 		return;
+	if (rt->norms) {
+		for (int k = 0; k < N_NORM_SETS; k++) {
+			free(rt->norms->ids[k]);
+			intern_fini(&rt->norms->texts[k]);
+		}
+		pthread_mutex_destroy(&rt->norms->mu);
+		free(rt->norms);
+	}
 	free(rt->order);
 	free(rt->tenant_of);
 	free(rt->task_of);
