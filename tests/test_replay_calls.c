@@ -1,0 +1,1423 @@
+/*
+ * The replay engine rule by rule, part B (SPEC §4.5–§4.7, §5, §10): calls and
+ * faults, the draw, timeouts, retry, fallback and its gates, the breaker, the
+ * recorded scenario, alerts and determinism.  Each case is a tiny trace whose
+ * expected counters are worked out by hand in the comments, with the round
+ * prices of fixtures/tests/pricing.json (small-m 1 / 0.5 / 2 USD per 1M
+ * input / cached / output tokens, 100 ms + 1 ms per output token; large-m
+ * 10 / 5 / 20, 200 ms + 2 ms per token; other-m 3 / 3 / 4, no latency).
+ * 1 token at 1 USD per 1M is 10^6 pico-USD; "µUSD" below means 10^6 pico-USD.
+ */
+#include <stdlib.h>
+
+#include "tests/test.h"
+#include "tests/util_replay.h"
+
+/* 2026-03-02T10:00:00Z in µs: python3 -c 'import calendar;
+ * print(calendar.timegm((2026,3,2,10,0,0)))' prints 1772445600. */
+#define T0_US 1772445600000000LL
+#define SEC 1000000LL
+#define MS 1000LL
+#define PUSD 1000000LL /* pico-USD per µUSD */
+
+#define SCN "{\"pricing\": \"pricing.json\", " \
+	"\"routes\": {\"small\": \"small-m\", \"large\": \"large-m\", \"other\": \"other-m\"}"
+#define RECORDED "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\"}"
+
+/* One trace line at 2026-03-02T<hms>Z; REQ has 1000 input and 100 output tokens. */
+#define REQN(hms, tenant, task, in, out, extra) "{\"ts\":\"2026-03-02T" hms "Z\",\"tenant\":\"" tenant \
+	"\",\"task\":\"" task "\",\"input_tokens\":" in ",\"output_tokens\":" out extra "}\n"
+#define REQ(hms, tenant, task, extra) REQN(hms, tenant, task, "1000", "100", extra)
+#define ATT(model, status, extra) "{\"model\":\"" model "\",\"status\":\"" status "\"" extra "}"
+#define ATTS(list) ",\"attempts\":[" list "]"
+#define LAT(ms) ",\"latency_ms\":" #ms
+/* A recorded single attempt on small-m: ok / server_error, 10 ms. */
+#define OK_SMALL ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":10"
+#define SE_SMALL ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":10"
+
+static int run(const char *jsonl, const char *scn, struct result_scenario *r)
+{
+	struct err e = { "" };
+	int rc = replay_text(jsonl, scn, r, &e);
+	if (rc < 0)
+		TEST_FAIL_("replay failed: %s", e.msg);
+	return rc;
+}
+
+/* A group by name, copied; a missing group fails the case. */
+static struct metrics group(const struct result_scenario *r, const char *name, int tenant)
+{
+	const struct metrics *m = tenant ? result_tenant(r, name) : result_task(r, name);
+	struct metrics z;
+	memset(&z, 0, sizeof z);
+	z.latency_p50_us = z.latency_p95_us = -2;
+	if (!m) {
+		TEST_FAIL_("no group \"%s\"", name);
+		return z;
+	}
+	return *m;
+}
+#define TASK(r, name) group(&(r), name, 0)
+#define TENANT(r, name) group(&(r), name, 1)
+
+static uint64_t model_calls(const struct result_scenario *r, const char *model)
+{
+	for (size_t m = 0; m < r->n_models; m++)
+		if (strcmp(r->by_model[m].model, model) == 0)
+			return r->by_model[m].calls;
+	return 0;
+}
+
+#define CHECK_NEAR(a, b) do { \
+	double a_ = (a), b_ = (b); \
+	if (!(a_ - b_ < 1e-9 && b_ - a_ < 1e-9)) TEST_FAIL_("%s == %s: got %.17g, want %.17g", #a, #b, a_, b_); \
+} while (0)
+
+/* ======================= calls and faults ======================= */
+
+/* The k-th call on a model replays the k-th recorded attempt on it: outcome and latency. */
+static void calls_replay_recorded_attempts(void)
+{
+	struct result_scenario r;
+	/* call 1 at 0: attempt 1 (server_error, 40 ms, billed none); retry after 500 ms × 2^0
+	 * at 0.54 s; call 2: attempt 2 (ok, 70 ms) ends at 0.61 s: latency 610 ms.
+	 * cost: call 2 only, 1000 × 1 + 100 × 2 = 1200 µUSD = 1.2·10^9 pico-USD */
+	if (run(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(40)) "," ATT("small-m", "ok", LAT(70)))),
+	        SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 500}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.input_tokens, 1000);
+	CHECK_INT(r.totals.output_tokens, 100);
+	CHECK_INT(r.totals.usd_total, 1200 * PUSD);
+	CHECK_INT(r.totals.retry_tokens, 1100);
+	CHECK_INT(r.totals.retry_usd, 1200 * PUSD);
+	CHECK_INT(r.totals.latency_p50_us, 610 * MS);
+	result_scenario_fini(&r);
+}
+
+/* faults.recorded false: the recorded latency is not replayed, the model's is used. */
+static void calls_recorded_false_latency(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:00:00", "a", "t", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":777");
+	/* replayed: 777 ms */
+	if (run(trace, SCN "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.latency_p50_us, 777 * MS);
+	result_scenario_fini(&r);
+	/* not replayed: minute 10:00 of small-m holds {ok: 1}, p = 0 → ok; latency
+	 * 100 + 1 × 100 = 200 ms */
+	if (run(trace, SCN ", \"faults\": {\"recorded\": false}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.latency_p50_us, 200 * MS);
+	result_scenario_fini(&r);
+}
+
+/* faults.recorded false: outcomes come from the minute's rate and the draw. */
+static void calls_recorded_false_outcome(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":40")
+	                    REQ("10:00:05", "a", "r1", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":777");
+	/* recorded: r0 fails (server_error, no retry), r1 ok in 777 ms */
+	if (run(trace, SCN ", \"seed\": 4, \"retry\": {\"max_attempts\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r0").failed, 1);
+	CHECK_INT(TASK(r, "r1").resolved, 1);
+	CHECK_INT(TASK(r, "r1").latency_p50_us, 777 * MS);
+	result_scenario_fini(&r);
+	/* modelled: minute 10:00 of small-m holds {server_error: 1, ok: 1}, n = 2: a call is a
+	 * server_error when x × 2 < 1 × 2^53, i.e. x / 2^53 < 0.5.  The draws (script quoted in
+	 * the comment above draw_case), seed 4, model small-m, attempt 1: index 0 → 0.78519 (ok),
+	 * index 1 → 0.18955 (server_error).  So r0 is ok in 100 + 100 = 200 ms, r1 fails. */
+	if (run(trace, SCN ", \"seed\": 4, \"retry\": {\"max_attempts\": 1}, \"faults\": {\"recorded\": false}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r0").resolved, 1);
+	CHECK_INT(TASK(r, "r0").latency_p50_us, 200 * MS);
+	CHECK_INT(TASK(r, "r1").failed, 1);
+	result_scenario_fini(&r);
+}
+
+/* The failure rate is per model and UTC minute of the call; an attempt without ts
+ * counts at its request's ts, one with ts at its own. */
+static void calls_rate_by_minute(void)
+{
+	struct result_scenario r;
+	/* a (10:00:50): attempts ok (20 s) then server_error, both without ts: both count in
+	 *   minute 10:00 (back to back the second would be at 10:01:10).  a replays its ok.
+	 * c (10:02:10): one timeout attempt with ts 10:03:05: counts in minute 10:03; c replays it.
+	 * b (10:01:30), e (10:02:30), d (10:03:30) have no recorded attempt: modelled.
+	 * minute 10:01: no data, p = 0 → b ok; minute 10:02: no data → e ok;
+	 * minute 10:03: {timeout: 1}, p = 1 → d fails (timeout, the first class). */
+	const char *trace =
+		REQ("10:00:50", "a", "a", ATTS(ATT("small-m", "ok", LAT(20000)) "," ATT("small-m", "server_error", "")))
+		REQ("10:01:30", "a", "b", "")
+		REQ("10:02:10", "a", "c", ATTS(ATT("small-m", "timeout", ",\"ts\":\"2026-03-02T10:03:05Z\"")))
+		REQ("10:03:30", "a", "d", "")
+		REQ("10:02:30", "a", "e", "");
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "a").resolved, 1);
+	CHECK_INT(TASK(r, "a").latency_p50_us, 20 * SEC);
+	CHECK_INT(TASK(r, "b").resolved, 1);
+	CHECK_INT(TASK(r, "c").failed, 1);
+	CHECK_INT(TASK(r, "d").failed, 1);
+	/* d's timeout is billed full: 1000 + 100 × 2 = 1200 µUSD */
+	CHECK_INT(TASK(r, "d").usd_total, 1200 * PUSD);
+	CHECK_INT(TASK(r, "e").resolved, 1);
+	result_scenario_fini(&r);
+}
+
+/* The class of a modelled failure: the first class whose cumulative count c gives x × n < c × 2^53. */
+static void calls_recorded_class_draw(void)
+{
+	struct result_scenario r;
+	/* Carriers (index 0..4) in minute 10:00 on small-m: timeout ×3, server_error, ok: n = 5.
+	 * timeout when x/2^53 < 3/5 = 0.6; (rate_limited adds 0); server_error when < 4/5 = 0.8;
+	 * else ok.  Probes (index 5, 6, 7) have recorded attempts on large-m only, so their small-m
+	 * calls are modelled.  Draws, seed 1, small-m, attempt 1 (the script above draw_case):
+	 * index 5 → 0.44498 (timeout), 6 → 0.78495 (server_error), 7 → 0.97663 (ok).
+	 * p5: timeout, takes timeout_ms 5 s, billed full 1200 µUSD, degraded (chain exhausted);
+	 * p6: server_error, latency_ms_base 100 ms, billed none, degraded;
+	 * p7: ok, 100 + 100 = 200 ms, 1200 µUSD, resolved. */
+	const char *trace =
+		REQ("10:00:00", "a", "carrier", ",\"model\":\"small-m\",\"status\":\"timeout\"")
+		REQ("10:00:01", "a", "carrier", ",\"model\":\"small-m\",\"status\":\"timeout\"")
+		REQ("10:00:02", "a", "carrier", ",\"model\":\"small-m\",\"status\":\"timeout\"")
+		REQ("10:00:03", "a", "carrier", ",\"model\":\"small-m\",\"status\":\"server_error\"")
+		REQ("10:00:04", "a", "carrier", ",\"model\":\"small-m\",\"status\":\"ok\"")
+		REQ("10:00:10", "a", "p5", ",\"model\":\"large-m\"")
+		REQ("10:00:11", "a", "p6", ",\"model\":\"large-m\"")
+		REQ("10:00:12", "a", "p7", ",\"model\":\"large-m\"");
+	if (run(trace, SCN ", \"seed\": 1, \"retry\": {\"max_attempts\": 1, \"timeout_ms\": 5000}, "
+	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"p5\", \"p6\", \"p7\"]}}", &r) < 0)
+		return;
+	struct metrics p5 = TASK(r, "p5"), p6 = TASK(r, "p6"), p7 = TASK(r, "p7");
+	CHECK_INT(p5.degraded, 1);
+	CHECK_INT(p5.latency_p50_us, 5 * SEC);
+	CHECK_INT(p5.usd_total, 1200 * PUSD);
+	CHECK_INT(p6.degraded, 1);
+	CHECK_INT(p6.latency_p50_us, 100 * MS);
+	CHECK_INT(p6.usd_total, 0);
+	CHECK_INT(p7.resolved, 1);
+	CHECK_INT(p7.latency_p50_us, 200 * MS);
+	CHECK_INT(p7.usd_total, 1200 * PUSD);
+	result_scenario_fini(&r);
+}
+
+/*
+ * The draw against an independent computation:
+ *
+ *   M = (1 << 64) - 1
+ *   def fnv1a64(s):
+ *       h = 0xcbf29ce484222325
+ *       for b in s.encode():
+ *           h ^= b; h = (h * 0x100000001b3) & M
+ *       return h
+ *   def fin(z):
+ *       z ^= z >> 30; z = (z * 0xbf58476d1ce4e5b9) & M
+ *       z ^= z >> 27; z = (z * 0x94d049bb133111eb) & M
+ *       z ^= z >> 31; return z
+ *   def draw(seed, index, model, attempt):
+ *       return fin(fnv1a64(f"{seed}|{index}|{model}|{attempt}")) >> 11
+ *   print(draw(1, 0, "small-m", "1") / 2**53)   # and so on
+ *
+ * small-m, attempt 1, x / 2^53:
+ *   seed 1: index 0 → 0.070419, index 1 → 0.296771, index 2 → 0.061536
+ *   seed 2: index 0 → 0.388763, index 1 → 0.861150, index 2 → 0.159834
+ * An injected window [10:00, 10:10) with rate 0.2: a call fails when x/2^53 < 0.2.
+ */
+static void draw_case(int seed, const char *rate, int r0_fails, int r1_fails)
+{
+	struct result_scenario r;
+	char scn[1024];
+	snprintf(scn, sizeof scn, SCN ", \"seed\": %d, \"retry\": {\"max_attempts\": 1}, \"faults\": {\"inject\": "
+	         "[{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:10:00Z\", "
+	         "\"status\": \"server_error\", \"rate\": %s}]}}", seed, rate);
+	/* r2 arrives at `to`, outside [from, to): no window, no recorded data, p = 0 → ok,
+	 * although its draw (0.0615 / 0.1598) is below the rate */
+	if (run(REQ("10:00:00", "a", "r0", "") REQ("10:00:01", "a", "r1", "") REQ("10:10:00", "a", "r2", ""),
+	        scn, &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r0").failed, r0_fails);
+	CHECK_INT(TASK(r, "r0").resolved, !r0_fails);
+	CHECK_INT(TASK(r, "r1").failed, r1_fails);
+	CHECK_INT(TASK(r, "r1").resolved, !r1_fails);
+	CHECK_INT(TASK(r, "r2").resolved, 1);
+	/* the server_error is billed none: only ok calls cost 1200 µUSD */
+	CHECK_INT(r.totals.usd_total, (int64_t)(3 - r0_fails - r1_fails) * 1200 * PUSD);
+	result_scenario_fini(&r);
+}
+
+static void calls_draw_two_seeds(void)
+{
+	draw_case(1, "0.2", 1, 0); /* 0.070419 < 0.2 fails; 0.296771 ok */
+	draw_case(2, "0.2", 0, 0); /* 0.388763, 0.861150: both ok */
+	draw_case(1, "0.3", 1, 1); /* 0.296771 < 0.3 fails too */
+}
+
+/* faults.inject: the first matching window of the call's model wins, with its rate and status. */
+static void calls_inject_first_window(void)
+{
+	struct result_scenario r;
+	/* q1 10:02 in windows 1 and 2 → window 1: rate_limited (billed input: 1000 µUSD, 1000 tokens);
+	 * q2 10:07 in window 2 only → server_error (billed none);
+	 * q3 10:12: only a large-m window there → small-m ok, 1200 µUSD;
+	 * q4 10:16: window 4 (rate 0) before window 5 (rate 1) → ok. */
+	const char *trace = REQ("10:02:00", "a", "q1", "") REQ("10:07:00", "a", "q2", "")
+	                    REQ("10:12:00", "a", "q3", "") REQ("10:16:00", "a", "q4", "");
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}, "
+	        "\"billing\": {\"failed\": {\"rate_limited\": \"input\", \"server_error\": \"none\"}}, "
+	        "\"faults\": {\"inject\": ["
+	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:05:00Z\", \"status\": \"rate_limited\", \"rate\": 1},"
+	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:10:00Z\", \"status\": \"server_error\", \"rate\": 1},"
+	        "{\"model\": \"large-m\", \"from\": \"2026-03-02T10:10:00Z\", \"to\": \"2026-03-02T10:15:00Z\", \"status\": \"timeout\", \"rate\": 1},"
+	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:15:00Z\", \"to\": \"2026-03-02T10:20:00Z\", \"rate\": 0},"
+	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:15:00Z\", \"to\": \"2026-03-02T10:20:00Z\", \"status\": \"server_error\", \"rate\": 1}]}}",
+	        &r) < 0)
+		return;
+	struct metrics q1 = TASK(r, "q1"), q2 = TASK(r, "q2"), q3 = TASK(r, "q3"), q4 = TASK(r, "q4");
+	CHECK_INT(q1.failed, 1);
+	CHECK_INT(q1.input_tokens, 1000);
+	CHECK_INT(q1.output_tokens, 0);
+	CHECK_INT(q1.usd_total, 1000 * PUSD);
+	CHECK_INT(q2.failed, 1);
+	CHECK_INT(q2.calls, 1);
+	CHECK_INT(q2.input_tokens, 0);
+	CHECK_INT(q2.usd_total, 0);
+	CHECK_INT(q3.resolved, 1);
+	CHECK_INT(q3.usd_total, 1200 * PUSD);
+	CHECK_INT(q4.resolved, 1);
+	result_scenario_fini(&r);
+}
+
+/* An injected rate replaces the modelled rate, not a recorded attempt that is replayed. */
+#define INJECT_ALL(recorded) SCN ", \"retry\": {\"max_attempts\": 1}, \"faults\": {" recorded \
+	"\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", " \
+	"\"to\": \"2026-03-02T10:10:00Z\", \"rate\": 1}]}}"
+
+static void calls_inject_keeps_recorded(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:02:00", "a", "t", OK_SMALL);
+	/* recorded ok replayed (10 ms) although the window says rate 1 */
+	if (run(trace, INJECT_ALL(""), &r) < 0)
+		return;
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.latency_p50_us, 10 * MS);
+	result_scenario_fini(&r);
+	/* not replayed: the window's rate 1 and status timeout (the default) → failed */
+	if (run(trace, INJECT_ALL("\"recorded\": false, "), &r) < 0)
+		return;
+	CHECK_INT(r.totals.failed, 1);
+	result_scenario_fini(&r);
+}
+
+/* A call whose latency exceeds timeout_ms is a timeout that takes exactly timeout_ms. */
+static void calls_timeout_caps_latency(void)
+{
+	struct result_scenario r;
+	/* 1000 in, 600 out on small-m: 100 + 600 = 700 ms > 500 → timeout at 500 ms, billed full:
+	 * 1000 × 1 + 600 × 2 = 2200 µUSD.  call 1 [0, 0.5]; retry after 100 ms at 0.6; call 2
+	 * [0.6, 1.1]; give up at 1.1 s; chain ["small"] exhausted → degraded, latency 1.1 s. */
+	if (run(REQN("10:00:00", "a", "t", "1000", "600", ""),
+	        SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100, \"timeout_ms\": 500}, "
+	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.degraded, 1);
+	CHECK_INT(r.totals.resolved, 0);
+	CHECK_INT(r.totals.input_tokens, 2000);
+	CHECK_INT(r.totals.output_tokens, 1200);
+	CHECK_INT(r.totals.usd_total, 2 * 2200 * PUSD);
+	CHECK_INT(r.totals.retry_usd, 2200 * PUSD);
+	CHECK_INT(r.totals.retry_tokens, 1600);
+	CHECK_INT(r.totals.latency_p50_us, 1100 * MS);
+	result_scenario_fini(&r);
+	/* timeout_ms 700: 700 ms does not exceed it → ok in 700 ms */
+	if (run(REQN("10:00:00", "a", "t", "1000", "600", ""),
+	        SCN ", \"retry\": {\"timeout_ms\": 700}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT(r.totals.latency_p50_us, 700 * MS);
+	result_scenario_fini(&r);
+}
+
+/* timeout_ms null: a timeout keeps its recorded latency, else latency_ms_base. */
+static void calls_timeout_null(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:00:00", "a", "t",
+		ATTS(ATT("small-m", "timeout", LAT(45000)) "," ATT("small-m", "ok", LAT(50))));
+	/* default 30000 ms: call 1 takes 30 s; retry at 30.5 s; ok in 50 ms → 30.55 s */
+	if (run(trace, SCN "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.latency_p50_us, 30550 * MS);
+	result_scenario_fini(&r);
+	/* null: call 1 takes its recorded 45 s; retry at 45.5 s → 45.55 s */
+	if (run(trace, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.latency_p50_us, 45550 * MS);
+	result_scenario_fini(&r);
+	/* an injected timeout without recorded latency takes latency_ms_base (100 ms) */
+	if (run(REQ("10:00:00", "a", "t", ""),
+	        SCN ", \"retry\": {\"max_attempts\": 1, \"timeout_ms\": null}, "
+	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}, "
+	        "\"faults\": {\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", "
+	        "\"to\": \"2026-03-02T11:00:00Z\", \"status\": \"timeout\", \"rate\": 1}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.degraded, 1);
+	CHECK_INT(r.totals.latency_p50_us, 100 * MS);
+	result_scenario_fini(&r);
+}
+
+/* A recorded ok slower than timeout_ms becomes a timeout. */
+static void calls_recorded_latency_over_timeout(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:00:00", "a", "t", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":31000");
+	/* 31 s > 30 s: timeout at 30 s, billed full 1200 µUSD; retry at 30.5 s: no 2nd recorded
+	 * attempt, minute 10:00 holds {ok: 1}, p = 0 → ok in 100 + 100 ms → 30.7 s; 2400 µUSD */
+	if (run(trace, SCN "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.usd_total, 2400 * PUSD);
+	CHECK_INT(r.totals.latency_p50_us, 30700 * MS);
+	result_scenario_fini(&r);
+	/* without a client timeout: ok in 31 s */
+	if (run(trace, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT(r.totals.latency_p50_us, 31 * SEC);
+	result_scenario_fini(&r);
+}
+
+/* Modelled latency = base + per token × billed (capped) output. */
+static void calls_latency_modelled(void)
+{
+	struct result_scenario r;
+	/* big → large-m, 300 out: 200 + 2 × 300 = 800 ms, 1000 × 10 + 300 × 20 = 16000 µUSD;
+	 * cap → small-m, output capped 300 → 100: 100 + 100 = 200 ms, 1000 + 200 = 1200 µUSD */
+	if (run(REQN("10:00:00", "a", "big", "1000", "300", "") REQN("10:00:01", "a", "cap", "1000", "300", ""),
+	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	        "\"budget\": {\"cap\": {\"output_max\": 100}}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "big").latency_p50_us, 800 * MS);
+	CHECK_INT(TASK(r, "big").usd_total, 16000 * PUSD);
+	CHECK_INT(TASK(r, "cap").latency_p50_us, 200 * MS);
+	CHECK_INT(TASK(r, "cap").output_tokens, 100);
+	CHECK_INT(TASK(r, "cap").usd_total, 1200 * PUSD);
+	CHECK_INT(TASK(r, "cap").output_capped, 1);
+	result_scenario_fini(&r);
+}
+
+/* Cached tokens bill at the cached rate only on the request's recorded model, min(cached, input). */
+static void calls_cached_recorded_model(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:00:00", "a", "t", ",\"model\":\"small-m\",\"cached_tokens\":400");
+	/* small-m (recorded): 600 × 1 + 400 × 0.5 + 100 × 2 = 1000 µUSD */
+	if (run(trace, SCN "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.cached_input_tokens, 400);
+	CHECK_INT(r.totals.usd_total, 1000 * PUSD);
+	result_scenario_fini(&r);
+	/* large-m (not recorded): no cached part, 1000 × 10 + 100 × 20 = 12000 µUSD */
+	if (run(trace, SCN ", \"routing\": {\"default\": \"large\"}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.cached_input_tokens, 0);
+	CHECK_INT(r.totals.usd_total, 12000 * PUSD);
+	result_scenario_fini(&r);
+	/* truncated to 300: cached min(400, 300) = 300: 0 × 1 + 300 × 0.5 + 100 × 2 = 350 µUSD */
+	if (run(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 300}}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.input_tokens, 300);
+	CHECK_INT(r.totals.cached_input_tokens, 300);
+	CHECK_INT(r.totals.usd_total, 350 * PUSD);
+	result_scenario_fini(&r);
+	/* a fallback onto the recorded model bills it cached too: large-m fails (server_error,
+	 * billed none), small-m 1000 µUSD */
+	if (run(trace, SCN ", \"routing\": {\"default\": \"large\"}, \"retry\": {\"max_attempts\": 1}, "
+	        "\"fallback\": {\"chain\": [\"large\", \"small\"]}, \"faults\": {\"inject\": [{\"model\": \"large-m\", "
+	        "\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", "
+	        "\"rate\": 1}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.cached_input_tokens, 400);
+	CHECK_INT(r.totals.usd_total, 1000 * PUSD);
+	result_scenario_fini(&r);
+}
+
+/* ======================= retry ======================= */
+
+/* backoff_ms × 2^(k−1) between attempts; retries, retry_tokens, retry_usd. */
+static void retry_backoff_doubles(void)
+{
+	struct result_scenario r;
+	/* server_error billed "input" (1000 µUSD).  call 1 [0, .010] se; wait 100 ms × 2^0;
+	 * call 2 [.110, .120] se; wait 100 × 2^1 = 200 ms; call 3 [.320, .330] ok (1200 µUSD).
+	 * retries: calls 2, 3: tokens 1000 + 1100 = 2100, usd 1000 + 1200 = 2200 µUSD;
+	 * total 1000 + 1000 + 1200 = 3200 µUSD; latency 330 ms */
+	if (run(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                        ATT("small-m", "server_error", LAT(10)) ","
+	                                        ATT("small-m", "ok", LAT(10)))),
+	        SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 100}, "
+	        "\"billing\": {\"failed\": {\"server_error\": \"input\"}}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 3);
+	CHECK_INT(r.totals.retries, 2);
+	CHECK_INT(r.totals.retry_tokens, 2100);
+	CHECK_INT(r.totals.retry_usd, 2200 * PUSD);
+	CHECK_INT(r.totals.usd_total, 3200 * PUSD);
+	CHECK_INT(r.totals.input_tokens, 3000);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.latency_p50_us, 330 * MS);
+	result_scenario_fini(&r);
+}
+
+/* max_attempts counts calls per model. */
+static void retry_max_attempts_per_model(void)
+{
+	struct result_scenario r;
+	const char *trace = REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                    ATT("small-m", "server_error", LAT(10)) ","
+	                                                    ATT("small-m", "ok", LAT(10))));
+	/* max 2: two server_errors, then give up (the 3rd recorded ok is never reached) */
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.failed, 1);
+	result_scenario_fini(&r);
+	/* with a fallback to large-m (injected server_error): 2 calls on small-m, then 2 more on
+	 * large-m (its own count): 4 calls, retries = the 2nd on each = 2, 1 hop, failed */
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100}, "
+	        "\"fallback\": {\"chain\": [\"small\", \"large\"]}, \"faults\": {\"inject\": [{\"model\": \"large-m\", "
+	        "\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", "
+	        "\"rate\": 1}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 4);
+	CHECK_INT(r.totals.retries, 2);
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(model_calls(&r, "small-m"), 2);
+	CHECK_INT(model_calls(&r, "large-m"), 2);
+	result_scenario_fini(&r);
+}
+
+/* Only classes in retry.on are retried. */
+static void retry_only_on_classes(void)
+{
+	struct result_scenario r;
+	const char *trace =
+		REQ("10:00:00", "a", "se", ATTS(ATT("small-m", "server_error", LAT(10)) "," ATT("small-m", "ok", LAT(10))))
+		REQ("10:00:01", "a", "to", ATTS(ATT("small-m", "timeout", LAT(10)) "," ATT("small-m", "ok", LAT(10))))
+		REQ("10:00:02", "a", "cf", ATTS(ATT("small-m", "content_filter", LAT(10)) "," ATT("small-m", "ok", LAT(10))));
+	/* on ["timeout"]: se fails after 1 call; to: timeout takes 30 s (every timeout takes
+	 * timeout_ms), retry at 30.1 s, ok at 30.11 s; cf fails, billed input 1000 µUSD */
+	if (run(trace, SCN ", \"retry\": {\"on\": [\"timeout\"], \"backoff_ms\": 100}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "se").calls, 1);
+	CHECK_INT(TASK(r, "se").failed, 1);
+	CHECK_INT(TASK(r, "to").calls, 2);
+	CHECK_INT(TASK(r, "to").resolved, 1);
+	CHECK_INT(TASK(r, "to").latency_p50_us, 30110 * MS);
+	CHECK_INT(TASK(r, "cf").calls, 1);
+	CHECK_INT(TASK(r, "cf").failed, 1);
+	CHECK_INT(TASK(r, "cf").usd_total, 1000 * PUSD);
+	result_scenario_fini(&r);
+	/* the default on (the three transient classes): se retried (ok at .120 s), cf still not */
+	if (run(trace, SCN ", \"retry\": {\"backoff_ms\": 100}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "se").calls, 2);
+	CHECK_INT(TASK(r, "se").resolved, 1);
+	CHECK_INT(TASK(r, "se").latency_p50_us, 120 * MS);
+	CHECK_INT(TASK(r, "cf").calls, 1);
+	CHECK_INT(TASK(r, "cf").failed, 1);
+	CHECK_INT(r.totals.retries, 2);
+	result_scenario_fini(&r);
+}
+
+/* ======================= fallback ======================= */
+
+/* The next chain entry after the route's position. */
+static void fallback_after_route_position(void)
+{
+	struct result_scenario r;
+	/* s (route small, position 0) fails at .010 → large-m (no large-m data in minute 10:00,
+	 * p = 0): 200 + 200 = 400 ms → latency 410 ms, 12000 µUSD.
+	 * big (route large, position 1, 10:01) replays its recorded large-m server_error: nothing
+	 * after large → failed; small-m (before it) is not tried. */
+	if (run(REQ("10:00:00", "a", "s", SE_SMALL)
+	        REQ("10:01:00", "a", "big", ",\"model\":\"large-m\",\"status\":\"server_error\",\"latency_ms\":10"),
+	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	        "\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}}", &r) < 0)
+		return;
+	struct metrics s = TASK(r, "s"), big = TASK(r, "big");
+	CHECK_INT(s.resolved, 1);
+	CHECK_INT(s.fallbacks, 1);
+	CHECK_INT(s.calls, 2);
+	CHECK_INT(s.latency_p50_us, 410 * MS);
+	CHECK_INT(s.usd_total, 12000 * PUSD);
+	CHECK_INT(big.failed, 1);
+	CHECK_INT(big.calls, 1);
+	CHECK_INT(big.fallbacks, 0);
+	result_scenario_fini(&r);
+}
+
+/* A route not in the chain tries every entry; models already tried are skipped. */
+static void fallback_route_not_in_chain(void)
+{
+	struct result_scenario r;
+	const char *faults = "\"faults\": {\"inject\": ["
+		"{\"model\": \"other-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", \"rate\": 1},"
+		"{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", \"rate\": 1}]}}";
+	char scn[2048];
+	/* route other (not in [small, large]): other-m fails (base latency 0) → small-m fails
+	 * (100 ms) → large-m ok (400 ms): 2 hops, 3 calls, latency 500 ms */
+	snprintf(scn, sizeof scn, "%s, \"routing\": {\"default\": \"other\"}, \"retry\": {\"max_attempts\": 1}, "
+	         "\"fallback\": {\"chain\": [\"small\", \"large\"]}, %s", SCN, faults);
+	if (run(REQ("10:00:00", "a", "t", ""), scn, &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 3);
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.requests_with_fallback, 1);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.latency_p50_us, 500 * MS);
+	result_scenario_fini(&r);
+	/* route small (not in [alt, large]); alt names small-m, already tried → skipped → large-m */
+	snprintf(scn, sizeof scn, "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", "
+	         "\"large\": \"large-m\", \"alt\": \"small-m\", \"other\": \"other-m\"}, \"retry\": {\"max_attempts\": 1}, "
+	         "\"fallback\": {\"chain\": [\"alt\", \"large\"]}, %s", faults);
+	if (run(REQ("10:00:00", "a", "t", ""), scn, &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(model_calls(&r, "small-m"), 1);
+	CHECK_INT(model_calls(&r, "large-m"), 1);
+	result_scenario_fini(&r);
+}
+
+/* Only classes in fallback.on fall back. */
+static void fallback_only_on_classes(void)
+{
+	struct result_scenario r;
+	/* se: server_error not in ["timeout"] → failed, no hop;
+	 * to: timeout (takes 30 s) → large-m ok 400 ms → latency 30.4 s */
+	if (run(REQ("10:00:00", "a", "se", SE_SMALL)
+	        REQ("10:00:01", "a", "to", ",\"model\":\"small-m\",\"status\":\"timeout\",\"latency_ms\":10"),
+	        SCN ", \"retry\": {\"max_attempts\": 1}, "
+	        "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\"]}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "se").failed, 1);
+	CHECK_INT(TASK(r, "se").fallbacks, 0);
+	CHECK_INT(TASK(r, "se").calls, 1);
+	CHECK_INT(TASK(r, "to").resolved, 1);
+	CHECK_INT(TASK(r, "to").fallbacks, 1);
+	CHECK_INT(TASK(r, "to").latency_p50_us, 30400 * MS);
+	result_scenario_fini(&r);
+}
+
+/* A breaker_open rejection always qualifies for the fallback. */
+static void fallback_breaker_open_qualifies(void)
+{
+	struct result_scenario r;
+	/* r0: server_error (not in on) → failed; the breaker (window 1, ratio 1) hears it at .010
+	 * and opens for 100 s.  r1 at 10:00:01: small-m rejected (unbilled, not a call) →
+	 * breaker_open qualifies although on = ["timeout"] → large-m ok in 400 ms */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", ""),
+	        SCN ", \"retry\": {\"max_attempts\": 1}, "
+	        "\"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
+	        "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\"]}}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r0").failed, 1);
+	CHECK_INT(TASK(r, "r1").resolved, 1);
+	CHECK_INT(TASK(r, "r1").fallbacks, 1);
+	CHECK_INT(TASK(r, "r1").calls, 1);
+	CHECK_INT(TASK(r, "r1").latency_p50_us, 400 * MS);
+	CHECK_INT(r.totals.breaker_rejections, 1);
+	CHECK_INT(r.totals.calls, 2);
+	result_scenario_fini(&r);
+}
+
+/* A fallback counts when the gates admit it, even if the breaker then rejects its call. */
+static void fallback_counts_when_breaker_rejects(void)
+{
+	struct result_scenario r;
+	/* window 1, ratio 1, open 100 s.  big (route large) replays a large-m server_error at
+	 * 10:00:00.010: large-m's breaker opens; nothing after large in the chain → failed.
+	 * s (10:00:01) fails on small-m at 1.010 → the hop to large-m is admitted (1 fallback),
+	 * then rejected by the open breaker (no call) → chain exhausted → failed */
+	if (run(REQ("10:00:00", "a", "big", ",\"model\":\"large-m\",\"status\":\"server_error\",\"latency_ms\":10")
+	        REQ("10:00:01", "a", "s", SE_SMALL),
+	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	        "\"retry\": {\"max_attempts\": 1}, \"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
+	        "\"fallback\": {\"chain\": [\"small\", \"large\"]}}", &r) < 0)
+		return;
+	struct metrics s = TASK(r, "s");
+	CHECK_INT(s.fallbacks, 1);
+	CHECK_INT(s.requests_with_fallback, 1);
+	CHECK_INT(s.breaker_rejections, 1);
+	CHECK_INT(s.calls, 1);
+	CHECK_INT(s.failed, 1);
+	CHECK_INT(TASK(r, "big").failed, 1);
+	CHECK_INT(r.totals.calls, 2);
+	result_scenario_fini(&r);
+}
+
+/*
+ * tenant_inflight_cap 1.  Every request fails on small-m at +10 ms; a fallback runs on
+ * large-m for 400 ms.  early (tenant a, 0.000): admitted, in flight [.010, .410];
+ * mid (a, .100): gives up at .110 with early in flight → denied, failed;
+ * other (b, .100): another tenant → admitted;
+ * late (a, .400): gives up at .410, the instant early's fallback ends → no longer in
+ * flight → admitted.
+ */
+static void tenant_cap_case(const char *trace)
+{
+	struct result_scenario r;
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}, "
+	        "\"fallback\": {\"chain\": [\"small\", \"large\"], \"tenant_inflight_cap\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 3);
+	CHECK_INT(r.totals.fallbacks_denied, 1);
+	CHECK_INT(TASK(r, "mid").fallbacks_denied, 1);
+	CHECK_INT(TASK(r, "mid").failed, 1);
+	CHECK_INT(TASK(r, "early").resolved, 1);
+	CHECK_INT(TASK(r, "other").resolved, 1);
+	CHECK_INT(TASK(r, "late").resolved, 1);
+	CHECK_INT(TASK(r, "late").fallbacks, 1);
+	result_scenario_fini(&r);
+}
+
+static void fallback_tenant_cap(void)
+{
+	/* early's end at .410 comes first in index order */
+	tenant_cap_case(REQ("10:00:00", "a", "early", SE_SMALL) REQ("10:00:00.1", "a", "mid", SE_SMALL)
+	                REQ("10:00:00.1", "b", "other", SE_SMALL) REQ("10:00:00.4", "a", "late", SE_SMALL));
+}
+
+static void fallback_tenant_cap_ends_at_t(void)
+{
+	/* late is line 0, so its give-up at .410 runs before early's (line 1) end at .410;
+	 * a fallback that ends at t is still no longer in flight at t */
+	tenant_cap_case(REQ("10:00:00.4", "a", "late", SE_SMALL) REQ("10:00:00", "a", "early", SE_SMALL)
+	                REQ("10:00:00.1", "a", "mid", SE_SMALL) REQ("10:00:00.1", "b", "other", SE_SMALL));
+}
+
+/* max_rate over rate_window_s: at the limit is admitted, above it denied. */
+static void fallback_rate_gate(void)
+{
+	struct result_scenario r;
+	/* max_rate 0.5, window 300 s; tenants r0, r1, r2 (task t, degradable) fail at +10 ms.
+	 * r0 at .010: first calls {r0} = 1, first fallbacks 0 → 0 ≤ 0.5 → admitted;
+	 * r1 at 1.010: calls {r0, r1} = 2, fallbacks {r0} = 1 → 0.5, not above → admitted;
+	 * r2 at 2.010: calls 3, fallbacks 2 → 0.667 > 0.5 → denied → degraded, latency 10 ms */
+	if (run(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:00:01", "r1", "t", SE_SMALL)
+	        REQ("10:00:02", "r2", "t", SE_SMALL),
+	        SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	        "\"max_rate\": 0.5, \"rate_window_s\": 300, \"degrade_tasks\": [\"t\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.fallbacks_denied, 1);
+	CHECK_INT(TENANT(r, "r1").fallbacks, 1);
+	CHECK_INT(TENANT(r, "r1").resolved, 1);
+	CHECK_INT(TENANT(r, "r2").fallbacks_denied, 1);
+	CHECK_INT(TENANT(r, "r2").degraded, 1);
+	CHECK_INT(TENANT(r, "r2").latency_p50_us, 10 * MS);
+	CHECK_INT(r.totals.resolved, 2);
+	result_scenario_fini(&r);
+}
+
+/* The current request is in the rate gate's denominator even when its first call is older. */
+static void fallback_rate_gate_counts_current(void)
+{
+	struct result_scenario r;
+	/* max_rate 0.5, window 1 s.
+	 * r0 at 0: fails at .010 → calls {r0}, fallbacks 0 → admitted.
+	 * r1 at 0.5: server_error after 2 s → gives up at 2.5.
+	 * r2 at 2.0: fails at 2.010; window (1.010, 2.010]: calls {r2} = 1, fallbacks 0 → admitted.
+	 * r1 at 2.5: window (1.5, 2.5]: calls {r2} + r1 itself (first call 0.5, outside) = 2,
+	 *   fallbacks {r2 at 2.010} = 1 → 0.5, not above → admitted (1/1 without r1: denied). */
+	if (run(REQ("10:00:00", "r0", "t", SE_SMALL)
+	        REQ("10:00:00.5", "r1", "t", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":2000")
+	        REQ("10:00:02", "r2", "t", SE_SMALL),
+	        SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	        "\"max_rate\": 0.5, \"rate_window_s\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 3);
+	CHECK_INT(r.totals.fallbacks_denied, 0);
+	CHECK_INT(TENANT(r, "r1").resolved, 1);
+	result_scenario_fini(&r);
+}
+
+/* usd_per_hour_cap over calls begun in (t − 1 h, t]; a denied fallback tries no further entry. */
+static void spend_gate_case(const char *cap, int r1_admitted)
+{
+	struct result_scenario r;
+	char scn[1024];
+	snprintf(scn, sizeof scn, SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": "
+	         "[\"small\", \"large\", \"other\"], \"usd_per_hour_cap\": %s}}", cap);
+	/* r0 10:00:00: small-m fails (billed none) → spend 0 → large-m from 10:00:00.010, 12000 µUSD.
+	 * r1 10:01:00.010: spend in the last hour 12000 µUSD: above 0.01 USD (10000 µUSD) → denied,
+	 *   and other-m (next entry) is not tried: 1 call; at a cap of 0.012 it is not above → admitted.
+	 * r2 11:00:00.010: (10:00:00.010, 11:00:00.010] excludes r0's large-m call → spend 0 (or
+	 *   r1's 12000 when admitted at 10:01:00.010 — not above 0.012) → admitted. */
+	if (run(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:01:00", "r1", "t", SE_SMALL)
+	        REQ("11:00:00", "r2", "t", SE_SMALL), scn, &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 2 + r1_admitted);
+	CHECK_INT(r.totals.fallbacks_denied, !r1_admitted);
+	CHECK_INT(TENANT(r, "r1").calls, 1 + r1_admitted);
+	CHECK_INT(TENANT(r, "r1").failed, !r1_admitted);
+	CHECK_INT(TENANT(r, "r2").resolved, 1);
+	CHECK_INT(model_calls(&r, "other-m"), 0);
+	result_scenario_fini(&r);
+}
+
+static void fallback_spend_gate(void)
+{
+	spend_gate_case("0.01", 0);
+	spend_gate_case("0.012", 1);
+}
+
+/* Unanswered: degraded (in degrade_tasks: no answer cost, not resolved, latency) vs failed. */
+static void fallback_degraded_vs_failed(void)
+{
+	struct result_scenario r;
+	/* both fail on small-m (server_error billed "input": 1000 µUSD each, which stays billed);
+	 * chain ["small"] is exhausted; faq is degraded with latency 10 ms, other failed (no latency) */
+	const char *trace = REQ("10:00:00", "a", "faq", SE_SMALL) REQ("10:00:01", "a", "other", SE_SMALL);
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}, \"billing\": {\"failed\": {\"server_error\": \"input\"}}, "
+	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"faq\"]}}", &r) < 0)
+		return;
+	struct derived d;
+	CHECK_INT(r.totals.degraded, 1);
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(r.totals.resolved, 0);
+	CHECK_INT(r.totals.usd_total, 2000 * PUSD);
+	CHECK_INT(TASK(r, "faq").degraded, 1);
+	CHECK_INT(TASK(r, "faq").usd_total, 1000 * PUSD);
+	CHECK_INT(TASK(r, "faq").latency_p50_us, 10 * MS);
+	CHECK_INT(TASK(r, "other").failed, 1);
+	CHECK_INT(TASK(r, "other").latency_p50_us, -1);
+	CHECK_INT(r.totals.latency_p50_us, 10 * MS);
+	result_derive(&r, &r.totals, &d);
+	CHECK_INT(d.usd_per_resolved_null, 1);
+	result_scenario_fini(&r);
+	/* without a fallback section every unanswered request fails */
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.failed, 2);
+	CHECK_INT(r.totals.degraded, 0);
+	CHECK_INT(r.totals.latency_p50_us, -1);
+	result_scenario_fini(&r);
+}
+
+/* fallbacks counts hops; fallback_rate = requests with a fallback ÷ requests with a call. */
+static void fallback_hops_and_rate(void)
+{
+	struct result_scenario r;
+	/* two: route other → small-m → large-m: 2 hops; one: route small → large-m: 1 hop;
+	 * big: route large, ok: none; rej: rejected by its budget, no call.
+	 * fallbacks 3, requests with a fallback 2, with a call 3 → rate 2/3 */
+	if (run(REQ("10:00:00", "a", "two", "") REQ("10:00:01", "a", "one", "") REQ("10:00:02", "a", "big", "")
+	        REQ("10:00:03", "a", "rej", ""),
+	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"two\"}, \"route\": \"other\"}, "
+	        "{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	        "\"budget\": {\"rej\": {\"input_max\": 10, \"overflow\": \"reject\"}}, "
+	        "\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}, "
+	        "\"faults\": {\"inject\": ["
+	        "{\"model\": \"other-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"rate\": 1},"
+	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"rate\": 1}]}}",
+	        &r) < 0)
+		return;
+	struct derived d;
+	CHECK_INT(r.totals.fallbacks, 3);
+	CHECK_INT(r.totals.requests_with_fallback, 2);
+	CHECK_INT(r.totals.requests_with_call, 3);
+	CHECK_INT(r.totals.rejected, 1);
+	CHECK_INT(r.totals.resolved, 3);
+	CHECK_INT(TASK(r, "two").fallbacks, 2);
+	result_derive(&r, &r.totals, &d);
+	CHECK_NEAR(d.fallback_rate, 2.0 / 3.0);
+	result_scenario_fini(&r);
+}
+
+/* ======================= breaker ======================= */
+
+#define BREAKER(window, ratio, open) SCN ", \"retry\": {\"max_attempts\": 1}, \"breaker\": {\"window\": " #window \
+	", \"failure_ratio\": " #ratio ", \"open_s\": " #open "}"
+
+/* Opens once the window is full and failures ≥ ratio × window; rejections are unbilled. */
+static void breaker_opens_when_full(void)
+{
+	struct result_scenario r;
+	/* window 3, ratio 0.5: opens at ≥ 1.5 failures of 3 outcomes.
+	 * r0 (0) fails → [F]; r1 (1 s) fails → [F F] (not full: r2 still goes through);
+	 * r2 (2 s) ok → [F F ok] at 2.010: 2 ≥ 1.5 → open until 12.010;
+	 * r3 (5 s) rejected: no call, no cost, failed (no fallback section) */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	        REQ("10:00:02", "a", "r2", OK_SMALL) REQ("10:00:05", "a", "r3", OK_SMALL),
+	        BREAKER(3, 0.5, 10) "}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r2").resolved, 1);
+	CHECK_INT(TASK(r, "r3").breaker_rejections, 1);
+	CHECK_INT(TASK(r, "r3").calls, 0);
+	CHECK_INT(TASK(r, "r3").usd_total, 0);
+	CHECK_INT(TASK(r, "r3").failed, 1);
+	CHECK_INT(r.totals.calls, 3);
+	CHECK_INT(r.totals.breaker_rejections, 1);
+	result_scenario_fini(&r);
+}
+
+/* After open_s one probe goes through, others are rejected; success closes with an empty window. */
+static void breaker_probe_closes(void)
+{
+	struct result_scenario r;
+	/* window 2, ratio 0.5, open 10 s.  r0 (0) ok → [ok]; r1 (1) fails → [ok F] at 1.010:
+	 * 1 ≥ 1 → open until 11.010.  r2 (11.000) rejected; r3 (11.010) is the probe, ok in 1 s
+	 * → [11.010, 12.010]; r4 (11.5) rejected while it is out; at 12.010 the probe closes the
+	 * breaker with an empty window; r5 (12.010, after r3's end by index) fails → [F], not
+	 * full → still closed; r6 (13) goes through. */
+	if (run(REQ("10:00:00", "a", "r0", OK_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	        REQ("10:00:11", "a", "r2", OK_SMALL)
+	        REQ("10:00:11.01", "a", "r3", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":1000")
+	        REQ("10:00:11.5", "a", "r4", OK_SMALL) REQ("10:00:12.01", "a", "r5", SE_SMALL)
+	        REQ("10:00:13", "a", "r6", OK_SMALL),
+	        BREAKER(2, 0.5, 10) "}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r2").breaker_rejections, 1);
+	CHECK_INT(TASK(r, "r3").resolved, 1);
+	CHECK_INT(TASK(r, "r4").breaker_rejections, 1);
+	CHECK_INT(TASK(r, "r5").calls, 1);
+	CHECK_INT(TASK(r, "r6").resolved, 1);
+	CHECK_INT(r.totals.breaker_rejections, 2);
+	CHECK_INT(r.totals.calls, 5);
+	CHECK_INT(r.totals.resolved, 3);
+	result_scenario_fini(&r);
+}
+
+/* A failed probe re-opens the breaker for open_s. */
+static void breaker_probe_failure_reopens(void)
+{
+	struct result_scenario r;
+	/* window 2, ratio 0.5, open 10 s.  r0, r1 fail → open at 1.010 until 11.010;
+	 * r2 (12) probe fails at 12.010 → open until 22.010; r3 (20) rejected;
+	 * r4 (22.010) probe ok → closed; r5 (23) goes through */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	        REQ("10:00:12", "a", "r2", SE_SMALL) REQ("10:00:20", "a", "r3", OK_SMALL)
+	        REQ("10:00:22.01", "a", "r4", OK_SMALL) REQ("10:00:23", "a", "r5", OK_SMALL),
+	        BREAKER(2, 0.5, 10) "}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r2").calls, 1);
+	CHECK_INT(TASK(r, "r3").breaker_rejections, 1);
+	CHECK_INT(TASK(r, "r4").resolved, 1);
+	CHECK_INT(TASK(r, "r5").resolved, 1);
+	CHECK_INT(r.totals.breaker_rejections, 1);
+	CHECK_INT(r.totals.calls, 5);
+	result_scenario_fini(&r);
+}
+
+/* Outcomes that arrive while the breaker is open are ignored. */
+static void breaker_ignores_while_open(void)
+{
+	struct result_scenario r;
+	/* window 2, ratio 1, open 10 s.  r0 (0.000, 10 ms), r1 (0.001, 1 s), r2 (0.002, 5 s) all
+	 * fail: at 0.010 [F]; at 1.001 [F F] → open until 11.001; r2's failure at 5.002 is ignored
+	 * (counted, it would re-open until 15.002).  r3 (12) is the probe, ok. */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL)
+	        REQ("10:00:00.001", "a", "r1", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":1000")
+	        REQ("10:00:00.002", "a", "r2", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":5000")
+	        REQ("10:00:12", "a", "r3", OK_SMALL),
+	        BREAKER(2, 1, 10) "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.breaker_rejections, 0);
+	CHECK_INT(TASK(r, "r3").resolved, 1);
+	CHECK_INT(r.totals.calls, 4);
+	result_scenario_fini(&r);
+}
+
+/* Summarize calls go through the breaker; batch calls bypass it. */
+static void breaker_summarize_and_batch(void)
+{
+	struct result_scenario r;
+	/* window 1, ratio 1, open 1000 s: r0's failure opens small-m's breaker at .010.
+	 * sum (10:00:10): input 1000 > 500 → summarize call on small-m → rejected → the summary
+	 *   failed → failed (no fallback for summaries), no call.
+	 * rep (10:00:10): batch task → flushed at the 10:01:00 boundary on small-m (first_route),
+	 *   bypassing the breaker; no data in minute 10:01 → ok; discount 0.5: 1200 × 0.5 = 600
+	 *   µUSD; done at 10:01:00 + 600 s → latency 650 s */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:10", "a", "sum", "") REQ("10:00:10", "a", "rep", ""),
+	        BREAKER(1, 1, 1000) ", \"budget\": {\"sum\": {\"input_max\": 500, \"overflow\": \"summarize\"}}, "
+	        "\"batch\": {\"tasks\": [\"rep\"], \"interval_s\": 60}}", &r) < 0)
+		return;
+	struct metrics sum = TASK(r, "sum"), rep = TASK(r, "rep");
+	CHECK_INT(sum.breaker_rejections, 1);
+	CHECK_INT(sum.summarized, 1);
+	CHECK_INT(sum.calls, 0);
+	CHECK_INT(sum.failed, 1);
+	CHECK_INT(rep.calls, 1);
+	CHECK_INT(rep.breaker_rejections, 0);
+	CHECK_INT(rep.resolved, 1);
+	CHECK_INT(rep.usd_total, 600 * PUSD);
+	CHECK_INT(rep.latency_p50_us, 650 * SEC);
+	CHECK_INT(r.totals.breaker_rejections, 1);
+	CHECK_INT(r.totals.calls, 2);
+	result_scenario_fini(&r);
+}
+
+/* ======================= recorded mode ======================= */
+
+/* Each recorded attempt priced as recorded; retries and fallbacks counted; resolved iff the last is ok. */
+static void recorded_prices_attempts(void)
+{
+	struct result_scenario r;
+	/* r0 (10:00): small-m server_error 100 ms (billed none), small-m timeout 200 ms (a retry;
+	 *   billed full 1000 + 200 = 1200 µUSD), large-m ok 300 ms (a fallback; 10000 + 2000 =
+	 *   12000 µUSD); back to back: ends at 0.6 s → latency 600 ms, resolved.
+	 * r1 (10:01): small-m ok, 400 cached, 250 ms: 600 + 200 + 200 = 1000 µUSD.
+	 * r2 (10:02): small-m ok 50 ms (1200 µUSD), then small-m rate_limited (a retry, billed
+	 *   none): the last attempt is not ok → failed.
+	 * totals: 3 + 1 + 2 = 6 calls, 1 large, usd 1200 + 12000 + 1000 + 1200 = 15400 µUSD; input 0 + 1000 +
+	 * 1000 + 1000 + 1000 + 0 = 4000, output 0 + 100 + 100 + 100 + 100 = 400; retries 2
+	 * (tokens 1100 + 0, usd 1200 µUSD); fallbacks 1.  Latencies {600, 250} ms: p50 = rank
+	 * ceil(0.5 × 2) = 1 → 250 ms; p95 = rank 2 → 600 ms */
+	if (run(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(100)) ","
+	                                         ATT("small-m", "timeout", LAT(200)) "," ATT("large-m", "ok", LAT(300))))
+	        REQ("10:01:00", "a", "r1", ",\"model\":\"small-m\",\"cached_tokens\":400,\"latency_ms\":250")
+	        REQ("10:02:00", "a", "r2", ATTS(ATT("small-m", "ok", LAT(50)) "," ATT("small-m", "rate_limited", LAT(50)))),
+	        RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.requests, 3);
+	CHECK_INT(r.totals.resolved, 2);
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(TASK(r, "r2").failed, 1);
+	CHECK_INT(r.totals.calls, 6);
+	CHECK_INT(r.totals.calls_large, 1);
+	CHECK_INT(r.totals.usd_total, 15400 * PUSD);
+	CHECK_INT(r.totals.input_tokens, 4000);
+	CHECK_INT(r.totals.output_tokens, 400);
+	CHECK_INT(r.totals.cached_input_tokens, 400);
+	CHECK_INT(r.totals.retries, 2);
+	CHECK_INT(r.totals.retry_tokens, 1100);
+	CHECK_INT(r.totals.retry_usd, 1200 * PUSD);
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.requests_with_fallback, 1);
+	CHECK_INT(r.totals.latency_p50_us, 250 * MS);
+	CHECK_INT(r.totals.latency_p95_us, 600 * MS);
+	CHECK_INT(r.has_billed, 0);
+	result_scenario_fini(&r);
+}
+
+/* Recorded attempts without ts run back to back (no latency: 0); with ts at their ts. */
+static void recorded_back_to_back(void)
+{
+	struct result_scenario r;
+	/* r0: server_error 100 ms, then ok without latency → ends at 0.1 s: latency 100 ms.
+	 * r1 (10:01:00): attempts at 10:01:00 (100 ms) and 10:01:05 (100 ms) → ends 10:01:05.1:
+	 * latency 5.1 s */
+	if (run(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(100)) "," ATT("small-m", "ok", "")))
+	        REQ("10:01:00", "a", "r1", ATTS(ATT("small-m", "server_error", LAT(100) ",\"ts\":\"2026-03-02T10:01:00Z\"") ","
+	                                         ATT("small-m", "ok", LAT(100) ",\"ts\":\"2026-03-02T10:01:05Z\""))),
+	        RECORDED, &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r0").latency_p50_us, 100 * MS);
+	CHECK_INT(TASK(r, "r1").latency_p50_us, 5100 * MS);
+	CHECK_INT(r.totals.retries, 2);
+	CHECK_INT(r.totals.resolved, 2);
+	result_scenario_fini(&r);
+}
+
+/* billed_usd = Σ cost_usd; billed_priced_usd prices the same lines. */
+static void recorded_billed_usd(void)
+{
+	struct result_scenario r;
+	/* r0 small-m ok: priced 1000 + 200 = 1200 µUSD, cost_usd 0.0012 (the same);
+	 * r1 large-m ok: 12000 µUSD, no cost_usd → in usd_total only */
+	if (run(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0012")
+	        REQ("10:01:00", "b", "r1", ",\"model\":\"large-m\""), RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.has_billed, 1);
+	CHECK_INT(r.totals.billed_usd, 1200 * PUSD);
+	CHECK_INT(r.billed_priced_usd, 1200 * PUSD);
+	CHECK_INT(r.totals.usd_total, 13200 * PUSD);
+	CHECK_INT(TENANT(r, "a").billed_usd, 1200 * PUSD);
+	CHECK_INT(TENANT(r, "b").billed_usd, 0);
+	result_scenario_fini(&r);
+	/* stale prices: cost_usd 0.0013 vs priced 0.0012, 8.3% apart (the CLI warns above 0.5%) */
+	if (run(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0013")
+	        REQ("10:01:00", "b", "r1", ",\"model\":\"large-m\""), RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.billed_usd, 1300 * PUSD);
+	CHECK_INT(r.billed_priced_usd, 1200 * PUSD);
+	result_scenario_fini(&r);
+}
+
+/* A recorded scenario over a model the pricing file lacks is an error naming it. */
+static void recorded_unknown_model(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	CHECK_INT(replay_text(REQ("10:00:00", "a", "t", ",\"model\":\"mystery-m\""), RECORDED, &r, &e), -1);
+	CHECK_HAS(e.msg, "mystery-m");
+	/* also in a later attempt */
+	struct err e2 = { "" };
+	CHECK_INT(replay_text(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", "") "," ATT("mystery-m", "ok", ""))),
+	                      RECORDED, &r, &e2), -1);
+	CHECK_HAS(e2.msg, "mystery-m");
+}
+
+/* ======================= alerts ======================= */
+
+#define FLOOD(window, rate, min) SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}, " \
+	"\"alerts\": {\"cost_guard\": null, \"fallback_flood\": {\"window_s\": " #window ", \"rate\": " #rate \
+	", \"min_requests\": " #min "}}}"
+
+/* r0 falls back (first fallback at 10:00:00.010), the others are ok on small-m (10 ms).
+ * The last event is r2's or r3's end (≤ 10:00:30.010), so the only instant is 10:01:00,
+ * window [09:56, 10:01). */
+#define FLOOD3 REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:10", "a", "r1", OK_SMALL) REQ("10:00:20", "a", "r2", OK_SMALL)
+#define FLOOD4 FLOOD3 REQ("10:00:30", "a", "r3", OK_SMALL)
+
+static void alert_flood_fires(void)
+{
+	struct result_scenario r;
+	/* 3 first calls ≥ min 3, 1 first fallback: 1/3 > 0.2 → fires at 10:01:00 only */
+	if (run(FLOOD3, FLOOD(300, 0.2, 3), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_FALLBACK_FLOOD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 60 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 60 * SEC);
+		CHECK_NEAR(r.alerts[0].value_rate, 1.0 / 3.0);
+		CHECK_NEAR(r.alerts[0].baseline_rate, 0.2);
+		CHECK_NEAR(r.alerts[0].peak_ratio, (1.0 / 3.0) / 0.2);
+	}
+	result_scenario_fini(&r);
+}
+
+static void alert_flood_thresholds(void)
+{
+	struct result_scenario r;
+	/* 3 first calls < min_requests 4 → nothing */
+	if (run(FLOOD3, FLOOD(300, 0.2, 4), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 0);
+	result_scenario_fini(&r);
+	/* 4 first calls, 1 fallback: 0.25 is not above 0.25 → nothing */
+	if (run(FLOOD4, FLOOD(300, 0.25, 4), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 0);
+	result_scenario_fini(&r);
+	/* … and is above 0.24 → fires, peak 0.25 / 0.24 */
+	if (run(FLOOD4, FLOOD(300, 0.24, 4), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_NEAR(r.alerts[0].value_rate, 0.25);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 0.25 / 0.24);
+	}
+	result_scenario_fini(&r);
+}
+
+/* Consecutive firing instants make one alert, reported at its highest ratio. */
+static void alert_flood_merges(void)
+{
+	struct result_scenario r;
+	/* window 120 s, rate 0.2, min 2.  First calls: r0 0:00, r1 0:30, r2 1:30, r3 1:40,
+	 * r4 2:30, r5 5:30 (minutes after 10:00); first fallbacks (r0, r2, r3) 10 ms later.
+	 * The last event is r5's end at 10:05:30.010 → instants 10:01 … 10:06:
+	 *   10:01 [09:59, 10:01): calls r0 r1 = 2, fallbacks 1 → 0.5  (ratio 2.5)  fires
+	 *   10:02 [10:00, 10:02): calls 4, fallbacks 3      → 0.75 (ratio 3.75) fires
+	 *   10:03 [10:01, 10:03): calls r2 r3 r4 = 3, fb 2  → 0.667 (3.33)      fires
+	 *   10:04 calls {r4} = 1 < 2; 10:05: 0; 10:06: {r5} = 1 → quiet.
+	 * One alert 10:01 → 10:03, value 0.75 (from 10:02), baseline 0.2, peak 3.75 */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:30", "a", "r1", OK_SMALL)
+	        REQ("10:01:30", "a", "r2", SE_SMALL) REQ("10:01:40", "a", "r3", SE_SMALL)
+	        REQ("10:02:30", "a", "r4", OK_SMALL) REQ("10:05:30", "a", "r5", OK_SMALL),
+	        FLOOD(120, 0.2, 2), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_FALLBACK_FLOOD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 60 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 180 * SEC);
+		CHECK_NEAR(r.alerts[0].value_rate, 0.75);
+		CHECK_NEAR(r.alerts[0].baseline_rate, 0.2);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 3.75);
+	}
+	result_scenario_fini(&r);
+}
+
+#define COST(window, baseline) SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, " \
+	"\"budget\": {\"rej\": {\"input_max\": 10, \"overflow\": \"reject\"}}, " \
+	"\"alerts\": {\"fallback_flood\": null, \"cost_guard\": {\"window_s\": " #window ", \"baseline_s\": " #baseline \
+	", \"threshold\": 0.3}}"
+
+/* cost_guard: a spend spike after a steady baseline; consecutive instants merged. */
+static void alert_cost_guard_fires(void)
+{
+	struct result_scenario r;
+	/* window 120 s, baseline 180 s, threshold 0.3.  Spend (µUSD) by call start: 10:00 r0
+	 * 2200 (600 out: 1000 + 1200), 10:01 / 10:02 / 10:03 1200 each, 10:04 big on large-m
+	 * 12000, 10:05 1200.  Last event 10:05:00.010 → last instant 10:06.  The baseline range
+	 * is [max(10:00, e − 300 s), e − 120 s), evaluated when ≥ 120 s long (from 10:04):
+	 *   10:04: base [10:00, 10:02) 3400 / 120 s; window [10:02, 10:04) 2400 / 120 s → no;
+	 *   10:05: base [10:00, 10:03) 4600 / 180 s = 92000/h; window [10:03, 10:05) 13200 / 120 s
+	 *          = 396000/h; 396000 > 92000 × 1.3 → fires, ratio 4.30;
+	 *   10:06: base [10:01, 10:04) 3600 / 180 s = 72000/h; window [10:04, 10:06) 13200 → 396000/h
+	 *          → fires, ratio 5.5.
+	 * One alert 10:05 → 10:06 with value 396000 µUSD/h and baseline 72000 µUSD/h (10:06). */
+	if (run(REQN("10:00:00", "a", "r0", "1000", "600", OK_SMALL) REQ("10:01:00", "a", "r1", OK_SMALL)
+	        REQ("10:02:00", "a", "r2", OK_SMALL) REQ("10:03:00", "a", "r3", OK_SMALL)
+	        REQ("10:04:00", "a", "big", "") REQ("10:05:00", "a", "r5", OK_SMALL),
+	        COST(120, 180) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_COST_GUARD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 300 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 360 * SEC);
+		CHECK_INT(r.alerts[0].value_pusd, 396000 * PUSD);
+		CHECK_INT(r.alerts[0].baseline_pusd, 72000 * PUSD);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 5.5);
+	}
+	result_scenario_fini(&r);
+}
+
+/* A zero baseline never fires. */
+static void alert_cost_guard_zero_baseline(void)
+{
+	struct result_scenario r;
+	/* window 60, baseline 180.  rej (10:00, rejected: no call) and big at 10:02 (12000 µUSD).
+	 * 10:03: base [10:00, 10:02) = 0 → never fires, though the window holds 12000 */
+	if (run(REQ("10:00:00", "a", "rej", "") REQ("10:02:00", "a", "big", ""), COST(60, 180) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 0);
+	result_scenario_fini(&r);
+	/* the same with 1200 µUSD at 10:00: 10:03: base 1200 / 120 s = 36000/h, window
+	 * 12000 / 60 s = 720000/h → fires, ratio 20 (10:02: window [10:01, 10:02) empty) */
+	if (run(REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:02:00", "a", "big", ""), COST(60, 180) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].start_us, T0_US + 180 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 180 * SEC);
+		CHECK_INT(r.alerts[0].value_pusd, 720000 * PUSD);
+		CHECK_INT(r.alerts[0].baseline_pusd, 36000 * PUSD);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 20.0);
+	}
+	result_scenario_fini(&r);
+}
+
+/* cost_guard is evaluated only once its baseline range is at least window_s long; null turns it off. */
+static void alert_cost_guard_range(void)
+{
+	struct result_scenario r;
+	/* window 60, baseline 180; 1200 µUSD at 10:00:30, 12000 at 10:01:10; last instant 10:02.
+	 * 10:01: range [10:00:30, 10:00:00) negative; 10:02: [10:00:30, 10:01:00) is 30 s < 60
+	 * → never evaluated: no alert */
+	if (run(REQ("10:00:30", "a", "c", OK_SMALL) REQ("10:01:10", "a", "big", ""), COST(60, 180) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 0);
+	result_scenario_fini(&r);
+	/* the first arrival at 10:00:00: at 10:02 the range [10:00, 10:01) is 60 s: base
+	 * 1200 → 72000/h, window [10:01, 10:02) 12000 → 720000/h → fires, ratio 10 */
+	const char *trace = REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:01:10", "a", "big", "");
+	if (run(trace, COST(60, 180) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].start_us, T0_US + 120 * SEC);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 10.0);
+	}
+	result_scenario_fini(&r);
+	/* "cost_guard": null: off */
+	if (run(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	        "\"alerts\": {\"fallback_flood\": null, \"cost_guard\": null}}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 0);
+	result_scenario_fini(&r);
+}
+
+/* ======================= determinism ======================= */
+
+static void dump_money(FILE *f, money_sum v)
+{
+	fprintf(f, "%llx:%llx ", (unsigned long long)(v >> 64), (unsigned long long)v);
+}
+
+static void dump_metrics(FILE *f, const struct metrics *m)
+{
+	const uint64_t counts[] = { m->requests, m->resolved, m->failed, m->degraded, m->rejected, m->cache_hits,
+		m->cache_tokens_saved, m->calls, m->calls_large, m->input_tokens, m->output_tokens,
+		m->cached_input_tokens, m->retries, m->retry_tokens, m->fallbacks, m->requests_with_fallback,
+		m->requests_with_call, m->fallbacks_denied, m->breaker_rejections, m->budget_violations,
+		m->truncated, m->summarized, m->async, m->batched, m->output_capped };
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+		fprintf(f, "%llu ", (unsigned long long)counts[k]);
+	dump_money(f, m->cache_usd_saved);
+	dump_money(f, m->retry_usd);
+	dump_money(f, m->usd_total);
+	dump_money(f, m->usd_per_hour_peak);
+	dump_money(f, m->billed_usd);
+	fprintf(f, "%lld %lld\n", (long long)m->latency_p50_us, (long long)m->latency_p95_us);
+}
+
+/* Every counter of a result (not its name) as text; the caller frees it. */
+static char *dump(const struct result_scenario *r)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	if (!f)
+		return NULL;
+	dump_metrics(f, &r->totals);
+	for (size_t k = 0; k < r->n_tenants; k++) {
+		fprintf(f, "tenant %s ", r->tenant_names[k]);
+		dump_metrics(f, &r->by_tenant[k]);
+	}
+	for (size_t k = 0; k < r->n_tasks; k++) {
+		fprintf(f, "task %s ", r->task_names[k]);
+		dump_metrics(f, &r->by_task[k]);
+	}
+	for (size_t k = 0; k < r->n_models; k++) {
+		const struct model_usage *u = &r->by_model[k];
+		fprintf(f, "model %s %llu %llu %llu ", u->model, (unsigned long long)u->calls,
+		        (unsigned long long)u->input_tokens, (unsigned long long)u->output_tokens);
+		dump_money(f, u->usd);
+	}
+	const struct timeline *tl = &r->timeline;
+	fprintf(f, "\ntimeline %lld %lld %zu\n", (long long)tl->bucket_s, (long long)tl->t0_us, tl->n_buckets);
+	for (size_t b = 0; b < tl->n_buckets; b++) {
+		for (int s = 0; s < N_TL_COUNTS; s++)
+			fprintf(f, "%llu ", (unsigned long long)tl->count[s][b]);
+		dump_money(f, tl->usd[b]);
+		dump_money(f, tl->retry_usd[b]);
+		fputc('\n', f);
+	}
+	for (size_t k = 0; k < r->n_alerts; k++) {
+		const struct alert *al = &r->alerts[k];
+		fprintf(f, "alert %d %lld %lld %a %a %a ", (int)al->kind, (long long)al->start_us, (long long)al->end_us,
+		        al->value_rate, al->baseline_rate, al->peak_ratio);
+		dump_money(f, al->value_pusd);
+		dump_money(f, al->baseline_pusd);
+		fputc('\n', f);
+	}
+	fprintf(f, "%d %d ", r->recorded, r->has_billed);
+	dump_money(f, r->billed_priced_usd);
+	fclose(f);
+	return buf;
+}
+
+/* A trace that exercises draws, retries, fallbacks, gates and the breaker. */
+#define MIXED \
+	REQ("10:00:00", "a", "faq", SE_SMALL) REQ("10:00:00", "b", "faq", "") REQ("10:00:01", "a", "doc", "") \
+	REQ("10:00:02", "c", "faq", ",\"model\":\"small-m\",\"status\":\"rate_limited\"") \
+	REQ("10:00:03", "b", "doc", "") REQ("10:00:04", "a", "faq", "") REQ("10:00:30", "c", "doc", OK_SMALL) \
+	REQ("10:01:00", "a", "faq", "") REQ("10:01:01", "b", "big", "") REQ("10:01:02", "c", "faq", "") \
+	REQ("10:02:00", "a", "doc", SE_SMALL) REQ("10:02:05", "b", "faq", "") REQ("10:03:00", "c", "big", "")
+
+#define MIXED_SCN(name) "{\"name\": \"" name "\", \"pricing\": \"pricing.json\", " \
+	"\"routes\": {\"small\": \"small-m\", \"large\": \"large-m\"}, \"seed\": 3, " \
+	"\"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, " \
+	"\"retry\": {\"max_attempts\": 2, \"backoff_ms\": 200, \"timeout_ms\": 400}, " \
+	"\"fallback\": {\"chain\": [\"small\", \"large\"], \"tenant_inflight_cap\": 1, \"max_rate\": 0.5, " \
+	"\"degrade_tasks\": [\"faq\"]}, \"breaker\": {\"window\": 4, \"failure_ratio\": 0.5, \"open_s\": 5}, " \
+	"\"faults\": {\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:30Z\", " \
+	"\"to\": \"2026-03-02T10:02:00Z\", \"status\": \"server_error\", \"rate\": 0.5}]}}"
+
+static char *mixed_run(const char *scn, struct result_scenario *r)
+{
+	if (run(MIXED, scn, r) < 0)
+		return NULL;
+	char *s = dump(r);
+	result_scenario_fini(r);
+	return s;
+}
+
+/* The same run twice gives identical counters. */
+static void determinism_twice(void)
+{
+	struct result_scenario r;
+	char *a = mixed_run(MIXED_SCN("x"), &r), *b = mixed_run(MIXED_SCN("x"), &r);
+	CHECK(a && b);
+	if (a && b) {
+		CHECK_STR(a, b);
+		CHECK(strlen(a) > 100);
+	}
+	free(a);
+	free(b);
+}
+
+/* Two scenarios identical but for the name see the same draws: identical counters. */
+static void determinism_name(void)
+{
+	struct result_scenario r;
+	char *a = mixed_run(MIXED_SCN("x"), &r), *b = mixed_run(MIXED_SCN("another name"), &r);
+	CHECK(a && b);
+	if (a && b)
+		CHECK_STR(a, b);
+	free(a);
+	free(b);
+}
+
+void suite_replay_calls(void)
+{
+	RUN(calls_replay_recorded_attempts);
+	RUN(calls_recorded_false_latency);
+	RUN(calls_recorded_false_outcome);
+	RUN(calls_rate_by_minute);
+	RUN(calls_recorded_class_draw);
+	RUN(calls_draw_two_seeds);
+	RUN(calls_inject_first_window);
+	RUN(calls_inject_keeps_recorded);
+	RUN(calls_timeout_caps_latency);
+	RUN(calls_timeout_null);
+	RUN(calls_recorded_latency_over_timeout);
+	RUN(calls_latency_modelled);
+	RUN(calls_cached_recorded_model);
+	RUN(retry_backoff_doubles);
+	RUN(retry_max_attempts_per_model);
+	RUN(retry_only_on_classes);
+	RUN(fallback_after_route_position);
+	RUN(fallback_route_not_in_chain);
+	RUN(fallback_only_on_classes);
+	RUN(fallback_breaker_open_qualifies);
+	RUN(fallback_counts_when_breaker_rejects);
+	RUN(fallback_tenant_cap);
+	RUN(fallback_tenant_cap_ends_at_t);
+	RUN(fallback_rate_gate);
+	RUN(fallback_rate_gate_counts_current);
+	RUN(fallback_spend_gate);
+	RUN(fallback_degraded_vs_failed);
+	RUN(fallback_hops_and_rate);
+	RUN(breaker_opens_when_full);
+	RUN(breaker_probe_closes);
+	RUN(breaker_probe_failure_reopens);
+	RUN(breaker_ignores_while_open);
+	RUN(breaker_summarize_and_batch);
+	RUN(recorded_prices_attempts);
+	RUN(recorded_back_to_back);
+	RUN(recorded_billed_usd);
+	RUN(recorded_unknown_model);
+	RUN(alert_flood_fires);
+	RUN(alert_flood_thresholds);
+	RUN(alert_flood_merges);
+	RUN(alert_cost_guard_fires);
+	RUN(alert_cost_guard_zero_baseline);
+	RUN(alert_cost_guard_range);
+	RUN(determinism_twice);
+	RUN(determinism_name);
+	replay_text_done();
+}
