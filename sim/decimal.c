@@ -7,6 +7,11 @@
 #include "sim/decimal.h"
 
 #include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Saturation bound for exponents: far beyond any int64 result, so clamping changes nothing. */
 #define EXP_LIMIT 100000
@@ -110,4 +115,27 @@ int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
 	if (exact)
 		*exact = is_exact;
 	return 0;
+}
+
+const char *decimal_shortest(double v, int plain, char *buf, size_t n)
+{
+	double a = fabs(v);
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) != v)
+			continue;
+		if (plain && strchr(buf, 'e') && a >= 1.0 && a < 1e17 && prec < 17)
+			continue;
+		break;
+	}
+	const char *dp = localeconv()->decimal_point;
+	if (dp && dp[0] && strcmp(dp, ".") != 0) {
+		char *p = strstr(buf, dp);
+		if (p) {
+			size_t dl = strlen(dp);
+			*p = '.';
+			memmove(p + 1, p + dl, strlen(p + dl) + 1);
+		}
+	}
+	return buf;
 }

@@ -20,4 +20,12 @@
  */
 int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact);
 
+/*
+ * The shortest "%.{1..17}g" text of v that reads back as the same double, into
+ * buf (at least 32 bytes), with '.' as the decimal point whatever the locale.
+ * With `plain`, an exponent is not taken for 1 <= |v| < 10^17 when more digits
+ * write the value without one (750, not 7.5e+02).  Returns buf.
+ */
+const char *decimal_shortest(double v, int plain, char *buf, size_t n);
+
 #endif

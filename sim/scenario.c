@@ -360,29 +360,20 @@ const struct scenario_key scenario_keys[] = {
 };
 const size_t scenario_n_keys = sizeof scenario_keys / sizeof scenario_keys[0];
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 int scenario_init(struct scenario *sc, struct err *err)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->name = dup_str("");
+	sc->name = strdup("");
 	sc->mode = SCENARIO_MODE_SIMULATE;
 
 	sc->cache.key = CACHE_PART_TENANT | CACHE_PART_POLICY_VERSION | CACHE_PART_INPUT;
-	sc->cache.policy_version = dup_str("");
+	sc->cache.policy_version = strdup("");
 	sc->cache.eviction = EVICTION_LRU;
 
-	sc->routing.default_name = dup_str("small");
+	sc->routing.default_name = strdup("small");
 	sc->routing.default_route = ROUTE_RECORDED;
 
-	sc->summarize.route_name = dup_str("small");
+	sc->summarize.route_name = strdup("small");
 	sc->summarize.route = ROUTE_RECORDED;
 	sc->summarize.ratio = frac(1, 10);
 
@@ -394,8 +385,8 @@ int scenario_init(struct scenario *sc, struct err *err)
 	sc->fallback.chain_names.v = calloc(2, sizeof(char *));
 	if (sc->fallback.chain_names.v) {
 		sc->fallback.chain_names.n = 2;
-		sc->fallback.chain_names.v[0] = dup_str("small");
-		sc->fallback.chain_names.v[1] = dup_str("large");
+		sc->fallback.chain_names.v[0] = strdup("small");
+		sc->fallback.chain_names.v[1] = strdup("large");
 	}
 	sc->fallback.on_classes = TRANSIENT;
 	sc->fallback.max_rate = frac(25, 100);
@@ -408,8 +399,8 @@ int scenario_init(struct scenario *sc, struct err *err)
 	sc->batch.interval_us = 300 * US_PER_S;
 	sc->batch.max_batch_size = 120;
 	sc->batch.max_total_input_tokens = 300000;
-	sc->batch.first_route_name = dup_str("small");
-	sc->batch.fail_route_name = dup_str("large");
+	sc->batch.first_route_name = strdup("small");
+	sc->batch.fail_route_name = strdup("large");
 	sc->batch.first_route = ROUTE_RECORDED;
 	sc->batch.fail_route = ROUTE_RECORDED;
 	sc->batch.discount = frac(5, 10);
@@ -531,21 +522,7 @@ int scenario_strlist_has(const struct strlist *l, const char *s)
  */
 const char *scenario_shortest(double v, char *buf, size_t n)
 {
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	const char *dp = localeconv()->decimal_point;
-	if (dp && dp[0] && strcmp(dp, ".") != 0) {
-		char *p = strstr(buf, dp);
-		if (p) {
-			size_t dl = strlen(dp);
-			*p = '.';
-			memmove(p + 1, p + dl, strlen(p + dl) + 1);
-		}
-	}
-	return buf;
+	return decimal_shortest(v, 0, buf, n);
 }
 
 int scenario_decfrac(double v, struct decfrac *out)

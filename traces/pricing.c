@@ -59,22 +59,13 @@ static const struct scenario_key pricing_keys[] = {
 };
 static const size_t pricing_n_keys = sizeof pricing_keys / sizeof pricing_keys[0];
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 static int pricing_from_tree(const cJSON *tree, const char *label, struct pricing **out,
                              struct err *err)
 {
 	struct pricing *p = calloc(1, sizeof *p);
 	*out = NULL;
-	if (!p || !(p->date = dup_str("")) || !(p->source = dup_str("")) ||
-	    !(p->path = dup_str(label ? label : ""))) {
+	if (!p || !(p->date = strdup("")) || !(p->source = strdup("")) ||
+	    !(p->path = strdup(label ? label : ""))) {
 		pricing_free(p);
 		return err_set(err, "out of memory");
 	}

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim/clock.h"
+#include "sim/decimal.h"
 
 __extension__ typedef unsigned __int128 report_u128;
 
@@ -109,25 +110,7 @@ const char *report_decimal_text(int64_t v, int scale, char *buf, size_t n)
  */
 const char *report_ratio_text(double v, char *buf, size_t n)
 {
-	double a = fabs(v);
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, v);
-		if (strtod(buf, NULL) != v)
-			continue;
-		if (strchr(buf, 'e') && a >= 1.0 && a < 1e17 && prec < 17)
-			continue;
-		break;
-	}
-	const char *dp = localeconv()->decimal_point;
-	if (dp && dp[0] && strcmp(dp, ".") != 0) {
-		char *p = strstr(buf, dp);
-		if (p) {
-			size_t dl = strlen(dp);
-			*p = '.';
-			memmove(p + 1, p + dl, strlen(p + dl) + 1);
-		}
-	}
-	return buf;
+	return decimal_shortest(v, 1, buf, n);
 }
 
 /* x ÷ d rounded half to even, for display (d > 0). */

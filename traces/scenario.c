@@ -57,15 +57,6 @@ static const char *got(const cJSON *v, char *buf, size_t n)
 	return buf;
 }
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* ---- paths ---- */
 
 /* A key path under construction: concrete ("budget.faq.overflow") or pattern. */
@@ -261,7 +252,7 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 		if (k->type == SKEY_MAP && duplicate_member(v, e))
 			rc = fail(w->err, w->label, "%s: duplicate key", w->path.s);
 		else if (eb && k->elem_name != SKEY_NO_FLAG &&
-		         !(*AT(eb, k->elem_name, char *) = dup_str(e->string)))
+		         !(*AT(eb, k->elem_name, char *) = strdup(e->string)))
 			rc = oom(w);
 		else
 			rc = walk_value(w, e, ek, eb);
@@ -283,7 +274,7 @@ static int store_string(struct walk *w, void *base, size_t off, const char *s)
 	char *d;
 	if (!base || off == SKEY_NO_FLAG)
 		return 0;
-	if (!(d = dup_str(s)))
+	if (!(d = strdup(s)))
 		return oom(w);
 	free(*AT(base, off, char *));
 	*AT(base, off, char *) = d;
@@ -430,7 +421,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		if (count && !l->v)
 			return oom(w);
 		for (const cJSON *e = v->child; e; e = e->next, i++) {
-			if (!(l->v[i] = dup_str(e->valuestring)))
+			if (!(l->v[i] = strdup(e->valuestring)))
 				return oom(w);
 			l->n = i + 1;
 		}
@@ -681,7 +672,7 @@ static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash)
-		return dup_str("");
+		return strdup("");
 	size_t n = slash == path ? 1 : (size_t)(slash - path);
 	char *d = malloc(n + 1);
 	if (d) {
@@ -695,7 +686,7 @@ static char *dir_of(const char *path)
 static char *join_path(const char *dir, const char *rel)
 {
 	if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
-		return dup_str(rel);
+		return strdup(rel);
 	size_t dn = strlen(dir), rn = strlen(rel);
 	int slash = dir[dn - 1] != '/';
 	char *p = malloc(dn + (size_t)slash + rn + 1);
@@ -849,8 +840,8 @@ static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJS
 		fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
 		return NULL;
 	}
-	c->v[at] = (struct layer){ .label = label ? dup_str(label) : NULL,
-	                           .real = real ? dup_str(real) : NULL, .tree = tree };
+	c->v[at] = (struct layer){ .label = label ? strdup(label) : NULL,
+	                           .real = real ? strdup(real) : NULL, .tree = tree };
 	c->n++;
 	if (scenario_check_tree(tree, scenario_keys, scenario_n_keys, label, tree_is_recorded(tree),
 	                        NULL, err) < 0)
@@ -1042,7 +1033,7 @@ static int put_name_first(cJSON *tree, const char *name)
 	if (!item)
 		return -1;
 	cJSON_DeleteItemFromObjectCaseSensitive(tree, "name");
-	item->string = dup_str("name");
+	item->string = strdup("name");
 	if (!item->string) {
 		cJSON_Delete(item);
 		return -1;
@@ -1100,7 +1091,7 @@ static int resolve(cJSON *merged, const struct chain *c, const char *label, cons
 			     "next to the program; set LLMCOST_PRICING or give \"pricing\"");
 			goto out;
 		}
-		pricing_file = dup_str(b);
+		pricing_file = strdup(b);
 	}
 	if (!pricing_file) {
 		err_set(err, "out of memory");
@@ -1112,8 +1103,8 @@ static int resolve(cJSON *merged, const struct chain *c, const char *label, cons
 		goto out;
 
 	sc.json = cJSON_Print(merged);
-	sc.dir = dup_str(dir ? dir : "");
-	sc.path = label ? dup_str(label) : NULL;
+	sc.dir = strdup(dir ? dir : "");
+	sc.path = label ? strdup(label) : NULL;
 	sc.pricing_path = pricing_file;
 	pricing_file = NULL;
 	if (!sc.json || !sc.dir || (label && !sc.path)) {
@@ -1380,7 +1371,7 @@ unchanged:
 		rc = load_from_tree(t2, NULL, sc->dir, NULL, &next, err);
 	}
 	if (rc == 0) {
-		char *p = sc->path ? dup_str(sc->path) : NULL;
+		char *p = sc->path ? strdup(sc->path) : NULL;
 		if (sc->path && !p) {
 			scenario_fini(&next);
 			rc = err_set(err, "out of memory");
