@@ -50,15 +50,26 @@ struct trace {
 	unsigned optional;         /* enum trace_optional: which optional columns exist */
 };
 
-/* The columns, for code that treats them alike (allocation, storage):
- * X(field) per column, by what indexes it. */
-#define TRACE_REQ_COLUMNS(X) X(ts_us) X(tenant) X(task) X(input_tok) X(output_tok) \
-	X(cached_tok) X(input) X(input_hash) X(difficulty) X(realtime) X(att_first)
-#define TRACE_ATT_COLUMNS(X) X(att_model) X(att_status) X(att_input_tok) X(att_output_tok) \
-	X(att_cached_tok) X(att_latency_us) X(att_ts_us)
-#define TRACE_OPT_COLUMNS(X) X(cost_pusd, TRACE_HAS_COST) X(quality, TRACE_HAS_QUALITY)
 
 enum trace_optional { TRACE_HAS_COST = 1, TRACE_HAS_QUALITY = 2 };
+
+/* One column, for code that treats them alike (growth, storage): where its
+ * array pointer lives, its element size, and how many rows it holds. */
+struct trace_column {
+	const char *name;          /* the field's name ("ts_us", "att_model") */
+	void **data;
+	size_t elem;
+	enum { TRACE_BY_REQUEST, TRACE_BY_ATTEMPT } by;
+	unsigned optional;         /* 0, or the enum trace_optional bit that brings it */
+};
+
+#define TRACE_MAX_COLUMNS 24
+
+/* Every column of t (present or not), TRACE_MAX_COLUMNS at most; returns how many. */
+size_t trace_columns(struct trace *t, struct trace_column *out);
+
+/* Rows of column c in use: n_req (n_req + 1 for att_first) or n_att. */
+size_t trace_column_rows(const struct trace *t, const struct trace_column *c);
 
 /*
  * Initializes t with every column allocated for n_req requests and n_att

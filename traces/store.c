@@ -301,31 +301,6 @@ int store_delete(struct store *s, const char *name, struct err *e)
  */
 #define COLUMN_CHUNK (16u << 20)
 
-struct column {
-	const char *name;
-	void *data;
-	size_t bytes;
-};
-
-/* The columns of t and their sizes for t->n_req requests, t->n_att attempts. */
-static size_t trace_columns(struct trace *t, struct column *c)
-{
-	size_t n = 0;
-#define REQ(col) c[n++] = (struct column){ #col, t->col, sizeof *t->col * t->n_req };
-#define ATT(col) c[n++] = (struct column){ #col, t->col, sizeof *t->col * t->n_att };
-#define OPT(col, bit) if (t->optional & bit) c[n++] = (struct column){ #col, t->col, sizeof *t->col * t->n_req };
-	TRACE_REQ_COLUMNS(REQ)
-	TRACE_ATT_COLUMNS(ATT)
-	TRACE_OPT_COLUMNS(OPT)
-#undef REQ
-#undef ATT
-#undef OPT
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(c[i].name, "att_first") == 0)
-			c[i].bytes += sizeof *t->att_first;
-	return n;
-}
-#define MAX_COLUMNS 32
 
 enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, ST_COLUMN, N_ST };
 
@@ -563,22 +538,26 @@ static int append_columns(struct store_import *im, const struct jsonl_rec *r, co
 
 static int write_columns(struct store_import *im, struct err *e)
 {
-	struct column cols[MAX_COLUMNS];
+	struct trace_column cols[TRACE_MAX_COLUMNS];
 	size_t n = trace_columns(&im->cols, cols);
 	sqlite3_stmt *st = im->st[ST_COLUMN];
-	for (size_t c = 0; c < n; c++)
-		for (size_t off = 0, chunk = 0; off < cols[c].bytes || (off == 0 && chunk == 0); chunk++) {
-			size_t len = cols[c].bytes - off < COLUMN_CHUNK ? cols[c].bytes - off : COLUMN_CHUNK;
+	for (size_t c = 0; c < n; c++) {
+		if (cols[c].optional && !(im->cols.optional & cols[c].optional))
+			continue;
+		size_t bytes = trace_column_rows(&im->cols, &cols[c]) * cols[c].elem;
+		for (size_t off = 0, chunk = 0; off < bytes || (off == 0 && chunk == 0); chunk++) {
+			size_t len = bytes - off < COLUMN_CHUNK ? bytes - off : COLUMN_CHUNK;
 			sqlite3_bind_int64(st, 1, im->id);
 			sqlite3_bind_text(st, 2, cols[c].name, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 3, (int64_t)chunk);
-			sqlite3_bind_blob(st, 4, (char *)cols[c].data + off, (int)len, SQLITE_STATIC);
+			sqlite3_bind_blob(st, 4, (char *)*cols[c].data + off, (int)len, SQLITE_STATIC);
 			if (step(im, st, e) < 0)
 				return -1;
 			off += len;
 			if (len == 0)
 				break;
 		}
+	}
 	return 0;
 }
 
@@ -775,8 +754,10 @@ static int64_t col_or(sqlite3_stmt *st, int col, int64_t absent)
 /* Fills t from the columnar copy: 1 done, 0 none stored (older import), -1 error or damage. */
 static int load_columns(struct store *s, int64_t id, struct trace *t, struct err *e)
 {
-	struct column cols[MAX_COLUMNS];
-	size_t got[MAX_COLUMNS] = { 0 }, n = trace_columns(t, cols), rows = 0;
+	struct trace_column cols[TRACE_MAX_COLUMNS];
+	size_t got[TRACE_MAX_COLUMNS] = { 0 }, bytes[TRACE_MAX_COLUMNS], n = trace_columns(t, cols), rows = 0;
+	for (size_t c = 0; c < n; c++) /* an optional column the trace lacks expects no bytes */
+		bytes[c] = *cols[c].data ? trace_column_rows(t, &cols[c]) * cols[c].elem : 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "SELECT name, chunk, data FROM columns WHERE trace_id = ?"
 	                       " ORDER BY name, chunk", -1, &st, NULL) != SQLITE_OK)
@@ -790,10 +771,10 @@ static int load_columns(struct store *s, int64_t id, struct trace *t, struct err
 		const void *data = sqlite3_column_blob(st, 2);
 		while (c < n && strcmp(cols[c].name, name ? name : "") != 0)
 			c++;
-		if (c == n || chunk < 0 || got[c] != (size_t)chunk * COLUMN_CHUNK || got[c] + len > cols[c].bytes)
+		if (c == n || chunk < 0 || got[c] != (size_t)chunk * COLUMN_CHUNK || got[c] + len > bytes[c])
 			break;
 		if (len)
-			memcpy((char *)cols[c].data + got[c], data, len);
+			memcpy((char *)*cols[c].data + got[c], data, len);
 		got[c] += len;
 		rows++;
 	}
@@ -803,7 +784,7 @@ static int load_columns(struct store *s, int64_t id, struct trace *t, struct err
 	if (rows == 0 && rc == SQLITE_DONE)
 		return 0;
 	for (size_t c = 0; c < n; c++)
-		if (rc != SQLITE_DONE || got[c] != cols[c].bytes)
+		if (rc != SQLITE_DONE || got[c] != bytes[c])
 			return err_set(e, "%s: trace %lld: the columns table is damaged", s->path, (long long)id);
 	return 1;
 }
