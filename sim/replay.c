@@ -66,7 +66,7 @@ struct eng {
 	struct acct a;
 	struct req_state *rs;
 	struct event *heap;
-	size_t n_heap;
+	size_t n_heap, cap_heap;    /* grows with the events pending at once, not with the trace */
 	uint32_t seq;
 	uint64_t seed_state;
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
@@ -81,7 +81,7 @@ struct eng {
 	int cache_ready;
 	const uint32_t *norm_of_input; /* input id → normalized text id (shared, see replay_normalized) */
 	uint32_t *queue;         /* the batch queue */
-	size_t n_queue;
+	size_t n_queue, cap_queue;
 	uint64_t queue_tok;
 	int64_t flush_at;        /* the boundary flush pending, 0 none */
 	int64_t discount_ppb;
@@ -102,9 +102,26 @@ static int before(const struct event *x, const struct event *y)
 	return x->seq < y->seq;
 }
 
+/* Doubles an array of n elements of size elem; -1 when out of memory (then unchanged). */
+static int double_array(void **p, size_t *cap, size_t elem)
+{
+	size_t c = *cap ? 2 * *cap : 1024;
+	void *q = realloc(*p, c * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
 static void push(struct eng *g, int64_t t, uint32_t req, enum ev_type type)
 {
 	struct event ev = { t, req, g->seq++, (uint8_t)type };
+	if (g->n_heap == g->cap_heap && double_array((void **)&g->heap, &g->cap_heap, sizeof *g->heap) < 0) {
+		err_set(g->e, "out of memory");
+		g->failed = 1;
+		return;
+	}
 	size_t i = g->n_heap++;
 	while (i > 0 && before(&ev, &g->heap[(i - 1) / 2])) {
 		g->heap[i] = g->heap[(i - 1) / 2];
@@ -554,6 +571,11 @@ static void enqueue(struct eng *g, uint32_t i, int64_t t)
 	uint64_t in = g->rs[i].in;
 	if (g->n_queue && g->queue_tok + in > (uint64_t)sc->batch.max_total_input_tokens)
 		flush(g, t);
+	if (g->n_queue == g->cap_queue && double_array((void **)&g->queue, &g->cap_queue, sizeof *g->queue) < 0) {
+		err_set(g->e, "out of memory");
+		g->failed = 1;
+		return;
+	}
 	g->queue[g->n_queue++] = i;
 	g->queue_tok += in;
 	if (in > (uint64_t)sc->batch.max_total_input_tokens || g->n_queue >= (size_t)sc->batch.max_batch_size)
@@ -828,11 +850,9 @@ static int engine_init(struct eng *g, const struct replay_trace *rt, const struc
 	if (acct_init(&g->a, rt, sc, r, e) < 0 || model_maps(g) < 0 || per_task(g) < 0)
 		return -1;
 	g->rs = calloc((size_t)t->n_req + 1, sizeof *g->rs);
-	g->heap = malloc(((size_t)t->n_req + 2) * sizeof *g->heap);
-	g->queue = malloc(((size_t)t->n_req + 1) * sizeof *g->queue);
 	g->tenant_live = calloc(rt->n_tenants + 1, sizeof *g->tenant_live);
 	g->breakers = calloc(sc->pricing->n_models + 1, sizeof *g->breakers);
-	if (!g->rs || !g->heap || !g->queue || !g->tenant_live || !g->breakers)
+	if (!g->rs || !g->tenant_live || !g->breakers)
 		return err_set(e, "out of memory");
 	if (sc->breaker.on)
 		for (size_t m = 0; m < sc->pricing->n_models; m++)
