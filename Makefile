@@ -3,6 +3,9 @@
 
 PKGS     := ncursesw readline libcjson sqlite3 libcurl zlib
 DEB_PKGS := libncurses-dev libreadline-dev libcjson-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev pkg-config
+# what the tests drive besides the program: the sqlite3 shell, tmux (the console), python3 (JSON)
+TEST_CMDS     := sqlite3 tmux python3 script
+TEST_DEB_PKGS := sqlite3 tmux python3 bsdutils
 
 CC      ?= cc
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -37,7 +40,7 @@ TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ    := $(TUI_OBJ) $(TRACES_OBJ) $(SIM_OBJ)
 TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(TEST_UTIL:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps test demo bench fuzz sanitize golden check-deps clean help
+.PHONY: all deps test-deps test demo bench fuzz sanitize golden check-deps clean help
 
 # Build the program (./llmcost).
 all: deps llmcost
@@ -50,6 +53,18 @@ deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS)) >/dev/null || exit 1; \
 	  else \
 	    echo "missing libraries; run:"; echo "  sudo apt-get install -y $(DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi
+
+# The commands the tests use; installed like the libraries.
+test-deps:
+	$(Q)missing=; for c in $(TEST_CMDS); do command -v $$c >/dev/null 2>&1 || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $(TEST_DEB_PKGS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEB_PKGS)) >/dev/null || exit 1; \
+	  else \
+	    echo "missing test tools; run:"; echo "  sudo apt-get install -y $(TEST_DEB_PKGS)"; exit 1; \
 	  fi; \
 	fi
 
@@ -78,7 +93,7 @@ $(BUILD)/unit-tests: $(TEST_OBJ) $(LIB_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 # Build everything and run the unit and command-line tests; ends with "tests: N passed, N failed".
-test: deps llmcost $(BUILD)/unit-tests
+test: deps test-deps llmcost $(BUILD)/unit-tests
 	$(Q)LLMCOST=./llmcost UNIT=$(BUILD)/unit-tests sh tests/run.sh
 
 # The main job on the bundled sample trace.
@@ -103,6 +118,9 @@ golden: deps llmcost
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz_*.c)))
 fuzz: deps
+	$(Q)command -v clang >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang) >/dev/null || exit 1; \
+	  else echo "make fuzz needs clang; run:"; echo "  sudo apt-get install -y clang"; exit 1; fi; }
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	  $(MAKE) --no-print-directory CC=clang BUILD=build/fuzz OPT="-O1 -g" \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/$$t || exit 1; \
@@ -116,7 +134,7 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIB_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 # The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
-sanitize: deps
+sanitize: deps test-deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/san/unit-tests build/san/llmcost
 	$(Q)SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
