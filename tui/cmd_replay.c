@@ -113,7 +113,7 @@ static int replay_cmp_str(const void *a, const void *b)
 }
 
 /* The names of the bundled scenarios, sorted, as "a, b, c" into buf ("" when none). */
-static void replay_bundled_list(char *buf, size_t n)
+void replay_bundled_list(char *buf, size_t n)
 {
 	const char *dir = replay_scenario_dir();
 	char *names[64];
@@ -141,7 +141,7 @@ static void replay_bundled_list(char *buf, size_t n)
  * Loads scenario `arg`: a file path, else a bundled scenario name, else the
  * built-in "recorded".  Prints the reason and returns EXIT_INPUT on failure.
  */
-static int replay_load_scenario(const char *arg, struct scenario *sc)
+int replay_load_scenario(const char *arg, struct scenario *sc)
 {
 	struct err e = { "" };
 	char path[PATH_MAX + 128];
@@ -180,7 +180,7 @@ static void replay_print_reject(void *ctx, const char *file, uint64_t line, cons
  * imported under its derived name unless a trace of that name is stored
  * already; anything else must be a stored name.  Returns an exit code.
  */
-static int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
+int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 {
 	struct store_trace_info info;
 	struct err e = { "" };

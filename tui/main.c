@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tui/cli.h"
 
@@ -109,6 +110,38 @@ const struct command commands[] = {
 	  "  llmcost replay march -s baseline -s v3 --json | jq '.scenarios[].totals.usd_total'\n"
 	  "  llmcost replay march -s v3 --csv --by time > v3-timeline.csv\n",
 	  cmd_replay },
+	{ "tui", "[TRACE] [-s SCENARIO]... [--db PATH] [--no-color] [--frames N]",
+	  "the console: scenarios side by side, edited live (also `llmcost` alone)",
+	  "Opens the console on TRACE (a stored trace, or a JSON Lines file imported on first\n"
+	  "use); without TRACE on the store's newest trace, or on the bundled flood demo when\n"
+	  "the store is empty.  Without -s the scenarios are recorded and every bundled one.\n"
+	  "`llmcost` with no arguments in a terminal does the same.\n"
+	  "\n"
+	  "views (1-5, Tab):\n"
+	  "  Compare   metrics as rows, scenarios as columns, changes against the first\n"
+	  "  Tenants   a row per tenant of the selected scenario (h/l); s sorts, / filters\n"
+	  "  Timeline  usd/h, fallback rate and hit rate per bucket; alert windows marked\n"
+	  "  Budget    a row per task: violations, truncated, summarized, async, capped, USD\n"
+	  "  Alerts    every alert of every scenario, newest first\n"
+	  "? shows every key, q quits.  `:` opens the command line (Tab completes, history is\n"
+	  "kept in console_history next to the store): load TRACE, scenario add|drop|edit,\n"
+	  "set [SCENARIO.]KEY.PATH VALUE, unset, run, export json|csv FILE, save SCENARIO FILE,\n"
+	  "help, quit.  A scenario re-runs as soon as it is edited, on a worker thread; the\n"
+	  "previous figures stay on screen until the new ones are ready.\n"
+	  "\n"
+	  "options:\n"
+	  "  -s, --scenario S  a scenario file, or a bundled one by name (as for replay)\n"
+	  "  --db PATH         the store\n"
+	  "  --no-color        monochrome (also when NO_COLOR is set)\n"
+	  "  --frames N        draw N frames, then exit (for tests): each frame waits for the\n"
+	  "                    runs and, without a key pressed, shows the next view\n"
+	  "\n"
+	  "The terminal must be at least 60x15.\n"
+	  "\n"
+	  "examples:\n"
+	  "  llmcost tui prod-2026-03-02.jsonl.gz -s recorded -s v3 -s my-policy.json\n"
+	  "  :set v3.cache.ttl_s.small 1800\n",
+	  cmd_tui },
 	{ 0 }
 };
 
@@ -127,6 +160,8 @@ static void print_help(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return cmd_tui(argc, argv);
 		print_help(stdout);
 		return EXIT_OK;
 	}

@@ -1,0 +1,188 @@
+# Command-line tests of the console, `llmcost tui`, driving the real binary in
+# tmux (send-keys, capture-pane): the Compare view's figures against the text
+# and --json of `llmcost replay`, every view, sorting and filtering tenants, a
+# what-if `:set` against the CLI on the same edit written as a file, errors on
+# the status line, resizing, and the terminal restored after q and Ctrl-C.
+# Also --frames (the mode sanitizers run) and the non-terminal fallbacks.
+SUITE=cli_tui
+. tests/lib.sh
+
+L=$LLMCOST
+case $L in /*) ;; *) L="$PWD/$L" ;; esac
+SCEN="-s recorded -s baseline -s v3 -s flood-guard"
+
+$L gen faq --requests 2000 -o "$TMP/faq.jsonl" 2>/dev/null
+$L import "$TMP/faq.jsonl" >/dev/null 2>&1; check_eq "import the test trace" "$?" 0
+
+# --- without tmux
+out=$($L tui --help); check_has "tui --help" "$out" "--frames N"
+out=$($L help); check_has "help lists tui" "$out" "llmcost tui"
+out=$($L </dev/null 2>&1); check_has "no arguments outside a terminal prints the help" "$out" "usage:"
+$L tui faq --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
+$L tui faq --frames 0 2>/dev/null; check_eq "--frames 0 exits 2" "$?" 2
+$L tui faq -s no-such-scenario --frames 1 2>"$TMP/err"; check_eq "unknown scenario exits 3" "$?" 3
+check_has "unknown scenario is named" "$(cat "$TMP/err")" "no-such-scenario"
+$L tui faq </dev/null >/dev/null 2>"$TMP/err"; check_eq "without a terminal exits 1" "$?" 1
+check_has "without a terminal says so" "$(cat "$TMP/err")" "needs a terminal"
+# --frames draws real frames (every view once with 5) into any terminal type, then exits 0
+TERM=xterm $L tui faq $SCEN --frames 5 </dev/null >"$TMP/frames.out" 2>"$TMP/frames.err"
+check_eq "--frames 5 exits 0" "$?" 0
+check_eq "--frames 5 prints no error" "$(cat "$TMP/frames.err")" ""
+check_has "--frames draws the Compare view" "$(cat "$TMP/frames.out")" "projected monthly USD"
+TERM=xterm NO_COLOR=1 $L tui faq -s v3 --frames 3 --no-color </dev/null >/dev/null 2>"$TMP/frames.err"
+check_eq "--frames 3 monochrome exits 0" "$?" 0
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "cli_tui: tmux not found, the console cases are skipped" >&2
+	finish
+	exit 0
+fi
+
+# --- in tmux
+unset TMUX # the test may itself run inside tmux
+SOCK="llmcost-tui-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
+screen() { T capture-pane -p -t "$1"; }
+# wait_for SESSION TEXT: until the screen shows TEXT (20 s at most); 1 when it never does
+wait_for() {
+	i=0
+	while [ $i -lt 200 ]; do
+		case $(screen "$1") in *"$2"*) return 0 ;; esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# the $ figures of a "projected monthly USD" line, space separated
+usd_row() { printf '%s\n' "$1" | grep '^projected monthly USD' | tr -s ' ' '\n' | grep '^\$' | tr '\n' ' '; }
+# start SESSION COLS ROWS ARGS...: the console in a pane; the pane reports its exit and the tty modes
+start() {
+	s=$1 x=$2 y=$3
+	shift 3
+	T new-session -d -s "$s" -x "$x" -y "$y" \
+		"LLMCOST_DB='$LLMCOST_DB' $L tui $* 2>'$TMP/$s.err'; echo EXITED \$?; stty -a; sleep 60"
+}
+
+start main 100 30 faq $SCEN
+wait_for main "last run" ; check_eq "the console opens and runs the scenarios" "$?" 0
+
+# Compare: the projected monthly USD of each scenario as `llmcost replay` prints it
+want=$($L replay faq $SCEN | grep '^projected monthly USD')
+want3=$(usd_row "$want" | cut -d' ' -f1-3)
+got3=$(usd_row "$(screen main)" | cut -d' ' -f1-3)
+check_eq "Compare: projected monthly USD of the visible scenarios = replay" "$got3" "$want3"
+check_has "Compare: delta against the first column" "$(screen main)" "+400.0%"
+
+# export writes exactly what replay --json / --csv write
+T send-keys -t main ":export json $TMP/tui.json" Enter
+wait_for main "wrote $TMP/tui.json"
+$L replay faq $SCEN --json > "$TMP/replay.json"
+check "export json = replay --json" cmp -s "$TMP/tui.json" "$TMP/replay.json"
+T send-keys -t main ":export csv $TMP/tui.csv" Enter
+wait_for main "wrote $TMP/tui.csv"
+$L replay faq $SCEN --csv > "$TMP/replay.csv"
+check "export csv = replay --csv" cmp -s "$TMP/tui.csv" "$TMP/replay.csv"
+
+# every view
+T send-keys -t main 2; wait_for main "tenants of recorded"; check_eq "2: Tenants" "$?" 0
+T send-keys -t main 3; wait_for main "usd/h"; check_eq "3: Timeline" "$?" 0
+T send-keys -t main 4; wait_for main "tasks of recorded"; check_eq "4: Budget" "$?" 0
+T send-keys -t main 5; wait_for main "newest first"; check_eq "5: Alerts" "$?" 0
+T send-keys -t main 1; wait_for main "USD per resolved request"; check_eq "1: Compare" "$?" 0
+T send-keys -t main Tab; wait_for main "tenants of recorded"; check_eq "Tab: the next view" "$?" 0
+T send-keys -t main '?'; wait_for main "help: q or Esc closes"; check_eq "?: help" "$?" 0
+check_has "help lists the commands" "$(screen main)" "keys"
+T send-keys -t main q; wait_for main "tenants of recorded"
+check_eq "q closes the help first" "$?" 0
+check "q leaves the console open" test -z "$(screen main | grep 'help: q or Esc')"
+
+# Tenants: s sorts by the next column (monthly USD, largest first): the rows are the tenants
+# of replay --csv --by tenant ordered by projected_monthly_usd, largest first (ties: by name)
+T send-keys -t main s; wait_for main "sorted by monthly USD (largest first)"
+check_eq "s: sorted by monthly USD" "$?" 0
+$L replay faq -s recorded --csv --by tenant > "$TMP/tenants.csv"
+n_ten=$(($(wc -l < "$TMP/tenants.csv") - 1))
+order=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "projected_monthly_usd") c = i; next }
+	{ print $c "," $2 }' "$TMP/tenants.csv" | sort -t, -k1,1gr -k2,2 | cut -d, -f2 | tr '\n' ' ')
+rows=$(screen main | sed -n "6,$((5 + n_ten))p" | awk '{ print $1 }' | tr '\n' ' ')
+check_eq "s: the rows in order of monthly USD" "$rows" "$order"
+check "s: not the name order" test "$order" != "$(cut -d, -f2 "$TMP/tenants.csv" | sed 1d | tr '\n' ' ')"
+last=$(tail -n 1 "$TMP/tenants.csv" | cut -d, -f2)
+T send-keys -t main / "$last"; wait_for main "1 of $n_ten"
+check_eq "/: the filter leaves one tenant" "$?" 0
+T send-keys -t main Enter
+check_eq "/: the row shown is that tenant" "$(screen main | sed -n 6p | awk '{ print $1 }')" "$last"
+T send-keys -t main Escape; wait_for main "$n_ten of $n_ten"
+check_eq "Esc clears the filter" "$?" 0
+
+# :set a cache TTL: the projected cost becomes what replay gives for the same edit in a file
+printf '{"extends": "%s/fixtures/scenarios/v3.json", "cache": {"ttl_s": {"small": 60}}}\n' "$PWD" \
+	> "$TMP/v3-ttl60.json"
+edited=$(usd_row "$($L replay faq -s "$TMP/v3-ttl60.json" | grep '^projected monthly USD')" | cut -d' ' -f1)
+before=$(usd_row "$want" | cut -d' ' -f3)
+T send-keys -t main 1 ":set v3.cache.ttl_s.small 60" Enter
+wait_for main "v3: cache.ttl_s.small = 60"
+check_eq ":set says what it changed" "$?" 0
+i=0
+while [ $i -lt 200 ] && [ "$(usd_row "$(screen main)" | cut -d' ' -f3)" != "$edited" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq ":set re-runs: projected monthly USD = replay of the edited file" \
+	"$(usd_row "$(screen main)" | cut -d' ' -f3)" "$edited"
+check "the edit changes the figure" test "$edited" != "$before"
+T send-keys -t main ":save v3 $TMP/saved.json" Enter; wait_for main "wrote scenario v3"
+saved=$(usd_row "$($L replay faq -s "$TMP/saved.json" | grep '^projected monthly USD')" | cut -d' ' -f1)
+check_eq ":save writes the edited scenario" "$saved" "$edited"
+
+# errors on the status line, nothing changed
+T send-keys -t main ":set v3.cache.ttl_s.small 1h" Enter
+wait_for main 'v3: cache.ttl_s.small: expected a positive integer, got "1h"'
+check_eq "bad value: the scenario error" "$?" 0
+check_eq "bad value: the figure stays" "$(usd_row "$(screen main)" | cut -d' ' -f3)" "$edited"
+T send-keys -t main ":frobnicate" Enter
+wait_for main 'unknown command "frobnicate"'
+check_eq "bad command: an error line" "$?" 0
+T send-keys -t main ":set v3.cache.ttl_s.smal 5" Enter
+wait_for main 'did you mean "cache.ttl_s.small"'
+check_eq "unknown key: a suggestion" "$?" 0
+
+# the columns scroll to the selected scenario: the last one is flood guard
+T send-keys -t main l l l
+last_want=$(usd_row "$want" | cut -d' ' -f4)
+i=0
+while [ $i -lt 100 ] && [ "$(usd_row "$(screen main)" | awk '{ print $NF }')" != "$last_want" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq "l scrolls to the last scenario" "$(usd_row "$(screen main)" | awk '{ print $NF }')" "$last_want"
+
+# resize: 60x15 still draws, smaller says so, back again
+T resize-window -t main -x 60 -y 15; sleep 1
+check_has "60x15: the console draws" "$(screen main)" "scenarios:"
+check "60x15: not too small" test -z "$(screen main | grep 'too small')"
+T resize-window -t main -x 50 -y 12; wait_for main "terminal too small"
+check_eq "50x12: terminal too small" "$?" 0
+T resize-window -t main -x 100 -y 30; wait_for main "USD per resolved request"
+check_eq "back to 100x30" "$?" 0
+
+# q ends the program and gives the terminal back
+T send-keys -t main q; wait_for main "EXITED 0"
+check_eq "q exits 0" "$?" 0
+modes=" $(screen main | tr '\n' ' ') "
+check_has "q: stty ran after the console" "$modes" "icanon"
+check "q restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
+check "q restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+check_eq "no error output" "$(cat "$TMP/main.err")" ""
+
+# Ctrl-C: the same, exit 130
+start intr 80 24 faq -s v3
+wait_for intr "last run"
+T send-keys -t intr C-c; wait_for intr "EXITED 130"
+check_eq "Ctrl-C exits 130" "$?" 0
+modes=" $(screen intr | tr '\n' ' ') "
+check "Ctrl-C restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
+check_eq "Ctrl-C: no error output" "$(cat "$TMP/intr.err")" ""
+
+finish

@@ -1,0 +1,175 @@
+/*
+ * `llmcost tui [TRACE] [-s SCENARIO]... [--db PATH] [--no-color] [--frames N]`:
+ * finds the trace (a stored name, a file imported on first use, else the
+ * store's newest trace, else the bundled flood demo), loads the scenarios the
+ * way `llmcost replay` does, and opens the console (tui/console.c) on them.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traces/pricing.h"
+#include "traces/scenario.h"
+#include "traces/store.h"
+#include "tui/cli.h"
+#include "tui/console.h"
+
+/* The bundled demo trace, fixtures/traces/flood.jsonl.gz next to the bundled prices, or NULL. */
+static const char *tui_demo_trace(char *buf, size_t n)
+{
+	const char *pricing = pricing_bundled_path();
+	struct stat st;
+	char dir[PATH_MAX], *slash;
+	if (!pricing || strlen(pricing) >= sizeof dir)
+		return NULL;
+	snprintf(dir, sizeof dir, "%s", pricing);
+	for (int up = 0; up < 2; up++) /* fixtures/pricing/openai.json → fixtures */
+		if ((slash = strrchr(dir, '/')))
+			*slash = 0;
+	snprintf(buf, n, "%s/traces/flood.jsonl.gz", slash ? dir : ".");
+	return stat(buf, &st) == 0 && S_ISREG(st.st_mode) ? buf : NULL;
+}
+
+/* The scenarios without -s: recorded, then every bundled one, by name. */
+static size_t tui_default_scenarios(char *list, size_t n, const char **out, size_t max)
+{
+	size_t k = 0;
+	char *p, *tok;
+	out[k++] = "recorded";
+	replay_bundled_list(list, n);
+	for (p = list; k < max && (tok = strtok(p, ", ")); p = NULL)
+		if (strcmp(tok, "recorded") != 0)
+			out[k++] = tok;
+	return k;
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "scenario", required_argument, 0, 's' }, { "db", required_argument, 0, 'd' },
+		{ "no-color", no_argument, 0, 'n' }, { "frames", required_argument, 0, 'f' },
+		{ 0, 0, 0, 0 },
+	};
+	const char **scen_args = calloc((size_t)argc + 64, sizeof *scen_args), *db = NULL;
+	struct console_opts opts = { 0, 0 };
+	struct console_model m;
+	struct store st = { 0 };
+	struct err e = { "" };
+	char name[256], list[1024], demo[PATH_MAX + 64];
+	size_t n_scen = 0;
+	int c, rc = EXIT_FAIL, model_ok = 0, store_ok = 0;
+
+	if (!scen_args) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 's': scen_args[n_scen++] = optarg; break;
+		case 'd': db = optarg; break;
+		case 'n': opts.no_color = 1; break;
+		case 'f':
+			opts.frames = strtol(optarg, &end, 10);
+			if (*end || end == optarg || opts.frames < 1) {
+				free(scen_args);
+				return cli_usage_error("tui", "--frames takes a positive number, not \"%s\"", optarg);
+			}
+			break;
+		case ':':
+			free(scen_args);
+			return cli_usage_error("tui", "%s needs a value", argv[optind - 1]);
+		default:
+			free(scen_args);
+			return cli_usage_error("tui", "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 < argc) {
+		free(scen_args);
+		return cli_usage_error("tui", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
+	}
+	const char *trace_arg = optind < argc ? argv[optind] : NULL;
+	if (n_scen == 0)
+		n_scen = tui_default_scenarios(list, sizeof list, scen_args, 64);
+
+	/* scenarios first: a typo there should not cost an import */
+	struct scenario *sc = calloc(n_scen, sizeof *sc);
+	if (!sc) {
+		cli_error("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n_scen; i++)
+		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
+			goto out;
+	rc = EXIT_FAIL;
+
+	const char *db_path = cli_db_path(db);
+	if (store_open(&st, db_path, &e) < 0) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	store_ok = 1;
+	if (trace_arg) {
+		if ((rc = replay_find_trace(&st, trace_arg, name, sizeof name)) != EXIT_OK)
+			goto out;
+		rc = EXIT_FAIL;
+	} else {
+		struct store_trace_info *info = NULL;
+		size_t n = 0;
+		if (store_list(&st, &info, &n, &e) < 0) {
+			cli_error("%s", e.msg);
+			goto out;
+		}
+		if (n > 0) {
+			snprintf(name, sizeof name, "%s", info[0].name);
+			free(info);
+		} else {
+			free(info);
+			const char *d = tui_demo_trace(demo, sizeof demo);
+			if (!d) {
+				cli_error("the store %s holds no trace: name a trace file (llmcost tui FILE) or import "
+				          "one (llmcost import FILE)", db_path);
+				goto out;
+			}
+			fprintf(stderr, "llmcost: the store is empty; opening the bundled demo %s\n", d);
+			if ((rc = replay_find_trace(&st, d, name, sizeof name)) != EXIT_OK)
+				goto out;
+			rc = EXIT_FAIL;
+		}
+	}
+	store_close(&st);
+	store_ok = 0;
+
+	if (console_model_init(&m, db_path, &e) < 0) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	model_ok = 1;
+	for (size_t i = 0; i < n_scen; i++)
+		if (console_model_add_loaded(&m, scen_args[i], &sc[i], &e) < 0) {
+			cli_error("%s", e.msg);
+			goto out;
+		}
+	if (console_model_open_trace(&m, name, &e) < 0) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	rc = console_run(&m, &opts);
+	if (rc == 1)
+		rc = EXIT_FAIL;
+out:
+	if (model_ok)
+		console_model_fini(&m);
+	if (store_ok)
+		store_close(&st);
+	for (size_t i = 0; sc && i < n_scen; i++)
+		scenario_fini(&sc[i]);
+	free(sc);
+	free(scen_args);
+	return rc;
+}

@@ -1,0 +1,299 @@
+/*
+ * The console, `llmcost tui` (SPEC §7): the interfaces its files share.
+ * console.c runs the screen (terminal setup and restore, the frame loop, the
+ * key table, header, status line and help); console_model.c holds the trace,
+ * the scenarios and their latest results and re-runs scenarios on worker
+ * threads; console_cmd.c is the `:` command line (readline) and its command
+ * table; console_text.c formats and clips text; console_view_*.c draw one
+ * view each.
+ *
+ * Threads: everything here runs on the main thread, except the replay jobs
+ * that console_model.c hands to its workers; those only touch their own job.
+ * Errors: functions that can fail return 0 / -1 and fill a struct err with a
+ * message for the status line.  Ownership is stated per function.
+ */
+#ifndef TUI_CONSOLE_H
+#define TUI_CONSOLE_H
+
+#include <curses.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/err.h"
+#include "sim/replay.h"
+#include "sim/result.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+/* The smallest screen the console draws in; below it, a notice says so. */
+#define CONSOLE_MIN_COLS 60
+#define CONSOLE_MIN_LINES 15
+
+/* ---- the model: trace, scenarios, results, worker threads (console_model.c) ---- */
+
+struct console_scen {
+	unsigned id;                /* stable while the scenario is open */
+	char *label;                /* the handle commands use ("v3"), unique */
+	struct scenario sc;         /* the scenario as edited */
+	unsigned gen;               /* bumped by every edit and run request */
+	/* the result shown and the private copy of sc it was computed from (the
+	 * result borrows model names from the copy's price table) */
+	struct scenario *ran;
+	struct result_scenario res;
+	int has_res;
+	char *error;                /* the last run's failure as replay words it, or NULL */
+	unsigned busy;              /* jobs queued or running */
+	double run_s;               /* how long the shown result took */
+};
+
+struct console_job;
+
+struct console_model {
+	char *db_path;
+	char *trace_name;           /* NULL before a trace is open */
+	struct trace *trace;        /* heap: the prepared trace points at it */
+	struct replay_trace *rt;
+	struct trace_summary summary;
+
+	size_t n_scen;
+	struct console_scen **scen; /* display order; [0] is the reference */
+	unsigned next_id;
+	unsigned data_gen;          /* bumped whenever a shown result or the trace changes */
+
+	/* workers */
+	pthread_t threads[8];
+	size_t n_threads;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;          /* work queued, or shutting down */
+	pthread_cond_t idle_cv;     /* a job finished */
+	struct console_job *queue, *done;
+	size_t in_flight;           /* queued + running */
+	int quit;
+	int wake[2];                /* a byte per finished job, for the frame loop's poll */
+	double batch_t0;            /* when in_flight last rose from 0 */
+	double last_run_s;          /* wall time of the last complete batch of runs */
+};
+
+/* Starts the workers.  db_path is copied.  Returns 0 or -1. */
+int console_model_init(struct console_model *m, const char *db_path, struct err *e);
+/* Waits for running jobs, stops the workers and frees everything. */
+void console_model_fini(struct console_model *m);
+
+/* Opens stored trace `name` (store_load + replay_prepare), dropping every shown
+ * result, and re-runs every scenario. */
+int console_model_open_trace(struct console_model *m, const char *name, struct err *e);
+
+/* `load TRACE`: a stored name or a file (imported on first use), as `llmcost replay`
+ * finds it; the message printed by the import, if any, goes to info. */
+int console_model_load(struct console_model *m, const char *arg, char *info, size_t n,
+                       struct err *e);
+
+/* Adds a scenario: `file` a scenario file, or NULL to resolve `label` like
+ * `replay -s` (a file, a bundled name, "recorded").  The label is made unique.
+ * The new scenario runs at once. */
+int console_model_add(struct console_model *m, const char *label, const char *file,
+                      struct err *e);
+/* Adds an already loaded scenario (taken over, also on failure). */
+int console_model_add_loaded(struct console_model *m, const char *label, struct scenario *sc,
+                             struct err *e);
+int console_model_drop(struct console_model *m, const char *label, struct err *e);
+
+/* The scenario with this label, or NULL; *index gets its position when not NULL. */
+struct console_scen *console_model_find(struct console_model *m, const char *label, size_t *index);
+
+/*
+ * Splits "[SCENARIO.]KEY.PATH": when the text starts with a scenario label and
+ * '.', that scenario and the rest; else `dflt` and the whole text.
+ */
+struct console_scen *console_model_split_path(struct console_model *m, const char *text,
+                                              struct console_scen *dflt, const char **path);
+
+/* `set` / `unset` (value NULL): edits the scenario and re-runs it; on failure
+ * nothing changes and e holds "LABEL: PATH: why". */
+int console_model_set(struct console_model *m, struct console_scen *s, const char *path,
+                      const char *value, struct err *e);
+
+/* Replaces a scenario by JSON text (`scenario edit`), relative paths as before. */
+int console_model_replace(struct console_model *m, struct console_scen *s, const char *json,
+                          struct err *e);
+
+/* Queues a re-run of s (of every scenario when s is NULL). */
+int console_model_run(struct console_model *m, struct console_scen *s, struct err *e);
+
+/* Publishes finished jobs whose scenario was not edited since; returns how many. */
+int console_model_collect(struct console_model *m);
+
+/* Blocks until no job is queued or running (and publishes them). */
+void console_model_wait(struct console_model *m);
+
+/* Jobs queued or running. */
+size_t console_model_busy(struct console_model *m);
+
+/* Seconds since the running batch started (0 when idle). */
+double console_model_running_s(struct console_model *m);
+
+/* `export json|csv FILE`: every scenario must have a result. */
+int console_model_export(struct console_model *m, int csv, const char *path, struct err *e);
+
+/* Seconds on a monotonic clock. */
+double console_now(void);
+
+/* ---- text (console_text.c) ---- */
+
+#define CONSOLE_TEXT_MAX 96
+
+/* Display columns of UTF-8 text (invalid bytes count one each). */
+int console_text_width(const char *s);
+
+/*
+ * Draws s at (y, x) in at most `width` columns, padded with blanks to exactly
+ * `width` when pad, aligned left or (right) right; text that does not fit is
+ * cut with "…" (or "~" without UTF-8).  Returns the columns drawn.
+ */
+int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
+
+/* The human texts of the text table (same rounding as `llmcost replay`). */
+const char *console_percent_text(double rate, char *buf, size_t n);
+const char *console_latency_text(int64_t us, char *buf, size_t n);
+const char *console_span_text(int64_t us, char *buf, size_t n);
+/* "2026-03-02 10:00" (UTC minutes), or with seconds when `secs`. */
+const char *console_time_text(int64_t us, int secs, char *buf, size_t n);
+
+/* Deltas against a reference, as the text table writes them; *sign gets -1, 0 or 1
+ * (the direction of the change), 0 also when there is no delta. */
+const char *console_delta_amount(money_sum ref, money_sum v, char *buf, size_t n, int *sign);
+const char *console_delta_ratio(double ref, double v, char *buf, size_t n, int *sign);
+
+/* 1 when the terminal's character set is UTF-8. */
+extern int console_utf8;
+
+/* ---- the screen (console.c) ---- */
+
+enum console_view { VIEW_COMPARE, VIEW_TENANTS, VIEW_TIMELINE, VIEW_BUDGET, VIEW_ALERTS, N_VIEW };
+
+/* Colour roles; console_attr() gives the attributes of the active palette. */
+enum console_role {
+	ROLE_NORMAL, ROLE_BAR, ROLE_TAB, ROLE_TAB_ACTIVE, ROLE_TITLE, ROLE_CURSOR, ROLE_SELECTED,
+	ROLE_BETTER, ROLE_WORSE, ROLE_DIM, ROLE_ERROR, ROLE_INFO, ROLE_ALERT, ROLE_SPARK,
+	ROLE_MATCH, N_ROLE
+};
+attr_t console_attr(enum console_role r);
+
+/* Scroll state of a list: the cursor row and the first row shown. */
+struct console_list {
+	long cur, top;
+};
+/* Keeps cur within [0, n) and on screen (`rows` rows shown). */
+void console_list_fix(struct console_list *l, long n, int rows);
+
+/* Per-view state that the key table's actions change. */
+struct console_viewstate {
+	struct console_list list;
+	int sort_col, sort_desc;
+	char filter[256];
+	/* the view's cached row order (tenants, budget, alerts) */
+	long *rows;
+	long n_rows;
+	int hscroll;                /* first scrolled column (compare) */
+	long cursor;                /* timeline: bucket under the cursor */
+	int zoom;                   /* timeline: 1 = one column per bucket */
+};
+
+struct console {
+	struct console_model *m;
+	size_t sel;                 /* selected scenario */
+	enum console_view view;
+	struct console_viewstate vs[N_VIEW];
+	WINDOW *hdr, *body, *status, *input;
+	int too_small;
+	int dirty_hdr, dirty_body, dirty_status;
+	int help;                   /* the help overlay is open */
+	long help_top;
+	int quit;
+	int colors;
+	/* the status line: a message until the next key, or the command line */
+	char msg[1024];
+	int msg_error;
+	int prompt;                 /* 0, ':' or '/' while the line editor is open */
+	char **matches;             /* completion candidates to show (NULL-terminated) */
+	long frames;                /* --frames N: 0 = until q */
+	unsigned filter_gen;        /* bumped by every filter change */
+};
+
+/* Sets the status line message (printf format); error selects the error colour. */
+void console_message(struct console *c, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The selected scenario, or NULL when there are none. */
+struct console_scen *console_selected(struct console *c);
+
+/* Restores the terminal for a child program (scenario edit) and back. */
+void console_suspend(struct console *c);
+void console_resume(struct console *c);
+
+/* Marks every window for a redraw. */
+void console_dirty(struct console *c);
+
+/* Draws one frame: the windows marked dirty, the overlays, the status line; one doupdate. */
+void console_frame(struct console *c);
+
+struct console_opts {
+	int no_color;
+	long frames;
+};
+
+/*
+ * Runs the console on a model whose trace is open: sets up the terminal,
+ * loops until `q`, Ctrl-C, SIGTERM or --frames, and restores the terminal.
+ * Returns an exit code (0, or 1 when the terminal cannot be used).
+ */
+int console_run(struct console_model *m, const struct console_opts *o);
+
+/* ---- the command line (console_cmd.c) ---- */
+
+/* Prepares readline (history file next to the store); console_cmd_fini writes the history. */
+void console_cmd_init(struct console *c);
+void console_cmd_fini(struct console *c);
+/* Opens the line editor with prompt ':' or '/'. */
+void console_cmd_open(struct console *c, int prompt);
+/* Feeds one key (a curses key code) to the open line editor. */
+void console_cmd_key(struct console *c, int key);
+/* Draws the open line editor on the status window and leaves the cursor there. */
+void console_cmd_draw(struct console *c, WINDOW *w);
+/* Runs one command line as if typed after ':'. */
+void console_cmd_exec(struct console *c, const char *line);
+
+/* The command table, for the help screen. */
+struct console_command {
+	const char *name;           /* one or two words: "set", "scenario add" */
+	const char *args;
+	const char *help;
+	int (*fn)(struct console *c, const char *args, struct err *e);
+	int (*complete)(struct console *c, const char *text, int argno, const char *line,
+	                char ***out);
+};
+extern const struct console_command console_commands[];
+
+/* ---- views (console_view_*.c) ---- */
+
+struct console_view_ops {
+	const char *name;
+	void (*draw)(struct console *c, WINDOW *w, int rows, int cols);
+	/* rows the list has (for scrolling keys); NULL: the view scrolls nothing */
+	long (*n_rows)(struct console *c);
+	/* the sortable columns: name for `s`, count */
+	int n_sort;
+	const char *const *sort_names;
+};
+
+extern const struct console_view_ops console_view_compare, console_view_tenants,
+	console_view_timeline, console_view_budget, console_view_alerts;
+
+/* Rows of a list view's body (its title rows excluded). */
+int console_view_list_rows(int rows);
+
+/* 1 when `name` contains the filter (ASCII case-insensitive); an empty filter matches all. */
+int console_view_match(const char *name, const char *filter);
+
+#endif

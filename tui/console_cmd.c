@@ -1,0 +1,962 @@
+/*
+ * The console's command line: GNU readline inside the curses screen through
+ * its callback interface (the frame loop feeds it one key at a time, it draws
+ * nothing itself: the status line shows rl_line_buffer), with a history file
+ * next to the store.  One table of commands {name, args, help, fn} drives
+ * dispatch, tab completion (command names, scenario labels, scenario key
+ * paths from sim/scenario.h's key table, their values, trace and file names)
+ * and the help screen.  The same editor reads the `/` filter, applied as it
+ * is typed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "traces/scenario.h"
+#include "traces/store.h"
+#include "tui/cli.h"
+#include "tui/console.h"
+
+/* readline's callbacks take no context: the console that owns the editor */
+static struct console *console_cmd_c;
+static int console_cmd_ch, console_cmd_has;
+static FILE *console_cmd_null;
+static char console_cmd_hist[4096];
+static char console_cmd_old_filter[256];
+
+static int console_cmd_getc(FILE *f)
+{
+	(void)f;
+	console_cmd_has = 0;
+	return console_cmd_ch;
+}
+
+static int console_cmd_avail(void)
+{
+	return console_cmd_has;
+}
+
+static void console_cmd_redisplay(void)
+{
+	struct console *c = console_cmd_c;
+	if (!c)
+		return;
+	c->dirty_status = 1;
+	if (c->prompt == '/') {
+		struct console_viewstate *v = &c->vs[c->view];
+		if (strcmp(v->filter, rl_line_buffer) != 0) {
+			snprintf(v->filter, sizeof v->filter, "%s", rl_line_buffer);
+			v->list.cur = v->list.top = 0;
+			c->filter_gen++;
+			c->dirty_body = 1;
+		}
+	}
+}
+
+/* Readline found several completions: keep them for the popup above the status line. */
+static void console_cmd_show_matches(char **matches, int n, int max_len)
+{
+	struct console *c = console_cmd_c;
+	(void)max_len;
+	if (!c || n <= 0)
+		return;
+	char **list = calloc((size_t)n + 1, sizeof *list);
+	if (!list)
+		return;
+	for (int i = 0; i < n; i++)
+		list[i] = strdup(matches[i + 1]);
+	c->matches = list;
+	c->dirty_status = 1;
+}
+
+static void console_cmd_line(char *line);
+static char **console_cmd_complete(const char *text, int start, int end);
+
+void console_cmd_init(struct console *c)
+{
+	console_cmd_c = c;
+	rl_readline_name = "llmcost";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_prep_term_function = NULL;
+	rl_deprep_term_function = NULL;
+	rl_getc_function = console_cmd_getc;
+	rl_input_available_hook = console_cmd_avail;
+	rl_redisplay_function = console_cmd_redisplay;
+	rl_completion_display_matches_hook = console_cmd_show_matches;
+	rl_attempted_completion_function = console_cmd_complete;
+	if (!console_cmd_null)
+		console_cmd_null = fopen("/dev/null", "w");
+	if (console_cmd_null)
+		rl_outstream = console_cmd_null; /* readline must never write on the curses screen */
+	rl_initialize();
+	rl_variable_bind("bell-style", "none");
+	rl_variable_bind("show-all-if-ambiguous", "on");
+	rl_variable_bind("enable-bracketed-paste", "off");
+
+	/* the history lives next to the store */
+	const char *db = c->m->db_path, *slash = strrchr(db, '/');
+	if (slash)
+		snprintf(console_cmd_hist, sizeof console_cmd_hist, "%.*s/console_history", (int)(slash - db),
+		         db);
+	else
+		snprintf(console_cmd_hist, sizeof console_cmd_hist, "console_history");
+	using_history();
+	stifle_history(1000);
+	read_history(console_cmd_hist);
+}
+
+void console_cmd_fini(struct console *c)
+{
+	if (c->prompt)
+		rl_callback_handler_remove();
+	c->prompt = 0;
+	clear_history();
+	console_cmd_c = NULL;
+	rl_outstream = stdout;
+	if (console_cmd_null) {
+		fclose(console_cmd_null);
+		console_cmd_null = NULL;
+	}
+}
+
+void console_cmd_open(struct console *c, int prompt)
+{
+	static char text[2];
+	text[0] = (char)prompt;
+	text[1] = 0;
+	c->prompt = prompt;
+	rl_callback_handler_install(text, console_cmd_line);
+	if (prompt == '/') {
+		struct console_viewstate *v = &c->vs[c->view];
+		snprintf(console_cmd_old_filter, sizeof console_cmd_old_filter, "%s", v->filter);
+		rl_insert_text(v->filter);
+	}
+	c->dirty_status = 1;
+}
+
+static void console_cmd_close(struct console *c)
+{
+	rl_callback_handler_remove();
+	c->prompt = 0;
+	c->dirty_status = 1;
+	curs_set(0);
+}
+
+static void console_cmd_feed(int ch)
+{
+	console_cmd_ch = ch;
+	console_cmd_has = 1;
+	rl_callback_read_char();
+}
+
+void console_cmd_key(struct console *c, int key)
+{
+	switch (key) {
+	case 27: /* Esc: cancel (a '/' filter goes back to what it was) */
+		if (c->prompt == '/') {
+			struct console_viewstate *v = &c->vs[c->view];
+			snprintf(v->filter, sizeof v->filter, "%s", console_cmd_old_filter);
+			c->filter_gen++;
+			c->dirty_body = 1;
+		}
+		rl_free_line_state();
+		console_cmd_close(c);
+		return;
+	case KEY_RESIZE:
+		return;
+	case KEY_ENTER: case '\r': key = '\n'; break;
+	case KEY_BACKSPACE: case 8: key = 127; break;
+	case KEY_LEFT: key = 2; break;   /* ^B */
+	case KEY_RIGHT: key = 6; break;  /* ^F */
+	case KEY_UP: key = 16; break;    /* ^P */
+	case KEY_DOWN: key = 14; break;  /* ^N */
+	case KEY_HOME: key = 1; break;   /* ^A */
+	case KEY_END: key = 5; break;    /* ^E */
+	case KEY_DC:
+		if (rl_point >= rl_end)
+			return;                  /* ^D on an empty line would end the editor */
+		key = 4;
+		break;
+	default:
+		if (key > 255)
+			return;
+	}
+	console_cmd_feed(key);
+}
+
+void console_cmd_draw(struct console *c, WINDOW *w)
+{
+	int cols = getmaxx(w);
+	const char *line = rl_line_buffer ? rl_line_buffer : "";
+	int point = rl_point < 0 ? 0 : rl_point;
+	char before[2048];
+	size_t start = 0;
+
+	/* scroll so the cursor stays on screen */
+	snprintf(before, sizeof before, "%.*s", point, line);
+	while (before[start] && 1 + console_text_width(before + start) > cols - 2) {
+		start++;
+		while ((before[start] & 0xc0) == 0x80)
+			start++;
+	}
+	char prompt[2] = { (char)c->prompt, 0 };
+	wattrset(w, console_attr(ROLE_TITLE));
+	console_put(w, 0, 0, prompt, 1, 0, 0);
+	wattrset(w, console_attr(ROLE_NORMAL));
+	console_put(w, 0, 1, line + start, cols - 1, 0, 1);
+	int x = 1 + console_text_width(before + start);
+	wmove(w, 0, x < cols ? x : cols - 1);
+	curs_set(1);
+}
+
+/* ---- the commands ---- */
+
+static struct console_scen *console_cmd_scen(struct console *c, const char *label, struct err *e)
+{
+	struct console_scen *s;
+	if (!*label) {
+		if (!(s = console_selected(c)))
+			err_set(e, "no scenario is open (scenario add NAME)");
+		return s;
+	}
+	if (!(s = console_model_find(c->m, label, NULL)))
+		err_set(e, "no scenario \"%s\" is open", label);
+	return s;
+}
+
+/* Splits off the first word of *args (in place); returns it, *args then the rest. */
+static char *console_cmd_word(char **args)
+{
+	char *p = *args, *w;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	w = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*args = p;
+	return w;
+}
+
+static int console_cmd_load(struct console *c, const char *args, struct err *e)
+{
+	char info[1024];
+	if (!*args)
+		return err_set(e, "usage: load TRACE (a stored trace or a JSON Lines file)");
+	console_message(c, 0, "loading %s…", args);
+	console_frame(c);
+	if (console_model_load(c->m, args, info, sizeof info, e) < 0)
+		return -1;
+	console_message(c, 0, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
+	                c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	for (int v = 0; v < N_VIEW; v++)
+		c->vs[v].list.cur = c->vs[v].list.top = 0, c->vs[v].cursor = 0;
+	return 0;
+}
+
+static int console_cmd_add(struct console *c, const char *args, struct err *e)
+{
+	char buf[2048], *rest = buf, *name;
+	snprintf(buf, sizeof buf, "%s", args);
+	name = console_cmd_word(&rest);
+	if (!*name)
+		return err_set(e, "usage: scenario add NAME [FILE]");
+	if (console_model_add(c->m, name, *rest ? rest : NULL, e) < 0)
+		return -1;
+	c->sel = c->m->n_scen - 1;
+	console_message(c, 0, "added scenario %s; running it", c->m->scen[c->sel]->label);
+	return 0;
+}
+
+static int console_cmd_drop(struct console *c, const char *args, struct err *e)
+{
+	if (!*args)
+		return err_set(e, "usage: scenario drop NAME");
+	if (console_model_drop(c->m, args, e) < 0)
+		return -1;
+	console_message(c, 0, "dropped scenario %s", args);
+	return 0;
+}
+
+static int console_cmd_edit(struct console *c, const char *args, struct err *e)
+{
+	struct console_scen *s = console_cmd_scen(c, args, e);
+	const char *ed = getenv("VISUAL"), *tmpdir = getenv("TMPDIR");
+	char path[4096], cmd[4200];
+	char *json, *text = NULL;
+	int fd, status = -1, rc = -1;
+	FILE *f;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+
+	if (!s)
+		return -1;
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	if (!(json = scenario_to_json(&s->sc, 0)))
+		return err_set(e, "out of memory");
+	snprintf(path, sizeof path, "%s/llmcost-%s-XXXXXX.json", tmpdir && *tmpdir ? tmpdir : "/tmp",
+	         s->label);
+	if ((fd = mkstemps(path, 5)) < 0 || write(fd, json, strlen(json)) < 0 || write(fd, "\n", 1) < 0) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(json);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof cmd, "%s \"$1\"", ed);
+
+	console_suspend(c);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	console_resume(c);
+
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		err_set(e, "the editor (%s) failed; scenario %s is unchanged", ed, s->label);
+		unlink(path);
+		goto out;
+	}
+	if (!(f = fopen(path, "r"))) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	size_t cap = 0, len = 0, got;
+	char chunk[4096];
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		char *grown = realloc(text, cap = len + got + 1);
+		if (!grown) {
+			fclose(f);
+			err_set(e, "out of memory");
+			goto out;
+		}
+		text = grown;
+		memcpy(text + len, chunk, got);
+		len += got;
+	}
+	fclose(f);
+	if (!text || strspn(text, " \t\r\n") == len) {
+		err_set(e, "%s is empty; scenario %s is unchanged", path, s->label);
+		unlink(path);
+		goto out;
+	}
+	text[len] = 0;
+	if (strcmp(text, json) == 0 || (len == strlen(json) + 1 && strncmp(text, json, len - 1) == 0)) {
+		console_message(c, 0, "scenario %s: no change", s->label);
+		unlink(path);
+		rc = 0;
+		goto out;
+	}
+	if (console_model_replace(c->m, s, text, e) < 0) {
+		err_prefix(e, "your edit is kept in %s: ", path);
+		goto out;
+	}
+	unlink(path);
+	console_message(c, 0, "scenario %s reloaded; running it", s->label);
+	rc = 0;
+out:
+	free(text);
+	free(json);
+	return rc;
+}
+
+static int console_cmd_set_or_unset(struct console *c, const char *args, int set, struct err *e)
+{
+	char buf[4096], *rest = buf, *word;
+	const char *path;
+	snprintf(buf, sizeof buf, "%s", args);
+	word = console_cmd_word(&rest);
+	if (!*word || (set && !*rest) || (!set && *rest))
+		return err_set(e, set ? "usage: set [SCENARIO.]KEY.PATH VALUE"
+		                      : "usage: unset [SCENARIO.]KEY.PATH");
+	struct console_scen *s = console_model_split_path(c->m, word, console_selected(c), &path);
+	if (!s)
+		return err_set(e, "no scenario is open (scenario add NAME)");
+	size_t len = strlen(rest);
+	while (len && (rest[len - 1] == ' ' || rest[len - 1] == '\t'))
+		rest[--len] = 0;
+	if (console_model_set(c->m, s, path, set ? rest : NULL, e) < 0)
+		return -1;
+	if (set)
+		console_message(c, 0, "%s: %s = %s; re-running", s->label, path, rest);
+	else
+		console_message(c, 0, "%s: %s back to its default; re-running", s->label, path);
+	c->dirty_hdr = 1;
+	return 0;
+}
+
+static int console_cmd_set(struct console *c, const char *args, struct err *e)
+{
+	return console_cmd_set_or_unset(c, args, 1, e);
+}
+
+static int console_cmd_unset(struct console *c, const char *args, struct err *e)
+{
+	return console_cmd_set_or_unset(c, args, 0, e);
+}
+
+static int console_cmd_run(struct console *c, const char *args, struct err *e)
+{
+	struct console_scen *s = NULL;
+	if (*args && !(s = console_cmd_scen(c, args, e)))
+		return -1;
+	if (console_model_run(c->m, s, e) < 0)
+		return -1;
+	if (s)
+		console_message(c, 0, "re-running %s", s->label);
+	else
+		console_message(c, 0, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	c->dirty_hdr = 1;
+	return 0;
+}
+
+static int console_cmd_export(struct console *c, const char *args, struct err *e)
+{
+	char buf[4096], *rest = buf, *fmt;
+	snprintf(buf, sizeof buf, "%s", args);
+	fmt = console_cmd_word(&rest);
+	int csv = strcmp(fmt, "csv") == 0;
+	if ((!csv && strcmp(fmt, "json") != 0) || !*rest)
+		return err_set(e, "usage: export json|csv FILE");
+	if (console_model_export(c->m, csv, rest, e) < 0)
+		return -1;
+	console_message(c, 0, "wrote %s (%s)", rest, fmt);
+	return 0;
+}
+
+static int console_cmd_save(struct console *c, const char *args, struct err *e)
+{
+	char buf[4096], *rest = buf, *label;
+	snprintf(buf, sizeof buf, "%s", args);
+	label = console_cmd_word(&rest);
+	if (!*label || !*rest)
+		return err_set(e, "usage: save SCENARIO FILE");
+	struct console_scen *s = console_cmd_scen(c, label, e);
+	if (!s || scenario_save(&s->sc, rest, e) < 0)
+		return -1;
+	console_message(c, 0, "wrote scenario %s to %s", s->label, rest);
+	return 0;
+}
+
+static int console_cmd_help(struct console *c, const char *args, struct err *e)
+{
+	if (!*args) {
+		c->help = 1;
+		c->help_top = -1;
+		c->dirty_body = 1;
+		return 0;
+	}
+	for (const struct console_command *k = console_commands; k->name; k++) {
+		size_t len = strlen(args);
+		if (strcmp(k->name, args) == 0 ||
+		    (strncmp(k->name, args, len) == 0 && k->name[len] == ' ')) {
+			console_message(c, 0, "%s %s: %s", k->name, k->args, k->help);
+			return 0;
+		}
+	}
+	return err_set(e, "help: no command \"%s\"", args);
+}
+
+static int console_cmd_quit(struct console *c, const char *args, struct err *e)
+{
+	if (*args)
+		return err_set(e, "usage: quit");
+	c->quit = 1;
+	return 0;
+}
+
+/* ---- completion ---- */
+
+struct console_cmd_cand {
+	char **v;
+	size_t n, cap;
+	const char *prefix;
+};
+
+static void console_cmd_cand_add(struct console_cmd_cand *l, const char *s)
+{
+	if (strncmp(s, l->prefix, strlen(l->prefix)) != 0)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return;
+	if (l->n + 2 > l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	if ((l->v[l->n] = strdup(s)))
+		l->n++;
+	l->v[l->n] = NULL;
+}
+
+static void console_cmd_cand_labels(struct console *c, struct console_cmd_cand *l, const char *suffix)
+{
+	char buf[512];
+	for (size_t i = 0; i < c->m->n_scen; i++) {
+		snprintf(buf, sizeof buf, "%s%s", c->m->scen[i]->label, suffix);
+		console_cmd_cand_add(l, buf);
+	}
+}
+
+static void console_cmd_cand_files(struct console_cmd_cand *l)
+{
+	char *f;
+	for (int state = 0; (f = rl_filename_completion_function(l->prefix, state)); state++) {
+		console_cmd_cand_add(l, f);
+		free(f);
+	}
+	rl_filename_completion_desired = 1;
+}
+
+static void console_cmd_cand_traces(struct console *c, struct console_cmd_cand *l)
+{
+	struct store st = { 0 };
+	struct store_trace_info *info = NULL;
+	size_t n = 0;
+	struct err e;
+	if (store_open(&st, c->m->db_path, &e) == 0) {
+		if (store_list(&st, &info, &n, &e) == 0)
+			for (size_t i = 0; i < n; i++)
+				console_cmd_cand_add(l, info[i].name);
+		free(info);
+		store_close(&st);
+	}
+}
+
+/* The names a '*' or "[]" of the key table stands for in scenario sc. */
+static void console_cmd_cand_expand(struct console *c, struct console_scen *s, const char *pat,
+                                const char *label, struct console_cmd_cand *l)
+{
+	const char *star = strchr(pat, '*'), *brk = strstr(pat, "[]");
+	const char *wild = star && (!brk || star < brk) ? star : brk;
+	char out[1024], head[300];
+	if (!wild) {
+		snprintf(out, sizeof out, "%s%s", label, pat);
+		console_cmd_cand_add(l, out);
+		return;
+	}
+	size_t hl = (size_t)(wild - pat) - (wild == star ? 1 : 0); /* without the '.' before a '*' */
+	snprintf(head, sizeof head, "%.*s", (int)hl, pat);
+	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, head);
+	const char *tail = wild + (wild == star ? 1 : 2);
+	if (!k || (k->type != SKEY_MAP && k->type != SKEY_LIST) || k->off_flag == SKEY_NO_FLAG)
+		return;
+	const char *base = (const char *)&s->sc;
+	const char *arr;
+	size_t n;
+	memcpy(&arr, base + k->off, sizeof arr);
+	memcpy(&n, base + k->off_flag, sizeof n);
+	for (size_t i = 0; i < n && arr; i++) {
+		if (k->type == SKEY_MAP) {
+			const char *name;
+			memcpy(&name, arr + i * k->elem_size + k->elem_name, sizeof name);
+			snprintf(out, sizeof out, "%s%s.%s%s", label, head, name ? name : "", tail);
+		} else {
+			snprintf(out, sizeof out, "%s%s[%zu]%s", label, head, i, tail);
+		}
+		if (!strchr(tail, '*') && !strstr(tail, "[]"))
+			console_cmd_cand_add(l, out);
+	}
+	/* budget policies for the trace's tasks that have none yet */
+	if (k->type == SKEY_MAP && strcmp(head, "budget") == 0 && s->has_res)
+		for (size_t i = 0; i < s->res.n_tasks; i++) {
+			snprintf(out, sizeof out, "%s%s.%s%s", label, head, s->res.task_names[i], tail);
+			console_cmd_cand_add(l, out);
+		}
+}
+
+static void console_cmd_cand_paths(struct console *c, struct console_cmd_cand *l)
+{
+	const char *path;
+	char label[300] = "";
+	struct console_scen *s = console_model_split_path(c->m, l->prefix, console_selected(c), &path);
+	if (!s)
+		return;
+	if (path != l->prefix)
+		snprintf(label, sizeof label, "%.*s", (int)(path - l->prefix), l->prefix);
+	else
+		console_cmd_cand_labels(c, l, ".");
+	for (size_t i = 0; i < scenario_n_keys; i++)
+		console_cmd_cand_expand(c, s, scenario_keys[i].path, label, l);
+}
+
+/* Values for `set PATH <Tab>`: enum names, true/false, route names, null. */
+static void console_cmd_cand_values(struct console *c, const char *line, struct console_cmd_cand *l)
+{
+	char buf[1024], *rest = buf, *word;
+	const char *path;
+	snprintf(buf, sizeof buf, "%s", line);
+	console_cmd_word(&rest);          /* "set" */
+	word = console_cmd_word(&rest);
+	struct console_scen *s = console_model_split_path(c->m, word, console_selected(c), &path);
+	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, path);
+	if (!s || !k)
+		return;
+	if (k->type == SKEY_ENUM && k->names)
+		for (size_t i = 0; k->names[i]; i++)
+			console_cmd_cand_add(l, k->names[i]);
+	if (k->type == SKEY_BOOL) {
+		console_cmd_cand_add(l, "true");
+		console_cmd_cand_add(l, "false");
+	}
+	if (k->flags & KEYF_ROUTE)
+		for (size_t i = 0; i < s->sc.n_routes; i++)
+			console_cmd_cand_add(l, s->sc.routes[i].name);
+	if (k->flags & KEYF_NULLABLE)
+		console_cmd_cand_add(l, "null");
+}
+
+static int console_cmd_comp_trace(struct console *c, const char *text, int argno, const char *line,
+                              char ***out)
+{
+	(void)line;
+	struct console_cmd_cand l = { .prefix = text };
+	if (argno == 0) {
+		console_cmd_cand_traces(c, &l);
+		console_cmd_cand_files(&l);
+	}
+	*out = l.v;
+	return 0;
+}
+
+static int console_cmd_comp_add(struct console *c, const char *text, int argno, const char *line,
+                            char ***out)
+{
+	(void)line;
+	struct console_cmd_cand l = { .prefix = text };
+	char list[1024], *p, *tok;
+	if (argno == 0) {
+		replay_bundled_list(list, sizeof list);
+		console_cmd_cand_add(&l, "recorded");
+		for (p = list; (tok = strtok(p, ", ")); p = NULL)
+			console_cmd_cand_add(&l, tok);
+		console_cmd_cand_files(&l);
+	} else if (argno == 1) {
+		console_cmd_cand_files(&l);
+	}
+	(void)c;
+	*out = l.v;
+	return 0;
+}
+
+static int console_cmd_comp_label(struct console *c, const char *text, int argno, const char *line,
+                              char ***out)
+{
+	(void)line;
+	struct console_cmd_cand l = { .prefix = text };
+	if (argno == 0)
+		console_cmd_cand_labels(c, &l, "");
+	*out = l.v;
+	return 0;
+}
+
+static int console_cmd_comp_set(struct console *c, const char *text, int argno, const char *line,
+                            char ***out)
+{
+	struct console_cmd_cand l = { .prefix = text };
+	if (argno == 0)
+		console_cmd_cand_paths(c, &l);
+	else if (argno == 1 && strncmp(line, "set", 3) == 0)
+		console_cmd_cand_values(c, line, &l);
+	*out = l.v;
+	return 0;
+}
+
+static int console_cmd_comp_export(struct console *c, const char *text, int argno, const char *line,
+                               char ***out)
+{
+	(void)c;
+	(void)line;
+	struct console_cmd_cand l = { .prefix = text };
+	if (argno == 0) {
+		console_cmd_cand_add(&l, "json");
+		console_cmd_cand_add(&l, "csv");
+	} else if (argno == 1) {
+		console_cmd_cand_files(&l);
+	}
+	*out = l.v;
+	return 0;
+}
+
+static int console_cmd_comp_save(struct console *c, const char *text, int argno, const char *line,
+                             char ***out)
+{
+	(void)line;
+	struct console_cmd_cand l = { .prefix = text };
+	if (argno == 0)
+		console_cmd_cand_labels(c, &l, "");
+	else if (argno == 1)
+		console_cmd_cand_files(&l);
+	*out = l.v;
+	return 0;
+}
+
+static int console_cmd_comp_help(struct console *c, const char *text, int argno, const char *line,
+                             char ***out)
+{
+	(void)c;
+	(void)line;
+	struct console_cmd_cand l = { .prefix = text };
+	char word[64];
+	if (argno == 0)
+		for (const struct console_command *k = console_commands; k->name; k++) {
+			snprintf(word, sizeof word, "%.*s", (int)strcspn(k->name, " "), k->name);
+			console_cmd_cand_add(&l, word);
+		}
+	*out = l.v;
+	return 0;
+}
+
+const struct console_command console_commands[] = {
+	{ "load", "TRACE", "open a stored trace, or import a JSON Lines file and open it",
+	  console_cmd_load, console_cmd_comp_trace },
+	{ "scenario add", "NAME [FILE]",
+	  "add a scenario from FILE, or NAME as a file, a bundled scenario or recorded",
+	  console_cmd_add, console_cmd_comp_add },
+	{ "scenario drop", "NAME", "close a scenario", console_cmd_drop, console_cmd_comp_label },
+	{ "scenario edit", "[NAME]",
+	  "edit a scenario's JSON in $VISUAL or $EDITOR (vi), then reload and re-run it",
+	  console_cmd_edit, console_cmd_comp_label },
+	{ "set", "[SCENARIO.]KEY.PATH VALUE",
+	  "change a key of a scenario (without SCENARIO., the selected one) and re-run it",
+	  console_cmd_set, console_cmd_comp_set },
+	{ "unset", "[SCENARIO.]KEY.PATH", "remove a key (back to its default) and re-run",
+	  console_cmd_unset, console_cmd_comp_set },
+	{ "run", "[SCENARIO]", "re-run a scenario, or every scenario", console_cmd_run,
+	  console_cmd_comp_label },
+	{ "export", "json|csv FILE", "write the results as llmcost replay --json or --csv would",
+	  console_cmd_export, console_cmd_comp_export },
+	{ "save", "SCENARIO FILE", "write a scenario, edits included, as a scenario file",
+	  console_cmd_save, console_cmd_comp_save },
+	{ "help", "[CMD]", "list the keys and commands, or explain one command", console_cmd_help,
+	  console_cmd_comp_help },
+	{ "quit", "", "leave the console", console_cmd_quit, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+/* The command a line starts with; *argp gets the arguments.  NULL with e set when none. */
+static const struct console_command *console_cmd_find(const char *line, const char **argp,
+                                                      struct err *e)
+{
+	char w1[64], w2[64];
+	const char *p = line, *after1, *after2;
+	int n1, n2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n1 = (int)strcspn(p, " \t");
+	snprintf(w1, sizeof w1, "%.*s", n1, p);
+	after1 = p + n1;
+	while (*after1 == ' ' || *after1 == '\t')
+		after1++;
+	n2 = (int)strcspn(after1, " \t");
+	snprintf(w2, sizeof w2, "%.*s", n2, after1);
+	after2 = after1 + n2;
+	while (*after2 == ' ' || *after2 == '\t')
+		after2++;
+
+	int first_known = 0;
+	char subs[256] = "";
+	for (const struct console_command *k = console_commands; k->name; k++) {
+		size_t l1 = strcspn(k->name, " ");
+		if (strlen(w1) != l1 || strncmp(k->name, w1, l1) != 0)
+			continue;
+		first_known = 1;
+		if (!k->name[l1]) {
+			*argp = after1;
+			return k;
+		}
+		if (strcmp(k->name + l1 + 1, w2) == 0) {
+			*argp = after2;
+			return k;
+		}
+		size_t o = strlen(subs);
+		snprintf(subs + o, sizeof subs - o, "%s%s", o ? ", " : "", k->name + l1 + 1);
+	}
+	if (first_known) {
+		if (*w2)
+			err_set(e, "%s: expected %s, not \"%s\"", w1, subs, w2);
+		else
+			err_set(e, "%s: expected %s", w1, subs);
+		return NULL;
+	}
+	/* unknown: suggest the closest name */
+	const char *best = NULL;
+	int best_d = 3;
+	char names[256] = "", word[64];
+	for (const struct console_command *k = console_commands; k->name; k++) {
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(k->name, " "), k->name);
+		if (strstr(names, word) == NULL) {
+			size_t o = strlen(names);
+			snprintf(names + o, sizeof names - o, "%s%s", o ? " " : "", word);
+		}
+		int d = scenario_edit_distance(w1, word);
+		if (d < best_d) {
+			best_d = d;
+			best = k->name;
+		}
+	}
+	if (best && best_d <= (strlen(w1) > 4 ? 2 : 1)) {
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(best, " "), best);
+		err_set(e, "unknown command \"%s\" (did you mean \"%s\"?); the commands are: %s", w1, word,
+		        names);
+	} else {
+		err_set(e, "unknown command \"%s\"; the commands are: %s", w1, names);
+	}
+	return NULL;
+}
+
+static char **console_cmd_list;
+static size_t console_cmd_list_i;
+
+static char *console_cmd_gen(const char *text, int state)
+{
+	(void)text;
+	if (state == 0)
+		console_cmd_list_i = 0;
+	if (!console_cmd_list || !console_cmd_list[console_cmd_list_i])
+		return NULL;
+	return strdup(console_cmd_list[console_cmd_list_i++]);
+}
+
+static char **console_cmd_complete(const char *text, int start, int end)
+{
+	struct console *c = console_cmd_c;
+	struct console_cmd_cand l = { .prefix = text };
+	char before[2048], *rest = before, *words[8];
+	int nw = 0;
+	(void)end;
+	rl_attempted_completion_over = 1; /* no silent fallback to file names */
+	if (!c || c->prompt != ':')
+		return NULL;
+	snprintf(before, sizeof before, "%.*s", start, rl_line_buffer);
+	while (nw < 8) {
+		char *w = console_cmd_word(&rest);
+		if (!*w)
+			break;
+		words[nw++] = w;
+	}
+	if (nw == 0) {
+		char word[64];
+		for (const struct console_command *k = console_commands; k->name; k++) {
+			snprintf(word, sizeof word, "%.*s", (int)strcspn(k->name, " "), k->name);
+			console_cmd_cand_add(&l, word);
+		}
+	} else {
+		/* which command, and how many of its arguments are complete */
+		const struct console_command *cmd = NULL;
+		int used = 0;
+		for (const struct console_command *k = console_commands; k->name && !cmd; k++) {
+			size_t l1 = strcspn(k->name, " ");
+			if (strlen(words[0]) != l1 || strncmp(k->name, words[0], l1) != 0)
+				continue;
+			if (!k->name[l1]) {
+				cmd = k;
+				used = 1;
+			} else if (nw >= 2 && strcmp(k->name + l1 + 1, words[1]) == 0) {
+				cmd = k;
+				used = 2;
+			} else if (nw == 1) {
+				console_cmd_cand_add(&l, k->name + l1 + 1);
+			}
+		}
+		if (cmd && cmd->complete) {
+			char **v = NULL;
+			cmd->complete(c, text, nw - used, rl_line_buffer, &v);
+			free(l.v);
+			l.v = v;
+		}
+	}
+	if (!l.v)
+		return NULL;
+	size_t n = 0;
+	while (l.v[n])
+		n++;
+	if (n == 1 && l.v[0][0] && l.v[0][strlen(l.v[0]) - 1] == '.')
+		rl_completion_append_character = '\0';
+	console_cmd_list = l.v;
+	char **m = rl_completion_matches(text, console_cmd_gen);
+	for (size_t i = 0; i < n; i++)
+		free(l.v[i]);
+	free(l.v);
+	console_cmd_list = NULL;
+	return m;
+}
+
+void console_cmd_exec(struct console *c, const char *line)
+{
+	struct err e = { "" };
+	const char *args;
+	while (*line == ' ' || *line == '\t' || *line == ':')
+		line++;
+	if (!*line)
+		return;
+	const struct console_command *k = console_cmd_find(line, &args, &e);
+	char buf[4096];
+	if (k) {
+		snprintf(buf, sizeof buf, "%s", args);
+		size_t len = strlen(buf);
+		while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+			buf[--len] = 0;
+		if (k->fn(c, buf, &e) == 0) {
+			console_dirty(c);
+			return;
+		}
+	}
+	console_message(c, 1, "%s", e.msg);
+	console_dirty(c);
+}
+
+static void console_cmd_line(char *line)
+{
+	struct console *c = console_cmd_c;
+	int prompt = c->prompt;
+	console_cmd_close(c);
+	if (!line)
+		return;
+	if (prompt == ':') {
+		if (*line) {
+			add_history(line);
+			write_history(console_cmd_hist);
+		}
+		console_cmd_exec(c, line);
+	} else if (prompt == '/') {
+		struct console_viewstate *v = &c->vs[c->view];
+		snprintf(v->filter, sizeof v->filter, "%s", line);
+		c->filter_gen++;
+		c->dirty_body = 1;
+		if (*line)
+			console_message(c, 0, "filter \"%s\": n/N step through the rows, Esc clears", line);
+	}
+	free(line);
+}
+

@@ -1,0 +1,601 @@
+/*
+ * The console's model: the open trace, the scenarios as the user edits them,
+ * and the result shown for each.  Every edit queues a replay job on a pool of
+ * worker threads; a job runs on a private copy of the scenario (parsed back
+ * from its merged JSON), so the screen keeps showing the previous result and
+ * stays responsive until the new one is published by console_model_collect().
+ * A job whose scenario was edited again before it finished is dropped.
+ * Traces and scenarios are found exactly as `llmcost replay` finds them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "traces/report.h"
+#include "traces/scenario.h"
+#include "traces/store.h"
+#include "tui/cli.h"
+#include "tui/console.h"
+
+struct console_job {
+	struct console_job *next;
+	unsigned scen_id, gen;
+	const struct replay_trace *rt;
+	struct scenario copy;
+	struct result_scenario res;
+	struct err err;
+	int rc;
+	double seconds;
+};
+
+double console_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void console_model_job_free(struct console_job *j)
+{
+	if (!j)
+		return;
+	result_scenario_fini(&j->res);
+	scenario_fini(&j->copy);
+	free(j);
+}
+
+static void *console_model_worker(void *arg)
+{
+	struct console_model *m = arg;
+	pthread_mutex_lock(&m->mu);
+	for (;;) {
+		while (!m->queue && !m->quit)
+			pthread_cond_wait(&m->cv, &m->mu);
+		if (m->quit)
+			break;
+		struct console_job *j = m->queue;
+		m->queue = j->next;
+		pthread_mutex_unlock(&m->mu);
+
+		double t0 = console_now();
+		j->rc = replay_run(j->rt, &j->copy, &j->res, &j->err);
+		j->seconds = console_now() - t0;
+
+		pthread_mutex_lock(&m->mu);
+		j->next = m->done;
+		m->done = j;
+		if (--m->in_flight == 0)
+			m->last_run_s = console_now() - m->batch_t0;
+		pthread_cond_broadcast(&m->idle_cv);
+		if (write(m->wake[1], "x", 1) < 0) {
+			/* the pipe is full: the frame loop is awake already */
+		}
+	}
+	pthread_mutex_unlock(&m->mu);
+	return NULL;
+}
+
+int console_model_init(struct console_model *m, const char *db_path, struct err *e)
+{
+	sigset_t block, old;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
+
+	memset(m, 0, sizeof *m);
+	m->next_id = 1;
+	m->wake[0] = m->wake[1] = -1;
+	if (!(m->db_path = strdup(db_path)))
+		return err_set(e, "out of memory");
+	if (pipe(m->wake) < 0) {
+		free(m->db_path);
+		return err_set(e, "pipe: %s", strerror(errno));
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(m->wake[i], F_SETFL, fcntl(m->wake[i], F_GETFL) | O_NONBLOCK);
+		fcntl(m->wake[i], F_SETFD, FD_CLOEXEC);
+	}
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_cond_init(&m->cv, NULL);
+	pthread_cond_init(&m->idle_cv, NULL);
+	/* signals go to the frame loop, never to a worker */
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (size_t i = 0; i < want; i++)
+		if (pthread_create(&m->threads[m->n_threads], NULL, console_model_worker, m) == 0)
+			m->n_threads++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (m->n_threads == 0) {
+		console_model_fini(m);
+		return err_set(e, "cannot start a worker thread");
+	}
+	return 0;
+}
+
+static void console_model_scen_free(struct console_scen *s)
+{
+	if (!s)
+		return;
+	result_scenario_fini(&s->res);
+	if (s->ran) {
+		scenario_fini(s->ran);
+		free(s->ran);
+	}
+	scenario_fini(&s->sc);
+	free(s->error);
+	free(s->label);
+	free(s);
+}
+
+void console_model_fini(struct console_model *m)
+{
+	struct console_job *j, *next;
+	pthread_mutex_lock(&m->mu);
+	m->quit = 1;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	for (size_t i = 0; i < m->n_threads; i++)
+		pthread_join(m->threads[i], NULL);
+	for (j = m->queue; j; j = next) {
+		next = j->next;
+		console_model_job_free(j);
+	}
+	for (j = m->done; j; j = next) {
+		next = j->next;
+		console_model_job_free(j);
+	}
+	for (size_t i = 0; i < m->n_scen; i++)
+		console_model_scen_free(m->scen[i]);
+	free(m->scen);
+	replay_trace_free(m->rt);
+	if (m->trace) {
+		trace_free(m->trace);
+		free(m->trace);
+	}
+	free(m->trace_name);
+	free(m->db_path);
+	for (int i = 0; i < 2; i++)
+		if (m->wake[i] >= 0)
+			close(m->wake[i]);
+	pthread_cond_destroy(&m->idle_cv);
+	pthread_cond_destroy(&m->cv);
+	pthread_mutex_destroy(&m->mu);
+	memset(m, 0, sizeof *m);
+}
+
+static struct console_scen *console_model_by_id(struct console_model *m, unsigned id)
+{
+	for (size_t i = 0; i < m->n_scen; i++)
+		if (m->scen[i]->id == id)
+			return m->scen[i];
+	return NULL;
+}
+
+/* Drops the result shown for s (and its copy of the scenario). */
+static void console_model_unshow(struct console_scen *s)
+{
+	result_scenario_fini(&s->res);
+	s->has_res = 0;
+	if (s->ran) {
+		scenario_fini(s->ran);
+		free(s->ran);
+		s->ran = NULL;
+	}
+	free(s->error);
+	s->error = NULL;
+}
+
+/* Queues a run of s's current version; a queued, unstarted run of s is replaced. */
+static int console_model_submit(struct console_model *m, struct console_scen *s, struct err *e)
+{
+	struct console_job *j = calloc(1, sizeof *j), **pp;
+	if (!j)
+		return err_set(e, "out of memory");
+	if (!m->rt) {
+		free(j);
+		return err_set(e, "no trace is open (load TRACE)");
+	}
+	if (scenario_parse(s->sc.json ? s->sc.json : "{}", NULL, s->sc.dir, &j->copy, e) < 0) {
+		free(j);
+		return err_prefix(e, "%s: ", s->label);
+	}
+	j->scen_id = s->id;
+	j->gen = ++s->gen;
+	j->rt = m->rt;
+	pthread_mutex_lock(&m->mu);
+	for (pp = &m->queue; *pp; pp = &(*pp)->next)
+		if ((*pp)->scen_id == s->id) {
+			struct console_job *old = *pp;
+			j->next = old->next;
+			*pp = j;
+			pthread_mutex_unlock(&m->mu);
+			console_model_job_free(old);
+			return 0;
+		}
+	*pp = j;
+	if (m->in_flight++ == 0)
+		m->batch_t0 = console_now();
+	s->busy++;
+	pthread_cond_signal(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	return 0;
+}
+
+int console_model_collect(struct console_model *m)
+{
+	char buf[64];
+	int published = 0;
+	/* drain first: a job finished after this leaves its byte for the next poll */
+	while (read(m->wake[0], buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&m->mu);
+	struct console_job *j = m->done, *next;
+	m->done = NULL;
+	pthread_mutex_unlock(&m->mu);
+	for (; j; j = next) {
+		next = j->next;
+		struct console_scen *s = console_model_by_id(m, j->scen_id);
+		if (s)
+			s->busy--;
+		if (!s || j->gen != s->gen) {
+			console_model_job_free(j);
+			continue;
+		}
+		console_model_unshow(s);
+		if (j->rc == 0) {
+			struct scenario *ran = malloc(sizeof *ran);
+			if (ran) {
+				*ran = j->copy;
+				memset(&j->copy, 0, sizeof j->copy);
+				s->ran = ran;
+				s->res = j->res;
+				memset(&j->res, 0, sizeof j->res);
+				s->has_res = 1;
+			} else {
+				s->error = strdup("out of memory");
+			}
+		} else {
+			/* as `llmcost replay` reports it */
+			char msg[sizeof j->err.msg + 300];
+			snprintf(msg, sizeof msg, "scenario \"%s\": %s", j->copy.name ? j->copy.name : s->label,
+			         j->err.msg);
+			s->error = strdup(msg);
+		}
+		s->run_s = j->seconds;
+		m->data_gen++;
+		published++;
+		console_model_job_free(j);
+	}
+	return published;
+}
+
+void console_model_wait(struct console_model *m)
+{
+	pthread_mutex_lock(&m->mu);
+	while (m->in_flight)
+		pthread_cond_wait(&m->idle_cv, &m->mu);
+	pthread_mutex_unlock(&m->mu);
+	console_model_collect(m);
+}
+
+size_t console_model_busy(struct console_model *m)
+{
+	pthread_mutex_lock(&m->mu);
+	size_t n = m->in_flight;
+	pthread_mutex_unlock(&m->mu);
+	return n;
+}
+
+double console_model_running_s(struct console_model *m)
+{
+	pthread_mutex_lock(&m->mu);
+	double s = m->in_flight ? console_now() - m->batch_t0 : 0;
+	pthread_mutex_unlock(&m->mu);
+	return s;
+}
+
+int console_model_run(struct console_model *m, struct console_scen *s, struct err *e)
+{
+	if (s)
+		return console_model_submit(m, s, e);
+	for (size_t i = 0; i < m->n_scen; i++)
+		if (console_model_submit(m, m->scen[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+int console_model_open_trace(struct console_model *m, const char *name, struct err *e)
+{
+	struct store st = { 0 };
+	struct trace *t = calloc(1, sizeof *t);
+	struct replay_trace *rt = NULL;
+	char *nm = strdup(name);
+
+	if (!t || !nm) {
+		free(t);
+		free(nm);
+		return err_set(e, "out of memory");
+	}
+	console_model_wait(m);
+	if (store_open(&st, m->db_path, e) < 0)
+		goto fail;
+	if (store_load(&st, name, t, e) < 0) {
+		store_close(&st);
+		goto fail;
+	}
+	store_close(&st);
+	if (replay_prepare(t, &rt, e) < 0) {
+		err_prefix(e, "%s: ", name);
+		goto fail;
+	}
+	/* results borrow the old trace's names: drop them before the trace goes */
+	for (size_t i = 0; i < m->n_scen; i++)
+		console_model_unshow(m->scen[i]);
+	replay_trace_free(m->rt);
+	if (m->trace) {
+		trace_free(m->trace);
+		free(m->trace);
+	}
+	free(m->trace_name);
+	m->trace = t;
+	m->rt = rt;
+	m->trace_name = nm;
+	replay_trace_summary(rt, &m->summary);
+	m->data_gen++;
+	return console_model_run(m, NULL, e);
+fail:
+	trace_free(t);
+	free(t);
+	free(nm);
+	return -1;
+}
+
+/*
+ * Runs fn(ctx) with stderr sent to a temporary file (the screen belongs to
+ * curses), then puts the last line it printed, without the "llmcost: "
+ * prefix, into msg.  Returns what fn returned.
+ */
+static int console_model_quiet(int (*fn)(void *), void *ctx, char *msg, size_t n)
+{
+	FILE *tmp = tmpfile();
+	int saved, rc;
+	msg[0] = 0;
+	fflush(stderr);
+	saved = tmp ? dup(2) : -1;
+	if (saved < 0 || dup2(fileno(tmp), 2) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (tmp)
+			fclose(tmp);
+		return fn(ctx);
+	}
+	rc = fn(ctx);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	char line[1024];
+	while (fgets(line, sizeof line, tmp)) {
+		size_t len = strcspn(line, "\n");
+		line[len] = 0;
+		if (len == 0)
+			continue;
+		const char *p = strncmp(line, "llmcost: ", 9) == 0 ? line + 9 : line;
+		snprintf(msg, n, "%s", p);
+	}
+	fclose(tmp);
+	return rc;
+}
+
+struct console_find_ctx {
+	struct store *st;
+	const char *arg;
+	char name[256];
+};
+
+static int console_model_find_fn(void *p)
+{
+	struct console_find_ctx *c = p;
+	return replay_find_trace(c->st, c->arg, c->name, sizeof c->name);
+}
+
+int console_model_load(struct console_model *m, const char *arg, char *info, size_t n,
+                       struct err *e)
+{
+	struct store st = { 0 };
+	struct console_find_ctx fc = { .st = &st, .arg = arg };
+	char msg[1024];
+	info[0] = 0;
+	if (store_open(&st, m->db_path, e) < 0)
+		return -1;
+	int rc = console_model_quiet(console_model_find_fn, &fc, msg, sizeof msg);
+	store_close(&st);
+	if (rc != EXIT_OK)
+		return err_set(e, "%s", msg[0] ? msg : "the trace could not be loaded");
+	snprintf(info, n, "%s", msg);
+	return console_model_open_trace(m, fc.name, e);
+}
+
+struct console_scen *console_model_find(struct console_model *m, const char *label, size_t *index)
+{
+	for (size_t i = 0; i < m->n_scen; i++)
+		if (strcmp(m->scen[i]->label, label) == 0) {
+			if (index)
+				*index = i;
+			return m->scen[i];
+		}
+	return NULL;
+}
+
+struct console_scen *console_model_split_path(struct console_model *m, const char *text,
+                                              struct console_scen *dflt, const char **path)
+{
+	struct console_scen *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < m->n_scen; i++) {
+		size_t len = strlen(m->scen[i]->label);
+		if (len > best_len && strncmp(text, m->scen[i]->label, len) == 0 && text[len] == '.') {
+			best = m->scen[i];
+			best_len = len;
+		}
+	}
+	*path = best ? text + best_len + 1 : text;
+	return best ? best : dflt;
+}
+
+/* A handle for a scenario argument: the base name without ".json", blanks as '-'. */
+static char *console_model_label(struct console_model *m, const char *arg)
+{
+	const char *base = strrchr(arg, '/');
+	char buf[200], out[220];
+	base = base && base[1] ? base + 1 : arg;
+	snprintf(buf, sizeof buf, "%s", base);
+	size_t len = strlen(buf);
+	if (len > 5 && strcmp(buf + len - 5, ".json") == 0)
+		buf[len - 5] = 0;
+	for (char *p = buf; *p; p++)
+		if (*p == ' ' || *p == '\t')
+			*p = '-';
+	if (!buf[0])
+		snprintf(buf, sizeof buf, "scenario");
+	snprintf(out, sizeof out, "%s", buf);
+	for (int k = 2; console_model_find(m, out, NULL); k++)
+		snprintf(out, sizeof out, "%s-%d", buf, k);
+	return strdup(out);
+}
+
+int console_model_add_loaded(struct console_model *m, const char *label, struct scenario *sc,
+                             struct err *e)
+{
+	struct console_scen *s = calloc(1, sizeof *s), **grown;
+	if (!s || !(s->label = console_model_label(m, label)) ||
+	    !(grown = realloc(m->scen, (m->n_scen + 1) * sizeof *grown))) {
+		if (s)
+			free(s->label);
+		free(s);
+		scenario_fini(sc);
+		return err_set(e, "out of memory");
+	}
+	s->id = m->next_id++;
+	s->sc = *sc;
+	memset(sc, 0, sizeof *sc);
+	m->scen = grown;
+	m->scen[m->n_scen++] = s;
+	m->data_gen++;
+	if (!m->rt)
+		return 0;
+	return console_model_submit(m, s, e);
+}
+
+struct console_scen_ctx {
+	const char *arg;
+	struct scenario *sc;
+};
+
+static int console_model_scen_fn(void *p)
+{
+	struct console_scen_ctx *c = p;
+	return replay_load_scenario(c->arg, c->sc);
+}
+
+int console_model_add(struct console_model *m, const char *label, const char *file,
+                      struct err *e)
+{
+	struct scenario sc;
+	memset(&sc, 0, sizeof sc);
+	if (file) {
+		if (scenario_load(file, &sc, e) < 0)
+			return -1;
+	} else {
+		struct console_scen_ctx c = { label, &sc };
+		char msg[1024];
+		if (console_model_quiet(console_model_scen_fn, &c, msg, sizeof msg) != EXIT_OK)
+			return err_set(e, "%s", msg[0] ? msg : "the scenario could not be loaded");
+	}
+	return console_model_add_loaded(m, label, &sc, e);
+}
+
+int console_model_drop(struct console_model *m, const char *label, struct err *e)
+{
+	size_t i;
+	struct console_scen *s = console_model_find(m, label, &i);
+	if (!s)
+		return err_set(e, "no scenario \"%s\" is open", label);
+	/* a job still running for it is dropped when it finishes (its id is gone) */
+	memmove(&m->scen[i], &m->scen[i + 1], (m->n_scen - i - 1) * sizeof *m->scen);
+	m->n_scen--;
+	pthread_mutex_lock(&m->mu);
+	for (struct console_job **pp = &m->queue; *pp;)
+		if ((*pp)->scen_id == s->id) {
+			struct console_job *old = *pp;
+			*pp = old->next;
+			m->in_flight--;
+			console_model_job_free(old);
+		} else {
+			pp = &(*pp)->next;
+		}
+	pthread_cond_broadcast(&m->idle_cv);
+	pthread_mutex_unlock(&m->mu);
+	console_model_scen_free(s);
+	m->data_gen++;
+	return 0;
+}
+
+int console_model_set(struct console_model *m, struct console_scen *s, const char *path,
+                      const char *value, struct err *e)
+{
+	if (scenario_set(&s->sc, path, value, e) < 0)
+		return err_prefix(e, "%s: ", s->label);
+	return console_model_submit(m, s, e);
+}
+
+int console_model_replace(struct console_model *m, struct console_scen *s, const char *json,
+                          struct err *e)
+{
+	struct scenario next;
+	if (scenario_parse(json, s->label, s->sc.dir, &next, e) < 0)
+		return -1;
+	scenario_fini(&s->sc);
+	s->sc = next;
+	return console_model_submit(m, s, e);
+}
+
+int console_model_export(struct console_model *m, int csv, const char *path, struct err *e)
+{
+	struct result_scenario *r = calloc(m->n_scen ? m->n_scen : 1, sizeof *r);
+	FILE *f = NULL;
+	int rc = -1;
+	if (!r)
+		return err_set(e, "out of memory");
+	if (!m->rt) {
+		err_set(e, "no trace is open (load TRACE)");
+		goto out;
+	}
+	for (size_t i = 0; i < m->n_scen; i++) {
+		struct console_scen *s = m->scen[i];
+		if (!s->has_res) {
+			if (s->error)
+				err_set(e, "%s", s->error);
+			else
+				err_set(e, "scenario \"%s\" is still running; export when it is done", s->label);
+			goto out;
+		}
+		r[i] = s->res; /* a shallow copy: the report only reads it */
+	}
+	if (!(f = fopen(path, "w"))) {
+		err_set(e, "%s: cannot write: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = csv ? report_csv(f, &m->summary, r, m->n_scen, REPORT_BY_NONE, e)
+	         : report_json(f, &m->summary, r, m->n_scen, e);
+	if (fclose(f) != 0 && rc == 0)
+		rc = err_set(e, "%s: cannot write: %s", path, strerror(errno));
+out:
+	free(r);
+	return rc;
+}
