@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tests/test.h"
+#include "traces/report.h"
 #include "tui/console.h"
 
 static void console_widths(void)
@@ -32,20 +33,20 @@ static void console_widths(void)
 static void console_formats(void)
 {
 	char b[CONSOLE_TEXT_MAX];
-	CHECK_STR(console_percent_text(0.5, b, sizeof b), "50.0%");
-	CHECK_STR(console_percent_text(1.0 / 3, b, sizeof b), "33.3%");
-	CHECK_STR(console_percent_text(0, b, sizeof b), "0.0%");
+	CHECK_STR(report_percent_text(0.5, b, sizeof b), "50.0%");
+	CHECK_STR(report_percent_text(1.0 / 3, b, sizeof b), "33.3%");
+	CHECK_STR(report_percent_text(0, b, sizeof b), "0.0%");
 	/* 412,500 µs = 4,125 tenths of a ms */
-	CHECK_STR(console_latency_text(412500, b, sizeof b), "412.5 ms");
+	CHECK_STR(report_latency_text(412500, b, sizeof b), "412.5 ms");
 	/* 999,950 µs = 9,999.5 tenths: half to even gives 10,000 */
-	CHECK_STR(console_latency_text(999950, b, sizeof b), "1000.0 ms");
+	CHECK_STR(report_latency_text(999950, b, sizeof b), "1000.0 ms");
 	/* 12,345,678 µs = 1,234.5678 hundredths of a s → 1,235 */
-	CHECK_STR(console_latency_text(12345678, b, sizeof b), "12.35 s");
+	CHECK_STR(report_latency_text(12345678, b, sizeof b), "12.35 s");
 	/* 1,234,565,000 µs = 123,456.5 hundredths → 123,456 (even) */
-	CHECK_STR(console_latency_text(1234565000LL, b, sizeof b), "1,234.56 s");
+	CHECK_STR(report_latency_text(1234565000LL, b, sizeof b), "1,234.56 s");
 	/* 1 d + 1 h + 1 min + 1 s = 90,061 s; 3,723 s = 1 h 2 min 3 s */
-	CHECK_STR(console_span_text(90061LL * 1000000, b, sizeof b), "1d 01:01:01");
-	CHECK_STR(console_span_text(3723LL * 1000000, b, sizeof b), "01:02:03");
+	CHECK_STR(report_span_text(90061LL * 1000000, b, sizeof b), "1d 01:01:01");
+	CHECK_STR(report_span_text(3723LL * 1000000, b, sizeof b), "01:02:03");
 	CHECK_STR(console_time_text(1772445600LL * 1000000, 0, b, sizeof b), "2026-03-02 10:00");
 	CHECK_STR(console_time_text(1772445600LL * 1000000 + 59500000, 1, b, sizeof b),
 	          "2026-03-02 10:00:59");
@@ -56,29 +57,29 @@ static void console_deltas(void)
 	char b[CONSOLE_TEXT_MAX];
 	int sign = 9;
 	/* (150 − 100) × 1000 ÷ 100 = 500 tenths of a percent */
-	CHECK_STR(console_delta_amount(100, 150, b, sizeof b, &sign), "+50.0%");
+	CHECK_STR(report_delta_amount(100, 150, b, sizeof b, &sign), "+50.0%");
 	CHECK_INT(sign, 1);
 	/* (2 − 3) × 1000 ÷ 3 = −333.33 → −333 */
-	CHECK_STR(console_delta_amount(3, 2, b, sizeof b, &sign), "-33.3%");
+	CHECK_STR(report_delta_amount(3, 2, b, sizeof b, &sign), "-33.3%");
 	CHECK_INT(sign, -1);
 	/* 1 × 1000 ÷ 2000 = 0.5 → 0 (even): no change shown, no colour */
-	CHECK_STR(console_delta_amount(2000, 2001, b, sizeof b, &sign), "+0.0%");
+	CHECK_STR(report_delta_amount(2000, 2001, b, sizeof b, &sign), "+0.0%");
 	CHECK_INT(sign, 0);
 	/* 3 × 1000 ÷ 2000 = 1.5 → 2 */
-	CHECK_STR(console_delta_amount(2000, 2003, b, sizeof b, &sign), "+0.2%");
+	CHECK_STR(report_delta_amount(2000, 2003, b, sizeof b, &sign), "+0.2%");
 	/* 12,345 × 1000 ÷ 1 = 12,345,000 tenths */
-	CHECK_STR(console_delta_amount(1, 12346, b, sizeof b, &sign), "+1,234,500.0%");
-	CHECK_STR(console_delta_amount(0, 5, b, sizeof b, &sign), "");
+	CHECK_STR(report_delta_amount(1, 12346, b, sizeof b, &sign), "+1,234,500.0%");
+	CHECK_STR(report_delta_amount(0, 5, b, sizeof b, &sign), "");
 	CHECK_INT(sign, 0);
 	/* (0.25 − 0.1) × 100 = 15.000000000000002 pp */
-	CHECK_STR(console_delta_ratio(0.1, 0.25, b, sizeof b, &sign), "+15.0 pp");
+	CHECK_STR(report_delta_points(0.1, 0.25, b, sizeof b, &sign), "+15.0 pp");
 	CHECK_INT(sign, 1);
-	CHECK_STR(console_delta_ratio(0.3, 0.2, b, sizeof b, &sign), "-10.0 pp");
+	CHECK_STR(report_delta_points(0.3, 0.2, b, sizeof b, &sign), "-10.0 pp");
 	CHECK_INT(sign, -1);
 	/* 10^-7 × 100 = 10^-5 pp prints as +0.0: no colour either */
-	CHECK_STR(console_delta_ratio(0.1, 0.1000001, b, sizeof b, &sign), "+0.0 pp");
+	CHECK_STR(report_delta_points(0.1, 0.1000001, b, sizeof b, &sign), "+0.0 pp");
 	CHECK_INT(sign, 0);
-	CHECK_STR(console_delta_ratio(0.5, 0.4999999, b, sizeof b, &sign), "+0.0 pp");
+	CHECK_STR(report_delta_points(0.5, 0.4999999, b, sizeof b, &sign), "+0.0 pp");
 	CHECK_INT(sign, 0);
 }
 

@@ -121,7 +121,7 @@ static int64_t report_round_div(int64_t x, int64_t d)
 }
 
 /* A latency for people: "412.5 ms" below a second, else "12.35 s". */
-static const char *report_latency_text(int64_t us, char *buf, size_t n)
+const char *report_latency_text(int64_t us, char *buf, size_t n)
 {
 	if (us < 1000000) {
 		int64_t tenths = report_round_div(us, 100);
@@ -136,14 +136,14 @@ static const char *report_latency_text(int64_t us, char *buf, size_t n)
 }
 
 /* A rate as a percentage with one decimal: 0.3333 → "33.3%". */
-static const char *report_percent_text(double rate, char *buf, size_t n)
+const char *report_percent_text(double rate, char *buf, size_t n)
 {
 	snprintf(buf, n, "%.1f%%", rate * 100.0);
 	return buf;
 }
 
 /* A span of time: "00:03:20", "2d 03:04:05". */
-static const char *report_span_text(int64_t us, char *buf, size_t n)
+const char *report_span_text(int64_t us, char *buf, size_t n)
 {
 	int64_t s = us / CLOCK_US_PER_S;
 	if (s >= 86400)
@@ -301,32 +301,41 @@ static const char *report_human_text(const struct value *v, char *buf, size_t n)
 	return buf;
 }
 
-/*
- * The change from ref to v: exact amounts as a relative change in tenths of a
- * percent, rounded half to even ("-38.2%"); rates as a difference in
- * percentage points ("+5.0 pp").  Empty when either is null or the reference
- * amount is zero.
- */
+const char *report_delta_amount(money_sum ref, money_sum v, char *buf, size_t n, int *sign)
+{
+	money_sum pm;
+	char g[64];
+	buf[0] = 0;
+	*sign = 0;
+	if (ref == 0 || money_muldiv(v - ref, 1000, ref, &pm) < 0)
+		return buf;
+	money_sum mag = pm < 0 ? -pm : pm;
+	report_group((report_u128)(mag / 10), g, sizeof g);
+	snprintf(buf, n, "%c%.50s.%d%%", pm < 0 ? '-' : '+', g, (int)(mag % 10));
+	*sign = pm < 0 ? -1 : pm > 0;
+	return buf;
+}
+
+const char *report_delta_points(double ref, double v, char *buf, size_t n, int *sign)
+{
+	snprintf(buf, n, "%+.1f pp", (v - ref) * 100.0);
+	if (strcmp(buf, "-0.0 pp") == 0)
+		snprintf(buf, n, "+0.0 pp");
+	*sign = strcmp(buf, "+0.0 pp") == 0 ? 0 : v > ref ? 1 : -1;
+	return buf;
+}
+
+/* The change from ref to v, blank when either is null. */
 static const char *report_delta_text(const struct value *ref, const struct value *v, char *buf,
                                      size_t n)
 {
-	money_sum pm;
+	int sign;
 	buf[0] = 0;
 	if (ref->null || v->null)
 		return buf;
-	if (v->kind == FK_RATIO) {
-		snprintf(buf, n, "%+.1f pp", (v->ratio - ref->ratio) * 100.0);
-		if (strcmp(buf, "-0.0 pp") == 0)
-			snprintf(buf, n, "+0.0 pp");
-		return buf;
-	}
-	if (ref->x == 0 || money_muldiv(v->x - ref->x, 1000, ref->x, &pm) < 0)
-		return buf;
-	money_sum mag = pm < 0 ? -pm : pm;
-	char g[64];
-	report_group((report_u128)(mag / 10), g, sizeof g);
-	snprintf(buf, n, "%c%.50s.%d%%", pm < 0 ? '-' : '+', g, (int)(mag % 10));
-	return buf;
+	if (v->kind == FK_RATIO)
+		return report_delta_points(ref->ratio, v->ratio, buf, n, &sign);
+	return report_delta_amount(ref->x, v->x, buf, n, &sign);
 }
 
 /* ---- output errors ---- */

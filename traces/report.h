@@ -63,4 +63,22 @@ const char *report_ratio_text(double v, char *buf, size_t n);
 /* "1,234,567". */
 const char *report_count_text(uint64_t v, char *buf, size_t n);
 
+/* A latency for people: "412.5 ms" below a second, else "12.35 s" (half-even). */
+const char *report_latency_text(int64_t us, char *buf, size_t n);
+
+/* A rate as a percentage with one decimal: 0.3333 → "33.3%". */
+const char *report_percent_text(double rate, char *buf, size_t n);
+
+/* A span of time: "00:03:20", "2d 03:04:05". */
+const char *report_span_text(int64_t us, char *buf, size_t n);
+
+/*
+ * The change from ref to v as the table shows it: an amount or count as a
+ * relative change in tenths of a percent, half to even ("-38.2%", blank when
+ * ref is 0); a rate as a difference in percentage points ("+5.0 pp").  *sign
+ * is -1, 0 or 1.
+ */
+const char *report_delta_amount(money_sum ref, money_sum v, char *buf, size_t n, int *sign);
+const char *report_delta_points(double ref, double v, char *buf, size_t n, int *sign);
+
 #endif

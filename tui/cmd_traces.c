@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/clock.h"
+#include "traces/report.h"
 #include "traces/store.h"
 #include "tui/cli.h"
 
@@ -27,16 +28,6 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 			return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]), -1;
 	}
 	return optind;
-}
-
-static void format_span(int64_t us, char *buf, size_t n)
-{
-	int64_t s = us / 1000000;
-	if (s >= 86400)
-		snprintf(buf, n, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
-	else
-		snprintf(buf, n, "%02lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60),
-		         (long long)(s % 60));
 }
 
 int cmd_traces(int argc, char **argv)
@@ -65,7 +56,7 @@ int cmd_traces(int argc, char **argv)
 		char req[32], first_ts[CLOCK_TEXT_MAX] = "-", span[32] = "-";
 		if (list[i].requests) {
 			clock_format(list[i].first_ts_us, first_ts);
-			format_span(list[i].last_ts_us - list[i].first_ts_us, span, sizeof span);
+			report_span_text(list[i].last_ts_us - list[i].first_ts_us, span, sizeof span);
 		}
 		printf("%-20s %12s %8lld %8lld  %-20s %10s  %s\n", list[i].name,
 		       cli_group_digits((unsigned long long)list[i].requests, req, sizeof req),

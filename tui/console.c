@@ -570,7 +570,7 @@ static void console_draw_header(struct console *c)
 		                   report_count_text(t->tenants, ten, sizeof ten), t->tenants == 1 ? "" : "s");
 		if (t->requests && len > 0 && (size_t)len < sizeof line) {
 			char more[256];
-			console_span_text(t->last_us - t->first_us, span, sizeof span);
+			report_span_text(t->last_us - t->first_us, span, sizeof span);
 			snprintf(more, sizeof more, "  span %s (%s to %s)", span,
 			         console_time_text(t->first_us, 0, a, sizeof a),
 			         console_time_text(t->last_us, 0, b, sizeof b));

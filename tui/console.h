@@ -153,17 +153,8 @@ int console_text_width(const char *s);
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
 
-/* The human texts of the text table (same rounding as `llmcost replay`). */
-const char *console_percent_text(double rate, char *buf, size_t n);
-const char *console_latency_text(int64_t us, char *buf, size_t n);
-const char *console_span_text(int64_t us, char *buf, size_t n);
 /* "2026-03-02 10:00" (UTC minutes), or with seconds when `secs`. */
 const char *console_time_text(int64_t us, int secs, char *buf, size_t n);
-
-/* Deltas against a reference, as the text table writes them; *sign gets -1, 0 or 1
- * (the direction of the change), 0 also when there is no delta. */
-const char *console_delta_amount(money_sum ref, money_sum v, char *buf, size_t n, int *sign);
-const char *console_delta_ratio(double ref, double v, char *buf, size_t n, int *sign);
 
 /* 1 when the terminal's character set is UTF-8. */
 extern int console_utf8;

@@ -109,38 +109,6 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	return pad ? width : cols;
 }
 
-const char *console_percent_text(double rate, char *buf, size_t n)
-{
-	snprintf(buf, n, "%.1f%%", rate * 100.0);
-	return buf;
-}
-
-const char *console_latency_text(int64_t us, char *buf, size_t n)
-{
-	money_sum q;
-	if (us < 1000000) {
-		int64_t tenths = money_muldiv(us, 1, 100, &q) == 0 ? (int64_t)q : 0;
-		snprintf(buf, n, "%" PRId64 ".%d ms", tenths / 10, (int)(tenths % 10));
-	} else {
-		int64_t hundredths = money_muldiv(us, 1, 10000, &q) == 0 ? (int64_t)q : 0;
-		char g[32];
-		report_count_text((uint64_t)(hundredths / 100), g, sizeof g);
-		snprintf(buf, n, "%s.%02d s", g, (int)(hundredths % 100));
-	}
-	return buf;
-}
-
-const char *console_span_text(int64_t us, char *buf, size_t n)
-{
-	int64_t s = us / CLOCK_US_PER_S;
-	if (s >= 86400)
-		snprintf(buf, n, "%" PRId64 "d %02d:%02d:%02d", s / 86400, (int)(s % 86400 / 3600),
-		         (int)(s / 60 % 60), (int)(s % 60));
-	else
-		snprintf(buf, n, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
-	return buf;
-}
-
 const char *console_time_text(int64_t us, int secs, char *buf, size_t n)
 {
 	char t[CLOCK_TEXT_MAX];
@@ -152,26 +120,3 @@ const char *console_time_text(int64_t us, int secs, char *buf, size_t n)
 	return buf;
 }
 
-const char *console_delta_amount(money_sum ref, money_sum v, char *buf, size_t n, int *sign)
-{
-	money_sum pm;
-	char g[64];
-	buf[0] = 0;
-	*sign = 0;
-	if (ref == 0 || money_muldiv(v - ref, 1000, ref, &pm) < 0)
-		return buf;
-	money_sum mag = pm < 0 ? -pm : pm;
-	report_count_text((uint64_t)(mag / 10), g, sizeof g);
-	snprintf(buf, n, "%c%s.%d%%", pm < 0 ? '-' : '+', g, (int)(mag % 10));
-	*sign = pm < 0 ? -1 : pm > 0 ? 1 : 0;
-	return buf;
-}
-
-const char *console_delta_ratio(double ref, double v, char *buf, size_t n, int *sign)
-{
-	snprintf(buf, n, "%+.1f pp", (v - ref) * 100.0);
-	if (strcmp(buf, "-0.0 pp") == 0)
-		snprintf(buf, n, "+0.0 pp");
-	*sign = strcmp(buf, "+0.0 pp") == 0 ? 0 : v > ref ? 1 : -1;
-	return buf;
-}

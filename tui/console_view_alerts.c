@@ -93,7 +93,7 @@ static void alerts_value(const struct alert *al, int baseline, char *buf, size_t
 		snprintf(buf, n, "%s/h", report_usd_text(baseline ? al->baseline_pusd : al->value_pusd, v,
 		                                          sizeof v));
 	else
-		console_percent_text(baseline ? al->baseline_rate : al->value_rate, buf, n);
+		report_percent_text(baseline ? al->baseline_rate : al->value_rate, buf, n);
 }
 
 #define ALERTS_MAX_ROWS 256

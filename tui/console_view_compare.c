@@ -122,9 +122,9 @@ static const char *compare_text(const struct compare_row *row, const struct comp
 	case COMPARE_ALERTS:
 		return report_count_text((uint64_t)v->x, buf, n);
 	case COMPARE_RATIO:
-		return console_percent_text(v->ratio, buf, n);
+		return report_percent_text(v->ratio, buf, n);
 	case COMPARE_LATENCY:
-		return console_latency_text((int64_t)v->x, buf, n);
+		return report_latency_text((int64_t)v->x, buf, n);
 	}
 	return buf;
 }
@@ -137,8 +137,8 @@ static const char *compare_delta(const struct compare_row *row, const struct com
 	if (ref->null || v->null)
 		return buf;
 	if (row->kind == COMPARE_RATIO)
-		return console_delta_ratio(ref->ratio, v->ratio, buf, n, sign);
-	return console_delta_amount(ref->x, v->x, buf, n, sign);
+		return report_delta_points(ref->ratio, v->ratio, buf, n, sign);
+	return report_delta_amount(ref->x, v->x, buf, n, sign);
 }
 
 /* The rows shown: billed USD only when a recorded scenario has it. */

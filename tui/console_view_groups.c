@@ -154,14 +154,14 @@ static const char *groups_text(const struct groups_def *g, const struct groups_c
 		return report_usd_text(ms, buf, n);
 	case GROUPS_COL_RATIO:
 		memcpy(&r, db + col->off, sizeof r);
-		return console_percent_text(r, buf, n);
+		return report_percent_text(r, buf, n);
 	case GROUPS_COL_LATENCY:
 		memcpy(&i64, mb + col->off, sizeof i64);
 		if (i64 < 0) {
 			snprintf(buf, n, "-");
 			return buf;
 		}
-		return console_latency_text(i64, buf, n);
+		return report_latency_text(i64, buf, n);
 	case GROUPS_COL_POLICY:
 		return groups_policy(s, groups_name(g, s, i), buf, n);
 	}

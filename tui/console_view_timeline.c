@@ -177,8 +177,8 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 	snprintf(title, sizeof title, "bucket %llds, %s; cursor %s to %s UTC; scale to %s/h, fallback %s, "
 	         "hit %s", (long long)g.ref->bucket_s, per, console_time_text(ct0, 0, a, sizeof a),
 	         console_time_text(ct1, 0, b, sizeof b), mx,
-	         console_percent_text(maxv[TIMELINE_FALLBACK], fb, sizeof fb),
-	         console_percent_text(maxv[TIMELINE_HIT], hr, sizeof hr));
+	         report_percent_text(maxv[TIMELINE_FALLBACK], fb, sizeof fb),
+	         report_percent_text(maxv[TIMELINE_HIT], hr, sizeof hr));
 	wattrset(w, console_attr(ROLE_TITLE));
 	console_put(w, 0, 0, title, width, 0, 1);
 
@@ -268,7 +268,7 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 				snprintf(v, sizeof v, "%s/h", report_usd_text(timeline_per_hour(&cur, cb1 - cb0, g.ref->bucket_s),
 				                                                u, sizeof u));
 			} else {
-				console_percent_text(timeline_value(&cur, (enum timeline_strip)st, cb1 - cb0, g.ref->bucket_s), v,
+				report_percent_text(timeline_value(&cur, (enum timeline_strip)st, cb1 - cb0, g.ref->bucket_s), v,
 				                     sizeof v);
 			}
 			console_put(w, y, width - TIMELINE_VALUE_W, v, TIMELINE_VALUE_W, 1, 1);
