@@ -30,25 +30,26 @@ enum {
 	F_FALLBACK = 1u << 1,    /* has had a fallback */
 	F_FB_LIVE = 1u << 2,     /* a fallback of it is in flight (the tenant cap) */
 	F_SUMMARY = 1u << 3,     /* its summarize call is the one running */
-	F_SUMMARIZED = 1u << 4,  /* its main input is a summary */
 	F_CAPPED = 1u << 5,      /* output_tokens was above output_max */
 	F_PROBE = 1u << 6,       /* its running call is its model's breaker probe */
 	F_IN_BATCH = 1u << 7,    /* its calls are batch calls */
 };
 
+/* Per-request state while it runs: 16 bytes.  What can be derived from the
+ * request and the scenario (its tokens after the budget, a cached answer's
+ * value) is recomputed when needed rather than kept. */
 struct req_state {
-	uint64_t tried;          /* pricing models tried, as bits */
-	int64_t first_call_us;
-	int64_t saved_pusd;      /* the running call's billed cost (a cached answer saves it) */
-	uint64_t saved_tok;
-	uint32_t in, out;        /* the main call's input and output tokens */
+	uint32_t first_call;     /* 1 + its index in the first-call log; 0 before its first call */
 	int16_t model;           /* the running or next call's model */
 	int16_t route;           /* routes index, or ROUTE_RECORDED */
+	uint16_t tried;          /* fallback.chain entries tried, as bits (and the route's model) */
 	uint8_t k, sk, total;    /* calls on `model`, summarize calls, batch attempts */
 	uint8_t status;          /* the running call's outcome */
 	uint8_t flags;
 	uint8_t chain_next;      /* the next fallback.chain entry to consider */
 };
+
+#define MAX_CHAIN 16 /* fallback.chain entries (the bits of req_state.tried) */
 
 enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_PROBING };
 
@@ -307,14 +308,67 @@ static void unanswered(struct eng *g, uint32_t i, int64_t t)
 	}
 }
 
+/* ceil(input × summarize.ratio), exactly. */
+static uint64_t summary_tokens(const struct scenario *sc, uint64_t input)
+{
+	const struct decfrac *r = &sc->summarize.ratio;
+	return (uint64_t)(((money_sum)input * r->num + r->den - 1) / r->den);
+}
+
+/*
+ * The tokens a call of request i on model m sends (SPEC §4.2, §10): a
+ * summarize call's, or the main call's after the budget (input truncated or
+ * summarized, output capped); cached input only on the recorded model and
+ * never on a summary.
+ */
+static void call_tokens(const struct eng *g, uint32_t i, enum call_kind kind, int m, uint64_t *in,
+                        uint64_t *cached, uint64_t *out)
+{
+	const struct trace *t = g->t;
+	const struct scenario *sc = g->sc;
+	uint64_t input = t->input_tok[i];
+	int b = g->budget_of_task[t->task[i]], summarized = 0;
+	*in = input;
+	*out = t->output_tok[i];
+	*cached = 0;
+	if (kind == CALL_SUMMARY) {
+		*out = summary_tokens(sc, input);
+		return;
+	}
+	if (b >= 0) {
+		const struct budget_policy *p = &sc->budget[b];
+		if (p->output_max >= 0 && *out > (uint64_t)p->output_max)
+			*out = (uint64_t)p->output_max;
+		if (p->input_max >= 0 && input > (uint64_t)p->input_max) {
+			if (p->overflow == OVERFLOW_TRUNCATE)
+				*in = (uint64_t)p->input_max;
+			if (p->overflow == OVERFLOW_SUMMARIZE) {
+				uint64_t summary = summary_tokens(sc, input);
+				*in = summary < (uint64_t)p->input_max ? summary : (uint64_t)p->input_max;
+				summarized = 1;
+			}
+		}
+	}
+	if (!summarized && m == recorded_model(g, i))
+		*cached = t->cached_tok[i] < *in ? t->cached_tok[i] : *in;
+}
+
 static void answered(struct eng *g, uint32_t i, int64_t t)
 {
 	struct req_state *s = &g->rs[i];
 	if (g->sc->cache.on) {
 		struct cache_key k;
 		if (cache_key_of(g, i, &k)) {
-			int64_t ttl = g->sc->cache.ttl_us[g->sc->pricing->models[s->model].tier];
-			struct cache_value v = { s->saved_tok, s->saved_pusd };
+			/* the answering call's billed tokens and cost: an answer bills in full */
+			const struct price_model *pm = &g->sc->pricing->models[s->model];
+			uint64_t in, cached, out;
+			struct cache_value v;
+			call_tokens(g, i, s->flags & F_IN_BATCH ? CALL_BATCH : CALL_MAIN, s->model, &in, &cached, &out);
+			money_call_pusd(&pm->price, in, cached, out, &v.saved_pusd);
+			if (s->flags & F_IN_BATCH)
+				v.saved_pusd = money_discount(v.saved_pusd, g->discount_ppb);
+			v.saved_tok = in + out;
+			int64_t ttl = g->sc->cache.ttl_us[pm->tier];
 			if (cache_insert(&g->cache, &k, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
 				err_set(g->e, "cache: more distinct keys than counted");
 				g->failed = 1;
@@ -331,7 +385,6 @@ static void give_up(struct eng *g, uint32_t i, int64_t t, int status);
 static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind)
 {
 	const struct scenario *sc = g->sc;
-	const struct trace *t_ = g->t;
 	struct req_state *s = &g->rs[i];
 	int m = s->model;
 	unsigned k = kind == CALL_SUMMARY ? ++s->sk : ++s->k;
@@ -346,18 +399,8 @@ static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind
 			return;
 		}
 	}
-	uint64_t in, out, cached = 0;
-	if (kind == CALL_SUMMARY) {
-		in = t_->input_tok[i];
-		const struct decfrac *r = &sc->summarize.ratio;
-		out = (uint64_t)(((money_sum)in * (uint64_t)r->num + (uint64_t)r->den - 1) /
-		                 (uint64_t)r->den);
-	} else {
-		in = s->in;
-		out = s->out;
-		if (!(s->flags & F_SUMMARIZED) && m == recorded_model(g, i))
-			cached = t_->cached_tok[i] < in ? t_->cached_tok[i] : in;
-	}
+	uint64_t in, out, cached;
+	call_tokens(g, i, kind, m, &in, &cached, &out);
 	int status;
 	int64_t lat;
 	outcome(g, i, m, kind, k, t, out, &status, &lat);
@@ -371,18 +414,16 @@ static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind
 	}
 	if (kind == CALL_BATCH)
 		c.pusd = money_discount(c.pusd, g->discount_ppb);
-	if (c.first_call) {
-		s->flags |= F_CALLED;
-		s->first_call_us = t;
-	}
 	if (acct_call(&g->a, &c) < 0) {
 		err_set(g->e, "out of memory");
 		g->failed = 1;
 		return;
 	}
+	if (c.first_call) {
+		s->flags |= F_CALLED;
+		s->first_call = (uint32_t)g->a.n_first_call; /* acct_call just logged it */
+	}
 	s->status = (uint8_t)status;
-	s->saved_pusd = c.pusd;
-	s->saved_tok = c.input_tok + c.output_tok;
 	acct_end(&g->a, i, t + lat);
 	push(g, t + lat, i, kind == CALL_BATCH ? EV_BATCH_DONE : EV_CALL_END);
 }
@@ -432,11 +473,8 @@ static void call_end(struct eng *g, uint32_t i, int64_t t)
 	if (sc->breaker.on)
 		breaker_hear(g, i, t, status);
 	if (status == STATUS_OK) {
-		if (s->flags & F_SUMMARY) {
+		if (s->flags & F_SUMMARY) { /* the main call follows with the summary as input */
 			s->flags &= (uint8_t)~F_SUMMARY;
-			const struct budget_policy *p = &sc->budget[g->budget_of_task[g->t->task[i]]];
-			uint64_t summary = s->saved_tok - g->t->input_tok[i]; /* its billed output */
-			s->in = (uint32_t)((int64_t)summary < p->input_max ? summary : (uint64_t)p->input_max);
 			dispatch(g, i, t, 0);
 			return;
 		}
@@ -458,16 +496,28 @@ static void call_end(struct eng *g, uint32_t i, int64_t t)
 	give_up(g, i, t, status);
 }
 
-/* The next fallback.chain model of request i not tried yet, or -1. */
+/* 1 when request i has tried model m: its route's, or a chain entry's it fell back to. */
+static int tried(const struct eng *g, uint32_t i, int m)
+{
+	const struct req_state *s = &g->rs[i];
+	if (m == model_of_route(g, i, s->route))
+		return 1;
+	for (unsigned c = 0; c < g->sc->fallback.n_chain; c++)
+		if ((s->tried >> c & 1) && model_of_route(g, i, g->sc->fallback.chain[c]) == m)
+			return 1;
+	return 0;
+}
+
+/* The next fallback.chain entry of request i whose model it has not tried, or -1. */
 static int next_in_chain(struct eng *g, uint32_t i)
 {
 	const struct scenario *sc = g->sc;
 	struct req_state *s = &g->rs[i];
 	for (size_t c = s->chain_next; c < sc->fallback.n_chain; c++) {
 		int m = model_of_route(g, i, sc->fallback.chain[c]);
-		if (m >= 0 && m < 64 && !(s->tried >> m & 1)) {
+		if (m >= 0 && !tried(g, i, m)) {
 			s->chain_next = (uint8_t)(c + 1);
-			return m;
+			return (int)c;
 		}
 	}
 	return -1;
@@ -507,7 +557,8 @@ static int gates_admit(struct eng *g, uint32_t i, int64_t t)
 	if (sc->fallback.has_max_rate) {
 		uint64_t calls, fbs;
 		acct_gate_counts(&g->a, t, sc->fallback.rate_window_us, &calls, &fbs);
-		if (!(g->rs[i].flags & F_CALLED) || g->rs[i].first_call_us <= t - sc->fallback.rate_window_us)
+		if (!(g->rs[i].flags & F_CALLED) ||
+		    g->a.first_call_us[g->rs[i].first_call - 1] <= t - sc->fallback.rate_window_us)
 			calls++; /* the current request is always in the denominator */
 		const struct decfrac *r = &sc->fallback.max_rate;
 		if ((money_sum)fbs * r->den > (money_sum)r->num * calls)
@@ -532,8 +583,8 @@ static void give_up(struct eng *g, uint32_t i, int64_t t, int status)
 		unanswered(g, i, t);
 		return;
 	}
-	int m = next_in_chain(g, i);
-	if (m < 0) {
+	int c = next_in_chain(g, i);
+	if (c < 0) {
 		unanswered(g, i, t);
 		return;
 	}
@@ -545,8 +596,8 @@ static void give_up(struct eng *g, uint32_t i, int64_t t, int status)
 	acct_fallback(&g->a, i, t, !(s->flags & F_FALLBACK));
 	s->flags |= F_FALLBACK | F_FB_LIVE;
 	g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]++;
-	s->model = (int16_t)m;
-	s->tried |= (uint64_t)1 << m;
+	s->model = (int16_t)model_of_route(g, i, sc->fallback.chain[c]);
+	s->tried |= (uint16_t)(1u << c);
 	s->k = 0;
 	start_call(g, i, t, CALL_MAIN);
 }
@@ -568,7 +619,8 @@ static void flush(struct eng *g, int64_t t)
 static void enqueue(struct eng *g, uint32_t i, int64_t t)
 {
 	const struct scenario *sc = g->sc;
-	uint64_t in = g->rs[i].in;
+	uint64_t in, cached, out;
+	call_tokens(g, i, CALL_BATCH, g->rs[i].model, &in, &cached, &out);
 	if (g->n_queue && g->queue_tok + in > (uint64_t)sc->batch.max_total_input_tokens)
 		flush(g, t);
 	if (g->n_queue == g->cap_queue && double_array((void **)&g->queue, &g->cap_queue, sizeof *g->queue) < 0) {
@@ -630,7 +682,7 @@ static void dispatch(struct eng *g, uint32_t i, int64_t t, int async)
 		return;
 	}
 	s->model = (int16_t)model_of_route(g, i, s->route);
-	s->tried = (uint64_t)1 << s->model;
+	s->tried = 0;
 	s->chain_next = 0;
 	if (s->route != ROUTE_RECORDED)
 		for (size_t c = 0; c < sc->fallback.n_chain; c++)
@@ -660,27 +712,21 @@ static void arrive(struct eng *g, uint32_t i, int64_t t)
 		}
 	}
 	acct_arrival(&g->a, i, 0);
-	uint32_t in = tr->input_tok[i], out = tr->output_tok[i];
 	int b = g->budget_of_task[tr->task[i]], async = 0;
 	s->route = (int16_t)route_of(g, i);
-	if (b >= 0) {
+	if (b >= 0) { /* the budget's counts; call_tokens() applies it to each call */
 		const struct budget_policy *p = &sc->budget[b];
-		if (p->output_max >= 0 && out > p->output_max) {
-			out = (uint32_t)p->output_max;
+		if (p->output_max >= 0 && tr->output_tok[i] > p->output_max)
 			s->flags |= F_CAPPED;
-		}
-		if (p->input_max >= 0 && in > p->input_max) {
+		if (p->input_max >= 0 && tr->input_tok[i] > p->input_max) {
 			ACCT_ADD(&g->a, i, budget_violations, 1);
 			switch (p->overflow) {
 			case OVERFLOW_TRUNCATE:
 				ACCT_ADD(&g->a, i, truncated, 1);
-				in = (uint32_t)p->input_max;
 				break;
 			case OVERFLOW_SUMMARIZE:
 				ACCT_ADD(&g->a, i, summarized, 1);
-				s->in = in;
-				s->out = out;
-				s->flags |= F_SUMMARY | F_SUMMARIZED;
+				s->flags |= F_SUMMARY;
 				s->model = (int16_t)model_of_route(g, i, sc->summarize.route);
 				start_call(g, i, t, CALL_SUMMARY);
 				return;
@@ -697,8 +743,6 @@ static void arrive(struct eng *g, uint32_t i, int64_t t)
 			}
 		}
 	}
-	s->in = in;
-	s->out = out;
 	dispatch(g, i, t, async);
 }
 
@@ -709,8 +753,8 @@ static int model_maps(struct eng *g)
 	const struct scenario *sc = g->sc;
 	const struct trace *t = g->t;
 	size_t nm = sc->pricing->n_models;
-	if (nm > 64 && sc->fallback.on)
-		return err_set(g->e, "%s: at most 64 models with a fallback chain", sc->name);
+	if (sc->fallback.on && sc->fallback.n_chain > MAX_CHAIN)
+		return err_set(g->e, "%s: fallback.chain: at most %d entries", sc->name, MAX_CHAIN);
 	g->model_name = malloc((nm + 1) * sizeof *g->model_name);
 	g->price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *g->price_of_name);
 	if (!g->model_name || !g->price_of_name)
