@@ -82,7 +82,9 @@ static int bench_replay(struct store *s, const char *name, char **files, int n)
 			return 1;
 		}
 	}
-	double one = 0;
+	double before = peak_mib(), one = 0;
+	printf("replay: trace %.1f bytes/request (columns and strings); peak RSS %.1f MiB after loading\n",
+	       (double)trace_bytes(&t) / t.n_req, before);
 	for (int k = 0; k < n; k++) {
 		double t0 = now_s();
 		run_job(&jobs[k]);
@@ -93,8 +95,9 @@ static int bench_replay(struct store *s, const char *name, char **files, int n)
 		}
 		result_scenario_fini(&jobs[k].r);
 		one += dt;
-		printf("replay: %-20s %u requests in %.3f s = %.0f requests/s on one core\n", jobs[k].sc.name,
-		       t.n_req, dt, t.n_req / dt);
+		printf("replay: %-20s %u requests in %.3f s = %.0f requests/s on one core; peak RSS +%.1f "
+		       "bytes/request over the loaded trace\n", jobs[k].sc.name, t.n_req, dt, t.n_req / dt,
+		       (peak_mib() - before) * 1048576.0 / t.n_req);
 	}
 	double t0 = now_s();
 	for (int k = 0; k < n; k++)
