@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sim/scenario.h"
+#include "traces/bundled.h"
 #include "traces/scenario.h"
 
 static const char *const tier_choices[] = { "small", "large", NULL };
@@ -110,35 +111,12 @@ static int readable(const char *path)
 const char *pricing_bundled_path(void)
 {
 	static char buf[PATH_MAX + 64];
-	char exe[PATH_MAX];
 	const char *env = getenv("LLMCOST_PRICING");
-
 	if (env && env[0])
 		return readable(env) ? env : NULL;
 #ifdef LLMCOST_PRICING_FILE
 	if (readable(LLMCOST_PRICING_FILE))
 		return LLMCOST_PRICING_FILE;
 #endif
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	for (int up = 0; up <= 3; up++) {
-		snprintf(buf, sizeof buf, "%s/fixtures/pricing/openai.json", exe);
-		if (readable(buf))
-			return buf;
-		if (up == 0) {
-			snprintf(buf, sizeof buf, "%s/../share/llmcost/pricing/openai.json", exe);
-			if (readable(buf))
-				return buf;
-		}
-		if (!(slash = strrchr(exe, '/')) || slash == exe)
-			break;
-		*slash = '\0';
-	}
-	return NULL;
+	return bundled_path("pricing/openai.json", buf, sizeof buf);
 }

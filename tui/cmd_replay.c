@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sim/replay.h"
+#include "traces/bundled.h"
 #include "traces/import.h"
 #include "traces/pricing.h"
 #include "traces/report.h"
@@ -47,52 +48,19 @@ static int replay_is_dir(const char *path)
 }
 
 /*
- * The folder of bundled scenarios, fixtures/scenarios, found like the bundled
- * price table: the compile-time LLMCOST_SCENARIO_DIR when defined; next to the
- * bundled price table (its folder's sibling "scenarios"); fixtures/scenarios in
- * the program's directory or up to three above it; ../share/llmcost/scenarios
- * next to the program.  Returns a static buffer, or NULL.
+ * The folder of bundled scenarios: the compile-time LLMCOST_SCENARIO_DIR when
+ * defined, else fixtures/scenarios found like the bundled price table (see
+ * traces/bundled.h).  Returns a static buffer, or NULL.
  */
 static const char *replay_scenario_dir(void)
 {
 	static char buf[PATH_MAX + 64];
-	char exe[PATH_MAX], *slash;
 #ifdef LLMCOST_SCENARIO_DIR
 	if (replay_is_dir(LLMCOST_SCENARIO_DIR))
 		return LLMCOST_SCENARIO_DIR;
 #endif
-	const char *pricing = pricing_bundled_path();
-	if (pricing && strlen(pricing) < PATH_MAX) {
-		snprintf(exe, sizeof exe, "%s", pricing);
-		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
-			*slash = '\0';
-		if (slash) {
-			snprintf(buf, sizeof buf, "%s/scenarios", exe);
-			if (replay_is_dir(buf))
-				return buf;
-		}
-	}
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	if (!(slash = strrchr(exe, '/')))
-		return NULL;
-	*slash = '\0';
-	for (int up = 0; up <= 3; up++) {
-		snprintf(buf, sizeof buf, "%s/fixtures/scenarios", exe);
-		if (replay_is_dir(buf))
-			return buf;
-		if (up == 0) {
-			snprintf(buf, sizeof buf, "%s/../share/llmcost/scenarios", exe);
-			if (replay_is_dir(buf))
-				return buf;
-		}
-		if (!(slash = strrchr(exe, '/')) || slash == exe)
-			break;
-		*slash = '\0';
-	}
-	return NULL;
+	const char *dir = bundled_path("scenarios", buf, sizeof buf);
+	return dir && replay_is_dir(dir) ? dir : NULL;
 }
 
 /* The bundled scenario file for `name` ("v3" or "v3.json") into path; 0, or -1 when none. */
