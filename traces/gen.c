@@ -229,6 +229,16 @@ void gen_out_u64w(struct gen_out *o, uint64_t v, int width)
 	gen_out_mem(o, tmp + i, sizeof tmp - (size_t)i);
 }
 
+void gen_out_io(struct gen_out *o, const char *s, size_t n, uint64_t in, uint64_t out)
+{
+	GEN_LIT(o, ",\"input\":");
+	gen_out_json_str(o, s, n);
+	GEN_LIT(o, ",\"input_tokens\":");
+	gen_out_u64(o, in);
+	GEN_LIT(o, ",\"output_tokens\":");
+	gen_out_u64(o, out);
+}
+
 void gen_out_json_str(struct gen_out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

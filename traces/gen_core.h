@@ -126,6 +126,9 @@ static inline void gen_out_u64(struct gen_out *o, uint64_t v)
 /* s[0..n) as a JSON string, quotes included. */
 void gen_out_json_str(struct gen_out *o, const char *s, size_t n);
 
+/* The request's text and token counts: ,"input":"…","input_tokens":in,"output_tokens":out */
+void gen_out_io(struct gen_out *o, const char *s, size_t n, uint64_t in, uint64_t out);
+
 /* ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ", quotes included. */
 void gen_out_ts(struct gen_out *o, int64_t ms);
 

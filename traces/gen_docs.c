@@ -75,12 +75,8 @@ int gen_docs_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 
 		gen_out_head(o, ts, "docs", ++index, tn.name[ti], tn.name_len[ti],
 		             d->policy ? "policy_check" : "long_report");
-		GEN_LIT(o, ",\"model\":\"gpt-4.1\",\"status\":\"ok\",\"input\":");
-		gen_out_json_str(o, d->title.s, d->title.n);
-		GEN_LIT(o, ",\"input_tokens\":");
-		gen_out_u64(o, in);
-		GEN_LIT(o, ",\"output_tokens\":");
-		gen_out_u64(o, out);
+		GEN_LIT(o, ",\"model\":\"gpt-4.1\",\"status\":\"ok\"");
+		gen_out_io(o, d->title.s, d->title.n, in, out);
 		GEN_LIT(o, ",\"latency_ms\":");
 		gen_out_u64(o, lat);
 		GEN_LIT(o, "}");

@@ -46,12 +46,8 @@ int gen_faq_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 		lat = 350 + in / 60 + (uint32_t)(8.0 * out * (0.85 + 0.35 * gen_rng_unit(&r)));
 
 		gen_out_head(o, ts, "faq", ++index, tn.name[ti], tn.name_len[ti], "faq_answer");
-		GEN_LIT(o, ",\"model\":\"gpt-4.1-mini\",\"status\":\"ok\",\"input\":");
-		gen_out_json_str(o, t.s, t.n);
-		GEN_LIT(o, ",\"input_tokens\":");
-		gen_out_u64(o, in);
-		GEN_LIT(o, ",\"output_tokens\":");
-		gen_out_u64(o, out);
+		GEN_LIT(o, ",\"model\":\"gpt-4.1-mini\",\"status\":\"ok\"");
+		gen_out_io(o, t.s, t.n, in, out);
 		GEN_LIT(o, ",\"latency_ms\":");
 		gen_out_u64(o, lat);
 		GEN_LIT(o, "}");

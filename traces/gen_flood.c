@@ -179,12 +179,8 @@ int gen_flood_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 		gen_out_str(o, a[0].model);
 		GEN_LIT(o, "\",\"status\":\"");
 		gen_out_str(o, a[0].status);
-		GEN_LIT(o, "\",\"input\":");
-		gen_out_json_str(o, t.s, t.n);
-		GEN_LIT(o, ",\"input_tokens\":");
-		gen_out_u64(o, in);
-		GEN_LIT(o, ",\"output_tokens\":");
-		gen_out_u64(o, out);
+		GEN_LIT(o, "\"");
+		gen_out_io(o, t.s, t.n, in, out);
 		GEN_LIT(o, ",\"latency_ms\":");
 		gen_out_u64(o, a[0].latency_ms);
 		GEN_LIT(o, ",\"attempts\":[");

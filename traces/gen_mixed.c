@@ -117,12 +117,8 @@ int gen_mixed_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 		else
 			GEN_LIT(o, ",\"model\":\"" MIXED_SMALL "\",\"status\":\"");
 		gen_out_str(o, status);
-		GEN_LIT(o, "\",\"input\":");
-		gen_out_json_str(o, t.s, t.n);
-		GEN_LIT(o, ",\"input_tokens\":");
-		gen_out_u64(o, in);
-		GEN_LIT(o, ",\"output_tokens\":");
-		gen_out_u64(o, out);
+		GEN_LIT(o, "\"");
+		gen_out_io(o, t.s, t.n, in, out);
 		if (cached) {
 			GEN_LIT(o, ",\"cached_tokens\":");
 			gen_out_u64(o, cached);
