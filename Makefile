@@ -45,28 +45,26 @@ TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(TEST_UTIL:%.c=$(BUILD)/%.o) $(BUILD
 # Build the program (./llmcost).
 all: deps llmcost
 
-# Check for the Debian -dev packages; install them with apt-get when root, else say how.
-deps:
-	$(Q)if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+# $(call need,CHECK,PACKAGES,WHAT): when the shell command CHECK fails, install the Debian
+# PACKAGES with apt-get when root, else print the exact command and stop.
+define need
+	$(Q)if ! $(1) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing: $(DEB_PKGS)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS)) >/dev/null || exit 1; \
+	    echo "installing: $(2)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2)) >/dev/null || exit 1; \
 	  else \
-	    echo "missing libraries; run:"; echo "  sudo apt-get install -y $(DEB_PKGS)"; exit 1; \
+	    echo "missing $(3); run:"; echo "  sudo apt-get install -y $(2)"; exit 1; \
 	  fi; \
 	fi
+endef
+
+# Check for the Debian -dev packages; install them with apt-get when root, else say how.
+deps:
+	$(call need,pkg-config --exists $(PKGS),$(DEB_PKGS),libraries)
 
 # The commands the tests use; installed like the libraries.
 test-deps:
-	$(Q)missing=; for c in $(TEST_CMDS); do command -v $$c >/dev/null 2>&1 || missing=1; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing: $(TEST_DEB_PKGS)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEB_PKGS)) >/dev/null || exit 1; \
-	  else \
-	    echo "missing test tools; run:"; echo "  sudo apt-get install -y $(TEST_DEB_PKGS)"; exit 1; \
-	  fi; \
-	fi
+	$(call need,sh -c 'for c in $(TEST_CMDS); do command -v $$c || exit 1; done',$(TEST_DEB_PKGS),test tools)
 
 llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
 	@echo "  LD      $@"
@@ -118,9 +116,7 @@ golden: deps llmcost
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz_*.c)))
 fuzz: deps
-	$(Q)command -v clang >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang) >/dev/null || exit 1; \
-	  else echo "make fuzz needs clang; run:"; echo "  sudo apt-get install -y clang"; exit 1; fi; }
+	$(call need,command -v clang,clang,clang (for make fuzz))
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	  $(MAKE) --no-print-directory CC=clang BUILD=build/fuzz OPT="-O1 -g" \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/$$t || exit 1; \
