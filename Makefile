@@ -94,11 +94,11 @@ $(BUILD)/unit-tests: $(TEST_OBJ) $(LIB_OBJ)
 test: deps test-deps llmcost $(BUILD)/unit-tests
 	$(Q)LLMCOST=./llmcost UNIT=$(BUILD)/unit-tests sh tests/run.sh
 
-# The main job on the bundled sample trace.
+# The main job: the console (a table outside a terminal) on the bundled incident.
 demo: deps llmcost
 	$(Q)sh tests/demo.sh
 
-# Import and load benchmarks on a generated trace (figures, not pass/fail).
+# Import, load and replay benchmarks on a generated trace (figures, not pass/fail).
 bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O2 -g -DNDEBUG" llmcost $(BUILD)/bench
 	$(Q)sh tests/bench.sh
@@ -112,9 +112,9 @@ golden: deps llmcost
 	$(Q)sh tests/golden.sh write
 	$(Q)git diff --stat -- fixtures/golden 2>/dev/null || true
 
-# libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz_*.c)))
+# Run each libFuzzer target (clang) for FUZZ_SECONDS, seeded from tests/corpus/.
 fuzz: deps
 	$(call need,command -v clang,clang,clang (for make fuzz))
 	$(Q)for t in $(FUZZ_TARGETS); do \
@@ -152,6 +152,6 @@ clean:
 
 # List the targets.
 help:
-	@grep -B1 -E '^[a-z-]+:' Makefile | grep -E '^#' | sed 's/^# /  /'
+	@awk '/^# / { c = substr($$0, 3); next } /^[a-z-]+:/ && c { sub(/:.*/, ""); printf "  make %-11s %s\n", $$0, c } { c = "" }' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
