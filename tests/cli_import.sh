@@ -54,7 +54,7 @@ python3 -c "
 import json
 print(json.dumps({'ts':'2026-03-02T10:00:00Z','tenant':'a','task':'t','input':'x'*10_000_000,'output_tokens':1}))
 " > "$TMP/long.jsonl"
-out=$($L import "$TMP/long.jsonl"); check_eq "10 MB line imports" "$out" "long: imported 1 requests"
+out=$($L import "$TMP/long.jsonl"); check_eq "10 MB line imports" "$out" "long: imported 1 request"
 out=$(sqlite3 "$LLMCOST_DB" "SELECT input_tokens FROM requests_v WHERE trace='long'")
 check_eq "10 MB line estimated tokens (10^7 / 4)" "$out" 2500000
 { head -c 70000000 /dev/zero | tr '\0' 'g'; echo; } > "$TMP/garbage.jsonl"
@@ -62,7 +62,7 @@ line 1 a 1 >> "$TMP/garbage.jsonl"
 if [ -z "$SANITIZED" ]; then lim="ulimit -v 800000;"; else lim=; fi
 out=$(sh -c "$lim \"$L\" import \"$TMP/garbage.jsonl\"" 2>"$TMP/err"); rc=$?
 check_eq "garbage line: exit 0" "$rc" 0
-check_eq "garbage line: the good line still imports" "$out" "garbage: imported 1 requests, rejected 1 line (see: llmcost rejects garbage)"
+check_eq "garbage line: the good line still imports" "$out" "garbage: imported 1 request, rejected 1 line (see: llmcost rejects garbage)"
 check_has "garbage line: reason" "$(cat "$TMP/err")" "garbage.jsonl:1: line longer than 64 MiB (70000000 bytes)"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0

@@ -147,7 +147,7 @@ out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?
 # priced 560,000,000 pUSD; 0.0005628 is 2,800,000 off: 200 × 2,800,000 = 560,000,000, not more
 line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.0005628 > "$TMP/edge.jsonl"
 $L replay "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"; check_eq "edge replay exits 0" "$?" 0
-check_eq "no warning at 0.5%" "$(cat "$TMP/err")" "edge: imported 1 requests"
+check_eq "no warning at 0.5%" "$(cat "$TMP/err")" "edge: imported 1 request"
 # 0.000562801 is 2,801,000 off: 200 × 2,801,000 = 560,200,000 > 560,000,000
 line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.000562801 > "$TMP/stale.jsonl"
 $L replay "$TMP/stale.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a warning still exits 0" "$?" 0

@@ -8,6 +8,9 @@
 
 #include <stdio.h>
 
+#include "traces/import.h"
+#include "traces/store.h"
+
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,      /* something went wrong (I/O, the store) */
@@ -41,6 +44,15 @@ const char *cli_db_path(const char *opt_db);
 
 /* "1,234,567" into buf. */
 const char *cli_group_digits(unsigned long long v, char *buf, size_t n);
+
+/*
+ * Imports files into s with the messages people expect (tui/cli_import.c): the
+ * first 20 rejected lines on stderr, a progress line on a terminal, Ctrl-C
+ * abandoning the import, then "NAME: imported N requests[, rejected …]" per
+ * trace on `summary`.  Returns an exit code (130 when interrupted).
+ */
+int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,
+               int quiet, FILE *summary, struct store_trace_info *infos);
 
 int cmd_import(int argc, char **argv);
 int cmd_traces(int argc, char **argv);

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +23,6 @@
 #include "traces/scenario.h"
 #include "traces/store.h"
 #include "tui/cli.h"
-
-#define REPLAY_SHOWN_REJECTS 20
-
-static volatile sig_atomic_t replay_stop;
-
-static void replay_on_signal(int sig)
-{
-	(void)sig;
-	replay_stop = 1;
-}
 
 static int replay_is_file(const char *path)
 {
@@ -135,14 +124,6 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	return EXIT_INPUT;
 }
 
-/* Prints the first rejected lines of an import on stderr and counts them all. */
-static void replay_print_reject(void *ctx, const char *file, uint64_t line, const char *reason)
-{
-	unsigned long long *total = ctx;
-	if ((*total)++ < REPLAY_SHOWN_REJECTS)
-		fprintf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, reason);
-}
-
 /*
  * The name of the stored trace to replay for `arg`, into name: a file is
  * imported under its derived name unless a trace of that name is stored
@@ -163,32 +144,11 @@ int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 		if (found)
 			return EXIT_OK;
 
-		unsigned long long n_rejects = 0;
-		struct import_opts o = { .stop = &replay_stop, .ctx = &n_rejects,
-		                         .on_reject = replay_print_reject };
-		struct sigaction sa = { .sa_handler = replay_on_signal }, old_int, old_term;
+		struct import_opts o = { 0 };
 		const char *files[1] = { arg };
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		enum import_status st = import_files(s, files, 1, &o, &info, &e);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		switch (st) {
-		case IMPORT_OK: break;
-		case IMPORT_REJECTED: cli_error("%s", e.msg); return EXIT_INPUT;
-		case IMPORT_STOPPED: cli_error("%s", e.msg); return 130;
-		case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
-		}
-		if (n_rejects > REPLAY_SHOWN_REJECTS)
-			fprintf(stderr, "… and %llu more rejected lines\n", n_rejects - REPLAY_SHOWN_REJECTS);
-		char req[32], rej[32];
-		cli_group_digits((unsigned long long)info.requests, req, sizeof req);
-		cli_group_digits((unsigned long long)info.rejects, rej, sizeof rej);
-		if (info.rejects)
-			fprintf(stderr, "%s: imported %s requests, rejected %s line%s (see: llmcost rejects %s)\n",
-			        info.name, req, rej, info.rejects == 1 ? "" : "s", info.name);
-		else
-			fprintf(stderr, "%s: imported %s requests\n", info.name, req);
+		int rc = cli_import(s, files, 1, &o, 0, stderr, &info);
+		if (rc != EXIT_OK)
+			return rc;
 		snprintf(name, n, "%s", info.name);
 		return EXIT_OK;
 	}

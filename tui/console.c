@@ -381,16 +381,21 @@ static void console_act_sort(struct console *c, int arg)
 {
 	struct console_viewstate *v = &c->vs[c->view];
 	const struct console_view_ops *ops = console_views[c->view];
-	if (ops->n_sort == 0)
+	int n = ops->sort_count ? ops->sort_count(c) : ops->n_sort;
+	if (n <= 0)
 		return;
+	if (v->sort_col < 0 || v->sort_col >= n)
+		v->sort_col = 0;
 	if (arg) {
-		v->sort_col = (v->sort_col + 1) % ops->n_sort;
+		v->sort_col = (v->sort_col + 1) % n;
 		v->sort_desc = v->sort_col != 0; /* names A→Z, figures largest first */
 	} else {
 		v->sort_desc = !v->sort_desc;
 	}
-	console_message(c, 0, "sorted by %s, %s", ops->sort_names[v->sort_col],
-	                v->sort_desc ? "largest first" : (v->sort_col ? "smallest first" : "A to Z"));
+	console_message(c, 0, "sorted by %s, %s",
+	                ops->sort_name ? ops->sort_name(c, v->sort_col) : ops->sort_names[v->sort_col],
+	                v->sort_desc ? (v->sort_col ? "largest first" : "Z to A")
+	                             : (v->sort_col ? "smallest first" : "A to Z"));
 	c->dirty_body = 1;
 }
 
@@ -487,6 +492,10 @@ static const struct console_key console_keys[] = {
 	  "s sort" },
 	{ { 'S' }, "S", V(VIEW_TENANTS) | V(VIEW_BUDGET), console_act_sort, 0, "reverse the sort order",
 	  NULL },
+	{ { 'm' }, "m", V(VIEW_TENANTS), console_view_tenants_mode, 0,
+	  "every metric of the selected scenario, or one metric across the scenarios", "m across" },
+	{ { 'M' }, "M", V(VIEW_TENANTS), console_view_tenants_metric, 1,
+	  "one metric across the scenarios: the next metric, in a cycle (the title names it)", NULL },
 	{ { 'r' }, "r", V_ALL, console_act_run, 0, "re-run every scenario", NULL },
 	{ { 12 }, "^L", V_ALL, console_act_redraw, 0, "redraw the screen", NULL },
 	{ { 27 }, "Esc", V_ALL, console_act_escape, 0, "close the help; clear the filter or message",
@@ -903,8 +912,11 @@ int console_run(struct console_model *m, const struct console_opts *o)
 			if (c.quit)
 				break;
 		}
-		if (c.frames && !got)
+		if (c.frames && !got) {
 			console_act_view(&c, 1);
+			if (c.view == VIEW_COMPARE) /* every view drawn: again with the other Tenants mode */
+				console_view_tenants_mode(&c, 0);
+		}
 	}
 
 	console_cmd_fini(&c);

@@ -42,6 +42,10 @@ struct console_scen {
 	struct scenario *ran;
 	struct result_scenario res;
 	int has_res;
+	/* the derived figures (result_derive) of each tenant and task of res, computed
+	 * by the worker with it: exact projections cost microseconds each, too much to
+	 * redo for 10,000 tenants while a frame is drawn */
+	struct derived *tenant_derived, *task_derived;
 	char *error;                /* the last run's failure as replay words it, or NULL */
 	unsigned busy;              /* jobs queued or running */
 	double run_s;               /* how long the shown result took */
@@ -159,6 +163,51 @@ const char *console_time_text(int64_t us, int secs, char *buf, size_t n);
 /* 1 when the terminal's character set is UTF-8. */
 extern int console_utf8;
 
+/* How a figure is written: as the text table of `llmcost replay` writes it. */
+enum console_fig { FIG_COUNT, FIG_USD, FIG_RATIO, FIG_LATENCY };
+
+/* One figure: x exact (a count, pico-USD or µs), r a ratio; null = no figure ("-"). */
+struct console_fig_value {
+	int null;
+	money_sum x;
+	double r;
+};
+
+/* "1,234", "$1,234.56", "33.3%", "412.5 ms", or "-". */
+const char *console_fig_text(enum console_fig kind, const struct console_fig_value *v, char *buf,
+                             size_t n);
+
+/* The change from ref to v as Compare writes it: "-38.2%" (amounts, counts, latencies),
+ * "+5.0 pp" (ratios), "" when there is none (a null, or ref 0); *sign is -1, 0 or 1. */
+const char *console_fig_delta(enum console_fig kind, const struct console_fig_value *ref,
+                              const struct console_fig_value *v, char *buf, size_t n, int *sign);
+
+/*
+ * The widest text of a column of figures, and of their deltas, without writing
+ * every one: each format is monotonic in the value between its breaks (dollars
+ * widen upward from $1 and downward below it, latencies change unit at 1 s), so
+ * the widest text is that of one of a few extreme values, which _add keeps.
+ */
+struct console_widest {
+	enum console_fig kind;
+	int any, null, zero;
+	money_sum max, min, min_pos, max_neg, max_below_s; /* exact figures */
+	int has_pos, has_neg, has_below_s;
+	double rmax, rmin;                                 /* ratios */
+	/* deltas: the pairs giving the largest change each way */
+	int any_delta;
+	struct console_fig_value dref[2], dv[2];
+	money_sum dmag;                                    /* largest |change| in tenths of a % */
+	double dmax, dmin;                                 /* ratio changes, in points */
+};
+void console_widest_init(struct console_widest *w, enum console_fig kind);
+void console_widest_add(struct console_widest *w, const struct console_fig_value *v);
+void console_widest_add_delta(struct console_widest *w, const struct console_fig_value *ref,
+                              const struct console_fig_value *v);
+/* Display columns of the widest figure added (0 when none), and of the widest delta. */
+int console_widest_width(const struct console_widest *w);
+int console_widest_delta_width(const struct console_widest *w);
+
 /* ---- the screen (console.c) ---- */
 
 enum console_view { VIEW_COMPARE, VIEW_TENANTS, VIEW_TIMELINE, VIEW_BUDGET, VIEW_ALERTS, N_VIEW };
@@ -210,6 +259,10 @@ struct console {
 	char **matches;             /* completion candidates to show (NULL-terminated) */
 	long frames;                /* --frames N: 0 = until q */
 	unsigned filter_gen;        /* bumped by every filter change */
+	/* the Tenants view: 0 = every metric of the selected scenario, 1 = one metric
+	 * (tenants_metric) across the scenarios; the sort order of the mode not shown */
+	int tenants_across, tenants_metric;
+	int tenants_other_sort_col, tenants_other_sort_desc;
 };
 
 /* Sets the status line message (printf format); error selects the error colour. */
@@ -276,10 +329,21 @@ struct console_view_ops {
 	/* the sortable columns: name for `s`, count */
 	int n_sort;
 	const char *const *sort_names;
+	/* when the columns depend on the state (NULL: n_sort and sort_names): how many,
+	 * and the name of one (borrowed, valid until the next call) */
+	int (*sort_count)(struct console *c);
+	const char *(*sort_name)(struct console *c, int col);
 };
 
 extern const struct console_view_ops console_view_compare, console_view_tenants,
 	console_view_timeline, console_view_budget, console_view_alerts;
+
+/* Tenants view actions of the key table: `m` switches between every metric of
+ * the selected scenario and one metric across the scenarios, keeping the
+ * cursor on its tenant; `M` shows the next metric across the scenarios (arg
+ * +1) or the previous one (arg -1). */
+void console_view_tenants_mode(struct console *c, int arg);
+void console_view_tenants_metric(struct console *c, int arg);
 
 /* Rows of a list view's body (its title rows excluded). */
 int console_view_list_rows(int rows);

@@ -1,7 +1,8 @@
 /*
  * The console's model: the open trace, the scenarios as the user edits them,
  * and the result shown for each.  Every edit queues a replay job on a pool of
- * worker threads; a job runs on a private copy of the scenario (parsed back
+ * worker threads (which also derive each tenant's and task's figures, so the
+ * views never do); a job runs on a private copy of the scenario (parsed back
  * from its merged JSON), so the screen keeps showing the previous result and
  * stays responsive until the new one is published by console_model_collect().
  * A job whose scenario was edited again before it finished is dropped.
@@ -29,6 +30,7 @@ struct console_job {
 	const struct replay_trace *rt;
 	struct scenario copy;
 	struct result_scenario res;
+	struct derived *tenant_d, *task_d;  /* of res, for the views */
 	struct err err;
 	int rc;
 	double seconds;
@@ -46,8 +48,20 @@ static void console_model_job_free(struct console_job *j)
 	if (!j)
 		return;
 	result_scenario_fini(&j->res);
+	free(j->tenant_d);
+	free(j->task_d);
 	scenario_fini(&j->copy);
 	free(j);
+}
+
+/* The derived figures of n groups of r, in a new array (the caller's), or NULL. */
+static struct derived *console_model_derive(const struct result_scenario *r, const struct metrics *m,
+                                            size_t n)
+{
+	struct derived *d = malloc((n ? n : 1) * sizeof *d);
+	for (size_t i = 0; d && i < n; i++)
+		result_derive(r, &m[i], &d[i]);
+	return d;
 }
 
 static void *console_model_worker(void *arg)
@@ -65,6 +79,12 @@ static void *console_model_worker(void *arg)
 
 		double t0 = console_now();
 		j->rc = replay_run(j->rt, &j->copy, &j->res, &j->err);
+		if (j->rc == 0) {
+			j->tenant_d = console_model_derive(&j->res, j->res.by_tenant, j->res.n_tenants);
+			j->task_d = console_model_derive(&j->res, j->res.by_task, j->res.n_tasks);
+			if (!j->tenant_d || !j->task_d)
+				j->rc = err_set(&j->err, "out of memory");
+		}
 		j->seconds = console_now() - t0;
 
 		pthread_mutex_lock(&m->mu);
@@ -122,6 +142,8 @@ static void console_model_scen_free(struct console_scen *s)
 	if (!s)
 		return;
 	result_scenario_fini(&s->res);
+	free(s->tenant_derived);
+	free(s->task_derived);
 	if (s->ran) {
 		scenario_fini(s->ran);
 		free(s->ran);
@@ -180,6 +202,9 @@ static struct console_scen *console_model_by_id(struct console_model *m, unsigne
 static void console_model_unshow(struct console_scen *s)
 {
 	result_scenario_fini(&s->res);
+	free(s->tenant_derived);
+	free(s->task_derived);
+	s->tenant_derived = s->task_derived = NULL;
 	s->has_res = 0;
 	if (s->ran) {
 		scenario_fini(s->ran);
@@ -255,6 +280,9 @@ int console_model_collect(struct console_model *m)
 				s->ran = ran;
 				s->res = j->res;
 				memset(&j->res, 0, sizeof j->res);
+				s->tenant_derived = j->tenant_d;
+				s->task_derived = j->task_d;
+				j->tenant_d = j->task_d = NULL;
 				s->has_res = 1;
 			} else {
 				s->error = strdup("out of memory");

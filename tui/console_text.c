@@ -2,7 +2,8 @@
  * Text for the console: UTF-8 width, clipping to a column budget, and the
  * human formats of the text table (`llmcost replay`), so a figure reads the
  * same on the screen as on paper: dollars via traces/report.h, percentages
- * with one decimal, latencies in ms or s, deltas in % or percentage points.
+ * with one decimal, latencies in ms or s, deltas in % or percentage points;
+ * and the widest figure of a column found from its extreme values.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -120,3 +121,172 @@ const char *console_time_text(int64_t us, int secs, char *buf, size_t n)
 	return buf;
 }
 
+
+/* ---- figures ---- */
+
+const char *console_fig_text(enum console_fig kind, const struct console_fig_value *v, char *buf,
+                             size_t n)
+{
+	if (v->null) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	switch (kind) {
+	case FIG_COUNT:
+		return report_count_text((uint64_t)v->x, buf, n);
+	case FIG_USD:
+		return report_usd_text(v->x, buf, n);
+	case FIG_RATIO:
+		return report_percent_text(v->r, buf, n);
+	case FIG_LATENCY:
+		return report_latency_text((int64_t)v->x, buf, n);
+	}
+	buf[0] = 0;
+	return buf;
+}
+
+const char *console_fig_delta(enum console_fig kind, const struct console_fig_value *ref,
+                              const struct console_fig_value *v, char *buf, size_t n, int *sign)
+{
+	buf[0] = 0;
+	*sign = 0;
+	if (ref->null || v->null)
+		return buf;
+	if (kind == FIG_RATIO)
+		return report_delta_points(ref->r, v->r, buf, n, sign);
+	return report_delta_amount(ref->x, v->x, buf, n, sign);
+}
+
+void console_widest_init(struct console_widest *w, enum console_fig kind)
+{
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+}
+
+/*
+ * Why these extremes suffice: a count widens with its value; a ratio's
+ * "%.1f%%" with its distance from 0 on either side; dollars from $1 up widen
+ * with the value and below $1 (four significant digits) with the number of
+ * leading zeros, so with the smallest positive value (and mirrored for
+ * negatives); a latency below 1 s widens with the value, and from 1 s on again.
+ */
+void console_widest_add(struct console_widest *w, const struct console_fig_value *v)
+{
+	if (v->null) {
+		w->null = 1;
+		return;
+	}
+	if (w->kind == FIG_RATIO) {
+		if (!w->any || v->r > w->rmax)
+			w->rmax = v->r;
+		if (!w->any || v->r < w->rmin)
+			w->rmin = v->r;
+		w->any = 1;
+		return;
+	}
+	money_sum x = v->x;
+	if (!w->any || x > w->max)
+		w->max = x;
+	if (!w->any || x < w->min)
+		w->min = x;
+	w->any = 1;
+	if (x == 0)
+		w->zero = 1;
+	if (x > 0 && (!w->has_pos || x < w->min_pos)) {
+		w->min_pos = x;
+		w->has_pos = 1;
+	}
+	if (x < 0 && (!w->has_neg || x > w->max_neg)) {
+		w->max_neg = x;
+		w->has_neg = 1;
+	}
+	if (x >= 0 && x < 1000000 && (!w->has_below_s || x > w->max_below_s)) {
+		w->max_below_s = x;
+		w->has_below_s = 1;
+	}
+}
+
+/*
+ * A delta's text is its sign and its magnitude (tenths of a percent, or
+ * points), written wider as the magnitude grows; the pair with the largest
+ * magnitude each way is kept.
+ */
+void console_widest_add_delta(struct console_widest *w, const struct console_fig_value *ref,
+                              const struct console_fig_value *v)
+{
+	if (ref->null || v->null)
+		return;
+	if (w->kind == FIG_RATIO) {
+		double d = (v->r - ref->r) * 100.0; /* as report_delta_points computes it */
+		if (!w->any_delta || d > w->dmax) {
+			w->dmax = d;
+			w->dref[0] = *ref;
+			w->dv[0] = *v;
+		}
+		if (!w->any_delta || d < w->dmin) {
+			w->dmin = d;
+			w->dref[1] = *ref;
+			w->dv[1] = *v;
+		}
+		w->any_delta = 1;
+		return;
+	}
+	money_sum diff = v->x - ref->x, mag;
+	if (ref->x == 0)
+		return; /* no delta is written */
+	if (money_muldiv(diff < 0 ? -diff : diff, 1000, ref->x < 0 ? -ref->x : ref->x, &mag) < 0)
+		return;
+	if (!w->any_delta || mag > w->dmag) {
+		w->dmag = mag;
+		w->dref[0] = *ref;
+		w->dv[0] = *v;
+		w->any_delta = 1;
+	}
+}
+
+int console_widest_width(const struct console_widest *w)
+{
+	char buf[REPORT_TEXT_MAX];
+	struct console_fig_value cand[6];
+	int n = 0, best = 0;
+	if (w->null)
+		best = 1; /* "-" */
+	if (!w->any)
+		return best;
+	if (w->kind == FIG_RATIO) {
+		cand[n++] = (struct console_fig_value){ 0, 0, w->rmax };
+		cand[n++] = (struct console_fig_value){ 0, 0, w->rmin };
+	} else {
+		cand[n++] = (struct console_fig_value){ 0, w->max, 0 };
+		cand[n++] = (struct console_fig_value){ 0, w->min, 0 };
+		if (w->zero)
+			cand[n++] = (struct console_fig_value){ 0, 0, 0 };
+		if (w->has_pos)
+			cand[n++] = (struct console_fig_value){ 0, w->min_pos, 0 };
+		if (w->has_neg)
+			cand[n++] = (struct console_fig_value){ 0, w->max_neg, 0 };
+		if (w->has_below_s)
+			cand[n++] = (struct console_fig_value){ 0, w->max_below_s, 0 };
+	}
+	for (int i = 0; i < n; i++) {
+		int cw = console_text_width(console_fig_text(w->kind, &cand[i], buf, sizeof buf));
+		if (cw > best)
+			best = cw;
+	}
+	return best;
+}
+
+int console_widest_delta_width(const struct console_widest *w)
+{
+	char buf[REPORT_TEXT_MAX];
+	int best = 0, sign;
+	if (!w->any_delta)
+		return 0;
+	for (int i = 0; i < (w->kind == FIG_RATIO ? 2 : 1); i++) {
+		int cw = console_text_width(console_fig_delta(w->kind, &w->dref[i], &w->dv[i], buf, sizeof buf,
+		                                              &sign));
+		if (cw > best)
+			best = cw;
+	}
+	return best;
+}

@@ -1,9 +1,12 @@
 /*
  * The Tenants and Budget views: one row per tenant, or per task, of the
  * selected scenario, sortable by any column (`s`), filtered by name (`/`) and
- * scrolled a page at a time, for thousands of rows.  The row order and the
- * column widths are computed once per change of result, sort or filter; a
- * frame then formats only the rows on screen.
+ * scrolled a page at a time, for thousands of rows.  The Tenants view has a
+ * second mode (`m`): one metric (`M` picks it) across the scenarios, a column
+ * per scenario with its change against the first, coloured as in Compare.
+ * The row order and the column widths are computed once per change of result,
+ * sort, filter or metric, from the figures the workers derived and from each
+ * column's extreme values; a frame then formats only the rows on screen.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -65,6 +68,35 @@ static const char *const groups_task_sort[N_TASK_COLS] = {
 	"async", "output capped", "policy",
 };
 
+/* The metrics the Tenants view shows across the scenarios (`M` steps through them); better:
+ * +1 more is better, -1 less is better, 0 neither (the delta stays uncoloured). */
+struct groups_metric {
+	const char *name;
+	struct groups_col col;
+	int better;
+};
+
+static const struct groups_metric groups_across_metrics[] = {
+	{ "projected monthly USD",
+	  { "monthly USD", GROUPS_COL_USD_DERIVED, D(projected_monthly_usd), D(projected_null) }, -1 },
+	{ "USD total", { "USD", GROUPS_COL_USD, M(usd_total), 0 }, -1 },
+	{ "USD per resolved request",
+	  { "USD/resolved", GROUPS_COL_USD_DERIVED, D(usd_per_resolved), D(usd_per_resolved_null) }, -1 },
+	{ "cache hit rate", { "hit rate", GROUPS_COL_RATIO, D(cache_hit_rate), 0 }, 1 },
+	{ "fallback rate", { "fallback", GROUPS_COL_RATIO, D(fallback_rate), 0 }, -1 },
+	{ "failed", { "failed", GROUPS_COL_COUNT, M(failed), 0 }, -1 },
+	{ "degraded", { "degraded", GROUPS_COL_COUNT, M(degraded), 0 }, -1 },
+	{ "latency p95", { "p95", GROUPS_COL_LATENCY, M(latency_p95_us), 0 }, -1 },
+	{ "large-model share", { "large", GROUPS_COL_RATIO, D(large_share), 0 }, 0 },
+	{ "retry USD", { "retry USD", GROUPS_COL_USD, M(retry_usd), 0 }, -1 },
+	{ "USD saved by cache", { "USD saved", GROUPS_COL_USD, M(cache_usd_saved), 0 }, 1 },
+	{ "calls", { "calls", GROUPS_COL_COUNT, M(calls), 0 }, 0 },
+};
+#define N_ACROSS_METRICS (sizeof groups_across_metrics / sizeof groups_across_metrics[0])
+
+/* Scenarios beyond this many get no column across (as in Compare). */
+#define GROUPS_MAX_SCEN 64
+
 struct groups_def {
 	enum console_view view;
 	const char *what;          /* "tenant", "task" */
@@ -84,6 +116,18 @@ struct groups_cache {
 };
 static struct groups_cache groups_cache[N_VIEW];
 
+/* The same for the Tenants view across the scenarios: rows are indexes into the
+ * tenants of the first scenario with a result (src_id); every result of one trace
+ * lists the same tenants. */
+static struct {
+	int valid;
+	unsigned data_gen, filter_gen, src_id;
+	size_t n_scen;
+	int metric, sort_col, sort_desc;
+	int namew;
+	int vw[GROUPS_MAX_SCEN], dw[GROUPS_MAX_SCEN]; /* value and delta widths per scenario */
+} groups_across;
+
 static size_t groups_count(const struct groups_def *g, const struct console_scen *s)
 {
 	return g->view == VIEW_TENANTS ? s->res.n_tenants : s->res.n_tasks;
@@ -99,6 +143,75 @@ static const struct metrics *groups_metrics(const struct groups_def *g, const st
                                          size_t i)
 {
 	return g->view == VIEW_TENANTS ? &s->res.by_tenant[i] : &s->res.by_task[i];
+}
+
+/* The derived figures of group i: the worker's, else computed into tmp. */
+static const struct derived *groups_derived(const struct groups_def *g, const struct console_scen *s,
+                                            size_t i, struct derived *tmp)
+{
+	const struct derived *d = g->view == VIEW_TENANTS ? s->tenant_derived : s->task_derived;
+	if (d)
+		return &d[i];
+	result_derive(&s->res, groups_metrics(g, s, i), tmp);
+	return tmp;
+}
+
+static int groups_is_fig(enum groups_kind k)
+{
+	return k != GROUPS_COL_NAME && k != GROUPS_COL_POLICY;
+}
+
+static enum console_fig groups_fig(enum groups_kind k)
+{
+	switch (k) {
+	case GROUPS_COL_USD:
+	case GROUPS_COL_USD_DERIVED:
+		return FIG_USD;
+	case GROUPS_COL_RATIO:
+		return FIG_RATIO;
+	case GROUPS_COL_LATENCY:
+		return FIG_LATENCY;
+	default:
+		return FIG_COUNT;
+	}
+}
+
+/* The figure of a column for one group. */
+static struct console_fig_value groups_value(const struct groups_col *col, const struct metrics *m,
+                                             const struct derived *d)
+{
+	struct console_fig_value v = { 0, 0, 0 };
+	const char *mb = (const char *)m, *db = (const char *)d;
+	money_sum ms;
+	uint64_t u;
+	int64_t i64;
+	switch (col->kind) {
+	case GROUPS_COL_COUNT:
+		memcpy(&u, mb + col->off, sizeof u);
+		v.x = u;
+		break;
+	case GROUPS_COL_USD:
+		memcpy(&ms, mb + col->off, sizeof ms);
+		v.x = ms;
+		break;
+	case GROUPS_COL_USD_DERIVED:
+		memcpy(&ms, db + col->off, sizeof ms);
+		memcpy(&v.null, db + col->null_off, sizeof v.null);
+		v.x = ms;
+		break;
+	case GROUPS_COL_RATIO:
+		memcpy(&v.r, db + col->off, sizeof v.r);
+		break;
+	case GROUPS_COL_LATENCY:
+		memcpy(&i64, mb + col->off, sizeof i64);
+		v.null = i64 < 0;
+		v.x = i64;
+		break;
+	case GROUPS_COL_NAME:
+	case GROUPS_COL_POLICY:
+		break;
+	}
+	return v;
 }
 
 /* The budget policy of a task as "4,000 / 600, summarize" ("-" for no limit). */
@@ -123,49 +236,22 @@ static const char *groups_policy(const struct console_scen *s, const char *task,
 	return buf;
 }
 
-/* A cell's text; *null set when it has no figure. */
+/* A cell's text, as the text table of `llmcost replay --by` writes it. */
 static const char *groups_text(const struct groups_def *g, const struct groups_col *col,
-                            const struct console_scen *s, size_t i, const struct derived *d,
-                            char *buf, size_t n)
+                            const struct console_scen *s, size_t i, char *buf, size_t n)
 {
-	const char *mb = (const char *)groups_metrics(g, s, i), *db = (const char *)d;
-	money_sum ms;
-	uint64_t u;
-	int64_t i64;
-	double r;
-	int null;
+	struct derived tmp;
 	switch (col->kind) {
 	case GROUPS_COL_NAME:
 		snprintf(buf, n, "%s", groups_name(g, s, i));
 		return buf;
-	case GROUPS_COL_COUNT:
-		memcpy(&u, mb + col->off, sizeof u);
-		return report_count_text(u, buf, n);
-	case GROUPS_COL_USD:
-		memcpy(&ms, mb + col->off, sizeof ms);
-		return report_usd_text(ms, buf, n);
-	case GROUPS_COL_USD_DERIVED:
-		memcpy(&ms, db + col->off, sizeof ms);
-		memcpy(&null, db + col->null_off, sizeof null);
-		if (null) {
-			snprintf(buf, n, "-");
-			return buf;
-		}
-		return report_usd_text(ms, buf, n);
-	case GROUPS_COL_RATIO:
-		memcpy(&r, db + col->off, sizeof r);
-		return report_percent_text(r, buf, n);
-	case GROUPS_COL_LATENCY:
-		memcpy(&i64, mb + col->off, sizeof i64);
-		if (i64 < 0) {
-			snprintf(buf, n, "-");
-			return buf;
-		}
-		return report_latency_text(i64, buf, n);
 	case GROUPS_COL_POLICY:
 		return groups_policy(s, groups_name(g, s, i), buf, n);
+	default: {
+		struct console_fig_value v = groups_value(col, groups_metrics(g, s, i), groups_derived(g, s, i, &tmp));
+		return console_fig_text(groups_fig(col->kind), &v, buf, n);
 	}
-	return buf;
+	}
 }
 
 /* ---- sorting ---- */
@@ -177,9 +263,11 @@ struct groups_key {
 	const char *s;
 };
 
+enum groups_order { ORDER_NAME, ORDER_TEXT, ORDER_RATIO, ORDER_EXACT };
+
 static struct groups_key *groups_sort_keys;    /* qsort has no context argument */
 static const char **groups_sort_names;
-static enum groups_kind groups_sort_kind;
+static enum groups_order groups_sort_order;
 static int groups_sort_desc;
 
 static int groups_cmp(const void *pa, const void *pb)
@@ -189,14 +277,14 @@ static int groups_cmp(const void *pa, const void *pb)
 	int c;
 	if (ka->null != kb->null)
 		return ka->null ? 1 : -1;        /* no figure: always last */
-	switch (groups_sort_kind) {
-	case GROUPS_COL_NAME:
+	switch (groups_sort_order) {
+	case ORDER_NAME:
 		c = strcmp(groups_sort_names[a], groups_sort_names[b]);
 		break;
-	case GROUPS_COL_POLICY:
+	case ORDER_TEXT:
 		c = strcmp(ka->s, kb->s);
 		break;
-	case GROUPS_COL_RATIO:
+	case ORDER_RATIO:
 		c = ka->r < kb->r ? -1 : ka->r > kb->r;
 		break;
 	default:
@@ -209,6 +297,24 @@ static int groups_cmp(const void *pa, const void *pb)
 	return c ? c : (a < b ? -1 : a > b);
 }
 
+static enum groups_order groups_order_of(enum groups_kind k)
+{
+	return k == GROUPS_COL_NAME ? ORDER_NAME : k == GROUPS_COL_POLICY ? ORDER_TEXT
+	       : k == GROUPS_COL_RATIO ? ORDER_RATIO : ORDER_EXACT;
+}
+
+static void groups_sort(long *idx, size_t n, struct groups_key *keys, const char **names,
+                        enum groups_order order, int desc)
+{
+	groups_sort_keys = keys;
+	groups_sort_names = names;
+	groups_sort_order = order;
+	groups_sort_desc = desc;
+	qsort(idx, n, sizeof *idx, groups_cmp);
+	groups_sort_keys = NULL;
+	groups_sort_names = NULL;
+}
+
 /* Recomputes the row order and the widths when the result, sort or filter changed. */
 static void groups_refresh(struct console *c, const struct groups_def *g, struct console_scen *s)
 {
@@ -216,6 +322,8 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 	struct groups_cache *k = &groups_cache[g->view];
 	int same_rows = k->valid && k->scen_id == s->id && k->data_gen == c->m->data_gen &&
 	                k->filter_gen == c->filter_gen;
+	if (vs->sort_col < 0 || vs->sort_col >= (int)g->n_cols)
+		vs->sort_col = 0;
 	if (same_rows && k->sort_col == vs->sort_col && k->sort_desc == vs->sort_desc)
 		return;
 	size_t n = groups_count(g, s), kept = 0;
@@ -223,7 +331,8 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 	struct groups_key *keys = calloc(n ? n : 1, sizeof *keys);
 	const char **names = calloc(n ? n : 1, sizeof *names);
 	char (*pol)[REPORT_TEXT_MAX * 2] = NULL;
-	const struct groups_col *sc = &g->cols[vs->sort_col < (int)g->n_cols ? vs->sort_col : 0];
+	const struct groups_col *sc = &g->cols[vs->sort_col];
+	struct console_widest wd[GROUPS_MAX_COLS];
 	if (sc->kind == GROUPS_COL_POLICY)
 		pol = calloc(n ? n : 1, sizeof *pol);
 	if (!idx || !keys || !names || (sc->kind == GROUPS_COL_POLICY && !pol)) {
@@ -238,66 +347,51 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 	}
 	vs->rows = idx;
 	/* the widths depend on the rows, not on their order: a new sort keeps them */
-	int need_derived = !same_rows || sc->kind == GROUPS_COL_USD_DERIVED || sc->kind == GROUPS_COL_RATIO;
 	if (!same_rows)
-		for (size_t i = 0; i < GROUPS_MAX_COLS; i++)
+		for (size_t i = 0; i < GROUPS_MAX_COLS; i++) {
 			k->width[i] = i < g->n_cols ? console_text_width(g->cols[i].title) : 0;
+			if (i < g->n_cols)
+				console_widest_init(&wd[i], groups_fig(g->cols[i].kind));
+		}
 	for (size_t i = 0; i < n; i++) {
 		names[i] = groups_name(g, s, i);
 		if (!console_view_match(names[i], vs->filter))
 			continue;
 		idx[kept++] = (long)i;
-		struct derived d;
+		struct derived tmp;
+		const struct derived *d = groups_derived(g, s, i, &tmp);
+		const struct metrics *m = groups_metrics(g, s, i);
 		char buf[REPORT_TEXT_MAX * 2];
-		if (need_derived)
-			result_derive(&s->res, groups_metrics(g, s, i), &d);
 		for (size_t col = 0; !same_rows && col < g->n_cols; col++) {
-			int w = console_text_width(groups_text(g, &g->cols[col], s, i, &d, buf, sizeof buf));
+			const struct groups_col *gc = &g->cols[col];
+			if (groups_is_fig(gc->kind)) {
+				struct console_fig_value v = groups_value(gc, m, d);
+				console_widest_add(&wd[col], &v);
+				continue;
+			}
+			int w = console_text_width(gc->kind == GROUPS_COL_NAME ? names[i]
+			                           : groups_policy(s, names[i], buf, sizeof buf));
 			if (w > k->width[col])
 				k->width[col] = w;
 		}
 		/* the sort key */
-		const char *mb = (const char *)groups_metrics(g, s, i), *db = (const char *)&d;
 		struct groups_key *key = &keys[i];
-		money_sum ms;
-		uint64_t u;
-		int64_t i64;
-		switch (sc->kind) {
-		case GROUPS_COL_NAME:
-			break;
-		case GROUPS_COL_COUNT:
-			memcpy(&u, mb + sc->off, sizeof u);
-			key->x = u;
-			break;
-		case GROUPS_COL_USD:
-			memcpy(&ms, mb + sc->off, sizeof ms);
-			key->x = ms;
-			break;
-		case GROUPS_COL_USD_DERIVED:
-			memcpy(&ms, db + sc->off, sizeof ms);
-			memcpy(&key->null, db + sc->null_off, sizeof key->null);
-			key->x = ms;
-			break;
-		case GROUPS_COL_RATIO:
-			memcpy(&key->r, db + sc->off, sizeof key->r);
-			break;
-		case GROUPS_COL_LATENCY:
-			memcpy(&i64, mb + sc->off, sizeof i64);
-			key->null = i64 < 0;
-			key->x = i64;
-			break;
-		case GROUPS_COL_POLICY:
+		if (sc->kind == GROUPS_COL_POLICY) {
 			key->s = groups_policy(s, names[i], pol[i], sizeof pol[i]);
-			break;
+		} else if (groups_is_fig(sc->kind)) {
+			struct console_fig_value v = groups_value(sc, m, d);
+			key->null = v.null;
+			key->x = v.x;
+			key->r = v.r;
 		}
 	}
-	groups_sort_keys = keys;
-	groups_sort_names = names;
-	groups_sort_kind = sc->kind;
-	groups_sort_desc = vs->sort_desc;
-	qsort(idx, kept, sizeof *idx, groups_cmp);
-	groups_sort_keys = NULL;
-	groups_sort_names = NULL;
+	for (size_t col = 0; !same_rows && col < g->n_cols; col++)
+		if (groups_is_fig(g->cols[col].kind)) {
+			int w = console_widest_width(&wd[col]);
+			if (w > k->width[col])
+				k->width[col] = w;
+		}
+	groups_sort(idx, kept, keys, names, groups_order_of(sc->kind), vs->sort_desc);
 	free(keys);
 	free(names);
 	free(pol);
@@ -321,34 +415,50 @@ static long groups_rows(struct console *c, const struct groups_def *g)
 	return c->vs[g->view].n_rows;
 }
 
+/* "sorted by X (largest first)" and the filter, for a title. */
+static const char *groups_order_text(const struct console_viewstate *vs, const char *sort_name, char *buf,
+                                     size_t n)
+{
+	snprintf(buf, n, "sorted by %s (%s)%s%s%s", sort_name,
+	         vs->sort_desc ? (vs->sort_col ? "largest first" : "Z to A")
+	                       : (vs->sort_col ? "smallest first" : "A to Z"),
+	         vs->filter[0] ? ", filter \"" : "", vs->filter, vs->filter[0] ? "\"" : "");
+	return buf;
+}
+
+/* A list whose scenario has no result yet: why. */
+static void groups_no_result(WINDOW *w, const struct console_scen *s, int width)
+{
+	char line[1200];
+	wattrset(w, console_attr(s->error ? ROLE_WORSE : ROLE_DIM));
+	snprintf(line, sizeof line, "%s%s", s->error ? "" : s->label,
+	         s->error ? s->error : ": running; the table appears when the run ends");
+	console_put(w, 1, 1, line, width - 2, 0, 0);
+	wattrset(w, console_attr(ROLE_NORMAL));
+}
+
 static void groups_draw(struct console *c, const struct groups_def *g, const char *const *sort_names,
                      WINDOW *w, int height, int width)
 {
 	struct console_scen *s = console_selected(c);
 	struct console_viewstate *vs = &c->vs[g->view];
 	struct groups_cache *k = &groups_cache[g->view];
-	char title[512], a[32], b[32];
+	char title[1024], order[600], a[32], b[32];
 
 	if (!s) {
 		console_put(w, 1, 1, "No scenario is open: add one with :scenario add NAME.", width - 2, 0, 0);
 		return;
 	}
 	if (!s->has_res) {
-		wattrset(w, console_attr(s->error ? ROLE_WORSE : ROLE_DIM));
-		snprintf(title, sizeof title, "%s%s", s->error ? "" : s->label,
-		         s->error ? s->error : ": running; the table appears when the run ends");
-		console_put(w, 1, 1, title, width - 2, 0, 0);
-		wattrset(w, console_attr(ROLE_NORMAL));
+		groups_no_result(w, s, width);
 		return;
 	}
 	groups_refresh(c, g, s);
 	size_t total = groups_count(g, s);
-	snprintf(title, sizeof title, "%ss of %s: %s of %s, sorted by %s (%s)%s%s%s", g->what, s->res.name,
+	snprintf(title, sizeof title, "%ss of %s: %s of %s, %s", g->what, s->res.name,
 	         report_count_text((uint64_t)vs->n_rows, a, sizeof a),
-	         report_count_text((uint64_t)total, b, sizeof b), sort_names[vs->sort_col],
-	         vs->sort_desc ? (vs->sort_col ? "largest first" : "Z to A")
-	                       : (vs->sort_col ? "smallest first" : "A to Z"),
-	         vs->filter[0] ? ", filter \"" : "", vs->filter, vs->filter[0] ? "\"" : "");
+	         report_count_text((uint64_t)total, b, sizeof b),
+	         groups_order_text(vs, sort_names[vs->sort_col], order, sizeof order));
 	wattrset(w, console_attr(ROLE_TITLE));
 	console_put(w, 0, 0, title, width, 0, 1);
 
@@ -394,20 +504,18 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	for (int r = 0; r < rows && vs->list.top + r < vs->n_rows; r++) {
 		long li = vs->list.top + r;
 		size_t i = (size_t)vs->rows[li];
-		struct derived d;
 		char buf[REPORT_TEXT_MAX * 2];
 		int cursor = li == vs->list.cur;
-		result_derive(&s->res, groups_metrics(g, s, i), &d);
 		wattrset(w, console_attr(cursor ? ROLE_CURSOR : ROLE_NORMAL));
 		if (cursor)
 			mvwhline(w, 2 + r, 0, ' ', width);
 		for (int col = 0; col < ncol; col++) {
 			const struct groups_col *gc = &g->cols[col];
 			int cw = col == 0 ? namew : k->width[col];
-			groups_text(g, gc, s, i, &d, buf, sizeof buf);
+			groups_text(g, gc, s, i, buf, sizeof buf);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_MATCH));
-			console_put(w, 2 + r, colx[col], buf, cw, gc->kind != GROUPS_COL_NAME && gc->kind != GROUPS_COL_POLICY, 1);
+			console_put(w, 2 + r, colx[col], buf, cw, groups_is_fig(gc->kind), 1);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
@@ -415,9 +523,395 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 
+/* ---- the Tenants view across the scenarios ---- */
+
+static size_t groups_across_n_scen(const struct console *c)
+{
+	return c->m->n_scen < GROUPS_MAX_SCEN ? c->m->n_scen : GROUPS_MAX_SCEN;
+}
+
+/* The scenario whose tenant list gives the rows: the first with a result, or NULL. */
+static struct console_scen *groups_across_src(const struct console *c)
+{
+	for (size_t k = 0; k < c->m->n_scen; k++)
+		if (c->m->scen[k]->has_res)
+			return c->m->scen[k];
+	return NULL;
+}
+
+static const char *groups_tenant(const struct console_scen *s, size_t i)
+{
+	return s->res.tenant_names[i] ? s->res.tenant_names[i] : "";
+}
+
+/* The index in s of src's tenant i (names are sorted bytewise), or -1. */
+static long groups_across_index(const struct console_scen *src, const struct console_scen *s, size_t i)
+{
+	const char *name = groups_tenant(src, i);
+	if (s == src)
+		return (long)i;
+	if (i < s->res.n_tenants && (s->res.tenant_names[i] == src->res.tenant_names[i] ||
+	                             strcmp(groups_tenant(s, i), name) == 0))
+		return (long)i;
+	size_t lo = 0, hi = s->res.n_tenants;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(groups_tenant(s, mid), name);
+		if (cmp == 0)
+			return (long)mid;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Scenario s's figure of the metric for src's tenant i; *shown 0 when s has none to show. */
+static struct console_fig_value groups_across_value(const struct groups_metric *gm,
+                                                    const struct console_scen *src,
+                                                    const struct console_scen *s, size_t i, int *shown)
+{
+	struct console_fig_value v = { 1, 0, 0 };
+	struct derived tmp;
+	long j;
+	*shown = 0;
+	if (!s->has_res || (j = groups_across_index(src, s, i)) < 0)
+		return v;
+	*shown = 1;
+	return groups_value(&gm->col, &s->res.by_tenant[j], groups_derived(&groups_tenants, s, (size_t)j, &tmp));
+}
+
+static void groups_across_refresh(struct console *c)
+{
+	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
+	struct console_scen *src = groups_across_src(c);
+	size_t ns = groups_across_n_scen(c);
+	if (!src) {
+		vs->n_rows = 0;
+		groups_across.valid = 0;
+		return;
+	}
+	if (c->tenants_metric < 0 || c->tenants_metric >= (int)N_ACROSS_METRICS)
+		c->tenants_metric = 0;
+	if (vs->sort_col < 0 || vs->sort_col > (int)ns)
+		vs->sort_col = 0;
+	int same_rows = groups_across.valid && groups_across.data_gen == c->m->data_gen &&
+	                groups_across.filter_gen == c->filter_gen && groups_across.src_id == src->id &&
+	                groups_across.n_scen == ns && groups_across.metric == c->tenants_metric;
+	if (same_rows && groups_across.sort_col == vs->sort_col && groups_across.sort_desc == vs->sort_desc)
+		return;
+	const struct groups_metric *gm = &groups_across_metrics[c->tenants_metric];
+	size_t n = src->res.n_tenants, kept = 0;
+	long *idx = realloc(vs->rows, (n ? n : 1) * sizeof *idx);
+	struct groups_key *keys = calloc(n ? n : 1, sizeof *keys);
+	const char **names = calloc(n ? n : 1, sizeof *names);
+	if (!idx || !keys || !names) {
+		if (idx)
+			vs->rows = idx;
+		free(keys);
+		free(names);
+		vs->n_rows = 0;
+		groups_across.valid = 0;
+		return;
+	}
+	vs->rows = idx;
+	static struct console_widest wd[GROUPS_MAX_SCEN];
+	enum console_fig fig = groups_fig(gm->col.kind);
+	if (!same_rows) {
+		groups_across.namew = console_text_width("tenant");
+		for (size_t k = 0; k < ns; k++)
+			console_widest_init(&wd[k], fig);
+	}
+	struct console_scen *const *scen = c->m->scen;
+	const struct console_scen *sorted = vs->sort_col > 0 ? scen[vs->sort_col - 1] : NULL;
+	for (size_t i = 0; i < n; i++) {
+		int shown;
+		names[i] = groups_tenant(src, i);
+		if (!console_view_match(names[i], vs->filter))
+			continue;
+		idx[kept++] = (long)i;
+		if (!same_rows) {
+			int nw = console_text_width(names[i]);
+			if (nw > groups_across.namew)
+				groups_across.namew = nw;
+			struct console_fig_value ref = groups_across_value(gm, src, scen[0], i, &shown);
+			for (size_t k = 0; k < ns; k++) {
+				struct console_fig_value v = k ? groups_across_value(gm, src, scen[k], i, &shown) : ref;
+				if (!shown)
+					continue;
+				console_widest_add(&wd[k], &v);
+				if (k)
+					console_widest_add_delta(&wd[k], &ref, &v);
+			}
+		}
+		if (sorted) {
+			struct console_fig_value v = groups_across_value(gm, src, sorted, i, &shown);
+			keys[i].null = v.null;
+			keys[i].x = v.x;
+			keys[i].r = v.r;
+		}
+	}
+	if (!same_rows)
+		for (size_t k = 0; k < ns; k++) {
+			groups_across.vw[k] = console_widest_width(&wd[k]);
+			groups_across.dw[k] = console_widest_delta_width(&wd[k]);
+		}
+	groups_sort(idx, kept, keys, names, sorted ? groups_order_of(gm->col.kind) : ORDER_NAME,
+	            vs->sort_desc);
+	free(keys);
+	free(names);
+	vs->n_rows = (long)kept;
+	if (groups_across.filter_gen != c->filter_gen)
+		vs->list.cur = vs->list.top = 0;
+	groups_across.valid = 1;
+	groups_across.data_gen = c->m->data_gen;
+	groups_across.filter_gen = c->filter_gen;
+	groups_across.src_id = src->id;
+	groups_across.n_scen = ns;
+	groups_across.metric = c->tenants_metric;
+	groups_across.sort_col = vs->sort_col;
+	groups_across.sort_desc = vs->sort_desc;
+}
+
+static const char *groups_scen_name(const struct console_scen *s)
+{
+	return s->has_res && s->res.name ? s->res.name : s->label;
+}
+
+static void groups_across_draw(struct console *c, WINDOW *w, int height, int width)
+{
+	struct console_model *m = c->m;
+	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
+	size_t ns = groups_across_n_scen(c);
+	char title[1024], order[600], sortname[300], a[32], b[32];
+	int colw[GROUPS_MAX_SCEN];
+
+	if (ns == 0) {
+		console_put(w, 1, 1, "No scenario is open: add one with :scenario add NAME.", width - 2, 0, 0);
+		return;
+	}
+	struct console_scen *src = groups_across_src(c), *ref = m->scen[0];
+	if (!src) {
+		groups_no_result(w, m->scen[0], width);
+		return;
+	}
+	groups_across_refresh(c);
+	const struct groups_metric *gm = &groups_across_metrics[c->tenants_metric];
+	enum console_fig fig = groups_fig(gm->col.kind);
+
+	/* widths: a scenario's column holds its name, or its figures and their deltas */
+	for (size_t k = 0; k < ns; k++) {
+		struct console_scen *s = m->scen[k];
+		int need = groups_across.vw[k] + (k && groups_across.dw[k] ? 2 + groups_across.dw[k] : 0);
+		int nw = console_text_width(groups_scen_name(s));
+		colw[k] = need > nw ? need : nw;
+		if (!s->has_res && colw[k] < 7)
+			colw[k] = 7; /* "running" */
+	}
+	int namew = groups_across.namew < 12 ? 12 : groups_across.namew > 40 ? 40 : groups_across.namew;
+	if (namew > width / 3 && width / 3 >= 12)
+		namew = width / 3;
+
+	/* which scenario columns fit: the first (the reference), then from hscroll on, keeping the
+	 * selected one in view */
+	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
+	if (first >= ns)
+		first = ns > 1 ? ns - 1 : 1;
+	if (c->sel >= 1 && c->sel < first)
+		first = c->sel;
+	while (c->sel >= 1 && first < c->sel) {
+		int x = namew + 2 + colw[0];
+		size_t k = first;
+		for (; k < ns && x + 2 + colw[k] <= width; k++)
+			x += 2 + colw[k];
+		if (c->sel < k)
+			break;
+		first++;
+	}
+	vs->hscroll = (int)first;
+	int colx[GROUPS_MAX_SCEN];
+	size_t shown[GROUPS_MAX_SCEN], nshown = 0;
+	int x = namew;
+	for (size_t k = 0; k < ns; k++) {
+		if (k != 0 && k < first)
+			continue;
+		if (x + 2 + colw[k] > width)
+			break;
+		colx[nshown] = x + 2;
+		shown[nshown++] = k;
+		x += 2 + colw[k];
+	}
+	int hidden = first > 1 || (nshown ? shown[nshown - 1] + 1 < ns : ns > 0);
+
+	/* the title */
+	if (vs->sort_col == 0)
+		snprintf(sortname, sizeof sortname, "tenant");
+	else
+		snprintf(sortname, sizeof sortname, "%s", groups_scen_name(m->scen[vs->sort_col - 1]));
+	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s, %s%s", ns,
+	         ns == 1 ? "" : "s", gm->name, report_count_text((uint64_t)vs->n_rows, a, sizeof a),
+	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b),
+	         groups_order_text(vs, sortname, order, sizeof order),
+	         hidden ? "; h/l: more scenarios" : "");
+	wattrset(w, console_attr(ROLE_TITLE));
+	console_put(w, 0, 0, title, width, 0, 1);
+
+	/* headings: the sort column marked */
+	wattrset(w, console_attr(vs->sort_col == 0 ? ROLE_SELECTED : ROLE_TITLE));
+	console_put(w, 1, 0, "tenant", namew, 0, 1);
+	for (size_t j = 0; j < nshown; j++) {
+		size_t k = shown[j];
+		wattrset(w, console_attr(vs->sort_col == (int)k + 1 ? ROLE_SELECTED : ROLE_TITLE));
+		console_put(w, 1, colx[j], groups_scen_name(m->scen[k]), colw[k], 1, 1);
+	}
+	wattrset(w, console_attr(ROLE_NORMAL));
+	if (vs->n_rows == 0) {
+		console_put(w, 2, 1, vs->filter[0] ? "no row matches the filter (Esc clears it)" : "no rows",
+		            width - 2, 0, 0);
+		return;
+	}
+
+	int rows = console_view_list_rows(height);
+	console_list_fix(&vs->list, vs->n_rows, rows);
+	for (int r = 0; r < rows && vs->list.top + r < vs->n_rows; r++) {
+		long li = vs->list.top + r;
+		size_t i = (size_t)vs->rows[li];
+		int cursor = li == vs->list.cur, y = 2 + r, ok;
+		char buf[REPORT_TEXT_MAX], dl[REPORT_TEXT_MAX];
+		attr_t base = console_attr(cursor ? ROLE_CURSOR : ROLE_NORMAL);
+		wattrset(w, base);
+		if (cursor)
+			mvwhline(w, y, 0, ' ', width);
+		if (vs->filter[0] && !cursor)
+			wattrset(w, console_attr(ROLE_MATCH));
+		console_put(w, y, 0, groups_tenant(src, i), namew, 0, 1);
+		wattrset(w, base);
+		struct console_fig_value rv = groups_across_value(gm, src, ref, i, &ok);
+		for (size_t j = 0; j < nshown; j++) {
+			size_t k = shown[j];
+			struct console_scen *s = m->scen[k];
+			int cw = colw[k], dw = k ? groups_across.dw[k] : 0, sign, shown_v;
+			if (!s->has_res) {
+				if (!cursor)
+					wattrset(w, console_attr(s->error ? ROLE_WORSE : ROLE_DIM));
+				console_put(w, y, colx[j], s->error ? "error" : s->busy ? "running" : "-", cw, 1, 1);
+				wattrset(w, base);
+				continue;
+			}
+			struct console_fig_value v = groups_across_value(gm, src, s, i, &shown_v);
+			console_put(w, y, colx[j], shown_v ? console_fig_text(fig, &v, buf, sizeof buf) : "",
+			            dw ? cw - dw - 2 : cw, 1, 1);
+			if (!dw)
+				continue;
+			console_fig_delta(fig, &rv, &v, dl, sizeof dl, &sign);
+			if (!shown_v || !ok)
+				dl[0] = 0;
+			int good = sign * gm->better;
+			if (!cursor)
+				wattrset(w, console_attr(good > 0 ? ROLE_BETTER : good < 0 ? ROLE_WORSE : ROLE_DIM));
+			console_put(w, y, colx[j] + cw - dw, dl, dw, 1, 1);
+			wattrset(w, base);
+		}
+	}
+	wattrset(w, console_attr(ROLE_NORMAL));
+}
+
+/* The tenant under the cursor, if the rows are current, or NULL. */
+static const char *groups_tenant_at_cursor(struct console *c)
+{
+	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
+	long cur = vs->list.cur;
+	if (cur < 0 || cur >= vs->n_rows || !vs->rows)
+		return NULL;
+	size_t i = (size_t)vs->rows[cur];
+	if (c->tenants_across) {
+		struct console_scen *src = groups_across_src(c);
+		if (!src || !groups_across.valid || groups_across.src_id != src->id ||
+		    groups_across.data_gen != c->m->data_gen || i >= src->res.n_tenants)
+			return NULL;
+		return groups_tenant(src, i);
+	}
+	struct console_scen *s = console_selected(c);
+	struct groups_cache *k = &groups_cache[VIEW_TENANTS];
+	if (!s || !s->has_res || !k->valid || k->scen_id != s->id || k->data_gen != c->m->data_gen ||
+	    i >= s->res.n_tenants)
+		return NULL;
+	return groups_tenant(s, i);
+}
+
+static long groups_rows_tenants(struct console *c);
+
+/* Puts the cursor back on `name` (copied by the caller) once the rows are recomputed. */
+static void groups_follow(struct console *c, const char *name)
+{
+	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
+	long n = groups_rows_tenants(c);
+	if (!name)
+		return;
+	for (long r = 0; r < n; r++) {
+		size_t i = (size_t)vs->rows[r];
+		const char *t;
+		if (c->tenants_across) {
+			struct console_scen *src = groups_across_src(c);
+			t = src ? groups_tenant(src, i) : "";
+		} else {
+			t = groups_tenant(console_selected(c), i);
+		}
+		if (strcmp(t, name) == 0) {
+			vs->list.cur = r;
+			return;
+		}
+	}
+}
+
+void console_view_tenants_mode(struct console *c, int arg)
+{
+	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
+	const char *at = groups_tenant_at_cursor(c);
+	char name[512];
+	int col = vs->sort_col, desc = vs->sort_desc;
+	(void)arg;
+	snprintf(name, sizeof name, "%s", at ? at : "");
+	vs->sort_col = c->tenants_other_sort_col;
+	vs->sort_desc = c->tenants_other_sort_desc;
+	c->tenants_other_sort_col = col;
+	c->tenants_other_sort_desc = desc;
+	c->tenants_across = !c->tenants_across;
+	vs->hscroll = 0;
+	groups_cache[VIEW_TENANTS].valid = 0;  /* the rows now index another list */
+	groups_across.valid = 0;
+	groups_follow(c, at ? name : NULL);
+	if (c->tenants_across)
+		console_message(c, 0, "tenants across the scenarios: %s (M: the next metric, m: back)",
+		                groups_across_metrics[c->tenants_metric].name);
+	else
+		console_message(c, 0, "tenants: every metric of the selected scenario (m: one metric across)");
+	c->dirty_body = 1;
+}
+
+void console_view_tenants_metric(struct console *c, int arg)
+{
+	if (!c->tenants_across) {
+		console_view_tenants_mode(c, 0);
+		return;
+	}
+	const char *at = groups_tenant_at_cursor(c);
+	char name[512];
+	snprintf(name, sizeof name, "%s", at ? at : "");
+	int n = (int)N_ACROSS_METRICS;
+	c->tenants_metric = ((c->tenants_metric + (arg < 0 ? -1 : 1)) % n + n) % n;
+	groups_follow(c, at ? name : NULL);
+	console_message(c, 0, "tenants across the scenarios: %s", groups_across_metrics[c->tenants_metric].name);
+	c->dirty_body = 1;
+}
+
 static void groups_draw_tenants(struct console *c, WINDOW *w, int height, int width)
 {
-	groups_draw(c, &groups_tenants, groups_tenant_sort, w, height, width);
+	if (c->tenants_across)
+		groups_across_draw(c, w, height, width);
+	else
+		groups_draw(c, &groups_tenants, groups_tenant_sort, w, height, width);
 }
 
 static void groups_draw_tasks(struct console *c, WINDOW *w, int height, int width)
@@ -427,6 +921,10 @@ static void groups_draw_tasks(struct console *c, WINDOW *w, int height, int widt
 
 static long groups_rows_tenants(struct console *c)
 {
+	if (c->tenants_across) {
+		groups_across_refresh(c);
+		return c->vs[VIEW_TENANTS].n_rows;
+	}
 	return groups_rows(c, &groups_tenants);
 }
 
@@ -435,12 +933,32 @@ static long groups_rows_tasks(struct console *c)
 	return groups_rows(c, &groups_tasks);
 }
 
+static int groups_sort_count_tenants(struct console *c)
+{
+	return c->tenants_across ? 1 + (int)groups_across_n_scen(c) : (int)N_TENANT_COLS;
+}
+
+static const char *groups_sort_name_tenants(struct console *c, int col)
+{
+	static char buf[600];
+	if (!c->tenants_across)
+		return col >= 0 && col < (int)N_TENANT_COLS ? groups_tenant_sort[col] : "";
+	if (col <= 0 || col > (int)groups_across_n_scen(c))
+		return "tenant";
+	int metric = c->tenants_metric >= 0 && c->tenants_metric < (int)N_ACROSS_METRICS ? c->tenants_metric : 0;
+	snprintf(buf, sizeof buf, "%s (%s)", groups_scen_name(c->m->scen[col - 1]),
+	         groups_across_metrics[metric].name);
+	return buf;
+}
+
 const struct console_view_ops console_view_tenants = {
 	.name = "Tenants",
 	.draw = groups_draw_tenants,
 	.n_rows = groups_rows_tenants,
 	.n_sort = (int)N_TENANT_COLS,
 	.sort_names = groups_tenant_sort,
+	.sort_count = groups_sort_count_tenants,
+	.sort_name = groups_sort_name_tenants,
 };
 
 const struct console_view_ops console_view_budget = {

@@ -1,0 +1,101 @@
+/*
+ * An import as people see it, shared by `llmcost import` and the first-use
+ * import of `replay`/`tui`: Ctrl-C abandons it, the first rejected lines are
+ * shown as FILE:LINE: reason (the rest counted), a progress line on a
+ * terminal, and a summary line per stored trace.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/cli.h"
+
+#define SHOWN_REJECTS 20
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct printer {
+	unsigned long long shown, total;
+	int quiet, progress_shown;
+};
+
+static void clear_progress(struct printer *p)
+{
+	if (p->progress_shown) {
+		fputs("\r\033[K", stderr);
+		p->progress_shown = 0;
+	}
+}
+
+static void print_reject(void *ctx, const char *file, uint64_t line, const char *reason)
+{
+	struct printer *p = ctx;
+	p->total++;
+	if (p->quiet || p->shown >= SHOWN_REJECTS)
+		return;
+	clear_progress(p);
+	fprintf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, reason);
+	p->shown++;
+}
+
+static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds)
+{
+	struct printer *p = ctx;
+	char n[32], rate[32];
+	cli_group_digits(lines, n, sizeof n);
+	cli_group_digits((unsigned long long)((double)lines / seconds), rate, sizeof rate);
+	if (total)
+		fprintf(stderr, "\rimporting: %s lines, %s lines/s, %.0f%%\033[K", n, rate,
+		        100.0 * (double)bytes / (double)total);
+	else
+		fprintf(stderr, "\rimporting: %s lines, %s lines/s\033[K", n, rate);
+	p->progress_shown = 1;
+}
+
+int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,
+               int quiet, FILE *summary, struct store_trace_info *infos)
+{
+	struct import_opts o = *opts;
+	struct printer pr = { .quiet = quiet };
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct err e = { "" };
+	stop = 0;
+	o.stop = &stop;
+	o.ctx = &pr;
+	o.on_reject = print_reject;
+	o.on_progress = isatty(STDERR_FILENO) ? print_progress : NULL;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	enum import_status st = import_files(s, files, n, &o, infos, &e);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	clear_progress(&pr);
+	switch (st) {
+	case IMPORT_OK: break;
+	case IMPORT_REJECTED: cli_error("%s (--strict: nothing imported)", e.msg); return EXIT_INPUT;
+	case IMPORT_STOPPED: cli_error("%s", e.msg); return 130;
+	case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
+	}
+	if (!quiet && pr.total > pr.shown) {
+		char more[32];
+		fprintf(stderr, "… and %s more rejected lines\n", cli_group_digits(pr.total - pr.shown, more, sizeof more));
+	}
+	for (size_t i = 0; i < (opts->name ? 1 : n); i++) {
+		char req[32], rej[32];
+		cli_group_digits((unsigned long long)infos[i].requests, req, sizeof req);
+		cli_group_digits((unsigned long long)infos[i].rejects, rej, sizeof rej);
+		fprintf(summary, "%s: imported %s request%s", infos[i].name, req, infos[i].requests == 1 ? "" : "s");
+		if (infos[i].rejects)
+			fprintf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
+			        infos[i].rejects == 1 ? "" : "s", infos[i].name);
+		fputc('\n', summary);
+	}
+	return EXIT_OK;
+}
