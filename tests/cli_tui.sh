@@ -1,9 +1,11 @@
 # Command-line tests of the console, `llmcost tui`, driving the real binary in
 # tmux (send-keys, capture-pane): the Compare view's figures against the text
-# and --json of `llmcost replay`, every view, sorting and filtering tenants, a
-# what-if `:set` against the CLI on the same edit written as a file, errors on
-# the status line, resizing, and the terminal restored after q and Ctrl-C.
-# Also --frames (the mode sanitizers run) and the non-terminal fallbacks.
+# and --json of `llmcost replay`, every view, sorting and filtering tenants, the
+# Tenants view across scenarios (m, M) against `replay --by tenant`, a what-if
+# `:set` against the CLI on the same edit written as a file, errors on the
+# status line, resizing, and the terminal restored after q, Ctrl-C and
+# SIGTERM.  Also --frames (the mode sanitizers run) and the non-terminal
+# fallbacks.
 SUITE=cli_tui
 . tests/lib.sh
 
@@ -24,11 +26,13 @@ $L tui faq -s no-such-scenario --frames 1 2>"$TMP/err"; check_eq "unknown scenar
 check_has "unknown scenario is named" "$(cat "$TMP/err")" "no-such-scenario"
 $L tui faq </dev/null >/dev/null 2>"$TMP/err"; check_eq "without a terminal exits 1" "$?" 1
 check_has "without a terminal says so" "$(cat "$TMP/err")" "needs a terminal"
-# --frames draws real frames (every view once with 5) into any terminal type, then exits 0
-TERM=xterm $L tui faq $SCEN --frames 5 </dev/null >"$TMP/frames.out" 2>"$TMP/frames.err"
-check_eq "--frames 5 exits 0" "$?" 0
-check_eq "--frames 5 prints no error" "$(cat "$TMP/frames.err")" ""
+# --frames draws real frames (every view once with 5, then the Tenants view across the
+# scenarios at 7) into any terminal type, then exits 0
+TERM=xterm $L tui faq $SCEN --frames 7 </dev/null >"$TMP/frames.out" 2>"$TMP/frames.err"
+check_eq "--frames 7 exits 0" "$?" 0
+check_eq "--frames 7 prints no error" "$(cat "$TMP/frames.err")" ""
 check_has "--frames draws the Compare view" "$(cat "$TMP/frames.out")" "projected monthly USD"
+check_has "--frames draws the Tenants view across" "$(cat "$TMP/frames.out")" "tenants across 4 scenarios"
 TERM=xterm NO_COLOR=1 $L tui faq -s v3 --frames 3 --no-color </dev/null >/dev/null 2>"$TMP/frames.err"
 check_eq "--frames 3 monochrome exits 0" "$?" 0
 
@@ -56,6 +60,38 @@ wait_for() {
 }
 # the $ figures of a "projected monthly USD" line, space separated
 usd_row() { printf '%s\n' "$1" | grep '^projected monthly USD' | tr -s ' ' '\n' | grep '^\$' | tr '\n' ' '; }
+# the words of the screen line that starts with word $2, single-spaced
+screen_row() { screen "$1" | awk -v t="$2" '$1 == t { $1 = $1; print; exit }'; }
+# replay_col FILE N TENANT FIELD...: fields of TENANT's row in the Nth table of `replay --by tenant`
+replay_col() {
+	f=$1 n=$2 t=$3
+	shift 3
+	awk -v n="$n" -v t="$t" -v fl="$*" '/, by tenant$/ { k++ }
+		k == n && $1 == t { c = split(fl, f, " "); o = ""; for (i = 1; i <= c; i++) if ($f[i] != "") o = o (o ? " " : "") $f[i]; print o; exit }' "$f"
+}
+# usd_json: each line of stdin, a JSON number of USD, as the text table writes dollars (SPEC'd in
+# traces/report.h: cents with thousands separators from $1 up, else 4 significant digits, half
+# to even), written independently in python
+usd_json() {
+	python3 -c '
+import sys
+from decimal import Decimal, ROUND_HALF_EVEN
+for line in sys.stdin:
+    d = Decimal(line.strip())
+    m, sign = abs(d), "-" if d < 0 else ""
+    if m == 0:
+        print("$0.00"); continue
+    if m < 1:
+        p = int(m * 10**12); drop = max(len(str(p)) - 4, 0)
+        q = int((Decimal(p) / 10**drop).quantize(Decimal(1), ROUND_HALF_EVEN))
+        if q * 10**drop < 10**12:
+            dec = 12 - drop
+            if drop > 0 and q == 10000:
+                q, dec = 1000, dec - 1
+            print("%s$0.%0*d" % (sign, dec, q)); continue
+    c = int((m * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
+    print("%s$%s.%02d" % (sign, format(c // 100, ","), c % 100))'
+}
 # start SESSION COLS ROWS ARGS...: the console in a pane; the pane reports its exit and the tty modes
 start() {
 	s=$1 x=$2 y=$3
@@ -73,6 +109,13 @@ want3=$(usd_row "$want" | cut -d' ' -f1-3)
 got3=$(usd_row "$(screen main)" | cut -d' ' -f1-3)
 check_eq "Compare: projected monthly USD of the visible scenarios = replay" "$got3" "$want3"
 check_has "Compare: delta against the first column" "$(screen main)" "+400.0%"
+# and the same figures from replay --json, formatted on their own
+json3=$($L replay faq $SCEN --json | python3 -c '
+import json, sys
+from decimal import Decimal
+for s in json.load(sys.stdin, parse_float=Decimal)["scenarios"][:3]:
+    print(s["totals"]["projected_monthly_usd"])' | usd_json | tr '\n' ' ' | cut -d' ' -f1-3)
+check_eq "Compare: projected monthly USD of the visible scenarios = replay --json" "$got3" "$json3"
 
 # export writes exactly what replay --json / --csv write
 T send-keys -t main ":export json $TMP/tui.json" Enter
@@ -176,6 +219,67 @@ check "q restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check "q restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_eq "no error output" "$(cat "$TMP/main.err")" ""
 
+# Tenants across the scenarios: m switches the mode, M picks the metric; a column per scenario
+# holds what `replay --by tenant` prints for it, with the change against the first
+$L gen mixed --requests 2000 -o "$TMP/mixed.jsonl" 2>/dev/null
+$L import "$TMP/mixed.jsonl" >/dev/null 2>&1
+$L replay mixed -s baseline -s v3 --by tenant > "$TMP/across.txt"
+$L replay mixed -s baseline -s v3 --json > "$TMP/across.json"
+$L replay mixed -s baseline --csv --by tenant > "$TMP/base.csv"
+$L replay mixed -s v3 --csv --by tenant > "$TMP/v3.csv"
+n_mix=$(($(wc -l < "$TMP/v3.csv") - 1))
+start across 120 40 mixed -s baseline -s v3
+wait_for across "last run"
+T send-keys -t across 2 m; wait_for across "tenants across 2 scenarios: projected monthly USD"
+check_eq "m: one metric across the scenarios" "$?" 0
+ten=$(sed -n 3p "$TMP/v3.csv" | cut -d, -f2) # the second tenant by name
+# "monthly USD" is the 11th word of a row of the text table; the delta, in tenths of a percent
+# half to even, from the exact amounts of --json
+delta=$(python3 -c '
+import json, sys
+from decimal import Decimal, ROUND_HALF_EVEN
+d = json.load(open(sys.argv[1]), parse_float=Decimal)
+a, b = (next(t["projected_monthly_usd"] for t in s["by_tenant"] if t["tenant"] == sys.argv[2])
+        for s in d["scenarios"])
+pm = int((abs(b - a) * 1000 / a).quantize(Decimal(1), ROUND_HALF_EVEN))
+print("%s%s.%d%%" % ("-" if b < a else "+", format(pm // 10, ","), pm % 10))' "$TMP/across.json" "$ten")
+want_row="$ten $(replay_col "$TMP/across.txt" 1 "$ten" 11) $(replay_col "$TMP/across.txt" 2 "$ten" 11) $delta"
+check_eq "across: $ten's monthly USD in both scenarios = replay --by tenant" "$(screen_row across "$ten")" "$want_row"
+# M seven times: latency p95 (the 12th and 13th words: "18.64 s")
+T send-keys -t across M M M M M M M; wait_for across "tenants across 2 scenarios: latency p95"
+check_eq "M: the metric changes" "$?" 0
+got=$(screen_row across "$ten" | cut -d' ' -f1-5)
+want_row="$ten $(replay_col "$TMP/across.txt" 1 "$ten" 12 13) $(replay_col "$TMP/across.txt" 2 "$ten" 12 13)"
+check_eq "across: $ten's latency p95 in both scenarios = replay --by tenant" "$got" "$want_row"
+# s twice: sorted by the second scenario's column, largest first (ties by name)
+T send-keys -t across s s; wait_for across "sorted by v3 cache+routing (largest first)"
+check_eq "s s: sorted by the second scenario" "$?" 0
+p95_order() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "latency_p95_ms") c = i; next }
+		{ print $c "," $2 }' "$1" | sort -t, -k1,1gr -k2,2 | cut -d, -f2 | tr '\n' ' '
+}
+order=$(p95_order "$TMP/v3.csv")
+rows=$(screen across | sed -n "6,$((5 + n_mix))p" | awk '{ print $1 }' | tr '\n' ' ')
+check_eq "s s: the second scenario's slowest tenant first" "$(echo "$rows" | cut -d' ' -f1)" \
+	"$(echo "$order" | cut -d' ' -f1)"
+check_eq "s s: every row in order of the second scenario's p95" "$rows" "$order"
+check "s s: the first scenario's order differs" test "$(p95_order "$TMP/base.csv")" != "$order"
+# / keeps the matching tenants, with the same figures
+last=$(tail -n 1 "$TMP/v3.csv" | cut -d, -f2)
+T send-keys -t across / "$last"; wait_for across "1 of $n_mix"
+check_eq "across /: the filter leaves one tenant" "$?" 0
+T send-keys -t across Enter
+check_eq "across /: the row shown is that tenant" "$(screen across | sed -n 6p | awk '{ print $1 }')" "$last"
+want_row="$last $(replay_col "$TMP/across.txt" 1 "$last" 12 13) $(replay_col "$TMP/across.txt" 2 "$last" 12 13)"
+check_eq "across /: its figures" "$(screen_row across "$last" | cut -d' ' -f1-5)" "$want_row"
+T send-keys -t across '?' j j j j j j; wait_for across "across the scenarios: the next metric, in a cycle"
+check_eq "?: the help lists m and M" "$?" 0
+T send-keys -t across q Escape m; wait_for across "tenants of baseline"
+check_eq "m: back to every metric of the selected scenario" "$?" 0
+T send-keys -t across q; wait_for across "EXITED 0"
+check_eq "across: q exits 0" "$?" 0
+check_eq "across: no error output" "$(cat "$TMP/across.err")" ""
+
 # Ctrl-C: the same, exit 130
 start intr 80 24 faq -s v3
 wait_for intr "last run"
@@ -184,5 +288,20 @@ check_eq "Ctrl-C exits 130" "$?" 0
 modes=" $(screen intr | tr '\n' ' ') "
 check "Ctrl-C restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check_eq "Ctrl-C: no error output" "$(cat "$TMP/intr.err")" ""
+
+# SIGTERM: the same, exit 143 (the pane's shell records the console's pid, then becomes it)
+cat > "$TMP/term.sh" <<EOF
+echo \$\$ > "$TMP/term.pid"
+exec "$L" tui faq -s v3 2>"$TMP/term.err"
+EOF
+T new-session -d -s term -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/term.sh'; echo EXITED \$?; stty -a; sleep 60"
+wait_for term "last run"
+kill -TERM "$(cat "$TMP/term.pid")"; wait_for term "EXITED 143"
+check_eq "SIGTERM exits 143" "$?" 0
+modes=" $(screen term | tr '\n' ' ') "
+check_has "SIGTERM: stty ran after the console" "$modes" "icanon"
+check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
+check "SIGTERM restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+check_eq "SIGTERM: no error output" "$(cat "$TMP/term.err")" ""
 
 finish

@@ -1,13 +1,16 @@
 /*
  * Tests of the console's text helpers (tui/console_text.c: widths, clipping,
- * the text table's formats and deltas), its list scrolling and filter match
- * (tui/console.c) and the [SCENARIO.]KEY.PATH split (tui/console_model.c).
- * Expected values are worked out by hand in the comments; the one epoch
- * second comes from python3:
+ * the text table's formats and deltas, the widest figure of a column), its
+ * list scrolling and filter match (tui/console.c), the [SCENARIO.]KEY.PATH
+ * split (tui/console_model.c) and the Tenants view across scenarios drawn
+ * into a pad (tui/console_view_groups.c).  Expected values are worked out by
+ * hand in the comments, or by writing every value (the widest-figure cases);
+ * the one epoch second comes from python3:
  *   datetime(2026,3,2,10,0,0,tzinfo=timezone.utc).timestamp() = 1772445600
  */
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/test.h"
@@ -184,6 +187,225 @@ static void console_clipping(void)
 		fclose(in);
 }
 
+static void console_figures(void)
+{
+	char b[CONSOLE_TEXT_MAX];
+	int sign = 9;
+	struct console_fig_value v = { 0, 0, 0 }, ref = { 0, 0, 0 };
+	/* $1,234.56 = 1,234.56 × 10^12 pico-USD */
+	v.x = (money_sum)123456 * 10000000000LL;
+	CHECK_STR(console_fig_text(FIG_USD, &v, b, sizeof b), "$1,234.56");
+	/* 99,995,000 pico-USD: 8 digits, 4 dropped, 9,999.5 → 10,000 (even) carries: $0.0001000 */
+	v.x = 99995000;
+	CHECK_STR(console_fig_text(FIG_USD, &v, b, sizeof b), "$0.0001000");
+	v.x = 1234567;
+	CHECK_STR(console_fig_text(FIG_COUNT, &v, b, sizeof b), "1,234,567");
+	v.x = 412500; /* µs */
+	CHECK_STR(console_fig_text(FIG_LATENCY, &v, b, sizeof b), "412.5 ms");
+	v.r = 0.999951; /* 99.9951 → 100.0 */
+	CHECK_STR(console_fig_text(FIG_RATIO, &v, b, sizeof b), "100.0%");
+	v.null = 1;
+	CHECK_STR(console_fig_text(FIG_USD, &v, b, sizeof b), "-");
+	/* deltas: (150 − 100) ÷ 100 = +50.0%; (0.25 − 0.1) × 100 = +15.0 pp */
+	ref = (struct console_fig_value){ 0, 100, 0.1 };
+	v = (struct console_fig_value){ 0, 150, 0.25 };
+	CHECK_STR(console_fig_delta(FIG_USD, &ref, &v, b, sizeof b, &sign), "+50.0%");
+	CHECK_INT(sign, 1);
+	CHECK_STR(console_fig_delta(FIG_RATIO, &ref, &v, b, sizeof b, &sign), "+15.0 pp");
+	v.null = 1;
+	CHECK_STR(console_fig_delta(FIG_USD, &ref, &v, b, sizeof b, &sign), "");
+	CHECK_INT(sign, 0);
+	ref = (struct console_fig_value){ 0, 0, 0 };
+	v = (struct console_fig_value){ 0, 5, 0 };
+	CHECK_STR(console_fig_delta(FIG_COUNT, &ref, &v, b, sizeof b, &sign), ""); /* from 0: none */
+}
+
+/* The widest text of values[0..n) (and of their deltas against ref), written one by one. */
+static int console_brute_width(enum console_fig kind, const struct console_fig_value *v, size_t n)
+{
+	char b[CONSOLE_TEXT_MAX];
+	int best = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = console_text_width(console_fig_text(kind, &v[i], b, sizeof b));
+		if (w > best)
+			best = w;
+	}
+	return best;
+}
+
+static int console_brute_delta_width(enum console_fig kind, const struct console_fig_value *ref,
+                                     const struct console_fig_value *v, size_t n)
+{
+	char b[CONSOLE_TEXT_MAX];
+	int best = 0, sign;
+	for (size_t i = 0; i < n; i++) {
+		int w = console_text_width(console_fig_delta(kind, &ref[i], &v[i], b, sizeof b, &sign));
+		if (w > best)
+			best = w;
+	}
+	return best;
+}
+
+/* Checks the tracker against writing every value, for each prefix of the list. */
+static void console_widest_check(enum console_fig kind, const struct console_fig_value *v,
+                                 const struct console_fig_value *ref, size_t n)
+{
+	struct console_widest w;
+	console_widest_init(&w, kind);
+	for (size_t i = 0; i < n; i++) {
+		console_widest_add(&w, &v[i]);
+		console_widest_add_delta(&w, &ref[i], &v[i]);
+		CHECK_INT(console_widest_width(&w), console_brute_width(kind, v, i + 1));
+		CHECK_INT(console_widest_delta_width(&w), console_brute_delta_width(kind, ref, v, i + 1));
+	}
+}
+
+static void console_widest_edges(void)
+{
+	/* each list holds the values at a format's breaks, in an order that moves the widest */
+	static const int64_t usd[] = {
+		1000000000000LL,   /* $1.00 */
+		999999999999LL,    /* 4 digits of 0.999999999999 round up: "$1.00" */
+		123456789LL,       /* $0.0001235 */
+		99994000LL,        /* $0.00009999: the widest below $1 here */
+		99995000LL,        /* carries to $0.0001000 */
+		0,                 /* $0.00 */
+		1,                 /* $0.000000000001 */
+		123456789012345678LL, /* $123,456.79 */
+		-5000000000000LL,  /* -$5.00 */
+		-1,                /* -$0.000000000001 */
+	};
+	static const int64_t lat[] = { 999949, 999950, 412500, -1, 1000000, 12345678, 1234565000LL };
+	static const double rat[] = { 0.0, 0.0004999, 0.05, 0.999951, 1.0, -0.02, 0.5 };
+	struct console_fig_value v[16], ref[16];
+	size_t n = sizeof usd / sizeof usd[0];
+	for (size_t i = 0; i < n; i++) {
+		v[i] = (struct console_fig_value){ 0, usd[i], 0 };
+		ref[i] = (struct console_fig_value){ 0, usd[(i + 3) % n], 0 };
+	}
+	console_widest_check(FIG_USD, v, ref, n);
+	n = sizeof lat / sizeof lat[0];
+	for (size_t i = 0; i < n; i++) {
+		v[i] = (struct console_fig_value){ lat[i] < 0, lat[i], 0 };
+		ref[i] = (struct console_fig_value){ 0, 1000000, 0 };
+	}
+	console_widest_check(FIG_LATENCY, v, ref, n);
+	n = sizeof rat / sizeof rat[0];
+	for (size_t i = 0; i < n; i++) {
+		v[i] = (struct console_fig_value){ 0, 0, rat[i] };
+		ref[i] = (struct console_fig_value){ 0, 0, rat[(i + 2) % n] };
+	}
+	console_widest_check(FIG_RATIO, v, ref, n);
+}
+
+/* Many values of every magnitude (a fixed xorshift sequence) against writing them all. */
+static void console_widest_random(void)
+{
+	enum { N = 400 };
+	static struct console_fig_value v[N], ref[N];
+	uint64_t x = 88172645463325252ULL;
+	for (int kind = FIG_COUNT; kind <= FIG_LATENCY; kind++) {
+		for (int i = 0; i < N; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			int digits = (int)(x % 19);          /* 0 to 18 digits */
+			uint64_t mag = 1;
+			for (int d = 0; d < digits; d++)
+				mag *= 10;
+			int64_t val = (int64_t)((x >> 8) % mag);
+			if (kind == FIG_USD && (x & 1))
+				val = -val;
+			v[i] = (struct console_fig_value){ kind == FIG_LATENCY && (x & 0x30) == 0, val,
+			                                   (double)(int64_t)(x % 2000001 - 100000) / 1900000.0 };
+			ref[i] = (struct console_fig_value){ 0, (int64_t)((x >> 20) % 1000000007ULL), (double)(x % 1001) / 1000.0 };
+		}
+		console_widest_check((enum console_fig)kind, v, ref, N);
+	}
+}
+
+/* The Tenants view across two scenarios, drawn into a pad: figures, deltas, sort, filter. */
+static void console_tenants_across(void)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr = out && in ? newterm("dumb", out, in) : NULL;
+	static const char *names[] = { "acme", "globex", "hooli" };
+	static struct metrics ma[3], mb[3];
+	struct console_scen a = { .id = 1, .label = "a", .has_res = 1 },
+	                    b = { .id = 2, .label = "b", .has_res = 1 };
+	struct console_scen *list[] = { &a, &b };
+	struct console_model m;
+	struct console c;
+	char row[160];
+	const money_sum usd = 1000000000000LL;
+	CHECK(scr != NULL);
+	if (!scr)
+		goto out;
+	memset(&m, 0, sizeof m);
+	memset(&c, 0, sizeof c);
+	m.scen = list;
+	m.n_scen = 2;
+	m.data_gen = 1;
+	c.m = &m;
+	c.view = VIEW_TENANTS;
+	a.res.name = "A";
+	b.res.name = "B";
+	a.res.n_tenants = b.res.n_tenants = 3;
+	a.res.tenant_names = b.res.tenant_names = names;
+	a.res.by_tenant = ma;
+	b.res.by_tenant = mb;
+	/* USD total: acme $2.00 → $1.00 (−50.0%), globex $1.00 → $3.00 (+200.0%), hooli $0.50 both */
+	ma[0].usd_total = 2 * usd;
+	mb[0].usd_total = usd;
+	ma[1].usd_total = usd;
+	mb[1].usd_total = 3 * usd;
+	ma[2].usd_total = mb[2].usd_total = usd / 2;
+	for (int i = 0; i < 3; i++)
+		ma[i].latency_p95_us = mb[i].latency_p95_us = -1;
+
+	WINDOW *w = newpad(10, 100);
+	console_view_tenants_metric(&c, 1); /* into the mode across, at its first metric */
+	CHECK_INT(c.tenants_across, 1);
+	console_view_tenants_metric(&c, 1); /* the second: USD total */
+	console_view_tenants.draw(&c, w, 10, 100);
+	mvwinnstr(w, 0, 0, row, 100);
+	CHECK_HAS(row, "tenants across 2 scenarios: USD total; 3 of 3, sorted by tenant (A to Z)");
+	/* the name column padded to 12, 2 blanks, A's column as wide as "$0.5000" (7), 2 blanks, B's:
+	 * 7 for the figure, 2 blanks, 7 for the delta (as wide as "+200.0%"): 39 columns */
+	mvwinnstr(w, 2, 0, row, 39);
+	CHECK_STR(row, "acme            $2.00    $1.00   -50.0%");
+	mvwinnstr(w, 3, 0, row, 39);
+	CHECK_STR(row, "globex          $1.00    $3.00  +200.0%");
+	mvwinnstr(w, 4, 0, row, 39);
+	CHECK_STR(row, "hooli         $0.5000  $0.5000    +0.0%");
+	/* s twice: by B's column, largest first: globex ($3.00), acme ($1.00), hooli */
+	c.vs[VIEW_TENANTS].sort_col = 2;
+	c.vs[VIEW_TENANTS].sort_desc = 1;
+	CHECK_INT(console_view_tenants.n_rows(&c), 3);
+	CHECK_INT(c.vs[VIEW_TENANTS].rows[0], 1);
+	CHECK_INT(c.vs[VIEW_TENANTS].rows[1], 0);
+	CHECK_INT(c.vs[VIEW_TENANTS].rows[2], 2);
+	/* the filter keeps hooli */
+	snprintf(c.vs[VIEW_TENANTS].filter, sizeof c.vs[VIEW_TENANTS].filter, "OOL");
+	c.filter_gen++;
+	CHECK_INT(console_view_tenants.n_rows(&c), 1);
+	CHECK_INT(c.vs[VIEW_TENANTS].rows[0], 2);
+	/* m: back to every metric of the selected scenario, its own sort (by name) */
+	console_view_tenants_mode(&c, 0);
+	CHECK_INT(c.tenants_across, 0);
+	CHECK_INT(c.vs[VIEW_TENANTS].sort_col, 0);
+	CHECK_INT(c.tenants_other_sort_col, 2);
+	free(c.vs[VIEW_TENANTS].rows);
+	delwin(w);
+	endwin();
+	delscreen(scr);
+out:
+	if (out)
+		fclose(out);
+	if (in)
+		fclose(in);
+}
+
 void suite_console(void)
 {
 	RUN(console_widths);
@@ -193,4 +415,8 @@ void suite_console(void)
 	RUN(console_scrolling);
 	RUN(console_split);
 	RUN(console_clipping);
+	RUN(console_figures);
+	RUN(console_widest_edges);
+	RUN(console_widest_random);
+	RUN(console_tenants_across);
 }

@@ -341,7 +341,8 @@ extern const struct console_view_ops console_view_compare, console_view_tenants,
 /* Tenants view actions of the key table: `m` switches between every metric of
  * the selected scenario and one metric across the scenarios, keeping the
  * cursor on its tenant; `M` shows the next metric across the scenarios (arg
- * +1) or the previous one (arg -1). */
+ * +1) or the previous one (arg -1), or, from the other mode, switches to the
+ * mode across with the metric it showed last. */
 void console_view_tenants_mode(struct console *c, int arg);
 void console_view_tenants_metric(struct console *c, int arg);
 

@@ -713,58 +713,64 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	if (namew > width / 3 && width / 3 >= 12)
 		namew = width / 3;
 
-	/* which scenario columns fit: the first (the reference), then from hscroll on, keeping the
-	 * selected one in view */
-	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
-	if (first >= ns)
-		first = ns > 1 ? ns - 1 : 1;
-	if (c->sel >= 1 && c->sel < first)
-		first = c->sel;
-	while (c->sel >= 1 && first < c->sel) {
-		int x = namew + 2 + colw[0];
-		size_t k = first;
-		for (; k < ns && x + 2 + colw[k] <= width; k++)
-			x += 2 + colw[k];
-		if (c->sel < k)
-			break;
-		first++;
-	}
-	vs->hscroll = (int)first;
+	/* which scenario columns fit: the first (the reference), then the others from the
+	 * leftmost one that keeps the selected scenario in view; when some are left out,
+	 * 2 columns stay free for the " >" mark */
 	int colx[GROUPS_MAX_SCEN];
-	size_t shown[GROUPS_MAX_SCEN], nshown = 0;
-	int x = namew;
-	for (size_t k = 0; k < ns; k++) {
-		if (k != 0 && k < first)
-			continue;
-		if (x + 2 + colw[k] > width)
+	size_t shown[GROUPS_MAX_SCEN], nshown = 0, first = 1;
+	for (int avail = width, pass = 0; pass < 2; pass++, avail = width - 2) {
+		first = 1;
+		while (first < c->sel) {
+			int x = namew + 2 + colw[0];
+			size_t k = first;
+			for (; k < ns && x + 2 + colw[k] <= avail; k++)
+				x += 2 + colw[k];
+			if (c->sel < k)
+				break;
+			first++;
+		}
+		int x = namew;
+		nshown = 0;
+		for (size_t k = 0; k < ns; k++) {
+			if (k != 0 && k < first)
+				continue;
+			if (x + 2 + colw[k] > avail)
+				break;
+			colx[nshown] = x + 2;
+			shown[nshown++] = k;
+			x += 2 + colw[k];
+		}
+		if (nshown == ns || width - 2 <= namew)
 			break;
-		colx[nshown] = x + 2;
-		shown[nshown++] = k;
-		x += 2 + colw[k];
 	}
-	int hidden = first > 1 || (nshown ? shown[nshown - 1] + 1 < ns : ns > 0);
+	int more_left = first > 1, more_right = nshown && shown[nshown - 1] + 1 < ns;
 
 	/* the title */
 	if (vs->sort_col == 0)
 		snprintf(sortname, sizeof sortname, "tenant");
 	else
 		snprintf(sortname, sizeof sortname, "%s", groups_scen_name(m->scen[vs->sort_col - 1]));
-	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s, %s%s", ns,
+	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s, %s", ns,
 	         ns == 1 ? "" : "s", gm->name, report_count_text((uint64_t)vs->n_rows, a, sizeof a),
 	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b),
-	         groups_order_text(vs, sortname, order, sizeof order),
-	         hidden ? "; h/l: more scenarios" : "");
+	         groups_order_text(vs, sortname, order, sizeof order));
 	wattrset(w, console_attr(ROLE_TITLE));
 	console_put(w, 0, 0, title, width, 0, 1);
 
-	/* headings: the sort column marked */
+	/* headings: the sort column marked; h/l shows the scenarios left out */
 	wattrset(w, console_attr(vs->sort_col == 0 ? ROLE_SELECTED : ROLE_TITLE));
-	console_put(w, 1, 0, "tenant", namew, 0, 1);
+	int nx = console_put(w, 1, 0, "tenant", namew, 0, 0);
+	wattrset(w, console_attr(ROLE_TITLE));
+	if (more_left)
+		console_put(w, 1, nx, " <", namew - nx, 0, 0);
 	for (size_t j = 0; j < nshown; j++) {
 		size_t k = shown[j];
 		wattrset(w, console_attr(vs->sort_col == (int)k + 1 ? ROLE_SELECTED : ROLE_TITLE));
 		console_put(w, 1, colx[j], groups_scen_name(m->scen[k]), colw[k], 1, 1);
 	}
+	wattrset(w, console_attr(ROLE_TITLE));
+	if (more_right && width >= 2)
+		console_put(w, 1, width - 2, " >", 2, 0, 0);
 	wattrset(w, console_attr(ROLE_NORMAL));
 	if (vs->n_rows == 0) {
 		console_put(w, 2, 1, vs->filter[0] ? "no row matches the filter (Esc clears it)" : "no rows",
@@ -878,7 +884,6 @@ void console_view_tenants_mode(struct console *c, int arg)
 	c->tenants_other_sort_col = col;
 	c->tenants_other_sort_desc = desc;
 	c->tenants_across = !c->tenants_across;
-	vs->hscroll = 0;
 	groups_cache[VIEW_TENANTS].valid = 0;  /* the rows now index another list */
 	groups_across.valid = 0;
 	groups_follow(c, at ? name : NULL);
