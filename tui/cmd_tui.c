@@ -9,28 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "traces/pricing.h"
+#include "traces/bundled.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
 #include "tui/cli.h"
 #include "tui/console.h"
 
-/* The bundled demo trace, fixtures/traces/flood.jsonl.gz next to the bundled prices, or NULL. */
+/* The bundled demo trace (fixtures/traces/flood.jsonl.gz), or NULL. */
 static const char *tui_demo_trace(char *buf, size_t n)
 {
-	const char *pricing = pricing_bundled_path();
-	struct stat st;
-	char dir[PATH_MAX], *slash;
-	if (!pricing || strlen(pricing) >= sizeof dir)
-		return NULL;
-	snprintf(dir, sizeof dir, "%s", pricing);
-	for (int up = 0; up < 2; up++) /* fixtures/pricing/openai.json → fixtures */
-		if ((slash = strrchr(dir, '/')))
-			*slash = 0;
-	snprintf(buf, n, "%s/traces/flood.jsonl.gz", slash ? dir : ".");
-	return stat(buf, &st) == 0 && S_ISREG(st.st_mode) ? buf : NULL;
+	return bundled_path("traces/flood.jsonl.gz", buf, n);
 }
 
 /* The scenarios without -s: recorded, then every bundled one, by name. */
