@@ -16,7 +16,6 @@ enum exit_code {
 	EXIT_FAIL = 1,      /* something went wrong (I/O, the store) */
 	EXIT_USAGE = 2,     /* bad command line */
 	EXIT_INPUT = 3,     /* bad input: trace (with --strict), scenario, pricing */
-	EXIT_SPEND_CAP = 4, /* live: the spend cap stopped the run */
 };
 
 struct command {
