@@ -25,6 +25,19 @@ static size_t below(const int64_t *log, size_t n, int64_t t)
 	return lo;
 }
 
+/* Spend on the calls (in start order) that began before an instant. */
+struct spend_cursor {
+	size_t next;            /* the first call at or after the instant */
+	money_sum sum;
+};
+
+/* Moves the cursor forward to instant t (never backward). */
+static void spend_before(const struct acct *a, struct spend_cursor *c, int64_t t)
+{
+	while (c->next < a->n_log && a->log_start[c->next] < t)
+		c->sum += a->log_pusd[c->next++];
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -88,14 +101,9 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 	size_t cap = 0;
 	if (!rt->t->n_req)
 		return 0;
-	/* prefix sums of the call costs, for spend over any range of start times */
-	money_sum *prefix = malloc((a->n_log + 1) * sizeof *prefix);
-	if (!prefix)
-		return err_set(e, "out of memory");
-	prefix[0] = 0;
-	for (size_t c = 0; c < a->n_log; c++)
-		prefix[c + 1] = prefix[c] + a->log_pusd[c];
-#define SPEND(from, to) (prefix[below(a->log_start, a->n_log, (to))] - prefix[below(a->log_start, a->n_log, (from))])
+	/* the spend before three instants that only move forward: the baseline's start, the
+	 * window's start, the window's end; a range's spend is a difference of two */
+	struct spend_cursor base_from = { 0 }, win_from = { 0 }, win_to = { 0 };
 
 	struct run flood = { 0 }, cost = { 0 };
 	int64_t first = floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
@@ -126,7 +134,10 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 			int fires = 0;
 			struct alert now = { .kind = ALERT_COST_GUARD, .start_us = e_us, .end_us = e_us };
 			if (len >= w) {
-				money_sum spend = SPEND(e_us - w, e_us), base = SPEND(from, e_us - w);
+				spend_before(a, &base_from, from);
+				spend_before(a, &win_from, e_us - w);
+				spend_before(a, &win_to, e_us);
+				money_sum spend = win_to.sum - win_from.sum, base = win_from.sum - base_from.sum;
 				const struct decfrac *q = &sc->alerts.cost_guard_threshold;
 				/* spend/w > base/len × (1 + q): spend × len × den > base × w × (den + num) */
 				fires = base > 0 && money_ratio_gt(spend * len, (money_sum)w,
@@ -145,11 +156,9 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 		rc = step(r, &flood, 0, &none, &cap);
 	if (rc == 0)
 		rc = step(r, &cost, 0, &none, &cap);
-	free(prefix);
 	if (rc < 0)
 		return err_set(e, "out of memory");
 	if (r->n_alerts > 1)
 		qsort(r->alerts, r->n_alerts, sizeof *r->alerts, by_start_kind);
 	return 0;
-#undef SPEND
 }
