@@ -35,7 +35,7 @@ enum {
 	F_IN_BATCH = 1u << 7,    /* its calls are batch calls */
 };
 
-/* Per-request state while it runs: 16 bytes.  What can be derived from the
+/* Per-request state while it runs: 20 bytes.  What can be derived from the
  * request and the scenario (its tokens after the budget, a cached answer's
  * value) is recomputed when needed rather than kept. */
 struct req_state {
@@ -43,13 +43,16 @@ struct req_state {
 	int16_t model;           /* the running or next call's model */
 	int16_t route;           /* routes index, or ROUTE_RECORDED */
 	uint16_t tried;          /* fallback.chain entries tried, as bits (and the route's model) */
-	uint8_t k, sk, total;    /* calls on `model`, summarize calls, batch attempts */
+	uint16_t k, sk, total;   /* calls on `model`, summarize calls, batch attempts (≤ 1000) */
 	uint8_t status;          /* the running call's outcome */
 	uint8_t flags;
 	uint8_t chain_next;      /* the next fallback.chain entry to consider */
 };
 
 #define MAX_CHAIN 16 /* fallback.chain entries (the bits of req_state.tried) */
+#define NO_FLUSH INT64_MIN /* no batch flush pending (0 is a boundary like any other) */
+/* The longest wait a retry backs off: durations stay far inside int64 µs (see sim/scenario.c). */
+#define MAX_BACKOFF_US (INT64_C(10000000000) * 1000000)
 
 enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_PROBING };
 
@@ -84,7 +87,7 @@ struct eng {
 	uint32_t *queue;         /* the batch queue */
 	size_t n_queue, cap_queue;
 	uint64_t queue_tok;
-	int64_t flush_at;        /* the boundary flush pending, 0 none */
+	int64_t flush_at;        /* the boundary flush pending, NO_FLUSH when none */
 	int64_t discount_ppb;
 	struct err *e;
 	int failed;              /* an accounting step ran out of memory */
@@ -487,9 +490,11 @@ static void call_end(struct eng *g, uint32_t i, int64_t t)
 	}
 	unsigned k = s->flags & F_SUMMARY ? s->sk : s->k;
 	if ((sc->retry.on & STATUS_BIT(status)) && k < sc->retry.max_attempts) {
-		int64_t backoff = sc->retry.backoff_us;
-		for (unsigned j = 1; j < k && backoff < INT64_MAX / 2; j++)
+		int64_t backoff = sc->retry.backoff_us; /* × 2^(k−1), at most MAX_BACKOFF_US */
+		for (unsigned j = 1; j < k && backoff < MAX_BACKOFF_US; j++)
 			backoff *= 2;
+		if (backoff > MAX_BACKOFF_US)
+			backoff = MAX_BACKOFF_US;
 		push(g, t + backoff, i, EV_RETRY);
 		return;
 	}
@@ -903,6 +908,7 @@ static int engine_init(struct eng *g, const struct replay_trace *rt, const struc
 			if (!(g->breakers[m].ring = calloc((size_t)sc->breaker.window, 1)))
 				return err_set(e, "out of memory");
 	g->seed_state = draw_seed_state(sc->seed);
+	g->flush_at = NO_FLUSH;
 	g->discount_ppb = sc->batch.discount.ppb;
 	if (sc->cache.on && cache_setup(g) < 0)
 		return -1;
@@ -947,7 +953,7 @@ static void simulate(struct eng *g)
 		switch ((enum ev_type)ev.type) {
 		case EV_FLUSH:
 			if (g->flush_at == ev.t) {
-				g->flush_at = 0;
+				g->flush_at = NO_FLUSH;
 				flush(g, ev.t);
 			}
 			break;

@@ -38,6 +38,16 @@ static void spend_before(const struct acct *a, struct spend_cursor *c, int64_t t
 		c->sum += a->log_pusd[c->next++];
 }
 
+/* a ÷ b for exact non-negative integers, rounded once when both fit a double's 53 bits
+ * (counts always do), else through long double. */
+static double quotient(money_sum a, money_sum b)
+{
+	const money_sum exact = (money_sum)1 << 53;
+	if (a < exact && b < exact)
+		return (double)a / (double)b;
+	return (double)((long double)a / (long double)b);
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -121,9 +131,9 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
 			struct alert now = { .kind = ALERT_FALLBACK_FLOOD, .start_us = e_us, .end_us = e_us };
 			if (fires) {
-				now.value_rate = (double)fbs / (double)calls;
+				now.value_rate = quotient(fbs, calls);
 				now.baseline_rate = q->value;
-				now.peak_ratio = now.value_rate / q->value;
+				now.peak_ratio = quotient((money_sum)fbs * q->den, (money_sum)calls * q->num);
 			}
 			rc = step(r, &flood, fires, &now, &cap);
 		}
@@ -145,7 +155,7 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 				if (fires) {
 					money_muldiv(spend, (money_sum)HOUR_US, (money_sum)w, &now.value_pusd);
 					money_muldiv(base, (money_sum)HOUR_US, (money_sum)len, &now.baseline_pusd);
-					now.peak_ratio = ((double)spend * (double)len) / ((double)base * (double)w);
+					now.peak_ratio = quotient(spend * len, base * w);
 				}
 			}
 			rc = step(r, &cost, fires, &now, &cap);

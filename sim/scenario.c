@@ -43,7 +43,10 @@ _Static_assert(DIFFICULTY_EASY == 1 && DIFFICULTY_HARD == 2, "difficulty_names +
 #define US_PER_S INT64_C(1000000)
 #define US_PER_MS INT64_C(1000)
 #define INT_JSON_MAX (INT64_C(1) << 53) /* largest integer a JSON double holds exactly */
-#define S_MAX (INT64_MAX / US_PER_S)
+/* The longest duration a key may give: 10^10 s (317 years), so that any trace time plus a
+ * few of them stays far inside int64 microseconds. */
+#define S_MAX INT64_C(10000000000)
+#define MS_MAX (S_MAX * 1000)
 #define NOF SKEY_NO_FLAG
 #define TRANSIENT (STATUS_BIT(STATUS_TIMEOUT) | STATUS_BIT(STATUS_RATE_LIMITED) | \
                    STATUS_BIT(STATUS_SERVER_ERROR))
@@ -204,10 +207,10 @@ const struct scenario_key scenario_keys[] = {
 	  .expect = "an array of error classes",
 	  .help = "error classes retried (default [\"timeout\", \"rate_limited\", \"server_error\"])" },
 	{ "retry.backoff_ms", SKEY_INT, 0, S(retry.backoff_us), NOF, .min = 0,
-	  .max = INT64_MAX / US_PER_MS, .scale = US_PER_MS, .expect = NONNEG_INT,
+	  .max = MS_MAX, .scale = US_PER_MS, .expect = NONNEG_INT,
 	  .help = "wait before the k-th retry: backoff_ms × 2^(k-1) (default 500)" },
 	{ "retry.timeout_ms", SKEY_INT, KEYF_NULLABLE, S(retry.timeout_us), NOF, .min = 1,
-	  .max = INT64_MAX / US_PER_MS, .scale = US_PER_MS, .null_value = 0,
+	  .max = MS_MAX, .scale = US_PER_MS, .null_value = 0,
 	  .expect = POS_INT_NULL, .help = "client timeout per call (default 30000; null: none)" },
 
 	{ "fallback", SKEY_SECTION, KEYF_NULLABLE, NOF, S(fallback.on), .expect = SECTION_EXPECT,

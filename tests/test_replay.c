@@ -31,8 +31,97 @@ static void prices_one_call(void)
 	result_scenario_fini(&r);
 }
 
+/* A flood alert's peak ratio is one exact division: 3 fallbacks ÷ 5 first calls ÷ 0.1 = 6. */
+static void flood_peak_ratio_exact(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* r0–r2 arrive 10:00:00–02 while small-m times out (injected, rate 1): each waits the 30 s
+	 * timeout, gives up (max_attempts 1) and falls back to large-m at 10:00:30–32; r3, r4 at
+	 * 10:00:10–11 are fine.  The grid's first instant after the first arrival is 10:01:00, which
+	 * is also the first at or after the last event (~10:00:32.2): one evaluation, over
+	 * [09:56:00, 10:01:00): 5 first calls, 3 first fallbacks → 0.6 > 0.1, peak 0.6 ÷ 0.1 = 6
+	 * (a double computed as 0.6 / 0.1 would give 5.999999999999999). */
+	const char *req = "{\"ts\":\"2026-03-02T10:00:%02dZ\",\"tenant\":\"a\",\"task\":\"t\","
+	                  "\"input_tokens\":10,\"output_tokens\":10}\n";
+	char trace[1024];
+	int at[5] = { 0, 1, 2, 10, 11 };
+	size_t used = 0;
+	for (int k = 0; k < 5; k++)
+		used += (size_t)snprintf(trace + used, sizeof trace - used, req, at[k]);
+	int rc = replay_text(trace, SCN_PREFIX ", \"routing\": {\"default\": \"small\"},"
+	                     " \"retry\": {\"max_attempts\": 1},"
+	                     " \"fallback\": {\"chain\": [\"small\", \"large\"]},"
+	                     " \"faults\": {\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\","
+	                     " \"to\": \"2026-03-02T10:00:03Z\", \"rate\": 1}]},"
+	                     " \"alerts\": {\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300,"
+	                     " \"rate\": 0.1, \"min_requests\": 5}}}", &r, &e);
+	CHECK_INT(rc, 0);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return;
+	}
+	CHECK_INT(r.totals.fallbacks, 3);
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK(r.alerts[0].value_rate == 0.6);
+		CHECK(r.alerts[0].peak_ratio == 6.0);
+		CHECK_INT(r.alerts[0].start_us, r.alerts[0].end_us);
+	}
+	result_scenario_fini(&r);
+}
+
+/* Attempt counters hold max_attempts up to its limit of 1000 (they once wrapped at 256). */
+static void many_attempts(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* small-m fails (server_error, injected at rate 1 for an hour); each failure takes the
+	 * model's base latency, 100 ms, and backoff is 0: 300 calls end after 30 s, then the
+	 * request fails (no fallback).  299 of the calls are retries. */
+	int rc = replay_text("{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\","
+	                     "\"input_tokens\":10,\"output_tokens\":10}\n",
+	                     SCN_PREFIX ", \"routing\": {\"default\": \"small\"},"
+	                     " \"retry\": {\"max_attempts\": 300, \"backoff_ms\": 0, \"on\": [\"server_error\"]},"
+	                     " \"faults\": {\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\","
+	                     " \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", \"rate\": 1}]}}",
+	                     &r, &e);
+	CHECK_INT(rc, 0);
+	if (rc < 0)
+		return;
+	CHECK_INT(r.totals.calls, 300);
+	CHECK_INT(r.totals.retries, 299);
+	CHECK_INT(r.totals.failed, 1);
+	result_scenario_fini(&r);
+}
+
+/* A batch boundary at the epoch itself (time 0) is a boundary like any other. */
+static void batch_boundary_at_zero(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* arrives at -100 s; interval 300 s: the next boundary is 0, then the item answers at
+	 * 0 + 600 s: latency 700 s.  1000 in + 500 out on small-m = 2·10^9 pico-USD, × 0.5. */
+	int rc = replay_text("{\"ts\":-100,\"tenant\":\"a\",\"task\":\"report\","
+	                     "\"input_tokens\":1000,\"output_tokens\":500}\n",
+	                     SCN_PREFIX ", \"routing\": {\"default\": \"small\"},"
+	                     " \"batch\": {\"tasks\": [\"report\"], \"interval_s\": 300, \"latency_s\": 600,"
+	                     " \"first_route\": \"small\", \"fail_route\": \"large\"}}", &r, &e);
+	CHECK_INT(rc, 0);
+	if (rc < 0)
+		return;
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT((int64_t)r.totals.usd_total, 1000000000LL);
+	CHECK_INT(r.totals.latency_p50_us, 700000000LL);
+	result_scenario_fini(&r);
+}
+
 void suite_replay(void)
 {
+	RUN(many_attempts);
+	RUN(batch_boundary_at_zero);
 	RUN(prices_one_call);
+	RUN(flood_peak_ratio_exact);
 	replay_text_done();
 }

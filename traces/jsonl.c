@@ -141,11 +141,27 @@ static int get_scaled(struct ctx *c, enum field f, const struct json_span *v, in
 	return 0;
 }
 
+/* Times from 0000-01-01 to 9999-12-31 (what RFC 3339 can write), in µs. */
+#define TS_MIN_US (-62167219200LL * 1000000)
+#define TS_MAX_US (253402300799LL * 1000000 + 999999)
+/* The longest latency kept: 10^10 s, so that a time plus a latency stays inside int64 µs. */
+#define LATENCY_MAX_US (10000000000LL * 1000000)
+
+/* latency_ms in µs, at most LATENCY_MAX_US. */
+static int get_latency(struct ctx *c, const struct json_span *v, int64_t *out)
+{
+	if (get_scaled(c, F_LATENCY_MS, v, 3, out) < 0)
+		return -1;
+	if (*out > LATENCY_MAX_US)
+		return reject(c, F_LATENCY_MS, "at most 10^13 ms", v);
+	return 0;
+}
+
 static int get_time(struct ctx *c, const struct json_span *v, int64_t *out)
 {
 	if (v->type == JSON_NUMBER) {
-		if (decimal_scaled(v->start, v->len, 6, out, NULL) < 0)
-			return reject(c, F_TS, "epoch seconds in range", v);
+		if (decimal_scaled(v->start, v->len, 6, out, NULL) < 0 || *out < TS_MIN_US || *out > TS_MAX_US)
+			return reject(c, F_TS, "epoch seconds from year 0 to 9999", v);
 		return 0;
 	}
 	if (v->type != JSON_STRING)
@@ -226,7 +242,7 @@ static int parse_attempt(struct ctx *c, const struct json_span *obj, struct json
 		case F_INPUT_TOKENS: rc = get_count(c, f, &v, &a->input_tok); break;
 		case F_OUTPUT_TOKENS: rc = get_count(c, f, &v, &a->output_tok); break;
 		case F_CACHED_TOKENS: rc = get_count(c, f, &v, &a->cached_tok); break;
-		case F_LATENCY_MS: rc = get_scaled(c, f, &v, 3, &a->latency_us); break;
+		case F_LATENCY_MS: rc = get_latency(c, &v, &a->latency_us); break;
 		case F_TS: rc = get_time(c, &v, &a->ts_us); break;
 		default: break;
 		}
@@ -288,7 +304,7 @@ static int parse_member(struct ctx *c, enum field f, const struct json_span *v, 
 	case F_INPUT_HASH: return get_string(c, f, v, &rec->input_hash);
 	case F_MODEL: return get_string(c, f, v, &rec->model);
 	case F_STATUS: return get_status(c, v, &rec->status);
-	case F_LATENCY_MS: return get_scaled(c, f, v, 3, &rec->latency_us);
+	case F_LATENCY_MS: return get_latency(c, v, &rec->latency_us);
 	case F_CACHED_TOKENS: return get_count(c, f, v, &rec->cached_tok);
 	case F_ATTEMPTS: return parse_attempts(c, v, rec);
 	case F_REQUEST_ID: return get_string(c, f, v, &rec->request_id);
