@@ -119,7 +119,30 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 	int64_t first = floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
 	int64_t last = -floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
 	int rc = 0;
+	/* An instant can fire only with a call begun in its window (every first call is a call,
+	 * and cost_guard needs spend): across quiet stretches the grid jumps to the instant
+	 * after the next call, closing open alerts first, so a sparse trace costs its calls,
+	 * not its span. */
+	int64_t reach = 0;
+	if (sc->alerts.fallback_flood_on)
+		reach = sc->alerts.fallback_flood_window_us;
+	if (sc->alerts.cost_guard_on && sc->alerts.cost_guard_window_us > reach)
+		reach = sc->alerts.cost_guard_window_us;
+	size_t next_call = 0;
 	for (int64_t e_us = first; e_us <= last && rc == 0; e_us += GRID_US) {
+		while (next_call < a->n_log && a->log_start[next_call] < e_us - reach)
+			next_call++;
+		if (next_call == a->n_log || a->log_start[next_call] >= e_us) {
+			struct alert none = { 0 };
+			rc = step(r, &flood, 0, &none, &cap);
+			if (rc == 0)
+				rc = step(r, &cost, 0, &none, &cap);
+			if (next_call == a->n_log)
+				break;
+			/* the instant before the first one whose window holds that call */
+			e_us = (floor_div(a->log_start[next_call], GRID_US) + 1) * GRID_US - GRID_US;
+			continue;
+		}
 		if (sc->alerts.fallback_flood_on) {
 			int64_t w = sc->alerts.fallback_flood_window_us;
 			uint64_t calls = below(a->first_call_us, a->n_first_call, e_us) -
