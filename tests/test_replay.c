@@ -117,8 +117,36 @@ static void batch_boundary_at_zero(void)
 	result_scenario_fini(&r);
 }
 
+/* With routes, a recorded model the price table lacks is never called, so it is no error. */
+static void unpriced_recorded_model_with_routes(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* recorded on "gpt-old" (not in fixtures/tests/pricing.json); routed to small-m:
+	 * 1000 × 1 + 500 × 2 micro-USD per 1M… = 2·10^9 pico-USD, no cached tokens (not the
+	 * recorded model) */
+	int rc = replay_text("{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\","
+	                     "\"input_tokens\":1000,\"output_tokens\":500,\"model\":\"gpt-old\",\"cached_tokens\":800}\n",
+	                     SCN_PREFIX ", \"routing\": {\"default\": \"small\"}}", &r, &e);
+	CHECK_INT(rc, 0);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return;
+	}
+	CHECK_INT((int64_t)r.totals.usd_total, 2000000000LL);
+	CHECK_INT(r.totals.cached_input_tokens, 0);
+	result_scenario_fini(&r);
+	/* without routes the call would run on gpt-old: an error naming it */
+	rc = replay_text("{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\","
+	                 "\"input_tokens\":1000,\"output_tokens\":500,\"model\":\"gpt-old\"}\n",
+	                 "{\"pricing\": \"pricing.json\"}", &r, &e);
+	CHECK_INT(rc, -1);
+	CHECK_HAS(e.msg, "\"gpt-old\"");
+}
+
 void suite_replay(void)
 {
+	RUN(unpriced_recorded_model_with_routes);
 	RUN(many_attempts);
 	RUN(batch_boundary_at_zero);
 	RUN(prices_one_call);
