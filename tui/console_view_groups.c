@@ -416,6 +416,21 @@ static long groups_rows(struct console *c, const struct groups_def *g)
 }
 
 /* "sorted by X (largest first)" and the filter, for a title. */
+/* The rows a table can show under its title line, its list scrolled to keep the
+ * cursor in view; 0 after writing "no rows" when nothing passes the filter. */
+static int groups_visible_rows(WINDOW *w, struct console_viewstate *vs, int height, int width)
+{
+	wattrset(w, console_attr(ROLE_NORMAL));
+	if (vs->n_rows == 0) {
+		console_put(w, 2, 1, vs->filter[0] ? "no row matches the filter (Esc clears it)" : "no rows",
+		            width - 2, 0, 0);
+		return 0;
+	}
+	int rows = console_view_list_rows(height);
+	console_list_fix(&vs->list, vs->n_rows, rows);
+	return rows;
+}
+
 static const char *groups_order_text(const struct console_viewstate *vs, const char *sort_name, char *buf,
                                      size_t n)
 {
@@ -493,14 +508,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 		console_put(w, 1, colx[col], g->cols[col].title, cw, g->cols[col].kind != GROUPS_COL_NAME &&
 		            g->cols[col].kind != GROUPS_COL_POLICY, 1);
 	}
-	wattrset(w, console_attr(ROLE_NORMAL));
-	if (vs->n_rows == 0) {
-		console_put(w, 2, 1, vs->filter[0] ? "no row matches the filter (Esc clears it)" : "no rows",
-		            width - 2, 0, 0);
-		return;
-	}
-	int rows = console_view_list_rows(height);
-	console_list_fix(&vs->list, vs->n_rows, rows);
+	int rows = groups_visible_rows(w, vs, height, width);
 	for (int r = 0; r < rows && vs->list.top + r < vs->n_rows; r++) {
 		long li = vs->list.top + r;
 		size_t i = (size_t)vs->rows[li];
@@ -771,15 +779,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (more_right && width >= 2)
 		console_put(w, 1, width - 2, " >", 2, 0, 0);
-	wattrset(w, console_attr(ROLE_NORMAL));
-	if (vs->n_rows == 0) {
-		console_put(w, 2, 1, vs->filter[0] ? "no row matches the filter (Esc clears it)" : "no rows",
-		            width - 2, 0, 0);
-		return;
-	}
-
-	int rows = console_view_list_rows(height);
-	console_list_fix(&vs->list, vs->n_rows, rows);
+	int rows = groups_visible_rows(w, vs, height, width);
 	for (int r = 0; r < rows && vs->list.top + r < vs->n_rows; r++) {
 		long li = vs->list.top + r;
 		size_t i = (size_t)vs->rows[li];
