@@ -8,6 +8,7 @@
 #include "traces/import.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,7 +420,15 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	pthread_cond_init(&run->cv, NULL);
 	if (store_begin(s, e) < 0)
 		goto out_sync;
-	if (pthread_create(&tid, NULL, writer, run) != 0) {
+	/* the writer blocks SIGINT and SIGTERM, so they reach the reading thread and cut its read */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int started = pthread_create(&tid, NULL, writer, run) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started) {
 		err_set(e, "cannot start the writer thread");
 		store_rollback(s);
 		goto out_sync;
