@@ -67,6 +67,16 @@ check_has "garbage line: reason" "$(cat "$TMP/err")" "garbage.jsonl:1: line long
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
 
+# --- rm: all or nothing
+$L rm 2>/dev/null; check_eq "rm without names exits 2" "$?" 2
+$L rm piped nosuch >/dev/null 2>"$TMP/err"; check_eq "rm with an unknown name exits 1" "$?" 1
+check_has "rm names the unknown trace" "$(cat "$TMP/err")" 'no trace named "nosuch" (nothing removed)'
+check_has "rm removed nothing" "$($L traces)" "piped"
+out=$($L rm piped z); check_eq "rm two traces" "$out" "removed piped
+removed z"
+case $($L traces) in *piped*|*" z "*) bad "rm left a trace" ;; *) ok ;; esac
+check_eq "rm removed the rows" "$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM requests_v WHERE trace IN ('piped', 'z')")" 0
+
 # --- Ctrl-C during an import leaves the store as it was
 before=$($L traces | wc -l)
 mkfifo "$TMP/fifo"

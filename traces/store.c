@@ -277,19 +277,21 @@ static int delete_rows(struct store *s, int64_t id, struct err *e)
 	return exec(s, sql, e);
 }
 
-int store_delete(struct store *s, const char *name, struct err *e)
+int store_delete(struct store *s, const char *const *names, size_t n, struct err *e)
 {
 	struct store_trace_info info;
-	int found = store_find(s, name, &info, e);
-	if (found <= 0)
-		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
-	if (exec(s, "BEGIN IMMEDIATE", e) < 0)
+	if (store_begin(s, e) < 0)
 		return -1;
-	if (delete_rows(s, info.id, e) < 0) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int found = store_find(s, names[i], &info, e);
+		if (found <= 0 || delete_rows(s, info.id, e) < 0) {
+			if (found == 0)
+				err_set(e, "%s: no trace named \"%s\" (nothing removed)", s->path, names[i]);
+			store_rollback(s);
+			return -1;
+		}
 	}
-	return exec(s, "COMMIT", e);
+	return store_commit(s, e);
 }
 
 /* ---- import ---- */

@@ -39,8 +39,9 @@ int store_find(struct store *s, const char *name, struct store_trace_info *info,
 /* Every trace, newest import first; *out is the caller's to free(). */
 int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct err *e);
 
-/* Removes a trace and everything it holds (its own transaction). */
-int store_delete(struct store *s, const char *name, struct err *e);
+/* Removes traces and everything they hold, in one transaction: when one name is unknown
+ * (e names it), nothing is removed. */
+int store_delete(struct store *s, const char *const *names, size_t n, struct err *e);
 
 /* Transactions: an import runs between store_begin and store_commit; store_rollback
  * undoes everything since store_begin (and does nothing outside a transaction). */

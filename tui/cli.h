@@ -56,6 +56,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 int cmd_import(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_tui(int argc, char **argv);

@@ -1,6 +1,6 @@
 /*
- * `llmcost traces` and `llmcost rejects`: what the store holds, and the lines
- * an import refused, with their reasons.
+ * `llmcost traces`, `rejects` and `rm`: what the store holds, the lines an
+ * import refused with their reasons, and removing traces.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -93,6 +93,28 @@ int cmd_rejects(int argc, char **argv)
 		store_close(&s);
 		return EXIT_FAIL;
 	}
+	store_close(&s);
+	return EXIT_OK;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+	const char *db = NULL;
+	int first = parse_db_opt("rm", argc, argv, &db);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (first >= argc)
+		return cli_usage_error("rm", "name the traces to remove (see: llmcost traces)");
+	struct store s;
+	struct err e = { "" };
+	if (store_open(&s, cli_db_path(db), &e) < 0 ||
+	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &e) < 0) {
+		cli_error("%s", e.msg);
+		store_close(&s);
+		return EXIT_FAIL;
+	}
+	for (int i = first; i < argc; i++)
+		printf("removed %s\n", argv[i]);
 	store_close(&s);
 	return EXIT_OK;
 }

@@ -44,6 +44,17 @@ const struct command commands[] = {
 	  "options:\n"
 	  "  --db PATH    the store\n",
 	  cmd_rejects },
+	{ "rm", "NAME... [--db PATH]",
+	  "remove stored traces (their requests, attempts and rejected lines)",
+	  "Removes each named trace from the store, all in one transaction: when one name is\n"
+	  "unknown, nothing is removed.\n"
+	  "\n"
+	  "options:\n"
+	  "  --db PATH    the store\n"
+	  "\n"
+	  "example:\n"
+	  "  llmcost rm march-test\n",
+	  cmd_rm },
 	{ "gen", "RECIPE [--requests N] [--tenants T] [--days D] [--seed S] [-o FILE]",
 	  "write a synthetic trace (faq, docs, flood, mixed) as JSON Lines",
 	  "Writes a synthetic trace v1 (JSON Lines) of one of the cost-design article's\n"
