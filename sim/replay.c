@@ -80,6 +80,8 @@ struct eng {
 	                          * (TRACE_NONE: no condition; NO_SUCH_NAME: a name the trace lacks) */
 	uint8_t *batch_task, *degrade_task; /* per task name id */
 	uint32_t *tenant_live;   /* fallbacks in flight per dense tenant */
+	struct ending *ending;   /* live fallbacks whose end at an instant is still pending */
+	size_t n_ending, cap_ending; /* cap a power of two */
 	struct breaker *breakers;
 	struct cache cache;
 	int cache_ready;
@@ -151,6 +153,109 @@ static struct event pop(struct eng *g)
 	}
 	g->heap[i] = last;
 	return top;
+}
+
+/* ---- live fallbacks ending at an instant (the tenant cap's look-ahead) ---- */
+
+/*
+ * The tenant cap must not count a fallback that ends at t, whatever the index
+ * order of the events at t (SPEC §10).  So each live fallback announces its
+ * end when it is known: a call whose outcome leaves nothing to retry counts at
+ * (tenant, end, model -1), a retry at (tenant, its instant, model) — it ends
+ * the fallback when that model's breaker rejects it.  An open-addressing table
+ * with backward-shift deletion; entries live only while their event pends.
+ */
+struct ending {
+	int64_t t;
+	uint32_t tenant;
+	int32_t model;           /* -1: a final call end; else a retry on this model */
+	uint32_t n;              /* 0: empty slot */
+};
+
+static size_t ending_home(const struct eng *g, int64_t t, uint32_t tenant, int32_t model)
+{
+	uint64_t h = (uint64_t)t * 0x9e3779b97f4a7c15ULL ^ (uint64_t)tenant * 0xc2b2ae3d27d4eb4fULL ^
+	             (uint64_t)(uint32_t)model * 0x165667b19e3779f9ULL;
+	return (size_t)(h ^ h >> 31) & (g->cap_ending - 1);
+}
+
+/* The slot of the key, or of the empty slot where it would go. */
+static size_t ending_slot(const struct eng *g, int64_t t, uint32_t tenant, int32_t model)
+{
+	size_t i = ending_home(g, t, tenant, model);
+	while (g->ending[i].n && !(g->ending[i].t == t && g->ending[i].tenant == tenant &&
+	                           g->ending[i].model == model))
+		i = (i + 1) & (g->cap_ending - 1);
+	return i;
+}
+
+static uint32_t ending_count(const struct eng *g, int64_t t, uint32_t tenant, int32_t model)
+{
+	return g->cap_ending ? g->ending[ending_slot(g, t, tenant, model)].n : 0;
+}
+
+static int ending_grow(struct eng *g)
+{
+	struct ending *old = g->ending;
+	size_t cap = old ? 2 * g->cap_ending : 64;
+	if (!(g->ending = calloc(cap, sizeof *g->ending))) {
+		g->ending = old;
+		return -1;
+	}
+	size_t old_cap = g->cap_ending;
+	g->cap_ending = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].n)
+			g->ending[ending_slot(g, old[i].t, old[i].tenant, old[i].model)] = old[i];
+	free(old);
+	return 0;
+}
+
+static void ending_add(struct eng *g, int64_t t, uint32_t tenant, int32_t model, int delta)
+{
+	if (delta > 0 && 2 * (g->n_ending + 1) > g->cap_ending && ending_grow(g) < 0) {
+		err_set(g->e, "out of memory");
+		g->failed = 1;
+		return;
+	}
+	size_t i = ending_slot(g, t, tenant, model);
+	if (delta > 0) {
+		if (!g->ending[i].n++) {
+			g->ending[i] = (struct ending){ t, tenant, model, 1 };
+			g->n_ending++;
+		}
+		return;
+	}
+	if (!g->ending[i].n || --g->ending[i].n)
+		return;
+	g->n_ending--;
+	for (size_t j = i;;) { /* shift back the rest of the probe run */
+		j = (j + 1) & (g->cap_ending - 1);
+		if (!g->ending[j].n)
+			break;
+		size_t home = ending_home(g, g->ending[j].t, g->ending[j].tenant, g->ending[j].model);
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		g->ending[i] = g->ending[j];
+		g->ending[j].n = 0;
+		i = j;
+	}
+}
+
+/* 1 when a call of request i with this outcome leaves nothing to retry (it answers or gives up). */
+static int call_is_final(const struct eng *g, const struct req_state *s)
+{
+	return s->status == STATUS_OK || !(g->sc->retry.on & STATUS_BIT(s->status)) ||
+	       s->k >= g->sc->retry.max_attempts;
+}
+
+/* Announces (delta 1) or retires (-1) request i's pending end of a live fallback. */
+static void fallback_end_pending(struct eng *g, uint32_t i, int64_t t, int retry, int delta)
+{
+	struct req_state *s = &g->rs[i];
+	if (!(s->flags & F_FB_LIVE) || (!retry && !call_is_final(g, s)))
+		return;
+	ending_add(g, t, g->rt->tenant_of[g->t->tenant[i]], retry ? s->model : -1, delta);
 }
 
 /* ---- decisions ---- */
@@ -428,6 +533,8 @@ static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind
 	}
 	s->status = (uint8_t)status;
 	acct_end(&g->a, i, t + lat);
+	if (kind == CALL_MAIN)
+		fallback_end_pending(g, i, t + lat, 0, 1);
 	push(g, t + lat, i, kind == CALL_BATCH ? EV_BATCH_DONE : EV_CALL_END);
 }
 
@@ -473,6 +580,8 @@ static void call_end(struct eng *g, uint32_t i, int64_t t)
 	const struct scenario *sc = g->sc;
 	struct req_state *s = &g->rs[i];
 	int status = s->status;
+	if (!(s->flags & F_SUMMARY))
+		fallback_end_pending(g, i, t, 0, -1);
 	if (sc->breaker.on)
 		breaker_hear(g, i, t, status);
 	if (status == STATUS_OK) {
@@ -495,6 +604,7 @@ static void call_end(struct eng *g, uint32_t i, int64_t t)
 			backoff *= 2;
 		if (backoff > MAX_BACKOFF_US)
 			backoff = MAX_BACKOFF_US;
+		fallback_end_pending(g, i, t + backoff, 1, 1);
 		push(g, t + backoff, i, EV_RETRY);
 		return;
 	}
@@ -528,23 +638,18 @@ static int next_in_chain(struct eng *g, uint32_t i)
 	return -1;
 }
 
-/*
- * Fallbacks of dense tenant tn whose call ends at t, answered or given up (not
- * retried, as call_end decides), in events of the heap's subtree at c not run
- * yet: a fallback that ends at t is no longer in flight at t, whatever the
- * index order.  Events at t form a subtree at the heap's root (depth log n).
- */
-static uint64_t fallbacks_ending_at(const struct eng *g, size_t c, uint32_t tn, int64_t t)
+/* Live fallbacks of dense tenant tn that end at t but whose event has not run yet: final
+ * call ends, and retries that the model's breaker will reject (as its state stands now). */
+static uint64_t fallbacks_ending_at(const struct eng *g, uint32_t tn, int64_t t)
 {
-	if (c >= g->n_heap || g->heap[c].t != t)
-		return 0;
-	const struct event *ev = &g->heap[c];
-	const struct req_state *s = &g->rs[ev->req];
-	uint64_t n = 0;
-	if (ev->type == EV_CALL_END && (s->flags & F_FB_LIVE) && g->rt->tenant_of[g->t->tenant[ev->req]] == tn)
-		n = s->status == STATUS_OK || !(g->sc->retry.on & STATUS_BIT(s->status)) ||
-		    s->k >= g->sc->retry.max_attempts;
-	return n + fallbacks_ending_at(g, 2 * c + 1, tn, t) + fallbacks_ending_at(g, 2 * c + 2, tn, t);
+	uint64_t n = ending_count(g, t, tn, -1);
+	if (g->sc->breaker.on)
+		for (size_t m = 0; m < g->sc->pricing->n_models; m++) {
+			const struct breaker *b = &g->breakers[m];
+			if (b->state == BREAKER_PROBING || (b->state == BREAKER_OPEN && t < b->open_until))
+				n += ending_count(g, t, tn, (int32_t)m);
+		}
+	return n;
 }
 
 /* The three gates at give-up time t (SPEC §10 "Routing and fallback"). */
@@ -555,7 +660,7 @@ static int gates_admit(struct eng *g, uint32_t i, int64_t t)
 		uint32_t tn = g->rt->tenant_of[g->t->tenant[i]];
 		uint64_t live = g->tenant_live[tn], cap = (uint64_t)sc->fallback.tenant_inflight_cap;
 		if (live >= cap)
-			live -= fallbacks_ending_at(g, 0, tn, t);
+			live -= fallbacks_ending_at(g, tn, t);
 		if (live >= cap)
 			return 0;
 	}
@@ -921,6 +1026,7 @@ static void engine_fini(struct eng *g)
 	free(g->heap);
 	free(g->queue);
 	free(g->tenant_live);
+	free(g->ending);
 	if (g->breakers)
 		for (size_t m = 0; m < g->sc->pricing->n_models; m++)
 			free(g->breakers[m].ring);
@@ -958,6 +1064,7 @@ static void simulate(struct eng *g)
 			break;
 		case EV_CALL_END: call_end(g, ev.req, ev.t); break;
 		case EV_RETRY:
+			fallback_end_pending(g, ev.req, ev.t, 1, -1);
 			start_call(g, ev.req, ev.t, g->rs[ev.req].flags & F_SUMMARY ? CALL_SUMMARY : CALL_MAIN);
 			break;
 		case EV_BATCH_DONE: batch_done(g, ev.req, ev.t); break;

@@ -144,8 +144,48 @@ static void unpriced_recorded_model_with_routes(void)
 	CHECK_HAS(e.msg, "\"gpt-old\"");
 }
 
+/* The tenant cap: a fallback whose retry at t the breaker will reject ends at t, so it no
+ * longer counts against the cap of a request giving up at t with a lower index. */
+static void tenant_cap_retry_rejected(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* I (index 0) arrives at .700, J (index 1) at .000; small-m always fails invalid_request
+	 * (100 ms, not retried), large-m always times out (timeout_ms 200).
+	 * J: small fails at .100 → fallback to large (hop 1, tenant live 1); large times out at
+	 *   .300 → the large breaker (window 1) opens until 10.300; retry due at .300 + 500 ms = .800.
+	 * I: small fails at .800 and gives up first (lower index).  Live is 1 = the cap, but J's
+	 *   retry at .800 will be rejected by the open breaker, ending J's fallback at .800: I is
+	 *   admitted (hop 2), then its large call is rejected (rejection 1); then J's retry is
+	 *   rejected (rejection 2).  Both fail. */
+	int rc = replay_text(
+		"{\"ts\":\"2026-03-02T10:00:00.7Z\",\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n"
+		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n",
+		SCN_PREFIX ", \"routing\": {\"default\": \"small\"},"
+		" \"retry\": {\"max_attempts\": 2, \"on\": [\"timeout\"], \"backoff_ms\": 500, \"timeout_ms\": 200},"
+		" \"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"invalid_request\", \"timeout\"],"
+		" \"tenant_inflight_cap\": 1},"
+		" \"breaker\": {\"window\": 1, \"failure_ratio\": 0.5, \"open_s\": 10},"
+		" \"faults\": {\"inject\": ["
+		"{\"model\": \"small-m\", \"from\": \"2026-03-02T09:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\","
+		" \"status\": \"invalid_request\", \"rate\": 1},"
+		"{\"model\": \"large-m\", \"from\": \"2026-03-02T09:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\","
+		" \"status\": \"timeout\", \"rate\": 1}]}}", &r, &e);
+	CHECK_INT(rc, 0);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return;
+	}
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.fallbacks_denied, 0);
+	CHECK_INT(r.totals.breaker_rejections, 2);
+	CHECK_INT(r.totals.failed, 2);
+	result_scenario_fini(&r);
+}
+
 void suite_replay(void)
 {
+	RUN(tenant_cap_retry_rejected);
 	RUN(unpriced_recorded_model_with_routes);
 	RUN(many_attempts);
 	RUN(batch_boundary_at_zero);
