@@ -158,21 +158,24 @@ int acct_call(struct acct *a, const struct call_record *c)
 	if (k == -2)
 		return -1;
 	seen(a, c->start_us);
-	ACCT_ADD(a, i, calls, 1);
-	ACCT_ADD(a, i, calls_large, (uint64_t)large);
-	ACCT_ADD(a, i, input_tokens, c->input_tok);
-	ACCT_ADD(a, i, output_tokens, c->output_tok);
-	ACCT_ADD(a, i, cached_input_tokens, c->cached_tok);
-	ACCT_ADD(a, i, usd_total, (money_sum)c->pusd);
-	if (c->retry) {
-		ACCT_ADD(a, i, retries, 1);
-		ACCT_ADD(a, i, retry_tokens, c->input_tok + c->output_tok);
-		ACCT_ADD(a, i, retry_usd, (money_sum)c->pusd);
+	struct metrics *groups[3] = { &a->r->totals, &a->r->by_tenant[tn], &a->r->by_task[tk] };
+	for (int g = 0; g < 3; g++) {
+		struct metrics *m = groups[g];
+		m->calls++;
+		m->calls_large += (uint64_t)large;
+		m->input_tokens += c->input_tok;
+		m->output_tokens += c->output_tok;
+		m->cached_input_tokens += c->cached_tok;
+		m->usd_total += c->pusd;
+		if (c->retry) {
+			m->retries++;
+			m->retry_tokens += c->input_tok + c->output_tok;
+			m->retry_usd += c->pusd;
+		}
+		m->requests_with_call += c->first_call != 0;
 	}
-	if (c->first_call) {
-		ACCT_ADD(a, i, requests_with_call, 1);
+	if (c->first_call)
 		a->first_call_us[a->n_first_call++] = c->start_us;
-	}
 	a->by_model_calls[c->model]++;
 	a->by_model_in[c->model] += c->input_tok;
 	a->by_model_out[c->model] += c->output_tok;
