@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tests/test.h"
+#include "tests/util_tmp.h"
 #include "traces/gen.h"
 #include "traces/json_scan.h"
 
@@ -592,7 +593,7 @@ static void case_write_file(void)
 {
 	const struct gen_recipe *r = gen_recipe_find("docs");
 	struct gen_params p = r->defaults;
-	char dir[] = "/tmp/llmcost-test-gen.XXXXXX", path[256], gz[256];
+	char dir[200], path[256], gz[256];
 	struct err e = { "" };
 	size_t len = 0;
 	char *want, *got;
@@ -600,7 +601,7 @@ static void case_write_file(void)
 	long size;
 
 	p.n_requests = 300;
-	if (!mkdtemp(dir)) {
+	if (test_tmpdir("test-gen", dir, sizeof dir) < 0) {
 		CHECK(0);
 		return;
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tests/test.h"
+#include "tests/util_tmp.h"
 #include "tests/util_replay.h"
 
 #define T0_S 1772445600LL
@@ -1161,9 +1162,9 @@ static void batch_token_limit(void)
 static void batch_discount_half_even(void)
 {
 	struct result_scenario r;
-	char dir[] = "/tmp/llmcost-tiny-XXXXXX", path[64], scn[512];
+	char dir[200], path[256], scn[512];
 	FILE *f;
-	if (!mkdtemp(dir)) {
+	if (test_tmpdir("tiny", dir, sizeof dir) < 0) {
 		CHECK(!"mkdtemp");
 		return;
 	}

@@ -15,6 +15,7 @@
 #include "sim/scenario.h"
 #include "sim/status.h"
 #include "tests/test.h"
+#include "tests/util_tmp.h"
 #include "traces/pricing.h"
 #include "traces/scenario.h"
 
@@ -24,11 +25,9 @@ static char tmpdir[512];
 
 static void setup(void)
 {
-	const char *t = getenv("TMPDIR");
 	if (tmpdir[0])
 		return;
-	snprintf(tmpdir, sizeof tmpdir, "%s/llmcost-scenario.XXXXXX", t && t[0] ? t : "/tmp");
-	if (!mkdtemp(tmpdir))
+	if (test_tmpdir("scenario", tmpdir, sizeof tmpdir) < 0)
 		tmpdir[0] = '\0';
 	/* a unit-test binary outside the source tree still needs the bundled table */
 	if (!pricing_bundled_path()) {

@@ -14,8 +14,9 @@
 #include "traces/import.h"
 #include "traces/store.h"
 #include "tests/test.h"
+#include "tests/util_tmp.h"
 
-static char dir[64];
+static char dir[200];
 
 static const char *path_in(const char *name)
 {
@@ -305,8 +306,7 @@ static void names_for_files(void)
 
 void suite_store(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/llmcost-store-XXXXXX");
-	if (!mkdtemp(dir)) {
+	if (test_tmpdir("store", dir, sizeof dir) < 0) {
 		TEST_FAIL_("%s", "mkdtemp");
 		return;
 	}

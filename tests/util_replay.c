@@ -2,6 +2,7 @@
  * Test helper behind tests/util_replay.h: a temporary store per call.
  */
 #include "tests/util_replay.h"
+#include "tests/util_tmp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +28,14 @@ void replay_text_done(void)
 
 int replay_text(const char *jsonl, const char *scenario_json, struct result_scenario *r, struct err *e)
 {
-	char dir[] = "/tmp/llmcost-replay-XXXXXX", file[64], db[64];
+	char dir[200], file[256], db[256];
 	struct store s;
 	struct replay_trace *rt = NULL;
 	struct store_trace_info info;
 	int rc = -1;
 	replay_text_done();
 	memset(r, 0, sizeof *r);
-	if (!mkdtemp(dir))
+	if (test_tmpdir("replay", dir, sizeof dir) < 0)
 		return err_set(e, "mkdtemp failed");
 	snprintf(file, sizeof file, "%s/t.jsonl", dir);
 	snprintf(db, sizeof db, "%s/s.db", dir);

@@ -308,8 +308,13 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		ed = "vi";
 	if (!(json = scenario_to_json(&s->sc, 0)))
 		return err_set(e, "out of memory");
-	snprintf(path, sizeof path, "%s/llmcost-%s-XXXXXX.json", tmpdir && *tmpdir ? tmpdir : "/tmp",
-	         s->label);
+	/* mkstemps's template: the six characters it replaces, then ".json" */
+	int plen = snprintf(path, sizeof path - 12, "%s/llmcost-%s-", tmpdir && *tmpdir ? tmpdir : "/tmp",
+	                   s->label);
+	if (plen < 0 || (size_t)plen >= sizeof path - 12)
+		plen = (int)strlen(path);
+	memset(path + plen, 'X', 6);
+	memcpy(path + plen + 6, ".json", 6);
 	if ((fd = mkstemps(path, 5)) < 0 || write(fd, json, strlen(json)) < 0 || write(fd, "\n", 1) < 0) {
 		err_set(e, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
