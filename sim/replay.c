@@ -773,11 +773,6 @@ static void batch_done(struct eng *g, uint32_t i, int64_t t)
 
 /* ---- arrivals ---- */
 
-static int task_in(const struct strlist *l, const char *task)
-{
-	return scenario_strlist_has(l, task);
-}
-
 /* After cache and budget: to the batch queue, or routed to its model. */
 static void dispatch(struct eng *g, uint32_t i, int64_t t, int async)
 {
@@ -931,8 +926,8 @@ static int per_task(struct eng *g)
 		const char *name = intern_str(&t->names, id, NULL);
 		const struct budget_policy *p = scenario_budget_for(sc, name);
 		g->budget_of_task[id] = p ? (int)(p - sc->budget) : -1;
-		g->batch_task[id] = (uint8_t)task_in(&sc->batch.tasks, name);
-		g->degrade_task[id] = (uint8_t)task_in(&sc->fallback.degrade_tasks, name);
+		g->batch_task[id] = (uint8_t)scenario_strlist_has(&sc->batch.tasks, name);
+		g->degrade_task[id] = (uint8_t)scenario_strlist_has(&sc->fallback.degrade_tasks, name);
 	}
 	return 0;
 }

@@ -50,7 +50,7 @@ struct call_record {
 	int64_t start_us;
 	uint64_t input_tok, output_tok, cached_tok; /* billed */
 	int64_t pusd;                     /* billed, after any discount */
-	int retry, first_call, fallback_hop, first_fallback;
+	int retry, first_call;     /* a retry of the same model; the request's first call */
 };
 
 /* The accounting of one scenario's run, kept apart from the event loop. */

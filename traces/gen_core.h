@@ -217,8 +217,6 @@ struct gen_text {
 /* A customer-support question: one of the 30 common ones with probability 0.4 (Zipf
  * shares among them), else the long tail; written with a random surface variant. */
 void gen_text_faq(struct gen_rng *r, struct gen_text *t);
-/* The canonical wording of common question i (0..29). */
-const char *gen_text_faq_head(int i);
 void gen_text_policy(struct gen_rng *r, struct gen_text *t);
 void gen_text_ticket(struct gen_rng *r, struct gen_text *t);
 /* A weekly business report request (mixed long_report) on one of the last two weeks. */

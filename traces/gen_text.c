@@ -89,11 +89,6 @@ static const uint16_t faq_head_w[30] = {
 /* Share of requests that ask one of the 30 common questions (the article's 40%). */
 #define FAQ_HEAD_SHARE 0.40
 
-const char *gen_text_faq_head(int i)
-{
-	return i >= 0 && i < 30 ? faq_head[i] : NULL;
-}
-
 static const char *const order_problems[] = {
 	"arrived damaged", "is missing an item", "says delivered but I never got it",
 	"was charged twice", "shipped to my old address", "has the wrong size",
