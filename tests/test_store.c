@@ -317,7 +317,7 @@ void suite_store(void)
 	RUN(replace_and_merge);
 	RUN(gzip_and_rejects);
 	RUN(names_for_files);
-	char cmd[128];
+	char cmd[sizeof dir + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
