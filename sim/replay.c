@@ -263,7 +263,8 @@ static void fallback_end_pending(struct eng *g, uint32_t i, int64_t t, int retry
 static int recorded_model(const struct eng *g, uint32_t i)
 {
 	const struct trace *t = g->t;
-	return t->att_first[i] < t->att_first[i + 1] ? g->price_of_name[t->att_model[t->att_first[i]]] : -1;
+	uint32_t a = trace_att_begin(t, i);
+	return a < trace_att_end(t, i) ? g->price_of_name[trace_att_model(t, a)] : -1;
 }
 
 static int route_of(const struct eng *g, uint32_t i)
@@ -307,8 +308,8 @@ static int cache_key_of(const struct eng *g, uint32_t i, struct cache_key *k)
 	if (parts & CACHE_PART_INPUT) {
 		if (t->input[i] != TRACE_NONE)
 			k->text = CACHE_TEXT_INPUT(g->norm_of_input[t->input[i]]);
-		else if (t->input_hash[i] != TRACE_NONE)
-			k->text = CACHE_TEXT_HASH(t->input_hash[i]);
+		else if (trace_input_hash(t, i) != TRACE_NONE)
+			k->text = CACHE_TEXT_HASH(trace_input_hash(t, i));
 		else
 			return 0;
 	}
@@ -322,8 +323,8 @@ static int64_t recorded_attempt(const struct eng *g, uint32_t i, int m, unsigned
 	uint32_t name = g->model_name[m];
 	if (name == TRACE_NONE)
 		return -1;
-	for (uint32_t a = t->att_first[i]; a < t->att_first[i + 1]; a++)
-		if (t->att_model[a] == name && --k == 0)
+	for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++)
+		if (trace_att_model(t, a) == name && --k == 0)
 			return a;
 	return -1;
 }
@@ -339,8 +340,8 @@ static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind,
 	*status = STATUS_OK;
 	*lat = -1;
 	if (a >= 0) {
-		*status = t->att_status[a];
-		*lat = t->att_latency_us[a];
+		*status = trace_att_status(t, (uint32_t)a);
+		*lat = trace_att_latency_us(t, (uint32_t)a);
 	} else {
 		const struct fault_window *w = NULL;
 		for (size_t f = 0; f < sc->faults.n_inject && !w; f++)
@@ -881,16 +882,16 @@ static int check_models(struct eng *g, int all_attempts)
 	if (!all_attempts && g->sc->n_routes)
 		return 0; /* every call runs on a route's model, which the scenario loader checked */
 	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t from = t->att_first[i], to = all_attempts ? t->att_first[i + 1] : from + 1;
-		if (from == t->att_first[i + 1])
+		uint32_t from = trace_att_begin(t, i), end = trace_att_end(t, i), to = all_attempts ? end : from + 1;
+		if (from == end)
 			return err_set(g->e, "%s: request %u (tenant %s, task %s) has no recorded model to %s",
 			               g->sc->name, i, intern_str(&t->names, t->tenant[i], NULL),
 			               intern_str(&t->names, t->task[i], NULL),
 			               all_attempts ? "price" : "run on (the scenario has no routes)");
 		for (uint32_t a = from; a < to; a++)
-			if (g->price_of_name[t->att_model[a]] < 0)
+			if (g->price_of_name[trace_att_model(t, a)] < 0)
 				return err_set(g->e, "%s: model \"%s\" (request %u) is not in %s", g->sc->name,
-				               intern_str(&t->names, t->att_model[a], NULL), i, pricing);
+				               intern_str(&t->names, trace_att_model(t, a), NULL), i, pricing);
 	}
 	return 0;
 }
@@ -1095,17 +1096,16 @@ static int replay_recorded(struct eng *g)
 	for (uint32_t r = 0; r < t->n_req; r++) {
 		uint32_t i = rt->order[r];
 		int64_t at = t->ts_us[i];
-		for (uint32_t a = t->att_first[i]; a < t->att_first[i + 1]; a++) {
-			int64_t start = t->att_ts_us[a] != TRACE_NO_TIME ? t->att_ts_us[a] : at;
-			int64_t lat = t->att_latency_us[a] == TRACE_NO_LATENCY ? 0 : t->att_latency_us[a];
+		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
+			int64_t start = trace_att_ts_us(t, a) != TRACE_NO_TIME ? trace_att_ts_us(t, a) : at;
+			int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
 			calls[n++] = (struct rec_call){ start, r, a };
 			at = start + lat;
 		}
 		acct_arrival(&g->a, i, 0);
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
 			ACCT_ADD(&g->a, i, billed_usd, (money_sum)t->cost_pusd[i]);
-		uint32_t last = t->att_first[i + 1] - 1;
-		if (t->att_status[last] == STATUS_OK) {
+		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
 			ACCT_ADD(&g->a, i, resolved, 1);
 			g->a.latency_us[i] = at - t->ts_us[i];
 		} else {
@@ -1116,23 +1116,24 @@ static int replay_recorded(struct eng *g)
 	qsort(calls, n, sizeof *calls, by_start);
 	for (size_t c = 0; c < n; c++) {
 		uint32_t i = rt->order[calls[c].rank], a = calls[c].a;
-		int m = g->price_of_name[t->att_model[a]];
+		int m = g->price_of_name[trace_att_model(t, a)];
 		struct req_state *s = &g->rs[i];
-		int first = a == t->att_first[i];
-		int hop = !first && t->att_model[a] != t->att_model[a - 1];
+		int first = a == trace_att_begin(t, i);
+		int hop = !first && trace_att_model(t, a) != trace_att_model(t, a - 1);
 		struct call_record rec = { .req = i, .model = m, .start_us = calls[c].start,
 			.retry = !first && !hop, .first_call = first };
 		if (hop) {
 			acct_fallback(&g->a, i, rec.start_us, !(s->flags & F_FALLBACK));
 			s->flags |= F_FALLBACK;
 		}
-		uint64_t in = t->att_input_tok[a], cached = t->att_cached_tok[a];
-		if (bill(g, m, t->att_status[a], in, cached < in ? cached : in, t->att_output_tok[a], &rec) < 0 ||
+		uint64_t in, out, cached;
+		trace_att_tokens(t, i, a, &in, &out, &cached);
+		if (bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
 		    acct_call(&g->a, &rec) < 0) {
 			free(calls);
 			return -1;
 		}
-		int64_t lat = t->att_latency_us[a] == TRACE_NO_LATENCY ? 0 : t->att_latency_us[a];
+		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
 		acct_end(&g->a, i, rec.start_us + lat);
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
 			g->a.r->billed_priced_usd += rec.pusd;

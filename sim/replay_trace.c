@@ -110,9 +110,9 @@ static int build_rates(struct replay_trace *rt, struct err *e)
 		return err_set(e, "out of memory preparing the trace");
 	rt->n_slots = n_slots;
 	for (uint32_t i = 0; i < t->n_req; i++)
-		for (uint32_t a = t->att_first[i]; a < t->att_first[i + 1]; a++) {
-			int64_t when = t->att_ts_us[a] == TRACE_NO_TIME ? t->ts_us[i] : t->att_ts_us[a];
-			uint64_t key = rate_key(t->att_model[a], replay_minute(when));
+		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
+			int64_t when = trace_att_ts_us(t, a) == TRACE_NO_TIME ? t->ts_us[i] : trace_att_ts_us(t, a);
+			uint64_t key = rate_key(trace_att_model(t, a), replay_minute(when));
 			uint32_t s = (uint32_t)mix64(key) & (n_slots - 1);
 			while (rt->slot[s] && rt->rate_key[rt->slot[s] - 1] != key)
 				s = (s + 1) & (n_slots - 1);
@@ -121,7 +121,7 @@ static int build_rates(struct replay_trace *rt, struct err *e)
 				memset(rt->rate_count[rt->n_rates], 0, sizeof rt->rate_count[0]);
 				rt->slot[s] = ++rt->n_rates;
 			}
-			rt->rate_count[rt->slot[s] - 1][t->att_status[a]]++;
+			rt->rate_count[rt->slot[s] - 1][trace_att_status(t, a)]++;
 		}
 	return 0;
 }

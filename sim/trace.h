@@ -94,4 +94,33 @@ void trace_free(struct trace *t);
 /* Bytes held by the columns and intern tables (for the benchmark's memory figure). */
 uint64_t trace_bytes(const struct trace *t);
 
+/*
+ * Readers of the recorded calls and of the sparse columns: code outside the
+ * trace's own files reads them through these, so their layout can change.
+ * Request i's attempts are [trace_att_begin(t, i), trace_att_end(t, i)).
+ */
+static inline uint32_t trace_att_begin(const struct trace *t, uint32_t i) { return t->att_first[i]; }
+static inline uint32_t trace_att_end(const struct trace *t, uint32_t i) { return t->att_first[i + 1]; }
+/* Attempt a's model, an id in names. */
+static inline uint32_t trace_att_model(const struct trace *t, uint32_t a) { return t->att_model[a]; }
+static inline enum status trace_att_status(const struct trace *t, uint32_t a)
+{
+	return (enum status)t->att_status[a];
+}
+/* µs, or TRACE_NO_LATENCY. */
+static inline int64_t trace_att_latency_us(const struct trace *t, uint32_t a) { return t->att_latency_us[a]; }
+/* µs since the epoch, or TRACE_NO_TIME. */
+static inline int64_t trace_att_ts_us(const struct trace *t, uint32_t a) { return t->att_ts_us[a]; }
+/* Attempt a's input, output and cached tokens (request i's where the attempt gave none). */
+static inline void trace_att_tokens(const struct trace *t, uint32_t i, uint32_t a, uint64_t *in,
+                                    uint64_t *out, uint64_t *cached)
+{
+	(void)i;
+	*in = t->att_input_tok[a];
+	*out = t->att_output_tok[a];
+	*cached = t->att_cached_tok[a];
+}
+/* Request i's input_hash, an id in names, or TRACE_NONE. */
+static inline uint32_t trace_input_hash(const struct trace *t, uint32_t i) { return t->input_hash[i]; }
+
 #endif
