@@ -20,7 +20,8 @@ enum call_kind { CALL_MAIN, CALL_SUMMARY, CALL_BATCH };
 
 struct event {
 	int64_t t;
-	uint32_t req, seq;
+	uint32_t req, seq;       /* the request's index orders ties; seq orders its own events */
+	uint32_t slot;           /* its state in the pool (EV_FLUSH: unused) */
 	uint8_t type;
 };
 
@@ -35,11 +36,13 @@ enum {
 	F_IN_BATCH = 1u << 7,    /* its calls are batch calls */
 };
 
-/* Per-request state while it runs: 20 bytes.  What can be derived from the
- * request and the scenario (its tokens after the budget, a cached answer's
- * value) is recomputed when needed rather than kept. */
+/* Per-request state while it runs, in a pool slot taken at its cache miss and
+ * given back when it ends, so the pool grows with the requests in flight, not
+ * with the trace.  What can be derived from the request and the scenario (its
+ * tokens after the budget, a cached answer's value) is recomputed when needed. */
 struct req_state {
-	uint32_t first_call;     /* 1 + its index in the first-call log; 0 before its first call */
+	int64_t first_call_us;   /* when its first call began (with F_CALLED) */
+	uint32_t req;            /* the request's index */
 	int16_t model;           /* the running or next call's model */
 	int16_t route;           /* routes index, or ROUTE_RECORDED */
 	uint16_t tried;          /* fallback.chain entries tried, as bits (and the route's model) */
@@ -68,7 +71,9 @@ struct eng {
 	const struct trace *t;
 	const struct scenario *sc;
 	struct acct a;
-	struct req_state *rs;
+	struct req_state *pool;  /* request states in flight */
+	uint32_t *free_slots;    /* pool slots not in use */
+	uint32_t n_pool, n_free;
 	struct event *heap;
 	size_t n_heap, cap_heap;    /* grows with the events pending at once, not with the trace */
 	uint32_t seq;
@@ -86,7 +91,7 @@ struct eng {
 	struct cache cache;
 	int cache_ready;
 	const uint32_t *norm_of_input; /* input id → normalized text id (shared, see replay_normalized) */
-	uint32_t *queue;         /* the batch queue */
+	uint32_t *queue;         /* the batch queue: pool slots */
 	size_t n_queue, cap_queue;
 	uint64_t queue_tok;
 	int64_t flush_at;        /* the boundary flush pending, NO_FLUSH when none */
@@ -120,9 +125,9 @@ static int double_array(void **p, size_t *cap, size_t elem)
 	return 0;
 }
 
-static void push(struct eng *g, int64_t t, uint32_t req, enum ev_type type)
+static void push(struct eng *g, int64_t t, const struct req_state *s, enum ev_type type)
 {
-	struct event ev = { t, req, g->seq++, (uint8_t)type };
+	struct event ev = { t, s ? s->req : 0, g->seq++, s ? (uint32_t)(s - g->pool) : 0, (uint8_t)type };
 	if (g->n_heap == g->cap_heap && double_array((void **)&g->heap, &g->cap_heap, sizeof *g->heap) < 0) {
 		err_set(g->e, "out of memory");
 		g->failed = 1;
@@ -250,12 +255,11 @@ static int call_is_final(const struct eng *g, const struct req_state *s)
 }
 
 /* Announces (delta 1) or retires (-1) request i's pending end of a live fallback. */
-static void fallback_end_pending(struct eng *g, uint32_t i, int64_t t, int retry, int delta)
+static void fallback_end_pending(struct eng *g, const struct req_state *s, int64_t t, int retry, int delta)
 {
-	struct req_state *s = &g->rs[i];
 	if (!(s->flags & F_FB_LIVE) || (!retry && !call_is_final(g, s)))
 		return;
-	ending_add(g, t, g->rt->tenant_of[g->t->tenant[i]], retry ? s->model : -1, delta);
+	ending_add(g, t, g->rt->tenant_of[g->t->tenant[s->req]], retry ? s->model : -1, delta);
 }
 
 /* ---- decisions ---- */
@@ -357,7 +361,7 @@ static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind,
 					fails_any |= counts[s] != 0;
 			if (w || fails_any) {
 				uint64_t x = draw_x(g->seed_state, i, pm->name, strlen(pm->name),
-				                    kind == CALL_SUMMARY ? g->rs[i].sk : k, kind == CALL_SUMMARY);
+				                    k, kind == CALL_SUMMARY);
 				if (w) /* x < rate × 2^53, with the rate as its exact decimal */
 					*status = (money_sum)x * (uint64_t)w->rate.den <
 					          ((money_sum)(uint64_t)w->rate.num << 53)
@@ -393,27 +397,34 @@ static int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, 
 
 /* ---- request ends ---- */
 
-static void finish(struct eng *g, uint32_t i, int64_t t, int resolved)
+/* A request ends at t: its pool slot is given back. */
+static void release(struct eng *g, struct req_state *s, int64_t t)
 {
-	struct req_state *s = &g->rs[i];
+	acct_end(&g->a, s->req, t);
+	g->free_slots[g->n_free++] = (uint32_t)(s - g->pool);
+}
+
+static void finish(struct eng *g, struct req_state *s, int64_t t, int resolved)
+{
+	uint32_t i = s->req;
 	if (resolved) {
 		ACCT_ADD(&g->a, i, resolved, 1);
 		if (s->flags & F_CAPPED)
 			ACCT_ADD(&g->a, i, output_capped, 1);
 	}
-	g->a.latency_us[i] = t - g->t->ts_us[i];
-	acct_end(&g->a, i, t);
+	acct_latency(&g->a, i, t);
+	release(g, s, t);
 }
 
-static void unanswered(struct eng *g, uint32_t i, int64_t t)
+static void unanswered(struct eng *g, struct req_state *s, int64_t t)
 {
-	const struct scenario *sc = g->sc;
-	if (sc->fallback.on && g->degrade_task[g->t->task[i]]) {
+	uint32_t i = s->req;
+	if (g->sc->fallback.on && g->degrade_task[g->t->task[i]]) {
 		ACCT_ADD(&g->a, i, degraded, 1);
-		finish(g, i, t, 0);
+		finish(g, s, t, 0);
 	} else {
 		ACCT_ADD(&g->a, i, failed, 1);
-		acct_end(&g->a, i, t);
+		release(g, s, t);
 	}
 }
 
@@ -462,9 +473,9 @@ static void call_tokens(const struct eng *g, uint32_t i, enum call_kind kind, in
 		*cached = t->cached_tok[i] < *in ? t->cached_tok[i] : *in;
 }
 
-static void answered(struct eng *g, uint32_t i, int64_t t)
+static void answered(struct eng *g, struct req_state *s, int64_t t)
 {
-	struct req_state *s = &g->rs[i];
+	uint32_t i = s->req;
 	if (g->sc->cache.on) {
 		struct cache_key k;
 		if (cache_key_of(g, i, &k)) {
@@ -484,17 +495,17 @@ static void answered(struct eng *g, uint32_t i, int64_t t)
 			}
 		}
 	}
-	finish(g, i, t, 1);
+	finish(g, s, t, 1);
 }
 
 /* ---- calls ---- */
 
-static void give_up(struct eng *g, uint32_t i, int64_t t, int status);
+static void give_up(struct eng *g, struct req_state *s, int64_t t, int status);
 
-static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind)
+static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_kind kind)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
+	uint32_t i = s->req;
 	int m = s->model;
 	unsigned k = kind == CALL_SUMMARY ? ++s->sk : ++s->k;
 	if (kind != CALL_BATCH && sc->breaker.on) {
@@ -504,7 +515,7 @@ static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind
 			s->flags |= F_PROBE;
 		} else if (b->state != BREAKER_CLOSED) {
 			ACCT_ADD(&g->a, i, breaker_rejections, 1);
-			give_up(g, i, t, STATUS_BREAKER_OPEN);
+			give_up(g, s, t, STATUS_BREAKER_OPEN);
 			return;
 		}
 	}
@@ -530,20 +541,19 @@ static void start_call(struct eng *g, uint32_t i, int64_t t, enum call_kind kind
 	}
 	if (c.first_call) {
 		s->flags |= F_CALLED;
-		s->first_call = (uint32_t)g->a.n_first_call; /* acct_call just logged it */
+		s->first_call_us = t;
 	}
 	s->status = (uint8_t)status;
 	acct_end(&g->a, i, t + lat);
 	if (kind == CALL_MAIN)
-		fallback_end_pending(g, i, t + lat, 0, 1);
-	push(g, t + lat, i, kind == CALL_BATCH ? EV_BATCH_DONE : EV_CALL_END);
+		fallback_end_pending(g, s, t + lat, 0, 1);
+	push(g, t + lat, s, kind == CALL_BATCH ? EV_BATCH_DONE : EV_CALL_END);
 }
 
 /* The breaker hears a call's outcome as it ends (SPEC §10 "Breaker"). */
-static void breaker_hear(struct eng *g, uint32_t i, int64_t t, int status)
+static void breaker_hear(struct eng *g, struct req_state *s, int64_t t, int status)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
 	struct breaker *b = &g->breakers[s->model];
 	int fail = status_is_transient((enum status)status);
 	if (s->flags & F_PROBE) {
@@ -574,28 +584,27 @@ static void breaker_hear(struct eng *g, uint32_t i, int64_t t, int status)
 	}
 }
 
-static void dispatch(struct eng *g, uint32_t i, int64_t t, int async);
+static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async);
 
-static void call_end(struct eng *g, uint32_t i, int64_t t)
+static void call_end(struct eng *g, struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
 	int status = s->status;
 	if (!(s->flags & F_SUMMARY))
-		fallback_end_pending(g, i, t, 0, -1);
+		fallback_end_pending(g, s, t, 0, -1);
 	if (sc->breaker.on)
-		breaker_hear(g, i, t, status);
+		breaker_hear(g, s, t, status);
 	if (status == STATUS_OK) {
 		if (s->flags & F_SUMMARY) { /* the main call follows with the summary as input */
 			s->flags &= (uint8_t)~F_SUMMARY;
-			dispatch(g, i, t, 0);
+			dispatch(g, s, t, 0);
 			return;
 		}
 		if (s->flags & F_FB_LIVE) {
 			s->flags &= (uint8_t)~F_FB_LIVE;
-			g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]--;
+			g->tenant_live[g->rt->tenant_of[g->t->tenant[s->req]]]--;
 		}
-		answered(g, i, t);
+		answered(g, s, t);
 		return;
 	}
 	unsigned k = s->flags & F_SUMMARY ? s->sk : s->k;
@@ -605,17 +614,17 @@ static void call_end(struct eng *g, uint32_t i, int64_t t)
 			backoff *= 2;
 		if (backoff > MAX_BACKOFF_US)
 			backoff = MAX_BACKOFF_US;
-		fallback_end_pending(g, i, t + backoff, 1, 1);
-		push(g, t + backoff, i, EV_RETRY);
+		fallback_end_pending(g, s, t + backoff, 1, 1);
+		push(g, t + backoff, s, EV_RETRY);
 		return;
 	}
-	give_up(g, i, t, status);
+	give_up(g, s, t, status);
 }
 
 /* 1 when request i has tried model m: its route's, or a chain entry's it fell back to. */
-static int tried(const struct eng *g, uint32_t i, int m)
+static int tried(const struct eng *g, const struct req_state *s, int m)
 {
-	const struct req_state *s = &g->rs[i];
+	uint32_t i = s->req;
 	if (m == model_of_route(g, i, s->route))
 		return 1;
 	for (unsigned c = 0; c < g->sc->fallback.n_chain; c++)
@@ -625,13 +634,12 @@ static int tried(const struct eng *g, uint32_t i, int m)
 }
 
 /* The next fallback.chain entry of request i whose model it has not tried, or -1. */
-static int next_in_chain(struct eng *g, uint32_t i)
+static int next_in_chain(struct eng *g, struct req_state *s)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
 	for (size_t c = s->chain_next; c < sc->fallback.n_chain; c++) {
-		int m = model_of_route(g, i, sc->fallback.chain[c]);
-		if (m >= 0 && !tried(g, i, m)) {
+		int m = model_of_route(g, s->req, sc->fallback.chain[c]);
+		if (m >= 0 && !tried(g, s, m)) {
 			s->chain_next = (uint8_t)(c + 1);
 			return (int)c;
 		}
@@ -654,11 +662,11 @@ static uint64_t fallbacks_ending_at(const struct eng *g, uint32_t tn, int64_t t)
 }
 
 /* The three gates at give-up time t (SPEC §10 "Routing and fallback"). */
-static int gates_admit(struct eng *g, uint32_t i, int64_t t)
+static int gates_admit(struct eng *g, const struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
 	if (sc->fallback.tenant_inflight_cap > 0) {
-		uint32_t tn = g->rt->tenant_of[g->t->tenant[i]];
+		uint32_t tn = g->rt->tenant_of[g->t->tenant[s->req]];
 		uint64_t live = g->tenant_live[tn], cap = (uint64_t)sc->fallback.tenant_inflight_cap;
 		if (live >= cap)
 			live -= fallbacks_ending_at(g, tn, t);
@@ -668,8 +676,7 @@ static int gates_admit(struct eng *g, uint32_t i, int64_t t)
 	if (sc->fallback.has_max_rate) {
 		uint64_t calls, fbs;
 		acct_gate_counts(&g->a, t, sc->fallback.rate_window_us, &calls, &fbs);
-		if (!(g->rs[i].flags & F_CALLED) ||
-		    g->a.first_call_us[g->rs[i].first_call - 1] <= t - sc->fallback.rate_window_us)
+		if (!(s->flags & F_CALLED) || s->first_call_us <= t - sc->fallback.rate_window_us)
 			calls++; /* the current request is always in the denominator */
 		const struct decfrac *r = &sc->fallback.max_rate;
 		if ((money_sum)fbs * r->den > (money_sum)r->num * calls)
@@ -681,36 +688,40 @@ static int gates_admit(struct eng *g, uint32_t i, int64_t t)
 	return 1;
 }
 
-static void give_up(struct eng *g, uint32_t i, int64_t t, int status)
+static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
+	uint32_t i = s->req;
 	if (s->flags & F_FB_LIVE) {
 		s->flags &= (uint8_t)~F_FB_LIVE;
 		g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]--;
 	}
 	if (s->flags & F_SUMMARY || !sc->fallback.on ||
 	    (status != STATUS_BREAKER_OPEN && !(sc->fallback.on_classes & STATUS_BIT(status)))) {
-		unanswered(g, i, t);
+		unanswered(g, s, t);
 		return;
 	}
-	int c = next_in_chain(g, i);
+	int c = next_in_chain(g, s);
 	if (c < 0) {
-		unanswered(g, i, t);
+		unanswered(g, s, t);
 		return;
 	}
-	if (!gates_admit(g, i, t)) {
+	if (!gates_admit(g, s, t)) {
 		ACCT_ADD(&g->a, i, fallbacks_denied, 1);
-		unanswered(g, i, t);
+		unanswered(g, s, t);
 		return;
 	}
-	acct_fallback(&g->a, i, t, !(s->flags & F_FALLBACK));
+	if (acct_fallback(&g->a, i, t, !(s->flags & F_FALLBACK)) < 0) {
+		err_set(g->e, "out of memory");
+		g->failed = 1;
+		return;
+	}
 	s->flags |= F_FALLBACK | F_FB_LIVE;
 	g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]++;
 	s->model = (int16_t)model_of_route(g, i, sc->fallback.chain[c]);
 	s->tried |= (uint16_t)(1u << c);
 	s->k = 0;
-	start_call(g, i, t, CALL_MAIN);
+	start_call(g, s, t, CALL_MAIN);
 }
 
 /* ---- the batch queue (SPEC §10 "Batch") ---- */
@@ -721,17 +732,17 @@ static void flush(struct eng *g, int64_t t)
 	g->n_queue = 0;
 	g->queue_tok = 0;
 	for (size_t q = 0; q < n && !g->failed; q++) {
-		uint32_t i = g->queue[q];
-		g->rs[i].total++;
-		start_call(g, i, t, CALL_BATCH);
+		struct req_state *s = &g->pool[g->queue[q]];
+		s->total++;
+		start_call(g, s, t, CALL_BATCH);
 	}
 }
 
-static void enqueue(struct eng *g, uint32_t i, int64_t t)
+static void enqueue(struct eng *g, struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
 	uint64_t in, cached, out;
-	call_tokens(g, i, CALL_BATCH, g->rs[i].model, &in, &cached, &out);
+	call_tokens(g, s->req, CALL_BATCH, s->model, &in, &cached, &out);
 	if (g->n_queue && g->queue_tok + in > (uint64_t)sc->batch.max_total_input_tokens)
 		flush(g, t);
 	if (g->n_queue == g->cap_queue && double_array((void **)&g->queue, &g->cap_queue, sizeof *g->queue) < 0) {
@@ -739,7 +750,7 @@ static void enqueue(struct eng *g, uint32_t i, int64_t t)
 		g->failed = 1;
 		return;
 	}
-	g->queue[g->n_queue++] = i;
+	g->queue[g->n_queue++] = (uint32_t)(s - g->pool);
 	g->queue_tok += in;
 	if (in > (uint64_t)sc->batch.max_total_input_tokens || g->n_queue >= (size_t)sc->batch.max_batch_size)
 		flush(g, t);
@@ -750,41 +761,40 @@ static void enqueue(struct eng *g, uint32_t i, int64_t t)
 			next += iv;
 		if (g->flush_at != next) {
 			g->flush_at = next;
-			push(g, next, 0, EV_FLUSH);
+			push(g, next, NULL, EV_FLUSH);
 		}
 	}
 }
 
-static void batch_done(struct eng *g, uint32_t i, int64_t t)
+static void batch_done(struct eng *g, struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
 	if (s->status == STATUS_OK) {
-		answered(g, i, t);
+		answered(g, s, t);
 	} else if (s->total < sc->batch.max_attempts) {
-		int m = model_of_route(g, i, sc->batch.fail_route);
+		int m = model_of_route(g, s->req, sc->batch.fail_route);
 		if (m != s->model)
 			s->k = 0;
 		s->model = (int16_t)m;
-		enqueue(g, i, t);
+		enqueue(g, s, t);
 	} else {
-		unanswered(g, i, t);
+		unanswered(g, s, t);
 	}
 }
 
 /* ---- arrivals ---- */
 
 /* After cache and budget: to the batch queue, or routed to its model. */
-static void dispatch(struct eng *g, uint32_t i, int64_t t, int async)
+static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 {
 	const struct scenario *sc = g->sc;
-	struct req_state *s = &g->rs[i];
+	uint32_t i = s->req;
 	if (sc->batch.on && (async || g->batch_task[g->t->task[i]] || !g->t->realtime[i])) {
 		ACCT_ADD(&g->a, i, batched, 1);
 		s->flags |= F_IN_BATCH;
 		s->model = (int16_t)model_of_route(g, i, sc->batch.first_route);
 		s->k = 0;
-		enqueue(g, i, t);
+		enqueue(g, s, t);
 		return;
 	}
 	s->model = (int16_t)model_of_route(g, i, s->route);
@@ -797,14 +807,37 @@ static void dispatch(struct eng *g, uint32_t i, int64_t t, int async)
 				break;
 			}
 	s->k = 0;
-	start_call(g, i, t, CALL_MAIN);
+	start_call(g, s, t, CALL_MAIN);
+}
+
+/* A pool slot for request i, zeroed; NULL when out of memory. */
+static struct req_state *take_slot(struct eng *g, uint32_t i)
+{
+	if (!g->n_free) {
+		uint32_t n = g->n_pool ? 2 * g->n_pool : 1024;
+		struct req_state *p = realloc(g->pool, (size_t)n * sizeof *p);
+		uint32_t *f = p ? realloc(g->free_slots, (size_t)n * sizeof *f) : NULL;
+		if (p)
+			g->pool = p;
+		if (!f) {
+			err_set(g->e, "out of memory");
+			g->failed = 1;
+			return NULL;
+		}
+		g->free_slots = f;
+		for (uint32_t k = n; k > g->n_pool; k--)
+			g->free_slots[g->n_free++] = k - 1;
+		g->n_pool = n;
+	}
+	struct req_state *s = &g->pool[g->free_slots[--g->n_free]];
+	*s = (struct req_state){ .req = i };
+	return s;
 }
 
 static void arrive(struct eng *g, uint32_t i, int64_t t)
 {
 	const struct scenario *sc = g->sc;
 	const struct trace *tr = g->t;
-	struct req_state *s = &g->rs[i];
 	if (sc->cache.on) {
 		struct cache_key k;
 		struct cache_value v;
@@ -813,11 +846,16 @@ static void arrive(struct eng *g, uint32_t i, int64_t t)
 			ACCT_ADD(&g->a, i, cache_hits, 1);
 			ACCT_ADD(&g->a, i, cache_tokens_saved, v.saved_tok);
 			ACCT_ADD(&g->a, i, cache_usd_saved, (money_sum)v.saved_pusd);
-			finish(g, i, t, 1);
+			ACCT_ADD(&g->a, i, resolved, 1);
+			acct_latency(&g->a, i, t);
+			acct_end(&g->a, i, t);
 			return;
 		}
 	}
 	acct_arrival(&g->a, i, 0);
+	struct req_state *s = take_slot(g, i);
+	if (!s)
+		return;
 	int b = g->budget_of_task[tr->task[i]], async = 0;
 	s->route = (int16_t)route_of(g, i);
 	if (b >= 0) { /* the budget's counts; call_tokens() applies it to each call */
@@ -834,7 +872,7 @@ static void arrive(struct eng *g, uint32_t i, int64_t t)
 				ACCT_ADD(&g->a, i, summarized, 1);
 				s->flags |= F_SUMMARY;
 				s->model = (int16_t)model_of_route(g, i, sc->summarize.route);
-				start_call(g, i, t, CALL_SUMMARY);
+				start_call(g, s, t, CALL_SUMMARY);
 				return;
 			case OVERFLOW_ASYNC:
 				ACCT_ADD(&g->a, i, async, 1);
@@ -842,14 +880,14 @@ static void arrive(struct eng *g, uint32_t i, int64_t t)
 				break;
 			case OVERFLOW_REJECT:
 				ACCT_ADD(&g->a, i, rejected, 1);
-				acct_end(&g->a, i, t);
+				release(g, s, t);
 				return;
 			default:
 				break;
 			}
 		}
 	}
-	dispatch(g, i, t, async);
+	dispatch(g, s, t, async);
 }
 
 /* ---- set-up ---- */
@@ -998,10 +1036,9 @@ static int engine_init(struct eng *g, const struct replay_trace *rt, const struc
 	g->e = e;
 	if (acct_init(&g->a, rt, sc, r, e) < 0 || model_maps(g) < 0 || per_task(g) < 0)
 		return -1;
-	g->rs = calloc((size_t)t->n_req + 1, sizeof *g->rs);
 	g->tenant_live = calloc(rt->n_tenants + 1, sizeof *g->tenant_live);
 	g->breakers = calloc(sc->pricing->n_models + 1, sizeof *g->breakers);
-	if (!g->rs || !g->tenant_live || !g->breakers)
+	if (!g->tenant_live || !g->breakers)
 		return err_set(e, "out of memory");
 	if (sc->breaker.on)
 		for (size_t m = 0; m < sc->pricing->n_models; m++)
@@ -1018,7 +1055,8 @@ static int engine_init(struct eng *g, const struct replay_trace *rt, const struc
 static void engine_fini(struct eng *g)
 {
 	acct_fini(&g->a);
-	free(g->rs);
+	free(g->pool);
+	free(g->free_slots);
 	free(g->heap);
 	free(g->queue);
 	free(g->tenant_live);
@@ -1043,14 +1081,15 @@ static void simulate(struct eng *g)
 	const struct trace *t = g->t;
 	uint32_t next = 0;
 	while (!g->failed && (next < t->n_req || g->n_heap)) {
-		uint32_t i = next < t->n_req ? g->rt->order[next] : 0;
-		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, i, 0, EV_CALL_END };
+		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
+		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, i, 0, 0, EV_CALL_END };
 		if (next < t->n_req && (!g->n_heap || !before(&g->heap[0], &arrival))) {
 			next++;
 			arrive(g, i, arrival.t);
 			continue;
 		}
 		struct event ev = pop(g);
+		struct req_state *s = &g->pool[ev.slot];
 		switch ((enum ev_type)ev.type) {
 		case EV_FLUSH:
 			if (g->flush_at == ev.t) {
@@ -1058,12 +1097,12 @@ static void simulate(struct eng *g)
 				flush(g, ev.t);
 			}
 			break;
-		case EV_CALL_END: call_end(g, ev.req, ev.t); break;
+		case EV_CALL_END: call_end(g, s, ev.t); break;
 		case EV_RETRY:
-			fallback_end_pending(g, ev.req, ev.t, 1, -1);
-			start_call(g, ev.req, ev.t, g->rs[ev.req].flags & F_SUMMARY ? CALL_SUMMARY : CALL_MAIN);
+			fallback_end_pending(g, s, ev.t, 1, -1);
+			start_call(g, s, ev.t, s->flags & F_SUMMARY ? CALL_SUMMARY : CALL_MAIN);
 			break;
-		case EV_BATCH_DONE: batch_done(g, ev.req, ev.t); break;
+		case EV_BATCH_DONE: batch_done(g, s, ev.t); break;
 		}
 	}
 }
@@ -1090,11 +1129,15 @@ static int replay_recorded(struct eng *g)
 	const struct trace *t = g->t;
 	const struct replay_trace *rt = g->rt;
 	struct rec_call *calls = malloc(((size_t)t->n_att + 1) * sizeof *calls);
-	if (!calls)
+	uint8_t *fell_back = calloc((size_t)t->n_req / 8 + 1, 1); /* a bit per request */
+	if (!calls || !fell_back) {
+		free(calls);
+		free(fell_back);
 		return err_set(g->e, "out of memory");
+	}
 	size_t n = 0;
 	for (uint32_t r = 0; r < t->n_req; r++) {
-		uint32_t i = rt->order[r];
+		uint32_t i = replay_arrival(rt, r);
 		int64_t at = t->ts_us[i];
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
 			int64_t start = trace_att_ts_us(t, a) != TRACE_NO_TIME ? trace_att_ts_us(t, a) : at;
@@ -1107,7 +1150,7 @@ static int replay_recorded(struct eng *g)
 			ACCT_ADD(&g->a, i, billed_usd, (money_sum)t->cost_pusd[i]);
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
 			ACCT_ADD(&g->a, i, resolved, 1);
-			g->a.latency_us[i] = at - t->ts_us[i];
+			acct_latency(&g->a, i, at);
 		} else {
 			ACCT_ADD(&g->a, i, failed, 1);
 		}
@@ -1115,23 +1158,22 @@ static int replay_recorded(struct eng *g)
 	}
 	qsort(calls, n, sizeof *calls, by_start);
 	for (size_t c = 0; c < n; c++) {
-		uint32_t i = rt->order[calls[c].rank], a = calls[c].a;
+		uint32_t i = replay_arrival(rt, calls[c].rank), a = calls[c].a;
 		int m = g->price_of_name[trace_att_model(t, a)];
-		struct req_state *s = &g->rs[i];
 		int first = a == trace_att_begin(t, i);
 		int hop = !first && trace_att_model(t, a) != trace_att_model(t, a - 1);
 		struct call_record rec = { .req = i, .model = m, .start_us = calls[c].start,
 			.retry = !first && !hop, .first_call = first };
-		if (hop) {
-			acct_fallback(&g->a, i, rec.start_us, !(s->flags & F_FALLBACK));
-			s->flags |= F_FALLBACK;
-		}
 		uint64_t in, out, cached;
 		trace_att_tokens(t, i, a, &in, &out, &cached);
-		if (bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
+		int fail = hop && acct_fallback(&g->a, i, rec.start_us, !(fell_back[i / 8] >> (i % 8) & 1)) < 0;
+		if (hop)
+			fell_back[i / 8] |= (uint8_t)(1u << (i % 8));
+		if (fail || bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
 		    acct_call(&g->a, &rec) < 0) {
 			free(calls);
-			return -1;
+			free(fell_back);
+			return g->e->msg[0] ? -1 : err_set(g->e, "out of memory");
 		}
 		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
 		acct_end(&g->a, i, rec.start_us + lat);
@@ -1139,6 +1181,7 @@ static int replay_recorded(struct eng *g)
 			g->a.r->billed_priced_usd += rec.pusd;
 	}
 	free(calls);
+	free(fell_back);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Alerts (SPEC §5, §10 "Timeline and alerts"): evaluated after the run at every
  * epoch-aligned 60 s instant e, over the window [e − window_s, e), from the
- * time-ordered logs of first calls, first fallbacks and call costs.
+ * step series of first calls, first fallbacks and call costs (sim/window.h).
  * Consecutive firing instants make one alert, reported at its highest ratio.
  */
 #include "sim/replay_internal.h"
@@ -9,34 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRID_US (60 * CLOCK_US)
-
-/* Entries of a sorted log below t. */
-static size_t below(const int64_t *log, size_t n, int64_t t)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (log[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Spend on the calls (in start order) that began before an instant. */
-struct spend_cursor {
-	size_t next;            /* the first call at or after the instant */
-	money_sum sum;
-};
-
-/* Moves the cursor forward to instant t (never backward). */
-static void spend_before(const struct acct *a, struct spend_cursor *c, int64_t t)
-{
-	while (c->next < a->n_log && a->log_start[c->next] < t)
-		c->sum += a->log_pusd[c->next++];
-}
+#define GRID_US WINDOW_GRID_US
 
 /* a ÷ b for exact non-negative integers, rounded once when both fit a double's 53 bits
  * (counts always do), else through long double. */
@@ -111,44 +84,38 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 	size_t cap = 0;
 	if (!rt->t->n_req)
 		return 0;
-	/* the spend before three instants that only move forward: the baseline's start, the
-	 * window's start, the window's end; a range's spend is a difference of two */
-	struct spend_cursor base_from = { 0 }, win_from = { 0 }, win_to = { 0 };
-
 	struct run flood = { 0 }, cost = { 0 };
 	int64_t first = floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
 	int64_t last = -floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
 	int rc = 0;
 	/* An instant can fire only with a call begun in its window (every first call is a call,
-	 * and cost_guard needs spend): across quiet stretches the grid jumps to the instant
-	 * after the next call, closing open alerts first, so a sparse trace costs its calls,
-	 * not its span. */
+	 * and cost_guard needs spend): across quiet stretches the grid jumps to the first instant
+	 * whose window reaches a minute with a call, closing open alerts first, so a sparse trace
+	 * costs its calls, not its span. */
 	int64_t reach = 0;
 	if (sc->alerts.fallback_flood_on)
 		reach = sc->alerts.fallback_flood_window_us;
 	if (sc->alerts.cost_guard_on && sc->alerts.cost_guard_window_us > reach)
 		reach = sc->alerts.cost_guard_window_us;
-	size_t next_call = 0;
 	for (int64_t e_us = first; e_us <= last && rc == 0; e_us += GRID_US) {
-		while (next_call < a->n_log && a->log_start[next_call] < e_us - reach)
-			next_call++;
-		if (next_call == a->n_log || a->log_start[next_call] >= e_us) {
+		/* the first instant after a minute with a call, that minute ending after e − reach */
+		int64_t next = step_series_next(&a->spend, e_us - reach);
+		if (next > e_us) {
 			struct alert none = { 0 };
 			rc = step(r, &flood, 0, &none, &cap);
 			if (rc == 0)
 				rc = step(r, &cost, 0, &none, &cap);
-			if (next_call == a->n_log)
+			if (next == INT64_MAX)
 				break;
-			/* the instant before the first one whose window holds that call */
-			e_us = (floor_div(a->log_start[next_call], GRID_US) + 1) * GRID_US - GRID_US;
+			e_us = next - GRID_US;
 			continue;
 		}
 		if (sc->alerts.fallback_flood_on) {
 			int64_t w = sc->alerts.fallback_flood_window_us;
-			uint64_t calls = below(a->first_call_us, a->n_first_call, e_us) -
-			                 below(a->first_call_us, a->n_first_call, e_us - w);
-			uint64_t fbs = below(a->first_fb_us, a->n_first_fb, e_us) -
-			               below(a->first_fb_us, a->n_first_fb, e_us - w);
+			uint64_t calls = (uint64_t)(step_series_before(&a->calls, e_us) -
+			                            step_series_before(&a->calls_w, e_us - w));
+			uint64_t fbs = (uint64_t)(step_series_before(&a->fbs, e_us) -
+			                          step_series_before(&a->fbs_w, e_us - w));
 			const struct decfrac *q = &sc->alerts.fallback_flood_rate;
 			int fires = calls >= (uint64_t)sc->alerts.fallback_flood_min_requests && calls > 0 &&
 			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
@@ -167,10 +134,11 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 			int fires = 0;
 			struct alert now = { .kind = ALERT_COST_GUARD, .start_us = e_us, .end_us = e_us };
 			if (len >= w) {
-				spend_before(a, &base_from, from);
-				spend_before(a, &win_from, e_us - w);
-				spend_before(a, &win_to, e_us);
-				money_sum spend = win_to.sum - win_from.sum, base = win_from.sum - base_from.sum;
+				money_sum before_from = from == rt->first_us ? a->spend_before_first
+				                        : step_series_before(&a->spend_wb, e_us - w - b);
+				money_sum before_w = step_series_before(&a->spend_w, e_us - w);
+				money_sum spend = step_series_before(&a->spend, e_us) - before_w;
+				money_sum base = before_w - before_from;
 				const struct decfrac *q = &sc->alerts.cost_guard_threshold;
 				/* spend/w > base/len × (1 + q): spend × len × den > base × w × (den + num) */
 				fires = base > 0 && money_ratio_gt(spend * len, (money_sum)w,

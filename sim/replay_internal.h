@@ -13,13 +13,14 @@
 #include "sim/money.h"
 #include "sim/normalize.h"
 #include "sim/replay.h"
+#include "sim/window.h"
 
 #define CLOCK_US 1000000LL
 #define HOUR_US (3600 * CLOCK_US)
 
 struct replay_trace {
 	const struct trace *t;
-	uint32_t *order;                  /* request indexes by (arrival, index) */
+	uint32_t *order;                  /* request indexes by (arrival, index); NULL: in index order */
 	uint32_t *tenant_of, *task_of;    /* name id → dense tenant / task number */
 	uint32_t n_tenants, n_tasks;
 	const char **tenant_names, **task_names; /* dense number → name */
@@ -39,6 +40,12 @@ struct replay_trace {
  */
 const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags, struct err *e);
 
+/* The index of the r-th request to arrive. */
+static inline uint32_t replay_arrival(const struct replay_trace *rt, uint32_t r)
+{
+	return rt->order ? rt->order[r] : r;
+}
+
 /* The recorded counts of model (a name id) in `minute`, or NULL when none. */
 const uint32_t *replay_rates(const struct replay_trace *rt, uint32_t model, int64_t minute);
 int64_t replay_minute(int64_t t_us);
@@ -53,23 +60,44 @@ struct call_record {
 	int retry, first_call;     /* a retry of the same model; the request's first call */
 };
 
-/* The accounting of one scenario's run, kept apart from the event loop. */
+/* A request's latency in µs, 4 bytes: the larger ones (over 71 minutes) are kept aside. */
+#define LATENCY_NONE UINT32_MAX         /* not resolved or degraded (yet) */
+#define LATENCY_ASIDE (UINT32_MAX - 1)  /* in acct.aside */
+
+struct latency_aside {
+	uint32_t req;
+	int64_t us;
+};
+
+/* A call in the last hour's window. */
+struct window_call {
+	int64_t start_us, pusd;
+	uint32_t tenant, task;            /* dense */
+};
+
+/* The accounting of one scenario's run, kept apart from the event loop.  Its memory is one
+ * latency per request; the windows hold only what they can still see. */
 struct acct {
 	const struct replay_trace *rt;
 	const struct pricing *pricing;
 	struct result_scenario *r;
 	/* the last hour's calls, for usd_per_hour_peak per group and the spend gate */
-	int64_t *log_start, *log_pusd;
-	uint32_t *log_req;
-	size_t n_log, cap_log, win_head;
+	struct ring hour;
 	money_sum win_total, *win_tenant, *win_task;
-	/* first calls and first fallbacks, in time order (rate gate and alerts) */
-	int64_t *first_call_us, *first_fb_us;
-	size_t n_first_call, n_first_fb, gate_call_head, gate_fb_head;
-	int64_t *latency_us;              /* per request: -1 none (not resolved or degraded) */
+	/* the rate gate: start times of first calls and first fallbacks in its window */
+	int gate_on;
+	struct ring gate_calls, gate_fbs;
+	/* the alerts: spend, first calls and first fallbacks before grid instants, at the phases
+	 * their windows need (e, e − window, e − window − baseline) */
+	struct step_series spend, spend_w, spend_wb, calls, calls_w, fbs, fbs_w;
+	money_sum spend_before_first;     /* on recorded calls timed before the first arrival */
+	uint32_t *latency;                /* per request: µs, LATENCY_NONE or LATENCY_ASIDE */
+	struct latency_aside *aside;
+	size_t n_aside, cap_aside;
 	int64_t last_event_us;
 	uint64_t *by_model_calls, *by_model_in, *by_model_out;
 	money_sum *by_model_usd;
+	int failed;                       /* out of memory in a log */
 };
 
 int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,
@@ -85,9 +113,12 @@ void acct_fini(struct acct *a);
 } while (0)
 
 void acct_arrival(struct acct *a, uint32_t i, int cache_hit);
+/* A call; -1 when out of memory. */
 int acct_call(struct acct *a, const struct call_record *c);
-void acct_fallback(struct acct *a, uint32_t i, int64_t t, int first);
+int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first);
 void acct_end(struct acct *a, uint32_t i, int64_t t);
+/* Request i ended answered or degraded at t. */
+void acct_latency(struct acct *a, uint32_t i, int64_t t);
 /* Spend on calls begun in (t − 1 h, t], for the spend gate. */
 money_sum acct_spend_last_hour(struct acct *a, int64_t t);
 /* Fallback rate gate counts over (t − window, t]. */

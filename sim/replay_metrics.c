@@ -23,24 +23,32 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	a->rt = rt;
 	a->pricing = sc->pricing;
 	a->r = r;
+	ring_init(&a->hour, sizeof(struct window_call));
+	ring_init(&a->gate_calls, sizeof(int64_t));
+	ring_init(&a->gate_fbs, sizeof(int64_t));
+	a->gate_on = sc->fallback.on && sc->fallback.has_max_rate;
+	int64_t fw = sc->alerts.fallback_flood_window_us, cw = sc->alerts.cost_guard_window_us;
+	step_series_init(&a->spend, 0);
+	step_series_init(&a->spend_w, -cw);
+	step_series_init(&a->spend_wb, -cw - sc->alerts.cost_guard_baseline_us);
+	step_series_init(&a->calls, 0);
+	step_series_init(&a->calls_w, -fw);
+	step_series_init(&a->fbs, 0);
+	step_series_init(&a->fbs_w, -fw);
 	size_t nm = sc->pricing->n_models ? sc->pricing->n_models : 1;
 	r->by_tenant = calloc(rt->n_tenants + 1, sizeof *r->by_tenant);
 	r->by_task = calloc(rt->n_tasks + 1, sizeof *r->by_task);
 	a->win_tenant = calloc(rt->n_tenants + 1, sizeof *a->win_tenant);
 	a->win_task = calloc(rt->n_tasks + 1, sizeof *a->win_task);
-	a->first_call_us = malloc(((size_t)t->n_req + 1) * sizeof *a->first_call_us);
-	a->first_fb_us = malloc(((size_t)t->n_req + 1) * sizeof *a->first_fb_us);
-	a->latency_us = malloc(((size_t)t->n_req + 1) * sizeof *a->latency_us);
+	a->latency = malloc(((size_t)t->n_req + 1) * sizeof *a->latency);
 	a->by_model_calls = calloc(nm, sizeof *a->by_model_calls);
 	a->by_model_in = calloc(nm, sizeof *a->by_model_in);
 	a->by_model_out = calloc(nm, sizeof *a->by_model_out);
 	a->by_model_usd = calloc(nm, sizeof *a->by_model_usd);
-	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->first_call_us ||
-	    !a->first_fb_us || !a->latency_us || !a->by_model_calls || !a->by_model_in ||
-	    !a->by_model_out || !a->by_model_usd)
+	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->latency ||
+	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd)
 		return err_set(e, "out of memory");
-	for (uint32_t i = 0; i < t->n_req; i++)
-		a->latency_us[i] = -1;
+	memset(a->latency, 0xff, (size_t)t->n_req * sizeof *a->latency); /* LATENCY_NONE */
 	r->n_tenants = rt->n_tenants;
 	r->n_tasks = rt->n_tasks;
 
@@ -68,14 +76,17 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 
 void acct_fini(struct acct *a)
 {
-	free(a->log_start);
-	free(a->log_pusd);
-	free(a->log_req);
+	ring_fini(&a->hour);
+	ring_fini(&a->gate_calls);
+	ring_fini(&a->gate_fbs);
+	struct step_series *series[] = { &a->spend, &a->spend_w, &a->spend_wb, &a->calls, &a->calls_w,
+	                                 &a->fbs, &a->fbs_w };
+	for (size_t k = 0; k < sizeof series / sizeof *series; k++)
+		step_series_fini(series[k]);
 	free(a->win_tenant);
 	free(a->win_task);
-	free(a->first_call_us);
-	free(a->first_fb_us);
-	free(a->latency_us);
+	free(a->latency);
+	free(a->aside);
 	free(a->by_model_calls);
 	free(a->by_model_in);
 	free(a->by_model_out);
@@ -133,13 +144,14 @@ void acct_arrival(struct acct *a, uint32_t i, int cache_hit)
 /* Drops the calls that began at or before t − 1 h from the hour window. */
 static void slide(struct acct *a, int64_t t)
 {
-	const struct replay_trace *rt = a->rt;
-	while (a->win_head < a->n_log && a->log_start[a->win_head] <= t - HOUR_US) {
-		size_t h = a->win_head++;
-		uint32_t i = a->log_req[h];
-		a->win_total -= a->log_pusd[h];
-		a->win_tenant[rt->tenant_of[rt->t->tenant[i]]] -= a->log_pusd[h];
-		a->win_task[rt->task_of[rt->t->task[i]]] -= a->log_pusd[h];
+	while (a->hour.n) {
+		const struct window_call *w = ring_at(&a->hour, 0);
+		if (w->start_us > t - HOUR_US)
+			break;
+		a->win_total -= w->pusd;
+		a->win_tenant[w->tenant] -= w->pusd;
+		a->win_task[w->task] -= w->pusd;
+		ring_pop(&a->hour);
 	}
 }
 
@@ -147,6 +159,16 @@ money_sum acct_spend_last_hour(struct acct *a, int64_t t)
 {
 	slide(a, t);
 	return a->win_total;
+}
+
+/* Appends time t to a ring of times; -1 when out of memory. */
+static int log_time(struct ring *r, int64_t t)
+{
+	int64_t *p = ring_push(r);
+	if (!p)
+		return -1;
+	*p = t;
+	return 0;
 }
 
 int acct_call(struct acct *a, const struct call_record *c)
@@ -174,8 +196,6 @@ int acct_call(struct acct *a, const struct call_record *c)
 		}
 		m->requests_with_call += c->first_call != 0;
 	}
-	if (c->first_call)
-		a->first_call_us[a->n_first_call++] = c->start_us;
 	a->by_model_calls[c->model]++;
 	a->by_model_in[c->model] += c->input_tok;
 	a->by_model_out[c->model] += c->output_tok;
@@ -190,25 +210,22 @@ int acct_call(struct acct *a, const struct call_record *c)
 		if (c->retry)
 			tl->retry_usd[k] += c->pusd;
 	}
+	if (c->start_us < rt->first_us)
+		a->spend_before_first += c->pusd;
+	if (step_series_add(&a->spend, c->start_us, c->pusd) < 0 ||
+	    step_series_add(&a->spend_w, c->start_us, c->pusd) < 0 ||
+	    step_series_add(&a->spend_wb, c->start_us, c->pusd) < 0)
+		return -1;
+	if (c->first_call && (step_series_add(&a->calls, c->start_us, 1) < 0 ||
+	                      step_series_add(&a->calls_w, c->start_us, 1) < 0 ||
+	                      (a->gate_on && log_time(&a->gate_calls, c->start_us) < 0)))
+		return -1;
 	/* the hour window and its peaks */
 	slide(a, c->start_us);
-	if (a->n_log == a->cap_log) { /* the three logs share one capacity */
-		size_t cap = a->cap_log ? 2 * a->cap_log : 4096;
-		int64_t *st = realloc(a->log_start, cap * sizeof *st);
-		if (st)
-			a->log_start = st;
-		int64_t *p = st ? realloc(a->log_pusd, cap * sizeof *p) : NULL;
-		if (p)
-			a->log_pusd = p;
-		uint32_t *q = p ? realloc(a->log_req, cap * sizeof *q) : NULL;
-		if (!q)
-			return -1;
-		a->log_req = q;
-		a->cap_log = cap;
-	}
-	a->log_start[a->n_log] = c->start_us;
-	a->log_pusd[a->n_log] = c->pusd;
-	a->log_req[a->n_log++] = i;
+	struct window_call *w = ring_push(&a->hour);
+	if (!w)
+		return -1;
+	*w = (struct window_call){ c->start_us, c->pusd, tn, tk };
 	a->win_total += c->pusd;
 	a->win_tenant[tn] += c->pusd;
 	a->win_task[tk] += c->pusd;
@@ -221,19 +238,24 @@ int acct_call(struct acct *a, const struct call_record *c)
 	return 0;
 }
 
-void acct_fallback(struct acct *a, uint32_t i, int64_t t, int first)
+int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first)
 {
 	long k = bucket(a, t);
+	if (k == -2)
+		return -1;
 	seen(a, t);
 	ACCT_ADD(a, i, fallbacks, 1);
 	if (first) {
 		ACCT_ADD(a, i, requests_with_fallback, 1);
-		a->first_fb_us[a->n_first_fb++] = t;
+		if (step_series_add(&a->fbs, t, 1) < 0 || step_series_add(&a->fbs_w, t, 1) < 0 ||
+		    (a->gate_on && log_time(&a->gate_fbs, t) < 0))
+			return -1;
 	}
 	if (k >= 0) {
 		a->r->timeline.count[TL_FALLBACKS][k]++;
 		a->r->timeline.count[TL_FIRST_FALLBACKS][k] += first != 0;
 	}
+	return 0;
 }
 
 void acct_end(struct acct *a, uint32_t i, int64_t t)
@@ -241,26 +263,51 @@ void acct_end(struct acct *a, uint32_t i, int64_t t)
 	seen(a, t);
 }
 
+void acct_latency(struct acct *a, uint32_t i, int64_t t)
+{
+	int64_t us = t - a->rt->t->ts_us[i];
+	if (us < (int64_t)LATENCY_ASIDE) {
+		a->latency[i] = (uint32_t)us;
+		return;
+	}
+	if (a->n_aside == a->cap_aside) {
+		size_t cap = a->cap_aside ? 2 * a->cap_aside : 64;
+		struct latency_aside *p = realloc(a->aside, cap * sizeof *p);
+		if (!p) {
+			a->failed = 1;
+			return;
+		}
+		a->aside = p;
+		a->cap_aside = cap;
+	}
+	a->aside[a->n_aside++] = (struct latency_aside){ i, us };
+	a->latency[i] = LATENCY_ASIDE;
+}
+
+/* Drops the times at or before t − window from a ring; returns how many are left. */
+static uint64_t in_window(struct ring *r, int64_t t, int64_t window_us)
+{
+	while (r->n && *(const int64_t *)ring_at(r, 0) <= t - window_us)
+		ring_pop(r);
+	return r->n;
+}
+
 void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *first_calls,
                       uint64_t *first_fallbacks)
 {
-	while (a->gate_call_head < a->n_first_call && a->first_call_us[a->gate_call_head] <= t - window_us)
-		a->gate_call_head++;
-	while (a->gate_fb_head < a->n_first_fb && a->first_fb_us[a->gate_fb_head] <= t - window_us)
-		a->gate_fb_head++;
-	*first_calls = a->n_first_call - a->gate_call_head;
-	*first_fallbacks = a->n_first_fb - a->gate_fb_head;
+	*first_calls = in_window(&a->gate_calls, t, window_us);
+	*first_fallbacks = in_window(&a->gate_fbs, t, window_us);
 }
 
 /* ---- finishing: percentiles and sorted groups ---- */
 
 /* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (Hoare's select). */
-static void select_kth(int64_t *v, size_t n, size_t k)
+static void select_kth(uint32_t *v, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 	while (lo < hi) {
-		int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
-		int64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		uint32_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+		uint32_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
 		size_t i = lo, j = hi;
 		while (i <= j) {
 			while (v[i] < pivot)
@@ -268,7 +315,7 @@ static void select_kth(int64_t *v, size_t n, size_t k)
 			while (v[j] > pivot)
 				j--;
 			if (i <= j) {
-				int64_t t = v[i];
+				uint32_t t = v[i];
 				v[i] = v[j];
 				v[j] = t;
 				i++;
@@ -286,14 +333,30 @@ static void select_kth(int64_t *v, size_t n, size_t k)
 	}
 }
 
-/* Nearest rank over v[0..n): the ceil(pct/100 × n)-th smallest; v is reordered. */
-static int64_t rank(int64_t *v, size_t n, unsigned pct)
+struct aside_key {
+	uint32_t group;
+	int64_t us;
+};
+
+static int by_group_us(const void *x, const void *y)
+{
+	const struct aside_key *p = x, *q = y;
+	if (p->group != q->group)
+		return p->group < q->group ? -1 : 1;
+	return (p->us > q->us) - (p->us < q->us);
+}
+
+/* Nearest rank over a group's n latencies v[0..n) (reordered), `big` of which are
+ * LATENCY_ASIDE stand-ins for aside[0..big), sorted: the ceil(pct/100 × n)-th smallest. */
+static int64_t rank(uint32_t *v, size_t n, const struct aside_key *aside, size_t big, unsigned pct)
 {
 	if (!n)
 		return -1;
-	size_t r = (n * pct + 99) / 100;
-	select_kth(v, n, r ? r - 1 : 0);
-	return v[r ? r - 1 : 0];
+	size_t r = (n * pct + 99) / 100, k = r ? r - 1 : 0;
+	if (k >= n - big) /* every stand-in is above every latency kept in place */
+		return aside[k - (n - big)].us;
+	select_kth(v, n, k);
+	return v[k];
 }
 
 /* Latency percentiles of every group: the latencies bucketed by group (a counting sort),
@@ -303,11 +366,13 @@ static int percentiles(struct acct *a)
 	const struct replay_trace *rt = a->rt;
 	const struct trace *t = rt->t;
 	uint32_t n_groups = (rt->n_tenants > rt->n_tasks ? rt->n_tenants : rt->n_tasks) + 1;
-	int64_t *lat = malloc(((size_t)t->n_req + 1) * sizeof *lat);
+	uint32_t *lat = malloc(((size_t)t->n_req + 1) * sizeof *lat);
 	size_t *start = calloc((size_t)n_groups + 1, sizeof *start);
-	if (!lat || !start) {
+	struct aside_key *aside = malloc((a->n_aside + 1) * sizeof *aside);
+	if (!lat || !start || !aside) {
 		free(lat);
 		free(start);
+		free(aside);
 		return -1;
 	}
 	for (int grouping = 0; grouping < 3; grouping++) {
@@ -316,26 +381,36 @@ static int percentiles(struct acct *a)
 		uint32_t ng = grouping == 0 ? 1 : grouping == 1 ? rt->n_tenants : rt->n_tasks;
 		memset(start, 0, ((size_t)ng + 1) * sizeof *start);
 		for (uint32_t i = 0; i < t->n_req; i++)
-			if (a->latency_us[i] >= 0)
+			if (a->latency[i] != LATENCY_NONE)
 				start[(grouping ? dense[col[i]] : 0) + 1]++;
 		for (uint32_t g = 0; g < ng; g++)
 			start[g + 1] += start[g];
 		for (uint32_t i = 0; i < t->n_req; i++)
-			if (a->latency_us[i] >= 0)
-				lat[start[grouping ? dense[col[i]] : 0]++] = a->latency_us[i];
+			if (a->latency[i] != LATENCY_NONE)
+				lat[start[grouping ? dense[col[i]] : 0]++] = a->latency[i];
 		for (uint32_t g = ng; g > 0; g--) /* the scatter moved each start to the next group's */
 			start[g] = start[g - 1];
 		start[0] = 0;
+		for (size_t x = 0; x < a->n_aside; x++) {
+			uint32_t i = a->aside[x].req;
+			aside[x] = (struct aside_key){ grouping ? dense[col[i]] : 0, a->aside[x].us };
+		}
+		qsort(aside, a->n_aside, sizeof *aside, by_group_us);
+		size_t from = 0;
 		for (uint32_t g = 0; g < ng; g++) {
 			struct metrics *m = grouping == 0 ? &a->r->totals
 			                  : grouping == 1 ? &a->r->by_tenant[g] : &a->r->by_task[g];
-			size_t n = start[g + 1] - start[g];
-			m->latency_p50_us = rank(lat + start[g], n, 50);
-			m->latency_p95_us = rank(lat + start[g], n, 95);
+			size_t n = start[g + 1] - start[g], big = 0;
+			while (from + big < a->n_aside && aside[from + big].group == g)
+				big++;
+			m->latency_p50_us = rank(lat + start[g], n, aside + from, big, 50);
+			m->latency_p95_us = rank(lat + start[g], n, aside + from, big, 95);
+			from += big;
 		}
 	}
 	free(lat);
 	free(start);
+	free(aside);
 	return 0;
 }
 
@@ -379,7 +454,7 @@ int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
 {
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
-	if (percentiles(a) < 0)
+	if (a->failed || percentiles(a) < 0)
 		return err_set(e, "out of memory");
 	if (alerts_evaluate(a, sc, e) < 0)
 		return -1;

@@ -20,17 +20,36 @@ struct replay_norms {
 	struct intern texts[N_NORM_SETS];
 };
 
-struct arrival {
-	int64_t ts;
-	uint32_t i;
-};
-
-static int by_arrival(const void *x, const void *y)
+/* The arrival order of a trace not in time order: request indexes merge-sorted by (ts, index),
+ * stable, so equal times keep index order.  NULL when out of memory. */
+static uint32_t *arrival_order(const struct trace *t)
 {
-	const struct arrival *a = x, *b = y;
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
+	size_t n = t->n_req;
+	uint32_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		a[i] = (uint32_t)i;
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t x = lo, y = mid, o = lo;
+			while (x < mid && y < hi)
+				b[o++] = t->ts_us[a[y]] < t->ts_us[a[x]] ? a[y++] : a[x++];
+			while (x < mid)
+				b[o++] = a[x++];
+			while (y < hi)
+				b[o++] = a[y++];
+		}
+		uint32_t *swap = a;
+		a = b;
+		b = swap;
+	}
+	free(b);
+	return a;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -132,22 +151,17 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 	if (!rt)
 		return err_set(e, "out of memory preparing the trace");
 	rt->t = t;
-	rt->order = malloc(((size_t)t->n_req + 1) * sizeof *rt->order);
 	rt->norms = calloc(1, sizeof *rt->norms);
-	if (!rt->order || !rt->norms)
+	if (!rt->norms)
 		goto oom;
 	pthread_mutex_init(&rt->norms->mu, NULL);
 	for (int k = 0; k < N_NORM_SETS; k++)
 		intern_init(&rt->norms->texts[k]);
-	struct arrival *arr = malloc(((size_t)t->n_req + 1) * sizeof *arr);
-	if (!arr)
-		goto oom;
-	for (uint32_t i = 0; i < t->n_req; i++)
-		arr[i] = (struct arrival){ t->ts_us[i], i };
-	qsort(arr, t->n_req, sizeof *arr, by_arrival);
-	for (uint32_t i = 0; i < t->n_req; i++)
-		rt->order[i] = arr[i].i;
-	free(arr);
+	uint32_t unsorted = 1;
+	while (unsorted < t->n_req && t->ts_us[unsorted - 1] <= t->ts_us[unsorted])
+		unsorted++;
+	if (unsorted < t->n_req && !(rt->order = arrival_order(t)))
+		goto oom; /* in time order already, the order is the index order */
 	if (densify(t, t->tenant, &rt->tenant_of, &rt->n_tenants, &rt->tenant_names) < 0 ||
 	    densify(t, t->task, &rt->task_of, &rt->n_tasks, &rt->task_names) < 0)
 		goto oom;
@@ -156,8 +170,8 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 		return -1;
 	}
 	if (t->n_req) {
-		rt->first_us = t->ts_us[rt->order[0]];
-		rt->last_us = t->ts_us[rt->order[t->n_req - 1]];
+		rt->first_us = t->ts_us[replay_arrival(rt, 0)];
+		rt->last_us = t->ts_us[replay_arrival(rt, t->n_req - 1)];
 	}
 	*out = rt;
 	return 0;

@@ -1,0 +1,98 @@
+/*
+ * The replay's window logs: a doubling ring buffer, and the step series the
+ * alerts read at grid instants (see sim/window.h).
+ */
+#include "sim/window.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ring_init(struct ring *r, size_t elem)
+{
+	memset(r, 0, sizeof *r);
+	r->elem = elem;
+}
+
+void ring_fini(struct ring *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+void *ring_push(struct ring *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 256;
+		unsigned char *v = malloc(cap * r->elem);
+		if (!v)
+			return NULL;
+		for (size_t j = 0; j < r->n; j++) /* unrolled to the front of the new ring */
+			memcpy(v + j * r->elem, ring_at(r, j), r->elem);
+		free(r->v);
+		r->v = v;
+		r->cap = cap;
+		r->head = 0;
+	}
+	r->n++;
+	return ring_at(r, r->n - 1);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void step_series_init(struct step_series *s, int64_t offset_us)
+{
+	memset(s, 0, sizeof *s);
+	s->phase = offset_us - floor_div(offset_us, WINDOW_GRID_US) * WINDOW_GRID_US;
+}
+
+void step_series_fini(struct step_series *s)
+{
+	free(s->k);
+	free(s->total);
+	memset(s, 0, sizeof *s);
+}
+
+int step_series_add(struct step_series *s, int64_t t_us, money_sum v)
+{
+	/* the first instant after t: P_k > t */
+	int64_t k = floor_div(t_us - s->phase, WINDOW_GRID_US) + 1;
+	if (s->n && s->k[s->n - 1] == k) {
+		s->total[s->n - 1] += v;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		int64_t *kk = realloc(s->k, cap * sizeof *kk);
+		if (!kk)
+			return -1;
+		s->k = kk;
+		money_sum *tt = realloc(s->total, cap * sizeof *tt);
+		if (!tt)
+			return -1;
+		s->total = tt;
+		s->cap = cap;
+	}
+	s->k[s->n] = k;
+	s->total[s->n] = (s->n ? s->total[s->n - 1] : 0) + v;
+	s->n++;
+	return 0;
+}
+
+money_sum step_series_before(struct step_series *s, int64_t x_us)
+{
+	int64_t k = floor_div(x_us - s->phase, WINDOW_GRID_US);
+	while (s->read < s->n && s->k[s->read] <= k)
+		s->read++;
+	return s->read ? s->total[s->read - 1] : 0;
+}
+
+int64_t step_series_next(struct step_series *s, int64_t from_us)
+{
+	while (s->seek < s->n && s->phase + s->k[s->seek] * WINDOW_GRID_US <= from_us)
+		s->seek++;
+	return s->seek < s->n ? s->phase + s->k[s->seek] * WINDOW_GRID_US : INT64_MAX;
+}
