@@ -211,6 +211,11 @@ void cache_fini(struct cache *c)
 	c->head = c->tail = c->free_list = CACHE_NIL;
 }
 
+void cache_prefetch(const struct cache *c, const struct cache_key *k)
+{
+	__builtin_prefetch(&c->bucket[key_hash(k) & c->mask]);
+}
+
 int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, struct cache_value *out)
 {
 	uint32_t b = table_find(c, k, key_hash(k), NULL), e;

@@ -124,6 +124,9 @@ struct cache {
  */
 int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capacity,
 	       uint32_t max_keys, struct err *e);
+
+/* Asks the processor to start loading k's bucket: a hint, for a lookup of k soon after. */
+void cache_prefetch(const struct cache *c, const struct cache_key *k);
 void cache_fini(struct cache *c);
 
 /*

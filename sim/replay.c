@@ -1076,14 +1076,36 @@ static void engine_fini(struct eng *g)
 		cache_fini(&g->cache);
 }
 
+/* Arrivals are known ahead: the loads of the r-th next arrival's cache key parts
+ * and bucket start early, so they are there when it arrives. */
+#define AHEAD 16
+
+static void prefetch_arrival(const struct eng *g, uint32_t r)
+{
+	const struct trace *t = g->t;
+	if (r + 2 * AHEAD < t->n_req) {
+		uint32_t far = replay_arrival(g->rt, r + 2 * AHEAD);
+		if (t->input[far] != TRACE_NONE)
+			__builtin_prefetch(&g->norm_of_input[t->input[far]]);
+	}
+	if (r + AHEAD < t->n_req) {
+		struct cache_key k;
+		if (cache_key_of(g, replay_arrival(g->rt, r + AHEAD), &k))
+			cache_prefetch(&g->cache, &k);
+	}
+}
+
 static void simulate(struct eng *g)
 {
 	const struct trace *t = g->t;
 	uint32_t next = 0;
+	int ahead = g->sc->cache.on && g->norm_of_input;
 	while (!g->failed && (next < t->n_req || g->n_heap)) {
 		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
 		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, i, 0, 0, EV_CALL_END };
 		if (next < t->n_req && (!g->n_heap || !before(&g->heap[0], &arrival))) {
+			if (ahead)
+				prefetch_arrival(g, next);
 			next++;
 			arrive(g, i, arrival.t);
 			continue;

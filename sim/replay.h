@@ -21,6 +21,13 @@ struct replay_trace;
 int replay_prepare(const struct trace *t, struct replay_trace **out, struct err *e);
 void replay_trace_free(struct replay_trace *rt);
 
+/*
+ * Computes now what runs of scenario sc share and would otherwise compute on
+ * first use (its cache's normalized inputs, once per trace and normalization),
+ * so that timing a run can leave it out.  Returns 0, or -1 with e set.
+ */
+int replay_prepare_scenario(const struct replay_trace *rt, const struct scenario *sc, struct err *e);
+
 /* The trace's figures for the output's "trace" object. */
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out);
 

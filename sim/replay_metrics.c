@@ -347,16 +347,24 @@ static int by_group_us(const void *x, const void *y)
 }
 
 /* Nearest rank over a group's n latencies v[0..n) (reordered), `big` of which are
- * LATENCY_ASIDE stand-ins for aside[0..big), sorted: the ceil(pct/100 × n)-th smallest. */
-static int64_t rank(uint32_t *v, size_t n, const struct aside_key *aside, size_t big, unsigned pct)
+ * LATENCY_ASIDE stand-ins for aside[0..big), sorted: the ceil(pct/100 × n)-th smallest.
+ * v[0..from) must hold no value above v[from..n) (an earlier, lower rank's selection). */
+static int64_t rank(uint32_t *v, size_t from, size_t n, const struct aside_key *aside, size_t big,
+                    unsigned pct)
 {
 	if (!n)
 		return -1;
 	size_t r = (n * pct + 99) / 100, k = r ? r - 1 : 0;
 	if (k >= n - big) /* every stand-in is above every latency kept in place */
 		return aside[k - (n - big)].us;
-	select_kth(v, n, k);
+	select_kth(v + from, n - from, k - from);
 	return v[k];
+}
+
+static size_t rank_index(size_t n, unsigned pct)
+{
+	size_t r = (n * pct + 99) / 100;
+	return r ? r - 1 : 0;
 }
 
 /* Latency percentiles of every group: the latencies bucketed by group (a counting sort),
@@ -403,8 +411,8 @@ static int percentiles(struct acct *a)
 			size_t n = start[g + 1] - start[g], big = 0;
 			while (from + big < a->n_aside && aside[from + big].group == g)
 				big++;
-			m->latency_p50_us = rank(lat + start[g], n, aside + from, big, 50);
-			m->latency_p95_us = rank(lat + start[g], n, aside + from, big, 95);
+			m->latency_p50_us = rank(lat + start[g], 0, n, aside + from, big, 50);
+			m->latency_p95_us = rank(lat + start[g], n ? rank_index(n, 50) : 0, n, aside + from, big, 95);
 			from += big;
 		}
 	}

@@ -232,6 +232,11 @@ const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags,
 	return ids;
 }
 
+int replay_prepare_scenario(const struct replay_trace *rt, const struct scenario *sc, struct err *e)
+{
+	return sc->cache.on && !replay_normalized(rt, sc->cache.normalize, e) ? -1 : 0;
+}
+
 void replay_trace_free(struct replay_trace *rt)
 {
 	if (!rt)

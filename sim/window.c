@@ -58,12 +58,11 @@ void step_series_fini(struct step_series *s)
 
 int step_series_add(struct step_series *s, int64_t t_us, money_sum v)
 {
-	/* the first instant after t: P_k > t */
-	int64_t k = floor_div(t_us - s->phase, WINDOW_GRID_US) + 1;
-	if (s->n && s->k[s->n - 1] == k) {
+	if (s->n && t_us < s->until) { /* times only grow: still before the last entry's instant */
 		s->total[s->n - 1] += v;
 		return 0;
 	}
+	int64_t k = floor_div(t_us - s->phase, WINDOW_GRID_US) + 1; /* the first instant after t */
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 64;
 		int64_t *kk = realloc(s->k, cap * sizeof *kk);
@@ -79,6 +78,7 @@ int step_series_add(struct step_series *s, int64_t t_us, money_sum v)
 	s->k[s->n] = k;
 	s->total[s->n] = (s->n ? s->total[s->n - 1] : 0) + v;
 	s->n++;
+	s->until = s->phase + k * WINDOW_GRID_US;
 	return 0;
 }
 

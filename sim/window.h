@@ -44,6 +44,7 @@ static inline void ring_pop(struct ring *r)
  */
 struct step_series {
 	int64_t phase;           /* µs, in [0, 60 s) */
+	int64_t until;           /* the last entry's instant: times before it add to that entry */
 	int64_t *k;              /* entry j: the total from instant k[j] on (until k[j + 1]) */
 	money_sum *total;
 	size_t n, cap, read, seek; /* the cursors of the two kinds of reads */
