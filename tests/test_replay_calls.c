@@ -1250,6 +1250,32 @@ static void alert_cost_guard_range(void)
 	result_scenario_fini(&r);
 }
 
+/* A window that is not a whole number of minutes: [e − 90 s, e) starts at e − 1:30. */
+static void alert_flood_window_off_grid(void)
+{
+	struct result_scenario r;
+	/* window 90 s, rate 0.4, min 2.  First calls: r0 10:00:00 (falls back at +10 ms),
+	 * r4 10:00:31 (falls back), r1 10:00:45, r2 10:01:20, r3 10:02:10 (falls back).
+	 *   10:01 [09:59:30, 10:01): calls r0 r4 r1 = 3, fallbacks r0 r4 = 2 → 0.667 > 0.4 fires
+	 *   10:02 [10:00:30, 10:02): calls r4 r1 r2 = 3, fallbacks r4 = 1 → 0.333: quiet
+	 *         (a window from 10:00:00 would hold 4 calls, 2 fallbacks → 0.5: it would fire)
+	 *   10:03 [10:01:30, 10:03): calls r3 = 1 < 2: quiet.
+	 * One alert at 10:01: value 2/3, peak (2/3) / 0.4 = 5/3. */
+	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:45", "a", "r1", OK_SMALL)
+	        REQ("10:01:20", "a", "r2", OK_SMALL) REQ("10:02:10", "a", "r3", SE_SMALL)
+	        REQ("10:00:31", "a", "r4", SE_SMALL),
+	        FLOOD(90, 0.4, 2), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].start_us, T0_US + 60 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 60 * SEC);
+		CHECK_NEAR(r.alerts[0].value_rate, 2.0 / 3.0);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 5.0 / 3.0);
+	}
+	result_scenario_fini(&r);
+}
+
 /* ======================= determinism ======================= */
 
 static void dump_money(FILE *f, money_sum v)
@@ -1417,6 +1443,7 @@ void suite_replay_calls(void)
 	RUN(alert_cost_guard_fires);
 	RUN(alert_cost_guard_zero_baseline);
 	RUN(alert_cost_guard_range);
+	RUN(alert_flood_window_off_grid);
 	RUN(determinism_twice);
 	RUN(determinism_name);
 	replay_text_done();

@@ -145,6 +145,59 @@ static void cache_insert_on_answer(void)
 	result_scenario_fini(&r);
 }
 
+/* Lines out of time order arrive in time order, equal times in line order. */
+static void arrival_out_of_line_order(void)
+{
+	struct result_scenario r;
+	/* key ["input"]; each call 100/100 on small-m answers 200 ms after it starts.
+	 * Line 0 (a, 10:00:02, "q"), line 1 (b, 10:00:00, "q"), line 2 (c, 10:00:01, "q"),
+	 * line 3 (d, 10:00:00, "p").  Arrivals: b and d at 10:00:00 (b first: lower index),
+	 * c at 10:00:01, a at 10:00:02.  b and d miss and call; b's answer at 00.2 is cached, so
+	 * c and a hit.  Processed in line order instead, a would call and b… would not. */
+	if (run(REQ("10:00:02", "a", "t", 100, 100, INPUT("q")) REQ("10:00:00", "b", "t", 100, 100, INPUT("q"))
+	        REQ("10:00:01", "c", "t", 100, 100, INPUT("q")) REQ("10:00:00", "d", "t", 100, 100, INPUT("p")),
+	        SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.cache_hits, 2);
+	CHECK_INT(tenant(&r, "a")->cache_hits, 1);
+	CHECK_INT(tenant(&r, "b")->calls, 1);
+	CHECK_INT(tenant(&r, "c")->cache_hits, 1);
+	CHECK_INT(tenant(&r, "d")->calls, 1);
+	CHECK_INT(r.timeline.t0_us, T0_S * SEC); /* the first arrival, 10:00:00 (line 1) */
+	result_scenario_fini(&r);
+}
+
+/* Latencies over 2^32 − 2 µs (71.6 minutes) are kept aside and still ranked exactly. */
+static void latency_percentiles_long(void)
+{
+	struct result_scenario r;
+	/* No client timeout; each request's single recorded attempt on small-m is ok with latency:
+	 *   tenant a: 10 ms, 5 000 000 ms (83.3 min);  b: 20 ms, 4 400 000 ms;
+	 *   c: 4 500 000 ms, 4 300 000 ms.
+	 * Nearest rank (ceil(p × n)-th smallest):
+	 *   a [10 ms, 5000 s]: p50 1st = 10 ms, p95 2nd = 5000 s;  b: 20 ms, 4400 s;
+	 *   c [4300 s, 4500 s]: p50 4300 s, p95 4500 s;
+	 *   totals [10 ms, 20 ms, 4300, 4400, 4500, 5000 s]: p50 3rd = 4300 s, p95 6th = 5000 s. */
+	if (run(REQ("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":10")
+	        REQ("10:00:01", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":5000000")
+	        REQ("10:00:02", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":20")
+	        REQ("10:00:03", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4400000")
+	        REQ("10:00:04", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4500000")
+	        REQ("10:00:05", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4300000"),
+	        SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.latency_p50_us, 4300 * SEC);
+	CHECK_INT(r.totals.latency_p95_us, 5000 * SEC);
+	CHECK_INT(tenant(&r, "a")->latency_p50_us, 10 * MS);
+	CHECK_INT(tenant(&r, "a")->latency_p95_us, 5000 * SEC);
+	CHECK_INT(tenant(&r, "b")->latency_p50_us, 20 * MS);
+	CHECK_INT(tenant(&r, "b")->latency_p95_us, 4400 * SEC);
+	CHECK_INT(tenant(&r, "c")->latency_p50_us, 4300 * SEC);
+	CHECK_INT(tenant(&r, "c")->latency_p95_us, 4500 * SEC);
+	result_scenario_fini(&r);
+}
+
 static void cache_ttl_exact_instant(void)
 {
 	struct result_scenario r;
@@ -1558,6 +1611,8 @@ static void timeline_where_calls_start(void)
 
 void suite_replay_policies(void)
 {
+	RUN(arrival_out_of_line_order);
+	RUN(latency_percentiles_long);
 	RUN(cache_hit_miss_savings);
 	RUN(cache_insert_on_answer);
 	RUN(cache_ttl_exact_instant);
