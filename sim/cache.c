@@ -287,6 +287,12 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		list_push_front(c, e);
 	c->bucket[slot] = (struct cache_bucket){ h, e + 1 };
 	c->n_entries++;
+	/* the entries the next inserts will likely drop: the next victim, the next to expire */
+	if (c->capacity > 0 && c->tail != CACHE_NIL)
+		__builtin_prefetch(&c->entry[c->tail]);
+	for (uint32_t i = 0; i < c->n_ttl; i++)
+		if (c->ttl[i].head != CACHE_NIL)
+			__builtin_prefetch(&c->entry[c->ttl[i].head]);
 	return 0;
 }
 

@@ -18,12 +18,18 @@ enum ev_type { EV_FLUSH, EV_CALL_END, EV_RETRY, EV_BATCH_DONE };
 enum call_kind { CALL_MAIN, CALL_SUMMARY, CALL_BATCH };
 #define STATUS_BREAKER_OPEN N_STATUS /* a breaker rejection, as a give-up class */
 
+/* A request has at most one event pending, so (t, order) orders every event. */
 struct event {
 	int64_t t;
-	uint32_t req, seq;       /* the request's index orders ties; seq orders its own events */
-	uint32_t slot;           /* its state in the pool (EV_FLUSH: unused) */
+	uint64_t order;          /* ties at t: flushes first, then by request index */
+	uint32_t slot;           /* the request's state in the pool (EV_FLUSH: unused) */
 	uint8_t type;
 };
+
+static uint64_t event_order(enum ev_type type, uint32_t req)
+{
+	return type == EV_FLUSH ? 0 : (uint64_t)1 << 32 | req;
+}
 
 /* Per-request state while it runs. */
 enum {
@@ -43,6 +49,8 @@ enum {
 struct req_state {
 	int64_t first_call_us;   /* when its first call began (with F_CALLED) */
 	uint32_t req;            /* the request's index */
+	uint64_t answer_tok;     /* the running call's billed input + output tokens, when ok */
+	int64_t answer_pusd;     /* and its billed cost, after any discount (a cached answer's value) */
 	int16_t model;           /* the running or next call's model */
 	int16_t route;           /* routes index, or ROUTE_RECORDED */
 	uint16_t tried;          /* fallback.chain entries tried, as bits (and the route's model) */
@@ -76,7 +84,6 @@ struct eng {
 	uint32_t n_pool, n_free;
 	struct event *heap;
 	size_t n_heap, cap_heap;    /* grows with the events pending at once, not with the trace */
-	uint32_t seq;
 	uint64_t seed_state;
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
@@ -104,13 +111,7 @@ struct eng {
 
 static int before(const struct event *x, const struct event *y)
 {
-	if (x->t != y->t)
-		return x->t < y->t;
-	if ((x->type == EV_FLUSH) != (y->type == EV_FLUSH))
-		return x->type == EV_FLUSH;
-	if (x->req != y->req)
-		return x->req < y->req;
-	return x->seq < y->seq;
+	return x->t < y->t || (x->t == y->t && x->order < y->order);
 }
 
 /* Doubles an array of n elements of size elem; -1 when out of memory (then unchanged). */
@@ -127,7 +128,7 @@ static int double_array(void **p, size_t *cap, size_t elem)
 
 static void push(struct eng *g, int64_t t, const struct req_state *s, enum ev_type type)
 {
-	struct event ev = { t, s ? s->req : 0, g->seq++, s ? (uint32_t)(s - g->pool) : 0, (uint8_t)type };
+	struct event ev = { t, event_order(type, s ? s->req : 0), s ? (uint32_t)(s - g->pool) : 0, (uint8_t)type };
 	if (g->n_heap == g->cap_heap && double_array((void **)&g->heap, &g->cap_heap, sizeof *g->heap) < 0) {
 		err_set(g->e, "out of memory");
 		g->failed = 1;
@@ -432,6 +433,8 @@ static void unanswered(struct eng *g, struct req_state *s, int64_t t)
 static uint64_t summary_tokens(const struct scenario *sc, uint64_t input)
 {
 	const struct decfrac *r = &sc->summarize.ratio;
+	if (input <= UINT32_MAX && (uint64_t)r->num <= UINT32_MAX && (uint64_t)r->den <= UINT32_MAX)
+		return (input * (uint64_t)r->num + (uint64_t)r->den - 1) / (uint64_t)r->den;
 	return (uint64_t)(((money_sum)input * r->num + r->den - 1) / r->den);
 }
 
@@ -479,15 +482,8 @@ static void answered(struct eng *g, struct req_state *s, int64_t t)
 	if (g->sc->cache.on) {
 		struct cache_key k;
 		if (cache_key_of(g, i, &k)) {
-			/* the answering call's billed tokens and cost: an answer bills in full */
 			const struct price_model *pm = &g->sc->pricing->models[s->model];
-			uint64_t in, cached, out;
-			struct cache_value v;
-			call_tokens(g, i, s->flags & F_IN_BATCH ? CALL_BATCH : CALL_MAIN, s->model, &in, &cached, &out);
-			money_call_pusd(&pm->price, in, cached, out, &v.saved_pusd);
-			if (s->flags & F_IN_BATCH)
-				v.saved_pusd = money_discount(v.saved_pusd, g->discount_ppb);
-			v.saved_tok = in + out;
+			struct cache_value v = { s->answer_tok, s->answer_pusd }; /* an answer bills in full */
 			int64_t ttl = g->sc->cache.ttl_us[pm->tier];
 			if (cache_insert(&g->cache, &k, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
 				err_set(g->e, "cache: more distinct keys than counted");
@@ -544,6 +540,8 @@ static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_
 		s->first_call_us = t;
 	}
 	s->status = (uint8_t)status;
+	s->answer_tok = c.input_tok + c.output_tok;
+	s->answer_pusd = c.pusd;
 	acct_end(&g->a, i, t + lat);
 	if (kind == CALL_MAIN)
 		fallback_end_pending(g, s, t + lat, 0, 1);
@@ -1102,7 +1100,7 @@ static void simulate(struct eng *g)
 	int ahead = g->sc->cache.on && g->norm_of_input;
 	while (!g->failed && (next < t->n_req || g->n_heap)) {
 		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
-		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, i, 0, 0, EV_CALL_END };
+		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, event_order(EV_CALL_END, i), 0, EV_CALL_END };
 		if (next < t->n_req && (!g->n_heap || !before(&g->heap[0], &arrival))) {
 			if (ahead)
 				prefetch_arrival(g, next);

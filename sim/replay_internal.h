@@ -98,16 +98,18 @@ struct acct {
 	uint64_t *by_model_calls, *by_model_in, *by_model_out;
 	money_sum *by_model_usd;
 	int failed;                       /* out of memory in a log */
+	int64_t bucket_from, bucket_to;   /* the last timeline bucket used: [from, to) */
+	long bucket_k;
 };
 
 int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,
               struct result_scenario *r, struct err *e);
 void acct_fini(struct acct *a);
 
-/* The counters of request i's groups: totals, its tenant, its task. */
+/* The counters of request i's groups, its tenant and its task (the totals are the
+ * sum of the tasks', made after the run). */
 #define ACCT_ADD(a, i, field, v) do { \
 	uint32_t i_ = (i); \
-	(a)->r->totals.field += (v); \
 	(a)->r->by_tenant[(a)->rt->tenant_of[(a)->rt->t->tenant[i_]]].field += (v); \
 	(a)->r->by_task[(a)->rt->task_of[(a)->rt->t->task[i_]]].field += (v); \
 } while (0)

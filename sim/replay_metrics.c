@@ -97,6 +97,8 @@ void acct_fini(struct acct *a)
 /* The bucket of time t, growing the arrays when a call starts after the last arrival. */
 static long bucket(struct acct *a, int64_t t)
 {
+	if (a->bucket_from <= t && t < a->bucket_to)
+		return a->bucket_k; /* times mostly move forward within a bucket */
 	struct timeline *tl = &a->r->timeline;
 	int64_t b = tl->bucket_s * CLOCK_US;
 	int64_t k = floor_div(t - tl->t0_us, b);
@@ -122,6 +124,9 @@ static long bucket(struct acct *a, int64_t t)
 		memset(tl->retry_usd + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *ru);
 		tl->n_buckets = n;
 	}
+	a->bucket_from = tl->t0_us + k * b;
+	a->bucket_to = a->bucket_from + b;
+	a->bucket_k = (long)k;
 	return (long)k;
 }
 
@@ -180,8 +185,8 @@ int acct_call(struct acct *a, const struct call_record *c)
 	if (k == -2)
 		return -1;
 	seen(a, c->start_us);
-	struct metrics *groups[3] = { &a->r->totals, &a->r->by_tenant[tn], &a->r->by_task[tk] };
-	for (int g = 0; g < 3; g++) {
+	struct metrics *groups[2] = { &a->r->by_tenant[tn], &a->r->by_task[tk] };
+	for (int g = 0; g < 2; g++) {
 		struct metrics *m = groups[g];
 		m->calls++;
 		m->calls_large += (uint64_t)large;
@@ -458,10 +463,32 @@ static int sort_groups(struct metrics **m, const char ***names_out, const char *
 	return 0;
 }
 
+/* A guard: a field added to struct metrics must be added below when it is a sum. */
+_Static_assert(sizeof(struct metrics) == 320, "struct metrics changed: update totals_from_tasks()");
+
+/* The totals as the sum of the task groups (each request has one task), but for the hour
+ * peak and the latencies, which the run measures on the totals themselves. */
+static void totals_from_tasks(struct acct *a)
+{
+	struct metrics *t = &a->r->totals;
+	for (uint32_t k = 0; k < a->r->n_tasks; k++) {
+		const struct metrics *m = &a->r->by_task[k];
+#define SUM(f) t->f += m->f;
+		SUM(requests) SUM(resolved) SUM(failed) SUM(degraded) SUM(rejected) SUM(cache_hits)
+		SUM(cache_tokens_saved) SUM(cache_usd_saved) SUM(calls) SUM(calls_large) SUM(input_tokens)
+		SUM(output_tokens) SUM(cached_input_tokens) SUM(retries) SUM(retry_tokens) SUM(retry_usd)
+		SUM(fallbacks) SUM(requests_with_fallback) SUM(requests_with_call) SUM(fallbacks_denied)
+		SUM(breaker_rejections) SUM(budget_violations) SUM(truncated) SUM(summarized) SUM(async)
+		SUM(batched) SUM(output_capped) SUM(usd_total) SUM(billed_usd)
+#undef SUM
+	}
+}
+
 int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
 {
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
+	totals_from_tasks(a);
 	if (a->failed || percentiles(a) < 0)
 		return err_set(e, "out of memory");
 	if (alerts_evaluate(a, sc, e) < 0)
