@@ -13,22 +13,24 @@
 #include <string.h>
 
 #include "sim/draw.h"
+#include "sim/events.h"
 
 enum ev_type { EV_FLUSH, EV_CALL_END, EV_RETRY, EV_BATCH_DONE };
 enum call_kind { CALL_MAIN, CALL_SUMMARY, CALL_BATCH };
 #define STATUS_BREAKER_OPEN N_STATUS /* a breaker rejection, as a give-up class */
 
-/* A request has at most one event pending, so (t, order) orders every event. */
-struct event {
-	int64_t t;
-	uint64_t order;          /* ties at t: flushes first, then by request index */
-	uint32_t slot;           /* the request's state in the pool (EV_FLUSH: unused) */
-	uint8_t type;
-};
+/*
+ * An event's key below its time: bit 63 clear for a flush (first among ties),
+ * then the request's index (ties in index order), its pool slot and the type.
+ * A request has at most one event pending, so the index settles every tie.
+ */
+#define EV_SLOT_BITS 29
+#define EV_MAX_SLOTS (UINT32_C(1) << EV_SLOT_BITS)
 
-static uint64_t event_order(enum ev_type type, uint32_t req)
+static uint64_t event_low(enum ev_type type, uint32_t req, uint32_t slot)
 {
-	return type == EV_FLUSH ? 0 : (uint64_t)1 << 32 | req;
+	return (uint64_t)(type != EV_FLUSH) << 63 | (uint64_t)req << (EV_SLOT_BITS + 2) |
+	       (uint64_t)slot << 2 | (uint64_t)type;
 }
 
 /* Per-request state while it runs. */
@@ -82,8 +84,7 @@ struct eng {
 	struct req_state *pool;  /* request states in flight */
 	uint32_t *free_slots;    /* pool slots not in use */
 	uint32_t n_pool, n_free;
-	struct event *heap;
-	size_t n_heap, cap_heap;    /* grows with the events pending at once, not with the trace */
+	struct events events;
 	uint64_t seed_state;
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
@@ -107,12 +108,7 @@ struct eng {
 	int failed;              /* an accounting step ran out of memory */
 };
 
-/* ---- the event heap ---- */
-
-static int before(const struct event *x, const struct event *y)
-{
-	return x->t < y->t || (x->t == y->t && x->order < y->order);
-}
+/* ---- the event queue ---- */
 
 /* Doubles an array of n elements of size elem; -1 when out of memory (then unchanged). */
 static int double_array(void **p, size_t *cap, size_t elem)
@@ -128,37 +124,11 @@ static int double_array(void **p, size_t *cap, size_t elem)
 
 static void push(struct eng *g, int64_t t, const struct req_state *s, enum ev_type type)
 {
-	struct event ev = { t, event_order(type, s ? s->req : 0), s ? (uint32_t)(s - g->pool) : 0, (uint8_t)type };
-	if (g->n_heap == g->cap_heap && double_array((void **)&g->heap, &g->cap_heap, sizeof *g->heap) < 0) {
+	uint64_t low = s ? event_low(type, s->req, (uint32_t)(s - g->pool)) : event_low(type, 0, 0);
+	if (events_push(&g->events, events_key_of(t, low)) < 0) {
 		err_set(g->e, "out of memory");
 		g->failed = 1;
-		return;
 	}
-	size_t i = g->n_heap++;
-	while (i > 0 && before(&ev, &g->heap[(i - 1) / 2])) {
-		g->heap[i] = g->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	g->heap[i] = ev;
-}
-
-static struct event pop(struct eng *g)
-{
-	struct event top = g->heap[0], last = g->heap[--g->n_heap];
-	size_t i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= g->n_heap)
-			break;
-		if (c + 1 < g->n_heap && before(&g->heap[c + 1], &g->heap[c]))
-			c++;
-		if (!before(&g->heap[c], &last))
-			break;
-		g->heap[i] = g->heap[c];
-		i = c;
-	}
-	g->heap[i] = last;
-	return top;
 }
 
 /* ---- live fallbacks ending at an instant (the tenant cap's look-ahead) ---- */
@@ -813,6 +783,11 @@ static struct req_state *take_slot(struct eng *g, uint32_t i)
 {
 	if (!g->n_free) {
 		uint32_t n = g->n_pool ? 2 * g->n_pool : 1024;
+		if (n > EV_MAX_SLOTS) {
+			err_set(g->e, "more than %u requests in flight at once", EV_MAX_SLOTS);
+			g->failed = 1;
+			return NULL;
+		}
 		struct req_state *p = realloc(g->pool, (size_t)n * sizeof *p);
 		uint32_t *f = p ? realloc(g->free_slots, (size_t)n * sizeof *f) : NULL;
 		if (p)
@@ -1028,6 +1003,7 @@ static int engine_init(struct eng *g, const struct replay_trace *rt, const struc
 {
 	const struct trace *t = rt->t;
 	memset(g, 0, sizeof *g);
+	events_init(&g->events);
 	g->rt = rt;
 	g->t = t;
 	g->sc = sc;
@@ -1055,7 +1031,7 @@ static void engine_fini(struct eng *g)
 	acct_fini(&g->a);
 	free(g->pool);
 	free(g->free_slots);
-	free(g->heap);
+	events_fini(&g->events);
 	free(g->queue);
 	free(g->tenant_live);
 	free(g->ending);
@@ -1098,31 +1074,34 @@ static void simulate(struct eng *g)
 	const struct trace *t = g->t;
 	uint32_t next = 0;
 	int ahead = g->sc->cache.on && g->norm_of_input;
-	while (!g->failed && (next < t->n_req || g->n_heap)) {
+	while (!g->failed && (next < t->n_req || g->events.n)) {
 		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
-		struct event arrival = { next < t->n_req ? t->ts_us[i] : INT64_MAX, event_order(EV_CALL_END, i), 0, EV_CALL_END };
-		if (next < t->n_req && (!g->n_heap || !before(&g->heap[0], &arrival))) {
+		/* an arrival goes before the events of later requests at its instant */
+		if (next < t->n_req && (!g->events.n || events_top(&g->events) >
+		                        events_key_of(t->ts_us[i], event_low(EV_CALL_END, i, EV_MAX_SLOTS - 1)))) {
 			if (ahead)
 				prefetch_arrival(g, next);
 			next++;
-			arrive(g, i, arrival.t);
+			arrive(g, i, t->ts_us[i]);
 			continue;
 		}
-		struct event ev = pop(g);
-		struct req_state *s = &g->pool[ev.slot];
-		switch ((enum ev_type)ev.type) {
+		events_key ev = events_pop(&g->events);
+		int64_t at = events_time(ev);
+		uint64_t low = events_low(ev);
+		struct req_state *s = &g->pool[low >> 2 & (EV_MAX_SLOTS - 1)];
+		switch ((enum ev_type)(low & 3)) {
 		case EV_FLUSH:
-			if (g->flush_at == ev.t) {
+			if (g->flush_at == at) {
 				g->flush_at = NO_FLUSH;
-				flush(g, ev.t);
+				flush(g, at);
 			}
 			break;
-		case EV_CALL_END: call_end(g, s, ev.t); break;
+		case EV_CALL_END: call_end(g, s, at); break;
 		case EV_RETRY:
-			fallback_end_pending(g, s, ev.t, 1, -1);
-			start_call(g, s, ev.t, s->flags & F_SUMMARY ? CALL_SUMMARY : CALL_MAIN);
+			fallback_end_pending(g, s, at, 1, -1);
+			start_call(g, s, at, s->flags & F_SUMMARY ? CALL_SUMMARY : CALL_MAIN);
 			break;
-		case EV_BATCH_DONE: batch_done(g, s, ev.t); break;
+		case EV_BATCH_DONE: batch_done(g, s, at); break;
 		}
 	}
 }

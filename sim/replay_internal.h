@@ -130,5 +130,7 @@ void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *fi
 /* After the run: percentiles, the timeline's tail, sorted groups, alerts. */
 int acct_finish(struct acct *a, const struct scenario *sc, struct err *e);
 int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e);
+/* The latency percentiles of the totals and every group; -1 when out of memory. */
+int acct_percentiles(struct acct *a);
 
 #endif

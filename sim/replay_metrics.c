@@ -304,128 +304,7 @@ void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *fi
 	*first_fallbacks = in_window(&a->gate_fbs, t, window_us);
 }
 
-/* ---- finishing: percentiles and sorted groups ---- */
-
-/* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (Hoare's select). */
-static void select_kth(uint32_t *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
-		uint32_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
-		uint32_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				uint32_t t = v[i];
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return;
-	}
-}
-
-struct aside_key {
-	uint32_t group;
-	int64_t us;
-};
-
-static int by_group_us(const void *x, const void *y)
-{
-	const struct aside_key *p = x, *q = y;
-	if (p->group != q->group)
-		return p->group < q->group ? -1 : 1;
-	return (p->us > q->us) - (p->us < q->us);
-}
-
-/* Nearest rank over a group's n latencies v[0..n) (reordered), `big` of which are
- * LATENCY_ASIDE stand-ins for aside[0..big), sorted: the ceil(pct/100 × n)-th smallest.
- * v[0..from) must hold no value above v[from..n) (an earlier, lower rank's selection). */
-static int64_t rank(uint32_t *v, size_t from, size_t n, const struct aside_key *aside, size_t big,
-                    unsigned pct)
-{
-	if (!n)
-		return -1;
-	size_t r = (n * pct + 99) / 100, k = r ? r - 1 : 0;
-	if (k >= n - big) /* every stand-in is above every latency kept in place */
-		return aside[k - (n - big)].us;
-	select_kth(v + from, n - from, k - from);
-	return v[k];
-}
-
-static size_t rank_index(size_t n, unsigned pct)
-{
-	size_t r = (n * pct + 99) / 100;
-	return r ? r - 1 : 0;
-}
-
-/* Latency percentiles of every group: the latencies bucketed by group (a counting sort),
- * then two selections per group — linear on average, whatever the number of groups. */
-static int percentiles(struct acct *a)
-{
-	const struct replay_trace *rt = a->rt;
-	const struct trace *t = rt->t;
-	uint32_t n_groups = (rt->n_tenants > rt->n_tasks ? rt->n_tenants : rt->n_tasks) + 1;
-	uint32_t *lat = malloc(((size_t)t->n_req + 1) * sizeof *lat);
-	size_t *start = calloc((size_t)n_groups + 1, sizeof *start);
-	struct aside_key *aside = malloc((a->n_aside + 1) * sizeof *aside);
-	if (!lat || !start || !aside) {
-		free(lat);
-		free(start);
-		free(aside);
-		return -1;
-	}
-	for (int grouping = 0; grouping < 3; grouping++) {
-		const uint32_t *col = grouping == 1 ? t->tenant : t->task;
-		const uint32_t *dense = grouping == 1 ? rt->tenant_of : rt->task_of;
-		uint32_t ng = grouping == 0 ? 1 : grouping == 1 ? rt->n_tenants : rt->n_tasks;
-		memset(start, 0, ((size_t)ng + 1) * sizeof *start);
-		for (uint32_t i = 0; i < t->n_req; i++)
-			if (a->latency[i] != LATENCY_NONE)
-				start[(grouping ? dense[col[i]] : 0) + 1]++;
-		for (uint32_t g = 0; g < ng; g++)
-			start[g + 1] += start[g];
-		for (uint32_t i = 0; i < t->n_req; i++)
-			if (a->latency[i] != LATENCY_NONE)
-				lat[start[grouping ? dense[col[i]] : 0]++] = a->latency[i];
-		for (uint32_t g = ng; g > 0; g--) /* the scatter moved each start to the next group's */
-			start[g] = start[g - 1];
-		start[0] = 0;
-		for (size_t x = 0; x < a->n_aside; x++) {
-			uint32_t i = a->aside[x].req;
-			aside[x] = (struct aside_key){ grouping ? dense[col[i]] : 0, a->aside[x].us };
-		}
-		qsort(aside, a->n_aside, sizeof *aside, by_group_us);
-		size_t from = 0;
-		for (uint32_t g = 0; g < ng; g++) {
-			struct metrics *m = grouping == 0 ? &a->r->totals
-			                  : grouping == 1 ? &a->r->by_tenant[g] : &a->r->by_task[g];
-			size_t n = start[g + 1] - start[g], big = 0;
-			while (from + big < a->n_aside && aside[from + big].group == g)
-				big++;
-			m->latency_p50_us = rank(lat + start[g], 0, n, aside + from, big, 50);
-			m->latency_p95_us = rank(lat + start[g], n ? rank_index(n, 50) : 0, n, aside + from, big, 95);
-			from += big;
-		}
-	}
-	free(lat);
-	free(start);
-	free(aside);
-	return 0;
-}
+/* ---- finishing: sorted groups (the percentiles are sim/replay_percentiles.c) ---- */
 
 struct named {
 	const char *name;
@@ -489,7 +368,7 @@ int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
 	totals_from_tasks(a);
-	if (a->failed || percentiles(a) < 0)
+	if (a->failed || acct_percentiles(a) < 0)
 		return err_set(e, "out of memory");
 	if (alerts_evaluate(a, sc, e) < 0)
 		return -1;

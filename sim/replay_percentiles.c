@@ -1,0 +1,218 @@
+/*
+ * Latency percentiles of every group (SPEC §10: nearest rank over resolved and
+ * degraded requests), exact, in two passes over the requests and no memory per
+ * request: the first counts each group's latencies in log-spaced bins, which
+ * tells the bin that holds each wanted rank; the second gathers just those
+ * bins' latencies, and a selection among them gives the exact value.
+ */
+#include "sim/replay_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_COUNTERS (1u << 20) /* the bins of one grouping, all its groups together */
+
+/* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (Hoare's select). */
+static void select_kth(uint32_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint32_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+		uint32_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint32_t t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* A wanted rank of one group: the bin that holds it and where its candidates go. */
+struct wanted {
+	uint64_t k;              /* 0-based rank among the group's latencies */
+	uint32_t bin;
+	uint64_t below;          /* the group's latencies in lower bins */
+	uint64_t kept;           /* the group's latencies not kept aside */
+	size_t at, n;            /* its candidates: cand[at .. at + n) */
+};
+
+/* How one grouping (totals, tenants or tasks) bins its latencies. */
+struct grouping {
+	const uint32_t *col, *dense; /* request → group (NULL: one group) */
+	uint32_t n_groups;
+	unsigned bits;               /* mantissa bits: bins are 2^-bits of an octave wide */
+	uint32_t n_bins;             /* the last one holds the latencies kept aside */
+	uint32_t *hist;              /* n_groups × n_bins */
+	struct wanted (*want)[2];    /* per group: p50, p95 */
+	struct metrics *groups;      /* results, by dense group */
+};
+
+/* The bin of a latency: exact below 2^bits, then 2^bits bins per octave (monotone). */
+static uint32_t bin_of(uint32_t v, unsigned bits)
+{
+	if (v == LATENCY_ASIDE)
+		return (33 - bits) << bits;
+	if (v < (1u << bits))
+		return v;
+	unsigned e = 31 - (unsigned)__builtin_clz(v);
+	return (e - bits + 1) << bits | (v >> (e - bits) & ((1u << bits) - 1));
+}
+
+static uint32_t group_of(const struct grouping *gr, uint32_t i)
+{
+	return gr->col ? gr->dense[gr->col[i]] : 0;
+}
+
+static size_t rank_of(uint64_t n, unsigned pct)
+{
+	uint64_t r = (n * pct + 99) / 100;
+	return r ? r - 1 : 0;
+}
+
+struct aside_key {
+	uint32_t group;
+	int64_t us;
+};
+
+static int by_group_us(const void *x, const void *y)
+{
+	const struct aside_key *p = x, *q = y;
+	if (p->group != q->group)
+		return p->group < q->group ? -1 : 1;
+	return (p->us > q->us) - (p->us < q->us);
+}
+
+/* The exact latency of wanted rank w (of a group with its aside values aside[0..n_aside)). */
+static int64_t resolve(const struct grouping *gr, const struct wanted *w, uint32_t *cand,
+                       const struct aside_key *aside)
+{
+	if (w->bin == gr->n_bins - 1) /* among the aside ones, above every kept latency */
+		return aside[w->k - w->kept].us;
+	select_kth(cand + w->at, w->n, w->k - w->below);
+	return cand[w->at + w->k - w->below];
+}
+
+int acct_percentiles(struct acct *a)
+{
+	const struct replay_trace *rt = a->rt;
+	const struct trace *t = rt->t;
+	struct result_scenario *r = a->r;
+	struct grouping gr[3] = {
+		{ NULL, NULL, 1, 0, 0, NULL, NULL, &r->totals },
+		{ t->tenant, rt->tenant_of, rt->n_tenants, 0, 0, NULL, NULL, r->by_tenant },
+		{ t->task, rt->task_of, rt->n_tasks, 0, 0, NULL, NULL, r->by_task },
+	};
+	uint32_t *cand = NULL;
+	struct aside_key *aside = NULL;
+	int rc = -1;
+	for (int g = 0; g < 3; g++) {
+		gr[g].bits = 7;
+		while (gr[g].bits > 0 && (uint64_t)gr[g].n_groups * (((33 - gr[g].bits) << gr[g].bits) + 1) > HIST_COUNTERS)
+			gr[g].bits--;
+		gr[g].n_bins = ((33 - gr[g].bits) << gr[g].bits) + 1;
+		gr[g].hist = calloc((size_t)gr[g].n_groups * gr[g].n_bins + 1, sizeof *gr[g].hist);
+		gr[g].want = calloc((size_t)gr[g].n_groups + 1, sizeof *gr[g].want);
+		if (!gr[g].hist || !gr[g].want)
+			goto out;
+	}
+	/* pass 1: the bins */
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		uint32_t v = a->latency[i];
+		if (v == LATENCY_NONE)
+			continue;
+		for (int g = 0; g < 3; g++)
+			gr[g].hist[(size_t)group_of(&gr[g], i) * gr[g].n_bins + bin_of(v, gr[g].bits)]++;
+	}
+	/* the bins of the wanted ranks, and room for their candidates */
+	size_t n_cand = 0;
+	for (int g = 0; g < 3; g++)
+		for (uint32_t x = 0; x < gr[g].n_groups; x++) {
+			const uint32_t *h = gr[g].hist + (size_t)x * gr[g].n_bins;
+			uint64_t n = 0;
+			for (uint32_t b = 0; b < gr[g].n_bins; b++)
+				n += h[b];
+			struct wanted *w = gr[g].want[x];
+			w[0].kept = w[1].kept = n - h[gr[g].n_bins - 1];
+			w[0].k = rank_of(n, 50);
+			w[1].k = rank_of(n, 95);
+			uint64_t below = 0;
+			uint32_t b = 0;
+			for (int p = 0; p < 2; p++) {
+				while (b < gr[g].n_bins && below + h[b] <= w[p].k)
+					below += h[b++];
+				w[p].bin = b;
+				w[p].below = below;
+			}
+			gr[g].groups[x].latency_p50_us = gr[g].groups[x].latency_p95_us = n ? 0 : -1;
+			if (!n)
+				w[0].bin = w[1].bin = UINT32_MAX; /* nothing to gather */
+			w[0].at = n_cand;
+			n_cand += w[0].bin < gr[g].n_bins - 1 ? h[w[0].bin] : 0;
+			w[1].at = w[1].bin == w[0].bin ? w[0].at : n_cand;
+			if (w[1].bin != w[0].bin)
+				n_cand += w[1].bin < gr[g].n_bins - 1 ? h[w[1].bin] : 0;
+		}
+	cand = malloc((n_cand + 1) * sizeof *cand);
+	aside = malloc((a->n_aside + 1) * sizeof *aside);
+	if (!cand || !aside)
+		goto out;
+	/* pass 2: the candidates */
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		uint32_t v = a->latency[i];
+		if (v == LATENCY_NONE || v == LATENCY_ASIDE)
+			continue;
+		for (int g = 0; g < 3; g++) {
+			struct wanted *w = gr[g].want[group_of(&gr[g], i)];
+			uint32_t b = bin_of(v, gr[g].bits);
+			if (b == w[0].bin)
+				cand[w[0].at + w[0].n++] = v;
+			else if (b == w[1].bin)
+				cand[w[1].at + w[1].n++] = v;
+		}
+	}
+	for (int g = 0; g < 3; g++) {
+		for (size_t x = 0; x < a->n_aside; x++)
+			aside[x] = (struct aside_key){ group_of(&gr[g], a->aside[x].req), a->aside[x].us };
+		qsort(aside, a->n_aside, sizeof *aside, by_group_us);
+		size_t from = 0;
+		for (uint32_t x = 0; x < gr[g].n_groups; x++) {
+			struct wanted *w = gr[g].want[x];
+			size_t n_aside = 0;
+			while (from + n_aside < a->n_aside && aside[from + n_aside].group == x)
+				n_aside++;
+			if (w[0].bin != UINT32_MAX) {
+				if (w[1].bin == w[0].bin) /* the two ranks share their candidates */
+					w[1].n = w[0].n;
+				gr[g].groups[x].latency_p50_us = resolve(&gr[g], &w[0], cand, aside + from);
+				gr[g].groups[x].latency_p95_us = resolve(&gr[g], &w[1], cand, aside + from);
+			}
+			from += n_aside;
+		}
+	}
+	rc = 0;
+out:
+	for (int g = 0; g < 3; g++) {
+		free(gr[g].hist);
+		free(gr[g].want);
+	}
+	free(cand);
+	free(aside);
+	return rc;
+}
