@@ -150,6 +150,29 @@ static void table_delete(struct cache *c, uint32_t i)
 	}
 }
 
+/* Doubles the table (its buckets hold their keys' hashes: no key is read). */
+static int table_grow(struct cache *c)
+{
+	uint32_t old_n = c->mask + 1;
+	struct cache_bucket *old = c->bucket;
+	c->bucket = calloc((size_t)old_n * 2, sizeof *c->bucket);
+	if (!c->bucket) {
+		c->bucket = old;
+		return -1;
+	}
+	c->mask = old_n * 2 - 1;
+	for (uint32_t i = 0; i < old_n; i++) {
+		if (!old[i].entry1)
+			continue;
+		uint32_t j = old[i].hash & c->mask;
+		while (c->bucket[j].entry1)
+			j = (j + 1) & c->mask;
+		c->bucket[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
 /* ---- entries ---- */
 
 static void entry_remove(struct cache *c, uint32_t e, uint32_t bucket)
@@ -188,6 +211,9 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 			       max_keys, MAX_KEYS);
 	while (n_buckets < 2 * pool)
 		n_buckets *= 2;
+	c->max_buckets = n_buckets;
+	if (n_buckets > 1024) /* the table grows with the entries held: small ones stay in cache */
+		n_buckets = 1024;
 	c->policy = policy ? policy : cache_policies[0];
 	c->capacity = capacity;
 	c->n_pool = (uint32_t)pool;
@@ -264,6 +290,11 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 	}
 	if (ttl_us <= 0)
 		return 0;
+	if (2 * ((uint64_t)c->n_entries + 1) > (uint64_t)c->mask + 1 && c->mask + 1 < c->max_buckets) {
+		if (table_grow(c) < 0)
+			return -1;
+		table_find(c, k, h, &slot);
+	}
 	if (c->capacity > 0 && c->n_entries >= c->capacity) {
 		entry_remove(c, c->tail, CACHE_NIL);
 		table_find(c, k, h, &slot); /* the deletion may have shifted the probe run */

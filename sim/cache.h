@@ -9,12 +9,13 @@
 
 /*
  * Ownership and errors: struct cache is the caller's storage; cache_init
- * allocates every array once, from the number of distinct keys the caller
- * will ever insert, and cache_fini releases them (cache_fini accepts a
- * zeroed or NULL cache).  cache_init fills a struct err and returns -1,
- * cache_policy_find fills it and returns NULL; cache_lookup cannot fail; cache_insert returns -1 only when
- * the caller breaks one of its two promises (at most max_keys distinct keys,
- * at most CACHE_TTL_CLASSES distinct TTLs).
+ * allocates the entries once, from the number of distinct keys the caller
+ * will ever insert, and a hash table that doubles as entries come;
+ * cache_fini releases them (it accepts a zeroed or NULL cache).  cache_init
+ * fills a struct err and returns -1, cache_policy_find fills it and returns
+ * NULL; cache_lookup cannot fail; cache_insert returns -1 when memory runs out
+ * as the table grows, or when the caller breaks one of its two promises (at
+ * most max_keys distinct keys, at most CACHE_TTL_CLASSES distinct TTLs).
  *
  * Time: `now_us` is virtual time in µs and must not decrease from one call to
  * the next.  An entry stored at t with TTL d expires at t + d: a lookup at
@@ -109,6 +110,7 @@ struct cache {
 				  * not kept when capacity is 0 (nothing is ever evicted) */
 	struct cache_bucket *bucket;
 	uint32_t mask;           /* number of buckets − 1 (a power of two − 1) */
+	uint64_t max_buckets;    /* the table doubles, while it is over half full, up to this */
 	struct cache_ttl_class ttl[CACHE_TTL_CLASSES];
 	uint32_t n_ttl;
 };
@@ -118,9 +120,10 @@ struct cache {
  * most `capacity` live entries (0: unbounded).  max_keys is the number of
  * distinct keys the caller will ever insert (the engine counts them from the
  * trace; the number of requests is a safe bound).  min(capacity, max_keys)
- * entries (max_keys when capacity is 0) are preallocated, at most 88 bytes
- * each: a 56-byte entry and two to four 8-byte hash buckets.  Returns -1 on
- * out of memory or max_keys above 2^30, with the reason in *e.
+ * 56-byte entries (max_keys when capacity is 0) are allocated, and touched
+ * only as they are used; the table holds two to four 8-byte buckets per entry
+ * held.  Returns -1 on out of memory or max_keys above 2^30, with the reason
+ * in *e.
  */
 int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capacity,
 	       uint32_t max_keys, struct err *e);

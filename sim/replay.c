@@ -456,7 +456,7 @@ static void answered(struct eng *g, struct req_state *s, int64_t t)
 			struct cache_value v = { s->answer_tok, s->answer_pusd }; /* an answer bills in full */
 			int64_t ttl = g->sc->cache.ttl_us[pm->tier];
 			if (cache_insert(&g->cache, &k, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
-				err_set(g->e, "cache: more distinct keys than counted");
+				err_set(g->e, "cache: out of memory");
 				g->failed = 1;
 			}
 		}

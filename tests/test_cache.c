@@ -387,6 +387,9 @@ static void cache_random_vs_naive_no_ttl(void)
 	/* a larger key space: probe runs and deletions in a bigger table */
 	compare_with_naive("lru", 300, 3000, 0, 100000, 7);
 	compare_with_naive("fifo", 300, 3000, 0, 100000, 8);
+	/* thousands of entries held: the table doubles from its first 1024 buckets, several times */
+	compare_with_naive("lru", 2500, 6000, 0, 40000, 11);
+	compare_with_naive("fifo", 0, 6000, 0, 40000, 12);
 }
 
 static void cache_random_vs_naive_ttl(void)
