@@ -237,6 +237,13 @@ void cache_fini(struct cache *c)
 	c->head = c->tail = c->free_list = CACHE_NIL;
 }
 
+static void prefetch_drop(const struct cache *c, uint32_t e, uint32_t after)
+{
+	__builtin_prefetch(&c->bucket[key_hash(&c->entry[e].key) & c->mask]);
+	if (after != CACHE_NIL)
+		__builtin_prefetch(&c->entry[after]);
+}
+
 void cache_prefetch(const struct cache *c, const struct cache_key *k)
 {
 	__builtin_prefetch(&c->bucket[key_hash(k) & c->mask]);
@@ -318,12 +325,13 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		list_push_front(c, e);
 	c->bucket[slot] = (struct cache_bucket){ h, e + 1 };
 	c->n_entries++;
-	/* the entries the next inserts will likely drop: the next victim, the next to expire */
+	/* what the next inserts will likely drop, the next victim and the next to expire: their
+	 * buckets, and the entries after them (these entries were just read) */
 	if (c->capacity > 0 && c->tail != CACHE_NIL)
-		__builtin_prefetch(&c->entry[c->tail]);
+		prefetch_drop(c, c->tail, c->entry[c->tail].prev);
 	for (uint32_t i = 0; i < c->n_ttl; i++)
 		if (c->ttl[i].head != CACHE_NIL)
-			__builtin_prefetch(&c->entry[c->ttl[i].head]);
+			prefetch_drop(c, c->ttl[i].head, c->entry[c->ttl[i].head].ttl_next);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * The event queue (see sim/events.h): a 4-ary heap in one array, sifted with
- * a hole rather than swaps.
+ * a hole rather than swaps, and the lane of ordered keys, a doubling ring.
  */
 #include "sim/events.h"
 
@@ -15,12 +15,13 @@ void events_init(struct events *q)
 void events_fini(struct events *q)
 {
 	free(q->v);
+	free(q->lane);
 	memset(q, 0, sizeof *q);
 }
 
 int events_push(struct events *q, events_key k)
 {
-	if (q->n == q->cap) {
+	if (q->n_heap == q->cap) {
 		size_t cap = q->cap ? 2 * q->cap : 1024;
 		events_key *v = realloc(q->v, cap * sizeof *v);
 		if (!v)
@@ -28,7 +29,8 @@ int events_push(struct events *q, events_key k)
 		q->v = v;
 		q->cap = cap;
 	}
-	size_t i = q->n++;
+	size_t i = q->n_heap++;
+	q->n++;
 	while (i > 0 && k < q->v[(i - 1) / 4]) {
 		q->v[i] = q->v[(i - 1) / 4];
 		i = (i - 1) / 4;
@@ -37,10 +39,40 @@ int events_push(struct events *q, events_key k)
 	return 0;
 }
 
+int events_push_ordered(struct events *q, events_key k)
+{
+	size_t mask = q->cap_lane - 1;
+	if (q->n_lane && !(q->lane[(q->lane_head + q->n_lane - 1) & mask] < k))
+		return events_push(q, k); /* out of order: the heap takes it */
+	if (q->n_lane == q->cap_lane) {
+		size_t cap = q->cap_lane ? 2 * q->cap_lane : 1024;
+		events_key *v = malloc(cap * sizeof *v);
+		if (!v)
+			return -1;
+		for (size_t j = 0; j < q->n_lane; j++)
+			v[j] = q->lane[(q->lane_head + j) & mask];
+		free(q->lane);
+		q->lane = v;
+		q->cap_lane = cap;
+		q->lane_head = 0;
+		mask = cap - 1;
+	}
+	q->lane[(q->lane_head + q->n_lane++) & mask] = k;
+	q->n++;
+	return 0;
+}
+
 events_key events_pop(struct events *q)
 {
-	events_key top = q->v[0], last = q->v[--q->n];
-	size_t i = 0, n = q->n;
+	q->n--;
+	if (q->n_lane && (!q->n_heap || q->lane[q->lane_head] < q->v[0])) {
+		events_key top = q->lane[q->lane_head];
+		q->lane_head = (q->lane_head + 1) & (q->cap_lane - 1);
+		q->n_lane--;
+		return top;
+	}
+	events_key top = q->v[0], last = q->v[--q->n_heap];
+	size_t i = 0, n = q->n_heap;
 	for (;;) {
 		size_t c = 4 * i + 1;
 		if (c >= n)
