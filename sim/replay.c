@@ -42,6 +42,7 @@ enum {
 	F_CAPPED = 1u << 5,      /* output_tokens was above output_max */
 	F_PROBE = 1u << 6,       /* its running call is its model's breaker probe */
 	F_IN_BATCH = 1u << 7,    /* its calls are batch calls */
+	F_KEYED = 1u << 4,       /* it has a cache key: its answer is cached */
 };
 
 /* Per-request state while it runs, in a pool slot taken at its cache miss and
@@ -51,6 +52,7 @@ enum {
 struct req_state {
 	int64_t first_call_us;   /* when its first call began (with F_CALLED) */
 	uint32_t req;            /* the request's index */
+	struct cache_key key;    /* its cache key (with F_KEYED) */
 	uint64_t answer_tok;     /* the running call's billed input + output tokens, when ok */
 	int64_t answer_pusd;     /* and its billed cost, after any discount (a cached answer's value) */
 	int16_t model;           /* the running or next call's model */
@@ -450,17 +452,13 @@ static void call_tokens(const struct eng *g, uint32_t i, enum call_kind kind, in
 
 static void answered(struct eng *g, struct req_state *s, int64_t t)
 {
-	uint32_t i = s->req;
-	if (g->sc->cache.on) {
-		struct cache_key k;
-		if (cache_key_of(g, i, &k)) {
-			const struct price_model *pm = &g->sc->pricing->models[s->model];
-			struct cache_value v = { s->answer_tok, s->answer_pusd }; /* an answer bills in full */
-			int64_t ttl = g->sc->cache.ttl_us[pm->tier];
-			if (cache_insert(&g->cache, &k, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
-				err_set(g->e, "cache: out of memory");
-				g->failed = 1;
-			}
+	if (s->flags & F_KEYED) {
+		const struct price_model *pm = &g->sc->pricing->models[s->model];
+		struct cache_value v = { s->answer_tok, s->answer_pusd }; /* an answer bills in full */
+		int64_t ttl = g->sc->cache.ttl_us[pm->tier];
+		if (cache_insert(&g->cache, &s->key, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
+			err_set(g->e, "cache: out of memory");
+			g->failed = 1;
 		}
 	}
 	finish(g, s, t, 1);
@@ -809,14 +807,14 @@ static struct req_state *take_slot(struct eng *g, uint32_t i)
 	return s;
 }
 
-static void arrive(struct eng *g, uint32_t i, int64_t t)
+/* Request i arrives at t; key: its cache key, NULL when it has none or the cache is off. */
+static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key *key)
 {
 	const struct scenario *sc = g->sc;
 	const struct trace *tr = g->t;
-	if (sc->cache.on) {
-		struct cache_key k;
+	if (key) {
 		struct cache_value v;
-		if (cache_key_of(g, i, &k) && cache_lookup(&g->cache, &k, t, &v)) {
+		if (cache_lookup(&g->cache, key, t, &v)) {
 			acct_arrival(&g->a, i, 1);
 			ACCT_ADD(&g->a, i, cache_hits, 1);
 			ACCT_ADD(&g->a, i, cache_tokens_saved, v.saved_tok);
@@ -831,6 +829,10 @@ static void arrive(struct eng *g, uint32_t i, int64_t t)
 	struct req_state *s = take_slot(g, i);
 	if (!s)
 		return;
+	if (key) {
+		s->key = *key;
+		s->flags |= F_KEYED;
+	}
 	int b = g->budget_of_task[tr->task[i]], async = 0;
 	s->route = (int16_t)route_of(g, i);
 	if (b >= 0) { /* the budget's counts; call_tokens() applies it to each call */
@@ -1052,22 +1054,27 @@ static void engine_fini(struct eng *g)
 		cache_fini(&g->cache);
 }
 
-/* Arrivals are known ahead: the loads of the r-th next arrival's cache key parts
- * and bucket start early, so they are there when it arrives. */
+/* Arrivals are known ahead: the r-th next arrival's cache key is computed and
+ * its bucket fetched AHEAD arrivals early, its key parts 2 × AHEAD early. */
 #define AHEAD 16
 
-static void prefetch_arrival(const struct eng *g, uint32_t r)
+struct ahead {
+	struct cache_key key;
+	int keyed;
+};
+
+static void look_ahead(const struct eng *g, struct ahead *ring, uint32_t r)
 {
 	const struct trace *t = g->t;
-	if (r + 2 * AHEAD < t->n_req) {
-		uint32_t far = replay_arrival(g->rt, r + 2 * AHEAD);
+	if (r + AHEAD < t->n_req) {
+		uint32_t far = replay_arrival(g->rt, r + AHEAD);
 		if (t->input[far] != TRACE_NONE)
 			__builtin_prefetch(&g->norm_of_input[t->input[far]]);
 	}
-	if (r + AHEAD < t->n_req) {
-		struct cache_key k;
-		if (cache_key_of(g, replay_arrival(g->rt, r + AHEAD), &k))
-			cache_prefetch(&g->cache, &k);
+	if (r < t->n_req) {
+		struct ahead *a = &ring[r % (2 * AHEAD)];
+		if ((a->keyed = cache_key_of(g, replay_arrival(g->rt, r), &a->key)))
+			cache_prefetch(&g->cache, &a->key);
 	}
 }
 
@@ -1075,16 +1082,22 @@ static void simulate(struct eng *g)
 {
 	const struct trace *t = g->t;
 	uint32_t next = 0;
-	int ahead = g->sc->cache.on && g->norm_of_input;
+	int cached = g->sc->cache.on;
+	struct ahead ring[2 * AHEAD];
+	for (uint32_t r = 0; r < AHEAD && cached; r++)
+		look_ahead(g, ring, r);
 	while (!g->failed && (next < t->n_req || g->events.n)) {
 		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
 		/* an arrival goes before the events of later requests at its instant */
 		if (next < t->n_req && (!g->events.n || events_top(&g->events) >
 		                        events_key_of(t->ts_us[i], event_low(EV_CALL_END, i, EV_MAX_SLOTS - 1)))) {
-			if (ahead)
-				prefetch_arrival(g, next);
+			const struct ahead *a = NULL;
+			if (cached) {
+				look_ahead(g, ring, next + AHEAD);
+				a = &ring[next % (2 * AHEAD)];
+			}
 			next++;
-			arrive(g, i, t->ts_us[i]);
+			arrive(g, i, t->ts_us[i], a && a->keyed ? &a->key : NULL);
 			continue;
 		}
 		events_key ev = events_pop(&g->events);
