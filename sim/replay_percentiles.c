@@ -122,8 +122,8 @@ int acct_percentiles(struct acct *a)
 	uint32_t *cand = NULL;
 	struct aside_key *aside = NULL;
 	int rc = -1;
-	for (int g = 0; g < 3; g++) {
-		gr[g].bits = 7;
+	for (int g = 2; g >= 0; g--) {
+		gr[g].bits = g == 0 ? gr[2].bits : 7; /* the totals' bins are the sum of the tasks' */
 		while (gr[g].bits > 0 && (uint64_t)gr[g].n_groups * (((33 - gr[g].bits) << gr[g].bits) + 1) > HIST_COUNTERS)
 			gr[g].bits--;
 		gr[g].n_bins = ((33 - gr[g].bits) << gr[g].bits) + 1;
@@ -132,14 +132,17 @@ int acct_percentiles(struct acct *a)
 		if (!gr[g].hist || !gr[g].want)
 			goto out;
 	}
-	/* pass 1: the bins */
+	/* pass 1: the bins of tenants and tasks; the totals' are the sum of the tasks' */
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		uint32_t v = a->latency[i];
 		if (v == LATENCY_NONE)
 			continue;
-		for (int g = 0; g < 3; g++)
+		for (int g = 1; g < 3; g++)
 			gr[g].hist[(size_t)group_of(&gr[g], i) * gr[g].n_bins + bin_of(v, gr[g].bits)]++;
 	}
+	for (uint32_t x = 0; x < gr[2].n_groups; x++)
+		for (uint32_t b = 0; b < gr[0].n_bins; b++)
+			gr[0].hist[b] += gr[2].hist[(size_t)x * gr[2].n_bins + b];
 	/* the bins of the wanted ranks, and room for their candidates */
 	size_t n_cand = 0;
 	for (int g = 0; g < 3; g++)

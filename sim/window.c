@@ -56,12 +56,9 @@ void step_series_fini(struct step_series *s)
 	memset(s, 0, sizeof *s);
 }
 
-int step_series_add(struct step_series *s, int64_t t_us, money_sum v)
+/* step_series_add's slow path: t is at or after the last entry's instant. */
+int step_series_append(struct step_series *s, int64_t t_us, money_sum v)
 {
-	if (s->n && t_us < s->until) { /* times only grow: still before the last entry's instant */
-		s->total[s->n - 1] += v;
-		return 0;
-	}
 	int64_t k = floor_div(t_us - s->phase, WINDOW_GRID_US) + 1; /* the first instant after t */
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 64;

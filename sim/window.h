@@ -53,7 +53,15 @@ struct step_series {
 /* A series whose instants are ≡ offset (mod 60 s); offset may be any int64. */
 void step_series_init(struct step_series *s, int64_t offset_us);
 void step_series_fini(struct step_series *s);
-int step_series_add(struct step_series *s, int64_t t_us, money_sum v);
+int step_series_append(struct step_series *s, int64_t t_us, money_sum v);
+static inline int step_series_add(struct step_series *s, int64_t t_us, money_sum v)
+{
+	if (s->n && t_us < s->until) { /* times only grow: still before the last entry's instant */
+		s->total[s->n - 1] += v;
+		return 0;
+	}
+	return step_series_append(s, t_us, v);
+}
 /* The total of the values added before instant x (x ≡ the offset mod 60 s). */
 money_sum step_series_before(struct step_series *s, int64_t x_us);
 /* The first instant after which something was added that is ≥ from_us, i.e. the first P_k with
