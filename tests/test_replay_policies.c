@@ -11,6 +11,7 @@
  * a multiple of 3600, so of the 300 s batch interval and the 60/300 s buckets (one
  * case uses a 7 s interval on purpose).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -195,6 +196,63 @@ static void latency_percentiles_long(void)
 	CHECK_INT(tenant(&r, "b")->latency_p95_us, 4400 * SEC);
 	CHECK_INT(tenant(&r, "c")->latency_p50_us, 4300 * SEC);
 	CHECK_INT(tenant(&r, "c")->latency_p95_us, 4500 * SEC);
+	result_scenario_fini(&r);
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Nearest rank over v[0..n) by sorting: the ceil(pct/100 × n)-th smallest. */
+static int64_t sorted_rank(int64_t *v, size_t n, unsigned pct)
+{
+	qsort(v, n, sizeof *v, cmp_i64);
+	size_t r = (n * pct + 99) / 100;
+	return v[r ? r - 1 : 0];
+}
+
+/* Many latencies, spread over every scale, in three tenants and two tasks: the engine's
+ * binned selection against sorting (an independent method). */
+static void latency_percentiles_many(void)
+{
+	enum { N = 900 };
+	static char jsonl[N * 200];
+	int64_t lat[N], pick[N];
+	size_t len = 0;
+	uint64_t x = 12345;
+	for (int i = 0; i < N; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* ms: 0 to ~10^7 on a log-like scale, with runs of equal values */
+		int64_t ms = (int64_t)((x >> 33) % 1000) * (int64_t)1 << ((x >> 20) % 14);
+		if (i % 50 == 0)
+			ms = 250; /* ties */
+		lat[i] = ms * MS;
+		len += (size_t)snprintf(jsonl + len, sizeof jsonl - len,
+		                        "{\"ts\":\"2026-03-02T10:%02d:%02dZ\",\"tenant\":\"t%d\",\"task\":\"k%d\","
+		                        "\"input_tokens\":10,\"output_tokens\":10,\"model\":\"small-m\","
+		                        "\"latency_ms\":%lld}\n", i / 60 % 60, i % 60, i % 3, i % 2, (long long)ms);
+	}
+	struct result_scenario r;
+	if (run(jsonl, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+		return;
+	for (int group = -1; group < 5; group++) { /* the totals, tenants t0..t2, tasks k0, k1 */
+		size_t n = 0;
+		for (int i = 0; i < N; i++)
+			if (group < 0 || (group < 3 ? i % 3 == group : i % 2 == group - 3))
+				pick[n++] = lat[i];
+		char name[8];
+		snprintf(name, sizeof name, group < 3 ? "t%d" : "k%d", group < 3 ? group : group - 3);
+		const struct metrics *m = group < 0 ? &r.totals : group < 3 ? tenant(&r, name) : result_task(&r, name);
+		if (!m) {
+			TEST_FAIL_("no group %s", name);
+			continue;
+		}
+		int64_t p50 = sorted_rank(pick, n, 50), p95 = sorted_rank(pick, n, 95);
+		CHECK_INT(m->latency_p50_us, p50);
+		CHECK_INT(m->latency_p95_us, p95);
+	}
 	result_scenario_fini(&r);
 }
 
@@ -1613,6 +1671,7 @@ void suite_replay_policies(void)
 {
 	RUN(arrival_out_of_line_order);
 	RUN(latency_percentiles_long);
+	RUN(latency_percentiles_many);
 	RUN(cache_hit_miss_savings);
 	RUN(cache_insert_on_answer);
 	RUN(cache_ttl_exact_instant);
