@@ -224,15 +224,18 @@ static void latency_percentiles_many(void)
 	uint64_t x = 12345;
 	for (int i = 0; i < N; i++) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		/* ms: 0 to ~10^7 on a log-like scale, with runs of equal values */
-		int64_t ms = (int64_t)((x >> 33) % 1000) * (int64_t)1 << ((x >> 20) % 14);
+		/* µs: half of them dense within 1.00–1.05 s (many to a bin), the others from 0 to
+		 * 8.2 · 10^9 on a log-like scale (some kept aside), every 50th one 250 ms (ties) */
+		int64_t us = i % 2 ? 1000000 + (int64_t)((x >> 33) % 50000)
+		                   : (int64_t)((x >> 33) % 1000) * MS << ((x >> 20) % 14);
 		if (i % 50 == 0)
-			ms = 250; /* ties */
-		lat[i] = ms * MS;
+			us = 250 * MS;
+		lat[i] = us;
 		len += (size_t)snprintf(jsonl + len, sizeof jsonl - len,
 		                        "{\"ts\":\"2026-03-02T10:%02d:%02dZ\",\"tenant\":\"t%d\",\"task\":\"k%d\","
 		                        "\"input_tokens\":10,\"output_tokens\":10,\"model\":\"small-m\","
-		                        "\"latency_ms\":%lld}\n", i / 60 % 60, i % 60, i % 3, i % 2, (long long)ms);
+		                        "\"latency_ms\":%lld.%03lld}\n", i / 60 % 60, i % 60, i % 3, i / 2 % 2,
+		                        (long long)(us / 1000), (long long)(us % 1000));
 	}
 	struct result_scenario r;
 	if (run(jsonl, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
@@ -240,7 +243,7 @@ static void latency_percentiles_many(void)
 	for (int group = -1; group < 5; group++) { /* the totals, tenants t0..t2, tasks k0, k1 */
 		size_t n = 0;
 		for (int i = 0; i < N; i++)
-			if (group < 0 || (group < 3 ? i % 3 == group : i % 2 == group - 3))
+			if (group < 0 || (group < 3 ? i % 3 == group : i / 2 % 2 == group - 3))
 				pick[n++] = lat[i];
 		char name[8];
 		snprintf(name, sizeof name, group < 3 ? "t%d" : "k%d", group < 3 ? group : group - 3);
