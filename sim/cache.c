@@ -179,7 +179,7 @@ static void entry_remove(struct cache *c, uint32_t e, uint32_t bucket)
 {
 	struct cache_entry *x = &c->entry[e];
 	if (bucket == CACHE_NIL)
-		bucket = table_find(c, &x->key, key_hash(&x->key), NULL);
+		bucket = table_find(c, &x->key, x->hash, NULL);
 	table_delete(c, bucket);
 	if (c->capacity > 0)
 		list_unlink(c, e);
@@ -239,7 +239,7 @@ void cache_fini(struct cache *c)
 
 static void prefetch_drop(const struct cache *c, uint32_t e, uint32_t after)
 {
-	__builtin_prefetch(&c->bucket[key_hash(&c->entry[e].key) & c->mask]);
+	__builtin_prefetch(&c->bucket[c->entry[e].hash & c->mask]);
 	if (after != CACHE_NIL)
 		__builtin_prefetch(&c->entry[after]);
 }
@@ -316,6 +316,7 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 	}
 	struct cache_entry *x = &c->entry[e];
 	x->key = *k;
+	x->hash = h;
 	x->value = *v;
 	x->expiry_us = expiry;
 	x->ttl_class = CACHE_NIL;

@@ -85,6 +85,7 @@ struct cache_entry {
 	uint32_t prev, next;     /* eviction list neighbours toward the head / tail, or CACHE_NIL */
 	uint32_t ttl_prev, ttl_next; /* neighbours in its TTL class's queue, or CACHE_NIL */
 	uint32_t ttl_class;      /* index in ttl[], CACHE_NIL for no TTL */
+	uint32_t hash;           /* the key's hash: finding its bucket reads no key */
 	int64_t expiry_us;       /* INT64_MAX for no TTL */
 	struct cache_value value;
 };
@@ -120,7 +121,7 @@ struct cache {
  * most `capacity` live entries (0: unbounded).  max_keys is the number of
  * distinct keys the caller will ever insert (the engine counts them from the
  * trace; the number of requests is a safe bound).  min(capacity, max_keys)
- * 56-byte entries (max_keys when capacity is 0) are allocated, and touched
+ * 64-byte entries (max_keys when capacity is 0) are allocated, and touched
  * only as they are used; the table holds two to four 8-byte buckets per entry
  * held.  Returns -1 on out of memory or max_keys above 2^30, with the reason
  * in *e.
