@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define HIST_COUNTERS (1u << 20) /* the bins of one grouping, all its groups together */
+#define FINE_BITS 7               /* the finest bins; coarser ones are unions of them */
+#define N_FINE (((33 - FINE_BITS) << FINE_BITS) + 1)
 
 /* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (Hoare's select). */
 static void select_kth(uint32_t *v, size_t n, size_t k)
@@ -60,6 +62,7 @@ struct grouping {
 	unsigned bits;               /* mantissa bits: bins are 2^-bits of an octave wide */
 	uint32_t n_bins;             /* the last one holds the latencies kept aside */
 	uint32_t *hist;              /* n_groups × n_bins */
+	uint32_t of_fine[N_FINE];    /* a fine bin's bin in this grouping */
 	struct wanted (*want)[2];    /* per group: p50, p95 */
 	struct metrics *groups;      /* results, by dense group */
 };
@@ -73,6 +76,17 @@ static uint32_t bin_of(uint32_t v, unsigned bits)
 		return v;
 	unsigned e = 31 - (unsigned)__builtin_clz(v);
 	return (e - bits + 1) << bits | (v >> (e - bits) & ((1u << bits) - 1));
+}
+
+/* A latency in fine bin b (the smallest of them). */
+static uint32_t fine_floor(uint32_t b)
+{
+	if (b == N_FINE - 1)
+		return LATENCY_ASIDE;
+	if (b < (1u << FINE_BITS))
+		return b;
+	unsigned e = (b >> FINE_BITS) + FINE_BITS - 1;
+	return 1u << e | (b & ((1u << FINE_BITS) - 1)) << (e - FINE_BITS);
 }
 
 static uint32_t group_of(const struct grouping *gr, uint32_t i)
@@ -115,18 +129,20 @@ int acct_percentiles(struct acct *a)
 	const struct trace *t = rt->t;
 	struct result_scenario *r = a->r;
 	struct grouping gr[3] = {
-		{ NULL, NULL, 1, 0, 0, NULL, NULL, &r->totals },
-		{ t->tenant, rt->tenant_of, rt->n_tenants, 0, 0, NULL, NULL, r->by_tenant },
-		{ t->task, rt->task_of, rt->n_tasks, 0, 0, NULL, NULL, r->by_task },
+		{ .n_groups = 1, .groups = &r->totals },
+		{ .col = t->tenant, .dense = rt->tenant_of, .n_groups = rt->n_tenants, .groups = r->by_tenant },
+		{ .col = t->task, .dense = rt->task_of, .n_groups = rt->n_tasks, .groups = r->by_task },
 	};
 	uint32_t *cand = NULL;
 	struct aside_key *aside = NULL;
 	int rc = -1;
 	for (int g = 2; g >= 0; g--) {
-		gr[g].bits = g == 0 ? gr[2].bits : 7; /* the totals' bins are the sum of the tasks' */
+		gr[g].bits = g == 0 ? gr[2].bits : FINE_BITS; /* the totals' bins are the sum of the tasks' */
 		while (gr[g].bits > 0 && (uint64_t)gr[g].n_groups * (((33 - gr[g].bits) << gr[g].bits) + 1) > HIST_COUNTERS)
 			gr[g].bits--;
 		gr[g].n_bins = ((33 - gr[g].bits) << gr[g].bits) + 1;
+		for (uint32_t b = 0; b < N_FINE; b++)
+			gr[g].of_fine[b] = bin_of(fine_floor(b), gr[g].bits);
 		gr[g].hist = calloc((size_t)gr[g].n_groups * gr[g].n_bins + 1, sizeof *gr[g].hist);
 		gr[g].want = calloc((size_t)gr[g].n_groups + 1, sizeof *gr[g].want);
 		if (!gr[g].hist || !gr[g].want)
@@ -137,8 +153,9 @@ int acct_percentiles(struct acct *a)
 		uint32_t v = a->latency[i];
 		if (v == LATENCY_NONE)
 			continue;
+		uint32_t fine = bin_of(v, FINE_BITS);
 		for (int g = 1; g < 3; g++)
-			gr[g].hist[(size_t)group_of(&gr[g], i) * gr[g].n_bins + bin_of(v, gr[g].bits)]++;
+			gr[g].hist[(size_t)group_of(&gr[g], i) * gr[g].n_bins + gr[g].of_fine[fine]]++;
 	}
 	for (uint32_t x = 0; x < gr[2].n_groups; x++)
 		for (uint32_t b = 0; b < gr[0].n_bins; b++)
@@ -181,9 +198,10 @@ int acct_percentiles(struct acct *a)
 		uint32_t v = a->latency[i];
 		if (v == LATENCY_NONE || v == LATENCY_ASIDE)
 			continue;
+		uint32_t fine = bin_of(v, FINE_BITS);
 		for (int g = 0; g < 3; g++) {
 			struct wanted *w = gr[g].want[group_of(&gr[g], i)];
-			uint32_t b = bin_of(v, gr[g].bits);
+			uint32_t b = gr[g].of_fine[fine];
 			if (b == w[0].bin)
 				cand[w[0].at + w[0].n++] = v;
 			else if (b == w[1].bin)

@@ -245,7 +245,7 @@ static void latency_percentiles_many(void)
 		for (int i = 0; i < N; i++)
 			if (group < 0 || (group < 3 ? i % 3 == group : i / 2 % 2 == group - 3))
 				pick[n++] = lat[i];
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof name, group < 3 ? "t%d" : "k%d", group < 3 ? group : group - 3);
 		const struct metrics *m = group < 0 ? &r.totals : group < 3 ? tenant(&r, name) : result_task(&r, name);
 		if (!m) {
