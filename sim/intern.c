@@ -1,7 +1,8 @@
 /*
  * String interning with open addressing (linear probing over a power-of-two
- * slot array holding id + 1) and one growing byte arena.  Hashes are kept per
- * id, so growing the slot array never rehashes a string.
+ * slot array holding id + 1) and one growing byte arena.  Only offsets are kept
+ * per id (a length is the distance to the next offset); growing the slot array
+ * hashes the strings again, which costs less than keeping every hash.
  */
 #include "sim/intern.h"
 
@@ -19,8 +20,6 @@ void intern_fini(struct intern *in)
 		return;
 	free(in->bytes);
 	free(in->off);
-	free(in->len);
-	free(in->hash);
 	free(in->slots);
 	memset(in, 0, sizeof *in);
 }
@@ -47,14 +46,22 @@ uint64_t intern_hash(const void *s, size_t n)
 	return mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
+static size_t len_of(const struct intern *in, uint32_t id)
+{
+	return in->off[id + 1] - in->off[id] - 1;
+}
+
+/* A new slot array, twice as large and at most half full with the ids there are. */
 static int grow_slots(struct intern *in)
 {
 	uint32_t n_slots = in->n_slots ? in->n_slots * 2 : 64;
+	while (n_slots < 2 * ((uint64_t)in->n + 1))
+		n_slots *= 2;
 	uint32_t *slots = calloc(n_slots, sizeof *slots);
 	if (!slots)
 		return -1;
 	for (uint32_t id = 0; id < in->n; id++) {
-		uint32_t i = (uint32_t)in->hash[id] & (n_slots - 1);
+		uint32_t i = (uint32_t)intern_hash(in->bytes + in->off[id], len_of(in, id)) & (n_slots - 1);
 		while (slots[i])
 			i = (i + 1) & (n_slots - 1);
 		slots[i] = id + 1;
@@ -70,7 +77,7 @@ static int find_slot(const struct intern *in, const char *s, size_t n, uint64_t 
 	uint32_t i = (uint32_t)h & (in->n_slots - 1);
 	for (; in->slots[i]; i = (i + 1) & (in->n_slots - 1)) {
 		uint32_t id = in->slots[i] - 1;
-		if (in->hash[id] == h && in->len[id] == n && memcmp(in->bytes + in->off[id], s, n) == 0) {
+		if (len_of(in, id) == n && memcmp(in->bytes + in->off[id], s, n) == 0) {
 			*slot = i;
 			return 1;
 		}
@@ -82,7 +89,15 @@ static int find_slot(const struct intern *in, const char *s, size_t n, uint64_t 
 int intern_find(const struct intern *in, const char *s, size_t n, uint32_t *id)
 {
 	uint32_t slot;
-	if (!in->n_slots || !find_slot(in, s, n, intern_hash(s, n), &slot))
+	if (!in->n_slots) { /* no index (intern_drop_index): every string */
+		for (uint32_t k = 0; k < in->n; k++)
+			if (len_of(in, k) == n && memcmp(in->bytes + in->off[k], s, n) == 0) {
+				*id = k;
+				return 1;
+			}
+		return 0;
+	}
+	if (!find_slot(in, s, n, intern_hash(s, n), &slot))
 		return 0;
 	*id = in->slots[slot] - 1;
 	return 1;
@@ -101,6 +116,8 @@ int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
 {
 	uint64_t h = intern_hash(s, n);
 	uint32_t slot;
+	if (!in->n_slots && in->n && grow_slots(in) < 0) /* the index was dropped */
+		return -1;
 	if (in->n_slots && find_slot(in, s, n, h, &slot)) {
 		*id = in->slots[slot] - 1;
 		return 0;
@@ -112,11 +129,11 @@ int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
 			return -1;
 	}
 	if (in->n == in->cap) {
-		uint32_t cap = in->cap ? in->cap * 2 : 64;
-		if (grow((void **)&in->off, sizeof *in->off, cap) < 0 ||
-		    grow((void **)&in->len, sizeof *in->len, cap) < 0 ||
-		    grow((void **)&in->hash, sizeof *in->hash, cap) < 0)
+		uint32_t cap = in->cap ? (in->cap > UINT32_MAX / 2 ? UINT32_MAX - 1 : in->cap * 2) : 64;
+		if (grow((void **)&in->off, sizeof *in->off, (size_t)cap + 1) < 0)
 			return -1;
+		if (!in->cap)
+			in->off[0] = 0;
 		in->cap = cap;
 	}
 	if (in->n_bytes + n + 1 > in->cap_bytes) {
@@ -129,10 +146,8 @@ int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
 	}
 	memcpy(in->bytes + in->n_bytes, s, n);
 	in->bytes[in->n_bytes + n] = 0;
-	in->off[in->n] = in->n_bytes;
-	in->len[in->n] = (uint32_t)n;
-	in->hash[in->n] = h;
 	in->n_bytes += n + 1;
+	in->off[in->n + 1] = in->n_bytes;
 	find_slot(in, s, n, h, &slot);
 	in->slots[slot] = in->n + 1;
 	*id = in->n++;
@@ -142,6 +157,27 @@ int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
 const char *intern_str(const struct intern *in, uint32_t id, size_t *len)
 {
 	if (len)
-		*len = in->len[id];
+		*len = len_of(in, id);
 	return in->bytes + in->off[id];
+}
+
+void intern_trim(struct intern *in)
+{
+	if (in->cap > in->n && in->n && grow((void **)&in->off, sizeof *in->off, (size_t)in->n + 1) == 0)
+		in->cap = in->n;
+	if (in->cap_bytes > in->n_bytes && in->n_bytes && grow((void **)&in->bytes, 1, in->n_bytes) == 0)
+		in->cap_bytes = in->n_bytes;
+}
+
+void intern_drop_index(struct intern *in)
+{
+	free(in->slots);
+	in->slots = NULL;
+	in->n_slots = 0;
+}
+
+uint64_t intern_bytes(const struct intern *in)
+{
+	return in->cap_bytes + (in->off ? ((uint64_t)in->cap + 1) * sizeof *in->off : 0) +
+	       (uint64_t)in->n_slots * sizeof *in->slots;
 }

@@ -14,10 +14,9 @@
 struct intern {
 	char *bytes;            /* every string, each followed by a NUL */
 	size_t n_bytes, cap_bytes;
-	size_t *off;            /* id → offset in bytes */
-	uint32_t *len;          /* id → length (strings may hold NUL bytes) */
-	uint64_t *hash;         /* id → hash */
-	uint32_t n, cap;        /* ids in use, allocated */
+	size_t *off;            /* id → offset in bytes, and off[n] = n_bytes: a length is
+	                           off[id + 1] - off[id] - 1 (strings may hold NUL bytes) */
+	uint32_t n, cap;        /* ids in use, allocated (off holds cap + 1) */
 	uint32_t *slots;        /* open addressing: id + 1, 0 = empty */
 	uint32_t n_slots;       /* a power of two */
 };
@@ -33,6 +32,18 @@ int intern_find(const struct intern *in, const char *s, size_t n, uint32_t *id);
 
 /* The string of an id (NUL-terminated; *len may be NULL).  Borrowed. */
 const char *intern_str(const struct intern *in, uint32_t id, size_t *len);
+
+/* Gives back the room reserved for growth (when the table is complete); adding
+ * afterwards still works.  Never fails: where the system keeps the room, it stays. */
+void intern_trim(struct intern *in);
+
+/* Frees the lookup index of a table that is complete (its slots: 8 to 16 bytes a
+ * string).  intern_str is unchanged; intern_find then compares every string in
+ * turn, and intern_add builds the index again. */
+void intern_drop_index(struct intern *in);
+
+/* Bytes the table holds (strings, offsets and slots, reserved room included). */
+uint64_t intern_bytes(const struct intern *in);
 
 /* A fast 64-bit hash of n bytes (not cryptographic, stable across runs). */
 uint64_t intern_hash(const void *s, size_t n);

@@ -1,11 +1,67 @@
 /*
- * The columnar trace's storage: one allocation per column, sized exactly by
- * trace_grow (the loader calls it once; a builder calls it with doubling sizes).
+ * The columnar trace's storage and its builder.  Columns are listed once
+ * (trace_columns) and sized per dimension: requests, attempts, kinds (distinct
+ * model and status pairs) and wide latencies.  trace_append adds an optional
+ * column the first time a row needs it and fills its earlier rows with what the
+ * readers returned without it, so a trace built row by row equals one loaded
+ * whole; trace_trim then gives back the room that doubling reserved.
  */
 #include "sim/trace.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+size_t trace_columns(struct trace *t, struct trace_column *out)
+{
+	size_t n = 0;
+#define COL(f, by_, opt, unless_) \
+	out[n++] = (struct trace_column){ #f, (void **)&t->f, sizeof *t->f, by_, opt, unless_ };
+	COL(ts_us, TRACE_BY_REQUEST, 0, 0) COL(tenant, TRACE_BY_REQUEST, 0, 0)
+	COL(task, TRACE_BY_REQUEST, 0, 0) COL(input_tok, TRACE_BY_REQUEST, 0, 0)
+	COL(output_tok, TRACE_BY_REQUEST, 0, 0) COL(cached_tok, TRACE_BY_REQUEST, 0, 0)
+	COL(input, TRACE_BY_REQUEST, 0, 0) COL(difficulty, TRACE_BY_REQUEST, 0, 0)
+	COL(realtime, TRACE_BY_REQUEST, 0, 0) COL(cost_pusd, TRACE_BY_REQUEST, TRACE_HAS_COST, 0)
+	COL(input_hash, TRACE_BY_REQUEST, TRACE_HAS_INPUT_HASH, 0)
+	COL(att_first, TRACE_BY_BOUND, TRACE_HAS_ATT_FIRST, 0)
+	COL(att_kind8, TRACE_BY_ATTEMPT, 0, TRACE_HAS_KIND16)
+	COL(att_kind16, TRACE_BY_ATTEMPT, TRACE_HAS_KIND16, 0)
+	COL(att_latency_us, TRACE_BY_ATTEMPT, 0, 0)
+	COL(att_input_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_INPUT_TOK, 0)
+	COL(att_output_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_OUTPUT_TOK, 0)
+	COL(att_cached_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_CACHED_TOK, 0)
+	COL(att_ts_us, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_TS, 0)
+	COL(kind_model, TRACE_BY_KIND, 0, 0) COL(kind_status, TRACE_BY_KIND, 0, 0)
+	COL(wide_att, TRACE_BY_WIDE, 0, 0) COL(wide_latency_us, TRACE_BY_WIDE, 0, 0)
+#undef COL
+	return n;
+}
+
+int trace_column_present(unsigned optional, const struct trace_column *c)
+{
+	return (!c->optional || (optional & c->optional)) && !(optional & c->unless);
+}
+
+size_t trace_column_rows(const struct trace_shape *s, const struct trace_column *c)
+{
+	switch (c->by) {
+	case TRACE_BY_REQUEST: return s->n_req;
+	case TRACE_BY_BOUND: return (size_t)s->n_req + 1;
+	case TRACE_BY_ATTEMPT: return s->n_att;
+	case TRACE_BY_KIND: return s->n_kinds;
+	case TRACE_BY_WIDE: return s->n_wide;
+	}
+	return 0;
+}
+
+struct trace_shape trace_shape_of(const struct trace *t)
+{
+	return (struct trace_shape){ t->n_req, t->n_att, t->n_kinds, t->n_wide, t->optional };
+}
+
+static struct trace_shape caps_of(const struct trace *t)
+{
+	return (struct trace_shape){ t->cap_req, t->cap_att, t->cap_kinds, t->cap_wide, t->optional };
+}
 
 /* Resizes *p from old to n elements of size elem, zeroing the new ones. */
 static int resize(void **p, size_t elem, size_t old, size_t n)
@@ -19,67 +75,312 @@ static int resize(void **p, size_t elem, size_t old, size_t n)
 	return 0;
 }
 
-size_t trace_columns(struct trace *t, struct trace_column *out)
+static uint32_t max_u32(uint32_t a, uint32_t b)
 {
-	size_t n = 0;
-#define COL(f, by_, opt) out[n++] = (struct trace_column){ #f, (void **)&t->f, sizeof *t->f, by_, opt };
-	COL(ts_us, TRACE_BY_REQUEST, 0) COL(tenant, TRACE_BY_REQUEST, 0) COL(task, TRACE_BY_REQUEST, 0)
-	COL(input_tok, TRACE_BY_REQUEST, 0) COL(output_tok, TRACE_BY_REQUEST, 0)
-	COL(cached_tok, TRACE_BY_REQUEST, 0) COL(input, TRACE_BY_REQUEST, 0)
-	COL(input_hash, TRACE_BY_REQUEST, 0) COL(difficulty, TRACE_BY_REQUEST, 0)
-	COL(realtime, TRACE_BY_REQUEST, 0) COL(att_first, TRACE_BY_REQUEST, 0)
-	COL(cost_pusd, TRACE_BY_REQUEST, TRACE_HAS_COST) COL(quality, TRACE_BY_REQUEST, TRACE_HAS_QUALITY)
-	COL(att_model, TRACE_BY_ATTEMPT, 0) COL(att_status, TRACE_BY_ATTEMPT, 0)
-	COL(att_input_tok, TRACE_BY_ATTEMPT, 0) COL(att_output_tok, TRACE_BY_ATTEMPT, 0)
-	COL(att_cached_tok, TRACE_BY_ATTEMPT, 0) COL(att_latency_us, TRACE_BY_ATTEMPT, 0)
-	COL(att_ts_us, TRACE_BY_ATTEMPT, 0)
-#undef COL
-	return n;
+	return a > b ? a : b;
 }
 
-size_t trace_column_rows(const struct trace *t, const struct trace_column *c)
-{
-	if (c->by == TRACE_BY_ATTEMPT)
-		return t->n_att;
-	return (size_t)t->n_req + (c->data == (void **)&t->att_first);
-}
-
-int trace_grow(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional)
+/*
+ * Makes room for `want` rows per dimension (keeping more when there is) in
+ * every column t has.  Returns 0 or -1 (out of memory; the columns resized so
+ * far only grew, and the recorded room is the old one: the trace is whole).
+ */
+static int reserve(struct trace *t, const struct trace_shape *want)
 {
 	struct trace_column cols[TRACE_MAX_COLUMNS];
+	struct trace_shape old = caps_of(t), cap = old;
+	cap.n_req = max_u32(old.n_req, want->n_req);
+	cap.n_att = max_u32(old.n_att, want->n_att);
+	cap.n_kinds = max_u32(old.n_kinds, want->n_kinds);
+	cap.n_wide = max_u32(old.n_wide, want->n_wide);
 	size_t n = trace_columns(t, cols);
-	if (n_req == UINT32_MAX)
-		return -1;
-	uint32_t cap_req = t->cap_req > n_req ? t->cap_req : n_req + 1; /* att_first holds one more */
-	uint32_t cap_att = t->cap_att > n_att ? t->cap_att : n_att;
-	optional |= t->optional;
 	for (size_t c = 0; c < n; c++) {
-		if (cols[c].optional && !(optional & cols[c].optional))
+		if (!trace_column_present(t->optional, &cols[c]))
 			continue;
-		size_t old = cols[c].optional && !(t->optional & cols[c].optional) ? 0
-		           : cols[c].by == TRACE_BY_ATTEMPT ? t->cap_att : t->cap_req;
-		size_t cap = cols[c].by == TRACE_BY_ATTEMPT ? cap_att : cap_req;
-		if (resize(cols[c].data, cols[c].elem, old, cap) < 0)
-			return -1; /* the columns resized so far only grew: the trace is still whole */
+		size_t from = *cols[c].data ? trace_column_rows(&old, &cols[c]) : 0;
+		size_t to = trace_column_rows(&cap, &cols[c]);
+		if ((to > from || !*cols[c].data) && resize(cols[c].data, cols[c].elem, from, to) < 0)
+			return -1;
 	}
-	t->cap_req = cap_req;
-	t->cap_att = cap_att;
-	t->optional = optional;
+	t->cap_req = cap.n_req;
+	t->cap_att = cap.n_att;
+	t->cap_kinds = cap.n_kinds;
+	t->cap_wide = cap.n_wide;
 	return 0;
 }
 
-int trace_alloc(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional)
+int trace_alloc(struct trace *t, const struct trace_shape *shape)
 {
 	memset(t, 0, sizeof *t);
 	intern_init(&t->names);
 	intern_init(&t->inputs);
-	if (trace_grow(t, n_req, n_att, optional) < 0) {
+	t->optional = shape->optional & TRACE_ALL_OPTIONAL;
+	if (reserve(t, shape) < 0) {
 		trace_free(t);
 		return -1;
 	}
-	t->n_req = n_req;
-	t->n_att = n_att;
+	t->n_req = shape->n_req;
+	t->n_att = shape->n_att;
+	t->n_kinds = shape->n_kinds;
+	t->n_wide = shape->n_wide;
 	return 0;
+}
+
+/* Room for n rows when there is cap: cap, or a doubling that holds n (n < UINT32_MAX). */
+static uint32_t room_for(uint32_t cap, uint64_t n)
+{
+	if (n <= cap)
+		return cap;
+	uint64_t c = cap ? cap : 64;
+	while (c < n)
+		c *= 2;
+	return c > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)c;
+}
+
+/* Fills the earlier rows of a newly added optional column (one bit) as the readers
+ * answered without it. */
+static void backfill(struct trace *t, unsigned bit)
+{
+	uint32_t *tok = bit == TRACE_HAS_ATT_INPUT_TOK ? t->att_input_tok
+	              : bit == TRACE_HAS_ATT_OUTPUT_TOK ? t->att_output_tok
+	              : bit == TRACE_HAS_ATT_CACHED_TOK ? t->att_cached_tok : NULL;
+	const uint32_t *of = bit == TRACE_HAS_ATT_INPUT_TOK ? t->input_tok
+	                   : bit == TRACE_HAS_ATT_OUTPUT_TOK ? t->output_tok : t->cached_tok;
+	switch (bit) {
+	case TRACE_HAS_COST:
+		for (uint32_t i = 0; i < t->n_req; i++)
+			t->cost_pusd[i] = TRACE_NO_COST;
+		break;
+	case TRACE_HAS_INPUT_HASH:
+		for (uint32_t i = 0; i < t->n_req; i++)
+			t->input_hash[i] = TRACE_NONE;
+		break;
+	case TRACE_HAS_ATT_FIRST: /* until now, request i's one call was call i */
+		for (uint32_t i = 0; i <= t->n_req; i++)
+			t->att_first[i] = i;
+		break;
+	case TRACE_HAS_KIND16:
+		for (uint32_t a = 0; a < t->n_att; a++)
+			t->att_kind16[a] = t->att_kind8[a];
+		break;
+	case TRACE_HAS_ATT_TS:
+		for (uint32_t a = 0; a < t->n_att; a++)
+			t->att_ts_us[a] = TRACE_NO_TIME;
+		break;
+	default: /* a token column: each call takes its request's */
+		for (uint32_t i = 0; i < t->n_req; i++)
+			for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++)
+				tok[a] = of[i];
+		break;
+	}
+}
+
+/* Adds the optional columns of `bits` (absent so far), filled as the readers read them
+ * before; a column they replace goes.  Returns 0 or -1 (out of memory; nothing changed). */
+static int add_columns(struct trace *t, unsigned bits)
+{
+	struct trace_column cols[TRACE_MAX_COLUMNS];
+	void *fresh[TRACE_MAX_COLUMNS] = { 0 };
+	struct trace_shape cap = caps_of(t);
+	size_t n = trace_columns(t, cols);
+	for (size_t c = 0; c < n; c++) {
+		if (!(cols[c].optional & bits))
+			continue;
+		size_t rows = trace_column_rows(&cap, &cols[c]);
+		fresh[c] = calloc(rows ? rows : 1, cols[c].elem);
+		if (!fresh[c]) {
+			for (size_t k = 0; k < c; k++)
+				free(fresh[k]);
+			return -1;
+		}
+	}
+	for (size_t c = 0; c < n; c++)
+		if (fresh[c])
+			*cols[c].data = fresh[c];
+	for (unsigned bit = 1; bit <= TRACE_ALL_OPTIONAL; bit <<= 1)
+		if (bits & bit)
+			backfill(t, bit);
+	t->optional |= bits;
+	for (size_t c = 0; c < n; c++)
+		if (cols[c].unless & bits) {
+			free(*cols[c].data);
+			*cols[c].data = NULL;
+		}
+	return 0;
+}
+
+static uint32_t kind_hash(uint32_t model, uint8_t status)
+{
+	uint64_t z = ((uint64_t)model << 8 | status) * 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(z >> 32);
+}
+
+/* Rebuilds the kind lookup with room for `hold` kinds at half load (16 slots at least). */
+static int index_kinds(struct trace *t, uint64_t hold)
+{
+	uint32_t n_slots = 16;
+	while (n_slots < 2 * hold)
+		n_slots *= 2;
+	uint32_t *slot = calloc(n_slots, sizeof *slot);
+	if (!slot)
+		return -1;
+	for (uint32_t k = 0; k < t->n_kinds; k++) {
+		uint32_t s = kind_hash(t->kind_model[k], t->kind_status[k]) & (n_slots - 1);
+		while (slot[s])
+			s = (s + 1) & (n_slots - 1);
+		slot[s] = k + 1;
+	}
+	free(t->kind_slot);
+	t->kind_slot = slot;
+	t->n_kind_slots = n_slots;
+	return 0;
+}
+
+/* The slot of (model, status) in the kind lookup: its kind's, or the empty one that ends the probe. */
+static uint32_t kind_slot(const struct trace *t, uint32_t model, uint8_t status)
+{
+	uint32_t mask = t->n_kind_slots - 1, s = kind_hash(model, status) & mask;
+	for (; t->kind_slot[s]; s = (s + 1) & mask) {
+		uint32_t x = t->kind_slot[s] - 1;
+		if (t->kind_model[x] == model && t->kind_status[x] == status)
+			break;
+	}
+	return s;
+}
+
+/* The kind of (model, status), added when new.  Returns 0, or -1 with e set. */
+static int kind_of(struct trace *t, uint32_t model, uint8_t status, uint32_t *k, struct err *e)
+{
+	if (!t->kind_slot && index_kinds(t, (uint64_t)t->n_kinds + 1) < 0)
+		return err_set(e, "out of memory");
+	uint32_t s = kind_slot(t, model, status);
+	if (t->kind_slot[s]) {
+		*k = t->kind_slot[s] - 1;
+		return 0;
+	}
+	if (t->n_kinds == TRACE_MAX_KINDS)
+		return err_set(e, "the recorded calls have more than %u distinct pairs of model and status; "
+		               "a trace holds at most that many", TRACE_MAX_KINDS);
+	struct trace_shape want = caps_of(t);
+	want.n_kinds = room_for(t->cap_kinds, (uint64_t)t->n_kinds + 1);
+	if (2 * ((uint64_t)t->n_kinds + 1) > t->n_kind_slots) {
+		if (index_kinds(t, (uint64_t)t->n_kinds + 1) < 0)
+			return err_set(e, "out of memory");
+		s = kind_slot(t, model, status);
+	}
+	if (reserve(t, &want) < 0)
+		return err_set(e, "out of memory");
+	t->kind_model[t->n_kinds] = model;
+	t->kind_status[t->n_kinds] = status;
+	t->kind_slot[s] = t->n_kinds + 1;
+	*k = t->n_kinds++;
+	return 0;
+}
+
+/* A latency as stored in att_latency_us. */
+static uint32_t latency_code(int64_t us)
+{
+	if (us >= 0 && us < TRACE_LATENCY_WIDE)
+		return (uint32_t)us;
+	return us == TRACE_NO_LATENCY ? TRACE_LATENCY_ABSENT : TRACE_LATENCY_WIDE;
+}
+
+static int differs(int64_t given, uint32_t request)
+{
+	return given >= 0 && given != request;
+}
+
+int trace_append(struct trace *t, const struct trace_row *r, const struct trace_call *calls,
+                 uint32_t n_calls, struct err *e)
+{
+	if (t->n_req >= UINT32_MAX - 2 || (uint64_t)t->n_att + n_calls > UINT32_MAX - 1)
+		return err_set(e, "a trace holds at most 4,294,967,293 requests and 4,294,967,294 recorded calls");
+	unsigned need = (r->cost_pusd != TRACE_NO_COST ? TRACE_HAS_COST : 0) |
+	                (r->input_hash != TRACE_NONE ? TRACE_HAS_INPUT_HASH : 0) |
+	                (n_calls != 1 ? TRACE_HAS_ATT_FIRST : 0);
+	uint32_t wide = 0, k;
+	for (uint32_t c = 0; c < n_calls; c++) {
+		const struct trace_call *x = &calls[c];
+		need |= (differs(x->input_tok, r->input_tok) ? TRACE_HAS_ATT_INPUT_TOK : 0) |
+		        (differs(x->output_tok, r->output_tok) ? TRACE_HAS_ATT_OUTPUT_TOK : 0) |
+		        (differs(x->cached_tok, r->cached_tok) ? TRACE_HAS_ATT_CACHED_TOK : 0) |
+		        (x->ts_us != TRACE_NO_TIME ? TRACE_HAS_ATT_TS : 0);
+		wide += latency_code(x->latency_us) == TRACE_LATENCY_WIDE;
+		if (kind_of(t, x->model, (uint8_t)x->status, &k, e) < 0)
+			return -1;
+	}
+	if (t->n_kinds > 256)
+		need |= TRACE_HAS_KIND16;
+	struct trace_shape want = { room_for(t->cap_req, (uint64_t)t->n_req + 1),
+	                            room_for(t->cap_att, (uint64_t)t->n_att + n_calls), t->cap_kinds,
+	                            room_for(t->cap_wide, (uint64_t)t->n_wide + wide), 0 };
+	if (reserve(t, &want) < 0 || ((need & ~t->optional) && add_columns(t, need & ~t->optional) < 0))
+		return err_set(e, "out of memory");
+
+	uint32_t i = t->n_req, a = t->n_att;
+	t->ts_us[i] = r->ts_us;
+	t->tenant[i] = r->tenant;
+	t->task[i] = r->task;
+	t->input[i] = r->input;
+	t->input_tok[i] = r->input_tok;
+	t->output_tok[i] = r->output_tok;
+	t->cached_tok[i] = r->cached_tok;
+	t->difficulty[i] = (uint8_t)r->difficulty;
+	t->realtime[i] = r->realtime != 0;
+	if (t->cost_pusd)
+		t->cost_pusd[i] = r->cost_pusd;
+	if (t->input_hash)
+		t->input_hash[i] = r->input_hash;
+	for (uint32_t c = 0; c < n_calls; c++, a++) {
+		const struct trace_call *x = &calls[c];
+		k = t->kind_slot[kind_slot(t, x->model, (uint8_t)x->status)] - 1; /* added above */
+		if (t->att_kind8)
+			t->att_kind8[a] = (uint8_t)k;
+		else
+			t->att_kind16[a] = (uint16_t)k;
+		t->att_latency_us[a] = latency_code(x->latency_us);
+		if (t->att_latency_us[a] == TRACE_LATENCY_WIDE) {
+			t->wide_att[t->n_wide] = a;
+			t->wide_latency_us[t->n_wide++] = x->latency_us;
+		}
+		if (t->att_input_tok)
+			t->att_input_tok[a] = x->input_tok >= 0 ? (uint32_t)x->input_tok : r->input_tok;
+		if (t->att_output_tok)
+			t->att_output_tok[a] = x->output_tok >= 0 ? (uint32_t)x->output_tok : r->output_tok;
+		if (t->att_cached_tok)
+			t->att_cached_tok[a] = x->cached_tok >= 0 ? (uint32_t)x->cached_tok : r->cached_tok;
+		if (t->att_ts_us)
+			t->att_ts_us[a] = x->ts_us;
+	}
+	if (t->att_first)
+		t->att_first[i + 1] = a;
+	t->n_req++;
+	t->n_att = a;
+	return 0;
+}
+
+void trace_trim(struct trace *t)
+{
+	struct trace_column cols[TRACE_MAX_COLUMNS];
+	struct trace_shape exact = trace_shape_of(t);
+	size_t n = trace_columns(t, cols);
+	for (size_t c = 0; c < n; c++) {
+		size_t rows = trace_column_rows(&exact, &cols[c]);
+		void *q;
+		if (*cols[c].data && (q = realloc(*cols[c].data, cols[c].elem * (rows ? rows : 1))))
+			*cols[c].data = q;
+	}
+	/* the room now recorded is the exact size (a failed shrink keeps more, which is harmless) */
+	t->cap_req = t->n_req;
+	t->cap_att = t->n_att;
+	t->cap_kinds = t->n_kinds;
+	t->cap_wide = t->n_wide;
+	free(t->kind_slot);
+	t->kind_slot = NULL;
+	t->n_kind_slots = 0;
+	intern_trim(&t->names);
+	intern_trim(&t->inputs);
+	intern_drop_index(&t->inputs);
 }
 
 void trace_free(struct trace *t)
@@ -90,6 +391,7 @@ void trace_free(struct trace *t)
 	size_t n = trace_columns(t, cols);
 	for (size_t c = 0; c < n; c++)
 		free(*cols[c].data);
+	free(t->kind_slot);
 	free(t->name);
 	intern_fini(&t->names);
 	intern_fini(&t->inputs);
@@ -99,13 +401,53 @@ void trace_free(struct trace *t)
 uint64_t trace_bytes(const struct trace *t)
 {
 	struct trace_column cols[TRACE_MAX_COLUMNS];
-	uint64_t b = 0;
+	struct trace_shape cap = caps_of(t);
+	uint64_t b = (uint64_t)t->n_kind_slots * sizeof *t->kind_slot;
 	size_t n = trace_columns((struct trace *)t, cols);
 	for (size_t c = 0; c < n; c++)
 		if (*cols[c].data)
-			b += (uint64_t)(cols[c].by == TRACE_BY_ATTEMPT ? t->cap_att : t->cap_req) * cols[c].elem;
-	const struct intern *tabs[2] = { &t->names, &t->inputs };
-	for (int i = 0; i < 2; i++)
-		b += tabs[i]->cap_bytes + (uint64_t)tabs[i]->cap * 16 + (uint64_t)tabs[i]->n_slots * 4;
-	return b;
+			b += (uint64_t)trace_column_rows(&cap, &cols[c]) * cols[c].elem;
+	return b + intern_bytes(&t->names) + intern_bytes(&t->inputs);
+}
+
+int64_t trace_wide_latency_us(const struct trace *t, uint32_t a)
+{
+	uint32_t lo = 0, hi = t->n_wide;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t->wide_att[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n_wide && t->wide_att[lo] == a ? t->wide_latency_us[lo] : TRACE_NO_LATENCY;
+}
+
+int trace_check(const struct trace *t, struct err *e)
+{
+	if (t->att_first) {
+		if (t->att_first[0] != 0 || t->att_first[t->n_req] != t->n_att)
+			return err_set(e, "the recorded calls do not add up");
+		for (uint32_t i = 0; i < t->n_req; i++)
+			if (t->att_first[i] > t->att_first[i + 1])
+				return err_set(e, "the recorded calls do not add up");
+	} else if (t->n_att != t->n_req) {
+		return err_set(e, "the recorded calls do not add up");
+	}
+	for (uint32_t k = 0; k < t->n_kinds; k++)
+		if (t->kind_model[k] >= t->names.n || t->kind_status[k] >= N_STATUS)
+			return err_set(e, "a recorded call's model or status is unknown");
+	uint32_t wide = 0;
+	for (uint32_t a = 0; a < t->n_att; a++) {
+		if (trace_att_kind(t, a) >= t->n_kinds)
+			return err_set(e, "a recorded call's model or status is unknown");
+		if (t->att_latency_us[a] == TRACE_LATENCY_WIDE) {
+			if (wide >= t->n_wide || t->wide_att[wide] != a)
+				return err_set(e, "the table of long latencies does not match the calls");
+			wide++;
+		}
+	}
+	if (wide != t->n_wide)
+		return err_set(e, "the table of long latencies does not match the calls");
+	return 0;
 }

@@ -3,13 +3,17 @@
  * order, SPEC §10) and, for recorded calls, by attempt.  Tenants, tasks, models
  * and input hashes are ids in `names`; input texts are ids in `inputs`, so a
  * cache-key normalization can be computed once per distinct text at replay
- * time.  The trace owns every array; trace_free releases them all.
+ * time.  The trace owns every array; trace_free releases them all.  Columns
+ * that are usually redundant are left out (NULL) when a trace does not need
+ * them, so the recorded calls and input_hash are read through the readers at
+ * the end of this header, never directly.
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
 
 #include <stdint.h>
 
+#include "sim/err.h"
 #include "sim/intern.h"
 #include "sim/status.h"
 
@@ -18,7 +22,27 @@
 #define TRACE_NO_LATENCY (-1)      /* an attempt without latency_ms */
 #define TRACE_NO_COST (-1)         /* a line without cost_usd */
 
+/* Distinct (model, status) pairs among a trace's recorded calls, at most. */
+#define TRACE_MAX_KINDS 65536u
+
+/* att_latency_us codes above the 32-bit µs range (about 71 minutes). */
+#define TRACE_LATENCY_WIDE (UINT32_MAX - 1) /* the value is in wide_att / wide_latency_us */
+#define TRACE_LATENCY_ABSENT UINT32_MAX     /* TRACE_NO_LATENCY */
+
 enum difficulty { DIFFICULTY_NONE, DIFFICULTY_EASY, DIFFICULTY_HARD };
+
+/* Which optional columns a trace has (struct trace's `optional`). */
+enum trace_optional {
+	TRACE_HAS_COST = 1 << 0,          /* cost_pusd */
+	TRACE_HAS_INPUT_HASH = 1 << 1,    /* input_hash */
+	TRACE_HAS_ATT_FIRST = 1 << 2,     /* att_first */
+	TRACE_HAS_KIND16 = 1 << 3,        /* att_kind16 instead of att_kind8 */
+	TRACE_HAS_ATT_INPUT_TOK = 1 << 4, /* att_input_tok */
+	TRACE_HAS_ATT_OUTPUT_TOK = 1 << 5,
+	TRACE_HAS_ATT_CACHED_TOK = 1 << 6,
+	TRACE_HAS_ATT_TS = 1 << 7,        /* att_ts_us */
+	TRACE_ALL_OPTIONAL = (1 << 8) - 1
+};
 
 struct trace {
 	char *name;
@@ -29,98 +53,197 @@ struct trace {
 	uint32_t *output_tok;
 	uint32_t *cached_tok;      /* top-level cached_tokens, 0 when absent */
 	uint32_t *input;           /* id in inputs, or TRACE_NONE */
-	uint32_t *input_hash;      /* id in names, or TRACE_NONE */
 	uint8_t *difficulty;       /* enum difficulty */
 	uint8_t *realtime;         /* 1 unless the line says "realtime": false */
 	int64_t *cost_pusd;        /* cost_usd in pico-USD or TRACE_NO_COST; NULL when no line has one */
-	float *quality;            /* NaN when absent; NULL when no line has one */
+	uint32_t *input_hash;      /* id in names, or TRACE_NONE; NULL when no line has one */
 
-	/* Recorded calls: request i's are [att_first[i], att_first[i + 1]). */
-	uint32_t *att_first;       /* n_req + 1 entries */
+	/*
+	 * Recorded calls.  Request i's are [att_first[i], att_first[i + 1]), or
+	 * just call i when att_first is NULL (every request has exactly one).
+	 * A call's model and status are its kind's (kind_model, kind_status).
+	 * The token columns are NULL while every call has its request's tokens.
+	 */
 	uint32_t n_att;
-	uint32_t *att_model;       /* id in names */
-	uint8_t *att_status;       /* enum status */
-	uint32_t *att_input_tok, *att_output_tok, *att_cached_tok;
-	int64_t *att_latency_us;   /* or TRACE_NO_LATENCY */
-	int64_t *att_ts_us;        /* or TRACE_NO_TIME */
+	uint32_t *att_first;       /* n_req + 1 entries, or NULL */
+	uint8_t *att_kind8;        /* index in the kind tables (up to 256 kinds) */
+	uint16_t *att_kind16;      /* instead of att_kind8 when there are more kinds */
+	uint32_t *att_latency_us;  /* µs, TRACE_LATENCY_WIDE or TRACE_LATENCY_ABSENT */
+	uint32_t *att_input_tok, *att_output_tok, *att_cached_tok; /* NULL or per call */
+	int64_t *att_ts_us;        /* or TRACE_NO_TIME; NULL when no call has a ts */
+	uint32_t n_kinds;
+	uint32_t *kind_model;      /* id in names */
+	uint8_t *kind_status;      /* enum status */
+	uint32_t n_wide;           /* calls whose latency is TRACE_LATENCY_WIDE: */
+	uint32_t *wide_att;        /* their indexes, ascending */
+	int64_t *wide_latency_us;  /* and latencies, µs */
 
 	struct intern names;       /* tenants, tasks, models, input hashes */
-	struct intern inputs;      /* input texts as received (before normalization) */
-	uint32_t cap_req, cap_att; /* allocated rows (trace_grow) */
+	struct intern inputs;      /* input texts as received (before normalization); after
+	                              trace_trim without a lookup index: intern_find scans it */
+	uint32_t cap_req, cap_att, cap_kinds, cap_wide; /* allocated rows */
 	unsigned optional;         /* enum trace_optional: which optional columns exist */
+	uint32_t *kind_slot;       /* while building: (model, status) → kind + 1, open addressing */
+	uint32_t n_kind_slots;
 };
 
+/* A trace's sizes: rows per dimension and the optional columns it has. */
+struct trace_shape {
+	uint32_t n_req, n_att, n_kinds, n_wide;
+	unsigned optional;         /* enum trace_optional */
+};
 
-enum trace_optional { TRACE_HAS_COST = 1, TRACE_HAS_QUALITY = 2 };
+enum trace_dim { TRACE_BY_REQUEST, TRACE_BY_BOUND /* n_req + 1 */, TRACE_BY_ATTEMPT, TRACE_BY_KIND,
+                 TRACE_BY_WIDE };
 
 /* One column, for code that treats them alike (growth, storage): where its
  * array pointer lives, its element size, and how many rows it holds. */
 struct trace_column {
-	const char *name;          /* the field's name ("ts_us", "att_model") */
+	const char *name;          /* the field's name ("ts_us", "att_kind8") */
 	void **data;
 	size_t elem;
-	enum { TRACE_BY_REQUEST, TRACE_BY_ATTEMPT } by;
+	enum trace_dim by;
 	unsigned optional;         /* 0, or the enum trace_optional bit that brings it */
+	unsigned unless;           /* 0, or the bit that replaces it by another column */
 };
 
-#define TRACE_MAX_COLUMNS 24
+#define TRACE_MAX_COLUMNS 26
 
 /* Every column of t (present or not), TRACE_MAX_COLUMNS at most; returns how many. */
 size_t trace_columns(struct trace *t, struct trace_column *out);
 
-/* Rows of column c in use: n_req (n_req + 1 for att_first) or n_att. */
-size_t trace_column_rows(const struct trace *t, const struct trace_column *c);
+/* 1 when a trace with these optional columns has column c. */
+int trace_column_present(unsigned optional, const struct trace_column *c);
+
+/* Rows of column c in a trace of this shape. */
+size_t trace_column_rows(const struct trace_shape *s, const struct trace_column *c);
+
+/* The shape of t. */
+struct trace_shape trace_shape_of(const struct trace *t);
 
 /*
- * Initializes t with every column allocated for n_req requests and n_att
- * attempts (n_req, n_att set: the loader fills the rows), the optional ones per
- * `optional`, and empty intern tables.  Returns 0, or -1 when out of memory
- * (the trace is then empty and safe to free).
+ * Initializes t with the columns of `shape` allocated and its counts set (a
+ * loader fills the rows; the kind-lookup index is not built), and empty intern
+ * tables.  A zero shape makes an empty trace for trace_append.  Returns 0, or -1
+ * when out of memory (the trace is then empty and safe to free).
  */
-int trace_alloc(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional);
+int trace_alloc(struct trace *t, const struct trace_shape *shape);
+
+/* One recorded call, for trace_append. */
+struct trace_call {
+	uint32_t model;            /* id in names */
+	enum status status;
+	int64_t input_tok, output_tok, cached_tok; /* negative: the request's */
+	int64_t latency_us;        /* or TRACE_NO_LATENCY */
+	int64_t ts_us;             /* or TRACE_NO_TIME */
+};
+
+/* One request, for trace_append: the request columns' values. */
+struct trace_row {
+	int64_t ts_us;
+	uint32_t tenant, task, input, input_hash; /* input, input_hash: or TRACE_NONE */
+	uint32_t input_tok, output_tok, cached_tok;
+	enum difficulty difficulty;
+	int realtime;
+	int64_t cost_pusd;         /* or TRACE_NO_COST */
+};
 
 /*
- * Makes room for exactly n_req requests and n_att attempts, or keeps the room
- * there is when larger, keeping the rows (builders append by writing row n_req
- * and counting up, and grow by doubling).  `optional`
- * adds optional columns (new rows of which are zero).  Returns 0 or -1 (out of
- * memory; the trace is unchanged).
+ * Appends a request and its n_calls recorded calls (builders: the importer's
+ * columnar copy, the store's row loader), adding an optional column when the
+ * first row that needs it arrives.  Room grows by doubling; trace_trim gives
+ * the rest back.  Returns 0, or -1 with e set (out of memory, more than
+ * TRACE_MAX_KINDS kinds, too many rows); the trace then holds the rows before.
  */
-int trace_grow(struct trace *t, uint32_t n_req, uint32_t n_att, unsigned optional);
+int trace_append(struct trace *t, const struct trace_row *r, const struct trace_call *calls,
+                 uint32_t n_calls, struct err *e);
+
+/* Ends building: frees the kind-lookup index and the inputs' lookup index (texts are
+ * read by id from then on) and gives back the reserved room of columns and intern
+ * tables.  Never fails (room the system keeps stays). */
+void trace_trim(struct trace *t);
 
 /* Releases everything; accepts a zeroed or NULL trace. */
 void trace_free(struct trace *t);
 
-/* Bytes held by the columns and intern tables (for the benchmark's memory figure). */
+/* Bytes held by the columns, kind and wide tables and intern tables (the benchmark's memory figure). */
 uint64_t trace_bytes(const struct trace *t);
+
+/* Checks what the readers rely on in a trace filled from outside (a stored
+ * copy): call ranges, kinds, the wide latencies.  Returns 0, or -1 with e set. */
+int trace_check(const struct trace *t, struct err *e);
+
+/* The latency of call a when it is TRACE_LATENCY_WIDE (trace_att_latency_us's slow path). */
+int64_t trace_wide_latency_us(const struct trace *t, uint32_t a);
+
+/*
+ * Readers of the request columns that the engine still reads directly
+ * (t->ts_us[i], …).  Code that reads them through these keeps working when their
+ * layout changes (narrower columns where a trace's values allow).
+ */
+static inline int64_t trace_ts_us(const struct trace *t, uint32_t i) { return t->ts_us[i]; }
+static inline uint32_t trace_tenant(const struct trace *t, uint32_t i) { return t->tenant[i]; }
+static inline uint32_t trace_task(const struct trace *t, uint32_t i) { return t->task[i]; }
+static inline uint32_t trace_input_tok(const struct trace *t, uint32_t i) { return t->input_tok[i]; }
+static inline uint32_t trace_output_tok(const struct trace *t, uint32_t i) { return t->output_tok[i]; }
+static inline uint32_t trace_cached_tok(const struct trace *t, uint32_t i) { return t->cached_tok[i]; }
+/* An enum difficulty. */
+static inline int trace_difficulty(const struct trace *t, uint32_t i) { return t->difficulty[i]; }
+/* 1 unless the line says "realtime": false. */
+static inline int trace_realtime(const struct trace *t, uint32_t i) { return t->realtime[i]; }
 
 /*
  * Readers of the recorded calls and of the sparse columns: code outside the
- * trace's own files reads them through these, so their layout can change.
+ * trace's own files reads them through these.
  * Request i's attempts are [trace_att_begin(t, i), trace_att_end(t, i)).
  */
-static inline uint32_t trace_att_begin(const struct trace *t, uint32_t i) { return t->att_first[i]; }
-static inline uint32_t trace_att_end(const struct trace *t, uint32_t i) { return t->att_first[i + 1]; }
+static inline uint32_t trace_att_begin(const struct trace *t, uint32_t i)
+{
+	return t->att_first ? t->att_first[i] : i;
+}
+static inline uint32_t trace_att_end(const struct trace *t, uint32_t i)
+{
+	return t->att_first ? t->att_first[i + 1] : i + 1;
+}
+/* Attempt a's kind: an index in kind_model and kind_status. */
+static inline uint32_t trace_att_kind(const struct trace *t, uint32_t a)
+{
+	return t->att_kind8 ? t->att_kind8[a] : t->att_kind16[a];
+}
 /* Attempt a's model, an id in names. */
-static inline uint32_t trace_att_model(const struct trace *t, uint32_t a) { return t->att_model[a]; }
+static inline uint32_t trace_att_model(const struct trace *t, uint32_t a)
+{
+	return t->kind_model[trace_att_kind(t, a)];
+}
 static inline enum status trace_att_status(const struct trace *t, uint32_t a)
 {
-	return (enum status)t->att_status[a];
+	return (enum status)t->kind_status[trace_att_kind(t, a)];
 }
 /* µs, or TRACE_NO_LATENCY. */
-static inline int64_t trace_att_latency_us(const struct trace *t, uint32_t a) { return t->att_latency_us[a]; }
+static inline int64_t trace_att_latency_us(const struct trace *t, uint32_t a)
+{
+	uint32_t v = t->att_latency_us[a];
+	if (v < TRACE_LATENCY_WIDE)
+		return v;
+	return v == TRACE_LATENCY_ABSENT ? TRACE_NO_LATENCY : trace_wide_latency_us(t, a);
+}
 /* µs since the epoch, or TRACE_NO_TIME. */
-static inline int64_t trace_att_ts_us(const struct trace *t, uint32_t a) { return t->att_ts_us[a]; }
+static inline int64_t trace_att_ts_us(const struct trace *t, uint32_t a)
+{
+	return t->att_ts_us ? t->att_ts_us[a] : TRACE_NO_TIME;
+}
 /* Attempt a's input, output and cached tokens (request i's where the attempt gave none). */
 static inline void trace_att_tokens(const struct trace *t, uint32_t i, uint32_t a, uint64_t *in,
                                     uint64_t *out, uint64_t *cached)
 {
-	(void)i;
-	*in = t->att_input_tok[a];
-	*out = t->att_output_tok[a];
-	*cached = t->att_cached_tok[a];
+	*in = t->att_input_tok ? t->att_input_tok[a] : trace_input_tok(t, i);
+	*out = t->att_output_tok ? t->att_output_tok[a] : trace_output_tok(t, i);
+	*cached = t->att_cached_tok ? t->att_cached_tok[a] : trace_cached_tok(t, i);
 }
 /* Request i's input_hash, an id in names, or TRACE_NONE. */
-static inline uint32_t trace_input_hash(const struct trace *t, uint32_t i) { return t->input_hash[i]; }
+static inline uint32_t trace_input_hash(const struct trace *t, uint32_t i)
+{
+	return t->input_hash ? t->input_hash[i] : TRACE_NONE;
+}
 
 #endif

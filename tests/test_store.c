@@ -1,6 +1,8 @@
 /*
  * The store: import → load round trip (every field), the columnar copy against
- * the rows, --strict and failures leaving the store untouched, --replace,
+ * the rows, each compact representation of the trace (implicit call ranges,
+ * kinds, wide latencies, per-call tokens, optional columns), a store of the
+ * first layout, --strict and failures leaving the store untouched, --replace,
  * rejects kept verbatim, multi-file traces and gzip input.
  */
 #include <math.h>
@@ -63,6 +65,16 @@ static void open_fresh(struct store *s, const char *name)
 		TEST_FAIL_("open: %s", e.msg);
 }
 
+static int64_t count(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 static void round_trip(void)
 {
 	struct store s;
@@ -81,97 +93,417 @@ static void round_trip(void)
 	CHECK_INT(info.last_ts_us, 1772445602000000LL);
 	CHECK_INT(store_load(&s, "day1", &t, &e), 0);
 	CHECK_INT(t.n_req, 3);
-	CHECK_INT(t.ts_us[0], 1772445601000000LL);
-	CHECK_INT(t.ts_us[1], 1772445600000000LL);
-	CHECK_STR(intern_str(&t.names, t.tenant[0], NULL), "acme");
-	CHECK_STR(intern_str(&t.names, t.tenant[1], NULL), "beta");
-	CHECK_INT(t.tenant[2], t.tenant[0]);
-	CHECK_STR(intern_str(&t.names, t.task[1], NULL), "policy_check");
-	CHECK_INT(t.input_tok[0], 4); /* "Reset password?" = 15 bytes → ceil(15/4) = 4 */
-	CHECK_INT(t.input_tok[1], 3000);
-	CHECK_INT(t.output_tok[0], 120);
-	CHECK_INT(t.cached_tok[0], 2);
-	CHECK_INT(t.cached_tok[1], 0);
+	CHECK_INT(trace_ts_us(&t, 0), 1772445601000000LL);
+	CHECK_INT(trace_ts_us(&t, 1), 1772445600000000LL);
+	CHECK_STR(intern_str(&t.names, trace_tenant(&t, 0), NULL), "acme");
+	CHECK_STR(intern_str(&t.names, trace_tenant(&t, 1), NULL), "beta");
+	CHECK_INT(trace_tenant(&t, 2), trace_tenant(&t, 0));
+	CHECK_STR(intern_str(&t.names, trace_task(&t, 1), NULL), "policy_check");
+	CHECK_INT(trace_input_tok(&t, 0), 4); /* "Reset password?" = 15 bytes → ceil(15/4) = 4 */
+	CHECK_INT(trace_input_tok(&t, 1), 3000);
+	CHECK_INT(trace_output_tok(&t, 0), 120);
+	CHECK_INT(trace_cached_tok(&t, 0), 2);
+	CHECK_INT(trace_cached_tok(&t, 1), 0);
 	CHECK_STR(intern_str(&t.inputs, t.input[0], NULL), "Reset password?");
 	CHECK_INT(t.input[2], t.input[0]);
 	CHECK_INT(t.input[1], TRACE_NONE);
-	CHECK_STR(intern_str(&t.names, t.input_hash[1], NULL), "h1");
-	CHECK_INT(t.input_hash[0], TRACE_NONE);
-	CHECK_INT(t.difficulty[0], DIFFICULTY_EASY);
-	CHECK_INT(t.difficulty[1], DIFFICULTY_NONE);
-	CHECK_INT(t.difficulty[2], DIFFICULTY_HARD);
-	CHECK_INT(t.realtime[0], 1);
-	CHECK_INT(t.realtime[1], 0);
+	CHECK_STR(intern_str(&t.names, trace_input_hash(&t, 1), NULL), "h1");
+	CHECK_INT(trace_input_hash(&t, 0), TRACE_NONE);
+	CHECK_INT(trace_difficulty(&t, 0), DIFFICULTY_EASY);
+	CHECK_INT(trace_difficulty(&t, 1), DIFFICULTY_NONE);
+	CHECK_INT(trace_difficulty(&t, 2), DIFFICULTY_HARD);
+	CHECK_INT(trace_realtime(&t, 0), 1);
+	CHECK_INT(trace_realtime(&t, 1), 0);
 	CHECK(t.cost_pusd != NULL);
 	if (t.cost_pusd) {
 		CHECK_INT(t.cost_pusd[0], 193000000LL); /* 0.000193 × 10^12 */
 		CHECK_INT(t.cost_pusd[1], TRACE_NO_COST);
 	}
-	CHECK(t.quality && t.quality[0] == 0.5f && isnan(t.quality[1]));
 	/* attempts: request 0 has its synthesized one, request 1 two, request 2 none */
-	CHECK_INT(t.att_first[0], 0);
-	CHECK_INT(t.att_first[1], 1);
-	CHECK_INT(t.att_first[2], 3);
-	CHECK_INT(t.att_first[3], 3);
-	CHECK_STR(intern_str(&t.names, t.att_model[0], NULL), "gpt-4.1-mini");
-	CHECK_INT(t.att_status[0], STATUS_OK);
-	CHECK_INT(t.att_latency_us[0], 412500);
-	CHECK_INT(t.att_cached_tok[0], 2);
-	CHECK_INT(t.att_input_tok[0], 4);
-	CHECK_INT(t.att_ts_us[0], TRACE_NO_TIME);
-	CHECK_INT(t.att_status[1], STATUS_TIMEOUT);
-	CHECK_INT(t.att_latency_us[1], 30000000);
-	CHECK_INT(t.att_output_tok[1], 200); /* the request's */
-	CHECK_STR(intern_str(&t.names, t.att_model[2], NULL), "gpt-4.1");
-	CHECK_INT(t.att_output_tok[2], 180);
-	CHECK_INT(t.att_input_tok[2], 3000);
-	CHECK_INT(t.att_latency_us[2], TRACE_NO_LATENCY);
-	CHECK_INT(t.att_ts_us[2], 1772445630500000LL);
+	CHECK_INT(t.n_att, 3);
+	CHECK_INT(trace_att_begin(&t, 0), 0);
+	CHECK_INT(trace_att_end(&t, 0), 1);
+	CHECK_INT(trace_att_begin(&t, 1), 1);
+	CHECK_INT(trace_att_end(&t, 1), 3);
+	CHECK_INT(trace_att_begin(&t, 2), 3);
+	CHECK_INT(trace_att_end(&t, 2), 3);
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 0), NULL), "gpt-4.1-mini");
+	CHECK_INT(trace_att_status(&t, 0), STATUS_OK);
+	CHECK_INT(trace_att_latency_us(&t, 0), 412500);
+	uint64_t in, out, cached;
+	trace_att_tokens(&t, 0, 0, &in, &out, &cached);
+	CHECK_INT(in, 4);
+	CHECK_INT(out, 120);
+	CHECK_INT(cached, 2);
+	CHECK_INT(trace_att_ts_us(&t, 0), TRACE_NO_TIME);
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 1), NULL), "gpt-4.1-mini");
+	CHECK_INT(trace_att_status(&t, 1), STATUS_TIMEOUT);
+	CHECK_INT(trace_att_latency_us(&t, 1), 30000000);
+	trace_att_tokens(&t, 1, 1, &in, &out, &cached);
+	CHECK_INT(out, 200); /* the request's */
+	CHECK_INT(trace_att_ts_us(&t, 1), 1772445600000000LL);
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 2), NULL), "gpt-4.1");
+	CHECK_INT(trace_att_status(&t, 2), STATUS_OK);
+	trace_att_tokens(&t, 1, 2, &in, &out, &cached);
+	CHECK_INT(in, 3000);
+	CHECK_INT(out, 180);
+	CHECK_INT(cached, 0);
+	CHECK_INT(trace_att_latency_us(&t, 2), TRACE_NO_LATENCY);
+	CHECK_INT(trace_att_ts_us(&t, 2), 1772445630500000LL); /* 10:00:30.5 = 1772445600 s + 30.5 s */
+	/* what this trace needs beyond the fixed columns: call ranges (request 2 has none,
+	 * request 1 two), call 2's output tokens (180 ≠ 200), call times, input_hash and cost;
+	 * three kinds: (gpt-4.1-mini, ok), (gpt-4.1-mini, timeout), (gpt-4.1, ok) */
+	CHECK_INT(t.optional, TRACE_HAS_ATT_FIRST | TRACE_HAS_ATT_OUTPUT_TOK | TRACE_HAS_ATT_TS |
+	                      TRACE_HAS_INPUT_HASH | TRACE_HAS_COST);
+	CHECK(t.att_input_tok == NULL && t.att_cached_tok == NULL && t.att_kind16 == NULL);
+	CHECK_INT(t.n_kinds, 3);
+	CHECK_INT(t.n_wide, 0);
+	/* input texts are read by id once loaded: no lookup index, yet a lookup still works */
+	uint32_t id;
+	CHECK_INT(t.inputs.n_slots, 0);
+	CHECK(intern_find(&t.inputs, "Reset password?", 15, &id) && id == t.input[0]);
+	CHECK(!intern_find(&t.inputs, "Reset", 5, &id));
+	CHECK_INT(intern_add(&t.inputs, "Reset", 5, &id), 0); /* the index comes back */
+	CHECK_INT(id, 1);
+	CHECK(t.inputs.n_slots >= 4);
+	CHECK_INT(intern_add(&t.inputs, "Reset password?", 15, &id), 0);
+	CHECK_INT(id, t.input[0]);
+	/* quality stays in the store (requests_v) and out of memory */
+	CHECK_INT(count(&s, "SELECT count(*) FROM requests_v WHERE trace = 'day1' AND quality = 0.5"), 1);
 	trace_free(&t);
 	store_close(&s);
+}
+
+/* Checks that a and b have the same shape, strings and columns; returns how many columns
+ * (present in both) it compared. */
+static size_t same_trace(struct trace *a, struct trace *b)
+{
+	struct trace_column ca[TRACE_MAX_COLUMNS], cb[TRACE_MAX_COLUMNS];
+	struct trace_shape sa = trace_shape_of(a), sb = trace_shape_of(b);
+	size_t n = trace_columns(a, ca), compared = 0;
+	trace_columns(b, cb);
+	CHECK_INT(sa.n_req, sb.n_req);
+	CHECK_INT(sa.n_att, sb.n_att);
+	CHECK_INT(sa.n_kinds, sb.n_kinds);
+	CHECK_INT(sa.n_wide, sb.n_wide);
+	CHECK_INT(sa.optional, sb.optional);
+	CHECK_INT(a->names.n, b->names.n);
+	CHECK_INT(a->inputs.n, b->inputs.n);
+	for (uint32_t id = 0; id < a->names.n && id < b->names.n; id++)
+		CHECK_STR(intern_str(&a->names, id, NULL), intern_str(&b->names, id, NULL));
+	for (uint32_t id = 0; id < a->inputs.n && id < b->inputs.n; id++)
+		CHECK_STR(intern_str(&a->inputs, id, NULL), intern_str(&b->inputs, id, NULL));
+	if (sa.n_req != sb.n_req || sa.n_att != sb.n_att || sa.n_kinds != sb.n_kinds || sa.n_wide != sb.n_wide)
+		return 0;
+	for (size_t c = 0; c < n; c++) {
+		if ((*ca[c].data != NULL) != (*cb[c].data != NULL))
+			TEST_FAIL_("column %s is in one trace only", ca[c].name);
+		if (!*ca[c].data || !*cb[c].data)
+			continue;
+		if (memcmp(*ca[c].data, *cb[c].data, trace_column_rows(&sa, &ca[c]) * ca[c].elem) != 0)
+			TEST_FAIL_("column %s differs", ca[c].name);
+		compared++;
+	}
+	return compared;
+}
+
+/*
+ * Imports `text` as trace `name` into a fresh store file `db`, then loads it
+ * through the columnar copy into *fast and, with that copy deleted, through the
+ * rows into *rows.  Returns 0 when the import and both loads worked.
+ */
+static int load_both(const char *db, const char *name, const char *text, struct trace *fast,
+                     struct trace *rows)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	char file[48];
+	int rc = -1;
+	memset(fast, 0, sizeof *fast);
+	memset(rows, 0, sizeof *rows);
+	snprintf(file, sizeof file, "%s.jsonl", name);
+	open_fresh(&s, db);
+	write_file(path_in(file), text);
+	if (quiet_import(&s, path_in(file), NULL, 0, 0, &info, &e) == IMPORT_OK &&
+	    store_load(&s, name, fast, &e) == 0 &&
+	    sqlite3_exec(s.db, "DELETE FROM columns", NULL, NULL, NULL) == SQLITE_OK &&
+	    store_load(&s, name, rows, &e) == 0)
+		rc = 0;
+	if (rc < 0)
+		TEST_FAIL_("%s", e.msg);
+	store_close(&s);
+	return rc;
 }
 
 /* Two loads of the same trace, through the columnar copy and through the rows. */
 static void columns_match_rows(void)
 {
+	struct trace a, b;
+	if (load_both("cols.db", "cols", trace_text, &a, &b) == 0)
+		/* every column the trace has: the 9 fixed request columns, cost_pusd, input_hash,
+		 * att_first, att_kind8, att_latency_us, att_output_tok, att_ts_us, the two kind
+		 * tables and the two (empty) wide-latency tables = 20; absent: att_kind16,
+		 * att_input_tok, att_cached_tok */
+		CHECK_INT(same_trace(&a, &b), 20);
+	trace_free(&a);
+	trace_free(&b);
+}
+
+/* Every request has exactly one call (from its top-level model): call i is request i's,
+ * and nothing optional is kept. */
+static void one_call_each(void)
+{
+	static const char text[] =
+		"{\"ts\":1,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":5,"
+		"\"model\":\"m1\",\"latency_ms\":2}\n"
+		"{\"ts\":2,\"tenant\":\"b\",\"task\":\"t\",\"input_tokens\":20,\"output_tokens\":6,"
+		"\"model\":\"m2\",\"status\":\"rate_limited\"}\n"
+		"{\"ts\":3,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":30,\"output_tokens\":7,"
+		"\"cached_tokens\":8,\"model\":\"m1\",\"latency_ms\":0.5}\n";
+	struct trace t, rows;
+	if (load_both("one.db", "one", text, &t, &rows) < 0)
+		goto out;
+	/* 9 request columns, att_kind8, att_latency_us, two kind tables, two wide tables */
+	CHECK_INT(same_trace(&t, &rows), 15);
+	CHECK_INT(t.n_att, 3);
+	CHECK_INT(t.optional, 0);
+	CHECK(t.att_first == NULL && t.input_hash == NULL && t.cost_pusd == NULL && t.att_ts_us == NULL);
+	CHECK(t.att_input_tok == NULL && t.att_output_tok == NULL && t.att_cached_tok == NULL);
+	for (uint32_t i = 0; i < 3; i++) {
+		CHECK_INT(trace_att_begin(&t, i), i);
+		CHECK_INT(trace_att_end(&t, i), i + 1);
+		CHECK_INT(trace_input_hash(&t, i), TRACE_NONE);
+		CHECK_INT(trace_att_ts_us(&t, i), TRACE_NO_TIME);
+	}
+	CHECK_INT(t.n_kinds, 2); /* (m1, ok), (m2, rate_limited) */
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 0), NULL), "m1");
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 1), NULL), "m2");
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 2), NULL), "m1");
+	CHECK_INT(trace_att_status(&t, 0), STATUS_OK);
+	CHECK_INT(trace_att_status(&t, 1), STATUS_RATE_LIMITED);
+	CHECK_INT(trace_att_status(&t, 2), STATUS_OK);
+	CHECK_INT(trace_att_latency_us(&t, 0), 2000);  /* 2 ms */
+	CHECK_INT(trace_att_latency_us(&t, 1), TRACE_NO_LATENCY);
+	CHECK_INT(trace_att_latency_us(&t, 2), 500);   /* 0.5 ms */
+	uint64_t in, out, cached;
+	trace_att_tokens(&t, 2, 2, &in, &out, &cached);
+	CHECK_INT(in, 30);
+	CHECK_INT(out, 7);
+	CHECK_INT(cached, 8);
+	trace_att_tokens(&t, 1, 1, &in, &out, &cached);
+	CHECK_INT(in, 20);
+	CHECK_INT(out, 6);
+	CHECK_INT(cached, 0);
+	/* the loaded intern tables are trimmed to size and still take new strings */
+	uint32_t id;
+	CHECK_INT(intern_add(&t.names, "later", 5, &id), 0);
+	CHECK_INT(id, 5); /* a, t, m1, b, m2 came first */
+	CHECK(intern_find(&t.names, "m2", 2, &id) && id == 4);
+	CHECK_STR(intern_str(&t.names, 5, NULL), "later");
+out:
+	trace_free(&t);
+	trace_free(&rows);
+}
+
+/* Calls that appear after single-call requests: the call ranges, per-call tokens and
+ * times are added then, earlier calls taking their request's values. */
+static void calls_with_own_tokens(void)
+{
+	static const char text[] =
+		"{\"ts\":1,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":11,\"output_tokens\":12,"
+		"\"model\":\"m1\",\"latency_ms\":1}\n"
+		"{\"ts\":2,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":100,\"output_tokens\":50,"
+		"\"cached_tokens\":10,\"attempts\":[{\"model\":\"m1\",\"status\":\"timeout\",\"latency_ms\":3},"
+		"{\"model\":\"m2\",\"input_tokens\":90,\"output_tokens\":40,\"cached_tokens\":0,\"ts\":3}]}\n"
+		"{\"ts\":4,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1}\n"
+		"{\"ts\":5,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":7,\"output_tokens\":8,"
+		"\"cached_tokens\":6,\"model\":\"m2\"}\n";
+	struct trace t, rows;
+	if (load_both("own.db", "own", text, &t, &rows) < 0)
+		goto out;
+	/* 9 request columns, att_first, att_kind8, att_latency_us, three token columns,
+	 * att_ts_us, two kind tables, two wide tables */
+	CHECK_INT(same_trace(&t, &rows), 20);
+	CHECK_INT(t.n_att, 4); /* 1 + 2 + 0 + 1 */
+	static const uint32_t first[5] = { 0, 1, 3, 3, 4 };
+	for (uint32_t i = 0; i < 4; i++) {
+		CHECK_INT(trace_att_begin(&t, i), first[i]);
+		CHECK_INT(trace_att_end(&t, i), first[i + 1]);
+	}
+	/* call → its request, and the tokens each call was billed from */
+	static const uint32_t req[4] = { 0, 1, 1, 3 };
+	static const uint64_t want[4][3] = { { 11, 12, 0 }, { 100, 50, 10 }, { 90, 40, 0 }, { 7, 8, 6 } };
+	for (uint32_t a = 0; a < 4; a++) {
+		uint64_t in, out, cached;
+		trace_att_tokens(&t, req[a], a, &in, &out, &cached);
+		CHECK_INT(in, want[a][0]);
+		CHECK_INT(out, want[a][1]);
+		CHECK_INT(cached, want[a][2]);
+	}
+	CHECK_INT(trace_att_ts_us(&t, 0), TRACE_NO_TIME);
+	CHECK_INT(trace_att_ts_us(&t, 1), TRACE_NO_TIME);
+	CHECK_INT(trace_att_ts_us(&t, 2), 3000000); /* "ts":3 s */
+	CHECK_INT(trace_att_ts_us(&t, 3), TRACE_NO_TIME);
+	CHECK_INT(trace_att_latency_us(&t, 0), 1000);
+	CHECK_INT(trace_att_latency_us(&t, 1), 3000);
+	CHECK_INT(trace_att_latency_us(&t, 2), TRACE_NO_LATENCY);
+	CHECK_INT(trace_att_status(&t, 1), STATUS_TIMEOUT);
+	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 3), NULL), "m2");
+	CHECK_INT(t.n_kinds, 3); /* (m1, ok), (m1, timeout), (m2, ok) */
+out:
+	trace_free(&t);
+	trace_free(&rows);
+}
+
+/* Latencies at and past the 32-bit µs range go to the wide table, exactly. */
+static void wide_latencies(void)
+{
+	static const char text[] =
+		"{\"ts\":1,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,"
+		"\"model\":\"m\",\"latency_ms\":4294967.293}\n"
+		"{\"ts\":2,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,"
+		"\"model\":\"m\",\"latency_ms\":4294967.294}\n"
+		"{\"ts\":3,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,"
+		"\"model\":\"m\",\"latency_ms\":10000000000000}\n"
+		"{\"ts\":4,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,\"model\":\"m\"}\n"
+		"{\"ts\":5,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,"
+		"\"attempts\":[{\"model\":\"m\",\"latency_ms\":5000000},{\"model\":\"m\",\"latency_ms\":4294967.295}]}\n";
+	struct trace t, rows;
+	if (load_both("wide.db", "wide", text, &t, &rows) < 0)
+		goto out;
+	CHECK_INT(same_trace(&t, &rows), 16); /* 9 request, att_first, att_kind8, latency, 2 kind, 2 wide */
+	CHECK_INT(t.n_att, 6);
+	/* 4294967.293 ms = 4294967293 µs = 2^32 - 3: the largest that fits; 2^32 - 2 and
+	 * 2^32 - 1 are the two codes, so 4294967294 and 4294967295 µs are wide */
+	CHECK_INT(trace_att_latency_us(&t, 0), 4294967293LL);
+	CHECK_INT(trace_att_latency_us(&t, 1), 4294967294LL);
+	CHECK_INT(trace_att_latency_us(&t, 2), 10000000000000000LL); /* 10^13 ms = 10^16 µs */
+	CHECK_INT(trace_att_latency_us(&t, 3), TRACE_NO_LATENCY);
+	CHECK_INT(trace_att_latency_us(&t, 4), 5000000000LL);        /* 5·10^6 ms */
+	CHECK_INT(trace_att_latency_us(&t, 5), 4294967295LL);
+	CHECK_INT(t.n_wide, 4);
+	if (t.n_wide == 4) {
+		CHECK_INT(t.wide_att[0], 1);
+		CHECK_INT(t.wide_att[1], 2);
+		CHECK_INT(t.wide_att[2], 4);
+		CHECK_INT(t.wide_att[3], 5);
+	}
+	CHECK_INT(t.att_latency_us[0], 4294967293LL);
+out:
+	trace_free(&t);
+	trace_free(&rows);
+}
+
+/* More than 256 kinds take two bytes per call; more than TRACE_MAX_KINDS are refused. */
+static void many_kinds(void)
+{
+	size_t cap = 300 * 128, len = 0;
+	char *text = malloc(cap);
+	for (int m = 0; m < 300; m++)
+		len += (size_t)snprintf(text + len, cap - len, "{\"ts\":%d,\"tenant\":\"a\",\"task\":\"t\","
+		                        "\"input_tokens\":1,\"output_tokens\":1,\"model\":\"m%d\"}\n", m, m);
+	struct trace t, rows;
+	if (load_both("kinds.db", "kinds", text, &t, &rows) == 0) {
+		CHECK_INT(same_trace(&t, &rows), 15); /* att_kind16 instead of att_kind8 */
+		CHECK_INT(t.n_kinds, 300);
+		CHECK(t.att_kind8 == NULL && t.att_kind16 != NULL);
+		char want[16];
+		for (uint32_t a = 0; a < 300; a += 37) { /* 0, 37, …, 296: either side of 256 */
+			snprintf(want, sizeof want, "m%u", a);
+			CHECK_STR(intern_str(&t.names, trace_att_model(&t, a), NULL), want);
+		}
+		CHECK_STR(intern_str(&t.names, trace_att_model(&t, 299), NULL), "m299");
+	}
+	trace_free(&t);
+	trace_free(&rows);
+	free(text);
+
+	/* built directly: model ids 0 … 65535 with status ok fill the kinds */
+	struct err e = { "" };
+	struct trace b;
+	struct trace_row r = { .input = TRACE_NONE, .input_hash = TRACE_NONE, .cost_pusd = TRACE_NO_COST };
+	struct trace_call c = { .input_tok = -1, .output_tok = -1, .cached_tok = -1,
+	                        .latency_us = TRACE_NO_LATENCY, .ts_us = TRACE_NO_TIME };
+	CHECK_INT(trace_alloc(&b, &(struct trace_shape){ 0 }), 0);
+	int failed = 0;
+	for (uint32_t m = 0; m < TRACE_MAX_KINDS && !failed; m++) {
+		c.model = m;
+		failed = trace_append(&b, &r, &c, 1, &e) < 0;
+	}
+	CHECK_INT(failed, 0);
+	CHECK_INT(b.n_kinds, 65536);
+	c.status = STATUS_TIMEOUT; /* (0, timeout): one kind too many */
+	c.model = 0;
+	CHECK_INT(trace_append(&b, &r, &c, 1, &e), -1);
+	CHECK_HAS(e.msg, "more than 65536 distinct pairs of model and status");
+	CHECK_INT(b.n_req, 65536);
+	c.status = STATUS_OK; /* a known kind still goes in */
+	CHECK_INT(trace_append(&b, &r, &c, 1, &e), 0);
+	CHECK_INT(trace_att_model(&b, 65536), 0);
+	CHECK_INT(trace_att_model(&b, 65535), 65535);
+	trace_free(&b);
+}
+
+/* A store written before the layout row existed (columns of the first layout) loads
+ * from its rows, as does one whose layout row is of another version. */
+static void first_layout_store(void)
+{
 	struct store s;
 	struct err e = { "" };
 	struct store_trace_info info;
-	struct trace a, b;
-	open_fresh(&s, "cols.db");
-	write_file(path_in("cols.jsonl"), trace_text);
-	CHECK_INT(quiet_import(&s, path_in("cols.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
-	CHECK_INT(store_load(&s, "cols", &a, &e), 0);
-	sqlite3_exec(s.db, "DELETE FROM columns", NULL, NULL, NULL);
-	CHECK_INT(store_load(&s, "cols", &b, &e), 0);
-	CHECK_INT(a.n_req, b.n_req);
-	CHECK_INT(a.n_att, b.n_att);
-	/* every column, the optional ones included (this trace has cost_usd and quality) */
-	struct trace_column ca[TRACE_MAX_COLUMNS], cb[TRACE_MAX_COLUMNS];
-	size_t n = trace_columns(&a, ca), compared = 0;
-	trace_columns(&b, cb);
-	for (size_t c = 0; c < n; c++) {
-		CHECK(*ca[c].data != NULL && *cb[c].data != NULL);
-		if (!*ca[c].data || !*cb[c].data)
-			continue;
-		if (memcmp(*ca[c].data, *cb[c].data, trace_column_rows(&a, &ca[c]) * ca[c].elem) != 0)
-			TEST_FAIL_("column %s differs", ca[c].name);
-		compared++;
-	}
-	CHECK_INT(compared, 20);
-	trace_free(&a);
-	trace_free(&b);
+	struct trace now, old, other;
+	memset(&old, 0, sizeof old);
+	memset(&other, 0, sizeof other);
+	open_fresh(&s, "v1.db");
+	write_file(path_in("v1.jsonl"), trace_text);
+	CHECK_INT(quiet_import(&s, path_in("v1.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(store_load(&s, "v1", &now, &e), 0);
+	/* the first layout's column set for this trace: att_model as 4 bytes per call,
+	 * latencies and times as 8, quality, no layout row */
+	CHECK_INT(sqlite3_exec(s.db, "UPDATE columns SET data = zeroblob(12) WHERE name = 'att_latency_us';"
+	                       "DELETE FROM columns WHERE name IN ('layout', 'att_kind8', 'kind_model',"
+	                       " 'kind_status', 'wide_att', 'wide_latency_us');"
+	                       "INSERT INTO columns SELECT trace_id, 'att_model', 0, zeroblob(12) FROM columns"
+	                       " WHERE name = 'ts_us';"
+	                       "INSERT INTO columns SELECT trace_id, 'att_status', 0, zeroblob(3) FROM columns"
+	                       " WHERE name = 'ts_us';"
+	                       "INSERT INTO columns SELECT trace_id, 'quality', 0, zeroblob(12) FROM columns"
+	                       " WHERE name = 'ts_us';", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_load(&s, "v1", &old, &e), 0);
+	CHECK_INT(same_trace(&now, &old), 20);
+	/* a layout row of a version this program does not know */
+	CHECK_INT(sqlite3_exec(s.db, "INSERT INTO columns SELECT trace_id, 'layout', 0, zeroblob(24) FROM columns"
+	                       " WHERE name = 'ts_us'", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_load(&s, "v1", &other, &e), 0);
+	CHECK_INT(same_trace(&now, &other), 20);
+	trace_free(&now);
+	trace_free(&old);
+	trace_free(&other);
 	store_close(&s);
 }
 
-static int64_t count(struct store *s, const char *sql)
+/* A copy in this layout with a column missing, or calls of a kind it does not have,
+ * is damage (not a reason to fall back to the rows). */
+static void damaged_columns(void)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	struct trace t;
+	open_fresh(&s, "damage.db");
+	write_file(path_in("d.jsonl"), trace_text);
+	CHECK_INT(quiet_import(&s, path_in("d.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	sqlite3_exec(s.db, "UPDATE columns SET data = x'000102' WHERE name = 'att_kind8'", NULL, NULL, NULL);
+	CHECK_INT(store_load(&s, "d", &t, &e), 0); /* kinds 0, 1, 2 of 3: fine */
+	trace_free(&t);
+	sqlite3_exec(s.db, "UPDATE columns SET data = x'000103' WHERE name = 'att_kind8'", NULL, NULL, NULL);
+	CHECK_INT(store_load(&s, "d", &t, &e), -1);
+	CHECK_HAS(e.msg, "is damaged: a recorded call's model or status is unknown");
+	sqlite3_exec(s.db, "DELETE FROM columns WHERE name = 'att_latency_us'", NULL, NULL, NULL);
+	CHECK_INT(store_load(&s, "d", &t, &e), -1);
+	CHECK_HAS(e.msg, "trace \"d\": the columns table is damaged");
+	store_close(&s);
 }
 
 static int64_t total_rows(struct store *s)
@@ -253,7 +585,7 @@ static void replace_and_merge(void)
 	CHECK_INT(import_files(&s, files, 2, &o, infos, &e), IMPORT_OK);
 	CHECK_INT(infos[0].requests, 4);
 	CHECK_INT(store_load(&s, "both", &t, &e), 0);
-	CHECK_STR(intern_str(&t.names, t.tenant[3], NULL), "z");
+	CHECK_STR(intern_str(&t.names, trace_tenant(&t, 3), NULL), "z");
 	trace_free(&t);
 	/* the views join names back */
 	CHECK_INT(count(&s, "SELECT count(*) FROM requests_v WHERE trace = 'both' AND tenant = 'acme'"), 2);
@@ -312,6 +644,12 @@ void suite_store(void)
 	}
 	RUN(round_trip);
 	RUN(columns_match_rows);
+	RUN(one_call_each);
+	RUN(calls_with_own_tokens);
+	RUN(wide_latencies);
+	RUN(many_kinds);
+	RUN(first_layout_store);
+	RUN(damaged_columns);
 	RUN(strict_writes_nothing);
 	RUN(failure_rolls_back);
 	RUN(replace_and_merge);

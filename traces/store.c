@@ -300,9 +300,20 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct err
  * The columnar copy: each column of sim/'s trace as raw arrays in chunks of
  * COLUMN_CHUNK bytes, written at the end of an import, so loading is a few
  * large reads.  The requests and attempts tables stay the reference for SQL.
+ * A row named LAYOUT_ROW holds the layout's version and the trace's shape
+ * (struct layout); a copy without it, or of another version, is not read and
+ * the trace loads from its rows instead.
  */
 #define COLUMN_CHUNK (16u << 20)
+#define LAYOUT_ROW "layout"
+#define LAYOUT_VERSION 2u /* 1: the first layout, without LAYOUT_ROW */
 
+/* The LAYOUT_ROW blob, in the machine's byte order like the columns. */
+struct layout {
+	uint32_t version;
+	uint32_t n_req, n_att, n_kinds, n_wide;
+	uint32_t optional;         /* enum trace_optional */
+};
 
 enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, ST_COLUMN, N_ST };
 
@@ -321,8 +332,8 @@ struct store_import {
 	int64_t id;
 	struct intern names, inputs;
 	struct trace cols;         /* the columnar copy, built as rows arrive */
-	uint32_t *att_model;       /* scratch: one request's attempt model ids */
-	size_t cap_att_model;
+	struct trace_call *calls;  /* scratch: one request's recorded calls */
+	size_t cap_calls;
 	uint8_t *is_tenant;        /* per name id */
 	size_t cap_is_tenant;
 	int64_t requests, attempts, rejects, tenants;
@@ -337,7 +348,7 @@ static void import_free(struct store_import *im)
 	intern_fini(&im->names);
 	intern_fini(&im->inputs);
 	trace_free(&im->cols);
-	free(im->att_model);
+	free(im->calls);
 	free(im->is_tenant);
 	free(im);
 }
@@ -378,7 +389,7 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 	im->s = s;
 	intern_init(&im->names);
 	intern_init(&im->inputs);
-	if (trace_alloc(&im->cols, 0, 0, 0) < 0) {
+	if (trace_alloc(&im->cols, &(struct trace_shape){ 0 }) < 0) {
 		free(im);
 		return err_set(e, "out of memory");
 	}
@@ -474,91 +485,68 @@ static void bind_opt_text(sqlite3_stmt *st, int col, struct str v)
 		sqlite3_bind_null(st, col);
 }
 
-/* Appends request r to the columnar copy, attempts resolved as store_load would. */
+/* Appends request r to the columnar copy, its calls resolved as store_load's row path does:
+ * the `attempts` array, else one call from the top-level model, status and latency. */
 static int append_columns(struct store_import *im, const struct jsonl_rec *r, const uint32_t ids[5],
-                          const uint32_t *att_model, struct err *e)
+                          struct err *e)
 {
-	struct trace *t = &im->cols;
-	uint32_t n_att = r->n_att ? (uint32_t)r->n_att : ids[4] != TRACE_NONE;
-	unsigned optional = (r->cost_pusd != JSONL_ABSENT ? TRACE_HAS_COST : 0) |
-	                    (!isnan(r->quality) ? TRACE_HAS_QUALITY : 0);
-	if ((uint64_t)t->n_att + n_att > UINT32_MAX - 1 || t->n_req >= UINT32_MAX - 2)
-		return err_set(e, "a trace holds at most 4,294,967,294 requests and attempts");
-	if (t->n_req + 1 >= t->cap_req || t->n_att + n_att > t->cap_att || (optional & ~t->optional)) {
-		unsigned had = t->optional;
-		uint32_t req = t->n_req + 1 >= t->cap_req ? 2 * t->cap_req : t->cap_req;
-		uint32_t att = t->n_att + n_att > t->cap_att ? 2 * (t->n_att + n_att) : t->cap_att;
-		if (trace_grow(t, req, att, optional) < 0)
-			return err_set(e, "out of memory");
-		for (uint32_t i = 0; i < t->n_req; i++) { /* a column that appears late */
-			if ((t->optional & ~had) & TRACE_HAS_COST)
-				t->cost_pusd[i] = TRACE_NO_COST;
-			if ((t->optional & ~had) & TRACE_HAS_QUALITY)
-				t->quality[i] = NAN;
-		}
+	struct trace_row row = {
+		.ts_us = r->ts_us, .tenant = ids[0], .task = ids[1], .input = ids[2], .input_hash = ids[3],
+		.input_tok = (uint32_t)r->input_tok, .output_tok = (uint32_t)r->output_tok,
+		.cached_tok = r->cached_tok == JSONL_ABSENT ? 0 : (uint32_t)r->cached_tok,
+		.difficulty = (enum difficulty)r->difficulty, .realtime = r->realtime != 0,
+		.cost_pusd = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd,
+	};
+	uint32_t n = 0;
+	if (!r->n_att && ids[4] != TRACE_NONE) {
+		im->calls[0] = (struct trace_call){ ids[4], r->status < 0 ? STATUS_OK : (enum status)r->status,
+		                                    -1, -1, -1, r->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY
+		                                    : r->latency_us, TRACE_NO_TIME };
+		n = 1;
 	}
-	uint32_t i = t->n_req, a = t->n_att;
-	t->ts_us[i] = r->ts_us;
-	t->tenant[i] = ids[0];
-	t->task[i] = ids[1];
-	t->input[i] = ids[2];
-	t->input_hash[i] = ids[3];
-	t->input_tok[i] = (uint32_t)r->input_tok;
-	t->output_tok[i] = (uint32_t)r->output_tok;
-	t->cached_tok[i] = r->cached_tok == JSONL_ABSENT ? 0 : (uint32_t)r->cached_tok;
-	t->difficulty[i] = (uint8_t)r->difficulty;
-	t->realtime[i] = r->realtime != 0;
-	if (t->cost_pusd)
-		t->cost_pusd[i] = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd;
-	if (t->quality)
-		t->quality[i] = (float)r->quality;
-	t->att_first[i] = a;
-	if (!r->n_att && n_att) {
-		t->att_model[a] = ids[4];
-		t->att_status[a] = (uint8_t)(r->status < 0 ? STATUS_OK : r->status);
-		t->att_input_tok[a] = t->input_tok[i];
-		t->att_output_tok[a] = t->output_tok[i];
-		t->att_cached_tok[a] = t->cached_tok[i];
-		t->att_latency_us[a] = r->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : r->latency_us;
-		t->att_ts_us[a] = TRACE_NO_TIME;
-	}
-	for (size_t k = 0; k < r->n_att; k++) {
+	for (size_t k = 0; k < r->n_att; k++, n++) {
 		const struct jsonl_attempt *x = &r->att[k];
-		t->att_model[a + k] = att_model[k];
-		t->att_status[a + k] = (uint8_t)x->status;
-		t->att_input_tok[a + k] = x->input_tok == JSONL_ABSENT ? t->input_tok[i] : (uint32_t)x->input_tok;
-		t->att_output_tok[a + k] = x->output_tok == JSONL_ABSENT ? t->output_tok[i] : (uint32_t)x->output_tok;
-		t->att_cached_tok[a + k] = x->cached_tok == JSONL_ABSENT ? t->cached_tok[i] : (uint32_t)x->cached_tok;
-		t->att_latency_us[a + k] = x->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : x->latency_us;
-		t->att_ts_us[a + k] = x->ts_us;
+		struct trace_call *c = &im->calls[k]; /* its model was set by the caller */
+		c->status = (enum status)x->status;
+		c->input_tok = x->input_tok == JSONL_ABSENT ? -1 : x->input_tok;
+		c->output_tok = x->output_tok == JSONL_ABSENT ? -1 : x->output_tok;
+		c->cached_tok = x->cached_tok == JSONL_ABSENT ? -1 : x->cached_tok;
+		c->latency_us = x->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : x->latency_us;
+		c->ts_us = x->ts_us;
 	}
-	t->n_req++;
-	t->n_att += n_att;
-	t->att_first[t->n_req] = t->n_att;
-	return 0;
+	return trace_append(&im->cols, &row, im->calls, n, e);
+}
+
+static int write_blob(struct store_import *im, const char *name, int64_t chunk, const void *data,
+                      size_t len, struct err *e)
+{
+	sqlite3_stmt *st = im->st[ST_COLUMN];
+	sqlite3_bind_int64(st, 1, im->id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, chunk);
+	sqlite3_bind_blob(st, 4, data, (int)len, SQLITE_STATIC);
+	return step(im, st, e);
 }
 
 static int write_columns(struct store_import *im, struct err *e)
 {
 	struct trace_column cols[TRACE_MAX_COLUMNS];
+	struct trace_shape shape = trace_shape_of(&im->cols);
+	struct layout head = { LAYOUT_VERSION, shape.n_req, shape.n_att, shape.n_kinds, shape.n_wide,
+	                       shape.optional };
+	if (write_blob(im, LAYOUT_ROW, 0, &head, sizeof head, e) < 0)
+		return -1;
 	size_t n = trace_columns(&im->cols, cols);
-	sqlite3_stmt *st = im->st[ST_COLUMN];
 	for (size_t c = 0; c < n; c++) {
-		if (cols[c].optional && !(im->cols.optional & cols[c].optional))
+		if (!trace_column_present(shape.optional, &cols[c]))
 			continue;
-		size_t bytes = trace_column_rows(&im->cols, &cols[c]) * cols[c].elem;
-		for (size_t off = 0, chunk = 0; off < bytes || (off == 0 && chunk == 0); chunk++) {
+		size_t bytes = trace_column_rows(&shape, &cols[c]) * cols[c].elem, off = 0, chunk = 0;
+		do {
 			size_t len = bytes - off < COLUMN_CHUNK ? bytes - off : COLUMN_CHUNK;
-			sqlite3_bind_int64(st, 1, im->id);
-			sqlite3_bind_text(st, 2, cols[c].name, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, (int64_t)chunk);
-			sqlite3_bind_blob(st, 4, (char *)*cols[c].data + off, (int)len, SQLITE_STATIC);
-			if (step(im, st, e) < 0)
+			if (write_blob(im, cols[c].name, (int64_t)chunk++, (char *)*cols[c].data + off, len, e) < 0)
 				return -1;
 			off += len;
-			if (len == 0)
-				break;
-		}
+		} while (off < bytes);
 	}
 	return 0;
 }
@@ -621,19 +609,19 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 	if (step(im, st, e) < 0)
 		return -1;
 
-	if (r->n_att > im->cap_att_model) {
-		uint32_t *p = realloc(im->att_model, r->n_att * sizeof *p);
+	if (r->n_att + 1 > im->cap_calls) {
+		struct trace_call *p = realloc(im->calls, (r->n_att + 1) * sizeof *p);
 		if (!p)
 			return err_set(e, "out of memory");
-		im->att_model = p;
-		im->cap_att_model = r->n_att;
+		im->calls = p;
+		im->cap_calls = r->n_att + 1;
 	}
 	for (size_t i = 0; i < r->n_att; i++) {
 		const struct jsonl_attempt *a = &r->att[i];
 		uint32_t m;
 		if (intern_row(im, &im->names, ST_NAME, a->model, &m, e) < 0)
 			return -1;
-		im->att_model[i] = m;
+		im->calls[i].model = m;
 		st = im->st[ST_ATTEMPT];
 		c = 1;
 		sqlite3_bind_int64(st, c++, im->id);
@@ -651,7 +639,7 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 			return -1;
 	}
 	const uint32_t ids[5] = { tenant, task, input, hash, model };
-	if (append_columns(im, r, ids, im->att_model, e) < 0)
+	if (append_columns(im, r, ids, e) < 0)
 		return -1;
 	im->attempts += r->n_att ? (int64_t)r->n_att : r->model.s != NULL;
 	im->requests++;
@@ -748,23 +736,52 @@ static int load_names(struct store *s, const char *table, int64_t id, struct int
 	return rc == SQLITE_DONE ? 0 : db_error(s, e, "load");
 }
 
-static int64_t col_or(sqlite3_stmt *st, int col, int64_t absent)
+/*
+ * Reads the columnar copy's layout row: 1 with *shape (a copy this layout can
+ * read), 0 when there is none or it has another layout (the caller loads the
+ * rows), -1 on a database error or a shape that contradicts the trace's counts.
+ */
+static int read_layout(struct store *s, const struct store_trace_info *info, struct trace_shape *shape,
+                       struct err *e)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? absent : sqlite3_column_int64(st, col);
+	sqlite3_stmt *st;
+	struct layout head;
+	if (sqlite3_prepare_v2(s->db, "SELECT data FROM columns WHERE trace_id = ? AND name = '" LAYOUT_ROW
+	                       "' AND chunk = 0", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "load");
+	sqlite3_bind_int64(st, 1, info->id);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == (int)sizeof head) {
+		memcpy(&head, sqlite3_column_blob(st, 0), sizeof head);
+		found = head.version == LAYOUT_VERSION;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s, e, "load");
+	if (!found)
+		return 0;
+	if (head.n_req != info->requests || head.n_att != info->attempts || head.n_kinds > TRACE_MAX_KINDS ||
+	    head.n_wide > head.n_att || (head.optional & ~(unsigned)TRACE_ALL_OPTIONAL))
+		return err_set(e, "%s: trace \"%s\": the columns table is damaged", s->path, info->name);
+	*shape = (struct trace_shape){ head.n_req, head.n_att, head.n_kinds, head.n_wide, head.optional };
+	return 1;
 }
 
-/* Fills t from the columnar copy: 1 done, 0 none stored (older import), -1 error or damage. */
-static int load_columns(struct store *s, int64_t id, struct trace *t, struct err *e)
+/* Fills t (allocated with the layout row's shape) from the columnar copy.  Returns 0 or -1. */
+static int load_columns(struct store *s, const struct store_trace_info *info, struct trace *t,
+                        struct err *e)
 {
 	struct trace_column cols[TRACE_MAX_COLUMNS];
-	size_t got[TRACE_MAX_COLUMNS] = { 0 }, bytes[TRACE_MAX_COLUMNS], n = trace_columns(t, cols), rows = 0;
-	for (size_t c = 0; c < n; c++) /* an optional column the trace lacks expects no bytes */
-		bytes[c] = *cols[c].data ? trace_column_rows(t, &cols[c]) * cols[c].elem : 0;
+	struct trace_shape shape = trace_shape_of(t);
+	size_t got[TRACE_MAX_COLUMNS] = { 0 }, bytes[TRACE_MAX_COLUMNS], n = trace_columns(t, cols);
+	for (size_t c = 0; c < n; c++) /* a column the trace lacks expects no bytes */
+		bytes[c] = trace_column_present(t->optional, &cols[c])
+		           ? trace_column_rows(&shape, &cols[c]) * cols[c].elem : 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT name, chunk, data FROM columns WHERE trace_id = ?"
-	                       " ORDER BY name, chunk", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT name, chunk, data FROM columns WHERE trace_id = ? AND name <> '"
+	                       LAYOUT_ROW "' ORDER BY name, chunk", -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, e, "load");
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, info->id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -778,144 +795,140 @@ static int load_columns(struct store *s, int64_t id, struct trace *t, struct err
 		if (len)
 			memcpy((char *)*cols[c].data + got[c], data, len);
 		got[c] += len;
-		rows++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(s, e, "load");
-	if (rows == 0 && rc == SQLITE_DONE)
-		return 0;
 	for (size_t c = 0; c < n; c++)
 		if (rc != SQLITE_DONE || got[c] != bytes[c])
-			return err_set(e, "%s: trace %lld: the columns table is damaged", s->path, (long long)id);
-	return 1;
+			return err_set(e, "%s: trace \"%s\": the columns table is damaged", s->path, info->name);
+	return 0;
+}
+
+static int64_t col_or(sqlite3_stmt *st, int col, int64_t absent)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? absent : sqlite3_column_int64(st, col);
+}
+
+/*
+ * Fills the empty trace t from the requests and attempts tables, read side by
+ * side in index order (a trace imported before the columnar copy had this
+ * layout).  Returns 0, or -1 (damage, a database error, out of memory).
+ */
+static int load_rows(struct store *s, const struct store_trace_info *info, struct trace *t, struct err *e)
+{
+	sqlite3_stmt *rq = NULL, *at = NULL;
+	struct trace_call *calls = NULL;
+	size_t cap = 0;
+	int rc, more = SQLITE_DONE, ret = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT idx, ts_us, tenant, task, input_tokens, output_tokens,"
+	                       " cached_tokens, input, input_hash, model, status, latency_us, difficulty,"
+	                       " realtime, attempts, cost_pusd FROM requests WHERE trace_id = ? ORDER BY idx",
+	                       -1, &rq, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT idx, n, model, status, input_tokens, output_tokens,"
+	                       " cached_tokens, latency_us, ts_us FROM attempts WHERE trace_id = ?"
+	                       " ORDER BY idx, n", -1, &at, NULL) != SQLITE_OK) {
+		db_error(s, e, "load");
+		goto out;
+	}
+	sqlite3_bind_int64(rq, 1, info->id);
+	sqlite3_bind_int64(at, 1, info->id);
+	more = sqlite3_step(at);
+	uint32_t i = 0;
+	while ((rc = sqlite3_step(rq)) == SQLITE_ROW) {
+		if (i >= info->requests || sqlite3_column_int64(rq, 0) != i)
+			goto damaged;
+		struct trace_row r = {
+			.ts_us = sqlite3_column_int64(rq, 1), .tenant = (uint32_t)sqlite3_column_int64(rq, 2),
+			.task = (uint32_t)sqlite3_column_int64(rq, 3),
+			.input_tok = (uint32_t)sqlite3_column_int64(rq, 4),
+			.output_tok = (uint32_t)sqlite3_column_int64(rq, 5),
+			.cached_tok = (uint32_t)sqlite3_column_int64(rq, 6),
+			.input = (uint32_t)col_or(rq, 7, TRACE_NONE), .input_hash = (uint32_t)col_or(rq, 8, TRACE_NONE),
+			.difficulty = (enum difficulty)sqlite3_column_int(rq, 12), .realtime = (int)col_or(rq, 13, 1),
+			.cost_pusd = col_or(rq, 15, TRACE_NO_COST),
+		};
+		int64_t model = col_or(rq, 9, -1), n = sqlite3_column_int64(rq, 14);
+		if (n < 0 || n > info->attempts)
+			goto damaged;
+		if ((size_t)n + 1 > cap) {
+			struct trace_call *p = realloc(calls, ((size_t)n + 1) * sizeof *p);
+			if (!p) {
+				err_set(e, "out of memory loading \"%s\"", info->name);
+				goto out;
+			}
+			calls = p;
+			cap = (size_t)n + 1;
+		}
+		if (n == 0 && model >= 0) { /* the top-level fields make the single attempt */
+			calls[0] = (struct trace_call){ (uint32_t)model, (enum status)col_or(rq, 10, STATUS_OK),
+			                                -1, -1, -1, col_or(rq, 11, TRACE_NO_LATENCY), TRACE_NO_TIME };
+			n = 1;
+		} else {
+			for (int64_t k = 0; k < n; k++, more = sqlite3_step(at)) {
+				if (more != SQLITE_ROW || sqlite3_column_int64(at, 0) != i || sqlite3_column_int64(at, 1) != k)
+					goto damaged;
+				calls[k] = (struct trace_call){ (uint32_t)sqlite3_column_int64(at, 2),
+				                                (enum status)sqlite3_column_int(at, 3), col_or(at, 4, -1),
+				                                col_or(at, 5, -1), col_or(at, 6, -1),
+				                                col_or(at, 7, TRACE_NO_LATENCY), col_or(at, 8, TRACE_NO_TIME) };
+			}
+		}
+		if (trace_append(t, &r, calls, (uint32_t)n, e) < 0) {
+			err_prefix(e, "%s: trace \"%s\": ", s->path, info->name);
+			goto out;
+		}
+		i++;
+	}
+	if (rc != SQLITE_DONE || (more != SQLITE_ROW && more != SQLITE_DONE)) {
+		db_error(s, e, "load");
+		goto out;
+	}
+	if (i != info->requests || t->n_att != info->attempts || more != SQLITE_DONE)
+		goto damaged;
+	ret = 0;
+	goto out;
+damaged:
+	err_set(e, "%s: trace \"%s\" is damaged (counts do not match its rows)", s->path, info->name);
+out:
+	sqlite3_finalize(rq);
+	sqlite3_finalize(at);
+	free(calls);
+	return ret;
 }
 
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
 {
 	struct store_trace_info info;
-	sqlite3_stmt *st = NULL;
+	struct trace_shape shape = { 0 };
 	memset(t, 0, sizeof *t);
 	int found = store_find(s, name, &info, e);
 	if (found <= 0)
 		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
-	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT has_cost, has_quality FROM traces WHERE id = %lld", (long long)info.id);
-	unsigned optional = 0;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, e, "load");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		optional = (sqlite3_column_int(st, 0) ? TRACE_HAS_COST : 0) |
-		           (sqlite3_column_int(st, 1) ? TRACE_HAS_QUALITY : 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (info.requests > UINT32_MAX - 1 || info.attempts > UINT32_MAX - 1)
+	if (info.requests > UINT32_MAX - 3 || info.attempts > UINT32_MAX - 1)
 		return err_set(e, "%s: trace \"%s\" is too large to load", s->path, name);
-	if (trace_alloc(t, (uint32_t)info.requests, (uint32_t)info.attempts, optional) < 0)
-		return err_set(e, "out of memory loading \"%s\"", name);
-	if (!(t->name = strdup(name)))
-		goto oom;
 	if (exec(s, "BEGIN", e) < 0)
-		goto fail;
-	if (load_names(s, "names", info.id, &t->names, e) < 0 ||
-	    load_names(s, "inputs", info.id, &t->inputs, e) < 0)
-		goto fail_tx;
-	int fast = load_columns(s, info.id, t, e);
+		return -1;
+	int fast = read_layout(s, &info, &shape, e);
 	if (fast < 0)
 		goto fail_tx;
-	if (fast) {
-		exec(s, "COMMIT", e);
-		return 0;
+	if (trace_alloc(t, &shape) < 0 || !(t->name = strdup(name))) {
+		err_set(e, "out of memory loading \"%s\"", name);
+		goto fail_tx;
 	}
-
-	snprintf(sql, sizeof sql,
-	         "SELECT idx, ts_us, tenant, task, input_tokens, output_tokens, cached_tokens, input,"
-	         " input_hash, model, status, latency_us, difficulty, realtime, attempts, cost_pusd,"
-	         " quality FROM requests WHERE trace_id = %lld ORDER BY idx", (long long)info.id);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto db_fail;
-	uint32_t i = 0, a = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (i >= t->n_req || sqlite3_column_int64(st, 0) != i)
-			goto damaged;
-		t->ts_us[i] = sqlite3_column_int64(st, 1);
-		t->tenant[i] = (uint32_t)sqlite3_column_int64(st, 2);
-		t->task[i] = (uint32_t)sqlite3_column_int64(st, 3);
-		t->input_tok[i] = (uint32_t)sqlite3_column_int64(st, 4);
-		t->output_tok[i] = (uint32_t)sqlite3_column_int64(st, 5);
-		t->cached_tok[i] = (uint32_t)sqlite3_column_int64(st, 6);
-		t->input[i] = (uint32_t)col_or(st, 7, TRACE_NONE);
-		t->input_hash[i] = (uint32_t)col_or(st, 8, TRACE_NONE);
-		int64_t model = col_or(st, 9, -1);
-		t->difficulty[i] = (uint8_t)sqlite3_column_int(st, 12);
-		t->realtime[i] = (uint8_t)col_or(st, 13, 1);
-		int64_t n_att = sqlite3_column_int64(st, 14);
-		if (t->cost_pusd)
-			t->cost_pusd[i] = col_or(st, 15, TRACE_NO_COST);
-		if (t->quality)
-			t->quality[i] = sqlite3_column_type(st, 16) == SQLITE_NULL ? NAN
-			                : (float)sqlite3_column_double(st, 16);
-		t->att_first[i] = a;
-		if (n_att == 0 && model >= 0) { /* the top-level fields make the single attempt */
-			if (a >= t->n_att)
-				goto damaged;
-			t->att_model[a] = (uint32_t)model;
-			t->att_status[a] = (uint8_t)col_or(st, 10, STATUS_OK);
-			t->att_input_tok[a] = t->input_tok[i];
-			t->att_output_tok[a] = t->output_tok[i];
-			t->att_cached_tok[a] = t->cached_tok[i];
-			t->att_latency_us[a] = col_or(st, 11, TRACE_NO_LATENCY);
-			t->att_ts_us[a] = TRACE_NO_TIME;
-			a++;
-		} else {
-			a += (uint32_t)n_att; /* filled from the attempts table below */
-		}
-		i++;
+	if (load_names(s, "names", info.id, &t->names, e) < 0 ||
+	    load_names(s, "inputs", info.id, &t->inputs, e) < 0 ||
+	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0)
+		goto fail_tx;
+	if (trace_check(t, e) < 0) {
+		err_prefix(e, "%s: trace \"%s\" is damaged: ", s->path, name);
+		goto fail_tx;
 	}
-	if (rc != SQLITE_DONE)
-		goto db_fail;
-	if (i != t->n_req || a != t->n_att)
-		goto damaged;
-	t->att_first[i] = a;
-	sqlite3_finalize(st);
-
-	snprintf(sql, sizeof sql,
-	         "SELECT idx, n, model, status, input_tokens, output_tokens, cached_tokens, latency_us,"
-	         " ts_us FROM attempts WHERE trace_id = %lld ORDER BY idx, n", (long long)info.id);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto db_fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t idx = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 1);
-		if (idx < 0 || idx >= t->n_req || n < 0 || t->att_first[idx] + n >= t->att_first[idx + 1])
-			goto damaged;
-		uint32_t k = t->att_first[idx] + (uint32_t)n;
-		t->att_model[k] = (uint32_t)sqlite3_column_int64(st, 2);
-		t->att_status[k] = (uint8_t)sqlite3_column_int(st, 3);
-		t->att_input_tok[k] = (uint32_t)col_or(st, 4, t->input_tok[idx]);
-		t->att_output_tok[k] = (uint32_t)col_or(st, 5, t->output_tok[idx]);
-		t->att_cached_tok[k] = (uint32_t)col_or(st, 6, t->cached_tok[idx]);
-		t->att_latency_us[k] = col_or(st, 7, TRACE_NO_LATENCY);
-		t->att_ts_us[k] = col_or(st, 8, TRACE_NO_TIME);
-	}
-	if (rc != SQLITE_DONE)
-		goto db_fail;
-	sqlite3_finalize(st);
+	trace_trim(t);
 	exec(s, "COMMIT", e);
 	return 0;
-
-damaged:
-	err_set(e, "%s: trace \"%s\" is damaged (counts do not match its rows)", s->path, name);
-	goto fail_tx;
-db_fail:
-	db_error(s, e, "load");
 fail_tx:
-	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	goto fail;
-oom:
-	err_set(e, "out of memory loading \"%s\"", name);
-fail:
 	trace_free(t);
 	return -1;
 }
