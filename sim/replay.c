@@ -100,7 +100,7 @@ struct eng {
 	struct breaker *breakers;
 	struct cache cache;
 	int cache_ready;
-	const uint32_t *norm_of_input; /* input id → normalized text id (shared, see replay_normalized) */
+	const uint32_t *norm_of_input; /* input id → its normalized text's first input (replay_normalized) */
 	uint32_t *queue;         /* the batch queue: pool slots */
 	size_t n_queue, cap_queue;
 	uint64_t queue_tok;

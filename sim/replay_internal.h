@@ -34,9 +34,10 @@ struct replay_trace {
 };
 
 /*
- * The normalized-text id of every distinct input for normalization `flags`
- * (SPEC §10 "Cache"), computed once per trace and flag set and shared by the
- * scenarios (thread-safe).  NULL with e set on failure.
+ * For every distinct input, the id of the first input with the same text after
+ * normalization `flags` (SPEC §10 "Cache"): equal ids, equal normalized texts.
+ * Computed once per trace and flag set and shared by the scenarios
+ * (thread-safe).  NULL with e set on failure.
  */
 const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags, struct err *e);
 

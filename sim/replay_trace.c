@@ -17,7 +17,6 @@
 struct replay_norms {
 	pthread_mutex_t mu;
 	uint32_t *ids[N_NORM_SETS];
-	struct intern texts[N_NORM_SETS];
 };
 
 /* The arrival order of a trace not in time order: request indexes merge-sorted by (ts, index),
@@ -155,8 +154,6 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 	if (!rt->norms)
 		goto oom;
 	pthread_mutex_init(&rt->norms->mu, NULL);
-	for (int k = 0; k < N_NORM_SETS; k++)
-		intern_init(&rt->norms->texts[k]);
 	uint32_t unsorted = 1;
 	while (unsorted < t->n_req && t->ts_us[unsorted - 1] <= t->ts_us[unsorted])
 		unsorted++;
@@ -180,43 +177,80 @@ oom:
 	return err_set(e, "out of memory preparing the trace");
 }
 
-/* The normalized ids for one flag set; the caller holds the mutex. */
-static uint32_t *normalize_inputs(const struct trace *t, unsigned flags, struct intern *texts,
-                                  struct err *e)
+/* Normalizes input id into *buf (grown as needed); -1 when out of memory. */
+static int normalize_input(const struct trace *t, struct normalize *nz, uint32_t id, char **buf,
+                           size_t *cap, size_t *len)
+{
+	size_t n;
+	const char *s = intern_str(&t->inputs, id, &n);
+	if (NORMALIZE_OUT_MAX(n) + 1 > *cap) {
+		char *b = realloc(*buf, NORMALIZE_OUT_MAX(n) + 1);
+		if (!b)
+			return -1;
+		*buf = b;
+		*cap = NORMALIZE_OUT_MAX(n) + 1;
+	}
+	return normalize_text(nz, s, n, *buf, *cap, len);
+}
+
+/*
+ * The normalized ids for one flag set (the caller holds the mutex): inputs whose
+ * normalized texts are equal get the id of the first of them.  A table from the
+ * hash of a normalized text to that first input finds it, and a hash match is
+ * confirmed by normalizing the first input again: no normalized text is kept.
+ */
+static uint32_t *normalize_inputs(const struct trace *t, unsigned flags, struct err *e)
 {
 	struct normalize nz;
-	uint32_t *ids = malloc(((size_t)t->inputs.n + 1) * sizeof *ids);
-	char *buf = NULL;
-	size_t cap = 0;
-	if (!ids || normalize_init(&nz, flags, e) < 0) {
-		free(ids);
-		if (!ids)
-			err_set(e, "out of memory");
-		return NULL;
-	}
-	for (uint32_t id = 0; id < t->inputs.n; id++) {
-		size_t n, len;
-		const char *s = intern_str(&t->inputs, id, &n);
-		if (!flags) {
-			ids[id] = id;
+	uint32_t n_in = t->inputs.n, n_slots = 16;
+	while (n_slots < 2 * (uint64_t)n_in)
+		n_slots *= 2;
+	uint32_t *ids = malloc(((size_t)n_in + 1) * sizeof *ids);
+	uint64_t *hash = flags ? malloc((size_t)n_slots * sizeof *hash) : NULL;
+	uint32_t *first = flags ? calloc(n_slots, sizeof *first) : NULL; /* input id + 1, 0 empty */
+	char *buf = NULL, *again = NULL;
+	size_t cap = 0, cap_again = 0;
+	if (!ids || (flags && (!hash || !first)))
+		goto oom;
+	if (normalize_init(&nz, flags, e) < 0)
+		goto fail;
+	for (uint32_t id = 0; id < n_in; id++) {
+		size_t len, len_again;
+		ids[id] = id;
+		if (!flags)
 			continue;
-		}
-		if (NORMALIZE_OUT_MAX(n) + 1 > cap) {
-			char *b = realloc(buf, NORMALIZE_OUT_MAX(n) + 1);
-			if (!b)
-				goto oom;
-			buf = b;
-			cap = NORMALIZE_OUT_MAX(n) + 1;
-		}
-		if (normalize_text(&nz, s, n, buf, cap, &len) < 0 || intern_add(texts, buf, len, &ids[id]) < 0)
+		if (normalize_input(t, &nz, id, &buf, &cap, &len) < 0)
 			goto oom;
+		uint64_t h = intern_hash(buf, len);
+		uint32_t slot = (uint32_t)(h ^ h >> 32) & (n_slots - 1);
+		for (; first[slot]; slot = (slot + 1) & (n_slots - 1)) {
+			if (hash[slot] != h)
+				continue;
+			if (normalize_input(t, &nz, first[slot] - 1, &again, &cap_again, &len_again) < 0)
+				goto oom;
+			if (len_again == len && memcmp(again, buf, len) == 0) {
+				ids[id] = first[slot] - 1;
+				break;
+			}
+		}
+		if (!first[slot]) {
+			hash[slot] = h;
+			first[slot] = id + 1;
+		}
 	}
 	free(buf);
+	free(again);
+	free(hash);
+	free(first);
 	return ids;
 oom:
-	free(buf);
-	free(ids);
 	err_set(e, "out of memory normalizing cache keys");
+fail:
+	free(buf);
+	free(again);
+	free(hash);
+	free(first);
+	free(ids);
 	return NULL;
 }
 
@@ -226,7 +260,7 @@ const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags,
 	unsigned k = flags & (N_NORM_SETS - 1);
 	pthread_mutex_lock(&nm->mu);
 	if (!nm->ids[k])
-		nm->ids[k] = normalize_inputs(rt->t, k, &nm->texts[k], e);
+		nm->ids[k] = normalize_inputs(rt->t, k, e);
 	const uint32_t *ids = nm->ids[k];
 	pthread_mutex_unlock(&nm->mu);
 	return ids;
@@ -244,7 +278,6 @@ void replay_trace_free(struct replay_trace *rt)
 	if (rt->norms) {
 		for (int k = 0; k < N_NORM_SETS; k++) {
 			free(rt->norms->ids[k]);
-			intern_fini(&rt->norms->texts[k]);
 		}
 		pthread_mutex_destroy(&rt->norms->mu);
 		free(rt->norms);
