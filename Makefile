@@ -98,7 +98,7 @@ test: deps test-deps llmcost $(BUILD)/unit-tests
 demo: deps llmcost
 	$(Q)sh tests/demo.sh
 
-# Import, load and replay benchmarks on a generated trace (figures, not pass/fail).
+# Import, load and replay benchmarks on generated traces (figures, not pass/fail; see tests/bench.sh).
 bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O2 -g -DNDEBUG" llmcost $(BUILD)/bench
 	$(Q)sh tests/bench.sh
