@@ -19,20 +19,18 @@ void ring_fini(struct ring *r)
 	memset(r, 0, sizeof *r);
 }
 
-void *ring_push(struct ring *r)
+void *ring_grow_push(struct ring *r)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 256;
-		unsigned char *v = malloc(cap * r->elem);
-		if (!v)
-			return NULL;
-		for (size_t j = 0; j < r->n; j++) /* unrolled to the front of the new ring */
-			memcpy(v + j * r->elem, ring_at(r, j), r->elem);
-		free(r->v);
-		r->v = v;
-		r->cap = cap;
-		r->head = 0;
-	}
+	size_t cap = r->cap ? 2 * r->cap : 256;
+	unsigned char *v = malloc(cap * r->elem);
+	if (!v)
+		return NULL;
+	for (size_t j = 0; j < r->n; j++) /* unrolled to the front of the new ring */
+		memcpy(v + j * r->elem, ring_at(r, j), r->elem);
+	free(r->v);
+	r->v = v;
+	r->cap = cap;
+	r->head = 0;
 	r->n++;
 	return ring_at(r, r->n - 1);
 }

@@ -24,12 +24,20 @@ struct ring {
 
 void ring_init(struct ring *r, size_t elem);
 void ring_fini(struct ring *r);
-/* A new entry at the back (uninitialized), or NULL when out of memory. */
-void *ring_push(struct ring *r);
 /* The j-th entry from the front (j < n). */
 static inline void *ring_at(const struct ring *r, size_t j)
 {
 	return r->v + ((r->head + j) & (r->cap - 1)) * r->elem;
+}
+/* ring_push's slow path: the ring is full. */
+void *ring_grow_push(struct ring *r);
+/* A new entry at the back (uninitialized), or NULL when out of memory. */
+static inline void *ring_push(struct ring *r)
+{
+	if (r->n == r->cap)
+		return ring_grow_push(r);
+	r->n++;
+	return ring_at(r, r->n - 1);
 }
 static inline void ring_pop(struct ring *r)
 {

@@ -97,6 +97,19 @@ static void money_call_cost(void)
 	CHECK_INT(money_call_pusd(&p, 0, 0, UINT64_MAX, &c), -1);
 	struct money_price bad = { -1, 0, 0 };
 	CHECK_INT(money_call_pusd(&bad, 1, 0, 0, &c), -1);
+	/* the edges of the 64-bit path (tokens ≤ 2^32 − 1, prices < 2^30) and just past them,
+	 * by python3: (2**32-1)*(2**30-1)*2 = 9223372026117357570,
+	 * (2**32-1)*2**30*2 = 9223372034707292160,
+	 * (2**31-1)*(2**30-1) + 2**31*1 + (2**32-1)*(2**30-1) = 6917529021198630914 */
+	struct money_price edge = { (1 << 30) - 1, (1 << 30) - 1, (1 << 30) - 1 };
+	CHECK_INT(money_call_pusd(&edge, UINT32_MAX, 0, UINT32_MAX, &c), 0);
+	CHECK(c == 9223372026117357570LL);
+	struct money_price past = { 1 << 30, 1 << 30, 1 << 30 };
+	CHECK_INT(money_call_pusd(&past, UINT32_MAX, 0, UINT32_MAX, &c), 0);
+	CHECK(c == 9223372034707292160LL);
+	struct money_price mixed = { (1 << 30) - 1, 1, (1 << 30) - 1 };
+	CHECK_INT(money_call_pusd(&mixed, UINT32_MAX, 1u << 31, UINT32_MAX, &c), 0);
+	CHECK(c == 6917529021198630914LL);
 }
 
 static void money_discounts(void)
