@@ -14,12 +14,18 @@
 struct intern {
 	char *bytes;            /* every string, each followed by a NUL */
 	size_t n_bytes, cap_bytes;
-	size_t *off;            /* id → offset in bytes, and off[n] = n_bytes: a length is
+	uint32_t *off32;        /* id → offset in bytes, and off[n] = n_bytes: a length is
 	                           off[id + 1] - off[id] - 1 (strings may hold NUL bytes) */
-	uint32_t n, cap;        /* ids in use, allocated (off holds cap + 1) */
+	uint64_t *off64;        /* instead of off32 once the bytes would pass off32_max */
+	size_t off32_max;       /* INTERN_OFF32_MAX (intern_init); a test may lower it */
+	uint32_t n, cap;        /* ids in use, allocated (the offsets hold cap + 1) */
 	uint32_t *slots;        /* open addressing: id + 1, 0 = empty */
 	uint32_t n_slots;       /* a power of two */
 };
+
+/* The most string bytes (NULs included) kept with 32-bit offsets: 4 bytes per id
+ * instead of 8 below 4 GiB of strings. */
+#define INTERN_OFF32_MAX UINT32_MAX
 
 void intern_init(struct intern *in);
 void intern_fini(struct intern *in);

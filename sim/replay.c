@@ -234,7 +234,7 @@ static void fallback_end_pending(struct eng *g, const struct req_state *s, int64
 {
 	if (!(s->flags & F_FB_LIVE) || (!retry && !call_is_final(g, s)))
 		return;
-	ending_add(g, t, g->rt->tenant_of[g->t->tenant[s->req]], retry ? s->model : -1, delta);
+	ending_add(g, t, g->rt->tenant_of[trace_tenant(g->t, s->req)], retry ? s->model : -1, delta);
 }
 
 /* ---- decisions ---- */
@@ -254,15 +254,15 @@ static int route_of(const struct eng *g, uint32_t i)
 		return ROUTE_RECORDED;
 	for (size_t r = 0; r < sc->routing.n_rules; r++) {
 		const struct routing_rule *rule = &sc->routing.rules[r];
-		if (g->rule_task[r] != TRACE_NONE && g->rule_task[r] != t->task[i])
+		if (g->rule_task[r] != TRACE_NONE && g->rule_task[r] != trace_task(t, i))
 			continue;
-		if (g->rule_tenant[r] != TRACE_NONE && g->rule_tenant[r] != t->tenant[i])
+		if (g->rule_tenant[r] != TRACE_NONE && g->rule_tenant[r] != trace_tenant(t, i))
 			continue;
-		if (rule->difficulty != DIFFICULTY_NONE && rule->difficulty != t->difficulty[i])
+		if (rule->difficulty != DIFFICULTY_NONE && rule->difficulty != trace_difficulty(t, i))
 			continue; /* a request without a label matches no difficulty condition */
-		if (rule->input_tokens_gt >= 0 && !(t->input_tok[i] > rule->input_tokens_gt))
+		if (rule->input_tokens_gt >= 0 && !(trace_input_tok(t, i) > rule->input_tokens_gt))
 			continue;
-		if (rule->input_tokens_lt >= 0 && !(t->input_tok[i] < rule->input_tokens_lt))
+		if (rule->input_tokens_lt >= 0 && !(trace_input_tok(t, i) < rule->input_tokens_lt))
 			continue;
 		return rule->route;
 	}
@@ -281,9 +281,9 @@ static int cache_key_of(const struct eng *g, uint32_t i, struct cache_key *k)
 	unsigned parts = g->sc->cache.key;
 	*k = (struct cache_key){ 0 };
 	if (parts & CACHE_PART_TENANT)
-		k->tenant = t->tenant[i];
+		k->tenant = trace_tenant(t, i);
 	if (parts & CACHE_PART_TASK)
-		k->task = t->task[i];
+		k->task = trace_task(t, i);
 	if (parts & CACHE_PART_INPUT) {
 		if (t->input[i] != TRACE_NONE)
 			k->text = CACHE_TEXT_INPUT(g->norm_of_input[t->input[i]]);
@@ -394,7 +394,7 @@ static void finish(struct eng *g, struct req_state *s, int64_t t, int resolved)
 static void unanswered(struct eng *g, struct req_state *s, int64_t t)
 {
 	uint32_t i = s->req;
-	if (g->sc->fallback.on && g->degrade_task[g->t->task[i]]) {
+	if (g->sc->fallback.on && g->degrade_task[trace_task(g->t, i)]) {
 		ACCT_ADD(&g->a, i, degraded, 1);
 		finish(g, s, t, 0);
 	} else {
@@ -423,10 +423,10 @@ static void call_tokens(const struct eng *g, uint32_t i, enum call_kind kind, in
 {
 	const struct trace *t = g->t;
 	const struct scenario *sc = g->sc;
-	uint64_t input = t->input_tok[i];
-	int b = g->budget_of_task[t->task[i]], summarized = 0;
+	uint64_t input = trace_input_tok(t, i);
+	int b = g->budget_of_task[trace_task(t, i)], summarized = 0;
 	*in = input;
-	*out = t->output_tok[i];
+	*out = trace_output_tok(t, i);
 	*cached = 0;
 	if (kind == CALL_SUMMARY) {
 		*out = summary_tokens(sc, input);
@@ -447,7 +447,7 @@ static void call_tokens(const struct eng *g, uint32_t i, enum call_kind kind, in
 		}
 	}
 	if (!summarized && m == recorded_model(g, i))
-		*cached = t->cached_tok[i] < *in ? t->cached_tok[i] : *in;
+		*cached = trace_cached_tok(t, i) < *in ? trace_cached_tok(t, i) : *in;
 }
 
 static void answered(struct eng *g, struct req_state *s, int64_t t)
@@ -570,7 +570,7 @@ static void call_end(struct eng *g, struct req_state *s, int64_t t)
 		}
 		if (s->flags & F_FB_LIVE) {
 			s->flags &= (uint8_t)~F_FB_LIVE;
-			g->tenant_live[g->rt->tenant_of[g->t->tenant[s->req]]]--;
+			g->tenant_live[g->rt->tenant_of[trace_tenant(g->t, s->req)]]--;
 		}
 		answered(g, s, t);
 		return;
@@ -634,7 +634,7 @@ static int gates_admit(struct eng *g, const struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
 	if (sc->fallback.tenant_inflight_cap > 0) {
-		uint32_t tn = g->rt->tenant_of[g->t->tenant[s->req]];
+		uint32_t tn = g->rt->tenant_of[trace_tenant(g->t, s->req)];
 		uint64_t live = g->tenant_live[tn], cap = (uint64_t)sc->fallback.tenant_inflight_cap;
 		if (live >= cap)
 			live -= fallbacks_ending_at(g, tn, t);
@@ -662,7 +662,7 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 	uint32_t i = s->req;
 	if (s->flags & F_FB_LIVE) {
 		s->flags &= (uint8_t)~F_FB_LIVE;
-		g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]--;
+		g->tenant_live[g->rt->tenant_of[trace_tenant(g->t, i)]]--;
 	}
 	if (s->flags & F_SUMMARY || !sc->fallback.on ||
 	    (status != STATUS_BREAKER_OPEN && !(sc->fallback.on_classes & STATUS_BIT(status)))) {
@@ -685,7 +685,7 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 		return;
 	}
 	s->flags |= F_FALLBACK | F_FB_LIVE;
-	g->tenant_live[g->rt->tenant_of[g->t->tenant[i]]]++;
+	g->tenant_live[g->rt->tenant_of[trace_tenant(g->t, i)]]++;
 	s->model = (int16_t)model_of_route(g, i, sc->fallback.chain[c]);
 	s->tried |= (uint16_t)(1u << c);
 	s->k = 0;
@@ -757,7 +757,7 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 {
 	const struct scenario *sc = g->sc;
 	uint32_t i = s->req;
-	if (sc->batch.on && (async || g->batch_task[g->t->task[i]] || !g->t->realtime[i])) {
+	if (sc->batch.on && (async || g->batch_task[trace_task(g->t, i)] || !trace_realtime(g->t, i))) {
 		ACCT_ADD(&g->a, i, batched, 1);
 		s->flags |= F_IN_BATCH;
 		s->model = (int16_t)model_of_route(g, i, sc->batch.first_route);
@@ -833,13 +833,13 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 		s->key = *key;
 		s->flags |= F_KEYED;
 	}
-	int b = g->budget_of_task[tr->task[i]], async = 0;
+	int b = g->budget_of_task[trace_task(tr, i)], async = 0;
 	s->route = (int16_t)route_of(g, i);
 	if (b >= 0) { /* the budget's counts; call_tokens() applies it to each call */
 		const struct budget_policy *p = &sc->budget[b];
-		if (p->output_max >= 0 && tr->output_tok[i] > p->output_max)
+		if (p->output_max >= 0 && trace_output_tok(tr, i) > p->output_max)
 			s->flags |= F_CAPPED;
-		if (p->input_max >= 0 && tr->input_tok[i] > p->input_max) {
+		if (p->input_max >= 0 && trace_input_tok(tr, i) > p->input_max) {
 			ACCT_ADD(&g->a, i, budget_violations, 1);
 			switch (p->overflow) {
 			case OVERFLOW_TRUNCATE:
@@ -900,8 +900,8 @@ static int check_models(struct eng *g, int all_attempts)
 		uint32_t from = trace_att_begin(t, i), end = trace_att_end(t, i), to = all_attempts ? end : from + 1;
 		if (from == end)
 			return err_set(g->e, "%s: request %u (tenant %s, task %s) has no recorded model to %s",
-			               g->sc->name, i, intern_str(&t->names, t->tenant[i], NULL),
-			               intern_str(&t->names, t->task[i], NULL),
+			               g->sc->name, i, intern_str(&t->names, trace_tenant(t, i), NULL),
+			               intern_str(&t->names, trace_task(t, i), NULL),
 			               all_attempts ? "price" : "run on (the scenario has no routes)");
 		for (uint32_t a = from; a < to; a++)
 			if (g->price_of_name[trace_att_model(t, a)] < 0)
@@ -1090,14 +1090,14 @@ static void simulate(struct eng *g)
 		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
 		/* an arrival goes before the events of later requests at its instant */
 		if (next < t->n_req && (!g->events.n || events_top(&g->events) >
-		                        events_key_of(t->ts_us[i], event_low(EV_CALL_END, i, EV_MAX_SLOTS - 1)))) {
+		                        events_key_of(trace_ts_us(t, i), event_low(EV_CALL_END, i, EV_MAX_SLOTS - 1)))) {
 			const struct ahead *a = NULL;
 			if (cached) {
 				look_ahead(g, ring, next + AHEAD);
 				a = &ring[next % (2 * AHEAD)];
 			}
 			next++;
-			arrive(g, i, t->ts_us[i], a && a->keyed ? &a->key : NULL);
+			arrive(g, i, trace_ts_us(t, i), a && a->keyed ? &a->key : NULL);
 			continue;
 		}
 		events_key ev = events_pop(&g->events);
@@ -1152,9 +1152,9 @@ static int replay_recorded(struct eng *g)
 	size_t n = 0;
 	for (uint32_t r = 0; r < t->n_req; r++) {
 		uint32_t i = replay_arrival(rt, r);
-		int64_t at = t->ts_us[i];
+		int64_t at = trace_ts_us(t, i);
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
-			int64_t start = trace_att_ts_us(t, a) != TRACE_NO_TIME ? trace_att_ts_us(t, a) : at;
+			int64_t start = trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
 			int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
 			calls[n++] = (struct rec_call){ start, r, a };
 			at = start + lat;

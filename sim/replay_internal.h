@@ -111,8 +111,8 @@ void acct_fini(struct acct *a);
  * sum of the tasks', made after the run). */
 #define ACCT_ADD(a, i, field, v) do { \
 	uint32_t i_ = (i); \
-	(a)->r->by_tenant[(a)->rt->tenant_of[(a)->rt->t->tenant[i_]]].field += (v); \
-	(a)->r->by_task[(a)->rt->task_of[(a)->rt->t->task[i_]]].field += (v); \
+	(a)->r->by_tenant[(a)->rt->tenant_of[trace_tenant((a)->rt->t, i_)]].field += (v); \
+	(a)->r->by_task[(a)->rt->task_of[trace_task((a)->rt->t, i_)]].field += (v); \
 } while (0)
 
 void acct_arrival(struct acct *a, uint32_t i, int cache_hit);

@@ -138,7 +138,7 @@ static void seen(struct acct *a, int64_t t)
 
 void acct_arrival(struct acct *a, uint32_t i, int cache_hit)
 {
-	long k = bucket(a, a->rt->t->ts_us[i]);
+	long k = bucket(a, trace_ts_us(a->rt->t, i));
 	ACCT_ADD(a, i, requests, 1);
 	if (k >= 0) {
 		a->r->timeline.count[TL_REQUESTS][k]++;
@@ -179,7 +179,7 @@ static int log_time(struct ring *r, int64_t t)
 int acct_call(struct acct *a, const struct call_record *c)
 {
 	const struct replay_trace *rt = a->rt;
-	uint32_t i = c->req, tn = rt->tenant_of[rt->t->tenant[i]], tk = rt->task_of[rt->t->task[i]];
+	uint32_t i = c->req, tn = rt->tenant_of[trace_tenant(rt->t, i)], tk = rt->task_of[trace_task(rt->t, i)];
 	int large = a->pricing->models[c->model].tier == TIER_LARGE;
 	long k = bucket(a, c->start_us);
 	if (k == -2)
@@ -270,7 +270,7 @@ void acct_end(struct acct *a, uint32_t i, int64_t t)
 
 void acct_latency(struct acct *a, uint32_t i, int64_t t)
 {
-	int64_t us = t - a->rt->t->ts_us[i];
+	int64_t us = t - trace_ts_us(a->rt->t, i);
 	if (us < (int64_t)LATENCY_ASIDE) {
 		a->latency[i] = (uint32_t)us;
 		return;

@@ -57,7 +57,8 @@ struct wanted {
 
 /* How one grouping (totals, tenants or tasks) bins its latencies. */
 struct grouping {
-	const uint32_t *col, *dense; /* request → group (NULL: one group) */
+	int col;                     /* request → group: 0 one group, 1 by tenant, 2 by task */
+	const uint32_t *dense;
 	uint32_t n_groups;
 	unsigned bits;               /* mantissa bits: bins are 2^-bits of an octave wide */
 	uint32_t n_bins;             /* the last one holds the latencies kept aside */
@@ -89,9 +90,9 @@ static uint32_t fine_floor(uint32_t b)
 	return 1u << e | (b & ((1u << FINE_BITS) - 1)) << (e - FINE_BITS);
 }
 
-static uint32_t group_of(const struct grouping *gr, uint32_t i)
+static uint32_t group_of(const struct trace *t, const struct grouping *gr, uint32_t i)
 {
-	return gr->col ? gr->dense[gr->col[i]] : 0;
+	return gr->col ? gr->dense[gr->col == 1 ? trace_tenant(t, i) : trace_task(t, i)] : 0;
 }
 
 static size_t rank_of(uint64_t n, unsigned pct)
@@ -130,8 +131,8 @@ int acct_percentiles(struct acct *a)
 	struct result_scenario *r = a->r;
 	struct grouping gr[3] = {
 		{ .n_groups = 1, .groups = &r->totals },
-		{ .col = t->tenant, .dense = rt->tenant_of, .n_groups = rt->n_tenants, .groups = r->by_tenant },
-		{ .col = t->task, .dense = rt->task_of, .n_groups = rt->n_tasks, .groups = r->by_task },
+		{ .col = 1, .dense = rt->tenant_of, .n_groups = rt->n_tenants, .groups = r->by_tenant },
+		{ .col = 2, .dense = rt->task_of, .n_groups = rt->n_tasks, .groups = r->by_task },
 	};
 	uint32_t *cand = NULL;
 	struct aside_key *aside = NULL;
@@ -155,7 +156,7 @@ int acct_percentiles(struct acct *a)
 			continue;
 		uint32_t fine = bin_of(v, FINE_BITS);
 		for (int g = 1; g < 3; g++)
-			gr[g].hist[(size_t)group_of(&gr[g], i) * gr[g].n_bins + gr[g].of_fine[fine]]++;
+			gr[g].hist[(size_t)group_of(t, &gr[g], i) * gr[g].n_bins + gr[g].of_fine[fine]]++;
 	}
 	for (uint32_t x = 0; x < gr[2].n_groups; x++)
 		for (uint32_t b = 0; b < gr[0].n_bins; b++)
@@ -200,7 +201,7 @@ int acct_percentiles(struct acct *a)
 			continue;
 		uint32_t fine = bin_of(v, FINE_BITS);
 		for (int g = 0; g < 3; g++) {
-			struct wanted *w = gr[g].want[group_of(&gr[g], i)];
+			struct wanted *w = gr[g].want[group_of(t, &gr[g], i)];
 			uint32_t b = gr[g].of_fine[fine];
 			if (b == w[0].bin)
 				cand[w[0].at + w[0].n++] = v;
@@ -210,7 +211,7 @@ int acct_percentiles(struct acct *a)
 	}
 	for (int g = 0; g < 3; g++) {
 		for (size_t x = 0; x < a->n_aside; x++)
-			aside[x] = (struct aside_key){ group_of(&gr[g], a->aside[x].req), a->aside[x].us };
+			aside[x] = (struct aside_key){ group_of(t, &gr[g], a->aside[x].req), a->aside[x].us };
 		qsort(aside, a->n_aside, sizeof *aside, by_group_us);
 		size_t from = 0;
 		for (uint32_t x = 0; x < gr[g].n_groups; x++) {

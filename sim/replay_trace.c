@@ -37,7 +37,7 @@ static uint32_t *arrival_order(const struct trace *t)
 			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
 			size_t x = lo, y = mid, o = lo;
 			while (x < mid && y < hi)
-				b[o++] = t->ts_us[a[y]] < t->ts_us[a[x]] ? a[y++] : a[x++];
+				b[o++] = trace_ts_us(t, a[y]) < trace_ts_us(t, a[x]) ? a[y++] : a[x++];
 			while (x < mid)
 				b[o++] = a[x++];
 			while (y < hi)
@@ -75,22 +75,25 @@ static uint64_t mix64(uint64_t z)
 	return z;
 }
 
+/* The slot of key in the rates table, or of the empty slot where it would go. */
+static uint32_t rate_slot(const struct replay_trace *rt, uint64_t key)
+{
+	uint32_t s = (uint32_t)mix64(key) & (rt->n_slots - 1);
+	while (rt->slot[s] && rt->rate_key[rt->slot[s] - 1] != key)
+		s = (s + 1) & (rt->n_slots - 1);
+	return s;
+}
+
 const uint32_t *replay_rates(const struct replay_trace *rt, uint32_t model, int64_t minute)
 {
 	if (!rt->n_slots)
 		return NULL;
-	uint64_t key = rate_key(model, minute);
-	for (uint32_t s = (uint32_t)mix64(key) & (rt->n_slots - 1);; s = (s + 1) & (rt->n_slots - 1)) {
-		uint32_t e = rt->slot[s];
-		if (!e)
-			return NULL;
-		if (rt->rate_key[e - 1] == key)
-			return rt->rate_count[e - 1];
-	}
+	uint32_t e = rt->slot[rate_slot(rt, rate_key(model, minute))];
+	return e ? rt->rate_count[e - 1] : NULL;
 }
 
-/* Dense numbers for the names a column uses: dense[name id] = k, names[k] = text. */
-static int densify(const struct trace *t, const uint32_t *col, uint32_t **dense, uint32_t *n_out,
+/* Dense numbers for the names the tenant (by_task 0) or task column uses: dense[name id] = k, names[k] = text. */
+static int densify(const struct trace *t, int by_task, uint32_t **dense, uint32_t *n_out,
                    const char ***names_out)
 {
 	uint32_t *d = malloc(((size_t)t->names.n + 1) * sizeof *d), n = 0;
@@ -98,9 +101,11 @@ static int densify(const struct trace *t, const uint32_t *col, uint32_t **dense,
 		return -1;
 	for (uint32_t i = 0; i < t->names.n; i++)
 		d[i] = UINT32_MAX;
-	for (uint32_t i = 0; i < t->n_req; i++)
-		if (d[col[i]] == UINT32_MAX)
-			d[col[i]] = n++;
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		uint32_t id = by_task ? trace_task(t, i) : trace_tenant(t, i);
+		if (d[id] == UINT32_MAX)
+			d[id] = n++;
+	}
 	const char **names = malloc(((size_t)n + 1) * sizeof *names);
 	if (!names) {
 		free(d);
@@ -115,25 +120,41 @@ static int densify(const struct trace *t, const uint32_t *col, uint32_t **dense,
 	return 0;
 }
 
+/* Doubles the rates table and its entries' room; -1 when out of memory. */
+static int rates_grow(struct replay_trace *rt)
+{
+	uint32_t n = rt->n_slots ? 2 * rt->n_slots : 1024;
+	uint32_t *slot = calloc(n, sizeof *slot);
+	uint64_t *key = realloc(rt->rate_key, (size_t)n / 2 * sizeof *key);
+	if (key)
+		rt->rate_key = key;
+	uint32_t (*count)[N_STATUS] = key ? realloc(rt->rate_count, (size_t)n / 2 * sizeof *count) : NULL;
+	if (count)
+		rt->rate_count = count;
+	if (!slot || !count) {
+		free(slot);
+		return -1;
+	}
+	free(rt->slot);
+	rt->slot = slot;
+	rt->n_slots = n;
+	for (uint32_t k = 0; k < rt->n_rates; k++)
+		rt->slot[rate_slot(rt, rt->rate_key[k])] = k + 1;
+	return 0;
+}
+
+/* The recorded outcomes per (model, UTC minute): a table that grows with the pairs. */
 static int build_rates(struct replay_trace *rt, struct err *e)
 {
 	const struct trace *t = rt->t;
-	uint32_t n_slots = 16;
-	while (n_slots < 2 * (uint64_t)t->n_att + 16)
-		n_slots *= 2;
-	rt->slot = calloc(n_slots, sizeof *rt->slot);
-	rt->rate_key = malloc(((size_t)t->n_att + 1) * sizeof *rt->rate_key);
-	rt->rate_count = malloc(((size_t)t->n_att + 1) * sizeof *rt->rate_count);
-	if (!rt->slot || !rt->rate_key || !rt->rate_count)
-		return err_set(e, "out of memory preparing the trace");
-	rt->n_slots = n_slots;
 	for (uint32_t i = 0; i < t->n_req; i++)
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
-			int64_t when = trace_att_ts_us(t, a) == TRACE_NO_TIME ? t->ts_us[i] : trace_att_ts_us(t, a);
+			int64_t when = trace_att_ts_us(t, i, a) == TRACE_NO_TIME ? trace_ts_us(t, i)
+			             : trace_att_ts_us(t, i, a);
 			uint64_t key = rate_key(trace_att_model(t, a), replay_minute(when));
-			uint32_t s = (uint32_t)mix64(key) & (n_slots - 1);
-			while (rt->slot[s] && rt->rate_key[rt->slot[s] - 1] != key)
-				s = (s + 1) & (n_slots - 1);
+			if (2 * (rt->n_rates + 1) > rt->n_slots && rates_grow(rt) < 0)
+				return err_set(e, "out of memory preparing the trace");
+			uint32_t s = rate_slot(rt, key);
 			if (!rt->slot[s]) {
 				rt->rate_key[rt->n_rates] = key;
 				memset(rt->rate_count[rt->n_rates], 0, sizeof rt->rate_count[0]);
@@ -155,20 +176,20 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 		goto oom;
 	pthread_mutex_init(&rt->norms->mu, NULL);
 	uint32_t unsorted = 1;
-	while (unsorted < t->n_req && t->ts_us[unsorted - 1] <= t->ts_us[unsorted])
+	while (unsorted < t->n_req && trace_ts_us(t, unsorted - 1) <= trace_ts_us(t, unsorted))
 		unsorted++;
 	if (unsorted < t->n_req && !(rt->order = arrival_order(t)))
 		goto oom; /* in time order already, the order is the index order */
-	if (densify(t, t->tenant, &rt->tenant_of, &rt->n_tenants, &rt->tenant_names) < 0 ||
-	    densify(t, t->task, &rt->task_of, &rt->n_tasks, &rt->task_names) < 0)
+	if (densify(t, 0, &rt->tenant_of, &rt->n_tenants, &rt->tenant_names) < 0 ||
+	    densify(t, 1, &rt->task_of, &rt->n_tasks, &rt->task_names) < 0)
 		goto oom;
 	if (build_rates(rt, e) < 0) {
 		replay_trace_free(rt);
 		return -1;
 	}
 	if (t->n_req) {
-		rt->first_us = t->ts_us[replay_arrival(rt, 0)];
-		rt->last_us = t->ts_us[replay_arrival(rt, t->n_req - 1)];
+		rt->first_us = trace_ts_us(t, replay_arrival(rt, 0));
+		rt->last_us = trace_ts_us(t, replay_arrival(rt, t->n_req - 1));
 	}
 	*out = rt;
 	return 0;

@@ -1,10 +1,11 @@
 /*
  * The columnar trace's storage and its builder.  Columns are listed once
- * (trace_columns) and sized per dimension: requests, attempts, kinds (distinct
- * model and status pairs) and wide latencies.  trace_append adds an optional
- * column the first time a row needs it and fills its earlier rows with what the
- * readers returned without it, so a trace built row by row equals one loaded
- * whole; trace_trim then gives back the room that doubling reserved.
+ * (trace_columns) and sized per dimension: requests, blocks of requests,
+ * attempts, kinds (distinct model and status pairs), wide latencies and wide
+ * call times.  trace_append adds an optional column the first time a row needs
+ * it and fills its earlier rows with what the readers returned without it, so a
+ * trace built row by row equals one loaded whole; trace_trim then narrows the
+ * columns whose values allow it and gives back the room that doubling reserved.
  */
 #include "sim/trace.h"
 
@@ -16,22 +17,35 @@ size_t trace_columns(struct trace *t, struct trace_column *out)
 	size_t n = 0;
 #define COL(f, by_, opt, unless_) \
 	out[n++] = (struct trace_column){ #f, (void **)&t->f, sizeof *t->f, by_, opt, unless_ };
-	COL(ts_us, TRACE_BY_REQUEST, 0, 0) COL(tenant, TRACE_BY_REQUEST, 0, 0)
-	COL(task, TRACE_BY_REQUEST, 0, 0) COL(input_tok, TRACE_BY_REQUEST, 0, 0)
-	COL(output_tok, TRACE_BY_REQUEST, 0, 0) COL(cached_tok, TRACE_BY_REQUEST, 0, 0)
-	COL(input, TRACE_BY_REQUEST, 0, 0) COL(difficulty, TRACE_BY_REQUEST, 0, 0)
-	COL(realtime, TRACE_BY_REQUEST, 0, 0) COL(cost_pusd, TRACE_BY_REQUEST, TRACE_HAS_COST, 0)
+	COL(ts_us, TRACE_BY_REQUEST, 0, TRACE_NARROW_TS)
+	COL(tenant, TRACE_BY_REQUEST, 0, TRACE_NARROW_TENANT)
+	COL(task, TRACE_BY_REQUEST, 0, TRACE_NARROW_TASK)
+	COL(input_tok, TRACE_BY_REQUEST, 0, TRACE_NARROW_INPUT_TOK)
+	COL(output_tok, TRACE_BY_REQUEST, 0, TRACE_NARROW_OUTPUT_TOK)
+	COL(cached_tok, TRACE_BY_REQUEST, 0, TRACE_NARROW_CACHED_TOK)
+	COL(input, TRACE_BY_REQUEST, 0, 0) COL(flags, TRACE_BY_REQUEST, 0, 0)
+	COL(cost_pusd, TRACE_BY_REQUEST, TRACE_HAS_COST, 0)
 	COL(input_hash, TRACE_BY_REQUEST, TRACE_HAS_INPUT_HASH, 0)
 	COL(att_first, TRACE_BY_BOUND, TRACE_HAS_ATT_FIRST, 0)
 	COL(att_kind8, TRACE_BY_ATTEMPT, 0, TRACE_HAS_KIND16)
 	COL(att_kind16, TRACE_BY_ATTEMPT, TRACE_HAS_KIND16, 0)
 	COL(att_latency_us, TRACE_BY_ATTEMPT, 0, 0)
-	COL(att_input_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_INPUT_TOK, 0)
-	COL(att_output_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_OUTPUT_TOK, 0)
-	COL(att_cached_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_CACHED_TOK, 0)
-	COL(att_ts_us, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_TS, 0)
+	COL(att_input_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_INPUT_TOK, TRACE_NARROW_ATT_INPUT_TOK)
+	COL(att_output_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_OUTPUT_TOK, TRACE_NARROW_ATT_OUTPUT_TOK)
+	COL(att_cached_tok, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_CACHED_TOK, TRACE_NARROW_ATT_CACHED_TOK)
+	COL(att_ts_off, TRACE_BY_ATTEMPT, TRACE_HAS_ATT_TS, 0)
 	COL(kind_model, TRACE_BY_KIND, 0, 0) COL(kind_status, TRACE_BY_KIND, 0, 0)
 	COL(wide_att, TRACE_BY_WIDE, 0, 0) COL(wide_latency_us, TRACE_BY_WIDE, 0, 0)
+	COL(ts_base, TRACE_BY_BLOCK, TRACE_NARROW_TS, 0) COL(ts_off, TRACE_BY_REQUEST, TRACE_NARROW_TS, 0)
+	COL(tenant16, TRACE_BY_REQUEST, TRACE_NARROW_TENANT, 0)
+	COL(task16, TRACE_BY_REQUEST, TRACE_NARROW_TASK, 0)
+	COL(input_tok16, TRACE_BY_REQUEST, TRACE_NARROW_INPUT_TOK, 0)
+	COL(output_tok16, TRACE_BY_REQUEST, TRACE_NARROW_OUTPUT_TOK, 0)
+	COL(cached_tok16, TRACE_BY_REQUEST, TRACE_NARROW_CACHED_TOK, 0)
+	COL(att_input_tok16, TRACE_BY_ATTEMPT, TRACE_NARROW_ATT_INPUT_TOK, 0)
+	COL(att_output_tok16, TRACE_BY_ATTEMPT, TRACE_NARROW_ATT_OUTPUT_TOK, 0)
+	COL(att_cached_tok16, TRACE_BY_ATTEMPT, TRACE_NARROW_ATT_CACHED_TOK, 0)
+	COL(wide_ts_att, TRACE_BY_WIDE_TS, 0, 0) COL(wide_ts_us, TRACE_BY_WIDE_TS, 0, 0)
 #undef COL
 	return n;
 }
@@ -46,21 +60,24 @@ size_t trace_column_rows(const struct trace_shape *s, const struct trace_column 
 	switch (c->by) {
 	case TRACE_BY_REQUEST: return s->n_req;
 	case TRACE_BY_BOUND: return (size_t)s->n_req + 1;
+	case TRACE_BY_BLOCK: return ((size_t)s->n_req + TRACE_TS_BLOCK - 1) / TRACE_TS_BLOCK;
 	case TRACE_BY_ATTEMPT: return s->n_att;
 	case TRACE_BY_KIND: return s->n_kinds;
 	case TRACE_BY_WIDE: return s->n_wide;
+	case TRACE_BY_WIDE_TS: return s->n_wide_ts;
 	}
 	return 0;
 }
 
 struct trace_shape trace_shape_of(const struct trace *t)
 {
-	return (struct trace_shape){ t->n_req, t->n_att, t->n_kinds, t->n_wide, t->optional };
+	return (struct trace_shape){ t->n_req, t->n_att, t->n_kinds, t->n_wide, t->n_wide_ts, t->optional };
 }
 
 static struct trace_shape caps_of(const struct trace *t)
 {
-	return (struct trace_shape){ t->cap_req, t->cap_att, t->cap_kinds, t->cap_wide, t->optional };
+	return (struct trace_shape){ t->cap_req, t->cap_att, t->cap_kinds, t->cap_wide, t->cap_wide_ts,
+	                             t->optional };
 }
 
 /* Resizes *p from old to n elements of size elem, zeroing the new ones. */
@@ -93,6 +110,7 @@ static int reserve(struct trace *t, const struct trace_shape *want)
 	cap.n_att = max_u32(old.n_att, want->n_att);
 	cap.n_kinds = max_u32(old.n_kinds, want->n_kinds);
 	cap.n_wide = max_u32(old.n_wide, want->n_wide);
+	cap.n_wide_ts = max_u32(old.n_wide_ts, want->n_wide_ts);
 	size_t n = trace_columns(t, cols);
 	for (size_t c = 0; c < n; c++) {
 		if (!trace_column_present(t->optional, &cols[c]))
@@ -106,6 +124,7 @@ static int reserve(struct trace *t, const struct trace_shape *want)
 	t->cap_att = cap.n_att;
 	t->cap_kinds = cap.n_kinds;
 	t->cap_wide = cap.n_wide;
+	t->cap_wide_ts = cap.n_wide_ts;
 	return 0;
 }
 
@@ -123,6 +142,7 @@ int trace_alloc(struct trace *t, const struct trace_shape *shape)
 	t->n_att = shape->n_att;
 	t->n_kinds = shape->n_kinds;
 	t->n_wide = shape->n_wide;
+	t->n_wide_ts = shape->n_wide_ts;
 	return 0;
 }
 
@@ -165,7 +185,7 @@ static void backfill(struct trace *t, unsigned bit)
 		break;
 	case TRACE_HAS_ATT_TS:
 		for (uint32_t a = 0; a < t->n_att; a++)
-			t->att_ts_us[a] = TRACE_NO_TIME;
+			t->att_ts_off[a] = TRACE_TS_OFF_ABSENT;
 		break;
 	default: /* a token column: each call takes its request's */
 		for (uint32_t i = 0; i < t->n_req; i++)
@@ -285,6 +305,20 @@ static uint32_t latency_code(int64_t us)
 	return us == TRACE_NO_LATENCY ? TRACE_LATENCY_ABSENT : TRACE_LATENCY_WIDE;
 }
 
+/* A call's time as stored in att_ts_off: µs after its request's arrival when that fits
+ * above the codes (computed only where the difference cannot overflow). */
+static int32_t ts_code(int64_t ts_us, int64_t request_us)
+{
+	const int64_t lim = INT64_C(1) << 62;
+	if (ts_us == TRACE_NO_TIME)
+		return TRACE_TS_OFF_ABSENT;
+	if ((ts_us < 0) != (request_us < 0) && (ts_us <= -lim || ts_us >= lim || request_us <= -lim ||
+	                                       request_us >= lim))
+		return TRACE_TS_OFF_WIDE;
+	int64_t d = ts_us - request_us;
+	return d > TRACE_TS_OFF_WIDE && d <= INT32_MAX ? (int32_t)d : TRACE_TS_OFF_WIDE;
+}
+
 static int differs(int64_t given, uint32_t request)
 {
 	return given >= 0 && given != request;
@@ -295,10 +329,12 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 {
 	if (t->n_req >= UINT32_MAX - 2 || (uint64_t)t->n_att + n_calls > UINT32_MAX - 1)
 		return err_set(e, "a trace holds at most 4,294,967,293 requests and 4,294,967,294 recorded calls");
+	if (t->optional & TRACE_NARROWED)
+		return err_set(e, "a trimmed trace takes no more rows");
 	unsigned need = (r->cost_pusd != TRACE_NO_COST ? TRACE_HAS_COST : 0) |
 	                (r->input_hash != TRACE_NONE ? TRACE_HAS_INPUT_HASH : 0) |
 	                (n_calls != 1 ? TRACE_HAS_ATT_FIRST : 0);
-	uint32_t wide = 0, k;
+	uint32_t wide = 0, wide_ts = 0, k;
 	for (uint32_t c = 0; c < n_calls; c++) {
 		const struct trace_call *x = &calls[c];
 		need |= (differs(x->input_tok, r->input_tok) ? TRACE_HAS_ATT_INPUT_TOK : 0) |
@@ -306,6 +342,7 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 		        (differs(x->cached_tok, r->cached_tok) ? TRACE_HAS_ATT_CACHED_TOK : 0) |
 		        (x->ts_us != TRACE_NO_TIME ? TRACE_HAS_ATT_TS : 0);
 		wide += latency_code(x->latency_us) == TRACE_LATENCY_WIDE;
+		wide_ts += ts_code(x->ts_us, r->ts_us) == TRACE_TS_OFF_WIDE;
 		if (kind_of(t, x->model, (uint8_t)x->status, &k, e) < 0)
 			return -1;
 	}
@@ -313,7 +350,8 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 		need |= TRACE_HAS_KIND16;
 	struct trace_shape want = { room_for(t->cap_req, (uint64_t)t->n_req + 1),
 	                            room_for(t->cap_att, (uint64_t)t->n_att + n_calls), t->cap_kinds,
-	                            room_for(t->cap_wide, (uint64_t)t->n_wide + wide), 0 };
+	                            room_for(t->cap_wide, (uint64_t)t->n_wide + wide),
+	                            room_for(t->cap_wide_ts, (uint64_t)t->n_wide_ts + wide_ts), 0 };
 	if (reserve(t, &want) < 0 || ((need & ~t->optional) && add_columns(t, need & ~t->optional) < 0))
 		return err_set(e, "out of memory");
 
@@ -325,8 +363,7 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 	t->input_tok[i] = r->input_tok;
 	t->output_tok[i] = r->output_tok;
 	t->cached_tok[i] = r->cached_tok;
-	t->difficulty[i] = (uint8_t)r->difficulty;
-	t->realtime[i] = r->realtime != 0;
+	t->flags[i] = (uint8_t)((r->difficulty & TRACE_FLAG_DIFFICULTY) | (r->realtime ? TRACE_FLAG_REALTIME : 0));
 	if (t->cost_pusd)
 		t->cost_pusd[i] = r->cost_pusd;
 	if (t->input_hash)
@@ -349,8 +386,13 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 			t->att_output_tok[a] = x->output_tok >= 0 ? (uint32_t)x->output_tok : r->output_tok;
 		if (t->att_cached_tok)
 			t->att_cached_tok[a] = x->cached_tok >= 0 ? (uint32_t)x->cached_tok : r->cached_tok;
-		if (t->att_ts_us)
-			t->att_ts_us[a] = x->ts_us;
+		if (t->att_ts_off) {
+			t->att_ts_off[a] = ts_code(x->ts_us, r->ts_us);
+			if (t->att_ts_off[a] == TRACE_TS_OFF_WIDE) {
+				t->wide_ts_att[t->n_wide_ts] = a;
+				t->wide_ts_us[t->n_wide_ts++] = x->ts_us;
+			}
+		}
 	}
 	if (t->att_first)
 		t->att_first[i + 1] = a;
@@ -359,11 +401,82 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 	return 0;
 }
 
+/* Moves a 32-bit column of n rows to 16 bits when every value fits.  Returns `bit` when
+ * done, else 0 (a value does not fit, out of memory, or the column is absent). */
+static unsigned narrow16(uint32_t **wide, uint16_t **narrow, uint32_t n, unsigned bit)
+{
+	if (!*wide)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if ((*wide)[i] > UINT16_MAX)
+			return 0;
+	uint16_t *p = malloc((n ? n : 1) * sizeof *p);
+	if (!p)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		p[i] = (uint16_t)(*wide)[i];
+	free(*wide);
+	*wide = NULL;
+	*narrow = p;
+	return bit;
+}
+
+/* Moves the arrivals to µs after their block's earliest when every block spans
+ * less than 2^32 µs.  Returns TRACE_NARROW_TS when done, else 0. */
+static unsigned narrow_ts(struct trace *t)
+{
+	uint32_t n = t->n_req, n_blocks = (n + TRACE_TS_BLOCK - 1) / TRACE_TS_BLOCK;
+	int64_t *base = malloc((n_blocks ? n_blocks : 1) * sizeof *base);
+	uint32_t *off = malloc((n ? n : 1) * sizeof *off);
+	if (!base || !off)
+		goto keep;
+	for (uint32_t b = 0; b < n_blocks; b++) {
+		uint32_t end = n - b * TRACE_TS_BLOCK < TRACE_TS_BLOCK ? n : (b + 1) * TRACE_TS_BLOCK;
+		int64_t lo = INT64_MAX, hi = INT64_MIN;
+		for (uint32_t i = b * TRACE_TS_BLOCK; i < end; i++) {
+			lo = t->ts_us[i] < lo ? t->ts_us[i] : lo;
+			hi = t->ts_us[i] > hi ? t->ts_us[i] : hi;
+		}
+		if ((uint64_t)hi - (uint64_t)lo > UINT32_MAX) /* modulo 2^64: exact when hi >= lo */
+			goto keep;
+		base[b] = lo;
+		for (uint32_t i = b * TRACE_TS_BLOCK; i < end; i++)
+			off[i] = (uint32_t)((uint64_t)t->ts_us[i] - (uint64_t)lo);
+	}
+	free(t->ts_us);
+	t->ts_us = NULL;
+	t->ts_base = base;
+	t->ts_off = off;
+	return TRACE_NARROW_TS;
+keep:
+	free(base);
+	free(off);
+	return 0;
+}
+
+/* Narrows every column whose values allow it, unless some column already is (a loaded copy). */
+static void narrow(struct trace *t)
+{
+	if (t->optional & TRACE_NARROWED)
+		return;
+	unsigned done = narrow_ts(t);
+	done |= narrow16(&t->tenant, &t->tenant16, t->n_req, TRACE_NARROW_TENANT);
+	done |= narrow16(&t->task, &t->task16, t->n_req, TRACE_NARROW_TASK);
+	done |= narrow16(&t->input_tok, &t->input_tok16, t->n_req, TRACE_NARROW_INPUT_TOK);
+	done |= narrow16(&t->output_tok, &t->output_tok16, t->n_req, TRACE_NARROW_OUTPUT_TOK);
+	done |= narrow16(&t->cached_tok, &t->cached_tok16, t->n_req, TRACE_NARROW_CACHED_TOK);
+	done |= narrow16(&t->att_input_tok, &t->att_input_tok16, t->n_att, TRACE_NARROW_ATT_INPUT_TOK);
+	done |= narrow16(&t->att_output_tok, &t->att_output_tok16, t->n_att, TRACE_NARROW_ATT_OUTPUT_TOK);
+	done |= narrow16(&t->att_cached_tok, &t->att_cached_tok16, t->n_att, TRACE_NARROW_ATT_CACHED_TOK);
+	t->optional |= done;
+}
+
 void trace_trim(struct trace *t)
 {
 	struct trace_column cols[TRACE_MAX_COLUMNS];
 	struct trace_shape exact = trace_shape_of(t);
 	size_t n = trace_columns(t, cols);
+	narrow(t);
 	for (size_t c = 0; c < n; c++) {
 		size_t rows = trace_column_rows(&exact, &cols[c]);
 		void *q;
@@ -375,6 +488,7 @@ void trace_trim(struct trace *t)
 	t->cap_att = t->n_att;
 	t->cap_kinds = t->n_kinds;
 	t->cap_wide = t->n_wide;
+	t->cap_wide_ts = t->n_wide_ts;
 	free(t->kind_slot);
 	t->kind_slot = NULL;
 	t->n_kind_slots = 0;
@@ -410,17 +524,61 @@ uint64_t trace_bytes(const struct trace *t)
 	return b + intern_bytes(&t->names) + intern_bytes(&t->inputs);
 }
 
-int64_t trace_wide_latency_us(const struct trace *t, uint32_t a)
+/* The index of call a in the ascending att[0..n), or n when it is not there. */
+static uint32_t find_att(const uint32_t *att, uint32_t n, uint32_t a)
 {
-	uint32_t lo = 0, hi = t->n_wide;
+	uint32_t lo = 0, hi = n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (t->wide_att[mid] < a)
+		if (att[mid] < a)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < t->n_wide && t->wide_att[lo] == a ? t->wide_latency_us[lo] : TRACE_NO_LATENCY;
+	return lo < n && att[lo] == a ? lo : n;
+}
+
+int64_t trace_wide_latency_us(const struct trace *t, uint32_t a)
+{
+	uint32_t k = find_att(t->wide_att, t->n_wide, a);
+	return k < t->n_wide ? t->wide_latency_us[k] : TRACE_NO_LATENCY;
+}
+
+int64_t trace_wide_ts_us(const struct trace *t, uint32_t a)
+{
+	uint32_t k = find_att(t->wide_ts_att, t->n_wide_ts, a);
+	return k < t->n_wide_ts ? t->wide_ts_us[k] : TRACE_NO_TIME;
+}
+
+/* trace_check's part for the times: each arrival and call time offset lands in the
+ * 64-bit range, and the wide call times are those of the calls that say so. */
+static int check_times(const struct trace *t, struct err *e)
+{
+	if (t->ts_base)
+		for (uint32_t i = 0; i < t->n_req; i++) {
+			int64_t base = t->ts_base[i / TRACE_TS_BLOCK];
+			if (base > 0 && t->ts_off[i] > INT64_MAX - base)
+				return err_set(e, "an arrival time is out of range");
+		}
+	if (!t->att_ts_off)
+		return t->n_wide_ts ? err_set(e, "the table of far call times does not match the calls") : 0;
+	uint32_t wide = 0;
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		int64_t at = trace_ts_us(t, i);
+		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
+			int32_t v = t->att_ts_off[a];
+			if (v == TRACE_TS_OFF_WIDE) {
+				if (wide >= t->n_wide_ts || t->wide_ts_att[wide] != a)
+					return err_set(e, "the table of far call times does not match the calls");
+				wide++;
+			} else if (v != TRACE_TS_OFF_ABSENT && (at > 0 ? v > INT64_MAX - at : v < INT64_MIN - at)) {
+				return err_set(e, "a call's time is out of range");
+			}
+		}
+	}
+	if (wide != t->n_wide_ts)
+		return err_set(e, "the table of far call times does not match the calls");
+	return 0;
 }
 
 int trace_check(const struct trace *t, struct err *e)
@@ -449,5 +607,5 @@ int trace_check(const struct trace *t, struct err *e)
 	}
 	if (wide != t->n_wide)
 		return err_set(e, "the table of long latencies does not match the calls");
-	return 0;
+	return check_times(t, e);
 }

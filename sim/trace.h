@@ -5,8 +5,8 @@
  * cache-key normalization can be computed once per distinct text at replay
  * time.  The trace owns every array; trace_free releases them all.  Columns
  * that are usually redundant are left out (NULL) when a trace does not need
- * them, so the recorded calls and input_hash are read through the readers at
- * the end of this header, never directly.
+ * them, and trace_trim narrows columns whose values allow it, so every column
+ * is read through the readers at the end of this header, never directly.
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
@@ -29,6 +29,10 @@
 #define TRACE_LATENCY_WIDE (UINT32_MAX - 1) /* the value is in wide_att / wide_latency_us */
 #define TRACE_LATENCY_ABSENT UINT32_MAX     /* TRACE_NO_LATENCY */
 
+/* att_ts_off codes below the offsets that fit (about ±35.8 minutes from the request's ts). */
+#define TRACE_TS_OFF_ABSENT INT32_MIN       /* TRACE_NO_TIME */
+#define TRACE_TS_OFF_WIDE (INT32_MIN + 1)   /* the time is in wide_ts_att / wide_ts_us */
+
 enum difficulty { DIFFICULTY_NONE, DIFFICULTY_EASY, DIFFICULTY_HARD };
 
 /* Which optional columns a trace has (struct trace's `optional`). */
@@ -40,9 +44,28 @@ enum trace_optional {
 	TRACE_HAS_ATT_INPUT_TOK = 1 << 4, /* att_input_tok */
 	TRACE_HAS_ATT_OUTPUT_TOK = 1 << 5,
 	TRACE_HAS_ATT_CACHED_TOK = 1 << 6,
-	TRACE_HAS_ATT_TS = 1 << 7,        /* att_ts_us */
-	TRACE_ALL_OPTIONAL = (1 << 8) - 1
+	TRACE_HAS_ATT_TS = 1 << 7,        /* att_ts_off */
+	TRACE_NARROW_TS = 1 << 8,         /* ts_base and ts_off instead of ts_us */
+	TRACE_NARROW_TENANT = 1 << 9,     /* tenant16 instead of tenant */
+	TRACE_NARROW_TASK = 1 << 10,
+	TRACE_NARROW_INPUT_TOK = 1 << 11,
+	TRACE_NARROW_OUTPUT_TOK = 1 << 12,
+	TRACE_NARROW_CACHED_TOK = 1 << 13,
+	TRACE_NARROW_ATT_INPUT_TOK = 1 << 14, /* att_input_tok16 instead of att_input_tok */
+	TRACE_NARROW_ATT_OUTPUT_TOK = 1 << 15,
+	TRACE_NARROW_ATT_CACHED_TOK = 1 << 16,
+	TRACE_NARROW_REQUEST = ((1 << 14) - 1) & ~((1 << 8) - 1), /* the request columns' */
+	TRACE_NARROW_ATT = ((1 << 17) - 1) & ~((1 << 14) - 1),    /* the call token columns' */
+	TRACE_NARROWED = TRACE_NARROW_REQUEST | TRACE_NARROW_ATT,
+	TRACE_ALL_OPTIONAL = (1 << 17) - 1
 };
+
+/* Requests per ts_base entry. */
+#define TRACE_TS_BLOCK 256u
+
+/* flags: the difficulty in the low bits, then realtime. */
+#define TRACE_FLAG_DIFFICULTY 3u
+#define TRACE_FLAG_REALTIME 4u
 
 struct trace {
 	char *name;
@@ -53,16 +76,27 @@ struct trace {
 	uint32_t *output_tok;
 	uint32_t *cached_tok;      /* top-level cached_tokens, 0 when absent */
 	uint32_t *input;           /* id in inputs, or TRACE_NONE */
-	uint8_t *difficulty;       /* enum difficulty */
-	uint8_t *realtime;         /* 1 unless the line says "realtime": false */
+	uint8_t *flags;            /* enum difficulty | TRACE_FLAG_REALTIME unless "realtime": false */
 	int64_t *cost_pusd;        /* cost_usd in pico-USD or TRACE_NO_COST; NULL when no line has one */
 	uint32_t *input_hash;      /* id in names, or TRACE_NONE; NULL when no line has one */
+
+	/*
+	 * Narrowed request columns (trace_trim), each instead of its wide one
+	 * above, which is then NULL: arrivals as µs after the earliest of their
+	 * block of TRACE_TS_BLOCK requests when every block spans less than 2^32
+	 * µs; ids and tokens in 16 bits when every value fits.
+	 */
+	int64_t *ts_base;          /* per block */
+	uint32_t *ts_off;
+	uint16_t *tenant16, *task16, *input_tok16, *output_tok16, *cached_tok16;
 
 	/*
 	 * Recorded calls.  Request i's are [att_first[i], att_first[i + 1]), or
 	 * just call i when att_first is NULL (every request has exactly one).
 	 * A call's model and status are its kind's (kind_model, kind_status).
-	 * The token columns are NULL while every call has its request's tokens.
+	 * The token columns are NULL while every call has its request's tokens;
+	 * trace_trim narrows each to 16 bits when every value fits.  A call's
+	 * time is kept as µs after its request's ts.
 	 */
 	uint32_t n_att;
 	uint32_t *att_first;       /* n_req + 1 entries, or NULL */
@@ -70,18 +104,23 @@ struct trace {
 	uint16_t *att_kind16;      /* instead of att_kind8 when there are more kinds */
 	uint32_t *att_latency_us;  /* µs, TRACE_LATENCY_WIDE or TRACE_LATENCY_ABSENT */
 	uint32_t *att_input_tok, *att_output_tok, *att_cached_tok; /* NULL or per call */
-	int64_t *att_ts_us;        /* or TRACE_NO_TIME; NULL when no call has a ts */
+	uint16_t *att_input_tok16, *att_output_tok16, *att_cached_tok16; /* or these instead */
+	int32_t *att_ts_off;       /* µs after the request's ts, TRACE_TS_OFF_WIDE or
+	                              TRACE_TS_OFF_ABSENT; NULL when no call has a ts */
 	uint32_t n_kinds;
 	uint32_t *kind_model;      /* id in names */
 	uint8_t *kind_status;      /* enum status */
 	uint32_t n_wide;           /* calls whose latency is TRACE_LATENCY_WIDE: */
 	uint32_t *wide_att;        /* their indexes, ascending */
 	int64_t *wide_latency_us;  /* and latencies, µs */
+	uint32_t n_wide_ts;        /* calls whose time is TRACE_TS_OFF_WIDE: */
+	uint32_t *wide_ts_att;     /* their indexes, ascending */
+	int64_t *wide_ts_us;       /* and times, µs since the epoch */
 
 	struct intern names;       /* tenants, tasks, models, input hashes */
 	struct intern inputs;      /* input texts as received (before normalization); after
 	                              trace_trim without a lookup index: intern_find scans it */
-	uint32_t cap_req, cap_att, cap_kinds, cap_wide; /* allocated rows */
+	uint32_t cap_req, cap_att, cap_kinds, cap_wide, cap_wide_ts; /* allocated rows */
 	unsigned optional;         /* enum trace_optional: which optional columns exist */
 	uint32_t *kind_slot;       /* while building: (model, status) → kind + 1, open addressing */
 	uint32_t n_kind_slots;
@@ -89,12 +128,12 @@ struct trace {
 
 /* A trace's sizes: rows per dimension and the optional columns it has. */
 struct trace_shape {
-	uint32_t n_req, n_att, n_kinds, n_wide;
+	uint32_t n_req, n_att, n_kinds, n_wide, n_wide_ts;
 	unsigned optional;         /* enum trace_optional */
 };
 
-enum trace_dim { TRACE_BY_REQUEST, TRACE_BY_BOUND /* n_req + 1 */, TRACE_BY_ATTEMPT, TRACE_BY_KIND,
-                 TRACE_BY_WIDE };
+enum trace_dim { TRACE_BY_REQUEST, TRACE_BY_BOUND /* n_req + 1 */, TRACE_BY_BLOCK /* of TRACE_TS_BLOCK */,
+                 TRACE_BY_ATTEMPT, TRACE_BY_KIND, TRACE_BY_WIDE, TRACE_BY_WIDE_TS };
 
 /* One column, for code that treats them alike (growth, storage): where its
  * array pointer lives, its element size, and how many rows it holds. */
@@ -107,7 +146,7 @@ struct trace_column {
 	unsigned unless;           /* 0, or the bit that replaces it by another column */
 };
 
-#define TRACE_MAX_COLUMNS 26
+#define TRACE_MAX_COLUMNS 40
 
 /* Every column of t (present or not), TRACE_MAX_COLUMNS at most; returns how many. */
 size_t trace_columns(struct trace *t, struct trace_column *out);
@@ -153,14 +192,17 @@ struct trace_row {
  * columnar copy, the store's row loader), adding an optional column when the
  * first row that needs it arrives.  Room grows by doubling; trace_trim gives
  * the rest back.  Returns 0, or -1 with e set (out of memory, more than
- * TRACE_MAX_KINDS kinds, too many rows); the trace then holds the rows before.
+ * TRACE_MAX_KINDS kinds, too many rows, a trace already narrowed by
+ * trace_trim); the trace then holds the rows before.
  */
 int trace_append(struct trace *t, const struct trace_row *r, const struct trace_call *calls,
                  uint32_t n_calls, struct err *e);
 
-/* Ends building: frees the kind-lookup index and the inputs' lookup index (texts are
- * read by id from then on) and gives back the reserved room of columns and intern
- * tables.  Never fails (room the system keeps stays). */
+/* Ends building: narrows the request columns and the calls' token columns whose
+ * values allow it, frees the kind-lookup index and the inputs' lookup index (texts
+ * are read by id from then on) and gives back the reserved room of columns and
+ * intern tables.  Never fails (a column that cannot be narrowed for want of memory
+ * stays wide). */
 void trace_trim(struct trace *t);
 
 /* Releases everything; accepts a zeroed or NULL trace. */
@@ -170,27 +212,51 @@ void trace_free(struct trace *t);
 uint64_t trace_bytes(const struct trace *t);
 
 /* Checks what the readers rely on in a trace filled from outside (a stored
- * copy): call ranges, kinds, the wide latencies.  Returns 0, or -1 with e set. */
+ * copy): call ranges, kinds, the wide latencies and call times, arrivals and call
+ * times within the 64-bit range.  Returns 0, or -1 with e set. */
 int trace_check(const struct trace *t, struct err *e);
 
 /* The latency of call a when it is TRACE_LATENCY_WIDE (trace_att_latency_us's slow path). */
 int64_t trace_wide_latency_us(const struct trace *t, uint32_t a);
 
-/*
- * Readers of the request columns that the engine still reads directly
- * (t->ts_us[i], …).  Code that reads them through these keeps working when their
- * layout changes (narrower columns where a trace's values allow).
- */
-static inline int64_t trace_ts_us(const struct trace *t, uint32_t i) { return t->ts_us[i]; }
-static inline uint32_t trace_tenant(const struct trace *t, uint32_t i) { return t->tenant[i]; }
-static inline uint32_t trace_task(const struct trace *t, uint32_t i) { return t->task[i]; }
-static inline uint32_t trace_input_tok(const struct trace *t, uint32_t i) { return t->input_tok[i]; }
-static inline uint32_t trace_output_tok(const struct trace *t, uint32_t i) { return t->output_tok[i]; }
-static inline uint32_t trace_cached_tok(const struct trace *t, uint32_t i) { return t->cached_tok[i]; }
+/* The time of call a when it is TRACE_TS_OFF_WIDE (trace_att_ts_us's slow path). */
+int64_t trace_wide_ts_us(const struct trace *t, uint32_t a);
+
+/* Readers of the request columns (their wide or narrowed form). */
+static inline int64_t trace_ts_us(const struct trace *t, uint32_t i)
+{
+	return t->ts_off ? t->ts_base[i / TRACE_TS_BLOCK] + t->ts_off[i] : t->ts_us[i];
+}
+static inline uint32_t trace_tenant(const struct trace *t, uint32_t i)
+{
+	return t->tenant16 ? t->tenant16[i] : t->tenant[i];
+}
+static inline uint32_t trace_task(const struct trace *t, uint32_t i)
+{
+	return t->task16 ? t->task16[i] : t->task[i];
+}
+static inline uint32_t trace_input_tok(const struct trace *t, uint32_t i)
+{
+	return t->input_tok16 ? t->input_tok16[i] : t->input_tok[i];
+}
+static inline uint32_t trace_output_tok(const struct trace *t, uint32_t i)
+{
+	return t->output_tok16 ? t->output_tok16[i] : t->output_tok[i];
+}
+static inline uint32_t trace_cached_tok(const struct trace *t, uint32_t i)
+{
+	return t->cached_tok16 ? t->cached_tok16[i] : t->cached_tok[i];
+}
 /* An enum difficulty. */
-static inline int trace_difficulty(const struct trace *t, uint32_t i) { return t->difficulty[i]; }
+static inline int trace_difficulty(const struct trace *t, uint32_t i)
+{
+	return t->flags[i] & TRACE_FLAG_DIFFICULTY;
+}
 /* 1 unless the line says "realtime": false. */
-static inline int trace_realtime(const struct trace *t, uint32_t i) { return t->realtime[i]; }
+static inline int trace_realtime(const struct trace *t, uint32_t i)
+{
+	return (t->flags[i] & TRACE_FLAG_REALTIME) != 0;
+}
 
 /*
  * Readers of the recorded calls and of the sparse columns: code outside the
@@ -227,18 +293,27 @@ static inline int64_t trace_att_latency_us(const struct trace *t, uint32_t a)
 		return v;
 	return v == TRACE_LATENCY_ABSENT ? TRACE_NO_LATENCY : trace_wide_latency_us(t, a);
 }
-/* µs since the epoch, or TRACE_NO_TIME. */
-static inline int64_t trace_att_ts_us(const struct trace *t, uint32_t a)
+/* Attempt a's time (a call of request i): µs since the epoch, or TRACE_NO_TIME. */
+static inline int64_t trace_att_ts_us(const struct trace *t, uint32_t i, uint32_t a)
 {
-	return t->att_ts_us ? t->att_ts_us[a] : TRACE_NO_TIME;
+	if (!t->att_ts_off)
+		return TRACE_NO_TIME;
+	int32_t v = t->att_ts_off[a];
+	if (v > TRACE_TS_OFF_WIDE)
+		return trace_ts_us(t, i) + v;
+	return v == TRACE_TS_OFF_ABSENT ? TRACE_NO_TIME : trace_wide_ts_us(t, a);
 }
-/* Attempt a's input, output and cached tokens (request i's where the attempt gave none). */
+/* Attempt a's input, output and cached tokens (request i's where the attempt gave none);
+ * the 16-bit form, when there is one, is checked first. */
 static inline void trace_att_tokens(const struct trace *t, uint32_t i, uint32_t a, uint64_t *in,
                                     uint64_t *out, uint64_t *cached)
 {
-	*in = t->att_input_tok ? t->att_input_tok[a] : trace_input_tok(t, i);
-	*out = t->att_output_tok ? t->att_output_tok[a] : trace_output_tok(t, i);
-	*cached = t->att_cached_tok ? t->att_cached_tok[a] : trace_cached_tok(t, i);
+	*in = t->att_input_tok16 ? t->att_input_tok16[a]
+	    : t->att_input_tok ? t->att_input_tok[a] : trace_input_tok(t, i);
+	*out = t->att_output_tok16 ? t->att_output_tok16[a]
+	     : t->att_output_tok ? t->att_output_tok[a] : trace_output_tok(t, i);
+	*cached = t->att_cached_tok16 ? t->att_cached_tok16[a]
+	        : t->att_cached_tok ? t->att_cached_tok[a] : trace_cached_tok(t, i);
 }
 /* Request i's input_hash, an id in names, or TRACE_NONE. */
 static inline uint32_t trace_input_hash(const struct trace *t, uint32_t i)

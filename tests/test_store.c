@@ -1,9 +1,10 @@
 /*
  * The store: import → load round trip (every field), the columnar copy against
  * the rows, each compact representation of the trace (implicit call ranges,
- * kinds, wide latencies, per-call tokens, optional columns), a store of the
- * first layout, --strict and failures leaving the store untouched, --replace,
- * rejects kept verbatim, multi-file traces and gzip input.
+ * kinds, wide latencies, per-call tokens, optional and narrowed columns, call
+ * times as offsets, 32-bit string offsets), stores of older layouts, --strict
+ * and failures leaving the store untouched, --replace, rejects kept verbatim,
+ * multi-file traces and gzip input.
  */
 #include <math.h>
 #include <sqlite3.h>
@@ -135,13 +136,13 @@ static void round_trip(void)
 	CHECK_INT(in, 4);
 	CHECK_INT(out, 120);
 	CHECK_INT(cached, 2);
-	CHECK_INT(trace_att_ts_us(&t, 0), TRACE_NO_TIME);
+	CHECK_INT(trace_att_ts_us(&t, 0, 0), TRACE_NO_TIME);
 	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 1), NULL), "gpt-4.1-mini");
 	CHECK_INT(trace_att_status(&t, 1), STATUS_TIMEOUT);
 	CHECK_INT(trace_att_latency_us(&t, 1), 30000000);
 	trace_att_tokens(&t, 1, 1, &in, &out, &cached);
 	CHECK_INT(out, 200); /* the request's */
-	CHECK_INT(trace_att_ts_us(&t, 1), 1772445600000000LL);
+	CHECK_INT(trace_att_ts_us(&t, 1, 1), 1772445600000000LL);
 	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 2), NULL), "gpt-4.1");
 	CHECK_INT(trace_att_status(&t, 2), STATUS_OK);
 	trace_att_tokens(&t, 1, 2, &in, &out, &cached);
@@ -149,13 +150,17 @@ static void round_trip(void)
 	CHECK_INT(out, 180);
 	CHECK_INT(cached, 0);
 	CHECK_INT(trace_att_latency_us(&t, 2), TRACE_NO_LATENCY);
-	CHECK_INT(trace_att_ts_us(&t, 2), 1772445630500000LL); /* 10:00:30.5 = 1772445600 s + 30.5 s */
+	CHECK_INT(trace_att_ts_us(&t, 1, 2), 1772445630500000LL); /* 10:00:30.5 = 1772445600 s + 30.5 s */
 	/* what this trace needs beyond the fixed columns: call ranges (request 2 has none,
-	 * request 1 two), call 2's output tokens (180 ≠ 200), call times, input_hash and cost;
-	 * three kinds: (gpt-4.1-mini, ok), (gpt-4.1-mini, timeout), (gpt-4.1, ok) */
+	 * request 1 two), call 2's output tokens (180 ≠ 200, in 16 bits), call times, input_hash
+	 * and cost; three kinds: (gpt-4.1-mini, ok), (gpt-4.1-mini, timeout), (gpt-4.1, ok) */
 	CHECK_INT(t.optional, TRACE_HAS_ATT_FIRST | TRACE_HAS_ATT_OUTPUT_TOK | TRACE_HAS_ATT_TS |
-	                      TRACE_HAS_INPUT_HASH | TRACE_HAS_COST);
+	                      TRACE_HAS_INPUT_HASH | TRACE_HAS_COST | TRACE_NARROW_REQUEST |
+	                      TRACE_NARROW_ATT_OUTPUT_TOK);
 	CHECK(t.att_input_tok == NULL && t.att_cached_tok == NULL && t.att_kind16 == NULL);
+	CHECK(t.att_output_tok == NULL && t.att_output_tok16 != NULL);
+	/* the call times are 0 and 30.5 s after request 1's ts: offsets, none far */
+	CHECK_INT(t.n_wide_ts, 0);
 	CHECK_INT(t.n_kinds, 3);
 	CHECK_INT(t.n_wide, 0);
 	/* input texts are read by id once loaded: no lookup index, yet a lookup still works */
@@ -242,10 +247,10 @@ static void columns_match_rows(void)
 	struct trace a, b;
 	if (load_both("cols.db", "cols", trace_text, &a, &b) == 0)
 		/* every column the trace has: the 9 fixed request columns, cost_pusd, input_hash,
-		 * att_first, att_kind8, att_latency_us, att_output_tok, att_ts_us, the two kind
-		 * tables and the two (empty) wide-latency tables = 20; absent: att_kind16,
-		 * att_input_tok, att_cached_tok */
-		CHECK_INT(same_trace(&a, &b), 20);
+		 * att_first, att_kind8, att_latency_us, att_output_tok16, att_ts_off, the two kind
+		 * tables, the two (empty) wide-latency and two (empty) wide-time tables = 22;
+		 * absent: att_kind16, the other call token columns */
+		CHECK_INT(same_trace(&a, &b), 22);
 	trace_free(&a);
 	trace_free(&b);
 }
@@ -264,17 +269,18 @@ static void one_call_each(void)
 	struct trace t, rows;
 	if (load_both("one.db", "one", text, &t, &rows) < 0)
 		goto out;
-	/* 9 request columns, att_kind8, att_latency_us, two kind tables, two wide tables */
-	CHECK_INT(same_trace(&t, &rows), 15);
+	/* 9 request columns, att_kind8, att_latency_us, two kind tables, two wide-latency and
+	 * two wide-time tables */
+	CHECK_INT(same_trace(&t, &rows), 17);
 	CHECK_INT(t.n_att, 3);
-	CHECK_INT(t.optional, 0);
-	CHECK(t.att_first == NULL && t.input_hash == NULL && t.cost_pusd == NULL && t.att_ts_us == NULL);
+	CHECK_INT(t.optional, TRACE_NARROW_REQUEST); /* small ids and tokens, arrivals 2 s apart */
+	CHECK(t.att_first == NULL && t.input_hash == NULL && t.cost_pusd == NULL && t.att_ts_off == NULL);
 	CHECK(t.att_input_tok == NULL && t.att_output_tok == NULL && t.att_cached_tok == NULL);
 	for (uint32_t i = 0; i < 3; i++) {
 		CHECK_INT(trace_att_begin(&t, i), i);
 		CHECK_INT(trace_att_end(&t, i), i + 1);
 		CHECK_INT(trace_input_hash(&t, i), TRACE_NONE);
-		CHECK_INT(trace_att_ts_us(&t, i), TRACE_NO_TIME);
+		CHECK_INT(trace_att_ts_us(&t, i, i), TRACE_NO_TIME);
 	}
 	CHECK_INT(t.n_kinds, 2); /* (m1, ok), (m2, rate_limited) */
 	CHECK_STR(intern_str(&t.names, trace_att_model(&t, 0), NULL), "m1");
@@ -323,8 +329,8 @@ static void calls_with_own_tokens(void)
 	if (load_both("own.db", "own", text, &t, &rows) < 0)
 		goto out;
 	/* 9 request columns, att_first, att_kind8, att_latency_us, three token columns,
-	 * att_ts_us, two kind tables, two wide tables */
-	CHECK_INT(same_trace(&t, &rows), 20);
+	 * att_ts_off, two kind tables, two wide-latency and two wide-time tables */
+	CHECK_INT(same_trace(&t, &rows), 22);
 	CHECK_INT(t.n_att, 4); /* 1 + 2 + 0 + 1 */
 	static const uint32_t first[5] = { 0, 1, 3, 3, 4 };
 	for (uint32_t i = 0; i < 4; i++) {
@@ -341,10 +347,10 @@ static void calls_with_own_tokens(void)
 		CHECK_INT(out, want[a][1]);
 		CHECK_INT(cached, want[a][2]);
 	}
-	CHECK_INT(trace_att_ts_us(&t, 0), TRACE_NO_TIME);
-	CHECK_INT(trace_att_ts_us(&t, 1), TRACE_NO_TIME);
-	CHECK_INT(trace_att_ts_us(&t, 2), 3000000); /* "ts":3 s */
-	CHECK_INT(trace_att_ts_us(&t, 3), TRACE_NO_TIME);
+	CHECK_INT(trace_att_ts_us(&t, 0, 0), TRACE_NO_TIME);
+	CHECK_INT(trace_att_ts_us(&t, 1, 1), TRACE_NO_TIME);
+	CHECK_INT(trace_att_ts_us(&t, 1, 2), 3000000); /* "ts":3 s */
+	CHECK_INT(trace_att_ts_us(&t, 3, 3), TRACE_NO_TIME);
 	CHECK_INT(trace_att_latency_us(&t, 0), 1000);
 	CHECK_INT(trace_att_latency_us(&t, 1), 3000);
 	CHECK_INT(trace_att_latency_us(&t, 2), TRACE_NO_LATENCY);
@@ -372,7 +378,8 @@ static void wide_latencies(void)
 	struct trace t, rows;
 	if (load_both("wide.db", "wide", text, &t, &rows) < 0)
 		goto out;
-	CHECK_INT(same_trace(&t, &rows), 16); /* 9 request, att_first, att_kind8, latency, 2 kind, 2 wide */
+	/* 9 request, att_first, att_kind8, latency, 2 kind, 2 wide-latency, 2 wide-time */
+	CHECK_INT(same_trace(&t, &rows), 18);
 	CHECK_INT(t.n_att, 6);
 	/* 4294967.293 ms = 4294967293 µs = 2^32 - 3: the largest that fits; 2^32 - 2 and
 	 * 2^32 - 1 are the two codes, so 4294967294 and 4294967295 µs are wide */
@@ -405,7 +412,7 @@ static void many_kinds(void)
 		                        "\"input_tokens\":1,\"output_tokens\":1,\"model\":\"m%d\"}\n", m, m);
 	struct trace t, rows;
 	if (load_both("kinds.db", "kinds", text, &t, &rows) == 0) {
-		CHECK_INT(same_trace(&t, &rows), 15); /* att_kind16 instead of att_kind8 */
+		CHECK_INT(same_trace(&t, &rows), 17); /* att_kind16 instead of att_kind8 */
 		CHECK_INT(t.n_kinds, 300);
 		CHECK(t.att_kind8 == NULL && t.att_kind16 != NULL);
 		char want[16];
@@ -445,6 +452,207 @@ static void many_kinds(void)
 	trace_free(&b);
 }
 
+/* Narrowed request columns: arrivals per block of TRACE_TS_BLOCK, 16-bit ids and
+ * tokens where every value fits, the others kept wide. */
+static void narrowed_columns(void)
+{
+	size_t cap = 300 * 128, len = 0;
+	char *text = malloc(cap);
+	/* requests 0 … 255 (block 0): 1000 s + 4294.967295 s at the last, a span of
+	 * 2^32 - 1 µs; requests 256 … 299 (block 1) 10^9 s later; request 299 has
+	 * 65536 input tokens (not 16 bits), every output token count fits */
+	for (int i = 0; i < 300; i++) {
+		const char *ts = i == 255 ? "5294.967295" : i < 256 ? "1000" : "1000001000";
+		len += (size_t)snprintf(text + len, cap - len, "{\"ts\":%s,\"tenant\":\"a\",\"task\":\"t\","
+		                        "\"input_tokens\":%d,\"output_tokens\":65535}\n", ts, i == 299 ? 65536 : i);
+	}
+	struct trace t, rows;
+	if (load_both("narrow.db", "narrow", text, &t, &rows) == 0) {
+		/* ts_base, ts_off, tenant16, task16, input_tok (wide), output_tok16, cached_tok16,
+		 * input, flags, att_first, att_kind8, att_latency_us, 2 kind, 2 wide-latency,
+		 * 2 wide-time tables */
+		CHECK_INT(same_trace(&t, &rows), 18);
+		CHECK_INT(t.optional & TRACE_NARROWED, TRACE_NARROW_REQUEST & ~TRACE_NARROW_INPUT_TOK);
+		CHECK(t.ts_us == NULL && t.input_tok16 == NULL && t.input_tok != NULL);
+		CHECK_INT(trace_ts_us(&t, 0), 1000000000LL);
+		CHECK_INT(trace_ts_us(&t, 255), 5294967295LL);
+		CHECK_INT(trace_ts_us(&t, 256), 1000001000000000LL);
+		CHECK_INT(trace_ts_us(&t, 299), 1000001000000000LL);
+		if (t.ts_base) {
+			CHECK_INT(t.ts_base[0], 1000000000LL);
+			CHECK_INT(t.ts_base[1], 1000001000000000LL);
+			CHECK_INT(t.ts_off[255], 4294967295LL);
+		}
+		CHECK_INT(trace_input_tok(&t, 298), 298);
+		CHECK_INT(trace_input_tok(&t, 299), 65536);
+		CHECK_INT(trace_output_tok(&t, 7), 65535);
+	}
+	trace_free(&t);
+	trace_free(&rows);
+	free(text);
+
+	/* built directly: a block spanning 2^32 µs keeps ts_us; a tenant id of 70000 keeps tenant */
+	struct err e = { "" };
+	struct trace b;
+	struct trace_row r = { .input = TRACE_NONE, .input_hash = TRACE_NONE, .cost_pusd = TRACE_NO_COST,
+	                       .difficulty = DIFFICULTY_HARD, .realtime = 0 };
+	CHECK_INT(trace_alloc(&b, &(struct trace_shape){ 0 }), 0);
+	r.ts_us = -5;
+	CHECK_INT(trace_append(&b, &r, NULL, 0, &e), 0);
+	r.ts_us = 4294967291LL; /* -5 + 2^32 */
+	r.tenant = 70000;
+	r.realtime = 1;
+	r.difficulty = DIFFICULTY_EASY;
+	CHECK_INT(trace_append(&b, &r, NULL, 0, &e), 0);
+	trace_trim(&b);
+	CHECK_INT(b.optional & TRACE_NARROWED, TRACE_NARROW_REQUEST & ~(TRACE_NARROW_TS | TRACE_NARROW_TENANT));
+	CHECK(b.ts_us != NULL && b.tenant != NULL && b.task16 != NULL);
+	CHECK_INT(trace_ts_us(&b, 0), -5);
+	CHECK_INT(trace_ts_us(&b, 1), 4294967291LL);
+	CHECK_INT(trace_tenant(&b, 1), 70000);
+	CHECK_INT(trace_difficulty(&b, 0), DIFFICULTY_HARD);
+	CHECK_INT(trace_realtime(&b, 0), 0);
+	CHECK_INT(trace_difficulty(&b, 1), DIFFICULTY_EASY);
+	CHECK_INT(trace_realtime(&b, 1), 1);
+	CHECK_INT(trace_append(&b, &r, NULL, 0, &e), -1); /* narrowed: complete */
+	CHECK_HAS(e.msg, "a trimmed trace takes no more rows");
+	CHECK_INT(b.n_req, 2);
+	trace_free(&b);
+}
+
+/* Call times as 32-bit offsets from their request's ts, with the far ones in a side
+ * table; call tokens in 16 bits where every value of a column fits, else 32. */
+static void call_times_and_tokens(void)
+{
+	/* both requests arrive at 10000 s = 10^10 µs; INT32_MIN and INT32_MIN + 1 are the
+	 * absent and wide codes, so offsets from -2^31 + 2 to 2^31 - 1 µs fit */
+	static const char text[] =
+		"{\"ts\":10000,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":5,\"output_tokens\":6,"
+		"\"attempts\":[{\"model\":\"m\",\"ts\":10000,\"input_tokens\":65536,\"output_tokens\":65535},"
+		"{\"model\":\"m\",\"ts\":12147.483647,\"input_tokens\":7},{\"model\":\"m\"}]}\n"
+		"{\"ts\":10000,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":5,\"output_tokens\":6,"
+		"\"attempts\":[{\"model\":\"m\",\"ts\":7852.516354},{\"model\":\"m\",\"ts\":7852.516353},"
+		"{\"model\":\"m\",\"ts\":12147.483648}]}\n";
+	struct trace t, rows;
+	if (load_both("times.db", "times", text, &t, &rows) < 0)
+		goto out;
+	/* 9 request columns, att_first, att_kind8, att_latency_us, att_input_tok (32-bit),
+	 * att_output_tok16, att_ts_off, 2 kind, 2 wide-latency, 2 wide-time tables: 9 + 6 + 6 */
+	CHECK_INT(same_trace(&t, &rows), 21);
+	CHECK_INT(t.n_att, 6);
+	/* call 0: 10000 s, offset 0; call 1: 12147.483647 s = 10^10 + 2147483647 µs, offset
+	 * 2^31 - 1, the largest that fits; call 2: no ts */
+	CHECK_INT(trace_att_ts_us(&t, 0, 0), 10000000000LL);
+	CHECK_INT(trace_att_ts_us(&t, 0, 1), 12147483647LL);
+	CHECK_INT(trace_att_ts_us(&t, 0, 2), TRACE_NO_TIME);
+	/* call 3: 7852.516354 s, offset 7852516354 - 10^10 = -2147483646 = -2^31 + 2, the
+	 * smallest that fits; call 4: -2147483647 (the wide code's value) and call 5:
+	 * +2147483648 = 2^31 do not fit */
+	CHECK_INT(trace_att_ts_us(&t, 1, 3), 7852516354LL);
+	CHECK_INT(trace_att_ts_us(&t, 1, 4), 7852516353LL);
+	CHECK_INT(trace_att_ts_us(&t, 1, 5), 12147483648LL);
+	CHECK(t.att_ts_off != NULL);
+	if (t.att_ts_off) {
+		CHECK_INT(t.att_ts_off[0], 0);
+		CHECK_INT(t.att_ts_off[1], 2147483647LL);
+		CHECK_INT(t.att_ts_off[2], TRACE_TS_OFF_ABSENT);
+		CHECK_INT(t.att_ts_off[3], -2147483646LL);
+		CHECK_INT(t.att_ts_off[4], TRACE_TS_OFF_WIDE);
+		CHECK_INT(t.att_ts_off[5], TRACE_TS_OFF_WIDE);
+	}
+	CHECK_INT(t.n_wide_ts, 2);
+	if (t.n_wide_ts == 2) {
+		CHECK_INT(t.wide_ts_att[0], 4);
+		CHECK_INT(t.wide_ts_att[1], 5);
+		CHECK_INT(t.wide_ts_us[1], 12147483648LL);
+	}
+	/* input tokens 65536, 7, 5 (the request's), 5, 5, 5: 65536 needs 17 bits, so 32-bit;
+	 * output tokens 65535, then the request's 6: 16-bit; no call has its own cached tokens */
+	CHECK(t.att_input_tok != NULL && t.att_input_tok16 == NULL);
+	CHECK(t.att_output_tok == NULL && t.att_output_tok16 != NULL);
+	CHECK(t.att_cached_tok == NULL && t.att_cached_tok16 == NULL);
+	CHECK_INT(t.optional & TRACE_NARROW_ATT, TRACE_NARROW_ATT_OUTPUT_TOK);
+	static const uint32_t req[6] = { 0, 0, 0, 1, 1, 1 };
+	static const uint64_t want[6][2] = { { 65536, 65535 }, { 7, 6 }, { 5, 6 }, { 5, 6 }, { 5, 6 }, { 5, 6 } };
+	for (uint32_t a = 0; a < 6; a++) {
+		uint64_t in, out, cached;
+		trace_att_tokens(&t, req[a], a, &in, &out, &cached);
+		CHECK_INT(in, want[a][0]);
+		CHECK_INT(out, want[a][1]);
+		CHECK_INT(cached, 0);
+	}
+out:
+	trace_free(&t);
+	trace_free(&rows);
+
+	/* built directly: times either side of the epoch and near the ends of the 64-bit
+	 * range, whose differences from the request's ts would overflow, go wide */
+	struct err e = { "" };
+	struct trace b;
+	struct trace_row r = { .ts_us = INT64_MAX - 10, .input = TRACE_NONE, .input_hash = TRACE_NONE,
+	                       .cost_pusd = TRACE_NO_COST };
+	struct trace_call c[3] = {
+		{ .input_tok = -1, .output_tok = -1, .cached_tok = -1, .latency_us = TRACE_NO_LATENCY,
+		  .ts_us = INT64_MIN + 1 },
+		{ .input_tok = -1, .output_tok = -1, .cached_tok = -1, .latency_us = TRACE_NO_LATENCY,
+		  .ts_us = INT64_MAX },
+		{ .input_tok = -1, .output_tok = -1, .cached_tok = -1, .latency_us = TRACE_NO_LATENCY,
+		  .ts_us = TRACE_NO_TIME },
+	};
+	uint32_t m;
+	CHECK_INT(trace_alloc(&b, &(struct trace_shape){ 0 }), 0);
+	CHECK_INT(intern_add(&b.names, "m", 1, &m), 0); /* the calls' model, id 0 */
+	CHECK_INT(trace_append(&b, &r, c, 3, &e), 0);
+	trace_trim(&b);
+	CHECK_INT(b.n_wide_ts, 1);                       /* INT64_MIN + 1 is far; INT64_MAX is 10 after */
+	CHECK_INT(trace_att_ts_us(&b, 0, 0), INT64_MIN + 1);
+	CHECK_INT(trace_att_ts_us(&b, 0, 1), INT64_MAX);
+	CHECK_INT(trace_att_ts_us(&b, 0, 2), TRACE_NO_TIME);
+	CHECK_INT(trace_check(&b, &e), 0);
+	/* an offset that would pass INT64_MAX is damage */
+	b.att_ts_off[2] = 11;
+	CHECK_INT(trace_check(&b, &e), -1);
+	CHECK_HAS(e.msg, "a call's time is out of range");
+	b.att_ts_off[2] = TRACE_TS_OFF_WIDE; /* a far time the side table does not list */
+	CHECK_INT(trace_check(&b, &e), -1);
+	CHECK_HAS(e.msg, "the table of far call times does not match the calls");
+	trace_free(&b);
+}
+
+/* String offsets are 32-bit until the bytes would pass off32_max, then 64-bit. */
+static void intern_offsets(void)
+{
+	struct intern in;
+	uint32_t id;
+	size_t len;
+	intern_init(&in);
+	CHECK_INT(in.off32_max, UINT32_MAX);
+	in.off32_max = 10;
+	CHECK_INT(intern_add(&in, "abc", 3, &id), 0);  /* bytes 0 … 3 */
+	CHECK_INT(intern_add(&in, "defg", 4, &id), 0); /* 4 … 8: 9 bytes, within 10 */
+	CHECK(in.off32 != NULL && in.off64 == NULL);
+	/* first growth: 64 ids (65 offsets), 4096 bytes, 64 slots: 4096 + 65 × 4 + 64 × 4 */
+	CHECK_INT(intern_bytes(&in), 4612);
+	CHECK_INT(intern_add(&in, "h", 1, &id), 0);    /* 9 + 2 = 11 bytes > 10 */
+	CHECK_INT(id, 2);
+	CHECK(in.off32 == NULL && in.off64 != NULL);
+	CHECK_INT(intern_bytes(&in), 4872);            /* 4096 + 65 × 8 + 64 × 4 */
+	CHECK_STR(intern_str(&in, 0, &len), "abc");
+	CHECK_INT(len, 3);
+	CHECK_STR(intern_str(&in, 1, &len), "defg");
+	CHECK_INT(len, 4);
+	CHECK_STR(intern_str(&in, 2, &len), "h");
+	CHECK_INT(len, 1);
+	CHECK(intern_find(&in, "defg", 4, &id) && id == 1);
+	CHECK_INT(intern_add(&in, "abc", 3, &id), 0);
+	CHECK_INT(id, 0);
+	intern_trim(&in);
+	CHECK_INT(intern_bytes(&in), 299);             /* 11 + 4 × 8 + 64 × 4 */
+	intern_drop_index(&in);
+	CHECK(intern_find(&in, "h", 1, &id) && id == 2);
+	intern_fini(&in);
+}
+
 /* A store written before the layout row existed (columns of the first layout) loads
  * from its rows, as does one whose layout row is of another version. */
 static void first_layout_store(void)
@@ -471,12 +679,24 @@ static void first_layout_store(void)
 	                       "INSERT INTO columns SELECT trace_id, 'quality', 0, zeroblob(12) FROM columns"
 	                       " WHERE name = 'ts_us';", NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(store_load(&s, "v1", &old, &e), 0);
-	CHECK_INT(same_trace(&now, &old), 20);
+	CHECK_INT(same_trace(&now, &old), 22);
 	/* a layout row of a version this program does not know */
 	CHECK_INT(sqlite3_exec(s.db, "INSERT INTO columns SELECT trace_id, 'layout', 0, zeroblob(24) FROM columns"
 	                       " WHERE name = 'ts_us'", NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(store_load(&s, "v1", &other, &e), 0);
-	CHECK_INT(same_trace(&now, &other), 20);
+	CHECK_INT(same_trace(&now, &other), 22);
+	trace_free(&other);
+	/* the previous version's row in this version's size (version, 5 counts, optional):
+	 * not read, whatever the counts say */
+	const uint32_t v3[7] = { 3, 3, 3, 3, 0, 0, 0 };
+	sqlite3_stmt *st;
+	CHECK_INT(sqlite3_prepare_v2(s.db, "UPDATE columns SET data = ? WHERE name = 'layout'", -1, &st, NULL),
+	          SQLITE_OK);
+	sqlite3_bind_blob(st, 1, v3, sizeof v3, SQLITE_STATIC);
+	CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	CHECK_INT(store_load(&s, "v1", &other, &e), 0);
+	CHECK_INT(same_trace(&now, &other), 22);
 	trace_free(&now);
 	trace_free(&old);
 	trace_free(&other);
@@ -648,6 +868,9 @@ void suite_store(void)
 	RUN(calls_with_own_tokens);
 	RUN(wide_latencies);
 	RUN(many_kinds);
+	RUN(narrowed_columns);
+	RUN(call_times_and_tokens);
+	RUN(intern_offsets);
 	RUN(first_layout_store);
 	RUN(damaged_columns);
 	RUN(strict_writes_nothing);

@@ -306,12 +306,14 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct err
  */
 #define COLUMN_CHUNK (16u << 20)
 #define LAYOUT_ROW "layout"
-#define LAYOUT_VERSION 2u /* 1: the first layout, without LAYOUT_ROW */
+/* 1: the first layout, without LAYOUT_ROW; 2: no narrowed columns; 3: narrowed request
+ * columns, 64-bit call times and 32-bit call tokens */
+#define LAYOUT_VERSION 4u
 
 /* The LAYOUT_ROW blob, in the machine's byte order like the columns. */
 struct layout {
 	uint32_t version;
-	uint32_t n_req, n_att, n_kinds, n_wide;
+	uint32_t n_req, n_att, n_kinds, n_wide, n_wide_ts;
 	uint32_t optional;         /* enum trace_optional */
 };
 
@@ -533,7 +535,7 @@ static int write_columns(struct store_import *im, struct err *e)
 	struct trace_column cols[TRACE_MAX_COLUMNS];
 	struct trace_shape shape = trace_shape_of(&im->cols);
 	struct layout head = { LAYOUT_VERSION, shape.n_req, shape.n_att, shape.n_kinds, shape.n_wide,
-	                       shape.optional };
+	                       shape.n_wide_ts, shape.optional };
 	if (write_blob(im, LAYOUT_ROW, 0, &head, sizeof head, e) < 0)
 		return -1;
 	size_t n = trace_columns(&im->cols, cols);
@@ -674,6 +676,7 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 	sqlite3_stmt *st;
 	char sql[256];
 	int rc = SQLITE_ERROR;
+	trace_trim(&im->cols); /* the copy holds the narrowed columns */
 	if (write_columns(im, e) < 0) {
 		import_free(im);
 		return -1;
@@ -761,9 +764,11 @@ static int read_layout(struct store *s, const struct store_trace_info *info, str
 	if (!found)
 		return 0;
 	if (head.n_req != info->requests || head.n_att != info->attempts || head.n_kinds > TRACE_MAX_KINDS ||
-	    head.n_wide > head.n_att || (head.optional & ~(unsigned)TRACE_ALL_OPTIONAL))
+	    head.n_wide > head.n_att || head.n_wide_ts > head.n_att ||
+	    (head.optional & ~(unsigned)TRACE_ALL_OPTIONAL))
 		return err_set(e, "%s: trace \"%s\": the columns table is damaged", s->path, info->name);
-	*shape = (struct trace_shape){ head.n_req, head.n_att, head.n_kinds, head.n_wide, head.optional };
+	*shape = (struct trace_shape){ head.n_req, head.n_att, head.n_kinds, head.n_wide, head.n_wide_ts,
+	                               head.optional };
 	return 1;
 }
 
