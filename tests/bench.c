@@ -8,6 +8,7 @@
  * loaded.  Figures, not pass/fail.
  */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -160,6 +161,9 @@ static int bench_replay(const char *db, const char *name, char **files, int n)
 
 int main(int argc, char **argv)
 {
+	/* Trace columns and replay arrays are large: from 1 MiB up they come from the system and
+	 * go back to it when freed (glibc would otherwise keep a loader's freed working memory). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	if (argc >= 5 && strcmp(argv[1], "replay") == 0)
 		return bench_replay(argv[2], argv[3], argv + 4, argc - 4);
 	if (argc != 4 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "import") != 0)) {

@@ -3,6 +3,7 @@
  * one row here; `llmcost help`, `llmcost CMD --help` and the errors for an
  * unknown command are all generated from this table.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,6 +172,9 @@ static void print_help(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Trace columns and replay arrays are large: from 1 MiB up they come from the system and
+	 * go back to it when freed (glibc would otherwise keep a loader's freed working memory). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 			return cmd_tui(argc, argv);
