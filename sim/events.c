@@ -77,13 +77,24 @@ events_key events_pop(struct events *q)
 		size_t c = 4 * i + 1;
 		if (c >= n)
 			break;
-		size_t best = c, end = c + 4 < n ? c + 4 : n;
-		for (size_t j = c + 1; j < end; j++)
-			if (q->v[j] < q->v[best])
-				best = j;
-		if (!(q->v[best] < last))
+		size_t best = c;
+		events_key least = q->v[c];
+		if (c + 3 < n) { /* four children: two pairs, then their winners */
+			events_key v1 = q->v[c + 1], v2 = q->v[c + 2], v3 = q->v[c + 3];
+			size_t b01 = v1 < least ? c + 1 : c, b23 = v3 < v2 ? c + 3 : c + 2;
+			events_key m01 = v1 < least ? v1 : least, m23 = v3 < v2 ? v3 : v2;
+			best = m23 < m01 ? b23 : b01;
+			least = m23 < m01 ? m23 : m01;
+		} else {
+			for (size_t j = c + 1; j < n; j++)
+				if (q->v[j] < least) {
+					best = j;
+					least = q->v[j];
+				}
+		}
+		if (!(least < last))
 			break;
-		q->v[i] = q->v[best];
+		q->v[i] = least;
 		i = best;
 	}
 	q->v[i] = last;

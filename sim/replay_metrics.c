@@ -94,11 +94,9 @@ void acct_fini(struct acct *a)
 	memset(a, 0, sizeof *a);
 }
 
-/* The bucket of time t, growing the arrays when a call starts after the last arrival. */
-static long bucket(struct acct *a, int64_t t)
+/* bucket()'s slow path: another bucket than the last one used. */
+static long bucket_find(struct acct *a, int64_t t)
 {
-	if (a->bucket_from <= t && t < a->bucket_to)
-		return a->bucket_k; /* times mostly move forward within a bucket */
 	struct timeline *tl = &a->r->timeline;
 	int64_t b = tl->bucket_s * CLOCK_US;
 	int64_t k = floor_div(t - tl->t0_us, b);
@@ -128,6 +126,14 @@ static long bucket(struct acct *a, int64_t t)
 	a->bucket_to = a->bucket_from + b;
 	a->bucket_k = (long)k;
 	return (long)k;
+}
+
+/* The bucket of time t, growing the arrays when a call starts after the last arrival. */
+static inline long bucket(struct acct *a, int64_t t)
+{
+	if (a->bucket_from <= t && t < a->bucket_to)
+		return a->bucket_k; /* times mostly move forward within a bucket */
+	return bucket_find(a, t);
 }
 
 static void seen(struct acct *a, int64_t t)

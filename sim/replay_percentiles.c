@@ -95,6 +95,14 @@ static uint32_t group_of(const struct trace *t, const struct grouping *gr, uint3
 	return gr->col ? gr->dense[gr->col == 1 ? trace_tenant(t, i) : trace_task(t, i)] : 0;
 }
 
+/* Request i's group in each grouping: totals, tenant, task. */
+static void groups_of(const struct trace *t, const struct grouping *gr, uint32_t i, uint32_t x[3])
+{
+	x[0] = 0;
+	x[1] = gr[1].dense[trace_tenant(t, i)];
+	x[2] = gr[2].dense[trace_task(t, i)];
+}
+
 static size_t rank_of(uint64_t n, unsigned pct)
 {
 	uint64_t r = (n * pct + 99) / 100;
@@ -154,9 +162,10 @@ int acct_percentiles(struct acct *a)
 		uint32_t v = a->latency[i];
 		if (v == LATENCY_NONE)
 			continue;
-		uint32_t fine = bin_of(v, FINE_BITS);
+		uint32_t fine = bin_of(v, FINE_BITS), x[3];
+		groups_of(t, gr, i, x);
 		for (int g = 1; g < 3; g++)
-			gr[g].hist[(size_t)group_of(t, &gr[g], i) * gr[g].n_bins + gr[g].of_fine[fine]]++;
+			gr[g].hist[(size_t)x[g] * gr[g].n_bins + gr[g].of_fine[fine]]++;
 	}
 	for (uint32_t x = 0; x < gr[2].n_groups; x++)
 		for (uint32_t b = 0; b < gr[0].n_bins; b++)
@@ -199,9 +208,10 @@ int acct_percentiles(struct acct *a)
 		uint32_t v = a->latency[i];
 		if (v == LATENCY_NONE || v == LATENCY_ASIDE)
 			continue;
-		uint32_t fine = bin_of(v, FINE_BITS);
+		uint32_t fine = bin_of(v, FINE_BITS), x[3];
+		groups_of(t, gr, i, x);
 		for (int g = 0; g < 3; g++) {
-			struct wanted *w = gr[g].want[group_of(t, &gr[g], i)];
+			struct wanted *w = gr[g].want[x[g]];
 			uint32_t b = gr[g].of_fine[fine];
 			if (b == w[0].bin)
 				cand[w[0].at + w[0].n++] = v;
