@@ -119,8 +119,8 @@ struct cache {
 /*
  * Prepares an empty cache with `policy` (NULL: the default, lru) holding at
  * most `capacity` live entries (0: unbounded).  max_keys is the number of
- * distinct keys the caller will ever insert (the engine counts them from the
- * trace; the number of requests is a safe bound).  min(capacity, max_keys)
+ * distinct keys the caller will ever insert (the engine passes the number of
+ * requests, a safe bound).  min(capacity, max_keys)
  * 64-byte entries (max_keys when capacity is 0) are allocated, and touched
  * only as they are used; the table holds two to four 8-byte buckets per entry
  * held.  Returns -1 on out of memory or max_keys above 2^30, with the reason

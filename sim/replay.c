@@ -457,7 +457,7 @@ static void answered(struct eng *g, struct req_state *s, int64_t t)
 		struct cache_value v = { s->answer_tok, s->answer_pusd }; /* an answer bills in full */
 		int64_t ttl = g->sc->cache.ttl_us[pm->tier];
 		if (cache_insert(&g->cache, &s->key, &v, ttl > 0 ? ttl : CACHE_NO_TTL, t) < 0) {
-			err_set(g->e, "cache: out of memory");
+			err_set(g->e, "cache: out of memory, or more than 2^30 distinct keys");
 			g->failed = 1;
 		}
 	}
@@ -948,41 +948,7 @@ static int per_task(struct eng *g)
 	return 0;
 }
 
-/* The distinct cache keys of the trace, or -1 when out of memory. */
-static int64_t count_keys(struct eng *g)
-{
-	const struct trace *t = g->t;
-	uint32_t n_slots = 16, n_keys = 0;
-	while (n_slots < 2 * (uint64_t)t->n_req + 16)
-		n_slots *= 2;
-	struct cache_key *set = calloc(n_slots, sizeof *set);
-	uint8_t *used = calloc(n_slots, 1);
-	if (!set || !used) {
-		free(set);
-		free(used);
-		return -1;
-	}
-	for (uint32_t i = 0; i < t->n_req; i++) {
-		struct cache_key k;
-		if (!cache_key_of(g, i, &k))
-			continue;
-		uint64_t h = ((uint64_t)k.tenant * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)k.task * 0xc2b2ae3d27d4eb4fULL) ^
-		             ((uint64_t)k.text * 0x165667b19e3779f9ULL);
-		uint32_t slot = (uint32_t)(h ^ h >> 29) & (n_slots - 1);
-		while (used[slot] && memcmp(&set[slot], &k, sizeof k) != 0)
-			slot = (slot + 1) & (n_slots - 1);
-		if (!used[slot]) {
-			used[slot] = 1;
-			set[slot] = k;
-			n_keys++;
-		}
-	}
-	free(set);
-	free(used);
-	return n_keys;
-}
-
-/* The cache, sized to the distinct keys it can ever hold. */
+/* The cache, with room for every key the trace can bring. */
 static int cache_setup(struct eng *g)
 {
 	const struct scenario *sc = g->sc;
@@ -991,12 +957,9 @@ static int cache_setup(struct eng *g)
 	const struct cache_policy *policy = cache_policy_find(sc->cache.eviction == EVICTION_FIFO ? "fifo" : "lru", g->e);
 	if (!policy)
 		return -1;
-	/* with a capacity the cache preallocates at most that many entries: no need to count */
-	int64_t n_keys = sc->cache.capacity > 0 ? (g->t->n_req < (1u << 30) ? g->t->n_req : 1u << 30)
-	                                        : count_keys(g);
-	if (n_keys < 0)
-		return err_set(g->e, "out of memory");
-	if (cache_init(&g->cache, policy, (uint64_t)sc->cache.capacity, n_keys ? (uint32_t)n_keys : 1, g->e) < 0)
+	/* a request is at most one key; entries are touched only as keys come */
+	uint32_t n_keys = g->t->n_req < (1u << 30) ? g->t->n_req : 1u << 30;
+	if (cache_init(&g->cache, policy, (uint64_t)sc->cache.capacity, n_keys ? n_keys : 1, g->e) < 0)
 		return -1;
 	g->cache_ready = 1;
 	return 0;
