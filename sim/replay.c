@@ -501,7 +501,6 @@ static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_
 	if (kind == CALL_BATCH)
 		c.pusd = money_discount(c.pusd, g->discount_ppb);
 	if (acct_call(&g->a, &c) < 0) {
-		err_set(g->e, "out of memory");
 		g->failed = 1;
 		return;
 	}
@@ -680,7 +679,6 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 		return;
 	}
 	if (acct_fallback(&g->a, i, t, !(s->flags & F_FALLBACK)) < 0) {
-		err_set(g->e, "out of memory");
 		g->failed = 1;
 		return;
 	}
@@ -1150,7 +1148,7 @@ static int replay_recorded(struct eng *g)
 		    acct_call(&g->a, &rec) < 0) {
 			free(calls);
 			free(fell_back);
-			return g->e->msg[0] ? -1 : err_set(g->e, "out of memory");
+			return -1; /* bill and the accounting said why */
 		}
 		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
 		acct_end(&g->a, i, rec.start_us + lat);

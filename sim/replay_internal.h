@@ -80,6 +80,8 @@ struct window_call {
  * latency per request; the windows hold only what they can still see. */
 struct acct {
 	const struct replay_trace *rt;
+	const struct scenario *sc;
+	struct err *e;                    /* where acct_call and acct_fallback say why they failed */
 	const struct pricing *pricing;
 	struct result_scenario *r;
 	/* the last hour's calls, for usd_per_hour_peak per group and the spend gate */
@@ -116,7 +118,11 @@ void acct_fini(struct acct *a);
 } while (0)
 
 void acct_arrival(struct acct *a, uint32_t i, int cache_hit);
-/* A call; -1 when out of memory. */
+/* The timeline's length at most: it runs to the last call, which a scenario can put far
+ * (retry.backoff_ms up to 10^10 s), and a call beyond this is an error, not a huge array. */
+#define TIMELINE_MAX_BUCKETS 1000000
+
+/* A call; -1 with a->e set when out of memory or past the timeline's room. */
 int acct_call(struct acct *a, const struct call_record *c);
 int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first);
 void acct_end(struct acct *a, uint32_t i, int64_t t);

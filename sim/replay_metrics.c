@@ -6,6 +6,8 @@
  */
 #include "sim/replay_internal.h"
 
+#include "sim/clock.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,8 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	const struct trace *t = rt->t;
 	memset(a, 0, sizeof *a);
 	a->rt = rt;
+	a->sc = sc;
+	a->e = e;
 	a->pricing = sc->pricing;
 	a->r = r;
 	ring_init(&a->hour, sizeof(struct window_call));
@@ -94,7 +98,14 @@ void acct_fini(struct acct *a)
 	memset(a, 0, sizeof *a);
 }
 
-/* bucket()'s slow path: another bucket than the last one used. */
+/* A log or the timeline could not grow: says so, returns -1. */
+static int out_of_memory(struct acct *a)
+{
+	return err_set(a->e, "out of memory");
+}
+
+/* bucket()'s slow path: another bucket than the last one used.  -1: before the timeline;
+ * -2: an error (a->e says which). */
 static long bucket_find(struct acct *a, int64_t t)
 {
 	struct timeline *tl = &a->r->timeline;
@@ -102,21 +113,29 @@ static long bucket_find(struct acct *a, int64_t t)
 	int64_t k = floor_div(t - tl->t0_us, b);
 	if (k < 0)
 		return -1;
+	if (k >= TIMELINE_MAX_BUCKETS) {
+		char when[CLOCK_TEXT_MAX];
+		err_set(a->e, "a call or fallback at %s lies past the timeline's %d buckets of %lld s "
+		        "from the first arrival (%s)", clock_format(t, when), TIMELINE_MAX_BUCKETS,
+		        (long long)tl->bucket_s, a->sc->mode == SCENARIO_MODE_RECORDED
+		        ? "a recorded call's ts" : "shorten retry.backoff_ms or batch.latency_s");
+		return -2;
+	}
 	if ((size_t)k >= tl->n_buckets) {
 		size_t n = (size_t)k + 1;
 		for (int s = 0; s < N_TL_COUNTS; s++) {
 			uint64_t *p = realloc(tl->count[s], (n + 1) * sizeof *p);
 			if (!p)
-				return -2;
+				return out_of_memory(a) - 1;
 			memset(p + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *p);
 			tl->count[s] = p;
 		}
 		money_sum *u = realloc(tl->usd, (n + 1) * sizeof *u), *ru;
 		if (!u)
-			return -2;
+			return out_of_memory(a) - 1;
 		tl->usd = u;
 		if (!(ru = realloc(tl->retry_usd, (n + 1) * sizeof *ru)))
-			return -2;
+			return out_of_memory(a) - 1;
 		tl->retry_usd = ru;
 		memset(tl->usd + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *u);
 		memset(tl->retry_usd + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *ru);
@@ -226,16 +245,16 @@ int acct_call(struct acct *a, const struct call_record *c)
 	if (step_series_add(&a->spend, c->start_us, c->pusd) < 0 ||
 	    step_series_add(&a->spend_w, c->start_us, c->pusd) < 0 ||
 	    step_series_add(&a->spend_wb, c->start_us, c->pusd) < 0)
-		return -1;
+		return out_of_memory(a);
 	if (c->first_call && (step_series_add(&a->calls, c->start_us, 1) < 0 ||
 	                      step_series_add(&a->calls_w, c->start_us, 1) < 0 ||
 	                      (a->gate_on && log_time(&a->gate_calls, c->start_us) < 0)))
-		return -1;
+		return out_of_memory(a);
 	/* the hour window and its peaks */
 	slide(a, c->start_us);
 	struct window_call *w = ring_push(&a->hour);
 	if (!w)
-		return -1;
+		return out_of_memory(a);
 	*w = (struct window_call){ c->start_us, c->pusd, tn, tk };
 	a->win_total += c->pusd;
 	a->win_tenant[tn] += c->pusd;
@@ -260,7 +279,7 @@ int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first)
 		ACCT_ADD(a, i, requests_with_fallback, 1);
 		if (step_series_add(&a->fbs, t, 1) < 0 || step_series_add(&a->fbs_w, t, 1) < 0 ||
 		    (a->gate_on && log_time(&a->gate_fbs, t) < 0))
-			return -1;
+			return out_of_memory(a);
 	}
 	if (k >= 0) {
 		a->r->timeline.count[TL_FALLBACKS][k]++;

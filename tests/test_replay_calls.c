@@ -482,6 +482,28 @@ static void retry_backoff_doubles(void)
 	result_scenario_fini(&r);
 }
 
+/* The timeline runs to the last call, up to 1,000,000 buckets; a call past them is an error. */
+static void retry_far_past_the_timeline(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* call 1 [10:00:00, .010] se, then a wait of backoff_ms: 3.6 · 10^9 ms = 3,600,000 s;
+	 * call 2 at 10:00:00.010 + 3,600,000 s: bucket floor(3,600,000.01 / 60) = 60,000 of 60 s
+	 * buckets from 10:00 → 60,001 buckets, the last with the retry */
+	const char *trace = REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                   ATT("small-m", "ok", LAT(10))));
+	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 3600000000}}", &r) < 0)
+		return;
+	CHECK_INT(r.timeline.n_buckets, 60001);
+	CHECK_INT(r.timeline.count[TL_RETRIES][60000], 1);
+	result_scenario_fini(&r);
+	/* 10^13 ms = 10^10 s: the retry's bucket is 166,666,666 → an error that says why */
+	CHECK_INT(replay_text(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 10000000000000}}",
+	                      &r, &e), -1);
+	CHECK_HAS(e.msg, "past the timeline's 1000000 buckets");
+	CHECK_HAS(e.msg, "retry.backoff_ms");
+}
+
 /* max_attempts counts calls per model. */
 static void retry_max_attempts_per_model(void)
 {
@@ -1414,6 +1436,7 @@ void suite_replay_calls(void)
 	RUN(calls_latency_modelled);
 	RUN(calls_cached_recorded_model);
 	RUN(retry_backoff_doubles);
+	RUN(retry_far_past_the_timeline);
 	RUN(retry_max_attempts_per_model);
 	RUN(retry_only_on_classes);
 	RUN(fallback_after_route_position);
