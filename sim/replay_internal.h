@@ -100,7 +100,7 @@ struct acct {
 	int64_t last_event_us;
 	uint64_t *by_model_calls, *by_model_in, *by_model_out;
 	money_sum *by_model_usd;
-	int failed;                       /* out of memory in a log */
+	int failed;                       /* out of memory keeping a latency aside */
 	int64_t bucket_from, bucket_to;   /* the last timeline bucket used: [from, to) */
 	long bucket_k;
 };
@@ -124,6 +124,7 @@ void acct_arrival(struct acct *a, uint32_t i, int cache_hit);
 
 /* A call; -1 with a->e set when out of memory or past the timeline's room. */
 int acct_call(struct acct *a, const struct call_record *c);
+/* A fallback of request i at t (its first: `first`); -1 as acct_call. */
 int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first);
 void acct_end(struct acct *a, uint32_t i, int64_t t);
 /* Request i ended answered or degraded at t. */
