@@ -52,6 +52,7 @@ enum {
 struct req_state {
 	int64_t first_call_us;   /* when its first call began (with F_CALLED) */
 	uint32_t req;            /* the request's index */
+	struct group_ids grp;    /* its tenant and task */
 	struct cache_key key;    /* its cache key (with F_KEYED) */
 	uint64_t answer_tok;     /* the running call's billed input + output tokens, when ok */
 	int64_t answer_pusd;     /* and its billed cost, after any discount (a cached answer's value) */
@@ -234,7 +235,7 @@ static void fallback_end_pending(struct eng *g, const struct req_state *s, int64
 {
 	if (!(s->flags & F_FB_LIVE) || (!retry && !call_is_final(g, s)))
 		return;
-	ending_add(g, t, g->rt->tenant_of[trace_tenant(g->t, s->req)], retry ? s->model : -1, delta);
+	ending_add(g, t, s->grp.tenant, retry ? s->model : -1, delta);
 }
 
 /* ---- decisions ---- */
@@ -383,9 +384,9 @@ static void finish(struct eng *g, struct req_state *s, int64_t t, int resolved)
 {
 	uint32_t i = s->req;
 	if (resolved) {
-		ACCT_ADD(&g->a, i, resolved, 1);
+		ACCT_ADD(&g->a, s->grp, resolved, 1);
 		if (s->flags & F_CAPPED)
-			ACCT_ADD(&g->a, i, output_capped, 1);
+			ACCT_ADD(&g->a, s->grp, output_capped, 1);
 	}
 	acct_latency(&g->a, i, t);
 	release(g, s, t);
@@ -395,10 +396,10 @@ static void unanswered(struct eng *g, struct req_state *s, int64_t t)
 {
 	uint32_t i = s->req;
 	if (g->sc->fallback.on && g->degrade_task[trace_task(g->t, i)]) {
-		ACCT_ADD(&g->a, i, degraded, 1);
+		ACCT_ADD(&g->a, s->grp, degraded, 1);
 		finish(g, s, t, 0);
 	} else {
-		ACCT_ADD(&g->a, i, failed, 1);
+		ACCT_ADD(&g->a, s->grp, failed, 1);
 		release(g, s, t);
 	}
 }
@@ -480,7 +481,7 @@ static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_
 			b->state = BREAKER_PROBING;
 			s->flags |= F_PROBE;
 		} else if (b->state != BREAKER_CLOSED) {
-			ACCT_ADD(&g->a, i, breaker_rejections, 1);
+			ACCT_ADD(&g->a, s->grp, breaker_rejections, 1);
 			give_up(g, s, t, STATUS_BREAKER_OPEN);
 			return;
 		}
@@ -492,7 +493,7 @@ static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_
 	outcome(g, i, m, kind, k, t, out, &status, &lat);
 	if (kind == CALL_BATCH)
 		lat = sc->batch.latency_us;
-	struct call_record c = { .req = i, .model = m, .start_us = t,
+	struct call_record c = { .req = i, .grp = s->grp, .model = m, .start_us = t,
 		.retry = kind == CALL_BATCH ? s->total > 1 : k > 1, .first_call = !(s->flags & F_CALLED) };
 	if (bill(g, m, status, in, cached, out, &c) < 0) {
 		g->failed = 1;
@@ -569,7 +570,7 @@ static void call_end(struct eng *g, struct req_state *s, int64_t t)
 		}
 		if (s->flags & F_FB_LIVE) {
 			s->flags &= (uint8_t)~F_FB_LIVE;
-			g->tenant_live[g->rt->tenant_of[trace_tenant(g->t, s->req)]]--;
+			g->tenant_live[s->grp.tenant]--;
 		}
 		answered(g, s, t);
 		return;
@@ -633,7 +634,7 @@ static int gates_admit(struct eng *g, const struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
 	if (sc->fallback.tenant_inflight_cap > 0) {
-		uint32_t tn = g->rt->tenant_of[trace_tenant(g->t, s->req)];
+		uint32_t tn = s->grp.tenant;
 		uint64_t live = g->tenant_live[tn], cap = (uint64_t)sc->fallback.tenant_inflight_cap;
 		if (live >= cap)
 			live -= fallbacks_ending_at(g, tn, t);
@@ -661,7 +662,7 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 	uint32_t i = s->req;
 	if (s->flags & F_FB_LIVE) {
 		s->flags &= (uint8_t)~F_FB_LIVE;
-		g->tenant_live[g->rt->tenant_of[trace_tenant(g->t, i)]]--;
+		g->tenant_live[s->grp.tenant]--;
 	}
 	if (s->flags & F_SUMMARY || !sc->fallback.on ||
 	    (status != STATUS_BREAKER_OPEN && !(sc->fallback.on_classes & STATUS_BIT(status)))) {
@@ -674,16 +675,16 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 		return;
 	}
 	if (!gates_admit(g, s, t)) {
-		ACCT_ADD(&g->a, i, fallbacks_denied, 1);
+		ACCT_ADD(&g->a, s->grp, fallbacks_denied, 1);
 		unanswered(g, s, t);
 		return;
 	}
-	if (acct_fallback(&g->a, i, t, !(s->flags & F_FALLBACK)) < 0) {
+	if (acct_fallback(&g->a, s->grp, t, !(s->flags & F_FALLBACK)) < 0) {
 		g->failed = 1;
 		return;
 	}
 	s->flags |= F_FALLBACK | F_FB_LIVE;
-	g->tenant_live[g->rt->tenant_of[trace_tenant(g->t, i)]]++;
+	g->tenant_live[s->grp.tenant]++;
 	s->model = (int16_t)model_of_route(g, i, sc->fallback.chain[c]);
 	s->tried |= (uint16_t)(1u << c);
 	s->k = 0;
@@ -756,7 +757,7 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 	const struct scenario *sc = g->sc;
 	uint32_t i = s->req;
 	if (sc->batch.on && (async || g->batch_task[trace_task(g->t, i)] || !trace_realtime(g->t, i))) {
-		ACCT_ADD(&g->a, i, batched, 1);
+		ACCT_ADD(&g->a, s->grp, batched, 1);
 		s->flags |= F_IN_BATCH;
 		s->model = (int16_t)model_of_route(g, i, sc->batch.first_route);
 		s->k = 0;
@@ -777,7 +778,7 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 }
 
 /* A pool slot for request i, zeroed; NULL when out of memory. */
-static struct req_state *take_slot(struct eng *g, uint32_t i)
+static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids grp)
 {
 	if (!g->n_free) {
 		uint32_t n = g->n_pool ? 2 * g->n_pool : 1024;
@@ -801,7 +802,7 @@ static struct req_state *take_slot(struct eng *g, uint32_t i)
 		g->n_pool = n;
 	}
 	struct req_state *s = &g->pool[g->free_slots[--g->n_free]];
-	*s = (struct req_state){ .req = i };
+	*s = (struct req_state){ .req = i, .grp = grp };
 	return s;
 }
 
@@ -810,21 +811,22 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 {
 	const struct scenario *sc = g->sc;
 	const struct trace *tr = g->t;
+	struct group_ids grp = replay_groups(g->rt, i);
 	if (key) {
 		struct cache_value v;
 		if (cache_lookup(&g->cache, key, t, &v)) {
-			acct_arrival(&g->a, i, 1);
-			ACCT_ADD(&g->a, i, cache_hits, 1);
-			ACCT_ADD(&g->a, i, cache_tokens_saved, v.saved_tok);
-			ACCT_ADD(&g->a, i, cache_usd_saved, (money_sum)v.saved_pusd);
-			ACCT_ADD(&g->a, i, resolved, 1);
+			acct_arrival(&g->a, i, grp, 1);
+			ACCT_ADD(&g->a, grp, cache_hits, 1);
+			ACCT_ADD(&g->a, grp, cache_tokens_saved, v.saved_tok);
+			ACCT_ADD(&g->a, grp, cache_usd_saved, (money_sum)v.saved_pusd);
+			ACCT_ADD(&g->a, grp, resolved, 1);
 			acct_latency(&g->a, i, t);
 			acct_end(&g->a, i, t);
 			return;
 		}
 	}
-	acct_arrival(&g->a, i, 0);
-	struct req_state *s = take_slot(g, i);
+	acct_arrival(&g->a, i, grp, 0);
+	struct req_state *s = take_slot(g, i, grp);
 	if (!s)
 		return;
 	if (key) {
@@ -838,23 +840,23 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 		if (p->output_max >= 0 && trace_output_tok(tr, i) > p->output_max)
 			s->flags |= F_CAPPED;
 		if (p->input_max >= 0 && trace_input_tok(tr, i) > p->input_max) {
-			ACCT_ADD(&g->a, i, budget_violations, 1);
+			ACCT_ADD(&g->a, s->grp, budget_violations, 1);
 			switch (p->overflow) {
 			case OVERFLOW_TRUNCATE:
-				ACCT_ADD(&g->a, i, truncated, 1);
+				ACCT_ADD(&g->a, s->grp, truncated, 1);
 				break;
 			case OVERFLOW_SUMMARIZE:
-				ACCT_ADD(&g->a, i, summarized, 1);
+				ACCT_ADD(&g->a, s->grp, summarized, 1);
 				s->flags |= F_SUMMARY;
 				s->model = (int16_t)model_of_route(g, i, sc->summarize.route);
 				start_call(g, s, t, CALL_SUMMARY);
 				return;
 			case OVERFLOW_ASYNC:
-				ACCT_ADD(&g->a, i, async, 1);
+				ACCT_ADD(&g->a, s->grp, async, 1);
 				async = 1;
 				break;
 			case OVERFLOW_REJECT:
-				ACCT_ADD(&g->a, i, rejected, 1);
+				ACCT_ADD(&g->a, s->grp, rejected, 1);
 				release(g, s, t);
 				return;
 			default:
@@ -1120,14 +1122,15 @@ static int replay_recorded(struct eng *g)
 			calls[n++] = (struct rec_call){ start, r, a };
 			at = start + lat;
 		}
-		acct_arrival(&g->a, i, 0);
+		struct group_ids grp = replay_groups(rt, i);
+		acct_arrival(&g->a, i, grp, 0);
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
-			ACCT_ADD(&g->a, i, billed_usd, (money_sum)t->cost_pusd[i]);
+			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
-			ACCT_ADD(&g->a, i, resolved, 1);
+			ACCT_ADD(&g->a, grp, resolved, 1);
 			acct_latency(&g->a, i, at);
 		} else {
-			ACCT_ADD(&g->a, i, failed, 1);
+			ACCT_ADD(&g->a, grp, failed, 1);
 		}
 		acct_end(&g->a, i, at);
 	}
@@ -1137,11 +1140,12 @@ static int replay_recorded(struct eng *g)
 		int m = g->price_of_name[trace_att_model(t, a)];
 		int first = a == trace_att_begin(t, i);
 		int hop = !first && trace_att_model(t, a) != trace_att_model(t, a - 1);
-		struct call_record rec = { .req = i, .model = m, .start_us = calls[c].start,
+		struct group_ids grp = replay_groups(rt, i);
+		struct call_record rec = { .req = i, .grp = grp, .model = m, .start_us = calls[c].start,
 			.retry = !first && !hop, .first_call = first };
 		uint64_t in, out, cached;
 		trace_att_tokens(t, i, a, &in, &out, &cached);
-		int fail = hop && acct_fallback(&g->a, i, rec.start_us, !(fell_back[i / 8] >> (i % 8) & 1)) < 0;
+		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, !(fell_back[i / 8] >> (i % 8) & 1)) < 0;
 		if (hop)
 			fell_back[i / 8] |= (uint8_t)(1u << (i % 8));
 		if (fail || bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||

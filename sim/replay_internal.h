@@ -51,9 +51,20 @@ static inline uint32_t replay_arrival(const struct replay_trace *rt, uint32_t r)
 const uint32_t *replay_rates(const struct replay_trace *rt, uint32_t model, int64_t minute);
 int64_t replay_minute(int64_t t_us);
 
+/* A request's groups: its dense tenant and task numbers. */
+struct group_ids {
+	uint32_t tenant, task;
+};
+
+static inline struct group_ids replay_groups(const struct replay_trace *rt, uint32_t i)
+{
+	return (struct group_ids){ rt->tenant_of[trace_tenant(rt->t, i)], rt->task_of[trace_task(rt->t, i)] };
+}
+
 /* One call as the metrics see it (SPEC §5: counted where it starts). */
 struct call_record {
 	uint32_t req;
+	struct group_ids grp;
 	int model;                        /* index in the pricing table */
 	int64_t start_us;
 	uint64_t input_tok, output_tok, cached_tok; /* billed */
@@ -109,23 +120,23 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
               struct result_scenario *r, struct err *e);
 void acct_fini(struct acct *a);
 
-/* The counters of request i's groups, its tenant and its task (the totals are the
- * sum of the tasks', made after the run). */
-#define ACCT_ADD(a, i, field, v) do { \
-	uint32_t i_ = (i); \
-	(a)->r->by_tenant[(a)->rt->tenant_of[trace_tenant((a)->rt->t, i_)]].field += (v); \
-	(a)->r->by_task[(a)->rt->task_of[trace_task((a)->rt->t, i_)]].field += (v); \
+/* The counters of a request's groups (struct group_ids), its tenant and its task (the
+ * totals are the sum of the tasks', made after the run). */
+#define ACCT_ADD(a, grp, field, v) do { \
+	struct group_ids g_ = (grp); \
+	(a)->r->by_tenant[g_.tenant].field += (v); \
+	(a)->r->by_task[g_.task].field += (v); \
 } while (0)
 
-void acct_arrival(struct acct *a, uint32_t i, int cache_hit);
+void acct_arrival(struct acct *a, uint32_t i, struct group_ids grp, int cache_hit);
 /* The timeline's length at most: it runs to the last call, which a scenario can put far
  * (retry.backoff_ms up to 10^10 s), and a call beyond this is an error, not a huge array. */
 #define TIMELINE_MAX_BUCKETS 1000000
 
 /* A call; -1 with a->e set when out of memory or past the timeline's room. */
 int acct_call(struct acct *a, const struct call_record *c);
-/* A fallback of request i at t (its first: `first`); -1 as acct_call. */
-int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first);
+/* A fallback of a request of these groups at t (its first: `first`); -1 as acct_call. */
+int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first);
 void acct_end(struct acct *a, uint32_t i, int64_t t);
 /* Request i ended answered or degraded at t. */
 void acct_latency(struct acct *a, uint32_t i, int64_t t);

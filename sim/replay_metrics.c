@@ -161,10 +161,10 @@ static void seen(struct acct *a, int64_t t)
 		a->last_event_us = t;
 }
 
-void acct_arrival(struct acct *a, uint32_t i, int cache_hit)
+void acct_arrival(struct acct *a, uint32_t i, struct group_ids grp, int cache_hit)
 {
 	long k = bucket(a, trace_ts_us(a->rt->t, i));
-	ACCT_ADD(a, i, requests, 1);
+	ACCT_ADD(a, grp, requests, 1);
 	if (k >= 0) {
 		a->r->timeline.count[TL_REQUESTS][k]++;
 		a->r->timeline.count[TL_CACHE_HITS][k] += cache_hit != 0;
@@ -204,7 +204,7 @@ static int log_time(struct ring *r, int64_t t)
 int acct_call(struct acct *a, const struct call_record *c)
 {
 	const struct replay_trace *rt = a->rt;
-	uint32_t i = c->req, tn = rt->tenant_of[trace_tenant(rt->t, i)], tk = rt->task_of[trace_task(rt->t, i)];
+	uint32_t tn = c->grp.tenant, tk = c->grp.task;
 	int large = a->pricing->models[c->model].tier == TIER_LARGE;
 	long k = bucket(a, c->start_us);
 	if (k == -2)
@@ -268,15 +268,15 @@ int acct_call(struct acct *a, const struct call_record *c)
 	return 0;
 }
 
-int acct_fallback(struct acct *a, uint32_t i, int64_t t, int first)
+int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 {
 	long k = bucket(a, t);
 	if (k == -2)
 		return -1;
 	seen(a, t);
-	ACCT_ADD(a, i, fallbacks, 1);
+	ACCT_ADD(a, grp, fallbacks, 1);
 	if (first) {
-		ACCT_ADD(a, i, requests_with_fallback, 1);
+		ACCT_ADD(a, grp, requests_with_fallback, 1);
 		if (step_series_add(&a->fbs, t, 1) < 0 || step_series_add(&a->fbs_w, t, 1) < 0 ||
 		    (a->gate_on && log_time(&a->gate_fbs, t) < 0))
 			return out_of_memory(a);
