@@ -18,7 +18,7 @@ int64_t clock_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void clock_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -119,19 +119,11 @@ int clock_parse_rfc3339(const char *s, size_t n, int64_t *us, const char **why)
 
 char *clock_format(int64_t us, char *buf)
 {
-	int64_t s = us / CLOCK_US_PER_S, f = us % CLOCK_US_PER_S;
-	if (f < 0) {
-		f += CLOCK_US_PER_S;
-		s--;
-	}
-	int64_t days = s / 86400, sod = s % 86400;
-	if (sod < 0) {
-		sod += 86400;
-		days--;
-	}
+	int64_t s = clock_floor_div(us, CLOCK_US_PER_S), f = us - s * CLOCK_US_PER_S;
+	int64_t days = clock_floor_div(s, 86400), sod = s - days * 86400;
 	int64_t y;
 	unsigned m, d;
-	civil_from_days(days, &y, &m, &d);
+	clock_civil_from_days(days, &y, &m, &d);
 	int len = snprintf(buf, CLOCK_TEXT_MAX, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d", y, m, d,
 	                   (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
 	if (f) {

@@ -27,5 +27,14 @@ char *clock_format(int64_t us, char *buf);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1–12). */
 int64_t clock_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The date of a day number (its inverse). */
+void clock_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* ⌊a ÷ b⌋ for b > 0, also for negative a (times before the epoch, before a grid's origin). */
+static inline int64_t clock_floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
 
 #endif

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/clock.h"
+
 #define GRID_US WINDOW_GRID_US
 
 /* a ÷ b for exact non-negative integers, rounded once when both fit a double's 53 bits
@@ -19,12 +21,6 @@ static double quotient(money_sum a, money_sum b)
 	if (a < exact && b < exact)
 		return (double)a / (double)b;
 	return (double)((long double)a / (long double)b);
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 struct run {
@@ -85,8 +81,8 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 	if (!rt->t->n_req)
 		return 0;
 	struct run flood = { 0 }, cost = { 0 };
-	int64_t first = floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
-	int64_t last = -floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
+	int64_t first = clock_floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
+	int64_t last = -clock_floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
 	int rc = 0;
 	/* An instant can fire only with a call begun in its window (every first call is a call,
 	 * and cost_guard needs spend): across quiet stretches the grid jumps to the first instant

@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,
               struct result_scenario *r, struct err *e)
 {
@@ -62,12 +56,12 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	for (size_t k = 0; k < 4; k++) {
 		tl->bucket_s = sizes[k];
 		int64_t b = sizes[k] * CLOCK_US;
-		if (floor_div(rt->last_us, b) - floor_div(rt->first_us, b) + 1 <= 2000)
+		if (clock_floor_div(rt->last_us, b) - clock_floor_div(rt->first_us, b) + 1 <= 2000)
 			break;
 	}
 	int64_t b = tl->bucket_s * CLOCK_US;
-	tl->t0_us = floor_div(rt->first_us, b) * b;
-	tl->n_buckets = t->n_req ? (size_t)(floor_div(rt->last_us, b) - floor_div(rt->first_us, b) + 1) : 0;
+	tl->t0_us = clock_floor_div(rt->first_us, b) * b;
+	tl->n_buckets = t->n_req ? (size_t)(clock_floor_div(rt->last_us, b) - clock_floor_div(rt->first_us, b) + 1) : 0;
 	for (int s = 0; s < N_TL_COUNTS; s++)
 		if (!(tl->count[s] = calloc(tl->n_buckets + 1, sizeof *tl->count[s])))
 			return err_set(e, "out of memory");
@@ -110,7 +104,7 @@ static long bucket_find(struct acct *a, int64_t t)
 {
 	struct timeline *tl = &a->r->timeline;
 	int64_t b = tl->bucket_s * CLOCK_US;
-	int64_t k = floor_div(t - tl->t0_us, b);
+	int64_t k = clock_floor_div(t - tl->t0_us, b);
 	if (k < 0)
 		return -1;
 	if (k >= TIMELINE_MAX_BUCKETS) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/clock.h"
 #include "sim/normalize.h"
 
 #define N_NORM_SETS 8 /* lower, strip_punct, collapse_space: every combination */
@@ -51,15 +52,9 @@ static uint32_t *arrival_order(const struct trace *t)
 	return a;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 int64_t replay_minute(int64_t t_us)
 {
-	return floor_div(t_us, 60 * CLOCK_US);
+	return clock_floor_div(t_us, 60 * CLOCK_US);
 }
 
 static uint64_t rate_key(uint32_t model, int64_t minute)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/clock.h"
+
 void ring_init(struct ring *r, size_t elem)
 {
 	memset(r, 0, sizeof *r);
@@ -35,16 +37,10 @@ void *ring_grow_push(struct ring *r)
 	return ring_at(r, r->n - 1);
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 void step_series_init(struct step_series *s, int64_t offset_us)
 {
 	memset(s, 0, sizeof *s);
-	s->phase = offset_us - floor_div(offset_us, WINDOW_GRID_US) * WINDOW_GRID_US;
+	s->phase = offset_us - clock_floor_div(offset_us, WINDOW_GRID_US) * WINDOW_GRID_US;
 }
 
 void step_series_fini(struct step_series *s)
@@ -57,7 +53,7 @@ void step_series_fini(struct step_series *s)
 /* step_series_add's slow path: t is at or after the last entry's instant. */
 int step_series_append(struct step_series *s, int64_t t_us, money_sum v)
 {
-	int64_t k = floor_div(t_us - s->phase, WINDOW_GRID_US) + 1; /* the first instant after t */
+	int64_t k = clock_floor_div(t_us - s->phase, WINDOW_GRID_US) + 1; /* the first instant after t */
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 64;
 		int64_t *kk = realloc(s->k, cap * sizeof *kk);
@@ -79,7 +75,7 @@ int step_series_append(struct step_series *s, int64_t t_us, money_sum v)
 
 money_sum step_series_before(struct step_series *s, int64_t x_us)
 {
-	int64_t k = floor_div(x_us - s->phase, WINDOW_GRID_US);
+	int64_t k = clock_floor_div(x_us - s->phase, WINDOW_GRID_US);
 	while (s->read < s->n && s->k[s->read] <= k)
 		s->read++;
 	return s->read ? s->total[s->read - 1] : 0;

@@ -262,38 +262,6 @@ void gen_out_json_str(struct gen_out *o, const char *s, size_t n)
 	gen_out_mem(o, "\"", 1);
 }
 
-int64_t gen_days_from_civil(int y, unsigned m, unsigned d)
-{
-	/* H. Hinnant's days_from_civil: eras of 400 years, March-based years. */
-	int64_t yy = (int64_t)y - (m <= 2);
-	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-	unsigned yoe = (unsigned)(yy - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-	int64_t era;
-	unsigned doe, yoe, doy, mp;
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static void put2(char *p, unsigned v)
 {
 	p[0] = (char)('0' + v / 10);
@@ -302,14 +270,14 @@ static void put2(char *p, unsigned v)
 
 void gen_out_ts(struct gen_out *o, int64_t ms)
 {
-	int64_t day = floor_div(ms, GEN_MS_PER_DAY);
+	int64_t day = clock_floor_div(ms, GEN_MS_PER_DAY);
 	unsigned rem = (unsigned)(ms - day * GEN_MS_PER_DAY);
 	char t[16];
 
 	if (day != o->day) {
-		int y;
+		int64_t y;
 		unsigned m, d;
-		civil_from_days(day, &y, &m, &d);
+		clock_civil_from_days(day, &y, &m, &d);
 		y = y < 0 ? 0 : y % 10000;
 		put2(o->day_text, (unsigned)y / 100);
 		put2(o->day_text + 2, (unsigned)y % 100);
@@ -367,7 +335,7 @@ static double clock_weight(const struct gen_clock *c, uint32_t minute)
 {
 	const struct gen_shape *sh = c->shape;
 	int64_t ms = c->start_ms + (int64_t)minute * GEN_MS_PER_MIN;
-	int64_t day = floor_div(ms, GEN_MS_PER_DAY);
+	int64_t day = clock_floor_div(ms, GEN_MS_PER_DAY);
 	double hour = (double)(ms - day * GEN_MS_PER_DAY) / 3600000.0 + 1.0 / 120.0;
 	double b = 0.5 * (1.0 + cos(2.0 * M_PI * (hour - sh->peak_h) / 24.0));
 	double w;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sim/clock.h"
 #include "traces/gen.h"
 
 /* ---- PRNG: xoshiro256**, seeded through splitmix64 ---- */
@@ -153,8 +154,7 @@ void gen_out_head(struct gen_out *o, int64_t ts_ms, const char *id_prefix, uint6
 #define GEN_MS_PER_MIN 60000LL
 #define GEN_MS_PER_DAY 86400000LL
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-int64_t gen_days_from_civil(int y, unsigned m, unsigned d);
+/* Dates to day numbers and back: sim/clock.h (clock_days_from_civil). */
 
 /* ---- arrivals ---- */
 

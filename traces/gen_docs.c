@@ -29,7 +29,7 @@ int gen_docs_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 	struct gen_clock clk;
 	struct gen_rng r;
 	struct docs_recent *recent;
-	int64_t ts, start = gen_days_from_civil(2026, 3, 1) * GEN_MS_PER_DAY;
+	int64_t ts, start = clock_days_from_civil(2026, 3, 1) * GEN_MS_PER_DAY;
 	uint64_t index = 0, salt = gen_mix(p->seed, 0x646f6373);  /* "docs" */
 	unsigned n_recent = 0, next_slot = 0;
 	int rc = 0;

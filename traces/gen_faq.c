@@ -16,7 +16,7 @@ int gen_faq_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 	struct gen_clock clk;
 	struct gen_rng r;
 	struct gen_text t;
-	int64_t ts, start = gen_days_from_civil(2026, 3, 1) * GEN_MS_PER_DAY;
+	int64_t ts, start = clock_days_from_civil(2026, 3, 1) * GEN_MS_PER_DAY;
 	uint64_t index = 0, salt = gen_mix(p->seed, 0x666171);     /* "faq" */
 	int rc = 0;
 

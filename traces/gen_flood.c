@@ -135,7 +135,7 @@ int gen_flood_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 	struct gen_rng r;
 	struct gen_text t;
 	struct flood_attempt a[2 * FLOOD_MAX_ATTEMPTS];
-	int64_t ts, day = gen_days_from_civil(2026, 3, 2) * GEN_MS_PER_DAY;
+	int64_t ts, day = clock_days_from_civil(2026, 3, 2) * GEN_MS_PER_DAY;
 	int64_t start = day - (int64_t)(p->n_days - 1) * GEN_MS_PER_DAY;
 	int64_t outage_from = day + FLOOD_OUTAGE_FROM_MS;
 	uint32_t n_min = (uint32_t)((day + FLOOD_END_MS - start) / GEN_MS_PER_MIN);

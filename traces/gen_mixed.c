@@ -40,7 +40,7 @@ int gen_mixed_emit(const struct gen_params *p, struct gen_out *o, struct err *e)
 	struct gen_clock clk;
 	struct gen_rng r;
 	struct gen_text t;
-	int64_t ts, start = gen_days_from_civil(2026, 3, 1) * GEN_MS_PER_DAY;
+	int64_t ts, start = clock_days_from_civil(2026, 3, 1) * GEN_MS_PER_DAY;
 	uint64_t index = 0, salt = gen_mix(p->seed, 0x6d69786564);  /* "mixed" */
 	int rc = 0;
 

@@ -423,7 +423,7 @@ void gen_text_report(struct gen_rng *r, struct gen_text *t, int64_t ts_ms)
 {
 	/* Last week or the one before, counted in weeks from Monday 2025-12-29 (ISO week 1
 	 * of 2026), wrapped to 1..52. */
-	int64_t days = ts_ms / GEN_MS_PER_DAY - gen_days_from_civil(2025, 12, 29);
+	int64_t days = ts_ms / GEN_MS_PER_DAY - clock_days_from_civil(2025, 12, 29);
 	uint32_t week = (uint32_t)((days / 7 + 52 - 1 - gen_rng_below(r, 2)) % 52) + 1;
 
 	text_reset(t);

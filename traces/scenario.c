@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/decimal.h"
+#include "sim/clock.h"
 #include "traces/pricing.h"
 
 #define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
@@ -289,7 +289,6 @@ static int name_index(const char *const *names, const char *s)
 	return -1;
 }
 
-static int parse_time(const char *s, int64_t *us);
 
 static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base)
 {
@@ -430,7 +429,8 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 	case SKEY_TIME: {
 		int64_t us;
 		if (cJSON_IsString(v)) {
-			if (parse_time(v->valuestring, &us) < 0)
+			const char *why;
+			if (clock_parse_rfc3339(v->valuestring, strlen(v->valuestring), &us, &why) < 0)
 				return type_error(w, k, v);
 		} else if (!cJSON_IsNumber(v) || scenario_fixed(v->valuedouble, 6, 1, &us) < 0) {
 			return type_error(w, k, v);
@@ -452,113 +452,6 @@ int scenario_check_tree(const struct cJSON *tree, const struct scenario_key *tab
 		return fail(err, label, "expected a JSON object, got %s", got(tree, buf, sizeof buf));
 	}
 	return walk_object(&w, tree, base);
-}
-
-/* ---- times ---- */
-
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int digits(const char *s, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * RFC 3339 ("2026-03-02T10:00:00Z", "2026-03-02 10:00:00.25+01:00") to µs since
- * the epoch; a fraction finer than 1 µs is rounded half to even (§10).
- */
-static int parse_time(const char *s, int64_t *us)
-{
-	int y, mo, d, h, mi, se, oh = 0, om = 0;
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int64_t frac_us = 0;
-
-	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || digits(s + 8, 2, &d) || !strchr("Tt ", s[10]) || digits(s + 11, 2, &h) ||
-	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
-		return -1;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[mo - 1] + (mo == 2 && leap))
-		return -1;
-	const char *p = s + 19;
-	if (*p == '.') {
-		const char *f = p + 1;
-		while (*f >= '0' && *f <= '9')
-			f++;
-		if (f == p + 1)
-			return -1;
-		char num[64];
-		size_t nf = (size_t)(f - p - 1);
-		if (nf > 40)
-			nf = 40;
-		snprintf(num, sizeof num, "0.%.*s", (int)nf, p + 1);
-		if (decimal_scaled(num, strlen(num), 6, &frac_us, NULL) < 0)
-			return -1;
-		p = f;
-	}
-	int sign = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p == '-' ? -1 : 1;
-		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
-			return -1;
-		p += 6;
-	} else {
-		return -1;
-	}
-	if (*p)
-		return -1;
-	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-	secs -= sign * (oh * 3600 + om * 60);
-	*us = secs * 1000000 + frac_us;
-	return 0;
-}
-
-static void format_time(int64_t us, char *buf, size_t n)
-{
-	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
-	int64_t frac = us - secs * 1000000;
-	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-	int64_t rem = secs - days * 86400;
-	/* civil_from_days */
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	int w = snprintf(buf, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", (long long)y,
-	                 (long long)m, (long long)d, (long long)(rem / 3600),
-	                 (long long)(rem / 60 % 60), (long long)(rem % 60));
-	if (w > 0 && (size_t)w < n && frac) {
-		char f[24];
-		snprintf(f, sizeof f, "%06lld", (long long)frac);
-		for (int i = 5; i > 0 && f[i] == '0'; i--)
-			f[i] = '\0';
-		snprintf(buf + w, n - (size_t)w, ".%sZ", f);
-	} else if (w > 0 && (size_t)w < n) {
-		snprintf(buf + w, n - (size_t)w, "Z");
-	}
 }
 
 /* ---- files ---- */
@@ -1473,7 +1366,7 @@ static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k
 		return cJSON_CreateStringArray((const char *const *)l->v, (int)l->n);
 	}
 	case SKEY_TIME:
-		format_time(*(const int64_t *)(const void *)(b + k->off), buf, sizeof buf);
+		clock_format(*(const int64_t *)(const void *)(b + k->off), buf);
 		return cJSON_CreateString(buf);
 	}
 	return NULL;
