@@ -57,8 +57,6 @@ struct wanted {
 
 /* How one grouping (totals, tenants or tasks) bins its latencies. */
 struct grouping {
-	int col;                     /* request → group: 0 one group, 1 by tenant, 2 by task */
-	const uint32_t *dense;
 	uint32_t n_groups;
 	unsigned bits;               /* mantissa bits: bins are 2^-bits of an octave wide */
 	uint32_t n_bins;             /* the last one holds the latencies kept aside */
@@ -90,17 +88,13 @@ static uint32_t fine_floor(uint32_t b)
 	return 1u << e | (b & ((1u << FINE_BITS) - 1)) << (e - FINE_BITS);
 }
 
-static uint32_t group_of(const struct trace *t, const struct grouping *gr, uint32_t i)
-{
-	return gr->col ? gr->dense[gr->col == 1 ? trace_tenant(t, i) : trace_task(t, i)] : 0;
-}
-
 /* Request i's group in each grouping: totals, tenant, task. */
-static void groups_of(const struct trace *t, const struct grouping *gr, uint32_t i, uint32_t x[3])
+static void groups_of(const struct replay_trace *rt, uint32_t i, uint32_t x[3])
 {
+	struct group_ids g = replay_groups(rt, i);
 	x[0] = 0;
-	x[1] = gr[1].dense[trace_tenant(t, i)];
-	x[2] = gr[2].dense[trace_task(t, i)];
+	x[1] = g.tenant;
+	x[2] = g.task;
 }
 
 static size_t rank_of(uint64_t n, unsigned pct)
@@ -139,8 +133,8 @@ int acct_percentiles(struct acct *a)
 	struct result_scenario *r = a->r;
 	struct grouping gr[3] = {
 		{ .n_groups = 1, .groups = &r->totals },
-		{ .col = 1, .dense = rt->tenant_of, .n_groups = rt->n_tenants, .groups = r->by_tenant },
-		{ .col = 2, .dense = rt->task_of, .n_groups = rt->n_tasks, .groups = r->by_task },
+		{ .n_groups = rt->n_tenants, .groups = r->by_tenant },
+		{ .n_groups = rt->n_tasks, .groups = r->by_task },
 	};
 	uint32_t *cand = NULL;
 	struct aside_key *aside = NULL;
@@ -163,7 +157,7 @@ int acct_percentiles(struct acct *a)
 		if (v == LATENCY_NONE)
 			continue;
 		uint32_t fine = bin_of(v, FINE_BITS), x[3];
-		groups_of(t, gr, i, x);
+		groups_of(rt, i, x);
 		for (int g = 1; g < 3; g++)
 			gr[g].hist[(size_t)x[g] * gr[g].n_bins + gr[g].of_fine[fine]]++;
 	}
@@ -209,7 +203,7 @@ int acct_percentiles(struct acct *a)
 		if (v == LATENCY_NONE || v == LATENCY_ASIDE)
 			continue;
 		uint32_t fine = bin_of(v, FINE_BITS), x[3];
-		groups_of(t, gr, i, x);
+		groups_of(rt, i, x);
 		for (int g = 0; g < 3; g++) {
 			struct wanted *w = gr[g].want[x[g]];
 			uint32_t b = gr[g].of_fine[fine];
@@ -220,8 +214,11 @@ int acct_percentiles(struct acct *a)
 		}
 	}
 	for (int g = 0; g < 3; g++) {
-		for (size_t x = 0; x < a->n_aside; x++)
-			aside[x] = (struct aside_key){ group_of(t, &gr[g], a->aside[x].req), a->aside[x].us };
+		for (size_t k = 0; k < a->n_aside; k++) {
+			uint32_t x[3];
+			groups_of(rt, a->aside[k].req, x);
+			aside[k] = (struct aside_key){ x[g], a->aside[k].us };
+		}
 		qsort(aside, a->n_aside, sizeof *aside, by_group_us);
 		size_t from = 0;
 		for (uint32_t x = 0; x < gr[g].n_groups; x++) {
