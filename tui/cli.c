@@ -50,16 +50,3 @@ const char *cli_db_path(const char *opt_db)
 		         getenv("HOME") ? getenv("HOME") : ".");
 	return path;
 }
-
-const char *cli_group_digits(unsigned long long v, char *buf, size_t n)
-{
-	char tmp[32];
-	int len = snprintf(tmp, sizeof tmp, "%llu", v), o = 0;
-	for (int i = 0; i < len && (size_t)o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = 0;
-	return buf;
-}

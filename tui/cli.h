@@ -41,9 +41,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
 const char *cli_db_path(const char *opt_db);
 
-/* "1,234,567" into buf. */
-const char *cli_group_digits(unsigned long long v, char *buf, size_t n);
-
 /*
  * Imports files into s with the messages people expect (tui/cli_import.c): the
  * first 20 rejected lines on stderr, a progress line on a terminal, Ctrl-C

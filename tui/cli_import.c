@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "traces/report.h"
 #include "tui/cli.h"
 
 #define SHOWN_REJECTS 20
@@ -49,8 +50,8 @@ static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t t
 {
 	struct printer *p = ctx;
 	char n[32], rate[32];
-	cli_group_digits(lines, n, sizeof n);
-	cli_group_digits((unsigned long long)((double)lines / seconds), rate, sizeof rate);
+	report_count_text(lines, n, sizeof n);
+	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
 	if (total)
 		fprintf(stderr, "\rimporting: %s lines, %s lines/s, %.0f%%\033[K", n, rate,
 		        100.0 * (double)bytes / (double)total);
@@ -85,12 +86,12 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	}
 	if (!quiet && pr.total > pr.shown) {
 		char more[32];
-		fprintf(stderr, "… and %s more rejected lines\n", cli_group_digits(pr.total - pr.shown, more, sizeof more));
+		fprintf(stderr, "… and %s more rejected lines\n", report_count_text(pr.total - pr.shown, more, sizeof more));
 	}
 	for (size_t i = 0; i < (opts->name ? 1 : n); i++) {
 		char req[32], rej[32];
-		cli_group_digits((unsigned long long)infos[i].requests, req, sizeof req);
-		cli_group_digits((unsigned long long)infos[i].rejects, rej, sizeof rej);
+		report_count_text((uint64_t)infos[i].requests, req, sizeof req);
+		report_count_text((uint64_t)infos[i].rejects, rej, sizeof rej);
 		fprintf(summary, "%s: imported %s request%s", infos[i].name, req, infos[i].requests == 1 ? "" : "s");
 		if (infos[i].rejects)
 			fprintf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,

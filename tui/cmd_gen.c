@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "traces/gen.h"
+#include "traces/report.h"
 #include "tui/cli.h"
 
 /* The usage error for a missing (NULL) or unknown recipe, with the registry's list.
@@ -162,7 +163,7 @@ int cmd_gen(int argc, char **argv)
 	if (out && strcmp(out, "-") != 0) {
 		char count[32];
 		fprintf(stderr, "llmcost gen: wrote %s %s requests (%u tenants, %u days, seed %" PRIu64
-		        ") to %s\n", cli_group_digits(p.n_requests, count, sizeof count), r->name,
+		        ") to %s\n", report_count_text(p.n_requests, count, sizeof count), r->name,
 		        p.n_tenants, p.n_days, p.seed, out);
 	}
 	return EXIT_OK;

@@ -298,7 +298,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay_jobs jobs = { .sc = sc, .res = res, .errs = errs, .rcs = rcs, .n = n_scen };
 	struct trace_summary ts;
 	char name[256];
-	int store_opened = 0, wr;
+	int wr;
 
 	memset(&t, 0, sizeof t);
 	if (!sc || !res || !errs || !rcs) {
@@ -319,7 +319,6 @@ int cmd_replay(int argc, char **argv)
 		cli_error("%s", e.msg);
 		goto out;
 	}
-	store_opened = 1;
 	if ((rc = replay_find_trace(&s, trace_arg, name, sizeof name)) != EXIT_OK)
 		goto out;
 	rc = EXIT_FAIL;
@@ -328,7 +327,6 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	store_close(&s);
-	store_opened = 0;
 	if (replay_prepare(&t, &rt, &e) < 0) {
 		cli_error("%s: %s", name, e.msg);
 		goto out;
@@ -362,8 +360,7 @@ out:
 		scenario_fini(&sc[i]);
 	replay_trace_free(rt);
 	trace_free(&t);
-	if (store_opened)
-		store_close(&s);
+	store_close(&s);
 	free(rcs);
 	free(errs);
 	free(res);

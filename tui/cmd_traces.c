@@ -59,7 +59,7 @@ int cmd_traces(int argc, char **argv)
 			report_span_text(list[i].last_ts_us - list[i].first_ts_us, span, sizeof span);
 		}
 		printf("%-20s %12s %8lld %8lld  %-20s %10s  %s\n", list[i].name,
-		       cli_group_digits((unsigned long long)list[i].requests, req, sizeof req),
+		       report_count_text((uint64_t)list[i].requests, req, sizeof req),
 		       (long long)list[i].rejects, (long long)list[i].tenants, first_ts, span,
 		       list[i].source);
 	}

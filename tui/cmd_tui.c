@@ -49,7 +49,7 @@ int cmd_tui(int argc, char **argv)
 	struct err e = { "" };
 	char name[256], list[1024], demo[PATH_MAX + 64];
 	size_t n_scen = 0;
-	int c, rc = EXIT_FAIL, model_ok = 0, store_ok = 0;
+	int c, rc = EXIT_FAIL, model_ok = 0;
 
 	if (!scen_args) {
 		cli_error("out of memory");
@@ -102,7 +102,6 @@ int cmd_tui(int argc, char **argv)
 		cli_error("%s", e.msg);
 		goto out;
 	}
-	store_ok = 1;
 	if (trace_arg) {
 		if ((rc = replay_find_trace(&st, trace_arg, name, sizeof name)) != EXIT_OK)
 			goto out;
@@ -132,7 +131,6 @@ int cmd_tui(int argc, char **argv)
 		}
 	}
 	store_close(&st);
-	store_ok = 0;
 
 	if (console_model_init(&m, db_path, &e) < 0) {
 		cli_error("%s", e.msg);
@@ -154,8 +152,7 @@ int cmd_tui(int argc, char **argv)
 out:
 	if (model_ok)
 		console_model_fini(&m);
-	if (store_ok)
-		store_close(&st);
+	store_close(&st); /* safe when never opened or closed already */
 	for (size_t i = 0; sc && i < n_scen; i++)
 		scenario_fini(&sc[i]);
 	free(sc);

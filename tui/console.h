@@ -48,7 +48,6 @@ struct console_scen {
 	struct derived *tenant_derived, *task_derived;
 	char *error;                /* the last run's failure as replay words it, or NULL */
 	unsigned busy;              /* jobs queued or running */
-	double run_s;               /* how long the shown result took */
 };
 
 struct console_job;

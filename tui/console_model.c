@@ -33,7 +33,6 @@ struct console_job {
 	struct derived *tenant_d, *task_d;  /* of res, for the views */
 	struct err err;
 	int rc;
-	double seconds;
 };
 
 double console_now(void)
@@ -77,7 +76,6 @@ static void *console_model_worker(void *arg)
 		m->queue = j->next;
 		pthread_mutex_unlock(&m->mu);
 
-		double t0 = console_now();
 		j->rc = replay_run(j->rt, &j->copy, &j->res, &j->err);
 		if (j->rc == 0) {
 			j->tenant_d = console_model_derive(&j->res, j->res.by_tenant, j->res.n_tenants);
@@ -85,7 +83,6 @@ static void *console_model_worker(void *arg)
 			if (!j->tenant_d || !j->task_d)
 				j->rc = err_set(&j->err, "out of memory");
 		}
-		j->seconds = console_now() - t0;
 
 		pthread_mutex_lock(&m->mu);
 		j->next = m->done;
@@ -137,19 +134,29 @@ int console_model_init(struct console_model *m, const char *db_path, struct err 
 	return 0;
 }
 
+/* Drops the result shown for s (and its copy of the scenario). */
+static void console_model_unshow(struct console_scen *s)
+{
+	result_scenario_fini(&s->res);
+	free(s->tenant_derived);
+	free(s->task_derived);
+	s->tenant_derived = s->task_derived = NULL;
+	s->has_res = 0;
+	if (s->ran) {
+		scenario_fini(s->ran);
+		free(s->ran);
+		s->ran = NULL;
+	}
+	free(s->error);
+	s->error = NULL;
+}
+
 static void console_model_scen_free(struct console_scen *s)
 {
 	if (!s)
 		return;
-	result_scenario_fini(&s->res);
-	free(s->tenant_derived);
-	free(s->task_derived);
-	if (s->ran) {
-		scenario_fini(s->ran);
-		free(s->ran);
-	}
+	console_model_unshow(s);
 	scenario_fini(&s->sc);
-	free(s->error);
 	free(s->label);
 	free(s);
 }
@@ -196,23 +203,6 @@ static struct console_scen *console_model_by_id(struct console_model *m, unsigne
 		if (m->scen[i]->id == id)
 			return m->scen[i];
 	return NULL;
-}
-
-/* Drops the result shown for s (and its copy of the scenario). */
-static void console_model_unshow(struct console_scen *s)
-{
-	result_scenario_fini(&s->res);
-	free(s->tenant_derived);
-	free(s->task_derived);
-	s->tenant_derived = s->task_derived = NULL;
-	s->has_res = 0;
-	if (s->ran) {
-		scenario_fini(s->ran);
-		free(s->ran);
-		s->ran = NULL;
-	}
-	free(s->error);
-	s->error = NULL;
 }
 
 /* Queues a run of s's current version; a queued, unstarted run of s is replaced. */
@@ -294,7 +284,6 @@ int console_model_collect(struct console_model *m)
 			         j->err.msg);
 			s->error = strdup(msg);
 		}
-		s->run_s = j->seconds;
 		m->data_gen++;
 		published++;
 		console_model_job_free(j);

@@ -60,17 +60,27 @@ static const struct compare_row compare_rows[] = {
 };
 #define N_COMPARE_ROWS (sizeof compare_rows / sizeof compare_rows[0])
 
-/* One cell's value: exact (money, counts, µs) or a ratio; null = no figure. */
-struct compare_value {
-	int null;
-	money_sum x;
-	double ratio;
-};
-
-static struct compare_value compare_value(const struct compare_row *row, const struct console_scen *s,
-                                  const struct derived *d)
+/* How a row's figures are written. */
+static enum console_fig compare_fig(const struct compare_row *row)
 {
-	struct compare_value v = { 0, 0, 0 };
+	switch (row->kind) {
+	case COMPARE_COUNT:
+	case COMPARE_ALERTS:
+		return FIG_COUNT;
+	case COMPARE_RATIO:
+		return FIG_RATIO;
+	case COMPARE_LATENCY:
+		return FIG_LATENCY;
+	default:
+		return FIG_USD;
+	}
+}
+
+/* One cell's figure. */
+static struct console_fig_value compare_value(const struct compare_row *row, const struct console_scen *s,
+                                              const struct derived *d)
+{
+	struct console_fig_value v = { 0, 0, 0 };
 	const char *mb = (const char *)&s->res.totals, *db = (const char *)d;
 	money_sum ms;
 	uint64_t u;
@@ -93,7 +103,7 @@ static struct compare_value compare_value(const struct compare_row *row, const s
 		v.x = u;
 		break;
 	case COMPARE_RATIO:
-		memcpy(&v.ratio, db + row->off, sizeof v.ratio);
+		memcpy(&v.r, db + row->off, sizeof v.r);
 		break;
 	case COMPARE_LATENCY:
 		memcpy(&i, mb + row->off, sizeof i);
@@ -105,40 +115,6 @@ static struct compare_value compare_value(const struct compare_row *row, const s
 		break;
 	}
 	return v;
-}
-
-static const char *compare_text(const struct compare_row *row, const struct compare_value *v, char *buf, size_t n)
-{
-	if (v->null) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	switch (row->kind) {
-	case COMPARE_USD:
-	case COMPARE_USD_DERIVED:
-	case COMPARE_BILLED:
-		return report_usd_text(v->x, buf, n);
-	case COMPARE_COUNT:
-	case COMPARE_ALERTS:
-		return report_count_text((uint64_t)v->x, buf, n);
-	case COMPARE_RATIO:
-		return report_percent_text(v->ratio, buf, n);
-	case COMPARE_LATENCY:
-		return report_latency_text((int64_t)v->x, buf, n);
-	}
-	return buf;
-}
-
-static const char *compare_delta(const struct compare_row *row, const struct compare_value *ref,
-                             const struct compare_value *v, char *buf, size_t n, int *sign)
-{
-	buf[0] = 0;
-	*sign = 0;
-	if (ref->null || v->null)
-		return buf;
-	if (row->kind == COMPARE_RATIO)
-		return report_delta_points(ref->ratio, v->ratio, buf, n, sign);
-	return report_delta_amount(ref->x, v->x, buf, n, sign);
 }
 
 /* The rows shown: billed USD only when a recorded scenario has it. */
@@ -199,13 +175,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			continue;
 		int vk = 0;
 		for (size_t r = 0; r < nr; r++) {
-			struct compare_value x = compare_value(rows[r], s, &d[k]);
-			int l = console_text_width(compare_text(rows[r], &x, v, sizeof v));
+			struct console_fig_value x = compare_value(rows[r], s, &d[k]);
+			int l = console_text_width(console_fig_text(compare_fig(rows[r]), &x, v, sizeof v));
 			if (l > vk)
 				vk = l;
 			if (k > 0 && ref->has_res) {
-				struct compare_value rx = compare_value(rows[r], ref, &d[0]);
-				int sign, ld = console_text_width(compare_delta(rows[r], &rx, &x, dl, sizeof dl, &sign));
+				struct console_fig_value rx = compare_value(rows[r], ref, &d[0]);
+				int sign, ld = console_text_width(console_fig_delta(compare_fig(rows[r]), &rx, &x, dl,
+				                                                    sizeof dl, &sign));
 				if (ld > dw[k])
 					dw[k] = ld;
 			}
@@ -280,14 +257,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 				x += colw[k] + 3;
 				continue;
 			}
-			struct compare_value val = compare_value(row, s, &d[k]);
-			compare_text(row, &val, v, sizeof v);
+			struct console_fig_value val = compare_value(row, s, &d[k]);
+			console_fig_text(compare_fig(row), &val, v, sizeof v);
 			if (k == 0 || dw[k] == 0 || !ref->has_res) {
 				console_put(w, y, x, v, colw[k], 1, 1);
 			} else {
-				struct compare_value rv = compare_value(row, ref, &d[0]);
+				struct console_fig_value rv = compare_value(row, ref, &d[0]);
 				int sign;
-				compare_delta(row, &rv, &val, dl, sizeof dl, &sign);
+				console_fig_delta(compare_fig(row), &rv, &val, dl, sizeof dl, &sign);
 				console_put(w, y, x, v, colw[k] - dw[k] - 2, 1, 1);
 				int good = sign * row->better;
 				wattrset(w, console_attr(good > 0 ? ROLE_BETTER : good < 0 ? ROLE_WORSE : ROLE_DIM));

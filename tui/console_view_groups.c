@@ -549,7 +549,7 @@ static struct console_scen *groups_across_src(const struct console *c)
 
 static const char *groups_tenant(const struct console_scen *s, size_t i)
 {
-	return s->res.tenant_names[i] ? s->res.tenant_names[i] : "";
+	return groups_name(&groups_tenants, s, i);
 }
 
 /* The index in s of src's tenant i (names are sorted bytewise), or -1. */
@@ -960,8 +960,6 @@ const struct console_view_ops console_view_tenants = {
 	.name = "Tenants",
 	.draw = groups_draw_tenants,
 	.n_rows = groups_rows_tenants,
-	.n_sort = (int)N_TENANT_COLS,
-	.sort_names = groups_tenant_sort,
 	.sort_count = groups_sort_count_tenants,
 	.sort_name = groups_sort_name_tenants,
 };
