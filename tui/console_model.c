@@ -291,6 +291,26 @@ int console_model_collect(struct console_model *m)
 	return published;
 }
 
+/* Takes the queued, unstarted runs off the queue: scenario id's, or all when id is 0. */
+static void console_model_cancel_queued(struct console_model *m, unsigned id)
+{
+	pthread_mutex_lock(&m->mu);
+	for (struct console_job **pp = &m->queue; *pp;)
+		if (!id || (*pp)->scen_id == id) {
+			struct console_job *old = *pp;
+			struct console_scen *s = console_model_by_id(m, old->scen_id);
+			*pp = old->next;
+			m->in_flight--;
+			if (s)
+				s->busy--;
+			console_model_job_free(old);
+		} else {
+			pp = &(*pp)->next;
+		}
+	pthread_cond_broadcast(&m->idle_cv);
+	pthread_mutex_unlock(&m->mu);
+}
+
 void console_model_wait(struct console_model *m)
 {
 	pthread_mutex_lock(&m->mu);
@@ -338,7 +358,6 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 		free(nm);
 		return err_set(e, "out of memory");
 	}
-	console_model_wait(m);
 	if (store_open(&st, m->db_path, e) < 0)
 		goto fail;
 	if (store_load(&st, name, t, e) < 0) {
@@ -350,6 +369,9 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 		err_prefix(e, "%s: ", name);
 		goto fail;
 	}
+	/* runs still queued would be of the old trace; the running ones end first */
+	console_model_cancel_queued(m, 0);
+	console_model_wait(m);
 	/* results borrow the old trace's names: drop them before the trace goes */
 	for (size_t i = 0; i < m->n_scen; i++)
 		console_model_unshow(m->scen[i]);
@@ -546,18 +568,7 @@ int console_model_drop(struct console_model *m, const char *label, struct err *e
 	/* a job still running for it is dropped when it finishes (its id is gone) */
 	memmove(&m->scen[i], &m->scen[i + 1], (m->n_scen - i - 1) * sizeof *m->scen);
 	m->n_scen--;
-	pthread_mutex_lock(&m->mu);
-	for (struct console_job **pp = &m->queue; *pp;)
-		if ((*pp)->scen_id == s->id) {
-			struct console_job *old = *pp;
-			*pp = old->next;
-			m->in_flight--;
-			console_model_job_free(old);
-		} else {
-			pp = &(*pp)->next;
-		}
-	pthread_cond_broadcast(&m->idle_cv);
-	pthread_mutex_unlock(&m->mu);
+	console_model_cancel_queued(m, s->id);
 	console_model_scen_free(s);
 	m->data_gen++;
 	return 0;
