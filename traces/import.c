@@ -85,13 +85,13 @@ struct run {
 	struct batch batches[N_BATCHES];
 	struct batch *cur;          /* being filled by the reader */
 	struct batch *full[N_BATCHES], *empty[N_BATCHES];
-	size_t n_full, n_empty, head;
+	size_t n_full, n_empty;
 	int closed;                 /* the reader has sent its last batch */
 	int failed;                 /* the writer met an error (in werr) */
 	struct err werr;
 };
 
-static struct batch *take(struct run *run, struct batch **list, size_t *n, int from_head)
+static struct batch *take(struct batch **list, size_t *n, int from_head)
 {
 	struct batch *b = NULL;
 	if (from_head) {
@@ -112,7 +112,7 @@ static int submit(struct run *run)
 	pthread_cond_broadcast(&run->cv);
 	while (!run->n_empty && !run->failed)
 		pthread_cond_wait(&run->cv, &run->mu);
-	run->cur = run->failed ? NULL : take(run, run->empty, &run->n_empty, 0);
+	run->cur = run->failed ? NULL : take(run->empty, &run->n_empty, 0);
 	int failed = run->failed;
 	pthread_mutex_unlock(&run->mu);
 	if (run->cur) {
@@ -256,7 +256,7 @@ static void *writer(void *arg)
 			pthread_mutex_unlock(&run->mu);
 			break;
 		}
-		struct batch *b = take(run, run->full, &run->n_full, 1);
+		struct batch *b = take(run->full, &run->n_full, 1);
 		pthread_mutex_unlock(&run->mu);
 		for (size_t i = 0; i < b->n && !failed; i++)
 			failed = write_item(run, &im, &b->items[i], &run->werr) < 0;
@@ -440,7 +440,7 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	run->closed = 1;
 	if (status != IMPORT_OK) /* drop what the writer has not started */
 		while (run->n_full)
-			run->empty[run->n_empty++] = take(run, run->full, &run->n_full, 1);
+			run->empty[run->n_empty++] = take(run->full, &run->n_full, 1);
 	pthread_cond_broadcast(&run->cv);
 	pthread_mutex_unlock(&run->mu);
 	pthread_join(tid, NULL);

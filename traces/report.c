@@ -10,7 +10,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,17 +420,13 @@ static cJSON *report_jmetrics(const struct result_scenario *r, const struct metr
 
 static cJSON *report_jtimeline(const struct timeline *tl, int *bad)
 {
-	static const enum timeline_series before_usd[] = {
-		TL_REQUESTS, TL_CACHE_HITS, TL_CALLS, TL_CALLS_LARGE, TL_FALLBACKS, TL_RETRIES,
-	};
-	static const enum timeline_series after_usd[] = { TL_FIRST_CALLS, TL_FIRST_FALLBACKS };
 	cJSON *o = cJSON_CreateObject(), *a;
 	report_jadd(o, "bucket_s", report_jcount((uint64_t)tl->bucket_s), bad);
 	report_jadd(o, "t0", report_jtime(tl->t0_us), bad);
-	for (size_t s = 0; s < sizeof before_usd / sizeof before_usd[0]; s++) {
-		a = report_jadd(o, timeline_names[before_usd[s]], cJSON_CreateArray(), bad);
+	for (int s = TL_REQUESTS; s <= TL_RETRIES; s++) { /* the counts before the USD arrays */
+		a = report_jadd(o, timeline_names[s], cJSON_CreateArray(), bad);
 		for (size_t i = 0; a && i < tl->n_buckets; i++)
-			report_jadd(a, NULL, report_jcount(tl->count[before_usd[s]][i]), bad);
+			report_jadd(a, NULL, report_jcount(tl->count[s][i]), bad);
 	}
 	a = report_jadd(o, "usd", cJSON_CreateArray(), bad);
 	for (size_t i = 0; a && i < tl->n_buckets; i++)
@@ -439,10 +434,10 @@ static cJSON *report_jtimeline(const struct timeline *tl, int *bad)
 	a = report_jadd(o, "retry_usd", cJSON_CreateArray(), bad);
 	for (size_t i = 0; a && i < tl->n_buckets; i++)
 		report_jadd(a, NULL, report_jusd(tl->retry_usd[i]), bad);
-	for (size_t s = 0; s < sizeof after_usd / sizeof after_usd[0]; s++) {
-		a = report_jadd(o, timeline_names[after_usd[s]], cJSON_CreateArray(), bad);
+	for (int s = TL_FIRST_CALLS; s <= TL_FIRST_FALLBACKS; s++) {
+		a = report_jadd(o, timeline_names[s], cJSON_CreateArray(), bad);
 		for (size_t i = 0; a && i < tl->n_buckets; i++)
-			report_jadd(a, NULL, report_jcount(tl->count[after_usd[s]][i]), bad);
+			report_jadd(a, NULL, report_jcount(tl->count[s][i]), bad);
 	}
 	return o;
 }
@@ -928,8 +923,6 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 			grid_set(&g, i + 1, 4, report_usd_text(mu->usd, buf, sizeof buf));
 		}
 	} else {
-		static const enum timeline_series series[] = { TL_REQUESTS, TL_CACHE_HITS, TL_CALLS,
-			TL_CALLS_LARGE, TL_FALLBACKS, TL_RETRIES };
 		const struct timeline *tl = &r->timeline;
 		for (size_t c = 0; c < cols; c++)
 			grid_set(&g, 0, c, time_head[c]);
@@ -937,8 +930,8 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 			char ts[CLOCK_TEXT_MAX];
 			uint64_t fc = tl->count[TL_FIRST_CALLS][i], ff = tl->count[TL_FIRST_FALLBACKS][i];
 			grid_set(&g, i + 1, 0, clock_format(tl->t0_us + (int64_t)i * tl->bucket_s * CLOCK_US_PER_S, ts));
-			for (size_t s = 0; s < sizeof series / sizeof series[0]; s++)
-				grid_set(&g, i + 1, s + 1, report_count_text(tl->count[series[s]][i], buf, sizeof buf));
+			for (int s = TL_REQUESTS; s <= TL_RETRIES; s++)
+				grid_set(&g, i + 1, (size_t)s + 1, report_count_text(tl->count[s][i], buf, sizeof buf));
 			grid_set(&g, i + 1, 7, report_percent_text(fc ? (double)ff / (double)fc : 0.0, buf, sizeof buf));
 			grid_set(&g, i + 1, 8, report_usd_text(tl->usd[i], buf, sizeof buf));
 			grid_set(&g, i + 1, 9, report_usd_text(tl->retry_usd[i], buf, sizeof buf));

@@ -725,14 +725,9 @@ out:
 static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJSON *tree,
                         const char *real, struct err *err)
 {
-	size_t at = c->n;
+	size_t at = c->n; /* below MAX_EXTENDS: load_parent checks before it reads a file */
 	cJSON *merged = NULL;
 
-	if (c->n >= MAX_EXTENDS) {
-		cJSON_Delete(tree);
-		fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
-		return NULL;
-	}
 	c->v[at] = (struct layer){ .label = label ? strdup(label) : NULL,
 	                           .real = real ? strdup(real) : NULL, .tree = tree };
 	c->n++;

@@ -338,7 +338,7 @@ struct store_import {
 	size_t cap_calls;
 	uint8_t *is_tenant;        /* per name id */
 	size_t cap_is_tenant;
-	int64_t requests, attempts, rejects, tenants;
+	int64_t rejects, tenants;         /* requests and calls: cols.n_req, cols.n_att */
 	int64_t first_ts, last_ts;
 	int has_cost, has_quality;
 };
@@ -578,7 +578,7 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 		im->tenants++;
 	}
 
-	int64_t idx = im->requests;
+	int64_t idx = im->cols.n_req;
 	sqlite3_stmt *st = im->st[ST_REQUEST];
 	int c = 1;
 	sqlite3_bind_int64(st, c++, im->id);
@@ -643,8 +643,6 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 	const uint32_t ids[5] = { tenant, task, input, hash, model };
 	if (append_columns(im, r, ids, e) < 0)
 		return -1;
-	im->attempts += r->n_att ? (int64_t)r->n_att : r->model.s != NULL;
-	im->requests++;
 	if (r->ts_us < im->first_ts)
 		im->first_ts = r->ts_us;
 	if (r->ts_us > im->last_ts)
@@ -685,8 +683,8 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 	                       " first_ts_us=?, last_ts_us=?, has_cost=?, has_quality=? WHERE id=?",
 	                       -1, &st, NULL) == SQLITE_OK) {
 		int c = 1;
-		sqlite3_bind_int64(st, c++, im->requests);
-		sqlite3_bind_int64(st, c++, im->attempts);
+		sqlite3_bind_int64(st, c++, im->cols.n_req);
+		sqlite3_bind_int64(st, c++, im->cols.n_att);
 		sqlite3_bind_int64(st, c++, im->rejects);
 		sqlite3_bind_int64(st, c++, im->tenants);
 		bind_opt_int(st, c++, im->first_ts, INT64_MAX);
