@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,11 +154,22 @@ static struct str copy_str(struct batch *b, struct str s)
 	return (struct str){ dst, s.n };
 }
 
+/* The string fields of a record, which a batch copies into its arena: one list, so that
+ * sizing and copying cannot disagree. */
+static const size_t rec_strs[] = {
+	offsetof(struct jsonl_rec, tenant), offsetof(struct jsonl_rec, task),
+	offsetof(struct jsonl_rec, input), offsetof(struct jsonl_rec, input_hash),
+	offsetof(struct jsonl_rec, model), offsetof(struct jsonl_rec, request_id),
+	offsetof(struct jsonl_rec, session), offsetof(struct jsonl_rec, user),
+	offsetof(struct jsonl_rec, extra),
+};
+#define REC_STR(r, k) ((struct str *)(void *)((char *)(r) + rec_strs[k]))
+
 static size_t rec_bytes(const struct jsonl_rec *r)
 {
-	size_t n = alignof(struct jsonl_attempt) + r->n_att * sizeof *r->att + r->tenant.n + r->task.n +
-	           r->input.n + r->input_hash.n + r->model.n + r->request_id.n + r->session.n +
-	           r->user.n + r->extra.n;
+	size_t n = alignof(struct jsonl_attempt) + r->n_att * sizeof *r->att;
+	for (size_t k = 0; k < sizeof rec_strs / sizeof rec_strs[0]; k++)
+		n += REC_STR(r, k)->n;
 	for (size_t i = 0; i < r->n_att; i++)
 		n += r->att[i].model.n + r->att[i].extra.n;
 	return n;
@@ -182,15 +194,8 @@ static int push_request(struct run *run, const char *file, uint64_t line, const 
 	}
 	struct jsonl_rec *c = &it->rec;
 	c->att = r->n_att ? att : NULL;
-	c->tenant = copy_str(b, r->tenant);
-	c->task = copy_str(b, r->task);
-	c->input = copy_str(b, r->input);
-	c->input_hash = copy_str(b, r->input_hash);
-	c->model = copy_str(b, r->model);
-	c->request_id = copy_str(b, r->request_id);
-	c->session = copy_str(b, r->session);
-	c->user = copy_str(b, r->user);
-	c->extra = copy_str(b, r->extra);
+	for (size_t k = 0; k < sizeof rec_strs / sizeof rec_strs[0]; k++)
+		*REC_STR(c, k) = copy_str(b, *REC_STR(r, k));
 	return 0;
 }
 
