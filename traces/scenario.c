@@ -1167,7 +1167,6 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	char segs[MAX_SEGS][512], sug[1100];
 	long idx[MAX_SEGS];
 	cJSON *tree = NULL, *item = NULL;
-	char *text = NULL;
 	struct scenario next;
 	int n, rc = -1;
 
@@ -1239,24 +1238,18 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	}
 	item = NULL;
 unchanged:
-	if (!(text = cJSON_PrintUnformatted(tree))) {
-		err_set(err, "out of memory");
-		goto out;
-	}
 	{
 		/* the name was set when the scenario loaded; keep it unless this changes it */
 		char *label = name_of(sc->path ? sc->path : (sc->name ? sc->name : "scenario"));
-		cJSON *t2 = label ? parse_text(text, strlen(text), NULL, err) : NULL;
-		if (!t2) {
-			free(label);
-			if (!label)
-				err_set(err, "out of memory");
+		if (!label) {
+			err_set(err, "out of memory");
 			goto out;
 		}
-		if (!cJSON_GetObjectItemCaseSensitive(t2, "name"))
-			cJSON_AddItemToObject(t2, "name", cJSON_CreateString(label));
+		if (!cJSON_GetObjectItemCaseSensitive(tree, "name"))
+			cJSON_AddItemToObject(tree, "name", cJSON_CreateString(label));
 		free(label);
-		rc = load_from_tree(t2, NULL, sc->dir, NULL, &next, err);
+		rc = load_from_tree(tree, NULL, sc->dir, NULL, &next, err);
+		tree = NULL; /* load_from_tree took it */
 	}
 	if (rc == 0) {
 		char *p = sc->path ? strdup(sc->path) : NULL;
@@ -1272,7 +1265,6 @@ unchanged:
 out:
 	cJSON_Delete(tree);
 	cJSON_Delete(item);
-	cJSON_free(text);
 	return rc;
 }
 
