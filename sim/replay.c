@@ -376,7 +376,7 @@ static int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, 
 /* A request ends at t: its pool slot is given back. */
 static void release(struct eng *g, struct req_state *s, int64_t t)
 {
-	acct_end(&g->a, s->req, t);
+	acct_seen(&g->a, t);
 	g->free_slots[g->n_free++] = (uint32_t)(s - g->pool);
 }
 
@@ -512,7 +512,7 @@ static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_
 	s->status = (uint8_t)status;
 	s->answer_tok = c.input_tok + c.output_tok;
 	s->answer_pusd = c.pusd;
-	acct_end(&g->a, i, t + lat);
+	acct_seen(&g->a, t + lat);
 	if (kind == CALL_MAIN)
 		fallback_end_pending(g, s, t + lat, 0, 1);
 	push(g, t + lat, s, kind == CALL_BATCH ? EV_BATCH_DONE : EV_CALL_END);
@@ -821,7 +821,7 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 			ACCT_ADD(&g->a, grp, cache_usd_saved, (money_sum)v.saved_pusd);
 			ACCT_ADD(&g->a, grp, resolved, 1);
 			acct_latency(&g->a, i, t);
-			acct_end(&g->a, i, t);
+			acct_seen(&g->a, t);
 			return;
 		}
 	}
@@ -1132,7 +1132,7 @@ static int replay_recorded(struct eng *g)
 		} else {
 			ACCT_ADD(&g->a, grp, failed, 1);
 		}
-		acct_end(&g->a, i, at);
+		acct_seen(&g->a, at);
 	}
 	qsort(calls, n, sizeof *calls, by_start);
 	for (size_t c = 0; c < n; c++) {
@@ -1155,7 +1155,7 @@ static int replay_recorded(struct eng *g)
 			return -1; /* bill and the accounting said why */
 		}
 		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
-		acct_end(&g->a, i, rec.start_us + lat);
+		acct_seen(&g->a, rec.start_us + lat);
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
 			g->a.r->billed_priced_usd += rec.pusd;
 	}

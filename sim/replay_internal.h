@@ -137,7 +137,12 @@ void acct_arrival(struct acct *a, uint32_t i, struct group_ids grp, int cache_hi
 int acct_call(struct acct *a, const struct call_record *c);
 /* A fallback of a request of these groups at t (its first: `first`); -1 as acct_call. */
 int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first);
-void acct_end(struct acct *a, uint32_t i, int64_t t);
+/* Something happens at t (a call ends, a request ends): the alerts run to the last such instant. */
+static inline void acct_seen(struct acct *a, int64_t t)
+{
+	if (t > a->last_event_us)
+		a->last_event_us = t;
+}
 /* Request i ended answered or degraded at t. */
 void acct_latency(struct acct *a, uint32_t i, int64_t t);
 /* Spend on calls begun in (t − 1 h, t], for the spend gate. */

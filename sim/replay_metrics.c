@@ -149,12 +149,6 @@ static inline long bucket(struct acct *a, int64_t t)
 	return bucket_find(a, t);
 }
 
-static void seen(struct acct *a, int64_t t)
-{
-	if (t > a->last_event_us)
-		a->last_event_us = t;
-}
-
 void acct_arrival(struct acct *a, uint32_t i, struct group_ids grp, int cache_hit)
 {
 	long k = bucket(a, trace_ts_us(a->rt->t, i));
@@ -203,7 +197,7 @@ int acct_call(struct acct *a, const struct call_record *c)
 	long k = bucket(a, c->start_us);
 	if (k == -2)
 		return -1;
-	seen(a, c->start_us);
+	acct_seen(a, c->start_us);
 	struct metrics *groups[2] = { &a->r->by_tenant[tn], &a->r->by_task[tk] };
 	for (int g = 0; g < 2; g++) {
 		struct metrics *m = groups[g];
@@ -267,7 +261,7 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 	long k = bucket(a, t);
 	if (k == -2)
 		return -1;
-	seen(a, t);
+	acct_seen(a, t);
 	ACCT_ADD(a, grp, fallbacks, 1);
 	if (first) {
 		ACCT_ADD(a, grp, requests_with_fallback, 1);
@@ -280,11 +274,6 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 		a->r->timeline.count[TL_FIRST_FALLBACKS][k] += first != 0;
 	}
 	return 0;
-}
-
-void acct_end(struct acct *a, uint32_t i, int64_t t)
-{
-	seen(a, t);
 }
 
 void acct_latency(struct acct *a, uint32_t i, int64_t t)
