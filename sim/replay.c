@@ -37,7 +37,7 @@ static uint64_t event_low(enum ev_type type, uint32_t req, uint32_t slot)
 enum {
 	F_CALLED = 1u << 0,      /* has made a call */
 	F_FALLBACK = 1u << 1,    /* has had a fallback */
-	F_FB_LIVE = 1u << 2,     /* a fallback of it is in flight (the tenant cap) */
+	F_FB_LIVE = 1u << 2,     /* a fallback of it is in flight (with a tenant cap) */
 	F_SUMMARY = 1u << 3,     /* its summarize call is the one running */
 	F_CAPPED = 1u << 5,      /* output_tokens was above output_max */
 	F_PROBE = 1u << 6,       /* its running call is its model's breaker probe */
@@ -56,6 +56,8 @@ struct req_state {
 	struct cache_key key;    /* its cache key (with F_KEYED) */
 	uint64_t answer_tok;     /* the running call's billed input + output tokens, when ok */
 	int64_t answer_pusd;     /* and its billed cost, after any discount (a cached answer's value) */
+	uint32_t in, out, cached; /* a main or batch call's tokens after the budget (call_tokens) */
+	int16_t cached_model;    /* the model on which `cached` applies (the recorded one), or -1 */
 	int16_t model;           /* the running or next call's model */
 	int16_t route;           /* routes index, or ROUTE_RECORDED */
 	uint16_t tried;          /* fallback.chain entries tried, as bits (and the route's model) */
@@ -414,41 +416,49 @@ static uint64_t summary_tokens(const struct scenario *sc, uint64_t input)
 }
 
 /*
- * The tokens a call of request i on model m sends (SPEC §4.2, §10): a
- * summarize call's, or the main call's after the budget (input truncated or
- * summarized, output capped); cached input only on the recorded model and
- * never on a summary.
+ * The tokens of request i's main call after the budget (SPEC §4.2, §10): input
+ * truncated or summarized, output capped; cached input only on the recorded
+ * model and never after a summary.  Kept in its state for every call it makes.
  */
-static void call_tokens(const struct eng *g, uint32_t i, enum call_kind kind, int m, uint64_t *in,
-                        uint64_t *cached, uint64_t *out)
+static void budget_tokens(const struct eng *g, uint32_t i, int b, struct req_state *s)
 {
 	const struct trace *t = g->t;
 	const struct scenario *sc = g->sc;
-	uint64_t input = trace_input_tok(t, i);
-	int b = g->budget_of_task[trace_task(t, i)], summarized = 0;
-	*in = input;
-	*out = trace_output_tok(t, i);
-	*cached = 0;
-	if (kind == CALL_SUMMARY) {
-		*out = summary_tokens(sc, input);
-		return;
-	}
+	uint32_t input = trace_input_tok(t, i);
+	int summarized = 0;
+	s->in = input;
+	s->out = trace_output_tok(t, i);
 	if (b >= 0) {
 		const struct budget_policy *p = &sc->budget[b];
-		if (p->output_max >= 0 && *out > (uint64_t)p->output_max)
-			*out = (uint64_t)p->output_max;
-		if (p->input_max >= 0 && input > (uint64_t)p->input_max) {
+		if (p->output_max >= 0 && s->out > p->output_max)
+			s->out = (uint32_t)p->output_max;
+		if (p->input_max >= 0 && input > p->input_max) {
 			if (p->overflow == OVERFLOW_TRUNCATE)
-				*in = (uint64_t)p->input_max;
+				s->in = (uint32_t)p->input_max;
 			if (p->overflow == OVERFLOW_SUMMARIZE) {
 				uint64_t summary = summary_tokens(sc, input);
-				*in = summary < (uint64_t)p->input_max ? summary : (uint64_t)p->input_max;
+				s->in = summary < (uint64_t)p->input_max ? (uint32_t)summary : (uint32_t)p->input_max;
 				summarized = 1;
 			}
 		}
 	}
-	if (!summarized && m == recorded_model(g, i))
-		*cached = trace_cached_tok(t, i) < *in ? trace_cached_tok(t, i) : *in;
+	s->cached = summarized ? 0 : trace_cached_tok(t, i) < s->in ? trace_cached_tok(t, i) : s->in;
+	s->cached_model = (int16_t)(s->cached ? recorded_model(g, i) : -1);
+}
+
+/* The tokens a call of the request on model m sends: a summarize call's, or its budget's. */
+static void call_tokens(const struct eng *g, const struct req_state *s, enum call_kind kind, int m,
+                        uint64_t *in, uint64_t *cached, uint64_t *out)
+{
+	if (kind == CALL_SUMMARY) {
+		*in = trace_input_tok(g->t, s->req);
+		*out = summary_tokens(g->sc, *in);
+		*cached = 0;
+		return;
+	}
+	*in = s->in;
+	*out = s->out;
+	*cached = m == s->cached_model ? s->cached : 0;
 }
 
 static void answered(struct eng *g, struct req_state *s, int64_t t)
@@ -487,7 +497,7 @@ static void start_call(struct eng *g, struct req_state *s, int64_t t, enum call_
 		}
 	}
 	uint64_t in, out, cached;
-	call_tokens(g, i, kind, m, &in, &cached, &out);
+	call_tokens(g, s, kind, m, &in, &cached, &out);
 	int status;
 	int64_t lat;
 	outcome(g, i, m, kind, k, t, out, &status, &lat);
@@ -683,8 +693,11 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 		g->failed = 1;
 		return;
 	}
-	s->flags |= F_FALLBACK | F_FB_LIVE;
-	g->tenant_live[s->grp.tenant]++;
+	s->flags |= F_FALLBACK;
+	if (sc->fallback.tenant_inflight_cap > 0) { /* only the tenant cap counts live fallbacks */
+		s->flags |= F_FB_LIVE;
+		g->tenant_live[s->grp.tenant]++;
+	}
 	s->model = (int16_t)model_of_route(g, i, sc->fallback.chain[c]);
 	s->tried |= (uint16_t)(1u << c);
 	s->k = 0;
@@ -709,7 +722,7 @@ static void enqueue(struct eng *g, struct req_state *s, int64_t t)
 {
 	const struct scenario *sc = g->sc;
 	uint64_t in, cached, out;
-	call_tokens(g, s->req, CALL_BATCH, s->model, &in, &cached, &out);
+	call_tokens(g, s, CALL_BATCH, s->model, &in, &cached, &out);
 	if (g->n_queue && g->queue_tok + in > (uint64_t)sc->batch.max_total_input_tokens)
 		flush(g, t);
 	if (g->n_queue == g->cap_queue && double_array((void **)&g->queue, &g->cap_queue, sizeof *g->queue) < 0) {
@@ -835,7 +848,8 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 	}
 	int b = g->budget_of_task[trace_task(tr, i)], async = 0;
 	s->route = (int16_t)route_of(g, i);
-	if (b >= 0) { /* the budget's counts; call_tokens() applies it to each call */
+	budget_tokens(g, i, b, s);
+	if (b >= 0) { /* the budget's counts */
 		const struct budget_policy *p = &sc->budget[b];
 		if (p->output_max >= 0 && trace_output_tok(tr, i) > p->output_max)
 			s->flags |= F_CAPPED;

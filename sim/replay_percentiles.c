@@ -53,6 +53,7 @@ struct wanted {
 	uint64_t below;          /* the group's latencies in lower bins */
 	uint64_t kept;           /* the group's latencies not kept aside */
 	size_t at, n;            /* its candidates: cand[at .. at + n) */
+	uint32_t lo, width;      /* the latencies of its bin: [lo, lo + width); width 0: none gathered */
 };
 
 /* How one grouping (totals, tenants or tasks) bins its latencies. */
@@ -77,15 +78,19 @@ static uint32_t bin_of(uint32_t v, unsigned bits)
 	return (e - bits + 1) << bits | (v >> (e - bits) & ((1u << bits) - 1));
 }
 
+/* The smallest latency of bin b (bin_of's inverse); 2^32 for the bin of those kept aside. */
+static uint64_t bin_floor(uint32_t b, unsigned bits)
+{
+	if (b < (1u << bits))
+		return b;
+	unsigned e = (b >> bits) + bits - 1;
+	return (uint64_t)1 << e | (uint64_t)(b & ((1u << bits) - 1)) << (e - bits);
+}
+
 /* A latency in fine bin b (the smallest of them). */
 static uint32_t fine_floor(uint32_t b)
 {
-	if (b == N_FINE - 1)
-		return LATENCY_ASIDE;
-	if (b < (1u << FINE_BITS))
-		return b;
-	unsigned e = (b >> FINE_BITS) + FINE_BITS - 1;
-	return 1u << e | (b & ((1u << FINE_BITS) - 1)) << (e - FINE_BITS);
+	return b == N_FINE - 1 ? LATENCY_ASIDE : (uint32_t)bin_floor(b, FINE_BITS);
 }
 
 /* Request i's group in each grouping: totals, tenant, task. */
@@ -192,24 +197,27 @@ int acct_percentiles(struct acct *a)
 			w[1].at = w[1].bin == w[0].bin ? w[0].at : n_cand;
 			if (w[1].bin != w[0].bin)
 				n_cand += w[1].bin < gr[g].n_bins - 1 ? h[w[1].bin] : 0;
+			for (int p = 0; p < 2; p++)
+				if (w[p].bin < gr[g].n_bins - 1) { /* a bin of kept latencies: gathered */
+					w[p].lo = (uint32_t)bin_floor(w[p].bin, gr[g].bits);
+					w[p].width = (uint32_t)(bin_floor(w[p].bin + 1, gr[g].bits) - w[p].lo);
+				}
 		}
 	cand = malloc((n_cand + 1) * sizeof *cand);
 	aside = malloc((a->n_aside + 1) * sizeof *aside);
 	if (!cand || !aside)
 		goto out;
-	/* pass 2: the candidates */
+	/* pass 2: the candidates, the latencies in a wanted bin (one bin's values are a range) */
 	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t v = a->latency[i];
+		uint32_t v = a->latency[i], x[3];
 		if (v == LATENCY_NONE || v == LATENCY_ASIDE)
 			continue;
-		uint32_t fine = bin_of(v, FINE_BITS), x[3];
 		groups_of(rt, i, x);
 		for (int g = 0; g < 3; g++) {
 			struct wanted *w = gr[g].want[x[g]];
-			uint32_t b = gr[g].of_fine[fine];
-			if (b == w[0].bin)
+			if (v - w[0].lo < w[0].width)
 				cand[w[0].at + w[0].n++] = v;
-			else if (b == w[1].bin)
+			else if (v - w[1].lo < w[1].width)
 				cand[w[1].at + w[1].n++] = v;
 		}
 	}
