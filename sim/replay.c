@@ -50,6 +50,7 @@ enum {
  * with the trace.  What can be derived from the request and the scenario (its
  * tokens after the budget, a cached answer's value) is recomputed when needed. */
 struct req_state {
+	int64_t arrival_us;      /* when it arrived */
 	int64_t first_call_us;   /* when its first call began (with F_CALLED) */
 	uint32_t req;            /* the request's index */
 	struct group_ids grp;    /* its tenant and task */
@@ -81,6 +82,15 @@ struct breaker {
 	int64_t open_until;
 };
 
+/* A routing rule's conditions on a request: a dense tenant or task (TRACE_NONE: no condition;
+ * NO_SUCH_NAME: a name the trace lacks), a difficulty (DIFFICULTY_NONE: none) and input tokens
+ * in (gt, lt), bounds that always hold when the rule sets none. */
+struct rule_test {
+	uint32_t task, tenant;
+	int difficulty, route;
+	int64_t gt, lt;
+};
+
 struct eng {
 	const struct replay_trace *rt;
 	const struct trace *t;
@@ -93,10 +103,9 @@ struct eng {
 	uint64_t seed_state;
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
-	int *budget_of_task;     /* task name id → index in sc->budget, -1 */
-	uint32_t *rule_task, *rule_tenant; /* per routing rule: the name id its condition needs
-	                          * (TRACE_NONE: no condition; NO_SUCH_NAME: a name the trace lacks) */
-	uint8_t *batch_task, *degrade_task; /* per task name id */
+	int *budget_of_task;     /* dense task → index in sc->budget, -1 */
+	struct rule_test *rules; /* the routing rules, as tests of a request's columns */
+	uint8_t *batch_task, *degrade_task; /* per dense task */
 	uint32_t *tenant_live;   /* fallbacks in flight per dense tenant */
 	struct ending *ending;   /* live fallbacks whose end at an instant is still pending */
 	size_t n_ending, cap_ending; /* cap a power of two */
@@ -249,27 +258,19 @@ static int recorded_model(const struct eng *g, uint32_t i)
 	return a < trace_att_end(t, i) ? g->price_of_name[trace_att_model(t, a)] : -1;
 }
 
-static int route_of(const struct eng *g, uint32_t i)
+/* The route of request i of groups grp (SPEC §4.3: the first rule that matches). */
+static int route_of(const struct eng *g, uint32_t i, struct group_ids grp)
 {
-	const struct scenario *sc = g->sc;
 	const struct trace *t = g->t;
-	if (!sc->n_routes)
+	if (!g->sc->n_routes)
 		return ROUTE_RECORDED;
-	for (size_t r = 0; r < sc->routing.n_rules; r++) {
-		const struct routing_rule *rule = &sc->routing.rules[r];
-		if (g->rule_task[r] != TRACE_NONE && g->rule_task[r] != trace_task(t, i))
-			continue;
-		if (g->rule_tenant[r] != TRACE_NONE && g->rule_tenant[r] != trace_tenant(t, i))
-			continue;
-		if (rule->difficulty != DIFFICULTY_NONE && rule->difficulty != trace_difficulty(t, i))
-			continue; /* a request without a label matches no difficulty condition */
-		if (rule->input_tokens_gt >= 0 && !(trace_input_tok(t, i) > rule->input_tokens_gt))
-			continue;
-		if (rule->input_tokens_lt >= 0 && !(trace_input_tok(t, i) < rule->input_tokens_lt))
-			continue;
-		return rule->route;
-	}
-	return sc->routing.default_route;
+	int difficulty = trace_difficulty(t, i); /* a request without a label matches no difficulty */
+	int64_t in = trace_input_tok(t, i);
+	for (const struct rule_test *r = g->rules, *end = r + g->sc->routing.n_rules; r < end; r++)
+		if ((r->task == TRACE_NONE || r->task == grp.task) && (r->tenant == TRACE_NONE || r->tenant == grp.tenant) &&
+		    (r->difficulty == DIFFICULTY_NONE || r->difficulty == difficulty) && in > r->gt && in < r->lt)
+			return r->route;
+	return g->sc->routing.default_route;
 }
 
 static int model_of_route(const struct eng *g, uint32_t i, int route)
@@ -390,14 +391,13 @@ static void finish(struct eng *g, struct req_state *s, int64_t t, int resolved)
 		if (s->flags & F_CAPPED)
 			ACCT_ADD(&g->a, s->grp, output_capped, 1);
 	}
-	acct_latency(&g->a, i, t);
+	acct_latency(&g->a, i, t - s->arrival_us);
 	release(g, s, t);
 }
 
 static void unanswered(struct eng *g, struct req_state *s, int64_t t)
 {
-	uint32_t i = s->req;
-	if (g->sc->fallback.on && g->degrade_task[trace_task(g->t, i)]) {
+	if (g->sc->fallback.on && g->degrade_task[s->grp.task]) {
 		ACCT_ADD(&g->a, s->grp, degraded, 1);
 		finish(g, s, t, 0);
 	} else {
@@ -769,7 +769,7 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 {
 	const struct scenario *sc = g->sc;
 	uint32_t i = s->req;
-	if (sc->batch.on && (async || g->batch_task[trace_task(g->t, i)] || !trace_realtime(g->t, i))) {
+	if (sc->batch.on && (async || g->batch_task[s->grp.task] || !trace_realtime(g->t, i))) {
 		ACCT_ADD(&g->a, s->grp, batched, 1);
 		s->flags |= F_IN_BATCH;
 		s->model = (int16_t)model_of_route(g, i, sc->batch.first_route);
@@ -790,8 +790,8 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 	start_call(g, s, t, CALL_MAIN);
 }
 
-/* A pool slot for request i, zeroed; NULL when out of memory. */
-static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids grp)
+/* A pool slot for request i arriving at t, zeroed; NULL when out of memory. */
+static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids grp, int64_t t)
 {
 	if (!g->n_free) {
 		uint32_t n = g->n_pool ? 2 * g->n_pool : 1024;
@@ -815,7 +815,7 @@ static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids g
 		g->n_pool = n;
 	}
 	struct req_state *s = &g->pool[g->free_slots[--g->n_free]];
-	*s = (struct req_state){ .req = i, .grp = grp };
+	*s = (struct req_state){ .arrival_us = t, .req = i, .grp = grp };
 	return s;
 }
 
@@ -828,26 +828,26 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 	if (key) {
 		struct cache_value v;
 		if (cache_lookup(&g->cache, key, t, &v)) {
-			acct_arrival(&g->a, i, grp, 1);
+			acct_arrival(&g->a, grp, t, 1);
 			ACCT_ADD(&g->a, grp, cache_hits, 1);
 			ACCT_ADD(&g->a, grp, cache_tokens_saved, v.saved_tok);
 			ACCT_ADD(&g->a, grp, cache_usd_saved, (money_sum)v.saved_pusd);
 			ACCT_ADD(&g->a, grp, resolved, 1);
-			acct_latency(&g->a, i, t);
+			acct_latency(&g->a, i, 0);
 			acct_seen(&g->a, t);
 			return;
 		}
 	}
-	acct_arrival(&g->a, i, grp, 0);
-	struct req_state *s = take_slot(g, i, grp);
+	acct_arrival(&g->a, grp, t, 0);
+	struct req_state *s = take_slot(g, i, grp, t);
 	if (!s)
 		return;
 	if (key) {
 		s->key = *key;
 		s->flags |= F_KEYED;
 	}
-	int b = g->budget_of_task[trace_task(tr, i)], async = 0;
-	s->route = (int16_t)route_of(g, i);
+	int b = g->budget_of_task[grp.task], async = 0;
+	s->route = (int16_t)route_of(g, i, grp);
 	budget_tokens(g, i, b, s);
 	if (b >= 0) { /* the budget's counts */
 		const struct budget_policy *p = &sc->budget[b];
@@ -927,37 +927,38 @@ static int check_models(struct eng *g, int all_attempts)
 
 #define NO_SUCH_NAME (TRACE_NONE - 1)
 
-/* A routing condition's name as an id of the trace's names. */
-static uint32_t name_id(const struct trace *t, const char *name)
+/* A routing condition's tenant or task name as a dense number (`dense`: name id → number). */
+static uint32_t dense_id(const struct trace *t, const uint32_t *dense, const char *name)
 {
 	uint32_t id;
 	if (!name)
 		return TRACE_NONE;
-	return intern_find(&t->names, name, strlen(name), &id) ? id : NO_SUCH_NAME;
+	return intern_find(&t->names, name, strlen(name), &id) && dense[id] != UINT32_MAX ? dense[id] : NO_SUCH_NAME;
 }
 
 static int per_task(struct eng *g)
 {
 	const struct scenario *sc = g->sc;
 	const struct trace *t = g->t;
-	size_t n = (size_t)t->names.n + 1;
+	size_t n = (size_t)g->rt->n_tasks + 1;
 	g->budget_of_task = malloc(n * sizeof *g->budget_of_task);
 	g->batch_task = calloc(n, 1);
 	g->degrade_task = calloc(n, 1);
-	g->rule_task = malloc((sc->routing.n_rules + 1) * sizeof *g->rule_task);
-	g->rule_tenant = malloc((sc->routing.n_rules + 1) * sizeof *g->rule_tenant);
-	if (!g->budget_of_task || !g->batch_task || !g->degrade_task || !g->rule_task || !g->rule_tenant)
+	g->rules = malloc((sc->routing.n_rules + 1) * sizeof *g->rules);
+	if (!g->budget_of_task || !g->batch_task || !g->degrade_task || !g->rules)
 		return err_set(g->e, "out of memory");
 	for (size_t r = 0; r < sc->routing.n_rules; r++) {
-		g->rule_task[r] = name_id(t, sc->routing.rules[r].task);
-		g->rule_tenant[r] = name_id(t, sc->routing.rules[r].tenant);
+		const struct routing_rule *rule = &sc->routing.rules[r];
+		g->rules[r] = (struct rule_test){ dense_id(t, g->rt->task_of, rule->task),
+			dense_id(t, g->rt->tenant_of, rule->tenant), rule->difficulty,
+			rule->route, rule->input_tokens_gt, rule->input_tokens_lt >= 0 ? rule->input_tokens_lt : INT64_MAX };
 	}
-	for (uint32_t id = 0; id < t->names.n; id++) {
-		const char *name = intern_str(&t->names, id, NULL);
+	for (uint32_t d = 0; d < g->rt->n_tasks; d++) {
+		const char *name = g->rt->task_names[d];
 		const struct budget_policy *p = scenario_budget_for(sc, name);
-		g->budget_of_task[id] = p ? (int)(p - sc->budget) : -1;
-		g->batch_task[id] = (uint8_t)scenario_strlist_has(&sc->batch.tasks, name);
-		g->degrade_task[id] = (uint8_t)scenario_strlist_has(&sc->fallback.degrade_tasks, name);
+		g->budget_of_task[d] = p ? (int)(p - sc->budget) : -1;
+		g->batch_task[d] = (uint8_t)scenario_strlist_has(&sc->batch.tasks, name);
+		g->degrade_task[d] = (uint8_t)scenario_strlist_has(&sc->fallback.degrade_tasks, name);
 	}
 	return 0;
 }
@@ -1023,8 +1024,7 @@ static void engine_fini(struct eng *g)
 	free(g->model_name);
 	free(g->price_of_name);
 	free(g->budget_of_task);
-	free(g->rule_task);
-	free(g->rule_tenant);
+	free(g->rules);
 	free(g->batch_task);
 	free(g->degrade_task);
 	if (g->cache_ready)
@@ -1063,18 +1063,27 @@ static void simulate(struct eng *g)
 	struct ahead ring[2 * AHEAD];
 	for (uint32_t r = 0; r < AHEAD && cached; r++)
 		look_ahead(g, ring, r);
-	while (!g->failed && (next < t->n_req || g->events.n)) {
-		uint32_t i = next < t->n_req ? replay_arrival(g->rt, next) : 0;
-		/* an arrival goes before the events of later requests at its instant */
-		if (next < t->n_req && (!g->events.n || events_top(&g->events) >
-		                        events_key_of(trace_ts_us(t, i), event_low(EV_CALL_END, i, EV_MAX_SLOTS - 1)))) {
+	/* the next arrival: request i at ts, which goes before the events of later requests at ts */
+	uint32_t i = 0;
+	int64_t ts = 0;
+	events_key arrival = 0;
+	for (;;) {
+		if (next < t->n_req && !arrival) {
+			i = replay_arrival(g->rt, next);
+			ts = trace_ts_us(t, i);
+			arrival = events_key_of(ts, event_low(EV_CALL_END, i, EV_MAX_SLOTS - 1));
+		}
+		if (g->failed || (!arrival && !g->events.n))
+			break;
+		if (arrival && (!g->events.n || events_top(&g->events) > arrival)) {
 			const struct ahead *a = NULL;
 			if (cached) {
 				look_ahead(g, ring, next + AHEAD);
 				a = &ring[next % (2 * AHEAD)];
 			}
 			next++;
-			arrive(g, i, trace_ts_us(t, i), a && a->keyed ? &a->key : NULL);
+			arrival = 0;
+			arrive(g, i, ts, a && a->keyed ? &a->key : NULL);
 			continue;
 		}
 		events_key ev = events_pop(&g->events);
@@ -1137,12 +1146,12 @@ static int replay_recorded(struct eng *g)
 			at = start + lat;
 		}
 		struct group_ids grp = replay_groups(rt, i);
-		acct_arrival(&g->a, i, grp, 0);
+		acct_arrival(&g->a, grp, trace_ts_us(t, i), 0);
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
 			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
 			ACCT_ADD(&g->a, grp, resolved, 1);
-			acct_latency(&g->a, i, at);
+			acct_latency(&g->a, i, at - trace_ts_us(t, i));
 		} else {
 			ACCT_ADD(&g->a, grp, failed, 1);
 		}

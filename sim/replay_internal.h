@@ -128,7 +128,8 @@ void acct_fini(struct acct *a);
 	(a)->r->by_task[g_.task].field += (v); \
 } while (0)
 
-void acct_arrival(struct acct *a, uint32_t i, struct group_ids grp, int cache_hit);
+/* A request of these groups arrives at t. */
+void acct_arrival(struct acct *a, struct group_ids grp, int64_t t, int cache_hit);
 /* The timeline's length at most: it runs to the last call, which a scenario can put far
  * (retry.backoff_ms up to 10^10 s), and a call beyond this is an error, not a huge array. */
 #define TIMELINE_MAX_BUCKETS 1000000
@@ -143,8 +144,8 @@ static inline void acct_seen(struct acct *a, int64_t t)
 	if (t > a->last_event_us)
 		a->last_event_us = t;
 }
-/* Request i ended answered or degraded at t. */
-void acct_latency(struct acct *a, uint32_t i, int64_t t);
+/* Request i ended answered or degraded, us after it arrived. */
+void acct_latency(struct acct *a, uint32_t i, int64_t us);
 /* Spend on calls begun in (t − 1 h, t], for the spend gate. */
 money_sum acct_spend_last_hour(struct acct *a, int64_t t);
 /* Fallback rate gate counts over (t − window, t]. */

@@ -149,9 +149,9 @@ static inline long bucket(struct acct *a, int64_t t)
 	return bucket_find(a, t);
 }
 
-void acct_arrival(struct acct *a, uint32_t i, struct group_ids grp, int cache_hit)
+void acct_arrival(struct acct *a, struct group_ids grp, int64_t t, int cache_hit)
 {
-	long k = bucket(a, trace_ts_us(a->rt->t, i));
+	long k = bucket(a, t);
 	ACCT_ADD(a, grp, requests, 1);
 	if (k >= 0) {
 		a->r->timeline.count[TL_REQUESTS][k]++;
@@ -276,9 +276,8 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 	return 0;
 }
 
-void acct_latency(struct acct *a, uint32_t i, int64_t t)
+void acct_latency(struct acct *a, uint32_t i, int64_t us)
 {
-	int64_t us = t - trace_ts_us(a->rt->t, i);
 	if (us < (int64_t)LATENCY_ASIDE) {
 		a->latency[i] = (uint32_t)us;
 		return;
