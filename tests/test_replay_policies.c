@@ -1029,6 +1029,23 @@ static void routing_all_conditions(void)
 	result_scenario_fini(&r);
 }
 
+static void routing_names_of_the_other_kind(void)
+{
+	struct result_scenario r;
+	/* a tenant condition naming a task, a task condition naming a tenant, and a name the trace
+	 * lacks match no request: both go to the default, small (0 large calls of 2) */
+	if (run(REQ("10:00:00", "a", "t", 100, 100, "")
+	        REQ("10:00:10", "b", "u", 100, 100, ""),
+	        SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	        "{\"when\": {\"tenant\": \"t\"}, \"route\": \"large\"}, "
+	        "{\"when\": {\"task\": \"a\"}, \"route\": \"large\"}, "
+	        "{\"when\": {\"tenant\": \"zz\"}, \"route\": \"large\"}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.calls_large, 0);
+	result_scenario_fini(&r);
+}
+
 static void routing_empty_when(void)
 {
 	struct result_scenario r;
@@ -1702,6 +1719,7 @@ void suite_replay_policies(void)
 	RUN(budget_violation_rate);
 	RUN(routing_first_match_wins);
 	RUN(routing_all_conditions);
+	RUN(routing_names_of_the_other_kind);
 	RUN(routing_empty_when);
 	RUN(routing_difficulty);
 	RUN(routing_input_bounds);
