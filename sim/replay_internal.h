@@ -87,6 +87,12 @@ struct window_call {
 	uint32_t tenant, task;            /* dense */
 };
 
+/* The counts of the timeline's bucket in use, added to its arrays when another is used. */
+struct bucket_now {
+	uint64_t count[N_TL_COUNTS];
+	money_sum usd, retry_usd;
+};
+
 /* The accounting of one scenario's run, kept apart from the event loop.  Its memory is one
  * latency per request; the windows hold only what they can still see. */
 struct acct {
@@ -111,9 +117,11 @@ struct acct {
 	int64_t last_event_us;
 	uint64_t *by_model_calls, *by_model_in, *by_model_out;
 	money_sum *by_model_usd;
+	uint8_t *large;                   /* per model: 1 on the large tier */
 	int failed;                       /* out of memory keeping a latency aside */
-	int64_t bucket_from, bucket_to;   /* the last timeline bucket used: [from, to) */
+	int64_t bucket_from, bucket_to;   /* the timeline bucket in use: [from, to) */
 	long bucket_k;
+	struct bucket_now now;            /* its counts not yet in the timeline's arrays */
 };
 
 int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,

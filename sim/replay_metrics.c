@@ -43,9 +43,12 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	a->by_model_in = calloc(nm, sizeof *a->by_model_in);
 	a->by_model_out = calloc(nm, sizeof *a->by_model_out);
 	a->by_model_usd = calloc(nm, sizeof *a->by_model_usd);
+	a->large = calloc(nm, 1);
 	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->latency ||
-	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd)
+	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd || !a->large)
 		return err_set(e, "out of memory");
+	for (size_t m = 0; m < sc->pricing->n_models; m++)
+		a->large[m] = sc->pricing->models[m].tier == TIER_LARGE;
 	memset(a->latency, 0xff, (size_t)t->n_req * sizeof *a->latency); /* LATENCY_NONE */
 	r->n_tenants = rt->n_tenants;
 	r->n_tasks = rt->n_tasks;
@@ -89,6 +92,7 @@ void acct_fini(struct acct *a)
 	free(a->by_model_in);
 	free(a->by_model_out);
 	free(a->by_model_usd);
+	free(a->large);
 	memset(a, 0, sizeof *a);
 }
 
@@ -98,7 +102,20 @@ static int out_of_memory(struct acct *a)
 	return err_set(a->e, "out of memory");
 }
 
-/* bucket()'s slow path: another bucket than the last one used.  -1: before the timeline;
+/* Adds the counts of the bucket in use to the timeline's arrays. */
+static void bucket_flush(struct acct *a)
+{
+	struct timeline *tl = &a->r->timeline;
+	if (a->bucket_from == a->bucket_to)
+		return; /* none in use yet */
+	for (int s = 0; s < N_TL_COUNTS; s++)
+		tl->count[s][a->bucket_k] += a->now.count[s];
+	tl->usd[a->bucket_k] += a->now.usd;
+	tl->retry_usd[a->bucket_k] += a->now.retry_usd;
+	memset(&a->now, 0, sizeof a->now);
+}
+
+/* bucket()'s slow path: another bucket than the one in use.  -1: before the timeline;
  * -2: an error (a->e says which). */
 static long bucket_find(struct acct *a, int64_t t)
 {
@@ -135,13 +152,15 @@ static long bucket_find(struct acct *a, int64_t t)
 		memset(tl->retry_usd + tl->n_buckets, 0, (n + 1 - tl->n_buckets) * sizeof *ru);
 		tl->n_buckets = n;
 	}
+	bucket_flush(a);
 	a->bucket_from = tl->t0_us + k * b;
 	a->bucket_to = a->bucket_from + b;
 	a->bucket_k = (long)k;
 	return (long)k;
 }
 
-/* The bucket of time t, growing the arrays when a call starts after the last arrival. */
+/* The bucket of time t, made the one in use (its counts go to a->now), growing the arrays
+ * when a call starts after the last arrival. */
 static inline long bucket(struct acct *a, int64_t t)
 {
 	if (a->bucket_from <= t && t < a->bucket_to)
@@ -154,8 +173,8 @@ void acct_arrival(struct acct *a, struct group_ids grp, int64_t t, int cache_hit
 	long k = bucket(a, t);
 	ACCT_ADD(a, grp, requests, 1);
 	if (k >= 0) {
-		a->r->timeline.count[TL_REQUESTS][k]++;
-		a->r->timeline.count[TL_CACHE_HITS][k] += cache_hit != 0;
+		a->now.count[TL_REQUESTS]++;
+		a->now.count[TL_CACHE_HITS] += cache_hit != 0;
 	}
 }
 
@@ -191,68 +210,65 @@ static int log_time(struct ring *r, int64_t t)
 
 int acct_call(struct acct *a, const struct call_record *c)
 {
-	const struct replay_trace *rt = a->rt;
 	uint32_t tn = c->grp.tenant, tk = c->grp.task;
-	int large = a->pricing->models[c->model].tier == TIER_LARGE;
-	long k = bucket(a, c->start_us);
+	int64_t t = c->start_us, pusd = c->pusd;
+	uint64_t large = a->large[c->model], first = c->first_call != 0;
+	long k = bucket(a, t);
 	if (k == -2)
 		return -1;
-	acct_seen(a, c->start_us);
-	struct metrics *groups[2] = { &a->r->by_tenant[tn], &a->r->by_task[tk] };
-	for (int g = 0; g < 2; g++) {
-		struct metrics *m = groups[g];
-		m->calls++;
-		m->calls_large += (uint64_t)large;
-		m->input_tokens += c->input_tok;
-		m->output_tokens += c->output_tok;
-		m->cached_input_tokens += c->cached_tok;
-		m->usd_total += c->pusd;
-		if (c->retry) {
-			m->retries++;
-			m->retry_tokens += c->input_tok + c->output_tok;
-			m->retry_usd += c->pusd;
+	acct_seen(a, t);
+	struct metrics *mt = &a->r->by_tenant[tn], *mk = &a->r->by_task[tk];
+#define BOTH(field, v) do { mt->field += (v); mk->field += (v); } while (0)
+	BOTH(calls, 1);
+	BOTH(calls_large, large);
+	BOTH(input_tokens, c->input_tok);
+	BOTH(output_tokens, c->output_tok);
+	BOTH(cached_input_tokens, c->cached_tok);
+	BOTH(usd_total, pusd);
+	BOTH(requests_with_call, first);
+	if (c->retry) {
+		BOTH(retries, 1);
+		BOTH(retry_tokens, c->input_tok + c->output_tok);
+		BOTH(retry_usd, pusd);
+		if (k >= 0) {
+			a->now.count[TL_RETRIES]++;
+			a->now.retry_usd += pusd;
 		}
-		m->requests_with_call += c->first_call != 0;
 	}
+#undef BOTH
 	a->by_model_calls[c->model]++;
 	a->by_model_in[c->model] += c->input_tok;
 	a->by_model_out[c->model] += c->output_tok;
-	a->by_model_usd[c->model] += c->pusd;
+	a->by_model_usd[c->model] += pusd;
 	if (k >= 0) {
-		struct timeline *tl = &a->r->timeline;
-		tl->count[TL_CALLS][k]++;
-		tl->count[TL_CALLS_LARGE][k] += (uint64_t)large;
-		tl->count[TL_RETRIES][k] += c->retry != 0;
-		tl->count[TL_FIRST_CALLS][k] += c->first_call != 0;
-		tl->usd[k] += c->pusd;
-		if (c->retry)
-			tl->retry_usd[k] += c->pusd;
+		a->now.count[TL_CALLS]++;
+		a->now.count[TL_CALLS_LARGE] += large;
+		a->now.count[TL_FIRST_CALLS] += first;
+		a->now.usd += pusd;
 	}
-	if (c->start_us < rt->first_us)
-		a->spend_before_first += c->pusd;
-	if (step_series_add(&a->spend, c->start_us, c->pusd) < 0 ||
-	    step_series_add(&a->spend_w, c->start_us, c->pusd) < 0 ||
-	    step_series_add(&a->spend_wb, c->start_us, c->pusd) < 0)
+	if (t < a->rt->first_us)
+		a->spend_before_first += pusd;
+	if (step_series_add(&a->spend, t, pusd) < 0 || step_series_add(&a->spend_w, t, pusd) < 0 ||
+	    step_series_add(&a->spend_wb, t, pusd) < 0)
 		return out_of_memory(a);
-	if (c->first_call && (step_series_add(&a->calls, c->start_us, 1) < 0 ||
-	                      step_series_add(&a->calls_w, c->start_us, 1) < 0 ||
-	                      (a->gate_on && log_time(&a->gate_calls, c->start_us) < 0)))
+	if (first && (step_series_add(&a->calls, t, 1) < 0 || step_series_add(&a->calls_w, t, 1) < 0 ||
+	              (a->gate_on && log_time(&a->gate_calls, t) < 0)))
 		return out_of_memory(a);
 	/* the hour window and its peaks */
-	slide(a, c->start_us);
+	slide(a, t);
 	struct window_call *w = ring_push(&a->hour);
 	if (!w)
 		return out_of_memory(a);
-	*w = (struct window_call){ c->start_us, c->pusd, tn, tk };
-	a->win_total += c->pusd;
-	a->win_tenant[tn] += c->pusd;
-	a->win_task[tk] += c->pusd;
+	*w = (struct window_call){ t, pusd, tn, tk };
+	a->win_total += pusd;
+	a->win_tenant[tn] += pusd;
+	a->win_task[tk] += pusd;
 	if (a->win_total > a->r->totals.usd_per_hour_peak)
 		a->r->totals.usd_per_hour_peak = a->win_total;
-	if (a->win_tenant[tn] > a->r->by_tenant[tn].usd_per_hour_peak)
-		a->r->by_tenant[tn].usd_per_hour_peak = a->win_tenant[tn];
-	if (a->win_task[tk] > a->r->by_task[tk].usd_per_hour_peak)
-		a->r->by_task[tk].usd_per_hour_peak = a->win_task[tk];
+	if (a->win_tenant[tn] > mt->usd_per_hour_peak)
+		mt->usd_per_hour_peak = a->win_tenant[tn];
+	if (a->win_task[tk] > mk->usd_per_hour_peak)
+		mk->usd_per_hour_peak = a->win_task[tk];
 	return 0;
 }
 
@@ -270,8 +286,8 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 			return out_of_memory(a);
 	}
 	if (k >= 0) {
-		a->r->timeline.count[TL_FALLBACKS][k]++;
-		a->r->timeline.count[TL_FIRST_FALLBACKS][k] += first != 0;
+		a->now.count[TL_FALLBACKS]++;
+		a->now.count[TL_FIRST_FALLBACKS] += first != 0;
 	}
 	return 0;
 }
@@ -374,6 +390,7 @@ int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
 {
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
+	bucket_flush(a);
 	totals_from_tasks(a);
 	if (a->failed || acct_percentiles(a) < 0)
 		return err_set(e, "out of memory");
