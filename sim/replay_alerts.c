@@ -88,6 +88,9 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 	 * and cost_guard needs spend): across quiet stretches the grid jumps to the first instant
 	 * whose window reaches a minute with a call, closing open alerts first, so a sparse trace
 	 * costs its calls, not its span. */
+	struct step_reader at_spend = { &a->spend, 0 }, at_spend_w = { a->spend_w_of, 0 },
+	                   at_spend_wb = { a->spend_wb_of, 0 }, at_calls = { &a->calls, 0 },
+	                   at_calls_w = { a->calls_w_of, 0 }, at_fbs = { &a->fbs, 0 }, at_fbs_w = { a->fbs_w_of, 0 };
 	int64_t reach = 0;
 	if (sc->alerts.fallback_flood_on)
 		reach = sc->alerts.fallback_flood_window_us;
@@ -108,10 +111,10 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 		}
 		if (sc->alerts.fallback_flood_on) {
 			int64_t w = sc->alerts.fallback_flood_window_us;
-			uint64_t calls = (uint64_t)(step_series_before(&a->calls, e_us) -
-			                            step_series_before(&a->calls_w, e_us - w));
-			uint64_t fbs = (uint64_t)(step_series_before(&a->fbs, e_us) -
-			                          step_series_before(&a->fbs_w, e_us - w));
+			uint64_t calls = (uint64_t)(step_reader_before(&at_calls, e_us) -
+			                            step_reader_before(&at_calls_w, e_us - w));
+			uint64_t fbs = (uint64_t)(step_reader_before(&at_fbs, e_us) -
+			                          step_reader_before(&at_fbs_w, e_us - w));
 			const struct decfrac *q = &sc->alerts.fallback_flood_rate;
 			int fires = calls >= (uint64_t)sc->alerts.fallback_flood_min_requests && calls > 0 &&
 			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
@@ -131,9 +134,9 @@ int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
 			struct alert now = { .kind = ALERT_COST_GUARD, .start_us = e_us, .end_us = e_us };
 			if (len >= w) {
 				money_sum before_from = from == rt->first_us ? a->spend_before_first
-				                        : step_series_before(&a->spend_wb, e_us - w - b);
-				money_sum before_w = step_series_before(&a->spend_w, e_us - w);
-				money_sum spend = step_series_before(&a->spend, e_us) - before_w;
+				                        : step_reader_before(&at_spend_wb, e_us - w - b);
+				money_sum before_w = step_reader_before(&at_spend_w, e_us - w);
+				money_sum spend = step_reader_before(&at_spend, e_us) - before_w;
 				money_sum base = before_w - before_from;
 				const struct decfrac *q = &sc->alerts.cost_guard_threshold;
 				/* spend/w > base/len × (1 + q): spend × len × den > base × w × (den + num) */

@@ -108,8 +108,10 @@ struct acct {
 	int gate_on;
 	struct ring gate_calls, gate_fbs;
 	/* the alerts: spend, first calls and first fallbacks before grid instants, at the phases
-	 * their windows need (e, e − window, e − window − baseline) */
+	 * their windows need (e, e − window, e − window − baseline); a shifted series whose phase
+	 * is the unshifted one's is not kept, and its *_of points to the one it reads */
 	struct step_series spend, spend_w, spend_wb, calls, calls_w, fbs, fbs_w;
+	struct step_series *spend_w_of, *spend_wb_of, *calls_w_of, *fbs_w_of;
 	money_sum spend_before_first;     /* on recorded calls timed before the first arrival */
 	uint32_t *latency;                /* per request: µs, LATENCY_NONE or LATENCY_ASIDE */
 	struct latency_aside *aside;

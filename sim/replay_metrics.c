@@ -33,6 +33,10 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	step_series_init(&a->calls_w, -fw);
 	step_series_init(&a->fbs, 0);
 	step_series_init(&a->fbs_w, -fw);
+	a->spend_w_of = a->spend_w.phase == a->spend.phase ? &a->spend : &a->spend_w;
+	a->spend_wb_of = a->spend_wb.phase == a->spend.phase ? &a->spend : &a->spend_wb;
+	a->calls_w_of = a->calls_w.phase == a->calls.phase ? &a->calls : &a->calls_w;
+	a->fbs_w_of = a->fbs_w.phase == a->fbs.phase ? &a->fbs : &a->fbs_w;
 	size_t nm = sc->pricing->n_models ? sc->pricing->n_models : 1;
 	r->by_tenant = calloc(rt->n_tenants + 1, sizeof *r->by_tenant);
 	r->by_task = calloc(rt->n_tasks + 1, sizeof *r->by_task);
@@ -198,6 +202,12 @@ money_sum acct_spend_last_hour(struct acct *a, int64_t t)
 	return a->win_total;
 }
 
+/* Adds v at t to a shifted series `own` when it is kept (of: the series it reads). */
+static int add_shifted(struct step_series *of, struct step_series *own, int64_t t, money_sum v)
+{
+	return of == own ? step_series_add(own, t, v) : 0;
+}
+
 /* Appends time t to a ring of times; -1 when out of memory. */
 static int log_time(struct ring *r, int64_t t)
 {
@@ -248,10 +258,10 @@ int acct_call(struct acct *a, const struct call_record *c)
 	}
 	if (t < a->rt->first_us)
 		a->spend_before_first += pusd;
-	if (step_series_add(&a->spend, t, pusd) < 0 || step_series_add(&a->spend_w, t, pusd) < 0 ||
-	    step_series_add(&a->spend_wb, t, pusd) < 0)
+	if (step_series_add(&a->spend, t, pusd) < 0 || add_shifted(a->spend_w_of, &a->spend_w, t, pusd) < 0 ||
+	    add_shifted(a->spend_wb_of, &a->spend_wb, t, pusd) < 0)
 		return out_of_memory(a);
-	if (first && (step_series_add(&a->calls, t, 1) < 0 || step_series_add(&a->calls_w, t, 1) < 0 ||
+	if (first && (step_series_add(&a->calls, t, 1) < 0 || add_shifted(a->calls_w_of, &a->calls_w, t, 1) < 0 ||
 	              (a->gate_on && log_time(&a->gate_calls, t) < 0)))
 		return out_of_memory(a);
 	/* the hour window and its peaks */
@@ -281,7 +291,7 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 	ACCT_ADD(a, grp, fallbacks, 1);
 	if (first) {
 		ACCT_ADD(a, grp, requests_with_fallback, 1);
-		if (step_series_add(&a->fbs, t, 1) < 0 || step_series_add(&a->fbs_w, t, 1) < 0 ||
+		if (step_series_add(&a->fbs, t, 1) < 0 || add_shifted(a->fbs_w_of, &a->fbs_w, t, 1) < 0 ||
 		    (a->gate_on && log_time(&a->gate_fbs, t) < 0))
 			return out_of_memory(a);
 	}

@@ -73,12 +73,13 @@ int step_series_append(struct step_series *s, int64_t t_us, money_sum v)
 	return 0;
 }
 
-money_sum step_series_before(struct step_series *s, int64_t x_us)
+money_sum step_reader_before(struct step_reader *r, int64_t x_us)
 {
+	const struct step_series *s = r->s;
 	int64_t k = clock_floor_div(x_us - s->phase, WINDOW_GRID_US);
-	while (s->read < s->n && s->k[s->read] <= k)
-		s->read++;
-	return s->read ? s->total[s->read - 1] : 0;
+	while (r->read < s->n && s->k[r->read] <= k)
+		r->read++;
+	return r->read ? s->total[r->read - 1] : 0;
 }
 
 int64_t step_series_next(struct step_series *s, int64_t from_us)

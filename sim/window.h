@@ -55,7 +55,14 @@ struct step_series {
 	int64_t until;           /* the last entry's instant: times before it add to that entry */
 	int64_t *k;              /* entry j: the total from instant k[j] on (until k[j + 1]) */
 	money_sum *total;
-	size_t n, cap, read, seek; /* the cursors of the two kinds of reads */
+	size_t n, cap;
+	size_t seek;             /* step_series_next's cursor */
+};
+
+/* A reader of a series at non-decreasing instants; one series can have several readers. */
+struct step_reader {
+	const struct step_series *s;
+	size_t read;
 };
 
 /* A series whose instants are ≡ offset (mod 60 s); offset may be any int64. */
@@ -70,8 +77,8 @@ static inline int step_series_add(struct step_series *s, int64_t t_us, money_sum
 	}
 	return step_series_append(s, t_us, v);
 }
-/* The total of the values added before instant x (x ≡ the offset mod 60 s). */
-money_sum step_series_before(struct step_series *s, int64_t x_us);
+/* The total of the values added to r's series before instant x (x ≡ its offset mod 60 s). */
+money_sum step_reader_before(struct step_reader *r, int64_t x_us);
 /* The first instant after which something was added that is ≥ from_us, i.e. the first P_k with
  * an addition in [P_k − 60 s, P_k) and P_k > from_us; INT64_MAX when there is none.  Reads in
  * non-decreasing order of from_us. */
