@@ -391,7 +391,7 @@ static void finish(struct eng *g, struct req_state *s, int64_t t, int resolved)
 		if (s->flags & F_CAPPED)
 			ACCT_ADD(&g->a, s->grp, output_capped, 1);
 	}
-	acct_latency(&g->a, i, t - s->arrival_us);
+	acct_latency(&g->a, i, s->grp, t - s->arrival_us);
 	release(g, s, t);
 }
 
@@ -833,7 +833,7 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key 
 			ACCT_ADD(&g->a, grp, cache_tokens_saved, v.saved_tok);
 			ACCT_ADD(&g->a, grp, cache_usd_saved, (money_sum)v.saved_pusd);
 			ACCT_ADD(&g->a, grp, resolved, 1);
-			acct_latency(&g->a, i, 0);
+			acct_latency(&g->a, i, grp, 0);
 			acct_seen(&g->a, t);
 			return;
 		}
@@ -1151,7 +1151,7 @@ static int replay_recorded(struct eng *g)
 			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
 			ACCT_ADD(&g->a, grp, resolved, 1);
-			acct_latency(&g->a, i, at - trace_ts_us(t, i));
+			acct_latency(&g->a, i, grp, at - trace_ts_us(t, i));
 		} else {
 			ACCT_ADD(&g->a, grp, failed, 1);
 		}

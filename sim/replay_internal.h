@@ -87,6 +87,29 @@ struct window_call {
 	uint32_t tenant, task;            /* dense */
 };
 
+/*
+ * The latencies of the tenants and of the tasks counted in log-spaced bins as
+ * requests end: exact below 2^bits µs, then 2^bits bins per octave, the last
+ * bin for those kept aside.  The percentiles (sim/replay_percentiles.c) find
+ * in them the bin of each wanted rank.
+ */
+struct latency_bins {
+	unsigned bits[2];                 /* tenants, tasks */
+	uint32_t n_bins[2];
+	uint32_t *hist[2];                /* n_groups × n_bins */
+};
+
+/* The bin of a latency (µs, or LATENCY_ASIDE) at `bits`; monotone. */
+static inline uint32_t latency_bin(uint32_t v, unsigned bits)
+{
+	if (v == LATENCY_ASIDE)
+		return (33 - bits) << bits;
+	if (v < (1u << bits))
+		return v;
+	unsigned e = 31 - (unsigned)__builtin_clz(v);
+	return (e - bits + 1) << bits | (v >> (e - bits) & ((1u << bits) - 1));
+}
+
 /* The counts of the timeline's bucket in use, added to its arrays when another is used. */
 struct bucket_now {
 	uint64_t count[N_TL_COUNTS];
@@ -114,6 +137,7 @@ struct acct {
 	struct step_series *spend_w_of, *spend_wb_of, *calls_w_of, *fbs_w_of;
 	money_sum spend_before_first;     /* on recorded calls timed before the first arrival */
 	uint32_t *latency;                /* per request: µs, LATENCY_NONE or LATENCY_ASIDE */
+	struct latency_bins bins;
 	struct latency_aside *aside;
 	size_t n_aside, cap_aside;
 	int64_t last_event_us;
@@ -154,8 +178,8 @@ static inline void acct_seen(struct acct *a, int64_t t)
 	if (t > a->last_event_us)
 		a->last_event_us = t;
 }
-/* Request i ended answered or degraded, us after it arrived. */
-void acct_latency(struct acct *a, uint32_t i, int64_t us);
+/* Request i of groups grp ended answered or degraded, us after it arrived. */
+void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us);
 /* Spend on calls begun in (t − 1 h, t], for the spend gate. */
 money_sum acct_spend_last_hour(struct acct *a, int64_t t);
 /* Fallback rate gate counts over (t − window, t]. */
@@ -165,6 +189,9 @@ void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *fi
 /* After the run: percentiles, the timeline's tail, sorted groups, alerts. */
 int acct_finish(struct acct *a, const struct scenario *sc, struct err *e);
 int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e);
+/* Empty latency bins for the trace's tenants and tasks; -1 when out of memory. */
+int latency_bins_init(struct latency_bins *b, uint32_t n_tenants, uint32_t n_tasks);
+void latency_bins_fini(struct latency_bins *b);
 /* The latency percentiles of the totals and every group; -1 when out of memory. */
 int acct_percentiles(struct acct *a);
 

@@ -49,7 +49,8 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	a->by_model_usd = calloc(nm, sizeof *a->by_model_usd);
 	a->large = calloc(nm, 1);
 	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->latency ||
-	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd || !a->large)
+	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd || !a->large ||
+	    latency_bins_init(&a->bins, rt->n_tenants, rt->n_tasks) < 0)
 		return err_set(e, "out of memory");
 	for (size_t m = 0; m < sc->pricing->n_models; m++)
 		a->large[m] = sc->pricing->models[m].tier == TIER_LARGE;
@@ -97,6 +98,7 @@ void acct_fini(struct acct *a)
 	free(a->by_model_out);
 	free(a->by_model_usd);
 	free(a->large);
+	latency_bins_fini(&a->bins);
 	memset(a, 0, sizeof *a);
 }
 
@@ -302,10 +304,14 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 	return 0;
 }
 
-void acct_latency(struct acct *a, uint32_t i, int64_t us)
+void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us)
 {
-	if (us < (int64_t)LATENCY_ASIDE) {
-		a->latency[i] = (uint32_t)us;
+	uint32_t v = us < (int64_t)LATENCY_ASIDE ? (uint32_t)us : LATENCY_ASIDE;
+	struct latency_bins *b = &a->bins;
+	b->hist[0][(size_t)grp.tenant * b->n_bins[0] + latency_bin(v, b->bits[0])]++;
+	b->hist[1][(size_t)grp.task * b->n_bins[1] + latency_bin(v, b->bits[1])]++;
+	if (v != LATENCY_ASIDE) {
+		a->latency[i] = v;
 		return;
 	}
 	if (a->n_aside == a->cap_aside) {

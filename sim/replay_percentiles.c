@@ -1,9 +1,10 @@
 /*
  * Latency percentiles of every group (SPEC §10: nearest rank over resolved and
- * degraded requests), exact, in two passes over the requests and no memory per
- * request: the first counts each group's latencies in log-spaced bins, which
- * tells the bin that holds each wanted rank; the second gathers just those
- * bins' latencies, and a selection among them gives the exact value.
+ * degraded requests), exact, with no memory per request beyond the latency:
+ * as requests end, each tenant's and task's latencies are counted in
+ * log-spaced bins, which tell the bin that holds each wanted rank; after the
+ * run one pass gathers just those bins' latencies, and a selection among them
+ * gives the exact value.
  */
 #include "sim/replay_internal.h"
 
@@ -11,8 +12,7 @@
 #include <string.h>
 
 #define HIST_COUNTERS (1u << 20) /* the bins of one grouping, all its groups together */
-#define FINE_BITS 7               /* the finest bins; coarser ones are unions of them */
-#define N_FINE (((33 - FINE_BITS) << FINE_BITS) + 1)
+#define FINE_BITS 7               /* the finest bins, for groupings with few groups */
 
 /* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (Hoare's select). */
 static void select_kth(uint32_t *v, size_t n, size_t k)
@@ -62,21 +62,9 @@ struct grouping {
 	unsigned bits;               /* mantissa bits: bins are 2^-bits of an octave wide */
 	uint32_t n_bins;             /* the last one holds the latencies kept aside */
 	uint32_t *hist;              /* n_groups × n_bins */
-	uint32_t of_fine[N_FINE];    /* a fine bin's bin in this grouping */
 	struct wanted (*want)[2];    /* per group: p50, p95 */
 	struct metrics *groups;      /* results, by dense group */
 };
-
-/* The bin of a latency: exact below 2^bits, then 2^bits bins per octave (monotone). */
-static uint32_t bin_of(uint32_t v, unsigned bits)
-{
-	if (v == LATENCY_ASIDE)
-		return (33 - bits) << bits;
-	if (v < (1u << bits))
-		return v;
-	unsigned e = 31 - (unsigned)__builtin_clz(v);
-	return (e - bits + 1) << bits | (v >> (e - bits) & ((1u << bits) - 1));
-}
 
 /* The smallest latency of bin b (bin_of's inverse); 2^32 for the bin of those kept aside. */
 static uint64_t bin_floor(uint32_t b, unsigned bits)
@@ -87,10 +75,34 @@ static uint64_t bin_floor(uint32_t b, unsigned bits)
 	return (uint64_t)1 << e | (uint64_t)(b & ((1u << bits) - 1)) << (e - bits);
 }
 
-/* A latency in fine bin b (the smallest of them). */
-static uint32_t fine_floor(uint32_t b)
+/* The mantissa bits of a grouping's bins: the finest whose n_groups × bins stay within
+ * HIST_COUNTERS. */
+static unsigned bins_bits(uint32_t n_groups)
 {
-	return b == N_FINE - 1 ? LATENCY_ASIDE : (uint32_t)bin_floor(b, FINE_BITS);
+	unsigned bits = FINE_BITS;
+	while (bits > 0 && (uint64_t)n_groups * (((33 - bits) << bits) + 1) > HIST_COUNTERS)
+		bits--;
+	return bits;
+}
+
+int latency_bins_init(struct latency_bins *b, uint32_t n_tenants, uint32_t n_tasks)
+{
+	uint32_t n_groups[2] = { n_tenants, n_tasks };
+	memset(b, 0, sizeof *b);
+	for (int g = 0; g < 2; g++) {
+		b->bits[g] = bins_bits(n_groups[g]);
+		b->n_bins[g] = ((33 - b->bits[g]) << b->bits[g]) + 1;
+		if (!(b->hist[g] = calloc((size_t)n_groups[g] * b->n_bins[g] + 1, sizeof *b->hist[g])))
+			return -1;
+	}
+	return 0;
+}
+
+void latency_bins_fini(struct latency_bins *b)
+{
+	free(b->hist[0]);
+	free(b->hist[1]);
+	memset(b, 0, sizeof *b);
 }
 
 /* Request i's group in each grouping: totals, tenant, task. */
@@ -144,28 +156,20 @@ int acct_percentiles(struct acct *a)
 	uint32_t *cand = NULL;
 	struct aside_key *aside = NULL;
 	int rc = -1;
-	for (int g = 2; g >= 0; g--) {
-		gr[g].bits = g == 0 ? gr[2].bits : FINE_BITS; /* the totals' bins are the sum of the tasks' */
-		while (gr[g].bits > 0 && (uint64_t)gr[g].n_groups * (((33 - gr[g].bits) << gr[g].bits) + 1) > HIST_COUNTERS)
-			gr[g].bits--;
-		gr[g].n_bins = ((33 - gr[g].bits) << gr[g].bits) + 1;
-		for (uint32_t b = 0; b < N_FINE; b++)
-			gr[g].of_fine[b] = bin_of(fine_floor(b), gr[g].bits);
-		gr[g].hist = calloc((size_t)gr[g].n_groups * gr[g].n_bins + 1, sizeof *gr[g].hist);
-		gr[g].want = calloc((size_t)gr[g].n_groups + 1, sizeof *gr[g].want);
-		if (!gr[g].hist || !gr[g].want)
+	/* the bins of tenants and tasks were counted as requests ended; the totals' are the sum of
+	 * the tasks' */
+	for (int g = 1; g < 3; g++) {
+		gr[g].bits = a->bins.bits[g - 1];
+		gr[g].n_bins = a->bins.n_bins[g - 1];
+		gr[g].hist = a->bins.hist[g - 1];
+	}
+	gr[0].bits = gr[2].bits;
+	gr[0].n_bins = gr[2].n_bins;
+	if (!(gr[0].hist = calloc(gr[0].n_bins, sizeof *gr[0].hist)))
+		goto out;
+	for (int g = 0; g < 3; g++)
+		if (!(gr[g].want = calloc((size_t)gr[g].n_groups + 1, sizeof *gr[g].want)))
 			goto out;
-	}
-	/* pass 1: the bins of tenants and tasks; the totals' are the sum of the tasks' */
-	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t v = a->latency[i];
-		if (v == LATENCY_NONE)
-			continue;
-		uint32_t fine = bin_of(v, FINE_BITS), x[3];
-		groups_of(rt, i, x);
-		for (int g = 1; g < 3; g++)
-			gr[g].hist[(size_t)x[g] * gr[g].n_bins + gr[g].of_fine[fine]]++;
-	}
 	for (uint32_t x = 0; x < gr[2].n_groups; x++)
 		for (uint32_t b = 0; b < gr[0].n_bins; b++)
 			gr[0].hist[b] += gr[2].hist[(size_t)x * gr[2].n_bins + b];
@@ -245,10 +249,9 @@ int acct_percentiles(struct acct *a)
 	}
 	rc = 0;
 out:
-	for (int g = 0; g < 3; g++) {
-		free(gr[g].hist);
+	free(gr[0].hist);
+	for (int g = 0; g < 3; g++)
 		free(gr[g].want);
-	}
 	free(cand);
 	free(aside);
 	return rc;
