@@ -162,8 +162,30 @@ void acct_fini(struct acct *a);
 	(a)->r->by_task[g_.task].field += (v); \
 } while (0)
 
+/* acct_bucket's slow path: another bucket than the one in use.  -1: before the timeline;
+ * -2: an error (a->e says which). */
+long acct_bucket_find(struct acct *a, int64_t t);
+
+/* The timeline bucket of time t, made the one in use (its counts go to a->now), growing the
+ * arrays when a call starts after the last arrival. */
+static inline long acct_bucket(struct acct *a, int64_t t)
+{
+	if (a->bucket_from <= t && t < a->bucket_to)
+		return a->bucket_k; /* times mostly move forward within a bucket */
+	return acct_bucket_find(a, t);
+}
+
 /* A request of these groups arrives at t. */
-void acct_arrival(struct acct *a, struct group_ids grp, int64_t t, int cache_hit);
+static inline void acct_arrival(struct acct *a, struct group_ids grp, int64_t t, int cache_hit)
+{
+	long k = acct_bucket(a, t);
+	ACCT_ADD(a, grp, requests, 1);
+	if (k >= 0) {
+		a->now.count[TL_REQUESTS]++;
+		a->now.count[TL_CACHE_HITS] += cache_hit != 0;
+	}
+}
+
 /* The timeline's length at most: it runs to the last call, which a scenario can put far
  * (retry.backoff_ms up to 10^10 s), and a call beyond this is an error, not a huge array. */
 #define TIMELINE_MAX_BUCKETS 1000000

@@ -121,9 +121,7 @@ static void bucket_flush(struct acct *a)
 	memset(&a->now, 0, sizeof a->now);
 }
 
-/* bucket()'s slow path: another bucket than the one in use.  -1: before the timeline;
- * -2: an error (a->e says which). */
-static long bucket_find(struct acct *a, int64_t t)
+long acct_bucket_find(struct acct *a, int64_t t)
 {
 	struct timeline *tl = &a->r->timeline;
 	int64_t b = tl->bucket_s * CLOCK_US;
@@ -163,25 +161,6 @@ static long bucket_find(struct acct *a, int64_t t)
 	a->bucket_to = a->bucket_from + b;
 	a->bucket_k = (long)k;
 	return (long)k;
-}
-
-/* The bucket of time t, made the one in use (its counts go to a->now), growing the arrays
- * when a call starts after the last arrival. */
-static inline long bucket(struct acct *a, int64_t t)
-{
-	if (a->bucket_from <= t && t < a->bucket_to)
-		return a->bucket_k; /* times mostly move forward within a bucket */
-	return bucket_find(a, t);
-}
-
-void acct_arrival(struct acct *a, struct group_ids grp, int64_t t, int cache_hit)
-{
-	long k = bucket(a, t);
-	ACCT_ADD(a, grp, requests, 1);
-	if (k >= 0) {
-		a->now.count[TL_REQUESTS]++;
-		a->now.count[TL_CACHE_HITS] += cache_hit != 0;
-	}
 }
 
 /* Drops the calls that began at or before t − 1 h from the hour window. */
@@ -225,7 +204,7 @@ int acct_call(struct acct *a, const struct call_record *c)
 	uint32_t tn = c->grp.tenant, tk = c->grp.task;
 	int64_t t = c->start_us, pusd = c->pusd;
 	uint64_t large = a->large[c->model], first = c->first_call != 0;
-	long k = bucket(a, t);
+	long k = acct_bucket(a, t);
 	if (k == -2)
 		return -1;
 	acct_seen(a, t);
@@ -286,7 +265,7 @@ int acct_call(struct acct *a, const struct call_record *c)
 
 int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 {
-	long k = bucket(a, t);
+	long k = acct_bucket(a, t);
 	if (k == -2)
 		return -1;
 	acct_seen(a, t);
