@@ -60,22 +60,12 @@ int money_ppb_from_double(double v, int64_t *out_ppb)
 
 /* ---- call cost and discount ---- */
 
-int money_call_pusd(const struct money_price *p, uint64_t input_tok, uint64_t cached_tok,
-		    uint64_t output_tok, int64_t *out_pusd)
+int money_call_pusd_wide(const struct money_price *p, uint64_t input_tok, uint64_t cached_tok,
+			 uint64_t output_tok, int64_t *out_pusd)
 {
 	u128 parts[3], sum = 0;
 	if (cached_tok > input_tok || p->input_micro < 0 || p->cached_micro < 0 || p->output_micro < 0)
 		return -1;
-	/* the common case in 64 bits: each part below 2^62, so their sum cannot wrap */
-	if (input_tok <= UINT32_MAX && output_tok <= UINT32_MAX && p->input_micro < (1 << 30) &&
-	    p->cached_micro < (1 << 30) && p->output_micro < (1 << 30)) {
-		uint64_t s64 = (input_tok - cached_tok) * (uint64_t)p->input_micro +
-		               cached_tok * (uint64_t)p->cached_micro + output_tok * (uint64_t)p->output_micro;
-		if (s64 > INT64_MAX)
-			return -1;
-		*out_pusd = (int64_t)s64;
-		return 0;
-	}
 	parts[0] = (u128)(input_tok - cached_tok) * (uint64_t)p->input_micro;
 	parts[1] = (u128)cached_tok * (uint64_t)p->cached_micro;
 	parts[2] = (u128)output_tok * (uint64_t)p->output_micro;

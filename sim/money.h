@@ -67,8 +67,26 @@ int money_ppb_from_double(double v, int64_t *out_ppb);
  * > input_tok, a price is negative, or the cost exceeds INT64_MAX pico-USD
  * (USD 9.2 million for one call).
  */
-int money_call_pusd(const struct money_price *p, uint64_t input_tok, uint64_t cached_tok,
-		    uint64_t output_tok, int64_t *out_pusd);
+/* The same in 128 bits, for any tokens and prices; money_call_pusd's slow path. */
+int money_call_pusd_wide(const struct money_price *p, uint64_t input_tok, uint64_t cached_tok,
+			 uint64_t output_tok, int64_t *out_pusd);
+static inline int money_call_pusd(const struct money_price *p, uint64_t input_tok, uint64_t cached_tok,
+				  uint64_t output_tok, int64_t *out_pusd)
+{
+	/* the common case in 64 bits: tokens below 2^32 and prices in [0, 2^30), so each part is
+	 * below 2^62 and their sum cannot wrap */
+	if (cached_tok <= input_tok && input_tok <= UINT32_MAX && output_tok <= UINT32_MAX &&
+	    (uint64_t)p->input_micro < (1 << 30) && (uint64_t)p->cached_micro < (1 << 30) &&
+	    (uint64_t)p->output_micro < (1 << 30)) {
+		uint64_t s64 = (input_tok - cached_tok) * (uint64_t)p->input_micro +
+		               cached_tok * (uint64_t)p->cached_micro + output_tok * (uint64_t)p->output_micro;
+		if (s64 > INT64_MAX)
+			return -1;
+		*out_pusd = (int64_t)s64;
+		return 0;
+	}
+	return money_call_pusd_wide(p, input_tok, cached_tok, output_tok, out_pusd);
+}
 
 /*
  * pusd × (1 − discount), rounded half to even to a pico-USD (the batch price
