@@ -89,25 +89,27 @@ struct window_call {
 
 /*
  * The latencies of the tenants and of the tasks counted in log-spaced bins as
- * requests end: exact below 2^bits µs, then 2^bits bins per octave, the last
- * bin for those kept aside.  The percentiles (sim/replay_percentiles.c) find
- * in them the bin of each wanted rank.
+ * requests end, 2^bits bins per octave, the last bin for those kept aside.
+ * The percentiles (sim/replay_percentiles.c) find in them the bin of each
+ * wanted rank; any monotone binning gives them the same exact values.
  */
 struct latency_bins {
 	unsigned bits[2];                 /* tenants, tasks */
-	uint32_t n_bins[2];
+	uint32_t n_bins[2];               /* LATENCY_BINS(bits) */
 	uint32_t *hist[2];                /* n_groups × n_bins */
 };
 
-/* The bin of a latency (µs, or LATENCY_ASIDE) at `bits`; monotone. */
+#define LATENCY_BINS(bits) ((33u << (bits)) + 2)
+
+/* The bin of a latency (µs, or LATENCY_ASIDE) at `bits` ≤ 23: the top bits of the latency as
+ * a float, exponent and 2^bits mantissa steps (rounding keeps it monotone), from 1 for 1 µs;
+ * 0 for 0 and LATENCY_BINS(bits) − 1 for those kept aside. */
 static inline uint32_t latency_bin(uint32_t v, unsigned bits)
 {
+	union { float f; uint32_t u; } x = { .f = (float)v };
 	if (v == LATENCY_ASIDE)
-		return (33 - bits) << bits;
-	if (v < (1u << bits))
-		return v;
-	unsigned e = 31 - (unsigned)__builtin_clz(v);
-	return (e - bits + 1) << bits | (v >> (e - bits) & ((1u << bits) - 1));
+		return LATENCY_BINS(bits) - 1;
+	return v ? (x.u >> (23 - bits)) - ((127u << bits) - 1) : 0;
 }
 
 /* The counts of the timeline's bucket in use, added to its arrays when another is used. */

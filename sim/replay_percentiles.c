@@ -59,20 +59,25 @@ struct wanted {
 /* How one grouping (totals, tenants or tasks) bins its latencies. */
 struct grouping {
 	uint32_t n_groups;
-	unsigned bits;               /* mantissa bits: bins are 2^-bits of an octave wide */
+	unsigned bits;               /* bins are 2^-bits of an octave wide (latency_bin) */
 	uint32_t n_bins;             /* the last one holds the latencies kept aside */
 	uint32_t *hist;              /* n_groups × n_bins */
 	struct wanted (*want)[2];    /* per group: p50, p95 */
 	struct metrics *groups;      /* results, by dense group */
 };
 
-/* The smallest latency of bin b (bin_of's inverse); 2^32 for the bin of those kept aside. */
-static uint64_t bin_floor(uint32_t b, unsigned bits)
+/* The smallest latency in bin b or above (LATENCY_ASIDE when none is kept below it). */
+static uint32_t bin_floor(uint32_t b, unsigned bits)
 {
-	if (b < (1u << bits))
-		return b;
-	unsigned e = (b >> bits) + bits - 1;
-	return (uint64_t)1 << e | (uint64_t)(b & ((1u << bits) - 1)) << (e - bits);
+	uint64_t lo = 0, hi = LATENCY_ASIDE;
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+		if (latency_bin((uint32_t)mid, bits) >= b)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (uint32_t)lo;
 }
 
 /* The mantissa bits of a grouping's bins: the finest whose n_groups × bins stay within
@@ -80,7 +85,7 @@ static uint64_t bin_floor(uint32_t b, unsigned bits)
 static unsigned bins_bits(uint32_t n_groups)
 {
 	unsigned bits = FINE_BITS;
-	while (bits > 0 && (uint64_t)n_groups * (((33 - bits) << bits) + 1) > HIST_COUNTERS)
+	while (bits > 0 && (uint64_t)n_groups * LATENCY_BINS(bits) > HIST_COUNTERS)
 		bits--;
 	return bits;
 }
@@ -91,7 +96,7 @@ int latency_bins_init(struct latency_bins *b, uint32_t n_tenants, uint32_t n_tas
 	memset(b, 0, sizeof *b);
 	for (int g = 0; g < 2; g++) {
 		b->bits[g] = bins_bits(n_groups[g]);
-		b->n_bins[g] = ((33 - b->bits[g]) << b->bits[g]) + 1;
+		b->n_bins[g] = LATENCY_BINS(b->bits[g]);
 		if (!(b->hist[g] = calloc((size_t)n_groups[g] * b->n_bins[g] + 1, sizeof *b->hist[g])))
 			return -1;
 	}
@@ -203,8 +208,8 @@ int acct_percentiles(struct acct *a)
 				n_cand += w[1].bin < gr[g].n_bins - 1 ? h[w[1].bin] : 0;
 			for (int p = 0; p < 2; p++)
 				if (w[p].bin < gr[g].n_bins - 1) { /* a bin of kept latencies: gathered */
-					w[p].lo = (uint32_t)bin_floor(w[p].bin, gr[g].bits);
-					w[p].width = (uint32_t)(bin_floor(w[p].bin + 1, gr[g].bits) - w[p].lo);
+					w[p].lo = bin_floor(w[p].bin, gr[g].bits);
+					w[p].width = bin_floor(w[p].bin + 1, gr[g].bits) - w[p].lo;
 				}
 		}
 	cand = malloc((n_cand + 1) * sizeof *cand);

@@ -224,10 +224,12 @@ static void latency_percentiles_many(void)
 	uint64_t x = 12345;
 	for (int i = 0; i < N; i++) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		/* µs: half of them dense within 1.00–1.05 s (many to a bin), the others from 0 to
-		 * 8.2 · 10^9 on a log-like scale (some kept aside), every 50th one 250 ms (ties) */
-		int64_t us = i % 2 ? 1000000 + (int64_t)((x >> 33) % 50000)
-		                   : (int64_t)((x >> 33) % 1000) * MS << ((x >> 20) % 14);
+		/* µs: a quarter dense within 1.00–1.05 s (many to a bin), a quarter within 64 µs above
+		 * 2^24 (where a float rounds neighbours together), the others from 0 to 8.2 · 10^9 on a
+		 * log-like scale (some kept aside), every 50th one 250 ms (ties) */
+		int64_t us = i % 4 == 1 ? ((int64_t)1 << 24) + (int64_t)((x >> 33) % 64)
+		             : i % 2 ? 1000000 + (int64_t)((x >> 33) % 50000)
+		                     : (int64_t)((x >> 33) % 1000) * MS << ((x >> 20) % 14);
 		if (i % 50 == 0)
 			us = 250 * MS;
 		lat[i] = us;
