@@ -1,12 +1,21 @@
 /*
- * The event queue against a plain reference: random keys pushed to the heap or
- * the ordered lane, pops interleaved, must come out as the smallest pending key
- * each time, the one an exhaustive scan of the pending keys finds.
+ * The event queue against a plain reference: every key pushed also goes in an
+ * unsorted array, and every pop and top must be the smallest pending key, the
+ * one an exhaustive scan of that array finds.  The workloads follow the
+ * queue's precondition (no key below the last one popped, checked here) with
+ * delays from within a bucket to years beyond the ring, ties, negative and
+ * extreme times, bursts at one instant, keys on the ring's edges, and a queue
+ * that empties and fills again; one breaks the precondition on purpose and
+ * must still pop in order.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "sim/events.h"
 #include "tests/test.h"
+
+#define SPAN (INT64_C(1) << EVENTS_SPAN_BITS)
+#define HORIZON (SPAN * EVENTS_RING)
 
 static uint64_t next_rand(uint64_t *s)
 {
@@ -16,14 +25,138 @@ static uint64_t next_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-/* The index of the smallest of v[0..n). */
-static size_t smallest(const events_key *v, size_t n)
+/* The indexes of the smallest and the next smallest of v[0..n) (SIZE_MAX when n is 1). */
+static void smallest(const events_key *v, size_t n, size_t *first, size_t *second)
 {
-	size_t best = 0;
+	size_t a = 0, b = SIZE_MAX;
 	for (size_t i = 1; i < n; i++)
-		if (v[i] < v[best])
-			best = i;
-	return best;
+		if (v[i] < v[a]) {
+			b = a;
+			a = i;
+		} else if (b == SIZE_MAX || v[i] < v[b]) {
+			b = i;
+		}
+	*first = a;
+	*second = b;
+}
+
+/* The queue and its reference, with what went wrong. */
+struct run {
+	struct events q;
+	events_key *ref;         /* the keys pending, unsorted */
+	size_t n_ref, cap_ref;
+	events_key min;          /* the smallest key pending, when n_ref > 0 */
+	events_key last;         /* the last key popped */
+	int popped;              /* a key has been popped */
+	int64_t now;             /* the time of the last key popped, or the start */
+	long wrong;              /* pops, tops or counts that differ from the scan */
+	long behind;             /* pushes below the last key popped */
+	long n_push, n_pop;
+};
+
+static void run_init(struct run *r, int64_t start)
+{
+	memset(r, 0, sizeof *r);
+	events_init(&r->q);
+	r->now = start;
+}
+
+static void run_fini(struct run *r)
+{
+	events_fini(&r->q);
+	free(r->ref);
+}
+
+static void run_push(struct run *r, events_key k, int ordered)
+{
+	if (r->n_ref == r->cap_ref) {
+		size_t cap = r->cap_ref ? 2 * r->cap_ref : 1024;
+		events_key *v = realloc(r->ref, cap * sizeof *v);
+		if (!v) {
+			r->wrong++;
+			return;
+		}
+		r->ref = v;
+		r->cap_ref = cap;
+	}
+	r->behind += r->popped && k < r->last;
+	r->wrong += (ordered ? events_push_ordered(&r->q, k) : events_push(&r->q, k)) != 0;
+	if (!r->n_ref || k < r->min)
+		r->min = k;
+	r->ref[r->n_ref++] = k;
+	r->n_push++;
+	r->wrong += r->q.n != r->n_ref || events_top(&r->q) != r->min;
+}
+
+static void run_pop(struct run *r)
+{
+	if (!r->n_ref)
+		return;
+	size_t b, next;
+	smallest(r->ref, r->n_ref, &b, &next);
+	events_key top = events_top(&r->q), got = events_pop(&r->q);
+	r->wrong += top != r->ref[b] || got != r->ref[b];
+	r->last = r->ref[b];
+	r->popped = 1;
+	r->now = events_time(r->last);
+	if (next != SIZE_MAX)
+		r->min = r->ref[next];
+	r->ref[b] = r->ref[--r->n_ref];
+	r->n_pop++;
+	r->wrong += r->q.n != r->n_ref;
+}
+
+static void run_drain(struct run *r)
+{
+	while (r->n_ref)
+		run_pop(r);
+}
+
+/* now + d, held at INT64_MAX. */
+static int64_t later(int64_t now, int64_t d)
+{
+	return now > INT64_MAX - d ? INT64_MAX : now + d;
+}
+
+/* A low half for a key at time t that keeps the queue monotone. */
+static uint64_t low_at(const struct run *r, int64_t t, uint64_t x)
+{
+	return r->popped && t == events_time(r->last) ? events_low(r->last) | x : x;
+}
+
+/* A delay: the same instant, within a bucket, a call or a backoff, near the
+ * ring's horizon, beyond it, years ahead, or on a bucket or horizon edge. */
+static int64_t delay_of(uint64_t x)
+{
+	static const int64_t edge[] = { SPAN - 1, SPAN, SPAN + 1, 2 * SPAN, HORIZON - SPAN, HORIZON - 1,
+	                                HORIZON, HORIZON + 1, HORIZON + SPAN, 2 * HORIZON };
+	uint64_t y = x >> 8;
+	switch (x % 10) {
+	case 0: return 0;
+	case 1: return (int64_t)(y % SPAN);
+	case 2: case 3: return 300000 + (int64_t)(y % 29700000);
+	case 4: return 500000 + (int64_t)(y % 1500000);
+	case 5: return HORIZON / 2 + (int64_t)(y % HORIZON);
+	case 6: return (int64_t)(y % ((uint64_t)HORIZON << 8));
+	case 7: return (int64_t)(y % (UINT64_C(1) << 47)); /* up to 4.5 years */
+	default: return edge[y % (sizeof edge / sizeof *edge)];
+	}
+}
+
+/* Pushes one key at a random delay after the last pop, through either entry. */
+static void run_push_random(struct run *r, uint64_t *s)
+{
+	uint64_t x = next_rand(s), low = next_rand(s);
+	int64_t t = later(r->now, delay_of(x));
+	run_push(r, events_key_of(t, low_at(r, t, low)), (int)(low >> 63));
+}
+
+static void run_check(struct run *r)
+{
+	CHECK_INT(r->wrong, 0);
+	CHECK_INT(r->behind, 0);
+	CHECK_INT(r->q.n, 0);
+	CHECK_INT(r->n_push, r->n_pop);
 }
 
 static void events_key_order(void)
@@ -37,52 +170,202 @@ static void events_key_order(void)
 	CHECK_INT(events_low(events_key_of(-123456789, 42)), 42);
 }
 
-static void events_random_vs_scan(void)
+/* Random delays of every range; the queue grows to thousands, drains to empty and fills again. */
+static void events_monotone_delays(void)
 {
-	enum { N_OPS = 20000 };
-	struct events q;
-	events_key *ref = malloc(N_OPS * sizeof *ref);
-	size_t n_ref = 0;
-	uint64_t s = 11;
-	int64_t clock = 0, last_ordered = 0;
-	int wrong = 0;
-	events_init(&q);
-	for (int op = 0; op < N_OPS && ref; op++) {
-		uint64_t r = next_rand(&s);
-		if (r % 3 != 0 || n_ref == 0) {
-			events_key k;
-			if (r >> 8 & 1) { /* the lane: mostly rising times, now and then one that is not */
-				last_ordered += (int64_t)(r >> 16 & 7) - (r >> 24 & 15 ? 0 : 9);
-				k = events_key_of(last_ordered, r >> 32);
-				CHECK_INT(events_push_ordered(&q, k), 0);
-			} else {
-				k = events_key_of(clock + (int64_t)(r >> 16 & 63), r >> 32);
-				CHECK_INT(events_push(&q, k), 0);
-			}
-			ref[n_ref++] = k;
-		} else {
-			size_t b = smallest(ref, n_ref);
-			events_key top = events_top(&q), got = events_pop(&q);
-			wrong += top != ref[b] || got != ref[b];
-			clock = events_time(got);
-			ref[b] = ref[--n_ref];
+	static const int64_t start[] = { 0, -INT64_C(5000000000000), 1700000000000000, INT64_MIN / 2 };
+	struct run r;
+	uint64_t s = 7;
+	for (size_t st = 0; st < sizeof start / sizeof *start; st++) {
+		run_init(&r, start[st]);
+		for (int round = 0; round < 3; round++) {
+			size_t peak = round != 1 ? 1000 : st == 0 ? 5000 : 2500;
+			while (r.n_ref < peak) /* fill, popping now and then */
+				if (next_rand(&s) % 4)
+					run_push_random(&r, &s);
+				else
+					run_pop(&r);
+			for (int op = 0; op < 6000; op++) /* steady: one pop per push */
+				if (next_rand(&s) & 1)
+					run_push_random(&r, &s);
+				else
+					run_pop(&r);
+			while (r.n_ref) /* drain, pushing now and then */
+				if (next_rand(&s) % 4)
+					run_pop(&r);
+				else
+					run_push_random(&r, &s);
 		}
-		wrong += q.n != n_ref;
+		run_check(&r);
+		CHECK(r.q.far.cap > 0); /* keys went beyond the ring */
+		run_fini(&r);
 	}
-	while (n_ref && ref) {
-		size_t b = smallest(ref, n_ref);
-		wrong += events_pop(&q) != ref[b];
-		ref[b] = ref[--n_ref];
+}
+
+/* Few distinct times, many low halves: ties at one instant and at bucket edges. */
+static void events_equal_times(void)
+{
+	static const int64_t step[] = { 0, 0, 0, 1, SPAN - 1, SPAN, HORIZON };
+	struct run r;
+	uint64_t s = 21;
+	run_init(&r, -3 * SPAN - 5);
+	for (int op = 0; op < 40000; op++) {
+		uint64_t x = next_rand(&s);
+		if ((x % 3 == 0 && r.n_ref) || r.n_ref == 2000) {
+			run_pop(&r);
+			continue;
+		}
+		int64_t t = later(r.now, step[(x >> 8) % (sizeof step / sizeof *step)]);
+		run_push(&r, events_key_of(t, low_at(&r, t, next_rand(&s) >> (x >> 16 & 63))), (int)(x >> 32 & 1));
 	}
-	CHECK_INT(wrong, 0);
-	CHECK_INT(q.n, 0);
-	CHECK(q.cap_lane > 0 && q.cap > 0); /* both the lane and the heap were used */
-	events_fini(&q);
-	free(ref);
+	run_drain(&r);
+	run_check(&r);
+	run_fini(&r);
+}
+
+/* Many keys at one instant, the current one, a later one in the ring or one
+ * beyond it, in a new queue each time: around the bucket's room in place and
+ * its multiples, and thousands. */
+static void events_bursts(void)
+{
+	static const int size[] = { 2, 7, 8, 9, 16, 17, 63, 64, 65, 72, 73, 129, 2000 };
+	static const int64_t ahead[] = { 0, SPAN * 3 + 17, HORIZON * 5 + 3 };
+	uint64_t s = 33;
+	for (size_t z = 0; z < sizeof size / sizeof *size; z++)
+		for (int i = 0; i < 3; i++)
+			for (int order = 0; order < 3; order++) {
+				struct run r;
+				run_init(&r, -1000);
+				run_push(&r, events_key_of(r.now, 0), 0); /* the current instant */
+				int64_t at = later(r.now, ahead[i]);
+				for (int j = 0; j < size[z]; j++) {
+					/* rising, falling or random low halves */
+					uint64_t x = next_rand(&s);
+					uint64_t low = order == 0 ? (uint64_t)j << 20 : order == 1 ? (uint64_t)(size[z] - j) << 20 : x;
+					run_push(&r, events_key_of(at, low_at(&r, at, low)), (int)(x & 1));
+					if (i == 0 && x % 16 == 0) /* pops among pushes at the current instant */
+						run_pop(&r);
+				}
+				run_drain(&r);
+				run_check(&r);
+				if (size[z] == 2000 && i == 1)
+					CHECK(r.q.n_pool >= 2048); /* the bucket overflowed to a list, the pool grew */
+				run_fini(&r);
+			}
+}
+
+/* The extremes of time: from INT64_MIN across zero to INT64_MAX, random work at each sixteenth. */
+static void events_extreme_times(void)
+{
+	struct run r;
+	uint64_t s = 45;
+	run_init(&r, INT64_MIN);
+	for (int seg = 0; seg <= 16; seg++) {
+		/* a key at the segment's start, everything up to it popped */
+		int64_t at = seg == 16 ? INT64_MAX : INT64_MIN / 8 * (8 - seg);
+		events_key k = events_key_of(at, low_at(&r, at, next_rand(&s)));
+		run_push(&r, k, 0);
+		while (r.n_ref && !(r.popped && r.last == k))
+			run_pop(&r);
+		for (int op = 0; op < 1500; op++)
+			if (next_rand(&s) % 3 == 0)
+				run_pop(&r);
+			else
+				run_push_random(&r, &s);
+	}
+	for (int i = 0; i < 500; i++) /* at the end of time */
+		run_push(&r, events_key_of(INT64_MAX, low_at(&r, INT64_MAX, next_rand(&s))), 0);
+	run_drain(&r);
+	run_check(&r);
+	CHECK_INT(r.now, INT64_MAX);
+	run_fini(&r);
+}
+
+/* A few keys at a time, whole buckets apart, around the ring's first and
+ * last buckets and just beyond it: a far key must come into the ring before
+ * time passes it, however far the next bucket in use lies. */
+static void events_ring_edges(void)
+{
+	static const int64_t buckets[] = { 0, 1, 2, 3, EVENTS_RING - 3, EVENTS_RING - 2, EVENTS_RING - 1,
+	                                   EVENTS_RING, EVENTS_RING + 1, EVENTS_RING + 2, 2 * EVENTS_RING - 1,
+	                                   2 * EVENTS_RING, 2 * EVENTS_RING + 1 };
+	struct run r;
+	uint64_t s = 71;
+	run_init(&r, -5 * SPAN);
+	for (int op = 0; op < 60000; op++) {
+		uint64_t x = next_rand(&s);
+		if ((x % 5 < 2 && r.n_ref) || r.n_ref == 6) {
+			run_pop(&r);
+			continue;
+		}
+		/* whole buckets from the start of the last pop's bucket, then a little */
+		int64_t base = r.now - (r.now % SPAN + SPAN) % SPAN;
+		int64_t t = later(base, buckets[(x >> 8) % (sizeof buckets / sizeof *buckets)] * SPAN +
+		                        (int64_t)(x >> 32 & 3) * (SPAN / 4));
+		if (t < r.now)
+			t = r.now;
+		run_push(&r, events_key_of(t, low_at(&r, t, next_rand(&s))), 0);
+	}
+	run_drain(&r);
+	run_check(&r);
+	run_fini(&r);
+}
+
+/* A queue that empties again and again, the next key any distance after the last one popped. */
+static void events_empty_refill(void)
+{
+	struct run r;
+	uint64_t s = 57;
+	run_init(&r, -HORIZON);
+	for (int round = 0; round < 3000; round++) {
+		int n = (int)(next_rand(&s) % 5) + 1;
+		for (int i = 0; i < n; i++)
+			run_push_random(&r, &s);
+		run_drain(&r);
+		CHECK_INT(r.q.n, 0);
+	}
+	run_check(&r);
+	run_fini(&r);
+}
+
+/* Keys below the last one popped, which the replay never pushes: still popped in order. */
+static void events_not_monotone(void)
+{
+	struct run r;
+	uint64_t s = 11;
+	int64_t last_ordered = 0;
+	run_init(&r, 0);
+	for (int op = 0; op < 30000; op++) {
+		uint64_t x = next_rand(&s);
+		if ((x % 3 == 0 && r.n_ref) || r.n_ref == 2000) {
+			run_pop(&r);
+			continue;
+		}
+		if (x >> 8 & 1) { /* mostly rising times, now and then one that is not */
+			last_ordered += (int64_t)(x >> 16 & 7) - (x >> 24 & 15 ? 0 : 9);
+			run_push(&r, events_key_of(last_ordered, x >> 32), 1);
+		} else {
+			/* around the last pop: a little before it, at it, after it, a bucket or more before */
+			int64_t d = (int64_t)(x >> 16 & 63) - 8 - (x >> 40 & 7 ? 0 : (int64_t)(x >> 44 & 3) * SPAN);
+			run_push(&r, events_key_of(r.now + d, next_rand(&s)), 0);
+		}
+	}
+	run_drain(&r);
+	CHECK_INT(r.wrong, 0);
+	CHECK(r.behind > 0);
+	CHECK(r.q.late.cap > 0); /* some waited in the late heap */
+	CHECK_INT(r.q.n, 0);
+	run_fini(&r);
 }
 
 void suite_events(void)
 {
 	RUN(events_key_order);
-	RUN(events_random_vs_scan);
+	RUN(events_monotone_delays);
+	RUN(events_equal_times);
+	RUN(events_bursts);
+	RUN(events_extreme_times);
+	RUN(events_ring_edges);
+	RUN(events_empty_refill);
+	RUN(events_not_monotone);
 }
