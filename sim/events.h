@@ -86,9 +86,6 @@ static inline int events_push(struct events *q, events_key k)
 	}
 	return events_push_slow(q, k);
 }
-/* The same, for a key likely above the others pushed this way (batch
- * answers); the wheel needs no such hint and takes it like any other. */
-static inline int events_push_ordered(struct events *q, events_key k) { return events_push(q, k); }
 /* The smallest key (the queue must not be empty). */
 static inline events_key events_top(const struct events *q) { return q->top; }
 /* Removes and returns the smallest key (the queue must not be empty). */

@@ -139,9 +139,7 @@ static int double_array(void **p, size_t *cap, size_t elem)
 static void push(struct eng *g, int64_t t, const struct req_state *s, enum ev_type type)
 {
 	uint64_t low = s ? event_low(type, s->req, (uint32_t)(s - g->pool)) : event_low(type, 0, 0);
-	events_key k = events_key_of(t, low);
-	/* batch answers come at flush time + latency_s: mostly in order */
-	if ((type == EV_BATCH_DONE ? events_push_ordered(&g->events, k) : events_push(&g->events, k)) < 0) {
+	if (events_push(&g->events, events_key_of(t, low)) < 0) {
 		err_set(g->e, "out of memory");
 		g->failed = 1;
 	}

@@ -67,7 +67,7 @@ static void run_fini(struct run *r)
 	free(r->ref);
 }
 
-static void run_push(struct run *r, events_key k, int ordered)
+static void run_push(struct run *r, events_key k)
 {
 	if (r->n_ref == r->cap_ref) {
 		size_t cap = r->cap_ref ? 2 * r->cap_ref : 1024;
@@ -80,7 +80,7 @@ static void run_push(struct run *r, events_key k, int ordered)
 		r->cap_ref = cap;
 	}
 	r->behind += r->popped && k < r->last;
-	r->wrong += (ordered ? events_push_ordered(&r->q, k) : events_push(&r->q, k)) != 0;
+	r->wrong += events_push(&r->q, k) != 0;
 	if (!r->n_ref || k < r->min)
 		r->min = k;
 	r->ref[r->n_ref++] = k;
@@ -148,7 +148,7 @@ static void run_push_random(struct run *r, uint64_t *s)
 {
 	uint64_t x = next_rand(s), low = next_rand(s);
 	int64_t t = later(r->now, delay_of(x));
-	run_push(r, events_key_of(t, low_at(r, t, low)), (int)(low >> 63));
+	run_push(r, events_key_of(t, low_at(r, t, low)));
 }
 
 static void run_check(struct run *r)
@@ -216,7 +216,7 @@ static void events_equal_times(void)
 			continue;
 		}
 		int64_t t = later(r.now, step[(x >> 8) % (sizeof step / sizeof *step)]);
-		run_push(&r, events_key_of(t, low_at(&r, t, next_rand(&s) >> (x >> 16 & 63))), (int)(x >> 32 & 1));
+		run_push(&r, events_key_of(t, low_at(&r, t, next_rand(&s) >> (x >> 16 & 63))));
 	}
 	run_drain(&r);
 	run_check(&r);
@@ -236,13 +236,13 @@ static void events_bursts(void)
 			for (int order = 0; order < 3; order++) {
 				struct run r;
 				run_init(&r, -1000);
-				run_push(&r, events_key_of(r.now, 0), 0); /* the current instant */
+				run_push(&r, events_key_of(r.now, 0)); /* the current instant */
 				int64_t at = later(r.now, ahead[i]);
 				for (int j = 0; j < size[z]; j++) {
 					/* rising, falling or random low halves */
 					uint64_t x = next_rand(&s);
 					uint64_t low = order == 0 ? (uint64_t)j << 20 : order == 1 ? (uint64_t)(size[z] - j) << 20 : x;
-					run_push(&r, events_key_of(at, low_at(&r, at, low)), (int)(x & 1));
+					run_push(&r, events_key_of(at, low_at(&r, at, low)));
 					if (i == 0 && x % 16 == 0) /* pops among pushes at the current instant */
 						run_pop(&r);
 				}
@@ -264,7 +264,7 @@ static void events_extreme_times(void)
 		/* a key at the segment's start, everything up to it popped */
 		int64_t at = seg == 16 ? INT64_MAX : INT64_MIN / 8 * (8 - seg);
 		events_key k = events_key_of(at, low_at(&r, at, next_rand(&s)));
-		run_push(&r, k, 0);
+		run_push(&r, k);
 		while (r.n_ref && !(r.popped && r.last == k))
 			run_pop(&r);
 		for (int op = 0; op < 1500; op++)
@@ -274,7 +274,7 @@ static void events_extreme_times(void)
 				run_push_random(&r, &s);
 	}
 	for (int i = 0; i < 500; i++) /* at the end of time */
-		run_push(&r, events_key_of(INT64_MAX, low_at(&r, INT64_MAX, next_rand(&s))), 0);
+		run_push(&r, events_key_of(INT64_MAX, low_at(&r, INT64_MAX, next_rand(&s))));
 	run_drain(&r);
 	run_check(&r);
 	CHECK_INT(r.now, INT64_MAX);
@@ -304,7 +304,7 @@ static void events_ring_edges(void)
 		                        (int64_t)(x >> 32 & 3) * (SPAN / 4));
 		if (t < r.now)
 			t = r.now;
-		run_push(&r, events_key_of(t, low_at(&r, t, next_rand(&s))), 0);
+		run_push(&r, events_key_of(t, low_at(&r, t, next_rand(&s))));
 	}
 	run_drain(&r);
 	run_check(&r);
@@ -343,11 +343,11 @@ static void events_not_monotone(void)
 		}
 		if (x >> 8 & 1) { /* mostly rising times, now and then one that is not */
 			last_ordered += (int64_t)(x >> 16 & 7) - (x >> 24 & 15 ? 0 : 9);
-			run_push(&r, events_key_of(last_ordered, x >> 32), 1);
+			run_push(&r, events_key_of(last_ordered, x >> 32));
 		} else {
 			/* around the last pop: a little before it, at it, after it, a bucket or more before */
 			int64_t d = (int64_t)(x >> 16 & 63) - 8 - (x >> 40 & 7 ? 0 : (int64_t)(x >> 44 & 3) * SPAN);
-			run_push(&r, events_key_of(r.now + d, next_rand(&s)), 0);
+			run_push(&r, events_key_of(r.now + d, next_rand(&s)));
 		}
 	}
 	run_drain(&r);
