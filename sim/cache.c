@@ -1,11 +1,12 @@
 /*
- * The response cache: a preallocated pool of entries, found through an
- * open-addressing table (linear probing, backward-shift deletion, so no
- * tombstones), ordered by one intrusive doubly linked list (head = most
- * recent, tail = next victim; kept only when a capacity can evict), and
- * queued by TTL so that every entry expired by `now` is found at a queue
- * head and dropped before an insert.  The eviction policies are the registry
- * at the end of the file.
+ * The response cache: a preallocated pool of 48-byte entries, found through
+ * an open-addressing table (linear probing, backward-shift deletion, so no
+ * tombstones).  The eviction order and the expiries are rings of records
+ * appended as entries are stored or used, never unlinked: an entry's old
+ * order record is blanked in place, and an expiry record whose entry has
+ * since moved on (replaced, removed) is skipped when it reaches the head.
+ * So removing an entry touches no other entry.  The eviction policies are
+ * the registry at the end of the file.
  */
 #include "sim/cache.h"
 
@@ -13,153 +14,106 @@
 #include <string.h>
 
 #define MAX_KEYS (1u << 30)
+#define MIN_BUCKETS 8u           /* one 64-byte line */
+#define TTL_RING_MIN 16u
+/*
+ * How far past a ring's head the lines of the records to come are fetched:
+ * the ring itself, and the entries and buckets its records point to.
+ */
+#define AHEAD_RING 32u
+#define AHEAD_ENTRY 8u
+/* Rare paths (a ring compacted, a table doubled) kept out of the hot functions' registers. */
+#define RARE __attribute__((noinline, cold))
+/* A path out of a hot loop, kept apart so that the loop needs few registers. */
+#define APART __attribute__((noinline))
 
+/*
+ * Two multiplications: the text id spread over 64 bits, the key folded onto
+ * it, and the middle bits of a second product, which depend on every bit
+ * below them: the bucket (the low bits) on all of text and task and on the
+ * tenant's low bits, the rest of the hash on the tenant's higher ones.
+ */
 static uint32_t key_hash(const struct cache_key *k)
 {
-	uint64_t h = ((uint64_t)k->tenant << 32 | k->task) * 0x9e3779b97f4a7c15ULL;
-	h ^= (uint64_t)k->text * 0xc2b2ae3d27d4eb4fULL + 0x165667b19e3779f9ULL;
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93ULL;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	uint64_t x = ((uint64_t)k->tenant << 32 | k->task) ^ (uint64_t)k->text * 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(x * 0xd6e8feb86659fd93ULL >> 32);
 }
 
 static int key_eq(const struct cache_key *a, const struct cache_key *b)
 {
-	return a->tenant == b->tenant && a->task == b->task && a->text == b->text;
+	return memcmp(a, b, sizeof *a) == 0;
 }
 
-/* ---- the list ---- */
-
-static void list_unlink(struct cache *c, uint32_t e)
+/* What a lookup reads of an entry may straddle two lines: ask for both. */
+static void prefetch_entry(const struct cache_entry *x)
 {
-	struct cache_entry *x = &c->entry[e];
-	if (x->prev != CACHE_NIL)
-		c->entry[x->prev].next = x->next;
-	else
-		c->head = x->next;
-	if (x->next != CACHE_NIL)
-		c->entry[x->next].prev = x->prev;
-	else
-		c->tail = x->prev;
+	__builtin_prefetch(x);
+	__builtin_prefetch((const char *)(x + 1) - 1);
 }
 
-static void list_push_front(struct cache *c, uint32_t e)
+/* Memory aligned to a cache line; n is rounded up to a multiple of 64 bytes. */
+static void *alloc_lines(size_t n)
 {
-	struct cache_entry *x = &c->entry[e];
-	x->prev = CACHE_NIL;
-	x->next = c->head;
-	if (c->head != CACHE_NIL)
-		c->entry[c->head].prev = e;
-	else
-		c->tail = e;
-	c->head = e;
-}
-
-static void list_move_front(struct cache *c, uint32_t e)
-{
-	if (c->head == e)
-		return;
-	list_unlink(c, e);
-	list_push_front(c, e);
-}
-
-/* ---- the TTL queues ---- */
-
-static void ttl_unlink(struct cache *c, uint32_t e)
-{
-	struct cache_entry *x = &c->entry[e];
-	struct cache_ttl_class *q;
-	if (x->ttl_class == CACHE_NIL)
-		return;
-	q = &c->ttl[x->ttl_class];
-	if (x->ttl_prev != CACHE_NIL)
-		c->entry[x->ttl_prev].ttl_next = x->ttl_next;
-	else
-		q->head = x->ttl_next;
-	if (x->ttl_next != CACHE_NIL)
-		c->entry[x->ttl_next].ttl_prev = x->ttl_prev;
-	else
-		q->tail = x->ttl_prev;
-	x->ttl_class = CACHE_NIL;
-}
-
-/* Appends e to the queue of class q: its expiry is the latest of the queue. */
-static void ttl_append(struct cache *c, uint32_t e, uint32_t q)
-{
-	struct cache_entry *x = &c->entry[e];
-	struct cache_ttl_class *t = &c->ttl[q];
-	x->ttl_class = q;
-	x->ttl_next = CACHE_NIL;
-	x->ttl_prev = t->tail;
-	if (t->tail != CACHE_NIL)
-		c->entry[t->tail].ttl_next = e;
-	else
-		t->head = e;
-	t->tail = e;
-}
-
-/* The class of a finite TTL, added when new; CACHE_NIL when all classes are taken. */
-static uint32_t ttl_class_of(struct cache *c, int64_t ttl_us)
-{
-	for (uint32_t i = 0; i < c->n_ttl; i++)
-		if (c->ttl[i].ttl_us == ttl_us)
-			return i;
-	if (c->n_ttl == CACHE_TTL_CLASSES)
-		return CACHE_NIL;
-	c->ttl[c->n_ttl] = (struct cache_ttl_class){ ttl_us, CACHE_NIL, CACHE_NIL };
-	return c->n_ttl++;
+	return aligned_alloc(64, (n + 63) / 64 * 64);
 }
 
 /* ---- the table ---- */
 
 /* The bucket holding k, or CACHE_NIL; *slot gets the empty bucket ending the probe. */
-static uint32_t table_find(const struct cache *c, const struct cache_key *k, uint32_t h, uint32_t *slot)
+static inline uint32_t table_find(const struct cache *c, const struct cache_key *k, uint32_t h, uint32_t *slot)
 {
-	uint32_t i = h & c->mask;
-	for (;; i = (i + 1) & c->mask) {
-		const struct cache_bucket *b = &c->bucket[i];
-		if (b->entry1 == 0) {
-			if (slot)
-				*slot = i;
+	const struct cache_bucket *bucket = c->bucket;
+	uint32_t mask = c->mask, i = h & mask;
+	for (;; i = (i + 1) & mask) {
+		if (bucket[i].entry1 == 0) {
+			*slot = i;
 			return CACHE_NIL;
 		}
-		if (b->hash == h && key_eq(&c->entry[b->entry1 - 1].key, k))
+		if (bucket[i].hash == h && key_eq(&c->entry[bucket[i].entry1 - 1].key, k))
 			return i;
 	}
 }
 
-/* Empties bucket i and shifts back the entries of its probe run (no tombstones). */
-static void table_delete(struct cache *c, uint32_t i)
+/*
+ * Empties bucket i and shifts back the entries of its probe run (no
+ * tombstones).  Returns the bucket left empty at the end: the only bucket
+ * that was full before and is empty now.
+ */
+static inline uint32_t table_delete(struct cache_bucket *bucket, uint32_t mask, uint32_t i)
 {
 	uint32_t j = i;
 	for (;;) {
-		c->bucket[i].entry1 = 0;
+		bucket[i].entry1 = 0;
 		for (;;) {
-			j = (j + 1) & c->mask;
-			if (c->bucket[j].entry1 == 0)
-				return;
-			uint32_t home = c->bucket[j].hash & c->mask;
-			/* j may stay when its home lies cyclically in (i, j] */
-			int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-			if (!stays)
+			j = (j + 1) & mask;
+			if (bucket[j].entry1 == 0)
+				return i;
+			/* j moves back to i unless its home lies cyclically in (i, j] */
+			if (((j - bucket[j].hash) & mask) >= ((j - i) & mask))
 				break;
 		}
-		c->bucket[i] = c->bucket[j];
+		bucket[i] = bucket[j];
 		i = j;
 	}
 }
 
+/* The entry count from which a table of mask + 1 buckets doubles. */
+static uint32_t table_grow_at(const struct cache *c)
+{
+	return c->mask + 1 < c->max_buckets ? (c->mask + 1) / 2 : UINT32_MAX;
+}
+
 /* Doubles the table (its buckets hold their keys' hashes: no key is read). */
-static int table_grow(struct cache *c)
+RARE static int table_grow(struct cache *c)
 {
 	uint32_t old_n = c->mask + 1;
 	struct cache_bucket *old = c->bucket;
-	c->bucket = calloc((size_t)old_n * 2, sizeof *c->bucket);
+	c->bucket = alloc_lines((size_t)old_n * 2 * sizeof *c->bucket);
 	if (!c->bucket) {
 		c->bucket = old;
 		return -1;
 	}
+	memset(c->bucket, 0, (size_t)old_n * 2 * sizeof *c->bucket);
 	c->mask = old_n * 2 - 1;
 	for (uint32_t i = 0; i < old_n; i++) {
 		if (!old[i].entry1)
@@ -170,42 +124,219 @@ static int table_grow(struct cache *c)
 		c->bucket[j] = old[i];
 	}
 	free(old);
+	c->grow_at = table_grow_at(c);
 	return 0;
+}
+
+/* ---- the order ring ---- */
+
+/*
+ * Keeps the records left, in order, from the head on.  The ring holds at
+ * least twice n_pool records and at most n_entries of them are not blank,
+ * so this frees at least half of it.
+ */
+RARE static void order_compact(struct cache *c)
+{
+	struct cache_order_rec *order = c->order;
+	uint32_t mask = c->order_mask, to = c->order_head;
+	for (uint32_t from = to; from != c->order_tail; from++) {
+		struct cache_order_rec r = order[from & mask];
+		if (r.entry == CACHE_NIL)
+			continue;
+		order[to & mask] = r;
+		c->entry[r.entry].order = to & mask;
+		to++;
+	}
+	c->order_tail = to;
+}
+
+/* Appends e, which has no record, as the most recent entry. */
+static inline void order_append(struct cache *c, struct cache_entry *x, uint32_t e)
+{
+	if (c->order_tail - c->order_head > c->order_mask)
+		order_compact(c);
+	x->order = c->order_tail++ & c->order_mask;
+	c->order[x->order] = (struct cache_order_rec){ e, x->hash };
+}
+
+/* The LRU policy's hook: e becomes the most recent entry, its old record blanked. */
+static void order_touch(struct cache *c, uint32_t e)
+{
+	struct cache_entry *x = &c->entry[e];
+	c->order[x->order].entry = CACHE_NIL;
+	order_append(c, x, e);
+}
+
+/*
+ * Takes the least recent entry off the ring (one is held).  Each record
+ * passed on the way has the record AHEAD_ENTRY places after it fetched.
+ */
+static uint32_t order_pop(struct cache *c)
+{
+	const struct cache_order_rec *order = c->order;
+	uint32_t mask = c->order_mask, head = c->order_head, e;
+	do {
+		const struct cache_order_rec *r = &order[(head + AHEAD_ENTRY) & mask];
+		__builtin_prefetch(&order[(head + AHEAD_RING) & mask]);
+		if (c->order_tail - head > AHEAD_ENTRY && r->entry != CACHE_NIL) {
+			__builtin_prefetch(&c->entry[r->entry]);
+			__builtin_prefetch(&c->bucket[r->hash & c->mask]);
+		}
+		e = order[head++ & mask].entry;
+	} while (e == CACHE_NIL);
+	c->order_head = head;
+	c->entry[e].order = CACHE_NIL;
+	return e;
 }
 
 /* ---- entries ---- */
 
-static void entry_remove(struct cache *c, uint32_t e, uint32_t bucket)
+/*
+ * Frees held entry e, whose bucket is b, and blanks its order record.  Its
+ * TTL records stay: a free entry's expiry is infinite, so none of them is
+ * current.  Returns the bucket that table_delete left empty.
+ */
+static inline uint32_t entry_remove(struct cache *c, uint32_t e, uint32_t b)
 {
 	struct cache_entry *x = &c->entry[e];
-	if (bucket == CACHE_NIL)
-		bucket = table_find(c, &x->key, x->hash, NULL);
-	table_delete(c, bucket);
-	if (c->capacity > 0)
-		list_unlink(c, e);
-	ttl_unlink(c, e);
-	x->next = c->free_list;
+	b = table_delete(c->bucket, c->mask, b);
+	if (x->order != CACHE_NIL)
+		c->order[x->order].entry = CACHE_NIL;
+	x->expiry_us = INT64_MAX;
+	x->order = CACHE_NIL;
+	x->hash = c->free_list;
 	c->free_list = e;
 	c->n_entries--;
+	return b;
 }
 
-static void purge_expired(struct cache *c, int64_t now_us)
+/* The bucket of held entry e: found from its hash's home, no key is read. */
+static inline uint32_t entry_bucket(const struct cache *c, uint32_t e)
 {
-	for (uint32_t i = 0; i < c->n_ttl; i++) {
-		struct cache_ttl_class *q = &c->ttl[i];
-		while (q->head != CACHE_NIL && c->entry[q->head].expiry_us <= now_us)
-			entry_remove(c, q->head, CACHE_NIL);
-	}
+	uint32_t mask = c->mask, i = c->entry[e].hash & mask;
+	while (c->bucket[i].entry1 != e + 1)
+		i = (i + 1) & mask;
+	return i;
 }
+
+/* ---- the TTL rings ---- */
+
+/* Adds the ring of a new finite TTL; NULL when all classes are taken or out of memory. */
+RARE static struct cache_ttl_class *ttl_class_add(struct cache *c, int64_t ttl_us)
+{
+	if (c->n_ttl == CACHE_TTL_CLASSES)
+		return NULL;
+	struct cache_ttl_rec *rec = malloc(TTL_RING_MIN * sizeof *rec);
+	if (!rec)
+		return NULL;
+	c->ttl[c->n_ttl] = (struct cache_ttl_class){ .ttl_us = ttl_us, .next_us = INT64_MAX, .rec = rec,
+						     .mask = TTL_RING_MIN - 1 };
+	return &c->ttl[c->n_ttl++];
+}
+
+/*
+ * Makes room for one record in full ring t: drops the records that are no
+ * longer their entry's current store, and doubles the ring when more than
+ * half of it is still current (so it holds under four records per current
+ * one).  Returns -1 when the ring cannot grow; it is then unchanged but for
+ * the dropped records.
+ */
+RARE static int ttl_room(struct cache *c, struct cache_ttl_class *t)
+{
+	uint32_t mask = t->mask, to = t->head;
+	for (uint32_t from = to; from != t->tail; from++) {
+		struct cache_ttl_rec r = t->rec[from & mask];
+		const struct cache_entry *x = &c->entry[r.entry];
+		if (t->tail - from > AHEAD_ENTRY)
+			__builtin_prefetch(&c->entry[t->rec[(from + AHEAD_ENTRY) & mask].entry].stamp);
+		if (x->stamp == r.stamp && x->expiry_us == r.expiry_us)
+			t->rec[to++ & mask] = r;
+	}
+	t->tail = to;
+	t->next_us = to != t->head ? t->rec[t->head & mask].expiry_us : INT64_MAX;
+	if (to - t->head <= (mask + 1) / 2)
+		return 0;
+	struct cache_ttl_rec *rec = malloc((size_t)(mask + 1) * 2 * sizeof *rec);
+	if (!rec)
+		return -1;
+	for (uint32_t k = 0; k < to - t->head; k++)
+		rec[k] = t->rec[(t->head + k) & mask];
+	free(t->rec);
+	t->rec = rec;
+	t->mask = mask * 2 + 1;
+	t->tail = to - t->head;
+	t->head = 0;
+	return 0;
+}
+
+/*
+ * Removes the entries of ring t expired at now_us, whose records come first:
+ * the entry of a popped record goes when its expiry, maybe set by a later
+ * store, has passed too.
+ */
+static inline void purge_ring(struct cache *c, struct cache_ttl_class *t, int64_t now_us)
+{
+	struct cache_entry *entry = c->entry;
+	struct cache_bucket *bucket = c->bucket;
+	const struct cache_ttl_rec *rec = t->rec;
+	uint32_t mask = c->mask, rmask = t->mask, head = t->head, tail = t->tail;
+	for (; head != tail && rec[head & rmask].expiry_us <= now_us; head++) {
+		uint32_t e = rec[head & rmask].entry, b;
+		struct cache_entry *x = &entry[e];
+		__builtin_prefetch(&rec[(head + AHEAD_RING) & rmask]);
+		if (tail - head > AHEAD_ENTRY) {
+			const struct cache_ttl_rec *r = &rec[(head + AHEAD_ENTRY) & rmask];
+			__builtin_prefetch(&entry[r->entry]);
+			__builtin_prefetch(&bucket[r->hash & mask]);
+		}
+		if (x->expiry_us > now_us)
+			continue;
+		/* entry_remove, with the cache's fields held here */
+		for (b = x->hash & mask; bucket[b].entry1 != e + 1; b = (b + 1) & mask)
+			;
+		table_delete(bucket, mask, b);
+		if (x->order != CACHE_NIL)
+			c->order[x->order].entry = CACHE_NIL;
+		x->expiry_us = INT64_MAX;
+		x->order = CACHE_NIL;
+		x->hash = c->free_list;
+		c->free_list = e;
+		c->n_entries--;
+	}
+	t->head = head;
+	t->next_us = head != tail ? rec[head & rmask].expiry_us : INT64_MAX;
+}
+
+/*
+ * Removes every entry expired at now_us.  Each held entry with a finite
+ * expiry has the record of that expiry in a ring, so popping the records
+ * expired by now_us finds them all.
+ */
+APART static void purge_expired(struct cache *c, int64_t now_us)
+{
+	int64_t next = INT64_MAX;
+	for (struct cache_ttl_class *t = c->ttl; t < c->ttl + c->n_ttl; t++) {
+		if (t->next_us <= now_us)
+			purge_ring(c, t, now_us);
+		if (t->next_us < next)
+			next = t->next_us;
+	}
+	c->purge_at_us = next;
+}
+
+/* ---- the cache ---- */
 
 int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capacity,
 	       uint32_t max_keys, struct err *e)
 {
 	uint64_t pool = capacity > 0 && capacity < max_keys ? capacity : max_keys;
-	uint64_t n_buckets = 2;
+	uint64_t n_buckets = MIN_BUCKETS, n_order = 4;
+	int ordered = capacity > 0 && capacity <= max_keys; /* else it never evicts: no order is kept */
 
 	memset(c, 0, sizeof *c);
-	c->head = c->tail = c->free_list = CACHE_NIL;
+	c->free_list = CACHE_NIL;
+	c->evict_at = UINT32_MAX;
+	c->purge_at_us = INT64_MAX;
 	if (max_keys > MAX_KEYS)
 		return err_set(e, "cache: %u distinct keys are more than the cache supports (%u)",
 			       max_keys, MAX_KEYS);
@@ -218,12 +349,23 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 	c->capacity = capacity;
 	c->n_pool = (uint32_t)pool;
 	c->mask = (uint32_t)(n_buckets - 1);
-	c->entry = malloc((pool ? pool : 1) * sizeof *c->entry);
-	c->bucket = calloc(n_buckets, sizeof *c->bucket);
-	if (!c->entry || !c->bucket) {
+	c->grow_at = table_grow_at(c);
+	c->entry = alloc_lines((pool ? pool : 1) * sizeof *c->entry);
+	c->bucket = alloc_lines(n_buckets * sizeof *c->bucket);
+	if (ordered) {
+		while (n_order < 2 * pool)
+			n_order *= 2;
+		c->order = malloc(n_order * sizeof *c->order);
+		c->order_mask = (uint32_t)(n_order - 1);
+		c->evict_at = (uint32_t)capacity;
+		c->on_hit = c->policy->on_hit;
+		c->on_replace = c->policy->on_replace;
+	}
+	if (!c->entry || !c->bucket || (ordered && !c->order)) {
 		cache_fini(c);
 		return err_set(e, "cache: out of memory for %llu entries", (unsigned long long)pool);
 	}
+	memset(c->bucket, 0, n_buckets * sizeof *c->bucket);
 	return 0;
 }
 
@@ -233,15 +375,13 @@ void cache_fini(struct cache *c)
 		return;
 	free(c->entry);
 	free(c->bucket);
+	free(c->order);
+	for (uint32_t i = 0; i < c->n_ttl; i++)
+		free(c->ttl[i].rec);
 	memset(c, 0, sizeof *c);
-	c->head = c->tail = c->free_list = CACHE_NIL;
-}
-
-static void prefetch_drop(const struct cache *c, uint32_t e, uint32_t after)
-{
-	__builtin_prefetch(&c->bucket[c->entry[e].hash & c->mask]);
-	if (after != CACHE_NIL)
-		__builtin_prefetch(&c->entry[after]);
+	c->free_list = CACHE_NIL;
+	c->evict_at = UINT32_MAX;
+	c->purge_at_us = INT64_MAX;
 }
 
 void cache_prefetch(const struct cache *c, const struct cache_key *k)
@@ -249,90 +389,139 @@ void cache_prefetch(const struct cache *c, const struct cache_key *k)
 	__builtin_prefetch(&c->bucket[key_hash(k) & c->mask]);
 }
 
-int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, struct cache_value *out)
+void cache_prefetch_entry(const struct cache *c, const struct cache_key *k)
 {
-	uint32_t b = table_find(c, k, key_hash(k), NULL), e;
-	if (b == CACHE_NIL)
-		return 0;
-	e = c->bucket[b].entry1 - 1;
-	if (c->entry[e].expiry_us <= now_us) {
+	uint32_t h = key_hash(k), i = h & c->mask;
+	/* the probe run, as far as the home bucket's line goes (the table is line-aligned) */
+	for (;;) {
+		const struct cache_bucket *b = &c->bucket[i];
+		if (b->entry1 == 0)
+			return;
+		if (b->hash == h) {
+			prefetch_entry(&c->entry[b->entry1 - 1]);
+			return;
+		}
+		if ((i & (MIN_BUCKETS - 1)) == MIN_BUCKETS - 1)
+			return;
+		i++;
+	}
+}
+
+/* The rest of a lookup that found k in bucket b: a hit, or an expired entry that goes. */
+APART static int lookup_found(struct cache *c, uint32_t b, int64_t now_us, struct cache_value *out)
+{
+	uint32_t e = c->bucket[b].entry1 - 1;
+	const struct cache_entry *x = &c->entry[e];
+	if (x->expiry_us <= now_us) {
 		entry_remove(c, e, b);
 		return 0;
 	}
-	if (c->capacity > 0 && c->policy->on_hit)
-		c->policy->on_hit(c, e);
 	if (out)
-		*out = c->entry[e].value;
+		*out = x->value;
+	if (c->on_hit)
+		c->on_hit(c, e);
 	return 1;
+}
+
+int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, struct cache_value *out)
+{
+	const struct cache_bucket *bucket = c->bucket;
+	uint32_t h = key_hash(k), mask = c->mask, i = h & mask;
+	for (;; i = (i + 1) & mask) {
+		if (bucket[i].entry1 == 0)
+			return 0;
+		if (bucket[i].hash == h && key_eq(&c->entry[bucket[i].entry1 - 1].key, k))
+			return lookup_found(c, i, now_us, out);
+	}
+}
+
+/* Stores nothing for k, and drops its held answer. */
+RARE static int insert_nothing(struct cache *c, const struct cache_key *k, uint32_t h)
+{
+	uint32_t slot, b = table_find(c, k, h, &slot);
+	if (b != CACHE_NIL)
+		entry_remove(c, c->bucket[b].entry1 - 1, b);
+	return 0;
+}
+
+/* Makes room for a new key whose probe ends at *slot: evicts, or grows the table. */
+static int insert_room(struct cache *c, const struct cache_key *k, uint32_t h, uint32_t *slot)
+{
+	if (c->n_entries >= c->evict_at) {
+		/* the deletion may empty a bucket earlier in k's probe run: k goes there */
+		uint32_t victim = order_pop(c), home = h & c->mask;
+		uint32_t hole = entry_remove(c, victim, entry_bucket(c, victim));
+		if (((hole - home) & c->mask) < ((*slot - home) & c->mask))
+			*slot = hole;
+	} else if (c->n_entries >= c->grow_at) {
+		if (table_grow(c) < 0)
+			return -1;
+		table_find(c, k, h, slot);
+	}
+	return 0;
 }
 
 int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_value *v,
 		 int64_t ttl_us, int64_t now_us)
 {
-	uint32_t h = key_hash(k), slot, b, e, q = CACHE_NIL;
+	uint32_t h = key_hash(k), slot = 0, b, e;
 	int64_t expiry = CACHE_NO_TTL;
+	struct cache_ttl_class *t = NULL;
+	struct cache_entry *x;
 
-	purge_expired(c, now_us);
-	if (ttl_us != CACHE_NO_TTL && ttl_us > 0) {
-		q = ttl_class_of(c, ttl_us);
-		if (q == CACHE_NIL)
+	if (now_us >= c->purge_at_us)
+		purge_expired(c, now_us);
+	if (ttl_us <= 0)
+		return insert_nothing(c, k, h);
+	if (ttl_us != CACHE_NO_TTL) {
+		for (t = c->ttl; t < c->ttl + c->n_ttl && t->ttl_us != ttl_us; t++)
+			;
+		if (t == c->ttl + c->n_ttl && !(t = ttl_class_add(c, ttl_us)))
 			return -1;
-		expiry = now_us > INT64_MAX - ttl_us ? INT64_MAX - 1 : now_us + ttl_us;
+		if (t->tail - t->head > t->mask && ttl_room(c, t) < 0)
+			return -1;
+		if (__builtin_add_overflow(now_us, ttl_us, &expiry))
+			expiry = INT64_MAX - 1;
 	}
 	b = table_find(c, k, h, &slot);
-	if (b != CACHE_NIL) {
-		e = c->bucket[b].entry1 - 1;
-		if (ttl_us <= 0) {
-			entry_remove(c, e, b);
-			return 0;
-		}
-		c->entry[e].value = *v;
-		c->entry[e].expiry_us = expiry;
-		ttl_unlink(c, e);
-		if (q != CACHE_NIL)
-			ttl_append(c, e, q);
-		if (c->capacity > 0 && c->policy->on_replace)
-			c->policy->on_replace(c, e);
-		return 0;
-	}
-	if (ttl_us <= 0)
-		return 0;
-	if (2 * ((uint64_t)c->n_entries + 1) > (uint64_t)c->mask + 1 && c->mask + 1 < c->max_buckets) {
-		if (table_grow(c) < 0)
+	if (b == CACHE_NIL) {
+		if ((c->n_entries >= c->evict_at || c->n_entries >= c->grow_at) &&
+		    insert_room(c, k, h, &slot) < 0)
 			return -1;
-		table_find(c, k, h, &slot);
-	}
-	if (c->capacity > 0 && c->n_entries >= c->capacity) {
-		entry_remove(c, c->tail, CACHE_NIL);
-		table_find(c, k, h, &slot); /* the deletion may have shifted the probe run */
-	}
-	if (c->free_list != CACHE_NIL) {
-		e = c->free_list;
-		c->free_list = c->entry[e].next;
-	} else if (c->n_used < c->n_pool) {
-		e = c->n_used++;
+		if (c->free_list != CACHE_NIL) {
+			e = c->free_list;
+			c->free_list = c->entry[e].hash;
+		} else if (c->n_used < c->n_pool) {
+			e = c->n_used++;
+		} else {
+			return -1;
+		}
+		x = &c->entry[e];
+		x->hash = h;
+		x->key = *k;
+		c->bucket[slot] = (struct cache_bucket){ h, e + 1 };
+		c->n_entries++;
+		if (c->order)
+			order_append(c, x, e);
+		else
+			x->order = CACHE_NIL;
 	} else {
-		return -1;
+		e = c->bucket[b].entry1 - 1;
+		x = &c->entry[e];
 	}
-	struct cache_entry *x = &c->entry[e];
-	x->key = *k;
-	x->hash = h;
-	x->value = *v;
 	x->expiry_us = expiry;
-	x->ttl_class = CACHE_NIL;
-	if (q != CACHE_NIL)
-		ttl_append(c, e, q);
-	if (c->capacity > 0)
-		list_push_front(c, e);
-	c->bucket[slot] = (struct cache_bucket){ h, e + 1 };
-	c->n_entries++;
-	/* what the next inserts will likely drop, the next victim and the next to expire: their
-	 * buckets, and the entries after them (these entries were just read) */
-	if (c->capacity > 0 && c->tail != CACHE_NIL)
-		prefetch_drop(c, c->tail, c->entry[c->tail].prev);
-	for (uint32_t i = 0; i < c->n_ttl; i++)
-		if (c->ttl[i].head != CACHE_NIL)
-			prefetch_drop(c, c->ttl[i].head, c->entry[c->ttl[i].head].ttl_next);
+	x->stamp = ++c->stamp;
+	x->value = *v;
+	if (t) {
+		if (t->head == t->tail) {
+			t->next_us = expiry;
+			if (expiry < c->purge_at_us)
+				c->purge_at_us = expiry;
+		}
+		t->rec[t->tail++ & t->mask] = (struct cache_ttl_rec){ expiry, e, h, x->stamp };
+	}
+	if (b != CACHE_NIL && c->on_replace)
+		c->on_replace(c, e);
 	return 0;
 }
 
@@ -341,8 +530,8 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 static const struct cache_policy cache_lru = {
 	.name = "lru",
 	.help = "evict the least recently used entry (a hit or a new answer moves it to the front)",
-	.on_hit = list_move_front,
-	.on_replace = list_move_front,
+	.on_hit = order_touch,
+	.on_replace = order_touch,
 };
 
 static const struct cache_policy cache_fifo = {

@@ -2,7 +2,8 @@
  * The response cache of the replay (SPEC §4 step 1, §10 "Cache"): exact keys
  * of interned ids, a saved cost per entry, expiry in virtual time, and an
  * eviction policy chosen by name from a registry.  It sits in the engine's
- * per-request path, so every operation is allocation-free and O(1) expected.
+ * per-request path, so every operation is O(1) expected (amortized where a
+ * ring or the table grows) and a lookup never allocates.
  */
 #ifndef SIM_CACHE_H
 #define SIM_CACHE_H
@@ -10,12 +11,13 @@
 /*
  * Ownership and errors: struct cache is the caller's storage; cache_init
  * allocates the entries once, from the number of distinct keys the caller
- * will ever insert, and a hash table that doubles as entries come;
- * cache_fini releases them (it accepts a zeroed or NULL cache).  cache_init
- * fills a struct err and returns -1, cache_policy_find fills it and returns
- * NULL; cache_lookup cannot fail; cache_insert returns -1 when memory runs out
- * as the table grows, or when the caller breaks one of its two promises (at
- * most max_keys distinct keys, at most CACHE_TTL_CLASSES distinct TTLs).
+ * will ever insert, and a hash table and expiry rings that double as entries
+ * come; cache_fini releases them (it accepts a zeroed or NULL cache).
+ * cache_init fills a struct err and returns -1, cache_policy_find fills it and
+ * returns NULL; cache_lookup cannot fail; cache_insert returns -1 when memory
+ * runs out as the table or a ring grows, or when the caller breaks one of its
+ * two promises (at most max_keys distinct keys, at most CACHE_TTL_CLASSES
+ * distinct TTLs).
  *
  * Time: `now_us` is virtual time in µs and must not decrease from one call to
  * the next.  An entry stored at t with TTL d expires at t + d: a lookup at
@@ -52,15 +54,15 @@ struct cache_value {
 };
 
 #define CACHE_NO_TTL INT64_MAX   /* the TTL of entries that never expire */
-#define CACHE_NIL UINT32_MAX     /* no entry (list ends) */
+#define CACHE_NIL UINT32_MAX     /* no entry */
 #define CACHE_TTL_CLASSES 8      /* distinct finite TTLs one cache accepts */
 
 struct cache;
 
 /*
- * An eviction policy.  The victim is always the entry at the tail of the
- * cache's list; a policy says how hits and replacements move entries in it.
- * Hooks may be NULL (the entry keeps its place).
+ * An eviction policy.  The victim is always the least recent entry of the
+ * cache's order; a policy says whether hits and replacements make an entry
+ * the most recent again.  Hooks may be NULL (the entry keeps its place).
  */
 struct cache_policy {
 	const char *name;                                /* as in "cache.eviction" */
@@ -79,24 +81,46 @@ extern const unsigned cache_n_policies;
  */
 const struct cache_policy *cache_policy_find(const char *name, struct err *e);
 
-/* Private to sim/cache.c; here so that struct cache can live in the caller's storage. */
+/*
+ * Private to sim/cache.c; here so that struct cache can live in the caller's
+ * storage.  An entry is 48 bytes in three 16-byte parts, none of which
+ * straddles a cache line: what removing it touches, then the key, then the
+ * value.
+ */
 struct cache_entry {
+	int64_t expiry_us;       /* INT64_MAX for no TTL, and while on the free list */
+	uint32_t hash;           /* the key's hash; on the free list, the next free entry */
+	uint32_t order;          /* index of its record in the order ring, or CACHE_NIL */
 	struct cache_key key;
-	uint32_t prev, next;     /* eviction list neighbours toward the head / tail, or CACHE_NIL */
-	uint32_t ttl_prev, ttl_next; /* neighbours in its TTL class's queue, or CACHE_NIL */
-	uint32_t ttl_class;      /* index in ttl[], CACHE_NIL for no TTL */
-	uint32_t hash;           /* the key's hash: finding its bucket reads no key */
-	int64_t expiry_us;       /* INT64_MAX for no TTL */
+	uint32_t stamp;          /* the number of the store that set its value and expiry */
 	struct cache_value value;
 };
 struct cache_bucket {
 	uint32_t hash;           /* the key's 32-bit hash; its low bits are the home bucket */
 	uint32_t entry1;         /* entry index + 1, 0 = empty */
 };
-/* Entries with one TTL, oldest first: their expiries never decrease along the queue. */
+/* A place in the eviction order; entry is CACHE_NIL once the entry has moved or gone. */
+struct cache_order_rec {
+	uint32_t entry;
+	uint32_t hash;           /* the entry's, so that its bucket is fetched with it */
+};
+/*
+ * A store with a TTL: current while its entry still carries the same stamp
+ * and expiry.  The hash lets the entry's bucket be fetched with the entry.
+ */
+struct cache_ttl_rec {
+	int64_t expiry_us;
+	uint32_t entry;
+	uint32_t hash;
+	uint32_t stamp;
+};
+/* The records of one TTL, a ring in store order: their expiries never decrease along it. */
 struct cache_ttl_class {
 	int64_t ttl_us;
-	uint32_t head, tail;     /* next to expire … last stored */
+	int64_t next_us;         /* no record expires before this (INT64_MAX: none held) */
+	struct cache_ttl_rec *rec;
+	uint32_t mask;           /* ring size − 1 (a power of two − 1) */
+	uint32_t head, tail;     /* positions (wrapping) of the oldest record and the next one */
 };
 
 struct cache {
@@ -106,12 +130,22 @@ struct cache {
 	uint32_t n_entries;      /* entries held now (expired ones until removed) */
 	struct cache_entry *entry;
 	uint32_t n_used;         /* pool entries ever handed out; the rest are fresh */
-	uint32_t free_list;      /* released entries linked through .next, or CACHE_NIL */
-	uint32_t head, tail;     /* most recently used / inserted … the next victim;
-				  * not kept when capacity is 0 (nothing is ever evicted) */
+	uint32_t free_list;      /* released entries linked through .hash, or CACHE_NIL */
 	struct cache_bucket *bucket;
 	uint32_t mask;           /* number of buckets − 1 (a power of two − 1) */
+	uint32_t grow_at;        /* n_entries from which the table doubles (UINT32_MAX: never) */
 	uint64_t max_buckets;    /* the table doubles, while it is over half full, up to this */
+	/* The eviction order, kept only when a capacity can evict: a ring of
+	 * records, least recent at order_head, one per entry held (at its .order);
+	 * the records of entries used again or removed since are blanked. */
+	struct cache_order_rec *order; /* NULL when no order is kept */
+	uint32_t order_mask;     /* ring size − 1, the size at least twice n_pool */
+	uint32_t order_head, order_tail; /* positions (wrapping); index = position & order_mask */
+	uint32_t evict_at;       /* n_entries from which an insert evicts: the capacity, or UINT32_MAX */
+	void (*on_hit)(struct cache *c, uint32_t e);     /* the policy's hooks, NULL without order */
+	void (*on_replace)(struct cache *c, uint32_t e);
+	uint32_t stamp;          /* stores so far (wrapping) */
+	int64_t purge_at_us;     /* no TTL record expires before this */
 	struct cache_ttl_class ttl[CACHE_TTL_CLASSES];
 	uint32_t n_ttl;
 };
@@ -120,18 +154,35 @@ struct cache {
  * Prepares an empty cache with `policy` (NULL: the default, lru) holding at
  * most `capacity` live entries (0: unbounded).  max_keys is the number of
  * distinct keys the caller will ever insert (the engine passes the number of
- * requests, a safe bound).  min(capacity, max_keys)
- * 64-byte entries (max_keys when capacity is 0) are allocated, and touched
- * only as they are used; the table holds two to four 8-byte buckets per entry
- * held.  Returns -1 on out of memory or max_keys above 2^30, with the reason
- * in *e.
+ * requests, a safe bound).  min(capacity, max_keys) 48-byte entries
+ * (max_keys when capacity is 0) are allocated, and touched only as they are
+ * used; the table holds two to four 8-byte buckets per entry held.  When the
+ * capacity can evict (0 < capacity <= max_keys) an order ring is allocated
+ * too, two to four 8-byte records per entry allocated.  Each TTL in use gets
+ * a ring of 24-byte records that holds fewer than four records per entry
+ * held whose last store had that TTL, at the peak of their number (16 records
+ * at least).  Returns -1 on out of memory or max_keys above 2^30, with the
+ * reason in *e.
  */
 int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capacity,
 	       uint32_t max_keys, struct err *e);
 
-/* Asks the processor to start loading k's bucket: a hint, for a lookup of k soon after. */
-void cache_prefetch(const struct cache *c, const struct cache_key *k);
 void cache_fini(struct cache *c);
+
+/*
+ * Hints for a lookup (or an insert) of k soon after, in two stages, so that
+ * it finds its lines in the processor's cache: cache_prefetch asks for k's
+ * bucket; cache_prefetch_entry, called once that bucket has had time to
+ * arrive, reads the buckets of k's probe run within that line and asks for
+ * the entry whose stored hash is k's, so that a hit's key compare and value
+ * read need no memory round trip.  A caller that knows its keys ahead calls
+ * cache_prefetch some 16 lookups before and cache_prefetch_entry some 8
+ * before (a memory latency or more apart).  Neither changes anything;
+ * cache_prefetch_entry called too soon after cache_prefetch waits for the
+ * bucket as a lookup would.
+ */
+void cache_prefetch(const struct cache *c, const struct cache_key *k);
+void cache_prefetch_entry(const struct cache *c, const struct cache_key *k);
 
 /*
  * Looks k up at now_us.  A present entry with expiry_us > now_us is a hit:
@@ -149,12 +200,17 @@ int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, str
  * when `capacity` entries are held, the tail entry is evicted first.  A TTL
  * <= 0 stores nothing (and removes k's old entry).
  *
- * Expiries are kept exactly but cheaply by grouping entries by TTL: since
- * now_us never decreases, the entries of one TTL expire in the order they
- * were stored.  A cache accepts CACHE_TTL_CLASSES distinct finite TTLs (the
- * engine uses one per model tier).  Returns 0, or -1 when the caller inserts
- * more distinct keys than max_keys or uses one TTL too many; k is then not
- * stored and nothing else changes but the removal of expired entries.
+ * Expiries are kept exactly but cheaply by grouping stores by TTL: since
+ * now_us never decreases, the stores of one TTL expire in the order they were
+ * made, so each TTL keeps a ring of (expiry, entry) records in store order,
+ * and an insert pops the records expired at its instant.  The entry of a
+ * popped record goes if its own expiry has passed too: a record left behind
+ * by an entry since replaced, evicted or removed is dropped then (or when its
+ * full ring is compacted), never unlinked.  A cache accepts CACHE_TTL_CLASSES
+ * distinct finite TTLs (the engine uses one per model tier).  Returns 0, or
+ * -1 when the caller inserts more distinct keys than max_keys or uses one TTL
+ * too many; k is then not stored and nothing else changes but the removal of
+ * expired entries.
  */
 int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_value *v,
 		 int64_t ttl_us, int64_t now_us);

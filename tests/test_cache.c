@@ -3,7 +3,10 @@
  * exact instant and eviction order worked out by hand, then a randomized
  * comparison with a naive cache (an array scanned linearly, written from the
  * SPEC's words) over 100k operations per configuration, both policies, with
- * and without TTLs: with no TTL the naive cache is a textbook LRU/FIFO.
+ * and without TTLs: with no TTL the naive cache is a textbook LRU/FIFO.  Then
+ * what lazily dropped ring records can get wrong (a stale record expiring a
+ * newer entry or a reused slot, order records left by hits), worked out by
+ * hand, and a longer comparison with the naive cache over more of them.
  */
 #include <stdlib.h>
 
@@ -402,6 +405,335 @@ static void cache_random_vs_naive_ttl(void)
 	compare_with_naive("fifo", 0, 3000, 400, 100000, 10);
 }
 
+/* ---- lazily dropped records ---- */
+
+/*
+ * Expiry records are never unlinked: a record left by an entry that has since
+ * been replaced, evicted or removed must not expire the key's newer entry, nor
+ * another key's entry that reuses the slot.
+ */
+static void cache_stale_ttl_records(void)
+{
+	struct cache c;
+	struct err e;
+	struct cache_value v;
+	struct cache_key a = K(1, 0, 1);
+
+	/* replaced with a later expiry: the record of 100 passes, the entry stays until 1050 */
+	CHECK_INT(cache_init(&c, policy("lru"), 0, 16, &e), 0);
+	put(&c, a, 1, 100, 0);
+	put(&c, a, 2, 1000, 50);
+	put(&c, K(0, 0, 9), 9, CACHE_NO_TTL, 100); /* an insert at 100 pops a's first record */
+	CHECK_INT(cache_lookup(&c, &a, 100, &v), 1);
+	CHECK_INT(v.saved_tok, 2);
+	CHECK_INT(hit(&c, a, 1049), 1);
+	CHECK_INT(c.n_entries, 2);
+	CHECK_INT(hit(&c, a, 1050), 0);
+	CHECK_INT(c.n_entries, 1);
+	cache_fini(&c);
+
+	/* evicted, and its slot taken by another key: the record of 100 leaves b alone */
+	for (int p = 0; p < 2; p++) {
+		CHECK_INT(cache_init(&c, policy(p ? "fifo" : "lru"), 1, 16, &e), 0);
+		put(&c, a, 1, 100, 0);
+		put(&c, K(0, 0, 2), 2, CACHE_NO_TTL, 10); /* evicts a */
+		CHECK_INT(hit(&c, a, 10), 0);
+		put(&c, K(0, 0, 2), 3, CACHE_NO_TTL, 120); /* a replacement; the purge pops a's record */
+		CHECK_INT(c.n_entries, 1);
+		CHECK_INT(hit(&c, K(0, 0, 2), 5000), 1);
+		cache_fini(&c);
+	}
+
+	/* removed on expiry, then stored again (in the same slot) with a later expiry:
+	 * stored at 0 to expire at 1000, replaced at 500 to expire at 600, gone at 600,
+	 * stored at 600 to expire at 1600 */
+	CHECK_INT(cache_init(&c, policy("lru"), 0, 16, &e), 0);
+	put(&c, a, 1, 1000, 0);
+	put(&c, a, 2, 100, 500);
+	CHECK_INT(hit(&c, a, 600), 0);
+	CHECK_INT(c.n_entries, 0);
+	put(&c, a, 3, 1000, 600);
+	put(&c, K(0, 0, 9), 9, CACHE_NO_TTL, 1000); /* pops the record of 1000 */
+	CHECK_INT(cache_lookup(&c, &a, 1599, &v), 1);
+	CHECK_INT(v.saved_tok, 3);
+	put(&c, K(0, 0, 8), 8, CACHE_NO_TTL, 1600); /* pops the record of 1600: a goes */
+	CHECK_INT(c.n_entries, 2);
+	CHECK_INT(hit(&c, a, 1600), 0);
+	cache_fini(&c);
+
+	/* two TTLs giving one expiry: stored at 0 with 3600, again at 2700 with 900 */
+	CHECK_INT(cache_init(&c, policy("fifo"), 0, 16, &e), 0);
+	put(&c, a, 1, 3600, 0);
+	put(&c, a, 2, 900, 2700);
+	CHECK_INT(hit(&c, a, 3599), 1);
+	put(&c, K(0, 0, 9), 9, CACHE_NO_TTL, 3600);
+	CHECK_INT(c.n_entries, 1);
+	CHECK_INT(hit(&c, a, 3600), 0);
+	cache_fini(&c);
+
+	/* dropped by a TTL of 0 and stored again: the old record, expiring later, passes */
+	CHECK_INT(cache_init(&c, policy("lru"), 0, 16, &e), 0);
+	put(&c, a, 1, 500, 0);
+	put(&c, a, 0, 0, 10);
+	put(&c, a, 2, 1000, 20);
+	put(&c, K(0, 0, 9), 9, CACHE_NO_TTL, 500);
+	CHECK_INT(hit(&c, a, 1019), 1);
+	CHECK_INT(hit(&c, a, 1020), 0);
+	cache_fini(&c);
+}
+
+/* Everything expired at or before an insert's instant is gone after it, however many. */
+static void cache_expiry_burst(void)
+{
+	struct cache c;
+	struct err e;
+	CHECK_INT(cache_init(&c, policy("lru"), 60, 100, &e), 0);
+	for (uint32_t i = 0; i < 50; i++) /* key i stored at i, expires at 100 + i */
+		put(&c, K(0, 0, i), i, 100, i);
+	put(&c, K(0, 0, 70), 70, 30, 130); /* expires at 160; keys 0..30 are gone */
+	CHECK_INT(c.n_entries, 19 + 1);
+	CHECK_INT(hit(&c, K(0, 0, 30), 130), 0);
+	CHECK_INT(hit(&c, K(0, 0, 31), 130), 1);
+	put(&c, K(0, 0, 71), 71, CACHE_NO_TTL, 149); /* key 49 expires exactly now */
+	CHECK_INT(c.n_entries, 2);
+	CHECK_INT(hit(&c, K(0, 0, 49), 149), 0);
+	CHECK_INT(hit(&c, K(0, 0, 70), 159), 1);
+	put(&c, K(0, 0, 72), 72, CACHE_NO_TTL, 160);
+	CHECK_INT(c.n_entries, 2);
+	CHECK_INT(hit(&c, K(0, 0, 70), 160), 0);
+	cache_fini(&c);
+}
+
+/* Eight TTLs in one cache, stored interleaved, expire in expiry order, not store order. */
+static void cache_many_ttl_classes(void)
+{
+	struct cache c;
+	struct err e;
+	static const int64_t ttl[CACHE_TTL_CLASSES] = { 800, 100, 700, 200, 600, 300, 500, 400 };
+	CHECK_INT(cache_init(&c, policy("fifo"), 0, 64, &e), 0);
+	for (uint32_t i = 0; i < 2 * CACHE_TTL_CLASSES; i++) /* key i stored at i with ttl[i % 8] */
+		put(&c, K(0, 0, i), i, ttl[i % CACHE_TTL_CLASSES], i);
+	for (int64_t now = 100; now <= 820; now += 5) {
+		struct cache_key none = K(9, 9, 9);
+		struct cache_value v = V(0, 0);
+		uint32_t live = 0;
+		CHECK_INT(cache_insert(&c, &none, &v, 0, now), 0); /* stores nothing, purges */
+		for (uint32_t i = 0; i < 2 * CACHE_TTL_CLASSES; i++)
+			live += i + ttl[i % CACHE_TTL_CLASSES] > now;
+		CHECK_INT(c.n_entries, live);
+		for (uint32_t i = 0; i < 2 * CACHE_TTL_CLASSES; i++)
+			CHECK_INT(hit(&c, K(0, 0, i), now), i + ttl[i % CACHE_TTL_CLASSES] > now);
+	}
+	cache_fini(&c);
+}
+
+/* Entries freed by expiry and by a TTL of 0 are reused, with their old records still queued. */
+static void cache_free_entries_reused(void)
+{
+	struct cache c;
+	struct err e;
+	/* a pool of 4 entries: every store below needs a freed one */
+	CHECK_INT(cache_init(&c, policy("lru"), 0, 4, &e), 0);
+	for (uint32_t i = 0; i < 4; i++)
+		put(&c, K(0, 0, i), i, 100, 0);        /* records expire at 100 */
+	for (uint32_t i = 0; i < 4; i++)
+		put(&c, K(0, 0, i), i, 0, 5);          /* dropped */
+	CHECK_INT(c.n_entries, 0);
+	for (uint32_t i = 0; i < 4; i++)
+		put(&c, K(0, 0, i), 10 + i, 50, 6);    /* expire at 56 */
+	for (uint32_t i = 0; i < 4; i++)
+		CHECK_INT(hit(&c, K(0, 0, i), 55), 1);
+	for (uint32_t i = 0; i < 4; i++)
+		put(&c, K(0, 0, i), 20 + i, 1000, 60 + i); /* the old ones expired at 56 */
+	CHECK_INT(c.n_entries, 4);
+	struct cache_key k = K(0, 0, 3);
+	struct cache_value v = V(0, 0);
+	CHECK_INT(cache_insert(&c, &k, &v, 0, 100), 0);   /* pops the records of 100, drops 3 */
+	CHECK_INT(c.n_entries, 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		k = K(0, 0, i);
+		CHECK_INT(cache_lookup(&c, &k, 1059, &v), 1);
+		CHECK_INT(v.saved_tok, 20 + i);
+	}
+	CHECK_INT(hit(&c, K(0, 0, 0), 1060), 0);
+	cache_fini(&c);
+}
+
+/* LRU order kept through many hits (old order records blanked, the ring compacted) and
+ * through expiry and a new store in the freed slot. */
+static void cache_lru_order_records(void)
+{
+	struct cache c;
+	struct err e;
+	CHECK_INT(cache_init(&c, policy("lru"), 3, 16, &e), 0);
+	put(&c, K(0, 0, 1), 1, CACHE_NO_TTL, 0);
+	put(&c, K(0, 0, 2), 2, CACHE_NO_TTL, 0);
+	put(&c, K(0, 0, 3), 3, CACHE_NO_TTL, 0);
+	for (int i = 0; i < 1000; i++) { /* 1 and 2 in turn, 3 once half-way: 3 ends least recent */
+		CHECK_INT(hit(&c, K(0, 0, 1 + (uint32_t)(i % 2)), 1), 1);
+		if (i == 500)
+			CHECK_INT(hit(&c, K(0, 0, 3), 1), 1);
+	}
+	put(&c, K(0, 0, 4), 4, CACHE_NO_TTL, 2); /* 3 goes */
+	CHECK_INT(hit(&c, K(0, 0, 3), 3), 0);
+	CHECK_INT(hit(&c, K(0, 0, 1), 3) + hit(&c, K(0, 0, 2), 3) + hit(&c, K(0, 0, 4), 3), 3);
+	cache_fini(&c);
+
+	/* a expires and comes back into its old slot at the front: b is the LRU victim */
+	CHECK_INT(cache_init(&c, policy("lru"), 2, 16, &e), 0);
+	put(&c, K(0, 0, 1), 1, 10, 0);
+	put(&c, K(0, 0, 2), 2, CACHE_NO_TTL, 1);
+	put(&c, K(0, 0, 1), 3, CACHE_NO_TTL, 10);
+	put(&c, K(0, 0, 3), 4, CACHE_NO_TTL, 11);
+	CHECK_INT(hit(&c, K(0, 0, 1), 12), 1);
+	CHECK_INT(hit(&c, K(0, 0, 2), 12), 0);
+	CHECK_INT(hit(&c, K(0, 0, 3), 12), 1);
+	cache_fini(&c);
+}
+
+/* A capacity at or above max_keys: equal, it evicts as ever; above, it never can. */
+static void cache_capacity_and_max_keys(void)
+{
+	struct cache c;
+	struct err e;
+	struct cache_key k4 = K(0, 0, 4);
+	struct cache_value v = V(4, 4);
+	CHECK_INT(cache_init(&c, policy("lru"), 3, 3, &e), 0);
+	for (uint32_t i = 1; i <= 3; i++)
+		put(&c, K(0, 0, i), i, CACHE_NO_TTL, i);
+	CHECK_INT(hit(&c, K(0, 0, 1), 4), 1);
+	put(&c, k4, 4, CACHE_NO_TTL, 5);            /* 2 goes */
+	CHECK_INT(hit(&c, K(0, 0, 2), 6), 0);
+	CHECK_INT(c.n_entries, 3);
+	cache_fini(&c);
+
+	CHECK_INT(cache_init(&c, policy("lru"), 10, 3, &e), 0);
+	for (uint32_t i = 1; i <= 3; i++)
+		put(&c, K(0, 0, i), i, CACHE_NO_TTL, i);
+	CHECK_INT(cache_insert(&c, &k4, &v, CACHE_NO_TTL, 5), -1); /* a 4th distinct key */
+	CHECK_INT(c.n_entries, 3);
+	CHECK_INT(hit(&c, K(0, 0, 1), 6) + hit(&c, K(0, 0, 2), 6) + hit(&c, K(0, 0, 3), 6), 3);
+	cache_fini(&c);
+}
+
+/*
+ * The rings stay bounded by the entries held: a cache of one entry, churned
+ * by thousands of stores at one instant and by replacements with alternating
+ * TTLs, keeps its expiry rings at their first size (the bound is under four
+ * records per entry held, 16 at least).
+ */
+static void cache_rings_bounded(void)
+{
+	struct cache c;
+	struct err e;
+	CHECK_INT(cache_init(&c, policy("fifo"), 1, 8, &e), 0);
+	for (int i = 0; i < 5000; i++)
+		put(&c, K(0, 0, (uint32_t)(i % 2)), (uint64_t)i, 1000, 7);
+	for (int i = 0; i < 5000; i++)
+		put(&c, K(0, 0, 0), (uint64_t)i, i % 2 ? 1000 : 2000, 8 + i);
+	CHECK_INT(c.n_ttl, 2);
+	CHECK_INT(c.ttl[0].mask + 1, 16);
+	CHECK_INT(c.ttl[1].mask + 1, 16);
+	CHECK_INT(c.n_entries, 1);
+	cache_fini(&c);
+}
+
+/* ---- a longer randomized comparison, more of what can go wrong ---- */
+
+struct mix {
+	const char *policy;
+	uint64_t capacity;
+	uint32_t n_keys;     /* distinct keys, and max_keys */
+	unsigned n_ttl;      /* TTLs in use, 0..8, besides none */
+	int64_t ttl_max;
+	unsigned zero_ttl;   /* per 100 stores, a TTL of 0 or less */
+	unsigned hot;        /* per 100 operations, one of 4 hot keys */
+	unsigned still;      /* per 100 operations, time does not move */
+	int n_ops;
+};
+
+static int compare_mix(const struct mix *m, uint64_t seed)
+{
+	struct cache c;
+	struct err e;
+	struct naive nv = { .lru = strcmp(m->policy, "lru") == 0, .capacity = m->capacity };
+	uint64_t s = seed;
+	int64_t now = 0, ttl[CACHE_TTL_CLASSES];
+	int mismatches = 0, hits = 0;
+
+	for (unsigned i = 0; i < CACHE_TTL_CLASSES; i++) /* distinct, spread up to ttl_max */
+		ttl[i] = m->ttl_max - (int64_t)i * (m->ttl_max / (CACHE_TTL_CLASSES + 1));
+	nv.e = calloc(m->n_keys, sizeof *nv.e);
+	if (!nv.e || cache_init(&c, policy(m->policy), m->capacity, m->n_keys, &e) != 0) {
+		free(nv.e);
+		TEST_FAIL_("%s", "setup failed");
+		return 1;
+	}
+	for (int op = 0; op < m->n_ops && mismatches < 5; op++) {
+		uint64_t r = rng_next(&s);
+		struct cache_key k = r % 100 < m->hot ? K(7, 0, (uint32_t)(r >> 8) % 4)
+						      : random_key(&s, m->n_keys - 4);
+		struct cache_value v = V(rng_next(&s) % 100000, (int64_t)(rng_next(&s) % 1000000000)), a, b;
+		int64_t t = CACHE_NO_TTL;
+		if ((r >> 16) % 100 >= m->still) /* now and then a jump of up to ttl_max */
+			now += (int64_t)((r >> 28) % ((r >> 24) % 16 == 0 ? (uint64_t)m->ttl_max + 1 : 4));
+		if (m->n_ttl && (r >> 40) % 5 != 0)
+			t = ttl[(r >> 44) % m->n_ttl];
+		if ((r >> 48) % 100 < m->zero_ttl)
+			t = -(int64_t)((r >> 52) % 2);
+		if ((r >> 56) % 3 != 0) {
+			int ha = cache_lookup(&c, &k, now, &a), hb = naive_lookup(&nv, &k, now, &b);
+			hits += hb;
+			if (ha != hb || (ha && (a.saved_tok != b.saved_tok || a.saved_pusd != b.saved_pusd)))
+				mismatches++;
+			if (!hb && (r >> 60) % 2 == 0) {
+				CHECK_INT(cache_insert(&c, &k, &v, t, now), 0);
+				naive_insert(&nv, &k, &v, t, now);
+			}
+		} else {
+			CHECK_INT(cache_insert(&c, &k, &v, t, now), 0);
+			naive_insert(&nv, &k, &v, t, now);
+		}
+		if (c.n_entries != nv.n || (m->capacity && nv.n > m->capacity))
+			mismatches++;
+	}
+	if (mismatches)
+		TEST_FAIL_("%s capacity %llu keys %u ttls %u: %d mismatches", m->policy,
+			   (unsigned long long)m->capacity, m->n_keys, m->n_ttl, mismatches);
+	if (hits == 0)
+		TEST_FAIL_("%s capacity %llu: no hits, the test exercises nothing", m->policy,
+			   (unsigned long long)m->capacity);
+	cache_fini(&c);
+	free(nv.e);
+	return mismatches;
+}
+
+/*
+ * Both policies against the naive cache with up to eight TTLs, TTLs of 0 and
+ * below, hot keys (many hits: old order records pile up), instants at which
+ * several operations happen, jumps in time past every TTL, capacities from 1
+ * to above the number of keys, and the rings compacted and grown many times.
+ */
+static void cache_random_vs_naive_mix(void)
+{
+	static const struct mix mixes[] = {
+		{ "lru", 1, 40, 3, 30, 5, 20, 30, 200000 },
+		{ "fifo", 1, 40, 3, 30, 5, 20, 30, 200000 },
+		{ "lru", 7, 100, 8, 60, 3, 30, 50, 300000 },
+		{ "fifo", 7, 100, 8, 60, 3, 30, 50, 300000 },
+		{ "lru", 64, 400, 8, 500, 2, 40, 20, 300000 },
+		{ "fifo", 64, 400, 2, 500, 2, 40, 20, 300000 },
+		{ "lru", 0, 300, 8, 200, 5, 10, 30, 200000 },
+		{ "fifo", 0, 300, 1, 200, 0, 10, 0, 200000 },
+		{ "lru", 300, 300, 4, 900, 2, 10, 20, 200000 }, /* capacity = keys: evicts */
+		{ "lru", 500, 300, 4, 900, 2, 10, 20, 200000 }, /* above: never evicts */
+		{ "lru", 1500, 4000, 2, 3000, 1, 5, 10, 150000 }, /* rings grow past 16 records */
+		{ "fifo", 20, 60, 0, 1, 0, 50, 60, 1000000 },   /* no TTL, a long run */
+	};
+	for (size_t i = 0; i < sizeof mixes / sizeof mixes[0]; i++)
+		compare_mix(&mixes[i], 0x5eed0000 + i);
+}
+
 void suite_cache(void)
 {
 	RUN(cache_hit_and_miss);
@@ -412,4 +744,12 @@ void suite_cache(void)
 	RUN(cache_pool_and_registry);
 	RUN(cache_random_vs_naive_no_ttl);
 	RUN(cache_random_vs_naive_ttl);
+	RUN(cache_stale_ttl_records);
+	RUN(cache_expiry_burst);
+	RUN(cache_many_ttl_classes);
+	RUN(cache_free_entries_reused);
+	RUN(cache_lru_order_records);
+	RUN(cache_capacity_and_max_keys);
+	RUN(cache_rings_bounded);
+	RUN(cache_random_vs_naive_mix);
 }
