@@ -44,13 +44,6 @@ static int key_eq(const struct cache_key *a, const struct cache_key *b)
 	return memcmp(a, b, sizeof *a) == 0;
 }
 
-/* What a lookup reads of an entry may straddle two lines: ask for both. */
-static void prefetch_entry(const struct cache_entry *x)
-{
-	__builtin_prefetch(x);
-	__builtin_prefetch((const char *)(x + 1) - 1);
-}
-
 /* Memory aligned to a cache line; n is rounded up to a multiple of 64 bytes. */
 static void *alloc_lines(size_t n)
 {
@@ -387,24 +380,6 @@ void cache_fini(struct cache *c)
 void cache_prefetch(const struct cache *c, const struct cache_key *k)
 {
 	__builtin_prefetch(&c->bucket[key_hash(k) & c->mask]);
-}
-
-void cache_prefetch_entry(const struct cache *c, const struct cache_key *k)
-{
-	uint32_t h = key_hash(k), i = h & c->mask;
-	/* the probe run, as far as the home bucket's line goes (the table is line-aligned) */
-	for (;;) {
-		const struct cache_bucket *b = &c->bucket[i];
-		if (b->entry1 == 0)
-			return;
-		if (b->hash == h) {
-			prefetch_entry(&c->entry[b->entry1 - 1]);
-			return;
-		}
-		if ((i & (MIN_BUCKETS - 1)) == MIN_BUCKETS - 1)
-			return;
-		i++;
-	}
 }
 
 /* The rest of a lookup that found k in bucket b: a hit, or an expired entry that goes. */

@@ -169,20 +169,8 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 
 void cache_fini(struct cache *c);
 
-/*
- * Hints for a lookup (or an insert) of k soon after, in two stages, so that
- * it finds its lines in the processor's cache: cache_prefetch asks for k's
- * bucket; cache_prefetch_entry, called once that bucket has had time to
- * arrive, reads the buckets of k's probe run within that line and asks for
- * the entry whose stored hash is k's, so that a hit's key compare and value
- * read need no memory round trip.  A caller that knows its keys ahead calls
- * cache_prefetch some 16 lookups before and cache_prefetch_entry some 8
- * before (a memory latency or more apart).  Neither changes anything;
- * cache_prefetch_entry called too soon after cache_prefetch waits for the
- * bucket as a lookup would.
- */
+/* Asks the processor to start loading k's bucket: a hint, for a lookup of k soon after. */
 void cache_prefetch(const struct cache *c, const struct cache_key *k);
-void cache_prefetch_entry(const struct cache *c, const struct cache_key *k);
 
 /*
  * Looks k up at now_us.  A present entry with expiry_us > now_us is a hit:
