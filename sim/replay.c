@@ -118,6 +118,7 @@ struct eng {
 	uint64_t queue_tok;
 	int64_t flush_at;        /* the boundary flush pending, NO_FLUSH when none */
 	int64_t discount_ppb;
+	int64_t breaker_trip;    /* failures in a full window that open the breaker: ⌈ratio × window⌉ */
 	struct err *e;
 	int failed;              /* an accounting step ran out of memory */
 };
@@ -240,7 +241,7 @@ static int call_is_final(const struct eng *g, const struct req_state *s)
 }
 
 /* Announces (delta 1) or retires (-1) request i's pending end of a live fallback. */
-static void fallback_end_pending(struct eng *g, const struct req_state *s, int64_t t, int retry, int delta)
+static inline void fallback_end_pending(struct eng *g, const struct req_state *s, int64_t t, int retry, int delta)
 {
 	if (!(s->flags & F_FB_LIVE) || (!retry && !call_is_final(g, s)))
 		return;
@@ -359,7 +360,7 @@ static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind,
 }
 
 /* Billed tokens and cost of an attempt with outcome `status` (SPEC §10 billing). */
-static int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, uint64_t out,
+static inline int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, uint64_t out,
                 struct call_record *c)
 {
 	enum billing b = status == STATUS_OK ? BILLING_FULL : g->sc->billing.failed[status];
@@ -551,10 +552,9 @@ static void breaker_hear(struct eng *g, struct req_state *s, int64_t t, int stat
 		b->n++;
 	b->ring[b->pos] = (uint8_t)fail;
 	b->fails += fail;
-	b->pos = (b->pos + 1) % sc->breaker.window;
-	const struct decfrac *r = &sc->breaker.failure_ratio;
-	if (b->n == sc->breaker.window &&
-	    (money_sum)b->fails * r->den >= (money_sum)r->num * sc->breaker.window) {
+	if (++b->pos == sc->breaker.window)
+		b->pos = 0;
+	if (b->n == sc->breaker.window && b->fails >= g->breaker_trip) {
 		b->state = BREAKER_OPEN;
 		b->open_until = t + sc->breaker.open_us;
 	}
@@ -998,6 +998,8 @@ static int engine_init(struct eng *g, const struct replay_trace *rt, const struc
 		for (size_t m = 0; m < sc->pricing->n_models; m++)
 			if (!(g->breakers[m].ring = calloc((size_t)sc->breaker.window, 1)))
 				return err_set(e, "out of memory");
+	const struct decfrac *ratio = &sc->breaker.failure_ratio; /* fails × den ≥ num × window */
+	g->breaker_trip = (int64_t)(((money_sum)ratio->num * sc->breaker.window + ratio->den - 1) / ratio->den);
 	g->seed_state = draw_seed_state(sc->seed);
 	g->flush_at = NO_FLUSH;
 	g->discount_ppb = sc->batch.discount.ppb;
