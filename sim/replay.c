@@ -817,12 +817,12 @@ static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids g
 	return s;
 }
 
-/* Request i arrives at t; key: its cache key, NULL when it has none or the cache is off. */
-static void arrive(struct eng *g, uint32_t i, int64_t t, const struct cache_key *key)
+/* Request i of groups grp arrives at t; key: its cache key, NULL when it has none or the cache
+ * is off. */
+static void arrive(struct eng *g, uint32_t i, int64_t t, struct group_ids grp, const struct cache_key *key)
 {
 	const struct scenario *sc = g->sc;
 	const struct trace *tr = g->t;
-	struct group_ids grp = replay_groups(g->rt, i);
 	if (key) {
 		struct cache_value v;
 		if (cache_lookup(&g->cache, key, t, &v)) {
@@ -1031,11 +1031,13 @@ static void engine_fini(struct eng *g)
 		cache_fini(&g->cache);
 }
 
-/* Arrivals are known ahead: the r-th next arrival's cache key is computed and
- * its bucket fetched AHEAD arrivals early, its key parts 2 × AHEAD early. */
+/* Arrivals are known ahead: the r-th next arrival's groups and cache key are
+ * found AHEAD arrivals early and what it will touch first is fetched then (its
+ * tenant's counters, its cache bucket); its key parts 2 × AHEAD early. */
 #define AHEAD 16
 
 struct ahead {
+	struct group_ids grp;
 	struct cache_key key;
 	int keyed;
 };
@@ -1043,14 +1045,19 @@ struct ahead {
 static void look_ahead(const struct eng *g, struct ahead *ring, uint32_t r)
 {
 	const struct trace *t = g->t;
-	if (r + AHEAD < t->n_req) {
+	int cached = g->sc->cache.on;
+	if (r + AHEAD < t->n_req && cached) {
 		uint32_t far = replay_arrival(g->rt, r + AHEAD);
 		if (t->input[far] != TRACE_NONE)
 			__builtin_prefetch(&g->norm_of_input[t->input[far]]);
 	}
 	if (r < t->n_req) {
 		struct ahead *a = &ring[r % (2 * AHEAD)];
-		if ((a->keyed = cache_key_of(g, replay_arrival(g->rt, r), &a->key)))
+		uint32_t i = replay_arrival(g->rt, r);
+		a->grp = replay_groups(g->rt, i);
+		__builtin_prefetch(&g->a.r->by_tenant[a->grp.tenant]);
+		__builtin_prefetch(&g->a.win_tenant[a->grp.tenant]);
+		if ((a->keyed = cached && cache_key_of(g, i, &a->key)))
 			cache_prefetch(&g->cache, &a->key);
 	}
 }
@@ -1059,9 +1066,8 @@ static void simulate(struct eng *g)
 {
 	const struct trace *t = g->t;
 	uint32_t next = 0;
-	int cached = g->sc->cache.on;
 	struct ahead ring[2 * AHEAD];
-	for (uint32_t r = 0; r < AHEAD && cached; r++)
+	for (uint32_t r = 0; r < AHEAD; r++)
 		look_ahead(g, ring, r);
 	/* the next arrival: request i at ts, which goes before the events of later requests at ts */
 	uint32_t i = 0;
@@ -1076,14 +1082,11 @@ static void simulate(struct eng *g)
 		if (g->failed || (!arrival && !g->events.n))
 			break;
 		if (arrival && (!g->events.n || events_top(&g->events) > arrival)) {
-			const struct ahead *a = NULL;
-			if (cached) {
-				look_ahead(g, ring, next + AHEAD);
-				a = &ring[next % (2 * AHEAD)];
-			}
+			const struct ahead *a = &ring[next % (2 * AHEAD)];
+			look_ahead(g, ring, next + AHEAD);
 			next++;
 			arrival = 0;
-			arrive(g, i, ts, a && a->keyed ? &a->key : NULL);
+			arrive(g, i, ts, a->grp, a->keyed ? &a->key : NULL);
 			continue;
 		}
 		events_key ev = events_pop(&g->events);
