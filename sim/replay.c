@@ -788,7 +788,7 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 	start_call(g, s, t, CALL_MAIN);
 }
 
-/* A pool slot for request i arriving at t, zeroed; NULL when out of memory. */
+/* A pool slot for request i arriving at t, its counters and flags zero; NULL when out of memory. */
 static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids grp, int64_t t)
 {
 	if (!g->n_free) {
@@ -813,7 +813,15 @@ static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids g
 		g->n_pool = n;
 	}
 	struct req_state *s = &g->pool[g->free_slots[--g->n_free]];
-	*s = (struct req_state){ .arrival_us = t, .req = i, .grp = grp };
+	/* field by field: what the request reads before it writes (a struct literal here became
+	 * a slow string store) */
+	s->arrival_us = t;
+	s->req = i;
+	s->grp = grp;
+	s->tried = 0;
+	s->k = s->sk = s->total = 0;
+	s->flags = 0;
+	s->chain_next = 0;
 	return s;
 }
 
