@@ -1,12 +1,15 @@
 /*
  * The response cache: a preallocated pool of 48-byte entries, found through
  * an open-addressing table (linear probing, backward-shift deletion, so no
- * tombstones).  The eviction order and the expiries are rings of records
+ * tombstones), with the eviction policies' registry at the end of the file.
+ */
+
+/*
+ * The eviction order and the expiries are rings of records
  * appended as entries are stored or used, never unlinked: an entry's old
  * order record is blanked in place, and an expiry record whose entry has
  * since moved on (replaced, removed) is skipped when it reaches the head.
- * So removing an entry touches no other entry.  The eviction policies are
- * the registry at the end of the file.
+ * So removing an entry touches no other entry.
  */
 #include "sim/cache.h"
 

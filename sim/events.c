@@ -1,6 +1,10 @@
 /*
- * The event queue (see sim/events.h).  A key lives in one of four places: the
- * current bucket (now, sorted), a ring bucket after it (in place as it came,
+ * The event queue's slow paths (see sim/events.h): moving time to the next
+ * bucket in use, keys that overflow a bucket, come late or lie far ahead.
+ */
+
+/*
+ * A key lives in one of four places: the current bucket (now, sorted), a ring bucket after it (in place as it came,
  * and when that is full in a list of pool nodes), the far heap (beyond the
  * ring), or the late heap (a key at or before the current bucket that would
  * have moved many keys of now to go in order).  When now runs out, the far

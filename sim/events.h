@@ -1,13 +1,16 @@
 /*
  * The replay's event queue: 128-bit keys, the event's time in the high half
  * and, in the low half, what orders ties and says what the event is (the
- * engine packs it).  A timer wheel: a ring of buckets of 2^EVENTS_SPAN_BITS µs
- * that starts at the current bucket, each with room for a few keys in place
- * (more go to a list); when time reaches a bucket, its keys are sorted and
- * popped in turn.  Keys beyond the ring wait in a heap and move into the ring
- * as time comes near.  Push and pop cost O(1) on average, whatever the number
- * of events pending; their common cases are inline below, the rest is in
+ * engine packs it), in a timer wheel whose push and pop cost O(1) on average
+ * whatever the number pending.  Common cases are inline here, the rest is in
  * sim/events.c.
+ */
+
+/*
+ * The wheel: a ring of buckets of 2^EVENTS_SPAN_BITS µs that starts at the
+ * current bucket, each with room for a few keys in place (more go to a list);
+ * when time reaches a bucket, its keys are sorted and popped in turn.  Keys
+ * beyond the ring wait in a heap and move into the ring as time comes near.
  *
  * The queue owns its arrays and grows with the events pending at once, only
  * in events_push, which returns -1 when out of memory (the queue is then
