@@ -104,7 +104,7 @@ struct eng {
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
 	int *budget_of_task;     /* dense task → index in sc->budget, -1 */
-	struct rule_test *rules; /* the routing rules, as tests of a request's columns */
+	struct rule_test *rules; /* the routing rules, as tests of a request's groups and columns */
 	uint8_t *batch_task, *degrade_task; /* per dense task */
 	uint32_t *tenant_live;   /* fallbacks in flight per dense tenant */
 	struct ending *ending;   /* live fallbacks whose end at an instant is still pending */
