@@ -39,8 +39,8 @@
  * bucket.
  */
 struct cache_key {
-	uint32_t tenant;         /* interned tenant id, or 0 */
-	uint32_t task;           /* interned task id, or 0 */
+	uint32_t tenant;         /* a number for the tenant (the engine's dense one), or 0 */
+	uint32_t task;           /* a number for the task, or 0 */
 	uint32_t text;           /* CACHE_TEXT_INPUT / CACHE_TEXT_HASH, or 0 */
 };
 #define CACHE_TEXT_HASH_TAG 0x80000000u

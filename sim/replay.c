@@ -277,16 +277,17 @@ static int model_of_route(const struct eng *g, uint32_t i, int route)
 	return route == ROUTE_RECORDED ? recorded_model(g, i) : g->sc->routes[route].model_idx;
 }
 
-/* The cache key of request i: 0 when it is not cached (no text for an `input` part). */
-static int cache_key_of(const struct eng *g, uint32_t i, struct cache_key *k)
+/* The cache key of request i of groups grp: 0 when it is not cached (no text for an `input`
+ * part). */
+static int cache_key_of(const struct eng *g, uint32_t i, struct group_ids grp, struct cache_key *k)
 {
 	const struct trace *t = g->t;
 	unsigned parts = g->sc->cache.key;
 	*k = (struct cache_key){ 0 };
 	if (parts & CACHE_PART_TENANT)
-		k->tenant = trace_tenant(t, i);
+		k->tenant = grp.tenant;
 	if (parts & CACHE_PART_TASK)
-		k->task = trace_task(t, i);
+		k->task = grp.task;
 	if (parts & CACHE_PART_INPUT) {
 		if (t->input[i] != TRACE_NONE)
 			k->text = CACHE_TEXT_INPUT(g->norm_of_input[t->input[i]]);
@@ -1065,7 +1066,7 @@ static void look_ahead(const struct eng *g, struct ahead *ring, uint32_t r)
 		a->grp = replay_groups(g->rt, i);
 		__builtin_prefetch(&g->a.r->by_tenant[a->grp.tenant]);
 		__builtin_prefetch(&g->a.win_tenant[a->grp.tenant]);
-		if ((a->keyed = cached && cache_key_of(g, i, &a->key)))
+		if ((a->keyed = cached && cache_key_of(g, i, a->grp, &a->key)))
 			cache_prefetch(&g->cache, &a->key);
 	}
 }
