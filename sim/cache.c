@@ -277,7 +277,7 @@ static inline void purge_ring(struct cache *c, struct cache_ttl_class *t, int64_
 	const struct cache_ttl_rec *rec = t->rec;
 	uint32_t mask = c->mask, rmask = t->mask, head = t->head, tail = t->tail;
 	for (; head != tail && rec[head & rmask].expiry_us <= now_us; head++) {
-		uint32_t e = rec[head & rmask].entry, b;
+		uint32_t e = rec[head & rmask].entry;
 		struct cache_entry *x = &entry[e];
 		__builtin_prefetch(&rec[(head + AHEAD_RING) & rmask]);
 		if (tail - head > AHEAD_ENTRY) {
@@ -285,19 +285,8 @@ static inline void purge_ring(struct cache *c, struct cache_ttl_class *t, int64_
 			__builtin_prefetch(&entry[r->entry]);
 			__builtin_prefetch(&bucket[r->hash & mask]);
 		}
-		if (x->expiry_us > now_us)
-			continue;
-		/* entry_remove, with the cache's fields held here */
-		for (b = x->hash & mask; bucket[b].entry1 != e + 1; b = (b + 1) & mask)
-			;
-		table_delete(bucket, mask, b);
-		if (x->order != CACHE_NIL)
-			c->order[x->order].entry = CACHE_NIL;
-		x->expiry_us = INT64_MAX;
-		x->order = CACHE_NIL;
-		x->hash = c->free_list;
-		c->free_list = e;
-		c->n_entries--;
+		if (x->expiry_us <= now_us)
+			entry_remove(c, e, entry_bucket(c, e));
 	}
 	t->head = head;
 	t->next_us = head != tail ? rec[head & rmask].expiry_us : INT64_MAX;
@@ -403,14 +392,8 @@ APART static int lookup_found(struct cache *c, uint32_t b, int64_t now_us, struc
 
 int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, struct cache_value *out)
 {
-	const struct cache_bucket *bucket = c->bucket;
-	uint32_t h = key_hash(k), mask = c->mask, i = h & mask;
-	for (;; i = (i + 1) & mask) {
-		if (bucket[i].entry1 == 0)
-			return 0;
-		if (bucket[i].hash == h && key_eq(&c->entry[bucket[i].entry1 - 1].key, k))
-			return lookup_found(c, i, now_us, out);
-	}
+	uint32_t slot, b = table_find(c, k, key_hash(k), &slot);
+	return b != CACHE_NIL && lookup_found(c, b, now_us, out);
 }
 
 /* Stores nothing for k, and drops its held answer. */

@@ -34,11 +34,6 @@ struct events_node {
 	uint32_t next;           /* the next node in its list; 0 ends it */
 };
 
-static uint64_t events_bucket(events_key k)
-{
-	return (uint64_t)(k >> 64) >> EVENTS_SPAN_BITS;
-}
-
 /* ---- the 4-ary heaps, sifted with a hole rather than swaps ---- */
 
 static int events_heap_push(struct events_heap *h, events_key k)

@@ -67,6 +67,8 @@ static inline events_key events_key_of(int64_t t, uint64_t low)
 }
 static inline int64_t events_time(events_key k) { return (int64_t)((uint64_t)(k >> 64) ^ (UINT64_C(1) << 63)); }
 static inline uint64_t events_low(events_key k) { return (uint64_t)k; }
+/* The bucket of the wheel that a key falls in. */
+static inline uint64_t events_bucket(events_key k) { return (uint64_t)(k >> 64) >> EVENTS_SPAN_BITS; }
 
 void events_init(struct events *q);
 void events_fini(struct events *q);
@@ -77,7 +79,7 @@ void events_pop_slow(struct events *q);
 /* Adds an event; -1 when out of memory (the queue is unchanged). */
 static inline int events_push(struct events *q, events_key k)
 {
-	uint64_t b = (uint64_t)(k >> 64) >> EVENTS_SPAN_BITS;
+	uint64_t b = events_bucket(k);
 	size_t s = (size_t)(b & (EVENTS_RING - 1)), c;
 	/* most keys go in place to a bucket of the ring after the current one,
 	 * so not the smallest */
