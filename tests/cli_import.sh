@@ -48,6 +48,12 @@ out=$($L import --db "$TMP/other.db" "$TMP/z.jsonl.gz"); check_eq "--db" "$out" 
 out=$($L traces --db "$TMP/other.db"); check_has "--db traces" "$out" "z"
 $L import "$TMP/nope.jsonl" 2>"$TMP/err"; check_eq "missing file exits 1" "$?" 1
 check_has "missing file named" "$(cat "$TMP/err")" "nope.jsonl: No such file"
+# a store given where a trace goes is refused, and nothing of it is imported
+cp "$TMP/other.db" "$TMP/store-copy.db"
+$L replay "$TMP/store-copy.db" 2>"$TMP/err"; check_eq "a store as TRACE exits 1" "$?" 1
+check_has "a store as TRACE says what it is" "$(cat "$TMP/err")" "store-copy.db: is an SQLite database"
+check_has "a store as TRACE says how to use it" "$(cat "$TMP/err")" "pass --db $TMP/store-copy.db"
+out=$($L traces); case $out in *store-copy*) bad "a store as TRACE left a trace" ;; *) ok ;; esac
 
 # --- a 10 MB single line imports; a 70 MB line of garbage is rejected in bounded memory
 python3 -c "
