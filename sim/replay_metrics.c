@@ -164,17 +164,17 @@ long acct_bucket_find(struct acct *a, int64_t t)
 }
 
 /* Drops the calls that began at or before t − 1 h from the hour window. */
-static void slide(struct acct *a, int64_t t)
+static inline void slide(struct acct *a, int64_t t)
 {
-	while (a->hour.n) {
-		const struct window_call *w = ring_at(&a->hour, 0);
-		if (w->start_us > t - HOUR_US)
-			break;
-		a->win_total -= w->pusd;
-		a->win_tenant[w->tenant] -= w->pusd;
-		a->win_task[w->task] -= w->pusd;
-		ring_pop(&a->hour);
+	const struct window_call *v = (const struct window_call *)a->hour.v;
+	size_t head = a->hour.head, n = a->hour.n, mask = a->hour.cap - 1;
+	for (; n && v[head].start_us <= t - HOUR_US; n--, head = (head + 1) & mask) {
+		a->win_total -= v[head].pusd;
+		a->win_tenant[v[head].tenant] -= v[head].pusd;
+		a->win_task[v[head].task] -= v[head].pusd;
 	}
+	a->hour.head = head;
+	a->hour.n = n;
 }
 
 money_sum acct_spend_last_hour(struct acct *a, int64_t t)
