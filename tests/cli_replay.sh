@@ -58,6 +58,21 @@ check_eq "first replay imports" "$(cat "$TMP/err")" "day: imported 4 requests"
 $L replay "$TMP/day.jsonl" --json >"$TMP/r2.json" 2>"$TMP/err"; check_eq "second replay exits 0" "$?" 0
 check_eq "second replay uses the stored trace" "$(cat "$TMP/err")" ""
 cmp -s "$TMP/r1.json" "$TMP/r2.json"; check_eq "same input, same bytes" "$?" 0
+out=$($L traces); check_has "the source is the file's absolute name" "$out" "$TMP/day.jsonl"
+labs=$(realpath "$L"); (cd "$TMP" && "$labs" replay day.jsonl --json >"$TMP/r3.json" 2>"$TMP/err"); check_eq "same file by another path" "$?" 0
+check_eq "same file by another path: no note" "$(cat "$TMP/err")" ""
+# another folder's day.jsonl is refused, not replayed as the stored one, and the store keeps the first
+mkdir -p "$TMP/other"; line 00:00Z acme faq_answer gpt-4.1-mini 1 1 1 0 > "$TMP/other/day.jsonl"
+$L replay "$TMP/other/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "another file of the same name exits 1" "$?" 1
+check_has "another file of the same name: both named" "$(cat "$TMP/err")" \
+	"stored, from $TMP/day.jsonl, not from $TMP/other/day.jsonl"
+check_has "another file of the same name: what to do" "$(cat "$TMP/err")" "--name NAME"
+out=$($L replay day --json); check_eq "the stored trace is unchanged" "$out" "$(cat "$TMP/r1.json")"
+# a file changed after its import: a note, and the stored copy is replayed
+touch -d "@$(($(date +%s) + 5))" "$TMP/day.jsonl"
+$L replay "$TMP/day.jsonl" --json >"$TMP/r4.json" 2>"$TMP/err"; check_eq "changed file exits 0" "$?" 0
+check_has "changed file: a note" "$(cat "$TMP/err")" "day.jsonl changed after it was imported"
+cmp -s "$TMP/r1.json" "$TMP/r4.json"; check_eq "changed file: the stored copy replayed" "$?" 0
 
 # --- the JSON shape: keys present and in the SPEC §5 order
 if command -v python3 >/dev/null; then

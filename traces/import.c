@@ -355,14 +355,18 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	return status;
 }
 
-/* The sources of one trace as text for people: the file names joined by ", ". */
+/* The sources of one trace as text for people: the files' absolute names joined by ", " (a
+ * single file's tells `replay` which file a stored trace came from). */
 static void join_sources(const char *const *files, size_t n, char *out, size_t cap)
 {
 	size_t used = 0;
 	out[0] = 0;
-	for (size_t i = 0; i < n && used + 1 < cap; i++)
+	for (size_t i = 0; i < n && used + 1 < cap; i++) {
+		char *abs = strcmp(files[i], "-") == 0 ? NULL : realpath(files[i], NULL);
 		used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? ", " : "",
-		                         strcmp(files[i], "-") == 0 ? "(stdin)" : files[i]);
+		                         strcmp(files[i], "-") == 0 ? "(stdin)" : abs ? abs : files[i]);
+		free(abs);
+	}
 }
 
 static enum import_status read_all(struct run *run, const char *const *files, size_t n, struct err *e)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/clock.h"
 #include "sim/replay.h"
 #include "traces/bundled.h"
 #include "traces/import.h"
@@ -125,9 +126,38 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 }
 
 /*
+ * Whether stored trace `info` is file `path` as imported: an error when it came
+ * from another file of the same name (a day's `requests.jsonl` after another
+ * day's), a note when the file changed after the import.  Stores whose source
+ * was kept relative (older imports) are taken at their word.
+ */
+static int replay_check_source(const struct store_trace_info *info, const char *path)
+{
+	char *abs = realpath(path, NULL);
+	int other = abs && info->source[0] == '/' && strcmp(abs, info->source) != 0;
+	free(abs);
+	if (other) {
+		cli_error("a trace named \"%s\" is already stored, from %s, not from %s: replay that one as "
+		          "\"%s\", or import this file under another name (llmcost import %s --name NAME)",
+		          info->name, info->source, path, info->name, path);
+		return EXIT_FAIL;
+	}
+	struct stat st;
+	int64_t imported_us;
+	const char *why;
+	if (stat(path, &st) == 0 &&
+	    clock_parse_rfc3339(info->imported_at, strlen(info->imported_at), &imported_us, &why) == 0 &&
+	    (int64_t)st.st_mtime * CLOCK_US_PER_S > imported_us)
+		fprintf(stderr, "llmcost: note: %s changed after it was imported (%s); replaying the stored "
+		        "copy (llmcost import --replace %s imports it again)\n", path, info->imported_at, path);
+	return EXIT_OK;
+}
+
+/*
  * The name of the stored trace to replay for `arg`, into name: a file is
  * imported under its derived name unless a trace of that name is stored
- * already; anything else must be a stored name.  Returns an exit code.
+ * already (from that file: see replay_check_source); anything else must be a
+ * stored name.  Returns an exit code.
  */
 int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 {
@@ -142,7 +172,7 @@ int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 			return EXIT_FAIL;
 		}
 		if (found)
-			return EXIT_OK;
+			return replay_check_source(&info, arg);
 
 		struct import_opts o = { 0 };
 		const char *files[1] = { arg };
