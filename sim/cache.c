@@ -5,11 +5,12 @@
  */
 
 /*
- * The eviction order and the expiries are rings of records
- * appended as entries are stored or used, never unlinked: an entry's old
- * order record is blanked in place, and an expiry record whose entry has
- * since moved on (replaced, removed) is skipped when it reaches the head.
- * So removing an entry touches no other entry.
+ * The eviction order and the expiries are rings of records appended as
+ * entries are stored or used, never unlinked nor blanked: an order record is
+ * current while its entry points back to it, and an expiry record while its
+ * entry still carries its stamp and expiry; the others are skipped when they
+ * reach the head, or dropped when their full ring is compacted.  So using or
+ * removing an entry touches no other entry and no old record.
  */
 #include "sim/cache.h"
 
@@ -126,18 +127,27 @@ RARE static int table_grow(struct cache *c)
 
 /* ---- the order ring ---- */
 
+/* 1 when the order record at ring index j is its entry's current one. */
+static inline int order_current(const struct cache *c, uint32_t j)
+{
+	return c->entry[c->order[j].entry].order == j;
+}
+
 /*
- * Keeps the records left, in order, from the head on.  The ring holds at
- * least twice n_pool records and at most n_entries of them are not blank,
- * so this frees at least half of it.
+ * Keeps the current records, in order, from the head on.  The ring holds at
+ * least twice n_pool records and at most n_entries of them are current, so
+ * this frees at least half of it.  An entry's current record is its last, so
+ * moving it back never meets an older record of the same entry.
  */
 RARE static void order_compact(struct cache *c)
 {
 	struct cache_order_rec *order = c->order;
 	uint32_t mask = c->order_mask, to = c->order_head;
 	for (uint32_t from = to; from != c->order_tail; from++) {
+		if (c->order_tail - from > AHEAD_ENTRY)
+			__builtin_prefetch(&c->entry[order[(from + AHEAD_ENTRY) & mask].entry]);
 		struct cache_order_rec r = order[from & mask];
-		if (r.entry == CACHE_NIL)
+		if (!order_current(c, from & mask))
 			continue;
 		order[to & mask] = r;
 		c->entry[r.entry].order = to & mask;
@@ -155,49 +165,46 @@ static inline void order_append(struct cache *c, struct cache_entry *x, uint32_t
 	c->order[x->order] = (struct cache_order_rec){ e, x->hash };
 }
 
-/* The LRU policy's hook: e becomes the most recent entry, its old record blanked. */
+/* The LRU policy's hook: e becomes the most recent entry (its old record is no longer current). */
 static void order_touch(struct cache *c, uint32_t e)
 {
-	struct cache_entry *x = &c->entry[e];
-	c->order[x->order].entry = CACHE_NIL;
-	order_append(c, x, e);
+	order_append(c, &c->entry[e], e);
 }
 
 /*
- * Takes the least recent entry off the ring (one is held).  Each record
- * passed on the way has the record AHEAD_ENTRY places after it fetched.
+ * Takes the least recent entry off the ring (one is held), passing the
+ * records that are no longer current.  Each record passed on the way has the
+ * record AHEAD_ENTRY places after it fetched.
  */
 static uint32_t order_pop(struct cache *c)
 {
 	const struct cache_order_rec *order = c->order;
-	uint32_t mask = c->order_mask, head = c->order_head, e;
+	uint32_t mask = c->order_mask, head = c->order_head, j;
 	do {
 		const struct cache_order_rec *r = &order[(head + AHEAD_ENTRY) & mask];
 		__builtin_prefetch(&order[(head + AHEAD_RING) & mask]);
-		if (c->order_tail - head > AHEAD_ENTRY && r->entry != CACHE_NIL) {
+		if (c->order_tail - head > AHEAD_ENTRY) {
 			__builtin_prefetch(&c->entry[r->entry]);
 			__builtin_prefetch(&c->bucket[r->hash & c->mask]);
 		}
-		e = order[head++ & mask].entry;
-	} while (e == CACHE_NIL);
+		j = head++ & mask;
+	} while (!order_current(c, j));
 	c->order_head = head;
-	c->entry[e].order = CACHE_NIL;
-	return e;
+	c->entry[order[j].entry].order = CACHE_NIL;
+	return order[j].entry;
 }
 
 /* ---- entries ---- */
 
 /*
- * Frees held entry e, whose bucket is b, and blanks its order record.  Its
- * TTL records stay: a free entry's expiry is infinite, so none of them is
+ * Frees held entry e, whose bucket is b.  Its order and TTL records stay: a
+ * free entry has no order record and an infinite expiry, so none of them is
  * current.  Returns the bucket that table_delete left empty.
  */
 static inline uint32_t entry_remove(struct cache *c, uint32_t e, uint32_t b)
 {
 	struct cache_entry *x = &c->entry[e];
 	b = table_delete(c->bucket, c->mask, b);
-	if (x->order != CACHE_NIL)
-		c->order[x->order].entry = CACHE_NIL;
 	x->expiry_us = INT64_MAX;
 	x->order = CACHE_NIL;
 	x->hash = c->free_list;

@@ -136,8 +136,9 @@ struct cache {
 	uint32_t grow_at;        /* n_entries from which the table doubles (UINT32_MAX: never) */
 	uint64_t max_buckets;    /* the table doubles, while it is over half full, up to this */
 	/* The eviction order, kept only when a capacity can evict: a ring of
-	 * records, least recent at order_head, one per entry held (at its .order);
-	 * the records of entries used again or removed since are blanked. */
+	 * records, least recent at order_head, one current per entry held (at its
+	 * .order); the older records of entries used again or removed since are
+	 * left, and passed over because their entry does not point back. */
 	struct cache_order_rec *order; /* NULL when no order is kept */
 	uint32_t order_mask;     /* ring size − 1, the size at least twice n_pool */
 	uint32_t order_head, order_tail; /* positions (wrapping); index = position & order_mask */

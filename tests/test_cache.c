@@ -559,7 +559,7 @@ static void cache_free_entries_reused(void)
 	cache_fini(&c);
 }
 
-/* LRU order kept through many hits (old order records blanked, the ring compacted) and
+/* LRU order kept through many hits (old order records left behind, the ring compacted) and
  * through expiry and a new store in the freed slot. */
 static void cache_lru_order_records(void)
 {
