@@ -88,8 +88,9 @@ struct window_call {
 };
 
 /*
- * The latencies of the tenants and of the tasks counted in log-spaced bins as
- * requests end, 2^bits bins per octave, the last bin for those kept aside.
+ * The latencies of the tenants and of the tasks counted in log-spaced bins
+ * (the tasks' as requests end, the tenants' after the run), 2^bits bins per
+ * octave, the last bin for those kept aside.
  * The percentiles (sim/replay_percentiles.c) find in them the bin of each
  * wanted rank; any monotone binning gives them the same exact values.
  */

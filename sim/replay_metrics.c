@@ -287,7 +287,6 @@ void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us)
 {
 	uint32_t v = us < (int64_t)LATENCY_ASIDE ? (uint32_t)us : LATENCY_ASIDE;
 	struct latency_bins *b = &a->bins;
-	b->hist[0][(size_t)grp.tenant * b->n_bins[0] + latency_bin(v, b->bits[0])]++;
 	b->hist[1][(size_t)grp.task * b->n_bins[1] + latency_bin(v, b->bits[1])]++;
 	if (v != LATENCY_ASIDE) {
 		a->latency[i] = v;
