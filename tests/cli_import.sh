@@ -54,6 +54,8 @@ $L replay "$TMP/store-copy.db" 2>"$TMP/err"; check_eq "a store as TRACE exits 1"
 check_has "a store as TRACE says what it is" "$(cat "$TMP/err")" "store-copy.db: is an SQLite database"
 check_has "a store as TRACE says how to use it" "$(cat "$TMP/err")" "pass --db $TMP/store-copy.db"
 out=$($L traces); case $out in *store-copy*) bad "a store as TRACE left a trace" ;; *) ok ;; esac
+$L import - --name piped-store < "$TMP/store-copy.db" 2>"$TMP/err"; check_eq "a store on stdin exits 1" "$?" 1
+check_has "a store on stdin says what it is" "$(cat "$TMP/err")" "standard input: is an SQLite database"
 
 # --- a 10 MB single line imports; a 70 MB line of garbage is rejected in bounded memory
 python3 -c "

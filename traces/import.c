@@ -362,9 +362,10 @@ static void join_sources(const char *const *files, size_t n, char *out, size_t c
 	size_t used = 0;
 	out[0] = 0;
 	for (size_t i = 0; i < n && used + 1 < cap; i++) {
-		char *abs = strcmp(files[i], "-") == 0 ? NULL : realpath(files[i], NULL);
+		int in = strcmp(files[i], "-") == 0;
+		char *abs = in ? NULL : realpath(files[i], NULL);
 		used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? ", " : "",
-		                         strcmp(files[i], "-") == 0 ? "(stdin)" : abs ? abs : files[i]);
+		                         in ? "(stdin)" : abs ? abs : files[i]);
 		free(abs);
 	}
 }

@@ -1,8 +1,9 @@
 /*
  * Line reader over zlib's gz* stream, which passes plain files through
  * untouched.  An SQLite file (a store given where a trace goes) is refused at
- * open, before anything reads it as lines.  The buffer grows to hold the longest line up to READER_MAX_LINE;
- * past that the line is skipped to its newline, keeping only its head.
+ * open, before anything reads it as lines.  The buffer grows to hold the
+ * longest line up to READER_MAX_LINE; past that the line is skipped to its
+ * newline, keeping only its head.
  */
 #include "traces/reader.h"
 
@@ -34,11 +35,13 @@ int reader_open(struct reader *r, const char *path, struct err *e)
 	}
 	static const char sqlite_magic[16] = "SQLite format 3"; /* and its NUL */
 	char head[sizeof sqlite_magic];
-	if (pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head && !memcmp(head, sqlite_magic, sizeof head)) {
+	if (pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
+	    !memcmp(head, sqlite_magic, sizeof head)) {
+		int in = strcmp(path, "-") == 0;
 		close(fd);
 		return err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
 		               "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
-		               path, path, path);
+		               in ? "standard input" : path, in ? "FILE" : path, in ? "FILE" : path);
 	}
 	r->gz = gzdopen(fd, "rb");
 	r->buf = malloc(CHUNK + 1);

@@ -128,13 +128,15 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 /*
  * Whether stored trace `info` is file `path` as imported: an error when it came
  * from another file of the same name (a day's `requests.jsonl` after another
- * day's), a note when the file changed after the import.  Stores whose source
- * was kept relative (older imports) are taken at their word.
+ * day's), a note when the file changed after the import.  A source that is
+ * not a whole absolute file name (an older import's, standard input's, one
+ * cut at the store's length) is taken at its word.
  */
 static int replay_check_source(const struct store_trace_info *info, const char *path)
 {
 	char *abs = realpath(path, NULL);
-	int other = abs && info->source[0] == '/' && strcmp(abs, info->source) != 0;
+	int other = abs && info->source[0] == '/' && strlen(info->source) + 1 < sizeof info->source &&
+	            strcmp(abs, info->source) != 0;
 	free(abs);
 	if (other) {
 		cli_error("a trace named \"%s\" is already stored, from %s, not from %s: replay that one as "
