@@ -318,6 +318,15 @@ APART static void purge_expired(struct cache *c, int64_t now_us)
 
 /* ---- the cache ---- */
 
+/* An empty cache that holds nothing and has nothing to free. */
+static void cache_empty(struct cache *c)
+{
+	memset(c, 0, sizeof *c);
+	c->free_list = CACHE_NIL;
+	c->evict_at = UINT32_MAX;
+	c->purge_at_us = INT64_MAX;
+}
+
 int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capacity,
 	       uint32_t max_keys, struct err *e)
 {
@@ -325,10 +334,7 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 	uint64_t n_buckets = MIN_BUCKETS, n_order = 4;
 	int ordered = capacity > 0 && capacity <= max_keys; /* else it never evicts: no order is kept */
 
-	memset(c, 0, sizeof *c);
-	c->free_list = CACHE_NIL;
-	c->evict_at = UINT32_MAX;
-	c->purge_at_us = INT64_MAX;
+	cache_empty(c);
 	if (max_keys > MAX_KEYS)
 		return err_set(e, "cache: %u distinct keys are more than the cache supports (%u)",
 			       max_keys, MAX_KEYS);
@@ -370,10 +376,7 @@ void cache_fini(struct cache *c)
 	free(c->order);
 	for (uint32_t i = 0; i < c->n_ttl; i++)
 		free(c->ttl[i].rec);
-	memset(c, 0, sizeof *c);
-	c->free_list = CACHE_NIL;
-	c->evict_at = UINT32_MAX;
-	c->purge_at_us = INT64_MAX;
+	cache_empty(c);
 }
 
 void cache_prefetch(const struct cache *c, const struct cache_key *k)

@@ -4,9 +4,9 @@
  */
 
 /*
- * A key lives in one of four places: the current bucket (now, sorted), a ring bucket after it (in place as it came,
- * and when that is full in a list of pool nodes), the far heap (beyond the
- * ring), or the late heap (a key at or before the current bucket that would
+ * A key lives in one of four places: the current bucket (now, sorted), a ring
+ * bucket after it (in place as it came, and when that is full in a list of
+ * pool nodes), the far heap (beyond the ring), or the late heap (a key at or before the current bucket that would
  * have moved many keys of now to go in order).  When now runs out, the far
  * keys that the ring then reaches move in, and the next bucket in use is
  * sorted where it lies, or gathered in spare with its list.  A late key has
@@ -229,6 +229,16 @@ static int events_make_ring(struct events *q)
 
 /* ---- the current bucket ---- */
 
+/* Makes a[0..n), sorted, of room cap, the current bucket's keys. */
+static void events_use_now(struct events *q, events_key *a, size_t cap, size_t n)
+{
+	q->now = a;
+	q->cap_now = cap;
+	q->head = 0;
+	q->n_now = n;
+	q->top = a[0];
+}
+
 /* Puts k, of the current bucket or before it, in now when that moves few keys, else in the late heap. */
 static int events_now_insert(struct events *q, events_key k)
 {
@@ -330,11 +340,7 @@ RARE static void events_gather(struct events *q, size_t n)
 	q->more[s] = 0;
 	q->n_listed -= n - in_place;
 	events_sort(q->spare, n);
-	q->now = q->spare;
-	q->cap_now = q->cap_spare;
-	q->head = 0;
-	q->n_now = n;
-	q->top = q->now[0];
+	events_use_now(q, q->spare, q->cap_spare, n);
 }
 
 /* Removes the smallest key when the late heap is not empty: now's next or
@@ -378,12 +384,8 @@ int events_push_slow(struct events *q, events_key k)
 		if (!q->ring && events_make_ring(q) < 0)
 			return -1;
 		q->cur = b;
-		q->now = q->ring + (b & MASK) * IN_PLACE;
-		q->cap_now = IN_PLACE;
-		q->now[0] = k;
-		q->head = 0;
-		q->n_now = 1;
-		q->top = k;
+		q->ring[(b & MASK) * IN_PLACE] = k;
+		events_use_now(q, q->ring + (b & MASK) * IN_PLACE, IN_PLACE, 1);
 		q->n = 1;
 		return 0;
 	}
@@ -438,9 +440,5 @@ void events_pop_slow(struct events *q)
 	}
 	events_key *a = q->ring + s * IN_PLACE;
 	events_sort_bucket(a, c);
-	q->now = a;
-	q->cap_now = IN_PLACE;
-	q->head = 0;
-	q->n_now = c;
-	q->top = a[0];
+	events_use_now(q, a, IN_PLACE, c);
 }

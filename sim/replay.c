@@ -1,10 +1,11 @@
 /*
  * The replay engine's event loop (SPEC §4 and §10): requests arrive in time
  * order, and every later step — a call ending, a retry after its backoff, a
- * batch flush at an interval boundary, a batch item's answer — is an event on
- * a heap ordered by (time, flush first, request index, sequence).  A request's
- * follow-ups at the same instant (a fallback at give-up time, the main call
- * when its summary answers) run inline, before the next request's events.
+ * batch flush at an interval boundary, a batch item's answer — is an event in
+ * a queue (sim/events.h) ordered by (time, flush first, request index).  A
+ * request's follow-ups at the same instant (a fallback at give-up time, the
+ * main call when its summary answers) run inline, before the next request's
+ * events.
  * Policies decide (cache, budget, routing, breaker, gates); this file acts.
  */
 #include "sim/replay_internal.h"
@@ -238,6 +239,15 @@ static int call_is_final(const struct eng *g, const struct req_state *s)
 {
 	return s->status == STATUS_OK || !(g->sc->retry.on & STATUS_BIT(s->status)) ||
 	       s->k >= g->sc->retry.max_attempts;
+}
+
+/* The request's fallback in flight, if any, is no longer: the tenant cap's count drops. */
+static void fallback_not_live(struct eng *g, struct req_state *s)
+{
+	if (s->flags & F_FB_LIVE) {
+		s->flags &= (uint8_t)~F_FB_LIVE;
+		g->tenant_live[s->grp.tenant]--;
+	}
 }
 
 /* Announces (delta 1) or retires (-1) request i's pending end of a live fallback. */
@@ -577,10 +587,7 @@ static void call_end(struct eng *g, struct req_state *s, int64_t t)
 			dispatch(g, s, t, 0);
 			return;
 		}
-		if (s->flags & F_FB_LIVE) {
-			s->flags &= (uint8_t)~F_FB_LIVE;
-			g->tenant_live[s->grp.tenant]--;
-		}
+		fallback_not_live(g, s);
 		answered(g, s, t);
 		return;
 	}
@@ -669,10 +676,7 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 {
 	const struct scenario *sc = g->sc;
 	uint32_t i = s->req;
-	if (s->flags & F_FB_LIVE) {
-		s->flags &= (uint8_t)~F_FB_LIVE;
-		g->tenant_live[s->grp.tenant]--;
-	}
+	fallback_not_live(g, s);
 	if (s->flags & F_SUMMARY || !sc->fallback.on ||
 	    (status != STATUS_BREAKER_OPEN && !(sc->fallback.on_classes & STATUS_BIT(status)))) {
 		unanswered(g, s, t);
@@ -861,23 +865,23 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, struct group_ids grp, c
 		if (p->output_max >= 0 && trace_output_tok(tr, i) > p->output_max)
 			s->flags |= F_CAPPED;
 		if (p->input_max >= 0 && trace_input_tok(tr, i) > p->input_max) {
-			ACCT_ADD(&g->a, s->grp, budget_violations, 1);
+			ACCT_ADD(&g->a, grp, budget_violations, 1);
 			switch (p->overflow) {
 			case OVERFLOW_TRUNCATE:
-				ACCT_ADD(&g->a, s->grp, truncated, 1);
+				ACCT_ADD(&g->a, grp, truncated, 1);
 				break;
 			case OVERFLOW_SUMMARIZE:
-				ACCT_ADD(&g->a, s->grp, summarized, 1);
+				ACCT_ADD(&g->a, grp, summarized, 1);
 				s->flags |= F_SUMMARY;
 				s->model = (int16_t)model_of_route(g, i, sc->summarize.route);
 				start_call(g, s, t, CALL_SUMMARY);
 				return;
 			case OVERFLOW_ASYNC:
-				ACCT_ADD(&g->a, s->grp, async, 1);
+				ACCT_ADD(&g->a, grp, async, 1);
 				async = 1;
 				break;
 			case OVERFLOW_REJECT:
-				ACCT_ADD(&g->a, s->grp, rejected, 1);
+				ACCT_ADD(&g->a, grp, rejected, 1);
 				release(g, s, t);
 				return;
 			default:
@@ -1225,7 +1229,7 @@ int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct 
 		}
 	}
 	if (rc == 0)
-		rc = acct_finish(&g.a, sc, e);
+		rc = acct_finish(&g.a);
 	engine_fini(&g);
 	if (rc < 0)
 		result_scenario_fini(out);

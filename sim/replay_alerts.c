@@ -73,8 +73,10 @@ static int by_start_kind(const void *x, const void *y)
 	return (int)a->kind - (int)b->kind;
 }
 
-int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e)
+int alerts_evaluate(struct acct *a)
 {
+	const struct scenario *sc = a->sc;
+	struct err *e = a->e;
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
 	size_t cap = 0;

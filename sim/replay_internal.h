@@ -88,16 +88,16 @@ struct window_call {
 };
 
 /*
- * The latencies of the tenants and of the tasks counted in log-spaced bins
- * (the tasks' as requests end, the tenants' after the run), 2^bits bins per
- * octave, the last bin for those kept aside.
- * The percentiles (sim/replay_percentiles.c) find in them the bin of each
- * wanted rank; any monotone binning gives them the same exact values.
+ * The latencies of a grouping's groups counted in log-spaced bins, 2^bits
+ * bins per octave, the last bin for those kept aside: the tasks' as requests
+ * end, the tenants' after the run.  The percentiles (sim/replay_percentiles.c)
+ * find in them the bin of each wanted rank; any monotone binning gives them
+ * the same exact values.
  */
 struct latency_bins {
-	unsigned bits[2];                 /* tenants, tasks */
-	uint32_t n_bins[2];               /* LATENCY_BINS(bits) */
-	uint32_t *hist[2];                /* n_groups × n_bins */
+	unsigned bits;
+	uint32_t n_bins;                  /* LATENCY_BINS(bits) */
+	uint32_t *hist;                   /* n_groups × n_bins */
 };
 
 #define LATENCY_BINS(bits) ((33u << (bits)) + 2)
@@ -124,7 +124,7 @@ struct bucket_now {
 struct acct {
 	const struct replay_trace *rt;
 	const struct scenario *sc;
-	struct err *e;                    /* where acct_call and acct_fallback say why they failed */
+	struct err *e;                    /* where the accounting says why it failed */
 	const struct pricing *pricing;
 	struct result_scenario *r;
 	/* the last hour's calls, for usd_per_hour_peak per group and the spend gate */
@@ -140,7 +140,7 @@ struct acct {
 	struct step_series *spend_w_of, *spend_wb_of, *calls_w_of, *fbs_w_of;
 	money_sum spend_before_first;     /* on recorded calls timed before the first arrival */
 	uint32_t *latency;                /* per request: µs, LATENCY_NONE or LATENCY_ASIDE */
-	struct latency_bins bins;
+	struct latency_bins task_bins;
 	struct latency_aside *aside;
 	size_t n_aside, cap_aside;
 	int64_t last_event_us;
@@ -212,10 +212,11 @@ void acct_gate_counts(struct acct *a, int64_t t, int64_t window_us, uint64_t *fi
                       uint64_t *first_fallbacks);
 
 /* After the run: percentiles, the timeline's tail, sorted groups, alerts. */
-int acct_finish(struct acct *a, const struct scenario *sc, struct err *e);
-int alerts_evaluate(struct acct *a, const struct scenario *sc, struct err *e);
-/* Empty latency bins for the trace's tenants and tasks; -1 when out of memory. */
-int latency_bins_init(struct latency_bins *b, uint32_t n_tenants, uint32_t n_tasks);
+int acct_finish(struct acct *a);
+int alerts_evaluate(struct acct *a);
+/* Empty latency bins for n_groups groups, as fine as their number allows; -1 when out of
+ * memory. */
+int latency_bins_init(struct latency_bins *b, uint32_t n_groups);
 void latency_bins_fini(struct latency_bins *b);
 /* The latency percentiles of the totals and every group; -1 when out of memory. */
 int acct_percentiles(struct acct *a);

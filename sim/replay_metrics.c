@@ -50,7 +50,7 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	a->large = calloc(nm, 1);
 	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->latency ||
 	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd || !a->large ||
-	    latency_bins_init(&a->bins, rt->n_tenants, rt->n_tasks) < 0)
+	    latency_bins_init(&a->task_bins, rt->n_tasks) < 0)
 		return err_set(e, "out of memory");
 	for (size_t m = 0; m < sc->pricing->n_models; m++)
 		a->large[m] = sc->pricing->models[m].tier == TIER_LARGE;
@@ -98,7 +98,7 @@ void acct_fini(struct acct *a)
 	free(a->by_model_out);
 	free(a->by_model_usd);
 	free(a->large);
-	latency_bins_fini(&a->bins);
+	latency_bins_fini(&a->task_bins);
 	memset(a, 0, sizeof *a);
 }
 
@@ -286,8 +286,8 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us)
 {
 	uint32_t v = us < (int64_t)LATENCY_ASIDE ? (uint32_t)us : LATENCY_ASIDE;
-	struct latency_bins *b = &a->bins;
-	b->hist[1][(size_t)grp.task * b->n_bins[1] + latency_bin(v, b->bits[1])]++;
+	struct latency_bins *b = &a->task_bins;
+	b->hist[(size_t)grp.task * b->n_bins + latency_bin(v, b->bits)]++;
 	if (v != LATENCY_ASIDE) {
 		a->latency[i] = v;
 		return;
@@ -380,15 +380,16 @@ static void totals_from_tasks(struct acct *a)
 	}
 }
 
-int acct_finish(struct acct *a, const struct scenario *sc, struct err *e)
+int acct_finish(struct acct *a)
 {
+	struct err *e = a->e;
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
 	bucket_flush(a);
 	totals_from_tasks(a);
 	if (a->failed || acct_percentiles(a) < 0)
 		return err_set(e, "out of memory");
-	if (alerts_evaluate(a, sc, e) < 0)
+	if (alerts_evaluate(a) < 0)
 		return -1;
 	if (sort_groups(&r->by_tenant, &r->tenant_names, rt->tenant_names, rt->n_tenants) < 0 ||
 	    sort_groups(&r->by_task, &r->task_names, rt->task_names, rt->n_tasks) < 0)

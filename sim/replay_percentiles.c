@@ -60,9 +60,7 @@ struct wanted {
 /* How one grouping (totals, tenants or tasks) bins its latencies. */
 struct grouping {
 	uint32_t n_groups;
-	unsigned bits;               /* bins are 2^-bits of an octave wide (latency_bin) */
-	uint32_t n_bins;             /* the last one holds the latencies kept aside */
-	uint32_t *hist;              /* n_groups × n_bins */
+	struct latency_bins b;       /* its bins (a view: owned by whoever made them) */
 	struct wanted (*want)[2];    /* per group: p50, p95 */
 	struct metrics *groups;      /* results, by dense group */
 };
@@ -91,23 +89,17 @@ static unsigned bins_bits(uint32_t n_groups)
 	return bits;
 }
 
-int latency_bins_init(struct latency_bins *b, uint32_t n_tenants, uint32_t n_tasks)
+int latency_bins_init(struct latency_bins *b, uint32_t n_groups)
 {
-	uint32_t n_groups[2] = { n_tenants, n_tasks };
-	memset(b, 0, sizeof *b);
-	for (int g = 0; g < 2; g++) {
-		b->bits[g] = bins_bits(n_groups[g]);
-		b->n_bins[g] = LATENCY_BINS(b->bits[g]);
-		if (!(b->hist[g] = calloc((size_t)n_groups[g] * b->n_bins[g] + 1, sizeof *b->hist[g])))
-			return -1;
-	}
-	return 0;
+	b->bits = bins_bits(n_groups);
+	b->n_bins = LATENCY_BINS(b->bits);
+	b->hist = calloc((size_t)n_groups * b->n_bins + 1, sizeof *b->hist);
+	return b->hist ? 0 : -1;
 }
 
 void latency_bins_fini(struct latency_bins *b)
 {
-	free(b->hist[0]);
-	free(b->hist[1]);
+	free(b->hist);
 	memset(b, 0, sizeof *b);
 }
 
@@ -143,7 +135,7 @@ static int by_group_us(const void *x, const void *y)
 static int64_t resolve(const struct grouping *gr, const struct wanted *w, uint32_t *cand,
                        const struct aside_key *aside)
 {
-	if (w->bin == gr->n_bins - 1) /* among the aside ones, above every kept latency */
+	if (w->bin == gr->b.n_bins - 1) /* among the aside ones, above every kept latency */
 		return aside[w->k - w->kept].us;
 	select_kth(cand + w->at, w->n, w->k - w->below);
 	return cand[w->at + w->k - w->below];
@@ -161,46 +153,45 @@ int acct_percentiles(struct acct *a)
 	};
 	uint32_t *cand = NULL;
 	struct aside_key *aside = NULL;
+	struct latency_bins tenant_bins, totals_bins = { a->task_bins.bits, a->task_bins.n_bins, NULL };
 	int rc = -1;
 	/* the tasks' bins were counted as requests ended; the tenants' are counted now, and the
 	 * totals' are the sum of the tasks' */
+	if (latency_bins_init(&tenant_bins, rt->n_tenants) < 0)
+		return -1;
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		uint32_t v = a->latency[i];
 		if (v != LATENCY_NONE)
-			a->bins.hist[0][(size_t)replay_groups(rt, i).tenant * a->bins.n_bins[0] +
-			                latency_bin(v, a->bins.bits[0])]++;
+			tenant_bins.hist[(size_t)replay_groups(rt, i).tenant * tenant_bins.n_bins +
+			                 latency_bin(v, tenant_bins.bits)]++;
 	}
-	for (int g = 1; g < 3; g++) {
-		gr[g].bits = a->bins.bits[g - 1];
-		gr[g].n_bins = a->bins.n_bins[g - 1];
-		gr[g].hist = a->bins.hist[g - 1];
-	}
-	gr[0].bits = gr[2].bits;
-	gr[0].n_bins = gr[2].n_bins;
-	if (!(gr[0].hist = calloc(gr[0].n_bins, sizeof *gr[0].hist)))
+	if (!(totals_bins.hist = calloc(totals_bins.n_bins, sizeof *totals_bins.hist)))
 		goto out;
+	gr[0].b = totals_bins;
+	gr[1].b = tenant_bins;
+	gr[2].b = a->task_bins;
 	for (int g = 0; g < 3; g++)
 		if (!(gr[g].want = calloc((size_t)gr[g].n_groups + 1, sizeof *gr[g].want)))
 			goto out;
 	for (uint32_t x = 0; x < gr[2].n_groups; x++)
-		for (uint32_t b = 0; b < gr[0].n_bins; b++)
-			gr[0].hist[b] += gr[2].hist[(size_t)x * gr[2].n_bins + b];
+		for (uint32_t b = 0; b < gr[0].b.n_bins; b++)
+			gr[0].b.hist[b] += gr[2].b.hist[(size_t)x * gr[2].b.n_bins + b];
 	/* the bins of the wanted ranks, and room for their candidates */
 	size_t n_cand = 0;
 	for (int g = 0; g < 3; g++)
 		for (uint32_t x = 0; x < gr[g].n_groups; x++) {
-			const uint32_t *h = gr[g].hist + (size_t)x * gr[g].n_bins;
+			const uint32_t *h = gr[g].b.hist + (size_t)x * gr[g].b.n_bins;
 			uint64_t n = 0;
-			for (uint32_t b = 0; b < gr[g].n_bins; b++)
+			for (uint32_t b = 0; b < gr[g].b.n_bins; b++)
 				n += h[b];
 			struct wanted *w = gr[g].want[x];
-			w[0].kept = w[1].kept = n - h[gr[g].n_bins - 1];
+			w[0].kept = w[1].kept = n - h[gr[g].b.n_bins - 1];
 			w[0].k = rank_of(n, 50);
 			w[1].k = rank_of(n, 95);
 			uint64_t below = 0;
 			uint32_t b = 0;
 			for (int p = 0; p < 2; p++) {
-				while (b < gr[g].n_bins && below + h[b] <= w[p].k)
+				while (b < gr[g].b.n_bins && below + h[b] <= w[p].k)
 					below += h[b++];
 				w[p].bin = b;
 				w[p].below = below;
@@ -209,14 +200,14 @@ int acct_percentiles(struct acct *a)
 			if (!n)
 				w[0].bin = w[1].bin = UINT32_MAX; /* nothing to gather */
 			w[0].at = n_cand;
-			n_cand += w[0].bin < gr[g].n_bins - 1 ? h[w[0].bin] : 0;
+			n_cand += w[0].bin < gr[g].b.n_bins - 1 ? h[w[0].bin] : 0;
 			w[1].at = w[1].bin == w[0].bin ? w[0].at : n_cand;
 			if (w[1].bin != w[0].bin)
-				n_cand += w[1].bin < gr[g].n_bins - 1 ? h[w[1].bin] : 0;
+				n_cand += w[1].bin < gr[g].b.n_bins - 1 ? h[w[1].bin] : 0;
 			for (int p = 0; p < 2; p++)
-				if (w[p].bin < gr[g].n_bins - 1) { /* a bin of kept latencies: gathered */
-					w[p].lo = bin_floor(w[p].bin, gr[g].bits);
-					w[p].width = bin_floor(w[p].bin + 1, gr[g].bits) - w[p].lo;
+				if (w[p].bin < gr[g].b.n_bins - 1) { /* a bin of kept latencies: gathered */
+					w[p].lo = bin_floor(w[p].bin, gr[g].b.bits);
+					w[p].width = bin_floor(w[p].bin + 1, gr[g].b.bits) - w[p].lo;
 				}
 		}
 	cand = malloc((n_cand + 1) * sizeof *cand);
@@ -261,7 +252,8 @@ int acct_percentiles(struct acct *a)
 	}
 	rc = 0;
 out:
-	free(gr[0].hist);
+	latency_bins_fini(&tenant_bins);
+	latency_bins_fini(&totals_bins);
 	for (int g = 0; g < 3; g++)
 		free(gr[g].want);
 	free(cand);

@@ -154,8 +154,6 @@ void gen_out_head(struct gen_out *o, int64_t ts_ms, const char *id_prefix, uint6
 #define GEN_MS_PER_MIN 60000LL
 #define GEN_MS_PER_DAY 86400000LL
 
-/* Dates to day numbers and back: sim/clock.h (clock_days_from_civil). */
-
 /* ---- arrivals ---- */
 
 /* A diurnal curve: the traffic level of each minute, relative to a weekday peak of 1. */

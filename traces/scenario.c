@@ -289,7 +289,6 @@ static int name_index(const char *const *names, const char *s)
 	return -1;
 }
 
-
 static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base)
 {
 	int nullable = (k->flags & KEYF_NULLABLE) != 0;
