@@ -11,54 +11,8 @@
 #include <stdlib.h>
 
 #include "tests/test.h"
+#include "tests/util_lines.h"
 #include "tests/util_replay.h"
-
-/* 2026-03-02T10:00:00Z in µs: python3 -c 'import calendar;
- * print(calendar.timegm((2026,3,2,10,0,0)))' prints 1772445600. */
-#define T0_US 1772445600000000LL
-#define SEC 1000000LL
-#define MS 1000LL
-#define PUSD 1000000LL /* pico-USD per µUSD */
-
-#define SCN "{\"pricing\": \"pricing.json\", " \
-	"\"routes\": {\"small\": \"small-m\", \"large\": \"large-m\", \"other\": \"other-m\"}"
-#define RECORDED "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\"}"
-
-/* One trace line at 2026-03-02T<hms>Z; REQ has 1000 input and 100 output tokens. */
-#define REQN(hms, tenant, task, in, out, extra) "{\"ts\":\"2026-03-02T" hms "Z\",\"tenant\":\"" tenant \
-	"\",\"task\":\"" task "\",\"input_tokens\":" in ",\"output_tokens\":" out extra "}\n"
-#define REQ(hms, tenant, task, extra) REQN(hms, tenant, task, "1000", "100", extra)
-#define ATT(model, status, extra) "{\"model\":\"" model "\",\"status\":\"" status "\"" extra "}"
-#define ATTS(list) ",\"attempts\":[" list "]"
-#define LAT(ms) ",\"latency_ms\":" #ms
-/* A recorded single attempt on small-m: ok / server_error, 10 ms. */
-#define OK_SMALL ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":10"
-#define SE_SMALL ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":10"
-
-static int run(const char *jsonl, const char *scn, struct result_scenario *r)
-{
-	struct err e = { "" };
-	int rc = replay_text(jsonl, scn, r, &e);
-	if (rc < 0)
-		TEST_FAIL_("replay failed: %s", e.msg);
-	return rc;
-}
-
-/* A group by name, copied; a missing group fails the case. */
-static struct metrics group(const struct result_scenario *r, const char *name, int tenant)
-{
-	const struct metrics *m = tenant ? result_tenant(r, name) : result_task(r, name);
-	struct metrics z;
-	memset(&z, 0, sizeof z);
-	z.latency_p50_us = z.latency_p95_us = -2;
-	if (!m) {
-		TEST_FAIL_("no group \"%s\"", name);
-		return z;
-	}
-	return *m;
-}
-#define TASK(r, name) group(&(r), name, 0)
-#define TENANT(r, name) group(&(r), name, 1)
 
 static uint64_t model_calls(const struct result_scenario *r, const char *model)
 {
@@ -82,8 +36,8 @@ static void calls_replay_recorded_attempts(void)
 	/* call 1 at 0: attempt 1 (server_error, 40 ms, billed none); retry after 500 ms × 2^0
 	 * at 0.54 s; call 2: attempt 2 (ok, 70 ms) ends at 0.61 s: latency 610 ms.
 	 * cost: call 2 only, 1000 × 1 + 100 × 2 = 1200 µUSD = 1.2·10^9 pico-USD */
-	if (run(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(40)) "," ATT("small-m", "ok", LAT(70)))),
-	        SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 500}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(40)) "," ATT("small-m", "ok", LAT(70)))),
+	                SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 500}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.retries, 1);
@@ -103,13 +57,13 @@ static void calls_recorded_false_latency(void)
 	struct result_scenario r;
 	const char *trace = REQ("10:00:00", "a", "t", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":777");
 	/* replayed: 777 ms */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.latency_p50_us, 777 * MS);
 	result_scenario_fini(&r);
 	/* not replayed: minute 10:00 of small-m holds {ok: 1}, p = 0 → ok; latency
 	 * 100 + 1 × 100 = 200 ms */
-	if (run(trace, SCN ", \"faults\": {\"recorded\": false}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"faults\": {\"recorded\": false}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.resolved, 1);
 	CHECK_INT(r.totals.latency_p50_us, 200 * MS);
@@ -123,7 +77,7 @@ static void calls_recorded_false_outcome(void)
 	const char *trace = REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":40")
 	                    REQ("10:00:05", "a", "r1", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":777");
 	/* recorded: r0 fails (server_error, no retry), r1 ok in 777 ms */
-	if (run(trace, SCN ", \"seed\": 4, \"retry\": {\"max_attempts\": 1}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"seed\": 4, \"retry\": {\"max_attempts\": 1}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r0").failed, 1);
 	CHECK_INT(TASK(r, "r1").resolved, 1);
@@ -133,7 +87,7 @@ static void calls_recorded_false_outcome(void)
 	 * server_error when x × 2 < 1 × 2^53, i.e. x / 2^53 < 0.5.  The draws (script quoted in
 	 * the comment above draw_case), seed 4, model small-m, attempt 1: index 0 → 0.78519 (ok),
 	 * index 1 → 0.18955 (server_error).  So r0 is ok in 100 + 100 = 200 ms, r1 fails. */
-	if (run(trace, SCN ", \"seed\": 4, \"retry\": {\"max_attempts\": 1}, \"faults\": {\"recorded\": false}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"seed\": 4, \"retry\": {\"max_attempts\": 1}, \"faults\": {\"recorded\": false}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r0").resolved, 1);
 	CHECK_INT(TASK(r, "r0").latency_p50_us, 200 * MS);
@@ -158,7 +112,7 @@ static void calls_rate_by_minute(void)
 		REQ("10:02:10", "a", "c", ATTS(ATT("small-m", "timeout", ",\"ts\":\"2026-03-02T10:03:05Z\"")))
 		REQ("10:03:30", "a", "d", "")
 		REQ("10:02:30", "a", "e", "");
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 1}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "a").resolved, 1);
 	CHECK_INT(TASK(r, "a").latency_p50_us, 20 * SEC);
@@ -192,8 +146,8 @@ static void calls_recorded_class_draw(void)
 		REQ("10:00:10", "a", "p5", ",\"model\":\"large-m\"")
 		REQ("10:00:11", "a", "p6", ",\"model\":\"large-m\"")
 		REQ("10:00:12", "a", "p7", ",\"model\":\"large-m\"");
-	if (run(trace, SCN ", \"seed\": 1, \"retry\": {\"max_attempts\": 1, \"timeout_ms\": 5000}, "
-	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"p5\", \"p6\", \"p7\"]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"seed\": 1, \"retry\": {\"max_attempts\": 1, \"timeout_ms\": 5000}, "
+	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"p5\", \"p6\", \"p7\"]}}", &r) < 0)
 		return;
 	struct metrics p5 = TASK(r, "p5"), p6 = TASK(r, "p6"), p7 = TASK(r, "p7");
 	CHECK_INT(p5.degraded, 1);
@@ -239,8 +193,8 @@ static void draw_case(int seed, const char *rate, int r0_fails, int r1_fails)
 	         "\"status\": \"server_error\", \"rate\": %s}]}}", seed, rate);
 	/* r2 arrives at `to`, outside [from, to): no window, no recorded data, p = 0 → ok,
 	 * although its draw (0.0615 / 0.1598) is below the rate */
-	if (run(REQ("10:00:00", "a", "r0", "") REQ("10:00:01", "a", "r1", "") REQ("10:10:00", "a", "r2", ""),
-	        scn, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", "") REQ("10:00:01", "a", "r1", "") REQ("10:10:00", "a", "r2", ""),
+	                scn, &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r0").failed, r0_fails);
 	CHECK_INT(TASK(r, "r0").resolved, !r0_fails);
@@ -269,15 +223,15 @@ static void calls_inject_first_window(void)
 	 * q4 10:16: window 4 (rate 0) before window 5 (rate 1) → ok. */
 	const char *trace = REQ("10:02:00", "a", "q1", "") REQ("10:07:00", "a", "q2", "")
 	                    REQ("10:12:00", "a", "q3", "") REQ("10:16:00", "a", "q4", "");
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}, "
-	        "\"billing\": {\"failed\": {\"rate_limited\": \"input\", \"server_error\": \"none\"}}, "
-	        "\"faults\": {\"inject\": ["
-	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:05:00Z\", \"status\": \"rate_limited\", \"rate\": 1},"
-	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:10:00Z\", \"status\": \"server_error\", \"rate\": 1},"
-	        "{\"model\": \"large-m\", \"from\": \"2026-03-02T10:10:00Z\", \"to\": \"2026-03-02T10:15:00Z\", \"status\": \"timeout\", \"rate\": 1},"
-	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:15:00Z\", \"to\": \"2026-03-02T10:20:00Z\", \"rate\": 0},"
-	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:15:00Z\", \"to\": \"2026-03-02T10:20:00Z\", \"status\": \"server_error\", \"rate\": 1}]}}",
-	        &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 1}, "
+	                "\"billing\": {\"failed\": {\"rate_limited\": \"input\", \"server_error\": \"none\"}}, "
+	                "\"faults\": {\"inject\": ["
+	                "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:05:00Z\", \"status\": \"rate_limited\", \"rate\": 1},"
+	                "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:10:00Z\", \"status\": \"server_error\", \"rate\": 1},"
+	                "{\"model\": \"large-m\", \"from\": \"2026-03-02T10:10:00Z\", \"to\": \"2026-03-02T10:15:00Z\", \"status\": \"timeout\", \"rate\": 1},"
+	                "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:15:00Z\", \"to\": \"2026-03-02T10:20:00Z\", \"rate\": 0},"
+	                "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:15:00Z\", \"to\": \"2026-03-02T10:20:00Z\", \"status\": \"server_error\", \"rate\": 1}]}}",
+	                &r) < 0)
 		return;
 	struct metrics q1 = TASK(r, "q1"), q2 = TASK(r, "q2"), q3 = TASK(r, "q3"), q4 = TASK(r, "q4");
 	CHECK_INT(q1.failed, 1);
@@ -304,13 +258,13 @@ static void calls_inject_keeps_recorded(void)
 	struct result_scenario r;
 	const char *trace = REQ("10:02:00", "a", "t", OK_SMALL);
 	/* recorded ok replayed (10 ms) although the window says rate 1 */
-	if (run(trace, INJECT_ALL(""), &r) < 0)
+	if (replay_case(trace, INJECT_ALL(""), &r) < 0)
 		return;
 	CHECK_INT(r.totals.resolved, 1);
 	CHECK_INT(r.totals.latency_p50_us, 10 * MS);
 	result_scenario_fini(&r);
 	/* not replayed: the window's rate 1 and status timeout (the default) → failed */
-	if (run(trace, INJECT_ALL("\"recorded\": false, "), &r) < 0)
+	if (replay_case(trace, INJECT_ALL("\"recorded\": false, "), &r) < 0)
 		return;
 	CHECK_INT(r.totals.failed, 1);
 	result_scenario_fini(&r);
@@ -323,9 +277,9 @@ static void calls_timeout_caps_latency(void)
 	/* 1000 in, 600 out on small-m: 100 + 600 = 700 ms > 500 → timeout at 500 ms, billed full:
 	 * 1000 × 1 + 600 × 2 = 2200 µUSD.  call 1 [0, 0.5]; retry after 100 ms at 0.6; call 2
 	 * [0.6, 1.1]; give up at 1.1 s; chain ["small"] exhausted → degraded, latency 1.1 s. */
-	if (run(REQN("10:00:00", "a", "t", "1000", "600", ""),
-	        SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100, \"timeout_ms\": 500}, "
-	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "t", "1000", "600", ""),
+	                SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100, \"timeout_ms\": 500}, "
+	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.retries, 1);
@@ -339,8 +293,8 @@ static void calls_timeout_caps_latency(void)
 	CHECK_INT(r.totals.latency_p50_us, 1100 * MS);
 	result_scenario_fini(&r);
 	/* timeout_ms 700: 700 ms does not exceed it → ok in 700 ms */
-	if (run(REQN("10:00:00", "a", "t", "1000", "600", ""),
-	        SCN ", \"retry\": {\"timeout_ms\": 700}}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "t", "1000", "600", ""),
+	                SCN ", \"retry\": {\"timeout_ms\": 700}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.resolved, 1);
 	CHECK_INT(r.totals.calls, 1);
@@ -355,21 +309,21 @@ static void calls_timeout_null(void)
 	const char *trace = REQ("10:00:00", "a", "t",
 		ATTS(ATT("small-m", "timeout", LAT(45000)) "," ATT("small-m", "ok", LAT(50))));
 	/* default 30000 ms: call 1 takes 30 s; retry at 30.5 s; ok in 50 ms → 30.55 s */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.latency_p50_us, 30550 * MS);
 	result_scenario_fini(&r);
 	/* null: call 1 takes its recorded 45 s; retry at 45.5 s → 45.55 s */
-	if (run(trace, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.latency_p50_us, 45550 * MS);
 	result_scenario_fini(&r);
 	/* an injected timeout without recorded latency takes latency_ms_base (100 ms) */
-	if (run(REQ("10:00:00", "a", "t", ""),
-	        SCN ", \"retry\": {\"max_attempts\": 1, \"timeout_ms\": null}, "
-	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}, "
-	        "\"faults\": {\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", "
-	        "\"to\": \"2026-03-02T11:00:00Z\", \"status\": \"timeout\", \"rate\": 1}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", ""),
+	                SCN ", \"retry\": {\"max_attempts\": 1, \"timeout_ms\": null}, "
+	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}, "
+	                "\"faults\": {\"inject\": [{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", "
+	                "\"to\": \"2026-03-02T11:00:00Z\", \"status\": \"timeout\", \"rate\": 1}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.degraded, 1);
 	CHECK_INT(r.totals.latency_p50_us, 100 * MS);
@@ -383,7 +337,7 @@ static void calls_recorded_latency_over_timeout(void)
 	const char *trace = REQ("10:00:00", "a", "t", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":31000");
 	/* 31 s > 30 s: timeout at 30 s, billed full 1200 µUSD; retry at 30.5 s: no 2nd recorded
 	 * attempt, minute 10:00 holds {ok: 1}, p = 0 → ok in 100 + 100 ms → 30.7 s; 2400 µUSD */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.resolved, 1);
@@ -391,7 +345,7 @@ static void calls_recorded_latency_over_timeout(void)
 	CHECK_INT(r.totals.latency_p50_us, 30700 * MS);
 	result_scenario_fini(&r);
 	/* without a client timeout: ok in 31 s */
-	if (run(trace, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 1);
 	CHECK_INT(r.totals.latency_p50_us, 31 * SEC);
@@ -404,9 +358,9 @@ static void calls_latency_modelled(void)
 	struct result_scenario r;
 	/* big → large-m, 300 out: 200 + 2 × 300 = 800 ms, 1000 × 10 + 300 × 20 = 16000 µUSD;
 	 * cap → small-m, output capped 300 → 100: 100 + 100 = 200 ms, 1000 + 200 = 1200 µUSD */
-	if (run(REQN("10:00:00", "a", "big", "1000", "300", "") REQN("10:00:01", "a", "cap", "1000", "300", ""),
-	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
-	        "\"budget\": {\"cap\": {\"output_max\": 100}}}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "big", "1000", "300", "") REQN("10:00:01", "a", "cap", "1000", "300", ""),
+	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	                "\"budget\": {\"cap\": {\"output_max\": 100}}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "big").latency_p50_us, 800 * MS);
 	CHECK_INT(TASK(r, "big").usd_total, 16000 * PUSD);
@@ -423,19 +377,19 @@ static void calls_cached_recorded_model(void)
 	struct result_scenario r;
 	const char *trace = REQ("10:00:00", "a", "t", ",\"model\":\"small-m\",\"cached_tokens\":400");
 	/* small-m (recorded): 600 × 1 + 400 × 0.5 + 100 × 2 = 1000 µUSD */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cached_input_tokens, 400);
 	CHECK_INT(r.totals.usd_total, 1000 * PUSD);
 	result_scenario_fini(&r);
 	/* large-m (not recorded): no cached part, 1000 × 10 + 100 × 20 = 12000 µUSD */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"large\"}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"large\"}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cached_input_tokens, 0);
 	CHECK_INT(r.totals.usd_total, 12000 * PUSD);
 	result_scenario_fini(&r);
 	/* truncated to 300: cached min(400, 300) = 300: 0 × 1 + 300 × 0.5 + 100 × 2 = 350 µUSD */
-	if (run(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 300}}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 300}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.input_tokens, 300);
 	CHECK_INT(r.totals.cached_input_tokens, 300);
@@ -443,10 +397,10 @@ static void calls_cached_recorded_model(void)
 	result_scenario_fini(&r);
 	/* a fallback onto the recorded model bills it cached too: large-m fails (server_error,
 	 * billed none), small-m 1000 µUSD */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"large\"}, \"retry\": {\"max_attempts\": 1}, "
-	        "\"fallback\": {\"chain\": [\"large\", \"small\"]}, \"faults\": {\"inject\": [{\"model\": \"large-m\", "
-	        "\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", "
-	        "\"rate\": 1}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"large\"}, \"retry\": {\"max_attempts\": 1}, "
+	                "\"fallback\": {\"chain\": [\"large\", \"small\"]}, \"faults\": {\"inject\": [{\"model\": \"large-m\", "
+	                "\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", "
+	                "\"rate\": 1}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.fallbacks, 1);
@@ -465,11 +419,11 @@ static void retry_backoff_doubles(void)
 	 * call 2 [.110, .120] se; wait 100 × 2^1 = 200 ms; call 3 [.320, .330] ok (1200 µUSD).
 	 * retries: calls 2, 3: tokens 1000 + 1100 = 2100, usd 1000 + 1200 = 2200 µUSD;
 	 * total 1000 + 1000 + 1200 = 3200 µUSD; latency 330 ms */
-	if (run(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
-	                                        ATT("small-m", "server_error", LAT(10)) ","
-	                                        ATT("small-m", "ok", LAT(10)))),
-	        SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 100}, "
-	        "\"billing\": {\"failed\": {\"server_error\": \"input\"}}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                ATT("small-m", "server_error", LAT(10)) ","
+	                                                ATT("small-m", "ok", LAT(10)))),
+	                SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 100}, "
+	                "\"billing\": {\"failed\": {\"server_error\": \"input\"}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 3);
 	CHECK_INT(r.totals.retries, 2);
@@ -492,7 +446,7 @@ static void retry_far_past_the_timeline(void)
 	 * buckets from 10:00 → 60,001 buckets, the last with the retry */
 	const char *trace = REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
 	                                                   ATT("small-m", "ok", LAT(10))));
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 3600000000}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 3600000000}}", &r) < 0)
 		return;
 	CHECK_INT(r.timeline.n_buckets, 60001);
 	CHECK_INT(r.timeline.count[TL_RETRIES][60000], 1);
@@ -512,7 +466,7 @@ static void retry_max_attempts_per_model(void)
 	                                                    ATT("small-m", "server_error", LAT(10)) ","
 	                                                    ATT("small-m", "ok", LAT(10))));
 	/* max 2: two server_errors, then give up (the 3rd recorded ok is never reached) */
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.retries, 1);
@@ -520,10 +474,10 @@ static void retry_max_attempts_per_model(void)
 	result_scenario_fini(&r);
 	/* with a fallback to large-m (injected server_error): 2 calls on small-m, then 2 more on
 	 * large-m (its own count): 4 calls, retries = the 2nd on each = 2, 1 hop, failed */
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100}, "
-	        "\"fallback\": {\"chain\": [\"small\", \"large\"]}, \"faults\": {\"inject\": [{\"model\": \"large-m\", "
-	        "\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", "
-	        "\"rate\": 1}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"]}, \"faults\": {\"inject\": [{\"model\": \"large-m\", "
+	                "\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"status\": \"server_error\", "
+	                "\"rate\": 1}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 4);
 	CHECK_INT(r.totals.retries, 2);
@@ -544,7 +498,7 @@ static void retry_only_on_classes(void)
 		REQ("10:00:02", "a", "cf", ATTS(ATT("small-m", "content_filter", LAT(10)) "," ATT("small-m", "ok", LAT(10))));
 	/* on ["timeout"]: se fails after 1 call; to: timeout takes 30 s (every timeout takes
 	 * timeout_ms), retry at 30.1 s, ok at 30.11 s; cf fails, billed input 1000 µUSD */
-	if (run(trace, SCN ", \"retry\": {\"on\": [\"timeout\"], \"backoff_ms\": 100}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"on\": [\"timeout\"], \"backoff_ms\": 100}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "se").calls, 1);
 	CHECK_INT(TASK(r, "se").failed, 1);
@@ -556,7 +510,7 @@ static void retry_only_on_classes(void)
 	CHECK_INT(TASK(r, "cf").usd_total, 1000 * PUSD);
 	result_scenario_fini(&r);
 	/* the default on (the three transient classes): se retried (ok at .120 s), cf still not */
-	if (run(trace, SCN ", \"retry\": {\"backoff_ms\": 100}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"backoff_ms\": 100}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "se").calls, 2);
 	CHECK_INT(TASK(r, "se").resolved, 1);
@@ -577,10 +531,10 @@ static void fallback_after_route_position(void)
 	 * p = 0): 200 + 200 = 400 ms → latency 410 ms, 12000 µUSD.
 	 * big (route large, position 1, 10:01) replays its recorded large-m server_error: nothing
 	 * after large → failed; small-m (before it) is not tried. */
-	if (run(REQ("10:00:00", "a", "s", SE_SMALL)
-	        REQ("10:01:00", "a", "big", ",\"model\":\"large-m\",\"status\":\"server_error\",\"latency_ms\":10"),
-	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
-	        "\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "s", SE_SMALL)
+	                REQ("10:01:00", "a", "big", ",\"model\":\"large-m\",\"status\":\"server_error\",\"latency_ms\":10"),
+	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	                "\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}}", &r) < 0)
 		return;
 	struct metrics s = TASK(r, "s"), big = TASK(r, "big");
 	CHECK_INT(s.resolved, 1);
@@ -606,7 +560,7 @@ static void fallback_route_not_in_chain(void)
 	 * (100 ms) → large-m ok (400 ms): 2 hops, 3 calls, latency 500 ms */
 	snprintf(scn, sizeof scn, "%s, \"routing\": {\"default\": \"other\"}, \"retry\": {\"max_attempts\": 1}, "
 	         "\"fallback\": {\"chain\": [\"small\", \"large\"]}, %s", SCN, faults);
-	if (run(REQ("10:00:00", "a", "t", ""), scn, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", ""), scn, &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 3);
 	CHECK_INT(r.totals.fallbacks, 2);
@@ -618,7 +572,7 @@ static void fallback_route_not_in_chain(void)
 	snprintf(scn, sizeof scn, "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", "
 	         "\"large\": \"large-m\", \"alt\": \"small-m\", \"other\": \"other-m\"}, \"retry\": {\"max_attempts\": 1}, "
 	         "\"fallback\": {\"chain\": [\"alt\", \"large\"]}, %s", faults);
-	if (run(REQ("10:00:00", "a", "t", ""), scn, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", ""), scn, &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.fallbacks, 1);
@@ -634,10 +588,10 @@ static void fallback_only_on_classes(void)
 	struct result_scenario r;
 	/* se: server_error not in ["timeout"] → failed, no hop;
 	 * to: timeout (takes 30 s) → large-m ok 400 ms → latency 30.4 s */
-	if (run(REQ("10:00:00", "a", "se", SE_SMALL)
-	        REQ("10:00:01", "a", "to", ",\"model\":\"small-m\",\"status\":\"timeout\",\"latency_ms\":10"),
-	        SCN ", \"retry\": {\"max_attempts\": 1}, "
-	        "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "se", SE_SMALL)
+	                REQ("10:00:01", "a", "to", ",\"model\":\"small-m\",\"status\":\"timeout\",\"latency_ms\":10"),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\"]}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "se").failed, 1);
 	CHECK_INT(TASK(r, "se").fallbacks, 0);
@@ -655,10 +609,10 @@ static void fallback_breaker_open_qualifies(void)
 	/* r0: server_error (not in on) → failed; the breaker (window 1, ratio 1) hears it at .010
 	 * and opens for 100 s.  r1 at 10:00:01: small-m rejected (unbilled, not a call) →
 	 * breaker_open qualifies although on = ["timeout"] → large-m ok in 400 ms */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", ""),
-	        SCN ", \"retry\": {\"max_attempts\": 1}, "
-	        "\"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
-	        "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", ""),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, "
+	                "\"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\"]}}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r0").failed, 1);
 	CHECK_INT(TASK(r, "r1").resolved, 1);
@@ -678,11 +632,11 @@ static void fallback_counts_when_breaker_rejects(void)
 	 * 10:00:00.010: large-m's breaker opens; nothing after large in the chain → failed.
 	 * s (10:00:01) fails on small-m at 1.010 → the hop to large-m is admitted (1 fallback),
 	 * then rejected by the open breaker (no call) → chain exhausted → failed */
-	if (run(REQ("10:00:00", "a", "big", ",\"model\":\"large-m\",\"status\":\"server_error\",\"latency_ms\":10")
-	        REQ("10:00:01", "a", "s", SE_SMALL),
-	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
-	        "\"retry\": {\"max_attempts\": 1}, \"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
-	        "\"fallback\": {\"chain\": [\"small\", \"large\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "big", ",\"model\":\"large-m\",\"status\":\"server_error\",\"latency_ms\":10")
+	                REQ("10:00:01", "a", "s", SE_SMALL),
+	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	                "\"retry\": {\"max_attempts\": 1}, \"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"]}}", &r) < 0)
 		return;
 	struct metrics s = TASK(r, "s");
 	CHECK_INT(s.fallbacks, 1);
@@ -706,8 +660,8 @@ static void fallback_counts_when_breaker_rejects(void)
 static void tenant_cap_case(const char *trace)
 {
 	struct result_scenario r;
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}, "
-	        "\"fallback\": {\"chain\": [\"small\", \"large\"], \"tenant_inflight_cap\": 1}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 1}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"], \"tenant_inflight_cap\": 1}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.fallbacks, 3);
 	CHECK_INT(r.totals.fallbacks_denied, 1);
@@ -735,6 +689,40 @@ static void fallback_tenant_cap_ends_at_t(void)
 	                REQ("10:00:00.1", "a", "mid", SE_SMALL) REQ("10:00:00.1", "b", "other", SE_SMALL));
 }
 
+/* A fallback stays in flight while it waits out a retry's backoff. */
+static void fallback_tenant_cap_counts_backoff(void)
+{
+	struct result_scenario r;
+	/* tenant_inflight_cap 1; retry only server_error, max 2, backoff 500 ms; fallback on
+	 * invalid_request and server_error.  J and I are both tenant a; nothing is billed but
+	 * J's last call (invalid_request and server_error bill none).
+	 * J (0.000): small-m replays invalid_request (10 ms), not retried: gives up at .010, the
+	 *   gates admit it (nothing in flight); large-m call 1 replays the first large-m attempt,
+	 *   server_error at .020; backoff 500 ms × 2^0 → call 2 at .520 replays ok (10 ms): J
+	 *   answers at .530 (latency 530 ms), in flight over [.010, .530].
+	 * I (0.100): invalid_request at .110, while J's fallback waits for its retry: 1 in
+	 *   flight = the cap → denied; I fails (no degrade_tasks).  (Were J out of flight during
+	 *   the backoff, I would be admitted: 2 fallbacks.)
+	 * cost: J's large-m ok, 1000 × 10 + 100 × 20 = 12000 µUSD */
+	if (replay_case(REQ("10:00:00", "a", "J", ATTS(ATT("small-m", "invalid_request", LAT(10)) ","
+	                                                ATT("large-m", "server_error", LAT(10)) ","
+	                                                ATT("large-m", "ok", LAT(10))))
+	                REQ("10:00:00.1", "a", "I", ATTS(ATT("small-m", "invalid_request", LAT(10)))),
+	                SCN ", \"retry\": {\"max_attempts\": 2, \"on\": [\"server_error\"], \"backoff_ms\": 500}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"invalid_request\", \"server_error\"], "
+	                "\"tenant_inflight_cap\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.fallbacks_denied, 1);
+	CHECK_INT(TASK(r, "I").fallbacks_denied, 1);
+	CHECK_INT(TASK(r, "I").failed, 1);
+	CHECK_INT(TASK(r, "J").resolved, 1);
+	CHECK_INT(TASK(r, "J").calls, 3);
+	CHECK_INT(TASK(r, "J").latency_p50_us, 530 * MS);
+	CHECK_INT(r.totals.usd_total, 12000 * PUSD);
+	result_scenario_fini(&r);
+}
+
 /* max_rate over rate_window_s: at the limit is admitted, above it denied. */
 static void fallback_rate_gate(void)
 {
@@ -743,10 +731,10 @@ static void fallback_rate_gate(void)
 	 * r0 at .010: first calls {r0} = 1, first fallbacks 0 → 0 ≤ 0.5 → admitted;
 	 * r1 at 1.010: calls {r0, r1} = 2, fallbacks {r0} = 1 → 0.5, not above → admitted;
 	 * r2 at 2.010: calls 3, fallbacks 2 → 0.667 > 0.5 → denied → degraded, latency 10 ms */
-	if (run(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:00:01", "r1", "t", SE_SMALL)
-	        REQ("10:00:02", "r2", "t", SE_SMALL),
-	        SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
-	        "\"max_rate\": 0.5, \"rate_window_s\": 300, \"degrade_tasks\": [\"t\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:00:01", "r1", "t", SE_SMALL)
+	                REQ("10:00:02", "r2", "t", SE_SMALL),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	                "\"max_rate\": 0.5, \"rate_window_s\": 300, \"degrade_tasks\": [\"t\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.fallbacks, 2);
 	CHECK_INT(r.totals.fallbacks_denied, 1);
@@ -769,15 +757,39 @@ static void fallback_rate_gate_counts_current(void)
 	 * r2 at 2.0: fails at 2.010; window (1.010, 2.010]: calls {r2} = 1, fallbacks 0 → admitted.
 	 * r1 at 2.5: window (1.5, 2.5]: calls {r2} + r1 itself (first call 0.5, outside) = 2,
 	 *   fallbacks {r2 at 2.010} = 1 → 0.5, not above → admitted (1/1 without r1: denied). */
-	if (run(REQ("10:00:00", "r0", "t", SE_SMALL)
-	        REQ("10:00:00.5", "r1", "t", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":2000")
-	        REQ("10:00:02", "r2", "t", SE_SMALL),
-	        SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
-	        "\"max_rate\": 0.5, \"rate_window_s\": 1}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "r0", "t", SE_SMALL)
+	                REQ("10:00:00.5", "r1", "t", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":2000")
+	                REQ("10:00:02", "r2", "t", SE_SMALL),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	                "\"max_rate\": 0.5, \"rate_window_s\": 1}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.fallbacks, 3);
 	CHECK_INT(r.totals.fallbacks_denied, 0);
 	CHECK_INT(TENANT(r, "r1").resolved, 1);
+	result_scenario_fini(&r);
+}
+
+/* The rate window (t − rate_window_s, t] is open on the left: a first call at t − rate_window_s is out. */
+static void fallback_rate_window_left_open(void)
+{
+	struct result_scenario r;
+	/* max_rate 0.5, window 1 s; tenants r0, r1 fail on small-m at +10 ms.
+	 * r0 (0.000): gives up at .010; window (−0.990, .010]: first calls {r0} = 1, first
+	 *   fallbacks 0 → admitted; its first fallback begins at .010 (large-m ok, 400 ms,
+	 *   1000 × 10 + 100 × 20 = 12000 µUSD).
+	 * r1 (0.990): gives up at 1.000; window (0.000, 1.000]: r0's first call at 0.000 is out,
+	 *   r1's at .990 in → 1; r0's first fallback at .010 in → 1: 1 > 0.5 → denied, r1 fails.
+	 *   (A closed window [0.000, 1.000] would hold both first calls: 1/2 = 0.5, admitted.) */
+	if (replay_case(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:00:00.99", "r1", "t", SE_SMALL),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	                "\"max_rate\": 0.5, \"rate_window_s\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.fallbacks_denied, 1);
+	CHECK_INT(TENANT(r, "r0").resolved, 1);
+	CHECK_INT(TENANT(r, "r1").fallbacks_denied, 1);
+	CHECK_INT(TENANT(r, "r1").failed, 1);
+	CHECK_INT(r.totals.usd_total, 12000 * PUSD);
 	result_scenario_fini(&r);
 }
 
@@ -793,8 +805,8 @@ static void spend_gate_case(const char *cap, int r1_admitted)
 	 *   and other-m (next entry) is not tried: 1 call; at a cap of 0.012 it is not above → admitted.
 	 * r2 11:00:00.010: (10:00:00.010, 11:00:00.010] excludes r0's large-m call → spend 0 (or
 	 *   r1's 12000 when admitted at 10:01:00.010 — not above 0.012) → admitted. */
-	if (run(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:01:00", "r1", "t", SE_SMALL)
-	        REQ("11:00:00", "r2", "t", SE_SMALL), scn, &r) < 0)
+	if (replay_case(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:01:00", "r1", "t", SE_SMALL)
+	                REQ("11:00:00", "r2", "t", SE_SMALL), scn, &r) < 0)
 		return;
 	CHECK_INT(r.totals.fallbacks, 2 + r1_admitted);
 	CHECK_INT(r.totals.fallbacks_denied, !r1_admitted);
@@ -818,8 +830,8 @@ static void fallback_degraded_vs_failed(void)
 	/* both fail on small-m (server_error billed "input": 1000 µUSD each, which stays billed);
 	 * chain ["small"] is exhausted; faq is degraded with latency 10 ms, other failed (no latency) */
 	const char *trace = REQ("10:00:00", "a", "faq", SE_SMALL) REQ("10:00:01", "a", "other", SE_SMALL);
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}, \"billing\": {\"failed\": {\"server_error\": \"input\"}}, "
-	        "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"faq\"]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 1}, \"billing\": {\"failed\": {\"server_error\": \"input\"}}, "
+	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"faq\"]}}", &r) < 0)
 		return;
 	struct derived d;
 	CHECK_INT(r.totals.degraded, 1);
@@ -836,7 +848,7 @@ static void fallback_degraded_vs_failed(void)
 	CHECK_INT(d.usd_per_resolved_null, 1);
 	result_scenario_fini(&r);
 	/* without a fallback section every unanswered request fails */
-	if (run(trace, SCN ", \"retry\": {\"max_attempts\": 1}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 1}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.failed, 2);
 	CHECK_INT(r.totals.degraded, 0);
@@ -851,16 +863,16 @@ static void fallback_hops_and_rate(void)
 	/* two: route other → small-m → large-m: 2 hops; one: route small → large-m: 1 hop;
 	 * big: route large, ok: none; rej: rejected by its budget, no call.
 	 * fallbacks 3, requests with a fallback 2, with a call 3 → rate 2/3 */
-	if (run(REQ("10:00:00", "a", "two", "") REQ("10:00:01", "a", "one", "") REQ("10:00:02", "a", "big", "")
-	        REQ("10:00:03", "a", "rej", ""),
-	        SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"two\"}, \"route\": \"other\"}, "
-	        "{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
-	        "\"budget\": {\"rej\": {\"input_max\": 10, \"overflow\": \"reject\"}}, "
-	        "\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}, "
-	        "\"faults\": {\"inject\": ["
-	        "{\"model\": \"other-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"rate\": 1},"
-	        "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"rate\": 1}]}}",
-	        &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "two", "") REQ("10:00:01", "a", "one", "") REQ("10:00:02", "a", "big", "")
+	                REQ("10:00:03", "a", "rej", ""),
+	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"two\"}, \"route\": \"other\"}, "
+	                "{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	                "\"budget\": {\"rej\": {\"input_max\": 10, \"overflow\": \"reject\"}}, "
+	                "\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}, "
+	                "\"faults\": {\"inject\": ["
+	                "{\"model\": \"other-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"rate\": 1},"
+	                "{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", \"rate\": 1}]}}",
+	                &r) < 0)
 		return;
 	struct derived d;
 	CHECK_INT(r.totals.fallbacks, 3);
@@ -887,9 +899,9 @@ static void breaker_opens_when_full(void)
 	 * r0 (0) fails → [F]; r1 (1 s) fails → [F F] (not full: r2 still goes through);
 	 * r2 (2 s) ok → [F F ok] at 2.010: 2 ≥ 1.5 → open until 12.010;
 	 * r3 (5 s) rejected: no call, no cost, failed (no fallback section) */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
-	        REQ("10:00:02", "a", "r2", OK_SMALL) REQ("10:00:05", "a", "r3", OK_SMALL),
-	        BREAKER(3, 0.5, 10) "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	                REQ("10:00:02", "a", "r2", OK_SMALL) REQ("10:00:05", "a", "r3", OK_SMALL),
+	                BREAKER(3, 0.5, 10) "}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r2").resolved, 1);
 	CHECK_INT(TASK(r, "r3").breaker_rejections, 1);
@@ -898,6 +910,38 @@ static void breaker_opens_when_full(void)
 	CHECK_INT(TASK(r, "r3").failed, 1);
 	CHECK_INT(r.totals.calls, 3);
 	CHECK_INT(r.totals.breaker_rejections, 1);
+	result_scenario_fini(&r);
+}
+
+/* The window holds the last `window` outcomes: an older failure slides out of it. */
+static void breaker_window_slides(void)
+{
+	struct result_scenario r;
+	/* window 3, ratio 0.5: opens at ≥ 1.5 failures among the last 3 outcomes; each call
+	 * ends 10 ms after its request (one a second from 10:00:00).
+	 * F ok ok F ok: after r2 [F ok ok] 1 failure; after r3 [ok ok F] (r0's F slid out)
+	 * 1 → stays closed, r4 goes through: 5 calls.  (Counting every outcome so far, r3
+	 * would make 2 → open → r4 rejected.) */
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", OK_SMALL)
+	                REQ("10:00:02", "a", "r2", OK_SMALL) REQ("10:00:03", "a", "r3", SE_SMALL)
+	                REQ("10:00:04", "a", "r4", OK_SMALL),
+	                BREAKER(3, 0.5, 10) "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.breaker_rejections, 0);
+	CHECK_INT(r.totals.calls, 5);
+	CHECK_INT(TASK(r, "r4").resolved, 1);
+	result_scenario_fini(&r);
+	/* ok F ok F ok: after r3 [F ok F] 2 ≥ 1.5 → open at 3.010 until 13.010: r4 (4 s) is
+	 * rejected (no call, failed): 4 calls */
+	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	                REQ("10:00:02", "a", "r2", OK_SMALL) REQ("10:00:03", "a", "r3", SE_SMALL)
+	                REQ("10:00:04", "a", "r4", OK_SMALL),
+	                BREAKER(3, 0.5, 10) "}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.breaker_rejections, 1);
+	CHECK_INT(TASK(r, "r4").breaker_rejections, 1);
+	CHECK_INT(TASK(r, "r4").failed, 1);
+	CHECK_INT(r.totals.calls, 4);
 	result_scenario_fini(&r);
 }
 
@@ -910,12 +954,12 @@ static void breaker_probe_closes(void)
 	 * → [11.010, 12.010]; r4 (11.5) rejected while it is out; at 12.010 the probe closes the
 	 * breaker with an empty window; r5 (12.010, after r3's end by index) fails → [F], not
 	 * full → still closed; r6 (13) goes through. */
-	if (run(REQ("10:00:00", "a", "r0", OK_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
-	        REQ("10:00:11", "a", "r2", OK_SMALL)
-	        REQ("10:00:11.01", "a", "r3", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":1000")
-	        REQ("10:00:11.5", "a", "r4", OK_SMALL) REQ("10:00:12.01", "a", "r5", SE_SMALL)
-	        REQ("10:00:13", "a", "r6", OK_SMALL),
-	        BREAKER(2, 0.5, 10) "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	                REQ("10:00:11", "a", "r2", OK_SMALL)
+	                REQ("10:00:11.01", "a", "r3", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":1000")
+	                REQ("10:00:11.5", "a", "r4", OK_SMALL) REQ("10:00:12.01", "a", "r5", SE_SMALL)
+	                REQ("10:00:13", "a", "r6", OK_SMALL),
+	                BREAKER(2, 0.5, 10) "}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r2").breaker_rejections, 1);
 	CHECK_INT(TASK(r, "r3").resolved, 1);
@@ -935,10 +979,10 @@ static void breaker_probe_failure_reopens(void)
 	/* window 2, ratio 0.5, open 10 s.  r0, r1 fail → open at 1.010 until 11.010;
 	 * r2 (12) probe fails at 12.010 → open until 22.010; r3 (20) rejected;
 	 * r4 (22.010) probe ok → closed; r5 (23) goes through */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
-	        REQ("10:00:12", "a", "r2", SE_SMALL) REQ("10:00:20", "a", "r3", OK_SMALL)
-	        REQ("10:00:22.01", "a", "r4", OK_SMALL) REQ("10:00:23", "a", "r5", OK_SMALL),
-	        BREAKER(2, 0.5, 10) "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:01", "a", "r1", SE_SMALL)
+	                REQ("10:00:12", "a", "r2", SE_SMALL) REQ("10:00:20", "a", "r3", OK_SMALL)
+	                REQ("10:00:22.01", "a", "r4", OK_SMALL) REQ("10:00:23", "a", "r5", OK_SMALL),
+	                BREAKER(2, 0.5, 10) "}", &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r2").calls, 1);
 	CHECK_INT(TASK(r, "r3").breaker_rejections, 1);
@@ -956,11 +1000,11 @@ static void breaker_ignores_while_open(void)
 	/* window 2, ratio 1, open 10 s.  r0 (0.000, 10 ms), r1 (0.001, 1 s), r2 (0.002, 5 s) all
 	 * fail: at 0.010 [F]; at 1.001 [F F] → open until 11.001; r2's failure at 5.002 is ignored
 	 * (counted, it would re-open until 15.002).  r3 (12) is the probe, ok. */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL)
-	        REQ("10:00:00.001", "a", "r1", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":1000")
-	        REQ("10:00:00.002", "a", "r2", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":5000")
-	        REQ("10:00:12", "a", "r3", OK_SMALL),
-	        BREAKER(2, 1, 10) "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL)
+	                REQ("10:00:00.001", "a", "r1", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":1000")
+	                REQ("10:00:00.002", "a", "r2", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":5000")
+	                REQ("10:00:12", "a", "r3", OK_SMALL),
+	                BREAKER(2, 1, 10) "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.breaker_rejections, 0);
 	CHECK_INT(TASK(r, "r3").resolved, 1);
@@ -978,9 +1022,9 @@ static void breaker_summarize_and_batch(void)
 	 * rep (10:00:10): batch task → flushed at the 10:01:00 boundary on small-m (first_route),
 	 *   bypassing the breaker; no data in minute 10:01 → ok; discount 0.5: 1200 × 0.5 = 600
 	 *   µUSD; done at 10:01:00 + 600 s → latency 650 s */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:10", "a", "sum", "") REQ("10:00:10", "a", "rep", ""),
-	        BREAKER(1, 1, 1000) ", \"budget\": {\"sum\": {\"input_max\": 500, \"overflow\": \"summarize\"}}, "
-	        "\"batch\": {\"tasks\": [\"rep\"], \"interval_s\": 60}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:10", "a", "sum", "") REQ("10:00:10", "a", "rep", ""),
+	                BREAKER(1, 1, 1000) ", \"budget\": {\"sum\": {\"input_max\": 500, \"overflow\": \"summarize\"}}, "
+	                "\"batch\": {\"tasks\": [\"rep\"], \"interval_s\": 60}}", &r) < 0)
 		return;
 	struct metrics sum = TASK(r, "sum"), rep = TASK(r, "rep");
 	CHECK_INT(sum.breaker_rejections, 1);
@@ -1013,11 +1057,11 @@ static void recorded_prices_attempts(void)
 	 * 1000 + 1000 + 1000 + 0 = 4000, output 0 + 100 + 100 + 100 + 100 = 400; retries 2
 	 * (tokens 1100 + 0, usd 1200 µUSD); fallbacks 1.  Latencies {600, 250} ms: p50 = rank
 	 * ceil(0.5 × 2) = 1 → 250 ms; p95 = rank 2 → 600 ms */
-	if (run(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(100)) ","
-	                                         ATT("small-m", "timeout", LAT(200)) "," ATT("large-m", "ok", LAT(300))))
-	        REQ("10:01:00", "a", "r1", ",\"model\":\"small-m\",\"cached_tokens\":400,\"latency_ms\":250")
-	        REQ("10:02:00", "a", "r2", ATTS(ATT("small-m", "ok", LAT(50)) "," ATT("small-m", "rate_limited", LAT(50)))),
-	        RECORDED, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(100)) ","
+	                                                 ATT("small-m", "timeout", LAT(200)) "," ATT("large-m", "ok", LAT(300))))
+	                REQ("10:01:00", "a", "r1", ",\"model\":\"small-m\",\"cached_tokens\":400,\"latency_ms\":250")
+	                REQ("10:02:00", "a", "r2", ATTS(ATT("small-m", "ok", LAT(50)) "," ATT("small-m", "rate_limited", LAT(50)))),
+	                RECORDED, &r) < 0)
 		return;
 	CHECK_INT(r.totals.requests, 3);
 	CHECK_INT(r.totals.resolved, 2);
@@ -1047,10 +1091,10 @@ static void recorded_back_to_back(void)
 	/* r0: server_error 100 ms, then ok without latency → ends at 0.1 s: latency 100 ms.
 	 * r1 (10:01:00): attempts at 10:01:00 (100 ms) and 10:01:05 (100 ms) → ends 10:01:05.1:
 	 * latency 5.1 s */
-	if (run(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(100)) "," ATT("small-m", "ok", "")))
-	        REQ("10:01:00", "a", "r1", ATTS(ATT("small-m", "server_error", LAT(100) ",\"ts\":\"2026-03-02T10:01:00Z\"") ","
-	                                         ATT("small-m", "ok", LAT(100) ",\"ts\":\"2026-03-02T10:01:05Z\""))),
-	        RECORDED, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(100)) "," ATT("small-m", "ok", "")))
+	                REQ("10:01:00", "a", "r1", ATTS(ATT("small-m", "server_error", LAT(100) ",\"ts\":\"2026-03-02T10:01:00Z\"") ","
+	                                                 ATT("small-m", "ok", LAT(100) ",\"ts\":\"2026-03-02T10:01:05Z\""))),
+	                RECORDED, &r) < 0)
 		return;
 	CHECK_INT(TASK(r, "r0").latency_p50_us, 100 * MS);
 	CHECK_INT(TASK(r, "r1").latency_p50_us, 5100 * MS);
@@ -1065,8 +1109,8 @@ static void recorded_billed_usd(void)
 	struct result_scenario r;
 	/* r0 small-m ok: priced 1000 + 200 = 1200 µUSD, cost_usd 0.0012 (the same);
 	 * r1 large-m ok: 12000 µUSD, no cost_usd → in usd_total only */
-	if (run(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0012")
-	        REQ("10:01:00", "b", "r1", ",\"model\":\"large-m\""), RECORDED, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0012")
+	                REQ("10:01:00", "b", "r1", ",\"model\":\"large-m\""), RECORDED, &r) < 0)
 		return;
 	CHECK_INT(r.has_billed, 1);
 	CHECK_INT(r.totals.billed_usd, 1200 * PUSD);
@@ -1076,8 +1120,8 @@ static void recorded_billed_usd(void)
 	CHECK_INT(TENANT(r, "b").billed_usd, 0);
 	result_scenario_fini(&r);
 	/* stale prices: cost_usd 0.0013 vs priced 0.0012, 8.3% apart (the CLI warns above 0.5%) */
-	if (run(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0013")
-	        REQ("10:01:00", "b", "r1", ",\"model\":\"large-m\""), RECORDED, &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0013")
+	                REQ("10:01:00", "b", "r1", ",\"model\":\"large-m\""), RECORDED, &r) < 0)
 		return;
 	CHECK_INT(r.totals.billed_usd, 1300 * PUSD);
 	CHECK_INT(r.billed_priced_usd, 1200 * PUSD);
@@ -1114,7 +1158,7 @@ static void alert_flood_fires(void)
 {
 	struct result_scenario r;
 	/* 3 first calls ≥ min 3, 1 first fallback: 1/3 > 0.2 → fires at 10:01:00 only */
-	if (run(FLOOD3, FLOOD(300, 0.2, 3), &r) < 0)
+	if (replay_case(FLOOD3, FLOOD(300, 0.2, 3), &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1132,17 +1176,17 @@ static void alert_flood_thresholds(void)
 {
 	struct result_scenario r;
 	/* 3 first calls < min_requests 4 → nothing */
-	if (run(FLOOD3, FLOOD(300, 0.2, 4), &r) < 0)
+	if (replay_case(FLOOD3, FLOOD(300, 0.2, 4), &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 0);
 	result_scenario_fini(&r);
 	/* 4 first calls, 1 fallback: 0.25 is not above 0.25 → nothing */
-	if (run(FLOOD4, FLOOD(300, 0.25, 4), &r) < 0)
+	if (replay_case(FLOOD4, FLOOD(300, 0.25, 4), &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 0);
 	result_scenario_fini(&r);
 	/* … and is above 0.24 → fires, peak 0.25 / 0.24 */
-	if (run(FLOOD4, FLOOD(300, 0.24, 4), &r) < 0)
+	if (replay_case(FLOOD4, FLOOD(300, 0.24, 4), &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1164,10 +1208,10 @@ static void alert_flood_merges(void)
 	 *   10:03 [10:01, 10:03): calls r2 r3 r4 = 3, fb 2  → 0.667 (3.33)      fires
 	 *   10:04 calls {r4} = 1 < 2; 10:05: 0; 10:06: {r5} = 1 → quiet.
 	 * One alert 10:01 → 10:03, value 0.75 (from 10:02), baseline 0.2, peak 3.75 */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:30", "a", "r1", OK_SMALL)
-	        REQ("10:01:30", "a", "r2", SE_SMALL) REQ("10:01:40", "a", "r3", SE_SMALL)
-	        REQ("10:02:30", "a", "r4", OK_SMALL) REQ("10:05:30", "a", "r5", OK_SMALL),
-	        FLOOD(120, 0.2, 2), &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:30", "a", "r1", OK_SMALL)
+	                REQ("10:01:30", "a", "r2", SE_SMALL) REQ("10:01:40", "a", "r3", SE_SMALL)
+	                REQ("10:02:30", "a", "r4", OK_SMALL) REQ("10:05:30", "a", "r5", OK_SMALL),
+	                FLOOD(120, 0.2, 2), &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1200,10 +1244,10 @@ static void alert_cost_guard_fires(void)
 	 *   10:06: base [10:01, 10:04) 3600 / 180 s = 72000/h; window [10:04, 10:06) 13200 → 396000/h
 	 *          → fires, ratio 5.5.
 	 * One alert 10:05 → 10:06 with value 396000 µUSD/h and baseline 72000 µUSD/h (10:06). */
-	if (run(REQN("10:00:00", "a", "r0", "1000", "600", OK_SMALL) REQ("10:01:00", "a", "r1", OK_SMALL)
-	        REQ("10:02:00", "a", "r2", OK_SMALL) REQ("10:03:00", "a", "r3", OK_SMALL)
-	        REQ("10:04:00", "a", "big", "") REQ("10:05:00", "a", "r5", OK_SMALL),
-	        COST(120, 180) "}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "r0", "1000", "600", OK_SMALL) REQ("10:01:00", "a", "r1", OK_SMALL)
+	                REQ("10:02:00", "a", "r2", OK_SMALL) REQ("10:03:00", "a", "r3", OK_SMALL)
+	                REQ("10:04:00", "a", "big", "") REQ("10:05:00", "a", "r5", OK_SMALL),
+	                COST(120, 180) "}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1223,13 +1267,13 @@ static void alert_cost_guard_zero_baseline(void)
 	struct result_scenario r;
 	/* window 60, baseline 180.  rej (10:00, rejected: no call) and big at 10:02 (12000 µUSD).
 	 * 10:03: base [10:00, 10:02) = 0 → never fires, though the window holds 12000 */
-	if (run(REQ("10:00:00", "a", "rej", "") REQ("10:02:00", "a", "big", ""), COST(60, 180) "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "rej", "") REQ("10:02:00", "a", "big", ""), COST(60, 180) "}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 0);
 	result_scenario_fini(&r);
 	/* the same with 1200 µUSD at 10:00: 10:03: base 1200 / 120 s = 36000/h, window
 	 * 12000 / 60 s = 720000/h → fires, ratio 20 (10:02: window [10:01, 10:02) empty) */
-	if (run(REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:02:00", "a", "big", ""), COST(60, 180) "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:02:00", "a", "big", ""), COST(60, 180) "}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1249,14 +1293,14 @@ static void alert_cost_guard_range(void)
 	/* window 60, baseline 180; 1200 µUSD at 10:00:30, 12000 at 10:01:10; last instant 10:02.
 	 * 10:01: range [10:00:30, 10:00:00) negative; 10:02: [10:00:30, 10:01:00) is 30 s < 60
 	 * → never evaluated: no alert */
-	if (run(REQ("10:00:30", "a", "c", OK_SMALL) REQ("10:01:10", "a", "big", ""), COST(60, 180) "}", &r) < 0)
+	if (replay_case(REQ("10:00:30", "a", "c", OK_SMALL) REQ("10:01:10", "a", "big", ""), COST(60, 180) "}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 0);
 	result_scenario_fini(&r);
 	/* the first arrival at 10:00:00: at 10:02 the range [10:00, 10:01) is 60 s: base
 	 * 1200 → 72000/h, window [10:01, 10:02) 12000 → 720000/h → fires, ratio 10 */
 	const char *trace = REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:01:10", "a", "big", "");
-	if (run(trace, COST(60, 180) "}", &r) < 0)
+	if (replay_case(trace, COST(60, 180) "}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1265,8 +1309,8 @@ static void alert_cost_guard_range(void)
 	}
 	result_scenario_fini(&r);
 	/* "cost_guard": null: off */
-	if (run(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
-	        "\"alerts\": {\"fallback_flood\": null, \"cost_guard\": null}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	                "\"alerts\": {\"fallback_flood\": null, \"cost_guard\": null}}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 0);
 	result_scenario_fini(&r);
@@ -1283,10 +1327,10 @@ static void alert_flood_window_off_grid(void)
 	 *         (a window from 10:00:00 would hold 4 calls, 2 fallbacks → 0.5: it would fire)
 	 *   10:03 [10:01:30, 10:03): calls r3 = 1 < 2: quiet.
 	 * One alert at 10:01: value 2/3, peak (2/3) / 0.4 = 5/3. */
-	if (run(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:45", "a", "r1", OK_SMALL)
-	        REQ("10:01:20", "a", "r2", OK_SMALL) REQ("10:02:10", "a", "r3", SE_SMALL)
-	        REQ("10:00:31", "a", "r4", SE_SMALL),
-	        FLOOD(90, 0.4, 2), &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQ("10:00:45", "a", "r1", OK_SMALL)
+	                REQ("10:01:20", "a", "r2", OK_SMALL) REQ("10:02:10", "a", "r3", SE_SMALL)
+	                REQ("10:00:31", "a", "r4", SE_SMALL),
+	                FLOOD(90, 0.4, 2), &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
 	if (r.n_alerts == 1) {
@@ -1294,6 +1338,96 @@ static void alert_flood_window_off_grid(void)
 		CHECK_INT(r.alerts[0].end_us, T0_US + 60 * SEC);
 		CHECK_NEAR(r.alerts[0].value_rate, 2.0 / 3.0);
 		CHECK_NEAR(r.alerts[0].peak_ratio, 5.0 / 3.0);
+	}
+	result_scenario_fini(&r);
+}
+
+/* Equal highest peak ratios: the alert takes value and baseline from the earliest instant. */
+static void alert_cost_guard_tie_earliest(void)
+{
+	struct result_scenario r;
+	/* window 60, baseline 60, threshold 0.3.  Spend (µUSD) on small-m: r0 10:00 1000 + 200
+	 * = 1200, r1 10:01 2200 + 200 = 2400, r2 10:02 4600 + 200 = 4800.  Last event r2's end
+	 * 10:02:00.010 → instants 10:01, 10:02, 10:03:
+	 *   10:01: baseline range [10:00, 10:00) is empty → not evaluated;
+	 *   10:02: window [10:01, 10:02) 2400 / 60 s = 144000/h; base [10:00, 10:01) 1200 / 60 s
+	 *          = 72000/h; 144000 > 72000 × 1.3 = 93600 → fires, ratio 2;
+	 *   10:03: window [10:02, 10:03) 4800 → 288000/h; base [10:01, 10:02) 2400 → 144000/h
+	 *          → fires, ratio 2.
+	 * One alert 10:02 → 10:03; the tie on ratio 2 takes 10:02: value 144000, baseline 72000. */
+	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQN("10:01:00", "a", "r1", "2200", "100", OK_SMALL)
+	                REQN("10:02:00", "a", "r2", "4600", "100", OK_SMALL),
+	                COST(60, 60) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_COST_GUARD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 180 * SEC);
+		CHECK_INT(r.alerts[0].value_pusd, 144000 * PUSD);
+		CHECK_INT(r.alerts[0].baseline_pusd, 72000 * PUSD);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 2.0);
+	}
+	result_scenario_fini(&r);
+}
+
+/* Both alerts, each over [e − 60 s, e): flood at rate 0.2 with min 1 first call, cost_guard
+ * with a 60 s baseline and threshold 0.3.  r0 / r1 fall back from small-m (server_error,
+ * billed none) to large-m 10 ms after they arrive (ok in 400 ms, 1000 × 10 + 100 × 20 =
+ * 12000 µUSD); big (2000 in) runs on large-m: 2000 × 10 + 100 × 20 = 22000 µUSD. */
+#define ALERTS_BOTH SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, " \
+	"\"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}, " \
+	"\"alerts\": {\"fallback_flood\": {\"window_s\": 60, \"rate\": 0.2, \"min_requests\": 1}, " \
+	"\"cost_guard\": {\"window_s\": 60, \"baseline_s\": 60, \"threshold\": 0.3}}}"
+
+/* Alerts are ordered by start, then kind (cost_guard before fallback_flood). */
+static void alert_order_start_then_kind(void)
+{
+	struct result_scenario r;
+	/* r0 10:00:00, big 10:01:00; last event big's end 10:01:00.400 → instants 10:01, 10:02.
+	 * flood: 10:01 [10:00, 10:01): 1 first call, 1 first fallback → 1 > 0.2 fires;
+	 *        10:02 [10:01, 10:02): {big}, no fallback → quiet.
+	 * cost:  10:01 baseline range empty; 10:02 window 22000 / 60 s = 1320000/h, base
+	 *        [10:00, 10:01) 12000 / 60 s = 720000/h; > 720000 × 1.3 = 936000 → fires.
+	 * The flood starts first (10:01) although cost_guard comes first by kind. */
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQN("10:01:00", "a", "big", "2000", "100", ""),
+	                ALERTS_BOTH, &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 2);
+	if (r.n_alerts == 2) {
+		CHECK_INT(r.alerts[0].kind, ALERT_FALLBACK_FLOOD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 60 * SEC);
+		CHECK_INT(r.alerts[1].kind, ALERT_COST_GUARD);
+		CHECK_INT(r.alerts[1].start_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[1].value_pusd, 1320000 * PUSD);
+		CHECK_INT(r.alerts[1].baseline_pusd, 720000 * PUSD);
+	}
+	result_scenario_fini(&r);
+	/* c 10:00:00 ok on small-m (1000 + 200 = 1200 µUSD), r1 10:01:00, big 10:02:00; last
+	 * event big's end 10:02:00.400 → instants 10:01, 10:02, 10:03.
+	 * flood: 10:01 {c}, no fallback → quiet; 10:02 {r1}, 1 fallback → fires (1 / 0.2 = 5);
+	 *        10:03 {big} → quiet: one flood alert at 10:02, ended first.
+	 * cost:  10:02 window 12000 → 720000/h, base 1200 → 72000/h → fires, ratio 10;
+	 *        10:03 window 22000 → 1320000/h, base 12000 → 720000/h → fires, ratio 11/6:
+	 *        one alert 10:02 → 10:03 with 10:02's value 720000 and baseline 72000.
+	 * Both start at 10:02: cost_guard first. */
+	if (replay_case(REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:01:00", "a", "r1", SE_SMALL)
+	                REQN("10:02:00", "a", "big", "2000", "100", ""),
+	                ALERTS_BOTH, &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 2);
+	if (r.n_alerts == 2) {
+		CHECK_INT(r.alerts[0].kind, ALERT_COST_GUARD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 180 * SEC);
+		CHECK_INT(r.alerts[0].value_pusd, 720000 * PUSD);
+		CHECK_INT(r.alerts[0].baseline_pusd, 72000 * PUSD);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 10.0);
+		CHECK_INT(r.alerts[1].kind, ALERT_FALLBACK_FLOOD);
+		CHECK_INT(r.alerts[1].start_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[1].end_us, T0_US + 120 * SEC);
+		CHECK_NEAR(r.alerts[1].value_rate, 1.0);
+		CHECK_NEAR(r.alerts[1].peak_ratio, 5.0);
 	}
 	result_scenario_fini(&r);
 }
@@ -1387,7 +1521,7 @@ static char *dump(const struct result_scenario *r)
 
 static char *mixed_run(const char *scn, struct result_scenario *r)
 {
-	if (run(MIXED, scn, r) < 0)
+	if (replay_case(MIXED, scn, r) < 0)
 		return NULL;
 	char *s = dump(r);
 	result_scenario_fini(r);
@@ -1446,12 +1580,15 @@ void suite_replay_calls(void)
 	RUN(fallback_counts_when_breaker_rejects);
 	RUN(fallback_tenant_cap);
 	RUN(fallback_tenant_cap_ends_at_t);
+	RUN(fallback_tenant_cap_counts_backoff);
 	RUN(fallback_rate_gate);
 	RUN(fallback_rate_gate_counts_current);
+	RUN(fallback_rate_window_left_open);
 	RUN(fallback_spend_gate);
 	RUN(fallback_degraded_vs_failed);
 	RUN(fallback_hops_and_rate);
 	RUN(breaker_opens_when_full);
+	RUN(breaker_window_slides);
 	RUN(breaker_probe_closes);
 	RUN(breaker_probe_failure_reopens);
 	RUN(breaker_ignores_while_open);
@@ -1467,6 +1604,8 @@ void suite_replay_calls(void)
 	RUN(alert_cost_guard_zero_baseline);
 	RUN(alert_cost_guard_range);
 	RUN(alert_flood_window_off_grid);
+	RUN(alert_cost_guard_tie_earliest);
+	RUN(alert_order_start_then_kind);
 	RUN(determinism_twice);
 	RUN(determinism_name);
 	replay_text_done();

@@ -1,8 +1,9 @@
 /*
  * The replay engine rule by rule (SPEC §4, §5, §10), part A: the cache, the
  * token budget, routing, the batch queue, the billing of failed attempts, the
- * monthly projection and the timeline.  Each case replays a tiny hand-written
- * trace and checks counters worked out by hand in the comments next to them.
+ * monthly projection, the hourly spend peak and the timeline.  Each case replays
+ * a tiny hand-written trace and checks counters worked out by hand in the
+ * comments next to them.
  *
  * Prices (fixtures/tests/pricing.json), in pico-USD per token: small-m 10^6 input,
  * 5·10^5 cached, 2·10^6 output, latency 100 ms + 1 ms per output token; large-m
@@ -38,15 +39,6 @@
 	"\"status\": \"" status "\", \"rate\": 1}]}"
 
 #define USD(x) ((long long)(x)) /* money_sum → a printable integer of pico-USD */
-
-static int run(const char *jsonl, const char *scn, struct result_scenario *r)
-{
-	struct err e = { "" };
-	int rc = replay_text(jsonl, scn, r, &e);
-	if (rc < 0)
-		TEST_FAIL_("replay failed: %s", e.msg);
-	return rc;
-}
 
 /* The group of tenant `name`, or a zeroed one (and a failed check) when absent. */
 static const struct metrics *tenant(const struct result_scenario *r, const char *name)
@@ -92,11 +84,11 @@ static void cache_hit_miss_savings(void)
 	 * r2 10:00:20 "other" 100/50: miss, 10^8 + 10^8 = 2·10^8, latency 150 ms;
 	 * r3 10:00:30 "hi" 2000/10: hit on r0's entry: saves r0's 1500 tokens and 2·10^9,
 	 *   not its own tokens. */
-	if (run(REQ("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
-	        REQ("10:00:10", "a", "t", 1000, 500, INPUT("hi"))
-	        REQ("10:00:20", "a", "t", 100, 50, INPUT("other"))
-	        REQ("10:00:30", "a", "t", 2000, 10, INPUT("hi")),
-	        SCN ", \"cache\": {}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
+	                REQ("10:00:10", "a", "t", 1000, 500, INPUT("hi"))
+	                REQ("10:00:20", "a", "t", 100, 50, INPUT("other"))
+	                REQ("10:00:30", "a", "t", 2000, 10, INPUT("hi")),
+	                SCN ", \"cache\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.requests, 4);
 	CHECK_INT(r.totals.resolved, 4);
@@ -128,11 +120,11 @@ static void cache_insert_on_answer(void)
 	 * r2 b 10:00:00.4: hit on r1's answer: saves 2100 tokens, 2.2·10^9.
 	 * r0's answer at 00.6 replaces the value.
 	 * r3 c 10:00:01: hit on r0's answer: saves 1500 tokens, 2·10^9. */
-	if (run(REQ("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
-	        REQ("10:00:00.1", "a", "t", 2000, 100, INPUT("hi"))
-	        REQ("10:00:00.4", "b", "t", 10, 10, INPUT("hi"))
-	        REQ("10:00:01", "c", "t", 10, 10, INPUT("hi")),
-	        SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
+	                REQ("10:00:00.1", "a", "t", 2000, 100, INPUT("hi"))
+	                REQ("10:00:00.4", "b", "t", 10, 10, INPUT("hi"))
+	                REQ("10:00:01", "c", "t", 10, 10, INPUT("hi")),
+	                SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.cache_hits, 2);
@@ -146,6 +138,49 @@ static void cache_insert_on_answer(void)
 	result_scenario_fini(&r);
 }
 
+/* A hit saves the single call whose answer was cached, not every call of its request. */
+static void cache_hit_saves_answering_call(void)
+{
+	struct result_scenario r;
+	/* r0 10:00:00 "q": small-m replays server_error (10 ms), billed "input": 1000·10^6 =
+	 *   10^9; retry after 500 ms, replays ok (10 ms): 1000·10^6 + 100·2·10^6 = 1.2·10^9,
+	 *   cached with that call's 1100 tokens and 1.2·10^9.
+	 * r1 10:00:10 "q": hit, saves 1100 tokens and 1.2·10^9 (not r0's 2100 and 2.2·10^9).
+	 * Spent: 10^9 + 1.2·10^9 = 2.2·10^9. */
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 100, ",\"attempts\":["
+	                    "{\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":10},"
+	                    "{\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":10}]" INPUT("q"))
+	                REQ("10:00:10", "a", "t", 1000, 100, INPUT("q")),
+	                SCN ", \"cache\": {}, \"billing\": {\"failed\": {\"server_error\": \"input\"}}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.cache_hits, 1);
+	CHECK_INT(USD(r.totals.usd_total), 2200000000LL);
+	CHECK_INT(r.totals.cache_tokens_saved, 1100);
+	CHECK_INT(USD(r.totals.cache_usd_saved), 1200000000LL);
+	result_scenario_fini(&r);
+}
+
+/* Only a model's or a batch's answer is cached: a degraded answer is not. */
+static void cache_skips_degraded(void)
+{
+	struct result_scenario r;
+	/* one attempt, chain ["small"], task t degradable.  r0 10:00:00 "q" replays a small-m
+	 * server_error: nothing after small in the chain → degraded, not cached.
+	 * r1 10:00:10 "q": a miss, replays its small-m ok → resolved.  2 calls, no hit. */
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
+	                    "\"latency_ms\":10" INPUT("q"))
+	                REQ("10:00:10", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"latency_ms\":10" INPUT("q")),
+	                SCN ", \"cache\": {}, \"retry\": {\"max_attempts\": 1}, "
+	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.degraded, 1);
+	CHECK_INT(r.totals.cache_hits, 0);
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.resolved, 1);
+	result_scenario_fini(&r);
+}
+
 /* Lines out of time order arrive in time order, equal times in line order. */
 static void arrival_out_of_line_order(void)
 {
@@ -155,9 +190,9 @@ static void arrival_out_of_line_order(void)
 	 * line 3 (d, 10:00:00, "p").  Arrivals: b and d at 10:00:00 (b first: lower index),
 	 * c at 10:00:01, a at 10:00:02.  b and d miss and call; b's answer at 00.2 is cached, so
 	 * c and a hit.  Processed in line order instead, a would call and b… would not. */
-	if (run(REQ("10:00:02", "a", "t", 100, 100, INPUT("q")) REQ("10:00:00", "b", "t", 100, 100, INPUT("q"))
-	        REQ("10:00:01", "c", "t", 100, 100, INPUT("q")) REQ("10:00:00", "d", "t", 100, 100, INPUT("p")),
-	        SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:02", "a", "t", 100, 100, INPUT("q")) REQ("10:00:00", "b", "t", 100, 100, INPUT("q"))
+	                REQ("10:00:01", "c", "t", 100, 100, INPUT("q")) REQ("10:00:00", "d", "t", 100, 100, INPUT("p")),
+	                SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.cache_hits, 2);
@@ -166,6 +201,31 @@ static void arrival_out_of_line_order(void)
 	CHECK_INT(tenant(&r, "c")->cache_hits, 1);
 	CHECK_INT(tenant(&r, "d")->calls, 1);
 	CHECK_INT(r.timeline.t0_us, T0_S * SEC); /* the first arrival, 10:00:00 (line 1) */
+	result_scenario_fini(&r);
+}
+
+/* A request's follow-up at the instant it gives up runs before the next request's events then. */
+static void arrival_after_same_instant_followup(void)
+{
+	struct result_scenario r;
+	/* Default key (tenant a, input "q" for both); one attempt; chain [small, other].
+	 * A (index 0, 09:59:59.99) replays a small-m server_error (10 ms, billed none) and gives
+	 * up at 10:00:00, the instant B (index 1) arrives.  Its fallback call on other-m (no
+	 * latency, no data: ok) starts and answers at 10:00:00 too, as A's follow-ups, before
+	 * B's arrival: B hits.  (Run after B, B would miss and call.)
+	 * Cost: other-m 1000·3·10^6 + 100·4·10^6 = 3.4·10^9. */
+	if (replay_case(REQ("09:59:59.99", "a", "A", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
+	                    "\"latency_ms\":10" INPUT("q"))
+	                REQ("10:00:00", "a", "B", 1000, 100, ",\"model\":\"small-m\",\"latency_ms\":10" INPUT("q")),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"cache\": {}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"other\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.cache_hits, 1);
+	CHECK_INT(task(&r, "B")->cache_hits, 1);
+	CHECK_INT(task(&r, "A")->resolved, 1);
+	CHECK_INT(task(&r, "A")->fallbacks, 1);
+	CHECK_INT(USD(r.totals.usd_total), 3400000000LL);
 	result_scenario_fini(&r);
 }
 
@@ -180,13 +240,13 @@ static void latency_percentiles_long(void)
 	 *   a [10 ms, 5000 s]: p50 1st = 10 ms, p95 2nd = 5000 s;  b: 20 ms, 4400 s;
 	 *   c [4300 s, 4500 s]: p50 4300 s, p95 4500 s;
 	 *   totals [10 ms, 20 ms, 4300, 4400, 4500, 5000 s]: p50 3rd = 4300 s, p95 6th = 5000 s. */
-	if (run(REQ("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":10")
-	        REQ("10:00:01", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":5000000")
-	        REQ("10:00:02", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":20")
-	        REQ("10:00:03", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4400000")
-	        REQ("10:00:04", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4500000")
-	        REQ("10:00:05", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4300000"),
-	        SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":10")
+	                REQ("10:00:01", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":5000000")
+	                REQ("10:00:02", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":20")
+	                REQ("10:00:03", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4400000")
+	                REQ("10:00:04", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4500000")
+	                REQ("10:00:05", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4300000"),
+	                SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.latency_p50_us, 4300 * SEC);
 	CHECK_INT(r.totals.latency_p95_us, 5000 * SEC);
@@ -240,7 +300,7 @@ static void latency_percentiles_many(void)
 		                        (long long)(us / 1000), (long long)(us % 1000));
 	}
 	struct result_scenario r;
-	if (run(jsonl, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
+	if (replay_case(jsonl, SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
 		return;
 	for (int group = -1; group < 5; group++) { /* the totals, tenants t0..t2, tasks k0, k1 */
 		size_t n = 0;
@@ -270,12 +330,12 @@ static void cache_ttl_exact_instant(void)
 	 * m1 10:00:10.2 (the expiry instant) miss, answer 10.4 → expires 20.4;
 	 * h2 10:00:20.3 hit;
 	 * m2 10:00:20.4 miss. */
-	if (run(REQ("10:00:00", "m0", "t", 100, 100, INPUT("q"))
-	        REQ("10:00:10.1", "h1", "t", 100, 100, INPUT("q"))
-	        REQ("10:00:10.2", "m1", "t", 100, 100, INPUT("q"))
-	        REQ("10:00:20.3", "h2", "t", 100, 100, INPUT("q"))
-	        REQ("10:00:20.4", "m2", "t", 100, 100, INPUT("q")),
-	        SCN ", \"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 10}}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "m0", "t", 100, 100, INPUT("q"))
+	                REQ("10:00:10.1", "h1", "t", 100, 100, INPUT("q"))
+	                REQ("10:00:10.2", "m1", "t", 100, 100, INPUT("q"))
+	                REQ("10:00:20.3", "h2", "t", 100, 100, INPUT("q"))
+	                REQ("10:00:20.4", "m2", "t", 100, 100, INPUT("q")),
+	                SCN ", \"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 10}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
 	CHECK_INT(r.totals.calls, 3);
@@ -295,13 +355,13 @@ static void cache_ttl_per_tier(void)
 	 * r2 s "S" 10:00:50: the small answer has expired → miss, calls;
 	 * r3 big "L" 10:00:50: the large one lives → hit;
 	 * r4 big "L" 10:01:40.4: exactly its expiry → miss. */
-	if (run(REQ("10:00:00", "a", "big", 100, 100, INPUT("L"))
-	        REQ("10:00:00", "a", "s", 100, 100, INPUT("S"))
-	        REQ("10:00:50", "a", "s", 100, 100, INPUT("S"))
-	        REQ("10:00:50", "a", "big", 100, 100, INPUT("L"))
-	        REQ("10:01:40.4", "a", "big", 100, 100, INPUT("L")),
-	        SCN ", \"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 10, \"large\": 100}}, "
-	        "\"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "big", 100, 100, INPUT("L"))
+	                REQ("10:00:00", "a", "s", 100, 100, INPUT("S"))
+	                REQ("10:00:50", "a", "s", 100, 100, INPUT("S"))
+	                REQ("10:00:50", "a", "big", 100, 100, INPUT("L"))
+	                REQ("10:01:40.4", "a", "big", 100, 100, INPUT("L")),
+	                SCN ", \"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 10, \"large\": 100}}, "
+	                "\"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(r.totals.calls, 4);
@@ -327,8 +387,8 @@ static void cache_capacity_lru(void)
 	/* LRU, capacity 2 (front first): A miss [A]; B miss [B A]; A hit [A B];
 	 * C miss, evicts B [C A]; A hit [A C]; B miss, evicts C [B A].
 	 * Hits at p2 and p4; 4 calls × (100·3·10^6 + 100·4·10^6 = 7·10^8) = 2.8·10^9. */
-	if (run(ABACAB, SCN ", \"routing\": {\"default\": \"other\"}, "
-	        "\"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"eviction\": \"lru\"}}", &r) < 0)
+	if (replay_case(ABACAB, SCN ", \"routing\": {\"default\": \"other\"}, "
+	                "\"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"eviction\": \"lru\"}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
 	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
@@ -345,8 +405,8 @@ static void cache_capacity_fifo(void)
 	/* FIFO, capacity 2 (oldest first): A miss [A]; B miss [A B]; A hit, no move [A B];
 	 * C miss, evicts the oldest A [B C]; A miss, evicts B [C A]; B miss, evicts C [A B].
 	 * One hit (p2); 5 calls × 7·10^8 = 3.5·10^9. */
-	if (run(ABACAB, SCN ", \"routing\": {\"default\": \"other\"}, "
-	        "\"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"eviction\": \"fifo\"}}", &r) < 0)
+	if (replay_case(ABACAB, SCN ", \"routing\": {\"default\": \"other\"}, "
+	                "\"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"eviction\": \"fifo\"}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
@@ -364,7 +424,7 @@ static void cache_key_tenant(void)
 	                    REQ("10:00:20", "a", "t", 100, 100, INPUT("q"));
 	/* default key [tenant, policy_version, input]: b's "q" is another key (miss);
 	 * a's second "q" hits: 1 hit, 2 calls */
-	if (run(trace, SCN ", \"cache\": {}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"cache\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(tenant(&r, "a")->cache_hits, 1);
@@ -372,17 +432,17 @@ static void cache_key_tenant(void)
 	CHECK_INT(r.totals.calls, 2);
 	result_scenario_fini(&r);
 	/* key [input]: tenants share entries: b and a's second both hit, 1 call */
-	if (run(trace, SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
 	CHECK_INT(tenant(&r, "b")->cache_hits, 1);
 	CHECK_INT(r.totals.calls, 1);
 	result_scenario_fini(&r);
 	/* key [task, input]: a task t2 request with the same text is another key */
-	if (run(REQ("10:00:00", "a", "t1", 100, 100, INPUT("q"))
-	        REQ("10:00:10", "a", "t2", 100, 100, INPUT("q"))
-	        REQ("10:00:20", "b", "t1", 100, 100, INPUT("q")),
-	        SCN ", \"cache\": {\"key\": [\"task\", \"input\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t1", 100, 100, INPUT("q"))
+	                REQ("10:00:10", "a", "t2", 100, 100, INPUT("q"))
+	                REQ("10:00:20", "b", "t1", 100, 100, INPUT("q")),
+	                SCN ", \"cache\": {\"key\": [\"task\", \"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(tenant(&r, "b")->cache_hits, 1);
@@ -396,12 +456,12 @@ static void cache_key_input_hash(void)
 	/* key [input]; p0 hash h1 miss; p1 hash h1 hit; p2 text "h1" miss (a text key never
 	 * equals a hash key); p3 hash h2 miss; p4 text "h1" with hash "zz": the text is the
 	 * key, so it hits p2's entry.  2 hits, 3 calls. */
-	if (run(REQ("10:00:00", "p0", "t", 100, 100, ",\"input_hash\":\"h1\"")
-	        REQ("10:00:10", "p1", "t", 100, 100, ",\"input_hash\":\"h1\"")
-	        REQ("10:00:20", "p2", "t", 100, 100, INPUT("h1"))
-	        REQ("10:00:30", "p3", "t", 100, 100, ",\"input_hash\":\"h2\"")
-	        REQ("10:00:40", "p4", "t", 100, 100, INPUT("h1") ",\"input_hash\":\"zz\""),
-	        SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "p0", "t", 100, 100, ",\"input_hash\":\"h1\"")
+	                REQ("10:00:10", "p1", "t", 100, 100, ",\"input_hash\":\"h1\"")
+	                REQ("10:00:20", "p2", "t", 100, 100, INPUT("h1"))
+	                REQ("10:00:30", "p3", "t", 100, 100, ",\"input_hash\":\"h2\"")
+	                REQ("10:00:40", "p4", "t", 100, 100, INPUT("h1") ",\"input_hash\":\"zz\""),
+	                SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
 	CHECK_INT(tenant(&r, "p1")->cache_hits, 1);
@@ -415,9 +475,9 @@ static void cache_no_input_not_cached(void)
 {
 	struct result_scenario r;
 	/* neither input nor input_hash: no lookup, no insert; both identical requests call */
-	if (run(REQ("10:00:00", "a", "t", 100, 100, "")
-	        REQ("10:00:10", "a", "t", 100, 100, ""),
-	        SCN ", \"cache\": {}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
+	                REQ("10:00:10", "a", "t", 100, 100, ""),
+	                SCN ", \"cache\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 0);
 	CHECK_INT(r.totals.calls, 2);
@@ -435,8 +495,8 @@ static void cache_normalize(void)
 	/* lower + collapse_space (listed in the other order: they always run lower first):
 	 * p0 "hello world" miss; p1 hit; p2 "hello world" (tab → space, trimmed) hit;
 	 * p3 "hello, world" keeps its comma (no strip_punct): miss. */
-	if (run(trace, SCN ", \"cache\": {\"key\": [\"input\"], "
-	        "\"normalize\": [\"collapse_space\", \"lower\"]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"cache\": {\"key\": [\"input\"], "
+	                "\"normalize\": [\"collapse_space\", \"lower\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
 	CHECK_INT(tenant(&r, "p1")->cache_hits, 1);
@@ -445,7 +505,7 @@ static void cache_normalize(void)
 	CHECK_INT(r.totals.calls, 2);
 	result_scenario_fini(&r);
 	/* without normalization the four texts differ: no hit */
-	if (run(trace, SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 0);
 	CHECK_INT(r.totals.calls, 4);
@@ -470,7 +530,7 @@ static void cache_policy_version(void)
 		SCN ", \"cache\": {\"key\": [\"tenant\", \"policy_version\", \"input\"], \"policy_version\": \"v9\"}}",
 	};
 	for (size_t s = 0; s < sizeof scns / sizeof scns[0]; s++) {
-		if (run(trace, scns[s], &r) < 0)
+		if (replay_case(trace, scns[s], &r) < 0)
 			return;
 		CHECK_INT(r.totals.cache_hits, 2);
 		CHECK_INT(r.totals.calls, 3);
@@ -489,12 +549,12 @@ static void cache_expired_frees_capacity(void)
 	 * p2 C (s) 10:00:11: miss; answered at 11.2, the instant B expires: B no longer counts,
 	 *   so C joins without evicting A.
 	 * p3 A (L) 10:00:13: hit. */
-	if (run(REQ("10:00:00", "p0", "L", 100, 100, INPUT("A"))
-	        REQ("10:00:01", "p1", "s", 100, 100, INPUT("B"))
-	        REQ("10:00:11", "p2", "s", 100, 100, INPUT("C"))
-	        REQ("10:00:13", "p3", "L", 100, 100, INPUT("A")),
-	        SCN ", \"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"ttl_s\": {\"small\": 10}}, "
-	        "\"routing\": {\"rules\": [{\"when\": {\"task\": \"L\"}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "p0", "L", 100, 100, INPUT("A"))
+	                REQ("10:00:01", "p1", "s", 100, 100, INPUT("B"))
+	                REQ("10:00:11", "p2", "s", 100, 100, INPUT("C"))
+	                REQ("10:00:13", "p3", "L", 100, 100, INPUT("A")),
+	                SCN ", \"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"ttl_s\": {\"small\": 10}}, "
+	                "\"routing\": {\"rules\": [{\"when\": {\"task\": \"L\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(tenant(&r, "p3")->cache_hits, 1);
@@ -511,9 +571,9 @@ static void cache_replace_expiry(void)
 	 * p0 (L) 00.0 on large 100/100: answer 00.4, no TTL; p1 (s) 00.1 on small 100/100:
 	 * answer 00.3, expires 10.3; p0's answer at 00.4 replaces it and never expires:
 	 * p2 at 00:20 hits. */
-	if (run(REQ("10:00:00", "p0", "L", 100, 100, INPUT("A"))
-	        REQ("10:00:00.1", "p1", "s", 100, 100, INPUT("A"))
-	        REQ("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
+	if (replay_case(REQ("10:00:00", "p0", "L", 100, 100, INPUT("A"))
+	                REQ("10:00:00.1", "p1", "s", 100, 100, INPUT("A"))
+	                REQ("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
 	CHECK_INT(r.totals.calls, 2);
@@ -521,9 +581,9 @@ static void cache_replace_expiry(void)
 	/* the other way round: p0 (s) 00.0 on small 100/500: answer 00.6, expires 10.6;
 	 * p1 (L) 00.1 on large: answer 00.5 (no TTL), replaced at 00.6 by the small answer
 	 * with its expiry 10.6: p2 at 00:20 misses. */
-	if (run(REQ("10:00:00", "p0", "s", 100, 500, INPUT("A"))
-	        REQ("10:00:00.1", "p1", "L", 100, 100, INPUT("A"))
-	        REQ("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
+	if (replay_case(REQ("10:00:00", "p0", "s", 100, 500, INPUT("A"))
+	                REQ("10:00:00.1", "p1", "L", 100, 100, INPUT("A"))
+	                REQ("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "p2")->cache_hits, 0);
 	CHECK_INT(r.totals.calls, 3);
@@ -553,7 +613,7 @@ static void cache_replace_keeps_fifo_place(void)
 		snprintf(scn, sizeof scn, SCN ", \"cache\": {\"key\": [\"input\"], \"capacity\": 2, "
 		         "\"eviction\": \"%s\"}, \"routing\": {\"default\": \"other\", \"rules\": "
 		         "[{\"when\": {\"task\": \"slow\"}, \"route\": \"large\"}]}}", fifo ? "fifo" : "lru");
-		if (run(trace, scn, &r) < 0)
+		if (replay_case(trace, scn, &r) < 0)
 			return;
 		CHECK_INT(tenant(&r, "pv")->cache_hits, 1);
 		CHECK_INT(tenant(&r, "pv")->cache_tokens_saved, 200);
@@ -623,7 +683,7 @@ static void cache_matches_textbook(void)
 		snprintf(scn, sizeof scn, SCN ", \"routing\": {\"default\": \"other\"}, \"cache\": "
 		         "{\"key\": [\"input\"], \"capacity\": %d, \"eviction\": \"%s\"}}", CAP,
 		         fifo ? "fifo" : "lru");
-		if (run(trace, scn, &r) < 0)
+		if (replay_case(trace, scn, &r) < 0)
 			break;
 		CHECK_INT(r.timeline.bucket_s, 60);
 		CHECK_INT(r.timeline.n_buckets, N);
@@ -733,7 +793,7 @@ static void cache_matches_textbook_ttl(void)
 		snprintf(scn, sizeof scn, SCN ", \"routing\": {\"default\": \"other\"}, \"cache\": "
 		         "{\"key\": [\"input\"], \"capacity\": %d, \"eviction\": \"%s\", \"ttl_s\": {\"small\": 150}}}",
 		         CAP, fifo ? "fifo" : "lru");
-		if (run(trace, scn, &r) < 0)
+		if (replay_case(trace, scn, &r) < 0)
 			break;
 		CHECK_INT(r.timeline.n_buckets, N);
 		for (int i = 0; i < N && (size_t)i < r.timeline.n_buckets; i++)
@@ -759,10 +819,10 @@ static void budget_truncate(void)
 	 *   cached min(2000, 1000) = 1000: 1000·5·10^5 + 100·2·10^6 = 5·10^8 + 2·10^8 = 7·10^8;
 	 * r1 500/100: 500·10^6 + 2·10^8 = 7·10^8;
 	 * eq 1000/100: exactly input_max, not a violation: 10^9 + 2·10^8 = 1.2·10^9. */
-	if (run(REQ("10:00:00", "a", "t", 3000, 100, ",\"model\":\"small-m\",\"cached_tokens\":2000")
-	        REQ("10:00:10", "a", "t", 500, 100, "")
-	        REQ("10:00:20", "eq", "t", 1000, 100, ""),
-	        SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"truncate\"}}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, ",\"model\":\"small-m\",\"cached_tokens\":2000")
+	                REQ("10:00:10", "a", "t", 500, 100, "")
+	                REQ("10:00:20", "eq", "t", 1000, 100, ""),
+	                SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"truncate\"}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 1);
 	CHECK_INT(r.totals.truncated, 1);
@@ -791,10 +851,10 @@ static void budget_summarize(void)
 	 *   output 100: 250·10^6 + 100·2·10^6 = 450 000 000; latency 200 ms → 1002 ms in all.
 	 * b: 2000/10: summary 2000 in, ceil(200.0) = 200 out: 2·10^10 + 4·10^9 = 24 000 000 000,
 	 *   600 ms; main input min(250, 200) = 200: 2·10^8 + 2·10^7 = 220 000 000, 110 ms → 710 ms. */
-	if (run(REQ("10:00:00", "a", "t", 3001, 100, ",\"model\":\"small-m\",\"cached_tokens\":1000")
-	        REQ("10:00:10", "b", "t", 2000, 10, ""),
-	        SCN ", \"budget\": {\"t\": {\"input_max\": 250, \"output_max\": 150, "
-	        "\"overflow\": \"summarize\"}}, \"summarize\": {\"route\": \"large\", \"ratio\": 0.1}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 3001, 100, ",\"model\":\"small-m\",\"cached_tokens\":1000")
+	                REQ("10:00:10", "b", "t", 2000, 10, ""),
+	                SCN ", \"budget\": {\"t\": {\"input_max\": 250, \"output_max\": 150, "
+	                "\"overflow\": \"summarize\"}}, \"summarize\": {\"route\": \"large\", \"ratio\": 0.1}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 2);
 	CHECK_INT(r.totals.summarized, 2);
@@ -826,10 +886,10 @@ static void budget_summarize_ratio_exact(void)
 	 * product gives 7.000000000000001, whose ceiling would be 8); 3001 × 0.07 = 210.07 → 211.
 	 * Summaries on large: output 7 + 211 = 218; main calls on small with input
 	 * min(5, summary) = 5 each. */
-	if (run(REQ("10:00:00", "a", "t", 100, 10, "")
-	        REQ("10:00:10", "b", "t", 3001, 10, ""),
-	        SCN ", \"budget\": {\"t\": {\"input_max\": 5, \"overflow\": \"summarize\"}}, "
-	        "\"summarize\": {\"route\": \"large\", \"ratio\": 0.07}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 10, "")
+	                REQ("10:00:10", "b", "t", 3001, 10, ""),
+	                SCN ", \"budget\": {\"t\": {\"input_max\": 5, \"overflow\": \"summarize\"}}, "
+	                "\"summarize\": {\"route\": \"large\", \"ratio\": 0.07}}", &r) < 0)
 		return;
 	CHECK_INT(model(&r, "large-m").output_tokens, 218);
 	CHECK_INT(model(&r, "large-m").input_tokens, 3101);
@@ -844,10 +904,10 @@ static void budget_summary_fails(void)
 	 * (billed none): s1 at 00.0 fails after 100 ms, s2 after a 500 ms backoff at 00.6
 	 * (fails 00.7), s3 after 1000 ms at 01.7 (fails 01.8): three calls, two retries; a
 	 * failed summary gets no fallback and no main call: the request fails. */
-	if (run(REQ("10:00:00", "a", "t", 3000, 100, ""),
-	        SCN ", \"budget\": {\"t\": {\"input_max\": 100, \"overflow\": \"summarize\"}}, "
-	        "\"routing\": {\"default\": \"large\"}, \"fallback\": {}, " INJECT_SMALL("server_error") "}",
-	        &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, ""),
+	                SCN ", \"budget\": {\"t\": {\"input_max\": 100, \"overflow\": \"summarize\"}}, "
+	                "\"routing\": {\"default\": \"large\"}, \"fallback\": {}, " INJECT_SMALL("server_error") "}",
+	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.summarized, 1);
 	CHECK_INT(r.totals.calls, 3);
@@ -869,10 +929,10 @@ static void budget_async(void)
 	 * r0 10:00:10 3000/100: violation, to the queue whole: flushed at 10:05:00 with input
 	 *   3000: (3000·10^6 + 100·2·10^6) × 0.5 = 1.6·10^9; answer at 10:15:00 → 890 s.
 	 * r1 10:00:20 500/100: realtime: 7·10^8, 200 ms. */
-	if (run(REQ("10:00:10", "a", "t", 3000, 100, "")
-	        REQ("10:00:20", "a", "t", 500, 100, ""),
-	        SCN ", \"batch\": {}, \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"async\"}}}",
-	        &r) < 0)
+	if (replay_case(REQ("10:00:10", "a", "t", 3000, 100, "")
+	                REQ("10:00:20", "a", "t", 500, 100, ""),
+	                SCN ", \"batch\": {}, \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"async\"}}}",
+	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 1);
 	CHECK_INT(r.totals.async, 1);
@@ -899,10 +959,10 @@ static void budget_reject(void)
 	/* input_max 1000, output_max 50, reject.
 	 * r0 3000/100: rejected, no call (its output over 50 is not counted: not served);
 	 * r1 500/40: served: 500·10^6 + 40·2·10^6 = 5.8·10^8, latency 140 ms. */
-	if (run(REQ("10:00:00", "a", "t", 3000, 100, "")
-	        REQ("10:00:10", "b", "t", 500, 40, ""),
-	        SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"output_max\": 50, "
-	        "\"overflow\": \"reject\"}}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, "")
+	                REQ("10:00:10", "b", "t", 500, 40, ""),
+	                SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"output_max\": 50, "
+	                "\"overflow\": \"reject\"}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.requests, 2);
 	CHECK_INT(r.totals.rejected, 1);
@@ -925,10 +985,10 @@ static void budget_output_cap(void)
 	 * a 100/500 → output 300: 10^8 + 300·2·10^6 = 7·10^8; modelled latency on the capped
 	 *   output: 100 + 300 = 400 ms; capped.
 	 * b 100/300 (equal, not over): 7·10^8; c 100/200: 10^8 + 4·10^8 = 5·10^8. */
-	if (run(REQ("10:00:00", "a", "t", 100, 500, "")
-	        REQ("10:00:10", "b", "t", 100, 300, "")
-	        REQ("10:00:20", "c", "t", 100, 200, ""),
-	        SCN ", \"budget\": {\"t\": {\"output_max\": 300}}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 500, "")
+	                REQ("10:00:10", "b", "t", 100, 300, "")
+	                REQ("10:00:20", "c", "t", 100, 200, ""),
+	                SCN ", \"budget\": {\"t\": {\"output_max\": 300}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.output_capped, 1);
 	CHECK_INT(tenant(&r, "a")->output_capped, 1);
@@ -946,8 +1006,8 @@ static void budget_star_and_none(void)
 	                    REQ("10:00:10", "a", "u", 500, 10, "");
 	/* "t" has its own policy (input_max 1000: 500 fits); "u" takes "*" (input_max 100,
 	 * overflow defaulting to truncate): billed input 100 */
-	if (run(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 1000}, \"*\": {\"input_max\": 100}}}",
-	        &r) < 0)
+	if (replay_case(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 1000}, \"*\": {\"input_max\": 100}}}",
+	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 1);
 	CHECK_INT(r.totals.truncated, 1);
@@ -956,7 +1016,7 @@ static void budget_star_and_none(void)
 	CHECK_INT(task(&r, "u")->truncated, 1);
 	result_scenario_fini(&r);
 	/* without "*", task "u" has no policy: no violation, its 500 tokens billed */
-	if (run(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 1000}}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 1000}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 0);
 	CHECK_INT(r.totals.truncated, 0);
@@ -972,11 +1032,11 @@ static void budget_violation_rate(void)
 	 * x 3000: violation (answer at 10:00:00.2); x again at 10:00:10: a hit, never reaches
 	 * the budget; y 500: fine; z 2000: violation.
 	 * rate = 2 ÷ (4 requests − 1 hit) = 2/3. */
-	if (run(REQ("10:00:00", "a", "t", 3000, 100, INPUT("x"))
-	        REQ("10:00:10", "a", "t", 3000, 100, INPUT("x"))
-	        REQ("10:00:20", "a", "t", 500, 100, INPUT("y"))
-	        REQ("10:00:30", "a", "t", 2000, 100, INPUT("z")),
-	        SCN ", \"cache\": {}, \"budget\": {\"t\": {\"input_max\": 1000}}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, INPUT("x"))
+	                REQ("10:00:10", "a", "t", 3000, 100, INPUT("x"))
+	                REQ("10:00:20", "a", "t", 500, 100, INPUT("y"))
+	                REQ("10:00:30", "a", "t", 2000, 100, INPUT("z")),
+	                SCN ", \"cache\": {}, \"budget\": {\"t\": {\"input_max\": 1000}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(r.totals.budget_violations, 2);
@@ -994,9 +1054,9 @@ static void routing_first_match_wins(void)
 	const char *trace = REQ("10:00:00", "a", "t", 100, 100, "")
 	                    REQ("10:00:10", "b", "u", 100, 100, "");
 	/* a/t matches both rules: the first listed wins; b/u matches none: default other */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"other\", \"rules\": ["
-	        "{\"when\": {\"task\": \"t\"}, \"route\": \"large\"}, "
-	        "{\"when\": {\"tenant\": \"a\"}, \"route\": \"small\"}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"other\", \"rules\": ["
+	                "{\"when\": {\"task\": \"t\"}, \"route\": \"large\"}, "
+	                "{\"when\": {\"tenant\": \"a\"}, \"route\": \"small\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "a")->calls_large, 1);
 	CHECK_INT(model(&r, "large-m").calls, 1);
@@ -1004,9 +1064,9 @@ static void routing_first_match_wins(void)
 	CHECK_INT(model(&r, "other-m").calls, 1);
 	result_scenario_fini(&r);
 	/* the same rules in the other order: a/t goes small */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"other\", \"rules\": ["
-	        "{\"when\": {\"tenant\": \"a\"}, \"route\": \"small\"}, "
-	        "{\"when\": {\"task\": \"t\"}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"other\", \"rules\": ["
+	                "{\"when\": {\"tenant\": \"a\"}, \"route\": \"small\"}, "
+	                "{\"when\": {\"task\": \"t\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "a")->calls_large, 0);
 	CHECK_INT(model(&r, "small-m").calls, 1);
@@ -1018,11 +1078,11 @@ static void routing_all_conditions(void)
 {
 	struct result_scenario r;
 	/* one rule {task t, tenant a} → large: only a/t has both */
-	if (run(REQ("10:00:00", "a", "t", 100, 100, "")
-	        REQ("10:00:10", "b", "t", 100, 100, "")
-	        REQ("10:00:20", "a", "u", 100, 100, ""),
-	        SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
-	        "{\"when\": {\"task\": \"t\", \"tenant\": \"a\"}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
+	                REQ("10:00:10", "b", "t", 100, 100, "")
+	                REQ("10:00:20", "a", "u", 100, 100, ""),
+	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {\"task\": \"t\", \"tenant\": \"a\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls_large, 1);
 	CHECK_INT(task(&r, "t")->calls_large, 1);
@@ -1036,12 +1096,12 @@ static void routing_names_of_the_other_kind(void)
 	struct result_scenario r;
 	/* a tenant condition naming a task, a task condition naming a tenant, and a name the trace
 	 * lacks match no request: both go to the default, small (0 large calls of 2) */
-	if (run(REQ("10:00:00", "a", "t", 100, 100, "")
-	        REQ("10:00:10", "b", "u", 100, 100, ""),
-	        SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
-	        "{\"when\": {\"tenant\": \"t\"}, \"route\": \"large\"}, "
-	        "{\"when\": {\"task\": \"a\"}, \"route\": \"large\"}, "
-	        "{\"when\": {\"tenant\": \"zz\"}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
+	                REQ("10:00:10", "b", "u", 100, 100, ""),
+	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {\"tenant\": \"t\"}, \"route\": \"large\"}, "
+	                "{\"when\": {\"task\": \"a\"}, \"route\": \"large\"}, "
+	                "{\"when\": {\"tenant\": \"zz\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.calls_large, 0);
@@ -1052,10 +1112,10 @@ static void routing_empty_when(void)
 {
 	struct result_scenario r;
 	/* an empty when matches every request */
-	if (run(REQ("10:00:00", "a", "t", 100, 100, "")
-	        REQ("10:00:10", "b", "u", 100, 100, ",\"difficulty\":\"easy\""),
-	        SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
-	        "{\"when\": {}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
+	                REQ("10:00:10", "b", "u", 100, 100, ",\"difficulty\":\"easy\""),
+	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.calls_large, 2);
@@ -1069,16 +1129,16 @@ static void routing_difficulty(void)
 	                    REQ("10:00:10", "e", "t", 100, 100, ",\"difficulty\":\"easy\"")
 	                    REQ("10:00:20", "n", "t", 100, 100, "");
 	/* {difficulty: hard} → large: only h */
-	if (run(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"hard\"}, "
-	        "\"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"hard\"}, "
+	                "\"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "h")->calls_large, 1);
 	CHECK_INT(tenant(&r, "e")->calls_large, 0);
 	CHECK_INT(tenant(&r, "n")->calls_large, 0);
 	result_scenario_fini(&r);
 	/* {difficulty: easy} → large: only e; the unlabelled n matches no difficulty condition */
-	if (run(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"easy\"}, "
-	        "\"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"easy\"}, "
+	                "\"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "h")->calls_large, 0);
 	CHECK_INT(tenant(&r, "e")->calls_large, 1);
@@ -1094,9 +1154,9 @@ static void routing_input_bounds(void)
 	                    REQ("10:00:20", "p100", "t", 100, 10, "")
 	                    REQ("10:00:30", "p99", "t", 99, 10, "");
 	/* gt 1000 → large (strict: 1000 no, 1001 yes); lt 100 → other (strict: 100 no, 99 yes) */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
-	        "{\"when\": {\"input_tokens_gt\": 1000}, \"route\": \"large\"}, "
-	        "{\"when\": {\"input_tokens_lt\": 100}, \"route\": \"other\"}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {\"input_tokens_gt\": 1000}, \"route\": \"large\"}, "
+	                "{\"when\": {\"input_tokens_lt\": 100}, \"route\": \"other\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "p1001")->calls_large, 1);
 	CHECK_INT(model(&r, "large-m").calls, 1);
@@ -1107,9 +1167,9 @@ static void routing_input_bounds(void)
 	CHECK_INT(model(&r, "small-m").input_tokens, 1100); /* 1000 + 100 */
 	result_scenario_fini(&r);
 	/* both bounds in one rule: 100 < input < 1001 → only 1000 */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
-	        "{\"when\": {\"input_tokens_gt\": 100, \"input_tokens_lt\": 1001}, \"route\": \"large\"}]}}",
-	        &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {\"input_tokens_gt\": 100, \"input_tokens_lt\": 1001}, \"route\": \"large\"}]}}",
+	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls_large, 1);
 	CHECK_INT(tenant(&r, "p1000")->calls_large, 1);
@@ -1122,10 +1182,10 @@ static void routing_before_budget(void)
 	/* input 2000, truncated to 500 by the budget; rules lt 1000 → other, gt 1000 → large.
 	 * Routing sees the recorded 2000: large (the truncated 500 would have gone other).
 	 * large-m on 500/10: 500·10^7 + 10·2·10^7 = 5·10^9 + 2·10^8 = 5.2·10^9. */
-	if (run(REQ("10:00:00", "a", "t", 2000, 10, ""),
-	        SCN ", \"budget\": {\"t\": {\"input_max\": 500}}, \"routing\": {\"rules\": ["
-	        "{\"when\": {\"input_tokens_lt\": 1000}, \"route\": \"other\"}, "
-	        "{\"when\": {\"input_tokens_gt\": 1000}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 2000, 10, ""),
+	                SCN ", \"budget\": {\"t\": {\"input_max\": 500}}, \"routing\": {\"rules\": ["
+	                "{\"when\": {\"input_tokens_lt\": 1000}, \"route\": \"other\"}, "
+	                "{\"when\": {\"input_tokens_gt\": 1000}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls_large, 1);
 	CHECK_INT(r.totals.truncated, 1);
@@ -1142,8 +1202,8 @@ static void routing_default_and_large_share(void)
 	                    REQ("10:00:10", "a", "t", 100, 10, "")
 	                    REQ("10:00:20", "a", "t", 100, 10, "");
 	/* one of three calls on large: large_share 1/3; the task's own share 1 */
-	if (run(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
-	        "{\"when\": {\"task\": \"hard_task\"}, \"route\": \"large\"}]}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {\"task\": \"hard_task\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK(d.large_share == 1.0 / 3.0);
@@ -1153,7 +1213,7 @@ static void routing_default_and_large_share(void)
 	CHECK(d.large_share == 0.0);
 	result_scenario_fini(&r);
 	/* no routing section: the default route "small" for all */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(model(&r, "small-m").calls, 3);
 	CHECK_INT(r.totals.calls_large, 0);
@@ -1168,7 +1228,7 @@ static void routing_no_routes(void)
 	                    REQ("10:00:10", "b", "t", 100, 100, ",\"model\":\"large-m\"");
 	/* without routes each request runs on its recorded model:
 	 * small-m 10^8 + 2·10^8 = 3·10^8; large-m 10^9 + 2·10^9 = 3·10^9 */
-	if (run(trace, "{\"pricing\": \"pricing.json\"}", &r) < 0)
+	if (replay_case(trace, "{\"pricing\": \"pricing.json\"}", &r) < 0)
 		return;
 	CHECK_INT(r.n_models, 2);
 	if (r.n_models == 2) {
@@ -1180,7 +1240,7 @@ static void routing_no_routes(void)
 	CHECK_INT(tenant(&r, "b")->calls_large, 1);
 	result_scenario_fini(&r);
 	/* with routes, the recorded model is ignored: both on small */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(model(&r, "small-m").calls, 2);
 	CHECK_INT(r.totals.calls_large, 0);
@@ -1204,9 +1264,9 @@ static void batch_interval_boundary(void)
 	 * p0 10:00:10 → flushed at the 10:05:00 boundary, answered 10:15:00: 890 s.
 	 * p1 arrives at 10:05:00 exactly: that flush runs first, so p1 waits for 10:10:00,
 	 * answered 10:20:00: 900 s.  Calls start in buckets 5 and 10 (t0 = 10:00, 60 s). */
-	if (run(REQ("10:00:10", "p0", "b", 1000, 100, "")
-	        REQ("10:05:00", "p1", "b", 1000, 100, ""),
-	        SCN ", " BATCH_B("") "}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "p0", "b", 1000, 100, "")
+	                REQ("10:05:00", "p1", "b", 1000, 100, ""),
+	                SCN ", " BATCH_B("") "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 2);
 	CHECK_INT(r.totals.calls, 2);
@@ -1228,9 +1288,9 @@ static void batch_interval_boundary(void)
 	 * first arrival.  T0 = 1772445600 ≡ 2 (mod 7) (python3: 1772445600 % 7), so the
 	 * boundaries after T0 are T0+5, T0+12, …: p0 at T0+1 goes at T0+5 (answer +600 s:
 	 * latency 604 s); p1 arriving at T0+5 exactly goes at T0+12 (latency 607 s). */
-	if (run(REQ("10:00:01", "p0", "b", 1000, 100, "")
-	        REQ("10:00:05", "p1", "b", 1000, 100, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"], \"interval_s\": 7}}", &r) < 0)
+	if (replay_case(REQ("10:00:01", "p0", "b", 1000, 100, "")
+	                REQ("10:00:05", "p1", "b", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"interval_s\": 7}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "p0")->latency_p50_us, 604 * SEC);
 	CHECK_INT(tenant(&r, "p1")->latency_p50_us, 607 * SEC);
@@ -1242,11 +1302,11 @@ static void batch_max_size(void)
 	struct result_scenario r;
 	/* max_batch_size 3: p0 :10, p1 :20, p2 :30 → sent at :30 when the third joins (answers
 	 * 10:10:30: 620, 610, 600 s); p3 :40 waits for 10:05:00 (answer 10:15:00: 860 s). */
-	if (run(REQ("10:00:10", "p0", "b", 1000, 100, "")
-	        REQ("10:00:20", "p1", "b", 1000, 100, "")
-	        REQ("10:00:30", "p2", "b", 1000, 100, "")
-	        REQ("10:00:40", "p3", "b", 1000, 100, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"], \"max_batch_size\": 3}}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "p0", "b", 1000, 100, "")
+	                REQ("10:00:20", "p1", "b", 1000, 100, "")
+	                REQ("10:00:30", "p2", "b", 1000, 100, "")
+	                REQ("10:00:40", "p3", "b", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"max_batch_size\": 3}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 4);
 	CHECK_INT(tenant(&r, "p0")->latency_p50_us, 620 * SEC);
@@ -1270,13 +1330,13 @@ static void batch_token_limit(void)
 	 * Answers (+600 s): p0 620, p1 610, p2 610, p3 600, p4 850, p5 845 s.
 	 * Cost × 0.5: p0–p2 (10^9 + 2·10^8)/2 = 6·10^8 each; p3 (5·10^9 + 2·10^8)/2 = 2.6·10^9;
 	 * p4 (10^8 + 2·10^8)/2 = 1.5·10^8; p5 (2.4·10^9 + 2·10^8)/2 = 1.3·10^9 → 5.85·10^9. */
-	if (run(REQ("10:00:10", "p0", "b", 1000, 100, "")
-	        REQ("10:00:20", "p1", "b", 1000, 100, "")
-	        REQ("10:00:30", "p2", "b", 1000, 100, "")
-	        REQ("10:00:40", "p3", "b", 5000, 100, "")
-	        REQ("10:00:50", "p4", "b", 100, 100, "")
-	        REQ("10:00:55", "p5", "b", 2400, 100, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"], \"max_total_input_tokens\": 2500}}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "p0", "b", 1000, 100, "")
+	                REQ("10:00:20", "p1", "b", 1000, 100, "")
+	                REQ("10:00:30", "p2", "b", 1000, 100, "")
+	                REQ("10:00:40", "p3", "b", 5000, 100, "")
+	                REQ("10:00:50", "p4", "b", 100, 100, "")
+	                REQ("10:00:55", "p5", "b", 2400, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"max_total_input_tokens\": 2500}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 6);
 	CHECK_INT(USD(r.totals.usd_total), 5850000000LL);
@@ -1318,12 +1378,12 @@ static void batch_discount_half_even(void)
 	 * 1/0 → 1 × 0.5 = 0.5 → 0; 3/0 → 1.5 → 2; 5/0 → 2.5 → 2; 6/1 → 7 → 3.5 → 4: total 8.
 	 * At 10:20:00 (after the 10:15:00 answers) "three" hits: saves 3 tokens and the
 	 * discounted 2 pico-USD. */
-	if (run(REQ("10:00:10", "a", "b", 1, 0, INPUT("one"))
-	        REQ("10:00:20", "a", "b", 3, 0, INPUT("three"))
-	        REQ("10:00:30", "a", "b", 5, 0, INPUT("five"))
-	        REQ("10:00:40", "a", "b", 6, 1, INPUT("seven"))
-	        REQ("10:20:00", "a", "b", 3, 0, INPUT("three")),
-	        scn, &r) == 0) {
+	if (replay_case(REQ("10:00:10", "a", "b", 1, 0, INPUT("one"))
+	                REQ("10:00:20", "a", "b", 3, 0, INPUT("three"))
+	                REQ("10:00:30", "a", "b", 5, 0, INPUT("five"))
+	                REQ("10:00:40", "a", "b", 6, 1, INPUT("seven"))
+	                REQ("10:20:00", "a", "b", 3, 0, INPUT("three")),
+	                scn, &r) == 0) {
 		CHECK_INT(r.totals.calls, 4);
 		CHECK_INT(r.totals.batched, 4);
 		CHECK_INT(USD(r.totals.usd_total), 8);
@@ -1336,6 +1396,18 @@ static void batch_discount_half_even(void)
 	rmdir(dir);
 }
 
+static void batch_discount_quarter(void)
+{
+	struct result_scenario r;
+	/* discount 0.25: (1000·10^6 + 100·2·10^6) × (1 − 0.25) = 1.2·10^9 × 0.75 = 9·10^8 */
+	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""), SCN ", \"batch\": {\"tasks\": [\"b\"], \"discount\": 0.25}}",
+	                &r) < 0)
+		return;
+	CHECK_INT(r.totals.batched, 1);
+	CHECK_INT(USD(r.totals.usd_total), 900000000LL);
+	result_scenario_fini(&r);
+}
+
 static void batch_fail_requeue(void)
 {
 	struct result_scenario r;
@@ -1344,9 +1416,9 @@ static void batch_fail_requeue(void)
 	 * re-queued alone on fail_route large → flush 10:15:00 on large-m: ok,
 	 * (1000·10^7 + 100·2·10^7) × 0.5 = 6·10^9, answered 10:23:20 → 1390 s.
 	 * The re-queue is a retry: 1000 + 100 tokens, 6·10^9. */
-	if (run(REQ("10:00:10", "a", "b", 1000, 100, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, " INJECT_SMALL("server_error") "}",
-	        &r) < 0)
+	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, " INJECT_SMALL("server_error") "}",
+	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.calls_large, 1);
@@ -1370,15 +1442,64 @@ static void batch_fail_requeue(void)
 	result_scenario_fini(&r);
 }
 
+static void batch_fail_requeue_alone(void)
+{
+	struct result_scenario r;
+	/* seed 1, latency_s 500; small-m server_error injected at rate 0.2 (10:00–11:00).
+	 * b0 (index 0, 10:00:10) and b1 (index 1, 10:00:20) are flushed together at 10:05:00
+	 * on small-m, attempt 1.  Draws (seed 1, small-m, attempt 1; the python3 SPEC §10 draw
+	 * quoted above draw_case in test_replay_calls.c): index 0 → 0.070419 < 0.2: b0 fails
+	 * (billed none); index 1 → 0.296771: b1 ok, (10^9 + 2·10^8) × 0.5 = 6·10^8, done
+	 * 10:13:20 → 780 s.
+	 * b0 is known failed at 10:13:20 and re-queued alone on large: flushed at 10:15:00,
+	 * large-m ok (no fault, no data): (10^10 + 2·10^9) × 0.5 = 6·10^9, done 10:23:20 →
+	 * 1390 s.  3 calls (1 large), 1 retry, 6·10^8 + 6·10^9 = 6.6·10^9. */
+	if (replay_case(REQ("10:00:10", "b0", "b", 1000, 100, "")
+	                REQ("10:00:20", "b1", "b", 1000, 100, ""),
+	                SCN ", \"seed\": 1, \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, \"faults\": {\"inject\": "
+	                "[{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", "
+	                "\"status\": \"server_error\", \"rate\": 0.2}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 3);
+	CHECK_INT(r.totals.calls_large, 1);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.batched, 2);
+	CHECK_INT(r.totals.resolved, 2);
+	CHECK_INT(USD(r.totals.usd_total), 6600000000LL);
+	CHECK_INT(tenant(&r, "b0")->calls, 2);
+	CHECK_INT(tenant(&r, "b0")->latency_p50_us, 1390 * SEC);
+	CHECK_INT(tenant(&r, "b1")->calls, 1);
+	CHECK_INT(tenant(&r, "b1")->latency_p50_us, 780 * SEC);
+	result_scenario_fini(&r);
+}
+
+static void batch_requeue_every_class(void)
+{
+	struct result_scenario r;
+	/* small-m always content_filter, a class retry.on leaves out: the batch item is
+	 * re-queued all the same.  10:05:00 on small-m: billed input by default, 1000·10^6 ×
+	 * 0.5 = 5·10^8; known at 10:13:20, re-queued on large: 10:15:00 ok, 6·10^9.
+	 * 2 calls, resolved, 6.5·10^9. */
+	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, " INJECT_SMALL("content_filter") "}",
+	                &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(USD(r.totals.usd_total), 6500000000LL);
+	result_scenario_fini(&r);
+}
+
 static void batch_out_of_attempts(void)
 {
 	struct result_scenario r;
 	/* fail_route small too, max_attempts 2, small-m always times out (billed full × 0.5):
 	 * 10:05:00 fails (known 10:13:20), re-queued, 10:15:00 fails (known 10:23:20): two
 	 * attempts, none left → failed.  Each (10^9 + 2·10^8) × 0.5 = 6·10^8. */
-	if (run(REQ("10:00:10", "a", "b", 1000, 100, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500, \"fail_route\": \"small\", "
-	        "\"max_attempts\": 2}, " INJECT_SMALL("timeout") "}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500, \"fail_route\": \"small\", "
+	                "\"max_attempts\": 2}, " INJECT_SMALL("timeout") "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.retries, 1);
@@ -1390,10 +1511,10 @@ static void batch_out_of_attempts(void)
 	CHECK_INT(r.totals.latency_p50_us, -1);
 	result_scenario_fini(&r);
 	/* the same with the task in fallback.degrade_tasks: degraded, latency 1390 s */
-	if (run(REQ("10:00:10", "a", "b", 1000, 100, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500, \"fail_route\": \"small\", "
-	        "\"max_attempts\": 2}, \"fallback\": {\"degrade_tasks\": [\"b\"]}, "
-	        INJECT_SMALL("timeout") "}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500, \"fail_route\": \"small\", "
+	                "\"max_attempts\": 2}, \"fallback\": {\"degrade_tasks\": [\"b\"]}, "
+	                INJECT_SMALL("timeout") "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.failed, 0);
@@ -1404,6 +1525,29 @@ static void batch_out_of_attempts(void)
 	result_scenario_fini(&r);
 }
 
+static void batch_requeue_bypasses_gates(void)
+{
+	struct result_scenario r;
+	/* usd_per_hour_cap 0.000001 USD (10^6 pico-USD); small-m server_error at rate 1;
+	 * latency_s 500.  c (task big, 10:10:00) spends 1000·10^7 + 100·2·10^7 = 1.2·10^10 on
+	 * large-m.  b (10:00:10) fails at the 10:05:00 flush (billed none), known at 10:13:20:
+	 * the spend in the hour before is 1.2·10^10, above the cap, so a fallback would be
+	 * denied; a batch re-queue is none: flushed at 10:15:00 on large-m, done 10:23:20 →
+	 * 1390 s, resolved; no fallback, none denied. */
+	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, "")
+	                REQ("10:10:00", "c", "big", 1000, 100, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, "
+	                "\"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
+	                "\"fallback\": {\"usd_per_hour_cap\": 0.000001}, " INJECT_SMALL("server_error") "}", &r) < 0)
+		return;
+	CHECK_INT(task(&r, "b")->resolved, 1);
+	CHECK_INT(task(&r, "b")->calls, 2);
+	CHECK_INT(task(&r, "b")->latency_p50_us, 1390 * SEC);
+	CHECK_INT(r.totals.fallbacks, 0);
+	CHECK_INT(r.totals.fallbacks_denied, 0);
+	result_scenario_fini(&r);
+}
+
 static void batch_realtime_false(void)
 {
 	struct result_scenario r;
@@ -1411,7 +1555,7 @@ static void batch_realtime_false(void)
 	                    REQ("10:00:20", "b", "t", 1000, 100, "");
 	/* batch on (no tasks): the realtime:false line is batched (6·10^8 at 10:05:00),
 	 * the other runs at once (1.2·10^9, 200 ms) */
-	if (run(trace, SCN ", \"batch\": {}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"batch\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 1);
 	CHECK_INT(tenant(&r, "a")->batched, 1);
@@ -1420,13 +1564,13 @@ static void batch_realtime_false(void)
 	CHECK_INT(tenant(&r, "b")->latency_p50_us, 200 * MS);
 	result_scenario_fini(&r);
 	/* batch off (absent, or present with enabled false): realtime:false does not matter */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 0);
 	CHECK_INT(USD(r.totals.usd_total), 2400000000LL);
 	CHECK_INT(tenant(&r, "a")->latency_p50_us, 200 * MS);
 	result_scenario_fini(&r);
-	if (run(trace, SCN ", \"batch\": {\"enabled\": false}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"batch\": {\"enabled\": false}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 0);
 	CHECK_INT(USD(r.totals.usd_total), 2400000000LL);
@@ -1441,9 +1585,9 @@ static void batch_bypasses_timeout(void)
 	 * (100·10^6 + 40000·2·10^6) × 0.5 = (10^8 + 8·10^10) / 2 = 40 050 000 000.
 	 * Realtime (task t), each of its 3 attempts times out, billed full (the default):
 	 * 3 × (10^8 + 8·10^10) = 240 300 000 000; it fails. */
-	if (run(REQ("10:00:10", "b", "b", 100, 40000, "")
-	        REQ("10:00:10", "t", "t", 100, 40000, ""),
-	        SCN ", \"batch\": {\"tasks\": [\"b\"]}}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "b", "b", 100, 40000, "")
+	                REQ("10:00:10", "t", "t", 100, 40000, ""),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"]}}", &r) < 0)
 		return;
 	CHECK_INT(tenant(&r, "b")->resolved, 1);
 	CHECK_INT(tenant(&r, "b")->calls, 1);
@@ -1482,8 +1626,8 @@ static void billing_check(const char *billing, const struct bill_case *cases, si
 		         "{\"output_max\": 300}}, %s\"faults\": {\"recorded\": false, \"inject\": [{\"model\": "
 		         "\"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", "
 		         "\"status\": \"%s\", \"rate\": 1}]}}", billing, cases[c].status);
-		if (run(REQ("10:00:00", "a", "t", 1000, 500, ",\"model\":\"small-m\",\"cached_tokens\":400"),
-		        scn, &r) < 0)
+		if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, ",\"model\":\"small-m\",\"cached_tokens\":400"),
+		                scn, &r) < 0)
 			return;
 		if (r.totals.calls != 1 || r.totals.failed != 1 || USD(r.totals.usd_total) != cases[c].usd ||
 		    (long long)r.totals.input_tokens != cases[c].in ||
@@ -1532,7 +1676,7 @@ static void billing_none_with_retries(void)
 	struct result_scenario r;
 	/* server_error (billed none) with the default retries (3 attempts, on transient
 	 * classes): three calls, two of them retries, nothing billed, failed */
-	if (run(REQ("10:00:00", "a", "t", 1000, 500, ""), SCN ", " INJECT_SMALL("server_error") "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, ""), SCN ", " INJECT_SMALL("server_error") "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 3);
 	CHECK_INT(r.totals.retries, 2);
@@ -1553,7 +1697,7 @@ static void projection_hour_span(void)
 	                    REQ("11:00:00", "b", "t", 1000, 500, "");
 	/* 2 × 2·10^9 = 4·10^9 pico-USD over a 3600 s span; days 30:
 	 * 4·10^9 × 30 × 86400 ÷ 3600 = 4·10^9 × 720 = 2.88·10^12 (2.88 USD) */
-	if (run(trace, SCN "}", &r) < 0)
+	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.span_us, 3600 * SEC);
 	result_derive(&r, &r.totals, &d);
@@ -1564,8 +1708,8 @@ static void projection_hour_span(void)
 	CHECK_INT(USD(d.projected_monthly_usd), 1440000000000LL);
 	result_scenario_fini(&r);
 	/* sample_rate 0.5, traffic_multiplier 2: 2.88·10^12 ÷ 0.5 × 2 = 1.152·10^13 */
-	if (run(trace, SCN ", \"projection\": {\"days\": 30, \"sample_rate\": 0.5, "
-	        "\"traffic_multiplier\": 2}}", &r) < 0)
+	if (replay_case(trace, SCN ", \"projection\": {\"days\": 30, \"sample_rate\": 0.5, "
+	                "\"traffic_multiplier\": 2}}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(USD(d.projected_monthly_usd), 11520000000000LL);
@@ -1578,24 +1722,44 @@ static void projection_inexact_and_null(void)
 	struct derived d;
 	/* span 7 s: 4·10^9 × 2 592 000 ÷ 7 = 10 368 000 000 000 000 / 7
 	 * = 1 481 142 857 142 857.142… → 1 481 142 857 142 857 (python3 Fraction, round) */
-	if (run(REQ("10:00:00", "a", "t", 1000, 500, "")
-	        REQ("10:00:07", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, "")
+	                REQ("10:00:07", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(d.projected_null, 0);
 	CHECK_INT(USD(d.projected_monthly_usd), 1481142857142857LL);
 	result_scenario_fini(&r);
 	/* a span of 0 (one request, or all at one instant): null */
-	if (run(REQ("10:00:00", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(d.projected_null, 1);
 	result_scenario_fini(&r);
-	if (run(REQ("10:00:00", "a", "t", 1000, 500, "")
-	        REQ("10:00:00", "b", "t", 1000, 500, ""), SCN "}", &r) < 0)
+	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, "")
+	                REQ("10:00:00", "b", "t", 1000, 500, ""), SCN "}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(d.projected_null, 1);
+	result_scenario_fini(&r);
+}
+
+/* ================================ hourly peak ================================ */
+
+static void usd_per_hour_peak_window(void)
+{
+	struct result_scenario r;
+	/* windows (t − 3600 s, t]: s at 10:00:00 and 10:59:00 on small-m, 1.2·10^9 each; big at
+	 * 11:00:00 on large-m, 1000·10^7 + 100·2·10^7 = 1.2·10^10.  A window holding 10:00:00
+	 * ends before 11:00:00: 2.4·10^9; one ending at 11:00:00 leaves 10:00:00 out:
+	 * 1.2·10^9 + 1.2·10^10 = 1.32·10^10, the peak (a closed [t − 3600 s, t] would hold all
+	 * three: 1.44·10^10, the total). */
+	if (replay_case(REQ("10:00:00", "a", "s", 1000, 100, "")
+	                REQ("10:59:00", "a", "s", 1000, 100, "")
+	                REQ("11:00:00", "a", "big", 1000, 100, ""),
+	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}}", &r) < 0)
+		return;
+	CHECK_INT(USD(r.totals.usd_total), 14400000000LL);
+	CHECK_INT(USD(r.totals.usd_per_hour_peak), 13200000000LL);
 	result_scenario_fini(&r);
 }
 
@@ -1605,7 +1769,7 @@ static void timeline_bucket_choice(void)
 {
 	struct result_scenario r;
 	/* 10:00:30 and 10:01:30: 60 s buckets, t0 = 10:00:00 (rounded down), 2 buckets */
-	if (run(REQ("10:00:30", "a", "t", 10, 10, "") REQ("10:01:30", "a", "t", 10, 10, ""), SCN "}", &r) < 0)
+	if (replay_case(REQ("10:00:30", "a", "t", 10, 10, "") REQ("10:01:30", "a", "t", 10, 10, ""), SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.timeline.bucket_s, 60);
 	CHECK_INT(r.timeline.t0_us, T0_S * SEC);
@@ -1617,9 +1781,9 @@ static void timeline_bucket_choice(void)
 	result_scenario_fini(&r);
 	/* T0+330 and T0+330+119940 (1999 minutes later): minutes 5 … 2004 of the hour's start
 	 * = 2000 buckets of 60 s: still 60 */
-	if (run("{\"ts\":1772445930,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n"
-	        "{\"ts\":1772565870,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n",
-	        SCN "}", &r) < 0)
+	if (replay_case("{\"ts\":1772445930,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n"
+	                "{\"ts\":1772565870,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n",
+	                SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.timeline.bucket_s, 60);
 	CHECK_INT(r.timeline.t0_us, (T0_S + 300) * SEC);
@@ -1627,9 +1791,9 @@ static void timeline_bucket_choice(void)
 	result_scenario_fini(&r);
 	/* T0+330 and T0+330+120000 (2000 minutes later): 2001 buckets of 60 s → 300 s;
 	 * t0 = floor((T0+330)/300)·300 = T0+300; buckets floor(120330/300) − 1 + 1 = 401 − 1 + 1 */
-	if (run("{\"ts\":1772445930,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n"
-	        "{\"ts\":1772565930,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n",
-	        SCN "}", &r) < 0)
+	if (replay_case("{\"ts\":1772445930,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n"
+	                "{\"ts\":1772565930,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":10,\"output_tokens\":10}\n",
+	                SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.timeline.bucket_s, 300);
 	CHECK_INT(r.timeline.t0_us, (T0_S + 300) * SEC);
@@ -1651,10 +1815,10 @@ static void timeline_where_calls_start(void)
 	 *   latency 100 ms, at 10:01:00.05; fallback to large there (bucket 1):
 	 *   1000·10^7 + 100·2·10^7 = 1.2·10^10.
 	 * t0 10:00:00; the arrays run to bucket 5 (the last call start). */
-	if (run(REQ("10:00:10", "b", "b", 1000, 100, "")
-	        REQ("10:00:59.95", "a", "t", 1000, 100, ""),
-	        SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {}, \"batch\": {\"tasks\": [\"b\"], \"first_route\": \"large\"}, "
-	        INJECT_SMALL("server_error") "}", &r) < 0)
+	if (replay_case(REQ("10:00:10", "b", "b", 1000, 100, "")
+	                REQ("10:00:59.95", "a", "t", 1000, 100, ""),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {}, \"batch\": {\"tasks\": [\"b\"], \"first_route\": \"large\"}, "
+	                INJECT_SMALL("server_error") "}", &r) < 0)
 		return;
 	CHECK_INT(r.timeline.bucket_s, 60);
 	CHECK_INT(r.timeline.t0_us, T0_S * SEC);
@@ -1692,10 +1856,13 @@ static void timeline_where_calls_start(void)
 void suite_replay_policies(void)
 {
 	RUN(arrival_out_of_line_order);
+	RUN(arrival_after_same_instant_followup);
 	RUN(latency_percentiles_long);
 	RUN(latency_percentiles_many);
 	RUN(cache_hit_miss_savings);
 	RUN(cache_insert_on_answer);
+	RUN(cache_hit_saves_answering_call);
+	RUN(cache_skips_degraded);
 	RUN(cache_ttl_exact_instant);
 	RUN(cache_ttl_per_tier);
 	RUN(cache_capacity_lru);
@@ -1732,8 +1899,12 @@ void suite_replay_policies(void)
 	RUN(batch_max_size);
 	RUN(batch_token_limit);
 	RUN(batch_discount_half_even);
+	RUN(batch_discount_quarter);
 	RUN(batch_fail_requeue);
+	RUN(batch_fail_requeue_alone);
+	RUN(batch_requeue_every_class);
 	RUN(batch_out_of_attempts);
+	RUN(batch_requeue_bypasses_gates);
 	RUN(batch_realtime_false);
 	RUN(batch_bypasses_timeout);
 	RUN(billing_default_classes);
@@ -1741,6 +1912,7 @@ void suite_replay_policies(void)
 	RUN(billing_none_with_retries);
 	RUN(projection_hour_span);
 	RUN(projection_inexact_and_null);
+	RUN(usd_per_hour_peak_window);
 	RUN(timeline_bucket_choice);
 	RUN(timeline_where_calls_start);
 	replay_text_done();

@@ -2,6 +2,7 @@
  * Test helper behind tests/util_replay.h: a temporary store per call.
  */
 #include "tests/util_replay.h"
+#include "tests/test.h"
 #include "tests/util_tmp.h"
 
 #include <stdio.h>
@@ -66,6 +67,15 @@ out_dir:
 	return rc;
 }
 
+int replay_case(const char *jsonl, const char *scenario_json, struct result_scenario *r)
+{
+	struct err e = { "" };
+	int rc = replay_text(jsonl, scenario_json, r, &e);
+	if (rc < 0)
+		TEST_FAIL_("replay failed: %s", e.msg);
+	return rc;
+}
+
 static const struct metrics *find(const char **names, const struct metrics *m, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -82,4 +92,17 @@ const struct metrics *result_tenant(const struct result_scenario *r, const char 
 const struct metrics *result_task(const struct result_scenario *r, const char *task)
 {
 	return find(r->task_names, r->by_task, r->n_tasks, task);
+}
+
+struct metrics result_group(const struct result_scenario *r, const char *name, int tenant)
+{
+	const struct metrics *m = tenant ? result_tenant(r, name) : result_task(r, name);
+	struct metrics z;
+	memset(&z, 0, sizeof z);
+	z.latency_p50_us = z.latency_p95_us = -2;
+	if (!m) {
+		TEST_FAIL_("no group \"%s\"", name);
+		return z;
+	}
+	return *m;
 }

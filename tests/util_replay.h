@@ -17,8 +17,16 @@
 int replay_text(const char *jsonl, const char *scenario_json, struct result_scenario *r, struct err *e);
 void replay_text_done(void);
 
+/* replay_text for a test case: an error fails the running case with its message. */
+int replay_case(const char *jsonl, const char *scenario_json, struct result_scenario *r);
+
 /* The group of a result by name (NULL when absent). */
 const struct metrics *result_tenant(const struct result_scenario *r, const char *tenant);
 const struct metrics *result_task(const struct result_scenario *r, const char *task);
+
+/* A group by name, copied; a missing group fails the running case (zero counters, latencies -2). */
+struct metrics result_group(const struct result_scenario *r, const char *name, int tenant);
+#define TASK(r, name) result_group(&(r), name, 0)
+#define TENANT(r, name) result_group(&(r), name, 1)
 
 #endif
