@@ -1,5 +1,5 @@
-# Command-line tests of `llmcost replay`: usage errors (exit 2), scenario errors
-# (exit 3, naming the file), unknown traces (exit 1), import on first use, the
+# Command-line tests of `llmcost replay`: usage errors (exit 2), scenario and pricing
+# errors (exit 3, naming the file), unknown traces (exit 1), import on first use, the
 # --json shape and exact amounts on a four-line trace worked out by hand, CSV
 # rows, the table, and the billed-versus-priced warning at its 0.5% boundary.
 SUITE=cli_replay
@@ -46,6 +46,17 @@ check_has "unknown scenario lists the bundled ones" "$(cat "$TMP/err")" "v3"
 echo '{"cache": {"ttl_s": {"large": "1h"}}}' > "$TMP/bad.json"
 $L replay "$TMP/day.jsonl" -s "$TMP/bad.json" 2>"$TMP/err"; check_eq "invalid scenario exits 3" "$?" 3
 check_has "invalid scenario names file and key" "$(cat "$TMP/err")" "bad.json: cache.ttl_s.large"
+# an invalid pricing file named by a scenario's "pricing" (relative to the scenario's folder):
+# exit 3, the pricing file named (the first lacks its closing brace); a wrong type also
+# names its key path
+echo '{"models": {"gpt-4.1-mini": {"tier": "small", "input": 0.4, "output": 1.6}}' > "$TMP/prices-json.json"
+echo '{"pricing": "prices-json.json"}' > "$TMP/badprices-json.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/badprices-json.json" 2>"$TMP/err"; check_eq "pricing file not JSON exits 3" "$?" 3
+check_has "pricing file not JSON named" "$(cat "$TMP/err")" "$TMP/prices-json.json:"
+echo '{"models": {"gpt-4.1-mini": {"tier": "small", "input": "cheap", "output": 1.6}}}' > "$TMP/prices-type.json"
+echo '{"pricing": "prices-type.json"}' > "$TMP/badprices-type.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/badprices-type.json" 2>"$TMP/err"; check_eq "pricing wrong type exits 3" "$?" 3
+check_has "pricing wrong type names file and key" "$(cat "$TMP/err")" "$TMP/prices-type.json: models.gpt-4.1-mini.input: expected"
 out=$($L traces); case $out in *day*) bad "a scenario error imported the trace" ;; *) ok ;; esac
 
 # --- unknown trace: exit 1

@@ -649,6 +649,50 @@ static void fallback_counts_when_breaker_rejects(void)
 	result_scenario_fini(&r);
 }
 
+/* A breaker_open rejection qualifies for the fallback, but the gates still apply: the rate
+ * gate counts a request that has made no call yet in its denominator. */
+static void fallback_breaker_open_rate_gate(void)
+{
+	struct result_scenario r;
+	/* max_rate 0.5, window 300 s; breaker window 1, ratio 1, open 100 s.
+	 * r0 (0): small-m server_error at .010 opens small-m's breaker until 100.010; the gate:
+	 *   first calls {r0} = 1, first fallbacks 0 → admitted; large-m (no data, p = 0) ok in
+	 *   400 ms: 1000 × 10 + 100 × 20 = 12000 µUSD, latency 410 ms.
+	 * r1 (1): small-m rejected (no call, unbilled) → the fallback qualifies; the gate at 1:
+	 *   first calls {r0} = 1 plus r1 itself (no call yet) = 2, first fallbacks {r0} = 1 →
+	 *   0.5, not above → admitted: large-m ok, 12000 µUSD, latency 400 ms.  (Without r1 in
+	 *   the denominator: 1/1 → denied.)
+	 * r2 (2): rejected likewise; the gate at 2: first calls {r0 at 0, r1 on large-m at 1} = 2
+	 *   plus r2 = 3, first fallbacks {r0, r1} = 2 → 0.667 > 0.5 → denied → failed (no
+	 *   degrade_tasks), no call.
+	 * breaker_rejections 2 (r1, r2), fallbacks 2 (r0, r1), denied 1 (r2), calls 2 + 1 = 3,
+	 * 2 × 12000 = 24000 µUSD (r0's server_error bills none). */
+	if (replay_case(REQ("10:00:00", "r0", "t", SE_SMALL) REQ("10:00:01", "r1", "t", OK_SMALL)
+	                REQ("10:00:02", "r2", "t", OK_SMALL),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 100}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"], \"max_rate\": 0.5, \"rate_window_s\": 300}}", &r) < 0)
+		return;
+	struct metrics r1 = TENANT(r, "r1"), r2 = TENANT(r, "r2");
+	CHECK_INT(r1.breaker_rejections, 1);
+	CHECK_INT(r1.fallbacks, 1);
+	CHECK_INT(r1.resolved, 1);
+	CHECK_INT(r1.latency_p50_us, 400 * MS);
+	CHECK_INT(r2.breaker_rejections, 1);
+	CHECK_INT(r2.fallbacks, 0);
+	CHECK_INT(r2.fallbacks_denied, 1);
+	CHECK_INT(r2.failed, 1);
+	CHECK_INT(r2.calls, 0);
+	CHECK_INT(r2.usd_total, 0);
+	CHECK_INT(TENANT(r, "r0").resolved, 1);
+	CHECK_INT(r.totals.breaker_rejections, 2);
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.fallbacks_denied, 1);
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(r.totals.calls, 3);
+	CHECK_INT(r.totals.usd_total, 24000 * PUSD);
+	result_scenario_fini(&r);
+}
+
 /*
  * tenant_inflight_cap 1.  Every request fails on small-m at +10 ms; a fallback runs on
  * large-m for 400 ms.  early (tenant a, 0.000): admitted, in flight [.010, .410];
@@ -856,6 +900,62 @@ static void fallback_degraded_vs_failed(void)
 	result_scenario_fini(&r);
 }
 
+/* A failed summary and a class not in fallback.on also leave the request unanswered:
+ * degraded when its task is in degrade_tasks (its calls stay billed), else failed. */
+static void fallback_degrade_summary_and_class(void)
+{
+	struct result_scenario r;
+	/* degrade_tasks [d_sum, d_cls]; chain [small, large], fallback.on the default (the three
+	 * transient classes); one attempt; server_error billed "input".
+	 * d_sum, f_sum: input 1000 > 500 → summary on small-m (1000 in, ceil(1000 × 0.1) = 100
+	 *   out), modelled: the injected server_error at rate 1 → fails after latency_ms_base
+	 *   100 ms, billed input 1000 × 1 = 1000 µUSD; no fallback for a summary, though
+	 *   server_error is in fallback.on and large is next in the chain; no main call.
+	 * d_cls, f_cls: replay their recorded small-m content_filter (10 ms; a recorded outcome
+	 *   is kept over the injected rate), not in retry.on nor fallback.on → no fallback;
+	 *   content_filter billed "input" (the default): 1000 µUSD.
+	 * d_*: degraded, latency 100 / 10 ms; f_*: failed, no latency.  4 calls, none resolved,
+	 * no fallback, 4 × 1000 = 4000 µUSD; latencies {10, 100} ms: p50 = rank 1 → 10 ms. */
+	if (replay_case(REQ("10:00:00", "a", "d_sum", "") REQ("10:00:01", "a", "f_sum", "")
+	                REQ("10:00:02", "a", "d_cls", ATTS(ATT("small-m", "content_filter", LAT(10))))
+	                REQ("10:00:03", "a", "f_cls", ATTS(ATT("small-m", "content_filter", LAT(10)))),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"billing\": {\"failed\": {\"server_error\": \"input\"}}, "
+	                "\"budget\": {\"d_sum\": {\"input_max\": 500, \"overflow\": \"summarize\"}, "
+	                "\"f_sum\": {\"input_max\": 500, \"overflow\": \"summarize\"}}, "
+	                "\"summarize\": {\"route\": \"small\", \"ratio\": 0.1}, "
+	                "\"fallback\": {\"chain\": [\"small\", \"large\"], \"degrade_tasks\": [\"d_sum\", \"d_cls\"]}, "
+	                "\"faults\": {\"inject\": [" INJ("small-m", "server_error", 1) "]}}", &r) < 0)
+		return;
+	struct metrics d_sum = TASK(r, "d_sum"), f_sum = TASK(r, "f_sum"), d_cls = TASK(r, "d_cls"),
+		f_cls = TASK(r, "f_cls");
+	CHECK_INT(d_sum.summarized, 1);
+	CHECK_INT(d_sum.degraded, 1);
+	CHECK_INT(d_sum.failed, 0);
+	CHECK_INT(d_sum.calls, 1);
+	CHECK_INT(d_sum.usd_total, 1000 * PUSD);
+	CHECK_INT(d_sum.latency_p50_us, 100 * MS);
+	CHECK_INT(f_sum.failed, 1);
+	CHECK_INT(f_sum.degraded, 0);
+	CHECK_INT(f_sum.usd_total, 1000 * PUSD);
+	CHECK_INT(f_sum.latency_p50_us, -1);
+	CHECK_INT(d_cls.degraded, 1);
+	CHECK_INT(d_cls.failed, 0);
+	CHECK_INT(d_cls.calls, 1);
+	CHECK_INT(d_cls.usd_total, 1000 * PUSD);
+	CHECK_INT(d_cls.latency_p50_us, 10 * MS);
+	CHECK_INT(f_cls.failed, 1);
+	CHECK_INT(f_cls.degraded, 0);
+	CHECK_INT(f_cls.latency_p50_us, -1);
+	CHECK_INT(r.totals.degraded, 2);
+	CHECK_INT(r.totals.failed, 2);
+	CHECK_INT(r.totals.resolved, 0);
+	CHECK_INT(r.totals.calls, 4);
+	CHECK_INT(r.totals.fallbacks, 0);
+	CHECK_INT(r.totals.usd_total, 4000 * PUSD);
+	CHECK_INT(r.totals.latency_p50_us, 10 * MS);
+	result_scenario_fini(&r);
+}
+
 /* fallbacks counts hops; fallback_rate = requests with a fallback ÷ requests with a call. */
 static void fallback_hops_and_rate(void)
 {
@@ -911,6 +1011,40 @@ static void breaker_opens_when_full(void)
 	CHECK_INT(r.totals.calls, 3);
 	CHECK_INT(r.totals.breaker_rejections, 1);
 	result_scenario_fini(&r);
+}
+
+/* Three recorded failures of one class on small-m, then r3 at 10:00:40 (recorded ok). */
+#define THREE_THEN_OK(status) \
+	REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", status, LAT(10)))) \
+	REQ("10:00:01", "a", "r1", ATTS(ATT("small-m", status, LAT(10)))) \
+	REQ("10:00:02", "a", "r2", ATTS(ATT("small-m", status, LAT(10)))) \
+	REQ("10:00:40", "a", "r3", OK_SMALL)
+
+/* window 3, ratio 1: opens when all 3 outcomes of a full window are failures, and only
+ * TRANSIENT_INFRA classes are failures.  The outcomes end at .010, 1.010, 2.010 (timeouts
+ * take timeout_ms, 30 s: at 30, 31, 32), all before r3 at 40 s; open 100 s → r3 is
+ * rejected when they count (3 calls), else it replays its ok (4 calls). */
+static void breaker_class_case(const char *trace, int opens)
+{
+	struct result_scenario r;
+	if (replay_case(trace, BREAKER(3, 1, 100) "}", &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r3").breaker_rejections, opens);
+	CHECK_INT(TASK(r, "r3").resolved, !opens);
+	CHECK_INT(r.totals.breaker_rejections, opens);
+	CHECK_INT(r.totals.calls, 4 - opens);
+	result_scenario_fini(&r);
+}
+
+/* Only timeout, rate_limited and server_error count toward the breaker. */
+static void breaker_counts_transient_only(void)
+{
+	breaker_class_case(THREE_THEN_OK("timeout"), 1);
+	breaker_class_case(THREE_THEN_OK("rate_limited"), 1);
+	breaker_class_case(THREE_THEN_OK("server_error"), 1);
+	breaker_class_case(THREE_THEN_OK("invalid_request"), 0);
+	breaker_class_case(THREE_THEN_OK("content_filter"), 0);
+	breaker_class_case(THREE_THEN_OK("context_length"), 0);
 }
 
 /* The window holds the last `window` outcomes: an older failure slides out of it. */
@@ -1578,6 +1712,7 @@ void suite_replay_calls(void)
 	RUN(fallback_only_on_classes);
 	RUN(fallback_breaker_open_qualifies);
 	RUN(fallback_counts_when_breaker_rejects);
+	RUN(fallback_breaker_open_rate_gate);
 	RUN(fallback_tenant_cap);
 	RUN(fallback_tenant_cap_ends_at_t);
 	RUN(fallback_tenant_cap_counts_backoff);
@@ -1586,8 +1721,10 @@ void suite_replay_calls(void)
 	RUN(fallback_rate_window_left_open);
 	RUN(fallback_spend_gate);
 	RUN(fallback_degraded_vs_failed);
+	RUN(fallback_degrade_summary_and_class);
 	RUN(fallback_hops_and_rate);
 	RUN(breaker_opens_when_full);
+	RUN(breaker_counts_transient_only);
 	RUN(breaker_window_slides);
 	RUN(breaker_probe_closes);
 	RUN(breaker_probe_failure_reopens);
