@@ -131,6 +131,9 @@ static void error_messages(void)
 	CHECK_STR(parse_err("{\"models\": {}}"),
 	          "p.json: models: expected a non-empty object of model: prices, got {}");
 	CHECK_STR(parse_err("{\"date\": \"2026-01-01\"}"), "p.json: missing key \"models\"");
+	/* a member named like a model's key path: no key (it once wrote past the table) */
+	CHECK_HAS(parse_err("{\"models.*.latency_ms_per_output_token\": 0}"),
+	          "p.json: models.*.latency_ms_per_output_token: unknown key (a key name has no");
 	CHECK_STR(parse_err("{\"model\": {}}"),
 	          "p.json: model: unknown key (did you mean \"models\"?)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1}, \"m\": {}}}"),

@@ -582,6 +582,12 @@ static void error_messages(void)
 	          msg("x.json", "routes: a member name must not be empty"));
 	CHECK_STR(load_err("x.json", "{\"batch\": {\"first_route\": \"\"}}"),
 	          msg("x.json", "batch.first_route: expected a route name, got \"\""));
+	/* a member name with ".", "*" or "[]" is no key, though it spells a nested key's path */
+	CHECK_STR(load_err("x.json", "{\"cache.capacity\": 5}"),
+	          msg("x.json", "cache.capacity: unknown key (a key name has no \".\", \"*\" or "
+	                        "\"[]\": nest objects instead)"));
+	CHECK_HAS(load_err("x.json", "{\"faults\": {\"inject[]\": {\"model\": \"m\"}}}"),
+	          "x.json: faults.inject[]: unknown key (a key name has no");
 	/* a JSON number with no fraction, 100.0, is an integer */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"window\": 100.0}}"), "");
 }

@@ -179,6 +179,9 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 		int rc = 0;
 		if (duplicate_member(obj, m))
 			rc = fail(w->err, w->label, "%s: duplicate key", w->path.s);
+		else if (strpbrk(m->string, ".*[]")) /* it would pass for a nested key's pattern */
+			rc = fail(w->err, w->label, "%s: unknown key (a key name has no \".\", \"*\" "
+			          "or \"[]\": nest objects instead)", w->path.s);
 		else if (!k)
 			rc = unknown_key(w);
 		else if (top && w->recorded && !(k->flags & KEYF_RECORDED))
