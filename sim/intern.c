@@ -142,22 +142,11 @@ static int widen_off(struct intern *in)
 	return 0;
 }
 
-int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
+/* Stores s[0..n) under the next id, unindexed; -1 when out of memory. */
+static int append(struct intern *in, const char *s, size_t n, uint32_t *id)
 {
-	uint64_t h = intern_hash(s, n);
-	uint32_t slot;
-	if (!in->n_slots && in->n && grow_slots(in) < 0) /* the index was dropped */
-		return -1;
-	if (in->n_slots && find_slot(in, s, n, h, &slot)) {
-		*id = in->slots[slot] - 1;
-		return 0;
-	}
 	if (in->n == UINT32_MAX - 1)
 		return -1;
-	if ((uint64_t)(in->n + 1) * 2 > in->n_slots) {
-		if (grow_slots(in) < 0)
-			return -1;
-	}
 	if (in->n == in->cap) {
 		uint32_t cap = in->cap ? (in->cap > UINT32_MAX / 2 ? UINT32_MAX - 1 : in->cap * 2) : 64;
 		if (grow_off(in, cap) < 0)
@@ -183,10 +172,33 @@ int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
 		in->off64[in->n + 1] = in->n_bytes;
 	else
 		in->off32[in->n + 1] = (uint32_t)in->n_bytes;
-	find_slot(in, s, n, h, &slot);
-	in->slots[slot] = in->n + 1;
 	*id = in->n++;
 	return 0;
+}
+
+int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id)
+{
+	uint64_t h = intern_hash(s, n);
+	uint32_t slot;
+	if (!in->n_slots && in->n && grow_slots(in) < 0) /* the index was dropped */
+		return -1;
+	if (in->n_slots && find_slot(in, s, n, h, &slot)) {
+		*id = in->slots[slot] - 1;
+		return 0;
+	}
+	if ((uint64_t)(in->n + 1) * 2 > in->n_slots && grow_slots(in) < 0)
+		return -1;
+	if (append(in, s, n, id) < 0)
+		return -1;
+	find_slot(in, s, n, h, &slot);
+	in->slots[slot] = *id + 1;
+	return 0;
+}
+
+int intern_append(struct intern *in, const char *s, size_t n, uint32_t *id)
+{
+	intern_drop_index(in);
+	return append(in, s, n, id);
 }
 
 const char *intern_str(const struct intern *in, uint32_t id, size_t *len)

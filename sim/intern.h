@@ -33,6 +33,11 @@ void intern_fini(struct intern *in);
 /* The id of s[0..n), added when new.  Returns 0, or -1 when out of memory. */
 int intern_add(struct intern *in, const char *s, size_t n, uint32_t *id);
 
+/* Stores s[0..n) under the next id without looking it up, for strings known to be
+ * distinct (a stored table read back in id order): no index is kept or built
+ * (intern_add builds it again).  Returns 0, or -1 when out of memory. */
+int intern_append(struct intern *in, const char *s, size_t n, uint32_t *id);
+
 /* The id of s[0..n) when present: returns 1 and sets *id, else 0. */
 int intern_find(const struct intern *in, const char *s, size_t n, uint32_t *id);
 

@@ -1,4 +1,5 @@
-/* Interning: dense ids in first-seen order, exact bytes (NUL included), growth. */
+/* Interning: dense ids in first-seen order, exact bytes (NUL included), growth, and
+ * unindexed appends that a later add indexes again. */
 #include <stdio.h>
 
 #include "sim/intern.h"
@@ -64,9 +65,35 @@ static void grows(void)
 	intern_fini(NULL);
 }
 
+static void appends_unindexed(void)
+{
+	struct intern in;
+	uint32_t id;
+	intern_init(&in);
+	CHECK_INT(intern_add(&in, "acme", 4, &id), 0);
+	CHECK_INT(intern_append(&in, "beta", 4, &id), 0);
+	CHECK_INT(id, 1);
+	CHECK_INT(in.n_slots, 0); /* the index is gone: finds compare every string */
+	CHECK_INT(intern_append(&in, "gamma", 5, &id), 0);
+	CHECK_INT(id, 2);
+	CHECK_INT(intern_find(&in, "beta", 4, &id), 1);
+	CHECK_INT(id, 1);
+	/* an add indexes all three again: a known string keeps its id, a new one gets 3 */
+	CHECK_INT(intern_add(&in, "gamma", 5, &id), 0);
+	CHECK_INT(id, 2);
+	CHECK(in.n_slots > 0);
+	CHECK_INT(intern_add(&in, "delta", 5, &id), 0);
+	CHECK_INT(id, 3);
+	CHECK_INT(intern_find(&in, "acme", 4, &id), 1);
+	CHECK_INT(id, 0);
+	CHECK_STR(intern_str(&in, 2, NULL), "gamma");
+	intern_fini(&in);
+}
+
 void suite_intern(void)
 {
 	RUN(dense_ids);
 	RUN(exact_bytes);
 	RUN(grows);
+	RUN(appends_unindexed);
 }

@@ -711,8 +711,12 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 
 /* ---- load ---- */
 
+/* A names or inputs table, in id order.  The inputs are appended unindexed (the trace
+ * drops their index anyway): they are distinct as imported, and only their ids are checked. */
 static int load_names(struct store *s, const char *table, int64_t id, struct intern *tab, struct err *e)
 {
+	int (*add)(struct intern *, const char *, size_t, uint32_t *) =
+		strcmp(table, "inputs") == 0 ? intern_append : intern_add;
 	char sql[128];
 	sqlite3_stmt *st;
 	snprintf(sql, sizeof sql, "SELECT id, %s FROM %s WHERE trace_id = %lld ORDER BY id",
@@ -724,7 +728,7 @@ static int load_names(struct store *s, const char *table, int64_t id, struct int
 		uint32_t got;
 		const char *text = (const char *)sqlite3_column_text(st, 1);
 		int n = sqlite3_column_bytes(st, 1);
-		if (intern_add(tab, text ? text : "", (size_t)n, &got) < 0) {
+		if (add(tab, text ? text : "", (size_t)n, &got) < 0) {
 			sqlite3_finalize(st);
 			return err_set(e, "out of memory");
 		}
