@@ -4,6 +4,8 @@
  * into a pending single space if it is white space.  Because each step looks
  * at one character after the previous step's mapping, the one pass gives the
  * same text as three passes in the order lower → strip_punct → collapse_space.
+ * What the steps make of each ASCII byte is worked out once, in normalize_init,
+ * into a table that the pass reads for those bytes.
  */
 #include "sim/normalize.h"
 
@@ -43,6 +45,21 @@ static void utf8_load(void)
 	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
+/* ASCII classes: upper case letter, punctuation (ispunct in the C locale), white space. */
+enum { A_UPPER = 1, A_PUNCT = 2, A_SPACE = 4 };
+
+static unsigned char ascii_class(unsigned c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return A_UPPER;
+	if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+	    (c >= 0x7b && c <= 0x7e))
+		return A_PUNCT;
+	if (c == ' ' || (c >= '\t' && c <= '\r'))
+		return A_SPACE;
+	return 0;
+}
+
 int normalize_init(struct normalize *nz, unsigned flags, struct err *e)
 {
 	const unsigned all = NORMALIZE_LOWER | NORMALIZE_STRIP_PUNCT | NORMALIZE_COLLAPSE_SPACE;
@@ -56,21 +73,15 @@ int normalize_init(struct normalize *nz, unsigned flags, struct err *e)
 				       "system's C library does not provide");
 	}
 	nz->flags = flags;
-	return 0;
-}
-
-/* ASCII classes: upper case letter, punctuation (ispunct in the C locale), white space. */
-enum { A_UPPER = 1, A_PUNCT = 2, A_SPACE = 4 };
-
-static unsigned char ascii_class(unsigned c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return A_UPPER;
-	if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
-	    (c >= 0x7b && c <= 0x7e))
-		return A_PUNCT;
-	if (c == ' ' || (c >= '\t' && c <= '\r'))
-		return A_SPACE;
+	for (unsigned c = 0; c < 128; c++) { /* the three steps on one ASCII byte, as below */
+		unsigned mapped = (flags & NORMALIZE_LOWER) && ascii_class(c) == A_UPPER ? c + 32 : c;
+		if ((flags & NORMALIZE_STRIP_PUNCT) && ascii_class(mapped) == A_PUNCT)
+			nz->ascii[c] = NORMALIZE_DROP;
+		else if ((flags & NORMALIZE_COLLAPSE_SPACE) && ascii_class(mapped) == A_SPACE)
+			nz->ascii[c] = NORMALIZE_SPACE;
+		else
+			nz->ascii[c] = (int16_t)mapped;
+	}
 	return 0;
 }
 
@@ -163,6 +174,21 @@ int normalize_text(const struct normalize *nz, const char *in, size_t n, char *o
 	if (out_size == 0)
 		return -1;
 	while (p < end) {
+		if (*p < 0x80) { /* ASCII, the common case: one table look-up */
+			int a = nz->ascii[*p++];
+			if (a == NORMALIZE_SPACE) {
+				pending_space = w > 0;
+			} else if (a != NORMALIZE_DROP) {
+				if (w + pending_space + 1 >= out_size)
+					return -1;
+				if (pending_space) {
+					o[w++] = ' ';
+					pending_space = 0;
+				}
+				o[w++] = (unsigned char)a;
+			}
+			continue;
+		}
 		uint32_t cp, mapped;
 		size_t len = utf8_decode(p, (size_t)(end - p), &cp);
 		const unsigned char *src = p;
@@ -172,8 +198,6 @@ int normalize_text(const struct normalize *nz, const char *in, size_t n, char *o
 		if (len == 0) { /* not UTF-8: the byte passes through as itself */
 			len = 1;
 			mapped = cp = 0xfffd; /* stands for "neither letter, punctuation nor space" */
-		} else if (cp < 0x80) {
-			mapped = lower && ascii_class(cp) == A_UPPER ? cp + 32 : cp;
 		} else {
 			mapped = lower ? (uint32_t)towlower_l((wint_t)cp, utf8_locale) : cp;
 		}

@@ -24,6 +24,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/err.h"
 
@@ -51,7 +52,10 @@ int normalize_step_find(const char *name, unsigned *flag, struct err *e);
 
 struct normalize {
 	unsigned flags;          /* a set of enum normalize_flag */
+	int16_t ascii[128];      /* what an ASCII byte becomes: itself mapped, or NORMALIZE_DROP / _SPACE */
 };
+#define NORMALIZE_DROP (-1)
+#define NORMALIZE_SPACE (-2)
 
 /*
  * Prepares a normalizer for `flags`.  With NORMALIZE_LOWER it needs the

@@ -209,11 +209,21 @@ static int normalize_input(const struct trace *t, struct normalize *nz, uint32_t
 	return normalize_text(nz, s, n, *buf, *cap, len);
 }
 
+/* An input normalized, waiting for its turn in the table (whose slots it asked to fetch). */
+struct normalized {
+	char *buf;
+	size_t cap, len;
+	uint64_t hash;
+	uint32_t slot;
+};
+
 /*
  * The normalized ids for one flag set (the caller holds the mutex): inputs whose
  * normalized texts are equal get the id of the first of them.  A table from the
  * hash of a normalized text to that first input finds it, and a hash match is
  * confirmed by normalizing the first input again: no normalized text is kept.
+ * Each input is normalized one step ahead of its look-up, so that its slot,
+ * a random place in a large table, is fetched meanwhile.
  */
 static uint32_t *normalize_inputs(const struct trace *t, unsigned flags, struct err *e)
 {
@@ -224,46 +234,54 @@ static uint32_t *normalize_inputs(const struct trace *t, unsigned flags, struct 
 	uint32_t *ids = malloc(((size_t)n_in + 1) * sizeof *ids);
 	uint64_t *hash = flags ? malloc((size_t)n_slots * sizeof *hash) : NULL;
 	uint32_t *first = flags ? calloc(n_slots, sizeof *first) : NULL; /* input id + 1, 0 empty */
-	char *buf = NULL, *again = NULL;
-	size_t cap = 0, cap_again = 0;
+	struct normalized nd[2] = { { 0 }, { 0 } }, again = { 0 };
 	if (!ids || (flags && (!hash || !first)))
 		goto oom;
 	if (normalize_init(&nz, flags, e) < 0)
 		goto fail;
-	for (uint32_t id = 0; id < n_in; id++) {
-		size_t len, len_again;
+	for (uint32_t id = 0; id < n_in; id++)
 		ids[id] = id;
-		if (!flags)
-			continue;
-		if (normalize_input(t, &nz, id, &buf, &cap, &len) < 0)
-			goto oom;
-		uint64_t h = intern_hash(buf, len);
-		uint32_t slot = (uint32_t)(h ^ h >> 32) & (n_slots - 1);
-		for (; first[slot]; slot = (slot + 1) & (n_slots - 1)) {
-			if (hash[slot] != h)
-				continue;
-			if (normalize_input(t, &nz, first[slot] - 1, &again, &cap_again, &len_again) < 0)
+	for (uint32_t id = 0; flags && id <= n_in; id++) {
+		if (id < n_in) { /* the next input, and a fetch of its slot */
+			struct normalized *x = &nd[id & 1];
+			if (normalize_input(t, &nz, id, &x->buf, &x->cap, &x->len) < 0)
 				goto oom;
-			if (len_again == len && memcmp(again, buf, len) == 0) {
-				ids[id] = first[slot] - 1;
+			x->hash = intern_hash(x->buf, x->len);
+			x->slot = (uint32_t)(x->hash ^ x->hash >> 32) & (n_slots - 1);
+			__builtin_prefetch(&first[x->slot]);
+			__builtin_prefetch(&hash[x->slot]);
+		}
+		if (id == 0)
+			continue;
+		const struct normalized *x = &nd[(id - 1) & 1]; /* input id − 1, looked up */
+		uint32_t slot = x->slot;
+		for (; first[slot]; slot = (slot + 1) & (n_slots - 1)) {
+			if (hash[slot] != x->hash)
+				continue;
+			if (normalize_input(t, &nz, first[slot] - 1, &again.buf, &again.cap, &again.len) < 0)
+				goto oom;
+			if (again.len == x->len && memcmp(again.buf, x->buf, x->len) == 0) {
+				ids[id - 1] = first[slot] - 1;
 				break;
 			}
 		}
 		if (!first[slot]) {
-			hash[slot] = h;
-			first[slot] = id + 1;
+			hash[slot] = x->hash;
+			first[slot] = id;
 		}
 	}
-	free(buf);
-	free(again);
+	free(nd[0].buf);
+	free(nd[1].buf);
+	free(again.buf);
 	free(hash);
 	free(first);
 	return ids;
 oom:
 	err_set(e, "out of memory normalizing cache keys");
 fail:
-	free(buf);
-	free(again);
+	free(nd[0].buf);
+	free(nd[1].buf);
+	free(again.buf);
 	free(hash);
 	free(first);
 	free(ids);

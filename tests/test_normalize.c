@@ -1,9 +1,11 @@
 /*
  * Tests of cache-key normalization (sim/normalize.c): a hand-written table of
  * inputs and expected outputs (UTF-8 bytes spelled out in the comments), the
- * fixed step order whatever order the steps are named in, and the output
- * bound of NORMALIZE_OUT_MAX over every code point.
+ * fixed step order whatever order the steps are named in, every ASCII byte
+ * against the C library's ctype, and the output bound of NORMALIZE_OUT_MAX over
+ * every code point.
  */
+#include <ctype.h>
 #include <locale.h>
 #include <wctype.h>
 
@@ -161,6 +163,34 @@ static void normalize_one_pass_equals_three(void)
 	CHECK_STR(a, "\xc3\xa0 la carte caf\xc3\xa9 \xe2\xb1\xa5");
 }
 
+/* Every ASCII byte under every flag set, against the C library's ctype in the C locale
+ * (SPEC §10: ASCII punctuation is ispunct, white space isspace): "x" c "y" becomes "xy"
+ * when c is dropped, "x y" when it is space, else "x" c' "y" with c' lowercased. */
+static void normalize_every_ascii_byte(void)
+{
+	for (unsigned flags = 0; flags <= (L | P | S); flags++) {
+		struct normalize nz;
+		struct err e;
+		CHECK_INT(normalize_init(&nz, flags, &e), 0);
+		for (int c = 0; c < 128; c++) {
+			char in[3] = { 'x', (char)c, 'y' }, out[8], want[3];
+			size_t len, n_want = 0;
+			int m = (flags & L) && isupper(c) ? tolower(c) : c;
+			want[n_want++] = 'x';
+			if ((flags & S) && isspace(m) && !((flags & P) && ispunct(m)))
+				want[n_want++] = ' ';
+			else if (!((flags & P) && ispunct(m)))
+				want[n_want++] = (char)m;
+			want[n_want++] = 'y';
+			if (normalize_text(&nz, in, 3, out, sizeof out, &len) != 0 || len != n_want ||
+			    memcmp(out, want, n_want) != 0) {
+				TEST_FAIL_("flags %u, byte 0x%02x: got %zu bytes", flags, (unsigned)c, len);
+				break;
+			}
+		}
+	}
+}
+
 static void normalize_unknown_step(void)
 {
 	unsigned f = 0;
@@ -198,6 +228,7 @@ void suite_normalize(void)
 	RUN(normalize_buffer_too_small);
 	RUN(normalize_order_independent);
 	RUN(normalize_one_pass_equals_three);
+	RUN(normalize_every_ascii_byte);
 	RUN(normalize_unknown_step);
 	RUN(normalize_growth_bound);
 }
