@@ -99,7 +99,7 @@ struct cache_bucket {
 	uint32_t hash;           /* the key's 32-bit hash; its low bits are the home bucket */
 	uint32_t entry1;         /* entry index + 1, 0 = empty */
 };
-/* A place in the eviction order; entry is CACHE_NIL once the entry has moved or gone. */
+/* A place in the eviction order: current while its entry's .order points back to it. */
 struct cache_order_rec {
 	uint32_t entry;
 	uint32_t hash;           /* the entry's, so that its bucket is fetched with it */
@@ -186,7 +186,7 @@ int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, str
  * ttl_us (CACHE_NO_TTL: never).  First every entry expired at or before
  * now_us is removed.  A held key gets the new value and expiry (LRU moves it
  * to the front, FIFO keeps its place).  A new key is added at the front;
- * when `capacity` entries are held, the tail entry is evicted first.  A TTL
+ * when `capacity` entries are held, the least recent one is evicted first.  A TTL
  * <= 0 stores nothing (and removes k's old entry).
  *
  * Expiries are kept exactly but cheaply by grouping stores by TTL: since

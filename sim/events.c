@@ -6,8 +6,9 @@
 /*
  * A key lives in one of four places: the current bucket (now, sorted), a ring
  * bucket after it (in place as it came, and when that is full in a list of
- * pool nodes), the far heap (beyond the ring), or the late heap (a key at or before the current bucket that would
- * have moved many keys of now to go in order).  When now runs out, the far
+ * pool nodes), the far heap (beyond the ring), or the late heap (a key at or
+ * before the current bucket that would have moved many keys of now to go in
+ * order).  When now runs out, the far
  * keys that the ring then reaches move in, and the next bucket in use is
  * sorted where it lies, or gathered in spare with its list.  A late key has
  * keys of now above it, so now runs out only when the whole queue does, and

@@ -277,7 +277,7 @@ static void calls_timeout_caps_latency(void)
 	/* 1000 in, 600 out on small-m: 100 + 600 = 700 ms > 500 → timeout at 500 ms, billed full:
 	 * 1000 × 1 + 600 × 2 = 2200 µUSD.  call 1 [0, 0.5]; retry after 100 ms at 0.6; call 2
 	 * [0.6, 1.1]; give up at 1.1 s; chain ["small"] exhausted → degraded, latency 1.1 s. */
-	if (replay_case(REQN("10:00:00", "a", "t", "1000", "600", ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 600, ""),
 	                SCN ", \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 100, \"timeout_ms\": 500}, "
 	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
 		return;
@@ -293,7 +293,7 @@ static void calls_timeout_caps_latency(void)
 	CHECK_INT(r.totals.latency_p50_us, 1100 * MS);
 	result_scenario_fini(&r);
 	/* timeout_ms 700: 700 ms does not exceed it → ok in 700 ms */
-	if (replay_case(REQN("10:00:00", "a", "t", "1000", "600", ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 600, ""),
 	                SCN ", \"retry\": {\"timeout_ms\": 700}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.resolved, 1);
@@ -358,7 +358,7 @@ static void calls_latency_modelled(void)
 	struct result_scenario r;
 	/* big → large-m, 300 out: 200 + 2 × 300 = 800 ms, 1000 × 10 + 300 × 20 = 16000 µUSD;
 	 * cap → small-m, output capped 300 → 100: 100 + 100 = 200 ms, 1000 + 200 = 1200 µUSD */
-	if (replay_case(REQN("10:00:00", "a", "big", "1000", "300", "") REQN("10:00:01", "a", "cap", "1000", "300", ""),
+	if (replay_case(REQN("10:00:00", "a", "big", 1000, 300, "") REQN("10:00:01", "a", "cap", 1000, 300, ""),
 	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
 	                "\"budget\": {\"cap\": {\"output_max\": 100}}}", &r) < 0)
 		return;
@@ -1378,7 +1378,7 @@ static void alert_cost_guard_fires(void)
 	 *   10:06: base [10:01, 10:04) 3600 / 180 s = 72000/h; window [10:04, 10:06) 13200 → 396000/h
 	 *          → fires, ratio 5.5.
 	 * One alert 10:05 → 10:06 with value 396000 µUSD/h and baseline 72000 µUSD/h (10:06). */
-	if (replay_case(REQN("10:00:00", "a", "r0", "1000", "600", OK_SMALL) REQ("10:01:00", "a", "r1", OK_SMALL)
+	if (replay_case(REQN("10:00:00", "a", "r0", 1000, 600, OK_SMALL) REQ("10:01:00", "a", "r1", OK_SMALL)
 	                REQ("10:02:00", "a", "r2", OK_SMALL) REQ("10:03:00", "a", "r3", OK_SMALL)
 	                REQ("10:04:00", "a", "big", "") REQ("10:05:00", "a", "r5", OK_SMALL),
 	                COST(120, 180) "}", &r) < 0)
@@ -1489,8 +1489,8 @@ static void alert_cost_guard_tie_earliest(void)
 	 *   10:03: window [10:02, 10:03) 4800 → 288000/h; base [10:01, 10:02) 2400 → 144000/h
 	 *          → fires, ratio 2.
 	 * One alert 10:02 → 10:03; the tie on ratio 2 takes 10:02: value 144000, baseline 72000. */
-	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQN("10:01:00", "a", "r1", "2200", "100", OK_SMALL)
-	                REQN("10:02:00", "a", "r2", "4600", "100", OK_SMALL),
+	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQN("10:01:00", "a", "r1", 2200, 100, OK_SMALL)
+	                REQN("10:02:00", "a", "r2", 4600, 100, OK_SMALL),
 	                COST(60, 60) "}", &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 1);
@@ -1524,7 +1524,7 @@ static void alert_order_start_then_kind(void)
 	 * cost:  10:01 baseline range empty; 10:02 window 22000 / 60 s = 1320000/h, base
 	 *        [10:00, 10:01) 12000 / 60 s = 720000/h; > 720000 × 1.3 = 936000 → fires.
 	 * The flood starts first (10:01) although cost_guard comes first by kind. */
-	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQN("10:01:00", "a", "big", "2000", "100", ""),
+	if (replay_case(REQ("10:00:00", "a", "r0", SE_SMALL) REQN("10:01:00", "a", "big", 2000, 100, ""),
 	                ALERTS_BOTH, &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 2);
@@ -1546,7 +1546,7 @@ static void alert_order_start_then_kind(void)
 	 *        one alert 10:02 → 10:03 with 10:02's value 720000 and baseline 72000.
 	 * Both start at 10:02: cost_guard first. */
 	if (replay_case(REQ("10:00:00", "a", "c", OK_SMALL) REQ("10:01:00", "a", "r1", SE_SMALL)
-	                REQN("10:02:00", "a", "big", "2000", "100", ""),
+	                REQN("10:02:00", "a", "big", 2000, 100, ""),
 	                ALERTS_BOTH, &r) < 0)
 		return;
 	CHECK_INT(r.n_alerts, 2);

@@ -124,7 +124,7 @@ static void draw_attempt_per_model(void)
 /* 3000 in, 100 out; input_max 1000, summarized on small with ratio 0.1, one attempt:
  * the summary is 3000 in, ceil(3000 × 0.1) = 300 out on small-m: 3000 × 1 + 300 × 2 =
  * 3600 µUSD in 100 + 300 = 400 ms; the main call has input min(1000, 300) = 300. */
-#define SUMMARIZED REQN("10:00:00", "a", "t", "3000", "100", "")
+#define SUMMARIZED REQN("10:00:00", "a", "t", 3000, 100, "")
 #define SUMMARIZE(rest) SCN ", \"seed\": 1, \"retry\": {\"max_attempts\": 1}, " \
 	"\"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"summarize\"}}, " \
 	"\"summarize\": {\"route\": \"small\", \"ratio\": 0.1}" rest "}"
@@ -169,7 +169,7 @@ static void summary_never_recorded(void)
 	 * small-m holds {ok: 1}, p = 0 → ok in 400 ms; the main call 1 replays attempt 1: 5000 ms.
 	 * Latency 400 + 5000 = 5400 ms (replayed for the summary too: 10000 ms); 3600 + 500 =
 	 * 4100 µUSD as above. */
-	if (replay_case(REQN("10:00:00", "a", "t", "3000", "100", ",\"model\":\"small-m\",\"latency_ms\":5000"),
+	if (replay_case(REQN("10:00:00", "a", "t", 3000, 100, ",\"model\":\"small-m\",\"latency_ms\":5000"),
 	                SUMMARIZE(""), &r) < 0)
 		return;
 	CHECK_INT(r.totals.resolved, 1);
@@ -187,7 +187,7 @@ static void summary_bills_no_cached(void)
 	 * (the recorded model): 3000 × 1 + 300 × 2 = 3600 µUSD, none cached (with 1000 cached it
 	 * would be 2000 × 1 + 1000 × 0.5 + 600 = 3100); the main call, input min(250, 300) =
 	 * 250 on a summary, none cached either: 250 × 1 + 100 × 2 = 450.  3600 + 450 = 4050 µUSD. */
-	if (replay_case(REQN("10:00:00", "a", "t", "3000", "100", ",\"model\":\"small-m\",\"cached_tokens\":1000"),
+	if (replay_case(REQN("10:00:00", "a", "t", 3000, 100, ",\"model\":\"small-m\",\"cached_tokens\":1000"),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 250, \"overflow\": \"summarize\"}}, "
 	                "\"summarize\": {\"route\": \"small\", \"ratio\": 0.1}}", &r) < 0)
 		return;

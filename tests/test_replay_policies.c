@@ -17,51 +17,16 @@
 #include <unistd.h>
 
 #include "tests/test.h"
+#include "tests/util_lines.h"
 #include "tests/util_tmp.h"
 #include "tests/util_replay.h"
 
 #define T0_S 1772445600LL
-#define SEC 1000000LL /* µs */
-#define MS 1000LL     /* µs */
-
-/* One trace line on 2026-03-02 at hms ("10:00:10", "10:00:10.5"). */
-#define REQ(hms, tenant, task, in, out, extra) \
-	"{\"ts\":\"2026-03-02T" hms "Z\",\"tenant\":\"" tenant "\",\"task\":\"" task \
-	"\",\"input_tokens\":" #in ",\"output_tokens\":" #out extra "}\n"
-#define INPUT(x) ",\"input\":\"" x "\""
-
-#define SCN "{\"pricing\": \"pricing.json\", " \
-	"\"routes\": {\"small\": \"small-m\", \"large\": \"large-m\", \"other\": \"other-m\"}"
 
 /* An injected fault window on small-m over the hour 10:00–11:00 with rate 1. */
-#define INJECT_SMALL(status) "\"faults\": {\"inject\": [{\"model\": \"small-m\", " \
-	"\"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", " \
-	"\"status\": \"" status "\", \"rate\": 1}]}"
+#define INJECT_SMALL(status) "\"faults\": {\"inject\": [" INJ("small-m", status, 1) "]}"
 
 #define USD(x) ((long long)(x)) /* money_sum → a printable integer of pico-USD */
-
-/* The group of tenant `name`, or a zeroed one (and a failed check) when absent. */
-static const struct metrics *tenant(const struct result_scenario *r, const char *name)
-{
-	static const struct metrics none;
-	const struct metrics *m = result_tenant(r, name);
-	if (!m) {
-		TEST_FAIL_("no tenant \"%s\"", name);
-		return &none;
-	}
-	return m;
-}
-
-static const struct metrics *task(const struct result_scenario *r, const char *name)
-{
-	static const struct metrics none;
-	const struct metrics *m = result_task(r, name);
-	if (!m) {
-		TEST_FAIL_("no task \"%s\"", name);
-		return &none;
-	}
-	return m;
-}
 
 /* The usage of model `name` (zero when it made no call). */
 static struct model_usage model(const struct result_scenario *r, const char *name)
@@ -84,10 +49,10 @@ static void cache_hit_miss_savings(void)
 	 * r2 10:00:20 "other" 100/50: miss, 10^8 + 10^8 = 2·10^8, latency 150 ms;
 	 * r3 10:00:30 "hi" 2000/10: hit on r0's entry: saves r0's 1500 tokens and 2·10^9,
 	 *   not its own tokens. */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
-	                REQ("10:00:10", "a", "t", 1000, 500, INPUT("hi"))
-	                REQ("10:00:20", "a", "t", 100, 50, INPUT("other"))
-	                REQ("10:00:30", "a", "t", 2000, 10, INPUT("hi")),
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
+	                REQN("10:00:10", "a", "t", 1000, 500, INPUT("hi"))
+	                REQN("10:00:20", "a", "t", 100, 50, INPUT("other"))
+	                REQN("10:00:30", "a", "t", 2000, 10, INPUT("hi")),
 	                SCN ", \"cache\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.requests, 4);
@@ -120,21 +85,21 @@ static void cache_insert_on_answer(void)
 	 * r2 b 10:00:00.4: hit on r1's answer: saves 2100 tokens, 2.2·10^9.
 	 * r0's answer at 00.6 replaces the value.
 	 * r3 c 10:00:01: hit on r0's answer: saves 1500 tokens, 2·10^9. */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
-	                REQ("10:00:00.1", "a", "t", 2000, 100, INPUT("hi"))
-	                REQ("10:00:00.4", "b", "t", 10, 10, INPUT("hi"))
-	                REQ("10:00:01", "c", "t", 10, 10, INPUT("hi")),
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, INPUT("hi"))
+	                REQN("10:00:00.1", "a", "t", 2000, 100, INPUT("hi"))
+	                REQN("10:00:00.4", "b", "t", 10, 10, INPUT("hi"))
+	                REQN("10:00:01", "c", "t", 10, 10, INPUT("hi")),
 	                SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.cache_hits, 2);
-	CHECK_INT(tenant(&r, "a")->calls, 2);
-	CHECK_INT(tenant(&r, "a")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "a").calls, 2);
+	CHECK_INT(TENANT(r, "a").cache_hits, 0);
 	CHECK_INT(USD(r.totals.usd_total), 4200000000LL); /* 2·10^9 + 2.2·10^9 */
-	CHECK_INT(tenant(&r, "b")->cache_tokens_saved, 2100);
-	CHECK_INT(USD(tenant(&r, "b")->cache_usd_saved), 2200000000LL);
-	CHECK_INT(tenant(&r, "c")->cache_tokens_saved, 1500);
-	CHECK_INT(USD(tenant(&r, "c")->cache_usd_saved), 2000000000LL);
+	CHECK_INT(TENANT(r, "b").cache_tokens_saved, 2100);
+	CHECK_INT(USD(TENANT(r, "b").cache_usd_saved), 2200000000LL);
+	CHECK_INT(TENANT(r, "c").cache_tokens_saved, 1500);
+	CHECK_INT(USD(TENANT(r, "c").cache_usd_saved), 2000000000LL);
 	result_scenario_fini(&r);
 }
 
@@ -147,10 +112,10 @@ static void cache_hit_saves_answering_call(void)
 	 *   cached with that call's 1100 tokens and 1.2·10^9.
 	 * r1 10:00:10 "q": hit, saves 1100 tokens and 1.2·10^9 (not r0's 2100 and 2.2·10^9).
 	 * Spent: 10^9 + 1.2·10^9 = 2.2·10^9. */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 100, ",\"attempts\":["
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 100, ",\"attempts\":["
 	                    "{\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":10},"
 	                    "{\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":10}]" INPUT("q"))
-	                REQ("10:00:10", "a", "t", 1000, 100, INPUT("q")),
+	                REQN("10:00:10", "a", "t", 1000, 100, INPUT("q")),
 	                SCN ", \"cache\": {}, \"billing\": {\"failed\": {\"server_error\": \"input\"}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
@@ -168,9 +133,9 @@ static void cache_skips_degraded(void)
 	/* one attempt, chain ["small"], task t degradable.  r0 10:00:00 "q" replays a small-m
 	 * server_error: nothing after small in the chain → degraded, not cached.
 	 * r1 10:00:10 "q": a miss, replays its small-m ok → resolved.  2 calls, no hit. */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
 	                    "\"latency_ms\":10" INPUT("q"))
-	                REQ("10:00:10", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"latency_ms\":10" INPUT("q")),
+	                REQN("10:00:10", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"latency_ms\":10" INPUT("q")),
 	                SCN ", \"cache\": {}, \"retry\": {\"max_attempts\": 1}, "
 	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
 		return;
@@ -190,16 +155,16 @@ static void arrival_out_of_line_order(void)
 	 * line 3 (d, 10:00:00, "p").  Arrivals: b and d at 10:00:00 (b first: lower index),
 	 * c at 10:00:01, a at 10:00:02.  b and d miss and call; b's answer at 00.2 is cached, so
 	 * c and a hit.  Processed in line order instead, a would call and b… would not. */
-	if (replay_case(REQ("10:00:02", "a", "t", 100, 100, INPUT("q")) REQ("10:00:00", "b", "t", 100, 100, INPUT("q"))
-	                REQ("10:00:01", "c", "t", 100, 100, INPUT("q")) REQ("10:00:00", "d", "t", 100, 100, INPUT("p")),
+	if (replay_case(REQN("10:00:02", "a", "t", 100, 100, INPUT("q")) REQN("10:00:00", "b", "t", 100, 100, INPUT("q"))
+	                REQN("10:00:01", "c", "t", 100, 100, INPUT("q")) REQN("10:00:00", "d", "t", 100, 100, INPUT("p")),
 	                SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.cache_hits, 2);
-	CHECK_INT(tenant(&r, "a")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "b")->calls, 1);
-	CHECK_INT(tenant(&r, "c")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "d")->calls, 1);
+	CHECK_INT(TENANT(r, "a").cache_hits, 1);
+	CHECK_INT(TENANT(r, "b").calls, 1);
+	CHECK_INT(TENANT(r, "c").cache_hits, 1);
+	CHECK_INT(TENANT(r, "d").calls, 1);
 	CHECK_INT(r.timeline.t0_us, T0_S * SEC); /* the first arrival, 10:00:00 (line 1) */
 	result_scenario_fini(&r);
 }
@@ -214,17 +179,17 @@ static void arrival_after_same_instant_followup(void)
 	 * latency, no data: ok) starts and answers at 10:00:00 too, as A's follow-ups, before
 	 * B's arrival: B hits.  (Run after B, B would miss and call.)
 	 * Cost: other-m 1000·3·10^6 + 100·4·10^6 = 3.4·10^9. */
-	if (replay_case(REQ("09:59:59.99", "a", "A", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
+	if (replay_case(REQN("09:59:59.99", "a", "A", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
 	                    "\"latency_ms\":10" INPUT("q"))
-	                REQ("10:00:00", "a", "B", 1000, 100, ",\"model\":\"small-m\",\"latency_ms\":10" INPUT("q")),
+	                REQN("10:00:00", "a", "B", 1000, 100, ",\"model\":\"small-m\",\"latency_ms\":10" INPUT("q")),
 	                SCN ", \"retry\": {\"max_attempts\": 1}, \"cache\": {}, "
 	                "\"fallback\": {\"chain\": [\"small\", \"other\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.cache_hits, 1);
-	CHECK_INT(task(&r, "B")->cache_hits, 1);
-	CHECK_INT(task(&r, "A")->resolved, 1);
-	CHECK_INT(task(&r, "A")->fallbacks, 1);
+	CHECK_INT(TASK(r, "B").cache_hits, 1);
+	CHECK_INT(TASK(r, "A").resolved, 1);
+	CHECK_INT(TASK(r, "A").fallbacks, 1);
 	CHECK_INT(USD(r.totals.usd_total), 3400000000LL);
 	result_scenario_fini(&r);
 }
@@ -240,22 +205,22 @@ static void latency_percentiles_long(void)
 	 *   a [10 ms, 5000 s]: p50 1st = 10 ms, p95 2nd = 5000 s;  b: 20 ms, 4400 s;
 	 *   c [4300 s, 4500 s]: p50 4300 s, p95 4500 s;
 	 *   totals [10 ms, 20 ms, 4300, 4400, 4500, 5000 s]: p50 3rd = 4300 s, p95 6th = 5000 s. */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":10")
-	                REQ("10:00:01", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":5000000")
-	                REQ("10:00:02", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":20")
-	                REQ("10:00:03", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4400000")
-	                REQ("10:00:04", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4500000")
-	                REQ("10:00:05", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4300000"),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":10")
+	                REQN("10:00:01", "a", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":5000000")
+	                REQN("10:00:02", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":20")
+	                REQN("10:00:03", "b", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4400000")
+	                REQN("10:00:04", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4500000")
+	                REQN("10:00:05", "c", "t", 100, 100, ",\"model\":\"small-m\",\"latency_ms\":4300000"),
 	                SCN ", \"retry\": {\"timeout_ms\": null}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.latency_p50_us, 4300 * SEC);
 	CHECK_INT(r.totals.latency_p95_us, 5000 * SEC);
-	CHECK_INT(tenant(&r, "a")->latency_p50_us, 10 * MS);
-	CHECK_INT(tenant(&r, "a")->latency_p95_us, 5000 * SEC);
-	CHECK_INT(tenant(&r, "b")->latency_p50_us, 20 * MS);
-	CHECK_INT(tenant(&r, "b")->latency_p95_us, 4400 * SEC);
-	CHECK_INT(tenant(&r, "c")->latency_p50_us, 4300 * SEC);
-	CHECK_INT(tenant(&r, "c")->latency_p95_us, 4500 * SEC);
+	CHECK_INT(TENANT(r, "a").latency_p50_us, 10 * MS);
+	CHECK_INT(TENANT(r, "a").latency_p95_us, 5000 * SEC);
+	CHECK_INT(TENANT(r, "b").latency_p50_us, 20 * MS);
+	CHECK_INT(TENANT(r, "b").latency_p95_us, 4400 * SEC);
+	CHECK_INT(TENANT(r, "c").latency_p50_us, 4300 * SEC);
+	CHECK_INT(TENANT(r, "c").latency_p95_us, 4500 * SEC);
 	result_scenario_fini(&r);
 }
 
@@ -309,14 +274,10 @@ static void latency_percentiles_many(void)
 				pick[n++] = lat[i];
 		char name[16];
 		snprintf(name, sizeof name, group < 3 ? "t%d" : "k%d", group < 3 ? group : group - 3);
-		const struct metrics *m = group < 0 ? &r.totals : group < 3 ? tenant(&r, name) : result_task(&r, name);
-		if (!m) {
-			TEST_FAIL_("no group %s", name);
-			continue;
-		}
+		struct metrics m = group < 0 ? r.totals : group < 3 ? TENANT(r, name) : TASK(r, name);
 		int64_t p50 = sorted_rank(pick, n, 50), p95 = sorted_rank(pick, n, 95);
-		CHECK_INT(m->latency_p50_us, p50);
-		CHECK_INT(m->latency_p95_us, p95);
+		CHECK_INT(m.latency_p50_us, p50);
+		CHECK_INT(m.latency_p95_us, p95);
 	}
 	result_scenario_fini(&r);
 }
@@ -330,19 +291,19 @@ static void cache_ttl_exact_instant(void)
 	 * m1 10:00:10.2 (the expiry instant) miss, answer 10.4 → expires 20.4;
 	 * h2 10:00:20.3 hit;
 	 * m2 10:00:20.4 miss. */
-	if (replay_case(REQ("10:00:00", "m0", "t", 100, 100, INPUT("q"))
-	                REQ("10:00:10.1", "h1", "t", 100, 100, INPUT("q"))
-	                REQ("10:00:10.2", "m1", "t", 100, 100, INPUT("q"))
-	                REQ("10:00:20.3", "h2", "t", 100, 100, INPUT("q"))
-	                REQ("10:00:20.4", "m2", "t", 100, 100, INPUT("q")),
+	if (replay_case(REQN("10:00:00", "m0", "t", 100, 100, INPUT("q"))
+	                REQN("10:00:10.1", "h1", "t", 100, 100, INPUT("q"))
+	                REQN("10:00:10.2", "m1", "t", 100, 100, INPUT("q"))
+	                REQN("10:00:20.3", "h2", "t", 100, 100, INPUT("q"))
+	                REQN("10:00:20.4", "m2", "t", 100, 100, INPUT("q")),
 	                SCN ", \"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 10}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
 	CHECK_INT(r.totals.calls, 3);
-	CHECK_INT(tenant(&r, "h1")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "h2")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "m1")->calls, 1);
-	CHECK_INT(tenant(&r, "m2")->calls, 1);
+	CHECK_INT(TENANT(r, "h1").cache_hits, 1);
+	CHECK_INT(TENANT(r, "h2").cache_hits, 1);
+	CHECK_INT(TENANT(r, "m1").calls, 1);
+	CHECK_INT(TENANT(r, "m2").calls, 1);
 	result_scenario_fini(&r);
 }
 
@@ -355,31 +316,31 @@ static void cache_ttl_per_tier(void)
 	 * r2 s "S" 10:00:50: the small answer has expired → miss, calls;
 	 * r3 big "L" 10:00:50: the large one lives → hit;
 	 * r4 big "L" 10:01:40.4: exactly its expiry → miss. */
-	if (replay_case(REQ("10:00:00", "a", "big", 100, 100, INPUT("L"))
-	                REQ("10:00:00", "a", "s", 100, 100, INPUT("S"))
-	                REQ("10:00:50", "a", "s", 100, 100, INPUT("S"))
-	                REQ("10:00:50", "a", "big", 100, 100, INPUT("L"))
-	                REQ("10:01:40.4", "a", "big", 100, 100, INPUT("L")),
+	if (replay_case(REQN("10:00:00", "a", "big", 100, 100, INPUT("L"))
+	                REQN("10:00:00", "a", "s", 100, 100, INPUT("S"))
+	                REQN("10:00:50", "a", "s", 100, 100, INPUT("S"))
+	                REQN("10:00:50", "a", "big", 100, 100, INPUT("L"))
+	                REQN("10:01:40.4", "a", "big", 100, 100, INPUT("L")),
 	                SCN ", \"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 10, \"large\": 100}}, "
 	                "\"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
 	CHECK_INT(r.totals.calls, 4);
-	CHECK_INT(task(&r, "big")->cache_hits, 1);
-	CHECK_INT(task(&r, "big")->calls, 2);
-	CHECK_INT(task(&r, "s")->cache_hits, 0);
-	CHECK_INT(task(&r, "s")->calls, 2);
+	CHECK_INT(TASK(r, "big").cache_hits, 1);
+	CHECK_INT(TASK(r, "big").calls, 2);
+	CHECK_INT(TASK(r, "s").cache_hits, 0);
+	CHECK_INT(TASK(r, "s").calls, 2);
 	result_scenario_fini(&r);
 }
 
 /* Keys A B A C A B with capacity 2, on other-m (answers take no time), one second apart. */
 #define ABACAB \
-	REQ("10:00:00", "p0", "t", 100, 100, INPUT("A")) \
-	REQ("10:00:01", "p1", "t", 100, 100, INPUT("B")) \
-	REQ("10:00:02", "p2", "t", 100, 100, INPUT("A")) \
-	REQ("10:00:03", "p3", "t", 100, 100, INPUT("C")) \
-	REQ("10:00:04", "p4", "t", 100, 100, INPUT("A")) \
-	REQ("10:00:05", "p5", "t", 100, 100, INPUT("B"))
+	REQN("10:00:00", "p0", "t", 100, 100, INPUT("A")) \
+	REQN("10:00:01", "p1", "t", 100, 100, INPUT("B")) \
+	REQN("10:00:02", "p2", "t", 100, 100, INPUT("A")) \
+	REQN("10:00:03", "p3", "t", 100, 100, INPUT("C")) \
+	REQN("10:00:04", "p4", "t", 100, 100, INPUT("A")) \
+	REQN("10:00:05", "p5", "t", 100, 100, INPUT("B"))
 
 static void cache_capacity_lru(void)
 {
@@ -391,9 +352,9 @@ static void cache_capacity_lru(void)
 	                "\"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"eviction\": \"lru\"}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
-	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "p4")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "p5")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "p2").cache_hits, 1);
+	CHECK_INT(TENANT(r, "p4").cache_hits, 1);
+	CHECK_INT(TENANT(r, "p5").cache_hits, 0);
 	CHECK_INT(r.totals.calls, 4);
 	CHECK_INT(USD(r.totals.usd_total), 2800000000LL);
 	result_scenario_fini(&r);
@@ -409,8 +370,8 @@ static void cache_capacity_fifo(void)
 	                "\"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"eviction\": \"fifo\"}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
-	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "p4")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "p2").cache_hits, 1);
+	CHECK_INT(TENANT(r, "p4").cache_hits, 0);
 	CHECK_INT(r.totals.calls, 5);
 	CHECK_INT(USD(r.totals.usd_total), 3500000000LL);
 	result_scenario_fini(&r);
@@ -419,34 +380,34 @@ static void cache_capacity_fifo(void)
 static void cache_key_tenant(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "a", "t", 100, 100, INPUT("q"))
-	                    REQ("10:00:10", "b", "t", 100, 100, INPUT("q"))
-	                    REQ("10:00:20", "a", "t", 100, 100, INPUT("q"));
+	const char *trace = REQN("10:00:00", "a", "t", 100, 100, INPUT("q"))
+	                    REQN("10:00:10", "b", "t", 100, 100, INPUT("q"))
+	                    REQN("10:00:20", "a", "t", 100, 100, INPUT("q"));
 	/* default key [tenant, policy_version, input]: b's "q" is another key (miss);
 	 * a's second "q" hits: 1 hit, 2 calls */
 	if (replay_case(trace, SCN ", \"cache\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
-	CHECK_INT(tenant(&r, "a")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "b")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "a").cache_hits, 1);
+	CHECK_INT(TENANT(r, "b").cache_hits, 0);
 	CHECK_INT(r.totals.calls, 2);
 	result_scenario_fini(&r);
 	/* key [input]: tenants share entries: b and a's second both hit, 1 call */
 	if (replay_case(trace, SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
-	CHECK_INT(tenant(&r, "b")->cache_hits, 1);
+	CHECK_INT(TENANT(r, "b").cache_hits, 1);
 	CHECK_INT(r.totals.calls, 1);
 	result_scenario_fini(&r);
 	/* key [task, input]: a task t2 request with the same text is another key */
-	if (replay_case(REQ("10:00:00", "a", "t1", 100, 100, INPUT("q"))
-	                REQ("10:00:10", "a", "t2", 100, 100, INPUT("q"))
-	                REQ("10:00:20", "b", "t1", 100, 100, INPUT("q")),
+	if (replay_case(REQN("10:00:00", "a", "t1", 100, 100, INPUT("q"))
+	                REQN("10:00:10", "a", "t2", 100, 100, INPUT("q"))
+	                REQN("10:00:20", "b", "t1", 100, 100, INPUT("q")),
 	                SCN ", \"cache\": {\"key\": [\"task\", \"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
-	CHECK_INT(tenant(&r, "b")->cache_hits, 1);
-	CHECK_INT(task(&r, "t2")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "b").cache_hits, 1);
+	CHECK_INT(TASK(r, "t2").cache_hits, 0);
 	result_scenario_fini(&r);
 }
 
@@ -456,17 +417,17 @@ static void cache_key_input_hash(void)
 	/* key [input]; p0 hash h1 miss; p1 hash h1 hit; p2 text "h1" miss (a text key never
 	 * equals a hash key); p3 hash h2 miss; p4 text "h1" with hash "zz": the text is the
 	 * key, so it hits p2's entry.  2 hits, 3 calls. */
-	if (replay_case(REQ("10:00:00", "p0", "t", 100, 100, ",\"input_hash\":\"h1\"")
-	                REQ("10:00:10", "p1", "t", 100, 100, ",\"input_hash\":\"h1\"")
-	                REQ("10:00:20", "p2", "t", 100, 100, INPUT("h1"))
-	                REQ("10:00:30", "p3", "t", 100, 100, ",\"input_hash\":\"h2\"")
-	                REQ("10:00:40", "p4", "t", 100, 100, INPUT("h1") ",\"input_hash\":\"zz\""),
+	if (replay_case(REQN("10:00:00", "p0", "t", 100, 100, ",\"input_hash\":\"h1\"")
+	                REQN("10:00:10", "p1", "t", 100, 100, ",\"input_hash\":\"h1\"")
+	                REQN("10:00:20", "p2", "t", 100, 100, INPUT("h1"))
+	                REQN("10:00:30", "p3", "t", 100, 100, ",\"input_hash\":\"h2\"")
+	                REQN("10:00:40", "p4", "t", 100, 100, INPUT("h1") ",\"input_hash\":\"zz\""),
 	                SCN ", \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
-	CHECK_INT(tenant(&r, "p1")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "p2")->cache_hits, 0);
-	CHECK_INT(tenant(&r, "p4")->cache_hits, 1);
+	CHECK_INT(TENANT(r, "p1").cache_hits, 1);
+	CHECK_INT(TENANT(r, "p2").cache_hits, 0);
+	CHECK_INT(TENANT(r, "p4").cache_hits, 1);
 	CHECK_INT(r.totals.calls, 3);
 	result_scenario_fini(&r);
 }
@@ -475,8 +436,8 @@ static void cache_no_input_not_cached(void)
 {
 	struct result_scenario r;
 	/* neither input nor input_hash: no lookup, no insert; both identical requests call */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
-	                REQ("10:00:10", "a", "t", 100, 100, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 100, "")
+	                REQN("10:00:10", "a", "t", 100, 100, ""),
 	                SCN ", \"cache\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 0);
@@ -488,10 +449,10 @@ static void cache_no_input_not_cached(void)
 static void cache_normalize(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "p0", "t", 100, 100, INPUT("Hello  World"))
-	                    REQ("10:00:10", "p1", "t", 100, 100, INPUT("hello world"))
-	                    REQ("10:00:20", "p2", "t", 100, 100, INPUT("  HELLO\\tworld "))
-	                    REQ("10:00:30", "p3", "t", 100, 100, INPUT("hello, world"));
+	const char *trace = REQN("10:00:00", "p0", "t", 100, 100, INPUT("Hello  World"))
+	                    REQN("10:00:10", "p1", "t", 100, 100, INPUT("hello world"))
+	                    REQN("10:00:20", "p2", "t", 100, 100, INPUT("  HELLO\\tworld "))
+	                    REQN("10:00:30", "p3", "t", 100, 100, INPUT("hello, world"));
 	/* lower + collapse_space (listed in the other order: they always run lower first):
 	 * p0 "hello world" miss; p1 hit; p2 "hello world" (tab → space, trimmed) hit;
 	 * p3 "hello, world" keeps its comma (no strip_punct): miss. */
@@ -499,9 +460,9 @@ static void cache_normalize(void)
 	                "\"normalize\": [\"collapse_space\", \"lower\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 2);
-	CHECK_INT(tenant(&r, "p1")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
-	CHECK_INT(tenant(&r, "p3")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "p1").cache_hits, 1);
+	CHECK_INT(TENANT(r, "p2").cache_hits, 1);
+	CHECK_INT(TENANT(r, "p3").cache_hits, 0);
 	CHECK_INT(r.totals.calls, 2);
 	result_scenario_fini(&r);
 	/* without normalization the four texts differ: no hit */
@@ -515,11 +476,11 @@ static void cache_normalize(void)
 static void cache_policy_version(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "a", "t", 100, 100, INPUT("x"))
-	                    REQ("10:00:10", "a", "t", 100, 100, INPUT("x"))
-	                    REQ("10:00:20", "b", "t", 100, 100, INPUT("x"))
-	                    REQ("10:00:30", "a", "t", 100, 100, INPUT("y"))
-	                    REQ("10:00:40", "b", "t", 100, 100, INPUT("x"));
+	const char *trace = REQN("10:00:00", "a", "t", 100, 100, INPUT("x"))
+	                    REQN("10:00:10", "a", "t", 100, 100, INPUT("x"))
+	                    REQN("10:00:20", "b", "t", 100, 100, INPUT("x"))
+	                    REQN("10:00:30", "a", "t", 100, 100, INPUT("y"))
+	                    REQN("10:00:40", "b", "t", 100, 100, INPUT("x"));
 	/* keys (tenant, input): a·x miss, a·x hit, b·x miss, a·y miss, b·x hit → 2 hits, 3 calls
 	 * of 100·10^6 + 100·2·10^6 = 3·10^8 each; policy_version is one constant per scenario,
 	 * so every key setting below gives the same. */
@@ -549,15 +510,15 @@ static void cache_expired_frees_capacity(void)
 	 * p2 C (s) 10:00:11: miss; answered at 11.2, the instant B expires: B no longer counts,
 	 *   so C joins without evicting A.
 	 * p3 A (L) 10:00:13: hit. */
-	if (replay_case(REQ("10:00:00", "p0", "L", 100, 100, INPUT("A"))
-	                REQ("10:00:01", "p1", "s", 100, 100, INPUT("B"))
-	                REQ("10:00:11", "p2", "s", 100, 100, INPUT("C"))
-	                REQ("10:00:13", "p3", "L", 100, 100, INPUT("A")),
+	if (replay_case(REQN("10:00:00", "p0", "L", 100, 100, INPUT("A"))
+	                REQN("10:00:01", "p1", "s", 100, 100, INPUT("B"))
+	                REQN("10:00:11", "p2", "s", 100, 100, INPUT("C"))
+	                REQN("10:00:13", "p3", "L", 100, 100, INPUT("A")),
 	                SCN ", \"cache\": {\"key\": [\"input\"], \"capacity\": 2, \"ttl_s\": {\"small\": 10}}, "
 	                "\"routing\": {\"rules\": [{\"when\": {\"task\": \"L\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
-	CHECK_INT(tenant(&r, "p3")->cache_hits, 1);
+	CHECK_INT(TENANT(r, "p3").cache_hits, 1);
 	CHECK_INT(r.totals.calls, 3);
 	result_scenario_fini(&r);
 }
@@ -571,21 +532,21 @@ static void cache_replace_expiry(void)
 	 * p0 (L) 00.0 on large 100/100: answer 00.4, no TTL; p1 (s) 00.1 on small 100/100:
 	 * answer 00.3, expires 10.3; p0's answer at 00.4 replaces it and never expires:
 	 * p2 at 00:20 hits. */
-	if (replay_case(REQ("10:00:00", "p0", "L", 100, 100, INPUT("A"))
-	                REQ("10:00:00.1", "p1", "s", 100, 100, INPUT("A"))
-	                REQ("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
+	if (replay_case(REQN("10:00:00", "p0", "L", 100, 100, INPUT("A"))
+	                REQN("10:00:00.1", "p1", "s", 100, 100, INPUT("A"))
+	                REQN("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "p2")->cache_hits, 1);
+	CHECK_INT(TENANT(r, "p2").cache_hits, 1);
 	CHECK_INT(r.totals.calls, 2);
 	result_scenario_fini(&r);
 	/* the other way round: p0 (s) 00.0 on small 100/500: answer 00.6, expires 10.6;
 	 * p1 (L) 00.1 on large: answer 00.5 (no TTL), replaced at 00.6 by the small answer
 	 * with its expiry 10.6: p2 at 00:20 misses. */
-	if (replay_case(REQ("10:00:00", "p0", "s", 100, 500, INPUT("A"))
-	                REQ("10:00:00.1", "p1", "L", 100, 100, INPUT("A"))
-	                REQ("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
+	if (replay_case(REQN("10:00:00", "p0", "s", 100, 500, INPUT("A"))
+	                REQN("10:00:00.1", "p1", "L", 100, 100, INPUT("A"))
+	                REQN("10:00:20", "p2", "s", 100, 100, INPUT("A")), scn, &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "p2")->cache_hits, 0);
+	CHECK_INT(TENANT(r, "p2").cache_hits, 0);
 	CHECK_INT(r.totals.calls, 3);
 	result_scenario_fini(&r);
 }
@@ -602,12 +563,12 @@ static void cache_replace_keeps_fifo_place(void)
 	 * pv A 00.5: hit, saves the large call: 200 tokens, 3·10^9.
 	 * p3 C 01: miss; the victim is FIFO's oldest, A, or LRU's least recent, B.
 	 * p4 B 02: FIFO hit; LRU miss. */
-	const char *trace = REQ("10:00:00", "p0", "slow", 100, 100, INPUT("A"))
-	                    REQ("10:00:00.1", "p1", "t", 100, 100, INPUT("A"))
-	                    REQ("10:00:00.2", "p2", "t", 100, 100, INPUT("B"))
-	                    REQ("10:00:00.5", "pv", "t", 100, 100, INPUT("A"))
-	                    REQ("10:00:01", "p3", "t", 100, 100, INPUT("C"))
-	                    REQ("10:00:02", "p4", "t", 100, 100, INPUT("B"));
+	const char *trace = REQN("10:00:00", "p0", "slow", 100, 100, INPUT("A"))
+	                    REQN("10:00:00.1", "p1", "t", 100, 100, INPUT("A"))
+	                    REQN("10:00:00.2", "p2", "t", 100, 100, INPUT("B"))
+	                    REQN("10:00:00.5", "pv", "t", 100, 100, INPUT("A"))
+	                    REQN("10:00:01", "p3", "t", 100, 100, INPUT("C"))
+	                    REQN("10:00:02", "p4", "t", 100, 100, INPUT("B"));
 	for (int fifo = 0; fifo < 2; fifo++) {
 		char scn[400];
 		snprintf(scn, sizeof scn, SCN ", \"cache\": {\"key\": [\"input\"], \"capacity\": 2, "
@@ -615,10 +576,10 @@ static void cache_replace_keeps_fifo_place(void)
 		         "[{\"when\": {\"task\": \"slow\"}, \"route\": \"large\"}]}}", fifo ? "fifo" : "lru");
 		if (replay_case(trace, scn, &r) < 0)
 			return;
-		CHECK_INT(tenant(&r, "pv")->cache_hits, 1);
-		CHECK_INT(tenant(&r, "pv")->cache_tokens_saved, 200);
-		CHECK_INT(USD(tenant(&r, "pv")->cache_usd_saved), 3000000000LL);
-		CHECK_INT(tenant(&r, "p4")->cache_hits, fifo ? 1 : 0);
+		CHECK_INT(TENANT(r, "pv").cache_hits, 1);
+		CHECK_INT(TENANT(r, "pv").cache_tokens_saved, 200);
+		CHECK_INT(USD(TENANT(r, "pv").cache_usd_saved), 3000000000LL);
+		CHECK_INT(TENANT(r, "p4").cache_hits, fifo ? 1 : 0);
 		CHECK_INT(r.totals.cache_hits, fifo ? 2 : 1);
 		result_scenario_fini(&r);
 	}
@@ -819,9 +780,9 @@ static void budget_truncate(void)
 	 *   cached min(2000, 1000) = 1000: 1000·5·10^5 + 100·2·10^6 = 5·10^8 + 2·10^8 = 7·10^8;
 	 * r1 500/100: 500·10^6 + 2·10^8 = 7·10^8;
 	 * eq 1000/100: exactly input_max, not a violation: 10^9 + 2·10^8 = 1.2·10^9. */
-	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, ",\"model\":\"small-m\",\"cached_tokens\":2000")
-	                REQ("10:00:10", "a", "t", 500, 100, "")
-	                REQ("10:00:20", "eq", "t", 1000, 100, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 3000, 100, ",\"model\":\"small-m\",\"cached_tokens\":2000")
+	                REQN("10:00:10", "a", "t", 500, 100, "")
+	                REQN("10:00:20", "eq", "t", 1000, 100, ""),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"truncate\"}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 1);
@@ -832,7 +793,7 @@ static void budget_truncate(void)
 	CHECK_INT(r.totals.cached_input_tokens, 1000);
 	CHECK_INT(r.totals.output_tokens, 300);
 	CHECK_INT(USD(r.totals.usd_total), 2600000000LL);
-	CHECK_INT(tenant(&r, "eq")->budget_violations, 0);
+	CHECK_INT(TENANT(r, "eq").budget_violations, 0);
 	CHECK_INT(r.totals.resolved, 3);
 	result_derive(&r, &r.totals, &d);
 	CHECK(d.budget_violation_rate == 1.0 / 3.0); /* 1 ÷ (3 − 0) */
@@ -851,8 +812,8 @@ static void budget_summarize(void)
 	 *   output 100: 250·10^6 + 100·2·10^6 = 450 000 000; latency 200 ms → 1002 ms in all.
 	 * b: 2000/10: summary 2000 in, ceil(200.0) = 200 out: 2·10^10 + 4·10^9 = 24 000 000 000,
 	 *   600 ms; main input min(250, 200) = 200: 2·10^8 + 2·10^7 = 220 000 000, 110 ms → 710 ms. */
-	if (replay_case(REQ("10:00:00", "a", "t", 3001, 100, ",\"model\":\"small-m\",\"cached_tokens\":1000")
-	                REQ("10:00:10", "b", "t", 2000, 10, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 3001, 100, ",\"model\":\"small-m\",\"cached_tokens\":1000")
+	                REQN("10:00:10", "b", "t", 2000, 10, ""),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 250, \"output_max\": 150, "
 	                "\"overflow\": \"summarize\"}}, \"summarize\": {\"route\": \"large\", \"ratio\": 0.1}}", &r) < 0)
 		return;
@@ -867,11 +828,11 @@ static void budget_summarize(void)
 	CHECK_INT(r.totals.input_tokens, 5451);  /* 3001 + 250 + 2000 + 200 */
 	CHECK_INT(r.totals.output_tokens, 611);  /* 301 + 100 + 200 + 10 */
 	CHECK_INT(USD(r.totals.usd_total), 60700000000LL);
-	CHECK_INT(tenant(&r, "a")->input_tokens, 3251);
-	CHECK_INT(tenant(&r, "a")->output_tokens, 401);
-	CHECK_INT(USD(tenant(&r, "a")->usd_total), 36480000000LL); /* 36 030 000 000 + 450 000 000 */
-	CHECK_INT(tenant(&r, "a")->latency_p50_us, 1002 * MS);
-	CHECK_INT(tenant(&r, "b")->latency_p50_us, 710 * MS);
+	CHECK_INT(TENANT(r, "a").input_tokens, 3251);
+	CHECK_INT(TENANT(r, "a").output_tokens, 401);
+	CHECK_INT(USD(TENANT(r, "a").usd_total), 36480000000LL); /* 36 030 000 000 + 450 000 000 */
+	CHECK_INT(TENANT(r, "a").latency_p50_us, 1002 * MS);
+	CHECK_INT(TENANT(r, "b").latency_p50_us, 710 * MS);
 	CHECK_INT(model(&r, "large-m").input_tokens, 5001);
 	CHECK_INT(model(&r, "large-m").output_tokens, 501);
 	CHECK_INT(model(&r, "small-m").input_tokens, 450);
@@ -886,8 +847,8 @@ static void budget_summarize_ratio_exact(void)
 	 * product gives 7.000000000000001, whose ceiling would be 8); 3001 × 0.07 = 210.07 → 211.
 	 * Summaries on large: output 7 + 211 = 218; main calls on small with input
 	 * min(5, summary) = 5 each. */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 10, "")
-	                REQ("10:00:10", "b", "t", 3001, 10, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 10, "")
+	                REQN("10:00:10", "b", "t", 3001, 10, ""),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 5, \"overflow\": \"summarize\"}}, "
 	                "\"summarize\": {\"route\": \"large\", \"ratio\": 0.07}}", &r) < 0)
 		return;
@@ -904,7 +865,7 @@ static void budget_summary_fails(void)
 	 * (billed none): s1 at 00.0 fails after 100 ms, s2 after a 500 ms backoff at 00.6
 	 * (fails 00.7), s3 after 1000 ms at 01.7 (fails 01.8): three calls, two retries; a
 	 * failed summary gets no fallback and no main call: the request fails. */
-	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 3000, 100, ""),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 100, \"overflow\": \"summarize\"}}, "
 	                "\"routing\": {\"default\": \"large\"}, \"fallback\": {}, " INJECT_SMALL("server_error") "}",
 	                &r) < 0)
@@ -929,8 +890,8 @@ static void budget_async(void)
 	 * r0 10:00:10 3000/100: violation, to the queue whole: flushed at 10:05:00 with input
 	 *   3000: (3000·10^6 + 100·2·10^6) × 0.5 = 1.6·10^9; answer at 10:15:00 → 890 s.
 	 * r1 10:00:20 500/100: realtime: 7·10^8, 200 ms. */
-	if (replay_case(REQ("10:00:10", "a", "t", 3000, 100, "")
-	                REQ("10:00:20", "a", "t", 500, 100, ""),
+	if (replay_case(REQN("10:00:10", "a", "t", 3000, 100, "")
+	                REQN("10:00:20", "a", "t", 500, 100, ""),
 	                SCN ", \"batch\": {}, \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"async\"}}}",
 	                &r) < 0)
 		return;
@@ -946,7 +907,7 @@ static void budget_async(void)
 	CHECK_INT(r.totals.latency_p95_us, 890 * SEC);
 	result_scenario_fini(&r);
 	/* async without a batch queue is refused when the scenario loads */
-	CHECK_INT(replay_text(REQ("10:00:10", "a", "t", 3000, 100, ""),
+	CHECK_INT(replay_text(REQN("10:00:10", "a", "t", 3000, 100, ""),
 	                      SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"overflow\": \"async\"}}}",
 	                      &r, &e), -1);
 	CHECK_HAS(e.msg, "async");
@@ -959,8 +920,8 @@ static void budget_reject(void)
 	/* input_max 1000, output_max 50, reject.
 	 * r0 3000/100: rejected, no call (its output over 50 is not counted: not served);
 	 * r1 500/40: served: 500·10^6 + 40·2·10^6 = 5.8·10^8, latency 140 ms. */
-	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, "")
-	                REQ("10:00:10", "b", "t", 500, 40, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 3000, 100, "")
+	                REQN("10:00:10", "b", "t", 500, 40, ""),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 1000, \"output_max\": 50, "
 	                "\"overflow\": \"reject\"}}}", &r) < 0)
 		return;
@@ -971,8 +932,8 @@ static void budget_reject(void)
 	CHECK_INT(r.totals.budget_violations, 1);
 	CHECK_INT(r.totals.output_capped, 0);
 	CHECK_INT(r.totals.calls, 1);
-	CHECK_INT(tenant(&r, "a")->calls, 0);
-	CHECK_INT(tenant(&r, "a")->latency_p50_us, -1); /* rejected: no latency */
+	CHECK_INT(TENANT(r, "a").calls, 0);
+	CHECK_INT(TENANT(r, "a").latency_p50_us, -1); /* rejected: no latency */
 	CHECK_INT(USD(r.totals.usd_total), 580000000LL);
 	CHECK_INT(r.totals.latency_p50_us, 140 * MS);
 	result_scenario_fini(&r);
@@ -985,25 +946,25 @@ static void budget_output_cap(void)
 	 * a 100/500 → output 300: 10^8 + 300·2·10^6 = 7·10^8; modelled latency on the capped
 	 *   output: 100 + 300 = 400 ms; capped.
 	 * b 100/300 (equal, not over): 7·10^8; c 100/200: 10^8 + 4·10^8 = 5·10^8. */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 500, "")
-	                REQ("10:00:10", "b", "t", 100, 300, "")
-	                REQ("10:00:20", "c", "t", 100, 200, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 500, "")
+	                REQN("10:00:10", "b", "t", 100, 300, "")
+	                REQN("10:00:20", "c", "t", 100, 200, ""),
 	                SCN ", \"budget\": {\"t\": {\"output_max\": 300}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.output_capped, 1);
-	CHECK_INT(tenant(&r, "a")->output_capped, 1);
+	CHECK_INT(TENANT(r, "a").output_capped, 1);
 	CHECK_INT(r.totals.output_tokens, 800);
 	CHECK_INT(r.totals.budget_violations, 0);
 	CHECK_INT(USD(r.totals.usd_total), 1900000000LL);
-	CHECK_INT(tenant(&r, "a")->latency_p50_us, 400 * MS);
+	CHECK_INT(TENANT(r, "a").latency_p50_us, 400 * MS);
 	result_scenario_fini(&r);
 }
 
 static void budget_star_and_none(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "a", "t", 500, 10, "")
-	                    REQ("10:00:10", "a", "u", 500, 10, "");
+	const char *trace = REQN("10:00:00", "a", "t", 500, 10, "")
+	                    REQN("10:00:10", "a", "u", 500, 10, "");
 	/* "t" has its own policy (input_max 1000: 500 fits); "u" takes "*" (input_max 100,
 	 * overflow defaulting to truncate): billed input 100 */
 	if (replay_case(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 1000}, \"*\": {\"input_max\": 100}}}",
@@ -1011,16 +972,16 @@ static void budget_star_and_none(void)
 		return;
 	CHECK_INT(r.totals.budget_violations, 1);
 	CHECK_INT(r.totals.truncated, 1);
-	CHECK_INT(task(&r, "t")->input_tokens, 500);
-	CHECK_INT(task(&r, "u")->input_tokens, 100);
-	CHECK_INT(task(&r, "u")->truncated, 1);
+	CHECK_INT(TASK(r, "t").input_tokens, 500);
+	CHECK_INT(TASK(r, "u").input_tokens, 100);
+	CHECK_INT(TASK(r, "u").truncated, 1);
 	result_scenario_fini(&r);
 	/* without "*", task "u" has no policy: no violation, its 500 tokens billed */
 	if (replay_case(trace, SCN ", \"budget\": {\"t\": {\"input_max\": 1000}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.budget_violations, 0);
 	CHECK_INT(r.totals.truncated, 0);
-	CHECK_INT(task(&r, "u")->input_tokens, 500);
+	CHECK_INT(TASK(r, "u").input_tokens, 500);
 	result_scenario_fini(&r);
 }
 
@@ -1032,10 +993,10 @@ static void budget_violation_rate(void)
 	 * x 3000: violation (answer at 10:00:00.2); x again at 10:00:10: a hit, never reaches
 	 * the budget; y 500: fine; z 2000: violation.
 	 * rate = 2 ÷ (4 requests − 1 hit) = 2/3. */
-	if (replay_case(REQ("10:00:00", "a", "t", 3000, 100, INPUT("x"))
-	                REQ("10:00:10", "a", "t", 3000, 100, INPUT("x"))
-	                REQ("10:00:20", "a", "t", 500, 100, INPUT("y"))
-	                REQ("10:00:30", "a", "t", 2000, 100, INPUT("z")),
+	if (replay_case(REQN("10:00:00", "a", "t", 3000, 100, INPUT("x"))
+	                REQN("10:00:10", "a", "t", 3000, 100, INPUT("x"))
+	                REQN("10:00:20", "a", "t", 500, 100, INPUT("y"))
+	                REQN("10:00:30", "a", "t", 2000, 100, INPUT("z")),
 	                SCN ", \"cache\": {}, \"budget\": {\"t\": {\"input_max\": 1000}}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.cache_hits, 1);
@@ -1051,14 +1012,14 @@ static void budget_violation_rate(void)
 static void routing_first_match_wins(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "a", "t", 100, 100, "")
-	                    REQ("10:00:10", "b", "u", 100, 100, "");
+	const char *trace = REQN("10:00:00", "a", "t", 100, 100, "")
+	                    REQN("10:00:10", "b", "u", 100, 100, "");
 	/* a/t matches both rules: the first listed wins; b/u matches none: default other */
 	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"other\", \"rules\": ["
 	                "{\"when\": {\"task\": \"t\"}, \"route\": \"large\"}, "
 	                "{\"when\": {\"tenant\": \"a\"}, \"route\": \"small\"}]}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "a")->calls_large, 1);
+	CHECK_INT(TENANT(r, "a").calls_large, 1);
 	CHECK_INT(model(&r, "large-m").calls, 1);
 	CHECK_INT(model(&r, "small-m").calls, 0);
 	CHECK_INT(model(&r, "other-m").calls, 1);
@@ -1068,7 +1029,7 @@ static void routing_first_match_wins(void)
 	                "{\"when\": {\"tenant\": \"a\"}, \"route\": \"small\"}, "
 	                "{\"when\": {\"task\": \"t\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "a")->calls_large, 0);
+	CHECK_INT(TENANT(r, "a").calls_large, 0);
 	CHECK_INT(model(&r, "small-m").calls, 1);
 	CHECK_INT(model(&r, "other-m").calls, 1);
 	result_scenario_fini(&r);
@@ -1078,16 +1039,16 @@ static void routing_all_conditions(void)
 {
 	struct result_scenario r;
 	/* one rule {task t, tenant a} → large: only a/t has both */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
-	                REQ("10:00:10", "b", "t", 100, 100, "")
-	                REQ("10:00:20", "a", "u", 100, 100, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 100, "")
+	                REQN("10:00:10", "b", "t", 100, 100, "")
+	                REQN("10:00:20", "a", "u", 100, 100, ""),
 	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
 	                "{\"when\": {\"task\": \"t\", \"tenant\": \"a\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls_large, 1);
-	CHECK_INT(task(&r, "t")->calls_large, 1);
-	CHECK_INT(tenant(&r, "b")->calls_large, 0);
-	CHECK_INT(task(&r, "u")->calls_large, 0);
+	CHECK_INT(TASK(r, "t").calls_large, 1);
+	CHECK_INT(TENANT(r, "b").calls_large, 0);
+	CHECK_INT(TASK(r, "u").calls_large, 0);
 	result_scenario_fini(&r);
 }
 
@@ -1096,8 +1057,8 @@ static void routing_names_of_the_other_kind(void)
 	struct result_scenario r;
 	/* a tenant condition naming a task, a task condition naming a tenant, and a name the trace
 	 * lacks match no request: both go to the default, small (0 large calls of 2) */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
-	                REQ("10:00:10", "b", "u", 100, 100, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 100, "")
+	                REQN("10:00:10", "b", "u", 100, 100, ""),
 	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
 	                "{\"when\": {\"tenant\": \"t\"}, \"route\": \"large\"}, "
 	                "{\"when\": {\"task\": \"a\"}, \"route\": \"large\"}, "
@@ -1112,8 +1073,8 @@ static void routing_empty_when(void)
 {
 	struct result_scenario r;
 	/* an empty when matches every request */
-	if (replay_case(REQ("10:00:00", "a", "t", 100, 100, "")
-	                REQ("10:00:10", "b", "u", 100, 100, ",\"difficulty\":\"easy\""),
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 100, "")
+	                REQN("10:00:10", "b", "u", 100, 100, ",\"difficulty\":\"easy\""),
 	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
 	                "{\"when\": {}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
@@ -1125,40 +1086,40 @@ static void routing_empty_when(void)
 static void routing_difficulty(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "h", "t", 100, 100, ",\"difficulty\":\"hard\"")
-	                    REQ("10:00:10", "e", "t", 100, 100, ",\"difficulty\":\"easy\"")
-	                    REQ("10:00:20", "n", "t", 100, 100, "");
+	const char *trace = REQN("10:00:00", "h", "t", 100, 100, ",\"difficulty\":\"hard\"")
+	                    REQN("10:00:10", "e", "t", 100, 100, ",\"difficulty\":\"easy\"")
+	                    REQN("10:00:20", "n", "t", 100, 100, "");
 	/* {difficulty: hard} → large: only h */
 	if (replay_case(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"hard\"}, "
 	                "\"route\": \"large\"}]}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "h")->calls_large, 1);
-	CHECK_INT(tenant(&r, "e")->calls_large, 0);
-	CHECK_INT(tenant(&r, "n")->calls_large, 0);
+	CHECK_INT(TENANT(r, "h").calls_large, 1);
+	CHECK_INT(TENANT(r, "e").calls_large, 0);
+	CHECK_INT(TENANT(r, "n").calls_large, 0);
 	result_scenario_fini(&r);
 	/* {difficulty: easy} → large: only e; the unlabelled n matches no difficulty condition */
 	if (replay_case(trace, SCN ", \"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"easy\"}, "
 	                "\"route\": \"large\"}]}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "h")->calls_large, 0);
-	CHECK_INT(tenant(&r, "e")->calls_large, 1);
-	CHECK_INT(tenant(&r, "n")->calls_large, 0);
+	CHECK_INT(TENANT(r, "h").calls_large, 0);
+	CHECK_INT(TENANT(r, "e").calls_large, 1);
+	CHECK_INT(TENANT(r, "n").calls_large, 0);
 	result_scenario_fini(&r);
 }
 
 static void routing_input_bounds(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:00", "p1000", "t", 1000, 10, "")
-	                    REQ("10:00:10", "p1001", "t", 1001, 10, "")
-	                    REQ("10:00:20", "p100", "t", 100, 10, "")
-	                    REQ("10:00:30", "p99", "t", 99, 10, "");
+	const char *trace = REQN("10:00:00", "p1000", "t", 1000, 10, "")
+	                    REQN("10:00:10", "p1001", "t", 1001, 10, "")
+	                    REQN("10:00:20", "p100", "t", 100, 10, "")
+	                    REQN("10:00:30", "p99", "t", 99, 10, "");
 	/* gt 1000 → large (strict: 1000 no, 1001 yes); lt 100 → other (strict: 100 no, 99 yes) */
 	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
 	                "{\"when\": {\"input_tokens_gt\": 1000}, \"route\": \"large\"}, "
 	                "{\"when\": {\"input_tokens_lt\": 100}, \"route\": \"other\"}]}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "p1001")->calls_large, 1);
+	CHECK_INT(TENANT(r, "p1001").calls_large, 1);
 	CHECK_INT(model(&r, "large-m").calls, 1);
 	CHECK_INT(model(&r, "large-m").input_tokens, 1001);
 	CHECK_INT(model(&r, "other-m").calls, 1);
@@ -1172,7 +1133,7 @@ static void routing_input_bounds(void)
 	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls_large, 1);
-	CHECK_INT(tenant(&r, "p1000")->calls_large, 1);
+	CHECK_INT(TENANT(r, "p1000").calls_large, 1);
 	result_scenario_fini(&r);
 }
 
@@ -1182,7 +1143,7 @@ static void routing_before_budget(void)
 	/* input 2000, truncated to 500 by the budget; rules lt 1000 → other, gt 1000 → large.
 	 * Routing sees the recorded 2000: large (the truncated 500 would have gone other).
 	 * large-m on 500/10: 500·10^7 + 10·2·10^7 = 5·10^9 + 2·10^8 = 5.2·10^9. */
-	if (replay_case(REQ("10:00:00", "a", "t", 2000, 10, ""),
+	if (replay_case(REQN("10:00:00", "a", "t", 2000, 10, ""),
 	                SCN ", \"budget\": {\"t\": {\"input_max\": 500}}, \"routing\": {\"rules\": ["
 	                "{\"when\": {\"input_tokens_lt\": 1000}, \"route\": \"other\"}, "
 	                "{\"when\": {\"input_tokens_gt\": 1000}, \"route\": \"large\"}]}}", &r) < 0)
@@ -1198,18 +1159,20 @@ static void routing_default_and_large_share(void)
 {
 	struct result_scenario r;
 	struct derived d;
-	const char *trace = REQ("10:00:00", "a", "hard_task", 100, 10, "")
-	                    REQ("10:00:10", "a", "t", 100, 10, "")
-	                    REQ("10:00:20", "a", "t", 100, 10, "");
+	const char *trace = REQN("10:00:00", "a", "hard_task", 100, 10, "")
+	                    REQN("10:00:10", "a", "t", 100, 10, "")
+	                    REQN("10:00:20", "a", "t", 100, 10, "");
 	/* one of three calls on large: large_share 1/3; the task's own share 1 */
 	if (replay_case(trace, SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
 	                "{\"when\": {\"task\": \"hard_task\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK(d.large_share == 1.0 / 3.0);
-	result_derive(&r, task(&r, "hard_task"), &d);
+	struct metrics g = TASK(r, "hard_task");
+	result_derive(&r, &g, &d);
 	CHECK(d.large_share == 1.0);
-	result_derive(&r, task(&r, "t"), &d);
+	g = TASK(r, "t");
+	result_derive(&r, &g, &d);
 	CHECK(d.large_share == 0.0);
 	result_scenario_fini(&r);
 	/* no routing section: the default route "small" for all */
@@ -1224,8 +1187,8 @@ static void routing_no_routes(void)
 {
 	struct result_scenario r;
 	struct err e = { "" };
-	const char *trace = REQ("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\"")
-	                    REQ("10:00:10", "b", "t", 100, 100, ",\"model\":\"large-m\"");
+	const char *trace = REQN("10:00:00", "a", "t", 100, 100, ",\"model\":\"small-m\"")
+	                    REQN("10:00:10", "b", "t", 100, 100, ",\"model\":\"large-m\"");
 	/* without routes each request runs on its recorded model:
 	 * small-m 10^8 + 2·10^8 = 3·10^8; large-m 10^9 + 2·10^9 = 3·10^9 */
 	if (replay_case(trace, "{\"pricing\": \"pricing.json\"}", &r) < 0)
@@ -1237,7 +1200,7 @@ static void routing_no_routes(void)
 		CHECK_INT(USD(r.by_model[0].usd), 3000000000LL);
 		CHECK_INT(USD(r.by_model[1].usd), 300000000LL);
 	}
-	CHECK_INT(tenant(&r, "b")->calls_large, 1);
+	CHECK_INT(TENANT(r, "b").calls_large, 1);
 	result_scenario_fini(&r);
 	/* with routes, the recorded model is ignored: both on small */
 	if (replay_case(trace, SCN "}", &r) < 0)
@@ -1246,7 +1209,7 @@ static void routing_no_routes(void)
 	CHECK_INT(r.totals.calls_large, 0);
 	result_scenario_fini(&r);
 	/* without routes, a request with no recorded model cannot run */
-	CHECK_INT(replay_text(REQ("10:00:00", "a", "t", 100, 100, ""), "{\"pricing\": \"pricing.json\"}",
+	CHECK_INT(replay_text(REQN("10:00:00", "a", "t", 100, 100, ""), "{\"pricing\": \"pricing.json\"}",
 	                      &r, &e), -1);
 	CHECK_HAS(e.msg, "no recorded model");
 	result_scenario_fini(&r);
@@ -1264,15 +1227,15 @@ static void batch_interval_boundary(void)
 	 * p0 10:00:10 → flushed at the 10:05:00 boundary, answered 10:15:00: 890 s.
 	 * p1 arrives at 10:05:00 exactly: that flush runs first, so p1 waits for 10:10:00,
 	 * answered 10:20:00: 900 s.  Calls start in buckets 5 and 10 (t0 = 10:00, 60 s). */
-	if (replay_case(REQ("10:00:10", "p0", "b", 1000, 100, "")
-	                REQ("10:05:00", "p1", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "p0", "b", 1000, 100, "")
+	                REQN("10:05:00", "p1", "b", 1000, 100, ""),
 	                SCN ", " BATCH_B("") "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 2);
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(USD(r.totals.usd_total), 1200000000LL);
-	CHECK_INT(tenant(&r, "p0")->latency_p50_us, 890 * SEC);
-	CHECK_INT(tenant(&r, "p1")->latency_p50_us, 900 * SEC);
+	CHECK_INT(TENANT(r, "p0").latency_p50_us, 890 * SEC);
+	CHECK_INT(TENANT(r, "p1").latency_p50_us, 900 * SEC);
 	CHECK_INT(r.timeline.bucket_s, 60);
 	CHECK_INT(r.timeline.n_buckets, 11); /* to the bucket of the last call start, 10 */
 	if (r.timeline.n_buckets == 11) {
@@ -1288,12 +1251,12 @@ static void batch_interval_boundary(void)
 	 * first arrival.  T0 = 1772445600 ≡ 2 (mod 7) (python3: 1772445600 % 7), so the
 	 * boundaries after T0 are T0+5, T0+12, …: p0 at T0+1 goes at T0+5 (answer +600 s:
 	 * latency 604 s); p1 arriving at T0+5 exactly goes at T0+12 (latency 607 s). */
-	if (replay_case(REQ("10:00:01", "p0", "b", 1000, 100, "")
-	                REQ("10:00:05", "p1", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:01", "p0", "b", 1000, 100, "")
+	                REQN("10:00:05", "p1", "b", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"interval_s\": 7}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "p0")->latency_p50_us, 604 * SEC);
-	CHECK_INT(tenant(&r, "p1")->latency_p50_us, 607 * SEC);
+	CHECK_INT(TENANT(r, "p0").latency_p50_us, 604 * SEC);
+	CHECK_INT(TENANT(r, "p1").latency_p50_us, 607 * SEC);
 	result_scenario_fini(&r);
 }
 
@@ -1302,17 +1265,17 @@ static void batch_max_size(void)
 	struct result_scenario r;
 	/* max_batch_size 3: p0 :10, p1 :20, p2 :30 → sent at :30 when the third joins (answers
 	 * 10:10:30: 620, 610, 600 s); p3 :40 waits for 10:05:00 (answer 10:15:00: 860 s). */
-	if (replay_case(REQ("10:00:10", "p0", "b", 1000, 100, "")
-	                REQ("10:00:20", "p1", "b", 1000, 100, "")
-	                REQ("10:00:30", "p2", "b", 1000, 100, "")
-	                REQ("10:00:40", "p3", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "p0", "b", 1000, 100, "")
+	                REQN("10:00:20", "p1", "b", 1000, 100, "")
+	                REQN("10:00:30", "p2", "b", 1000, 100, "")
+	                REQN("10:00:40", "p3", "b", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"max_batch_size\": 3}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 4);
-	CHECK_INT(tenant(&r, "p0")->latency_p50_us, 620 * SEC);
-	CHECK_INT(tenant(&r, "p1")->latency_p50_us, 610 * SEC);
-	CHECK_INT(tenant(&r, "p2")->latency_p50_us, 600 * SEC);
-	CHECK_INT(tenant(&r, "p3")->latency_p50_us, 860 * SEC);
+	CHECK_INT(TENANT(r, "p0").latency_p50_us, 620 * SEC);
+	CHECK_INT(TENANT(r, "p1").latency_p50_us, 610 * SEC);
+	CHECK_INT(TENANT(r, "p2").latency_p50_us, 600 * SEC);
+	CHECK_INT(TENANT(r, "p3").latency_p50_us, 860 * SEC);
 	CHECK_INT(r.timeline.count[TL_CALLS][0], 3);
 	if (r.timeline.n_buckets > 5)
 		CHECK_INT(r.timeline.count[TL_CALLS][5], 1);
@@ -1330,22 +1293,22 @@ static void batch_token_limit(void)
 	 * Answers (+600 s): p0 620, p1 610, p2 610, p3 600, p4 850, p5 845 s.
 	 * Cost × 0.5: p0–p2 (10^9 + 2·10^8)/2 = 6·10^8 each; p3 (5·10^9 + 2·10^8)/2 = 2.6·10^9;
 	 * p4 (10^8 + 2·10^8)/2 = 1.5·10^8; p5 (2.4·10^9 + 2·10^8)/2 = 1.3·10^9 → 5.85·10^9. */
-	if (replay_case(REQ("10:00:10", "p0", "b", 1000, 100, "")
-	                REQ("10:00:20", "p1", "b", 1000, 100, "")
-	                REQ("10:00:30", "p2", "b", 1000, 100, "")
-	                REQ("10:00:40", "p3", "b", 5000, 100, "")
-	                REQ("10:00:50", "p4", "b", 100, 100, "")
-	                REQ("10:00:55", "p5", "b", 2400, 100, ""),
+	if (replay_case(REQN("10:00:10", "p0", "b", 1000, 100, "")
+	                REQN("10:00:20", "p1", "b", 1000, 100, "")
+	                REQN("10:00:30", "p2", "b", 1000, 100, "")
+	                REQN("10:00:40", "p3", "b", 5000, 100, "")
+	                REQN("10:00:50", "p4", "b", 100, 100, "")
+	                REQN("10:00:55", "p5", "b", 2400, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"max_total_input_tokens\": 2500}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 6);
 	CHECK_INT(USD(r.totals.usd_total), 5850000000LL);
-	CHECK_INT(tenant(&r, "p0")->latency_p50_us, 620 * SEC);
-	CHECK_INT(tenant(&r, "p1")->latency_p50_us, 610 * SEC);
-	CHECK_INT(tenant(&r, "p2")->latency_p50_us, 610 * SEC);
-	CHECK_INT(tenant(&r, "p3")->latency_p50_us, 600 * SEC);
-	CHECK_INT(tenant(&r, "p4")->latency_p50_us, 850 * SEC);
-	CHECK_INT(tenant(&r, "p5")->latency_p50_us, 845 * SEC);
+	CHECK_INT(TENANT(r, "p0").latency_p50_us, 620 * SEC);
+	CHECK_INT(TENANT(r, "p1").latency_p50_us, 610 * SEC);
+	CHECK_INT(TENANT(r, "p2").latency_p50_us, 610 * SEC);
+	CHECK_INT(TENANT(r, "p3").latency_p50_us, 600 * SEC);
+	CHECK_INT(TENANT(r, "p4").latency_p50_us, 850 * SEC);
+	CHECK_INT(TENANT(r, "p5").latency_p50_us, 845 * SEC);
 	CHECK_INT(r.timeline.count[TL_CALLS][0], 4);
 	if (r.timeline.n_buckets > 5)
 		CHECK_INT(r.timeline.count[TL_CALLS][5], 2);
@@ -1378,11 +1341,11 @@ static void batch_discount_half_even(void)
 	 * 1/0 → 1 × 0.5 = 0.5 → 0; 3/0 → 1.5 → 2; 5/0 → 2.5 → 2; 6/1 → 7 → 3.5 → 4: total 8.
 	 * At 10:20:00 (after the 10:15:00 answers) "three" hits: saves 3 tokens and the
 	 * discounted 2 pico-USD. */
-	if (replay_case(REQ("10:00:10", "a", "b", 1, 0, INPUT("one"))
-	                REQ("10:00:20", "a", "b", 3, 0, INPUT("three"))
-	                REQ("10:00:30", "a", "b", 5, 0, INPUT("five"))
-	                REQ("10:00:40", "a", "b", 6, 1, INPUT("seven"))
-	                REQ("10:20:00", "a", "b", 3, 0, INPUT("three")),
+	if (replay_case(REQN("10:00:10", "a", "b", 1, 0, INPUT("one"))
+	                REQN("10:00:20", "a", "b", 3, 0, INPUT("three"))
+	                REQN("10:00:30", "a", "b", 5, 0, INPUT("five"))
+	                REQN("10:00:40", "a", "b", 6, 1, INPUT("seven"))
+	                REQN("10:20:00", "a", "b", 3, 0, INPUT("three")),
 	                scn, &r) == 0) {
 		CHECK_INT(r.totals.calls, 4);
 		CHECK_INT(r.totals.batched, 4);
@@ -1400,7 +1363,7 @@ static void batch_discount_quarter(void)
 {
 	struct result_scenario r;
 	/* discount 0.25: (1000·10^6 + 100·2·10^6) × (1 − 0.25) = 1.2·10^9 × 0.75 = 9·10^8 */
-	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""), SCN ", \"batch\": {\"tasks\": [\"b\"], \"discount\": 0.25}}",
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ""), SCN ", \"batch\": {\"tasks\": [\"b\"], \"discount\": 0.25}}",
 	                &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 1);
@@ -1416,7 +1379,7 @@ static void batch_fail_requeue(void)
 	 * re-queued alone on fail_route large → flush 10:15:00 on large-m: ok,
 	 * (1000·10^7 + 100·2·10^7) × 0.5 = 6·10^9, answered 10:23:20 → 1390 s.
 	 * The re-queue is a retry: 1000 + 100 tokens, 6·10^9. */
-	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, " INJECT_SMALL("server_error") "}",
 	                &r) < 0)
 		return;
@@ -1454,8 +1417,8 @@ static void batch_fail_requeue_alone(void)
 	 * b0 is known failed at 10:13:20 and re-queued alone on large: flushed at 10:15:00,
 	 * large-m ok (no fault, no data): (10^10 + 2·10^9) × 0.5 = 6·10^9, done 10:23:20 →
 	 * 1390 s.  3 calls (1 large), 1 retry, 6·10^8 + 6·10^9 = 6.6·10^9. */
-	if (replay_case(REQ("10:00:10", "b0", "b", 1000, 100, "")
-	                REQ("10:00:20", "b1", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "b0", "b", 1000, 100, "")
+	                REQN("10:00:20", "b1", "b", 1000, 100, ""),
 	                SCN ", \"seed\": 1, \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, \"faults\": {\"inject\": "
 	                "[{\"model\": \"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", "
 	                "\"status\": \"server_error\", \"rate\": 0.2}]}}", &r) < 0)
@@ -1466,10 +1429,10 @@ static void batch_fail_requeue_alone(void)
 	CHECK_INT(r.totals.batched, 2);
 	CHECK_INT(r.totals.resolved, 2);
 	CHECK_INT(USD(r.totals.usd_total), 6600000000LL);
-	CHECK_INT(tenant(&r, "b0")->calls, 2);
-	CHECK_INT(tenant(&r, "b0")->latency_p50_us, 1390 * SEC);
-	CHECK_INT(tenant(&r, "b1")->calls, 1);
-	CHECK_INT(tenant(&r, "b1")->latency_p50_us, 780 * SEC);
+	CHECK_INT(TENANT(r, "b0").calls, 2);
+	CHECK_INT(TENANT(r, "b0").latency_p50_us, 1390 * SEC);
+	CHECK_INT(TENANT(r, "b1").calls, 1);
+	CHECK_INT(TENANT(r, "b1").latency_p50_us, 780 * SEC);
 	result_scenario_fini(&r);
 }
 
@@ -1480,7 +1443,7 @@ static void batch_requeue_every_class(void)
 	 * re-queued all the same.  10:05:00 on small-m: billed input by default, 1000·10^6 ×
 	 * 0.5 = 5·10^8; known at 10:13:20, re-queued on large: 10:15:00 ok, 6·10^9.
 	 * 2 calls, resolved, 6.5·10^9. */
-	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, " INJECT_SMALL("content_filter") "}",
 	                &r) < 0)
 		return;
@@ -1497,7 +1460,7 @@ static void batch_out_of_attempts(void)
 	/* fail_route small too, max_attempts 2, small-m always times out (billed full × 0.5):
 	 * 10:05:00 fails (known 10:13:20), re-queued, 10:15:00 fails (known 10:23:20): two
 	 * attempts, none left → failed.  Each (10^9 + 2·10^8) × 0.5 = 6·10^8. */
-	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500, \"fail_route\": \"small\", "
 	                "\"max_attempts\": 2}, " INJECT_SMALL("timeout") "}", &r) < 0)
 		return;
@@ -1511,7 +1474,7 @@ static void batch_out_of_attempts(void)
 	CHECK_INT(r.totals.latency_p50_us, -1);
 	result_scenario_fini(&r);
 	/* the same with the task in fallback.degrade_tasks: degraded, latency 1390 s */
-	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500, \"fail_route\": \"small\", "
 	                "\"max_attempts\": 2}, \"fallback\": {\"degrade_tasks\": [\"b\"]}, "
 	                INJECT_SMALL("timeout") "}", &r) < 0)
@@ -1534,15 +1497,15 @@ static void batch_requeue_bypasses_gates(void)
 	 * the spend in the hour before is 1.2·10^10, above the cap, so a fallback would be
 	 * denied; a batch re-queue is none: flushed at 10:15:00 on large-m, done 10:23:20 →
 	 * 1390 s, resolved; no fallback, none denied. */
-	if (replay_case(REQ("10:00:10", "a", "b", 1000, 100, "")
-	                REQ("10:10:00", "c", "big", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, "")
+	                REQN("10:10:00", "c", "big", 1000, 100, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 500}, "
 	                "\"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}, "
 	                "\"fallback\": {\"usd_per_hour_cap\": 0.000001}, " INJECT_SMALL("server_error") "}", &r) < 0)
 		return;
-	CHECK_INT(task(&r, "b")->resolved, 1);
-	CHECK_INT(task(&r, "b")->calls, 2);
-	CHECK_INT(task(&r, "b")->latency_p50_us, 1390 * SEC);
+	CHECK_INT(TASK(r, "b").resolved, 1);
+	CHECK_INT(TASK(r, "b").calls, 2);
+	CHECK_INT(TASK(r, "b").latency_p50_us, 1390 * SEC);
 	CHECK_INT(r.totals.fallbacks, 0);
 	CHECK_INT(r.totals.fallbacks_denied, 0);
 	result_scenario_fini(&r);
@@ -1551,24 +1514,24 @@ static void batch_requeue_bypasses_gates(void)
 static void batch_realtime_false(void)
 {
 	struct result_scenario r;
-	const char *trace = REQ("10:00:10", "a", "t", 1000, 100, ",\"realtime\":false")
-	                    REQ("10:00:20", "b", "t", 1000, 100, "");
+	const char *trace = REQN("10:00:10", "a", "t", 1000, 100, ",\"realtime\":false")
+	                    REQN("10:00:20", "b", "t", 1000, 100, "");
 	/* batch on (no tasks): the realtime:false line is batched (6·10^8 at 10:05:00),
 	 * the other runs at once (1.2·10^9, 200 ms) */
 	if (replay_case(trace, SCN ", \"batch\": {}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 1);
-	CHECK_INT(tenant(&r, "a")->batched, 1);
+	CHECK_INT(TENANT(r, "a").batched, 1);
 	CHECK_INT(USD(r.totals.usd_total), 1800000000LL);
-	CHECK_INT(tenant(&r, "a")->latency_p50_us, 890 * SEC);
-	CHECK_INT(tenant(&r, "b")->latency_p50_us, 200 * MS);
+	CHECK_INT(TENANT(r, "a").latency_p50_us, 890 * SEC);
+	CHECK_INT(TENANT(r, "b").latency_p50_us, 200 * MS);
 	result_scenario_fini(&r);
 	/* batch off (absent, or present with enabled false): realtime:false does not matter */
 	if (replay_case(trace, SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.batched, 0);
 	CHECK_INT(USD(r.totals.usd_total), 2400000000LL);
-	CHECK_INT(tenant(&r, "a")->latency_p50_us, 200 * MS);
+	CHECK_INT(TENANT(r, "a").latency_p50_us, 200 * MS);
 	result_scenario_fini(&r);
 	if (replay_case(trace, SCN ", \"batch\": {\"enabled\": false}}", &r) < 0)
 		return;
@@ -1585,16 +1548,16 @@ static void batch_bypasses_timeout(void)
 	 * (100·10^6 + 40000·2·10^6) × 0.5 = (10^8 + 8·10^10) / 2 = 40 050 000 000.
 	 * Realtime (task t), each of its 3 attempts times out, billed full (the default):
 	 * 3 × (10^8 + 8·10^10) = 240 300 000 000; it fails. */
-	if (replay_case(REQ("10:00:10", "b", "b", 100, 40000, "")
-	                REQ("10:00:10", "t", "t", 100, 40000, ""),
+	if (replay_case(REQN("10:00:10", "b", "b", 100, 40000, "")
+	                REQN("10:00:10", "t", "t", 100, 40000, ""),
 	                SCN ", \"batch\": {\"tasks\": [\"b\"]}}", &r) < 0)
 		return;
-	CHECK_INT(tenant(&r, "b")->resolved, 1);
-	CHECK_INT(tenant(&r, "b")->calls, 1);
-	CHECK_INT(USD(tenant(&r, "b")->usd_total), 40050000000LL);
-	CHECK_INT(tenant(&r, "t")->failed, 1);
-	CHECK_INT(tenant(&r, "t")->calls, 3);
-	CHECK_INT(USD(tenant(&r, "t")->usd_total), 240300000000LL);
+	CHECK_INT(TENANT(r, "b").resolved, 1);
+	CHECK_INT(TENANT(r, "b").calls, 1);
+	CHECK_INT(USD(TENANT(r, "b").usd_total), 40050000000LL);
+	CHECK_INT(TENANT(r, "t").failed, 1);
+	CHECK_INT(TENANT(r, "t").calls, 3);
+	CHECK_INT(USD(TENANT(r, "t").usd_total), 240300000000LL);
 	result_scenario_fini(&r);
 }
 
@@ -1626,7 +1589,7 @@ static void billing_check(const char *billing, const struct bill_case *cases, si
 		         "{\"output_max\": 300}}, %s\"faults\": {\"recorded\": false, \"inject\": [{\"model\": "
 		         "\"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", "
 		         "\"status\": \"%s\", \"rate\": 1}]}}", billing, cases[c].status);
-		if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, ",\"model\":\"small-m\",\"cached_tokens\":400"),
+		if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, ",\"model\":\"small-m\",\"cached_tokens\":400"),
 		                scn, &r) < 0)
 			return;
 		if (r.totals.calls != 1 || r.totals.failed != 1 || USD(r.totals.usd_total) != cases[c].usd ||
@@ -1676,7 +1639,7 @@ static void billing_none_with_retries(void)
 	struct result_scenario r;
 	/* server_error (billed none) with the default retries (3 attempts, on transient
 	 * classes): three calls, two of them retries, nothing billed, failed */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, ""), SCN ", " INJECT_SMALL("server_error") "}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, ""), SCN ", " INJECT_SMALL("server_error") "}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.calls, 3);
 	CHECK_INT(r.totals.retries, 2);
@@ -1693,8 +1656,8 @@ static void projection_hour_span(void)
 {
 	struct result_scenario r;
 	struct derived d;
-	const char *trace = REQ("10:00:00", "a", "t", 1000, 500, "")
-	                    REQ("11:00:00", "b", "t", 1000, 500, "");
+	const char *trace = REQN("10:00:00", "a", "t", 1000, 500, "")
+	                    REQN("11:00:00", "b", "t", 1000, 500, "");
 	/* 2 × 2·10^9 = 4·10^9 pico-USD over a 3600 s span; days 30:
 	 * 4·10^9 × 30 × 86400 ÷ 3600 = 4·10^9 × 720 = 2.88·10^12 (2.88 USD) */
 	if (replay_case(trace, SCN "}", &r) < 0)
@@ -1704,7 +1667,8 @@ static void projection_hour_span(void)
 	CHECK_INT(d.projected_null, 0);
 	CHECK_INT(USD(d.projected_monthly_usd), 2880000000000LL);
 	/* a group is projected over the trace's span: 2·10^9 × 720 = 1.44·10^12 */
-	result_derive(&r, tenant(&r, "a"), &d);
+	struct metrics a = TENANT(r, "a");
+	result_derive(&r, &a, &d);
 	CHECK_INT(USD(d.projected_monthly_usd), 1440000000000LL);
 	result_scenario_fini(&r);
 	/* sample_rate 0.5, traffic_multiplier 2: 2.88·10^12 ÷ 0.5 × 2 = 1.152·10^13 */
@@ -1722,21 +1686,21 @@ static void projection_inexact_and_null(void)
 	struct derived d;
 	/* span 7 s: 4·10^9 × 2 592 000 ÷ 7 = 10 368 000 000 000 000 / 7
 	 * = 1 481 142 857 142 857.142… → 1 481 142 857 142 857 (python3 Fraction, round) */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, "")
-	                REQ("10:00:07", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, "")
+	                REQN("10:00:07", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(d.projected_null, 0);
 	CHECK_INT(USD(d.projected_monthly_usd), 1481142857142857LL);
 	result_scenario_fini(&r);
 	/* a span of 0 (one request, or all at one instant): null */
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, ""), SCN "}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(d.projected_null, 1);
 	result_scenario_fini(&r);
-	if (replay_case(REQ("10:00:00", "a", "t", 1000, 500, "")
-	                REQ("10:00:00", "b", "t", 1000, 500, ""), SCN "}", &r) < 0)
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 500, "")
+	                REQN("10:00:00", "b", "t", 1000, 500, ""), SCN "}", &r) < 0)
 		return;
 	result_derive(&r, &r.totals, &d);
 	CHECK_INT(d.projected_null, 1);
@@ -1753,9 +1717,9 @@ static void usd_per_hour_peak_window(void)
 	 * ends before 11:00:00: 2.4·10^9; one ending at 11:00:00 leaves 10:00:00 out:
 	 * 1.2·10^9 + 1.2·10^10 = 1.32·10^10, the peak (a closed [t − 3600 s, t] would hold all
 	 * three: 1.44·10^10, the total). */
-	if (replay_case(REQ("10:00:00", "a", "s", 1000, 100, "")
-	                REQ("10:59:00", "a", "s", 1000, 100, "")
-	                REQ("11:00:00", "a", "big", 1000, 100, ""),
+	if (replay_case(REQN("10:00:00", "a", "s", 1000, 100, "")
+	                REQN("10:59:00", "a", "s", 1000, 100, "")
+	                REQN("11:00:00", "a", "big", 1000, 100, ""),
 	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}}", &r) < 0)
 		return;
 	CHECK_INT(USD(r.totals.usd_total), 14400000000LL);
@@ -1769,7 +1733,7 @@ static void timeline_bucket_choice(void)
 {
 	struct result_scenario r;
 	/* 10:00:30 and 10:01:30: 60 s buckets, t0 = 10:00:00 (rounded down), 2 buckets */
-	if (replay_case(REQ("10:00:30", "a", "t", 10, 10, "") REQ("10:01:30", "a", "t", 10, 10, ""), SCN "}", &r) < 0)
+	if (replay_case(REQN("10:00:30", "a", "t", 10, 10, "") REQN("10:01:30", "a", "t", 10, 10, ""), SCN "}", &r) < 0)
 		return;
 	CHECK_INT(r.timeline.bucket_s, 60);
 	CHECK_INT(r.timeline.t0_us, T0_S * SEC);
@@ -1815,8 +1779,8 @@ static void timeline_where_calls_start(void)
 	 *   latency 100 ms, at 10:01:00.05; fallback to large there (bucket 1):
 	 *   1000·10^7 + 100·2·10^7 = 1.2·10^10.
 	 * t0 10:00:00; the arrays run to bucket 5 (the last call start). */
-	if (replay_case(REQ("10:00:10", "b", "b", 1000, 100, "")
-	                REQ("10:00:59.95", "a", "t", 1000, 100, ""),
+	if (replay_case(REQN("10:00:10", "b", "b", 1000, 100, "")
+	                REQN("10:00:59.95", "a", "t", 1000, 100, ""),
 	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {}, \"batch\": {\"tasks\": [\"b\"], \"first_route\": \"large\"}, "
 	                INJECT_SMALL("server_error") "}", &r) < 0)
 		return;

@@ -1,6 +1,6 @@
 /*
  * Trace lines and scenario text, as string literals, for the replay tests that
- * read like hand-worked examples (test_replay_calls.c, test_replay_faults.c):
+ * read like hand-worked examples (test_replay_calls.c, _faults.c, _policies.c):
  * requests on 2026-03-02, recorded attempts, the scenario prefix with the three
  * routes over fixtures/tests/pricing.json, and the units their checks use.
  */
@@ -19,10 +19,12 @@
 	"\"routes\": {\"small\": \"small-m\", \"large\": \"large-m\", \"other\": \"other-m\"}"
 #define RECORDED "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\"}"
 
-/* One trace line at 2026-03-02T<hms>Z; REQ has 1000 input and 100 output tokens. */
+/* One trace line at 2026-03-02T<hms>Z ("10:00:10", "10:00:10.5") with in / out tokens (numbers);
+ * REQ has 1000 input and 100 output tokens. */
 #define REQN(hms, tenant, task, in, out, extra) "{\"ts\":\"2026-03-02T" hms "Z\",\"tenant\":\"" tenant \
-	"\",\"task\":\"" task "\",\"input_tokens\":" in ",\"output_tokens\":" out extra "}\n"
-#define REQ(hms, tenant, task, extra) REQN(hms, tenant, task, "1000", "100", extra)
+	"\",\"task\":\"" task "\",\"input_tokens\":" #in ",\"output_tokens\":" #out extra "}\n"
+#define REQ(hms, tenant, task, extra) REQN(hms, tenant, task, 1000, 100, extra)
+#define INPUT(x) ",\"input\":\"" x "\""
 #define ATT(model, status, extra) "{\"model\":\"" model "\",\"status\":\"" status "\"" extra "}"
 #define ATTS(list) ",\"attempts\":[" list "]"
 #define LAT(ms) ",\"latency_ms\":" #ms
