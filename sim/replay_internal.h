@@ -113,6 +113,12 @@ static inline uint32_t latency_bin(uint32_t v, unsigned bits)
 	return v ? (x.u >> (23 - bits)) - ((127u << bits) - 1) : 0;
 }
 
+/* Counts latency v (µs, or LATENCY_ASIDE) for group g. */
+static inline void latency_bins_add(struct latency_bins *b, uint32_t g, uint32_t v)
+{
+	b->hist[(size_t)g * b->n_bins + latency_bin(v, b->bits)]++;
+}
+
 /* The counts of the timeline's bucket in use, added to its arrays when another is used. */
 struct bucket_now {
 	uint64_t count[N_TL_COUNTS];

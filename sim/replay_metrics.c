@@ -286,8 +286,7 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us)
 {
 	uint32_t v = us < (int64_t)LATENCY_ASIDE ? (uint32_t)us : LATENCY_ASIDE;
-	struct latency_bins *b = &a->task_bins;
-	b->hist[(size_t)grp.task * b->n_bins + latency_bin(v, b->bits)]++;
+	latency_bins_add(&a->task_bins, grp.task, v);
 	if (v != LATENCY_ASIDE) {
 		a->latency[i] = v;
 		return;

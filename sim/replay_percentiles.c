@@ -162,8 +162,7 @@ int acct_percentiles(struct acct *a)
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		uint32_t v = a->latency[i];
 		if (v != LATENCY_NONE)
-			tenant_bins.hist[(size_t)replay_groups(rt, i).tenant * tenant_bins.n_bins +
-			                 latency_bin(v, tenant_bins.bits)]++;
+			latency_bins_add(&tenant_bins, replay_groups(rt, i).tenant, v);
 	}
 	if (!(totals_bins.hist = calloc(totals_bins.n_bins, sizeof *totals_bins.hist)))
 		goto out;

@@ -148,15 +148,18 @@ static int bench_replay(const char *db, const char *name, char **files, int n)
 				return 1;
 			}
 			result_scenario_fini(&jobs[k].r);
-			if (status_bytes("VmHWM") - base > peak)
-				peak = status_bytes("VmHWM") - base;
+			double hwm = status_bytes("VmHWM") - base;
+			if (hwm > peak)
+				peak = hwm;
 		}
 		qsort(dt, REPLAY_RUNS, sizeof *dt, by_value);
 		double mid = dt[REPLAY_RUNS / 2];
 		one += mid;
-		printf("replay: %-20s %.3f s = %.0f requests/s on one core (the median of %.3f, %.3f, %.3f s); "
-		       "peak resident %.1f bytes/request (trace + engine)\n", jobs[k].sc.name, mid, t.n_req / mid,
-		       dt[0], dt[1], dt[2], peak * per);
+		printf("replay: %-20s %.3f s = %.0f requests/s on one core (the median of", jobs[k].sc.name, mid,
+		       t.n_req / mid);
+		for (int run = 0; run < REPLAY_RUNS; run++)
+			printf("%s %.3f", run ? "," : "", dt[run]);
+		printf(" s); peak resident %.1f bytes/request (trace + engine)\n", peak * per);
 	}
 	t0 = now_s();
 	for (int k = 0; k < n; k++)

@@ -711,12 +711,11 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 
 /* ---- load ---- */
 
-/* A names or inputs table, in id order.  The inputs are appended unindexed (the trace
- * drops their index anyway): they are distinct as imported, and only their ids are checked. */
-static int load_names(struct store *s, const char *table, int64_t id, struct intern *tab, struct err *e)
+/* A names or inputs table, in id order, each string given to `add` (intern_add, or
+ * intern_append for strings distinct as imported), which must give back its stored id. */
+static int load_names(struct store *s, const char *table, int64_t id, struct intern *tab,
+                      int (*add)(struct intern *, const char *, size_t, uint32_t *), struct err *e)
 {
-	int (*add)(struct intern *, const char *, size_t, uint32_t *) =
-		strcmp(table, "inputs") == 0 ? intern_append : intern_add;
 	char sql[128];
 	sqlite3_stmt *st;
 	snprintf(sql, sizeof sql, "SELECT id, %s FROM %s WHERE trace_id = %lld ORDER BY id",
@@ -923,8 +922,10 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 		err_set(e, "out of memory loading \"%s\"", name);
 		goto fail_tx;
 	}
-	if (load_names(s, "names", info.id, &t->names, e) < 0 ||
-	    load_names(s, "inputs", info.id, &t->inputs, e) < 0 ||
+	/* the inputs are appended unindexed (the trace drops their index anyway): they are
+	 * distinct as imported, and only their ids are checked */
+	if (load_names(s, "names", info.id, &t->names, intern_add, e) < 0 ||
+	    load_names(s, "inputs", info.id, &t->inputs, intern_append, e) < 0 ||
 	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0)
 		goto fail_tx;
 	if (trace_check(t, e) < 0) {
