@@ -31,18 +31,6 @@
 /* A path out of a hot loop, kept apart so that the loop needs few registers. */
 #define APART __attribute__((noinline))
 
-/*
- * Two multiplications: the text id spread over 64 bits, the key folded onto
- * it, and the middle bits of a second product, which depend on every bit
- * below them: the bucket (the low bits) on all of text and task and on the
- * tenant's low bits, the rest of the hash on the tenant's higher ones.
- */
-static uint32_t key_hash(const struct cache_key *k)
-{
-	uint64_t x = ((uint64_t)k->tenant << 32 | k->task) ^ (uint64_t)k->text * 0x9e3779b97f4a7c15ULL;
-	return (uint32_t)(x * 0xd6e8feb86659fd93ULL >> 32);
-}
-
 static int key_eq(const struct cache_key *a, const struct cache_key *b)
 {
 	return memcmp(a, b, sizeof *a) == 0;
@@ -379,11 +367,6 @@ void cache_fini(struct cache *c)
 	cache_empty(c);
 }
 
-void cache_prefetch(const struct cache *c, const struct cache_key *k)
-{
-	__builtin_prefetch(&c->bucket[key_hash(k) & c->mask]);
-}
-
 /* The rest of a lookup that found k in bucket b: a hit, or an expired entry that goes. */
 APART static int lookup_found(struct cache *c, uint32_t b, int64_t now_us, struct cache_value *out)
 {
@@ -402,7 +385,7 @@ APART static int lookup_found(struct cache *c, uint32_t b, int64_t now_us, struc
 
 int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, struct cache_value *out)
 {
-	uint32_t slot, b = table_find(c, k, key_hash(k), &slot);
+	uint32_t slot, b = table_find(c, k, cache_key_hash(k), &slot);
 	return b != CACHE_NIL && lookup_found(c, b, now_us, out);
 }
 
@@ -435,7 +418,7 @@ static int insert_room(struct cache *c, const struct cache_key *k, uint32_t h, u
 int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_value *v,
 		 int64_t ttl_us, int64_t now_us)
 {
-	uint32_t h = key_hash(k), slot = 0, b, e;
+	uint32_t h = cache_key_hash(k), slot = 0, b, e;
 	int64_t expiry = CACHE_NO_TTL;
 	struct cache_ttl_class *t = NULL;
 	struct cache_entry *x;

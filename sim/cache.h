@@ -170,8 +170,24 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 
 void cache_fini(struct cache *c);
 
+/*
+ * A key's hash: two multiplications, the text id spread over 64 bits, the
+ * key folded onto it, and the middle bits of a second product, which depend
+ * on every bit below them: the bucket (the low bits) on all of text and task
+ * and on the tenant's low bits, the rest of the hash on the tenant's higher
+ * ones.
+ */
+static inline uint32_t cache_key_hash(const struct cache_key *k)
+{
+	uint64_t x = ((uint64_t)k->tenant << 32 | k->task) ^ (uint64_t)k->text * 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(x * 0xd6e8feb86659fd93ULL >> 32);
+}
+
 /* Asks the processor to start loading k's bucket: a hint, for a lookup of k soon after. */
-void cache_prefetch(const struct cache *c, const struct cache_key *k);
+static inline void cache_prefetch(const struct cache *c, const struct cache_key *k)
+{
+	__builtin_prefetch(&c->bucket[cache_key_hash(k) & c->mask]);
+}
 
 /*
  * Looks k up at now_us.  A present entry with expiry_us > now_us is a hit:

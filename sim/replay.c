@@ -138,7 +138,7 @@ static int double_array(void **p, size_t *cap, size_t elem)
 	return 0;
 }
 
-static void push(struct eng *g, int64_t t, const struct req_state *s, enum ev_type type)
+static inline void push(struct eng *g, int64_t t, const struct req_state *s, enum ev_type type)
 {
 	uint64_t low = s ? event_low(type, s->req, (uint32_t)(s - g->pool)) : event_low(type, 0, 0);
 	if (events_push(&g->events, events_key_of(t, low)) < 0) {

@@ -209,8 +209,18 @@ static inline void acct_seen(struct acct *a, int64_t t)
 	if (t > a->last_event_us)
 		a->last_event_us = t;
 }
+/* acct_latency's slow path: a latency of LATENCY_ASIDE µs or more. */
+void acct_latency_aside(struct acct *a, uint32_t i, int64_t us);
 /* Request i of groups grp ended answered or degraded, us after it arrived. */
-void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us);
+static inline void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us)
+{
+	uint32_t v = us < (int64_t)LATENCY_ASIDE ? (uint32_t)us : LATENCY_ASIDE;
+	latency_bins_add(&a->task_bins, grp.task, v);
+	if (v != LATENCY_ASIDE)
+		a->latency[i] = v;
+	else
+		acct_latency_aside(a, i, us);
+}
 /* Spend on calls begun in (t − 1 h, t], for the spend gate. */
 money_sum acct_spend_last_hour(struct acct *a, int64_t t);
 /* Fallback rate gate counts over (t − window, t]. */

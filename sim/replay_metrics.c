@@ -283,14 +283,8 @@ int acct_fallback(struct acct *a, struct group_ids grp, int64_t t, int first)
 	return 0;
 }
 
-void acct_latency(struct acct *a, uint32_t i, struct group_ids grp, int64_t us)
+void acct_latency_aside(struct acct *a, uint32_t i, int64_t us)
 {
-	uint32_t v = us < (int64_t)LATENCY_ASIDE ? (uint32_t)us : LATENCY_ASIDE;
-	latency_bins_add(&a->task_bins, grp.task, v);
-	if (v != LATENCY_ASIDE) {
-		a->latency[i] = v;
-		return;
-	}
 	if (a->n_aside == a->cap_aside) {
 		size_t cap = a->cap_aside ? 2 * a->cap_aside : 64;
 		struct latency_aside *p = realloc(a->aside, cap * sizeof *p);

@@ -131,6 +131,15 @@ static int by_group_us(const void *x, const void *y)
 	return (p->us > q->us) - (p->us < q->us);
 }
 
+/* Keeps latency v if it lies in the bin of one of a group's two wanted ranks w[0], w[1]. */
+static inline void gather(struct wanted w[2], uint32_t v, uint32_t *cand)
+{
+	if (v - w[0].lo < w[0].width)
+		cand[w[0].at + w[0].n++] = v;
+	else if (v - w[1].lo < w[1].width)
+		cand[w[1].at + w[1].n++] = v;
+}
+
 /* The exact latency of wanted rank w (of a group with its aside values aside[0..n_aside)). */
 static int64_t resolve(const struct grouping *gr, const struct wanted *w, uint32_t *cand,
                        const struct aside_key *aside)
@@ -215,17 +224,13 @@ int acct_percentiles(struct acct *a)
 		goto out;
 	/* pass 2: the candidates, the latencies in a wanted bin (one bin's values are a range) */
 	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t v = a->latency[i], x[3];
-		if (v == LATENCY_NONE || v == LATENCY_ASIDE)
+		uint32_t v = a->latency[i];
+		if (v >= LATENCY_ASIDE) /* or LATENCY_NONE */
 			continue;
-		groups_of(rt, i, x);
-		for (int g = 0; g < 3; g++) {
-			struct wanted *w = gr[g].want[x[g]];
-			if (v - w[0].lo < w[0].width)
-				cand[w[0].at + w[0].n++] = v;
-			else if (v - w[1].lo < w[1].width)
-				cand[w[1].at + w[1].n++] = v;
-		}
+		struct group_ids x = replay_groups(rt, i);
+		gather(gr[0].want[0], v, cand);
+		gather(gr[1].want[x.tenant], v, cand);
+		gather(gr[2].want[x.task], v, cand);
 	}
 	for (int g = 0; g < 3; g++) {
 		for (size_t k = 0; k < a->n_aside; k++) {

@@ -26,8 +26,3 @@ int status_from_name(const char *name)
 			return i;
 	return -1;
 }
-
-int status_is_transient(enum status s)
-{
-	return s == STATUS_TIMEOUT || s == STATUS_RATE_LIMITED || s == STATUS_SERVER_ERROR;
-}

@@ -25,6 +25,9 @@ extern const char *const status_names[N_STATUS];
 int status_from_name(const char *name);
 
 /* 1 for TRANSIENT_INFRA: timeout, rate_limited, server_error. */
-int status_is_transient(enum status s);
+static inline int status_is_transient(enum status s)
+{
+	return s == STATUS_TIMEOUT || s == STATUS_RATE_LIMITED || s == STATUS_SERVER_ERROR;
+}
 
 #endif
