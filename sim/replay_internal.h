@@ -110,7 +110,8 @@ static inline uint32_t latency_bin(uint32_t v, unsigned bits)
 	union { float f; uint32_t u; } x = { .f = (float)v };
 	if (v == LATENCY_ASIDE)
 		return LATENCY_BINS(bits) - 1;
-	return v ? (x.u >> (23 - bits)) - ((127u << bits) - 1) : 0;
+	/* 0 without a branch: a cache hit's latency, 0, comes and goes unpredictably */
+	return ((x.u >> (23 - bits)) - ((127u << bits) - 1)) & -(uint32_t)(v != 0);
 }
 
 /* Counts latency v (µs, or LATENCY_ASIDE) for group g. */

@@ -168,6 +168,15 @@ static inline void slide(struct acct *a, int64_t t)
 {
 	const struct window_call *v = (const struct window_call *)a->hour.v;
 	size_t head = a->hour.head, n = a->hour.n, mask = a->hour.cap - 1;
+	if (n) { /* most calls drop one or none: without a branch */
+		size_t out = v[head].start_us <= t - HOUR_US;
+		money_sum p = v[head].pusd * (money_sum)out;
+		a->win_total -= p;
+		a->win_tenant[v[head].tenant] -= p;
+		a->win_task[v[head].task] -= p;
+		n -= out;
+		head = (head + out) & mask;
+	}
 	for (; n && v[head].start_us <= t - HOUR_US; n--, head = (head + 1) & mask) {
 		a->win_total -= v[head].pusd;
 		a->win_tenant[v[head].tenant] -= v[head].pusd;
