@@ -163,6 +163,14 @@ long acct_bucket_find(struct acct *a, int64_t t)
 	return (long)k;
 }
 
+/* Adds usd to the hour window's sums of call w's groups (a negative usd as it leaves). */
+static inline void window_add(struct acct *a, const struct window_call *w, money_sum usd)
+{
+	a->win_total += usd;
+	a->win_tenant[w->tenant] += usd;
+	a->win_task[w->task] += usd;
+}
+
 /* Drops the calls that began at or before t − 1 h from the hour window. */
 static inline void slide(struct acct *a, int64_t t)
 {
@@ -170,18 +178,12 @@ static inline void slide(struct acct *a, int64_t t)
 	size_t head = a->hour.head, n = a->hour.n, mask = a->hour.cap - 1;
 	if (n) { /* most calls drop one or none: without a branch */
 		size_t out = v[head].start_us <= t - HOUR_US;
-		money_sum p = v[head].pusd * (money_sum)out;
-		a->win_total -= p;
-		a->win_tenant[v[head].tenant] -= p;
-		a->win_task[v[head].task] -= p;
+		window_add(a, &v[head], -(v[head].pusd * (money_sum)out));
 		n -= out;
 		head = (head + out) & mask;
 	}
-	for (; n && v[head].start_us <= t - HOUR_US; n--, head = (head + 1) & mask) {
-		a->win_total -= v[head].pusd;
-		a->win_tenant[v[head].tenant] -= v[head].pusd;
-		a->win_task[v[head].task] -= v[head].pusd;
-	}
+	for (; n && v[head].start_us <= t - HOUR_US; n--, head = (head + 1) & mask)
+		window_add(a, &v[head], -(money_sum)v[head].pusd);
 	a->hour.head = head;
 	a->hour.n = n;
 }
@@ -260,9 +262,7 @@ int acct_call(struct acct *a, const struct call_record *c)
 	if (!w)
 		return out_of_memory(a);
 	*w = (struct window_call){ t, pusd, tn, tk };
-	a->win_total += pusd;
-	a->win_tenant[tn] += pusd;
-	a->win_task[tk] += pusd;
+	window_add(a, w, pusd);
 	if (a->win_total > a->r->totals.usd_per_hour_peak)
 		a->r->totals.usd_per_hour_peak = a->win_total;
 	if (a->win_tenant[tn] > mt->usd_per_hour_peak)

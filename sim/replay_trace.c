@@ -270,22 +270,19 @@ static uint32_t *normalize_inputs(const struct trace *t, unsigned flags, struct 
 			first[slot] = id;
 		}
 	}
+	goto out;
+oom:
+	err_set(e, "out of memory normalizing cache keys");
+fail:
+	free(ids);
+	ids = NULL;
+out:
 	free(nd[0].buf);
 	free(nd[1].buf);
 	free(again.buf);
 	free(hash);
 	free(first);
 	return ids;
-oom:
-	err_set(e, "out of memory normalizing cache keys");
-fail:
-	free(nd[0].buf);
-	free(nd[1].buf);
-	free(again.buf);
-	free(hash);
-	free(first);
-	free(ids);
-	return NULL;
 }
 
 const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags, struct err *e)

@@ -4,8 +4,8 @@
 #  2. replay: a 10,000,000-request `flood` trace over 7 days with 1,000 tenants (Zipf-like
 #     tenant sizes, Zipf-repeated FAQ inputs, a 45-minute fault window with its retries and
 #     fallbacks), through the bundled v3 scenario and a cache-only LRU scenario, each on one
-#     core (loading excluded; the median of three runs), then both on two threads; then the whole `llmcost replay`
-#     process with v3 on the stored trace.
+#     core (loading excluded; the median of three runs), then both on two threads; then the
+#     whole `llmcost replay` process with v3 on the stored trace.
 set -e
 : "${BENCH_IMPORT:=1000000}" "${BENCH_REPLAY:=10000000}" "${BUILD:=build}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/llmcost-bench.XXXXXX")

@@ -21,7 +21,8 @@ int reader_open(struct reader *r, const char *path, struct err *e)
 {
 	memset(r, 0, sizeof *r);
 	r->path = path;
-	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	int in = strcmp(path, "-") == 0;
+	int fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, "%s: %s", path, strerror(errno));
 	struct stat st;
@@ -37,7 +38,6 @@ int reader_open(struct reader *r, const char *path, struct err *e)
 	char head[sizeof sqlite_magic];
 	if (pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
 	    !memcmp(head, sqlite_magic, sizeof head)) {
-		int in = strcmp(path, "-") == 0;
 		close(fd);
 		return err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
 		               "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
