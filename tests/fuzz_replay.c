@@ -1,13 +1,10 @@
 /*
- * libFuzzer target for the replay engine: the input is a scenario's JSON, a
- * zero byte, then a trace in a compact binary form (12 bytes a request, see
- * add_request) over a few tenants, tasks, inputs and the bundled price
- * table's models.  Scenario paths are relative to fixtures/scenarios/, so a
- * seed can extend the bundled scenarios.  Any input either fails with a
- * message or gives a result that keeps the books: every request ends once
- * (resolved, degraded, failed or rejected), the groups and models add up to
- * the totals, and a second run gives the same --json byte for byte.
+ * libFuzzer target for the replay engine: a scenario's JSON (paths relative to
+ * fixtures/scenarios/, so seeds extend the bundled ones), a zero byte, then a
+ * compact binary trace (add_request).  Any input either fails with a message,
+ * or keeps the books (check_books) and gives the same --json on a second run.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +25,8 @@ static const char *const tasks[] = { "faq_answer", "policy_check", "long_report"
 static const char *const inputs[] = { "What is my refund policy?", "what is my  refund policy",
 	"WHAT IS MY REFUND POLICY!", "Where is my order?", "Cancel my plan.", "cancel my plan",
 	"Summarize the attached report.", "" };
-/* The bundled price table's models, and one it lacks (an error the run must report). */
+/* The bundled price table's models (v3's small one twice as often), and one it lacks (an
+ * error the run must report). */
 static const char *const models[] = { "gpt-4.1-mini", "gpt-4.1", "gpt-4o-mini", "gpt-4o",
 	"gpt-5-mini", "gpt-5", "gpt-4.1-mini", "no-such-model" };
 
@@ -106,26 +104,72 @@ static char *replay_json(const struct replay_trace *rt, const struct scenario *s
 	return text;
 }
 
-/* Every request ends once, and the groups and models add up to the totals. */
+/* The counters that add up over a grouping: the totals are the tasks' sum, so the tenants'
+ * sums check that every count reached both of a request's groups. */
+static const size_t counts[] = {
+	offsetof(struct metrics, requests), offsetof(struct metrics, resolved),
+	offsetof(struct metrics, failed), offsetof(struct metrics, degraded),
+	offsetof(struct metrics, rejected), offsetof(struct metrics, cache_hits),
+	offsetof(struct metrics, cache_tokens_saved), offsetof(struct metrics, calls),
+	offsetof(struct metrics, calls_large), offsetof(struct metrics, input_tokens),
+	offsetof(struct metrics, output_tokens), offsetof(struct metrics, cached_input_tokens),
+	offsetof(struct metrics, retries), offsetof(struct metrics, retry_tokens),
+	offsetof(struct metrics, fallbacks), offsetof(struct metrics, requests_with_fallback),
+	offsetof(struct metrics, requests_with_call), offsetof(struct metrics, fallbacks_denied),
+	offsetof(struct metrics, breaker_rejections), offsetof(struct metrics, budget_violations),
+	offsetof(struct metrics, truncated), offsetof(struct metrics, summarized),
+	offsetof(struct metrics, async), offsetof(struct metrics, batched),
+	offsetof(struct metrics, output_capped),
+};
+static const size_t amounts[] = {
+	offsetof(struct metrics, usd_total), offsetof(struct metrics, cache_usd_saved),
+	offsetof(struct metrics, retry_usd),
+};
+
+#define COUNT(m, off) (*(const uint64_t *)(const void *)((const char *)(m) + (off)))
+#define AMOUNT(m, off) (*(const money_sum *)(const void *)((const char *)(m) + (off)))
+
+/* A group's requests each end once: answered, degraded, failed or rejected. */
+static int ends_once(const struct metrics *m)
+{
+	return m->resolved + m->degraded + m->failed + m->rejected == m->requests &&
+	       m->cache_hits <= m->resolved && m->requests_with_call <= m->requests &&
+	       m->requests_with_fallback <= m->fallbacks && m->retries <= m->calls;
+}
+
+/* Every request ends once, the tenants and the models add up to the totals, and the
+ * timeline counts every arrival. */
 static void check_books(const struct result_scenario *r, uint32_t n_req)
 {
 	const struct metrics *m = &r->totals;
-	money_sum tenants_usd = 0, tasks_usd = 0, models_usd = 0;
-	uint64_t tenants_req = 0, calls = 0;
-	if (m->requests != n_req || m->resolved + m->degraded + m->failed + m->rejected != m->requests)
+	money_sum models_usd = 0;
+	uint64_t calls = 0, arrivals = 0;
+	if (m->requests != n_req || !ends_once(m))
 		abort();
-	for (size_t k = 0; k < r->n_tenants; k++) {
-		tenants_usd += r->by_tenant[k].usd_total;
-		tenants_req += r->by_tenant[k].requests;
+	for (size_t f = 0; f < sizeof counts / sizeof counts[0]; f++) {
+		uint64_t sum = 0;
+		for (size_t k = 0; k < r->n_tenants; k++)
+			sum += COUNT(&r->by_tenant[k], counts[f]);
+		if (sum != COUNT(m, counts[f]))
+			abort();
 	}
-	for (size_t k = 0; k < r->n_tasks; k++)
-		tasks_usd += r->by_task[k].usd_total;
+	for (size_t f = 0; f < sizeof amounts / sizeof amounts[0]; f++) {
+		money_sum sum = 0;
+		for (size_t k = 0; k < r->n_tenants; k++)
+			sum += AMOUNT(&r->by_tenant[k], amounts[f]);
+		if (sum != AMOUNT(m, amounts[f]))
+			abort();
+	}
+	for (size_t k = 0; k < r->n_tenants; k++)
+		if (!ends_once(&r->by_tenant[k]))
+			abort();
 	for (size_t k = 0; k < r->n_models; k++) {
 		models_usd += r->by_model[k].usd;
 		calls += r->by_model[k].calls;
 	}
-	if (tenants_req != n_req || tenants_usd != m->usd_total || tasks_usd != m->usd_total ||
-	    models_usd != m->usd_total || calls != m->calls || m->cache_hits > m->resolved)
+	for (size_t k = 0; k < r->timeline.n_buckets; k++)
+		arrivals += r->timeline.count[TL_REQUESTS][k];
+	if (models_usd != m->usd_total || calls != m->calls || arrivals != n_req)
 		abort();
 }
 
