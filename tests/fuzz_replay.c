@@ -183,6 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct err e = { "" };
 	int64_t ts = INT64_C(1772323200) * 1000000; /* 2026-03-01T00:00:00Z */
 	char *text;
+	if (!getenv("LLMCOST_PRICING")) /* a scenario without "pricing" uses the bundled table */
+		setenv("LLMCOST_PRICING", "fixtures/pricing/openai.json", 1);
 	if (!zero || !(text = malloc((size_t)(zero - data) + 1)))
 		return 0;
 	memcpy(text, data, (size_t)(zero - data));
