@@ -15,6 +15,7 @@
 #include "traces/report.h"
 #include "traces/scenario.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
 
 #define REQ_BYTES 12
@@ -104,64 +105,54 @@ static char *replay_json(const struct replay_trace *rt, const struct scenario *s
 	return text;
 }
 
-/* The counters that add up over a grouping: the totals are the tasks' sum, so the tenants'
- * sums check that every count reached both of a request's groups. */
-static const size_t counts[] = {
-	offsetof(struct metrics, requests), offsetof(struct metrics, resolved),
-	offsetof(struct metrics, failed), offsetof(struct metrics, degraded),
-	offsetof(struct metrics, rejected), offsetof(struct metrics, cache_hits),
-	offsetof(struct metrics, cache_tokens_saved), offsetof(struct metrics, calls),
-	offsetof(struct metrics, calls_large), offsetof(struct metrics, input_tokens),
-	offsetof(struct metrics, output_tokens), offsetof(struct metrics, cached_input_tokens),
-	offsetof(struct metrics, retries), offsetof(struct metrics, retry_tokens),
-	offsetof(struct metrics, fallbacks), offsetof(struct metrics, requests_with_fallback),
-	offsetof(struct metrics, requests_with_call), offsetof(struct metrics, fallbacks_denied),
-	offsetof(struct metrics, breaker_rejections), offsetof(struct metrics, budget_violations),
-	offsetof(struct metrics, truncated), offsetof(struct metrics, summarized),
-	offsetof(struct metrics, async), offsetof(struct metrics, batched),
-	offsetof(struct metrics, output_capped),
-};
-static const size_t amounts[] = {
-	offsetof(struct metrics, usd_total), offsetof(struct metrics, cache_usd_saved),
-	offsetof(struct metrics, retry_usd),
+/* The counters and amounts that add up over a grouping: the totals are the tasks' sum, so
+ * the tenants' sums check that every count reached both of a request's groups. */
+#define COUNT(x) { offsetof(struct metrics, x), 0 }
+#define AMOUNT(x) { offsetof(struct metrics, x), 1 }
+static const struct { size_t off; int amount; } sums[] = {
+	COUNT(requests), COUNT(resolved), COUNT(failed), COUNT(degraded), COUNT(rejected),
+	COUNT(cache_hits), COUNT(cache_tokens_saved), COUNT(calls), COUNT(calls_large),
+	COUNT(input_tokens), COUNT(output_tokens), COUNT(cached_input_tokens), COUNT(retries),
+	COUNT(retry_tokens), COUNT(fallbacks), COUNT(requests_with_fallback),
+	COUNT(requests_with_call), COUNT(fallbacks_denied), COUNT(breaker_rejections),
+	COUNT(budget_violations), COUNT(truncated), COUNT(summarized), COUNT(async), COUNT(batched),
+	COUNT(output_capped), AMOUNT(usd_total), AMOUNT(cache_usd_saved), AMOUNT(retry_usd),
 };
 
-#define COUNT(m, off) (*(const uint64_t *)(const void *)((const char *)(m) + (off)))
-#define AMOUNT(m, off) (*(const money_sum *)(const void *)((const char *)(m) + (off)))
+/* Field f of sums in m, a count or an amount alike. */
+static money_sum sum_field(const struct metrics *m, size_t f)
+{
+	const void *p = (const char *)m + sums[f].off;
+	return sums[f].amount ? *(const money_sum *)p : (money_sum) * (const uint64_t *)p;
+}
 
-/* A group's requests each end once: answered, degraded, failed or rejected. */
-static int ends_once(const struct metrics *m)
+/* A group's counters agree: its requests each end once (answered, degraded, failed or
+ * rejected), and no count exceeds the one it is a part of. */
+static int group_agrees(const struct metrics *m)
 {
 	return m->resolved + m->degraded + m->failed + m->rejected == m->requests &&
 	       m->cache_hits <= m->resolved && m->requests_with_call <= m->requests &&
 	       m->requests_with_fallback <= m->fallbacks && m->retries <= m->calls;
 }
 
-/* Every request ends once, the tenants and the models add up to the totals, and the
- * timeline counts every arrival. */
+/* Every group agrees, the tenants and the models add up to the totals, and the timeline
+ * counts every arrival. */
 static void check_books(const struct result_scenario *r, uint32_t n_req)
 {
 	const struct metrics *m = &r->totals;
 	money_sum models_usd = 0;
 	uint64_t calls = 0, arrivals = 0;
-	if (m->requests != n_req || !ends_once(m))
+	if (m->requests != n_req || !group_agrees(m))
 		abort();
-	for (size_t f = 0; f < sizeof counts / sizeof counts[0]; f++) {
-		uint64_t sum = 0;
-		for (size_t k = 0; k < r->n_tenants; k++)
-			sum += COUNT(&r->by_tenant[k], counts[f]);
-		if (sum != COUNT(m, counts[f]))
-			abort();
-	}
-	for (size_t f = 0; f < sizeof amounts / sizeof amounts[0]; f++) {
+	for (size_t f = 0; f < sizeof sums / sizeof sums[0]; f++) {
 		money_sum sum = 0;
 		for (size_t k = 0; k < r->n_tenants; k++)
-			sum += AMOUNT(&r->by_tenant[k], amounts[f]);
-		if (sum != AMOUNT(m, amounts[f]))
+			sum += sum_field(&r->by_tenant[k], f);
+		if (sum != sum_field(m, f))
 			abort();
 	}
 	for (size_t k = 0; k < r->n_tenants; k++)
-		if (!ends_once(&r->by_tenant[k]))
+		if (!group_agrees(&r->by_tenant[k]))
 			abort();
 	for (size_t k = 0; k < r->n_models; k++) {
 		models_usd += r->by_model[k].usd;
@@ -171,6 +162,15 @@ static void check_books(const struct result_scenario *r, uint32_t n_req)
 		arrivals += r->timeline.count[TL_REQUESTS][k];
 	if (models_usd != m->usd_total || calls != m->calls || arrivals != n_req)
 		abort();
+}
+
+/* Once, before the first input: a scenario without "pricing" uses the bundled table, which
+ * is looked for next to the program, not next to this target. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	if (!getenv("LLMCOST_PRICING"))
+		setenv("LLMCOST_PRICING", "fixtures/pricing/openai.json", 1);
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
@@ -183,8 +183,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct err e = { "" };
 	int64_t ts = INT64_C(1772323200) * 1000000; /* 2026-03-01T00:00:00Z */
 	char *text;
-	if (!getenv("LLMCOST_PRICING")) /* a scenario without "pricing" uses the bundled table */
-		setenv("LLMCOST_PRICING", "fixtures/pricing/openai.json", 1);
 	if (!zero || !(text = malloc((size_t)(zero - data) + 1)))
 		return 0;
 	memcpy(text, data, (size_t)(zero - data));
