@@ -1,7 +1,8 @@
 /*
  * The response cache: a preallocated pool of 48-byte entries, found through
- * an open-addressing table (linear probing, backward-shift deletion, so no
- * tombstones), with the eviction policies' registry at the end of the file.
+ * an open-addressing table of 64-byte groups of twelve slots (probing group by
+ * group, a count per group of the keys that passed it, so no tombstones and
+ * no shifts), with the eviction policies' registry at the end of the file.
  */
 
 /*
@@ -18,11 +19,11 @@
 #include <string.h>
 
 #define MAX_KEYS (1u << 30)
-#define MIN_BUCKETS 8u           /* one 64-byte line */
+_Static_assert(sizeof(struct cache_group) == 64, "a group is one 64-byte line");
 #define TTL_RING_MIN 16u
 /*
  * How far past a ring's head the lines of the records to come are fetched:
- * the ring itself, and the entries and buckets its records point to.
+ * the ring itself, and the entries and groups its records point to.
  */
 #define AHEAD_RING 32u
 #define AHEAD_ENTRY 8u
@@ -44,70 +45,132 @@ static void *alloc_lines(size_t n)
 
 /* ---- the table ---- */
 
-/* The bucket holding k, or CACHE_NIL; *slot gets the empty bucket ending the probe. */
-static inline uint32_t table_find(const struct cache *c, const struct cache_key *k, uint32_t h, uint32_t *slot)
-{
-	const struct cache_bucket *bucket = c->bucket;
-	uint32_t mask = c->mask, i = h & mask;
-	for (;; i = (i + 1) & mask) {
-		if (bucket[i].entry1 == 0) {
-			*slot = i;
-			return CACHE_NIL;
-		}
-		if (bucket[i].hash == h && key_eq(&c->entry[bucket[i].entry1 - 1].key, k))
-			return i;
-	}
-}
-
 /*
- * Empties bucket i and shifts back the entries of its probe run (no
- * tombstones).  Returns the bucket left empty at the end: the only bucket
- * that was full before and is empty now.
+ * A place in the table: group × 16 + slot.  A group's tags are matched as two
+ * words, a byte a slot (the first eight, then the last four), so that a
+ * probe's only branches are whether something matched and whether to go on
+ * to the next group.
  */
-static inline uint32_t table_delete(struct cache_bucket *bucket, uint32_t mask, uint32_t i)
+#define POS(g, s) ((g) << 4 | (s))
+#define POS_GROUP(p) ((p) >> 4)
+#define POS_SLOT(p) ((p) & 15)
+#define BYTES_01 UINT64_C(0x0101010101010101)
+#define BYTES_7F UINT64_C(0x7f7f7f7f7f7f7f7f)
+_Static_assert(sizeof(struct cache_group) == 64 && CACHE_GROUP_SLOTS == 12,
+	       "a group is one 64-byte line: twelve tags, a count, twelve entries");
+
+/* The tag of a key's hash: never 0 (a free slot), and from bits the home group does not use. */
+static inline uint8_t tag_of(uint32_t h)
 {
-	uint32_t j = i;
-	for (;;) {
-		bucket[i].entry1 = 0;
-		for (;;) {
-			j = (j + 1) & mask;
-			if (bucket[j].entry1 == 0)
-				return i;
-			/* j moves back to i unless its home lies cyclically in (i, j] */
-			if (((j - bucket[j].hash) & mask) >= ((j - i) & mask))
-				break;
+	return (uint8_t)(0x80 | h >> 25);
+}
+
+/* The high bit of each byte of x that is zero (exactly: no carries between bytes). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+	return ~(((x & BYTES_7F) + BYTES_7F) | x | BYTES_7F);
+}
+
+/* A slot mask: bit 8 × s + 7 for each of slots s = 0 … 7 (low) and 8 … 11 (high) whose tag is t. */
+struct slots {
+	uint64_t low, high;
+};
+
+static inline struct slots group_tags_are(const struct cache_group *g, uint8_t t)
+{
+	uint64_t low, high = 0, b = BYTES_01 * t;
+	memcpy(&low, g->tag, 8);
+	memcpy(&high, g->tag + 8, 4);
+	return (struct slots){ zero_bytes(low ^ b), zero_bytes(high ^ b) & 0x80808080u };
+}
+
+/* The lowest slot of a mask that is not empty, which it then drops. */
+static inline unsigned slots_next(struct slots *m)
+{
+	if (m->low) {
+		unsigned s = (unsigned)__builtin_ctzll(m->low) / 8;
+		m->low &= m->low - 1;
+		return s;
+	}
+	unsigned s = 8 + (unsigned)__builtin_ctzll(m->high) / 8;
+	m->high &= m->high - 1;
+	return s;
+}
+
+/* The place holding k, or CACHE_NIL. */
+static inline uint32_t table_find(const struct cache *c, const struct cache_key *k, uint32_t h)
+{
+	uint8_t t = tag_of(h);
+	for (uint32_t g = h & c->mask;; g = (g + 1) & c->mask) {
+		const struct cache_group *x = &c->group[g];
+		for (struct slots m = group_tags_are(x, t); m.low | m.high;) {
+			unsigned s = slots_next(&m);
+			if (key_eq(&c->entry[x->entry[s]].key, k))
+				return POS(g, s);
 		}
-		bucket[i] = bucket[j];
-		i = j;
+		if (!x->passed)
+			return CACHE_NIL;
 	}
 }
 
-/* The entry count from which a table of mask + 1 buckets doubles. */
+/* The place of held entry e: found from its hash's home and tag, no key is read. */
+static inline uint32_t table_find_entry(const struct cache *c, uint32_t e)
+{
+	uint32_t h = c->entry[e].hash;
+	for (uint32_t g = h & c->mask;; g = (g + 1) & c->mask) {
+		const struct cache_group *x = &c->group[g];
+		for (struct slots m = group_tags_are(x, tag_of(h)); m.low | m.high;) {
+			unsigned s = slots_next(&m);
+			if (x->entry[s] == e)
+				return POS(g, s);
+		}
+	}
+}
+
+/* Puts entry e of hash h in the first group from its home with a free slot (one has). */
+static inline void table_put(struct cache_group *group, uint32_t mask, uint32_t h, uint32_t e)
+{
+	uint32_t g = h & mask;
+	struct slots free;
+	while (free = group_tags_are(&group[g], 0), !(free.low | free.high)) {
+		group[g].passed++;
+		g = (g + 1) & mask;
+	}
+	unsigned s = slots_next(&free);
+	group[g].tag[s] = tag_of(h);
+	group[g].entry[s] = e;
+}
+
+/* Empties place p, whose key's hash is h: the groups it passed count one key less. */
+static inline void table_delete(struct cache *c, uint32_t p, uint32_t h)
+{
+	c->group[POS_GROUP(p)].tag[POS_SLOT(p)] = 0;
+	for (uint32_t g = h & c->mask; g != POS_GROUP(p); g = (g + 1) & c->mask)
+		c->group[g].passed--;
+}
+
+/* The entry count from which a table of mask + 1 groups doubles: half its slots. */
 static uint32_t table_grow_at(const struct cache *c)
 {
-	return c->mask + 1 < c->max_buckets ? (c->mask + 1) / 2 : UINT32_MAX;
+	return c->mask + 1 < c->max_groups ? (c->mask + 1) * CACHE_GROUP_SLOTS / 2 : UINT32_MAX;
 }
 
-/* Doubles the table (its buckets hold their keys' hashes: no key is read). */
+/* Doubles the table (the entries' hashes place them: no key is read). */
 RARE static int table_grow(struct cache *c)
 {
 	uint32_t old_n = c->mask + 1;
-	struct cache_bucket *old = c->bucket;
-	c->bucket = alloc_lines((size_t)old_n * 2 * sizeof *c->bucket);
-	if (!c->bucket) {
-		c->bucket = old;
+	struct cache_group *old = c->group;
+	c->group = alloc_lines((size_t)old_n * 2 * sizeof *c->group);
+	if (!c->group) {
+		c->group = old;
 		return -1;
 	}
-	memset(c->bucket, 0, (size_t)old_n * 2 * sizeof *c->bucket);
+	memset(c->group, 0, (size_t)old_n * 2 * sizeof *c->group);
 	c->mask = old_n * 2 - 1;
-	for (uint32_t i = 0; i < old_n; i++) {
-		if (!old[i].entry1)
-			continue;
-		uint32_t j = old[i].hash & c->mask;
-		while (c->bucket[j].entry1)
-			j = (j + 1) & c->mask;
-		c->bucket[j] = old[i];
-	}
+	for (uint32_t g = 0; g < old_n; g++)
+		for (unsigned s = 0; s < CACHE_GROUP_SLOTS; s++)
+			if (old[g].tag[s])
+				table_put(c->group, c->mask, c->entry[old[g].entry[s]].hash, old[g].entry[s]);
 	free(old);
 	c->grow_at = table_grow_at(c);
 	return 0;
@@ -173,7 +236,7 @@ static uint32_t order_pop(struct cache *c)
 		__builtin_prefetch(&order[(head + AHEAD_RING) & mask]);
 		if (c->order_tail - head > AHEAD_ENTRY) {
 			__builtin_prefetch(&c->entry[r->entry]);
-			__builtin_prefetch(&c->bucket[r->hash & c->mask]);
+			__builtin_prefetch(&c->group[r->hash & c->mask]);
 		}
 		j = head++ & mask;
 	} while (!order_current(c, j));
@@ -185,29 +248,19 @@ static uint32_t order_pop(struct cache *c)
 /* ---- entries ---- */
 
 /*
- * Frees held entry e, whose bucket is b.  Its order and TTL records stay: a
- * free entry has no order record and an infinite expiry, so none of them is
- * current.  Returns the bucket that table_delete left empty.
+ * Frees held entry e, at place p.  Its order and TTL records stay: a free
+ * entry has no order record and an infinite expiry, so none of them is
+ * current.
  */
-static inline uint32_t entry_remove(struct cache *c, uint32_t e, uint32_t b)
+static inline void entry_remove(struct cache *c, uint32_t e, uint32_t p)
 {
 	struct cache_entry *x = &c->entry[e];
-	b = table_delete(c->bucket, c->mask, b);
+	table_delete(c, p, x->hash);
 	x->expiry_us = INT64_MAX;
 	x->order = CACHE_NIL;
 	x->hash = c->free_list;
 	c->free_list = e;
 	c->n_entries--;
-	return b;
-}
-
-/* The bucket of held entry e: found from its hash's home, no key is read. */
-static inline uint32_t entry_bucket(const struct cache *c, uint32_t e)
-{
-	uint32_t mask = c->mask, i = c->entry[e].hash & mask;
-	while (c->bucket[i].entry1 != e + 1)
-		i = (i + 1) & mask;
-	return i;
 }
 
 /* ---- the TTL rings ---- */
@@ -268,7 +321,7 @@ RARE static int ttl_room(struct cache *c, struct cache_ttl_class *t)
 static inline void purge_ring(struct cache *c, struct cache_ttl_class *t, int64_t now_us)
 {
 	struct cache_entry *entry = c->entry;
-	struct cache_bucket *bucket = c->bucket;
+	struct cache_group *group = c->group;
 	const struct cache_ttl_rec *rec = t->rec;
 	uint32_t mask = c->mask, rmask = t->mask, head = t->head, tail = t->tail;
 	for (; head != tail && rec[head & rmask].expiry_us <= now_us; head++) {
@@ -278,10 +331,10 @@ static inline void purge_ring(struct cache *c, struct cache_ttl_class *t, int64_
 		if (tail - head > AHEAD_ENTRY) {
 			const struct cache_ttl_rec *r = &rec[(head + AHEAD_ENTRY) & rmask];
 			__builtin_prefetch(&entry[r->entry]);
-			__builtin_prefetch(&bucket[r->hash & mask]);
+			__builtin_prefetch(&group[r->hash & mask]);
 		}
 		if (x->expiry_us <= now_us)
-			entry_remove(c, e, entry_bucket(c, e));
+			entry_remove(c, e, table_find_entry(c, e));
 	}
 	t->head = head;
 	t->next_us = head != tail ? rec[head & rmask].expiry_us : INT64_MAX;
@@ -319,25 +372,25 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 	       uint32_t max_keys, struct err *e)
 {
 	uint64_t pool = capacity > 0 && capacity < max_keys ? capacity : max_keys;
-	uint64_t n_buckets = MIN_BUCKETS, n_order = 4;
+	uint64_t n_groups = 1, n_order = 4;
 	int ordered = capacity > 0 && capacity <= max_keys; /* else it never evicts: no order is kept */
 
 	cache_empty(c);
 	if (max_keys > MAX_KEYS)
 		return err_set(e, "cache: %u distinct keys are more than the cache supports (%u)",
 			       max_keys, MAX_KEYS);
-	while (n_buckets < 2 * pool)
-		n_buckets *= 2;
-	c->max_buckets = n_buckets;
-	if (n_buckets > 1024) /* the table grows with the entries held: small ones stay in cache */
-		n_buckets = 1024;
+	while (n_groups * CACHE_GROUP_SLOTS < 2 * pool)
+		n_groups *= 2;
+	c->max_groups = n_groups;
+	if (n_groups > 128) /* the table grows with the entries held: small ones stay in cache */
+		n_groups = 128;
 	c->policy = policy ? policy : cache_policies[0];
 	c->capacity = capacity;
 	c->n_pool = (uint32_t)pool;
-	c->mask = (uint32_t)(n_buckets - 1);
+	c->mask = (uint32_t)(n_groups - 1);
 	c->grow_at = table_grow_at(c);
 	c->entry = alloc_lines((pool ? pool : 1) * sizeof *c->entry);
-	c->bucket = alloc_lines(n_buckets * sizeof *c->bucket);
+	c->group = alloc_lines(n_groups * sizeof *c->group);
 	if (ordered) {
 		while (n_order < 2 * pool)
 			n_order *= 2;
@@ -347,11 +400,11 @@ int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capa
 		c->on_hit = c->policy->on_hit;
 		c->on_replace = c->policy->on_replace;
 	}
-	if (!c->entry || !c->bucket || (ordered && !c->order)) {
+	if (!c->entry || !c->group || (ordered && !c->order)) {
 		cache_fini(c);
 		return err_set(e, "cache: out of memory for %llu entries", (unsigned long long)pool);
 	}
-	memset(c->bucket, 0, n_buckets * sizeof *c->bucket);
+	memset(c->group, 0, n_groups * sizeof *c->group);
 	return 0;
 }
 
@@ -360,20 +413,20 @@ void cache_fini(struct cache *c)
 	if (!c)
 		return;
 	free(c->entry);
-	free(c->bucket);
+	free(c->group);
 	free(c->order);
 	for (uint32_t i = 0; i < c->n_ttl; i++)
 		free(c->ttl[i].rec);
 	cache_empty(c);
 }
 
-/* The rest of a lookup that found k in bucket b: a hit, or an expired entry that goes. */
-APART static int lookup_found(struct cache *c, uint32_t b, int64_t now_us, struct cache_value *out)
+/* The rest of a lookup that found k at place p: a hit, or an expired entry that goes. */
+APART static int lookup_found(struct cache *c, uint32_t p, int64_t now_us, struct cache_value *out)
 {
-	uint32_t e = c->bucket[b].entry1 - 1;
+	uint32_t e = c->group[POS_GROUP(p)].entry[POS_SLOT(p)];
 	const struct cache_entry *x = &c->entry[e];
 	if (x->expiry_us <= now_us) {
-		entry_remove(c, e, b);
+		entry_remove(c, e, p);
 		return 0;
 	}
 	if (out)
@@ -385,32 +438,27 @@ APART static int lookup_found(struct cache *c, uint32_t b, int64_t now_us, struc
 
 int cache_lookup(struct cache *c, const struct cache_key *k, int64_t now_us, struct cache_value *out)
 {
-	uint32_t slot, b = table_find(c, k, cache_key_hash(k), &slot);
-	return b != CACHE_NIL && lookup_found(c, b, now_us, out);
+	uint32_t p = table_find(c, k, cache_key_hash(k));
+	return p != CACHE_NIL && lookup_found(c, p, now_us, out);
 }
 
 /* Stores nothing for k, and drops its held answer. */
 RARE static int insert_nothing(struct cache *c, const struct cache_key *k, uint32_t h)
 {
-	uint32_t slot, b = table_find(c, k, h, &slot);
-	if (b != CACHE_NIL)
-		entry_remove(c, c->bucket[b].entry1 - 1, b);
+	uint32_t p = table_find(c, k, h);
+	if (p != CACHE_NIL)
+		entry_remove(c, c->group[POS_GROUP(p)].entry[POS_SLOT(p)], p);
 	return 0;
 }
 
-/* Makes room for a new key whose probe ends at *slot: evicts, or grows the table. */
-static int insert_room(struct cache *c, const struct cache_key *k, uint32_t h, uint32_t *slot)
+/* Makes room for a new key: evicts, or grows the table. */
+static int insert_room(struct cache *c)
 {
 	if (c->n_entries >= c->evict_at) {
-		/* the deletion may empty a bucket earlier in k's probe run: k goes there */
-		uint32_t victim = order_pop(c), home = h & c->mask;
-		uint32_t hole = entry_remove(c, victim, entry_bucket(c, victim));
-		if (((hole - home) & c->mask) < ((*slot - home) & c->mask))
-			*slot = hole;
-	} else if (c->n_entries >= c->grow_at) {
-		if (table_grow(c) < 0)
-			return -1;
-		table_find(c, k, h, slot);
+		uint32_t victim = order_pop(c);
+		entry_remove(c, victim, table_find_entry(c, victim));
+	} else if (c->n_entries >= c->grow_at && table_grow(c) < 0) {
+		return -1;
 	}
 	return 0;
 }
@@ -418,7 +466,7 @@ static int insert_room(struct cache *c, const struct cache_key *k, uint32_t h, u
 int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_value *v,
 		 int64_t ttl_us, int64_t now_us)
 {
-	uint32_t h = cache_key_hash(k), slot = 0, b, e;
+	uint32_t h = cache_key_hash(k), p, e;
 	int64_t expiry = CACHE_NO_TTL;
 	struct cache_ttl_class *t = NULL;
 	struct cache_entry *x;
@@ -437,10 +485,9 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		if (__builtin_add_overflow(now_us, ttl_us, &expiry))
 			expiry = INT64_MAX - 1;
 	}
-	b = table_find(c, k, h, &slot);
-	if (b == CACHE_NIL) {
-		if ((c->n_entries >= c->evict_at || c->n_entries >= c->grow_at) &&
-		    insert_room(c, k, h, &slot) < 0)
+	p = table_find(c, k, h);
+	if (p == CACHE_NIL) {
+		if ((c->n_entries >= c->evict_at || c->n_entries >= c->grow_at) && insert_room(c) < 0)
 			return -1;
 		if (c->free_list != CACHE_NIL) {
 			e = c->free_list;
@@ -453,14 +500,14 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		x = &c->entry[e];
 		x->hash = h;
 		x->key = *k;
-		c->bucket[slot] = (struct cache_bucket){ h, e + 1 };
+		table_put(c->group, c->mask, h, e);
 		c->n_entries++;
 		if (c->order)
 			order_append(c, x, e);
 		else
 			x->order = CACHE_NIL;
 	} else {
-		e = c->bucket[b].entry1 - 1;
+		e = c->group[POS_GROUP(p)].entry[POS_SLOT(p)];
 		x = &c->entry[e];
 	}
 	x->expiry_us = expiry;
@@ -474,7 +521,7 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		}
 		t->rec[t->tail++ & t->mask] = (struct cache_ttl_rec){ expiry, e, h, x->stamp };
 	}
-	if (b != CACHE_NIL && c->on_replace)
+	if (p != CACHE_NIL && c->on_replace)
 		c->on_replace(c, e);
 	return 0;
 }

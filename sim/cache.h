@@ -36,7 +36,7 @@
  * CACHE_TEXT_INPUT(id) or CACHE_TEXT_HASH(id), id < 2^31.  policy_version has
  * no field: it is one constant per scenario, and each scenario has its own
  * cache.  Keys compare on all three fields exactly; the hash only chooses a
- * bucket.
+ * group.
  */
 struct cache_key {
 	uint32_t tenant;         /* a number for the tenant (the engine's dense one), or 0 */
@@ -95,18 +95,28 @@ struct cache_entry {
 	uint32_t stamp;          /* the number of the store that set its value and expiry */
 	struct cache_value value;
 };
-struct cache_bucket {
-	uint32_t hash;           /* the key's 32-bit hash; its low bits are the home bucket */
-	uint32_t entry1;         /* entry index + 1, 0 = empty */
+/*
+ * A line of the table: up to twelve keys, each as a one-byte tag (0: a free
+ * slot; else 0x80 and seven bits of the key's hash) and its entry, and how
+ * many keys homed here or in a group before it are held past it.  A lookup
+ * reads one line, matches the tags eight at a time with word arithmetic, and
+ * goes on to the next line only while that count is not zero (a deletion
+ * shifts nothing).
+ */
+#define CACHE_GROUP_SLOTS 12
+struct cache_group {
+	uint8_t tag[CACHE_GROUP_SLOTS];
+	uint32_t passed;                   /* keys homed here or before, held in a later group */
+	uint32_t entry[CACHE_GROUP_SLOTS]; /* their entries */
 };
 /* A place in the eviction order: current while its entry's .order points back to it. */
 struct cache_order_rec {
 	uint32_t entry;
-	uint32_t hash;           /* the entry's, so that its bucket is fetched with it */
+	uint32_t hash;           /* the entry's, so that its group is fetched with it */
 };
 /*
  * A store with a TTL: current while its entry still carries the same stamp
- * and expiry.  The hash lets the entry's bucket be fetched with the entry.
+ * and expiry.  The hash lets the entry's group be fetched with the entry.
  */
 struct cache_ttl_rec {
 	int64_t expiry_us;
@@ -131,10 +141,10 @@ struct cache {
 	struct cache_entry *entry;
 	uint32_t n_used;         /* pool entries ever handed out; the rest are fresh */
 	uint32_t free_list;      /* released entries linked through .hash, or CACHE_NIL */
-	struct cache_bucket *bucket;
-	uint32_t mask;           /* number of buckets − 1 (a power of two − 1) */
+	struct cache_group *group;
+	uint32_t mask;           /* number of groups − 1 (a power of two − 1) */
 	uint32_t grow_at;        /* n_entries from which the table doubles (UINT32_MAX: never) */
-	uint64_t max_buckets;    /* the table doubles, while it is over half full, up to this */
+	uint64_t max_groups;     /* the table doubles, while its slots are over half full, up to this */
 	/* The eviction order, kept only when a capacity can evict: a ring of
 	 * records, least recent at order_head, one current per entry held (at its
 	 * .order); the older records of entries used again or removed since are
@@ -157,7 +167,7 @@ struct cache {
  * distinct keys the caller will ever insert (the engine passes the number of
  * requests, a safe bound).  min(capacity, max_keys) 48-byte entries
  * (max_keys when capacity is 0) are allocated, and touched only as they are
- * used; the table holds two to four 8-byte buckets per entry held.  When the
+ * used; the table holds two to four slots per entry held, in 64-byte groups of seven.  When the
  * capacity can evict (0 < capacity <= max_keys) an order ring is allocated
  * too, two to four 8-byte records per entry allocated.  Each TTL in use gets
  * a ring of 24-byte records that holds fewer than four records per entry
@@ -173,7 +183,7 @@ void cache_fini(struct cache *c);
 /*
  * A key's hash: two multiplications, the text id spread over 64 bits, the
  * key folded onto it, and the middle bits of a second product, which depend
- * on every bit below them: the bucket (the low bits) on all of text and task
+ * on every bit below them: the group (the low bits) on all of text and task
  * and on the tenant's low bits, the rest of the hash on the tenant's higher
  * ones.
  */
@@ -183,10 +193,10 @@ static inline uint32_t cache_key_hash(const struct cache_key *k)
 	return (uint32_t)(x * 0xd6e8feb86659fd93ULL >> 32);
 }
 
-/* Asks the processor to start loading k's bucket: a hint, for a lookup of k soon after. */
+/* Asks the processor to start loading k's group: a hint, for a lookup of k soon after. */
 static inline void cache_prefetch(const struct cache *c, const struct cache_key *k)
 {
-	__builtin_prefetch(&c->bucket[cache_key_hash(k) & c->mask]);
+	__builtin_prefetch(&c->group[cache_key_hash(k) & c->mask]);
 }
 
 /*

@@ -390,7 +390,7 @@ static void cache_random_vs_naive_no_ttl(void)
 	/* a larger key space: probe runs and deletions in a bigger table */
 	compare_with_naive("lru", 300, 3000, 0, 100000, 7);
 	compare_with_naive("fifo", 300, 3000, 0, 100000, 8);
-	/* thousands of entries held: the table doubles from its first 1024 buckets, several times */
+	/* thousands of entries held: the table doubles from its first 128 groups, twice */
 	compare_with_naive("lru", 2500, 6000, 0, 40000, 11);
 	compare_with_naive("fifo", 0, 6000, 0, 40000, 12);
 }
@@ -403,6 +403,51 @@ static void cache_random_vs_naive_ttl(void)
 			compare_with_naive(p ? "fifo" : "lru", caps[i], 120, 40, 100000, 2000 + i);
 	compare_with_naive("lru", 300, 3000, 400, 100000, 9);
 	compare_with_naive("fifo", 0, 3000, 400, 100000, 10);
+}
+
+/*
+ * Keys that share a home group: the first twelve fill it, the next ones go to
+ * the groups after it, and each group they pass counts them, so that a lookup
+ * goes on past a full group and stops at the first group nothing passed.
+ * Removing keys from the home group leaves the ones further on findable, and
+ * once all are gone no group counts a key that passed it.
+ */
+static void cache_full_groups(void)
+{
+	struct cache c;
+	struct err e;
+	struct cache_key k[40];
+	/* 64 keys at most: the table is 16 groups (16 × 12 ≥ 2 × 64), none grows */
+	CHECK_INT(cache_init(&c, policy("lru"), 0, 64, &e), 0);
+	CHECK_INT(c.mask, 15);
+	for (uint32_t n = 0, text = 1; n < 40; text++)
+		if ((cache_key_hash(&(struct cache_key){ 0, 0, text }) & 15) == 3)
+			k[n++] = K(0, 0, text);
+	for (int i = 0; i < 40; i++)
+		put(&c, k[i], (uint64_t)i + 1, CACHE_NO_TTL, 0);
+	/* 40 keys homed at group 3: 12 there, 12 in 4, 12 in 5, 4 in 6 */
+	CHECK_INT(c.group[3].passed, 28);
+	CHECK_INT(c.group[4].passed, 16);
+	CHECK_INT(c.group[5].passed, 4);
+	CHECK_INT(c.group[6].passed, 0);
+	for (int i = 0; i < 40; i++)
+		CHECK_INT(hit(&c, k[i], 1), 1);
+	/* a TTL of 0 removes: the first twelve leave group 3, the others are still found */
+	for (int i = 0; i < 12; i++)
+		put(&c, k[i], 1, 0, 2);
+	CHECK_INT(c.n_entries, 28);
+	for (int i = 0; i < 40; i++)
+		CHECK_INT(hit(&c, k[i], 3), i >= 12);
+	/* an answer for one of them again: it goes home, to group 3, and passes nothing */
+	put(&c, k[0], 7, CACHE_NO_TTL, 4);
+	CHECK_INT(c.group[3].passed, 28);
+	for (int i = 1; i < 40; i++)
+		put(&c, k[i], 1, 0, 5);
+	put(&c, k[0], 1, 0, 5);
+	CHECK_INT(c.n_entries, 0);
+	for (uint32_t g = 0; g <= c.mask; g++)
+		CHECK_INT(c.group[g].passed, 0);
+	cache_fini(&c);
 }
 
 /* ---- lazily dropped records ---- */
@@ -744,6 +789,7 @@ void suite_cache(void)
 	RUN(cache_pool_and_registry);
 	RUN(cache_random_vs_naive_no_ttl);
 	RUN(cache_random_vs_naive_ttl);
+	RUN(cache_full_groups);
 	RUN(cache_stale_ttl_records);
 	RUN(cache_expiry_burst);
 	RUN(cache_many_ttl_classes);
