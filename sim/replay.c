@@ -8,7 +8,7 @@
  * events.
  * Policies decide (cache, budget, routing, breaker, gates); this file acts.
  */
-#include "sim/replay_internal.h"
+#include "sim/replay_engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,60 +69,8 @@ struct req_state {
 	uint8_t chain_next;      /* the next fallback.chain entry to consider */
 };
 
-#define MAX_CHAIN 16 /* fallback.chain entries (the bits of req_state.tried) */
-#define NO_FLUSH INT64_MIN /* no batch flush pending (0 is a boundary like any other) */
 /* The longest wait a retry backs off: durations stay far inside int64 µs (see sim/scenario.c). */
 #define MAX_BACKOFF_US (INT64_C(10000000000) * 1000000)
-
-enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_PROBING };
-
-struct breaker {
-	uint8_t *ring;           /* the last `window` outcomes, 1 = failure */
-	int64_t n, pos, fails;
-	enum breaker_state state;
-	int64_t open_until;
-};
-
-/* A routing rule's conditions on a request: a dense tenant or task (TRACE_NONE: no condition;
- * NO_SUCH_NAME: a name the trace lacks), a difficulty (DIFFICULTY_NONE: none) and input tokens
- * in (gt, lt), bounds that always hold when the rule sets none. */
-struct rule_test {
-	uint32_t task, tenant;
-	int difficulty, route;
-	int64_t gt, lt;
-};
-
-struct eng {
-	const struct replay_trace *rt;
-	const struct trace *t;
-	const struct scenario *sc;
-	struct acct a;
-	struct req_state *pool;  /* request states in flight */
-	uint32_t *free_slots;    /* pool slots not in use */
-	uint32_t n_pool, n_free;
-	struct events events;
-	uint64_t seed_state;
-	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
-	int *price_of_name;      /* trace name id → pricing model, -1 */
-	int *budget_of_task;     /* dense task → index in sc->budget, -1 */
-	struct rule_test *rules; /* the routing rules, as tests of a request's groups and columns */
-	uint8_t *batch_task, *degrade_task; /* per dense task */
-	uint32_t *tenant_live;   /* fallbacks in flight per dense tenant */
-	struct ending *ending;   /* live fallbacks whose end at an instant is still pending */
-	size_t n_ending, cap_ending; /* cap a power of two */
-	struct breaker *breakers;
-	struct cache cache;
-	int cache_ready;
-	const uint32_t *norm_of_input; /* input id → its normalized text's first input (replay_normalized) */
-	uint32_t *queue;         /* the batch queue: pool slots */
-	size_t n_queue, cap_queue;
-	uint64_t queue_tok;
-	int64_t flush_at;        /* the boundary flush pending, NO_FLUSH when none */
-	int64_t discount_ppb;
-	int64_t breaker_trip;    /* failures in a full window that open the breaker: ⌈ratio × window⌉ */
-	struct err *e;
-	int failed;              /* an accounting step ran out of memory */
-};
 
 /* ---- the event queue ---- */
 
@@ -369,21 +317,6 @@ static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind,
 		}
 	}
 }
-
-/* Billed tokens and cost of an attempt with outcome `status` (SPEC §10 billing). */
-static inline int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, uint64_t out,
-                struct call_record *c)
-{
-	enum billing b = status == STATUS_OK ? BILLING_FULL : g->sc->billing.failed[status];
-	c->input_tok = b == BILLING_NONE ? 0 : in;
-	c->cached_tok = b == BILLING_NONE ? 0 : cached;
-	c->output_tok = b == BILLING_FULL ? out : 0;
-	if (money_call_pusd(&g->sc->pricing->models[m].price, c->input_tok, c->cached_tok, c->output_tok,
-	                    &c->pusd) < 0)
-		return err_set(g->e, "a call on %s costs more than $9.2 million", g->sc->pricing->models[m].name);
-	return 0;
-}
-
 /* ---- request ends ---- */
 
 /* A request ends at t: its pool slot is given back. */
@@ -892,158 +825,6 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, struct group_ids grp, c
 	dispatch(g, s, t, async);
 }
 
-/* ---- set-up ---- */
-
-static int model_maps(struct eng *g)
-{
-	const struct scenario *sc = g->sc;
-	const struct trace *t = g->t;
-	size_t nm = sc->pricing->n_models;
-	if (sc->fallback.on && sc->fallback.n_chain > MAX_CHAIN)
-		return err_set(g->e, "%s: fallback.chain: at most %d entries", sc->name, MAX_CHAIN);
-	g->model_name = malloc((nm + 1) * sizeof *g->model_name);
-	g->price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *g->price_of_name);
-	if (!g->model_name || !g->price_of_name)
-		return err_set(g->e, "out of memory");
-	for (size_t m = 0; m < nm; m++)
-		if (!intern_find(&t->names, sc->pricing->models[m].name, strlen(sc->pricing->models[m].name),
-		                 &g->model_name[m]))
-			g->model_name[m] = TRACE_NONE;
-	for (uint32_t n = 0; n < t->names.n; n++)
-		g->price_of_name[n] = pricing_index(sc->pricing, intern_str(&t->names, n, NULL));
-	return 0;
-}
-
-/* Every model a run will price must be in the pricing table (SPEC §4.5). */
-static int check_models(struct eng *g, int all_attempts)
-{
-	const struct trace *t = g->t;
-	const char *pricing = g->sc->pricing->path ? g->sc->pricing->path : "the pricing table";
-	if (!all_attempts && g->sc->n_routes)
-		return 0; /* every call runs on a route's model, which the scenario loader checked */
-	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t from = trace_att_begin(t, i), end = trace_att_end(t, i), to = all_attempts ? end : from + 1;
-		if (from == end)
-			return err_set(g->e, "%s: request %u (tenant %s, task %s) has no recorded model to %s",
-			               g->sc->name, i, intern_str(&t->names, trace_tenant(t, i), NULL),
-			               intern_str(&t->names, trace_task(t, i), NULL),
-			               all_attempts ? "price" : "run on (the scenario has no routes)");
-		for (uint32_t a = from; a < to; a++)
-			if (g->price_of_name[trace_att_model(t, a)] < 0)
-				return err_set(g->e, "%s: model \"%s\" (request %u) is not in %s", g->sc->name,
-				               intern_str(&t->names, trace_att_model(t, a), NULL), i, pricing);
-	}
-	return 0;
-}
-
-#define NO_SUCH_NAME (TRACE_NONE - 1)
-
-/* A routing condition's tenant or task name as a dense number (`dense`: name id → number). */
-static uint32_t dense_id(const struct trace *t, const uint32_t *dense, const char *name)
-{
-	uint32_t id;
-	if (!name)
-		return TRACE_NONE;
-	return intern_find(&t->names, name, strlen(name), &id) && dense[id] != UINT32_MAX ? dense[id] : NO_SUCH_NAME;
-}
-
-static int per_task(struct eng *g)
-{
-	const struct scenario *sc = g->sc;
-	const struct trace *t = g->t;
-	size_t n = (size_t)g->rt->n_tasks + 1;
-	g->budget_of_task = malloc(n * sizeof *g->budget_of_task);
-	g->batch_task = calloc(n, 1);
-	g->degrade_task = calloc(n, 1);
-	g->rules = malloc((sc->routing.n_rules + 1) * sizeof *g->rules);
-	if (!g->budget_of_task || !g->batch_task || !g->degrade_task || !g->rules)
-		return err_set(g->e, "out of memory");
-	for (size_t r = 0; r < sc->routing.n_rules; r++) {
-		const struct routing_rule *rule = &sc->routing.rules[r];
-		g->rules[r] = (struct rule_test){ dense_id(t, g->rt->task_of, rule->task),
-			dense_id(t, g->rt->tenant_of, rule->tenant), rule->difficulty,
-			rule->route, rule->input_tokens_gt, rule->input_tokens_lt >= 0 ? rule->input_tokens_lt : INT64_MAX };
-	}
-	for (uint32_t d = 0; d < g->rt->n_tasks; d++) {
-		const char *name = g->rt->task_names[d];
-		const struct budget_policy *p = scenario_budget_for(sc, name);
-		g->budget_of_task[d] = p ? (int)(p - sc->budget) : -1;
-		g->batch_task[d] = (uint8_t)scenario_strlist_has(&sc->batch.tasks, name);
-		g->degrade_task[d] = (uint8_t)scenario_strlist_has(&sc->fallback.degrade_tasks, name);
-	}
-	return 0;
-}
-
-/* The cache, with room for every key the trace can bring. */
-static int cache_setup(struct eng *g)
-{
-	const struct scenario *sc = g->sc;
-	if (!(g->norm_of_input = replay_normalized(g->rt, sc->cache.normalize, g->e)))
-		return -1;
-	const struct cache_policy *policy = cache_policy_find(sc->cache.eviction == EVICTION_FIFO ? "fifo" : "lru", g->e);
-	if (!policy)
-		return -1;
-	/* a request is at most one key; entries are touched only as keys come */
-	uint32_t n_keys = g->t->n_req < (1u << 30) ? g->t->n_req : 1u << 30;
-	if (cache_init(&g->cache, policy, (uint64_t)sc->cache.capacity, n_keys ? n_keys : 1, g->e) < 0)
-		return -1;
-	g->cache_ready = 1;
-	return 0;
-}
-
-static int engine_init(struct eng *g, const struct replay_trace *rt, const struct scenario *sc,
-                       struct result_scenario *r, struct err *e)
-{
-	const struct trace *t = rt->t;
-	memset(g, 0, sizeof *g);
-	events_init(&g->events);
-	g->rt = rt;
-	g->t = t;
-	g->sc = sc;
-	g->e = e;
-	if (acct_init(&g->a, rt, sc, r, e) < 0 || model_maps(g) < 0 || per_task(g) < 0)
-		return -1;
-	g->tenant_live = calloc(rt->n_tenants + 1, sizeof *g->tenant_live);
-	g->breakers = calloc(sc->pricing->n_models + 1, sizeof *g->breakers);
-	if (!g->tenant_live || !g->breakers)
-		return err_set(e, "out of memory");
-	if (sc->breaker.on)
-		for (size_t m = 0; m < sc->pricing->n_models; m++)
-			if (!(g->breakers[m].ring = calloc((size_t)sc->breaker.window, 1)))
-				return err_set(e, "out of memory");
-	const struct decfrac *ratio = &sc->breaker.failure_ratio; /* fails × den ≥ num × window */
-	g->breaker_trip = (int64_t)(((money_sum)ratio->num * sc->breaker.window + ratio->den - 1) / ratio->den);
-	g->seed_state = draw_seed_state(sc->seed);
-	g->flush_at = NO_FLUSH;
-	g->discount_ppb = sc->batch.discount.ppb;
-	if (sc->cache.on && cache_setup(g) < 0)
-		return -1;
-	return 0;
-}
-
-static void engine_fini(struct eng *g)
-{
-	acct_fini(&g->a);
-	free(g->pool);
-	free(g->free_slots);
-	events_fini(&g->events);
-	free(g->queue);
-	free(g->tenant_live);
-	free(g->ending);
-	if (g->breakers)
-		for (size_t m = 0; m < g->sc->pricing->n_models; m++)
-			free(g->breakers[m].ring);
-	free(g->breakers);
-	free(g->model_name);
-	free(g->price_of_name);
-	free(g->budget_of_task);
-	free(g->rules);
-	free(g->batch_task);
-	free(g->degrade_task);
-	if (g->cache_ready)
-		cache_fini(&g->cache);
-}
-
 /* Arrivals are known ahead: the r-th next arrival's groups and cache key are
  * found AHEAD arrivals early and what it will touch first is fetched then (its
  * tenant's counters, its cache bucket); its key parts 2 × AHEAD early. */
@@ -1123,86 +904,6 @@ static void simulate(struct eng *g)
 	}
 }
 
-/* ---- the recorded scenario: the trace priced as it happened ---- */
-
-struct rec_call {
-	int64_t start;
-	uint32_t rank, a;        /* arrival rank of its request; attempt index */
-};
-
-static int by_start(const void *x, const void *y)
-{
-	const struct rec_call *p = x, *q = y;
-	if (p->start != q->start)
-		return p->start < q->start ? -1 : 1;
-	if (p->rank != q->rank)
-		return p->rank < q->rank ? -1 : 1;
-	return p->a < q->a ? -1 : p->a > q->a;
-}
-
-static int replay_recorded(struct eng *g)
-{
-	const struct trace *t = g->t;
-	const struct replay_trace *rt = g->rt;
-	struct rec_call *calls = malloc(((size_t)t->n_att + 1) * sizeof *calls);
-	uint8_t *fell_back = calloc((size_t)t->n_req / 8 + 1, 1); /* a bit per request */
-	if (!calls || !fell_back) {
-		free(calls);
-		free(fell_back);
-		return err_set(g->e, "out of memory");
-	}
-	size_t n = 0;
-	for (uint32_t r = 0; r < t->n_req; r++) {
-		uint32_t i = replay_arrival(rt, r);
-		int64_t at = trace_ts_us(t, i);
-		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
-			int64_t start = trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
-			int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
-			calls[n++] = (struct rec_call){ start, r, a };
-			at = start + lat;
-		}
-		struct group_ids grp = replay_groups(rt, i);
-		acct_arrival(&g->a, grp, trace_ts_us(t, i), 0);
-		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
-			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
-		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
-			ACCT_ADD(&g->a, grp, resolved, 1);
-			acct_latency(&g->a, i, grp, at - trace_ts_us(t, i));
-		} else {
-			ACCT_ADD(&g->a, grp, failed, 1);
-		}
-		acct_seen(&g->a, at);
-	}
-	qsort(calls, n, sizeof *calls, by_start);
-	for (size_t c = 0; c < n; c++) {
-		uint32_t i = replay_arrival(rt, calls[c].rank), a = calls[c].a;
-		int m = g->price_of_name[trace_att_model(t, a)];
-		int first = a == trace_att_begin(t, i);
-		int hop = !first && trace_att_model(t, a) != trace_att_model(t, a - 1);
-		struct group_ids grp = replay_groups(rt, i);
-		struct call_record rec = { .req = i, .grp = grp, .model = m, .start_us = calls[c].start,
-			.retry = !first && !hop, .first_call = first };
-		uint64_t in, out, cached;
-		trace_att_tokens(t, i, a, &in, &out, &cached);
-		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, !(fell_back[i / 8] >> (i % 8) & 1)) < 0;
-		if (hop)
-			fell_back[i / 8] |= (uint8_t)(1u << (i % 8));
-		if (fail || bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
-		    acct_call(&g->a, &rec) < 0) {
-			free(calls);
-			free(fell_back);
-			return -1; /* bill and the accounting said why */
-		}
-		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
-		acct_seen(&g->a, rec.start_us + lat);
-		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
-			g->a.r->billed_priced_usd += rec.pusd;
-	}
-	free(calls);
-	free(fell_back);
-	return 0;
-}
-
 int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct result_scenario *out,
                struct err *e)
 {
@@ -1219,7 +920,7 @@ int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct 
 		return err_set(e, "out of memory");
 	int rc = engine_init(&g, rt, sc, out, e);
 	if (rc == 0)
-		rc = check_models(&g, out->recorded);
+		rc = engine_check_models(&g, out->recorded);
 	if (rc == 0) {
 		if (out->recorded) {
 			rc = replay_recorded(&g);

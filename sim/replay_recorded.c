@@ -1,0 +1,87 @@
+/*
+ * The recorded scenario (SPEC §3 "mode": "recorded"): no policy runs, every
+ * recorded attempt is priced as it happened, in order of its start, and a
+ * request ends as its last attempt did.  It shares the accounting of the
+ * simulated scenarios (sim/replay_metrics.c), so its columns compare.
+ */
+#include "sim/replay_engine.h"
+
+#include <stdlib.h>
+
+struct rec_call {
+	int64_t start;
+	uint32_t rank, a;        /* arrival rank of its request; attempt index */
+};
+
+static int by_start(const void *x, const void *y)
+{
+	const struct rec_call *p = x, *q = y;
+	if (p->start != q->start)
+		return p->start < q->start ? -1 : 1;
+	if (p->rank != q->rank)
+		return p->rank < q->rank ? -1 : 1;
+	return p->a < q->a ? -1 : p->a > q->a;
+}
+
+int replay_recorded(struct eng *g)
+{
+	const struct trace *t = g->t;
+	const struct replay_trace *rt = g->rt;
+	struct rec_call *calls = malloc(((size_t)t->n_att + 1) * sizeof *calls);
+	uint8_t *fell_back = calloc((size_t)t->n_req / 8 + 1, 1); /* a bit per request */
+	if (!calls || !fell_back) {
+		free(calls);
+		free(fell_back);
+		return err_set(g->e, "out of memory");
+	}
+	size_t n = 0;
+	for (uint32_t r = 0; r < t->n_req; r++) {
+		uint32_t i = replay_arrival(rt, r);
+		int64_t at = trace_ts_us(t, i);
+		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
+			int64_t start = trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
+			int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
+			calls[n++] = (struct rec_call){ start, r, a };
+			at = start + lat;
+		}
+		struct group_ids grp = replay_groups(rt, i);
+		acct_arrival(&g->a, grp, trace_ts_us(t, i), 0);
+		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
+			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
+		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
+			ACCT_ADD(&g->a, grp, resolved, 1);
+			acct_latency(&g->a, i, grp, at - trace_ts_us(t, i));
+		} else {
+			ACCT_ADD(&g->a, grp, failed, 1);
+		}
+		acct_seen(&g->a, at);
+	}
+	qsort(calls, n, sizeof *calls, by_start);
+	for (size_t c = 0; c < n; c++) {
+		uint32_t i = replay_arrival(rt, calls[c].rank), a = calls[c].a;
+		int m = g->price_of_name[trace_att_model(t, a)];
+		int first = a == trace_att_begin(t, i);
+		int hop = !first && trace_att_model(t, a) != trace_att_model(t, a - 1);
+		struct group_ids grp = replay_groups(rt, i);
+		struct call_record rec = { .req = i, .grp = grp, .model = m, .start_us = calls[c].start,
+			.retry = !first && !hop, .first_call = first };
+		uint64_t in, out, cached;
+		trace_att_tokens(t, i, a, &in, &out, &cached);
+		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, !(fell_back[i / 8] >> (i % 8) & 1)) < 0;
+		if (hop)
+			fell_back[i / 8] |= (uint8_t)(1u << (i % 8));
+		if (fail || bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
+		    acct_call(&g->a, &rec) < 0) {
+			free(calls);
+			free(fell_back);
+			return -1; /* bill and the accounting said why */
+		}
+		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
+		acct_seen(&g->a, rec.start_us + lat);
+		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
+			g->a.r->billed_priced_usd += rec.pusd;
+	}
+	free(calls);
+	free(fell_back);
+	return 0;
+}
