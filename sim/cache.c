@@ -19,7 +19,6 @@
 #include <string.h>
 
 #define MAX_KEYS (1u << 30)
-_Static_assert(sizeof(struct cache_group) == 64, "a group is one 64-byte line");
 #define TTL_RING_MIN 16u
 /*
  * How far past a ring's head the lines of the records to come are fetched:

@@ -167,13 +167,14 @@ struct cache {
  * distinct keys the caller will ever insert (the engine passes the number of
  * requests, a safe bound).  min(capacity, max_keys) 48-byte entries
  * (max_keys when capacity is 0) are allocated, and touched only as they are
- * used; the table holds two to four slots per entry held, in 64-byte groups of seven.  When the
- * capacity can evict (0 < capacity <= max_keys) an order ring is allocated
- * too, two to four 8-byte records per entry allocated.  Each TTL in use gets
- * a ring of 24-byte records that holds fewer than four records per entry
- * held whose last store had that TTL, at the peak of their number (16 records
- * at least).  Returns -1 on out of memory or max_keys above 2^30, with the
- * reason in *e.
+ * used; the table, 64-byte groups of twelve slots, holds two to four slots
+ * per entry held (and 128 groups at first, fewer when the pool is small).
+ * When the capacity can evict (0 < capacity <= max_keys) an order ring is
+ * allocated too, two to four 8-byte records per entry allocated.  Each TTL in
+ * use gets a ring of 24-byte records that holds fewer than four records per
+ * entry held whose last store had that TTL, at the peak of their number (16
+ * records at least).  Returns -1 on out of memory or max_keys above 2^30,
+ * with the reason in *e.
  */
 int cache_init(struct cache *c, const struct cache_policy *policy, uint64_t capacity,
 	       uint32_t max_keys, struct err *e);
