@@ -75,12 +75,23 @@ struct slots {
 	uint64_t low, high;
 };
 
+/* A group's tags as two words, slot s in byte s (the low byte first) on any machine. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define AS_LE64(x) __builtin_bswap64(x)
+#define AS_LE32(x) __builtin_bswap32(x)
+#else
+#define AS_LE64(x) (x)
+#define AS_LE32(x) (x)
+#endif
+
 static inline struct slots group_tags_are(const struct cache_group *g, uint8_t t)
 {
-	uint64_t low, high = 0, b = BYTES_01 * t;
+	uint64_t low, b = BYTES_01 * t;
+	uint32_t high;
 	memcpy(&low, g->tag, 8);
 	memcpy(&high, g->tag + 8, 4);
-	return (struct slots){ zero_bytes(low ^ b), zero_bytes(high ^ b) & 0x80808080u };
+	return (struct slots){ zero_bytes(AS_LE64(low) ^ b),
+			       zero_bytes(AS_LE32(high) ^ b) & 0x80808080u };
 }
 
 /* The lowest slot of a mask that is not empty, which it then drops. */
