@@ -123,32 +123,30 @@ static inline uint32_t table_find(const struct cache *c, const struct cache_key 
 	}
 }
 
-/* The place of held entry e: found from its hash's home and tag, no key is read. */
+/* The place of held entry e (its key is held once). */
 static inline uint32_t table_find_entry(const struct cache *c, uint32_t e)
 {
-	uint32_t h = c->entry[e].hash;
-	for (uint32_t g = h & c->mask;; g = (g + 1) & c->mask) {
-		const struct cache_group *x = &c->group[g];
-		for (struct slots m = group_tags_are(x, tag_of(h)); m.low | m.high;) {
-			unsigned s = slots_next(&m);
-			if (x->entry[s] == e)
-				return POS(g, s);
-		}
-	}
+	return table_find(c, &c->entry[e].key, c->entry[e].hash);
+}
+
+/* The entry at place p. */
+static inline uint32_t table_entry(const struct cache *c, uint32_t p)
+{
+	return c->group[POS_GROUP(p)].entry[POS_SLOT(p)];
 }
 
 /* Puts entry e of hash h in the first group from its home with a free slot (one has). */
-static inline void table_put(struct cache_group *group, uint32_t mask, uint32_t h, uint32_t e)
+static inline void table_put(struct cache *c, uint32_t h, uint32_t e)
 {
-	uint32_t g = h & mask;
+	uint32_t g = h & c->mask;
 	struct slots free;
-	while (free = group_tags_are(&group[g], 0), !(free.low | free.high)) {
-		group[g].passed++;
-		g = (g + 1) & mask;
+	while (free = group_tags_are(&c->group[g], 0), !(free.low | free.high)) {
+		c->group[g].passed++;
+		g = (g + 1) & c->mask;
 	}
 	unsigned s = slots_next(&free);
-	group[g].tag[s] = tag_of(h);
-	group[g].entry[s] = e;
+	c->group[g].tag[s] = tag_of(h);
+	c->group[g].entry[s] = e;
 }
 
 /* Empties place p, whose key's hash is h: the groups it passed count one key less. */
@@ -180,7 +178,7 @@ RARE static int table_grow(struct cache *c)
 	for (uint32_t g = 0; g < old_n; g++)
 		for (unsigned s = 0; s < CACHE_GROUP_SLOTS; s++)
 			if (old[g].tag[s])
-				table_put(c->group, c->mask, c->entry[old[g].entry[s]].hash, old[g].entry[s]);
+				table_put(c, c->entry[old[g].entry[s]].hash, old[g].entry[s]);
 	free(old);
 	c->grow_at = table_grow_at(c);
 	return 0;
@@ -433,7 +431,7 @@ void cache_fini(struct cache *c)
 /* The rest of a lookup that found k at place p: a hit, or an expired entry that goes. */
 APART static int lookup_found(struct cache *c, uint32_t p, int64_t now_us, struct cache_value *out)
 {
-	uint32_t e = c->group[POS_GROUP(p)].entry[POS_SLOT(p)];
+	uint32_t e = table_entry(c, p);
 	const struct cache_entry *x = &c->entry[e];
 	if (x->expiry_us <= now_us) {
 		entry_remove(c, e, p);
@@ -457,7 +455,7 @@ RARE static int insert_nothing(struct cache *c, const struct cache_key *k, uint3
 {
 	uint32_t p = table_find(c, k, h);
 	if (p != CACHE_NIL)
-		entry_remove(c, c->group[POS_GROUP(p)].entry[POS_SLOT(p)], p);
+		entry_remove(c, table_entry(c, p), p);
 	return 0;
 }
 
@@ -510,14 +508,14 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		x = &c->entry[e];
 		x->hash = h;
 		x->key = *k;
-		table_put(c->group, c->mask, h, e);
+		table_put(c, h, e);
 		c->n_entries++;
 		if (c->order)
 			order_append(c, x, e);
 		else
 			x->order = CACHE_NIL;
 	} else {
-		e = c->group[POS_GROUP(p)].entry[POS_SLOT(p)];
+		e = table_entry(c, p);
 		x = &c->entry[e];
 	}
 	x->expiry_us = expiry;
