@@ -123,20 +123,27 @@ static inline uint32_t table_find(const struct cache *c, const struct cache_key 
 	}
 }
 
-/* The place of held entry e (its key is held once). */
-static inline uint32_t table_find_entry(const struct cache *c, uint32_t e)
-{
-	return table_find(c, &c->entry[e].key, c->entry[e].hash);
-}
-
 /* The entry at place p. */
 static inline uint32_t table_entry(const struct cache *c, uint32_t p)
 {
 	return c->group[POS_GROUP(p)].entry[POS_SLOT(p)];
 }
 
-/* Puts entry e of hash h in the first group from its home with a free slot (one has). */
-static inline void table_put(struct cache *c, uint32_t h, uint32_t e)
+/*
+ * The place of held entry e, which was put at place `was`: still there unless
+ * the table has doubled since (a slot that holds e is its place: it is held
+ * once), else found by its key.
+ */
+static inline uint32_t table_place(const struct cache *c, uint32_t e, uint32_t was)
+{
+	if (c->group[POS_GROUP(was)].tag[POS_SLOT(was)] && table_entry(c, was) == e)
+		return was;
+	return table_find(c, &c->entry[e].key, c->entry[e].hash);
+}
+
+/* Puts entry e of hash h in the first group from its home with a free slot (one has); returns
+ * its place. */
+static inline uint32_t table_put(struct cache *c, uint32_t h, uint32_t e)
 {
 	uint32_t g = h & c->mask;
 	struct slots free;
@@ -147,6 +154,7 @@ static inline void table_put(struct cache *c, uint32_t h, uint32_t e)
 	unsigned s = slots_next(&free);
 	c->group[g].tag[s] = tag_of(h);
 	c->group[g].entry[s] = e;
+	return POS(g, s);
 }
 
 /* Empties place p, whose key's hash is h: the groups it passed count one key less. */
@@ -215,27 +223,27 @@ RARE static void order_compact(struct cache *c)
 	c->order_tail = to;
 }
 
-/* Appends e, which has no record, as the most recent entry. */
-static inline void order_append(struct cache *c, struct cache_entry *x, uint32_t e)
+/* Appends e, at place p, which has no record, as the most recent entry. */
+static inline void order_append(struct cache *c, struct cache_entry *x, uint32_t e, uint32_t p)
 {
 	if (c->order_tail - c->order_head > c->order_mask)
 		order_compact(c);
 	x->order = c->order_tail++ & c->order_mask;
-	c->order[x->order] = (struct cache_order_rec){ e, x->hash };
+	c->order[x->order] = (struct cache_order_rec){ e, p };
 }
 
 /* The LRU policy's hook: e becomes the most recent entry (its old record is no longer current). */
-static void order_touch(struct cache *c, uint32_t e)
+static void order_touch(struct cache *c, uint32_t e, uint32_t p)
 {
-	order_append(c, &c->entry[e], e);
+	order_append(c, &c->entry[e], e, p);
 }
 
 /*
  * Takes the least recent entry off the ring (one is held), passing the
- * records that are no longer current.  Each record passed on the way has the
- * record AHEAD_ENTRY places after it fetched.
+ * records that are no longer current, and returns its record.  Each record
+ * passed on the way has the record AHEAD_ENTRY places after it fetched.
  */
-static uint32_t order_pop(struct cache *c)
+static struct cache_order_rec order_pop(struct cache *c)
 {
 	const struct cache_order_rec *order = c->order;
 	uint32_t mask = c->order_mask, head = c->order_head, j;
@@ -244,13 +252,13 @@ static uint32_t order_pop(struct cache *c)
 		__builtin_prefetch(&order[(head + AHEAD_RING) & mask]);
 		if (c->order_tail - head > AHEAD_ENTRY) {
 			__builtin_prefetch(&c->entry[r->entry]);
-			__builtin_prefetch(&c->group[r->hash & c->mask]);
+			__builtin_prefetch(&c->group[POS_GROUP(r->place)]);
 		}
 		j = head++ & mask;
 	} while (!order_current(c, j));
 	c->order_head = head;
 	c->entry[order[j].entry].order = CACHE_NIL;
-	return order[j].entry;
+	return order[j];
 }
 
 /* ---- entries ---- */
@@ -331,18 +339,17 @@ static inline void purge_ring(struct cache *c, struct cache_ttl_class *t, int64_
 	struct cache_entry *entry = c->entry;
 	struct cache_group *group = c->group;
 	const struct cache_ttl_rec *rec = t->rec;
-	uint32_t mask = c->mask, rmask = t->mask, head = t->head, tail = t->tail;
+	uint32_t rmask = t->mask, head = t->head, tail = t->tail;
 	for (; head != tail && rec[head & rmask].expiry_us <= now_us; head++) {
-		uint32_t e = rec[head & rmask].entry;
-		struct cache_entry *x = &entry[e];
+		const struct cache_ttl_rec *r = &rec[head & rmask];
 		__builtin_prefetch(&rec[(head + AHEAD_RING) & rmask]);
 		if (tail - head > AHEAD_ENTRY) {
-			const struct cache_ttl_rec *r = &rec[(head + AHEAD_ENTRY) & rmask];
-			__builtin_prefetch(&entry[r->entry]);
-			__builtin_prefetch(&group[r->hash & mask]);
+			const struct cache_ttl_rec *ahead = &rec[(head + AHEAD_ENTRY) & rmask];
+			__builtin_prefetch(&entry[ahead->entry]);
+			__builtin_prefetch(&group[POS_GROUP(ahead->place)]);
 		}
-		if (x->expiry_us <= now_us)
-			entry_remove(c, e, table_find_entry(c, e));
+		if (entry[r->entry].expiry_us <= now_us)
+			entry_remove(c, r->entry, table_place(c, r->entry, r->place));
 	}
 	t->head = head;
 	t->next_us = head != tail ? rec[head & rmask].expiry_us : INT64_MAX;
@@ -440,7 +447,7 @@ APART static int lookup_found(struct cache *c, uint32_t p, int64_t now_us, struc
 	if (out)
 		*out = x->value;
 	if (c->on_hit)
-		c->on_hit(c, e);
+		c->on_hit(c, e, p);
 	return 1;
 }
 
@@ -463,8 +470,8 @@ RARE static int insert_nothing(struct cache *c, const struct cache_key *k, uint3
 static int insert_room(struct cache *c)
 {
 	if (c->n_entries >= c->evict_at) {
-		uint32_t victim = order_pop(c);
-		entry_remove(c, victim, table_find_entry(c, victim));
+		struct cache_order_rec victim = order_pop(c);
+		entry_remove(c, victim.entry, table_place(c, victim.entry, victim.place));
 	} else if (c->n_entries >= c->grow_at && table_grow(c) < 0) {
 		return -1;
 	}
@@ -494,7 +501,8 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 			expiry = INT64_MAX - 1;
 	}
 	p = table_find(c, k, h);
-	if (p == CACHE_NIL) {
+	int replaced = p != CACHE_NIL;
+	if (!replaced) {
 		if ((c->n_entries >= c->evict_at || c->n_entries >= c->grow_at) && insert_room(c) < 0)
 			return -1;
 		if (c->free_list != CACHE_NIL) {
@@ -508,10 +516,10 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 		x = &c->entry[e];
 		x->hash = h;
 		x->key = *k;
-		table_put(c, h, e);
+		p = table_put(c, h, e);
 		c->n_entries++;
 		if (c->order)
-			order_append(c, x, e);
+			order_append(c, x, e, p);
 		else
 			x->order = CACHE_NIL;
 	} else {
@@ -527,10 +535,10 @@ int cache_insert(struct cache *c, const struct cache_key *k, const struct cache_
 			if (expiry < c->purge_at_us)
 				c->purge_at_us = expiry;
 		}
-		t->rec[t->tail++ & t->mask] = (struct cache_ttl_rec){ expiry, e, h, x->stamp };
+		t->rec[t->tail++ & t->mask] = (struct cache_ttl_rec){ expiry, e, p, x->stamp };
 	}
-	if (p != CACHE_NIL && c->on_replace)
-		c->on_replace(c, e);
+	if (replaced && c->on_replace)
+		c->on_replace(c, e, p);
 	return 0;
 }
 

@@ -67,8 +67,10 @@ struct cache;
 struct cache_policy {
 	const char *name;                                /* as in "cache.eviction" */
 	const char *help;                                /* one line for --help */
-	void (*on_hit)(struct cache *c, uint32_t e);     /* after a hit on entry e */
-	void (*on_replace)(struct cache *c, uint32_t e); /* after a new answer replaced e's value */
+	/* after a hit on entry e, at place p of the table */
+	void (*on_hit)(struct cache *c, uint32_t e, uint32_t p);
+	/* after a new answer replaced e's value */
+	void (*on_replace)(struct cache *c, uint32_t e, uint32_t p);
 };
 
 /* The registry, default first ("lru", then "fifo"). */
@@ -112,16 +114,18 @@ struct cache_group {
 /* A place in the eviction order: current while its entry's .order points back to it. */
 struct cache_order_rec {
 	uint32_t entry;
-	uint32_t hash;           /* the entry's, so that its group is fetched with it */
+	uint32_t place;          /* the entry's place when recorded (see below) */
 };
 /*
  * A store with a TTL: current while its entry still carries the same stamp
- * and expiry.  The hash lets the entry's group be fetched with the entry.
+ * and expiry.  A record's place is its entry's place in the table when it was
+ * made, which stays the entry's until the table doubles: removing the entry
+ * needs no lookup then, and its group is fetched with it.
  */
 struct cache_ttl_rec {
 	int64_t expiry_us;
 	uint32_t entry;
-	uint32_t hash;
+	uint32_t place;
 	uint32_t stamp;
 };
 /* The records of one TTL, a ring in store order: their expiries never decrease along it. */
@@ -153,8 +157,9 @@ struct cache {
 	uint32_t order_mask;     /* ring size − 1, the size at least twice n_pool */
 	uint32_t order_head, order_tail; /* positions (wrapping); index = position & order_mask */
 	uint32_t evict_at;       /* n_entries from which an insert evicts: the capacity, or UINT32_MAX */
-	void (*on_hit)(struct cache *c, uint32_t e);     /* the policy's hooks, NULL without order */
-	void (*on_replace)(struct cache *c, uint32_t e);
+	/* the policy's hooks, NULL without order */
+	void (*on_hit)(struct cache *c, uint32_t e, uint32_t p);
+	void (*on_replace)(struct cache *c, uint32_t e, uint32_t p);
 	uint32_t stamp;          /* stores so far (wrapping) */
 	int64_t purge_at_us;     /* no TTL record expires before this */
 	struct cache_ttl_class ttl[CACHE_TTL_CLASSES];

@@ -450,6 +450,51 @@ static void cache_full_groups(void)
 	cache_fini(&c);
 }
 
+/* The keys the table holds: its slots with a tag. */
+static uint32_t tags_held(const struct cache *c)
+{
+	uint32_t n = 0;
+	for (uint32_t g = 0; g <= c->mask; g++)
+		for (int s = 0; s < CACHE_GROUP_SLOTS; s++)
+			n += c->group[g].tag[s] != 0;
+	return n;
+}
+
+/*
+ * Ring records remember where their entry was put, and the table doubling
+ * moves every entry: records made before it must still remove their own
+ * entry, found by its key, and no other slot.  The table starts at 128 groups
+ * (1,536 slots) and doubles at 768 keys held.
+ */
+static void cache_places_after_doubling(void)
+{
+	struct cache c;
+	struct err e;
+	/* expiries: 1,000 keys of TTL 10 at 0, the table doubles after 768; all go at 20 */
+	CHECK_INT(cache_init(&c, policy("lru"), 0, 100000, &e), 0);
+	CHECK_INT(c.mask, 127);
+	for (uint32_t i = 0; i < 1000; i++)
+		put(&c, K(1, 0, i), 1, 10, 0);
+	CHECK_INT(c.mask, 255);
+	put(&c, K(2, 0, 0), 1, CACHE_NO_TTL, 20);
+	CHECK_INT(c.n_entries, 1);
+	CHECK_INT(tags_held(&c), 1);
+	for (uint32_t g = 0; g <= c.mask; g++)
+		CHECK_INT(c.group[g].passed, 0);
+	CHECK_INT(hit(&c, K(2, 0, 0), 21), 1);
+	cache_fini(&c);
+
+	/* evictions: capacity 1,000, keys 0 … 999 then 1,000 … 1,299 evict 0 … 299 (LRU) */
+	CHECK_INT(cache_init(&c, policy("lru"), 1000, 100000, &e), 0);
+	for (uint32_t i = 0; i < 1300; i++)
+		put(&c, K(1, 0, i), 1, CACHE_NO_TTL, i);
+	CHECK_INT(c.n_entries, 1000);
+	CHECK_INT(tags_held(&c), 1000);
+	for (uint32_t i = 0; i < 1300; i++)
+		CHECK_INT(hit(&c, K(1, 0, i), 2000), i >= 300);
+	cache_fini(&c);
+}
+
 /* ---- lazily dropped records ---- */
 
 /*
@@ -790,6 +835,7 @@ void suite_cache(void)
 	RUN(cache_random_vs_naive_no_ttl);
 	RUN(cache_random_vs_naive_ttl);
 	RUN(cache_full_groups);
+	RUN(cache_places_after_doubling);
 	RUN(cache_stale_ttl_records);
 	RUN(cache_expiry_burst);
 	RUN(cache_many_ttl_classes);
