@@ -3,9 +3,9 @@
 # and --json of `llmcost replay`, every view, sorting and filtering tenants, the
 # Tenants view across scenarios (m, M) against `replay --by tenant`, a what-if
 # `:set` against the CLI on the same edit written as a file, errors on the
-# status line, resizing, and the terminal restored after q, Ctrl-C and
-# SIGTERM.  Also --frames (the mode sanitizers run) and the non-terminal
-# fallbacks.
+# status line, resizing, the terminal restored after q, Ctrl-C and SIGTERM,
+# and the console ending when its terminal closes.  Also --frames (the mode
+# sanitizers run) and the non-terminal fallbacks.
 SUITE=cli_tui
 . tests/lib.sh
 
@@ -303,5 +303,24 @@ check_has "SIGTERM: stty ran after the console" "$modes" "icanon"
 check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check "SIGTERM restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_eq "SIGTERM: no error output" "$(cat "$TMP/term.err")" ""
+
+# The terminal closes and no SIGHUP comes (the console runs in another session, under setsid):
+# it sees the hang-up on its input and exits 129, as for SIGHUP, instead of spinning.  The
+# session's own shell records its status; fd 3 carries the terminal past the background
+# job's /dev/null.
+cat > "$TMP/hup.sh" <<EOF
+exec 3<&0
+"$L" tui faq -s v3 <&3 2>"$TMP/hup.err" &
+echo \$! > "$TMP/hup.pid"
+wait \$!
+echo \$? > "$TMP/hup.status"
+EOF
+T new-session -d -s hup -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' setsid -w sh '$TMP/hup.sh'"
+wait_for hup "last run"
+T kill-session -t hup
+i=0
+while [ ! -s "$TMP/hup.status" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check_eq "a closed terminal ends the console, exit 129" "$(cat "$TMP/hup.status" 2>/dev/null)" 129
+kill -9 "$(cat "$TMP/hup.pid")" 2>/dev/null # one that did not end
 
 finish
