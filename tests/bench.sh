@@ -6,11 +6,28 @@
 #     fallbacks), through the bundled v3 scenario and a cache-only LRU scenario, each on one
 #     core (loading excluded; the median of three runs), then both on two threads; then the
 #     whole `llmcost replay` process with v3 on the stored trace.
+# Before each part it checks that the machine is quiet, and warns when it is not.
 set -e
 : "${BENCH_IMPORT:=1000000}" "${BENCH_REPLAY:=10000000}" "${BUILD:=build}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/llmcost-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 echo "bench: $(nproc) cores; traces in $dir"
+
+# quiet_check: warns when other processes keep the machine busy (sampled over one second, from
+# /proc/stat), naming the busiest, since the figures would then be low.
+quiet_check() {
+	[ -r /proc/stat ] || return 0
+	a=$(head -1 /proc/stat)
+	sleep 1
+	b=$(head -1 /proc/stat)
+	busy=$(echo "$a $b" | awk '{ n = (NF - 2) / 2; for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; t += d; if (i == 5 || i == 6) idle += d }
+		if (t > 0) printf "%.0f", 100 * (t - idle) / t * '"$(nproc)"' }')
+	if [ "${busy:-0}" -ge 10 ]; then
+		echo "bench: warning: the machine is not quiet ($busy% of a core busy before the run;" \
+			"busiest: $(ps -eo pid=,pcpu=,args= --sort=-pcpu | head -1 | cut -c1-60)); the figures may be low"
+	fi
+}
+quiet_check
 
 ./llmcost gen mixed --requests "$BENCH_IMPORT" --seed 7 -o "$dir/mixed.jsonl"
 echo "bench: $(wc -c < "$dir/mixed.jsonl") bytes"
@@ -25,6 +42,7 @@ rm -f "$dir/flood.jsonl"
 cat > "$dir/cache-lru.json" <<'JSON'
 {"name": "cache-only LRU", "cache": {"capacity": 100000, "eviction": "lru"}}
 JSON
+quiet_check
 "$BUILD/bench" replay "$dir/replay.db" bench fixtures/scenarios/v3.json "$dir/cache-lru.json"
 start=$(date +%s.%N)
 ./llmcost replay bench --db "$dir/replay.db" -s v3 > /dev/null
