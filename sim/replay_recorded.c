@@ -13,6 +13,13 @@ struct rec_call {
 	uint32_t rank, a;        /* arrival rank of its request; attempt index */
 };
 
+/* Attempt a's latency, 0 when not recorded (the next attempt then starts as it does). */
+static int64_t att_latency_us(const struct trace *t, uint32_t a)
+{
+	int64_t lat = trace_att_latency_us(t, a);
+	return lat == TRACE_NO_LATENCY ? 0 : lat;
+}
+
 static int by_start(const void *x, const void *y)
 {
 	const struct rec_call *p = x, *q = y;
@@ -40,9 +47,8 @@ int replay_recorded(struct eng *g)
 		int64_t at = trace_ts_us(t, i);
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
 			int64_t start = trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
-			int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
 			calls[n++] = (struct rec_call){ start, r, a };
-			at = start + lat;
+			at = start + att_latency_us(t, a);
 		}
 		struct group_ids grp = replay_groups(rt, i);
 		acct_arrival(&g->a, grp, trace_ts_us(t, i), 0);
@@ -76,8 +82,7 @@ int replay_recorded(struct eng *g)
 			free(fell_back);
 			return -1; /* bill and the accounting said why */
 		}
-		int64_t lat = trace_att_latency_us(t, a) == TRACE_NO_LATENCY ? 0 : trace_att_latency_us(t, a);
-		acct_seen(&g->a, rec.start_us + lat);
+		acct_seen(&g->a, rec.start_us + att_latency_us(t, a));
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
 			g->a.r->billed_priced_usd += rec.pusd;
 	}

@@ -20,8 +20,9 @@ quiet_check() {
 	a=$(head -1 /proc/stat)
 	sleep 1
 	b=$(head -1 /proc/stat)
-	busy=$(echo "$a $b" | awk '{ n = (NF - 2) / 2; for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; t += d; if (i == 5 || i == 6) idle += d }
-		if (t > 0) printf "%.0f", 100 * (t - idle) / t * '"$(nproc)"' }')
+	busy=$(echo "$a $b" | awk -v cores="$(nproc)" '{ n = (NF - 2) / 2
+		for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; t += d; if (i == 5 || i == 6) idle += d }
+		if (t > 0) printf "%.0f", 100 * (t - idle) / t * cores }')
 	if [ "${busy:-0}" -ge 10 ]; then
 		echo "bench: warning: the machine is not quiet ($busy% of a core busy before the run;" \
 			"busiest: $(ps -eo pid=,pcpu=,args= --sort=-pcpu | head -1 | cut -c1-60)); the figures may be low"

@@ -906,10 +906,8 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		                        { .fd = m->wake[0], .events = POLLIN } };
 		if (!c.frames && poll(pf, 2, busy ? 125 : -1) < 0 && errno != EINTR)
 			break;
-		if (!c.frames && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		if (!c.frames && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			console_stop = SIGHUP; /* the terminal is gone; no SIGHUP comes outside its session */
-			break;
-		}
 		while ((ch = wgetch(c.input)) != ERR && !console_stop) {
 			console_key(&c, ch);
 			got = 1;
