@@ -168,6 +168,12 @@ check_eq "table delta" "$(grep '^USD total' "$TMP/t1" | tr -s ' ')" 'USD total $
 out=$($L replay day --by tenant); check_has "table --by tenant" "$out" "recorded, by tenant"
 check_has "table --by tenant row" "$out" "  beta "
 out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?" 0
+# a scenario elsewhere extends a bundled one by name: v3 under another name, the same figures
+mkdir -p "$TMP/own" && echo '{"extends": "v3", "name": "mine"}' > "$TMP/own/mine.json"
+out=$($L replay day -s v3 -s "$TMP/own/mine.json" --csv); check_eq "extends v3 exits 0" "$?" 0
+v3row=$(echo "$out" | grep '^v3 cache+routing,' | cut -d, -f2-)
+check "extends v3: a v3 row" test -n "$v3row"
+check_eq "extends v3: v3's figures" "$(echo "$out" | grep '^mine,' | cut -d, -f2-)" "$v3row"
 
 # --- billed against priced: a warning beyond 0.5% (200 × |diff| > priced), none at it
 # priced 560,000,000 pUSD; 0.0005628 is 2,800,000 off: 200 × 2,800,000 = 560,000,000, not more

@@ -491,6 +491,38 @@ static void extends_merges_and_overrides(void)
 	scenario_fini(&sc);
 }
 
+/* `extends` names a bundled scenario as -s does, when no file of that name is beside the child. */
+static void extends_bundled(void)
+{
+	struct scenario sc;
+	struct err e = { { 0 } };
+	MUST(load("own/policy.json", "{\"extends\": \"v3\", \"cache\": {\"capacity\": 10}}", &sc, &e));
+	CHECK_STR(sc.name, "policy");
+	CHECK_INT(sc.cache.capacity, 10);                  /* overridden; v3 has 100000 */
+	CHECK_INT(sc.cache.ttl_us[TIER_SMALL], 900 * US);  /* v3's */
+	CHECK_INT(sc.routing.n_rules, 3);                  /* v3's */
+	CHECK_INT(sc.retry.on, TRANSIENT_BITS);            /* v3's, over baseline's every class */
+	/* v3's pricing, relative to v3 wherever the child is */
+	CHECK(sc.pricing_path[0] == '/');
+	CHECK_HAS(sc.pricing_path, "/fixtures/scenarios/../pricing/openai.json");
+	scenario_fini(&sc);
+
+	/* "v3.json" too; a file of that name beside the child comes first */
+	MUST(load("own/b.json", "{\"extends\": \"flood-guard.json\"}", &sc, &e));
+	CHECK_INT(sc.fallback.has_max_rate, 1);
+	scenario_fini(&sc);
+	put("own/v3.json", "{\"seed\": 77}");
+	MUST(load("own/c.json", "{\"extends\": \"v3.json\"}", &sc, &e));
+	CHECK_INT(sc.seed, 77);
+	CHECK_INT(sc.n_routes, 0);
+	scenario_fini(&sc);
+
+	/* errors in a bundled parent name its file; the bundled recorded cannot be extended */
+	CHECK_STR(load_err("own/d.json", "{\"extends\": \"recorded\"}"),
+	          msg("own/d.json", "extends: \"recorded\" is a recorded scenario, which cannot be "
+	                            "extended"));
+}
+
 static void extends_errors(void)
 {
 	put("cyc/a.json", "{\"extends\": \"b.json\"}");
@@ -504,10 +536,14 @@ static void extends_errors(void)
 	CHECK_HAS(load_err("cyc/self.json", "{\"extends\": \"self.json\"}"),
 	          "cyc/self.json -> ");
 
-	CHECK_HAS(load_err("nobase.json", "{\"extends\": \"missing.json\"}"),
-	          "nobase.json: extends: cannot read \"");
-	CHECK_HAS(load_err("nobase.json", "{\"extends\": \"missing.json\"}"),
-	          "missing.json\": No such file or directory");
+	/* a name is looked for among the bundled scenarios too; a path only as a file */
+	char files[800];
+	snprintf(files, sizeof files, "extends: no file \"%s\", and no bundled scenario of that name "
+	         "(bundled: baseline, flood-guard, recorded, v3)", tpath("missing.json"));
+	CHECK_STR(load_err("nobase.json", "{\"extends\": \"missing.json\"}"), msg("nobase.json", files));
+	snprintf(files, sizeof files, "extends: cannot read \"%s\": No such file or directory",
+	         tpath("sub/v3.json"));
+	CHECK_STR(load_err("nobase.json", "{\"extends\": \"sub/v3.json\"}"), msg("nobase.json", files));
 
 	/* a bad key in the base is reported against the base */
 	put("bad/base.json", "{\"cache\": {\"ttl_s\": {\"large\": \"1h\"}}}");
@@ -893,6 +929,7 @@ void suite_scenario(void)
 	RUN(exact_decimals);
 	RUN(times_in_inject_windows);
 	RUN(extends_merges_and_overrides);
+	RUN(extends_bundled);
 	RUN(extends_errors);
 	RUN(error_messages);
 	RUN(invalid_json_names_line_and_column);

@@ -3,8 +3,10 @@
  */
 #include "traces/bundled.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,4 +42,49 @@ const char *bundled_path(const char *rel, char *buf, size_t n)
 		*slash = '\0';
 	}
 	return NULL;
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *bundled_scenario(const char *name, char *buf, size_t n)
+{
+	char dir[PATH_MAX];
+	size_t len = strlen(name);
+	if (!*name || strchr(name, '/') || !bundled_path("scenarios", dir, sizeof dir))
+		return NULL;
+	int ext = len > 5 && strcmp(name + len - 5, ".json") == 0;
+	snprintf(buf, n, "%s/%s%s", dir, name, ext ? "" : ".json");
+	return is_file(buf) ? buf : NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void bundled_scenarios(char *buf, size_t n)
+{
+	char dir[PATH_MAX], *names[64];
+	size_t k = 0, o = 0;
+	DIR *d = bundled_path("scenarios", dir, sizeof dir) ? opendir(dir) : NULL;
+	struct dirent *de;
+	buf[0] = 0;
+	while (d && k < 64 && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0 && (names[k] = strdup(de->d_name)))
+			names[k++][len - 5] = 0;
+	}
+	if (d)
+		closedir(d);
+	qsort(names, k, sizeof *names, cmp_str);
+	for (size_t i = 0; i < k; i++) {
+		int w = snprintf(buf + o, n - o, "%s%s", i ? ", " : "", names[i]);
+		if (w > 0 && (size_t)w < n - o)
+			o += (size_t)w;
+		free(names[i]);
+	}
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "sim/clock.h"
+#include "traces/bundled.h"
 #include "traces/pricing.h"
 
 #define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
@@ -663,21 +664,51 @@ static int merge_into(cJSON *dst, const cJSON *src)
 static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJSON *tree,
                         const char *real, struct err *err);
 
-/* Loads the file named by `extends` in the layer at depth `at`. */
+/*
+ * Loads the file named by `extends` in the layer at depth `at`: a file relative
+ * to `dir`, else (a name without '/') a bundled scenario, as `-s` takes them.
+ * *from gets the folder that the parent's relative paths are relative to, as a
+ * path relative to `dir` or absolute (caller frees).
+ */
 static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const char *ext,
-                          struct err *err)
+                          char **from, struct err *err)
 {
 	const char *label = c->v[at].label;
-	char *file = join_path(dir, ext), *real = NULL, *pdir = NULL;
+	char *file = join_path(dir, ext), *real = NULL, *pdir = NULL, bundled[PATH_MAX + 64];
 	cJSON *tree = NULL, *merged = NULL;
 	char cyc[900];
 
+	*from = NULL;
 	if (!file) {
 		fail(err, label, "extends: out of memory");
 		goto out;
 	}
 	if (!(real = realpath(file, NULL))) {
-		fail(err, label, "extends: cannot read \"%s\": %s", file, strerror(errno));
+		int why = errno;
+		if (why == ENOENT && bundled_scenario(ext, bundled, sizeof bundled)) {
+			free(file);
+			if (!(file = strdup(bundled)) || !(*from = dir_of(file))) {
+				fail(err, label, "extends: out of memory");
+				goto out;
+			}
+			real = realpath(file, NULL);
+			why = errno;
+		}
+		if (!real) {
+			char list[512];
+			bundled_scenarios(list, sizeof list);
+			if (why == ENOENT && !strchr(ext, '/') && *list)
+				fail(err, label, "extends: no file \"%s\", and no bundled scenario of that "
+				     "name (bundled: %s)", file, list);
+			else
+				fail(err, label, "extends: cannot read \"%s\": %s", file, strerror(why));
+			goto out;
+		}
+	} else {
+		*from = dir_of(ext);
+	}
+	if (!*from) {
+		fail(err, label, "extends: out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < c->n; i++) {
@@ -739,24 +770,27 @@ static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJS
 
 	const cJSON *ext = cJSON_GetObjectItemCaseSensitive(tree, "extends");
 	if (ext) {
-		merged = load_parent(c, at, dir, ext->valuestring, err);
-		if (!merged)
+		char *edir;
+		merged = load_parent(c, at, dir, ext->valuestring, &edir, err);
+		if (!merged) {
+			free(edir);
 			return NULL;
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(merged, "name");
 		cJSON *pr = cJSON_GetObjectItemCaseSensitive(merged, "pricing");
 		if (pr && !cJSON_GetObjectItemCaseSensitive(tree, "pricing") && pr->valuestring[0] != '/') {
-			char *edir = dir_of(ext->valuestring);
-			char *np = edir ? join_path(edir, pr->valuestring) : NULL;
-			free(edir);
+			char *np = join_path(edir, pr->valuestring);
 			if (!np || !cJSON_ReplaceItemInObjectCaseSensitive(merged, "pricing",
 			                                                   cJSON_CreateString(np))) {
 				free(np);
+				free(edir);
 				cJSON_Delete(merged);
 				fail(err, label, "out of memory");
 				return NULL;
 			}
 			free(np);
 		}
+		free(edir);
 		if (merge_into(merged, tree) < 0) {
 			cJSON_Delete(merged);
 			fail(err, label, "out of memory");

@@ -60,11 +60,10 @@ int cmd_tui(int argc, char **argv);
 
 /* tui/cmd_replay.c, shared with the console (tui/cmd_tui.c, tui/console_model.c): a scenario
  * by file or bundled name (errors printed, an exit code returned), the stored trace for a
- * name or file (imported on first use), and the bundled scenario names as "a, b, c". */
+ * name or file (imported on first use). */
 struct scenario;
 struct store;
 int replay_load_scenario(const char *arg, struct scenario *sc);
 int replay_find_trace(struct store *s, const char *arg, char *name, size_t n);
-void replay_bundled_list(char *buf, size_t n);
 
 #endif

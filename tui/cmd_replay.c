@@ -5,7 +5,6 @@
  * trace's billed cost disagrees with its priced cost, and prints the report
  * (traces/report.c) in the order the scenarios were given.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -38,64 +37,6 @@ static int replay_is_dir(const char *path)
 }
 
 /*
- * The folder of bundled scenarios: the compile-time LLMCOST_SCENARIO_DIR when
- * defined, else fixtures/scenarios found like the bundled price table (see
- * traces/bundled.h).  Returns a static buffer, or NULL.
- */
-static const char *replay_scenario_dir(void)
-{
-	static char buf[PATH_MAX + 64];
-#ifdef LLMCOST_SCENARIO_DIR
-	if (replay_is_dir(LLMCOST_SCENARIO_DIR))
-		return LLMCOST_SCENARIO_DIR;
-#endif
-	const char *dir = bundled_path("scenarios", buf, sizeof buf);
-	return dir && replay_is_dir(dir) ? dir : NULL;
-}
-
-/* The bundled scenario file for `name` ("v3" or "v3.json") into path; 0, or -1 when none. */
-static int replay_bundled_scenario(const char *name, char *path, size_t n)
-{
-	const char *dir = replay_scenario_dir();
-	size_t len = strlen(name);
-	if (!dir || !*name || strchr(name, '/'))
-		return -1;
-	int ext = len > 5 && strcmp(name + len - 5, ".json") == 0;
-	snprintf(path, n, "%s/%s%s", dir, name, ext ? "" : ".json");
-	return replay_is_file(path) ? 0 : -1;
-}
-
-static int replay_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names of the bundled scenarios, sorted, as "a, b, c" into buf ("" when none). */
-void replay_bundled_list(char *buf, size_t n)
-{
-	const char *dir = replay_scenario_dir();
-	char *names[64];
-	size_t k = 0, o = 0;
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *de;
-	buf[0] = 0;
-	while (d && k < 64 && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0 && (names[k] = strdup(de->d_name)))
-			names[k++][len - 5] = 0;
-	}
-	if (d)
-		closedir(d);
-	qsort(names, k, sizeof *names, replay_cmp_str);
-	for (size_t i = 0; i < k; i++) {
-		int w = snprintf(buf + o, n - o, "%s%s", i ? ", " : "", names[i]);
-		if (w > 0 && (size_t)w < n - o)
-			o += (size_t)w;
-		free(names[i]);
-	}
-}
-
-/*
  * Loads scenario `arg`: a file path, else a bundled scenario name, else the
  * built-in "recorded".  Prints the reason and returns EXIT_INPUT on failure.
  */
@@ -106,7 +47,7 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	if (replay_is_file(arg) || (strchr(arg, '/') && !replay_is_dir(arg))) {
 		if (scenario_load(arg, sc, &e) == 0)
 			return EXIT_OK;
-	} else if (replay_bundled_scenario(arg, path, sizeof path) == 0) {
+	} else if (bundled_scenario(arg, path, sizeof path)) {
 		if (scenario_load(path, sc, &e) == 0)
 			return EXIT_OK;
 	} else if (strcmp(arg, "recorded") == 0) {
@@ -114,7 +55,7 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 			return EXIT_OK;
 	} else {
 		char list[1024];
-		replay_bundled_list(list, sizeof list);
+		bundled_scenarios(list, sizeof list);
 		if (*list)
 			err_set(&e, "%s: no such scenario file, and no bundled scenario of that name "
 			        "(bundled: %s)", arg, list);

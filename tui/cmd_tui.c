@@ -28,7 +28,7 @@ static size_t tui_default_scenarios(char *list, size_t n, const char **out, size
 	size_t k = 0;
 	char *p, *tok;
 	out[k++] = "recorded";
-	replay_bundled_list(list, n);
+	bundled_scenarios(list, n);
 	for (p = list; k < max && (tok = strtok(p, ", ")); p = NULL)
 		if (strcmp(tok, "recorded") != 0)
 			out[k++] = tok;

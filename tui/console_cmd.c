@@ -19,6 +19,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "traces/bundled.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
 #include "tui/cli.h"
@@ -661,7 +662,7 @@ static int console_cmd_comp_add(struct console *c, const char *text, int argno, 
 	struct console_cmd_cand l = { .prefix = text };
 	char list[1024], *p, *tok;
 	if (argno == 0) {
-		replay_bundled_list(list, sizeof list);
+		bundled_scenarios(list, sizeof list);
 		console_cmd_cand_add(&l, "recorded");
 		for (p = list; (tok = strtok(p, ", ")); p = NULL)
 			console_cmd_cand_add(&l, tok);
