@@ -180,6 +180,13 @@ check_eq "extends v3: v3's figures" "$(echo "$out" | grep '^mine,' | cut -d, -f2
 line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.0005628 > "$TMP/edge.jsonl"
 $L replay "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"; check_eq "edge replay exits 0" "$?" 0
 check_eq "no warning at 0.5%" "$(cat "$TMP/err")" "edge: imported 1 request"
+check_has "one request, singular" "$($L replay edge)" "trace edge: 1 request, 1 tenant, span 00:00:00"
+# `traces` sizes its columns to their cells: a long name and a time with milliseconds
+line 00:00.125Z acme faq_answer gpt-4.1-mini 1000 100 400 0.00056 > "$TMP/a-rather-long-trace-name.jsonl"
+$L import "$TMP/a-rather-long-trace-name.jsonl" >/dev/null 2>&1; check_eq "long name imported" "$?" 0
+out=$($L traces); check_has "traces: the time with milliseconds" "$out" "2026-03-02T10:00:00.125Z"
+check_eq "traces: every row's source under SOURCE" \
+	"$(echo "$out" | awk 'NR == 1 { p = index($0, "SOURCE") } NR > 1 && substr($0, p, 1) != "/" { n++ } END { print n + 0 }')" 0
 # 0.000562801 is 2,801,000 off: 200 × 2,801,000 = 560,200,000 > 560,000,000
 line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.000562801 > "$TMP/stale.jsonl"
 $L replay "$TMP/stale.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a warning still exits 0" "$?" 0

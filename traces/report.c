@@ -796,8 +796,8 @@ static const struct { const char *head, *field; } report_group_cols[] = {
 static void report_trace_line(FILE *f, const struct trace_summary *t)
 {
 	char req[32], ten[32], span[48], a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX];
-	fprintf(f, "trace %s: %s requests, %s tenant%s", t->name ? t->name : "",
-	        report_count_text(t->requests, req, sizeof req),
+	fprintf(f, "trace %s: %s request%s, %s tenant%s", t->name ? t->name : "",
+	        report_count_text(t->requests, req, sizeof req), t->requests == 1 ? "" : "s",
 	        report_count_text(t->tenants, ten, sizeof ten), t->tenants == 1 ? "" : "s");
 	if (t->requests)
 		fprintf(f, ", span %s (%s to %s)", report_span_text(t->last_us - t->first_us, span, sizeof span),

@@ -30,6 +30,52 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 	return optind;
 }
 
+/* One row of the list, as text. */
+struct listed_trace {
+	char req[32], rejects[32], tenants[32], first[CLOCK_TEXT_MAX], span[32];
+};
+
+static int wider(int w, const char *text)
+{
+	int n = (int)strlen(text);
+	return n > w ? n : w;
+}
+
+/* The traces as a table whose columns are as wide as their widest cell; -1 when out of memory. */
+static int print_traces(const struct store_trace_info *list, size_t n)
+{
+	struct listed_trace *row = calloc(n, sizeof *row);
+	int w_name = 4, w_req = 8, w_rej = 7, w_ten = 7, w_first = 5, w_span = 4;
+	if (!row)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct listed_trace *r = &row[i];
+		report_count_text((uint64_t)list[i].requests, r->req, sizeof r->req);
+		snprintf(r->rejects, sizeof r->rejects, "%lld", (long long)list[i].rejects);
+		snprintf(r->tenants, sizeof r->tenants, "%lld", (long long)list[i].tenants);
+		strcpy(r->first, "-");
+		strcpy(r->span, "-");
+		if (list[i].requests) {
+			clock_format(list[i].first_ts_us, r->first);
+			report_span_text(list[i].last_ts_us - list[i].first_ts_us, r->span, sizeof r->span);
+		}
+		w_name = wider(w_name, list[i].name);
+		w_req = wider(w_req, r->req);
+		w_rej = wider(w_rej, r->rejects);
+		w_ten = wider(w_ten, r->tenants);
+		w_first = wider(w_first, r->first);
+		w_span = wider(w_span, r->span);
+	}
+	printf("%-*s  %*s  %*s  %*s  %-*s  %*s  %s\n", w_name, "NAME", w_req, "REQUESTS", w_rej, "REJECTS",
+	       w_ten, "TENANTS", w_first, "FIRST", w_span, "SPAN", "SOURCE");
+	for (size_t i = 0; i < n; i++)
+		printf("%-*s  %*s  %*s  %*s  %-*s  %*s  %s\n", w_name, list[i].name, w_req, row[i].req,
+		       w_rej, row[i].rejects, w_ten, row[i].tenants, w_first, row[i].first, w_span,
+		       row[i].span, list[i].source);
+	free(row);
+	return 0;
+}
+
 int cmd_traces(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -49,19 +95,11 @@ int cmd_traces(int argc, char **argv)
 	}
 	if (n == 0)
 		printf("the store %s holds no traces yet (add one: llmcost import FILE)\n", s.path);
-	else
-		printf("%-20s %12s %8s %8s  %-20s %10s  %s\n", "NAME", "REQUESTS", "REJECTS", "TENANTS",
-		       "FIRST", "SPAN", "SOURCE");
-	for (size_t i = 0; i < n; i++) {
-		char req[32], first_ts[CLOCK_TEXT_MAX] = "-", span[32] = "-";
-		if (list[i].requests) {
-			clock_format(list[i].first_ts_us, first_ts);
-			report_span_text(list[i].last_ts_us - list[i].first_ts_us, span, sizeof span);
-		}
-		printf("%-20s %12s %8lld %8lld  %-20s %10s  %s\n", list[i].name,
-		       report_count_text((uint64_t)list[i].requests, req, sizeof req),
-		       (long long)list[i].rejects, (long long)list[i].tenants, first_ts, span,
-		       list[i].source);
+	else if (print_traces(list, n) < 0) {
+		cli_error("out of memory");
+		free(list);
+		store_close(&s);
+		return EXIT_FAIL;
 	}
 	free(list);
 	store_close(&s);

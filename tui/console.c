@@ -574,8 +574,8 @@ static void console_draw_header(struct console *c)
 	if (m->trace_name) {
 		/* the longest form that fits: with the dates, with the span, without */
 		const struct trace_summary *t = &m->summary;
-		int len = snprintf(line, sizeof line, " llmcost  trace %s  %s requests  %s tenant%s", m->trace_name,
-		                   report_count_text(t->requests, req, sizeof req),
+		int len = snprintf(line, sizeof line, " llmcost  trace %s  %s request%s  %s tenant%s", m->trace_name,
+		                   report_count_text(t->requests, req, sizeof req), t->requests == 1 ? "" : "s",
 		                   report_count_text(t->tenants, ten, sizeof ten), t->tenants == 1 ? "" : "s");
 		if (t->requests && len > 0 && (size_t)len < sizeof line) {
 			char more[256];
