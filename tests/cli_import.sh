@@ -23,6 +23,8 @@ check_eq "traces says there is no store" "$out" "there is no store $TMP/typo.db 
 $L rejects day --db "$TMP/typo.db" 2>"$TMP/err"; check_eq "rejects without a store exits 1" "$?" 1
 check_has "rejects names the missing store" "$(cat "$TMP/err")" "there is no store $TMP/typo.db"
 $L rm day --db "$TMP/typo.db" 2>/dev/null; check_eq "rm without a store exits 1" "$?" 1
+$L replay day --db "$TMP/typo.db" 2>"$TMP/err"; check_eq "replay of a name without a store exits 1" "$?" 1
+check_has "replay names the missing store" "$(cat "$TMP/err")" "no trace file named \"day\", and there is no store $TMP/typo.db"
 check "no store file was made" test ! -e "$TMP/typo.db"
 
 # --- a file with bad lines: reported with FILE:LINE, kept, counted

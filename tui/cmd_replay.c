@@ -288,6 +288,11 @@ int cmd_replay(int argc, char **argv)
 		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
 			goto out;
 	rc = EXIT_FAIL;
+	if (!replay_is_file(trace_arg) && !cli_store_exists(cli_db_path(db))) {
+		cli_error("no trace file named \"%s\", and there is no store %s (llmcost import FILE "
+		          "makes it)", trace_arg, cli_db_path(db));
+		goto out;
+	}
 	if (store_open(&s, cli_db_path(db), &e) < 0) {
 		cli_error("%s", e.msg);
 		goto out;

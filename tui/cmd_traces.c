@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/clock.h"
 #include "traces/report.h"
@@ -29,14 +28,6 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 			return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]), -1;
 	}
 	return optind;
-}
-
-/* 1 when the store at path exists: the listing commands never create one (a mistyped --db
- * would leave a stray file). */
-static int store_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0;
 }
 
 /* One row of the list, as text. */
@@ -97,7 +88,7 @@ int cmd_traces(int argc, char **argv)
 	struct err e = { "" };
 	struct store_trace_info *list;
 	size_t n;
-	if (!store_exists(cli_db_path(db))) {
+	if (!cli_store_exists(cli_db_path(db))) {
 		printf("there is no store %s yet (llmcost import FILE makes it)\n", cli_db_path(db));
 		return EXIT_OK;
 	}
@@ -138,7 +129,7 @@ int cmd_rejects(int argc, char **argv)
 		return cli_usage_error("rejects", "name one stored trace (see: llmcost traces)");
 	struct store s = { 0 };
 	struct err e = { "" };
-	if (!store_exists(cli_db_path(db)))
+	if (!cli_store_exists(cli_db_path(db)))
 		err_set(&e, "there is no store %s (llmcost import FILE makes it)", cli_db_path(db));
 	if (e.msg[0] || store_open(&s, cli_db_path(db), &e) < 0 ||
 	    store_each_reject(&s, argv[first], print_reject, NULL, &e) < 0) {
@@ -160,7 +151,7 @@ int cmd_rm(int argc, char **argv)
 		return cli_usage_error("rm", "name the traces to remove (see: llmcost traces)");
 	struct store s = { 0 };
 	struct err e = { "" };
-	if (!store_exists(cli_db_path(db)))
+	if (!cli_store_exists(cli_db_path(db)))
 		err_set(&e, "there is no store %s (llmcost import FILE makes it)", cli_db_path(db));
 	if (e.msg[0] || store_open(&s, cli_db_path(db), &e) < 0 ||
 	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &e) < 0) {
