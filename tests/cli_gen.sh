@@ -79,6 +79,20 @@ for r in faq docs flood mixed; do
 	check_eq "$r imports with --strict" "$rc" 0
 done
 
+# --- on a terminal, a generation that takes more than a second shows a progress line (a
+# reader that waits 1.5 s before draining the pipe holds the writer back); none when the
+# lines themselves go to the terminal, and none left behind at the end
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$L\" gen faq --requests 100000 | { sleep 1.5; cat >/dev/null; }" /dev/null > "$TMP/tty.out" 2>&1
+	check_has "progress line on a terminal" "$(cat "$TMP/tty.out")" "generating: "
+	check_has "progress shows the total" "$(cat "$TMP/tty.out")" "of 100,000 lines"
+	script -qec "\"$L\" gen faq --requests 2000 -o $TMP/quiet.jsonl" /dev/null > "$TMP/tty2.out" 2>&1
+	check_has "the summary on a terminal" "$(cat "$TMP/tty2.out")" "wrote 2,000 faq requests"
+	case $(cat "$TMP/tty2.out") in *generating*) bad "a quick generation showed progress" ;; *) ok ;; esac
+fi
+$L gen faq --requests 100000 2>"$TMP/err" | { sleep 1.5; cat >/dev/null; }
+check_eq "no progress line off a terminal" "$(cat "$TMP/err")" ""
+
 # streaming: 2M requests are written with the address space capped at 64 MiB, which
 # would not hold even the 2M timestamps if the generator kept its lines (16 MB) plus
 # the text; an ASan build reserves terabytes of address space, so it is skipped there

@@ -46,7 +46,7 @@ static char *gen_mem(const char *recipe, uint64_t n, unsigned tenants, uint64_t 
 {
 	const struct gen_recipe *r = gen_recipe_find(recipe);
 	struct membuf m = { 0 };
-	struct gen_sink sink = { mem_write, &m };
+	struct gen_sink sink = { mem_write, &m, NULL, NULL };
 	struct gen_params p;
 	struct err e = { "" };
 
@@ -608,7 +608,7 @@ static void case_write_file(void)
 	snprintf(path, sizeof path, "%s/t.jsonl", dir);
 	snprintf(gz, sizeof gz, "%s/t.jsonl.gz", dir);
 	want = gen_mem("docs", 300, 0, p.seed, &len);
-	CHECK_INT(gen_write_file(r, &p, path, &e), 0);
+	CHECK_INT(gen_write_file(r, &p, path, NULL, NULL, &e), 0);
 	f = fopen(path, "rb");
 	CHECK(f != NULL);
 	if (f && want) {
@@ -619,7 +619,7 @@ static void case_write_file(void)
 		fclose(f);
 	}
 	/* A .gz name is gzip: it starts with the magic bytes 1f 8b and is smaller. */
-	CHECK_INT(gen_write_file(r, &p, gz, &e), 0);
+	CHECK_INT(gen_write_file(r, &p, gz, NULL, NULL, &e), 0);
 	f = fopen(gz, "rb");
 	CHECK(f != NULL);
 	if (f) {
@@ -633,10 +633,10 @@ static void case_write_file(void)
 	}
 	/* An unwritable place: an error naming the path, and no file. */
 	snprintf(path, sizeof path, "%s/missing/t.jsonl", dir);
-	CHECK_INT(gen_write_file(r, &p, path, &e), -1);
+	CHECK_INT(gen_write_file(r, &p, path, NULL, NULL, &e), -1);
 	CHECK_HAS(e.msg, path);
 	snprintf(path, sizeof path, "%s/missing/t.jsonl.gz", dir);
-	CHECK_INT(gen_write_file(r, &p, path, &e), -1);
+	CHECK_INT(gen_write_file(r, &p, path, NULL, NULL, &e), -1);
 	CHECK_HAS(e.msg, path);
 
 	snprintf(path, sizeof path, "%s/t.jsonl", dir);

@@ -105,10 +105,11 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const char *path,
+                   void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e)
 {
 	struct file_sink fs = { .path = "stdout" };
-	struct gen_sink sink = { file_sink_write, &fs };
+	struct gen_sink sink = { file_sink_write, &fs, progress, progress_ctx };
 	int to_stdout = !path || !strcmp(path, "-"), rc;
 	struct stat st;
 
@@ -202,6 +203,8 @@ int gen_out_flush(struct gen_out *o)
 	if (!o->failed && o->len > 0 && o->sink->write(o->sink->ctx, o->buf, o->len, o->e) < 0)
 		o->failed = 1;
 	o->len = 0;
+	if (o->sink->progress && !o->failed)
+		o->sink->progress(o->sink->progress_ctx, o->lines);
 	return o->failed ? -1 : 0;
 }
 

@@ -34,6 +34,9 @@ struct gen_sink {
 	/* Returns 0, or -1 after filling e. */
 	int (*write)(void *ctx, const char *buf, size_t n, struct err *e);
 	void *ctx;
+	/* After each write, the lines finished so far (may be NULL), for a progress line. */
+	void (*progress)(void *progress_ctx, uint64_t lines);
+	void *progress_ctx;
 };
 
 /* The line writer a recipe fills (private to traces/gen*.c). */
@@ -63,10 +66,11 @@ int gen_run(const struct gen_recipe *r, const struct gen_params *p, const struct
 /*
  * Writes the trace to path: NULL or "-" is stdout, a name ending in ".gz" is
  * gzip-compressed (zlib gzopen), anything else is a plain file.  A regular
- * file left half-written by a failure is removed.  Returns 0, or -1 with e
- * filled.
+ * file left half-written by a failure is removed.  progress (may be NULL) is
+ * called as in struct gen_sink.  Returns 0, or -1 with e filled.
  */
 int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const char *path,
+                   void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e);
 
 #endif

@@ -89,6 +89,7 @@ struct gen_out {
 	const struct gen_sink *sink;
 	struct err *e;
 	int failed;             /* a write failed: later output is dropped, e holds why */
+	uint64_t lines;         /* lines finished */
 	int64_t day;            /* days since the epoch of the date in day_text */
 	char day_text[12];      /* "YYYY-MM-DDT" */
 };
@@ -140,6 +141,7 @@ void gen_out_hundredths(struct gen_out *o, uint32_t v);
 static inline int gen_out_end_line(struct gen_out *o)
 {
 	gen_out_mem(o, "\n", 1);
+	o->lines++;
 	if (o->len >= GEN_OUT_CAP / 2)
 		return gen_out_flush(o);
 	return o->failed ? -1 : 0;
