@@ -44,12 +44,6 @@ const char *bundled_path(const char *rel, char *buf, size_t n)
 	return NULL;
 }
 
-static int is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 const char *bundled_scenario(const char *name, char *buf, size_t n)
 {
 	char dir[PATH_MAX];
@@ -58,7 +52,7 @@ const char *bundled_scenario(const char *name, char *buf, size_t n)
 		return NULL;
 	int ext = len > 5 && strcmp(name + len - 5, ".json") == 0;
 	snprintf(buf, n, "%s/%s%s", dir, name, ext ? "" : ".json");
-	return is_file(buf) ? buf : NULL;
+	return exists(buf) ? buf : NULL;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -64,6 +64,7 @@ int gen_run(const struct gen_recipe *r, const struct gen_params *p, const struct
 
 	if (gen_params_check(p, e) < 0)
 		return -1;
+	progress_start(&o.pace);
 	o.buf = malloc(GEN_OUT_CAP);
 	if (!o.buf)
 		return err_set(e, "gen %s: out of memory", r->name);
@@ -203,7 +204,8 @@ int gen_out_flush(struct gen_out *o)
 	if (!o->failed && o->len > 0 && o->sink->write(o->sink->ctx, o->buf, o->len, o->e) < 0)
 		o->failed = 1;
 	o->len = 0;
-	if (o->sink->progress && !o->failed)
+	double t;
+	if (o->sink->progress && !o->failed && progress_due(&o->pace, &t))
 		o->sink->progress(o->sink->progress_ctx, o->lines);
 	return o->failed ? -1 : 0;
 }

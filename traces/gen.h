@@ -34,7 +34,8 @@ struct gen_sink {
 	/* Returns 0, or -1 after filling e. */
 	int (*write)(void *ctx, const char *buf, size_t n, struct err *e);
 	void *ctx;
-	/* After each write, the lines finished so far (may be NULL), for a progress line. */
+	/* Now and then after the first second (traces/progress.h), the lines finished so far
+	 * (may be NULL): for a progress line. */
 	void (*progress)(void *progress_ctx, uint64_t lines);
 	void *progress_ctx;
 };

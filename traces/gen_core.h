@@ -15,6 +15,7 @@
 
 #include "sim/clock.h"
 #include "traces/gen.h"
+#include "traces/progress.h"
 
 /* ---- PRNG: xoshiro256**, seeded through splitmix64 ---- */
 
@@ -90,6 +91,7 @@ struct gen_out {
 	struct err *e;
 	int failed;             /* a write failed: later output is dropped, e holds why */
 	uint64_t lines;         /* lines finished */
+	struct progress_pace pace; /* of the sink's progress hook */
 	int64_t day;            /* days since the epoch of the date in day_text */
 	char day_text[12];      /* "YYYY-MM-DDT" */
 };

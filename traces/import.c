@@ -14,21 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "traces/jsonl.h"
+#include "traces/progress.h"
 #include "traces/reader.h"
 
 #define BATCH_ITEMS 2048
 #define BATCH_ARENA (4u << 20)
 #define N_BATCHES 3
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int ends_with(const char *s, size_t n, const char *suffix)
 {
@@ -79,7 +72,7 @@ struct run {
 	struct store_trace_info *infos;
 	struct jsonl_parser parser;
 	uint64_t lines, bytes_before, total;
-	double t0, last_report;
+	struct progress_pace pace;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -279,12 +272,10 @@ static void *writer(void *arg)
 
 static void report_progress(struct run *run, const struct reader *r)
 {
-	double t = now_s();
-	if (run->o->on_progress && t - run->t0 > 1.0 && t - run->last_report > 0.25) {
-		run->last_report = t;
+	double t;
+	if (run->o->on_progress && progress_due(&run->pace, &t))
 		run->o->on_progress(run->o->ctx, run->lines, run->bytes_before + reader_offset(r),
-		                    run->total, t - run->t0);
-	}
+		                    run->total, t);
 }
 
 static int stopped(const struct run *run)
@@ -405,7 +396,8 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 
 	if (!run)
 		return err_set(e, "out of memory"), IMPORT_FAILED;
-	*run = (struct run){ .o = opts, .s = s, .infos = infos, .t0 = now_s() };
+	*run = (struct run){ .o = opts, .s = s, .infos = infos };
+	progress_start(&run->pace);
 	for (size_t i = 0; i < n; i++) { /* every file must open before anything is written */
 		struct reader probe;
 		if (strcmp(files[i], "-") == 0)

@@ -130,6 +130,21 @@ static int make_parent(const char *path, struct err *e)
 	return 0;
 }
 
+int store_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int store_open_existing(struct store *s, const char *path, struct err *e)
+{
+	if (!store_exists(path)) {
+		memset(s, 0, sizeof *s);
+		return err_set(e, "there is no store %s (llmcost import FILE makes it)", path);
+	}
+	return store_open(s, path, e);
+}
+
 int store_open(struct store *s, const char *path, struct err *e)
 {
 	memset(s, 0, sizeof *s);

@@ -22,6 +22,11 @@ struct store {
 
 /* Opens (creating the file, its folder and the schema when absent). */
 int store_open(struct store *s, const char *path, struct err *e);
+/* 1 when something is at path. */
+int store_exists(const char *path);
+/* Opens a store that exists, for commands that only read or remove: never creates one, so a
+ * mistyped path leaves no stray file ("there is no store PATH (…)"). */
+int store_open_existing(struct store *s, const char *path, struct err *e);
 void store_close(struct store *s);
 
 struct store_trace_info {

@@ -5,7 +5,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "tui/cli.h"
 
@@ -50,10 +49,4 @@ const char *cli_db_path(const char *opt_db)
 		snprintf(path, sizeof path, "%s/.local/share/llmcost/llmcost.db",
 		         getenv("HOME") ? getenv("HOME") : ".");
 	return path;
-}
-
-int cli_store_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0;
 }

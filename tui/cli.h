@@ -41,10 +41,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
 const char *cli_db_path(const char *opt_db);
 
-/* 1 when something is at the store path.  Commands that only read a store check first and
- * never create one, so a mistyped --db leaves no stray file. */
-int cli_store_exists(const char *path);
-
 /*
  * Imports files into s with the messages people expect (tui/cli_import.c): the
  * first 20 rejected lines on stderr, a progress line on a terminal, Ctrl-C

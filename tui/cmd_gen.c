@@ -9,43 +9,29 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "traces/gen.h"
 #include "traces/report.h"
 #include "tui/cli.h"
 
-/* The usage error for a missing (NULL) or unknown recipe, with the registry's list.
- * Returns EXIT_USAGE. */
-/* The progress line on a terminal: after the first second, at most four times a second. */
+/* The progress line on a terminal (traces/gen.h paces it). */
 struct gen_progress {
-	struct timespec t0;
-	double last;
 	uint64_t total;
 	int shown;
 };
 
-static double gen_seconds_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
 static void gen_show_progress(void *ctx, uint64_t lines)
 {
 	struct gen_progress *g = ctx;
-	double t = gen_seconds_since(&g->t0);
 	char n[32], total[32];
-	if (t < 1.0 || t - g->last < 0.25)
-		return;
-	g->last = t;
 	fprintf(stderr, "\rgenerating: %s of %s lines, %.0f%%\033[K", report_count_text(lines, n, sizeof n),
 	        report_count_text(g->total, total, sizeof total), 100.0 * (double)lines / (double)g->total);
 	g->shown = 1;
 }
 
+/* The usage error for a missing (NULL) or unknown recipe, with the registry's list.
+ * Returns EXIT_USAGE. */
 static int gen_recipe_error(const char *name)
 {
 	if (name)
@@ -189,7 +175,6 @@ int cmd_gen(int argc, char **argv)
 	/* a progress line on a terminal, unless the lines themselves go to it */
 	int to_stdout = !out || strcmp(out, "-") == 0;
 	struct gen_progress g = { .total = p.n_requests };
-	clock_gettime(CLOCK_MONOTONIC, &g.t0);
 	int show = isatty(STDERR_FILENO) && !(to_stdout && isatty(STDOUT_FILENO));
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
 	if (g.shown)

@@ -288,13 +288,14 @@ int cmd_replay(int argc, char **argv)
 		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
 			goto out;
 	rc = EXIT_FAIL;
-	if (!replay_is_file(trace_arg) && !cli_store_exists(cli_db_path(db))) {
-		cli_error("no trace file named \"%s\", and there is no store %s (llmcost import FILE "
-		          "makes it)", trace_arg, cli_db_path(db));
-		goto out;
-	}
-	if (store_open(&s, cli_db_path(db), &e) < 0) {
-		cli_error("%s", e.msg);
+	/* a trace file is imported, into a store made if need be; a stored name needs a store */
+	int stored = !replay_is_file(trace_arg);
+	const char *db_path = cli_db_path(db);
+	if ((stored ? store_open_existing(&s, db_path, &e) : store_open(&s, db_path, &e)) < 0) {
+		if (stored && !store_exists(db_path))
+			cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
+		else
+			cli_error("%s", e.msg);
 		goto out;
 	}
 	if ((rc = replay_find_trace(&s, trace_arg, name, sizeof name)) != EXIT_OK)

@@ -88,7 +88,7 @@ int cmd_traces(int argc, char **argv)
 	struct err e = { "" };
 	struct store_trace_info *list;
 	size_t n;
-	if (!cli_store_exists(cli_db_path(db))) {
+	if (!store_exists(cli_db_path(db))) {
 		printf("there is no store %s yet (llmcost import FILE makes it)\n", cli_db_path(db));
 		return EXIT_OK;
 	}
@@ -127,11 +127,9 @@ int cmd_rejects(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc - first != 1)
 		return cli_usage_error("rejects", "name one stored trace (see: llmcost traces)");
-	struct store s = { 0 };
+	struct store s;
 	struct err e = { "" };
-	if (!cli_store_exists(cli_db_path(db)))
-		err_set(&e, "there is no store %s (llmcost import FILE makes it)", cli_db_path(db));
-	if (e.msg[0] || store_open(&s, cli_db_path(db), &e) < 0 ||
+	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
 	    store_each_reject(&s, argv[first], print_reject, NULL, &e) < 0) {
 		cli_error("%s", e.msg);
 		store_close(&s);
@@ -149,11 +147,9 @@ int cmd_rm(int argc, char **argv)
 		return EXIT_USAGE;
 	if (first >= argc)
 		return cli_usage_error("rm", "name the traces to remove (see: llmcost traces)");
-	struct store s = { 0 };
+	struct store s;
 	struct err e = { "" };
-	if (!cli_store_exists(cli_db_path(db)))
-		err_set(&e, "there is no store %s (llmcost import FILE makes it)", cli_db_path(db));
-	if (e.msg[0] || store_open(&s, cli_db_path(db), &e) < 0 ||
+	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
 	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &e) < 0) {
 		cli_error("%s", e.msg);
 		store_close(&s);
