@@ -92,12 +92,13 @@ for line in sys.stdin:
     c = int((m * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
     print("%s$%s.%02d" % (sign, format(c // 100, ","), c % 100))'
 }
-# start SESSION COLS ROWS ARGS...: the console in a pane; the pane reports its exit and the tty modes
+# start SESSION COLS ROWS ARGS...: the console in a pane; the pane reports its exit and the tty
+# modes, then MODES-END (wait for it: the shell may draw the modes a moment after the exit line)
 start() {
 	s=$1 x=$2 y=$3
 	shift 3
 	T new-session -d -s "$s" -x "$x" -y "$y" \
-		"LLMCOST_DB='$LLMCOST_DB' $L tui $* 2>'$TMP/$s.err'; echo EXITED \$?; stty -a; sleep 60"
+		"LLMCOST_DB='$LLMCOST_DB' $L tui $* 2>'$TMP/$s.err'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
 }
 
 start main 100 30 faq $SCEN
@@ -213,6 +214,7 @@ check_eq "back to 100x30" "$?" 0
 # q ends the program and gives the terminal back
 T send-keys -t main q; wait_for main "EXITED 0"
 check_eq "q exits 0" "$?" 0
+wait_for main MODES-END
 modes=" $(screen main | tr '\n' ' ') "
 check_has "q: stty ran after the console" "$modes" "icanon"
 check "q restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
@@ -285,6 +287,7 @@ start intr 80 24 faq -s v3
 wait_for intr "last run"
 T send-keys -t intr C-c; wait_for intr "EXITED 130"
 check_eq "Ctrl-C exits 130" "$?" 0
+wait_for intr MODES-END
 modes=" $(screen intr | tr '\n' ' ') "
 check "Ctrl-C restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check_eq "Ctrl-C: no error output" "$(cat "$TMP/intr.err")" ""
@@ -294,10 +297,11 @@ cat > "$TMP/term.sh" <<EOF
 echo \$\$ > "$TMP/term.pid"
 exec "$L" tui faq -s v3 2>"$TMP/term.err"
 EOF
-T new-session -d -s term -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/term.sh'; echo EXITED \$?; stty -a; sleep 60"
+T new-session -d -s term -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/term.sh'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
 wait_for term "last run"
 kill -TERM "$(cat "$TMP/term.pid")"; wait_for term "EXITED 143"
 check_eq "SIGTERM exits 143" "$?" 0
+wait_for term MODES-END
 modes=" $(screen term | tr '\n' ' ') "
 check_has "SIGTERM: stty ran after the console" "$modes" "icanon"
 check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
