@@ -95,15 +95,24 @@ removed z"
 case $($L traces) in *piped*|*" z "*) bad "rm left a trace" ;; *) ok ;; esac
 check_eq "rm removed the rows" "$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM requests_v WHERE trace IN ('piped', 'z')")" 0
 
-# --- Ctrl-C during an import leaves the store as it was
+# --- Ctrl-C during an import leaves the store as it was, even as the import waits on a quiet pipe
 before=$($L traces | wc -l)
 mkfifo "$TMP/fifo"
 $L import - --name interrupted < "$TMP/fifo" > /dev/null 2>"$TMP/err" &
 pid=$!
 exec 3>"$TMP/fifo"
 for i in 1 2 3 4 5; do line $i a 1 >&3; done
-sleep 0.5
+# until the importer catches SIGINT (0x2 in the SigCgt mask of its /proc status), 10 s at most
+caught() { awk '/^SigCgt:/ { exit !(substr($2, length($2)) ~ /[2367abefABEF]/) }' "/proc/$pid/status" 2>/dev/null; }
+i=0
+while [ $i -lt 2000 ] && ! caught; do i=$((i + 1)); done # no pause: the signal lands as early as it can
+[ -r "/proc/$pid/status" ] || sleep 0.5 # no /proc: a moment
 kill -INT $pid
+# it must end though its input stays open and quiet: 10 s at most, then it is killed
+alive() { case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 1 ;; esac; }
+i=0
+while [ $i -lt 100 ] && alive $pid; do sleep 0.1; i=$((i + 1)); done
+if alive $pid; then bad "Ctrl-C left the import waiting on its input"; kill -9 $pid; else ok; fi
 wait $pid; rc=$?
 exec 3>&-
 check_eq "Ctrl-C exits 130" "$rc" 130

@@ -4,12 +4,15 @@
  * kinds, wide latencies, per-call tokens, optional and narrowed columns, call
  * times as offsets, 32-bit string offsets), stores of older layouts, --strict
  * and failures leaving the store untouched, --replace, rejects kept verbatim,
- * multi-file traces and gzip input.
+ * multi-file traces, gzip input (members, damage) and a stop ending a
+ * quiet read.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -773,7 +776,7 @@ static void failure_rolls_back(void)
 	CHECK_HAS(e.msg, "--replace");
 	CHECK_INT(total_rows(&s), before);
 	/* a stop request abandons the import */
-	volatile sig_atomic_t stop = 1;
+	struct import_stop stop = { 1, { -1, -1 } };
 	struct import_opts o2 = { .name = "stopped", .stop = &stop };
 	const char *big[1] = { path_in("big.jsonl") };
 	FILE *f = fopen(big[0], "w");
@@ -845,6 +848,111 @@ static void gzip_and_rejects(void)
 	store_close(&s);
 }
 
+/* Lines of n requests with inputs that do not compress much (each a hash of its number). */
+static void gz_lines(gzFile gz, int from, int n)
+{
+	for (int i = from; i < from + n; i++) {
+		uint32_t h = (uint32_t)i * 2654435761u;
+		gzprintf(gz, "{\"ts\":%d,\"tenant\":\"t%u\",\"task\":\"b\",\"input\":\"%08x%08x%08x%08x\","
+		         "\"output_tokens\":1}\n", i, h % 7, h, h ^ 0x5bd1e995u, h * 31u, h * h);
+	}
+}
+
+/* The file's first `keep` bytes, then `tail` (NULL: none), as `to`. */
+static void cut_copy(const char *from, const char *to, long keep, const char *tail)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	for (long i = 0; i < keep; i++)
+		fputc(fgetc(in), out);
+	if (tail)
+		fputs(tail, out);
+	fclose(in);
+	fclose(out);
+}
+
+static long file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+/*
+ * gzip read member after member (gzopen "ab" appends a second one), across
+ * several reads (30,000 lines of hashes make over 512 KiB of gzip; the reader
+ * reads 256 KiB at a time); a file cut short, bytes after the gzip data and damaged
+ * data are errors that name the file and write nothing.
+ */
+static void gzip_members_and_damage(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	open_fresh(&s, "gzm.db");
+	const char *two = path_in("two.jsonl.gz");
+	gzFile gz = gzopen(two, "wb");
+	gz_lines(gz, 0, 20000);
+	gzclose(gz);
+	gz = gzopen(two, "ab");
+	gz_lines(gz, 20000, 10000);
+	gzclose(gz);
+	long size = file_size(two);
+	CHECK(size > 2 * 256 * 1024);
+	CHECK_INT(quiet_import(&s, two, NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(info.requests, 30000); /* 20,000 + 10,000 */
+	CHECK_INT(info.rejects, 0);
+	int64_t before = count(&s, "SELECT count(*) FROM requests");
+
+	cut_copy(two, path_in("cut.jsonl.gz"), size / 2, NULL);
+	CHECK_INT(quiet_import(&s, path_in("cut.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_FAILED);
+	CHECK_HAS(e.msg, "cut.jsonl.gz: the gzip data ends early");
+	cut_copy(two, path_in("tail.jsonl.gz"), size, "junk\n");
+	CHECK_INT(quiet_import(&s, path_in("tail.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_FAILED);
+	CHECK_HAS(e.msg, "tail.jsonl.gz: not gzip data after byte");
+	write_file(path_in("bad.jsonl.gz"), "\x1f\x8b not deflate at all");
+	CHECK_INT(quiet_import(&s, path_in("bad.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_FAILED);
+	CHECK_HAS(e.msg, "bad.jsonl.gz: damaged gzip data");
+	CHECK_INT(count(&s, "SELECT count(*) FROM requests"), before);
+	/* one byte of the gzip magic is plain text (a rejected line) */
+	write_file(path_in("one.jsonl"), "\x1f");
+	CHECK_INT(quiet_import(&s, path_in("one.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(info.rejects, 1);
+	store_close(&s);
+}
+
+/*
+ * A stop requested before the import reads a quiet input (a FIFO whose writer
+ * stays open and sends nothing: the moment a signal can land between a check
+ * and a read) ends it at once through the wake pipe.  A hang would be ended
+ * by the alarm, failing the run.
+ */
+static void stop_ends_a_quiet_read(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	open_fresh(&s, "quiet.db");
+	const char *fifo = path_in("quiet.fifo");
+	unlink(fifo);
+	CHECK_INT(mkfifo(fifo, 0600), 0);
+	int writer = open(fifo, O_RDWR); /* a writer that never writes, so opening to read does not wait */
+	CHECK(writer >= 0);
+	struct import_stop stop;
+	CHECK_INT(import_stop_init(&stop), 0);
+	import_stop_request(&stop);
+	struct import_opts o = { .name = "quiet", .stop = &stop };
+	const char *files[1] = { fifo };
+	alarm(20);
+	CHECK_INT(import_files(&s, files, 1, &o, &info, &e), IMPORT_STOPPED);
+	alarm(0);
+	CHECK_HAS(e.msg, "interrupted");
+	import_stop_fini(&stop);
+	close(writer);
+	store_close(&s);
+}
+
 static void names_for_files(void)
 {
 	char name[64];
@@ -877,6 +985,8 @@ void suite_store(void)
 	RUN(failure_rolls_back);
 	RUN(replace_and_merge);
 	RUN(gzip_and_rejects);
+	RUN(gzip_members_and_damage);
+	RUN(stop_ends_a_quiet_read);
 	RUN(names_for_files);
 	char cmd[sizeof dir + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -7,6 +7,8 @@
  */
 #include "traces/import.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdalign.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "traces/jsonl.h"
 #include "traces/progress.h"
@@ -278,9 +281,43 @@ static void report_progress(struct run *run, const struct reader *r)
 		                    run->total, t);
 }
 
+int import_stop_init(struct import_stop *s)
+{
+	s->requested = 0;
+	if (pipe(s->wake) < 0) {
+		s->wake[0] = s->wake[1] = -1;
+		return -1;
+	}
+	for (int k = 0; k < 2; k++) {
+		fcntl(s->wake[k], F_SETFD, FD_CLOEXEC);
+		fcntl(s->wake[k], F_SETFL, O_NONBLOCK); /* a handler never blocks on a full pipe */
+	}
+	return 0;
+}
+
+void import_stop_request(struct import_stop *s)
+{
+	static const char byte = 1;
+	int saved = errno;
+	s->requested = 1;
+	if (s->wake[1] >= 0) {
+		ssize_t w = write(s->wake[1], &byte, 1); /* a full pipe wakes the reader anyway */
+		(void)w;
+	}
+	errno = saved;
+}
+
+void import_stop_fini(struct import_stop *s)
+{
+	for (int k = 0; k < 2; k++)
+		if (s->wake[k] >= 0)
+			close(s->wake[k]);
+	s->wake[0] = s->wake[1] = -1;
+}
+
 static int stopped(const struct run *run)
 {
-	return run->o->stop && *run->o->stop;
+	return run->o->stop && run->o->stop->requested;
 }
 
 /* One file into the open trace.  Returns enum import_status. */
@@ -294,7 +331,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	uint64_t full;
 	int rc, pushed = 0;
 
-	if (reader_open(&r, path, e) < 0)
+	if (reader_open(&r, path, run->o->stop ? run->o->stop->wake[0] : -1, e) < 0)
 		return IMPORT_FAILED;
 	enum import_status status = IMPORT_OK;
 	while ((rc = reader_next(&r, &line, &len, &full, e)) == 1) {
@@ -402,7 +439,7 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 		struct reader probe;
 		if (strcmp(files[i], "-") == 0)
 			continue;
-		if (reader_open(&probe, files[i], e) < 0)
+		if (reader_open(&probe, files[i], -1, e) < 0)
 			goto out_free;
 		run->total += probe.file_bytes;
 		reader_close(&probe);

@@ -14,11 +14,27 @@
 #include "sim/err.h"
 #include "traces/store.h"
 
+/*
+ * How a signal handler stops an import: import_stop_request sets `requested`
+ * and writes a byte to the pipe `wake`, which ends a read waiting on a quiet
+ * input (a pipe, a terminal) at once.  `wake` is {-1, -1} when there is none.
+ */
+struct import_stop {
+	volatile sig_atomic_t requested;
+	int wake[2];
+};
+
+/* Makes the pipe; -1 (with errno) when it cannot, leaving `wake` at {-1, -1}. */
+int import_stop_init(struct import_stop *s);
+/* Async-signal-safe. */
+void import_stop_request(struct import_stop *s);
+void import_stop_fini(struct import_stop *s);
+
 struct import_opts {
 	const char *name;                  /* one trace for all files; NULL: one per file */
 	int strict;                        /* the first rejection fails the import */
 	int replace;                       /* overwrite a stored trace of the same name */
-	volatile sig_atomic_t *stop;       /* set (by a signal handler) to abandon the import */
+	struct import_stop *stop;          /* requested (by a signal handler): abandon the import */
 	void *ctx;
 	/* each rejected line, "FILE:LINE: reason" as parts (may be NULL) */
 	void (*on_reject)(void *ctx, const char *file, uint64_t line, const char *reason);

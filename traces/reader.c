@@ -1,14 +1,18 @@
 /*
- * Line reader over zlib's gz* stream, which passes plain files through
- * untouched.  An SQLite file (a store given where a trace goes) is refused at
- * open, before anything reads it as lines.  The buffer grows to hold the
- * longest line up to READER_MAX_LINE; past that the line is skipped to its
- * newline, keeping only its head.
+ * Line reader over the file's own reads, inflating gzip (by its magic bytes,
+ * member after member) and passing anything else through.  Every read first
+ * polls the input together with an optional wake pipe, so a stop request ends
+ * a read that waits on a quiet pipe or terminal, with no window between the
+ * check and the wait.  An SQLite file (a store given where a trace goes) is
+ * refused at open, before anything reads it as lines.  The buffer grows to
+ * hold the longest line up to READER_MAX_LINE; past that the line is skipped
+ * to its newline, keeping only its head.
  */
 #include "traces/reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,11 +20,14 @@
 #include <zlib.h>
 
 #define CHUNK (1u << 20)
+#define IN_CHUNK (256u * 1024) /* a read of the file */
 
-int reader_open(struct reader *r, const char *path, struct err *e)
+int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e)
 {
 	memset(r, 0, sizeof *r);
+	r->fd = -1;
 	r->path = path;
+	r->wake_fd = wake_fd;
 	int in = strcmp(path, "-") == 0;
 	int fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -43,19 +50,13 @@ int reader_open(struct reader *r, const char *path, struct err *e)
 		               "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
 		               in ? "standard input" : path, in ? "FILE" : path, in ? "FILE" : path);
 	}
-	r->gz = gzdopen(fd, "rb");
+	r->fd = fd;
 	r->buf = malloc(CHUNK + 1);
-	if (!r->gz || !r->buf) {
-		if (r->gz)
-			gzclose(r->gz);
-		else
-			close(fd);
-		free(r->buf);
-		r->gz = NULL;
-		r->buf = NULL;
+	r->in = malloc(IN_CHUNK);
+	if (!r->buf || !r->in) {
+		reader_close(r);
 		return err_set(e, "%s: out of memory", path);
 	}
-	gzbuffer(r->gz, 256 * 1024);
 	r->cap = CHUNK;
 	return 0;
 }
@@ -64,11 +65,129 @@ void reader_close(struct reader *r)
 {
 	if (!r)
 		return;
-	if (r->gz)
-		gzclose(r->gz);
+	if (r->z) {
+		inflateEnd(r->z);
+		free(r->z);
+	}
+	if (r->fd >= 0)
+		close(r->fd);
 	free(r->buf);
-	r->gz = NULL;
-	r->buf = NULL;
+	free(r->in);
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+}
+
+/*
+ * Reads into r->in after the bytes still there.  Returns bytes read, 0 at the
+ * end of the file or when woken (r->woken), -1 with e set.
+ */
+static long read_more(struct reader *r, struct err *e)
+{
+	if (r->in_at > 0) {
+		memmove(r->in, r->in + r->in_at, r->in_len);
+		r->in_at = 0;
+	}
+	for (;;) {
+		if (r->wake_fd >= 0) {
+			struct pollfd p[2] = { { r->fd, POLLIN, 0 }, { r->wake_fd, POLLIN, 0 } };
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
+				return err_set(e, "%s: %s", r->path, strerror(errno));
+			if (p[1].revents) {
+				r->woken = 1;
+				return 0;
+			}
+			if (!p[0].revents)
+				continue;
+		}
+		ssize_t got = read(r->fd, r->in + r->in_len, IN_CHUNK - r->in_len);
+		if (got >= 0) {
+			r->in_len += (size_t)got;
+			r->raw_bytes += (uint64_t)got;
+			r->raw_eof = got == 0;
+			return got;
+		}
+		if (errno != EINTR || r->wake_fd < 0) /* with no pipe, a signal ends the reading */
+			return err_set(e, "%s: %s", r->path, strerror(errno));
+	}
+}
+
+/* 1 when the bytes at r->in start a gzip member (1f 8b); reads until two are there or the end. */
+static int gzip_next(struct reader *r, struct err *e)
+{
+	while (r->in_len < 2 && !r->raw_eof && !r->woken)
+		if (read_more(r, e) < 0)
+			return -1;
+	const unsigned char *b = r->in + r->in_at;
+	return r->in_len >= 2 && b[0] == 0x1f && b[1] == 0x8b;
+}
+
+/* Starts the reading: gzip or plain by the first bytes.  -1 with e set. */
+static int sniff(struct reader *r, struct err *e)
+{
+	r->sniffed = 1;
+	int gz = gzip_next(r, e);
+	if (gz <= 0)
+		return gz;
+	if (!(r->z = calloc(1, sizeof(z_stream))) || inflateInit2(r->z, 15 + 16) != Z_OK)
+		return err_set(e, "%s: out of memory", r->path);
+	return 0;
+}
+
+/* Up to room bytes of the plain text into dst: 0 at the end (or woken), -1 with e set. */
+static long produce(struct reader *r, char *dst, size_t room, struct err *e)
+{
+	if (!r->sniffed && sniff(r, e) < 0)
+		return -1;
+	for (;;) {
+		if (!r->in_len && !r->raw_eof && !r->woken && read_more(r, e) < 0)
+			return -1;
+		if (r->woken)
+			return 0;
+		if (!r->z) { /* plain */
+			size_t n = r->in_len < room ? r->in_len : room;
+			memcpy(dst, r->in + r->in_at, n);
+			r->in_at += n;
+			r->in_len -= n;
+			if (n || r->raw_eof)
+				return (long)n;
+			continue;
+		}
+		z_stream *z = r->z;
+		z->next_in = r->in + r->in_at;
+		z->avail_in = (uInt)r->in_len;
+		z->next_out = (Bytef *)dst;
+		z->avail_out = (uInt)room;
+		int rc = inflate(z, Z_NO_FLUSH);
+		size_t used = r->in_len - z->avail_in, made = room - z->avail_out;
+		r->in_at += used;
+		r->in_len -= used;
+		r->z_bytes += used;
+		if (rc == Z_STREAM_END) {
+			int more = gzip_next(r, e); /* another member follows, or the end */
+			if (more < 0)
+				return -1;
+			if (more)
+				inflateReset(z);
+			else if (r->in_len)
+				return err_set(e, "%s: not gzip data after byte %llu of the file", r->path,
+				               (unsigned long long)r->z_bytes);
+			else
+				r->z_done = 1;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			return err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)", r->path,
+			               (unsigned long long)r->z_bytes, z->msg ? z->msg : "inflate failed");
+		}
+		if (made)
+			return (long)made;
+		if (r->z_done)
+			return 0;
+		if (!used) { /* inflate waits for more of the file */
+			if (r->raw_eof || r->in_len == IN_CHUNK)
+				return err_set(e, "%s: the gzip data ends early (a file cut short?)", r->path);
+			if (read_more(r, e) < 0)
+				return -1;
+		}
+	}
 }
 
 /* Reads more input after r->end, growing the buffer up to `want` bytes of room.
@@ -94,12 +213,9 @@ static long fill(struct reader *r, size_t want, struct err *e)
 		room = CHUNK;
 	if (room == 0)
 		return 0;
-	int n = gzread(r->gz, r->buf + r->end, (unsigned)room);
-	if (n < 0) {
-		int code;
-		const char *msg = gzerror(r->gz, &code);
-		return err_set(e, "%s: %s", r->path, code == Z_ERRNO ? strerror(errno) : msg);
-	}
+	long n = produce(r, r->buf + r->end, room, e);
+	if (n < 0)
+		return -1;
 	if (n == 0)
 		r->eof = 1;
 	r->end += (size_t)n;
@@ -166,6 +282,5 @@ int reader_next(struct reader *r, const char **line, size_t *len, uint64_t *full
 
 uint64_t reader_offset(const struct reader *r)
 {
-	long off = r->gz ? gzoffset(r->gz) : 0;
-	return off > 0 ? (uint64_t)off : 0;
+	return r->raw_bytes - r->in_len;
 }

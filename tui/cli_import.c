@@ -14,12 +14,12 @@
 
 #define SHOWN_REJECTS 20
 
-static volatile sig_atomic_t stop;
+static struct import_stop stop = { 0, { -1, -1 } };
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop = 1;
+	import_stop_request(&stop);
 }
 
 struct printer {
@@ -67,7 +67,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	struct printer pr = { .quiet = quiet };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct err e = { "" };
-	stop = 0;
+	import_stop_init(&stop); /* without the pipe, a signal still cuts a read it lands in */
 	o.stop = &stop;
 	o.ctx = &pr;
 	o.on_reject = print_reject;
@@ -77,6 +77,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	enum import_status st = import_files(s, files, n, &o, infos, &e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	import_stop_fini(&stop);
 	clear_progress(&pr);
 	switch (st) {
 	case IMPORT_OK: break;
