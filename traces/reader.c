@@ -141,7 +141,7 @@ static long produce(struct reader *r, char *dst, size_t room, struct err *e)
 	for (;;) {
 		if (!r->in_len && !r->raw_eof && !r->woken && read_more(r, e) < 0)
 			return -1;
-		if (r->woken)
+		if (r->woken || r->z_done)
 			return 0;
 		if (!r->z) { /* plain */
 			size_t n = r->in_len < room ? r->in_len : room;
@@ -177,10 +177,8 @@ static long produce(struct reader *r, char *dst, size_t room, struct err *e)
 			return err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)", r->path,
 			               (unsigned long long)r->z_bytes, z->msg ? z->msg : "inflate failed");
 		}
-		if (made)
+		if (made || r->z_done)
 			return (long)made;
-		if (r->z_done)
-			return 0;
 		if (!used) { /* inflate waits for more of the file */
 			if (r->raw_eof || r->in_len == IN_CHUNK)
 				return err_set(e, "%s: the gzip data ends early (a file cut short?)", r->path);
