@@ -95,29 +95,43 @@ removed z"
 case $($L traces) in *piped*|*" z "*) bad "rm left a trace" ;; *) ok ;; esac
 check_eq "rm removed the rows" "$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM requests_v WHERE trace IN ('piped', 'z')")" 0
 
-# --- Ctrl-C during an import leaves the store as it was, even as the import waits on a quiet pipe
-before=$($L traces | wc -l)
-mkfifo "$TMP/fifo"
-$L import - --name interrupted < "$TMP/fifo" > /dev/null 2>"$TMP/err" &
-pid=$!
-exec 3>"$TMP/fifo"
-for i in 1 2 3 4 5; do line $i a 1 >&3; done
-# until the importer catches SIGINT (0x2 in the SigCgt mask of its /proc status), 10 s at most
-caught() { awk '/^SigCgt:/ { exit !(substr($2, length($2)) ~ /[2367abefABEF]/) }' "/proc/$pid/status" 2>/dev/null; }
-i=0
-while [ $i -lt 2000 ] && ! caught; do i=$((i + 1)); done # no pause: the signal lands as early as it can
-[ -r "/proc/$pid/status" ] || sleep 0.5 # no /proc: a moment
-kill -INT $pid
-# it must end though its input stays open and quiet: 10 s at most, then it is killed
+# --- Ctrl-C (130) or SIGTERM (143) during an import leaves the store as it was, even as the
+# import waits on a quiet pipe
+# caught PID SIG: PID has a handler for SIG (its bit in the SigCgt mask of /proc/PID/status)
+caught() {
+	hex=$(awk '/^SigCgt:/ { print substr($2, length($2) - 7) }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$hex" ] && [ $(((0x$hex >> ($2 - 1)) & 1)) -eq 1 ]
+}
 alive() { case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 1 ;; esac; }
-i=0
-while [ $i -lt 100 ] && alive $pid; do sleep 0.1; i=$((i + 1)); done
-if alive $pid; then bad "Ctrl-C left the import waiting on its input"; kill -9 $pid; else ok; fi
-wait $pid; rc=$?
-exec 3>&-
+# stop_import SIG NAME: SIG to an import of a FIFO that gets five lines and then stays open and
+# quiet, sent as soon as the import catches it (no pause: the signal lands as early as it can);
+# the import must end within 10 s (else it is killed); sets rc
+stop_import() {
+	rm -f "$TMP/fifo"
+	mkfifo "$TMP/fifo"
+	$L import - --name "$2" < "$TMP/fifo" > /dev/null 2>"$TMP/err" &
+	pid=$!
+	exec 3>"$TMP/fifo"
+	for i in 1 2 3 4 5; do line $i a 1 >&3; done
+	i=0
+	while [ $i -lt 2000 ] && ! caught $pid "$1"; do i=$((i + 1)); done
+	[ -r "/proc/$pid/status" ] || sleep 0.5 # no /proc: a moment
+	kill -"$1" $pid
+	i=0
+	while [ $i -lt 100 ] && alive $pid; do sleep 0.1; i=$((i + 1)); done
+	if alive $pid; then bad "signal $1 left the import waiting on its input"; kill -9 $pid; else ok; fi
+	wait $pid; rc=$?
+	exec 3>&-
+}
+before=$($L traces | wc -l)
+stop_import 2 interrupted
 check_eq "Ctrl-C exits 130" "$rc" 130
 check_has "Ctrl-C message" "$(cat "$TMP/err")" "interrupted"
 check_eq "Ctrl-C wrote nothing" "$($L traces | wc -l)" "$before"
+stop_import 15 terminated
+check_eq "SIGTERM exits 143" "$rc" 143
+check_has "SIGTERM message" "$(cat "$TMP/err")" "nothing was imported"
+check_eq "SIGTERM wrote nothing" "$($L traces | wc -l)" "$before"
 
 # --- on a terminal, an import that takes more than a second shows a progress line
 if command -v script >/dev/null 2>&1; then

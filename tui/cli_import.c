@@ -1,8 +1,8 @@
 /*
  * An import as people see it, shared by `llmcost import` and the first-use
- * import of `replay`/`tui`: Ctrl-C abandons it, the first rejected lines are
- * shown as FILE:LINE: reason (the rest counted), a progress line on a
- * terminal, and a summary line per stored trace.
+ * import of `replay`/`tui`: Ctrl-C (exit 130) or SIGTERM (143) abandons it,
+ * the first rejected lines are shown as FILE:LINE: reason (the rest counted),
+ * a progress line on a terminal, and a summary line per stored trace.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -15,10 +15,11 @@
 #define SHOWN_REJECTS 20
 
 static struct import_stop stop = { 0, { -1, -1 } };
+static volatile sig_atomic_t stop_signal; /* SIGINT or SIGTERM: the exit status is 128 + it */
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	stop_signal = sig;
 	import_stop_request(&stop);
 }
 
@@ -67,6 +68,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	struct printer pr = { .quiet = quiet };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct err e = { "" };
+	stop_signal = 0;
 	import_stop_init(&stop); /* without the pipe, a signal still cuts a read it lands in */
 	o.stop = &stop;
 	o.ctx = &pr;
@@ -82,7 +84,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	switch (st) {
 	case IMPORT_OK: break;
 	case IMPORT_REJECTED: cli_error("%s (--strict: nothing imported)", e.msg); return EXIT_INPUT;
-	case IMPORT_STOPPED: cli_error("%s", e.msg); return 130;
+	case IMPORT_STOPPED: cli_error("%s", e.msg); return 128 + (stop_signal ? stop_signal : SIGINT);
 	case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
 	}
 	if (!quiet && pr.total > pr.shown) {

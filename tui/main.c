@@ -168,7 +168,8 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-8s  %s\n", c->name, c->help);
 	fputs("\n`llmcost CMD --help` explains a command.  Exit codes: 0 ok, 1 failure, 2 usage,\n"
 	      "3 bad input (a malformed line with --strict, a bad scenario or price file), 130\n"
-	      "interrupted.  In a terminal, `llmcost` alone opens the console.\n", f);
+	      "interrupted (Ctrl-C), 143 terminated (SIGTERM).  In a terminal, `llmcost` alone\n"
+	      "opens the console.\n", f);
 }
 
 int main(int argc, char **argv)
