@@ -202,8 +202,12 @@ while [ $i -lt 100 ] && [ "$(usd_row "$(screen main)" | awk '{ print $NF }')" !=
 done
 check_eq "l scrolls to the last scenario" "$(usd_row "$(screen main)" | awk '{ print $NF }')" "$last_want"
 
-# resize: 60x15 still draws, smaller says so, back again
-T resize-window -t main -x 60 -y 15; sleep 1
+# resize: 60x15 still draws (the key line moves to row 15: a frame of the new size), smaller
+# says so, back again
+T resize-window -t main -x 60 -y 15
+i=0
+while [ $i -lt 200 ] && ! screen main | sed -n 15p | grep -q "q quit"; do sleep 0.1; i=$((i + 1)); done
+check_has "60x15: the console redraws to fit" "$(screen main | sed -n 15p)" "q quit"
 check_has "60x15: the console draws" "$(screen main)" "scenarios:"
 check "60x15: not too small" test -z "$(screen main | grep 'too small')"
 T resize-window -t main -x 50 -y 12; wait_for main "terminal too small"
