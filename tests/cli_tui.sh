@@ -48,16 +48,20 @@ SOCK="llmcost-tui-$$"
 T() { tmux -L "$SOCK" "$@"; }
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
 screen() { T capture-pane -p -t "$1"; }
-# wait_for SESSION TEXT: until the screen shows TEXT (20 s at most); 1 when it never does
-wait_for() {
+# eventually COMMAND...: until COMMAND succeeds (20 s at most); 1 when it never does
+eventually() {
 	i=0
 	while [ $i -lt 200 ]; do
-		case $(screen "$1") in *"$2"*) return 0 ;; esac
+		"$@" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
 }
+# shows SESSION TEXT: the screen shows TEXT
+shows() { case $(screen "$1") in *"$2"*) return 0 ;; esac; return 1; }
+# wait_for SESSION TEXT: until the screen shows TEXT (20 s at most); 1 when it never does
+wait_for() { eventually shows "$1" "$2"; }
 # the $ figures of a "projected monthly USD" line, space separated
 usd_row() { printf '%s\n' "$1" | grep '^projected monthly USD' | tr -s ' ' '\n' | grep '^\$' | tr '\n' ' '; }
 # the words of the screen line that starts with word $2, single-spaced
@@ -195,18 +199,15 @@ check_eq "unknown key: a suggestion" "$?" 0
 # the columns scroll to the selected scenario: the last one is flood guard
 T send-keys -t main l l l
 last_want=$(usd_row "$want" | cut -d' ' -f4)
-i=0
-while [ $i -lt 100 ] && [ "$(usd_row "$(screen main)" | awk '{ print $NF }')" != "$last_want" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+last_column_shown() { [ "$(usd_row "$(screen main)" | awk '{ print $NF }')" = "$last_want" ]; }
+eventually last_column_shown
 check_eq "l scrolls to the last scenario" "$(usd_row "$(screen main)" | awk '{ print $NF }')" "$last_want"
 
 # resize: 60x15 still draws (the key line moves to row 15: a frame of the new size), smaller
 # says so, back again
 T resize-window -t main -x 60 -y 15
-i=0
-while [ $i -lt 200 ] && ! screen main | sed -n 15p | grep -q "q quit"; do sleep 0.1; i=$((i + 1)); done
+row15_has_keys() { screen main | sed -n 15p | grep -q "q quit"; }
+eventually row15_has_keys
 check_has "60x15: the console redraws to fit" "$(screen main | sed -n 15p)" "q quit"
 check_has "60x15: the console draws" "$(screen main)" "scenarios:"
 check "60x15: not too small" test -z "$(screen main | grep 'too small')"
@@ -326,8 +327,7 @@ EOF
 T new-session -d -s hup -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' setsid -w sh '$TMP/hup.sh'"
 wait_for hup "last run"
 T kill-session -t hup
-i=0
-while [ ! -s "$TMP/hup.status" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+eventually test -s "$TMP/hup.status"
 check_eq "a closed terminal ends the console, exit 129" "$(cat "$TMP/hup.status" 2>/dev/null)" 129
 kill -9 "$(cat "$TMP/hup.pid")" 2>/dev/null # one that did not end
 

@@ -15,21 +15,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
 
-static char path[] = "/tmp/llmcost-fuzz-reader-XXXXXX";
-
-static void remove_file(void)
-{
-	unlink(path);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	static int fd = -1;
-	if (fd < 0) {
-		if ((fd = mkstemp(path)) < 0)
+	/* the input as a file, which has no name to clean up: tmpfile(), opened by its /proc path */
+	static FILE *f;
+	static char path[64];
+	if (!f) {
+		if (!(f = tmpfile()))
 			abort();
-		atexit(remove_file);
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
 	}
+	int fd = fileno(f);
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, n, 0) != (ssize_t)n)
 		abort();
 	struct reader r;

@@ -776,7 +776,7 @@ static void failure_rolls_back(void)
 	CHECK_HAS(e.msg, "--replace");
 	CHECK_INT(total_rows(&s), before);
 	/* a stop request abandons the import */
-	struct import_stop stop = { 1, { -1, -1 } };
+	struct import_stop stop = { SIGINT, { -1, -1 } };
 	struct import_opts o2 = { .name = "stopped", .stop = &stop };
 	const char *big[1] = { path_in("big.jsonl") };
 	FILE *f = fopen(big[0], "w");
@@ -941,7 +941,7 @@ static void stop_ends_a_quiet_read(void)
 	CHECK(writer >= 0);
 	struct import_stop stop;
 	CHECK_INT(import_stop_init(&stop), 0);
-	import_stop_request(&stop);
+	import_stop_request(&stop, SIGINT);
 	struct import_opts o = { .name = "quiet", .stop = &stop };
 	const char *files[1] = { fifo };
 	alarm(20);

@@ -44,14 +44,19 @@ const char *bundled_path(const char *rel, char *buf, size_t n)
 	return NULL;
 }
 
+/* 1 when name ends in ".json" after something. */
+static int is_json_name(const char *name)
+{
+	size_t len = strlen(name);
+	return len > 5 && strcmp(name + len - 5, ".json") == 0;
+}
+
 const char *bundled_scenario(const char *name, char *buf, size_t n)
 {
 	char dir[PATH_MAX];
-	size_t len = strlen(name);
 	if (!*name || strchr(name, '/') || !bundled_path("scenarios", dir, sizeof dir))
 		return NULL;
-	int ext = len > 5 && strcmp(name + len - 5, ".json") == 0;
-	snprintf(buf, n, "%s/%s%s", dir, name, ext ? "" : ".json");
+	snprintf(buf, n, "%s/%s%s", dir, name, is_json_name(name) ? "" : ".json");
 	return exists(buf) ? buf : NULL;
 }
 
@@ -68,9 +73,10 @@ void bundled_scenarios(char *buf, size_t n)
 	struct dirent *de;
 	buf[0] = 0;
 	while (d && k < 64 && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0 && (names[k] = strdup(de->d_name)))
-			names[k++][len - 5] = 0;
+		if (is_json_name(de->d_name) && (names[k] = strdup(de->d_name))) {
+			names[k][strlen(names[k]) - 5] = 0; /* without ".json" */
+			k++;
+		}
 	}
 	if (d)
 		closedir(d);

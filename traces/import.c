@@ -295,11 +295,11 @@ int import_stop_init(struct import_stop *s)
 	return 0;
 }
 
-void import_stop_request(struct import_stop *s)
+void import_stop_request(struct import_stop *s, int sig)
 {
 	static const char byte = 1;
 	int saved = errno;
-	s->requested = 1;
+	s->requested = sig;
 	if (s->wake[1] >= 0) {
 		ssize_t w = write(s->wake[1], &byte, 1); /* a full pipe wakes the reader anyway */
 		(void)w;

@@ -15,9 +15,10 @@
 #include "traces/store.h"
 
 /*
- * How a signal handler stops an import: import_stop_request sets `requested`
- * and writes a byte to the pipe `wake`, which ends a read waiting on a quiet
- * input (a pipe, a terminal) at once.  `wake` is {-1, -1} when there is none.
+ * How a signal handler stops an import: import_stop_request records the signal
+ * in `requested` (0 while none came) and writes a byte to the pipe `wake`,
+ * which ends a read waiting on a quiet input (a pipe, a terminal) at once.
+ * `wake` is {-1, -1} when there is none.
  */
 struct import_stop {
 	volatile sig_atomic_t requested;
@@ -26,8 +27,8 @@ struct import_stop {
 
 /* Makes the pipe; -1 (with errno) when it cannot, leaving `wake` at {-1, -1}. */
 int import_stop_init(struct import_stop *s);
-/* Async-signal-safe. */
-void import_stop_request(struct import_stop *s);
+/* Records signal sig (> 0) as the stop; async-signal-safe. */
+void import_stop_request(struct import_stop *s, int sig);
 void import_stop_fini(struct import_stop *s);
 
 struct import_opts {

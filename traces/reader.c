@@ -161,7 +161,6 @@ static long produce(struct reader *r, char *dst, size_t room, struct err *e)
 		size_t used = r->in_len - z->avail_in, made = room - z->avail_out;
 		r->in_at += used;
 		r->in_len -= used;
-		r->z_bytes += used;
 		if (rc == Z_STREAM_END) {
 			int more = gzip_next(r, e); /* another member follows, or the end */
 			if (more < 0)
@@ -170,12 +169,12 @@ static long produce(struct reader *r, char *dst, size_t room, struct err *e)
 				inflateReset(z);
 			else if (r->in_len)
 				return err_set(e, "%s: not gzip data after byte %llu of the file", r->path,
-				               (unsigned long long)r->z_bytes);
+				               (unsigned long long)reader_offset(r));
 			else
 				r->z_done = 1;
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			return err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)", r->path,
-			               (unsigned long long)r->z_bytes, z->msg ? z->msg : "inflate failed");
+			               (unsigned long long)reader_offset(r), z->msg ? z->msg : "inflate failed");
 		}
 		if (made || r->z_done)
 			return (long)made;

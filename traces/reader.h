@@ -22,7 +22,7 @@ struct reader {
 	void *z;                    /* z_stream while the input is gzip, else NULL */
 	unsigned char *in;          /* bytes read from fd: in_len of them from in_at */
 	size_t in_at, in_len;
-	uint64_t raw_bytes, z_bytes; /* read from fd; of them, inflated */
+	uint64_t raw_bytes;         /* read from fd */
 	int sniffed, raw_eof, z_done, woken;
 	char *buf;                  /* the text: lines from start, searched up to scan, to end */
 	size_t cap, start, end, scan;

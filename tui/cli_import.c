@@ -14,13 +14,11 @@
 
 #define SHOWN_REJECTS 20
 
-static struct import_stop stop = { 0, { -1, -1 } };
-static volatile sig_atomic_t stop_signal; /* SIGINT or SIGTERM: the exit status is 128 + it */
+static struct import_stop stop = { 0, { -1, -1 } }; /* the exit status is 128 + its signal */
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
-	import_stop_request(&stop);
+	import_stop_request(&stop, sig);
 }
 
 struct printer {
@@ -68,7 +66,6 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	struct printer pr = { .quiet = quiet };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct err e = { "" };
-	stop_signal = 0;
 	import_stop_init(&stop); /* without the pipe, a signal still cuts a read it lands in */
 	o.stop = &stop;
 	o.ctx = &pr;
@@ -84,7 +81,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	switch (st) {
 	case IMPORT_OK: break;
 	case IMPORT_REJECTED: cli_error("%s (--strict: nothing imported)", e.msg); return EXIT_INPUT;
-	case IMPORT_STOPPED: cli_error("%s", e.msg); return 128 + (stop_signal ? stop_signal : SIGINT);
+	case IMPORT_STOPPED: cli_error("%s", e.msg); return 128 + stop.requested;
 	case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
 	}
 	if (!quiet && pr.total > pr.shown) {

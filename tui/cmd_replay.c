@@ -289,10 +289,10 @@ int cmd_replay(int argc, char **argv)
 			goto out;
 	rc = EXIT_FAIL;
 	/* a trace file is imported, into a store made if need be; a stored name needs a store */
-	int stored = !replay_is_file(trace_arg);
 	const char *db_path = cli_db_path(db);
-	if ((stored ? store_open_existing(&s, db_path, &e) : store_open(&s, db_path, &e)) < 0) {
-		if (stored && !store_exists(db_path))
+	int no_store = !replay_is_file(trace_arg) && !store_exists(db_path);
+	if ((no_store ? store_open_existing(&s, db_path, &e) : store_open(&s, db_path, &e)) < 0) {
+		if (no_store)
 			cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
 		else
 			cli_error("%s", e.msg);
