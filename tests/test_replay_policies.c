@@ -945,14 +945,25 @@ static void budget_output_cap(void)
 	/* output_max 300, no input_max.
 	 * a 100/500 → output 300: 10^8 + 300·2·10^6 = 7·10^8; modelled latency on the capped
 	 *   output: 100 + 300 = 400 ms; capped.
-	 * b 100/300 (equal, not over): 7·10^8; c 100/200: 10^8 + 4·10^8 = 5·10^8. */
+	 * b 100/300 (equal, not over): 7·10^8; c 100/200: 10^8 + 4·10^8 = 5·10^8.
+	 * d (task t) and e (task u) 100/500 are capped too but not served (README: output_capped
+	 *   counts answered requests): their recorded server errors make small-m's rate in minute
+	 *   10:01 2/2, so their two retries each fail as well; server errors bill nothing. The
+	 *   chain has nothing after small: d's task degrades, e's fails. */
 	if (replay_case(REQN("10:00:00", "a", "t", 100, 500, "")
 	                REQN("10:00:10", "b", "t", 100, 300, "")
-	                REQN("10:00:20", "c", "t", 100, 200, ""),
-	                SCN ", \"budget\": {\"t\": {\"output_max\": 300}}}", &r) < 0)
+	                REQN("10:00:20", "c", "t", 100, 200, "")
+	                REQN("10:01:30", "d", "t", 100, 500, SE_SMALL)
+	                REQN("10:01:31", "e", "u", 100, 500, SE_SMALL),
+	                SCN ", \"budget\": {\"*\": {\"output_max\": 300}}, "
+	                "\"fallback\": {\"chain\": [\"small\"], \"degrade_tasks\": [\"t\"]}}", &r) < 0)
 		return;
 	CHECK_INT(r.totals.output_capped, 1);
 	CHECK_INT(TENANT(r, "a").output_capped, 1);
+	CHECK_INT(TENANT(r, "d").degraded, 1);
+	CHECK_INT(TENANT(r, "d").calls, 3);
+	CHECK_INT(TENANT(r, "e").failed, 1);
+	CHECK_INT(TENANT(r, "e").calls, 3);
 	CHECK_INT(r.totals.output_tokens, 800);
 	CHECK_INT(r.totals.budget_violations, 0);
 	CHECK_INT(USD(r.totals.usd_total), 1900000000LL);

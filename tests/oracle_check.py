@@ -1,0 +1,280 @@
+# Differential check of the replay engine against tests/oracle/model.py, an
+# independent model of SPEC §4 and §10 written in Python from the page alone
+# (tests/oracle/CHOICES.md lists its readings where the page leaves room).
+# Each case is a random small trace (ties, bursts, recorded attempts, cached
+# tokens, inputs that differ only in case, spacing and punctuation) and a random
+# scenario of the policies the model covers (cache, budget and summarize,
+# routing, retry, fallback gates, breaker, billing, recorded and injected
+# faults, and the recorded mode); `llmcost replay --json` must give the model's
+# totals and by_model to the last digit.
+#
+#   python3 tests/oracle_check.py LLMCOST WORKDIR [CASES] [FIRST_SEED]
+#
+# Prints, per disagreeing case, the figures that differ and the files that
+# reproduce it (kept in WORKDIR), then "oracle: N passed, N failed" (a case a
+# check, as the other suites count); exits 1 on any failure.
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from fractions import Fraction
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle"))
+import model  # noqa: E402
+
+PRICING = {
+    "date": "2026-11-27",
+    "source": "test prices",
+    "models": {
+        "m-small-a": {"tier": "small", "input": 0.4, "cached_input": 0.1, "output": 1.6,
+                      "latency_ms_base": 400, "latency_ms_per_output_token": 8},
+        "m-small-b": {"tier": "small", "input": 0.15, "cached_input": 0.075, "output": 0.6,
+                      "latency_ms_base": 250.5, "latency_ms_per_output_token": 2},
+        "m-large": {"tier": "large", "input": 2.0, "cached_input": 0.5, "output": 8.0},
+        "m-odd": {"tier": "large", "input": 1.234567, "output": 3.000001,
+                  "latency_ms_base": 900},
+    },
+}
+MODELS = sorted(PRICING["models"])
+CLASSES = ["timeout", "rate_limited", "server_error", "invalid_request", "content_filter",
+           "context_length"]
+TASKS = ["faq_answer", "policy_check", "long_report"]
+TEXTS = ["How do I reset my password?", "how do i   reset my password", "HOW DO I RESET MY PASSWORD!!",
+         "Where is my invoice, please?", "where is my invoice please", "Café crème — où?",
+         "CAFÉ CRÈME où", "Ünïcode，text　here", "ünïcode text here", "plain"]
+
+# Totals the model computes (the rest of §5 is out of its scope).
+TOTALS = ["requests", "resolved", "failed", "degraded", "rejected", "cache_hits", "cache_hit_rate",
+          "cache_tokens_saved", "cache_usd_saved", "calls", "input_tokens", "output_tokens",
+          "cached_input_tokens", "input_tokens_per_request", "output_tokens_per_request",
+          "large_share", "retries", "retry_tokens", "retry_usd", "fallbacks", "fallback_rate",
+          "fallbacks_denied", "breaker_rejections", "budget_violations", "budget_violation_rate",
+          "truncated", "summarized", "output_capped", "usd_total", "usd_per_hour_peak",
+          "latency_p50_ms", "latency_p95_ms"]
+
+T0_US = 1772445600 * 10**6  # 2026-03-02T10:00:00Z
+
+
+def rfc3339(us):
+    s, frac = divmod(us, 10**6)
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s))
+    if frac:
+        text += "." + ("%06d" % frac).rstrip("0")
+    return text + "Z"
+
+
+def maybe(r, p):
+    return r.random() < p
+
+
+def gen_status(r, fail_p):
+    return r.choice(CLASSES) if maybe(r, fail_p) else "ok"
+
+
+def gen_latency(r):
+    return r.choice([r.randint(50, 4000), r.randint(50, 4000) + 0.5, round(r.uniform(1, 9000), 3)])
+
+
+def gen_request(r, t_us, fail_p):
+    q = {"ts": rfc3339(t_us), "tenant": r.choice(["acme", "globex", "initech", "umbrella"][:r.randint(1, 4)]),
+         "task": r.choice(TASKS), "output_tokens": r.choice([0, r.randint(1, 300), r.randint(300, 2500)])}
+    kind = r.random()
+    if kind < 0.7:
+        q["input"] = r.choice(TEXTS)
+    elif kind < 0.85:
+        q["input_hash"] = r.choice(["h1", "h2", "h3"])
+    if "input" not in q or maybe(r, 0.7):
+        q["input_tokens"] = r.choice([r.randint(0, 50), r.randint(50, 3000), r.randint(3000, 9000)])
+    if maybe(r, 0.5):
+        q["difficulty"] = r.choice(["easy", "hard"])
+    q["model"] = r.choice(MODELS)
+    if maybe(r, 0.25):
+        q["cached_tokens"] = r.randint(0, q.get("input_tokens", 40) + 20)
+    if maybe(r, 0.3):  # every recorded call
+        attempts, m = [], q["model"]
+        for k in range(r.randint(1, 4)):
+            if k and maybe(r, 0.4):
+                m = r.choice(MODELS)
+            a = {"model": m, "status": gen_status(r, 0.5)}
+            if maybe(r, 0.6):
+                a["latency_ms"] = gen_latency(r)
+            if maybe(r, 0.4):
+                a["ts"] = rfc3339(t_us + r.randint(0, 20) * 250000)
+            if maybe(r, 0.3):
+                a["input_tokens"] = r.randint(0, 5000)
+            if maybe(r, 0.3):
+                a["output_tokens"] = r.randint(0, 900)
+            if maybe(r, 0.2):
+                a["cached_tokens"] = r.randint(0, 100)
+            attempts.append(a)
+        attempts[-1]["status"] = r.choice(["ok", "ok", gen_status(r, 1)])
+        q["attempts"] = attempts
+    else:
+        q["status"] = gen_status(r, fail_p)
+        if maybe(r, 0.8):
+            q["latency_ms"] = gen_latency(r)
+    return q
+
+
+def gen_trace(r):
+    n, t, fail_p = r.randint(15, 160), T0_US + r.randint(0, 59) * 10**6, r.choice([0.0, 0.15, 0.5])
+    first, lines = t, []
+    for _ in range(n):
+        lines.append(gen_request(r, t, fail_p))
+        last = t
+        t += r.choice([0, 0, 1000, r.randint(0, 3 * 10**6), r.randint(0, 40 * 10**6), r.randint(0, 3) * 10**6])
+    return lines, first, last
+
+
+def gen_when(r):
+    w = {}
+    for _ in range(r.randint(0, 2)):
+        c = r.choice(["task", "tenant", "difficulty", "input_tokens_gt", "input_tokens_lt"])
+        w[c] = {"task": r.choice(TASKS), "tenant": r.choice(["acme", "globex"]),
+                "difficulty": r.choice(["easy", "hard"]), "input_tokens_gt": r.randint(0, 6000),
+                "input_tokens_lt": r.randint(0, 6000)}[c]
+    return w
+
+
+def gen_scenario(r, first, last):
+    if maybe(r, 0.1):
+        return {"name": "recorded", "mode": "recorded",
+                "billing": {"failed": {c: r.choice(["full", "input", "none"]) for c in CLASSES}}}
+    s = {"name": "case", "seed": r.randint(0, 2**31)}
+    routed = maybe(r, 0.8)
+    names = []
+    if routed:
+        names = ["small", "large", "alt"]
+        s["routes"] = {"small": r.choice(["m-small-a", "m-small-b"]), "large": r.choice(["m-large", "m-odd"]),
+                       "alt": r.choice(MODELS)}
+        s["routing"] = {"default": r.choice(names),
+                        "rules": [{"when": gen_when(r), "route": r.choice(names)} for _ in range(r.randint(0, 3))]}
+    if maybe(r, 0.6):
+        c = {"key": r.sample(["tenant", "task", "policy_version", "input"], r.randint(1, 4)),
+             "policy_version": r.choice(["", "v3"]),
+             "normalize": r.sample(["lower", "collapse_space", "strip_punct"], r.randint(0, 3)),
+             "eviction": r.choice(["lru", "fifo"])}
+        if maybe(r, 0.6):
+            c["capacity"] = r.randint(1, 6)
+        if maybe(r, 0.6):
+            c["ttl_s"] = {"small": r.choice([None, 5, 30, 120]), "large": r.choice([None, 10, 60, 600])}
+        s["cache"] = c
+    if maybe(r, 0.5):
+        s["budget"] = {}
+        for task in r.sample(TASKS + ["*"], r.randint(1, 4)):
+            p = {"overflow": r.choice(["truncate", "summarize", "reject"] if routed else ["truncate", "reject"])}
+            if maybe(r, 0.8):
+                p["input_max"] = r.randint(10, 4000)
+            if maybe(r, 0.6):
+                p["output_max"] = r.randint(1, 800)
+            s["budget"][task] = p
+        if routed:
+            s["summarize"] = {"route": r.choice(names), "ratio": r.choice([0.1, 0.25, 0.333, 1])}
+    s["retry"] = {"max_attempts": r.randint(1, 4), "on": r.sample(CLASSES, r.randint(0, 4)),
+                  "backoff_ms": r.choice([0, 250, 500, 1500]),
+                  "timeout_ms": r.choice([None, 800, 2000, 30000])}
+    if routed and maybe(r, 0.6):
+        f = {"chain": r.sample(names, r.randint(1, 3)), "on": r.sample(CLASSES, r.randint(1, 4)),
+             "degrade_tasks": r.sample(TASKS, r.randint(0, 2))}
+        if maybe(r, 0.4):
+            f["tenant_inflight_cap"] = r.randint(1, 2)
+        if maybe(r, 0.4):
+            f["max_rate"], f["rate_window_s"] = r.choice([0, 0.1, 0.25, 0.5]), r.choice([30, 300])
+        if maybe(r, 0.3):
+            f["usd_per_hour_cap"] = r.choice([0, 0.001, 0.01, 0.05])
+        s["fallback"] = f
+    if maybe(r, 0.5):
+        s["breaker"] = {"window": r.randint(1, 6), "failure_ratio": r.choice([0.2, 0.5, 1]),
+                        "open_s": r.choice([1, 5, 30])}
+    s["billing"] = {"failed": {c: r.choice(["full", "input", "none"]) for c in r.sample(CLASSES, r.randint(0, 6))}}
+    s["faults"] = {"recorded": maybe(r, 0.7)}
+    if maybe(r, 0.5):
+        inject = []
+        for _ in range(r.randint(1, 2)):
+            a = r.randint(first, last)
+            b = a + r.randint(0, (last - first) // 2 + 10**6)
+            inject.append({"model": r.choice(MODELS), "from": rfc3339(a // 10**6 * 10**6),
+                           "to": rfc3339(b // 10**6 * 10**6 + 10**6),
+                           "status": r.choice(CLASSES), "rate": r.choice([0, 0.3, 0.6, 1])})
+        s["faults"]["inject"] = inject
+    return s
+
+
+def run_case(llmcost, work, seed):
+    r = random.Random(seed)
+    lines, first, last = gen_trace(r)
+    scenario = gen_scenario(r, first, last)
+    case = os.path.join(work, "case-%d" % seed)
+    os.makedirs(case, exist_ok=True)
+    with open(os.path.join(case, "trace.jsonl"), "w") as f:
+        f.writelines(json.dumps(q, ensure_ascii=False) + "\n" for q in lines)
+    with open(os.path.join(case, "pricing.json"), "w") as f:
+        json.dump(PRICING, f, indent=1)
+    with open(os.path.join(case, "scenario.json"), "w") as f:
+        json.dump(dict(scenario, pricing="pricing.json"), f, indent=1, ensure_ascii=False)
+    db = os.path.join(case, "store.db")
+    if os.path.exists(db):
+        os.remove(db)
+    p = subprocess.run([llmcost, "replay", os.path.join(case, "trace.jsonl"), "-s",
+                        os.path.join(case, "scenario.json"), "--json", "--db", db],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return ["llmcost exited %d: %s" % (p.returncode, p.stderr.strip())]
+    out = json.loads(p.stdout, parse_float=Decimal)
+    if out["trace"]["requests"] != len(lines):
+        return ["llmcost imported %d of the %d lines: %s" % (out["trace"]["requests"], len(lines), p.stderr.strip())]
+    got = out["scenarios"][0]
+    want = model.replay(lines, scenario, PRICING)
+    diffs = []
+    for k in TOTALS:
+        if not same(k, got["totals"][k], want["totals"][k]):
+            diffs.append("%s: llmcost %s, model %s" % (k, got["totals"][k], show(k, want["totals"][k])))
+    got_models = [(m["model"], m["calls"], m["input_tokens"], m["output_tokens"], Decimal(m["usd"]))
+                  for m in got["by_model"]]
+    want_models = [(m["model"], m["calls"], m["input_tokens"], m["output_tokens"], Decimal(m["usd"]) / 10**12)
+                   for m in want["by_model"]]
+    if got_models != want_models:
+        diffs.append("by_model: llmcost %s, model %s" % (got_models, want_models))
+    return diffs
+
+
+def same(key, got, want):
+    if want is None or got is None:
+        return want is None and got is None
+    if "usd" in key:
+        return Decimal(got) * 10**12 == want
+    if key.startswith("latency"):
+        return Fraction(str(got)) == Fraction(want)
+    if isinstance(want, float):
+        return float(got) == want
+    return got == want
+
+
+def show(key, v):
+    if v is not None and "usd" in key:
+        return "%s (pico %d)" % (Decimal(v) / 10**12, v)
+    return str(v)
+
+
+def main():
+    llmcost, work = sys.argv[1], sys.argv[2]
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 200
+    first = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    bad = 0
+    for seed in range(first, first + n):
+        diffs = run_case(llmcost, work, seed)
+        if diffs:
+            bad += 1
+            print("FAIL oracle: case %d (%s): %d figures differ" % (seed, os.path.join(work, "case-%d" % seed),
+                                                                   len(diffs)), file=sys.stderr)
+            for d in diffs[:8]:
+                print("   ", d, file=sys.stderr)
+    print("oracle: %d passed, %d failed" % (n - bad, bad))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
