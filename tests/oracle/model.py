@@ -521,6 +521,10 @@ class Breaker:
             return True
         return False
 
+    def rejects(self, t: int) -> bool:
+        """Whether a call meeting the breaker at t would be rejected (nothing changes)."""
+        return self.state == "probe" or (self.state == "open" and t < self.opened_at + self.open_us)
+
     def _open(self, t: int):
         self.state = "open"
         self.opened_at = t
@@ -721,6 +725,7 @@ class Hop:
         self.admit = admit
         self.end = None                 # µs when its model answered or gave up (if known)
         self.calls = 0                  # k so far
+        self.retry_at = None            # µs of its pending retry, while it backs off
 
 
 class ReqState:
@@ -984,6 +989,7 @@ class Sim:
 
     def start_call(self, t: int, st: ReqState, hop: Hop):
         r = st.r
+        hop.retry_at = None
         self.call_seq += 1
         call_id = self.call_seq
         br = self.breaker(hop.model)
@@ -1023,6 +1029,7 @@ class Sim:
             return
         if self.will_retry(hop, k, status):
             backoff = round_half_even(self.cfg.backoff_us_base * (2 ** (k - 1)))
+            hop.retry_at = t + backoff
             self.push(t + backoff, st.r.index, self.start_call, st, hop)
             return
         self.give_up(t, st, hop, status)
@@ -1102,8 +1109,14 @@ class Sim:
         if cap is None:
             return True
         n = sum(1 for h in self.fb_hops.get(st.r.tenant, [])
-                if h.admit <= t and (h.end is None or h.end > t))
+                if h.admit <= t and (h.end is None or h.end > t) and not self.gives_up_at(h, t))
         return n < cap
+
+    def gives_up_at(self, h: Hop, t: int) -> bool:
+        """A hop whose retry falls at t on a breaker that rejects it gives up at t, even when
+        its request's event at t comes later (README, "Replay semantics: choices")."""
+        br = self.breaker(h.model)
+        return h.end is None and h.retry_at == t and br is not None and br.rejects(t)
 
     def gate_rate(self, t: int, st: ReqState) -> bool:
         """'the fallback rate over (t − rate_window_s, t] — requests whose first fallback
