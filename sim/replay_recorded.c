@@ -20,6 +20,19 @@ static int64_t att_latency_us(const struct trace *t, uint32_t a)
 	return lat == TRACE_NO_LATENCY ? 0 : lat;
 }
 
+/*
+ * 1 when attempt a of request i is its first fallback: the first change of model in the order
+ * the attempts are listed, which decides retries and fallbacks, as attempt 0 is its first call
+ * (their times may list them in another order).
+ */
+static int first_hop(const struct trace *t, uint32_t i, uint32_t a)
+{
+	for (uint32_t b = trace_att_begin(t, i) + 1; b < a; b++)
+		if (trace_att_model(t, b) != trace_att_model(t, b - 1))
+			return 0;
+	return 1;
+}
+
 static int by_start(const void *x, const void *y)
 {
 	const struct rec_call *p = x, *q = y;
@@ -35,12 +48,8 @@ int replay_recorded(struct eng *g)
 	const struct trace *t = g->t;
 	const struct replay_trace *rt = g->rt;
 	struct rec_call *calls = malloc(((size_t)t->n_att + 1) * sizeof *calls);
-	uint8_t *fell_back = calloc((size_t)t->n_req / 8 + 1, 1); /* a bit per request */
-	if (!calls || !fell_back) {
-		free(calls);
-		free(fell_back);
+	if (!calls)
 		return err_set(g->e, "out of memory");
-	}
 	size_t n = 0;
 	for (uint32_t r = 0; r < t->n_req; r++) {
 		uint32_t i = replay_arrival(rt, r);
@@ -73,13 +82,10 @@ int replay_recorded(struct eng *g)
 			.retry = !first && !hop, .first_call = first };
 		uint64_t in, out, cached;
 		trace_att_tokens(t, i, a, &in, &out, &cached);
-		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, !(fell_back[i / 8] >> (i % 8) & 1)) < 0;
-		if (hop)
-			fell_back[i / 8] |= (uint8_t)(1u << (i % 8));
+		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, first_hop(t, i, a)) < 0;
 		if (fail || bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
 		    acct_call(&g->a, &rec) < 0) {
 			free(calls);
-			free(fell_back);
 			return -1; /* bill and the accounting said why */
 		}
 		acct_seen(&g->a, rec.start_us + att_latency_us(t, a));
@@ -87,6 +93,5 @@ int replay_recorded(struct eng *g)
 			g->a.r->billed_priced_usd += rec.pusd;
 	}
 	free(calls);
-	free(fell_back);
 	return 0;
 }

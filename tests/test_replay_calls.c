@@ -1237,6 +1237,31 @@ static void recorded_back_to_back(void)
 	result_scenario_fini(&r);
 }
 
+/* A recorded request's first fallback is its first change of model as the attempts are
+ * listed, as its first call is the first listed attempt, whatever their times. */
+static void recorded_first_fallback_as_listed(void)
+{
+	struct result_scenario r;
+	/* One arrival at 10:00:00: 60 s buckets from 10:00. Attempts as listed: small-m at 10:05
+	 * (the first call: bucket 5), large-m at 10:03 (the first change of model: the first
+	 * fallback, bucket 3), small-m at 10:01 (a second fallback, the earliest in time: bucket 1).
+	 * The arrays run to the bucket of the last call start, 10:05: six buckets. */
+	if (replay_case(REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10) ",\"ts\":\"2026-03-02T10:05:00Z\"") ","
+	                                              ATT("large-m", "server_error", LAT(10) ",\"ts\":\"2026-03-02T10:03:00Z\"") ","
+	                                              ATT("small-m", "ok", LAT(10) ",\"ts\":\"2026-03-02T10:01:00Z\""))),
+	                RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.requests_with_fallback, 1);
+	CHECK_INT(r.timeline.n_buckets, 6);
+	CHECK_INT(r.timeline.count[TL_FIRST_CALLS][5], 1);
+	CHECK_INT(r.timeline.count[TL_FIRST_FALLBACKS][3], 1);
+	CHECK_INT(r.timeline.count[TL_FIRST_FALLBACKS][1], 0);
+	CHECK_INT(r.timeline.count[TL_FALLBACKS][1], 1);
+	CHECK_INT(r.timeline.count[TL_FALLBACKS][3], 1);
+	result_scenario_fini(&r);
+}
+
 /* billed_usd = Σ cost_usd; billed_priced_usd prices the same lines. */
 static void recorded_billed_usd(void)
 {
@@ -1732,6 +1757,7 @@ void suite_replay_calls(void)
 	RUN(breaker_summarize_and_batch);
 	RUN(recorded_prices_attempts);
 	RUN(recorded_back_to_back);
+	RUN(recorded_first_fallback_as_listed);
 	RUN(recorded_billed_usd);
 	RUN(recorded_unknown_model);
 	RUN(alert_flood_fires);
