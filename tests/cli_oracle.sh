@@ -1,8 +1,8 @@
-# The replay engine against an independent model of SPEC §4 and §10
+# The replay engine against an independent model of SPEC §4, §5 and §10
 # (tests/oracle/model.py, its readings in tests/oracle/CHOICES.md).  The model's
 # own hand-worked cases must pass (one check), then 200 random small traces and
-# scenarios (tests/oracle_check.py) must give every total and by_model figure
-# to the last digit (a check each).  A failing case's files are kept in a
+# scenarios (tests/oracle_check.py) must give every figure of --json (totals,
+# groups, timeline, alerts) to the last digit (a check each).  A failing case's files are kept in a
 # directory this script names.
 SUITE=oracle
 . tests/lib.sh

@@ -1,12 +1,13 @@
 # Differential check of the replay engine against tests/oracle/model.py, an
-# independent model of SPEC §4 and §10 written in Python from the page alone
+# independent model of SPEC §4, §5 and §10 written in Python from the page alone
 # (tests/oracle/CHOICES.md lists its readings where the page leaves room).
-# Each case is a random small trace (ties, bursts, recorded attempts, cached
-# tokens, inputs that differ only in case, spacing and punctuation) and a random
-# scenario of the policies the model covers (cache, budget and summarize,
-# routing, retry, fallback gates, breaker, billing, recorded and injected
-# faults, and the recorded mode); `llmcost replay --json` must give the model's
-# totals and by_model to the last digit.
+# Each case is a random small trace (ties, bursts, recorded attempts out of time
+# order, cached tokens, realtime:false, cost_usd, inputs that differ only in
+# case, spacing and punctuation) and a random scenario of every policy (cache,
+# budget and summarize, batch, routing, retry, fallback gates, breaker,
+# billing, recorded and injected faults, alerts, projection, or the recorded
+# mode); `llmcost replay --json` must give the model's totals, by_tenant,
+# by_task, by_model, timeline and alerts to the last digit.
 #
 #   python3 tests/oracle_check.py LLMCOST WORKDIR [CASES] [FIRST_SEED]
 #
@@ -46,14 +47,17 @@ TEXTS = ["How do I reset my password?", "how do i   reset my password", "HOW DO 
          "Where is my invoice, please?", "where is my invoice please", "Café crème — où?",
          "CAFÉ CRÈME où", "Ünïcode，text　here", "ünïcode text here", "plain"]
 
-# Totals the model computes (the rest of §5 is out of its scope).
+# Every figure of a group, as --json names them (billed_usd only where it is given).
 TOTALS = ["requests", "resolved", "failed", "degraded", "rejected", "cache_hits", "cache_hit_rate",
           "cache_tokens_saved", "cache_usd_saved", "calls", "input_tokens", "output_tokens",
           "cached_input_tokens", "input_tokens_per_request", "output_tokens_per_request",
           "large_share", "retries", "retry_tokens", "retry_usd", "fallbacks", "fallback_rate",
           "fallbacks_denied", "breaker_rejections", "budget_violations", "budget_violation_rate",
-          "truncated", "summarized", "output_capped", "usd_total", "usd_per_hour_peak",
-          "latency_p50_ms", "latency_p95_ms"]
+          "truncated", "summarized", "async", "batched", "output_capped", "usd_total", "usd_per_hour_peak",
+          "usd_per_resolved", "projected_monthly_usd", "latency_p50_ms", "latency_p95_ms"]
+
+TIMELINE = ["requests", "cache_hits", "calls", "calls_large", "fallbacks", "retries", "usd", "retry_usd",
+            "first_calls", "first_fallbacks"]
 
 T0_US = 1772445600 * 10**6  # 2026-03-02T10:00:00Z
 
@@ -93,6 +97,10 @@ def gen_request(r, t_us, fail_p):
     q["model"] = r.choice(MODELS)
     if maybe(r, 0.25):
         q["cached_tokens"] = r.randint(0, q.get("input_tokens", 40) + 20)
+    if maybe(r, 0.1):
+        q["realtime"] = False
+    if maybe(r, 0.5):
+        q["cost_usd"] = r.choice([0, 0.000123, 0.01, round(r.uniform(0, 0.05), 9)])
     if maybe(r, 0.3):  # every recorded call
         attempts, m = [], q["model"]
         for k in range(r.randint(1, 4)):
@@ -141,9 +149,9 @@ def gen_when(r):
 
 def gen_scenario(r, first, last):
     if maybe(r, 0.1):
-        return {"name": "recorded", "mode": "recorded",
-                "billing": {"failed": {c: r.choice(["full", "input", "none"]) for c in CLASSES}}}
-    s = {"name": "case", "seed": r.randint(0, 2**31)}
+        return dict(gen_reporting(r), name="recorded", mode="recorded",
+                    billing={"failed": {c: r.choice(["full", "input", "none"]) for c in CLASSES}})
+    s = dict(gen_reporting(r), name="case", seed=r.randint(0, 2**31))
     routed = maybe(r, 0.8)
     names = []
     if routed:
@@ -162,10 +170,18 @@ def gen_scenario(r, first, last):
         if maybe(r, 0.6):
             c["ttl_s"] = {"small": r.choice([None, 5, 30, 120]), "large": r.choice([None, 10, 60, 600])}
         s["cache"] = c
+    batch = routed and maybe(r, 0.35)
+    if batch:
+        s["batch"] = {"tasks": r.sample(TASKS, r.randint(0, 2)), "interval_s": r.choice([60, 300]),
+                      "max_batch_size": r.randint(1, 6), "max_total_input_tokens": r.choice([1000, 6000, 300000]),
+                      "first_route": r.choice(names), "fail_route": r.choice(names),
+                      "discount": r.choice([0, 0.5, 0.333]), "max_attempts": r.randint(1, 3),
+                      "latency_s": r.choice([0, 30, 600])}
     if maybe(r, 0.5):
         s["budget"] = {}
         for task in r.sample(TASKS + ["*"], r.randint(1, 4)):
-            p = {"overflow": r.choice(["truncate", "summarize", "reject"] if routed else ["truncate", "reject"])}
+            p = {"overflow": r.choice((["truncate", "summarize", "reject"] if routed else ["truncate", "reject"])
+                                      + (["async"] if batch else []))}
             if maybe(r, 0.8):
                 p["input_max"] = r.randint(10, 4000)
             if maybe(r, 0.6):
@@ -203,6 +219,23 @@ def gen_scenario(r, first, last):
     return s
 
 
+def gen_reporting(r):
+    """Alerts and projection, which every scenario has (the recorded one too)."""
+    s = {"projection": {"days": r.choice([1, 30, 365]), "sample_rate": r.choice([1, 0.5, 0.125, 0.3]),
+                        "traffic_multiplier": r.choice([1, 2.5, 0.7])}}
+    a = {}
+    if maybe(r, 0.8):
+        a["cost_guard"] = None if maybe(r, 0.2) else {
+            "window_s": r.choice([60, 300, 600]), "baseline_s": r.choice([300, 1800, 7200]),
+            "threshold": r.choice([0, 0.1, 0.3, 1])}
+    if maybe(r, 0.8):
+        a["fallback_flood"] = None if maybe(r, 0.2) else {
+            "window_s": r.choice([60, 300]), "rate": r.choice([0.05, 0.2, 0.5]), "min_requests": r.randint(1, 5)}
+    if a:
+        s["alerts"] = a
+    return s
+
+
 def run_case(llmcost, work, seed):
     r = random.Random(seed)
     lines, first, last = gen_trace(r)
@@ -228,10 +261,15 @@ def run_case(llmcost, work, seed):
         return ["llmcost imported %d of the %d lines: %s" % (out["trace"]["requests"], len(lines), p.stderr.strip())]
     got = out["scenarios"][0]
     want = model.replay(lines, scenario, PRICING)
-    diffs = []
-    for k in TOTALS:
-        if not same(k, got["totals"][k], want["totals"][k]):
-            diffs.append("%s: llmcost %s, model %s" % (k, got["totals"][k], show(k, want["totals"][k])))
+    diffs = compare_figures("", got["totals"], want["totals"])
+    for by, field in (("by_tenant", "tenant"), ("by_task", "task")):
+        got_names, want_names = [g[field] for g in got[by]], [g[field] for g in want[by]]
+        if got_names != want_names:
+            diffs.append("%s: llmcost %s, model %s" % (by, got_names, want_names))
+        for g, w in zip(got[by], want[by]):
+            diffs += compare_figures("%s %s " % (by, g[field]), g, w)
+    diffs += compare_timeline(got["timeline"], want["timeline"])
+    diffs += compare_alerts(got["alerts"], want["alerts"])
     got_models = [(m["model"], m["calls"], m["input_tokens"], m["output_tokens"], Decimal(m["usd"]))
                   for m in got["by_model"]]
     want_models = [(m["model"], m["calls"], m["input_tokens"], m["output_tokens"], Decimal(m["usd"]) / 10**12)
@@ -241,9 +279,52 @@ def run_case(llmcost, work, seed):
     return diffs
 
 
+def compare_figures(where, got, want):
+    """The figures of one group (or the totals) on which llmcost and the model differ."""
+    diffs = []
+    for k in TOTALS + (["billed_usd"] if "billed_usd" in got or "billed_usd" in want else []):
+        if k not in got or k not in want or not same(k, got[k], want[k]):
+            diffs.append("%s%s: llmcost %s, model %s" % (where, k, got.get(k, "absent"),
+                                                       show(k, want[k]) if k in want else "absent"))
+    return diffs
+
+
+def compare_timeline(got, want):
+    diffs = []
+    if got["bucket_s"] != want["bucket_s"] or got["t0"] != rfc3339(want["t0"]):
+        diffs.append("timeline: llmcost bucket_s %s t0 %s, model %s %s" % (
+            got["bucket_s"], got["t0"], want["bucket_s"], rfc3339(want["t0"])))
+    for k in TIMELINE:
+        g = [Decimal(v) * 10**12 if "usd" in k else v for v in got[k]]
+        if g != want[k]:
+            diffs.append("timeline %s: llmcost %s, model %s" % (k, got[k], want[k]))
+    return diffs
+
+
+def compare_alerts(got, want):
+    g = [(a["kind"], a["start"], a["end"], Decimal(a["value"]), Decimal(a["baseline"]), float(a["peak_ratio"]))
+         for a in got]
+    w = [(a["kind"], rfc3339(a["start"]), rfc3339(a["end"]),
+          round12(a["value"]) if a["kind"] == "cost_guard" else Decimal(repr(float(a["value"]))),
+          round12(a["baseline"]) if a["kind"] == "cost_guard" else Decimal(repr(float(a["baseline"]))),
+          float(a["peak_ratio"])) for a in want]
+    return [] if g == w else ["alerts: llmcost %s, model %s" % (g, w)]
+
+
+def round12(x):
+    """An exact amount rounded half-even to 12 decimals, as llmcost writes USD."""
+    q = Fraction(x) * 10**12
+    n, rem = divmod(q.numerator, q.denominator)
+    if 2 * rem > q.denominator or (2 * rem == q.denominator and n % 2):
+        n += 1
+    return Decimal(n) / 10**12
+
+
 def same(key, got, want):
     if want is None or got is None:
         return want is None and got is None
+    if "usd" in key and isinstance(want, Fraction):  # derived amounts, exact USD
+        return Decimal(got) == round12(want)
     if "usd" in key:
         return Decimal(got) * 10**12 == want
     if key.startswith("latency"):
@@ -254,6 +335,8 @@ def same(key, got, want):
 
 
 def show(key, v):
+    if isinstance(v, Fraction):
+        return "%s (%s)" % (v, float(v))
     if v is not None and "usd" in key:
         return "%s (pico %d)" % (Decimal(v) / 10**12, v)
     return str(v)

@@ -384,6 +384,233 @@ res = model.replay([req(0, attempts=[
 check("recorded mode failed + peak", res, resolved=1, failed=1, calls=2,
       usd_total=200_000_000, latency_p50_ms=Fraction(2100))
 
+# --- batch (§4.3, §10 Batch) ------------------------------------------------------------
+# 10:00:00 is a multiple of 60 s since the epoch (1772445600 = 60 × 29540760), so with
+# interval_s 60 the boundaries are 10:01:00, 10:02:00, ...  Items of task "b" go to the
+# queue; first_route s (S), fail_route l (L), discount 0.5, latency_s 10.
+# An item on S: 100 in + 50 out = 100e6 + 100e6 = 2e8 pico, × 0.5 = 1e8.
+
+
+def batch(**kw):
+    b = {"tasks": ["b"], "interval_s": 60, "first_route": "s", "fail_route": "l",
+         "discount": 0.5, "latency_s": 10}
+    b.update(kw)
+    return {"routes": {"s": "S", "l": "L"}, "routing": {"default": "s"}, "batch": b}
+
+
+def bts(sec):
+    """seconds after 10:00:00 (any size) as RFC 3339 text"""
+    m, s_ = divmod(sec, 60)
+    whole = int(s_)
+    frac = round((s_ - whole) * 1_000_000)
+    return f"2026-03-02T10:{int(m):02d}:{whole:02d}.{frac:06d}Z"
+
+
+def breq(sec, **kw):
+    d = req(0, **dict({"task": "b"}, **kw))
+    d["ts"] = bts(sec)
+    return d
+
+
+# flush by interval: items at 1 s and 2 s are sent at the 60 s boundary and finish at 70 s:
+# latencies 69 s and 68 s; 2 calls of 1e8.
+res = model.replay([breq(1), breq(2)], batch(), P)
+check("batch flush by interval", res, batched=2, calls=2, usd_total=200_000_000, resolved=2,
+      latency_p50_ms=Fraction(68000), latency_p95_ms=Fraction(69000), retries=0, **{"async": 0})
+# flush by size: max_batch_size 2; items at 1, 2 s are sent at 2 s (finish 12 s), the third
+# (3 s) at the 60 s boundary (finish 70 s).  Latencies 11, 10, 67 s: p50 rank 2 = 11 s.
+res = model.replay([breq(1), breq(2), breq(3)], batch(max_batch_size=2), P)
+check("batch flush by size", res, batched=3, calls=3, latency_p50_ms=Fraction(11000),
+      latency_p95_ms=Fraction(67000))
+# flush by tokens: limit 250; 100 + 150 = 250 does not pass it; adding 1 more token (3 s)
+# would: the two are sent at 3 s (finish 13 s: latencies 12, 11 s), the third waits for
+# 60 s (finishes 70 s: 67 s).  Costs: 1e8; (150e6+100e6)/2 = 1.25e8; (1e6+1e8)/2 = 5.05e7.
+res = model.replay([breq(1), breq(2, input_tokens=150), breq(3, input_tokens=1)],
+                   batch(max_total_input_tokens=250), P)
+check("batch flush by tokens", res, calls=3, latency_p50_ms=Fraction(12000),
+      latency_p95_ms=Fraction(67000), usd_total=100_000_000 + 125_000_000 + 50_500_000)
+# an item alone above the limit: 100 queued at 1 s; 300 at 2 s would pass 250 -> the queue
+# (item 0) is sent at 2 s, then item 1 alone above the limit is sent alone at 2 s.  Both
+# finish at 12 s: latencies 11 s, 10 s.  Costs 1e8 + (300e6 + 100e6)/2 = 3e8.
+res = model.replay([breq(1), breq(2, input_tokens=300)], batch(max_total_input_tokens=250),
+                   P)
+check("batch item alone over the limit", res, calls=2, usd_total=300_000_000,
+      latency_p50_ms=Fraction(10000), latency_p95_ms=Fraction(11000))
+# an arrival exactly on a boundary waits for the next: at 60 s -> sent at 120 s, finishes
+# 130 s (70 s); one at 59.999999 s -> sent at 60 s, finishes 70 s (10.000001 s).
+res = model.replay([breq(59.999999), breq(60)], batch(), P)
+check("batch arrival on a boundary waits", res, calls=2,
+      latency_p50_ms=Fraction(10000001, 1000), latency_p95_ms=Fraction(70000))
+# re-queue on fail_route until max_attempts: recorded S server_error then L server_error.
+# 1 s -> sent at 60 s on S (1st S call replays the S attempt: server_error, billed none),
+# known at 70 s, rejoins the queue on L -> sent at 120 s (1st L call: server_error), known
+# at 130 s.  max_attempts 2: out of attempts -> degraded (task b in degrade_tasks), latency
+# 129 s; 2 calls, 1 retry (the re-queue), 0 USD.
+FAIL_SL = [{"model": "S", "status": "server_error"}, {"model": "L", "status": "server_error"}]
+scn = batch(max_attempts=2)
+scn["fallback"] = {"chain": ["s"], "degrade_tasks": ["b"]}
+res = model.replay([breq(1, attempts=FAIL_SL)], scn, P)
+check("batch re-queue runs out of max_attempts", res, calls=2, retries=1, degraded=1,
+      usd_total=0, large_share=0.5, latency_p50_ms=Fraction(129000), fallbacks=0)
+# max_attempts 3: the third attempt (sent at 180 s, the 2nd call on L) has no recorded
+# attempt and no L data in minute 10:03 -> p = 0, ok; 100e7 + 50*2e7 = 2e9, × 0.5 = 1e9.
+# Finishes at 190 s.  retries 2 (150 retry tokens: the failed one billed none).
+res = model.replay([breq(1, attempts=FAIL_SL)], batch(max_attempts=3), P)
+check("batch re-queue then ok", res, calls=3, retries=2, resolved=1, usd_total=1_000_000_000,
+      retry_usd=1_000_000_000, retry_tokens=150, latency_p50_ms=Fraction(189000))
+# discount rounding half-even per call: model O costs 1 pico per token.  (100 in, 53 out)
+# = 153 × 0.5 = 76.5 -> 76; (100, 57) = 157 × 0.5 = 78.5 -> 78: 154 in all (half-up per
+# call would give 156, rounding the sum 310 × 0.5 = 155).
+PO = {"models": dict(P["models"], O={"tier": "small", "input": 0.000001, "output": 0.000001})}
+scn = batch()
+scn["routes"] = {"s": "O", "l": "L"}
+res = model.replay([breq(1, output_tokens=53), breq(2, output_tokens=57)], scn, PO)
+check("batch discount half-even per call", res, usd_total=154)
+eq("batch discount by_model", [(m["model"], m["usd"]) for m in res["by_model"]], [("O", 154)])
+# a batch answer is inserted in the cache: item 0 answers at 70 s (150 tokens, 1e8 after
+# the discount); item 1 (same input) at 80 s hits; item 2 at 65 s (before the answer) misses
+# and is batched too: 2 calls, 2 batched, 1 hit.
+scn = batch()
+scn["cache"] = {}
+res = model.replay([breq(1, input="q"), breq(80, input="q"), breq(65, input="q")], scn, P)
+check("batch answer cached", res, cache_hits=1, cache_tokens_saved=150,
+      cache_usd_saved=100_000_000, batched=2, calls=2)
+# async overflow and realtime:false: task x input 100 > input_max 50 goes whole to the queue
+# (input 100 billed, not truncated); a realtime:false request of task t is batched; a task t
+# realtime request is not.  S realtime call 2e8; two items 1e8 each.
+scn = batch()
+scn["budget"] = {"x": {"input_max": 50, "overflow": "async"}}
+res = model.replay([breq(1, task="x"), breq(2, task="t", realtime=False),
+                    breq(3, task="t")], scn, P)
+check("async overflow and realtime:false", res, batched=2, budget_violations=1,
+      input_tokens=300, usd_total=400_000_000, truncated=0, **{"async": 1})
+# realtime:false without batch is an ordinary request
+res = model.replay([req(0, model="S", realtime=False)], {}, P)
+check("realtime:false without batch", res, batched=0, calls=1)
+
+# --- by_tenant / by_task, projection, usd_per_resolved, billed_usd ----------------------
+# r0 (tenant a, task t) at 10:00:00 and r1 (tenant b, task u) at 12:00:00 on S: 2e8 pico
+# each, usd_total 4e8 pico = 0.0004 USD; span 7200 s.
+# projected = 0.0004 × (30 × 86400 ÷ 7200 = 360) ÷ 0.5 × 2.5 = 0.72 USD = 18/25;
+# usd_per_resolved = 0.0004 ÷ 2 = 0.0002 = 1/5000.  Each group: 0.0002 × 360 ÷ 0.5 × 2.5 =
+# 0.36 = 9/25 ('Groups are projected over the trace's span'), per resolved 0.0002.
+r1 = req(0, model="S", tenant="b", task="u")
+r1["ts"] = "2026-03-02T12:00:00Z"
+PROJ = {"projection": {"days": 30, "sample_rate": 0.5, "traffic_multiplier": 2.5}}
+res = model.replay([req(0, model="S"), r1], PROJ, P)
+check("projection arithmetic", res, usd_total=400_000_000,
+      projected_monthly_usd=Fraction(18, 25), usd_per_resolved=Fraction(1, 5000))
+eq("by_tenant rows", [(g["tenant"], g["requests"], g["usd_total"], g["projected_monthly_usd"],
+                       g["usd_per_resolved"]) for g in res["by_tenant"]],
+   [("a", 1, 200_000_000, Fraction(9, 25), Fraction(1, 5000)),
+    ("b", 1, 200_000_000, Fraction(9, 25), Fraction(1, 5000))])
+eq("by_task rows", [(g["task"], g["calls"]) for g in res["by_task"]], [("t", 1), ("u", 1)])
+# zero span -> projection null; nothing resolved -> usd_per_resolved null; defaults 30 / 1 / 1
+res = model.replay([req(0, model="S", status="server_error")], {"retry": {"max_attempts": 1}},
+                   P)
+check("projection / per-resolved null", res, projected_monthly_usd=None,
+      usd_per_resolved=None, failed=1)
+# billed_usd (recorded scenario): Σ cost_usd as exact decimals; a group without any is 0;
+# absent when no line carries cost_usd or the scenario is not recorded.
+lines = [req(0, model="S", cost_usd=0.000123), req(1, model="S", tenant="b", cost_usd=0.01),
+         req(2, model="S", tenant="c")]
+res = model.replay(lines, {"mode": "recorded"}, P)
+check("billed_usd total", res, billed_usd=Fraction("0.010123"), usd_total=600_000_000)
+eq("billed_usd groups", [(g["tenant"], g["billed_usd"]) for g in res["by_tenant"]],
+   [("a", Fraction("0.000123")), ("b", Fraction("0.01")), ("c", 0)])
+eq("billed_usd after usd_total", list(res["totals"])[list(res["totals"]).index("usd_total") + 1],
+   "billed_usd")
+eq("billed_usd absent (simulate)", "billed_usd" in model.replay(lines, {}, P)["totals"], False)
+eq("billed_usd absent (no cost_usd)",
+   "billed_usd" in model.replay([req(0, model="S")], {"mode": "recorded"}, P)["totals"], False)
+
+# --- timeline ---------------------------------------------------------------------------
+# cache on; r0 "a" 0 s: S ok (modelled 150 ms), 2e8.  r1 "b" 30 s: S server_error (100 ms,
+# billed none) then retry at 30.6 s ok, 2e8 (a retry).  r2 "c" 130 s: S server_error twice
+# (130 s, retry at 130.6 s; both 0), gives up at 130.7 s -> fallback to L (modelled ok,
+# 100e7 + 50×2e7 = 2e9, large).  r3 "a" 131 s: cache hit.
+# Arrivals span 131 s -> 60 s buckets, t0 = 10:00:00; 3 buckets (0, 1, 2).
+T0US = 1772445600 * 10 ** 6
+SE = {"model": "S", "status": "server_error", "latency_ms": 100}
+SOK = {"model": "S", "status": "ok", "latency_ms": 100}
+res = model.replay([breq(0, task="t", input="a", model="S"),
+                    breq(30, task="t", input="b", attempts=[SE, SOK]),
+                    breq(130, task="t", input="c", attempts=[SE, SE]),
+                    breq(131, task="t", input="a", model="S")],
+                   {"routes": {"s": "S", "l": "L"}, "routing": {"default": "s"},
+                    "retry": {"max_attempts": 2}, "cache": {},
+                    "fallback": {"chain": ["s", "l"]}}, P)
+tl = res["timeline"]
+eq("timeline bucket_s/t0", (tl["bucket_s"], tl["t0"]), (60, T0US))
+eq("timeline arrays", {k: tl[k] for k in tl if k not in ("bucket_s", "t0")},
+   {"requests": [2, 0, 2], "cache_hits": [0, 0, 1], "calls": [3, 0, 3],
+    "calls_large": [0, 0, 1], "fallbacks": [0, 0, 1], "retries": [1, 0, 1],
+    "usd": [400_000_000, 0, 2_000_000_000], "retry_usd": [200_000_000, 0, 0],
+    "first_calls": [2, 0, 1], "first_fallbacks": [0, 0, 1]})
+# length: the arrays run to the last call's bucket when it is later than the last arrival's:
+# one request at 59 s, server_error 2000 ms, retry after 500 ms at 61.5 s (bucket 1).
+res = model.replay([breq(59, attempts=[dict(SE, latency_ms=2000), SOK])], {}, P)
+eq("timeline runs to the last call", (res["timeline"]["calls"], res["timeline"]["requests"],
+                                      res["timeline"]["retries"]), ([1, 1], [1, 0], [0, 1]))
+# bucket_s: arrivals 1999 minutes apart fit 2000 buckets of 60 s; 2000 minutes apart need
+# 2001 -> 300 s buckets (2000 × 60 ÷ 300 + 1 = 401).
+far = lambda mins: dict(req(0, model="S"), ts=1772445600 + 60 * mins)  # epoch seconds
+res = model.replay([req(0, model="S"), far(1999)], {}, P)
+eq("bucket_s 60 at 2000 buckets", (res["timeline"]["bucket_s"], len(res["timeline"]["calls"])),
+   (60, 2000))
+res = model.replay([req(0, model="S"), far(2000)], {}, P)
+eq("bucket_s 300 past 2000 buckets",
+   (res["timeline"]["bucket_s"], len(res["timeline"]["calls"])), (300, 401))
+
+# --- alerts -----------------------------------------------------------------------------
+# cost_guard window 60 s, baseline 120 s, threshold 0.3.  Calls on S at 0 s (2e8), 61 s
+# (2e8), 121 s (out 500: 100e6 + 500×2e6 = 1.1e9; answers 121.6 s).  Instants: 60, 120, 180
+# (first at/after the last event 121.6 s).  e = 60: baseline range [0, 0) too short.
+# e = 120: value [60,120) = 2e8 pico/60 s = 0.012 USD/h, baseline [0,60) 0.012: no.
+# e = 180: value [120,180) = 1.1e-3 USD × 60 = 0.066 USD/h; baseline [0,120) = 4e-4 USD
+# over 120 s = 0.012 USD/h; 0.066 > 0.012 × 1.3 -> fires, peak_ratio 5.5.
+CG = {"alerts": {"cost_guard": {"window_s": 60, "baseline_s": 120, "threshold": 0.3},
+                 "fallback_flood": None}}
+trace = [breq(0, model="S"), breq(61, model="S"), breq(121, model="S", output_tokens=500)]
+res = model.replay(trace, CG, P)
+eq("cost_guard fires", res["alerts"],
+   [{"kind": "cost_guard", "start": T0US + 180 * 10 ** 6, "end": T0US + 180 * 10 ** 6,
+     "value": Fraction(66, 1000), "baseline": Fraction(12, 1000),
+     "peak_ratio": Fraction(11, 2)}])
+# zero baseline never fires: the first two calls cost 0 (0 in, 0 out)
+trace0 = [breq(0, model="S", input_tokens=0, output_tokens=0),
+          breq(61, model="S", input_tokens=0, output_tokens=0), trace[2]]
+eq("cost_guard not on a zero baseline", model.replay(trace0, CG, P)["alerts"], [])
+eq("cost_guard null is off", model.replay(trace, {"alerts": {"cost_guard": None,
+                                                              "fallback_flood": None}}, P)["alerts"], [])
+# defaults (window 3600 s, baseline 14 days): never evaluated on a 2-minute trace
+eq("alerts default on, quiet here", model.replay(trace, {}, P)["alerts"], [])
+
+# fallback_flood window 60 s, rate 0.2, min_requests 2; fallback s -> l, no retries.
+# [0,60): r 1 s, 2 s fall back, 3 s ok -> 2/3;  [60,120): 61 s, 62 s fall back -> 2/2;
+# [120,180): 121 s, 122 s ok -> 0;  [180,240): 181 s, 182 s fall back -> 1.
+# Instants 60 .. 240 (last event: L answer at 182.4 s).  Firing 60, 120 (consecutive: one
+# alert, peak at 120: 1 ÷ 0.2 = 5) and 240 (a second alert).
+FB = dict(fb(), alerts={"cost_guard": None,
+                        "fallback_flood": {"window_s": 60, "rate": 0.2, "min_requests": 2}})
+flood = [breq(1, attempts=FAIL_S), breq(2, attempts=FAIL_S), breq(3, attempts=OK),
+         breq(61, attempts=FAIL_S), breq(62, attempts=FAIL_S),
+         breq(121, attempts=OK), breq(122, attempts=OK),
+         breq(181, attempts=FAIL_S), breq(182, attempts=FAIL_S)]
+res = model.replay(flood, FB, P)
+S_ = 10 ** 6
+eq("fallback_flood merge + peak", res["alerts"],
+   [{"kind": "fallback_flood", "start": T0US + 60 * S_, "end": T0US + 120 * S_,
+     "value": Fraction(1), "baseline": Fraction(1, 5), "peak_ratio": Fraction(5)},
+    {"kind": "fallback_flood", "start": T0US + 240 * S_, "end": T0US + 240 * S_,
+     "value": Fraction(1), "baseline": Fraction(1, 5), "peak_ratio": Fraction(5)}])
+# min_requests 3: only [0,60) has 3 first calls: one alert at 60 s with value 2/3
+FB3 = dict(FB, alerts={"cost_guard": None,
+                       "fallback_flood": {"window_s": 60, "rate": 0.2, "min_requests": 3}})
+eq("fallback_flood min_requests", model.replay(flood, FB3, P)["alerts"],
+   [{"kind": "fallback_flood", "start": T0US + 60 * S_, "end": T0US + 60 * S_,
+     "value": Fraction(2, 3), "baseline": Fraction(1, 5), "peak_ratio": Fraction(10, 3)}])
+
 print()
 if FAILS:
     print(f"{len(FAILS)} FAILED: {FAILS}")
