@@ -128,12 +128,18 @@ def gen_request(r, t_us, fail_p):
 
 
 def gen_trace(r):
+    """Mostly minutes of traffic; one trace in twenty spans hours to days (wider
+    timeline buckets, cost_guard baselines, expiries and breakers that reopen)."""
     n, t, fail_p = r.randint(15, 160), T0_US + r.randint(0, 59) * 10**6, r.choice([0.0, 0.15, 0.5])
+    lull = 0
+    if maybe(r, 0.05):
+        n, lull = r.randint(300, 1200), r.choice([60, 600, 3600]) * 10**6
     first, lines = t, []
     for _ in range(n):
         lines.append(gen_request(r, t, fail_p))
         last = t
-        t += r.choice([0, 0, 1000, r.randint(0, 3 * 10**6), r.randint(0, 40 * 10**6), r.randint(0, 3) * 10**6])
+        t += r.choice([0, 0, 1000, r.randint(0, 3 * 10**6), r.randint(0, 40 * 10**6), r.randint(0, 3) * 10**6,
+                       r.randint(0, lull)])
     return lines, first, last
 
 
