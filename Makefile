@@ -40,7 +40,7 @@ TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ    := $(TUI_OBJ) $(TRACES_OBJ) $(SIM_OBJ)
 TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(TEST_UTIL:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps test-deps test demo bench fuzz sanitize golden check-deps clean help
+.PHONY: all deps test-deps test oracle demo bench fuzz sanitize golden check-deps clean help
 
 # Build the program (./llmcost).
 all: deps llmcost
@@ -93,6 +93,14 @@ $(BUILD)/unit-tests: $(TEST_OBJ) $(LIB_OBJ)
 # Build everything and run the unit and command-line tests; ends with "tests: N passed, N failed".
 test: deps test-deps llmcost $(BUILD)/unit-tests
 	$(Q)LLMCOST=./llmcost UNIT=$(BUILD)/unit-tests sh tests/run.sh
+
+ORACLE_CASES ?= 2000
+# The replay against the independent model: ORACLE_CASES random cases and every bundled trace.
+oracle: deps test-deps llmcost
+	$(Q)d=$$(mktemp -d) && python3 tests/oracle_check.py ./llmcost "$$d" $(ORACLE_CASES) 1 && \
+	  for t in fixtures/traces/*.json*; do \
+	    python3 tests/oracle_check.py ./llmcost "$$d" --bundled "$$t" recorded baseline v3 flood-guard || exit 1; \
+	  done && rm -rf "$$d"
 
 # The main job: the console (a table outside a terminal) on the bundled incident.
 demo: deps llmcost

@@ -10,10 +10,13 @@
 # by_task, by_model, timeline and alerts to the last digit.
 #
 #   python3 tests/oracle_check.py LLMCOST WORKDIR [CASES] [FIRST_SEED]
+#   python3 tests/oracle_check.py LLMCOST WORKDIR --bundled TRACE SCENARIO...
 #
+# The second form replays a bundled trace file through bundled scenarios by name.
 # Prints, per disagreeing case, the figures that differ and the files that
 # reproduce it (kept in WORKDIR), then "oracle: N passed, N failed" (a case a
 # check, as the other suites count); exits 1 on any failure.
+import gzip
 import json
 import os
 import random
@@ -59,6 +62,9 @@ TOTALS = ["requests", "resolved", "failed", "degraded", "rejected", "cache_hits"
 TIMELINE = ["requests", "cache_hits", "calls", "calls_large", "fallbacks", "retries", "usd", "retry_usd",
             "first_calls", "first_fallbacks"]
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUNDLED = os.path.join(HERE, "..", "fixtures", "scenarios")
+BUNDLED_PRICING = os.path.normpath(os.path.join(HERE, "..", "fixtures", "pricing", "openai.json"))
 T0_US = 1772445600 * 10**6  # 2026-03-02T10:00:00Z
 
 
@@ -243,6 +249,7 @@ def gen_reporting(r):
 
 
 def run_case(llmcost, work, seed):
+    """Random case `seed`: its files in WORKDIR/case-SEED, and the figures that differ."""
     r = random.Random(seed)
     lines, first, last = gen_trace(r)
     scenario = gen_scenario(r, first, last)
@@ -254,11 +261,54 @@ def run_case(llmcost, work, seed):
         json.dump(PRICING, f, indent=1)
     with open(os.path.join(case, "scenario.json"), "w") as f:
         json.dump(dict(scenario, pricing="pricing.json"), f, indent=1, ensure_ascii=False)
+    return compare_replay(llmcost, case, os.path.join(case, "trace.jsonl"), lines,
+                          os.path.join(case, "scenario.json"), scenario, PRICING)
+
+
+def run_bundled(llmcost, work, trace, name):
+    """A bundled trace file through a bundled scenario (extends resolved here)."""
+    opener = gzip.open if trace.endswith(".gz") else open
+    with opener(trace, "rt", encoding="utf-8") as f:
+        lines = [json.loads(q) for q in f if q.strip()]
+    if name == "recorded":
+        scenario, pricing = {"name": "recorded", "mode": "recorded"}, BUNDLED_PRICING
+    else:
+        scenario, pricing = bundled_scenario(os.path.join(BUNDLED, name + ".json"))
+    with open(pricing or BUNDLED_PRICING) as f:
+        prices = json.load(f)
+    case = os.path.join(work, "%s-%s" % (os.path.basename(trace).split(".")[0], name))
+    os.makedirs(case, exist_ok=True)
+    return compare_replay(llmcost, case, trace, lines, name, scenario, prices)
+
+
+def bundled_scenario(path):
+    """Scenario file `path` with its "extends" merged in (objects key by key, the rest
+    replaced, the name not inherited), and the pricing file it names, if any."""
+    with open(path) as f:
+        s = json.load(f)
+    base, pricing = {}, None
+    if "extends" in s:
+        parent = os.path.join(os.path.dirname(path), s.pop("extends"))
+        base, pricing = bundled_scenario(parent if parent.endswith(".json") else parent + ".json")
+        base.pop("name", None)
+    if "pricing" in s:
+        pricing = os.path.normpath(os.path.join(os.path.dirname(path), s.pop("pricing")))
+
+    def merge(a, b):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = merge(a[k], v) if isinstance(v, dict) and isinstance(a.get(k), dict) else v
+        return out
+    return merge(base, s), pricing
+
+
+def compare_replay(llmcost, case, trace, lines, scenario_arg, scenario, prices):
+    """Runs `llmcost replay TRACE -s SCENARIO_ARG --json` with its store in CASE, and the model
+    on the same lines; returns the figures that differ."""
     db = os.path.join(case, "store.db")
     if os.path.exists(db):
         os.remove(db)
-    p = subprocess.run([llmcost, "replay", os.path.join(case, "trace.jsonl"), "-s",
-                        os.path.join(case, "scenario.json"), "--json", "--db", db],
+    p = subprocess.run([llmcost, "replay", trace, "-s", scenario_arg, "--json", "--db", db],
                        capture_output=True, text=True)
     if p.returncode != 0:
         return ["llmcost exited %d: %s" % (p.returncode, p.stderr.strip())]
@@ -266,7 +316,7 @@ def run_case(llmcost, work, seed):
     if out["trace"]["requests"] != len(lines):
         return ["llmcost imported %d of the %d lines: %s" % (out["trace"]["requests"], len(lines), p.stderr.strip())]
     got = out["scenarios"][0]
-    want = model.replay(lines, scenario, PRICING)
+    want = model.replay(lines, scenario, prices)
     diffs = compare_figures("", got["totals"], want["totals"])
     for by, field in (("by_tenant", "tenant"), ("by_task", "task")):
         got_names, want_names = [g[field] for g in got[by]], [g[field] for g in want[by]]
@@ -349,19 +399,24 @@ def show(key, v):
 
 
 def main():
-    llmcost, work = sys.argv[1], sys.argv[2]
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 200
-    first = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    llmcost, work, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if rest and rest[0] == "--bundled":  # --bundled TRACE SCENARIO...
+        checks = [("%s through %s" % (os.path.basename(rest[1]), name),
+                   lambda name=name: run_bundled(llmcost, work, rest[1], name)) for name in rest[2:]]
+    else:
+        n = int(rest[0]) if rest else 200
+        first = int(rest[1]) if len(rest) > 1 else 1
+        checks = [("case %d (%s)" % (seed, os.path.join(work, "case-%d" % seed)),
+                   lambda seed=seed: run_case(llmcost, work, seed)) for seed in range(first, first + n)]
     bad = 0
-    for seed in range(first, first + n):
-        diffs = run_case(llmcost, work, seed)
+    for what, check in checks:
+        diffs = check()
         if diffs:
             bad += 1
-            print("FAIL oracle: case %d (%s): %d figures differ" % (seed, os.path.join(work, "case-%d" % seed),
-                                                                   len(diffs)), file=sys.stderr)
+            print("FAIL oracle: %s: %d figures differ" % (what, len(diffs)), file=sys.stderr)
             for d in diffs[:8]:
                 print("   ", d, file=sys.stderr)
-    print("oracle: %d passed, %d failed" % (n - bad, bad))
+    print("oracle: %d passed, %d failed" % (len(checks) - bad, bad))
     sys.exit(1 if bad else 0)
 
 
