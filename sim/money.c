@@ -273,6 +273,32 @@ int money_ratio_gt(money_sum a, money_sum b, money_sum c, money_sum d)
 	return ((b < 0) ^ (d < 0)) ? cmp < 0 : cmp > 0;
 }
 
+double money_quotient(money_sum a, money_sum b)
+{
+	const u128 two53 = (u128)1 << 53;
+	u128 n = (u128)a, d = (u128)b, q, r;
+	int e = 0, sticky = 0;
+	if (a <= 0 || b <= 0)
+		return 0.0;
+	if (n < two53 && d < two53)
+		return (double)n / (double)d; /* exact operands, one rounding */
+	/* q × 2^e with 55 bits: the 53 kept, the rounding bit, and one standing for all below */
+	q = n / d;
+	r = n % d;
+	for (; q >> 55; q >>= 1, e++)
+		sticky |= (int)(q & 1);
+	for (; !(q >> 54); e--) { /* long division, a bit at a time (r < d < 2^127: r << 1 fits) */
+		r <<= 1;
+		q <<= 1;
+		if (r >= d) {
+			r -= d;
+			q |= 1;
+		}
+	}
+	sticky |= r != 0;
+	return ldexp((double)(uint64_t)(q | (u128)sticky), e); /* the conversion rounds once */
+}
+
 /* ---- formatting ---- */
 
 size_t money_format(char *buf, money_sum pusd)

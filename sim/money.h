@@ -121,6 +121,12 @@ int money_project(money_sum total_pusd, int64_t days_ppb, int64_t span_us, int64
  */
 int money_ratio_gt(money_sum a, money_sum b, money_sum c, money_sum d);
 
+/*
+ * a ÷ b as the double nearest to the exact quotient (ties to even), for the
+ * ratios of SPEC §10 however large their terms; 0 unless both are positive.
+ */
+double money_quotient(money_sum a, money_sum b);
+
 /* Bytes a formatted amount needs with its NUL: sign, 27 digits, '.', 12 decimals. */
 #define MONEY_FMT_SIZE 48
 

@@ -15,14 +15,6 @@
 
 /* a ÷ b for exact non-negative integers, rounded once when both fit a double's 53 bits
  * (counts always do), else through long double. */
-static double quotient(money_sum a, money_sum b)
-{
-	const money_sum exact = (money_sum)1 << 53;
-	if (a < exact && b < exact)
-		return (double)a / (double)b;
-	return (double)((long double)a / (long double)b);
-}
-
 struct run {
 	int open;               /* the previous instant fired */
 	struct alert cur;
@@ -122,9 +114,9 @@ int alerts_evaluate(struct acct *a)
 			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
 			struct alert now = { .kind = ALERT_FALLBACK_FLOOD, .start_us = e_us, .end_us = e_us };
 			if (fires) {
-				now.value_rate = quotient(fbs, calls);
+				now.value_rate = money_quotient(fbs, calls);
 				now.baseline_rate = q->value;
-				now.peak_ratio = quotient((money_sum)fbs * q->den, (money_sum)calls * q->num);
+				now.peak_ratio = money_quotient((money_sum)fbs * q->den, (money_sum)calls * q->num);
 			}
 			rc = step(r, &flood, fires, &now, &cap);
 		}
@@ -147,7 +139,7 @@ int alerts_evaluate(struct acct *a)
 				if (fires) {
 					money_muldiv(spend, (money_sum)HOUR_US, (money_sum)w, &now.value_pusd);
 					money_muldiv(base, (money_sum)HOUR_US, (money_sum)len, &now.baseline_pusd);
-					now.peak_ratio = quotient(spend * len, base * w);
+					now.peak_ratio = money_quotient(spend * len, base * w);
 				}
 			}
 			rc = step(r, &cost, fires, &now, &cap);

@@ -25,11 +25,10 @@ const char *const alert_names[N_ALERT] = {
 	[ALERT_FALLBACK_FLOOD] = "fallback_flood",
 };
 
-/* a ÷ b as the double nearest to the exact quotient (both below 2^53 in
- * practice, so the conversions are exact); 0 when b is 0 (SPEC §10). */
+/* a ÷ b as the double nearest to the exact quotient; 0 when b is 0 (SPEC §10). */
 static double result_ratio(uint64_t a, uint64_t b)
 {
-	return b ? (double)a / (double)b : 0.0;
+	return money_quotient((money_sum)a, (money_sum)b);
 }
 
 void result_derive(const struct result_scenario *r, const struct metrics *m, struct derived *d)

@@ -242,6 +242,33 @@ static void money_ratios(void)
 	CHECK_INT(money_ratio_gt(13 * e24 + 1, e24, 10 * 1300000000LL, MONEY_PPB_ONE), 1);
 }
 
+#define U128(hi, lo) ((money_sum)(hi) << 64 | (money_sum)(lo))
+
+/* The double nearest the exact quotient.  Expected values from Python's exact
+ * float(Fraction(a, b)) (correctly rounded); the last three pairs are ones that
+ * dividing as long doubles rounds twice and misses by one unit in the last place. */
+static void money_quotients(void)
+{
+	money_sum two54 = (money_sum)1 << 54;
+	CHECK(money_quotient(1, 3) == 0x1.5555555555555p-2);
+	CHECK(money_quotient(0, 3) == 0.0);
+	CHECK(money_quotient(3, 0) == 0.0);
+	/* ties to even: 2^54 + 2 lies halfway between 2^54 and 2^54 + 4, 2^54 + 6 between
+	 * 2^54 + 4 and 2^54 + 8 (the doubles there are 4 apart) */
+	CHECK(money_quotient(two54 + 2, 1) == 0x1p+54);
+	CHECK(money_quotient(two54 + 6, 1) == 0x1.0000000000002p+54);
+	CHECK(money_quotient(two54 * 3 + 6, 3) == 0x1.0000000000000p+54); /* (2^54 + 2) exactly */
+	/* 59665827940363139 / 502895480151045333767427094444 */
+	CHECK(money_quotient(U128(0, 0xd3f9c11f9d6b83), U128(0x658f1642d, 0xa52c900036ce77acULL)) ==
+	      0x1.0b29f310e0e8fp-43);
+	/* 2458428194688787522064420224506552502 / 252966259424118450577146335808787275 */
+	CHECK(money_quotient(U128(0x1d979de41e04e24, 0x3be46de88dd860b6ULL),
+	                     U128(0x30b8331411b0be, 0xb1fe378094d5134bULL)) == 0x1.36fd29735891fp+3);
+	/* 14085780697289163265390071 / 3774625436166286554772711168065371 */
+	CHECK(money_quotient(U128(0xba6c7, 0xb39fd7e06ff9b5f7ULL), U128(0xba1a7894723e, 0xa18f3a9ee5b8bf5bULL)) ==
+	      0x1.0070cfcd7e027p-28);
+}
+
 static void money_formatting(void)
 {
 	char b[MONEY_FMT_SIZE];
@@ -291,6 +318,7 @@ void suite_money(void)
 	RUN(money_muldiv_wide);
 	RUN(money_projection);
 	RUN(money_ratios);
+	RUN(money_quotients);
 	RUN(money_formatting);
 	RUN(money_sum_range);
 }
