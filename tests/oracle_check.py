@@ -48,7 +48,8 @@ CLASSES = ["timeout", "rate_limited", "server_error", "invalid_request", "conten
 TASKS = ["faq_answer", "policy_check", "long_report"]
 TEXTS = ["How do I reset my password?", "how do i   reset my password", "HOW DO I RESET MY PASSWORD!!",
          "Where is my invoice, please?", "where is my invoice please", "Café crème — où?",
-         "CAFÉ CRÈME où", "Ünïcode，text　here", "ünïcode text here", "plain"]
+         "CAFÉ CRÈME où", "Ünïcode，text　here", "ünïcode text here", "plain", "İSTANBUL şehir?",
+         "i̇stanbul şehir", "ΣΟΦΊΑ… σοφία", "Привет,\u00a0МИР!", "привет мир"]
 
 # Every figure of a group, as --json names them (billed_usd only where it is given).
 TOTALS = ["requests", "resolved", "failed", "degraded", "rejected", "cache_hits", "cache_hit_rate",

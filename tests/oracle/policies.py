@@ -22,12 +22,10 @@ _SPACES = set(" \t\n\v\f\r\u00a0\u3000")
 
 
 def norm_lower(s: str) -> str:
-    """'lower: the Unicode simple lowercase mapping' -- one-to-one mappings only."""
-    out = []
-    for c in s:
-        lc = c.lower()
-        out.append(lc if len(lc) == 1 else c)
-    return "".join(out)
+    """'lower: the Unicode simple lowercase mapping'.  Python's lower() is the full mapping,
+    which differs from the simple one only where it is longer: U+0130 İ, whose full mapping
+    is i + U+0307 and simple mapping i (UnicodeData.txt), its first character."""
+    return "".join(c.lower()[0] for c in s)
 
 
 def norm_strip_punct(s: str) -> str:
