@@ -13,11 +13,10 @@
 
 #define GRID_US WINDOW_GRID_US
 
-/* a ÷ b for exact non-negative integers, rounded once when both fit a double's 53 bits
- * (counts always do), else through long double. */
 struct run {
 	int open;               /* the previous instant fired */
 	struct alert cur;
+	money_sum num, den;     /* cur's peak_ratio exactly: num ÷ den */
 };
 
 static int emit(struct result_scenario *r, const struct alert *al, size_t *cap)
@@ -33,19 +32,22 @@ static int emit(struct result_scenario *r, const struct alert *al, size_t *cap)
 	return 0;
 }
 
-/* One instant's verdict: extends the open alert, starts one, or closes it. */
+/*
+ * One instant's verdict: extends the open alert, starts one, or closes it.  Its
+ * ratio is num ÷ den exactly, so a higher peak is told even where the doubles
+ * are equal (the earliest instant keeps a tie).
+ */
 static int step(struct result_scenario *r, struct run *run, int fires, const struct alert *now,
-                size_t *cap)
+                money_sum num, money_sum den, size_t *cap)
 {
 	if (fires) {
-		if (!run->open) {
+		if (!run->open || money_ratio_gt(num, den, run->num, run->den)) {
+			int64_t start = run->open ? run->cur.start_us : now->start_us;
 			run->cur = *now;
-			run->open = 1;
-		} else {
-			int64_t start = run->cur.start_us;
-			if (now->peak_ratio > run->cur.peak_ratio)
-				run->cur = *now;
 			run->cur.start_us = start;
+			run->num = num;
+			run->den = den;
+			run->open = 1;
 		}
 		run->cur.end_us = now->end_us;
 		return 0;
@@ -95,9 +97,9 @@ int alerts_evaluate(struct acct *a)
 		int64_t next = step_series_next(&a->spend, e_us - reach);
 		if (next > e_us) {
 			struct alert none = { 0 };
-			rc = step(r, &flood, 0, &none, &cap);
+			rc = step(r, &flood, 0, &none, 0, 1, &cap);
 			if (rc == 0)
-				rc = step(r, &cost, 0, &none, &cap);
+				rc = step(r, &cost, 0, &none, 0, 1, &cap);
 			if (next == INT64_MAX)
 				break;
 			e_us = next - GRID_US;
@@ -113,18 +115,20 @@ int alerts_evaluate(struct acct *a)
 			int fires = calls >= (uint64_t)sc->alerts.fallback_flood_min_requests && calls > 0 &&
 			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
 			struct alert now = { .kind = ALERT_FALLBACK_FLOOD, .start_us = e_us, .end_us = e_us };
+			money_sum num = (money_sum)fbs * q->den, den = (money_sum)calls * q->num;
 			if (fires) {
 				now.value_rate = money_quotient(fbs, calls);
 				now.baseline_rate = q->value;
-				now.peak_ratio = money_quotient((money_sum)fbs * q->den, (money_sum)calls * q->num);
+				now.peak_ratio = money_quotient(num, den);
 			}
-			rc = step(r, &flood, fires, &now, &cap);
+			rc = step(r, &flood, fires, &now, num, den, &cap);
 		}
 		if (sc->alerts.cost_guard_on && rc == 0) {
 			int64_t w = sc->alerts.cost_guard_window_us, b = sc->alerts.cost_guard_baseline_us;
 			int64_t from = e_us - w - b > rt->first_us ? e_us - w - b : rt->first_us;
 			int64_t len = e_us - w - from;
 			int fires = 0;
+			money_sum num = 0, den = 1;
 			struct alert now = { .kind = ALERT_COST_GUARD, .start_us = e_us, .end_us = e_us };
 			if (len >= w) {
 				money_sum before_from = from == rt->first_us ? a->spend_before_first
@@ -139,17 +143,19 @@ int alerts_evaluate(struct acct *a)
 				if (fires) {
 					money_muldiv(spend, (money_sum)HOUR_US, (money_sum)w, &now.value_pusd);
 					money_muldiv(base, (money_sum)HOUR_US, (money_sum)len, &now.baseline_pusd);
-					now.peak_ratio = money_quotient(spend * len, base * w);
+					num = spend * len;
+					den = base * w;
+					now.peak_ratio = money_quotient(num, den);
 				}
 			}
-			rc = step(r, &cost, fires, &now, &cap);
+			rc = step(r, &cost, fires, &now, num, den, &cap);
 		}
 	}
 	struct alert none = { 0 };
 	if (rc == 0)
-		rc = step(r, &flood, 0, &none, &cap);
+		rc = step(r, &flood, 0, &none, 0, 1, &cap);
 	if (rc == 0)
-		rc = step(r, &cost, 0, &none, &cap);
+		rc = step(r, &cost, 0, &none, 0, 1, &cap);
 	if (rc < 0)
 		return err_set(e, "out of memory");
 	if (r->n_alerts > 1)
