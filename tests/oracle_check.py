@@ -86,19 +86,28 @@ def gen_status(r, fail_p):
 
 
 def gen_latency(r):
+    if maybe(r, 0.01):  # now and then far beyond any timeout: minutes to days
+        return r.randint(60000, 300000000)
     return r.choice([r.randint(50, 4000), r.randint(50, 4000) + 0.5, round(r.uniform(1, 9000), 3)])
+
+
+def gen_tokens(r, *ranges):
+    """Tokens from one of the ranges, or now and then millions to billions (sums past 2^53 pico-USD)."""
+    if maybe(r, 0.01):
+        return r.randint(10**6, 4 * 10**9)
+    return r.randint(*r.choice(ranges))
 
 
 def gen_request(r, t_us, fail_p):
     q = {"ts": rfc3339(t_us), "tenant": r.choice(["acme", "globex", "initech", "umbrella"][:r.randint(1, 4)]),
-         "task": r.choice(TASKS), "output_tokens": r.choice([0, r.randint(1, 300), r.randint(300, 2500)])}
+         "task": r.choice(TASKS), "output_tokens": gen_tokens(r, (0, 0), (1, 300), (300, 2500))}
     kind = r.random()
     if kind < 0.7:
         q["input"] = r.choice(TEXTS)
     elif kind < 0.85:
         q["input_hash"] = r.choice(["h1", "h2", "h3"])
     if "input" not in q or maybe(r, 0.7):
-        q["input_tokens"] = r.choice([r.randint(0, 50), r.randint(50, 3000), r.randint(3000, 9000)])
+        q["input_tokens"] = gen_tokens(r, (0, 50), (50, 3000), (3000, 9000))
     if maybe(r, 0.5):
         q["difficulty"] = r.choice(["easy", "hard"])
     q["model"] = r.choice(MODELS)
