@@ -253,50 +253,68 @@ int money_project(money_sum total_pusd, int64_t days_ppb, int64_t span_us, int64
 	return signed_result(total_pusd < 0, q, out_pusd);
 }
 
-int money_ratio_gt(money_sum a, money_sum b, money_sum c, money_sum d)
+/*
+ * n ÷ d (d nonzero, both below 2^255) as the nearest double, ties to even: the
+ * quotient to 55 bits (the 53 kept, the rounding bit, and one that stands for
+ * all below it), then one rounding.
+ */
+static double u256_quotient(const struct u256 *n, const struct u256 *d)
 {
-	if (b == 0 || d == 0)
-		return 0;
-	/* a/b > c/d ⇔ a·d > c·b when b·d > 0, a·d < c·b when b·d < 0 */
-	int sp = a == 0 ? 0 : (a < 0) ^ (d < 0) ? -1 : 1;
-	int sq = c == 0 ? 0 : (c < 0) ^ (b < 0) ? -1 : 1;
-	int cmp; /* sign of a·d − c·b */
-	if (sp != sq) {
-		cmp = sp > sq ? 1 : -1;
-	} else if (sp == 0) {
-		cmp = 0;
-	} else {
-		struct u256 p = u256_mul128(magnitude(a), magnitude(d));
-		struct u256 q = u256_mul128(magnitude(c), magnitude(b));
-		cmp = u256_cmp(&p, &q) * sp;
+	struct u256 q = { { 0, 0, 0, 0 } }, r = { { 0, 0, 0, 0 } };
+	int e = 0, sticky = 0;
+	if (u256_is_zero(n))
+		return 0.0;
+	for (int i = 255; i >= 0; i--) { /* the integer quotient */
+		u256_shl1(&r, (int)(n->w[i / 64] >> (i % 64) & 1));
+		u256_shl1(&q, 0);
+		if (u256_cmp(&r, d) >= 0) {
+			u256_sub(&r, d);
+			q.w[0] |= 1;
+		}
 	}
-	return ((b < 0) ^ (d < 0)) ? cmp < 0 : cmp > 0;
+	for (; q.w[3] | q.w[2] | q.w[1] | q.w[0] >> 55; e++) { /* too many bits: fold the lowest */
+		sticky |= (int)(q.w[0] & 1);
+		for (int i = 0; i < 3; i++)
+			q.w[i] = q.w[i] >> 1 | q.w[i + 1] << 63;
+		q.w[3] >>= 1;
+	}
+	for (; !(q.w[0] >> 54); e--) { /* too few: the next bits of the fraction */
+		u256_shl1(&r, 0);
+		u256_shl1(&q, 0);
+		if (u256_cmp(&r, d) >= 0) {
+			u256_sub(&r, d);
+			q.w[0] |= 1;
+		}
+	}
+	sticky |= !u256_is_zero(&r);
+	return ldexp((double)(q.w[0] | (uint64_t)sticky), e); /* the conversion rounds once */
 }
 
 double money_quotient(money_sum a, money_sum b)
 {
-	const u128 two53 = (u128)1 << 53;
-	u128 n = (u128)a, d = (u128)b, q, r;
-	int e = 0, sticky = 0;
 	if (a <= 0 || b <= 0)
 		return 0.0;
-	if (n < two53 && d < two53)
-		return (double)n / (double)d; /* exact operands, one rounding */
-	/* q × 2^e with 55 bits: the 53 kept, the rounding bit, and one standing for all below */
-	q = n / d;
-	r = n % d;
-	for (; q >> 55; q >>= 1, e++)
-		sticky |= (int)(q & 1);
-	for (; !(q >> 54); e--) { /* long division, a bit at a time (r < d < 2^127: r << 1 fits) */
-		r <<= 1;
-		q <<= 1;
-		if (r >= d) {
-			r -= d;
-			q |= 1;
-		}
-	}
-	sticky |= r != 0;
-	return ldexp((double)(uint64_t)(q | (u128)sticky), e); /* the conversion rounds once */
+	if (a < (money_sum)1 << 53 && b < (money_sum)1 << 53)
+		return (double)a / (double)b; /* exact operands, one rounding */
+	struct u256 n = u256_from((u128)a), d = u256_from((u128)b);
+	return u256_quotient(&n, &d);
+}
+
+double money_quotient2(money_sum a, money_sum b, money_sum c, money_sum d)
+{
+	if (a <= 0 || b <= 0 || c <= 0 || d <= 0)
+		return 0.0;
+	struct u256 n = u256_mul128((u128)a, (u128)b), m = u256_mul128((u128)c, (u128)d);
+	return u256_quotient(&n, &m);
+}
+
+int money_products_gt(money_sum a, money_sum b, uint64_t c, money_sum d, money_sum e, uint64_t f)
+{
+	struct u256 x = u256_mul128(magnitude(a), magnitude(b)), y = u256_mul128(magnitude(d), magnitude(e));
+	int over_x = u256_mul64(&x, c) < 0, over_y = u256_mul64(&y, f) < 0;
+	if (over_x || over_y) /* past 2^256: only far beyond the amounts sums support */
+		return over_x && !over_y;
+	return u256_cmp(&x, &y) > 0;
 }
 
 /* ---- formatting ---- */

@@ -116,16 +116,20 @@ int money_project(money_sum total_pusd, int64_t days_ppb, int64_t span_us, int64
 		  int64_t multiplier_ppb, money_sum *out_pusd);
 
 /*
- * Compares a ÷ b with c ÷ d exactly: returns 1 when a/b > c/d, else 0.
- * Denominators must be nonzero (either sign); a zero one gives 0.
- */
-int money_ratio_gt(money_sum a, money_sum b, money_sum c, money_sum d);
-
-/*
  * a ÷ b as the double nearest to the exact quotient (ties to even), for the
  * ratios of SPEC §10 however large their terms; 0 unless both are positive.
  */
 double money_quotient(money_sum a, money_sum b);
+
+/* (a × b) ÷ (c × d) as the double nearest to the exact quotient; 0 unless all are positive. */
+double money_quotient2(money_sum a, money_sum b, money_sum c, money_sum d);
+
+/*
+ * 1 when |a × b × c| > |d × e × f| exactly, else 0.  Exact while each product is
+ * below 2^256, which amounts within what sums support (2^80 pico-USD) times
+ * two 64-bit factors always are; past it, the larger is the one that overflowed.
+ */
+int money_products_gt(money_sum a, money_sum b, uint64_t c, money_sum d, money_sum e, uint64_t f);
 
 /* Bytes a formatted amount needs with its NUL: sign, 27 digits, '.', 12 decimals. */
 #define MONEY_FMT_SIZE 48

@@ -13,10 +13,18 @@
 
 #define GRID_US WINDOW_GRID_US
 
+/* An instant's ratio exactly: a × b ÷ (c × d), with d the same at every instant of a kind. */
+struct peak {
+	money_sum a, c;
+	uint64_t b;
+};
+
+static const struct peak no_peak = { 0, 1, 0 };
+
 struct run {
 	int open;               /* the previous instant fired */
 	struct alert cur;
-	money_sum num, den;     /* cur's peak_ratio exactly: num ÷ den */
+	struct peak peak;       /* cur's peak_ratio, exactly */
 };
 
 static int emit(struct result_scenario *r, const struct alert *al, size_t *cap)
@@ -34,19 +42,18 @@ static int emit(struct result_scenario *r, const struct alert *al, size_t *cap)
 
 /*
  * One instant's verdict: extends the open alert, starts one, or closes it.  Its
- * ratio is num ÷ den exactly, so a higher peak is told even where the doubles
- * are equal (the earliest instant keeps a tie).
+ * ratio p is exact, so a higher peak is told even where the doubles are equal
+ * (the earliest instant keeps a tie): a₁b₁ ÷ c₁d > a₂b₂ ÷ c₂d ⇔ a₁c₂b₁ > a₂c₁b₂.
  */
 static int step(struct result_scenario *r, struct run *run, int fires, const struct alert *now,
-                money_sum num, money_sum den, size_t *cap)
+                struct peak p, size_t *cap)
 {
 	if (fires) {
-		if (!run->open || money_ratio_gt(num, den, run->num, run->den)) {
+		if (!run->open || money_products_gt(p.a, run->peak.c, p.b, run->peak.a, p.c, run->peak.b)) {
 			int64_t start = run->open ? run->cur.start_us : now->start_us;
 			run->cur = *now;
 			run->cur.start_us = start;
-			run->num = num;
-			run->den = den;
+			run->peak = p;
 			run->open = 1;
 		}
 		run->cur.end_us = now->end_us;
@@ -97,9 +104,9 @@ int alerts_evaluate(struct acct *a)
 		int64_t next = step_series_next(&a->spend, e_us - reach);
 		if (next > e_us) {
 			struct alert none = { 0 };
-			rc = step(r, &flood, 0, &none, 0, 1, &cap);
+			rc = step(r, &flood, 0, &none, no_peak, &cap);
 			if (rc == 0)
-				rc = step(r, &cost, 0, &none, 0, 1, &cap);
+				rc = step(r, &cost, 0, &none, no_peak, &cap);
 			if (next == INT64_MAX)
 				break;
 			e_us = next - GRID_US;
@@ -115,20 +122,20 @@ int alerts_evaluate(struct acct *a)
 			int fires = calls >= (uint64_t)sc->alerts.fallback_flood_min_requests && calls > 0 &&
 			            (money_sum)fbs * q->den > (money_sum)q->num * calls;
 			struct alert now = { .kind = ALERT_FALLBACK_FLOOD, .start_us = e_us, .end_us = e_us };
-			money_sum num = (money_sum)fbs * q->den, den = (money_sum)calls * q->num;
+			struct peak p = { (money_sum)fbs, (money_sum)calls, (uint64_t)q->den }; /* d = q->num */
 			if (fires) {
 				now.value_rate = money_quotient(fbs, calls);
 				now.baseline_rate = q->value;
-				now.peak_ratio = money_quotient(num, den);
+				now.peak_ratio = money_quotient2(p.a, (money_sum)p.b, p.c, q->num);
 			}
-			rc = step(r, &flood, fires, &now, num, den, &cap);
+			rc = step(r, &flood, fires, &now, p, &cap);
 		}
 		if (sc->alerts.cost_guard_on && rc == 0) {
 			int64_t w = sc->alerts.cost_guard_window_us, b = sc->alerts.cost_guard_baseline_us;
 			int64_t from = e_us - w - b > rt->first_us ? e_us - w - b : rt->first_us;
 			int64_t len = e_us - w - from;
 			int fires = 0;
-			money_sum num = 0, den = 1;
+			struct peak p = no_peak; /* spend × len ÷ (base × w) */
 			struct alert now = { .kind = ALERT_COST_GUARD, .start_us = e_us, .end_us = e_us };
 			if (len >= w) {
 				money_sum before_from = from == rt->first_us ? a->spend_before_first
@@ -138,24 +145,23 @@ int alerts_evaluate(struct acct *a)
 				money_sum base = before_w - before_from;
 				const struct decfrac *q = &sc->alerts.cost_guard_threshold;
 				/* spend/w > base/len × (1 + q): spend × len × den > base × w × (den + num) */
-				fires = base > 0 && money_ratio_gt(spend * len, (money_sum)w,
-				                                   base * (q->den + q->num), (money_sum)q->den) ;
+				fires = base > 0 && money_products_gt(spend, len, (uint64_t)q->den, base, w,
+				                                      (uint64_t)q->den + (uint64_t)q->num);
 				if (fires) {
 					money_muldiv(spend, (money_sum)HOUR_US, (money_sum)w, &now.value_pusd);
 					money_muldiv(base, (money_sum)HOUR_US, (money_sum)len, &now.baseline_pusd);
-					num = spend * len;
-					den = base * w;
-					now.peak_ratio = money_quotient(num, den);
+					p = (struct peak){ spend, base, (uint64_t)len };
+					now.peak_ratio = money_quotient2(spend, len, base, w);
 				}
 			}
-			rc = step(r, &cost, fires, &now, num, den, &cap);
+			rc = step(r, &cost, fires, &now, p, &cap);
 		}
 	}
 	struct alert none = { 0 };
 	if (rc == 0)
-		rc = step(r, &flood, 0, &none, 0, 1, &cap);
+		rc = step(r, &flood, 0, &none, no_peak, &cap);
 	if (rc == 0)
-		rc = step(r, &cost, 0, &none, 0, 1, &cap);
+		rc = step(r, &cost, 0, &none, no_peak, &cap);
 	if (rc < 0)
 		return err_set(e, "out of memory");
 	if (r->n_alerts > 1)

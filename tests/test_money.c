@@ -222,24 +222,27 @@ static void money_projection(void)
 	CHECK_SUM(r, 0);
 }
 
-static void money_ratios(void)
+static void money_products(void)
 {
-	money_sum e24 = pow10s(24);
-	CHECK_INT(money_ratio_gt(1, 3, 1, 4), 1);
-	CHECK_INT(money_ratio_gt(1, 4, 1, 3), 0);
-	CHECK_INT(money_ratio_gt(2, 4, 1, 2), 0);    /* equal */
-	CHECK_INT(money_ratio_gt(-1, 2, -1, 3), 0);  /* −0.5 > −0.33: no */
-	CHECK_INT(money_ratio_gt(-1, 3, 1, -2), 1);  /* −0.33 > −0.5 */
-	CHECK_INT(money_ratio_gt(1, -2, -1, 3), 0);
-	CHECK_INT(money_ratio_gt(0, 5, -1, 7), 1);
-	CHECK_INT(money_ratio_gt(0, 5, 0, -7), 0);
-	CHECK_INT(money_ratio_gt(1, 0, 1, 1), 0);
+	money_sum e24 = pow10s(24), e16 = pow10s(16), two80 = (money_sum)1 << 80;
+	/* a/b > c/d ⇔ a·d > c·b: 1/3 > 1/4; 2/4 = 1/2 is not greater */
+	CHECK_INT(money_products_gt(1, 4, 1, 1, 3, 1), 1);
+	CHECK_INT(money_products_gt(1, 3, 1, 1, 4, 1), 0);
+	CHECK_INT(money_products_gt(2, 2, 1, 1, 4, 1), 0);
 	/* (10^24 + 1)/10^24 = 1 + 10^-24 < 10^24/(10^24 − 1) = 1 + 1/(10^24 − 1) */
-	CHECK_INT(money_ratio_gt(e24 + 1, e24, e24, e24 - 1), 0);
-	CHECK_INT(money_ratio_gt(e24, e24 - 1, e24 + 1, e24), 1);
-	/* cost guard: spend 13 in 1 h vs 10 per h × 1.3 → equal, does not fire */
-	CHECK_INT(money_ratio_gt(13, 1, 10 * 1300000000LL, MONEY_PPB_ONE), 0);
-	CHECK_INT(money_ratio_gt(13 * e24 + 1, e24, 10 * 1300000000LL, MONEY_PPB_ONE), 1);
+	CHECK_INT(money_products_gt(e24 + 1, e24 - 1, 1, e24, e24, 1), 0);
+	CHECK_INT(money_products_gt(e24, e24, 1, e24 + 1, e24 - 1, 1), 1);
+	/* cost guard, spend × len × den > base × w × (den + num): 13 in the hour against 10 an
+	 * hour × 1.3 is equal, so it does not fire; 1 pico-USD more does */
+	CHECK_INT(money_products_gt(13, 3600000000LL, 10, 10, 3600000000LL, 13), 0);
+	CHECK_INT(money_products_gt(13 * e24 + 1, 3600000000LL, 10, 10 * e24, 3600000000LL, 13), 1);
+	/* $1.2·10^12 in a window against a 10^10 s baseline: spend × len is 2^80 × 10^16 ≈ 2^133,
+	 * past 128 bits, and still compared exactly */
+	CHECK_INT(money_products_gt(two80, e16, 10, two80 - 1, e16, 10), 1);
+	CHECK_INT(money_products_gt(two80 - 1, e16, 10, two80, e16, 10), 0);
+	/* past 2^256 (2^126 · 2^126 · 2^63): the one that overflowed is the larger */
+	CHECK_INT(money_products_gt((money_sum)1 << 126, (money_sum)1 << 126, UINT64_C(1) << 63, 1, 1, 1), 1);
+	CHECK_INT(money_products_gt(1, 1, 1, (money_sum)1 << 126, (money_sum)1 << 126, UINT64_C(1) << 63), 0);
 }
 
 #define U128(hi, lo) ((money_sum)(hi) << 64 | (money_sum)(lo))
@@ -267,6 +270,12 @@ static void money_quotients(void)
 	/* 14085780697289163265390071 / 3774625436166286554772711168065371 */
 	CHECK(money_quotient(U128(0xba6c7, 0xb39fd7e06ff9b5f7ULL), U128(0xba1a7894723e, 0xa18f3a9ee5b8bf5bULL)) ==
 	      0x1.0070cfcd7e027p-28);
+	/* (a × b) ÷ (c × d) with a 133-bit numerator: 2^80 × 10^16 ÷ (2^79 × 10^16) = 2 exactly, and
+	 * (10^24 + 7)(10^16 − 3) ÷ ((3·10^23 + 1) × 6·10^10) = 555555.5555555554 (Python's Fraction) */
+	money_sum e16 = pow10s(16), e24 = pow10s(24);
+	CHECK(money_quotient2((money_sum)1 << 80, e16, (money_sum)1 << 79, e16) == 2.0);
+	CHECK(money_quotient2(e24 + 7, e16 - 3, 3 * pow10s(23) + 1, 60000000000LL) == 0x1.0f4471c71c71bp+19);
+	CHECK(money_quotient2(0, 1, 1, 1) == 0.0);
 }
 
 static void money_formatting(void)
@@ -317,7 +326,7 @@ void suite_money(void)
 	RUN(money_muldiv_rounding);
 	RUN(money_muldiv_wide);
 	RUN(money_projection);
-	RUN(money_ratios);
+	RUN(money_products);
 	RUN(money_quotients);
 	RUN(money_formatting);
 	RUN(money_sum_range);

@@ -1420,6 +1420,46 @@ static void alert_cost_guard_fires(void)
 	result_scenario_fini(&r);
 }
 
+/* The cost guard's sums past 128 bits: $24 billion in a minute against a 316-year baseline. */
+static void alert_cost_guard_past_128_bits(void)
+{
+	struct result_scenario r;
+	/* dear-m costs 2000 USD per 1M tokens.  r0 at 1701-01-01 has 1 token: 2·10^9 pico-USD.
+	 * Then 3000 calls of 4·10^9 tokens (8·10^18 pico-USD each, S = 2.4·10^22 in all) in the
+	 * first 30 s of 2016-12-01.  Window 60 s, baseline 10^10 s: at e = 2016-12-01T00:01:00Z
+	 * (1480550460 s) the range starts at r0 (e − w − 10^10 s is before it), so len =
+	 * e − 60 s − (−8488800000 s) = 9969350400 s, and spend × len = 2.39·10^38, past 2^127.
+	 * value = S × 3600 ÷ 60 = 1.44·10^24 pico-USD/h; baseline = 2·10^9 × 3600 ÷ 9969350400
+	 * = 722.2 → 722 pico-USD/h; ratio = S·len ÷ (2·10^9 × 60 s) = 1.99387008·10^21 (Python). */
+	size_t cap = 3001 * 160, n = 0;
+	char *lines = malloc(cap);
+	if (!lines) {
+		CHECK(lines != NULL);
+		return;
+	}
+	n += (size_t)snprintf(lines + n, cap - n, "{\"ts\":\"1701-01-01T00:00:00Z\",\"tenant\":\"a\",\"task\":\"t\","
+	                      "\"input_tokens\":1,\"output_tokens\":0,\"model\":\"dear-m\"}\n");
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)snprintf(lines + n, cap - n, "{\"ts\":\"2016-12-01T00:00:%02d.%02dZ\",\"tenant\":\"a\","
+		                      "\"task\":\"t\",\"input_tokens\":4000000000,\"output_tokens\":0,"
+		                      "\"model\":\"dear-m\"}\n", i / 100, i % 100);
+	int rc = replay_case(lines, "{\"pricing\": \"pricing-dear.json\", \"alerts\": {\"cost_guard\": "
+	                     "{\"window_s\": 60, \"baseline_s\": 10000000000, \"threshold\": 0.3}, "
+	                     "\"fallback_flood\": null}}", &r);
+	free(lines);
+	if (rc < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].start_us, 1480550460 * SEC);
+		CHECK_INT(r.alerts[0].end_us, 1480550460 * SEC);
+		CHECK(r.alerts[0].value_pusd == (money_sum)1440000000000LL * 1000000000000LL);
+		CHECK_INT(r.alerts[0].baseline_pusd, 722);
+		CHECK(r.alerts[0].peak_ratio == 0x1.b05a0607225ecp+70);
+	}
+	result_scenario_fini(&r);
+}
+
 /* A zero baseline never fires. */
 static void alert_cost_guard_zero_baseline(void)
 {
@@ -1764,6 +1804,7 @@ void suite_replay_calls(void)
 	RUN(alert_flood_thresholds);
 	RUN(alert_flood_merges);
 	RUN(alert_cost_guard_fires);
+	RUN(alert_cost_guard_past_128_bits);
 	RUN(alert_cost_guard_zero_baseline);
 	RUN(alert_cost_guard_range);
 	RUN(alert_flood_window_off_grid);
