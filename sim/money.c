@@ -262,9 +262,12 @@ static double u256_quotient(const struct u256 *n, const struct u256 *d)
 {
 	struct u256 q = { { 0, 0, 0, 0 } }, r = { { 0, 0, 0, 0 } };
 	int e = 0, sticky = 0;
+	int top = 255;
 	if (u256_is_zero(n))
 		return 0.0;
-	for (int i = 255; i >= 0; i--) { /* the integer quotient */
+	while (!(n->w[top / 64] >> (top % 64) & 1))
+		top--;
+	for (int i = top; i >= 0; i--) { /* the integer quotient */
 		u256_shl1(&r, (int)(n->w[i / 64] >> (i % 64) & 1));
 		u256_shl1(&q, 0);
 		if (u256_cmp(&r, d) >= 0) {
@@ -302,8 +305,11 @@ double money_quotient(money_sum a, money_sum b)
 
 double money_quotient2(money_sum a, money_sum b, money_sum c, money_sum d)
 {
+	const money_sum two63 = (money_sum)1 << 63;
 	if (a <= 0 || b <= 0 || c <= 0 || d <= 0)
 		return 0.0;
+	if (a < two63 && b < two63 && c < two63 && d < two63)
+		return money_quotient(a * b, c * d); /* the products fit in 126 bits */
 	struct u256 n = u256_mul128((u128)a, (u128)b), m = u256_mul128((u128)c, (u128)d);
 	return u256_quotient(&n, &m);
 }
