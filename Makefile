@@ -97,10 +97,12 @@ test: deps test-deps llmcost $(BUILD)/unit-tests
 ORACLE_CASES ?= 2000
 # The replay against the independent model: ORACLE_CASES random cases and every bundled trace.
 oracle: deps test-deps llmcost
-	$(Q)d=$$(mktemp -d) && python3 tests/oracle_check.py ./llmcost "$$d" $(ORACLE_CASES) 1 && \
-	  for t in fixtures/traces/*.json*; do \
-	    python3 tests/oracle_check.py ./llmcost "$$d" --bundled "$$t" recorded baseline v3 flood-guard || exit 1; \
-	  done && rm -rf "$$d"
+	$(Q)d=$$(mktemp -d); fail=0; \
+	python3 tests/oracle_check.py ./llmcost "$$d" $(ORACLE_CASES) 1 || fail=1; \
+	for t in fixtures/traces/*.json*; do \
+	  python3 tests/oracle_check.py ./llmcost "$$d" --bundled "$$t" recorded baseline v3 flood-guard || fail=1; \
+	done; \
+	if [ $$fail = 0 ]; then rm -rf "$$d"; else echo "oracle: the cases' files are kept in $$d"; exit 1; fi
 
 # The main job: the console (a table outside a terminal) on the bundled incident.
 demo: deps llmcost
