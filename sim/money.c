@@ -175,6 +175,28 @@ static int u256_is_zero(const struct u256 *a)
 	return !(a->w[0] | a->w[1] | a->w[2] | a->w[3]);
 }
 
+/* One step of long division: the remainder takes the next bit, the quotient the next digit. */
+static void u256_div_step(struct u256 *q, struct u256 *r, const struct u256 *d, int bit)
+{
+	u256_shl1(r, bit);
+	u256_shl1(q, 0);
+	if (u256_cmp(r, d) >= 0) {
+		u256_sub(r, d);
+		q->w[0] |= 1;
+	}
+}
+
+/* *q = n ÷ d and *r = n mod d (d nonzero, below 2^255), a bit at a time from n's top bit. */
+static void u256_divmod(const struct u256 *n, const struct u256 *d, struct u256 *q, struct u256 *r)
+{
+	int top = 255;
+	*q = *r = (struct u256){ { 0, 0, 0, 0 } };
+	while (top >= 0 && !(n->w[top / 64] >> (top % 64) & 1))
+		top--;
+	for (int i = top; i >= 0; i--)
+		u256_div_step(q, r, d, (int)(n->w[i / 64] >> (i % 64) & 1));
+}
+
 /*
  * round_half_even(n ÷ d) into *q when it is below 2^127.  d must be nonzero
  * and below 2^255 (so the remainder can be doubled).  Returns -1 when the
@@ -182,15 +204,8 @@ static int u256_is_zero(const struct u256 *a)
  */
 static int u256_div_half_even(const struct u256 *n, const struct u256 *d, u128 *q)
 {
-	struct u256 quo = { { 0, 0, 0, 0 } }, rem = { { 0, 0, 0, 0 } }, twice;
-	for (int i = 255; i >= 0; i--) {
-		u256_shl1(&rem, (int)(n->w[i / 64] >> (i % 64) & 1));
-		u256_shl1(&quo, 0);
-		if (u256_cmp(&rem, d) >= 0) {
-			u256_sub(&rem, d);
-			quo.w[0] |= 1;
-		}
-	}
+	struct u256 quo, rem, twice;
+	u256_divmod(n, d, &quo, &rem);
 	twice = rem;
 	u256_shl1(&twice, 0);
 	int c = u256_cmp(&twice, d);
@@ -260,35 +275,19 @@ int money_project(money_sum total_pusd, int64_t days_ppb, int64_t span_us, int64
  */
 static double u256_quotient(const struct u256 *n, const struct u256 *d)
 {
-	struct u256 q = { { 0, 0, 0, 0 } }, r = { { 0, 0, 0, 0 } };
+	struct u256 q, r;
 	int e = 0, sticky = 0;
-	int top = 255;
 	if (u256_is_zero(n))
 		return 0.0;
-	while (!(n->w[top / 64] >> (top % 64) & 1))
-		top--;
-	for (int i = top; i >= 0; i--) { /* the integer quotient */
-		u256_shl1(&r, (int)(n->w[i / 64] >> (i % 64) & 1));
-		u256_shl1(&q, 0);
-		if (u256_cmp(&r, d) >= 0) {
-			u256_sub(&r, d);
-			q.w[0] |= 1;
-		}
-	}
+	u256_divmod(n, d, &q, &r);
 	for (; q.w[3] | q.w[2] | q.w[1] | q.w[0] >> 55; e++) { /* too many bits: fold the lowest */
 		sticky |= (int)(q.w[0] & 1);
 		for (int i = 0; i < 3; i++)
 			q.w[i] = q.w[i] >> 1 | q.w[i + 1] << 63;
 		q.w[3] >>= 1;
 	}
-	for (; !(q.w[0] >> 54); e--) { /* too few: the next bits of the fraction */
-		u256_shl1(&r, 0);
-		u256_shl1(&q, 0);
-		if (u256_cmp(&r, d) >= 0) {
-			u256_sub(&r, d);
-			q.w[0] |= 1;
-		}
-	}
+	for (; !(q.w[0] >> 54); e--) /* too few: the next bits of the fraction */
+		u256_div_step(&q, &r, d, 0);
 	sticky |= !u256_is_zero(&r);
 	return ldexp((double)(q.w[0] | (uint64_t)sticky), e); /* the conversion rounds once */
 }

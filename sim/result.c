@@ -25,22 +25,16 @@ const char *const alert_names[N_ALERT] = {
 	[ALERT_FALLBACK_FLOOD] = "fallback_flood",
 };
 
-/* a ÷ b as the double nearest to the exact quotient; 0 when b is 0 (SPEC §10). */
-static double result_ratio(uint64_t a, uint64_t b)
-{
-	return money_quotient((money_sum)a, (money_sum)b);
-}
-
 void result_derive(const struct result_scenario *r, const struct metrics *m, struct derived *d)
 {
 	memset(d, 0, sizeof *d);
-	d->cache_hit_rate = result_ratio(m->cache_hits, m->requests);
-	d->input_tokens_per_request = result_ratio(m->input_tokens, m->requests);
-	d->output_tokens_per_request = result_ratio(m->output_tokens, m->requests);
-	d->large_share = result_ratio(m->calls_large, m->calls);
-	d->fallback_rate = result_ratio(m->requests_with_fallback, m->requests_with_call);
-	d->budget_violation_rate = m->requests > m->cache_hits
-		? result_ratio(m->budget_violations, m->requests - m->cache_hits) : 0.0;
+	/* ratios: the double nearest the exact quotient, 0 over a zero denominator (SPEC §10) */
+	d->cache_hit_rate = money_quotient(m->cache_hits, m->requests);
+	d->input_tokens_per_request = money_quotient(m->input_tokens, m->requests);
+	d->output_tokens_per_request = money_quotient(m->output_tokens, m->requests);
+	d->large_share = money_quotient(m->calls_large, m->calls);
+	d->fallback_rate = money_quotient(m->requests_with_fallback, m->requests_with_call);
+	d->budget_violation_rate = money_quotient(m->budget_violations, m->requests - m->cache_hits);
 
 	d->usd_per_resolved_null = m->resolved == 0
 		|| money_muldiv(m->usd_total, 1, (money_sum)m->resolved, &d->usd_per_resolved) < 0;

@@ -26,7 +26,8 @@ import time
 from decimal import Decimal
 from fractions import Fraction
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "oracle"))
 import model  # noqa: E402
 
 PRICING = {
@@ -63,7 +64,6 @@ TOTALS = ["requests", "resolved", "failed", "degraded", "rejected", "cache_hits"
 TIMELINE = ["requests", "cache_hits", "calls", "calls_large", "fallbacks", "retries", "usd", "retry_usd",
             "first_calls", "first_fallbacks"]
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 BUNDLED = os.path.join(HERE, "..", "fixtures", "scenarios")
 BUNDLED_PRICING = os.path.normpath(os.path.join(HERE, "..", "fixtures", "pricing", "openai.json"))
 T0_US = 1772445600 * 10**6  # 2026-03-02T10:00:00Z
@@ -387,11 +387,7 @@ def compare_alerts(got, want):
 
 def round12(x):
     """An exact amount rounded half-even to 12 decimals, as llmcost writes USD."""
-    q = Fraction(x) * 10**12
-    n, rem = divmod(q.numerator, q.denominator)
-    if 2 * rem > q.denominator or (2 * rem == q.denominator and n % 2):
-        n += 1
-    return Decimal(n) / 10**12
+    return Decimal(model.round_half_even(Fraction(x) * 10**12)) / 10**12
 
 
 def same(key, got, want):
