@@ -2,7 +2,8 @@
  * The common random draw: FNV-1a 64 fed directly with the bytes of the key
  * "SEED|INDEX|MODEL|ATTEMPT" (integers as decimal digits, produced most
  * significant first into a small stack buffer), the splitmix64 finalizer, and
- * the two failure tests of SPEC §10 in exact arithmetic.
+ * the two failure tests of SPEC §10 in exact arithmetic; and the same draws
+ * by table, for the replay (draw.h says why the tables give the same hash).
  */
 #include "sim/draw.h"
 
@@ -40,16 +41,6 @@ uint64_t draw_fnv_i64(uint64_t h, int64_t v)
 	return draw_fnv_u64(h, 0 - (uint64_t)v); /* INT64_MIN's magnitude too */
 }
 
-uint64_t draw_mix(uint64_t z)
-{
-	z ^= z >> 30;
-	z *= 0xbf58476d1ce4e5b9ULL;
-	z ^= z >> 27;
-	z *= 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return z;
-}
-
 static uint64_t fnv_byte(uint64_t h, unsigned char c)
 {
 	return (h ^ c) * DRAW_FNV_PRIME;
@@ -65,21 +56,62 @@ uint64_t draw_request_state(uint64_t seed_state, uint64_t index)
 	return fnv_byte(draw_fnv_u64(seed_state, index), '|');
 }
 
+/* h advanced over "MODEL|ATTEMPT" (or "MODEL|sATTEMPT"). */
+static uint64_t fnv_suffix(uint64_t h, const char *model, size_t model_len, uint32_t attempt, int summarize)
+{
+	h = fnv_byte(draw_fnv_bytes(h, model, model_len), '|');
+	if (summarize)
+		h = fnv_byte(h, 's');
+	return draw_fnv_u64(h, attempt);
+}
+
 uint64_t draw_attempt(uint64_t request_state, const char *model, size_t model_len,
 		      uint32_t attempt, int summarize)
 {
-	uint64_t h = draw_fnv_bytes(request_state, model, model_len);
-	h = fnv_byte(h, '|');
-	if (summarize)
-		h = fnv_byte(h, 's');
-	h = draw_fnv_u64(h, attempt);
-	return draw_mix(h) >> 11;
+	return draw_mix(fnv_suffix(request_state, model, model_len, attempt, summarize)) >> 11;
 }
 
 uint64_t draw_x(uint64_t seed_state, uint64_t index, const char *model, size_t model_len,
 		uint32_t attempt, int summarize)
 {
 	return draw_attempt(draw_request_state(seed_state, index), model, model_len, attempt, summarize);
+}
+
+void draw_suffix_init(struct draw_suffix *t, const char *model, size_t model_len, uint32_t attempt,
+		      int summarize)
+{
+	uint64_t n = model_len + 2 + (summarize != 0); /* the suffix's bytes: "|", a digit, … */
+	for (uint32_t v = attempt; v >= 10; v /= 10)
+		n++;
+	t->pow = 1;
+	for (uint64_t p = DRAW_FNV_PRIME; n; n >>= 1, p *= p)
+		if (n & 1)
+			t->pow *= p;
+	for (unsigned l = 0; l < 256; l++)
+		t->add[l] = fnv_suffix(l, model, model_len, attempt, summarize) - l * t->pow;
+}
+
+void draw_requests_init(struct draw_requests *r, uint64_t seed_state)
+{
+	r->seed_state = seed_state;
+	r->block = 0;
+	r->block_state = 0;
+}
+
+uint64_t draw_requests_state(struct draw_requests *r, uint64_t index)
+{
+	if (index < 1000)
+		return draw_request_state(r->seed_state, index);
+	uint64_t block = index / 1000;
+	unsigned low = (unsigned)(index - block * 1000); /* the last three digits, zeros kept */
+	if (block != r->block) {
+		r->block = block;
+		r->block_state = draw_fnv_u64(r->seed_state, block);
+	}
+	uint64_t h = fnv_byte(r->block_state, (unsigned char)('0' + low / 100));
+	h = fnv_byte(h, (unsigned char)('0' + low / 10 % 10));
+	h = fnv_byte(h, (unsigned char)('0' + low % 10));
+	return fnv_byte(h, '|');
 }
 
 int draw_fails_rate(uint64_t x, double rate)

@@ -33,7 +33,15 @@ uint64_t draw_fnv_u64(uint64_t h, uint64_t v);
 uint64_t draw_fnv_i64(uint64_t h, int64_t v);
 
 /* The splitmix64 finalizer (mod 2^64). */
-uint64_t draw_mix(uint64_t z);
+static inline uint64_t draw_mix(uint64_t z)
+{
+	z ^= z >> 30;
+	z *= 0xbf58476d1ce4e5b9ULL;
+	z ^= z >> 27;
+	z *= 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return z;
+}
 
 /*
  * The FNV state after "SEED|", to compute once per scenario and pass to
@@ -60,6 +68,44 @@ uint64_t draw_attempt(uint64_t request_state, const char *model, size_t model_le
  */
 uint64_t draw_x(uint64_t seed_state, uint64_t index, const char *model, size_t model_len,
 		uint32_t attempt, int summarize);
+
+/*
+ * Draws by table, for the replay's many draws.  FNV-1a's xor changes only the
+ * low byte of the state, and the low byte of a product depends only on the
+ * low bytes of its factors; so feeding a fixed string of n bytes to any state
+ * h gives h × P^n + add[h mod 256] (mod 2^64), where add[l] is the FNV of the
+ * string from state l minus l × P^n.  With a table for "MODEL|ATTEMPT", a
+ * draw from a request state is one multiplication, one load and the
+ * finalizer; draw_by_suffix(s, t) == draw_attempt(s, …) for the table's key.
+ */
+struct draw_suffix {
+	uint64_t pow;            /* P^n */
+	uint64_t add[256];
+};
+
+/* The table of "MODEL|ATTEMPT" ("MODEL|sATTEMPT" when summarize is nonzero). */
+void draw_suffix_init(struct draw_suffix *t, const char *model, size_t model_len, uint32_t attempt,
+		      int summarize);
+
+static inline uint64_t draw_by_suffix(uint64_t request_state, const struct draw_suffix *t)
+{
+	return draw_mix(request_state * t->pow + t->add[request_state & 0xff]) >> 11;
+}
+
+/*
+ * Request states for indexes that come near each other: the state after
+ * "SEED|" and every digit of the index but the last three is kept for one
+ * block of 1000 indexes, so a state costs four FNV steps while the block is
+ * the same.  draw_requests_state(r, i) == draw_request_state(seed_state, i).
+ */
+struct draw_requests {
+	uint64_t seed_state;
+	uint64_t block;          /* index / 1000 of the block kept; 0: none (its indexes are short) */
+	uint64_t block_state;
+};
+
+void draw_requests_init(struct draw_requests *r, uint64_t seed_state);
+uint64_t draw_requests_state(struct draw_requests *r, uint64_t index);
 
 /*
  * The injected-rate test: 1 when the call fails, i.e. x < rate × 2^53.

@@ -270,8 +270,24 @@ static int64_t recorded_attempt(const struct eng *g, uint32_t i, int m, unsigned
 	return -1;
 }
 
+/* The draw of request i's k-th call on model m, or k-th summarize call (SPEC §10 "The draw"):
+ * by table for the first DRAW_TABLED, the table made on first use (byte by byte without one). */
+static uint64_t draw_of(struct eng *g, uint32_t i, int m, unsigned k, int summarize)
+{
+	const char *name = g->sc->pricing->models[m].name;
+	uint64_t h = draw_requests_state(&g->draws, i);
+	if (k <= DRAW_TABLED) {
+		struct draw_suffix **table = &g->draw_tables[((size_t)m * 2 + (summarize != 0)) * DRAW_TABLED + k - 1];
+		if (!*table && (*table = malloc(sizeof **table)))
+			draw_suffix_init(*table, name, strlen(name), k, summarize);
+		if (*table)
+			return draw_by_suffix(h, *table);
+	}
+	return draw_attempt(h, name, strlen(name), k, summarize);
+}
+
 /* Outcome and latency of a call (SPEC §10 "Calls"). */
-static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind, unsigned k,
+static void outcome(struct eng *g, uint32_t i, int m, enum call_kind kind, unsigned k,
                     int64_t start, uint64_t out_tok, int *status, int64_t *lat)
 {
 	const struct scenario *sc = g->sc;
@@ -297,8 +313,7 @@ static void outcome(const struct eng *g, uint32_t i, int m, enum call_kind kind,
 				for (int s = 1; s < N_STATUS; s++)
 					fails_any |= counts[s] != 0;
 			if (w || fails_any) {
-				uint64_t x = draw_x(g->seed_state, i, pm->name, strlen(pm->name),
-				                    k, kind == CALL_SUMMARY);
+				uint64_t x = draw_of(g, i, m, k, kind == CALL_SUMMARY);
 				if (w) /* x < rate × 2^53, with the rate as its exact decimal */
 					*status = (money_sum)x * (uint64_t)w->rate.den <
 					          ((money_sum)(uint64_t)w->rate.num << 53)

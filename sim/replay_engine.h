@@ -6,10 +6,12 @@
 #ifndef SIM_REPLAY_ENGINE_H
 #define SIM_REPLAY_ENGINE_H
 
+#include "sim/draw.h"
 #include "sim/events.h"
 #include "sim/replay_internal.h"
 #include "sim/scenario.h"
 
+#define DRAW_TABLED 8 /* a model's attempts drawn by table (sim/draw.h); later ones byte by byte */
 #define MAX_CHAIN 16 /* fallback.chain entries (the bits of req_state.tried) */
 #define NO_FLUSH INT64_MIN /* no batch flush pending (0 is a boundary like any other) */
 
@@ -40,7 +42,8 @@ struct eng {
 	uint32_t *free_slots;    /* pool slots not in use */
 	uint32_t n_pool, n_free;
 	struct events events;
-	uint64_t seed_state;
+	struct draw_requests draws; /* the draws' request states (SPEC §10 "The draw") */
+	struct draw_suffix **draw_tables; /* per model, summarize or not, attempt ≤ DRAW_TABLED: made on first use */
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
 	int *budget_of_task;     /* dense task → index in sc->budget, -1 */

@@ -129,7 +129,9 @@ int engine_init(struct eng *g, const struct replay_trace *rt, const struct scena
 				return err_set(e, "out of memory");
 	const struct decfrac *ratio = &sc->breaker.failure_ratio; /* fails × den ≥ num × window */
 	g->breaker_trip = (int64_t)(((money_sum)ratio->num * sc->breaker.window + ratio->den - 1) / ratio->den);
-	g->seed_state = draw_seed_state(sc->seed);
+	draw_requests_init(&g->draws, draw_seed_state(sc->seed));
+	if (!(g->draw_tables = calloc(sc->pricing->n_models * 2 * DRAW_TABLED + 1, sizeof *g->draw_tables)))
+		return err_set(e, "out of memory");
 	g->flush_at = NO_FLUSH;
 	g->discount_ppb = sc->batch.discount.ppb;
 	if (sc->cache.on && cache_setup(g) < 0)
@@ -150,6 +152,10 @@ void engine_fini(struct eng *g)
 		for (size_t m = 0; m < g->sc->pricing->n_models; m++)
 			free(g->breakers[m].ring);
 	free(g->breakers);
+	if (g->draw_tables)
+		for (size_t k = 0; k < g->sc->pricing->n_models * 2 * DRAW_TABLED; k++)
+			free(g->draw_tables[k]);
+	free(g->draw_tables);
 	free(g->model_name);
 	free(g->price_of_name);
 	free(g->budget_of_task);

@@ -75,6 +75,55 @@ static void draw_values_from_python(void)
 		if (x != cases[i].want)
 			TEST_FAIL_("case %zu (split): got %" PRIu64 ", want %" PRIu64, i, x, cases[i].want);
 		CHECK(x < DRAW_ONE);
+		struct draw_suffix table;
+		draw_suffix_init(&table, cases[i].model, strlen(cases[i].model), cases[i].attempt,
+				 cases[i].summarize);
+		x = draw_by_suffix(draw_request_state(s, cases[i].index), &table);
+		if (x != cases[i].want)
+			TEST_FAIL_("case %zu (table): got %" PRIu64 ", want %" PRIu64, i, x, cases[i].want);
+	}
+}
+
+/* The tables and the kept request states against the byte-by-byte draw, itself checked against
+ * python above: every low byte of the state, names of 0 to 40 bytes with any byte value,
+ * attempts of 1 to 10 digits, and indexes that cross blocks of 1000 forward and back. */
+static void draw_tables_equal_bytes(void)
+{
+	uint64_t z = 12345;
+	char name[40];
+	for (int round = 0; round < 400; round++) {
+		size_t len = (size_t)round % sizeof name;
+		for (size_t b = 0; b < len; b++)
+			name[b] = (char)(draw_mix(z++) & 0xff);
+		uint32_t attempt = round % 3 ? 1 + (uint32_t)(draw_mix(z++) % 12)
+		                             : (uint32_t)(draw_mix(z++) >> 32);
+		if (!attempt)
+			attempt = 1;
+		int summarize = round % 5 == 0;
+		struct draw_suffix table;
+		draw_suffix_init(&table, name, len, attempt, summarize);
+		for (int k = 0; k < 64; k++) {
+			uint64_t state = draw_mix(z++);
+			state = (state & ~0xffULL) | (uint64_t)(round * 64 + k) % 256; /* every low byte */
+			if (draw_by_suffix(state, &table) != draw_attempt(state, name, len, attempt, summarize)) {
+				TEST_FAIL_("round %d, state %#" PRIx64 ": the table's draw differs", round, state);
+				return;
+			}
+		}
+	}
+	static const uint64_t indexes[] = { 0, 7, 999, 1000, 1001, 1999, 2000, 1500, 999, 123456789,
+	                                    123456000, 123455999, 1000000, 999999, UINT64_MAX,
+	                                    UINT64_MAX - 999, 18446744073709551000ULL, 42 };
+	for (int64_t seed = -2; seed <= 2; seed++) {
+		struct draw_requests r;
+		draw_requests_init(&r, draw_seed_state(seed));
+		for (size_t k = 0; k < sizeof indexes / sizeof *indexes; k++)
+			CHECK(draw_requests_state(&r, indexes[k]) == draw_request_state(draw_seed_state(seed), indexes[k]));
+		for (uint64_t i = 0; i < 30000; i += 1 + i % 7)
+			if (draw_requests_state(&r, i) != draw_request_state(draw_seed_state(seed), i)) {
+				TEST_FAIL_("seed %" PRId64 ", index %" PRIu64 ": the kept state differs", seed, i);
+				return;
+			}
 	}
 }
 
@@ -145,6 +194,7 @@ void suite_draw(void)
 	RUN(draw_fnv_and_mix);
 	RUN(draw_incremental_equals_string);
 	RUN(draw_values_from_python);
+	RUN(draw_tables_equal_bytes);
 	RUN(draw_rate_thresholds);
 	RUN(draw_recorded_classes);
 }
