@@ -80,9 +80,11 @@ uint64_t draw_x(uint64_t seed_state, uint64_t index, const char *model, size_t m
 void draw_suffix_init(struct draw_suffix *t, const char *model, size_t model_len, uint32_t attempt,
 		      int summarize)
 {
-	uint64_t n = model_len + 2 + (summarize != 0); /* the suffix's bytes: "|", a digit, … */
-	for (uint32_t v = attempt; v >= 10; v /= 10)
+	uint64_t n = model_len + 1 + (summarize != 0); /* the suffix's bytes: name, "|", "s", digits */
+	uint32_t v = attempt;
+	do
 		n++;
+	while (v /= 10);
 	t->pow = 1;
 	for (uint64_t p = DRAW_FNV_PRIME; n; n >>= 1, p *= p)
 		if (n & 1)

@@ -86,7 +86,7 @@ static void draw_values_from_python(void)
 
 /* The tables and the kept request states against the byte-by-byte draw, itself checked against
  * python above: every low byte of the state, names of 0 to 40 bytes with any byte value,
- * attempts of 1 to 10 digits, and indexes that cross blocks of 1000 forward and back. */
+ * attempts of 1 to 10 digits (and 0), and indexes that cross blocks of 1000 forward and back. */
 static void draw_tables_equal_bytes(void)
 {
 	uint64_t z = 12345;
@@ -95,10 +95,7 @@ static void draw_tables_equal_bytes(void)
 		size_t len = (size_t)round % sizeof name;
 		for (size_t b = 0; b < len; b++)
 			name[b] = (char)(draw_mix(z++) & 0xff);
-		uint32_t attempt = round % 3 ? 1 + (uint32_t)(draw_mix(z++) % 12)
-		                             : (uint32_t)(draw_mix(z++) >> 32);
-		if (!attempt)
-			attempt = 1;
+		uint32_t attempt = round % 3 ? (uint32_t)(draw_mix(z++) % 12) : (uint32_t)(draw_mix(z++) >> 32);
 		int summarize = round % 5 == 0;
 		struct draw_suffix table;
 		draw_suffix_init(&table, name, len, attempt, summarize);
