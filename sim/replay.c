@@ -271,8 +271,9 @@ static int64_t recorded_attempt(const struct eng *g, uint32_t i, int m, unsigned
 }
 
 /* The draw of request i's k-th call on model m, or k-th summarize call (SPEC §10 "The draw"):
- * by table for the first DRAW_TABLED, the table made on first use (byte by byte without one). */
-static uint64_t draw_of(struct eng *g, uint32_t i, int m, unsigned k, int summarize)
+ * by table for the first DRAW_TABLED, the table made on first use (byte by byte without one).
+ * Not inlined: start_call's code stays as it was for the calls that draw nothing. */
+__attribute__((noinline)) static uint64_t draw_of(struct eng *g, uint32_t i, int m, unsigned k, int summarize)
 {
 	const char *name = g->sc->pricing->models[m].name;
 	uint64_t h = draw_requests_state(&g->draws, i);

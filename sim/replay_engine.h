@@ -42,8 +42,6 @@ struct eng {
 	uint32_t *free_slots;    /* pool slots not in use */
 	uint32_t n_pool, n_free;
 	struct events events;
-	struct draw_requests draws; /* the draws' request states (SPEC §10 "The draw") */
-	struct draw_suffix **draw_tables; /* per model, summarize or not, attempt ≤ DRAW_TABLED: made on first use */
 	uint32_t *model_name;    /* pricing model → trace name id (TRACE_NONE: not in the trace) */
 	int *price_of_name;      /* trace name id → pricing model, -1 */
 	int *budget_of_task;     /* dense task → index in sc->budget, -1 */
@@ -64,6 +62,8 @@ struct eng {
 	int64_t breaker_trip;    /* failures in a full window that open the breaker: ⌈ratio × window⌉ */
 	struct err *e;
 	int failed;              /* an accounting step ran out of memory */
+	struct draw_requests draws; /* the draws' request states (SPEC §10 "The draw") */
+	struct draw_suffix **draw_tables; /* per model, summarize or not, attempt ≤ DRAW_TABLED: made on first use */
 };
 
 /* The engine for scenario sc over rt, its results going to r; -1 with e set (engine_fini
