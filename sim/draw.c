@@ -71,12 +71,6 @@ uint64_t draw_attempt(uint64_t request_state, const char *model, size_t model_le
 	return draw_mix(fnv_suffix(request_state, model, model_len, attempt, summarize)) >> 11;
 }
 
-uint64_t draw_x(uint64_t seed_state, uint64_t index, const char *model, size_t model_len,
-		uint32_t attempt, int summarize)
-{
-	return draw_attempt(draw_request_state(seed_state, index), model, model_len, attempt, summarize);
-}
-
 void draw_suffix_init(struct draw_suffix *t, const char *model, size_t model_len, uint32_t attempt,
 		      int summarize)
 {

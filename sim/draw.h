@@ -46,30 +46,22 @@ static inline uint64_t draw_mix(uint64_t z)
 }
 
 /*
- * The FNV state after "SEED|", to compute once per scenario and pass to
- * draw_x.  The seed is written in decimal with a leading '-' when negative.
+ * The FNV state after "SEED|", to compute once per scenario.  The seed is
+ * written in decimal with a leading '-' when negative.
  */
 uint64_t draw_seed_state(int64_t seed);
 
-/* The FNV state after "SEED|INDEX|": shared by every draw of one request. */
+/* The FNV state after "SEED|INDEX|": shared by every draw of one request (index 0-based, §10). */
 uint64_t draw_request_state(uint64_t seed_state, uint64_t index);
 
 /*
- * The draw from a request state: finalize(fnv(request_state + "MODEL|ATTEMPT")) >> 11.
- * draw_x(s, i, …) == draw_attempt(draw_request_state(s, i), …).
+ * The draw of attempt `attempt` (1, 2, …) on the model named
+ * model[0..model_len) (UTF-8 bytes, no NUL needed) from a request state:
+ * finalize(fnv("SEED|INDEX|MODEL|ATTEMPT")) >> 11.  `summarize` nonzero
+ * writes ATTEMPT as "s1", "s2", … (the summarize calls' own numbering).
  */
 uint64_t draw_attempt(uint64_t request_state, const char *model, size_t model_len,
 		      uint32_t attempt, int summarize);
-
-/*
- * The draw of attempt `attempt` (1, 2, …) of request `index` (0-based, §10)
- * on the model named model[0..model_len) (UTF-8 bytes, no NUL needed):
- * finalize(fnv("SEED|INDEX|MODEL|ATTEMPT")) >> 11 with seed_state from
- * draw_seed_state.  `summarize` nonzero writes ATTEMPT as "s1", "s2", … (the
- * summarize calls' own numbering).
- */
-uint64_t draw_x(uint64_t seed_state, uint64_t index, const char *model, size_t model_len,
-		uint32_t attempt, int summarize);
 
 /*
  * Draws by table, for the replay's many draws.  FNV-1a's xor changes only the

@@ -21,6 +21,12 @@ struct peak {
 
 static const struct peak no_peak = { 0, 1, 0 };
 
+/* The peak_ratio written for an instant's exact ratio p of divisor d. */
+static double peak_ratio(struct peak p, money_sum d)
+{
+	return money_quotient2(p.a, (money_sum)p.b, p.c, d);
+}
+
 struct run {
 	int open;               /* the previous instant fired */
 	struct alert cur;
@@ -126,7 +132,7 @@ int alerts_evaluate(struct acct *a)
 			if (fires) {
 				now.value_rate = money_quotient(fbs, calls);
 				now.baseline_rate = q->value;
-				now.peak_ratio = money_quotient2(p.a, (money_sum)p.b, p.c, q->num);
+				now.peak_ratio = peak_ratio(p, q->num);
 			}
 			rc = step(r, &flood, fires, &now, p, &cap);
 		}
@@ -151,7 +157,7 @@ int alerts_evaluate(struct acct *a)
 					money_muldiv(spend, (money_sum)HOUR_US, (money_sum)w, &now.value_pusd);
 					money_muldiv(base, (money_sum)HOUR_US, (money_sum)len, &now.baseline_pusd);
 					p = (struct peak){ spend, base, (uint64_t)len };
-					now.peak_ratio = money_quotient2(spend, len, base, w);
+					now.peak_ratio = peak_ratio(p, w);
 				}
 			}
 			rc = step(r, &cost, fires, &now, p, &cap);

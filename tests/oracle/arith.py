@@ -8,9 +8,6 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-
-
-
 PICO = 10 ** 12
 US_PER_MS = 1000
 US_PER_S = 1_000_000

@@ -122,7 +122,7 @@ class Config:
             self.cache_capacity = cache.get("capacity")  # None = unbounded
             self.cache_eviction = cache.get("eviction", "lru")
             ttl = cache.get("ttl_s") or {}
-            # README: 'cache.ttl_s of 0 (or absent) means no expiry'
+            # README: 'A tier absent from cache.ttl_s (or null) never expires' (0 is refused)
             self.cache_ttl_us = {tier: s_to_us(v) for tier, v in ttl.items()
                                  if v is not None and exact(v) != 0}
         fb = _section(scn, "fallback")

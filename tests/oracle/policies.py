@@ -158,13 +158,12 @@ class Breaker:
     def admit(self, t: int, call_id) -> bool:
         """README: 'A breaker changes state when a call meets it (an open breaker lets its
         probe through at the first call at or after open_s)'."""
-        if self.state == "closed":
-            return True
-        if self.state == "open" and t >= self.opened_at + self.open_us:
+        if self.rejects(t):
+            return False
+        if self.state == "open":
             self.state = "probe"
             self.probe_id = call_id
-            return True
-        return False
+        return True
 
     def rejects(self, t: int) -> bool:
         """Whether a call meeting the breaker at t would be rejected (nothing changes)."""

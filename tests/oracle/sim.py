@@ -262,13 +262,7 @@ class Sim:
         """Returns (status, latency_us) of the k-th call of this hop starting at t."""
         cfg = self.cfg
         p = price_of(self.prices, hop.model)
-        rec = None
-        if hop.kind == "main" and cfg.faults_recorded:
-            # 'The k-th call of a request on model M replays the k-th recorded attempt on M,
-            #  if any (when faults.recorded)'
-            on_m = st.r.recorded_on(hop.model)
-            if k <= len(on_m):
-                rec = on_m[k - 1]
+        rec = self.recorded_attempt(st, hop.model, k) if hop.kind == "main" else None
         if rec is not None:
             status = rec.status
             rec_lat = rec.latency_us
@@ -292,6 +286,12 @@ class Sim:
                 status = "timeout"
                 lat = cfg.timeout_us
         return status, lat
+
+    def recorded_attempt(self, st: ReqState, model: str, k: int):
+        """'The k-th call of a request on model M replays the k-th recorded attempt on M,
+        if any (when faults.recorded)'; None otherwise."""
+        on_m = st.r.recorded_on(model) if self.cfg.faults_recorded else []
+        return on_m[k - 1] if k <= len(on_m) else None
 
     def modelled_status(self, t: int, st: ReqState, hop: Hop, k: int) -> str:
         """'a call starting in UTC minute m on model M fails with probability p ...  While
@@ -526,11 +526,7 @@ class Sim:
             st.batch_k[model] = k
             hop = Hop(model, "main", False, t)
             p = price_of(self.prices, model)
-            rec = None
-            if cfg.faults_recorded:
-                on_m = st.r.recorded_on(model)
-                if k <= len(on_m):
-                    rec = on_m[k - 1]
+            rec = self.recorded_attempt(st, model, k)
             status = rec.status if rec is not None else self.modelled_status(t, st, hop, k)
             in_t, cached, out_t = self.call_tokens(st, hop)
             bi, bc, bo = bill(cfg.billing, status, in_t, cached, out_t)
