@@ -151,8 +151,7 @@ struct acct {
 	struct latency_aside *aside;
 	size_t n_aside, cap_aside;
 	int64_t last_event_us;
-	uint64_t *by_model_calls, *by_model_in, *by_model_out;
-	money_sum *by_model_usd;
+	struct model_usage *by_model;     /* per pricing model: its usage so far */
 	uint8_t *large;                   /* per model: 1 on the large tier */
 	int failed;                       /* out of memory keeping a latency aside */
 	int64_t bucket_from, bucket_to;   /* the timeline bucket in use: [from, to) */

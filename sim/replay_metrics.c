@@ -43,17 +43,16 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	a->win_tenant = calloc(rt->n_tenants + 1, sizeof *a->win_tenant);
 	a->win_task = calloc(rt->n_tasks + 1, sizeof *a->win_task);
 	a->latency = malloc(((size_t)t->n_req + 1) * sizeof *a->latency);
-	a->by_model_calls = calloc(nm, sizeof *a->by_model_calls);
-	a->by_model_in = calloc(nm, sizeof *a->by_model_in);
-	a->by_model_out = calloc(nm, sizeof *a->by_model_out);
-	a->by_model_usd = calloc(nm, sizeof *a->by_model_usd);
+	a->by_model = calloc(nm, sizeof *a->by_model);
 	a->large = calloc(nm, 1);
 	if (!r->by_tenant || !r->by_task || !a->win_tenant || !a->win_task || !a->latency ||
-	    !a->by_model_calls || !a->by_model_in || !a->by_model_out || !a->by_model_usd || !a->large ||
+	    !a->by_model || !a->large ||
 	    latency_bins_init(&a->task_bins, rt->n_tasks) < 0)
 		return err_set(e, "out of memory");
-	for (size_t m = 0; m < sc->pricing->n_models; m++)
+	for (size_t m = 0; m < sc->pricing->n_models; m++) {
+		a->by_model[m].model = sc->pricing->models[m].name;
 		a->large[m] = sc->pricing->models[m].tier == TIER_LARGE;
+	}
 	memset(a->latency, 0xff, (size_t)t->n_req * sizeof *a->latency); /* LATENCY_NONE */
 	r->n_tenants = rt->n_tenants;
 	r->n_tasks = rt->n_tasks;
@@ -93,10 +92,7 @@ void acct_fini(struct acct *a)
 	free(a->win_task);
 	free(a->latency);
 	free(a->aside);
-	free(a->by_model_calls);
-	free(a->by_model_in);
-	free(a->by_model_out);
-	free(a->by_model_usd);
+	free(a->by_model);
 	free(a->large);
 	latency_bins_fini(&a->task_bins);
 	memset(a, 0, sizeof *a);
@@ -238,10 +234,11 @@ int acct_call(struct acct *a, const struct call_record *c)
 		}
 	}
 #undef BOTH
-	a->by_model_calls[c->model]++;
-	a->by_model_in[c->model] += c->input_tok;
-	a->by_model_out[c->model] += c->output_tok;
-	a->by_model_usd[c->model] += pusd;
+	struct model_usage *mu = &a->by_model[c->model];
+	mu->calls++;
+	mu->input_tokens += c->input_tok;
+	mu->output_tokens += c->output_tok;
+	mu->usd += pusd;
 	if (k >= 0) {
 		a->now.count[TL_CALLS]++;
 		a->now.count[TL_CALLS_LARGE] += large;
@@ -402,9 +399,8 @@ int acct_finish(struct acct *a)
 	if (!r->by_model)
 		return err_set(e, "out of memory");
 	for (size_t m = 0; m < nm; m++)
-		if (a->by_model_calls[m])
-			r->by_model[n++] = (struct model_usage){ a->pricing->models[m].name, a->by_model_calls[m],
-				a->by_model_in[m], a->by_model_out[m], a->by_model_usd[m] };
+		if (a->by_model[m].calls)
+			r->by_model[n++] = a->by_model[m];
 	for (size_t x = 1; x < n; x++) /* insertion sort: a handful of models */
 		for (size_t y = x; y > 0 && strcmp(r->by_model[y - 1].model, r->by_model[y].model) > 0; y--) {
 			struct model_usage tmp = r->by_model[y];
