@@ -843,7 +843,8 @@ static void arrive(struct eng *g, uint32_t i, int64_t t, struct group_ids grp, c
 
 /* Arrivals are known ahead: the r-th next arrival's groups and cache key are
  * found AHEAD arrivals early and what it will touch first is fetched then (its
- * tenant's counters, its cache bucket); its key parts 2 × AHEAD early. */
+ * tenant's counters, its cache bucket); its key parts 2 × AHEAD early.  The
+ * progress count moves here too, off the event loop's path. */
 #define AHEAD 16
 
 struct ahead {
@@ -852,7 +853,7 @@ struct ahead {
 	int keyed;
 };
 
-static void look_ahead(const struct eng *g, struct ahead *ring, uint32_t r)
+static void look_ahead(struct eng *g, struct ahead *ring, uint32_t r)
 {
 	const struct trace *t = g->t;
 	int cached = g->sc->cache.on;
@@ -863,6 +864,7 @@ static void look_ahead(const struct eng *g, struct ahead *ring, uint32_t r)
 	}
 	if (r < t->n_req) {
 		struct ahead *a = &ring[r % (2 * AHEAD)];
+		engine_progress(g, r + 1); /* every request is looked ahead exactly once */
 		uint32_t i = replay_arrival(g->rt, r);
 		a->grp = replay_groups(g->rt, i);
 		__builtin_prefetch(&g->a.r->by_tenant[a->grp.tenant]);
@@ -921,7 +923,7 @@ static void simulate(struct eng *g)
 }
 
 int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct result_scenario *out,
-               struct err *e)
+               struct replay_progress *progress, struct err *e)
 {
 	struct eng g;
 	memset(out, 0, sizeof *out);
@@ -935,6 +937,7 @@ int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct 
 	if (!out->name)
 		return err_set(e, "out of memory");
 	int rc = engine_init(&g, rt, sc, out, e);
+	g.progress = progress;
 	if (rc == 0)
 		rc = engine_check_models(&g, out->recorded);
 	if (rc == 0) {
@@ -947,6 +950,9 @@ int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct 
 	}
 	if (rc == 0)
 		rc = acct_finish(&g.a);
+	if (rc == 0 && progress) /* the requests of the last step begun */
+		atomic_fetch_add_explicit(&progress->requests, rt->t->n_req & (REPLAY_PROGRESS_STEP - 1),
+		                          memory_order_relaxed);
 	engine_fini(&g);
 	if (rc < 0)
 		result_scenario_fini(out);

@@ -10,6 +10,9 @@
 #ifndef SIM_REPLAY_H
 #define SIM_REPLAY_H
 
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include "sim/err.h"
 #include "sim/result.h"
 #include "sim/scenario.h"
@@ -32,11 +35,23 @@ int replay_prepare_scenario(const struct replay_trace *rt, const struct scenario
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out);
 
 /*
+ * How far runs have got, for a front end's progress line: the requests they
+ * have taken in, summed over the runs given the same count.  A run adds
+ * REPLAY_PROGRESS_STEP at a time as requests arrive, and the rest when it
+ * completes, so a completed run has added its trace's number of requests.
+ */
+struct replay_progress {
+	_Atomic uint64_t requests;
+};
+#define REPLAY_PROGRESS_STEP (UINT32_C(1) << 14)
+
+/*
  * Replays scenario sc and fills *out (which the caller releases with
- * result_scenario_fini).  Deterministic: the same trace, scenario and seed give
- * the same result.  Returns 0, or -1 with e set (out is then empty).
+ * result_scenario_fini), counting its requests in *progress (may be NULL).
+ * Deterministic: the same trace, scenario and seed give the same result.
+ * Returns 0, or -1 with e set (out is then empty).
  */
 int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct result_scenario *out,
-               struct err *e);
+               struct replay_progress *progress, struct err *e);
 
 #endif

@@ -64,6 +64,7 @@ struct eng {
 	int failed;              /* an accounting step ran out of memory */
 	struct draw_requests draws; /* the draws' request states (SPEC §10 "The draw") */
 	struct draw_suffix **draw_tables; /* per model, summarize or not, attempt ≤ DRAW_TABLED: made on first use */
+	struct replay_progress *progress; /* the front end's count of requests taken in, or NULL */
 };
 
 /* The engine for scenario sc over rt, its results going to r; -1 with e set (engine_fini
@@ -76,6 +77,14 @@ void engine_fini(struct eng *g);
 int engine_check_models(struct eng *g, int all_attempts);
 /* The recorded scenario: the trace priced as it happened; -1 with g->e set. */
 int replay_recorded(struct eng *g);
+
+/* Request `taken` (the number taken in so far, from 1) counts toward the front end's progress,
+ * a step at a time. */
+static inline void engine_progress(struct eng *g, uint32_t taken)
+{
+	if (!(taken & (REPLAY_PROGRESS_STEP - 1)) && g->progress)
+		atomic_fetch_add_explicit(&g->progress->requests, REPLAY_PROGRESS_STEP, memory_order_relaxed);
+}
 
 /* Billed tokens and cost of an attempt with outcome `status` (SPEC §10 billing). */
 static inline int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, uint64_t out,

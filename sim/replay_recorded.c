@@ -70,6 +70,7 @@ int replay_recorded(struct eng *g)
 			ACCT_ADD(&g->a, grp, failed, 1);
 		}
 		acct_seen(&g->a, at);
+		engine_progress(g, r + 1);
 	}
 	qsort(calls, n, sizeof *calls, by_start);
 	for (size_t c = 0; c < n; c++) {

@@ -64,7 +64,7 @@ struct job {
 static void *run_job(void *arg)
 {
 	struct job *j = arg;
-	j->rc = replay_run(j->rt, &j->sc, &j->r, &j->e);
+	j->rc = replay_run(j->rt, &j->sc, &j->r, NULL, &j->e);
 	return NULL;
 }
 

@@ -197,4 +197,27 @@ line 00:00Z acme faq_answer no-such-model 10 10 400 0.1 > "$TMP/unpriced.jsonl"
 $L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced model exits 3" "$?" 3
 check_has "unpriced model named" "$(cat "$TMP/err")" "no-such-model"
 
+# --- progress: none off a terminal; on one, a replay that takes more than a second shows a
+# line on stderr (the process is held stopped for 1.2 s soon after it starts, so the line is
+# due when it goes on), then clears it; the report on stdout is the same either way
+$L gen flood --requests 100000 --seed 3 -o "$TMP/big.jsonl" 2>/dev/null
+$L import "$TMP/big.jsonl" --quiet >/dev/null 2>&1; check_eq "a 100,000-request trace imported" "$?" 0
+sixteen="-s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3"
+$L replay big $sixteen > "$TMP/big-pipe.out" 2>"$TMP/err"; check_eq "a long replay exits 0" "$?" 0
+check_eq "no progress line off a terminal" "$(cat "$TMP/err")" ""
+if command -v script >/dev/null 2>&1; then
+	cat > "$TMP/slow-replay.sh" <<SLOW
+"$L" replay big $sixteen > "$TMP/big-tty.out" &
+pid=\$!
+sleep 0.05; kill -STOP \$pid; sleep 1.2; kill -CONT \$pid
+wait \$pid
+SLOW
+	script -qec "sh $TMP/slow-replay.sh" /dev/null > "$TMP/tty.out" 2>&1
+	check_has "progress line on a terminal" "$(cat "$TMP/tty.out")" " big"
+	check_eq "the line names its phase" "$(grep -c -e 'loading big' -e 'preparing big: 100,000 requests' \
+		-e 'replaying big: 16 scenarios × 100,000 requests on ' "$TMP/tty.out")" 1
+	check_eq "the line is cleared at the end" "$(tail -c 4 "$TMP/tty.out" | od -An -c | tr -d ' ')" '\r033[K'
+	check_eq "the report is the same on a terminal" "$(cmp "$TMP/big-pipe.out" "$TMP/big-tty.out" && echo same)" same
+fi
+
 finish

@@ -93,7 +93,7 @@ static char *replay_json(const struct replay_trace *rt, const struct scenario *s
 	char *text = NULL;
 	size_t len = 0;
 	struct trace_summary ts;
-	if (replay_run(rt, sc, r, e) < 0)
+	if (replay_run(rt, sc, r, NULL, e) < 0)
 		return NULL;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)

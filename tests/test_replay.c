@@ -1,4 +1,6 @@
 /* The replay engine end to end on tiny traces: pricing arithmetic and determinism. */
+#include <stdlib.h>
+
 #include "tests/test.h"
 #include "tests/util_replay.h"
 
@@ -183,6 +185,42 @@ static void tenant_cap_retry_rejected(void)
 	result_scenario_fini(&r);
 }
 
+/* The progress count: each run adds its trace's requests, REPLAY_PROGRESS_STEP (16,384) as the
+ * 16,384th arrives and the other 1,007 of 17,391 at its end; runs given the same count add up.
+ * A simulated run and a recorded one: 2 × 17,391 = 34,782. */
+static void progress_counts_requests(void)
+{
+	enum { N = 16384 + 1007 };
+	const char *line = "{\"ts\":%d,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,"
+	                   "\"output_tokens\":1,\"model\":\"small-m\"}\n";
+	size_t cap = (size_t)N * 100, used = 0;
+	char *trace = malloc(cap);
+	struct replay_progress p = { 0 };
+	struct result_scenario r;
+	struct err e = { "" };
+	if (!trace) {
+		TEST_FAIL_("%s", "out of memory");
+		return;
+	}
+	for (int k = 0; k < N; k++)
+		used += (size_t)snprintf(trace + used, cap - used, line, 1772445600 + k);
+	int rc = replay_text_counted(trace, SCN_PREFIX ", \"routing\": {\"default\": \"small\"}}", &p, &r, &e);
+	CHECK_INT(rc, 0);
+	CHECK_INT(atomic_load(&p.requests), N);
+	if (rc == 0)
+		result_scenario_fini(&r);
+	rc = replay_text_counted(trace, "{\"pricing\": \"pricing.json\", \"mode\": \"recorded\"}", &p, &r, &e);
+	CHECK_INT(rc, 0);
+	if (rc < 0)
+		fprintf(stderr, "%s\n", e.msg);
+	CHECK_INT(atomic_load(&p.requests), 2 * N);
+	if (rc == 0) {
+		CHECK_INT(r.totals.requests, N);
+		result_scenario_fini(&r);
+	}
+	free(trace);
+}
+
 void suite_replay(void)
 {
 	RUN(tenant_cap_retry_rejected);
@@ -191,5 +229,6 @@ void suite_replay(void)
 	RUN(batch_boundary_at_zero);
 	RUN(prices_one_call);
 	RUN(flood_peak_ratio_exact);
+	RUN(progress_counts_requests);
 	replay_text_done();
 }

@@ -29,6 +29,12 @@ void replay_text_done(void)
 
 int replay_text(const char *jsonl, const char *scenario_json, struct result_scenario *r, struct err *e)
 {
+	return replay_text_counted(jsonl, scenario_json, NULL, r, e);
+}
+
+int replay_text_counted(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
+                        struct result_scenario *r, struct err *e)
+{
 	char dir[200], file[256], db[256];
 	struct store s;
 	struct replay_trace *rt = NULL;
@@ -56,7 +62,7 @@ int replay_text(const char *jsonl, const char *scenario_json, struct result_scen
 	have_sc = 1;
 	if (replay_prepare(&t, &rt, e) < 0)
 		goto out;
-	rc = replay_run(rt, &sc, r, e);
+	rc = replay_run(rt, &sc, r, progress, e);
 out:
 	replay_trace_free(rt);
 	store_close(&s);

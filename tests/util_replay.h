@@ -15,6 +15,9 @@
  * until its next call or replay_text_done().
  */
 int replay_text(const char *jsonl, const char *scenario_json, struct result_scenario *r, struct err *e);
+/* replay_text counting the run's requests in *progress too. */
+int replay_text_counted(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
+                        struct result_scenario *r, struct err *e);
 void replay_text_done(void);
 
 /* replay_text for a test case: an error fails the running case with its message. */

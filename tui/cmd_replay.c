@@ -1,9 +1,10 @@
 /*
  * `llmcost replay TRACE [-s SCENARIO]… [--json|--csv] [--by G] [--db PATH]`:
  * finds (or imports) the trace, loads the scenarios, replays them on up to one
- * thread per core against one shared prepared trace, warns when a recorded
- * trace's billed cost disagrees with its priced cost, and prints the report
- * (traces/report.c) in the order the scenarios were given.
+ * thread per core against one shared prepared trace (with a progress line on a
+ * terminal), warns when a recorded trace's billed cost disagrees with its
+ * priced cost, and prints the report (traces/report.c) in the order the
+ * scenarios were given.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/clock.h"
@@ -19,6 +21,7 @@
 #include "traces/bundled.h"
 #include "traces/import.h"
 #include "traces/pricing.h"
+#include "traces/progress.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
@@ -148,6 +151,7 @@ struct replay_jobs {
 	int *rcs;
 	size_t n, next;
 	pthread_mutex_t mu;
+	struct replay_progress progress; /* the requests the runs have taken in */
 };
 
 static void *replay_worker(void *arg)
@@ -159,15 +163,22 @@ static void *replay_worker(void *arg)
 		pthread_mutex_unlock(&j->mu);
 		if (i >= j->n)
 			return NULL;
-		j->rcs[i] = replay_run(j->rt, &j->sc[i], &j->res[i], &j->errs[i]);
+		j->rcs[i] = replay_run(j->rt, &j->sc[i], &j->res[i], &j->progress, &j->errs[i]);
 	}
 }
 
-/* Runs every scenario, on min(n, cores) threads counting this one. */
-static void replay_run_all(struct replay_jobs *j)
+/* The threads that n scenarios run on: one per core, at most one per scenario. */
+static size_t replay_workers(size_t n)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t max = cores > 1 ? (size_t)cores : 1, workers = j->n < max ? j->n : max;
+	size_t max = cores > 1 ? (size_t)cores : 1;
+	return n < max ? n : max;
+}
+
+/* Runs every scenario, on replay_workers(n) threads counting this one. */
+static void replay_run_all(struct replay_jobs *j)
+{
+	size_t workers = replay_workers(j->n);
 	pthread_t *th = workers > 1 ? calloc(workers - 1, sizeof *th) : NULL;
 	size_t started = 0;
 	pthread_mutex_init(&j->mu, NULL);
@@ -179,6 +190,121 @@ static void replay_run_all(struct replay_jobs *j)
 		pthread_join(th[i], NULL);
 	free(th);
 	pthread_mutex_destroy(&j->mu);
+}
+
+/*
+ * The progress line of a long replay on a terminal: the trace loading, being
+ * prepared, then the share of the scenarios' requests replayed.  A thread of
+ * its own prints it from a second in, at most four times a second
+ * (traces/progress.h), and clears it when stopped, before anything else is
+ * printed.  Off a terminal there is no thread and no line.
+ */
+enum replay_phase { PHASE_LOADING, PHASE_PREPARING, PHASE_REPLAYING };
+
+struct replay_ticker {
+	int on, stop, shown;
+	enum replay_phase phase;       /* what the main thread is doing, under mu */
+	const char *name;              /* the trace */
+	uint64_t n_req;                /* its requests, from PHASE_PREPARING on */
+	size_t n_scen, n_threads;      /* for PHASE_REPLAYING */
+	const struct replay_progress *progress;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Prints the line of the current phase (mu held). */
+static void ticker_print(struct replay_ticker *k)
+{
+	char n[32];
+	report_count_text(k->n_req, n, sizeof n);
+	if (k->phase == PHASE_LOADING) {
+		fprintf(stderr, "\rloading %s…\033[K", k->name);
+	} else if (k->phase == PHASE_PREPARING) {
+		fprintf(stderr, "\rpreparing %s: %s requests…\033[K", k->name, n);
+	} else {
+		uint64_t done = atomic_load_explicit(&k->progress->requests, memory_order_relaxed);
+		double total = (double)k->n_req * (double)k->n_scen;
+		fprintf(stderr, "\rreplaying %s: %zu scenario%s × %s requests on %zu thread%s, %.0f%%\033[K",
+		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads,
+		        k->n_threads == 1 ? "" : "s", total > 0 ? 100.0 * (double)done / total : 100.0);
+	}
+	k->shown = 1;
+}
+
+static void *ticker_main(void *arg)
+{
+	struct replay_ticker *k = arg;
+	struct progress_pace pace;
+	double seconds;
+	progress_start(&pace);
+	pthread_mutex_lock(&k->mu);
+	while (!k->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 100000000L; /* looks ten times a second */
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&k->cv, &k->mu, &until);
+		if (!k->stop && progress_due(&pace, &seconds))
+			ticker_print(k);
+	}
+	if (k->shown)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+/* Starts the line for trace `name`, loading, when stderr is a terminal. */
+static void ticker_start(struct replay_ticker *k, const char *name, const struct replay_progress *progress)
+{
+	pthread_condattr_t ca;
+	memset(k, 0, sizeof *k);
+	k->name = name;
+	k->progress = progress;
+	if (!isatty(STDERR_FILENO))
+		return;
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	k->on = pthread_create(&k->th, NULL, ticker_main, k) == 0;
+	if (!k->on) { /* no line, the work goes on */
+		pthread_cond_destroy(&k->cv);
+		pthread_mutex_destroy(&k->mu);
+	}
+}
+
+/* The main thread moves on to phase p (n_scen scenarios on n_threads, when replaying). */
+static void ticker_phase(struct replay_ticker *k, enum replay_phase p, uint64_t n_req, size_t n_scen,
+                         size_t n_threads)
+{
+	if (!k->on)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->phase = p;
+	k->n_req = n_req;
+	k->n_scen = n_scen;
+	k->n_threads = n_threads;
+	pthread_mutex_unlock(&k->mu);
+}
+
+/* Stops and clears the line (again: nothing). */
+static void ticker_stop(struct replay_ticker *k)
+{
+	if (!k->on)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->stop = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->th, NULL);
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+	k->on = 0;
 }
 
 /* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
@@ -270,6 +396,7 @@ int cmd_replay(int argc, char **argv)
 	struct err e = { "" };
 	struct replay_jobs jobs = { .sc = sc, .res = res, .errs = errs, .rcs = rcs, .n = n_scen };
 	struct trace_summary ts;
+	struct replay_ticker ticker;
 	char name[256];
 	int wr;
 
@@ -301,18 +428,31 @@ int cmd_replay(int argc, char **argv)
 	if ((rc = replay_find_trace(&s, trace_arg, name, sizeof name)) != EXIT_OK)
 		goto out;
 	rc = EXIT_FAIL;
+	ticker_start(&ticker, name, &jobs.progress);
 	if (store_load(&s, name, &t, &e) < 0) {
+		ticker_stop(&ticker);
 		cli_error("%s", e.msg);
 		goto out;
 	}
 	store_close(&s);
+	ticker_phase(&ticker, PHASE_PREPARING, t.n_req, 0, 0);
 	if (replay_prepare(&t, &rt, &e) < 0) {
+		ticker_stop(&ticker);
 		cli_error("%s: %s", name, e.msg);
 		goto out;
 	}
+	/* the caches' normalized inputs now, so that the replay's share moves from the start */
+	for (size_t i = 0; i < n_scen; i++)
+		if (replay_prepare_scenario(rt, &sc[i], &e) < 0) {
+			ticker_stop(&ticker);
+			cli_error("%s: %s", name, e.msg);
+			goto out;
+		}
 
 	jobs.rt = rt;
+	ticker_phase(&ticker, PHASE_REPLAYING, t.n_req, n_scen, replay_workers(n_scen));
 	replay_run_all(&jobs);
+	ticker_stop(&ticker);
 	rc = EXIT_OK;
 	for (size_t i = 0; i < n_scen; i++)
 		if (rcs[i] < 0) {

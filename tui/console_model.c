@@ -76,7 +76,7 @@ static void *console_model_worker(void *arg)
 		m->queue = j->next;
 		pthread_mutex_unlock(&m->mu);
 
-		j->rc = replay_run(j->rt, &j->copy, &j->res, &j->err);
+		j->rc = replay_run(j->rt, &j->copy, &j->res, NULL, &j->err);
 		if (j->rc == 0) {
 			j->tenant_d = console_model_derive(&j->res, j->res.by_tenant, j->res.n_tenants);
 			j->task_d = console_model_derive(&j->res, j->res.by_task, j->res.n_tasks);
