@@ -198,8 +198,9 @@ $L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced mode
 check_has "unpriced model named" "$(cat "$TMP/err")" "no-such-model"
 
 # --- progress: none off a terminal; on one, a replay that takes more than a second shows a
-# line on stderr (the process is held stopped for 1.2 s soon after it starts, so the line is
-# due when it goes on), then clears it; the report on stdout is the same either way
+# line on stderr, then clears it; the report on stdout is the same either way.  The process is
+# held stopped for 1.2 s once its line's thread has started (it has a second thread), so the
+# line is due when it goes on.
 $L gen flood --requests 100000 --seed 3 -o "$TMP/big.jsonl" 2>/dev/null
 $L import "$TMP/big.jsonl" --quiet >/dev/null 2>&1; check_eq "a 100,000-request trace imported" "$?" 0
 sixteen="-s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3"
@@ -209,7 +210,8 @@ if command -v script >/dev/null 2>&1; then
 	cat > "$TMP/slow-replay.sh" <<SLOW
 "$L" replay big $sixteen > "$TMP/big-tty.out" &
 pid=\$!
-sleep 0.05; kill -STOP \$pid; sleep 1.2; kill -CONT \$pid
+while [ "\$(ls /proc/\$pid/task 2>/dev/null | wc -l)" -lt 2 ] && kill -0 \$pid 2>/dev/null; do :; done
+kill -STOP \$pid; sleep 1.2; kill -CONT \$pid
 wait \$pid
 SLOW
 	script -qec "sh $TMP/slow-replay.sh" /dev/null > "$TMP/tty.out" 2>&1
