@@ -220,6 +220,19 @@ SLOW
 		-e 'replaying big: 16 scenarios × 100,000 requests on ' "$TMP/tty.out")" 1
 	check_eq "the line is cleared at the end" "$(tail -c 4 "$TMP/tty.out" | od -An -c | tr -d ' ')" '\r033[K'
 	check_eq "the report is the same on a terminal" "$(cmp "$TMP/big-pipe.out" "$TMP/big-tty.out" && echo same)" same
+	# SIGTERM during the replay clears the line and ends the process as the signal does
+	cat > "$TMP/term-replay.sh" <<TERM
+"$L" replay big $sixteen > /dev/null &
+pid=\$!
+while [ "\$(ls /proc/\$pid/task 2>/dev/null | wc -l)" -lt 2 ] && kill -0 \$pid 2>/dev/null; do :; done
+kill -TERM \$pid
+wait \$pid
+printf 'status %s' \$?
+TERM
+	script -qec "sh $TMP/term-replay.sh" /dev/null > "$TMP/term.out" 2>&1
+	out=$(od -An -c "$TMP/term.out" | tr -d ' \n')
+	check_eq "SIGTERM clears the line first" "$(printf %s "$out" | cut -c1-7)" '\r033[K'
+	check_has "SIGTERM then ends the process as the signal does" "$out" "status143"
 fi
 
 finish

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sim/clock.h"
@@ -21,11 +20,11 @@
 #include "traces/bundled.h"
 #include "traces/import.h"
 #include "traces/pricing.h"
-#include "traces/progress.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
 #include "tui/cli.h"
+#include "tui/ticker.h"
 
 static int replay_is_file(const char *path)
 {
@@ -192,121 +191,6 @@ static void replay_run_all(struct replay_jobs *j)
 	pthread_mutex_destroy(&j->mu);
 }
 
-/*
- * The progress line of a long replay on a terminal: the trace loading, being
- * prepared, then the share of the scenarios' requests replayed.  A thread of
- * its own prints it from a second in, at most four times a second
- * (traces/progress.h), and clears it when stopped, before anything else is
- * printed.  Off a terminal there is no thread and no line.
- */
-enum replay_phase { PHASE_LOADING, PHASE_PREPARING, PHASE_REPLAYING };
-
-struct replay_ticker {
-	int on, stop, shown;
-	enum replay_phase phase;       /* what the main thread is doing, under mu */
-	const char *name;              /* the trace */
-	uint64_t n_req;                /* its requests, from PHASE_PREPARING on */
-	size_t n_scen, n_threads;      /* for PHASE_REPLAYING */
-	const struct replay_progress *progress;
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-};
-
-/* Prints the line of the current phase (mu held). */
-static void ticker_print(struct replay_ticker *k)
-{
-	char n[32];
-	report_count_text(k->n_req, n, sizeof n);
-	if (k->phase == PHASE_LOADING) {
-		fprintf(stderr, "\rloading %s…\033[K", k->name);
-	} else if (k->phase == PHASE_PREPARING) {
-		fprintf(stderr, "\rpreparing %s: %s requests…\033[K", k->name, n);
-	} else {
-		uint64_t done = atomic_load_explicit(&k->progress->requests, memory_order_relaxed);
-		double total = (double)k->n_req * (double)k->n_scen;
-		fprintf(stderr, "\rreplaying %s: %zu scenario%s × %s requests on %zu thread%s, %.0f%%\033[K",
-		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads,
-		        k->n_threads == 1 ? "" : "s", total > 0 ? 100.0 * (double)done / total : 100.0);
-	}
-	k->shown = 1;
-}
-
-static void *ticker_main(void *arg)
-{
-	struct replay_ticker *k = arg;
-	struct progress_pace pace;
-	double seconds;
-	progress_start(&pace);
-	pthread_mutex_lock(&k->mu);
-	while (!k->stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += 100000000L; /* looks ten times a second */
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&k->cv, &k->mu, &until);
-		if (!k->stop && progress_due(&pace, &seconds))
-			ticker_print(k);
-	}
-	if (k->shown)
-		fputs("\r\033[K", stderr);
-	pthread_mutex_unlock(&k->mu);
-	return NULL;
-}
-
-/* Starts the line for trace `name`, loading, when stderr is a terminal. */
-static void ticker_start(struct replay_ticker *k, const char *name, const struct replay_progress *progress)
-{
-	pthread_condattr_t ca;
-	memset(k, 0, sizeof *k);
-	k->name = name;
-	k->progress = progress;
-	if (!isatty(STDERR_FILENO))
-		return;
-	pthread_mutex_init(&k->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&k->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	k->on = pthread_create(&k->th, NULL, ticker_main, k) == 0;
-	if (!k->on) { /* no line, the work goes on */
-		pthread_cond_destroy(&k->cv);
-		pthread_mutex_destroy(&k->mu);
-	}
-}
-
-/* The main thread moves on to phase p (n_scen scenarios on n_threads, when replaying). */
-static void ticker_phase(struct replay_ticker *k, enum replay_phase p, uint64_t n_req, size_t n_scen,
-                         size_t n_threads)
-{
-	if (!k->on)
-		return;
-	pthread_mutex_lock(&k->mu);
-	k->phase = p;
-	k->n_req = n_req;
-	k->n_scen = n_scen;
-	k->n_threads = n_threads;
-	pthread_mutex_unlock(&k->mu);
-}
-
-/* Stops and clears the line (again: nothing). */
-static void ticker_stop(struct replay_ticker *k)
-{
-	if (!k->on)
-		return;
-	pthread_mutex_lock(&k->mu);
-	k->stop = 1;
-	pthread_cond_signal(&k->cv);
-	pthread_mutex_unlock(&k->mu);
-	pthread_join(k->th, NULL);
-	pthread_cond_destroy(&k->cv);
-	pthread_mutex_destroy(&k->mu);
-	k->on = 0;
-}
-
 /* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
  * the same lines by more than 0.5%: 200 × |billed − priced| > priced. */
 static void replay_check_billed(const struct result_scenario *r, const struct scenario *sc)
@@ -396,7 +280,7 @@ int cmd_replay(int argc, char **argv)
 	struct err e = { "" };
 	struct replay_jobs jobs = { .sc = sc, .res = res, .errs = errs, .rcs = rcs, .n = n_scen };
 	struct trace_summary ts;
-	struct replay_ticker ticker;
+	struct ticker ticker;
 	char name[256];
 	int wr;
 
@@ -435,7 +319,7 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	store_close(&s);
-	ticker_phase(&ticker, PHASE_PREPARING, t.n_req, 0, 0);
+	ticker_phase(&ticker, TICKER_PREPARING, t.n_req, 0, 0);
 	if (replay_prepare(&t, &rt, &e) < 0) {
 		ticker_stop(&ticker);
 		cli_error("%s: %s", name, e.msg);
@@ -450,7 +334,7 @@ int cmd_replay(int argc, char **argv)
 		}
 
 	jobs.rt = rt;
-	ticker_phase(&ticker, PHASE_REPLAYING, t.n_req, n_scen, replay_workers(n_scen));
+	ticker_phase(&ticker, TICKER_REPLAYING, t.n_req, n_scen, replay_workers(n_scen));
 	replay_run_all(&jobs);
 	ticker_stop(&ticker);
 	rc = EXIT_OK;

@@ -1,0 +1,124 @@
+/*
+ * The progress line of `llmcost replay` (see tui/ticker.h): a thread that
+ * wakes ten times a second and prints the main thread's phase when
+ * traces/progress.h says a report is due.
+ */
+#include "tui/ticker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "traces/report.h"
+
+/* Ctrl-C or SIGTERM while the line may show: clears it, then the signal does what it would have. */
+static void ticker_on_signal(int sig)
+{
+	static const char clear[] = "\r\033[K";
+	if (write(STDERR_FILENO, clear, sizeof clear - 1) < 0) {
+		/* the terminal is gone: nothing to clear */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Prints the line of the current phase (mu held). */
+static void ticker_print(struct ticker *k)
+{
+	char n[32];
+	report_count_text(k->n_req, n, sizeof n);
+	if (k->phase == TICKER_LOADING) {
+		fprintf(stderr, "\rloading %s…\033[K", k->name);
+	} else if (k->phase == TICKER_PREPARING) {
+		fprintf(stderr, "\rpreparing %s: %s requests…\033[K", k->name, n);
+	} else {
+		uint64_t done = atomic_load_explicit(&k->progress->requests, memory_order_relaxed);
+		double total = (double)k->n_req * (double)k->n_scen;
+		fprintf(stderr, "\rreplaying %s: %zu scenario%s × %s requests on %zu thread%s, %.0f%%\033[K",
+		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads,
+		        k->n_threads == 1 ? "" : "s", total > 0 ? 100.0 * (double)done / total : 100.0);
+	}
+	k->shown = 1;
+}
+
+static void *ticker_main(void *arg)
+{
+	struct ticker *k = arg;
+	double seconds;
+	pthread_mutex_lock(&k->mu);
+	while (!k->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 100000000L; /* looks ten times a second */
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&k->cv, &k->mu, &until);
+		if (!k->stop && progress_due(&k->pace, &seconds))
+			ticker_print(k);
+	}
+	if (k->shown)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+void ticker_start(struct ticker *k, const char *name, const struct replay_progress *progress)
+{
+	pthread_condattr_t ca;
+	memset(k, 0, sizeof *k);
+	k->name = name;
+	k->progress = progress;
+	if (!isatty(STDERR_FILENO))
+		return;
+	progress_start(&k->pace);
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	struct sigaction sa = { .sa_handler = ticker_on_signal };
+	sigaction(SIGINT, NULL, &k->old_int);
+	if (k->old_int.sa_handler != SIG_IGN) /* a background job's stays ignored */
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, &k->old_term);
+	k->on = pthread_create(&k->th, NULL, ticker_main, k) == 0;
+	if (!k->on) { /* no line, the work goes on */
+		sigaction(SIGINT, &k->old_int, NULL);
+		sigaction(SIGTERM, &k->old_term, NULL);
+		pthread_cond_destroy(&k->cv);
+		pthread_mutex_destroy(&k->mu);
+	}
+}
+
+void ticker_phase(struct ticker *k, enum ticker_phase p, uint64_t n_req, size_t n_scen,
+                         size_t n_threads)
+{
+	if (!k->on)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->phase = p;
+	k->n_req = n_req;
+	k->n_scen = n_scen;
+	k->n_threads = n_threads;
+	pthread_mutex_unlock(&k->mu);
+}
+
+void ticker_stop(struct ticker *k)
+{
+	if (!k->on)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->stop = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->th, NULL);
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+	sigaction(SIGINT, &k->old_int, NULL);
+	sigaction(SIGTERM, &k->old_term, NULL);
+	k->on = 0;
+}
