@@ -207,29 +207,23 @@ sixteen="-s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3 -s v3
 $L replay big $sixteen > "$TMP/big-pipe.out" 2>"$TMP/err"; check_eq "a long replay exits 0" "$?" 0
 check_eq "no progress line off a terminal" "$(cat "$TMP/err")" ""
 if command -v script >/dev/null 2>&1; then
-	cat > "$TMP/slow-replay.sh" <<SLOW
-"$L" replay big $sixteen > "$TMP/big-tty.out" &
+	# held-replay.sh OUT ACTION: the replay, writing OUT; once it has a second thread, ACTION
+	# (pause: stopped for 1.2 s; else a signal to send); then its exit status
+	cat > "$TMP/held-replay.sh" <<HELD
+"$L" replay big $sixteen > "\$1" &
 pid=\$!
 while [ "\$(ls /proc/\$pid/task 2>/dev/null | wc -l)" -lt 2 ] && kill -0 \$pid 2>/dev/null; do :; done
-kill -STOP \$pid; sleep 1.2; kill -CONT \$pid
+if [ "\$2" = pause ]; then kill -STOP \$pid; sleep 1.2; kill -CONT \$pid; else kill -"\$2" \$pid; fi
 wait \$pid
-SLOW
-	script -qec "sh $TMP/slow-replay.sh" /dev/null > "$TMP/tty.out" 2>&1
+HELD
+	script -qec "sh $TMP/held-replay.sh $TMP/big-tty.out pause" /dev/null > "$TMP/tty.out" 2>&1
 	check_has "progress line on a terminal" "$(cat "$TMP/tty.out")" " big"
 	check_eq "the line names its phase" "$(grep -c -e 'loading big' -e 'preparing big: 100,000 requests' \
 		-e 'replaying big: 16 scenarios × 100,000 requests on ' "$TMP/tty.out")" 1
 	check_eq "the line is cleared at the end" "$(tail -c 4 "$TMP/tty.out" | od -An -c | tr -d ' ')" '\r033[K'
 	check_eq "the report is the same on a terminal" "$(cmp "$TMP/big-pipe.out" "$TMP/big-tty.out" && echo same)" same
 	# SIGTERM during the replay clears the line and ends the process as the signal does
-	cat > "$TMP/term-replay.sh" <<TERM
-"$L" replay big $sixteen > /dev/null &
-pid=\$!
-while [ "\$(ls /proc/\$pid/task 2>/dev/null | wc -l)" -lt 2 ] && kill -0 \$pid 2>/dev/null; do :; done
-kill -TERM \$pid
-wait \$pid
-printf 'status %s' \$?
-TERM
-	script -qec "sh $TMP/term-replay.sh" /dev/null > "$TMP/term.out" 2>&1
+	script -qec "sh $TMP/held-replay.sh /dev/null TERM; printf 'status %s' \$?" /dev/null > "$TMP/term.out" 2>&1
 	out=$(od -An -c "$TMP/term.out" | tr -d ' \n')
 	check_eq "SIGTERM clears the line first" "$(printf %s "$out" | cut -c1-7)" '\r033[K'
 	check_has "SIGTERM then ends the process as the signal does" "$out" "status143"

@@ -320,18 +320,15 @@ int cmd_replay(int argc, char **argv)
 	}
 	store_close(&s);
 	ticker_phase(&ticker, TICKER_PREPARING, t.n_req, 0, 0);
-	if (replay_prepare(&t, &rt, &e) < 0) {
+	/* the caches' normalized inputs too, so that the replay's share moves from the start */
+	int prepared = replay_prepare(&t, &rt, &e) == 0;
+	for (size_t i = 0; prepared && i < n_scen; i++)
+		prepared = replay_prepare_scenario(rt, &sc[i], &e) == 0;
+	if (!prepared) {
 		ticker_stop(&ticker);
 		cli_error("%s: %s", name, e.msg);
 		goto out;
 	}
-	/* the caches' normalized inputs now, so that the replay's share moves from the start */
-	for (size_t i = 0; i < n_scen; i++)
-		if (replay_prepare_scenario(rt, &sc[i], &e) < 0) {
-			ticker_stop(&ticker);
-			cli_error("%s: %s", name, e.msg);
-			goto out;
-		}
 
 	jobs.rt = rt;
 	ticker_phase(&ticker, TICKER_REPLAYING, t.n_req, n_scen, replay_workers(n_scen));

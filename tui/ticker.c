@@ -13,11 +13,12 @@
 
 #include "traces/report.h"
 
+static const char clear_line[] = "\r\033[K"; /* back to the line's start, and erase it */
+
 /* Ctrl-C or SIGTERM while the line may show: clears it, then the signal does what it would have. */
 static void ticker_on_signal(int sig)
 {
-	static const char clear[] = "\r\033[K";
-	if (write(STDERR_FILENO, clear, sizeof clear - 1) < 0) {
+	if (write(STDERR_FILENO, clear_line, sizeof clear_line - 1) < 0) {
 		/* the terminal is gone: nothing to clear */
 	}
 	signal(sig, SIG_DFL);
@@ -61,7 +62,7 @@ static void *ticker_main(void *arg)
 			ticker_print(k);
 	}
 	if (k->shown)
-		fputs("\r\033[K", stderr);
+		fputs(clear_line, stderr);
 	pthread_mutex_unlock(&k->mu);
 	return NULL;
 }
