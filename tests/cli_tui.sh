@@ -3,9 +3,10 @@
 # and --json of `llmcost replay`, every view, sorting and filtering tenants, the
 # Tenants view across scenarios (m, M) against `replay --by tenant`, a what-if
 # `:set` against the CLI on the same edit written as a file, errors on the
-# status line, resizing, the terminal restored after q, Ctrl-C and SIGTERM,
-# and the console ending when its terminal closes.  Also --frames (the mode
-# sanitizers run) and the non-terminal fallbacks.
+# status line, resizing, a long batch's share in the header, the terminal
+# restored after q, Ctrl-C and SIGTERM, and the console ending when its
+# terminal closes.  Also --frames (the mode sanitizers run) and the
+# non-terminal fallbacks.
 SUITE=cli_tui
 . tests/lib.sh
 
@@ -286,6 +287,28 @@ check_eq "m: back to every metric of the selected scenario" "$?" 0
 T send-keys -t across q; wait_for across "EXITED 0"
 check_eq "across: q exits 0" "$?" 0
 check_eq "across: no error output" "$(cat "$TMP/across.err")" ""
+
+# A long batch shows in the header the share of its requests taken in: 32 runs of v3 over a
+# 200,000-request trace, on the workers.  The shares a frame shows rise (a batch adds no run
+# here), and at least one lies strictly between 0% (the first frame) and 100%.
+$L gen flood --requests 200000 --tenants 200 --seed 3 -o "$TMP/long.jsonl" 2>/dev/null
+$L import "$TMP/long.jsonl" >/dev/null 2>&1; check_eq "import the long trace" "$?" 0
+long_scen=$(for i in $(seq 32); do printf ' -s v3'; done)
+start long 120 30 long $long_scen
+# the share in the header, or nothing once the batch has run
+share() { screen long | head -1 | sed -n 's/.* running [0-9][0-9]*  \([0-9][0-9]*\)%  .*/\1/p'; }
+: > "$TMP/shares"
+i=0
+while [ $i -lt 400 ] && ! shows long "last run"; do
+	share >> "$TMP/shares"
+	sleep 0.05
+	i=$((i + 1))
+done
+check "long batch: a share between 1% and 99% shown" grep -Eqx '[1-9][0-9]?' "$TMP/shares"
+check_eq "long batch: the shares never fall" "$(sort -n "$TMP/shares")" "$(cat "$TMP/shares")"
+wait_for long "last run"; check_eq "long batch: it ends" "$?" 0
+T send-keys -t long q; wait_for long "EXITED 0"
+check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
 
 # Ctrl-C: the same, exit 130
 start intr 80 24 faq -s v3

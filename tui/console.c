@@ -564,7 +564,9 @@ static void console_draw_header(struct console *c)
 	if (busy) {
 		static const char spin[] = "|/-\\";
 		int k = (int)(console_now() * 8) & 3;
-		snprintf(run, sizeof run, "%c running %zu  %.1f s ", spin[k], busy, console_model_running_s(m));
+		int percent;
+		double seconds = console_model_running_s(m, &percent);
+		snprintf(run, sizeof run, "%c running %zu  %d%%  %.1f s ", spin[k], busy, percent, seconds);
 	} else if (m->last_run_s > 0) {
 		snprintf(run, sizeof run, "last run %.2f s ", m->last_run_s);
 	} else {

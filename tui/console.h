@@ -76,6 +76,8 @@ struct console_model {
 	int wake[2];                /* a byte per finished job, for the frame loop's poll */
 	double batch_t0;            /* when in_flight last rose from 0 */
 	double last_run_s;          /* wall time of the last complete batch of runs */
+	struct replay_progress progress; /* requests the batch's runs have taken in */
+	uint64_t batch_requests;    /* and the requests its runs take in all */
 };
 
 /* Starts the workers.  db_path is copied.  Returns 0 or -1. */
@@ -133,8 +135,9 @@ void console_model_wait(struct console_model *m);
 /* Jobs queued or running. */
 size_t console_model_busy(struct console_model *m);
 
-/* Seconds since the running batch started (0 when idle). */
-double console_model_running_s(struct console_model *m);
+/* Seconds since the running batch started (0 when idle), and the share of its requests its
+ * runs have taken in, in percent (0 when idle). */
+double console_model_running_s(struct console_model *m, int *percent);
 
 /* `export json|csv FILE`: every scenario must have a result. */
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e);

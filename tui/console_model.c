@@ -76,7 +76,7 @@ static void *console_model_worker(void *arg)
 		m->queue = j->next;
 		pthread_mutex_unlock(&m->mu);
 
-		j->rc = replay_run(j->rt, &j->copy, &j->res, NULL, &j->err);
+		j->rc = replay_run(j->rt, &j->copy, &j->res, &m->progress, &j->err);
 		if (j->rc == 0) {
 			j->tenant_d = console_model_derive(&j->res, j->res.by_tenant, j->res.n_tenants);
 			j->task_d = console_model_derive(&j->res, j->res.by_task, j->res.n_tasks);
@@ -233,8 +233,12 @@ static int console_model_submit(struct console_model *m, struct console_scen *s,
 			return 0;
 		}
 	*pp = j;
-	if (m->in_flight++ == 0)
+	if (m->in_flight++ == 0) { /* a new batch: no run of the last one is left to count */
 		m->batch_t0 = console_now();
+		m->batch_requests = 0;
+		atomic_store_explicit(&m->progress.requests, 0, memory_order_relaxed);
+	}
+	m->batch_requests += m->summary.requests;
 	s->busy++;
 	pthread_cond_signal(&m->cv);
 	pthread_mutex_unlock(&m->mu);
@@ -301,6 +305,7 @@ static void console_model_cancel_queued(struct console_model *m, unsigned id)
 			struct console_scen *s = console_model_by_id(m, old->scen_id);
 			*pp = old->next;
 			m->in_flight--;
+			m->batch_requests -= m->summary.requests; /* every job runs the open trace */
 			if (s)
 				s->busy--;
 			console_model_job_free(old);
@@ -328,10 +333,13 @@ size_t console_model_busy(struct console_model *m)
 	return n;
 }
 
-double console_model_running_s(struct console_model *m)
+double console_model_running_s(struct console_model *m, int *percent)
 {
 	pthread_mutex_lock(&m->mu);
 	double s = m->in_flight ? console_now() - m->batch_t0 : 0;
+	uint64_t done = atomic_load_explicit(&m->progress.requests, memory_order_relaxed);
+	/* floored, so that 100% means every run has taken in every request */
+	*percent = m->in_flight && m->batch_requests ? (int)(done * 100 / m->batch_requests) : 0;
 	pthread_mutex_unlock(&m->mu);
 	return s;
 }
