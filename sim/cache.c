@@ -15,8 +15,12 @@
  */
 #include "sim/cache.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_KEYS (1u << 30)
 #define TTL_RING_MIN 16u
@@ -45,17 +49,16 @@ static void *alloc_lines(size_t n)
 /* ---- the table ---- */
 
 /*
- * A place in the table: group × 16 + slot.  A group's tags are matched as two
- * words, a byte a slot (the first eight, then the last four), so that a
- * probe's only branches are whether something matched and whether to go on
- * to the next group.
+ * A place in the table: group × 16 + slot.  A group's tags are matched at
+ * once, as a mask of the slots whose tag is the one sought, so that a probe's
+ * only branches are whether something matched and whether to go on to the
+ * next group.
  */
 #define POS(g, s) ((g) << 4 | (s))
 #define POS_GROUP(p) ((p) >> 4)
 #define POS_SLOT(p) ((p) & 15)
-#define BYTES_01 UINT64_C(0x0101010101010101)
-#define BYTES_7F UINT64_C(0x7f7f7f7f7f7f7f7f)
-_Static_assert(sizeof(struct cache_group) == 64 && CACHE_GROUP_SLOTS == 12,
+_Static_assert(sizeof(struct cache_group) == 64 && CACHE_GROUP_SLOTS == 12 &&
+	       offsetof(struct cache_group, passed) == 12,
 	       "a group is one 64-byte line: twelve tags, a count, twelve entries");
 
 /* The tag of a key's hash: never 0 (a free slot), and from bits the home group does not use. */
@@ -64,46 +67,26 @@ static inline uint8_t tag_of(uint32_t h)
 	return (uint8_t)(0x80 | h >> 25);
 }
 
-/* The high bit of each byte of x that is zero (exactly: no carries between bytes). */
-static inline uint64_t zero_bytes(uint64_t x)
+/* The slots of group g whose tag is t, as a mask: bit s for slot s. */
+static inline uint32_t group_match(const struct cache_group *g, uint8_t t)
 {
-	return ~(((x & BYTES_7F) + BYTES_7F) | x | BYTES_7F);
-}
-
-/* A slot mask: bit 8 × s + 7 for each of slots s = 0 … 7 (low) and 8 … 11 (high) whose tag is t. */
-struct slots {
-	uint64_t low, high;
-};
-
-/* A group's tags as two words, slot s in byte s (the low byte first) on any machine. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define AS_LE64(x) __builtin_bswap64(x)
-#define AS_LE32(x) __builtin_bswap32(x)
+#ifdef __SSE2__
+	/* the twelve tags and the count as one aligned 16-byte vector: a compare, a mask */
+	__m128i tags = _mm_load_si128((const __m128i *)(const void *)g);
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(tags, _mm_set1_epi8((char)t))) & 0xfffu;
 #else
-#define AS_LE64(x) (x)
-#define AS_LE32(x) (x)
+	uint32_t m = 0;
+	for (unsigned s = 0; s < CACHE_GROUP_SLOTS; s++)
+		m |= (uint32_t)(g->tag[s] == t) << s;
+	return m;
 #endif
-
-static inline struct slots group_tags_are(const struct cache_group *g, uint8_t t)
-{
-	uint64_t low, b = BYTES_01 * t;
-	uint32_t high;
-	memcpy(&low, g->tag, 8);
-	memcpy(&high, g->tag + 8, 4);
-	return (struct slots){ zero_bytes(AS_LE64(low) ^ b),
-			       zero_bytes(AS_LE32(high) ^ b) & 0x80808080u };
 }
 
 /* The lowest slot of a mask that is not empty, which it then drops. */
-static inline unsigned slots_next(struct slots *m)
+static inline unsigned slots_next(uint32_t *m)
 {
-	if (m->low) {
-		unsigned s = (unsigned)__builtin_ctzll(m->low) / 8;
-		m->low &= m->low - 1;
-		return s;
-	}
-	unsigned s = 8 + (unsigned)__builtin_ctzll(m->high) / 8;
-	m->high &= m->high - 1;
+	unsigned s = (unsigned)__builtin_ctz(*m);
+	*m &= *m - 1;
 	return s;
 }
 
@@ -113,7 +96,7 @@ static inline uint32_t table_find(const struct cache *c, const struct cache_key 
 	uint8_t t = tag_of(h);
 	for (uint32_t g = h & c->mask;; g = (g + 1) & c->mask) {
 		const struct cache_group *x = &c->group[g];
-		for (struct slots m = group_tags_are(x, t); m.low | m.high;) {
+		for (uint32_t m = group_match(x, t); m;) {
 			unsigned s = slots_next(&m);
 			if (key_eq(&c->entry[x->entry[s]].key, k))
 				return POS(g, s);
@@ -146,8 +129,8 @@ static inline uint32_t table_place(const struct cache *c, uint32_t e, uint32_t w
 static inline uint32_t table_put(struct cache *c, uint32_t h, uint32_t e)
 {
 	uint32_t g = h & c->mask;
-	struct slots free;
-	while (free = group_tags_are(&c->group[g], 0), !(free.low | free.high)) {
+	uint32_t free;
+	while (!(free = group_match(&c->group[g], 0))) {
 		c->group[g].passed++;
 		g = (g + 1) & c->mask;
 	}

@@ -101,9 +101,9 @@ struct cache_entry {
  * A line of the table: up to twelve keys, each as a one-byte tag (0: a free
  * slot; else 0x80 and seven bits of the key's hash) and its entry, and how
  * many keys homed here or in a group before it are held past it.  A lookup
- * reads one line, matches the tags eight at a time with word arithmetic, and
- * goes on to the next line only while that count is not zero (a deletion
- * shifts nothing).
+ * reads one line, matches its twelve tags at once (one SSE2 compare where the
+ * machine has it), and goes on to the next line only while that count is not
+ * zero (a deletion shifts nothing).
  */
 #define CACHE_GROUP_SLOTS 12
 struct cache_group {
