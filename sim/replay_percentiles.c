@@ -5,7 +5,8 @@
  * each tenant's in one pass after the run (in the run, their thousands of
  * bins would be a random memory access per request); the bins tell the bin
  * that holds each wanted rank, a second pass gathers just those bins'
- * latencies, and a selection among them gives the exact value.
+ * latencies (passing over, at a bit's cost, those that lie in no wanted bin
+ * of any group), and a selection among them gives the exact value.
  */
 #include "sim/replay_internal.h"
 
@@ -218,14 +219,26 @@ int acct_percentiles(struct acct *a)
 					w[p].width = bin_floor(w[p].bin + 1, gr[g].b.bits) - w[p].lo;
 				}
 		}
+	/* the finest bins that meet a wanted bin: a latency in none of them is nobody's candidate
+	 * (a wanted bin's latencies [lo, lo + width) lie in the finest bins from lo's to that of
+	 * its last, any binning being monotone and no coarser than the finest) */
+	uint8_t look[(LATENCY_BINS(FINE_BITS) + 7) / 8] = { 0 };
+	for (int g = 0; g < 3; g++)
+		for (uint32_t x = 0; x < gr[g].n_groups; x++)
+			for (int p = 0; p < 2; p++) {
+				const struct wanted *w = &gr[g].want[x][p];
+				uint32_t b = latency_bin(w->lo, FINE_BITS);
+				for (uint32_t last = latency_bin(w->lo + w->width - 1, FINE_BITS); w->width && b <= last; b++)
+					look[b / 8] |= (uint8_t)(1u << b % 8);
+			}
 	cand = malloc((n_cand + 1) * sizeof *cand);
 	aside = malloc((a->n_aside + 1) * sizeof *aside);
 	if (!cand || !aside)
 		goto out;
 	/* pass 2: the candidates, the latencies in a wanted bin (one bin's values are a range) */
 	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t v = a->latency[i];
-		if (v >= LATENCY_ASIDE) /* or LATENCY_NONE */
+		uint32_t v = a->latency[i], b = latency_bin(v, FINE_BITS);
+		if (v >= LATENCY_ASIDE || !(look[b / 8] >> b % 8 & 1)) /* or LATENCY_NONE */
 			continue;
 		struct group_ids x = replay_groups(rt, i);
 		gather(gr[0].want[0], v, cand);
