@@ -174,7 +174,7 @@ static inline void slide(struct acct *a, int64_t t)
 	size_t head = a->hour.head, n = a->hour.n, mask = a->hour.cap - 1;
 	if (n) { /* most calls drop one or none: without a branch */
 		size_t out = v[head].start_us <= t - HOUR_US;
-		window_add(a, &v[head], -(v[head].pusd * (money_sum)out));
+		window_add(a, &v[head], -(money_sum)(v[head].pusd & -(int64_t)out));
 		n -= out;
 		head = (head + out) & mask;
 	}
