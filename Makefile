@@ -139,9 +139,10 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
-# The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer, built
+# without __SSE2__ so that the portable path of machine-specific code (sim/cache.c) is tested.
 sanitize: deps test-deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
+	$(Q)$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer -U__SSE2__" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/san/unit-tests build/san/llmcost
 	$(Q)SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
 
