@@ -71,7 +71,8 @@ static inline uint8_t tag_of(uint32_t h)
 static inline uint32_t group_match(const struct cache_group *g, uint8_t t)
 {
 #ifdef __SSE2__
-	/* the twelve tags and the count as one aligned 16-byte vector: a compare, a mask */
+	/* the twelve tags and the count as one 16-byte vector, aligned as groups are allocated
+	 * (alloc_lines): a compare, a mask */
 	__m128i tags = _mm_load_si128((const __m128i *)(const void *)g);
 	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(tags, _mm_set1_epi8((char)t))) & 0xfffu;
 #else
