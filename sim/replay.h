@@ -45,6 +45,14 @@ struct replay_progress {
 };
 #define REPLAY_PROGRESS_STEP (UINT32_C(1) << 14)
 
+/* The share of `total` requests that runs counting in *p have taken in, in whole percent rounded
+ * down (so 100 only once every run has completed); 100 when there is nothing to take in. */
+static inline int replay_progress_percent(const struct replay_progress *p, uint64_t total)
+{
+	uint64_t done = atomic_load_explicit(&p->requests, memory_order_relaxed);
+	return total ? (int)(done * 100 / total) : 100;
+}
+
 /*
  * Replays scenario sc and fills *out (which the caller releases with
  * result_scenario_fini), counting its requests in *progress (may be NULL).

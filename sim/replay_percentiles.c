@@ -227,8 +227,10 @@ int acct_percentiles(struct acct *a)
 		for (uint32_t x = 0; x < gr[g].n_groups; x++)
 			for (int p = 0; p < 2; p++) {
 				const struct wanted *w = &gr[g].want[x][p];
-				uint32_t b = latency_bin(w->lo, FINE_BITS);
-				for (uint32_t last = latency_bin(w->lo + w->width - 1, FINE_BITS); w->width && b <= last; b++)
+				if (!w->width)
+					continue;
+				uint32_t last = latency_bin(w->lo + w->width - 1, FINE_BITS);
+				for (uint32_t b = latency_bin(w->lo, FINE_BITS); b <= last; b++)
 					look[b / 8] |= (uint8_t)(1u << b % 8);
 			}
 	cand = malloc((n_cand + 1) * sizeof *cand);

@@ -174,10 +174,9 @@ static size_t replay_workers(size_t n)
 	return n < max ? n : max;
 }
 
-/* Runs every scenario, on replay_workers(n) threads counting this one. */
-static void replay_run_all(struct replay_jobs *j)
+/* Runs every scenario, on `workers` threads counting this one. */
+static void replay_run_all(struct replay_jobs *j, size_t workers)
 {
-	size_t workers = replay_workers(j->n);
 	pthread_t *th = workers > 1 ? calloc(workers - 1, sizeof *th) : NULL;
 	size_t started = 0;
 	pthread_mutex_init(&j->mu, NULL);
@@ -331,8 +330,9 @@ int cmd_replay(int argc, char **argv)
 	}
 
 	jobs.rt = rt;
-	ticker_phase(&ticker, TICKER_REPLAYING, t.n_req, n_scen, replay_workers(n_scen));
-	replay_run_all(&jobs);
+	size_t workers = replay_workers(n_scen);
+	ticker_phase(&ticker, TICKER_REPLAYING, t.n_req, n_scen, workers);
+	replay_run_all(&jobs, workers);
 	ticker_stop(&ticker);
 	rc = EXIT_OK;
 	for (size_t i = 0; i < n_scen; i++)

@@ -337,9 +337,7 @@ double console_model_running_s(struct console_model *m, int *percent)
 {
 	pthread_mutex_lock(&m->mu);
 	double s = m->in_flight ? console_now() - m->batch_t0 : 0;
-	uint64_t done = atomic_load_explicit(&m->progress.requests, memory_order_relaxed);
-	/* floored, so that 100% means every run has taken in every request */
-	*percent = m->in_flight && m->batch_requests ? (int)(done * 100 / m->batch_requests) : 0;
+	*percent = m->in_flight ? replay_progress_percent(&m->progress, m->batch_requests) : 0;
 	pthread_mutex_unlock(&m->mu);
 	return s;
 }

@@ -35,11 +35,9 @@ static void ticker_print(struct ticker *k)
 	} else if (k->phase == TICKER_PREPARING) {
 		fprintf(stderr, "\rpreparing %s: %s requests…\033[K", k->name, n);
 	} else {
-		uint64_t done = atomic_load_explicit(&k->progress->requests, memory_order_relaxed);
-		double total = (double)k->n_req * (double)k->n_scen;
-		fprintf(stderr, "\rreplaying %s: %zu scenario%s × %s requests on %zu thread%s, %.0f%%\033[K",
-		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads,
-		        k->n_threads == 1 ? "" : "s", total > 0 ? 100.0 * (double)done / total : 100.0);
+		fprintf(stderr, "\rreplaying %s: %zu scenario%s × %s requests on %zu thread%s, %d%%\033[K",
+		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads, k->n_threads == 1 ? "" : "s",
+		        replay_progress_percent(k->progress, k->n_req * k->n_scen));
 	}
 	k->shown = 1;
 }
@@ -95,8 +93,7 @@ void ticker_start(struct ticker *k, const char *name, const struct replay_progre
 	}
 }
 
-void ticker_phase(struct ticker *k, enum ticker_phase p, uint64_t n_req, size_t n_scen,
-                         size_t n_threads)
+void ticker_phase(struct ticker *k, enum ticker_phase p, uint64_t n_req, size_t n_scen, size_t n_threads)
 {
 	if (!k->on)
 		return;
