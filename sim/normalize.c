@@ -12,8 +12,15 @@
 #include <locale.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <wctype.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
+
+/* Raise when a step's mapping changes, so that what was kept from the old one is remade. */
+#define NORMALIZE_VERSION 1
 
 const struct normalize_step normalize_steps[] = {
 	{ .name = "lower", .flag = NORMALIZE_LOWER,
@@ -34,6 +41,24 @@ int normalize_step_find(const char *name, unsigned *flag, struct err *e)
 		}
 	return err_set(e, "unknown normalization step \"%s\" (expected one of: %s, %s, %s)", name,
 		       normalize_steps[0].name, normalize_steps[1].name, normalize_steps[2].name);
+}
+
+static char rules_text[64];
+static pthread_once_t rules_once = PTHREAD_ONCE_INIT;
+
+static void rules_make(void)
+{
+#ifdef __GLIBC__
+	snprintf(rules_text, sizeof rules_text, "steps %d, glibc %s", NORMALIZE_VERSION, gnu_get_libc_version());
+#else
+	snprintf(rules_text, sizeof rules_text, "steps %d", NORMALIZE_VERSION);
+#endif
+}
+
+const char *normalize_rules(void)
+{
+	pthread_once(&rules_once, rules_make);
+	return rules_text;
 }
 
 /* The C.UTF-8 locale, loaded once for the process and never freed. */

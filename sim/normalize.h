@@ -85,4 +85,12 @@ int normalize_init(struct normalize *nz, unsigned flags, struct err *e);
 int normalize_text(const struct normalize *nz, const char *in, size_t n, char *out,
 		   size_t out_size, size_t *out_len);
 
+/*
+ * The rules normalize_text follows, as a short text: the version of this
+ * file's steps and of the C library whose case mappings "lower" reads.  What
+ * was computed from normalized texts and kept (the store keeps the cache's
+ * normalized inputs) holds only while the rules are the same.
+ */
+const char *normalize_rules(void);
+
 #endif

@@ -31,6 +31,21 @@ void replay_trace_free(struct replay_trace *rt);
  */
 int replay_prepare_scenario(const struct replay_trace *rt, const struct scenario *sc, struct err *e);
 
+/*
+ * A cache's normalized inputs, which a front end may keep (the store does) so
+ * that a later process need not make them again.  replay_norms_flags: 1 with
+ * the normalization steps whose ids scenario sc's runs read, when its cache
+ * normalizes; else 0.  replay_norms_made: those ids, one per input of the
+ * trace, when made or given already; else NULL.  replay_norms_give: gives rt
+ * ids kept from an earlier run of the same inputs and rules (rt takes them, a
+ * trace's inputs long); -1 when they cannot be such ids (one names a later
+ * input, or an input that is not the first of its text): they are then freed,
+ * and made when needed.
+ */
+int replay_norms_flags(const struct scenario *sc, unsigned *flags);
+const uint32_t *replay_norms_made(const struct replay_trace *rt, unsigned flags);
+int replay_norms_give(struct replay_trace *rt, unsigned flags, uint32_t *ids);
+
 /* The trace's figures for the output's "trace" object. */
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out);
 

@@ -297,6 +297,40 @@ const uint32_t *replay_normalized(const struct replay_trace *rt, unsigned flags,
 	return ids;
 }
 
+int replay_norms_flags(const struct scenario *sc, unsigned *flags)
+{
+	*flags = sc->cache.normalize & (N_NORM_SETS - 1);
+	return sc->cache.on && *flags != 0;
+}
+
+const uint32_t *replay_norms_made(const struct replay_trace *rt, unsigned flags)
+{
+	struct replay_norms *nm = rt->norms;
+	pthread_mutex_lock(&nm->mu);
+	const uint32_t *ids = nm->ids[flags & (N_NORM_SETS - 1)];
+	pthread_mutex_unlock(&nm->mu);
+	return ids;
+}
+
+int replay_norms_give(struct replay_trace *rt, unsigned flags, uint32_t *ids)
+{
+	struct replay_norms *nm = rt->norms;
+	unsigned k = flags & (N_NORM_SETS - 1);
+	uint32_t n = rt->t->inputs.n;
+	for (uint32_t id = 0; id < n; id++)
+		if (ids[id] > id || ids[ids[id]] != ids[id]) {
+			free(ids);
+			return -1;
+		}
+	pthread_mutex_lock(&nm->mu);
+	if (nm->ids[k])
+		free(ids);
+	else
+		nm->ids[k] = ids;
+	pthread_mutex_unlock(&nm->mu);
+	return 0;
+}
+
 int replay_prepare_scenario(const struct replay_trace *rt, const struct scenario *sc, struct err *e)
 {
 	return sc->cache.on && !replay_normalized(rt, sc->cache.normalize, e) ? -1 : 0;

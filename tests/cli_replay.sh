@@ -197,6 +197,35 @@ line 00:00Z acme faq_answer no-such-model 10 10 400 0.1 > "$TMP/unpriced.jsonl"
 $L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced model exits 3" "$?" 3
 check_has "unpriced model named" "$(cat "$TMP/err")" "no-such-model"
 
+# --- the caches' normalized inputs: the first replay of a trace under a set of steps keeps
+# them in the store, one id per distinct input; the next reads them (a kept set that maps each
+# input to itself, so that case and spacing variants no longer meet, shows that it is read) or,
+# when they cannot be the trace's, makes its own
+$L gen faq --requests 3000 --seed 5 -o "$TMP/faq.jsonl" 2>/dev/null
+$L replay "$TMP/faq.jsonl" -s v3 --json > "$TMP/faq1.json" 2>/dev/null; check_eq "a first replay of faq exits 0" "$?" 0
+kept() { sqlite3 "$LLMCOST_DB" "SELECT n.flags, length(n.data) / 4, (SELECT count(*) FROM inputs i
+	WHERE i.trace_id = t.id) FROM normalized n JOIN traces t ON t.id = n.trace_id WHERE t.name = 'faq'"; }
+n_in=$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM inputs i JOIN traces t ON t.id = i.trace_id WHERE t.name = 'faq'")
+check_eq "the first replay keeps v3's normalized inputs (lower|strip_punct|collapse_space = 7)" "$(kept)" "7|$n_in|$n_in"
+$L replay faq -s v3 --json > "$TMP/faq2.json"
+check_eq "a replay reading them reports the same" "$(cmp "$TMP/faq1.json" "$TMP/faq2.json" && echo same)" same
+set_kept() { python3 -c '
+import sqlite3, struct, sys
+db = sqlite3.connect(sys.argv[1]); n = int(sys.argv[2]); ids = list(range(n))
+if sys.argv[3] == "later": ids[1] = n - 1
+db.execute("UPDATE normalized SET data = ? WHERE trace_id = (SELECT id FROM traces WHERE name = \x27faq\x27)",
+           (struct.pack("<%dI" % n, *ids),)); db.commit()' "$LLMCOST_DB" "$n_in" "$1"; }
+hits() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["scenarios"][0]["totals"]["cache_hits"])' "$1"; }
+set_kept own
+$L replay faq -s v3 --json > "$TMP/faq3.json"
+h1=$(hits "$TMP/faq1.json"); h3=$(hits "$TMP/faq3.json")
+check "kept ids are read: fewer hits when each input is its own ($h3 < $h1)" [ "$h3" -lt "$h1" ]
+set_kept later
+$L replay faq -s v3 --json > "$TMP/faq4.json"
+check_eq "kept ids that name a later input are not read" "$(cmp "$TMP/faq1.json" "$TMP/faq4.json" && echo same)" same
+$L rm faq >/dev/null; check_eq "rm removes them" "$(sqlite3 "$LLMCOST_DB" \
+	"SELECT count(*) FROM normalized WHERE trace_id NOT IN (SELECT id FROM traces)")" 0
+
 # --- progress: none off a terminal; on one, a replay that takes more than a second shows a
 # line on stderr, then clears it; the report on stdout is the same either way.  The process is
 # held stopped for 1.2 s once its line's thread has started (it has a second thread), so the

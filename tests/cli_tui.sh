@@ -34,6 +34,9 @@ check_eq "--frames 7 exits 0" "$?" 0
 check_eq "--frames 7 prints no error" "$(cat "$TMP/frames.err")" ""
 check_has "--frames draws the Compare view" "$(cat "$TMP/frames.out")" "projected monthly USD"
 check_has "--frames draws the Tenants view across" "$(cat "$TMP/frames.out")" "tenants across 4 scenarios"
+# its runs kept v3's normalized inputs (lower|strip_punct|collapse_space = 7) for the next
+check_eq "the console keeps the caches' normalized inputs" "$(sqlite3 "$LLMCOST_DB" "SELECT n.flags FROM
+	normalized n JOIN traces t ON t.id = n.trace_id WHERE t.name = 'faq'")" 7
 TERM=xterm NO_COLOR=1 $L tui faq -s v3 --frames 3 --no-color </dev/null >/dev/null 2>"$TMP/frames.err"
 check_eq "--frames 3 monochrome exits 0" "$?" 0
 

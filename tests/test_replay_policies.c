@@ -473,6 +473,43 @@ static void cache_normalize(void)
 	result_scenario_fini(&r);
 }
 
+/* Normalized inputs kept from an earlier run are the run's when they can be: p0..p2's texts
+ * all differ, yet ids naming input 0 for all three give two hits. */
+static void cache_normalize_given(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	const char *trace = REQN("10:00:00", "p0", "t", 100, 100, INPUT("a"))
+	                    REQN("10:00:10", "p1", "t", 100, 100, INPUT("b"))
+	                    REQN("10:00:20", "p2", "t", 100, 100, INPUT("c"));
+	const char *scn = SCN ", \"cache\": {\"key\": [\"input\"], \"normalize\": [\"lower\"]}}";
+	const uint32_t one[3] = { 0, 0, 0 }, later[3] = { 0, 2, 2 }, not_first[3] = { 0, 0, 1 };
+	struct replay_given g = { NORMALIZE_LOWER, one, 3, -2, 0 };
+	CHECK_INT(replay_text_given(trace, scn, NULL, &g, &r, &e), 0);
+	CHECK_INT(g.rc, 0);
+	CHECK_INT(g.used, 1);
+	CHECK_INT(r.totals.cache_hits, 2);
+	CHECK_INT(r.totals.calls, 1);
+	result_scenario_fini(&r);
+	/* under other steps they are not read */
+	g = (struct replay_given){ NORMALIZE_COLLAPSE_SPACE, one, 3, -2, 0 };
+	CHECK_INT(replay_text_given(trace, scn, NULL, &g, &r, &e), 0);
+	CHECK_INT(g.rc, 0);
+	CHECK_INT(r.totals.cache_hits, 0);
+	result_scenario_fini(&r);
+	/* ids that cannot be a trace's: refused, and the run makes its own (three misses) */
+	const uint32_t *bad[2] = { later, not_first };
+	for (int k = 0; k < 2; k++) {
+		g = (struct replay_given){ NORMALIZE_LOWER, bad[k], 3, -2, 1 };
+		CHECK_INT(replay_text_given(trace, scn, NULL, &g, &r, &e), 0);
+		CHECK_INT(g.rc, -1);
+		CHECK_INT(g.used, 0);
+		CHECK_INT(r.totals.cache_hits, 0);
+		CHECK_INT(r.totals.calls, 3);
+		result_scenario_fini(&r);
+	}
+}
+
 static void cache_policy_version(void)
 {
 	struct result_scenario r;
@@ -1846,6 +1883,7 @@ void suite_replay_policies(void)
 	RUN(cache_key_input_hash);
 	RUN(cache_no_input_not_cached);
 	RUN(cache_normalize);
+	RUN(cache_normalize_given);
 	RUN(cache_policy_version);
 	RUN(cache_expired_frees_capacity);
 	RUN(cache_replace_expiry);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -788,6 +789,108 @@ static void failure_rolls_back(void)
 	store_close(&s);
 }
 
+/* The caches' normalized inputs, kept per trace and set of steps: back as kept, in chunks;
+ * not read when made under other rules, for another import of the name or of another length;
+ * replaced when kept again; gone with their trace, and with a --replace import. */
+static void kept_normalized_inputs(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	uint32_t ids[3] = { 0, 1, 0 }, other[3] = { 0, 1, 1 }, *got;
+	open_fresh(&s, "norms.db");
+	write_file(path_in("n.jsonl"), trace_text);
+	CHECK_INT(quiet_import(&s, path_in("n.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(store_norms_load(&s, "n", 7, 3, &got, &e), 0);
+	CHECK(got == NULL);
+	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), 0);
+	CHECK_INT(store_norms_keep(&s, "n", 1, other, 3, &e), 0);
+	CHECK_INT(store_norms_load(&s, "n", 7, 3, &got, &e), 1);
+	CHECK(got && memcmp(got, ids, sizeof ids) == 0);
+	free(got);
+	CHECK_INT(store_norms_load(&s, "n", 1, 3, &got, &e), 1);
+	CHECK(got && memcmp(got, other, sizeof other) == 0);
+	free(got);
+	CHECK_INT(store_norms_load(&s, "n", 3, 3, &got, &e), 0); /* a set never kept */
+	CHECK_INT(store_norms_load(&s, "n", 7, 4, &got, &e), 0); /* another number of inputs */
+	CHECK_INT(store_norms_load(&s, "nope", 7, 3, &got, &e), 0);
+	/* kept again: replaced */
+	CHECK_INT(store_norms_keep(&s, "n", 7, other, 3, &e), 0);
+	CHECK_INT(store_norms_load(&s, "n", 7, 3, &got, &e), 1);
+	CHECK(got && memcmp(got, other, sizeof other) == 0);
+	free(got);
+	/* over 16 MiB, in two chunks: read back whole; without its second chunk, none */
+	uint32_t n_big = (16u << 20) / 4 + 2, *big = malloc(n_big * sizeof *big);
+	for (uint32_t i = 0; i < n_big; i++)
+		big[i] = i;
+	CHECK_INT(store_norms_keep(&s, "n", 2, big, n_big, &e), 0);
+	CHECK_INT(count(&s, "SELECT count(*) FROM normalized WHERE flags = 2"), 2);
+	CHECK_INT(store_norms_load(&s, "n", 2, n_big, &got, &e), 1);
+	CHECK(got && memcmp(got, big, n_big * sizeof *big) == 0);
+	free(got);
+	free(big);
+	CHECK_INT(sqlite3_exec(s.db, "DELETE FROM normalized WHERE flags = 2 AND chunk = 1", NULL, NULL, NULL),
+	          SQLITE_OK);
+	CHECK_INT(store_norms_load(&s, "n", 2, n_big, &got, &e), 0);
+	/* other rules, another import time */
+	CHECK_INT(sqlite3_exec(s.db, "UPDATE normalized SET rules = 'steps 0' WHERE flags = 7",
+	                       NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_norms_load(&s, "n", 7, 3, &got, &e), 0);
+	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), 0);
+	CHECK_INT(sqlite3_exec(s.db, "UPDATE normalized SET imported_at = '2020-01-01T00:00:00Z' WHERE flags = 7",
+	                       NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_norms_load(&s, "n", 7, 3, &got, &e), 0);
+	/* a store another process is writing: not kept, at once (not after the 5 s a write waits) */
+	sqlite3 *writer;
+	CHECK_INT(sqlite3_open(path_in("norms.db"), &writer), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	time_t before = time(NULL);
+	CHECK_INT(store_norms_keep(&s, "n", 4, ids, 3, &e), -1);
+	CHECK(time(NULL) - before < 3);
+	sqlite3_exec(writer, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(writer);
+	CHECK_INT(store_norms_keep(&s, "n", 4, ids, 3, &e), 0);
+	/* gone with the trace, whether replaced or removed */
+	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), 0);
+	CHECK_INT(quiet_import(&s, path_in("n.jsonl"), NULL, 0, 1, &info, &e), IMPORT_OK);
+	CHECK_INT(count(&s, "SELECT count(*) FROM normalized"), 0);
+	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), 0);
+	const char *names[1] = { "n" };
+	CHECK_INT(store_delete(&s, names, 1, &e), 0);
+	CHECK_INT(count(&s, "SELECT count(*) FROM normalized"), 0);
+	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), -1);
+	CHECK_HAS(e.msg, "no trace named \"n\"");
+	store_close(&s);
+}
+
+/* A store of schema 1 made before the table of kept normalized inputs gets it when opened,
+ * and one this process cannot write opens without it, its traces still removable. */
+static void store_without_kept_table(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	uint32_t ids[3] = { 0, 1, 0 }, *got;
+	open_fresh(&s, "old.db");
+	write_file(path_in("o.jsonl"), trace_text);
+	CHECK_INT(quiet_import(&s, path_in("o.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(sqlite3_exec(s.db, "DROP TABLE normalized", NULL, NULL, NULL), SQLITE_OK);
+	store_close(&s);
+	chmod(path_in("old.db"), 0444);
+	if (geteuid() != 0) { /* root writes whatever the mode */
+		CHECK_INT(store_open(&s, path_in("old.db"), &e), 0);
+		CHECK_INT(count(&s, "SELECT count(*) FROM sqlite_master WHERE name = 'normalized'"), 0);
+		CHECK_INT(store_norms_load(&s, "o", 7, 3, &got, &e), -1);
+		CHECK_INT(store_norms_keep(&s, "o", 7, ids, 3, &e), -1);
+		store_close(&s);
+	}
+	chmod(path_in("old.db"), 0644);
+	CHECK_INT(store_open(&s, path_in("old.db"), &e), 0);
+	CHECK_INT(count(&s, "SELECT count(*) FROM sqlite_master WHERE name = 'normalized'"), 1);
+	CHECK_INT(store_norms_keep(&s, "o", 7, ids, 3, &e), 0);
+	store_close(&s);
+}
+
 static void replace_and_merge(void)
 {
 	struct store s;
@@ -976,6 +1079,8 @@ void suite_store(void)
 	RUN(damaged_columns);
 	RUN(strict_writes_nothing);
 	RUN(failure_rolls_back);
+	RUN(kept_normalized_inputs);
+	RUN(store_without_kept_table);
 	RUN(replace_and_merge);
 	RUN(gzip_and_rejects);
 	RUN(gzip_members_and_damage);

@@ -35,6 +35,12 @@ int replay_text(const char *jsonl, const char *scenario_json, struct result_scen
 int replay_text_counted(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
                         struct result_scenario *r, struct err *e)
 {
+	return replay_text_given(jsonl, scenario_json, progress, NULL, r, e);
+}
+
+int replay_text_given(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
+                      struct replay_given *given, struct result_scenario *r, struct err *e)
+{
 	char dir[200], file[256], db[256];
 	struct store s;
 	struct replay_trace *rt = NULL;
@@ -62,7 +68,21 @@ int replay_text_counted(const char *jsonl, const char *scenario_json, struct rep
 	have_sc = 1;
 	if (replay_prepare(&t, &rt, e) < 0)
 		goto out;
+	if (given) {
+		uint32_t *ids = malloc(t.inputs.n * sizeof *ids + 1);
+		if (!ids || given->n != t.inputs.n) {
+			free(ids);
+			err_set(e, "the trace has %u inputs, not %zu", t.inputs.n, given->n);
+			goto out;
+		}
+		memcpy(ids, given->ids, given->n * sizeof *ids);
+		given->rc = replay_norms_give(rt, given->flags, ids);
+	}
 	rc = replay_run(rt, &sc, r, progress, e);
+	if (given && rc == 0) {
+		const uint32_t *made = replay_norms_made(rt, given->flags);
+		given->used = made && memcmp(made, given->ids, given->n * sizeof *made) == 0;
+	}
 out:
 	replay_trace_free(rt);
 	store_close(&s);

@@ -18,6 +18,16 @@ int replay_text(const char *jsonl, const char *scenario_json, struct result_scen
 /* replay_text counting the run's requests in *progress too. */
 int replay_text_counted(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
                         struct result_scenario *r, struct err *e);
+/* replay_text giving the prepared trace normalized inputs first (replay_norms_give): rc is what
+ * that returned, used whether the run's were those given. */
+struct replay_given {
+	unsigned flags;
+	const uint32_t *ids;
+	size_t n;
+	int rc, used;
+};
+int replay_text_given(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
+                      struct replay_given *given, struct result_scenario *r, struct err *e);
 void replay_text_done(void);
 
 /* replay_text for a test case: an error fails the running case with its message. */

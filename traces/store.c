@@ -19,10 +19,12 @@
 
 #include "sim/clock.h"
 #include "sim/intern.h"
+#include "sim/normalize.h"
 #include "sim/status.h"
 #include "traces/reader.h"
 
 #define SCHEMA_VERSION 1
+#define BUSY_MS 5000 /* how long a statement waits for another process's lock */
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS traces(\n"
@@ -89,6 +91,14 @@ static const char schema[] =
 	"  JOIN names m ON m.trace_id = a.trace_id AND m.id = a.model\n"
 	"  JOIN statuses s ON s.code = a.status;\n";
 
+/* What the store keeps to spare work and schema 1's readers may ignore: added to a store of
+ * schema 1 that lacks it, without a new version that would shut those readers out. */
+static const char kept_schema[] =
+	"CREATE TABLE IF NOT EXISTS normalized(\n"
+	"  trace_id INTEGER NOT NULL, flags INTEGER NOT NULL, chunk INTEGER NOT NULL,\n"
+	"  rules TEXT NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
+	"  PRIMARY KEY(trace_id, flags, chunk)) WITHOUT ROWID;\n";
+
 static int db_error(struct store *s, struct err *e, const char *what)
 {
 	return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
@@ -103,6 +113,20 @@ static int exec(struct store *s, const char *sql, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* 1 when the store has a table of that name. */
+static int has_table(struct store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st,
+	                       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return found;
 }
 
 /* mkdir -p of the folder holding path. */
@@ -162,7 +186,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 		return -1;
 	}
 	s->db = db;
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_stmt *st;
 	int version = -1;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
@@ -194,6 +218,8 @@ int store_open(struct store *s, const char *path, struct err *e)
 			goto fail;
 		}
 	}
+	if (!has_table(s, "normalized")) /* on a store this process cannot write, it stays without */
+		sqlite3_exec(db, kept_schema, NULL, NULL, NULL);
 	return 0;
 fail:
 	store_close(s);
@@ -281,9 +307,11 @@ int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct
 static int delete_rows(struct store *s, int64_t id, struct err *e)
 {
 	static const char *const tables[] = { "names", "inputs", "requests", "attempts", "rejects",
-	                                      "columns" };
+	                                      "columns", "normalized" };
 	char sql[128];
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		if (!has_table(s, tables[i]))
+			continue; /* a kept table the store lacks (see kept_schema) */
 		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE trace_id = %lld", tables[i], (long long)id);
 		if (exec(s, sql, e) < 0)
 			return -1;
@@ -954,6 +982,110 @@ fail_tx:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	trace_free(t);
 	return -1;
+}
+
+/* ---- the cache's normalized inputs ---- */
+
+/*
+ * Kept per trace and set of normalization steps, as the raw array of ids in
+ * the machine's byte order, in chunks like the columns, with the rules they
+ * were made under (sim/normalize.h) and their trace's import time: a trace id
+ * that a store written by an older llmcost freed and reused does not match.
+ */
+int store_norms_load(struct store *s, const char *name, unsigned flags, uint32_t n_inputs, uint32_t **ids,
+                     struct err *e)
+{
+	struct store_trace_info info;
+	sqlite3_stmt *st;
+	size_t bytes = (size_t)n_inputs * sizeof **ids, got = 0;
+	*ids = NULL;
+	int found = store_find(s, name, &info, e);
+	if (found <= 0)
+		return found;
+	uint32_t *v = malloc(bytes ? bytes : 1);
+	if (!v)
+		return err_set(e, "out of memory loading normalized inputs");
+	if (sqlite3_prepare_v2(s->db, "SELECT chunk, rules, imported_at, data FROM normalized"
+	                       " WHERE trace_id = ? AND flags = ? ORDER BY chunk", -1, &st, NULL) != SQLITE_OK) {
+		free(v);
+		return db_error(s, e, "normalized inputs");
+	}
+	sqlite3_bind_int64(st, 1, info.id);
+	sqlite3_bind_int64(st, 2, flags);
+	int rc, rows = 0, fits = 1;
+	while (fits && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *rules = (const char *)sqlite3_column_text(st, 1);
+		const char *when = (const char *)sqlite3_column_text(st, 2);
+		size_t len = (size_t)sqlite3_column_bytes(st, 3);
+		fits = sqlite3_column_int64(st, 0) == rows++ && got % COLUMN_CHUNK == 0 && len <= bytes - got &&
+		       rules && strcmp(rules, normalize_rules()) == 0 && when && strcmp(when, info.imported_at) == 0;
+		if (fits && len)
+			memcpy((char *)v + got, sqlite3_column_blob(st, 3), len);
+		got += len;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(v);
+		return db_error(s, e, "normalized inputs");
+	}
+	if (!fits || !rows || got != bytes) {
+		free(v);
+		return 0;
+	}
+	*ids = v;
+	return 1;
+}
+
+/* Replaces the kept set `flags` of trace info with ids, in one transaction. */
+static int store_norms_write(struct store *s, const struct store_trace_info *info, unsigned flags,
+                             const uint32_t *ids, uint32_t n_inputs, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t bytes = (size_t)n_inputs * sizeof *ids, off = 0;
+	if (store_begin(s, e) < 0)
+		return -1;
+	char sql[128];
+	snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
+	         (long long)info->id, flags);
+	if (exec(s, sql, e) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	int rc = sqlite3_prepare_v2(s->db, "INSERT INTO normalized VALUES (?,?,?,?,?,?)", -1, &st, NULL)
+	         == SQLITE_OK ? SQLITE_DONE : SQLITE_ERROR;
+	for (int64_t chunk = 0; rc == SQLITE_DONE && (off < bytes || chunk == 0); chunk++) {
+		size_t len = bytes - off < COLUMN_CHUNK ? bytes - off : COLUMN_CHUNK;
+		sqlite3_bind_int64(st, 1, info->id);
+		sqlite3_bind_int64(st, 2, flags);
+		sqlite3_bind_int64(st, 3, chunk);
+		sqlite3_bind_text(st, 4, normalize_rules(), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, info->imported_at, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 6, (const char *)ids + off, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		off += len;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(s, e, "keeping normalized inputs");
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
+}
+
+int store_norms_keep(struct store *s, const char *name, unsigned flags, const uint32_t *ids,
+                     uint32_t n_inputs, struct err *e)
+{
+	struct store_trace_info info;
+	int found = store_find(s, name, &info, e);
+	if (found <= 0)
+		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	/* what is kept only spares work: a store busy with another writer is left alone, at once */
+	sqlite3_busy_timeout(s->db, 0);
+	int rc = store_norms_write(s, &info, flags, ids, n_inputs, e);
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+	return rc;
 }
 
 int store_each_reject(struct store *s, const char *name,

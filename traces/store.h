@@ -76,6 +76,18 @@ void store_import_abort(struct store_import *im);
 /* Loads a stored trace into the columnar form.  Returns 0, or -1 (t is then empty). */
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e);
 
+/*
+ * The normalized inputs of a trace (sim/replay.h, replay_norms_*) under the set of
+ * normalization steps `flags`, kept so that later replays need not make them again.
+ * store_norms_load: 1 with *ids (n_inputs of them, the caller's to free()); 0 when none are
+ * kept for the trace, or they were made under other rules or for another import of its name;
+ * -1 on a database error.  store_norms_keep replaces what is kept, in one transaction.
+ */
+int store_norms_load(struct store *s, const char *name, unsigned flags, uint32_t n_inputs, uint32_t **ids,
+                     struct err *e);
+int store_norms_keep(struct store *s, const char *name, unsigned flags, const uint32_t *ids,
+                     uint32_t n_inputs, struct err *e);
+
 /* Calls fn for every reject of a trace, in file and line order.  fn returning non-zero stops. */
 int store_each_reject(struct store *s, const char *name,
                       int (*fn)(void *ctx, const char *file, int64_t line, const char *reason,

@@ -98,6 +98,38 @@ static int replay_check_source(const struct store_trace_info *info, const char *
 	return EXIT_OK;
 }
 
+unsigned replay_norms_wanted(const struct scenario *sc, size_t n)
+{
+	unsigned wanted = 0, flags;
+	for (size_t i = 0; i < n; i++)
+		if (replay_norms_flags(&sc[i], &flags))
+			wanted |= 1u << flags;
+	return wanted;
+}
+
+unsigned replay_norms_restore(struct store *s, const char *name, const struct trace *t,
+                              struct replay_trace *rt, unsigned wanted)
+{
+	unsigned given = 0;
+	struct err e;
+	uint32_t *ids;
+	for (unsigned flags = 1; wanted >> flags; flags++)
+		if ((wanted >> flags & 1) && store_norms_load(s, name, flags, t->inputs.n, &ids, &e) == 1 &&
+		    replay_norms_give(rt, flags, ids) == 0)
+			given |= 1u << flags;
+	return given;
+}
+
+void replay_norms_keep(struct store *s, const char *name, const struct trace *t,
+                       const struct replay_trace *rt, unsigned wanted, unsigned given)
+{
+	struct err e;
+	const uint32_t *ids;
+	for (unsigned flags = 1; wanted >> flags; flags++)
+		if ((wanted & ~given) >> flags & 1 && (ids = replay_norms_made(rt, flags)))
+			store_norms_keep(s, name, flags, ids, t->inputs.n, &e);
+}
+
 /*
  * The name of the stored trace to replay for `arg`, into name: a file is
  * imported under its derived name unless a trace of that name is stored
@@ -317,10 +349,12 @@ int cmd_replay(int argc, char **argv)
 		cli_error("%s", e.msg);
 		goto out;
 	}
-	store_close(&s);
 	ticker_phase(&ticker, TICKER_PREPARING, t.n_req, 0, 0);
 	/* the caches' normalized inputs too, so that the replay's share moves from the start */
 	int prepared = replay_prepare(&t, &rt, &e) == 0;
+	unsigned norms = replay_norms_wanted(sc, n_scen), given = 0;
+	if (prepared)
+		given = replay_norms_restore(&s, name, &t, rt, norms);
 	for (size_t i = 0; prepared && i < n_scen; i++)
 		prepared = replay_prepare_scenario(rt, &sc[i], &e) == 0;
 	if (!prepared) {
@@ -328,6 +362,8 @@ int cmd_replay(int argc, char **argv)
 		cli_error("%s: %s", name, e.msg);
 		goto out;
 	}
+	replay_norms_keep(&s, name, &t, rt, norms, given);
+	store_close(&s);
 
 	jobs.rt = rt;
 	size_t workers = replay_workers(n_scen);

@@ -58,6 +58,7 @@ struct console_model {
 	struct trace *trace;        /* heap: the prepared trace points at it */
 	struct replay_trace *rt;
 	struct trace_summary summary;
+	unsigned norms_kept;        /* the store's sets of its normalized inputs (replay_norms_keep) */
 
 	size_t n_scen;
 	struct console_scen **scen; /* display order; [0] is the reference */

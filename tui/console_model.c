@@ -245,6 +245,19 @@ static int console_model_submit(struct console_model *m, struct console_scen *s,
 	return 0;
 }
 
+/* Keeps in the store the normalized inputs that a run of sc made on the open trace, once. */
+static void console_model_keep_norms(struct console_model *m, const struct scenario *sc)
+{
+	struct store st;
+	struct err e;
+	unsigned wanted = replay_norms_wanted(sc, 1);
+	if (!wanted || (m->norms_kept & wanted) == wanted || store_open(&st, m->db_path, &e) < 0)
+		return;
+	replay_norms_keep(&st, m->trace_name, m->trace, m->rt, wanted, m->norms_kept);
+	store_close(&st);
+	m->norms_kept |= wanted;
+}
+
 int console_model_collect(struct console_model *m)
 {
 	char buf[64];
@@ -267,6 +280,7 @@ int console_model_collect(struct console_model *m)
 		}
 		console_model_unshow(s);
 		if (j->rc == 0) {
+			console_model_keep_norms(m, &j->copy);
 			struct scenario *ran = malloc(sizeof *ran);
 			if (ran) {
 				*ran = j->copy;
@@ -370,11 +384,13 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 		store_close(&st);
 		goto fail;
 	}
-	store_close(&st);
 	if (replay_prepare(t, &rt, e) < 0) {
+		store_close(&st);
 		err_prefix(e, "%s: ", name);
 		goto fail;
 	}
+	unsigned norms = replay_norms_restore(&st, name, t, rt, REPLAY_NORMS_ALL);
+	store_close(&st);
 	/* runs still queued would be of the old trace; the running ones end first */
 	console_model_cancel_queued(m, 0);
 	console_model_wait(m);
@@ -390,6 +406,7 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 	m->trace = t;
 	m->rt = rt;
 	m->trace_name = nm;
+	m->norms_kept = norms;
 	replay_trace_summary(rt, &m->summary);
 	m->data_gen++;
 	return console_model_run(m, NULL, e);
