@@ -799,6 +799,7 @@ static void kept_normalized_inputs(void)
 	struct store_trace_info info;
 	uint32_t ids[3] = { 0, 1, 0 }, other[3] = { 0, 1, 1 }, *got;
 	open_fresh(&s, "norms.db");
+	CHECK_INT(count(&s, "PRAGMA page_size"), 65536); /* a store made now */
 	write_file(path_in("n.jsonl"), trace_text);
 	CHECK_INT(quiet_import(&s, path_in("n.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
 	CHECK_INT(store_norms_load(&s, "n", 7, 3, &got, &e), 0);

@@ -204,8 +204,10 @@ int store_open(struct store *s, const char *path, struct err *e)
 		store_close(s);
 		return -1;
 	}
-	if (exec(s, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-	            "PRAGMA temp_store=MEMORY;", e) < 0)
+	/* 64 KiB pages, for a store made now: a trace's columns load in 16× fewer reads, and imports
+	 * write faster (a store made with another size keeps it) */
+	if (exec(s, "PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
+	            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", e) < 0)
 		goto fail;
 	if (version < SCHEMA_VERSION) {
 		char sql[sizeof schema + 512];
