@@ -583,6 +583,15 @@ static int check_times(const struct trace *t, struct err *e)
 
 int trace_check(const struct trace *t, struct err *e)
 {
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		uint32_t input = t->input[i], hash = trace_input_hash(t, i);
+		if (trace_tenant(t, i) >= t->names.n || trace_task(t, i) >= t->names.n)
+			return err_set(e, "the request of idx %u has an unknown tenant or task", i);
+		if ((input != TRACE_NONE && input >= t->inputs.n) || (hash != TRACE_NONE && hash >= t->names.n))
+			return err_set(e, "the request of idx %u has an unknown input or input_hash", i);
+		if (trace_difficulty(t, i) > DIFFICULTY_HARD)
+			return err_set(e, "the request of idx %u has an unknown difficulty", i);
+	}
 	if (t->att_first) {
 		if (t->att_first[0] != 0 || t->att_first[t->n_req] != t->n_att)
 			return err_set(e, "the recorded calls do not add up");

@@ -212,8 +212,9 @@ void trace_free(struct trace *t);
 uint64_t trace_bytes(const struct trace *t);
 
 /* Checks what the readers rely on in a trace filled from outside (a stored
- * copy): call ranges, kinds, the wide latencies and call times, arrivals and call
- * times within the 64-bit range.  Returns 0, or -1 with e set. */
+ * copy): name and input ids in their tables, difficulties, call ranges, kinds,
+ * the wide latencies and call times, arrivals and call times within the 64-bit
+ * range.  Returns 0, or -1 with e set. */
 int trace_check(const struct trace *t, struct err *e);
 
 /* The latency of call a when it is TRACE_LATENCY_WIDE (trace_att_latency_us's slow path). */

@@ -724,6 +724,27 @@ static void damaged_columns(void)
 	sqlite3_exec(s.db, "UPDATE columns SET data = x'000103' WHERE name = 'att_kind8'", NULL, NULL, NULL);
 	CHECK_INT(store_load(&s, "d", &t, &e), -1);
 	CHECK_HAS(e.msg, "is damaged: a recorded call's model or status is unknown");
+	/* ids past their tables, a difficulty that is none of the three: each found, none read */
+	static const char *const wrong[][2] = {
+		{ "UPDATE columns SET data = x'ff7f' || substr(data, 3) WHERE name = 'tenant16'", "unknown tenant or task" },
+		{ "UPDATE columns SET data = substr(data, 1, 4) || x'ff7f' WHERE name = 'task16'", "idx 2 has an unknown tenant" },
+		{ "UPDATE columns SET data = x'01000000' || substr(data, 5) WHERE name = 'input'", "unknown input or input_hash" },
+		{ "UPDATE columns SET data = substr(data, 1, 4) || x'09000000' || substr(data, 9) WHERE name = 'input_hash'",
+		  "idx 1 has an unknown input or input_hash" },
+		{ "UPDATE columns SET data = x'07' || substr(data, 2) WHERE name = 'flags'", "idx 0 has an unknown difficulty" },
+	};
+	sqlite3_exec(s.db, "UPDATE columns SET data = x'000102' WHERE name = 'att_kind8';"
+	             "CREATE TEMP TABLE intact AS SELECT name, chunk, data FROM columns", NULL, NULL, NULL);
+	for (size_t k = 0; k < sizeof wrong / sizeof wrong[0]; k++) {
+		CHECK_INT(sqlite3_exec(s.db, wrong[k][0], NULL, NULL, NULL), SQLITE_OK);
+		CHECK_INT(sqlite3_changes(s.db), 1);
+		CHECK_INT(store_load(&s, "d", &t, &e), -1);
+		CHECK_HAS(e.msg, wrong[k][1]);
+		sqlite3_exec(s.db, "UPDATE columns SET data = (SELECT data FROM intact i WHERE i.name = columns.name"
+		             " AND i.chunk = columns.chunk)", NULL, NULL, NULL);
+		CHECK_INT(store_load(&s, "d", &t, &e), 0);
+		trace_free(&t);
+	}
 	sqlite3_exec(s.db, "DELETE FROM columns WHERE name = 'att_latency_us'", NULL, NULL, NULL);
 	CHECK_INT(store_load(&s, "d", &t, &e), -1);
 	CHECK_HAS(e.msg, "trace \"d\": the columns table is damaged");
