@@ -129,7 +129,7 @@ fuzz: deps
 	$(call need,command -v clang,clang,clang (for make fuzz))
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	  $(MAKE) --no-print-directory CC=clang BUILD=build/fuzz OPT="-O1 -g" \
-	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/$$t || exit 1; \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzz/$$t || exit 1; \
 	  mkdir -p build/fuzz/corpus-$$t; \
 	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
 	    build/fuzz/corpus-$$t tests/corpus/$${t#fuzz_} || exit 1; \

@@ -550,16 +550,25 @@ int64_t trace_wide_ts_us(const struct trace *t, uint32_t a)
 	return k < t->n_wide_ts ? t->wide_ts_us[k] : TRACE_NO_TIME;
 }
 
-/* trace_check's part for the times: each arrival and call time offset lands in the
- * 64-bit range, and the wide call times are those of the calls that say so. */
+static int time_ok(int64_t t)
+{
+	return t >= TRACE_TS_MIN_US && t <= TRACE_TS_MAX_US;
+}
+
+/* trace_check's part for the times: each arrival, call time and wide latency lies within what
+ * an import admits, and the wide call times are those of the calls that say so. */
 static int check_times(const struct trace *t, struct err *e)
 {
-	if (t->ts_base)
-		for (uint32_t i = 0; i < t->n_req; i++) {
-			int64_t base = t->ts_base[i / TRACE_TS_BLOCK];
-			if (base > 0 && t->ts_off[i] > INT64_MAX - base)
+	if (t->ts_base) /* a base in range and a 32-bit offset cannot overflow */
+		for (uint32_t b = 0; b < (t->n_req + TRACE_TS_BLOCK - 1) / TRACE_TS_BLOCK; b++)
+			if (!time_ok(t->ts_base[b]))
 				return err_set(e, "an arrival time is out of range");
-		}
+	for (uint32_t i = 0; i < t->n_req; i++)
+		if (!time_ok(trace_ts_us(t, i)))
+			return err_set(e, "an arrival time is out of range");
+	for (uint32_t k = 0; k < t->n_wide; k++)
+		if (t->wide_latency_us[k] < 0 || t->wide_latency_us[k] > TRACE_LATENCY_MAX_US)
+			return err_set(e, "a recorded call's latency is out of range");
 	if (!t->att_ts_off)
 		return t->n_wide_ts ? err_set(e, "the table of far call times does not match the calls") : 0;
 	uint32_t wide = 0;
@@ -570,8 +579,10 @@ static int check_times(const struct trace *t, struct err *e)
 			if (v == TRACE_TS_OFF_WIDE) {
 				if (wide >= t->n_wide_ts || t->wide_ts_att[wide] != a)
 					return err_set(e, "the table of far call times does not match the calls");
+				if (!time_ok(t->wide_ts_us[wide]))
+					return err_set(e, "a call's time is out of range");
 				wide++;
-			} else if (v != TRACE_TS_OFF_ABSENT && (at > 0 ? v > INT64_MAX - at : v < INT64_MIN - at)) {
+			} else if (v != TRACE_TS_OFF_ABSENT && !time_ok(at + v)) {
 				return err_set(e, "a call's time is out of range");
 			}
 		}
@@ -591,6 +602,8 @@ int trace_check(const struct trace *t, struct err *e)
 			return err_set(e, "the request of idx %u has an unknown input or input_hash", i);
 		if (trace_difficulty(t, i) > DIFFICULTY_HARD)
 			return err_set(e, "the request of idx %u has an unknown difficulty", i);
+		if (t->cost_pusd && t->cost_pusd[i] < 0 && t->cost_pusd[i] != TRACE_NO_COST)
+			return err_set(e, "the request of idx %u has a negative cost", i);
 	}
 	if (t->att_first) {
 		if (t->att_first[0] != 0 || t->att_first[t->n_req] != t->n_att)

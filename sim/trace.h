@@ -18,6 +18,13 @@
 #include "sim/status.h"
 
 #define TRACE_NONE UINT32_MAX      /* no id (no input text, no input hash) */
+/* What an import admits (traces/jsonl.c) and trace_check holds a stored trace to: times in
+ * RFC 3339's years 0000 to 9999, latencies up to 10^10 s, so that a time plus any duration the
+ * replay adds (latencies, backoffs, windows) stays inside int64 µs. */
+#define TRACE_TS_MIN_US (-62167219200LL * 1000000)
+#define TRACE_TS_MAX_US (253402300799LL * 1000000 + 999999)
+#define TRACE_LATENCY_MAX_US (10000000000LL * 1000000)
+
 #define TRACE_NO_TIME INT64_MIN    /* an attempt without ts */
 #define TRACE_NO_LATENCY (-1)      /* an attempt without latency_ms */
 #define TRACE_NO_COST (-1)         /* a line without cost_usd */
@@ -212,9 +219,9 @@ void trace_free(struct trace *t);
 uint64_t trace_bytes(const struct trace *t);
 
 /* Checks what the readers rely on in a trace filled from outside (a stored
- * copy): name and input ids in their tables, difficulties, call ranges, kinds,
- * the wide latencies and call times, arrivals and call times within the 64-bit
- * range.  Returns 0, or -1 with e set. */
+ * copy): name and input ids in their tables, difficulties, costs, call ranges,
+ * kinds, the wide latencies and call times, arrivals, call times and latencies
+ * within what an import admits.  Returns 0, or -1 with e set. */
 int trace_check(const struct trace *t, struct err *e);
 
 /* The latency of call a when it is TRACE_LATENCY_WIDE (trace_att_latency_us's slow path). */

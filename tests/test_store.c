@@ -612,14 +612,30 @@ out:
 	CHECK_INT(trace_att_ts_us(&b, 0, 0), INT64_MIN + 1);
 	CHECK_INT(trace_att_ts_us(&b, 0, 1), INT64_MAX);
 	CHECK_INT(trace_att_ts_us(&b, 0, 2), TRACE_NO_TIME);
+	/* which an import never makes: times past year 9999 are damage */
+	CHECK_INT(trace_check(&b, &e), -1);
+	CHECK_HAS(e.msg, "an arrival time is out of range");
+	trace_free(&b);
+	/* at the ends of what an import admits: fine; an offset one µs past it is damage */
+	r.ts_us = TRACE_TS_MAX_US - 10;
+	c[0].ts_us = TRACE_TS_MIN_US;
+	c[1].ts_us = TRACE_TS_MAX_US;
+	CHECK_INT(trace_alloc(&b, &(struct trace_shape){ 0 }), 0);
+	CHECK_INT(intern_add(&b.names, "m", 1, &m), 0);
+	CHECK_INT(trace_append(&b, &r, c, 3, &e), 0);
+	trace_trim(&b);
+	CHECK_INT(b.n_wide_ts, 1);
 	CHECK_INT(trace_check(&b, &e), 0);
-	/* an offset that would pass INT64_MAX is damage */
 	b.att_ts_off[2] = 11;
 	CHECK_INT(trace_check(&b, &e), -1);
 	CHECK_HAS(e.msg, "a call's time is out of range");
 	b.att_ts_off[2] = TRACE_TS_OFF_WIDE; /* a far time the side table does not list */
 	CHECK_INT(trace_check(&b, &e), -1);
 	CHECK_HAS(e.msg, "the table of far call times does not match the calls");
+	b.att_ts_off[2] = TRACE_TS_OFF_ABSENT;
+	b.wide_ts_us[0] = TRACE_TS_MIN_US - 1;
+	CHECK_INT(trace_check(&b, &e), -1);
+	CHECK_HAS(e.msg, "a call's time is out of range");
 	trace_free(&b);
 }
 
@@ -732,6 +748,10 @@ static void damaged_columns(void)
 		{ "UPDATE columns SET data = substr(data, 1, 4) || x'09000000' || substr(data, 9) WHERE name = 'input_hash'",
 		  "idx 1 has an unknown input or input_hash" },
 		{ "UPDATE columns SET data = x'07' || substr(data, 2) WHERE name = 'flags'", "idx 0 has an unknown difficulty" },
+		{ "UPDATE columns SET data = x'feffffffffffffff' || substr(data, 9) WHERE name = 'cost_pusd'",
+		  "idx 0 has a negative cost" },
+		/* past year 9999, where adding a latency or a window would overflow */
+		{ "UPDATE columns SET data = x'00ffffffffffff7f' WHERE name = 'ts_base'", "an arrival time is out of range" },
 	};
 	sqlite3_exec(s.db, "UPDATE columns SET data = x'000102' WHERE name = 'att_kind8';"
 	             "CREATE TEMP TABLE intact AS SELECT name, chunk, data FROM columns", NULL, NULL, NULL);

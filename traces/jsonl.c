@@ -141,11 +141,10 @@ static int get_scaled(struct ctx *c, enum field f, const struct json_span *v, in
 	return 0;
 }
 
-/* Times from 0000-01-01 to 9999-12-31 (what RFC 3339 can write), in µs. */
-#define TS_MIN_US (-62167219200LL * 1000000)
-#define TS_MAX_US (253402300799LL * 1000000 + 999999)
-/* The longest latency kept: 10^10 s, so that a time plus a latency stays inside int64 µs. */
-#define LATENCY_MAX_US (10000000000LL * 1000000)
+/* Times from 0000-01-01 to 9999-12-31 (what RFC 3339 can write), latencies up to 10^10 s. */
+#define TS_MIN_US TRACE_TS_MIN_US
+#define TS_MAX_US TRACE_TS_MAX_US
+#define LATENCY_MAX_US TRACE_LATENCY_MAX_US
 
 /* latency_ms in µs, at most LATENCY_MAX_US. */
 static int get_latency(struct ctx *c, const struct json_span *v, int64_t *out)
