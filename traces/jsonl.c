@@ -141,17 +141,12 @@ static int get_scaled(struct ctx *c, enum field f, const struct json_span *v, in
 	return 0;
 }
 
-/* Times from 0000-01-01 to 9999-12-31 (what RFC 3339 can write), latencies up to 10^10 s. */
-#define TS_MIN_US TRACE_TS_MIN_US
-#define TS_MAX_US TRACE_TS_MAX_US
-#define LATENCY_MAX_US TRACE_LATENCY_MAX_US
-
-/* latency_ms in µs, at most LATENCY_MAX_US. */
+/* latency_ms in µs, at most TRACE_LATENCY_MAX_US. */
 static int get_latency(struct ctx *c, const struct json_span *v, int64_t *out)
 {
 	if (get_scaled(c, F_LATENCY_MS, v, 3, out) < 0)
 		return -1;
-	if (*out > LATENCY_MAX_US)
+	if (*out > TRACE_LATENCY_MAX_US)
 		return reject(c, F_LATENCY_MS, "at most 10^13 ms", v);
 	return 0;
 }
@@ -159,7 +154,7 @@ static int get_latency(struct ctx *c, const struct json_span *v, int64_t *out)
 static int get_time(struct ctx *c, const struct json_span *v, int64_t *out)
 {
 	if (v->type == JSON_NUMBER) {
-		if (decimal_scaled(v->start, v->len, 6, out, NULL) < 0 || *out < TS_MIN_US || *out > TS_MAX_US)
+		if (decimal_scaled(v->start, v->len, 6, out, NULL) < 0 || *out < TRACE_TS_MIN_US || *out > TRACE_TS_MAX_US)
 			return reject(c, F_TS, "epoch seconds from year 0 to 9999", v);
 		return 0;
 	}
