@@ -69,6 +69,12 @@ int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenar
 	int64_t b = tl->bucket_s * CLOCK_US;
 	tl->t0_us = clock_floor_div(rt->first_us, b) * b;
 	tl->n_buckets = t->n_req ? (size_t)(clock_floor_div(rt->last_us, b) - clock_floor_div(rt->first_us, b) + 1) : 0;
+	if (tl->n_buckets > TIMELINE_MAX_BUCKETS) {
+		char first[CLOCK_TEXT_MAX], last[CLOCK_TEXT_MAX];
+		return err_set(e, "the trace's arrivals span %s to %s, more than the timeline's %d days",
+		               clock_format(rt->first_us, first), clock_format(rt->last_us, last),
+		               TIMELINE_MAX_BUCKETS);
+	}
 	for (int s = 0; s < N_TL_COUNTS; s++)
 		if (!(tl->count[s] = calloc(tl->n_buckets + 1, sizeof *tl->count[s])))
 			return err_set(e, "out of memory");

@@ -197,6 +197,16 @@ line 00:00Z acme faq_answer no-such-model 10 10 400 0.1 > "$TMP/unpriced.jsonl"
 $L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced model exits 3" "$?" 3
 check_has "unpriced model named" "$(cat "$TMP/err")" "no-such-model"
 
+# --- a trace whose arrivals span more days than the timeline holds (1,000,000): exit 3, the
+# two arrivals named, not a hint about the scenario's durations
+{
+	printf '{"ts":"0001-01-01T00:00:00Z","tenant":"a","task":"b","input_tokens":5,"output_tokens":1}\n'
+	printf '{"ts":"9999-12-31T23:59:59Z","tenant":"a","task":"b","input_tokens":5,"output_tokens":1}\n'
+} > "$TMP/span.jsonl"
+$L replay "$TMP/span.jsonl" -s v3 >/dev/null 2>"$TMP/err"; check_eq "a 10,000-year trace exits 3" "$?" 3
+check_has "the span is named" "$(cat "$TMP/err")" \
+	"arrivals span 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, more than the timeline's 1000000 days"
+
 # --- the caches' normalized inputs: the first replay of a trace under a set of steps keeps
 # them in the store, one id per distinct input; the next reads them (a kept set that maps each
 # input to itself, so that case and spacing variants no longer meet, shows that it is read) or,
