@@ -138,24 +138,39 @@ static int rates_grow(struct replay_trace *rt)
 	return 0;
 }
 
-/* The recorded outcomes per (model, UTC minute): a table that grows with the pairs. */
+/* The recorded outcomes per (model, UTC minute): a table that grows with the pairs.  Calls
+ * come mostly in time order and on few models, so the last call's minute and entry are
+ * tried first. */
 static int build_rates(struct replay_trace *rt, struct err *e)
 {
 	const struct trace *t = rt->t;
+	int64_t from = 0, to = 0, minute = 0; /* the last call's minute: [from, to) µs */
+	uint64_t last_key = 0;
+	uint32_t last = 0;                    /* its entry + 1, 0 before the first call */
 	for (uint32_t i = 0; i < t->n_req; i++)
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
-			int64_t when = trace_att_ts_us(t, i, a) == TRACE_NO_TIME ? trace_ts_us(t, i)
-			             : trace_att_ts_us(t, i, a);
-			uint64_t key = rate_key(trace_att_model(t, a), replay_minute(when));
-			if (2 * (rt->n_rates + 1) > rt->n_slots && rates_grow(rt) < 0)
-				return err_set(e, "out of memory preparing the trace");
-			uint32_t s = rate_slot(rt, key);
-			if (!rt->slot[s]) {
-				rt->rate_key[rt->n_rates] = key;
-				memset(rt->rate_count[rt->n_rates], 0, sizeof rt->rate_count[0]);
-				rt->slot[s] = ++rt->n_rates;
+			int64_t when = trace_att_ts_us(t, i, a);
+			if (when == TRACE_NO_TIME)
+				when = trace_ts_us(t, i);
+			if (when < from || when >= to) {
+				minute = replay_minute(when);
+				from = minute * 60 * CLOCK_US;
+				to = from + 60 * CLOCK_US;
 			}
-			rt->rate_count[rt->slot[s] - 1][trace_att_status(t, a)]++;
+			uint64_t key = rate_key(trace_att_model(t, a), minute);
+			if (!last || key != last_key) {
+				if (2 * (rt->n_rates + 1) > rt->n_slots && rates_grow(rt) < 0)
+					return err_set(e, "out of memory preparing the trace");
+				uint32_t s = rate_slot(rt, key);
+				if (!rt->slot[s]) {
+					rt->rate_key[rt->n_rates] = key;
+					memset(rt->rate_count[rt->n_rates], 0, sizeof rt->rate_count[0]);
+					rt->slot[s] = ++rt->n_rates;
+				}
+				last = rt->slot[s];
+				last_key = key;
+			}
+			rt->rate_count[last - 1][trace_att_status(t, a)]++;
 		}
 	return 0;
 }
