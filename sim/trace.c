@@ -592,19 +592,47 @@ static int check_times(const struct trace *t, struct err *e)
 	return 0;
 }
 
+/* The first of n requests whose id (the 16-bit column when there is one, else the 32-bit one)
+ * is neither TRACE_NONE nor below `limit`; n when there is none.  The largest is found first,
+ * in a loop without branches, and the request only when it is too large. */
+static uint32_t first_unknown(const uint16_t *v16, const uint32_t *v32, uint32_t n, uint32_t limit)
+{
+	uint32_t most = 0;
+	if (v16)
+		for (uint32_t i = 0; i < n; i++)
+			most = v16[i] > most ? v16[i] : most;
+	else
+		for (uint32_t i = 0; i < n; i++)
+			most = v32[i] != TRACE_NONE && v32[i] > most ? v32[i] : most;
+	if (most < limit)
+		return n;
+	for (uint32_t i = 0; i < n; i++)
+		if ((v16 ? v16[i] : v32[i]) >= limit && (v16 || v32[i] != TRACE_NONE))
+			return i;
+	return n;
+}
+
 int trace_check(const struct trace *t, struct err *e)
 {
-	for (uint32_t i = 0; i < t->n_req; i++) {
-		uint32_t input = t->input[i], hash = trace_input_hash(t, i);
-		if (trace_tenant(t, i) >= t->names.n || trace_task(t, i) >= t->names.n)
-			return err_set(e, "the request of idx %u has an unknown tenant or task", i);
-		if ((input != TRACE_NONE && input >= t->inputs.n) || (hash != TRACE_NONE && hash >= t->names.n))
-			return err_set(e, "the request of idx %u has an unknown input or input_hash", i);
-		if (trace_difficulty(t, i) > DIFFICULTY_HARD)
-			return err_set(e, "the request of idx %u has an unknown difficulty", i);
-		if (t->cost_pusd && t->cost_pusd[i] < 0 && t->cost_pusd[i] != TRACE_NO_COST)
-			return err_set(e, "the request of idx %u has a negative cost", i);
-	}
+	uint32_t n = t->n_req, r;
+	if ((r = first_unknown(t->tenant16, t->tenant, n, t->names.n)) < n ||
+	    (r = first_unknown(t->task16, t->task, n, t->names.n)) < n)
+		return err_set(e, "the request of idx %u has an unknown tenant or task", r);
+	if ((r = first_unknown(NULL, t->input, n, t->inputs.n)) < n ||
+	    (t->input_hash && (r = first_unknown(NULL, t->input_hash, n, t->names.n)) < n))
+		return err_set(e, "the request of idx %u has an unknown input or input_hash", r);
+	uint8_t odd = 0; /* a difficulty that is none of the three */
+	for (r = 0; r < n; r++)
+		odd |= (t->flags[r] & TRACE_FLAG_DIFFICULTY) > DIFFICULTY_HARD;
+	for (r = 0; odd && r < n; r++)
+		if (trace_difficulty(t, r) > DIFFICULTY_HARD)
+			return err_set(e, "the request of idx %u has an unknown difficulty", r);
+	int64_t least = 0;
+	for (r = 0; t->cost_pusd && r < n; r++)
+		least = t->cost_pusd[r] < least ? t->cost_pusd[r] : least;
+	for (r = 0; least < TRACE_NO_COST && r < n; r++)
+		if (t->cost_pusd[r] < TRACE_NO_COST)
+			return err_set(e, "the request of idx %u has a negative cost", r);
 	if (t->att_first) {
 		if (t->att_first[0] != 0 || t->att_first[t->n_req] != t->n_att)
 			return err_set(e, "the recorded calls do not add up");
