@@ -1,13 +1,13 @@
 /*
  * libFuzzer target for reading a stored trace: one row of a small trace's
- * columnar copy (or its kept normalized inputs) is damaged as the input says,
+ * columnar copy, texts' blobs or kept normalized inputs is damaged as the input says,
  * then the trace is loaded and, when the load accepts it, replayed under v3
  * (normalized inputs given from the store, as `llmcost replay` does) and under
  * the recorded scenario.  Any damage either fails the load or the run with a
  * message, or replays; nothing reads out of bounds.
  *
- * Input: [0] which row (the columns' rows by name and chunk, then the
- * normalized inputs); [1] bit 0 clear: the row keeps its length and the rest
+ * Input: [0] which row (the columns' rows by name and chunk, the texts' by
+ * chunk, then the normalized inputs); [1] bit 0 clear: the row keeps its length and the rest
  * of the input overwrites it from the offset in [2..3]; set: the rest of the
  * input is the row.  The store lives in memory and is mended after each input.
  */
@@ -49,7 +49,7 @@ static const char trace_text[] =
 static struct store store;
 static struct scenario v3, recorded;
 static size_t n_rows;
-static struct row { char *name; int64_t chunk; void *data; size_t len; } *rows;
+static struct row { int texts; char *name; int64_t chunk; void *data; size_t len; } *rows;
 static uint32_t *norms;      /* the trace's normalized inputs, as made */
 static uint32_t n_inputs;
 
@@ -77,8 +77,8 @@ static void put_row(size_t r, const void *data, size_t len)
 		return;
 	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(store.db, "UPDATE columns SET data = ? WHERE name = ? AND chunk = ?", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store.db, rows[r].texts ? "UPDATE texts SET data = ? WHERE ?2 = '' AND chunk = ?"
+	                       : "UPDATE columns SET data = ? WHERE name = ? AND chunk = ?", -1, &st, NULL) != SQLITE_OK)
 		abort();
 	sqlite3_bind_blob(st, 1, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rows[r].name, -1, SQLITE_STATIC);
@@ -108,20 +108,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	unlink(path);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(store.db, "SELECT name, chunk, data FROM columns ORDER BY name, chunk", -1, &st, NULL)
-	    != SQLITE_OK)
+	if (sqlite3_prepare_v2(store.db, "SELECT 0, name, chunk, data FROM columns UNION ALL"
+	                       " SELECT 1, '', chunk, data FROM texts ORDER BY 1, 2, 3", -1, &st, NULL) != SQLITE_OK)
 		abort();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (!(rows = realloc(rows, (n_rows + 1) * sizeof *rows)))
 			abort();
 		struct row *r = &rows[n_rows++];
-		r->name = strdup((const char *)sqlite3_column_text(st, 0));
-		r->chunk = sqlite3_column_int64(st, 1);
-		r->len = (size_t)sqlite3_column_bytes(st, 2);
+		r->texts = sqlite3_column_int(st, 0);
+		r->name = strdup((const char *)sqlite3_column_text(st, 1));
+		r->chunk = sqlite3_column_int64(st, 2);
+		r->len = (size_t)sqlite3_column_bytes(st, 3);
 		r->data = malloc(r->len + 1);
 		if (!r->name || !r->data)
 			abort();
-		memcpy(r->data, sqlite3_column_blob(st, 2), r->len);
+		memcpy(r->data, sqlite3_column_blob(st, 3), r->len);
 	}
 	sqlite3_finalize(st);
 	/* the normalized inputs, made once */

@@ -24,6 +24,7 @@
 #include "traces/reader.h"
 
 #define SCHEMA_VERSION 1
+#define COLUMN_CHUNK (16u << 20) /* bytes a blob of the columnar copy holds at most */
 #define BUSY_MS 5000 /* how long a statement waits for another process's lock */
 
 static const char schema[] =
@@ -97,7 +98,10 @@ static const char kept_schema[] =
 	"CREATE TABLE IF NOT EXISTS normalized(\n"
 	"  trace_id INTEGER NOT NULL, flags INTEGER NOT NULL, chunk INTEGER NOT NULL,\n"
 	"  rules TEXT NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
-	"  PRIMARY KEY(trace_id, flags, chunk)) WITHOUT ROWID;\n";
+	"  PRIMARY KEY(trace_id, flags, chunk)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS texts(\n"
+	"  trace_id INTEGER NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL,\n"
+	"  PRIMARY KEY(trace_id, chunk)) WITHOUT ROWID;\n";
 
 static int db_error(struct store *s, struct err *e, const char *what)
 {
@@ -186,6 +190,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 		return -1;
 	}
 	s->db = db;
+	s->texts_chunk = COLUMN_CHUNK;
 	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_stmt *st;
 	int version = -1;
@@ -220,7 +225,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 			goto fail;
 		}
 	}
-	if (!has_table(s, "normalized")) /* on a store this process cannot write, it stays without */
+	if (!has_table(s, "normalized") || !has_table(s, "texts")) /* a store this process cannot write stays without */
 		sqlite3_exec(db, kept_schema, NULL, NULL, NULL);
 	return 0;
 fail:
@@ -309,7 +314,7 @@ int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct
 static int delete_rows(struct store *s, int64_t id, struct err *e)
 {
 	static const char *const tables[] = { "names", "inputs", "requests", "attempts", "rejects",
-	                                      "columns", "normalized" };
+	                                      "columns", "normalized", "texts" };
 	char sql[128];
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		if (!has_table(s, tables[i]))
@@ -349,7 +354,6 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct err
  * (struct layout); a copy without it, or of another version, is not read and
  * the trace loads from its rows instead.
  */
-#define COLUMN_CHUNK (16u << 20)
 #define LAYOUT_ROW "layout"
 /* 1: the first layout, without LAYOUT_ROW; 2: no narrowed columns; 3: narrowed request
  * columns, 64-bit call times and 32-bit call tokens */
@@ -713,6 +717,108 @@ int store_import_reject(struct store_import *im, const char *file, uint64_t line
 	return 0;
 }
 
+/*
+ * The input texts again, as blobs of chunks of at most texts_chunk bytes: the count of texts (a
+ * native 32-bit integer) at the start of chunk 0, then each text as its length and its bytes,
+ * none split between chunks.  Reading a blob is about twenty times cheaper than the rows of
+ * `inputs`, which stay the reference for SQL.  A trace without them (a store written by an
+ * older llmcost), or with blobs that do not add up, loads from the rows and gets them then.
+ */
+static int write_texts(struct store *s, int64_t id, const struct intern *in, struct err *e)
+{
+	sqlite3_stmt *st;
+	size_t most = s->texts_chunk > sizeof(uint32_t) ? s->texts_chunk : sizeof(uint32_t);
+	size_t cap = most, len = sizeof(uint32_t);
+	unsigned char *buf = malloc(cap);
+	int64_t chunk = 0;
+	int rc = SQLITE_DONE;
+	if (!buf)
+		return err_set(e, "out of memory storing the input texts");
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO texts VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+		free(buf);
+		return db_error(s, e, "texts");
+	}
+	memcpy(buf, &in->n, sizeof in->n);
+	for (uint32_t k = 0; k <= in->n && rc == SQLITE_DONE; k++) {
+		size_t n = 0;
+		const char *text = k < in->n ? intern_str(in, k, &n) : NULL;
+		if (k == in->n || len + sizeof(uint32_t) + n > most) { /* the chunk so far goes */
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, chunk++);
+			sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			len = 0;
+		}
+		if (k == in->n)
+			break;
+		if (sizeof(uint32_t) + n > cap) { /* a text longer than a chunk is one of its own */
+			unsigned char *bigger = realloc(buf, sizeof(uint32_t) + n);
+			if (!bigger) {
+				sqlite3_finalize(st);
+				free(buf);
+				return err_set(e, "out of memory storing the input texts");
+			}
+			buf = bigger;
+			cap = sizeof(uint32_t) + n;
+		}
+		uint32_t n32 = (uint32_t)n;
+		memcpy(buf + len, &n32, sizeof n32);
+		memcpy(buf + len + sizeof n32, text, n);
+		len += sizeof n32 + n;
+	}
+	sqlite3_finalize(st);
+	free(buf);
+	return rc == SQLITE_DONE ? 0 : db_error(s, e, "texts");
+}
+
+/* Fills the empty table `in` from the blobs of trace id: 1 done, 0 when there are none or they
+ * do not add up (in is then empty again), -1 on a database error or out of memory. */
+static int load_texts(struct store *s, int64_t id, struct intern *in, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT chunk, data FROM texts WHERE trace_id = ? ORDER BY chunk", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(s, e, "load");
+	sqlite3_bind_int64(st, 1, id);
+	int rc, fits = 1;
+	uint32_t count = 0, got;
+	int64_t rows = 0;
+	while (fits && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1), at = 0;
+		fits = sqlite3_column_int64(st, 0) == rows;
+		if (fits && rows++ == 0) {
+			fits = len >= sizeof count;
+			if (fits)
+				memcpy(&count, p, sizeof count);
+			at = sizeof count;
+		}
+		while (fits && at < len) {
+			uint32_t n;
+			fits = len - at >= sizeof n && in->n < count;
+			if (fits) {
+				memcpy(&n, p + at, sizeof n);
+				at += sizeof n;
+				fits = n <= len - at;
+			}
+			if (fits && intern_append(in, (const char *)p + at, n, &got) < 0) {
+				sqlite3_finalize(st);
+				return err_set(e, "out of memory");
+			}
+			at += fits ? n : 0;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s, e, "load");
+	if (fits && rows && in->n == count)
+		return 1;
+	intern_fini(in);
+	intern_init(in);
+	return 0;
+}
+
 int store_import_finish(struct store_import *im, struct store_trace_info *info, struct err *e)
 {
 	struct store *s = im->s;
@@ -720,7 +826,7 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 	char sql[256];
 	int rc = SQLITE_ERROR;
 	trace_trim(&im->cols); /* the copy holds the narrowed columns */
-	if (write_columns(im, e) < 0) {
+	if (write_columns(im, e) < 0 || write_texts(s, im->id, &im->inputs, e) < 0) {
 		import_free(im);
 		return -1;
 	}
@@ -948,6 +1054,24 @@ out:
 	return ret;
 }
 
+/* Writes the texts of trace id that loaded from the rows, at once or not at all. */
+static void keep_texts(struct store *s, int64_t id, const struct intern *in)
+{
+	struct err e;
+	char sql[96];
+	if (!has_table(s, "texts"))
+		return;
+	sqlite3_busy_timeout(s->db, 0);
+	snprintf(sql, sizeof sql, "DELETE FROM texts WHERE trace_id = %lld", (long long)id);
+	if (store_begin(s, &e) == 0) {
+		if (exec(s, sql, &e) == 0 && write_texts(s, id, in, &e) == 0)
+			store_commit(s, &e);
+		else
+			store_rollback(s);
+	}
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+}
+
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
 {
 	struct store_trace_info info;
@@ -969,8 +1093,10 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	}
 	/* the inputs are appended unindexed (the trace drops their index anyway): they are
 	 * distinct as imported, and only their ids are checked */
+	int texts = 0;
 	if (load_names(s, "names", info.id, &t->names, intern_add, e) < 0 ||
-	    load_names(s, "inputs", info.id, &t->inputs, intern_append, e) < 0 ||
+	    (has_table(s, "texts") && (texts = load_texts(s, info.id, &t->inputs, e)) < 0) ||
+	    (!texts && load_names(s, "inputs", info.id, &t->inputs, intern_append, e) < 0) ||
 	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0)
 		goto fail_tx;
 	if (trace_check(t, e) < 0) {
@@ -979,6 +1105,8 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	}
 	trace_trim(t);
 	exec(s, "COMMIT", e);
+	if (!texts) /* for the next load; a store that is busy or cannot be written goes without */
+		keep_texts(s, info.id, &t->inputs);
 	return 0;
 fail_tx:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -18,6 +18,7 @@
 struct store {
 	void *db;                  /* sqlite3 */
 	char *path;
+	size_t texts_chunk;        /* bytes a chunk of the texts table holds (16 MiB); a test may lower it */
 };
 
 /* Opens (creating the file, its folder and the schema when absent). */
