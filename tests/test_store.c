@@ -739,7 +739,7 @@ static void texts_blobs(void)
 		"a text of more than sixty-four bytes, which goes in a chunk of its own, alone" };
 	for (int k = 0; k < 40; k++) {
 		const char *in = k < 4 ? inputs[k] : NULL;
-		char own[16];
+		char own[32];
 		snprintf(own, sizeof own, "question %d", k);
 		snprintf(line, sizeof line, "{\"ts\":%d,\"tenant\":\"a\",\"task\":\"b\",\"output_tokens\":1,\"input\":\"%s\"}\n", k + 1,
 		         in ? in : own);
