@@ -77,8 +77,8 @@ static void put_row(size_t r, const void *data, size_t len)
 		return;
 	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(store.db, rows[r].texts ? "UPDATE texts SET data = ? WHERE ?2 = '' AND chunk = ?"
-	                       : "UPDATE columns SET data = ? WHERE name = ? AND chunk = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store.db, rows[r].texts ? "UPDATE texts SET data = ?1 WHERE chunk = ?3" /* no ?2 */
+	                       : "UPDATE columns SET data = ?1 WHERE name = ?2 AND chunk = ?3", -1, &st, NULL) != SQLITE_OK)
 		abort();
 	sqlite3_bind_blob(st, 1, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rows[r].name, -1, SQLITE_STATIC);
