@@ -726,7 +726,8 @@ static void first_layout_store(void)
 /*
  * The input texts load from their blobs as from the rows of `inputs`: an empty one, one with a
  * NUL byte, many chunks when a chunk holds 64 bytes, and a text longer than that in a chunk of
- * its own.  Blobs that do not add up are passed over for the rows, and written again.
+ * its own.  Blobs that do not add up, or of another import, are passed over for the rows, and
+ * written again.
  */
 static void texts_blobs(void)
 {
@@ -771,8 +772,11 @@ static void texts_blobs(void)
 		"UPDATE texts SET data = substr(data, 1, length(data) - 1) WHERE chunk = 2", /* a text cut */
 		"UPDATE texts SET data = data || x'00' WHERE chunk = 2",                     /* a stray byte */
 		"UPDATE texts SET chunk = 100 WHERE chunk = 3",
+		/* another import's, under a trace id an older llmcost freed and reused */
+		"UPDATE texts SET imported_at = '2020-01-01T00:00:00Z' WHERE chunk = 4",
 	};
-	const char *same = "SELECT count(*) FROM texts t JOIN intact i USING (trace_id, chunk) WHERE t.data = i.data";
+	const char *same = "SELECT count(*) FROM texts t JOIN intact i USING (trace_id, chunk)"
+	                   " WHERE t.data = i.data AND t.imported_at = i.imported_at";
 	int64_t chunks = count(&s, "SELECT count(*) FROM intact");
 	for (size_t k = 0; k <= sizeof damage / sizeof damage[0]; k++) {
 		/* written again by the load from the rows, each time as imported */

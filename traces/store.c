@@ -100,7 +100,7 @@ static const char kept_schema[] =
 	"  rules TEXT NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
 	"  PRIMARY KEY(trace_id, flags, chunk)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS texts(\n"
-	"  trace_id INTEGER NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL,\n"
+	"  trace_id INTEGER NOT NULL, chunk INTEGER NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
 	"  PRIMARY KEY(trace_id, chunk)) WITHOUT ROWID;\n";
 
 static int db_error(struct store *s, struct err *e, const char *what)
@@ -381,6 +381,7 @@ struct store_import {
 	struct store *s;
 	sqlite3_stmt *st[N_ST];
 	int64_t id;
+	char imported_at[CLOCK_TEXT_MAX];
 	struct intern names, inputs;
 	struct trace cols;         /* the columnar copy, built as rows arrive */
 	struct trace_call *calls;  /* scratch: one request's recorded calls */
@@ -482,6 +483,7 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 		goto fail;
 	}
 	im->id = sqlite3_last_insert_rowid(s->db);
+	memcpy(im->imported_at, now, sizeof now);
 	for (int i = 0; i < N_ST; i++)
 		if (sqlite3_prepare_v3(s->db, import_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &im->st[i], NULL)
 		    != SQLITE_OK) {
@@ -720,11 +722,14 @@ int store_import_reject(struct store_import *im, const char *file, uint64_t line
 /*
  * The input texts again, as blobs of chunks of at most texts_chunk bytes: the count of texts (a
  * native 32-bit integer) at the start of chunk 0, then each text as its length and its bytes,
- * none split between chunks.  Reading a blob is about twenty times cheaper than the rows of
- * `inputs`, which stay the reference for SQL.  A trace without them (a store written by an
- * older llmcost), or with blobs that do not add up, loads from the rows and gets them then.
+ * none split between chunks, with their trace's import time.  Reading a blob is about twenty
+ * times cheaper than the rows of `inputs`, which stay the reference for SQL.  A trace without
+ * them (a store written by an older llmcost), with blobs that do not add up, or with those of
+ * another import (a trace id that an older llmcost freed and reused), loads from the rows and
+ * gets them then.
  */
-static int write_texts(struct store *s, int64_t id, const struct intern *in, struct err *e)
+static int write_texts(struct store *s, int64_t id, const char *imported_at, const struct intern *in,
+                       struct err *e)
 {
 	sqlite3_stmt *st;
 	size_t most = s->texts_chunk > sizeof(uint32_t) ? s->texts_chunk : sizeof(uint32_t);
@@ -734,7 +739,7 @@ static int write_texts(struct store *s, int64_t id, const struct intern *in, str
 	int rc = SQLITE_DONE;
 	if (!buf)
 		return err_set(e, "out of memory storing the input texts");
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO texts VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO texts VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
 		free(buf);
 		return db_error(s, e, "texts");
 	}
@@ -745,7 +750,8 @@ static int write_texts(struct store *s, int64_t id, const struct intern *in, str
 		if (k == in->n || len + sizeof(uint32_t) + n > most) { /* the chunk so far goes */
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int64(st, 2, chunk++);
-			sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, imported_at, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(st, 4, buf, (int)len, SQLITE_STATIC);
 			rc = sqlite3_step(st);
 			sqlite3_reset(st);
 			len = 0;
@@ -772,22 +778,23 @@ static int write_texts(struct store *s, int64_t id, const struct intern *in, str
 	return rc == SQLITE_DONE ? 0 : db_error(s, e, "texts");
 }
 
-/* Fills the empty table `in` from the blobs of trace id: 1 done, 0 when there are none or they
+/* Fills the empty table `in` from the blobs of trace info: 1 done, 0 when there are none or they
  * do not add up (in is then empty again), -1 on a database error or out of memory. */
-static int load_texts(struct store *s, int64_t id, struct intern *in, struct err *e)
+static int load_texts(struct store *s, const struct store_trace_info *info, struct intern *in, struct err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT chunk, data FROM texts WHERE trace_id = ? ORDER BY chunk", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return db_error(s, e, "load");
-	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_prepare_v2(s->db, "SELECT chunk, data, imported_at FROM texts WHERE trace_id = ? ORDER BY chunk",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a table of another shape: the rows are read (and say what is wrong, if anything) */
+	sqlite3_bind_int64(st, 1, info->id);
 	int rc, fits = 1;
 	uint32_t count = 0, got;
 	int64_t rows = 0;
 	while (fits && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *p = sqlite3_column_blob(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1), at = 0;
-		fits = sqlite3_column_int64(st, 0) == rows;
+		const char *when = (const char *)sqlite3_column_text(st, 2);
+		fits = sqlite3_column_int64(st, 0) == rows && when && strcmp(when, info->imported_at) == 0;
 		if (fits && rows++ == 0) {
 			fits = len >= sizeof count;
 			if (fits)
@@ -826,7 +833,7 @@ int store_import_finish(struct store_import *im, struct store_trace_info *info, 
 	char sql[256];
 	int rc = SQLITE_ERROR;
 	trace_trim(&im->cols); /* the copy holds the narrowed columns */
-	if (write_columns(im, e) < 0 || write_texts(s, im->id, &im->inputs, e) < 0) {
+	if (write_columns(im, e) < 0 || write_texts(s, im->id, im->imported_at, &im->inputs, e) < 0) {
 		import_free(im);
 		return -1;
 	}
@@ -1054,17 +1061,17 @@ out:
 	return ret;
 }
 
-/* Writes the texts of trace id that loaded from the rows, at once or not at all. */
-static void keep_texts(struct store *s, int64_t id, const struct intern *in)
+/* Writes the texts of trace info that loaded from the rows, at once or not at all. */
+static void keep_texts(struct store *s, const struct store_trace_info *info, const struct intern *in)
 {
 	struct err e;
 	char sql[96];
 	if (!has_table(s, "texts"))
 		return;
 	sqlite3_busy_timeout(s->db, 0);
-	snprintf(sql, sizeof sql, "DELETE FROM texts WHERE trace_id = %lld", (long long)id);
+	snprintf(sql, sizeof sql, "DELETE FROM texts WHERE trace_id = %lld", (long long)info->id);
 	if (store_begin(s, &e) == 0) {
-		if (exec(s, sql, &e) == 0 && write_texts(s, id, in, &e) == 0)
+		if (exec(s, sql, &e) == 0 && write_texts(s, info->id, info->imported_at, in, &e) == 0)
 			store_commit(s, &e);
 		else
 			store_rollback(s);
@@ -1095,7 +1102,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	 * distinct as imported, and only their ids are checked */
 	int texts = 0;
 	if (load_names(s, "names", info.id, &t->names, intern_add, e) < 0 ||
-	    (has_table(s, "texts") && (texts = load_texts(s, info.id, &t->inputs, e)) < 0) ||
+	    (has_table(s, "texts") && (texts = load_texts(s, &info, &t->inputs, e)) < 0) ||
 	    (!texts && load_names(s, "inputs", info.id, &t->inputs, intern_append, e) < 0) ||
 	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0)
 		goto fail_tx;
@@ -1106,7 +1113,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	trace_trim(t);
 	exec(s, "COMMIT", e);
 	if (!texts) /* for the next load; a store that is busy or cannot be written goes without */
-		keep_texts(s, info.id, &t->inputs);
+		keep_texts(s, &info, &t->inputs);
 	return 0;
 fail_tx:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
