@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -92,13 +91,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct err e = { "" };
 	struct store_trace_info info;
-	char path[] = "/tmp/llmcost-fuzz-store-XXXXXX";
-	int fd = mkstemp(path);
+	/* the trace as a file with no name to clean up: tmpfile(), opened by its /proc path */
+	FILE *f = tmpfile();
+	char path[64];
 	if (!getenv("LLMCOST_PRICING"))
 		setenv("LLMCOST_PRICING", "fixtures/pricing/openai.json", 1);
-	if (fd < 0 || write(fd, trace_text, sizeof trace_text - 1) != (ssize_t)(sizeof trace_text - 1))
+	if (!f || fwrite(trace_text, 1, sizeof trace_text - 1, f) != sizeof trace_text - 1 || fflush(f) != 0)
 		abort();
-	close(fd);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
 	struct import_opts o = { .name = "t", .strict = 1 };
 	const char *files[1] = { path };
 	if (store_open(&store, ":memory:", &e) < 0 || import_files(&store, files, 1, &o, &info, &e) != IMPORT_OK ||
@@ -106,7 +106,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_store: %s\n", e.msg);
 		abort();
 	}
-	unlink(path);
+	fclose(f);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(store.db, "SELECT 0, name, chunk, data FROM columns UNION ALL"
 	                       " SELECT 1, '', chunk, data FROM texts ORDER BY 1, 2, 3", -1, &st, NULL) != SQLITE_OK)
