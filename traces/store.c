@@ -133,6 +133,31 @@ static int has_table(struct store *s, const char *name)
 	return found;
 }
 
+/*
+ * What the store keeps only to spare work (texts, normalized inputs) is replaced in one
+ * transaction that never waits for another process's lock: replacing begins by deleting what
+ * `old` (a DELETE statement) names, and ends with a commit when the writes went well, else
+ * with a rollback.  Both return 0, or -1 with e set and nothing changed.
+ */
+static int replacing_begin(struct store *s, const char *old, struct err *e)
+{
+	sqlite3_busy_timeout(s->db, 0);
+	if (store_begin(s, e) == 0 && exec(s, old, e) == 0)
+		return 0;
+	store_rollback(s);
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+	return -1;
+}
+
+static int replacing_end(struct store *s, int written, struct err *e)
+{
+	int rc = written == 0 ? store_commit(s, e) : -1;
+	if (written != 0)
+		store_rollback(s);
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+	return rc;
+}
+
 /* mkdir -p of the folder holding path. */
 static int make_parent(const char *path, struct err *e)
 {
@@ -1066,17 +1091,9 @@ static void keep_texts(struct store *s, const struct store_trace_info *info, con
 {
 	struct err e;
 	char sql[96];
-	if (!has_table(s, "texts"))
-		return;
-	sqlite3_busy_timeout(s->db, 0);
 	snprintf(sql, sizeof sql, "DELETE FROM texts WHERE trace_id = %lld", (long long)info->id);
-	if (store_begin(s, &e) == 0) {
-		if (exec(s, sql, &e) == 0 && write_texts(s, info->id, info->imported_at, in, &e) == 0)
-			store_commit(s, &e);
-		else
-			store_rollback(s);
-	}
-	sqlite3_busy_timeout(s->db, BUSY_MS);
+	if (replacing_begin(s, sql, &e) == 0)
+		replacing_end(s, write_texts(s, info->id, info->imported_at, in, &e), &e);
 }
 
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
@@ -1100,9 +1117,9 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	}
 	/* the inputs are appended unindexed (the trace drops their index anyway): they are
 	 * distinct as imported, and only their ids are checked */
-	int texts = 0;
+	int has_texts = has_table(s, "texts"), texts = 0;
 	if (load_names(s, "names", info.id, &t->names, intern_add, e) < 0 ||
-	    (has_table(s, "texts") && (texts = load_texts(s, &info, &t->inputs, e)) < 0) ||
+	    (has_texts && (texts = load_texts(s, &info, &t->inputs, e)) < 0) ||
 	    (!texts && load_names(s, "inputs", info.id, &t->inputs, intern_append, e) < 0) ||
 	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0)
 		goto fail_tx;
@@ -1112,7 +1129,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	}
 	trace_trim(t);
 	exec(s, "COMMIT", e);
-	if (!texts) /* for the next load; a store that is busy or cannot be written goes without */
+	if (has_texts && !texts) /* for the next load; a store that is busy or cannot be written goes without */
 		keep_texts(s, &info, &t->inputs);
 	return 0;
 fail_tx:
@@ -1139,14 +1156,10 @@ int store_norms_load(struct store *s, const char *name, unsigned flags, uint32_t
 	int found = store_find(s, name, &info, e);
 	if (found <= 0)
 		return found;
-	uint32_t *v = malloc(bytes ? bytes : 1);
-	if (!v)
-		return err_set(e, "out of memory loading normalized inputs");
 	if (sqlite3_prepare_v2(s->db, "SELECT chunk, rules, imported_at, data FROM normalized"
-	                       " WHERE trace_id = ? AND flags = ? ORDER BY chunk", -1, &st, NULL) != SQLITE_OK) {
-		free(v);
+	                       " WHERE trace_id = ? AND flags = ? ORDER BY chunk", -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, e, "normalized inputs");
-	}
+	uint32_t *v = NULL; /* made at the first row: most sets asked for are not kept */
 	sqlite3_bind_int64(st, 1, info.id);
 	sqlite3_bind_int64(st, 2, flags);
 	int rc, rows = 0, fits = 1;
@@ -1156,6 +1169,10 @@ int store_norms_load(struct store *s, const char *name, unsigned flags, uint32_t
 		size_t len = (size_t)sqlite3_column_bytes(st, 3);
 		fits = sqlite3_column_int64(st, 0) == rows++ && got % COLUMN_CHUNK == 0 && len <= bytes - got &&
 		       rules && strcmp(rules, normalize_rules()) == 0 && when && strcmp(when, info.imported_at) == 0;
+		if (fits && !v && !(v = malloc(bytes ? bytes : 1))) {
+			sqlite3_finalize(st);
+			return err_set(e, "out of memory loading normalized inputs");
+		}
 		if (fits && len)
 			memcpy((char *)v + got, sqlite3_column_blob(st, 3), len);
 		got += len;
@@ -1173,23 +1190,15 @@ int store_norms_load(struct store *s, const char *name, unsigned flags, uint32_t
 	return 1;
 }
 
-/* Replaces the kept set `flags` of trace info with ids, in one transaction. */
+/* Writes the kept set `flags` of trace info. */
 static int store_norms_write(struct store *s, const struct store_trace_info *info, unsigned flags,
                              const uint32_t *ids, uint32_t n_inputs, struct err *e)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	size_t bytes = (size_t)n_inputs * sizeof *ids, off = 0;
-	if (store_begin(s, e) < 0)
-		return -1;
-	char sql[128];
-	snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
-	         (long long)info->id, flags);
-	if (exec(s, sql, e) < 0) {
-		store_rollback(s);
-		return -1;
-	}
-	int rc = sqlite3_prepare_v2(s->db, "INSERT INTO normalized VALUES (?,?,?,?,?,?)", -1, &st, NULL)
-	         == SQLITE_OK ? SQLITE_DONE : SQLITE_ERROR;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO normalized VALUES (?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "keeping normalized inputs");
+	int rc = SQLITE_DONE;
 	for (int64_t chunk = 0; rc == SQLITE_DONE && (off < bytes || chunk == 0); chunk++) {
 		size_t len = bytes - off < COLUMN_CHUNK ? bytes - off : COLUMN_CHUNK;
 		sqlite3_bind_int64(st, 1, info->id);
@@ -1203,26 +1212,22 @@ static int store_norms_write(struct store *s, const struct store_trace_info *inf
 		off += len;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_error(s, e, "keeping normalized inputs");
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s, e);
+	return rc == SQLITE_DONE ? 0 : db_error(s, e, "keeping normalized inputs");
 }
 
 int store_norms_keep(struct store *s, const char *name, unsigned flags, const uint32_t *ids,
                      uint32_t n_inputs, struct err *e)
 {
 	struct store_trace_info info;
+	char sql[128];
 	int found = store_find(s, name, &info, e);
 	if (found <= 0)
 		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
-	/* what is kept only spares work: a store busy with another writer is left alone, at once */
-	sqlite3_busy_timeout(s->db, 0);
-	int rc = store_norms_write(s, &info, flags, ids, n_inputs, e);
-	sqlite3_busy_timeout(s->db, BUSY_MS);
-	return rc;
+	snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
+	         (long long)info.id, flags);
+	if (replacing_begin(s, sql, e) < 0)
+		return -1;
+	return replacing_end(s, store_norms_write(s, &info, flags, ids, n_inputs, e), e);
 }
 
 int store_each_reject(struct store *s, const char *name,
