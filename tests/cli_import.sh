@@ -133,6 +133,17 @@ check_eq "SIGTERM exits 143" "$rc" 143
 check_has "SIGTERM message" "$(cat "$TMP/err")" "nothing was imported"
 check_eq "SIGTERM wrote nothing" "$($L traces | wc -l)" "$before"
 
+# --- a trace spanning more than 366 days gets a note (a mistyped year stretches the span
+#     every projection divides by); 2026-03-02 to 2027-03-02 is 365 days, to 2027-03-05 368
+yr() { printf '{"ts":"%s","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}\n' "$1"; }
+{ yr 2026-03-02T10:00:00Z; yr 2027-03-05T10:00:00Z; } > "$TMP/years.jsonl"
+{ yr 2026-03-02T10:00:00Z; yr 2027-03-02T10:00:00Z; } > "$TMP/year.jsonl"
+$L import "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 368-day trace imports" "$?" 0
+check_eq "the note names the span" "$(cat "$TMP/err")" "note: years's arrivals span 368 days, \
+2026-03-02T10:00:00Z to 2027-03-05T10:00:00Z; projected costs divide by that span, so check for a mistyped timestamp"
+$L import "$TMP/year.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 365-day trace: no note" "$(cat "$TMP/err")" ""
+$L import --quiet --name quiet "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "--quiet: no note" "$(cat "$TMP/err")" ""
+
 # --- on a terminal, an import that takes more than a second shows a progress line
 if command -v script >/dev/null 2>&1; then
 	cat > "$TMP/slow.sh" <<SLOW

@@ -9,10 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/clock.h"
 #include "traces/report.h"
 #include "tui/cli.h"
 
 #define SHOWN_REJECTS 20
+/* A trace spanning more days than this gets a note: a mistyped year (or an unset clock's
+ * 1970) stretches the span that every projection divides by. */
+#define NOTE_SPAN_DAYS 366
 
 static struct import_stop stop = { 0, { -1, -1 } }; /* the exit status is 128 + its signal */
 
@@ -59,6 +63,19 @@ static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t t
 	p->progress_shown = 1;
 }
 
+/* Says so when a trace's arrivals span more than NOTE_SPAN_DAYS. */
+static void note_span(const struct store_trace_info *info, int quiet)
+{
+	int64_t days = (info->last_ts_us - info->first_ts_us) / (86400 * INT64_C(1000000));
+	if (quiet || days <= NOTE_SPAN_DAYS)
+		return;
+	char n[32], first[CLOCK_TEXT_MAX], last[CLOCK_TEXT_MAX];
+	fprintf(stderr, "note: %s's arrivals span %s days, %s to %s; projected costs divide by that "
+	        "span, so check for a mistyped timestamp\n", info->name,
+	        report_count_text((uint64_t)days, n, sizeof n), clock_format(info->first_ts_us, first),
+	        clock_format(info->last_ts_us, last));
+}
+
 int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,
                int quiet, FILE *summary, struct store_trace_info *infos)
 {
@@ -97,6 +114,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 			fprintf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
 			        infos[i].rejects == 1 ? "" : "s", infos[i].name);
 		fputc('\n', summary);
+		note_span(&infos[i], quiet);
 	}
 	return EXIT_OK;
 }
