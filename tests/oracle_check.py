@@ -136,6 +136,8 @@ def gen_request(r, t_us, fail_p):
             attempts.append(a)
         attempts[-1]["status"] = r.choice(["ok", "ok", gen_status(r, 1)])
         q["attempts"] = attempts
+        if maybe(r, 0.1):  # a top-level model the authoritative attempts contradict
+            q["model"] = r.choice(MODELS)
     else:
         q["status"] = gen_status(r, fail_p)
         if maybe(r, 0.8):

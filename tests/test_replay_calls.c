@@ -407,6 +407,18 @@ static void calls_cached_recorded_model(void)
 	CHECK_INT(r.totals.cached_input_tokens, 400);
 	CHECK_INT(r.totals.usd_total, 1000 * PUSD);
 	result_scenario_fini(&r);
+	/* attempts are authoritative: a line whose top-level model (large-m) is not its first
+	 * attempt's (small-m) has small-m as its recorded model.  Routed large, the call replays
+	 * large-m's first recorded attempt (ok) with no cached part: 1000 × 10 + 100 × 20 = 12000
+	 * µUSD (the top-level model would have made it 600 × 10 + 400 × 5 + 100 × 20 = 10000) */
+	if (replay_case(REQ("10:00:00", "a", "t", ",\"model\":\"large-m\",\"cached_tokens\":400,"
+	                    "\"attempts\":[{\"model\":\"small-m\",\"status\":\"timeout\"},{\"model\":\"large-m\"}]"),
+	                SCN ", \"routing\": {\"default\": \"large\"}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT(r.totals.cached_input_tokens, 0);
+	CHECK_INT(r.totals.usd_total, 12000 * PUSD);
+	result_scenario_fini(&r);
 }
 
 /* ======================= retry ======================= */

@@ -223,10 +223,9 @@ class Req:
         # 'realtime | bool (default true) | false = may be batched'
         self.realtime = d.get("realtime", True)
         self.attempts = self._attempts()
-        # the trace's recorded model: 'model that served the first attempt as recorded'
-        self.recorded_model = d.get("model")
-        if self.recorded_model is None and self.attempts:
-            self.recorded_model = self.attempts[0].model
+        # the trace's recorded model: 'model that served the first attempt as recorded', and
+        # 'when attempts is present it is authoritative': the first attempt's model
+        self.recorded_model = self.attempts[0].model if self.attempts else d.get("model")
 
     def _attempts(self) -> list:
         """'When attempts is present it is authoritative; otherwise the top-level model,
