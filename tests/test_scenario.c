@@ -207,7 +207,8 @@ static void defaults_of_present_sections(void)
 	struct scenario sc;
 	struct err e = { { 0 } };
 	MUST(load("sections.json",
-	               "{\"cache\": {}, \"breaker\": {}, \"batch\": {}, \"fallback\": {},"
+	               "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"}, \"cache\": {}, \"breaker\": {}, \"batch\": {},"
+	               " \"fallback\": {},"
 	               " \"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	               "   \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T10:45:00Z\"}]},"
 	               " \"budget\": {\"faq_answer\": {}}}", &sc, &e));
@@ -227,7 +228,7 @@ static void defaults_of_present_sections(void)
 	CHECK_INT(sc.batch.max_total_input_tokens, 300000);
 	CHECK_STR(sc.batch.first_route_name, "small");
 	CHECK_STR(sc.batch.fail_route_name, "large");
-	CHECK_INT(sc.batch.first_route, ROUTE_RECORDED); /* no routes: the recorded model */
+	CHECK_INT(sc.batch.first_route, 0); /* routes.small */
 	CHECK_INT(sc.batch.discount.num, 5);
 	CHECK_INT(sc.batch.max_attempts, 3);
 	CHECK_INT(sc.batch.latency_us, 600 * US);
@@ -235,7 +236,7 @@ static void defaults_of_present_sections(void)
 	CHECK_INT(sc.fallback.chain_names.n, 2);
 	CHECK_STR(sc.fallback.chain_names.v[0], "small");
 	CHECK_INT(sc.fallback.n_chain, 2);
-	CHECK_INT(sc.fallback.chain[1], ROUTE_RECORDED);
+	CHECK_INT(sc.fallback.chain[1], 1); /* routes.large */
 	CHECK_INT(sc.fallback.on_classes, TRANSIENT_BITS);
 	CHECK_INT(sc.fallback.tenant_inflight_cap, 0); /* gates off unless set */
 	CHECK_INT(sc.fallback.has_max_rate, 0);
@@ -405,7 +406,7 @@ static void exact_decimals(void)
 	/* through a file: a ratio written 0.35 is 35/100, not the double's 0.34999… */
 	struct scenario sc;
 	struct err e = { { 0 } };
-	MUST(load("dec.json", "{\"summarize\": {\"ratio\": 0.35},"
+	MUST(load("dec.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"}, \"summarize\": {\"ratio\": 0.35},"
 	               " \"fallback\": {\"usd_per_hour_cap\": 12.5}}", &sc, &e));
 	CHECK_INT(sc.summarize.ratio.num, 35);
 	CHECK_INT(sc.summarize.ratio.den, 100);
@@ -676,6 +677,19 @@ static void route_and_model_checks(void)
 	CHECK_STR(load_err("r.json", "{\"routing\": {\"default\": \"large\"}}"),
 	          msg("r.json", "routing.default: route \"large\" needs \"routes\" (the "
 	                        "scenario has none, so every call runs on the recorded model)"));
+	/* ... and a feature's defaulted name too (SPEC §10 "defaulted names are checked too"), but
+	 * for routing.default: "Without routes, each request goes to its recorded model" */
+	CHECK_STR(load_err("r.json", "{\"cache\": {}}"), "");
+	CHECK_STR(load_err("r.json", "{\"fallback\": {}}"),
+	          msg("r.json", "fallback.chain[0]: route \"small\" (the default) needs \"routes\" "
+	                        "(the scenario has none, so every call runs on the recorded model)"));
+	CHECK_STR(load_err("r.json", "{\"batch\": {\"tasks\": [\"b\"]}}"),
+	          msg("r.json", "batch.first_route: route \"small\" (the default) needs \"routes\" "
+	                        "(the scenario has none, so every call runs on the recorded model)"));
+	CHECK_STR(load_err("r.json", "{\"summarize\": {\"ratio\": 0.2}}"), "");
+	CHECK_STR(load_err("r.json", "{\"budget\": {\"*\": {\"input_max\": 10, \"overflow\": \"summarize\"}}}"),
+	          msg("r.json", "summarize.route: route \"small\" (the default) needs \"routes\" "
+	                        "(the scenario has none, so every call runs on the recorded model)"));
 	CHECK_HAS(load_err("r.json", "{\"routes\": {\"small\": \"gpt-9\", \"large\": \"gpt-4.1\"}}"),
 	          "r.json: routes.small: model \"gpt-9\" is not in the pricing file ");
 	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
@@ -688,8 +702,8 @@ static void route_and_model_checks(void)
 	                   " \"batch\": {\"enabled\": false}}"),
 	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
 	                        "\"batch\" section)"));
-	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}},"
-	                   " \"batch\": {}}"), "");
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"}, \"budget\": {\"long_report\": "
+	                   "{\"overflow\": \"async\"}}, \"batch\": {}}"), "");
 	/* the rule lives in the base, the routes in the child: the base is named */
 	put("rb/base.json", "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}");
 	CHECK_STR(load_err("rb/child.json", "{\"extends\": \"base.json\","

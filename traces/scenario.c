@@ -845,9 +845,15 @@ static void route_list(const struct scenario *sc, char *buf, size_t n)
  * when routes are given; without routes only a name the files spell out is an
  * error (a defaulted one just means "the recorded model").
  */
+/*
+ * The index of route `name` at `path` (segs: its key path in the merged tree).  Without
+ * routes every call runs on its recorded model, so only routing.default (`recorded_ok`) may
+ * go unnamed then; a name written, or a feature's defaulted one, is an error (SPEC §10:
+ * "defaulted names are checked too").
+ */
 static int resolve_route(const struct scenario *sc, const struct chain *c, const cJSON *merged,
                          const char *path, const char *const *segs, size_t nsegs,
-                         const char *name, int *idx, struct err *err)
+                         const char *name, int recorded_ok, int *idx, struct err *err)
 {
 	char list[600];
 	if (sc->n_routes == 0) {
@@ -855,11 +861,11 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
 		for (size_t j = 0; j < nsegs && t; j++)
 			t = cJSON_GetObjectItemCaseSensitive(t, segs[j]);
 		*idx = ROUTE_RECORDED;
-		if (!t)
+		if (!t && recorded_ok)
 			return 0;
 		return fail(err, blame(c, segs, nsegs),
-		            "%s: route \"%s\" needs \"routes\" (the scenario has none, so every call "
-		            "runs on the recorded model)", path, name);
+		            "%s: route \"%s\"%s needs \"routes\" (the scenario has none, so every call "
+		            "runs on the recorded model)", path, name, t ? "" : " (the default)");
 	}
 	*idx = scenario_route_index(sc, name);
 	if (*idx >= 0)
@@ -908,7 +914,7 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 
 	{
 		const char *segs[] = { "routing", "default" };
-		if (resolve_route(sc, c, merged, "routing.default", segs, 2, sc->routing.default_name,
+		if (resolve_route(sc, c, merged, "routing.default", segs, 2, sc->routing.default_name, 1,
 		                  &sc->routing.default_route, err) < 0)
 			return -1;
 	}
@@ -916,12 +922,12 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		struct routing_rule *r = &sc->routing.rules[i];
 		const char *segs[] = { "routing", "rules" };
 		snprintf(path, sizeof path, "routing.rules[%zu].route", i);
-		if (resolve_route(sc, c, merged, path, segs, 2, r->route_name, &r->route, err) < 0)
+		if (resolve_route(sc, c, merged, path, segs, 2, r->route_name, 0, &r->route, err) < 0)
 			return -1;
 	}
 	if (summarizes) {
 		const char *segs[] = { "summarize", "route" };
-		if (resolve_route(sc, c, merged, "summarize.route", segs, 2, sc->summarize.route_name,
+		if (resolve_route(sc, c, merged, "summarize.route", segs, 2, sc->summarize.route_name, 0,
 		                  &sc->summarize.route, err) < 0)
 			return -1;
 	}
@@ -934,16 +940,16 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		sc->fallback.n_chain = n;
 		for (size_t i = 0; i < n; i++) {
 			snprintf(path, sizeof path, "fallback.chain[%zu]", i);
-			if (resolve_route(sc, c, merged, path, segs, 2, sc->fallback.chain_names.v[i],
+			if (resolve_route(sc, c, merged, path, segs, 2, sc->fallback.chain_names.v[i], 0,
 			                  &sc->fallback.chain[i], err) < 0)
 				return -1;
 		}
 	}
 	if (sc->batch.on) {
 		const char *s1[] = { "batch", "first_route" }, *s2[] = { "batch", "fail_route" };
-		if (resolve_route(sc, c, merged, "batch.first_route", s1, 2, sc->batch.first_route_name,
+		if (resolve_route(sc, c, merged, "batch.first_route", s1, 2, sc->batch.first_route_name, 0,
 		                  &sc->batch.first_route, err) < 0 ||
-		    resolve_route(sc, c, merged, "batch.fail_route", s2, 2, sc->batch.fail_route_name,
+		    resolve_route(sc, c, merged, "batch.fail_route", s2, 2, sc->batch.fail_route_name, 0,
 		                  &sc->batch.fail_route, err) < 0)
 			return -1;
 	}
