@@ -65,7 +65,9 @@ int replay_recorded(struct eng *g)
 			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
 			ACCT_ADD(&g->a, grp, resolved, 1);
-			acct_latency(&g->a, i, grp, at - trace_ts_us(t, i));
+			/* an answer recorded before its arrival (attempts timed earlier: skewed clocks)
+			 * takes latency 0, as a cache hit does */
+			acct_latency(&g->a, i, grp, at > trace_ts_us(t, i) ? at - trace_ts_us(t, i) : 0);
 		} else {
 			ACCT_ADD(&g->a, grp, failed, 1);
 		}

@@ -126,7 +126,7 @@ def gen_request(r, t_us, fail_p):
             if maybe(r, 0.6):
                 a["latency_ms"] = gen_latency(r)
             if maybe(r, 0.4):
-                a["ts"] = rfc3339(t_us + r.randint(0, 20) * 250000)
+                a["ts"] = rfc3339(t_us + r.randint(-4, 20) * 250000)  # some before the arrival
             if maybe(r, 0.3):
                 a["input_tokens"] = r.randint(0, 5000)
             if maybe(r, 0.3):

@@ -1249,6 +1249,24 @@ static void recorded_back_to_back(void)
 	result_scenario_fini(&r);
 }
 
+/* A recorded answer timed before its request's arrival takes latency 0 (not a negative
+ * number read as 2^32 µs less it). */
+static void recorded_answer_before_arrival(void)
+{
+	struct result_scenario r;
+	/* r0 arrives 10:00:10, its one attempt began 10:00:08 and took 1 s: it answered at 10:00:09,
+	 * 1 s before it arrived: latency 0.  r1 (10:01:00, 500 ms): 500 ms.  Nearest rank over
+	 * {0, 500 ms}: p50 = rank 1 = 0, p95 = rank 2 = 500 ms */
+	if (replay_case(REQ("10:00:10", "a", "r0", ATTS(ATT("small-m", "ok", LAT(1000) ",\"ts\":\"2026-03-02T10:00:08Z\"")))
+	                REQ("10:01:00", "a", "r1", ",\"model\":\"small-m\"" LAT(500)),
+	                RECORDED, &r) < 0)
+		return;
+	CHECK_INT(TASK(r, "r0").latency_p50_us, 0);
+	CHECK_INT(r.totals.latency_p50_us, 0);
+	CHECK_INT(r.totals.latency_p95_us, 500 * MS);
+	result_scenario_fini(&r);
+}
+
 /* A recorded request's first fallback is its first change of model as the attempts are
  * listed, as its first call is the first listed attempt, whatever their times. */
 static void recorded_first_fallback_as_listed(void)
@@ -1809,6 +1827,7 @@ void suite_replay_calls(void)
 	RUN(breaker_summarize_and_batch);
 	RUN(recorded_prices_attempts);
 	RUN(recorded_back_to_back);
+	RUN(recorded_answer_before_arrival);
 	RUN(recorded_first_fallback_as_listed);
 	RUN(recorded_billed_usd);
 	RUN(recorded_unknown_model);
