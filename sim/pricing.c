@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/trace.h"
+
 const char *const tier_names[N_TIER] = { [TIER_SMALL] = "small", [TIER_LARGE] = "large" };
 
 void pricing_free(struct pricing *p)
@@ -39,11 +41,23 @@ const struct price_model *pricing_find(const struct pricing *p, const char *name
 	return i < 0 ? NULL : &p->models[i];
 }
 
-int64_t pricing_latency_us(const struct price_model *m, int64_t output_tok)
+/* us µs and rem_ps ps (< 10^6) rounded half to even to a µs, at most TRACE_LATENCY_MAX_US. */
+static int64_t rounded_us(uint64_t us, uint64_t rem_ps)
 {
-	int64_t ns = m->latency_per_tok_ns * output_tok;
-	int64_t us = ns / 1000, rem = ns % 1000;
-	if (rem > 500 || (rem == 500 && (us & 1)))
-		us++;
-	return m->latency_base_us + us;
+	us += rem_ps > 500000 || (rem_ps == 500000 && (us & 1));
+	return us < (uint64_t)TRACE_LATENCY_MAX_US ? (int64_t)us : TRACE_LATENCY_MAX_US;
+}
+
+int64_t pricing_latency_us(const struct price_model *m, uint64_t output_tok)
+{
+	__extension__ typedef unsigned __int128 wide;
+	uint64_t ps;
+	if (__builtin_mul_overflow((uint64_t)m->latency_per_tok_ps, output_tok, &ps) ||
+	    __builtin_add_overflow(ps, (uint64_t)m->latency_base_ps, &ps)) { /* past 1.8·10^7 s */
+		wide w = (wide)m->latency_per_tok_ps * output_tok + (uint64_t)m->latency_base_ps;
+		if (w >= (wide)TRACE_LATENCY_MAX_US * 1000000)
+			return TRACE_LATENCY_MAX_US;
+		return rounded_us((uint64_t)(w / 1000000), (uint64_t)(w % 1000000));
+	}
+	return rounded_us(ps / 1000000, ps % 1000000);
 }

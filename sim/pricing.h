@@ -26,9 +26,12 @@ struct price_model {
 	 * (cached_input, defaults to input), output_micro; a call's cost is
 	 * money_call_pusd(&m->price, ...) */
 	struct money_price price;
-	int64_t latency_base_us;    /* latency_ms_base, in µs (0 when absent) */
-	int64_t latency_per_tok_ns; /* latency_ms_per_output_token, in ns (0 when absent) */
+	/* latency_ms_base and latency_ms_per_output_token exactly, in ps (10^-9 ms; 0 when
+	 * absent), each at most PRICING_LATENCY_MAX_PS */
+	int64_t latency_base_ps, latency_per_tok_ps;
 };
+
+#define PRICING_LATENCY_MAX_PS (INT64_C(1000000000) * 1000000000) /* 10^9 ms */
 
 struct pricing {
 	char *path;   /* the file it was loaded from */
@@ -48,8 +51,9 @@ int pricing_index(const struct pricing *p, const char *name);
 
 /*
  * The modelled latency of a call: latency_ms_base + output × latency_ms_per_output_token,
- * in µs, the per-token part rounded half to even to a microsecond.
+ * exactly, then rounded half to even to a microsecond (SPEC §10), and at most
+ * TRACE_LATENCY_MAX_US, as a recorded latency.
  */
-int64_t pricing_latency_us(const struct price_model *m, int64_t output_tok);
+int64_t pricing_latency_us(const struct price_model *m, uint64_t output_tok);
 
 #endif

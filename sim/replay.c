@@ -325,7 +325,7 @@ static void outcome(struct eng *g, uint32_t i, int m, enum call_kind kind, unsig
 		}
 	}
 	if (*lat < 0)
-		*lat = *status == STATUS_OK ? pricing_latency_us(pm, (int64_t)out_tok) : pm->latency_base_us;
+		*lat = pricing_latency_us(pm, *status == STATUS_OK ? out_tok : 0);
 	if (kind != CALL_BATCH && sc->retry.timeout_us > 0) {
 		if (*status == STATUS_TIMEOUT || *lat > sc->retry.timeout_us) {
 			*status = STATUS_TIMEOUT;

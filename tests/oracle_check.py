@@ -40,7 +40,7 @@ PRICING = {
                       "latency_ms_base": 250.5, "latency_ms_per_output_token": 2},
         "m-large": {"tier": "large", "input": 2.0, "cached_input": 0.5, "output": 8.0},
         "m-odd": {"tier": "large", "input": 1.234567, "output": 3.000001,
-                  "latency_ms_base": 900},
+                  "latency_ms_base": 900.0005, "latency_ms_per_output_token": 0.0013335},  # sub-µs
     },
 }
 MODELS = sorted(PRICING["models"])

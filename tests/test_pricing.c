@@ -10,6 +10,7 @@
 
 #include "sim/money.h"
 #include "sim/pricing.h"
+#include "sim/trace.h"
 #include "tests/test.h"
 #include "traces/pricing.h"
 
@@ -61,8 +62,8 @@ static void bundled_table(void)
 	CHECK_INT(pricing_index(p, "gpt-4o"), 1);
 	CHECK(pricing_find(p, "gpt-9") == NULL);
 	CHECK_INT(pricing_index(p, "gpt-9"), -1);
-	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_base_us, 400000); /* 400 ms */
-	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_per_tok_ns, 8000000); /* 8 ms */
+	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_base_ps, 400000000000LL); /* 400 ms */
+	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_per_tok_ps, 8000000000LL); /* 8 ms */
 	pricing_free(p);
 }
 
@@ -82,14 +83,29 @@ static void defaults_and_exact_prices(void)
 	CHECK_INT(m->price.input_micro, 1);                  /* 0.000001 USD = 1 micro-USD */
 	CHECK_INT(m->price.cached_micro, 1);           /* defaults to input */
 	CHECK_INT(m->price.output_micro, 123456789012LL);
-	CHECK_INT(m->latency_base_us, 2);             /* 1.5 µs, half to even: 2 */
-	CHECK_INT(m->latency_per_tok_ns, 2500);       /* 0.0025 ms */
+	CHECK_INT(m->latency_base_ps, 1500000);       /* 0.0015 ms = 1.5 µs, exactly */
+	CHECK_INT(m->latency_per_tok_ps, 2500000);    /* 0.0025 ms = 2.5 µs */
 	CHECK_STR(p->date, "");
 	CHECK_STR(p->path, "p.json");
-	/* 2500 ns × 1 = 2.5 µs → 2 (even); × 3 = 7.5 µs → 8 (even); plus the 2 µs base */
-	CHECK_INT(pricing_latency_us(m, 1), 2 + 2);
-	CHECK_INT(pricing_latency_us(m, 3), 2 + 8);
+	/* the sum, exact, rounded once half to even: 1.5 µs + 2.5 µs = 4 µs (not 2 + 2 rounded
+	 * apart); 1.5 + 7.5 = 9; 1.5 + 5 = 6.5 → 6 (even); the base alone 1.5 → 2 (even) */
+	CHECK_INT(pricing_latency_us(m, 1), 4);
+	CHECK_INT(pricing_latency_us(m, 3), 9);
+	CHECK_INT(pricing_latency_us(m, 2), 6);
 	CHECK_INT(pricing_latency_us(m, 0), 2);
+	pricing_free(p);
+	/* 0.0000004 ms (400 ps) a token × 10^6 tokens = 400 µs, where a per-token part rounded to
+	 * the ns first gave 0; and 10^9 ms a token × 2^32 − 1 tokens stops at TRACE_LATENCY_MAX_US */
+	if (pricing_parse("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
+	                  " \"latency_ms_per_output_token\": 0.0000004},"
+	                  " \"big\": {\"input\": 1, \"output\": 1, \"latency_ms_base\": 1000000000,"
+	                  " \"latency_ms_per_output_token\": 1000000000}}}", "p.json", &p, &e) != 0) {
+		TEST_FAIL_("parse: %s", e.msg);
+		return;
+	}
+	CHECK_INT(pricing_latency_us(&p->models[0], 1000000), 400);
+	CHECK_INT(pricing_latency_us(&p->models[1], 0), 1000000000000LL); /* 10^9 ms */
+	CHECK_INT(pricing_latency_us(&p->models[1], 4294967295u), TRACE_LATENCY_MAX_US);
 	pricing_free(p);
 }
 
@@ -131,6 +147,14 @@ static void error_messages(void)
 	CHECK_STR(parse_err("{\"models\": {}}"),
 	          "p.json: models: expected a non-empty object of model: prices, got {}");
 	CHECK_STR(parse_err("{\"date\": \"2026-01-01\"}"), "p.json: missing key \"models\"");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
+	                    " \"latency_ms_base\": 0.0000000001}}}"),
+	          "p.json: models.m.latency_ms_base: expected a number of milliseconds from 0 to 10^9 "
+	          "with at most 9 decimals, got 1e-10");
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
+	                    " \"latency_ms_per_output_token\": 1000000001}}}"),
+	          "p.json: models.m.latency_ms_per_output_token: expected a number of milliseconds "
+	          "from 0 to 10^9 with at most 9 decimals, got 1000000001");
 	/* a member named like a model's key path: no key (it once wrote past the table) */
 	CHECK_HAS(parse_err("{\"models.*.latency_ms_per_output_token\": 0}"),
 	          "p.json: models.*.latency_ms_per_output_token: unknown key (a key name has no");

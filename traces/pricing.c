@@ -32,6 +32,7 @@ static void model_init(void *p)
 #define M(f) offsetof(struct price_model, f)
 #define NOF SKEY_NO_FLAG
 #define PRICE_EXPECT "a non-negative number of USD per 1M tokens with at most 6 decimals"
+#define LATENCY_EXPECT "a number of milliseconds from 0 to 10^9 with at most 9 decimals"
 
 static const struct scenario_key pricing_keys[] = {
 	{ "date", SKEY_STRING, 0, P(date), NOF, .expect = "a string",
@@ -51,11 +52,11 @@ static const struct scenario_key pricing_keys[] = {
 	  .help = "USD per 1M cached input tokens (default: input)" },
 	{ "models.*.output", SKEY_FIXED, KEYF_REQUIRED, M(price.output_micro), NOF, .min = 0,
 	  .max = INT64_MAX, .scale = 6, .expect = PRICE_EXPECT, .help = "USD per 1M output tokens" },
-	{ "models.*.latency_ms_base", SKEY_FIXED, KEYF_ROUND, M(latency_base_us), NOF, .min = 0,
-	  .max = INT64_MAX, .scale = 3, .expect = "a non-negative number of milliseconds",
+	{ "models.*.latency_ms_base", SKEY_FIXED, 0, M(latency_base_ps), NOF, .min = 0,
+	  .max = PRICING_LATENCY_MAX_PS, .scale = 9, .expect = LATENCY_EXPECT,
 	  .help = "modelled latency of a call before its output (default 0)" },
-	{ "models.*.latency_ms_per_output_token", SKEY_FIXED, KEYF_ROUND, M(latency_per_tok_ns), NOF,
-	  .min = 0, .max = INT64_MAX, .scale = 6, .expect = "a non-negative number of milliseconds",
+	{ "models.*.latency_ms_per_output_token", SKEY_FIXED, 0, M(latency_per_tok_ps), NOF,
+	  .min = 0, .max = PRICING_LATENCY_MAX_PS, .scale = 9, .expect = LATENCY_EXPECT,
 	  .help = "modelled latency per output token (default 0)" },
 };
 static const size_t pricing_n_keys = sizeof pricing_keys / sizeof pricing_keys[0];

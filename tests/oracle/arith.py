@@ -11,6 +11,7 @@ from fractions import Fraction
 PICO = 10 ** 12
 US_PER_MS = 1000
 US_PER_S = 1_000_000
+MAX_LATENCY_US = 10 ** 16  # a latency_ms is at most 10^13
 MASK64 = (1 << 64) - 1
 TWO53 = 1 << 53
 

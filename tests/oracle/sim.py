@@ -269,7 +269,9 @@ class Sim:
         else:
             status = self.modelled_status(t, st, hop, k)
             rec_lat = None
-        modelled_ok = round_half_even((p.lat_base + p.lat_per_tok * out_tokens) * US_PER_MS)
+        # CHOICES.md: a modelled latency stops at a recorded one's bound, 10^13 ms
+        modelled_ok = min(round_half_even((p.lat_base + p.lat_per_tok * out_tokens) * US_PER_MS),
+                          MAX_LATENCY_US)
         base = round_half_even(p.lat_base * US_PER_MS)
         if status == "ok":
             # 'Latency: recorded, else the pricing model's base + per-output-token'
