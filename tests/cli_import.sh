@@ -133,6 +133,12 @@ check_eq "SIGTERM exits 143" "$rc" 143
 check_has "SIGTERM message" "$(cat "$TMP/err")" "nothing was imported"
 check_eq "SIGTERM wrote nothing" "$($L traces | wc -l)" "$before"
 
+# --- a UTF-8 byte order mark before a file's first line is skipped (a later one is no JSON)
+{ printf '\357\273\277'; line 1 a 1; printf '\357\273\277'; line 2 b 2; line 3 c 3; } > "$TMP/bom.jsonl"
+out=$($L import "$TMP/bom.jsonl" 2>"$TMP/err"); check_eq "BOM: the first line imports" "$out" \
+	"bom: imported 2 requests, rejected 1 line (see: llmcost rejects bom)"
+check_has "BOM: a second one is rejected on its line" "$(cat "$TMP/err")" "bom.jsonl:2: not JSON"
+
 # --- a trace spanning more than 366 days gets a note (a mistyped year stretches the span
 #     every projection divides by); 2026-03-02 to 2027-03-02 is 365 days, to 2027-03-05 368
 yr() { printf '{"ts":"%s","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}\n' "$1"; }

@@ -162,6 +162,19 @@ static void rejections(void)
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"input_tokens\":-1}]}", "attempts[0].input_tokens: expected a non-negative integer" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"ts\":\"x\"}]}", "attempts[0].ts:" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"tenant\":\"b\"}", "tenant: duplicate field" },
+		/* a zone or a rounding carries a time past the years 0 to 9999 */
+		{ "{\"ts\":\"9999-12-31T23:59:59-01:00\",\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}",
+		  "ts: a time from year 0 to 9999 (UTC), got \"9999-12-31T23:59:59-01:00\"" },
+		{ "{\"ts\":\"9999-12-31T23:59:59.9999999Z\",\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}",
+		  "ts: a time from year 0 to 9999 (UTC)" },
+		{ "{\"ts\":\"0000-01-01T00:00:00+00:01\",\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}",
+		  "ts: a time from year 0 to 9999 (UTC)" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"ts\":\"9999-12-31T23:59:59-01:00\"}]}",
+		  "attempts[0].ts: a time from year 0 to 9999 (UTC)" },
+		/* a long value is cut at a character's start: its first 43 bytes, "[\"" and 20½ "é"
+		 * (2 bytes each), would end in half a character; 42 end after the 20th */
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":[\"éééééééééééééééééééééééééé\"]}",
+		  "status: expected a string, got [\"éééééééééééééééééééé…" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		if (parse(cases[i].line) != -1) {
@@ -171,6 +184,17 @@ static void rejections(void)
 		if (!strstr(why.msg, cases[i].msg))
 			TEST_FAIL_("line %zu: \"%s\" does not contain \"%s\"", i, why.msg, cases[i].msg);
 	}
+}
+
+/* A time's JSON escapes are decoded before it is read, as every string's are. */
+static void escaped_time(void)
+{
+	CHECK_INT(parse("{\"ts\":\"2026-03-02T10:00:00\\u005a\",\"tenant\":\"a\",\"task\":\"b\","
+	                "\"input_tokens\":1,\"output_tokens\":2}"), 0);
+	CHECK_INT(rec.ts_us, 1772445600000000LL);
+	CHECK_INT(parse("{\"ts\":\"\\u0032026-03-02T10:00:00.5Z\",\"tenant\":\"a\",\"task\":\"b\","
+	                "\"input_tokens\":1,\"output_tokens\":2}"), 0);
+	CHECK_INT(rec.ts_us, 1772445600500000LL);
 }
 
 static void blank_lines(void)
@@ -190,6 +214,7 @@ void suite_jsonl(void)
 	RUN(attempts);
 	RUN(nulls_are_absent);
 	RUN(rejections);
+	RUN(escaped_time);
 	RUN(blank_lines);
 	jsonl_fini(&parser);
 }

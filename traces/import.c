@@ -340,6 +340,11 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 				break;
 			report_progress(run, &r);
 		}
+		if (r.line_no == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			line += 3; /* a UTF-8 byte order mark, as some Windows tools write */
+			len -= 3;
+			full -= 3;
+		}
 		if (full == len && jsonl_is_blank(line, len))
 			continue;
 		int parsed = -1;

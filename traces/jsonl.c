@@ -97,7 +97,10 @@ static const char *shown(const struct json_span *v, char *buf, size_t n)
 		memcpy(buf, v->start, v->len);
 		buf[v->len] = 0;
 	} else {
-		snprintf(buf, n, "%.*s…", (int)(n - 5), v->start);
+		size_t cut = n - 5; /* room for "…" and the NUL, at a character's start */
+		while (cut > 0 && ((unsigned char)v->start[cut] & 0xc0) == 0x80)
+			cut--;
+		snprintf(buf, n, "%.*s…", (int)cut, v->start);
 	}
 	return buf;
 }
@@ -160,11 +163,19 @@ static int get_time(struct ctx *c, const struct json_span *v, int64_t *out)
 	}
 	if (v->type != JSON_STRING)
 		return reject(c, F_TS, "an RFC 3339 string or epoch seconds", v);
-	const char *why;
-	if (v->len < 2 || clock_parse_rfc3339(v->start + 1, v->len - 2, out, &why) < 0) {
-		char got[48];
-		return err_set(c->e, "%sts: %s, got %s", c->path, why, shown(v, got, sizeof got));
+	const char *why, *text = v->start + 1;
+	size_t len = v->len - 2;
+	char got[48];
+	if (memchr(text, '\\', len)) { /* escapes decoded into the line's free text space */
+		char *dst = c->p->text + c->text_used;
+		len = json_string_decode(v, dst);
+		text = dst;
 	}
+	if (clock_parse_rfc3339(text, len, out, &why) < 0)
+		return err_set(c->e, "%sts: %s, got %s", c->path, why, shown(v, got, sizeof got));
+	if (*out < TRACE_TS_MIN_US || *out > TRACE_TS_MAX_US) /* a zone or a rounding past the years */
+		return err_set(c->e, "%sts: a time from year 0 to 9999 (UTC), got %s", c->path,
+		               shown(v, got, sizeof got));
 	return 0;
 }
 
