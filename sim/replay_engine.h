@@ -12,7 +12,6 @@
 #include "sim/scenario.h"
 
 #define DRAW_TABLED 8 /* a model's attempts drawn by table (sim/draw.h); later ones byte by byte */
-#define MAX_CHAIN 16 /* fallback.chain entries (the bits of req_state.tried) */
 #define NO_FLUSH INT64_MIN /* no batch flush pending (0 is a boundary like any other) */
 
 enum breaker_state { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_PROBING };

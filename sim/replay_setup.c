@@ -16,8 +16,8 @@ static int model_maps(struct eng *g)
 	const struct scenario *sc = g->sc;
 	const struct trace *t = g->t;
 	size_t nm = sc->pricing->n_models;
-	if (sc->fallback.on && sc->fallback.n_chain > MAX_CHAIN)
-		return err_set(g->e, "%s: fallback.chain: at most %d entries", sc->name, MAX_CHAIN);
+	if (sc->fallback.on && sc->fallback.n_chain > SCENARIO_MAX_CHAIN) /* the loaders refuse it */
+		return err_set(g->e, "%s: fallback.chain: at most %d entries", sc->name, SCENARIO_MAX_CHAIN);
 	g->model_name = malloc((nm + 1) * sizeof *g->model_name);
 	g->price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *g->price_of_name);
 	if (!g->model_name || !g->price_of_name)

@@ -42,7 +42,9 @@ _Static_assert(DIFFICULTY_EASY == 1 && DIFFICULTY_HARD == 2, "difficulty_names +
 
 #define US_PER_S INT64_C(1000000)
 #define US_PER_MS INT64_C(1000)
-#define INT_JSON_MAX (INT64_C(1) << 53) /* largest integer a JSON double holds exactly */
+/* The largest integer a JSON number gives exactly: from 2^53 on, integers written apart read
+ * as one double (9007199254740993 as 2^53), so a seed would change without a word. */
+#define INT_JSON_MAX ((INT64_C(1) << 53) - 1)
 /* The longest duration a key may give: 10^10 s (317 years), so that any trace time plus a
  * few of them stays far inside int64 microseconds. */
 #define S_MAX INT64_C(10000000000)

@@ -97,6 +97,9 @@ struct fault_window {
 	struct decfrac rate;  /* failure probability in [0, 1] */
 };
 
+/* fallback.chain entries at most (the engine keeps a bit for each a request tried) */
+#define SCENARIO_MAX_CHAIN 16
+
 struct scenario {
 	char *name;
 	enum scenario_mode mode;
@@ -146,9 +149,9 @@ struct scenario {
 
 	struct {
 		int on;
-		struct strlist chain_names; /* default ["small", "large"] */
+		struct strlist chain_names; /* default ["small", "large"]; SCENARIO_MAX_CHAIN at most */
 		size_t n_chain;
-		int *chain;             /* route indexes of chain_names (ROUTE_RECORDED without routes) */
+		int *chain;             /* route indexes of chain_names (when fallback is on) */
 		unsigned on_classes;    /* "on": STATUS_BIT set; default the three transient classes */
 		int64_t tenant_inflight_cap; /* 0 = gate off (default) */
 		int has_max_rate;       /* rate gate on */

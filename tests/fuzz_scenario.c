@@ -8,6 +8,7 @@
 
 #include "sim/pricing.h"
 #include "sim/scenario.h"
+#include "sim/trace.h"
 #include "traces/pricing.h"
 #include "traces/scenario.h"
 
@@ -28,9 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	else if (!e.msg[0])
 		abort(); /* a failure always says why */
 	e.msg[0] = 0;
-	if (pricing_parse(text, "fuzz.json", &p, &e) == 0)
+	if (pricing_parse(text, "fuzz.json", &p, &e) == 0) {
+		for (size_t m = 0; m < p->n_models; m++) /* a modelled latency stays in bounds */
+			for (uint64_t out = 0; out <= UINT32_MAX; out = out * 65536 + 65535) {
+				int64_t us = pricing_latency_us(&p->models[m], out);
+				if (us < 0 || us > TRACE_LATENCY_MAX_US)
+					abort();
+			}
 		pricing_free(p);
-	else if (!e.msg[0])
+	} else if (!e.msg[0])
 		abort();
 	free(text);
 	return 0;

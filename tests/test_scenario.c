@@ -695,13 +695,29 @@ static void route_and_model_checks(void)
 	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
 	                   " \"from\": 0, \"to\": 60}]}}"),
 	          "r.json: faults.inject[0].model: model \"gpt-9\" is not in the pricing file ");
+	/* a chain of 17 is refused where it is written, not when a replay meets it */
+	CHECK_STR(load_err("r.json", "{\"routes\": {\"s\": \"gpt-4.1-mini\"}, \"routing\": {\"default\": \"s\"},"
+	                   " \"fallback\": {\"chain\": [\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\"]}}"),
+	          msg("r.json", "fallback.chain: at most 16 entries, got 17"));
+	/* integers stop below 2^53: 9007199254740993 reads as the double 2^53, so a seed of
+	 * either would draw as the other */
+	CHECK_STR(load_err("r.json", "{\"seed\": 9007199254740991}"), "");
+	CHECK_HAS(load_err("r.json", "{\"seed\": 9007199254740993}"),
+	          "r.json: seed: expected a non-negative integer below 2^53, got ");
 	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}}}"),
 	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
 	                        "\"batch\" section)"));
+	char want[2600];
+	snprintf(want, sizeof want, "%s: budget.long_report.overflow: \"async\" needs batch to be on "
+	         "(%s turns it off)", tpath("r.json"), tpath("r.json"));
 	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}},"
-	                   " \"batch\": {\"enabled\": false}}"),
-	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
-	                        "\"batch\" section)"));
+	                   " \"batch\": {\"enabled\": false}}"), want);
+	/* valid on its own, the base is named for the async; the child for turning batch off */
+	CHECK_STR(load_err("ab/base.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"},"
+	                   " \"budget\": {\"long_report\": {\"overflow\": \"async\"}}, \"batch\": {}}"), "");
+	snprintf(want, sizeof want, "%s: budget.long_report.overflow: \"async\" needs batch to be on "
+	         "(%s turns it off)", tpath("ab/base.json"), tpath("ab/off.json"));
+	CHECK_STR(load_err("ab/off.json", "{\"extends\": \"base.json\", \"batch\": null}"), want);
 	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"}, \"budget\": {\"long_report\": "
 	                   "{\"overflow\": \"async\"}}, \"batch\": {}}"), "");
 	/* the rule lives in the base, the routes in the child: the base is named */

@@ -907,9 +907,13 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		const struct budget_policy *b = &sc->budget[i];
 		const char *segs[] = { "budget", b->task, "overflow" };
 		summarizes |= b->overflow == OVERFLOW_SUMMARIZE;
-		if (b->overflow == OVERFLOW_ASYNC && !sc->batch.on)
+		if (b->overflow == OVERFLOW_ASYNC && !sc->batch.on) {
+			const char *batch[] = { "batch" }; /* the file that turns batch off, if one does */
+			const char *off = tree_has(merged, "batch", NULL) ? blame(c, batch, 1) : NULL;
 			return fail(err, blame(c, segs, 3), "budget.%s.overflow: \"async\" needs batch to "
-			            "be on (add a \"batch\" section)", b->task);
+			            "be on (%s%s)", b->task, off ? off : "add a \"batch\" section",
+			            off ? " turns it off" : "");
+		}
 	}
 
 	{
@@ -934,6 +938,9 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 	if (sc->fallback.on) {
 		const char *segs[] = { "fallback", "chain" };
 		size_t n = sc->fallback.chain_names.n;
+		if (n > SCENARIO_MAX_CHAIN)
+			return fail(err, blame(c, segs, 2), "fallback.chain: at most %d entries, got %zu",
+			            SCENARIO_MAX_CHAIN, n);
 		sc->fallback.chain = calloc(n ? n : 1, sizeof(int));
 		if (!sc->fallback.chain)
 			return err_set(err, "out of memory");
