@@ -162,6 +162,15 @@ static void rejections(void)
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"input_tokens\":-1}]}", "attempts[0].input_tokens: expected a non-negative integer" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"ts\":\"x\"}]}", "attempts[0].ts:" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"tenant\":\"b\"}", "tenant: duplicate field" },
+		/* too large for any int64: the limit is named, not "non-negative" */
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":100000000000000000000000}",
+		  "output_tokens: expected an integer of at most 4294967295, got 100000000000000000000000" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"cost_usd\":9223372.036854775808}",
+		  "cost_usd: expected at most 9223372.036854775807, got 9223372.036854775808" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"latency_ms\":1e20}",
+		  "latency_ms: expected at most 10^13 ms, got 1e20" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"latency_ms\":-1e20}",
+		  "latency_ms: expected a non-negative number, got -1e20" },
 		/* a zone or a rounding carries a time past the years 0 to 9999 */
 		{ "{\"ts\":\"9999-12-31T23:59:59-01:00\",\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}",
 		  "ts: a time from year 0 to 9999 (UTC), got \"9999-12-31T23:59:59-01:00\"" },

@@ -125,33 +125,38 @@ static int get_string(struct ctx *c, enum field f, const struct json_span *v, st
 	return 0;
 }
 
+/* A JSON number too large for its int64 (decimal_scaled fails on nothing else). */
+static int too_large(const struct json_span *v)
+{
+	return v->type == JSON_NUMBER && v->start[0] != '-';
+}
+
 static int get_count(struct ctx *c, enum field f, const struct json_span *v, int64_t *out)
 {
-	int exact;
-	if (v->type != JSON_NUMBER || decimal_scaled(v->start, v->len, 0, out, &exact) < 0 ||
-	    !exact || *out < 0)
-		return reject(c, f, "a non-negative integer", v);
-	if (*out > MAX_TOKENS)
+	int exact, rc = v->type == JSON_NUMBER ? decimal_scaled(v->start, v->len, 0, out, &exact) : -1;
+	if ((rc < 0 && too_large(v)) || (rc == 0 && exact && *out > MAX_TOKENS))
 		return reject(c, f, "an integer of at most 4294967295", v);
+	if (rc < 0 || !exact || *out < 0)
+		return reject(c, f, "a non-negative integer", v);
 	return 0;
 }
 
-/* A non-negative decimal scaled to an integer unit (latency ms → µs, USD → pico-USD). */
-static int get_scaled(struct ctx *c, enum field f, const struct json_span *v, int scale, int64_t *out)
+/* A non-negative decimal scaled to an integer unit (latency ms → µs, USD → pico-USD), at
+ * most max (`limit` says it in words). */
+static int get_scaled(struct ctx *c, enum field f, const struct json_span *v, int scale, int64_t max,
+                      const char *limit, int64_t *out)
 {
-	if (v->type != JSON_NUMBER || decimal_scaled(v->start, v->len, scale, out, NULL) < 0 || *out < 0)
+	int rc = v->type == JSON_NUMBER ? decimal_scaled(v->start, v->len, scale, out, NULL) : -1;
+	if ((rc < 0 && too_large(v)) || (rc == 0 && *out > max))
+		return reject(c, f, limit, v);
+	if (rc < 0 || *out < 0)
 		return reject(c, f, "a non-negative number", v);
 	return 0;
 }
 
-/* latency_ms in µs, at most TRACE_LATENCY_MAX_US. */
 static int get_latency(struct ctx *c, const struct json_span *v, int64_t *out)
 {
-	if (get_scaled(c, F_LATENCY_MS, v, 3, out) < 0)
-		return -1;
-	if (*out > TRACE_LATENCY_MAX_US)
-		return reject(c, F_LATENCY_MS, "at most 10^13 ms", v);
-	return 0;
+	return get_scaled(c, F_LATENCY_MS, v, 3, TRACE_LATENCY_MAX_US, "at most 10^13 ms", out);
 }
 
 static int get_time(struct ctx *c, const struct json_span *v, int64_t *out)
@@ -339,7 +344,8 @@ static int parse_member(struct ctx *c, enum field f, const struct json_span *v, 
 			return reject(c, f, "true or false", v);
 		rec->realtime = v->type == JSON_TRUE;
 		return 0;
-	case F_COST_USD: return get_scaled(c, f, v, 12, &rec->cost_pusd);
+	case F_COST_USD:
+		return get_scaled(c, f, v, 12, INT64_MAX, "at most 9223372.036854775807", &rec->cost_pusd);
 	default: return 0;
 	}
 }
