@@ -12,6 +12,8 @@ out=$($L 2>&1); check_has "no args prints help" "$out" "llmcost import"
 out=$($L help import); check_has "help import" "$out" "--strict"
 out=$($L import --help); check_has "import --help" "$out" "--replace"
 $L frobnicate 2>/dev/null; check_eq "unknown command exits 2" "$?" 2
+$L help frobnicate 2>"$TMP/err"; check_eq "help of an unknown command exits 2" "$?" 2
+check_has "help of an unknown command says so" "$(cat "$TMP/err")" "unknown command \"frobnicate\""
 out=$($L frobnicate 2>&1); check_has "unknown command lists commands" "$out" "import traces rejects"
 $L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
 $L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2

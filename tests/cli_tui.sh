@@ -32,6 +32,11 @@ check_has "without a terminal says so" "$(cat "$TMP/err")" "needs a terminal"
 TERM=xterm $L tui faq $SCEN --frames 7 </dev/null >"$TMP/frames.out" 2>"$TMP/frames.err"
 check_eq "--frames 7 exits 0" "$?" 0
 check_eq "--frames 7 prints no error" "$(cat "$TMP/frames.err")" ""
+# `llmcost` with the console's options but no command is the console, as `llmcost` alone
+TERM=xterm $L --db "$TMP/bare.db" --frames 1 </dev/null >/dev/null 2>"$TMP/err"
+check_eq "llmcost --db PATH --frames 1 exits 0" "$?" 0
+check_has "llmcost --db PATH opens the console on that store" "$(cat "$TMP/err")" "the store is empty; opening the bundled demo"
+check "llmcost --db PATH made that store" test -s "$TMP/bare.db"
 check_has "--frames draws the Compare view" "$(cat "$TMP/frames.out")" "projected monthly USD"
 check_has "--frames draws the Tenants view across" "$(cat "$TMP/frames.out")" "tenants across 4 scenarios"
 # its runs kept v3's normalized inputs (lower|strip_punct|collapse_space = 7) for the next
@@ -312,6 +317,46 @@ check_eq "long batch: the shares never fall" "$(sort -n "$TMP/shares")" "$(cat "
 wait_for long "last run"; check_eq "long batch: it ends" "$?" 0
 T send-keys -t long q; wait_for long "EXITED 0"
 check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
+
+# Edits and keys: a run that fails says why on the status line, and a note that announced
+# runs goes when they end; Esc puts back the filter a / began with; Alt keys edit the : line;
+# dropping the selected last scenario selects its neighbour; a long completion list says how
+# much it leaves out; below the minimum size no key acts unseen.
+start edits 100 30 faq -s recorded -s v3
+wait_for edits "last run"
+T send-keys -t edits ":set recorded.pricing $PWD/fixtures/tests/pricing.json" Enter
+wait_for edits 'scenario "recorded": recorded: model "gpt-4.1-mini"'
+check_eq "a failed run says why on the status line" "$?" 0
+T send-keys -t edits ":unset recorded.pricing" Enter
+T send-keys -t edits ":set v3.cache.capacity 50" Enter
+wait_for edits "v3: cache.capacity = 50"
+ran() { test -z "$(screen edits | tail -n 1 | grep -e 're-running' -e 'scenario "recorded"')"; }
+eventually ran
+check_eq "the re-running note goes when the run ends" "$?" 0
+check_eq "what set changed stays" "$(screen edits | tail -n 1 | sed 's/ *$//')" "v3: cache.capacity = 50"
+T send-keys -t edits 2 / a; wait_for edits "filter \"a\""
+T send-keys -t edits Escape; wait_for edits "tenants of recorded: 8 of 8"
+check_eq "Esc puts back the filter a / began with (none)" "$?" 0
+T send-keys -t edits 1 ":set v3.cache.capacity 44" M-b X; wait_for edits ":set v3.cache.capacity X44"
+check_eq "Alt-b moves back a word in the : line" "$?" 0
+# (Esc alone cancels; Esc with a key right behind it is Alt+key: wait for the line to close)
+is_closed() { test -z "$(screen edits | tail -n 1 | grep '^:')"; }
+closed() { eventually is_closed; }
+T send-keys -t edits C-u Escape; closed
+T send-keys -t edits ":set " Tab Tab; wait_for edits "more: type on"
+check_eq "a long completion list says how many it leaves out" "$?" 0
+T send-keys -t edits C-u Escape; closed
+T send-keys -t edits ":scenario add v3b v3" Enter; wait_for edits "added scenario v3b"
+check_eq "scenario add NAME takes a bundled scenario as FILE" "$?" 0
+T send-keys -t edits ":scenario drop v3b" Enter; wait_for edits "dropped scenario v3b"
+check_eq "scenario drop" "$?" 0
+check_has "dropping the selected last scenario: v3 is selected and shown" "$(screen edits | sed -n 4p)" "v3"
+T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
+T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
+check_eq "below the minimum size, keys do nothing (still Compare, no : line, the message kept)" \
+	"$(screen edits | tail -n 1 | cut -c1-20)" "dropped scenario v3b"
+T send-keys -t edits q; wait_for edits "EXITED 0"
+check_eq "edits: no error output" "$(cat "$TMP/edits.err")" ""
 
 # Ctrl-C: the same, exit 130
 start intr 80 24 faq -s v3

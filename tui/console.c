@@ -149,7 +149,33 @@ void console_message(struct console *c, int error, const char *fmt, ...)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	c->msg_error = error;
+	c->msg_run = 0;
 	c->dirty_status = 1;
+}
+
+/* After results came: a failed run's reason replaces any message but an error, and a message
+ * that announced runs ("x = 5; re-running", "re-running 2 scenarios") loses that part once
+ * none is left running. */
+static void console_say_runs(struct console *c)
+{
+	struct console_model *m = c->m;
+	const char *failed = NULL;
+	for (size_t i = 0; i < m->n_scen; i++)
+		if (m->scen[i]->error_new) {
+			if (!failed)
+				failed = m->scen[i]->error;
+			m->scen[i]->error_new = 0;
+		}
+	if (failed && !(c->msg[0] && c->msg_error))
+		console_message(c, 1, "%s", failed);
+	else if (!failed && c->msg_run && !console_model_busy(m)) {
+		char *last = NULL;
+		for (char *p = strstr(c->msg, "; "); p; p = strstr(p + 1, "; "))
+			last = p;
+		*(last ? last : c->msg) = 0;
+		c->msg_run = 0;
+		c->dirty_status = 1;
+	}
 }
 
 struct console_scen *console_selected(struct console *c)
@@ -429,8 +455,10 @@ static void console_act_run(struct console *c, int arg)
 	(void)arg;
 	if (console_model_run(c->m, NULL, &e) < 0)
 		console_message(c, 1, "%s", e.msg);
-	else
+	else {
 		console_message(c, 0, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+		c->msg_run = 1;
+	}
 	c->dirty_hdr = 1;
 }
 
@@ -507,6 +535,13 @@ static void console_key(struct console *c, int ch)
 {
 	if (ch == KEY_RESIZE) {
 		console_layout(c);
+		return;
+	}
+	if (c->too_small) { /* nothing acts unseen: q quits (whatever is open), Ctrl-L redraws */
+		if (ch == 'q')
+			c->quit = 1;
+		else if (ch == 12)
+			console_act_redraw(c, 0);
 		return;
 	}
 	if (c->matches) {
@@ -749,12 +784,18 @@ static void console_draw_matches(struct console *c)
 		return;
 	wattrset(w, console_attr(ROLE_CURSOR));
 	werase(w);
+	size_t cells = (size_t)nrow * (size_t)ncol; /* more than fit: the last cell says so */
 	for (int r = 0; r < nrow; r++) {
 		mvwhline(w, r, 0, ' ', COLS);
 		for (int k = 0; k < ncol; k++) {
 			size_t i = (size_t)k * (size_t)nrow + (size_t)r;
-			if (i < n)
+			char more[48];
+			if (n > cells && i == cells - 1) {
+				snprintf(more, sizeof more, "… %zu more: type on", n - i);
+				console_put(w, r, 1 + k * colw, more, COLS - 1 - k * colw, 0, 0);
+			} else if (i < n) {
 				console_put(w, r, 1 + k * colw, c->matches[i], colw - 1, 0, 0);
+			}
 		}
 	}
 	wnoutrefresh(w);
@@ -884,16 +925,9 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	while (!console_stop && !c.quit) {
 		if (c.frames)
 			console_model_wait(m); /* each test frame shows finished results */
-		if (console_model_collect(m) > 0) {
+		if (console_model_collect(m) > 0)
 			c.dirty_hdr = c.dirty_body = 1;
-			if (c.msg[0] == 0 && m->n_scen) {
-				for (size_t i = 0; i < m->n_scen; i++)
-					if (m->scen[i]->error) {
-						console_message(&c, 1, "%s", m->scen[i]->error);
-						break;
-					}
-			}
-		}
+		console_say_runs(&c); /* also when the last job to end was one an edit had outdated */
 		if (c.frames)
 			console_dirty(&c);
 		if (c.dirty_hdr || c.dirty_body || c.dirty_status || console_model_busy(m) || c.help) {

@@ -47,6 +47,7 @@ struct console_scen {
 	 * redo for 10,000 tenants while a frame is drawn */
 	struct derived *tenant_derived, *task_derived;
 	char *error;                /* the last run's failure as replay words it, or NULL */
+	int error_new;              /* that failure is not yet on the status line */
 	unsigned busy;              /* jobs queued or running */
 };
 
@@ -258,6 +259,8 @@ struct console {
 	/* the status line: a message until the next key, or the command line */
 	char msg[1024];
 	int msg_error;
+	int msg_run;                /* the message ends announcing runs (or is only that): that
+	                             * part goes when they end */
 	int prompt;                 /* 0, ':' or '/' while the line editor is open */
 	char **matches;             /* completion candidates to show (NULL-terminated) */
 	long frames;                /* --frames N: 0 = until q */

@@ -162,16 +162,29 @@ static void console_cmd_feed(int ch)
 void console_cmd_key(struct console *c, int key)
 {
 	switch (key) {
-	case 27: /* Esc: cancel (a '/' filter goes back to what it was) */
-		if (c->prompt == '/') {
+	case 27: { /* Esc with a key behind it: Alt+key for readline (M-b, M-d...) */
+		int next = wgetch(c->input);
+		if (next != ERR && next <= 255) {
+			console_cmd_feed(27);
+			console_cmd_feed(next);
+			return;
+		}
+		if (next != ERR)
+			ungetch(next);
+		/* Esc alone: cancel, and a '/' filter goes back to what it was (after the editor is
+		 * gone: removing it redisplays the line, which would apply it again) */
+		int filter = c->prompt == '/';
+		rl_free_line_state();
+		console_cmd_close(c);
+		if (filter) {
 			struct console_viewstate *v = &c->vs[c->view];
 			snprintf(v->filter, sizeof v->filter, "%s", console_cmd_old_filter);
+			v->list.cur = v->list.top = 0;
 			c->filter_gen++;
 			c->dirty_body = 1;
 		}
-		rl_free_line_state();
-		console_cmd_close(c);
 		return;
+	}
 	case KEY_RESIZE:
 		return;
 	case KEY_ENTER: case '\r': key = '\n'; break;
@@ -262,6 +275,7 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 		return -1;
 	console_message(c, 0, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
 	                c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	c->msg_run = 1;
 	for (int v = 0; v < N_VIEW; v++)
 		c->vs[v].list.cur = c->vs[v].list.top = 0, c->vs[v].cursor = 0;
 	return 0;
@@ -278,6 +292,7 @@ static int console_cmd_add(struct console *c, const char *args, struct err *e)
 		return -1;
 	c->sel = c->m->n_scen - 1;
 	console_message(c, 0, "added scenario %s; running it", c->m->scen[c->sel]->label);
+	c->msg_run = 1;
 	return 0;
 }
 
@@ -287,6 +302,8 @@ static int console_cmd_drop(struct console *c, const char *args, struct err *e)
 		return err_set(e, "usage: scenario drop NAME");
 	if (console_model_drop(c->m, args, e) < 0)
 		return -1;
+	if (c->sel >= c->m->n_scen) /* the last one was selected: its left neighbour */
+		c->sel = c->m->n_scen ? c->m->n_scen - 1 : 0;
 	console_message(c, 0, "dropped scenario %s", args);
 	return 0;
 }
@@ -385,6 +402,7 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 	}
 	unlink(path);
 	console_message(c, 0, "scenario %s reloaded; running it", s->label);
+	c->msg_run = 1;
 	rc = 0;
 out:
 	free(text);
@@ -413,6 +431,7 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 		console_message(c, 0, "%s: %s = %s; re-running", s->label, path, rest);
 	else
 		console_message(c, 0, "%s: %s back to its default; re-running", s->label, path);
+	c->msg_run = 1;
 	c->dirty_hdr = 1;
 	return 0;
 }
@@ -438,6 +457,7 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 		console_message(c, 0, "re-running %s", s->label);
 	else
 		console_message(c, 0, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	c->msg_run = 1;
 	c->dirty_hdr = 1;
 	return 0;
 }
@@ -747,7 +767,7 @@ const struct console_command console_commands[] = {
 	{ "load", "TRACE", "open a stored trace, or import a JSON Lines file and open it",
 	  console_cmd_load, console_cmd_comp_trace },
 	{ "scenario add", "NAME [FILE]",
-	  "add a scenario from FILE, or NAME as a file, a bundled scenario or recorded",
+	  "add a scenario from FILE (a file or a bundled name), or NAME as one, or recorded",
 	  console_cmd_add, console_cmd_comp_add },
 	{ "scenario drop", "NAME", "close a scenario", console_cmd_drop, console_cmd_comp_label },
 	{ "scenario edit", "[NAME]",

@@ -294,6 +294,7 @@ int console_model_collect(struct console_model *m)
 				s->has_res = 1;
 			} else {
 				s->error = strdup("out of memory");
+				s->error_new = 1;
 			}
 		} else {
 			/* as `llmcost replay` reports it */
@@ -301,6 +302,7 @@ int console_model_collect(struct console_model *m)
 			snprintf(msg, sizeof msg, "scenario \"%s\": %s", j->copy.name ? j->copy.name : s->label,
 			         j->err.msg);
 			s->error = strdup(msg);
+			s->error_new = 1;
 		}
 		m->data_gen++;
 		published++;
@@ -569,16 +571,11 @@ int console_model_add(struct console_model *m, const char *label, const char *fi
                       struct err *e)
 {
 	struct scenario sc;
+	struct console_scen_ctx c = { file ? file : label, &sc }; /* a file or a bundled name, as -s */
+	char msg[1024];
 	memset(&sc, 0, sizeof sc);
-	if (file) {
-		if (scenario_load(file, &sc, e) < 0)
-			return -1;
-	} else {
-		struct console_scen_ctx c = { label, &sc };
-		char msg[1024];
-		if (console_model_quiet(console_model_scen_fn, &c, msg, sizeof msg) != EXIT_OK)
-			return err_set(e, "%s", msg[0] ? msg : "the scenario could not be loaded");
-	}
+	if (console_model_quiet(console_model_scen_fn, &c, msg, sizeof msg) != EXIT_OK)
+		return err_set(e, "%s", msg[0] ? msg : "the scenario could not be loaded");
 	return console_model_add_loaded(m, label, &sc, e);
 }
 

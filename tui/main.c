@@ -174,6 +174,15 @@ static void print_help(FILE *f)
 	      "opens the console.\n", f);
 }
 
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "llmcost: unknown command \"%s\"; the commands are:", name);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(stderr, " %s", c->name);
+	fputs(" help\n", stderr);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	/* Trace columns and replay arrays are large: from 1 MiB up they come from the system and
@@ -186,15 +195,19 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		if (argc > 2)
+		if (argc > 2) {
 			for (const struct command *c = commands; c->name; c++)
 				if (!strcmp(c->name, argv[2])) {
 					cli_usage(c, stdout);
 					return EXIT_OK;
 				}
+			return unknown_command(argv[2]);
+		}
 		print_help(stdout);
 		return EXIT_OK;
 	}
+	if (argv[1][0] == '-') /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
+		return cmd_tui(argc, argv);
 	for (const struct command *c = commands; c->name; c++) {
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
@@ -205,9 +218,5 @@ int main(int argc, char **argv)
 			}
 		return c->fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "llmcost: unknown command \"%s\"; the commands are:", argv[1]);
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(stderr, " %s", c->name);
-	fputs(" help\n", stderr);
-	return EXIT_USAGE;
+	return unknown_command(argv[1]);
 }
