@@ -670,26 +670,25 @@ static void route_and_model_checks(void)
 	                   " \"summarize\": {\"route\": \"tiny\"},"
 	                   " \"budget\": {\"*\": {\"input_max\": 10, \"overflow\": \"summarize\"}}}"),
 	          msg("r.json", "summarize.route: route \"tiny\" is not a key of routes (\"small\")"));
-	/* without routes, a route name the file spells out has nothing to name */
-	CHECK_STR(load_err("r.json", "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}"),
-	          msg("r.json", "routing.rules[0].route: route \"large\" needs \"routes\" (the "
-	                        "scenario has none, so every call runs on the recorded model)"));
-	CHECK_STR(load_err("r.json", "{\"routing\": {\"default\": \"large\"}}"),
-	          msg("r.json", "routing.default: route \"large\" needs \"routes\" (the "
-	                        "scenario has none, so every call runs on the recorded model)"));
-	/* ... and a feature's defaulted name too (SPEC §10 "defaulted names are checked too"), but
-	 * for routing.default: "Without routes, each request goes to its recorded model" */
+	/* without routes, a route name has nothing to name: one the file spells out, and a
+	 * feature's defaulted one (SPEC §10 "defaulted names are checked too"); only routing.default
+	 * may go unnamed ("Without routes, each request goes to its recorded model") */
+	static const struct { const char *json, *said; } unrouted[] = {
+		{ "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}", "routing.rules[0].route: route \"large\"" },
+		{ "{\"routing\": {\"default\": \"large\"}}", "routing.default: route \"large\"" },
+		{ "{\"fallback\": {}}", "fallback.chain[0]: route \"small\" (the default)" },
+		{ "{\"batch\": {\"tasks\": [\"b\"]}}", "batch.first_route: route \"small\" (the default)" },
+		{ "{\"budget\": {\"*\": {\"input_max\": 10, \"overflow\": \"summarize\"}}}",
+		  "summarize.route: route \"small\" (the default)" },
+	};
+	for (size_t i = 0; i < sizeof unrouted / sizeof *unrouted; i++) {
+		char want[600];
+		snprintf(want, sizeof want, "%s needs \"routes\" (the scenario has none, so every call runs "
+		         "on the recorded model)", unrouted[i].said);
+		CHECK_STR(load_err("r.json", unrouted[i].json), msg("r.json", want));
+	}
 	CHECK_STR(load_err("r.json", "{\"cache\": {}}"), "");
-	CHECK_STR(load_err("r.json", "{\"fallback\": {}}"),
-	          msg("r.json", "fallback.chain[0]: route \"small\" (the default) needs \"routes\" "
-	                        "(the scenario has none, so every call runs on the recorded model)"));
-	CHECK_STR(load_err("r.json", "{\"batch\": {\"tasks\": [\"b\"]}}"),
-	          msg("r.json", "batch.first_route: route \"small\" (the default) needs \"routes\" "
-	                        "(the scenario has none, so every call runs on the recorded model)"));
 	CHECK_STR(load_err("r.json", "{\"summarize\": {\"ratio\": 0.2}}"), "");
-	CHECK_STR(load_err("r.json", "{\"budget\": {\"*\": {\"input_max\": 10, \"overflow\": \"summarize\"}}}"),
-	          msg("r.json", "summarize.route: route \"small\" (the default) needs \"routes\" "
-	                        "(the scenario has none, so every call runs on the recorded model)"));
 	CHECK_HAS(load_err("r.json", "{\"routes\": {\"small\": \"gpt-9\", \"large\": \"gpt-4.1\"}}"),
 	          "r.json: routes.small: model \"gpt-9\" is not in the pricing file ");
 	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
