@@ -84,6 +84,12 @@ out=$(sh -c "$lim \"$L\" import \"$TMP/garbage.jsonl\"" 2>"$TMP/err"); rc=$?
 check_eq "garbage line: exit 0" "$rc" 0
 check_eq "garbage line: the good line still imports" "$out" "garbage: imported 1 request, rejected 1 line (see: llmcost rejects garbage)"
 check_has "garbage line: reason" "$(cat "$TMP/err")" "garbage.jsonl:1: line longer than 64 MiB (70000000 bytes)"
+# a line of exactly 64 MiB (67,108,864 bytes) is parsed; one byte more is too long
+{ head -c 67108864 /dev/zero | tr '\0' 'g'; echo; head -c 67108865 /dev/zero | tr '\0' 'g'; echo; } > "$TMP/edge.jsonl"
+$L import --name edge "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"
+check_has "a 64 MiB line is parsed (not JSON)" "$(cat "$TMP/err")" "edge.jsonl:1: not JSON"
+check_has "a 64 MiB + 1 line is too long" "$(cat "$TMP/err")" "edge.jsonl:2: line longer than 64 MiB (67108865 bytes)"
+rm -f "$TMP/edge.jsonl"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
 

@@ -232,7 +232,7 @@ int reader_next(struct reader *r, const char **line, size_t *len, uint64_t *full
 				return 0;
 			n = r->end - r->start; /* a last line without newline */
 			r->scan = r->end;
-		} else if (r->end - r->start >= READER_MAX_LINE) {
+		} else if (r->end - r->start > READER_MAX_LINE) {
 			/* too long: keep the head, skip to the newline, count the length */
 			uint64_t total = r->end - r->start;
 			memmove(r->buf, r->buf + r->start, READER_KEEP);
@@ -269,6 +269,11 @@ int reader_next(struct reader *r, const char **line, size_t *len, uint64_t *full
 		r->line_no++;
 		*line = r->buf + r->start;
 		r->start = r->scan;
+		if (n > READER_MAX_LINE) { /* whole in the buffer, and too long all the same */
+			*len = READER_KEEP;
+			*full_len = n;
+			return 1;
+		}
 		if (n > 0 && (*line)[n - 1] == '\r')
 			n--;
 		*len = n;
