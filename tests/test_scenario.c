@@ -594,6 +594,10 @@ static void error_messages(void)
 	          msg("x.json", "seed: expected a non-negative integer below 2^53, got 1.5"));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 0}}"),
 	          msg("x.json", "cache.capacity: expected a positive integer, got 0"));
+	/* an integer past its key's bound: the bound is named (10^10 s for a duration) */
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"open_s\": 10000000001}}"),
+	          msg("x.json", "breaker.open_s: expected a positive integer of at most 10000000000, "
+	                        "got 10000000001"));
 	CHECK_STR(load_err("x.json", "{\"cache\": true}"),
 	          msg("x.json", "cache: expected an object or null, got true"));
 	CHECK_STR(load_err("x.json", "{\"cache\": {}, \"cache\": {}}"),

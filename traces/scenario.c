@@ -335,8 +335,16 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			return 0;
 		}
 		if (!cJSON_IsNumber(v) || !is_integer(v->valuedouble, 9007199254740992.0) ||
-		    v->valuedouble < (double)k->min || v->valuedouble > (double)k->max)
+		    v->valuedouble < (double)k->min)
 			return type_error(w, k, v);
+		if (v->valuedouble > (double)k->max) {
+			/* the type was right: the bound is named, where the expectation does not say it */
+			char buf[80];
+			if (strpbrk(k->expect, "0123456789"))
+				return type_error(w, k, v);
+			return fail(w->err, w->label, "%s: expected %s of at most %lld, got %s", w->path.s,
+			            k->expect, (long long)k->max, got(v, buf, sizeof buf));
+		}
 		if (store)
 			*AT(base, k->off, int64_t) = (int64_t)v->valuedouble * k->scale;
 		return 0;
