@@ -163,6 +163,6 @@ clean:
 
 # List the targets.
 help:
-	@awk '/^# / { c = substr($$0, 3); next } /^[a-z-]+:/ && c { sub(/:.*/, ""); printf "  make %-11s %s\n", $$0, c } { c = "" }' Makefile
+	@awk '/^# / { c = c (c ? " " : "") substr($$0, 3); next } /^[a-z-]+:/ && c { sub(/:.*/, ""); printf "  make %-11s %s\n", $$0, c } { c = "" }' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -337,6 +337,13 @@ check_eq "what set changed stays" "$(screen edits | tail -n 1 | sed 's/ *$//')" 
 T send-keys -t edits 2 / a; wait_for edits "filter \"a\""
 T send-keys -t edits Escape; wait_for edits "tenants of recorded: 8 of 8"
 check_eq "Esc puts back the filter a / began with (none)" "$?" 0
+T send-keys -t edits / a c Enter; wait_for edits "1 of 8, sorted by tenant (A to Z), filter \"ac\""
+T send-keys -t edits /; wait_for edits "/ac"
+check_eq "/ starts from the filter in use" "$?" 0
+T send-keys -t edits w; wait_for edits "filter \"acw\""
+T send-keys -t edits Escape; wait_for edits "1 of 8, sorted by tenant (A to Z), filter \"ac\""
+check_eq "Esc puts back the filter a / began with (\"ac\")" "$?" 0
+T send-keys -t edits Escape; wait_for edits "8 of 8"
 T send-keys -t edits 1 ":set v3.cache.capacity 44" M-b X; wait_for edits ":set v3.cache.capacity X44"
 check_eq "Alt-b moves back a word in the : line" "$?" 0
 # (Esc alone cancels; Esc with a key right behind it is Alt+key: wait for the line to close)

@@ -1,7 +1,7 @@
 # `make demo`: the main job on the bundled incident trace — the fallback flood of
 # fixtures/traces/flood.jsonl.gz replayed as recorded and through the bundled
 # baseline, v3 and flood-guard scenarios, side by side.  Uses its own store
-# (build/demo.db) so a user's store is left alone.
+# (build/demo.db, or $LLMCOST_DB when that is set) so the default store is left alone.
 set -e
 trace=fixtures/traces/flood.jsonl.gz
 export LLMCOST_DB="${LLMCOST_DB:-build/demo.db}"

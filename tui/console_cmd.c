@@ -134,12 +134,14 @@ void console_cmd_open(struct console *c, int prompt)
 	static char text[2];
 	text[0] = (char)prompt;
 	text[1] = 0;
+	if (prompt == '/') /* before the editor opens: its first redisplay applies its empty line */
+		snprintf(console_cmd_old_filter, sizeof console_cmd_old_filter, "%s",
+		         c->vs[c->view].filter);
 	c->prompt = prompt;
 	rl_callback_handler_install(text, console_cmd_line);
-	if (prompt == '/') {
-		struct console_viewstate *v = &c->vs[c->view];
-		snprintf(console_cmd_old_filter, sizeof console_cmd_old_filter, "%s", v->filter);
-		rl_insert_text(v->filter);
+	if (prompt == '/') { /* the line starts with the filter in use, which it then edits */
+		rl_insert_text(console_cmd_old_filter);
+		console_cmd_redisplay();
 	}
 	c->dirty_status = 1;
 }
@@ -430,7 +432,7 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 	if (set)
 		console_message(c, 0, "%s: %s = %s; re-running", s->label, path, rest);
 	else
-		console_message(c, 0, "%s: %s back to its default; re-running", s->label, path);
+		console_message(c, 0, "%s: %s back to the format's default; re-running", s->label, path);
 	c->msg_run = 1;
 	c->dirty_hdr = 1;
 	return 0;
@@ -776,7 +778,7 @@ const struct console_command console_commands[] = {
 	{ "set", "[SCENARIO.]KEY.PATH VALUE",
 	  "change a key of a scenario (without SCENARIO., the selected one) and re-run it",
 	  console_cmd_set, console_cmd_comp_set },
-	{ "unset", "[SCENARIO.]KEY.PATH", "remove a key (back to its default) and re-run",
+	{ "unset", "[SCENARIO.]KEY.PATH", "remove a key (it takes the format's default, not its file's value) and re-run",
 	  console_cmd_unset, console_cmd_comp_set },
 	{ "run", "[SCENARIO]", "re-run a scenario, or every scenario", console_cmd_run,
 	  console_cmd_comp_label },

@@ -12,7 +12,7 @@
 #include "tui/cli.h"
 
 const struct command commands[] = {
-	{ "import", "FILE... [--name N] [--strict] [--replace] [--db PATH]",
+	{ "import", "FILE... [--name N] [--strict] [--replace] [--quiet] [--db PATH]",
 	  "import JSON Lines traces (plain, .gz or - for stdin) into the store",
 	  "Imports trace v1 JSON Lines files into the store.  Each file becomes a trace named\n"
 	  "after the file (without .jsonl/.json/.gz); with --name all files form one trace.\n"
@@ -80,7 +80,7 @@ const struct command commands[] = {
 	  "  --requests N  lines to write; k, M and G suffixes (250k, 10M)\n"
 	  "  --tenants T   tenants, 1 to 10000, with Zipf-like shares (acme is the largest)\n"
 	  "  --days D      days of traffic from 2026-03-01, 1 to 366; flood: D-1 normal days\n"
-	  "                before the outage day\n"
+	  "                before its outage day, 2026-03-02 (so from 2026-03-03 minus D)\n"
 	  "  --seed S      PRNG seed, decimal or 0x hex (default 1): another seed, another trace\n"
 	  "  -o FILE       write to FILE (default: stdout, also -); a FILE ending in .gz is\n"
 	  "                gzip-compressed\n"
