@@ -358,10 +358,18 @@ check_eq "scenario add NAME takes a bundled scenario as FILE" "$?" 0
 T send-keys -t edits ":scenario drop v3b" Enter; wait_for edits "dropped scenario v3b"
 check_eq "scenario drop" "$?" 0
 check_has "dropping the selected last scenario: v3 is selected and shown" "$(screen edits | sed -n 4p)" "v3"
+# Timeline: $ takes the cursor to the last column, and z keeps it at the same time
+cursor_from() { screen edits | sed -n 4p | sed -n 's/.*; cursor \(.\{16\}\) to .*/\1/p'; }
+T send-keys -t edits 3 '$'; wait_for edits "1 column = 3 buckets"
+last_col=$(cursor_from)
+check_eq "\$: the cursor on the last column (faq's last hour)" "$last_col" "2026-03-07 21:00"
+T send-keys -t edits z; wait_for edits "1 column = 1 bucket"
+check_eq "z keeps the cursor's time" "$(cursor_from)" "$last_col"
+T send-keys -t edits 0 1; wait_for edits "USD per resolved request"
 T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
-check_eq "below the minimum size, keys do nothing (still Compare, no : line, the message kept)" \
-	"$(screen edits | tail -n 1 | cut -c1-20)" "dropped scenario v3b"
+check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
+	"$(screen edits | tail -n 1 | cut -c1-8)" " q quit "
 T send-keys -t edits q; wait_for edits "EXITED 0"
 check_eq "edits: no error output" "$(cat "$TMP/edits.err")" ""
 

@@ -406,6 +406,66 @@ out:
 		fclose(in);
 }
 
+/* The Timeline's cursor reads "-" for a rate whose denominator is 0, as replay writes it: a
+ * bucket with first fallbacks but no first call, nor a request, is not at 0%. */
+static void console_timeline_undefined_rates(void)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr = out && in ? newterm("dumb", out, in) : NULL;
+	static uint64_t counts[N_TL_COUNTS][3];
+	static money_sum usd[3], retry_usd[3];
+	struct console_scen a = { .id = 1, .label = "a", .has_res = 1 };
+	struct console_scen *list[] = { &a };
+	struct console_model m;
+	struct console c;
+	char row[120];
+	CHECK(scr != NULL);
+	if (!scr)
+		goto out;
+	memset(&m, 0, sizeof m);
+	memset(&c, 0, sizeof c);
+	m.scen = list;
+	m.n_scen = 1;
+	m.data_gen = 1;
+	c.m = &m;
+	c.view = VIEW_TIMELINE;
+	a.res.name = "A";
+	a.res.timeline = (struct timeline){ .bucket_s = 60, .t0_us = 0, .n_buckets = 2,
+	                                    .usd = usd, .retry_usd = retry_usd };
+	for (int k = 0; k < N_TL_COUNTS; k++)
+		a.res.timeline.count[k] = counts[k];
+	/* bucket 0: 10 requests, 5 hits, 10 first calls, 2 first fallbacks; bucket 1: 3 first
+	 * fallbacks (retries' fallbacks after the last arrival) and nothing else */
+	counts[TL_REQUESTS][0] = counts[TL_FIRST_CALLS][0] = 10;
+	counts[TL_CACHE_HITS][0] = 5;
+	counts[TL_FIRST_FALLBACKS][0] = 2;
+	counts[TL_FIRST_FALLBACKS][1] = 3;
+	WINDOW *w = newpad(12, 100);
+	c.vs[VIEW_TIMELINE].cursor = 0; /* 2 ÷ 10 = 20.0%, 5 ÷ 10 = 50.0% */
+	console_view_timeline.draw(&c, w, 12, 100);
+	mvwinnstr(w, 4, 86, row, 14);
+	CHECK_HAS(row, "20.0%");
+	mvwinnstr(w, 5, 86, row, 14);
+	CHECK_HAS(row, "50.0%");
+	c.vs[VIEW_TIMELINE].cursor = 1; /* 3 ÷ 0 and 0 ÷ 0 */
+	werase(w);
+	console_view_timeline.draw(&c, w, 12, 100);
+	mvwinnstr(w, 4, 0, row, 10);
+	CHECK_STR(row, "fallback  ");
+	mvwinnstr(w, 4, 86, row, 14);
+	CHECK_STR(row, "             -"); /* right-aligned in the value column */
+	mvwinnstr(w, 5, 86, row, 14);
+	CHECK_STR(row, "             -");
+	delwin(w);
+	endwin();
+	delscreen(scr);
+out:
+	if (out)
+		fclose(out);
+	if (in)
+		fclose(in);
+}
+
 void suite_console(void)
 {
 	RUN(console_widths);
@@ -418,5 +478,6 @@ void suite_console(void)
 	RUN(console_figures);
 	RUN(console_widest_edges);
 	RUN(console_widest_random);
+	RUN(console_timeline_undefined_rates);
 	RUN(console_tenants_across);
 }

@@ -434,6 +434,9 @@ static void console_act_scen(struct console *c, int arg)
 	console_dirty(c);
 }
 
+/* A move past every column: the drawing stops the cursor at the edge. */
+#define CONSOLE_FAR 1000000000
+
 static void console_act_bucket(struct console *c, int arg)
 {
 	c->vs[VIEW_TIMELINE].cursor += arg;
@@ -504,6 +507,10 @@ static const struct console_key console_keys[] = {
 	  "h/l cursor" },
 	{ { 'l', KEY_RIGHT }, "l Right", V(VIEW_TIMELINE), console_act_bucket, 1,
 	  "cursor one column right", NULL },
+	{ { '0' }, "0", V(VIEW_TIMELINE), console_act_bucket, -CONSOLE_FAR, "cursor to the first column",
+	  NULL },
+	{ { '$' }, "$", V(VIEW_TIMELINE), console_act_bucket, CONSOLE_FAR, "cursor to the last column",
+	  NULL },
 	{ { 'z' }, "z", V(VIEW_TIMELINE), console_act_zoom, 0,
 	  "zoom: one column per bucket, or the whole trace", "z zoom" },
 	{ { 'j', KEY_DOWN }, "j Down", V_ALL, console_act_move, 1, "down one row", NULL },

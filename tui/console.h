@@ -240,8 +240,9 @@ struct console_viewstate {
 	long *rows;
 	long n_rows;
 	int hscroll;                /* first scrolled column (compare) */
-	long cursor;                /* timeline: bucket under the cursor */
+	long cursor;                /* timeline: the column under the cursor */
 	int zoom;                   /* timeline: 1 = one column per bucket */
+	size_t per;                 /* timeline: buckets per column when last drawn (0: never) */
 };
 
 struct console {

@@ -7,6 +7,7 @@
  * values of the buckets under it; `z` switches between the whole trace in the
  * window and one column per bucket.  Strips of all scenarios share one scale.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,10 +57,10 @@ static double timeline_value(const struct timeline_sums *s, enum timeline_strip 
 	switch (k) {
 	case TIMELINE_USD:
 		return (double)timeline_per_hour(s, n, bucket_s);
-	case TIMELINE_FALLBACK:
-		return s->first_calls ? (double)s->first_fallbacks / (double)s->first_calls : 0.0;
+	case TIMELINE_FALLBACK: /* NAN without a first call: undefined, shown "-" as replay does */
+		return s->first_calls ? (double)s->first_fallbacks / (double)s->first_calls : NAN;
 	case TIMELINE_HIT:
-		return s->requests ? (double)s->hits / (double)s->requests : 0.0;
+		return s->requests ? (double)s->hits / (double)s->requests : NAN;
 	case N_TIMELINE_STRIP:
 		break;
 	}
@@ -94,6 +95,9 @@ static int timeline_geometry(struct console *c, int width, struct timeline_geo *
 	if (g->per < 1)
 		g->per = 1;
 	g->n_cols = (g->n_buckets + g->per - 1) / g->per;
+	if (vs->per && vs->per != g->per) /* zoomed or resized: the cursor stays at its time */
+		vs->cursor = (long)((size_t)vs->cursor * vs->per / g->per);
+	vs->per = g->per;
 	if (vs->cursor >= (long)g->n_cols)
 		vs->cursor = (long)g->n_cols - 1;
 	if (vs->cursor < 0)
@@ -244,7 +248,7 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 				size_t b0 = col * g.per, b1 = b0 + g.per > g.n_buckets ? g.n_buckets : b0 + g.per;
 				timeline_total(&s->res.timeline, b0, b1, &sum);
 				double val = timeline_value(&sum, (enum timeline_strip)st, b1 - b0, g.ref->bucket_s);
-				int lvl = maxv[st] > 0 ? (int)(val / maxv[st] * 8.0 + 0.999999) : 0;
+				int lvl = maxv[st] > 0 && !isnan(val) ? (int)(val / maxv[st] * 8.0 + 0.999999) : 0;
 				if (lvl > 8)
 					lvl = 8;
 				if (val > 0 && lvl == 0)
@@ -268,8 +272,11 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 				snprintf(v, sizeof v, "%s/h", report_usd_text(timeline_per_hour(&cur, cb1 - cb0, g.ref->bucket_s),
 				                                                u, sizeof u));
 			} else {
-				report_percent_text(timeline_value(&cur, (enum timeline_strip)st, cb1 - cb0, g.ref->bucket_s), v,
-				                     sizeof v);
+				double rate = timeline_value(&cur, (enum timeline_strip)st, cb1 - cb0, g.ref->bucket_s);
+				if (isnan(rate))
+					snprintf(v, sizeof v, "-");
+				else
+					report_percent_text(rate, v, sizeof v);
 			}
 			console_put(w, y, width - TIMELINE_VALUE_W, v, TIMELINE_VALUE_W, 1, 1);
 		}
