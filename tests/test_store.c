@@ -1004,6 +1004,42 @@ static void store_without_kept_table(void)
 	store_close(&s);
 }
 
+/* An SQLite file of another program is refused and left as it is, even with user_version 0
+ * (a fresh llmcost store's), whose tables would otherwise have been added to it. */
+static void foreign_databases(void)
+{
+	static const char *const makes[] = { "CREATE TABLE foo(a, b)", "CREATE TABLE traces(x)",
+	                                     "PRAGMA user_version = -5; CREATE TABLE t(x)" };
+	for (size_t i = 0; i < sizeof makes / sizeof *makes; i++) {
+		char name[32];
+		sqlite3 *db;
+		struct store s;
+		struct err e = { "" };
+		snprintf(name, sizeof name, "foreign%zu.db", i);
+		CHECK_INT(sqlite3_open(path_in(name), &db), SQLITE_OK);
+		CHECK_INT(sqlite3_exec(db, makes[i], NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		CHECK_INT(store_open(&s, path_in(name), &e), -1);
+		CHECK_HAS(e.msg, ": an SQLite database of something else (its tables are not an llmcost "
+		                 "store's); it is left as it is");
+		CHECK_INT(sqlite3_open(path_in(name), &db), SQLITE_OK); /* one table, as made */
+		sqlite3_stmt *st;
+		CHECK_INT(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+		CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+		CHECK_INT(sqlite3_column_int(st, 0), 1);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	/* an empty SQLite file (as `sqlite3 x.db ""` leaves) is a new store */
+	struct store s;
+	struct err e = { "" };
+	sqlite3 *db;
+	CHECK_INT(sqlite3_open(path_in("empty.db"), &db), SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(store_open(&s, path_in("empty.db"), &e), 0);
+	store_close(&s);
+}
+
 static void replace_and_merge(void)
 {
 	struct store s;
@@ -1195,6 +1231,7 @@ void suite_store(void)
 	RUN(texts_blobs);
 	RUN(kept_normalized_inputs);
 	RUN(store_without_kept_table);
+	RUN(foreign_databases);
 	RUN(replace_and_merge);
 	RUN(gzip_and_rejects);
 	RUN(gzip_members_and_damage);

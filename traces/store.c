@@ -120,12 +120,13 @@ static int exec(struct store *s, const char *sql, struct err *e)
 }
 
 /* 1 when the store has a table of that name. */
+/* 1 when the store has table `name`, or any table when name is NULL. */
 static int has_table(struct store *s, const char *name)
 {
 	sqlite3_stmt *st;
 	int found = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st,
-	                       NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+	                       "(?1 IS NULL OR name = ?1)", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		found = sqlite3_step(st) == SQLITE_ROW;
 	}
@@ -218,13 +219,25 @@ int store_open(struct store *s, const char *path, struct err *e)
 	s->texts_chunk = COLUMN_CHUNK;
 	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_stmt *st;
-	int version = -1;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
+	int version = 0, read = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (read == SQLITE_OK && (read = sqlite3_step(st)) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version < 0) {
-		err_set(e, "%s: not an llmcost store (%s)", path, sqlite3_errmsg(db));
+	if (read != SQLITE_ROW) { /* said as what it is: a busy store is not a foreign one */
+		int code = sqlite3_errcode(db) & 0xff;
+		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+			err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
+			        "(an import?); try again when it is done", path, BUSY_MS / 1000);
+		else
+			err_set(e, "%s: %s (%s)", path, code == SQLITE_NOTADB ? "not an llmcost store"
+			        : code == SQLITE_CORRUPT ? "the store is damaged" : "cannot read the store",
+			        sqlite3_errmsg(db));
+		store_close(s);
+		return -1;
+	}
+	if (version < 0 || (version == 0 && has_table(s, NULL))) {
+		err_set(e, "%s: an SQLite database of something else (its tables are not an llmcost "
+		        "store's); it is left as it is", path);
 		store_close(s);
 		return -1;
 	}
