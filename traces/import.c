@@ -335,11 +335,10 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		return IMPORT_FAILED;
 	enum import_status status = IMPORT_OK;
 	while ((rc = reader_next(&r, &line, &len, &full, e)) == 1) {
-		if ((++run->lines & 4095) == 0) {
-			if (stopped(run))
-				break;
+		if (stopped(run))
+			break; /* a line the signal cut short is no malformed line */
+		if ((++run->lines & 4095) == 0)
 			report_progress(run, &r);
-		}
 		if (r.line_no == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 			line += 3; /* a UTF-8 byte order mark, as some Windows tools write */
 			len -= 3;
