@@ -978,6 +978,34 @@ static void kept_normalized_inputs(void)
 
 /* A store of schema 1 made before the table of kept normalized inputs gets it when opened,
  * and one this process cannot write opens without it, its traces still removable. */
+/* A trace replaced by another process between a load and a keep: what was made from the old
+ * one is not kept for the new one (same id, maybe the same second), nor are its texts. */
+static void replaced_between_load_and_keep(void)
+{
+	struct store a, b;
+	struct err e = { "" };
+	struct store_trace_info info;
+	struct trace t;
+	uint32_t ids[3] = { 0, 0, 0 };
+	open_fresh(&a, "race.db");
+	write_file(path_in("r.jsonl"), trace_text);
+	CHECK_INT(quiet_import(&a, path_in("r.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(sqlite3_exec(a.db, "DELETE FROM texts", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_load(&a, "r", &t, &e), 0); /* loads from the rows, keeps the texts */
+	trace_free(&t);
+	CHECK_INT(count(&a, "SELECT count(*) FROM texts") > 0, 1);
+	CHECK_INT(store_open(&b, path_in("race.db"), &e), 0);
+	CHECK_INT(quiet_import(&b, path_in("r.jsonl"), NULL, 0, 1, &info, &e), IMPORT_OK);
+	store_close(&b);
+	CHECK_INT(store_norms_keep(&a, "r", 7, ids, 3, &e), -1);
+	CHECK_HAS(e.msg, "another process wrote the store since the trace was loaded");
+	CHECK_INT(count(&a, "SELECT count(*) FROM normalized"), 0);
+	CHECK_INT(store_load(&a, "r", &t, &e), 0); /* loaded again: kept */
+	trace_free(&t);
+	CHECK_INT(store_norms_keep(&a, "r", 7, ids, 3, &e), 0);
+	store_close(&a);
+}
+
 static void store_without_kept_table(void)
 {
 	struct store s;
@@ -1230,6 +1258,7 @@ void suite_store(void)
 	RUN(failure_rolls_back);
 	RUN(texts_blobs);
 	RUN(kept_normalized_inputs);
+	RUN(replaced_between_load_and_keep);
 	RUN(store_without_kept_table);
 	RUN(foreign_databases);
 	RUN(replace_and_merge);

@@ -140,10 +140,25 @@ static int has_table(struct store *s, const char *name)
  * `old` (a DELETE statement) names, and ends with a commit when the writes went well, else
  * with a rollback.  Both return 0, or -1 with e set and nothing changed.
  */
+/* PRAGMA data_version: it changes when another connection commits; -1 on an error. */
+static int64_t data_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static int replacing_begin(struct store *s, const char *old, struct err *e)
 {
 	sqlite3_busy_timeout(s->db, 0);
-	if (store_begin(s, e) == 0 && exec(s, old, e) == 0)
+	int rc = store_begin(s, e);
+	if (rc == 0 && s->loaded_version >= 0 && data_version(s) != s->loaded_version)
+		rc = err_set(e, "%s: another process wrote the store since the trace was loaded", s->path);
+	if (rc == 0 && exec(s, old, e) == 0)
 		return 0;
 	store_rollback(s);
 	sqlite3_busy_timeout(s->db, BUSY_MS);
@@ -217,6 +232,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 	}
 	s->db = db;
 	s->texts_chunk = COLUMN_CHUNK;
+	s->loaded_version = -1;
 	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_stmt *st;
 	int version = 0, read = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
@@ -1119,6 +1135,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
 	if (info.requests > UINT32_MAX - 3 || info.attempts > UINT32_MAX - 1)
 		return err_set(e, "%s: trace \"%s\" is too large to load", s->path, name);
+	s->loaded_version = data_version(s); /* before the read: a commit in between is seen */
 	if (exec(s, "BEGIN", e) < 0)
 		return -1;
 	int fast = read_layout(s, &info, &shape, e);

@@ -19,6 +19,8 @@ struct store {
 	void *db;                  /* sqlite3 */
 	char *path;
 	size_t texts_chunk;        /* bytes a chunk of the texts table holds (16 MiB); a test may lower it */
+	int64_t loaded_version;    /* PRAGMA data_version as the last load began (-1: none yet): what
+	                            * is kept to spare work is not written once another process wrote */
 };
 
 /* Opens (creating the file, its folder and the schema when absent). */
