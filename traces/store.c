@@ -520,7 +520,9 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 	char now[CLOCK_TEXT_MAX];
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	clock_format((int64_t)ts.tv_sec * CLOCK_US_PER_S, now);
+	/* to the µs: what is kept per import (texts, normalized inputs) tells two imports of one
+	 * name apart, even in one second */
+	clock_format((int64_t)ts.tv_sec * CLOCK_US_PER_S + ts.tv_nsec / 1000, now);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO traces(name, source, imported_at) VALUES (?,?,?)",
 	                       -1, &st, NULL) != SQLITE_OK) {
