@@ -268,4 +268,16 @@ HELD
 	check_has "SIGTERM then ends the process as the signal does" "$out" "status143"
 fi
 
+# three first replays of one file at once on a new store: one imports it, the others find it
+# stored meanwhile and replay it (they told the user to --replace it)
+$L gen mixed --requests 60000 --seed 4 -o "$TMP/conc.jsonl" 2>/dev/null
+for i in 1 2 3; do $L replay "$TMP/conc.jsonl" -s v3 --db "$TMP/conc.db" >"$TMP/conc$i.out" 2>"$TMP/conc$i.err" & done
+wait
+for i in 1 2 3; do
+	check_eq "concurrent first replay $i: no error" "$(grep -v 'imported 60,000 requests' "$TMP/conc$i.err")" ""
+done
+check "concurrent first replays: the same report" cmp -s "$TMP/conc1.out" "$TMP/conc2.out"
+check "concurrent first replays: the same report (3)" cmp -s "$TMP/conc1.out" "$TMP/conc3.out"
+check_eq "concurrent first replays: one trace stored" "$($L traces --db "$TMP/conc.db" | wc -l)" 2
+
 finish

@@ -884,7 +884,7 @@ static void failure_rolls_back(void)
 	CHECK_HAS(e.msg, "missing.jsonl");
 	CHECK_INT(total_rows(&s), before);
 	/* a name clash is refused and changes nothing */
-	CHECK_INT(quiet_import(&s, path_in("one.jsonl"), NULL, 0, 0, infos, &e), IMPORT_FAILED);
+	CHECK_INT(quiet_import(&s, path_in("one.jsonl"), NULL, 0, 0, infos, &e), IMPORT_EXISTS);
 	CHECK_HAS(e.msg, "already stored");
 	CHECK_HAS(e.msg, "--replace");
 	CHECK_INT(total_rows(&s), before);

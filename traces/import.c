@@ -85,6 +85,7 @@ struct run {
 	size_t n_full, n_empty;
 	int closed;                 /* the reader has sent its last batch */
 	int failed;                 /* the writer met an error (in werr) */
+	int exists;                 /* that error: the trace's name is stored already */
 	struct err werr;
 };
 
@@ -259,9 +260,11 @@ static void *writer(void *arg)
 		}
 		struct batch *b = take(run->full, &run->n_full, 1);
 		pthread_mutex_unlock(&run->mu);
+		int rc = 0;
 		for (size_t i = 0; i < b->n && !failed; i++)
-			failed = write_item(run, &im, &b->items[i], &run->werr) < 0;
+			failed = (rc = write_item(run, &im, &b->items[i], &run->werr)) < 0;
 		pthread_mutex_lock(&run->mu);
+		run->exists |= rc == -2;
 		run->empty[run->n_empty++] = b;
 		run->failed |= failed;
 		pthread_cond_broadcast(&run->cv);
@@ -489,7 +492,7 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	pthread_join(tid, NULL);
 	if (run->failed) {
 		*e = run->werr;
-		status = IMPORT_FAILED;
+		status = run->exists ? IMPORT_EXISTS : IMPORT_FAILED;
 	}
 	if (status == IMPORT_OK && stopped(run)) {
 		status = IMPORT_STOPPED;

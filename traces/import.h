@@ -35,6 +35,7 @@ struct import_opts {
 	const char *name;                  /* one trace for all files; NULL: one per file */
 	int strict;                        /* the first rejection fails the import */
 	int replace;                       /* overwrite a stored trace of the same name */
+	int exists_ok;                     /* IMPORT_EXISTS is for the caller to handle, not to report */
 	struct import_stop *stop;          /* requested (by a signal handler): abandon the import */
 	void *ctx;
 	/* each rejected line, "FILE:LINE: reason" as parts (may be NULL) */
@@ -43,13 +44,14 @@ struct import_opts {
 	void (*on_progress)(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds);
 };
 
-enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED };
+enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS };
 
 /*
  * Imports files[0..n) and fills infos[0..k) with the stored traces (k = 1 with
  * opts->name, else n).  Nothing is written unless everything succeeds:
  * IMPORT_REJECTED is --strict meeting a bad line (e holds "FILE:LINE: reason"),
- * IMPORT_STOPPED an interruption, IMPORT_FAILED anything else (e says what).
+ * IMPORT_STOPPED an interruption, IMPORT_EXISTS a name stored already without opts->replace
+ * (e says from where), IMPORT_FAILED anything else (e says what).
  */
 enum import_status import_files(struct store *s, const char *const *files, size_t n,
                                 const struct import_opts *opts, struct store_trace_info *infos,

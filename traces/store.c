@@ -512,7 +512,8 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 		err_set(e, "a trace named \"%s\" is already stored (from %s, imported %s); "
 		        "use --replace to overwrite it or --name to import under another name",
 		        name, old.source, old.imported_at);
-		goto fail;
+		import_free(im);
+		return -2;
 	}
 	if (found && delete_rows(s, old.id, e) < 0)
 		goto fail;

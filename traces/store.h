@@ -64,6 +64,7 @@ struct store_import;
  * a transaction.  When the name exists it is refused, unless `replace`, in which
  * case the old trace is deleted (in the same transaction).  Returns 0 with *out.
  */
+/* -2 (e says so) when the name is stored and replace is 0. */
 int store_import_begin(struct store *s, const char *name, const char *source, int replace,
                        struct store_import **out, struct err *e);
 /* One accepted request, `line` its line number in its file. */

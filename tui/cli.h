@@ -45,8 +45,10 @@ const char *cli_db_path(const char *opt_db);
  * Imports files into s with the messages people expect (tui/cli_import.c): the
  * first 20 rejected lines on stderr, a progress line on a terminal, Ctrl-C
  * abandoning the import, then "NAME: imported N requests[, rejected …]" per
- * trace on `summary`.  Returns an exit code (130 when interrupted).
+ * trace on `summary`.  Returns an exit code (130 when interrupted), or with
+ * opts->exists_ok CLI_IMPORT_EXISTS, unreported, when the name was stored already.
  */
+#define CLI_IMPORT_EXISTS (-1)
 int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,
                int quiet, FILE *summary, struct store_trace_info *infos);
 

@@ -151,9 +151,15 @@ int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 		if (found)
 			return replay_check_source(&info, arg);
 
-		struct import_opts o = { 0 };
+		struct import_opts o = { .exists_ok = 1 };
 		const char *files[1] = { arg };
 		int rc = cli_import(s, files, 1, &o, 0, stderr, &info);
+		if (rc == CLI_IMPORT_EXISTS) { /* another llmcost imported it meanwhile: that one, if of this file */
+			if ((found = store_find(s, name, &info, &e)) == 1)
+				return replay_check_source(&info, arg);
+			cli_error("%s", found < 0 ? e.msg : "the trace another process imported is gone; try again");
+			return EXIT_FAIL;
+		}
 		if (rc != EXIT_OK)
 			return rc;
 		snprintf(name, n, "%s", info.name);
