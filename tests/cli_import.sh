@@ -141,6 +141,21 @@ stop_import 15 terminated
 check_eq "SIGTERM exits 143" "$rc" 143
 check_has "SIGTERM message" "$(cat "$TMP/err")" "nothing was imported"
 check_eq "SIGTERM wrote nothing" "$($L traces | wc -l)" "$before"
+# ... and at once while it waits for another process's lock on the store (not after 5 s)
+{ line 1 a 1; line 2 b 2; } > "$TMP/locked.jsonl"
+sqlite3 "$LLMCOST_DB" "BEGIN IMMEDIATE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+$L import "$TMP/locked.jsonl" >/dev/null 2>"$TMP/err" &
+pid=$!
+sleep 1
+start=$(date +%s%N)
+kill -INT $pid; wait $pid; rc=$?
+waited=$((($(date +%s%N) - start) / 1000000))
+check_eq "Ctrl-C during a lock wait exits 130" "$rc" 130
+check "Ctrl-C during a lock wait ends it at once (${waited} ms)" test "$waited" -lt 1500
+check_eq "Ctrl-C during a lock wait: the message" "$(cat "$TMP/err")" "llmcost: interrupted: nothing was imported"
+wait $holder
 
 # --- a UTF-8 byte order mark before a file's first line is skipped (a later one is no JSON)
 { printf '\357\273\277'; line 1 a 1; printf '\357\273\277'; line 2 b 2; line 3 c 3; } > "$TMP/bom.jsonl"

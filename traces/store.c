@@ -152,16 +152,27 @@ static int64_t data_version(struct store *s)
 	return v;
 }
 
+/* SQLite's busy handler: waits for another process's lock in steps of 10 ms, up to busy_ms,
+ * and no more once a signal asked to stop (an import's Ctrl-C ends it at once). */
+static int busy_wait(void *arg, int count)
+{
+	const struct store *s = arg;
+	if ((s->stop && *s->stop) || (int64_t)count * 10 >= s->busy_ms)
+		return 0;
+	sqlite3_sleep(10);
+	return 1;
+}
+
 static int replacing_begin(struct store *s, const char *old, struct err *e)
 {
-	sqlite3_busy_timeout(s->db, 0);
+	s->busy_ms = 0;
 	int rc = store_begin(s, e);
 	if (rc == 0 && s->loaded_version >= 0 && data_version(s) != s->loaded_version)
 		rc = err_set(e, "%s: another process wrote the store since the trace was loaded", s->path);
 	if (rc == 0 && exec(s, old, e) == 0)
 		return 0;
 	store_rollback(s);
-	sqlite3_busy_timeout(s->db, BUSY_MS);
+	s->busy_ms = BUSY_MS;
 	return -1;
 }
 
@@ -170,7 +181,7 @@ static int replacing_end(struct store *s, int written, struct err *e)
 	int rc = written == 0 ? store_commit(s, e) : -1;
 	if (written != 0)
 		store_rollback(s);
-	sqlite3_busy_timeout(s->db, BUSY_MS);
+	s->busy_ms = BUSY_MS;
 	return rc;
 }
 
@@ -233,7 +244,8 @@ int store_open(struct store *s, const char *path, struct err *e)
 	s->db = db;
 	s->texts_chunk = COLUMN_CHUNK;
 	s->loaded_version = -1;
-	sqlite3_busy_timeout(db, BUSY_MS);
+	s->busy_ms = BUSY_MS;
+	sqlite3_busy_handler(db, busy_wait, s); /* s must stay where it is while open */
 	sqlite3_stmt *st;
 	int version = 0, read = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
 	if (read == SQLITE_OK && (read = sqlite3_step(st)) == SQLITE_ROW)

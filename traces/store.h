@@ -8,6 +8,7 @@
 #ifndef TRACES_STORE_H
 #define TRACES_STORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ struct store {
 	size_t texts_chunk;        /* bytes a chunk of the texts table holds (16 MiB); a test may lower it */
 	int64_t loaded_version;    /* PRAGMA data_version as the last load began (-1: none yet): what
 	                            * is kept to spare work is not written once another process wrote */
+	int busy_ms;               /* how long a statement waits for another process's lock */
+	volatile sig_atomic_t *stop; /* when set and non-zero (a signal asked to stop), it waits no more */
 };
 
 /* Opens (creating the file, its folder and the schema when absent). */
