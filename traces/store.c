@@ -103,8 +103,23 @@ static const char kept_schema[] =
 	"  trace_id INTEGER NOT NULL, chunk INTEGER NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
 	"  PRIMARY KEY(trace_id, chunk)) WITHOUT ROWID;\n";
 
+/* The store is locked by another process past the wait: said so, not as SQLite's words. */
+static int busy_error(struct store *s, struct err *e)
+{
+	return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
+	               "(an import?); try again when it is done", s->path, BUSY_MS / 1000);
+}
+
+static int is_busy(struct store *s)
+{
+	int code = sqlite3_errcode(s->db) & 0xff;
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 static int db_error(struct store *s, struct err *e, const char *what)
 {
+	if (is_busy(s) && s->busy_ms)
+		return busy_error(s, e);
 	return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
@@ -112,7 +127,10 @@ static int exec(struct store *s, const char *sql, struct err *e)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(e, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		if (is_busy(s) && s->busy_ms)
+			busy_error(s, e);
+		else
+			err_set(e, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -253,9 +271,8 @@ int store_open(struct store *s, const char *path, struct err *e)
 	sqlite3_finalize(st);
 	if (read != SQLITE_ROW) { /* said as what it is: a busy store is not a foreign one */
 		int code = sqlite3_errcode(db) & 0xff;
-		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-			err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
-			        "(an import?); try again when it is done", path, BUSY_MS / 1000);
+		if (is_busy(s))
+			busy_error(s, e);
 		else
 			err_set(e, "%s: %s (%s)", path, code == SQLITE_NOTADB ? "not an llmcost store"
 			        : code == SQLITE_CORRUPT ? "the store is damaged" : "cannot read the store",
