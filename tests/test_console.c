@@ -324,30 +324,55 @@ static void console_widest_random(void)
 	}
 }
 
+/* A console drawing into pads on a dumb terminal over /dev/null, showing `view` of the
+ * scenarios `list` (n of them): what the view tests share. */
+struct dumb_console {
+	FILE *out, *in;
+	SCREEN *scr;
+	struct console_model m;
+	struct console c;
+};
+
+static int dumb_open(struct dumb_console *d, struct console_scen **list, size_t n, enum console_view view)
+{
+	memset(d, 0, sizeof *d);
+	d->out = fopen("/dev/null", "w");
+	d->in = fopen("/dev/null", "r");
+	d->scr = d->out && d->in ? newterm("dumb", d->out, d->in) : NULL;
+	CHECK(d->scr != NULL);
+	d->m.scen = list;
+	d->m.n_scen = n;
+	d->m.data_gen = 1;
+	d->c.m = &d->m;
+	d->c.view = view;
+	return d->scr ? 0 : -1;
+}
+
+static void dumb_close(struct dumb_console *d)
+{
+	if (d->scr) {
+		endwin();
+		delscreen(d->scr);
+	}
+	if (d->out)
+		fclose(d->out);
+	if (d->in)
+		fclose(d->in);
+}
+
 /* The Tenants view across two scenarios, drawn into a pad: figures, deltas, sort, filter. */
 static void console_tenants_across(void)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *scr = out && in ? newterm("dumb", out, in) : NULL;
 	static const char *names[] = { "acme", "globex", "hooli" };
 	static struct metrics ma[3], mb[3];
 	struct console_scen a = { .id = 1, .label = "a", .has_res = 1 },
 	                    b = { .id = 2, .label = "b", .has_res = 1 };
 	struct console_scen *list[] = { &a, &b };
-	struct console_model m;
-	struct console c;
+	struct dumb_console d;
 	char row[160];
 	const money_sum usd = 1000000000000LL;
-	CHECK(scr != NULL);
-	if (!scr)
+	if (dumb_open(&d, list, 2, VIEW_TENANTS) < 0)
 		goto out;
-	memset(&m, 0, sizeof m);
-	memset(&c, 0, sizeof c);
-	m.scen = list;
-	m.n_scen = 2;
-	m.data_gen = 1;
-	c.m = &m;
-	c.view = VIEW_TENANTS;
 	a.res.name = "A";
 	b.res.name = "B";
 	a.res.n_tenants = b.res.n_tenants = 3;
@@ -364,10 +389,10 @@ static void console_tenants_across(void)
 		ma[i].latency_p95_us = mb[i].latency_p95_us = -1;
 
 	WINDOW *w = newpad(10, 100);
-	console_view_tenants_metric(&c, 1); /* into the mode across, at its first metric */
-	CHECK_INT(c.tenants_across, 1);
-	console_view_tenants_metric(&c, 1); /* the second: USD total */
-	console_view_tenants.draw(&c, w, 10, 100);
+	console_view_tenants_metric(&d.c, 1); /* into the mode across, at its first metric */
+	CHECK_INT(d.c.tenants_across, 1);
+	console_view_tenants_metric(&d.c, 1); /* the second: USD total */
+	console_view_tenants.draw(&d.c, w, 10, 100);
 	mvwinnstr(w, 0, 0, row, 100);
 	CHECK_HAS(row, "tenants across 2 scenarios: USD total; 3 of 3, sorted by tenant (A to Z)");
 	/* the name column padded to 12, 2 blanks, A's column as wide as "$0.5000" (7), 2 blanks, B's:
@@ -379,56 +404,40 @@ static void console_tenants_across(void)
 	mvwinnstr(w, 4, 0, row, 39);
 	CHECK_STR(row, "hooli         $0.5000  $0.5000    +0.0%");
 	/* s twice: by B's column, largest first: globex ($3.00), acme ($1.00), hooli */
-	c.vs[VIEW_TENANTS].sort_col = 2;
-	c.vs[VIEW_TENANTS].sort_desc = 1;
-	CHECK_INT(console_view_tenants.n_rows(&c), 3);
-	CHECK_INT(c.vs[VIEW_TENANTS].rows[0], 1);
-	CHECK_INT(c.vs[VIEW_TENANTS].rows[1], 0);
-	CHECK_INT(c.vs[VIEW_TENANTS].rows[2], 2);
+	d.c.vs[VIEW_TENANTS].sort_col = 2;
+	d.c.vs[VIEW_TENANTS].sort_desc = 1;
+	CHECK_INT(console_view_tenants.n_rows(&d.c), 3);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[0], 1);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[1], 0);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[2], 2);
 	/* the filter keeps hooli */
-	snprintf(c.vs[VIEW_TENANTS].filter, sizeof c.vs[VIEW_TENANTS].filter, "OOL");
-	c.filter_gen++;
-	CHECK_INT(console_view_tenants.n_rows(&c), 1);
-	CHECK_INT(c.vs[VIEW_TENANTS].rows[0], 2);
+	snprintf(d.c.vs[VIEW_TENANTS].filter, sizeof d.c.vs[VIEW_TENANTS].filter, "OOL");
+	d.c.filter_gen++;
+	CHECK_INT(console_view_tenants.n_rows(&d.c), 1);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[0], 2);
 	/* m: back to every metric of the selected scenario, its own sort (by name) */
-	console_view_tenants_mode(&c, 0);
-	CHECK_INT(c.tenants_across, 0);
-	CHECK_INT(c.vs[VIEW_TENANTS].sort_col, 0);
-	CHECK_INT(c.tenants_other_sort_col, 2);
-	free(c.vs[VIEW_TENANTS].rows);
+	console_view_tenants_mode(&d.c, 0);
+	CHECK_INT(d.c.tenants_across, 0);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].sort_col, 0);
+	CHECK_INT(d.c.tenants_other_sort_col, 2);
+	free(d.c.vs[VIEW_TENANTS].rows);
 	delwin(w);
-	endwin();
-	delscreen(scr);
 out:
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
+	dumb_close(&d);
 }
 
 /* The Timeline's cursor reads "-" for a rate whose denominator is 0, as replay writes it: a
  * bucket with first fallbacks but no first call, nor a request, is not at 0%. */
 static void console_timeline_undefined_rates(void)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *scr = out && in ? newterm("dumb", out, in) : NULL;
 	static uint64_t counts[N_TL_COUNTS][3];
 	static money_sum usd[3], retry_usd[3];
 	struct console_scen a = { .id = 1, .label = "a", .has_res = 1 };
 	struct console_scen *list[] = { &a };
-	struct console_model m;
-	struct console c;
+	struct dumb_console d;
 	char row[120];
-	CHECK(scr != NULL);
-	if (!scr)
+	if (dumb_open(&d, list, 1, VIEW_TIMELINE) < 0)
 		goto out;
-	memset(&m, 0, sizeof m);
-	memset(&c, 0, sizeof c);
-	m.scen = list;
-	m.n_scen = 1;
-	m.data_gen = 1;
-	c.m = &m;
-	c.view = VIEW_TIMELINE;
 	a.res.name = "A";
 	a.res.timeline = (struct timeline){ .bucket_s = 60, .t0_us = 0, .n_buckets = 2,
 	                                    .usd = usd, .retry_usd = retry_usd };
@@ -441,15 +450,15 @@ static void console_timeline_undefined_rates(void)
 	counts[TL_FIRST_FALLBACKS][0] = 2;
 	counts[TL_FIRST_FALLBACKS][1] = 3;
 	WINDOW *w = newpad(12, 100);
-	c.vs[VIEW_TIMELINE].cursor = 0; /* 2 ÷ 10 = 20.0%, 5 ÷ 10 = 50.0% */
-	console_view_timeline.draw(&c, w, 12, 100);
+	d.c.vs[VIEW_TIMELINE].cursor = 0; /* 2 ÷ 10 = 20.0%, 5 ÷ 10 = 50.0% */
+	console_view_timeline.draw(&d.c, w, 12, 100);
 	mvwinnstr(w, 4, 86, row, 14);
 	CHECK_HAS(row, "20.0%");
 	mvwinnstr(w, 5, 86, row, 14);
 	CHECK_HAS(row, "50.0%");
-	c.vs[VIEW_TIMELINE].cursor = 1; /* 3 ÷ 0 and 0 ÷ 0 */
+	d.c.vs[VIEW_TIMELINE].cursor = 1; /* 3 ÷ 0 and 0 ÷ 0 */
 	werase(w);
-	console_view_timeline.draw(&c, w, 12, 100);
+	console_view_timeline.draw(&d.c, w, 12, 100);
 	mvwinnstr(w, 4, 0, row, 10);
 	CHECK_STR(row, "fallback  ");
 	mvwinnstr(w, 4, 86, row, 14);
@@ -457,13 +466,8 @@ static void console_timeline_undefined_rates(void)
 	mvwinnstr(w, 5, 86, row, 14);
 	CHECK_STR(row, "             -");
 	delwin(w);
-	endwin();
-	delscreen(scr);
 out:
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
+	dumb_close(&d);
 }
 
 void suite_console(void)
