@@ -994,11 +994,19 @@ static void replaced_between_load_and_keep(void)
 	CHECK_INT(store_load(&a, "r", &t, &e), 0); /* loads from the rows, keeps the texts */
 	trace_free(&t);
 	CHECK_INT(count(&a, "SELECT count(*) FROM texts") > 0, 1);
+	char loaded[sizeof a.loaded_import];
+	snprintf(loaded, sizeof loaded, "%s", a.loaded_import);
 	CHECK_INT(store_open(&b, path_in("race.db"), &e), 0);
 	CHECK_INT(quiet_import(&b, path_in("r.jsonl"), NULL, 0, 1, &info, &e), IMPORT_OK);
 	store_close(&b);
 	CHECK_INT(store_norms_keep(&a, "r", 7, ids, 3, &e), -1);
 	CHECK_HAS(e.msg, "another process wrote the store since the trace was loaded");
+	/* the console keeps through a store of its own, told which import it loaded */
+	CHECK_INT(store_open(&b, path_in("race.db"), &e), 0);
+	snprintf(b.loaded_import, sizeof b.loaded_import, "%s", loaded);
+	CHECK_INT(store_norms_keep(&b, "r", 7, ids, 3, &e), -1);
+	CHECK_HAS(e.msg, "\"r\" was imported again since it was loaded");
+	store_close(&b);
 	CHECK_INT(count(&a, "SELECT count(*) FROM normalized"), 0);
 	CHECK_INT(store_load(&a, "r", &t, &e), 0); /* loaded again: kept */
 	trace_free(&t);

@@ -1168,6 +1168,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	if (info.requests > UINT32_MAX - 3 || info.attempts > UINT32_MAX - 1)
 		return err_set(e, "%s: trace \"%s\" is too large to load", s->path, name);
 	s->loaded_version = data_version(s); /* before the read: a commit in between is seen */
+	snprintf(s->loaded_import, sizeof s->loaded_import, "%s", info.imported_at);
 	if (exec(s, "BEGIN", e) < 0)
 		return -1;
 	int fast = read_layout(s, &info, &shape, e);
@@ -1282,14 +1283,20 @@ int store_norms_keep(struct store *s, const char *name, unsigned flags, const ui
 {
 	struct store_trace_info info;
 	char sql[128];
-	int found = store_find(s, name, &info, e);
-	if (found <= 0)
-		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
-	snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
-	         (long long)info.id, flags);
-	if (replacing_begin(s, sql, e) < 0)
+	if (replacing_begin(s, "SELECT 1", e) < 0)
 		return -1;
-	return replacing_end(s, store_norms_write(s, &info, flags, ids, n_inputs, e), e);
+	/* in the transaction: the trace is the import that was loaded, and stays it */
+	int found = store_find(s, name, &info, e), rc = found < 0 ? -1 : 0;
+	if (found == 0)
+		rc = err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	else if (found > 0 && s->loaded_import[0] && strcmp(s->loaded_import, info.imported_at) != 0)
+		rc = err_set(e, "%s: \"%s\" was imported again since it was loaded", s->path, name);
+	if (rc == 0) {
+		snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
+		         (long long)info.id, flags);
+		rc = exec(s, sql, e) < 0 ? -1 : store_norms_write(s, &info, flags, ids, n_inputs, e);
+	}
+	return replacing_end(s, rc, e);
 }
 
 int store_each_reject(struct store *s, const char *name,

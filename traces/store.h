@@ -22,6 +22,8 @@ struct store {
 	size_t texts_chunk;        /* bytes a chunk of the texts table holds (16 MiB); a test may lower it */
 	int64_t loaded_version;    /* PRAGMA data_version as the last load began (-1: none yet): what
 	                            * is kept to spare work is not written once another process wrote */
+	char loaded_import[32];    /* the import time of the trace last loaded ("": none): normalized
+	                            * inputs are kept only for that import (another store may set it) */
 	int busy_ms;               /* how long a statement waits for another process's lock */
 	volatile sig_atomic_t *stop; /* when set and non-zero (a signal asked to stop), it waits no more */
 };

@@ -60,6 +60,7 @@ struct console_model {
 	struct replay_trace *rt;
 	struct trace_summary summary;
 	unsigned norms_kept;        /* the store's sets of its normalized inputs (replay_norms_keep) */
+	char trace_import[32];      /* the open trace's import time (store.loaded_import) */
 
 	size_t n_scen;
 	struct console_scen **scen; /* display order; [0] is the reference */

@@ -253,6 +253,7 @@ static void console_model_keep_norms(struct console_model *m, const struct scena
 	unsigned wanted = replay_norms_wanted(sc, 1);
 	if (!wanted || (m->norms_kept & wanted) == wanted || store_open(&st, m->db_path, &e) < 0)
 		return;
+	snprintf(st.loaded_import, sizeof st.loaded_import, "%s", m->trace_import); /* only for it */
 	replay_norms_keep(&st, m->trace_name, m->trace, m->rt, wanted, m->norms_kept);
 	store_close(&st);
 	m->norms_kept |= wanted;
@@ -392,6 +393,8 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 		goto fail;
 	}
 	unsigned norms = replay_norms_restore(&st, name, t, rt, REPLAY_NORMS_ALL);
+	char import[sizeof m->trace_import];
+	snprintf(import, sizeof import, "%s", st.loaded_import);
 	store_close(&st);
 	/* runs still queued would be of the old trace; the running ones end first */
 	console_model_cancel_queued(m, 0);
@@ -409,6 +412,7 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 	m->rt = rt;
 	m->trace_name = nm;
 	m->norms_kept = norms;
+	memcpy(m->trace_import, import, sizeof import);
 	replay_trace_summary(rt, &m->summary);
 	m->data_gen++;
 	return console_model_run(m, NULL, e);
