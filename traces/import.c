@@ -464,6 +464,9 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	jsonl_init(&run->parser);
 	pthread_mutex_init(&run->mu, NULL);
 	pthread_cond_init(&run->cv, NULL);
+	volatile sig_atomic_t *store_stop = s->stop; /* a stop ends a wait for another's lock too */
+	if (opts->stop)
+		s->stop = &opts->stop->requested;
 	if (store_begin(s, e) < 0)
 		goto out_sync;
 	/* the writer blocks SIGINT and SIGTERM, so they reach the reading thread and cut its read */
@@ -503,6 +506,11 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	else if (store_commit(s, e) < 0)
 		status = IMPORT_FAILED;
 out_sync:
+	s->stop = store_stop;
+	if (status == IMPORT_FAILED && stopped(run)) { /* a lock wait the stop cut short */
+		status = IMPORT_STOPPED;
+		err_set(e, "interrupted: nothing was imported");
+	}
 	pthread_cond_destroy(&run->cv);
 	pthread_mutex_destroy(&run->mu);
 	jsonl_fini(&run->parser);

@@ -36,7 +36,8 @@ struct import_opts {
 	int strict;                        /* the first rejection fails the import */
 	int replace;                       /* overwrite a stored trace of the same name */
 	int exists_ok;                     /* IMPORT_EXISTS is for the caller to handle, not to report */
-	struct import_stop *stop;          /* requested (by a signal handler): abandon the import */
+	struct import_stop *stop;          /* requested (by a signal handler): abandon the import,
+	                                    * even as it waits for another process's lock */
 	void *ctx;
 	/* each rejected line, "FILE:LINE: reason" as parts (may be NULL) */
 	void (*on_reject)(void *ctx, const char *file, uint64_t line, const char *reason);

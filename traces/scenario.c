@@ -849,11 +849,6 @@ static void route_list(const struct scenario *sc, char *buf, size_t n)
 }
 
 /*
- * One route name used at key `path` (segments segs for blame): a key of routes
- * when routes are given; without routes only a name the files spell out is an
- * error (a defaulted one just means "the recorded model").
- */
-/*
  * The index of route `name` at `path` (segs: its key path in the merged tree).  Without
  * routes every call runs on its recorded model, so only routing.default (`recorded_ok`) may
  * go unnamed then; a name written, or a feature's defaulted one, is an error (SPEC §10:

@@ -103,41 +103,35 @@ static const char kept_schema[] =
 	"  trace_id INTEGER NOT NULL, chunk INTEGER NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
 	"  PRIMARY KEY(trace_id, chunk)) WITHOUT ROWID;\n";
 
-/* The store is locked by another process past the wait: said so, not as SQLite's words. */
-static int busy_error(struct store *s, struct err *e)
-{
-	return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
-	               "(an import?); try again when it is done", s->path, BUSY_MS / 1000);
-}
-
-static int is_busy(struct store *s)
+/*
+ * The last statement's failure in e, as "PATH: [WHAT: ]WHY", but for a store that another
+ * process kept locked past the wait: that is said so, not in SQLite's words.
+ */
+static int store_error(struct store *s, struct err *e, const char *what, const char *why)
 {
 	int code = sqlite3_errcode(s->db) & 0xff;
-	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms)
+		return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
+		               "(an import?); try again when it is done", s->path, s->busy_ms / 1000);
+	return err_set(e, "%s: %s%s%s", s->path, what ? what : "", what ? ": " : "", why);
 }
 
 static int db_error(struct store *s, struct err *e, const char *what)
 {
-	if (is_busy(s) && s->busy_ms)
-		return busy_error(s, e);
-	return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return store_error(s, e, what, sqlite3_errmsg(s->db));
 }
 
 static int exec(struct store *s, const char *sql, struct err *e)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (is_busy(s) && s->busy_ms)
-			busy_error(s, e);
-		else
-			err_set(e, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		store_error(s, e, NULL, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
 }
 
-/* 1 when the store has a table of that name. */
 /* 1 when the store has table `name`, or any table when name is NULL. */
 static int has_table(struct store *s, const char *name)
 {
@@ -152,12 +146,6 @@ static int has_table(struct store *s, const char *name)
 	return found;
 }
 
-/*
- * What the store keeps only to spare work (texts, normalized inputs) is replaced in one
- * transaction that never waits for another process's lock: replacing begins by deleting what
- * `old` (a DELETE statement) names, and ends with a commit when the writes went well, else
- * with a rollback.  Both return 0, or -1 with e set and nothing changed.
- */
 /* PRAGMA data_version: it changes when another connection commits; -1 on an error. */
 static int64_t data_version(struct store *s)
 {
@@ -181,13 +169,26 @@ static int busy_wait(void *arg, int count)
 	return 1;
 }
 
-static int replacing_begin(struct store *s, const char *old, struct err *e)
+/*
+ * What the store keeps only to spare work (texts, normalized inputs) is replaced in one
+ * transaction that never waits for another process's lock.  Replacing begins by finding trace
+ * `name` in it (*info), and is refused when the trace is no longer what was loaded: another
+ * process wrote the store since this one loaded (loaded_version), or the name was imported
+ * again (loaded_import, which another store may be told).  It ends with a commit when the
+ * writes went well, else with a rollback.  Both return 0, or -1 with e set and nothing changed.
+ */
+static int replacing_begin(struct store *s, const char *name, struct store_trace_info *info,
+                           struct err *e)
 {
 	s->busy_ms = 0;
-	int rc = store_begin(s, e);
+	int rc = store_begin(s, e), found = 0;
 	if (rc == 0 && s->loaded_version >= 0 && data_version(s) != s->loaded_version)
 		rc = err_set(e, "%s: another process wrote the store since the trace was loaded", s->path);
-	if (rc == 0 && exec(s, old, e) == 0)
+	if (rc == 0 && (found = store_find(s, name, info, e)) <= 0)
+		rc = found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	if (rc == 0 && s->loaded_import[0] && strcmp(s->loaded_import, info->imported_at) != 0)
+		rc = err_set(e, "%s: \"%s\" was imported again since it was loaded", s->path, name);
+	if (rc == 0)
 		return 0;
 	store_rollback(s);
 	s->busy_ms = BUSY_MS;
@@ -271,12 +272,11 @@ int store_open(struct store *s, const char *path, struct err *e)
 	sqlite3_finalize(st);
 	if (read != SQLITE_ROW) { /* said as what it is: a busy store is not a foreign one */
 		int code = sqlite3_errcode(db) & 0xff;
-		if (is_busy(s))
-			busy_error(s, e);
-		else
-			err_set(e, "%s: %s (%s)", path, code == SQLITE_NOTADB ? "not an llmcost store"
-			        : code == SQLITE_CORRUPT ? "the store is damaged" : "cannot read the store",
-			        sqlite3_errmsg(db));
+		char why[512];
+		snprintf(why, sizeof why, "%s (%s)", code == SQLITE_NOTADB ? "not an llmcost store"
+		         : code == SQLITE_CORRUPT ? "the store is damaged" : "cannot read the store",
+		         sqlite3_errmsg(db));
+		store_error(s, e, NULL, why);
 		store_close(s);
 		return -1;
 	}
@@ -1147,14 +1147,17 @@ out:
 	return ret;
 }
 
-/* Writes the texts of trace info that loaded from the rows, at once or not at all. */
-static void keep_texts(struct store *s, const struct store_trace_info *info, const struct intern *in)
+/* Writes the texts of the trace `name` that loaded from the rows, at once or not at all. */
+static void keep_texts(struct store *s, const char *name, const struct intern *in)
 {
+	struct store_trace_info info;
 	struct err e;
 	char sql[96];
-	snprintf(sql, sizeof sql, "DELETE FROM texts WHERE trace_id = %lld", (long long)info->id);
-	if (replacing_begin(s, sql, &e) == 0)
-		replacing_end(s, write_texts(s, info->id, info->imported_at, in, &e), &e);
+	if (replacing_begin(s, name, &info, &e) < 0)
+		return;
+	snprintf(sql, sizeof sql, "DELETE FROM texts WHERE trace_id = %lld", (long long)info.id);
+	int rc = exec(s, sql, &e) < 0 ? -1 : write_texts(s, info.id, info.imported_at, in, &e);
+	replacing_end(s, rc, &e);
 }
 
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
@@ -1193,7 +1196,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	trace_trim(t);
 	exec(s, "COMMIT", e);
 	if (has_texts && !texts) /* for the next load; a store that is busy or cannot be written goes without */
-		keep_texts(s, &info, &t->inputs);
+		keep_texts(s, name, &t->inputs);
 	return 0;
 fail_tx:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1283,19 +1286,11 @@ int store_norms_keep(struct store *s, const char *name, unsigned flags, const ui
 {
 	struct store_trace_info info;
 	char sql[128];
-	if (replacing_begin(s, "SELECT 1", e) < 0)
+	if (replacing_begin(s, name, &info, e) < 0)
 		return -1;
-	/* in the transaction: the trace is the import that was loaded, and stays it */
-	int found = store_find(s, name, &info, e), rc = found < 0 ? -1 : 0;
-	if (found == 0)
-		rc = err_set(e, "%s: no trace named \"%s\"", s->path, name);
-	else if (found > 0 && s->loaded_import[0] && strcmp(s->loaded_import, info.imported_at) != 0)
-		rc = err_set(e, "%s: \"%s\" was imported again since it was loaded", s->path, name);
-	if (rc == 0) {
-		snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
-		         (long long)info.id, flags);
-		rc = exec(s, sql, e) < 0 ? -1 : store_norms_write(s, &info, flags, ids, n_inputs, e);
-	}
+	snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
+	         (long long)info.id, flags);
+	int rc = exec(s, sql, e) < 0 ? -1 : store_norms_write(s, &info, flags, ids, n_inputs, e);
 	return replacing_end(s, rc, e);
 }
 

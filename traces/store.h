@@ -66,10 +66,10 @@ struct store_import;
 
 /*
  * Starts importing a trace `name` from `source` (file names, for people), inside
- * a transaction.  When the name exists it is refused, unless `replace`, in which
- * case the old trace is deleted (in the same transaction).  Returns 0 with *out.
+ * a transaction.  When the name exists it is refused (-2, e says from where), unless
+ * `replace`, in which case the old trace is deleted (in the same transaction).  Returns 0
+ * with *out, or -1 with e set.
  */
-/* -2 (e says so) when the name is stored and replace is 0. */
 int store_import_begin(struct store *s, const char *name, const char *source, int replace,
                        struct store_import **out, struct err *e);
 /* One accepted request, `line` its line number in its file. */

@@ -90,15 +90,9 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	o.on_progress = isatty(STDERR_FILENO) ? print_progress : NULL;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	s->stop = &stop.requested; /* nor does a wait for another process's lock go on */
 	enum import_status st = import_files(s, files, n, &o, infos, &e);
-	s->stop = NULL;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (st == IMPORT_FAILED && stop.requested) { /* a lock wait the signal cut short */
-		st = IMPORT_STOPPED;
-		err_set(&e, "interrupted: nothing was imported");
-	}
 	import_stop_fini(&stop);
 	clear_progress(&pr);
 	switch (st) {

@@ -139,18 +139,31 @@ static void console_palette_init(int colors)
 
 /* ---- small shared helpers ---- */
 
-void console_message(struct console *c, int error, const char *fmt, ...)
+static void console_vmessage(struct console *c, int error, int runs, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
-	va_end(ap);
 	for (char *p = c->msg; *p; p++)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	c->msg_error = error;
-	c->msg_run = 0;
+	c->msg_run = runs;
 	c->dirty_status = 1;
+}
+
+void console_message(struct console *c, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	console_vmessage(c, error, 0, fmt, ap);
+	va_end(ap);
+}
+
+void console_message_runs(struct console *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	console_vmessage(c, 0, 1, fmt, ap);
+	va_end(ap);
 }
 
 /* After results came: a failed run's reason replaces any message but an error, and a message
@@ -454,15 +467,8 @@ static void console_act_zoom(struct console *c, int arg)
 
 static void console_act_run(struct console *c, int arg)
 {
-	struct err e = { "" };
 	(void)arg;
-	if (console_model_run(c->m, NULL, &e) < 0)
-		console_message(c, 1, "%s", e.msg);
-	else {
-		console_message(c, 0, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
-		c->msg_run = 1;
-	}
-	c->dirty_hdr = 1;
+	console_cmd_exec(c, "run");
 }
 
 static void console_act_redraw(struct console *c, int arg)

@@ -276,6 +276,10 @@ struct console {
 /* Sets the status line message (printf format); error selects the error colour. */
 void console_message(struct console *c, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A message announcing runs ("x = 5; re-running", "re-running 2 scenarios"): its last "; "
+ * part, or all of it without one, goes when the runs have ended. */
+void console_message_runs(struct console *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* The selected scenario, or NULL when there are none. */
 struct console_scen *console_selected(struct console *c);

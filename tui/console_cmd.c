@@ -275,9 +275,8 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 	console_frame(c);
 	if (console_model_load(c->m, args, info, sizeof info, e) < 0)
 		return -1;
-	console_message(c, 0, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
-	                c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
-	c->msg_run = 1;
+	console_message_runs(c, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
+	                     c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
 	for (int v = 0; v < N_VIEW; v++)
 		c->vs[v].list.cur = c->vs[v].list.top = 0, c->vs[v].cursor = 0;
 	return 0;
@@ -293,8 +292,7 @@ static int console_cmd_add(struct console *c, const char *args, struct err *e)
 	if (console_model_add(c->m, name, *rest ? rest : NULL, e) < 0)
 		return -1;
 	c->sel = c->m->n_scen - 1;
-	console_message(c, 0, "added scenario %s; running it", c->m->scen[c->sel]->label);
-	c->msg_run = 1;
+	console_message_runs(c, "added scenario %s; running it", c->m->scen[c->sel]->label);
 	return 0;
 }
 
@@ -403,8 +401,7 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		goto out;
 	}
 	unlink(path);
-	console_message(c, 0, "scenario %s reloaded; running it", s->label);
-	c->msg_run = 1;
+	console_message_runs(c, "scenario %s reloaded; running it", s->label);
 	rc = 0;
 out:
 	free(text);
@@ -430,10 +427,9 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 	if (console_model_set(c->m, s, path, set ? rest : NULL, e) < 0)
 		return -1;
 	if (set)
-		console_message(c, 0, "%s: %s = %s; re-running", s->label, path, rest);
+		console_message_runs(c, "%s: %s = %s; re-running", s->label, path, rest);
 	else
-		console_message(c, 0, "%s: %s back to the format's default; re-running", s->label, path);
-	c->msg_run = 1;
+		console_message_runs(c, "%s: %s back to the format's default; re-running", s->label, path);
 	c->dirty_hdr = 1;
 	return 0;
 }
@@ -456,10 +452,9 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 	if (console_model_run(c->m, s, e) < 0)
 		return -1;
 	if (s)
-		console_message(c, 0, "re-running %s", s->label);
+		console_message_runs(c, "re-running %s", s->label);
 	else
-		console_message(c, 0, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
-	c->msg_run = 1;
+		console_message_runs(c, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
 	c->dirty_hdr = 1;
 	return 0;
 }
