@@ -2,8 +2,10 @@
  * Benchmark driver for `make bench`: `bench import DB FILE` times a trace
  * import, `bench load DB TRACE` loads a stored trace into the columnar form
  * three times, `bench replay DB TRACE SCENARIO...` times each scenario's
- * replay three times (trace loading excluded; the median is its figure) and
- * then all of them once on parallel threads, against the sum of the medians.
+ * replay three times (trace loading excluded; the median is its figure), then
+ * the first scenario twice on two threads, three times, against its time
+ * alone: the two-core figure, since two runs of one scenario do the same work
+ * (two different scenarios would end when the slower does).
  * Each prints requests/s and memory: the replay's is resident bytes per
  * request (Linux's VmRSS and VmHWM) over the process before the trace was
  * loaded.  Figures, not pass/fail.
@@ -55,7 +57,7 @@ static int bench_import(struct store *s, const char *file)
 
 struct job {
 	const struct replay_trace *rt;
-	struct scenario sc;
+	const struct scenario *sc;
 	struct result_scenario r;
 	struct err e;
 	int rc;
@@ -64,7 +66,7 @@ struct job {
 static void *run_job(void *arg)
 {
 	struct job *j = arg;
-	j->rc = replay_run(j->rt, &j->sc, &j->r, NULL, &j->e);
+	j->rc = replay_run(j->rt, j->sc, &j->r, NULL, &j->e);
 	return NULL;
 }
 
@@ -102,17 +104,56 @@ static int by_value(const void *x, const void *y)
 	return (p > q) - (p < q);
 }
 
+/*
+ * Runs jobs[0..n) (n ≤ 2) at once, each on its own thread, REPLAY_RUNS times; puts the times in
+ * dt (sorted) and the largest peak resident bytes over `base` in *peak.  -1 on a failed run.
+ */
+static int timed_runs(struct job *jobs, int n, double base, double dt[REPLAY_RUNS], double *peak)
+{
+	pthread_t tids[2];
+	*peak = 0;
+	for (int run = 0; run < REPLAY_RUNS; run++) {
+		reset_peak();
+		double t0 = now_s();
+		for (int k = 1; k < n; k++)
+			pthread_create(&tids[k], NULL, run_job, &jobs[k]);
+		run_job(&jobs[0]);
+		for (int k = 1; k < n; k++)
+			pthread_join(tids[k], NULL);
+		dt[run] = now_s() - t0;
+		for (int k = 0; k < n; k++) {
+			if (jobs[k].rc < 0) {
+				fprintf(stderr, "bench: %s\n", jobs[k].e.msg);
+				return -1;
+			}
+			result_scenario_fini(&jobs[k].r);
+		}
+		double hwm = status_bytes("VmHWM") - base;
+		if (hwm > *peak)
+			*peak = hwm;
+	}
+	qsort(dt, REPLAY_RUNS, sizeof *dt, by_value);
+	return 0;
+}
+
+static void print_runs(const double dt[REPLAY_RUNS])
+{
+	printf("(the median of");
+	for (int run = 0; run < REPLAY_RUNS; run++)
+		printf("%s %.3f", run ? "," : "", dt[run]);
+	printf(" s)");
+}
+
 static int bench_replay(const char *db, const char *name, char **files, int n)
 {
 	struct store store;
 	struct trace t;
 	struct replay_trace *rt;
 	struct err e = { "" };
-	struct job *jobs = calloc((size_t)n, sizeof *jobs);
-	pthread_t *tids = calloc((size_t)n, sizeof *tids);
+	struct scenario *sc = calloc((size_t)n, sizeof *sc);
 	double base = status_bytes("VmRSS"), t0 = now_s();
-	if (!jobs || !tids || store_open(&store, db, &e) < 0) {
-		fprintf(stderr, "bench: %s\n", e.msg);
+	if (!sc || store_open(&store, db, &e) < 0) {
+		fprintf(stderr, "bench: %s\n", sc ? e.msg : "out of memory");
 		return 1;
 	}
 	int loaded = store_load(&store, name, &t, &e);
@@ -125,58 +166,38 @@ static int bench_replay(const char *db, const char *name, char **files, int n)
 	printf("replay: %u requests loaded and prepared in %.3f s; the trace holds %.1f bytes/request "
 	       "(columns and strings)\n", t.n_req, now_s() - t0, (double)trace_bytes(&t) * per);
 	t0 = now_s();
-	for (int k = 0; k < n; k++) {
-		jobs[k].rt = rt;
-		if (scenario_load(files[k], &jobs[k].sc, &e) < 0 || replay_prepare_scenario(rt, &jobs[k].sc, &e) < 0) {
+	for (int k = 0; k < n; k++)
+		if (scenario_load(files[k], &sc[k], &e) < 0 || replay_prepare_scenario(rt, &sc[k], &e) < 0) {
 			fprintf(stderr, "bench: %s\n", e.msg);
 			return 1;
 		}
-	}
 	printf("replay: the scenarios' normalized cache keys, made once per trace, in %.3f s\n", now_s() - t0);
 	printf("replay: resident now %.1f bytes/request over the process before loading\n",
 	       (status_bytes("VmRSS") - base) * per);
-	double one = 0;
+	double dt[REPLAY_RUNS], peak, first = 0;
 	for (int k = 0; k < n; k++) {
-		double dt[REPLAY_RUNS], peak = 0;
-		for (int run = 0; run < REPLAY_RUNS; run++) {
-			reset_peak();
-			t0 = now_s();
-			run_job(&jobs[k]);
-			dt[run] = now_s() - t0;
-			if (jobs[k].rc < 0) {
-				fprintf(stderr, "bench: %s\n", jobs[k].e.msg);
-				return 1;
-			}
-			result_scenario_fini(&jobs[k].r);
-			double hwm = status_bytes("VmHWM") - base;
-			if (hwm > peak)
-				peak = hwm;
-		}
-		qsort(dt, REPLAY_RUNS, sizeof *dt, by_value);
+		struct job job = { .rt = rt, .sc = &sc[k] };
+		if (timed_runs(&job, 1, base, dt, &peak) < 0)
+			return 1;
 		double mid = dt[REPLAY_RUNS / 2];
-		one += mid;
-		printf("replay: %-20s %.3f s = %.0f requests/s on one core (the median of", jobs[k].sc.name, mid,
-		       t.n_req / mid);
-		for (int run = 0; run < REPLAY_RUNS; run++)
-			printf("%s %.3f", run ? "," : "", dt[run]);
-		printf(" s); peak resident %.1f bytes/request (trace + engine)\n", peak * per);
+		if (k == 0)
+			first = mid;
+		printf("replay: %-20s %.3f s = %.0f requests/s on one core ", sc[k].name, mid, t.n_req / mid);
+		print_runs(dt);
+		printf("; peak resident %.1f bytes/request (trace + engine)\n", peak * per);
 	}
-	t0 = now_s();
+	struct job two[2] = { { .rt = rt, .sc = &sc[0] }, { .rt = rt, .sc = &sc[0] } };
+	if (timed_runs(two, 2, base, dt, &peak) < 0)
+		return 1;
+	printf("replay: %s twice, on two threads: %.3f s ", sc[0].name, dt[REPLAY_RUNS / 2]);
+	print_runs(dt);
+	printf(" = %.2f× its time alone; peak resident %.1f bytes/request\n", dt[REPLAY_RUNS / 2] / first,
+	       peak * per);
 	for (int k = 0; k < n; k++)
-		pthread_create(&tids[k], NULL, run_job, &jobs[k]);
-	for (int k = 0; k < n; k++) {
-		pthread_join(tids[k], NULL);
-		result_scenario_fini(&jobs[k].r);
-	}
-	double all = now_s() - t0;
-	printf("replay: %d scenarios on %d threads in %.3f s (%.2f× the time of one, on average)\n", n, n,
-	       all, all / (one / n));
-	for (int k = 0; k < n; k++)
-		scenario_fini(&jobs[k].sc);
+		scenario_fini(&sc[k]);
+	free(sc);
 	replay_trace_free(rt);
 	trace_free(&t);
-	free(jobs);
-	free(tids);
 	return 0;
 }
 

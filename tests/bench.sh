@@ -4,9 +4,10 @@
 #  2. replay: a 10,000,000-request `flood` trace over 7 days with 1,000 tenants (Zipf-like
 #     tenant sizes, Zipf-repeated FAQ inputs, a 45-minute fault window with its retries and
 #     fallbacks), through the bundled v3 scenario and a cache-only LRU scenario, each on one
-#     core (loading excluded; the median of three runs), then both on two threads; then the
-#     whole `llmcost replay` process with v3 on the stored trace, twice (the first keeps the
-#     cache's normalized inputs in the store, the second reads them).
+#     core (loading excluded; the median of three runs), then v3 twice on two threads (the
+#     median of three, against v3 alone); then the whole `llmcost replay` process with v3 on
+#     the stored trace, twice (the first keeps the cache's normalized inputs in the store, the
+#     second reads them).
 # Before each part it checks that the machine is quiet, and warns when it is not.
 set -e
 : "${BENCH_IMPORT:=1000000}" "${BENCH_REPLAY:=10000000}" "${BUILD:=build}"
