@@ -62,7 +62,6 @@ struct req_state {
 	int16_t cached_model;    /* the model on which `cached` applies (the recorded one), or -1 */
 	int16_t model;           /* the running or next call's model */
 	int16_t route;           /* routes index, or ROUTE_RECORDED */
-	uint16_t tried;          /* fallback.chain entries tried, as bits (and the route's model) */
 	uint16_t k, sk, total;   /* calls on `model`, summarize calls, batch attempts (≤ 1000) */
 	uint8_t status;          /* the running call's outcome */
 	uint8_t flags;
@@ -554,25 +553,26 @@ static void call_end(struct eng *g, struct req_state *s, int64_t t)
 	give_up(g, s, t, status);
 }
 
-/* 1 when request i has tried model m: its route's, or a chain entry's it fell back to. */
-static int tried(const struct eng *g, const struct req_state *s, int m)
+/* 1 when model m counts as already tried at fallback.chain entry c: it is the route's, or an
+ * earlier entry's (SPEC §10: "already tried" covers the route's model and earlier chain
+ * entries, whether or not the request reached them). */
+static int tried_before(const struct eng *g, const struct req_state *s, size_t c, int m)
 {
-	uint32_t i = s->req;
-	if (m == model_of_route(g, i, s->route))
+	if (m == model_of_route(g, s->req, s->route))
 		return 1;
-	for (unsigned c = 0; c < g->sc->fallback.n_chain; c++)
-		if ((s->tried >> c & 1) && model_of_route(g, i, g->sc->fallback.chain[c]) == m)
+	for (size_t d = 0; d < c; d++)
+		if (model_of_route(g, s->req, g->sc->fallback.chain[d]) == m)
 			return 1;
 	return 0;
 }
 
-/* The next fallback.chain entry of request i whose model it has not tried, or -1. */
+/* The next fallback.chain entry of request i whose model is not already tried, or -1. */
 static int next_in_chain(struct eng *g, struct req_state *s)
 {
 	const struct scenario *sc = g->sc;
 	for (size_t c = s->chain_next; c < sc->fallback.n_chain; c++) {
 		int m = model_of_route(g, s->req, sc->fallback.chain[c]);
-		if (m >= 0 && !tried(g, s, m)) {
+		if (m >= 0 && !tried_before(g, s, c, m)) {
 			s->chain_next = (uint8_t)(c + 1);
 			return (int)c;
 		}
@@ -651,7 +651,6 @@ static void give_up(struct eng *g, struct req_state *s, int64_t t, int status)
 		g->tenant_live[s->grp.tenant]++;
 	}
 	s->model = (int16_t)model_of_route(g, i, sc->fallback.chain[c]);
-	s->tried |= (uint16_t)(1u << c);
 	s->k = 0;
 	start_call(g, s, t, CALL_MAIN);
 }
@@ -730,7 +729,6 @@ static void dispatch(struct eng *g, struct req_state *s, int64_t t, int async)
 		return;
 	}
 	s->model = (int16_t)model_of_route(g, i, s->route);
-	s->tried = 0;
 	s->chain_next = 0;
 	if (s->route != ROUTE_RECORDED)
 		for (size_t c = 0; c < sc->fallback.n_chain; c++)
@@ -772,7 +770,6 @@ static struct req_state *take_slot(struct eng *g, uint32_t i, struct group_ids g
 	s->arrival_us = t;
 	s->req = i;
 	s->grp = grp;
-	s->tried = 0;
 	s->k = s->sk = s->total = 0;
 	s->flags = 0;
 	s->chain_next = 0;

@@ -97,7 +97,8 @@ struct fault_window {
 	struct decfrac rate;  /* failure probability in [0, 1] */
 };
 
-/* fallback.chain entries at most (the engine keeps a bit for each a request tried) */
+/* fallback.chain entries at most (a request's next entry is a byte; each looks back at those
+ * before it) */
 #define SCENARIO_MAX_CHAIN 16
 
 struct scenario {

@@ -594,6 +594,30 @@ static void fallback_route_not_in_chain(void)
 	result_scenario_fini(&r);
 }
 
+/* "Already tried" covers the models of earlier chain entries, even those before the route's
+ * own position that the request never reached. */
+static void fallback_skips_earlier_entries_models(void)
+{
+	struct result_scenario r;
+	/* route small (position 1 of [alt, small, large]); small-m fails (server_error, rate 1, no
+	 * retry, billed none). The entry after it, large, names large-m, which alt (position 0)
+	 * names too: already tried → skipped → chain exhausted → failed. 1 call, 0 fallbacks,
+	 * $0 (reading "tried" as "called" would fall back to large-m: 2 calls, resolved). */
+	if (replay_case(REQ("10:00:00", "a", "t", ""),
+	                "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", \"large\": \"large-m\", "
+	                "\"alt\": \"large-m\"}, \"routing\": {\"default\": \"small\"}, \"retry\": {\"max_attempts\": 1}, "
+	                "\"fallback\": {\"chain\": [\"alt\", \"small\", \"large\"]}, \"faults\": {\"inject\": [{\"model\": "
+	                "\"small-m\", \"from\": \"2026-03-02T10:00:00Z\", \"to\": \"2026-03-02T11:00:00Z\", "
+	                "\"status\": \"server_error\", \"rate\": 1}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT(r.totals.fallbacks, 0);
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(r.totals.usd_total, 0);
+	CHECK_INT(model_calls(&r, "large-m"), 0);
+	result_scenario_fini(&r);
+}
+
 /* Only classes in fallback.on fall back. */
 static void fallback_only_on_classes(void)
 {
@@ -1804,6 +1828,7 @@ void suite_replay_calls(void)
 	RUN(retry_only_on_classes);
 	RUN(fallback_after_route_position);
 	RUN(fallback_route_not_in_chain);
+	RUN(fallback_skips_earlier_entries_models);
 	RUN(fallback_only_on_classes);
 	RUN(fallback_breaker_open_qualifies);
 	RUN(fallback_counts_when_breaker_rejects);

@@ -431,7 +431,9 @@ class Sim:
             start = st.chain_pos + 1
         for pos in range(start, len(chain)):
             model = self.cfg.route_model(chain[pos])
-            if model not in st.tried:
+            # '"already tried" covers the route's model and earlier chain entries'
+            earlier = {self.cfg.route_model(r) for r in chain[:pos]}
+            if model not in st.tried and model not in earlier:
                 return pos, model
         return None
 
