@@ -21,6 +21,7 @@
 #include "traces/jsonl.h"
 #include "traces/progress.h"
 #include "traces/reader.h"
+#include "traces/text.h"
 
 #define BATCH_ITEMS 2048
 #define BATCH_ARENA (4u << 20)
@@ -405,16 +406,55 @@ static void join_sources(const char *const *files, size_t n, char *out, size_t c
 	}
 }
 
+/* The name of trace t of an import (opts->name, else its file's). */
+static void trace_name(const struct import_opts *o, const char *const *files, size_t t, char *name, size_t n)
+{
+	if (o->name)
+		snprintf(name, n, "%s", o->name);
+	else
+		import_name_for(files[t], name, n);
+}
+
+const char *import_name_problem(const char *name)
+{
+	int len;
+	if (!*name)
+		return "is empty";
+	if (strlen(name) > IMPORT_NAME_MAX)
+		return "is longer than 255 bytes";
+	for (; *name; name += len)
+		if (text_decode((const unsigned char *)name, &len) < 0)
+			return "is not UTF-8";
+	return NULL;
+}
+
+/* 0 when every trace of the import has a name fit to store, not shared with another. */
+static int check_names(const struct import_opts *o, const char *const *files, size_t n, struct err *e)
+{
+	char name[1024], other[1024];
+	for (size_t t = 0; t < (o->name ? 1 : n); t++) {
+		trace_name(o, files, t, name, sizeof name);
+		const char *why = import_name_problem(name);
+		if (why)
+			return err_set(e, "the trace name \"%s\"%s%s %s: choose another with --name", name,
+			               o->name ? "" : " of ", o->name ? "" : files[t], why);
+		for (size_t u = 0; u < t; u++) {
+			trace_name(o, files, u, other, sizeof other);
+			if (strcmp(name, other) == 0)
+				return err_set(e, "%s and %s would both be the trace \"%s\": import them one at a "
+				               "time with --name, or as one trace with --name", files[u], files[t], name);
+		}
+	}
+	return 0;
+}
+
 static enum import_status read_all(struct run *run, const char *const *files, size_t n, struct err *e)
 {
-	char name[256], source[1024];
+	char name[IMPORT_NAME_MAX + 1], source[1024];
 	size_t n_traces = run->o->name ? 1 : n;
 	for (size_t t = 0; t < n_traces; t++) {
 		size_t first = run->o->name ? 0 : t, count = run->o->name ? n : 1;
-		if (run->o->name)
-			snprintf(name, sizeof name, "%s", run->o->name);
-		else
-			import_name_for(files[t], name, sizeof name);
+		trace_name(run->o, files, t, name, sizeof name);
 		join_sources(files + first, count, source, sizeof source);
 		if (push_strings(run, ITEM_BEGIN, NULL, 0, (struct str){ name, strlen(name) },
 		                 (struct str){ source, strlen(source) }, 0) < 0)
@@ -442,6 +482,8 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 		return err_set(e, "out of memory"), IMPORT_FAILED;
 	*run = (struct run){ .o = opts, .s = s, .infos = infos };
 	progress_start(&run->pace);
+	if (check_names(opts, files, n, e) < 0)
+		goto out_free;
 	for (size_t i = 0; i < n; i++) { /* every file must open before anything is written */
 		struct reader probe;
 		if (strcmp(files[i], "-") == 0)

@@ -61,4 +61,9 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 /* The trace name for a file: its base name without .gz, then .jsonl or .json. */
 void import_name_for(const char *path, char *name, size_t n);
 
+/* A stored trace's name is UTF-8 of 1 to IMPORT_NAME_MAX bytes: NULL when name is, else why
+ * not ("is empty", "is longer than 255 bytes", "is not UTF-8"). */
+#define IMPORT_NAME_MAX 255
+const char *import_name_problem(const char *name);
+
 #endif

@@ -125,6 +125,17 @@ static int get_string(struct ctx *c, enum field f, const struct json_span *v, st
 	return 0;
 }
 
+/* A tenant, task or model: a string without U+0000, since names are shown and compared as
+ * text (inputs and ids may hold it). */
+static int get_name(struct ctx *c, enum field f, const struct json_span *v, struct str *out)
+{
+	if (get_string(c, f, v, out) < 0)
+		return -1;
+	if (memchr(out->s, 0, out->n))
+		return reject(c, f, "a string without \\u0000", v);
+	return 0;
+}
+
 /* A JSON number too large for its int64 (decimal_scaled fails on nothing else). */
 static int too_large(const struct json_span *v)
 {
@@ -247,7 +258,7 @@ static int parse_attempt(struct ctx *c, const struct json_span *obj, struct json
 			continue;
 		int rc = 0;
 		switch (f) {
-		case F_MODEL: rc = get_string(c, f, &v, &a->model); break;
+		case F_MODEL: rc = get_name(c, f, &v, &a->model); break;
 		case F_STATUS: rc = get_status(c, &v, &a->status); break;
 		case F_INPUT_TOKENS: rc = get_count(c, f, &v, &a->input_tok); break;
 		case F_OUTPUT_TOKENS: rc = get_count(c, f, &v, &a->output_tok); break;
@@ -306,13 +317,13 @@ static int parse_member(struct ctx *c, enum field f, const struct json_span *v, 
 {
 	switch (f) {
 	case F_TS: return get_time(c, v, &rec->ts_us);
-	case F_TENANT: return get_string(c, f, v, &rec->tenant);
-	case F_TASK: return get_string(c, f, v, &rec->task);
+	case F_TENANT: return get_name(c, f, v, &rec->tenant);
+	case F_TASK: return get_name(c, f, v, &rec->task);
 	case F_INPUT_TOKENS: return get_count(c, f, v, &rec->input_tok);
 	case F_OUTPUT_TOKENS: return get_count(c, f, v, &rec->output_tok);
 	case F_INPUT: return get_string(c, f, v, &rec->input);
 	case F_INPUT_HASH: return get_string(c, f, v, &rec->input_hash);
-	case F_MODEL: return get_string(c, f, v, &rec->model);
+	case F_MODEL: return get_name(c, f, v, &rec->model);
 	case F_STATUS: return get_status(c, v, &rec->status);
 	case F_LATENCY_MS: return get_latency(c, v, &rec->latency_us);
 	case F_CACHED_TOKENS: return get_count(c, f, v, &rec->cached_tok);

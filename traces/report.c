@@ -16,6 +16,7 @@
 
 #include "sim/clock.h"
 #include "sim/decimal.h"
+#include "traces/text.h"
 
 __extension__ typedef unsigned __int128 report_u128;
 
@@ -364,6 +365,31 @@ static cJSON *report_jadd(cJSON *obj, const char *key, cJSON *item, int *bad)
 	return item;
 }
 
+/* A name as a JSON string: a byte that is not UTF-8 (a file name's, say) becomes U+FFFD, so
+ * that the output stays JSON. */
+static cJSON *report_jname(const char *name)
+{
+	size_t n = 0;
+	int len;
+	if (!name)
+		name = "";
+	char *valid = malloc(strlen(name) * 3 + 1); /* U+FFFD is 3 bytes */
+	if (!valid)
+		return NULL;
+	for (const char *s = name; *s; s += len)
+		if (text_decode((const unsigned char *)s, &len) < 0) {
+			memcpy(valid + n, "\xef\xbf\xbd", 3);
+			n += 3;
+		} else {
+			memcpy(valid + n, s, (size_t)len);
+			n += (size_t)len;
+		}
+	valid[n] = 0;
+	cJSON *item = cJSON_CreateString(valid);
+	free(valid);
+	return item;
+}
+
 /* A number written exactly as text. */
 static cJSON *report_jraw(const char *text)
 {
@@ -405,7 +431,7 @@ static cJSON *report_jmetrics(const struct result_scenario *r, const struct metr
 	cJSON *o = cJSON_CreateObject();
 	result_derive(r, m, &d);
 	if (group_key)
-		report_jadd(o, group_key, cJSON_CreateString(group_name ? group_name : ""), bad);
+		report_jadd(o, group_key, report_jname(group_name), bad);
 	for (size_t i = 0; i < N_FIELDS && o; i++) {
 		const struct field *f = &report_fields[i];
 		if (f->kind == FK_BILLED && !report_has_billed(r))
@@ -462,7 +488,7 @@ static cJSON *report_jalert(const struct alert *al, int *bad)
 static cJSON *report_jscenario(const struct result_scenario *r, int *bad)
 {
 	cJSON *o = cJSON_CreateObject(), *a;
-	report_jadd(o, "name", cJSON_CreateString(r->name ? r->name : ""), bad);
+	report_jadd(o, "name", report_jname(r->name), bad);
 	report_jadd(o, "totals", report_jmetrics(r, &r->totals, NULL, NULL, bad), bad);
 	a = report_jadd(o, "by_tenant", cJSON_CreateArray(), bad);
 	for (size_t i = 0; a && i < r->n_tenants; i++)
@@ -475,7 +501,7 @@ static cJSON *report_jscenario(const struct result_scenario *r, int *bad)
 	for (size_t i = 0; a && i < r->n_models; i++) {
 		const struct model_usage *mu = &r->by_model[i];
 		cJSON *m = report_jadd(a, NULL, cJSON_CreateObject(), bad);
-		report_jadd(m, "model", cJSON_CreateString(mu->model ? mu->model : ""), bad);
+		report_jadd(m, "model", report_jname(mu->model), bad);
 		report_jadd(m, "calls", report_jcount(mu->calls), bad);
 		report_jadd(m, "input_tokens", report_jcount(mu->input_tokens), bad);
 		report_jadd(m, "output_tokens", report_jcount(mu->output_tokens), bad);
@@ -492,7 +518,7 @@ static cJSON *report_jtrace(const struct trace_summary *t, int *bad)
 {
 	char buf[64];
 	cJSON *o = cJSON_CreateObject();
-	report_jadd(o, "name", cJSON_CreateString(t->name ? t->name : ""), bad);
+	report_jadd(o, "name", report_jname(t->name), bad);
 	report_jadd(o, "requests", report_jcount(t->requests), bad);
 	report_jadd(o, "tenants", report_jcount(t->tenants), bad);
 	report_jadd(o, "first_ts", t->requests ? report_jtime(t->first_us) : cJSON_CreateNull(), bad);
@@ -676,22 +702,24 @@ static void grid_fini(struct grid *g)
 	g->cells = NULL;
 }
 
+/* A cell's widest: a longer name is cut, with "…" (--json and --csv carry it whole). */
+#define CELL_COLS 60
+
+/* Writes a name as a table shows it: escaped, cut to CELL_COLS. */
+static void put_name(FILE *f, const char *name)
+{
+	char *s = text_show(name ? name : "", CELL_COLS);
+	fputs(s ? s : "", f);
+	free(s);
+}
+
 static void grid_set(struct grid *g, size_t row, size_t col, const char *text)
 {
-	char *s = strdup(text ? text : "");
+	char *s = text_show(text ? text : "", CELL_COLS);
 	if (!s)
 		g->oom = 1;
 	free(g->cells[row * g->n_cols + col]);
 	g->cells[row * g->n_cols + col] = s;
-}
-
-/* Display width of UTF-8 text: one column per code point. */
-static size_t report_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
 }
 
 /* Prints the grid, columns 3 spaces apart, each line after `indent`, without trailing blanks. */
@@ -703,7 +731,7 @@ static int grid_print(FILE *f, const struct grid *g, const char *indent)
 		size_t bytes = 0;
 		for (size_t r = 0; r < g->n_rows; r++) {
 			const char *s = g->cells[r * g->n_cols + c];
-			size_t cw = s ? report_width(s) : 0, cb = s ? strlen(s) : 0;
+			size_t cw = s ? text_width(s) : 0, cb = s ? strlen(s) : 0;
 			if (cw > w[c])
 				w[c] = cw;
 			if (cb > bytes)
@@ -724,7 +752,7 @@ static int grid_print(FILE *f, const struct grid *g, const char *indent)
 			if (!s)
 				s = "";
 			sl = strlen(s);
-			pad = w[c] - report_width(s);
+			pad = w[c] - text_width(s);
 			if (c > 0) {
 				memset(line + len, ' ', 3);
 				len += 3;
@@ -796,7 +824,9 @@ static const struct { const char *head, *field; } report_group_cols[] = {
 static void report_trace_line(FILE *f, const struct trace_summary *t)
 {
 	char req[32], ten[32], span[48], a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX];
-	fprintf(f, "trace %s: %s request%s, %s tenant%s", t->name ? t->name : "",
+	fputs("trace ", f);
+	put_name(f, t->name);
+	fprintf(f, ": %s request%s, %s tenant%s",
 	        report_count_text(t->requests, req, sizeof req), t->requests == 1 ? "" : "s",
 	        report_count_text(t->tenants, ten, sizeof ten), t->tenants == 1 ? "" : "s");
 	if (t->requests)
@@ -896,7 +926,8 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 	align[0] = 'l';
 	if (grid_init(&g, rows + 1, cols, align) < 0)
 		return -1;
-	fprintf(f, "%s, by %s\n", r->name ? r->name : "", report_by_names[by]);
+	put_name(f, r->name);
+	fprintf(f, ", by %s\n", report_by_names[by]);
 	if (by == REPORT_BY_TENANT || by == REPORT_BY_TASK) {
 		grid_set(&g, 0, 0, report_by_names[by]);
 		for (size_t c = 0; c < N_GROUP_COLS; c++)
@@ -979,17 +1010,17 @@ static int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 	fputs("alerts\n", f);
 	for (size_t k = 0; k < n; k++) {
 		const struct result_scenario *rs = &r[k];
+		fputs("  ", f);
+		put_name(f, rs->name);
 		if (rs->n_alerts == 0) {
-			fprintf(f, "  %s: no alerts\n", rs->name ? rs->name : "");
+			fputs(": no alerts\n", f);
 			continue;
 		}
 		size_t idx[SHOWN_ALERTS], shown = strongest_alerts(rs, idx);
 		if (shown < rs->n_alerts)
-			fprintf(f, "  %s: %zu alerts, the %zu strongest shown (--json lists all)\n",
-			        rs->name ? rs->name : "", rs->n_alerts, shown);
+			fprintf(f, ": %zu alerts, the %zu strongest shown (--json lists all)\n", rs->n_alerts, shown);
 		else
-			fprintf(f, "  %s: %zu alert%s\n", rs->name ? rs->name : "", rs->n_alerts,
-			        rs->n_alerts == 1 ? "" : "s");
+			fprintf(f, ": %zu alert%s\n", rs->n_alerts, rs->n_alerts == 1 ? "" : "s");
 		struct grid g;
 		if (grid_init(&g, shown, 6, "lllllr") < 0)
 			return -1;

@@ -1,11 +1,14 @@
 /*
- * Small helpers every command shares: error and usage messages in one shape,
- * the store's default path, and digit grouping for counts people read.
+ * Small helpers every command shares: error and usage messages in one shape
+ * (the names in them shown safely, traces/text.h), the store's default path,
+ * and digit grouping for counts people read.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "traces/text.h"
 #include "tui/cli.h"
 
 void cli_error(const char *fmt, ...)
@@ -13,7 +16,7 @@ void cli_error(const char *fmt, ...)
 	va_list ap;
 	fputs("llmcost: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -28,10 +31,31 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "llmcost %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n(see: llmcost %s --help)\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+	if (optopt > 0 && optopt < CLI_LONG && c == ':')
+		return cli_usage_error(cmd, "-%c needs a value", optopt);
+	if (optopt > 0 && optopt < CLI_LONG)
+		return cli_usage_error(cmd, "unknown option -%c (a file whose name begins with - is ./-NAME, "
+		                       "or follows --)", optopt);
+	for (const struct option *o = longopts; optopt && o->name; o++)
+		if (o->val == optopt)
+			return cli_usage_error(cmd, c == ':' ? "--%s needs a value" : "--%s takes no value", o->name);
+	return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+}
+
+int cli_db_arg(const char *cmd, const char *arg, const char **db)
+{
+	if (!*arg)
+		return cli_usage_error(cmd, "--db needs a path, not an empty one"), -1;
+	*db = arg;
+	return 0;
 }
 
 const char *cli_db_path(const char *opt_db)

@@ -37,6 +37,18 @@ void cli_usage(const struct command *c, FILE *f);
 /* Reports a usage error for command c ("try llmcost c --help"); returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The usage error for what getopt_long returned as c (':' or '?') in argv,
+ * naming the option as typed.  Long options without a short form have values
+ * of CLI_LONG and up, so that a value given to one that takes none is told apart.
+ */
+#define CLI_LONG 256
+struct option;
+int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
+
+/* --db's value: a usage error (-1) when it is empty, as an unset variable in a script makes it. */
+int cli_db_arg(const char *cmd, const char *arg, const char **db);
+
 /* The store path: --db when given, else $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db
  * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
 const char *cli_db_path(const char *opt_db);

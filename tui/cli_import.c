@@ -11,6 +11,7 @@
 
 #include "sim/clock.h"
 #include "traces/report.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 
 #define SHOWN_REJECTS 20
@@ -45,7 +46,7 @@ static void print_reject(void *ctx, const char *file, uint64_t line, const char 
 	if (p->quiet || p->shown >= SHOWN_REJECTS)
 		return;
 	clear_progress(p);
-	fprintf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, reason);
+	text_printf(stderr, "%s:%llu: %s\n", file, (unsigned long long)line, reason);
 	p->shown++;
 }
 
@@ -70,7 +71,7 @@ static void note_span(const struct store_trace_info *info, int quiet)
 	if (quiet || days <= NOTE_SPAN_DAYS)
 		return;
 	char n[32], first[CLOCK_TEXT_MAX], last[CLOCK_TEXT_MAX];
-	fprintf(stderr, "note: %s's arrivals span %s days, %s to %s; projected costs divide by that "
+	text_printf(stderr, "note: %s's arrivals span %s days, %s to %s; projected costs divide by that "
 	        "span, so check for a mistyped timestamp\n", info->name,
 	        report_count_text((uint64_t)days, n, sizeof n), clock_format(info->first_ts_us, first),
 	        clock_format(info->last_ts_us, last));
@@ -113,9 +114,9 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 		char req[32], rej[32];
 		report_count_text((uint64_t)infos[i].requests, req, sizeof req);
 		report_count_text((uint64_t)infos[i].rejects, rej, sizeof rej);
-		fprintf(summary, "%s: imported %s request%s", infos[i].name, req, infos[i].requests == 1 ? "" : "s");
+		text_printf(summary, "%s: imported %s request%s", infos[i].name, req, infos[i].requests == 1 ? "" : "s");
 		if (infos[i].rejects)
-			fprintf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
+			text_printf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
 			        infos[i].rejects == 1 ? "" : "s", infos[i].name);
 		fputc('\n', summary);
 		note_span(&infos[i], quiet);

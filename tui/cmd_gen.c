@@ -95,11 +95,12 @@ static int gen_parse_unsigned(const char *s, unsigned *out)
 
 int cmd_gen(int argc, char **argv)
 {
+	enum { REQUESTS = CLI_LONG, TENANTS, DAYS, SEED };
 	static const struct option opts[] = {
-		{ "requests", required_argument, NULL, 'n' },
-		{ "tenants", required_argument, NULL, 't' },
-		{ "days", required_argument, NULL, 'd' },
-		{ "seed", required_argument, NULL, 's' },
+		{ "requests", required_argument, NULL, REQUESTS },
+		{ "tenants", required_argument, NULL, TENANTS },
+		{ "days", required_argument, NULL, DAYS },
+		{ "seed", required_argument, NULL, SEED },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,25 +116,25 @@ int cmd_gen(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n':
+		case REQUESTS:
 			if (gen_parse_u64(optarg, 1, &n_requests) < 0)
 				return cli_usage_error("gen", "--requests: expected a count such as 5000, "
 				                       "250k or 10M, got \"%s\"", optarg);
 			has_n = 1;
 			break;
-		case 't':
+		case TENANTS:
 			if (gen_parse_unsigned(optarg, &n_tenants) < 0)
 				return cli_usage_error("gen", "--tenants: expected a whole number, got \"%s\"",
 				                       optarg);
 			has_t = 1;
 			break;
-		case 'd':
+		case DAYS:
 			if (gen_parse_unsigned(optarg, &n_days) < 0)
 				return cli_usage_error("gen", "--days: expected a whole number, got \"%s\"",
 				                       optarg);
 			has_d = 1;
 			break;
-		case 's':
+		case SEED:
 			if (gen_parse_u64(optarg, 0, &seed) < 0)
 				return cli_usage_error("gen", "--seed: expected a number from 0 to 2^64-1 "
 				                       "(decimal or 0x hex), got \"%s\"", optarg);
@@ -142,12 +143,8 @@ int cmd_gen(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case ':':
-			return cli_usage_error("gen", "%s needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				return cli_usage_error("gen", "unknown option \"-%c\"", optopt);
-			return cli_usage_error("gen", "unknown option \"%s\"", argv[optind - 1]);
+			return cli_option_error("gen", c, argv, opts);
 		}
 	}
 

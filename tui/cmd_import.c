@@ -11,25 +11,28 @@
 
 int cmd_import(int argc, char **argv)
 {
+	enum { NAME = CLI_LONG, STRICT, REPLACE, QUIET, DB };
 	static const struct option longopts[] = {
-		{ "name", required_argument, 0, 'n' }, { "strict", no_argument, 0, 's' },
-		{ "replace", no_argument, 0, 'r' }, { "quiet", no_argument, 0, 'q' },
-		{ "db", required_argument, 0, 'd' }, { 0, 0, 0, 0 },
+		{ "name", required_argument, 0, NAME }, { "strict", no_argument, 0, STRICT },
+		{ "replace", no_argument, 0, REPLACE }, { "quiet", no_argument, 0, QUIET },
+		{ "db", required_argument, 0, DB }, { 0, 0, 0, 0 },
 	};
 	struct import_opts o = { 0 };
 	const char *db = NULL;
 	int c, quiet = 0;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:srqd:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': o.name = optarg; break;
-		case 's': o.strict = 1; break;
-		case 'r': o.replace = 1; break;
-		case 'q': quiet = 1; break;
-		case 'd': db = optarg; break;
-		case ':': return cli_usage_error("import", "%s needs a value", argv[optind - 1]);
-		default: return cli_usage_error("import", "unknown option %s", argv[optind - 1]);
+		case NAME: o.name = optarg; break;
+		case STRICT: o.strict = 1; break;
+		case REPLACE: o.replace = 1; break;
+		case QUIET: quiet = 1; break;
+		case DB:
+			if (cli_db_arg("import", optarg, &db) < 0)
+				return EXIT_USAGE;
+			break;
+		default: return cli_option_error("import", c, argv, longopts);
 		}
 	}
 	int n = argc - optind;
@@ -39,8 +42,9 @@ int cmd_import(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (strcmp(files[i], "-") == 0 && !o.name)
 			return cli_usage_error("import", "reading stdin (-) needs --name");
-	if (o.name && !*o.name)
-		return cli_usage_error("import", "--name must not be empty");
+	const char *why = o.name ? import_name_problem(o.name) : NULL;
+	if (why)
+		return cli_usage_error("import", "--name %s", why);
 
 	struct store s;
 	struct err e = { "" };

@@ -55,6 +55,8 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	} else if (strcmp(arg, "recorded") == 0) {
 		if (scenario_builtin(arg, sc, &e) == 0)
 			return EXIT_OK;
+	} else if (replay_is_dir(arg)) {
+		err_set(&e, "%s: is a directory, not a scenario file", arg);
 	} else {
 		char list[1024];
 		bundled_scenarios(list, sizeof list);
@@ -171,6 +173,10 @@ int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 		cli_error("%s", e.msg);
 		return EXIT_FAIL;
 	}
+	if (!found && replay_is_dir(arg)) {
+		cli_error("%s: is a directory, not a trace file", arg);
+		return EXIT_FAIL;
+	}
 	if (!found) {
 		cli_error("no trace file or stored trace named \"%s\" in %s (llmcost traces lists them)", arg,
 		          s->path);
@@ -250,10 +256,11 @@ static void replay_check_billed(const struct result_scenario *r, const struct sc
 
 int cmd_replay(int argc, char **argv)
 {
+	enum { JSON = CLI_LONG, CSV, BY, DB };
 	static const struct option longopts[] = {
-		{ "scenario", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
-		{ "csv", no_argument, 0, 'c' }, { "by", required_argument, 0, 'b' },
-		{ "db", required_argument, 0, 'd' }, { 0, 0, 0, 0 },
+		{ "scenario", required_argument, 0, 's' }, { "json", no_argument, 0, JSON },
+		{ "csv", no_argument, 0, CSV }, { "by", required_argument, 0, BY },
+		{ "db", required_argument, 0, DB }, { 0, 0, 0, 0 },
 	};
 	const char *db = NULL, **scen_args = calloc((size_t)argc + 1, sizeof *scen_args);
 	size_t n_scen = 0;
@@ -269,10 +276,15 @@ int cmd_replay(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': scen_args[n_scen++] = optarg; break;
-		case 'j': json = 1; break;
-		case 'c': csv = 1; break;
-		case 'd': db = optarg; break;
-		case 'b':
+		case JSON: json = 1; break;
+		case CSV: csv = 1; break;
+		case DB:
+			if (cli_db_arg("replay", optarg, &db) < 0) {
+				free(scen_args);
+				return EXIT_USAGE;
+			}
+			break;
+		case BY:
 			for (by = REPORT_BY_TENANT; by < N_REPORT_BY; by++)
 				if (strcmp(optarg, report_by_names[by]) == 0)
 					break;
@@ -282,17 +294,18 @@ int cmd_replay(int argc, char **argv)
 				                       optarg);
 			}
 			break;
-		case ':':
-			free(scen_args);
-			return cli_usage_error("replay", "%s needs a value", argv[optind - 1]);
 		default:
 			free(scen_args);
-			return cli_usage_error("replay", "unknown option %s", argv[optind - 1]);
+			return cli_option_error("replay", c, argv, longopts);
 		}
 	}
 	if (json && csv) {
 		free(scen_args);
 		return cli_usage_error("replay", "choose one of --json and --csv");
+	}
+	if (json && by != REPORT_BY_NONE) {
+		free(scen_args);
+		return cli_usage_error("replay", "--by is for the table and --csv; --json holds every grouping");
 	}
 	if (optind >= argc) {
 		free(scen_args);
@@ -340,7 +353,9 @@ int cmd_replay(int argc, char **argv)
 	const char *db_path = cli_db_path(db);
 	int no_store = !replay_is_file(trace_arg) && !store_exists(db_path);
 	if ((no_store ? store_open_existing(&s, db_path, &e) : store_open(&s, db_path, &e)) < 0) {
-		if (no_store)
+		if (no_store && replay_is_dir(trace_arg))
+			cli_error("%s: is a directory, not a trace file", trace_arg);
+		else if (no_store)
 			cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
 		else
 			cli_error("%s", e.msg);

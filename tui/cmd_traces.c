@@ -10,46 +10,54 @@
 #include "sim/clock.h"
 #include "traces/report.h"
 #include "traces/store.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 
 /* Parses the common [--db PATH] option; returns the index of the first operand or -1. */
 static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 {
-	static const struct option longopts[] = { { "db", required_argument, 0, 'd' }, { 0, 0, 0, 0 } };
+	static const struct option longopts[] = { { "db", required_argument, 0, CLI_LONG }, { 0, 0, 0, 0 } };
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:", longopts, NULL)) != -1) {
-		if (c == 'd')
-			*db = optarg;
-		else if (c == ':')
-			return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]), -1;
-		else
-			return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]), -1;
-	}
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
+		if (c != CLI_LONG)
+			return cli_option_error(cmd, c, argv, longopts), -1;
+		else if (cli_db_arg(cmd, optarg, db) < 0)
+			return -1;
 	return optind;
 }
 
 /* One row of the list, as text. */
 struct listed_trace {
+	char *name, *source; /* shown safely (traces/text.h) */
 	char req[32], rejects[32], tenants[32], first[CLOCK_TEXT_MAX], span[32];
 };
 
 static int wider(int w, const char *text)
 {
-	int n = (int)strlen(text);
+	int n = (int)text_width(text);
 	return n > w ? n : w;
+}
+
+/* text left-aligned in w columns. */
+static void put_left(const char *text, int w)
+{
+	fputs(text, stdout);
+	printf("%*s", w - (int)text_width(text), "");
 }
 
 /* The traces as a table whose columns are as wide as their widest cell; -1 when out of memory. */
 static int print_traces(const struct store_trace_info *list, size_t n)
 {
 	struct listed_trace *row = calloc(n, sizeof *row);
-	int w_name = 4, w_req = 8, w_rej = 7, w_ten = 7, w_first = 5, w_span = 4;
+	int w_name = 4, w_req = 8, w_rej = 7, w_ten = 7, w_first = 5, w_span = 4, rc = 0;
 	if (!row)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct listed_trace *r = &row[i];
+		if (!(r->name = text_show(list[i].name, 0)) || !(r->source = text_show(list[i].source, 0)))
+			rc = -1;
 		report_count_text((uint64_t)list[i].requests, r->req, sizeof r->req);
 		snprintf(r->rejects, sizeof r->rejects, "%lld", (long long)list[i].rejects);
 		snprintf(r->tenants, sizeof r->tenants, "%lld", (long long)list[i].tenants);
@@ -59,21 +67,29 @@ static int print_traces(const struct store_trace_info *list, size_t n)
 			clock_format(list[i].first_ts_us, r->first);
 			report_span_text(list[i].last_ts_us - list[i].first_ts_us, r->span, sizeof r->span);
 		}
-		w_name = wider(w_name, list[i].name);
+		w_name = wider(w_name, r->name ? r->name : "");
 		w_req = wider(w_req, r->req);
 		w_rej = wider(w_rej, r->rejects);
 		w_ten = wider(w_ten, r->tenants);
 		w_first = wider(w_first, r->first);
 		w_span = wider(w_span, r->span);
 	}
-	printf("%-*s  %*s  %*s  %*s  %-*s  %*s  %s\n", w_name, "NAME", w_req, "REQUESTS", w_rej, "REJECTS",
-	       w_ten, "TENANTS", w_first, "FIRST", w_span, "SPAN", "SOURCE");
-	for (size_t i = 0; i < n; i++)
-		printf("%-*s  %*s  %*s  %*s  %-*s  %*s  %s\n", w_name, list[i].name, w_req, row[i].req,
-		       w_rej, row[i].rejects, w_ten, row[i].tenants, w_first, row[i].first, w_span,
-		       row[i].span, list[i].source);
+	if (rc == 0) {
+		put_left("NAME", w_name);
+		printf("  %*s  %*s  %*s  %-*s  %*s  %s\n", w_req, "REQUESTS", w_rej, "REJECTS", w_ten, "TENANTS",
+		       w_first, "FIRST", w_span, "SPAN", "SOURCE");
+		for (size_t i = 0; i < n; i++) {
+			put_left(row[i].name, w_name);
+			printf("  %*s  %*s  %*s  %-*s  %*s  %s\n", w_req, row[i].req, w_rej, row[i].rejects, w_ten,
+			       row[i].tenants, w_first, row[i].first, w_span, row[i].span, row[i].source);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(row[i].name);
+		free(row[i].source);
+	}
 	free(row);
-	return 0;
+	return rc;
 }
 
 int cmd_traces(int argc, char **argv)
@@ -89,7 +105,7 @@ int cmd_traces(int argc, char **argv)
 	struct store_trace_info *list;
 	size_t n;
 	if (!store_exists(cli_db_path(db))) {
-		printf("there is no store %s yet (llmcost import FILE makes it)\n", cli_db_path(db));
+		text_printf(stdout, "there is no store %s yet (llmcost import FILE makes it)\n", cli_db_path(db));
 		return EXIT_OK;
 	}
 	if (store_open(&s, cli_db_path(db), &e) < 0 || store_list(&s, &list, &n, &e) < 0) {
@@ -98,7 +114,7 @@ int cmd_traces(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (n == 0)
-		printf("the store %s holds no traces yet (add one: llmcost import FILE)\n", s.path);
+		text_printf(stdout, "the store %s holds no traces yet (add one: llmcost import FILE)\n", s.path);
 	else if (print_traces(list, n) < 0) {
 		cli_error("out of memory");
 		free(list);
@@ -114,8 +130,9 @@ static int print_reject(void *ctx, const char *file, int64_t line, const char *r
                         const char *text, size_t len, int64_t full_len)
 {
 	(void)ctx;
-	printf("%s:%lld: %s\n  %.*s%s\n", file, (long long)line, reason, (int)len, text,
-	       (int64_t)len < full_len ? " [cut]" : "");
+	text_printf(stdout, "%s:%lld: %s\n  ", file, (long long)line, reason);
+	text_put_bytes(stdout, text, len);
+	printf("%s\n", (int64_t)len < full_len ? " [cut]" : "");
 	return 0;
 }
 
@@ -156,7 +173,7 @@ int cmd_rm(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	for (int i = first; i < argc; i++)
-		printf("removed %s\n", argv[i]);
+		text_printf(stdout, "removed %s\n", argv[i]);
 	store_close(&s);
 	return EXIT_OK;
 }

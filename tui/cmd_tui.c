@@ -37,9 +37,10 @@ static size_t tui_default_scenarios(char *list, size_t n, const char **out, size
 
 int cmd_tui(int argc, char **argv)
 {
+	enum { DB = CLI_LONG, NO_COLOR, FRAMES };
 	static const struct option longopts[] = {
-		{ "scenario", required_argument, 0, 's' }, { "db", required_argument, 0, 'd' },
-		{ "no-color", no_argument, 0, 'n' }, { "frames", required_argument, 0, 'f' },
+		{ "scenario", required_argument, 0, 's' }, { "db", required_argument, 0, DB },
+		{ "no-color", no_argument, 0, NO_COLOR }, { "frames", required_argument, 0, FRAMES },
 		{ 0, 0, 0, 0 },
 	};
 	const char **scen_args = calloc((size_t)argc + 64, sizeof *scen_args), *db = NULL;
@@ -61,21 +62,23 @@ int cmd_tui(int argc, char **argv)
 		char *end;
 		switch (c) {
 		case 's': scen_args[n_scen++] = optarg; break;
-		case 'd': db = optarg; break;
-		case 'n': opts.no_color = 1; break;
-		case 'f':
+		case DB:
+			if (cli_db_arg("tui", optarg, &db) < 0) {
+				free(scen_args);
+				return EXIT_USAGE;
+			}
+			break;
+		case NO_COLOR: opts.no_color = 1; break;
+		case FRAMES:
 			opts.frames = strtol(optarg, &end, 10);
 			if (*end || end == optarg || opts.frames < 1) {
 				free(scen_args);
 				return cli_usage_error("tui", "--frames takes a positive number, not \"%s\"", optarg);
 			}
 			break;
-		case ':':
-			free(scen_args);
-			return cli_usage_error("tui", "%s needs a value", argv[optind - 1]);
 		default:
 			free(scen_args);
-			return cli_usage_error("tui", "unknown option %s", argv[optind - 1]);
+			return cli_option_error("tui", c, argv, longopts);
 		}
 	}
 	if (optind + 1 < argc) {

@@ -8,59 +8,28 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "sim/clock.h"
 #include "sim/money.h"
 #include "traces/report.h"
+#include "traces/text.h"
 #include "tui/console.h"
 
 int console_utf8 = 1;
 
-/* The next code point of UTF-8 text at s (advancing *len bytes), or -1 for an invalid byte. */
-static long console_text_decode(const unsigned char *s, int *len)
-{
-	static const unsigned char need[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3 };
-	long cp;
-	int k;
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	k = s[0] >= 0xf8 ? 0 : need[s[0] >> 4];
-	if (k == 0 || (s[0] & 0xe0) == 0x80) {
-		*len = 1;
-		return -1;
-	}
-	cp = s[0] & (0x3f >> k);
-	for (int i = 1; i <= k; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*len = 1;
-			return -1;
-		}
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	*len = k + 1;
-	return cp;
-}
-
-/* Columns of one code point: 0 for combining marks, 2 for wide ones; 1 when unknown. */
+/* Columns of one code point: as traces/text.h counts them, one each on a terminal that is
+ * not UTF-8 (where the console shows them as ?). */
 static int console_text_cpwidth(long cp)
 {
-	if (cp < 0x80)
-		return 1;
-	if (!console_utf8)
-		return 1;
-	int w = wcwidth((wchar_t)cp);
-	return w < 0 ? 1 : w;
+	return cp < 0 || !console_utf8 ? 1 : text_cp_width(cp);
 }
 
 int console_text_width(const char *s)
 {
 	int w = 0, len;
 	while (*s) {
-		long cp = console_text_decode((const unsigned char *)s, &len);
-		w += cp < 0 ? 1 : console_text_cpwidth(cp);
+		long cp = text_decode((const unsigned char *)s, &len);
+		w += console_text_cpwidth(cp);
 		s += len;
 	}
 	return w;
@@ -76,11 +45,11 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	if (width <= 0)
 		return 0;
 	while (*s && o + 8 < sizeof out) {
-		long cp = console_text_decode((const unsigned char *)s, &len);
-		int cw = cp < 0 ? 1 : console_text_cpwidth(cp);
+		long cp = text_decode((const unsigned char *)s, &len);
+		int cw = console_text_cpwidth(cp);
 		if (cols + cw > budget)
 			break;
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && !console_utf8)) {
+		if (cp < 0 || text_escaped(cp) || (cp >= 0x80 && !console_utf8)) {
 			out[o++] = '?';                   /* control, invalid or unshowable */
 		} else {
 			memcpy(out + o, s, (size_t)len);

@@ -3,6 +3,7 @@
  * one row here; `llmcost help`, `llmcost CMD --help` and the errors for an
  * unknown command are all generated from this table.
  */
+#include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ const struct command commands[] = {
 	  cmd_traces },
 	{ "rejects", "NAME [--db PATH]",
 	  "show the lines of a trace that were rejected at import, with the reason",
-	  "Prints each rejected line of trace NAME as FILE:LINE: reason, then the line itself.\n"
+	  "Prints each rejected line of trace NAME as FILE:LINE: reason, then the line itself,\n"
+	  "control characters and bytes that are not UTF-8 shown as escapes (\\u001b, \\xff).\n"
 	  "\n"
 	  "options:\n"
 	  "  --db PATH    the store\n",
@@ -183,11 +185,18 @@ static int unknown_command(const char *name)
 	return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* rc, or a failure when what went to stdout could not all be written (a full disk, a closed pipe). */
+static int output_written(int rc)
 {
-	/* Trace columns and replay arrays are large: from 1 MiB up they come from the system and
-	 * go back to it when freed (glibc would otherwise keep a loader's freed working memory). */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK) {
+		cli_error("writing the output: %s", strerror(errno ? errno : EIO));
+		return EXIT_FAIL;
+	}
+	return rc;
+}
+
+static int run(int argc, char **argv)
+{
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 			return cmd_tui(argc, argv);
@@ -219,4 +228,12 @@ int main(int argc, char **argv)
 		return c->fn(argc - 1, argv + 1);
 	}
 	return unknown_command(argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	/* Trace columns and replay arrays are large: from 1 MiB up they come from the system and
+	 * go back to it when freed (glibc would otherwise keep a loader's freed working memory). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	return output_written(run(argc, argv));
 }

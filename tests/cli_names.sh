@@ -1,0 +1,136 @@
+# Command-line tests of names that are not plain text and of command-line misuse: control
+# characters, bidirectional overrides and bytes that are not UTF-8 never reach a terminal raw
+# (tables, lists, error messages show escapes; JSON and CSV carry names exactly), wide and
+# combining characters keep the table aligned, NUL in a name is rejected, trace names are
+# checked before anything is written, options are named as typed, and output that cannot be
+# written fails.
+SUITE=cli_names
+. tests/lib.sh
+
+L=$(cd "$(dirname "$LLMCOST")" && pwd)/$(basename "$LLMCOST") # absolute: one case runs elsewhere
+ESC=$(printf '\033'); BEL=$(printf '\007'); C1=$(printf '\302\233'); RLO=$(printf '\342\200\256')
+
+# One line per tenant; the names are JSON escapes, so the file itself is plain ASCII.
+line() {
+	printf '{"ts":"2026-03-02T10:00:%02dZ","tenant":"%s","task":"faq","model":"gpt-4.1-mini","input_tokens":100,"output_tokens":10}\n' "$1" "$2"
+}
+{
+	line 1 'plain'
+	line 2 '\u001b[31mred\u001b[0m'
+	line 3 '\u001b]0;title\u0007'
+	line 4 'c1\u009b31m'
+	line 5 'abc\u202eevil'
+	line 6 'line1\nline2'
+	line 7 '\u6f22\u5b57\u6f22\u5b57'
+	line 8 'e\u0301\u0301'
+	line 9 'zw\u200bx'
+} > "$TMP/names.jsonl"
+$L import "$TMP/names.jsonl" > /dev/null; check_eq "names import" "$?" 0
+
+# --- the table: escapes, never the raw bytes
+$L replay names --by tenant > "$TMP/table"; check_eq "table exits 0" "$?" 0
+table=$(cat "$TMP/table")
+for raw in "$ESC" "$BEL" "$C1" "$RLO"; do
+	case $table in *"$raw"*) bad "the table holds a raw control ($(printf '%s' "$raw" | od -An -tx1))" ;; *) ok ;; esac
+done
+check_has "ESC shown as an escape" "$table" '\u001b[31mred\u001b[0m'
+check_has "C1 shown as an escape" "$table" 'c1\u009b31m'
+check_has "RLO shown as an escape" "$table" 'abc\u202eevil'
+check_has "newline shown as an escape" "$table" 'line1\u000aline2'
+# Alignment in terminal columns, counted independently (Python's unicodedata): the
+# requests column of every tenant row ends where its header does.  漢字漢字 is 8 columns
+# (East Asian wide), e + two combining acutes 1, zw + ZERO WIDTH SPACE + x 3.
+aligned=$(python3 - "$TMP/table" <<'EOF'
+import re, sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) == "Cf"
+               else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+head = next(i for i, l in enumerate(lines) if "requests" in l)
+ends = {width(lines[head][:lines[head].index("requests") + len("requests")])}
+for l in lines[head + 1:]:
+    if not l.strip():
+        break
+    m = re.search(r"\s{3,}(\d+)\s", l)
+    ends.add(width(l[:m.end(1)]))
+print("aligned" if len(ends) == 1 else "misaligned %s" % sorted(ends))
+EOF
+)
+check_eq "wide, combining and zero-width names keep the columns aligned" "$aligned" aligned
+
+# --- JSON and CSV carry the names exactly
+$L replay names --json > "$TMP/names.json"
+got=$(python3 -c 'import json, sys
+got = sorted(t["tenant"] for t in json.load(open(sys.argv[1]))["scenarios"][0]["by_tenant"])
+want = sorted(json.loads(l)["tenant"] for l in open(sys.argv[2]))
+print(got == want)' "$TMP/names.json" "$TMP/names.jsonl")
+check_eq "--json holds every name exactly" "$got" True
+
+# --- NUL in a name: rejected with its line, not cut short
+{ line 1 'a\u0000x'; line 2 'a'; } > "$TMP/nul.jsonl"
+$L import "$TMP/nul.jsonl" 2> "$TMP/err" > /dev/null
+check_has "NUL in a tenant is rejected with its line" "$(cat "$TMP/err")" 'nul.jsonl:1: tenant: expected a string without \u0000'
+
+# --- error messages and lists
+printf '{"ts":"2026-03-02T10:00:00Z","tenant":"\\u001b]0;x\\u0007t","task":"faq","input_tokens":1,"output_tokens":1}\n' > "$TMP/nomodel.jsonl"
+$L replay "$TMP/nomodel.jsonl" > /dev/null 2> "$TMP/err"; check_eq "recorded without a model exits 3" "$?" 3
+case $(cat "$TMP/err") in *"$ESC"*|*"$BEL"*) bad "an error message holds a raw control" ;; *) ok ;; esac
+check_has "the error shows the name's escapes" "$(cat "$TMP/err")" 'tenant \u001b]0;x\u0007t'
+$L import "$TMP/names.jsonl" --name "$(printf 'list\033[2Jed')" > /dev/null
+out=$($L traces); check_has "traces shows a name's escapes" "$out" 'list\u001b[2Jed'
+case $out in *"$ESC"*) bad "traces holds a raw ESC" ;; *) ok ;; esac
+printf '{"ts": "\033[31m\n' > "$TMP/raw.jsonl"
+$L import "$TMP/raw.jsonl" > /dev/null 2>&1
+out=$($L rejects raw); check_has "rejects shows a raw ESC as an escape" "$out" '{"ts": "\u001b[31m'
+case $out in *"$ESC"*) bad "rejects holds a raw ESC" ;; *) ok ;; esac
+
+# --- trace names are checked before anything is written
+long=$(printf '%0256d' 0)
+$L import "$TMP/names.jsonl" --name "$long" 2> "$TMP/err"; check_eq "a 256-byte --name exits 2" "$?" 2
+check_has "it says why" "$(cat "$TMP/err")" "--name is longer than 255 bytes"
+$L import "$TMP/names.jsonl" --name "$(printf 'n\303')" 2> "$TMP/err"; check_eq "--name not UTF-8 exits 2" "$?" 2
+check_has "it says why" "$(cat "$TMP/err")" "--name is not UTF-8"
+cp "$TMP/names.jsonl" "$TMP/$(printf 'bad\377').jsonl"
+$L import "$TMP/$(printf 'bad\377').jsonl" 2> "$TMP/err"; check_eq "a file name not UTF-8 exits 1" "$?" 1
+check_has "it asks for --name" "$(cat "$TMP/err")" 'the trace name "bad\xff" of'
+mkdir -p "$TMP/other" && cp "$TMP/names.jsonl" "$TMP/other/twice.jsonl" && cp "$TMP/names.jsonl" "$TMP/twice.jsonl"
+$L import "$TMP/twice.jsonl" "$TMP/other/twice.jsonl" --db "$TMP/twice.db" 2> "$TMP/err"
+check_eq "two files of one name exit 1" "$?" 1
+check_has "it names both" "$(cat "$TMP/err")" 'would both be the trace "twice"'
+check_has "and nothing is stored" "$($L traces --db "$TMP/twice.db")" "holds no traces"
+
+# --- a scenario named by a file name that is not UTF-8, or at length
+printf '{"cache": {}}' > "$TMP/$(printf 'sc\377').json"
+$L replay names -s "$TMP/$(printf 'sc\377').json" --json > "$TMP/out.json"
+got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["scenarios"][0]["name"])' "$TMP/out.json")
+check_eq "a byte that is not UTF-8 becomes U+FFFD in --json" "$got" "sc�"
+printf '{"name": "%0200d"}' 0 > "$TMP/longname.json"
+width=$($L replay names -s "$TMP/longname.json" | awk 'length > w { w = length } END { print w }')
+check "a 200-character scenario name is cut in the table" [ "$width" -lt 100 ]
+
+# --- options, named as typed
+$L replay names -xyz 2> "$TMP/err"; check_eq "unknown short option exits 2" "$?" 2
+check_has "it names the letter" "$(cat "$TMP/err")" "unknown option -x"
+$L replay names --json=1 2> "$TMP/err"; check_eq "a value for --json exits 2" "$?" 2
+check_has "it says --json takes none" "$(cat "$TMP/err")" "--json takes no value"
+$L replay names --by 2> "$TMP/err"; check_has "--by without a value" "$(cat "$TMP/err")" "--by needs a value"
+(cd "$TMP" && $L import -dash.jsonl 2> err); check_eq "import -dash.jsonl exits 2" "$?" 2
+check "and makes no store ./ash.jsonl" [ ! -e "$TMP/ash.jsonl" ]
+check_has "it says how to name such a file" "$(cat "$TMP/err")" "./-NAME"
+$L replay names --db '' 2> "$TMP/err"; check_eq "--db '' exits 2" "$?" 2
+check_has "it says why" "$(cat "$TMP/err")" "--db needs a path"
+$L traces --db= 2> /dev/null; check_eq "--db= exits 2" "$?" 2
+$L replay names --json --by tenant 2> /dev/null; check_eq "--json with --by exits 2" "$?" 2
+mkdir -p "$TMP/adir"
+$L replay "$TMP/adir" 2> "$TMP/err"; check_has "a directory as the trace" "$(cat "$TMP/err")" "is a directory"
+$L replay names -s "$TMP/adir" 2> "$TMP/err"; check_has "a directory as a scenario" "$(cat "$TMP/err")" "is a directory"
+
+# --- output that cannot be written fails
+if [ -w /dev/full ]; then
+	$L --help > /dev/full 2> /dev/null; check_eq "--help to a full disk exits 1" "$?" 1
+	$L traces > /dev/full 2> /dev/null; check_eq "traces to a full disk exits 1" "$?" 1
+	$L rejects raw > /dev/full 2> "$TMP/err"; check_eq "rejects to a full disk exits 1" "$?" 1
+	check_has "it says so" "$(cat "$TMP/err")" "writing the output"
+fi
+
+finish

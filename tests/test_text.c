@@ -1,0 +1,51 @@
+/* Names as a terminal shows them: what is escaped, widths in columns, cuts at a column budget. */
+#include <stdlib.h>
+
+#include "tests/test.h"
+#include "traces/text.h"
+
+/* text_show's result as a checked string (freed after the check). */
+#define CHECK_SHOW(s, cols, want) do { \
+	char *got_ = text_show(s, cols); \
+	CHECK_STR(got_, want); \
+	free(got_); \
+} while (0)
+
+static void escapes_controls_bidi_and_bad_bytes(void)
+{
+	CHECK_SHOW("plain", 0, "plain");
+	CHECK_SHOW("\x1b[31mred", 0, "\\u001b[31mred");
+	CHECK_SHOW("a\nb\tc\x7f", 0, "a\\u000ab\\u0009c\\u007f");
+	CHECK_SHOW("c1\xc2\x9b", 0, "c1\\u009b");                     /* U+009B, a C1 control */
+	CHECK_SHOW("x\xe2\x80\xaey\xe2\x81\xa9", 0, "x\\u202ey\\u2069"); /* RLO, PDI */
+	CHECK_SHOW("\xff\xfe", 0, "\\xff\\xfe");
+	CHECK_SHOW("\xc0\xaf", 0, "\\xc0\\xaf");                       /* an overlong '/' */
+	CHECK_SHOW("\xed\xa0\x80", 0, "\\xed\\xa0\\x80");              /* a surrogate */
+	CHECK_SHOW("\xe6\xbc\xa2", 0, "\xe6\xbc\xa2");                 /* 漢 stays */
+}
+
+static void counts_columns(void)
+{
+	CHECK_INT(text_width("abc"), 3);
+	CHECK_INT(text_width("\xe6\xbc\xa2\xe5\xad\x97"), 4);          /* 漢字: two wide */
+	CHECK_INT(text_width("e\xcc\x81\xcc\x81"), 1);                 /* e + two combining acutes */
+	CHECK_INT(text_width("a\xe2\x80\x8b" "b"), 2);                 /* ZERO WIDTH SPACE */
+	CHECK_INT(text_width("\x1b"), 6);                              /* as shown: \u001b */
+	CHECK_INT(text_width("\xff"), 4);                              /* as shown: \xff */
+}
+
+static void cuts_at_the_budget(void)
+{
+	CHECK_SHOW("abcdef", 6, "abcdef");
+	CHECK_SHOW("abcdefg", 6, "abcde\xe2\x80\xa6");                 /* 5 columns and "…" */
+	/* 漢字漢字 is 8 columns; in 6: 漢字 (4) then 漢 would make 6, leaving no room for "…" */
+	CHECK_SHOW("\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97", 6, "\xe6\xbc\xa2\xe5\xad\x97\xe2\x80\xa6");
+	CHECK_SHOW("ab\x1b", 5, "ab\xe2\x80\xa6");                     /* an escape is not split */
+}
+
+void suite_text(void)
+{
+	RUN(escapes_controls_bidi_and_bad_bytes);
+	RUN(counts_columns);
+	RUN(cuts_at_the_budget);
+}

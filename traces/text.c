@@ -1,0 +1,175 @@
+/*
+ * Names as a terminal shows them (text.h): one decoder, one rule for what is
+ * escaped, one width, used by the tables, the lists and the error messages.
+ */
+#include <locale.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "traces/text.h"
+
+long text_decode(const unsigned char *s, int *len)
+{
+	static const unsigned char need[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3 };
+	static const long least[] = { 0, 0x80, 0x800, 0x10000 };
+	*len = 1;
+	if (s[0] < 0x80)
+		return s[0];
+	int k = s[0] >= 0xf8 ? 0 : need[s[0] >> 4];
+	if (k == 0)
+		return -1;
+	long cp = s[0] & (0x3f >> k);
+	for (int i = 1; i <= k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < least[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1; /* overlong, past Unicode, or a surrogate */
+	*len = k + 1;
+	return cp;
+}
+
+int text_escaped(long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static locale_t utf8;
+
+static void utf8_open(void)
+{
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+int text_cp_width(long cp)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (cp < 0x80)
+		return 1;
+	pthread_once(&once, utf8_open);
+	if (!utf8)
+		return 1;
+	locale_t was = uselocale(utf8);
+	int w = wcwidth((wchar_t)cp);
+	uselocale(was);
+	return w < 0 ? 1 : w;
+}
+
+/*
+ * The piece of text at s — one code point, or one byte that is not UTF-8 —
+ * its length in *len, what is shown for it in *shown (*n bytes: an escape in
+ * buf, else s itself), and its columns.
+ */
+static size_t piece(const char *s, int *len, char buf[8], const char **shown, size_t *n)
+{
+	long cp = text_decode((const unsigned char *)s, len);
+	if (cp >= 0 && !text_escaped(cp)) {
+		*shown = s;
+		*n = (size_t)*len;
+		return (size_t)text_cp_width(cp);
+	}
+	*n = (size_t)snprintf(buf, 8, cp < 0 ? "\\x%02lx" : "\\u%04lx", cp < 0 ? (long)(unsigned char)*s : cp);
+	*shown = buf;
+	return *n;
+}
+
+size_t text_width(const char *s)
+{
+	size_t w = 0, n;
+	int len;
+	char buf[8];
+	const char *shown;
+	for (; *s; s += len)
+		w += piece(s, &len, buf, &shown, &n);
+	return w;
+}
+
+char *text_show(const char *s, size_t max_cols)
+{
+	size_t total = text_width(s), fit = !max_cols || total <= max_cols, cols = 0, o = 0, n;
+	size_t budget = fit ? total : max_cols - 1; /* room for the ellipsis */
+	char *out = malloc(strlen(s) * 6 + 4), buf[8]; /* an escape is at most 6 bytes a byte */
+	const char *shown;
+	int len;
+	if (!out)
+		return NULL;
+	for (; *s; s += len) {
+		size_t w = piece(s, &len, buf, &shown, &n);
+		if (cols + w > budget)
+			break;
+		memcpy(out + o, shown, n);
+		o += n;
+		cols += w;
+	}
+	if (!fit) {
+		memcpy(out + o, "\xe2\x80\xa6", 3); /* … */
+		o += 3;
+	}
+	out[o] = 0;
+	return out;
+}
+
+/* Writes the n bytes at s to f with their escapes; a newline too unless `lines`.  The byte
+ * after them must not continue UTF-8 (a NUL, as strings end). */
+static void put(FILE *f, const char *s, size_t n, int lines)
+{
+	size_t k;
+	int len;
+	char buf[8];
+	const char *shown;
+	for (const char *end = s + n; s < end; s += len) {
+		piece(s, &len, buf, &shown, &k);
+		if (lines && *s == '\n')
+			k = 1, shown = s;
+		fwrite(shown, 1, k, f);
+	}
+}
+
+void text_put(FILE *f, const char *s)
+{
+	put(f, s, strlen(s), 0);
+}
+
+void text_put_bytes(FILE *f, const char *s, size_t n)
+{
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return;
+	memcpy(copy, s, n);
+	copy[n] = 0;
+	put(f, copy, n, 0);
+	free(copy);
+}
+
+void text_put_lines(FILE *f, const char *s)
+{
+	put(f, s, strlen(s), 1);
+}
+
+void text_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char small[512], *msg = small;
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (n < 0)
+		return;
+	text_put_lines(f, msg ? msg : small);
+	if (msg != small)
+		free(msg);
+}
+
+void text_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_vprintf(f, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,51 @@
+/*
+ * Names as a terminal shows them.  Tenant, task, model, trace and scenario
+ * names come from users' files and may hold anything UTF-8 allows (and file
+ * names need not be UTF-8), so text meant for a terminal — the tables, the
+ * lists, error messages — goes through here: control characters (C0, DEL,
+ * C1), the bidirectional overrides and isolates, and bytes that are not UTF-8
+ * are written as escapes (\u001b, \u202e, \xff), so no name can move the
+ * cursor, retitle the window or reorder a line; and widths are counted in
+ * terminal columns (wide characters 2, combining marks 0), independently of
+ * the process's locale.  The JSON and CSV outputs carry names exactly instead.
+ */
+#ifndef TRACES_TEXT_H
+#define TRACES_TEXT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* The code point of the UTF-8 sequence at s (its length in *len), or -1 for a byte that does
+ * not begin a valid sequence (*len 1). */
+long text_decode(const unsigned char *s, int *len);
+
+/* 1 when code point cp is shown as an escape: C0, DEL, C1, U+202A–U+202E, U+2066–U+2069. */
+int text_escaped(long cp);
+
+/* Terminal columns of code point cp: 0 for combining and zero-width ones, 2 for wide ones. */
+int text_cp_width(long cp);
+
+/* Terminal columns of s as text_show writes it (with its escapes). */
+size_t text_width(const char *s);
+
+/*
+ * s with its escapes, cut to at most max_cols columns with "…" at the cut
+ * (0: never cut), in a new string (NULL when out of memory).
+ */
+char *text_show(const char *s, size_t max_cols);
+
+/* Writes s to f with its escapes (nothing cut). */
+void text_put(FILE *f, const char *s);
+
+/* As text_put, for the n bytes at s, which may hold NULs (shown as \u0000). */
+void text_put_bytes(FILE *f, const char *s, size_t n);
+
+/* As text_put, but a newline stays a newline: for messages of several lines. */
+void text_put_lines(FILE *f, const char *s);
+
+/* Formats as fprintf does, then writes the message as text_put_lines. */
+void text_vprintf(FILE *f, const char *fmt, va_list ap);
+void text_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
