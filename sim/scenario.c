@@ -84,10 +84,15 @@ static void budget_init(void *p)
 
 /* An injected window defaults to status timeout and, like every key the SPEC's
  * example shows, to the example's rate 0.6; model, from and to are required. */
+/* An injected window's defaults are the SPEC §3 example's (§10: "every key absent takes the
+ * value of the §3 example"): gpt-4.1-mini (the name is set when the pricing is resolved),
+ * 2026-03-02T10:00:00Z to 10:45:00Z, timeout, 0.6. */
 static void fault_init(void *p)
 {
 	struct fault_window *f = p;
 	f->model_idx = -1;
+	f->from_us = INT64_C(1772445600) * 1000000;
+	f->to_us = INT64_C(1772448300) * 1000000;
 	f->status = STATUS_TIMEOUT;
 	f->rate = frac(6, 10);
 }
@@ -312,12 +317,15 @@ const struct scenario_key scenario_keys[] = {
 	  .elem_size = sizeof(struct fault_window), .elem_name = NOF, .elem_init = fault_init },
 	{ "faults.inject[]", SKEY_OBJECT, 0, NOF, NOF, .expect = "an object",
 	  .help = "a window: model, from, to, status, rate" },
-	{ "faults.inject[].model", SKEY_STRING, KEYF_REQUIRED | KEYF_NONEMPTY, F(model), NOF,
-	  .expect = "a model name", .help = "the model that fails; it must be in the pricing file" },
-	{ "faults.inject[].from", SKEY_TIME, KEYF_REQUIRED, F(from_us), NOF,
-	  .expect = "an RFC 3339 time or epoch seconds", .help = "start of the window (included)" },
-	{ "faults.inject[].to", SKEY_TIME, KEYF_REQUIRED, F(to_us), NOF,
-	  .expect = "an RFC 3339 time or epoch seconds", .help = "end of the window (excluded)" },
+	{ "faults.inject[].model", SKEY_STRING, KEYF_NONEMPTY, F(model), NOF,
+	  .expect = "a model name",
+	  .help = "the model that fails; it must be in the pricing file (default gpt-4.1-mini, the SPEC example's)" },
+	{ "faults.inject[].from", SKEY_TIME, 0, F(from_us), NOF,
+	  .expect = "an RFC 3339 time or epoch seconds",
+	  .help = "start of the window, included (default 2026-03-02T10:00:00Z, the SPEC example's)" },
+	{ "faults.inject[].to", SKEY_TIME, 0, F(to_us), NOF,
+	  .expect = "an RFC 3339 time or epoch seconds",
+	  .help = "end of the window, excluded (default 2026-03-02T10:45:00Z, the SPEC example's)" },
 	{ "faults.inject[].status", SKEY_ENUM, 0, F(status), NOF, .names = failure_names, .scale = 1,
 	  .expect = "an error class", .help = "the class of the injected failures (default timeout)" },
 	{ "faults.inject[].rate", SKEY_DECIMAL, 0, F(rate), NOF, .dmin = 0, .dmax = 1,

@@ -89,8 +89,11 @@ struct budget_policy {
 	enum overflow overflow;
 };
 
+/* An injected window's model when it names none (the SPEC §3 example's) */
+#define INJECT_DEFAULT_MODEL "gpt-4.1-mini"
+
 struct fault_window {
-	char *model;
+	char *model;          /* NULL until the scenario resolves it: then INJECT_DEFAULT_MODEL */
 	int model_idx;        /* into scenario.pricing->models */
 	int64_t from_us, to_us; /* [from, to), µs since the Unix epoch */
 	enum status status;   /* never STATUS_OK */

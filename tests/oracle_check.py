@@ -236,9 +236,15 @@ def gen_scenario(r, first, last):
         for _ in range(r.randint(1, 2)):
             a = r.randint(first, last)
             b = a + r.randint(0, (last - first) // 2 + 10**6)
-            inject.append({"model": r.choice(MODELS), "from": rfc3339(a // 10**6 * 10**6),
-                           "to": rfc3339(b // 10**6 * 10**6 + 10**6),
-                           "status": r.choice(CLASSES), "rate": r.choice([0, 0.3, 0.6, 1])})
+            e = {"model": r.choice(MODELS), "from": rfc3339(a // 10**6 * 10**6),
+                 "to": rfc3339(b // 10**6 * 10**6 + 10**6),
+                 "status": r.choice(CLASSES), "rate": r.choice([0, 0.3, 0.6, 1])}
+            # absent keys take the §3 example's values (its model is not in these prices), a
+            # window from 10:00 to 10:45 on the traces' day: kept only where it stays a window
+            kept = {k: v for k, v in e.items() if k == "model" or not maybe(r, 0.15)}
+            if ("from" in kept) != ("to" in kept) and a // 10**6 * 10**6 >= T0_US + 45 * 60 * 10**6:
+                kept["from"], kept["to"] = e["from"], e["to"]
+            inject.append(kept)
         s["faults"]["inject"] = inject
     return s
 

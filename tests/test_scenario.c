@@ -444,8 +444,21 @@ static void times_in_inject_windows(void)
 	CHECK_STR(load_err("t3.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	                   " \"from\": 10, \"to\": 5}]}}"),
 	          msg("t3.json", "faults.inject[0]: \"from\" must be before \"to\""));
-	CHECK_STR(load_err("t4.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\", \"to\": 5}]}}"),
-	          msg("t4.json", "faults.inject[0]: missing key \"from\""));
+	/* absent keys take the SPEC §3 example's values (§10): gpt-4.1-mini, 2026-03-02T10:00:00Z
+	 * (1772445600 s, as in test_clock.c) to 10:45:00Z (+ 2700 s = 1772448300 s), timeout, 0.6 */
+	MUST(load("t4.json", "{\"faults\": {\"inject\": [{}, {\"rate\": 1, \"to\": 1772445660}]}}", &sc, &e));
+	CHECK_INT(sc.faults.n_inject, 2);
+	if (sc.faults.n_inject == 2) {
+		CHECK_STR(sc.faults.inject[0].model, "gpt-4.1-mini");
+		CHECK(sc.faults.inject[0].model_idx >= 0);
+		CHECK_INT(sc.faults.inject[0].from_us, 1772445600LL * US);
+		CHECK_INT(sc.faults.inject[0].to_us, 1772448300LL * US);
+		CHECK_INT(sc.faults.inject[0].status, STATUS_TIMEOUT);
+		CHECK_INT(sc.faults.inject[0].rate.num * 10, 6 * sc.faults.inject[0].rate.den);
+		CHECK_INT(sc.faults.inject[1].to_us, 1772445660LL * US);
+		CHECK_INT(sc.faults.inject[1].rate.num, sc.faults.inject[1].rate.den);
+	}
+	scenario_fini(&sc);
 }
 
 static void extends_merges_and_overrides(void)

@@ -896,6 +896,8 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 	for (size_t i = 0; i < sc->faults.n_inject; i++) {
 		struct fault_window *f = &sc->faults.inject[i];
 		const char *segs[] = { "faults", "inject" };
+		if (!f->model && !(f->model = strdup(INJECT_DEFAULT_MODEL)))
+			return fail(err, blame(c, segs, 2), "out of memory");
 		f->model_idx = pricing_index(sc->pricing, f->model);
 		if (f->model_idx < 0)
 			return fail(err, blame(c, segs, 2), "faults.inject[%zu].model: model \"%s\" is not "
