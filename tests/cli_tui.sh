@@ -44,6 +44,10 @@ check_eq "the console keeps the caches' normalized inputs" "$(sqlite3 "$LLMCOST_
 	normalized n JOIN traces t ON t.id = n.trace_id WHERE t.name = 'faq'")" 7
 TERM=xterm NO_COLOR=1 $L tui faq -s v3 --frames 3 --no-color </dev/null >/dev/null 2>"$TMP/frames.err"
 check_eq "--frames 3 monochrome exits 0" "$?" 0
+# a terminal that cannot move the cursor: an error, not a blank screen
+TERM=dumb $L tui faq -s v3 --frames 1 </dev/null >/dev/null 2>"$TMP/err"
+check_eq "TERM=dumb exits 1" "$?" 1
+check_has "TERM=dumb says why" "$(cat "$TMP/err")" 'the terminal "dumb" cannot move the cursor'
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "cli_tui: tmux not found, the console cases are skipped" >&2
@@ -140,6 +144,16 @@ T send-keys -t main ":export csv $TMP/tui.csv" Enter
 wait_for main "wrote $TMP/tui.csv"
 $L replay faq $SCEN --csv > "$TMP/replay.csv"
 check "export csv = replay --csv" cmp -s "$TMP/tui.csv" "$TMP/replay.csv"
+# an existing file is kept unless the command says ! (export!, save!); the store never
+T send-keys -t main ":export json $TMP/tui.csv" Enter; wait_for main "$TMP/tui.csv exists; export! overwrites it"
+check_eq "export refuses an existing file" "$?" 0
+check "and leaves it as it was" cmp -s "$TMP/tui.csv" "$TMP/replay.csv"
+T send-keys -t main ":export! json $TMP/tui.csv" Enter; wait_for main "wrote $TMP/tui.csv"
+check "export! overwrites it" cmp -s "$TMP/tui.csv" "$TMP/replay.json"
+cp "$LLMCOST_DB" "$TMP/store-before.db"
+T send-keys -t main ":export! json $LLMCOST_DB" Enter; wait_for main "is the store the console has open"
+check_eq "export! refuses the console's own store" "$?" 0
+check "and leaves it as it was" cmp -s "$LLMCOST_DB" "$TMP/store-before.db"
 
 # every view
 T send-keys -t main 2; wait_for main "tenants of recorded"; check_eq "2: Tenants" "$?" 0
@@ -190,6 +204,8 @@ check_eq ":set re-runs: projected monthly USD = replay of the edited file" \
 	"$(usd_row "$(screen main)" | cut -d' ' -f3)" "$edited"
 check "the edit changes the figure" test "$edited" != "$before"
 T send-keys -t main ":save v3 $TMP/saved.json" Enter; wait_for main "wrote scenario v3"
+T send-keys -t main ":save v3 $TMP/saved.json" Enter; wait_for main "saved.json exists; save! overwrites it"
+check_eq "save refuses an existing file" "$?" 0
 saved=$(usd_row "$($L replay faq -s "$TMP/saved.json" | grep '^projected monthly USD')" | cut -d' ' -f1)
 check_eq ":save writes the edited scenario" "$saved" "$edited"
 
@@ -324,6 +340,13 @@ check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
 # much it leaves out; below the minimum size no key acts unseen.
 start edits 100 30 faq -s recorded -s v3
 wait_for edits "last run"
+wait_for edits "0 rows above, "
+check_eq "Compare says how many rows are out of sight" "$?" 0
+cp fixtures/scenarios/v3.json "$TMP/notatrace.json"
+T send-keys -t edits ":load $TMP/notatrace.json" Enter
+wait_for edits "trace notatrace holds no requests, so it is not opened"
+check_eq ":load of a file with no request does not open it" "$?" 0
+check_has "the trace stays open" "$(screen edits | head -n 1)" "trace faq"
 T send-keys -t edits ":set recorded.pricing $PWD/fixtures/tests/pricing.json" Enter
 wait_for edits 'scenario "recorded": recorded: model "gpt-4.1-mini"'
 check_eq "a failed run says why on the status line" "$?" 0
@@ -350,11 +373,20 @@ check_eq "Alt-b moves back a word in the : line" "$?" 0
 is_closed() { test -z "$(screen edits | tail -n 1 | grep '^:')"; }
 closed() { eventually is_closed; }
 T send-keys -t edits C-u Escape; closed
+T send-keys -t edits ":" C-r; wait_for edits "(reverse-i-search)"
+check_eq "^R shows readline's history search" "$?" 0
+T send-keys -t edits s e t; wait_for edits "(reverse-i-search)\`set': set v3.cache.capacity 50"
+T send-keys -t edits Escape; eventually eval 'screen edits | tail -n 1 | grep -q "^ q quit"'
+T send-keys -t edits ":set v3.cache.capacity 45" Enter; wait_for edits "v3: cache.capacity = 45"
+check_eq "Esc ends a history search with the line: the next line runs as typed" "$?" 0
 T send-keys -t edits ":set " Tab Tab; wait_for edits "more: type on"
 check_eq "a long completion list says how many it leaves out" "$?" 0
 T send-keys -t edits C-u Escape; closed
 T send-keys -t edits ":scenario add v3b v3" Enter; wait_for edits "added scenario v3b"
 check_eq "scenario add NAME takes a bundled scenario as FILE" "$?" 0
+wait_for edits "v3 cache+routing (v3b)"
+check_eq "two scenarios of one name: each title says its handle" "$?" 0
+check_has "(the other)" "$(screen edits)" "v3 cache+routing (v3)"
 T send-keys -t edits ":scenario drop v3b" Enter; wait_for edits "dropped scenario v3b"
 check_eq "scenario drop" "$?" 0
 check_has "dropping the selected last scenario: v3 is selected and shown" "$(screen edits | sed -n 4p)" "v3"

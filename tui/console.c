@@ -921,6 +921,17 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		        getenv("TERM") ? getenv("TERM") : "(TERM is not set)");
 		return 1;
 	}
+	char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) { /* TERM=dumb: a screen could only be printed line by line */
+		endwin();
+		delscreen(scr);
+		console_cmd_fini(&c);
+		console_signals(0);
+		fprintf(stderr, "llmcost: the terminal \"%s\" cannot move the cursor, which the console needs "
+		        "(set TERM to your terminal's type, such as xterm-256color; for a report use llmcost "
+		        "replay)\n", getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	}
 	console_active = 1;
 	console_reset_prepare();
 	cbreak();

@@ -145,6 +145,12 @@ double console_model_running_s(struct console_model *m, int *percent);
 /* `export json|csv FILE`: every scenario must have a result. */
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e);
 
+/* A scenario's column title: its name (its label before it has run), with " (label)" when
+ * another open scenario has the same name; in buf when it needs one. */
+#define CONSOLE_TITLE_MAX 512
+const char *console_scen_title(const struct console_model *m, const struct console_scen *s,
+                               char buf[CONSOLE_TITLE_MAX]);
+
 /* Seconds on a monotonic clock. */
 double console_now(void);
 
@@ -255,6 +261,7 @@ struct console {
 	int too_small;
 	int dirty_hdr, dirty_body, dirty_status;
 	int help;                   /* the help overlay is open */
+	int overwrite;              /* the command running was given with ! (export!, save!) */
 	long help_top;
 	int quit;
 	int colors;
@@ -328,6 +335,7 @@ struct console_command {
 	int (*fn)(struct console *c, const char *args, struct err *e);
 	int (*complete)(struct console *c, const char *text, int argno, const char *line,
 	                char ***out);
+	int writes;                 /* writes a file: refuses an existing one unless given as NAME! */
 };
 extern const struct console_command console_commands[];
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,6 +177,7 @@ void console_cmd_key(struct console *c, int key)
 		/* Esc alone: cancel, and a '/' filter goes back to what it was (after the editor is
 		 * gone: removing it redisplays the line, which would apply it again) */
 		int filter = c->prompt == '/';
+		rl_callback_sigcleanup(); /* a history search (^R) or a key sequence under way ends too */
 		rl_free_line_state();
 		console_cmd_close(c);
 		if (filter) {
@@ -217,19 +219,24 @@ void console_cmd_draw(struct console *c, WINDOW *w)
 	char before[2048];
 	size_t start = 0;
 
-	/* scroll so the cursor stays on screen */
 	snprintf(before, sizeof before, "%.*s", point, line);
-	while (before[start] && 1 + console_text_width(before + start) > cols - 2) {
+	/* the prompt, or readline's own while it searches the history: "(reverse-i-search)`he': " */
+	char own[2] = { (char)c->prompt, 0 };
+	const char *prompt = rl_display_prompt && strcmp(rl_display_prompt, own) != 0 ? rl_display_prompt : own;
+	int pw = console_text_width(prompt);
+	if (pw > cols / 2)
+		pw = cols / 2;
+	/* scroll so the cursor stays on screen */
+	while (before[start] && pw + console_text_width(before + start) > cols - 2) {
 		start++;
 		while ((before[start] & 0xc0) == 0x80)
 			start++;
 	}
-	char prompt[2] = { (char)c->prompt, 0 };
 	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 0, prompt, 1, 0, 0);
+	console_put(w, 0, 0, prompt, pw, 0, 0);
 	wattrset(w, console_attr(ROLE_NORMAL));
-	console_put(w, 0, 1, line + start, cols - 1, 0, 1);
-	int x = 1 + console_text_width(before + start);
+	console_put(w, 0, pw, line + start, cols - pw, 0, 1);
+	int x = pw + console_text_width(before + start);
 	wmove(w, 0, x < cols ? x : cols - 1);
 	curs_set(1);
 }
@@ -459,6 +466,20 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 	return 0;
 }
 
+/* 0 when the console may write path: never its own store, and an existing file only when the
+ * command was given with ! (cmd names it in the advice). */
+static int console_cmd_may_write(struct console *c, const char *cmd, const char *path, struct err *e)
+{
+	struct stat f, db;
+	if (stat(path, &f) != 0)
+		return 0;
+	if (stat(c->m->db_path, &db) == 0 && f.st_dev == db.st_dev && f.st_ino == db.st_ino)
+		return err_set(e, "%s is the store the console has open; choose another file", path);
+	if (!c->overwrite && S_ISREG(f.st_mode))
+		return err_set(e, "%s exists; %s! overwrites it", path, cmd);
+	return 0;
+}
+
 static int console_cmd_export(struct console *c, const char *args, struct err *e)
 {
 	char buf[4096], *rest = buf, *fmt;
@@ -467,7 +488,7 @@ static int console_cmd_export(struct console *c, const char *args, struct err *e
 	int csv = strcmp(fmt, "csv") == 0;
 	if ((!csv && strcmp(fmt, "json") != 0) || !*rest)
 		return err_set(e, "usage: export json|csv FILE");
-	if (console_model_export(c->m, csv, rest, e) < 0)
+	if (console_cmd_may_write(c, "export", rest, e) < 0 || console_model_export(c->m, csv, rest, e) < 0)
 		return -1;
 	console_message(c, 0, "wrote %s (%s)", rest, fmt);
 	return 0;
@@ -481,7 +502,7 @@ static int console_cmd_save(struct console *c, const char *args, struct err *e)
 	if (!*label || !*rest)
 		return err_set(e, "usage: save SCENARIO FILE");
 	struct console_scen *s = console_cmd_scen(c, label, e);
-	if (!s || scenario_save(&s->sc, rest, e) < 0)
+	if (!s || console_cmd_may_write(c, "save", rest, e) < 0 || scenario_save(&s->sc, rest, e) < 0)
 		return -1;
 	console_message(c, 0, "wrote scenario %s to %s", s->label, rest);
 	return 0;
@@ -762,29 +783,31 @@ static int console_cmd_comp_help(struct console *c, const char *text, int argno,
 
 const struct console_command console_commands[] = {
 	{ "load", "TRACE", "open a stored trace, or import a JSON Lines file and open it",
-	  console_cmd_load, console_cmd_comp_trace },
+	  console_cmd_load, console_cmd_comp_trace, 0 },
 	{ "scenario add", "NAME [FILE]",
 	  "add a scenario from FILE (a file or a bundled name), or NAME as one, or recorded",
-	  console_cmd_add, console_cmd_comp_add },
-	{ "scenario drop", "NAME", "close a scenario", console_cmd_drop, console_cmd_comp_label },
+	  console_cmd_add, console_cmd_comp_add, 0 },
+	{ "scenario drop", "NAME", "close a scenario", console_cmd_drop, console_cmd_comp_label, 0 },
 	{ "scenario edit", "[NAME]",
 	  "edit a scenario's JSON in $VISUAL or $EDITOR (vi), then reload and re-run it",
-	  console_cmd_edit, console_cmd_comp_label },
+	  console_cmd_edit, console_cmd_comp_label, 0 },
 	{ "set", "[SCENARIO.]KEY.PATH VALUE",
 	  "change a key of a scenario (without SCENARIO., the selected one) and re-run it",
-	  console_cmd_set, console_cmd_comp_set },
+	  console_cmd_set, console_cmd_comp_set, 0 },
 	{ "unset", "[SCENARIO.]KEY.PATH", "remove a key (it takes the format's default, not its file's value) and re-run",
-	  console_cmd_unset, console_cmd_comp_set },
+	  console_cmd_unset, console_cmd_comp_set, 0 },
 	{ "run", "[SCENARIO]", "re-run a scenario, or every scenario", console_cmd_run,
-	  console_cmd_comp_label },
-	{ "export", "json|csv FILE", "write the results as llmcost replay --json or --csv would",
-	  console_cmd_export, console_cmd_comp_export },
-	{ "save", "SCENARIO FILE", "write a scenario, edits included, as a scenario file",
-	  console_cmd_save, console_cmd_comp_save },
+	  console_cmd_comp_label, 0 },
+	{ "export", "json|csv FILE",
+	  "write the results as llmcost replay --json or --csv would (export! overwrites a file)",
+	  console_cmd_export, console_cmd_comp_export, 1 },
+	{ "save", "SCENARIO FILE",
+	  "write a scenario, edits included, as a scenario file (save! overwrites a file)",
+	  console_cmd_save, console_cmd_comp_save, 1 },
 	{ "help", "[CMD]", "list the keys and commands, or explain one command", console_cmd_help,
-	  console_cmd_comp_help },
-	{ "quit", "", "leave the console", console_cmd_quit, NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
+	  console_cmd_comp_help, 0 },
+	{ "quit", "", "leave the console", console_cmd_quit, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
 /* The command a line starts with; *argp gets the arguments.  NULL with e set when none. */
@@ -943,14 +966,27 @@ void console_cmd_exec(struct console *c, const char *line)
 		line++;
 	if (!*line)
 		return;
-	const struct console_command *k = console_cmd_find(line, &args, &e);
+	/* NAME! (export!, save!): overwrite an existing file */
 	char buf[4096];
+	size_t n = strcspn(line, " \t");
+	int bang = n > 1 && line[n - 1] == '!';
+	if (bang) {
+		snprintf(buf, sizeof buf, "%.*s%s", (int)n - 1, line, line + n);
+		line = buf;
+	}
+	const struct console_command *k = console_cmd_find(line, &args, &e);
+	if (k && bang && !k->writes)
+		k = NULL, err_set(&e, "only export! and save! take a !");
 	if (k) {
-		snprintf(buf, sizeof buf, "%s", args);
-		size_t len = strlen(buf);
-		while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
-			buf[--len] = 0;
-		if (k->fn(c, buf, &e) == 0) {
+		char a[4096];
+		snprintf(a, sizeof a, "%s", args);
+		size_t len = strlen(a);
+		while (len && (a[len - 1] == ' ' || a[len - 1] == '\t'))
+			a[--len] = 0;
+		c->overwrite = bang;
+		int rc = k->fn(c, a, &e);
+		c->overwrite = 0;
+		if (rc == 0) {
 			console_dirty(c);
 			return;
 		}

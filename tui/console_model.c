@@ -482,9 +482,14 @@ int console_model_load(struct console_model *m, const char *arg, char *info, siz
 	if (store_open(&st, m->db_path, e) < 0)
 		return -1;
 	int rc = console_model_quiet(console_model_find_fn, &fc, msg, sizeof msg);
+	struct store_trace_info ti;
+	int empty = rc == EXIT_OK && store_find(&st, fc.name, &ti, e) == 1 && ti.requests == 0;
 	store_close(&st);
 	if (rc != EXIT_OK)
 		return err_set(e, "%s", msg[0] ? msg : "the trace could not be loaded");
+	if (empty) /* a file that is not a trace (a scenario, say): every line rejected */
+		return err_set(e, "trace %s holds no requests, so it is not opened%s%s%s", fc.name,
+		               msg[0] ? " (" : "", msg, msg[0] ? ")" : "");
 	snprintf(info, n, "%s", msg);
 	return console_model_open_trace(m, fc.name, e);
 }
@@ -615,6 +620,23 @@ int console_model_replace(struct console_model *m, struct console_scen *s, const
 	scenario_fini(&s->sc);
 	s->sc = next;
 	return console_model_submit(m, s, e);
+}
+
+static const char *scen_name(const struct console_scen *s)
+{
+	return s->has_res && s->res.name ? s->res.name : s->label;
+}
+
+const char *console_scen_title(const struct console_model *m, const struct console_scen *s,
+                               char buf[CONSOLE_TITLE_MAX])
+{
+	const char *name = scen_name(s);
+	for (size_t k = 0; k < m->n_scen; k++)
+		if (m->scen[k] != s && strcmp(scen_name(m->scen[k]), name) == 0 && strcmp(name, s->label) != 0) {
+			snprintf(buf, CONSOLE_TITLE_MAX, "%s (%s)", name, s->label);
+			return buf;
+		}
+	return name;
 }
 
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e)

@@ -136,7 +136,8 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 		console_time_text(al->start_us, 0, cell[r][0], sizeof cell[r][0]);
 		console_time_text(al->end_us, 0, t, sizeof t);
 		snprintf(cell[r][1], sizeof cell[r][1], "%.11s", t + 5); /* "MM-DD HH:MM" */
-		snprintf(cell[r][2], sizeof cell[r][2], "%s", m->scen[k]->res.name);
+		char name[CONSOLE_TITLE_MAX];
+		snprintf(cell[r][2], sizeof cell[r][2], "%s", console_scen_title(m, m->scen[k], name));
 		snprintf(cell[r][3], sizeof cell[r][3], "%s", al->kind < N_ALERT ? alert_names[al->kind] : "");
 		alerts_value(al, 0, cell[r][4], sizeof cell[r][4]);
 		alerts_value(al, 1, cell[r][5], sizeof cell[r][5]);

@@ -162,7 +162,8 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	}
 	for (size_t k = 0; k < ns; k++) {
 		struct console_scen *s = m->scen[k];
-		vw[k] = console_text_width(s->has_res ? s->res.name : s->label);
+		char title[CONSOLE_TITLE_MAX];
+		vw[k] = console_text_width(console_scen_title(m, s, title));
 		dw[k] = 0;
 		if (s->has_res)
 			result_derive(&s->res, &s->res.totals, &d[k]);
@@ -214,6 +215,8 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 
 	/* the heading: scenario names */
 	int rows_shown = height - 1;
+	if ((long)nr > rows_shown && rows_shown > 2)
+		rows_shown--; /* the last line says how many rows are out of sight */
 	console_list_fix(&vs->list, (long)nr, rows_shown);
 	wattrset(w, console_attr(ROLE_TITLE));
 	console_put(w, 0, 0, first > 1 ? "< more scenarios" : "", lw, 0, 1);
@@ -226,7 +229,8 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			break;
 		struct console_scen *s = m->scen[k];
 		wattrset(w, console_attr(k == c->sel ? ROLE_SELECTED : ROLE_TITLE));
-		console_put(w, 0, x, s->has_res ? s->res.name : s->label, colw[k], 1, 1);
+		char title[CONSOLE_TITLE_MAX];
+		console_put(w, 0, x, console_scen_title(m, s, title), colw[k], 1, 1);
 		x += colw[k] + 3;
 		shown_last = k;
 	}
@@ -273,6 +277,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			}
 			x += colw[k] + 3;
 		}
+	}
+	if ((long)nr > rows_shown) {
+		long above = vs->list.top, below = (long)nr - vs->list.top - rows_shown;
+		char more[96];
+		snprintf(more, sizeof more, "%ld row%s above, %ld below (j/k, PgUp/PgDn)", above,
+		         above == 1 ? "" : "s", below < 0 ? 0 : below);
+		wattrset(w, console_attr(ROLE_DIM));
+		console_put(w, 1 + rows_shown, 0, more, width, 0, 1);
 	}
 	wattrset(w, console_attr(ROLE_NORMAL));
 }

@@ -470,42 +470,61 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	}
 	groups_refresh(c, g, s);
 	size_t total = groups_count(g, s);
-	snprintf(title, sizeof title, "%ss of %s: %s of %s, %s", g->what, s->res.name,
+	char name[CONSOLE_TITLE_MAX];
+	snprintf(title, sizeof title, "%ss of %s: %s of %s, %s", g->what, console_scen_title(c->m, s, name),
 	         report_count_text((uint64_t)vs->n_rows, a, sizeof a),
 	         report_count_text((uint64_t)total, b, sizeof b),
 	         groups_order_text(vs, sort_names[vs->sort_col], order, sizeof order));
-	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 0, title, width, 0, 1);
 
 	/* the columns that fit, in table order, 2 blanks apart (1 when that shows more); the
-	 * name column may shrink to 12 */
-	int colx[GROUPS_MAX_COLS], ncol = 0, x = 0, gap = 2;
+	 * name column may shrink to 12; the sorted column is always among them (in place of the
+	 * last ones that fit), and the title says how many are out of sight */
+	int colx[GROUPS_MAX_COLS], cols[GROUPS_MAX_COLS], ncol = 0, x = 0, gap = 2;
 	int namew = k->width[0] < 12 ? 12 : k->width[0] > 40 ? 40 : k->width[0];
 	if (namew > width - 2)
 		namew = width - 2;
 	for (int pass = 0; pass < 2; pass++) {
-		int fit2 = 1;
+		int fit2 = 1, sorted_in = vs->sort_col == 0;
 		ncol = 0;
+		cols[ncol] = 0;
 		colx[ncol++] = 0;
 		x = namew;
-		for (size_t col = 1; col < g->n_cols; col++) {
+		for (int col = 1; col < (int)g->n_cols; col++) {
 			int cw = k->width[col];
 			if (x + gap + cw > width) {
 				fit2 = 0;
 				break;
 			}
+			sorted_in |= col == vs->sort_col;
+			cols[ncol] = col;
 			colx[ncol++] = x + gap;
 			x += gap + cw;
+		}
+		if (!sorted_in && vs->sort_col < (int)g->n_cols) {
+			int cw = k->width[vs->sort_col];
+			while (ncol > 1 && x + gap + cw > width)
+				x = colx[--ncol] - gap;
+			if (x + gap + cw <= width) {
+				cols[ncol] = vs->sort_col;
+				colx[ncol++] = x + gap;
+			}
 		}
 		if (fit2 || gap == 1)
 			break;
 		gap = 1;
 	}
+	if (ncol < (int)g->n_cols) {
+		size_t len = strlen(title);
+		snprintf(title + len, sizeof title - len, "; %d column%s hidden (widen)",
+		         (int)g->n_cols - ncol, (int)g->n_cols - ncol == 1 ? "" : "s");
+	}
+	wattrset(w, console_attr(ROLE_TITLE));
+	console_put(w, 0, 0, title, width, 0, 1);
 	/* headings */
-	for (int col = 0; col < ncol; col++) {
-		int cw = col == 0 ? namew : k->width[col];
+	for (int j = 0; j < ncol; j++) {
+		int col = cols[j], cw = col == 0 ? namew : k->width[col];
 		wattrset(w, console_attr(col == vs->sort_col ? ROLE_SELECTED : ROLE_TITLE));
-		console_put(w, 1, colx[col], g->cols[col].title, cw, g->cols[col].kind != GROUPS_COL_NAME &&
+		console_put(w, 1, colx[j], g->cols[col].title, cw, g->cols[col].kind != GROUPS_COL_NAME &&
 		            g->cols[col].kind != GROUPS_COL_POLICY, 1);
 	}
 	int rows = groups_visible_rows(w, vs, height, width);
@@ -517,13 +536,13 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 		wattrset(w, console_attr(cursor ? ROLE_CURSOR : ROLE_NORMAL));
 		if (cursor)
 			mvwhline(w, 2 + r, 0, ' ', width);
-		for (int col = 0; col < ncol; col++) {
+		for (int j = 0; j < ncol; j++) {
+			int col = cols[j], cw = col == 0 ? namew : k->width[col];
 			const struct groups_col *gc = &g->cols[col];
-			int cw = col == 0 ? namew : k->width[col];
 			groups_text(g, gc, s, i, buf, sizeof buf);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_MATCH));
-			console_put(w, 2 + r, colx[col], buf, cw, groups_is_fig(gc->kind), 1);
+			console_put(w, 2 + r, colx[j], buf, cw, groups_is_fig(gc->kind), 1);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
@@ -682,10 +701,6 @@ static void groups_across_refresh(struct console *c)
 	groups_across.sort_desc = vs->sort_desc;
 }
 
-static const char *groups_scen_name(const struct console_scen *s)
-{
-	return s->has_res && s->res.name ? s->res.name : s->label;
-}
 
 static void groups_across_draw(struct console *c, WINDOW *w, int height, int width)
 {
@@ -712,7 +727,8 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	for (size_t k = 0; k < ns; k++) {
 		struct console_scen *s = m->scen[k];
 		int need = groups_across.vw[k] + (k && groups_across.dw[k] ? 2 + groups_across.dw[k] : 0);
-		int nw = console_text_width(groups_scen_name(s));
+		char t[CONSOLE_TITLE_MAX];
+		int nw = console_text_width(console_scen_title(m, s, t));
 		colw[k] = need > nw ? need : nw;
 		if (!s->has_res && colw[k] < 7)
 			colw[k] = 7; /* "running" */
@@ -754,10 +770,11 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	int more_left = first > 1, more_right = nshown && shown[nshown - 1] + 1 < ns;
 
 	/* the title */
+	char t[CONSOLE_TITLE_MAX];
 	if (vs->sort_col == 0)
 		snprintf(sortname, sizeof sortname, "tenant");
 	else
-		snprintf(sortname, sizeof sortname, "%s", groups_scen_name(m->scen[vs->sort_col - 1]));
+		snprintf(sortname, sizeof sortname, "%s", console_scen_title(m, m->scen[vs->sort_col - 1], t));
 	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s, %s", ns,
 	         ns == 1 ? "" : "s", gm->name, report_count_text((uint64_t)vs->n_rows, a, sizeof a),
 	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b),
@@ -774,7 +791,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	for (size_t j = 0; j < nshown; j++) {
 		size_t k = shown[j];
 		wattrset(w, console_attr(vs->sort_col == (int)k + 1 ? ROLE_SELECTED : ROLE_TITLE));
-		console_put(w, 1, colx[j], groups_scen_name(m->scen[k]), colw[k], 1, 1);
+		console_put(w, 1, colx[j], console_scen_title(m, m->scen[k], t), colw[k], 1, 1);
 	}
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (more_right && width >= 2)
@@ -951,7 +968,8 @@ static const char *groups_sort_name_tenants(struct console *c, int col)
 	if (col <= 0 || col > (int)groups_across_n_scen(c))
 		return "tenant";
 	int metric = c->tenants_metric >= 0 && c->tenants_metric < (int)N_ACROSS_METRICS ? c->tenants_metric : 0;
-	snprintf(buf, sizeof buf, "%s (%s)", groups_scen_name(c->m->scen[col - 1]),
+	char t[CONSOLE_TITLE_MAX];
+	snprintf(buf, sizeof buf, "%s (%s)", console_scen_title(c->m, c->m->scen[col - 1], t),
 	         groups_across_metrics[metric].name);
 	return buf;
 }

@@ -219,7 +219,8 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 			for (int kd = 0; kd < N_ALERT; kd++)
 				if (timeline_alert_in(&s->res, (enum alert_kind)kd, ct0, ct1))
 					firing[n_firing++] = alert_names[kd];
-		snprintf(line, sizeof line, "%s  (%zu alert%s)%s%s%s%s", s->has_res ? s->res.name : s->label,
+		char name[CONSOLE_TITLE_MAX];
+		snprintf(line, sizeof line, "%s  (%zu alert%s)%s%s%s%s", console_scen_title(c->m, s, name),
 		         s->has_res ? s->res.n_alerts : 0, s->has_res && s->res.n_alerts == 1 ? "" : "s",
 		         n_firing ? "  at the cursor: " : "", n_firing ? firing[0] : "",
 		         n_firing > 1 ? ", " : "", n_firing > 1 ? firing[1] : "");
