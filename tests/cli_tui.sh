@@ -405,6 +405,18 @@ check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
 T send-keys -t edits q; wait_for edits "EXITED 0"
 check_eq "edits: no error output" "$(cat "$TMP/edits.err")" ""
 
+# load of a large file shows the import's progress on the status line
+$L gen flood --requests 600000 --seed 5 -o "$TMP/big.jsonl" 2>/dev/null
+start big 100 30 faq -s v3
+wait_for big "last run"
+T send-keys -t big ":load $TMP/big.jsonl" Enter
+wait_for big "lines/s"
+check_eq ":load shows the import's progress" "$?" 0
+wait_for big "big: imported 600,000 requests; opened trace big"
+check_eq ":load then opens the trace" "$?" 0
+T send-keys -t big q; wait_for big "EXITED 0"
+rm -f "$TMP/big.jsonl"
+
 # Ctrl-C: the same, exit 130
 start intr 80 24 faq -s v3
 wait_for intr "last run"

@@ -61,6 +61,13 @@ const char *cli_db_path(const char *opt_db);
  * opts->exists_ok CLI_IMPORT_EXISTS, unreported, when the name was stored already.
  */
 #define CLI_IMPORT_EXISTS (-1)
+/* When set (by the console, whose screen stderr is not), cli_import reports its progress to
+ * this instead of a line on the terminal. */
+struct cli_import_hook {
+	void (*progress)(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds);
+	void *ctx;
+};
+extern struct cli_import_hook cli_import_hook;
 int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,
                int quiet, FILE *summary, struct store_trace_info *infos);
 

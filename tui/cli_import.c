@@ -50,9 +50,15 @@ static void print_reject(void *ctx, const char *file, uint64_t line, const char 
 	p->shown++;
 }
 
+struct cli_import_hook cli_import_hook;
+
 static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds)
 {
 	struct printer *p = ctx;
+	if (cli_import_hook.progress) {
+		cli_import_hook.progress(cli_import_hook.ctx, lines, bytes, total, seconds);
+		return;
+	}
 	char n[32], rate[32];
 	report_count_text(lines, n, sizeof n);
 	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
@@ -88,7 +94,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	o.stop = &stop;
 	o.ctx = &pr;
 	o.on_reject = print_reject;
-	o.on_progress = isatty(STDERR_FILENO) ? print_progress : NULL;
+	o.on_progress = cli_import_hook.progress || isatty(STDERR_FILENO) ? print_progress : NULL;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	enum import_status st = import_files(s, files, n, &o, infos, &e);

@@ -262,6 +262,7 @@ struct console {
 	int dirty_hdr, dirty_body, dirty_status;
 	int help;                   /* the help overlay is open */
 	int overwrite;              /* the command running was given with ! (export!, save!) */
+	const char *loading;        /* the file or trace `load` is opening, while it does */
 	long help_top;
 	int quit;
 	int colors;

@@ -21,6 +21,7 @@
 #include <readline/readline.h>
 
 #include "traces/bundled.h"
+#include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
 #include "tui/cli.h"
@@ -273,6 +274,21 @@ static char *console_cmd_word(char **args)
 	return w;
 }
 
+/* An import's progress on the status line, drawn at once (the import holds the console). */
+static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total,
+                                      double seconds)
+{
+	struct console *c = ctx;
+	char n[32], rate[32], share[16] = "";
+	report_count_text(lines, n, sizeof n);
+	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
+	if (total)
+		snprintf(share, sizeof share, ", %.0f%%", 100.0 * (double)bytes / (double)total);
+	console_message(c, 0, "importing %s: %s lines, %s lines/s%s (Ctrl-C abandons it)", c->loading, n,
+	                rate, share);
+	console_frame(c);
+}
+
 static int console_cmd_load(struct console *c, const char *args, struct err *e)
 {
 	char info[1024];
@@ -280,7 +296,12 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 		return err_set(e, "usage: load TRACE (a stored trace or a JSON Lines file)");
 	console_message(c, 0, "loading %s…", args);
 	console_frame(c);
-	if (console_model_load(c->m, args, info, sizeof info, e) < 0)
+	c->loading = args;
+	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c };
+	int rc = console_model_load(c->m, args, info, sizeof info, e);
+	cli_import_hook = (struct cli_import_hook){ 0 };
+	c->loading = NULL;
+	if (rc < 0)
 		return -1;
 	console_message_runs(c, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
 	                     c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
