@@ -379,6 +379,10 @@ T send-keys -t edits s e t; wait_for edits "(reverse-i-search)\`set': set v3.cac
 T send-keys -t edits Escape; eventually eval 'screen edits | tail -n 1 | grep -q "^ q quit"'
 T send-keys -t edits ":set v3.cache.capacity 45" Enter; wait_for edits "v3: cache.capacity = 45"
 check_eq "Esc ends a history search with the line: the next line runs as typed" "$?" 0
+T send-keys -t edits ":unset v3" Enter; wait_for edits "v3 is a scenario: name one of its keys"
+check_eq "unset SCENARIO alone asks for a key" "$?" 0
+T send-keys -t edits ":set v3.cache.ttll 5" Enter; wait_for edits "known keys here: enabled, key,"
+check_eq "set of an unknown key lists the keys it may be" "$?" 0
 T send-keys -t edits ":set " Tab Tab; wait_for edits "more: type on"
 check_eq "a long completion list says how many it leaves out" "$?" 0
 T send-keys -t edits C-u Escape; closed

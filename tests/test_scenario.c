@@ -791,6 +791,10 @@ static void set_one_key(void)
 
 	CHECK_INT(scenario_set(&sc, "cache.tll_s.large", "5", &e), -1);
 	CHECK_STR(e.msg, "cache.tll_s.large: unknown key (did you mean \"cache.ttl_s.large\"?)");
+	/* no close match: what the object (a section here) may hold, as in a file */
+	CHECK_INT(scenario_set(&sc, "cache.ttll", "5", &e), -1);
+	CHECK_STR(e.msg, "cache.ttll: unknown key (known keys here: enabled, key, policy_version, "
+	                 "normalize, capacity, eviction, ttl_s)");
 
 	CHECK_INT(scenario_set(&sc, "routes.small", "gpt-4o-mini", &e), 0);
 	CHECK_STR(sc.routes[0].model, "gpt-4o-mini");

@@ -147,27 +147,34 @@ static int duplicate_member(const cJSON *obj, const cJSON *m)
 	return 0;
 }
 
+/* The members an object of key pattern `parent` ("" for the top) may hold, ", " apart. */
+static const char *known_members(const struct scenario_key *table, size_t n, const char *parent,
+                                 char *known, size_t size)
+{
+	size_t kn = 0;
+	known[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (!key_is_child(&table[i], parent))
+			continue;
+		int r = snprintf(known + kn, size - kn, "%s%s", kn ? ", " : "", key_member(&table[i]));
+		if (r < 0 || (size_t)r >= size - kn)
+			break;
+		kn += (size_t)r;
+	}
+	return known;
+}
+
 static int unknown_key(struct walk *w)
 {
 	char sug[1100], known[600];
-	size_t kn = 0;
 	if (scenario_key_suggest(w->table, w->n, w->path.s, sug, sizeof sug))
 		return fail(w->err, w->label, "%s: unknown key (did you mean \"%s\"?)", w->path.s, sug);
 	/* no close match: list what this object may hold */
 	const char *slash = strrchr(w->pat.s, '.');
 	char parent[1024];
 	snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - w->pat.s) : 0, w->pat.s);
-	known[0] = '\0';
-	for (size_t i = 0; i < w->n; i++) {
-		if (!key_is_child(&w->table[i], parent))
-			continue;
-		int r = snprintf(known + kn, sizeof known - kn, "%s%s", kn ? ", " : "",
-		                 key_member(&w->table[i]));
-		if (r < 0 || (size_t)r >= sizeof known - kn)
-			break;
-		kn += (size_t)r;
-	}
-	return fail(w->err, w->label, "%s: unknown key (known keys here: %s)", w->path.s, known);
+	return fail(w->err, w->label, "%s: unknown key (known keys here: %s)", w->path.s,
+	            known_members(w->table, w->n, parent, known, sizeof known));
 }
 
 static int walk_object(struct walk *w, const cJSON *obj, void *base)
@@ -1227,6 +1234,16 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	if (!k) {
 		if (scenario_key_suggest(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
 			return err_set(err, "%s: unknown key (did you mean \"%s\"?)", path, sug);
+		/* no close match: what the object may hold, when the object is known */
+		const char *dot = strrchr(path, '.');
+		char parent[512], known[600];
+		snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - path) : 0, path);
+		const struct scenario_key *pk = *parent ? scenario_key_find(scenario_keys, scenario_n_keys, parent)
+		                                        : NULL;
+		if (!*parent || (pk && (pk->type == SKEY_OBJECT || pk->type == SKEY_SECTION)))
+			return err_set(err, "%s: unknown key (known keys here: %s)", path,
+			               known_members(scenario_keys, scenario_n_keys, pk ? pk->path : "", known,
+			                             sizeof known));
 		return err_set(err, "%s: unknown key", path);
 	}
 	if ((n = split_path(k->path, path, segs, idx)) <= 0)

@@ -446,6 +446,9 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 	if (!*word || (set && !*rest) || (!set && *rest))
 		return err_set(e, set ? "usage: set [SCENARIO.]KEY.PATH VALUE"
 		                      : "usage: unset [SCENARIO.]KEY.PATH");
+	if (console_model_find(c->m, word, NULL)) /* a scenario without a key */
+		return err_set(e, "%s is a scenario: name one of its keys, as %s %s.cache.capacity%s",
+		               word, set ? "set" : "unset", word, set ? " 1000" : "");
 	struct console_scen *s = console_model_split_path(c->m, word, console_selected(c), &path);
 	if (!s)
 		return err_set(e, "no scenario is open (scenario add NAME)");
