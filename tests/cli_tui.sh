@@ -379,6 +379,10 @@ T send-keys -t edits s e t; wait_for edits "(reverse-i-search)\`set': set v3.cac
 T send-keys -t edits Escape; eventually eval 'screen edits | tail -n 1 | grep -q "^ q quit"'
 T send-keys -t edits ":set v3.cache.capacity 45" Enter; wait_for edits "v3: cache.capacity = 45"
 check_eq "Esc ends a history search with the line: the next line runs as typed" "$?" 0
+T send-keys -t edits ":help unset" Enter; wait_for edits "remove a key"
+check_has "a message wider than the status line: its start on the line above" \
+	"$(screen edits | tail -n 2 | head -n 1)" "unset [SCENARIO.]KEY.PATH: remove a key"
+check_eq "and its end on the status line" "$(screen edits | tail -n 1 | sed "s/ *$//")" "re-run"
 T send-keys -t edits ":unset v3" Enter; wait_for edits "v3 is a scenario: name one of its keys"
 check_eq "unset SCENARIO alone asks for a key" "$?" 0
 T send-keys -t edits ":set v3.cache.ttll 5" Enter; wait_for edits "known keys here: enabled, key,"

@@ -685,8 +685,10 @@ static void console_draw_status(struct console *c)
 	}
 	curs_set(0);
 	if (c->msg[0]) {
+		size_t starts[CONSOLE_BAND_MAX + 1];
+		int n = c->band ? console_wrap(c->msg, cols, starts, c->band + 1) : 0;
 		wattrset(w, console_attr(c->msg_error ? ROLE_ERROR : ROLE_INFO));
-		console_put(w, 0, 0, c->msg, cols, 0, 1);
+		console_put(w, 0, 0, c->msg + (n ? starts[n - 1] : 0), cols, 0, 1); /* after the band's lines */
 		wattrset(w, console_attr(ROLE_NORMAL));
 		return;
 	}
@@ -815,6 +817,35 @@ static void console_draw_matches(struct console *c)
 	delwin(w);
 }
 
+/* The rows of the band above the status line that shows a message too wide for it (all but
+ * its last line, which the status line shows), 0 when it fits or the line editor is open. */
+static int console_band_rows(const struct console *c)
+{
+	size_t starts[CONSOLE_BAND_MAX + 1];
+	if (c->prompt || !c->msg[0] || console_text_width(c->msg) <= COLS)
+		return 0;
+	int room = LINES - 6 < CONSOLE_BAND_MAX ? LINES - 6 : CONSOLE_BAND_MAX;
+	return room < 1 ? 0 : console_wrap(c->msg, COLS, starts, room + 1) - 1;
+}
+
+static void console_draw_band(struct console *c)
+{
+	size_t starts[CONSOLE_BAND_MAX + 1];
+	int n = console_wrap(c->msg, COLS, starts, c->band + 1);
+	WINDOW *w = newwin(c->band, COLS, LINES - 1 - c->band, 0);
+	if (!w)
+		return;
+	wattrset(w, console_attr(c->msg_error ? ROLE_ERROR : ROLE_INFO));
+	werase(w);
+	for (int i = 0; i < c->band && i + 1 < n; i++) {
+		char line[sizeof c->msg];
+		snprintf(line, sizeof line, "%.*s", (int)(starts[i + 1] - starts[i]), c->msg + starts[i]);
+		console_put(w, i, 0, line, COLS, 0, 1);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+}
+
 void console_frame(struct console *c)
 {
 	if (c->too_small) {
@@ -828,6 +859,13 @@ void console_frame(struct console *c)
 		c->dirty_hdr = c->dirty_body = c->dirty_status = 0;
 		return;
 	}
+	/* a message too wide for the status line: a band above it, over the body, which is drawn
+	 * again when the band changes or goes */
+	int band = console_band_rows(c);
+	if ((band || c->band) && (band != c->band || strcmp(c->msg, c->band_msg) != 0))
+		c->dirty_body = 1;
+	c->band = band;
+	snprintf(c->band_msg, sizeof c->band_msg, "%s", band ? c->msg : "");
 	if (c->dirty_hdr || console_model_busy(c->m)) {
 		werase(c->hdr);
 		console_draw_header(c);
@@ -844,6 +882,8 @@ void console_frame(struct console *c)
 		console_draw_help(c);
 	if (c->matches)
 		console_draw_matches(c);
+	if (c->band)
+		console_draw_band(c);
 	werase(c->status);
 	console_draw_status(c);
 	wnoutrefresh(c->status); /* last: the cursor stays where the status line left it */

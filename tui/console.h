@@ -168,6 +168,11 @@ int console_text_width(const char *s);
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
 
+/* Splits s into lines of at most `width` columns, at a blank where one is near enough: the
+ * byte offset of each line's start in starts[0..n), n ≤ max returned (the last line holds the
+ * rest when more would be needed). */
+int console_wrap(const char *s, int width, size_t *starts, int max);
+
 /* "2026-03-02 10:00" (UTC minutes), or with seconds when `secs`. */
 const char *console_time_text(int64_t us, int secs, char *buf, size_t n);
 
@@ -268,6 +273,9 @@ struct console {
 	int colors;
 	/* the status line: a message until the next key, or the command line */
 	char msg[1024];
+#define CONSOLE_BAND_MAX 4      /* rows at most */
+	char band_msg[1024];        /* the message a band above the status line shows in full */
+	int band;                   /* that band's rows on screen (0: none) */
 	int msg_error;
 	int msg_run;                /* the message ends announcing runs (or is only that): that
 	                             * part goes when they end */

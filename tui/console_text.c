@@ -79,6 +79,32 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	return pad ? width : cols;
 }
 
+int console_wrap(const char *s, int width, size_t *starts, int max)
+{
+	int n = 0, len;
+	size_t at = 0;
+	while (n < max) {
+		while (s[at] == ' ' && n > 0)
+			at++; /* a line does not start with the blank it broke at */
+		starts[n++] = at;
+		int cols = 0;
+		size_t end = at, blank = 0;
+		while (s[end]) {
+			int cw = console_text_cpwidth(text_decode((const unsigned char *)s + end, &len));
+			if (cols + cw > width)
+				break;
+			if (s[end] == ' ')
+				blank = end;
+			cols += cw;
+			end += (size_t)len;
+		}
+		if (!s[end])
+			break;
+		at = blank > at + (size_t)width / 2 ? blank : end; /* a blank in the line's second half */
+	}
+	return n;
+}
+
 const char *console_time_text(int64_t us, int secs, char *buf, size_t n)
 {
 	char t[CLOCK_TEXT_MAX];
