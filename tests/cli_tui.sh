@@ -109,13 +109,13 @@ for line in sys.stdin:
     c = int((m * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
     print("%s$%s.%02d" % (sign, format(c // 100, ","), c % 100))'
 }
-# start SESSION COLS ROWS ARGS...: the console in a pane; the pane reports its exit and the tty
+# start SESSION COLS ROWS ARGS...: the console in a pane ($START_ENV: variables for it); the pane reports its exit and the tty
 # modes, then MODES-END (wait for it: the shell may draw the modes a moment after the exit line)
 start() {
 	s=$1 x=$2 y=$3
 	shift 3
 	T new-session -d -s "$s" -x "$x" -y "$y" \
-		"LLMCOST_DB='$LLMCOST_DB' $L tui $* 2>'$TMP/$s.err'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
+		"LLMCOST_DB='$LLMCOST_DB' ${START_ENV:-} $L tui $* 2>'$TMP/$s.err'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
 }
 
 start main 100 30 faq $SCEN
@@ -338,7 +338,7 @@ check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
 # runs goes when they end; Esc puts back the filter a / began with; Alt keys edit the : line;
 # dropping the selected last scenario selects its neighbour; a long completion list says how
 # much it leaves out; below the minimum size no key acts unseen.
-start edits 100 30 faq -s recorded -s v3
+START_ENV="EDITOR='sh $TMP/ed.sh'" start edits 100 30 faq -s recorded -s v3
 wait_for edits "last run"
 wait_for edits "0 rows above, "
 check_eq "Compare says how many rows are out of sight" "$?" 0
@@ -383,6 +383,18 @@ T send-keys -t edits ":help unset" Enter; wait_for edits "remove a key"
 check_has "a message wider than the status line: its start on the line above" \
 	"$(screen edits | tail -n 2 | head -n 1)" "unset [SCENARIO.]KEY.PATH: remove a key"
 check_eq "and its end on the status line" "$(screen edits | tail -n 1 | sed "s/ *$//")" "re-run"
+# scenario edit: an edit that does not load is kept, and the next edit reopens it
+cat > "$TMP/ed.sh" <<ED
+if grep -q BROKEN "\$1"; then
+	printf '{"name": "v3 cache+routing", "extends": "$PWD/fixtures/scenarios/v3.json"}\n' > "\$1"
+else
+	printf '{BROKEN\n' > "\$1"
+fi
+ED
+T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "(scenario edit v3 reopens it)"
+check_eq "an edit that does not load is kept" "$?" 0
+T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "scenario v3 reloaded"
+check_eq "the next edit reopens it" "$?" 0
 T send-keys -t edits ":unset v3" Enter; wait_for edits "v3 is a scenario: name one of its keys"
 check_eq "unset SCENARIO alone asks for a key" "$?" 0
 T send-keys -t edits ":set v3.cache.ttll 5" Enter; wait_for edits "known keys here: enabled, key,"

@@ -47,6 +47,8 @@ struct console_scen {
 	 * redo for 10,000 tenants while a frame is drawn */
 	struct derived *tenant_derived, *task_derived;
 	char *error;                /* the last run's failure as replay words it, or NULL */
+	char *failed_edit;          /* the file of an edit that did not load, which the next
+	                             * `scenario edit` reopens, or NULL */
 	int error_new;              /* that failure is not yet on the status line */
 	unsigned busy;              /* jobs queued or running */
 };

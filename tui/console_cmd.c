@@ -354,21 +354,28 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		ed = "vi";
 	if (!(json = scenario_to_json(&s->sc, 0)))
 		return err_set(e, "out of memory");
-	/* mkstemps's template: the six characters it replaces, then ".json" */
-	int plen = snprintf(path, sizeof path - 12, "%s/llmcost-%s-", tmpdir && *tmpdir ? tmpdir : "/tmp",
-	                   s->label);
-	if (plen < 0 || (size_t)plen >= sizeof path - 12)
-		plen = (int)strlen(path);
-	memset(path + plen, 'X', 6);
-	memcpy(path + plen + 6, ".json", 6);
-	if ((fd = mkstemps(path, 5)) < 0 || write(fd, json, strlen(json)) < 0 || write(fd, "\n", 1) < 0) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(json);
-		return -1;
+	int again = s->failed_edit && access(s->failed_edit, F_OK) == 0;
+	if (again) { /* an edit that did not load: on with it */
+		snprintf(path, sizeof path, "%s", s->failed_edit);
+	} else {
+		/* mkstemps's template: the six characters it replaces, then ".json" */
+		int plen = snprintf(path, sizeof path - 12, "%s/llmcost-%s-", tmpdir && *tmpdir ? tmpdir : "/tmp",
+		                   s->label);
+		if (plen < 0 || (size_t)plen >= sizeof path - 12)
+			plen = (int)strlen(path);
+		memset(path + plen, 'X', 6);
+		memcpy(path + plen + 6, ".json", 6);
+		if ((fd = mkstemps(path, 5)) < 0 || write(fd, json, strlen(json)) < 0 || write(fd, "\n", 1) < 0) {
+			err_set(e, "%s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			free(json);
+			return -1;
+		}
+		close(fd);
 	}
-	close(fd);
+	free(s->failed_edit);
+	s->failed_edit = NULL;
 	snprintf(cmd, sizeof cmd, "%s \"$1\"", ed);
 
 	console_suspend(c);
@@ -391,7 +398,10 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		err_set(e, "the editor (%s) failed; scenario %s is unchanged", ed, s->label);
-		unlink(path);
+		if (again) /* the earlier edit stays for the next try */
+			s->failed_edit = strdup(path);
+		else
+			unlink(path);
 		goto out;
 	}
 	if (!(f = fopen(path, "r"))) {
@@ -425,7 +435,8 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		goto out;
 	}
 	if (console_model_replace(c->m, s, text, e) < 0) {
-		err_prefix(e, "your edit is kept in %s: ", path);
+		err_prefix(e, "your edit is kept in %s (scenario edit %s reopens it): ", path, s->label);
+		s->failed_edit = strdup(path);
 		goto out;
 	}
 	unlink(path);

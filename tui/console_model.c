@@ -158,6 +158,7 @@ static void console_model_scen_free(struct console_scen *s)
 	console_model_unshow(s);
 	scenario_fini(&s->sc);
 	free(s->label);
+	free(s->failed_edit);
 	free(s);
 }
 
