@@ -232,7 +232,7 @@ static const char *groups_policy(const struct console_scen *s, const char *task,
 	else
 		report_count_text((uint64_t)p->output_max, b, sizeof b);
 	snprintf(buf, n, "%s / %s, %s%s", a, b, scenario_overflow_names[p->overflow],
-	         strcmp(p->task, "*") == 0 ? " (*)" : "");
+	         strcmp(p->task, "*") == 0 ? " (from \"*\")" : "");
 	return buf;
 }
 
