@@ -131,6 +131,12 @@ fi
 raw=$(tr -d ' \t\n' < "$TMP/r1.json")
 check_has "exact amounts" "$raw" '"usd_total":0.005752000000,"billed_usd":0.005752000000,"usd_per_hour_peak":0.005752000000,"usd_per_resolved":0.001438000000,"projected_monthly_usd":124.243200000000,"latency_p50_ms":400,"latency_p95_ms":800}'
 check_has "by_model amounts" "$raw" '{"model":"gpt-4.1","calls":1,"input_tokens":2000,"output_tokens":50,"usd":0.004400000000}'
+# a trace of blank lines only: no arrival, so no first or last time, no t0 and no bucket
+printf '\n  \n' > "$TMP/blank.jsonl"
+got=$($L replay "$TMP/blank.jsonl" --json 2>/dev/null | python3 -c 'import json, sys
+d = json.load(sys.stdin); t = d["trace"]; tl = d["scenarios"][0]["timeline"]
+print(t["requests"], t["first_ts"], t["last_ts"], t["span_s"], tl["t0"], tl["requests"], tl["usd"])')
+check_eq "an empty trace: nulls and empty arrays" "$got" "0 None None 0 None [] []"
 
 # --- CSV: header and a row per scenario; --by tenant a row per scenario × tenant
 out=$($L replay day -s recorded -s v3 --csv); check_eq "csv exits 0" "$?" 0

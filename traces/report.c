@@ -448,7 +448,8 @@ static cJSON *report_jtimeline(const struct timeline *tl, int *bad)
 {
 	cJSON *o = cJSON_CreateObject(), *a;
 	report_jadd(o, "bucket_s", report_jcount((uint64_t)tl->bucket_s), bad);
-	report_jadd(o, "t0", report_jtime(tl->t0_us), bad);
+	/* no arrival, no bucket to start: null, as the trace's first_ts */
+	report_jadd(o, "t0", tl->n_buckets ? report_jtime(tl->t0_us) : cJSON_CreateNull(), bad);
 	for (int s = TL_REQUESTS; s <= TL_RETRIES; s++) { /* the counts before the USD arrays */
 		a = report_jadd(o, timeline_names[s], cJSON_CreateArray(), bad);
 		for (size_t i = 0; a && i < tl->n_buckets; i++)
