@@ -441,8 +441,8 @@ static int check_names(const struct import_opts *o, const char *const *files, si
 		for (size_t u = 0; u < t; u++) {
 			trace_name(o, files, u, other, sizeof other);
 			if (strcmp(name, other) == 0)
-				return err_set(e, "%s and %s would both be the trace \"%s\": import them one at a "
-				               "time with --name, or as one trace with --name", files[u], files[t], name);
+				return err_set(e, "%s and %s would both be the trace \"%s\": import each with a "
+				               "--name of its own, or both as one trace with --name", files[u], files[t], name);
 		}
 	}
 	return 0;
