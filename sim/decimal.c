@@ -28,7 +28,10 @@ static int digit_at(const struct digits *d, size_t i)
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
+__extension__ typedef unsigned __int128 u128;
+#define U128_MAX (~(u128)0)
+
+int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, int *exact)
 {
 	const char *p = s, *end = s + n;
 	struct digits d = { 0 };
@@ -85,15 +88,22 @@ int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
 	long k = exp10 - (long)d.nf + scale;
 	long nd = (long)(total - lead);
 	long nint = nd + k; /* digits before the decimal point of the scaled value */
-	if (nint > 19)
+	if (nint > 39)
 		return -1;
 
-	uint64_t v = 0;
-	for (long i = 0; i < nint; i++) {
-		int dig = i < nd ? digit_at(&d, lead + (size_t)i) : 0;
-		if (v > (UINT64_MAX - (uint64_t)dig) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)dig;
+	u128 v = 0;
+	if (nint <= 19) { /* below 10^19: 64 bits hold it (the common case, kept fast) */
+		uint64_t v64 = 0;
+		for (long i = 0; i < nint; i++)
+			v64 = v64 * 10 + (uint64_t)(i < nd ? digit_at(&d, lead + (size_t)i) : 0);
+		v = v64;
+	} else {
+		for (long i = 0; i < nint; i++) {
+			int dig = i < nd ? digit_at(&d, lead + (size_t)i) : 0;
+			if (v > (U128_MAX - (u128)dig) / 10)
+				return -1;
+			v = v * 10 + (u128)dig;
+		}
 	}
 	/* the dropped digits decide the rounding */
 	int first = 0, rest_nonzero = 0, is_exact = 1;
@@ -109,11 +119,20 @@ int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
 		if (first > 5 || (first == 5 && (rest_nonzero || (v & 1))))
 			v++;
 	}
-	if (v > (uint64_t)INT64_MAX)
+	if (v > (U128_MAX >> 1))
 		return -1;
-	*out = neg ? -(int64_t)v : (int64_t)v;
+	*out = neg ? -(decimal_wide)v : (decimal_wide)v;
 	if (exact)
 		*exact = is_exact;
+	return 0;
+}
+
+int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
+{
+	decimal_wide v;
+	if (decimal_scaled_wide(s, n, scale, &v, exact) < 0 || v > INT64_MAX || v < INT64_MIN)
+		return -1;
+	*out = (int64_t)v;
 	return 0;
 }
 

@@ -20,6 +20,10 @@
  */
 int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact);
 
+/* As decimal_scaled, for results up to ±1.7·10^38 (a cost_usd to 30 decimals). */
+__extension__ typedef __int128 decimal_wide;
+int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, int *exact);
+
 /*
  * The shortest "%.{1..17}g" text of v that reads back as the same double, into
  * buf (at least 32 bytes), with '.' as the decimal point whatever the locale.

@@ -347,3 +347,36 @@ size_t money_format(char *buf, money_sum pusd)
 	buf[len] = '\0';
 	return len;
 }
+
+/* sub as whole pico-USD (rounded down) and the rest, in [0, 10^18). */
+static money_sum split_sub(money_sum sub, money_sum *rest)
+{
+	money_sum q = sub / MONEY_SUB_PER_PUSD, r = sub % MONEY_SUB_PER_PUSD;
+	if (r < 0) {
+		q--;
+		r += MONEY_SUB_PER_PUSD;
+	}
+	*rest = r;
+	return q;
+}
+
+money_sum money_round_sub(money_sum pusd, money_sum sub)
+{
+	money_sum f, v = pusd + split_sub(sub, &f);
+	if (2 * f > MONEY_SUB_PER_PUSD || (2 * f == MONEY_SUB_PER_PUSD && (v & 1)))
+		v++;
+	return v;
+}
+
+int money_off_half_percent(money_sum pusd, money_sum sub, money_sum ref)
+{
+	/* amount = x + f ÷ 10^18 with x whole and 0 ≤ f < 10^18 */
+	money_sum f, x = pusd + split_sub(sub, &f);
+	if (x >= ref) { /* 200 (x − ref) + 200 f ÷ 10^18 > ref */
+		money_sum r = ref - 200 * (x - ref);
+		return r < 0 || (r < 200 && 200 * f > r * MONEY_SUB_PER_PUSD);
+	}
+	/* x < ref, so amount < ref: 200 (ref − x) − 200 f ÷ 10^18 > ref */
+	money_sum r = 200 * (ref - x) - ref;
+	return r >= 200 || (r > 0 && 200 * f < r * MONEY_SUB_PER_PUSD);
+}

@@ -131,6 +131,21 @@ double money_quotient2(money_sum a, money_sum b, money_sum c, money_sum d);
  */
 int money_products_gt(money_sum a, money_sum b, uint64_t c, money_sum d, money_sum e, uint64_t f);
 
+/*
+ * A cost_usd is kept as pico-USD (rounded half to even) and the rest, in 10^-30 USD
+ * (|rest| ≤ 5 × 10^17), so that sums of costs are exact (SPEC §10: billed_usd).
+ */
+#define MONEY_SUB_PER_PUSD 1000000000000000000LL /* 10^18 */
+
+/* pusd + sub ÷ 10^18 (sub of any sign and size), exactly, rounded half to even to a pico-USD. */
+money_sum money_round_sub(money_sum pusd, money_sum sub);
+
+/*
+ * 1 when an exact amount, pusd + sub ÷ 10^18, differs from ref (pico-USD, ≥ 0) by more
+ * than 0.5% of ref: 200 × |amount − ref| > ref.
+ */
+int money_off_half_percent(money_sum pusd, money_sum sub, money_sum ref);
+
 /* Bytes a formatted amount needs with its NUL: sign, 27 digits, '.', 12 decimals. */
 #define MONEY_FMT_SIZE 48
 

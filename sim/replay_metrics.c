@@ -385,13 +385,44 @@ static void totals_from_tasks(struct acct *a)
 	}
 }
 
+/*
+ * billed_usd exactly (SPEC §10: exact, then rounded half to even): each group's sum of pico-USD
+ * plus the digits past them of its lines' cost_usd (trace cost_sub), rounded once; and whether
+ * the scenario's billed cost is more than 0.5% off its priced cost.  -1 when out of memory.
+ */
+static int billed_exact(struct acct *a)
+{
+	const struct replay_trace *rt = a->rt;
+	const struct trace *t = rt->t;
+	struct result_scenario *r = a->r;
+	money_sum *sub = calloc((size_t)rt->n_tenants + rt->n_tasks + 1, sizeof *sub), total = 0;
+	if (!sub)
+		return -1;
+	for (uint32_t k = 0; k < t->n_cost_sub; k++) {
+		struct group_ids grp = replay_groups(rt, t->cost_sub_req[k]);
+		sub[grp.tenant] += t->cost_sub[k];
+		sub[rt->n_tenants + grp.task] += t->cost_sub[k];
+		total += t->cost_sub[k];
+	}
+	for (uint32_t x = 0; x < rt->n_tenants; x++)
+		r->by_tenant[x].billed_usd = money_round_sub(r->by_tenant[x].billed_usd, sub[x]);
+	for (uint32_t x = 0; x < rt->n_tasks; x++)
+		r->by_task[x].billed_usd = money_round_sub(r->by_task[x].billed_usd, sub[rt->n_tenants + x]);
+	r->billed_off = money_off_half_percent(r->totals.billed_usd, total, r->billed_priced_usd);
+	r->totals.billed_usd = money_round_sub(r->totals.billed_usd, total);
+	free(sub);
+	return 0;
+}
+
 int acct_finish(struct acct *a)
 {
 	struct err *e = a->e;
 	struct result_scenario *r = a->r;
 	const struct replay_trace *rt = a->rt;
 	bucket_flush(a);
-	totals_from_tasks(a);
+	totals_from_tasks(a); /* before billed_exact: the totals' billed_usd is rounded once too */
+	if (r->recorded && r->has_billed && billed_exact(a) < 0)
+		return err_set(e, "out of memory");
 	if (a->failed || acct_percentiles(a) < 0)
 		return err_set(e, "out of memory");
 	if (alerts_evaluate(a) < 0)

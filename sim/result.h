@@ -83,6 +83,7 @@ struct result_scenario {
 	int recorded;                     /* mode recorded: billed_usd is reported */
 	int has_billed;                   /* some line carries cost_usd */
 	money_sum billed_priced_usd;      /* the priced cost of the lines with cost_usd */
+	int billed_off;                   /* billed_usd, exactly, differs from that by more than 0.5% */
 	struct metrics totals;
 	size_t n_tenants, n_tasks, n_models;
 	const char **tenant_names, **task_names; /* sorted by name (bytewise); borrowed from the trace */

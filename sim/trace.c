@@ -506,6 +506,8 @@ void trace_free(struct trace *t)
 	for (size_t c = 0; c < n; c++)
 		free(*cols[c].data);
 	free(t->kind_slot);
+	free(t->cost_sub_req);
+	free(t->cost_sub);
 	free(t->name);
 	intern_fini(&t->names);
 	intern_fini(&t->inputs);
@@ -516,7 +518,8 @@ uint64_t trace_bytes(const struct trace *t)
 {
 	struct trace_column cols[TRACE_MAX_COLUMNS];
 	struct trace_shape cap = caps_of(t);
-	uint64_t b = (uint64_t)t->n_kind_slots * sizeof *t->kind_slot;
+	uint64_t b = (uint64_t)t->n_kind_slots * sizeof *t->kind_slot +
+	             (uint64_t)t->n_cost_sub * (sizeof *t->cost_sub_req + sizeof *t->cost_sub);
 	size_t n = trace_columns((struct trace *)t, cols);
 	for (size_t c = 0; c < n; c++)
 		if (*cols[c].data)

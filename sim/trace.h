@@ -124,6 +124,13 @@ struct trace {
 	uint32_t *wide_ts_att;     /* their indexes, ascending */
 	int64_t *wide_ts_us;       /* and times, µs since the epoch */
 
+	/* cost_usd past the pico-USD, for the lines whose cost has more than 12 decimals (kept
+	 * apart from the columns: few traces have any): their indexes, ascending, and the rests
+	 * in 10^-30 USD (sim/money.h MONEY_SUB_PER_PUSD) */
+	uint32_t n_cost_sub;
+	uint32_t *cost_sub_req;
+	int64_t *cost_sub;
+
 	struct intern names;       /* tenants, tasks, models, input hashes */
 	struct intern inputs;      /* input texts as received (before normalization); after
 	                              trace_trim without a lookup index: intern_find scans it */

@@ -197,6 +197,18 @@ check_eq "traces: every row's source under SOURCE" \
 line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.000562801 > "$TMP/stale.jsonl"
 $L replay "$TMP/stale.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a warning still exits 0" "$?" 0
 check_has "warning beyond 0.5%" "$(cat "$TMP/err")" "warning: scenario \"recorded\": the billed cost (cost_usd) 0.000562801000 USD differs from the priced cost 0.000560000000 USD"
+# exact past the pico-USD: 0.0005628000000004 is 2,800,000.0004 pUSD off: 200 × that =
+# 560,000,080 > 560,000,000 (rounded to a pico-USD first, it would not be); billed_usd is the
+# exact sum rounded once: 0.000562800000
+line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.0005628000000004 > "$TMP/subpico.jsonl"
+$L replay "$TMP/subpico.jsonl" >/dev/null 2>"$TMP/err"
+check_has "a warning just past 0.5%, below a pico-USD" "$(cat "$TMP/err")" "the billed cost (cost_usd) 0.000562800000 USD differs"
+# two lines of 0.5 pUSD: each rounds to 0 (half to even), their exact sum is 1 pUSD
+{ line 00:00Z acme t gpt-4.1-mini 0 0 400 0.0000000000005; line 00:01Z beta t gpt-4.1-mini 0 0 400 5e-13; } > "$TMP/halves.jsonl"
+got=$($L replay "$TMP/halves.jsonl" --json 2>/dev/null | python3 -c 'import json, sys
+s = json.load(sys.stdin)["scenarios"][0]
+print(s["totals"]["billed_usd"], [g["billed_usd"] for g in s["by_tenant"]], [g["billed_usd"] for g in s["by_task"]])')
+check_eq "billed_usd sums the exact costs, each group rounded once" "$got" "1e-12 [0.0, 0.0] [1e-12]"
 
 # --- a model the pricing file lacks: exit 3, named
 line 00:00Z acme faq_answer no-such-model 10 10 400 0.1 > "$TMP/unpriced.jsonl"

@@ -116,7 +116,9 @@ def gen_request(r, t_us, fail_p):
     if maybe(r, 0.1):
         q["realtime"] = False
     if maybe(r, 0.5):
-        q["cost_usd"] = r.choice([0, 0.000123, 0.01, round(r.uniform(0, 0.05), 9)])
+        # also digits past the pico-USD (half a pico, a float's noise): billed_usd is exact
+        q["cost_usd"] = r.choice([0, 0.000123, 0.01, round(r.uniform(0, 0.05), 9), 5e-13, 1.5e-12,
+                                  0.1 + 0.2, r.uniform(0, 0.001)])
     if maybe(r, 0.3):  # every recorded call
         attempts, m = [], q["model"]
         for k in range(r.randint(1, 4)):

@@ -76,8 +76,29 @@ static void range(void)
 	CHECK_INT(v, 0);
 }
 
+/* decimal_scaled_wide: 128-bit results, as a cost_usd takes at 30 decimals */
+static void wide(void)
+{
+	decimal_wide v;
+	/* 0.0000000000005 × 10^30 = 5 × 10^17 */
+	CHECK_INT(decimal_scaled_wide("0.0000000000005", 15, 30, &v, NULL), 0);
+	CHECK(v == (decimal_wide)500000000000000000LL);
+	/* 9223372.036854775807 × 10^30 = 9223372036854775807 × 10^18, past int64 */
+	CHECK_INT(decimal_scaled_wide("9223372.036854775807", 20, 30, &v, NULL), 0);
+	CHECK(v == (decimal_wide)INT64_MAX * 1000000000000000000LL);
+	/* 31 decimals: 1.5 × 10^-30 → 2 (half to even), 2.5 × 10^-30 → 2 */
+	CHECK_INT(decimal_scaled_wide("0.0000000000000000000000000000015", 33, 30, &v, NULL), 0);
+	CHECK(v == 2);
+	CHECK_INT(decimal_scaled_wide("2.5e-30", 7, 30, &v, NULL), 0);
+	CHECK(v == 2);
+	/* 2^127 − 1 ≈ 1.7 × 10^38 is the most: 1e38 fits, 1e39 does not */
+	CHECK_INT(decimal_scaled_wide("1e38", 4, 0, &v, NULL), 0);
+	CHECK_INT(decimal_scaled_wide("1e39", 4, 0, &v, NULL), -1);
+}
+
 void suite_decimal(void)
 {
+	RUN(wide);
 	RUN(scales_exactly);
 	RUN(rounds_half_even);
 	RUN(rejects_bad_text);

@@ -64,6 +64,19 @@ static void every_field(void)
 	CHECK(rec.quality == 0.75);
 	CHECK_INT(rec.realtime, 0);
 	CHECK_INT(rec.cost_pusd, 1230000000LL); /* 0.00123 × 10^12 */
+	CHECK_INT(rec.cost_sub, 0);
+	/* past the pico-USD: 0.0005628000000004 = 562800000 pico-USD + 0.0004 pico-USD, which is
+	 * 4 × 10^14 in 10^-30 USD; 0.0000000000005 = 0.5 pico-USD: 0 (half to even) + 5 × 10^17;
+	 * 0.0000000000015 = 1.5: 2 − 5 × 10^17 */
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":0.0005628000000004}"), 0);
+	CHECK_INT(rec.cost_pusd, 562800000LL);
+	CHECK_INT(rec.cost_sub, 400000000000000LL);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":5e-13}"), 0);
+	CHECK_INT(rec.cost_pusd, 0);
+	CHECK_INT(rec.cost_sub, 500000000000000000LL);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":0.0000000000015}"), 0);
+	CHECK_INT(rec.cost_pusd, 2);
+	CHECK_INT(rec.cost_sub, -500000000000000000LL);
 }
 
 static void estimates_input_tokens(void)

@@ -317,8 +317,35 @@ static void money_sum_range(void)
 	CHECK_STR(b, "1000000000000.000000000001");
 }
 
+/* Amounts of pico-USD and a rest in 10^-30 USD (10^18 to a pico-USD), rounded once. */
+static void money_subs(void)
+{
+	const money_sum half = MONEY_SUB_PER_PUSD / 2;
+	CHECK_INT((int64_t)money_round_sub(0, half), 0);              /* 0.5 → 0, even */
+	CHECK_INT((int64_t)money_round_sub(0, 2 * half), 1);          /* 0.5 + 0.5 = 1 */
+	CHECK_INT((int64_t)money_round_sub(1, half), 2);              /* 1.5 → 2, even */
+	CHECK_INT((int64_t)money_round_sub(7, half + 1), 8);          /* just above half */
+	CHECK_INT((int64_t)money_round_sub(7, -half), 6);             /* 6.5 → 6, even */
+	CHECK_INT((int64_t)money_round_sub(7, -half - 1), 6);         /* 6.4999… → 6 */
+	CHECK_INT((int64_t)money_round_sub(7, -3 * half), 6);         /* 5.5 → 6, even */
+	/* 0.5% of 560000000 is 2800000: 562800000 is not past it, 562800000 + 10^-18 pico is;
+	 * 557200000 is not, 557200000 − 10^-18 pico is */
+	CHECK_INT(money_off_half_percent(562800000, 0, 560000000), 0);
+	CHECK_INT(money_off_half_percent(562800000, 1, 560000000), 1);
+	CHECK_INT(money_off_half_percent(557200000, 0, 560000000), 0);
+	CHECK_INT(money_off_half_percent(557200000, -1, 560000000), 1);
+	CHECK_INT(money_off_half_percent(557200001, -2 * half + 1, 560000000), 0); /* 557200000 + 10^-18 */
+	/* against 0: anything but 0 is off */
+	CHECK_INT(money_off_half_percent(0, 0, 0), 0);
+	CHECK_INT(money_off_half_percent(0, 1, 0), 1);
+	/* far apart, whole pico-USD */
+	CHECK_INT(money_off_half_percent(1000, 0, 2000), 1);
+	CHECK_INT(money_off_half_percent(2000, 0, 1000), 1);
+}
+
 void suite_money(void)
 {
+	RUN(money_subs);
 	RUN(money_parse_prices);
 	RUN(money_parse_fractions);
 	RUN(money_call_cost);

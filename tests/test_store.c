@@ -1104,6 +1104,48 @@ static void replace_and_merge(void)
 	store_close(&s);
 }
 
+/* A cost_usd's digits past the pico-USD are kept (cost_subs) and load with their trace, by
+ * either path; rows of another import of the trace's id are not read. */
+static void cost_digits_past_the_pico(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct trace fast, rows;
+	/* line 1: 0.0005628000000004 = 562800000 pUSD + 4 × 10^14 (10^-30 USD); line 2: none past;
+	 * line 3: 0.0000000000015 = 2 pUSD − 5 × 10^17 */
+	if (load_both("subs.db", "subs",
+	              "{\"ts\":1,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":0.0005628000000004}\n"
+	              "{\"ts\":2,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":0.5}\n"
+	              "{\"ts\":3,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":0.0000000000015}\n",
+	              &fast, &rows) == 0) {
+		CHECK_INT(fast.n_cost_sub, 2);
+		CHECK_INT(rows.n_cost_sub, 2);
+		if (fast.n_cost_sub == 2) {
+			CHECK_INT(fast.cost_sub_req[0], 0);
+			CHECK_INT(fast.cost_sub[0], 400000000000000LL);
+			CHECK_INT(fast.cost_sub_req[1], 2);
+			CHECK_INT(fast.cost_sub[1], -500000000000000000LL);
+			CHECK_INT(fast.cost_pusd[2], 2);
+		}
+		trace_free(&fast);
+		trace_free(&rows);
+	}
+	/* a row left by another import of this id (as an older llmcost replacing the trace would
+	 * leave one) is not read; rm removes the trace's rows */
+	CHECK_INT(store_open(&s, path_in("subs.db"), &e), 0);
+	CHECK_INT(count(&s, "SELECT count(*) FROM cost_subs"), 2);
+	CHECK_INT(sqlite3_exec(s.db, "INSERT INTO cost_subs SELECT id, 1, 'another import', 7 FROM traces",
+	                       NULL, NULL, NULL), SQLITE_OK);
+	struct trace t;
+	CHECK_INT(store_load(&s, "subs", &t, &e), 0);
+	CHECK_INT(t.n_cost_sub, 2);
+	trace_free(&t);
+	const char *names[1] = { "subs" };
+	CHECK_INT(store_delete(&s, names, 1, &e), 0);
+	CHECK_INT(count(&s, "SELECT count(*) FROM cost_subs"), 0);
+	store_close(&s);
+}
+
 struct seen { int n; char text[256]; int64_t line; };
 
 static int collect(void *ctx, const char *file, int64_t line, const char *reason, const char *text,
@@ -1247,6 +1289,7 @@ static void names_for_files(void)
 
 void suite_store(void)
 {
+	RUN(cost_digits_past_the_pico);
 	if (test_tmpdir("store", dir, sizeof dir) < 0) {
 		TEST_FAIL_("%s", "mkdtemp");
 		return;

@@ -13,6 +13,7 @@
 
 #include "sim/clock.h"
 #include "sim/decimal.h"
+#include "sim/money.h"
 #include "sim/status.h"
 #include "sim/trace.h"
 #include "traces/json_scan.h"
@@ -162,6 +163,19 @@ static int get_scaled(struct ctx *c, enum field f, const struct json_span *v, in
 		return reject(c, f, limit, v);
 	if (rc < 0 || *out < 0)
 		return reject(c, f, "a non-negative number", v);
+	return 0;
+}
+
+/* cost_usd: pico-USD, and what rounding to them left, to 10^-30 USD (rounded half to even past
+ * that), so that billed_usd, a sum of costs, is exact (SPEC §10) */
+static int get_cost(struct ctx *c, const struct json_span *v, struct jsonl_rec *rec)
+{
+	decimal_wide wide;
+	if (get_scaled(c, F_COST_USD, v, 12, INT64_MAX, "at most 9223372.036854775807", &rec->cost_pusd) < 0)
+		return -1;
+	if (decimal_scaled_wide(v->start, v->len, 30, &wide, NULL) < 0) /* at most $9.2M: it fits */
+		return reject(c, F_COST_USD, "a non-negative number", v);
+	rec->cost_sub = (int64_t)(wide - (decimal_wide)rec->cost_pusd * MONEY_SUB_PER_PUSD);
 	return 0;
 }
 
@@ -356,7 +370,7 @@ static int parse_member(struct ctx *c, enum field f, const struct json_span *v, 
 		rec->realtime = v->type == JSON_TRUE;
 		return 0;
 	case F_COST_USD:
-		return get_scaled(c, f, v, 12, INT64_MAX, "at most 9223372.036854775807", &rec->cost_pusd);
+		return get_cost(c, v, rec);
 	default: return 0;
 	}
 }
@@ -399,7 +413,7 @@ int jsonl_parse(struct jsonl_parser *p, const char *line, size_t len, struct jso
 	struct ctx c = { .p = p, .path = "", .e = e };
 	*rec = (struct jsonl_rec){ .input_tok = JSONL_ABSENT, .output_tok = JSONL_ABSENT,
 		.cached_tok = JSONL_ABSENT, .status = -1, .latency_us = JSONL_ABSENT,
-		.realtime = -1, .cost_pusd = JSONL_ABSENT, .quality = NAN };
+		.realtime = -1, .cost_pusd = JSONL_ABSENT, .cost_sub = 0, .quality = NAN };
 
 	json_iter_init(&it, &obj);
 	while (json_iter_next(&it, &k, &v)) {

@@ -42,6 +42,8 @@ struct jsonl_rec {
 	int difficulty;             /* enum difficulty */
 	int realtime;               /* 1, 0, or -1 when not given */
 	int64_t cost_pusd;          /* JSONL_ABSENT when not given */
+	int64_t cost_sub;           /* what rounding cost_usd to a pico-USD left, in 10^-30 USD
+	                             * (sim/money.h MONEY_SUB_PER_PUSD); 0 when it had ≤ 12 decimals */
 	double quality;             /* NaN when not given */
 	struct jsonl_attempt *att;  /* the `attempts` array as given (n_att == 0: none) */
 	size_t n_att;

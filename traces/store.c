@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "sim/clock.h"
+#include "sim/money.h"
 #include "sim/intern.h"
 #include "sim/normalize.h"
 #include "sim/status.h"
@@ -92,9 +93,16 @@ static const char schema[] =
 	"  JOIN names m ON m.trace_id = a.trace_id AND m.id = a.model\n"
 	"  JOIN statuses s ON s.code = a.status;\n";
 
-/* What the store keeps to spare work and schema 1's readers may ignore: added to a store of
- * schema 1 that lacks it, without a new version that would shut those readers out. */
+/* What the store keeps that schema 1's readers may ignore: added to a store of schema 1 that
+ * lacks it, without a new version that would shut those readers out.  Each row names the
+ * import it belongs to (imported_at), so one that such a reader left behind when it replaced
+ * or removed a trace is never read as the new trace's.  cost_subs: what rounding a cost_usd
+ * to a pico-USD left, in 10^-30 USD, for the lines that had more than 12 decimals; the rest
+ * spares work. */
 static const char kept_schema[] =
+	"CREATE TABLE IF NOT EXISTS cost_subs(\n"
+	"  trace_id INTEGER NOT NULL, idx INTEGER NOT NULL, imported_at TEXT NOT NULL, sub INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(trace_id, idx)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS normalized(\n"
 	"  trace_id INTEGER NOT NULL, flags INTEGER NOT NULL, chunk INTEGER NOT NULL,\n"
 	"  rules TEXT NOT NULL, imported_at TEXT NOT NULL, data BLOB NOT NULL,\n"
@@ -308,7 +316,8 @@ int store_open(struct store *s, const char *path, struct err *e)
 			goto fail;
 		}
 	}
-	if (!has_table(s, "normalized") || !has_table(s, "texts")) /* a store this process cannot write stays without */
+	if (!has_table(s, "normalized") || !has_table(s, "texts") || !has_table(s, "cost_subs"))
+		/* a store this process cannot write stays without */
 		sqlite3_exec(db, kept_schema, NULL, NULL, NULL);
 	return 0;
 fail:
@@ -397,7 +406,7 @@ int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct
 static int delete_rows(struct store *s, int64_t id, struct err *e)
 {
 	static const char *const tables[] = { "names", "inputs", "requests", "attempts", "rejects",
-	                                      "columns", "normalized", "texts" };
+	                                      "columns", "normalized", "texts", "cost_subs" };
 	char sql[128];
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		if (!has_table(s, tables[i]))
@@ -449,7 +458,7 @@ struct layout {
 	uint32_t optional;         /* enum trace_optional */
 };
 
-enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, ST_COLUMN, N_ST };
+enum { ST_REQUEST, ST_ATTEMPT, ST_NAME, ST_INPUT, ST_REJECT, ST_COLUMN, ST_COST_SUB, N_ST };
 
 static const char *const import_sql[N_ST] = {
 	[ST_REQUEST] = "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -458,6 +467,7 @@ static const char *const import_sql[N_ST] = {
 	[ST_INPUT] = "INSERT INTO inputs VALUES (?,?,?)",
 	[ST_REJECT] = "INSERT INTO rejects VALUES (?,?,?,?,?,?)",
 	[ST_COLUMN] = "INSERT INTO columns VALUES (?,?,?,?)",
+	[ST_COST_SUB] = "INSERT INTO cost_subs VALUES (?,?,?,?)",
 };
 
 struct store_import {
@@ -747,6 +757,15 @@ int store_import_add(struct store_import *im, const struct jsonl_rec *r, uint64_
 	bind_opt_text(st, c++, r->extra);
 	if (step(im, st, e) < 0)
 		return -1;
+	if (r->cost_pusd != JSONL_ABSENT && r->cost_sub) {
+		st = im->st[ST_COST_SUB];
+		sqlite3_bind_int64(st, 1, im->id);
+		sqlite3_bind_int64(st, 2, idx);
+		sqlite3_bind_text(st, 3, im->imported_at, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, r->cost_sub);
+		if (step(im, st, e) < 0)
+			return -1;
+	}
 
 	if (r->n_att + 1 > im->cap_calls) {
 		struct trace_call *p = realloc(im->calls, (r->n_att + 1) * sizeof *p);
@@ -1160,6 +1179,46 @@ static void keep_texts(struct store *s, const char *name, const struct intern *i
 	replacing_end(s, rc, &e);
 }
 
+/* The trace's cost_subs rows of its own import, if the store has the table. */
+static int load_cost_subs(struct store *s, const struct store_trace_info *info, struct trace *t, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (!has_table(s, "cost_subs"))
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT idx, sub FROM cost_subs WHERE trace_id = ? AND imported_at = ?"
+	                       " ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, e, "cost_subs");
+	sqlite3_bind_int64(st, 1, info->id);
+	sqlite3_bind_text(st, 2, info->imported_at, -1, SQLITE_STATIC);
+	uint32_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t idx = sqlite3_column_int64(st, 0), sub = sqlite3_column_int64(st, 1);
+		if (idx < 0 || idx >= t->n_req || !t->cost_pusd || t->cost_pusd[idx] == TRACE_NO_COST ||
+		    sub > MONEY_SUB_PER_PUSD / 2 || sub < -MONEY_SUB_PER_PUSD / 2) {
+			sqlite3_finalize(st);
+			return err_set(e, "%s: trace \"%s\" is damaged: a cost_subs row for request %lld",
+			               s->path, info->name, (long long)idx);
+		}
+		if (t->n_cost_sub == cap) {
+			cap = cap ? 2 * cap : 16;
+			uint32_t *req = realloc(t->cost_sub_req, cap * sizeof *req);
+			if (req)
+				t->cost_sub_req = req;
+			int64_t *sb = req ? realloc(t->cost_sub, cap * sizeof *sb) : NULL;
+			if (!sb) {
+				sqlite3_finalize(st);
+				return err_set(e, "out of memory loading \"%s\"", info->name);
+			}
+			t->cost_sub = sb;
+		}
+		t->cost_sub_req[t->n_cost_sub] = (uint32_t)idx;
+		t->cost_sub[t->n_cost_sub++] = sub;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(s, e, "cost_subs");
+}
+
 int store_load(struct store *s, const char *name, struct trace *t, struct err *e)
 {
 	struct store_trace_info info;
@@ -1187,7 +1246,8 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	if (load_names(s, "names", info.id, &t->names, intern_add, e) < 0 ||
 	    (has_texts && (texts = load_texts(s, &info, &t->inputs, e)) < 0) ||
 	    (!texts && load_names(s, "inputs", info.id, &t->inputs, intern_append, e) < 0) ||
-	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0)
+	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0 ||
+	    load_cost_subs(s, &info, t, e) < 0)
 		goto fail_tx;
 	if (trace_check(t, e) < 0) {
 		err_prefix(e, "%s: trace \"%s\" is damaged: ", s->path, name);
