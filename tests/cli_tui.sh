@@ -434,6 +434,10 @@ wait_for big "lines/s"
 check_eq ":load shows the import's progress" "$?" 0
 wait_for big "big: imported 600,000 requests; opened trace big"
 check_eq ":load then opens the trace" "$?" 0
+T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name docs-two" Enter
+wait_for big "docs-two: imported"
+check_eq ":load FILE --name NAME imports it as NAME" "$?" 0
+check_has "and opens it" "$(screen big | head -n 1)" "trace docs-two"
 T send-keys -t big q; wait_for big "EXITED 0"
 rm -f "$TMP/big.jsonl"
 

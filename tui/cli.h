@@ -81,11 +81,11 @@ int cmd_tui(int argc, char **argv);
 
 /* tui/cmd_replay.c, shared with the console (tui/cmd_tui.c, tui/console_model.c): a scenario
  * by file or bundled name (errors printed, an exit code returned), the stored trace for a
- * name or file (imported on first use). */
+ * name or file (imported on first use, under the name `as` when not NULL). */
 struct scenario;
 struct store;
 int replay_load_scenario(const char *arg, struct scenario *sc);
-int replay_find_trace(struct store *s, const char *arg, char *name, size_t n);
+int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n);
 
 /*
  * The caches' normalized inputs outlive the process in the store, so that only

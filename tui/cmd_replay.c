@@ -138,14 +138,17 @@ void replay_norms_keep(struct store *s, const char *name, const struct trace *t,
  * already (from that file: see replay_check_source); anything else must be a
  * stored name.  Returns an exit code.
  */
-int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
+int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n)
 {
 	struct store_trace_info info;
 	struct err e = { "" };
 	int found;
 
 	if (replay_is_file(arg)) {
-		import_name_for(arg, name, n);
+		if (as)
+			snprintf(name, n, "%s", as);
+		else
+			import_name_for(arg, name, n);
 		if ((found = store_find(s, name, &info, &e)) < 0) {
 			cli_error("%s", e.msg);
 			return EXIT_FAIL;
@@ -153,7 +156,7 @@ int replay_find_trace(struct store *s, const char *arg, char *name, size_t n)
 		if (found)
 			return replay_check_source(&info, arg);
 
-		struct import_opts o = { .exists_ok = 1 };
+		struct import_opts o = { .name = as, .exists_ok = 1 };
 		const char *files[1] = { arg };
 		int rc = cli_import(s, files, 1, &o, 0, stderr, &info);
 		if (rc == CLI_IMPORT_EXISTS) { /* another llmcost imported it meanwhile: that one, if of this file */
@@ -357,7 +360,7 @@ int cmd_replay(int argc, char **argv)
 			cli_error("%s", e.msg);
 		goto out;
 	}
-	if ((rc = replay_find_trace(&s, trace_arg, name, sizeof name)) != EXIT_OK)
+	if ((rc = replay_find_trace(&s, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 		goto out;
 	rc = EXIT_FAIL;
 	ticker_start(&ticker, name, &jobs.progress);

@@ -106,7 +106,7 @@ int cmd_tui(int argc, char **argv)
 		goto out;
 	}
 	if (trace_arg) {
-		if ((rc = replay_find_trace(&st, trace_arg, name, sizeof name)) != EXIT_OK)
+		if ((rc = replay_find_trace(&st, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 			goto out;
 		rc = EXIT_FAIL;
 	} else {
@@ -128,7 +128,7 @@ int cmd_tui(int argc, char **argv)
 				goto out;
 			}
 			fprintf(stderr, "llmcost: the store is empty; opening the bundled demo %s\n", d);
-			if ((rc = replay_find_trace(&st, d, name, sizeof name)) != EXIT_OK)
+			if ((rc = replay_find_trace(&st, d, NULL, name, sizeof name)) != EXIT_OK)
 				goto out;
 			rc = EXIT_FAIL;
 		}

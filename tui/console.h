@@ -94,9 +94,10 @@ void console_model_fini(struct console_model *m);
  * result, and re-runs every scenario. */
 int console_model_open_trace(struct console_model *m, const char *name, struct err *e);
 
-/* `load TRACE`: a stored name or a file (imported on first use), as `llmcost replay`
- * finds it; the message printed by the import, if any, goes to info. */
-int console_model_load(struct console_model *m, const char *arg, char *info, size_t n,
+/* `load TRACE [--name NAME]`: a stored name or a file (imported on first use, as NAME when
+ * not NULL), as `llmcost replay` finds it; the message printed by the import, if any, goes
+ * to info. */
+int console_model_load(struct console_model *m, const char *arg, const char *as, char *info, size_t n,
                        struct err *e);
 
 /* Adds a scenario: `file` a scenario file, or NULL to resolve `label` like

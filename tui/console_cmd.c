@@ -291,14 +291,21 @@ static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes,
 
 static int console_cmd_load(struct console *c, const char *args, struct err *e)
 {
-	char info[1024];
-	if (!*args)
-		return err_set(e, "usage: load TRACE (a stored trace or a JSON Lines file)");
-	console_message(c, 0, "loading %s…", args);
+	char info[1024], file[4096];
+	const char *as = strstr(args, " --name "); /* a file name may hold blanks: NAME follows this */
+	snprintf(file, sizeof file, "%.*s", as ? (int)(as - args) : (int)strlen(args), args);
+	if (as)
+		as += strlen(" --name ");
+	if (!*file || (as && !*as))
+		return err_set(e, "usage: load TRACE [--name NAME] (a stored trace, or a JSON Lines file "
+		               "imported as NAME, else by its file name)");
+	if (as && import_name_problem(as))
+		return err_set(e, "--name %s", import_name_problem(as));
+	console_message(c, 0, "loading %s…", file);
 	console_frame(c);
-	c->loading = args;
+	c->loading = file;
 	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c };
-	int rc = console_model_load(c->m, args, info, sizeof info, e);
+	int rc = console_model_load(c->m, file, as, info, sizeof info, e);
 	cli_import_hook = (struct cli_import_hook){ 0 };
 	c->loading = NULL;
 	if (rc < 0)
@@ -817,7 +824,8 @@ static int console_cmd_comp_help(struct console *c, const char *text, int argno,
 }
 
 const struct console_command console_commands[] = {
-	{ "load", "TRACE", "open a stored trace, or import a JSON Lines file and open it",
+	{ "load", "TRACE [--name NAME]",
+	  "open a stored trace, or import a JSON Lines file (as NAME, else by its file name) and open it",
 	  console_cmd_load, console_cmd_comp_trace, 0 },
 	{ "scenario add", "NAME [FILE]",
 	  "add a scenario from FILE (a file or a bundled name), or NAME as one, or recorded",

@@ -463,21 +463,21 @@ static int console_model_quiet(int (*fn)(void *), void *ctx, char *msg, size_t n
 
 struct console_find_ctx {
 	struct store *st;
-	const char *arg;
+	const char *arg, *as;
 	char name[256];
 };
 
 static int console_model_find_fn(void *p)
 {
 	struct console_find_ctx *c = p;
-	return replay_find_trace(c->st, c->arg, c->name, sizeof c->name);
+	return replay_find_trace(c->st, c->arg, c->as, c->name, sizeof c->name);
 }
 
-int console_model_load(struct console_model *m, const char *arg, char *info, size_t n,
-                       struct err *e)
+int console_model_load(struct console_model *m, const char *arg, const char *as, char *info,
+                       size_t n, struct err *e)
 {
 	struct store st = { 0 };
-	struct console_find_ctx fc = { .st = &st, .arg = arg };
+	struct console_find_ctx fc = { .st = &st, .arg = arg, .as = as };
 	char msg[1024];
 	info[0] = 0;
 	if (store_open(&st, m->db_path, e) < 0)
