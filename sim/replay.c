@@ -240,19 +240,17 @@ static int cache_key_of(const struct eng *g, uint32_t i, struct group_ids grp, s
 {
 	const struct trace *t = g->t;
 	unsigned parts = g->sc->cache.key;
+	uint32_t hash = trace_input_hash(t, i);
+	if (t->input[i] == TRACE_NONE && hash == TRACE_NONE)
+		return 0; /* "a request with neither is not cached", whatever the key's parts */
 	*k = (struct cache_key){ 0 };
 	if (parts & CACHE_PART_TENANT)
 		k->tenant = grp.tenant;
 	if (parts & CACHE_PART_TASK)
 		k->task = grp.task;
-	if (parts & CACHE_PART_INPUT) {
-		if (t->input[i] != TRACE_NONE)
-			k->text = CACHE_TEXT_INPUT(g->norm_of_input[t->input[i]]);
-		else if (trace_input_hash(t, i) != TRACE_NONE)
-			k->text = CACHE_TEXT_HASH(trace_input_hash(t, i));
-		else
-			return 0;
-	}
+	if (parts & CACHE_PART_INPUT)
+		k->text = t->input[i] != TRACE_NONE ? CACHE_TEXT_INPUT(g->norm_of_input[t->input[i]])
+		                                    : CACHE_TEXT_HASH(hash);
 	return 1;
 }
 

@@ -444,6 +444,18 @@ static void cache_no_input_not_cached(void)
 	CHECK_INT(r.totals.calls, 2);
 	CHECK_INT(r.totals.resolved, 2);
 	result_scenario_fini(&r);
+	/* the same with a key that does not read the input: still not cached (SPEC §10 says it
+	 * without condition), while two requests that carry an input_hash share the tenant's
+	 * entry: 4 requests, 1 hit (the 4th), 3 calls */
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 100, "")
+	                REQN("10:00:10", "a", "t", 100, 100, "")
+	                REQN("10:00:20", "a", "t", 100, 100, ",\"input_hash\":\"h1\"")
+	                REQN("10:00:30", "a", "t", 100, 100, ",\"input_hash\":\"h2\""),
+	                SCN ", \"cache\": {\"key\": [\"tenant\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.cache_hits, 1);
+	CHECK_INT(r.totals.calls, 3);
+	result_scenario_fini(&r);
 }
 
 static void cache_normalize(void)

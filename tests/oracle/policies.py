@@ -69,7 +69,10 @@ def normalize(text: str, steps: set) -> str:
 def cache_key(cfg: Config, r: Req):
     """'key = hash of the configured parts'; 'input is the normalized text, else input_hash;
     a request with neither is not cached (no lookup, no insert)'; 'A text key and an
-    input_hash key never compare equal.'  Returns None when not cached."""
+    input_hash key never compare equal.'  Returns None when not cached: with neither text nor
+    input_hash, whatever the key's parts."""
+    if r.text is None and r.input_hash is None:
+        return None
     parts = []
     for part in cfg.cache_key:
         if part == "tenant":
@@ -81,10 +84,8 @@ def cache_key(cfg: Config, r: Req):
         elif part == "input":
             if r.text is not None:
                 parts.append(("input", "text", normalize(r.text, cfg.cache_norm)))
-            elif r.input_hash is not None:
-                parts.append(("input", "hash", r.input_hash))
             else:
-                return None
+                parts.append(("input", "hash", r.input_hash))
         else:
             raise ValueError(f"unknown cache key part {part}")
     return tuple(parts)
