@@ -40,14 +40,17 @@ int engine_check_models(struct eng *g, int all_attempts)
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		uint32_t from = trace_att_begin(t, i), end = trace_att_end(t, i), to = all_attempts ? end : from + 1;
 		if (from == end)
-			return err_set(g->e, "%s: request %u (tenant %s, task %s) has no recorded model to %s",
-			               g->sc->name, i, intern_str(&t->names, trace_tenant(t, i), NULL),
+			return err_set(g->e, "request %u (0-based among the trace's accepted lines; tenant %s, "
+			               "task %s) has no recorded model to %s", i,
+			               intern_str(&t->names, trace_tenant(t, i), NULL),
 			               intern_str(&t->names, trace_task(t, i), NULL),
-			               all_attempts ? "price" : "run on (the scenario has no routes)");
+			               all_attempts ? "price" : "run on (the scenario has no routes to name one)");
 		for (uint32_t a = from; a < to; a++)
 			if (g->price_of_name[trace_att_model(t, a)] < 0)
-				return err_set(g->e, "%s: model \"%s\" (request %u) is not in %s", g->sc->name,
-				               intern_str(&t->names, trace_att_model(t, a), NULL), i, pricing);
+				return err_set(g->e, "model \"%s\" (of request %u, 0-based among the trace's accepted "
+				               "lines) is not in %s: add its prices there, or give the scenario a "
+				               "\"pricing\" file that has them", intern_str(&t->names, trace_att_model(t, a), NULL),
+				               i, pricing);
 	}
 	return 0;
 }

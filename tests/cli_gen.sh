@@ -96,6 +96,21 @@ check_eq "no progress line off a terminal" "$(cat "$TMP/err")" ""
 # streaming: 2M requests are written with the address space capped at 64 MiB, which
 # would not hold even the 2M timestamps if the generator kept its lines (16 MB) plus
 # the text; an ASan build reserves terabytes of address space, so it is skipped there
+# -o: a store is never written over; a run stopped early leaves no file; counts in words
+$L import fixtures/traces/docs.jsonl --db "$TMP/keep.db" >/dev/null 2>&1
+cp "$TMP/keep.db" "$TMP/keep-before.db"
+$L gen docs --requests 10 -o "$TMP/keep.db" 2>"$TMP/err"; check_eq "-o on a store exits 1" "$?" 1
+check_has "it says why" "$(cat "$TMP/err")" "is an SQLite database"
+check "and the store is as it was" cmp -s "$TMP/keep.db" "$TMP/keep-before.db"
+$L gen docs -o "" 2>/dev/null; check_eq "-o '' exits 2" "$?" 2
+$L gen faq --requests 1 -o "$TMP/one.jsonl" 2>"$TMP/err"
+check_has "one request, in words" "$(cat "$TMP/err")" "wrote 1 faq request (8 tenants, 7 days, seed 1)"
+$L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>/dev/null &
+pid=$!
+i=0; while [ ! -s "$TMP/stopped.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $pid; wait $pid; check_eq "Ctrl-C ends gen with 130" "$?" 130
+check "and leaves no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
+
 if [ -z "$SANITIZED" ]; then
 	sh -c "ulimit -v 65536; \"$LLMCOST\" gen mixed --requests 2000000 -o /dev/null" 2>/dev/null
 	check_eq "gen streams in constant memory (2M requests under a 64 MiB cap)" "$?" 0

@@ -125,6 +125,24 @@ mkdir -p "$TMP/adir"
 $L replay "$TMP/adir" 2> "$TMP/err"; check_has "a directory as the trace" "$(cat "$TMP/err")" "is a directory"
 $L replay names -s "$TMP/adir" 2> "$TMP/err"; check_has "a directory as a scenario" "$(cat "$TMP/err")" "is a directory"
 
+# --- more misuse, said plainly
+$L --version 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
+check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --version"
+check_has "help help is the help" "$($L help help)" "commands:"
+$L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
+LLMCOST_DB="$TMP/typo.db" $L tui nosuchtrace --frames 1 2>/dev/null </dev/null; check_eq "tui of a typo exits 1" "$?" 1
+check "and makes no store" [ ! -e "$TMP/typo.db" ]
+LLMCOST_PRICING="$TMP/nosuch.json" $L replay names 2>"$TMP/err"
+check_has "a bad LLMCOST_PRICING is named" "$(cat "$TMP/err")" "cannot read \"$TMP/nosuch.json\" (LLMCOST_PRICING)"
+out=$($L rm names names); check_eq "rm of a name given twice removes it once" "$out" "removed names"
+printf '{"ts":1,"tenant":"a","task":"t","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' > "$TMP/clean.jsonl"
+$L import "$TMP/clean.jsonl" >/dev/null
+check_eq "rejects of a trace without any says so" "$($L rejects clean)" "trace clean has no rejected lines"
+# a file rewritten in the second of its import is seen as changed (times to the µs)
+printf '{"ts":2,"tenant":"a","task":"t","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' >> "$TMP/clean.jsonl"
+$L replay "$TMP/clean.jsonl" 2>"$TMP/err" >/dev/null
+check_has "a file changed right after its import gets the note" "$(cat "$TMP/err")" "changed after it was imported"
+
 # --- output that cannot be written fails
 if [ -w /dev/full ]; then
 	$L --help > /dev/full 2> /dev/null; check_eq "--help to a full disk exits 1" "$?" 1

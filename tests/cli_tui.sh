@@ -348,7 +348,7 @@ wait_for edits "trace notatrace holds no requests, so it is not opened"
 check_eq ":load of a file with no request does not open it" "$?" 0
 check_has "the trace stays open" "$(screen edits | head -n 1)" "trace faq"
 T send-keys -t edits ":set recorded.pricing $PWD/fixtures/tests/pricing.json" Enter
-wait_for edits 'scenario "recorded": recorded: model "gpt-4.1-mini"'
+wait_for edits 'scenario "recorded": model "gpt-4.1-mini"'
 check_eq "a failed run says why on the status line" "$?" 0
 T send-keys -t edits ":unset recorded.pricing" Enter
 T send-keys -t edits ":set v3.cache.capacity 50" Enter

@@ -34,6 +34,14 @@ within "faq: v3 cache hit rate near the 40% repeat share" "$hit" 0.33 0.45
 short=$(python3 -c 'import json,sys; print(sum(1 for t in json.load(sys.stdin)["scenarios"][0]["by_tenant"] if t["cache_tokens_saved"] <= 0))' < "$TMP/faq.json")
 check_eq "faq: every tenant saves tokens" "$short" 0
 
+# faq: what fixtures/traces/README.md says the key decides: with tenant + input and no
+# eviction, 48.2% of requests hit on the exact text and 59.0% on the normalized text
+printf '{"name": "exact", "cache": {"key": ["tenant", "input"]}}' > "$TMP/exact.json"
+printf '{"name": "norm", "cache": {"key": ["tenant", "input"], "normalize": ["lower", "strip_punct", "collapse_space"]}}' > "$TMP/norm.json"
+rates=$($LLMCOST replay fixtures/traces/faq.jsonl.gz -s "$TMP/exact.json" -s "$TMP/norm.json" --json 2>/dev/null |
+	python3 -c 'import json,sys; print(" ".join("%.1f" % (100 * s["totals"]["cache_hit_rate"]) for s in json.load(sys.stdin)["scenarios"]))')
+check_eq "faq: the README's exact and normalized hit rates" "$rates" "48.2 59.0"
+
 # docs: budgets (truncate, async to the batch) cut the cost against baseline by more than half
 $LLMCOST replay fixtures/traces/docs.jsonl -s baseline -s v3 --json 2>/dev/null > "$TMP/docs.json"
 ratio=$(python3 -c 'import json,sys; s=json.load(sys.stdin)["scenarios"]; print(s[1]["totals"]["usd_total"] / s[0]["totals"]["usd_total"])' < "$TMP/docs.json")

@@ -8,6 +8,7 @@
 #include "traces/gen_core.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "traces/reader.h"
 
 const struct gen_recipe gen_recipes[] = {
 	{ .name = "faq",
@@ -116,6 +119,13 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 
 	if (gen_params_check(p, e) < 0)
 		return -1;
+	int old = to_stdout ? -1 : open(path, O_RDONLY);
+	int sqlite = old >= 0 && reader_is_sqlite(old);
+	if (old >= 0)
+		close(old);
+	if (sqlite) /* a store named by mistake: not overwritten */
+		return err_set(e, "%s: is an SQLite database (an llmcost store?); gen writes JSON Lines: "
+		               "choose another file", path);
 	if (to_stdout) {
 		fs.f = stdout;
 	} else if (ends_with(path, ".gz")) {

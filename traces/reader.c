@@ -22,6 +22,13 @@
 #define CHUNK (1u << 20)
 #define IN_CHUNK (256u * 1024) /* a read of the file */
 
+int reader_is_sqlite(int fd)
+{
+	static const char sqlite_magic[16] = "SQLite format 3"; /* and its NUL */
+	char head[sizeof sqlite_magic];
+	return pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head && !memcmp(head, sqlite_magic, sizeof head);
+}
+
 int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e)
 {
 	memset(r, 0, sizeof *r);
@@ -41,10 +48,7 @@ int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e)
 		if (S_ISREG(st.st_mode))
 			r->file_bytes = (uint64_t)st.st_size;
 	}
-	static const char sqlite_magic[16] = "SQLite format 3"; /* and its NUL */
-	char head[sizeof sqlite_magic];
-	if (pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
-	    !memcmp(head, sqlite_magic, sizeof head)) {
+	if (reader_is_sqlite(fd)) {
 		close(fd);
 		return err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
 		               "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",

@@ -38,6 +38,9 @@ struct reader {
  * naming the file.
  */
 int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e);
+
+/* 1 when the file open on fd is an SQLite database (a store, say), by its first 16 bytes. */
+int reader_is_sqlite(int fd);
 void reader_close(struct reader *r);
 
 /*

@@ -1034,7 +1034,11 @@ static int resolve(cJSON *merged, const struct chain *c, const char *label, cons
 			goto out;
 		}
 	} else {
-		const char *b = pricing_bundled_path();
+		const char *b = pricing_bundled_path(), *env = getenv("LLMCOST_PRICING");
+		if (!b && env && *env) {
+			fail(err, label, "pricing: cannot read \"%s\" (LLMCOST_PRICING): %s", env, strerror(errno));
+			goto out;
+		}
 		if (!b) {
 			fail(err, label, "pricing: the bundled fixtures/pricing/openai.json was not found "
 			     "next to the program; set LLMCOST_PRICING or give \"pricing\"");

@@ -5,6 +5,7 @@
  * which also feeds the list printed for a missing or unknown recipe.
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "traces/gen.h"
 #include "traces/report.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 
 /* The progress line on a terminal (traces/gen.h paces it). */
@@ -20,6 +22,20 @@ struct gen_progress {
 	uint64_t total;
 	int shown;
 };
+
+/* The file being written, removed when a signal ends the run: no cut-short trace is left. */
+static const char *gen_out_path;
+
+static void gen_on_signal(int sig)
+{
+	static const char msg[] = "\r\033[Kllmcost gen: interrupted; the unfinished file is removed\n";
+	if (gen_out_path)
+		unlink(gen_out_path);
+	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)w;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 static void gen_show_progress(void *ctx, uint64_t lines)
 {
@@ -141,6 +157,8 @@ int cmd_gen(int argc, char **argv)
 			has_s = 1;
 			break;
 		case 'o':
+			if (!*optarg)
+				return cli_usage_error("gen", "-o needs a file name, not an empty one (- is stdout)");
 			out = optarg;
 			break;
 		default:
@@ -173,6 +191,11 @@ int cmd_gen(int argc, char **argv)
 	int to_stdout = !out || strcmp(out, "-") == 0;
 	struct gen_progress g = { .total = p.n_requests };
 	int show = isatty(STDERR_FILENO) && !(to_stdout && isatty(STDOUT_FILENO));
+	if (!to_stdout) {
+		gen_out_path = out;
+		signal(SIGINT, gen_on_signal);
+		signal(SIGTERM, gen_on_signal);
+	}
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
 	if (g.shown)
 		fputs("\r\033[K", stderr);
@@ -182,9 +205,11 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (out && strcmp(out, "-") != 0) {
 		char count[32];
-		fprintf(stderr, "llmcost gen: wrote %s %s requests (%u tenants, %u days, seed %" PRIu64
-		        ") to %s\n", report_count_text(p.n_requests, count, sizeof count), r->name,
-		        p.n_tenants, p.n_days, p.seed, out);
+		char tenants[32];
+		text_printf(stderr, "llmcost gen: wrote %s %s request%s (%s tenant%s, %u day%s, seed %" PRIu64
+		            ") to %s\n", report_count_text(p.n_requests, count, sizeof count), r->name,
+		            p.n_requests == 1 ? "" : "s", report_count_text(p.n_tenants, tenants, sizeof tenants),
+		            p.n_tenants == 1 ? "" : "s", p.n_days, p.n_days == 1 ? "" : "s", p.seed, out);
 	}
 	return EXIT_OK;
 }

@@ -23,6 +23,7 @@
 #include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 #include "tui/ticker.h"
 
@@ -64,7 +65,9 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 			err_set(&e, "%s: no such scenario file, and no bundled scenario of that name "
 			        "(bundled: %s)", arg, list);
 		else
-			err_set(&e, "%s: no such scenario file", arg);
+			err_set(&e, "%s: no such scenario file, and the bundled scenarios were not found next "
+			        "to the program (fixtures/scenarios in its folder or up to three above, or "
+			        "../share/llmcost/scenarios)", arg);
 	}
 	cli_error("%s", e.msg);
 	return EXIT_INPUT;
@@ -92,11 +95,18 @@ static int replay_check_source(const struct store_trace_info *info, const char *
 	struct stat st;
 	int64_t imported_us;
 	const char *why;
-	if (stat(path, &st) == 0 &&
-	    clock_parse_rfc3339(info->imported_at, strlen(info->imported_at), &imported_us, &why) == 0 &&
-	    (int64_t)st.st_mtime * CLOCK_US_PER_S > imported_us)
-		fprintf(stderr, "llmcost: note: %s changed after it was imported (%s); replaying the stored "
-		        "copy (llmcost import --replace %s imports it again)\n", path, info->imported_at, path);
+	/* to the µs, as imports keep their time (a file rewritten in the second of its import is
+	 * seen); an older import's whole-second time, to the second */
+	int64_t mtime_us = 0;
+	if (stat(path, &st) == 0) {
+		mtime_us = (int64_t)st.st_mtim.tv_sec * CLOCK_US_PER_S + st.st_mtim.tv_nsec / 1000;
+		if (!strchr(info->imported_at, '.'))
+			mtime_us -= mtime_us % CLOCK_US_PER_S;
+	}
+	if (mtime_us && clock_parse_rfc3339(info->imported_at, strlen(info->imported_at), &imported_us, &why) == 0 &&
+	    mtime_us > imported_us)
+		text_printf(stderr, "llmcost: note: %s changed after it was imported (%s); replaying the stored "
+		            "copy (llmcost import --replace %s imports it again)\n", path, info->imported_at, path);
 	return EXIT_OK;
 }
 
@@ -274,7 +284,13 @@ int cmd_replay(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': scen_args[n_scen++] = optarg; break;
+		case 's':
+			if (!*optarg) {
+				free(scen_args);
+				return cli_usage_error("replay", "-s needs a scenario: a file or a bundled name");
+			}
+			scen_args[n_scen++] = optarg;
+			break;
 		case JSON: json = 1; break;
 		case CSV: csv = 1; break;
 		case DB:

@@ -129,7 +129,7 @@ int cmd_traces(int argc, char **argv)
 static int print_reject(void *ctx, const char *file, int64_t line, const char *reason,
                         const char *text, size_t len, int64_t full_len)
 {
-	(void)ctx;
+	++*(int64_t *)ctx;
 	text_printf(stdout, "%s:%lld: %s\n  ", file, (long long)line, reason);
 	text_put_bytes(stdout, text, len);
 	printf("%s\n", (int64_t)len < full_len ? " [cut]" : "");
@@ -146,12 +146,15 @@ int cmd_rejects(int argc, char **argv)
 		return cli_usage_error("rejects", "name one stored trace (see: llmcost traces)");
 	struct store s;
 	struct err e = { "" };
+	int64_t shown = 0;
 	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
-	    store_each_reject(&s, argv[first], print_reject, NULL, &e) < 0) {
+	    store_each_reject(&s, argv[first], print_reject, &shown, &e) < 0) {
 		cli_error("%s", e.msg);
 		store_close(&s);
 		return EXIT_FAIL;
 	}
+	if (!shown)
+		text_printf(stdout, "trace %s has no rejected lines\n", argv[first]);
 	store_close(&s);
 	return EXIT_OK;
 }
@@ -166,6 +169,16 @@ int cmd_rm(int argc, char **argv)
 		return cli_usage_error("rm", "name the traces to remove (see: llmcost traces)");
 	struct store s;
 	struct err e = { "" };
+	/* a name given twice is removed once */
+	int n = 0;
+	for (int i = first; i < argc; i++) {
+		int seen = 0;
+		for (int j = first; j < first + n && !seen; j++)
+			seen = strcmp(argv[j], argv[i]) == 0;
+		if (!seen)
+			argv[first + n++] = argv[i];
+	}
+	argc = first + n;
 	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
 	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &e) < 0) {
 		cli_error("%s", e.msg);

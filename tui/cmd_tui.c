@@ -5,6 +5,7 @@
  * way `llmcost replay` does, and opens the console (tui/console.c) on them.
  */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,13 @@ int cmd_tui(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
-		case 's': scen_args[n_scen++] = optarg; break;
+		case 's':
+			if (!*optarg) {
+				free(scen_args);
+				return cli_usage_error("tui", "-s needs a scenario: a file or a bundled name");
+			}
+			scen_args[n_scen++] = optarg;
+			break;
 		case DB:
 			if (cli_db_arg("tui", optarg, &db) < 0) {
 				free(scen_args);
@@ -101,6 +108,12 @@ int cmd_tui(int argc, char **argv)
 	rc = EXIT_FAIL;
 
 	const char *db_path = cli_db_path(db);
+	struct stat fst;
+	if (trace_arg && stat(trace_arg, &fst) != 0 && !store_exists(db_path)) { /* a typo makes no store */
+		cli_error("no trace file named \"%s\", and there is no store %s (llmcost import FILE makes it)",
+		          trace_arg, db_path);
+		goto out;
+	}
 	if (store_open(&st, db_path, &e) < 0) {
 		cli_error("%s", e.msg);
 		goto out;

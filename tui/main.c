@@ -79,13 +79,14 @@ const struct command commands[] = {
 	  "         (100k, 12 tenants, 7 days)\n"
 	  "\n"
 	  "options:\n"
-	  "  --requests N  lines to write; k, M and G suffixes (250k, 10M)\n"
+	  "  --requests N  lines to write, 1 to 10G; k, M and G suffixes (250k, 10M)\n"
 	  "  --tenants T   tenants, 1 to 10000, with Zipf-like shares (acme is the largest)\n"
 	  "  --days D      days of traffic from 2026-03-01, 1 to 366; flood: D-1 normal days\n"
 	  "                before its outage day, 2026-03-02 (so from 2026-03-03 minus D)\n"
 	  "  --seed S      PRNG seed, decimal or 0x hex (default 1): another seed, another trace\n"
-	  "  -o FILE       write to FILE (default: stdout, also -); a FILE ending in .gz is\n"
-	  "                gzip-compressed\n"
+	  "  -o FILE       write to FILE (default: stdout, also -), replacing what it held; a\n"
+	  "                FILE ending in .gz is gzip-compressed; an SQLite file (a store) is\n"
+	  "                refused, and a run stopped early (Ctrl-C) leaves no FILE behind\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost gen faq -o faq.jsonl\n"
@@ -204,7 +205,7 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		if (argc > 2) {
+		if (argc > 2 && strcmp(argv[2], "help") != 0) {
 			for (const struct command *c = commands; c->name; c++)
 				if (!strcmp(c->name, argv[2])) {
 					cli_usage(c, stdout);
@@ -215,8 +216,18 @@ static int run(int argc, char **argv)
 		print_help(stdout);
 		return EXIT_OK;
 	}
-	if (argv[1][0] == '-') /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
-		return cmd_tui(argc, argv);
+	if (argv[1][0] == '-') { /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
+		static const char *const console_opts[] = { "--db", "--no-color", "--frames", "--scenario", "-s" };
+		for (size_t i = 0; i < sizeof console_opts / sizeof *console_opts; i++) {
+			size_t n = strlen(console_opts[i]);
+			if (!strncmp(argv[1], console_opts[i], n) && (!argv[1][n] || argv[1][n] == '=' ||
+			                                               !strcmp(console_opts[i], "-s")))
+				return cmd_tui(argc, argv);
+		}
+		cli_error("unknown option %s (llmcost --help lists the commands; the console alone takes "
+		          "--db, -s, --no-color and --frames)", argv[1]);
+		return EXIT_USAGE;
+	}
 	for (const struct command *c = commands; c->name; c++) {
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
