@@ -82,8 +82,6 @@ static void budget_init(void *p)
 	b->overflow = OVERFLOW_TRUNCATE;
 }
 
-/* An injected window defaults to status timeout and, like every key the SPEC's
- * example shows, to the example's rate 0.6; model, from and to are required. */
 /* An injected window's defaults are the SPEC §3 example's (§10: "every key absent takes the
  * value of the §3 example"): gpt-4.1-mini (the name is set when the pricing is resolved),
  * 2026-03-02T10:00:00Z to 10:45:00Z, timeout, 0.6. */
