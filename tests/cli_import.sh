@@ -188,4 +188,27 @@ SLOW
 	check_has "the summary follows" "$(cat "$TMP/tty.out")" "slow: imported 17,000 requests"
 fi
 
+
+# --- what is not a store is left as it is; a failed import leaves no store and no folder
+printf '{"ts":1,"tenant":"a","task":"t","input_tokens":1,"output_tokens":1}\n' > "$TMP/tiny.jsonl"
+python3 -c 'import sqlite3, sys
+for path, version in ((sys.argv[1], 1), (sys.argv[2], 3)):
+    c = sqlite3.connect(path); c.execute("PRAGMA journal_mode=WAL"); c.execute("CREATE TABLE accounts(x)")
+    c.execute("PRAGMA user_version=%d" % version); c.commit(); c.close()' "$TMP/app1.db" "$TMP/app3.db"
+cp "$TMP/app1.db" "$TMP/app1-before.db"
+$L traces --db "$TMP/app1.db" 2>"$TMP/err"; check_eq "another program's database (user_version 1): exit 1" "$?" 1
+check_has "it says what it is" "$(cat "$TMP/err")" "an SQLite database of something else"
+$L import "$TMP/tiny.jsonl" --db "$TMP/app1.db" 2>/dev/null
+check "and leaves it as it was, journal mode too" cmp -s "$TMP/app1.db" "$TMP/app1-before.db"
+$L traces --db "$TMP/app3.db" 2>"$TMP/err"
+check_has "user_version 3 without our tables is not a newer llmcost" "$(cat "$TMP/err")" "an SQLite database of something else"
+printf 'x' > "$TMP/byte.db"
+$L import "$TMP/tiny.jsonl" --db "$TMP/byte.db" 2>"$TMP/err"; check_eq "a 1-byte file as the store: exit 1" "$?" 1
+check_eq "and it is left as it was" "$(cat "$TMP/byte.db")" "x"
+$L import "$TMP/nosuch.jsonl" --db "$TMP/new.db" 2>/dev/null; check_eq "a failed import exits 1" "$?" 1
+check "and leaves no store" [ ! -e "$TMP/new.db" ]
+$L import "$TMP/tiny.jsonl" --db "$TMP/no/such/folder/s.db" 2>"$TMP/err"; check_eq "a store in a missing folder: exit 1" "$?" 1
+check_has "it names the folder" "$(cat "$TMP/err")" "its folder $TMP/no/such/folder does not exist"
+check "and makes none" [ ! -e "$TMP/no" ]
+
 finish

@@ -823,6 +823,9 @@ static void damaged_columns(void)
 		  "idx 0 has a negative cost" },
 		/* past year 9999, where adding a latency or a window would overflow */
 		{ "UPDATE columns SET data = x'00ffffffffffff7f' WHERE name = 'ts_base'", "an arrival time is out of range" },
+		/* in range, but not the span the import recorded: a bit flipped in a time offset */
+		{ "UPDATE columns SET data = x'00000080' || substr(data, 5) WHERE name = 'ts_off'",
+		  "its arrivals do not span what its import recorded" },
 	};
 	sqlite3_exec(s.db, "UPDATE columns SET data = x'000102' WHERE name = 'att_kind8';"
 	             "CREATE TEMP TABLE intact AS SELECT name, chunk, data FROM columns", NULL, NULL, NULL);

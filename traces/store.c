@@ -8,6 +8,7 @@
 #include "traces/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/clock.h"
 #include "sim/money.h"
@@ -121,7 +123,12 @@ static int store_error(struct store *s, struct err *e, const char *what, const c
 	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms)
 		return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
 		               "(an import?); try again when it is done", s->path, s->busy_ms / 1000);
-	return err_set(e, "%s: %s%s%s", s->path, what ? what : "", what ? ": " : "", why);
+	/* what SQLite's words leave out */
+	const char *hint = code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_IOERR
+		? " (the store and its folder must be writable: SQLite keeps a journal next to it, and an "
+		  "interrupted write is rolled back through it)"
+		: code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? " (the store is damaged)" : "";
+	return err_set(e, "%s: %s%s%s%s", s->path, what ? what : "", what ? ": " : "", why, hint);
 }
 
 static int db_error(struct store *s, struct err *e, const char *what)
@@ -252,17 +259,35 @@ int store_open_existing(struct store *s, const char *path, struct err *e)
 	return store_open(s, path, e);
 }
 
+int store_make_folder(const char *path, struct err *e)
+{
+	return make_parent(path, e);
+}
+
 int store_open(struct store *s, const char *path, struct err *e)
 {
 	memset(s, 0, sizeof *s);
-	if (make_parent(path, e) < 0)
-		return -1;
+	struct stat fs;
+	int fd = open(path, O_RDONLY);
+	int foreign = fd >= 0 && fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size > 0 &&
+	              !reader_is_sqlite(fd);
+	if (fd >= 0)
+		close(fd);
+	if (foreign) /* SQLite would take a file shorter than its header for an empty database */
+		return err_set(e, "%s: not an llmcost store (not an SQLite database); it is left as it is", path);
 	s->path = strdup(path);
 	if (!s->path)
 		return err_set(e, "%s: out of memory", path);
 	sqlite3 *db;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		err_set(e, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		char dir[4096];
+		const char *slash = strrchr(path, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+		if (stat(dir[0] ? dir : "/", &fs) != 0)
+			err_set(e, "%s: cannot make the store: its folder %s does not exist", path, dir);
+		else
+			err_set(e, "%s: %s (the store and its folder must be writable)", path,
+			        db ? sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
 		free(s->path);
 		s->path = NULL;
@@ -288,7 +313,10 @@ int store_open(struct store *s, const char *path, struct err *e)
 		store_close(s);
 		return -1;
 	}
-	if (version < 0 || (version == 0 && has_table(s, NULL))) {
+	/* an llmcost store has its tables from schema 1 on; another program's database may carry
+	 * any user_version: it is told apart before anything (even the journal mode) changes */
+	int ours = has_table(s, "traces") && has_table(s, "requests");
+	if (version < 0 || (version == 0 && has_table(s, NULL)) || (version > 0 && !ours)) {
 		err_set(e, "%s: an SQLite database of something else (its tables are not an llmcost "
 		        "store's); it is left as it is", path);
 		store_close(s);
@@ -1179,6 +1207,21 @@ static void keep_texts(struct store *s, const char *name, const struct intern *i
 	replacing_end(s, rc, &e);
 }
 
+/* The loaded arrivals span what the import recorded (a damaged copy in `columns` could put
+ * one millennia away, which the replay would blame on the scenario). */
+static int arrivals_check(const struct trace *t, const struct store_trace_info *info, struct err *e)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		int64_t ts = trace_ts_us(t, i);
+		lo = ts < lo ? ts : lo;
+		hi = ts > hi ? ts : hi;
+	}
+	if (t->n_req && (lo != info->first_ts_us || hi != info->last_ts_us))
+		return err_set(e, "its arrivals do not span what its import recorded");
+	return 0;
+}
+
 /* The trace's cost_subs rows of its own import, if the store has the table. */
 static int load_cost_subs(struct store *s, const struct store_trace_info *info, struct trace *t, struct err *e)
 {
@@ -1249,7 +1292,7 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	    (fast ? load_columns(s, &info, t, e) : load_rows(s, &info, t, e)) < 0 ||
 	    load_cost_subs(s, &info, t, e) < 0)
 		goto fail_tx;
-	if (trace_check(t, e) < 0) {
+	if (trace_check(t, e) < 0 || arrivals_check(t, &info, e) < 0) {
 		err_prefix(e, "%s: trace \"%s\" is damaged: ", s->path, name);
 		goto fail_tx;
 	}

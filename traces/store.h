@@ -28,7 +28,12 @@ struct store {
 	volatile sig_atomic_t *stop; /* when set and non-zero (a signal asked to stop), it waits no more */
 };
 
-/* Opens (creating the file, its folder and the schema when absent). */
+/* mkdir -p of the folder that holds path (store_open makes none: a mistyped --db makes no
+ * folders); for the default store's. */
+int store_make_folder(const char *path, struct err *e);
+
+/* Opens (creating the file and the schema when absent, not its folder); refuses, leaving it
+ * as it is, a file that is not an llmcost store. */
 int store_open(struct store *s, const char *path, struct err *e);
 /* 1 when something is at path. */
 int store_exists(const char *path);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "traces/text.h"
 #include "tui/cli.h"
@@ -48,6 +49,31 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 		if (o->val == optopt)
 			return cli_usage_error(cmd, c == ':' ? "--%s needs a value" : "--%s takes no value", o->name);
 	return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+}
+
+void cli_store_unmake(struct store *s, const char *path)
+{
+	struct store_trace_info *list = NULL;
+	size_t n = 1;
+	struct err e = { "" };
+	int empty = store_list(s, &list, &n, &e) == 0 && n == 0;
+	free(list);
+	store_close(s);
+	if (empty) {
+		char journal[4200];
+		snprintf(journal, sizeof journal, "%s-journal", path);
+		unlink(path);
+		unlink(journal);
+	}
+}
+
+const char *cli_db_path_made(const char *opt_db)
+{
+	const char *path = cli_db_path(opt_db), *env = getenv("LLMCOST_DB");
+	struct err e = { "" };
+	if (!(opt_db && *opt_db) && !(env && *env))
+		store_make_folder(path, &e); /* when it fails, opening the store says so */
+	return path;
 }
 
 int cli_db_arg(const char *cmd, const char *arg, const char **db)

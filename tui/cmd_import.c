@@ -48,12 +48,17 @@ int cmd_import(int argc, char **argv)
 
 	struct store s;
 	struct err e = { "" };
-	if (store_open(&s, cli_db_path(db), &e) < 0) {
+	const char *path = cli_db_path_made(db);
+	int existed = store_exists(path);
+	if (store_open(&s, path, &e) < 0) {
 		cli_error("%s", e.msg);
 		return EXIT_FAIL;
 	}
 	struct store_trace_info infos[n];
 	int rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
-	store_close(&s);
+	if (rc != EXIT_OK && !existed)
+		cli_store_unmake(&s, path);
+	else
+		store_close(&s);
 	return rc;
 }

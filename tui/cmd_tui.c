@@ -107,7 +107,7 @@ int cmd_tui(int argc, char **argv)
 			goto out;
 	rc = EXIT_FAIL;
 
-	const char *db_path = cli_db_path(db);
+	const char *db_path = cli_db_path_made(db);
 	struct stat fst;
 	if (trace_arg && stat(trace_arg, &fst) != 0 && !store_exists(db_path)) { /* a typo makes no store */
 		cli_error("no trace file named \"%s\", and there is no store %s (llmcost import FILE makes it)",
