@@ -116,8 +116,11 @@ int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, i
 				break;
 			}
 		is_exact = first == 0 && !rest_nonzero;
-		if (first > 5 || (first == 5 && (rest_nonzero || (v & 1))))
+		if (first > 5 || (first == 5 && (rest_nonzero || (v & 1)))) {
+			if (v == U128_MAX)
+				return -1; /* rounding up would wrap */
 			v++;
+		}
 	}
 	if (v > (U128_MAX >> 1))
 		return -1;

@@ -110,6 +110,9 @@ pid=$!
 i=0; while [ ! -s "$TMP/stopped.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 kill -INT $pid; wait $pid; check_eq "Ctrl-C ends gen with 130" "$?" 130
 check "and leaves no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
+mkfifo "$TMP/pipe" && { wc -l < "$TMP/pipe" > "$TMP/count" & }
+timeout 20 $L gen faq --requests 10 -o "$TMP/pipe" 2>/dev/null; check_eq "-o a named pipe writes to it" "$?" 0
+wait; check_eq "every line through the pipe" "$(tr -d ' ' < "$TMP/count")" 10
 
 if [ -z "$SANITIZED" ]; then
 	sh -c "ulimit -v 65536; \"$LLMCOST\" gen mixed --requests 2000000 -o /dev/null" 2>/dev/null

@@ -438,6 +438,12 @@ T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name docs-two" Enter
 wait_for big "docs-two: imported"
 check_eq ":load FILE --name NAME imports it as NAME" "$?" 0
 check_has "and opens it" "$(screen big | head -n 1)" "trace docs-two"
+T send-keys -t big ":load --name docs-three $PWD/fixtures/traces/docs.jsonl" Enter
+wait_for big "docs-three: imported"
+check_eq ":load --name NAME FILE too" "$?" 0
+T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name" Enter
+wait_for big "usage: load TRACE [--name NAME]"
+check_eq ":load FILE --name without a NAME is a usage error" "$?" 0
 T send-keys -t big q; wait_for big "EXITED 0"
 rm -f "$TMP/big.jsonl"
 

@@ -94,6 +94,10 @@ static void wide(void)
 	/* 2^127 − 1 ≈ 1.7 × 10^38 is the most: 1e38 fits, 1e39 does not */
 	CHECK_INT(decimal_scaled_wide("1e38", 4, 0, &v, NULL), 0);
 	CHECK_INT(decimal_scaled_wide("1e39", 4, 0, &v, NULL), -1);
+	/* 2^128 − 1 + 0.5 would round up past 128 bits, to 0 */
+	CHECK_INT(decimal_scaled_wide("340282366920938463463374607431768211455.5", 41, 0, &v, NULL), -1);
+	int64_t small;
+	CHECK_INT(decimal_scaled("340282366920938463463374607431768.2114556", 41, 6, &small, NULL), -1);
 }
 
 void suite_decimal(void)

@@ -77,6 +77,8 @@ static void every_field(void)
 	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":0.0000000000015}"), 0);
 	CHECK_INT(rec.cost_pusd, 2);
 	CHECK_INT(rec.cost_sub, -500000000000000000LL);
+	/* −0.0000000000004 rounds to −0 pico-USD, yet is negative */
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":1,\"cost_usd\":-0.0000000000004}"), -1);
 }
 
 static void estimates_input_tokens(void)

@@ -108,6 +108,19 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
+int gen_output_check(const char *path, struct err *e)
+{
+	struct stat st;
+	int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY) : -1; /* not a FIFO's */
+	int sqlite = fd >= 0 && reader_is_sqlite(fd);
+	if (fd >= 0)
+		close(fd);
+	if (sqlite) /* a store named by mistake: not overwritten */
+		return err_set(e, "%s: is an SQLite database (an llmcost store?); gen writes JSON Lines: "
+		               "choose another file", path);
+	return 0;
+}
+
 int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const char *path,
                    void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e)
@@ -119,13 +132,8 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 
 	if (gen_params_check(p, e) < 0)
 		return -1;
-	int old = to_stdout ? -1 : open(path, O_RDONLY);
-	int sqlite = old >= 0 && reader_is_sqlite(old);
-	if (old >= 0)
-		close(old);
-	if (sqlite) /* a store named by mistake: not overwritten */
-		return err_set(e, "%s: is an SQLite database (an llmcost store?); gen writes JSON Lines: "
-		               "choose another file", path);
+	if (!to_stdout && gen_output_check(path, e) < 0)
+		return -1;
 	if (to_stdout) {
 		fs.f = stdout;
 	} else if (ends_with(path, ".gz")) {

@@ -64,6 +64,9 @@ int gen_params_check(const struct gen_params *p, struct err *e);
 int gen_run(const struct gen_recipe *r, const struct gen_params *p, const struct gen_sink *s,
             struct err *e);
 
+/* 0 when path may be written over: it is not an SQLite file (a store named by mistake). */
+int gen_output_check(const char *path, struct err *e);
+
 /*
  * Writes the trace to path: NULL or "-" is stdout, a name ending in ".gz" is
  * gzip-compressed (zlib gzopen), anything else is a plain file.  A regular

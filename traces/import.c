@@ -448,6 +448,26 @@ static int check_names(const struct import_opts *o, const char *const *files, si
 	return 0;
 }
 
+int import_check(const char *const *files, size_t n, const struct import_opts *opts, uint64_t *bytes,
+                 struct err *e)
+{
+	uint64_t total = 0;
+	if (check_names(opts, files, n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) { /* every file must open before anything is written */
+		struct reader probe;
+		if (strcmp(files[i], "-") == 0)
+			continue;
+		if (reader_open(&probe, files[i], -1, e) < 0)
+			return -1;
+		total += probe.file_bytes;
+		reader_close(&probe);
+	}
+	if (bytes)
+		*bytes = total;
+	return 0;
+}
+
 static enum import_status read_all(struct run *run, const char *const *files, size_t n, struct err *e)
 {
 	char name[IMPORT_NAME_MAX + 1], source[1024];
@@ -482,17 +502,8 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 		return err_set(e, "out of memory"), IMPORT_FAILED;
 	*run = (struct run){ .o = opts, .s = s, .infos = infos };
 	progress_start(&run->pace);
-	if (check_names(opts, files, n, e) < 0)
+	if (import_check(files, n, opts, &run->total, e) < 0)
 		goto out_free;
-	for (size_t i = 0; i < n; i++) { /* every file must open before anything is written */
-		struct reader probe;
-		if (strcmp(files[i], "-") == 0)
-			continue;
-		if (reader_open(&probe, files[i], -1, e) < 0)
-			goto out_free;
-		run->total += probe.file_bytes;
-		reader_close(&probe);
-	}
 	for (int i = 0; i < N_BATCHES; i++) {
 		run->batches[i].cap = BATCH_ARENA;
 		if (!(run->batches[i].arena = malloc(BATCH_ARENA))) {

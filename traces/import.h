@@ -54,6 +54,15 @@ enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, 
  * IMPORT_STOPPED an interruption, IMPORT_EXISTS a name stored already without opts->replace
  * (e says from where), IMPORT_FAILED anything else (e says what).
  */
+/*
+ * What import_files checks before it writes anything, for a caller to check before it even
+ * opens the store: each trace's name (import_name_problem, none shared by two files) and
+ * that every file opens as a trace (not a directory, not an SQLite file).  *bytes (may be
+ * NULL): the files' size.  0, or -1 with e filled.
+ */
+int import_check(const char *const *files, size_t n, const struct import_opts *opts, uint64_t *bytes,
+                 struct err *e);
+
 enum import_status import_files(struct store *s, const char *const *files, size_t n,
                                 const struct import_opts *opts, struct store_trace_info *infos,
                                 struct err *e);

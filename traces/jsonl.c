@@ -173,7 +173,8 @@ static int get_cost(struct ctx *c, const struct json_span *v, struct jsonl_rec *
 	decimal_wide wide;
 	if (get_scaled(c, F_COST_USD, v, 12, INT64_MAX, "at most 9223372.036854775807", &rec->cost_pusd) < 0)
 		return -1;
-	if (decimal_scaled_wide(v->start, v->len, 30, &wide, NULL) < 0) /* at most $9.2M: it fits */
+	/* at most $9.2M: it fits; −0.0000000000004 rounded to −0 pico-USD is still negative */
+	if (decimal_scaled_wide(v->start, v->len, 30, &wide, NULL) < 0 || wide < 0)
 		return reject(c, F_COST_USD, "a non-negative number", v);
 	rec->cost_sub = (int64_t)(wide - (decimal_wide)rec->cost_pusd * MONEY_SUB_PER_PUSD);
 	return 0;

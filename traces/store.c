@@ -268,9 +268,8 @@ int store_open(struct store *s, const char *path, struct err *e)
 {
 	memset(s, 0, sizeof *s);
 	struct stat fs;
-	int fd = open(path, O_RDONLY);
-	int foreign = fd >= 0 && fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size > 0 &&
-	              !reader_is_sqlite(fd);
+	int fd = stat(path, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size > 0 ? open(path, O_RDONLY) : -1;
+	int foreign = fd >= 0 && !reader_is_sqlite(fd);
 	if (fd >= 0)
 		close(fd);
 	if (foreign) /* SQLite would take a file shorter than its header for an empty database */
@@ -299,6 +298,9 @@ int store_open(struct store *s, const char *path, struct err *e)
 	s->busy_ms = BUSY_MS;
 	sqlite3_busy_handler(db, busy_wait, s); /* s must stay where it is while open */
 	sqlite3_stmt *st;
+	/* the version and the tables read in one transaction: another process making this store
+	 * at the same moment commits both at once, so they are seen together or not at all */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	int version = 0, read = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
 	if (read == SQLITE_OK && (read = sqlite3_step(st)) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
@@ -328,6 +330,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 		store_close(s);
 		return -1;
 	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	/* 64 KiB pages, for a store made now: a trace's columns load in 16× fewer reads, and imports
 	 * write faster (a store made with another size keeps it) */
 	if (exec(s, "PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
@@ -608,6 +611,12 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 	}
 	im->id = sqlite3_last_insert_rowid(s->db);
 	memcpy(im->imported_at, now, sizeof now);
+	/* rows an older llmcost left for a trace of this id when it removed one (it knows no
+	 * cost_subs): read they are not, but they would clash with this import's */
+	char sql[96];
+	snprintf(sql, sizeof sql, "DELETE FROM cost_subs WHERE trace_id = %lld", (long long)im->id);
+	if (exec(s, sql, e) < 0)
+		goto fail;
 	for (int i = 0; i < N_ST; i++)
 		if (sqlite3_prepare_v3(s->db, import_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &im->st[i], NULL)
 		    != SQLITE_OK) {

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include <string.h>
 
 #include "traces/text.h"
 #include "tui/cli.h"
@@ -40,6 +40,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
 {
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	if (optopt > 0 && optopt < CLI_LONG && c == ':' && !strncmp(word, "--", 2)) /* --scenario, --output */
+		for (const struct option *o = longopts; o->name; o++)
+			if (o->val == optopt)
+				return cli_usage_error(cmd, "--%s needs a value", o->name);
 	if (optopt > 0 && optopt < CLI_LONG && c == ':')
 		return cli_usage_error(cmd, "-%c needs a value", optopt);
 	if (optopt > 0 && optopt < CLI_LONG)
@@ -49,22 +54,6 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 		if (o->val == optopt)
 			return cli_usage_error(cmd, c == ':' ? "--%s needs a value" : "--%s takes no value", o->name);
 	return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
-}
-
-void cli_store_unmake(struct store *s, const char *path)
-{
-	struct store_trace_info *list = NULL;
-	size_t n = 1;
-	struct err e = { "" };
-	int empty = store_list(s, &list, &n, &e) == 0 && n == 0;
-	free(list);
-	store_close(s);
-	if (empty) {
-		char journal[4200];
-		snprintf(journal, sizeof journal, "%s-journal", path);
-		unlink(path);
-		unlink(journal);
-	}
 }
 
 const char *cli_db_path_made(const char *opt_db)

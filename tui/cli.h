@@ -53,10 +53,6 @@ int cli_db_arg(const char *cmd, const char *arg, const char **db);
  * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
 const char *cli_db_path(const char *opt_db);
 
-/* After a command that found no store at path and failed: the store it made holds no trace,
- * so it goes with its journal (a failed import leaves things as they were).  Closes s. */
-void cli_store_unmake(struct store *s, const char *path);
-
 /* cli_db_path, and for the default store (no --db, no $LLMCOST_DB) its folder made when
  * absent, for commands that may create the store; a path given is used as it is. */
 const char *cli_db_path_made(const char *opt_db);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ struct gen_progress {
 };
 
 /* The file being written, removed when a signal ends the run: no cut-short trace is left. */
-static const char *gen_out_path;
+static const char *volatile gen_out_path;
 
 static void gen_on_signal(int sig)
 {
@@ -191,12 +192,15 @@ int cmd_gen(int argc, char **argv)
 	int to_stdout = !out || strcmp(out, "-") == 0;
 	struct gen_progress g = { .total = p.n_requests };
 	int show = isatty(STDERR_FILENO) && !(to_stdout && isatty(STDOUT_FILENO));
-	if (!to_stdout) {
+	/* a stop removes the file being written: a regular one (or a new one), checked first */
+	struct stat st;
+	if (!to_stdout && (stat(out, &st) != 0 || S_ISREG(st.st_mode)) && gen_output_check(out, &e) == 0) {
 		gen_out_path = out;
 		signal(SIGINT, gen_on_signal);
 		signal(SIGTERM, gen_on_signal);
 	}
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
+	gen_out_path = NULL; /* written, or removed by gen_write_file: a later signal removes nothing */
 	if (g.shown)
 		fputs("\r\033[K", stderr);
 	if (rc < 0) {

@@ -48,17 +48,13 @@ int cmd_import(int argc, char **argv)
 
 	struct store s;
 	struct err e = { "" };
-	const char *path = cli_db_path_made(db);
-	int existed = store_exists(path);
-	if (store_open(&s, path, &e) < 0) {
+	if (import_check(files, (size_t)n, &o, NULL, &e) < 0 || /* before a store is made for it */
+	    store_open(&s, cli_db_path_made(db), &e) < 0) {
 		cli_error("%s", e.msg);
 		return EXIT_FAIL;
 	}
 	struct store_trace_info infos[n];
 	int rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
-	if (rc != EXIT_OK && !existed)
-		cli_store_unmake(&s, path);
-	else
-		store_close(&s);
+	store_close(&s);
 	return rc;
 }

@@ -366,7 +366,7 @@ int cmd_replay(int argc, char **argv)
 	rc = EXIT_FAIL;
 	/* a trace file is imported, into a store made if need be; a stored name needs a store */
 	const char *db_path = cli_db_path_made(db);
-	int existed = store_exists(db_path), no_store = !replay_is_file(trace_arg) && !existed;
+	int no_store = !replay_is_file(trace_arg) && !store_exists(db_path);
 	if ((no_store ? store_open_existing(&s, db_path, &e) : store_open(&s, db_path, &e)) < 0) {
 		if (no_store && replay_is_dir(trace_arg))
 			cli_error("%s: is a directory, not a trace file", trace_arg);
@@ -376,11 +376,8 @@ int cmd_replay(int argc, char **argv)
 			cli_error("%s", e.msg);
 		goto out;
 	}
-	if ((rc = replay_find_trace(&s, trace_arg, NULL, name, sizeof name)) != EXIT_OK) {
-		if (!existed) /* its first import failed: no store is left behind */
-			cli_store_unmake(&s, db_path);
+	if ((rc = replay_find_trace(&s, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 		goto out;
-	}
 	rc = EXIT_FAIL;
 	ticker_start(&ticker, name, &jobs.progress);
 	if (store_load(&s, name, &t, &e) < 0) {

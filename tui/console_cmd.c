@@ -291,11 +291,25 @@ static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes,
 
 static int console_cmd_load(struct console *c, const char *args, struct err *e)
 {
-	char info[1024], file[4096];
-	const char *as = strstr(args, " --name "); /* a file name may hold blanks: NAME follows this */
-	snprintf(file, sizeof file, "%.*s", as ? (int)(as - args) : (int)strlen(args), args);
-	if (as)
-		as += strlen(" --name ");
+	char info[1024], file[4096], name[512] = "";
+	/* FILE --name NAME or --name NAME FILE (a file name may hold blanks; a name does not) */
+	const char *as = NULL;
+	size_t len = strlen(args);
+	if (!strncmp(args, "--name", 6) && (args[6] == ' ' || !args[6])) {
+		const char *p = args + 6 + strspn(args + 6, " ");
+		size_t n = strcspn(p, " ");
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		snprintf(file, sizeof file, "%s", p + n + strspn(p + n, " "));
+		as = name;
+	} else if (len >= 7 && !strcmp(args + len - 7, " --name")) {
+		file[0] = 0; /* a --name without its NAME */
+	} else {
+		const char *at = strstr(args, " --name ");
+		snprintf(file, sizeof file, "%.*s", at ? (int)(at - args) : (int)len, args);
+		if (at)
+			snprintf(name, sizeof name, "%s", at + strlen(" --name ") + strspn(at + strlen(" --name "), " "));
+		as = at ? name : NULL;
+	}
 	if (!*file || (as && !*as))
 		return err_set(e, "usage: load TRACE [--name NAME] (a stored trace, or a JSON Lines file "
 		               "imported as NAME, else by its file name)");
@@ -429,6 +443,8 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		len += got;
 	}
 	fclose(f);
+	if (text)
+		text[len] = 0; /* before strspn reads it */
 	if (!text || strspn(text, " \t\r\n") == len) {
 		err_set(e, "%s is empty; scenario %s is unchanged", path, s->label);
 		unlink(path);

@@ -87,20 +87,20 @@ int console_wrap(const char *s, int width, size_t *starts, int max)
 		while (s[at] == ' ' && n > 0)
 			at++; /* a line does not start with the blank it broke at */
 		starts[n++] = at;
-		int cols = 0;
+		int cols = 0, blank_cols = 0;
 		size_t end = at, blank = 0;
 		while (s[end]) {
 			int cw = console_text_cpwidth(text_decode((const unsigned char *)s + end, &len));
 			if (cols + cw > width)
 				break;
 			if (s[end] == ' ')
-				blank = end;
+				blank = end, blank_cols = cols;
 			cols += cw;
 			end += (size_t)len;
 		}
 		if (!s[end])
 			break;
-		at = blank > at + (size_t)width / 2 ? blank : end; /* a blank in the line's second half */
+		at = blank_cols > width / 2 ? blank : end; /* a blank in the line's second half */
 	}
 	return n;
 }
