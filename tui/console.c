@@ -986,11 +986,16 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	nodelay(c.input, TRUE);
 	console_layout(&c);
 
+	size_t was_busy = 0;
 	while (!console_stop && !c.quit) {
 		if (c.frames)
 			console_model_wait(m); /* each test frame shows finished results */
 		if (console_model_collect(m) > 0)
 			c.dirty_hdr = c.dirty_body = 1;
+		size_t busy_now = console_model_busy(m);
+		if (busy_now != was_busy) /* the runs' count, even when the job that ended was outdated */
+			c.dirty_hdr = 1;
+		was_busy = busy_now;
 		console_say_runs(&c); /* also when the last job to end was one an edit had outdated */
 		if (c.frames)
 			console_dirty(&c);

@@ -265,30 +265,29 @@ def timeline(trail: Trail, m: Metrics) -> dict:
                                "retries", "usd", "retry_usd", "first_calls",
                                "first_fallbacks")}
 
-    def at(t):
-        i = (t - t0) // bu
-        if i < 0:
-            raise ValueError("an event before the first arrival's bucket")
-        return i
+    def add(key, t, v=1):
+        # README: a recorded call timed before the first arrival's bucket counts in the
+        # totals but in no bucket
+        if t >= t0:
+            tl[key][(t - t0) // bu] += v
     for t in trail.arrivals:
-        tl["requests"][at(t)] += 1
+        add("requests", t)
     for t in trail.hits:
-        tl["cache_hits"][at(t)] += 1
+        add("cache_hits", t)
     # 'Calls, cost, retries and fallbacks count in the bucket where their call starts.'
     for (t, cost, large, retry) in m.call_log:
-        i = at(t)
-        tl["calls"][i] += 1
-        tl["calls_large"][i] += large
-        tl["usd"][i] += cost
+        add("calls", t)
+        add("calls_large", t, large)
+        add("usd", t, cost)
         if retry:
-            tl["retries"][i] += 1
-            tl["retry_usd"][i] += cost
+            add("retries", t)
+            add("retry_usd", t, cost)
     for t in m.fallback_times:
-        tl["fallbacks"][at(t)] += 1
+        add("fallbacks", t)
     for t in trail.first_calls:
-        tl["first_calls"][at(t)] += 1
+        add("first_calls", t)
     for t in trail.first_fallbacks:
-        tl["first_fallbacks"][at(t)] += 1
+        add("first_fallbacks", t)
     return dict({"bucket_s": bucket_s, "t0": t0}, **tl)
 
 
