@@ -395,6 +395,12 @@ T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "(scenario edit v
 check_eq "an edit that does not load is kept" "$?" 0
 T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "scenario v3 reloaded"
 check_eq "the next edit reopens it" "$?" 0
+# a set in between: the next edit starts from the scenario, not from the kept file
+T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "(scenario edit v3 reopens it)"
+T send-keys -t edits ":set v3.cache.capacity 1000" Enter; wait_for edits "v3: cache.capacity = 1000"
+T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "(scenario edit v3 reopens it)"
+check_eq "after a set, edit starts again from the scenario (the script breaks it again)" "$?" 0
+T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "scenario v3 reloaded"
 # two edits of one scenario at once: the first run is outdated; the header still ends on the
 # last run (it stayed on "running" when the outdated run ended last)
 T send-keys -t edits ":set v3.cache.ttl_s.small 1800" Enter ":set v3.cache.ttl_s.small 60" Enter

@@ -491,6 +491,8 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 		rest[--len] = 0;
 	if (console_model_set(c->m, s, path, set ? rest : NULL, e) < 0)
 		return -1;
+	free(s->failed_edit); /* the next edit starts from the scenario as it now is (the file stays) */
+	s->failed_edit = NULL;
 	if (set)
 		console_message_runs(c, "%s: %s = %s; re-running", s->label, path, rest);
 	else
