@@ -240,7 +240,7 @@ static int cache_key_of(const struct eng *g, uint32_t i, struct group_ids grp, s
 {
 	const struct trace *t = g->t;
 	unsigned parts = g->sc->cache.key;
-	uint32_t hash = trace_input_hash(t, i);
+	uint32_t hash = t->input[i] == TRACE_NONE ? trace_input_hash(t, i) : TRACE_NONE;
 	if (t->input[i] == TRACE_NONE && hash == TRACE_NONE)
 		return 0; /* "a request with neither is not cached", whatever the key's parts */
 	*k = (struct cache_key){ 0 };

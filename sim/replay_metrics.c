@@ -398,11 +398,11 @@ static int billed_exact(struct acct *a)
 	money_sum *sub = calloc((size_t)rt->n_tenants + rt->n_tasks + 1, sizeof *sub), total = 0;
 	if (!sub)
 		return -1;
-	for (uint32_t k = 0; k < t->n_cost_sub; k++) {
-		struct group_ids grp = replay_groups(rt, t->cost_sub_req[k]);
-		sub[grp.tenant] += t->cost_sub[k];
-		sub[rt->n_tenants + grp.task] += t->cost_sub[k];
-		total += t->cost_sub[k];
+	for (const struct trace_cost_sub *c = t->cost_subs; c < t->cost_subs + t->n_cost_sub; c++) {
+		struct group_ids grp = replay_groups(rt, c->req);
+		sub[grp.tenant] += c->sub;
+		sub[rt->n_tenants + grp.task] += c->sub;
+		total += c->sub;
 	}
 	for (uint32_t x = 0; x < rt->n_tenants; x++)
 		r->by_tenant[x].billed_usd = money_round_sub(r->by_tenant[x].billed_usd, sub[x]);

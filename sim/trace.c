@@ -506,8 +506,7 @@ void trace_free(struct trace *t)
 	for (size_t c = 0; c < n; c++)
 		free(*cols[c].data);
 	free(t->kind_slot);
-	free(t->cost_sub_req);
-	free(t->cost_sub);
+	free(t->cost_subs);
 	free(t->name);
 	intern_fini(&t->names);
 	intern_fini(&t->inputs);
@@ -519,7 +518,7 @@ uint64_t trace_bytes(const struct trace *t)
 	struct trace_column cols[TRACE_MAX_COLUMNS];
 	struct trace_shape cap = caps_of(t);
 	uint64_t b = (uint64_t)t->n_kind_slots * sizeof *t->kind_slot +
-	             (uint64_t)t->n_cost_sub * (sizeof *t->cost_sub_req + sizeof *t->cost_sub);
+	             (uint64_t)t->n_cost_sub * sizeof *t->cost_subs;
 	size_t n = trace_columns((struct trace *)t, cols);
 	for (size_t c = 0; c < n; c++)
 		if (*cols[c].data)

@@ -125,11 +125,12 @@ struct trace {
 	int64_t *wide_ts_us;       /* and times, µs since the epoch */
 
 	/* cost_usd past the pico-USD, for the lines whose cost has more than 12 decimals (kept
-	 * apart from the columns: few traces have any): their indexes, ascending, and the rests
-	 * in 10^-30 USD (sim/money.h MONEY_SUB_PER_PUSD) */
+	 * apart from the columns: few traces have any), by ascending request */
 	uint32_t n_cost_sub;
-	uint32_t *cost_sub_req;
-	int64_t *cost_sub;
+	struct trace_cost_sub {
+		uint32_t req;
+		int64_t sub;       /* in 10^-30 USD (sim/money.h MONEY_SUB_PER_PUSD) */
+	} *cost_subs;
 
 	struct intern names;       /* tenants, tasks, models, input hashes */
 	struct intern inputs;      /* input texts as received (before normalization); after

@@ -1124,10 +1124,10 @@ static void cost_digits_past_the_pico(void)
 		CHECK_INT(fast.n_cost_sub, 2);
 		CHECK_INT(rows.n_cost_sub, 2);
 		if (fast.n_cost_sub == 2) {
-			CHECK_INT(fast.cost_sub_req[0], 0);
-			CHECK_INT(fast.cost_sub[0], 400000000000000LL);
-			CHECK_INT(fast.cost_sub_req[1], 2);
-			CHECK_INT(fast.cost_sub[1], -500000000000000000LL);
+			CHECK_INT(fast.cost_subs[0].req, 0);
+			CHECK_INT(fast.cost_subs[0].sub, 400000000000000LL);
+			CHECK_INT(fast.cost_subs[1].req, 2);
+			CHECK_INT(fast.cost_subs[1].sub, -500000000000000000LL);
 			CHECK_INT(fast.cost_pusd[2], 2);
 		}
 		trace_free(&fast);

@@ -8,7 +8,6 @@
 #include "traces/gen_core.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -110,12 +109,7 @@ static int ends_with(const char *s, const char *suffix)
 
 int gen_output_check(const char *path, struct err *e)
 {
-	struct stat st;
-	int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY) : -1; /* not a FIFO's */
-	int sqlite = fd >= 0 && reader_is_sqlite(fd);
-	if (fd >= 0)
-		close(fd);
-	if (sqlite) /* a store named by mistake: not overwritten */
+	if (reader_kind_of(path) == READER_SQLITE) /* a store named by mistake: not overwritten */
 		return err_set(e, "%s: is an SQLite database (an llmcost store?); gen writes JSON Lines: "
 		               "choose another file", path);
 	return 0;

@@ -48,13 +48,6 @@ struct import_opts {
 enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS };
 
 /*
- * Imports files[0..n) and fills infos[0..k) with the stored traces (k = 1 with
- * opts->name, else n).  Nothing is written unless everything succeeds:
- * IMPORT_REJECTED is --strict meeting a bad line (e holds "FILE:LINE: reason"),
- * IMPORT_STOPPED an interruption, IMPORT_EXISTS a name stored already without opts->replace
- * (e says from where), IMPORT_FAILED anything else (e says what).
- */
-/*
  * What import_files checks before it writes anything, for a caller to check before it even
  * opens the store: each trace's name (import_name_problem, none shared by two files) and
  * that every file opens as a trace (not a directory, not an SQLite file).  *bytes (may be
@@ -63,6 +56,13 @@ enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, 
 int import_check(const char *const *files, size_t n, const struct import_opts *opts, uint64_t *bytes,
                  struct err *e);
 
+/*
+ * Imports files[0..n) and fills infos[0..k) with the stored traces (k = 1 with
+ * opts->name, else n).  Nothing is written unless everything succeeds:
+ * IMPORT_REJECTED is --strict meeting a bad line (e holds "FILE:LINE: reason"),
+ * IMPORT_STOPPED an interruption, IMPORT_EXISTS a name stored already without opts->replace
+ * (e says from where), IMPORT_FAILED anything else (e says what).
+ */
 enum import_status import_files(struct store *s, const char *const *files, size_t n,
                                 const struct import_opts *opts, struct store_trace_info *infos,
                                 struct err *e);

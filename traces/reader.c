@@ -29,6 +29,17 @@ int reader_is_sqlite(int fd)
 	return pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head && !memcmp(head, sqlite_magic, sizeof head);
 }
 
+enum reader_kind reader_kind_of(const char *path)
+{
+	struct stat st;
+	int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? open(path, O_RDONLY) : -1;
+	if (fd < 0)
+		return READER_NONE;
+	enum reader_kind kind = reader_is_sqlite(fd) ? READER_SQLITE : READER_OTHER;
+	close(fd);
+	return kind;
+}
+
 int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e)
 {
 	memset(r, 0, sizeof *r);

@@ -41,6 +41,11 @@ int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e);
 
 /* 1 when the file open on fd is an SQLite database (a store, say), by its first 16 bytes. */
 int reader_is_sqlite(int fd);
+
+/* What the file at path is, without waiting on a pipe: READER_SQLITE, READER_OTHER (a regular
+ * file of some bytes that is not SQLite), or READER_NONE (absent, empty, or not a regular file). */
+enum reader_kind { READER_NONE, READER_SQLITE, READER_OTHER };
+enum reader_kind reader_kind_of(const char *path);
 void reader_close(struct reader *r);
 
 /*

@@ -8,7 +8,6 @@
 #include "traces/store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -17,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "sim/clock.h"
 #include "sim/money.h"
@@ -127,7 +125,7 @@ static int store_error(struct store *s, struct err *e, const char *what, const c
 	const char *hint = code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_IOERR
 		? " (the store and its folder must be writable: SQLite keeps a journal next to it, and an "
 		  "interrupted write is rolled back through it)"
-		: code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? " (the store is damaged)" : "";
+		: code == SQLITE_CORRUPT ? " (the store is damaged)" : "";
 	return err_set(e, "%s: %s%s%s%s", s->path, what ? what : "", what ? ": " : "", why, hint);
 }
 
@@ -147,15 +145,18 @@ static int exec(struct store *s, const char *sql, struct err *e)
 	return 0;
 }
 
-/* 1 when the store has table `name`, or any table when name is NULL. */
+/* 1 when the store has table `name`, or any table when name is NULL; -1 when its schema
+ * cannot be read (a damaged store), which callers that only skip a missing table take as
+ * there (what they then read says what is wrong). */
 static int has_table(struct store *s, const char *name)
 {
 	sqlite3_stmt *st;
-	int found = 0;
+	int found = -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
 	                       "(?1 IS NULL OR name = ?1)", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(st) == SQLITE_ROW;
+		int rc = sqlite3_step(st);
+		found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 	}
 	sqlite3_finalize(st);
 	return found;
@@ -268,11 +269,9 @@ int store_open(struct store *s, const char *path, struct err *e)
 {
 	memset(s, 0, sizeof *s);
 	struct stat fs;
-	int fd = stat(path, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size > 0 ? open(path, O_RDONLY) : -1;
-	int foreign = fd >= 0 && !reader_is_sqlite(fd);
-	if (fd >= 0)
-		close(fd);
-	if (foreign) /* SQLite would take a file shorter than its header for an empty database */
+	/* a file that is not SQLite: SQLite would take one shorter than its header for an empty
+	 * database, and write over it */
+	if (reader_kind_of(path) == READER_OTHER)
 		return err_set(e, "%s: not an llmcost store (not an SQLite database); it is left as it is", path);
 	s->path = strdup(path);
 	if (!s->path)
@@ -305,30 +304,25 @@ int store_open(struct store *s, const char *path, struct err *e)
 	if (read == SQLITE_OK && (read = sqlite3_step(st)) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (read != SQLITE_ROW) { /* said as what it is: a busy store is not a foreign one */
-		int code = sqlite3_errcode(db) & 0xff;
-		char why[512];
-		snprintf(why, sizeof why, "%s (%s)", code == SQLITE_NOTADB ? "not an llmcost store"
-		         : code == SQLITE_CORRUPT ? "the store is damaged" : "cannot read the store",
-		         sqlite3_errmsg(db));
-		store_error(s, e, NULL, why);
-		store_close(s);
-		return -1;
+	int traces = read == SQLITE_ROW ? has_table(s, "traces") : -1;
+	int requests = traces >= 0 ? has_table(s, "requests") : -1;
+	int any = requests >= 0 ? has_table(s, NULL) : -1;
+	if (read != SQLITE_ROW || any < 0) { /* said as what it is: a busy store is not a foreign one */
+		store_error(s, e, (sqlite3_errcode(db) & 0xff) == SQLITE_NOTADB ? "not an llmcost store"
+		            : "cannot read the store", sqlite3_errmsg(db));
+		goto fail;
 	}
 	/* an llmcost store has its tables from schema 1 on; another program's database may carry
 	 * any user_version: it is told apart before anything (even the journal mode) changes */
-	int ours = has_table(s, "traces") && has_table(s, "requests");
-	if (version < 0 || (version == 0 && has_table(s, NULL)) || (version > 0 && !ours)) {
+	if (version < 0 || (version == 0 && any) || (version > 0 && !(traces && requests))) {
 		err_set(e, "%s: an SQLite database of something else (its tables are not an llmcost "
 		        "store's); it is left as it is", path);
-		store_close(s);
-		return -1;
+		goto fail;
 	}
 	if (version > SCHEMA_VERSION) {
 		err_set(e, "%s: made by a newer llmcost (schema %d, this one knows %d)", path, version,
 		        SCHEMA_VERSION);
-		store_close(s);
-		return -1;
+		goto fail;
 	}
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	/* 64 KiB pages, for a store made now: a trace's columns load in 16× fewer reads, and imports
@@ -1253,19 +1247,14 @@ static int load_cost_subs(struct store *s, const struct store_trace_info *info, 
 			               s->path, info->name, (long long)idx);
 		}
 		if (t->n_cost_sub == cap) {
-			cap = cap ? 2 * cap : 16;
-			uint32_t *req = realloc(t->cost_sub_req, cap * sizeof *req);
-			if (req)
-				t->cost_sub_req = req;
-			int64_t *sb = req ? realloc(t->cost_sub, cap * sizeof *sb) : NULL;
-			if (!sb) {
+			struct trace_cost_sub *more = realloc(t->cost_subs, (cap = cap ? 2 * cap : 16) * sizeof *more);
+			if (!more) {
 				sqlite3_finalize(st);
 				return err_set(e, "out of memory loading \"%s\"", info->name);
 			}
-			t->cost_sub = sb;
+			t->cost_subs = more;
 		}
-		t->cost_sub_req[t->n_cost_sub] = (uint32_t)idx;
-		t->cost_sub[t->n_cost_sub++] = sub;
+		t->cost_subs[t->n_cost_sub++] = (struct trace_cost_sub){ (uint32_t)idx, sub };
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(s, e, "cost_subs");

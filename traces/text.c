@@ -129,11 +129,6 @@ static void put(FILE *f, const char *s, size_t n, int lines)
 	}
 }
 
-void text_put(FILE *f, const char *s)
-{
-	put(f, s, strlen(s), 0);
-}
-
 void text_put_bytes(FILE *f, const char *s, size_t n)
 {
 	char *copy = malloc(n + 1);
@@ -143,11 +138,6 @@ void text_put_bytes(FILE *f, const char *s, size_t n)
 	copy[n] = 0;
 	put(f, copy, n, 0);
 	free(copy);
-}
-
-void text_put_lines(FILE *f, const char *s)
-{
-	put(f, s, strlen(s), 1);
 }
 
 void text_vprintf(FILE *f, const char *fmt, va_list ap)
@@ -161,7 +151,7 @@ void text_vprintf(FILE *f, const char *fmt, va_list ap)
 	va_end(again);
 	if (n < 0)
 		return;
-	text_put_lines(f, msg ? msg : small);
+	put(f, msg ? msg : small, strlen(msg ? msg : small), 1);
 	if (msg != small)
 		free(msg);
 }

@@ -35,16 +35,11 @@ size_t text_width(const char *s);
  */
 char *text_show(const char *s, size_t max_cols);
 
-/* Writes s to f with its escapes (nothing cut). */
-void text_put(FILE *f, const char *s);
-
-/* As text_put, for the n bytes at s, which may hold NULs (shown as \u0000). */
+/* Writes the n bytes at s to f with their escapes (NULs among them shown as \u0000). */
 void text_put_bytes(FILE *f, const char *s, size_t n);
 
-/* As text_put, but a newline stays a newline: for messages of several lines. */
-void text_put_lines(FILE *f, const char *s);
-
-/* Formats as fprintf does, then writes the message as text_put_lines. */
+/* Formats as fprintf does, then writes the message with its escapes, but for newlines, which
+ * stay: for messages of several lines. */
 void text_vprintf(FILE *f, const char *fmt, va_list ap);
 void text_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

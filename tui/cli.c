@@ -30,30 +30,27 @@ void cli_usage(const struct command *c, FILE *f)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "llmcost %s: ", cmd);
+	fprintf(stderr, "llmcost%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
 	text_vprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see: llmcost %s --help)\n", cmd);
+	fprintf(stderr, "\n(see: llmcost%s%s --help)\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
 {
 	const char *word = optind > 0 ? argv[optind - 1] : "";
-	if (optopt > 0 && optopt < CLI_LONG && c == ':' && !strncmp(word, "--", 2)) /* --scenario, --output */
-		for (const struct option *o = longopts; o->name; o++)
-			if (o->val == optopt)
-				return cli_usage_error(cmd, "--%s needs a value", o->name);
-	if (optopt > 0 && optopt < CLI_LONG && c == ':')
-		return cli_usage_error(cmd, "-%c needs a value", optopt);
+	const struct option *o = longopts;
+	while (optopt && o->name && o->val != optopt)
+		o++;
+	/* a long option (--json=1, --scenario with no value), named as typed even with a short form */
+	if (optopt && o->name && (optopt >= CLI_LONG || !strncmp(word, "--", 2)))
+		return cli_usage_error(cmd, c == ':' ? "--%s needs a value" : "--%s takes no value", o->name);
 	if (optopt > 0 && optopt < CLI_LONG)
-		return cli_usage_error(cmd, "unknown option -%c (a file whose name begins with - is ./-NAME, "
-		                       "or follows --)", optopt);
-	for (const struct option *o = longopts; optopt && o->name; o++)
-		if (o->val == optopt)
-			return cli_usage_error(cmd, c == ':' ? "--%s needs a value" : "--%s takes no value", o->name);
-	return cli_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+		return cli_usage_error(cmd, c == ':' ? "-%c needs a value" : "unknown option -%c (a file whose "
+		                       "name begins with - is ./-NAME, or follows --)", optopt);
+	return cli_usage_error(cmd, "unknown option %s", word);
 }
 
 const char *cli_db_path_made(const char *opt_db)

@@ -34,7 +34,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the command's --help text on f. */
 void cli_usage(const struct command *c, FILE *f);
 
-/* Reports a usage error for command c ("try llmcost c --help"); returns EXIT_USAGE. */
+/* Reports a usage error for command cmd (NULL: llmcost itself), with where its --help is;
+ * returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
@@ -90,6 +91,9 @@ struct scenario;
 struct store;
 int replay_load_scenario(const char *arg, struct scenario *sc);
 int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n);
+/* The store at path for `replay`/`tui` of trace_arg (may be NULL): made if need be, but a
+ * stored name needs one (a mistyped name makes none).  Prints why not; an exit code. */
+int replay_open_store(struct store *s, const char *path, const char *trace_arg);
 
 /*
  * The caches' normalized inputs outlive the process in the store, so that only

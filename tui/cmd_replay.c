@@ -148,6 +148,21 @@ void replay_norms_keep(struct store *s, const char *name, const struct trace *t,
  * already (from that file: see replay_check_source); anything else must be a
  * stored name.  Returns an exit code.
  */
+int replay_open_store(struct store *s, const char *path, const char *trace_arg)
+{
+	struct err e = { "" };
+	int no_store = trace_arg && !replay_is_file(trace_arg) && !store_exists(path);
+	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
+		return EXIT_OK;
+	if (no_store && replay_is_dir(trace_arg))
+		cli_error("%s: is a directory, not a trace file", trace_arg);
+	else if (no_store)
+		cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
+	else
+		cli_error("%s", e.msg);
+	return EXIT_FAIL;
+}
+
 int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n)
 {
 	struct store_trace_info info;
@@ -365,17 +380,8 @@ int cmd_replay(int argc, char **argv)
 			goto out;
 	rc = EXIT_FAIL;
 	/* a trace file is imported, into a store made if need be; a stored name needs a store */
-	const char *db_path = cli_db_path_made(db);
-	int no_store = !replay_is_file(trace_arg) && !store_exists(db_path);
-	if ((no_store ? store_open_existing(&s, db_path, &e) : store_open(&s, db_path, &e)) < 0) {
-		if (no_store && replay_is_dir(trace_arg))
-			cli_error("%s: is a directory, not a trace file", trace_arg);
-		else if (no_store)
-			cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
-		else
-			cli_error("%s", e.msg);
+	if (replay_open_store(&s, cli_db_path_made(db), trace_arg) != EXIT_OK)
 		goto out;
-	}
 	if ((rc = replay_find_trace(&s, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 		goto out;
 	rc = EXIT_FAIL;

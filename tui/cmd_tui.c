@@ -5,7 +5,6 @@
  * way `llmcost replay` does, and opens the console (tui/console.c) on them.
  */
 #include <getopt.h>
-#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +51,7 @@ int cmd_tui(int argc, char **argv)
 	char name[256], list[1024], demo[PATH_MAX + 64];
 	size_t n_scen = 0;
 	int c, rc = EXIT_FAIL, model_ok = 0;
+	const char *cmd = strcmp(argv[0], "tui") == 0 ? "tui" : NULL; /* `llmcost --db X`: no "tui" */
 
 	if (!scen_args) {
 		cli_error("out of memory");
@@ -65,12 +65,12 @@ int cmd_tui(int argc, char **argv)
 		case 's':
 			if (!*optarg) {
 				free(scen_args);
-				return cli_usage_error("tui", "-s needs a scenario: a file or a bundled name");
+				return cli_usage_error(cmd, "-s needs a scenario: a file or a bundled name");
 			}
 			scen_args[n_scen++] = optarg;
 			break;
 		case DB:
-			if (cli_db_arg("tui", optarg, &db) < 0) {
+			if (cli_db_arg(cmd, optarg, &db) < 0) {
 				free(scen_args);
 				return EXIT_USAGE;
 			}
@@ -80,17 +80,17 @@ int cmd_tui(int argc, char **argv)
 			opts.frames = strtol(optarg, &end, 10);
 			if (*end || end == optarg || opts.frames < 1) {
 				free(scen_args);
-				return cli_usage_error("tui", "--frames takes a positive number, not \"%s\"", optarg);
+				return cli_usage_error(cmd, "--frames takes a positive number, not \"%s\"", optarg);
 			}
 			break;
 		default:
 			free(scen_args);
-			return cli_option_error("tui", c, argv, longopts);
+			return cli_option_error(cmd, c, argv, longopts);
 		}
 	}
 	if (optind + 1 < argc) {
 		free(scen_args);
-		return cli_usage_error("tui", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
+		return cli_usage_error(cmd, "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
 	}
 	const char *trace_arg = optind < argc ? argv[optind] : NULL;
 	if (n_scen == 0)
@@ -108,16 +108,8 @@ int cmd_tui(int argc, char **argv)
 	rc = EXIT_FAIL;
 
 	const char *db_path = cli_db_path_made(db);
-	struct stat fst;
-	if (trace_arg && stat(trace_arg, &fst) != 0 && !store_exists(db_path)) { /* a typo makes no store */
-		cli_error("no trace file named \"%s\", and there is no store %s (llmcost import FILE makes it)",
-		          trace_arg, db_path);
+	if (replay_open_store(&st, db_path, trace_arg) != EXIT_OK)
 		goto out;
-	}
-	if (store_open(&st, db_path, &e) < 0) {
-		cli_error("%s", e.msg);
-		goto out;
-	}
 	if (trace_arg) {
 		if ((rc = replay_find_trace(&st, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 			goto out;

@@ -685,10 +685,8 @@ static void console_draw_status(struct console *c)
 	}
 	curs_set(0);
 	if (c->msg[0]) {
-		size_t starts[CONSOLE_BAND_MAX + 1];
-		int n = c->band ? console_wrap(c->msg, cols, starts, c->band + 1) : 0;
 		wattrset(w, console_attr(c->msg_error ? ROLE_ERROR : ROLE_INFO));
-		console_put(w, 0, 0, c->msg + (n ? starts[n - 1] : 0), cols, 0, 1); /* after the band's lines */
+		console_put(w, 0, 0, c->msg + (c->band ? c->band_starts[c->band] : 0), cols, 0, 1); /* after the band */
 		wattrset(w, console_attr(ROLE_NORMAL));
 		return;
 	}
@@ -818,10 +816,10 @@ static void console_draw_matches(struct console *c)
 }
 
 /* The rows of the band above the status line that shows a message too wide for it (all but
- * its last line, which the status line shows), 0 when it fits or the line editor is open. */
-static int console_band_rows(const struct console *c)
+ * its last line, which the status line shows; the lines' starts in starts), 0 when it fits
+ * or the line editor is open. */
+static int console_band_rows(const struct console *c, size_t starts[CONSOLE_BAND_MAX + 1])
 {
-	size_t starts[CONSOLE_BAND_MAX + 1];
 	if (c->prompt || !c->msg[0] || console_text_width(c->msg) <= COLS)
 		return 0;
 	int room = LINES - 6 < CONSOLE_BAND_MAX ? LINES - 6 : CONSOLE_BAND_MAX;
@@ -830,16 +828,15 @@ static int console_band_rows(const struct console *c)
 
 static void console_draw_band(struct console *c)
 {
-	size_t starts[CONSOLE_BAND_MAX + 1];
-	int n = console_wrap(c->msg, COLS, starts, c->band + 1);
 	WINDOW *w = newwin(c->band, COLS, LINES - 1 - c->band, 0);
 	if (!w)
 		return;
 	wattrset(w, console_attr(c->msg_error ? ROLE_ERROR : ROLE_INFO));
 	werase(w);
-	for (int i = 0; i < c->band && i + 1 < n; i++) {
+	for (int i = 0; i < c->band; i++) {
 		char line[sizeof c->msg];
-		snprintf(line, sizeof line, "%.*s", (int)(starts[i + 1] - starts[i]), c->msg + starts[i]);
+		const size_t *at = c->band_starts;
+		snprintf(line, sizeof line, "%.*s", (int)(at[i + 1] - at[i]), c->msg + at[i]);
 		console_put(w, i, 0, line, COLS, 0, 1);
 	}
 	wnoutrefresh(w);
@@ -861,7 +858,7 @@ void console_frame(struct console *c)
 	}
 	/* a message too wide for the status line: a band above it, over the body, which is drawn
 	 * again when the band changes or goes */
-	int band = console_band_rows(c);
+	int band = console_band_rows(c, c->band_starts);
 	if ((band || c->band) && (band != c->band || strcmp(c->msg, c->band_msg) != 0))
 		c->dirty_body = 1;
 	c->band = band;

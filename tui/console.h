@@ -279,6 +279,7 @@ struct console {
 #define CONSOLE_BAND_MAX 4      /* rows at most */
 	char band_msg[1024];        /* the message a band above the status line shows in full */
 	int band;                   /* that band's rows on screen (0: none) */
+	size_t band_starts[CONSOLE_BAND_MAX + 1]; /* where its lines start, the status line's last */
 	int msg_error;
 	int msg_run;                /* the message ends announcing runs (or is only that): that
 	                             * part goes when they end */

@@ -216,18 +216,8 @@ static int run(int argc, char **argv)
 		print_help(stdout);
 		return EXIT_OK;
 	}
-	if (argv[1][0] == '-') { /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
-		static const char *const console_opts[] = { "--db", "--no-color", "--frames", "--scenario", "-s" };
-		for (size_t i = 0; i < sizeof console_opts / sizeof *console_opts; i++) {
-			size_t n = strlen(console_opts[i]);
-			if (!strncmp(argv[1], console_opts[i], n) && (!argv[1][n] || argv[1][n] == '=' ||
-			                                               !strcmp(console_opts[i], "-s")))
-				return cmd_tui(argc, argv);
-		}
-		cli_error("unknown option %s (llmcost --help lists the commands; the console alone takes "
-		          "--db, -s, --no-color and --frames)", argv[1]);
-		return EXIT_USAGE;
-	}
+	if (argv[1][0] == '-') /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
+		return cmd_tui(argc, argv);
 	for (const struct command *c = commands; c->name; c++) {
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
