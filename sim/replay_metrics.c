@@ -398,7 +398,8 @@ static int billed_exact(struct acct *a)
 	money_sum *sub = calloc((size_t)rt->n_tenants + rt->n_tasks + 1, sizeof *sub), total = 0;
 	if (!sub)
 		return -1;
-	for (const struct trace_cost_sub *c = t->cost_subs; c < t->cost_subs + t->n_cost_sub; c++) {
+	for (uint32_t k = 0; k < t->n_cost_sub; k++) { /* (cost_subs is NULL when there is none) */
+		const struct trace_cost_sub *c = &t->cost_subs[k];
 		struct group_ids grp = replay_groups(rt, c->req);
 		sub[grp.tenant] += c->sub;
 		sub[rt->n_tenants + grp.task] += c->sub;
