@@ -130,38 +130,38 @@ static void call_cost_in_pico_usd(void)
 static void error_messages(void)
 {
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 0.0000001, \"output\": 1}}}"),
-	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "p.json:1:19: models.m.input: expected a non-negative number of USD per 1M tokens with "
 	          "at most 6 decimals, got 1e-07");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": -1, \"output\": 1}}}"),
-	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "p.json:1:19: models.m.input: expected a non-negative number of USD per 1M tokens with "
 	          "at most 6 decimals, got -1");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": \"2\", \"output\": 1}}}"),
-	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "p.json:1:19: models.m.input: expected a non-negative number of USD per 1M tokens with "
 	          "at most 6 decimals, got \"2\"");
 	CHECK_STR(parse_err("{\"models\": {\"gpt-4.1\": {\"output\": 1}}}"),
-	          "p.json: models.gpt-4.1: missing key \"input\"");
+	          "p.json:1:13: models.gpt-4.1: missing key \"input\"");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"ouptut\": 1}}}"),
-	          "p.json: models.m.ouptut: unknown key (did you mean \"models.m.output\"?)");
+	          "p.json:1:31: models.m.ouptut: unknown key (did you mean \"models.m.output\"?)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"tier\": \"medium\", \"input\": 1, \"output\": 1}}}"),
-	          "p.json: models.m.tier: expected \"small\" or \"large\", got \"medium\"");
+	          "p.json:1:19: models.m.tier: expected \"small\" or \"large\", got \"medium\"");
 	CHECK_STR(parse_err("{\"models\": {}}"),
-	          "p.json: models: expected a non-empty object of model: prices, got {}");
+	          "p.json:1:2: models: expected a non-empty object of model: prices, got {}");
 	CHECK_STR(parse_err("{\"date\": \"2026-01-01\"}"), "p.json: missing key \"models\"");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
 	                    " \"latency_ms_base\": 0.0000000001}}}"),
-	          "p.json: models.m.latency_ms_base: expected a number of milliseconds from 0 to 10^9 "
+	          "p.json:1:44: models.m.latency_ms_base: expected a number of milliseconds from 0 to 10^9 "
 	          "with at most 9 decimals, got 1e-10");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
 	                    " \"latency_ms_per_output_token\": 1000000001}}}"),
-	          "p.json: models.m.latency_ms_per_output_token: expected a number of milliseconds "
+	          "p.json:1:44: models.m.latency_ms_per_output_token: expected a number of milliseconds "
 	          "from 0 to 10^9 with at most 9 decimals, got 1000000001");
 	/* a member named like a model's key path: no key (it once wrote past the table) */
 	CHECK_HAS(parse_err("{\"models.*.latency_ms_per_output_token\": 0}"),
-	          "p.json: models.*.latency_ms_per_output_token: unknown key (a key name has no");
+	          "p.json:1:2: models.*.latency_ms_per_output_token: unknown key (a key name has no");
 	CHECK_STR(parse_err("{\"model\": {}}"),
-	          "p.json: model: unknown key (did you mean \"models\"?)");
+	          "p.json:1:2: model: unknown key (did you mean \"models\"?)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1}, \"m\": {}}}"),
-	          "p.json: models.m: duplicate key");
+	          "p.json:1:45: models.m: duplicate key");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1,\n \"output\": }}}"),
 	          "p.json:2:12: invalid JSON near \"}}}\"");
 

@@ -114,6 +114,17 @@ static const char *msg(const char *name, const char *rest)
 	return buf[k];
 }
 
+/* "TMPDIR/name:LINE:COL: rest": a key's place is its opening quote's, an array element's its
+ * first byte's; columns count bytes from 1 (worked out by counting in the one-line texts). */
+static const char *msg_at(const char *name, int line, int col, const char *rest)
+{
+	static char buf[2][1200];
+	static int k;
+	k = !k;
+	snprintf(buf[k], sizeof buf[k], "%s:%d:%d: %s", tpath(name), line, col, rest);
+	return buf[k];
+}
+
 #define TRANSIENT_BITS (STATUS_BIT(STATUS_TIMEOUT) | STATUS_BIT(STATUS_RATE_LIMITED) | \
                         STATUS_BIT(STATUS_SERVER_ERROR))
 
@@ -439,7 +450,7 @@ static void times_in_inject_windows(void)
 	scenario_fini(&sc);
 	CHECK_STR(load_err("t2.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	                   " \"from\": \"2026-02-30T00:00:00Z\", \"to\": 5}]}}"),
-	          msg("t2.json", "faults.inject[0].from: expected an RFC 3339 time or epoch seconds, "
+	          msg_at("t2.json", 1, 45, "faults.inject[0].from: expected an RFC 3339 time or epoch seconds, "
 	                         "got \"2026-02-30T00:00:00Z\""));
 	CHECK_STR(load_err("t3.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	                   " \"from\": 10, \"to\": 5}]}}"),
@@ -562,7 +573,7 @@ static void extends_errors(void)
 	/* a bad key in the base is reported against the base */
 	put("bad/base.json", "{\"cache\": {\"ttl_s\": {\"large\": \"1h\"}}}");
 	CHECK_STR(load_err("bad/child.json", "{\"extends\": \"base.json\"}"),
-	          msg("bad/base.json", "cache.ttl_s.large: expected a positive integer, got \"1h\""));
+	          msg_at("bad/base.json", 1, 22, "cache.ttl_s.large: expected a positive integer, got \"1h\""));
 
 	/* a recorded scenario neither extends nor is extended */
 	put("rec/recorded.json", "{\"name\": \"recorded\", \"mode\": \"recorded\"}");
@@ -570,7 +581,7 @@ static void extends_errors(void)
 	          msg("rec/child.json", "extends: \"recorded.json\" is a recorded scenario, which "
 	                                "cannot be extended"));
 	CHECK_STR(load_err("rec/r2.json", "{\"mode\": \"recorded\", \"extends\": \"x.json\"}"),
-	          msg("rec/r2.json", "extends: not allowed in a recorded scenario (it takes only "
+	          msg_at("rec/r2.json", 1, 22, "extends: not allowed in a recorded scenario (it takes only "
 	                             "name, mode, pricing, billing, alerts, projection)"));
 }
 
@@ -578,70 +589,77 @@ static void error_messages(void)
 {
 	/* SPEC §3's example */
 	CHECK_STR(load_err("scenarios/v3.json", "{\"cache\": {\"ttl_s\": {\"large\": \"1h\"}}}"),
-	          msg("scenarios/v3.json", "cache.ttl_s.large: expected a positive integer, got \"1h\""));
+	          msg_at("scenarios/v3.json", 1, 22, "cache.ttl_s.large: expected a positive integer, got \"1h\""));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"tll_s\": {}}}"),
-	          msg("x.json", "cache.tll_s: unknown key (did you mean \"cache.ttl_s\"?)"));
+	          msg_at("x.json", 1, 12, "cache.tll_s: unknown key (did you mean \"cache.ttl_s\"?)"));
 	CHECK_STR(load_err("x.json", "{\"seeds\": 3}"),
-	          msg("x.json", "seeds: unknown key (did you mean \"seed\"?)"));
+	          msg_at("x.json", 1, 2, "seeds: unknown key (did you mean \"seed\"?)"));
 	CHECK_STR(load_err("x.json", "{\"ttl_s\": 3}"),
-	          msg("x.json", "ttl_s: unknown key (did you mean \"cache.ttl_s\"?)"));
+	          msg_at("x.json", 1, 2, "ttl_s: unknown key (did you mean \"cache.ttl_s\"?)"));
 	CHECK_STR(load_err("x.json", "{\"budget\": {\"faq\": {\"overflw\": \"reject\"}}}"),
-	          msg("x.json", "budget.faq.overflw: unknown key (did you mean \"budget.faq.overflow\"?)"));
+	          msg_at("x.json", 1, 21, "budget.faq.overflw: unknown key (did you mean \"budget.faq.overflow\"?)"));
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"zzzzzz\": 1}}"),
-	          msg("x.json", "breaker.zzzzzz: unknown key (known keys here: enabled, window, "
+	          msg_at("x.json", 1, 14, "breaker.zzzzzz: unknown key (known keys here: enabled, window, "
 	                        "failure_ratio, open_s)"));
 	CHECK_STR(load_err("x.json", "{\"routes\": {\"small\": \"gpt-4.1\"}, \"routing\":"
 	                   " {\"rules\": [{\"route\": \"small\"}, {\"route\": 5}]}}"),
-	          msg("x.json", "routing.rules[1].route: expected a route name, got 5"));
+	          msg_at("x.json", 1, 77, "routing.rules[1].route: expected a route name, got 5"));
 	CHECK_STR(load_err("x.json", "{\"routing\": {\"rules\": [{\"when\": {\"difficulty\": \"medium\"},"
 	                   " \"route\": \"small\"}]}}"),
-	          msg("x.json", "routing.rules[0].when.difficulty: expected \"easy\" or \"hard\", "
+	          msg_at("x.json", 1, 34, "routing.rules[0].when.difficulty: expected \"easy\" or \"hard\", "
 	                        "got \"medium\""));
 	CHECK_STR(load_err("x.json", "{\"routing\": {\"rules\": [{\"when\": {}}]}}"),
-	          msg("x.json", "routing.rules[0]: missing key \"route\""));
+	          msg_at("x.json", 1, 24, "routing.rules[0]: missing key \"route\""));
 	CHECK_STR(load_err("x.json", "{\"retry\": {\"on\": [\"timeout\", \"ok\"]}}"),
-	          msg("x.json", "retry.on: expected an array of error classes, got [\"timeout\",\"ok\"]"));
+	          msg_at("x.json", 1, 12, "retry.on: expected an array of error classes, got [\"timeout\",\"ok\"]"));
 	CHECK_STR(load_err("x.json", "{\"summarize\": {\"ratio\": 0}}"),
-	          msg("x.json", "summarize.ratio: expected a number in (0, 1], got 0"));
+	          msg_at("x.json", 1, 16, "summarize.ratio: expected a number in (0, 1], got 0"));
 	CHECK_STR(load_err("x.json", "{\"seed\": 1.5}"),
-	          msg("x.json", "seed: expected a non-negative integer below 2^53, got 1.5"));
+	          msg_at("x.json", 1, 2, "seed: expected a non-negative integer below 2^53, got 1.5"));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 0}}"),
-	          msg("x.json", "cache.capacity: expected a positive integer, got 0"));
+	          msg_at("x.json", 1, 12, "cache.capacity: expected a positive integer, got 0"));
 	/* an integer past its key's bound: the bound is named (10^10 s for a duration) */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"open_s\": 10000000001}}"),
-	          msg("x.json", "breaker.open_s: expected a positive integer of at most 10000000000, "
+	          msg_at("x.json", 1, 14, "breaker.open_s: expected a positive integer of at most 10000000000, "
 	                        "got 10000000001"));
 	CHECK_STR(load_err("x.json", "{\"cache\": true}"),
-	          msg("x.json", "cache: expected an object or null, got true"));
+	          msg_at("x.json", 1, 2, "cache: expected an object or null, got true"));
 	CHECK_STR(load_err("x.json", "{\"cache\": {}, \"cache\": {}}"),
-	          msg("x.json", "cache: duplicate key"));
+	          msg_at("x.json", 1, 15, "cache: duplicate key"));
 	CHECK_STR(load_err("x.json", "[1]"), msg("x.json", "expected a JSON object, got [1]"));
 	CHECK_STR(load_err("x.json", "{\"alerts\": {\"fallback_flood\": {\"rate\": 0}}}"),
-	          msg("x.json", "alerts.fallback_flood.rate: expected a number in (0, 1], got 0"));
+	          msg_at("x.json", 1, 32, "alerts.fallback_flood.rate: expected a number in (0, 1], got 0"));
 	CHECK_STR(load_err("x.json", "{\"fallback\": {\"usd_per_hour_cap\": 0.0000000000001}}"),
-	          msg("x.json", "fallback.usd_per_hour_cap: expected a non-negative number of USD (at "
+	          msg_at("x.json", 1, 15, "fallback.usd_per_hour_cap: expected a non-negative number of USD (at "
 	                        "most 12 decimals, below 9.2 million) or null, got 1e-13"));
 	CHECK_STR(load_err("x.json", "{\"batch\": {\"discount\": 0.1234567891}}"),
-	          msg("x.json", "batch.discount: expected a number in [0, 1] with at most 9 "
+	          msg_at("x.json", 1, 12, "batch.discount: expected a number in [0, 1] with at most 9 "
 	                        "decimals, got 0.1234567891"));
 	/* no close key: the keys that object may hold */
 	CHECK_STR(load_err("x.json", "{\"billing\": {\"failed\": {\"ok\": \"full\"}}}"),
-	          msg("x.json", "billing.failed.ok: unknown key (known keys here: timeout, "
+	          msg_at("x.json", 1, 25, "billing.failed.ok: unknown key (known keys here: timeout, "
 	                        "rate_limited, server_error, invalid_request, content_filter, "
 	                        "context_length)"));
 	/* "enabled" belongs to several sections: no guess */
 	CHECK_HAS(load_err("x.json", "{\"enabled\": true}"),
-	          "x.json: enabled: unknown key (known keys here: name, mode, extends, pricing, ");
+	          "x.json:1:2: enabled: unknown key (known keys here: name, mode, extends, pricing, ");
 	CHECK_STR(load_err("x.json", "{\"routes\": {\"\": \"gpt-4.1\"}}"),
-	          msg("x.json", "routes: a member name must not be empty"));
+	          msg_at("x.json", 1, 13, "routes: a member name must not be empty"));
 	CHECK_STR(load_err("x.json", "{\"batch\": {\"first_route\": \"\"}}"),
-	          msg("x.json", "batch.first_route: expected a route name, got \"\""));
+	          msg_at("x.json", 1, 12, "batch.first_route: expected a route name, got \"\""));
 	/* a member name with ".", "*" or "[]" is no key, though it spells a nested key's path */
 	CHECK_STR(load_err("x.json", "{\"cache.capacity\": 5}"),
-	          msg("x.json", "cache.capacity: unknown key (a key name has no \".\", \"*\" or "
+	          msg_at("x.json", 1, 2, "cache.capacity: unknown key (a key name has no \".\", \"*\" or "
 	                        "\"[]\": nest objects instead)"));
 	CHECK_HAS(load_err("x.json", "{\"faults\": {\"inject[]\": {\"model\": \"m\"}}}"),
-	          "x.json: faults.inject[]: unknown key (a key name has no");
+	          "x.json:1:13: faults.inject[]: unknown key (a key name has no");
+	/* the place is the line and byte column of the key at fault (line 4, after 4 spaces) */
+	CHECK_STR(load_err("x.json", "{\n  \"name\": \"x\",\n  \"retry\": {\n    \"max_attempt\": 3\n  }\n}\n"),
+	          msg_at("x.json", 4, 5, "retry.max_attempt: unknown key (did you mean \"retry.max_attempts\"?)"));
+	/* an error found only once the files are merged has no place */
+	CHECK_STR(load_err("x.json", "{\"routing\": {\"default\": \"nowhere\"}}"),
+	          msg("x.json", "routing.default: route \"nowhere\" needs \"routes\" (the scenario has "
+	                        "none, so every call runs on the recorded model)"));
 	/* a JSON number with no fraction, 100.0, is an integer */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"window\": 100.0}}"), "");
 }
@@ -719,7 +737,7 @@ static void route_and_model_checks(void)
 	 * either would draw as the other */
 	CHECK_STR(load_err("r.json", "{\"seed\": 9007199254740991}"), "");
 	CHECK_HAS(load_err("r.json", "{\"seed\": 9007199254740993}"),
-	          "r.json: seed: expected a non-negative integer below 2^53, got ");
+	          "r.json:1:2: seed: expected a non-negative integer below 2^53, got ");
 	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}}}"),
 	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
 	                        "\"batch\" section)"));
@@ -763,7 +781,7 @@ static void recorded_scenario(void)
 	CHECK_HAS(e.msg, "baseline: no such built-in scenario");
 
 	CHECK_STR(load_err("rec.json", "{\"name\": \"r\", \"mode\": \"recorded\", \"cache\": {}}"),
-	          msg("rec.json", "cache: not allowed in a recorded scenario (it takes only name, "
+	          msg_at("rec.json", 1, 35, "cache: not allowed in a recorded scenario (it takes only name, "
 	                          "mode, pricing, billing, alerts, projection)"));
 	MUST(load("rec.json", "{\"mode\": \"recorded\", \"billing\": {\"failed\":"
 	               " {\"timeout\": \"none\"}}, \"alerts\": {\"cost_guard\": null},"

@@ -61,8 +61,8 @@ static const struct scenario_key pricing_keys[] = {
 };
 static const size_t pricing_n_keys = sizeof pricing_keys / sizeof pricing_keys[0];
 
-static int pricing_from_tree(const cJSON *tree, const char *label, struct pricing **out,
-                             struct err *err)
+static int pricing_from_tree(const cJSON *tree, const char *text, const char *label,
+                             struct pricing **out, struct err *err)
 {
 	struct pricing *p = calloc(1, sizeof *p);
 	*out = NULL;
@@ -71,7 +71,7 @@ static int pricing_from_tree(const cJSON *tree, const char *label, struct pricin
 		pricing_free(p);
 		return err_set(err, "out of memory");
 	}
-	if (scenario_check_tree(tree, pricing_keys, pricing_n_keys, label, 0, p, err) < 0) {
+	if (scenario_check_tree(tree, text, pricing_keys, pricing_n_keys, label, 0, p, err) < 0) {
 		pricing_free(p);
 		return -1;
 	}
@@ -85,11 +85,13 @@ static int pricing_from_tree(const cJSON *tree, const char *label, struct pricin
 int pricing_load(const char *path, struct pricing **out, struct err *err)
 {
 	cJSON *tree;
+	char *text;
 	*out = NULL;
-	if (scenario_read_json(path, &tree, err) < 0)
+	if (scenario_read_json(path, &tree, &text, err) < 0)
 		return -1;
-	int rc = pricing_from_tree(tree, path, out, err);
+	int rc = pricing_from_tree(tree, text, path, out, err);
 	cJSON_Delete(tree);
+	free(text);
 	return rc;
 }
 
@@ -99,7 +101,7 @@ int pricing_parse(const char *text, const char *label, struct pricing **out, str
 	*out = NULL;
 	if (scenario_json_parse(text, strlen(text), label, &tree, err) < 0)
 		return -1;
-	int rc = pricing_from_tree(tree, label, out, err);
+	int rc = pricing_from_tree(tree, text, label, out, err);
 	cJSON_Delete(tree);
 	return rc;
 }

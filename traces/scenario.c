@@ -21,6 +21,7 @@
 
 #include "sim/clock.h"
 #include "traces/bundled.h"
+#include "traces/json_scan.h"
 #include "traces/pricing.h"
 
 #define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
@@ -114,6 +115,8 @@ static const char *key_member(const struct scenario_key *k)
 
 /* ---- the checker ---- */
 
+#define WALK_DEPTH 32
+
 struct walk {
 	const struct scenario_key *table;
 	size_t n;
@@ -122,20 +125,90 @@ struct walk {
 	struct err *err;
 	struct kpath path; /* concrete */
 	struct kpath pat;  /* pattern */
+	const char *text;  /* the tree's JSON text, NULL when unknown */
+	const cJSON *root;
+	const cJSON *chain[WALK_DEPTH]; /* the members and elements from the root to the one checked */
+	size_t depth;
 };
+
+/* Enters (node) or leaves (NULL) a member or element of the walk. */
+static void walk_enter(struct walk *w, const cJSON *node)
+{
+	if (!node) {
+		w->depth--;
+		return;
+	}
+	if (w->depth < WALK_DEPTH)
+		w->chain[w->depth] = node;
+	w->depth++;
+}
+
+/*
+ * The 1-based line and byte column in w->text of the member (its key) or
+ * element being checked: the text is scanned again, child by child, in the
+ * order cJSON kept them.  -1 at the top, or when the text is not known.
+ */
+static int walk_locate(const struct walk *w, size_t *line, size_t *col)
+{
+	struct json_span v, key, val;
+	const char *why, *at = NULL;
+	size_t bad;
+	if (!w->text || !w->depth || w->depth > WALK_DEPTH ||
+	    json_validate(w->text, strlen(w->text), &v, &why, &bad) < 0)
+		return -1;
+	const cJSON *parent = w->root;
+	for (size_t d = 0; d < w->depth; d++) {
+		struct json_iter it;
+		if (v.type != JSON_OBJECT && v.type != JSON_ARRAY)
+			return -1;
+		json_iter_init(&it, &v);
+		for (const cJSON *c = parent->child;; c = c->next) {
+			if (!c || !json_iter_next(&it, &key, &val))
+				return -1;
+			if (c == w->chain[d])
+				break;
+		}
+		at = v.type == JSON_OBJECT ? key.start : val.start;
+		v = val;
+		parent = w->chain[d];
+	}
+	*line = *col = 1;
+	for (const char *p = w->text; p < at; p++) {
+		*col = *p == '\n' ? 1 : *col + 1;
+		*line += *p == '\n';
+	}
+	return 0;
+}
+
+/* fail() for the checker: the label gets ":LINE:COL" of what is being checked, when known. */
+static int wfail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int wfail(struct walk *w, const char *fmt, ...)
+{
+	char msg[sizeof w->err->msg], label[sizeof w->err->msg];
+	size_t line, col;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (w->label && walk_locate(w, &line, &col) == 0) {
+		snprintf(label, sizeof label, "%s:%zu:%zu", w->label, line, col);
+		return fail(w->err, label, "%s", msg);
+	}
+	return fail(w->err, w->label, "%s", msg);
+}
 
 static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base);
 
 static int type_error(struct walk *w, const struct scenario_key *k, const cJSON *v)
 {
 	char buf[80];
-	return fail(w->err, w->label, "%s: expected %s, got %s", w->path.s, k->expect,
+	return wfail(w, "%s: expected %s, got %s", w->path.s, k->expect,
 	            got(v, buf, sizeof buf));
 }
 
 static int oom(struct walk *w)
 {
-	return fail(w->err, w->label, "%s: out of memory", w->path.s);
+	return wfail(w, "%s: out of memory", w->path.s);
 }
 
 /* The members of obj named like member m, before it: JSON allows them, we do not. */
@@ -168,12 +241,12 @@ static int unknown_key(struct walk *w)
 {
 	char sug[1100], known[600];
 	if (scenario_key_suggest(w->table, w->n, w->path.s, sug, sizeof sug))
-		return fail(w->err, w->label, "%s: unknown key (did you mean \"%s\"?)", w->path.s, sug);
+		return wfail(w, "%s: unknown key (did you mean \"%s\"?)", w->path.s, sug);
 	/* no close match: list what this object may hold */
 	const char *slash = strrchr(w->pat.s, '.');
 	char parent[1024];
 	snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - w->pat.s) : 0, w->pat.s);
-	return fail(w->err, w->label, "%s: unknown key (known keys here: %s)", w->path.s,
+	return wfail(w, "%s: unknown key (known keys here: %s)", w->path.s,
 	            known_members(w->table, w->n, parent, known, sizeof known));
 }
 
@@ -185,19 +258,21 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 		size_t oq = kpath_push(&w->pat, ".", m->string);
 		const struct scenario_key *k = key_exact(w->table, w->n, w->pat.s);
 		int rc = 0;
+		walk_enter(w, m);
 		if (duplicate_member(obj, m))
-			rc = fail(w->err, w->label, "%s: duplicate key", w->path.s);
+			rc = wfail(w, "%s: duplicate key", w->path.s);
 		else if (strpbrk(m->string, ".*[]")) /* it would pass for a nested key's pattern */
-			rc = fail(w->err, w->label, "%s: unknown key (a key name has no \".\", \"*\" "
+			rc = wfail(w, "%s: unknown key (a key name has no \".\", \"*\" "
 			          "or \"[]\": nest objects instead)", w->path.s);
 		else if (!k)
 			rc = unknown_key(w);
 		else if (top && w->recorded && !(k->flags & KEYF_RECORDED))
-			rc = fail(w->err, w->label,
+			rc = wfail(w,
 			          "%s: not allowed in a recorded scenario (it takes only name, mode, "
 			          "pricing, billing, alerts, projection)", w->path.s);
 		else
 			rc = walk_value(w, m, k, base);
+		walk_enter(w, NULL);
 		kpath_pop(&w->path, op);
 		kpath_pop(&w->pat, oq);
 		if (rc < 0)
@@ -208,9 +283,9 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 		if ((k->flags & KEYF_REQUIRED) && key_is_child(k, w->pat.s) &&
 		    !cJSON_GetObjectItemCaseSensitive(obj, key_member(k))) {
 			if (w->path.n)
-				return fail(w->err, w->label, "%s: missing key \"%s\"", w->path.s,
+				return wfail(w, "%s: missing key \"%s\"", w->path.s,
 				            key_member(k));
-			return fail(w->err, w->label, "missing key \"%s\"", key_member(k));
+			return wfail(w, "missing key \"%s\"", key_member(k));
 		}
 	}
 	return 0;
@@ -232,7 +307,7 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 	char *arr = NULL;
 
 	if (!ek)
-		return fail(w->err, w->label, "%s: no element key in the key table", w->path.s);
+		return wfail(w, "%s: no element key in the key table", w->path.s);
 	if ((k->flags & KEYF_NONEMPTY) && count == 0)
 		return type_error(w, k, v);
 	if (base && count) {
@@ -249,8 +324,9 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 		char idx[32];
 		void *eb = arr ? arr + i * k->elem_size : NULL;
 		size_t op, oq;
+		walk_enter(w, e);
 		if (k->type == SKEY_MAP && !e->string[0])
-			return fail(w->err, w->label, "%s: a member name must not be empty", w->path.s);
+			return wfail(w, "%s: a member name must not be empty", w->path.s);
 		if (k->type == SKEY_MAP) {
 			op = kpath_push(&w->path, ".", e->string);
 			oq = kpath_push(&w->pat, ".", "*");
@@ -261,12 +337,13 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 		}
 		int rc = 0;
 		if (k->type == SKEY_MAP && duplicate_member(v, e))
-			rc = fail(w->err, w->label, "%s: duplicate key", w->path.s);
+			rc = wfail(w, "%s: duplicate key", w->path.s);
 		else if (eb && k->elem_name != SKEY_NO_FLAG &&
 		         !(*AT(eb, k->elem_name, char *) = strdup(e->string)))
 			rc = oom(w);
 		else
 			rc = walk_value(w, e, ek, eb);
+		walk_enter(w, NULL);
 		kpath_pop(&w->path, op);
 		kpath_pop(&w->pat, oq);
 		if (rc < 0)
@@ -349,7 +426,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			char buf[80];
 			if (strpbrk(k->expect, "0123456789"))
 				return type_error(w, k, v);
-			return fail(w->err, w->label, "%s: expected %s of at most %lld, got %s", w->path.s,
+			return wfail(w, "%s: expected %s of at most %lld, got %s", w->path.s,
 			            k->expect, (long long)k->max, got(v, buf, sizeof buf));
 		}
 		if (store)
@@ -385,7 +462,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			return type_error(w, k, v);
 		if (f.den > 1000000000) {
 			char buf[80];
-			return fail(w->err, w->label, "%s: expected %s with at most 9 decimals, got %s",
+			return wfail(w, "%s: expected %s with at most 9 decimals, got %s",
 			            w->path.s, k->expect, got(v, buf, sizeof buf));
 		}
 		if (store)
@@ -461,10 +538,11 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 	return type_error(w, k, v);
 }
 
-int scenario_check_tree(const struct cJSON *tree, const struct scenario_key *table, size_t n,
-                        const char *label, int recorded, void *base, struct err *err)
+int scenario_check_tree(const struct cJSON *tree, const char *text, const struct scenario_key *table,
+                        size_t n, const char *label, int recorded, void *base, struct err *err)
 {
-	struct walk w = { .table = table, .n = n, .label = label, .recorded = recorded, .err = err };
+	struct walk w = { .table = table, .n = n, .label = label, .recorded = recorded, .err = err,
+	                  .text = text, .root = tree };
 	if (!cJSON_IsObject(tree)) {
 		char buf[80];
 		return fail(err, label, "expected a JSON object, got %s", got(tree, buf, sizeof buf));
@@ -564,15 +642,20 @@ int scenario_json_parse(const char *text, size_t len, const char *label, struct 
 	return *out ? 0 : -1;
 }
 
-int scenario_read_json(const char *path, struct cJSON **out, struct err *err)
+int scenario_read_json(const char *path, struct cJSON **out, char **text_out, struct err *err)
 {
 	size_t len;
 	char *text = read_file(path, &len, err);
 	*out = NULL;
+	if (text_out)
+		*text_out = NULL;
 	if (!text)
 		return -1;
 	*out = parse_text(text, len, path, err);
-	free(text);
+	if (*out && text_out)
+		*text_out = text;
+	else
+		free(text);
 	return *out ? 0 : -1;
 }
 
@@ -677,7 +760,7 @@ static int merge_into(cJSON *dst, const cJSON *src)
 }
 
 static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJSON *tree,
-                        const char *real, struct err *err);
+                        const char *text, const char *real, struct err *err);
 
 /*
  * Loads the file named by `extends` in the layer at depth `at`: a file relative
@@ -689,7 +772,7 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
                           char **from, struct err *err)
 {
 	const char *label = c->v[at].label;
-	char *file = join_path(dir, ext), *real = NULL, *pdir = NULL, bundled[PATH_MAX + 64];
+	char *file = join_path(dir, ext), *real = NULL, *pdir = NULL, *text = NULL, bundled[PATH_MAX + 64];
 	cJSON *tree = NULL, *merged = NULL;
 	char cyc[900];
 
@@ -744,7 +827,7 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
 		fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
 		goto out;
 	}
-	if (scenario_read_json(file, &tree, err) < 0)
+	if (scenario_read_json(file, &tree, &text, err) < 0)
 		goto out;
 	if (tree_is_recorded(tree)) {
 		fail(err, label, "extends: \"%s\" is a recorded scenario, which cannot be extended", ext);
@@ -754,10 +837,11 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
 		fail(err, label, "extends: out of memory");
 		goto out;
 	}
-	merged = load_tree(c, file, pdir, tree, real, err);
+	merged = load_tree(c, file, pdir, tree, text, real, err);
 	tree = NULL; /* owned by the chain now */
 out:
 	cJSON_Delete(tree);
+	free(text);
 	free(file);
 	free(real);
 	free(pdir);
@@ -771,7 +855,7 @@ out:
  * to be relative to this file's directory.
  */
 static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJSON *tree,
-                        const char *real, struct err *err)
+                        const char *text, const char *real, struct err *err)
 {
 	size_t at = c->n; /* below MAX_EXTENDS: load_parent checks before it reads a file */
 	cJSON *merged = NULL;
@@ -779,7 +863,7 @@ static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJS
 	c->v[at] = (struct layer){ .label = label ? strdup(label) : NULL,
 	                           .real = real ? strdup(real) : NULL, .tree = tree };
 	c->n++;
-	if (scenario_check_tree(tree, scenario_keys, scenario_n_keys, label, tree_is_recorded(tree),
+	if (scenario_check_tree(tree, text, scenario_keys, scenario_n_keys, label, tree_is_recorded(tree),
 	                        NULL, err) < 0)
 		return NULL;
 
@@ -1007,7 +1091,7 @@ static int resolve(cJSON *merged, const struct chain *c, const char *label, cons
 
 	if (scenario_init(&sc, err) < 0)
 		return -1;
-	if (scenario_check_tree(merged, scenario_keys, scenario_n_keys, label,
+	if (scenario_check_tree(merged, NULL, scenario_keys, scenario_n_keys, label,
 	                        tree_is_recorded(merged), &sc, err) < 0)
 		goto out;
 	if (!cJSON_GetObjectItemCaseSensitive(merged, "name")) {
@@ -1072,12 +1156,12 @@ out:
 	return -1;
 }
 
-static int load_from_tree(cJSON *tree, const char *label, const char *dir, const char *real,
-                          struct scenario *out, struct err *err)
+static int load_from_tree(cJSON *tree, const char *text, const char *label, const char *dir,
+                          const char *real, struct scenario *out, struct err *err)
 {
 	struct chain c = { .n = 0 };
 	int rc = -1;
-	cJSON *merged = load_tree(&c, label, dir, tree, real, err);
+	cJSON *merged = load_tree(&c, label, dir, tree, text, real, err);
 	if (merged)
 		rc = resolve(merged, &c, label, dir, out, err);
 	cJSON_Delete(merged);
@@ -1088,11 +1172,11 @@ static int load_from_tree(cJSON *tree, const char *label, const char *dir, const
 int scenario_load(const char *path, struct scenario *out, struct err *err)
 {
 	cJSON *tree;
-	char *dir = NULL, *real = NULL;
+	char *text, *dir = NULL, *real = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (scenario_read_json(path, &tree, err) < 0)
+	if (scenario_read_json(path, &tree, &text, err) < 0)
 		return -1;
 	dir = dir_of(path);
 	real = realpath(path, NULL);
@@ -1101,8 +1185,9 @@ int scenario_load(const char *path, struct scenario *out, struct err *err)
 		err_set(err, "%s: %s", path, dir ? strerror(errno) : "out of memory");
 		goto out;
 	}
-	rc = load_from_tree(tree, path, dir, real, out, err);
+	rc = load_from_tree(tree, text, path, dir, real, out, err);
 out:
+	free(text);
 	free(dir);
 	free(real);
 	return rc;
@@ -1115,7 +1200,7 @@ int scenario_parse(const char *text, const char *label, const char *dir, struct 
 	cJSON *tree = parse_text(text, strlen(text), label, err);
 	if (!tree)
 		return -1;
-	return load_from_tree(tree, label, dir ? dir : "", NULL, out, err);
+	return load_from_tree(tree, text, label, dir ? dir : "", NULL, out, err);
 }
 
 int scenario_builtin(const char *name, struct scenario *out, struct err *err)
@@ -1323,7 +1408,7 @@ unchanged:
 		if (!cJSON_GetObjectItemCaseSensitive(tree, "name"))
 			cJSON_AddItemToObject(tree, "name", cJSON_CreateString(label));
 		free(label);
-		rc = load_from_tree(tree, NULL, sc->dir, NULL, &next, err);
+		rc = load_from_tree(tree, NULL, NULL, sc->dir, NULL, &next, err);
 		tree = NULL; /* load_from_tree took it */
 	}
 	if (rc == 0) {

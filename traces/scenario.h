@@ -66,21 +66,24 @@ int scenario_save(const struct scenario *sc, const char *path, struct err *err);
 /*
  * The generic checker behind scenario and pricing files: validates object
  * `tree` against `table` (n entries).  Messages start with "LABEL: " unless
- * label is NULL.  With `recorded`, top-level keys must carry KEYF_RECORDED.
+ * label is NULL, "LABEL:LINE:COL: " when `text`, the JSON text that `tree` was
+ * parsed from (NUL-terminated), is given: the place of the member or element
+ * at fault.  With `recorded`, top-level keys must carry KEYF_RECORDED.
  * When base is not NULL, the values are also stored into it (see struct
  * scenario_key).  cJSON stays behind this header: callers outside traces/
  * never see it.
  */
 struct cJSON;
-int scenario_check_tree(const struct cJSON *tree, const struct scenario_key *table, size_t n,
-                        const char *label, int recorded, void *base, struct err *err);
+int scenario_check_tree(const struct cJSON *tree, const char *text, const struct scenario_key *table,
+                        size_t n, const char *label, int recorded, void *base, struct err *err);
 
 /* Parses JSON text[0..len); a syntax error names "LABEL:LINE:COL" (1-based, columns in
  * bytes; without a label just "LINE:COL"). */
 int scenario_json_parse(const char *text, size_t len, const char *label, struct cJSON **out,
                         struct err *err);
 
-/* Reads and parses a JSON file; a syntax error names "PATH:LINE:COL". */
-int scenario_read_json(const char *path, struct cJSON **out, struct err *err);
+/* Reads and parses a JSON file; a syntax error names "PATH:LINE:COL".  When text is not NULL,
+ * *text gets the file's text, NUL-terminated (the caller's, NULL on failure). */
+int scenario_read_json(const char *path, struct cJSON **out, char **text, struct err *err);
 
 #endif
