@@ -104,25 +104,24 @@ static const char *load_err(const char *name, const char *text)
 	return e.msg;
 }
 
-/* "TMPDIR/name: rest" */
-static const char *msg(const char *name, const char *rest)
-{
-	static char buf[2][1200];
-	static int k;
-	k = !k;
-	snprintf(buf[k], sizeof buf[k], "%s: %s", tpath(name), rest);
-	return buf[k];
-}
-
-/* "TMPDIR/name:LINE:COL: rest": a key's place is its opening quote's, an array element's its
- * first byte's; columns count bytes from 1 (worked out by counting in the one-line texts). */
+/* "TMPDIR/name:LINE:COL: rest", or "TMPDIR/name: rest" for line 0.  A key's place is its
+ * opening quote's, an array element's its first byte's; columns count bytes from 1 (the
+ * places below are counted in the tests' one-line texts). */
 static const char *msg_at(const char *name, int line, int col, const char *rest)
 {
 	static char buf[2][1200];
 	static int k;
 	k = !k;
-	snprintf(buf[k], sizeof buf[k], "%s:%d:%d: %s", tpath(name), line, col, rest);
+	if (line)
+		snprintf(buf[k], sizeof buf[k], "%s:%d:%d: %s", tpath(name), line, col, rest);
+	else
+		snprintf(buf[k], sizeof buf[k], "%s: %s", tpath(name), rest);
 	return buf[k];
+}
+
+static const char *msg(const char *name, const char *rest)
+{
+	return msg_at(name, 0, 0, rest);
 }
 
 #define TRANSIENT_BITS (STATUS_BIT(STATUS_TIMEOUT) | STATUS_BIT(STATUS_RATE_LIMITED) | \
