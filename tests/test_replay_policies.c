@@ -170,6 +170,29 @@ static void arrival_out_of_line_order(void)
 }
 
 /* A request's follow-up at the instant it gives up runs before the next request's events then. */
+/* Requests at the same instant keep their line order even when the trace is not in time order. */
+static void arrival_ties_out_of_line_order(void)
+{
+	struct result_scenario r;
+	/* key ["input"], route other-m (no latency: an answer at the instant of its call).
+	 * Line 0 (a, 10:00:05, "z") puts the file out of time order; lines 1 (b) and 2 (c) both
+	 * arrive at 10:00:00 with "q": b first (lower index) misses and calls, its answer at
+	 * 10:00:00 runs before c's arrival (b's follow-up), so c hits.  (Taken c first, c would
+	 * call and b would still arrive before c's answer, at index 1 < 2: 3 calls, no hit.)
+	 * a misses ("z"): 2 calls, 1 hit. */
+	if (replay_case(REQN("10:00:05", "a", "t", 100, 100, INPUT("z")) REQN("10:00:00", "b", "t", 100, 100, INPUT("q"))
+	                REQN("10:00:00", "c", "t", 100, 100, INPUT("q")),
+	                SCN ", \"routing\": {\"default\": \"other\"}, \"cache\": {\"key\": [\"input\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.cache_hits, 1);
+	CHECK_INT(TENANT(r, "b").calls, 1);
+	CHECK_INT(TENANT(r, "b").cache_hits, 0);
+	CHECK_INT(TENANT(r, "c").calls, 0);
+	CHECK_INT(TENANT(r, "c").cache_hits, 1);
+	result_scenario_fini(&r);
+}
+
 static void arrival_after_same_instant_followup(void)
 {
 	struct result_scenario r;
@@ -1880,6 +1903,7 @@ static void timeline_where_calls_start(void)
 void suite_replay_policies(void)
 {
 	RUN(arrival_out_of_line_order);
+	RUN(arrival_ties_out_of_line_order);
 	RUN(arrival_after_same_instant_followup);
 	RUN(latency_percentiles_long);
 	RUN(latency_percentiles_many);
