@@ -873,6 +873,32 @@ static void fallback_rate_window_left_open(void)
 	result_scenario_fini(&r);
 }
 
+/* The current request joins the rate gate's denominator when its own first call began exactly
+ * at t − rate_window_s: that call is out of the window (t − w, t], so it is counted as the
+ * current request's. */
+static void fallback_rate_gate_own_call_at_edge(void)
+{
+	struct result_scenario r;
+	/* max_rate 0.5, window 1 s.
+	 * r1 (0.5): small-m fails at .510; window (−0.490, .510]: first calls {r0 at 0, r1} = 2,
+	 *   fallbacks 0 → admitted; large-m answers (200 + 2 × 100 = 400 ms).
+	 * r0 (0.000): small-m server_error after 1000 ms → gives up at 1.000; window (0, 1]:
+	 *   first calls {r1} = 1 (r0's at 0.000 = t − 1 s is out) + r0 itself = 2, first
+	 *   fallbacks {r1 at .510} = 1 → 0.5, not above → admitted.  (Without r0 in the
+	 *   denominator: 1/1 > 0.5, denied.) */
+	if (replay_case(REQ("10:00:00", "r0", "t", ",\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":1000")
+	                REQ("10:00:00.5", "r1", "t", SE_SMALL),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	                "\"max_rate\": 0.5, \"rate_window_s\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.fallbacks_denied, 0);
+	CHECK_INT(TENANT(r, "r0").fallbacks, 1);
+	CHECK_INT(TENANT(r, "r0").resolved, 1);
+	CHECK_INT(r.totals.resolved, 2);
+	result_scenario_fini(&r);
+}
+
 /* usd_per_hour_cap over calls begun in (t − 1 h, t]; a denied fallback tries no further entry. */
 static void spend_gate_case(const char *cap, int r1_admitted)
 {
@@ -1385,6 +1411,37 @@ static void alert_flood_fires(void)
 	result_scenario_fini(&r);
 }
 
+/* The alert grid starts at the first instant after the first arrival, even when recorded calls
+ * began before it (skewed clocks): an instant at or before the first arrival is not evaluated. */
+static void alert_grid_after_first_arrival(void)
+{
+	struct result_scenario r;
+	/* Recorded.  r0 arrives 10:00:00 (on the grid); its attempts began 09:59:30 (small-m
+	 * server_error, 10 ms) and 09:59:31 (large-m ok, 10 ms): its first call at 09:59:30, its
+	 * first fallback (a change of model) at 09:59:31.  r1 arrives 10:00:30, small-m ok 10 ms.
+	 * The last event is r1's end, 10:00:30.010 → instants from 10:01:00 (the first after
+	 * 10:00:00) to 10:01:00: window [09:56, 10:01): first calls {r0, r1} = 2, first fallbacks
+	 * {r0} = 1 → 0.5 > 0.2 with 2 ≥ 1 → one alert at 10:01:00, value 0.5, peak 0.5 / 0.2 = 2.5.
+	 * (An instant at 10:00:00 would see [09:55, 10:00): 1/1 = 1.0, ratio 5, and start there.) */
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(10) ",\"ts\":\"2026-03-02T09:59:30Z\"") ","
+	                                              ATT("large-m", "ok", LAT(10) ",\"ts\":\"2026-03-02T09:59:31Z\"")))
+	                REQ("10:00:30", "a", "r1", OK_SMALL),
+	                "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", "
+	                "\"alerts\": {\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, "
+	                "\"min_requests\": 1}}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_FALLBACK_FLOOD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 60 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 60 * SEC);
+		CHECK_NEAR(r.alerts[0].value_rate, 0.5);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 2.5);
+	}
+	result_scenario_fini(&r);
+}
+
 static void alert_flood_thresholds(void)
 {
 	struct result_scenario r;
@@ -1839,6 +1896,7 @@ void suite_replay_calls(void)
 	RUN(fallback_rate_gate);
 	RUN(fallback_rate_gate_counts_current);
 	RUN(fallback_rate_window_left_open);
+	RUN(fallback_rate_gate_own_call_at_edge);
 	RUN(fallback_spend_gate);
 	RUN(fallback_degraded_vs_failed);
 	RUN(fallback_degrade_summary_and_class);
@@ -1857,6 +1915,7 @@ void suite_replay_calls(void)
 	RUN(recorded_billed_usd);
 	RUN(recorded_unknown_model);
 	RUN(alert_flood_fires);
+	RUN(alert_grid_after_first_arrival);
 	RUN(alert_flood_thresholds);
 	RUN(alert_flood_merges);
 	RUN(alert_cost_guard_fires);
