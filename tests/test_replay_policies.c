@@ -1812,6 +1812,31 @@ static void usd_per_hour_peak_window(void)
 
 /* ================================ timeline ================================ */
 
+/* The hour window drops every call begun at or before t − 3600 s, however many leave at once,
+ * and each tenant's and task's peak is of its own calls. */
+static void usd_per_hour_peak_groups(void)
+{
+	struct result_scenario r;
+	/* r0 (tenant b, big) 10:00:00 on large-m: 1000·10^7 + 100·2·10^7 = 1.2·10^10;
+	 * r1, r2, r3 (tenant a, s) at 10:00:00, 10:30:00, 11:00:00 on small-m: 1.2·10^9 each.
+	 * Totals: 1.32·10^10 at 10:00, 1.44·10^10 at 10:30 (the peak), 2.4·10^9 at 11:00 (r0 and
+	 * r1, both begun at 10:00:00, leave together).  Tenant a: 1.2·10^9, 2.4·10^9, and at
+	 * 11:00 r2 + r3 = 2.4·10^9 (r1 out): peak 2.4·10^9 — not the totals' 1.44·10^10, and
+	 * not 3.6·10^9 as it would be with r1 kept.  Tenant b and task big: 1.2·10^10. */
+	if (replay_case(REQN("10:00:00", "b", "big", 1000, 100, "")
+	                REQN("10:00:00", "a", "s", 1000, 100, "")
+	                REQN("10:30:00", "a", "s", 1000, 100, "")
+	                REQN("11:00:00", "a", "s", 1000, 100, ""),
+	                SCN ", \"routing\": {\"rules\": [{\"when\": {\"task\": \"big\"}, \"route\": \"large\"}]}}", &r) < 0)
+		return;
+	CHECK_INT(USD(r.totals.usd_per_hour_peak), 14400000000LL);
+	CHECK_INT(USD(TENANT(r, "a").usd_per_hour_peak), 2400000000LL);
+	CHECK_INT(USD(TASK(r, "s").usd_per_hour_peak), 2400000000LL);
+	CHECK_INT(USD(TENANT(r, "b").usd_per_hour_peak), 12000000000LL);
+	CHECK_INT(USD(TASK(r, "big").usd_per_hour_peak), 12000000000LL);
+	result_scenario_fini(&r);
+}
+
 static void timeline_bucket_choice(void)
 {
 	struct result_scenario r;
@@ -1962,6 +1987,7 @@ void suite_replay_policies(void)
 	RUN(projection_hour_span);
 	RUN(projection_inexact_and_null);
 	RUN(usd_per_hour_peak_window);
+	RUN(usd_per_hour_peak_groups);
 	RUN(timeline_bucket_choice);
 	RUN(timeline_where_calls_start);
 	replay_text_done();
