@@ -1280,6 +1280,25 @@ static void recorded_prices_attempts(void)
 	result_scenario_fini(&r);
 }
 
+/* An attempt bills min(cached_tokens, its input) at the cached rate: a request's cached_tokens
+ * above an attempt's own input_tokens are cut to that input. */
+static void recorded_cached_capped_at_input(void)
+{
+	struct result_scenario r;
+	/* The request has 1000 input, 800 cached; its one attempt (small-m ok) says 500 input,
+	 * and takes the request's 800 cached: min(800, 500) = 500 cached at 0.5 µUSD = 250, no
+	 * uncached input, 100 output × 2 µUSD = 200 → 450 µUSD; cached_input_tokens 500. */
+	if (replay_case(REQ("10:00:00", "a", "t", ",\"cached_tokens\":800"
+	                    ATTS(ATT("small-m", "ok", LAT(10) ",\"input_tokens\":500"))),
+	                RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT(r.totals.input_tokens, 500);
+	CHECK_INT(r.totals.cached_input_tokens, 500);
+	CHECK_INT(r.totals.usd_total, 450 * PUSD);
+	result_scenario_fini(&r);
+}
+
 /* Recorded attempts without ts run back to back (no latency: 0); with ts at their ts. */
 static void recorded_back_to_back(void)
 {
@@ -1652,6 +1671,34 @@ static void alert_flood_window_off_grid(void)
 	result_scenario_fini(&r);
 }
 
+/* cost_guard fires when value > baseline × (1 + threshold), strictly. */
+static void alert_cost_guard_threshold(void)
+{
+	struct result_scenario r;
+	/* window 60, baseline 60, threshold 0.3.  r0 10:00 small-m ok: 1000 + 200 = 1200 µUSD.
+	 * r1 10:01 with 1360 input: 1360 + 200 = 1560 µUSD.  Last event r1's end 10:01:00.010
+	 * → instants 10:01 (baseline range empty) and 10:02: window [10:01, 10:02) 1560 / 60 s
+	 * = 93600/h, base [10:00, 10:01) 1200 / 60 s = 72000/h; 93600 > 72000 × 1.3 = 93600?
+	 * no → quiet.  With 1361 input (1561 µUSD = 93660/h) it fires, ratio 1561 / 1200. */
+	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQN("10:01:00", "a", "r1", 1360, 100, OK_SMALL),
+	                COST(60, 60) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 0);
+	result_scenario_fini(&r);
+	if (replay_case(REQ("10:00:00", "a", "r0", OK_SMALL) REQN("10:01:00", "a", "r1", 1361, 100, OK_SMALL),
+	                COST(60, 60) "}", &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_COST_GUARD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[0].value_pusd, 93660 * PUSD);
+		CHECK_INT(r.alerts[0].baseline_pusd, 72000 * PUSD);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 1561.0 / 1200.0);
+	}
+	result_scenario_fini(&r);
+}
+
 /* Equal highest peak ratios: the alert takes value and baseline from the earliest instant. */
 static void alert_cost_guard_tie_earliest(void)
 {
@@ -1909,6 +1956,7 @@ void suite_replay_calls(void)
 	RUN(breaker_ignores_while_open);
 	RUN(breaker_summarize_and_batch);
 	RUN(recorded_prices_attempts);
+	RUN(recorded_cached_capped_at_input);
 	RUN(recorded_back_to_back);
 	RUN(recorded_answer_before_arrival);
 	RUN(recorded_first_fallback_as_listed);
@@ -1924,6 +1972,7 @@ void suite_replay_calls(void)
 	RUN(alert_cost_guard_range);
 	RUN(alert_flood_window_off_grid);
 	RUN(alert_cost_guard_tie_earliest);
+	RUN(alert_cost_guard_threshold);
 	RUN(alert_order_start_then_kind);
 	RUN(determinism_twice);
 	RUN(determinism_name);
