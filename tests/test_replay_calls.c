@@ -803,6 +803,44 @@ static void fallback_tenant_cap_counts_backoff(void)
 	result_scenario_fini(&r);
 }
 
+/* A retry due at its breaker's open_until is that breaker's probe, not a rejection: its fallback
+ * stays in flight at that instant, and the tenant cap still counts it. */
+static void fallback_tenant_cap_probe_at_open_until(void)
+{
+	struct result_scenario r;
+	/* tenant_inflight_cap 1; retry only timeout, max 2, backoff 1000 ms, timeout_ms 100;
+	 * fallback on invalid_request and timeout; breaker window 1, ratio 1, open 1 s.  B is
+	 * line 0 and A line 1, both tenant a; invalid_request bills none, timeout bills in full.
+	 * A (0.000): small-m invalid_request (10 ms) → gives up at .010, admitted (nothing in
+	 *   flight); large-m call 1 replays timeout: 100 ms, ends .110 (12000 µUSD), which opens
+	 *   large-m's breaker until 1.110; backoff 1000 ms → its retry is due at 1.110.
+	 * B (1.100): small-m invalid_request → gives up at 1.110, before A's retry (index 0 < 1).
+	 *   A's fallback is in flight (1 = the cap) and its retry at 1.110 is not rejected: the
+	 *   breaker's open_s is over at 1.110, so it lets that call through as its probe.  B is
+	 *   denied and fails.
+	 * A's retry at 1.110 replays large-m ok (50 ms, 12000 µUSD): A answers at 1.160.
+	 * (Were A's retry counted as ending at 1.110, B would be admitted and take the probe.) */
+	if (replay_case(REQ("10:00:01.1", "a", "B", ATTS(ATT("small-m", "invalid_request", LAT(10))))
+	                REQ("10:00:00", "a", "A", ATTS(ATT("small-m", "invalid_request", LAT(10)) ","
+	                                                ATT("large-m", "timeout", LAT(50)) ","
+	                                                ATT("large-m", "ok", LAT(50)))),
+	                SCN ", \"retry\": {\"max_attempts\": 2, \"on\": [\"timeout\"], \"backoff_ms\": 1000, "
+	                "\"timeout_ms\": 100}, \"fallback\": {\"chain\": [\"small\", \"large\"], "
+	                "\"on\": [\"invalid_request\", \"timeout\"], \"tenant_inflight_cap\": 1}, "
+	                "\"breaker\": {\"window\": 1, \"failure_ratio\": 1, \"open_s\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.fallbacks_denied, 1);
+	CHECK_INT(r.totals.breaker_rejections, 0);
+	CHECK_INT(TASK(r, "B").fallbacks_denied, 1);
+	CHECK_INT(TASK(r, "B").failed, 1);
+	CHECK_INT(TASK(r, "A").resolved, 1);
+	CHECK_INT(TASK(r, "A").calls, 3);
+	CHECK_INT(TASK(r, "A").latency_p50_us, 1160 * MS);
+	CHECK_INT(r.totals.usd_total, 24000 * PUSD);
+	result_scenario_fini(&r);
+}
+
 /* max_rate over rate_window_s: at the limit is admitted, above it denied. */
 static void fallback_rate_gate(void)
 {
@@ -1699,6 +1737,37 @@ static void alert_cost_guard_threshold(void)
 	result_scenario_fini(&r);
 }
 
+/* cost_guard's baseline range starts at the first arrival: spend on recorded calls timed before
+ * it is in no baseline. */
+static void alert_cost_guard_before_first_arrival(void)
+{
+	struct result_scenario r;
+	/* Recorded, window 60, baseline 60, threshold 0.3; small-m ok 1000/100 = 1200 µUSD.
+	 * r0 arrives 10:00:00, its attempt began 09:59:30 (1200); r1 10:00:30 (1200); r2
+	 * 10:01:00 with 2000 input (2000 + 200 = 2200).  Last event r2's end 10:01:00.010 →
+	 * instants 10:01 (range [10:00, 10:00) empty) and 10:02: base [10:00, 10:01) = r1's 1200
+	 * → 72000/h (r0's call is before the range); window [10:01, 10:02) 2200 → 132000/h >
+	 * 72000 × 1.3 = 93600 → fires, ratio 2200 / 1200 = 11/6.  (Counting r0's 1200 in the
+	 * base, 144000/h, it would not fire.) */
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "ok", LAT(10) ",\"ts\":\"2026-03-02T09:59:30Z\"")))
+	                REQ("10:00:30", "a", "r1", OK_SMALL) REQN("10:01:00", "a", "r2", 2000, 100, OK_SMALL),
+	                "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", "
+	                "\"alerts\": {\"fallback_flood\": null, \"cost_guard\": {\"window_s\": 60, \"baseline_s\": 60, "
+	                "\"threshold\": 0.3}}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.usd_total, 4600 * PUSD);
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].kind, ALERT_COST_GUARD);
+		CHECK_INT(r.alerts[0].start_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 120 * SEC);
+		CHECK_INT(r.alerts[0].value_pusd, 132000 * PUSD);
+		CHECK_INT(r.alerts[0].baseline_pusd, 72000 * PUSD);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 11.0 / 6.0);
+	}
+	result_scenario_fini(&r);
+}
+
 /* Equal highest peak ratios: the alert takes value and baseline from the earliest instant. */
 static void alert_cost_guard_tie_earliest(void)
 {
@@ -1940,6 +2009,7 @@ void suite_replay_calls(void)
 	RUN(fallback_tenant_cap);
 	RUN(fallback_tenant_cap_ends_at_t);
 	RUN(fallback_tenant_cap_counts_backoff);
+	RUN(fallback_tenant_cap_probe_at_open_until);
 	RUN(fallback_rate_gate);
 	RUN(fallback_rate_gate_counts_current);
 	RUN(fallback_rate_window_left_open);
@@ -1973,6 +2043,7 @@ void suite_replay_calls(void)
 	RUN(alert_flood_window_off_grid);
 	RUN(alert_cost_guard_tie_earliest);
 	RUN(alert_cost_guard_threshold);
+	RUN(alert_cost_guard_before_first_arrival);
 	RUN(alert_order_start_then_kind);
 	RUN(determinism_twice);
 	RUN(determinism_name);
