@@ -169,7 +169,6 @@ static void arrival_out_of_line_order(void)
 	result_scenario_fini(&r);
 }
 
-/* A request's follow-up at the instant it gives up runs before the next request's events then. */
 /* Requests at the same instant keep their line order even when the trace is not in time order. */
 static void arrival_ties_out_of_line_order(void)
 {
@@ -193,6 +192,7 @@ static void arrival_ties_out_of_line_order(void)
 	result_scenario_fini(&r);
 }
 
+/* A request's follow-up at the instant it gives up runs before the next request's events then. */
 static void arrival_after_same_instant_followup(void)
 {
 	struct result_scenario r;
@@ -1488,6 +1488,29 @@ static void batch_fail_requeue(void)
 	result_scenario_fini(&r);
 }
 
+/* A batch item re-queued on the same model makes that model's next call: the k-th batch call on
+ * a model replays the k-th recorded attempt on it. */
+static void batch_requeue_same_model(void)
+{
+	struct result_scenario r;
+	/* fail_route small, as first_route; latency_s 600; recorded small-m server_error, then ok.
+	 * 10:00:10 → flush 10:05:00, small-m call 1 replays server_error (billed none), known
+	 * 10:15:00, a boundary: it waits for 10:20:00; small-m call 2 replays ok:
+	 * (1000·10^6 + 100·2·10^6) × 0.5 = 6·10^8, answered 10:30:00 → 1790 s; 2 calls, 1 retry.
+	 * (Replaying attempt 1 again, it would fail 3 times and end failed.) */
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                          ATT("small-m", "ok", LAT(10)))),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"fail_route\": \"small\"}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.failed, 0);
+	CHECK_INT(USD(r.totals.usd_total), 600000000LL);
+	CHECK_INT(r.totals.latency_p50_us, 1790 * SEC);
+	result_scenario_fini(&r);
+}
+
 static void batch_fail_requeue_alone(void)
 {
 	struct result_scenario r;
@@ -1810,8 +1833,6 @@ static void usd_per_hour_peak_window(void)
 	result_scenario_fini(&r);
 }
 
-/* ================================ timeline ================================ */
-
 /* The hour window drops every call begun at or before t − 3600 s, however many leave at once,
  * and each tenant's and task's peak is of its own calls. */
 static void usd_per_hour_peak_groups(void)
@@ -1836,6 +1857,8 @@ static void usd_per_hour_peak_groups(void)
 	CHECK_INT(USD(TASK(r, "big").usd_per_hour_peak), 12000000000LL);
 	result_scenario_fini(&r);
 }
+
+/* ================================ timeline ================================ */
 
 static void timeline_bucket_choice(void)
 {
@@ -1975,6 +1998,7 @@ void suite_replay_policies(void)
 	RUN(batch_discount_half_even);
 	RUN(batch_discount_quarter);
 	RUN(batch_fail_requeue);
+	RUN(batch_requeue_same_model);
 	RUN(batch_fail_requeue_alone);
 	RUN(batch_requeue_every_class);
 	RUN(batch_out_of_attempts);
