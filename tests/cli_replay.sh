@@ -46,7 +46,7 @@ check_has "unknown scenario lists the bundled ones" "$(cat "$TMP/err")" "v3"
 printf '{\n  "cache": {"ttl_s": {"large": "1h"}}\n}\n' > "$TMP/bad.json"
 $L replay "$TMP/day.jsonl" -s "$TMP/bad.json" 2>"$TMP/err"; check_eq "invalid scenario exits 3" "$?" 3
 # the key "large" opens at byte 23 of line 2
-check_has "invalid scenario names file, line, column and key" "$(cat "$TMP/err")" "bad.json:2:23: cache.ttl_s.large"
+check_has "invalid scenario names file, line, column and key" "$(cat "$TMP/err")" "bad.json: cache.ttl_s.large: expected a positive integer, got \"1h\" (line 2, column 23)"
 # an invalid pricing file named by a scenario's "pricing" (relative to the scenario's folder):
 # exit 3, the pricing file named (the first lacks its closing brace); a wrong type also
 # names its key path
@@ -57,7 +57,7 @@ check_has "pricing file not JSON named" "$(cat "$TMP/err")" "$TMP/prices-json.js
 echo '{"models": {"gpt-4.1-mini": {"tier": "small", "input": "cheap", "output": 1.6}}}' > "$TMP/prices-type.json"
 echo '{"pricing": "prices-type.json"}' > "$TMP/badprices-type.json"
 $L replay "$TMP/day.jsonl" -s "$TMP/badprices-type.json" 2>"$TMP/err"; check_eq "pricing wrong type exits 3" "$?" 3
-check_has "pricing wrong type names file and key" "$(cat "$TMP/err")" "$TMP/prices-type.json:1:47: models.gpt-4.1-mini.input: expected"
+check_has "pricing wrong type names file and key" "$(cat "$TMP/err")" "$TMP/prices-type.json: models.gpt-4.1-mini.input: expected"
 out=$($L traces); case $out in *day*) bad "a scenario error imported the trace" ;; *) ok ;; esac
 
 # --- unknown trace: exit 1

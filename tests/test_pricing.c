@@ -130,38 +130,38 @@ static void call_cost_in_pico_usd(void)
 static void error_messages(void)
 {
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 0.0000001, \"output\": 1}}}"),
-	          "p.json:1:19: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got 1e-07");
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, got 1e-07 (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": -1, \"output\": 1}}}"),
-	          "p.json:1:19: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got -1");
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, got -1 (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": \"2\", \"output\": 1}}}"),
-	          "p.json:1:19: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got \"2\"");
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, got \"2\" (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"gpt-4.1\": {\"output\": 1}}}"),
-	          "p.json:1:13: models.gpt-4.1: missing key \"input\"");
+	          "p.json: models.gpt-4.1: missing key \"input\" (line 1, column 13)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"ouptut\": 1}}}"),
-	          "p.json:1:31: models.m.ouptut: unknown key (did you mean \"models.m.output\"?)");
+	          "p.json: models.m.ouptut: unknown key (did you mean \"models.m.output\"?) (line 1, column 31)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"tier\": \"medium\", \"input\": 1, \"output\": 1}}}"),
-	          "p.json:1:19: models.m.tier: expected \"small\" or \"large\", got \"medium\"");
+	          "p.json: models.m.tier: expected \"small\" or \"large\", got \"medium\" (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {}}"),
-	          "p.json:1:2: models: expected a non-empty object of model: prices, got {}");
+	          "p.json: models: expected a non-empty object of model: prices, got {} (line 1, column 2)");
 	CHECK_STR(parse_err("{\"date\": \"2026-01-01\"}"), "p.json: missing key \"models\"");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
 	                    " \"latency_ms_base\": 0.0000000001}}}"),
-	          "p.json:1:44: models.m.latency_ms_base: expected a number of milliseconds from 0 to 10^9 "
-	          "with at most 9 decimals, got 1e-10");
+	          "p.json: models.m.latency_ms_base: expected a number of milliseconds from 0 to 10^9 "
+	          "with at most 9 decimals, got 1e-10 (line 1, column 44)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
 	                    " \"latency_ms_per_output_token\": 1000000001}}}"),
-	          "p.json:1:44: models.m.latency_ms_per_output_token: expected a number of milliseconds "
-	          "from 0 to 10^9 with at most 9 decimals, got 1000000001");
+	          "p.json: models.m.latency_ms_per_output_token: expected a number of milliseconds "
+	          "from 0 to 10^9 with at most 9 decimals, got 1000000001 (line 1, column 44)");
 	/* a member named like a model's key path: no key (it once wrote past the table) */
 	CHECK_HAS(parse_err("{\"models.*.latency_ms_per_output_token\": 0}"),
-	          "p.json:1:2: models.*.latency_ms_per_output_token: unknown key (a key name has no");
+	          "p.json: models.*.latency_ms_per_output_token: unknown key (a key name has no");
 	CHECK_STR(parse_err("{\"model\": {}}"),
-	          "p.json:1:2: model: unknown key (did you mean \"models\"?)");
+	          "p.json: model: unknown key (did you mean \"models\"?) (line 1, column 2)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1}, \"m\": {}}}"),
-	          "p.json:1:45: models.m: duplicate key");
+	          "p.json: models.m: duplicate key (line 1, column 45)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1,\n \"output\": }}}"),
 	          "p.json:2:12: invalid JSON near \"}}}\"");
 

@@ -104,7 +104,7 @@ static const char *load_err(const char *name, const char *text)
 	return e.msg;
 }
 
-/* "TMPDIR/name:LINE:COL: rest", or "TMPDIR/name: rest" for line 0.  A key's place is its
+/* "TMPDIR/name: rest (line LINE, column COL)", or "TMPDIR/name: rest" for line 0.  A key's place is its
  * opening quote's, an array element's its first byte's; columns count bytes from 1 (the
  * places below are counted in the tests' one-line texts). */
 static const char *msg_at(const char *name, int line, int col, const char *rest)
@@ -113,7 +113,7 @@ static const char *msg_at(const char *name, int line, int col, const char *rest)
 	static int k;
 	k = !k;
 	if (line)
-		snprintf(buf[k], sizeof buf[k], "%s:%d:%d: %s", tpath(name), line, col, rest);
+		snprintf(buf[k], sizeof buf[k], "%s: %s (line %d, column %d)", tpath(name), rest, line, col);
 	else
 		snprintf(buf[k], sizeof buf[k], "%s: %s", tpath(name), rest);
 	return buf[k];
@@ -641,7 +641,7 @@ static void error_messages(void)
 	                        "context_length)"));
 	/* "enabled" belongs to several sections: no guess */
 	CHECK_HAS(load_err("x.json", "{\"enabled\": true}"),
-	          "x.json:1:2: enabled: unknown key (known keys here: name, mode, extends, pricing, ");
+	          "x.json: enabled: unknown key (known keys here: name, mode, extends, pricing, ");
 	CHECK_STR(load_err("x.json", "{\"routes\": {\"\": \"gpt-4.1\"}}"),
 	          msg_at("x.json", 1, 13, "routes: a member name must not be empty"));
 	CHECK_STR(load_err("x.json", "{\"batch\": {\"first_route\": \"\"}}"),
@@ -651,7 +651,7 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 2, "cache.capacity: unknown key (a key name has no \".\", \"*\" or "
 	                        "\"[]\": nest objects instead)"));
 	CHECK_HAS(load_err("x.json", "{\"faults\": {\"inject[]\": {\"model\": \"m\"}}}"),
-	          "x.json:1:13: faults.inject[]: unknown key (a key name has no");
+	          "x.json: faults.inject[]: unknown key (a key name has no");
 	/* the place is the line and byte column of the key at fault (line 4, after 4 spaces) */
 	CHECK_STR(load_err("x.json", "{\n  \"name\": \"x\",\n  \"retry\": {\n    \"max_attempt\": 3\n  }\n}\n"),
 	          msg_at("x.json", 4, 5, "retry.max_attempt: unknown key (did you mean \"retry.max_attempts\"?)"));
@@ -736,7 +736,7 @@ static void route_and_model_checks(void)
 	 * either would draw as the other */
 	CHECK_STR(load_err("r.json", "{\"seed\": 9007199254740991}"), "");
 	CHECK_HAS(load_err("r.json", "{\"seed\": 9007199254740993}"),
-	          "r.json:1:2: seed: expected a non-negative integer below 2^53, got ");
+	          "r.json: seed: expected a non-negative integer below 2^53, got ");
 	CHECK_STR(load_err("r.json", "{\"budget\": {\"long_report\": {\"overflow\": \"async\"}}}"),
 	          msg("r.json", "budget.long_report.overflow: \"async\" needs batch to be on (add a "
 	                        "\"batch\" section)"));

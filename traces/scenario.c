@@ -180,20 +180,20 @@ static int walk_locate(const struct walk *w, size_t *line, size_t *col)
 	return 0;
 }
 
-/* fail() for the checker: the label gets ":LINE:COL" of what is being checked, when known. */
+/* fail() for the checker: SPEC §3's message (file, key path, what was expected), then the
+ * place of the member or element at fault when the text is known: " (line L, column C)". */
 static int wfail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int wfail(struct walk *w, const char *fmt, ...)
 {
-	char msg[sizeof w->err->msg], label[sizeof w->err->msg];
-	size_t line, col;
+	char msg[sizeof w->err->msg];
+	size_t line, col, n;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (w->label && walk_locate(w, &line, &col) == 0) {
-		snprintf(label, sizeof label, "%s:%zu:%zu", w->label, line, col);
-		return fail(w->err, label, "%s", msg);
-	}
+	n = strlen(msg);
+	if (walk_locate(w, &line, &col) == 0)
+		snprintf(msg + n, sizeof msg - n, " (line %zu, column %zu)", line, col);
 	return fail(w->err, w->label, "%s", msg);
 }
 

@@ -66,9 +66,9 @@ int scenario_save(const struct scenario *sc, const char *path, struct err *err);
 /*
  * The generic checker behind scenario and pricing files: validates object
  * `tree` against `table` (n entries).  Messages start with "LABEL: " unless
- * label is NULL, "LABEL:LINE:COL: " when `text`, the JSON text that `tree` was
- * parsed from (NUL-terminated), is given: the place of the member or element
- * at fault.  With `recorded`, top-level keys must carry KEYF_RECORDED.
+ * label is NULL, and end with " (line L, column C)", the place of the member or
+ * element at fault, when `text`, the JSON text that `tree` was parsed from
+ * (NUL-terminated), is given.  With `recorded`, top-level keys must carry KEYF_RECORDED.
  * When base is not NULL, the values are also stored into it (see struct
  * scenario_key).  cJSON stays behind this header: callers outside traces/
  * never see it.
