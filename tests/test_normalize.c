@@ -47,6 +47,24 @@ static const struct ncase cases[] = {
 	 * (EF BD A6, just past U+FF65) kept, ･ U+FF65 (EF BD A5) removed */
 	{ P, "\xef\xbc\x81\xef\xbc\xa1\xef\xbc\x90\xef\xbd\x9e\xef\xbd\xa6\xef\xbd\xa5",
 	  "\xef\xbc\xa1\xef\xbc\x90\xef\xbd\xa6" },
+	/* both ends of each listed range go, the code points just outside stay:
+	 * U+1FFF (E1 BF BF) kept, U+2000 (E2 80 80) and U+206F (E2 81 AF) removed,
+	 * U+2070 (E2 81 B0) kept; U+2FFF (E2 BF BF) kept, U+3000 (E3 80 80) and U+303F
+	 * (E3 80 BF) removed, U+3040 (E3 81 80) kept */
+	{ P, "a\xe1\xbf\xbf\xe2\x80\x80\xe2\x81\xaf\xe2\x81\xb0"
+	     "b\xe2\xbf\xbf\xe3\x80\x80\xe3\x80\xbf\xe3\x81\x80",
+	  "a\xe1\xbf\xbf\xe2\x81\xb0" "b\xe2\xbf\xbf\xe3\x81\x80" },
+	/* U+FF00 (EF BC 80) kept, U+FF01 and U+FF0F (EF BC 81, EF BC 8F) removed, U+FF10
+	 * (EF BC 90) kept; U+FF19 (EF BC 99) kept, U+FF1A and U+FF20 (EF BC 9A, EF BC A0)
+	 * removed, U+FF21 (EF BC A1) kept; U+FF3A (EF BC BA) kept, U+FF3B and U+FF40
+	 * (EF BC BB, EF BD 80) removed, U+FF41 (EF BD 81) kept; U+FF5A (EF BD 9A) kept,
+	 * U+FF5B and U+FF65 (EF BD 9B, EF BD A5) removed, U+FF66 (EF BD A6) kept */
+	{ P, "\xef\xbc\x80\xef\xbc\x81\xef\xbc\x8f\xef\xbc\x90"
+	     "\xef\xbc\x99\xef\xbc\x9a\xef\xbc\xa0\xef\xbc\xa1"
+	     "\xef\xbc\xba\xef\xbc\xbb\xef\xbd\x80\xef\xbd\x81"
+	     "\xef\xbd\x9a\xef\xbd\x9b\xef\xbd\xa5\xef\xbd\xa6",
+	  "\xef\xbc\x80\xef\xbc\x90\xef\xbc\x99\xef\xbc\xa1"
+	  "\xef\xbc\xba\xef\xbd\x81\xef\xbd\x9a\xef\xbd\xa6" },
 	/* U+00BF ¿ (C2 BF) is not in any listed range: kept */
 	{ P, "\xc2\xbf" "a?", "\xc2\xbf" "a" },
 	{ S, "  a \t\n b  ", "a b" },
