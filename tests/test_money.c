@@ -110,6 +110,14 @@ static void money_call_cost(void)
 	struct money_price mixed = { (1 << 30) - 1, 1, (1 << 30) - 1 };
 	CHECK_INT(money_call_pusd(&mixed, UINT32_MAX, 1u << 31, UINT32_MAX, &c), 0);
 	CHECK(c == 6917529021198630914LL);
+	/* the 128-bit path prices cached tokens at the cached rate too: 2^32 input tokens (past
+	 * the 64-bit path) of which 2^31 cached, at 0.40 / 0.10:
+	 * 2^31 × 400000 + 2^31 × 100000 = 2^31 × 500000 = 1073741824000000 pUSD */
+	CHECK_INT(money_call_pusd(&p, UINT64_C(1) << 32, UINT64_C(1) << 31, 0, &c), 0);
+	CHECK(c == 1073741824000000LL);
+	/* and gives the 64-bit path's figure where both apply (the first case above) */
+	CHECK_INT(money_call_pusd_wide(&p, 1000, 200, 500, &c), 0);
+	CHECK_INT(c, 1140000000LL);
 }
 
 static void money_discounts(void)
@@ -276,6 +284,14 @@ static void money_quotients(void)
 	CHECK(money_quotient2((money_sum)1 << 80, e16, (money_sum)1 << 79, e16) == 2.0);
 	CHECK(money_quotient2(e24 + 7, e16 - 3, 3 * pow10s(23) + 1, 60000000000LL) == 0x1.0f4471c71c71bp+19);
 	CHECK(money_quotient2(0, 1, 1, 1) == 0.0);
+	/* A divisor above 2^128 whose long division meets a remainder equal to it in the
+	 * middle limb with a borrow coming in from below: c × d = (2^68 + 1)(2^62 + 3) =
+	 * 2^130 + 3·2^68 + 2^62 + 3, limbs (4, 0x30, 0x4000000000000003), and a × b =
+	 * (5·2^119 + 3·2^59) × 2^8 = 5·2^127 + 3·2^67, whose first fraction step's remainder
+	 * doubled is 5·2^128 + 0x30·2^64, limbs (5, 0x30, 0).  The quotient is 0.625 less
+	 * about 2^-65: 0.625 once rounded (Python: float(Fraction(a * b, c * d))). */
+	CHECK(money_quotient2(((money_sum)5 << 119) + ((money_sum)3 << 59), 256,
+	                      ((money_sum)1 << 68) + 1, ((money_sum)1 << 62) + 3) == 0.625);
 }
 
 static void money_formatting(void)
