@@ -62,8 +62,31 @@ static void bundled_table(void)
 	CHECK_INT(pricing_index(p, "gpt-4o"), 1);
 	CHECK(pricing_find(p, "gpt-9") == NULL);
 	CHECK_INT(pricing_index(p, "gpt-9"), -1);
+	/* names match whole: a dated or unlisted variant of a listed model is not listed (SPEC §4
+	 * step 5: an error, never another model's price) */
+	CHECK(pricing_find(p, "gpt-4.1-nano") == NULL);
+	CHECK(pricing_find(p, "gpt-4o-2024-08-06") == NULL);
+	CHECK(pricing_find(p, "gpt-5-mini-x") == NULL);
+	CHECK(pricing_find(p, "gpt-4.") == NULL);
 	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_base_ps, 400000000000LL); /* 400 ms */
 	CHECK_INT(pricing_find(p, "gpt-4.1-mini")->latency_per_tok_ps, 8000000000LL); /* 8 ms */
+	pricing_free(p);
+}
+
+/* A model listed after another whose name is its prefix is found, and is itself. */
+static void lookup_by_whole_name(void)
+{
+	struct pricing *p;
+	struct err e = { { 0 } };
+	if (pricing_parse("{\"models\": {\"m\": {\"input\": 1, \"output\": 2},"
+	                  " \"m-mini\": {\"input\": 3, \"output\": 4}}}", "p.json", &p, &e) != 0) {
+		TEST_FAIL_("parse: %s", e.msg);
+		return;
+	}
+	CHECK_INT(pricing_index(p, "m"), 0);
+	CHECK_INT(pricing_index(p, "m-mini"), 1);
+	CHECK_INT(pricing_index(p, "m-max"), -1);
+	CHECK_INT(pricing_index(p, ""), -1);
 	pricing_free(p);
 }
 
@@ -182,6 +205,7 @@ static void bundled_path_found(void)
 void suite_pricing(void)
 {
 	RUN(bundled_table);
+	RUN(lookup_by_whole_name);
 	RUN(defaults_and_exact_prices);
 	RUN(call_cost_in_pico_usd);
 	RUN(error_messages);
