@@ -617,12 +617,26 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 2, "seed: expected a non-negative integer below 2^53, got 1.5"));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 0}}"),
 	          msg_at("x.json", 1, 12, "cache.capacity: expected a positive integer, got 0"));
+	/* a TTL is positive in both tiers (null, not 0, means no TTL) */
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"ttl_s\": {\"large\": 0}}}"),
+	          msg_at("x.json", 1, 22, "cache.ttl_s.large: expected a positive integer, got 0"));
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"ttl_s\": {\"small\": 0}}}"),
+	          msg_at("x.json", 1, 22, "cache.ttl_s.small: expected a positive integer, got 0"));
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"ttl_s\": {\"small\": -900}}}"),
+	          msg_at("x.json", 1, 22, "cache.ttl_s.small: expected a positive integer, got -900"));
 	/* an integer past its key's bound: the bound is named (10^10 s for a duration) */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"open_s\": 10000000001}}"),
 	          msg_at("x.json", 1, 14, "breaker.open_s: expected a positive integer of at most 10000000000, "
 	                        "got 10000000001"));
 	CHECK_STR(load_err("x.json", "{\"cache\": true}"),
 	          msg_at("x.json", 1, 2, "cache: expected an object or null, got true"));
+	/* a flag is true or false, not a number nor a string that reads like one */
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"enabled\": 1}}"),
+	          msg_at("x.json", 1, 12, "cache.enabled: expected true or false, got 1"));
+	CHECK_STR(load_err("x.json", "{\"faults\": {\"recorded\": 0}}"),
+	          msg_at("x.json", 1, 13, "faults.recorded: expected true or false, got 0"));
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"enabled\": \"false\"}}"),
+	          msg_at("x.json", 1, 14, "breaker.enabled: expected true or false, got \"false\""));
 	CHECK_STR(load_err("x.json", "{\"cache\": {}, \"cache\": {}}"),
 	          msg_at("x.json", 1, 15, "cache: duplicate key"));
 	CHECK_STR(load_err("x.json", "[1]"), msg("x.json", "expected a JSON object, got [1]"));
