@@ -723,6 +723,30 @@ static void first_layout_store(void)
 	store_close(&s);
 }
 
+/* A copy of another layout version is not read, even when its layout row has this version's
+ * size and its columns would pass for this layout's: the trace loads from its rows.  Here the
+ * version is 3 and a time offset is flipped, which read as this layout is damage
+ * (damaged_columns); from the rows the trace is as imported. */
+static void other_layout_version_not_read(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	struct trace now, rows;
+	open_fresh(&s, "v3.db");
+	write_file(path_in("v3.jsonl"), trace_text);
+	CHECK_INT(quiet_import(&s, path_in("v3.jsonl"), NULL, 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(store_load(&s, "v3", &now, &e), 0);
+	CHECK_INT(sqlite3_exec(s.db, "UPDATE columns SET data = x'03000000' || substr(data, 5) WHERE name = 'layout';"
+	                       "UPDATE columns SET data = x'00000080' || substr(data, 5) WHERE name = 'ts_off'",
+	                       NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_load(&s, "v3", &rows, &e), 0);
+	CHECK_INT(same_trace(&now, &rows), 22);
+	trace_free(&now);
+	trace_free(&rows);
+	store_close(&s);
+}
+
 /*
  * The input texts load from their blobs as from the rows of `inputs`: an empty one, one with a
  * NUL byte, many chunks when a chunk holds 64 bytes, and a text longer than that in a chunk of
@@ -836,6 +860,16 @@ static void damaged_columns(void)
 		CHECK_HAS(e.msg, wrong[k][1]);
 		sqlite3_exec(s.db, "UPDATE columns SET data = (SELECT data FROM intact i WHERE i.name = columns.name"
 		             " AND i.chunk = columns.chunk)", NULL, NULL, NULL);
+		CHECK_INT(store_load(&s, "d", &t, &e), 0);
+		trace_free(&t);
+	}
+	/* a layout row whose shape is not what the import recorded (3 requests, 3 calls: round_trip) */
+	static const char *const counts[] = { "UPDATE traces SET requests = 2", "UPDATE traces SET attempts = 4" };
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		CHECK_INT(sqlite3_exec(s.db, counts[k], NULL, NULL, NULL), SQLITE_OK);
+		CHECK_INT(store_load(&s, "d", &t, &e), -1);
+		CHECK_HAS(e.msg, "trace \"d\": the columns table is damaged");
+		CHECK_INT(sqlite3_exec(s.db, "UPDATE traces SET requests = 3, attempts = 3", NULL, NULL, NULL), SQLITE_OK);
 		CHECK_INT(store_load(&s, "d", &t, &e), 0);
 		trace_free(&t);
 	}
@@ -1104,6 +1138,16 @@ static void replace_and_merge(void)
 	/* the views join names back */
 	CHECK_INT(count(&s, "SELECT count(*) FROM requests_v WHERE trace = 'both' AND tenant = 'acme'"), 2);
 	CHECK_INT(count(&s, "SELECT count(*) FROM attempts_v WHERE trace = 'both' AND status = 'timeout'"), 1);
+	/* listed newest first (the console opens the first: README, "the newest stored trace") */
+	struct store_trace_info *list;
+	size_t n;
+	CHECK_INT(store_list(&s, &list, &n, &e), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(list[0].name, "both");
+		CHECK_STR(list[1].name, "r");
+	}
+	free(list);
 	store_close(&s);
 }
 
@@ -1317,6 +1361,7 @@ void suite_store(void)
 	RUN(call_times_and_tokens);
 	RUN(intern_offsets);
 	RUN(first_layout_store);
+	RUN(other_layout_version_not_read);
 	RUN(damaged_columns);
 	RUN(strict_writes_nothing);
 	RUN(failure_rolls_back);
