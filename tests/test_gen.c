@@ -228,6 +228,33 @@ static void case_other_seed_other_bytes(void)
 	}
 }
 
+/* The seed reaches every draw, not only the arrival clock: two seeds give other tenants and
+ * inputs line by line (by chance, a tenant and an input both repeat on far fewer than half
+ * the lines: the largest of 6-12 Zipf tenants has about a third of the requests). */
+static void case_seed_reaches_the_content(void)
+{
+	static char ia[1 << 16], ib[1 << 16];
+	for (size_t i = 0; i < N_RECIPES; i++) {
+		size_t n1 = 0, n2 = 0, p1 = 0, p2 = 0, l1, l2, same = 0, lines = 0;
+		char *a = gen_mem(recipe_names[i], 500, 0, 1, &n1);
+		char *b = gen_mem(recipe_names[i], 500, 0, 2, &n2);
+		const char *x, *y;
+		char ta[64], tb[64];
+		while (a && b && next_line(a, n1, &p1, &x, &l1) && next_line(b, n2, &p2, &y, &l2)) {
+			lines++;
+			same += str_field(x, l1, "tenant", ta, sizeof ta) >= 0 && str_field(y, l2, "tenant", tb, sizeof tb) >= 0 &&
+			        str_field(x, l1, "input", ia, sizeof ia) >= 0 && str_field(y, l2, "input", ib, sizeof ib) >= 0 &&
+			        strcmp(ta, tb) == 0 && strcmp(ia, ib) == 0;
+		}
+		CHECK_INT(lines, 500);
+		if (same * 2 >= lines)
+			TEST_FAIL_("%s: seeds 1 and 2 give the same tenant and input on %zu of %zu lines",
+			           recipe_names[i], same, lines);
+		free(a);
+		free(b);
+	}
+}
+
 /* ---- every line ---- */
 
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
@@ -496,6 +523,44 @@ static void case_flood_outage(void)
 	free(buf);
 }
 
+/* The outage is 10:00-10:45Z on 2026-03-02, to the minute: a request's first call (on
+ * gpt-4.1-mini at its arrival, the line's top-level status) fails 12.5% of the time outside
+ * it and 80% inside (gen_flood.c's small_normal and small_outage), so in the two minutes on
+ * either side of each edge (about 22 arrivals a minute: 80,000 over the 3,585 minutes from
+ * 2026-02-28T00:00Z to 2026-03-02T11:45Z) fewer than half fail outside, more than half inside. */
+static void case_flood_window_edges(void)
+{
+	static const struct {
+		const char *from, *to;
+		int inside;
+	} win[] = {
+		{ "2026-03-02T09:58", "2026-03-02T10:00", 0 },
+		{ "2026-03-02T10:00", "2026-03-02T10:02", 1 },
+		{ "2026-03-02T10:43", "2026-03-02T10:45", 1 },
+		{ "2026-03-02T10:45", "2026-03-02T10:47", 0 },
+	};
+	size_t len = 0, pos = 0, n, req[4] = { 0 }, failed[4] = { 0 };
+	char *buf = gen_mem("flood", 80000, 0, 1, &len);
+	char ts[64], status[64];
+	const char *line;
+	while (buf && next_line(buf, len, &pos, &line, &n)) {
+		if (str_field(line, n, "ts", ts, sizeof ts) < 0 || str_field(line, n, "status", status, sizeof status) < 0)
+			continue;
+		for (size_t k = 0; k < 4; k++)
+			if (strcmp(ts, win[k].from) >= 0 && strcmp(ts, win[k].to) < 0) {
+				req[k]++;
+				failed[k] += strcmp(status, "ok") != 0;
+			}
+	}
+	for (size_t k = 0; k < 4; k++) {
+		CHECK(req[k] > 20);
+		if (win[k].inside ? failed[k] * 2 <= req[k] : failed[k] * 2 >= req[k])
+			TEST_FAIL_("flood: %zu of %zu first calls failed from %s to %s (%s the outage)", failed[k], req[k],
+			           win[k].from, win[k].to, win[k].inside ? "inside" : "outside");
+	}
+	free(buf);
+}
+
 /* ---- mixed ---- */
 
 static void case_mixed_fields(void)
@@ -652,11 +717,13 @@ void suite_gen(void)
 	RUN(case_params_bounds);
 	RUN(case_same_seed_same_bytes);
 	RUN(case_other_seed_other_bytes);
+	RUN(case_seed_reaches_the_content);
 	RUN(case_lines_well_formed);
 	RUN(case_faq_top30_share);
 	RUN(case_faq_tokens_follow_text);
 	RUN(case_docs_long_inputs);
 	RUN(case_flood_outage);
+	RUN(case_flood_window_edges);
 	RUN(case_mixed_fields);
 	RUN(case_diurnal_and_tenant_sizes);
 	RUN(case_write_file);
