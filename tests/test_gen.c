@@ -652,6 +652,30 @@ static void case_diurnal_and_tenant_sizes(void)
 	free(buf);
 }
 
+/* Weekends are quieter: faq's week from 2026-03-01 has its weekend on the 1st (a Sunday) and
+ * the 7th (a Saturday), by Python's datetime; its shape scales them by 0.45, so each of them
+ * has fewer requests than 0.7 × the quietest weekday (the 2nd to the 6th). */
+static void case_weekend_days(void)
+{
+	size_t len = 0, pos = 0, n, by_day[8] = { 0 }, min_weekday = SIZE_MAX;
+	char *buf = gen_mem("faq", 20000, 0, 1, &len);
+	char ts[64];
+	const char *line;
+	while (buf && next_line(buf, len, &pos, &line, &n)) {
+		if (str_field(line, n, "ts", ts, sizeof ts) < 0 || strncmp(ts, "2026-03-0", 9) != 0 || ts[9] < '1' ||
+		    ts[9] > '7')
+			TEST_FAIL_("a line outside 2026-03-01..07: %.*s", (int)n, line);
+		else
+			by_day[ts[9] - '0']++;
+	}
+	for (int d = 2; d <= 6; d++)
+		min_weekday = by_day[d] < min_weekday ? by_day[d] : min_weekday;
+	if (by_day[1] * 10 >= min_weekday * 7 || by_day[7] * 10 >= min_weekday * 7)
+		TEST_FAIL_("faq: Sunday %zu and Saturday %zu requests, the quietest weekday %zu", by_day[1], by_day[7],
+		           min_weekday);
+	free(buf);
+}
+
 /* ---- files ---- */
 
 static void case_write_file(void)
@@ -726,5 +750,6 @@ void suite_gen(void)
 	RUN(case_flood_window_edges);
 	RUN(case_mixed_fields);
 	RUN(case_diurnal_and_tenant_sizes);
+	RUN(case_weekend_days);
 	RUN(case_write_file);
 }
