@@ -35,6 +35,20 @@ $L gen faq -o 2>/dev/null; check_eq "-o without a value exits 2" "$?" 2
 $L gen faq docs 2>/dev/null; check_eq "two recipes exit 2" "$?" 2
 out=$($L gen faq --requests 0 2>&1); check_has "--requests 0 says the range" "$out" "expected 1 to"
 
+# --- each recipe's defaults, as --help gives them (requests, tenants, days; seed 1), read from
+# the lines themselves: their count, their distinct tenants (every tenant of a Zipf share
+# this large shows up) and their first and last dates (7 days from 2026-03-01; flood's 3 end
+# on its outage day, 2026-03-02)
+for r in "faq 100,000 8 7 2026-03-01 2026-03-07" "docs 5,000 6 7 2026-03-01 2026-03-07" \
+	"flood 80,000 10 3 2026-02-28 2026-03-02" "mixed 100,000 12 7 2026-03-01 2026-03-07"; do
+	set -- $r
+	$L gen "$1" -o "$TMP/def.jsonl" 2>"$TMP/err"
+	check_eq "$1: the defaults said" "$(cat "$TMP/err")" "llmcost gen: wrote $2 $1 requests ($3 tenants, $4 days, seed 1) to $TMP/def.jsonl"
+	check_eq "$1: the default number of lines" "$(wc -l < "$TMP/def.jsonl" | tr -d ' ')" "$(echo "$2" | tr -d ,)"
+	check_eq "$1: the default tenants" "$(grep -o '"tenant":"[^"]*"' "$TMP/def.jsonl" | sort -u | wc -l | tr -d ' ')" "$3"
+	check_eq "$1: the default days" "$(cut -c8-17 "$TMP/def.jsonl" | sort -u | sed -n '1p;$p' | tr '\n' ' ')" "$5 $6 "
+done
+
 # --- -o FILE, stdout, -o -
 $L gen faq --requests 2k -o "$TMP/faq.jsonl" 2>"$TMP/err"; rc=$?
 check_eq "-o FILE exits 0" "$rc" 0
@@ -71,6 +85,14 @@ out=$($L gen faq --requests 10 -o "$TMP/missing/x.jsonl" 2>&1); rc=$?
 check_eq "unwritable -o exits 1" "$rc" 1
 check_has "unwritable -o names the path" "$out" "$TMP/missing/x.jsonl"
 if [ -e "$TMP/missing/x.jsonl" ]; then bad "unwritable -o left a file"; else ok; fi
+# a write that fails part way (a file-size limit with SIGXFSZ ignored: EFBIG) removes what it
+# wrote, plain or gzip (traces/gen.h: "a file left half-written by a failure is removed")
+for f in big.jsonl big.jsonl.gz; do
+	sh -c "trap '' XFSZ; ulimit -f 8; exec \"$L\" gen faq --requests 10000 -o \"$TMP/$f\"" 2>"$TMP/err"
+	check_eq "a write failing part way exits 1 ($f)" "$?" 1
+	check_has "it names the file ($f)" "$(cat "$TMP/err")" "$TMP/$f: File too large"
+	check "and leaves no half-written $f" [ ! -e "$TMP/$f" ]
+done
 
 # --- the traces import cleanly
 for r in faq docs flood mixed; do

@@ -11,6 +11,7 @@
 #include "tests/test.h"
 #include "tests/util_tmp.h"
 #include "traces/gen.h"
+#include "traces/progress.h"
 #include "traces/json_scan.h"
 
 /* ---- helpers ---- */
@@ -676,6 +677,30 @@ static void case_weekend_days(void)
 	free(buf);
 }
 
+/* ---- progress ---- */
+
+/* The pace of progress lines (traces/progress.h): none in the first second, then at most four
+ * a second.  Time is moved on by moving the pace's marks back (margins of 0.1 s and more for
+ * the real clock's own steps between the calls). */
+static void case_progress_pace(void)
+{
+	struct progress_pace p;
+	double s = 0;
+	progress_start(&p);
+	CHECK_INT(progress_due(&p, &s), 0);
+	p.t0 -= 0.5, p.last -= 0.5; /* 0.5 s in */
+	CHECK_INT(progress_due(&p, &s), 0);
+	p.t0 -= 0.6, p.last -= 0.6; /* 1.1 s in */
+	CHECK_INT(progress_due(&p, &s), 1);
+	CHECK(s > 1.05 && s < 1.5);
+	CHECK_INT(progress_due(&p, &s), 0); /* one was just made */
+	p.t0 -= 0.1, p.last -= 0.1; /* 0.1 s after it */
+	CHECK_INT(progress_due(&p, &s), 0);
+	p.t0 -= 0.3, p.last -= 0.3; /* 0.4 s after it */
+	CHECK_INT(progress_due(&p, &s), 1);
+	CHECK(s > 1.45 && s < 2.0);
+}
+
 /* ---- files ---- */
 
 static void case_write_file(void)
@@ -751,5 +776,6 @@ void suite_gen(void)
 	RUN(case_mixed_fields);
 	RUN(case_diurnal_and_tenant_sizes);
 	RUN(case_weekend_days);
+	RUN(case_progress_pace);
 	RUN(case_write_file);
 }
