@@ -210,5 +210,20 @@ check "and leaves no store" [ ! -e "$TMP/new.db" ]
 $L import "$TMP/tiny.jsonl" --db "$TMP/no/such/folder/s.db" 2>"$TMP/err"; check_eq "a store in a missing folder: exit 1" "$?" 1
 check_has "it names the folder" "$(cat "$TMP/err")" "its folder $TMP/no/such/folder does not exist"
 check "and makes none" [ ! -e "$TMP/no" ]
+$L import "$TMP/tiny.jsonl" --db "$TMP/wal.db" >/dev/null
+check_eq "the store keeps a rollback journal, not WAL" "$(sqlite3 "$TMP/wal.db" 'PRAGMA journal_mode')" delete
+LLMCOST_DB="$TMP/no/such/folder/env.db" $L import "$TMP/tiny.jsonl" 2>"$TMP/err"
+check_eq "\$LLMCOST_DB in a missing folder: exit 1" "$?" 1
+check "and makes no folder for it (only the default store's is made)" [ ! -e "$TMP/no" ]
+
+# --- the default store: \$XDG_DATA_HOME/llmcost/llmcost.db, else ~/.local/share/llmcost/llmcost.db,
+# its folders made; an empty \$LLMCOST_DB or \$XDG_DATA_HOME counts as unset
+LLMCOST_DB= XDG_DATA_HOME="$TMP/xdg-home" $L import "$TMP/tiny.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "the default store under \$XDG_DATA_HOME: exit 0" "$?" 0
+check "it is \$XDG_DATA_HOME/llmcost/llmcost.db" [ -f "$TMP/xdg-home/llmcost/llmcost.db" ]
+LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/home" $L import "$TMP/tiny.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "the default store under \$HOME: exit 0" "$?" 0
+check "it is ~/.local/share/llmcost/llmcost.db" [ -f "$TMP/home/.local/share/llmcost/llmcost.db" ]
+check_has "and it is the one traces reads" "$(LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/home" $L traces)" "tiny"
 
 finish
