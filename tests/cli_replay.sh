@@ -175,6 +175,19 @@ check_eq "table delta" "$(grep '^USD total' "$TMP/t1" | tr -s ' ')" 'USD total $
 out=$($L replay day --by tenant); check_has "table --by tenant" "$out" "recorded, by tenant"
 check_has "table --by tenant row" "$out" "  beta "
 out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?" 0
+# the bundled scenarios and prices are found next to the program: in fixtures/ of its folder or
+# up to three above it, or in ../share/llmcost (an installed copy); the same figures either way
+want=$($L replay day -s v3 --csv)
+mkdir -p "$TMP/inst/a/b/c" "$TMP/pfx/bin" "$TMP/pfx/share/llmcost"
+cp "$L" "$TMP/inst/a/b/c/llmcost" && cp "$L" "$TMP/pfx/bin/llmcost"
+ln -s "$PWD/fixtures" "$TMP/inst/fixtures"
+ln -s "$PWD/fixtures/scenarios" "$TMP/pfx/share/llmcost/scenarios"
+ln -s "$PWD/fixtures/pricing" "$TMP/pfx/share/llmcost/pricing"
+out=$("$TMP/inst/a/b/c/llmcost" replay day -s v3 --csv 2>"$TMP/err"); check_eq "fixtures three folders up: exit 0" "$?" 0
+check_eq "fixtures three folders up: the same figures" "$out" "$want"
+out=$("$TMP/pfx/bin/llmcost" replay day -s v3 --csv 2>"$TMP/err"); check_eq "../share/llmcost: exit 0" "$?" 0
+check_eq "../share/llmcost: the same figures" "$out" "$want"
+rm -rf "$TMP/inst" "$TMP/pfx"
 # a scenario elsewhere extends a bundled one by name: v3 under another name, the same figures
 mkdir -p "$TMP/own" && echo '{"extends": "v3", "name": "mine"}' > "$TMP/own/mine.json"
 out=$($L replay day -s v3 -s "$TMP/own/mine.json" --csv); check_eq "extends v3 exits 0" "$?" 0
