@@ -36,11 +36,22 @@ check_eq "import with rejects exits 0" "$rc" 0
 check_eq "summary" "$out" "day: imported 2 requests, rejected 2 lines (see: llmcost rejects day)"
 check_has "reject names file and line" "$(cat "$TMP/err")" "$TMP/day.jsonl:3: input_tokens: expected a non-negative integer, got -3"
 check_has "not JSON names line 4" "$(cat "$TMP/err")" "$TMP/day.jsonl:4: not JSON"
+# the terminal gets the first 20 rejected lines, then a count of the rest; the store keeps all
+i=1; while [ $i -le 25 ]; do echo "bad $i"; i=$((i + 1)); done > "$TMP/bad25.jsonl"
+$L import "$TMP/bad25.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "20 rejected lines shown" "$(grep -c 'bad25.jsonl:[0-9]*: not JSON' "$TMP/err")" 20
+check_has "the 20th is line 20" "$(grep 'bad25.jsonl:[0-9]*: not JSON' "$TMP/err" | tail -1)" "$TMP/bad25.jsonl:20: not JSON"
+check_eq "then the rest counted (25 - 20)" "$(tail -1 "$TMP/err")" "… and 5 more rejected lines"
+check_eq "the store keeps all 25" "$($L rejects bad25 | grep -c 'bad25.jsonl:[0-9]*: not JSON')" 25
 out=$($L rejects day); check_has "rejects shows the line verbatim" "$out" "not json"
 check_has "rejects shows the reason" "$out" ":3: input_tokens"
 out=$($L traces); check_has "traces lists it" "$out" "day"
 check_has "traces shows the first arrival" "$out" "2026-03-02T10:00:01Z"
 [ -f "$LLMCOST_DB" ]; check_eq "store at \$LLMCOST_DB" "$?" 0
+$L traces extra 2>"$TMP/err"; check_eq "traces with an operand exits 2" "$?" 2
+check_has "traces names the operand" "$(cat "$TMP/err")" 'unexpected argument "extra"'
+$L rejects day day 2>/dev/null; check_eq "rejects of two names exits 2" "$?" 2
+$L rejects 2>/dev/null; check_eq "rejects of no name exits 2" "$?" 2
 
 # --- the same name again is refused, --replace overwrites
 $L import "$TMP/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "re-import refused" "$?" 1
@@ -172,6 +183,11 @@ $L import "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 368-day trace 
 check_eq "the note names the span" "$(cat "$TMP/err")" "note: years's arrivals span 368 days, \
 2026-03-02T10:00:00Z to 2027-03-05T10:00:00Z; projected costs divide by that span, so check for a mistyped timestamp"
 $L import "$TMP/year.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 365-day trace: no note" "$(cat "$TMP/err")" ""
+# at the boundary: 2026-03-02 to 2027-03-03 is 366 days (no note), to 2027-03-04 367 (a note)
+{ yr 2026-03-02T10:00:00Z; yr 2027-03-03T10:00:00Z; } > "$TMP/y366.jsonl"
+{ yr 2026-03-02T10:00:00Z; yr 2027-03-04T10:00:00Z; } > "$TMP/y367.jsonl"
+$L import "$TMP/y366.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 366-day trace: no note" "$(cat "$TMP/err")" ""
+$L import "$TMP/y367.jsonl" >/dev/null 2>"$TMP/err"; check_has "a 367-day trace: a note" "$(cat "$TMP/err")" "y367's arrivals span 367 days"
 $L import --quiet --name quiet "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "--quiet: no note" "$(cat "$TMP/err")" ""
 
 # --- on a terminal, an import that takes more than a second shows a progress line
@@ -186,6 +202,12 @@ SLOW
 	check_has "progress line on a terminal" "$(cat "$TMP/tty.out")" "importing: "
 	check_has "progress shows the rate" "$(cat "$TMP/tty.out")" "lines/s"
 	check_has "the summary follows" "$(cat "$TMP/tty.out")" "slow: imported 17,000 requests"
+fi
+# ... and none off a terminal, however long the import takes
+sed 's/--name slow/--name slow2/' "$TMP/slow.sh" > "$TMP/slow2.sh" 2>/dev/null || true
+if [ -f "$TMP/slow2.sh" ]; then
+	sh "$TMP/slow2.sh" >/dev/null 2>"$TMP/err"; check_eq "a slow import off a terminal: exit 0" "$?" 0
+	check_eq "a slow import off a terminal: no progress line" "$(cat "$TMP/err")" ""
 fi
 
 
