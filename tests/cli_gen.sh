@@ -29,6 +29,9 @@ $L gen faq --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L gen faq --requests 0 2>/dev/null; check_eq "--requests 0 exits 2" "$?" 2
 $L gen faq --requests lots 2>/dev/null; check_eq "--requests lots exits 2" "$?" 2
 $L gen faq --tenants 10001 2>/dev/null; check_eq "--tenants 10001 exits 2" "$?" 2
+# 2^32 + 1 and 2^32 + 366 are refused, not taken modulo 2^32 as 1 tenant or 366 days
+$L gen faq --tenants 4294967297 --requests 1 2>/dev/null; check_eq "--tenants 4294967297 exits 2" "$?" 2
+$L gen faq --days 4294967662 --requests 1 2>/dev/null; check_eq "--days 4294967662 exits 2" "$?" 2
 $L gen faq --days 0 2>/dev/null; check_eq "--days 0 exits 2" "$?" 2
 $L gen faq --seed -3 2>/dev/null; check_eq "--seed -3 exits 2" "$?" 2
 $L gen faq -o 2>/dev/null; check_eq "-o without a value exits 2" "$?" 2
