@@ -43,6 +43,8 @@ check_eq "20 rejected lines shown" "$(grep -c 'bad25.jsonl:[0-9]*: not JSON' "$T
 check_has "the 20th is line 20" "$(grep 'bad25.jsonl:[0-9]*: not JSON' "$TMP/err" | tail -1)" "$TMP/bad25.jsonl:20: not JSON"
 check_eq "then the rest counted (25 - 20)" "$(tail -1 "$TMP/err")" "… and 5 more rejected lines"
 check_eq "the store keeps all 25" "$($L rejects bad25 | grep -c 'bad25.jsonl:[0-9]*: not JSON')" 25
+check_has "rejects lists them in file order: line 1 first" "$($L rejects bad25 | head -1)" "bad25.jsonl:1: not JSON"
+check_has "... and line 25 last" "$($L rejects bad25 | tail -2 | head -1)" "bad25.jsonl:25: not JSON"
 out=$($L rejects day); check_has "rejects shows the line verbatim" "$out" "not json"
 check_has "rejects shows the reason" "$out" ":3: input_tokens"
 out=$($L traces); check_has "traces lists it" "$out" "day"
@@ -68,6 +70,9 @@ out=$($L traces); case $out in *strict*) bad "--strict left a trace" ;; *) ok ;;
 { line 1 a 1; line 2 b 2; line 3 c 3; } | gzip > "$TMP/z.jsonl.gz"
 out=$($L import "$TMP/z.jsonl.gz"); check_eq "gzip import" "$out" "z: imported 3 requests"
 out=$($L import --db "$TMP/other.db" "$TMP/z.jsonl.gz"); check_eq "--db" "$out" "z: imported 3 requests"
+# --name makes one trace of all the files, in order, and says so in one line (2 + 3 requests)
+{ line 1 a 1; line 2 b 2; } > "$TMP/n1.jsonl"
+out=$($L import --db "$TMP/other.db" "$TMP/n1.jsonl" "$TMP/z.jsonl.gz" --name joined); check_eq "--name of two files: one summary" "$out" "joined: imported 5 requests"
 out=$($L traces --db "$TMP/other.db"); check_has "--db traces" "$out" "z"
 $L import "$TMP/nope.jsonl" 2>"$TMP/err"; check_eq "missing file exits 1" "$?" 1
 check_has "missing file named" "$(cat "$TMP/err")" "nope.jsonl: No such file"
