@@ -185,14 +185,17 @@ yr() { printf '{"ts":"%s","tenant":"a","task":"b","input_tokens":1,"output_token
 { yr 2026-03-02T10:00:00Z; yr 2027-03-05T10:00:00Z; } > "$TMP/years.jsonl"
 { yr 2026-03-02T10:00:00Z; yr 2027-03-02T10:00:00Z; } > "$TMP/year.jsonl"
 $L import "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 368-day trace imports" "$?" 0
-check_eq "the note names the span" "$(cat "$TMP/err")" "note: years's arrivals span 368 days, \
+check_eq "the note names the span" "$(cat "$TMP/err")" "note: years's arrivals span 368d 00:00:00, \
 2026-03-02T10:00:00Z to 2027-03-05T10:00:00Z; projected costs divide by that span, so check for a mistyped timestamp"
 $L import "$TMP/year.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 365-day trace: no note" "$(cat "$TMP/err")" ""
-# at the boundary: 2026-03-02 to 2027-03-03 is 366 days (no note), to 2027-03-04 367 (a note)
+# at the boundary: 2026-03-02T10:00 to 2027-03-03T10:00 is 366 days exactly (no note); a second
+# more is past it (a note), and so is 366 days 23:59:59, which whole days round down to 366
 { yr 2026-03-02T10:00:00Z; yr 2027-03-03T10:00:00Z; } > "$TMP/y366.jsonl"
-{ yr 2026-03-02T10:00:00Z; yr 2027-03-04T10:00:00Z; } > "$TMP/y367.jsonl"
+{ yr 2026-03-02T10:00:00Z; yr 2027-03-03T10:00:01Z; } > "$TMP/y366s.jsonl"
+{ yr 2026-03-02T00:00:00Z; yr 2027-03-03T23:59:59Z; } > "$TMP/y367.jsonl"
 $L import "$TMP/y366.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 366-day trace: no note" "$(cat "$TMP/err")" ""
-$L import "$TMP/y367.jsonl" >/dev/null 2>"$TMP/err"; check_has "a 367-day trace: a note" "$(cat "$TMP/err")" "y367's arrivals span 367 days"
+$L import "$TMP/y366s.jsonl" >/dev/null 2>"$TMP/err"; check_has "366 days and a second: a note" "$(cat "$TMP/err")" "y366s's arrivals span 366d 00:00:01"
+$L import "$TMP/y367.jsonl" >/dev/null 2>"$TMP/err"; check_has "366 days 23:59:59: a note" "$(cat "$TMP/err")" "y367's arrivals span 366d 23:59:59"
 $L import --quiet --name quiet "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "--quiet: no note" "$(cat "$TMP/err")" ""
 
 # --- on a terminal, an import that takes more than a second shows a progress line

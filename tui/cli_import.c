@@ -73,13 +73,13 @@ static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t t
 /* Says so when a trace's arrivals span more than NOTE_SPAN_DAYS. */
 static void note_span(const struct store_trace_info *info, int quiet)
 {
-	int64_t days = (info->last_ts_us - info->first_ts_us) / (86400 * INT64_C(1000000));
-	if (quiet || days <= NOTE_SPAN_DAYS)
+	int64_t span_us = info->last_ts_us - info->first_ts_us;
+	if (quiet || span_us <= NOTE_SPAN_DAYS * 86400 * INT64_C(1000000))
 		return;
 	char n[32], first[CLOCK_TEXT_MAX], last[CLOCK_TEXT_MAX];
-	text_printf(stderr, "note: %s's arrivals span %s days, %s to %s; projected costs divide by that "
+	text_printf(stderr, "note: %s's arrivals span %s, %s to %s; projected costs divide by that "
 	        "span, so check for a mistyped timestamp\n", info->name,
-	        report_count_text((uint64_t)days, n, sizeof n), clock_format(info->first_ts_us, first),
+	        report_span_text(span_us, n, sizeof n), clock_format(info->first_ts_us, first),
 	        clock_format(info->last_ts_us, last));
 }
 
