@@ -203,7 +203,7 @@ static int type_error(struct walk *w, const struct scenario_key *k, const cJSON 
 {
 	char buf[80];
 	return wfail(w, "%s: expected %s, got %s", w->path.s, k->expect,
-	            got(v, buf, sizeof buf));
+	             got(v, buf, sizeof buf));
 }
 
 static int oom(struct walk *w)
@@ -247,7 +247,7 @@ static int unknown_key(struct walk *w)
 	char parent[1024];
 	snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - w->pat.s) : 0, w->pat.s);
 	return wfail(w, "%s: unknown key (known keys here: %s)", w->path.s,
-	            known_members(w->table, w->n, parent, known, sizeof known));
+	             known_members(w->table, w->n, parent, known, sizeof known));
 }
 
 static int walk_object(struct walk *w, const cJSON *obj, void *base)
@@ -263,13 +263,13 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 			rc = wfail(w, "%s: duplicate key", w->path.s);
 		else if (strpbrk(m->string, ".*[]")) /* it would pass for a nested key's pattern */
 			rc = wfail(w, "%s: unknown key (a key name has no \".\", \"*\" "
-			          "or \"[]\": nest objects instead)", w->path.s);
+			           "or \"[]\": nest objects instead)", w->path.s);
 		else if (!k)
 			rc = unknown_key(w);
 		else if (top && w->recorded && !(k->flags & KEYF_RECORDED))
 			rc = wfail(w,
-			          "%s: not allowed in a recorded scenario (it takes only name, mode, "
-			          "pricing, billing, alerts, projection)", w->path.s);
+			           "%s: not allowed in a recorded scenario (it takes only name, mode, "
+			           "pricing, billing, alerts, projection)", w->path.s);
 		else
 			rc = walk_value(w, m, k, base);
 		walk_enter(w, NULL);
@@ -284,7 +284,7 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 		    !cJSON_GetObjectItemCaseSensitive(obj, key_member(k))) {
 			if (w->path.n)
 				return wfail(w, "%s: missing key \"%s\"", w->path.s,
-				            key_member(k));
+				             key_member(k));
 			return wfail(w, "missing key \"%s\"", key_member(k));
 		}
 	}
@@ -427,7 +427,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			if (strpbrk(k->expect, "0123456789"))
 				return type_error(w, k, v);
 			return wfail(w, "%s: expected %s of at most %lld, got %s", w->path.s,
-			            k->expect, (long long)k->max, got(v, buf, sizeof buf));
+			             k->expect, (long long)k->max, got(v, buf, sizeof buf));
 		}
 		if (store)
 			*AT(base, k->off, int64_t) = (int64_t)v->valuedouble * k->scale;
@@ -463,7 +463,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		if (f.den > 1000000000) {
 			char buf[80];
 			return wfail(w, "%s: expected %s with at most 9 decimals, got %s",
-			            w->path.s, k->expect, got(v, buf, sizeof buf));
+			             w->path.s, k->expect, got(v, buf, sizeof buf));
 		}
 		if (store)
 			*AT(base, k->off, struct decfrac) = f;
