@@ -937,6 +937,40 @@ static void fallback_rate_gate_own_call_at_edge(void)
 	result_scenario_fini(&r);
 }
 
+/* The rate gate counts requests whose first fallback began in the window: a request's later hops
+ * do not count again. */
+static void fallback_rate_gate_counts_first_hop_once(void)
+{
+	struct result_scenario r;
+	/* max_rate 1, window 1 s; chain small, large, other.
+	 * r0 (0.000): small-m server_error after 500 ms → gives up at .500; window (−0.5, .5]:
+	 *   first calls {r0} = 1, first fallbacks 0 → admitted; its first fallback, large-m,
+	 *   begins at .500 and replays server_error after 100 ms → gives up at .600; window
+	 *   (−0.4, .6]: first calls {r0} = 1, first fallbacks {r0 at .5} = 1 → 1, not above 1 →
+	 *   admitted; other-m (second hop, not a first fallback) answers ok at .610.
+	 * r1 (0.990): small-m server_error at 1.000; window (0, 1]: first calls {r1} = 1 (r0's
+	 *   at 0.000 is out), first fallbacks {r0 at .5} = 1 → 1/1, not above 1 → admitted;
+	 *   large-m replays ok in 10 ms: resolved at 1.010, latency 20 ms.
+	 *   (Counting r0's second hop at .6 too: 2/1 > 1, denied, and r1 fails.) */
+	if (replay_case(REQ("10:00:00", "r0", "t", ATTS(ATT("small-m", "server_error", LAT(500)) ","
+	                                                ATT("large-m", "server_error", LAT(100)) ","
+	                                                ATT("other-m", "ok", LAT(10))))
+	                REQ("10:00:00.99", "r1", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                   ATT("large-m", "ok", LAT(10)))),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\", "
+	                "\"other\"], \"max_rate\": 1, \"rate_window_s\": 1}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 3);
+	CHECK_INT(r.totals.fallbacks_denied, 0);
+	CHECK_INT(TENANT(r, "r0").fallbacks, 2);
+	CHECK_INT(TENANT(r, "r0").resolved, 1);
+	CHECK_INT(TENANT(r, "r0").latency_p50_us, 610 * MS);
+	CHECK_INT(TENANT(r, "r1").fallbacks, 1);
+	CHECK_INT(TENANT(r, "r1").resolved, 1);
+	CHECK_INT(TENANT(r, "r1").latency_p50_us, 20 * MS);
+	result_scenario_fini(&r);
+}
+
 /* usd_per_hour_cap over calls begun in (t − 1 h, t]; a denied fallback tries no further entry. */
 static void spend_gate_case(const char *cap, int r1_admitted)
 {
@@ -2014,6 +2048,7 @@ void suite_replay_calls(void)
 	RUN(fallback_rate_gate_counts_current);
 	RUN(fallback_rate_window_left_open);
 	RUN(fallback_rate_gate_own_call_at_edge);
+	RUN(fallback_rate_gate_counts_first_hop_once);
 	RUN(fallback_spend_gate);
 	RUN(fallback_degraded_vs_failed);
 	RUN(fallback_degrade_summary_and_class);
