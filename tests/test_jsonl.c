@@ -137,6 +137,49 @@ static void nulls_are_absent(void)
 	CHECK_HAS(why.msg, "output_tokens: must not be null");
 }
 
+/* The bounds are inclusive: the largest count, both ends of the years 0 to 9999 as epoch
+ * seconds, and quality 0 and 1 are accepted. */
+static void bounds_accepted(void)
+{
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":4294967295,\"output_tokens\":4294967295,"
+	                "\"cached_tokens\":4294967295}"), 0);
+	CHECK_INT(rec.input_tok, 4294967295LL);
+	CHECK_INT(rec.output_tok, 4294967295LL);
+	CHECK_INT(rec.cached_tok, 4294967295LL);
+	/* 9999-12-31T23:59:59.999999Z: date(9999,12,31) − date(1970,1,1) = 2932896 days,
+	 * × 86400 + 86399 = 253402300799 s; 0000-01-01: 719528 days before 1970 (year 0 is a
+	 * leap year: 366 + date(1970,1,1) − date(1,1,1) = 366 + 719162), × 86400 = 62167219200 s */
+	CHECK_INT(parse("{\"ts\":253402300799.999999,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,"
+	                "\"output_tokens\":2}"), 0);
+	CHECK_INT(rec.ts_us, 253402300799999999LL);
+	CHECK_INT(parse("{\"ts\":-62167219200,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,"
+	                "\"output_tokens\":2}"), 0);
+	CHECK_INT(rec.ts_us, -62167219200000000LL);
+	/* one µs further either way is out */
+	CHECK_INT(parse("{\"ts\":253402300800,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,"
+	                "\"output_tokens\":2}"), -1);
+	CHECK_INT(parse("{\"ts\":-62167219200.000001,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,"
+	                "\"output_tokens\":2}"), -1);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":0}"), 0);
+	CHECK(rec.quality == 0);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1}"), 0);
+	CHECK(rec.quality == 1);
+}
+
+/* In an attempt as at the top level, null is absent: the attempt takes the line's model. */
+static void attempt_nulls_are_absent(void)
+{
+	if (parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\","
+	          "\"attempts\":[{\"model\":null,\"status\":null,\"latency_ms\":null,\"ts\":null}]}") != 0) {
+		TEST_FAIL_("rejected: %s", why.msg);
+		return;
+	}
+	CHECK(str_is(rec.att[0].model, "m"));
+	CHECK_INT(rec.att[0].status, STATUS_OK);
+	CHECK_INT(rec.att[0].latency_us, JSONL_ABSENT);
+	CHECK_INT(rec.att[0].ts_us, TRACE_NO_TIME);
+}
+
 /* Each rejection reason: the line and what the message must say. */
 static void rejections(void)
 {
@@ -164,6 +207,8 @@ static void rejections(void)
 		{ "{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":5,\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}", "tenant: expected a string, got 5" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":\"oops\"}", "status: expected ok, timeout" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":\"breaker_open\"}", "status: expected ok, timeout" },
+		/* a status is compared whole: "ok" followed by U+0000 is no class */
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":\"ok\\u0000\"}", "status: expected ok, timeout" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"difficulty\":\"medium\"}", "difficulty: expected \"easy\" or \"hard\"" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1.5}", "quality: expected a number from 0 to 1" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"realtime\":\"no\"}", "realtime: expected true or false" },
@@ -177,6 +222,8 @@ static void rejections(void)
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"input_tokens\":-1}]}", "attempts[0].input_tokens: expected a non-negative integer" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"ts\":\"x\"}]}", "attempts[0].ts:" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"tenant\":\"b\"}", "tenant: duplicate field" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"status\":\"ok\",\"status\":\"timeout\"}]}",
+		  "attempts[0].status: duplicate field" },
 		/* too large for any int64: the limit is named, not "non-negative" */
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":100000000000000000000000}",
 		  "output_tokens: expected an integer of at most 4294967295, got 100000000000000000000000" },
@@ -225,6 +272,7 @@ static void blank_lines(void)
 {
 	CHECK(jsonl_is_blank("", 0));
 	CHECK(jsonl_is_blank(" \t\r ", 4));
+	CHECK(jsonl_is_blank("\v\f", 2)); /* whitespace-only: C white space, \\v and \\f too */
 	CHECK(!jsonl_is_blank(" {} ", 4));
 }
 
@@ -237,6 +285,8 @@ void suite_jsonl(void)
 	RUN(keeps_unknown_fields);
 	RUN(attempts);
 	RUN(nulls_are_absent);
+	RUN(bounds_accepted);
+	RUN(attempt_nulls_are_absent);
 	RUN(rejections);
 	RUN(escaped_time);
 	RUN(blank_lines);
