@@ -1203,7 +1203,7 @@ static void cost_digits_past_the_pico(void)
 	store_close(&s);
 }
 
-struct seen { int n; char text[256]; int64_t line; };
+struct seen { int n; char text[256], file[256]; int64_t line; };
 
 static int collect(void *ctx, const char *file, int64_t line, const char *reason, const char *text,
                    size_t len, int64_t full_len)
@@ -1212,6 +1212,7 @@ static int collect(void *ctx, const char *file, int64_t line, const char *reason
 	s->n++;
 	s->line = line;
 	snprintf(s->text, sizeof s->text, "%.*s", (int)len, text);
+	snprintf(s->file, sizeof s->file, "%s", file ? file : "");
 	return 0;
 }
 
@@ -1232,6 +1233,43 @@ static void gzip_and_rejects(void)
 	CHECK_INT(seen.n, 1);
 	CHECK_INT(seen.line, 4);
 	CHECK_STR(seen.text, "this line is broken");
+	store_close(&s);
+}
+
+/* Files imported as one trace (--name): a reject keeps its own file and its line number in that
+ * file, in the store and in the --strict message. */
+static void rejects_of_several_files(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	struct seen seen = { 0 };
+	open_fresh(&s, "two.db");
+	/* a.jsonl: 3 good lines; b.jsonl: a good line, then "broken" on its line 2 (line 5 of
+	 * the two files read in a row) */
+	write_file(path_in("a.jsonl"), "{\"ts\":1,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n"
+	           "{\"ts\":2,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n"
+	           "{\"ts\":3,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n");
+	write_file(path_in("b.jsonl"), "{\"ts\":4,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n"
+	           "broken\n");
+	char a[512], b[512];
+	snprintf(a, sizeof a, "%s", path_in("a.jsonl"));
+	snprintf(b, sizeof b, "%s", path_in("b.jsonl"));
+	const char *files[2] = { a, b };
+	struct import_opts o = { .name = "both" };
+	CHECK_INT(import_files(&s, files, 2, &o, &info, &e), IMPORT_OK);
+	CHECK_INT(info.requests, 4);
+	CHECK_INT(info.rejects, 1);
+	CHECK_INT(store_each_reject(&s, "both", collect, &seen, &e), 0);
+	CHECK_INT(seen.n, 1);
+	CHECK_INT(seen.line, 2);
+	CHECK_STR(seen.file, b);
+	CHECK_STR(seen.text, "broken");
+	o = (struct import_opts){ .name = "strict", .strict = 1 };
+	CHECK_INT(import_files(&s, files, 2, &o, &info, &e), IMPORT_REJECTED);
+	char want[600];
+	snprintf(want, sizeof want, "%s:2: not JSON", b);
+	CHECK_HAS(e.msg, want);
 	store_close(&s);
 }
 
@@ -1372,6 +1410,7 @@ void suite_store(void)
 	RUN(foreign_databases);
 	RUN(replace_and_merge);
 	RUN(gzip_and_rejects);
+	RUN(rejects_of_several_files);
 	RUN(gzip_members_and_damage);
 	RUN(stop_ends_a_quiet_read);
 	RUN(names_for_files);
