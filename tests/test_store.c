@@ -1270,6 +1270,11 @@ static void rejects_of_several_files(void)
 	char want[600];
 	snprintf(want, sizeof want, "%s:2: not JSON", b);
 	CHECK_HAS(e.msg, want);
+	/* --strict stops at the first rejected line, and names it */
+	write_file(path_in("c.jsonl"), "bad\n{\"ts\":1,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,"
+	           "\"output_tokens\":1}\nworse\n");
+	CHECK_INT(quiet_import(&s, path_in("c.jsonl"), NULL, 1, 0, &info, &e), IMPORT_REJECTED);
+	CHECK_HAS(e.msg, "c.jsonl:1: not JSON");
 	store_close(&s);
 }
 
