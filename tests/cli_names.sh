@@ -88,6 +88,9 @@ case $out in *"$ESC"*) bad "rejects holds a raw ESC" ;; *) ok ;; esac
 long=$(printf '%0256d' 0)
 $L import "$TMP/names.jsonl" --name "$long" 2> "$TMP/err"; check_eq "a 256-byte --name exits 2" "$?" 2
 check_has "it says why" "$(cat "$TMP/err")" "--name is longer than 255 bytes"
+# 255 bytes is the longest name, and fits
+long=$(printf '%0255d' 0)
+$L import "$TMP/names.jsonl" --name "$long" >/dev/null 2>"$TMP/err"; check_eq "a 255-byte --name imports" "$?" 0
 $L import "$TMP/names.jsonl" --name "$(printf 'n\303')" 2> "$TMP/err"; check_eq "--name not UTF-8 exits 2" "$?" 2
 check_has "it says why" "$(cat "$TMP/err")" "--name is not UTF-8"
 cp "$TMP/names.jsonl" "$TMP/$(printf 'bad\377').jsonl"
