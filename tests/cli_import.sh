@@ -100,6 +100,10 @@ out=$(sh -c "$lim \"$L\" import \"$TMP/garbage.jsonl\"" 2>"$TMP/err"); rc=$?
 check_eq "garbage line: exit 0" "$rc" 0
 check_eq "garbage line: the good line still imports" "$out" "garbage: imported 1 request, rejected 1 line (see: llmcost rejects garbage)"
 check_has "garbage line: reason" "$(cat "$TMP/err")" "garbage.jsonl:1: line longer than 64 MiB (70000000 bytes)"
+# its first 1 MiB is kept, and its whole length: 70,000,000 bytes, so `rejects` marks it cut
+out=$(sqlite3 "$LLMCOST_DB" "SELECT length, length(text) FROM rejects JOIN traces t ON t.id = trace_id WHERE t.name = 'garbage'")
+check_eq "garbage line: stored length and the kept 1 MiB (1048576)" "$out" "70000000|1048576"
+check_has "garbage line: rejects marks it cut" "$($L rejects garbage)" "gggg [cut]"
 # a line of exactly 64 MiB (67,108,864 bytes) is parsed; one byte more is too long
 { head -c 67108864 /dev/zero | tr '\0' 'g'; echo; head -c 67108865 /dev/zero | tr '\0' 'g'; echo; } > "$TMP/edge.jsonl"
 $L import --name edge "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"
