@@ -39,6 +39,8 @@ static void parses_zones_and_fractions(void)
 	CHECK_INT(parse("0000-01-01T00:00:00Z"), -62167219200000000LL);
 	CHECK_INT(parse("0000-02-29T00:00:00Z"), -62162121600000000LL);
 	CHECK_INT(parse("0000-03-01T00:00:00Z"), -62162035200000000LL);
+	/* 2000 is a leap year (divisible by 400): day 11016 → 951782400 s */
+	CHECK_INT(parse("2000-02-29T00:00:00Z"), 951782400000000LL);
 }
 
 static void refuses_bad_times(void)
@@ -48,8 +50,10 @@ static void refuses_bad_times(void)
 		"2026-03-02T24:00:00Z", "2026-03-02T10:60:00Z", "2026-03-02T10:00:60Z",
 		"2026-03-02T10:00:00.Z", "2026-03-02T10:00:00+0100", "2026-03-02T10:00:00Z ",
 		"2026-03-02X10:00:00Z", "yesterday", "",
-		/* a zone offset's hour is 00-23 and its minute 00-59, as a time's (RFC 3339 §5.6) */
-		"2026-03-02T10:00:00+24:00", "2026-03-02T10:00:00-24:00", "2026-03-02T10:00:00+01:60" };
+		/* a zone offset's hour is 00-23 and its minute 00-59, as a time's (RFC 3339 §5.6);
+		 * 1900 is no leap year (divisible by 100, not by 400); September has 30 days */
+		"2026-03-02T10:00:00+24:00", "2026-03-02T10:00:00-24:00", "2026-03-02T10:00:00+01:60",
+		"1900-02-29T00:00:00Z", "2026-09-31T00:00:00Z" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (parse(bad[i]) != -1)
 			TEST_FAIL_("\"%s\" accepted", bad[i]);
