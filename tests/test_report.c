@@ -419,6 +419,76 @@ static void report_table_deltas(void)
 	result_scenario_fini(&r[1]);
 }
 
+/* The helpers at their edges: a second is "1.00 s", a day "1d 00:00:00". */
+static void report_text_edges(void)
+{
+	char b[REPORT_TEXT_MAX];
+	CHECK_STR(report_latency_text(1000000, b, sizeof b), "1.00 s");
+	CHECK_STR(report_latency_text(999000, b, sizeof b), "999.0 ms");
+	CHECK_STR(report_span_text(86400LL * 1000000, b, sizeof b), "1d 00:00:00");
+	CHECK_STR(report_span_text(86399LL * 1000000, b, sizeof b), "23:59:59");
+}
+
+/* Three scenarios: every delta is against the first column; a null reference gives no delta. */
+static void report_table_three_columns(void)
+{
+	struct result_scenario r[3];
+	sample_scenario(&r[0], "baseline");
+	sample_scenario(&r[1], "v2");
+	sample_scenario(&r[2], "v3");
+	/* $1, $0.50, $0.618: v2 (0.5 − 1) ÷ 1 = −50.0%; v3 (0.618 − 1) ÷ 1 = −38.2% (against v2
+	 * it would be +23.6%) */
+	r[0].totals.usd_total = 1000000000000LL;
+	r[1].totals.usd_total = 500000000000LL;
+	r[2].totals.usd_total = 618000000000LL;
+	/* the baseline has no latency (null, "-"): the others show theirs with no delta */
+	r[0].totals.latency_p50_us = -1;
+	char *out = render(R_TABLE, r, 3, REPORT_BY_NONE);
+	CHECK_STR(line_of(out, "USD total"), "USD total $1.00 $0.5000 -50.0% $0.6180 -38.2%");
+	CHECK_STR(line_of(out, "latency p50"), "latency p50 - 412.5 ms 412.5 ms");
+	free(out);
+	for (int k = 0; k < 3; k++)
+		result_scenario_fini(&r[k]);
+}
+
+/* CSV: a name holding a line break is quoted (RFC 4180), as one with a comma or a quote. */
+static void report_csv_quotes_line_breaks(void)
+{
+	struct result_scenario r;
+	sample_scenario(&r, "two\nlines");
+	char *out = render(R_CSV, &r, 1, REPORT_BY_NONE);
+	CHECK_HAS(out, "\n\"two\nlines\",4,3,");
+	free(out);
+	result_scenario_fini(&r);
+}
+
+/* More than 10 alerts: the 10 strongest (earliest first on a tie), listed in start order. */
+static void report_alerts_strongest(void)
+{
+	struct result_scenario r;
+	sample_scenario(&r, "s");
+	r.n_alerts = 12;
+	r.alerts = calloc(12, sizeof *r.alerts);
+	/* alert i starts at 10:00 + i minutes; peaks: alert 0 5.0, alert 11 3.0, the
+	 * others 2.0.  Strongest 10: 0, 11, then eight of the ten at 2.0, the earliest: 1 to 8.
+	 * In start order: 0, 1, …, 8, 11 (minutes 00 to 08, then 11). */
+	for (int i = 0; i < 12; i++)
+		r.alerts[i] = (struct alert){ .kind = ALERT_FALLBACK_FLOOD, .start_us = T0_US + i * 60000000LL,
+		                              .end_us = T0_US + i * 60000000LL, .value_rate = 0.5,
+		                              .baseline_rate = 0.2, .peak_ratio = i == 0 ? 5.0 : i == 11 ? 3.0 : 2.0 };
+	char *out = render(R_TABLE, &r, 1, REPORT_BY_NONE);
+	CHECK_HAS(out, "\n  s: 12 alerts, the 10 strongest shown (--json lists all)\n");
+	char got[128] = "", *o = got;
+	for (const char *p = out; (p = strstr(p, "\n    fallback_flood")); p++) {
+		const char *m = strstr(p, "T10:"); /* the start's minute */
+		if (m && o + 4 < got + sizeof got)
+			o += sprintf(o, "%.2s ", m + 4);
+	}
+	CHECK_STR(got, "00 01 02 03 04 05 06 07 08 11 ");
+	free(out);
+	result_scenario_fini(&r);
+}
+
 void suite_report(void)
 {
 	RUN(report_derived_ratios);
@@ -427,4 +497,8 @@ void suite_report(void)
 	RUN(report_json_billed_and_alerts);
 	RUN(report_csv_rows);
 	RUN(report_table_deltas);
+	RUN(report_text_edges);
+	RUN(report_table_three_columns);
+	RUN(report_csv_quotes_line_breaks);
+	RUN(report_alerts_strongest);
 }
