@@ -18,6 +18,8 @@ static void escapes_controls_bidi_and_bad_bytes(void)
 	CHECK_SHOW("a\nb\tc\x7f", 0, "a\\u000ab\\u0009c\\u007f");
 	CHECK_SHOW("c1\xc2\x9b", 0, "c1\\u009b");                     /* U+009B, a C1 control */
 	CHECK_SHOW("x\xe2\x80\xaey\xe2\x81\xa9", 0, "x\\u202ey\\u2069"); /* RLO, PDI */
+	CHECK_SHOW("\xe2\x81\xa6" "a", 0, "\\u2066a");                  /* LRI, the first isolate */
+	CHECK_SHOW("\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80");      /* U+110000: past Unicode */
 	CHECK_SHOW("\xff\xfe", 0, "\\xff\\xfe");
 	CHECK_SHOW("\xc0\xaf", 0, "\\xc0\\xaf");                       /* an overlong '/' */
 	CHECK_SHOW("\xed\xa0\x80", 0, "\\xed\\xa0\\x80");              /* a surrogate */
