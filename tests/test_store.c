@@ -1245,13 +1245,13 @@ static void rejects_of_several_files(void)
 	struct store_trace_info info;
 	struct seen seen = { 0 };
 	open_fresh(&s, "two.db");
-	/* a.jsonl: 3 good lines; b.jsonl: a good line, then "broken" on its line 2 (line 5 of
-	 * the two files read in a row) */
+	/* a.jsonl: 3 good lines; b.jsonl (CRLF line ends, the CR not kept in the reject's text): a
+	 * good line, then "broken" on its line 2 (line 5 of the two files read in a row) */
 	write_file(path_in("a.jsonl"), "{\"ts\":1,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n"
 	           "{\"ts\":2,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n"
 	           "{\"ts\":3,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n");
-	write_file(path_in("b.jsonl"), "{\"ts\":4,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\n"
-	           "broken\n");
+	write_file(path_in("b.jsonl"), "{\"ts\":4,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":1}\r\n"
+	           "broken\r\n");
 	char a[512], b[512];
 	snprintf(a, sizeof a, "%s", path_in("a.jsonl"));
 	snprintf(b, sizeof b, "%s", path_in("b.jsonl"));
