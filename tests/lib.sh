@@ -1,6 +1,7 @@
 # Helpers for the command-line test scripts (sourced).  Each script sets SUITE,
 # runs cases with `check`/`check_eq`, and ends with `finish`, which prints
-# "SUITE: N passed, N failed".  $LLMCOST is the binary under test.
+# "SUITE: N passed, N failed" and fails when a case did (so the script's exit
+# status says it too).  $LLMCOST is the binary under test.
 passed=0; failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/llmcost-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -23,4 +24,4 @@ check_has() {
 	case $2 in *"$3"*) ok ;; *) bad "$1: [$2] does not contain [$3]" ;; esac
 }
 
-finish() { echo "$SUITE: $passed passed, $failed failed"; }
+finish() { echo "$SUITE: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
