@@ -15,6 +15,7 @@
 
 #include "tests/test.h"
 #include "traces/report.h"
+#include "traces/scenario.h"
 #include "tui/console.h"
 
 static void console_widths(void)
@@ -470,6 +471,241 @@ out:
 	dumb_close(&d);
 }
 
+/* The Tenants view of one scenario in 90 columns: which columns fit, how many are out of sight,
+ * the sorted one kept in view, and rows without a figure sorted last either way. */
+static void console_tenants_columns(void)
+{
+	static const char *names[] = { "acme", "globex", "hooli" };
+	static struct metrics mt[3];
+	static struct derived dv[3];
+	struct console_scen a = { .id = 7, .label = "a", .has_res = 1 };
+	struct console_scen *list[] = { &a };
+	struct dumb_console d;
+	char row[160];
+	const money_sum usd = 1000000000000LL;
+	if (dumb_open(&d, list, 1, VIEW_TENANTS) < 0)
+		goto out;
+	d.m.data_gen = 41; /* not a generation an earlier test cached */
+	a.res.name = "A";
+	a.res.n_tenants = 3;
+	a.res.tenant_names = names;
+	a.res.by_tenant = mt;
+	a.tenant_derived = dv;
+	/* USD $2.00, $1.00, $3.00; resolved 4, 9, 7; p95 none, 412.5 ms, 1.00 s */
+	static const int64_t p95[] = { -1, 412500, 1000000 };
+	static const uint64_t resolved[] = { 4, 9, 7 };
+	for (int i = 0; i < 3; i++) {
+		mt[i].usd_total = (money_sum)(i == 0 ? 2 : i == 1 ? 1 : 3) * usd;
+		mt[i].requests = mt[i].calls = 10;
+		mt[i].resolved = resolved[i];
+		mt[i].latency_p95_us = p95[i];
+		dv[i] = (struct derived){ .cache_hit_rate = 0.5, .usd_per_resolved = usd / 5,
+		                          .projected_monthly_usd = usd };
+	}
+	/* Widths, the larger of the title and the widest figure: tenant 12 (the least), monthly USD
+	 * 11, USD 5 ("$2.00"), requests 8, hit rate 8, fallback 8, failed 6, USD/resolved 12, p95 8
+	 * ("412.5 ms"), calls 5, large 5, resolved 8.  Two blanks apart they end at 12, 25, 32, 42,
+	 * 52, 62, 70, 84, 94 > 90; one apart at 12, 24, 30, 39, 48, 57, 64, 77, 86 and calls at
+	 * 92 > 90: nine columns.  Sorted by resolved (8), which is not among them: p95 (from 78)
+	 * makes room, resolved goes at 78..85, so nine shown and 12 − 9 = 3 out of sight. */
+	d.c.vs[VIEW_TENANTS].sort_col = 11;
+	d.c.vs[VIEW_TENANTS].sort_desc = 1;
+	WINDOW *w = newpad(10, 100);
+	console_view_tenants.draw(&d.c, w, 10, 90);
+	mvwinnstr(w, 0, 0, row, 90);
+	CHECK_HAS(row, "tenants of A: 3 of 3, sorted by resolved (largest first); 3 columns hidden (widen)");
+	mvwinnstr(w, 1, 78, row, 8);
+	CHECK_STR(row, "resolved");
+	mvwinnstr(w, 1, 65, row, 12);
+	CHECK_STR(row, "USD/resolved");
+	/* largest first: globex (9), hooli (7), acme (4) */
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[0], 1);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[1], 2);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[2], 0);
+	/* by p95, largest first: hooli (1.00 s), globex (412.5 ms), then acme, which has none */
+	d.c.vs[VIEW_TENANTS].sort_col = 8;
+	CHECK_INT(console_view_tenants.n_rows(&d.c), 3);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[0], 2);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[1], 1);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[2], 0);
+	/* smallest first: globex, hooli, and acme still last */
+	d.c.vs[VIEW_TENANTS].sort_desc = 0;
+	CHECK_INT(console_view_tenants.n_rows(&d.c), 3);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[0], 1);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[1], 2);
+	CHECK_INT(d.c.vs[VIEW_TENANTS].rows[2], 0);
+	free(d.c.vs[VIEW_TENANTS].rows);
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
+/* The Alerts view: every scenario's alerts, newest first (ties in scenario order); the filter
+ * also matches the alert's kind. */
+static void console_alerts_order(void)
+{
+	/* 2026-03-02 10:00 UTC = 1,772,445,600 s (see the top); + 1 h and + 2 h */
+	const int64_t h10 = 1772445600LL * 1000000, hour = 3600LL * 1000000;
+	static struct alert aa[2], ab[2];
+	struct console_scen a = { .id = 1, .label = "a", .has_res = 1 },
+	                    b = { .id = 2, .label = "b", .has_res = 1 };
+	struct console_scen *list[] = { &a, &b };
+	struct dumb_console d;
+	char row[100];
+	if (dumb_open(&d, list, 2, VIEW_ALERTS) < 0)
+		goto out;
+	a.res.name = "A";
+	b.res.name = "B";
+	/* each scenario's list is by start: a cost_guard 10:00, fallback_flood 12:00; b
+	 * fallback_flood 11:00, cost_guard 12:00 */
+	aa[0] = (struct alert){ .kind = ALERT_COST_GUARD, .start_us = h10, .end_us = h10 };
+	aa[1] = (struct alert){ .kind = ALERT_FALLBACK_FLOOD, .start_us = h10 + 2 * hour, .end_us = h10 + 2 * hour };
+	ab[0] = (struct alert){ .kind = ALERT_FALLBACK_FLOOD, .start_us = h10 + hour, .end_us = h10 + hour };
+	ab[1] = (struct alert){ .kind = ALERT_COST_GUARD, .start_us = h10 + 2 * hour, .end_us = h10 + 2 * hour };
+	a.res.alerts = aa;
+	b.res.alerts = ab;
+	a.res.n_alerts = b.res.n_alerts = 2;
+	/* rows are scenario × 2^32 + alert: 12:00 a (a before b), 12:00 b, 11:00 b, 10:00 a */
+	CHECK_INT(console_view_alerts.n_rows(&d.c), 4);
+	CHECK(d.c.vs[VIEW_ALERTS].rows[0] == (0L << 32 | 1));
+	CHECK(d.c.vs[VIEW_ALERTS].rows[1] == (1L << 32 | 1));
+	CHECK(d.c.vs[VIEW_ALERTS].rows[2] == (1L << 32 | 0));
+	CHECK(d.c.vs[VIEW_ALERTS].rows[3] == (0L << 32 | 0));
+	WINDOW *w = newpad(8, 100);
+	console_view_alerts.draw(&d.c, w, 8, 100);
+	mvwinnstr(w, 2, 0, row, 16);
+	CHECK_STR(row, "2026-03-02 12:00");
+	mvwinnstr(w, 5, 0, row, 16);
+	CHECK_STR(row, "2026-03-02 10:00");
+	/* "cost" names no scenario: the two cost_guard alerts, b's (12:00) first */
+	snprintf(d.c.vs[VIEW_ALERTS].filter, sizeof d.c.vs[VIEW_ALERTS].filter, "cost");
+	d.c.filter_gen++;
+	CHECK_INT(console_view_alerts.n_rows(&d.c), 2);
+	CHECK(d.c.vs[VIEW_ALERTS].rows[0] == (1L << 32 | 1));
+	CHECK(d.c.vs[VIEW_ALERTS].rows[1] == (0L << 32 | 0));
+	free(d.c.vs[VIEW_ALERTS].rows);
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
+/* The Timeline's cursor reads every bucket under its column: 100 buckets in a chart of
+ * 100 − 10 − 14 − 2 = 74 columns are ⌈100 ÷ 74⌉ = 2 buckets a column. */
+static void console_timeline_column_sums(void)
+{
+	static uint64_t counts[N_TL_COUNTS][100];
+	static money_sum usd[100], retry_usd[100];
+	struct console_scen a = { .id = 1, .label = "a", .has_res = 1 };
+	struct console_scen *list[] = { &a };
+	struct dumb_console d;
+	char row[120];
+	if (dumb_open(&d, list, 1, VIEW_TIMELINE) < 0)
+		goto out;
+	a.res.name = "A";
+	a.res.timeline = (struct timeline){ .bucket_s = 60, .t0_us = 1772445600LL * 1000000, .n_buckets = 100,
+	                                    .usd = usd, .retry_usd = retry_usd };
+	for (int k = 0; k < N_TL_COUNTS; k++)
+		a.res.timeline.count[k] = counts[k];
+	/* buckets 0 and 1: $1 and $3; 10 requests each, 5 hits in the first; 10 first calls each,
+	 * 4 first fallbacks in the second */
+	usd[0] = 1000000000000LL;
+	usd[1] = 3000000000000LL;
+	counts[TL_REQUESTS][0] = counts[TL_REQUESTS][1] = 10;
+	counts[TL_CACHE_HITS][0] = 5;
+	counts[TL_FIRST_CALLS][0] = counts[TL_FIRST_CALLS][1] = 10;
+	counts[TL_FIRST_FALLBACKS][1] = 4;
+	/* a cost_guard alert firing once, 61 s in: under the cursor's column [10:00, 10:02) */
+	static struct alert al[1];
+	al[0] = (struct alert){ .kind = ALERT_COST_GUARD, .start_us = a.res.timeline.t0_us + 61000000,
+	                        .end_us = a.res.timeline.t0_us + 61000000 };
+	a.res.alerts = al;
+	a.res.n_alerts = 1;
+	WINDOW *w = newpad(12, 100);
+	console_view_timeline.draw(&d.c, w, 12, 100);
+	mvwinnstr(w, 0, 0, row, 100);
+	CHECK_HAS(row, "bucket 60s, 1 column = 2 buckets; cursor 2026-03-02 10:00 to 2026-03-02 10:02 UTC");
+	mvwinnstr(w, 2, 0, row, 100);
+	CHECK_HAS(row, "A  (1 alert)  at the cursor: cost_guard");
+	/* ($1 + $3) × 3600 s ÷ (2 × 60 s) = $120.00 an hour */
+	mvwinnstr(w, 3, 86, row, 14);
+	CHECK_STR(row, "     $120.00/h"); /* right-aligned in 14 columns */
+	/* fallbacks 4 ÷ 20 first calls = 20.0%; hits 5 ÷ 20 requests = 25.0% */
+	mvwinnstr(w, 4, 86, row, 14);
+	CHECK_STR(row, "         20.0%");
+	mvwinnstr(w, 5, 86, row, 14);
+	CHECK_STR(row, "         25.0%");
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
+/* The command line's checks before a command acts (a console with no trace open, so nothing
+ * runs): each mistake gets its usage line, or the reason, as an error on the status line. */
+static void console_command_checks(void)
+{
+	struct console_scen a = { .id = 1, .label = "a" };
+	struct console_scen *list[] = { &a };
+	struct dumb_console d;
+	struct err e = { "" };
+	if (dumb_open(&d, list, 1, VIEW_COMPARE) < 0)
+		goto out;
+	CHECK_INT(scenario_parse("{}", "a", NULL, &a.sc, &e), 0);
+	static const struct { const char *line, *msg; } cases[] = {
+		{ "set a.cache.capacity", "usage: set [SCENARIO.]KEY.PATH VALUE" },   /* no VALUE */
+		{ "set", "usage: set [SCENARIO.]KEY.PATH VALUE" },
+		{ "unset a.cache.capacity 5", "usage: unset [SCENARIO.]KEY.PATH" }, /* a VALUE too many */
+		{ "set a 5", "a is a scenario: name one of its keys, as set a.cache.capacity 1000" },
+		{ "set! a.cache.capacity 5", "only export! and save! take a !" },
+		{ "run! a", "only export! and save! take a !" },
+		{ "save a", "usage: save SCENARIO FILE" },                            /* no FILE */
+		{ "save", "usage: save SCENARIO FILE" },
+		{ "export xml out.json", "usage: export json|csv FILE" },
+		{ "export json", "usage: export json|csv FILE" },
+		{ "scenario drop", "usage: scenario drop NAME" },
+		{ "scenario add", "usage: scenario add NAME [FILE]" },
+		{ "scenario", "scenario: expected add, drop, edit" },
+		{ "load", "usage: load TRACE [--name NAME]" },
+		{ "quit now", "usage: quit" },
+		{ "help se", "help: no command \"se\"" },   /* a word's start is no command's name */
+		{ "run b", "no scenario \"b\" is open" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		d.c.msg[0] = 0;
+		d.c.msg_error = 0;
+		console_cmd_exec(&d.c, cases[i].line);
+		CHECK_HAS(d.c.msg, cases[i].msg);
+		CHECK_INT(d.c.msg_error, 1);
+	}
+	/* help with a command's whole first word explains it: "scenario" is "scenario add"'s */
+	console_cmd_exec(&d.c, "help scenario");
+	CHECK_HAS(d.c.msg, "scenario add NAME [FILE]: add a scenario");
+	CHECK_INT(d.c.msg_error, 0);
+	CHECK_INT(d.c.quit, 0);
+	scenario_fini(&a.sc);
+out:
+	dumb_close(&d);
+}
+
+/* Column titles: a scenario's name once it has run (its handle before); two of one name are
+ * told apart by their handles, except where the handle is the name itself. */
+static void console_titles(void)
+{
+	struct console_scen a = { .label = "recorded", .has_res = 1 }, b = { .label = "recorded-2", .has_res = 1 },
+	                    c = { .label = "v3", .has_res = 1 }, e = { .label = "fg" };
+	struct console_scen *list[] = { &a, &b, &c, &e };
+	struct console_model m;
+	char buf[CONSOLE_TITLE_MAX];
+	memset(&m, 0, sizeof m);
+	m.scen = list;
+	m.n_scen = 4;
+	a.res.name = b.res.name = "recorded";
+	c.res.name = "v3 cache+routing";
+	CHECK_STR(console_scen_title(&m, &a, buf), "recorded");
+	CHECK_STR(console_scen_title(&m, &b, buf), "recorded (recorded-2)");
+	CHECK_STR(console_scen_title(&m, &c, buf), "v3 cache+routing");
+	CHECK_STR(console_scen_title(&m, &e, buf), "fg");
+}
+
 void suite_console(void)
 {
 	RUN(console_widths);
@@ -484,4 +720,9 @@ void suite_console(void)
 	RUN(console_widest_random);
 	RUN(console_timeline_undefined_rates);
 	RUN(console_tenants_across);
+	RUN(console_tenants_columns);
+	RUN(console_alerts_order);
+	RUN(console_timeline_column_sums);
+	RUN(console_command_checks);
+	RUN(console_titles);
 }
