@@ -127,6 +127,17 @@ want3=$(usd_row "$want" | cut -d' ' -f1-3)
 got3=$(usd_row "$(screen main)" | cut -d' ' -f1-3)
 check_eq "Compare: projected monthly USD of the visible scenarios = replay" "$got3" "$want3"
 check_has "Compare: delta against the first column" "$(screen main)" "+400.0%"
+# its colour (capture-pane -e keeps the SGR codes): red (31) for a cost that rose, green (32)
+# for a cache hit rate that rose (v3 caches, recorded does not), dim (2) for the large-model
+# share, which is neither better nor worse
+ESC=$(printf '\033')
+colour_row() { T capture-pane -p -e -t main | grep "^.*$1"; }
+check "Compare: +400.0% on the projected cost is red (worse)" \
+	eval 'colour_row "projected monthly USD" | grep -q "${ESC}\[31m *+400\.0%"'
+check "Compare: v3's higher cache hit rate is green (better)" \
+	eval 'colour_row "cache hit rate" | grep -q "${ESC}\[32m *+[0-9.]* pp"'
+check "Compare: baseline's +100.0 pp of large-model share is dim (neither)" \
+	eval 'colour_row "large-model share" | grep -q "${ESC}\[2m *+100\.0 pp"'
 # and the same figures from replay --json, formatted on their own
 json3=$($L replay faq $SCEN --json | python3 -c '
 import json, sys
@@ -312,6 +323,71 @@ T send-keys -t across q; wait_for across "EXITED 0"
 check_eq "across: q exits 0" "$?" 0
 check_eq "across: no error output" "$(cat "$TMP/across.err")" ""
 
+# Keys of the key table on a trace of 40 tenants, more than the 24 rows a 100x30 console lists
+# (30 lines: 3 of header, 1 status line, a title and a heading line): S-Tab, G and g, n and N
+# through a filter's matches, S, the help's list of keys, 0 in the Timeline; and Compare's count
+# of its rows out of sight.
+$L gen faq --requests 3000 --tenants 40 -o "$TMP/t40.jsonl" 2>/dev/null
+$L import "$TMP/t40.jsonl" >/dev/null 2>&1; check_eq "import the 40-tenant trace" "$?" 0
+sed 's/.*"tenant":"\([^"]*\)".*/\1/' "$TMP/t40.jsonl" | LC_ALL=C sort -u > "$TMP/t40.names"
+check_eq "the trace has 40 tenants" "$(wc -l < "$TMP/t40.names" | tr -d ' ')" 40
+start keys 100 30 t40 -s recorded -s baseline
+wait_for keys "last run"
+# Compare has 29 rows (its 30 less billed USD: no line has cost_usd); the body's 26 lines hold
+# the heading, 24 rows and the count: 29 − 24 = 5 below; G puts the last row at the bottom
+check "the trace has no cost_usd" test -z "$(grep cost_usd "$TMP/t40.jsonl")"
+wait_for keys "0 rows above, 5 below"
+check_eq "Compare: 0 rows above, 5 below" "$?" 0
+T send-keys -t keys G; wait_for keys "5 rows above, 0 below"
+check_eq "G: Compare's last row, 5 rows above" "$?" 0
+T send-keys -t keys g; wait_for keys "0 rows above, 5 below"
+check_eq "g: Compare's first row" "$?" 0
+T send-keys -t keys BTab; wait_for keys "newest first"
+check_eq "S-Tab: from Compare back to Alerts" "$?" 0
+# Tenants: lines 6 to 29 list the rows; G scrolls the last tenant onto line 29, g back
+name_at() { screen keys | sed -n "$1p" | awk '{ print $1 }'; }
+T send-keys -t keys 2; wait_for keys "tenants of recorded: 40 of 40"
+check_eq "2: the tenants, first by name on line 6" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.names")"
+T send-keys -t keys G; eventually eval 'test "$(name_at 29)" = "$(sed -n 40p "$TMP/t40.names")"'
+check_eq "G: the last tenant on the last line" "$(name_at 29)" "$(sed -n 40p "$TMP/t40.names")"
+T send-keys -t keys g; eventually eval 'test "$(name_at 6)" = "$(sed -n 1p "$TMP/t40.names")"'
+check_eq "g: the first tenant on line 6 again" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.names")"
+# "e" is in 31 names: n steps from the first match to the second (nothing scrolls), N twice
+# wraps from the first to the last, which scrolls onto line 29
+grep -i e "$TMP/t40.names" > "$TMP/t40.e"
+check_eq "31 tenants have an e" "$(wc -l < "$TMP/t40.e" | tr -d ' ')" 31
+T send-keys -t keys / e Enter; wait_for keys "31 of 40"
+T send-keys -t keys n; sleep 0.3
+check_eq "n: the next match, still the first page" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.e")"
+T send-keys -t keys N N; eventually eval 'test "$(name_at 29)" = "$(sed -n 31p "$TMP/t40.e")"'
+check_eq "N N: back past the first match to the last" "$(name_at 29)" "$(sed -n 31p "$TMP/t40.e")"
+T send-keys -t keys Escape; wait_for keys "40 of 40"
+# s sorts by monthly USD largest first, S reverses it: smallest first, ties by name
+$L replay t40 -s recorded --csv --by tenant > "$TMP/t40.csv"
+asc=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "projected_monthly_usd") c = i; next }
+	{ print $c "," $2 }' "$TMP/t40.csv" | sort -t, -k1,1g -k2,2 | cut -d, -f2 | head -n 24 | tr '\n' ' ')
+T send-keys -t keys s S; wait_for keys "sorted by monthly USD (smallest first)"
+check_eq "S: the sort reversed" "$?" 0
+check_eq "S: the first 24 rows, smallest monthly USD first" \
+	"$(screen keys | sed -n 6,29p | awk '{ print $1 }' | tr '\n' ' ')" "$asc"
+# the help lists every key, with the views of those that act in some only (the list's line 10
+# on after 10 j: the box holds 30 − 4 − 2 = 24)
+T send-keys -t keys '?' j j j j j j j j j j; wait_for keys "close the help; clear the filter or message"
+check_eq "?: the help lists Esc" "$?" 0
+check_has "?: the help says where / acts" "$(screen keys)" "filter the rows (applies as you type) (Tenants, Budget, Alerts)"
+check_has "?: and where s acts" "$(screen keys)" "sort by the next column (Tenants, Budget)"
+T send-keys -t keys q
+# Timeline: 0 takes the cursor back to the first column, the hour of the first request
+first_hour=$(sed -n 's/.*"ts":"\([0-9-]*\)T\([0-9][0-9]\):.*/\1 \2:00/p' "$TMP/t40.jsonl" | LC_ALL=C sort | head -n 1)
+keys_cursor() { screen keys | sed -n 4p | sed -n 's/.*; cursor \(.\{16\}\) to .*/\1/p'; }
+T send-keys -t keys 3; wait_for keys "bucket 3600s"
+check_eq "Timeline: hourly buckets" "$?" 0
+T send-keys -t keys '$'; eventually eval 'test "$(keys_cursor)" != "$first_hour"'
+T send-keys -t keys 0; eventually eval 'test "$(keys_cursor)" = "$first_hour"'
+check_eq "0: the cursor on the first column" "$(keys_cursor)" "$first_hour"
+T send-keys -t keys q; wait_for keys "EXITED 0"
+check_eq "keys: no error output" "$(cat "$TMP/keys.err")" ""
+
 # A long batch shows in the header the share of its requests taken in: 32 runs of v3 over a
 # 200,000-request trace, on the workers.  The shares a frame shows rise (a batch adds no run
 # here), and at least one lies strictly between 0% (the first frame) and 100%.
@@ -319,15 +395,20 @@ $L gen flood --requests 200000 --tenants 200 --seed 3 -o "$TMP/long.jsonl" 2>/de
 $L import "$TMP/long.jsonl" >/dev/null 2>&1; check_eq "import the long trace" "$?" 0
 long_scen=$(for i in $(seq 32); do printf ' -s v3'; done)
 start long 120 30 long $long_scen
-# the share in the header, or nothing once the batch has run
-share() { screen long | head -1 | sed -n 's/.* running [0-9][0-9]*  \([0-9][0-9]*\)%  .*/\1/p'; }
+# the runs left and the share in the header, or nothing once the batch has run
 : > "$TMP/shares"
+: > "$TMP/runs"
 i=0
 while [ $i -lt 400 ] && ! shows long "last run"; do
-	share >> "$TMP/shares"
+	hdr=$(screen long | head -1)
+	printf '%s\n' "$hdr" | sed -n 's/.* running [0-9][0-9]*  \([0-9][0-9]*\)%  .*/\1/p' >> "$TMP/shares"
+	printf '%s\n' "$hdr" | sed -n 's/.* running \([0-9][0-9]*\)  [0-9][0-9]*%  .*/\1/p' >> "$TMP/runs"
 	sleep 0.05
 	i=$((i + 1))
 done
+# the first frames count the 32 runs queued (each of 200,000 requests takes a while), then fewer
+check_eq "long batch: the header counts the runs left, 32 at first" "$(sort -n "$TMP/runs" | tail -n 1)" 32
+check_eq "long batch: the runs left never rise" "$(sort -rn "$TMP/runs")" "$(cat "$TMP/runs")"
 check "long batch: a share between 1% and 99% shown" grep -Eqx '[1-9][0-9]?' "$TMP/shares"
 check_eq "long batch: the shares never fall" "$(sort -n "$TMP/shares")" "$(cat "$TMP/shares")"
 wait_for long "last run"; check_eq "long batch: it ends" "$?" 0
@@ -413,6 +494,12 @@ T send-keys -t edits ":set v3.cache.ttll 5" Enter; wait_for edits "known keys he
 check_eq "set of an unknown key lists the keys it may be" "$?" 0
 T send-keys -t edits ":set " Tab Tab; wait_for edits "more: type on"
 check_eq "a long completion list says how many it leaves out" "$?" 0
+T send-keys -t edits C-u Escape; closed
+T send-keys -t edits ":export c" Tab; wait_for edits ":export csv"
+check_eq "Tab completes export's format" "$?" 0
+T send-keys -t edits C-u Escape; closed
+T send-keys -t edits ":set v3.cache.enabled f" Tab; wait_for edits ":set v3.cache.enabled false"
+check_eq "Tab completes a true/false key's value" "$?" 0
 T send-keys -t edits C-u Escape; closed
 T send-keys -t edits ":scenario add v3b v3" Enter; wait_for edits "added scenario v3b"
 check_eq "scenario add NAME takes a bundled scenario as FILE" "$?" 0
