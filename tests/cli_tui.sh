@@ -32,6 +32,10 @@ check_has "without a terminal says so" "$(cat "$TMP/err")" "needs a terminal"
 TERM=xterm $L tui faq $SCEN --frames 7 </dev/null >"$TMP/frames.out" 2>"$TMP/frames.err"
 check_eq "--frames 7 exits 0" "$?" 0
 check_eq "--frames 7 prints no error" "$(cat "$TMP/frames.err")" ""
+# without -s: recorded, then every bundled scenario (README, tui --help)
+TERM=xterm $L tui faq --frames 1 </dev/null 2>/dev/null | sed 's/\x1b[^a-zA-Z]*[a-zA-Z]//g; s/\x1b[()][0-9A-Z]//g' > "$TMP/default.out"
+check_has "without -s: recorded and every bundled scenario" "$(cat "$TMP/default.out")" \
+	"scenarios: recorded baseline flood-guard v3"
 # `llmcost` with the console's options but no command is the console, as `llmcost` alone
 TERM=xterm $L --db "$TMP/bare.db" --frames 1 </dev/null >/dev/null 2>"$TMP/err"
 check_eq "llmcost --db PATH --frames 1 exits 0" "$?" 0
