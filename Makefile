@@ -108,12 +108,18 @@ oracle: deps test-deps llmcost
 demo: deps llmcost
 	$(Q)sh tests/demo.sh
 
-# Import, load and replay benchmarks on generated traces (figures, not pass/fail; see tests/bench.sh).
-bench: deps
-	$(Q)$(MAKE) --no-print-directory OPT="-O2 -g -DNDEBUG" llmcost $(BUILD)/bench
-	$(Q)sh tests/bench.sh
+# Import, load and replay benchmarks on generated traces (figures, not pass/fail; see tests/bench.sh),
+# built apart in $(BUILD)/release with assertions off, whatever ./llmcost was built with.
+bench: deps llmcost
+	$(Q)$(MAKE) --no-print-directory OPT="-O2 -g -DNDEBUG" BUILD=$(BUILD)/release \
+	  $(BUILD)/release/bench $(BUILD)/release/llmcost
+	$(Q)BUILD=$(BUILD)/release sh tests/bench.sh
 
 $(BUILD)/bench: $(BUILD)/tests/bench.o $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+$(BUILD)/llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 

@@ -51,7 +51,7 @@ quiet_check
 # store, the second reads them
 for run in "first (makes and keeps the normalized inputs)" "second (reads them)"; do
 	start=$(date +%s.%N)
-	./llmcost replay bench --db "$dir/replay.db" -s v3 > /dev/null
+	"$BUILD/llmcost" replay bench --db "$dir/replay.db" -s v3 > /dev/null
 	end=$(date +%s.%N)
 	echo "bench: the whole process, llmcost replay bench -s v3 (load, replay, print), $run:" \
 		"$(echo "$start $end" | awk '{ printf "%.2f", $2 - $1 }') s"
