@@ -554,6 +554,61 @@ out:
 	dumb_close(&d);
 }
 
+/* The Budget view sorted by its policy column: by the policy's text, not by the task's name. */
+static void console_budget_policy_sort(void)
+{
+	static const char *names[] = { "alpha", "beta", "delta", "gamma" }; /* bytewise, as results list */
+	static struct metrics mt[4];
+	static struct derived dv[4];
+	static struct budget_policy rules[] = {
+		{ (char *)"alpha", 3000, -1, OVERFLOW_TRUNCATE },
+		{ (char *)"beta", -1, -1, OVERFLOW_REJECT },
+		{ (char *)"gamma", 1000, 200, OVERFLOW_ASYNC },
+	};
+	struct scenario sc = { .name = (char *)"A", .n_budget = 3, .budget = rules };
+	struct console_scen a = { .id = 8, .label = "a", .has_res = 1, .ran = &sc };
+	struct console_scen *list[] = { &a };
+	struct dumb_console d;
+	char row[160];
+	if (dumb_open(&d, list, 1, VIEW_BUDGET) < 0)
+		goto out;
+	d.m.data_gen = 42; /* not a generation an earlier test cached */
+	a.res.name = "A";
+	a.res.n_tasks = 4;
+	a.res.task_names = names;
+	a.res.by_task = mt;
+	a.task_derived = dv;
+	/* The policy texts: alpha "3,000 / -, truncate", beta "- / -, reject", delta (no rule, no
+	 * "*") "none", gamma "1,000 / 200, async".  Bytewise '-' (0x2d) < '1' (0x31) < '3' (0x33)
+	 * < 'n' (0x6e): beta, gamma, alpha, delta, that is rows 1, 3, 0, 2; by name it would be
+	 * 0, 1, 2, 3 (and 3, 2, 1, 0 largest first). */
+	d.c.vs[VIEW_BUDGET].sort_col = 9;
+	CHECK_INT(console_view_budget.n_rows(&d.c), 4);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[0], 1);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[1], 3);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[2], 0);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[3], 2);
+	WINDOW *w = newpad(10, 200);
+	console_view_budget.draw(&d.c, w, 10, 200);
+	mvwinnstr(w, 0, 0, row, 150);
+	CHECK_HAS(row, "sorted by policy (smallest first)");
+	mvwinnstr(w, 2, 0, row, 5);
+	CHECK_STR(row, "beta ");
+	mvwinnstr(w, 5, 0, row, 5);
+	CHECK_STR(row, "delta");
+	/* largest first: delta, alpha, gamma, beta: rows 2, 0, 3, 1 */
+	d.c.vs[VIEW_BUDGET].sort_desc = 1;
+	CHECK_INT(console_view_budget.n_rows(&d.c), 4);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[0], 2);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[1], 0);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[2], 3);
+	CHECK_INT(d.c.vs[VIEW_BUDGET].rows[3], 1);
+	free(d.c.vs[VIEW_BUDGET].rows);
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
 /* The Alerts view: every scenario's alerts, newest first (ties in scenario order); the filter
  * also matches the alert's kind. */
 static void console_alerts_order(void)
@@ -735,6 +790,7 @@ void suite_console(void)
 	RUN(console_timeline_undefined_rates);
 	RUN(console_tenants_across);
 	RUN(console_tenants_columns);
+	RUN(console_budget_policy_sort);
 	RUN(console_alerts_order);
 	RUN(console_timeline_column_sums);
 	RUN(console_command_checks);
