@@ -66,7 +66,8 @@ deps:
 test-deps:
 	$(call need,sh -c 'for c in $(TEST_CMDS); do command -v $$c || exit 1; done',$(TEST_DEB_PKGS),test tools)
 
-llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
+# ./llmcost, and $(BUILD)/llmcost for a build apart (make bench's)
+llmcost $(BUILD)/llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
@@ -116,10 +117,6 @@ bench: deps llmcost
 	$(Q)BUILD=$(BUILD)/release sh tests/bench.sh
 
 $(BUILD)/bench: $(BUILD)/tests/bench.o $(LIB_OBJ)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
-
-$(BUILD)/llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 

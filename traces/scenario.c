@@ -131,16 +131,17 @@ struct walk {
 	size_t depth;
 };
 
-/* Enters (node) or leaves (NULL) a member or element of the walk. */
+/* The walk enters a member or element, and leaves it. */
 static void walk_enter(struct walk *w, const cJSON *node)
 {
-	if (!node) {
-		w->depth--;
-		return;
-	}
 	if (w->depth < WALK_DEPTH)
 		w->chain[w->depth] = node;
 	w->depth++;
+}
+
+static void walk_leave(struct walk *w)
+{
+	w->depth--;
 }
 
 /*
@@ -272,7 +273,7 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 			           "pricing, billing, alerts, projection)", w->path.s);
 		else
 			rc = walk_value(w, m, k, base);
-		walk_enter(w, NULL);
+		walk_leave(w);
 		kpath_pop(&w->path, op);
 		kpath_pop(&w->pat, oq);
 		if (rc < 0)
@@ -343,7 +344,7 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 			rc = oom(w);
 		else
 			rc = walk_value(w, e, ek, eb);
-		walk_enter(w, NULL);
+		walk_leave(w);
 		kpath_pop(&w->path, op);
 		kpath_pop(&w->pat, oq);
 		if (rc < 0)

@@ -151,7 +151,8 @@ void text_vprintf(FILE *f, const char *fmt, va_list ap)
 	va_end(again);
 	if (n < 0)
 		return;
-	put(f, msg ? msg : small, strlen(msg ? msg : small), 1);
+	const char *text = msg ? msg : small;
+	put(f, text, strlen(text), 1);
 	if (msg != small)
 		free(msg);
 }
