@@ -208,8 +208,7 @@ printf '{"extends": "%s/fixtures/scenarios/v3.json", "cache": {"ttl_s": {"small"
 edited=$(usd_row "$($L replay faq -s "$TMP/v3-ttl60.json" | grep '^projected monthly USD')" | cut -d' ' -f1)
 before=$(usd_row "$want" | cut -d' ' -f3)
 T send-keys -t main 1 ":set v3.cache.ttl_s.small 60" Enter
-wait_for main "v3: cache.ttl_s.small = 60"
-check_eq ":set says what it changed" "$?" 0
+check ":set says what it changed" wait_for main "v3: cache.ttl_s.small = 60"
 i=0
 while [ $i -lt 200 ] && [ "$(usd_row "$(screen main)" | cut -d' ' -f3)" != "$edited" ]; do
 	sleep 0.1
@@ -226,15 +225,12 @@ check_eq ":save writes the edited scenario" "$saved" "$edited"
 
 # errors on the status line, nothing changed
 T send-keys -t main ":set v3.cache.ttl_s.small 1h" Enter
-wait_for main 'v3: cache.ttl_s.small: expected a positive integer, got "1h"'
-check_eq "bad value: the scenario error" "$?" 0
+check "bad value: the scenario error" wait_for main 'v3: cache.ttl_s.small: expected a positive integer, got "1h"'
 check_eq "bad value: the figure stays" "$(usd_row "$(screen main)" | cut -d' ' -f3)" "$edited"
 T send-keys -t main ":frobnicate" Enter
-wait_for main 'unknown command "frobnicate"'
-check_eq "bad command: an error line" "$?" 0
+check "bad command: an error line" wait_for main 'unknown command "frobnicate"'
 T send-keys -t main ":set v3.cache.ttl_s.smal 5" Enter
-wait_for main 'did you mean "cache.ttl_s.small"'
-check_eq "unknown key: a suggestion" "$?" 0
+check "unknown key: a suggestion" wait_for main 'did you mean "cache.ttl_s.small"'
 
 # the columns scroll to the selected scenario: the last one is flood guard
 T send-keys -t main l l l
@@ -340,8 +336,7 @@ wait_for keys "last run"
 # Compare has 29 rows (its 30 less billed USD: no line has cost_usd); the body's 26 lines hold
 # the heading, 24 rows and the count: 29 − 24 = 5 below; G puts the last row at the bottom
 check "the trace has no cost_usd" test -z "$(grep cost_usd "$TMP/t40.jsonl")"
-wait_for keys "0 rows above, 5 below"
-check_eq "Compare: 0 rows above, 5 below" "$?" 0
+check "Compare: 0 rows above, 5 below" wait_for keys "0 rows above, 5 below"
 T send-keys -t keys G; wait_for keys "5 rows above, 0 below"
 check_eq "G: Compare's last row, 5 rows above" "$?" 0
 T send-keys -t keys g; wait_for keys "0 rows above, 5 below"
@@ -425,16 +420,13 @@ check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
 # much it leaves out; below the minimum size no key acts unseen.
 START_ENV="EDITOR='sh $TMP/ed.sh'" start edits 100 30 faq -s recorded -s v3
 wait_for edits "last run"
-wait_for edits "0 rows above, "
-check_eq "Compare says how many rows are out of sight" "$?" 0
+check "Compare says how many rows are out of sight" wait_for edits "0 rows above, "
 cp fixtures/scenarios/v3.json "$TMP/notatrace.json"
 T send-keys -t edits ":load $TMP/notatrace.json" Enter
-wait_for edits "trace notatrace holds no requests, so it is not opened"
-check_eq ":load of a file with no request does not open it" "$?" 0
+check ":load of a file with no request does not open it" wait_for edits "trace notatrace holds no requests, so it is not opened"
 check_has "the trace stays open" "$(screen edits | head -n 1)" "trace faq"
 T send-keys -t edits ":set recorded.pricing $PWD/fixtures/tests/pricing.json" Enter
-wait_for edits 'scenario "recorded": model "gpt-4.1-mini"'
-check_eq "a failed run says why on the status line" "$?" 0
+check "a failed run says why on the status line" wait_for edits 'scenario "recorded": model "gpt-4.1-mini"'
 T send-keys -t edits ":unset recorded.pricing" Enter
 T send-keys -t edits ":set v3.cache.capacity 50" Enter
 wait_for edits "v3: cache.capacity = 50"
@@ -507,8 +499,7 @@ check_eq "Tab completes a true/false key's value" "$?" 0
 T send-keys -t edits C-u Escape; closed
 T send-keys -t edits ":scenario add v3b v3" Enter; wait_for edits "added scenario v3b"
 check_eq "scenario add NAME takes a bundled scenario as FILE" "$?" 0
-wait_for edits "v3 cache+routing (v3b)"
-check_eq "two scenarios of one name: each title says its handle" "$?" 0
+check "two scenarios of one name: each title says its handle" wait_for edits "v3 cache+routing (v3b)"
 check_has "(the other)" "$(screen edits)" "v3 cache+routing (v3)"
 T send-keys -t edits ":scenario drop v3b" Enter; wait_for edits "dropped scenario v3b"
 check_eq "scenario drop" "$?" 0
@@ -533,20 +524,16 @@ $L gen flood --requests 600000 --seed 5 -o "$TMP/big.jsonl" 2>/dev/null
 start big 100 30 faq -s v3
 wait_for big "last run"
 T send-keys -t big ":load $TMP/big.jsonl" Enter
-wait_for big "lines/s"
-check_eq ":load shows the import's progress" "$?" 0
+check ":load shows the import's progress" wait_for big "lines/s"
 wait_for big "big: imported 600,000 requests; opened trace big"
 check_eq ":load then opens the trace" "$?" 0
 T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name docs-two" Enter
-wait_for big "docs-two: imported"
-check_eq ":load FILE --name NAME imports it as NAME" "$?" 0
+check ":load FILE --name NAME imports it as NAME" wait_for big "docs-two: imported"
 check_has "and opens it" "$(screen big | head -n 1)" "trace docs-two"
 T send-keys -t big ":load --name docs-three $PWD/fixtures/traces/docs.jsonl" Enter
-wait_for big "docs-three: imported"
-check_eq ":load --name NAME FILE too" "$?" 0
+check ":load --name NAME FILE too" wait_for big "docs-three: imported"
 T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name" Enter
-wait_for big "usage: load TRACE [--name NAME]"
-check_eq ":load FILE --name without a NAME is a usage error" "$?" 0
+check ":load FILE --name without a NAME is a usage error" wait_for big "usage: load TRACE [--name NAME]"
 T send-keys -t big q; wait_for big "EXITED 0"
 rm -f "$TMP/big.jsonl"
 
