@@ -511,6 +511,22 @@ const struct budget_policy *scenario_budget_for(const struct scenario *sc, const
 	return star;
 }
 
+int scenario_route_for(const struct scenario *sc, const char *task, const char *tenant, int difficulty,
+                       int64_t input_tokens)
+{
+	if (!sc->n_routes)
+		return ROUTE_RECORDED;
+	for (size_t i = 0; i < sc->routing.n_rules; i++) {
+		const struct routing_rule *r = &sc->routing.rules[i];
+		if ((!r->task || strcmp(r->task, task) == 0) && (!r->tenant || strcmp(r->tenant, tenant) == 0) &&
+		    (r->difficulty == DIFFICULTY_NONE || r->difficulty == difficulty) &&
+		    input_tokens > r->input_tokens_gt &&
+		    (r->input_tokens_lt < 0 || input_tokens < r->input_tokens_lt))
+			return r->route;
+	}
+	return sc->routing.default_route;
+}
+
 int scenario_route_index(const struct scenario *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->n_routes; i++)

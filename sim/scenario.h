@@ -229,6 +229,14 @@ void scenario_fini(struct scenario *sc);
 /* The budget policy of `task`, else the "*" policy, else NULL.  Borrowed. */
 const struct budget_policy *scenario_budget_for(const struct scenario *sc, const char *task);
 
+/*
+ * The route of a request by names (SPEC §4.3: the first rule whose conditions
+ * all hold, else the default), for the live runner; the replay engine tests
+ * the same rules compiled to its trace's ids (sim/replay_setup.c).
+ */
+int scenario_route_for(const struct scenario *sc, const char *task, const char *tenant, int difficulty,
+                       int64_t input_tokens);
+
 /* The index of route `name` in sc->routes, or -1. */
 int scenario_route_index(const struct scenario *sc, const char *name);
 

@@ -41,28 +41,12 @@ int replay_text_counted(const char *jsonl, const char *scenario_json, struct rep
 int replay_text_given(const char *jsonl, const char *scenario_json, struct replay_progress *progress,
                       struct replay_given *given, struct result_scenario *r, struct err *e)
 {
-	char dir[200], file[256], db[256];
-	struct store s;
 	struct replay_trace *rt = NULL;
-	struct store_trace_info info;
 	int rc = -1;
 	replay_text_done();
 	memset(r, 0, sizeof *r);
-	if (test_tmpdir("replay", dir, sizeof dir) < 0)
-		return err_set(e, "mkdtemp failed");
-	snprintf(file, sizeof file, "%s/t.jsonl", dir);
-	snprintf(db, sizeof db, "%s/s.db", dir);
-	FILE *f = fopen(file, "w");
-	if (!f)
-		return err_set(e, "cannot write %s", file);
-	fputs(jsonl, f);
-	fclose(f);
-	struct import_opts o = { .strict = 1 };
-	const char *files[1] = { file };
-	if (store_open(&s, db, e) < 0)
-		goto out_dir;
-	if (import_files(&s, files, 1, &o, &info, e) != IMPORT_OK || store_load(&s, "t", &t, e) < 0)
-		goto out;
+	if (trace_text(jsonl, &t, e) < 0)
+		return -1;
 	if (scenario_parse(scenario_json, "test.json", "fixtures/tests", &sc, e) < 0)
 		goto out;
 	have_sc = 1;
@@ -85,8 +69,34 @@ int replay_text_given(const char *jsonl, const char *scenario_json, struct repla
 	}
 out:
 	replay_trace_free(rt);
-	store_close(&s);
-out_dir:
+	return rc;
+}
+
+int trace_text(const char *jsonl, struct trace *out, struct err *e)
+{
+	char dir[200], file[256], db[256];
+	struct store s;
+	struct store_trace_info info;
+	struct import_opts o = { .strict = 1 };
+	const char *files[1] = { file };
+	int rc = -1;
+	memset(out, 0, sizeof *out);
+	if (test_tmpdir("trace", dir, sizeof dir) < 0)
+		return err_set(e, "mkdtemp failed");
+	snprintf(file, sizeof file, "%s/t.jsonl", dir);
+	snprintf(db, sizeof db, "%s/s.db", dir);
+	FILE *f = fopen(file, "w");
+	if (f) {
+		fputs(jsonl, f);
+		fclose(f);
+		if (store_open(&s, db, e) == 0) {
+			if (import_files(&s, files, 1, &o, &info, e) == IMPORT_OK && store_load(&s, "t", out, e) == 0)
+				rc = 0;
+			store_close(&s);
+		}
+	} else {
+		err_set(e, "cannot write %s", file);
+	}
 	unlink(file);
 	unlink(db);
 	rmdir(dir);

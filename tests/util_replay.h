@@ -30,6 +30,10 @@ int replay_text_given(const char *jsonl, const char *scenario_json, struct repla
                       struct replay_given *given, struct result_scenario *r, struct err *e);
 void replay_text_done(void);
 
+/* The trace of JSON Lines text, through the real import, store and load, into *out (release
+ * with trace_free).  -1 with e set. */
+int trace_text(const char *jsonl, struct trace *out, struct err *e);
+
 /* replay_text for a test case: an error fails the running case with its message. */
 int replay_case(const char *jsonl, const char *scenario_json, struct result_scenario *r);
 

@@ -160,6 +160,43 @@ const struct command commands[] = {
 	  "  llmcost tui prod-2026-03-02.jsonl.gz -s recorded -s v3 -s my-policy.json\n"
 	  "  :set v3.cache.ttl_s.small 1800\n",
 	  cmd_tui },
+	{ "live", "TRACE -s SCENARIO --max-usd X [--sample N] [--concurrency C] [--record FILE] [--dry-run]",
+	  "send a trace's requests to the OpenAI API under a scenario, within a spend cap",
+	  "Sends the requests of TRACE (a stored trace, or a JSON Lines file imported on first\n"
+	  "use) that hold `input` text to the OpenAI Responses API, in arrival order, under the\n"
+	  "policies of one scenario: its cache, budgets (output_max becomes max_output_tokens),\n"
+	  "routing, retries (waiting for Retry-After when the API asks) and fallback chain.  The\n"
+	  "breaker, the gates, the batch queue and injected faults are the replay's alone.\n"
+	  "\n"
+	  "A call is sent only when its worst case still fits under --max-usd: its text's bytes\n"
+	  "(a token is at least one byte) plus 32 as input tokens and its max_output_tokens as\n"
+	  "output, at list price.  A timed-out call counts at its worst case, as the API may\n"
+	  "still bill it.  The first call that does not fit stops the run (exit 4).\n"
+	  "\n"
+	  "Every request started is recorded as a trace v1 line (every call in `attempts`, the\n"
+	  "cost at list price in `cost_usd`), so the run can be replayed offline beside its\n"
+	  "estimate.  The key is read from OPENAI_API_KEY only, and never printed or recorded;\n"
+	  "OPENAI_BASE_URL overrides https://api.openai.com/v1.  TLS verification stays on.\n"
+	  "\n"
+	  "options:\n"
+	  "  -s, --scenario S  the scenario (a file, or a bundled one by name)\n"
+	  "  --max-usd X       the spend cap in dollars (required)\n"
+	  "  --sample N        send N requests, evenly spread over the trace (default all)\n"
+	  "  --concurrency C   requests in flight at once, 1 to 64 (default 4)\n"
+	  "  --record FILE     the record (default live-TRACE-YYYYMMDDTHHMMSSZ.jsonl here);\n"
+	  "                    an existing file is never overwritten\n"
+	  "  --dry-run         send nothing: every call is taken to answer with its worst\n"
+	  "                    case; says what the run would send and what it could cost\n"
+	  "  --db PATH         the store\n"
+	  "\n"
+	  "exit codes: 0 done, 1 failure (no key, the key refused, the quota spent), 2 usage,\n"
+	  "3 bad input, 4 the spend cap stopped the run.\n"
+	  "\n"
+	  "examples:\n"
+	  "  llmcost live march --sample 50 -s v3 --max-usd 0.50 --dry-run\n"
+	  "  OPENAI_API_KEY=... llmcost live march --sample 50 -s v3 --max-usd 0.50\n"
+	  "  llmcost replay live-march-20261128T120000Z.jsonl -s recorded -s v3\n",
+	  cmd_live },
 	{ 0 }
 };
 
@@ -172,9 +209,9 @@ static void print_help(FILE *f)
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s  %s\n", c->name, c->help);
 	fputs("\n`llmcost CMD --help` explains a command.  Exit codes: 0 ok, 1 failure, 2 usage,\n"
-	      "3 bad input (a malformed line with --strict, a bad scenario or price file), 130\n"
-	      "interrupted (Ctrl-C), 143 terminated (SIGTERM).  In a terminal, `llmcost` alone\n"
-	      "opens the console.\n", f);
+	      "3 bad input (a malformed line with --strict, a bad scenario or price file), 4 the\n"
+	      "live spend cap stopped the run, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n"
+	      "In a terminal, `llmcost` alone opens the console.\n", f);
 }
 
 static int unknown_command(const char *name)

@@ -1,0 +1,146 @@
+/*
+ * The live runner (SPEC §8): the scenario's policies decide what each request
+ * of a trace sends — cache, budget, route, retries after their backoff, the
+ * fallback chain — and a transport (traces/openai.c, over libcurl) sends it
+ * for real, from a few worker threads.  Every call is first weighed against
+ * the spend cap at its worst case.  The breaker, the gates, the batch queue
+ * and injected faults belong to the replay alone: live meets real faults.
+ */
+#ifndef SIM_LIVE_H
+#define SIM_LIVE_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/cache.h"
+#include "sim/err.h"
+#include "sim/intern.h"
+#include "sim/normalize.h"
+#include "sim/scenario.h"
+#include "sim/status.h"
+#include "sim/trace.h"
+
+#define LIVE_MIN_OUTPUT 16       /* the API's least max_output_tokens */
+#define LIVE_FRAMING_TOKENS 32   /* tokens a call's worst case adds for the message around its text */
+#define LIVE_RETRY_AFTER_MAX_US (INT64_C(120) * 1000000) /* a longer Retry-After is not waited for */
+#define LIVE_DEFAULT_TIMEOUT_US (INT64_C(600) * 1000000) /* without retry.timeout_ms */
+#define LIVE_SUMMARIZE_INSTRUCTIONS \
+	"Summarize the user's text in at most %u tokens, keeping every fact needed to answer it."
+
+/* One call, as the transport sends it. */
+struct live_call {
+	const char *model;
+	const char *input;
+	size_t input_len;
+	const char *instructions;    /* NULL but for a summarize call */
+	uint32_t max_output_tokens;
+	int64_t timeout_us;
+};
+
+/* What came back. */
+struct live_reply {
+	enum status status;
+	int fatal;                   /* the run must stop (the key refused, the quota spent): why in msg */
+	uint64_t input_tok, cached_tok, output_tok; /* the usage of an ok reply */
+	int64_t retry_after_us;      /* -1 when the reply asked for no wait */
+	char *text;                  /* an ok reply's output text (malloc'd, the runner frees), or NULL */
+	size_t text_len;
+	char msg[256];               /* a failure's reason, for the fatal ones */
+};
+
+/* The outside world: a transport and a clock.  call() is called from several threads. */
+struct live_transport {
+	void *ctx;
+	void (*call)(void *ctx, const struct live_call *c, struct live_reply *r);
+	int64_t (*now_us)(void *ctx);           /* the wall clock, µs since the epoch */
+	void (*sleep_us)(void *ctx, int64_t us);
+};
+
+enum live_outcome {
+	LIVE_NOT_SENT,               /* never started (the cap stopped the run first) */
+	LIVE_ANSWERED, LIVE_CACHE_HIT, LIVE_DEGRADED, LIVE_FAILED, LIVE_REJECTED,
+	LIVE_CAPPED,                 /* started, then a later call of it did not fit under the cap */
+	LIVE_INTERRUPTED,            /* started, then the run was interrupted before its next call */
+	N_LIVE_OUTCOME
+};
+extern const char *const live_outcome_names[N_LIVE_OUTCOME];
+
+struct live_attempt {
+	int model;                   /* pricing model */
+	enum status status;
+	int summarize;
+	uint64_t input_tok, cached_tok, output_tok; /* the usage; a failed call: the tokens it sent */
+	int64_t ts_us, latency_us;
+	int64_t pusd;                /* an ok call's cost at list price, else 0 */
+};
+
+struct live_record {
+	uint32_t req;                /* the request's index in the trace */
+	enum live_outcome outcome;
+	int64_t start_us;
+	struct live_attempt *att;
+	size_t n_att;
+	int answer;                  /* the answering attempt, or -1 */
+	int64_t cost_pusd;           /* Σ of the ok calls' cost */
+};
+
+enum live_stop { LIVE_RUNNING, LIVE_STOP_CAP, LIVE_STOP_FATAL, LIVE_STOP_ERROR, LIVE_STOP_INTERRUPTED };
+
+struct live_counts {
+	size_t started, outcome[N_LIVE_OUTCOME], calls, retries, fallbacks;
+};
+
+struct live {
+	const struct trace *t;
+	const struct scenario *sc;
+	const struct live_transport *tr;
+	int64_t cap_pusd;
+	struct live_record *rec;     /* the requests to run, in trace order */
+	size_t n;
+	int *recorded_model;         /* per record: its recorded model's pricing index, or -1 */
+	volatile sig_atomic_t interrupted; /* set (by a signal handler) to stop: no call starts after it */
+	/* progress: called under the lock after each request ends (may be NULL) */
+	void (*progress)(void *ctx, const struct live *lv);
+	void *progress_ctx;
+
+	/* shared by the workers, under mu */
+	pthread_mutex_t mu;
+	size_t next;
+	enum live_stop stop;
+	int64_t spent_pusd, reserved_pusd;
+	int64_t refused_pusd;        /* the worst case of the call the cap refused */
+	size_t refused_at;           /* and its record */
+	struct live_counts counts;
+	struct cache cache;
+	int cache_ready;
+	struct intern keys;          /* normalized texts and names, the cache keys' numbers */
+	struct normalize nz;
+	char *nbuf;                  /* scratch for normalizing, under mu */
+	size_t nbuf_size;
+	char why[1024];              /* the fatal reply's reason, or the error */
+};
+
+/*
+ * Prepares a run of records rec[0..n) (their req set, in trace order) over
+ * trace t with scenario sc: resolves each request's recorded model and
+ * checks that every model a call may need is priced.  -1 with e set.
+ */
+int live_init(struct live *lv, const struct trace *t, const struct scenario *sc,
+              const struct live_transport *tr, int64_t cap_pusd, struct live_record *rec, size_t n,
+              struct err *e);
+void live_fini(struct live *lv);
+
+/* Runs every record on `workers` threads (this one included).  The outcome is in lv->stop. */
+void live_run(struct live *lv, unsigned workers);
+
+/* A call's worst case: its text's bytes (a token is at least one byte) and framing as input,
+ * max_output_tokens as output, at model m's list price. */
+int64_t live_worst_pusd(const struct scenario *sc, int m, const struct live_call *c);
+
+/* A transport's call that sends nothing: every call answers ok with its worst case's tokens
+ * (a summary: the text's first max_output_tokens × 4 bytes).  For --dry-run. */
+void live_dry_call(void *ctx, const struct live_call *c, struct live_reply *r);
+
+#endif

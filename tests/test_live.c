@@ -1,0 +1,397 @@
+/*
+ * The live runner's policies (sim/live.c) against a scripted transport on a
+ * virtual clock, one worker: what each request sends, its retries, waits and
+ * fallbacks, the cache, the budgets, and the spend cap at its exact boundary.
+ * Prices are fixtures/tests/pricing.json's, in pico-USD per token: small-m
+ * input 1,000,000, cached 500,000, output 2,000,000; large-m input
+ * 10,000,000, cached 5,000,000, output 20,000,000.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/live.h"
+#include "tests/test.h"
+#include "tests/util_replay.h"
+#include "traces/scenario.h"
+
+#define T0 INT64_C(1800000000000000) /* the virtual clock's start, µs */
+#define CALL_US INT64_C(1000000)     /* every scripted call takes a second */
+
+/* A scripted reply; `text` is an ok reply's answer. */
+struct step {
+	enum status status;
+	uint64_t in, cached, out;
+	int64_t retry_after_us;
+	const char *text;
+	int fatal;
+};
+
+/* What a call asked for. */
+struct sent {
+	char model[32];
+	char input[64];
+	int summarize;
+	uint32_t max_out;
+	int64_t at;
+};
+
+struct script {
+	const struct step *steps;
+	size_t n_steps, next;
+	struct sent sent[16];
+	size_t n_sent;
+	int64_t now, slept;
+};
+
+static void script_call(void *ctx, const struct live_call *c, struct live_reply *r)
+{
+	struct script *s = ctx;
+	struct sent *w = &s->sent[s->n_sent < 16 ? s->n_sent++ : 15];
+	snprintf(w->model, sizeof w->model, "%s", c->model);
+	snprintf(w->input, sizeof w->input, "%.*s", (int)c->input_len, c->input);
+	w->summarize = c->instructions != NULL;
+	w->max_out = c->max_output_tokens;
+	w->at = s->now;
+	s->now += CALL_US;
+	const struct step ok = { STATUS_OK, 1, 0, 1, -1, NULL, 0 };
+	const struct step *st = s->next < s->n_steps ? &s->steps[s->next++] : &ok;
+	memset(r, 0, sizeof *r);
+	r->status = st->status;
+	r->input_tok = st->in;
+	r->cached_tok = st->cached;
+	r->output_tok = st->out;
+	r->retry_after_us = st->retry_after_us;
+	r->fatal = st->fatal;
+	if (st->text)
+		r->text = strdup(st->text), r->text_len = strlen(st->text);
+	if (st->fatal)
+		snprintf(r->msg, sizeof r->msg, "HTTP 401");
+}
+
+static int64_t script_now(void *ctx)
+{
+	return ((struct script *)ctx)->now;
+}
+
+static void script_sleep(void *ctx, int64_t us)
+{
+	struct script *s = ctx;
+	s->now += us;
+	s->slept += us;
+}
+
+/* A run's parts, released by run_done. */
+struct run {
+	struct trace t;
+	struct scenario sc;
+	struct live lv;
+	struct live_record rec[8];
+	struct script s;
+	struct live_transport tr;
+	int ok;
+};
+
+/* Runs every request of `jsonl` under `scenario` (pricing fixtures/tests/pricing.json) with the
+ * scripted replies, under cap_pusd. */
+static int run(struct run *r, const char *jsonl, const char *scenario, const struct step *steps, size_t n_steps,
+               int64_t cap_pusd)
+{
+	struct err e = { "" };
+	memset(r, 0, sizeof *r);
+	r->s.steps = steps;
+	r->s.n_steps = n_steps;
+	r->s.now = T0;
+	r->tr = (struct live_transport){ &r->s, script_call, script_now, script_sleep };
+	if (trace_text(jsonl, &r->t, &e) < 0 || scenario_parse(scenario, "test.json", "fixtures/tests", &r->sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return -1;
+	}
+	size_t n = r->t.n_req < 8 ? r->t.n_req : 8;
+	for (size_t i = 0; i < n; i++)
+		r->rec[i].req = (uint32_t)i;
+	if (live_init(&r->lv, &r->t, &r->sc, &r->tr, cap_pusd, r->rec, n, &e) < 0) {
+		TEST_FAIL_("live_init: %s", e.msg);
+		live_fini(&r->lv);
+		return -1;
+	}
+	r->ok = 1;
+	live_run(&r->lv, 1);
+	return 0;
+}
+
+static void run_done(struct run *r)
+{
+	if (r->ok)
+		live_fini(&r->lv);
+	for (size_t i = 0; i < 8; i++)
+		free(r->rec[i].att);
+	trace_free(&r->t);
+	scenario_fini(&r->sc);
+}
+
+#define BIG_CAP (INT64_C(1) << 60)
+#define ROUTES "\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", \"large\": \"large-m\"}, "
+#define LINE(ts, tenant, task, input, in, out) \
+	"{\"ts\":\"2026-03-02T10:00:" ts "Z\",\"tenant\":\"" tenant "\",\"task\":\"" task "\",\"input\":\"" input \
+	"\",\"input_tokens\":" #in ",\"output_tokens\":" #out "}\n"
+
+static void live_answer_and_cost(void)
+{
+	/* one call, no budget: max_output_tokens = the recorded 40; cost (3 − 1) × 1,000,000 +
+	 * 1 × 500,000 + 5 × 2,000,000 = 12,500,000 pUSD */
+	struct step st[] = { { STATUS_OK, 3, 1, 5, -1, NULL, 0 } };
+	struct run r;
+	if (run(&r, LINE("00", "a", "t", "hello world", 3, 40), "{" ROUTES "\"routing\": {\"default\": \"small\"}}",
+	        st, 1, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_STR(r.s.sent[0].model, "small-m");
+		CHECK_STR(r.s.sent[0].input, "hello world");
+		CHECK_INT(r.s.sent[0].max_out, 40);
+		CHECK_INT(r.rec[0].outcome, LIVE_ANSWERED);
+		CHECK_INT(r.rec[0].cost_pusd, 12500000);
+		CHECK_INT(r.lv.spent_pusd, 12500000);
+		CHECK_INT(r.lv.reserved_pusd, 0);
+		CHECK_INT(r.rec[0].att[0].latency_us, CALL_US);
+	}
+	run_done(&r);
+	/* a recorded answer shorter than the API's least max_output_tokens asks for 16 */
+	if (run(&r, LINE("00", "a", "t", "x", 1, 5), "{" ROUTES "\"routing\": {\"default\": \"large\"}}", NULL, 0,
+	        BIG_CAP) == 0) {
+		CHECK_STR(r.s.sent[0].model, "large-m");
+		CHECK_INT(r.s.sent[0].max_out, 16);
+	}
+	run_done(&r);
+}
+
+static void live_cap_boundary(void)
+{
+	/* "abcd": worst case (4 bytes + 32) × 1,000,000 + 16 × 2,000,000 = 68,000,000 pUSD; each
+	 * scripted answer (1 in, 1 out) costs 3,000,000.  With a cap of 71,000,000 the second call
+	 * fits exactly (3,000,000 spent + 68,000,000 = 71,000,000); one pico-dollar less, it does not. */
+	const char *two = LINE("00", "a", "t", "abcd", 1, 10) LINE("01", "a", "t", "abcd", 1, 10);
+	const char *scen = "{" ROUTES "\"routing\": {\"default\": \"small\"}}";
+	struct run r;
+	if (run(&r, two, scen, NULL, 0, 71000000) == 0) {
+		CHECK_INT(r.s.n_sent, 2);
+		CHECK_INT(r.lv.stop, LIVE_RUNNING);
+		CHECK_INT(r.lv.spent_pusd, 6000000);
+	}
+	run_done(&r);
+	if (run(&r, two, scen, NULL, 0, 70999999) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.stop, LIVE_STOP_CAP);
+		CHECK_INT(r.lv.refused_pusd, 68000000);
+		CHECK_INT(r.lv.refused_at, 1);
+		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
+		CHECK_INT(r.lv.counts.started, 1);
+	}
+	run_done(&r);
+	/* a timeout is spent at its worst case: 68,000,000, then the retry's 68,000,000 does not fit
+	 * under 135,999,999 and the request is capped after its one call */
+	struct step timeout[] = { { STATUS_TIMEOUT, 0, 0, 0, -1, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "abcd", 1, 10), "{" ROUTES "\"routing\": {\"default\": \"small\"}, "
+	        "\"retry\": {\"backoff_ms\": 1}}", timeout, 1, 135999999) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.spent_pusd, 68000000);
+		CHECK_INT(r.rec[0].outcome, LIVE_CAPPED);
+		CHECK_INT(r.rec[0].cost_pusd, 0);
+	}
+	run_done(&r);
+}
+
+static void live_retry_waits(void)
+{
+	/* backoff 100 ms: the first retry waits for the longer Retry-After (250 ms), the second its
+	 * backoff 100 × 2 = 200 ms: 450 ms slept, three calls on small-m, two of them retries */
+	struct step st[] = { { STATUS_SERVER_ERROR, 0, 0, 0, 250000, NULL, 0 },
+	                     { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 },
+	                     { STATUS_OK, 2, 0, 2, -1, NULL, 0 } };
+	const char *scen = "{" ROUTES "\"routing\": {\"default\": \"small\"}, "
+	                   "\"retry\": {\"max_attempts\": 3, \"backoff_ms\": 100, \"on\": [\"server_error\"]}}";
+	struct run r;
+	if (run(&r, LINE("00", "a", "t", "q", 7, 20), scen, st, 3, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 3);
+		CHECK_INT(r.s.slept, 450000);
+		CHECK_INT(r.s.sent[1].at - r.s.sent[0].at, CALL_US + 250000);
+		CHECK_INT(r.lv.counts.retries, 2);
+		CHECK_INT(r.rec[0].outcome, LIVE_ANSWERED);
+		CHECK_INT(r.rec[0].n_att, 3);
+		CHECK_INT(r.rec[0].att[0].status, STATUS_SERVER_ERROR);
+		CHECK_INT(r.rec[0].att[0].input_tok, 7); /* a failed call records the tokens it sent */
+		CHECK_INT(r.rec[0].answer, 2);
+	}
+	run_done(&r);
+	/* a Retry-After above 120 s is not waited for: the model gives up at once */
+	struct step far[] = { { STATUS_RATE_LIMITED, 0, 0, 0, 120000001, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "q", 7, 20), "{" ROUTES "\"routing\": {\"default\": \"small\"}}", far, 1,
+	        BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.rec[0].outcome, LIVE_FAILED);
+	}
+	run_done(&r);
+	/* a class outside retry.on is not retried */
+	struct step bad[] = { { STATUS_INVALID_REQUEST, 0, 0, 0, -1, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "q", 7, 20), scen, bad, 1, BIG_CAP) == 0)
+		CHECK_INT(r.s.n_sent, 1);
+	run_done(&r);
+}
+
+static void live_fallback(void)
+{
+	/* small-m fails twice (max_attempts 2), large-m answers: one fallback */
+	struct step st[] = { { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 },
+	                     { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 },
+	                     { STATUS_OK, 1, 0, 1, -1, NULL, 0 } };
+	const char *scen = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"retry\": {\"max_attempts\": 2, "
+	                   "\"backoff_ms\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}}";
+	struct run r;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20), scen, st, 3, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 3);
+		CHECK_STR(r.s.sent[1].model, "small-m");
+		CHECK_STR(r.s.sent[2].model, "large-m");
+		CHECK_INT(r.lv.counts.fallbacks, 1);
+		CHECK_INT(r.lv.counts.retries, 1);
+		CHECK_INT(r.rec[0].outcome, LIVE_ANSWERED);
+		CHECK_INT(r.rec[0].cost_pusd, 10000000 + 20000000);
+	}
+	run_done(&r);
+	/* every model fails: degraded for a task in degrade_tasks, failed for another */
+	struct step fails[] = { { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 } };
+	const char *degrade = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"retry\": {\"max_attempts\": 1}, "
+	                      "\"fallback\": {\"chain\": [\"small\", \"large\"], \"degrade_tasks\": [\"t\"]}}";
+	struct step all[] = { fails[0], fails[0], fails[0], fails[0] };
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "u", "q", 1, 20), degrade, all, 4, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 4);
+		CHECK_INT(r.rec[0].outcome, LIVE_DEGRADED);
+		CHECK_INT(r.rec[1].outcome, LIVE_FAILED);
+	}
+	run_done(&r);
+}
+
+static void live_cache(void)
+{
+	/* normalized to "hello world", the second request is a hit; the third ("other") is a call.
+	 * The fourth asks "hello world" again at T0 + 2 s (two calls of a second before it; the hit
+	 * took none): the entry stored at T0 + 1 s with a TTL of 1 s expires at that very instant,
+	 * and an entry is a hit only before its expiry. */
+	const char *lines = LINE("00", "a", "t", "Hello  World", 2, 20) LINE("01", "a", "t", "hello world", 2, 20)
+	                    LINE("02", "a", "t", "other", 1, 20) LINE("03", "a", "t", "HELLO WORLD", 2, 20);
+	const char *scen = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"cache\": {\"enabled\": true, "
+	                   "\"normalize\": [\"lower\", \"collapse_space\"], \"ttl_s\": {\"small\": %d}}}";
+	char s1[512];
+	struct run r;
+	snprintf(s1, sizeof s1, scen, 1);
+	if (run(&r, lines, s1, NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.rec[1].outcome, LIVE_CACHE_HIT);
+		CHECK_INT(r.rec[1].n_att, 0);
+		CHECK_INT(r.rec[3].outcome, LIVE_ANSWERED);
+		CHECK_INT(r.s.n_sent, 3);
+	}
+	run_done(&r);
+	/* with a TTL of 60 s it is still there */
+	snprintf(s1, sizeof s1, scen, 60);
+	if (run(&r, lines, s1, NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.rec[3].outcome, LIVE_CACHE_HIT);
+		CHECK_INT(r.s.n_sent, 2);
+		CHECK_INT(r.lv.counts.outcome[LIVE_CACHE_HIT], 2);
+	}
+	run_done(&r);
+}
+
+static void live_budgets(void)
+{
+	/* truncate: input_max 1 → 4 bytes of "aéééé" (a, then two-byte é's): byte 4 is inside the
+	 * second é, so the cut is "aé" (3 bytes); output_max 30 is max_output_tokens */
+	const char *budget = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"budget\": {\"t\": {\"input_max\": %d, "
+	                     "\"output_max\": 30, \"overflow\": \"%s\"}}, \"summarize\": {\"route\": \"small\", "
+	                     "\"ratio\": 0.1}}";
+	char s1[512];
+	struct run r;
+	snprintf(s1, sizeof s1, budget, 1, "truncate");
+	if (run(&r, LINE("00", "a", "t", "a\u00e9\u00e9\u00e9\u00e9", 5, 100), s1, NULL, 0, BIG_CAP) == 0) {
+		CHECK_STR(r.s.sent[0].input, "a\u00e9");
+		CHECK_INT(r.s.sent[0].max_out, 30);
+	}
+	run_done(&r);
+	/* reject: nothing sent */
+	snprintf(s1, sizeof s1, budget, 1, "reject");
+	if (run(&r, LINE("00", "a", "t", "abc", 5, 100), s1, NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 0);
+		CHECK_INT(r.rec[0].outcome, LIVE_REJECTED);
+	}
+	run_done(&r);
+	/* summarize: 250 tokens over input_max 50: K = max(16, min(50, ⌈250 × 0.1⌉ = 25)) = 25; the
+	 * main call sends the summary's text, with output_max 30 */
+	struct step st[] = { { STATUS_OK, 250, 0, 12, -1, "the gist", 0 }, { STATUS_OK, 12, 0, 9, -1, "fine", 0 } };
+	snprintf(s1, sizeof s1, budget, 50, "summarize");
+	if (run(&r, LINE("00", "a", "t", "a long text", 250, 100), s1, st, 2, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 2);
+		CHECK(r.s.sent[0].summarize);
+		CHECK_INT(r.s.sent[0].max_out, 25);
+		CHECK(!r.s.sent[1].summarize);
+		CHECK_STR(r.s.sent[1].input, "the gist");
+		CHECK_INT(r.s.sent[1].max_out, 30);
+		CHECK_INT(r.rec[0].outcome, LIVE_ANSWERED);
+		CHECK_INT(r.rec[0].answer, 1);
+	}
+	run_done(&r);
+	/* a summary that fails is not fallen back from: the request is unanswered */
+	struct step fail[] = { { STATUS_INVALID_REQUEST, 0, 0, 0, -1, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "a long text", 250, 100), s1, fail, 1, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.rec[0].outcome, LIVE_FAILED);
+	}
+	run_done(&r);
+}
+
+static void live_fatal_stops(void)
+{
+	/* the key refused on the first call: nothing else is sent */
+	struct step st[] = { { STATUS_INVALID_REQUEST, 0, 0, 0, -1, NULL, 1 } };
+	struct run r;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "t", "r", 1, 20),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}}", st, 1, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.stop, LIVE_STOP_FATAL);
+		CHECK_STR(r.lv.why, "HTTP 401");
+		CHECK_INT(r.rec[0].outcome, LIVE_FAILED);
+		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
+	}
+	run_done(&r);
+}
+
+static void live_routes_by_name(void)
+{
+	/* the first rule that holds wins; tested on the request as recorded */
+	struct err e;
+	struct scenario sc;
+	if (scenario_parse("{" ROUTES "\"routing\": {\"default\": \"small\", \"rules\": ["
+	                   "{\"when\": {\"tenant\": \"vip\"}, \"route\": \"large\"},"
+	                   "{\"when\": {\"difficulty\": \"hard\", \"task\": \"t\"}, \"route\": \"large\"},"
+	                   "{\"when\": {\"input_tokens_gt\": 100, \"input_tokens_lt\": 200}, \"route\": \"large\"}]}}",
+	                   "test.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("%s", e.msg);
+		return;
+	}
+	int small = scenario_route_index(&sc, "small"), large = scenario_route_index(&sc, "large");
+	CHECK_INT(scenario_route_for(&sc, "t", "vip", DIFFICULTY_NONE, 1), large);
+	CHECK_INT(scenario_route_for(&sc, "t", "a", DIFFICULTY_HARD, 1), large);
+	CHECK_INT(scenario_route_for(&sc, "u", "a", DIFFICULTY_HARD, 1), small);
+	CHECK_INT(scenario_route_for(&sc, "t", "a", DIFFICULTY_EASY, 1), small);
+	CHECK_INT(scenario_route_for(&sc, "u", "a", DIFFICULTY_NONE, 100), small); /* gt is strict */
+	CHECK_INT(scenario_route_for(&sc, "u", "a", DIFFICULTY_NONE, 101), large);
+	CHECK_INT(scenario_route_for(&sc, "u", "a", DIFFICULTY_NONE, 200), small); /* and lt */
+	scenario_fini(&sc);
+}
+
+void suite_live(void)
+{
+	RUN(live_answer_and_cost);
+	RUN(live_cap_boundary);
+	RUN(live_retry_waits);
+	RUN(live_fallback);
+	RUN(live_cache);
+	RUN(live_budgets);
+	RUN(live_fatal_stops);
+	RUN(live_routes_by_name);
+}

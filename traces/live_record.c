@@ -1,0 +1,90 @@
+/*
+ * What a live run sent and received, as a trace v1 file (SPEC §2, §8): one
+ * line per request that made a call, in trace order, so that the run can be
+ * imported and replayed offline beside its estimate (`-s recorded` prices
+ * every line's calls).  Cache hits and rejects sent nothing and are not in it.
+ */
+#include "traces/live_record.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/clock.h"
+#include "sim/money.h"
+
+static cJSON *add_time(cJSON *o, const char *name, int64_t us)
+{
+	char t[CLOCK_TEXT_MAX];
+	return cJSON_AddStringToObject(o, name, clock_format(us, t));
+}
+
+/* A call's fields, those of trace v1's `attempts` items. */
+static int add_call(cJSON *o, const struct scenario *sc, const struct live_attempt *a)
+{
+	return cJSON_AddStringToObject(o, "model", sc->pricing->models[a->model].name) &&
+	       cJSON_AddStringToObject(o, "status", status_names[a->status]) &&
+	       cJSON_AddNumberToObject(o, "input_tokens", (double)a->input_tok) &&
+	       cJSON_AddNumberToObject(o, "output_tokens", (double)a->output_tok) &&
+	       cJSON_AddNumberToObject(o, "cached_tokens", (double)a->cached_tok) &&
+	       cJSON_AddNumberToObject(o, "latency_ms", (double)a->latency_us / 1000.0);
+}
+
+static cJSON *record_line(const struct live *lv, const struct live_record *r)
+{
+	const struct trace *t = lv->t;
+	uint32_t i = r->req;
+	size_t len;
+	const char *text = intern_str(&t->inputs, t->input[i], &len);
+	char usd[MONEY_FMT_SIZE];
+	cJSON *o = cJSON_CreateObject(), *atts = NULL;
+	int ok = o && add_time(o, "ts", r->start_us) &&
+	         cJSON_AddStringToObject(o, "tenant", intern_str(&t->names, trace_tenant(t, i), NULL)) &&
+	         cJSON_AddStringToObject(o, "task", intern_str(&t->names, trace_task(t, i), NULL)) &&
+	         cJSON_AddStringToObject(o, "input", text);
+	const struct live_attempt *first = &r->att[0];
+	const struct live_attempt *answer = r->answer >= 0 ? &r->att[r->answer] : NULL;
+	ok = ok && cJSON_AddNumberToObject(o, "input_tokens", (double)first->input_tok) &&
+	     cJSON_AddNumberToObject(o, "output_tokens", answer ? (double)answer->output_tok : trace_output_tok(t, i)) &&
+	     cJSON_AddNumberToObject(o, "cached_tokens", (double)first->cached_tok) &&
+	     cJSON_AddStringToObject(o, "model", lv->sc->pricing->models[first->model].name) &&
+	     cJSON_AddStringToObject(o, "status", status_names[first->status]) &&
+	     cJSON_AddNumberToObject(o, "latency_ms", (double)first->latency_us / 1000.0) &&
+	     (atts = cJSON_AddArrayToObject(o, "attempts"));
+	for (size_t a = 0; ok && a < r->n_att; a++) {
+		cJSON *c = cJSON_CreateObject();
+		ok = c && cJSON_AddItemToArray(atts, c) && add_call(c, lv->sc, &r->att[a]) &&
+		     add_time(c, "ts", r->att[a].ts_us);
+	}
+	money_format(usd, r->cost_pusd);
+	if (ok && trace_difficulty(t, i) != DIFFICULTY_NONE)
+		ok = cJSON_AddStringToObject(o, "difficulty", trace_difficulty(t, i) == DIFFICULTY_HARD ? "hard" : "easy") != NULL;
+	ok = ok && cJSON_AddRawToObject(o, "cost_usd", usd) &&
+	     cJSON_AddStringToObject(o, "live", live_outcome_names[r->outcome]);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+int live_record_write(FILE *f, const char *path, const struct live *lv, struct err *e)
+{
+	for (size_t r = 0; r < lv->n; r++) {
+		if (!lv->rec[r].n_att) /* nothing sent: a cache hit, a reject, a request never started */
+			continue;
+		cJSON *o = record_line(lv, &lv->rec[r]);
+		char *line = o ? cJSON_PrintUnformatted(o) : NULL;
+		cJSON_Delete(o);
+		if (!line)
+			return err_set(e, "out of memory");
+		int w = fprintf(f, "%s\n", line);
+		free(line);
+		if (w < 0)
+			return err_set(e, "%s: cannot write: %s", path, strerror(errno));
+	}
+	if (fflush(f) != 0)
+		return err_set(e, "%s: cannot write: %s", path, strerror(errno));
+	return 0;
+}

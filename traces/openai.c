@@ -1,0 +1,275 @@
+/*
+ * The live runner's transport (sim/live.h) over libcurl: one blocking
+ * `POST {base}/responses` per call, the reply's HTTP status and error body
+ * turned into SPEC §2's classes, its usage read, its Retry-After kept.  The
+ * key goes only into the Authorization header; TLS verification stays on.
+ */
+#include "traces/openai.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MAX_REPLY (64u << 20) /* a reply longer than this is cut off: a server error */
+
+int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e)
+{
+	memset(o, 0, sizeof *o);
+	size_t n = strlen(base_url);
+	while (n && base_url[n - 1] == '/')
+		n--;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return err_set(e, "libcurl could not start");
+	o->ready = 1;
+	if (!(o->url = malloc(n + sizeof "/responses")) ||
+	    !(o->auth = malloc(strlen(key) + sizeof "Authorization: Bearer ")))
+		return err_set(e, "out of memory");
+	memcpy(o->url, base_url, n);
+	memcpy(o->url + n, "/responses", sizeof "/responses");
+	sprintf(o->auth, "Authorization: Bearer %s", key);
+	return 0;
+}
+
+void openai_fini(struct openai *o)
+{
+	if (o->auth) /* our copy of the key is wiped */
+		memset(o->auth, 0, strlen(o->auth));
+	free(o->auth);
+	free(o->url);
+	if (o->ready)
+		curl_global_cleanup();
+	memset(o, 0, sizeof *o);
+}
+
+struct buf {
+	char *p;
+	size_t n, cap;
+	int cut;
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+	size_t n = size * nmemb;
+	if (b->n + n + 1 > MAX_REPLY) {
+		b->cut = 1;
+		return 0;
+	}
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			return 0;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, data, n);
+	b->n += n;
+	b->p[b->n] = 0;
+	return n;
+}
+
+void openai_header(const char *data, size_t n, int64_t *retry_after_us)
+{
+	char line[128];
+	double v;
+	if (n >= sizeof line)
+		return;
+	memcpy(line, data, n);
+	line[n] = 0;
+	if (strncasecmp(line, "retry-after-ms:", 15) == 0 && sscanf(line + 15, "%lf", &v) == 1 && v >= 0 && v < 1e12)
+		*retry_after_us = (int64_t)(v * 1000);
+	else if (strncasecmp(line, "retry-after:", 12) == 0 && *retry_after_us < 0 &&
+	         sscanf(line + 12, "%lf", &v) == 1 && v >= 0 && v < 1e9)
+		*retry_after_us = (int64_t)(v * 1e6);
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	openai_header(data, size * nmemb, arg);
+	return size * nmemb;
+}
+
+static char *request_body(const struct live_call *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text = malloc(c->input_len + 1), *body = NULL;
+	if (o && text) {
+		memcpy(text, c->input, c->input_len);
+		text[c->input_len] = 0;
+		if (cJSON_AddStringToObject(o, "model", c->model) && cJSON_AddStringToObject(o, "input", text) &&
+		    (!c->instructions || cJSON_AddStringToObject(o, "instructions", c->instructions)) &&
+		    cJSON_AddNumberToObject(o, "max_output_tokens", c->max_output_tokens) &&
+		    cJSON_AddFalseToObject(o, "store"))
+			body = cJSON_PrintUnformatted(o);
+	}
+	free(text);
+	cJSON_Delete(o);
+	return body;
+}
+
+static uint64_t count_of(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (uint64_t)v->valuedouble : 0;
+}
+
+/* The answer's text: output[].content[] items of type output_text, joined. */
+static void answer_text(const cJSON *root, struct live_reply *r)
+{
+	const cJSON *out = cJSON_GetObjectItemCaseSensitive(root, "output"), *item, *part;
+	size_t n = 0;
+	cJSON_ArrayForEach(item, out)
+		cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(item, "content"))
+			if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "text")))
+				n += strlen(cJSON_GetObjectItemCaseSensitive(part, "text")->valuestring);
+	if (!(r->text = malloc(n + 1)))
+		return;
+	r->text_len = 0;
+	cJSON_ArrayForEach(item, out)
+		cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(item, "content")) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(part, "text");
+			if (cJSON_IsString(t)) {
+				size_t k = strlen(t->valuestring);
+				memcpy(r->text + r->text_len, t->valuestring, k);
+				r->text_len += k;
+			}
+		}
+	r->text[r->text_len] = 0;
+}
+
+/* An ok reply's usage; a 200 without one, or a failed response, is a server error. */
+static void read_answer(const char *body, struct live_reply *r)
+{
+	cJSON *root = cJSON_Parse(body);
+	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "status");
+	if (!cJSON_IsObject(usage) || (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0)) {
+		r->status = STATUS_SERVER_ERROR;
+		snprintf(r->msg, sizeof r->msg, "HTTP 200 without a usage");
+		cJSON_Delete(root);
+		return;
+	}
+	r->status = STATUS_OK;
+	r->input_tok = count_of(usage, "input_tokens");
+	r->output_tok = count_of(usage, "output_tokens");
+	r->cached_tok = count_of(cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details"), "cached_tokens");
+	answer_text(root, r);
+	cJSON_Delete(root);
+}
+
+static int error_is(const cJSON *err, const char *what)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(err, "type");
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(err, "code");
+	return (cJSON_IsString(type) && strcmp(type->valuestring, what) == 0) ||
+	       (cJSON_IsString(code) && strcmp(code->valuestring, what) == 0);
+}
+
+/* An error reply's class (formats.md §1.3); the key refused and the quota spent stop the run. */
+static void read_error(long http, const char *body, struct live_reply *r)
+{
+	cJSON *root = cJSON_Parse(body);
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(err, "message");
+	snprintf(r->msg, sizeof r->msg, "HTTP %ld%s%.200s", http, cJSON_IsString(msg) ? ": " : "",
+	         cJSON_IsString(msg) ? msg->valuestring : "");
+	if (http == 401 || http == 403) {
+		r->fatal = 1;
+		r->status = STATUS_INVALID_REQUEST;
+	} else if (http == 429 && error_is(err, "insufficient_quota")) {
+		r->fatal = 1;
+		r->status = STATUS_RATE_LIMITED;
+	} else if (http == 429) {
+		r->status = STATUS_RATE_LIMITED;
+	} else if (http == 408) {
+		r->status = STATUS_TIMEOUT;
+	} else if (http == 409 || http >= 500) {
+		r->status = STATUS_SERVER_ERROR;
+	} else if (error_is(err, "context_length_exceeded")) {
+		r->status = STATUS_CONTEXT_LENGTH;
+	} else if (error_is(err, "content_filter") || error_is(err, "content_policy_violation")) {
+		r->status = STATUS_CONTENT_FILTER;
+	} else {
+		r->status = STATUS_INVALID_REQUEST;
+	}
+	cJSON_Delete(root);
+}
+
+void openai_reply(long http, const char *body, struct live_reply *r)
+{
+	if (http == 200)
+		read_answer(body ? body : "", r);
+	else
+		read_error(http, body ? body : "", r);
+}
+
+void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
+{
+	struct openai *o = ctx;
+	struct buf b = { 0 };
+	struct curl_slist *h = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	char *body = request_body(c);
+	CURL *curl = curl_easy_init();
+	memset(r, 0, sizeof *r);
+	r->retry_after_us = -1;
+	r->status = STATUS_SERVER_ERROR;
+	if (!body || !curl || !(h = curl_slist_append(h, o->auth)) ||
+	    !(h = curl_slist_append(h, "Content-Type: application/json"))) {
+		snprintf(r->msg, sizeof r->msg, "out of memory");
+		r->fatal = 1;
+		goto out;
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, o->url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r->retry_after_us);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)(c->timeout_us / 1000 > 0 ? c->timeout_us / 1000 : 1));
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "llmcost-live");
+	CURLcode rc = curl_easy_perform(curl);
+	long http = 0;
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
+	if (rc == CURLE_OPERATION_TIMEDOUT) {
+		r->status = STATUS_TIMEOUT;
+		snprintf(r->msg, sizeof r->msg, "no reply within %lld ms", (long long)(c->timeout_us / 1000));
+	} else if (rc != CURLE_OK) {
+		snprintf(r->msg, sizeof r->msg, "%s", b.cut ? "the reply is over 64 MiB" : *errbuf ? errbuf
+		         : curl_easy_strerror(rc));
+	} else {
+		openai_reply(http, b.p, r);
+	}
+out:
+	curl_slist_free_all(h);
+	if (curl)
+		curl_easy_cleanup(curl);
+	free(body);
+	free(b.p);
+}
+
+int64_t openai_now_us(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void openai_sleep_us(void *ctx, int64_t us)
+{
+	(void)ctx;
+	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}

@@ -1,0 +1,39 @@
+/*
+ * The OpenAI Responses API as the live runner's transport (sim/live.h):
+ * libcurl, one blocking call per request attempt, safe from several threads.
+ */
+#ifndef TRACES_OPENAI_H
+#define TRACES_OPENAI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/err.h"
+#include "sim/live.h"
+
+#define OPENAI_DEFAULT_BASE_URL "https://api.openai.com/v1"
+
+struct openai {
+	char *url;   /* {base}/responses */
+	char *auth;  /* the Authorization header, holding the key */
+	int ready;
+};
+
+/* Before any thread starts: calls go to base_url + "/responses" with `key`.  -1 with e set. */
+int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e);
+/* Wipes the key and releases everything (also after a failed init). */
+void openai_fini(struct openai *o);
+
+/* A reply of HTTP status `http` with body (NUL-terminated, may be NULL) read into r: its class,
+ * usage and answer text (r->text, malloc'd).  r starts zeroed with retry_after_us set. */
+void openai_reply(long http, const char *body, struct live_reply *r);
+/* A response header line data[0..n): `retry-after-ms: 250` or `retry-after: 1.5` (seconds, when
+ * no -ms header came first) sets *retry_after_us; an HTTP date is not read. */
+void openai_header(const char *data, size_t n, int64_t *retry_after_us);
+
+/* The struct live_transport functions, ctx a struct openai (unused by the clock's). */
+void openai_call(void *ctx, const struct live_call *c, struct live_reply *r);
+int64_t openai_now_us(void *ctx);
+void openai_sleep_us(void *ctx, int64_t us);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * `llmcost live TRACE -s SCENARIO --max-usd X [--sample N] [--concurrency C]
+ * [--record FILE] [--dry-run] [--db PATH]`: sends a trace's requests to the
+ * OpenAI Responses API under one scenario's policies (sim/live.c over
+ * traces/openai.c), never past the spend cap, records every call as a trace
+ * v1 file, and prints what was sent, answered and spent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/clock.h"
+#include "sim/decimal.h"
+#include "sim/live.h"
+#include "sim/money.h"
+#include "traces/live_record.h"
+#include "traces/openai.h"
+#include "traces/scenario.h"
+#include "traces/store.h"
+#include "tui/cli.h"
+
+#define EXIT_CAP 4 /* SPEC §6: the live spend cap stopped the run */
+#define MAX_CONCURRENCY 64
+
+/* "$0.001234": pico-USD to six decimals, rounded up (a bound is never shown below itself). */
+static const char *usd(char *buf, size_t n, int64_t pusd)
+{
+	int64_t micro = pusd / 1000000 + (pusd % 1000000 > 0);
+	snprintf(buf, n, "$%lld.%06lld", (long long)(micro / 1000000), (long long)(micro % 1000000));
+	return buf;
+}
+
+/* --max-usd: a decimal number of dollars above 0, to the pico-dollar. */
+static int parse_usd(const char *s, int64_t *pusd)
+{
+	int exact;
+	return decimal_scaled(s, strlen(s), 12, pusd, &exact) == 0 && exact && *pusd > 0 ? 0 : -1;
+}
+
+/* "1 call", "2 calls" */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static int parse_count(const char *s, long min, long max, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return *s && !*end && !errno && *v >= min && *v <= max ? 0 : -1;
+}
+
+static const struct trace *order_of; /* the trace pick() sorts, for by_arrival */
+
+/* Arrival order: by time, ties in line order. */
+static int by_arrival(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int64_t ti = trace_ts_us(order_of, i), tj = trace_ts_us(order_of, j);
+	return ti != tj ? (ti > tj) - (ti < tj) : (i > j) - (i < j);
+}
+
+/* The requests to send: those with input text, in arrival order, sampled evenly to `sample`. */
+static size_t pick(const struct trace *t, long sample, struct live_record **out)
+{
+	uint32_t *order = malloc((t->n_req ? t->n_req : 1) * sizeof *order);
+	size_t n = 0;
+	*out = NULL;
+	if (!order)
+		return 0;
+	for (uint32_t i = 0; i < t->n_req; i++)
+		if (t->input[i] != TRACE_NONE)
+			order[n++] = i;
+	order_of = t;
+	qsort(order, n, sizeof *order, by_arrival);
+	size_t k = sample > 0 && (size_t)sample < n ? (size_t)sample : n;
+	struct live_record *rec = calloc(k ? k : 1, sizeof *rec);
+	if (rec)
+		for (size_t j = 0; j < k; j++)
+			rec[j].req = order[(size_t)((uint64_t)j * n / k)];
+	free(order);
+	*out = rec;
+	return rec ? k : 0;
+}
+
+/* Ctrl-C or SIGTERM: no call starts after it, the record is written; a second one kills. */
+static struct live *interrupt_of;
+
+static void on_signal(int sig)
+{
+	if (interrupt_of)
+		interrupt_of->interrupted = sig;
+}
+
+struct progress {
+	int tty;
+	size_t n;
+	time_t last;
+};
+
+static void show_progress(void *ctx, const struct live *lv)
+{
+	struct progress *p = ctx;
+	time_t now = time(NULL);
+	if (!p->tty || now == p->last)
+		return;
+	p->last = now;
+	char s[32];
+	fprintf(stderr, "\rlive: %zu of %zu requests done, %s spent ", lv->counts.started, p->n,
+	        usd(s, sizeof s, lv->spent_pusd));
+}
+
+/* The record's default name: live-TRACE-YYYYMMDDTHHMMSSZ.jsonl. */
+static void default_record(char *buf, size_t n, const char *trace)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char stamp[32];
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf, n, "live-%s-%s.jsonl", trace, stamp);
+	for (char *c = buf; *c; c++)
+		if (*c == '/')
+			*c = '_';
+}
+
+static void report(const struct live *lv, const char *cap, int dry, const char *record, const char *scen)
+{
+	const struct live_counts *c = &lv->counts;
+	char s[32];
+	if (dry) {
+		printf("live: dry run: %zu %s would send %zu %s; worst case %s of the %s cap\n", c->started,
+		       plural(c->started, "request", "requests"), c->calls, plural(c->calls, "call", "calls"),
+		       usd(s, sizeof s, lv->spent_pusd), cap);
+		return;
+	}
+	size_t failed = c->outcome[LIVE_FAILED] + c->outcome[LIVE_CAPPED] + c->outcome[LIVE_INTERRUPTED];
+	printf("live: %zu %s: %zu answered (%zu from the cache), %zu degraded, %zu failed, %zu rejected; "
+	       "%zu %s (%zu %s, %zu %s)\n", c->started, plural(c->started, "request", "requests"),
+	       c->outcome[LIVE_ANSWERED] + c->outcome[LIVE_CACHE_HIT], c->outcome[LIVE_CACHE_HIT],
+	       c->outcome[LIVE_DEGRADED], failed, c->outcome[LIVE_REJECTED], c->calls,
+	       plural(c->calls, "call", "calls"), c->retries, plural(c->retries, "retry", "retries"),
+	       c->fallbacks, plural(c->fallbacks, "fallback", "fallbacks"));
+	printf("live: spent %s of the %s cap\n", usd(s, sizeof s, lv->spent_pusd), cap);
+	printf("live: recorded in %s; compare it with its estimate: llmcost replay %s -s recorded -s %s\n",
+	       record, record, scen);
+}
+
+int cmd_live(int argc, char **argv)
+{
+	enum { MAX_USD = CLI_LONG, SAMPLE, CONCURRENCY, RECORD, DRY_RUN, DB };
+	static const struct option longopts[] = {
+		{ "scenario", required_argument, 0, 's' }, { "max-usd", required_argument, 0, MAX_USD },
+		{ "sample", required_argument, 0, SAMPLE }, { "concurrency", required_argument, 0, CONCURRENCY },
+		{ "record", required_argument, 0, RECORD }, { "dry-run", no_argument, 0, DRY_RUN },
+		{ "db", required_argument, 0, DB }, { 0, 0, 0, 0 },
+	};
+	const char *db = NULL, *scen = NULL, *record = NULL;
+	long sample = 0, concurrency = 4;
+	int dry = 0, c;
+	int64_t cap_pusd = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (scen)
+				return cli_usage_error("live", "one scenario at a time (-s %s and -s %s)", scen, optarg);
+			if (!*optarg)
+				return cli_usage_error("live", "-s needs a scenario: a file or a bundled name");
+			scen = optarg;
+			break;
+		case MAX_USD:
+			if (parse_usd(optarg, &cap_pusd) < 0)
+				return cli_usage_error("live", "--max-usd takes an amount of dollars above 0 "
+				                       "(0.50), not \"%s\"", optarg);
+			break;
+		case SAMPLE:
+			if (parse_count(optarg, 1, 1L << 31, &sample) < 0)
+				return cli_usage_error("live", "--sample takes a number of requests, 1 or more, "
+				                       "not \"%s\"", optarg);
+			break;
+		case CONCURRENCY:
+			if (parse_count(optarg, 1, MAX_CONCURRENCY, &concurrency) < 0)
+				return cli_usage_error("live", "--concurrency takes 1 to %d, not \"%s\"",
+				                       MAX_CONCURRENCY, optarg);
+			break;
+		case RECORD:
+			if (!*optarg)
+				return cli_usage_error("live", "--record needs a file name");
+			record = optarg;
+			break;
+		case DRY_RUN: dry = 1; break;
+		case DB:
+			if (cli_db_arg("live", optarg, &db) < 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			return cli_option_error("live", c, argv, longopts);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("live", "name a trace: a stored trace or a JSON Lines file");
+	if (optind + 1 < argc)
+		return cli_usage_error("live", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
+	if (!scen)
+		return cli_usage_error("live", "name the scenario whose policies the calls follow (-s)");
+	if (!cap_pusd)
+		return cli_usage_error("live", "set the spend cap with --max-usd (dollars)");
+	const char *key = getenv("OPENAI_API_KEY");
+	if (!dry && (!key || !*key)) {
+		cli_error("live: set OPENAI_API_KEY in the environment (it is read from there only, "
+		          "never from the command line), or try --dry-run");
+		return EXIT_FAIL;
+	}
+	const char *base = getenv("OPENAI_BASE_URL");
+	if (!base || !*base)
+		base = OPENAI_DEFAULT_BASE_URL;
+
+	struct scenario sc = { 0 };
+	struct store s = { 0 };
+	struct trace t;
+	struct err e = { "" };
+	struct live lv;
+	struct openai o = { 0 };
+	struct live_record *rec = NULL;
+	struct progress prog = { isatty(STDERR_FILENO), 0, 0 };
+	struct live_transport tr = { &o, dry ? live_dry_call : openai_call, openai_now_us, openai_sleep_us };
+	char name[256], rpath[4096];
+	FILE *rf = NULL;
+	int rc, inited = 0;
+	size_t n = 0;
+
+	memset(&t, 0, sizeof t);
+	if ((rc = replay_load_scenario(scen, &sc)) != EXIT_OK)
+		goto out;
+	rc = EXIT_INPUT;
+	if (sc.mode == SCENARIO_MODE_RECORDED) {
+		cli_error("live: scenario \"%s\" prices the trace as recorded; live needs one that decides "
+		          "calls (v3, baseline, a file of yours)", scen);
+		goto out;
+	}
+	rc = EXIT_FAIL;
+	if (replay_open_store(&s, cli_db_path_made(db), argv[optind]) != EXIT_OK)
+		goto out;
+	if ((rc = replay_find_trace(&s, argv[optind], NULL, name, sizeof name)) != EXIT_OK)
+		goto out;
+	rc = EXIT_FAIL;
+	if (store_load(&s, name, &t, &e) < 0) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	store_close(&s);
+	size_t with_text = 0;
+	for (uint32_t i = 0; i < t.n_req; i++)
+		with_text += t.input[i] != TRACE_NONE;
+	if (!with_text) {
+		cli_error("live: trace \"%s\" holds no request with `input` text, and live sends the text", name);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	if (!(n = pick(&t, sample, &rec))) {
+		cli_error("out of memory");
+		goto out;
+	}
+	inited = 1;
+	if (live_init(&lv, &t, &sc, &tr, cap_pusd, rec, n, &e) < 0) {
+		cli_error("live: %s: %s", name, e.msg);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	if (!dry) {
+		if (!record)
+			default_record(rpath, sizeof rpath, name);
+		else
+			snprintf(rpath, sizeof rpath, "%s", record);
+		int fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd < 0 || !(rf = fdopen(fd, "w"))) {
+			cli_error("live: %s: %s%s", rpath, strerror(errno),
+			          errno == EEXIST ? " (the record is never overwritten: choose another --record)" : "");
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+		if (openai_init(&o, base, key, &e) < 0) {
+			cli_error("live: %s", e.msg);
+			goto out;
+		}
+	}
+	if (t.n_req > with_text)
+		fprintf(stderr, "llmcost: live: %zu %s without input text skipped\n", (size_t)t.n_req - with_text,
+		        plural(t.n_req - with_text, "request", "requests"));
+	prog.n = n;
+	lv.progress = show_progress;
+	lv.progress_ctx = &prog;
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND }, old_int, old_term;
+	interrupt_of = &lv;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	live_run(&lv, dry ? 1 : (unsigned)concurrency); /* a dry run's cache hits do not race */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	interrupt_of = NULL;
+	if (prog.tty && prog.last)
+		fputs("\r\033[K", stderr);
+
+	rc = EXIT_OK;
+	if (rf && (live_record_write(rf, rpath, &lv, &e) < 0 || fclose(rf) != 0)) {
+		rf = NULL;
+		cli_error("live: %s", *e.msg ? e.msg : strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	rf = NULL;
+	char capt[32], w[32], sp[32];
+	usd(capt, sizeof capt, cap_pusd);
+	report(&lv, capt, dry, rpath, scen);
+	switch (lv.stop) {
+	case LIVE_STOP_CAP:
+		cli_error("live: the spend cap %s: a call whose worst case is %s would take the %s past %s "
+		          "(%s so far); requests not sent: %zu of %zu", dry ? "would stop the run" : "stopped the run",
+		          usd(w, sizeof w, lv.refused_pusd), dry ? "worst case" : "spend", capt,
+		          usd(sp, sizeof sp, lv.spent_pusd), n - lv.counts.started, n);
+		rc = EXIT_CAP;
+		break;
+	case LIVE_STOP_INTERRUPTED:
+		cli_error("live: interrupted; no call was started after it, and the record holds every call made");
+		rc = 128 + lv.interrupted;
+		break;
+	case LIVE_STOP_FATAL:
+	case LIVE_STOP_ERROR:
+		cli_error("live: the run stopped: %s", lv.why);
+		rc = EXIT_FAIL;
+		break;
+	default:
+		break;
+	}
+out:
+	if (rf)
+		fclose(rf);
+	if (inited)
+		live_fini(&lv);
+	for (size_t r = 0; rec && r < n; r++)
+		free(rec[r].att);
+	free(rec);
+	openai_fini(&o);
+	trace_free(&t);
+	store_close(&s);
+	scenario_fini(&sc);
+	return rc;
+}
