@@ -456,3 +456,32 @@ int jsonl_parse(struct jsonl_parser *p, const char *line, size_t len, struct jso
 		rec->extra = keep_unknown(&c, &obj, ~0u);
 	return 0;
 }
+
+uint32_t jsonl_row(const struct jsonl_rec *r, const uint32_t ids[5], struct trace_row *row,
+                   struct trace_call *calls)
+{
+	*row = (struct trace_row){
+		.ts_us = r->ts_us, .tenant = ids[0], .task = ids[1], .input = ids[2], .input_hash = ids[3],
+		.input_tok = (uint32_t)r->input_tok, .output_tok = (uint32_t)r->output_tok,
+		.cached_tok = r->cached_tok == JSONL_ABSENT ? 0 : (uint32_t)r->cached_tok,
+		.difficulty = (enum difficulty)r->difficulty, .realtime = r->realtime != 0,
+		.cost_pusd = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd,
+	};
+	if (!r->n_att && ids[4] != TRACE_NONE) {
+		calls[0] = (struct trace_call){ ids[4], r->status < 0 ? STATUS_OK : (enum status)r->status,
+		                                -1, -1, -1, r->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY
+		                                : r->latency_us, TRACE_NO_TIME };
+		return 1;
+	}
+	for (size_t k = 0; k < r->n_att; k++) {
+		const struct jsonl_attempt *x = &r->att[k];
+		struct trace_call *c = &calls[k];
+		c->status = (enum status)x->status;
+		c->input_tok = x->input_tok == JSONL_ABSENT ? -1 : x->input_tok;
+		c->output_tok = x->output_tok == JSONL_ABSENT ? -1 : x->output_tok;
+		c->cached_tok = x->cached_tok == JSONL_ABSENT ? -1 : x->cached_tok;
+		c->latency_us = x->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : x->latency_us;
+		c->ts_us = x->ts_us;
+	}
+	return (uint32_t)r->n_att;
+}

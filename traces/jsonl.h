@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sim/err.h"
+#include "sim/trace.h"
 
 /* A byte string (not NUL-terminated; may hold NUL).  s == NULL: absent. */
 struct str {
@@ -67,6 +68,16 @@ void jsonl_fini(struct jsonl_parser *p);
  * when out of memory.  A blank line is the caller's to skip.
  */
 int jsonl_parse(struct jsonl_parser *p, const char *line, size_t len, struct jsonl_rec *rec, struct err *e);
+
+/*
+ * Line r as a columnar row and its calls, given the ids of its tenant, task,
+ * input, input_hash and model (TRACE_NONE when absent): the `attempts` array
+ * (calls[k].model set by the caller beforehand), else one call from the
+ * top-level model, status and latency, else none.  calls holds n_att + 1.
+ * Returns the number of calls.
+ */
+uint32_t jsonl_row(const struct jsonl_rec *r, const uint32_t ids[5], struct trace_row *row,
+                   struct trace_call *calls);
 
 /* 1 when the line holds only white space. */
 int jsonl_is_blank(const char *line, size_t len);

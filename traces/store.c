@@ -665,35 +665,13 @@ static void bind_opt_text(sqlite3_stmt *st, int col, struct str v)
 		sqlite3_bind_null(st, col);
 }
 
-/* Appends request r to the columnar copy, its calls resolved as store_load's row path does:
- * the `attempts` array, else one call from the top-level model, status and latency. */
+/* Appends request r to the columnar copy, its calls resolved as store_load's row path does
+ * (jsonl_row). */
 static int append_columns(struct store_import *im, const struct jsonl_rec *r, const uint32_t ids[5],
                           struct err *e)
 {
-	struct trace_row row = {
-		.ts_us = r->ts_us, .tenant = ids[0], .task = ids[1], .input = ids[2], .input_hash = ids[3],
-		.input_tok = (uint32_t)r->input_tok, .output_tok = (uint32_t)r->output_tok,
-		.cached_tok = r->cached_tok == JSONL_ABSENT ? 0 : (uint32_t)r->cached_tok,
-		.difficulty = (enum difficulty)r->difficulty, .realtime = r->realtime != 0,
-		.cost_pusd = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd,
-	};
-	uint32_t n = 0;
-	if (!r->n_att && ids[4] != TRACE_NONE) {
-		im->calls[0] = (struct trace_call){ ids[4], r->status < 0 ? STATUS_OK : (enum status)r->status,
-		                                    -1, -1, -1, r->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY
-		                                    : r->latency_us, TRACE_NO_TIME };
-		n = 1;
-	}
-	for (size_t k = 0; k < r->n_att; k++, n++) {
-		const struct jsonl_attempt *x = &r->att[k];
-		struct trace_call *c = &im->calls[k]; /* its model was set by the caller */
-		c->status = (enum status)x->status;
-		c->input_tok = x->input_tok == JSONL_ABSENT ? -1 : x->input_tok;
-		c->output_tok = x->output_tok == JSONL_ABSENT ? -1 : x->output_tok;
-		c->cached_tok = x->cached_tok == JSONL_ABSENT ? -1 : x->cached_tok;
-		c->latency_us = x->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : x->latency_us;
-		c->ts_us = x->ts_us;
-	}
+	struct trace_row row;
+	uint32_t n = jsonl_row(r, ids, &row, im->calls);
 	return trace_append(&im->cols, &row, im->calls, n, e);
 }
 
