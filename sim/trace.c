@@ -661,3 +661,58 @@ int trace_check(const struct trace *t, struct err *e)
 		return err_set(e, "the table of long latencies does not match the calls");
 	return check_times(t, e);
 }
+
+/* Name id of src's table `from` in t's table `to`; -1 when out of memory. */
+static int reintern(struct intern *to, const struct intern *from, uint32_t id, uint32_t *out)
+{
+	size_t n;
+	const char *s;
+	if (id == TRACE_NONE) {
+		*out = TRACE_NONE;
+		return 0;
+	}
+	s = intern_str(from, id, &n);
+	return intern_add(to, s, n, out);
+}
+
+int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, struct err *e)
+{
+	struct trace_call few[8], *calls = few;
+	uint32_t from = trace_att_begin(src, i), n = trace_att_end(src, i) - from;
+	struct trace_row r = {
+		.ts_us = trace_ts_us(src, i), .input_tok = trace_input_tok(src, i),
+		.output_tok = trace_output_tok(src, i), .cached_tok = trace_cached_tok(src, i),
+		.difficulty = (enum difficulty)trace_difficulty(src, i), .realtime = trace_realtime(src, i),
+		.cost_pusd = src->cost_pusd ? src->cost_pusd[i] : TRACE_NO_COST,
+	};
+	int rc = -1;
+	if (n > 8 && !(calls = malloc(n * sizeof *calls)))
+		return err_set(e, "out of memory");
+	if (reintern(&t->names, &src->names, trace_tenant(src, i), &r.tenant) < 0 ||
+	    reintern(&t->names, &src->names, trace_task(src, i), &r.task) < 0 ||
+	    reintern(&t->names, &src->names, trace_input_hash(src, i), &r.input_hash) < 0 ||
+	    reintern(&t->inputs, &src->inputs, src->input[i], &r.input) < 0)
+		goto oom;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t a = from + k;
+		uint64_t in, out, cached;
+		struct trace_call *c = &calls[k];
+		trace_att_tokens(src, i, a, &in, &out, &cached);
+		if (reintern(&t->names, &src->names, trace_att_model(src, a), &c->model) < 0)
+			goto oom;
+		c->status = trace_att_status(src, a);
+		c->input_tok = (int64_t)in;
+		c->output_tok = (int64_t)out;
+		c->cached_tok = (int64_t)cached;
+		c->latency_us = trace_att_latency_us(src, a);
+		c->ts_us = trace_att_ts_us(src, i, a);
+	}
+	rc = trace_append(t, &r, calls, n, e);
+	goto out;
+oom:
+	err_set(e, "out of memory");
+out:
+	if (calls != few)
+		free(calls);
+	return rc;
+}

@@ -213,6 +213,10 @@ struct trace_row {
 int trace_append(struct trace *t, const struct trace_row *r, const struct trace_call *calls,
                  uint32_t n_calls, struct err *e);
 
+/* Appends request i of src to t, its names and input text interned in t's tables (a trace
+ * growing as another is played back).  -1 with e set, as trace_append. */
+int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, struct err *e);
+
 /* Ends building: narrows the request columns and the calls' token columns whose
  * values allow it, frees the kind-lookup index and the inputs' lookup index (texts
  * are read by id from then on) and gives back the reserved room of columns and

@@ -1004,9 +1004,7 @@ static size_t strongest_alerts(const struct result_scenario *rs, size_t *idx)
 	return n;
 }
 
-/* The alerts of every scenario (the strongest few when there are many): kind, first and
- * last firing instants, value, baseline, peak. */
-static int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
+int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 {
 	fputs("alerts\n", f);
 	for (size_t k = 0; k < n; k++) {

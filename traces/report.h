@@ -37,6 +37,10 @@ int report_json(FILE *f, const struct trace_summary *t, const struct result_scen
 int report_csv(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
                enum report_by by, struct err *e);
 
+/* The alerts of every scenario as the table ends with them (the strongest few when there are
+ * many): kind, first and last firing instants, value, baseline, peak.  -1 when out of memory. */
+int report_alerts(FILE *f, const struct result_scenario *r, size_t n);
+
 /* The text table: a line naming the trace, the comparison table (or, with --by, one table per
  * scenario with a row per group), then the alerts of every scenario. */
 int report_table(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,

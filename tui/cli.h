@@ -84,6 +84,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_live(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* tui/cmd_replay.c, shared with the console (tui/cmd_tui.c, tui/console_model.c): a scenario
  * by file or bundled name (errors printed, an exit code returned), the stored trace for a

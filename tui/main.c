@@ -197,6 +197,31 @@ const struct command commands[] = {
 	  "  OPENAI_API_KEY=... llmcost live march --sample 50 -s v3 --max-usd 0.50\n"
 	  "  llmcost replay live-march-20261128T120000Z.jsonl -s recorded -s v3\n",
 	  cmd_live },
+	{ "watch", "FILE|TRACE [-s SCENARIO] [--speed N] [--db PATH]",
+	  "follow a growing trace file, or play a stored trace, with alerts as they fire",
+	  "Follows FILE, a JSON Lines trace, as it grows (like tail -F: from its first line,\n"
+	  "through truncation and rotation), or plays TRACE, a stored trace, N times faster\n"
+	  "than real time.  What has arrived is replayed under the scenario (default\n"
+	  "recorded) once a second: its alerts as replay computes them, a banner while a\n"
+	  "fallback flood is under way, and each tenant's requests, spend and fallback rate\n"
+	  "over the last 5 minutes and hour (the traffic as recorded, priced with the\n"
+	  "scenario's table).  \"Now\" is the playback's position, or for a file the clock\n"
+	  "while the file's latest line is less than an hour old, else that line's time.\n"
+	  "\n"
+	  "In a terminal a screen (q quits; for a stored trace p pauses, + and - change the\n"
+	  "speed); otherwise a line when an alert starts and when it ends, then at the end\n"
+	  "of the trace (or on Ctrl-C) the alerts table as replay prints it.  Malformed lines\n"
+	  "of a file are reported with their line numbers and skipped.\n"
+	  "\n"
+	  "options:\n"
+	  "  -s, --scenario S  the scenario (a file, or a bundled one by name)\n"
+	  "  --speed N         play a stored trace N times faster than real time (default 1)\n"
+	  "  --db PATH         the store\n"
+	  "\n"
+	  "examples:\n"
+	  "  llmcost watch /var/log/llm/requests.jsonl -s flood-guard\n"
+	  "  llmcost watch flood --speed 600\n",
+	  cmd_watch },
 	{ 0 }
 };
 

@@ -1,0 +1,126 @@
+/*
+ * The watch's rolling tenant windows (sim/watch.h): one pass over the trace
+ * so far, each recorded call placed at its start as the recorded scenario
+ * places it (sim/replay_recorded.c) and priced with the scenario's table.
+ */
+#include "sim/watch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/clock.h"
+#include "sim/intern.h"
+#include "sim/window.h"
+
+static const struct trace *sort_trace; /* by_spend's names; watch_tenants runs on one thread */
+
+static int by_spend(const void *x, const void *y)
+{
+	const struct watch_tenant *a = x, *b = y;
+	if (a->usd_long != b->usd_long)
+		return a->usd_long > b->usd_long ? -1 : 1;
+	return strcmp(intern_str(&sort_trace->names, a->tenant, NULL), intern_str(&sort_trace->names, b->tenant, NULL));
+}
+
+/* The cost of attempt a of request i on pricing model m, billed as the scenario bills it. */
+static money_sum call_pusd(const struct trace *t, const struct scenario *sc, uint32_t i, uint32_t a, int m)
+{
+	uint64_t in, out, cached;
+	enum status st = trace_att_status(t, a);
+	enum billing b = st == STATUS_OK ? BILLING_FULL : sc->billing.failed[st];
+	int64_t pusd;
+	trace_att_tokens(t, i, a, &in, &out, &cached);
+	if (cached > in)
+		cached = in;
+	if (money_call_pusd(&sc->pricing->models[m].price, b == BILLING_NONE ? 0 : in, b == BILLING_NONE ? 0 : cached,
+	                    b == BILLING_FULL ? out : 0, &pusd) < 0)
+		return 0;
+	return pusd;
+}
+
+int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_us, struct watch_tenant **out,
+                  size_t *n, struct err *e)
+{
+	/* per tenant name id: its slot in the output + 1 */
+	uint32_t *slot = calloc((size_t)t->names.n + 1, sizeof *slot);
+	struct watch_tenant *w = NULL;
+	size_t k = 0, cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!slot)
+		return err_set(e, "out of memory");
+	int64_t from_short = now_us - WATCH_SHORT_US, from_long = now_us - WATCH_LONG_US;
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		int64_t at = trace_ts_us(t, i), first_call = INT64_MIN;
+		uint32_t tn = trace_tenant(t, i), a0 = trace_att_begin(t, i), a1 = trace_att_end(t, i);
+		int in_short = at > from_short && at <= now_us, in_long = at > from_long && at <= now_us, hop = 0;
+		/* a request's calls start at or after it arrives, up to its latencies later: a request
+		 * long before the window has none in it unless its calls were timed later */
+		struct watch_tenant *x = NULL;
+		for (uint32_t a = a0; a <= a1; a++) {
+			int64_t start = a < a1 && trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
+			int counts = a < a1 && start > from_long && start <= now_us;
+			if (!x && (in_long || counts)) {
+				if (!slot[tn]) {
+					if (k == cap) {
+						cap = cap ? cap * 2 : 64;
+						struct watch_tenant *p = realloc(w, cap * sizeof *p);
+						if (!p)
+							goto oom;
+						w = p;
+					}
+					w[k] = (struct watch_tenant){ .tenant = tn };
+					slot[tn] = (uint32_t)++k;
+				}
+				x = &w[slot[tn] - 1];
+			}
+			if (a == a1)
+				break;
+			if (a > a0 && trace_att_model(t, a) != trace_att_model(t, a - 1))
+				hop = 1;
+			if (a == a0)
+				first_call = start;
+			if (counts) {
+				const char *name = intern_str(&t->names, trace_att_model(t, a), NULL);
+				int m = pricing_index(sc->pricing, name);
+				money_sum usd = m < 0 ? 0 : call_pusd(t, sc, i, a, m);
+				x->unpriced += m < 0;
+				x->usd_long += usd;
+				if (start > from_short) {
+					x->usd_short += usd;
+					x->calls_short++;
+				}
+			}
+			int64_t lat = trace_att_latency_us(t, a);
+			at = start + (lat == TRACE_NO_LATENCY ? 0 : lat);
+		}
+		if (!x)
+			continue;
+		x->requests_long += in_long;
+		x->requests_short += in_short;
+		if (first_call > from_short && first_call <= now_us) {
+			x->first_calls_short++;
+			x->fallbacks_short += hop;
+		}
+	}
+	free(slot);
+	sort_trace = t;
+	if (k > 1)
+		qsort(w, k, sizeof *w, by_spend);
+	*out = w;
+	*n = k;
+	return 0;
+oom:
+	free(slot);
+	free(w);
+	return err_set(e, "out of memory");
+}
+
+const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t now_us)
+{
+	int64_t latest = clock_floor_div(now_us, WINDOW_GRID_US) * WINDOW_GRID_US;
+	for (size_t i = r->n_alerts; i-- > 0;)
+		if (r->alerts[i].kind == kind && r->alerts[i].end_us >= latest)
+			return &r->alerts[i];
+	return NULL;
+}

@@ -1,0 +1,47 @@
+/*
+ * What `llmcost watch` shows beside a scenario's replay of the trace so far
+ * (SPEC §9): each tenant's traffic over rolling windows ending now, as it was
+ * recorded and priced with the scenario's table, and whether a fallback flood
+ * is under way.  Pure: the front end feeds the trace and the clock.
+ */
+#ifndef SIM_WATCH_H
+#define SIM_WATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/err.h"
+#include "sim/money.h"
+#include "sim/result.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+#define WATCH_SHORT_US (INT64_C(300) * 1000000)   /* the short window: 5 min */
+#define WATCH_LONG_US (INT64_C(3600) * 1000000)   /* the long one: 1 h */
+
+/* A tenant's figures over (now − window, now]; calls count where they start. */
+struct watch_tenant {
+	uint32_t tenant;               /* id in the trace's names */
+	uint64_t requests_short, requests_long;
+	uint64_t calls_short;
+	uint64_t first_calls_short;    /* requests whose first call started in the short window */
+	uint64_t fallbacks_short;      /* of those, the ones that changed model at least once */
+	money_sum usd_short, usd_long; /* pico-USD */
+	uint64_t unpriced;             /* calls on models the table lacks, in the long window */
+};
+
+/*
+ * Every tenant with a request or call in the long window, sorted by its spend
+ * there (highest first, then by name).  *out is malloc'd (the caller frees).
+ * Calls run back to back from their request's arrival unless their times were
+ * recorded, as in the recorded scenario; failed calls bill per billing.failed.
+ * -1 with e set when out of memory.
+ */
+int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_us, struct watch_tenant **out,
+                  size_t *n, struct err *e);
+
+/* The alert of `kind` under way: the one that fired at the latest 60 s instant at or before
+ * now (or later), else NULL. */
+const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t now_us);
+
+#endif

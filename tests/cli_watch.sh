@@ -1,0 +1,148 @@
+# Command-line tests of `llmcost watch`: usage errors; a stored trace played back whose
+# alerts (line by line as they start and end, then the table) are replay's; a file followed
+# as lines are appended, cut, truncated and rotated, with its rejects named by line; and the
+# screen in tmux: the banner while a fallback flood is under way, q restoring the terminal.
+SUITE=cli_watch
+. tests/lib.sh
+
+L=$LLMCOST
+case $L in /*) ;; *) L="$PWD/$L" ;; esac
+
+# A small incident: 40 requests 10:00:00–10:03:54 (every 6 s) that time out on gpt-4.1-mini and
+# fall back to gpt-4o, then 100 normal ones 10:04:00–10:30:24 (every 16 s).  The flood alert
+# (window 300 s, rate 0.2, min 20 first calls) first fires at 10:02:00, whose window
+# [09:57, 10:02) holds the 20 requests of 10:00:00–10:01:54, all fallen back; the first
+# instant whose window holds at most 20% fallbacks is 10:09:00: [10:04, 10:09) has none.  So
+# one fallback_flood from 10:02:00 to 10:08:00.
+python3 - "$TMP/mini.jsonl" <<'EOF'
+import json, sys
+out = []
+for k in range(40):
+    s = k * 6
+    out.append({"ts": "2026-03-02T10:%02d:%02dZ" % (s // 60, s % 60), "tenant": "acme" if k % 2 else "beta",
+                "task": "faq_answer", "input_tokens": 1000, "output_tokens": 100,
+                "attempts": [{"model": "gpt-4.1-mini", "status": "timeout", "latency_ms": 1000},
+                             {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]})
+for k in range(100):
+    s = 240 + k * 16
+    out.append({"ts": "2026-03-02T10:%02d:%02dZ" % (s // 60, s % 60), "tenant": "acme" if k % 3 else "gamma",
+                "task": "faq_answer", "input_tokens": 1000, "output_tokens": 100, "model": "gpt-4.1-mini",
+                "status": "ok", "latency_ms": 400})
+open(sys.argv[1], "w").write("".join(json.dumps(o) + "\n" for o in out))
+EOF
+$L import "$TMP/mini.jsonl" >/dev/null 2>&1; check_eq "import the incident" "$?" 0
+
+# --- usage
+$L watch 2>/dev/null; check_eq "no file or trace exits 2" "$?" 2
+$L watch mini --speed 0 2>"$TMP/err"; check_eq "--speed 0 exits 2" "$?" 2
+check_has "--speed 0 says what it takes" "$(cat "$TMP/err")" "a factor above 0"
+$L watch mini --speed fast 2>/dev/null; check_eq "--speed fast exits 2" "$?" 2
+$L watch "$TMP/mini.jsonl" --speed 60 2>"$TMP/err"; check_eq "--speed with a file exits 2" "$?" 2
+check_has "--speed with a file says why" "$(cat "$TMP/err")" "plays a stored trace"
+$L watch mini -s v3 -s baseline 2>/dev/null; check_eq "two scenarios exit 2" "$?" 2
+$L watch mini extra 2>/dev/null; check_eq "two traces exit 2" "$?" 2
+$L watch no-such-trace 2>"$TMP/err"; check_eq "an unknown trace exits 1" "$?" 1
+check_has "an unknown trace is named" "$(cat "$TMP/err")" '"no-such-trace"'
+$L watch mini -s no-such-scenario 2>/dev/null; check_eq "an unknown scenario exits 3" "$?" 3
+out=$($L watch --help); check_has "--help" "$out" "--speed N"
+out=$($L help); check_has "help lists watch" "$out" "llmcost watch"
+
+# --- a stored trace played back (30 minutes at 3600×: half a second), outside a terminal
+$L watch mini --speed 3600 </dev/null >"$TMP/play.out" 2>"$TMP/play.err"
+check_eq "playback exits 0 at the end" "$?" 0
+check_has "the flood's start is said" "$(cat "$TMP/play.out")" \
+	"watch: 2026-03-02T10:02:00Z fallback_flood started: 100.0% of requests fell back (alert above 20.0%)"
+check_has "and its end" "$(cat "$TMP/play.out")" "fallback_flood ended 2026-03-02T10:08:00Z"
+check_has "the end of the trace" "$(cat "$TMP/play.out")" "watch: mini ended: 140 requests (0 rejected)"
+$L replay mini | sed -n '/^alerts$/,$p' >"$TMP/replay.alerts"
+sed -n '/^alerts$/,$p' "$TMP/play.out" >"$TMP/play.alerts"
+check_eq "the alerts table is replay's" "$(cat "$TMP/play.alerts")" "$(cat "$TMP/replay.alerts")"
+check_has "which is the flood worked out above" "$(cat "$TMP/play.alerts")" \
+	"fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:08:00Z"
+# the bundled incident under flood-guard, played in a second, gives replay's alerts too
+$L import fixtures/traces/flood.jsonl.gz >/dev/null 2>&1
+$L watch flood -s flood-guard --speed 1000000 </dev/null >"$TMP/flood.out" 2>/dev/null
+$L replay flood -s flood-guard | sed -n '/^alerts$/,$p' >"$TMP/flood.replay"
+check_eq "the bundled incident's alerts are replay's" "$(sed -n '/^alerts$/,$p' "$TMP/flood.out")" \
+	"$(cat "$TMP/flood.replay")"
+
+# --- a file followed: appended in two parts (the first cut mid-line), with a bad line
+F="$TMP/live.jsonl"
+head -c 0 /dev/null >"$F"
+head -n 20 "$TMP/mini.jsonl" >"$F"
+printf '{"ts":"2026-03-02T10:02:00Z","tenant":"acme"' >>"$F" # the line's end comes later
+$L watch "$F" </dev/null >"$TMP/follow.out" 2>"$TMP/follow.err" &
+pid=$!
+sleep 1.5
+printf ',"task":"x","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' >>"$F"
+echo '{"ts":"not a time","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}' >>"$F"
+sed -n '21,140p' "$TMP/mini.jsonl" >>"$F"
+sleep 2
+kill -INT $pid
+wait $pid; check_eq "a followed file stopped by Ctrl-C exits 130" "$?" 130
+# 140 lines of the incident, the line completed after the poll, one rejected
+check_has "every line taken" "$(cat "$TMP/follow.out")" "watch: $F stopped: 141 requests (1 rejected)"
+check_has "the bad line is named by its line" "$(cat "$TMP/follow.err")" "$F:22: ts:"
+check_has "the flood is seen" "$(cat "$TMP/follow.out")" "fallback_flood started"
+check_has "and its table" "$(cat "$TMP/follow.out")" "fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:08:00Z"
+
+# truncated, then rotated: every line read, from both files
+G="$TMP/rot.jsonl"
+head -n 10 "$TMP/mini.jsonl" >"$G"
+$L watch "$G" </dev/null >"$TMP/rot.out" 2>&1 &
+pid=$!
+sleep 1.5
+head -n 3 "$TMP/mini.jsonl" >"$G"       # truncated: 3 lines read again from the start
+sleep 1.5
+mv "$G" "$G.1"
+sed -n '4,5p' "$TMP/mini.jsonl" >>"$G.1" # the old file's last lines
+sed -n '6,9p' "$TMP/mini.jsonl" >"$G"    # then the new file
+sleep 1.5
+kill -TERM $pid
+wait $pid; check_eq "SIGTERM exits 143" "$?" 143
+# 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
+check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped: 19 requests (0 rejected)"
+
+# --- the screen, in tmux
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "cli_watch: tmux not found, the screen cases are skipped" >&2
+	finish
+	exit 0
+fi
+unset TMUX
+SOCK="llmcost-watch-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
+screen() { T capture-pane -p -t "$1"; }
+eventually() {
+	i=0
+	while [ $i -lt 200 ]; do
+		"$@" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+shows() { case $(screen "$1") in *"$2"*) return 0 ;; esac; return 1; }
+wait_for() { eventually shows "$1" "$2"; }
+
+# at 60× the flood (10:02–10:08 of data) is under way 2–8 s into the playback
+T new-session -d -s w -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"
+check "the banner while the flood is under way" wait_for w "FALLBACK FLOOD under way since 2026-03-02T10:02:00Z"
+check "the tenants' table" wait_for w "tenant                 req 5m   req 1h"
+check "the flood in the alerts list" wait_for w "fallback_flood  2026-03-02T10:02:00Z to"
+T send-keys -t w p
+check "p pauses" wait_for w "60× paused"
+T send-keys -t w + p
+check "+ doubles the speed" wait_for w "120×"
+check "the banner goes when the flood is over" wait_for w "no fallback flood"
+T send-keys -t w q
+check "q quits with 0" wait_for w "WATCH-EXIT=0"
+case $(screen w) in *"llmcost watch"*) bad "the screen is left after q" ;; *) ok ;; esac
+
+# a tiny terminal says so
+T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; sleep 30"
+check "below 60x15 it says so" wait_for small "at least 60x15"
+T send-keys -t small q
+
+finish

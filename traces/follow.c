@@ -1,0 +1,139 @@
+/*
+ * The follower of traces/follow.h: polled, not notified (a read of what was
+ * appended, and one stat of the path to see a truncation or a rotation), so
+ * it works the same on every file system, network ones included.
+ */
+#include "traces/follow.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int open_file(struct follow *f, struct err *e)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, "%s: %s", f->path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s: not a regular file (watch follows a JSON Lines file as it grows)", f->path);
+	}
+	f->fd = fd;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->offset = 0;
+	f->line_no = 0;
+	f->n = 0;
+	return 0;
+}
+
+int follow_open(struct follow *f, const char *path, struct err *e)
+{
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+	if (!(f->path = strdup(path)))
+		return err_set(e, "out of memory");
+	return open_file(f, e);
+}
+
+void follow_close(struct follow *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	free(f->buf);
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+}
+
+/* Hands over the complete lines in buf, keeping the partial one; -1 when the callback stops. */
+static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int flush)
+{
+	long lines = 0;
+	size_t from = 0;
+	for (;;) {
+		char *nl = memchr(f->buf + from, '\n', f->n - from);
+		size_t end = nl ? (size_t)(nl - f->buf) : f->n;
+		if (!nl && !(flush && end > from) && end - from < FOLLOW_LINE_MAX)
+			break;
+		size_t len = end - from;
+		if (len && f->buf[from + len - 1] == '\r')
+			len--;
+		f->line_no++;
+		lines++;
+		if (on_line(ctx, f->buf + from, len, f->line_no))
+			return -1;
+		from = nl ? end + 1 : end;
+		if (!nl)
+			break;
+	}
+	memmove(f->buf, f->buf + from, f->n - from);
+	f->n -= from;
+	return lines;
+}
+
+/* Reads the current file to its end, handing lines over; -1 with e set. */
+static long drain(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e)
+{
+	long lines = 0;
+	for (;;) {
+		if (f->cap - f->n < 65536) {
+			size_t cap = f->cap ? f->cap * 2 : 131072;
+			char *p = realloc(f->buf, cap);
+			if (!p)
+				return err_set(e, "out of memory");
+			f->buf = p;
+			f->cap = cap;
+		}
+		ssize_t got = read(f->fd, f->buf + f->n, f->cap - f->n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return err_set(e, "%s: %s", f->path, strerror(errno));
+		if (got == 0)
+			return lines;
+		f->n += (size_t)got;
+		f->offset += (uint64_t)got;
+		long k = hand_over(f, on_line, ctx, 0);
+		if (k < 0)
+			return err_set(e, "stopped");
+		lines += k;
+	}
+}
+
+long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e)
+{
+	struct stat st, path_st;
+	if (fstat(f->fd, &st) < 0)
+		return err_set(e, "%s: %s", f->path, strerror(errno));
+	if ((uint64_t)st.st_size < f->offset) { /* truncated: from the start again */
+		f->truncations++;
+		lseek(f->fd, 0, SEEK_SET);
+		f->offset = 0;
+		f->line_no = 0;
+		f->n = 0;
+	}
+	long lines = drain(f, on_line, ctx, e);
+	if (lines < 0)
+		return -1;
+	if (stat(f->path, &path_st) == 0 && (path_st.st_dev != f->dev || path_st.st_ino != f->ino)) {
+		/* rotated: the old file is read to its end (above), its last line even without an end */
+		long k = hand_over(f, on_line, ctx, 1);
+		if (k < 0)
+			return err_set(e, "stopped");
+		close(f->fd);
+		f->fd = -1;
+		f->rotations++;
+		if (open_file(f, e) < 0)
+			return -1;
+		long more = drain(f, on_line, ctx, e);
+		if (more < 0)
+			return -1;
+		lines += k + more;
+	}
+	return lines;
+}

@@ -1,0 +1,572 @@
+/*
+ * `llmcost watch FILE|TRACE [-s SCENARIO] [--speed N] [--db PATH]` (SPEC §9):
+ * follows a JSON Lines file as it grows, or plays a stored trace N× faster
+ * than real time, and keeps a scenario's replay of what has arrived so far:
+ * its alerts, a banner while a fallback flood is under way, and each
+ * tenant's last 5 minutes and hour (sim/watch.c).  In a terminal a screen,
+ * otherwise a line per alert as it starts and ends, then the alerts table.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/clock.h"
+#include "sim/replay.h"
+#include "sim/watch.h"
+#include "traces/follow.h"
+#include "traces/jsonl.h"
+#include "traces/report.h"
+#include "traces/scenario.h"
+#include "traces/store.h"
+#include "traces/text.h"
+#include "tui/cli.h"
+
+#define TICK_MS 250                 /* how often the source is read and the screen drawn */
+#define REPLAY_EVERY_US INT64_C(1000000) /* the replay of the trace so far, at most once a second */
+#define LIVE_LAG_US (INT64_C(3600) * 1000000) /* a followed file this close to the clock is live */
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_stop(int sig)
+{
+	watch_stop = sig;
+}
+
+static int64_t wall_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- the sources: a followed file, or a stored trace played back ---- */
+
+struct watch {
+	const char *name;           /* the file or trace, as named */
+	const struct scenario *sc;
+	struct trace w;             /* what has arrived so far */
+	int64_t last_ts;            /* the latest arrival so far */
+	/* a followed file */
+	int is_file;
+	struct follow fol;
+	struct jsonl_parser jp;
+	struct trace_call *calls;
+	size_t cap_calls;
+	uint64_t rejects;
+	char reject[300];           /* the latest rejection, FILE:LINE: reason */
+	/* a stored trace */
+	struct trace full;
+	uint32_t *order;            /* its arrival order */
+	uint32_t next;
+	double speed;
+	int64_t play_from_wall, play_from_data; /* the clocks when playing (re)started */
+	int paused;
+	/* the replay of the trace so far */
+	struct result_scenario res;
+	int have_res;
+	uint32_t res_rows;          /* the rows it covered */
+	int64_t res_at_wall;
+	struct err e;
+};
+
+/* A line of the followed file: parsed and appended, or counted as rejected. */
+static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
+{
+	struct watch *wt = ctx;
+	struct jsonl_rec r;
+	struct err e = { "" };
+	if (jsonl_is_blank(line, len))
+		return 0;
+	int rc = jsonl_parse(&wt->jp, line, len, &r, &e);
+	if (rc == -2) {
+		err_set(&wt->e, "out of memory");
+		return 1;
+	}
+	if (rc < 0) {
+		wt->rejects++;
+		snprintf(wt->reject, sizeof wt->reject, "%s:%llu: %s", wt->name, (unsigned long long)line_no, e.msg);
+		return 0;
+	}
+	if (r.n_att + 1 > wt->cap_calls) {
+		struct trace_call *p = realloc(wt->calls, (r.n_att + 1) * sizeof *p);
+		if (!p) {
+			err_set(&wt->e, "out of memory");
+			return 1;
+		}
+		wt->calls = p;
+		wt->cap_calls = r.n_att + 1;
+	}
+	struct intern *names = &wt->w.names;
+	uint32_t ids[5] = { TRACE_NONE, TRACE_NONE, TRACE_NONE, TRACE_NONE, TRACE_NONE };
+	int bad = intern_add(names, r.tenant.s, r.tenant.n, &ids[0]) < 0 ||
+	          intern_add(names, r.task.s, r.task.n, &ids[1]) < 0 ||
+	          (r.input.s && intern_add(&wt->w.inputs, r.input.s, r.input.n, &ids[2]) < 0) ||
+	          (r.input_hash.s && intern_add(names, r.input_hash.s, r.input_hash.n, &ids[3]) < 0) ||
+	          (r.model.s && intern_add(names, r.model.s, r.model.n, &ids[4]) < 0);
+	for (size_t k = 0; !bad && k < r.n_att; k++)
+		bad = intern_add(names, r.att[k].model.s, r.att[k].model.n, &wt->calls[k].model) < 0;
+	struct trace_row row;
+	uint32_t n = jsonl_row(&r, ids, &row, wt->calls);
+	if (bad || trace_append(&wt->w, &row, wt->calls, n, &wt->e) < 0) {
+		if (bad)
+			err_set(&wt->e, "out of memory");
+		return 1;
+	}
+	if (r.ts_us > wt->last_ts)
+		wt->last_ts = r.ts_us;
+	return 0;
+}
+
+static const struct trace *order_of; /* the trace by_arrival sorts */
+
+static int by_arrival(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int64_t ti = trace_ts_us(order_of, i), tj = trace_ts_us(order_of, j);
+	return ti != tj ? (ti > tj) - (ti < tj) : (i > j) - (i < j);
+}
+
+/* The data's clock: a stored trace's playback position; a followed file's latest arrival, or
+ * the wall clock while the file keeps up with it. */
+static int64_t watch_now(const struct watch *wt)
+{
+	if (!wt->is_file) {
+		if (wt->paused)
+			return wt->play_from_data;
+		return wt->play_from_data + (int64_t)((double)(wall_us() - wt->play_from_wall) * wt->speed);
+	}
+	int64_t wall = wall_us();
+	return wt->last_ts <= wall && wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
+}
+
+/* Takes in what has arrived: new lines, or the stored requests up to now.  -1 with wt->e set. */
+static int watch_read(struct watch *wt)
+{
+	if (wt->is_file)
+		return follow_poll(&wt->fol, on_line, wt, &wt->e) < 0 ? -1 : 0;
+	int64_t now = watch_now(wt);
+	while (wt->next < wt->full.n_req && trace_ts_us(&wt->full, wt->order[wt->next]) <= now) {
+		uint32_t i = wt->order[wt->next++];
+		if (trace_append_from(&wt->w, &wt->full, i, &wt->e) < 0)
+			return -1;
+		wt->last_ts = trace_ts_us(&wt->full, i);
+	}
+	return 0;
+}
+
+static int watch_done(const struct watch *wt)
+{
+	return !wt->is_file && wt->next == wt->full.n_req;
+}
+
+/* Replays the trace so far when it grew and a second has passed (or `force`).  -1 with wt->e. */
+static int watch_replay(struct watch *wt, int force)
+{
+	int64_t wall = wall_us();
+	if (wt->w.n_req == wt->res_rows || !wt->w.n_req || (!force && wall - wt->res_at_wall < REPLAY_EVERY_US))
+		return 0;
+	struct replay_trace *rt = NULL;
+	struct result_scenario res;
+	int rc = replay_prepare(&wt->w, &rt, &wt->e) < 0 || replay_prepare_scenario(rt, wt->sc, &wt->e) < 0 ||
+	         replay_run(rt, wt->sc, &res, NULL, &wt->e) < 0 ? -1 : 0;
+	replay_trace_free(rt);
+	if (rc < 0)
+		return -1;
+	if (wt->have_res)
+		result_scenario_fini(&wt->res);
+	wt->res = res;
+	wt->have_res = 1;
+	wt->res_rows = wt->w.n_req;
+	wt->res_at_wall = wall;
+	return 0;
+}
+
+/* ---- line mode: outside a terminal ---- */
+
+static void say_alert(const struct alert *al, const char *what)
+{
+	char a[CLOCK_TEXT_MAX], v[64], b[64];
+	if (al->kind == ALERT_COST_GUARD)
+		printf("watch: %s cost_guard %s: %s/h against a baseline of %s/h\n", clock_format(al->start_us, a), what,
+		       report_usd_text(al->value_pusd, v, sizeof v), report_usd_text(al->baseline_pusd, b, sizeof b));
+	else
+		printf("watch: %s fallback_flood %s: %.1f%% of requests fell back (alert above %.1f%%)\n",
+		       clock_format(al->start_us, a), what, al->value_rate * 100, al->baseline_rate * 100);
+	fflush(stdout);
+}
+
+/* The alerts said so far, by kind and start: started, and ended. */
+struct said {
+	struct said_one { int kind; int64_t start_us; int ended; } *v;
+	size_t n, cap;
+};
+
+/* Says each alert of the latest replay once when it is first seen, and once when it is over
+ * (it did not fire at the latest instant); one seen already over gets both lines at once. */
+static int lines_update(const struct watch *wt, struct said *s, int64_t now)
+{
+	for (size_t i = 0; i < wt->res.n_alerts; i++) {
+		const struct alert *al = &wt->res.alerts[i];
+		struct said_one *x = NULL;
+		for (size_t k = 0; k < s->n && !x; k++)
+			if (s->v[k].kind == (int)al->kind && s->v[k].start_us == al->start_us)
+				x = &s->v[k];
+		if (!x) {
+			if (s->n == s->cap) {
+				size_t cap = s->cap ? s->cap * 2 : 16;
+				struct said_one *p = realloc(s->v, cap * sizeof *p);
+				if (!p)
+					return -1;
+				s->v = p;
+				s->cap = cap;
+			}
+			x = &s->v[s->n++];
+			*x = (struct said_one){ (int)al->kind, al->start_us, 0 };
+			say_alert(al, "started");
+		}
+		if (!x->ended && watch_alert_open(&wt->res, al->kind, now) != al) {
+			char end[CLOCK_TEXT_MAX], msg[CLOCK_TEXT_MAX + 16];
+			snprintf(msg, sizeof msg, "ended %s", clock_format(al->end_us, end));
+			say_alert(al, msg);
+			x->ended = 1;
+		}
+	}
+	return 0;
+}
+
+static int run_lines(struct watch *wt)
+{
+	struct said s = { 0 };
+	uint64_t rejects = 0;
+	int rc = 0;
+	while (!watch_stop && rc == 0) {
+		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0) {
+			rc = -1;
+			break;
+		}
+		if (wt->rejects != rejects) {
+			fprintf(stderr, "llmcost: %s\n", wt->reject);
+			rejects = wt->rejects;
+		}
+		if (wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_now(wt)) < 0)
+			rc = err_set(&wt->e, "out of memory");
+		if (watch_done(wt))
+			break;
+		struct timespec ts = { 0, TICK_MS * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (rc == 0 && (watch_read(wt) < 0 || watch_replay(wt, 1) < 0)) /* the lines up to the stop too */
+		rc = -1;
+	if (rc == 0 && wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_now(wt)) < 0)
+		rc = err_set(&wt->e, "out of memory");
+	free(s.v);
+	if (rc < 0)
+		return -1;
+	char t[CLOCK_TEXT_MAX];
+	printf("watch: %s %s: %u requests (%llu rejected), the latest at %s\n", wt->name,
+	       watch_done(wt) ? "ended" : "stopped", wt->w.n_req, (unsigned long long)wt->rejects,
+	       wt->w.n_req ? clock_format(wt->last_ts, t) : "-");
+	if (wt->have_res && report_alerts(stdout, &wt->res, 1) < 0)
+		return err_set(&wt->e, "out of memory");
+	return 0;
+}
+
+/* ---- the screen ---- */
+
+enum { PAIR_BANNER = 1, PAIR_DIM };
+
+static void put_line(int y, attr_t attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put_line(int y, attr_t attr, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (y < 0 || y >= LINES)
+		return;
+	attrset(attr);
+	move(y, 0);
+	clrtoeol();
+	mvaddnstr(y, 0, buf, COLS);
+	if (attr & A_REVERSE)
+		for (int x = getcurx(stdscr); x < COLS && getcury(stdscr) == y; x++)
+			addch(' ');
+	attrset(A_NORMAL);
+}
+
+static void draw(const struct watch *wt, int colors)
+{
+	char now_s[CLOCK_TEXT_MAX], a[64], b[64], c[64], d[64];
+	int64_t now = watch_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
+	erase();
+	if (COLS < 60 || LINES < 15) {
+		put_line(0, A_NORMAL, "watch needs a terminal of at least 60x15 (this one is %dx%d)", COLS, LINES);
+		refresh();
+		return;
+	}
+	if (wt->is_file)
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %u requests%s", wt->name,
+		         wt->sc->name ? wt->sc->name : "", wt->w.n_req ? clock_format(now_s_us, now_s) : "waiting for lines",
+		         wt->w.n_req, wt->rejects ? " (rejects below)" : "");
+	else
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g×%s  %u of %u requests", wt->name,
+		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed,
+		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", wt->w.n_req, wt->full.n_req);
+	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, now) : NULL;
+	if (flood) {
+		char since[CLOCK_TEXT_MAX];
+		put_line(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD,
+		         " FALLBACK FLOOD under way since %s: %.1f%% fell back (alert above %.1f%%) ",
+		         clock_format(flood->start_us, since), flood->value_rate * 100, flood->baseline_rate * 100);
+	} else {
+		put_line(1, A_NORMAL, " no fallback flood");
+	}
+	if (wt->have_res)
+		put_line(2, A_NORMAL, " %s so far: %s, %llu requests, %llu calls, %zu alert%s", wt->res.name,
+		         report_usd_text(wt->res.totals.usd_total, a, sizeof a),
+		         (unsigned long long)wt->res.totals.requests, (unsigned long long)wt->res.totals.calls,
+		         wt->res.n_alerts, wt->res.n_alerts == 1 ? "" : "s");
+	struct watch_tenant *tn = NULL;
+	size_t n_tn = 0;
+	struct err e;
+	int alert_rows = 4, bottom = LINES - 2, top = 4;
+	int rows = bottom - alert_rows - 1 - (top + 1);
+	put_line(top, A_BOLD, " %-20s %8s %8s %13s %13s %9s", "tenant", "req 5m", "req 1h", "usd 5m", "usd 1h",
+	         "fb 5m");
+	if (watch_tenants(&wt->w, wt->sc, now, &tn, &n_tn, &e) == 0) {
+		for (size_t i = 0; i < n_tn && (int)i < rows; i++) {
+			const struct watch_tenant *x = &tn[i];
+			char fb[16];
+			char *name = text_show(intern_str(&wt->w.names, x->tenant, NULL), 20);
+			int pad = name ? 20 - (int)text_width(name) : 20;
+			if (x->first_calls_short)
+				snprintf(fb, sizeof fb, "%.1f%%", 100.0 * (double)x->fallbacks_short / (double)x->first_calls_short);
+			else
+				snprintf(fb, sizeof fb, "-");
+			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8llu %8llu %13s %13s %9s", name ? name : "", pad, "",
+			         (unsigned long long)x->requests_short, (unsigned long long)x->requests_long,
+			         report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb);
+			free(name);
+		}
+		if (n_tn > (size_t)rows)
+			put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
+		free(tn);
+	}
+	int y = bottom - alert_rows;
+	put_line(y++, A_BOLD, " alerts, newest first");
+	for (size_t k = 0; wt->have_res && k < wt->res.n_alerts && k + 1 < (size_t)alert_rows; k++) {
+		const struct alert *al = &wt->res.alerts[wt->res.n_alerts - 1 - k];
+		char s1[CLOCK_TEXT_MAX], s2[CLOCK_TEXT_MAX];
+		if (al->kind == ALERT_COST_GUARD)
+			put_line(y++, A_NORMAL, " cost_guard      %s to %s  %s/h against %s/h", clock_format(al->start_us, s1),
+			         clock_format(al->end_us, s2), report_usd_text(al->value_pusd, a, sizeof a),
+			         report_usd_text(al->baseline_pusd, b, sizeof b));
+		else
+			put_line(y++, A_NORMAL, " fallback_flood  %s to %s  %.1f%% above %.1f%%", clock_format(al->start_us, s1),
+			         clock_format(al->end_us, s2), al->value_rate * 100, al->baseline_rate * 100);
+	}
+	if (wt->rejects)
+		put_line(LINES - 2, A_NORMAL, " %llu rejected; the latest: %s", (unsigned long long)wt->rejects, wt->reject);
+	put_line(LINES - 1, A_DIM, wt->is_file ? " q quit" : " q quit  p pause  + faster  - slower");
+	refresh();
+}
+
+/* Changes a playback's speed or pause without a jump: the clocks restart from where it is. */
+static void replan(struct watch *wt, double speed, int paused)
+{
+	wt->play_from_data = watch_now(wt);
+	wt->play_from_wall = wall_us();
+	wt->speed = speed;
+	wt->paused = paused;
+}
+
+static int run_screen(struct watch *wt)
+{
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		return err_set(&wt->e, "cannot use the terminal \"%s\"", getenv("TERM") ? getenv("TERM") : "");
+	const char *nc = getenv("NO_COLOR");
+	int colors = has_colors() && !(nc && *nc);
+	cbreak();
+	noecho();
+	curs_set(0);
+	keypad(stdscr, TRUE);
+	timeout(TICK_MS);
+	if (colors) {
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_BANNER, COLOR_WHITE, COLOR_RED);
+	}
+	int rc = 0;
+	while (!watch_stop) {
+		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0) {
+			rc = -1;
+			break;
+		}
+		draw(wt, colors);
+		int ch = getch();
+		if (ch == 'q' || ch == 'Q')
+			break;
+		if (wt->is_file)
+			continue;
+		if (ch == 'p' || ch == ' ')
+			replan(wt, wt->speed, !wt->paused);
+		else if (ch == '+' && wt->speed < 1e9)
+			replan(wt, wt->speed * 2, wt->paused);
+		else if (ch == '-' && wt->speed > 1e-3)
+			replan(wt, wt->speed / 2, wt->paused);
+	}
+	endwin();
+	delscreen(scr);
+	return rc;
+}
+
+/* ---- the command ---- */
+
+int cmd_watch(int argc, char **argv)
+{
+	enum { SPEED = CLI_LONG, DB };
+	static const struct option longopts[] = {
+		{ "scenario", required_argument, 0, 's' }, { "speed", required_argument, 0, SPEED },
+		{ "db", required_argument, 0, DB }, { 0, 0, 0, 0 },
+	};
+	const char *db = NULL, *scen = NULL, *speed_arg = NULL;
+	double speed = 1;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (scen)
+				return cli_usage_error("watch", "one scenario at a time (-s %s and -s %s)", scen, optarg);
+			if (!*optarg)
+				return cli_usage_error("watch", "-s needs a scenario: a file or a bundled name");
+			scen = optarg;
+			break;
+		case SPEED: {
+			char *end;
+			errno = 0;
+			speed = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(speed > 0) || speed > 1e9)
+				return cli_usage_error("watch", "--speed takes a factor above 0 (60 plays a minute a "
+				                       "second), not \"%s\"", optarg);
+			speed_arg = optarg;
+			break;
+		}
+		case DB:
+			if (cli_db_arg("watch", optarg, &db) < 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			return cli_option_error("watch", c, argv, longopts);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("watch", "name a JSON Lines file to follow or a stored trace to play");
+	if (optind + 1 < argc)
+		return cli_usage_error("watch", "one file or trace at a time (unexpected \"%s\")", argv[optind + 1]);
+
+	struct watch wt;
+	struct scenario sc = { 0 };
+	struct store s = { 0 };
+	struct stat st;
+	int rc;
+	memset(&wt, 0, sizeof wt);
+	wt.name = argv[optind];
+	wt.sc = &sc;
+	wt.speed = speed;
+	wt.last_ts = INT64_MIN;
+	jsonl_init(&wt.jp);
+	if (trace_alloc(&wt.w, &(struct trace_shape){ 0 }) < 0 || !(wt.w.name = strdup(wt.name))) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	if ((rc = scen ? replay_load_scenario(scen, &sc) : scenario_builtin("recorded", &sc, &wt.e) < 0
+	          ? EXIT_INPUT : EXIT_OK) != EXIT_OK) {
+		if (!scen)
+			cli_error("%s", wt.e.msg);
+		goto out;
+	}
+	rc = EXIT_FAIL;
+	wt.is_file = stat(wt.name, &st) == 0;
+	if (wt.is_file) {
+		if (speed_arg) {
+			rc = cli_usage_error("watch", "--speed plays a stored trace; a file is followed as it grows "
+			                     "(import it to play it back: llmcost import %s)", wt.name);
+			goto out;
+		}
+		if (follow_open(&wt.fol, wt.name, &wt.e) < 0) {
+			cli_error("%s", wt.e.msg);
+			goto out;
+		}
+	} else {
+		struct store_trace_info info;
+		int found;
+		if (store_open_existing(&s, cli_db_path(db), &wt.e) < 0) {
+			cli_error("no file named \"%s\", and %s", wt.name, wt.e.msg);
+			goto out;
+		}
+		if ((found = store_find(&s, wt.name, &info, &wt.e)) <= 0) {
+			if (found == 0)
+				cli_error("no file or stored trace named \"%s\" in %s (llmcost traces lists them)", wt.name,
+				          s.path);
+			else
+				cli_error("%s", wt.e.msg);
+			goto out;
+		}
+		if (store_load(&s, wt.name, &wt.full, &wt.e) < 0) {
+			cli_error("%s", wt.e.msg);
+			goto out;
+		}
+		store_close(&s);
+		if (!(wt.order = malloc(((size_t)wt.full.n_req + 1) * sizeof *wt.order))) {
+			cli_error("out of memory");
+			goto out;
+		}
+		for (uint32_t i = 0; i < wt.full.n_req; i++)
+			wt.order[i] = i;
+		order_of = &wt.full;
+		qsort(wt.order, wt.full.n_req, sizeof *wt.order, by_arrival);
+		wt.play_from_wall = wall_us();
+		wt.play_from_data = wt.full.n_req ? trace_ts_us(&wt.full, wt.order[0]) : 0;
+	}
+
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	watch_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	setlocale(LC_CTYPE, "");
+	int screen = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	int ok = (screen ? run_screen(&wt) : run_lines(&wt)) == 0;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (!ok) {
+		cli_error("watch: %s", wt.e.msg);
+		goto out;
+	}
+	rc = watch_stop ? 128 + watch_stop : EXIT_OK;
+out:
+	if (wt.have_res)
+		result_scenario_fini(&wt.res);
+	if (wt.is_file && wt.fol.path)
+		follow_close(&wt.fol);
+	jsonl_fini(&wt.jp);
+	free(wt.calls);
+	free(wt.order);
+	trace_free(&wt.full);
+	trace_free(&wt.w);
+	store_close(&s);
+	scenario_fini(&sc);
+	return rc;
+}
