@@ -61,7 +61,7 @@ struct watch {
 	struct trace_call *calls;
 	size_t cap_calls;
 	uint64_t rejects;
-	char reject[300];           /* the latest rejection, FILE:LINE: reason */
+	char reject[1400];          /* the latest rejection, FILE:LINE: reason */
 	/* a stored trace */
 	struct trace full;
 	uint32_t *order;            /* its arrival order */
@@ -92,7 +92,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	}
 	if (rc < 0) {
 		wt->rejects++;
-		snprintf(wt->reject, sizeof wt->reject, "%s:%llu: %s", wt->name, (unsigned long long)line_no, e.msg);
+		snprintf(wt->reject, sizeof wt->reject, "%.300s:%llu: %s", wt->name, (unsigned long long)line_no, e.msg);
 		return 0;
 	}
 	if (r.n_att + 1 > wt->cap_calls) {
