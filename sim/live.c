@@ -194,6 +194,8 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 		*a = (struct live_attempt){ .model = m, .status = reply->status, .summarize = summarize,
 		                            .ts_us = a->ts_us };
 		a->latency_us = lv->tr->now_us(lv->tr->ctx) - a->ts_us;
+		memcpy(a->id, reply->id, sizeof a->id);
+		a->id[sizeof a->id - 1] = 0;
 		if (reply->status == STATUS_OK) {
 			a->input_tok = reply->input_tok;
 			a->cached_tok = reply->cached_tok <= reply->input_tok ? reply->cached_tok : reply->input_tok;
@@ -414,6 +416,7 @@ static void *worker(void *arg)
 			return NULL;
 		run_request(lv, r);
 		pthread_mutex_lock(&lv->mu);
+		lv->rec[r].done = 1;
 		if (lv->rec[r].outcome != LIVE_NOT_SENT)
 			lv->counts.started++;
 		lv->counts.outcome[lv->rec[r].outcome]++;

@@ -48,6 +48,7 @@ struct live_reply {
 	char *text;                  /* an ok reply's output text (malloc'd, the runner frees), or NULL */
 	size_t text_len;
 	char msg[256];               /* a failure's reason, for the fatal ones */
+	char id[64];                 /* the response's id, when it gave one */
 };
 
 /* The outside world: a transport and a clock.  call() is called from several threads. */
@@ -74,6 +75,7 @@ struct live_attempt {
 	uint64_t input_tok, cached_tok, output_tok; /* the usage; a failed call: the tokens it sent */
 	int64_t ts_us, latency_us;
 	int64_t pusd;                /* an ok call's cost at list price, else 0 */
+	char id[64];                 /* the API's id of the response, or "" */
 };
 
 struct live_record {
@@ -84,6 +86,7 @@ struct live_record {
 	size_t n_att;
 	int answer;                  /* the answering attempt, or -1 */
 	int64_t cost_pusd;           /* Σ of the ok calls' cost */
+	int done;                    /* it has ended (set under the lock) */
 };
 
 enum live_stop { LIVE_RUNNING, LIVE_STOP_CAP, LIVE_STOP_FATAL, LIVE_STOP_ERROR, LIVE_STOP_INTERRUPTED };
@@ -101,7 +104,7 @@ struct live {
 	size_t n;
 	int *recorded_model;         /* per record: its recorded model's pricing index, or -1 */
 	volatile sig_atomic_t interrupted; /* set (by a signal handler) to stop: no call starts after it */
-	/* progress: called under the lock after each request ends (may be NULL) */
+	/* progress: called under the lock after each request ends, with rec[].done set (may be NULL) */
 	void (*progress)(void *ctx, const struct live *lv);
 	void *progress_ctx;
 

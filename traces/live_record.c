@@ -60,6 +60,8 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	money_format(usd, r->cost_pusd);
 	if (ok && trace_difficulty(t, i) != DIFFICULTY_NONE)
 		ok = cJSON_AddStringToObject(o, "difficulty", trace_difficulty(t, i) == DIFFICULTY_HARD ? "hard" : "easy") != NULL;
+	if (ok && answer && *answer->id)
+		ok = cJSON_AddStringToObject(o, "request_id", answer->id) != NULL;
 	ok = ok && cJSON_AddRawToObject(o, "cost_usd", usd) &&
 	     cJSON_AddStringToObject(o, "live", live_outcome_names[r->outcome]);
 	if (!ok) {
@@ -69,10 +71,11 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	return o;
 }
 
-int live_record_write(FILE *f, const char *path, const struct live *lv, struct err *e)
+int live_record_write(FILE *f, const char *path, const struct live *lv, size_t *from, struct err *e)
 {
-	for (size_t r = 0; r < lv->n; r++) {
-		if (!lv->rec[r].n_att) /* nothing sent: a cache hit, a reject, a request never started */
+	for (; *from < lv->n && lv->rec[*from].done; ++*from) {
+		size_t r = *from;
+		if (!lv->rec[r].n_att) /* nothing sent: a cache hit, a reject */
 			continue;
 		cJSON *o = record_line(lv, &lv->rec[r]);
 		char *line = o ? cJSON_PrintUnformatted(o) : NULL;

@@ -10,7 +10,12 @@
 #include "sim/err.h"
 #include "sim/live.h"
 
-/* Writes one line per request of lv that made a call to f (named path in errors).  -1 with e set. */
-int live_record_write(FILE *f, const char *path, const struct live *lv, struct err *e);
+/*
+ * Writes the line of each request of lv that made a call, from record *from on while the
+ * records have ended, to f (named path in errors), and flushes it: called as requests end,
+ * the file holds every call made so far in trace order, whatever stops the run.  *from moves
+ * past what was written.  -1 with e set.
+ */
+int live_record_write(FILE *f, const char *path, const struct live *lv, size_t *from, struct err *e);
 
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #define MAX_REPLY (64u << 20) /* a reply longer than this is cut off: a server error */
+#define AUTH_PREFIX "Authorization: Bearer "
 
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e)
 {
@@ -25,12 +26,11 @@ int openai_init(struct openai *o, const char *base_url, const char *key, struct 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return err_set(e, "libcurl could not start");
 	o->ready = 1;
-	if (!(o->url = malloc(n + sizeof "/responses")) ||
-	    !(o->auth = malloc(strlen(key) + sizeof "Authorization: Bearer ")))
+	if (!(o->url = malloc(n + sizeof "/responses")) || !(o->auth = malloc(strlen(key) + sizeof AUTH_PREFIX)))
 		return err_set(e, "out of memory");
 	memcpy(o->url, base_url, n);
 	memcpy(o->url + n, "/responses", sizeof "/responses");
-	sprintf(o->auth, "Authorization: Bearer %s", key);
+	sprintf(o->auth, AUTH_PREFIX "%s", key);
 	return 0;
 }
 
@@ -157,6 +157,9 @@ static void read_answer(const char *body, struct live_reply *r)
 		return;
 	}
 	r->status = STATUS_OK;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	if (cJSON_IsString(id))
+		snprintf(r->id, sizeof r->id, "%s", id->valuestring);
 	r->input_tok = count_of(usage, "input_tokens");
 	r->output_tok = count_of(usage, "output_tokens");
 	r->cached_tok = count_of(cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details"), "cached_tokens");
@@ -178,8 +181,9 @@ static void read_error(long http, const char *body, struct live_reply *r)
 	cJSON *root = cJSON_Parse(body);
 	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(err, "message");
-	snprintf(r->msg, sizeof r->msg, "HTTP %ld%s%.200s", http, cJSON_IsString(msg) ? ": " : "",
-	         cJSON_IsString(msg) ? msg->valuestring : "");
+	snprintf(r->msg, sizeof r->msg, "%sHTTP %ld%s%.200s",
+	         http == 401 || http == 403 ? "the API refused the key: " : "", http,
+	         cJSON_IsString(msg) ? ": " : "", cJSON_IsString(msg) ? msg->valuestring : "");
 	if (http == 401 || http == 403) {
 		r->fatal = 1;
 		r->status = STATUS_INVALID_REQUEST;
@@ -208,6 +212,22 @@ void openai_reply(long http, const char *body, struct live_reply *r)
 		read_answer(body ? body : "", r);
 	else
 		read_error(http, body ? body : "", r);
+}
+
+/* Every copy of the key in text s (a server's message may echo it) masked. */
+static void redact(char *s, const char *key)
+{
+	static const char mask[] = "[the key]";
+	size_t k = strlen(key);
+	char *p;
+	if (!k)
+		return;
+	while ((p = strstr(s, key))) {
+		size_t m = sizeof mask - 1 < k ? sizeof mask - 1 : k;
+		memcpy(p, mask, m);
+		memmove(p + m, p + k, strlen(p + k) + 1);
+		s = p + m; /* on after the mask, which may hold a short key */
+	}
 }
 
 void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
@@ -251,6 +271,7 @@ void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
 		openai_reply(http, b.p, r);
 	}
 out:
+	redact(r->msg, o->auth + strlen(AUTH_PREFIX));
 	curl_slist_free_all(h);
 	if (curl)
 		curl_easy_cleanup(curl);

@@ -103,11 +103,19 @@ struct progress {
 	int tty;
 	size_t n;
 	time_t last;
+	FILE *record;          /* the record, written as requests end (NULL for a dry run) */
+	const char *path;
+	size_t written;        /* the records before this one are written */
+	int failed;
+	struct err e;
 };
 
+/* After each request: its record line (and those before it) written, the progress line. */
 static void show_progress(void *ctx, const struct live *lv)
 {
 	struct progress *p = ctx;
+	if (p->record && !p->failed && live_record_write(p->record, p->path, lv, &p->written, &p->e) < 0)
+		p->failed = 1;
 	time_t now = time(NULL);
 	if (!p->tty || now == p->last)
 		return;
@@ -232,7 +240,7 @@ int cmd_live(int argc, char **argv)
 	struct live lv;
 	struct openai o = { 0 };
 	struct live_record *rec = NULL;
-	struct progress prog = { isatty(STDERR_FILENO), 0, 0 };
+	struct progress prog = { .tty = isatty(STDERR_FILENO) };
 	struct live_transport tr = { &o, dry ? live_dry_call : openai_call, openai_now_us, openai_sleep_us };
 	char name[256], rpath[4096];
 	FILE *rf = NULL;
@@ -299,6 +307,8 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, "llmcost: live: %zu %s without input text skipped\n", (size_t)t.n_req - with_text,
 		        plural(t.n_req - with_text, "request", "requests"));
 	prog.n = n;
+	prog.record = rf;
+	prog.path = rpath;
 	lv.progress = show_progress;
 	lv.progress_ctx = &prog;
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND }, old_int, old_term;
@@ -313,9 +323,8 @@ int cmd_live(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 
 	rc = EXIT_OK;
-	if (rf && (live_record_write(rf, rpath, &lv, &e) < 0 || fclose(rf) != 0)) {
-		rf = NULL;
-		cli_error("live: %s", *e.msg ? e.msg : strerror(errno));
+	if (rf && (prog.failed || fclose(rf) != 0)) {
+		cli_error("live: %s", prog.failed ? prog.e.msg : strerror(errno));
 		rc = EXIT_FAIL;
 	}
 	rf = NULL;
@@ -323,13 +332,18 @@ int cmd_live(int argc, char **argv)
 	usd(capt, sizeof capt, cap_pusd);
 	report(&lv, capt, dry, rpath, scen);
 	switch (lv.stop) {
-	case LIVE_STOP_CAP:
-		cli_error("live: the spend cap %s: a call whose worst case is %s would take the %s past %s "
-		          "(%s so far); requests not sent: %zu of %zu", dry ? "would stop the run" : "stopped the run",
+	case LIVE_STOP_CAP: {
+		uint32_t i = rec[lv.refused_at].req;
+		char at[CLOCK_TEXT_MAX];
+		cli_error("live: the spend cap %s at the request of %s (tenant %s, task %s): a call whose "
+		          "worst case is %s would take the %s past %s (%s so far); requests not sent: %zu of %zu",
+		          dry ? "would stop the run" : "stopped the run", clock_format(trace_ts_us(&t, i), at),
+		          intern_str(&t.names, trace_tenant(&t, i), NULL), intern_str(&t.names, trace_task(&t, i), NULL),
 		          usd(w, sizeof w, lv.refused_pusd), dry ? "worst case" : "spend", capt,
 		          usd(sp, sizeof sp, lv.spent_pusd), n - lv.counts.started, n);
 		rc = EXIT_CAP;
 		break;
+	}
 	case LIVE_STOP_INTERRUPTED:
 		cli_error("live: interrupted; no call was started after it, and the record holds every call made");
 		rc = 128 + lv.interrupted;
