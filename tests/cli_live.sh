@@ -1,0 +1,607 @@
+# Command-line tests of `llmcost live` against tests/fake_openai.py, a fake Responses API on
+# loopback: usage errors (exit 2), the key (required, sent only in the Authorization header,
+# never printed or recorded), the request body (routing, max_output_tokens, store), spend
+# at the fixture prices, the cache, the budget overflows (truncate, reject, summarize),
+# retries and Retry-After, the error classes, the runs that stop (quota, key refused),
+# fallback (degraded or failed), the exact spend cap (exit 4), --sample, --concurrency,
+# the record (trace order, re-imported and replayed) and --dry-run.  Every run goes to
+# http://127.0.0.1:PORT/v1: `live` below refuses to run anything else, so no case can
+# reach the internet.
+SUITE=cli_live
+. tests/lib.sh
+
+if ! command -v python3 >/dev/null || ! command -v timeout >/dev/null; then
+	bad "python3 and timeout are needed to run the fake server"
+	finish; exit
+fi
+# an absolute name: some cases run in another folder
+case $LLMCOST in */*) L=$(cd "$(dirname "$LLMCOST")" && pwd)/$(basename "$LLMCOST") ;; *) L=$LLMCOST ;; esac
+PRICES=$PWD/fixtures/pricing/openai.json
+KEY=sk-test-cli-live-7d41c0e9b2
+# nothing from the caller's environment: no key, no base, no proxy between us and loopback
+unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_ORG_ID OPENAI_ORGANIZATION OPENAI_PROJECT \
+	http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+FAKE_PID=
+stop_fake() {
+	if [ -n "$FAKE_PID" ]; then kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; fi
+	FAKE_PID=
+}
+trap 'stop_fake; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# fake NAME SCRIPT: serves SCRIPT (the JSON rules of tests/fake_openai.py) on a fresh port;
+# the requests it gets are logged in $LOG = $TMP/NAME.log; OPENAI_BASE_URL points at it.
+fake() {
+	stop_fake
+	LOG=$TMP/$1.log
+	printf '%s\n' "$2" > "$TMP/$1.script.json"
+	python3 tests/fake_openai.py "$TMP/$1.script.json" "$LOG" > "$TMP/$1.port" 2> "$TMP/$1.fake-err" &
+	FAKE_PID=$!
+	i=0
+	until grep -q '^[0-9][0-9]*$' "$TMP/$1.port" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$FAKE_PID" 2>/dev/null; then
+			echo "cli_live: the fake server did not start:" >&2; cat "$TMP/$1.fake-err" >&2; exit 1
+		fi
+		sleep 0.05
+	done
+	: >> "$LOG"
+	export OPENAI_BASE_URL="http://127.0.0.1:$(cat "$TMP/$1.port")/v1"
+}
+
+# live ARGS...: `llmcost live ARGS` (60 s at most), only ever with OPENAI_BASE_URL
+# http://127.0.0.1:PORT/v1 (or /v1/): the suite stops rather than run anything else
+live() {
+	port=${OPENAI_BASE_URL#http://127.0.0.1:}; port=${port%/}; port=${port%/v1}
+	case $port in ''|*[!0-9]*) port= ;; esac
+	if [ -z "$port" ] || { [ "$OPENAI_BASE_URL" != "http://127.0.0.1:$port/v1" ] &&
+	                       [ "$OPENAI_BASE_URL" != "http://127.0.0.1:$port/v1/" ]; }; then
+		echo "cli_live: OPENAI_BASE_URL=[${OPENAI_BASE_URL:-}] is not the loopback fake; stopping" >&2
+		exit 1
+	fi
+	timeout 60 "$L" live "$@"
+}
+# run NAME ARGS...: live ARGS, stdout in $out and $TMP/NAME.out, stderr in $err and
+# $TMP/NAME.err, the exit status in $rc
+run() {
+	run_name=$1; shift
+	live "$@" > "$TMP/$run_name.out" 2> "$TMP/$run_name.err"; rc=$?
+	out=$(cat "$TMP/$run_name.out"); err=$(cat "$TMP/$run_name.err")
+}
+# run_nokey NAME ARGS...: run without OPENAI_API_KEY in the environment
+run_nokey() { (unset OPENAI_API_KEY; run "$@"; exit $rc); rc=$?; out=$(cat "$TMP/$1.out"); err=$(cat "$TMP/$1.err"); }
+# check_re NAME TEXT ERE: a line of TEXT matches ERE
+check_re() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok; else bad "$1: [$2] does not match /$3/"; fi
+}
+# count FILE: its lines (the requests a log holds, the requests a record holds)
+count() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo "no file"; fi; }
+
+# q FILE EXPR: the Python expression EXPR over L, FILE's JSON lines (numbers with a fraction
+# as Decimal), and B, the "body" of each (for a server log); printed by show(): a Decimal
+# without trailing zeros, a list as its items with spaces, true/false/null as in JSON.
+# f(r, "k1 k2") is r's fields joined by "|" ("-" when absent); att(r) its attempts
+# as model:status; ts(s) an RFC 3339 time in epoch seconds.
+cat > "$TMP/q.py" <<'EOF'
+import json, sys
+from datetime import datetime
+from decimal import Decimal
+def show(v):
+    if isinstance(v, Decimal): return format(v.normalize(), "f")
+    if isinstance(v, bool): return "true" if v else "false"
+    if v is None: return "null"
+    if isinstance(v, list): return " ".join(show(x) for x in v)
+    if isinstance(v, dict): return json.dumps(v, default=str)
+    return str(v)
+def f(r, names): return "|".join(show(r[k]) if k in r else "-" for k in names.split())
+def att(r): return ",".join(a["model"] + ":" + a["status"] for a in r.get("attempts") or [])
+def ts(s): return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+try:
+    L = [json.loads(l, parse_float=Decimal) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+    B = [x.get("body") if isinstance(x, dict) else None for x in L]
+    print(show(eval(sys.argv[2])))
+except Exception as e:
+    print("error: %s: %s" % (type(e).__name__, e))
+EOF
+q() { python3 "$TMP/q.py" "$1" "$2"; }
+
+# replayed FILE: requests, resolved and usd_total of `llmcost replay FILE -s recorded --json`
+replayed() {
+	$L replay "$1" -s recorded --json 2>/dev/null | tr -d ' \t\n' |
+		grep -oE '"totals":\{"requests":[0-9]+,"resolved":[0-9]+|"usd_total":[0-9.]+' | head -2 | tr '\n' ' ' | sed 's/ $//'
+}
+# req TS TENANT TASK INPUT_TOKENS OUTPUT_TOKENS TEXT [MORE]: a trace line at
+# 2026-03-02T10:00:TS; MORE is further fields, each as ,"key":value
+req() {
+	printf '{"ts":"2026-03-02T10:00:%sZ","tenant":"%s","task":"%s","input_tokens":%s,"output_tokens":%s,"input":"%s"%s}\n' \
+		"$1" "$2" "$3" "$4" "$5" "$6" "${7-}"
+}
+# scen NAME JSON: the scenario $TMP/NAME.json, the fixture prices and JSON's keys
+scen() { printf '{"pricing": "%s", %s}\n' "$PRICES" "$2" > "$TMP/$1.json"; }
+# Prices (fixtures/pricing/openai.json, pico-USD per token): gpt-4.1-mini in 400000, cached
+# 100000, out 1600000; gpt-4.1 in 2000000, cached 500000, out 8000000.
+ROUTES='"routes": {"small": "gpt-4.1-mini", "large": "gpt-4.1"},
+  "routing": {"default": "small", "rules": [{"when": {"difficulty": "hard"}, "route": "large"}]}'
+RETRY='"retry": {"max_attempts": 3, "backoff_ms": 1, "timeout_ms": 5000}'
+export OPENAI_API_KEY=$KEY
+
+# --- usage errors: exit 2, nothing sent
+fake usage '[]'
+req 00 acme faq_answer 10 10 "hello" > "$TMP/u.jsonl"
+scen u "$ROUTES, $RETRY"
+S=$TMP/u.json
+live 2>/dev/null; check_eq "no trace exits 2" "$?" 2
+live "$TMP/u.jsonl" --max-usd 1 2>/dev/null; check_eq "no -s exits 2" "$?" 2
+live "$TMP/u.jsonl" -s "$S" -s "$S" --max-usd 1 2>/dev/null; check_eq "two -s exit 2" "$?" 2
+live "$TMP/u.jsonl" -s "$S" 2>"$TMP/err"; check_eq "no --max-usd exits 2" "$?" 2
+check_has "no --max-usd: named" "$(cat "$TMP/err")" "--max-usd"
+for v in 0 -1 abc 0.0 ""; do
+	live "$TMP/u.jsonl" -s "$S" --max-usd "$v" 2>/dev/null; check_eq "--max-usd [$v] exits 2" "$?" 2
+done
+for v in 0 65 -1 x; do
+	live "$TMP/u.jsonl" -s "$S" --max-usd 1 --concurrency "$v" 2>/dev/null
+	check_eq "--concurrency $v exits 2" "$?" 2
+done
+for v in 0 -3 x; do
+	live "$TMP/u.jsonl" -s "$S" --max-usd 1 --sample "$v" 2>/dev/null; check_eq "--sample $v exits 2" "$?" 2
+done
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
+# the key is never taken from the command line
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --api-key "$KEY" 2>/dev/null; check_eq "--api-key exits 2" "$?" 2
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record 2>/dev/null; check_eq "--record without a value exits 2" "$?" 2
+out=$(live --help); check_eq "live --help exits 0" "$?" 0
+for w in "llmcost live" "-s " --max-usd --sample --concurrency --record --dry-run OPENAI_API_KEY OPENAI_BASE_URL; do
+	check_has "live --help teaches $w" "$out" "$w"
+done
+out=$($L help); check_has "help lists live" "$out" "llmcost live"
+# bad input: exit 3 (an invalid scenario) and 1 (no such trace), nothing sent
+scen u-bad '"retry": {"max_attempts": 0}'
+live "$TMP/u.jsonl" -s "$TMP/u-bad.json" --max-usd 1 2>"$TMP/err"; check_eq "invalid scenario exits 3" "$?" 3
+check_has "invalid scenario named" "$(cat "$TMP/err")" "u-bad.json"
+live nosuchtrace -s "$S" --max-usd 1 2>/dev/null; check_eq "unknown trace exits 1" "$?" 1
+check_eq "usage errors send nothing" "$(count "$LOG")" 0
+
+# --- the key: required (exit 1, named), nothing sent without it
+fake nokey '[]'
+run_nokey nokey "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$TMP/nokey.rec.jsonl"
+check_eq "no OPENAI_API_KEY exits 1" "$rc" 1
+check_has "no OPENAI_API_KEY: named" "$err" "OPENAI_API_KEY"
+(OPENAI_API_KEY=; run nokey2 "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$TMP/nokey2.rec.jsonl"; exit $rc)
+check_eq "empty OPENAI_API_KEY exits 1" "$?" 1
+check_has "empty OPENAI_API_KEY: named" "$(cat "$TMP/nokey2.err")" "OPENAI_API_KEY"
+check_eq "no key: nothing sent" "$(count "$LOG")" 0
+check "no key: no record" test ! -e "$TMP/nokey.rec.jsonl" -a ! -e "$TMP/nokey2.rec.jsonl"
+
+# --- the body, the headers, spend and the record: three requests, concurrency 3, the first
+# answering last (400 ms), recorded in trace order anyway.
+#   1 faq_answer, recorded 1000 in / 100 out, output_max 50 → max_output_tokens 50; route
+#     default small → gpt-4.1-mini (not its recorded gpt-4.1); usage 1000 in (200 cached) / 50:
+#     800 × 400000 + 200 × 100000 + 50 × 1600000 = 320,000,000 + 20,000,000 + 80,000,000
+#     = 420,000,000 pUSD = $0.00042
+#   2 chat (no budget), hard → large → gpt-4.1; recorded output 5 → max_output_tokens 16 (the
+#     minimum); usage 12 / 0 / 16: 12 × 2000000 + 16 × 8000000 = 24,000,000 + 128,000,000
+#     = 152,000,000 = $0.000152
+#   3 tiny, output_max 4 → 16; gpt-4.1-mini; usage 10 / 0 / 15: 4,000,000 + 24,000,000
+#     = 28,000,000 = $0.000028
+#   spent 600,000,000 pUSD = $0.000600
+fake a '[{"contains": "refund", "responses": [{"delay_ms": 400, "text": "Refunds within 30 days.",
+          "usage": {"input_tokens": 1000, "cached_tokens": 200, "output_tokens": 50}}]},
+ {"contains": "hi there", "responses": [{"usage": {"input_tokens": 12, "cached_tokens": 0, "output_tokens": 16}}]},
+ {"contains": "ping", "responses": [{"usage": {"input_tokens": 10, "cached_tokens": 0, "output_tokens": 15}}]}]'
+{
+	req 00 acme faq_answer 1000 100 "What is the refund policy?" ',"request_id":"r-1","model":"gpt-4.1"'
+	req 01 beta chat 3 5 "hi there" ',"difficulty":"hard"'
+	req 02 acme tiny 10 300 "ping"
+} > "$TMP/a.jsonl"
+scen a "$ROUTES, $RETRY, \"budget\": {\"faq_answer\": {\"output_max\": 50}, \"tiny\": {\"output_max\": 4}}"
+t0=$(date +%s)
+run a "$TMP/a.jsonl" -s "$TMP/a.json" --max-usd 1 --concurrency 3 --record "$TMP/arec.jsonl"
+t1=$(date +%s)
+check_eq "a: exit 0" "$rc" 0
+check_eq "a: three requests sent" "$(count "$LOG")" 3
+check_eq "a: POST /v1/responses" "$(q "$LOG" 'sorted(set((x["method"], x["path"]) for x in L))')" "('POST', '/v1/responses')"
+check_eq "a: the key in the Authorization header" "$(q "$LOG" 'sorted(set(x["authorization"] for x in L))')" "Bearer $KEY"
+check_eq "a: Content-Type" "$(q "$LOG" 'sorted(set(x["content_type"] for x in L))')" "application/json"
+check_eq "a: the body's keys" "$(q "$LOG" 'sorted(set(tuple(sorted(b)) for b in B))')" \
+	"('input', 'max_output_tokens', 'model', 'store')"
+check_eq "a: body 1: routed, output_max" "$(q "$LOG" '[f(b, "model max_output_tokens store") for b in B if b["input"] == "What is the refund policy?"]')" \
+	"gpt-4.1-mini|50|false"
+check_eq "a: body 2: hard → large, recorded output raised to 16" "$(q "$LOG" '[f(b, "model max_output_tokens store") for b in B if b["input"] == "hi there"]')" \
+	"gpt-4.1|16|false"
+check_eq "a: body 3: output_max 4 raised to 16" "$(q "$LOG" '[f(b, "model max_output_tokens store") for b in B if b["input"] == "ping"]')" \
+	"gpt-4.1-mini|16|false"
+check_has "a: summary" "$out" "live: 3 requests sent: 3 answered (0 from the cache), 0 degraded, 0 failed, 0 rejected; 3 calls (0 retries, 0 fallbacks)"
+check_re "a: spent" "$out" '^live: spent \$0\.000600 of the \$1(\.0+)? cap$'
+check_has "a: where the record is" "$out" \
+	"live: recorded in $TMP/arec.jsonl; compare it with its estimate: llmcost replay $TMP/arec.jsonl -s recorded -s $TMP/a.json"
+check_eq "a: record: one line per request, in trace order" "$(q "$TMP/arec.jsonl" '[r["input"] for r in L]')" \
+	"What is the refund policy? hi there ping"
+check_eq "a: record line 1" "$(q "$TMP/arec.jsonl" 'f(L[0], "tenant task input_tokens cached_tokens output_tokens model status live cost_usd request_id difficulty")')" \
+	"acme|faq_answer|1000|200|50|gpt-4.1-mini|ok|answered|0.00042|r-1|-"
+check_eq "a: record line 1 attempt" "$(q "$TMP/arec.jsonl" 'f(L[0]["attempts"][0], "model status input_tokens output_tokens cached_tokens") + " " + str(len(L[0]["attempts"]))')" \
+	"gpt-4.1-mini|ok|1000|50|200 1"
+check_eq "a: record line 1 latency ≥ 400 ms" "$(q "$TMP/arec.jsonl" 'L[0]["latency_ms"] >= 400 and L[0]["attempts"][0]["latency_ms"] >= 400')" true
+check_eq "a: record line 2" "$(q "$TMP/arec.jsonl" 'f(L[1], "tenant task input_tokens cached_tokens output_tokens model status live cost_usd difficulty") + " " + att(L[1])')" \
+	"beta|chat|12|0|16|gpt-4.1|ok|answered|0.000152|hard gpt-4.1:ok"
+check_eq "a: record line 3" "$(q "$TMP/arec.jsonl" 'f(L[2], "input_tokens output_tokens model live cost_usd")')" \
+	"10|15|gpt-4.1-mini|answered|0.000028"
+check_eq "a: record times: RFC 3339 UTC, during the run" \
+	"$(q "$TMP/arec.jsonl" "all(__import__('re').fullmatch(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z', t) and $t0 <= ts(t) <= $t1 + 1 for r in L for t in [r['ts']] + [a['ts'] for a in r['attempts']])")" true
+# the record re-imports, and its recorded replay costs what the run spent: $0.000600
+$L import "$TMP/arec.jsonl" >/dev/null 2>&1; check_eq "a: the record imports" "$?" 0
+check_eq "a: the record replays to the live spend" "$(replayed "$TMP/arec.jsonl")" \
+	'"totals":{"requests":3,"resolved":3 "usd_total":0.000600000000'
+# the default record name: live-TRACENAME-YYYYMMDDTHHMMSSZ.jsonl in the current folder
+mkdir "$TMP/cwd"
+req 00 acme chat 10 10 "default name" > "$TMP/dflt.jsonl"
+(cd "$TMP/cwd" && run dflt "$TMP/dflt.jsonl" -s "$TMP/a.json" --max-usd 1; exit $rc); check_eq "default record: exit 0" "$?" 0
+check_re "default record: the file" "$(ls "$TMP/cwd")" '^live-dflt-20[0-9]{6}T[0-9]{6}Z\.jsonl$'
+check_re "default record: named in the summary" "$(cat "$TMP/dflt.out")" '^live: recorded in live-dflt-20[0-9]{6}T[0-9]{6}Z\.jsonl; '
+# an existing record file is refused before anything is sent
+n=$(count "$LOG")
+run again "$TMP/a.jsonl" -s "$TMP/a.json" --max-usd 1 --record "$TMP/arec.jsonl"
+check_eq "existing record file exits 1" "$rc" 1
+check_has "existing record file named" "$err" "$TMP/arec.jsonl"
+check_eq "existing record file: nothing sent" "$(count "$LOG")" "$n"
+check_eq "existing record file: unchanged" "$(count "$TMP/arec.jsonl")" 3
+
+# --- a bundled scenario by name: v3 routes policy_check to small (gpt-4.1-mini) with output_max
+# 300; a scenario without routes sends the recorded model, with the recorded output (50)
+fake named '[]'
+req 00 acme policy_check 100 50 "Is this allowed?" ',"model":"gpt-4.1"' > "$TMP/named.jsonl"
+run named "$TMP/named.jsonl" -s v3 --max-usd 1 --record "$TMP/named.rec.jsonl"
+check_eq "-s v3: exit 0" "$rc" 0
+check_eq "-s v3: the body" "$(q "$LOG" 'f(B[0], "model max_output_tokens input")')" "gpt-4.1-mini|300|Is this allowed?"
+echo "{\"pricing\": \"$PRICES\"}" > "$TMP/plain.json"
+req 00 acme chat 100 50 "Plain question" ',"model":"gpt-4o-mini"' > "$TMP/plain.jsonl"
+run plain "$TMP/plain.jsonl" -s "$TMP/plain.json" --max-usd 1 --record "$TMP/plain.rec.jsonl"
+check_eq "no routes: exit 0" "$rc" 0
+check_eq "no routes: the recorded model" "$(q "$LOG" 'f(B[1], "model max_output_tokens")')" "gpt-4o-mini|50"
+
+# --- the cache: tenant + normalized input; concurrency 1, so the second request of acme asks
+# after the first answered: a hit, no call. beta's same text is another key. A trailing "/" on
+# the base URL is dropped. Each call answers 1000 / 0 / 50 on gpt-4.1-mini: 400,000,000 +
+# 80,000,000 = 480,000,000 pUSD; two calls: 960,000,000 = $0.000960
+fake cache '[{"contains": "policy", "responses": [{"usage": {"input_tokens": 1000, "cached_tokens": 0, "output_tokens": 50}}]}]'
+{
+	req 00 acme faq_answer 1000 100 "What is the refund policy?"
+	req 01 acme faq_answer 1000 100 "  what is the REFUND policy "
+	req 02 beta faq_answer 1000 100 "What is the refund policy?"
+} > "$TMP/c.jsonl"
+scen c "$ROUTES, $RETRY, \"cache\": {\"key\": [\"tenant\", \"input\"], \"normalize\": [\"lower\", \"strip_punct\", \"collapse_space\"]}"
+base=$OPENAI_BASE_URL; OPENAI_BASE_URL=$base/
+run c "$TMP/c.jsonl" -s "$TMP/c.json" --max-usd 1 --concurrency 1 --record "$TMP/crec.jsonl"
+OPENAI_BASE_URL=$base
+check_eq "cache: exit 0" "$rc" 0
+check_eq "cache: two calls" "$(count "$LOG")" 2
+check_eq "cache: the trailing / dropped" "$(q "$LOG" '[x["path"] for x in L]')" "/v1/responses /v1/responses"
+check_has "cache: summary" "$out" "live: 3 requests sent: 3 answered (1 from the cache), 0 degraded, 0 failed, 0 rejected; 2 calls (0 retries, 0 fallbacks)"
+check_re "cache: spent" "$out" '^live: spent \$0\.000960 of the \$1(\.0+)? cap$'
+check_eq "cache: record" "$(q "$TMP/crec.jsonl" '[r["live"] for r in L]')" "answered cache_hit answered"
+check_eq "cache: the hit has the original text, no cost, no call" \
+	"$(q "$TMP/crec.jsonl" 'f(L[1], "tenant input cost_usd") + " " + str([k for k in ("model", "status", "attempts") if L[1].get(k)])')" \
+	"acme|  what is the REFUND policy |0 []"
+# a dry run of the same: no key, nothing sent, no record; the cache applies (2 calls). Worst
+# case of a call: (26 bytes + 32) = 58 input tokens × 400000 + 100 output × 1600000
+# = 23,200,000 + 160,000,000 = 183,200,000; two: 366,400,000 pUSD = $0.0003664
+mkdir "$TMP/dry"
+(cd "$TMP/dry" && run_nokey cdry "$TMP/c.jsonl" -s "$TMP/c.json" --max-usd 1 --dry-run; exit $rc)
+check_eq "dry run: exit 0" "$?" 0
+check_re "dry run: the line" "$(cat "$TMP/cdry.out")" \
+	'^live: dry run: 3 requests would send 2 calls; worst case \$0\.0003664(0*) of the \$1(\.0+)? cap$'
+check_eq "dry run: nothing sent" "$(count "$LOG")" 2
+check_eq "dry run: no record" "$(ls "$TMP/dry")" ""
+
+# --- budget overflow: truncate to input_max × 4 bytes at a character boundary, reject.
+# policy_check: input_max 5 (20 bytes), output_max 20; long_report: input_max 10, reject.
+#   1 recorded 50 > 5: "abcdefghijklmnopqrs" + "é" (bytes 20-21) + …: cut to the 19 bytes
+#     before the é
+#   2 50 > 5: the first 20 bytes; its first call fails (500): the attempt is recorded with the
+#     5 input tokens it was sent as, then two retries (the second ok)
+#   3 recorded 5, not over: sent whole however long the text
+#   4 long_report 50 > 10: rejected, nothing sent
+#   5 long_report 10, not over: sent whole; no output_max: recorded 10 → 16
+fake b '[{"contains": "0123", "responses": [{"status": 500}, {"status": 500}, {}]}]'
+{
+	req 00 acme policy_check 50 10 "abcdefghijklmnopqrsé tail of a long text"
+	req 01 acme policy_check 50 10 "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	req 02 acme policy_check 5 10 "this text is longer than twenty bytes"
+	req 03 acme long_report 50 10 "REJECT me please"
+	req 04 beta long_report 10 10 "short report"
+} > "$TMP/b.jsonl"
+scen b "$ROUTES, $RETRY, \"budget\": {\"policy_check\": {\"input_max\": 5, \"output_max\": 20, \"overflow\": \"truncate\"},
+  \"long_report\": {\"input_max\": 10, \"overflow\": \"reject\"}}"
+run b "$TMP/b.jsonl" -s "$TMP/b.json" --max-usd 1 --concurrency 1 --record "$TMP/brec.jsonl"
+check_eq "budget: exit 0" "$rc" 0
+check_eq "budget: sent texts" "$(q "$LOG" '"/".join(b["input"] for b in B)')" \
+	"abcdefghijklmnopqrs/0123456789ABCDEFGHIJ/0123456789ABCDEFGHIJ/0123456789ABCDEFGHIJ/this text is longer than twenty bytes/short report"
+check_eq "budget: max_output_tokens" "$(q "$LOG" '[b["max_output_tokens"] for b in B]')" "20 20 20 20 20 16"
+check_has "budget: summary" "$out" "live: 5 requests sent: 4 answered (0 from the cache), 0 degraded, 0 failed, 1 rejected; 6 calls (2 retries, 0 fallbacks)"
+check_eq "budget: record" "$(q "$TMP/brec.jsonl" '[r["live"] for r in L]')" "answered answered answered rejected answered"
+check_eq "budget: the record keeps the original text" "$(q "$TMP/brec.jsonl" 'L[0]["input"]')" "abcdefghijklmnopqrsé tail of a long text"
+check_eq "budget: a failed attempt of a truncated request" "$(q "$TMP/brec.jsonl" 'f(L[1]["attempts"][0], "model status input_tokens output_tokens cached_tokens") + " " + att(L[1])')" \
+	"gpt-4.1-mini|server_error|5|0|0 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1-mini:ok"
+check_eq "budget: the reject" \
+	"$(q "$TMP/brec.jsonl" 'f(L[3], "tenant task input cost_usd") + " " + str([k for k in ("model", "status", "attempts") if L[3].get(k)])')" \
+	"acme|long_report|REJECT me please|0 []"
+
+# --- summarize (faq_answer: input_max 100, output_max 40; summarize on small = gpt-4.1-mini,
+# ratio 0.1; the main call on the default route, large = gpt-4.1). Concurrency 1.
+#   A 451 tokens: K = max(16, min(100, ceil(45.1) = 46)) = 46
+#     summary 451 / 0 / 40 on mini: 180,400,000 + 64,000,000 = 244,400,000
+#     main 40 / 0 / 30 on gpt-4.1: 80,000,000 + 240,000,000 = 320,000,000; A = 564,400,000
+#   B 130 tokens: ceil(13) = 13 → K = 16
+#     summary 130 / 0 / 16: 52,000,000 + 25,600,000 = 77,600,000
+#     main 16 / 0 / 10: 32,000,000 + 80,000,000 = 112,000,000; B = 189,600,000
+#   C 2000 tokens: ceil(200) = 200 → K = min(100, 200) = 100
+#     summary 2000 / 0 / 100: 800,000,000 + 160,000,000 = 960,000,000
+#     main 100 / 0 / 40: 200,000,000 + 320,000,000 = 520,000,000; C = 1,480,000,000
+#   D: its summary fails 3 times (server_error, max_attempts 3): no fallback for a summary
+#     (though the scenario has one), no main call: failed
+#   spent 564,400,000 + 189,600,000 + 1,480,000,000 = 2,234,000,000 pUSD = $0.002234
+fake s '[{"model": "gpt-4.1-mini", "contains": "DOC-A", "responses": [{"text": "SUM-A", "usage": {"input_tokens": 451, "cached_tokens": 0, "output_tokens": 40}}]},
+ {"model": "gpt-4.1", "contains": "SUM-A", "responses": [{"usage": {"input_tokens": 40, "cached_tokens": 0, "output_tokens": 30}}]},
+ {"model": "gpt-4.1-mini", "contains": "DOC-B", "responses": [{"text": "SUM-B", "usage": {"input_tokens": 130, "cached_tokens": 0, "output_tokens": 16}}]},
+ {"model": "gpt-4.1", "contains": "SUM-B", "responses": [{"usage": {"input_tokens": 16, "cached_tokens": 0, "output_tokens": 10}}]},
+ {"model": "gpt-4.1-mini", "contains": "DOC-C", "responses": [{"text": "SUM-C", "usage": {"input_tokens": 2000, "cached_tokens": 0, "output_tokens": 100}}]},
+ {"model": "gpt-4.1", "contains": "SUM-C", "responses": [{"usage": {"input_tokens": 100, "cached_tokens": 0, "output_tokens": 40}}]},
+ {"contains": "DOC-D", "responses": [{"status": 500}]}]'
+{
+	req 00 acme faq_answer 451 80 "DOC-A the long document"
+	req 01 acme faq_answer 130 80 "DOC-B another document"
+	req 02 acme faq_answer 2000 80 "DOC-C a third document"
+	req 03 acme faq_answer 2000 80 "DOC-D a document nobody summarizes"
+} > "$TMP/s.jsonl"
+scen s "\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"}, \"routing\": {\"default\": \"large\"}, $RETRY,
+  \"budget\": {\"faq_answer\": {\"input_max\": 100, \"output_max\": 40, \"overflow\": \"summarize\"}},
+  \"summarize\": {\"route\": \"small\", \"ratio\": 0.1},
+  \"fallback\": {\"chain\": [\"small\", \"large\"]}"
+run s "$TMP/s.jsonl" -s "$TMP/s.json" --max-usd 1 --concurrency 1 --record "$TMP/srec.jsonl"
+check_eq "summarize: exit 0" "$rc" 0
+check_eq "summarize: the calls' models" "$(q "$LOG" '[b["model"] for b in B]')" \
+	"gpt-4.1-mini gpt-4.1 gpt-4.1-mini gpt-4.1 gpt-4.1-mini gpt-4.1 gpt-4.1-mini gpt-4.1-mini gpt-4.1-mini"
+check_eq "summarize: the calls' inputs" "$(q "$LOG" '"/".join(b["input"] for b in B[:6])')" \
+	"DOC-A the long document/SUM-A/DOC-B another document/SUM-B/DOC-C a third document/SUM-C"
+check_eq "summarize: max_output_tokens" "$(q "$LOG" '[b["max_output_tokens"] for b in B]')" "46 40 16 40 100 40 100 100 100"
+for i in 0:46 2:16 4:100; do
+	check_eq "summarize: instructions of call ${i%:*}" "$(q "$LOG" "B[${i%:*}].get('instructions')")" \
+		"Summarize the user's text in at most ${i#*:} tokens, keeping every fact needed to answer it."
+done
+check_eq "summarize: main calls have no instructions" "$(q "$LOG" '[k for b in B[1:6:2] for k in b if k == "instructions"]')" ""
+check_has "summarize: summary" "$out" "live: 4 requests sent: 3 answered (0 from the cache), 0 degraded, 1 failed, 0 rejected; 9 calls (2 retries, 0 fallbacks)"
+check_re "summarize: spent" "$out" '^live: spent \$0\.002234 of the \$1(\.0+)? cap$'
+check_eq "summarize: record costs" "$(q "$TMP/srec.jsonl" '[r["cost_usd"] for r in L]')" "0.0005644 0.0001896 0.00148 0"
+# input_tokens, model and status are the first call's (the summary), output_tokens the answer's
+check_eq "summarize: record A" "$(q "$TMP/srec.jsonl" 'f(L[0], "input_tokens output_tokens model status live") + " " + att(L[0])')" \
+	"451|30|gpt-4.1-mini|ok|answered gpt-4.1-mini:ok,gpt-4.1:ok"
+check_eq "summarize: record D" "$(q "$TMP/srec.jsonl" 'f(L[3], "live cost_usd") + " " + att(L[3])')" \
+	"failed|0 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1-mini:server_error"
+
+# --- retries (max_attempts 3, backoff 1 ms, no fallback), concurrency 1:
+#   1 500 then ok; 2 503 with retry-after-ms 400, then ok; 3 429 with retry-after 1 (s), then ok;
+#   4 429 with retry-after 600 s (over 120 s): not waited for, the model gives up: failed
+#   each ok answers 100 / 0 / 20 on gpt-4.1-mini: 40,000,000 + 32,000,000 = 72,000,000;
+#   three: 216,000,000 pUSD = $0.000216
+fake r '[{"contains": "RETRY-1", "responses": [{"status": 500}, {"usage": {"input_tokens": 100, "cached_tokens": 0, "output_tokens": 20}}]},
+ {"contains": "RETRY-2", "responses": [{"status": 503, "headers": {"retry-after-ms": "400"}}, {"usage": {"input_tokens": 100, "cached_tokens": 0, "output_tokens": 20}}]},
+ {"contains": "RETRY-3", "responses": [{"status": 429, "error": {"type": "requests", "code": "rate_limit_exceeded"}, "headers": {"retry-after": "1"}},
+   {"usage": {"input_tokens": 100, "cached_tokens": 0, "output_tokens": 20}}]},
+ {"contains": "RETRY-4", "responses": [{"status": 429, "error": {"type": "requests", "code": "rate_limit_exceeded"}, "headers": {"retry-after": "600"}}]}]'
+{
+	req 00 acme faq_answer 100 20 "RETRY-1 five hundred"
+	req 01 acme faq_answer 100 20 "RETRY-2 retry-after-ms"
+	req 02 acme faq_answer 100 20 "RETRY-3 retry-after"
+	req 03 acme faq_answer 100 20 "RETRY-4 too long to wait"
+} > "$TMP/r.jsonl"
+scen r "$ROUTES, $RETRY"
+t0=$(date +%s)
+run r "$TMP/r.jsonl" -s "$TMP/r.json" --max-usd 1 --concurrency 1 --record "$TMP/rrec.jsonl"
+t1=$(date +%s)
+check_eq "retry: exit 0" "$rc" 0
+check_eq "retry: seven calls on one model" "$(q "$LOG" '[b["model"] for b in B]')" \
+	"gpt-4.1-mini gpt-4.1-mini gpt-4.1-mini gpt-4.1-mini gpt-4.1-mini gpt-4.1-mini gpt-4.1-mini"
+check_eq "retry: retry-after-ms 400 waited" "$(q "$LOG" 'L[3]["t"] - L[2]["t"] >= Decimal("0.4")')" true
+check_eq "retry: retry-after 1 s waited" "$(q "$LOG" 'L[5]["t"] - L[4]["t"] >= 1')" true
+check "retry: retry-after 600 s not waited for" test $((t1 - t0)) -lt 30
+check_has "retry: summary" "$out" "live: 4 requests sent: 3 answered (0 from the cache), 0 degraded, 1 failed, 0 rejected; 7 calls (3 retries, 0 fallbacks)"
+check_re "retry: spent" "$out" '^live: spent \$0\.000216 of the \$1(\.0+)? cap$'
+check_eq "retry: record attempts" "$(q "$TMP/rrec.jsonl" '[att(r) for r in L]')" \
+	"gpt-4.1-mini:server_error,gpt-4.1-mini:ok gpt-4.1-mini:server_error,gpt-4.1-mini:ok gpt-4.1-mini:rate_limited,gpt-4.1-mini:ok gpt-4.1-mini:rate_limited"
+check_eq "retry: record 1: the first call's status, the answer's output" \
+	"$(q "$TMP/rrec.jsonl" 'f(L[0], "status model input_tokens output_tokens live cost_usd") + " " + f(L[0]["attempts"][0], "input_tokens output_tokens cached_tokens")')" \
+	"server_error|gpt-4.1-mini|100|20|answered|0.000072 100|0|0"
+check_eq "retry: record 4: failed, the source's tokens" "$(q "$TMP/rrec.jsonl" 'f(L[3], "status input_tokens output_tokens live cost_usd")')" \
+	"rate_limited|100|20|failed|0"
+$L import "$TMP/rrec.jsonl" >/dev/null 2>&1; check_eq "retry: the record imports" "$?" 0
+check_eq "retry: the record replays to the live spend" "$(replayed "$TMP/rrec.jsonl")" \
+	'"totals":{"requests":4,"resolved":3 "usd_total":0.000216000000'
+# backoff_ms × 2^(k−1): 200 ms before the first retry, 400 ms before the second
+fake r2 '[{"responses": [{"status": 500}, {"status": 500}, {}]}]'
+req 00 acme faq_answer 100 20 "BACKOFF" > "$TMP/r2.jsonl"
+scen r2 "$ROUTES, \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 200, \"timeout_ms\": 5000}"
+run r2 "$TMP/r2.jsonl" -s "$TMP/r2.json" --max-usd 1 --record "$TMP/r2rec.jsonl"
+check_eq "backoff: exit 0, three calls" "$rc $(count "$LOG")" "0 3"
+check_eq "backoff: 200 ms, then 400 ms" "$(q "$LOG" '[L[1]["t"] - L[0]["t"] >= Decimal("0.2"), L[2]["t"] - L[1]["t"] >= Decimal("0.4")]')" "true true"
+
+# --- error classes, no retry, no fallback (max_attempts 1; timeout 500 ms), all failed.
+# Only the timeouts (408 and the client's) are spent, at their worst case: (9 bytes + 32)
+# = 41 input tokens × 400000 + max(16, 5) = 16 output × 1600000 = 16,400,000 + 25,600,000
+# = 42,000,000 each; two: 84,000,000 pUSD = $0.000084
+fake k '[{"contains": "CLS-408", "responses": [{"status": 408}]},
+ {"contains": "CLS-TMO", "responses": [{"delay_ms": 1500}]},
+ {"contains": "CLS-409", "responses": [{"status": 409}]},
+ {"contains": "CLS-NOUSE", "responses": [{"body": {"id": "resp_x", "object": "response", "status": "completed", "output": []}}]},
+ {"contains": "CLS-FAILD", "responses": [{"body": {"id": "resp_y", "object": "response", "status": "failed", "output": [],
+   "usage": {"input_tokens": 9, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 0}}}]},
+ {"contains": "CLS-404", "responses": [{"status": 404, "error": {"type": "invalid_request_error", "code": "context_length_exceeded"}}]},
+ {"contains": "CLS-422", "responses": [{"status": 422, "error": {"type": "invalid_request_error", "code": "invalid_value"}}]},
+ {"contains": "CLS-CPV", "responses": [{"status": 400, "error": {"type": "invalid_request_error", "code": "content_policy_violation"}}]},
+ {"contains": "CLS-429", "responses": [{"status": 429, "error": {"type": "requests", "code": "rate_limit_exceeded"}}]}]'
+for t in "CLS-408 a" "CLS-TMO a" "CLS-409 a" CLS-NOUSE CLS-FAILD CLS-404 CLS-422 CLS-CPV CLS-429; do
+	req 00 acme chat 100 5 "$t"
+done > "$TMP/k.jsonl"
+scen k "$ROUTES, \"retry\": {\"max_attempts\": 1, \"backoff_ms\": 1, \"timeout_ms\": 500}"
+run k "$TMP/k.jsonl" -s "$TMP/k.json" --max-usd 1 --record "$TMP/krec.jsonl"
+check_eq "classes: exit 0" "$rc" 0
+check_eq "classes: one call each" "$(count "$LOG")" 9
+check_eq "classes: statuses" "$(q "$TMP/krec.jsonl" '[r["status"] for r in L]')" \
+	"timeout timeout server_error server_error server_error context_length invalid_request content_filter rate_limited"
+check_eq "classes: all failed, none costs" "$(q "$TMP/krec.jsonl" 'sorted(set(f(r, "live cost_usd") for r in L))')" "failed|0"
+check_eq "classes: the client timeout after 500 ms" "$(q "$TMP/krec.jsonl" '500 <= L[1]["latency_ms"] < 1500')" true
+check_has "classes: summary" "$out" "live: 9 requests sent: 0 answered (0 from the cache), 0 degraded, 9 failed, 0 rejected; 9 calls (0 retries, 0 fallbacks)"
+check_re "classes: spent (the timeouts' worst cases)" "$out" '^live: spent \$0\.000084 of the \$1(\.0+)? cap$'
+# a connection refused is a server_error (retried: 2 attempts)
+fake dead '[]'; stop_fake
+scen dead "$ROUTES, \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 1, \"timeout_ms\": 2000}"
+req 00 acme chat 100 5 "nobody listens" > "$TMP/dead.jsonl"
+run dead "$TMP/dead.jsonl" -s "$TMP/dead.json" --max-usd 1 --record "$TMP/deadrec.jsonl"
+check_eq "connection refused: exit 0" "$rc" 0
+check_eq "connection refused: server_error, retried" "$(q "$TMP/deadrec.jsonl" 'f(L[0], "live") + " " + att(L[0])')" \
+	"failed gpt-4.1-mini:server_error,gpt-4.1-mini:server_error"
+
+# --- runs that stop: exit 1 (insufficient_quota as error.code or error.type, a key refused
+# with 401 or 403); nothing retried, no later request sent (concurrency 1)
+scen stop "$ROUTES, $RETRY"
+{ req 00 acme chat 100 5 "STOP first"; req 01 acme chat 100 5 "STOP second"; } > "$TMP/stop.jsonl"
+for v in 'quota1|429|{"type": "insufficient_quota", "code": "insufficient_quota"}' \
+	 'quota2|429|{"type": "requests", "code": "insufficient_quota"}' \
+	 'quota3|429|{"type": "insufficient_quota", "code": null}' \
+	 "key401|401|{\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\", \"message\": \"Incorrect API key provided: $KEY\"}" \
+	 'key403|403|{"type": "invalid_request_error", "code": "unsupported_country_region_territory"}'; do
+	n=${v%%|*}; v=${v#*|}; st=${v%%|*}; e=${v#*|}
+	fake "$n" "[{\"responses\": [{\"status\": $st, \"error\": $e}]}]"
+	run "$n" "$TMP/stop.jsonl" -s "$TMP/stop.json" --max-usd 1 --concurrency 1 --record "$TMP/$n.rec.jsonl"
+	check_eq "$n: exit 1" "$rc" 1
+	check_eq "$n: one call" "$(count "$LOG")" 1
+	case $n in key*) check_has "$n: the HTTP code said" "$err" "$st" ;; esac
+done
+
+# --- fallback: chain small → large; max_attempts 2; faq_answer degrades. Concurrency 1.
+#   1 faq FB-OK: mini 500, 500, gpt-4.1 ok: 3 calls, 1 retry, 1 fallback; 100 / 0 / 20 on
+#     gpt-4.1: 200,000,000 + 160,000,000 = 360,000,000 pUSD = $0.000360, all the spend
+#   2 faq FB-BAD: mini ×2, gpt-4.1 ×2, all 502: degraded (4 calls, 2 retries, 1 fallback)
+#   3 chat FB-BAD: the same, failed
+#   4-6 chat, 400 invalid_request / context_length / content_filter: not retried, no
+#     fallback: failed, 1 call each
+#   14 calls, 5 retries, 3 fallbacks
+fake f '[{"model": "gpt-4.1-mini", "contains": "FB-OK", "responses": [{"status": 500}]},
+ {"model": "gpt-4.1", "contains": "FB-OK", "responses": [{"usage": {"input_tokens": 100, "cached_tokens": 0, "output_tokens": 20}}]},
+ {"contains": "FB-BAD", "responses": [{"status": 502}]},
+ {"contains": "FB-400", "responses": [{"status": 400, "error": {"type": "invalid_request_error", "code": "invalid_value"}}]},
+ {"contains": "FB-CTX", "responses": [{"status": 400, "error": {"type": "invalid_request_error", "code": "context_length_exceeded"}}]},
+ {"contains": "FB-CF", "responses": [{"status": 400, "error": {"type": "invalid_request_error", "code": "content_filter"}}]}]'
+{
+	req 00 acme faq_answer 100 20 "FB-OK one"
+	req 01 acme faq_answer 100 20 "FB-BAD two"
+	req 02 acme chat 100 20 "FB-BAD three"
+	req 03 acme chat 100 20 "FB-400 four"
+	req 04 acme chat 100 20 "FB-CTX five"
+	req 05 acme chat 100 20 "FB-CF six"
+} > "$TMP/f.jsonl"
+scen f "$ROUTES, \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 1, \"timeout_ms\": 5000},
+  \"fallback\": {\"chain\": [\"small\", \"large\"], \"on\": [\"timeout\", \"rate_limited\", \"server_error\"], \"degrade_tasks\": [\"faq_answer\"]}"
+run f "$TMP/f.jsonl" -s "$TMP/f.json" --max-usd 1 --concurrency 1 --record "$TMP/frec.jsonl"
+check_eq "fallback: exit 0" "$rc" 0
+check_eq "fallback: calls" "$(count "$LOG")" 14
+check_has "fallback: summary" "$out" "live: 6 requests sent: 1 answered (0 from the cache), 1 degraded, 4 failed, 0 rejected; 14 calls (5 retries, 3 fallbacks)"
+check_re "fallback: spent" "$out" '^live: spent \$0\.000360 of the \$1(\.0+)? cap$'
+check_eq "fallback: record" "$(q "$TMP/frec.jsonl" '[f(r, "live cost_usd") for r in L]')" \
+	"answered|0.00036 degraded|0 failed|0 failed|0 failed|0 failed|0"
+check_eq "fallback: record 1" "$(q "$TMP/frec.jsonl" 'f(L[0], "model status output_tokens") + " " + att(L[0])')" \
+	"gpt-4.1-mini|server_error|20 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1:ok"
+check_eq "fallback: record 2" "$(q "$TMP/frec.jsonl" 'f(L[1], "input_tokens output_tokens") + " " + att(L[1])')" \
+	"100|20 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1:server_error,gpt-4.1:server_error"
+check_eq "fallback: records 4-6" "$(q "$TMP/frec.jsonl" '[att(r) for r in L[3:]]')" \
+	"gpt-4.1-mini:invalid_request gpt-4.1-mini:context_length gpt-4.1-mini:content_filter"
+
+# --- the spend cap, concurrency 1: five requests of 8 bytes, recorded output 100, each
+# answering 10 / 0 / 10 on gpt-4.1-mini.
+#   worst case of a call = (8 + 32) × 400000 + 100 × 1600000 = 16,000,000 + 160,000,000
+#     = 176,000,000 pUSD
+#   spent per call = 10 × 400000 + 10 × 1600000 = 20,000,000
+#   call k is sent iff 20,000,000 × (k − 1) + 176,000,000 ≤ cap
+#   cap $0.000216 = 216,000,000: k = 3 fits exactly (216,000,000), k = 4 (236,000,000) does not
+#   cap $0.000255999999: k = 5 needs 256,000,000: 4 calls
+#   cap $0.000256: all 5; spent 100,000,000 = $0.000100
+fake cap '[{"contains": "CAP-", "responses": [{"usage": {"input_tokens": 10, "cached_tokens": 0, "output_tokens": 10}}]}]'
+for i in 1 2 3 4 5; do req 0$i acme chat 10 100 "CAP-$i ab"; done > "$TMP/cap.jsonl"
+scen cap "$ROUTES, $RETRY"
+run cap3 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000216 --concurrency 1 --record "$TMP/cap3.rec.jsonl"
+check_eq "cap: exit 4" "$rc" 4
+check_has "cap: said on stderr" "$err" "cap"
+check_eq "cap: three calls" "$(q "$LOG" '[b["input"] for b in B]')" "CAP-1 ab CAP-2 ab CAP-3 ab"
+check_eq "cap: the record holds the started requests" "$(q "$TMP/cap3.rec.jsonl" '[r["input"] for r in L]')" "CAP-1 ab CAP-2 ab CAP-3 ab"
+check_has "cap: summary" "$out" "live: 3 requests sent: 3 answered (0 from the cache), 0 degraded, 0 failed, 0 rejected; 3 calls (0 retries, 0 fallbacks)"
+check_re "cap: spent" "$out" '^live: spent \$0\.000060 of the \$0\.000216(0*) cap$'
+: > "$LOG"
+run cap4 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000255999999 --concurrency 1 --record "$TMP/cap4.rec.jsonl"
+check_eq "cap a pico-USD short: exit 4, four calls" "$rc $(count "$LOG") $(count "$TMP/cap4.rec.jsonl")" "4 4 4"
+: > "$LOG"
+run cap5 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000256 --concurrency 1 --record "$TMP/cap5.rec.jsonl"
+check_eq "cap that fits all: exit 0, five calls" "$rc $(count "$LOG") $(count "$TMP/cap5.rec.jsonl")" "0 5 5"
+check_re "cap that fits all: spent" "$out" '^live: spent \$0\.000100 of the \$0\.000256(0*) cap$'
+# a request in progress sends its later calls only if they fit: a summary fits, its main
+# call does not → "capped", exit 4. Summary worst: (10 bytes + 87 of instructions + 32)
+# = 129 × 400000 + 46 × 1600000 = 51,600,000 + 73,600,000 = 125,200,000 ≤ 200,000,000;
+# it answers 20 / 0 / 10: 8,000,000 + 16,000,000 = 24,000,000 spent (= the record's cost);
+# main worst on gpt-4.1: (8 + 32) × 2000000 + 40 × 8000000 = 400,000,000:
+# 24,000,000 + 400,000,000 > 200,000,000
+fake capsum '[{"contains": "CAPSUM-DOC", "responses": [{"text": "SUMMARY!", "usage": {"input_tokens": 20, "cached_tokens": 0, "output_tokens": 10}}]}]'
+req 00 acme faq_answer 451 80 "CAPSUM-DOC" > "$TMP/capsum.jsonl"
+run capsum "$TMP/capsum.jsonl" -s "$TMP/s.json" --max-usd 0.0002 --record "$TMP/capsum.rec.jsonl"
+check_eq "capped: exit 4, one call" "$rc $(count "$LOG")" "4 1"
+check_eq "capped: record" "$(q "$TMP/capsum.rec.jsonl" 'f(L[0], "live cost_usd") + " " + att(L[0])')" "capped|0.000024 gpt-4.1-mini:ok"
+check_re "capped: spent" "$out" '^live: spent \$0\.000024 of the \$0\.0002(0*) cap$'
+# dry runs: every call costs its worst case, 176,000,000: $0.000528 fits 3 → exit 4; five need
+# 880,000,000 = $0.00088 → exit 0. Nothing sent, no key, no record.
+: > "$LOG"
+(cd "$TMP/dry" && run_nokey capdry1 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000528 --dry-run; exit $rc)
+check_eq "dry run stopped by the cap: exit 4" "$?" 4
+(cd "$TMP/dry" && run_nokey capdry2 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.00088 --dry-run; exit $rc)
+check_eq "dry run within the cap: exit 0" "$?" 0
+check_re "dry run within the cap: the line" "$(cat "$TMP/capdry2.out")" \
+	'^live: dry run: 5 requests would send 5 calls; worst case \$0\.00088(0*) of the \$0\.00088(0*) cap$'
+check_eq "dry runs: nothing sent, no record" "$(count "$LOG") $(ls "$TMP/dry")" "0 "
+
+# --- --sample N: of the n = 10 requests with text, positions floor(k × 10 / N); two requests
+# without text are skipped and counted. N = 4: 0, 2, 5, 7 (10/4 = 2.5, 5, 7.5); N = 20 ≥ n: all.
+fake sample '[]'
+{
+	req 00 acme chat 10 10 S0
+	printf '{"ts":"2026-03-02T10:00:00Z","tenant":"acme","task":"chat","input_tokens":10,"output_tokens":10}\n'
+	req 01 acme chat 10 10 S1
+	req 02 acme chat 10 10 S2
+	printf '{"ts":"2026-03-02T10:00:02Z","tenant":"acme","task":"chat","input_tokens":10,"output_tokens":10}\n'
+	for i in 3 4 5 6 7 8 9; do req 0$i acme chat 10 10 S$i; done
+} > "$TMP/sample.jsonl"
+scen sample "$ROUTES, $RETRY"
+run sample4 "$TMP/sample.jsonl" -s "$TMP/sample.json" --max-usd 1 --sample 4 --concurrency 1 --record "$TMP/sample4.rec.jsonl"
+check_eq "--sample 4: exit 0" "$rc" 0
+check_eq "--sample 4: sent" "$(q "$LOG" '[b["input"] for b in B]')" "S0 S2 S5 S7"
+check_eq "--sample 4: recorded" "$(q "$TMP/sample4.rec.jsonl" '[r["input"] for r in L]')" "S0 S2 S5 S7"
+check_has "--sample 4: the skipped counted" "$out$err" "2 without input text, skipped"
+: > "$LOG"
+run sample20 "$TMP/sample.jsonl" -s "$TMP/sample.json" --max-usd 1 --sample 20 --concurrency 1 --record "$TMP/sample20.rec.jsonl"
+check_eq "--sample 20: all ten" "$(q "$LOG" '[b["input"] for b in B]')" "S0 S1 S2 S3 S4 S5 S6 S7 S8 S9"
+
+# --- --concurrency: four requests of 300 ms (the first 600 ms), at most C at once at the
+# server; the record in trace order although the first answers after the second
+fake conc '[{"contains": "CC-1", "responses": [{"delay_ms": 600}]}, {"contains": "CC-", "responses": [{"delay_ms": 300}]}]'
+for i in 1 2 3 4; do req 0$i acme chat 10 10 "CC-$i"; done > "$TMP/conc.jsonl"
+scen conc "$ROUTES, $RETRY"
+run conc2 "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 2 --record "$TMP/conc2.rec.jsonl"
+check_eq "--concurrency 2: exit 0" "$rc" 0
+check_eq "--concurrency 2: two at once" "$(q "$LOG" 'max(x["inflight"] for x in L)')" 2
+check_eq "--concurrency 2: record in trace order" "$(q "$TMP/conc2.rec.jsonl" '[r["input"] for r in L]')" "CC-1 CC-2 CC-3 CC-4"
+: > "$LOG"
+run conc1 "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 1 --record "$TMP/conc1.rec.jsonl"
+check_eq "--concurrency 1: one at a time, in trace order" "$(q "$LOG" '[max(x["inflight"] for x in L)] + [b["input"] for b in B]')" "1 CC-1 CC-2 CC-3 CC-4"
+stop_fake
+
+# --- the key was never printed nor written: not in any output, record or the store
+leaks=$(grep -lF "$KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*rec*.jsonl "$TMP/cwd"/* "$LLMCOST_DB" 2>/dev/null)
+check_eq "the key is never printed nor stored" "$leaks" ""
+
+finish
