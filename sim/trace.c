@@ -716,3 +716,34 @@ out:
 		free(calls);
 	return rc;
 }
+
+struct arrival {
+	int64_t ts;
+	uint32_t i;
+};
+
+static int by_arrival(const void *a, const void *b)
+{
+	const struct arrival *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+uint32_t *trace_arrival_order(const struct trace *t)
+{
+	struct arrival *a = malloc(((size_t)t->n_req + 1) * sizeof *a);
+	uint32_t *order = malloc(((size_t)t->n_req + 1) * sizeof *order);
+	if (a && order) {
+		for (uint32_t i = 0; i < t->n_req; i++)
+			a[i] = (struct arrival){ trace_ts_us(t, i), i };
+		qsort(a, t->n_req, sizeof *a, by_arrival);
+		for (uint32_t i = 0; i < t->n_req; i++)
+			order[i] = a[i].i;
+	} else {
+		free(order);
+		order = NULL;
+	}
+	free(a);
+	return order;
+}

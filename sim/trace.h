@@ -213,6 +213,10 @@ struct trace_row {
 int trace_append(struct trace *t, const struct trace_row *r, const struct trace_call *calls,
                  uint32_t n_calls, struct err *e);
 
+/* The requests' indexes in arrival order: by time, ties in line order; malloc'd (n_req
+ * entries, at least one), NULL when out of memory. */
+uint32_t *trace_arrival_order(const struct trace *t);
+
 /* Appends request i of src to t, its names and input text interned in t's tables (a trace
  * growing as another is played back).  -1 with e set, as trace_append. */
 int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, struct err *e);

@@ -60,25 +60,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # --- in tmux
-unset TMUX # the test may itself run inside tmux
-SOCK="llmcost-tui-$$"
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
-screen() { T capture-pane -p -t "$1"; }
-# eventually COMMAND...: until COMMAND succeeds (20 s at most); 1 when it never does
-eventually() {
-	i=0
-	while [ $i -lt 200 ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-# shows SESSION TEXT: the screen shows TEXT
-shows() { case $(screen "$1") in *"$2"*) return 0 ;; esac; return 1; }
-# wait_for SESSION TEXT: until the screen shows TEXT (20 s at most); 1 when it never does
-wait_for() { eventually shows "$1" "$2"; }
+tmux_begin
 # the $ figures of a "projected monthly USD" line, space separated
 usd_row() { printf '%s\n' "$1" | grep '^projected monthly USD' | tr -s ' ' '\n' | grep '^\$' | tr '\n' ' '; }
 # the words of the screen line that starts with word $2, single-spaced

@@ -109,22 +109,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	finish
 	exit 0
 fi
-unset TMUX
-SOCK="llmcost-watch-$$"
-T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
-screen() { T capture-pane -p -t "$1"; }
-eventually() {
-	i=0
-	while [ $i -lt 200 ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-shows() { case $(screen "$1") in *"$2"*) return 0 ;; esac; return 1; }
-wait_for() { eventually shows "$1" "$2"; }
+tmux_begin
 
 # at 60× the flood (10:02–10:08 of data) is under way 2–8 s into the playback
 T new-session -d -s w -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"

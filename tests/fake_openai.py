@@ -136,8 +136,16 @@ class Handler(BaseHTTPRequestHandler):
                 "path": self.path, "authorization": self.headers.get("Authorization"),
                 "content_type": self.headers.get("Content-Type"), "body": body}) + "\n")
             log.flush()
+        done = [False]
+
+        def leave():  # the request stops counting before its answer goes: the client may send
+            with lock:  # its next request the moment it has the answer
+                if not done[0]:
+                    state["inflight"] -= 1
+                    done[0] = True
         try:
             if self.command != "POST" or not self.path.rstrip("/").endswith("/responses"):
+                leave()
                 self.send(404, {"error": {"type": "invalid_request_error", "code": None,
                                           "message": "no route " + self.path, "param": None}})
                 return
@@ -154,10 +162,10 @@ class Handler(BaseHTTPRequestHandler):
                 e = {"type": "server_error", "code": None, "message": "fake error", "param": None}
                 e.update(r.get("error", {}))
                 out = {"error": e}
+            leave()
             self.send(status, out, r.get("headers"))
         finally:
-            with lock:
-                state["inflight"] -= 1
+            leave()
 
     do_POST = do_GET = do_PUT = do_DELETE = handle_one
 

@@ -25,3 +25,26 @@ check_has() {
 }
 
 finish() { echo "$SUITE: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+
+# For the suites that drive a terminal in tmux: tmux_begin uses a server of the suite's own
+# (its socket removed at exit); T runs tmux there; screen SESSION prints the pane; eventually
+# COMMAND... retries it for 20 s at most (1 when it never succeeds); shows SESSION TEXT: the
+# screen shows TEXT; wait_for SESSION TEXT: until it does.
+tmux_begin() {
+	unset TMUX # the test may itself run inside tmux
+	SOCK="llmcost-$SUITE-$$"
+	trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
+}
+T() { tmux -L "$SOCK" "$@"; }
+screen() { T capture-pane -p -t "$1"; }
+eventually() {
+	i=0
+	while [ $i -lt 200 ]; do
+		"$@" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+shows() { case $(screen "$1") in *"$2"*) return 0 ;; esac; return 1; }
+wait_for() { eventually shows "$1" "$2"; }

@@ -62,6 +62,20 @@ const char *cli_db_path_made(const char *opt_db)
 	return path;
 }
 
+int cli_one_scenario(const char *cmd, const char *arg, const char **scen)
+{
+	if (*scen) {
+		cli_usage_error(cmd, "one scenario at a time (-s %s and -s %s)", *scen, arg);
+		return -1;
+	}
+	if (!*arg) {
+		cli_usage_error(cmd, "-s needs a scenario: a file or a bundled name");
+		return -1;
+	}
+	*scen = arg;
+	return 0;
+}
+
 int cli_db_arg(const char *cmd, const char *arg, const char **db)
 {
 	if (!*arg)

@@ -47,6 +47,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 struct option;
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
 
+/* -s's value for a command that takes one scenario: a usage error (-1) when it is empty or a
+ * second one. */
+int cli_one_scenario(const char *cmd, const char *arg, const char **scen);
+
 /* --db's value: a usage error (-1) when it is empty, as an unset variable in a script makes it. */
 int cli_db_arg(const char *cmd, const char *arg, const char **db);
 

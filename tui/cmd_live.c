@@ -57,29 +57,17 @@ static int parse_count(const char *s, long min, long max, long *v)
 	return *s && !*end && !errno && *v >= min && *v <= max ? 0 : -1;
 }
 
-static const struct trace *order_of; /* the trace pick() sorts, for by_arrival */
-
-/* Arrival order: by time, ties in line order. */
-static int by_arrival(const void *a, const void *b)
-{
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	int64_t ti = trace_ts_us(order_of, i), tj = trace_ts_us(order_of, j);
-	return ti != tj ? (ti > tj) - (ti < tj) : (i > j) - (i < j);
-}
-
 /* The requests to send: those with input text, in arrival order, sampled evenly to `sample`. */
 static size_t pick(const struct trace *t, long sample, struct live_record **out)
 {
-	uint32_t *order = malloc((t->n_req ? t->n_req : 1) * sizeof *order);
+	uint32_t *order = trace_arrival_order(t);
 	size_t n = 0;
 	*out = NULL;
 	if (!order)
 		return 0;
-	for (uint32_t i = 0; i < t->n_req; i++)
-		if (t->input[i] != TRACE_NONE)
-			order[n++] = i;
-	order_of = t;
-	qsort(order, n, sizeof *order, by_arrival);
+	for (uint32_t r = 0; r < t->n_req; r++) /* those with text, in that order */
+		if (t->input[order[r]] != TRACE_NONE)
+			order[n++] = order[r];
 	size_t k = sample > 0 && (size_t)sample < n ? (size_t)sample : n;
 	struct live_record *rec = calloc(k ? k : 1, sizeof *rec);
 	if (rec)
@@ -180,11 +168,8 @@ int cmd_live(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (scen)
-				return cli_usage_error("live", "one scenario at a time (-s %s and -s %s)", scen, optarg);
-			if (!*optarg)
-				return cli_usage_error("live", "-s needs a scenario: a file or a bundled name");
-			scen = optarg;
+			if (cli_one_scenario("live", optarg, &scen) < 0)
+				return EXIT_USAGE;
 			break;
 		case MAX_USD:
 			if (parse_usd(optarg, &cap_pusd) < 0)

@@ -125,15 +125,6 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	return 0;
 }
 
-static const struct trace *order_of; /* the trace by_arrival sorts */
-
-static int by_arrival(const void *a, const void *b)
-{
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	int64_t ti = trace_ts_us(order_of, i), tj = trace_ts_us(order_of, j);
-	return ti != tj ? (ti > tj) - (ti < tj) : (i > j) - (i < j);
-}
-
 /* The data's clock: a stored trace's playback position; a followed file's latest arrival, or
  * the wall clock while the file keeps up with it. */
 static int64_t watch_now(const struct watch *wt)
@@ -447,11 +438,8 @@ int cmd_watch(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (scen)
-				return cli_usage_error("watch", "one scenario at a time (-s %s and -s %s)", scen, optarg);
-			if (!*optarg)
-				return cli_usage_error("watch", "-s needs a scenario: a file or a bundled name");
-			scen = optarg;
+			if (cli_one_scenario("watch", optarg, &scen) < 0)
+				return EXIT_USAGE;
 			break;
 		case SPEED: {
 			char *end;
@@ -529,14 +517,10 @@ int cmd_watch(int argc, char **argv)
 			goto out;
 		}
 		store_close(&s);
-		if (!(wt.order = malloc(((size_t)wt.full.n_req + 1) * sizeof *wt.order))) {
+		if (!(wt.order = trace_arrival_order(&wt.full))) {
 			cli_error("out of memory");
 			goto out;
 		}
-		for (uint32_t i = 0; i < wt.full.n_req; i++)
-			wt.order[i] = i;
-		order_of = &wt.full;
-		qsort(wt.order, wt.full.n_req, sizeof *wt.order, by_arrival);
 		wt.play_from_wall = wall_us();
 		wt.play_from_data = wt.full.n_req ? trace_ts_us(&wt.full, wt.order[0]) : 0;
 	}
