@@ -369,9 +369,17 @@ static void run_request(struct live *lv, size_t r)
 	for (size_t a = first_main; a < rec->n_att; a++) /* a failed call's tokens: those it was sent */
 		if (rec->att[a].input_tok == (uint64_t)-1)
 			rec->att[a].input_tok = sent_tok;
+	if (c.input != text || c.input_len != len) { /* the record says what was sent instead */
+		if ((rec->sent = malloc(c.input_len + 1))) {
+			memcpy(rec->sent, c.input, c.input_len);
+			rec->sent[c.input_len] = 0;
+		}
+	}
 	if (status == STATUS_OK) {
 		rec->outcome = LIVE_ANSWERED;
 		rec->answer = (int)rec->n_att - 1;
+		rec->output = reply.text;
+		reply.text = NULL;
 		if (keyed) {
 			const struct live_attempt *a = &rec->att[rec->answer];
 			int64_t ttl = sc->cache.ttl_us[sc->pricing->models[a->model].tier];
@@ -396,6 +404,15 @@ unanswered:
 out:
 	free(summary.text);
 	free(reply.text);
+}
+
+void live_records_free(struct live_record *rec, size_t n)
+{
+	for (size_t r = 0; rec && r < n; r++) {
+		free(rec[r].att);
+		free(rec[r].sent);
+		free(rec[r].output);
+	}
 }
 
 /* ---- the workers ---- */

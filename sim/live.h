@@ -86,8 +86,14 @@ struct live_record {
 	size_t n_att;
 	int answer;                  /* the answering attempt, or -1 */
 	int64_t cost_pusd;           /* Σ of the ok calls' cost */
+	char *sent;                  /* the text the main calls sent when not the input (truncated, a
+	                              * summary), else NULL; malloc'd */
+	char *output;                /* the answer's text, or NULL; malloc'd */
 	int done;                    /* it has ended (set under the lock) */
 };
+
+/* Releases what the run put in records rec[0..n) (their calls and texts). */
+void live_records_free(struct live_record *rec, size_t n);
 
 enum live_stop { LIVE_RUNNING, LIVE_STOP_CAP, LIVE_STOP_FATAL, LIVE_STOP_ERROR, LIVE_STOP_INTERRUPTED };
 

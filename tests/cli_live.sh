@@ -230,6 +230,8 @@ check_eq "a: record line 1" "$(q "$TMP/arec.jsonl" 'f(L[0], "tenant task input_t
 # request_id is the id of the API's answer (the fake numbers its answers resp_1, resp_2, … as
 # they go out, in whatever order the three concurrent requests reach it)
 check_eq "a: request_id: the answer's id" "$(q "$TMP/arec.jsonl" 'sorted(r.get("request_id") for r in L)')" "resp_1 resp_2 resp_3"
+check_eq "a: record line 1: the answer's text, and nothing sent instead of the input" \
+	"$(q "$TMP/arec.jsonl" 'f(L[0], "output input_sent")')" "Refunds within 30 days.|-"
 check_eq "a: record line 1 attempt" "$(q "$TMP/arec.jsonl" 'f(L[0]["attempts"][0], "model status input_tokens output_tokens cached_tokens") + " " + str(len(L[0]["attempts"]))')" \
 	"gpt-4.1-mini|ok|1000|50|200 1"
 check_eq "a: record line 1 latency ≥ 400 ms" "$(q "$TMP/arec.jsonl" 'L[0]["latency_ms"] >= 400 and L[0]["attempts"][0]["latency_ms"] >= 400')" true
@@ -337,6 +339,7 @@ check_eq "budget: max_output_tokens" "$(q "$LOG" '[b["max_output_tokens"] for b 
 check_counts "budget: summary" "$out" "6 requests: 5 answered (0 from the cache), 0 degraded, 0 failed, 1 rejected; 7 calls (2 retries, 0 fallbacks)"
 check_eq "budget: record: the five requests that called" "$(q "$TMP/brec.jsonl" '[r["live"] for r in L]')" "answered answered answered answered answered"
 check_eq "budget: the record keeps the original text" "$(q "$TMP/brec.jsonl" 'L[0]["input"]')" "abcdefghijklmnopqrsé tail of a long text"
+check_eq "budget: and what was sent instead" "$(q "$TMP/brec.jsonl" 'L[0]["input_sent"]')" "abcdefghijklmnopqrs"
 check_eq "budget: a failed attempt of a truncated request" "$(q "$TMP/brec.jsonl" 'f(L[1]["attempts"][0], "model status input_tokens output_tokens cached_tokens") + " " + att(L[1])')" \
 	"gpt-4.1-mini|server_error|5|0|0 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1-mini:ok"
 check_eq "budget: the reject sent nothing and is not recorded" \

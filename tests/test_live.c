@@ -123,8 +123,7 @@ static void run_done(struct run *r)
 {
 	if (r->ok)
 		live_fini(&r->lv);
-	for (size_t i = 0; i < 8; i++)
-		free(r->rec[i].att);
+	live_records_free(r->rec, 8);
 	trace_free(&r->t);
 	scenario_fini(&r->sc);
 }
@@ -311,6 +310,8 @@ static void live_budgets(void)
 	if (run(&r, LINE("00", "a", "t", "a\u00e9\u00e9\u00e9\u00e9", 5, 100), s1, NULL, 0, BIG_CAP) == 0) {
 		CHECK_STR(r.s.sent[0].input, "a\u00e9");
 		CHECK_INT(r.s.sent[0].max_out, 30);
+		CHECK_STR(r.rec[0].sent, "a\u00e9"); /* the record keeps what was sent */
+		CHECK(r.rec[0].output == NULL);      /* the script's answer had no text */
 	}
 	run_done(&r);
 	/* reject: nothing sent */
@@ -331,6 +332,8 @@ static void live_budgets(void)
 		CHECK(!r.s.sent[1].summarize);
 		CHECK_STR(r.s.sent[1].input, "the gist");
 		CHECK_INT(r.s.sent[1].max_out, 30);
+		CHECK_STR(r.rec[0].sent, "the gist");
+		CHECK_STR(r.rec[0].output, "fine");
 		CHECK_INT(r.rec[0].outcome, LIVE_ANSWERED);
 		CHECK_INT(r.rec[0].answer, 1);
 	}

@@ -2,7 +2,9 @@
  * What a live run sent and received, as a trace v1 file (SPEC §2, §8): one
  * line per request that made a call, in trace order, so that the run can be
  * imported and replayed offline beside its estimate (`-s recorded` prices
- * every line's calls).  Cache hits and rejects sent nothing and are not in it.
+ * every line's calls).  Cache hits and rejects sent nothing and are not in it.  Besides
+ * trace v1's fields (which a replay reads), `input_sent` (a truncated text, or the summary
+ * sent instead) and `output` (the answer) are kept as unknown fields.
  */
 #include "traces/live_record.h"
 
@@ -60,6 +62,10 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	money_format(usd, r->cost_pusd);
 	if (ok && trace_difficulty(t, i) != DIFFICULTY_NONE)
 		ok = cJSON_AddStringToObject(o, "difficulty", trace_difficulty(t, i) == DIFFICULTY_HARD ? "hard" : "easy") != NULL;
+	if (ok && r->sent)
+		ok = cJSON_AddStringToObject(o, "input_sent", r->sent) != NULL;
+	if (ok && r->output)
+		ok = cJSON_AddStringToObject(o, "output", r->output) != NULL;
 	if (ok && answer && *answer->id)
 		ok = cJSON_AddStringToObject(o, "request_id", answer->id) != NULL;
 	ok = ok && cJSON_AddRawToObject(o, "cost_usd", usd) &&

@@ -346,8 +346,7 @@ out:
 		fclose(rf);
 	if (inited)
 		live_fini(&lv);
-	for (size_t r = 0; rec && r < n; r++)
-		free(rec[r].att);
+	live_records_free(rec, n);
 	free(rec);
 	openai_fini(&o);
 	trace_free(&t);
