@@ -62,7 +62,9 @@ live() {
 		echo "cli_live: OPENAI_BASE_URL=[${OPENAI_BASE_URL:-}] is not the loopback fake; stopping" >&2
 		exit 1
 	fi
-	timeout --preserve-status -s "${LIVE_SIGNAL:-TERM}" "${LIVE_TIMEOUT:-60}" "$L" live "$@"
+	# --foreground: the signal goes to llmcost once (not to it and then its process group: a
+	# second Ctrl-C kills at once, as it should)
+	timeout --foreground --preserve-status -s "${LIVE_SIGNAL:-TERM}" "${LIVE_TIMEOUT:-60}" "$L" live "$@"
 }
 # run NAME ARGS...: live ARGS, stdout in $out and $TMP/NAME.out, stderr in $err and
 # $TMP/NAME.err, the exit status in $rc
