@@ -111,7 +111,10 @@ check_has "a 64 MiB line is parsed (not JSON)" "$(cat "$TMP/err")" "edge.jsonl:1
 check_has "a 64 MiB + 1 line is too long" "$(cat "$TMP/err")" "edge.jsonl:2: line longer than 64 MiB (67108865 bytes)"
 rm -f "$TMP/edge.jsonl"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
-$L import --quiet "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
+$L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
+# without --format, noise under a name that is not .jsonl/.json is no format at all (exit 1)
+$L import --quiet "$TMP/noise.bin" >/dev/null 2>"$TMP/err"; check_eq "binary noise: no format" "$?" 1
+check_has "binary noise: the file named" "$(cat "$TMP/err")" "$TMP/noise.bin: cannot tell the format"
 
 # --- rm: all or nothing
 $L rm 2>/dev/null; check_eq "rm without names exits 2" "$?" 2

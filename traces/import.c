@@ -12,12 +12,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "traces/format.h"
 #include "traces/jsonl.h"
 #include "traces/progress.h"
 #include "traces/reader.h"
@@ -74,7 +76,7 @@ struct run {
 	const struct import_opts *o;
 	struct store *s;
 	struct store_trace_info *infos;
-	struct jsonl_parser parser;
+	struct format_parser parser;
 	uint64_t lines, bytes_before, total;
 	struct progress_pace pace;
 
@@ -324,21 +326,256 @@ static int stopped(const struct run *run)
 	return run->o->stop && run->o->stop->requested;
 }
 
+/* ---- one file: its format, then its lines (or its one document) through the format's parser ---- */
+
+struct file_read {
+	struct run *run;
+	const char *path;
+	const struct import_format *fmt; /* NULL until the first line that is not blank */
+	enum import_status status;       /* IMPORT_OK while it goes on */
+	struct err *e;
+};
+
+/* Rejects text (a line, or a part of one) at line: the writer keeps it, --strict stops. */
+static int reject_text(struct file_read *f, uint64_t line, const char *text, size_t len, uint64_t full,
+                       const char *reason)
+{
+	struct run *run = f->run;
+	if (run->o->strict) {
+		err_set(f->e, "%s:%llu: %s", f->path, (unsigned long long)line, reason);
+		f->status = IMPORT_REJECTED;
+		return -1;
+	}
+	if (run->o->on_reject)
+		run->o->on_reject(run->o->ctx, f->path, line, reason);
+	if (len > READER_KEEP) /* a part of a long line: its head, as for a line cut short */
+		len = READER_KEEP;
+	int pushed = push_strings(run, ITEM_REJECT, f->path, line, (struct str){ text, len },
+	                          (struct str){ reason, strlen(reason) }, full);
+	if (pushed == -2)
+		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line);
+	if (pushed < 0) /* else the writer failed: its message is the one to show */
+		f->status = IMPORT_FAILED;
+	return pushed < 0 ? -1 : 0;
+}
+
+static int sink_row(void *ctx, uint64_t line, const struct jsonl_rec *rec)
+{
+	struct file_read *f = ctx;
+	int pushed = push_request(f->run, f->path, line, rec);
+	if (pushed == -2)
+		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line);
+	if (pushed < 0)
+		f->status = IMPORT_FAILED;
+	return pushed < 0;
+}
+
+static int sink_reject(void *ctx, uint64_t line, const char *text, size_t len, const char *reason)
+{
+	return reject_text(ctx, line, text, len, len, reason) < 0;
+}
+
+/* One text (a line, or the whole file when it is one document) through the file's format. */
+static void parse_text(struct file_read *f, const char *text, size_t len, uint64_t full, uint64_t line)
+{
+	struct format_sink sink = { f, sink_row, sink_reject };
+	struct err why;
+	if (full > len) {
+		err_set(&why, "line longer than %u MiB (%llu bytes)", READER_MAX_LINE >> 20, (unsigned long long)full);
+		reject_text(f, line, text, len, full, why.msg);
+		return;
+	}
+	int rc = f->fmt->parse(&f->run->parser, text, len, line, &sink, &why);
+	if (rc == -1)
+		reject_text(f, line, text, len, full, why.msg);
+	else if (rc == -2)
+		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line), f->status = IMPORT_FAILED;
+}
+
+/* A file whose name says JSON (.jsonl, .json, .ndjson, each perhaps .gz): trace v1 when its
+ * content cannot tell. */
+static int named_jsonl(const char *path)
+{
+	static const char *const suffixes[] = { ".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz", ".ndjson.gz" };
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+		if (ends_with(path, n, suffixes[i]))
+			return 1;
+	return 0;
+}
+
+static void note(struct file_read *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct file_read *f, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	if (!f->run->o->on_note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	f->run->o->on_note(f->run->o->ctx, f->path, msg);
+}
+
+/*
+ * The format of a file from its first line that is not blank (when --format did not name
+ * one): 0, or -1 with f->status set when the content cannot tell.  A first line that is an
+ * incomplete JSON value may start a pretty-printed document: *doc is then set.
+ */
+static int choose(struct file_read *f, const char *line, size_t len, int *doc)
+{
+	struct json_span v;
+	const char *why;
+	size_t at, i = 0;
+	*doc = 0;
+	if (json_validate(line, len, &v, &why, &at) == 0) {
+		if (!f->fmt && !(f->fmt = format_detect(&v))) {
+			err_set(f->e, "%s: cannot tell the format from line 1 (a JSON value of none of the "
+			        "formats %s): name it with --format", f->path, format_names());
+			f->status = IMPORT_FAILED;
+			return -1;
+		}
+		return 0;
+	}
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (at >= len && i < len && (line[i] == '{' || line[i] == '[') && (!f->fmt || f->fmt->documents)) {
+		*doc = 1;
+		return 0;
+	}
+	if (!f->fmt && named_jsonl(f->path))
+		f->fmt = &format_jsonl;
+	if (f->fmt)
+		return 0;
+	err_set(f->e, "%s: cannot tell the format: its first line is not JSON (%s at column %zu); name it "
+	        "with --format (%s)", f->path, why, at + 1, format_names());
+	f->status = IMPORT_FAILED;
+	return -1;
+}
+
+/* Buffers the rest of a file that may be one pretty-printed JSON document. */
+struct slurp {
+	char *buf;
+	size_t len, cap;
+	uint64_t first;             /* the line it starts at */
+	int whole;                  /* the file's end was reached within READER_MAX_LINE */
+};
+
+static int slurp_add(struct slurp *s, const char *line, size_t len)
+{
+	if (s->len + len + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1u << 16;
+		while (cap < s->len + len + 1)
+			cap *= 2;
+		char *b = realloc(s->buf, cap);
+		if (!b)
+			return -1;
+		s->buf = b;
+		s->cap = cap;
+	}
+	memcpy(s->buf + s->len, line, len);
+	s->len += len;
+	s->buf[s->len++] = '\n';
+	return 0;
+}
+
+/* The lines of a slurped text that did not form one document, one by one. */
+static void each_line(struct file_read *f, const struct slurp *s)
+{
+	uint64_t line = s->first;
+	for (size_t at = 0; at < s->len && f->status == IMPORT_OK; line++) {
+		const char *nl = memchr(s->buf + at, '\n', s->len - at);
+		size_t n = (size_t)(nl - (s->buf + at));
+		if (!jsonl_is_blank(s->buf + at, n)) {
+			if (!f->fmt) {
+				int doc;
+				if (choose(f, s->buf + at, n, &doc) < 0)
+					return;
+				if (doc && !f->fmt && !named_jsonl(f->path)) {
+					err_set(f->e, "%s: cannot tell the format: line %llu starts a JSON value that "
+					        "never ends; name it with --format (%s)", f->path,
+					        (unsigned long long)line, format_names());
+					f->status = IMPORT_FAILED;
+					return;
+				}
+				if (!f->fmt)
+					f->fmt = &format_jsonl;
+			}
+			parse_text(f, s->buf + at, n, n, line);
+		}
+		at += n + 1;
+	}
+}
+
+/*
+ * The file from its first line on, when that line may start one JSON document: read whole
+ * (up to READER_MAX_LINE) and parsed as one text when it is one value of a format that
+ * takes documents, else line by line.  *more: the reader still has lines (the file was
+ * longer than a document may be).
+ */
+static void read_document(struct file_read *f, struct reader *r, const char *line, size_t len, int *more)
+{
+	struct slurp s = { .first = r->line_no };
+	uint64_t full;
+	int rc = 0, cut = 0, auto_fmt = !f->fmt;
+	*more = 0;
+	if (slurp_add(&s, line, len) < 0)
+		goto oom;
+	while ((rc = reader_next(r, &line, &len, &full, f->e)) == 1) {
+		if (full > len || s.len + len + 1 > READER_MAX_LINE) {
+			cut = 1; /* no document: this line and the rest are read as lines */
+			break;
+		}
+		if (slurp_add(&s, line, len) < 0)
+			goto oom;
+	}
+	if (rc < 0) {
+		f->status = IMPORT_FAILED;
+		goto out;
+	}
+	struct json_span doc;
+	const char *why;
+	size_t at;
+	if (!cut && json_validate(s.buf, s.len, &doc, &why, &at) == 0) {
+		const struct import_format *fmt = f->fmt ? f->fmt : format_detect(&doc);
+		if (fmt && fmt->documents) {
+			f->fmt = fmt;
+			if (auto_fmt && fmt != &format_jsonl)
+				note(f, "read as %s, one JSON document: --format %s", fmt->title, fmt->name);
+			parse_text(f, s.buf, s.len, s.len, s.first);
+			goto out;
+		}
+	}
+	each_line(f, &s);
+	if (auto_fmt && f->fmt && f->fmt != &format_jsonl)
+		note(f, "read as %s: --format %s", f->fmt->title, f->fmt->name);
+	if (cut && f->status == IMPORT_OK) {
+		parse_text(f, line, len, full, r->line_no);
+		*more = 1;
+	}
+out:
+	free(s.buf);
+	return;
+oom:
+	err_set(f->e, "%s: out of memory", f->path);
+	f->status = IMPORT_FAILED;
+	free(s.buf);
+}
+
 /* One file into the open trace.  Returns enum import_status. */
 static enum import_status read_file(struct run *run, const char *path, struct err *e)
 {
 	struct reader r;
-	struct jsonl_rec rec;
-	struct err why;
 	const char *line;
 	size_t len;
-	uint64_t full;
-	int rc, pushed = 0;
+	uint64_t full, skipped = run->parser.skipped;
+	int rc = 0;
+	struct file_read f = { .run = run, .path = path, .fmt = run->o->format, .status = IMPORT_OK, .e = e };
+	int chosen = 0;
 
 	if (reader_open(&r, path, run->o->stop ? run->o->stop->wake[0] : -1, e) < 0)
 		return IMPORT_FAILED;
-	enum import_status status = IMPORT_OK;
-	while ((rc = reader_next(&r, &line, &len, &full, e)) == 1) {
+	while (f.status == IMPORT_OK && (rc = reader_next(&r, &line, &len, &full, e)) == 1) {
 		if (stopped(run))
 			break; /* a line the signal cut short is no malformed line */
 		if ((++run->lines & 4095) == 0)
@@ -350,38 +587,32 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		}
 		if (full == len && jsonl_is_blank(line, len))
 			continue;
-		int parsed = -1;
-		if (full > len)
-			err_set(&why, "line longer than %u MiB (%llu bytes)", READER_MAX_LINE >> 20,
-			        (unsigned long long)full);
-		else
-			parsed = jsonl_parse(&run->parser, line, len, &rec, &why);
-		if (parsed == 0) {
-			pushed = push_request(run, path, r.line_no, &rec);
-		} else if (parsed == -2) {
-			pushed = -2;
-		} else if (run->o->strict) {
-			err_set(e, "%s:%llu: %s", path, (unsigned long long)r.line_no, why.msg);
-			status = IMPORT_REJECTED;
-			break;
-		} else {
-			if (run->o->on_reject)
-				run->o->on_reject(run->o->ctx, path, r.line_no, why.msg);
-			pushed = push_strings(run, ITEM_REJECT, path, r.line_no, (struct str){ line, len },
-			                      (struct str){ why.msg, strlen(why.msg) }, full);
+		if (!chosen) {
+			int doc = 0, auto_fmt = !f.fmt, more;
+			chosen = 1;
+			if (full == len && (!f.fmt || f.fmt->documents) && choose(&f, line, len, &doc) < 0)
+				break;
+			if (doc) {
+				read_document(&f, &r, line, len, &more);
+				if (!more)
+					break;
+				continue;
+			}
+			if (!f.fmt) /* a first line cut short (longer than READER_MAX_LINE): trace v1 */
+				f.fmt = &format_jsonl;
+			if (auto_fmt && f.fmt != &format_jsonl)
+				note(&f, "read as %s: --format %s", f.fmt->title, f.fmt->name);
 		}
-		if (pushed == -2) {
-			err_set(e, "%s:%llu: out of memory", path, (unsigned long long)r.line_no);
-			status = IMPORT_FAILED;
-			break;
-		}
-		if (pushed < 0) { /* the writer failed: its message is the one to show */
-			status = IMPORT_FAILED;
-			break;
-		}
+		parse_text(&f, line, len, full, r.line_no);
 	}
-	if (rc < 0)
+	enum import_status status = f.status;
+	if (status == IMPORT_OK && rc < 0)
 		status = IMPORT_FAILED;
+	if (status == IMPORT_OK && run->parser.skipped > skipped)
+		note(&f, "skipped %llu span%s that %s not a model call (no gen_ai.operation.name chat, "
+		     "text_completion, generate_content or embeddings)",
+		     (unsigned long long)(run->parser.skipped - skipped), run->parser.skipped - skipped == 1 ? "" : "s",
+		     run->parser.skipped - skipped == 1 ? "is" : "are");
 	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;
 		err_set(e, "interrupted: nothing was imported");
@@ -476,6 +707,7 @@ static enum import_status read_all(struct run *run, const char *const *files, si
 		size_t first = run->o->name ? 0 : t, count = run->o->name ? n : 1;
 		trace_name(run->o, files, t, name, sizeof name);
 		join_sources(files + first, count, source, sizeof source);
+		format_reset(&run->parser);
 		if (push_strings(run, ITEM_BEGIN, NULL, 0, (struct str){ name, strlen(name) },
 		                 (struct str){ source, strlen(source) }, 0) < 0)
 			return IMPORT_FAILED;
@@ -514,7 +746,7 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 			run->empty[run->n_empty++] = &run->batches[i];
 	}
 	run->cur = &run->batches[0];
-	jsonl_init(&run->parser);
+	format_init(&run->parser);
 	pthread_mutex_init(&run->mu, NULL);
 	pthread_cond_init(&run->cv, NULL);
 	volatile sig_atomic_t *store_stop = s->stop; /* a stop ends a wait for another's lock too */
@@ -566,7 +798,7 @@ out_sync:
 	}
 	pthread_cond_destroy(&run->cv);
 	pthread_mutex_destroy(&run->mu);
-	jsonl_fini(&run->parser);
+	format_fini(&run->parser);
 out_free:
 	for (int i = 0; i < N_BATCHES; i++)
 		free(run->batches[i].arena);

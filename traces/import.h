@@ -1,6 +1,6 @@
 /*
- * Trace import: files → line reader → JSON Lines parser → store, all inside one
- * transaction.  Accepted lines become requests; malformed ones are reported
+ * Trace import: files → line reader → a format's parser (traces/format.h) → store, all
+ * inside one transaction.  Accepted lines become requests; malformed ones are reported
  * through a callback and kept in the rejects table.  The caller (the command
  * line) decides what to print; this module only reports.
  */
@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sim/err.h"
+#include "traces/format.h"
 #include "traces/store.h"
 
 /*
@@ -33,6 +34,7 @@ void import_stop_fini(struct import_stop *s);
 
 struct import_opts {
 	const char *name;                  /* one trace for all files; NULL: one per file */
+	const struct import_format *format; /* traces/format.h; NULL: each file's own, from its content */
 	int strict;                        /* the first rejection fails the import */
 	int replace;                       /* overwrite a stored trace of the same name */
 	int exists_ok;                     /* IMPORT_EXISTS is for the caller to handle, not to report */
@@ -41,6 +43,8 @@ struct import_opts {
 	void *ctx;
 	/* each rejected line, "FILE:LINE: reason" as parts (may be NULL) */
 	void (*on_reject)(void *ctx, const char *file, uint64_t line, const char *reason);
+	/* a note on a file: the format its content chose (when not trace v1), spans skipped */
+	void (*on_note)(void *ctx, const char *file, const char *note);
 	/* now and then after the first second: lines so far, bytes read, bytes in all files (0: unknown) */
 	void (*on_progress)(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds);
 };

@@ -50,6 +50,16 @@ static void print_reject(void *ctx, const char *file, uint64_t line, const char 
 	p->shown++;
 }
 
+/* A note on a file (the format its content chose, spans skipped), unless --quiet. */
+static void print_note(void *ctx, const char *file, const char *note)
+{
+	struct printer *p = ctx;
+	if (p->quiet)
+		return;
+	clear_progress(p);
+	text_printf(stderr, "%s: %s\n", file, note);
+}
+
 struct cli_import_hook cli_import_hook;
 
 static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds)
@@ -94,6 +104,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	o.stop = &stop;
 	o.ctx = &pr;
 	o.on_reject = print_reject;
+	o.on_note = print_note;
 	o.on_progress = cli_import_hook.progress || isatty(STDERR_FILENO) ? print_progress : NULL;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);

@@ -1,6 +1,7 @@
 /*
- * `llmcost import`: the options, then the import as people see it
- * (cli_import: rejection messages, progress, Ctrl-C, the summary).
+ * `llmcost import`: the options (--format auto or one of traces/format.h's), then the
+ * import as people see it (cli_import: rejection messages, notes, progress, Ctrl-C, the
+ * summary).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,9 +12,10 @@
 
 int cmd_import(int argc, char **argv)
 {
-	enum { NAME = CLI_LONG, STRICT, REPLACE, QUIET, DB };
+	enum { NAME = CLI_LONG, FORMAT, STRICT, REPLACE, QUIET, DB };
 	static const struct option longopts[] = {
-		{ "name", required_argument, 0, NAME }, { "strict", no_argument, 0, STRICT },
+		{ "name", required_argument, 0, NAME }, { "format", required_argument, 0, FORMAT },
+		{ "strict", no_argument, 0, STRICT },
 		{ "replace", no_argument, 0, REPLACE }, { "quiet", no_argument, 0, QUIET },
 		{ "db", required_argument, 0, DB }, { 0, 0, 0, 0 },
 	};
@@ -25,6 +27,11 @@ int cmd_import(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case NAME: o.name = optarg; break;
+		case FORMAT:
+			o.format = format_by_name(optarg);
+			if (!o.format && strcmp(optarg, "auto") != 0)
+				return cli_usage_error("import", "--format takes auto, %s, not \"%s\"", format_names(), optarg);
+			break;
 		case STRICT: o.strict = 1; break;
 		case REPLACE: o.replace = 1; break;
 		case QUIET: quiet = 1; break;

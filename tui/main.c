@@ -13,24 +13,45 @@
 #include "tui/cli.h"
 
 const struct command commands[] = {
-	{ "import", "FILE... [--name N] [--strict] [--replace] [--quiet] [--db PATH]",
-	  "import JSON Lines traces (plain, .gz or - for stdin) into the store",
-	  "Imports trace v1 JSON Lines files into the store.  Each file becomes a trace named\n"
-	  "after the file (without .jsonl/.json/.gz); with --name all files form one trace.\n"
-	  "Malformed lines are reported as FILE:LINE: field: reason, kept in the store's\n"
+	{ "import", "FILE... [--format F] [--name N] [--strict] [--replace] [--quiet] [--db PATH]",
+	  "import traces (JSON Lines, OTLP spans, LiteLLM spend logs, OpenAI Batch output) into the store",
+	  "Imports trace files into the store: plain, .gz, or - for stdin.  Each file becomes a trace\n"
+	  "named after the file (without .jsonl/.json/.gz); with --name all files form one trace.\n"
+	  "Malformed records are reported as FILE:LINE: field: reason, kept in the store's\n"
 	  "rejects table (see `llmcost rejects NAME`) and counted; the rest is imported.\n"
 	  "One import is one transaction: on failure or Ctrl-C the store is left unchanged.\n"
 	  "\n"
+	  "formats (--format; README.md \"Other formats\" maps each field):\n"
+	  "  auto          the default: each file's own, told by its first line's fields (a line\n"
+	  "                that is not JSON: trace v1 when the name ends .jsonl/.json, else an\n"
+	  "                error); a format other than jsonl is named on stderr\n"
+	  "  jsonl         trace format v1, one request a line (SPEC §2)\n"
+	  "  otlp          OpenTelemetry GenAI spans in OTLP/JSON: the file exporter's lines of\n"
+	  "                {\"resourceSpans\":…}, or one such document; each chat,\n"
+	  "                text_completion, generate_content or embeddings span is a request,\n"
+	  "                other spans are skipped and counted; rejects read FILE:LINE:\n"
+	  "                resourceSpans[i].scopeSpans[j].spans[k]: reason\n"
+	  "  litellm       LiteLLM spend logs: rows of LiteLLM_SpendLogs, one JSON object a line\n"
+	  "                (psql -At -c 'SELECT row_to_json(t) FROM \"LiteLLM_SpendLogs\" t'), or a\n"
+	  "                JSON array of them (the proxy's /spend/logs answer); spend is cost_usd\n"
+	  "  openai-batch  OpenAI Batch API output or error files (one item a line); ts is the\n"
+	  "                response's created time, realtime false, request_id the custom_id\n"
+	  "  Where a format has no tenant or task, they are \"unknown\" unless a tenant/task\n"
+	  "  attribute or metadata key names them (README.md).\n"
+	  "\n"
 	  "options:\n"
+	  "  --format F   auto, jsonl, otlp, litellm or openai-batch (default auto)\n"
 	  "  --name N     store the trace under name N\n"
-	  "  --strict     fail (exit 3, write nothing) at the first malformed line\n"
+	  "  --strict     fail (exit 3, write nothing) at the first malformed record\n"
 	  "  --replace    replace a stored trace of the same name\n"
-	  "  --quiet      print no per-line rejection messages\n"
+	  "  --quiet      print no per-line rejection messages or format notes\n"
 	  "  --db PATH    the store (default $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db)\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost import prod-2026-03-02.jsonl.gz\n"
-	  "  zcat day*.jsonl.gz | llmcost import - --name march\n",
+	  "  zcat day*.jsonl.gz | llmcost import - --name march\n"
+	  "  llmcost import spans.jsonl --format otlp\n"
+	  "  llmcost import batch_out.jsonl batch_errors.jsonl --name batch-0302\n",
 	  cmd_import },
 	{ "traces", "[--db PATH]",
 	  "list the traces the store holds",

@@ -1,0 +1,299 @@
+/*
+ * The import format registry, content detection, trace v1 as a format, and what
+ * the other formats' parsers share: member lookup over the JSON scanner, strings
+ * decoded into a scratch space, counts, times and costs read exactly from their
+ * text, line numbers of parts of a multi-line document, and error classes.
+ */
+#include "traces/format.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/clock.h"
+#include "sim/decimal.h"
+#include "sim/money.h"
+#include "sim/status.h"
+#include "sim/trace.h"
+
+#define MAX_TOKENS 4294967295LL
+
+const struct import_format *const import_formats[] = {
+	&format_jsonl, &format_otlp, &format_litellm, &format_openai_batch, NULL,
+};
+
+const struct import_format *format_by_name(const char *name)
+{
+	for (size_t i = 0; import_formats[i]; i++)
+		if (strcmp(import_formats[i]->name, name) == 0)
+			return import_formats[i];
+	return NULL;
+}
+
+const char *format_names(void)
+{
+	return "jsonl, otlp, litellm, openai-batch";
+}
+
+const struct import_format *format_detect(const struct json_span *v)
+{
+	for (size_t i = 1; import_formats[i]; i++) /* the others' marks first: jsonl takes any object */
+		if (import_formats[i]->sniff(v))
+			return import_formats[i];
+	return format_jsonl.sniff(v) ? &format_jsonl : NULL;
+}
+
+void format_init(struct format_parser *p)
+{
+	memset(p, 0, sizeof *p);
+	jsonl_init(&p->jsonl);
+	p->last_ts_us = INT64_MIN;
+}
+
+void format_fini(struct format_parser *p)
+{
+	if (!p)
+		return;
+	jsonl_fini(&p->jsonl);
+	free(p->scratch);
+	memset(p, 0, sizeof *p);
+}
+
+void format_reset(struct format_parser *p)
+{
+	p->last_ts_us = INT64_MIN;
+	p->skipped = 0;
+}
+
+void format_rec_init(struct jsonl_rec *r)
+{
+	*r = (struct jsonl_rec){ .input_tok = JSONL_ABSENT, .output_tok = JSONL_ABSENT,
+		.cached_tok = JSONL_ABSENT, .status = -1, .latency_us = JSONL_ABSENT,
+		.realtime = -1, .cost_pusd = JSONL_ABSENT, .quality = NAN };
+}
+
+uint64_t format_line_of(struct format_parser *p, const char *at, uint64_t first)
+{
+	size_t off = (size_t)(at - p->text);
+	if (off < p->line_off) { /* not ascending: count again from the start */
+		p->line_off = 0;
+		p->line_at = first;
+	}
+	for (const char *s = p->text + p->line_off, *end = p->text + off; s < end; s++) {
+		s = memchr(s, '\n', (size_t)(end - s));
+		if (!s)
+			break;
+		p->line_at++;
+	}
+	p->line_off = off;
+	return p->line_at;
+}
+
+int format_reserve(struct format_parser *p, size_t len)
+{
+	size_t need = len + 64;
+	p->used = 0;
+	if (need <= p->cap)
+		return 0;
+	char *s = realloc(p->scratch, need);
+	if (!s)
+		return -2;
+	p->scratch = s;
+	p->cap = need;
+	return 0;
+}
+
+int format_get(const struct json_span *obj, const char *key, struct json_span *out)
+{
+	struct json_iter it;
+	struct json_span k, v;
+	size_t n = strlen(key);
+	if (!obj || obj->type != JSON_OBJECT)
+		return 0;
+	json_iter_init(&it, obj);
+	while (json_iter_next(&it, &k, &v))
+		if ((k.len == n + 2 && memcmp(k.start + 1, key, n) == 0) ||
+		    (memchr(k.start, '\\', k.len) && json_string_equals(&k, key))) {
+			*out = v;
+			return v.type != JSON_NULL;
+		}
+	return 0;
+}
+
+struct str format_str(struct format_parser *p, const struct json_span *v)
+{
+	if (v->type != JSON_STRING)
+		return (struct str){ NULL, 0 };
+	char *dst = p->scratch + p->used; /* format_reserve made room for the whole part */
+	size_t n = json_string_decode(v, dst);
+	p->used += n;
+	return (struct str){ dst, n };
+}
+
+int format_is(const struct json_span *v, const char *s)
+{
+	return v->type == JSON_STRING && json_string_equals(v, s);
+}
+
+/* "got VALUE", cut to a readable length. */
+static const char *shown(const struct json_span *v, char *buf, size_t n)
+{
+	if (v->len < n) {
+		memcpy(buf, v->start, v->len);
+		buf[v->len] = 0;
+		return buf;
+	}
+	size_t cut = n - 5;
+	while (cut > 0 && ((unsigned char)v->start[cut] & 0xc0) == 0x80)
+		cut--;
+	snprintf(buf, n, "%.*s…", (int)cut, v->start);
+	return buf;
+}
+
+int format_count(const struct json_span *v, const char *name, int64_t *out, struct err *e)
+{
+	char got[48];
+	int exact = 0, rc = -1;
+	if (v->type == JSON_NUMBER)
+		rc = decimal_scaled(v->start, v->len, 0, out, &exact);
+	else if (v->type == JSON_STRING && v->len > 2 && v->len < 24 && !memchr(v->start, '\\', v->len))
+		rc = decimal_scaled(v->start + 1, v->len - 2, 0, out, &exact);
+	if (rc < 0 || !exact || *out < 0 || *out > MAX_TOKENS)
+		return err_set(e, "%s: expected an integer from 0 to 4294967295, got %s", name, shown(v, got, sizeof got));
+	return 0;
+}
+
+int format_time(const struct json_span *v, const char *name, int64_t *us, struct err *e)
+{
+	char got[48], text[64];
+	const char *why = "expected an RFC 3339 time or epoch seconds";
+	if (v->type == JSON_NUMBER) {
+		if (decimal_scaled(v->start, v->len, 6, us, NULL) == 0 && *us >= TRACE_TS_MIN_US && *us <= TRACE_TS_MAX_US)
+			return 0;
+		return err_set(e, "%s: expected epoch seconds from year 0 to 9999, got %s", name, shown(v, got, sizeof got));
+	}
+	if (v->type == JSON_STRING && v->len - 2 < sizeof text - 1) {
+		size_t n = json_string_decode(v, text);
+		if (clock_parse_rfc3339(text, n, us, &why) < 0 && strstr(why, "without a zone")) {
+			text[n++] = 'Z'; /* a database's timestamp without time zone: UTC */
+			clock_parse_rfc3339(text, n, us, &why);
+		} else {
+			why = NULL;
+		}
+		if (!why || strstr(why, "without a zone")) {
+			if (*us >= TRACE_TS_MIN_US && *us <= TRACE_TS_MAX_US)
+				return 0;
+			why = "a time from year 0 to 9999 (UTC)";
+		}
+	}
+	return err_set(e, "%s: %s, got %s", name, why, shown(v, got, sizeof got));
+}
+
+int format_cost(const struct json_span *v, const char *name, struct jsonl_rec *rec, struct err *e)
+{
+	char got[48];
+	decimal_wide wide;
+	if (v->type != JSON_NUMBER || decimal_scaled(v->start, v->len, 12, &rec->cost_pusd, NULL) < 0 ||
+	    decimal_scaled_wide(v->start, v->len, 30, &wide, NULL) < 0 || wide < 0)
+		return err_set(e, "%s: expected a non-negative number of USD up to 9223372, got %s", name,
+		               shown(v, got, sizeof got));
+	rec->cost_sub = (int64_t)(wide - (decimal_wide)rec->cost_pusd * MONEY_SUB_PER_PUSD);
+	return 0;
+}
+
+int format_latency(int64_t start_us, int64_t end_us, const char *name, int64_t *out, struct err *e)
+{
+	if (end_us < start_us)
+		return err_set(e, "%s: ends before it starts", name);
+	if (end_us - start_us > TRACE_LATENCY_MAX_US)
+		return err_set(e, "%s: lasts more than 10^13 ms", name);
+	*out = end_us - start_us;
+	return 0;
+}
+
+int format_status_of(const char *text, size_t n)
+{
+	char s[128];
+	size_t k = 0;
+	for (; k < n && k < sizeof s - 1; k++)
+		s[k] = (char)tolower((unsigned char)text[k]);
+	s[k] = 0;
+	if (k == 3 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])) {
+		int code = atoi(s);
+		if (code == 408)
+			return STATUS_TIMEOUT;
+		if (code == 429)
+			return STATUS_RATE_LIMITED;
+		return code >= 400 && code < 500 ? STATUS_INVALID_REQUEST : STATUS_SERVER_ERROR;
+	}
+	static const struct { const char *word; int status; } words[] = {
+		{ "context_length", STATUS_CONTEXT_LENGTH }, { "contextwindow", STATUS_CONTEXT_LENGTH },
+		{ "context window", STATUS_CONTEXT_LENGTH }, { "maximum context", STATUS_CONTEXT_LENGTH },
+		{ "content_filter", STATUS_CONTENT_FILTER }, { "contentpolicy", STATUS_CONTENT_FILTER },
+		{ "content_policy", STATUS_CONTENT_FILTER }, { "content filter", STATUS_CONTENT_FILTER },
+		{ "timeout", STATUS_TIMEOUT }, { "timed out", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
+		{ "quota", STATUS_INVALID_REQUEST }, /* insufficient_quota: fatal, not a rate limit */
+		{ "rate_limit", STATUS_RATE_LIMITED }, { "ratelimit", STATUS_RATE_LIMITED },
+		{ "rate limit", STATUS_RATE_LIMITED }, { "too many requests", STATUS_RATE_LIMITED },
+		{ "invalid", STATUS_INVALID_REQUEST }, { "badrequest", STATUS_INVALID_REQUEST },
+		{ "bad_request", STATUS_INVALID_REQUEST }, { "bad request", STATUS_INVALID_REQUEST },
+		{ "notfound", STATUS_INVALID_REQUEST }, { "not_found", STATUS_INVALID_REQUEST },
+		{ "authentication", STATUS_INVALID_REQUEST }, { "permission", STATUS_INVALID_REQUEST },
+		{ "unprocessable", STATUS_INVALID_REQUEST },
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(s, words[i].word))
+			return words[i].status;
+	return STATUS_SERVER_ERROR;
+}
+
+size_t format_undated(struct str m)
+{
+	static const char shape[] = "-0000-00-00";
+	size_t k = sizeof shape - 1;
+	if (m.n <= k)
+		return m.n;
+	for (size_t i = 0; i < k; i++) {
+		char c = m.s[m.n - k + i];
+		if (shape[i] == '0' ? !isdigit((unsigned char)c) : c != shape[i])
+			return m.n;
+	}
+	return m.n - k;
+}
+
+static int has_nul(struct str s)
+{
+	return s.s && memchr(s.s, 0, s.n) != NULL;
+}
+
+int format_check(const struct jsonl_rec *r, struct err *e)
+{
+	if (has_nul(r->tenant) || has_nul(r->task) || has_nul(r->model))
+		return err_set(e, "a tenant, task or model name holds \\u0000");
+	if (r->ts_us < TRACE_TS_MIN_US || r->ts_us > TRACE_TS_MAX_US)
+		return err_set(e, "the time is outside the years 0 to 9999");
+	return 0;
+}
+
+/* ---- trace v1 as a format ---- */
+
+static int jsonl_sniff(const struct json_span *v)
+{
+	return v->type == JSON_OBJECT;
+}
+
+static int jsonl_parse_text(struct format_parser *p, const char *text, size_t len, uint64_t line,
+                            const struct format_sink *k, struct err *e)
+{
+	struct jsonl_rec rec;
+	int rc = jsonl_parse(&p->jsonl, text, len, &rec, e);
+	if (rc < 0)
+		return rc;
+	return k->row(k->ctx, line, &rec) ? FORMAT_STOPPED : 0;
+}
+
+const struct import_format format_jsonl = {
+	.name = "jsonl", .title = "trace v1 JSON Lines", .sniff = jsonl_sniff, .parse = jsonl_parse_text,
+};

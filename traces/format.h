@@ -1,0 +1,108 @@
+/*
+ * Import formats (SPEC §2, §6 `import --format`): trace v1 JSON Lines and the
+ * formats that import into the same model (OTLP/JSON GenAI spans, LiteLLM spend
+ * logs, OpenAI Batch output), one `const struct import_format` each in a registry
+ * that also feeds --help and --format's checking.  A parser turns one line (or one
+ * whole JSON document) into rows and rejects through a sink; nothing here writes.
+ */
+#ifndef TRACES_FORMAT_H
+#define TRACES_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/err.h"
+#include "traces/json_scan.h"
+#include "traces/jsonl.h"
+
+/*
+ * Where a parser sends what it reads: each accepted row (its strings valid until the
+ * callback returns) and each rejected part of a text (a span of an OTLP line, an element
+ * of a LiteLLM array) with its own line, text and reason.  Both return 0 to go on,
+ * anything else to stop the parse (which then returns FORMAT_STOPPED).
+ */
+struct format_sink {
+	void *ctx;
+	int (*row)(void *ctx, uint64_t line, const struct jsonl_rec *rec);
+	int (*reject)(void *ctx, uint64_t line, const char *text, size_t len, const char *reason);
+};
+
+#define FORMAT_STOPPED (-3)
+
+/* One parser's state, reused across texts and files (the formats' scratch buffers). */
+struct format_parser {
+	struct jsonl_parser jsonl;
+	char *scratch;              /* decoded strings of the row being built */
+	size_t cap, used;
+	const char *text;           /* the text being parsed, for line numbers of its parts */
+	size_t line_off;            /* offset up to which newlines were counted... */
+	uint64_t line_at;           /* ...and the line there */
+	int64_t last_ts_us;         /* openai-batch: the last item's time (INT64_MIN: none yet) */
+	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
+};
+
+struct import_format {
+	const char *name;           /* as --format takes it */
+	const char *title;          /* for people: "OpenTelemetry GenAI spans (OTLP/JSON)" */
+	/* 1 when a validated JSON value (a line, or a whole file) looks like this format */
+	int (*sniff)(const struct json_span *v);
+	/*
+	 * Parses text[0..len), whose first line is `line`: 0 when every part went to the sink,
+	 * -1 when the text as a whole is rejected (e says why), -2 out of memory, FORMAT_STOPPED.
+	 */
+	int (*parse)(struct format_parser *p, const char *text, size_t len, uint64_t line,
+	             const struct format_sink *k, struct err *e);
+	int documents;              /* accepts a whole file that is one pretty-printed JSON value */
+};
+
+extern const struct import_format format_jsonl, format_otlp, format_litellm, format_openai_batch;
+/* Every format, jsonl first; NULL-terminated. */
+extern const struct import_format *const import_formats[];
+
+/* The format named `name`, or NULL. */
+const struct import_format *format_by_name(const char *name);
+/* "jsonl, otlp, litellm, openai-batch": for messages. */
+const char *format_names(void);
+/* The format a validated JSON value (the first line, or the whole file) is in, or NULL. */
+const struct import_format *format_detect(const struct json_span *v);
+
+void format_init(struct format_parser *p);
+void format_fini(struct format_parser *p);
+/* Starts a new trace: forgets the last batch item's time and the skipped count. */
+void format_reset(struct format_parser *p);
+
+/* ---- for the parsers (traces/format.c) ---- */
+
+/* A record with every optional field absent. */
+void format_rec_init(struct jsonl_rec *r);
+/* The line of byte `at` of the text being parsed (offsets ascending within one text). */
+uint64_t format_line_of(struct format_parser *p, const char *at, uint64_t first);
+/* Room for decoded strings of `len` bytes of JSON; -2 when out of memory. */
+int format_reserve(struct format_parser *p, size_t len);
+/* The member `key` of an object, 1 found (and not null), 0 otherwise; obj may be NULL. */
+int format_get(const struct json_span *obj, const char *key, struct json_span *out);
+/* A string value decoded into the scratch space (absent when v is not a string). */
+struct str format_str(struct format_parser *p, const struct json_span *v);
+/* 1 when v is a string equal to s. */
+int format_is(const struct json_span *v, const char *s);
+/* A token count: a JSON integer or (OTLP's int64) a string of one.  0, or -1 with e saying
+ * "NAME: expected …, got …". */
+int format_count(const struct json_span *v, const char *name, int64_t *out, struct err *e);
+/* A time: RFC 3339 text (without a zone: UTC) or epoch seconds.  0, or -1 with e set. */
+int format_time(const struct json_span *v, const char *name, int64_t *us, struct err *e);
+/* A non-negative USD amount into rec's cost_pusd and cost_sub.  0, or -1 with e set. */
+int format_cost(const struct json_span *v, const char *name, struct jsonl_rec *rec, struct err *e);
+/* A latency in µs from two times, checked (end before start is an error). */
+int format_latency(int64_t start_us, int64_t end_us, const char *name, int64_t *out, struct err *e);
+/* The error class (enum status) an error text means: an HTTP status, an error code or an
+ * exception name ("429", "rate_limit_exceeded", "APITimeoutError"); server_error when
+ * nothing in it is known. */
+int format_status_of(const char *text, size_t n);
+/* The alias of an OpenAI dated snapshot name ("gpt-4.1-mini-2025-04-14" → "gpt-4.1-mini"):
+ * the length of its name without a trailing -YYYY-MM-DD. */
+size_t format_undated(struct str model);
+/* Checks what the store relies on (names without U+0000, counts and times in range);
+ * 0, or -1 with e set. */
+int format_check(const struct jsonl_rec *r, struct err *e);
+
+#endif
