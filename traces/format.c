@@ -64,6 +64,7 @@ void format_fini(struct format_parser *p)
 void format_reset(struct format_parser *p)
 {
 	p->last_ts_us = INT64_MIN;
+	p->last_model_n = 0;
 	p->skipped = 0;
 }
 
@@ -176,17 +177,15 @@ int format_time(const struct json_span *v, const char *name, int64_t *us, struct
 	}
 	if (v->type == JSON_STRING && v->len - 2 < sizeof text - 1) {
 		size_t n = json_string_decode(v, text);
-		if (clock_parse_rfc3339(text, n, us, &why) < 0 && strstr(why, "without a zone")) {
+		int rc = clock_parse_rfc3339(text, n, us, &why);
+		if (rc < 0 && strstr(why, "without a zone")) {
 			text[n++] = 'Z'; /* a database's timestamp without time zone: UTC */
-			clock_parse_rfc3339(text, n, us, &why);
-		} else {
-			why = NULL;
+			rc = clock_parse_rfc3339(text, n, us, &why);
 		}
-		if (!why || strstr(why, "without a zone")) {
-			if (*us >= TRACE_TS_MIN_US && *us <= TRACE_TS_MAX_US)
-				return 0;
+		if (rc == 0 && *us >= TRACE_TS_MIN_US && *us <= TRACE_TS_MAX_US)
+			return 0;
+		if (rc == 0)
 			why = "a time from year 0 to 9999 (UTC)";
-		}
 	}
 	return err_set(e, "%s: %s, got %s", name, why, shown(v, got, sizeof got));
 }
@@ -233,7 +232,7 @@ int format_status_of(const char *text, size_t n)
 		{ "context window", STATUS_CONTEXT_LENGTH }, { "maximum context", STATUS_CONTEXT_LENGTH },
 		{ "content_filter", STATUS_CONTENT_FILTER }, { "contentpolicy", STATUS_CONTENT_FILTER },
 		{ "content_policy", STATUS_CONTENT_FILTER }, { "content filter", STATUS_CONTENT_FILTER },
-		{ "timeout", STATUS_TIMEOUT }, { "timed out", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
+		{ "timeout", STATUS_TIMEOUT }, { "expired", STATUS_TIMEOUT }, /* a batch item never run */ { "timed out", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
 		{ "quota", STATUS_INVALID_REQUEST }, /* insufficient_quota: fatal, not a rate limit */
 		{ "rate_limit", STATUS_RATE_LIMITED }, { "ratelimit", STATUS_RATE_LIMITED },
 		{ "rate limit", STATUS_RATE_LIMITED }, { "too many requests", STATUS_RATE_LIMITED },

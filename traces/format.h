@@ -37,7 +37,9 @@ struct format_parser {
 	const char *text;           /* the text being parsed, for line numbers of its parts */
 	size_t line_off;            /* offset up to which newlines were counted... */
 	uint64_t line_at;           /* ...and the line there */
-	int64_t last_ts_us;         /* openai-batch: the last item's time (INT64_MIN: none yet) */
+	int64_t last_ts_us;         /* openai-batch: the latest item time so far (INT64_MIN: none yet) */
+	char last_model[256];       /* openai-batch: the model of the last item that named one */
+	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
 };
 
@@ -68,7 +70,7 @@ const struct import_format *format_detect(const struct json_span *v);
 
 void format_init(struct format_parser *p);
 void format_fini(struct format_parser *p);
-/* Starts a new trace: forgets the last batch item's time and the skipped count. */
+/* Starts a new trace: forgets the last batch item's time and model and the skipped count. */
 void format_reset(struct format_parser *p);
 
 /* ---- for the parsers (traces/format.c) ---- */

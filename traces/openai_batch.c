@@ -105,8 +105,13 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 		r->input_tok = 0; /* a failed item that reported no usage: nothing billed */
 	if (!out)
 		r->output_tok = 0;
-	if (text_at(p, &body, "model", &r->model))
+	if (text_at(p, &body, "model", &r->model)) {
 		r->model.n = format_undated(r->model);
+		if (r->model.n < sizeof p->last_model)
+			memcpy(p->last_model, r->model.s, p->last_model_n = r->model.n);
+	} else if (p->last_model_n) { /* a failed item names none: the batch's model, as far as known */
+		r->model = (struct str){ p->last_model, p->last_model_n };
+	}
 	int has_md = format_get(&body, "metadata", &md);
 	if (!(has_md && text_at(p, &md, "tenant", &r->tenant)) && !text_at(p, &body, "safety_identifier", &r->tenant) &&
 	    !text_at(p, &body, "user", &r->tenant))
