@@ -232,7 +232,8 @@ int format_status_of(const char *text, size_t n)
 		{ "context window", STATUS_CONTEXT_LENGTH }, { "maximum context", STATUS_CONTEXT_LENGTH },
 		{ "content_filter", STATUS_CONTENT_FILTER }, { "contentpolicy", STATUS_CONTENT_FILTER },
 		{ "content_policy", STATUS_CONTENT_FILTER }, { "content filter", STATUS_CONTENT_FILTER },
-		{ "timeout", STATUS_TIMEOUT }, { "expired", STATUS_TIMEOUT }, /* a batch item never run */ { "timed out", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
+		{ "timeout", STATUS_TIMEOUT }, { "timed out", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
+		{ "expired", STATUS_TIMEOUT }, /* batch_expired: not run within the batch's window */
 		{ "quota", STATUS_INVALID_REQUEST }, /* insufficient_quota: fatal, not a rate limit */
 		{ "rate_limit", STATUS_RATE_LIMITED }, { "ratelimit", STATUS_RATE_LIMITED },
 		{ "rate limit", STATUS_RATE_LIMITED }, { "too many requests", STATUS_RATE_LIMITED },

@@ -25,7 +25,8 @@ static int attr(const struct json_span *attrs, const char *key, struct json_span
 	while (json_iter_next(&it, NULL, &kv)) {
 		if (!format_get(&kv, "key", &k) || !format_is(&k, key) || !format_get(&kv, "value", &val))
 			continue;
-		static const char *const kinds[] = { "stringValue", "intValue", "doubleValue", "boolValue" };
+		static const char *const kinds[] = { "stringValue", "intValue", "doubleValue", "boolValue",
+		                                     "arrayValue" };
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 			if (format_get(&val, kinds[i], v))
 				return 1;

@@ -1,0 +1,427 @@
+/*
+ * The import formats of traces/format.h: detection from content, and each
+ * parser's rows (fields worked out by hand from the input), rejected parts with
+ * their lines and reasons, and the error classes read from the sources' error info.
+ */
+#include "sim/status.h"
+#include "traces/format.h"
+#include "tests/test.h"
+
+/* 2026-01-01T00:00:00Z: python3 -c 'import calendar; print(calendar.timegm((2026,1,1,0,0,0)))'
+ * prints 1767225600. */
+#define JAN1_US 1767225600000000LL
+
+#define MAX_ROWS 8
+struct row {
+	uint64_t line;
+	int64_t ts_us, in, out, cached, latency_us, cost_pusd;
+	int status, realtime;
+	char tenant[32], task[32], model[32], request_id[32], extra[160];
+};
+static struct row rows[MAX_ROWS];
+static struct {
+	uint64_t line;
+	char reason[200], text[200];
+} rejects[MAX_ROWS];
+static size_t n_rows, n_rejects;
+static struct format_parser parser;
+static struct err why;
+
+static void copy(char *dst, size_t cap, struct str s)
+{
+	snprintf(dst, cap, "%.*s", s.s ? (int)s.n : 6, s.s ? s.s : "(none)");
+}
+
+static int on_row(void *ctx, uint64_t line, const struct jsonl_rec *r)
+{
+	struct row *w = &rows[n_rows++ % MAX_ROWS];
+	*w = (struct row){ line, r->ts_us, r->input_tok, r->output_tok, r->cached_tok, r->latency_us,
+	                   r->cost_pusd, r->status, r->realtime, "", "", "", "", "" };
+	copy(w->tenant, sizeof w->tenant, r->tenant);
+	copy(w->task, sizeof w->task, r->task);
+	copy(w->model, sizeof w->model, r->model);
+	copy(w->request_id, sizeof w->request_id, r->request_id);
+	copy(w->extra, sizeof w->extra, r->extra);
+	return 0;
+}
+
+static int on_reject(void *ctx, uint64_t line, const char *text, size_t len, const char *reason)
+{
+	size_t i = n_rejects++ % MAX_ROWS;
+	rejects[i].line = line;
+	snprintf(rejects[i].reason, sizeof rejects[i].reason, "%s", reason);
+	snprintf(rejects[i].text, sizeof rejects[i].text, "%.*s", (int)len, text);
+	return 0;
+}
+
+static const struct format_sink sink = { NULL, on_row, on_reject };
+
+static int parse(const struct import_format *f, const char *text, uint64_t line)
+{
+	n_rows = n_rejects = 0;
+	why.msg[0] = 0;
+	return f->parse(&parser, text, strlen(text), line, &sink, &why);
+}
+
+static const struct import_format *detect(const char *text)
+{
+	struct json_span v;
+	const char *w;
+	size_t at;
+	if (json_validate(text, strlen(text), &v, &w, &at) < 0)
+		return NULL;
+	return format_detect(&v);
+}
+
+/* ---- OTLP ---- */
+
+#define KV(k, type, v) "{\"key\":\"" k "\",\"value\":{\"" type "\":" v "}}"
+#define S(k, v) KV(k, "stringValue", "\"" v "\"")
+#define I(k, v) KV(k, "intValue", "\"" #v "\"")
+#define OTLP(res, spans) "{\"resourceSpans\":[{\"resource\":{\"attributes\":[" res "]}," \
+	"\"scopeSpans\":[{\"scope\":{\"name\":\"x\"},\"spans\":[" spans "]}]}]}"
+/* A span starting at 2026-01-01T00:00:00Z + start_s (two digits), lasting 0.25 s. */
+#define SPAN(id, start_s, attrs) "{\"traceId\":\"5b8e\",\"spanId\":\"" id "\",\"kind\":3," \
+	"\"startTimeUnixNano\":\"17672256" #start_s "000000000\",\"endTimeUnixNano\":\"17672256" #start_s \
+	"250000000\",\"attributes\":[" attrs "],\"status\":{}}"
+#define CHAT S("gen_ai.operation.name", "chat") "," S("gen_ai.provider.name", "openai") ","
+
+static void otlp_rows(void)
+{
+	/* one chat span and one HTTP span: the HTTP span is skipped and counted */
+	uint64_t skipped = parser.skipped;
+	CHECK_INT(parse(&format_otlp, OTLP(S("service.name", "faq_answer") "," S("tenant.id", "acme"),
+	                SPAN("a1", 00, CHAT S("gen_ai.request.model", "gpt-4.1-mini") ","
+	                     S("gen_ai.response.model", "gpt-4.1-mini-2025-04-14") ","
+	                     I("gen_ai.usage.input_tokens", 1290) "," I("gen_ai.usage.cache_read.input_tokens", 1152) ","
+	                     I("gen_ai.usage.output_tokens", 9) "," S("gen_ai.response.id", "chatcmpl-1")) ","
+	                SPAN("h1", 00, S("http.request.method", "GET"))), 7), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(n_rejects, 0);
+	CHECK_INT(parser.skipped - skipped, 1);
+	CHECK_INT(rows[0].line, 7);
+	CHECK_INT(rows[0].ts_us, JAN1_US);       /* "1767225600000000000" ns */
+	CHECK_INT(rows[0].latency_us, 250000);   /* ...600250000000 − ...600000000000 ns = 0.25 s */
+	CHECK_INT(rows[0].in, 1290);
+	CHECK_INT(rows[0].out, 9);
+	CHECK_INT(rows[0].cached, 1152);
+	CHECK_INT(rows[0].status, STATUS_OK);
+	CHECK_STR(rows[0].model, "gpt-4.1-mini"); /* the request's model, not the dated snapshot */
+	CHECK_STR(rows[0].tenant, "acme");        /* tenant.id of the resource */
+	CHECK_STR(rows[0].task, "faq_answer");    /* service.name of the resource */
+	CHECK_STR(rows[0].request_id, "chatcmpl-1");
+	CHECK_STR(rows[0].extra, "{\"traceId\":\"5b8e\",\"spanId\":\"a1\","
+	          "\"gen_ai.response.model\":\"gpt-4.1-mini-2025-04-14\"}");
+	CHECK_INT(rows[0].realtime, -1);
+}
+
+static void otlp_defaults_and_old_names(void)
+{
+	/* gen_ai.system alone (before v1.37), prompt/completion_tokens (before 1.27), numbers for
+	 * int64, instrumentationLibrarySpans, no resource, only a dated response model */
+	CHECK_INT(parse(&format_otlp, "{\"resourceSpans\":[{\"instrumentationLibrarySpans\":[{\"spans\":[{"
+	                "\"startTimeUnixNano\":1767225600500000000,\"attributes\":["
+	                S("gen_ai.system", "openai") "," S("gen_ai.response.model", "gpt-4o-2024-08-06") ","
+	                KV("gen_ai.usage.prompt_tokens", "intValue", "1000") ","
+	                KV("gen_ai.usage.completion_tokens", "doubleValue", "200") ","
+	                S("llmcost.tenant", "beta") "," S("llmcost.task", "report") "]}]}]}]}", 1), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 500000);
+	CHECK_INT(rows[0].latency_us, JSONL_ABSENT); /* no end time */
+	CHECK_INT(rows[0].in, 1000);
+	CHECK_INT(rows[0].out, 200);
+	CHECK_INT(rows[0].cached, JSONL_ABSENT);
+	CHECK_STR(rows[0].model, "gpt-4o");          /* gpt-4o-2024-08-06 without its date */
+	CHECK_STR(rows[0].tenant, "beta");
+	CHECK_STR(rows[0].task, "report");
+	/* nothing names tenant or task: "unknown" */
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("a", 00, CHAT I("gen_ai.usage.input_tokens", 1) ","
+	                                        I("gen_ai.usage.output_tokens", 2))), 1), 0);
+	CHECK_STR(rows[0].tenant, "unknown");
+	CHECK_STR(rows[0].task, "unknown");
+	CHECK_STR(rows[0].model, "(none)");
+}
+
+static void otlp_errors(void)
+{
+	/* error.type decides the class; a failed span without usage has 0 tokens */
+	static const struct { const char *type; int status; } cases[] = {
+		{ "APITimeoutError", STATUS_TIMEOUT }, { "RateLimitError", STATUS_RATE_LIMITED },
+		{ "429", STATUS_RATE_LIMITED }, { "context_length_exceeded", STATUS_CONTEXT_LENGTH },
+		{ "BadRequestError", STATUS_INVALID_REQUEST }, { "InternalServerError", STATUS_SERVER_ERROR },
+		{ "_OTHER", STATUS_SERVER_ERROR }, { "503", STATUS_SERVER_ERROR },
+	};
+	char text[1024];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, OTLP("", SPAN("e", 00, CHAT "{\"key\":\"error.type\",\"value\":"
+		         "{\"stringValue\":\"%s\"}}")), cases[i].type);
+		CHECK_INT(parse(&format_otlp, text, 1), 0);
+		CHECK_INT(n_rows, 1);
+		CHECK_INT(rows[0].status, cases[i].status);
+		CHECK_INT(rows[0].in, 0);
+		CHECK_INT(rows[0].out, 0);
+	}
+	/* status.code 2 without error.type: the message; a content_filter finish reason */
+	CHECK_INT(parse(&format_otlp, OTLP("", "{\"startTimeUnixNano\":\"1\",\"status\":{\"code\":2,\"message\":"
+	                "\"Request timed out.\"},\"attributes\":[" S("gen_ai.operation.name", "chat") "]}"), 1), 0);
+	CHECK_INT(rows[0].status, STATUS_TIMEOUT);
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("f", 00, CHAT I("gen_ai.usage.input_tokens", 5) ","
+	                I("gen_ai.usage.output_tokens", 0) ",{\"key\":\"gen_ai.response.finish_reasons\",\"value\":"
+	                "{\"arrayValue\":{\"values\":[{\"stringValue\":\"content_filter\"}]}}}")), 1), 0);
+	CHECK_INT(rows[0].status, STATUS_CONTENT_FILTER);
+}
+
+static void otlp_rejects(void)
+{
+	/* a document over several lines: each span's line is where its object starts */
+	const char *doc = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[\n"
+	                  "{\"startTimeUnixNano\":\"1767225600000000000\",\"attributes\":[" CHAT
+	                  I("gen_ai.usage.input_tokens", -3) "," I("gen_ai.usage.output_tokens", 5) "]},\n"
+	                  "\n"
+	                  "{\"attributes\":[" CHAT I("gen_ai.usage.input_tokens", 3) "]},\n"
+	                  "{\"startTimeUnixNano\":\"1767225601000000000\",\"endTimeUnixNano\":\"1767225600000000000\","
+	                  "\"attributes\":[" CHAT I("gen_ai.usage.input_tokens", 3) "]},\n"
+	                  "{\"startTimeUnixNano\":\"5\",\"attributes\":[" CHAT I("gen_ai.usage.input_tokens", 3) "]},\n"
+	                  "7]}]}]}";
+	CHECK_INT(parse(&format_otlp, doc, 10), 0);
+	CHECK_INT(n_rows, 0);
+	CHECK_INT(n_rejects, 5);
+	CHECK_INT(rejects[0].line, 11);
+	CHECK_STR(rejects[0].reason, "resourceSpans[0].scopeSpans[0].spans[0]: gen_ai.usage.input_tokens: "
+	          "expected an integer from 0 to 4294967295, got \"-3\"");
+	CHECK_INT(rejects[1].line, 13); /* after a blank line */
+	CHECK_STR(rejects[1].reason, "resourceSpans[0].scopeSpans[0].spans[1]: startTimeUnixNano: missing");
+	CHECK_STR(rejects[2].reason, "resourceSpans[0].scopeSpans[0].spans[2]: endTimeUnixNano: ends before it starts");
+	CHECK_STR(rejects[3].reason, "resourceSpans[0].scopeSpans[0].spans[3]: gen_ai.usage.output_tokens: "
+	          "missing (on a span without an error)");
+	CHECK_INT(rejects[4].line, 16);
+	CHECK_STR(rejects[4].reason, "resourceSpans[0].scopeSpans[0].spans[4]: expected an object");
+	CHECK_STR(rejects[4].text, "7");     /* the span as it was */
+	/* the text as a whole */
+	CHECK_INT(parse(&format_otlp, "{\"resourceSpans\":{}}", 1), -1);
+	CHECK_HAS(why.msg, "resourceSpans: missing, or not an array");
+	CHECK_INT(parse(&format_otlp, "{\"resourceSpans\":[", 1), -1);
+	CHECK_HAS(why.msg, "not JSON");
+}
+
+/* ---- LiteLLM ---- */
+
+#define SPEND(extra) "{\"request_id\":\"chatcmpl-1\",\"call_type\":\"acompletion\",\"spend\":0.000375," \
+	"\"prompt_tokens\":1000,\"completion_tokens\":500,\"startTime\":\"2026-01-01T00:00:00.000Z\"," \
+	"\"endTime\":\"2026-01-01T00:00:01.500Z\",\"model\":\"gpt-4o-mini\"" extra "}"
+
+static void litellm_rows(void)
+{
+	CHECK_INT(parse(&format_litellm, SPEND(",\"end_user\":\"acme\",\"team_id\":\"t1\",\"user\":\"u1\","
+	                "\"session_id\":\"s9\",\"metadata\":{\"spend_logs_metadata\":{\"task\":\"faq_answer\"},"
+	                "\"usage_object\":{\"prompt_tokens_details\":{\"cached_tokens\":256}}},"
+	                "\"status\":\"success\""), 4), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].line, 4);
+	CHECK_INT(rows[0].ts_us, JAN1_US);
+	CHECK_INT(rows[0].latency_us, 1500000); /* endTime − startTime */
+	CHECK_INT(rows[0].in, 1000);
+	CHECK_INT(rows[0].out, 500);
+	CHECK_INT(rows[0].cached, 256);
+	CHECK_INT(rows[0].cost_pusd, 375000000LL); /* $0.000375 = 375,000,000 pico-USD */
+	CHECK_INT(rows[0].status, STATUS_OK);
+	CHECK_STR(rows[0].tenant, "acme");
+	CHECK_STR(rows[0].task, "faq_answer");
+	CHECK_STR(rows[0].model, "gpt-4o-mini");
+	CHECK_STR(rows[0].request_id, "chatcmpl-1");
+	CHECK_STR(rows[0].extra, "{\"call_type\":\"acompletion\"}");
+	/* team_id when end_user is empty; a taskName: tag; request_duration_ms over the end time;
+	 * a time without a zone is UTC */
+	CHECK_INT(parse(&format_litellm, "{\"request_id\":\"r2\",\"prompt_tokens\":1,\"completion_tokens\":2,"
+	                "\"startTime\":\"2026-01-01T00:00:05\",\"endTime\":\"2026-01-01T00:00:09\","
+	                "\"request_duration_ms\":812,\"end_user\":\"\",\"team_id\":\"t1\","
+	                "\"request_tags\":[\"env:prod\",\"taskName:classify\"]}", 1), 0);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 5000000);
+	CHECK_INT(rows[0].latency_us, 812000);
+	CHECK_STR(rows[0].tenant, "t1");
+	CHECK_STR(rows[0].task, "classify");
+	CHECK_INT(rows[0].cost_pusd, JSONL_ABSENT);
+	/* nothing: unknown */
+	CHECK_INT(parse(&format_litellm, "{\"request_id\":\"r3\",\"prompt_tokens\":1,\"completion_tokens\":2,"
+	                "\"start_time\":1767225600}", 1), 0);
+	CHECK_STR(rows[0].tenant, "unknown");
+	CHECK_STR(rows[0].task, "unknown");
+	CHECK_INT(rows[0].ts_us, JAN1_US);
+}
+
+static void litellm_failures(void)
+{
+	static const struct { const char *info; int status; } cases[] = {
+		{ "{\"error_code\":\"429\",\"error_class\":\"RateLimitError\"}", STATUS_RATE_LIMITED },
+		{ "{\"error_code\":\"400\",\"error_class\":\"ContextWindowExceededError\"}", STATUS_CONTEXT_LENGTH },
+		{ "{\"error_code\":\"400\",\"error_class\":\"ContentPolicyViolationError\"}", STATUS_CONTENT_FILTER },
+		{ "{\"error_code\":\"408\",\"error_class\":\"Timeout\"}", STATUS_TIMEOUT },
+		{ "{\"error_code\":\"400\",\"error_class\":\"BadRequestError\"}", STATUS_INVALID_REQUEST },
+		{ "{\"error_code\":\"500\",\"error_class\":\"APIError\"}", STATUS_SERVER_ERROR },
+		{ "{\"error_code\":\"404\",\"error_class\":\"APIError\"}", STATUS_INVALID_REQUEST },
+		{ "{}", STATUS_SERVER_ERROR },
+	};
+	char text[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "{\"request_id\":\"r\",\"startTime\":\"2026-01-01T00:00:00Z\",\"status\":"
+		         "\"failure\",\"metadata\":{\"error_information\":%s}}", cases[i].info);
+		CHECK_INT(parse(&format_litellm, text, 1), 0);
+		CHECK_INT(n_rows, 1);
+		CHECK_INT(rows[0].status, cases[i].status);
+		CHECK_INT(rows[0].in, 0); /* a failure without token counts */
+	}
+}
+
+static void litellm_arrays_and_rejects(void)
+{
+	/* /spend/logs answers a JSON array: each row at the line where it starts */
+	const char *doc = "[\n" SPEND("") ",\n"
+	                  "  {\"request_id\":\"r2\",\"spend\":-1,\"prompt_tokens\":1,\"completion_tokens\":1,"
+	                  "\"startTime\":\"2026-01-01T00:00:00Z\"},\n"
+	                  "  {\"request_id\":\"r3\",\"prompt_tokens\":1,\"startTime\":\"2026-01-01T00:00:00Z\"},\n"
+	                  "  {\"request_id\":\"r4\",\"prompt_tokens\":1,\"completion_tokens\":1,"
+	                  "\"startTime\":\"yesterday\"},\n"
+	                  "  \"x\"\n]";
+	CHECK_INT(parse(&format_litellm, doc, 1), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].line, 2);
+	CHECK_INT(n_rejects, 4);
+	CHECK_INT(rejects[0].line, 3);
+	CHECK_STR(rejects[0].reason, "[1]: spend: expected a non-negative number of USD up to 9223372, got -1");
+	CHECK_STR(rejects[1].reason, "[2]: completion_tokens: missing");
+	CHECK_INT(rejects[2].line, 5);
+	CHECK_HAS(rejects[2].reason, "[3]: startTime: expected an RFC 3339 time");
+	CHECK_STR(rejects[3].reason, "[4]: expected a spend-log row (an object)");
+	CHECK_INT(parse(&format_litellm, "{\"request_id\":\"r\",\"prompt_tokens\":1,\"completion_tokens\":1}", 1), -1);
+	CHECK_STR(why.msg, "startTime: missing");
+	CHECK_INT(parse(&format_litellm, "3", 1), -1);
+}
+
+/* ---- OpenAI Batch ---- */
+
+#define ITEM(n, body) "{\"id\":\"batch_req_" #n "\",\"custom_id\":\"req-" #n "\",\"response\":" \
+	"{\"status_code\":200,\"request_id\":\"req_" #n "\",\"body\":" body "},\"error\":null}"
+#define RESPONSE "{\"object\":\"response\",\"created_at\":1767225600,\"completed_at\":1767225603," \
+	"\"status\":\"completed\",\"model\":\"gpt-4.1-mini-2025-04-14\",\"metadata\":{\"tenant\":\"acme\"," \
+	"\"task\":\"classify\"},\"usage\":{\"input_tokens\":2000,\"input_tokens_details\":{\"cached_tokens\":1024}," \
+	"\"output_tokens\":50}}"
+#define CHATCMPL "{\"object\":\"chat.completion\",\"created\":1767225700,\"model\":\"gpt-4o-mini-2024-07-18\"," \
+	"\"choices\":[{\"finish_reason\":\"content_filter\"}],\"usage\":{\"prompt_tokens\":300,\"completion_tokens\":20}}"
+
+static void batch_rows(void)
+{
+	format_reset(&parser);
+	CHECK_INT(parse(&format_openai_batch, ITEM(1, RESPONSE), 1), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].ts_us, JAN1_US);          /* created_at */
+	CHECK_INT(rows[0].latency_us, 3000000);     /* completed_at − created_at */
+	CHECK_INT(rows[0].in, 2000);
+	CHECK_INT(rows[0].out, 50);
+	CHECK_INT(rows[0].cached, 1024);
+	CHECK_INT(rows[0].status, STATUS_OK);
+	CHECK_INT(rows[0].realtime, 0);
+	CHECK_STR(rows[0].model, "gpt-4.1-mini");
+	CHECK_STR(rows[0].tenant, "acme");
+	CHECK_STR(rows[0].task, "classify");
+	CHECK_STR(rows[0].request_id, "req-1");
+	CHECK_STR(rows[0].extra, "{\"batch_request_id\":\"batch_req_1\",\"x_request_id\":\"req_1\","
+	          "\"response_model\":\"gpt-4.1-mini-2025-04-14\"}");
+	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 2), 0);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 100 * 1000000LL); /* created 1767225700 */
+	CHECK_INT(rows[0].latency_us, JSONL_ABSENT);
+	CHECK_INT(rows[0].in, 300);
+	CHECK_INT(rows[0].out, 20);
+	CHECK_INT(rows[0].status, STATUS_CONTENT_FILTER);
+	CHECK_STR(rows[0].tenant, "unknown");
+	CHECK_STR(rows[0].task, "unknown");
+}
+
+static void batch_failures(void)
+{
+	format_reset(&parser);
+	/* before any item had a time, a failed item has none to take */
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"x\",\"response\":null,\"error\":{\"code\":"
+	                "\"batch_expired\",\"message\":\"m\"}}", 1), -1);
+	CHECK_STR(why.msg, "response.body.created_at: missing, and no item before it had one to take");
+	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 2), 0);
+	CHECK_INT(parse(&format_openai_batch, ITEM(1, RESPONSE), 3), 0); /* earlier: the latest stays */
+	/* HTTP 429 with an error body: rate_limited, at the latest time so far, on the last model */
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"y\",\"response\":{\"status_code\":429,\"body\":"
+	                "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"tokens\",\"code\":"
+	                "\"rate_limit_exceeded\"}}},\"error\":null}", 4), 0);
+	CHECK_INT(rows[0].status, STATUS_RATE_LIMITED);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 100 * 1000000LL);
+	CHECK_STR(rows[0].model, "gpt-4.1-mini");
+	CHECK_INT(rows[0].in, 0);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"response\":{\"status_code\":500,\"body\":{}}}", 5), 0);
+	CHECK_INT(rows[0].status, STATUS_SERVER_ERROR);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"response\":{\"status_code\":400,\"body\":"
+	                "{\"error\":{\"code\":\"context_length_exceeded\"}}}}", 6), 0);
+	CHECK_INT(rows[0].status, STATUS_CONTEXT_LENGTH);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"error\":{\"code\":\"batch_expired\"}}", 7), 0);
+	CHECK_INT(rows[0].status, STATUS_TIMEOUT);
+	/* a completed item without usage, and a line that is no item */
+	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600}"), 8), -1);
+	CHECK_STR(why.msg, "response.body.usage: input_tokens missing");
+	CHECK_INT(parse(&format_openai_batch, "{\"id\":\"batch_req_9\"}", 9), -1);
+	CHECK_STR(why.msg, "custom_id: missing (not a Batch output line)");
+	/* a new trace forgets the time */
+	format_reset(&parser);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"error\":{\"code\":\"x\"}}", 1), -1);
+}
+
+/* ---- detection and the shared readings ---- */
+
+static void detection(void)
+{
+	CHECK(detect(OTLP("", "")) == &format_otlp);
+	CHECK(detect(SPEND("")) == &format_litellm);
+	CHECK(detect("[" SPEND("") "]") == &format_litellm);
+	CHECK(detect(ITEM(1, RESPONSE)) == &format_openai_batch);
+	CHECK(detect("{\"custom_id\":\"a\",\"error\":{\"code\":\"x\"}}") == &format_openai_batch);
+	CHECK(detect("{\"ts\":1,\"tenant\":\"a\",\"task\":\"b\",\"output_tokens\":1}") == &format_jsonl);
+	CHECK(detect("{\"request_id\":\"r\"}") == &format_jsonl); /* no spend-log column beside it */
+	CHECK(detect("{}") == &format_jsonl);
+	CHECK(detect("[1,2]") == NULL);
+	CHECK(detect("\"x\"") == NULL);
+	CHECK(format_by_name("openai-batch") == &format_openai_batch);
+	CHECK(format_by_name("auto") == NULL);
+	CHECK(format_by_name("OTLP") == NULL);
+	CHECK(format_otlp.documents && format_litellm.documents);
+	CHECK(!format_jsonl.documents && !format_openai_batch.documents);
+}
+
+static size_t undated(const char *m)
+{
+	return format_undated((struct str){ m, strlen(m) });
+}
+
+static void shared_readings(void)
+{
+	CHECK_INT(undated("gpt-4o-mini-2024-07-18"), 11);
+	CHECK_INT(undated("gpt-4.1"), 7);
+	CHECK_INT(undated("-2024-07-18"), 11);  /* nothing before the date: kept */
+	CHECK_INT(undated("gpt-4o-2024-7-18"), 16);
+	CHECK_INT(format_status_of("418", 3), STATUS_INVALID_REQUEST);
+	CHECK_INT(format_status_of("502", 3), STATUS_SERVER_ERROR);
+	CHECK_INT(format_status_of("insufficient_quota", 18), STATUS_INVALID_REQUEST);
+	CHECK_INT(format_status_of("Too Many Requests", 17), STATUS_RATE_LIMITED);
+	CHECK_INT(format_status_of("", 0), STATUS_SERVER_ERROR);
+}
+
+void suite_formats(void)
+{
+	format_init(&parser);
+	RUN(otlp_rows);
+	RUN(otlp_defaults_and_old_names);
+	RUN(otlp_errors);
+	RUN(otlp_rejects);
+	RUN(litellm_rows);
+	RUN(litellm_failures);
+	RUN(litellm_arrays_and_rejects);
+	RUN(batch_rows);
+	RUN(batch_failures);
+	RUN(detection);
+	RUN(shared_readings);
+	format_fini(&parser);
+}
