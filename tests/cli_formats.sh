@@ -1,0 +1,187 @@
+# Command-line tests of `llmcost import --format`: OTLP spans, LiteLLM spend logs and
+# OpenAI Batch output imported and replayed (costs worked out by hand from
+# fixtures/pricing/openai.json), auto-detection and its note, rejects with their
+# lines, --strict, documents over several lines, and a wrong --format.
+SUITE=cli_formats
+. tests/lib.sh
+
+L=$LLMCOST
+# usd_total / billed_usd of the first scenario of `replay NAME --json`, as its text
+usd() { $L replay "$1" --json | python3 -c 'import json,sys; d=json.load(sys.stdin)["scenarios"][0]["totals"]; print("%.12f" % d[sys.argv[1]])' "$2"; }
+kv() { printf '{"key":"%s","value":{"%s":%s}}' "$1" "$2" "$3"; }
+s() { kv "$1" stringValue "\"$2\""; }
+n() { kv "$1" intValue "\"$2\""; }
+
+# --- OTLP: line 1 holds a chat span and an HTTP span, line 2 a timed-out chat span, a chat
+# span on gpt-4o-mini and a span whose input_tokens is negative
+chat=$(s gen_ai.operation.name chat)
+{
+	printf '{"resourceSpans":[{"resource":{"attributes":[%s,%s]},"scopeSpans":[{"spans":[' \
+		"$(s service.name faq_answer)" "$(s tenant.id acme)"
+	printf '{"spanId":"a1","startTimeUnixNano":"1772445600000000000","endTimeUnixNano":"1772445601250000000","attributes":[%s,%s,%s,%s,%s]},' \
+		"$chat" "$(s gen_ai.request.model gpt-4.1-mini)" "$(n gen_ai.usage.input_tokens 1290)" \
+		"$(n gen_ai.usage.cache_read.input_tokens 1152)" "$(n gen_ai.usage.output_tokens 9)"
+	printf '{"spanId":"h1","startTimeUnixNano":"1772445600000000000","attributes":[%s]}]}]}]}\n' "$(s http.request.method GET)"
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":['
+	printf '{"spanId":"b1","startTimeUnixNano":"1772445660000000000","endTimeUnixNano":"1772445690000000000","status":{"code":2},"attributes":[%s,%s,%s]},' \
+		"$chat" "$(s gen_ai.request.model gpt-4.1-mini)" "$(s error.type APITimeoutError)"
+	printf '{"spanId":"b2","startTimeUnixNano":"1772445661000000000","attributes":[%s,%s,%s,%s,%s]},' \
+		"$chat" "$(s gen_ai.response.model gpt-4o-mini-2024-07-18)" "$(n gen_ai.usage.input_tokens 1000)" \
+		"$(n gen_ai.usage.output_tokens 200)" "$(s llmcost.task report)"
+	printf '{"spanId":"b3","startTimeUnixNano":"1772445662000000000","attributes":[%s,%s,%s]}]}]}]}\n' \
+		"$chat" "$(n gen_ai.usage.input_tokens -3)" "$(n gen_ai.usage.output_tokens 5)"
+} > "$TMP/spans.jsonl"
+out=$($L import "$TMP/spans.jsonl" 2>"$TMP/err"); check_eq "otlp: import exits 0" "$?" 0
+check_eq "otlp: 3 model-call spans imported, 1 rejected" "$out" \
+	"spans: imported 3 requests, rejected 1 line (see: llmcost rejects spans)"
+check_has "otlp: auto names the format" "$(cat "$TMP/err")" \
+	"$TMP/spans.jsonl: read as OpenTelemetry GenAI spans (OTLP/JSON): --format otlp"
+check_has "otlp: the reject names line 2 and the span" "$(cat "$TMP/err")" \
+	"$TMP/spans.jsonl:2: resourceSpans[0].scopeSpans[0].spans[2]: gen_ai.usage.input_tokens: expected an integer from 0 to 4294967295, got \"-3\""
+check_has "otlp: the HTTP span is skipped and counted" "$(cat "$TMP/err")" \
+	"$TMP/spans.jsonl: skipped 1 span that is not a model call"
+out=$($L rejects spans)
+check_has "otlp: the store keeps the span verbatim" "$out" '{"spanId":"b3","startTimeUnixNano":"1772445662000000000"'
+# gpt-4.1-mini: (1290 − 1152) × 0.40 + 1152 × 0.10 + 9 × 1.60 = 55.2 + 115.2 + 14.4 = 184.8 µUSD;
+# gpt-4o-mini (the snapshot's alias): 1000 × 0.15 + 200 × 0.60 = 150 + 120 = 270 µUSD;
+# the timeout reported no usage: 0.  184.8 + 270 = 454.8 µUSD
+check_eq "otlp: recorded usd_total by hand" "$(usd spans usd_total)" "0.000454800000"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, coalesce(model, '-'), status, latency_ms FROM requests_v WHERE trace = 'spans' ORDER BY idx")
+check_eq "otlp: the rows" "$rows" "1|2026-03-02T10:00:00.000Z|acme|faq_answer|gpt-4.1-mini|ok|1250.0
+2|2026-03-02T10:01:00.000Z|unknown|unknown|gpt-4.1-mini|timeout|30000.0
+2|2026-03-02T10:01:01.000Z|unknown|report|gpt-4o-mini|ok|"
+
+# --strict: the bad span fails the import at its line, nothing written
+$L import --strict --name strict "$TMP/spans.jsonl" >/dev/null 2>"$TMP/err"; check_eq "otlp --strict exits 3" "$?" 3
+check_has "otlp --strict names line and span" "$(cat "$TMP/err")" "spans.jsonl:2: resourceSpans[0].scopeSpans[0].spans[2]:"
+case $($L traces) in *strict*) bad "--strict left a trace" ;; *) ok ;; esac
+# --quiet: no note; gzip and stdin are read as for trace v1
+gzip -c "$TMP/spans.jsonl" > "$TMP/spans2.jsonl.gz"
+out=$($L import --quiet "$TMP/spans2.jsonl.gz" 2>&1); check_eq "otlp .gz, --quiet" "$out" \
+	"spans2: imported 3 requests, rejected 1 line (see: llmcost rejects spans2)"
+out=$($L import - --name piped < "$TMP/spans.jsonl" 2>&1)
+check_has "otlp from stdin" "$out" "-: read as OpenTelemetry GenAI spans"
+
+# --- OTLP as one pretty-printed document: a span's line is where it starts
+cat > "$TMP/doc.json" <<'EOF'
+{
+  "resourceSpans": [{
+    "scopeSpans": [{
+      "spans": [
+        {"startTimeUnixNano": "1772445600000000000",
+         "attributes": [{"key": "gen_ai.system", "value": {"stringValue": "openai"}},
+                        {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4.1"}},
+                        {"key": "gen_ai.usage.prompt_tokens", "value": {"intValue": 1000}},
+                        {"key": "gen_ai.usage.completion_tokens", "value": {"intValue": "100"}}]},
+        {"attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}}]}
+      ]
+    }]
+  }]
+}
+EOF
+out=$($L import "$TMP/doc.json" 2>"$TMP/err"); check_eq "otlp document: imported" "$out" \
+	"doc: imported 1 request, rejected 1 line (see: llmcost rejects doc)"
+check_has "otlp document: the note" "$(cat "$TMP/err")" "read as OpenTelemetry GenAI spans (OTLP/JSON), one JSON document"
+check_has "otlp document: the reject's line is its span's (10)" "$(cat "$TMP/err")" \
+	"$TMP/doc.json:10: resourceSpans[0].scopeSpans[0].spans[1]: startTimeUnixNano: missing"
+# gpt-4.1: 1000 × 2.00 + 100 × 8.00 = 2000 + 800 = 2800 µUSD
+check_eq "otlp document: usd_total by hand" "$(usd doc usd_total)" "0.002800000000"
+
+# --- LiteLLM spend logs, one row a line
+cat > "$TMP/spend.jsonl" <<'EOF'
+{"request_id":"chatcmpl-1","call_type":"acompletion","spend":0.00045,"prompt_tokens":1000,"completion_tokens":500,"startTime":"2026-03-02T10:00:00.000Z","endTime":"2026-03-02T10:00:01.500Z","model":"gpt-4o-mini","end_user":"acme","metadata":{"spend_logs_metadata":{"task":"faq_answer"}},"status":"success"}
+{"request_id":"chatcmpl-2","call_type":"acompletion","spend":0.0,"prompt_tokens":0,"completion_tokens":0,"startTime":"2026-03-02T10:00:05","endTime":"2026-03-02T10:00:35","model":"gpt-4o-mini","end_user":"","team_id":"t1","metadata":{"status":"failure","error_information":{"error_code":"429","error_class":"RateLimitError"}},"request_tags":["taskName:faq_answer"]}
+
+{"request_id":"chatcmpl-3","spend":-1,"prompt_tokens":1,"completion_tokens":1,"startTime":"2026-03-02T10:00:06Z"}
+{"request_id":"chatcmpl-4","prompt_tokens":1000,"completion_tokens":50,"startTime":"2026-03-02T10:00:07Z","model":"gpt-4.1-mini","spend":0.00048}
+EOF
+out=$($L import "$TMP/spend.jsonl" 2>"$TMP/err"); check_eq "litellm: imported" "$out" \
+	"spend: imported 3 requests, rejected 1 line (see: llmcost rejects spend)"
+check_has "litellm: auto names the format" "$(cat "$TMP/err")" "read as LiteLLM spend logs: --format litellm"
+check_has "litellm: the reject names line 4" "$(cat "$TMP/err")" "$TMP/spend.jsonl:4: spend: expected a non-negative number"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, status, latency_ms, cost_usd FROM requests_v WHERE trace = 'spend' ORDER BY idx")
+check_eq "litellm: the rows (a time without a zone is UTC)" "$rows" "1|2026-03-02T10:00:00.000Z|acme|faq_answer|ok|1500.0|0.00045
+2|2026-03-02T10:00:05.000Z|t1|faq_answer|rate_limited|30000.0|0.0
+5|2026-03-02T10:00:07.000Z|unknown|unknown|ok||0.00048"
+# priced: gpt-4o-mini 1000 × 0.15 + 500 × 0.60 = 450 µUSD; gpt-4.1-mini 1000 × 0.40 + 50 × 1.60
+# = 480 µUSD; the 429 has no tokens: 930 µUSD; billed (spend): 0.00045 + 0 + 0.00048 = 0.00093
+check_eq "litellm: usd_total by hand" "$(usd spend usd_total)" "0.000930000000"
+check_eq "litellm: billed_usd is the spend" "$(usd spend billed_usd)" "0.000930000000"
+
+# --- LiteLLM's /spend/logs answer: one JSON array over several lines
+{
+	echo '['
+	echo '  {"request_id":"r1","spend":0.00015,"prompt_tokens":1000,"completion_tokens":0,"startTime":"2026-03-02T10:00:00Z","model":"gpt-4o-mini"},'
+	echo '  {"request_id":"r2","prompt_tokens":5,"startTime":"2026-03-02T10:00:01Z"}'
+	echo ']'
+} > "$TMP/logs.json"
+out=$($L import "$TMP/logs.json" 2>"$TMP/err"); check_eq "litellm array: imported" "$out" \
+	"logs: imported 1 request, rejected 1 line (see: llmcost rejects logs)"
+check_has "litellm array: the element's line and index" "$(cat "$TMP/err")" "$TMP/logs.json:3: [1]: completion_tokens: missing"
+
+# --- OpenAI Batch: the output file, then the error file, as one trace
+cat > "$TMP/out.jsonl" <<'EOF'
+{"id":"batch_req_1","custom_id":"req-1","response":{"status_code":200,"request_id":"req_a","body":{"object":"response","created_at":1772445600,"completed_at":1772445603,"status":"completed","model":"gpt-4.1-mini-2025-04-14","metadata":{"tenant":"acme","task":"classify"},"usage":{"input_tokens":2000,"input_tokens_details":{"cached_tokens":1024},"output_tokens":50}}},"error":null}
+{"id":"batch_req_2","custom_id":"req-2","response":{"status_code":200,"request_id":"req_b","body":{"object":"response","created_at":1772445700,"status":"completed","model":"gpt-4.1-mini-2025-04-14","usage":{"input_tokens":300,"output_tokens":20}}},"error":null}
+{"id":"batch_req_3","response":null,"error":null}
+EOF
+cat > "$TMP/errors.jsonl" <<'EOF'
+{"id":"batch_req_4","custom_id":"req-4","response":{"status_code":429,"request_id":"req_c","body":{"error":{"message":"Rate limit reached","type":"tokens","param":null,"code":"rate_limit_exceeded"}}},"error":null}
+{"id":"batch_req_5","custom_id":"req-5","response":null,"error":{"code":"batch_expired","message":"This request could not be executed before the completion window expired."}}
+EOF
+out=$($L import --name batch "$TMP/out.jsonl" "$TMP/errors.jsonl" 2>"$TMP/err"); check_eq "batch: imported" "$out" \
+	"batch: imported 4 requests, rejected 1 line (see: llmcost rejects batch)"
+check_has "batch: auto names the format" "$(cat "$TMP/err")" "$TMP/errors.jsonl: read as OpenAI Batch output: --format openai-batch"
+check_has "batch: the reject names line 3" "$(cat "$TMP/err")" "$TMP/out.jsonl:3: custom_id: missing"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, model, status, realtime, request_id FROM requests_v WHERE trace = 'batch' ORDER BY idx")
+check_eq "batch: the rows (failed items take the latest time and the last model)" "$rows" \
+"1|2026-03-02T10:00:00.000Z|acme|classify|gpt-4.1-mini|ok|0|req-1
+2|2026-03-02T10:01:40.000Z|unknown|unknown|gpt-4.1-mini|ok|0|req-2
+1|2026-03-02T10:01:40.000Z|unknown|unknown|gpt-4.1-mini|rate_limited|0|req-4
+2|2026-03-02T10:01:40.000Z|unknown|unknown|gpt-4.1-mini|timeout|0|req-5"
+# gpt-4.1-mini: (2000 − 1024) × 0.40 + 1024 × 0.10 + 50 × 1.60 = 390.4 + 102.4 + 80 = 572.8 µUSD;
+# 300 × 0.40 + 20 × 1.60 = 120 + 32 = 152 µUSD; the failures reported no usage: 724.8 µUSD
+check_eq "batch: recorded usd_total by hand" "$(usd batch usd_total)" "0.000724800000"
+# the error file alone: its first item has no time to take
+$L import --quiet "$TMP/errors.jsonl" >/dev/null 2>&1
+check_eq "batch error file alone: both rejected" "$($L rejects errors | grep -c 'created_at: missing, and no item before it')" 2
+
+# --- --format: named formats are used as given; a wrong one is a usage error
+out=$($L import --format jsonl --name forced "$TMP/spend.jsonl" 2>"$TMP/err")
+check_eq "--format jsonl reads spend logs as trace v1: all rejected" "$out" \
+	"forced: imported 0 requests, rejected 4 lines (see: llmcost rejects forced)"
+check_has "--format jsonl: trace v1 reasons" "$(cat "$TMP/err")" "spend.jsonl:2: ts: missing"
+case $(cat "$TMP/err") in *"read as"*) bad "--format jsonl printed a note" ;; *) ok ;; esac
+out=$($L import --format litellm --name forced2 "$TMP/spend.jsonl" 2>"$TMP/err")
+check_has "--format litellm: imported" "$out" "forced2: imported 3 requests"
+case $(cat "$TMP/err") in *"read as"*) bad "--format litellm printed a note" ;; *) ok ;; esac
+$L import --format csv "$TMP/spend.jsonl" 2>"$TMP/err"; check_eq "--format csv exits 2" "$?" 2
+check_has "--format csv names the choices" "$(cat "$TMP/err")" \
+	"--format takes auto, jsonl, otlp, litellm, openai-batch, not \"csv\""
+$L import --format "$TMP/spend.jsonl" 2>/dev/null; check_eq "--format without a value exits 2" "$?" 2
+out=$($L import --format auto --name auto "$TMP/spend.jsonl" 2>/dev/null); check_has "--format auto" "$out" "auto: imported 3 requests"
+
+# --- auto cannot tell: a first line that is no format's JSON, or no JSON under another name
+echo '[1, 2]' > "$TMP/nums.jsonl"
+$L import "$TMP/nums.jsonl" 2>"$TMP/err"; check_eq "an array of numbers exits 1" "$?" 1
+check_has "an array of numbers: cannot tell" "$(cat "$TMP/err")" "$TMP/nums.jsonl: cannot tell the format from line 1"
+printf 'request_id,spend\nr1,0.1\n' > "$TMP/spend.csv"
+$L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 1" "$?" 1
+check_has "a CSV file: cannot tell, --format named" "$(cat "$TMP/err")" \
+	"$TMP/spend.csv: cannot tell the format: its first line is not JSON"
+case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac
+# a first line that is no JSON in a .jsonl file: trace v1, the line rejected (as before)
+{ echo 'oops'; echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; } > "$TMP/v1.jsonl"
+out=$($L import "$TMP/v1.jsonl" 2>"$TMP/err"); check_eq "v1 after a bad first line" "$out" \
+	"v1: imported 1 request, rejected 1 line (see: llmcost rejects v1)"
+# a pretty-printed trace v1 object is no document format: read line by line, every line rejected
+printf '{\n "ts": 1\n}\n' > "$TMP/pretty.json"
+out=$($L import "$TMP/pretty.json" 2>/dev/null); check_eq "a pretty-printed v1 object: lines rejected" "$out" \
+	"pretty: imported 0 requests, rejected 3 lines (see: llmcost rejects pretty)"
+
+# --- help
+out=$($L import --help)
+for f in auto jsonl otlp litellm openai-batch; do check_has "--help names $f" "$out" "  $f "; done
+check_has "--help: --format" "$out" "--format F"
+
+finish
