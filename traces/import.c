@@ -1,6 +1,7 @@
 /*
  * Trace import driver.  Two threads share the work: the caller's thread reads
- * and parses lines into batches (records deep-copied into each batch's arena),
+ * lines, tells each file's format (traces/format.h), and parses its lines (or its
+ * one JSON document) into batches (records deep-copied into each batch's arena),
  * and a writer thread feeds the batches to the store, inside a single
  * transaction committed only at the very end.  Batches circulate through a
  * small ring, so memory stays bounded however large the input.

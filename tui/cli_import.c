@@ -2,7 +2,8 @@
  * An import as people see it, shared by `llmcost import` and the first-use
  * import of `replay`/`tui`: Ctrl-C (exit 130) or SIGTERM (143) abandons it,
  * the first rejected lines are shown as FILE:LINE: reason (the rest counted),
- * a progress line on a terminal, and a summary line per stored trace.
+ * notes on a file (the format its content chose, spans skipped), a progress line
+ * on a terminal, and a summary line per stored trace.
  */
 #include <signal.h>
 #include <stdio.h>
