@@ -382,6 +382,7 @@ static void detection(void)
 	CHECK(detect("{\"ts\":1,\"tenant\":\"a\",\"task\":\"b\",\"output_tokens\":1}") == &format_jsonl);
 	CHECK(detect("{\"request_id\":\"r\"}") == &format_jsonl); /* no spend-log column beside it */
 	CHECK(detect("{}") == &format_jsonl);
+	CHECK(detect("{\"resourceMetrics\":[]}") == NULL); /* OTLP metrics: no requests in them */
 	CHECK(detect("[1,2]") == NULL);
 	CHECK(detect("\"x\"") == NULL);
 	CHECK(format_by_name("openai-batch") == &format_openai_batch);

@@ -279,9 +279,11 @@ int format_check(const struct jsonl_rec *r, struct err *e)
 
 /* ---- trace v1 as a format ---- */
 
+/* Any object but OTLP's other signals (metrics, logs), which hold no requests. */
 static int jsonl_sniff(const struct json_span *v)
 {
-	return v->type == JSON_OBJECT;
+	struct json_span x;
+	return v->type == JSON_OBJECT && !format_get(v, "resourceMetrics", &x) && !format_get(v, "resourceLogs", &x);
 }
 
 static int jsonl_parse_text(struct format_parser *p, const char *text, size_t len, uint64_t line,
