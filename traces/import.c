@@ -387,10 +387,12 @@ static void parse_text(struct file_read *f, const char *text, size_t len, uint64
 		return;
 	}
 	int rc = f->fmt->parse(&f->run->parser, text, len, line, &sink, &why);
-	if (rc == -1)
+	if (rc == -1) {
 		reject_text(f, line, text, len, full, why.msg);
-	else if (rc == -2)
-		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line), f->status = IMPORT_FAILED;
+	} else if (rc == -2) {
+		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line);
+		f->status = IMPORT_FAILED;
+	}
 }
 
 /* A file whose name says JSON (.jsonl, .json, .ndjson, each perhaps .gz): trace v1 when its
