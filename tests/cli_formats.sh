@@ -87,6 +87,11 @@ check_has "otlp document: the reject's line is its span's (10)" "$(cat "$TMP/err
 # gpt-4.1: 1000 × 2.00 + 100 × 8.00 = 2000 + 800 = 2800 µUSD
 check_eq "otlp document: usd_total by hand" "$(usd doc usd_total)" "0.002800000000"
 
+# replay imports a file of another format on first use, as import does
+cp "$TMP/doc.json" "$TMP/first.json"
+check_eq "replay of an OTLP file: imported on first use, same cost" "$(usd "$TMP/first.json" usd_total 2>/dev/null)" "0.002800000000"
+check_has "... and stored under its name" "$($L traces)" "first "
+
 # --- LiteLLM spend logs, one row a line
 cat > "$TMP/spend.jsonl" <<'EOF'
 {"request_id":"chatcmpl-1","call_type":"acompletion","spend":0.00045,"prompt_tokens":1000,"completion_tokens":500,"startTime":"2026-03-02T10:00:00.000Z","endTime":"2026-03-02T10:00:01.500Z","model":"gpt-4o-mini","end_user":"acme","metadata":{"spend_logs_metadata":{"task":"faq_answer"}},"status":"success"}
