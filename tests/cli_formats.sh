@@ -173,7 +173,7 @@ check_has "an array of numbers: cannot tell" "$(cat "$TMP/err")" "$TMP/nums.json
 printf 'request_id,spend\nr1,0.1\n' > "$TMP/spend.csv"
 $L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 1" "$?" 1
 check_has "a CSV file: cannot tell, --format named" "$(cat "$TMP/err")" \
-	"$TMP/spend.csv: cannot tell the format: its first line is not JSON"
+	"$TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
 case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac
 # a first line that is no JSON in a .jsonl file: trace v1, the line rejected (as before)
 { echo 'oops'; echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; } > "$TMP/v1.jsonl"

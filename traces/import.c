@@ -450,6 +450,8 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 		f->fmt = &format_jsonl;
 	if (f->fmt)
 		return 0;
+	if (strncmp(why, "not JSON: ", 10) == 0)
+		why += 10;
 	err_set(f->e, "%s: cannot tell the format: its first line is not JSON (%s at column %zu); name it "
 	        "with --format (%s)", f->path, why, at + 1, format_names());
 	f->status = IMPORT_FAILED;
