@@ -147,6 +147,22 @@ check_eq "batch: the rows (failed items take the latest time and the last model)
 # gpt-4.1-mini: (2000 − 1024) × 0.40 + 1024 × 0.10 + 50 × 1.60 = 390.4 + 102.4 + 80 = 572.8 µUSD;
 # 300 × 0.40 + 20 × 1.60 = 120 + 32 = 152 µUSD; the failures reported no usage: 724.8 µUSD
 check_eq "batch: recorded usd_total by hand" "$(usd batch usd_total)" "0.000724800000"
+# with the batch's input file first, each item takes its request's text, tenant, task and model
+cat > "$TMP/in.jsonl" <<'EOF'
+{"custom_id":"req-1","method":"POST","url":"/v1/responses","body":{"model":"gpt-4.1-mini","metadata":{"tenant":"acme","task":"classify"},"input":"Classify: great product"}}
+{"custom_id":"req-2","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4.1-mini","user":"beta","messages":[{"role":"user","content":"Classify: slow delivery"}]}}
+{"custom_id":"req-4","method":"POST","url":"/v1/responses","body":{"model":"gpt-4.1-mini","metadata":{"task":"classify"},"input":[{"role":"user","content":[{"type":"input_text","text":"Classify: ok"}]}]}}
+EOF
+out=$($L import --name joined "$TMP/in.jsonl" "$TMP/out.jsonl" "$TMP/errors.jsonl" 2>"$TMP/err"); check_eq "batch joined: imported" "$out" \
+	"joined: imported 4 requests, rejected 1 line (see: llmcost rejects joined)"
+check_has "batch joined: the input file is noted" "$(cat "$TMP/err")" \
+	"$TMP/in.jsonl: kept 3 Batch requests (an input file) for the output items that follow it in this trace, joined by custom_id"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, tenant, task, model, status, coalesce(input, '-') FROM requests_v WHERE trace = 'joined' ORDER BY idx")
+check_eq "batch joined: the rows" "$rows" "1|acme|classify|gpt-4.1-mini|ok|Classify: great product
+2|beta|unknown|gpt-4.1-mini|ok|Classify: slow delivery
+1|unknown|classify|gpt-4.1-mini|rate_limited|Classify: ok
+2|unknown|unknown|gpt-4.1-mini|timeout|-"
+check_eq "batch joined: the same cost (572.8 + 152 µUSD)" "$(usd joined usd_total)" "0.000724800000"
 # the error file alone: its first item has no time to take
 $L import --quiet "$TMP/errors.jsonl" >/dev/null 2>&1
 check_eq "batch error file alone: both rejected" "$($L rejects errors | grep -c 'created_at: missing, and no item before it')" 2

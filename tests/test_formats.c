@@ -16,7 +16,7 @@ struct row {
 	uint64_t line;
 	int64_t ts_us, in, out, cached, latency_us, cost_pusd;
 	int status, realtime;
-	char tenant[32], task[32], model[32], request_id[32], extra[160];
+	char tenant[32], task[32], model[32], request_id[32], extra[160], input[64];
 };
 static struct row rows[MAX_ROWS];
 static struct {
@@ -36,12 +36,13 @@ static int on_row(void *ctx, uint64_t line, const struct jsonl_rec *r)
 {
 	struct row *w = &rows[n_rows++ % MAX_ROWS];
 	*w = (struct row){ line, r->ts_us, r->input_tok, r->output_tok, r->cached_tok, r->latency_us,
-	                   r->cost_pusd, r->status, r->realtime, "", "", "", "", "" };
+	                   r->cost_pusd, r->status, r->realtime, "", "", "", "", "", "" };
 	copy(w->tenant, sizeof w->tenant, r->tenant);
 	copy(w->task, sizeof w->task, r->task);
 	copy(w->model, sizeof w->model, r->model);
 	copy(w->request_id, sizeof w->request_id, r->request_id);
 	copy(w->extra, sizeof w->extra, r->extra);
+	copy(w->input, sizeof w->input, r->input);
 	return 0;
 }
 
@@ -370,6 +371,53 @@ static void batch_failures(void)
 	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"error\":{\"code\":\"x\"}}", 1), -1);
 }
 
+static void batch_joins_its_input_file(void)
+{
+	format_reset(&parser);
+	/* a Chat Completions request with a system and a user message in parts, and metadata */
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-1\",\"method\":\"POST\",\"url\":"
+	                "\"/v1/chat/completions\",\"body\":{\"model\":\"gpt-4o-mini\",\"metadata\":{\"tenant\":"
+	                "\"acme-eu\",\"task\":\"faq_answer\"},\"messages\":[{\"role\":\"system\",\"content\":"
+	                "\"Be terse.\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":"
+	                "\"Reset my password?\"}]}]}}", 1), 0);
+	CHECK_INT(n_rows, 0); /* a request is no row by itself */
+	/* a Responses request: instructions, then the input string; user as the tenant */
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-2\",\"method\":\"POST\",\"url\":"
+	                "\"/v1/responses\",\"body\":{\"model\":\"gpt-4.1-mini\",\"user\":\"beta\","
+	                "\"instructions\":\"Classify.\",\"input\":\"I love it\"}}", 2), 0);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-2\",\"url\":\"/v1/responses\",\"body\":{}}", 3), -1);
+	CHECK_STR(why.msg, "custom_id: a request of this id came before in the trace");
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-3\",\"url\":\"/v1/responses\",\"body\":3}", 4), -1);
+	CHECK_STR(why.msg, "body: expected the request (an object)");
+	/* the output items: each takes its request's text, tenant, task and model */
+	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 5), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_STR(rows[0].tenant, "beta");
+	CHECK_STR(rows[0].task, "unknown");
+	CHECK_STR(rows[0].model, "gpt-4.1-mini"); /* the request's, not the response's gpt-4o-mini */
+	CHECK_STR(rows[0].input, "Classify.\nI love it");
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-1\",\"response\":{\"status_code\":500,"
+	                "\"body\":{}}}", 6), 0);
+	CHECK_STR(rows[0].tenant, "acme-eu");
+	CHECK_STR(rows[0].task, "faq_answer");
+	CHECK_STR(rows[0].model, "gpt-4o-mini");
+	CHECK_STR(rows[0].input, "Be terse.\nReset my password?");
+	CHECK_INT(rows[0].status, STATUS_SERVER_ERROR);
+	/* an item whose own metadata names tenant and task keeps them, and takes the text */
+	CHECK_INT(parse(&format_openai_batch, ITEM(1, RESPONSE), 7), 0);
+	CHECK_STR(rows[0].tenant, "acme");
+	CHECK_STR(rows[0].task, "classify");
+	CHECK_STR(rows[0].input, "Be terse.\nReset my password?");
+	/* an item with no request has no input */
+	CHECK_INT(parse(&format_openai_batch, ITEM(9, RESPONSE), 8), 0);
+	CHECK_STR(rows[0].input, "(none)");
+	/* a new trace forgets the requests */
+	format_reset(&parser);
+	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 1), 0);
+	CHECK_STR(rows[0].input, "(none)");
+	CHECK_STR(rows[0].model, "gpt-4o-mini");
+}
+
 /* ---- detection and the shared readings ---- */
 
 static void detection(void)
@@ -379,6 +427,8 @@ static void detection(void)
 	CHECK(detect("[" SPEND("") "]") == &format_litellm);
 	CHECK(detect(ITEM(1, RESPONSE)) == &format_openai_batch);
 	CHECK(detect("{\"custom_id\":\"a\",\"error\":{\"code\":\"x\"}}") == &format_openai_batch);
+	CHECK(detect("{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{}}") ==
+	      &format_openai_batch); /* an input file's line */
 	CHECK(detect("{\"ts\":1,\"tenant\":\"a\",\"task\":\"b\",\"output_tokens\":1}") == &format_jsonl);
 	CHECK(detect("{\"request_id\":\"r\"}") == &format_jsonl); /* no spend-log column beside it */
 	CHECK(detect("{}") == &format_jsonl);
@@ -422,6 +472,7 @@ void suite_formats(void)
 	RUN(litellm_arrays_and_rejects);
 	RUN(batch_rows);
 	RUN(batch_failures);
+	RUN(batch_joins_its_input_file);
 	RUN(detection);
 	RUN(shared_readings);
 	format_fini(&parser);

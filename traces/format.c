@@ -57,6 +57,7 @@ void format_fini(struct format_parser *p)
 	if (!p)
 		return;
 	jsonl_fini(&p->jsonl);
+	openai_batch_forget(p);
 	free(p->scratch);
 	memset(p, 0, sizeof *p);
 }
@@ -66,6 +67,7 @@ void format_reset(struct format_parser *p)
 	p->last_ts_us = INT64_MIN;
 	p->last_model_n = 0;
 	p->skipped = 0;
+	openai_batch_forget(p);
 }
 
 void format_rec_init(struct jsonl_rec *r)

@@ -41,6 +41,13 @@ struct format_parser {
 	char last_model[256];       /* openai-batch: the model of the last item that named one */
 	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
+	/* openai-batch: the requests of a Batch input file, by custom_id, for the output items
+	 * that follow in the same trace (traces/openai_batch.c) */
+	struct batch_request *requests;
+	size_t n_requests, cap_requests;
+	uint32_t *slots;            /* open addressing: index + 1 into requests, 0 empty */
+	size_t n_slots;             /* a power of two, or 0 */
+	uint64_t batch_inputs;      /* input-file requests kept, since format_init (for notes) */
 };
 
 struct import_format {
@@ -70,8 +77,11 @@ const struct import_format *format_detect(const struct json_span *v);
 
 void format_init(struct format_parser *p);
 void format_fini(struct format_parser *p);
-/* Starts a new trace: forgets the last batch item's time and model and the skipped count. */
+/* Starts a new trace: forgets the last batch item's time and model, the batch requests and
+ * the skipped count. */
 void format_reset(struct format_parser *p);
+/* Frees the batch requests kept (format_reset and format_fini call it). */
+void openai_batch_forget(struct format_parser *p);
 
 /* ---- for the parsers (traces/format.c) ---- */
 

@@ -573,7 +573,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	struct reader r;
 	const char *line;
 	size_t len;
-	uint64_t full, skipped = run->parser.skipped;
+	uint64_t full, skipped = run->parser.skipped, inputs = run->parser.batch_inputs;
 	int rc = 0;
 	struct file_read f = { .run = run, .path = path, .fmt = run->o->format, .status = IMPORT_OK, .e = e };
 	int chosen = 0;
@@ -618,6 +618,10 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		     "text_completion, generate_content or embeddings)",
 		     (unsigned long long)(run->parser.skipped - skipped), run->parser.skipped - skipped == 1 ? "" : "s",
 		     run->parser.skipped - skipped == 1 ? "is" : "are");
+	if (status == IMPORT_OK && run->parser.batch_inputs > inputs)
+		note(&f, "kept %llu Batch request%s (an input file) for the output items that follow it "
+		     "in this trace, joined by custom_id", (unsigned long long)(run->parser.batch_inputs - inputs),
+		     run->parser.batch_inputs - inputs == 1 ? "" : "s");
 	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;
 		err_set(e, "interrupted: nothing was imported");

@@ -1,14 +1,161 @@
 /*
- * OpenAI Batch API output (and error) files as trace rows: one line per batch
- * item, {id, custom_id, response: {status_code, request_id, body}, error}, the
- * body a Responses or Chat Completions object.  The output holds no request text,
- * tenant or task; README.md "Other formats" says what becomes of them and of ts.
+ * OpenAI Batch API files as trace rows: output (and error) files, one item a line,
+ * {id, custom_id, response: {status_code, request_id, body}, error}, the body a
+ * Responses or Chat Completions object; and the batch's input file, whose requests
+ * ({custom_id, method, url, body}) are kept by custom_id to give the output items
+ * that follow their text, tenant, task and model.  README.md "Other formats" has the rest.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "sim/intern.h"
 #include "sim/status.h"
 #include "traces/format.h"
+
+/* One request of an input file: its strings in one allocation. */
+struct batch_request {
+	char *mem;
+	struct str id, input, tenant, task, model;
+};
+
+void openai_batch_forget(struct format_parser *p)
+{
+	for (size_t i = 0; i < p->n_requests; i++)
+		free(p->requests[i].mem);
+	free(p->requests);
+	free(p->slots);
+	p->requests = NULL;
+	p->slots = NULL;
+	p->n_requests = p->cap_requests = p->n_slots = 0;
+}
+
+static const struct batch_request *find(const struct format_parser *p, struct str id)
+{
+	if (!p->n_slots)
+		return NULL;
+	for (size_t i = intern_hash(id.s, id.n) & (p->n_slots - 1);; i = (i + 1) & (p->n_slots - 1)) {
+		uint32_t k = p->slots[i];
+		if (!k)
+			return NULL;
+		const struct batch_request *r = &p->requests[k - 1];
+		if (r->id.n == id.n && memcmp(r->id.s, id.s, id.n) == 0)
+			return r;
+	}
+}
+
+/* Room for one more request, the slots at most half full.  0, or -2 out of memory. */
+static int grow(struct format_parser *p)
+{
+	if (p->n_requests == p->cap_requests) {
+		size_t cap = p->cap_requests ? 2 * p->cap_requests : 256;
+		struct batch_request *r = realloc(p->requests, cap * sizeof *r);
+		if (!r)
+			return -2;
+		p->requests = r;
+		p->cap_requests = cap;
+	}
+	if (2 * (p->n_requests + 1) <= p->n_slots)
+		return 0;
+	size_t n = p->n_slots ? 2 * p->n_slots : 512;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -2;
+	for (size_t k = 0; k < p->n_requests; k++) {
+		size_t i = intern_hash(p->requests[k].id.s, p->requests[k].id.n) & (n - 1);
+		while (slots[i])
+			i = (i + 1) & (n - 1);
+		slots[i] = (uint32_t)(k + 1);
+	}
+	free(p->slots);
+	p->slots = slots;
+	p->n_slots = n;
+	return 0;
+}
+
+/* Keeps a copy of r (its strings anywhere) under r->id.  0, or -2 out of memory. */
+static int keep_request(struct format_parser *p, const struct batch_request *r)
+{
+	if (grow(p) < 0)
+		return -2;
+	struct batch_request *k = &p->requests[p->n_requests];
+	const struct str *from[] = { &r->id, &r->input, &r->tenant, &r->task, &r->model };
+	struct str *to[] = { &k->id, &k->input, &k->tenant, &k->task, &k->model };
+	size_t n = 1;
+	for (size_t i = 0; i < 5; i++)
+		n += from[i]->n;
+	if (!(k->mem = malloc(n)))
+		return -2;
+	char *at = k->mem;
+	for (size_t i = 0; i < 5; i++) {
+		*to[i] = (struct str){ from[i]->s ? at : NULL, from[i]->n };
+		if (from[i]->n)
+			memcpy(at, from[i]->s, from[i]->n);
+		at += from[i]->n;
+	}
+	size_t i = intern_hash(k->id.s, k->id.n) & (p->n_slots - 1);
+	while (p->slots[i])
+		i = (i + 1) & (p->n_slots - 1);
+	p->slots[i] = (uint32_t)++p->n_requests;
+	return 0;
+}
+
+/* Appends the text of string v, after a newline when text came before. */
+static void add_text(const struct json_span *v, char *out, size_t *n)
+{
+	if (v->type != JSON_STRING)
+		return;
+	if (*n)
+		out[(*n)++] = '\n';
+	*n += json_string_decode(v, out + *n);
+}
+
+/* The text of a message's content: a string, or the `text` of each of its parts. */
+static void content_text(const struct json_span *item, char *out, size_t *n)
+{
+	struct json_span c, part, t;
+	struct json_iter it;
+	if (item->type == JSON_STRING) {
+		add_text(item, out, n);
+		return;
+	}
+	if (!format_get(item, "content", &c))
+		return;
+	if (c.type != JSON_ARRAY) {
+		add_text(&c, out, n);
+		return;
+	}
+	json_iter_init(&it, &c);
+	while (json_iter_next(&it, NULL, &part))
+		if (format_get(&part, "text", &t))
+			add_text(&t, out, n);
+}
+
+/* The request's text: Responses' instructions and input, Chat Completions' messages, or a
+ * Completions prompt, each piece on a line of its own. */
+static size_t request_text(const struct json_span *body, char *out)
+{
+	struct json_span v, item;
+	struct json_iter it;
+	size_t n = 0;
+	if (format_get(body, "instructions", &v))
+		add_text(&v, out, &n);
+	if (format_get(body, "prompt", &v))
+		add_text(&v, out, &n);
+	static const char *const lists[] = { "input", "messages" };
+	for (size_t i = 0; i < 2; i++) {
+		if (!format_get(body, lists[i], &v))
+			continue;
+		if (v.type != JSON_ARRAY) {
+			add_text(&v, out, &n);
+			continue;
+		}
+		json_iter_init(&it, &v);
+		while (json_iter_next(&it, NULL, &item))
+			content_text(&item, out, &n);
+	}
+	return n;
+}
 
 static int text_at(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out)
 {
@@ -67,6 +214,8 @@ static int usage(const struct json_span *u, const char *key, const char *old, in
 	return 0;
 }
 
+static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given, int task_given);
+
 static int item_rec(struct format_parser *p, const struct json_span *line, struct jsonl_rec *r, struct err *e)
 {
 	struct json_span resp = { JSON_NULL, "null", 4 }, body = resp, v, u, d, md;
@@ -105,19 +254,20 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 		r->input_tok = 0; /* a failed item that reported no usage: nothing billed */
 	if (!out)
 		r->output_tok = 0;
-	if (text_at(p, &body, "model", &r->model)) {
+	if (text_at(p, &body, "model", &r->model))
 		r->model.n = format_undated(r->model);
-		if (r->model.n < sizeof p->last_model)
-			memcpy(p->last_model, r->model.s, p->last_model_n = r->model.n);
-	} else if (p->last_model_n) { /* a failed item names none: the batch's model, as far as known */
-		r->model = (struct str){ p->last_model, p->last_model_n };
-	}
 	int has_md = format_get(&body, "metadata", &md);
-	if (!(has_md && text_at(p, &md, "tenant", &r->tenant)) && !text_at(p, &body, "safety_identifier", &r->tenant) &&
-	    !text_at(p, &body, "user", &r->tenant))
+	int tenant_md = has_md && text_at(p, &md, "tenant", &r->tenant);
+	int task_md = has_md && text_at(p, &md, "task", &r->task);
+	join(p, r, tenant_md, task_md);
+	if (!r->tenant.s && !text_at(p, &body, "safety_identifier", &r->tenant) && !text_at(p, &body, "user", &r->tenant))
 		r->tenant = (struct str){ "unknown", 7 };
-	if (!(has_md && text_at(p, &md, "task", &r->task)))
+	if (!r->task.s)
 		r->task = (struct str){ "unknown", 7 };
+	if (!r->model.s && p->last_model_n) /* a failed item names none: the batch's, as far as known */
+		r->model = (struct str){ p->last_model, p->last_model_n };
+	else if (r->model.s && r->model.s != p->last_model && r->model.n < sizeof p->last_model)
+		memcpy(p->last_model, r->model.s, p->last_model_n = r->model.n);
 	char *x = p->scratch + p->used;
 	size_t n = 0;
 	x[n++] = '{';
@@ -141,10 +291,51 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	return 0;
 }
 
+/* A line of the input file: kept for the output items.  0, -1 rejected, -2 out of memory. */
+static int input_line(struct format_parser *p, const struct json_span *line, struct err *e)
+{
+	struct json_span body, md;
+	struct batch_request r = { 0 };
+	if (!text_at(p, line, "custom_id", &r.id))
+		return err_set(e, "custom_id: missing (not a Batch input line)");
+	if (!format_get(line, "body", &body) || body.type != JSON_OBJECT)
+		return err_set(e, "body: expected the request (an object)");
+	if (find(p, r.id))
+		return err_set(e, "custom_id: a request of this id came before in the trace");
+	text_at(p, &body, "model", &r.model);
+	int has_md = format_get(&body, "metadata", &md);
+	if (!(has_md && text_at(p, &md, "tenant", &r.tenant)) && !text_at(p, &body, "safety_identifier", &r.tenant))
+		text_at(p, &body, "user", &r.tenant);
+	if (has_md)
+		text_at(p, &md, "task", &r.task);
+	char *text = p->scratch + p->used;
+	r.input = (struct str){ text, request_text(&body, text) };
+	p->used += r.input.n;
+	return keep_request(p, &r);
+}
+
+/* Fills what the output item lacks from its request in the input file, if one came. */
+static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given, int task_given)
+{
+	const struct batch_request *q = find(p, r->request_id);
+	if (!q)
+		return;
+	if (q->input.n)
+		r->input = q->input;
+	if (q->model.n)
+		r->model = (struct str){ q->model.s, format_undated(q->model) };
+	if (q->tenant.n && !tenant_given)
+		r->tenant = q->tenant;
+	if (q->task.n && !task_given)
+		r->task = q->task;
+}
+
 static int batch_sniff(const struct json_span *v)
 {
 	struct json_span x;
-	return format_get(v, "custom_id", &x) && (format_get(v, "response", &x) || format_get(v, "error", &x));
+	return format_get(v, "custom_id", &x) &&
+	       (format_get(v, "response", &x) || format_get(v, "error", &x) ||
+	        (format_get(v, "body", &x) && format_get(v, "url", &x)));
 }
 
 static int batch_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
@@ -160,6 +351,12 @@ static int batch_parse(struct format_parser *p, const char *text, size_t len, ui
 		return err_set(e, "not a JSON object");
 	if (format_reserve(p, 2 * len + 128) < 0)
 		return -2;
+	struct json_span x;
+	if (format_get(&doc, "body", &x) && !format_get(&doc, "response", &x) && !format_get(&doc, "error", &x)) {
+		int rc = input_line(p, &doc, e);
+		p->batch_inputs += rc == 0;
+		return rc;
+	}
 	if (item_rec(p, &doc, &r, e) < 0)
 		return -1;
 	return k->row(k->ctx, line, &r) ? FORMAT_STOPPED : 0;

@@ -35,7 +35,9 @@ const struct command commands[] = {
 	  "                (psql -At -c 'SELECT row_to_json(t) FROM \"LiteLLM_SpendLogs\" t'), or a\n"
 	  "                JSON array of them (the proxy's /spend/logs answer); spend is cost_usd\n"
 	  "  openai-batch  OpenAI Batch API output or error files (one item a line); ts is the\n"
-	  "                response's created time, realtime false, request_id the custom_id\n"
+	  "                response's created time, realtime false, request_id the custom_id;\n"
+	  "                the batch's input file, given first in the same trace, adds each\n"
+	  "                request's text, tenant, task and model, joined by custom_id\n"
 	  "  Where a format has no tenant or task, they are \"unknown\" unless a tenant/task\n"
 	  "  attribute or metadata key names them (README.md).\n"
 	  "\n"
@@ -51,7 +53,7 @@ const struct command commands[] = {
 	  "  llmcost import prod-2026-03-02.jsonl.gz\n"
 	  "  zcat day*.jsonl.gz | llmcost import - --name march\n"
 	  "  llmcost import spans.jsonl --format otlp\n"
-	  "  llmcost import batch_out.jsonl batch_errors.jsonl --name batch-0302\n",
+	  "  llmcost import batch_in.jsonl batch_out.jsonl batch_errors.jsonl --name batch-0302\n",
 	  cmd_import },
 	{ "traces", "[--db PATH]",
 	  "list the traces the store holds",
