@@ -201,7 +201,7 @@ int cmd_live(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("live", "name a trace: a stored trace or a JSON Lines file");
+		return cli_usage_error("live", "name a trace: a stored trace or a trace file");
 	if (optind + 1 < argc)
 		return cli_usage_error("live", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
 	if (!scen)

@@ -339,7 +339,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		free(scen_args);
-		return cli_usage_error("replay", "name a trace: a stored trace or a JSON Lines file");
+		return cli_usage_error("replay", "name a trace: a stored trace or a trace file");
 	}
 	if (optind + 1 < argc) {
 		free(scen_args);

@@ -311,8 +311,8 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 		as = at ? name : NULL;
 	}
 	if (!*file || (as && !*as))
-		return err_set(e, "usage: load TRACE [--name NAME] (a stored trace, or a JSON Lines file "
-		               "imported as NAME, else by its file name)");
+		return err_set(e, "usage: load TRACE [--name NAME] (a stored trace, or a trace file in any "
+		               "import format, imported as NAME, else by its file name)");
 	if (as && import_name_problem(as))
 		return err_set(e, "--name %s", import_name_problem(as));
 	console_message(c, 0, "loading %s…", file);
@@ -843,7 +843,7 @@ static int console_cmd_comp_help(struct console *c, const char *text, int argno,
 
 const struct console_command console_commands[] = {
 	{ "load", "TRACE [--name NAME]",
-	  "open a stored trace, or import a JSON Lines file (as NAME, else by its file name) and open it",
+	  "open a stored trace, or import a trace file (as NAME, else by its file name) and open it",
 	  console_cmd_load, console_cmd_comp_trace, 0 },
 	{ "scenario add", "NAME [FILE]",
 	  "add a scenario from FILE (a file or a bundled name), or NAME as one, or recorded",

@@ -153,9 +153,10 @@ const struct command commands[] = {
 	  cmd_replay },
 	{ "tui", "[TRACE] [-s SCENARIO]... [--db PATH] [--no-color] [--frames N]",
 	  "the console: scenarios side by side, edited live (also `llmcost` alone)",
-	  "Opens the console on TRACE (a stored trace, or a JSON Lines file imported on first\n"
-	  "use); without TRACE on the store's newest trace, or on the bundled flood demo when\n"
-	  "the store is empty.  Without -s the scenarios are recorded and every bundled one.\n"
+	  "Opens the console on TRACE (a stored trace, or a trace file in any import format,\n"
+	  "imported on first use); without TRACE on the store's newest trace, or on the\n"
+	  "bundled flood demo when the store is empty.  Without -s the scenarios are recorded\n"
+	  "and every bundled one.\n"
 	  "`llmcost` with no arguments in a terminal does the same.\n"
 	  "\n"
 	  "views (1-5, Tab):\n"
@@ -186,11 +187,12 @@ const struct command commands[] = {
 	  cmd_tui },
 	{ "live", "TRACE -s S --max-usd X [--sample N] [--concurrency C] [--record FILE] [--dry-run]",
 	  "send a trace's requests to the OpenAI API under a scenario, within a spend cap",
-	  "Sends the requests of TRACE (a stored trace, or a JSON Lines file imported on first\n"
-	  "use) that hold `input` text to the OpenAI Responses API, in arrival order, under the\n"
-	  "policies of one scenario: its cache, budgets (output_max becomes max_output_tokens),\n"
-	  "routing, retries (waiting for Retry-After when the API asks) and fallback chain.  The\n"
-	  "breaker, the gates, the batch queue and injected faults are the replay's alone.\n"
+	  "Sends the requests of TRACE (a stored trace, or a trace file in any import format,\n"
+	  "imported on first use) that hold `input` text to the OpenAI Responses API, in\n"
+	  "arrival order, under the policies of one scenario: its cache, budgets (output_max\n"
+	  "becomes max_output_tokens), routing, retries (waiting for Retry-After when the API\n"
+	  "asks) and fallback chain.  The breaker, the gates, the batch queue and injected\n"
+	  "faults are the replay's alone.\n"
 	  "\n"
 	  "A call is sent only when its worst case still fits under --max-usd: its text's bytes\n"
 	  "(a token is at least one byte) plus 32 as input tokens and its max_output_tokens as\n"
