@@ -1,17 +1,22 @@
 /*
  * The live runner's policies (sim/live.c) against a scripted transport on a
- * virtual clock, one worker: what each request sends, its retries, waits and
- * fallbacks, the cache, the budgets, and the spend cap at its exact boundary.
+ * virtual clock, one worker (two where a call in flight matters): what each
+ * request sends, its retries, waits and fallbacks, the cache, the budgets, the
+ * spend cap at its exact boundary, and the Retry-After headers' reading.
  * Prices are fixtures/tests/pricing.json's, in pico-USD per token: small-m
  * input 1,000,000, cached 500,000, output 2,000,000; large-m input
  * 10,000,000, cached 5,000,000, output 20,000,000.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim/live.h"
 #include "tests/test.h"
 #include "tests/util_replay.h"
+#include "traces/openai.h"
 #include "traces/scenario.h"
 
 #define T0 INT64_C(1800000000000000) /* the virtual clock's start, µs */
@@ -25,6 +30,11 @@ struct step {
 	const char *text;
 	int fatal;
 };
+
+/* Events during a call, numbered from 1 in the order the calls reach the script (0: none): the
+ * run's interrupted flag set (as Ctrl-C does) while call `interrupt_call` is in flight, and call
+ * `hold_call` kept in flight until another worker's call is refused by the cap (5 s at most). */
+static size_t interrupt_call, hold_call;
 
 /* What a call asked for. */
 struct sent {
@@ -41,11 +51,27 @@ struct script {
 	struct sent sent[16];
 	size_t n_sent;
 	int64_t now, slept;
+	struct live *lv;           /* the run, for interrupt_call and hold_call */
+	pthread_mutex_t mu;        /* the script's state, when several workers call */
 };
+
+/* Waits (in real time, 5 s at most) until the run has stopped at the cap. */
+static void hold_until_capped(struct live *lv)
+{
+	for (int k = 0; k < 5000; k++) {
+		pthread_mutex_lock(&lv->mu);
+		int capped = lv->stop == LIVE_STOP_CAP;
+		pthread_mutex_unlock(&lv->mu);
+		if (capped)
+			return;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+}
 
 static void script_call(void *ctx, const struct live_call *c, struct live_reply *r)
 {
 	struct script *s = ctx;
+	pthread_mutex_lock(&s->mu);
 	struct sent *w = &s->sent[s->n_sent < 16 ? s->n_sent++ : 15];
 	snprintf(w->model, sizeof w->model, "%s", c->model);
 	snprintf(w->input, sizeof w->input, "%.*s", (int)c->input_len, c->input);
@@ -66,18 +92,30 @@ static void script_call(void *ctx, const struct live_call *c, struct live_reply 
 		r->text = strdup(st->text), r->text_len = strlen(st->text);
 	if (st->fatal)
 		snprintf(r->msg, sizeof r->msg, "HTTP 401");
+	size_t call = s->n_sent;
+	if (call == interrupt_call)
+		s->lv->interrupted = SIGINT;
+	pthread_mutex_unlock(&s->mu);
+	if (call == hold_call)
+		hold_until_capped(s->lv);
 }
 
 static int64_t script_now(void *ctx)
 {
-	return ((struct script *)ctx)->now;
+	struct script *s = ctx;
+	pthread_mutex_lock(&s->mu);
+	int64_t now = s->now;
+	pthread_mutex_unlock(&s->mu);
+	return now;
 }
 
 static void script_sleep(void *ctx, int64_t us)
 {
 	struct script *s = ctx;
+	pthread_mutex_lock(&s->mu);
 	s->now += us;
 	s->slept += us;
+	pthread_mutex_unlock(&s->mu);
 }
 
 /* A run's parts, released by run_done. */
@@ -92,15 +130,17 @@ struct run {
 };
 
 /* Runs every request of `jsonl` under `scenario` (pricing fixtures/tests/pricing.json) with the
- * scripted replies, under cap_pusd. */
-static int run(struct run *r, const char *jsonl, const char *scenario, const struct step *steps, size_t n_steps,
-               int64_t cap_pusd)
+ * scripted replies, under cap_pusd, on `workers` threads. */
+static int run_on(struct run *r, const char *jsonl, const char *scenario, const struct step *steps, size_t n_steps,
+                  int64_t cap_pusd, unsigned workers)
 {
 	struct err e = { "" };
 	memset(r, 0, sizeof *r);
 	r->s.steps = steps;
 	r->s.n_steps = n_steps;
 	r->s.now = T0;
+	r->s.lv = &r->lv;
+	pthread_mutex_init(&r->s.mu, NULL);
 	r->tr = (struct live_transport){ &r->s, script_call, script_now, script_sleep };
 	if (trace_text(jsonl, &r->t, &e) < 0 || scenario_parse(scenario, "test.json", "fixtures/tests", &r->sc, &e) < 0) {
 		TEST_FAIL_("set-up: %s", e.msg);
@@ -115,8 +155,15 @@ static int run(struct run *r, const char *jsonl, const char *scenario, const str
 		return -1;
 	}
 	r->ok = 1;
-	live_run(&r->lv, 1);
+	live_run(&r->lv, workers);
 	return 0;
+}
+
+/* The same on one worker. */
+static int run(struct run *r, const char *jsonl, const char *scenario, const struct step *steps, size_t n_steps,
+               int64_t cap_pusd)
+{
+	return run_on(r, jsonl, scenario, steps, n_steps, cap_pusd, 1);
 }
 
 static void run_done(struct run *r)
@@ -126,6 +173,7 @@ static void run_done(struct run *r)
 	live_records_free(r->rec, 8);
 	trace_free(&r->t);
 	scenario_fini(&r->sc);
+	pthread_mutex_destroy(&r->s.mu);
 }
 
 #define BIG_CAP (INT64_C(1) << 60)
@@ -158,6 +206,16 @@ static void live_answer_and_cost(void)
 	        BIG_CAP) == 0) {
 		CHECK_STR(r.s.sent[0].model, "large-m");
 		CHECK_INT(r.s.sent[0].max_out, 16);
+	}
+	run_done(&r);
+	/* a usage claiming more cached tokens (5) than input tokens (2) counts 2 cached: 0 × 1,000,000
+	 * + 2 × 500,000 + 1 × 2,000,000 = 3,000,000 pUSD */
+	struct step over[] = { { STATUS_OK, 2, 5, 1, -1, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "x", 1, 5), "{" ROUTES "\"routing\": {\"default\": \"small\"}}", over, 1,
+	        BIG_CAP) == 0) {
+		CHECK_INT(r.rec[0].att[0].cached_tok, 2);
+		CHECK_INT(r.rec[0].cost_pusd, 3000000);
+		CHECK_INT(r.lv.spent_pusd, 3000000);
 	}
 	run_done(&r);
 }
@@ -196,6 +254,85 @@ static void live_cap_boundary(void)
 		CHECK_INT(r.rec[0].cost_pusd, 0);
 	}
 	run_done(&r);
+	/* the first refusal stops the run: "abcdefghij" (worst (10 + 32) × 1,000,000 + 16 × 2,000,000
+	 * = 74,000,000; 3,000,000 + 74,000,000 > 71,000,000) is refused, and the "abcd" after it,
+	 * which would fit (3,000,000 + 68,000,000 = 71,000,000), is not started */
+	if (run(&r, LINE("00", "a", "t", "abcd", 1, 10) LINE("01", "a", "t", "abcdefghij", 1, 10)
+	        LINE("02", "a", "t", "abcd", 1, 10), scen, NULL, 0, 71000000) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.stop, LIVE_STOP_CAP);
+		CHECK_INT(r.lv.refused_pusd, 74000000);
+		CHECK_INT(r.lv.refused_at, 1);
+		CHECK_INT(r.rec[2].outcome, LIVE_NOT_SENT);
+		CHECK_INT(r.lv.counts.started, 1);
+	}
+	run_done(&r);
+	/* a summary's worst case counts its instructions' bytes too: "a long text" is 11 bytes, the
+	 * instructions for K = 25 ("Summarize the user's text in at most 25 tokens, keeping every fact
+	 * needed to answer it.") 87: (11 + 87 + 32) × 1,000,000 + 25 × 2,000,000 = 180,000,000 */
+	const char *summ = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"budget\": {\"t\": {\"input_max\": 50, "
+	                   "\"output_max\": 30, \"overflow\": \"summarize\"}}, \"summarize\": {\"route\": \"small\", "
+	                   "\"ratio\": 0.1}}";
+	struct step gist[] = { { STATUS_OK, 250, 0, 12, -1, "the gist", 0 } };
+	if (run(&r, LINE("00", "a", "t", "a long text", 250, 100), summ, gist, 1, 180000000) == 0) {
+		CHECK(r.s.n_sent >= 1);
+		CHECK(r.s.sent[0].summarize);
+	}
+	run_done(&r);
+	if (run(&r, LINE("00", "a", "t", "a long text", 250, 100), summ, gist, 1, 179999999) == 0) {
+		CHECK_INT(r.s.n_sent, 0);
+		CHECK_INT(r.lv.stop, LIVE_STOP_CAP);
+		CHECK_INT(r.lv.refused_pusd, 180000000);
+		CHECK_INT(r.rec[0].outcome, LIVE_NOT_SENT);
+	}
+	run_done(&r);
+}
+
+static void live_cap_while_in_flight(void)
+{
+	/* two workers, two requests "abcd" (worst case 68,000,000 each, as above) under a cap of
+	 * 100,000,000: whichever reserves second is refused, since the first call is still in flight
+	 * (68,000,000 + 68,000,000 > 100,000,000), and no request starts after it; the first call then
+	 * fails (a server error costs nothing) and its retry still goes: 0 spent + 68,000,000 fits.
+	 * The retry answers 1 in, 1 out: 3,000,000 spent. */
+	struct step st[] = { { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 } };
+	const char *scen = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"retry\": {\"max_attempts\": 2, "
+	                   "\"backoff_ms\": 1, \"on\": [\"server_error\"]}}";
+	struct run r;
+	hold_call = 1;
+	if (run_on(&r, LINE("00", "a", "t", "abcd", 1, 10) LINE("01", "a", "t", "abcd", 1, 10), scen, st, 1, 100000000,
+	           2) == 0) {
+		CHECK_INT(r.s.n_sent, 2);
+		CHECK_INT(r.lv.stop, LIVE_STOP_CAP);
+		CHECK_INT(r.lv.refused_pusd, 68000000);
+		CHECK_INT(r.lv.counts.outcome[LIVE_ANSWERED], 1);
+		CHECK_INT(r.lv.counts.outcome[LIVE_NOT_SENT], 1);
+		CHECK_INT(r.lv.counts.calls, 2);
+		CHECK_INT(r.lv.counts.retries, 1);
+		CHECK_INT(r.lv.spent_pusd, 3000000);
+		CHECK_INT(r.lv.reserved_pusd, 0);
+	}
+	hold_call = 0;
+	run_done(&r);
+}
+
+static void live_interrupted_between_calls(void)
+{
+	/* Ctrl-C while the first call is in flight: its retry is not sent (the request is
+	 * "interrupted", the run stopped by the interruption, not by the cap), nor the next request */
+	struct step st[] = { { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 } };
+	const char *scen = "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"retry\": {\"max_attempts\": 3, "
+	                   "\"backoff_ms\": 1, \"on\": [\"server_error\"]}}";
+	struct run r;
+	interrupt_call = 1;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "t", "r", 1, 20), scen, st, 1, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.stop, LIVE_STOP_INTERRUPTED);
+		CHECK_INT(r.rec[0].outcome, LIVE_INTERRUPTED);
+		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
+	}
+	interrupt_call = 0;
+	run_done(&r);
 }
 
 static void live_retry_waits(void)
@@ -226,6 +363,15 @@ static void live_retry_waits(void)
 	        BIG_CAP) == 0) {
 		CHECK_INT(r.s.n_sent, 1);
 		CHECK_INT(r.rec[0].outcome, LIVE_FAILED);
+	}
+	run_done(&r);
+	/* one of exactly 120 s is (the limit is "above 120 s"): 120,000,000 µs slept, then the retry */
+	struct step at_limit[] = { { STATUS_RATE_LIMITED, 0, 0, 0, 120000000, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "q", 7, 20), "{" ROUTES "\"routing\": {\"default\": \"small\"}}", at_limit, 1,
+	        BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 2);
+		CHECK_INT(r.s.slept, 120000000);
+		CHECK_INT(r.rec[0].outcome, LIVE_ANSWERED);
 	}
 	run_done(&r);
 	/* a class outside retry.on is not retried */
@@ -295,6 +441,16 @@ static void live_cache(void)
 		CHECK_INT(r.lv.counts.outcome[LIVE_CACHE_HIT], 2);
 	}
 	run_done(&r);
+	/* a TTL runs from the answer, not from the request's start: with 2 s, the entry stored at
+	 * T0 + 1 s (the first call's end) expires at T0 + 3 s, after the fourth request's T0 + 2 s
+	 * (from its start at T0 it would expire at T0 + 2 s, that very instant) */
+	snprintf(s1, sizeof s1, scen, 2);
+	if (run(&r, lines, s1, NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.rec[3].start_us, T0 + 2 * CALL_US);
+		CHECK_INT(r.rec[3].outcome, LIVE_CACHE_HIT);
+		CHECK_INT(r.s.n_sent, 2);
+	}
+	run_done(&r);
 }
 
 static void live_budgets(void)
@@ -343,6 +499,15 @@ static void live_budgets(void)
 	if (run(&r, LINE("00", "a", "t", "a long text", 250, 100), s1, fail, 1, BIG_CAP) == 0) {
 		CHECK_INT(r.s.n_sent, 1);
 		CHECK_INT(r.rec[0].outcome, LIVE_FAILED);
+		CHECK_INT(r.rec[0].att[0].input_tok, 250); /* the whole text was sent: its recorded tokens */
+	}
+	run_done(&r);
+	/* a main call that fails after a summary records the summary's 12 tokens as those it sent */
+	struct step then_fail[] = { st[0], { STATUS_INVALID_REQUEST, 0, 0, 0, -1, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "a long text", 250, 100), s1, then_fail, 2, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 2);
+		CHECK_INT(r.rec[0].outcome, LIVE_FAILED);
+		CHECK_INT(r.rec[0].att[1].input_tok, 12);
 	}
 	run_done(&r);
 }
@@ -361,6 +526,27 @@ static void live_fatal_stops(void)
 		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
 	}
 	run_done(&r);
+}
+
+static void live_retry_after_headers(void)
+{
+	/* retry-after-ms in milliseconds, retry-after in seconds, either in any case; the -ms one
+	 * wins whichever comes first */
+	static const struct { const char *lines[2]; int64_t us; } cases[] = {
+		{ { "retry-after-ms: 250\r\n", NULL }, 250000 },
+		{ { "Retry-After-Ms: 250\r\n", NULL }, 250000 },
+		{ { "retry-after: 2\r\n", NULL }, 2000000 },
+		{ { "Retry-After: 1.5\r\n", NULL }, 1500000 },
+		{ { "retry-after-ms: 400\r\n", "retry-after: 2\r\n" }, 400000 },
+		{ { "retry-after: 2\r\n", "retry-after-ms: 400\r\n" }, 400000 },
+		{ { "x-retry-after: 2\r\n", NULL }, -1 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		int64_t us = -1;
+		for (int j = 0; j < 2 && cases[k].lines[j]; j++)
+			openai_header(cases[k].lines[j], strlen(cases[k].lines[j]), &us);
+		CHECK_INT(us, cases[k].us);
+	}
 }
 
 static void live_routes_by_name(void)
@@ -391,10 +577,13 @@ void suite_live(void)
 {
 	RUN(live_answer_and_cost);
 	RUN(live_cap_boundary);
+	RUN(live_cap_while_in_flight);
+	RUN(live_interrupted_between_calls);
 	RUN(live_retry_waits);
 	RUN(live_fallback);
 	RUN(live_cache);
 	RUN(live_budgets);
 	RUN(live_fatal_stops);
+	RUN(live_retry_after_headers);
 	RUN(live_routes_by_name);
 }
