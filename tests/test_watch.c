@@ -1,8 +1,9 @@
 /*
  * The watch's parts: a trace grown row by row from another replays as the
- * original does (trace_append_from), the rolling tenant windows (sim/watch.c)
- * worked out by hand, the alert under way, and the file follower through
- * appends, a cut last line, truncation and rotation (traces/follow.c).
+ * original does (trace_append_from), the arrival order, the rolling tenant
+ * windows (sim/watch.c) worked out by hand, at their edges too, the alert under
+ * way, and the file follower through appends, a cut last line, truncation and
+ * rotation (traces/follow.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,124 @@ static void watch_tenant_windows(void)
 	scenario_fini(&sc);
 }
 
+/* The tenant named `name` in w[0..n), or NULL. */
+static const struct watch_tenant *tenant_named(const struct trace *t, const struct watch_tenant *w, size_t n,
+                                               const char *name)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(intern_str(&t->names, w[k].tenant, NULL), name) == 0)
+			return &w[k];
+	return NULL;
+}
+
+static void watch_window_edges(void)
+{
+	/* now 10:02:00; the short window (09:57:00, 10:02:00], the long one (09:02:00, 10:02:00].
+	 * Billing: timeouts and server errors cost nothing.  Prices as above: 1,000 in + 100 out is
+	 * 1,200,000,000 on small-m, 12,000,000,000 on large-m.
+	 * f: 10:02:00, at now exactly: in both windows;
+	 * g: 09:02:00, exactly an hour before: in neither, not listed;
+	 * e: 09:57:00, exactly 5 minutes before: the hour only, its call too, its first call too;
+	 * h: 10:00:00, a server error then a retry on the same model: no fallback; the retry starts
+	 *    at 10:00:01 (after the first call's 1 s) and costs 1,200,000,000;
+	 * i: 09:56:59.5, a timeout of 1 s on small-m (out of the short window, costing nothing), then
+	 *    large-m at 09:57:00.5, in it: 12,000,000,000 in both windows, one call in the short one,
+	 *    but neither the request nor its first call;
+	 * j: 08:00:00, before the hour, its one call timed at 09:30:00: listed for that call,
+	 *    1,200,000,000 in the hour, no request in it. */
+	const char *lines =
+		"{\"ts\":\"2026-03-02T10:02:00Z\",\"tenant\":\"f\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,\"model\":\"small-m\"}\n"
+		"{\"ts\":\"2026-03-02T09:02:00Z\",\"tenant\":\"g\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,\"model\":\"small-m\"}\n"
+		"{\"ts\":\"2026-03-02T09:57:00Z\",\"tenant\":\"e\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,\"model\":\"small-m\"}\n"
+		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"h\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,"
+		"\"attempts\":[{\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":1000},{\"model\":\"small-m\",\"status\":\"ok\"}]}\n"
+		"{\"ts\":\"2026-03-02T09:56:59.5Z\",\"tenant\":\"i\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,"
+		"\"attempts\":[{\"model\":\"small-m\",\"status\":\"timeout\",\"latency_ms\":1000},{\"model\":\"large-m\",\"status\":\"ok\"}]}\n"
+		"{\"ts\":\"2026-03-02T08:00:00Z\",\"tenant\":\"j\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,"
+		"\"attempts\":[{\"model\":\"small-m\",\"status\":\"ok\",\"ts\":\"2026-03-02T09:30:00Z\"}]}\n";
+	struct trace t;
+	struct scenario sc;
+	struct err e;
+	struct watch_tenant *w = NULL;
+	size_t n = 0;
+	int64_t now = INT64_C(1772445720000000); /* 2026-03-02T10:02:00Z */
+	if (trace_text(lines, &t, &e) < 0 ||
+	    scenario_parse("{\"mode\": \"recorded\", \"pricing\": \"pricing.json\", \"billing\": {\"failed\": "
+	                   "{\"timeout\": \"none\", \"server_error\": \"none\"}}}", "r.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	CHECK(watch_tenants(&t, &sc, now, &w, &n, &e) == 0);
+	CHECK_INT(n, 5);
+	CHECK(tenant_named(&t, w, n, "g") == NULL);
+	const struct watch_tenant *x;
+	if ((x = tenant_named(&t, w, n, "f")) != NULL) {
+		CHECK_INT(x->requests_short, 1);
+		CHECK_INT(x->requests_long, 1);
+		CHECK_INT(x->usd_short, 1200000000);
+		CHECK_INT(x->usd_long, 1200000000);
+		CHECK_INT(x->first_calls_short, 1);
+	} else
+		TEST_FAIL_("%s", "no tenant f");
+	if ((x = tenant_named(&t, w, n, "e")) != NULL) {
+		CHECK_INT(x->requests_short, 0);
+		CHECK_INT(x->requests_long, 1);
+		CHECK_INT(x->usd_short, 0);
+		CHECK_INT(x->calls_short, 0);
+		CHECK_INT(x->first_calls_short, 0);
+		CHECK_INT(x->usd_long, 1200000000);
+	} else
+		TEST_FAIL_("%s", "no tenant e");
+	if ((x = tenant_named(&t, w, n, "h")) != NULL) {
+		CHECK_INT(x->calls_short, 2);
+		CHECK_INT(x->first_calls_short, 1);
+		CHECK_INT(x->fallbacks_short, 0);
+		CHECK_INT(x->usd_short, 1200000000);
+	} else
+		TEST_FAIL_("%s", "no tenant h");
+	if ((x = tenant_named(&t, w, n, "i")) != NULL) {
+		CHECK_INT(x->requests_short, 0);
+		CHECK_INT(x->requests_long, 1);
+		CHECK_INT(x->calls_short, 1);
+		CHECK_INT(x->first_calls_short, 0);
+		CHECK_INT(x->usd_short, 12000000000);
+		CHECK_INT(x->usd_long, 12000000000);
+	} else
+		TEST_FAIL_("%s", "no tenant i");
+	if ((x = tenant_named(&t, w, n, "j")) != NULL) {
+		CHECK_INT(x->requests_long, 0);
+		CHECK_INT(x->usd_long, 1200000000);
+		CHECK_INT(x->usd_short, 0);
+	} else
+		TEST_FAIL_("%s", "no tenant j");
+	free(w);
+	trace_free(&t);
+	scenario_fini(&sc);
+}
+
+static void watch_arrival_order(void)
+{
+	/* by time, ties in the trace's order: lines 0 and 2 at 10:00:01, 1 and 3 at 10:00:00 */
+	const char *lines =
+		"{\"ts\":\"2026-03-02T10:00:01Z\",\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1}\n"
+		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"b\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1}\n"
+		"{\"ts\":\"2026-03-02T10:00:01Z\",\"tenant\":\"c\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1}\n"
+		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"d\",\"task\":\"t\",\"input_tokens\":1,\"output_tokens\":1}\n";
+	struct trace t;
+	struct err e;
+	if (trace_text(lines, &t, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	uint32_t *order = trace_arrival_order(&t);
+	static const uint32_t want[] = { 1, 3, 0, 2 };
+	CHECK(order != NULL);
+	for (int k = 0; order && k < 4; k++)
+		CHECK_INT(order[k], want[k]);
+	free(order);
+	trace_free(&t);
+}
+
 static void watch_alert_under_way(void)
 {
 	/* a flood that last fired at 10:05:00 is under way until the next instant, 10:06:00 */
@@ -219,10 +338,42 @@ static void watch_follow_file(void)
 	rmdir(dir);
 }
 
+static void watch_follow_edges(void)
+{
+	char dir[200], path[256], old[264];
+	struct follow f;
+	struct err e;
+	struct got g = { 0 };
+	if (test_tmpdir("follow", dir, sizeof dir) < 0)
+		return;
+	snprintf(path, sizeof path, "%s/t.jsonl", dir);
+	snprintf(old, sizeof old, "%s.1", path);
+	append(path, "w", "a\npart");
+	CHECK(follow_open(&f, path, &e) == 0);
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
+	append(path, "w", "x\n"); /* truncated while "part" waited for its end: the new file alone */
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
+	rename(path, old);        /* rotated after a complete line: no empty line at the old file's end */
+	append(old, "a", "y\n");
+	append(path, "w", "z\n");
+	CHECK_INT(follow_poll(&f, take, &g, &e), 2);
+	static const char *const want[] = { "a", "x", "y", "z" };
+	CHECK_INT(g.n, 4);
+	for (int i = 0; i < g.n && i < 4; i++)
+		CHECK_STR(g.lines[i], want[i]);
+	follow_close(&f);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+}
+
 void suite_watch(void)
 {
 	RUN(watch_copy_replays_alike);
 	RUN(watch_tenant_windows);
+	RUN(watch_window_edges);
+	RUN(watch_arrival_order);
 	RUN(watch_alert_under_way);
 	RUN(watch_follow_file);
+	RUN(watch_follow_edges);
 }
