@@ -1,7 +1,9 @@
 # Command-line tests of `llmcost watch`: usage errors; a stored trace played back whose
 # alerts (line by line as they start and end, then the table) are replay's; a file followed
-# as lines are appended, cut, truncated and rotated, with its rejects named by line; and the
-# screen in tmux: the banner while a fallback flood is under way, q restoring the terminal.
+# as lines are appended, cut, truncated and rotated, with its rejects named by line; an alert
+# said to end while another of its kind is under way; --speed's pace from the first arrival;
+# and the screen in tmux: the banner while a fallback flood is under way, q restoring the
+# terminal, a fresh file seen as of the clock.
 SUITE=cli_watch
 . tests/lib.sh
 
@@ -103,6 +105,51 @@ wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
 check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped: 19 requests (0 rejected)"
 
+# two floods in a followed file: the first (10:02:00–10:08:00, as above) is said to end while
+# the second is under way at the file's last line.  The second: 40 requests from 10:40:00
+# every 6 s (to 10:43:54, the watch's now for a file this old), all fallen back; it first fires
+# at 10:42:00, whose window [10:37, 10:42) holds the 20 requests of 10:40:00–10:41:54 (the
+# incident's normal traffic ends at 10:30:24), and fires still at 10:43:00
+python3 - "$TMP/mini.jsonl" "$TMP/two.jsonl" <<'EOF'
+import json, sys
+out = open(sys.argv[1]).read()
+for k in range(40):
+    s = 2400 + k * 6
+    out += json.dumps({"ts": "2026-03-02T10:%02d:%02dZ" % (s // 60, s % 60), "tenant": "acme",
+                       "task": "faq_answer", "input_tokens": 1000, "output_tokens": 100,
+                       "attempts": [{"model": "gpt-4.1-mini", "status": "timeout", "latency_ms": 1000},
+                                    {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]}) + "\n"
+open(sys.argv[2], "w").write(out)
+EOF
+$L watch "$TMP/two.jsonl" </dev/null >"$TMP/two.out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid; check_eq "two floods: Ctrl-C exits 130" "$?" 130
+check_has "two floods: the first said to end" "$(cat "$TMP/two.out")" "fallback_flood ended 2026-03-02T10:08:00Z"
+check_has "two floods: the second said to start" "$(cat "$TMP/two.out")" \
+	"watch: 2026-03-02T10:42:00Z fallback_flood started"
+case $(cat "$TMP/two.out") in
+*"10:42:00Z fallback_flood ended"*) bad "two floods: the second said to end while under way" ;;
+*) ok ;;
+esac
+
+# --speed N: a stored trace plays N× faster than it happened, from its first arrival, which
+# need not be its first line: 10:00:24 first, then 10:00:00 and 10:00:12; 24 s of data at 8×
+# take 3 s (a playback taken from the first line's time would end at once; one at 4× in 6 s)
+{
+	echo '{"ts":"2026-03-02T10:00:24Z","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}'
+	echo '{"ts":"2026-03-02T10:00:00Z","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}'
+	echo '{"ts":"2026-03-02T10:00:12Z","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}'
+} > "$TMP/late-first.jsonl"
+$L import "$TMP/late-first.jsonl" >/dev/null 2>&1
+t0=$(date +%s.%N)
+$L watch late-first --speed 8 </dev/null >"$TMP/late.out" 2>&1
+t1=$(date +%s.%N)
+check_has "--speed 8: played to the end" "$(cat "$TMP/late.out")" "watch: late-first ended: 3 requests (0 rejected)"
+check_eq "--speed 8: 24 s of data in 3 s (2.7 s to 5 s)" \
+	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print (d >= 2.7 && d < 5) ? "yes" : d }')" yes
+
 # --- the screen, in tmux
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "cli_watch: tmux not found, the screen cases are skipped" >&2
@@ -124,6 +171,17 @@ check "the banner goes when the flood is over" wait_for w "no fallback flood"
 T send-keys -t w q
 check "q quits with 0" wait_for w "WATCH-EXIT=0"
 case $(screen w) in *"llmcost watch"*) bad "the screen is left after q" ;; *) ok ;; esac
+
+# a file whose latest line is less than an hour old is watched as of the clock, not of that line
+old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)
+printf '{"ts":"%s","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}\n' \
+	"$old_ts" > "$TMP/fresh.jsonl"
+T new-session -d -s fresh -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/fresh.jsonl'; sleep 30"
+check "a fresh file: its line taken" wait_for fresh "1 requests"
+m0=$(date -u +%Y-%m-%dT%H:%M); scr=$(screen fresh); m1=$(date -u +%Y-%m-%dT%H:%M)
+case $scr in *"$m0"*|*"$m1"*) ok ;; *) bad "a fresh file: now is the clock ($m0): [$scr]" ;; esac
+case $scr in *"$old_ts"*) bad "a fresh file: now is its line's time" ;; *) ok ;; esac
+T send-keys -t fresh q
 
 # a tiny terminal says so
 T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; sleep 30"
