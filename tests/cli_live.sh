@@ -707,6 +707,14 @@ wait $pid; rc=$?
 check_eq "a second Ctrl-C: killed by it" "$rc" 130
 case $(cat "$TMP/int2.err") in *interrupted*) bad "a second Ctrl-C: the run went on to its end" ;; *) ok ;; esac
 check_eq "a second Ctrl-C: the record holds the answer before it" "$(q "$TMP/int2.rec.jsonl" '[r["input"] for r in L]')" "K-1"
+# Ctrl-C while a request's first call is in flight (a 500 after 1.5 s): its retry is not sent,
+# and its line says it was interrupted
+fake sigr '[{"contains": "R-1", "responses": [{"status": 500, "delay_ms": 1500}, {}]}]'
+req 00 acme chat 10 10 "R-1" > "$TMP/sigr.jsonl"
+LIVE_SIGNAL=INT LIVE_TIMEOUT=0.7 run sigr "$TMP/sigr.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/sigr.rec.jsonl"
+check_eq "Ctrl-C between calls: exit 130, one call" "$rc $(count "$LOG")" "130 1"
+check_eq "Ctrl-C between calls: the record" "$(q "$TMP/sigr.rec.jsonl" 'f(L[0], "live status") + " " + att(L[0])')" \
+	"interrupted|server_error gpt-4.1-mini:server_error"
 stop_fake
 
 # --- the key was never printed nor written: not in any output, record or the store
