@@ -183,6 +183,13 @@ case $scr in *"$m0"*|*"$m1"*) ok ;; *) bad "a fresh file: now is the clock ($m0)
 case $scr in *"$old_ts"*) bad "a fresh file: now is its line's time" ;; *) ok ;; esac
 T send-keys -t fresh q
 
+# an empty file: waiting for its lines, as of the clock (there is no line to take the time from)
+: > "$TMP/empty.jsonl"
+T new-session -d -s empty -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/empty.jsonl'; echo WATCH-EXIT=\$?; sleep 30"
+check "an empty file: waiting for lines" wait_for empty "waiting for lines"
+T send-keys -t empty q
+check "an empty file: q quits with 0" wait_for empty "WATCH-EXIT=0"
+
 # a tiny terminal says so
 T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; sleep 30"
 check "below 60x15 it says so" wait_for small "at least 60x15"

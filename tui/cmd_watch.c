@@ -135,6 +135,8 @@ static int64_t watch_now(const struct watch *wt)
 		return wt->play_from_data + (int64_t)((double)(wall_us() - wt->play_from_wall) * wt->speed);
 	}
 	int64_t wall = wall_us();
+	if (wt->last_ts == INT64_MIN) /* no line yet: the clock (and no wall − INT64_MIN) */
+		return wall;
 	return wt->last_ts <= wall && wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
 }
 
