@@ -134,6 +134,25 @@ case $(cat "$TMP/two.out") in
 *) ok ;;
 esac
 
+# Ctrl-C: the lines taken since the last replay (at most once a second) are replayed before
+# the alerts table.  The incident's normal lines first (replayed at once), one more 1.5 s in
+# (replayed at the next tick), then its 40 flood lines 0.6 s later and Ctrl-C 0.1 s after them,
+# before the next replay is due: the table still holds the flood
+H="$TMP/stop.jsonl"
+sed -n '41,140p' "$TMP/mini.jsonl" >"$H"
+$L watch "$H" </dev/null >"$TMP/stop.out" 2>&1 &
+pid=$!
+sleep 1.5
+sed -n '41p' "$TMP/mini.jsonl" >>"$H"
+sleep 0.6
+head -n 40 "$TMP/mini.jsonl" >>"$H"
+sleep 0.1
+kill -INT $pid
+wait $pid; check_eq "lines just before Ctrl-C: exit 130" "$?" 130
+check_has "lines just before Ctrl-C: all taken" "$(cat "$TMP/stop.out")" "stopped: 141 requests (0 rejected)"
+check_has "lines just before Ctrl-C: in the alerts table" "$(cat "$TMP/stop.out")" \
+	"fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:08:00Z"
+
 # --speed N: a stored trace plays N× faster than it happened, from its first arrival, which
 # need not be its first line: 10:00:24 first, then 10:00:00 and 10:00:12; 24 s of data at 8×
 # take 3 s (a playback taken from the first line's time would end at once; one at 4× in 6 s)
