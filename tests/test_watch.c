@@ -46,7 +46,8 @@ static char *json_of(const struct trace *t, const struct scenario *sc)
 static void watch_copy_replays_alike(void)
 {
 	/* every kind of column: attempts with their own tokens and times, a cost, an input text and
-	 * an input hash, difficulty and realtime; a scenario with a cache, routes and fallbacks */
+	 * an input hash, difficulty and realtime; a scenario with a cache, routes, fallbacks and a
+	 * batch queue (which takes the realtime:false request) */
 	const char *lines =
 		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\",\"input\":\"Hi\",\"input_tokens\":100,"
 		"\"output_tokens\":10,\"difficulty\":\"hard\",\"cost_usd\":0.01,\"attempts\":[{\"model\":\"small-m\","
@@ -57,7 +58,8 @@ static void watch_copy_replays_alike(void)
 		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\",\"input\":\"hi\",\"input_tokens\":100,"
 		"\"output_tokens\":10,\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":40}\n";
 	const char *scen = "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", \"large\": \"large-m\"}, "
-	                   "\"cache\": {\"enabled\": true, \"normalize\": [\"lower\"]}, \"faults\": {\"recorded\": true}}";
+	                   "\"cache\": {\"enabled\": true, \"normalize\": [\"lower\"]}, \"faults\": {\"recorded\": true}, "
+	                   "\"batch\": {\"enabled\": true}}";
 	struct trace src, copy;
 	struct scenario sc, rec;
 	struct err e;
