@@ -117,7 +117,7 @@ static int reserve(struct live *lv, size_t r, int m, const struct live_call *c, 
 	pthread_mutex_lock(&lv->mu);
 	if (lv->interrupted && lv->stop == LIVE_RUNNING)
 		lv->stop = LIVE_STOP_INTERRUPTED;
-	ok = (lv->stop == LIVE_RUNNING || lv->stop == LIVE_STOP_CAP) && *worst != INT64_MAX &&
+	ok = !lv->interrupted && (lv->stop == LIVE_RUNNING || lv->stop == LIVE_STOP_CAP) && *worst != INT64_MAX &&
 	     lv->spent_pusd + lv->reserved_pusd <= lv->cap_pusd - *worst;
 	if (ok) {
 		lv->reserved_pusd += *worst;
@@ -211,13 +211,17 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			return reply->fatal ? CALLS_STOPPED : STATUS_OK;
 		free(reply->text);
 		reply->text = NULL;
-		int64_t wait = sc->retry.backoff_us << (k - 1 < 40 ? k - 1 : 40);
 		if (!(sc->retry.on & STATUS_BIT(reply->status)) || k >= sc->retry.max_attempts ||
 		    reply->retry_after_us > LIVE_RETRY_AFTER_MAX_US)
 			return (int)reply->status;
+		int64_t wait = scenario_backoff_us(sc, (unsigned)k);
 		if (reply->retry_after_us > wait)
 			wait = reply->retry_after_us;
-		lv->tr->sleep_us(lv->tr->ctx, wait);
+		while (wait > 0 && !lv->interrupted) { /* in slices, so that Ctrl-C ends the wait */
+			int64_t slice = wait < LIVE_SLEEP_SLICE_US ? wait : LIVE_SLEEP_SLICE_US;
+			lv->tr->sleep_us(lv->tr->ctx, slice);
+			wait -= slice;
+		}
 	}
 }
 
@@ -319,8 +323,7 @@ static void run_request(struct live *lv, size_t r)
 			sent_tok = (uint64_t)p->input_max;
 			break;
 		case OVERFLOW_SUMMARIZE: {
-			const struct decfrac *q = &sc->summarize.ratio;
-			uint64_t k = (uint64_t)(((money_sum)in * q->num + q->den - 1) / q->den);
+			uint64_t k = scenario_summary_tokens(sc, in);
 			if (k > (uint64_t)p->input_max)
 				k = (uint64_t)p->input_max;
 			if (k < LIVE_MIN_OUTPUT)
@@ -395,8 +398,8 @@ static void run_request(struct live *lv, size_t r)
 unanswered:
 	if (status == CALLS_STOPPED) {
 		pthread_mutex_lock(&lv->mu);
-		rec->outcome = !rec->n_att ? LIVE_NOT_SENT : lv->stop == LIVE_STOP_CAP ? LIVE_CAPPED
-		             : lv->stop == LIVE_STOP_INTERRUPTED ? LIVE_INTERRUPTED : LIVE_FAILED;
+		rec->outcome = !rec->n_att ? LIVE_NOT_SENT : lv->interrupted ? LIVE_INTERRUPTED
+		             : lv->stop == LIVE_STOP_CAP ? LIVE_CAPPED : LIVE_FAILED;
 		pthread_mutex_unlock(&lv->mu);
 	} else
 		rec->outcome = sc->fallback.on && scenario_strlist_has(&sc->fallback.degrade_tasks, task)
@@ -433,12 +436,11 @@ static void *worker(void *arg)
 			return NULL;
 		run_request(lv, r);
 		pthread_mutex_lock(&lv->mu);
-		lv->rec[r].done = 1;
 		if (lv->rec[r].outcome != LIVE_NOT_SENT)
 			lv->counts.started++;
 		lv->counts.outcome[lv->rec[r].outcome]++;
-		if (lv->progress)
-			lv->progress(lv->progress_ctx, lv);
+		if (lv->progress && lv->progress(lv->progress_ctx, lv, r) && lv->stop != LIVE_STOP_ERROR)
+			lv->stop = LIVE_STOP_ERROR; /* its reason in why, written by the callback */
 		pthread_mutex_unlock(&lv->mu);
 	}
 }

@@ -26,6 +26,7 @@
 #define LIVE_FRAMING_TOKENS 32   /* tokens a call's worst case adds for the message around its text */
 #define LIVE_RETRY_AFTER_MAX_US (INT64_C(120) * 1000000) /* a longer Retry-After is not waited for */
 #define LIVE_DEFAULT_TIMEOUT_US (INT64_C(600) * 1000000) /* without retry.timeout_ms */
+#define LIVE_SLEEP_SLICE_US INT64_C(100000) /* a retry's wait is slept in slices: Ctrl-C ends it */
 #define LIVE_SUMMARIZE_INSTRUCTIONS \
 	"Summarize the user's text in at most %u tokens, keeping every fact needed to answer it."
 
@@ -89,7 +90,6 @@ struct live_record {
 	char *sent;                  /* the text the main calls sent when not the input (truncated, a
 	                              * summary), else NULL; malloc'd */
 	char *output;                /* the answer's text, or NULL; malloc'd */
-	int done;                    /* it has ended (set under the lock) */
 };
 
 /* Releases what the run put in records rec[0..n) (their calls and texts). */
@@ -110,8 +110,9 @@ struct live {
 	size_t n;
 	int *recorded_model;         /* per record: its recorded model's pricing index, or -1 */
 	volatile sig_atomic_t interrupted; /* set (by a signal handler) to stop: no call starts after it */
-	/* progress: called under the lock after each request ends, with rec[].done set (may be NULL) */
-	void (*progress)(void *ctx, const struct live *lv);
+	/* called under the lock after request rec[r] ends (may be NULL); nonzero stops the run
+	 * (LIVE_STOP_ERROR, the reason in why), as when its record cannot be written */
+	int (*progress)(void *ctx, struct live *lv, size_t r);
 	void *progress_ctx;
 
 	/* shared by the workers, under mu */

@@ -68,8 +68,6 @@ struct req_state {
 	uint8_t chain_next;      /* the next fallback.chain entry to consider */
 };
 
-/* The longest wait a retry backs off: durations stay far inside int64 µs (see sim/scenario.c). */
-#define MAX_BACKOFF_US (INT64_C(10000000000) * 1000000)
 
 /* ---- the event queue ---- */
 
@@ -362,14 +360,6 @@ static void unanswered(struct eng *g, struct req_state *s, int64_t t)
 	}
 }
 
-/* ceil(input × summarize.ratio), exactly. */
-static uint64_t summary_tokens(const struct scenario *sc, uint64_t input)
-{
-	const struct decfrac *r = &sc->summarize.ratio;
-	if (input <= UINT32_MAX && (uint64_t)r->num <= UINT32_MAX && (uint64_t)r->den <= UINT32_MAX)
-		return (input * (uint64_t)r->num + (uint64_t)r->den - 1) / (uint64_t)r->den;
-	return (uint64_t)(((money_sum)input * r->num + r->den - 1) / r->den);
-}
 
 /*
  * The tokens of request i's main call after the budget (SPEC §4.2, §10): input
@@ -392,7 +382,7 @@ static void budget_tokens(const struct eng *g, uint32_t i, int b, struct req_sta
 			if (p->overflow == OVERFLOW_TRUNCATE)
 				s->in = (uint32_t)p->input_max;
 			if (p->overflow == OVERFLOW_SUMMARIZE) {
-				uint64_t summary = summary_tokens(sc, input);
+				uint64_t summary = scenario_summary_tokens(sc, input);
 				s->in = summary < (uint64_t)p->input_max ? (uint32_t)summary : (uint32_t)p->input_max;
 				summarized = 1;
 			}
@@ -408,7 +398,7 @@ static void call_tokens(const struct eng *g, const struct req_state *s, enum cal
 {
 	if (kind == CALL_SUMMARY) {
 		*in = trace_input_tok(g->t, s->req);
-		*out = summary_tokens(g->sc, *in);
+		*out = scenario_summary_tokens(g->sc, *in);
 		*cached = 0;
 		return;
 	}
@@ -539,11 +529,7 @@ static void call_end(struct eng *g, struct req_state *s, int64_t t)
 	}
 	unsigned k = s->flags & F_SUMMARY ? s->sk : s->k;
 	if ((sc->retry.on & STATUS_BIT(status)) && k < sc->retry.max_attempts) {
-		int64_t backoff = sc->retry.backoff_us; /* × 2^(k−1), at most MAX_BACKOFF_US */
-		for (unsigned j = 1; j < k && backoff < MAX_BACKOFF_US; j++)
-			backoff *= 2;
-		if (backoff > MAX_BACKOFF_US)
-			backoff = MAX_BACKOFF_US;
+		int64_t backoff = scenario_backoff_us(sc, k);
 		fallback_end_pending(g, s, t + backoff, 1, 1);
 		push(g, t + backoff, s, EV_RETRY);
 		return;

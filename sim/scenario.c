@@ -527,6 +527,23 @@ int scenario_route_for(const struct scenario *sc, const char *task, const char *
 	return sc->routing.default_route;
 }
 
+int64_t scenario_backoff_us(const struct scenario *sc, unsigned k)
+{
+	int64_t backoff = sc->retry.backoff_us;
+	for (unsigned j = 1; j < k && backoff < SCENARIO_MAX_BACKOFF_US; j++)
+		backoff *= 2;
+	return backoff < SCENARIO_MAX_BACKOFF_US ? backoff : SCENARIO_MAX_BACKOFF_US;
+}
+
+uint64_t scenario_summary_tokens(const struct scenario *sc, uint64_t input)
+{
+	const struct decfrac *r = &sc->summarize.ratio;
+	if (input <= UINT32_MAX && (uint64_t)r->num <= UINT32_MAX && (uint64_t)r->den <= UINT32_MAX)
+		return (input * (uint64_t)r->num + (uint64_t)r->den - 1) / (uint64_t)r->den;
+	__extension__ typedef unsigned __int128 wide;
+	return (uint64_t)(((wide)input * (uint64_t)r->num + (uint64_t)r->den - 1) / (uint64_t)r->den);
+}
+
 int scenario_route_index(const struct scenario *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->n_routes; i++)

@@ -237,6 +237,14 @@ const struct budget_policy *scenario_budget_for(const struct scenario *sc, const
 int scenario_route_for(const struct scenario *sc, const char *task, const char *tenant, int difficulty,
                        int64_t input_tokens);
 
+/* The wait before the k-th retry (k ≥ 1): backoff × 2^(k−1), at most SCENARIO_MAX_BACKOFF_US
+ * (durations stay far inside int64 µs; see sim/scenario.c). */
+#define SCENARIO_MAX_BACKOFF_US (INT64_C(10000000000) * 1000000)
+int64_t scenario_backoff_us(const struct scenario *sc, unsigned k);
+
+/* A summarize call's output for `input` tokens: ⌈input × summarize.ratio⌉, exactly. */
+uint64_t scenario_summary_tokens(const struct scenario *sc, uint64_t input);
+
 /* The index of route `name` in sc->routes, or -1. */
 int scenario_route_index(const struct scenario *sc, const char *name);
 

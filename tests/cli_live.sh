@@ -683,6 +683,12 @@ scen sigs "$ROUTES, $RETRY"
 LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/kill.rec.jsonl"
 check_eq "SIGKILL: killed" "$rc" 137
 check_eq "SIGKILL: the record holds the answer before it" "$(q "$TMP/kill.rec.jsonl" '[r["input"] for r in L]')" "K-1"
+# two at once: K-2 (3 s) holds back nothing: K-1 and K-3, ended before the kill, are on disk, in
+# the order they ended (the run rewrites the record in trace order only when it ends)
+: > "$LOG"
+LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill2 "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 2 --record "$TMP/kill2.rec.jsonl"
+check_eq "SIGKILL with two at once: every ended request recorded" "$(q "$TMP/kill2.rec.jsonl" 'sorted(r["input"] for r in L)')" "K-1 K-3"
+check_eq "SIGKILL: no partial rewrite left" "$(ls "$TMP" | grep -c 'kill2.rec.jsonl.partial')" 0
 : > "$LOG"
 LIVE_SIGNAL=INT LIVE_TIMEOUT=1.5 run int "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int.rec.jsonl"
 check_eq "Ctrl-C: exit 130" "$rc" 130

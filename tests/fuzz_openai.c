@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct live_reply r;
 	memset(&r, 0, sizeof r);
 	r.retry_after_us = -1;
-	openai_reply(http, body, &r);
+	openai_reply(http, body, "sk-fuzz-key-0123456789", &r);
+	FUZZ_CHECK(!strstr(r.msg, "sk-fuzz-key-0123456789"));
 	FUZZ_CHECK(r.status < N_STATUS);
 	FUZZ_CHECK(r.status == STATUS_OK ? http == 200 : !r.text);
 	FUZZ_CHECK(!r.text || strlen(r.text) == r.text_len);

@@ -17,6 +17,7 @@
 #include "tests/test.h"
 #include "tests/util_replay.h"
 #include "traces/openai.h"
+#include "traces/openai.h"
 #include "traces/scenario.h"
 
 #define T0 INT64_C(1800000000000000) /* the virtual clock's start, µs */
@@ -34,7 +35,7 @@ struct step {
 /* Events during a call, numbered from 1 in the order the calls reach the script (0: none): the
  * run's interrupted flag set (as Ctrl-C does) while call `interrupt_call` is in flight, and call
  * `hold_call` kept in flight until another worker's call is refused by the cap (5 s at most). */
-static size_t interrupt_call, hold_call;
+static size_t interrupt_call, hold_call, interrupt_after_hold; /* the last: once the hold ends */
 
 /* What a call asked for. */
 struct sent {
@@ -98,6 +99,8 @@ static void script_call(void *ctx, const struct live_call *c, struct live_reply 
 	pthread_mutex_unlock(&s->mu);
 	if (call == hold_call)
 		hold_until_capped(s->lv);
+	if (call == interrupt_after_hold)
+		s->lv->interrupted = SIGINT;
 }
 
 static int64_t script_now(void *ctx)
@@ -312,6 +315,18 @@ static void live_cap_while_in_flight(void)
 		CHECK_INT(r.lv.spent_pusd, 3000000);
 		CHECK_INT(r.lv.reserved_pusd, 0);
 	}
+	run_done(&r);
+	/* the same, with Ctrl-C after the cap's refusal, before the held call's failure: the retry
+	 * would fit, but no call starts after an interruption, whatever stopped the run first */
+	interrupt_after_hold = 1;
+	if (run_on(&r, LINE("00", "a", "t", "abcd", 1, 10) LINE("01", "a", "t", "abcd", 1, 10), scen, st, 1, 100000000,
+	           2) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.stop, LIVE_STOP_CAP);
+		CHECK_INT(r.lv.counts.calls, 1);
+		CHECK_INT(r.lv.counts.outcome[LIVE_INTERRUPTED], 1);
+	}
+	interrupt_after_hold = 0;
 	hold_call = 0;
 	run_done(&r);
 }
@@ -331,8 +346,40 @@ static void live_interrupted_between_calls(void)
 		CHECK_INT(r.rec[0].outcome, LIVE_INTERRUPTED);
 		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
 	}
+	run_done(&r);
+	/* Ctrl-C ends a retry's wait: a Retry-After of 30 s is not slept through */
+	struct step later[] = { { STATUS_SERVER_ERROR, 0, 0, 0, 30000000, NULL, 0 } };
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20), scen, later, 1, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.s.slept, 0);
+		CHECK_INT(r.rec[0].outcome, LIVE_INTERRUPTED);
+	}
 	interrupt_call = 0;
 	run_done(&r);
+}
+
+static void live_reply_masks_the_key(void)
+{
+	/* a 401 whose message echoes a 60-byte key after 180 bytes of text: the message is cut at
+	 * 200 bytes, inside the key, and neither the whole key nor the 20 bytes of it before the cut
+	 * may show */
+	char key[61], body[512];
+	memset(key, 'k', 60);
+	memcpy(key, "sk-proj-", 8);
+	key[60] = 0;
+	snprintf(body, sizeof body, "{\"error\": {\"message\": \"%0180d%s\", \"type\": \"invalid_request_error\"}}", 0, key);
+	struct live_reply rep;
+	memset(&rep, 0, sizeof rep);
+	rep.retry_after_us = -1;
+	openai_reply(401, body, key, &rep);
+	CHECK(rep.fatal);
+	CHECK(strstr(rep.msg, "sk-proj-") == NULL);
+	CHECK(strstr(rep.msg, "[the key]") != NULL);
+	/* a short echo, cut after 8 bytes of the key: masked too */
+	snprintf(body, sizeof body, "{\"error\": {\"message\": \"%0192d%s\"}}", 0, key);
+	memset(&rep, 0, sizeof rep);
+	openai_reply(403, body, key, &rep);
+	CHECK(strstr(rep.msg, "sk-proj-") == NULL);
 }
 
 static void live_retry_waits(void)
@@ -579,6 +626,7 @@ void suite_live(void)
 	RUN(live_cap_boundary);
 	RUN(live_cap_while_in_flight);
 	RUN(live_interrupted_between_calls);
+	RUN(live_reply_masks_the_key);
 	RUN(live_retry_waits);
 	RUN(live_fallback);
 	RUN(live_cache);

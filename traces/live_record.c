@@ -1,6 +1,6 @@
 /*
  * What a live run sent and received, as a trace v1 file (SPEC §2, §8): one
- * line per request that made a call, in trace order, so that the run can be
+ * line per request that made a call, as it ends, so that the run can be
  * imported and replayed offline beside its estimate (`-s recorded` prices
  * every line's calls).  Cache hits and rejects sent nothing and are not in it.  Besides
  * trace v1's fields (which a replay reads), `input_sent` (a truncated text, or the summary
@@ -77,23 +77,18 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	return o;
 }
 
-int live_record_write(FILE *f, const char *path, const struct live *lv, size_t *from, struct err *e)
+int live_record_write(FILE *f, const char *path, const struct live *lv, size_t r, struct err *e)
 {
-	for (; *from < lv->n && lv->rec[*from].done; ++*from) {
-		size_t r = *from;
-		if (!lv->rec[r].n_att) /* nothing sent: a cache hit, a reject */
-			continue;
-		cJSON *o = record_line(lv, &lv->rec[r]);
-		char *line = o ? cJSON_PrintUnformatted(o) : NULL;
-		cJSON_Delete(o);
-		if (!line)
-			return err_set(e, "out of memory");
-		int w = fprintf(f, "%s\n", line);
-		free(line);
-		if (w < 0)
-			return err_set(e, "%s: cannot write: %s", path, strerror(errno));
-	}
-	if (fflush(f) != 0)
+	if (!lv->rec[r].n_att)
+		return 0;
+	cJSON *o = record_line(lv, &lv->rec[r]);
+	char *line = o ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (!line)
+		return err_set(e, "out of memory");
+	int w = fprintf(f, "%s\n", line);
+	free(line);
+	if (w < 0 || fflush(f) != 0)
 		return err_set(e, "%s: cannot write: %s", path, strerror(errno));
 	return 0;
 }

@@ -10,12 +10,10 @@
 #include "sim/err.h"
 #include "sim/live.h"
 
-/*
- * Writes the line of each request of lv that made a call, from record *from on while the
- * records have ended, to f (named path in errors), and flushes it: called as requests end,
- * the file holds every call made so far in trace order, whatever stops the run.  *from moves
- * past what was written.  -1 with e set.
- */
-int live_record_write(FILE *f, const char *path, const struct live *lv, size_t *from, struct err *e);
+/* Writes the line of record r of lv to f (named path in errors) and flushes it, when the
+ * request made a call (a cache hit or a reject sent nothing): as each request ends, so that
+ * the file holds every finished request's calls whatever stops the run, then once more in
+ * trace order after it.  -1 with e set. */
+int live_record_write(FILE *f, const char *path, const struct live *lv, size_t r, struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,32 @@ static void read_answer(const char *body, struct live_reply *r)
 	cJSON_Delete(root);
 }
 
+/*
+ * Every copy of the key in text s masked (a server's message may echo it), and a tail of s
+ * that begins the key, at least 8 bytes of it, as a message cut to length leaves one.
+ */
+static void redact(char *s, const char *key)
+{
+	static const char mask[] = "[the key]";
+	size_t k = key ? strlen(key) : 0;
+	char *p;
+	if (!k)
+		return;
+	while ((p = strstr(s, key))) {
+		size_t m = sizeof mask - 1 < k ? sizeof mask - 1 : k;
+		memcpy(p, mask, m);
+		memmove(p + m, p + k, strlen(p + k) + 1);
+		s = p + m; /* on after the mask, which may hold a short key */
+	}
+	for (p = s; *p; p++) {
+		size_t n = strlen(p);
+		if (n >= 8 && n < k && strncmp(p, key, n) == 0) {
+			snprintf(p, n + 1, "%.*s", (int)n, mask);
+			break;
+		}
+	}
+}
+
 static int error_is(const cJSON *err, const char *what)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(err, "type");
@@ -175,15 +202,20 @@ static int error_is(const cJSON *err, const char *what)
 	       (cJSON_IsString(code) && strcmp(code->valuestring, what) == 0);
 }
 
-/* An error reply's class (formats.md §1.3); the key refused and the quota spent stop the run. */
-static void read_error(long http, const char *body, struct live_reply *r)
+/* An error reply's class (formats.md §1.3); the key refused and the quota spent stop the run.
+ * The server's message is kept with the key masked before it is cut to length. */
+static void read_error(long http, const char *body, const char *key, struct live_reply *r)
 {
 	cJSON *root = cJSON_Parse(body);
 	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(err, "message");
+	char *text = cJSON_IsString(msg) ? strdup(msg->valuestring) : NULL;
+	if (text)
+		redact(text, key);
 	snprintf(r->msg, sizeof r->msg, "%sHTTP %ld%s%.200s",
-	         http == 401 || http == 403 ? "the API refused the key: " : "", http,
-	         cJSON_IsString(msg) ? ": " : "", cJSON_IsString(msg) ? msg->valuestring : "");
+	         http == 401 || http == 403 ? "the API refused the key: " : "", http, text ? ": " : "",
+	         text ? text : "");
+	free(text);
 	if (http == 401 || http == 403) {
 		r->fatal = 1;
 		r->status = STATUS_INVALID_REQUEST;
@@ -206,28 +238,13 @@ static void read_error(long http, const char *body, struct live_reply *r)
 	cJSON_Delete(root);
 }
 
-void openai_reply(long http, const char *body, struct live_reply *r)
+void openai_reply(long http, const char *body, const char *key, struct live_reply *r)
 {
 	if (http == 200)
 		read_answer(body ? body : "", r);
 	else
-		read_error(http, body ? body : "", r);
-}
-
-/* Every copy of the key in text s (a server's message may echo it) masked. */
-static void redact(char *s, const char *key)
-{
-	static const char mask[] = "[the key]";
-	size_t k = strlen(key);
-	char *p;
-	if (!k)
-		return;
-	while ((p = strstr(s, key))) {
-		size_t m = sizeof mask - 1 < k ? sizeof mask - 1 : k;
-		memcpy(p, mask, m);
-		memmove(p + m, p + k, strlen(p + k) + 1);
-		s = p + m; /* on after the mask, which may hold a short key */
-	}
+		read_error(http, body ? body : "", key, r);
+	redact(r->msg, key);
 }
 
 void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
@@ -268,7 +285,7 @@ void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
 		snprintf(r->msg, sizeof r->msg, "%s", b.cut ? "the reply is over 64 MiB" : *errbuf ? errbuf
 		         : curl_easy_strerror(rc));
 	} else {
-		openai_reply(http, b.p, r);
+		openai_reply(http, b.p, o->auth + strlen(AUTH_PREFIX), r);
 	}
 out:
 	redact(r->msg, o->auth + strlen(AUTH_PREFIX));
@@ -290,7 +307,9 @@ int64_t openai_now_us(void *ctx)
 void openai_sleep_us(void *ctx, int64_t us)
 {
 	(void)ctx;
+	if (us <= 0)
+		return;
 	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
-	while (nanosleep(&ts, &ts) != 0)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }

@@ -25,8 +25,9 @@ int openai_init(struct openai *o, const char *base_url, const char *key, struct 
 void openai_fini(struct openai *o);
 
 /* A reply of HTTP status `http` with body (NUL-terminated, may be NULL) read into r: its class,
- * usage and answer text (r->text, malloc'd).  r starts zeroed with retry_after_us set. */
-void openai_reply(long http, const char *body, struct live_reply *r);
+ * usage and answer text (r->text, malloc'd), its message with `key` (may be NULL) masked.  r
+ * starts zeroed with retry_after_us set. */
+void openai_reply(long http, const char *body, const char *key, struct live_reply *r);
 /* A response header line data[0..n): `retry-after-ms: 250` or `retry-after: 1.5` (seconds, when
  * no -ms header came first) sets *retry_after_us; an HTTP date is not read. */
 void openai_header(const char *data, size_t n, int64_t *retry_after_us);

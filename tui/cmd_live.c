@@ -93,24 +93,45 @@ struct progress {
 	time_t last;
 	FILE *record;          /* the record, written as requests end (NULL for a dry run) */
 	const char *path;
-	size_t written;        /* the records before this one are written */
-	int failed;
-	struct err e;
 };
 
-/* After each request: its record line (and those before it) written, the progress line. */
-static void show_progress(void *ctx, const struct live *lv)
+/* After each request: its record line written (a failure stops the run: calls that could
+ * not be recorded are not made), the progress line. */
+static int show_progress(void *ctx, struct live *lv, size_t r)
 {
 	struct progress *p = ctx;
-	if (p->record && !p->failed && live_record_write(p->record, p->path, lv, &p->written, &p->e) < 0)
-		p->failed = 1;
+	struct err e;
+	if (p->record && live_record_write(p->record, p->path, lv, r, &e) < 0) {
+		snprintf(lv->why, sizeof lv->why, "the record: %.900s", e.msg);
+		return -1;
+	}
 	time_t now = time(NULL);
 	if (!p->tty || now == p->last)
-		return;
+		return 0;
 	p->last = now;
 	char s[32];
 	fprintf(stderr, "\rlive: %zu of %zu requests done, %s spent ", lv->counts.started, p->n,
 	        usd(s, sizeof s, lv->spent_pusd));
+	return 0;
+}
+
+/* After a run the record is written again in trace order (through a file beside it, renamed
+ * over it); on failure the one written as requests ended stays.  -1 with e set. */
+static int record_in_order(const char *path, const struct live *lv, struct err *e)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.partial", path);
+	FILE *f = fopen(tmp, "w");
+	int rc = f ? 0 : err_set(e, "%s: %s", tmp, strerror(errno));
+	for (size_t r = 0; rc == 0 && r < lv->n; r++)
+		rc = live_record_write(f, tmp, lv, r, e);
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(e, "%s: %s", tmp, strerror(errno));
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = err_set(e, "%s: %s", path, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
 }
 
 /* The record's default name: live-TRACE-YYYYMMDDTHHMMSSZ.jsonl. */
@@ -308,8 +329,9 @@ int cmd_live(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 
 	rc = EXIT_OK;
-	if (rf && (prog.failed || fclose(rf) != 0)) {
-		cli_error("live: %s", prog.failed ? prog.e.msg : strerror(errno));
+	if (rf && (fclose(rf) != 0 ? err_set(&e, "%s: %s", rpath, strerror(errno))
+	                           : record_in_order(rpath, &lv, &e)) < 0) {
+		cli_error("live: %s", e.msg);
 		rc = EXIT_FAIL;
 	}
 	rf = NULL;
