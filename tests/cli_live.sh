@@ -723,6 +723,13 @@ check_eq "Ctrl-C between calls: the record" "$(q "$TMP/sigr.rec.jsonl" 'f(L[0], 
 	"interrupted|server_error gpt-4.1-mini:server_error"
 stop_fake
 
+# --- plain http is refused but to this machine: the key would cross the network in clear
+OPENAI_API_KEY=$KEY OPENAI_BASE_URL=http://example.com/v1 $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 \
+	--record "$TMP/cleartext.rec.jsonl" >/dev/null 2>"$TMP/cleartext.err"
+check_eq "plain http to another host: exit 1" "$?" 1
+check_has "plain http: says why" "$(cat "$TMP/cleartext.err")" "unencrypted"
+check_eq "plain http: no record made" "$(ls "$TMP" | grep -c '^cleartext.rec.jsonl')" 0
+
 # --- the key was never printed nor written: not in any output, record or the store
 leaks=$(grep -lF "$KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*rec*.jsonl "$TMP/cwd"/* "$LLMCOST_DB" 2>/dev/null)
 check_eq "the key is never printed nor stored" "$leaks" ""

@@ -18,6 +18,22 @@
 #define MAX_REPLY (64u << 20) /* a reply longer than this is cut off: a server error */
 #define AUTH_PREFIX "Authorization: Bearer "
 
+int openai_url_safe(const char *base_url)
+{
+	static const char *const local[] = { "127.0.0.1", "[::1]", "localhost" };
+	if (strncasecmp(base_url, "https://", 8) == 0)
+		return 1;
+	if (strncasecmp(base_url, "http://", 7) != 0)
+		return 0;
+	const char *host = base_url + 7;
+	for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
+		size_t n = strlen(local[i]);
+		if (strncasecmp(host, local[i], n) == 0 && (!host[n] || host[n] == ':' || host[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e)
 {
 	memset(o, 0, sizeof *o);

@@ -19,6 +19,9 @@ struct openai {
 	int ready;
 };
 
+/* 1 when the key may go to base_url: https, or plain http to this machine only. */
+int openai_url_safe(const char *base_url);
+
 /* Before any thread starts: calls go to base_url + "/responses" with `key`.  -1 with e set. */
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e);
 /* Wipes the key and releases everything (also after a failed init). */

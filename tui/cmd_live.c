@@ -238,6 +238,11 @@ int cmd_live(int argc, char **argv)
 	const char *base = getenv("OPENAI_BASE_URL");
 	if (!base || !*base)
 		base = OPENAI_DEFAULT_BASE_URL;
+	if (!dry && !openai_url_safe(base)) {
+		cli_error("live: OPENAI_BASE_URL is %s: the key would cross the network unencrypted; use "
+		          "https (plain http only to this machine: 127.0.0.1, [::1] or localhost)", base);
+		return EXIT_FAIL;
+	}
 
 	struct scenario sc = { 0 };
 	struct store s = { 0 };
