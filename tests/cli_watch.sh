@@ -88,6 +88,28 @@ check_has "the bad line is named by its line" "$(cat "$TMP/follow.err")" "$F:22:
 check_has "the flood is seen" "$(cat "$TMP/follow.out")" "fallback_flood started"
 check_has "and its table" "$(cat "$TMP/follow.out")" "fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:08:00Z"
 
+# every malformed line named, however many come at once; a line the recorded scenario cannot
+# price (no model, or one the price table lacks) is rejected too, and the watch goes on
+H="$TMP/bad.jsonl"
+{
+	head -n 1 "$TMP/mini.jsonl"
+	echo '{"ts":"bad","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"gpt-4o"}'
+	echo '{"ts":"2026-03-02T10:00:01Z","task":"b","input_tokens":1,"output_tokens":1,"model":"gpt-4o"}'
+	echo '{"ts":"2026-03-02T10:00:02Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'
+	echo '{"ts":"2026-03-02T10:00:03Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"no-such-model"}'
+	sed -n 2p "$TMP/mini.jsonl"
+} >"$H"
+$L watch "$H" </dev/null >"$TMP/bad.out" 2>"$TMP/bad.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; check_eq "rejects: stopped by Ctrl-C" "$?" 130
+for n in 2 3 4 5; do
+	check_has "rejects: line $n named" "$(cat "$TMP/bad.err")" "$H:$n: "
+done
+check_has "rejects: the unpriced line says why" "$(cat "$TMP/bad.err")" "$H:5: model: names a model the scenario's pricing table lacks"
+check_has "rejects: two lines taken, four rejected" "$(cat "$TMP/bad.out")" "stopped: 2 requests (4 rejected)"
+
 # truncated, then rotated: every line read, from both files
 G="$TMP/rot.jsonl"
 head -n 10 "$TMP/mini.jsonl" >"$G"

@@ -369,8 +369,47 @@ static void watch_follow_edges(void)
 	rmdir(dir);
 }
 
+/* Counts the lines handed over and keeps their numbers and first bytes. */
+static int take_long(void *ctx, const char *line, size_t len, uint64_t line_no)
+{
+	return take(ctx, line, len < 8 ? len : 8, line_no);
+}
+
+static void watch_follow_long_line(void)
+{
+	/* a line longer than FOLLOW_LINE_MAX is handed over cut, once: its rest is not another line,
+	 * and the next line keeps its own number, 3 */
+	char dir[200], path[256];
+	struct follow f;
+	struct err e;
+	struct got g = { 0 };
+	if (test_tmpdir("follow", dir, sizeof dir) < 0)
+		return;
+	snprintf(path, sizeof path, "%s/long.jsonl", dir);
+	FILE *w = fopen(path, "w");
+	if (!w)
+		return;
+	fputs("a\n", w);
+	for (size_t i = 0; i < FOLLOW_LINE_MAX + 4096; i++)
+		fputc('x', w);
+	fputs("\nb\n", w);
+	fclose(w);
+	CHECK(follow_open(&f, path, &e) == 0);
+	CHECK_INT(follow_poll(&f, take_long, &g, &e), 3);
+	CHECK_INT(g.n, 3);
+	if (g.n == 3) {
+		CHECK_STR(g.lines[1], "xxxxxxxx");
+		CHECK_STR(g.lines[2], "b");
+		CHECK_INT(g.no[2], 3);
+	}
+	follow_close(&f);
+	unlink(path);
+	rmdir(dir);
+}
+
 void suite_watch(void)
 {
+	RUN(watch_follow_long_line);
 	RUN(watch_copy_replays_alike);
 	RUN(watch_tenant_windows);
 	RUN(watch_window_edges);

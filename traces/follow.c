@@ -28,6 +28,7 @@ static int open_file(struct follow *f, struct err *e)
 	f->offset = 0;
 	f->line_no = 0;
 	f->n = 0;
+	f->skipping = 0;
 	return 0;
 }
 
@@ -55,6 +56,15 @@ static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int f
 {
 	long lines = 0;
 	size_t from = 0;
+	if (f->skipping) { /* the rest of a line handed over cut: up to its end, not a line */
+		char *nl = memchr(f->buf, '\n', f->n);
+		if (!nl) {
+			f->n = 0;
+			return 0;
+		}
+		from = (size_t)(nl - f->buf) + 1;
+		f->skipping = 0;
+	}
 	for (;;) {
 		char *nl = memchr(f->buf + from, '\n', f->n - from);
 		size_t end = nl ? (size_t)(nl - f->buf) : f->n;
@@ -68,8 +78,10 @@ static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int f
 		if (on_line(ctx, f->buf + from, len, f->line_no))
 			return -1;
 		from = nl ? end + 1 : end;
-		if (!nl)
+		if (!nl) {
+			f->skipping = !flush; /* cut at FOLLOW_LINE_MAX: its rest is passed over */
 			break;
+		}
 	}
 	memmove(f->buf, f->buf + from, f->n - from);
 	f->n -= from;
@@ -116,6 +128,7 @@ long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err
 		f->offset = 0;
 		f->line_no = 0;
 		f->n = 0;
+		f->skipping = 0;
 	}
 	long lines = drain(f, on_line, ctx, e);
 	if (lines < 0)

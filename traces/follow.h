@@ -25,6 +25,7 @@ struct follow {
 	char *buf;             /* the partial line at its end */
 	size_t n, cap;
 	unsigned truncations, rotations;
+	int skipping;          /* the rest of a line handed over cut is being passed over */
 };
 
 /* A line without its end ("\n" or "\r\n"), numbered from 1 in its file; nonzero stops the poll. */

@@ -62,6 +62,7 @@ struct watch {
 	size_t cap_calls;
 	uint64_t rejects;
 	char reject[1400];          /* the latest rejection, FILE:LINE: reason */
+	int say_rejects;            /* each printed on standard error as it comes (line mode) */
 	/* a stored trace */
 	struct trace full;
 	uint32_t *order;            /* its arrival order */
@@ -93,6 +94,8 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	if (rc < 0) {
 		wt->rejects++;
 		snprintf(wt->reject, sizeof wt->reject, "%.300s:%llu: %s", wt->name, (unsigned long long)line_no, e.msg);
+		if (wt->say_rejects)
+			fprintf(stderr, "llmcost: %s\n", wt->reject);
 		return 0;
 	}
 	if (r.n_att + 1 > wt->cap_calls) {
@@ -115,6 +118,21 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 		bad = intern_add(names, r.att[k].model.s, r.att[k].model.n, &wt->calls[k].model) < 0;
 	struct trace_row row;
 	uint32_t n = jsonl_row(&r, ids, &row, wt->calls);
+	if (!bad && (wt->sc->mode == SCENARIO_MODE_RECORDED || !wt->sc->n_routes)) {
+		/* each call is priced (recorded), or the first decides the model (no routes) */
+		const char *why = n ? NULL : "has no model or attempts, and the scenario prices each line's calls";
+		for (uint32_t k = 0; !why && k < n; k++)
+			if (pricing_index(wt->sc->pricing, intern_str(names, wt->calls[k].model, NULL)) < 0)
+				why = "names a model the scenario's pricing table lacks";
+		if (why) {
+			wt->rejects++;
+			snprintf(wt->reject, sizeof wt->reject, "%.300s:%llu: model: %s (%.100s)", wt->name,
+			         (unsigned long long)line_no, why, wt->sc->pricing->path ? wt->sc->pricing->path : "");
+			if (wt->say_rejects)
+				fprintf(stderr, "llmcost: %s\n", wt->reject);
+			return 0;
+		}
+	}
 	if (bad || trace_append(&wt->w, &row, wt->calls, n, &wt->e) < 0) {
 		if (bad)
 			err_set(&wt->e, "out of memory");
@@ -138,6 +156,14 @@ static int64_t watch_now(const struct watch *wt)
 	if (wt->last_ts == INT64_MIN) /* no line yet: the clock (and no wall − INT64_MIN) */
 		return wall;
 	return wt->last_ts <= wall && wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
+}
+
+/* The time alerts are judged at: now, but no later than the latest line, since the replay
+ * evaluates no instant past its data (a quiet file does not end a flood; its next lines do). */
+static int64_t watch_seen(const struct watch *wt)
+{
+	int64_t now = watch_now(wt);
+	return wt->last_ts < now ? wt->last_ts : now;
 }
 
 /* Takes in what has arrived: new lines, or the stored requests up to now.  -1 with wt->e set. */
@@ -238,18 +264,13 @@ static int lines_update(const struct watch *wt, struct said *s, int64_t now)
 static int run_lines(struct watch *wt)
 {
 	struct said s = { 0 };
-	uint64_t rejects = 0;
 	int rc = 0;
 	while (!watch_stop && rc == 0) {
 		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0) {
 			rc = -1;
 			break;
 		}
-		if (wt->rejects != rejects) {
-			fprintf(stderr, "llmcost: %s\n", wt->reject);
-			rejects = wt->rejects;
-		}
-		if (wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_now(wt)) < 0)
+		if (wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_seen(wt)) < 0)
 			rc = err_set(&wt->e, "out of memory");
 		if (watch_done(wt))
 			break;
@@ -258,7 +279,7 @@ static int run_lines(struct watch *wt)
 	}
 	if (rc == 0 && (watch_read(wt) < 0 || watch_replay(wt, 1) < 0)) /* the lines up to the stop too */
 		rc = -1;
-	if (rc == 0 && wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_now(wt)) < 0)
+	if (rc == 0 && wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_seen(wt)) < 0)
 		rc = err_set(&wt->e, "out of memory");
 	free(s.v);
 	if (rc < 0)
@@ -314,7 +335,7 @@ static void draw(const struct watch *wt, int colors)
 		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g×%s  %u of %u requests", wt->name,
 		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed,
 		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", wt->w.n_req, wt->full.n_req);
-	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, now) : NULL;
+	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, watch_seen(wt)) : NULL;
 	if (flood) {
 		char since[CLOCK_TEXT_MAX];
 		put_line(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD,
@@ -534,6 +555,7 @@ int cmd_watch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	setlocale(LC_CTYPE, "");
 	int screen = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	wt.say_rejects = !screen;
 	int ok = (screen ? run_screen(&wt) : run_lines(&wt)) == 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
