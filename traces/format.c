@@ -125,6 +125,24 @@ int format_get(const struct json_span *obj, const char *key, struct json_span *o
 	return 0;
 }
 
+int format_text(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out)
+{
+	struct json_span v;
+	if (!format_get(obj, key, &v) || v.type != JSON_STRING || v.len <= 2)
+		return 0;
+	*out = format_str(p, &v);
+	return 1;
+}
+
+int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e)
+{
+	const char *why;
+	size_t at;
+	if (json_validate(text, len, doc, &why, &at) < 0)
+		return err_set(e, "%s%s (column %zu)", strncmp(why, "not JSON", 8) ? "not JSON: " : "", why, at + 1);
+	return 0;
+}
+
 struct str format_str(struct format_parser *p, const struct json_span *v)
 {
 	if (v->type != JSON_STRING)

@@ -95,6 +95,10 @@ int format_reserve(struct format_parser *p, size_t len);
 int format_get(const struct json_span *obj, const char *key, struct json_span *out);
 /* A string value decoded into the scratch space (absent when v is not a string). */
 struct str format_str(struct format_parser *p, const struct json_span *v);
+/* Member `key` of obj when it is a non-empty string: 1 with *out decoded (format_str). */
+int format_text(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out);
+/* Checks that text[0..len) is one JSON value, into *doc; -1 with "not JSON: … (column N)" in e. */
+int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e);
 /* 1 when v is a string equal to s. */
 int format_is(const struct json_span *v, const char *s);
 /* A token count: a JSON integer or (OTLP's int64) a string of one.  0, or -1 with e saying

@@ -10,16 +10,6 @@
 #include "sim/status.h"
 #include "traces/format.h"
 
-/* A non-empty string member: 1 with *out decoded. */
-static int text_of(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out)
-{
-	struct json_span v;
-	if (!format_get(obj, key, &v) || v.type != JSON_STRING || v.len <= 2)
-		return 0;
-	*out = format_str(p, &v);
-	return 1;
-}
-
 /* A member at a path of object members, "a.b.c". */
 static int path_get(const struct json_span *obj, const char *path, struct json_span *out)
 {
@@ -137,18 +127,18 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		return -1;
 	if (format_get(row, "spend", &v) && format_cost(&v, "spend", r, e) < 0)
 		return -1;
-	if (!text_of(p, row, "model", &r->model))
-		text_of(p, row, "model_group", &r->model);
+	if (!format_text(p, row, "model", &r->model))
+		format_text(p, row, "model_group", &r->model);
 	struct json_span slm;
 	int has_slm = has_md && format_get(&md, "spend_logs_metadata", &slm);
-	if (!(has_slm && text_of(p, &slm, "tenant", &r->tenant)) && !text_of(p, row, "end_user", &r->tenant) &&
-	    !text_of(p, row, "team_id", &r->tenant))
+	if (!(has_slm && format_text(p, &slm, "tenant", &r->tenant)) && !format_text(p, row, "end_user", &r->tenant) &&
+	    !format_text(p, row, "team_id", &r->tenant))
 		r->tenant = (struct str){ "unknown", 7 };
-	if (!(has_slm && text_of(p, &slm, "task", &r->task)) && !task_tag(p, row, &r->task))
+	if (!(has_slm && format_text(p, &slm, "task", &r->task)) && !task_tag(p, row, &r->task))
 		r->task = (struct str){ "unknown", 7 };
-	text_of(p, row, "request_id", &r->request_id);
-	text_of(p, row, "session_id", &r->session);
-	text_of(p, row, "user", &r->user);
+	format_text(p, row, "request_id", &r->request_id);
+	format_text(p, row, "session_id", &r->session);
+	format_text(p, row, "user", &r->user);
 	char *x = p->scratch + p->used;
 	size_t n = 0;
 	static const char *const kept[] = { "call_type", "model_group", "cache_hit", "api_base" };
@@ -202,11 +192,9 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 {
 	struct json_span doc, row;
 	struct json_iter it;
-	const char *why;
-	size_t at;
 	char where[32];
-	if (json_validate(text, len, &doc, &why, &at) < 0)
-		return err_set(e, "%s%s (column %zu)", strncmp(why, "not JSON", 8) ? "not JSON: " : "", why, at + 1);
+	if (format_validate(text, len, &doc, e) < 0)
+		return -1;
 	if (doc.type == JSON_OBJECT) {
 		struct jsonl_rec r;
 		if (format_reserve(p, 2 * len + 128) < 0)

@@ -157,15 +157,6 @@ static size_t request_text(const struct json_span *body, char *out)
 	return n;
 }
 
-static int text_at(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out)
-{
-	struct json_span v;
-	if (!format_get(obj, key, &v) || v.type != JSON_STRING || v.len <= 2)
-		return 0;
-	*out = format_str(p, &v);
-	return 1;
-}
-
 /* The class of an error object {code, type, message}, or -1 when it says nothing. */
 static int error_class(const struct json_span *err)
 {
@@ -221,7 +212,7 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	struct json_span resp = { JSON_NULL, "null", 4 }, body = resp, v, u, d, md;
 	format_rec_init(r);
 	r->realtime = 0; /* it went through the Batch API */
-	if (!text_at(p, line, "custom_id", &r->request_id))
+	if (!format_text(p, line, "custom_id", &r->request_id))
 		return err_set(e, "custom_id: missing (not a Batch output line)");
 	format_get(line, "response", &resp);
 	format_get(&resp, "body", &body);
@@ -254,13 +245,13 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 		r->input_tok = 0; /* a failed item that reported no usage: nothing billed */
 	if (!out)
 		r->output_tok = 0;
-	if (text_at(p, &body, "model", &r->model))
+	if (format_text(p, &body, "model", &r->model))
 		r->model.n = format_undated(r->model);
 	int has_md = format_get(&body, "metadata", &md);
-	int tenant_md = has_md && text_at(p, &md, "tenant", &r->tenant);
-	int task_md = has_md && text_at(p, &md, "task", &r->task);
+	int tenant_md = has_md && format_text(p, &md, "tenant", &r->tenant);
+	int task_md = has_md && format_text(p, &md, "task", &r->task);
 	join(p, r, tenant_md, task_md);
-	if (!r->tenant.s && !text_at(p, &body, "safety_identifier", &r->tenant) && !text_at(p, &body, "user", &r->tenant))
+	if (!r->tenant.s && !format_text(p, &body, "safety_identifier", &r->tenant) && !format_text(p, &body, "user", &r->tenant))
 		r->tenant = (struct str){ "unknown", 7 };
 	if (!r->task.s)
 		r->task = (struct str){ "unknown", 7 };
@@ -296,18 +287,18 @@ static int input_line(struct format_parser *p, const struct json_span *line, str
 {
 	struct json_span body, md;
 	struct batch_request r = { 0 };
-	if (!text_at(p, line, "custom_id", &r.id))
+	if (!format_text(p, line, "custom_id", &r.id))
 		return err_set(e, "custom_id: missing (not a Batch input line)");
 	if (!format_get(line, "body", &body) || body.type != JSON_OBJECT)
 		return err_set(e, "body: expected the request (an object)");
 	if (find(p, r.id))
 		return err_set(e, "custom_id: a request of this id came before in the trace");
-	text_at(p, &body, "model", &r.model);
+	format_text(p, &body, "model", &r.model);
 	int has_md = format_get(&body, "metadata", &md);
-	if (!(has_md && text_at(p, &md, "tenant", &r.tenant)) && !text_at(p, &body, "safety_identifier", &r.tenant))
-		text_at(p, &body, "user", &r.tenant);
+	if (!(has_md && format_text(p, &md, "tenant", &r.tenant)) && !format_text(p, &body, "safety_identifier", &r.tenant))
+		format_text(p, &body, "user", &r.tenant);
 	if (has_md)
-		text_at(p, &md, "task", &r.task);
+		format_text(p, &md, "task", &r.task);
 	char *text = p->scratch + p->used;
 	r.input = (struct str){ text, request_text(&body, text) };
 	p->used += r.input.n;
@@ -343,10 +334,8 @@ static int batch_parse(struct format_parser *p, const char *text, size_t len, ui
 {
 	struct json_span doc;
 	struct jsonl_rec r;
-	const char *why;
-	size_t at;
-	if (json_validate(text, len, &doc, &why, &at) < 0)
-		return err_set(e, "%s%s (column %zu)", strncmp(why, "not JSON", 8) ? "not JSON: " : "", why, at + 1);
+	if (format_validate(text, len, &doc, e) < 0)
+		return -1;
 	if (doc.type != JSON_OBJECT)
 		return err_set(e, "not a JSON object");
 	if (format_reserve(p, 2 * len + 128) < 0)

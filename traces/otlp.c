@@ -213,10 +213,8 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 {
 	struct json_span doc, rss, rs, sss, ss, spans, span, res, ra;
 	struct json_iter i1, i2, i3;
-	const char *why;
-	size_t at;
-	if (json_validate(text, len, &doc, &why, &at) < 0)
-		return err_set(e, "%s%s (column %zu)", strncmp(why, "not JSON", 8) ? "not JSON: " : "", why, at + 1);
+	if (format_validate(text, len, &doc, e) < 0)
+		return -1;
 	if (!members(&doc, "resourceSpans", NULL, &rss))
 		return err_set(e, "resourceSpans: missing, or not an array (not OTLP/JSON TracesData)");
 	p->text = text;
