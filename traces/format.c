@@ -134,6 +134,13 @@ int format_text(struct format_parser *p, const struct json_span *obj, const char
 	return 1;
 }
 
+void format_keep(char *out, size_t *n, const char *key, const struct json_span *raw)
+{
+	*n += (size_t)sprintf(out + *n, "%s\"%s\":", *n > 1 ? "," : "", key);
+	memcpy(out + *n, raw->start, raw->len);
+	*n += raw->len;
+}
+
 int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e)
 {
 	const char *why;

@@ -97,6 +97,8 @@ int format_get(const struct json_span *obj, const char *key, struct json_span *o
 struct str format_str(struct format_parser *p, const struct json_span *v);
 /* Member `key` of obj when it is a non-empty string: 1 with *out decoded (format_str). */
 int format_text(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out);
+/* Appends "key":RAW to the object text out[0..*n) (after its '{'), for a row's `extra`. */
+void format_keep(char *out, size_t *n, const char *key, const struct json_span *raw);
 /* Checks that text[0..len) is one JSON value, into *doc; -1 with "not JSON: … (column N)" in e. */
 int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e);
 /* 1 when v is a string equal to s. */

@@ -144,11 +144,8 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	static const char *const kept[] = { "call_type", "model_group", "cache_hit", "api_base" };
 	x[n++] = '{';
 	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
-		if (format_get(row, kept[i], &v)) {
-			n += (size_t)sprintf(x + n, "%s\"%s\":", n > 1 ? "," : "", kept[i]);
-			memcpy(x + n, v.start, v.len);
-			n += v.len;
-		}
+		if (format_get(row, kept[i], &v))
+			format_keep(x, &n, kept[i], &v);
 	x[n++] = '}';
 	p->used += n;
 	if (n > 2)

@@ -266,11 +266,8 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	                                        { "model", "response_model" } };
 	const struct json_span *from[] = { line, &resp, &body };
 	for (size_t i = 0; i < 3; i++)
-		if (format_get(from[i], kept[i][0], &v)) {
-			n += (size_t)sprintf(x + n, "%s\"%s\":", n > 1 ? "," : "", kept[i][1]);
-			memcpy(x + n, v.start, v.len);
-			n += v.len;
-		}
+		if (format_get(from[i], kept[i][0], &v))
+			format_keep(x, &n, kept[i][1], &v);
 	x[n++] = '}';
 	p->used += n;
 	if (n > 2)

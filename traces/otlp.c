@@ -118,14 +118,6 @@ static int span_status(const struct json_span *span, const struct json_span *att
 	return finish_filtered(attrs) ? STATUS_CONTENT_FILTER : STATUS_OK;
 }
 
-/* Appends `"key":RAW` to the extra object being built at out. */
-static void keep(char *out, size_t *n, const char *key, const struct json_span *raw)
-{
-	*n += (size_t)sprintf(out + *n, "%s\"%s\":", *n > 1 ? "," : "", key);
-	memcpy(out + *n, raw->start, raw->len);
-	*n += raw->len;
-}
-
 /* One span: 1 with *r a row, 0 skipped (not a model call), -1 rejected (e says why). */
 static int span_row(struct format_parser *p, const struct json_span *span, const struct json_span *res_attrs,
                     struct jsonl_rec *r, struct err *e)
@@ -184,11 +176,11 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	size_t n = 0;
 	x[n++] = '{';
 	if (format_get(span, "traceId", &v))
-		keep(x, &n, "traceId", &v);
+		format_keep(x, &n, "traceId", &v);
 	if (format_get(span, "spanId", &v))
-		keep(x, &n, "spanId", &v);
+		format_keep(x, &n, "spanId", &v);
 	if (has_rm)
-		keep(x, &n, "gen_ai.response.model", &rm);
+		format_keep(x, &n, "gen_ai.response.model", &rm);
 	x[n++] = '}';
 	p->used += n;
 	if (n > 2)
