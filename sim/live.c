@@ -268,6 +268,13 @@ static int cache_key_of(struct live *lv, size_t r, const char *text, size_t len,
 	       (!(parts & CACHE_PART_INPUT) || k->text);
 }
 
+/* The pricing model of `route` for record r: the route's, or the request's recorded one (-1
+ * when it has none priced). */
+static int model_of_route(const struct live *lv, size_t r, int route)
+{
+	return route == ROUTE_RECORDED ? lv->recorded_model[r] : lv->sc->routes[route].model_idx;
+}
+
 /* The longest head of text[0..n) of at most max bytes that ends at a character boundary. */
 static size_t utf8_head(const char *text, size_t n, uint64_t max)
 {
@@ -332,8 +339,7 @@ static void run_request(struct live *lv, size_t r)
 			snprintf(instructions, sizeof instructions, LIVE_SUMMARIZE_INSTRUCTIONS, (unsigned)k);
 			struct live_call s = { .input = text, .input_len = len, .instructions = instructions,
 			                       .max_output_tokens = (uint32_t)k };
-			int m = sc->summarize.route == ROUTE_RECORDED ? lv->recorded_model[r]
-			                                              : sc->routes[sc->summarize.route].model_idx;
+			int m = model_of_route(lv, r, sc->summarize.route);
 			status = m < 0 ? STATUS_INVALID_REQUEST : call_model(lv, r, m, &s, 1, &summary);
 			if (status != STATUS_OK)
 				goto unanswered;
@@ -349,15 +355,14 @@ static void run_request(struct live *lv, size_t r)
 
 	/* 3. the route, 4.–6. its calls, retries and fallbacks */
 	int route = scenario_route_for(sc, task, name_of(t, trace_tenant(t, i)), trace_difficulty(t, i), in);
-	int m = route == ROUTE_RECORDED ? lv->recorded_model[r] : sc->routes[route].model_idx;
+	int m = model_of_route(lv, r, route);
 	int tried[SCENARIO_MAX_CHAIN + 1], n_tried = 0;
 	size_t first_main = rec->n_att;
 	tried[n_tried++] = m;
 	status = call_model(lv, r, m, &c, 0, &reply);
 	for (size_t ch = 0; status > STATUS_OK && sc->fallback.on && (sc->fallback.on_classes & STATUS_BIT(status)) &&
 	                    ch < sc->fallback.n_chain; ch++) {
-		int f = sc->fallback.chain[ch] == ROUTE_RECORDED ? lv->recorded_model[r]
-		                                                 : sc->routes[sc->fallback.chain[ch]].model_idx;
+		int f = model_of_route(lv, r, sc->fallback.chain[ch]);
 		int seen = f < 0;
 		for (int d = 0; d < n_tried; d++)
 			seen |= tried[d] == f;
