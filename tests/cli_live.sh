@@ -723,6 +723,23 @@ check_eq "Ctrl-C between calls: the record" "$(q "$TMP/sigr.rec.jsonl" 'f(L[0], 
 	"interrupted|server_error gpt-4.1-mini:server_error"
 stop_fake
 
+# --- a record that cannot be written stops the run: no call goes on unrecorded. The record
+# may not grow past 2 KiB here (ulimit -f 4, in 512-byte blocks; SIGXFSZ ignored, so a write
+# past it fails): its lines are over 400 bytes, so of 20 requests one at a time the run stops
+# after a handful, and at the latest one call after the write that failed
+fake full '[]'
+for i in 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29; do
+	req "$i" acme chat 10 10 "a question long enough to make a long record line, number $i, padded out with words"
+done > "$TMP/full.jsonl"
+scen full "$ROUTES, $RETRY"
+$L import "$TMP/full.jsonl" >/dev/null 2>&1 # the store grows before the limit
+(trap '' XFSZ; ulimit -f 4; run fullrec full -s "$TMP/full.json" --max-usd 1 --concurrency 1 \
+	--record "$TMP/full.rec.jsonl"; exit $rc)
+check_eq "record full: exit 1" "$?" 1
+check_has "record full: says so" "$(cat "$TMP/fullrec.err")" "the run stopped: the record: "
+check_eq "record full: the run stopped early" "$(q "$LOG" 'len(L) < 10')" true
+stop_fake
+
 # --- plain http is refused but to this machine: the key would cross the network in clear
 OPENAI_API_KEY=$KEY OPENAI_BASE_URL=http://example.com/v1 $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 \
 	--record "$TMP/cleartext.rec.jsonl" >/dev/null 2>"$TMP/cleartext.err"
