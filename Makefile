@@ -138,7 +138,7 @@ fuzz: deps
 	    build/fuzz/corpus-$$t tests/corpus/$${t#fuzz_} || exit 1; \
 	done
 
-$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIB_OBJ)
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(BUILD)/tests/util_tmp.o $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm -lpthread
 

@@ -25,9 +25,15 @@ static const char *name_of(const struct trace *t, uint32_t id)
 	return intern_str(&t->names, id, NULL);
 }
 
+/* A call's input at its worst: a token per byte of its text and instructions, and the framing. */
+static uint64_t worst_input_tokens(const struct live_call *c)
+{
+	return c->input_len + (c->instructions ? strlen(c->instructions) : 0) + LIVE_FRAMING_TOKENS;
+}
+
 int64_t live_worst_pusd(const struct scenario *sc, int m, const struct live_call *c)
 {
-	uint64_t in = c->input_len + (c->instructions ? strlen(c->instructions) : 0) + LIVE_FRAMING_TOKENS;
+	uint64_t in = worst_input_tokens(c);
 	int64_t pusd;
 	if (money_call_pusd(&sc->pricing->models[m].price, in, 0, c->max_output_tokens, &pusd) < 0)
 		return INT64_MAX;
@@ -40,7 +46,7 @@ void live_dry_call(void *ctx, const struct live_call *c, struct live_reply *r)
 	memset(r, 0, sizeof *r);
 	r->status = STATUS_OK;
 	r->retry_after_us = -1;
-	r->input_tok = c->input_len + (c->instructions ? strlen(c->instructions) : 0) + LIVE_FRAMING_TOKENS;
+	r->input_tok = worst_input_tokens(c);
 	r->output_tok = c->max_output_tokens;
 	if (c->instructions) { /* a summary: the text's head, as long as the answer may be */
 		size_t n = (size_t)c->max_output_tokens * 4 < c->input_len ? (size_t)c->max_output_tokens * 4

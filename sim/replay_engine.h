@@ -89,10 +89,10 @@ static inline void engine_progress(struct eng *g, uint32_t taken)
 static inline int bill(struct eng *g, int m, int status, uint64_t in, uint64_t cached, uint64_t out,
                 struct call_record *c)
 {
-	enum billing b = status == STATUS_OK ? BILLING_FULL : g->sc->billing.failed[status];
-	c->input_tok = b == BILLING_NONE ? 0 : in;
-	c->cached_tok = b == BILLING_NONE ? 0 : cached;
-	c->output_tok = b == BILLING_FULL ? out : 0;
+	scenario_billed_tokens(g->sc, status, &in, &cached, &out);
+	c->input_tok = in;
+	c->cached_tok = cached;
+	c->output_tok = out;
 	if (money_call_pusd(&g->sc->pricing->models[m].price, c->input_tok, c->cached_tok, c->output_tok,
 	                    &c->pusd) < 0)
 		return err_set(g->e, "a call on %s costs more than $9.2 million", g->sc->pricing->models[m].name);

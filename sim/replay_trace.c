@@ -20,38 +20,6 @@ struct replay_norms {
 	uint32_t *ids[N_NORM_SETS];
 };
 
-/* The arrival order of a trace not in time order: request indexes merge-sorted by (ts, index),
- * stable, so equal times keep index order.  NULL when out of memory. */
-static uint32_t *arrival_order(const struct trace *t)
-{
-	size_t n = t->n_req;
-	uint32_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
-	if (!a || !b) {
-		free(a);
-		free(b);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		a[i] = (uint32_t)i;
-	for (size_t width = 1; width < n; width *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * width) {
-			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t x = lo, y = mid, o = lo;
-			while (x < mid && y < hi)
-				b[o++] = trace_ts_us(t, a[y]) < trace_ts_us(t, a[x]) ? a[y++] : a[x++];
-			while (x < mid)
-				b[o++] = a[x++];
-			while (y < hi)
-				b[o++] = a[y++];
-		}
-		uint32_t *swap = a;
-		a = b;
-		b = swap;
-	}
-	free(b);
-	return a;
-}
-
 int64_t replay_minute(int64_t t_us)
 {
 	return clock_floor_div(t_us, 60 * CLOCK_US);
@@ -188,7 +156,7 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 	uint32_t unsorted = 1;
 	while (unsorted < t->n_req && trace_ts_us(t, unsorted - 1) <= trace_ts_us(t, unsorted))
 		unsorted++;
-	if (unsorted < t->n_req && !(rt->order = arrival_order(t)))
+	if (unsorted < t->n_req && !(rt->order = trace_arrival_order(t)))
 		goto oom; /* in time order already, the order is the index order */
 	if (densify(t, 0, &rt->tenant_of, &rt->n_tenants, &rt->tenant_names) < 0 ||
 	    densify(t, 1, &rt->task_of, &rt->n_tasks, &rt->task_names) < 0)

@@ -237,6 +237,18 @@ const struct budget_policy *scenario_budget_for(const struct scenario *sc, const
 int scenario_route_for(const struct scenario *sc, const char *task, const char *tenant, int difficulty,
                        int64_t input_tokens);
 
+/* The tokens a call with outcome `status` is billed for, in place (SPEC §10 billing): all of
+ * them when ok, else per billing.failed (full, input only, or none). */
+static inline void scenario_billed_tokens(const struct scenario *sc, int status, uint64_t *in, uint64_t *cached,
+                                          uint64_t *out)
+{
+	enum billing b = status == STATUS_OK ? BILLING_FULL : sc->billing.failed[status];
+	if (b == BILLING_NONE)
+		*in = *cached = 0;
+	if (b != BILLING_FULL)
+		*out = 0;
+}
+
 /* The wait before the k-th retry (k ≥ 1): backoff × 2^(k−1), at most SCENARIO_MAX_BACKOFF_US
  * (durations stay far inside int64 µs; see sim/scenario.c). */
 #define SCENARIO_MAX_BACKOFF_US (INT64_C(10000000000) * 1000000)

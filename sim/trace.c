@@ -717,33 +717,33 @@ out:
 	return rc;
 }
 
-struct arrival {
-	int64_t ts;
-	uint32_t i;
-};
-
-static int by_arrival(const void *a, const void *b)
-{
-	const struct arrival *x = a, *y = b;
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
+/* A stable merge sort by time: equal times keep index order. */
 uint32_t *trace_arrival_order(const struct trace *t)
 {
-	struct arrival *a = malloc(((size_t)t->n_req + 1) * sizeof *a);
-	uint32_t *order = malloc(((size_t)t->n_req + 1) * sizeof *order);
-	if (a && order) {
-		for (uint32_t i = 0; i < t->n_req; i++)
-			a[i] = (struct arrival){ trace_ts_us(t, i), i };
-		qsort(a, t->n_req, sizeof *a, by_arrival);
-		for (uint32_t i = 0; i < t->n_req; i++)
-			order[i] = a[i].i;
-	} else {
-		free(order);
-		order = NULL;
+	size_t n = t->n_req;
+	uint32_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return NULL;
 	}
-	free(a);
-	return order;
+	for (size_t i = 0; i < n; i++)
+		a[i] = (uint32_t)i;
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t x = lo, y = mid, o = lo;
+			while (x < mid && y < hi)
+				b[o++] = trace_ts_us(t, a[y]) < trace_ts_us(t, a[x]) ? a[y++] : a[x++];
+			while (x < mid)
+				b[o++] = a[x++];
+			while (y < hi)
+				b[o++] = a[y++];
+		}
+		uint32_t *swap = a;
+		a = b;
+		b = swap;
+	}
+	free(b);
+	return a;
 }

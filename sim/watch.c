@@ -26,14 +26,12 @@ static int by_spend(const void *x, const void *y)
 static money_sum call_pusd(const struct trace *t, const struct scenario *sc, uint32_t i, uint32_t a, int m)
 {
 	uint64_t in, out, cached;
-	enum status st = trace_att_status(t, a);
-	enum billing b = st == STATUS_OK ? BILLING_FULL : sc->billing.failed[st];
 	int64_t pusd;
 	trace_att_tokens(t, i, a, &in, &out, &cached);
 	if (cached > in)
 		cached = in;
-	if (money_call_pusd(&sc->pricing->models[m].price, b == BILLING_NONE ? 0 : in, b == BILLING_NONE ? 0 : cached,
-	                    b == BILLING_FULL ? out : 0, &pusd) < 0)
+	scenario_billed_tokens(sc, trace_att_status(t, a), &in, &cached, &out);
+	if (money_call_pusd(&sc->pricing->models[m].price, in, cached, out, &pusd) < 0)
 		return 0;
 	return pusd;
 }

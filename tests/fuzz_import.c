@@ -10,11 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/util_tmp.h"
 #include "traces/import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
 
-static char dir[64], path[2][96];
+static char dir[200], path[2][232];
 
 static void remove_dir(void)
 {
@@ -29,8 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	static int ready;
 	struct err e = { "" };
 	if (!ready) {
-		snprintf(dir, sizeof dir, "/tmp/fuzz_import.XXXXXX");
-		if (!mkdtemp(dir) || store_open(&s, ":memory:", &e) < 0)
+		if (test_tmpdir("fuzz_import", dir, sizeof dir) < 0 || store_open(&s, ":memory:", &e) < 0)
 			abort();
 		snprintf(path[0], sizeof path[0], "%s/in.jsonl", dir);
 		snprintf(path[1], sizeof path[1], "%s/in.bin", dir);
