@@ -400,7 +400,7 @@ check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
 # runs goes when they end; Esc puts back the filter a / began with; Alt keys edit the : line;
 # dropping the selected last scenario selects its neighbour; a long completion list says how
 # much it leaves out; below the minimum size no key acts unseen.
-START_ENV="EDITOR='sh $TMP/ed.sh'" start edits 100 30 faq -s recorded -s v3
+START_ENV="EDITOR='sh $TMP/ed.sh' TMPDIR='$TMP'" start edits 100 30 faq -s recorded -s v3
 wait_for edits "last run"
 check "Compare says how many rows are out of sight" wait_for edits "0 rows above, "
 cp fixtures/scenarios/v3.json "$TMP/notatrace.json"
@@ -452,6 +452,7 @@ fi
 ED
 T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "(scenario edit v3 reopens it)"
 check_eq "an edit that does not load is kept" "$?" 0
+check_eq "in \$TMPDIR" "$(ls "$TMP"/llmcost-v3-*.json | wc -l)" 1
 T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "scenario v3 reloaded"
 check_eq "the next edit reopens it" "$?" 0
 # a set in between: the next edit starts from the scenario, not from the kept file
