@@ -122,3 +122,10 @@ const struct alert *watch_alert_open(const struct result_scenario *r, enum alert
 			return &r->alerts[i];
 	return NULL;
 }
+
+int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us)
+{
+	int64_t wait = last_took_us > WATCH_REPLAY_US / WATCH_REPLAY_SHARE ? last_took_us * WATCH_REPLAY_SHARE
+	                                                                   : WATCH_REPLAY_US;
+	return now_us - last_start_us >= wait;
+}

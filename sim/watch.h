@@ -18,6 +18,8 @@
 
 #define WATCH_SHORT_US (INT64_C(300) * 1000000)   /* the short window: 5 min */
 #define WATCH_LONG_US (INT64_C(3600) * 1000000)   /* the long one: 1 h */
+#define WATCH_REPLAY_US INT64_C(1000000)          /* the trace so far replayed once a second, */
+#define WATCH_REPLAY_SHARE 5                      /* or in at most a fifth of the time */
 
 /* A tenant's figures over (now − window, now]; calls count where they start. */
 struct watch_tenant {
@@ -43,5 +45,12 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 /* The alert of `kind` under way: the one that fired at the latest 60 s instant at or before
  * now (or later), else NULL. */
 const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t now_us);
+
+/*
+ * Whether the trace so far is due for its next replay at `now`: a second after the last one
+ * began, or, when a replay takes longer than a fifth of a second, five times its length after,
+ * so that replaying keeps to a fifth of the time however long the trace grows.
+ */
+int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us);
 
 #endif

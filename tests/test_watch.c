@@ -407,8 +407,22 @@ static void watch_follow_long_line(void)
 	rmdir(dir);
 }
 
+/* The replay's cadence: once a second, or five times the last replay's length when that is
+ * over a fifth of a second (times in µs from the last replay's start). */
+static void watch_replay_cadence(void)
+{
+	CHECK(!watch_replay_due(0, 0, 999999));
+	CHECK(watch_replay_due(0, 0, 1000000));
+	CHECK(watch_replay_due(0, 200000, 1000000));       /* 200,000 × 5 = 1 s: the second */
+	CHECK(!watch_replay_due(0, 200001, 1000004));      /* 200,001 × 5 = 1,000,005 */
+	CHECK(watch_replay_due(0, 200001, 1000005));
+	CHECK(!watch_replay_due(5000000, 3000000, 19999999)); /* 5 s + 3 s × 5 = 20 s */
+	CHECK(watch_replay_due(5000000, 3000000, 20000000));
+}
+
 void suite_watch(void)
 {
+	RUN(watch_replay_cadence);
 	RUN(watch_follow_long_line);
 	RUN(watch_copy_replays_alike);
 	RUN(watch_tenant_windows);

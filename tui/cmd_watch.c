@@ -30,7 +30,6 @@
 #include "tui/cli.h"
 
 #define TICK_MS 250                 /* how often the source is read and the screen drawn */
-#define REPLAY_EVERY_US INT64_C(1000000) /* the replay of the trace so far, at most once a second */
 #define LIVE_LAG_US (INT64_C(3600) * 1000000) /* a followed file this close to the clock is live */
 
 static volatile sig_atomic_t watch_stop;
@@ -40,10 +39,12 @@ static void on_stop(int sig)
 	watch_stop = sig;
 }
 
-static int64_t wall_us(void)
+/* A clock in µs: CLOCK_REALTIME to compare with the lines' times, CLOCK_MONOTONIC to time
+ * the playback and the replays, which a change of the system's clock must not move. */
+static int64_t clock_us(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -68,13 +69,13 @@ struct watch {
 	uint32_t *order;            /* its arrival order */
 	uint32_t next;
 	double speed;
-	int64_t play_from_wall, play_from_data; /* the clocks when playing (re)started */
+	int64_t play_from_mono, play_from_data; /* the clocks when playing (re)started */
 	int paused;
 	/* the replay of the trace so far */
 	struct result_scenario res;
 	int have_res;
 	uint32_t res_rows;          /* the rows it covered */
-	int64_t res_at_wall;
+	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
 	struct err e;
 };
 
@@ -150,9 +151,9 @@ static int64_t watch_now(const struct watch *wt)
 	if (!wt->is_file) {
 		if (wt->paused)
 			return wt->play_from_data;
-		return wt->play_from_data + (int64_t)((double)(wall_us() - wt->play_from_wall) * wt->speed);
+		return wt->play_from_data + (int64_t)((double)(clock_us(CLOCK_MONOTONIC) - wt->play_from_mono) * wt->speed);
 	}
-	int64_t wall = wall_us();
+	int64_t wall = clock_us(CLOCK_REALTIME);
 	if (wt->last_ts == INT64_MIN) /* no line yet: the clock (and no wall − INT64_MIN) */
 		return wall;
 	return wt->last_ts <= wall && wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
@@ -186,11 +187,11 @@ static int watch_done(const struct watch *wt)
 	return !wt->is_file && wt->next == wt->full.n_req;
 }
 
-/* Replays the trace so far when it grew and a second has passed (or `force`).  -1 with wt->e. */
+/* Replays the trace so far when it grew and the replay is due (or `force`).  -1 with wt->e. */
 static int watch_replay(struct watch *wt, int force)
 {
-	int64_t wall = wall_us();
-	if (wt->w.n_req == wt->res_rows || !wt->w.n_req || (!force && wall - wt->res_at_wall < REPLAY_EVERY_US))
+	int64_t mono = clock_us(CLOCK_MONOTONIC);
+	if (wt->w.n_req == wt->res_rows || !wt->w.n_req || (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
 		return 0;
 	struct replay_trace *rt = NULL;
 	struct result_scenario res;
@@ -204,7 +205,8 @@ static int watch_replay(struct watch *wt, int force)
 	wt->res = res;
 	wt->have_res = 1;
 	wt->res_rows = wt->w.n_req;
-	wt->res_at_wall = wall;
+	wt->res_began = mono;
+	wt->res_took = clock_us(CLOCK_MONOTONIC) - mono;
 	return 0;
 }
 
@@ -398,7 +400,7 @@ static void draw(const struct watch *wt, int colors)
 static void replan(struct watch *wt, double speed, int paused)
 {
 	wt->play_from_data = watch_now(wt);
-	wt->play_from_wall = wall_us();
+	wt->play_from_mono = clock_us(CLOCK_MONOTONIC);
 	wt->speed = speed;
 	wt->paused = paused;
 }
@@ -544,7 +546,7 @@ int cmd_watch(int argc, char **argv)
 			cli_error("out of memory");
 			goto out;
 		}
-		wt.play_from_wall = wall_us();
+		wt.play_from_mono = clock_us(CLOCK_MONOTONIC);
 		wt.play_from_data = wt.full.n_req ? trace_ts_us(&wt.full, wt.order[0]) : 0;
 	}
 

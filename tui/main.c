@@ -226,14 +226,15 @@ const struct command commands[] = {
 	  cmd_live },
 	{ "watch", "FILE|TRACE [-s SCENARIO] [--speed N] [--db PATH]",
 	  "follow a growing trace file, or play a stored trace, with alerts as they fire",
-	  "Follows FILE, a JSON Lines trace, as it grows (like tail -F: from its first line,\n"
-	  "through truncation and rotation), or plays TRACE, a stored trace, N times faster\n"
-	  "than real time.  What has arrived is replayed under the scenario (default\n"
-	  "recorded) once a second: its alerts as replay computes them, a banner while a\n"
-	  "fallback flood is under way, and each tenant's requests, spend and fallback rate\n"
-	  "over the last 5 minutes and hour (the traffic as recorded, priced with the\n"
-	  "scenario's table).  \"Now\" is the playback's position, or for a file the clock\n"
-	  "while the file's latest line is less than an hour old, else that line's time.\n"
+	  "Follows FILE, a JSON Lines trace, as it grows (like tail -F: from its first\n"
+	  "line, through truncation and rotation), or plays TRACE, a stored trace, N times\n"
+	  "faster than real time.  What has arrived is replayed under the scenario (default\n"
+	  "recorded) once a second, or less often when one replay takes over a fifth of\n"
+	  "that: its alerts as replay computes them, a banner while a fallback flood is\n"
+	  "under way, and each tenant's requests, spend and fallback rate over the last 5\n"
+	  "minutes and hour (the traffic as recorded, priced with the scenario's table).\n"
+	  "\"Now\" is the playback's position, or for a file the clock while the file's\n"
+	  "latest line is less than an hour old, else that line's time.\n"
 	  "\n"
 	  "In a terminal a screen (q quits; for a stored trace p pauses, + and - change the\n"
 	  "speed); otherwise a line when an alert starts and when it ends, then at the end\n"
