@@ -15,6 +15,14 @@ $L frobnicate 2>/dev/null; check_eq "unknown command exits 2" "$?" 2
 $L help frobnicate 2>"$TMP/err"; check_eq "help of an unknown command exits 2" "$?" 2
 check_has "help of an unknown command says so" "$(cat "$TMP/err")" "unknown command \"frobnicate\""
 out=$($L frobnicate 2>&1); check_has "unknown command lists commands" "$out" "import traces rejects"
+out=$($L --version); check_eq "--version exits 0" "$?" 0
+check_eq "--version: the program's, as x.y.z" "$(echo "$out" | head -n 1 | grep -cE '^llmcost [0-9]+\.[0-9]+\.[0-9]+$')" 1
+# the libraries as pkg-config knows them (Debian's packages: the library and its headers agree)
+libs="SQLite $(pkg-config --modversion sqlite3), libcurl $(pkg-config --modversion libcurl),"
+libs="$libs ncurses $(pkg-config --modversion ncursesw), readline $(pkg-config --modversion readline),"
+libs="$libs cJSON $(pkg-config --modversion libcjson), zlib $(pkg-config --modversion zlib)"
+check_eq "--version: the libraries'" "$(echo "$out" | sed -n 2p)" "$libs"
+check_eq "version is --version" "$($L version)" "$out"
 $L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
 $L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L import - 2>/dev/null </dev/null; check_eq "stdin without --name exits 2" "$?" 2

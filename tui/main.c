@@ -3,14 +3,23 @@
  * one row here; `llmcost help`, `llmcost CMD --help` and the errors for an
  * unknown command are all generated from this table.
  */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <curses.h>
 #include <errno.h>
 #include <malloc.h>
+#include <readline/readline.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "tui/cli.h"
+
+#define LLMCOST_VERSION "0.1.0"
 
 const struct command commands[] = {
 	{ "import", "FILE... [--format F] [--name N] [--strict] [--replace] [--quiet] [--db PATH]",
@@ -265,7 +274,8 @@ static void print_help(FILE *f)
 	fputs("\n`llmcost CMD --help` explains a command.  Exit codes: 0 ok, 1 failure, 2 usage,\n"
 	      "3 bad input (a malformed line with --strict, a bad scenario or price file), 4 the\n"
 	      "live spend cap stopped the run, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n"
-	      "In a terminal, `llmcost` alone opens the console.\n", f);
+	      "In a terminal, `llmcost` alone opens the console.  `llmcost --version` prints the\n"
+	      "version and the libraries' versions.\n", f);
 }
 
 static int unknown_command(const char *name)
@@ -287,6 +297,14 @@ static int output_written(int rc)
 	return rc;
 }
 
+/* The version, and the libraries' as loaded (for a bug report). */
+static void print_version(void)
+{
+	printf("llmcost %s\nSQLite %s, libcurl %s, %s, readline %s, cJSON %s, zlib %s\n", LLMCOST_VERSION,
+	       sqlite3_libversion(), curl_version_info(CURLVERSION_NOW)->version, curses_version(),
+	       rl_library_version, cJSON_Version(), zlibVersion());
+}
+
 static int run(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -305,6 +323,10 @@ static int run(int argc, char **argv)
 			return unknown_command(argv[2]);
 		}
 		print_help(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		print_version();
 		return EXIT_OK;
 	}
 	if (argv[1][0] == '-') /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
