@@ -85,6 +85,29 @@ touch -d "@$(($(date +%s) + 5))" "$TMP/day.jsonl"
 $L replay "$TMP/day.jsonl" --json >"$TMP/r4.json" 2>"$TMP/err"; check_eq "changed file exits 0" "$?" 0
 check_has "changed file: a note" "$(cat "$TMP/err")" "day.jsonl changed after it was imported"
 cmp -s "$TMP/r1.json" "$TMP/r4.json"; check_eq "changed file: the stored copy replayed" "$?" 0
+# a bare name a stored trace has is that trace, whatever file or folder of that name is here;
+# ./NAME is the file (which is then refused as another file of the name)
+mkdir -p "$TMP/here/day"
+(cd "$TMP/here" && "$labs" replay day --json >"$TMP/r5.json" 2>"$TMP/err"); check_eq "a folder of the name: exits 0" "$?" 0
+cmp -s "$TMP/r1.json" "$TMP/r5.json"; check_eq "a folder of the name: the stored trace" "$?" 0
+check_eq "a folder of the name: no note" "$(cat "$TMP/err")" ""
+rmdir "$TMP/here/day"; echo notes > "$TMP/here/day"
+(cd "$TMP/here" && "$labs" replay day --json >"$TMP/r5.json" 2>"$TMP/err"); check_eq "a file of the name: exits 0" "$?" 0
+cmp -s "$TMP/r1.json" "$TMP/r5.json"; check_eq "a file of the name: the stored trace" "$?" 0
+check_eq "a file of the name: a note says which is which" "$(cat "$TMP/err")" \
+	"llmcost: note: \"day\" is the stored trace, imported from $TMP/day.jsonl; the file of that name here is ./day"
+(cd "$TMP/here" && "$labs" replay ./day >/dev/null 2>"$TMP/err"); check_eq "./NAME is the file: another file of the name" "$?" 1
+check_has "./NAME is the file: refused as such" "$(cat "$TMP/err")" "not from ./day"
+# a file imported and gone since (a rotated log): the stored copy, with a note
+mv "$TMP/day.jsonl" "$TMP/day.moved"
+(cd "$TMP/here" && "$labs" replay ../day.jsonl --json >"$TMP/r6.json" 2>"$TMP/err"); check_eq "a gone file: exits 0" "$?" 0
+cmp -s "$TMP/r1.json" "$TMP/r6.json"; check_eq "a gone file: its stored copy" "$?" 0
+check_has "a gone file: a note" "$(cat "$TMP/err")" "llmcost: note: ../day.jsonl is gone; replaying the copy stored as \"day\""
+$L replay "$TMP/other/gone.jsonl" 2>"$TMP/err"; check_eq "a gone file never imported exits 1" "$?" 1
+check_has "a gone file never imported: named" "$(cat "$TMP/err")" "no trace file or stored trace named \"$TMP/other/gone.jsonl\""
+rm "$TMP/other/day.jsonl"
+$L replay "$TMP/other/day.jsonl" 2>"$TMP/err"; check_eq "a gone file whose name another file's copy has exits 1" "$?" 1
+mv "$TMP/day.moved" "$TMP/day.jsonl"
 
 # --- the JSON shape: keys present and in the SPEC §5 order
 if command -v python3 >/dev/null; then

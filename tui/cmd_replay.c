@@ -74,19 +74,25 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 }
 
 /*
- * Whether stored trace `info` is file `path` as imported: an error when it came
+ * Whether stored trace `info` came from another file than `path` (a whole absolute source
+ * that path's real path is not), and whether it is file `path` as imported: an error when it came
  * from another file of the same name (a day's `requests.jsonl` after another
  * day's), a note when the file changed after the import.  A source that is
  * not a whole absolute file name (an older import's, standard input's, one
  * cut at the store's length) is taken at its word.
  */
-static int replay_check_source(const struct store_trace_info *info, const char *path)
+static int source_is_other(const struct store_trace_info *info, const char *path)
 {
 	char *abs = realpath(path, NULL);
 	int other = abs && info->source[0] == '/' && strlen(info->source) + 1 < sizeof info->source &&
 	            strcmp(abs, info->source) != 0;
 	free(abs);
-	if (other) {
+	return other;
+}
+
+static int replay_check_source(const struct store_trace_info *info, const char *path)
+{
+	if (source_is_other(info, path)) {
 		cli_error("a trace named \"%s\" is already stored, from %s, not from %s: replay that one as "
 		          "\"%s\", or import this file under another name (llmcost import %s --name NAME)",
 		          info->name, info->source, path, info->name, path);
@@ -163,12 +169,44 @@ int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 	return EXIT_FAIL;
 }
 
+/*
+ * The absolute name file `path` had, now that it is gone: its folder's real path and its own
+ * name, as an import stored it; 0, or -1 when the folder is gone too.
+ */
+static int gone_file_source(const char *path, char *abs, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return -1;
+	int len = snprintf(abs, n, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path);
+	free(real);
+	return len > 0 && (size_t)len < n ? 0 : -1;
+}
+
 int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n)
 {
 	struct store_trace_info info;
 	struct err e = { "" };
-	int found;
+	int found = 0;
 
+	/* a bare name that a stored trace has is that trace, whatever of that name is here, unless
+	 * it is the very file the trace came from (./NAME names the file) */
+	if (!as && !strchr(arg, '/') && (found = store_find(s, arg, &info, &e)) < 0) {
+		cli_error("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	if (found) {
+		snprintf(name, n, "%s", arg);
+		if (replay_is_file(arg) && !source_is_other(&info, arg))
+			return replay_check_source(&info, arg);
+		if (replay_is_file(arg))
+			text_printf(stderr, "llmcost: note: \"%s\" is the stored trace, imported from %s; the file of "
+			            "that name here is ./%s\n", arg, info.source, arg);
+		return EXIT_OK;
+	}
 	if (replay_is_file(arg)) {
 		if (as)
 			snprintf(name, n, "%s", as);
@@ -204,6 +242,17 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	if (!found && replay_is_dir(arg)) {
 		cli_error("%s: is a directory, not a trace file", arg);
 		return EXIT_FAIL;
+	}
+	if (!found && !as) { /* a file imported before and gone since: its stored copy */
+		char abs[sizeof info.source];
+		import_name_for(arg, name, n);
+		if (gone_file_source(arg, abs, sizeof abs) == 0 && store_find(s, name, &info, &e) == 1 &&
+		    strcmp(info.source, abs) == 0) {
+			text_printf(stderr, "llmcost: note: %s is gone; replaying the copy stored as \"%s\" when it was "
+			            "imported (%s)\n", arg, name, info.imported_at);
+			return EXIT_OK;
+		}
+		snprintf(name, n, "%s", arg);
 	}
 	if (!found) {
 		cli_error("no trace file or stored trace named \"%s\" in %s (llmcost traces lists them)", arg,
