@@ -330,8 +330,8 @@ const struct scenario_key scenario_keys[] = {
 	  .expect = "a number in [0, 1]",
 	  .help = "failure probability in the window (default 0.6, the SPEC example's)" },
 
-	{ "alerts", SKEY_OBJECT, KEYF_RECORDED, NOF, NOF, .expect = "an object",
-	  .help = "alert rules (both on by default)" },
+	{ "alerts", SKEY_OBJECT, KEYF_RECORDED | KEYF_NULLABLE, NOF, NOF, .expect = "an object or null",
+	  .help = "alert rules (both on by default; null: both off)" },
 	{ "alerts.cost_guard", SKEY_SECTION, KEYF_NULLABLE, NOF, S(alerts.cost_guard_on),
 	  .expect = SECTION_EXPECT, .help = "spend per hour above its baseline (null: off)" },
 	{ "alerts.cost_guard.window_s", SKEY_INT, 0, S(alerts.cost_guard_window_us), NOF, .min = 1,

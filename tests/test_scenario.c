@@ -277,6 +277,24 @@ static void defaults_of_present_sections(void)
 	CHECK_INT(sc.alerts.cost_guard_on, 0);
 	CHECK_INT(sc.alerts.fallback_flood_on, 1);
 	scenario_fini(&sc);
+
+	/* "alerts": null turns both alerts off, and the scenario written out reads back so */
+	MUST(load("quiet.json", "{\"mode\": \"recorded\", \"alerts\": null}", &sc, &e));
+	CHECK_INT(sc.alerts.cost_guard_on, 0);
+	CHECK_INT(sc.alerts.fallback_flood_on, 0);
+	char *json = scenario_to_json(&sc, 0);
+	struct scenario again;
+	CHECK(json != NULL);
+	if (json) {
+		MUST(scenario_parse(json, "again.json", ".", &again, &e));
+		CHECK_INT(again.alerts.cost_guard_on, 0);
+		CHECK_INT(again.alerts.fallback_flood_on, 0);
+		scenario_fini(&again);
+	}
+	free(json);
+	scenario_fini(&sc);
+	CHECK_STR(load_err("quiet.json", "{\"alerts\": []}"),
+	          msg_at("quiet.json", 1, 2, "alerts: expected an object or null, got []")); /* at the key */
 }
 
 static const char spec_example[] =

@@ -385,6 +385,12 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 
 	switch (k->type) {
 	case SKEY_OBJECT:
+		if (nullable && cJSON_IsNull(v)) { /* every section inside it off */
+			for (size_t i = 0; base && i < w->n; i++)
+				if (w->table[i].type == SKEY_SECTION && key_is_child(&w->table[i], k->path))
+					*AT(base, w->table[i].off_flag, int) = 0;
+			return 0;
+		}
 		if (!cJSON_IsObject(v))
 			return type_error(w, k, v);
 		return walk_object(w, v, base);
