@@ -137,6 +137,10 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 			text_printf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
 			        infos[i].rejects == 1 ? "" : "s", infos[i].name);
 		fputc('\n', summary);
+		if (!infos[i].requests && infos[i].rejects && opts->format && !quiet && fflush(summary) == 0)
+			text_printf(stderr, "note: every record of %s was rejected: is --format %s right for %s?  "
+			            "(auto, the default, tells each file's format by its content)\n", infos[i].name,
+			            opts->format->name, opts->name && n > 1 ? "these files" : "it");
 		note_span(&infos[i], quiet);
 	}
 	return EXIT_OK;
