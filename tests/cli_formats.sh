@@ -186,10 +186,10 @@ out=$($L import --format auto --name auto "$TMP/spend.jsonl" 2>/dev/null); check
 
 # --- auto cannot tell: a first line that is no format's JSON, or no JSON under another name
 echo '[1, 2]' > "$TMP/nums.jsonl"
-$L import "$TMP/nums.jsonl" 2>"$TMP/err"; check_eq "an array of numbers exits 1" "$?" 1
+$L import "$TMP/nums.jsonl" 2>"$TMP/err"; check_eq "an array of numbers exits 3 (bad input)" "$?" 3
 check_has "an array of numbers: cannot tell" "$(cat "$TMP/err")" "$TMP/nums.jsonl: cannot tell the format from line 1"
 printf 'request_id,spend\nr1,0.1\n' > "$TMP/spend.csv"
-$L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 1" "$?" 1
+$L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 3" "$?" 3
 check_has "a CSV file: cannot tell, --format named" "$(cat "$TMP/err")" \
 	"$TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
 case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac

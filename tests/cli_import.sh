@@ -78,6 +78,13 @@ out=$($L traces); case $out in *strict*) bad "--strict left a trace" ;; *) ok ;;
 { line 1 a 1; line 2 b 2; line 3 c 3; } | gzip > "$TMP/z.jsonl.gz"
 out=$($L import "$TMP/z.jsonl.gz"); check_eq "gzip import" "$out" "z: imported 3 requests"
 out=$($L import --db "$TMP/other.db" "$TMP/z.jsonl.gz"); check_eq "--db" "$out" "z: imported 3 requests"
+# gzip data damaged or cut short is bad input (3), as a file whose format cannot be told
+printf '\037\213 not deflate at all' > "$TMP/bad.jsonl.gz"
+$L import "$TMP/bad.jsonl.gz" 2>"$TMP/err"; check_eq "damaged gzip exits 3" "$?" 3
+check_has "damaged gzip: named" "$(cat "$TMP/err")" "$TMP/bad.jsonl.gz: damaged gzip data"
+head -c 20 "$TMP/z.jsonl.gz" > "$TMP/cut.jsonl.gz"
+$L replay "$TMP/cut.jsonl.gz" 2>"$TMP/err"; check_eq "gzip cut short, replayed: exits 3" "$?" 3
+check_has "gzip cut short: named" "$(cat "$TMP/err")" "$TMP/cut.jsonl.gz: the gzip data ends early"
 # --name makes one trace of all the files, in order, and says so in one line (2 + 3 requests)
 { line 1 a 1; line 2 b 2; } > "$TMP/n1.jsonl"
 out=$($L import --db "$TMP/other.db" "$TMP/n1.jsonl" "$TMP/z.jsonl.gz" --name joined); check_eq "--name of two files: one summary" "$out" "joined: imported 5 requests"
@@ -121,7 +128,7 @@ rm -f "$TMP/edge.jsonl"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
 # without --format, noise under a name that is not .jsonl/.json is no format at all (exit 1)
-$L import --quiet "$TMP/noise.bin" >/dev/null 2>"$TMP/err"; check_eq "binary noise: no format" "$?" 1
+$L import --quiet "$TMP/noise.bin" >/dev/null 2>"$TMP/err"; check_eq "binary noise: no format, bad input" "$?" 3
 check_has "binary noise: the file named" "$(cat "$TMP/err")" "$TMP/noise.bin: cannot tell the format"
 
 # --- rm: all or nothing

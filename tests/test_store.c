@@ -1329,13 +1329,13 @@ static void gzip_members_and_damage(void)
 	int64_t before = count(&s, "SELECT count(*) FROM requests");
 
 	cut_copy(two, path_in("cut.jsonl.gz"), size / 2, NULL);
-	CHECK_INT(quiet_import(&s, path_in("cut.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_FAILED);
+	CHECK_INT(quiet_import(&s, path_in("cut.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_UNREADABLE);
 	CHECK_HAS(e.msg, "cut.jsonl.gz: the gzip data ends early");
 	cut_copy(two, path_in("tail.jsonl.gz"), size, "junk\n");
-	CHECK_INT(quiet_import(&s, path_in("tail.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_FAILED);
+	CHECK_INT(quiet_import(&s, path_in("tail.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_UNREADABLE);
 	CHECK_HAS(e.msg, "tail.jsonl.gz: not gzip data after byte");
 	write_file(path_in("bad.jsonl.gz"), "\x1f\x8b not deflate at all");
-	CHECK_INT(quiet_import(&s, path_in("bad.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_FAILED);
+	CHECK_INT(quiet_import(&s, path_in("bad.jsonl.gz"), NULL, 0, 0, &info, &e), IMPORT_UNREADABLE);
 	CHECK_HAS(e.msg, "bad.jsonl.gz: damaged gzip data");
 	CHECK_INT(count(&s, "SELECT count(*) FROM requests"), before);
 	/* one byte of the gzip magic is plain text (a rejected line) */

@@ -435,7 +435,7 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 		if (!f->fmt && !(f->fmt = format_detect(&v))) {
 			err_set(f->e, "%s: cannot tell the format from line 1 (a JSON value of none of the "
 			        "formats %s): name it with --format", f->path, format_names());
-			f->status = IMPORT_FAILED;
+			f->status = IMPORT_UNREADABLE;
 			return -1;
 		}
 		return 0;
@@ -454,7 +454,7 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 		why += 10;
 	err_set(f->e, "%s: cannot tell the format: its first line is not JSON (%s at column %zu); name it "
 	        "with --format (%s)", f->path, why, at + 1, format_names());
-	f->status = IMPORT_FAILED;
+	f->status = IMPORT_UNREADABLE;
 	return -1;
 }
 
@@ -535,7 +535,7 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 			goto oom;
 	}
 	if (rc < 0) {
-		f->status = IMPORT_FAILED;
+		f->status = r->damaged ? IMPORT_UNREADABLE : IMPORT_FAILED;
 		goto out;
 	}
 	struct json_span doc;
@@ -612,7 +612,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	}
 	enum import_status status = f.status;
 	if (status == IMPORT_OK && rc < 0)
-		status = IMPORT_FAILED;
+		status = r.damaged ? IMPORT_UNREADABLE : IMPORT_FAILED;
 	if (status == IMPORT_OK && run->parser.skipped > skipped)
 		note(&f, "skipped %llu span%s that %s not a model call (no gen_ai.operation.name chat, "
 		     "text_completion, generate_content or embeddings)",

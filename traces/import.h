@@ -49,7 +49,7 @@ struct import_opts {
 	void (*on_progress)(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds);
 };
 
-enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS };
+enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS, IMPORT_UNREADABLE };
 
 /*
  * What import_files checks before it writes anything, for a caller to check before it even
@@ -65,7 +65,8 @@ int import_check(const char *const *files, size_t n, const struct import_opts *o
  * opts->name, else n).  Nothing is written unless everything succeeds:
  * IMPORT_REJECTED is --strict meeting a bad line (e holds "FILE:LINE: reason"),
  * IMPORT_STOPPED an interruption, IMPORT_EXISTS a name stored already without opts->replace
- * (e says from where), IMPORT_FAILED anything else (e says what).
+ * (e says from where), IMPORT_UNREADABLE a file that is no trace (its format cannot be told,
+ * its gzip data is damaged or cut short), IMPORT_FAILED anything else (e says what).
  */
 enum import_status import_files(struct store *s, const char *const *files, size_t n,
                                 const struct import_opts *opts, struct store_trace_info *infos,

@@ -183,19 +183,19 @@ static long produce(struct reader *r, char *dst, size_t room, struct err *e)
 			if (more)
 				inflateReset(z);
 			else if (r->in_len)
-				return err_set(e, "%s: not gzip data after byte %llu of the file", r->path,
-				               (unsigned long long)reader_offset(r));
+				return r->damaged = 1, err_set(e, "%s: not gzip data after byte %llu of the file",
+				                               r->path, (unsigned long long)reader_offset(r));
 			else
 				r->z_done = 1;
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			return err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)", r->path,
-			               (unsigned long long)reader_offset(r), z->msg ? z->msg : "inflate failed");
+			return r->damaged = 1, err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)", r->path,
+			                               (unsigned long long)reader_offset(r), z->msg ? z->msg : "inflate failed");
 		}
 		if (made || r->z_done)
 			return (long)made;
 		if (!used) { /* inflate waits for more of the file */
 			if (r->raw_eof || r->in_len == IN_CHUNK)
-				return err_set(e, "%s: the gzip data ends early (a file cut short?)", r->path);
+				return r->damaged = 1, err_set(e, "%s: the gzip data ends early (a file cut short?)", r->path);
 			if (read_more(r, e) < 0)
 				return -1;
 		}

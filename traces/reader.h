@@ -24,6 +24,8 @@ struct reader {
 	size_t in_at, in_len;
 	uint64_t raw_bytes;         /* read from fd */
 	int sniffed, raw_eof, z_done, woken;
+	int damaged;                /* the last error was the data's (gzip damaged, cut short, or
+	                             * followed by other bytes), not the system's */
 	char *buf;                  /* the text: lines from start, searched up to scan, to end */
 	size_t cap, start, end, scan;
 	int eof;

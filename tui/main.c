@@ -272,8 +272,9 @@ static void print_help(FILE *f)
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s  %s\n", c->name, c->help);
 	fputs("\n`llmcost CMD --help` explains a command.  Exit codes: 0 ok, 1 failure, 2 usage,\n"
-	      "3 bad input (a malformed line with --strict, a bad scenario or price file), 4 the\n"
-	      "live spend cap stopped the run, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n"
+	      "3 bad input (a malformed line with --strict, a file of no format it can tell or\n"
+	      "with damaged gzip data, a bad scenario or price file), 4 the live spend cap\n"
+	      "stopped the run, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n"
 	      "In a terminal, `llmcost` alone opens the console.  `llmcost --version` prints the\n"
 	      "version and the libraries' versions.\n", f);
 }
