@@ -129,8 +129,8 @@ $L replay "$TMP/adir" 2> "$TMP/err"; check_has "a directory as the trace" "$(cat
 $L replay names -s "$TMP/adir" 2> "$TMP/err"; check_has "a directory as a scenario" "$(cat "$TMP/err")" "is a directory"
 
 # --- more misuse, said plainly
-$L --version 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
-check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --version"
+$L --verbose 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
+check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --verbose"
 check_has "help help is the help" "$($L help help)" "commands:"
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
 LLMCOST_DB="$TMP/typo.db" $L tui nosuchtrace --frames 1 2>/dev/null </dev/null; check_eq "tui of a typo exits 1" "$?" 1
