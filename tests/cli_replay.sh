@@ -248,9 +248,12 @@ print(s["totals"]["billed_usd"], [g["billed_usd"] for g in s["by_tenant"]], [g["
 check_eq "billed_usd sums the exact costs, each group rounded once" "$got" "1e-12 [0.0, 0.0] [1e-12]"
 
 # --- a model the pricing file lacks: exit 3, named
-line 00:00Z acme faq_answer no-such-model 10 10 400 0.1 > "$TMP/unpriced.jsonl"
+{ line 00:00Z acme faq_answer gpt-4.1-mini 10 10 400 0.1; echo 'not json'
+  line 00:05Z beta faq_answer no-such-model 10 10 400 0.1; } > "$TMP/unpriced.jsonl"
 $L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced model exits 3" "$?" 3
-check_has "unpriced model named" "$(cat "$TMP/err")" "no-such-model"
+# the request by its time, tenant and task (it is the file's line 3, the trace's 2nd accepted line)
+check_has "unpriced model named, with the request to find" "$(cat "$TMP/err")" \
+	"model \"no-such-model\" (of the request at 2026-03-02T10:00:05Z, tenant beta, task faq_answer; accepted line 2 of the trace)"
 
 # --- a trace whose arrivals span more days than the timeline holds (1,000,000): exit 3, the
 # two arrivals named, not a hint about the scenario's durations
