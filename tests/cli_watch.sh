@@ -110,6 +110,66 @@ done
 check_has "rejects: the unpriced line says why" "$(cat "$TMP/bad.err")" "$H:5: model: names a model the scenario's pricing table lacks"
 check_has "rejects: two lines taken, four rejected" "$(cat "$TMP/bad.out")" "stopped: 2 requests (4 rejected)"
 
+# a file watch cannot follow is refused at once (exit 3, one line, nothing taken): gzip data,
+# told by its first two bytes, and the formats the import reads besides trace v1, told by the
+# first line that is JSON at all; timeout(1) would end a watch that went on with 124
+Z="$TMP/zipped.jsonl.gz"
+gzip -c "$TMP/mini.jsonl" >"$Z"
+timeout 10 $L watch "$Z" </dev/null >"$TMP/z.out" 2>"$TMP/z.err"; check_eq "gzip: refused, exit 3" "$?" 3
+check_eq "gzip: one line, naming the file and what to do" "$(cat "$TMP/z.err")" \
+	"llmcost: $Z: gzip-compressed, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $Z && llmcost watch zipped --speed N"
+check_eq "gzip: nothing on stdout" "$(cat "$TMP/z.out")" ""
+# gzip data written to a file that was empty when the watch began (a newline after it, so that
+# its first line surely ends)
+Z2="$TMP/late-zip.jsonl"
+: >"$Z2"
+timeout 10 $L watch "$Z2" </dev/null >/dev/null 2>"$TMP/z2.err" &
+pid=$!
+sleep 1
+{ gzip -c "$TMP/mini.jsonl"; echo; } >>"$Z2"
+wait $pid; check_eq "gzip written later: refused, exit 3" "$?" 3
+check_eq "gzip written later: one line" "$(cat "$TMP/z2.err")" \
+	"llmcost: $Z2: gzip-compressed, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $Z2 && llmcost watch late-zip --speed N"
+# an OTLP line, an OpenAI Batch output item and a LiteLLM row (as in tests/cli_formats.sh)
+printf '%s\n' '{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"a1","startTimeUnixNano":"1772445600000000000","attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}}]}]}]}]}' >"$TMP/spans.jsonl"
+printf '%s\n' '{"id":"batch_req_1","custom_id":"req-1","response":{"status_code":200,"body":{"created_at":1772445600,"model":"gpt-4.1-mini","usage":{"input_tokens":20,"output_tokens":5}}},"error":null}' >"$TMP/out.jsonl"
+lite='{"request_id":"chatcmpl-1","call_type":"acompletion","spend":0.00045,"prompt_tokens":1000,"completion_tokens":500,"startTime":"2026-03-02T10:00:00.000Z","model":"gpt-4o-mini"}'
+printf '%s\n%s\n' "$lite" "$lite" >"$TMP/spend.jsonl"
+for c in "spans|OpenTelemetry GenAI spans (OTLP/JSON) (--format otlp)" "out|OpenAI Batch output (--format openai-batch)" \
+         "spend|LiteLLM spend logs (--format litellm)"; do
+	n=${c%%|*}
+	timeout 10 $L watch "$TMP/$n.jsonl" </dev/null >/dev/null 2>"$TMP/fmt.err"
+	check_eq "$n: refused, exit 3" "$?" 3
+	check_eq "$n: one line, the format named" "$(cat "$TMP/fmt.err")" \
+		"llmcost: $TMP/$n.jsonl: its line 1 reads as ${c#*|}, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/$n.jsonl && llmcost watch $n --speed N"
+done
+# judged by the first line that is JSON: a blank line and one that is not JSON come first, and
+# the latter is rejected as in any trace v1 file before the LiteLLM row on line 3 decides
+printf '\noops\n%s\n' "$lite" >"$TMP/late-lite.jsonl"
+timeout 10 $L watch "$TMP/late-lite.jsonl" </dev/null >/dev/null 2>"$TMP/fmt.err"
+check_eq "a LiteLLM row on line 3: refused, exit 3" "$?" 3
+check_eq "a LiteLLM row on line 3: line 2 rejected, line 3 named" "$(cat "$TMP/fmt.err")" \
+"llmcost: $TMP/late-lite.jsonl:2: not JSON: unexpected character (column 1)
+llmcost: $TMP/late-lite.jsonl: its line 3 reads as LiteLLM spend logs (--format litellm), and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/late-lite.jsonl && llmcost watch late-lite --speed N"
+# a trace v1 file whose first JSON line is of no format (an array) is followed, that line rejected
+{ echo '[1, 2]'; head -n 2 "$TMP/mini.jsonl"; } >"$TMP/arr.jsonl"
+$L watch "$TMP/arr.jsonl" </dev/null >"$TMP/arr.out" 2>"$TMP/arr.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; check_eq "an array first: followed until Ctrl-C" "$?" 130
+check_has "an array first: 2 lines taken, 1 rejected" "$(cat "$TMP/arr.out")" "stopped: 2 requests (1 rejected)"
+check_has "an array first: the array rejected" "$(cat "$TMP/arr.err")" "$TMP/arr.jsonl:1: "
+# a file truncated and written again in another format is judged again from its first line
+R="$TMP/retyped.jsonl"
+head -n 5 "$TMP/mini.jsonl" >"$R"
+timeout 10 $L watch "$R" </dev/null >/dev/null 2>"$TMP/re.err" &
+pid=$!
+sleep 1.5
+printf '%s\n' "$lite" >"$R"
+wait $pid; check_eq "truncated to LiteLLM rows: refused, exit 3" "$?" 3
+check_has "truncated to LiteLLM rows: named" "$(cat "$TMP/re.err")" "$R: its line 1 reads as LiteLLM spend logs"
+
 # truncated, then rotated: every line read, from both files
 G="$TMP/rot.jsonl"
 head -n 10 "$TMP/mini.jsonl" >"$G"

@@ -22,6 +22,8 @@
 #include "sim/replay.h"
 #include "sim/watch.h"
 #include "traces/follow.h"
+#include "traces/format.h"
+#include "traces/json_scan.h"
 #include "traces/jsonl.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
@@ -64,6 +66,9 @@ struct watch {
 	uint64_t rejects;
 	char reject[1400];          /* the latest rejection, FILE:LINE: reason */
 	int say_rejects;            /* each printed on standard error as it comes (line mode) */
+	int format_seen;            /* a line of the current file told its format: trace v1 */
+	int line_stop;              /* on_line stopped the poll, e saying why */
+	int bad_input;              /* e is bad input (exit 3): a file in another format */
 	/* a stored trace */
 	struct trace full;
 	uint32_t *order;            /* its arrival order */
@@ -79,17 +84,68 @@ struct watch {
 	struct err e;
 };
 
+/* Refuses the followed file, which is `what` (gzip data, another import format): bad input,
+ * e saying what to do instead.  Returns 1, to stop the poll. */
+static int refuse_file(struct watch *wt, const char *what)
+{
+	char name[IMPORT_NAME_MAX + 1];
+	import_name_for(wt->name, name, sizeof name);
+	err_set(&wt->e, "%.300s: %s, and watch follows trace v1 JSON Lines only; import it, then play it "
+	        "back: llmcost import %.300s && llmcost watch %.260s --speed N", wt->name, what, wt->name,
+	        import_name_problem(name) ? "TRACE" : name);
+	wt->bad_input = 1;
+	wt->line_stop = 1;
+	return 1;
+}
+
+static int is_gzip(const char *p, size_t n)
+{
+	return n >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b;
+}
+
+/*
+ * Whether a line of the followed file shows it is not trace v1 JSON Lines: gzip's magic bytes
+ * at its start, or its first line that is valid JSON in another format, as the import tells
+ * formats (format_detect).  A line that is not JSON tells nothing: a trace v1 file's malformed
+ * line is rejected on its own.  1 when the file is refused (e set).
+ */
+static int other_format(struct watch *wt, const char *line, size_t len, uint64_t line_no)
+{
+	if (line_no == 1) /* a file from its start: the first, or the next after a truncation or rotation */
+		wt->format_seen = 0;
+	if (wt->format_seen)
+		return 0;
+	if (line_no == 1 && is_gzip(line, len))
+		return refuse_file(wt, "gzip-compressed");
+	struct json_span v;
+	const char *why;
+	size_t at;
+	if (jsonl_is_blank(line, len) || json_validate(line, len, &v, &why, &at) < 0)
+		return 0;
+	wt->format_seen = 1;
+	const struct import_format *fmt = format_detect(&v);
+	if (!fmt || fmt == &format_jsonl)
+		return 0;
+	char what[200];
+	snprintf(what, sizeof what, "its line %llu reads as %s (--format %s)", (unsigned long long)line_no,
+	         fmt->title, fmt->name);
+	return refuse_file(wt, what);
+}
+
 /* A line of the followed file: parsed and appended, or counted as rejected. */
 static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 {
 	struct watch *wt = ctx;
 	struct jsonl_rec r;
 	struct err e = { "" };
+	if (other_format(wt, line, len, line_no))
+		return 1;
 	if (jsonl_is_blank(line, len))
 		return 0;
 	int rc = jsonl_parse(&wt->jp, line, len, &r, &e);
 	if (rc == -2) {
 		err_set(&wt->e, "out of memory");
+		wt->line_stop = 1;
 		return 1;
 	}
 	if (rc < 0) {
@@ -103,6 +159,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 		struct trace_call *p = realloc(wt->calls, (r.n_att + 1) * sizeof *p);
 		if (!p) {
 			err_set(&wt->e, "out of memory");
+			wt->line_stop = 1;
 			return 1;
 		}
 		wt->calls = p;
@@ -137,6 +194,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	if (bad || trace_append(&wt->w, &row, wt->calls, n, &wt->e) < 0) {
 		if (bad)
 			err_set(&wt->e, "out of memory");
+		wt->line_stop = 1;
 		return 1;
 	}
 	if (r.ts_us > wt->last_ts)
@@ -170,8 +228,15 @@ static int64_t watch_seen(const struct watch *wt)
 /* Takes in what has arrived: new lines, or the stored requests up to now.  -1 with wt->e set. */
 static int watch_read(struct watch *wt)
 {
-	if (wt->is_file)
-		return follow_poll(&wt->fol, on_line, wt, &wt->e) < 0 ? -1 : 0;
+	if (wt->is_file) {
+		struct err e;
+		if (follow_poll(&wt->fol, on_line, wt, &e) < 0) {
+			if (!wt->line_stop) /* else on_line said why */
+				wt->e = e;
+			return -1;
+		}
+		return 0;
+	}
 	int64_t now = watch_now(wt);
 	while (wt->next < wt->full.n_req && trace_ts_us(&wt->full, wt->order[wt->next]) <= now) {
 		uint32_t i = wt->order[wt->next++];
@@ -518,8 +583,16 @@ int cmd_watch(int argc, char **argv)
 			                     "(import it to play it back: llmcost import %s)", wt.name);
 			goto out;
 		}
+		char magic[2];
 		if (follow_open(&wt.fol, wt.name, &wt.e) < 0) {
 			cli_error("%s", wt.e.msg);
+			goto out;
+		}
+		if (pread(wt.fol.fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic && is_gzip(magic, sizeof magic)) {
+			/* at once, though no line of it has ended yet */
+			refuse_file(&wt, "gzip-compressed");
+			cli_error("%s", wt.e.msg);
+			rc = EXIT_INPUT;
 			goto out;
 		}
 	} else {
@@ -562,7 +635,12 @@ int cmd_watch(int argc, char **argv)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (!ok) {
-		cli_error("watch: %s", wt.e.msg);
+		if (wt.bad_input) {
+			cli_error("%s", wt.e.msg);
+			rc = EXIT_INPUT;
+		} else {
+			cli_error("watch: %s", wt.e.msg);
+		}
 		goto out;
 	}
 	rc = watch_stop ? 128 + watch_stop : EXIT_OK;
