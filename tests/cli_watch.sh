@@ -68,6 +68,16 @@ $L replay flood -s flood-guard | sed -n '/^alerts$/,$p' >"$TMP/flood.replay"
 check_eq "the bundled incident's alerts are replay's" "$(sed -n '/^alerts$/,$p' "$TMP/flood.out")" \
 	"$(cat "$TMP/flood.replay")"
 
+# a stored trace with a model the price table lacks: bad input, exit 3 with replay's message
+# (replay --help: "a model the pricing file lacks, exits 3")
+echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"t","model":"nosuch-model","input_tokens":10,"output_tokens":5}' >"$TMP/unk.jsonl"
+$L import "$TMP/unk.jsonl" >/dev/null 2>&1
+timeout 10 $L watch unk --speed 1000 </dev/null >/dev/null 2>"$TMP/unk.err"; check_eq "an unpriced model: exit 3" "$?" 3
+check_has "an unpriced model: named, as replay names it" "$(cat "$TMP/unk.err")" \
+	'llmcost: scenario "recorded": model "nosuch-model" (of request 0, 0-based among the trace'"'"'s accepted lines) is not in '
+$L replay unk >/dev/null 2>"$TMP/unk.replay"; check_eq "an unpriced model: replay exits 3 too" "$?" 3
+check_eq "an unpriced model: replay's message" "$(cat "$TMP/unk.err")" "$(cat "$TMP/unk.replay")"
+
 # --- a file followed: appended in two parts (the first cut mid-line), with a bad line
 F="$TMP/live.jsonl"
 head -c 0 /dev/null >"$F"

@@ -55,6 +55,7 @@ static int64_t clock_us(clockid_t id)
 struct watch {
 	const char *name;           /* the file or trace, as named */
 	const struct scenario *sc;
+	const char *sc_arg;         /* the scenario as named (-s), for messages */
 	struct trace w;             /* what has arrived so far */
 	int64_t last_ts;            /* the latest arrival so far */
 	/* a followed file */
@@ -68,7 +69,8 @@ struct watch {
 	int say_rejects;            /* each printed on standard error as it comes (line mode) */
 	int format_seen;            /* a line of the current file told its format: trace v1 */
 	int line_stop;              /* on_line stopped the poll, e saying why */
-	int bad_input;              /* e is bad input (exit 3): a file in another format */
+	int bad_input;              /* e is bad input (exit 3): a file in another format, a replay's
+	                             * refusal (a model the pricing table lacks) */
 	/* a stored trace */
 	struct trace full;
 	uint32_t *order;            /* its arrival order */
@@ -260,8 +262,13 @@ static int watch_replay(struct watch *wt, int force)
 		return 0;
 	struct replay_trace *rt = NULL;
 	struct result_scenario res;
-	int rc = replay_prepare(&wt->w, &rt, &wt->e) < 0 || replay_prepare_scenario(rt, wt->sc, &wt->e) < 0 ||
-	         replay_run(rt, wt->sc, &res, NULL, &wt->e) < 0 ? -1 : 0;
+	int rc = replay_prepare(&wt->w, &rt, &wt->e) < 0 || replay_prepare_scenario(rt, wt->sc, &wt->e) < 0 ? -1 : 0;
+	if (rc == 0 && replay_run(rt, wt->sc, &res, NULL, &wt->e) < 0) {
+		/* as `replay` says it, and exits 3 */
+		err_prefix(&wt->e, "scenario \"%s\": ", wt->sc->name ? wt->sc->name : wt->sc_arg);
+		wt->bad_input = 1;
+		rc = -1;
+	}
 	replay_trace_free(rt);
 	if (rc < 0)
 		return -1;
@@ -562,6 +569,7 @@ int cmd_watch(int argc, char **argv)
 	memset(&wt, 0, sizeof wt);
 	wt.name = argv[optind];
 	wt.sc = &sc;
+	wt.sc_arg = scen ? scen : "recorded";
 	wt.speed = speed;
 	wt.last_ts = INT64_MIN;
 	jsonl_init(&wt.jp);

@@ -259,6 +259,9 @@ const struct command commands[] = {
 	  "  --speed N         play a stored trace N times faster than real time (default 1)\n"
 	  "  --db PATH         the store\n"
 	  "\n"
+	  "A bad scenario or pricing file, a file watch cannot follow, or a stored trace with\n"
+	  "a model the pricing file lacks exits 3.\n"
+	  "\n"
 	  "examples:\n"
 	  "  llmcost watch /var/log/llm/requests.jsonl -s flood-guard\n"
 	  "  llmcost watch flood --speed 600\n",
