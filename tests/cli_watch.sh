@@ -67,6 +67,15 @@ $L watch flood -s flood-guard --speed 1000000 </dev/null >"$TMP/flood.out" 2>/de
 $L replay flood -s flood-guard | sed -n '/^alerts$/,$p' >"$TMP/flood.replay"
 check_eq "the bundled incident's alerts are replay's" "$(sed -n '/^alerts$/,$p' "$TMP/flood.out")" \
 	"$(cat "$TMP/flood.replay")"
+# the summary's counts as everywhere else: 80,000 requests (fixtures/traces/README.md), whose
+# last is on the outage day, 2026-03-02; one request in the singular
+check_has "80,000 requests, with a separator" "$(cat "$TMP/flood.out")" \
+	"watch: flood ended: 80,000 requests (0 rejected), the latest at 2026-03-02T"
+head -n 1 "$TMP/mini.jsonl" >"$TMP/one.jsonl"
+$L import "$TMP/one.jsonl" >/dev/null 2>&1
+$L watch one --speed 1000 </dev/null >"$TMP/one.out" 2>&1
+check_eq "one request, in the singular (the incident's first, k = 0: 10:00:00)" "$(head -n 1 "$TMP/one.out")" \
+	"watch: one ended: 1 request (0 rejected), the latest at 2026-03-02T10:00:00Z"
 
 # a stored trace with a model the price table lacks: bad input, exit 3 with replay's message
 # (replay --help: "a model the pricing file lacks, exits 3")
@@ -179,6 +188,16 @@ sleep 1.5
 printf '%s\n' "$lite" >"$R"
 wait $pid; check_eq "truncated to LiteLLM rows: refused, exit 3" "$?" 3
 check_has "truncated to LiteLLM rows: named" "$(cat "$TMP/re.err")" "$R: its line 1 reads as LiteLLM spend logs"
+
+# a file of 1,000 malformed lines and no request: said in words, the rejects with a separator
+awk 'BEGIN { for (i = 0; i < 1000; i++) print "oops" }' >"$TMP/oops.jsonl"
+$L watch "$TMP/oops.jsonl" </dev/null >"$TMP/oops.out" 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; check_eq "no request yet: stopped by Ctrl-C" "$?" 130
+check_eq "no request yet: the summary" "$(head -n 1 "$TMP/oops.out")" \
+	"watch: $TMP/oops.jsonl stopped: no requests yet (1,000 rejected)"
 
 # truncated, then rotated: every line read, from both files
 G="$TMP/rot.jsonl"

@@ -358,10 +358,15 @@ static int run_lines(struct watch *wt)
 	free(s.v);
 	if (rc < 0)
 		return -1;
-	char t[CLOCK_TEXT_MAX];
-	printf("watch: %s %s: %u requests (%llu rejected), the latest at %s\n", wt->name,
-	       watch_done(wt) ? "ended" : "stopped", wt->w.n_req, (unsigned long long)wt->rejects,
-	       wt->w.n_req ? clock_format(wt->last_ts, t) : "-");
+	char t[CLOCK_TEXT_MAX], n[32], rej[32];
+	const char *how = watch_done(wt) ? "ended" : "stopped";
+	report_count_text(wt->w.n_req, n, sizeof n);
+	report_count_text(wt->rejects, rej, sizeof rej);
+	if (wt->w.n_req)
+		printf("watch: %s %s: %s request%s (%s rejected), the latest at %s\n", wt->name, how, n,
+		       wt->w.n_req == 1 ? "" : "s", rej, clock_format(wt->last_ts, t));
+	else /* a stored trace of none has ended; a file or a playback stopped may have some later */
+		printf("watch: %s %s: no requests%s (%s rejected)\n", wt->name, how, watch_done(wt) ? "" : " yet", rej);
 	if (wt->have_res && report_alerts(stdout, &wt->res, 1) < 0)
 		return err_set(&wt->e, "out of memory");
 	return 0;
