@@ -130,11 +130,31 @@ check "and the store is as it was" cmp -s "$TMP/keep.db" "$TMP/keep-before.db"
 $L gen docs -o "" 2>/dev/null; check_eq "-o '' exits 2" "$?" 2
 $L gen faq --requests 1 -o "$TMP/one.jsonl" 2>"$TMP/err"
 check_has "one request, in words" "$(cat "$TMP/err")" "wrote 1 faq request (8 tenants, 7 days, seed 1)"
-$L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>/dev/null &
+$L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen.err" &
 pid=$!
 i=0; while [ ! -s "$TMP/stopped.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 kill -INT $pid; wait $pid; check_eq "Ctrl-C ends gen with 130" "$?" 130
 check "and leaves no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
+# off a terminal, no terminal control (no "\r\033[K" clearing a progress line never shown);
+# the signal named as the import names it: interrupted (Ctrl-C), terminated (SIGTERM)
+check_eq "Ctrl-C: the message alone" "$(od -An -c "$TMP/gen.err" | tr -d ' \n')" \
+	"$(printf 'llmcost gen: interrupted; the unfinished file is removed\n' | od -An -c | tr -d ' \n')"
+$L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen.err" &
+pid=$!
+i=0; while [ ! -s "$TMP/stopped.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid; wait $pid 2>/dev/null; check_eq "SIGTERM ends gen with 143" "$?" 143 # (without the shell's "Terminated")
+check "and leaves no unfinished file either" [ ! -e "$TMP/stopped.jsonl" ]
+check_eq "SIGTERM: terminated, said without terminal control" "$(cat "$TMP/gen.err")" \
+	"llmcost gen: terminated; the unfinished file is removed"
+# on a terminal, the progress line (shown after a second) is cleared before the message
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$L\" gen faq --requests 100M -o $TMP/stopped.jsonl & sleep 2; kill -INT \$!; wait" /dev/null \
+		> "$TMP/tty-stop.out" 2>&1
+	check_has "on a terminal: the progress line cleared, then the message" \
+		"$(od -An -c "$TMP/tty-stop.out" | tr -d ' \n')" \
+		"$(printf '\r\033[Kllmcost gen: interrupted' | od -An -c | tr -d ' \n')"
+	check "on a terminal: no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
+fi
 mkfifo "$TMP/pipe" && { wc -l < "$TMP/pipe" > "$TMP/count" & }
 timeout 20 $L gen faq --requests 10 -o "$TMP/pipe" 2>/dev/null; check_eq "-o a named pipe writes to it" "$?" 0
 wait; check_eq "every line through the pipe" "$(tr -d ' ' < "$TMP/count")" 10

@@ -177,7 +177,8 @@ check_eq "Ctrl-C message, and no reject for the line it cut" "$(cat "$TMP/err")"
 check_eq "Ctrl-C wrote nothing" "$($L traces | wc -l)" "$before"
 stop_import 15 terminated
 check_eq "SIGTERM exits 143" "$rc" 143
-check_has "SIGTERM message" "$(cat "$TMP/err")" "nothing was imported"
+check_eq "SIGTERM message: terminated, as its exit status is named" "$(cat "$TMP/err")" \
+	"llmcost: terminated: nothing was imported"
 check_eq "SIGTERM wrote nothing" "$($L traces | wc -l)" "$before"
 # ... and at once while it waits for another process's lock on the store (not after 5 s)
 { line 1 a 1; line 2 b 2; } > "$TMP/locked.jsonl"

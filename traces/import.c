@@ -327,6 +327,13 @@ static int stopped(const struct run *run)
 	return run->o->stop && run->o->stop->requested;
 }
 
+/* The stop's error, named as its exit status is: interrupted (Ctrl-C, 130), terminated
+ * (SIGTERM, 143). */
+static void stopped_error(const struct run *run, struct err *e)
+{
+	err_set(e, "%s: nothing was imported", run->o->stop->requested == SIGTERM ? "terminated" : "interrupted");
+}
+
 /* ---- one file: its format, then its lines (or its one document) through the format's parser ---- */
 
 struct file_read {
@@ -624,7 +631,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		     run->parser.batch_inputs - inputs == 1 ? "" : "s");
 	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;
-		err_set(e, "interrupted: nothing was imported");
+		stopped_error(run, e);
 	}
 	run->bytes_before += r.file_bytes;
 	reader_close(&r);
@@ -793,7 +800,7 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	}
 	if (status == IMPORT_OK && stopped(run)) {
 		status = IMPORT_STOPPED;
-		err_set(e, "interrupted: nothing was imported");
+		stopped_error(run, e);
 	}
 	if (status != IMPORT_OK)
 		store_rollback(s);
@@ -803,7 +810,7 @@ out_sync:
 	s->stop = store_stop;
 	if (status == IMPORT_FAILED && stopped(run)) { /* a lock wait the stop cut short */
 		status = IMPORT_STOPPED;
-		err_set(e, "interrupted: nothing was imported");
+		stopped_error(run, e);
 	}
 	pthread_cond_destroy(&run->cv);
 	pthread_mutex_destroy(&run->mu);

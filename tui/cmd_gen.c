@@ -21,18 +21,29 @@
 /* The progress line on a terminal (traces/gen.h paces it). */
 struct gen_progress {
 	uint64_t total;
-	int shown;
 };
 
 /* The file being written, removed when a signal ends the run: no cut-short trace is left. */
 static const char *volatile gen_out_path;
+/* The progress line is on the terminal, to be cleared before a message. */
+static volatile sig_atomic_t gen_progress_shown;
 
+/* Removes the unfinished file, says so (named as the import names a stop: interrupted by
+ * Ctrl-C, terminated by SIGTERM), and ends the process as the signal does. */
 static void gen_on_signal(int sig)
 {
-	static const char msg[] = "\r\033[Kllmcost gen: interrupted; the unfinished file is removed\n";
+	static const char clear[] = "\r\033[K";
+	static const char interrupted[] = "llmcost gen: interrupted; the unfinished file is removed\n";
+	static const char terminated[] = "llmcost gen: terminated; the unfinished file is removed\n";
+	ssize_t w;
 	if (gen_out_path)
 		unlink(gen_out_path);
-	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	if (gen_progress_shown)
+		w = write(STDERR_FILENO, clear, sizeof clear - 1);
+	if (sig == SIGTERM)
+		w = write(STDERR_FILENO, terminated, sizeof terminated - 1);
+	else
+		w = write(STDERR_FILENO, interrupted, sizeof interrupted - 1);
 	(void)w;
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -44,7 +55,7 @@ static void gen_show_progress(void *ctx, uint64_t lines)
 	char n[32], total[32];
 	fprintf(stderr, "\rgenerating: %s of %s lines, %.0f%%\033[K", report_count_text(lines, n, sizeof n),
 	        report_count_text(g->total, total, sizeof total), 100.0 * (double)lines / (double)g->total);
-	g->shown = 1;
+	gen_progress_shown = 1;
 }
 
 /* The usage error for a missing (NULL) or unknown recipe, with the registry's list.
@@ -201,8 +212,10 @@ int cmd_gen(int argc, char **argv)
 	}
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
 	gen_out_path = NULL; /* written, or removed by gen_write_file: a later signal removes nothing */
-	if (g.shown)
+	if (gen_progress_shown) {
 		fputs("\r\033[K", stderr);
+		gen_progress_shown = 0;
+	}
 	if (rc < 0) {
 		cli_error("gen %s: %s", r->name, e.msg);
 		return EXIT_FAIL;
