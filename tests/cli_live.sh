@@ -167,6 +167,11 @@ for w in "llmcost live" "-s " --max-usd --sample --concurrency --record --dry-ru
 	check_has "live --help teaches $w" "$out" "$w"
 done
 out=$($L help); check_has "help lists live" "$out" "llmcost live"
+# live takes --db PATH (its options list it), so its usage line says so, here, in `llmcost help`
+# and in the README's list of commands
+check_has "live --help: the usage line has --db PATH" "$(live --help | head -n 1)" "[--dry-run] [--db PATH]"
+check_has "help: live's line has --db PATH" "$($L help | grep '^  llmcost live ')" "[--dry-run] [--db PATH]"
+check_has "README: live's line has --db PATH" "$(grep '^llmcost live TRACE ' README.md)" "[--dry-run] [--db PATH]"
 # bad input: exit 3 (an invalid scenario) and 1 (no such trace), nothing sent
 scen u-bad '"retry": {"max_attempts": 0}'
 live "$TMP/u.jsonl" -s "$TMP/u-bad.json" --max-usd 1 2>"$TMP/err"; check_eq "invalid scenario exits 3" "$?" 3

@@ -195,7 +195,7 @@ const struct command commands[] = {
 	  "  llmcost tui prod-2026-03-02.jsonl.gz -s recorded -s v3 -s my-policy.json\n"
 	  "  :set v3.cache.ttl_s.small 1800\n",
 	  cmd_tui },
-	{ "live", "TRACE -s S --max-usd X [--sample N] [--concurrency C] [--record FILE] [--dry-run]",
+	{ "live", "TRACE -s S --max-usd X [--sample N] [--concurrency C] [--record FILE] [--dry-run] [--db PATH]",
 	  "send a trace's requests to the OpenAI API under a scenario, within a spend cap",
 	  "Sends the requests of TRACE (a stored trace, or a trace file in any import format,\n"
 	  "imported on first use) that hold `input` text to the OpenAI Responses API, in\n"
