@@ -157,6 +157,14 @@ out=$($L import --name joined "$TMP/in.jsonl" "$TMP/out.jsonl" "$TMP/errors.json
 	"joined: imported 4 requests, rejected 1 line (see: llmcost rejects joined)"
 check_has "batch joined: the input file is noted" "$(cat "$TMP/err")" \
 	"$TMP/in.jsonl: kept 3 Batch requests (an input file) for the output items that follow it in this trace, joined by custom_id"
+# each file's note says what its first line is: the requests of the input file, output items
+check_has "batch joined: the input file read as the batch's input" "$(cat "$TMP/err")" \
+	"$TMP/in.jsonl: read as OpenAI Batch input: --format openai-batch"
+check_has "batch joined: the output file read as output" "$(cat "$TMP/err")" \
+	"$TMP/out.jsonl: read as OpenAI Batch output: --format openai-batch"
+check_has "batch joined: the error file read as output items" "$(cat "$TMP/err")" \
+	"$TMP/errors.jsonl: read as OpenAI Batch output: --format openai-batch"
+case $(cat "$TMP/err") in *"in.jsonl: read as OpenAI Batch output"*) bad "batch joined: the input file called output" ;; *) ok ;; esac
 rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, tenant, task, model, status, coalesce(input, '-') FROM requests_v WHERE trace = 'joined' ORDER BY idx")
 check_eq "batch joined: the rows" "$rows" "1|acme|classify|gpt-4.1-mini|ok|Classify: great product
 2|beta|unknown|gpt-4.1-mini|ok|Classify: slow delivery

@@ -45,6 +45,11 @@ const struct import_format *format_detect(const struct json_span *v)
 	return format_jsonl.sniff(v) ? &format_jsonl : NULL;
 }
 
+const char *format_title(const struct import_format *f, const struct json_span *v)
+{
+	return v && f->title_of ? f->title_of(v) : f->title;
+}
+
 void format_init(struct format_parser *p)
 {
 	memset(p, 0, sizeof *p);

@@ -62,6 +62,9 @@ struct import_format {
 	int (*parse)(struct format_parser *p, const char *text, size_t len, uint64_t line,
 	             const struct format_sink *k, struct err *e);
 	int documents;              /* accepts a whole file that is one pretty-printed JSON value */
+	/* the title of a file whose first value is v, when that tells more (a Batch input file);
+	 * NULL: always `title` */
+	const char *(*title_of)(const struct json_span *v);
 };
 
 extern const struct import_format format_jsonl, format_otlp, format_litellm, format_openai_batch;
@@ -74,6 +77,9 @@ const struct import_format *format_by_name(const char *name);
 const char *format_names(void);
 /* The format a validated JSON value (the first line, or the whole file) is in, or NULL. */
 const struct import_format *format_detect(const struct json_span *v);
+/* For people: what a file in format f whose first value is v (NULL: not known) holds, as
+ * "OpenAI Batch input" for a Batch input file; else f->title. */
+const char *format_title(const struct import_format *f, const struct json_span *v);
 
 void format_init(struct format_parser *p);
 void format_fini(struct format_parser *p);

@@ -340,6 +340,7 @@ struct file_read {
 	struct run *run;
 	const char *path;
 	const struct import_format *fmt; /* NULL until the first line that is not blank */
+	const char *title;               /* the format as its first value showed it (format_title) */
 	enum import_status status;       /* IMPORT_OK while it goes on */
 	struct err *e;
 };
@@ -439,12 +440,15 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 	size_t at, i = 0;
 	*doc = 0;
 	if (json_validate(line, len, &v, &why, &at) == 0) {
-		if (!f->fmt && !(f->fmt = format_detect(&v))) {
+		if (f->fmt)
+			return 0;
+		if (!(f->fmt = format_detect(&v))) {
 			err_set(f->e, "%s: cannot tell the format from line 1 (a JSON value of none of the "
 			        "formats %s): name it with --format", f->path, format_names());
 			f->status = IMPORT_UNREADABLE;
 			return -1;
 		}
+		f->title = format_title(f->fmt, &v);
 		return 0;
 	}
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -553,14 +557,14 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 		if (fmt && fmt->documents) {
 			f->fmt = fmt;
 			if (auto_fmt && fmt != &format_jsonl)
-				note(f, "read as %s, one JSON document: --format %s", fmt->title, fmt->name);
+				note(f, "read as %s, one JSON document: --format %s", format_title(fmt, &doc), fmt->name);
 			parse_text(f, s.buf, s.len, s.len, s.first);
 			goto out;
 		}
 	}
 	each_line(f, &s);
 	if (auto_fmt && f->fmt && f->fmt != &format_jsonl)
-		note(f, "read as %s: --format %s", f->fmt->title, f->fmt->name);
+		note(f, "read as %s: --format %s", f->title ? f->title : f->fmt->title, f->fmt->name);
 	if (cut && f->status == IMPORT_OK) {
 		parse_text(f, line, len, full, r->line_no);
 		*more = 1;
@@ -613,7 +617,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			if (!f.fmt) /* a first line cut short (longer than READER_MAX_LINE): trace v1 */
 				f.fmt = &format_jsonl;
 			if (auto_fmt && f.fmt != &format_jsonl)
-				note(&f, "read as %s: --format %s", f.fmt->title, f.fmt->name);
+				note(&f, "read as %s: --format %s", f.title ? f.title : f.fmt->title, f.fmt->name);
 		}
 		parse_text(&f, line, len, full, r.line_no);
 	}

@@ -318,6 +318,19 @@ static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given,
 		r->task = q->task;
 }
 
+/* A line of the batch's input file: a request's body, and no response or error. */
+static int is_input(const struct json_span *v)
+{
+	struct json_span x;
+	return format_get(v, "body", &x) && !format_get(v, "response", &x) && !format_get(v, "error", &x);
+}
+
+/* The input file is no output: said so in the note on the format auto-detection chose. */
+static const char *batch_title(const struct json_span *v)
+{
+	return is_input(v) ? "OpenAI Batch input" : format_openai_batch.title;
+}
+
 static int batch_sniff(const struct json_span *v)
 {
 	struct json_span x;
@@ -337,8 +350,7 @@ static int batch_parse(struct format_parser *p, const char *text, size_t len, ui
 		return err_set(e, "not a JSON object");
 	if (format_reserve(p, 2 * len + 128) < 0)
 		return -2;
-	struct json_span x;
-	if (format_get(&doc, "body", &x) && !format_get(&doc, "response", &x) && !format_get(&doc, "error", &x)) {
+	if (is_input(&doc)) {
 		int rc = input_line(p, &doc, e);
 		p->batch_inputs += rc == 0;
 		return rc;
@@ -350,4 +362,5 @@ static int batch_parse(struct format_parser *p, const char *text, size_t len, ui
 
 const struct import_format format_openai_batch = {
 	.name = "openai-batch", .title = "OpenAI Batch output", .sniff = batch_sniff, .parse = batch_parse,
+	.title_of = batch_title,
 };

@@ -130,7 +130,7 @@ static int other_format(struct watch *wt, const char *line, size_t len, uint64_t
 		return 0;
 	char what[200];
 	snprintf(what, sizeof what, "its line %llu reads as %s (--format %s)", (unsigned long long)line_no,
-	         fmt->title, fmt->name);
+	         format_title(fmt, &v), fmt->name);
 	return refuse_file(wt, what);
 }
 
