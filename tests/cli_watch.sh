@@ -83,7 +83,7 @@ echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"t","model":"nosuch-model
 $L import "$TMP/unk.jsonl" >/dev/null 2>&1
 timeout 10 $L watch unk --speed 1000 </dev/null >/dev/null 2>"$TMP/unk.err"; check_eq "an unpriced model: exit 3" "$?" 3
 check_has "an unpriced model: named, as replay names it" "$(cat "$TMP/unk.err")" \
-	'llmcost: scenario "recorded": model "nosuch-model" (of request 0, 0-based among the trace'"'"'s accepted lines) is not in '
+	'llmcost: scenario "recorded": model "nosuch-model" (of the request at 2026-03-02T10:00:00Z, tenant a, task t; accepted line 1 of the trace) is not in '
 $L replay unk >/dev/null 2>"$TMP/unk.replay"; check_eq "an unpriced model: replay exits 3 too" "$?" 3
 check_eq "an unpriced model: replay's message" "$(cat "$TMP/unk.err")" "$(cat "$TMP/unk.replay")"
 
