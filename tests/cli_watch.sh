@@ -41,6 +41,24 @@ check_has "--speed 0 says what it takes" "$(cat "$TMP/err")" "a factor above 0"
 $L watch mini --speed fast 2>/dev/null; check_eq "--speed fast exits 2" "$?" 2
 $L watch "$TMP/mini.jsonl" --speed 60 2>"$TMP/err"; check_eq "--speed with a file exits 2" "$?" 2
 check_has "--speed with a file says why" "$(cat "$TMP/err")" "plays a stored trace"
+# a bare name with --speed is the stored trace, even beside a file of that name; ./NAME is the
+# file; a folder of the name is never followed
+mkdir -p "$TMP/beside/mini"; labs=$(realpath "$L")
+(cd "$TMP/beside" && "$labs" watch mini --speed 3600 </dev/null >"$TMP/beside.out" 2>&1)
+check_eq "beside a folder of the name: --speed plays the stored trace" "$?" 0
+check_has "beside a folder: played to the end" "$(cat "$TMP/beside.out")" "watch: mini ended: 140 requests"
+(cd "$TMP/beside" && timeout --foreground 2 "$labs" watch mini </dev/null >/dev/null 2>"$TMP/beside.err")
+check_eq "beside a folder of the name, without --speed: the stored trace plays until stopped" "$?" 124
+case $(cat "$TMP/beside.err") in *"not a regular file"*) bad "a folder was followed" ;; *) ok ;; esac
+rmdir "$TMP/beside/mini"; echo notes > "$TMP/beside/mini"
+(cd "$TMP/beside" && "$labs" watch mini --speed 3600 </dev/null >"$TMP/beside.out" 2>&1)
+check_eq "beside a file of the name: --speed plays the stored trace" "$?" 0
+(cd "$TMP/beside" && "$labs" watch ./mini --speed 60 </dev/null 2>"$TMP/err")
+check_eq "./NAME with --speed is the file: exits 2" "$?" 2
+echo '{}' > "$TMP/beside/unstored"
+(cd "$TMP/beside" && "$labs" watch unstored --speed 60 </dev/null 2>"$TMP/err")
+check_eq "a file no trace is stored as, with --speed: exits 2" "$?" 2
+check_has "and says why" "$(cat "$TMP/err")" "plays a stored trace"
 $L watch mini -s v3 -s baseline 2>/dev/null; check_eq "two scenarios exit 2" "$?" 2
 $L watch mini extra 2>/dev/null; check_eq "two traces exit 2" "$?" 2
 $L watch no-such-trace 2>"$TMP/err"; check_eq "an unknown trace exits 1" "$?" 1

@@ -525,6 +525,13 @@ static int run_screen(struct watch *wt)
 
 /* ---- the command ---- */
 
+/* --speed given a file, which is followed, not played: a usage error. */
+static int speed_of_file(const char *path)
+{
+	return cli_usage_error("watch", "--speed plays a stored trace; a file is followed as it grows "
+	                       "(import it to play it back: llmcost import %s)", path);
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	enum { SPEED = CLI_LONG, DB };
@@ -589,13 +596,15 @@ int cmd_watch(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_FAIL;
-	wt.is_file = stat(wt.name, &st) == 0;
+	/* a file is followed; a folder, a name that is no file, or any bare name with --speed is a
+	 * stored trace (a path with --speed is a file: refused below) */
+	int a_file = stat(wt.name, &st) == 0 && !S_ISDIR(st.st_mode);
+	if (a_file && speed_arg && strchr(wt.name, '/')) {
+		rc = speed_of_file(wt.name);
+		goto out;
+	}
+	wt.is_file = a_file && !speed_arg;
 	if (wt.is_file) {
-		if (speed_arg) {
-			rc = cli_usage_error("watch", "--speed plays a stored trace; a file is followed as it grows "
-			                     "(import it to play it back: llmcost import %s)", wt.name);
-			goto out;
-		}
 		char magic[2];
 		if (follow_open(&wt.fol, wt.name, &wt.e) < 0) {
 			cli_error("%s", wt.e.msg);
@@ -612,11 +621,16 @@ int cmd_watch(int argc, char **argv)
 		struct store_trace_info info;
 		int found;
 		if (store_open_existing(&s, cli_db_path(db), &wt.e) < 0) {
-			cli_error("no file named \"%s\", and %s", wt.name, wt.e.msg);
+			if (a_file)
+				rc = speed_of_file(wt.name);
+			else
+				cli_error("no file named \"%s\", and %s", wt.name, wt.e.msg);
 			goto out;
 		}
 		if ((found = store_find(&s, wt.name, &info, &wt.e)) <= 0) {
-			if (found == 0)
+			if (found == 0 && a_file)
+				rc = speed_of_file(wt.name);
+			else if (found == 0)
 				cli_error("no file or stored trace named \"%s\" in %s (llmcost traces lists them)", wt.name,
 				          s.path);
 			else
