@@ -326,7 +326,8 @@ old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)
 printf '{"ts":"%s","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}\n' \
 	"$old_ts" > "$TMP/fresh.jsonl"
 T new-session -d -s fresh -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/fresh.jsonl'; sleep 30"
-check "a fresh file: its line taken" wait_for fresh "1 requests"
+# gpt-4.1-mini at $0.40 and $1.60 per 1M: 10 × 0.40e-6 + 10 × 1.60e-6 = $0.00002
+check "a fresh file: its line taken, in the singular" wait_for fresh "recorded so far: \$0.00002000, 1 request, 1 call, 0 alerts"
 m0=$(date -u +%Y-%m-%dT%H:%M); scr=$(screen fresh); m1=$(date -u +%Y-%m-%dT%H:%M)
 case $scr in *"$m0"*|*"$m1"*) ok ;; *) bad "a fresh file: now is the clock ($m0): [$scr]" ;; esac
 case $scr in *"$old_ts"*) bad "a fresh file: now is its line's time" ;; *) ok ;; esac

@@ -398,7 +398,7 @@ static void put_line(int y, attr_t attr, const char *fmt, ...)
 
 static void draw(const struct watch *wt, int colors)
 {
-	char now_s[CLOCK_TEXT_MAX], a[64], b[64], c[64], d[64];
+	char now_s[CLOCK_TEXT_MAX], a[64], b[64], c[64], d[64], n1[32], n2[32];
 	int64_t now = watch_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
 	erase();
 	if (COLS < 60 || LINES < 15) {
@@ -407,13 +407,15 @@ static void draw(const struct watch *wt, int colors)
 		return;
 	}
 	if (wt->is_file)
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %u requests%s", wt->name,
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %s request%s%s", wt->name,
 		         wt->sc->name ? wt->sc->name : "", wt->w.n_req ? clock_format(now_s_us, now_s) : "waiting for lines",
-		         wt->w.n_req, wt->rejects ? " (rejects below)" : "");
+		         report_count_text(wt->w.n_req, n1, sizeof n1), wt->w.n_req == 1 ? "" : "s",
+		         wt->rejects ? " (rejects below)" : "");
 	else
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g×%s  %u of %u requests", wt->name,
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g×%s  %s of %s request%s", wt->name,
 		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed,
-		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", wt->w.n_req, wt->full.n_req);
+		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
+		         report_count_text(wt->full.n_req, n2, sizeof n2), wt->full.n_req == 1 ? "" : "s");
 	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, watch_seen(wt)) : NULL;
 	if (flood) {
 		char since[CLOCK_TEXT_MAX];
@@ -424,9 +426,10 @@ static void draw(const struct watch *wt, int colors)
 		put_line(1, A_NORMAL, " no fallback flood");
 	}
 	if (wt->have_res)
-		put_line(2, A_NORMAL, " %s so far: %s, %llu requests, %llu calls, %zu alert%s", wt->res.name,
+		put_line(2, A_NORMAL, " %s so far: %s, %s request%s, %s call%s, %zu alert%s", wt->res.name,
 		         report_usd_text(wt->res.totals.usd_total, a, sizeof a),
-		         (unsigned long long)wt->res.totals.requests, (unsigned long long)wt->res.totals.calls,
+		         report_count_text(wt->res.totals.requests, n1, sizeof n1), wt->res.totals.requests == 1 ? "" : "s",
+		         report_count_text(wt->res.totals.calls, n2, sizeof n2), wt->res.totals.calls == 1 ? "" : "s",
 		         wt->res.n_alerts, wt->res.n_alerts == 1 ? "" : "s");
 	struct watch_tenant *tn = NULL;
 	size_t n_tn = 0;
@@ -445,9 +448,9 @@ static void draw(const struct watch *wt, int colors)
 				snprintf(fb, sizeof fb, "%.1f%%", 100.0 * (double)x->fallbacks_short / (double)x->first_calls_short);
 			else
 				snprintf(fb, sizeof fb, "-");
-			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8llu %8llu %13s %13s %9s", name ? name : "", pad, "",
-			         (unsigned long long)x->requests_short, (unsigned long long)x->requests_long,
-			         report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb);
+			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8s %8s %13s %13s %9s", name ? name : "", pad, "",
+			         report_count_text(x->requests_short, n1, sizeof n1),
+			         report_count_text(x->requests_long, n2, sizeof n2), report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb);
 			free(name);
 		}
 		if (n_tn > (size_t)rows)
@@ -468,7 +471,8 @@ static void draw(const struct watch *wt, int colors)
 			         clock_format(al->end_us, s2), al->value_rate * 100, al->baseline_rate * 100);
 	}
 	if (wt->rejects)
-		put_line(LINES - 2, A_NORMAL, " %llu rejected; the latest: %s", (unsigned long long)wt->rejects, wt->reject);
+		put_line(LINES - 2, A_NORMAL, " %s rejected; the latest: %s", report_count_text(wt->rejects, n1, sizeof n1),
+		         wt->reject);
 	put_line(LINES - 1, A_DIM, wt->is_file ? " q quit" : " q quit  p pause  + faster  - slower");
 	refresh();
 }
