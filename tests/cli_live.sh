@@ -697,12 +697,13 @@ check_eq "SIGKILL: no partial rewrite left" "$(ls "$TMP" | grep -c 'kill2.rec.js
 : > "$LOG"
 LIVE_SIGNAL=INT LIVE_TIMEOUT=1.5 run int "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int.rec.jsonl"
 check_eq "Ctrl-C: exit 130" "$rc" 130
-check_has "Ctrl-C: says so" "$err" "interrupted"
+check_has "Ctrl-C: says so" "$err" "live: interrupted; no call was started after it"
 check_eq "Ctrl-C: K-3 never sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2"
 check_eq "Ctrl-C: the record holds both calls" "$(q "$TMP/int.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
 : > "$LOG"
 LIVE_SIGNAL=TERM LIVE_TIMEOUT=1.5 run term "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/term.rec.jsonl"
 check_eq "SIGTERM: exit 143" "$rc" 143
+check_has "SIGTERM: says terminated, as import and gen do" "$err" "live: terminated; no call was started after it"
 check_eq "SIGTERM: the record holds both calls" "$(q "$TMP/term.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
 # a second Ctrl-C kills at once: K-2, which would answer at 3 s, is not waited for
 : > "$LOG"

@@ -357,7 +357,8 @@ int cmd_live(int argc, char **argv)
 		break;
 	}
 	case LIVE_STOP_INTERRUPTED:
-		cli_error("live: interrupted; no call was started after it, and the record holds every call made");
+		cli_error("live: %s; no call was started after it, and the record holds every call made",
+		          lv.interrupted == SIGTERM ? "terminated" : "interrupted");
 		rc = 128 + lv.interrupted;
 		break;
 	case LIVE_STOP_FATAL:
