@@ -188,8 +188,9 @@ static long produce(struct reader *r, char *dst, size_t room, struct err *e)
 			else
 				r->z_done = 1;
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			return r->damaged = 1, err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)", r->path,
-			                               (unsigned long long)reader_offset(r), z->msg ? z->msg : "inflate failed");
+			return r->damaged = 1, err_set(e, "%s: damaged gzip data near byte %llu of the file (%s)",
+			                               r->path, (unsigned long long)reader_offset(r),
+			                               z->msg ? z->msg : "inflate failed");
 		}
 		if (made || r->z_done)
 			return (long)made;

@@ -74,12 +74,9 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 }
 
 /*
- * Whether stored trace `info` came from another file than `path` (a whole absolute source
- * that path's real path is not), and whether it is file `path` as imported: an error when it came
- * from another file of the same name (a day's `requests.jsonl` after another
- * day's), a note when the file changed after the import.  A source that is
- * not a whole absolute file name (an older import's, standard input's, one
- * cut at the store's length) is taken at its word.
+ * Whether stored trace `info` came from another file than `path`.  A source that is not a
+ * whole absolute file name (an older import's, standard input's, one cut at the store's
+ * length) is taken at its word.
  */
 static int source_is_other(const struct store_trace_info *info, const char *path)
 {
@@ -90,6 +87,11 @@ static int source_is_other(const struct store_trace_info *info, const char *path
 	return other;
 }
 
+/*
+ * Whether stored trace `info` is file `path` as imported: an error when it came from another
+ * file of the same name (a day's `requests.jsonl` after another day's), a note when the file
+ * changed after the import.
+ */
 static int replay_check_source(const struct store_trace_info *info, const char *path)
 {
 	if (source_is_other(info, path)) {
@@ -176,8 +178,11 @@ int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 static int gone_file_source(const char *path, char *abs, size_t n)
 {
 	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+	char dir[PATH_MAX] = ".";
+	if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else if (slash)
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
 	char *real = realpath(dir, NULL);
 	if (!real)
 		return -1;
@@ -200,11 +205,12 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	}
 	if (found) {
 		snprintf(name, n, "%s", arg);
-		if (replay_is_file(arg) && !source_is_other(&info, arg))
+		if (!replay_is_file(arg))
+			return EXIT_OK;
+		if (!source_is_other(&info, arg))
 			return replay_check_source(&info, arg);
-		if (replay_is_file(arg))
-			text_printf(stderr, "llmcost: note: \"%s\" is the stored trace, imported from %s; the file of "
-			            "that name here is ./%s\n", arg, info.source, arg);
+		text_printf(stderr, "llmcost: note: \"%s\" is the stored trace, imported from %s; the file of "
+		            "that name here is ./%s\n", arg, info.source, arg);
 		return EXIT_OK;
 	}
 	if (replay_is_file(arg)) {
