@@ -487,6 +487,14 @@ check_has "(the other)" "$(screen edits)" "v3 cache+routing (v3)"
 T send-keys -t edits ":scenario drop v3b" Enter; wait_for edits "dropped scenario v3b"
 check_eq "scenario drop" "$?" 0
 check_has "dropping the selected last scenario: v3 is selected and shown" "$(screen edits | sed -n 4p)" "v3"
+# columns scrolled out of sight come back once the drops make room for them
+for h in w1 w2 w3 w4; do T send-keys -t edits ":scenario add $h baseline" Enter; wait_for edits "added scenario $h"; done
+check "five scenarios do not fit in 100 columns: some scrolled off" wait_for edits "< more scenarios"
+# (w1, the third, stays selected: the view must not stay scrolled to it)
+for h in w4 w3 w2; do T send-keys -t edits ":scenario drop $h" Enter; wait_for edits "dropped scenario $h"; done
+case $(screen edits | sed -n 4p) in *"more scenarios"*) bad "after the drops the columns fit, yet some stay hidden" ;; *) ok ;; esac
+check_has "after the drops: v3 shown again" "$(screen edits | sed -n 4p)" "v3 cache+routing"
+T send-keys -t edits ":scenario drop w1" Enter; wait_for edits "dropped scenario w1"
 # Timeline: $ takes the cursor to the last column, and z keeps it at the same time
 cursor_from() { screen edits | sed -n 4p | sed -n 's/.*; cursor \(.\{16\}\) to .*/\1/p'; }
 T send-keys -t edits 3 '$'; wait_for edits "1 column = 3 buckets"

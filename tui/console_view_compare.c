@@ -211,6 +211,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			break;
 		first++;
 	}
+	while (first > 1) { /* and no further right than need be: back while all from one before fit */
+		int x = lw + 2 + colw[0];
+		for (size_t k = first - 1; k < ns; k++)
+			x += 3 + colw[k];
+		if (x > width)
+			break;
+		first--;
+	}
 	vs->hscroll = (int)first;
 
 	/* the heading: scenario names */
