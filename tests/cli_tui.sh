@@ -151,6 +151,11 @@ cp "$LLMCOST_DB" "$TMP/store-before.db"
 T send-keys -t main ":export! json $LLMCOST_DB" Enter; wait_for main "is the store the console has open"
 check_eq "export! refuses the console's own store" "$?" 0
 check "and leaves it as it was" cmp -s "$LLMCOST_DB" "$TMP/store-before.db"
+# nor SQLite's files beside it, which the next opening would take as its own (or delete)
+T send-keys -t main ":export! json $LLMCOST_DB-wal" Enter; wait_for main "is a file of the store the console has open"
+check_eq "export! refuses the store's -wal" "$?" 0
+T send-keys -t main ":save recorded $(dirname "$LLMCOST_DB")/./$(basename "$LLMCOST_DB")-journal" Enter
+check "save refuses the store's -journal, however the path is written" wait_for main "is a file of the store the console has open"
 
 # every view
 T send-keys -t main 2; wait_for main "tenants of recorded"; check_eq "2: Tenants" "$?" 0

@@ -4,6 +4,7 @@
  * and digit grouping for counts people read.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,22 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 		return cli_usage_error(cmd, c == ':' ? "-%c needs a value" : "unknown option -%c (a file whose "
 		                       "name begins with - is ./-NAME, or follows --)", optopt);
 	return cli_usage_error(cmd, "unknown option %s", word);
+}
+
+int cli_real_name(const char *path, char *out, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX] = ".";
+	if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else if (slash)
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return -1;
+	int len = snprintf(out, n, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path);
+	free(real);
+	return len > 0 && (size_t)len < n ? 0 : -1;
 }
 
 const char *cli_db_path_made(const char *opt_db)

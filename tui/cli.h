@@ -62,6 +62,10 @@ const char *cli_db_path(const char *opt_db);
  * absent, for commands that may create the store; a path given is used as it is. */
 const char *cli_db_path_made(const char *opt_db);
 
+/* The absolute name of path, which need not exist but whose folder must: the folder's real
+ * path and path's last part.  0, or -1 when the folder is not there or n is too small. */
+int cli_real_name(const char *path, char *out, size_t n);
+
 /*
  * Imports files into s with the messages people expect (tui/cli_import.c): the
  * first 20 rejected lines on stderr, a progress line on a terminal, Ctrl-C

@@ -171,26 +171,6 @@ int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 	return EXIT_FAIL;
 }
 
-/*
- * The absolute name file `path` had, now that it is gone: its folder's real path and its own
- * name, as an import stored it; 0, or -1 when the folder is gone too.
- */
-static int gone_file_source(const char *path, char *abs, size_t n)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX] = ".";
-	if (slash == path)
-		snprintf(dir, sizeof dir, "/");
-	else if (slash)
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	char *real = realpath(dir, NULL);
-	if (!real)
-		return -1;
-	int len = snprintf(abs, n, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path);
-	free(real);
-	return len > 0 && (size_t)len < n ? 0 : -1;
-}
-
 int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n)
 {
 	struct store_trace_info info;
@@ -252,7 +232,7 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	if (!found && !as) { /* a file imported before and gone since: its stored copy */
 		char abs[sizeof info.source];
 		import_name_for(arg, name, n);
-		if (gone_file_source(arg, abs, sizeof abs) == 0 && store_find(s, name, &info, &e) == 1 &&
+		if (cli_real_name(arg, abs, sizeof abs) == 0 && store_find(s, name, &info, &e) == 1 &&
 		    strcmp(info.source, abs) == 0) {
 			text_printf(stderr, "llmcost: note: %s is gone; replaying the copy stored as \"%s\" when it was "
 			            "imported (%s)\n", arg, name, info.imported_at);

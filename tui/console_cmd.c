@@ -9,6 +9,7 @@
  * is typed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -526,11 +527,23 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 	return 0;
 }
 
-/* 0 when the console may write path: never its own store, and an existing file only when the
- * command was given with ! (cmd names it in the advice). */
+/* 0 when the console may write path: never its own store nor SQLite's files beside it (its
+ * -wal, -shm, -journal), and an existing file only when the command was given with ! (cmd names
+ * it in the advice). */
 static int console_cmd_may_write(struct console *c, const char *cmd, const char *path, struct err *e)
 {
+	static const char *const beside[] = { "-wal", "-shm", "-journal" };
 	struct stat f, db;
+	char name[PATH_MAX + 16], *store = realpath(c->m->db_path, NULL);
+	int of_store = 0;
+	if (store && cli_real_name(path, name, sizeof name) == 0)
+		for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+			size_t len = strlen(store);
+			of_store |= strncmp(name, store, len) == 0 && strcmp(name + len, beside[i]) == 0;
+		}
+	free(store);
+	if (of_store)
+		return err_set(e, "%s is a file of the store the console has open; choose another file", path);
 	if (stat(path, &f) != 0)
 		return 0;
 	if (stat(c->m->db_path, &db) == 0 && f.st_dev == db.st_dev && f.st_ino == db.st_ino)
