@@ -559,6 +559,15 @@ check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo 
 check "SIGTERM restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_eq "SIGTERM: no error output" "$(cat "$TMP/term.err")" ""
 
+# a trace without requests: its Timeline says so (not that the runs are under way)
+: > "$TMP/none.jsonl"
+start none 100 30 "$TMP/none.jsonl" -s recorded -s v3
+wait_for none "last run"
+T send-keys -t none 3
+check "Timeline of a trace without requests says so" wait_for none "no timeline: the trace has no requests"
+case $(screen none) in *"scenarios are running"*) bad "it says the runs are under way" ;; *) ok ;; esac
+T kill-session -t none
+
 # The terminal closes and no SIGHUP comes (the console runs in another session, under setsid):
 # it sees the hang-up on its input and exits 129, as for SIGHUP, instead of spinning.  The
 # session's own shell records its status; fd 3 carries the terminal past the background

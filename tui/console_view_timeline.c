@@ -131,6 +131,20 @@ static int timeline_alert_in(const struct result_scenario *r, enum alert_kind ki
 	return 0;
 }
 
+/* Why there is no chart to draw (timeline_geometry failed). */
+static const char *timeline_none(const struct console *c, int width)
+{
+	const struct console_model *m = c->m;
+	if (!m->n_scen)
+		return "No scenario is open.";
+	if (width - TIMELINE_LABEL_W - TIMELINE_VALUE_W - 2 < 4)
+		return "the window is too narrow for the timeline";
+	for (size_t k = 0; k < m->n_scen; k++)
+		if (!m->scen[k]->has_res)
+			return "no timeline yet (the scenarios are running)";
+	return "no timeline: the trace has no requests";
+}
+
 static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 {
 	static const char *const blocks[9] = { " ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
@@ -142,8 +156,7 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 	char title[512], a[64], b[64], v[REPORT_TEXT_MAX + 8];
 
 	if (timeline_geometry(c, width, &g) < 0) {
-		console_put(w, 1, 1, m->n_scen ? "no timeline yet (the scenarios are running), or the window "
-		                                 "is too narrow" : "No scenario is open.", width - 2, 0, 0);
+		console_put(w, 1, 1, timeline_none(c, width), width - 2, 0, 0);
 		return;
 	}
 	int64_t bucket_us = g.ref->bucket_s * CLOCK_US_PER_S;
