@@ -559,6 +559,22 @@ check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo 
 check "SIGTERM restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_eq "SIGTERM: no error output" "$(cat "$TMP/term.err")" ""
 
+# Alerts in narrow windows: the recorded flood's two alerts.  Columns as wide as their widest
+# of heading and values: start 16, end 11, scenario 8 ("recorded"), kind 14 (fallback_flood),
+# value 7 ($6.38/h), baseline 8 (the heading), peak 5 (3.77x) = 69, + 6 gaps.  At 80: gaps of 1
+# make 75, all shown.  At 60: start..value take 16+1+11+1+8+1+14+1+7 = 60; 2 columns hidden.
+$L import fixtures/traces/flood.jsonl.gz >/dev/null 2>&1
+for size in 80x24 60x15; do
+	start "alerts$size" "${size%x*}" "${size#*x}" flood -s recorded
+	wait_for "alerts$size" "last run"
+	T send-keys -t "alerts$size" 5; wait_for "alerts$size" "newest first"
+done
+check_has "Alerts at 80 columns: every column, peak too" "$(screen alerts80x24 | sed -n 5p)" "peak"
+case $(screen alerts80x24 | sed -n 4p) in *hidden*) bad "Alerts at 80 columns hides a column" ;; *) ok ;; esac
+check_has "Alerts at 60 columns: the title says 2 are hidden" "$(screen alerts60x15 | sed -n 4p)" "; 2 columns hidden (widen)"
+check_eq "Alerts at 60 columns: the first five" "$(screen alerts60x15 | sed -n 5p | tr -s ' ')" "start (UTC) end scenario kind value"
+T kill-session -t alerts80x24; T kill-session -t alerts60x15
+
 # a trace without requests: its Timeline says so (not that the runs are under way)
 : > "$TMP/none.jsonl"
 start none 100 30 "$TMP/none.jsonl" -s recorded -s v3

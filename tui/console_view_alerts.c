@@ -113,13 +113,6 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 	alerts_refresh(c);
 	for (size_t k = 0; k < m->n_scen; k++)
 		running += !m->scen[k]->has_res;
-	snprintf(title, sizeof title, "%s alert%s across %zu scenario%s, newest first%s%s%s%s",
-	         report_count_text((uint64_t)vs->n_rows, cnt, sizeof cnt), vs->n_rows == 1 ? "" : "s",
-	         m->n_scen, m->n_scen == 1 ? "" : "s", vs->filter[0] ? ", filter \"" : "", vs->filter,
-	         vs->filter[0] ? "\"" : "", running ? " (some scenarios have no result yet)" : "");
-	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 0, title, width, 0, 1);
-
 	/* the rows shown, formatted first: the columns are as wide as what they show */
 	int rows = console_view_list_rows(height);
 	if (rows > ALERTS_MAX_ROWS)
@@ -148,14 +141,37 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 				cw[i] = i == 2 && l > 24 ? 24 : l;
 		}
 	}
-	int x[NCOL], pos = 0, ncol = 0;
+	/* all columns if they fit, the scenario's narrowed to 8 and the gaps to 1 if need be;
+	 * else the first ones that fit, and the title says how many are hidden */
+	int x[NCOL], pos = 0, ncol = 0, gap = 2, total = 2 * (NCOL - 1);
+	for (int i = 0; i < NCOL; i++)
+		total += cw[i];
+	if (total > width && cw[2] > 8) {
+		int cut = total - width < cw[2] - 8 ? total - width : cw[2] - 8;
+		cw[2] -= cut;
+		total -= cut;
+	}
+	if (total > width)
+		gap = 1;
 	for (int i = 0; i < NCOL; i++) {
 		if (i > 0 && pos + cw[i] > width)
 			break;
 		x[i] = pos;
-		pos += cw[i] + 2;
+		pos += cw[i] + gap;
 		ncol++;
 	}
+	snprintf(title, sizeof title, "%s alert%s across %zu scenario%s, newest first%s%s%s%s",
+	         report_count_text((uint64_t)vs->n_rows, cnt, sizeof cnt), vs->n_rows == 1 ? "" : "s",
+	         m->n_scen, m->n_scen == 1 ? "" : "s", vs->filter[0] ? ", filter \"" : "", vs->filter,
+	         vs->filter[0] ? "\"" : "", running ? " (some scenarios have no result yet)" : "");
+	char hidden[64] = "";
+	if (ncol < NCOL)
+		snprintf(hidden, sizeof hidden, "; %d column%s hidden (widen)", NCOL - ncol, NCOL - ncol == 1 ? "" : "s");
+	int hidden_w = (int)strlen(hidden), title_w = 0;
+	wattrset(w, console_attr(ROLE_TITLE));
+	if (hidden_w < width) /* the count of hidden columns is never cut, the title before it is */
+		title_w = console_put(w, 0, 0, title, width - hidden_w, 0, 0);
+	console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
 	for (int i = 0; i < ncol; i++)
 		console_put(w, 1, x[i], heads[i], cw[i], right[i], 1);
 	wattrset(w, console_attr(ROLE_NORMAL));
