@@ -609,6 +609,10 @@ static void error_messages(void)
 	          msg_at("scenarios/v3.json", 1, 22, "cache.ttl_s.large: expected a positive integer, got \"1h\""));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"tll_s\": {}}}"),
 	          msg_at("x.json", 1, 12, "cache.tll_s: unknown key (did you mean \"cache.ttl_s\"?)"));
+	/* a number past a double's range: cJSON holds it as infinity, which it would print as null */
+	CHECK_STR(load_err("x.json", "{\"projection\": {\"days\": 1e400}}"),
+	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days, got a number out "
+	                        "of range"));
 	CHECK_STR(load_err("x.json", "{\"seeds\": 3}"),
 	          msg_at("x.json", 1, 2, "seeds: unknown key (did you mean \"seed\"?)"));
 	CHECK_STR(load_err("x.json", "{\"ttl_s\": 3}"),

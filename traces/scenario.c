@@ -48,6 +48,8 @@ static int fail(struct err *err, const char *label, const char *fmt, ...)
 /* A value as the user wrote it, for "got ...": compact JSON, cut at 60 bytes. */
 static const char *got(const cJSON *v, char *buf, size_t n)
 {
+	if (cJSON_IsNumber(v) && !isfinite(v->valuedouble)) /* 1e400: cJSON would print null */
+		return "a number out of range";
 	char *s = cJSON_PrintUnformatted(v);
 	if (!s)
 		return "?";
