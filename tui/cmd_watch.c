@@ -211,7 +211,8 @@ static int64_t watch_now(const struct watch *wt)
 	if (!wt->is_file) {
 		if (wt->paused)
 			return wt->play_from_data;
-		return wt->play_from_data + (int64_t)((double)(clock_us(CLOCK_MONOTONIC) - wt->play_from_mono) * wt->speed);
+		return wt->play_from_data +
+		       (int64_t)((double)(clock_us(CLOCK_MONOTONIC) - wt->play_from_mono) * wt->speed);
 	}
 	int64_t wall = clock_us(CLOCK_REALTIME);
 	if (wt->last_ts == INT64_MIN) /* no line yet: the clock (and no wall − INT64_MIN) */
@@ -258,7 +259,8 @@ static int watch_done(const struct watch *wt)
 static int watch_replay(struct watch *wt, int force)
 {
 	int64_t mono = clock_us(CLOCK_MONOTONIC);
-	if (wt->w.n_req == wt->res_rows || !wt->w.n_req || (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
+	if (wt->w.n_req == wt->res_rows || !wt->w.n_req ||
+	    (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
 		return 0;
 	struct replay_trace *rt = NULL;
 	struct result_scenario res;
@@ -450,7 +452,8 @@ static void draw(const struct watch *wt, int colors)
 				snprintf(fb, sizeof fb, "-");
 			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8s %8s %13s %13s %9s", name ? name : "", pad, "",
 			         report_count_text(x->requests_short, n1, sizeof n1),
-			         report_count_text(x->requests_long, n2, sizeof n2), report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb);
+			         report_count_text(x->requests_long, n2, sizeof n2),
+			         report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb);
 			free(name);
 		}
 		if (n_tn > (size_t)rows)
