@@ -505,8 +505,13 @@ cursor_from() { screen edits | sed -n 4p | sed -n 's/.*; cursor \(.\{16\}\) to .
 T send-keys -t edits 3 '$'; wait_for edits "1 column = 3 buckets"
 last_col=$(cursor_from)
 check_eq "\$: the cursor on the last column (faq's last hour)" "$last_col" "2026-03-07 21:00"
+# its end, 3 one-hour buckets on, is the next day: said with its date
+check_has "a cursor's end on another day has its date" "$(screen edits | sed -n 4p)" \
+	"cursor 2026-03-07 21:00 to 2026-03-08 00:00 UTC"
 T send-keys -t edits z; wait_for edits "1 column = 1 bucket"
 check_eq "z keeps the cursor's time" "$(cursor_from)" "$last_col"
+check_has "a cursor's end on its start's day: the time alone" "$(screen edits | sed -n 4p)" \
+	"cursor 2026-03-07 21:00 to 22:00 UTC; scale "
 T send-keys -t edits 0 1; wait_for edits "USD per resolved request"
 T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"

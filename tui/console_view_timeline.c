@@ -191,9 +191,12 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 		snprintf(per, sizeof per, "1 column = %zu buckets", g.per);
 	char mx[REPORT_TEXT_MAX], fb[16], hr[16];
 	report_usd_text((money_sum)maxv[TIMELINE_USD], mx, sizeof mx);
-	snprintf(title, sizeof title, "bucket %llds, %s; cursor %s to %s UTC; scale to %s/h, fallback %s, "
-	         "hit %s", (long long)g.ref->bucket_s, per, console_time_text(ct0, 0, a, sizeof a),
-	         console_time_text(ct1, 0, b, sizeof b), mx,
+	/* the cursor's end without its date when that is the start's, so that the scales fit */
+	console_time_text(ct0, 0, a, sizeof a);
+	console_time_text(ct1, 0, b, sizeof b);
+	const char *end = strlen(a) > 11 && strncmp(a, b, 11) == 0 ? b + 11 : b;
+	snprintf(title, sizeof title, "bucket %llds, %s; cursor %s to %s UTC; scale %s/h, fallback %s, "
+	         "hit %s", (long long)g.ref->bucket_s, per, a, end, mx,
 	         report_percent_text(maxv[TIMELINE_FALLBACK], fb, sizeof fb),
 	         report_percent_text(maxv[TIMELINE_HIT], hr, sizeof hr));
 	wattrset(w, console_attr(ROLE_TITLE));
