@@ -858,6 +858,12 @@ static void set_one_key(void)
 	CHECK_INT(sc.routing.rules[2].route, 1);
 	CHECK_INT(scenario_set(&sc, "routing.rules[7].route", "large", &e), -1);
 	CHECK_STR(e.msg, "routing.rules[7].route: no element 7");
+	/* a list's element written with a dot: the [N] form suggested */
+	CHECK_INT(scenario_set(&sc, "routing.rules.2.route", "large", &e), -1);
+	CHECK_STR(e.msg, "routing.rules.2.route: unknown key (did you mean \"routing.rules[2].route\"? a list's "
+	                 "element is [N])");
+	CHECK_INT(scenario_set(&sc, "faults.inject.10", "{}", &e), -1);
+	CHECK_HAS(e.msg, "did you mean \"faults.inject[10]\"?");
 
 	CHECK_INT(scenario_set(&sc, "budget.faq_answer.overflow", "reject", &e), 0);
 	CHECK_INT(scenario_budget_for(&sc, "faq_answer")->overflow, OVERFLOW_REJECT);

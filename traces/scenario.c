@@ -1320,6 +1320,32 @@ static cJSON *value_item(const struct scenario_key *k, const char *value)
 	return cJSON_CreateString(value);
 }
 
+/* path with each all-digit segment written as a list's element ("rules.0.route" →
+ * "rules[0].route") into out: 1 when it had one and out holds it whole, else 0. */
+static int list_index_dotted(const char *path, char *out, size_t n)
+{
+	size_t o = 0;
+	int any = 0;
+	const char *p = path;
+	while (*p && o + 1 < n) {
+		size_t digits = p[0] == '.' ? strspn(p + 1, "0123456789") : 0;
+		if (digits && (p[1 + digits] == '.' || p[1 + digits] == '\0')) {
+			if (o + digits + 2 >= n)
+				break;
+			out[o++] = '[';
+			memcpy(out + o, p + 1, digits);
+			o += digits;
+			out[o++] = ']';
+			p += 1 + digits;
+			any = 1;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return any && !*p;
+}
+
 int scenario_set(struct scenario *sc, const char *path, const char *value, struct err *err)
 {
 	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, path);
@@ -1330,6 +1356,8 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	int n, rc = -1;
 
 	if (!k) {
+		if (list_index_dotted(path, sug, sizeof sug) && scenario_key_find(scenario_keys, scenario_n_keys, sug))
+			return err_set(err, "%s: unknown key (did you mean \"%s\"? a list's element is [N])", path, sug);
 		if (scenario_key_suggest(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
 			return err_set(err, "%s: unknown key (did you mean \"%s\"?)", path, sug);
 		/* no close match: what the object may hold, when the object is known */
