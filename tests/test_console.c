@@ -692,7 +692,7 @@ static void console_timeline_column_sums(void)
 	WINDOW *w = newpad(12, 100);
 	console_view_timeline.draw(&d.c, w, 12, 100);
 	mvwinnstr(w, 0, 0, row, 100);
-	CHECK_HAS(row, "bucket 60s, 1 column = 2 buckets; cursor 2026-03-02 10:00 to 2026-03-02 10:02 UTC");
+	CHECK_HAS(row, "bucket 60s, 1 column = 2 buckets; cursor 2026-03-02 10:00 to 10:02 UTC; scale $120.00/h");
 	mvwinnstr(w, 2, 0, row, 100);
 	CHECK_HAS(row, "A  (1 alert)  at the cursor: cost_guard");
 	/* ($1 + $3) × 3600 s ÷ (2 × 60 s) = $120.00 an hour */
