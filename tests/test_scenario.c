@@ -874,6 +874,12 @@ static void set_one_key(void)
 	CHECK_INT(sc.cache.key, CACHE_PART_TENANT | CACHE_PART_INPUT);
 	CHECK_INT(scenario_set(&sc, "retry.on", "[\"timeout\"]", &e), 0);
 	CHECK_INT(sc.retry.on, STATUS_BIT(STATUS_TIMEOUT));
+	/* a list in brackets without JSON's quotes, as people type it */
+	CHECK_INT(scenario_set(&sc, "retry.on", " [timeout, rate_limited] ", &e), 0);
+	CHECK_INT(sc.retry.on, STATUS_BIT(STATUS_TIMEOUT) | STATUS_BIT(STATUS_RATE_LIMITED));
+	CHECK_INT(scenario_set(&sc, "cache.key", "[tenant]", &e), 0);
+	CHECK_INT(sc.cache.key, CACHE_PART_TENANT);
+	CHECK_INT(scenario_set(&sc, "cache.key", "tenant, input", &e), 0);
 
 	CHECK_INT(scenario_set(&sc, "fallback.max_rate", "0.1", &e), 0);
 	CHECK_INT(sc.fallback.has_max_rate, 1);

@@ -1291,12 +1291,18 @@ static cJSON *value_item(const struct scenario_key *k, const char *value)
 	cJSON_Delete(v);
 	if (stringish)
 		return cJSON_CreateString(value);
-	if (listish) {
+	if (listish) { /* "a, b", or "[a, b]" without the quotes JSON wants */
 		cJSON *arr = cJSON_CreateArray();
-		const char *p = value;
-		while (arr && *p) {
-			const char *c = strchr(p, ',');
-			size_t n = c ? (size_t)(c - p) : strlen(p);
+		const char *p = value + strspn(value, " \t"), *stop = p + strlen(p);
+		while (stop > p && (stop[-1] == ' ' || stop[-1] == '\t'))
+			stop--;
+		if (stop - p >= 2 && *p == '[' && stop[-1] == ']') {
+			p++;
+			stop--;
+		}
+		while (arr && p < stop) {
+			const char *c = memchr(p, ',', (size_t)(stop - p));
+			size_t n = c ? (size_t)(c - p) : (size_t)(stop - p);
 			while (n && (*p == ' ' || *p == '\t')) {
 				p++;
 				n--;
@@ -1312,7 +1318,7 @@ static cJSON *value_item(const struct scenario_key *k, const char *value)
 			s[n] = '\0';
 			cJSON_AddItemToArray(arr, cJSON_CreateString(s));
 			free(s);
-			p = c ? c + 1 : p + strlen(p);
+			p = c ? c + 1 : stop;
 		}
 		return arr;
 	}
