@@ -240,7 +240,8 @@ T resize-window -t main -x 100 -y 30; wait_for main "USD per resolved request"
 check_eq "back to 100x30" "$?" 0
 
 # q ends the program and gives the terminal back
-T send-keys -t main q; wait_for main "EXITED 0"
+T send-keys -t main q
+check "q quits at once when every edit is saved (v3's, by save)" wait_for main "EXITED 0"
 check_eq "q exits 0" "$?" 0
 wait_for main MODES-END
 modes=" $(screen main | tr '\n' ' ') "
@@ -306,7 +307,7 @@ T send-keys -t across '?' j j j j j j; wait_for across "across the scenarios: th
 check_eq "?: the help lists m and M" "$?" 0
 T send-keys -t across q Escape m; wait_for across "tenants of baseline"
 check_eq "m: back to every metric of the selected scenario" "$?" 0
-T send-keys -t across q; wait_for across "EXITED 0"
+T send-keys -t across q; check "across: q quits" wait_for across "EXITED 0"
 check_eq "across: q exits 0" "$?" 0
 check_eq "across: no error output" "$(cat "$TMP/across.err")" ""
 
@@ -371,7 +372,7 @@ check_eq "Timeline: hourly buckets" "$?" 0
 T send-keys -t keys '$'; eventually eval 'test "$(keys_cursor)" != "$first_hour"'
 T send-keys -t keys 0; eventually eval 'test "$(keys_cursor)" = "$first_hour"'
 check_eq "0: the cursor on the first column" "$(keys_cursor)" "$first_hour"
-T send-keys -t keys q; wait_for keys "EXITED 0"
+T send-keys -t keys q; check "keys: q quits" wait_for keys "EXITED 0"
 check_eq "keys: no error output" "$(cat "$TMP/keys.err")" ""
 
 # A long batch shows in the header the share of its requests taken in: 32 runs of v3 over a
@@ -398,7 +399,7 @@ check_eq "long batch: the runs left never rise" "$(sort -rn "$TMP/runs")" "$(cat
 check "long batch: a share between 1% and 99% shown" grep -Eqx '[1-9][0-9]?' "$TMP/shares"
 check_eq "long batch: the shares never fall" "$(sort -n "$TMP/shares")" "$(cat "$TMP/shares")"
 wait_for long "last run"; check_eq "long batch: it ends" "$?" 0
-T send-keys -t long q; wait_for long "EXITED 0"
+T send-keys -t long q; check "long: q quits" wait_for long "EXITED 0"
 check_eq "long batch: no error output" "$(cat "$TMP/long.err")" ""
 
 # Edits and keys: a run that fails says why on the status line, and a note that announced
@@ -517,7 +518,14 @@ T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
 check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
 	"$(screen edits | tail -n 1 | cut -c1-8)" " q quit "
-T send-keys -t edits q; wait_for edits "EXITED 0"
+# edits not saved: q says so once; another key in between asks again; q, q leaves
+T send-keys -t edits q
+check "q with edits not saved asks first" wait_for edits \
+	"2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
+T send-keys -t edits j q; sleep 0.3
+case $(screen edits) in *EXITED*) bad "q after another key quit without asking again" ;; *) ok ;; esac
+T send-keys -t edits q
+check "q again quits" wait_for edits "EXITED 0"
 check_eq "edits: no error output" "$(cat "$TMP/edits.err")" ""
 
 # load of a large file shows the import's progress on the status line
@@ -535,7 +543,7 @@ T send-keys -t big ":load --name docs-three $PWD/fixtures/traces/docs.jsonl" Ent
 check ":load --name NAME FILE too" wait_for big "docs-three: imported"
 T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name" Enter
 check ":load FILE --name without a NAME is a usage error" wait_for big "usage: load TRACE [--name NAME]"
-T send-keys -t big q; wait_for big "EXITED 0"
+T send-keys -t big q; check "big: q quits" wait_for big "EXITED 0"
 rm -f "$TMP/big.jsonl"
 
 # Ctrl-C: the same, exit 130

@@ -318,6 +318,23 @@ static void console_act_quit(struct console *c, int arg)
 		c->dirty_body = 1;
 		return;
 	}
+	/* edits not saved: said once, with their scenarios; q again (or :quit) leaves */
+	char names[256] = "";
+	size_t n = 0, len = 0;
+	for (size_t k = 0; k < c->m->n_scen; k++) {
+		const struct console_scen *s = c->m->scen[k];
+		if (!s->unsaved)
+			continue;
+		if (len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", n ? ", " : "", s->label);
+		n++;
+	}
+	if (n && !c->quit_asked) {
+		c->quit_asked = 1;
+		console_message(c, 1, "%zu scenario%s with edits not saved (%s): save SCENARIO FILE keeps one; "
+		                "q again quits", n, n == 1 ? "" : "s", names);
+		return;
+	}
 	c->quit = 1;
 }
 
@@ -495,7 +512,7 @@ static void console_act_escape(struct console *c, int arg)
 }
 
 static const struct console_key console_keys[] = {
-	{ { 'q' }, "q", V_ALL, console_act_quit, 0, "quit (closes the help first)", "q quit" },
+	{ { 'q' }, "q", V_ALL, console_act_quit, 0, "quit (closes the help first; with edits not saved, asks once)", "q quit" },
 	{ { '?', KEY_F(1) }, "? F1", V_ALL, console_act_help, 0, "show or hide this help", "? help" },
 	{ { ':' }, ":", V_ALL, console_act_command, 0,
 	  "command line: Tab completes, Up/Down recall, Esc cancels", ": command" },
@@ -550,6 +567,8 @@ static void console_key(struct console *c, int ch)
 		console_layout(c);
 		return;
 	}
+	if (ch != 'q') /* q's question about unsaved edits holds for the next key only */
+		c->quit_asked = 0;
 	if (c->too_small) { /* nothing acts unseen: q quits (whatever is open), Ctrl-L redraws */
 		if (ch == 'q')
 			c->quit = 1;

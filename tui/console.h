@@ -50,6 +50,7 @@ struct console_scen {
 	char *failed_edit;          /* the file of an edit that did not load, which the next
 	                             * `scenario edit` reopens, or NULL */
 	int error_new;              /* that failure is not yet on the status line */
+	int unsaved;                /* edited (set, unset, scenario edit) since opened or saved */
 	unsigned busy;              /* jobs queued or running */
 };
 
@@ -273,6 +274,7 @@ struct console {
 	const char *loading;        /* the file or trace `load` is opening, while it does */
 	long help_top;
 	int quit;
+	int quit_asked;             /* q found unsaved edits and said so: q again quits */
 	int colors;
 	/* the status line: a message until the next key, or the command line */
 	char msg[1024];

@@ -577,6 +577,7 @@ static int console_cmd_save(struct console *c, const char *args, struct err *e)
 	struct console_scen *s = console_cmd_scen(c, label, e);
 	if (!s || console_cmd_may_write(c, "save", rest, e) < 0 || scenario_save(&s->sc, rest, e) < 0)
 		return -1;
+	s->unsaved = 0;
 	console_message(c, 0, "wrote scenario %s to %s", s->label, rest);
 	return 0;
 }

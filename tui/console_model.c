@@ -609,6 +609,7 @@ int console_model_set(struct console_model *m, struct console_scen *s, const cha
 {
 	if (scenario_set(&s->sc, path, value, e) < 0)
 		return err_prefix(e, "%s: ", s->label);
+	s->unsaved = 1;
 	return console_model_submit(m, s, e);
 }
 
@@ -620,6 +621,7 @@ int console_model_replace(struct console_model *m, struct console_scen *s, const
 		return -1;
 	scenario_fini(&s->sc);
 	s->sc = next;
+	s->unsaved = 1;
 	return console_model_submit(m, s, e);
 }
 
