@@ -22,6 +22,20 @@ static cJSON *add_time(cJSON *o, const char *name, int64_t us)
 	return cJSON_AddStringToObject(o, name, clock_format(us, t));
 }
 
+/*
+ * Whether what the API billed for the request is known: each call answered (its usage
+ * priced at list) or failed with an error the API does not bill.  A timeout (the server may
+ * have finished, and billed, the call) or a content filter leaves it unknown: the line then
+ * has no cost_usd, so that a recorded replay compares its prices only with known bills.
+ */
+static int bill_known(const struct live_record *r)
+{
+	for (size_t a = 0; a < r->n_att; a++)
+		if (r->att[a].status == STATUS_TIMEOUT || r->att[a].status == STATUS_CONTENT_FILTER)
+			return 0;
+	return 1;
+}
+
 /* A call's fields, those of trace v1's `attempts` items. */
 static int add_call(cJSON *o, const struct scenario *sc, const struct live_attempt *a)
 {
@@ -68,7 +82,7 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 		ok = cJSON_AddStringToObject(o, "output", r->output) != NULL;
 	if (ok && answer && *answer->id)
 		ok = cJSON_AddStringToObject(o, "request_id", answer->id) != NULL;
-	ok = ok && cJSON_AddRawToObject(o, "cost_usd", usd) &&
+	ok = ok && (!bill_known(r) || cJSON_AddRawToObject(o, "cost_usd", usd)) &&
 	     cJSON_AddStringToObject(o, "live", live_outcome_names[r->outcome]);
 	if (!ok) {
 		cJSON_Delete(o);
