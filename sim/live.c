@@ -138,13 +138,19 @@ static int reserve(struct live *lv, size_t r, int m, const struct live_call *c, 
 
 /* Settles a call: its worst case off the books, what it costs on (a timeout at its worst: the
  * API may still bill it). */
-static void settle(struct live *lv, int64_t worst, const struct live_reply *rep, int64_t pusd, int retry)
+static void settle(struct live *lv, size_t r, int64_t worst, const struct live_reply *rep, int64_t pusd,
+                   int retry)
 {
 	pthread_mutex_lock(&lv->mu);
 	lv->reserved_pusd -= worst;
 	lv->spent_pusd += rep->status == STATUS_OK ? pusd : rep->status == STATUS_TIMEOUT ? worst : 0;
 	lv->counts.calls++;
 	lv->counts.retries += retry != 0;
+	if (rep->status != STATUS_OK && rep->status < N_STATUS &&
+	    (!lv->failed[rep->status]++ || r < lv->failed_at[rep->status])) { /* the first in trace order */
+		lv->failed_at[rep->status] = r;
+		snprintf(lv->failed_why[rep->status], sizeof lv->failed_why[0], "%s", rep->msg);
+	}
 	if (rep->fatal && lv->stop != LIVE_STOP_FATAL) {
 		lv->stop = LIVE_STOP_FATAL;
 		snprintf(lv->why, sizeof lv->why, "%s", rep->msg);
@@ -212,7 +218,7 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 		} else {
 			a->input_tok = summarize ? trace_input_tok(lv->t, rec->req) : (uint64_t)-1; /* set below */
 		}
-		settle(lv, worst, reply, a->pusd, k > 1);
+		settle(lv, r, worst, reply, a->pusd, k > 1);
 		if (reply->status == STATUS_OK || reply->fatal)
 			return reply->fatal ? CALLS_STOPPED : STATUS_OK;
 		free(reply->text);

@@ -130,6 +130,10 @@ struct live {
 	char *nbuf;                  /* scratch for normalizing, under mu */
 	size_t nbuf_size;
 	char why[1024];              /* the fatal reply's reason, or the error */
+	/* the calls that failed, by class, and the reason (the API's message) of the first in
+	 * trace order: its record */
+	size_t failed[N_STATUS], failed_at[N_STATUS];
+	char failed_why[N_STATUS][256];
 };
 
 /*

@@ -495,6 +495,14 @@ done > "$TMP/k.jsonl"
 scen k "$ROUTES, \"retry\": {\"max_attempts\": 1, \"backoff_ms\": 1, \"timeout_ms\": 500}"
 run k "$TMP/k.jsonl" -s "$TMP/k.json" --max-usd 1 --record "$TMP/krec.jsonl"
 check_eq "classes: exit 0" "$rc" 0
+# why the calls failed: per class, how many, and the first reason in trace order (the fake's
+# "fake error" message after the HTTP status; the client's own timeout comes second)
+check_eq "classes: the reasons" "$(echo "$out" | grep ', the first: ')" "live: 2 calls timeout, the first: HTTP 408: fake error
+live: 1 call rate_limited, the first: HTTP 429: fake error
+live: 3 calls server_error, the first: HTTP 409: fake error
+live: 1 call invalid_request, the first: HTTP 422: fake error
+live: 1 call content_filter, the first: HTTP 400: fake error
+live: 1 call context_length, the first: HTTP 404: fake error"
 check_eq "classes: one call each" "$(count "$LOG")" 9
 check_eq "classes: statuses" "$(q "$TMP/krec.jsonl" '[r["status"] for r in L]')" \
 	"timeout timeout server_error server_error server_error context_length invalid_request content_filter rate_limited"

@@ -165,6 +165,10 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 	       c->outcome[LIVE_DEGRADED], failed, c->outcome[LIVE_REJECTED], c->calls,
 	       plural(c->calls, "call", "calls"), c->retries, plural(c->retries, "retry", "retries"),
 	       c->fallbacks, plural(c->fallbacks, "fallback", "fallbacks"));
+	for (int k = 0; k < N_STATUS; k++) /* why calls failed: the first reason of each class */
+		if (lv->failed[k])
+			printf("live: %zu %s %s, the first: %s\n", lv->failed[k], plural(lv->failed[k], "call", "calls"),
+			       status_names[k], lv->failed_why[k][0] ? lv->failed_why[k] : "(no reason given)");
 	printf("live: spent %s of the %s cap\n", usd(s, sizeof s, lv->spent_pusd), cap);
 	printf("live: recorded in %s; compare it with its estimate: llmcost replay %s -s recorded -s %s\n",
 	       record, record, scen);
