@@ -131,6 +131,8 @@ static int reserve(struct live *lv, size_t r, int m, const struct live_call *c, 
 		lv->stop = LIVE_STOP_CAP;
 		lv->refused_pusd = *worst;
 		lv->refused_at = r;
+		lv->refused_spent_pusd = lv->spent_pusd;
+		lv->refused_reserved_pusd = lv->reserved_pusd;
 	}
 	pthread_mutex_unlock(&lv->mu);
 	return ok ? 0 : -1;

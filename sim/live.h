@@ -122,6 +122,8 @@ struct live {
 	int64_t spent_pusd, reserved_pusd;
 	int64_t refused_pusd;        /* the worst case of the call the cap refused */
 	size_t refused_at;           /* and its record */
+	int64_t refused_spent_pusd, refused_reserved_pusd; /* the spend, and the worst cases in
+	                             * flight, when it was refused */
 	struct live_counts counts;
 	struct cache cache;
 	int cache_ready;

@@ -602,10 +602,24 @@ run cap3 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000216 --concurrency 1 
 check_eq "cap: exit 4" "$rc" 4
 check_has "cap: said on stderr" "$err" "cap"
 check_has "cap: the requests not sent, 5 − 3" "$err" "requests not sent: 2 of 5"
+# refused at the 4th call: 3 × 20,000,000 spent, none in flight, 176,000,000 more > 216,000,000
+check_has "cap: the books when it refused" "$err" \
+	"a call whose worst case is \$0.000176 would take the spend past \$0.000216 (\$0.000060 spent and \$0.000000 in flight then)"
 check_eq "cap: three calls" "$(q "$LOG" '[b["input"] for b in B]')" "CAP-1 ab CAP-2 ab CAP-3 ab"
 check_eq "cap: the record holds the started requests" "$(q "$TMP/cap3.rec.jsonl" '[r["input"] for r in L]')" "CAP-1 ab CAP-2 ab CAP-3 ab"
 check_counts "cap: summary" "$out" "3 requests: 3 answered (0 from the cache), 0 degraded, 0 failed, 0 rejected; 3 calls (0 retries, 0 fallbacks)"
 check_re "cap: spent" "$out" '^live: spent \$0\.000060 of the \$0\.000216(0*) cap$'
+# with three at once, the calls in flight count too: spent + in flight + the refused worst case
+# is over the cap, whichever call was refused
+: > "$LOG"
+run cap3c "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000216 --concurrency 3 --record "$TMP/cap3c.rec.jsonl"
+check_eq "cap, three at once: exit 4" "$rc" 4
+check_eq "cap, three at once: the books add up past the cap" "$(printf '%s\n' "$err" | python3 -c '
+import re, sys
+from decimal import Decimal
+m = re.search(r"worst case is \$([0-9.]+) would take the spend past \$([0-9.]+) \(\$([0-9.]+) spent and \$([0-9.]+) in flight then\)", sys.stdin.read())
+w, cap, spent, flight = (Decimal(x) for x in m.groups())
+print(spent + flight + w > cap)')" "True"
 : > "$LOG"
 run cap4 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000255999999 --concurrency 1 --record "$TMP/cap4.rec.jsonl"
 check_eq "cap a pico-USD short: exit 4, four calls" "$rc $(count "$LOG") $(count "$TMP/cap4.rec.jsonl")" "4 4 4"

@@ -344,7 +344,7 @@ int cmd_live(int argc, char **argv)
 		rc = EXIT_FAIL;
 	}
 	rf = NULL;
-	char capt[32], w[32], sp[32];
+	char capt[32], w[32], sp[32], fl[32];
 	usd(capt, sizeof capt, cap_pusd);
 	report(&lv, capt, dry, rpath, scen);
 	switch (lv.stop) {
@@ -352,11 +352,13 @@ int cmd_live(int argc, char **argv)
 		uint32_t i = rec[lv.refused_at].req;
 		char at[CLOCK_TEXT_MAX];
 		cli_error("live: the spend cap %s at the request of %s (tenant %s, task %s): a call whose "
-		          "worst case is %s would take the %s past %s (%s so far); requests not sent: %zu of %zu",
+		          "worst case is %s would take the %s past %s (%s %s and %s in flight then); requests not "
+		          "sent: %zu of %zu",
 		          dry ? "would stop the run" : "stopped the run", clock_format(trace_ts_us(&t, i), at),
 		          intern_str(&t.names, trace_tenant(&t, i), NULL), intern_str(&t.names, trace_task(&t, i), NULL),
 		          usd(w, sizeof w, lv.refused_pusd), dry ? "worst case" : "spend", capt,
-		          usd(sp, sizeof sp, lv.spent_pusd), n - lv.counts.started, n);
+		          usd(sp, sizeof sp, lv.refused_spent_pusd), dry ? "counted" : "spent",
+		          usd(fl, sizeof fl, lv.refused_reserved_pusd), n - lv.counts.started, n);
 		rc = EXIT_CAP;
 		break;
 	}
