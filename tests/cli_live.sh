@@ -148,9 +148,12 @@ live "$TMP/u.jsonl" --max-usd 1 2>/dev/null; check_eq "no -s exits 2" "$?" 2
 live "$TMP/u.jsonl" -s "$S" -s "$S" --max-usd 1 2>/dev/null; check_eq "two -s exit 2" "$?" 2
 live "$TMP/u.jsonl" -s "$S" 2>"$TMP/err"; check_eq "no --max-usd exits 2" "$?" 2
 check_has "no --max-usd: named" "$(cat "$TMP/err")" "--max-usd"
-for v in 0 -1 abc 0.0 ""; do
+for v in 0 -1 abc 0.0 "" 9223373 0.0000000000001; do
 	live "$TMP/u.jsonl" -s "$S" --max-usd "$v" 2>/dev/null; check_eq "--max-usd [$v] exits 2" "$?" 2
 done
+# (2^63 − 1 pico-dollars is $9,223,372.036854775807)
+live "$TMP/u.jsonl" -s "$S" --max-usd 9223373 2>"$TMP/err"
+check_has "--max-usd too large: the limit said" "$(cat "$TMP/err")" "above 0 and up to 9223372, to 12 decimals at most"
 for v in 0 65 -1 x; do
 	live "$TMP/u.jsonl" -s "$S" --max-usd 1 --concurrency "$v" 2>/dev/null
 	check_eq "--concurrency $v exits 2" "$?" 2
@@ -647,6 +650,8 @@ check_counts "capped: counted as failed" "$out" "1 request: 0 answered (0 from t
 check_eq "dry run stopped by the cap: exit 4" "$?" 4
 (cd "$TMP/dry" && run_nokey capdry2 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.00088 --dry-run; exit $rc)
 check_eq "dry run within the cap: exit 0" "$?" 0
+(cd "$TMP/dry" && run_nokey capdry3 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd .00088 --dry-run; exit $rc)
+check_eq "--max-usd .00088 is 0.00088" "$? $(cat "$TMP/capdry3.out")" "0 $(cat "$TMP/capdry2.out")"
 check_re "dry run within the cap: the line" "$(cat "$TMP/capdry2.out")" \
 	'^live: dry run: 5 requests would send 5 calls; worst case \$0\.00088(0*) of the \$0\.00088(0*) cap$'
 # a worst case short of a whole micro-dollar is shown rounded up (a bound is never shown below

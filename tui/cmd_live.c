@@ -36,10 +36,14 @@ static const char *usd(char *buf, size_t n, int64_t pusd)
 	return buf;
 }
 
-/* --max-usd: a decimal number of dollars above 0, to the pico-dollar. */
+/* --max-usd: a decimal number of dollars above 0, to the pico-dollar, at most what an int64
+ * of pico-dollars holds; ".5" is 0.5. */
 static int parse_usd(const char *s, int64_t *pusd)
 {
+	char buf[64];
 	int exact;
+	if (*s == '.' && snprintf(buf, sizeof buf, "0%s", s) < (int)sizeof buf)
+		s = buf;
 	return decimal_scaled(s, strlen(s), 12, pusd, &exact) == 0 && exact && *pusd > 0 ? 0 : -1;
 }
 
@@ -198,8 +202,8 @@ int cmd_live(int argc, char **argv)
 			break;
 		case MAX_USD:
 			if (parse_usd(optarg, &cap_pusd) < 0)
-				return cli_usage_error("live", "--max-usd takes an amount of dollars above 0 "
-				                       "(0.50), not \"%s\"", optarg);
+				return cli_usage_error("live", "--max-usd takes an amount of dollars above 0 and up "
+				                       "to 9223372, to 12 decimals at most (0.50), not \"%s\"", optarg);
 			break;
 		case SAMPLE:
 			if (parse_count(optarg, 1, 1L << 31, &sample) < 0)
