@@ -264,6 +264,12 @@ req 00 acme chat 10 10 "default name" > "$TMP/dflt.jsonl"
 (cd "$TMP/cwd" && run dflt "$TMP/dflt.jsonl" -s "$TMP/a.json" --max-usd 1; exit $rc); check_eq "default record: exit 0" "$?" 0
 check_re "default record: the file" "$(ls "$TMP/cwd")" '^live-dflt-20[0-9]{6}T[0-9]{6}Z\.jsonl$'
 check_re "default record: named in the summary" "$(cat "$TMP/dflt.out")" '^live: recorded in live-dflt-20[0-9]{6}T[0-9]{6}Z\.jsonl; '
+# another run in the same second (here: the default names of the next 10 s taken already)
+# takes the name with -2, not an error
+mkdir "$TMP/cwd2"; cp "$TMP/dflt.jsonl" "$TMP/dflt2.jsonl"; now=$(date +%s)
+for d in 0 1 2 3 4 5 6 7 8 9; do : > "$TMP/cwd2/live-dflt2-$(date -u -d "@$((now + d))" +%Y%m%dT%H%M%SZ).jsonl"; done
+(cd "$TMP/cwd2" && run dflt2 "$TMP/dflt2.jsonl" -s "$TMP/a.json" --max-usd 1; exit $rc); check_eq "default record taken: exit 0" "$?" 0
+check_re "default record taken: the next name" "$(cat "$TMP/dflt2.out")" '^live: recorded in live-dflt2-20[0-9]{6}T[0-9]{6}Z-2\.jsonl; '
 # an existing record file is refused before anything is sent
 n=$(count "$LOG")
 run again "$TMP/a.jsonl" -s "$TMP/a.json" --max-usd 1 --record "$TMP/arec.jsonl"

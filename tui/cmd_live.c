@@ -138,15 +138,19 @@ static int record_in_order(const char *path, const struct live *lv, struct err *
 	return rc;
 }
 
-/* The record's default name: live-TRACE-YYYYMMDDTHHMMSSZ.jsonl. */
-static void default_record(char *buf, size_t n, const char *trace)
+/* The record's default name: live-TRACE-YYYYMMDDTHHMMSSZ.jsonl, or with -2, -3, … before
+ * .jsonl for the k-th run in one second (k ≥ 2). */
+static void default_record(char *buf, size_t n, const char *trace, int k)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 	char stamp[32];
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(buf, n, "live-%s-%s.jsonl", trace, stamp);
+	char nth[16] = "";
+	if (k > 1)
+		snprintf(nth, sizeof nth, "-%d", k);
+	snprintf(buf, n, "live-%s-%s%s.jsonl", trace, stamp, nth);
 	for (char *c = buf; *c; c++)
 		if (*c == '/')
 			*c = '_';
@@ -305,11 +309,17 @@ int cmd_live(int argc, char **argv)
 		goto out;
 	}
 	if (!dry) {
-		if (!record)
-			default_record(rpath, sizeof rpath, name);
-		else
+		int fd = -1;
+		if (record) {
 			snprintf(rpath, sizeof rpath, "%s", record);
-		int fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		} else { /* a name of its own: another run in the same second takes the next */
+			for (int k = 1; fd < 0 && k <= 100; k++) {
+				default_record(rpath, sizeof rpath, name, k);
+				if ((fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0 && errno != EEXIST)
+					break;
+			}
+		}
 		if (fd < 0 || !(rf = fdopen(fd, "w"))) {
 			cli_error("live: %s: %s%s", rpath, strerror(errno),
 			          errno == EEXIST ? " (the record is never overwritten: choose another --record)" : "");
