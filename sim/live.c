@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/clock.h"
 #include "sim/money.h"
 
 const char *const live_outcome_names[N_LIVE_OUTCOME] = {
@@ -86,11 +87,15 @@ int live_init(struct live *lv, const struct trace *t, const struct scenario *sc,
 		                               trace_difficulty(t, i), trace_input_tok(t, i));
 		if (route != ROUTE_RECORDED || lv->recorded_model[r] >= 0)
 			continue;
+		char at[CLOCK_TEXT_MAX];
+		clock_format(trace_ts_us(t, i), at);
 		if (!model)
-			return err_set(e, "request %u has no recorded model, and the scenario routes it to the "
-			               "recorded one", i + 1);
-		return err_set(e, "model \"%s\" is not in the pricing table %s", model,
-		               sc->pricing->path ? sc->pricing->path : "");
+			return err_set(e, "the request at %s (tenant %s, task %s; accepted line %u of the trace) has "
+			               "no recorded model, and the scenario routes it to the recorded one", at,
+			               name_of(t, trace_tenant(t, i)), name_of(t, trace_task(t, i)), i + 1);
+		return err_set(e, "model \"%s\" (of the request at %s, tenant %s, task %s; accepted line %u of the "
+		               "trace) is not in the pricing table %s", model, at, name_of(t, trace_tenant(t, i)),
+		               name_of(t, trace_task(t, i)), i + 1, sc->pricing->path ? sc->pricing->path : "");
 	}
 	if (sc->cache.on) {
 		const struct cache_policy *policy =

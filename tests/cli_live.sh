@@ -180,6 +180,17 @@ scen u-bad '"retry": {"max_attempts": 0}'
 live "$TMP/u.jsonl" -s "$TMP/u-bad.json" --max-usd 1 2>"$TMP/err"; check_eq "invalid scenario exits 3" "$?" 3
 check_has "invalid scenario named" "$(cat "$TMP/err")" "u-bad.json"
 live nosuchtrace -s "$S" --max-usd 1 2>/dev/null; check_eq "unknown trace exits 1" "$?" 1
+# a request the scenario cannot price: exit 3, named as replay names it (time, tenant, task, line)
+echo '{"name": "plain"}' > "$TMP/plain.json"
+printf '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"t","input":"hi","input_tokens":1,"output_tokens":1}\n%s\n' \
+	'{"ts":"2026-03-02T10:00:07Z","tenant":"b","task":"t","input":"hi","model":"gpt-9","input_tokens":1,"output_tokens":1}' > "$TMP/unpriced.jsonl"
+live "$TMP/unpriced.jsonl" -s "$TMP/plain.json" --max-usd 1 2>"$TMP/err"; check_eq "a request without a model exits 3" "$?" 3
+check_has "a request without a model: the request named" "$(cat "$TMP/err")" \
+	"the request at 2026-03-02T10:00:00Z (tenant a, task t; accepted line 1 of the trace) has no recorded model"
+sed -n 2p "$TMP/unpriced.jsonl" > "$TMP/unpriced2.jsonl"
+live "$TMP/unpriced2.jsonl" -s "$TMP/plain.json" --max-usd 1 2>"$TMP/err"; check_eq "an unpriced model exits 3" "$?" 3
+check_has "an unpriced model: the request named" "$(cat "$TMP/err")" \
+	"model \"gpt-9\" (of the request at 2026-03-02T10:00:07Z, tenant b, task t; accepted line 1 of the trace) is not in"
 check_eq "usage errors send nothing" "$(count "$LOG")" 0
 
 # --- the key: required (exit 1, named), nothing sent without it
