@@ -484,6 +484,15 @@ check_eq "retry: each attempt's own ts" \
 	"$(q "$TMP/rrec.jsonl" 'ts(L[1]["attempts"][1]["ts"]) - ts(L[1]["attempts"][0]["ts"]) >= 0.4')" true
 check_eq "retry: record 4: failed, the source's tokens" "$(q "$TMP/rrec.jsonl" 'f(L[3], "status input_tokens output_tokens live cost_usd")')" \
 	"rate_limited|100|20|failed|0"
+# the request's size at the top of its line is what the API measured, from its first answered
+# call that sent the text as it is: a 500 (which keeps the source's 100) then an answer of 12
+# input tokens (4 cached) gives 12 and 4, so that a replay of the record prices the real size
+fake sz '[{"contains": "SIZE-1", "responses": [{"status": 500}, {"usage": {"input_tokens": 12, "cached_tokens": 4, "output_tokens": 20}}]}]'
+req 00 acme faq_answer 100 20 "SIZE-1 measured" > "$TMP/sz.jsonl"
+run sz "$TMP/sz.jsonl" -s "$TMP/r.json" --max-usd 1 --concurrency 1 --record "$TMP/szrec.jsonl"
+check_eq "measured size: the top of the line, and the failed call's own" \
+	"$(q "$TMP/szrec.jsonl" 'f(L[0], "status input_tokens cached_tokens live") + " " + f(L[0]["attempts"][0], "status input_tokens")')" \
+	"server_error|12|4|answered server_error|100"
 $L import "$TMP/rrec.jsonl" >/dev/null 2>&1; check_eq "retry: the record imports" "$?" 0
 check_eq "retry: the record replays to the live spend" "$(replayed "$TMP/rrec.jsonl")" \
 	'"totals":{"requests":4,"resolved":3 "usd_total":0.000216000000'

@@ -59,11 +59,18 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	         cJSON_AddStringToObject(o, "tenant", intern_str(&t->names, trace_tenant(t, i), NULL)) &&
 	         cJSON_AddStringToObject(o, "task", intern_str(&t->names, trace_task(t, i), NULL)) &&
 	         cJSON_AddStringToObject(o, "input", text);
-	const struct live_attempt *first = &r->att[0];
+	const struct live_attempt *first = &r->att[0], *sized = first;
 	const struct live_attempt *answer = r->answer >= 0 ? &r->att[r->answer] : NULL;
-	ok = ok && cJSON_AddNumberToObject(o, "input_tokens", (double)first->input_tok) &&
+	/* the request's size as the API measured it: the usage of its first answered call that
+	 * sent the text as it is (not cut, not a summary), else the first call's */
+	for (size_t a = 0; !r->sent && a < r->n_att; a++)
+		if (r->att[a].status == STATUS_OK && !r->att[a].summarize) {
+			sized = &r->att[a];
+			break;
+		}
+	ok = ok && cJSON_AddNumberToObject(o, "input_tokens", (double)sized->input_tok) &&
 	     cJSON_AddNumberToObject(o, "output_tokens", answer ? (double)answer->output_tok : trace_output_tok(t, i)) &&
-	     cJSON_AddNumberToObject(o, "cached_tokens", (double)first->cached_tok) &&
+	     cJSON_AddNumberToObject(o, "cached_tokens", (double)sized->cached_tok) &&
 	     cJSON_AddStringToObject(o, "model", lv->sc->pricing->models[first->model].name) &&
 	     cJSON_AddStringToObject(o, "status", status_names[first->status]) &&
 	     cJSON_AddNumberToObject(o, "latency_ms", (double)first->latency_us / 1000.0) &&
