@@ -668,7 +668,7 @@ run capsum "$TMP/capsum.jsonl" -s "$TMP/s.json" --max-usd 0.0002 --record "$TMP/
 check_eq "capped: exit 4, one call" "$rc $(count "$LOG")" "4 1"
 check_eq "capped: record" "$(q "$TMP/capsum.rec.jsonl" 'f(L[0], "live cost_usd") + " " + att(L[0])')" "capped|0.000024 gpt-4.1-mini:ok"
 check_re "capped: spent" "$out" '^live: spent \$0\.000024 of the \$0\.0002(0*) cap$'
-check_counts "capped: counted as failed" "$out" "1 request: 0 answered (0 from the cache), 0 degraded, 1 failed, 0 rejected; 1 call (0 retries, 0 fallbacks)"
+check_counts "capped: counted as failed, and said to be cut short by the cap" "$out" "1 request: 0 answered (0 from the cache), 0 degraded, 1 failed (1 cut short by the cap, 0 by the stop), 0 rejected; 1 call (0 retries, 0 fallbacks)"
 # dry runs: every call costs its worst case, 176,000,000: $0.000528 fits 3 → exit 4; five need
 # 880,000,000 = $0.00088 → exit 0. Nothing sent, no key, no record.
 : > "$LOG"
@@ -758,7 +758,8 @@ check_eq "SIGKILL: no partial rewrite left" "$(ls "$TMP" | grep -c 'kill2.rec.js
 : > "$LOG"
 LIVE_SIGNAL=INT LIVE_TIMEOUT=1.5 run int "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int.rec.jsonl"
 check_eq "Ctrl-C: exit 130" "$rc" 130
-check_has "Ctrl-C: says so" "$err" "live: interrupted; no call was started after it"
+check_has "Ctrl-C: says so, and how many requests were not sent (K-3 of the three)" "$err" \
+	"live: interrupted; no call was started after it, and the record holds every call made; requests not sent: 1 of 3"
 check_eq "Ctrl-C: K-3 never sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2"
 check_eq "Ctrl-C: the record holds both calls" "$(q "$TMP/int.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
 : > "$LOG"

@@ -166,11 +166,16 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 		       usd(s, sizeof s, lv->spent_pusd), cap);
 		return;
 	}
+	/* requests the cap or a signal cut short are said apart from those whose calls failed */
+	char cut[96] = "";
+	if (c->outcome[LIVE_CAPPED] || c->outcome[LIVE_INTERRUPTED])
+		snprintf(cut, sizeof cut, " (%zu cut short by the cap, %zu by the stop)", c->outcome[LIVE_CAPPED],
+		         c->outcome[LIVE_INTERRUPTED]);
 	size_t failed = c->outcome[LIVE_FAILED] + c->outcome[LIVE_CAPPED] + c->outcome[LIVE_INTERRUPTED];
-	printf("live: %zu %s: %zu answered (%zu from the cache), %zu degraded, %zu failed, %zu rejected; "
+	printf("live: %zu %s: %zu answered (%zu from the cache), %zu degraded, %zu failed%s, %zu rejected; "
 	       "%zu %s (%zu %s, %zu %s)\n", c->started, plural(c->started, "request", "requests"),
 	       c->outcome[LIVE_ANSWERED] + c->outcome[LIVE_CACHE_HIT], c->outcome[LIVE_CACHE_HIT],
-	       c->outcome[LIVE_DEGRADED], failed, c->outcome[LIVE_REJECTED], c->calls,
+	       c->outcome[LIVE_DEGRADED], failed, cut, c->outcome[LIVE_REJECTED], c->calls,
 	       plural(c->calls, "call", "calls"), c->retries, plural(c->retries, "retry", "retries"),
 	       c->fallbacks, plural(c->fallbacks, "fallback", "fallbacks"));
 	for (int k = 0; k < N_STATUS; k++) /* why calls failed: the first reason of each class */
@@ -377,8 +382,9 @@ int cmd_live(int argc, char **argv)
 		break;
 	}
 	case LIVE_STOP_INTERRUPTED:
-		cli_error("live: %s; no call was started after it, and the record holds every call made",
-		          lv.interrupted == SIGTERM ? "terminated" : "interrupted");
+		cli_error("live: %s; no call was started after it, and the record holds every call made; "
+		          "requests not sent: %zu of %zu", lv.interrupted == SIGTERM ? "terminated" : "interrupted",
+		          n - lv.counts.started, n);
 		rc = 128 + lv.interrupted;
 		break;
 	case LIVE_STOP_FATAL:
