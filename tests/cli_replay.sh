@@ -197,6 +197,16 @@ check_has "table alerts" "$out" "alerts"
 check_eq "table delta" "$(grep '^USD total' "$TMP/t1" | tr -s ' ')" 'USD total $0.005752 $0.01116 +94.0%'
 out=$($L replay day --by tenant); check_has "table --by tenant" "$out" "recorded, by tenant"
 check_has "table --by tenant row" "$out" "  beta "
+# degraded and rejected columns come when the scenario has any, so that each row's outcomes
+# add up to its requests (flood-guard degrades non-critical tasks on the bundled incident)
+$L import fixtures/traces/flood.jsonl.gz >/dev/null 2>&1
+out=$($L replay flood -s flood-guard --by tenant)
+check_has "table --by tenant: a degraded column" "$(printf '%s\n' "$out" | grep '^  tenant')" "failed   degraded   hit rate"
+check_eq "table --by tenant: requests = resolved + failed + degraded, row by row" "$(printf '%s\n' "$out" |
+	awk '/^  tenant/ { on = 1; next } on && NF == 0 { exit } on { gsub(",", ""); if ($2 != $3 + $4 + $5) bad++; n++ }
+	     END { print n, bad + 0 }')" "10 0"
+out=$($L replay flood -s v3 --by tenant)
+case $(printf '%s\n' "$out" | grep '^  tenant') in *degraded*) bad "table --by tenant: a degraded column of zeros" ;; *) ok ;; esac
 out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?" 0
 # the bundled scenarios and prices are found next to the program: in fixtures/ of its folder or
 # up to three above it, or in ../share/llmcost (an installed copy); the same figures either way

@@ -813,12 +813,14 @@ static const struct { const char *label, *field; } report_rows[] = {
 };
 #define N_ROWS (sizeof report_rows / sizeof report_rows[0])
 
-/* The columns of a --by tenant|task table. */
-static const struct { const char *head, *field; } report_group_cols[] = {
-	{ "requests", "requests" }, { "resolved", "resolved" }, { "failed", "failed" },
-	{ "hit rate", "cache_hit_rate" }, { "calls", "calls" }, { "large", "large_share" },
-	{ "fallback", "fallback_rate" }, { "USD", "usd_total" }, { "USD/resolved", "usd_per_resolved" },
-	{ "monthly USD", "projected_monthly_usd" }, { "p95", "latency_p95_ms" },
+/* The columns of a --by tenant|task table; a `when_any` column only when the scenario's total
+ * of it is not 0 (degraded and rejected, so that a row's outcomes add up to its requests). */
+static const struct { const char *head, *field; int when_any; } report_group_cols[] = {
+	{ "requests", "requests", 0 }, { "resolved", "resolved", 0 }, { "failed", "failed", 0 },
+	{ "degraded", "degraded", 1 }, { "rejected", "rejected", 1 },
+	{ "hit rate", "cache_hit_rate", 0 }, { "calls", "calls", 0 }, { "large", "large_share", 0 },
+	{ "fallback", "fallback_rate", 0 }, { "USD", "usd_total", 0 }, { "USD/resolved", "usd_per_resolved", 0 },
+	{ "monthly USD", "projected_monthly_usd", 0 }, { "p95", "latency_p95_ms", 0 },
 };
 #define N_GROUP_COLS (sizeof report_group_cols / sizeof report_group_cols[0])
 
@@ -916,9 +918,15 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 	char align[16], buf[REPORT_TEXT_MAX];
 	size_t rows, cols;
 
+	size_t group_col[N_GROUP_COLS], n_group = 0; /* the group columns shown */
+	struct derived none = { 0 };                 /* (the when_any columns are counts) */
+	for (size_t c = 0; c < N_GROUP_COLS; c++)
+		if (!report_group_cols[c].when_any ||
+		    report_value(report_field(report_group_cols[c].field), r, &r->totals, &none).x != 0)
+			group_col[n_group++] = c;
 	switch (by) {
-	case REPORT_BY_TENANT: rows = r->n_tenants; cols = N_GROUP_COLS + 1; break;
-	case REPORT_BY_TASK: rows = r->n_tasks; cols = N_GROUP_COLS + 1; break;
+	case REPORT_BY_TENANT: rows = r->n_tenants; cols = n_group + 1; break;
+	case REPORT_BY_TASK: rows = r->n_tasks; cols = n_group + 1; break;
 	case REPORT_BY_MODEL: rows = r->n_models; cols = 5; break;
 	case REPORT_BY_TIME: rows = r->timeline.n_buckets; cols = 10; break;
 	default: return 0;
@@ -931,15 +939,15 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 	fprintf(f, ", by %s\n", report_by_names[by]);
 	if (by == REPORT_BY_TENANT || by == REPORT_BY_TASK) {
 		grid_set(&g, 0, 0, report_by_names[by]);
-		for (size_t c = 0; c < N_GROUP_COLS; c++)
-			grid_set(&g, 0, c + 1, report_group_cols[c].head);
+		for (size_t c = 0; c < n_group; c++)
+			grid_set(&g, 0, c + 1, report_group_cols[group_col[c]].head);
 		for (size_t i = 0; i < rows; i++) {
 			const struct metrics *m = by == REPORT_BY_TENANT ? &r->by_tenant[i] : &r->by_task[i];
 			struct derived d;
 			result_derive(r, m, &d);
 			grid_set(&g, i + 1, 0, by == REPORT_BY_TENANT ? r->tenant_names[i] : r->task_names[i]);
-			for (size_t c = 0; c < N_GROUP_COLS; c++) {
-				struct value v = report_value(report_field(report_group_cols[c].field), r, m, &d);
+			for (size_t c = 0; c < n_group; c++) {
+				struct value v = report_value(report_field(report_group_cols[group_col[c]].field), r, m, &d);
 				grid_set(&g, i + 1, c + 1, report_human_text(&v, buf, sizeof buf));
 			}
 		}
