@@ -87,15 +87,13 @@ int live_init(struct live *lv, const struct trace *t, const struct scenario *sc,
 		                               trace_difficulty(t, i), trace_input_tok(t, i));
 		if (route != ROUTE_RECORDED || lv->recorded_model[r] >= 0)
 			continue;
-		char at[CLOCK_TEXT_MAX];
-		clock_format(trace_ts_us(t, i), at);
+		char at[CLOCK_TEXT_MAX], where[TRACE_WHERE_MAX];
+		trace_request_where(t, i, at, where);
 		if (!model)
-			return err_set(e, "the request at %s (tenant %s, task %s; accepted line %u of the trace) has "
-			               "no recorded model, and the scenario routes it to the recorded one", at,
-			               name_of(t, trace_tenant(t, i)), name_of(t, trace_task(t, i)), i + 1);
-		return err_set(e, "model \"%s\" (of the request at %s, tenant %s, task %s; accepted line %u of the "
-		               "trace) is not in the pricing table %s", model, at, name_of(t, trace_tenant(t, i)),
-		               name_of(t, trace_task(t, i)), i + 1, sc->pricing->path ? sc->pricing->path : "");
+			return err_set(e, "the request at %s (%s) has no recorded model, and the scenario routes it "
+			               "to the recorded one", at, where);
+		return err_set(e, "model \"%s\" (of the request at %s, %s) is not in the pricing table %s", model, at,
+		               where, sc->pricing->path ? sc->pricing->path : "");
 	}
 	if (sc->cache.on) {
 		const struct cache_policy *policy =

@@ -40,21 +40,19 @@ int engine_check_models(struct eng *g, int all_attempts)
 		return 0; /* every call runs on a route's model, which the scenario loader checked */
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		uint32_t from = trace_att_begin(t, i), end = trace_att_end(t, i), to = all_attempts ? end : from + 1;
-		char at[CLOCK_TEXT_MAX];
-		if (from == end)
-			return err_set(g->e, "the request at %s (tenant %s, task %s; accepted line %u of the trace) "
-			               "has no recorded model to %s", clock_format(trace_ts_us(t, i), at),
-			               intern_str(&t->names, trace_tenant(t, i), NULL),
-			               intern_str(&t->names, trace_task(t, i), NULL), i + 1,
+		char at[CLOCK_TEXT_MAX], where[TRACE_WHERE_MAX];
+		if (from == end) {
+			trace_request_where(t, i, at, where);
+			return err_set(g->e, "the request at %s (%s) has no recorded model to %s", at, where,
 			               all_attempts ? "price" : "run on (the scenario has no routes to name one)");
+		}
 		for (uint32_t a = from; a < to; a++)
-			if (g->price_of_name[trace_att_model(t, a)] < 0)
-				return err_set(g->e, "model \"%s\" (of the request at %s, tenant %s, task %s; accepted "
-				               "line %u of the trace) is not in %s: add its prices there, or give the "
-				               "scenario a \"pricing\" file that has them",
-				               intern_str(&t->names, trace_att_model(t, a), NULL),
-				               clock_format(trace_ts_us(t, i), at), intern_str(&t->names, trace_tenant(t, i), NULL),
-				               intern_str(&t->names, trace_task(t, i), NULL), i + 1, pricing);
+			if (g->price_of_name[trace_att_model(t, a)] < 0) {
+				trace_request_where(t, i, at, where);
+				return err_set(g->e, "model \"%s\" (of the request at %s, %s) is not in %s: add its prices "
+				               "there, or give the scenario a \"pricing\" file that has them",
+				               intern_str(&t->names, trace_att_model(t, a), NULL), at, where, pricing);
+			}
 	}
 	return 0;
 }

@@ -9,8 +9,11 @@
  */
 #include "sim/trace.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/clock.h"
 
 size_t trace_columns(struct trace *t, struct trace_column *out)
 {
@@ -746,4 +749,11 @@ uint32_t *trace_arrival_order(const struct trace *t)
 	}
 	free(b);
 	return a;
+}
+
+void trace_request_where(const struct trace *t, uint32_t i, char *at, char *where)
+{
+	clock_format(trace_ts_us(t, i), at);
+	snprintf(where, TRACE_WHERE_MAX, "tenant %.280s, task %.280s; accepted line %u of the trace",
+	         intern_str(&t->names, trace_tenant(t, i), NULL), intern_str(&t->names, trace_task(t, i), NULL), i + 1);
 }

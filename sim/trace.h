@@ -217,6 +217,11 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
  * entries, at least one), NULL when out of memory. */
 uint32_t *trace_arrival_order(const struct trace *t);
 
+/* For messages, request i found again: its arrival into at (CLOCK_TEXT_MAX bytes) and "tenant
+ * T, task K; accepted line N of the trace" into where (TRACE_WHERE_MAX bytes). */
+#define TRACE_WHERE_MAX 640
+void trace_request_where(const struct trace *t, uint32_t i, char *at, char *where);
+
 /* Appends request i of src to t, its names and input text interned in t's tables (a trace
  * growing as another is played back).  -1 with e set, as trace_append. */
 int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, struct err *e);

@@ -82,13 +82,18 @@ void format_rec_init(struct jsonl_rec *r)
 		.realtime = -1, .cost_pusd = JSONL_ABSENT, .quality = NAN };
 }
 
+void format_lines_from(struct format_parser *p, const char *text, uint64_t line)
+{
+	p->text = text;
+	p->line_off = 0;
+	p->line_at = line;
+}
+
 uint64_t format_line_of(struct format_parser *p, const char *at, uint64_t first)
 {
 	size_t off = (size_t)(at - p->text);
-	if (off < p->line_off) { /* not ascending: count again from the start */
-		p->line_off = 0;
-		p->line_at = first;
-	}
+	if (off < p->line_off) /* not ascending: count again from the start */
+		format_lines_from(p, p->text, first);
 	for (const char *s = p->text + p->line_off, *end = p->text + off; s < end; s++) {
 		s = memchr(s, '\n', (size_t)(end - s));
 		if (!s)

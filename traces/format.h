@@ -93,6 +93,8 @@ void openai_batch_forget(struct format_parser *p);
 
 /* A record with every optional field absent. */
 void format_rec_init(struct jsonl_rec *r);
+/* Starts counting the lines of text, whose first byte is on line `line`, for format_line_of. */
+void format_lines_from(struct format_parser *p, const char *text, uint64_t line);
 /* The line of byte `at` of the text being parsed (offsets ascending within one text). */
 uint64_t format_line_of(struct format_parser *p, const char *at, uint64_t first);
 /* Room for decoded strings of `len` bytes of JSON; -2 when out of memory. */

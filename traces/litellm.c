@@ -202,9 +202,7 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 	}
 	if (doc.type != JSON_ARRAY)
 		return err_set(e, "expected a spend-log row (an object) or an array of them");
-	p->text = text;
-	p->line_off = 0;
-	p->line_at = line;
+	format_lines_from(p, text, line);
 	json_iter_init(&it, &doc);
 	for (size_t i = 0; json_iter_next(&it, NULL, &row); i++) {
 		snprintf(where, sizeof where, "[%zu]", i);

@@ -209,9 +209,7 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 		return -1;
 	if (!members(&doc, "resourceSpans", NULL, &rss))
 		return err_set(e, "resourceSpans: missing, or not an array (not OTLP/JSON TracesData)");
-	p->text = text;
-	p->line_off = 0;
-	p->line_at = line;
+	format_lines_from(p, text, line);
 	json_iter_init(&i1, &rss);
 	for (size_t a = 0; json_iter_next(&i1, NULL, &rs); a++) {
 		int has_ra = format_get(&rs, "resource", &res) && format_get(&res, "attributes", &ra);

@@ -536,11 +536,10 @@ static int console_cmd_may_write(struct console *c, const char *cmd, const char 
 	struct stat f, db;
 	char name[PATH_MAX + 16], *store = realpath(c->m->db_path, NULL);
 	int of_store = 0;
-	if (store && cli_real_name(path, name, sizeof name) == 0)
-		for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
-			size_t len = strlen(store);
-			of_store |= strncmp(name, store, len) == 0 && strcmp(name + len, beside[i]) == 0;
-		}
+	size_t len = store ? strlen(store) : 0;
+	if (store && cli_real_name(path, name, sizeof name) == 0 && strncmp(name, store, len) == 0)
+		for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++)
+			of_store |= strcmp(name + len, beside[i]) == 0;
 	free(store);
 	if (of_store)
 		return err_set(e, "%s is a file of the store the console has open; choose another file", path);

@@ -79,6 +79,18 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	return pad ? width : cols;
 }
 
+void console_put_title(WINDOW *w, const char *title, int n_hidden, int width)
+{
+	char hidden[64] = "";
+	if (n_hidden > 0)
+		snprintf(hidden, sizeof hidden, "; %d column%s hidden (widen)", n_hidden, n_hidden == 1 ? "" : "s");
+	int hidden_w = (int)strlen(hidden), title_w = 0;
+	wattrset(w, console_attr(ROLE_TITLE));
+	if (hidden_w < width)
+		title_w = console_put(w, 0, 0, title, width - hidden_w, 0, 0);
+	console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
+}
+
 int console_wrap(const char *s, int width, size_t *starts, int max)
 {
 	int n = 0, len;

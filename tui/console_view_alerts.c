@@ -164,14 +164,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 	         report_count_text((uint64_t)vs->n_rows, cnt, sizeof cnt), vs->n_rows == 1 ? "" : "s",
 	         m->n_scen, m->n_scen == 1 ? "" : "s", vs->filter[0] ? ", filter \"" : "", vs->filter,
 	         vs->filter[0] ? "\"" : "", running ? " (some scenarios have no result yet)" : "");
-	char hidden[64] = "";
-	if (ncol < NCOL)
-		snprintf(hidden, sizeof hidden, "; %d column%s hidden (widen)", NCOL - ncol, NCOL - ncol == 1 ? "" : "s");
-	int hidden_w = (int)strlen(hidden), title_w = 0;
-	wattrset(w, console_attr(ROLE_TITLE));
-	if (hidden_w < width) /* the count of hidden columns is never cut, the title before it is */
-		title_w = console_put(w, 0, 0, title, width - hidden_w, 0, 0);
-	console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
+	console_put_title(w, title, NCOL - ncol, width);
 	for (int i = 0; i < ncol; i++)
 		console_put(w, 1, x[i], heads[i], cw[i], right[i], 1);
 	wattrset(w, console_attr(ROLE_NORMAL));

@@ -513,16 +513,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 			break;
 		gap = 1;
 	}
-	/* the count of hidden columns is never cut: the title before it is, when the line is short */
-	char hidden[64] = "";
-	if (ncol < (int)g->n_cols)
-		snprintf(hidden, sizeof hidden, "; %d column%s hidden (widen)", (int)g->n_cols - ncol,
-		         (int)g->n_cols - ncol == 1 ? "" : "s");
-	int hidden_w = (int)strlen(hidden), title_w = 0;
-	wattrset(w, console_attr(ROLE_TITLE));
-	if (hidden_w < width)
-		title_w = console_put(w, 0, 0, title, width - hidden_w, 0, 0);
-	console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
+	console_put_title(w, title, (int)g->n_cols - ncol, width);
 	/* headings */
 	for (int j = 0; j < ncol; j++) {
 		int col = cols[j], cw = col == 0 ? namew : k->width[col];

@@ -74,6 +74,12 @@ struct timeline_geo {
 	int chart_w;
 };
 
+/* The columns of the chart in a window `width` wide (under 4: too narrow for one). */
+static int timeline_chart_w(int width)
+{
+	return width - TIMELINE_LABEL_W - TIMELINE_VALUE_W - 2;
+}
+
 static int timeline_geometry(struct console *c, int width, struct timeline_geo *g)
 {
 	struct console_model *m = c->m;
@@ -88,7 +94,7 @@ static int timeline_geometry(struct console *c, int width, struct timeline_geo *
 		if (s->res.timeline.n_buckets > g->n_buckets)
 			g->n_buckets = s->res.timeline.n_buckets;
 	}
-	g->chart_w = width - TIMELINE_LABEL_W - TIMELINE_VALUE_W - 2;
+	g->chart_w = timeline_chart_w(width);
 	if (!g->ref || g->chart_w < 4)
 		return -1;
 	g->per = vs->zoom ? 1 : (g->n_buckets + (size_t)g->chart_w - 1) / (size_t)g->chart_w;
@@ -137,7 +143,7 @@ static const char *timeline_none(const struct console *c, int width)
 	const struct console_model *m = c->m;
 	if (!m->n_scen)
 		return "No scenario is open.";
-	if (width - TIMELINE_LABEL_W - TIMELINE_VALUE_W - 2 < 4)
+	if (timeline_chart_w(width) < 4)
 		return "the window is too narrow for the timeline";
 	for (size_t k = 0; k < m->n_scen; k++)
 		if (!m->scen[k]->has_res)
