@@ -195,6 +195,19 @@ check_has "table alerts" "$out" "alerts"
 # baseline runs everything on gpt-4.1: 4500 × 2000000 + 270 × 8000000 = 11,160,000,000 pUSD
 # = $0.01116 against $0.005752: (11160 − 5752) ÷ 5752 = +94.02…%
 check_eq "table delta" "$(grep '^USD total' "$TMP/t1" | tr -s ' ')" 'USD total $0.005752 $0.01116 +94.0%'
+# $LLMCOST_PRICING is the table of every bundled scenario, not only of recorded: under a
+# table with every price × 10, recorded 5,752,000,000 → 57,520,000,000 pUSD; baseline
+# 11,160,000,000 (above) → 111,600,000,000; v3 runs all four on gpt-4.1-mini (no rule or
+# budget applies, no input text to cache): 4500 × 400000 + 270 × 1600000 = 2,232,000,000
+# → 22,320,000,000
+python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+for m in t["models"].values():
+    for k in ("input", "cached_input", "output"):
+        m[k] = round(m[k] * 10, 6)
+json.dump(t, open(sys.argv[2], "w"))' fixtures/pricing/openai.json "$TMP/dear.json"
+out=$(LLMCOST_PRICING="$TMP/dear.json" $L replay day -s recorded -s baseline -s v3 2>/dev/null | grep '^USD total' | tr -s ' ')
+check_eq "LLMCOST_PRICING prices every bundled scenario" "$out" 'USD total $0.05752 $0.1116 +94.0% $0.02232 -61.2%'
 out=$($L replay day --by tenant); check_has "table --by tenant" "$out" "recorded, by tenant"
 check_has "table --by tenant row" "$out" "  beta "
 # degraded and rejected columns come when the scenario has any, so that each row's outcomes

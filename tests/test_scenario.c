@@ -544,9 +544,9 @@ static void extends_bundled(void)
 	CHECK_INT(sc.cache.ttl_us[TIER_SMALL], 900 * US);  /* v3's */
 	CHECK_INT(sc.routing.n_rules, 3);                  /* v3's */
 	CHECK_INT(sc.retry.on, TRANSIENT_BITS);            /* v3's, over baseline's every class */
-	/* v3's pricing, relative to v3 wherever the child is */
+	/* v3 names no price file: the bundled table, wherever the child is */
 	CHECK(sc.pricing_path[0] == '/');
-	CHECK_HAS(sc.pricing_path, "/fixtures/scenarios/../pricing/openai.json");
+	CHECK_HAS(sc.pricing_path, "/fixtures/pricing/openai.json");
 	scenario_fini(&sc);
 
 	/* "v3.json" too; a file of that name beside the child comes first */
