@@ -19,7 +19,7 @@ chat=$(s gen_ai.operation.name chat)
 	printf '{"resourceSpans":[{"resource":{"attributes":[%s,%s]},"scopeSpans":[{"spans":[' \
 		"$(s service.name faq_answer)" "$(s tenant.id acme)"
 	printf '{"spanId":"a1","startTimeUnixNano":"1772445600000000000","endTimeUnixNano":"1772445601250000000","attributes":[%s,%s,%s,%s,%s]},' \
-		"$chat" "$(s gen_ai.request.model gpt-4.1-mini)" "$(n gen_ai.usage.input_tokens 1290)" \
+		"$chat" "$(s gen_ai.request.model gpt-4.1-mini-2025-04-14)" "$(n gen_ai.usage.input_tokens 1290)" \
 		"$(n gen_ai.usage.cache_read.input_tokens 1152)" "$(n gen_ai.usage.output_tokens 9)"
 	printf '{"spanId":"h1","startTimeUnixNano":"1772445600000000000","attributes":[%s]}]}]}]}\n' "$(s http.request.method GET)"
 	printf '{"resourceSpans":[{"scopeSpans":[{"spans":['
@@ -50,6 +50,11 @@ rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, coalesce(model, '-'
 check_eq "otlp: the rows" "$rows" "1|2026-03-02T10:00:00.000Z|acme|faq_answer|gpt-4.1-mini|ok|1250.0
 2|2026-03-02T10:01:00.000Z|unknown|unknown|gpt-4.1-mini|timeout|30000.0
 2|2026-03-02T10:01:01.000Z|unknown|report|gpt-4o-mini|ok|"
+# a dated request model (span a1) is read as its alias, the full name kept in extra, as is a
+# dated response model (span b2)
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT model, extra FROM requests_v WHERE trace = 'spans' AND extra LIKE '%model%' ORDER BY idx")
+check_eq "otlp: dated model names kept in extra" "$rows" 'gpt-4.1-mini|{"spanId":"a1","gen_ai.request.model":"gpt-4.1-mini-2025-04-14"}
+gpt-4o-mini|{"spanId":"b2","gen_ai.response.model":"gpt-4o-mini-2024-07-18"}'
 
 # --strict: the bad span fails the import at its line, nothing written
 $L import --strict --name strict "$TMP/spans.jsonl" >/dev/null 2>"$TMP/err"; check_eq "otlp --strict exits 3" "$?" 3
@@ -98,7 +103,7 @@ cat > "$TMP/spend.jsonl" <<'EOF'
 {"request_id":"chatcmpl-2","call_type":"acompletion","spend":0.0,"prompt_tokens":0,"completion_tokens":0,"startTime":"2026-03-02T10:00:05","endTime":"2026-03-02T10:00:35","model":"gpt-4o-mini","end_user":"","team_id":"t1","metadata":{"status":"failure","error_information":{"error_code":"429","error_class":"RateLimitError"}},"request_tags":["taskName:faq_answer"]}
 
 {"request_id":"chatcmpl-3","spend":-1,"prompt_tokens":1,"completion_tokens":1,"startTime":"2026-03-02T10:00:06Z"}
-{"request_id":"chatcmpl-4","prompt_tokens":1000,"completion_tokens":50,"startTime":"2026-03-02T10:00:07Z","model":"gpt-4.1-mini","spend":0.00048}
+{"request_id":"chatcmpl-4","prompt_tokens":1000,"completion_tokens":50,"startTime":"2026-03-02T10:00:07Z","model":"gpt-4.1-mini-2025-04-14","spend":0.00048}
 EOF
 out=$($L import "$TMP/spend.jsonl" 2>"$TMP/err"); check_eq "litellm: imported" "$out" \
 	"spend: imported 3 requests, rejected 1 line (see: llmcost rejects spend)"
@@ -108,6 +113,9 @@ rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, status, latency_ms,
 check_eq "litellm: the rows (a time without a zone is UTC)" "$rows" "1|2026-03-02T10:00:00.000Z|acme|faq_answer|ok|1500.0|0.00045
 2|2026-03-02T10:00:05.000Z|t1|faq_answer|rate_limited|30000.0|0.0
 5|2026-03-02T10:00:07.000Z|unknown|unknown|ok||0.00048"
+# line 5's dated model is read as its alias (priced below), the full name kept in extra
+check_eq "litellm: a dated model" "$(sqlite3 "$LLMCOST_DB" "SELECT model, extra FROM requests_v WHERE trace = 'spend' AND line = 5")" \
+	'gpt-4.1-mini|{"model":"gpt-4.1-mini-2025-04-14"}'
 # priced: gpt-4o-mini 1000 × 0.15 + 500 × 0.60 = 450 µUSD; gpt-4.1-mini 1000 × 0.40 + 50 × 1.60
 # = 480 µUSD; the 429 has no tokens: 930 µUSD; billed (spend): 0.00045 + 0 + 0.00048 = 0.00093
 check_eq "litellm: usd_total by hand" "$(usd spend usd_total)" "0.000930000000"

@@ -129,6 +129,9 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		return -1;
 	if (!format_text(p, row, "model", &r->model))
 		format_text(p, row, "model_group", &r->model);
+	size_t alias = format_undated(r->model); /* a dated snapshot name: its full name kept below */
+	int dated = alias != r->model.n;
+	r->model.n = alias;
 	struct json_span slm;
 	int has_slm = has_md && format_get(&md, "spend_logs_metadata", &slm);
 	if (!(has_slm && format_text(p, &slm, "tenant", &r->tenant)) && !format_text(p, row, "end_user", &r->tenant) &&
@@ -141,9 +144,9 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	format_text(p, row, "user", &r->user);
 	char *x = p->scratch + p->used;
 	size_t n = 0;
-	static const char *const kept[] = { "call_type", "model_group", "cache_hit", "api_base" };
+	static const char *const kept[] = { "model", "call_type", "model_group", "cache_hit", "api_base" };
 	x[n++] = '{';
-	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+	for (size_t i = !dated; i < sizeof kept / sizeof kept[0]; i++)
 		if (format_get(row, kept[i], &v))
 			format_keep(x, &n, kept[i], &v);
 	x[n++] = '}';

@@ -157,12 +157,15 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		r->input_tok = 0; /* a failed call that reported no usage */
 	if (!out)
 		r->output_tok = 0;
-	r->model = attr_str(p, sa, NULL, "gen_ai.request.model");
+	/* a dated snapshot name is read as its alias; the full name is kept in extra */
+	struct json_span qm;
+	int dated_qm = attr(sa, "gen_ai.request.model", &qm) && qm.type == JSON_STRING;
+	r->model = dated_qm ? format_str(p, &qm) : (struct str){ NULL, 0 };
+	dated_qm = dated_qm && format_undated(r->model) != r->model.n;
 	int has_rm = attr(sa, "gen_ai.response.model", &rm) && rm.type == JSON_STRING;
-	if (!r->model.s && has_rm) {
+	if (!r->model.s && has_rm)
 		r->model = format_str(p, &rm);
-		r->model.n = format_undated(r->model);
-	}
+	r->model.n = format_undated(r->model);
 	if (r->model.s && !r->model.n)
 		r->model.s = NULL;
 	r->tenant = first_of(p, sa, res_attrs, "llmcost.tenant", "tenant.id", "unknown");
@@ -179,6 +182,8 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		format_keep(x, &n, "traceId", &v);
 	if (format_get(span, "spanId", &v))
 		format_keep(x, &n, "spanId", &v);
+	if (dated_qm)
+		format_keep(x, &n, "gen_ai.request.model", &qm);
 	if (has_rm)
 		format_keep(x, &n, "gen_ai.response.model", &rm);
 	x[n++] = '}';
