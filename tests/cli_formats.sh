@@ -47,9 +47,9 @@ check_has "otlp: the store keeps the span verbatim" "$out" '{"spanId":"b3","star
 # the timeout reported no usage: 0.  184.8 + 270 = 454.8 µUSD
 check_eq "otlp: recorded usd_total by hand" "$(usd spans usd_total)" "0.000454800000"
 rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, coalesce(model, '-'), status, latency_ms FROM requests_v WHERE trace = 'spans' ORDER BY idx")
-check_eq "otlp: the rows" "$rows" "1|2026-03-02T10:00:00.000Z|acme|faq_answer|gpt-4.1-mini|ok|1250.0
-2|2026-03-02T10:01:00.000Z|unknown|unknown|gpt-4.1-mini|timeout|30000.0
-2|2026-03-02T10:01:01.000Z|unknown|report|gpt-4o-mini|ok|"
+check_eq "otlp: the rows" "$rows" "1|2026-03-02T10:00:00.000000Z|acme|faq_answer|gpt-4.1-mini|ok|1250.0
+2|2026-03-02T10:01:00.000000Z|unknown|unknown|gpt-4.1-mini|timeout|30000.0
+2|2026-03-02T10:01:01.000000Z|unknown|report|gpt-4o-mini|ok|"
 # a dated request model (span a1) is read as its alias, the full name kept in extra, as is a
 # dated response model (span b2)
 rows=$(sqlite3 "$LLMCOST_DB" "SELECT model, extra FROM requests_v WHERE trace = 'spans' AND extra LIKE '%model%' ORDER BY idx")
@@ -110,9 +110,9 @@ out=$($L import "$TMP/spend.jsonl" 2>"$TMP/err"); check_eq "litellm: imported" "
 check_has "litellm: auto names the format" "$(cat "$TMP/err")" "read as LiteLLM spend logs: --format litellm"
 check_has "litellm: the reject names line 4" "$(cat "$TMP/err")" "$TMP/spend.jsonl:4: spend: expected a non-negative number"
 rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, status, latency_ms, cost_usd FROM requests_v WHERE trace = 'spend' ORDER BY idx")
-check_eq "litellm: the rows (a time without a zone is UTC)" "$rows" "1|2026-03-02T10:00:00.000Z|acme|faq_answer|ok|1500.0|0.00045
-2|2026-03-02T10:00:05.000Z|t1|faq_answer|rate_limited|30000.0|0.0
-5|2026-03-02T10:00:07.000Z|unknown|unknown|ok||0.00048"
+check_eq "litellm: the rows (a time without a zone is UTC)" "$rows" "1|2026-03-02T10:00:00.000000Z|acme|faq_answer|ok|1500.0|0.00045
+2|2026-03-02T10:00:05.000000Z|t1|faq_answer|rate_limited|30000.0|0.0
+5|2026-03-02T10:00:07.000000Z|unknown|unknown|ok||0.00048"
 # line 5's dated model is read as its alias (priced below), the full name kept in extra
 check_eq "litellm: a dated model" "$(sqlite3 "$LLMCOST_DB" "SELECT model, extra FROM requests_v WHERE trace = 'spend' AND line = 5")" \
 	'gpt-4.1-mini|{"model":"gpt-4.1-mini-2025-04-14"}'
@@ -148,10 +148,10 @@ check_has "batch: auto names the format" "$(cat "$TMP/err")" "$TMP/errors.jsonl:
 check_has "batch: the reject names line 3" "$(cat "$TMP/err")" "$TMP/out.jsonl:3: custom_id: missing"
 rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, model, status, realtime, request_id FROM requests_v WHERE trace = 'batch' ORDER BY idx")
 check_eq "batch: the rows (failed items take the latest time and the last model)" "$rows" \
-"1|2026-03-02T10:00:00.000Z|acme|classify|gpt-4.1-mini|ok|0|req-1
-2|2026-03-02T10:01:40.000Z|unknown|unknown|gpt-4.1-mini|ok|0|req-2
-1|2026-03-02T10:01:40.000Z|unknown|unknown|gpt-4.1-mini|rate_limited|0|req-4
-2|2026-03-02T10:01:40.000Z|unknown|unknown|gpt-4.1-mini|timeout|0|req-5"
+"1|2026-03-02T10:00:00.000000Z|acme|classify|gpt-4.1-mini|ok|0|req-1
+2|2026-03-02T10:01:40.000000Z|unknown|unknown|gpt-4.1-mini|ok|0|req-2
+1|2026-03-02T10:01:40.000000Z|unknown|unknown|gpt-4.1-mini|rate_limited|0|req-4
+2|2026-03-02T10:01:40.000000Z|unknown|unknown|gpt-4.1-mini|timeout|0|req-5"
 # gpt-4.1-mini: (2000 − 1024) × 0.40 + 1024 × 0.10 + 50 × 1.60 = 390.4 + 102.4 + 80 = 572.8 µUSD;
 # 300 × 0.40 + 20 × 1.60 = 120 + 32 = 152 µUSD; the failures reported no usage: 724.8 µUSD
 check_eq "batch: recorded usd_total by hand" "$(usd batch usd_total)" "0.000724800000"

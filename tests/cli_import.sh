@@ -100,6 +100,21 @@ out=$($L traces); case $out in *store-copy*) bad "a store as TRACE left a trace"
 $L import - --name piped-store < "$TMP/store-copy.db" 2>"$TMP/err"; check_eq "a store on stdin exits 1" "$?" 1
 check_has "a store on stdin says what it is" "$(cat "$TMP/err")" "standard input: is an SQLite database"
 
+# --- the views write times to the microsecond, RFC 3339, before 1970 too (floor division:
+# −750,000 µs is 23:59:59 and 250,000 µs); a store whose views an older llmcost made (SQLite's
+# %f, milliseconds rounded: .601496 read as .602) gets today's views when next opened
+printf '%s\n' '{"ts":"2026-03-02T10:00:00.601496Z","tenant":"a","task":"t","model":"gpt-4.1","input_tokens":1,"output_tokens":1}' \
+	'{"ts":"1969-12-31T23:59:59.25Z","tenant":"a","task":"t","model":"gpt-4.1","input_tokens":1,"output_tokens":1}' > "$TMP/micro.jsonl"
+$L import --quiet "$TMP/micro.jsonl" >/dev/null 2>&1
+want="2026-03-02T10:00:00.601496Z|1772445600601496
+1969-12-31T23:59:59.250000Z|-750000"
+check_eq "views: microsecond times" "$(sqlite3 "$LLMCOST_DB" "SELECT ts, ts_us FROM requests_v WHERE trace = 'micro' ORDER BY idx")" "$want"
+sqlite3 "$LLMCOST_DB" "DROP VIEW requests_v; CREATE VIEW requests_v AS SELECT t.name AS trace, r.idx,
+  strftime('%Y-%m-%dT%H:%M:%fZ', r.ts_us / 1e6, 'unixepoch') AS ts, r.ts_us FROM requests r JOIN traces t ON t.id = r.trace_id"
+check_has "views: an older store's, before" "$(sqlite3 "$LLMCOST_DB" "SELECT ts FROM requests_v WHERE trace = 'micro'")" ".602Z"
+$L traces >/dev/null
+check_eq "views: an older store's, made again" "$(sqlite3 "$LLMCOST_DB" "SELECT ts, ts_us FROM requests_v WHERE trace = 'micro' ORDER BY idx")" "$want"
+
 # --- a 10 MB single line imports; a 70 MB line of garbage is rejected in bounded memory
 python3 -c "
 import json

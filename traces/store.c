@@ -68,30 +68,38 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS statuses(code INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS columns(\n"
 	"  trace_id INTEGER NOT NULL, name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL,\n"
-	"  UNIQUE(trace_id, name, chunk));\n"
-	"CREATE VIEW IF NOT EXISTS requests_v AS SELECT\n"
-	"  t.name AS trace, r.idx, r.line,\n"
-	"  strftime('%Y-%m-%dT%H:%M:%fZ', r.ts_us / 1e6, 'unixepoch') AS ts, r.ts_us,\n"
-	"  tn.name AS tenant, tk.name AS task, r.input_tokens, r.output_tokens,\n"
-	"  r.input_tokens_estimated, r.cached_tokens, i.text AS input, h.name AS input_hash,\n"
-	"  m.name AS model, s.name AS status, r.latency_us / 1000.0 AS latency_ms,\n"
-	"  CASE r.difficulty WHEN 1 THEN 'easy' WHEN 2 THEN 'hard' END AS difficulty,\n"
-	"  r.quality, r.realtime, r.cost_pusd / 1e12 AS cost_usd, r.attempts,\n"
-	"  r.request_id, r.session, r.user, r.extra\n"
-	"FROM requests r JOIN traces t ON t.id = r.trace_id\n"
-	"  JOIN names tn ON tn.trace_id = r.trace_id AND tn.id = r.tenant\n"
-	"  JOIN names tk ON tk.trace_id = r.trace_id AND tk.id = r.task\n"
-	"  LEFT JOIN inputs i ON i.trace_id = r.trace_id AND i.id = r.input\n"
-	"  LEFT JOIN names h ON h.trace_id = r.trace_id AND h.id = r.input_hash\n"
-	"  LEFT JOIN names m ON m.trace_id = r.trace_id AND m.id = r.model\n"
-	"  LEFT JOIN statuses s ON s.code = r.status;\n"
-	"CREATE VIEW IF NOT EXISTS attempts_v AS SELECT\n"
-	"  t.name AS trace, a.idx, a.n, m.name AS model, s.name AS status, a.input_tokens,\n"
-	"  a.output_tokens, a.cached_tokens, a.latency_us / 1000.0 AS latency_ms,\n"
-	"  strftime('%Y-%m-%dT%H:%M:%fZ', a.ts_us / 1e6, 'unixepoch') AS ts, a.extra\n"
-	"FROM attempts a JOIN traces t ON t.id = a.trace_id\n"
-	"  JOIN names m ON m.trace_id = a.trace_id AND m.id = a.model\n"
-	"  JOIN statuses s ON s.code = a.status;\n";
+	"  UNIQUE(trace_id, name, chunk));\n";
+
+/* The views join the names back and convert units.  A time of µs since the epoch (floor
+ * division, for years before 1970) as RFC 3339 to the microsecond: SQLite's %f would round
+ * it to the millisecond, through a double. */
+#define TIME_OF(us)                                                                          \
+	"strftime('%Y-%m-%dT%H:%M:%S', (" us " - ((" us " % 1000000 + 1000000) % 1000000)) / 1000000, " \
+	"'unixepoch') || printf('.%06dZ', (" us " % 1000000 + 1000000) % 1000000)"
+#define VIEWS \
+	"CREATE VIEW IF NOT EXISTS requests_v AS SELECT\n" \
+	"  t.name AS trace, r.idx, r.line,\n" \
+	"  " TIME_OF("r.ts_us") " AS ts, r.ts_us,\n" \
+	"  tn.name AS tenant, tk.name AS task, r.input_tokens, r.output_tokens,\n" \
+	"  r.input_tokens_estimated, r.cached_tokens, i.text AS input, h.name AS input_hash,\n" \
+	"  m.name AS model, s.name AS status, r.latency_us / 1000.0 AS latency_ms,\n" \
+	"  CASE r.difficulty WHEN 1 THEN 'easy' WHEN 2 THEN 'hard' END AS difficulty,\n" \
+	"  r.quality, r.realtime, r.cost_pusd / 1e12 AS cost_usd, r.attempts,\n" \
+	"  r.request_id, r.session, r.user, r.extra\n" \
+	"FROM requests r JOIN traces t ON t.id = r.trace_id\n" \
+	"  JOIN names tn ON tn.trace_id = r.trace_id AND tn.id = r.tenant\n" \
+	"  JOIN names tk ON tk.trace_id = r.trace_id AND tk.id = r.task\n" \
+	"  LEFT JOIN inputs i ON i.trace_id = r.trace_id AND i.id = r.input\n" \
+	"  LEFT JOIN names h ON h.trace_id = r.trace_id AND h.id = r.input_hash\n" \
+	"  LEFT JOIN names m ON m.trace_id = r.trace_id AND m.id = r.model\n" \
+	"  LEFT JOIN statuses s ON s.code = r.status;\n" \
+	"CREATE VIEW IF NOT EXISTS attempts_v AS SELECT\n" \
+	"  t.name AS trace, a.idx, a.n, m.name AS model, s.name AS status, a.input_tokens,\n" \
+	"  a.output_tokens, a.cached_tokens, a.latency_us / 1000.0 AS latency_ms,\n" \
+	"  " TIME_OF("a.ts_us") " AS ts, a.extra\n" \
+	"FROM attempts a JOIN traces t ON t.id = a.trace_id\n" \
+	"  JOIN names m ON m.trace_id = a.trace_id AND m.id = a.model\n" \
+	"  JOIN statuses s ON s.code = a.status;\n"
 
 /* What the store keeps that schema 1's readers may ignore: added to a store of schema 1 that
  * lacks it, without a new version that would shut those readers out.  Each row names the
@@ -160,6 +168,18 @@ static int has_table(struct store *s, const char *name)
 	}
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* 1 when the store's views are an older llmcost's (times rounded to the millisecond). */
+static int old_views(struct store *s)
+{
+	sqlite3_stmt *st;
+	int old = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'view' AND "
+	                       "instr(sql, '%fZ') > 0", -1, &st, NULL) == SQLITE_OK)
+		old = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return old;
 }
 
 /* PRAGMA data_version: it changes when another connection commits; -1 on an error. */
@@ -331,11 +351,11 @@ int store_open(struct store *s, const char *path, struct err *e)
 	            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", e) < 0)
 		goto fail;
 	if (version < SCHEMA_VERSION) {
-		char sql[sizeof schema + 512];
-		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s"
+		char sql[sizeof schema + sizeof VIEWS + 512];
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s%s"
 		         "INSERT OR REPLACE INTO statuses VALUES (0,'ok'),(1,'timeout'),(2,'rate_limited'),"
 		         "(3,'server_error'),(4,'invalid_request'),(5,'content_filter'),(6,'context_length');"
-		         "PRAGMA user_version=%d; COMMIT;", schema, SCHEMA_VERSION);
+		         "PRAGMA user_version=%d; COMMIT;", schema, VIEWS, SCHEMA_VERSION);
 		if (exec(s, sql, e) < 0) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
@@ -344,6 +364,9 @@ int store_open(struct store *s, const char *path, struct err *e)
 	if (!has_table(s, "normalized") || !has_table(s, "texts") || !has_table(s, "cost_subs"))
 		/* a store this process cannot write stays without */
 		sqlite3_exec(db, kept_schema, NULL, NULL, NULL);
+	if (old_views(s) && sqlite3_exec(db, "BEGIN IMMEDIATE; DROP VIEW IF EXISTS requests_v; DROP VIEW IF EXISTS "
+	                                 "attempts_v; " VIEWS "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL); /* a store this process cannot write */
 	return 0;
 fail:
 	store_close(s);
