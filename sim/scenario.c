@@ -696,6 +696,19 @@ static const char *last_segment(const char *path)
 	return dot ? dot + 1 : path;
 }
 
+/* 1 when seg is a whole '_'-separated part of key ("multiplier" of "traffic_multiplier") or
+ * its start, four letters or more ("thresh" of "threshold"): a name half remembered. */
+static int part_of(const char *seg, const char *key)
+{
+	size_t n = strlen(seg);
+	if (n >= 4 && strncmp(key, seg, n) == 0)
+		return 1;
+	for (const char *p = key; (p = strstr(p, seg)) != NULL; p++)
+		if ((p == key || p[-1] == '_') && (p[n] == '\0' || p[n] == '_'))
+			return 1;
+	return 0;
+}
+
 /* A plain member name: no wildcard and no index. */
 static int plain_segment(const char *seg)
 {
@@ -718,7 +731,10 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 		parent_path[plen - 1] = '\0';
 		parent = scenario_key_find(table, n, parent_path);
 	}
-	/* siblings first: the known members of the same object */
+	/* siblings first: the known members of the same object, close in spelling, else the one
+	 * of which seg is a part */
+	const char *part = NULL;
+	int parts = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *kseg = last_segment(table[i].path);
 		size_t kplen = (size_t)(kseg - table[i].path);
@@ -733,7 +749,11 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 			best_d = d;
 			best = kseg;
 		}
+		if (part_of(seg, kseg) && parts++ == 0)
+			part = kseg;
 	}
+	if (!best && parts == 1)
+		best = part;
 	if (best) {
 		snprintf(buf, bufsz, "%.*s%s", (int)plen, path, best);
 		return buf;

@@ -619,6 +619,16 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 2, "ttl_s: unknown key (did you mean \"cache.ttl_s\"?)"));
 	CHECK_STR(load_err("x.json", "{\"budget\": {\"faq\": {\"overflw\": \"reject\"}}}"),
 	          msg_at("x.json", 1, 21, "budget.faq.overflw: unknown key (did you mean \"budget.faq.overflow\"?)"));
+	/* a whole part of a known key, or its start: "traffic_multiplier" is 8 edits from
+	 * "multiplier", "threshold" 4 from "thresh", "failure_ratio" 8 from "ratio" */
+	CHECK_STR(load_err("x.json", "{\"projection\": {\"multiplier\": 2}}"),
+	          msg_at("x.json", 1, 17, "projection.multiplier: unknown key (did you mean "
+	                        "\"projection.traffic_multiplier\"?)"));
+	CHECK_STR(load_err("x.json", "{\"alerts\": {\"cost_guard\": {\"thresh\": 1}}}"),
+	          msg_at("x.json", 1, 28, "alerts.cost_guard.thresh: unknown key (did you mean "
+	                        "\"alerts.cost_guard.threshold\"?)"));
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"ratio\": 1}}"),
+	          msg_at("x.json", 1, 14, "breaker.ratio: unknown key (did you mean \"breaker.failure_ratio\"?)"));
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"zzzzzz\": 1}}"),
 	          msg_at("x.json", 1, 14, "breaker.zzzzzz: unknown key (known keys here: enabled, window, "
 	                        "failure_ratio, open_s)"));
