@@ -162,6 +162,19 @@ d = json.load(sys.stdin); t = d["trace"]; tl = d["scenarios"][0]["timeline"]
 print(t["requests"], t["first_ts"], t["last_ts"], t["span_s"], tl["t0"], tl["requests"], tl["usd"])')
 check_eq "an empty trace: nulls and empty arrays" "$got" "0 None None 0 None [] []"
 
+# --- an empty fallback chain falls back to no model (README): every call fails (rate 1,
+# faults.recorded off); retry's defaults (3 attempts on server_error) give 3 calls each, 2 of
+# them retries; server_error is billed none: $0; faq gives up degraded, other failed
+printf '%s\n' '{"ts":"2026-03-02T10:10:00Z","tenant":"a","task":"faq","model":"gpt-4.1-mini","input_tokens":100,"output_tokens":10}' \
+	'{"ts":"2026-03-02T10:10:01Z","tenant":"a","task":"other","model":"gpt-4.1-mini","input_tokens":100,"output_tokens":10}' > "$TMP/nochain.jsonl"
+echo '{"routes": {"small": "gpt-4.1-mini"}, "fallback": {"chain": [], "degrade_tasks": ["faq"]},
+ "faults": {"recorded": false, "inject": [{"model": "gpt-4.1-mini", "from": "2026-03-02T10:00:00Z",
+ "to": "2026-03-02T11:00:00Z", "status": "server_error", "rate": 1}]}}' > "$TMP/nochain.json"
+got=$($L replay "$TMP/nochain.jsonl" -s "$TMP/nochain.json" --json 2>/dev/null | python3 -c 'import json, sys
+t = json.load(sys.stdin)["scenarios"][0]["totals"]
+print(t["calls"], t["retries"], t["usd_total"], t["fallbacks"], t["degraded"], t["failed"])')
+check_eq "an empty fallback chain: degraded or failed, no fallback" "$got" "6 4 0.0 0 1 1"
+
 # --- CSV: header and a row per scenario; --by tenant a row per scenario × tenant
 out=$($L replay day -s recorded -s v3 --csv); check_eq "csv exits 0" "$?" 0
 check_eq "csv rows" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 3
