@@ -701,6 +701,8 @@ static const char *last_segment(const char *path)
 static int part_of(const char *seg, const char *key)
 {
 	size_t n = strlen(seg);
+	if (n == 0)
+		return 0;
 	if (n >= 4 && strncmp(key, seg, n) == 0)
 		return 1;
 	for (const char *p = key; (p = strstr(p, seg)) != NULL; p++)

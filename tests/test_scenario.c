@@ -629,6 +629,10 @@ static void error_messages(void)
 	                        "\"alerts.cost_guard.threshold\"?)"));
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"ratio\": 1}}"),
 	          msg_at("x.json", 1, 14, "breaker.ratio: unknown key (did you mean \"breaker.failure_ratio\"?)"));
+	/* an empty key is part of no key (found by fuzz_scenario: the search ran past the end) */
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"\": 1}}"),
+	          msg_at("x.json", 1, 14, "breaker.: unknown key (known keys here: enabled, window, failure_ratio, "
+	                        "open_s)"));
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"zzzzzz\": 1}}"),
 	          msg_at("x.json", 1, 14, "breaker.zzzzzz: unknown key (known keys here: enabled, window, "
 	                        "failure_ratio, open_s)"));
