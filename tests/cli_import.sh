@@ -44,6 +44,18 @@ check_eq "import with rejects exits 0" "$rc" 0
 check_eq "summary" "$out" "day: imported 2 requests, rejected 2 lines (see: llmcost rejects day)"
 check_has "reject names file and line" "$(cat "$TMP/err")" "$TMP/day.jsonl:3: input_tokens: expected a non-negative integer, got -3"
 check_has "not JSON names line 4" "$(cat "$TMP/err")" "$TMP/day.jsonl:4: not JSON"
+# the hint is a command to paste as it is: a name with a space or a quote comes quoted for sh
+{ line 1 acme 10; echo 'not json'; } > "$TMP/q3.jsonl"
+out=$($L import "$TMP/q3.jsonl" --name "q3 prod trace" 2>/dev/null)
+check_eq "a name with a space: quoted in the hint" "$out" \
+	"q3 prod trace: imported 1 request, rejected 1 line (see: llmcost rejects 'q3 prod trace')"
+check_has "... and the hint, run by sh, lists the rejected line" \
+	"$(sh_llmcost "$(printf '%s\n' "$out" | sed -n 's/.*(see: \(.*\))$/\1/p')")" "q3.jsonl:2: not JSON"
+out=$($L import "$TMP/q3.jsonl" --name "bob's day" 2>/dev/null)
+check_eq "a name with a quote: ' written as '\\''" "$out" \
+	"bob's day: imported 1 request, rejected 1 line (see: llmcost rejects 'bob'\\''s day')"
+check_has "... and the hint, run by sh, lists the rejected line" \
+	"$(sh_llmcost "$(printf '%s\n' "$out" | sed -n 's/.*(see: \(.*\))$/\1/p')")" "q3.jsonl:2: not JSON"
 # the terminal gets the first 20 rejected lines, then a count of the rest; the store keeps all
 i=1; while [ $i -le 25 ]; do echo "bad $i"; i=$((i + 1)); done > "$TMP/bad25.jsonl"
 $L import "$TMP/bad25.jsonl" >/dev/null 2>"$TMP/err"
@@ -97,6 +109,12 @@ $L replay "$TMP/store-copy.db" 2>"$TMP/err"; check_eq "a store as TRACE exits 1"
 check_has "a store as TRACE says what it is" "$(cat "$TMP/err")" "store-copy.db: is an SQLite database"
 check_has "a store as TRACE says how to use it" "$(cat "$TMP/err")" "pass --db $TMP/store-copy.db"
 out=$($L traces); case $out in *store-copy*) bad "a store as TRACE left a trace" ;; *) ok ;; esac
+# ... and its hint quotes a path with a space for sh: run, it lists the store's traces (joined, z)
+mkdir -p "$TMP/my stores"; cp "$TMP/other.db" "$TMP/my stores/a.db"
+$L replay "$TMP/my stores/a.db" 2>"$TMP/err"
+check_has "a store as TRACE: the path quoted" "$(cat "$TMP/err")" "pass --db '$TMP/my stores/a.db'"
+check_has "... and the hint, run by sh, lists the store's traces" \
+	"$(sh_llmcost "$(sed -n 's/.*(`\(llmcost traces --db .*\)` lists them)$/\1/p' "$TMP/err")")" "joined"
 $L import - --name piped-store < "$TMP/store-copy.db" 2>"$TMP/err"; check_eq "a store on stdin exits 1" "$?" 1
 check_has "a store on stdin says what it is" "$(cat "$TMP/err")" "standard input: is an SQLite database"
 

@@ -301,6 +301,16 @@ req 00 acme chat 100 50 "Plain question" ',"model":"gpt-4o-mini"' > "$TMP/plain.
 run plain "$TMP/plain.jsonl" -s "$TMP/plain.json" --max-usd 1 --record "$TMP/plain.rec.jsonl"
 check_eq "no routes: exit 0" "$rc" 0
 check_eq "no routes: the recorded model" "$(q "$LOG" 'f(B[1], "model max_output_tokens")')" "gpt-4o-mini|50"
+# the replay it suggests quotes a record and a scenario whose names need it for sh; pasted, it
+# replays the record beside the estimate
+cp "$TMP/plain.json" "$TMP/bob's plain.json"
+run quoted "$TMP/plain.jsonl" -s "$TMP/bob's plain.json" --max-usd 1 --record "$TMP/my rec.jsonl"
+check_eq "quoted names: exit 0" "$rc" 0
+check_has "quoted names: the replay hint" "$out" \
+	"llmcost replay '$TMP/my rec.jsonl' -s recorded -s '$TMP/bob'\\''s plain.json'"
+hint=$(printf '%s\n' "$out" | sed -n 's/^live: recorded in .*; compare it with its estimate: //p')
+check_re "... and the hint, run by sh, replays the record under both" "$(sh_llmcost "$hint --json" 2>/dev/null | tr -d '\t\n')" \
+	'"scenarios":\[\{"name":"recorded".*\{"name":"bob'"'"'s plain"'
 
 # --- the cache: tenant + normalized input; concurrency 1, so the second request of acme asks
 # after the first answered: a hit, no call. beta's same text is another key. A trailing "/" on

@@ -85,6 +85,23 @@ touch -d "@$(($(date +%s) + 5))" "$TMP/day.jsonl"
 $L replay "$TMP/day.jsonl" --json >"$TMP/r4.json" 2>"$TMP/err"; check_eq "changed file exits 0" "$?" 0
 check_has "changed file: a note" "$(cat "$TMP/err")" "day.jsonl changed after it was imported"
 cmp -s "$TMP/r1.json" "$TMP/r4.json"; check_eq "changed file: the stored copy replayed" "$?" 0
+# the commands those two messages suggest quote a path with a space or a quote for sh: pasted,
+# the first imports the file under the name given, the second imports the changed file again
+mkdir -p "$TMP/bob's dir"; line 00:00Z acme faq_answer gpt-4.1-mini 1 1 1 0 > "$TMP/bob's dir/day.jsonl"
+$L replay "$TMP/bob's dir/day.jsonl" >/dev/null 2>"$TMP/err"
+check_has "another file of the same name: its path quoted" "$(cat "$TMP/err")" \
+	"(llmcost import '$TMP/bob'\\''s dir/day.jsonl' --name NAME)"
+hint=$(sed -n 's/.*(\(llmcost import .*\) --name NAME)$/\1/p' "$TMP/err")
+check_eq "... and the hint, run by sh with a name, imports the file" "$(sh_llmcost "$hint --name bobs-day")" \
+	"bobs-day: imported 1 request"
+touch -d "@$(($(date +%s) + 5))" "$TMP/bob's dir/day.jsonl"
+$L replay "$TMP/bob's dir/day.jsonl" --db "$TMP/bob.db" >/dev/null 2>&1
+touch -d "@$(($(date +%s) + 10))" "$TMP/bob's dir/day.jsonl"
+$L replay "$TMP/bob's dir/day.jsonl" --db "$TMP/bob.db" >/dev/null 2>"$TMP/err"
+check_has "changed file: its path quoted in the note" "$(cat "$TMP/err")" \
+	"(llmcost import --replace '$TMP/bob'\\''s dir/day.jsonl' imports it again)"
+hint=$(sed -n 's/.*(\(llmcost import --replace .*\) imports it again)$/\1/p' "$TMP/err")
+check_eq "... and the hint, run by sh, imports it again" "$(sh_llmcost "$hint --db '$TMP/bob.db'")" "day: imported 1 request"
 # a bare name a stored trace has is that trace, whatever file or folder of that name is here;
 # ./NAME is the file (which is then refused as another file of the name)
 mkdir -p "$TMP/here/day"

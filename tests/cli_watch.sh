@@ -41,6 +41,13 @@ check_has "--speed 0 says what it takes" "$(cat "$TMP/err")" "a factor above 0"
 $L watch mini --speed fast 2>/dev/null; check_eq "--speed fast exits 2" "$?" 2
 $L watch "$TMP/mini.jsonl" --speed 60 2>"$TMP/err"; check_eq "--speed with a file exits 2" "$?" 2
 check_has "--speed with a file says why" "$(cat "$TMP/err")" "plays a stored trace"
+# the command it suggests quotes a path with a space for sh: pasted, it imports the file
+cp "$TMP/mini.jsonl" "$TMP/my mini.jsonl"
+$L watch "$TMP/my mini.jsonl" --speed 60 2>"$TMP/err"
+check_has "--speed with a file: the path quoted" "$(cat "$TMP/err")" "(import it to play it back: llmcost import '$TMP/my mini.jsonl')"
+check_eq "... and the hint, run by sh, imports it" \
+	"$(sh_llmcost "$(sed -n 's/.*(import it to play it back: \(.*\))$/\1/p' "$TMP/err") --db '$TMP/my.db'")" \
+	"my mini: imported 140 requests"
 # a bare name with --speed is the stored trace, even beside a file of that name; ./NAME is the
 # file; a folder of the name is never followed
 mkdir -p "$TMP/beside/mini"; labs=$(realpath "$L")
@@ -156,6 +163,16 @@ timeout 10 $L watch "$Z" </dev/null >"$TMP/z.out" 2>"$TMP/z.err"; check_eq "gzip
 check_eq "gzip: one line, naming the file and what to do" "$(cat "$TMP/z.err")" \
 	"llmcost: $Z: gzip-compressed, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $Z && llmcost watch zipped --speed N"
 check_eq "gzip: nothing on stdout" "$(cat "$TMP/z.out")" ""
+# with a space and a quote in the file's name, the two commands come quoted for sh: pasted
+# (with a speed for N), they import the file and play the trace to its end
+Z3="$TMP/bob's zip.jsonl.gz"
+cp "$Z" "$Z3"
+timeout 10 $L watch "$Z3" </dev/null >/dev/null 2>"$TMP/z3.err"; check_eq "gzip, a name to quote: exit 3" "$?" 3
+check_eq "gzip, a name to quote: the commands quoted" "$(cat "$TMP/z3.err")" \
+	"llmcost: $Z3: gzip-compressed, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import '$TMP/bob'\\''s zip.jsonl.gz' && llmcost watch 'bob'\\''s zip' --speed N"
+check_has "... and run by sh, they import it and play it" \
+	"$(sh_llmcost "$(sed -n 's/.*play it back: \(.*\) --speed N$/\1/p' "$TMP/z3.err") --speed 3600 </dev/null" 2>&1)" \
+	"watch: bob's zip ended: 140 requests"
 # gzip data written to a file that was empty when the watch began (a newline after it, so that
 # its first line surely ends)
 Z2="$TMP/late-zip.jsonl"

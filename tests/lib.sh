@@ -24,6 +24,16 @@ check_has() {
 	case $2 in *"$3"*) ok ;; *) bad "$1: [$2] does not contain [$3]" ;; esac
 }
 
+# sh_llmcost COMMAND: runs COMMAND, a command line a message suggests (`llmcost rejects 'a b'`),
+# as pasted into sh, `llmcost` there being the binary under test
+sh_llmcost() {
+	case $LLMCOST in
+	*/*) mkdir -p "$TMP/bin" &&
+	     ln -sf "$(cd "$(dirname "$LLMCOST")" && pwd)/$(basename "$LLMCOST")" "$TMP/bin/llmcost" ;;
+	esac
+	PATH="$TMP/bin:$PATH" sh -c "$1"
+}
+
 finish() { echo "$SUITE: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
 
 # For the suites that drive a terminal in tmux: tmux_begin uses a server of the suite's own

@@ -45,9 +45,32 @@ static void cuts_at_the_budget(void)
 	CHECK_SHOW("ab\x1b", 5, "ab\xe2\x80\xa6");                     /* an escape is not split */
 }
 
+/* text_shell_word's result as a checked string (freed after the check). */
+#define CHECK_WORD(s, want) do { \
+	char *got_ = text_shell_word(s); \
+	CHECK_STR(got_, want); \
+	free(got_); \
+} while (0)
+
+static void quotes_shell_words(void)
+{
+	CHECK_WORD("day", "day");                                       /* plain: as it is */
+	CHECK_WORD("live-q3-20260302T100000Z.jsonl", "live-q3-20260302T100000Z.jsonl");
+	CHECK_WORD("/tmp/a_b/x@y:1%2+3=4,5", "/tmp/a_b/x@y:1%2+3=4,5"); /* each plain punctuation */
+	CHECK_WORD("q3 prod trace", "'q3 prod trace'");                 /* a space */
+	CHECK_WORD("bob's", "'bob'\\''s'");                             /* ' written as '\'' */
+	CHECK_WORD("''", "''\\'''\\'''");                               /* '' then '\'' twice then '' */
+	CHECK_WORD("", "''");                                           /* empty: still one word */
+	CHECK_WORD("$HOME", "'$HOME'");
+	CHECK_WORD("~x", "'~x'");                                       /* no tilde expansion */
+	CHECK_WORD("a*b", "'a*b'");
+	CHECK_WORD("\xe6\xbc\xa2", "'\xe6\xbc\xa2'");                   /* past ASCII: quoted */
+}
+
 void suite_text(void)
 {
 	RUN(escapes_controls_bidi_and_bad_bytes);
 	RUN(counts_columns);
 	RUN(cuts_at_the_budget);
+	RUN(quotes_shell_words);
 }

@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "traces/text.h"
+
 #define CHUNK (1u << 20)
 #define IN_CHUNK (256u * 1024) /* a read of the file */
 
@@ -61,9 +63,13 @@ int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e)
 	}
 	if (reader_is_sqlite(fd)) {
 		close(fd);
-		return err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
-		               "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
-		               in ? "standard input" : path, in ? "FILE" : path, in ? "FILE" : path);
+		char *word = in ? NULL : text_shell_word(path);
+		const char *db = in ? "FILE" : word ? word : path;
+		err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
+		        "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
+		        in ? "standard input" : path, db, db);
+		free(word);
+		return -1;
 	}
 	r->fd = fd;
 	r->buf = malloc(CHUNK + 1);

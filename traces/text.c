@@ -164,3 +164,34 @@ void text_printf(FILE *f, const char *fmt, ...)
 	text_vprintf(f, fmt, ap);
 	va_end(ap);
 }
+
+/* The bytes a shell word may hold unquoted: none of them is special to sh. */
+static int shell_plain(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("._/:@%+=,-", c));
+}
+
+char *text_shell_word(const char *s)
+{
+	size_t n = 0, quotes = 0;
+	int plain = *s != 0;
+	for (; s[n]; n++) {
+		plain &= shell_plain((unsigned char)s[n]);
+		quotes += s[n] == '\'';
+	}
+	char *out = malloc(plain ? n + 1 : n + 3 * quotes + 3), *o = out;
+	if (!out)
+		return NULL;
+	if (plain)
+		return memcpy(out, s, n + 1);
+	*o++ = '\'';
+	for (; *s; s++)
+		if (*s == '\'')
+			memcpy(o, "'\\''", 4), o += 4; /* close, an escaped quote, open again */
+		else
+			*o++ = *s;
+	*o++ = '\'';
+	*o = 0;
+	return out;
+}

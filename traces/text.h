@@ -43,4 +43,12 @@ void text_put_bytes(FILE *f, const char *s, size_t n);
 void text_vprintf(FILE *f, const char *fmt, va_list ap);
 void text_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * s as one word of a shell command, for the commands the messages suggest
+ * (`llmcost rejects NAME`): as it is when s is not empty and each byte is one of
+ * A-Z a-z 0-9 . _ / : @ % + = , -, otherwise in single quotes, each ' written
+ * as '\''.  In a new string (NULL when out of memory).
+ */
+char *text_shell_word(const char *s);
+
 #endif

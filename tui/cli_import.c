@@ -7,6 +7,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -134,9 +135,12 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 		report_count_text((uint64_t)infos[i].requests, req, sizeof req);
 		report_count_text((uint64_t)infos[i].rejects, rej, sizeof rej);
 		text_printf(summary, "%s: imported %s request%s", infos[i].name, req, infos[i].requests == 1 ? "" : "s");
-		if (infos[i].rejects)
+		if (infos[i].rejects) {
+			char *word = text_shell_word(infos[i].name);
 			text_printf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
-			        infos[i].rejects == 1 ? "" : "s", infos[i].name);
+			            infos[i].rejects == 1 ? "" : "s", word ? word : infos[i].name);
+			free(word);
+		}
 		fputc('\n', summary);
 		if (!infos[i].requests && infos[i].rejects && opts->format && !quiet && fflush(summary) == 0)
 			text_printf(stderr, "note: every record of %s was rejected: is --format %s right for %s?  "

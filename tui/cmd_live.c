@@ -23,6 +23,7 @@
 #include "traces/openai.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 
 #define EXIT_CAP 4 /* SPEC §6: the live spend cap stopped the run */
@@ -183,8 +184,11 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 			printf("live: %zu %s %s, the first: %s\n", lv->failed[k], plural(lv->failed[k], "call", "calls"),
 			       status_names[k], lv->failed_why[k][0] ? lv->failed_why[k] : "(no reason given)");
 	printf("live: spent %s of the %s cap\n", usd(s, sizeof s, lv->spent_pusd), cap);
+	char *rec_word = text_shell_word(record), *scen_word = text_shell_word(scen);
 	printf("live: recorded in %s; compare it with its estimate: llmcost replay %s -s recorded -s %s\n",
-	       record, record, scen);
+	       record, rec_word ? rec_word : record, scen_word ? scen_word : scen);
+	free(rec_word);
+	free(scen_word);
 }
 
 int cmd_live(int argc, char **argv)

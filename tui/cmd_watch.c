@@ -92,9 +92,14 @@ static int refuse_file(struct watch *wt, const char *what)
 {
 	char name[IMPORT_NAME_MAX + 1];
 	import_name_for(wt->name, name, sizeof name);
+	/* the words quoted for the shell, or FILE and TRACE for a path too long to fit and a file
+	 * name that makes no trace name */
+	char *file = text_shell_word(wt->name), *trace = import_name_problem(name) ? NULL : text_shell_word(name);
 	err_set(&wt->e, "%.300s: %s, and watch follows trace v1 JSON Lines only; import it, then play it "
-	        "back: llmcost import %.300s && llmcost watch %.260s --speed N", wt->name, what, wt->name,
-	        import_name_problem(name) ? "TRACE" : name);
+	        "back: llmcost import %s && llmcost watch %s --speed N", wt->name, what,
+	        file && strlen(file) <= 300 ? file : "FILE", trace ? trace : "TRACE");
+	free(file);
+	free(trace);
 	wt->bad_input = 1;
 	wt->line_stop = 1;
 	return 1;
@@ -535,8 +540,11 @@ static int run_screen(struct watch *wt)
 /* --speed given a file, which is followed, not played: a usage error. */
 static int speed_of_file(const char *path)
 {
-	return cli_usage_error("watch", "--speed plays a stored trace; a file is followed as it grows "
-	                       "(import it to play it back: llmcost import %s)", path);
+	char *word = text_shell_word(path);
+	int rc = cli_usage_error("watch", "--speed plays a stored trace; a file is followed as it grows "
+	                         "(import it to play it back: llmcost import %s)", word ? word : path);
+	free(word);
+	return rc;
 }
 
 int cmd_watch(int argc, char **argv)
