@@ -666,6 +666,25 @@ check_eq "cap a pico-USD short: exit 4, four calls" "$rc $(count "$LOG") $(count
 run cap5 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000256 --concurrency 1 --record "$TMP/cap5.rec.jsonl"
 check_eq "cap that fits all: exit 0, five calls" "$rc $(count "$LOG") $(count "$TMP/cap5.rec.jsonl")" "0 5 5"
 check_re "cap that fits all: spent" "$out" '^live: spent \$0\.000100 of the \$0\.000256(0*) cap$'
+# a cap below the first call's worst case (176,000,000 > 175,000,000): no call is made, so no
+# record is left and the summary says so instead of a replay of it; the same command again is
+# stopped by the cap again (before, an empty record stayed, and the second run failed on it)
+: > "$LOG"
+run cap0 "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000175 --concurrency 1 --record "$TMP/cap0.rec.jsonl"
+check_eq "cap before any call: exit 4, no call" "$rc $(count "$LOG")" "4 0"
+check "cap before any call: no record left" test ! -e "$TMP/cap0.rec.jsonl"
+check_has "cap before any call: the summary says nothing was recorded" "$out" \
+	"live: nothing recorded: no request made a call, so no record file is left"
+case $out in *"recorded in"*) bad "cap before any call: a replay of a record that is not there" ;; *) ok ;; esac
+run cap0b "$TMP/cap.jsonl" -s "$TMP/cap.json" --max-usd 0.000175 --concurrency 1 --record "$TMP/cap0.rec.jsonl"
+check_eq "cap before any call, the same command again: exit 4, no record" "$rc $(count "$TMP/cap0.rec.jsonl")" "4 no file"
+# a run that ends with no call (each request rejected by its budget) leaves no record either,
+# under the default name too: the folder stays empty
+scen cap-reject "$ROUTES, $RETRY, \"budget\": {\"chat\": {\"input_max\": 5, \"overflow\": \"reject\"}}"
+mkdir "$TMP/cwd0"
+(cd "$TMP/cwd0" && run rej0 "$TMP/cap.jsonl" -s "$TMP/cap-reject.json" --max-usd 1; exit $rc)
+check_eq "every request rejected: exit 0, no call, no record" "$? $(count "$LOG") $(ls "$TMP/cwd0")" "0 0 "
+check_has "every request rejected: nothing recorded" "$(cat "$TMP/rej0.out")" "live: nothing recorded"
 # a request in progress sends its later calls only if they fit: a summary fits, its main
 # call does not → "capped", exit 4. Summary worst: (10 bytes + 87 of instructions + 32)
 # = 129 × 400000 + 46 × 1600000 = 51,600,000 + 73,600,000 = 125,200,000 ≤ 200,000,000;
@@ -799,6 +818,51 @@ LIVE_SIGNAL=INT LIVE_TIMEOUT=0.7 run sigr "$TMP/sigr.jsonl" -s "$TMP/sigs.json" 
 check_eq "Ctrl-C between calls: exit 130, one call" "$rc $(count "$LOG")" "130 1"
 check_eq "Ctrl-C between calls: the record" "$(q "$TMP/sigr.rec.jsonl" 'f(L[0], "live status") + " " + att(L[0])')" \
 	"interrupted|server_error gpt-4.1-mini:server_error"
+# Ctrl-C before any call: the run is held before its first call by a full stderr (a pipe filled
+# to the brim, so that the note on the request without text waits to be written), and the
+# signal is sent once the record file is there (signals are caught from before it is made):
+# exit 130, no call, and no record left (before, the record stayed, empty)
+fake sig0 '[]'
+{ req 00 acme chat 10 10 "Z-1"; printf '{"ts":"2026-03-02T10:00:01Z","tenant":"acme","task":"chat","input_tokens":10,"output_tokens":10}\n'; } > "$TMP/sig0.jsonl"
+$L import "$TMP/sig0.jsonl" >/dev/null 2>&1
+loopback_only
+rc=$(python3 - "$L" "$TMP" <<'EOF2'
+import fcntl, os, signal, subprocess, sys, time
+L, tmp = sys.argv[1], sys.argv[2]
+rd, wr = os.pipe()
+flags = fcntl.fcntl(wr, fcntl.F_GETFL)
+fcntl.fcntl(wr, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+filled = 0
+for size in (4096, 1):
+    try:
+        while True:
+            filled += os.write(wr, b"x" * size)
+    except BlockingIOError:
+        pass
+fcntl.fcntl(wr, fcntl.F_SETFL, flags)
+p = subprocess.Popen([L, "live", "sig0", "-s", tmp + "/sigs.json", "--max-usd", "1",
+                      "--record", tmp + "/sig0.rec.jsonl"], stdout=open(tmp + "/sig0.out", "w"), stderr=wr)
+os.close(wr)
+t = time.time()
+while not os.path.exists(tmp + "/sig0.rec.jsonl") and p.poll() is None and time.time() < t + 20:
+    time.sleep(0.01)
+p.send_signal(signal.SIGINT)
+err = b""
+while True:
+    b = os.read(rd, 65536)
+    if not b:
+        break
+    err += b
+with open(tmp + "/sig0.err", "wb") as f:
+    f.write(err[filled:])
+print(p.wait())
+EOF2
+)
+check_eq "Ctrl-C before any call: exit 130, no call" "$rc $(count "$LOG")" "130 0"
+check "Ctrl-C before any call: no record left" test ! -e "$TMP/sig0.rec.jsonl"
+check_has "Ctrl-C before any call: says so" "$(cat "$TMP/sig0.err")" \
+	"live: interrupted; no call was started after it, and none was made before it (no record); requests not sent: 1 of 1"
+check_has "Ctrl-C before any call: the summary says nothing was recorded" "$(cat "$TMP/sig0.out")" "live: nothing recorded"
 stop_fake
 
 # --- a record that cannot be written stops the run: no call goes on unrecorded. The record

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,6 +140,25 @@ static int record_in_order(const char *path, const struct live *lv, struct err *
 	return rc;
 }
 
+/* The record made by this run, and no line written in it (no request made a call): removed, so
+ * that what is left is a record (README: every request that made a call is a line) and the same
+ * --record works again.  Only the file this run made is removed: `made` is the one it created. */
+static void drop_empty_record(const char *path, const struct stat *made)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_dev == made->st_dev && st.st_ino == made->st_ino && st.st_size == 0)
+		unlink(path);
+}
+
+/* Lines the record holds: the requests that made a call. */
+static size_t recorded_lines(const struct live *lv)
+{
+	size_t k = 0;
+	for (size_t r = 0; r < lv->n; r++)
+		k += lv->rec[r].n_att > 0;
+	return k;
+}
+
 /* The record's default name: live-TRACE-YYYYMMDDTHHMMSSZ.jsonl, or with -2, -3, … before
  * .jsonl for the k-th run in one second (k ≥ 2). */
 static void default_record(char *buf, size_t n, const char *trace, int k)
@@ -157,6 +177,7 @@ static void default_record(char *buf, size_t n, const char *trace, int k)
 			*c = '_';
 }
 
+/* The summary on stdout; record is NULL when no request made a call (no record is left). */
 static void report(const struct live *lv, const char *cap, int dry, const char *record, const char *scen)
 {
 	const struct live_counts *c = &lv->counts;
@@ -184,6 +205,10 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 			printf("live: %zu %s %s, the first: %s\n", lv->failed[k], plural(lv->failed[k], "call", "calls"),
 			       status_names[k], lv->failed_why[k][0] ? lv->failed_why[k] : "(no reason given)");
 	printf("live: spent %s of the %s cap\n", usd(s, sizeof s, lv->spent_pusd), cap);
+	if (!record) {
+		puts("live: nothing recorded: no request made a call, so no record file is left");
+		return;
+	}
 	char *rec_word = text_shell_word(record), *scen_word = text_shell_word(scen);
 	printf("live: recorded in %s; compare it with its estimate: llmcost replay %s -s recorded -s %s\n",
 	       record, rec_word ? rec_word : record, scen_word ? scen_word : scen);
@@ -276,7 +301,9 @@ int cmd_live(int argc, char **argv)
 	struct live_transport tr = { &o, dry ? live_dry_call : openai_call, openai_now_us, openai_sleep_us };
 	char name[256], rpath[4096];
 	FILE *rf = NULL;
-	int rc, inited = 0;
+	struct stat made;        /* the record this run created, when made_ok */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND }, old_int, old_term;
+	int rc, inited = 0, made_ok = 0, handlers = 0;
 	size_t n = 0;
 
 	memset(&t, 0, sizeof t);
@@ -317,6 +344,12 @@ int cmd_live(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto out;
 	}
+	/* Ctrl-C and SIGTERM are caught from before the record is made: a stop at any point from
+	 * there starts no call and leaves no empty record */
+	interrupt_of = &lv;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	handlers = 1;
 	if (!dry) {
 		int fd = -1;
 		if (record) {
@@ -336,6 +369,7 @@ int cmd_live(int argc, char **argv)
 				close(fd);
 			goto out;
 		}
+		made_ok = fstat(fd, &made) == 0;
 		if (openai_init(&o, base, key, &e) < 0) {
 			cli_error("live: %s", e.msg);
 			goto out;
@@ -349,27 +383,28 @@ int cmd_live(int argc, char **argv)
 	prog.path = rpath;
 	lv.progress = show_progress;
 	lv.progress_ctx = &prog;
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND }, old_int, old_term;
-	interrupt_of = &lv;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	live_run(&lv, dry ? 1 : (unsigned)concurrency); /* a dry run's cache hits do not race */
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	interrupt_of = NULL;
+	handlers = 0;
 	if (prog.tty && prog.last)
 		fputs("\r\033[K", stderr);
 
 	rc = EXIT_OK;
+	size_t lines = rf ? recorded_lines(&lv) : 0;
 	if (rf && (fclose(rf) != 0 ? err_set(&e, "%s: %s", rpath, strerror(errno))
-	                           : record_in_order(rpath, &lv, &e)) < 0) {
+	                           : lines ? record_in_order(rpath, &lv, &e) : 0) < 0) {
 		cli_error("live: %s", e.msg);
 		rc = EXIT_FAIL;
 	}
 	rf = NULL;
+	if (!lines && made_ok)
+		drop_empty_record(rpath, &made);
+	made_ok = 0;
 	char capt[32], w[32], sp[32], fl[32];
 	usd(capt, sizeof capt, cap_pusd);
-	report(&lv, capt, dry, rpath, scen);
+	report(&lv, capt, dry, lines ? rpath : NULL, scen);
 	switch (lv.stop) {
 	case LIVE_STOP_CAP: {
 		uint32_t i = rec[lv.refused_at].req;
@@ -386,8 +421,9 @@ int cmd_live(int argc, char **argv)
 		break;
 	}
 	case LIVE_STOP_INTERRUPTED:
-		cli_error("live: %s; no call was started after it, and the record holds every call made; "
-		          "requests not sent: %zu of %zu", lv.interrupted == SIGTERM ? "terminated" : "interrupted",
+		cli_error("live: %s; no call was started after it, %s; requests not sent: %zu of %zu",
+		          lv.interrupted == SIGTERM ? "terminated" : "interrupted",
+		          lines || dry ? "and the record holds every call made" : "and none was made before it (no record)",
 		          n - lv.counts.started, n);
 		rc = 128 + lv.interrupted;
 		break;
@@ -402,6 +438,13 @@ int cmd_live(int argc, char **argv)
 out:
 	if (rf)
 		fclose(rf);
+	if (made_ok) /* stopped before the run: nothing was written in it */
+		drop_empty_record(rpath, &made);
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		interrupt_of = NULL;
+	}
 	if (inited)
 		live_fini(&lv);
 	live_records_free(rec, n);
