@@ -10,7 +10,9 @@ L=$LLMCOST
 out=$($L gen --help); rc=$?
 check_eq "gen --help exits 0" "$rc" 0
 for r in faq docs flood mixed; do check_has "--help explains $r" "$out" "  $r "; done
-for o in --requests --tenants --days --seed "-o FILE" examples:; do check_has "--help has $o" "$out" "$o"; done
+for o in --requests --tenants --days --seed examples:; do check_has "--help has $o" "$out" "$o"; done
+# -o has a long form, --output, listed as other commands list theirs (-s, --scenario S)
+check_has "--help lists -o with its long form" "$out" "  -o, --output FILE  write to FILE"
 out=$($L help gen); check_has "help gen" "$out" "usage: llmcost gen RECIPE"
 
 out=$($L gen nope 2>&1); rc=$?

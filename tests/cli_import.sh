@@ -23,6 +23,19 @@ libs="$libs ncurses $(pkg-config --modversion ncursesw), readline $(pkg-config -
 libs="$libs cJSON $(pkg-config --modversion libcjson), zlib $(pkg-config --modversion zlib)"
 check_eq "--version: the libraries'" "$(echo "$out" | sed -n 2p)" "$libs"
 check_eq "version is --version" "$($L version)" "$out"
+# help and version are commands too: `llmcost help` lists them, as the unknown-command message
+check_has "help lists help" "$($L help)" "  llmcost help     [CMD]"
+check_has "help lists version" "$($L help)" "  llmcost version"
+check_eq "help explains version" "$($L help | grep -c '^  version   ')" 1
+check_has "unknown command lists help and version" "$($L frobnicate 2>&1)" " watch help version"
+# one wording of --db in every command's help (README "The store"), its lines joined
+for c in import traces rejects rm replay tui live watch; do
+	check_eq "$c --help: --db as every command says it" \
+		"$($L $c --help | awk '/^  --db PATH/ { on = 1 } on && (/^  -/ && !/^  --db/ || /^$/) { on = 0 } on' | tr -s ' \n' ' ')" \
+		' --db PATH the store (default $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db, else ~/.local/share/llmcost/llmcost.db) '
+done
+# SIGTERM leaves the store as Ctrl-C does (README), and import --help says so
+check_has "import --help: SIGTERM too" "$($L import --help | tr '\n' ' ')" "on failure, Ctrl-C or SIGTERM the store is left unchanged"
 $L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
 $L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L import - 2>/dev/null </dev/null; check_eq "stdin without --name exits 2" "$?" 2

@@ -173,6 +173,7 @@ out=$($L help); check_has "help lists live" "$out" "llmcost live"
 # live takes --db PATH (its options list it), so its usage line says so, here, in `llmcost help`
 # and in the README's list of commands
 check_has "live --help: the usage line has --db PATH" "$(live --help | head -n 1)" "[--dry-run] [--db PATH]"
+check_has "live --help: -s SCENARIO, as every command says it" "$(live --help | head -n 1)" "live TRACE -s SCENARIO --max-usd X"
 check_has "help: live's line has --db PATH" "$($L help | grep '^  llmcost live ')" "[--dry-run] [--db PATH]"
 check_has "README: live's line has --db PATH" "$(grep '^llmcost live TRACE ' README.md)" "[--dry-run] [--db PATH]"
 # bad input: exit 3 (an invalid scenario) and 1 (no such trace), nothing sent

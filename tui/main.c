@@ -21,6 +21,13 @@
 
 #define LLMCOST_VERSION "0.1.0"
 
+/* The --db option of every command's help, in one wording (README "The store"); pad is the
+ * space between "--db PATH" and the text, as wide as the command's other options take. */
+#define DB_OPTION(pad) \
+	"  --db PATH" pad "the store (default $LLMCOST_DB, else\n" \
+	"           " pad "$XDG_DATA_HOME/llmcost/llmcost.db, else\n" \
+	"           " pad "~/.local/share/llmcost/llmcost.db)\n"
+
 const struct command commands[] = {
 	{ "import", "FILE... [--format F] [--name N] [--strict] [--replace] [--quiet] [--db PATH]",
 	  "import traces (JSON Lines, OTLP spans, LiteLLM spend logs, OpenAI Batch output) into the store",
@@ -28,7 +35,8 @@ const struct command commands[] = {
 	  "named after the file (without .jsonl/.json/.gz); with --name all files form one trace.\n"
 	  "Malformed records are reported as FILE:LINE: field: reason, kept in the store's\n"
 	  "rejects table (see `llmcost rejects NAME`) and counted; the rest is imported.\n"
-	  "One import is one transaction: on failure or Ctrl-C the store is left unchanged.\n"
+	  "One import is one transaction: on failure, Ctrl-C or SIGTERM the store is left\n"
+	  "unchanged.\n"
 	  "\n"
 	  "formats (--format; README.md \"Other formats\" maps each field):\n"
 	  "  auto          the default: each file's own, told by its first line's fields (a line\n"
@@ -57,7 +65,7 @@ const struct command commands[] = {
 	  "  --strict     fail (exit 3, write nothing) at the first malformed record\n"
 	  "  --replace    replace a stored trace of the same name\n"
 	  "  --quiet      print no per-line rejection messages or format notes\n"
-	  "  --db PATH    the store (default $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db)\n"
+	  DB_OPTION("    ")
 	  "\n"
 	  "examples:\n"
 	  "  llmcost import prod-2026-03-02.jsonl.gz\n"
@@ -70,7 +78,7 @@ const struct command commands[] = {
 	  "Lists the stored traces: name, requests, rejected lines, tenants, time span, source.\n"
 	  "\n"
 	  "options:\n"
-	  "  --db PATH    the store\n",
+	  DB_OPTION("    "),
 	  cmd_traces },
 	{ "rejects", "NAME [--db PATH]",
 	  "show the lines of a trace that were rejected at import, with the reason",
@@ -78,7 +86,7 @@ const struct command commands[] = {
 	  "control characters and bytes that are not UTF-8 shown as escapes (\\u001b, \\xff).\n"
 	  "\n"
 	  "options:\n"
-	  "  --db PATH    the store\n",
+	  DB_OPTION("    "),
 	  cmd_rejects },
 	{ "rm", "NAME... [--db PATH]",
 	  "remove stored traces (their requests, attempts and rejected lines)",
@@ -86,7 +94,7 @@ const struct command commands[] = {
 	  "unknown, nothing is removed.\n"
 	  "\n"
 	  "options:\n"
-	  "  --db PATH    the store\n"
+	  DB_OPTION("    ")
 	  "\n"
 	  "example:\n"
 	  "  llmcost rm march-test\n",
@@ -112,14 +120,16 @@ const struct command commands[] = {
 	  "         (100k, 12 tenants, 7 days)\n"
 	  "\n"
 	  "options:\n"
-	  "  --requests N  lines to write, 1 to 10G; k, M and G suffixes (250k, 10M)\n"
-	  "  --tenants T   tenants, 1 to 10000, with Zipf-like shares (acme is the largest)\n"
-	  "  --days D      days of traffic from 2026-03-01, 1 to 366; flood: D-1 normal days\n"
-	  "                before its outage day, 2026-03-02 (so from 2026-03-03 minus D)\n"
-	  "  --seed S      PRNG seed, decimal or 0x hex (default 1): another seed, another trace\n"
-	  "  -o FILE       write to FILE (default: stdout, also -), replacing what it held; a\n"
-	  "                FILE ending in .gz is gzip-compressed; an SQLite file (a store) is\n"
-	  "                refused, and a run stopped early (Ctrl-C) leaves no FILE behind\n"
+	  "  --requests N       lines to write, 1 to 10G; k, M and G suffixes (250k, 10M)\n"
+	  "  --tenants T        tenants, 1 to 10000, with Zipf-like shares (acme is the largest)\n"
+	  "  --days D           days of traffic from 2026-03-01, 1 to 366; flood: D-1 normal\n"
+	  "                     days before its outage day, 2026-03-02 (so from 2026-03-03\n"
+	  "                     minus D)\n"
+	  "  --seed S           PRNG seed, decimal or 0x hex (default 1): another seed, another\n"
+	  "                     trace\n"
+	  "  -o, --output FILE  write to FILE (default: stdout, also -), replacing what it held;\n"
+	  "                     a FILE ending in .gz is gzip-compressed; an SQLite file (a store)\n"
+	  "                     is refused, and a run stopped early (Ctrl-C) leaves no FILE behind\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost gen faq -o faq.jsonl\n"
@@ -150,7 +160,7 @@ const struct command commands[] = {
 	  "                    by_task, by_model, timeline and alerts (USD with 12 decimals)\n"
 	  "  --csv             CSV: a header of metric names, then a row per scenario\n"
 	  "  --by G            a row per tenant, task, model or time bucket (G), per scenario\n"
-	  "  --db PATH         the store\n"
+	  DB_OPTION("         ")
 	  "\n"
 	  "A bad scenario or pricing file, or a model the pricing file lacks, exits 3.\n"
 	  "\n"
@@ -184,7 +194,7 @@ const struct command commands[] = {
 	  "\n"
 	  "options:\n"
 	  "  -s, --scenario S  a scenario file, or a bundled one by name (as for replay)\n"
-	  "  --db PATH         the store\n"
+	  DB_OPTION("         ")
 	  "  --no-color        monochrome (also when NO_COLOR is set)\n"
 	  "  --frames N        draw N frames, then exit (for tests): each frame waits for the\n"
 	  "                    runs and, without a key pressed, shows the next view\n"
@@ -195,7 +205,7 @@ const struct command commands[] = {
 	  "  llmcost tui prod-2026-03-02.jsonl.gz -s recorded -s v3 -s my-policy.json\n"
 	  "  :set v3.cache.ttl_s.small 1800\n",
 	  cmd_tui },
-	{ "live", "TRACE -s S --max-usd X [--sample N] [--concurrency C] [--record FILE] [--dry-run] [--db PATH]",
+	{ "live", "TRACE -s SCENARIO --max-usd X [--sample N] [--concurrency C] [--record FILE] [--dry-run] [--db PATH]",
 	  "send a trace's requests to the OpenAI API under a scenario, within a spend cap",
 	  "Sends the requests of TRACE (a stored trace, or a trace file in any import format,\n"
 	  "imported on first use) that hold `input` text to the OpenAI Responses API, in\n"
@@ -224,7 +234,7 @@ const struct command commands[] = {
 	  "                    an existing file is never overwritten\n"
 	  "  --dry-run         send nothing: every call is taken to answer with its worst\n"
 	  "                    case; says what the run would send and what it could cost\n"
-	  "  --db PATH         the store\n"
+	  DB_OPTION("         ")
 	  "\n"
 	  "exit codes: 0 done, 1 failure (no key, the key refused, the quota spent), 2 usage,\n"
 	  "3 bad input, 4 the spend cap stopped the run.\n"
@@ -260,7 +270,7 @@ const struct command commands[] = {
 	  "  --speed N         play a stored trace N times faster than real time (default 1);\n"
 	  "                    with it a bare name is the stored trace even beside a file of\n"
 	  "                    that name (./NAME is the file)\n"
-	  "  --db PATH         the store\n"
+	  DB_OPTION("         ")
 	  "\n"
 	  "A bad scenario or pricing file, a file watch cannot follow, or a stored trace with\n"
 	  "a model the pricing file lacks exits 3.\n"
@@ -272,14 +282,25 @@ const struct command commands[] = {
 	{ 0 }
 };
 
+/* The commands run() answers itself, besides the table's: listed with them in the help and in
+ * the unknown-command message. */
+static const struct command builtins[] = {
+	{ "help", "[CMD]", "this help, or a command's (as `llmcost CMD --help`)", NULL, NULL },
+	{ "version", "", "the version and the libraries' (also --version), for a bug report", NULL, NULL },
+	{ 0 }
+};
+
 static void print_help(FILE *f)
 {
+	const struct command *tables[] = { commands, builtins };
 	fputs("llmcost — replay LLM request traces through cost policies\n\nusage:\n", f);
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  llmcost %-8s %s\n", c->name, c->args);
+	for (int k = 0; k < 2; k++)
+		for (const struct command *c = tables[k]; c->name; c++)
+			fprintf(f, *c->args ? "  llmcost %-8s %s\n" : "  llmcost %s\n", c->name, c->args);
 	fputs("\ncommands:\n", f);
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %-8s  %s\n", c->name, c->help);
+	for (int k = 0; k < 2; k++)
+		for (const struct command *c = tables[k]; c->name; c++)
+			fprintf(f, "  %-8s  %s\n", c->name, c->help);
 	fputs("\n`llmcost CMD --help` explains a command.  Exit codes: 0 ok, 1 failure, 2 usage,\n"
 	      "3 bad input (a malformed line with --strict, a file of no format it can tell or\n"
 	      "with damaged gzip data, a bad scenario or price file), 4 the live spend cap\n"
@@ -293,7 +314,9 @@ static int unknown_command(const char *name)
 	fprintf(stderr, "llmcost: unknown command \"%s\"; the commands are:", name);
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(stderr, " %s", c->name);
-	fputs(" help\n", stderr);
+	for (const struct command *c = builtins; c->name; c++)
+		fprintf(stderr, " %s", c->name);
+	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 
