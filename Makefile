@@ -166,6 +166,7 @@ clean:
 
 # List the targets.
 help:
-	@awk '/^# / { c = c (c ? " " : "") substr($$0, 3); next } /^[a-z-]+:/ && c { sub(/:.*/, ""); printf "  make %-11s %s\n", $$0, c } { c = "" }' Makefile
+	@awk -v build='$(BUILD)' '/^# / { c = c (c ? " " : "") substr($$0, 3); next } \
+	  /^[a-z-]+:/ && c { sub(/:.*/, ""); gsub(/\$$\(BUILD\)/, build, c); printf "  make %-11s %s\n", $$0, c } { c = "" }' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -36,6 +36,13 @@ for c in import traces rejects rm replay tui live watch; do
 done
 # SIGTERM leaves the store as Ctrl-C does (README), and import --help says so
 check_has "import --help: SIGTERM too" "$($L import --help | tr '\n' ' ')" "on failure, Ctrl-C or SIGTERM the store is left unchanged"
+# `make help` names the folder bench builds in, not the make variable (a make running this
+# suite passes its own settings on: none of them here)
+if command -v make >/dev/null; then
+	out=$(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory help BUILD=build/elsewhere 2>&1)
+	check_has "make help: bench's folder" "$out" "built apart in build/elsewhere/release with"
+	check_eq "make help: no variable left as written" "$(printf '%s\n' "$out" | grep -c '\$(')" 0
+fi
 $L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
 $L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L import - 2>/dev/null </dev/null; check_eq "stdin without --name exits 2" "$?" 2
