@@ -40,6 +40,11 @@ check_has "otlp: the reject names line 2 and the span" "$(cat "$TMP/err")" \
 	"$TMP/spans.jsonl:2: resourceSpans[0].scopeSpans[0].spans[2]: gen_ai.usage.input_tokens: expected an integer from 0 to 4294967295, got \"-3\""
 check_has "otlp: the HTTP span is skipped and counted" "$(cat "$TMP/err")" \
 	"$TMP/spans.jsonl: skipped 1 span that is not a model call"
+# the same file again, under the name stored already: refused at once, the refusal alone (before,
+# the notes of a reading that could not be stored came first: the format, the skipped span)
+$L import "$TMP/spans.jsonl" --format otlp >/dev/null 2>"$TMP/err"; check_eq "otlp: a name stored already exits 1" "$?" 1
+check_eq "otlp: a name stored already: the refusal alone" "$(cat "$TMP/err")" \
+	"llmcost: a trace named \"spans\" is already stored (from $TMP/spans.jsonl, imported $(sqlite3 "$LLMCOST_DB" "SELECT imported_at FROM traces WHERE name = 'spans'")); use --replace to overwrite it or --name to import under another name"
 out=$($L rejects spans)
 check_has "otlp: the store keeps the span verbatim" "$out" '{"spanId":"b3","startTimeUnixNano":"1772445662000000000"'
 # gpt-4.1-mini: (1290 − 1152) × 0.40 + 1152 × 0.10 + 9 × 1.60 = 55.2 + 115.2 + 14.4 = 184.8 µUSD;

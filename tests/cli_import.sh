@@ -180,8 +180,9 @@ check_has "a 64 MiB + 1 line is too long" "$(cat "$TMP/err")" "edge.jsonl:2: lin
 rm -f "$TMP/edge.jsonl"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
-# without --format, noise under a name that is not .jsonl/.json is no format at all (exit 1)
-$L import --quiet "$TMP/noise.bin" >/dev/null 2>"$TMP/err"; check_eq "binary noise: no format, bad input" "$?" 3
+# without --format, noise under a name that is not .jsonl/.json is no format at all (exit 3);
+# under a name of its own, as noise.bin is stored now, and a stored name is refused first
+$L import --quiet "$TMP/noise.bin" --name noise-auto >/dev/null 2>"$TMP/err"; check_eq "binary noise: no format, bad input" "$?" 3
 check_has "binary noise: the file named" "$(cat "$TMP/err")" "$TMP/noise.bin: cannot tell the format"
 
 # --- rm: all or nothing

@@ -774,6 +774,18 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 		s->stop = &opts->stop->requested;
 	if (store_begin(s, e) < 0)
 		goto out_sync;
+	/* a name stored already is refused before anything is read, so no note on the files
+	 * (spans skipped, the format) comes before the refusal */
+	for (size_t t = 0; !opts->replace && t < (opts->name ? 1 : n); t++) {
+		char name[IMPORT_NAME_MAX + 1];
+		trace_name(opts, files, t, name, sizeof name);
+		int rc = store_name_free(s, name, e);
+		if (rc < 0) {
+			status = rc == -2 ? IMPORT_EXISTS : IMPORT_FAILED;
+			store_rollback(s);
+			goto out_sync;
+		}
+	}
 	/* the writer blocks SIGINT and SIGTERM, so they reach the reading thread and cut its read */
 	sigset_t block, old;
 	sigemptyset(&block);

@@ -422,6 +422,22 @@ int store_find(struct store *s, const char *name, struct store_trace_info *info,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The refusal of a name stored already: -2. */
+static int name_taken(const struct store_trace_info *old, struct err *e)
+{
+	err_set(e, "a trace named \"%s\" is already stored (from %s, imported %s); "
+	        "use --replace to overwrite it or --name to import under another name",
+	        old->name, old->source, old->imported_at);
+	return -2;
+}
+
+int store_name_free(struct store *s, const char *name, struct err *e)
+{
+	struct store_trace_info old;
+	int found = store_find(s, name, &old, e);
+	return found < 0 ? -1 : found ? name_taken(&old, e) : 0;
+}
+
 int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct err *e)
 {
 	char sql[256];
@@ -596,11 +612,8 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
 	if (found < 0)
 		goto fail;
 	if (found && !replace) {
-		err_set(e, "a trace named \"%s\" is already stored (from %s, imported %s); "
-		        "use --replace to overwrite it or --name to import under another name",
-		        name, old.source, old.imported_at);
 		import_free(im);
-		return -2;
+		return name_taken(&old, e);
 	}
 	if (found && delete_rows(s, old.id, e) < 0)
 		goto fail;

@@ -54,6 +54,10 @@ struct store_trace_info {
 /* Looks a trace up by name: 1 found, 0 not found, -1 error. */
 int store_find(struct store *s, const char *name, struct store_trace_info *info, struct err *e);
 
+/* 0 when no trace is named `name`; -2 when one is (e says from where, and to use --replace or
+ * --name), -1 on error.  An import asks before it reads anything. */
+int store_name_free(struct store *s, const char *name, struct err *e);
+
 /* Every trace, newest import first; *out is the caller's to free(). */
 int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct err *e);
 
