@@ -489,6 +489,44 @@ static void report_alerts_strongest(void)
 	result_scenario_fini(&r);
 }
 
+/* The alerts of several scenarios in one set of columns: a cost_guard line's wider value
+ * ("value $3.85/h") in one scenario moves the baseline and peak columns of the others too. */
+static void report_alerts_columns_across_scenarios(void)
+{
+	struct result_scenario r[2];
+	sample_scenario(&r[0], "a");
+	sample_scenario(&r[1], "b");
+	r[0].n_alerts = 2;
+	r[0].alerts = calloc(2, sizeof *r[0].alerts);
+	r[0].alerts[0] = (struct alert){ .kind = ALERT_FALLBACK_FLOOD, .start_us = T0_US, .end_us = T0_US,
+	                                 .value_rate = 0.5, .baseline_rate = 0.2, .peak_ratio = 2.5 };
+	r[0].alerts[1] = (struct alert){ .kind = ALERT_COST_GUARD, .start_us = T0_US, .end_us = T0_US,
+	                                 .value_pusd = 3850000000000LL, .baseline_pusd = 1540000000000LL,
+	                                 .peak_ratio = 2.5 };
+	r[1].n_alerts = 1;
+	r[1].alerts = calloc(1, sizeof *r[1].alerts);
+	r[1].alerts[0] = r[0].alerts[0];
+	char *out = render(R_TABLE, r, 2, REPORT_BY_NONE);
+	/* each line's columns are 3 spaces apart, as wide as the widest cell of any scenario:
+	 * "fallback_flood" (14), the start (20), "to " and the end (23), "value $3.85/h" (13),
+	 * "baseline $1.54/h" (16); so "baseline" starts at 4 + 14+3 + 20+3 + 23+3 + 13+3 = 86 and
+	 * "peak" at 86 + 16+3 = 105 on every line, whichever scenario it belongs to */
+	int n = 0;
+	const char *alerts = strstr(out, "\nalerts\n");
+	for (const char *p = alerts; p && (p = strstr(p, "\n    ")); p++, n++) {
+		const char *end = strchr(p + 1, '\n'), *b = strstr(p + 1, "baseline "), *k = strstr(p + 1, "peak ");
+		CHECK(b && k && b < end && k < end);
+		if (b && k) {
+			CHECK_INT(b - (p + 1), 86);
+			CHECK_INT(k - (p + 1), 105);
+		}
+	}
+	CHECK_INT(n, 3);
+	free(out);
+	for (int k = 0; k < 2; k++)
+		result_scenario_fini(&r[k]);
+}
+
 void suite_report(void)
 {
 	RUN(report_derived_ratios);
@@ -501,4 +539,5 @@ void suite_report(void)
 	RUN(report_table_three_columns);
 	RUN(report_csv_quotes_line_breaks);
 	RUN(report_alerts_strongest);
+	RUN(report_alerts_columns_across_scenarios);
 }

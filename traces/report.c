@@ -723,8 +723,9 @@ static void grid_set(struct grid *g, size_t row, size_t col, const char *text)
 	g->cells[row * g->n_cols + col] = s;
 }
 
-/* Prints the grid, columns 3 spaces apart, each line after `indent`, without trailing blanks. */
-static int grid_print(FILE *f, const struct grid *g, const char *indent)
+/* Prints rows [from, to) of the grid, columns 3 spaces apart and as wide as the whole grid's
+ * (so that blocks printed apart line up), each line after `indent`, without trailing blanks. */
+static int grid_print_rows(FILE *f, const struct grid *g, const char *indent, size_t from, size_t to)
 {
 	size_t *w = calloc(g->n_cols ? g->n_cols : 1, sizeof *w), cap = strlen(indent) + 1;
 	char *line = NULL;
@@ -744,7 +745,7 @@ static int grid_print(FILE *f, const struct grid *g, const char *indent)
 		free(w);
 		return -1;
 	}
-	for (size_t r = 0; r < g->n_rows; r++) {
+	for (size_t r = from; r < to && r < g->n_rows; r++) {
 		size_t len = strlen(indent);
 		memcpy(line, indent, len);
 		for (size_t c = 0; c < g->n_cols; c++) {
@@ -777,6 +778,12 @@ static int grid_print(FILE *f, const struct grid *g, const char *indent)
 	free(line);
 	free(w);
 	return 0;
+}
+
+/* Prints the grid, as grid_print_rows prints all its rows. */
+static int grid_print(FILE *f, const struct grid *g, const char *indent)
+{
+	return grid_print_rows(f, g, indent, 0, g->n_rows);
 }
 
 /* The rows of the comparison table: a label and the §5 field it shows. */
@@ -1014,52 +1021,59 @@ static size_t strongest_alerts(const struct result_scenario *rs, size_t *idx)
 
 int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 {
-	fputs("alerts\n", f);
+	/* one grid of every scenario's lines, so that the columns line up across scenarios */
+	size_t rows = 0, row = 0;
+	for (size_t k = 0; k < n; k++)
+		rows += r[k].n_alerts < SHOWN_ALERTS ? r[k].n_alerts : SHOWN_ALERTS;
+	struct grid g;
+	if (grid_init(&g, rows, 6, "lllllr") < 0)
+		return -1;
 	for (size_t k = 0; k < n; k++) {
 		const struct result_scenario *rs = &r[k];
+		size_t idx[SHOWN_ALERTS], shown = strongest_alerts(rs, idx);
+		for (size_t i = 0; i < shown; i++, row++) {
+			const struct alert *al = &rs->alerts[idx[i]];
+			char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX], buf[REPORT_TEXT_MAX], text[REPORT_TEXT_MAX + 16];
+			grid_set(&g, row, 0, al->kind < N_ALERT ? alert_names[al->kind] : "");
+			grid_set(&g, row, 1, clock_format(al->start_us, a));
+			snprintf(text, sizeof text, "to %s", clock_format(al->end_us, b));
+			grid_set(&g, row, 2, text);
+			if (al->kind == ALERT_COST_GUARD) {
+				snprintf(text, sizeof text, "value %s/h", report_usd_text(al->value_pusd, buf, sizeof buf));
+				grid_set(&g, row, 3, text);
+				snprintf(text, sizeof text, "baseline %s/h",
+				         report_usd_text(al->baseline_pusd, buf, sizeof buf));
+				grid_set(&g, row, 4, text);
+			} else {
+				snprintf(text, sizeof text, "value %s", report_percent_text(al->value_rate, buf, sizeof buf));
+				grid_set(&g, row, 3, text);
+				snprintf(text, sizeof text, "baseline %s",
+				         report_percent_text(al->baseline_rate, buf, sizeof buf));
+				grid_set(&g, row, 4, text);
+			}
+			snprintf(text, sizeof text, "peak %.2fx", al->peak_ratio);
+			grid_set(&g, row, 5, text);
+		}
+	}
+	int rc = g.oom ? -1 : 0;
+	fputs("alerts\n", f);
+	row = 0;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		const struct result_scenario *rs = &r[k];
+		size_t shown = rs->n_alerts < SHOWN_ALERTS ? rs->n_alerts : SHOWN_ALERTS;
 		fputs("  ", f);
 		put_name(f, rs->name);
-		if (rs->n_alerts == 0) {
+		if (rs->n_alerts == 0)
 			fputs(": no alerts\n", f);
-			continue;
-		}
-		size_t idx[SHOWN_ALERTS], shown = strongest_alerts(rs, idx);
-		if (shown < rs->n_alerts)
+		else if (shown < rs->n_alerts)
 			fprintf(f, ": %zu alerts, the %zu strongest shown (--json lists all)\n", rs->n_alerts, shown);
 		else
 			fprintf(f, ": %zu alert%s\n", rs->n_alerts, rs->n_alerts == 1 ? "" : "s");
-		struct grid g;
-		if (grid_init(&g, shown, 6, "lllllr") < 0)
-			return -1;
-		for (size_t i = 0; i < shown; i++) {
-			const struct alert *al = &rs->alerts[idx[i]];
-			char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX], buf[REPORT_TEXT_MAX], text[REPORT_TEXT_MAX + 16];
-			grid_set(&g, i, 0, al->kind < N_ALERT ? alert_names[al->kind] : "");
-			grid_set(&g, i, 1, clock_format(al->start_us, a));
-			snprintf(text, sizeof text, "to %s", clock_format(al->end_us, b));
-			grid_set(&g, i, 2, text);
-			if (al->kind == ALERT_COST_GUARD) {
-				snprintf(text, sizeof text, "value %s/h", report_usd_text(al->value_pusd, buf, sizeof buf));
-				grid_set(&g, i, 3, text);
-				snprintf(text, sizeof text, "baseline %s/h",
-				         report_usd_text(al->baseline_pusd, buf, sizeof buf));
-				grid_set(&g, i, 4, text);
-			} else {
-				snprintf(text, sizeof text, "value %s", report_percent_text(al->value_rate, buf, sizeof buf));
-				grid_set(&g, i, 3, text);
-				snprintf(text, sizeof text, "baseline %s",
-				         report_percent_text(al->baseline_rate, buf, sizeof buf));
-				grid_set(&g, i, 4, text);
-			}
-			snprintf(text, sizeof text, "peak %.2fx", al->peak_ratio);
-			grid_set(&g, i, 5, text);
-		}
-		int rc = g.oom ? -1 : grid_print(f, &g, "    ");
-		grid_fini(&g);
-		if (rc < 0)
-			return -1;
+		rc = grid_print_rows(f, &g, "    ", row, row + shown);
+		row += shown;
 	}
-	return 0;
+	grid_fini(&g);
+	return rc;
 }
 
 int report_table(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
