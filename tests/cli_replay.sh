@@ -34,6 +34,12 @@ check_has "bad --by names the choices" "$(cat "$TMP/err")" "tenant, task, model 
 $L replay "$TMP/day.jsonl" --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" -s 2>/dev/null; check_eq "-s without a value exits 2" "$?" 2
 $L replay a b 2>/dev/null; check_eq "two traces exit 2" "$?" 2
+# options before the command: a usage error that gives the line with the command first (a
+# command's name as an option's value is that value: the store named "replay" here)
+$L --db "$TMP/x.db" replay day -s v3 2>"$TMP/err"; check_eq "options before the command exit 2" "$?" 2
+check_eq "... and say the line to type" "$(cat "$TMP/err")" "llmcost: the command comes first: llmcost replay --db $TMP/x.db day -s v3"
+$L -s v3 replay 'a b' 2>"$TMP/err"; check_has "... quoted for sh" "$(cat "$TMP/err")" "llmcost replay -s v3 'a b'"
+$L --db replay nosuch 2>"$TMP/err"; check_has "a command's name as --db's value is the store" "$(cat "$TMP/err")" "no store replay"
 out=$($L replay --help); check_has "--help" "$out" "--by G"
 out=$($L help); check_has "help lists replay" "$out" "llmcost replay"
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "traces/text.h"
 #include "tui/cli.h"
 
 #define LLMCOST_VERSION "0.1.0"
@@ -320,6 +321,37 @@ static int unknown_command(const char *name)
 	return EXIT_USAGE;
 }
 
+/*
+ * `llmcost --db X replay flood`: options before a command.  The console takes the
+ * options alone (`llmcost --db X`), so a command's name after them, not as the value of
+ * one, is a command put last: the usage error gives the line with the command first.
+ * 0 when argv holds no such name.
+ */
+static int command_after_options(int argc, char **argv)
+{
+	static const char *const valued[] = { "-s", "--scenario", "--db", "--frames" };
+	for (int k = 2; k < argc; k++) {
+		const struct command *c = commands;
+		while (c->name && strcmp(c->name, argv[k]) != 0)
+			c++;
+		int value = 0;
+		for (size_t v = 0; v < sizeof valued / sizeof valued[0]; v++)
+			value |= !strcmp(argv[k - 1], valued[v]);
+		if (!c->name || value)
+			continue;
+		fprintf(stderr, "llmcost: the command comes first:");
+		for (int i = 0; i < argc; i++) {
+			const char *arg = i == 0 ? "llmcost" : i == 1 ? argv[k] : argv[i - (i <= k)];
+			char *word = text_shell_word(arg);
+			fprintf(stderr, " %s", word ? word : arg);
+			free(word);
+		}
+		fputc('\n', stderr);
+		return 1;
+	}
+	return 0;
+}
+
 /* rc, or a failure when what went to stdout could not all be written (a full disk, a closed pipe). */
 static int output_written(int rc)
 {
@@ -363,7 +395,7 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argv[1][0] == '-') /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
-		return cmd_tui(argc, argv);
+		return command_after_options(argc, argv) ? EXIT_USAGE : cmd_tui(argc, argv);
 	for (const struct command *c = commands; c->name; c++) {
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
