@@ -160,6 +160,13 @@ fi
 mkfifo "$TMP/pipe" && { wc -l < "$TMP/pipe" > "$TMP/count" & }
 timeout 20 $L gen faq --requests 10 -o "$TMP/pipe" 2>/dev/null; check_eq "-o a named pipe writes to it" "$?" 0
 wait; check_eq "every line through the pipe" "$(tr -d ' ' < "$TMP/count")" 10
+# a file-size limit (ulimit -f 1000: at most 1,024,000 bytes, whether the shell counts blocks
+# of 512 or 1024 bytes) fails the write of 20,000 faq lines (over 4 MB) with EFBIG: before,
+# SIGXFSZ killed gen silently (exit 153) and left the file cut at the limit
+(ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/limit.jsonl") 2>"$TMP/err"
+check_eq "past a file-size limit: exit 1" "$?" 1
+check_eq "it says why" "$(cat "$TMP/err")" "llmcost: gen faq: $TMP/limit.jsonl: File too large"
+check "and leaves no file cut short" [ ! -e "$TMP/limit.jsonl" ]
 
 if [ -z "$SANITIZED" ]; then
 	sh -c "ulimit -v 65536; \"$LLMCOST\" gen mixed --requests 2000000 -o /dev/null" 2>/dev/null

@@ -317,6 +317,17 @@ check "and leaves no store" [ ! -e "$TMP/new.db" ]
 $L import "$TMP/tiny.jsonl" --db "$TMP/no/such/folder/s.db" 2>"$TMP/err"; check_eq "a store in a missing folder: exit 1" "$?" 1
 check_has "it names the folder" "$(cat "$TMP/err")" "its folder $TMP/no/such/folder does not exist"
 check "and makes none" [ ! -e "$TMP/no" ]
+# a file-size limit (ulimit -f 1000: at most 1,024,000 bytes) fails the store's write of 20,000
+# faq requests (over 4 MB of lines): before, SIGXFSZ killed the import silently (exit 153),
+# leaving a hot journal; now a message, exit 1, and the store as it was
+$L gen faq --requests 20000 -o "$TMP/limit.jsonl" 2>/dev/null
+$L import "$TMP/tiny.jsonl" --db "$TMP/limit.db" >/dev/null
+cp "$TMP/limit.db" "$TMP/limit-before.db"
+(ulimit -f 1000; $L import "$TMP/limit.jsonl" --db "$TMP/limit.db") >/dev/null 2>"$TMP/err"
+check_eq "an import past a file-size limit: exit 1" "$?" 1
+check_eq "it says why" "$(cat "$TMP/err")" "llmcost: $TMP/limit.db: import: disk I/O error (a file-size limit is set: ulimit -f)"
+check "and the store is as it was, rolled back" cmp -s "$TMP/limit.db" "$TMP/limit-before.db"
+check "with no journal left" [ ! -e "$TMP/limit.db-journal" ]
 $L import "$TMP/tiny.jsonl" --db "$TMP/wal.db" >/dev/null
 check_eq "the store keeps a rollback journal, not WAL" "$(sqlite3 "$TMP/wal.db" 'PRAGMA journal_mode')" delete
 LLMCOST_DB="$TMP/no/such/folder/env.db" $L import "$TMP/tiny.jsonl" 2>"$TMP/err"

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -129,7 +130,13 @@ static int store_error(struct store *s, struct err *e, const char *what, const c
 	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms)
 		return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
 		               "(an import?); try again when it is done", s->path, s->busy_ms / 1000);
-	/* what SQLite's words leave out */
+	/* what SQLite's words leave out: a write refused for the file's size (SQLite keeps no
+	 * errno for it) is told as a full disk, or the file-size limit when one is set (ulimit -f) */
+	struct rlimit fsize;
+	if (sqlite3_extended_errcode(s->db) == SQLITE_IOERR_WRITE || code == SQLITE_FULL)
+		return err_set(e, "%s: %s%s%s (%s)", s->path, what ? what : "", what ? ": " : "", why,
+		               getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY
+		               ? "a file-size limit is set: ulimit -f" : "is the disk full?");
 	const char *hint = code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_IOERR
 		? " (the store and its folder must be writable: SQLite keeps a journal next to it, and an "
 		  "interrupted write is rolled back through it)"

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <readline/readline.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,5 +415,8 @@ int main(int argc, char **argv)
 	/* Trace columns and replay arrays are large: from 1 MiB up they come from the system and
 	 * go back to it when freed (glibc would otherwise keep a loader's freed working memory). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	/* a file-size limit (ulimit -f) fails the write with EFBIG, so the error paths run: a
+	 * message, no file cut short, the store rolled back (the signal would kill at once) */
+	signal(SIGXFSZ, SIG_IGN);
 	return output_written(run(argc, argv));
 }
