@@ -132,20 +132,53 @@ check "and the store is as it was" cmp -s "$TMP/keep.db" "$TMP/keep-before.db"
 $L gen docs -o "" 2>/dev/null; check_eq "-o '' exits 2" "$?" 2
 $L gen faq --requests 1 -o "$TMP/one.jsonl" 2>"$TMP/err"
 check_has "one request, in words" "$(cat "$TMP/err")" "wrote 1 faq request (8 tenants, 7 days, seed 1)"
+# the lines go to a hidden file beside FILE (.FILE.XXXXXX), renamed over it once whole
+writing() { for f in "$TMP"/.$1.??????; do [ -s "$f" ] && return 0; done; return 1; }
 $L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen.err" &
 pid=$!
-i=0; while [ ! -s "$TMP/stopped.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while ! writing stopped.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "gen writes a hidden file beside FILE" writing stopped.jsonl
+check "and not FILE itself" [ ! -e "$TMP/stopped.jsonl" ]
 kill -INT $pid; wait $pid; check_eq "Ctrl-C ends gen with 130" "$?" 130
 check "and leaves no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
+check "nor the hidden one" [ -z "$(ls -A "$TMP" | grep '^\.stopped')" ]
 # off a terminal, no terminal control (no "\r\033[K" clearing a progress line never shown);
 # the signal named as the import names it: interrupted (Ctrl-C), terminated (SIGTERM)
 check_eq "Ctrl-C: the message alone" "$(od -An -c "$TMP/gen.err" | tr -d ' \n')" \
 	"$(printf 'llmcost gen: interrupted; the unfinished file is removed\n' | od -An -c | tr -d ' \n')"
 $L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen.err" &
 pid=$!
-i=0; while [ ! -s "$TMP/stopped.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while ! writing stopped.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 kill -TERM $pid; wait $pid 2>/dev/null; check_eq "SIGTERM ends gen with 143" "$?" 143 # (without the shell's "Terminated")
 check "and leaves no unfinished file either" [ ! -e "$TMP/stopped.jsonl" ]
+check "nor the hidden one" [ -z "$(ls -A "$TMP" | grep '^\.stopped')" ]
+# an existing FILE keeps what it held until the new one is whole: a run stopped by SIGTERM, or
+# one that fails (a file-size limit, as a full disk), leaves it as it was; before, it was gone
+printf 'kept\n' > "$TMP/old.jsonl"
+$L gen faq --requests 100M -o "$TMP/old.jsonl" 2>/dev/null &
+pid=$!
+i=0; while ! writing old.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid; wait $pid 2>/dev/null; check_eq "SIGTERM with FILE there: 143" "$?" 143
+check_eq "FILE is as it was" "$(cat "$TMP/old.jsonl")" kept
+check "no hidden file left" [ -z "$(ls -A "$TMP" | grep '^\.old')" ]
+(ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/old.jsonl") 2>/dev/null
+check_eq "past a file-size limit with FILE there: exit 1" "$?" 1
+check_eq "FILE is as it was" "$(cat "$TMP/old.jsonl")" kept
+check "no hidden file left" [ -z "$(ls -A "$TMP" | grep '^\.old')" ]
+(ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/old.jsonl.gz") 2>/dev/null
+check_eq "gzip past the limit: exit 1" "$?" 1
+check "and no file" [ -z "$(ls -A "$TMP" | grep '^\.\?old.jsonl.gz')" ]
+# a run that ends well replaces FILE, with FILE's mode (a new file: 0666 less the umask, 022
+# here), through a symbolic link to its target
+chmod 640 "$TMP/old.jsonl"
+$L gen faq --requests 3 -o "$TMP/old.jsonl" 2>/dev/null; check_eq "then FILE is replaced" "$(wc -l < "$TMP/old.jsonl")" 3
+check_eq "keeping its mode" "$(stat -c %a "$TMP/old.jsonl")" 640
+(umask 022; $L gen faq --requests 3 -o "$TMP/new-mode.jsonl" 2>/dev/null)
+check_eq "a new FILE: 0666 less the umask" "$(stat -c %a "$TMP/new-mode.jsonl")" 644
+ln -s old.jsonl "$TMP/link.jsonl"
+$L gen faq --requests 2 -o "$TMP/link.jsonl" 2>/dev/null
+check "a link stays a link" [ -L "$TMP/link.jsonl" ]
+check_eq "and its target is written" "$(wc -l < "$TMP/old.jsonl")" 2
 check_eq "SIGTERM: terminated, said without terminal control" "$(cat "$TMP/gen.err")" \
 	"llmcost gen: terminated; the unfinished file is removed"
 # on a terminal, the progress line (shown after a second) is cleared before the message

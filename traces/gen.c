@@ -115,34 +115,78 @@ int gen_output_check(const char *path, struct err *e)
 	return 0;
 }
 
+const char *volatile gen_writing;
+
+/*
+ * The temporary file for path, a regular file or none yet: ".NAME.XXXXXX" in its folder (a
+ * symbolic link's target's), made with the mode the file has, or a new file's (0666 less the
+ * umask).  *target is what it is to be renamed over.  The open descriptor, or -1 with e set.
+ */
+static int temp_for(const char *path, char *tmp, size_t n, char **target, struct err *e)
+{
+	struct stat st, lst;
+	int exists = stat(path, &st) == 0;
+	*target = NULL;
+	if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(*target = realpath(path, NULL)))
+		return err_set(e, "%s: %s", path, strerror(errno));
+	if (!*target && !(*target = strdup(path)))
+		return err_set(e, "%s: out of memory", path);
+	const char *slash = strrchr(*target, '/');
+	int dir = slash ? (int)(slash - *target) + 1 : 0;
+	if (snprintf(tmp, n, "%.*s.%s.XXXXXX", dir, *target, *target + dir) >= (int)n)
+		return err_set(e, "%s: path too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return err_set(e, "%s: cannot make a temporary file beside it: %s", path, strerror(errno));
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
+	return fd;
+}
+
 int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const char *path,
                    void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e)
 {
 	struct file_sink fs = { .path = "stdout" };
 	struct gen_sink sink = { file_sink_write, &fs, progress, progress_ctx };
-	int to_stdout = !path || !strcmp(path, "-"), rc;
+	int to_stdout = !path || !strcmp(path, "-"), rc, fd = -1;
+	char tmp[4096], *target = NULL;
 	struct stat st;
 
 	if (gen_params_check(p, e) < 0)
 		return -1;
 	if (!to_stdout && gen_output_check(path, e) < 0)
 		return -1;
+	/* a regular file (or a new one) is written beside it and renamed over it at the end, so
+	 * that it keeps what it held until the new one is whole; a device or a pipe is written */
+	if (!to_stdout && (stat(path, &st) != 0 || S_ISREG(st.st_mode))) {
+		if ((fd = temp_for(path, tmp, sizeof tmp, &target, e)) < 0) {
+			free(target);
+			return -1;
+		}
+		gen_writing = tmp;
+	}
 	if (to_stdout) {
 		fs.f = stdout;
 	} else if (ends_with(path, ".gz")) {
 		fs.path = path;
 		errno = 0;
-		fs.gz = gzopen(path, "wb");
-		if (!fs.gz)
-			return err_set(e, "%s: %s", path, errno ? strerror(errno) : "cannot open for writing");
+		fs.gz = fd >= 0 ? gzdopen(fd, "wb") : gzopen(path, "wb");
+		if (!fs.gz) {
+			rc = err_set(e, "%s: %s", path, errno ? strerror(errno) : "cannot open for writing");
+			goto out;
+		}
 		gzbuffer(fs.gz, 256 * 1024);
 	} else {
 		fs.path = path;
-		fs.f = fopen(path, "wb");
-		if (!fs.f)
-			return err_set(e, "%s: %s", path, strerror(errno));
+		fs.f = fd >= 0 ? fdopen(fd, "wb") : fopen(path, "wb");
+		if (!fs.f) {
+			rc = err_set(e, "%s: %s", path, strerror(errno));
+			goto out;
+		}
 	}
+	fd = -1; /* the stream's now */
 
 	rc = gen_run(r, p, &sink, e);
 
@@ -157,8 +201,15 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 	} else if (fclose(fs.f) != 0 && rc == 0) {
 		rc = err_set(e, "%s: %s", path, strerror(errno));
 	}
-	if (rc < 0 && !to_stdout && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		unlink(path);
+	if (rc == 0 && target && rename(tmp, target) < 0)
+		rc = err_set(e, "%s: %s", path, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0 && target) /* the file it replaces is left as it was */
+		unlink(tmp);
+	gen_writing = NULL;
+	free(target);
 	return rc;
 }
 

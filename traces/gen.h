@@ -69,10 +69,15 @@ int gen_output_check(const char *path, struct err *e);
 
 /*
  * Writes the trace to path: NULL or "-" is stdout, a name ending in ".gz" is
- * gzip-compressed (zlib gzopen), anything else is a plain file.  A regular
- * file left half-written by a failure is removed.  progress (may be NULL) is
- * called as in struct gen_sink.  Returns 0, or -1 with e filled.
+ * gzip-compressed (zlib), anything else is a plain file.  A regular file (or a new
+ * one) is written as a temporary file beside it, renamed over it once whole: a
+ * failure removes the temporary file and leaves path as it was.  progress (may be
+ * NULL) is called as in struct gen_sink.  Returns 0, or -1 with e filled.
  */
+/* The temporary file gen_write_file is writing (NULL while none), for a signal handler that
+ * ends the run to remove. */
+extern const char *volatile gen_writing;
+
 int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const char *path,
                    void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e);

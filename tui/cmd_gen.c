@@ -23,21 +23,21 @@ struct gen_progress {
 	uint64_t total;
 };
 
-/* The file being written, removed when a signal ends the run: no cut-short trace is left. */
-static const char *volatile gen_out_path;
 /* The progress line is on the terminal, to be cleared before a message. */
 static volatile sig_atomic_t gen_progress_shown;
 
-/* Removes the unfinished file, says so (named as the import names a stop: interrupted by
- * Ctrl-C, terminated by SIGTERM), and ends the process as the signal does. */
+/* Removes the unfinished file (gen_writing: the file it replaces is left as it was), says so
+ * (named as the import names a stop: interrupted by Ctrl-C, terminated by SIGTERM), and ends
+ * the process as the signal does. */
 static void gen_on_signal(int sig)
 {
 	static const char clear[] = "\r\033[K";
 	static const char interrupted[] = "llmcost gen: interrupted; the unfinished file is removed\n";
 	static const char terminated[] = "llmcost gen: terminated; the unfinished file is removed\n";
 	ssize_t w;
-	if (gen_out_path)
-		unlink(gen_out_path);
+	const char *tmp = gen_writing;
+	if (tmp)
+		unlink(tmp);
 	if (gen_progress_shown)
 		w = write(STDERR_FILENO, clear, sizeof clear - 1);
 	if (sig == SIGTERM)
@@ -203,15 +203,13 @@ int cmd_gen(int argc, char **argv)
 	int to_stdout = !out || strcmp(out, "-") == 0;
 	struct gen_progress g = { .total = p.n_requests };
 	int show = isatty(STDERR_FILENO) && !(to_stdout && isatty(STDOUT_FILENO));
-	/* a stop removes the file being written: a regular one (or a new one), checked first */
+	/* a stop removes the file being written: a regular one's (or a new one's), checked first */
 	struct stat st;
 	if (!to_stdout && (stat(out, &st) != 0 || S_ISREG(st.st_mode)) && gen_output_check(out, &e) == 0) {
-		gen_out_path = out;
 		signal(SIGINT, gen_on_signal);
 		signal(SIGTERM, gen_on_signal);
 	}
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
-	gen_out_path = NULL; /* written, or removed by gen_write_file: a later signal removes nothing */
 	if (gen_progress_shown) {
 		fputs("\r\033[K", stderr);
 		gen_progress_shown = 0;
