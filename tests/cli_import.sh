@@ -99,6 +99,24 @@ $L rejects 2>/dev/null; check_eq "rejects of no name exits 2" "$?" 2
 $L import "$TMP/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "re-import refused" "$?" 1
 check_has "re-import message" "$(cat "$TMP/err")" "already stored"
 out=$($L import --replace --quiet "$TMP/day.jsonl" 2>&1); check_has "--replace" "$out" "imported 2 requests"
+# ... but not by a trace of no request (every line rejected, or an empty file): exit 3, the
+# stored trace (2 requests, 2 rejects) kept as it was; before, it was replaced by nothing
+$L import --replace --quiet --name day "$TMP/bad25.jsonl" >"$TMP/out" 2>"$TMP/err"
+check_eq "--replace by 25 rejected lines exits 3" "$?" 3
+check_eq "it says why, what is kept, and how to remove it" "$(cat "$TMP/err")" "llmcost: $TMP/bad25.jsonl: \
+no request to import, 25 lines rejected; --replace would leave the trace \"day\" empty, so the stored \
+one is kept as it was (llmcost rm day removes it)"
+check_eq "and no summary" "$(cat "$TMP/out")" ""
+check_eq "the trace keeps its requests (2) and rejects (2)" "$($L traces | awk '$1 == "day" { print $2, $3 }')" "2 2"
+check_eq "and its rejects" "$($L rejects day | grep -c 'day.jsonl:')" 2
+: > "$TMP/empty.jsonl"
+$L import --replace --name day "$TMP/empty.jsonl" 2>"$TMP/err"; check_eq "--replace by an empty file exits 3" "$?" 3
+check_eq "it names the file" "$(cat "$TMP/err")" "llmcost: $TMP/empty.jsonl: no request to import; \
+--replace would leave the trace \"day\" empty, so the stored one is kept as it was (llmcost rm day removes it)"
+check_eq "the trace keeps its requests (2) and rejects (2)" "$($L traces | awk '$1 == "day" { print $2, $3 }')" "2 2"
+# a trace of rejected lines alone holds nothing to lose: it may be replaced by another
+out=$($L import --replace --quiet "$TMP/bad25.jsonl" 2>&1); check_eq "--replace of a trace of rejects alone" "$out" \
+	"bad25: imported 0 requests, rejected 25 lines (see: llmcost rejects bad25)"
 
 # --- --strict: exit 3, nothing written
 $L import --strict --name strict "$TMP/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "--strict exits 3" "$?" 3

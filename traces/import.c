@@ -24,6 +24,7 @@
 #include "traces/jsonl.h"
 #include "traces/progress.h"
 #include "traces/reader.h"
+#include "traces/report.h"
 #include "traces/text.h"
 
 #define BATCH_ITEMS 2048
@@ -90,6 +91,7 @@ struct run {
 	int closed;                 /* the reader has sent its last batch */
 	int failed;                 /* the writer met an error (in werr) */
 	int exists;                 /* that error: the trace's name is stored already */
+	unsigned char *replaced;    /* with --replace: per trace, 1 when its name was stored */
 	struct err werr;
 };
 
@@ -719,6 +721,51 @@ int import_check(const char *const *files, size_t n, const struct import_opts *o
 	return 0;
 }
 
+/* With --replace, which of the import's traces replace a stored one that holds requests
+ * (run->replaced): read
+ * inside the import's transaction, before the writer starts.  0, or -1 with e set. */
+static int replaced_names(struct run *run, const char *const *files, size_t n, struct err *e)
+{
+	char name[IMPORT_NAME_MAX + 1];
+	struct store_trace_info info;
+	size_t n_traces = run->o->name ? 1 : n;
+	if (!(run->replaced = calloc(n_traces, 1)))
+		return err_set(e, "out of memory");
+	for (size_t t = 0; t < n_traces; t++) {
+		trace_name(run->o, files, t, name, sizeof name);
+		int found = store_find(run->s, name, &info, e);
+		if (found < 0)
+			return -1;
+		run->replaced[t] = found && info.requests > 0; /* one of rejects alone holds nothing to lose */
+	}
+	return 0;
+}
+
+/* 1 (e set) when a trace of no request would replace a stored one: a file whose every line
+ * was rejected, or an empty one, must not wipe a good trace out (llmcost rm does that). */
+static int emptied(const struct run *run, const char *const *files, size_t n, struct err *e)
+{
+	for (size_t t = 0; run->replaced && t < (run->o->name ? 1 : n); t++) {
+		const struct store_trace_info *info = &run->infos[t];
+		if (!run->replaced[t] || info->requests > 0)
+			continue;
+		char what[1024] = "", rejected[64] = "";
+		size_t first = run->o->name ? 0 : t, count = run->o->name ? n : 1, used = 0;
+		for (size_t f = first; f < first + count && used < sizeof what; f++)
+			used += (size_t)snprintf(what + used, sizeof what - used, "%s%s", f > first ? ", " : "",
+			                         strcmp(files[f], "-") ? files[f] : "standard input");
+		char lines[32];
+		if (info->rejects)
+			snprintf(rejected, sizeof rejected, ", %s line%s rejected",
+			         report_count_text((uint64_t)info->rejects, lines, sizeof lines), info->rejects == 1 ? "" : "s");
+		err_set(e, "%s: no request to import%s; --replace would leave the trace \"%s\" empty, so "
+		        "the stored one is kept as it was (llmcost rm %s removes it)", what, rejected,
+		        info->name, info->name);
+		return 1;
+	}
+	return 0;
+}
+
 static enum import_status read_all(struct run *run, const char *const *files, size_t n, struct err *e)
 {
 	char name[IMPORT_NAME_MAX + 1], source[1024];
@@ -786,6 +833,10 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 			goto out_sync;
 		}
 	}
+	if (opts->replace && replaced_names(run, files, n, e) < 0) {
+		store_rollback(s);
+		goto out_sync;
+	}
 	/* the writer blocks SIGINT and SIGTERM, so they reach the reading thread and cut its read */
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -818,6 +869,8 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 		status = IMPORT_STOPPED;
 		stopped_error(run, e);
 	}
+	if (status == IMPORT_OK && emptied(run, files, n, e))
+		status = IMPORT_EMPTY;
 	if (status != IMPORT_OK)
 		store_rollback(s);
 	else if (store_commit(s, e) < 0)
@@ -832,6 +885,7 @@ out_sync:
 	pthread_mutex_destroy(&run->mu);
 	format_fini(&run->parser);
 out_free:
+	free(run->replaced);
 	for (int i = 0; i < N_BATCHES; i++)
 		free(run->batches[i].arena);
 	free(run);

@@ -49,7 +49,8 @@ struct import_opts {
 	void (*on_progress)(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds);
 };
 
-enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS, IMPORT_UNREADABLE };
+enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS, IMPORT_UNREADABLE,
+                     IMPORT_EMPTY };
 
 /*
  * What import_files checks before it writes anything, for a caller to check before it even
@@ -66,7 +67,9 @@ int import_check(const char *const *files, size_t n, const struct import_opts *o
  * IMPORT_REJECTED is --strict meeting a bad line (e holds "FILE:LINE: reason"),
  * IMPORT_STOPPED an interruption, IMPORT_EXISTS a name stored already without opts->replace
  * (e says from where), IMPORT_UNREADABLE a file that is no trace (its format cannot be told,
- * its gzip data is damaged or cut short), IMPORT_FAILED anything else (e says what).
+ * its gzip data is damaged or cut short), IMPORT_EMPTY a trace of no request (every line
+ * rejected, or none) that would replace a stored one with opts->replace (e names its files),
+ * IMPORT_FAILED anything else (e says what).
  */
 enum import_status import_files(struct store *s, const char *const *files, size_t n,
                                 const struct import_opts *opts, struct store_trace_info *infos,

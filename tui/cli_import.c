@@ -119,7 +119,8 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	case IMPORT_OK: break;
 	case IMPORT_REJECTED: cli_error("%s (--strict: nothing imported)", e.msg); return EXIT_INPUT;
 	case IMPORT_STOPPED: cli_error("%s", e.msg); return 128 + stop.requested;
-	case IMPORT_UNREADABLE: cli_error("%s", e.msg); return EXIT_INPUT;
+	case IMPORT_UNREADABLE:
+	case IMPORT_EMPTY: cli_error("%s", e.msg); return EXIT_INPUT;
 	case IMPORT_EXISTS:
 		if (o.exists_ok)
 			return CLI_IMPORT_EXISTS;
