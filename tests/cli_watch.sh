@@ -173,6 +173,15 @@ check_eq "gzip, a name to quote: the commands quoted" "$(cat "$TMP/z3.err")" \
 check_has "... and run by sh, they import it and play it" \
 	"$(sh_llmcost "$(sed -n 's/.*play it back: \(.*\) --speed N$/\1/p' "$TMP/z3.err") --speed 3600 </dev/null" 2>&1)" \
 	"watch: bob's zip ended: 140 requests"
+# a store is refused at once with import's words and exit status (1), not read as millions of
+# lines that are no JSON
+$L import "$TMP/mini.jsonl" --db "$TMP/s.db" >/dev/null 2>&1
+timeout 10 $L watch "$TMP/s.db" </dev/null >"$TMP/db.out" 2>"$TMP/db.err"; check_eq "a store: refused, exit 1" "$?" 1
+check_eq "a store: one line, import's" "$(cat "$TMP/db.err")" \
+	"$($L import "$TMP/s.db" 2>&1)"
+check_has "a store: named, with what to do" "$(cat "$TMP/db.err")" \
+	"llmcost: $TMP/s.db: is an SQLite database (an llmcost store?), not a JSON Lines trace: name one of its traces and pass --db $TMP/s.db"
+check_eq "a store: nothing on stdout" "$(cat "$TMP/db.out")" ""
 # gzip data written to a file that was empty when the watch began (a newline after it, so that
 # its first line surely ends)
 Z2="$TMP/late-zip.jsonl"

@@ -31,6 +31,20 @@ int reader_is_sqlite(int fd)
 	return pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head && !memcmp(head, sqlite_magic, sizeof head);
 }
 
+int reader_refuse_sqlite(int fd, const char *path, struct err *e)
+{
+	int in = strcmp(path, "-") == 0;
+	if (!reader_is_sqlite(fd))
+		return 0;
+	char *word = in ? NULL : text_shell_word(path);
+	const char *db = in ? "FILE" : word ? word : path;
+	err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
+	        "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
+	        in ? "standard input" : path, db, db);
+	free(word);
+	return -1;
+}
+
 enum reader_kind reader_kind_of(const char *path)
 {
 	struct stat st;
@@ -61,14 +75,8 @@ int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e)
 		if (S_ISREG(st.st_mode))
 			r->file_bytes = (uint64_t)st.st_size;
 	}
-	if (reader_is_sqlite(fd)) {
+	if (reader_refuse_sqlite(fd, path, e) < 0) {
 		close(fd);
-		char *word = in ? NULL : text_shell_word(path);
-		const char *db = in ? "FILE" : word ? word : path;
-		err_set(e, "%s: is an SQLite database (an llmcost store?), not a JSON Lines trace: "
-		        "name one of its traces and pass --db %s (`llmcost traces --db %s` lists them)",
-		        in ? "standard input" : path, db, db);
-		free(word);
 		return -1;
 	}
 	r->fd = fd;

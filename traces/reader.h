@@ -44,6 +44,11 @@ int reader_open(struct reader *r, const char *path, int wake_fd, struct err *e);
 /* 1 when the file open on fd is an SQLite database (a store, say), by its first 16 bytes. */
 int reader_is_sqlite(int fd);
 
+/* -1 with e saying what it is and what to do (name a trace, --db PATH) when the file open on
+ * fd is an SQLite database, given as the trace file path ("-": standard input); else 0.  Every
+ * command that reads a trace file refuses a store with these words. */
+int reader_refuse_sqlite(int fd, const char *path, struct err *e);
+
 /* What the file at path is, without waiting on a pipe: READER_SQLITE, READER_OTHER (a regular
  * file of some bytes that is not SQLite), or READER_NONE (absent, empty, or not a regular file). */
 enum reader_kind { READER_NONE, READER_SQLITE, READER_OTHER };

@@ -25,6 +25,7 @@
 #include "traces/format.h"
 #include "traces/json_scan.h"
 #include "traces/jsonl.h"
+#include "traces/reader.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
@@ -621,7 +622,8 @@ int cmd_watch(int argc, char **argv)
 	wt.is_file = a_file && !speed_arg;
 	if (wt.is_file) {
 		char magic[2];
-		if (follow_open(&wt.fol, wt.name, &wt.e) < 0) {
+		/* a store at once, as import refuses it (not millions of lines that are no JSON) */
+		if (follow_open(&wt.fol, wt.name, &wt.e) < 0 || reader_refuse_sqlite(wt.fol.fd, wt.name, &wt.e) < 0) {
 			cli_error("%s", wt.e.msg);
 			goto out;
 		}
