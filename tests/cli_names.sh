@@ -123,6 +123,16 @@ check_has "it says how to name such a file" "$(cat "$TMP/err")" "./-NAME"
 $L replay names --db '' 2> "$TMP/err"; check_eq "--db '' exits 2" "$?" 2
 check_has "it says why" "$(cat "$TMP/err")" "--db needs a path"
 $L traces --db= 2> /dev/null; check_eq "--db= exits 2" "$?" 2
+# a store is a file path: SQLite's :memory: would import and keep nothing (exit 0 before), and
+# y.db/ was imported into y.db, which traces --db y.db/ then did not find; every command's --db
+for c in "import $TMP/names.jsonl" traces "rejects names" "rm names" "replay names" "watch names" \
+         "live names -s recorded --max-usd 1 --dry-run" "tui names"; do
+	$L $c --db :memory: 2> "$TMP/err"; check_eq "${c%% *} --db :memory: exits 2" "$?" 2
+	check_has "${c%% *}: it says why" "$(cat "$TMP/err")" "--db :memory: would keep nothing: a store is a file path"
+	$L $c --db "$TMP/y.db/" 2> "$TMP/err"; check_eq "${c%% *} --db y.db/ exits 2" "$?" 2
+	check_has "${c%% *}: it says why" "$(cat "$TMP/err")" "--db $TMP/y.db/ ends in /: a store is a file path, not a folder"
+done
+check "and no y.db was made" [ ! -e "$TMP/y.db" ]
 $L replay names --json --by tenant 2> /dev/null; check_eq "--json with --by exits 2" "$?" 2
 mkdir -p "$TMP/adir"
 $L replay "$TMP/adir" 2> "$TMP/err"; check_has "a directory as the trace" "$(cat "$TMP/err")" "is a directory"

@@ -95,8 +95,15 @@ int cli_one_scenario(const char *cmd, const char *arg, const char **scen)
 
 int cli_db_arg(const char *cmd, const char *arg, const char **db)
 {
-	if (!*arg)
-		return cli_usage_error(cmd, "--db needs a path, not an empty one"), -1;
+	size_t n = strlen(arg);
+	/* a store is a file: SQLite would keep :memory: nowhere, and take y.db/ as y.db, which
+	 * another command's y.db/ then misses */
+	if (!n)
+		return cli_usage_error(cmd, "--db needs a path, not an empty one: a store is a file path"), -1;
+	if (!strcmp(arg, ":memory:"))
+		return cli_usage_error(cmd, "--db :memory: would keep nothing: a store is a file path"), -1;
+	if (arg[n - 1] == '/')
+		return cli_usage_error(cmd, "--db %s ends in /: a store is a file path, not a folder", arg), -1;
 	*db = arg;
 	return 0;
 }

@@ -51,7 +51,8 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
  * second one. */
 int cli_one_scenario(const char *cmd, const char *arg, const char **scen);
 
-/* --db's value: a usage error (-1) when it is empty, as an unset variable in a script makes it. */
+/* --db's value, every command's: a usage error (-1) when it is no file path: empty (as an unset
+ * variable in a script makes it), SQLite's :memory:, or ending in / (a folder). */
 int cli_db_arg(const char *cmd, const char *arg, const char **db);
 
 /* The store path: --db when given, else $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db
