@@ -327,6 +327,17 @@ $L import "$TMP/tiny.jsonl" --db "$TMP/app1.db" 2>/dev/null
 check "and leaves it as it was, journal mode too" cmp -s "$TMP/app1.db" "$TMP/app1-before.db"
 $L traces --db "$TMP/app3.db" 2>"$TMP/err"
 check_has "user_version 3 without our tables is not a newer llmcost" "$(cat "$TMP/err")" "an SQLite database of something else"
+# a folder or a device as the store is said as what it is, from a stat before SQLite opens it
+# (before: "unable to open database file (…must be writable)", "disk I/O error")
+mkdir "$TMP/d.db"
+$L traces --db "$TMP/d.db" 2>"$TMP/err"; check_eq "a folder as the store: exit 1" "$?" 1
+check_eq "it says so" "$(cat "$TMP/err")" "llmcost: $TMP/d.db: is a folder, not a store file"
+$L import "$TMP/tiny.jsonl" --db "$TMP/d.db" 2>"$TMP/err"; check_eq "an import into a folder: exit 1" "$?" 1
+check_eq "it says so" "$(cat "$TMP/err")" "llmcost: $TMP/d.db: is a folder, not a store file"
+$L traces --db /dev/null 2>"$TMP/err"; check_eq "a device as the store: exit 1" "$?" 1
+check_eq "it says so" "$(cat "$TMP/err")" "llmcost: /dev/null: not a regular file"
+$L rm tiny --db /dev/null 2>"$TMP/err"; check_eq "rm on a device: exit 1" "$?" 1
+check_eq "it says so" "$(cat "$TMP/err")" "llmcost: /dev/null: not a regular file"
 printf 'x' > "$TMP/byte.db"
 $L import "$TMP/tiny.jsonl" --db "$TMP/byte.db" 2>"$TMP/err"; check_eq "a 1-byte file as the store: exit 1" "$?" 1
 check_eq "and it is left as it was" "$(cat "$TMP/byte.db")" "x"

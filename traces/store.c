@@ -296,6 +296,12 @@ int store_open(struct store *s, const char *path, struct err *e)
 {
 	memset(s, 0, sizeof *s);
 	struct stat fs;
+	/* a folder or a device said as what it is, not in SQLite's words ("unable to open database
+	 * file", "disk I/O error") */
+	if (stat(path, &fs) == 0 && S_ISDIR(fs.st_mode))
+		return err_set(e, "%s: is a folder, not a store file", path);
+	if (stat(path, &fs) == 0 && !S_ISREG(fs.st_mode))
+		return err_set(e, "%s: not a regular file", path);
 	/* a file that is not SQLite: SQLite would take one shorter than its header for an empty
 	 * database, and write over it */
 	if (reader_kind_of(path) == READER_OTHER)
