@@ -267,6 +267,38 @@ check_eq "Ctrl-C during a lock wait exits 130" "$rc" 130
 check "Ctrl-C during a lock wait ends it at once (${waited} ms)" test "$waited" -lt 1500
 check_eq "Ctrl-C during a lock wait: the message" "$(cat "$TMP/err")" "llmcost: interrupted: nothing was imported"
 wait $holder
+# a command waits for another process's lock as long as it is held (before: 5 s, then "the
+# store is busy"), saying once on stderr, after a second, what it waits for; a lock held 6.5 s
+# (EXCLUSIVE: readers wait too) is waited past 5 s (6.5 s less the 0.5 s before the command)
+waits() { # waits NAME COMMAND...: runs it while a lock is held for 6.5 s, in $out, $rc, $waited
+	what=$1; shift
+	sqlite3 "$LLMCOST_DB" "BEGIN EXCLUSIVE;" ".shell sleep 6.5" "COMMIT;" >/dev/null 2>&1 &
+	holder=$!
+	sleep 0.5
+	start=$(date +%s%N)
+	out=$("$@" 2>"$TMP/err"); rc=$?
+	waited=$((($(date +%s%N) - start) / 1000000))
+	wait $holder
+	check_eq "$what waits for the lock, then succeeds" "$rc" 0
+	check "$what waited past 5 s (${waited} ms)" test "$waited" -ge 5500
+	check_eq "$what said once what it waits for" "$(cat "$TMP/err")" \
+		"llmcost: waiting for another process's lock on $LLMCOST_DB (an import?); Ctrl-C stops"
+}
+waits traces $L traces; check_has "traces lists the store's traces" "$out" "day"
+waits import $L import --name locked2 "$TMP/locked.jsonl"; check_eq "the import is done" "$out" "locked2: imported 2 requests"
+waits rm $L rm locked2; check_eq "rm is done" "$out" "removed locked2"
+$L gen faq --requests 50 -o "$TMP/faq50.jsonl" 2>/dev/null && $L import --quiet "$TMP/faq50.jsonl" >/dev/null
+waits replay $L replay faq50 --csv; check_has "replay is done" "$out" "recorded"
+# Ctrl-C ends the wait at once: exit 130, as the signal does (timeout sends SIGINT after 1.5 s)
+sqlite3 "$LLMCOST_DB" "BEGIN EXCLUSIVE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+start=$(date +%s%N)
+timeout --preserve-status -s INT 1.5 $L traces >/dev/null 2>&1; rc=$?
+waited=$((($(date +%s%N) - start) / 1000000))
+check_eq "Ctrl-C while traces waits for the lock: 130" "$rc" 130
+check "and at once (${waited} ms, the lock held 3.5 s more)" test "$waited" -lt 2500
+wait $holder
 
 # --- a UTF-8 byte order mark before a file's first line is skipped (a later one is no JSON)
 { printf '\357\273\277'; line 1 a 1; printf '\357\273\277'; line 2 b 2; line 3 c 3; } > "$TMP/bom.jsonl"

@@ -27,7 +27,23 @@
 
 #define SCHEMA_VERSION 1
 #define COLUMN_CHUNK (16u << 20) /* bytes a blob of the columnar copy holds at most */
-#define BUSY_MS 5000 /* how long a statement waits for another process's lock */
+#define BUSY_MS 5000 /* how long a statement waits for another process's lock, by default */
+#define WAIT_FOREVER (-1) /* busy_ms: as long as the lock is held (store_wait_for_locks) */
+#define TELL_MS 1000 /* such a wait is told after this long */
+
+/* store_wait_for_locks's choice for the stores opened from then on (NULL: BUSY_MS). */
+static void (*wait_tell)(const char *path);
+
+void store_wait_for_locks(void (*tell)(const char *path))
+{
+	wait_tell = tell;
+}
+
+/* The wait a store opened now has (replacing_end returns to it). */
+static int normal_busy_ms(void)
+{
+	return wait_tell ? WAIT_FOREVER : BUSY_MS;
+}
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS traces(\n"
@@ -127,9 +143,14 @@ static const char kept_schema[] =
 static int store_error(struct store *s, struct err *e, const char *what, const char *why)
 {
 	int code = sqlite3_errcode(s->db) & 0xff;
-	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms)
+	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->stop && *s->stop)
+		return err_set(e, "%s: stopped while waiting for another process's lock on the store", s->path);
+	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms > 0)
 		return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
 		               "(an import?); try again when it is done", s->path, s->busy_ms / 1000);
+	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms < 0)
+		return err_set(e, "%s: the store is busy: another process holds its lock (an import?); "
+		               "try again when it is done", s->path);
 	/* what SQLite's words leave out: a write refused for the file's size (SQLite keeps no
 	 * errno for it) is told as a full disk, or the file-size limit when one is set (ulimit -f) */
 	struct rlimit fsize;
@@ -201,13 +222,19 @@ static int64_t data_version(struct store *s)
 	return v;
 }
 
-/* SQLite's busy handler: waits for another process's lock in steps of 10 ms, up to busy_ms,
- * and no more once a signal asked to stop (an import's Ctrl-C ends it at once). */
+/* SQLite's busy handler: waits for another process's lock in steps of 10 ms, up to busy_ms
+ * (or, WAIT_FOREVER, as long as it is held, told once after TELL_MS), and no more once a signal
+ * asked to stop (an import's Ctrl-C ends it at once). */
 static int busy_wait(void *arg, int count)
 {
-	const struct store *s = arg;
-	if ((s->stop && *s->stop) || (int64_t)count * 10 >= s->busy_ms)
+	struct store *s = arg;
+	int64_t waited_ms = (int64_t)count * 10;
+	if ((s->stop && *s->stop) || (s->busy_ms >= 0 && waited_ms >= s->busy_ms))
 		return 0;
+	if (s->busy_ms < 0 && waited_ms >= TELL_MS && !s->told && wait_tell) {
+		s->told = 1;
+		wait_tell(s->path);
+	}
 	sqlite3_sleep(10);
 	return 1;
 }
@@ -234,7 +261,7 @@ static int replacing_begin(struct store *s, const char *name, struct store_trace
 	if (rc == 0)
 		return 0;
 	store_rollback(s);
-	s->busy_ms = BUSY_MS;
+	s->busy_ms = normal_busy_ms();
 	return -1;
 }
 
@@ -243,7 +270,7 @@ static int replacing_end(struct store *s, int written, struct err *e)
 	int rc = written == 0 ? store_commit(s, e) : -1;
 	if (written != 0)
 		store_rollback(s);
-	s->busy_ms = BUSY_MS;
+	s->busy_ms = normal_busy_ms();
 	return rc;
 }
 
@@ -327,7 +354,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 	s->db = db;
 	s->texts_chunk = COLUMN_CHUNK;
 	s->loaded_version = -1;
-	s->busy_ms = BUSY_MS;
+	s->busy_ms = normal_busy_ms();
 	sqlite3_busy_handler(db, busy_wait, s); /* s must stay where it is while open */
 	sqlite3_stmt *st;
 	/* the version and the tables read in one transaction: another process making this store

@@ -24,9 +24,17 @@ struct store {
 	                            * is kept to spare work is not written once another process wrote */
 	char loaded_import[32];    /* the import time of the trace last loaded ("": none): normalized
 	                            * inputs are kept only for that import (another store may set it) */
-	int busy_ms;               /* how long a statement waits for another process's lock */
+	int busy_ms;               /* how long a statement waits for another process's lock (-1: as
+	                            * long as it is held) */
+	int told;                  /* such a wait was told (store_wait_for_locks) */
 	volatile sig_atomic_t *stop; /* when set and non-zero (a signal asked to stop), it waits no more */
 };
+
+/* The stores this process opens from then on wait for another process's lock (an import's)
+ * as long as it is held, calling tell(path) once a store after a second of waiting, and no
+ * more once its stop is set; without it, 5 s, then "the store is busy".  The command line's
+ * choice: the console's screen does not wait without a word. */
+void store_wait_for_locks(void (*tell)(const char *path));
 
 /* mkdir -p of the folder that holds path (store_open makes none: a mistyped --db makes no
  * folders); for the default store's. */

@@ -124,3 +124,14 @@ const char *cli_db_path(const char *opt_db)
 		         getenv("HOME") ? getenv("HOME") : ".");
 	return path;
 }
+
+/* A command's wait for another process's lock on the store, told once on stderr. */
+static void tell_wait(const char *path)
+{
+	text_printf(stderr, "llmcost: waiting for another process's lock on %s (an import?); Ctrl-C stops\n", path);
+}
+
+void cli_wait_for_locks(void)
+{
+	store_wait_for_locks(tell_wait);
+}

@@ -55,6 +55,10 @@ int cli_one_scenario(const char *cmd, const char *arg, const char **scen);
  * variable in a script makes it), SQLite's :memory:, or ending in / (a folder). */
 int cli_db_arg(const char *cmd, const char *arg, const char **db);
 
+/* The commands (not the console) wait for another process's lock on the store as long as it
+ * is held, saying so once on stderr after a second; Ctrl-C ends the wait. */
+void cli_wait_for_locks(void);
+
 /* The store path: --db when given, else $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db
  * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
 const char *cli_db_path(const char *opt_db);

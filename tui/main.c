@@ -406,6 +406,8 @@ static int run(int argc, char **argv)
 				cli_usage(c, stdout);
 				return EXIT_OK;
 			}
+		if (c->fn != cmd_tui) /* the console's screen does not wait without a word */
+			cli_wait_for_locks();
 		return c->fn(argc - 1, argv + 1);
 	}
 	return unknown_command(argv[1]);
