@@ -76,6 +76,12 @@ check_eq "a name with a quote: ' written as '\\''" "$out" \
 	"bob's day: imported 1 request, rejected 1 line (see: llmcost rejects 'bob'\\''s day')"
 check_has "... and the hint, run by sh, lists the rejected line" \
 	"$(sh_llmcost "$(printf '%s\n' "$out" | sed -n 's/.*(see: \(.*\))$/\1/p')")" "q3.jsonl:2: not JSON"
+# into a store named with --db, the hint names it too, so that it reaches that store
+out=$($L import "$TMP/q3.jsonl" --name q3 --db "$TMP/other store.db" 2>/dev/null)
+check_eq "--db: named in the hint" "$out" \
+	"q3: imported 1 request, rejected 1 line (see: llmcost rejects q3 --db '$TMP/other store.db')"
+check_has "... and the hint, run by sh, lists the rejected line there" \
+	"$(sh_llmcost "$(printf '%s\n' "$out" | sed -n 's/.*(see: \(.*\))$/\1/p')")" "q3.jsonl:2: not JSON"
 # the terminal gets the first 20 rejected lines, then a count of the rest; the store keeps all
 i=1; while [ $i -le 25 ]; do echo "bad $i"; i=$((i + 1)); done > "$TMP/bad25.jsonl"
 $L import "$TMP/bad25.jsonl" >/dev/null 2>"$TMP/err"

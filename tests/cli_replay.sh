@@ -104,10 +104,11 @@ touch -d "@$(($(date +%s) + 5))" "$TMP/bob's dir/day.jsonl"
 $L replay "$TMP/bob's dir/day.jsonl" --db "$TMP/bob.db" >/dev/null 2>&1
 touch -d "@$(($(date +%s) + 10))" "$TMP/bob's dir/day.jsonl"
 $L replay "$TMP/bob's dir/day.jsonl" --db "$TMP/bob.db" >/dev/null 2>"$TMP/err"
+# (the store named with --db, the hint names it too)
 check_has "changed file: its path quoted in the note" "$(cat "$TMP/err")" \
-	"(llmcost import --replace '$TMP/bob'\\''s dir/day.jsonl' imports it again)"
+	"(llmcost import --replace '$TMP/bob'\\''s dir/day.jsonl' --db $TMP/bob.db imports it again)"
 hint=$(sed -n 's/.*(\(llmcost import --replace .*\) imports it again)$/\1/p' "$TMP/err")
-check_eq "... and the hint, run by sh, imports it again" "$(sh_llmcost "$hint --db '$TMP/bob.db'")" "day: imported 1 request"
+check_eq "... and the hint, run by sh, imports it again there" "$(sh_llmcost "$hint")" "day: imported 1 request"
 # a bare name a stored trace has is that trace, whatever file or folder of that name is here;
 # ./NAME is the file (which is then refused as another file of the name)
 mkdir -p "$TMP/here/day"

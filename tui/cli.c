@@ -93,6 +93,14 @@ int cli_one_scenario(const char *cmd, const char *arg, const char **scen)
 	return 0;
 }
 
+/* " --db PATH" for the command lines the messages suggest, when this one named its store */
+static char db_words[64 + 4 * 4096];
+
+const char *cli_db_words(void)
+{
+	return db_words;
+}
+
 int cli_db_arg(const char *cmd, const char *arg, const char **db)
 {
 	size_t n = strlen(arg);
@@ -105,6 +113,9 @@ int cli_db_arg(const char *cmd, const char *arg, const char **db)
 	if (arg[n - 1] == '/')
 		return cli_usage_error(cmd, "--db %s ends in /: a store is a file path, not a folder", arg), -1;
 	*db = arg;
+	char *word = text_shell_word(arg);
+	snprintf(db_words, sizeof db_words, " --db %s", word ? word : arg);
+	free(word);
 	return 0;
 }
 

@@ -54,6 +54,9 @@ int cli_one_scenario(const char *cmd, const char *arg, const char **scen);
 /* --db's value, every command's: a usage error (-1) when it is no file path: empty (as an unset
  * variable in a script makes it), SQLite's :memory:, or ending in / (a folder). */
 int cli_db_arg(const char *cmd, const char *arg, const char **db);
+/* " --db PATH" (quoted for sh) when the command line named its store with --db, else "": for
+ * the commands the messages suggest, so that they reach the same store. */
+const char *cli_db_words(void);
 
 /* The commands (not the console) wait for another process's lock on the store as long as it
  * is held, saying so once on stderr after a second; Ctrl-C ends the wait. */

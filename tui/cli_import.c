@@ -138,8 +138,8 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 		text_printf(summary, "%s: imported %s request%s", infos[i].name, req, infos[i].requests == 1 ? "" : "s");
 		if (infos[i].rejects) {
 			char *word = text_shell_word(infos[i].name);
-			text_printf(summary, ", rejected %s line%s (see: llmcost rejects %s)", rej,
-			            infos[i].rejects == 1 ? "" : "s", word ? word : infos[i].name);
+			text_printf(summary, ", rejected %s line%s (see: llmcost rejects %s%s)", rej,
+			            infos[i].rejects == 1 ? "" : "s", word ? word : infos[i].name, cli_db_words());
 			free(word);
 		}
 		fputc('\n', summary);

@@ -210,8 +210,8 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 		return;
 	}
 	char *rec_word = text_shell_word(record), *scen_word = text_shell_word(scen);
-	printf("live: recorded in %s; compare it with its estimate: llmcost replay %s -s recorded -s %s\n",
-	       record, rec_word ? rec_word : record, scen_word ? scen_word : scen);
+	printf("live: recorded in %s; compare it with its estimate: llmcost replay %s -s recorded -s %s%s\n",
+	       record, rec_word ? rec_word : record, scen_word ? scen_word : scen, cli_db_words());
 	free(rec_word);
 	free(scen_word);
 }

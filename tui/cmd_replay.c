@@ -98,8 +98,8 @@ static int replay_check_source(const struct store_trace_info *info, const char *
 	const char *path_word = word ? word : path;
 	if (source_is_other(info, path)) {
 		cli_error("a trace named \"%s\" is already stored, from %s, not from %s: replay that one as "
-		          "\"%s\", or import this file under another name (llmcost import %s --name NAME)",
-		          info->name, info->source, path, info->name, path_word);
+		          "\"%s\", or import this file under another name (llmcost import %s --name NAME%s)",
+		          info->name, info->source, path, info->name, path_word, cli_db_words());
 		free(word);
 		return EXIT_FAIL;
 	}
@@ -117,7 +117,8 @@ static int replay_check_source(const struct store_trace_info *info, const char *
 	if (mtime_us && clock_parse_rfc3339(info->imported_at, strlen(info->imported_at), &imported_us, &why) == 0 &&
 	    mtime_us > imported_us)
 		text_printf(stderr, "llmcost: note: %s changed after it was imported (%s); replaying the stored "
-		            "copy (llmcost import --replace %s imports it again)\n", path, info->imported_at, path_word);
+		            "copy (llmcost import --replace %s%s imports it again)\n", path, info->imported_at, path_word,
+		            cli_db_words());
 	free(word);
 	return EXIT_OK;
 }

@@ -97,8 +97,8 @@ static int refuse_file(struct watch *wt, const char *what)
 	 * name that makes no trace name */
 	char *file = text_shell_word(wt->name), *trace = import_name_problem(name) ? NULL : text_shell_word(name);
 	err_set(&wt->e, "%.300s: %s, and watch follows trace v1 JSON Lines only; import it, then play it "
-	        "back: llmcost import %s && llmcost watch %s --speed N", wt->name, what,
-	        file && strlen(file) <= 300 ? file : "FILE", trace ? trace : "TRACE");
+	        "back: llmcost import %s%s && llmcost watch %s --speed N%s", wt->name, what,
+	        file && strlen(file) <= 300 ? file : "FILE", cli_db_words(), trace ? trace : "TRACE", cli_db_words());
 	free(file);
 	free(trace);
 	wt->bad_input = 1;
@@ -543,7 +543,7 @@ static int speed_of_file(const char *path)
 {
 	char *word = text_shell_word(path);
 	int rc = cli_usage_error("watch", "--speed plays a stored trace; a file is followed as it grows "
-	                         "(import it to play it back: llmcost import %s)", word ? word : path);
+	                         "(import it to play it back: llmcost import %s%s)", word ? word : path, cli_db_words());
 	free(word);
 	return rc;
 }
