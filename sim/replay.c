@@ -265,13 +265,14 @@ static int64_t recorded_attempt(const struct eng *g, uint32_t i, int m, unsigned
 	return -1;
 }
 
-/* The draw of request i's k-th call on model m, or k-th summarize call (SPEC §10 "The draw"):
+/* The draw of request i's k-th call on model m, or k-th summarize call (SPEC §10 "The draw"; i
+ * as its trace's draw index says, a watch's requests so far drawing as in the whole trace):
  * by table for the first DRAW_TABLED, the table made on first use (byte by byte without one).
  * Not inlined: start_call's code stays as it was for the calls that draw nothing. */
 __attribute__((noinline)) static uint64_t draw_of(struct eng *g, uint32_t i, int m, unsigned k, int summarize)
 {
 	const char *name = g->sc->pricing->models[m].name;
-	uint64_t h = draw_requests_state(&g->draws, i);
+	uint64_t h = draw_requests_state(&g->draws, trace_draw_index(g->t, i));
 	if (k <= DRAW_TABLED) {
 		struct draw_suffix **table = &g->draw_tables[((size_t)m * 2 + (summarize != 0)) * DRAW_TABLED + k - 1];
 		if (!*table && (*table = malloc(sizeof **table)))

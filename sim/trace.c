@@ -510,6 +510,7 @@ void trace_free(struct trace *t)
 		free(*cols[c].data);
 	free(t->kind_slot);
 	free(t->cost_subs);
+	free(t->draw_index);
 	free(t->name);
 	intern_fini(&t->names);
 	intern_fini(&t->inputs);
@@ -755,5 +756,6 @@ void trace_request_where(const struct trace *t, uint32_t i, char *at, char *wher
 {
 	clock_format(trace_ts_us(t, i), at);
 	snprintf(where, TRACE_WHERE_MAX, "tenant %.280s, task %.280s; accepted line %u of the trace",
-	         intern_str(&t->names, trace_tenant(t, i), NULL), intern_str(&t->names, trace_task(t, i), NULL), i + 1);
+	         intern_str(&t->names, trace_tenant(t, i), NULL), intern_str(&t->names, trace_task(t, i), NULL),
+	         trace_draw_index(t, i) + 1);
 }

@@ -132,6 +132,13 @@ struct trace {
 		int64_t sub;       /* in 10^-30 USD (sim/money.h MONEY_SUB_PER_PUSD) */
 	} *cost_subs;
 
+	/* Each request's index in the trace it was taken from, for the draw (SPEC §10 "The draw"
+	 * hashes a request's index among its trace's accepted lines): a watch replays a stored
+	 * trace's requests arrived so far, a subsequence, with the draws the whole trace gives them.
+	 * NULL for every other trace (the index is the request's own); not stored; the replay reads
+	 * it only where it draws (trace_draw_index), and messages (trace_request_where). */
+	uint32_t *draw_index;
+
 	struct intern names;       /* tenants, tasks, models, input hashes */
 	struct intern inputs;      /* input texts as received (before normalization); after
 	                              trace_trim without a lookup index: intern_find scans it */
@@ -343,6 +350,11 @@ static inline void trace_att_tokens(const struct trace *t, uint32_t i, uint32_t 
 	     : t->att_output_tok ? t->att_output_tok[a] : trace_output_tok(t, i);
 	*cached = t->att_cached_tok16 ? t->att_cached_tok16[a]
 	        : t->att_cached_tok ? t->att_cached_tok[a] : trace_cached_tok(t, i);
+}
+/* Request i's index for the draw and for messages: draw_index's, else i. */
+static inline uint32_t trace_draw_index(const struct trace *t, uint32_t i)
+{
+	return t->draw_index ? t->draw_index[i] : i;
 }
 /* Request i's input_hash, an id in names, or TRACE_NONE. */
 static inline uint32_t trace_input_hash(const struct trace *t, uint32_t i)

@@ -42,6 +42,15 @@ struct watch_tenant {
 int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_us, struct watch_tenant **out,
                   size_t *n, struct err *e);
 
+/*
+ * The trace so far of a stored trace played back to `upto`: src's requests with ts <= upto, in
+ * src's order (a subsequence: src need not be in time order, and a replay orders arrivals
+ * itself), each with its index in src as its draw index (struct trace's draw_index), so that a
+ * replay of it gives every request the draws a replay of src gives it, ties in the same order.
+ * out is built from empty (the caller trace_free's it, also on failure).  -1 with e set.
+ */
+int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e);
+
 /* The alert of `kind` under way: the one that fired at the latest 60 s instant at or before
  * now (or later), else NULL. */
 const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t now_us);

@@ -92,6 +92,32 @@ $L watch flood -s flood-guard --speed 1000000 </dev/null >"$TMP/flood.out" 2>/de
 $L replay flood -s flood-guard | sed -n '/^alerts$/,$p' >"$TMP/flood.replay"
 check_eq "the bundled incident's alerts are replay's" "$(sed -n '/^alerts$/,$p' "$TMP/flood.out")" \
 	"$(cat "$TMP/flood.replay")"
+# a stored trace whose lines are out of time order plays back to replay's figures: each
+# replay takes the requests arrived so far in their own order, each drawing as its line in the
+# whole trace (SPEC §10: the draw hashes SEED|INDEX|MODEL|ATTEMPT; ties go by index).  10 lines
+# a second apart, then 40 written newest first, 10:00:29 back to 10:00:09.5 every 0.5 s; under
+# v3 the draws and the ties decide its fallbacks, so a playback that renumbered the requests in
+# time order (as it appended them) ended with 40.0% where replay says 42.0%
+python3 - "$TMP/ooo.jsonl" <<'EOF2'
+import json, sys
+out = []
+for k in range(10):
+    out.append({"ts": 1795878030 + k, "tenant": "r", "task": "faq_answer", "input_tokens": 1000, "output_tokens": 100,
+                "model": "gpt-4.1-mini", "status": "timeout" if k % 2 else "ok", "latency_ms": 500})
+for k in range(40):
+    out.append({"ts": 1795878059 - 0.5 * k, "tenant": "s%d" % (k % 3), "task": "faq_answer", "input_tokens": 1000,
+                "output_tokens": 100, "model": "gpt-4o-mini", "status": "ok", "latency_ms": 500})
+open(sys.argv[1], "w").write("".join(json.dumps(o) + "\n" for o in out))
+EOF2
+$L import "$TMP/ooo.jsonl" >/dev/null 2>&1
+$L watch ooo -s v3 --speed 1000000000 </dev/null >"$TMP/ooo.out" 2>&1
+check_eq "out of time order: played to the end" "$?" 0
+$L replay ooo -s v3 >"$TMP/ooo.replay"
+check_eq "out of time order: the alerts table is replay's" "$(sed -n '/^alerts$/,$p' "$TMP/ooo.out")" \
+	"$(sed -n '/^alerts$/,$p' "$TMP/ooo.replay")"
+check_has "out of time order: an alert to compare" "$(sed -n '/^alerts$/,$p' "$TMP/ooo.out")" "fallback_flood"
+ooo_usd=$(sed -n 's/^USD total  *\(\$[0-9.]*\)$/\1/p' "$TMP/ooo.replay")
+
 # the summary's counts as everywhere else: 80,000 requests (fixtures/traces/README.md), whose
 # last is on the outage day, 2026-03-02; one request in the singular
 check_has "80,000 requests, with a separator" "$(cat "$TMP/flood.out")" \
@@ -346,6 +372,12 @@ check "the banner goes when the flood is over" wait_for w "no fallback flood"
 T send-keys -t w q
 check "q quits with 0" wait_for w "WATCH-EXIT=0"
 case $(screen w) in *"llmcost watch"*) bad "the screen is left after q" ;; *) ok ;; esac
+
+# the stored trace out of time order (above): the screen's spend so far, at the end, is replay's
+# USD total (the renumbering playback showed $0.08904 against replay's $0.09128)
+T new-session -d -s ooo -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch ooo -s v3 --speed 1000000000; sleep 30"
+check "out of time order: replay's USD total on the screen ($ooo_usd)" wait_for ooo "so far: $ooo_usd, 50 requests"
+T send-keys -t ooo q
 
 # a file whose latest line is less than an hour old is watched as of the clock, not of that line
 old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)

@@ -1,6 +1,7 @@
 /*
  * The watch's parts: a trace grown row by row from another replays as the
- * original does (trace_append_from), the arrival order, the rolling tenant
+ * original does (trace_append_from), the arrival order, a played trace's requests so far
+ * drawing as their lines in the whole trace (watch_subtrace), the rolling tenant
  * windows (sim/watch.c) worked out by hand, at their edges too, the alert under
  * way, and the file follower through appends, a cut last line, truncation and
  * rotation (traces/follow.c).
@@ -10,8 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/clock.h"
 #include "sim/watch.h"
 #include "tests/test.h"
+#include "tests/util_lines.h"
 #include "tests/util_replay.h"
 #include "tests/util_tmp.h"
 #include "traces/follow.h"
@@ -264,6 +267,60 @@ static void watch_arrival_order(void)
 	trace_free(&t);
 }
 
+/* A stored trace played back to a time: its requests arrived by then, in its own order, each
+ * drawing as its line in the whole trace.  Seed 1, small-m server_error injected at rate 0.2,
+ * one attempt; small-m attempt 1 draws (test_replay_faults.c, draw_index_skips_blank_lines):
+ * index 0 → 0.070419 (fails), 1 → 0.296771 (ok), 2 → 0.061536 (fails).  Lines: r0 at
+ * 10:00:02, r1 at 10:00:00, r2 at 10:00:01.  Played to 10:00:01: r1 and r2, which draw as
+ * lines 1 and 2: r1 ok, r2 fails (renumbered 0 and 1, r1 would fail and r2 not). */
+static void watch_played_subtrace(void)
+{
+	const char *lines = REQ("10:00:02", "a", "r0", "") REQ("10:00:00", "a", "r1", "") REQ("10:00:01", "a", "r2", "");
+	const char *scen = "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", \"large\": "
+	                   "\"large-m\"}, \"seed\": 1, \"retry\": {\"max_attempts\": 1}, \"faults\": {\"inject\": ["
+	                   INJ("small-m", "server_error", 0.2) "]}}";
+	struct trace src, sub = { 0 };
+	struct scenario sc;
+	struct err e;
+	if (trace_text(lines, &src, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	CHECK(src.draw_index == NULL); /* a trace of its own draws as its lines */
+	CHECK_INT(trace_draw_index(&src, 2), 2);
+	CHECK(watch_subtrace(&src, INT64_C(1772445601000000), &sub, &e) == 0); /* 10:00:01 */
+	CHECK_INT(sub.n_req, 2);
+	if (sub.n_req == 2 && sub.draw_index) {
+		CHECK_INT(sub.draw_index[0], 1);
+		CHECK_INT(sub.draw_index[1], 2);
+		char at[CLOCK_TEXT_MAX], where[TRACE_WHERE_MAX];
+		trace_request_where(&sub, 1, at, where); /* named by its line in the stored trace */
+		CHECK_HAS(where, "task r2; accepted line 3 of the trace");
+		struct replay_trace *rt = NULL;
+		struct result_scenario r;
+		if (replay_prepare(&sub, &rt, &e) == 0 && replay_prepare_scenario(rt, &sc, &e) == 0 &&
+		    replay_run(rt, &sc, &r, NULL, &e) == 0) {
+			CHECK_INT(TASK(r, "r1").resolved, 1);
+			CHECK_INT(TASK(r, "r1").failed, 0);
+			CHECK_INT(TASK(r, "r2").failed, 1);
+			result_scenario_fini(&r);
+		} else {
+			TEST_FAIL_("replay: %s", e.msg);
+		}
+		replay_trace_free(rt);
+	}
+	trace_free(&sub);
+	/* played to its end: the whole trace, replayed as it is */
+	CHECK(watch_subtrace(&src, INT64_MAX, &sub, &e) == 0);
+	char *a = json_of(&src, &sc), *b = json_of(&sub, &sc);
+	CHECK(a && b && strcmp(a, b) == 0);
+	free(a);
+	free(b);
+	trace_free(&sub);
+	trace_free(&src);
+	scenario_fini(&sc);
+}
+
 static void watch_alert_under_way(void)
 {
 	/* a flood that last fired at 10:05:00 is under way until the next instant, 10:06:00 */
@@ -428,6 +485,7 @@ void suite_watch(void)
 	RUN(watch_tenant_windows);
 	RUN(watch_window_edges);
 	RUN(watch_arrival_order);
+	RUN(watch_played_subtrace);
 	RUN(watch_alert_under_way);
 	RUN(watch_follow_file);
 	RUN(watch_follow_edges);

@@ -75,6 +75,7 @@ struct watch {
 	/* a stored trace */
 	struct trace full;
 	uint32_t *order;            /* its arrival order */
+	int in_order;               /* its lines are in arrival order (order[i] == i) */
 	uint32_t next;
 	double speed;
 	int64_t play_from_mono, play_from_data; /* the clocks when playing (re)started */
@@ -270,7 +271,18 @@ static int watch_replay(struct watch *wt, int force)
 		return 0;
 	struct replay_trace *rt = NULL;
 	struct result_scenario res;
-	int rc = replay_prepare(&wt->w, &rt, &wt->e) < 0 || replay_prepare_scenario(rt, wt->sc, &wt->e) < 0 ? -1 : 0;
+	struct trace sub = { 0 };
+	const struct trace *t = &wt->w;
+	int rc = 0;
+	if (!wt->is_file && !wt->in_order) {
+		/* a stored trace whose lines are out of time order: its requests arrived so far in
+		 * their own order, each drawing as its index in the whole trace, so that the replay is
+		 * `replay`'s up to now (the same draws and ties) and, at the end, `replay`'s */
+		rc = watch_subtrace(&wt->full, wt->last_ts, &sub, &wt->e);
+		t = &sub;
+	}
+	if (rc == 0)
+		rc = replay_prepare(t, &rt, &wt->e) < 0 || replay_prepare_scenario(rt, wt->sc, &wt->e) < 0 ? -1 : 0;
 	if (rc == 0 && replay_run(rt, wt->sc, &res, NULL, &wt->e) < 0) {
 		/* as `replay` says it, and exits 3 */
 		err_prefix(&wt->e, "scenario \"%s\": ", wt->sc->name ? wt->sc->name : wt->sc_arg);
@@ -278,6 +290,7 @@ static int watch_replay(struct watch *wt, int force)
 		rc = -1;
 	}
 	replay_trace_free(rt);
+	trace_free(&sub);
 	if (rc < 0)
 		return -1;
 	if (wt->have_res)
@@ -663,6 +676,9 @@ int cmd_watch(int argc, char **argv)
 			cli_error("out of memory");
 			goto out;
 		}
+		wt.in_order = 1;
+		for (uint32_t i = 0; i < wt.full.n_req && wt.in_order; i++)
+			wt.in_order = wt.order[i] == i;
 		wt.play_from_mono = clock_us(CLOCK_MONOTONIC);
 		wt.play_from_data = wt.full.n_req ? trace_ts_us(&wt.full, wt.order[0]) : 0;
 	}
