@@ -130,13 +130,64 @@ int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, str
 	return 0;
 }
 
-const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t now_us)
+const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t covered_us)
 {
-	int64_t latest = clock_floor_div(now_us, WINDOW_GRID_US) * WINDOW_GRID_US;
+	int64_t latest = clock_floor_div(covered_us, WINDOW_GRID_US) * WINDOW_GRID_US;
 	for (size_t i = r->n_alerts; i-- > 0;)
-		if (r->alerts[i].kind == kind && r->alerts[i].end_us >= latest)
+		if (r->alerts[i].kind == kind && r->alerts[i].end_us >= latest && r->alerts[i].start_us <= covered_us)
 			return &r->alerts[i];
 	return NULL;
+}
+
+int watch_said_update(struct watch_said *s, const struct result_scenario *r, int64_t covered_us, watch_say_fn say,
+                      void *ctx)
+{
+	/* the ones said that this replay no longer has: withdrawn */
+	for (size_t k = 0; k < s->n;) {
+		int found = 0;
+		for (size_t i = 0; i < r->n_alerts && !found; i++)
+			found = r->alerts[i].kind == s->v[k].al.kind && r->alerts[i].start_us == s->v[k].al.start_us;
+		if (found) {
+			k++;
+			continue;
+		}
+		say(ctx, &s->v[k].al, WATCH_WITHDRAWN);
+		s->v[k] = s->v[--s->n];
+	}
+	for (size_t i = 0; i < r->n_alerts; i++) {
+		const struct alert *al = &r->alerts[i];
+		if (al->start_us > covered_us) /* its first instant's window may get more lines */
+			continue;
+		struct watch_said_one *x = NULL;
+		for (size_t k = 0; k < s->n && !x; k++)
+			if (s->v[k].al.kind == al->kind && s->v[k].al.start_us == al->start_us)
+				x = &s->v[k];
+		if (!x) {
+			if (s->n == s->cap) {
+				size_t cap = s->cap ? s->cap * 2 : 16;
+				struct watch_said_one *p = realloc(s->v, cap * sizeof *p);
+				if (!p)
+					return -1;
+				s->v = p;
+				s->cap = cap;
+			}
+			x = &s->v[s->n++];
+			x->ended = 0;
+			say(ctx, al, WATCH_STARTED);
+		}
+		x->al = *al;
+		if (!x->ended && watch_alert_open(r, al->kind, covered_us) != al) {
+			say(ctx, al, WATCH_ENDED);
+			x->ended = 1;
+		}
+	}
+	return 0;
+}
+
+void watch_said_fini(struct watch_said *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
 }
 
 int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us)

@@ -51,9 +51,30 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
  */
 int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e);
 
-/* The alert of `kind` under way: the one that fired at the latest 60 s instant at or before
- * now (or later), else NULL. */
-const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t now_us);
+/* The alert of `kind` under way as of `covered` (the time up to which the replay's instants
+ * are final, see below): one begun at an instant at or before it that fired at the latest 60 s
+ * instant at or before it (or later), else NULL. */
+const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t covered_us);
+
+/*
+ * What line mode says of a replay's alerts as they come: each once when first seen, once when
+ * over, and once when a later replay no longer has it (late lines changed its window).  An
+ * instant is judged only when its window is closed: `covered` is the time the replay's lines
+ * reach (a followed file's latest line, a playback's position; INT64_MAX at the end), so an
+ * alert is said to start only from an instant at or before it, and to end only when the
+ * same replay shows it over at the latest instant at or before it.
+ */
+enum watch_said_what { WATCH_STARTED, WATCH_ENDED, WATCH_WITHDRAWN };
+struct watch_said {
+	struct watch_said_one { struct alert al; int ended; } *v;
+	size_t n, cap;
+};
+typedef void (*watch_say_fn)(void *ctx, const struct alert *al, enum watch_said_what what);
+
+/* Says (through say) what changed with replay r judged as of covered.  -1 when out of memory. */
+int watch_said_update(struct watch_said *s, const struct result_scenario *r, int64_t covered_us, watch_say_fn say,
+                      void *ctx);
+void watch_said_fini(struct watch_said *s);
 
 /*
  * Whether the trace so far is due for its next replay at `now`: a second after the last one

@@ -316,6 +316,74 @@ case $(cat "$TMP/two.out") in
 *) ok ;;
 esac
 
+# an alert is said from instants whose window is closed (a line at or past the instant has been
+# read), and said to end only when the replay that shows it over is judged: a flood in a file
+# appended in three parts, each read at the next tick (a quarter second), the third half a
+# second after the second, before the next replay is due (once a second).  Part 1: 120 lines 10:00:00–10:03:58 every 2 s, all fallen back; the flood fires from
+# 10:01:00 (25 first calls in [09:56, 10:01), 100%) and at 10:04:00 with the part's last line
+# at 10:03:58.  Part 2: 120 more, 10:04:00–10:07:58; part 3: normal lines 10:08:00–10:19:58
+# every 2 s (30 a minute).  At 10:11:00 the window [10:06, 10:11) holds 60 fallbacks and 90
+# normal (40%, fires); at 10:12:00, [10:07, 10:12): 30 and 120 (20%, not above 20%).  So one
+# flood, 10:01:00 to 10:11:00, said to end once, at 10:11:00; judged against each part's lines
+# before its replay, the last replay's flood looked over at 10:04:00 or 10:08:00
+python3 - "$TMP/parts" <<'EOF2'
+import json, sys
+def line(s, fb):
+    o = {"ts": "2026-03-02T%02d:%02d:%02dZ" % (10 + s // 3600, s // 60 % 60, s % 60), "tenant": "acme",
+         "task": "faq_answer", "input_tokens": 1000, "output_tokens": 100}
+    if fb:
+        o["attempts"] = [{"model": "gpt-4.1-mini", "status": "timeout", "latency_ms": 1000},
+                         {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]
+    else:
+        o.update(model="gpt-4.1-mini", status="ok", latency_ms=400)
+    return json.dumps(o) + "\n"
+for n, (a, b, fb) in enumerate([(0, 240, 1), (240, 480, 1), (480, 1200, 0)]):
+    open(sys.argv[1] + str(n + 1), "w").write("".join(line(s, fb) for s in range(a, b, 2)))
+EOF2
+P="$TMP/parts.jsonl"
+cat "$TMP/parts1" >"$P"
+$L watch "$P" </dev/null >"$TMP/parts.out" 2>&1 &
+pid=$!
+sleep 1.3
+cat "$TMP/parts2" >>"$P"
+sleep 0.5
+cat "$TMP/parts3" >>"$P"
+sleep 1.6
+kill -INT $pid
+wait $pid; check_eq "a flood in three parts: Ctrl-C exits 130" "$?" 130
+check_eq "a flood in three parts: said to start and end once" "$(grep -c fallback_flood "$TMP/parts.out")" 3
+check_has "a flood in three parts: its end, at 10:11:00" "$(cat "$TMP/parts.out")" \
+	"watch: 2026-03-02T10:01:00Z fallback_flood ended 2026-03-02T10:11:00Z: 100.0%"
+check_has "a flood in three parts: the table" "$(cat "$TMP/parts.out")" \
+	"fallback_flood   2026-03-02T10:01:00Z   to 2026-03-02T10:11:00Z"
+
+# the flood of a file's last instant, whose window the next lines fill, is not said until they
+# come: 25 lines 10:00:00–10:00:48 every 2 s, all fallen back, fire at 10:01:00 ([09:56,
+# 10:01): 25 first calls, 100%), past the latest line; then 200 normal lines 10:00:50–10:00:59.95
+# every 0.05 s bring that window to 25 of 225 (11%): no flood, in the table as in replay
+python3 - "$TMP/late1" "$TMP/late2" <<'EOF2'
+import json, sys
+fb = [{"model": "gpt-4.1-mini", "status": "timeout", "latency_ms": 1000}, {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]
+a = [{"ts": "2026-03-02T10:00:%02dZ" % (2 * k), "tenant": "acme", "task": "t", "input_tokens": 1000,
+      "output_tokens": 100, "attempts": fb} for k in range(25)]
+b = [{"ts": "2026-03-02T10:00:%02d.%02dZ" % (50 + k // 20, k % 20 * 5), "tenant": "acme", "task": "t",
+      "input_tokens": 1000, "output_tokens": 100, "model": "gpt-4.1-mini", "status": "ok", "latency_ms": 400} for k in range(200)]
+open(sys.argv[1], "w").write("".join(json.dumps(o) + "\n" for o in a))
+open(sys.argv[2], "w").write("".join(json.dumps(o) + "\n" for o in b))
+EOF2
+P="$TMP/late.jsonl"
+cat "$TMP/late1" >"$P"
+$L watch "$P" </dev/null >"$TMP/late.out" 2>&1 &
+pid=$!
+sleep 1.3
+cat "$TMP/late2" >>"$P"
+sleep 1.6
+kill -INT $pid
+wait $pid; check_eq "the last instant's flood: Ctrl-C exits 130" "$?" 130
+check_has "the last instant's flood: every line taken" "$(cat "$TMP/late.out")" "stopped: 225 requests (0 rejected)"
+check_eq "the last instant's flood: never said" "$(grep -c fallback_flood "$TMP/late.out")" 0
+check_has "the last instant's flood: none in the table" "$(cat "$TMP/late.out")" "recorded: no alerts"
+
 # Ctrl-C: the lines taken since the last replay (at most once a second) are replayed before
 # the alerts table.  The incident's normal lines first (replayed at once), one more 1.5 s in
 # (replayed at the next tick), then its 40 flood lines 0.6 s later and Ctrl-C 0.1 s after them,

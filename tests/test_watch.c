@@ -332,6 +332,59 @@ static void watch_alert_under_way(void)
 	CHECK(watch_alert_open(&r, ALERT_COST_GUARD, INT64_C(1772445900000000)) == &al[0]);
 }
 
+/* A flood begun at an instant past the lines (10:05:00, lines up to 10:03:58) is not under way
+ * yet: its window may get more lines. */
+static void watch_alert_not_yet(void)
+{
+	struct alert al = { .kind = ALERT_FALLBACK_FLOOD, .start_us = INT64_C(1772445900000000), /* 10:05 */
+	                    .end_us = INT64_C(1772445900000000) };
+	struct result_scenario r = { .alerts = &al, .n_alerts = 1 };
+	CHECK(watch_alert_open(&r, ALERT_FALLBACK_FLOOD, INT64_C(1772445838000000)) == NULL); /* 10:03:58 */
+	CHECK(watch_alert_open(&r, ALERT_FALLBACK_FLOOD, INT64_C(1772445900000000)) == &al);
+}
+
+static void said_log(void *ctx, const struct alert *al, enum watch_said_what what)
+{
+	char *log = ctx;
+	size_t n = strlen(log);
+	const char *w = what == WATCH_STARTED ? "started" : what == WATCH_ENDED ? "ended" : "withdrawn";
+	snprintf(log + n, 256 - n, "%s %lld; ", w,
+	         (long long)((al->start_us - INT64_C(1772445600000000)) / 60000000)); /* minutes after 10:00 */
+}
+
+/* Line mode's words, replay by replay (minutes after 10:00; `covered` the lines' reach):
+ * 1. floods 10:01–10:04 and 10:05, lines to 10:03:58: the first starts, open at 10:03; the
+ *    second is past the lines, not said;
+ * 2. the first alone, lines to 10:05:30: over at 10:05 (it last fired at 10:04): ended;
+ * 3. neither, lines to 10:06: the first, said, is withdrawn;
+ * 4. a flood at 10:07 at the end (all final): started and ended. */
+static void watch_said_replay_by_replay(void)
+{
+	const int64_t m = 60000000, t0 = INT64_C(1772445600000000);
+	struct alert a[2] = { { .kind = ALERT_FALLBACK_FLOOD, .start_us = t0 + m, .end_us = t0 + 4 * m },
+	                      { .kind = ALERT_FALLBACK_FLOOD, .start_us = t0 + 5 * m, .end_us = t0 + 5 * m } };
+	struct alert c = { .kind = ALERT_FALLBACK_FLOOD, .start_us = t0 + 7 * m, .end_us = t0 + 7 * m };
+	struct result_scenario r = { .alerts = a, .n_alerts = 2 };
+	struct watch_said s = { 0 };
+	char log[256] = "";
+	CHECK(watch_said_update(&s, &r, t0 + 3 * m + 58000000, said_log, log) == 0);
+	CHECK_STR(log, "started 1; ");
+	log[0] = 0;
+	r.n_alerts = 1;
+	CHECK(watch_said_update(&s, &r, t0 + 5 * m + 30000000, said_log, log) == 0);
+	CHECK_STR(log, "ended 1; ");
+	log[0] = 0;
+	r.n_alerts = 0;
+	CHECK(watch_said_update(&s, &r, t0 + 6 * m, said_log, log) == 0);
+	CHECK_STR(log, "withdrawn 1; ");
+	log[0] = 0;
+	r.alerts = &c;
+	r.n_alerts = 1;
+	CHECK(watch_said_update(&s, &r, INT64_MAX, said_log, log) == 0);
+	CHECK_STR(log, "started 7; ended 7; ");
+	watch_said_fini(&s);
+}
+
 struct got {
 	char lines[16][16];
 	uint64_t no[16];
@@ -487,6 +540,8 @@ void suite_watch(void)
 	RUN(watch_arrival_order);
 	RUN(watch_played_subtrace);
 	RUN(watch_alert_under_way);
+	RUN(watch_alert_not_yet);
+	RUN(watch_said_replay_by_replay);
 	RUN(watch_follow_file);
 	RUN(watch_follow_edges);
 }

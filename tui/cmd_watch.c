@@ -79,11 +79,13 @@ struct watch {
 	uint32_t next;
 	double speed;
 	int64_t play_from_mono, play_from_data; /* the clocks when playing (re)started */
+	int64_t read_pos;           /* the position at the latest read: every request up to it is in */
 	int paused;
 	/* the replay of the trace so far */
 	struct result_scenario res;
 	int have_res;
 	uint32_t res_rows;          /* the rows it covered */
+	int64_t res_covered;        /* the time its lines reach: its instants up to it are final */
 	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
 	struct err e;
 };
@@ -227,10 +229,13 @@ static int64_t watch_now(const struct watch *wt)
 	return wt->last_ts <= wall && wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
 }
 
-/* The time alerts are judged at: now, but no later than the latest line, since the replay
- * evaluates no instant past its data (a quiet file does not end a flood; its next lines do). */
-static int64_t watch_seen(const struct watch *wt)
+/* The time the lines taken so far reach, which alerts are judged at: a playback's position
+ * (every request up to it is in); a followed file's latest line, no later than now (a quiet file
+ * does not end a flood; its next lines do). */
+static int64_t watch_covered(const struct watch *wt)
 {
+	if (!wt->is_file)
+		return wt->read_pos;
 	int64_t now = watch_now(wt);
 	return wt->last_ts < now ? wt->last_ts : now;
 }
@@ -248,6 +253,7 @@ static int watch_read(struct watch *wt)
 		return 0;
 	}
 	int64_t now = watch_now(wt);
+	wt->read_pos = now;
 	while (wt->next < wt->full.n_req && trace_ts_us(&wt->full, wt->order[wt->next]) <= now) {
 		uint32_t i = wt->order[wt->next++];
 		if (trace_append_from(&wt->w, &wt->full, i, &wt->e) < 0)
@@ -266,6 +272,8 @@ static int watch_done(const struct watch *wt)
 static int watch_replay(struct watch *wt, int force)
 {
 	int64_t mono = clock_us(CLOCK_MONOTONIC);
+	if (wt->have_res && wt->w.n_req == wt->res_rows && !wt->is_file)
+		wt->res_covered = watch_covered(wt); /* no request since: a replay now would be the same */
 	if (wt->w.n_req == wt->res_rows || !wt->w.n_req ||
 	    (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
 		return 0;
@@ -298,6 +306,7 @@ static int watch_replay(struct watch *wt, int force)
 	wt->res = res;
 	wt->have_res = 1;
 	wt->res_rows = wt->w.n_req;
+	wt->res_covered = watch_covered(wt);
 	wt->res_began = mono;
 	wt->res_took = clock_us(CLOCK_MONOTONIC) - mono;
 	return 0;
@@ -305,9 +314,13 @@ static int watch_replay(struct watch *wt, int force)
 
 /* ---- line mode: outside a terminal ---- */
 
-static void say_alert(const struct alert *al, const char *what)
+static void say_alert(void *ctx, const struct alert *al, enum watch_said_what what_kind)
 {
-	char a[CLOCK_TEXT_MAX], v[64], b[64];
+	char a[CLOCK_TEXT_MAX], v[64], b[64], end[CLOCK_TEXT_MAX], ended[CLOCK_TEXT_MAX + 16];
+	const char *what = what_kind == WATCH_STARTED ? "started"
+	                   : what_kind == WATCH_WITHDRAWN ? "withdrawn (later lines)" : ended;
+	(void)ctx;
+	snprintf(ended, sizeof ended, "ended %s", clock_format(al->end_us, end));
 	if (al->kind == ALERT_COST_GUARD)
 		printf("watch: %s cost_guard %s: %s/h against a baseline of %s/h\n", clock_format(al->start_us, a), what,
 		       report_usd_text(al->value_pusd, v, sizeof v), report_usd_text(al->baseline_pusd, b, sizeof b));
@@ -317,55 +330,22 @@ static void say_alert(const struct alert *al, const char *what)
 	fflush(stdout);
 }
 
-/* The alerts said so far, by kind and start: started, and ended. */
-struct said {
-	struct said_one { int kind; int64_t start_us; int ended; } *v;
-	size_t n, cap;
-};
-
-/* Says each alert of the latest replay once when it is first seen, and once when it is over
- * (it did not fire at the latest instant); one seen already over gets both lines at once. */
-static int lines_update(const struct watch *wt, struct said *s, int64_t now)
+/* Says what the latest replay changed, judged as of the time its lines reach (all final at the end). */
+static int lines_update(const struct watch *wt, struct watch_said *s)
 {
-	for (size_t i = 0; i < wt->res.n_alerts; i++) {
-		const struct alert *al = &wt->res.alerts[i];
-		struct said_one *x = NULL;
-		for (size_t k = 0; k < s->n && !x; k++)
-			if (s->v[k].kind == (int)al->kind && s->v[k].start_us == al->start_us)
-				x = &s->v[k];
-		if (!x) {
-			if (s->n == s->cap) {
-				size_t cap = s->cap ? s->cap * 2 : 16;
-				struct said_one *p = realloc(s->v, cap * sizeof *p);
-				if (!p)
-					return -1;
-				s->v = p;
-				s->cap = cap;
-			}
-			x = &s->v[s->n++];
-			*x = (struct said_one){ (int)al->kind, al->start_us, 0 };
-			say_alert(al, "started");
-		}
-		if (!x->ended && watch_alert_open(&wt->res, al->kind, now) != al) {
-			char end[CLOCK_TEXT_MAX], msg[CLOCK_TEXT_MAX + 16];
-			snprintf(msg, sizeof msg, "ended %s", clock_format(al->end_us, end));
-			say_alert(al, msg);
-			x->ended = 1;
-		}
-	}
-	return 0;
+	return watch_said_update(s, &wt->res, watch_done(wt) ? INT64_MAX : wt->res_covered, say_alert, NULL);
 }
 
 static int run_lines(struct watch *wt)
 {
-	struct said s = { 0 };
+	struct watch_said s = { 0 };
 	int rc = 0;
 	while (!watch_stop && rc == 0) {
 		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0) {
 			rc = -1;
 			break;
 		}
-		if (wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_seen(wt)) < 0)
+		if (wt->have_res && lines_update(wt, &s) < 0)
 			rc = err_set(&wt->e, "out of memory");
 		if (watch_done(wt))
 			break;
@@ -374,9 +354,9 @@ static int run_lines(struct watch *wt)
 	}
 	if (rc == 0 && (watch_read(wt) < 0 || watch_replay(wt, 1) < 0)) /* the lines up to the stop too */
 		rc = -1;
-	if (rc == 0 && wt->have_res && lines_update(wt, &s, watch_done(wt) ? INT64_MAX : watch_seen(wt)) < 0)
+	if (rc == 0 && wt->have_res && lines_update(wt, &s) < 0)
 		rc = err_set(&wt->e, "out of memory");
-	free(s.v);
+	watch_said_fini(&s);
 	if (rc < 0)
 		return -1;
 	char t[CLOCK_TEXT_MAX], n[32], rej[32];
@@ -437,7 +417,7 @@ static void draw(const struct watch *wt, int colors)
 		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed,
 		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
 		         report_count_text(wt->full.n_req, n2, sizeof n2), wt->full.n_req == 1 ? "" : "s");
-	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, watch_seen(wt)) : NULL;
+	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, wt->res_covered) : NULL;
 	if (flood) {
 		char since[CLOCK_TEXT_MAX];
 		put_line(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD,
