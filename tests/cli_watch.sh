@@ -447,6 +447,15 @@ T new-session -d -s ooo -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch ooo -s v
 check "out of time order: replay's USD total on the screen ($ooo_usd)" wait_for ooo "so far: $ooo_usd, 50 requests"
 T send-keys -t ooo q
 
+# a playback that has ended stays at its last line (the incident's, 10:30:24) and its tenants:
+# 30 minutes at 3600× take half a second; 2 s later the position has not run on with the clock
+T new-session -d -s ended -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 3600; sleep 30"
+check "an ended playback: at its last line" wait_for ended "2026-03-02T10:30:24Z  3600× ended"
+sleep 2
+check "an ended playback: still there 2 s later" shows ended "2026-03-02T10:30:24Z  3600× ended"
+check "an ended playback: its tenants still listed" shows ended " acme "
+T send-keys -t ended q
+
 # a file whose latest line is less than an hour old is watched as of the clock, not of that line
 old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)
 printf '{"ts":"%s","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}\n' \

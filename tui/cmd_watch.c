@@ -218,6 +218,8 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 static int64_t watch_now(const struct watch *wt)
 {
 	if (!wt->is_file) {
+		if (wt->next == wt->full.n_req && wt->full.n_req) /* ended: at its last line */
+			return trace_ts_us(&wt->full, wt->order[wt->full.n_req - 1]);
 		if (wt->paused)
 			return wt->play_from_data;
 		return wt->play_from_data +
