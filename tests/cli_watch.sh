@@ -384,6 +384,22 @@ check_has "the last instant's flood: every line taken" "$(cat "$TMP/late.out")" 
 check_eq "the last instant's flood: never said" "$(grep -c fallback_flood "$TMP/late.out")" 0
 check_has "the last instant's flood: none in the table" "$(cat "$TMP/late.out")" "recorded: no alerts"
 
+# calls on a model the scenario's table lacks (v3 routes the line, so it is taken) are unpriced
+# in the tenant windows, never a silent $0: line mode names the model once, with the tenant
+printf '%s\n' '{"ts":"2026-03-02T10:00:00Z","tenant":"A","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"gpt-4.1-mini"}' \
+	'{"ts":"2026-03-02T10:00:10Z","tenant":"D","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"claude-x"}' \
+	'{"ts":"2026-03-02T10:00:20Z","tenant":"D","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"claude-x"}' >"$TMP/unpriced.jsonl"
+$L watch "$TMP/unpriced.jsonl" -s v3 </dev/null >"$TMP/unpriced.out" 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; check_eq "an unpriced model: Ctrl-C exits 130" "$?" 130
+check_has "an unpriced model: named in line mode" "$(cat "$TMP/unpriced.out")" \
+	"watch: claude-x is not in the scenario's pricing table ("
+check_has "an unpriced model: its tenant, unpriced, not \$0" "$(cat "$TMP/unpriced.out")" \
+	"calls on it (tenant D's first) are unpriced in the tenants' spend, not \$0"
+check_eq "an unpriced model: said once" "$(grep -c claude-x "$TMP/unpriced.out")" 1
+
 # Ctrl-C: the lines taken since the last replay (at most once a second) are replayed before
 # the alerts table.  The incident's normal lines first (replayed at once), one more 1.5 s in
 # (replayed at the next tick), then its 40 flood lines 0.6 s later and Ctrl-C 0.1 s after them,
@@ -455,6 +471,15 @@ sleep 2
 check "an ended playback: still there 2 s later" shows ended "2026-03-02T10:30:24Z  3600× ended"
 check "an ended playback: its tenants still listed" shows ended " acme "
 T send-keys -t ended q
+
+# the unpriced calls above on the screen: D's row marked, a note naming the model; A's row
+# unmarked (gpt-4.1-mini at $0.40 and $1.60 per 1M: 1000 × 0.40e-6 + 100 × 1.60e-6 = $0.00056)
+T new-session -d -s unp -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/unpriced.jsonl' -s v3; sleep 30"
+check "an unpriced model: the note" wait_for unp " * unpriced: calls on claude-x (not in the scenario's pricing table)"
+check_has "an unpriced model: D's row marked" "$(screen unp | grep '^ D ')" "0.0% *"
+check_has "an unpriced model: A's row priced" "$(screen unp | grep '^ A ')" "\$0.0005600"
+case $(screen unp | grep '^ A ') in *"*"*) bad "an unpriced model: A's row marked" ;; *) ok ;; esac
+T send-keys -t unp q
 
 # a file whose latest line is less than an hour old is watched as of the clock, not of that line
 old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)

@@ -59,6 +59,9 @@ struct watch {
 	const char *sc_arg;         /* the scenario as named (-s), for messages */
 	struct trace w;             /* what has arrived so far */
 	int64_t last_ts;            /* the latest arrival so far */
+	uint32_t unpriced[4];       /* models of recorded calls the scenario's table lacks (ids in w's names), */
+	unsigned n_unpriced;        /* the first few of them, and how many */
+	int say_unpriced;           /* each said on standard output as it comes (line mode) */
 	/* a followed file */
 	int is_file;
 	struct follow fol;
@@ -143,6 +146,34 @@ static int other_format(struct watch *wt, const char *line, size_t len, uint64_t
 	return refuse_file(wt, what);
 }
 
+/* Notes the models of request i's recorded calls (of the trace so far) that the scenario's
+ * pricing table lacks: the tenant windows leave their calls unpriced, which is shown, never $0. */
+static void note_unpriced(struct watch *wt, uint32_t i)
+{
+	const struct trace *t = &wt->w;
+	for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
+		uint32_t m = trace_att_model(t, a);
+		const char *name = intern_str(&t->names, m, NULL);
+		unsigned k = 0;
+		while (k < wt->n_unpriced && k < 4 && wt->unpriced[k] != m)
+			k++;
+		if (k < wt->n_unpriced || pricing_index(wt->sc->pricing, name) >= 0)
+			continue;
+		if (wt->n_unpriced < 4)
+			wt->unpriced[wt->n_unpriced] = m;
+		wt->n_unpriced++;
+		if (wt->say_unpriced) {
+			char *shown = text_show(name, 80), *tenant = text_show(intern_str(&t->names, trace_tenant(t, i), NULL), 80);
+			printf("watch: %s is not in the scenario's pricing table (%.200s): calls on it (tenant %s's first) "
+			       "are unpriced in the tenants' spend, not $0\n", shown ? shown : "a model",
+			       wt->sc->pricing->path ? wt->sc->pricing->path : "", tenant ? tenant : "");
+			fflush(stdout);
+			free(shown);
+			free(tenant);
+		}
+	}
+}
+
 /* A line of the followed file: parsed and appended, or counted as rejected. */
 static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 {
@@ -210,6 +241,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	}
 	if (r.ts_us > wt->last_ts)
 		wt->last_ts = r.ts_us;
+	note_unpriced(wt, wt->w.n_req - 1);
 	return 0;
 }
 
@@ -261,6 +293,7 @@ static int watch_read(struct watch *wt)
 		if (trace_append_from(&wt->w, &wt->full, i, &wt->e) < 0)
 			return -1;
 		wt->last_ts = trace_ts_us(&wt->full, i);
+		note_unpriced(wt, wt->w.n_req - 1);
 	}
 	return 0;
 }
@@ -438,7 +471,7 @@ static void draw(const struct watch *wt, int colors)
 	size_t n_tn = 0;
 	struct err e;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
-	int rows = bottom - alert_rows - 1 - (top + 1);
+	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0);
 	put_line(top, A_BOLD, " %-20s %8s %8s %13s %13s %9s", "tenant", "req 5m", "req 1h", "usd 5m", "usd 1h",
 	         "fb 5m");
 	if (watch_tenants(&wt->w, wt->sc, now, &tn, &n_tn, &e) == 0) {
@@ -451,15 +484,22 @@ static void draw(const struct watch *wt, int colors)
 				snprintf(fb, sizeof fb, "%.1f%%", 100.0 * (double)x->fallbacks_short / (double)x->first_calls_short);
 			else
 				snprintf(fb, sizeof fb, "-");
-			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8s %8s %13s %13s %9s", name ? name : "", pad, "",
+			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8s %8s %13s %13s %9s%s", name ? name : "", pad, "",
 			         report_count_text(x->requests_short, n1, sizeof n1),
 			         report_count_text(x->requests_long, n2, sizeof n2),
-			         report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb);
+			         report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb,
+			         x->unpriced ? " *" : "");
 			free(name);
 		}
 		if (n_tn > (size_t)rows)
 			put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
 		free(tn);
+	}
+	if (wt->n_unpriced) {
+		char *m = text_show(intern_str(&wt->w.names, wt->unpriced[0], NULL), 40);
+		put_line(bottom - alert_rows - 1, A_NORMAL, " * unpriced: calls on %s%s (not in the scenario's pricing "
+		         "table) have no spend in these figures", m ? m : "", wt->n_unpriced > 1 ? " and other models" : "");
+		free(m);
 	}
 	int y = bottom - alert_rows;
 	put_line(y++, A_BOLD, " alerts, newest first");
@@ -673,6 +713,7 @@ int cmd_watch(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	int screen = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	wt.say_rejects = !screen;
+	wt.say_unpriced = !screen;
 	int ok = (screen ? run_screen(&wt) : run_lines(&wt)) == 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
