@@ -287,6 +287,36 @@ wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
 check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped: 19 requests (0 rejected)"
 
+# a logger that holds its file writes on to it after logrotate's mv and touch, until it reopens
+# (its postrotate): those lines, and one it wrote in two parts across the rotation, are read
+# from the old file, whose rejects it names as before the rotation.  5 lines, the 6th cut by the
+# rotation, 3 more (one not JSON) to the old file, then 4 to the new: 5 + 1 + 2 + 4 = 12 taken
+G="$TMP/held.jsonl"
+: >"$G"
+$L watch "$G" </dev/null >"$TMP/held.out" 2>"$TMP/held.err" &
+pid=$!
+line6=$(sed -n 6p "$TMP/mini.jsonl")
+(
+	exec 3>>"$G"
+	sed -n '1,5p' "$TMP/mini.jsonl" >&3
+	printf '%s' "${line6%%,*}" >&3
+	sleep 0.6
+	mv "$G" "$G.1" && : >"$G"
+	sleep 0.6
+	printf ',%s\n' "${line6#*,}" >&3
+	sed -n '7,8p' "$TMP/mini.jsonl" >&3
+	echo oops >&3
+	sleep 0.3
+	exec 3>>"$G"
+	sed -n '9,12p' "$TMP/mini.jsonl" >&3
+)
+sleep 2
+kill -TERM $pid
+wait $pid; check_eq "a logger holding the old file: SIGTERM exits 143" "$?" 143
+check_has "a logger holding the old file: every line" "$(cat "$TMP/held.out")" "stopped: 12 requests (1 rejected)"
+check_eq "a logger holding the old file: the reject named" "$(cat "$TMP/held.err")" \
+	"llmcost: $G (before rotation):9: not JSON: unexpected character (column 1)"
+
 # two floods in a followed file: the first (10:02:00–10:08:00, as above) is said to end while
 # the second is under way at the file's last line.  The second: 40 requests from 10:40:00
 # every 6 s (to 10:43:54, the watch's now for a file this old), all fallen back; it first fires

@@ -422,6 +422,7 @@ static void watch_follow_file(void)
 	snprintf(old, sizeof old, "%s.1", path);
 	append(path, "w", "a\nb");
 	CHECK(follow_open(&f, path, &e) == 0);
+	f.old_quiet_us = 0; /* a rotated file is done with at once (watch_follow_held waits) */
 	CHECK_INT(follow_poll(&f, take, &g, &e), 1); /* "b" waits for its end */
 	append(path, "a", "\r\nc\n");
 	CHECK_INT(follow_poll(&f, take, &g, &e), 2);
@@ -517,6 +518,73 @@ static void watch_follow_long_line(void)
 	rmdir(dir);
 }
 
+/* A logger that holds its file and writes on after the rotation (until it reopens): the old
+ * file is read on until it has been quiet for old_quiet_us (here 0.2 s), a line split across
+ * the rotation whole, its lines told apart (from_old), the new file's read beside it. */
+struct got_old {
+	const struct follow *f;
+	struct got g;
+	int old[16];
+};
+
+static int take_old(void *ctx, const char *line, size_t len, uint64_t line_no)
+{
+	struct got_old *o = ctx;
+	if (o->g.n < 16)
+		o->old[o->g.n] = o->f->from_old;
+	return take(&o->g, line, len, line_no);
+}
+
+static void watch_follow_held(void)
+{
+	char dir[200], path[256], old[264];
+	struct follow f;
+	struct err e;
+	struct got_old o;
+	memset(&o, 0, sizeof o);
+	o.f = &f;
+	if (test_tmpdir("held", dir, sizeof dir) < 0)
+		return;
+	snprintf(path, sizeof path, "%s/t.jsonl", dir);
+	snprintf(old, sizeof old, "%s.1", path);
+	FILE *w = fopen(path, "w"); /* the logger's descriptor */
+	if (!w) {
+		TEST_FAIL_("%s", "fopen");
+		return;
+	}
+	setvbuf(w, NULL, _IONBF, 0);
+	fputs("a\nb1", w); /* "b1" + "b2" is one line, cut by the rotation */
+	CHECK(follow_open(&f, path, &e) == 0);
+	f.old_quiet_us = 200000;
+	CHECK_INT(follow_poll(&f, take_old, &o, &e), 1);
+	rename(path, old);
+	append(path, "w", "n1\n"); /* logrotate's new file, written by another process */
+	CHECK_INT(follow_poll(&f, take_old, &o, &e), 1); /* n1; the old file held open */
+	fputs("b2\nc\n", w); /* the logger writes on to the old file */
+	CHECK_INT(follow_poll(&f, take_old, &o, &e), 2);
+	fputs("d", w);
+	fclose(w);
+	CHECK_INT(follow_poll(&f, take_old, &o, &e), 0); /* "d" waits for its end, or quiet */
+	usleep(300000); /* quiet: closed, its last line handed over without an end */
+	CHECK_INT(follow_poll(&f, take_old, &o, &e), 1);
+	append(old, "a", "late\n"); /* after it was closed: not read */
+	append(path, "a", "n2\n");
+	CHECK_INT(follow_poll(&f, take_old, &o, &e), 1);
+	static const char *const want[] = { "a", "n1", "b1b2", "c", "d", "n2" };
+	static const uint64_t want_no[] = { 1, 1, 2, 3, 4, 2 };
+	static const int want_old[] = { 0, 0, 1, 1, 1, 0 };
+	CHECK_INT(o.g.n, 6);
+	for (int i = 0; i < o.g.n && i < 6; i++) {
+		CHECK_STR(o.g.lines[i], want[i]);
+		CHECK_INT(o.g.no[i], want_no[i]);
+		CHECK_INT(o.old[i], want_old[i]);
+	}
+	follow_close(&f);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+}
+
 /* The replay's cadence: once a second, or five times the last replay's length when that is
  * over a fifth of a second (times in µs from the last replay's start). */
 static void watch_replay_cadence(void)
@@ -544,4 +612,5 @@ void suite_watch(void)
 	RUN(watch_said_replay_by_replay);
 	RUN(watch_follow_file);
 	RUN(watch_follow_edges);
+	RUN(watch_follow_held);
 }

@@ -10,7 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static int open_file(struct follow *f, struct err *e)
 {
@@ -36,6 +44,8 @@ int follow_open(struct follow *f, const char *path, struct err *e)
 {
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
+	f->old.fd = -1;
+	f->old_quiet_us = FOLLOW_OLD_QUIET_US;
 	if (!(f->path = strdup(path)))
 		return err_set(e, "out of memory");
 	return open_file(f, e);
@@ -45,10 +55,29 @@ void follow_close(struct follow *f)
 {
 	if (f->fd >= 0)
 		close(f->fd);
+	if (f->old.fd >= 0)
+		close(f->old.fd);
 	free(f->path);
 	free(f->buf);
+	free(f->old.buf);
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
+	f->old.fd = -1;
+}
+
+/* Swaps the reading state of the current file and the old one (drain and hand_over read the former). */
+static void swap_old(struct follow *f)
+{
+	struct follow_old o = f->old;
+	f->old = (struct follow_old){ f->fd, f->offset, f->line_no, f->buf, f->n, f->cap, f->skipping, o.grew_us };
+	f->fd = o.fd;
+	f->offset = o.offset;
+	f->line_no = o.line_no;
+	f->buf = o.buf;
+	f->n = o.n;
+	f->cap = o.cap;
+	f->skipping = o.skipping;
+	f->from_old = !f->from_old;
 }
 
 /* Hands over the complete lines in buf, keeping the partial one; -1 when the callback stops. */
@@ -117,6 +146,22 @@ static long drain(struct follow *f, follow_line_fn on_line, void *ctx, struct er
 	}
 }
 
+/* Closes the old file when it has been quiet long enough (or `now`), handing over its last line
+ * even without an end.  Returns the lines handed over, or -1 with e set. */
+static long old_done(struct follow *f, follow_line_fn on_line, void *ctx, int now, struct err *e)
+{
+	if (f->old.fd < 0 || (!now && mono_us() - f->old.grew_us < f->old_quiet_us))
+		return 0;
+	swap_old(f);
+	long k = hand_over(f, on_line, ctx, 1);
+	close(f->fd);
+	f->fd = -1;
+	f->n = 0;
+	f->skipping = 0;
+	swap_old(f);
+	return k < 0 ? err_set(e, "stopped") : k;
+}
+
 long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e)
 {
 	struct stat st, path_st;
@@ -133,20 +178,37 @@ long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err
 	long lines = drain(f, on_line, ctx, e);
 	if (lines < 0)
 		return -1;
+	if (f->old.fd >= 0) { /* the file before the rotation: what a writer still added to it */
+		swap_old(f);
+		uint64_t was = f->offset;
+		long k = drain(f, on_line, ctx, e);
+		if (k >= 0 && f->offset != was)
+			f->old.grew_us = mono_us();
+		swap_old(f);
+		long q = k < 0 ? -1 : old_done(f, on_line, ctx, 0, e);
+		if (q < 0)
+			return -1;
+		lines += k + q;
+	}
 	if (stat(f->path, &path_st) == 0 && (path_st.st_dev != f->dev || path_st.st_ino != f->ino)) {
-		/* rotated: the old file is read to its end (above), its last line even without an end */
-		long k = hand_over(f, on_line, ctx, 1);
+		/* rotated: the old file read to its end (above) is kept open until it is quiet; one
+		 * kept from a rotation before is closed first */
+		long k = old_done(f, on_line, ctx, 1, e);
 		if (k < 0)
-			return err_set(e, "stopped");
-		close(f->fd);
+			return -1;
+		free(f->old.buf);
+		f->old = (struct follow_old){ f->fd, f->offset, f->line_no, f->buf, f->n, f->cap, f->skipping, mono_us() };
 		f->fd = -1;
+		f->buf = NULL;
+		f->n = f->cap = 0;
 		f->rotations++;
-		if (open_file(f, e) < 0)
+		long q = old_done(f, on_line, ctx, 0, e); /* at once when old_quiet_us is 0 */
+		if (q < 0 || open_file(f, e) < 0)
 			return -1;
 		long more = drain(f, on_line, ctx, e);
 		if (more < 0)
 			return -1;
-		lines += k + more;
+		lines += k + q + more;
 	}
 	return lines;
 }

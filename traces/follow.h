@@ -2,7 +2,8 @@
  * Following a JSON Lines file as it grows, like `tail -F`: complete lines as
  * they are appended, from the start of the file; a truncated file is read
  * again from its start, and a rotated one (the path now names another file)
- * to its end before the new one is read from its start.
+ * to its end, and on until it has been quiet a while (a logger may write to
+ * it until it reopens its file), beside the new one read from its start.
  */
 #ifndef TRACES_FOLLOW_H
 #define TRACES_FOLLOW_H
@@ -26,7 +27,22 @@ struct follow {
 	size_t n, cap;
 	unsigned truncations, rotations;
 	int skipping;          /* the rest of a line handed over cut is being passed over */
+	/* The file before the latest rotation, read on while a writer that still holds it may add
+	 * to it: closed once it has not grown for old_quiet_us (its last line then handed over
+	 * even without an end). */
+	struct follow_old {
+		int fd;            /* -1: none */
+		uint64_t offset, line_no;
+		char *buf;
+		size_t n, cap;
+		int skipping;
+		int64_t grew_us;   /* when it last grew (CLOCK_MONOTONIC) */
+	} old;
+	int64_t old_quiet_us;  /* FOLLOW_OLD_QUIET_US unless changed after follow_open */
+	int from_old;          /* the line handed over is the old file's */
 };
+
+#define FOLLOW_OLD_QUIET_US 1000000
 
 /* A line without its end ("\n" or "\r\n"), numbered from 1 in its file; nonzero stops the poll. */
 typedef int (*follow_line_fn)(void *ctx, const char *line, size_t len, uint64_t line_no);

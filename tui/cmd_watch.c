@@ -192,7 +192,8 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	}
 	if (rc < 0) {
 		wt->rejects++;
-		snprintf(wt->reject, sizeof wt->reject, "%.300s:%llu: %s", wt->name, (unsigned long long)line_no, e.msg);
+		snprintf(wt->reject, sizeof wt->reject, "%.300s%s:%llu: %s", wt->name, wt->fol.from_old ? " (before rotation)" : "",
+		         (unsigned long long)line_no, e.msg);
 		if (wt->say_rejects)
 			fprintf(stderr, "llmcost: %s\n", wt->reject);
 		return 0;
@@ -226,8 +227,9 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 				why = "names a model the scenario's pricing table lacks";
 		if (why) {
 			wt->rejects++;
-			snprintf(wt->reject, sizeof wt->reject, "%.300s:%llu: model: %s (%.100s)", wt->name,
-			         (unsigned long long)line_no, why, wt->sc->pricing->path ? wt->sc->pricing->path : "");
+			snprintf(wt->reject, sizeof wt->reject, "%.300s%s:%llu: model: %s (%.100s)", wt->name,
+			         wt->fol.from_old ? " (before rotation)" : "", (unsigned long long)line_no, why,
+			         wt->sc->pricing->path ? wt->sc->pricing->path : "");
 			if (wt->say_rejects)
 				fprintf(stderr, "llmcost: %s\n", wt->reject);
 			return 0;
