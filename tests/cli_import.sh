@@ -306,6 +306,74 @@ check_eq "Ctrl-C while traces waits for the lock: 130" "$rc" 130
 check "and at once (${waited} ms, the lock held 3.5 s more)" test "$waited" -lt 2500
 wait $holder
 
+# --- rm of a big trace (300k requests, ~0.3 s to remove): Ctrl-C and SIGTERM midway remove
+# nothing (the transaction rolled back), and so does Ctrl-C in a wait for another's lock; on a
+# terminal a progress line after a second
+R="$TMP/rm store.db"
+$L gen faq --requests 300k -o "$TMP/big.jsonl" 2>/dev/null
+$L import --quiet --db "$R" --name big "$TMP/big.jsonl" >/dev/null
+$L import --quiet --db "$R" --name small "$TMP/locked.jsonl" >/dev/null
+pages=$(sqlite3 "$R" "PRAGMA page_count")
+# stop_rm SIG: rm big, stopped (SIGSTOP) as soon as it catches SIG, sent SIG while stopped and
+# continued, so the signal is there as the removal goes on; sets rc
+stop_rm() {
+	$L rm big --db "$R" >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	i=0
+	while [ $i -lt 2000 ] && ! caught $pid "$1"; do i=$((i + 1)); done
+	[ -r "/proc/$pid/status" ] || sleep 0.1 # no /proc: a moment
+	kill -STOP $pid; kill -"$1" $pid; kill -CONT $pid
+	wait $pid; rc=$?
+}
+kept() { # what a stopped rm must leave: big's 300,000 requests, the store's pages
+	check_eq "$1: big is still listed" "$($L traces --db "$R" | grep -c '^big ')" 1
+	check_eq "$1: its requests are all there" "$(sqlite3 "$R" "SELECT count(*) FROM requests_v WHERE trace = 'big'")" 300000
+	check_eq "$1: the store as it was" "$(sqlite3 "$R" "PRAGMA page_count")" "$pages"
+}
+stop_rm 2
+check_eq "Ctrl-C during rm: 130" "$rc" 130
+check_eq "Ctrl-C during rm: the message" "$(cat "$TMP/err")" "llmcost: interrupted: nothing was removed"
+check_eq "Ctrl-C during rm: nothing said removed" "$(cat "$TMP/out")" ""
+kept "Ctrl-C during rm"
+stop_rm 15
+check_eq "SIGTERM during rm: 143" "$rc" 143
+check_eq "SIGTERM during rm: the message" "$(cat "$TMP/err")" "llmcost: terminated: nothing was removed"
+kept "SIGTERM during rm"
+sqlite3 "$R" "BEGIN EXCLUSIVE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+$L rm big --db "$R" >/dev/null 2>"$TMP/err" &
+pid=$!
+sleep 1.5
+start=$(date +%s%N)
+kill -INT $pid; wait $pid; rc=$?
+waited=$((($(date +%s%N) - start) / 1000000))
+check_eq "Ctrl-C while rm waits for a lock: 130" "$rc" 130
+check "and at once (${waited} ms)" test "$waited" -lt 1500
+check_eq "Ctrl-C while rm waits for a lock: the messages" "$(cat "$TMP/err")" \
+	"llmcost: waiting for another process's lock on $R (an import?); Ctrl-C stops
+llmcost: interrupted: nothing was removed"
+wait $holder
+kept "Ctrl-C while rm waits for a lock"
+# held 1.2 s (SIGSTOP), the removal says on a terminal what it does, then clears the line
+cat > "$TMP/rmtty.sh" <<RMTTY
+caught() { hex=\$(awk '/^SigCgt:/ { print substr(\$2, length(\$2) - 7) }' "/proc/\$1/status" 2>/dev/null); [ -n "\$hex" ] && [ \$(((0x\$hex >> 1) & 1)) -eq 1 ]; }
+"$L" rm big --db "\$1" & pid=\$!
+i=0; while [ \$i -lt 2000 ] && ! caught \$pid; do i=\$((i + 1)); done
+kill -STOP \$pid; sleep 1.2; kill -CONT \$pid; wait \$pid
+RMTTY
+if command -v script >/dev/null 2>&1; then
+	script -qec "sh $TMP/rmtty.sh '$R'" /dev/null > "$TMP/tty.out" 2>&1
+	check_has "rm on a terminal: a progress line" "$(cat "$TMP/tty.out")" "removing big… "
+	check_has "rm on a terminal: the line cleared, then the result" "$(cat "$TMP/tty.out")" \
+		"$(printf ' s\033[K\r\033[Kremoved big')"
+else
+	$L rm big --db "$R" >/dev/null 2>"$TMP/err"
+fi
+check_eq "rm big: big is gone, small kept" "$($L traces --db "$R" | awk 'NR > 1 { print $1 }')" "small"
+check_has "rm --help: a stop removes nothing" "$($L rm --help | tr '\n' ' ')" "Ctrl-C or SIGTERM (even midway) removes nothing"
+rm -f "$TMP/big.jsonl"
+
 # --- a UTF-8 byte order mark before a file's first line is skipped (a later one is no JSON)
 { printf '\357\273\277'; line 1 a 1; printf '\357\273\277'; line 2 b 2; line 3 c 3; } > "$TMP/bom.jsonl"
 out=$($L import "$TMP/bom.jsonl" 2>"$TMP/err"); check_eq "BOM: the first line imports" "$out" \

@@ -9,6 +9,7 @@
  */
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1006,7 +1007,7 @@ static void kept_normalized_inputs(void)
 	CHECK_INT(count(&s, "SELECT count(*) FROM normalized"), 0);
 	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), 0);
 	const char *names[1] = { "n" };
-	CHECK_INT(store_delete(&s, names, 1, &e), 0);
+	CHECK_INT(store_delete(&s, names, 1, NULL, NULL, NULL, &e), 0);
 	CHECK_INT(count(&s, "SELECT count(*) FROM normalized"), 0);
 	CHECK_INT(store_norms_keep(&s, "n", 7, ids, 3, &e), -1);
 	CHECK_HAS(e.msg, "no trace named \"n\"");
@@ -1188,7 +1189,7 @@ static void cost_digits_past_the_pico(void)
 	CHECK_INT(t.n_cost_sub, 2);
 	trace_free(&t);
 	const char *names[1] = { "subs" };
-	CHECK_INT(store_delete(&s, names, 1, &e), 0);
+	CHECK_INT(store_delete(&s, names, 1, NULL, NULL, NULL, &e), 0);
 	CHECK_INT(count(&s, "SELECT count(*) FROM cost_subs"), 0);
 	/* an older llmcost removing the trace leaves its rows; the next import takes the id */
 	struct store_trace_info info;
@@ -1387,6 +1388,73 @@ static void names_for_files(void)
 	CHECK_STR(name, "trace.log");
 }
 
+struct told_progress {
+	int calls;
+	char name[32];
+	double seconds;
+	volatile sig_atomic_t *stop; /* set at the first call (as a signal midway would) */
+};
+
+static void tell_progress(void *ctx, const char *name, double seconds)
+{
+	struct told_progress *t = ctx;
+	if (t->stop)
+		*t->stop = SIGTERM;
+	t->calls++;
+	snprintf(t->name, sizeof t->name, "%s", name ? name : "(compacting)");
+	t->seconds = seconds;
+}
+
+/* store_delete: a stop rolls it back; its progress is told */
+static void delete_stop_and_progress(void)
+{
+	struct store s;
+	struct err e = { "" };
+	struct store_trace_info info;
+	open_fresh(&s, "rmc.db");
+	/* 5,000 requests: a removal of many steps */
+	FILE *f = fopen(path_in("rmc.jsonl"), "w");
+	for (int i = 0; i < 5000; i++)
+		fprintf(f, "{\"ts\":\"2026-03-02T10:00:01Z\",\"tenant\":\"t%d\",\"task\":\"faq_answer\","
+		        "\"input\":\"question number %d, asked at length so that the rows take room\","
+		        "\"output_tokens\":120}\n", i % 50, i);
+	fclose(f);
+	CHECK_INT(quiet_import(&s, path_in("rmc.jsonl"), "a", 0, 0, &info, &e), IMPORT_OK);
+	CHECK_INT(quiet_import(&s, path_in("rmc.jsonl"), "b", 0, 0, &info, &e), IMPORT_OK);
+	/* a stop already asked: nothing removed */
+	volatile sig_atomic_t stop = SIGINT;
+	const char *names[2] = { "a", "b" };
+	s.stop = &stop;
+	CHECK_INT(store_delete(&s, names, 2, NULL, NULL, NULL, &e), -1);
+	s.stop = NULL;
+	CHECK_INT(count(&s, "SELECT count(*) FROM traces"), 2);
+	CHECK_INT(count(&s, "SELECT count(*) FROM requests"), 2 * 5000);
+	/* a pace started 2 s ago: the first step tells the trace it removes; a stop midway (set as
+	 * it is told) rolls the removal back */
+	struct progress_pace pace;
+	volatile sig_atomic_t midway = 0;
+	struct told_progress told = { .stop = &midway };
+	progress_start(&pace);
+	pace.t0 -= 2;
+	pace.last -= 2;
+	s.stop = &midway;
+	CHECK_INT(store_delete(&s, names, 2, &pace, tell_progress, &told, &e), -1);
+	s.stop = NULL;
+	CHECK_INT(told.calls, 1);
+	CHECK_INT(count(&s, "SELECT count(*) FROM traces"), 2);
+	CHECK_INT(count(&s, "SELECT count(*) FROM requests"), 2 * 5000);
+	told = (struct told_progress){ 0 };
+	progress_start(&pace);
+	pace.t0 -= 2;
+	pace.last -= 2;
+	CHECK_INT(store_delete(&s, names, 1, &pace, tell_progress, &told, &e), 0);
+	CHECK(told.calls >= 1);
+	CHECK_STR(told.name, "a");
+	CHECK(told.seconds >= 2);
+	CHECK_INT(count(&s, "SELECT count(*) FROM traces"), 1);
+	store_close(&s);
+}
+
 void suite_store(void)
 {
 	RUN(cost_digits_past_the_pico);
@@ -1419,6 +1487,7 @@ void suite_store(void)
 	RUN(gzip_members_and_damage);
 	RUN(stop_ends_a_quiet_read);
 	RUN(names_for_files);
+	RUN(delete_stop_and_progress);
 	char cmd[sizeof dir + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -23,6 +23,7 @@
 #include "sim/intern.h"
 #include "sim/normalize.h"
 #include "sim/status.h"
+#include "traces/progress.h"
 #include "traces/reader.h"
 
 #define SCHEMA_VERSION 1
@@ -37,6 +38,14 @@ static void (*wait_tell)(const char *path);
 void store_wait_for_locks(void (*tell)(const char *path))
 {
 	wait_tell = tell;
+}
+
+/* store_stop_waits's stop for the stores opened from then on (NULL: none). */
+static volatile sig_atomic_t *open_stop;
+
+void store_stop_waits(volatile sig_atomic_t *stop)
+{
+	open_stop = stop;
 }
 
 /* The wait a store opened now has (replacing_end returns to it). */
@@ -355,6 +364,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 	s->texts_chunk = COLUMN_CHUNK;
 	s->loaded_version = -1;
 	s->busy_ms = normal_busy_ms();
+	s->stop = open_stop;
 	sqlite3_busy_handler(db, busy_wait, s); /* s must stay where it is while open */
 	sqlite3_stmt *st;
 	/* the version and the tables read in one transaction: another process making this store
@@ -523,19 +533,56 @@ static int delete_rows(struct store *s, int64_t id, struct err *e)
 	return exec(s, sql, e);
 }
 
-int store_delete(struct store *s, const char *const *names, size_t n, struct err *e)
+/* What a long statement (a delete, a vacuum) calls back between steps (SQLite's progress
+ * handler): a progress report when one is due, and non-zero, to stop it, once a signal asked. */
+struct long_work {
+	struct store *s;
+	struct progress_pace *pace;
+	void (*on_progress)(void *ctx, const char *what, double seconds);
+	void *ctx;
+	const char *what;
+};
+
+static int long_work_step(void *arg)
+{
+	struct long_work *w = arg;
+	double t;
+	if (w->s->stop && *w->s->stop)
+		return 1;
+	if (w->on_progress && w->pace && progress_due(w->pace, &t))
+		w->on_progress(w->ctx, w->what, t);
+	return 0;
+}
+
+#define LONG_WORK_STEPS 1000 /* virtual machine steps between calls of long_work_step */
+
+int store_delete(struct store *s, const char *const *names, size_t n, struct progress_pace *pace,
+                 void (*on_progress)(void *ctx, const char *name, double seconds), void *ctx,
+                 struct err *e)
 {
 	struct store_trace_info info;
+	struct long_work w = { s, pace, on_progress, ctx, NULL };
+	if (s->stop && *s->stop)
+		return err_set(e, "%s: stopped (nothing removed)", s->path);
 	if (store_begin(s, e) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		w.what = names[i];
+		sqlite3_progress_handler(s->db, LONG_WORK_STEPS, long_work_step, &w);
 		int found = store_find(s, names[i], &info, e);
 		if (found <= 0 || delete_rows(s, info.id, e) < 0) {
 			if (found == 0)
 				err_set(e, "%s: no trace named \"%s\" (nothing removed)", s->path, names[i]);
-			store_rollback(s);
-			return -1;
+			rc = -1;
 		}
+	}
+	sqlite3_progress_handler(s->db, 0, NULL, NULL); /* the commit or rollback is not cut short */
+	if (rc < 0 || (s->stop && *s->stop)) {
+		if (rc == 0)
+			err_set(e, "%s: stopped (nothing removed)", s->path);
+		store_rollback(s);
+		return -1;
 	}
 	return store_commit(s, e);
 }

@@ -15,6 +15,7 @@
 #include "sim/err.h"
 #include "sim/trace.h"
 #include "traces/jsonl.h"
+#include "traces/progress.h"
 
 struct store {
 	void *db;                  /* sqlite3 */
@@ -35,6 +36,10 @@ struct store {
  * more once its stop is set; without it, 5 s, then "the store is busy".  The command line's
  * choice: the console's screen does not wait without a word. */
 void store_wait_for_locks(void (*tell)(const char *path));
+
+/* The stores this process opens from then on have stop as their stop (NULL: none), from their
+ * opening on: a signal that sets it ends a wait for a lock that the opening meets. */
+void store_stop_waits(volatile sig_atomic_t *stop);
 
 /* mkdir -p of the folder that holds path (store_open makes none: a mistyped --db makes no
  * folders); for the default store's. */
@@ -70,8 +75,13 @@ int store_name_free(struct store *s, const char *name, struct err *e);
 int store_list(struct store *s, struct store_trace_info **out, size_t *n, struct err *e);
 
 /* Removes traces and everything they hold, in one transaction: when one name is unknown
- * (e names it), nothing is removed. */
-int store_delete(struct store *s, const char *const *names, size_t n, struct err *e);
+ * (e names it), nothing is removed.  Once *s->stop is set (a signal), the delete stops, even
+ * midway in a trace or waiting for another process's lock, and nothing is removed (-1).
+ * on_progress (may be NULL) is told the trace being removed and the seconds since pace's start
+ * when progress_due says a report is due (the first after a second). */
+int store_delete(struct store *s, const char *const *names, size_t n, struct progress_pace *pace,
+                 void (*on_progress)(void *ctx, const char *name, double seconds), void *ctx,
+                 struct err *e);
 
 /* Transactions: an import runs between store_begin and store_commit; store_rollback
  * undoes everything since store_begin (and does nothing outside a transaction). */

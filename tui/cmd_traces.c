@@ -3,11 +3,14 @@
  * import refused with their reasons, and removing traces.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/clock.h"
+#include "traces/progress.h"
 #include "traces/report.h"
 #include "traces/store.h"
 #include "traces/text.h"
@@ -159,6 +162,35 @@ int cmd_rejects(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* rm's stop: the signal (SIGINT, SIGTERM) that asked, 0 while none did. */
+static volatile sig_atomic_t rm_stop;
+
+static void on_rm_signal(int sig)
+{
+	rm_stop = sig;
+}
+
+struct rm_progress {
+	int shown;
+};
+
+/* "removing NAME… N s" on a terminal, in place. */
+static void rm_progress(void *ctx, const char *name, double seconds)
+{
+	struct rm_progress *p = ctx;
+	fputc('\r', stderr);
+	text_printf(stderr, "removing %s… %.0f s", name, seconds);
+	fputs("\033[K", stderr);
+	p->shown = 1;
+}
+
+static void rm_progress_clear(struct rm_progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = 0;
+}
+
 int cmd_rm(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -179,14 +211,35 @@ int cmd_rm(int argc, char **argv)
 			argv[first + n++] = argv[i];
 	}
 	argc = first + n;
+	/* Ctrl-C and SIGTERM stop the removal (rolled back), even in a wait for another's lock */
+	struct progress_pace pace;
+	struct rm_progress shown = { 0 };
+	struct sigaction sa = { .sa_handler = on_rm_signal }, old_int, old_term;
+	progress_start(&pace);
+	rm_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	store_stop_waits(&rm_stop);
+	void (*progress)(void *, const char *, double) = isatty(STDERR_FILENO) ? rm_progress : NULL;
+	int rc = EXIT_OK;
 	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
-	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &e) < 0) {
-		cli_error("%s", e.msg);
-		store_close(&s);
-		return EXIT_FAIL;
+	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &pace, progress,
+	                 &shown, &e) < 0) {
+		rm_progress_clear(&shown);
+		if (rm_stop)
+			cli_error("%s: nothing was removed", rm_stop == SIGTERM ? "terminated" : "interrupted");
+		else
+			cli_error("%s", e.msg);
+		rc = rm_stop ? 128 + rm_stop : EXIT_FAIL;
+		goto out;
 	}
+	rm_progress_clear(&shown);
 	for (int i = first; i < argc; i++)
 		text_printf(stdout, "removed %s\n", argv[i]);
+out:
 	store_close(&s);
-	return EXIT_OK;
+	store_stop_waits(NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
 }

@@ -93,7 +93,8 @@ const struct command commands[] = {
 	{ "rm", "NAME... [--db PATH]",
 	  "remove stored traces (their requests, attempts and rejected lines)",
 	  "Removes each named trace from the store, all in one transaction: when one name is\n"
-	  "unknown, nothing is removed.\n"
+	  "unknown, nothing is removed, and Ctrl-C or SIGTERM (even midway) removes nothing.\n"
+	  "On a terminal a removal of more than a second shows a progress line.\n"
 	  "\n"
 	  "options:\n"
 	  DB_OPTION("    ")
