@@ -308,7 +308,8 @@ wait $holder
 
 # --- rm of a big trace (300k requests, ~0.3 s to remove): Ctrl-C and SIGTERM midway remove
 # nothing (the transaction rolled back), and so does Ctrl-C in a wait for another's lock; on a
-# terminal a progress line after a second
+# terminal a progress line after a second; the space it frees inside the store is told, with a
+# command that gives it back (quoted for sh), and given back at once when no trace is left
 R="$TMP/rm store.db"
 $L gen faq --requests 300k -o "$TMP/big.jsonl" 2>/dev/null
 $L import --quiet --db "$R" --name big "$TMP/big.jsonl" >/dev/null
@@ -362,16 +363,48 @@ caught() { hex=\$(awk '/^SigCgt:/ { print substr(\$2, length(\$2) - 7) }' "/proc
 i=0; while [ \$i -lt 2000 ] && ! caught \$pid; do i=\$((i + 1)); done
 kill -STOP \$pid; sleep 1.2; kill -CONT \$pid; wait \$pid
 RMTTY
+size=$(stat -c %s "$R")
 if command -v script >/dev/null 2>&1; then
 	script -qec "sh $TMP/rmtty.sh '$R'" /dev/null > "$TMP/tty.out" 2>&1
 	check_has "rm on a terminal: a progress line" "$(cat "$TMP/tty.out")" "removing big… "
 	check_has "rm on a terminal: the line cleared, then the result" "$(cat "$TMP/tty.out")" \
 		"$(printf ' s\033[K\r\033[Kremoved big')"
+	note=$(tr -d '\r' < "$TMP/tty.out" | grep '^note: ')
 else
 	$L rm big --db "$R" >/dev/null 2>"$TMP/err"
+	note=$(grep '^note: ' "$TMP/err")
 fi
 check_eq "rm big: big is gone, small kept" "$($L traces --db "$R" | awk 'NR > 1 { print $1 }')" "small"
+# the figure is the free pages times the page size, as the sqlite3 shell reads them
+free=$(($(sqlite3 "$R" "PRAGMA freelist_count") * $(sqlite3 "$R" "PRAGMA page_size")))
+check "rm big: over 16 MiB freed ($free bytes)" test "$free" -ge 16777216
+check_eq "rm big: the note's figure" "$(echo "$note" | sed -n 's/^note: \([0-9,]*\) bytes .*/\1/p' | tr -d ,)" "$free"
+check_has "rm big: later imports reuse it" "$note" "are free inside the store's file; later imports reuse them"
+check_eq "rm big: the file keeps its size" "$(stat -c %s "$R")" "$size"
+hint=$(echo "$note" | sed -n 's/.*to shrink the file now: \(sqlite3 .* VACUUM\) (it rewrites the store)$/\1/p')
+check_eq "rm big: the command it gives, quoted for sh" "$hint" "sqlite3 '$R' VACUUM"
+sh -c "$hint"
+check "the command shrinks the file below a tenth ($(stat -c %s "$R") of $size bytes)" \
+	test $(($(stat -c %s "$R") * 10)) -lt "$size"
+check_eq "and leaves no free page" "$(sqlite3 "$R" "PRAGMA freelist_count")" 0
+# a removal that leaves no trace compacts the store itself, and says nothing of it (stderr no
+# terminal: no progress line either, the rm held 1.2 s)
+$L import --quiet --db "$R" --name big "$TMP/big.jsonl" >/dev/null
+size=$(stat -c %s "$R")
+$L rm big small --db "$R" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+i=0
+while [ $i -lt 2000 ] && ! caught $pid 2; do i=$((i + 1)); done
+kill -STOP $pid; sleep 1.2; kill -CONT $pid; wait $pid
+check_eq "rm of every trace: exit 0" "$?" 0
+check_eq "rm of every trace: the result" "$(cat "$TMP/out")" "removed big
+removed small"
+check_eq "rm of every trace: nothing on stderr" "$(cat "$TMP/err")" ""
+check "rm of every trace: the file below a tenth ($(stat -c %s "$R") of $size bytes)" \
+	test $(($(stat -c %s "$R") * 10)) -lt "$size"
+check_eq "rm of every trace: no free page left" "$(sqlite3 "$R" "PRAGMA freelist_count")" 0
 check_has "rm --help: a stop removes nothing" "$($L rm --help | tr '\n' ' ')" "Ctrl-C or SIGTERM (even midway) removes nothing"
+check_has "rm --help: the space, the compaction" "$($L rm --help | tr '\n' ' ')" "When no trace is left, rm compacts the store (VACUUM)"
 rm -f "$TMP/big.jsonl"
 
 # --- a UTF-8 byte order mark before a file's first line is skipped (a later one is no JSON)

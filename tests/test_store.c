@@ -1405,14 +1405,16 @@ static void tell_progress(void *ctx, const char *name, double seconds)
 	t->seconds = seconds;
 }
 
-/* store_delete: a stop rolls it back; its progress is told */
-static void delete_stop_and_progress(void)
+/* store_delete: a stop rolls it back; its progress is told; store_free_space and store_compact
+ * (VACUUM) give the space back, and a compaction meeting another process's lock is skipped at
+ * once, not waited for */
+static void delete_stop_and_compact(void)
 {
 	struct store s;
 	struct err e = { "" };
 	struct store_trace_info info;
 	open_fresh(&s, "rmc.db");
-	/* 5,000 requests: a removal of many steps */
+	/* 5,000 requests of distinct inputs: pages of their own, freed by a removal */
 	FILE *f = fopen(path_in("rmc.jsonl"), "w");
 	for (int i = 0; i < 5000; i++)
 		fprintf(f, "{\"ts\":\"2026-03-02T10:00:01Z\",\"tenant\":\"t%d\",\"task\":\"faq_answer\","
@@ -1421,6 +1423,7 @@ static void delete_stop_and_progress(void)
 	fclose(f);
 	CHECK_INT(quiet_import(&s, path_in("rmc.jsonl"), "a", 0, 0, &info, &e), IMPORT_OK);
 	CHECK_INT(quiet_import(&s, path_in("rmc.jsonl"), "b", 0, 0, &info, &e), IMPORT_OK);
+	int64_t pages = count(&s, "PRAGMA page_count");
 	/* a stop already asked: nothing removed */
 	volatile sig_atomic_t stop = SIGINT;
 	const char *names[2] = { "a", "b" };
@@ -1452,6 +1455,40 @@ static void delete_stop_and_progress(void)
 	CHECK_STR(told.name, "a");
 	CHECK(told.seconds >= 2);
 	CHECK_INT(count(&s, "SELECT count(*) FROM traces"), 1);
+	CHECK_INT(store_delete(&s, names + 1, 1, NULL, NULL, NULL, &e), 0);
+	int64_t free_bytes = -1;
+	CHECK_INT(store_free_space(&s, &free_bytes, &e), 0);
+	CHECK_INT(free_bytes, count(&s, "PRAGMA freelist_count") * count(&s, "PRAGMA page_size"));
+	CHECK(free_bytes > 0);
+	CHECK_INT(count(&s, "PRAGMA page_count"), pages); /* the file keeps its size */
+	/* another process reading: skipped at once (not after the 5 s a statement waits) */
+	sqlite3 *reader;
+	sqlite3_stmt *st;
+	CHECK_INT(sqlite3_open(path_in("rmc.db"), &reader), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(reader, "SELECT count(*) FROM traces", -1, &st, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	sqlite3_finalize(st);
+	time_t before = time(NULL);
+	CHECK_INT(store_compact(&s, NULL, NULL, NULL, &e), -2);
+	CHECK(time(NULL) - before < 3);
+	CHECK_HAS(e.msg, "another process holds a lock on the store");
+	CHECK_INT(count(&s, "PRAGMA page_count"), pages);
+	sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(reader);
+	/* a stop: not compacted */
+	s.stop = &stop;
+	CHECK_INT(store_compact(&s, NULL, NULL, NULL, &e), -1);
+	s.stop = NULL;
+	CHECK_INT(count(&s, "PRAGMA page_count"), pages);
+	/* compacted: no free page left, the file smaller by the pages that were free */
+	CHECK_INT(store_compact(&s, NULL, NULL, NULL, &e), 0);
+	CHECK_INT(count(&s, "PRAGMA freelist_count"), 0);
+	int64_t page_size = count(&s, "PRAGMA page_size");
+	CHECK_INT(count(&s, "PRAGMA page_count") * page_size, pages * page_size - free_bytes);
+	struct stat fs;
+	CHECK_INT(stat(path_in("rmc.db"), &fs), 0);
+	CHECK_INT(fs.st_size, pages * page_size - free_bytes);
 	store_close(&s);
 }
 
@@ -1487,7 +1524,7 @@ void suite_store(void)
 	RUN(gzip_members_and_damage);
 	RUN(stop_ends_a_quiet_read);
 	RUN(names_for_files);
-	RUN(delete_stop_and_progress);
+	RUN(delete_stop_and_compact);
 	char cmd[sizeof dir + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -587,6 +587,49 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct pro
 	return store_commit(s, e);
 }
 
+int store_free_space(struct store *s, int64_t *bytes, struct err *e)
+{
+	sqlite3_stmt *st;
+	int64_t v[2] = { 0, 0 };
+	static const char *const sql[2] = { "PRAGMA freelist_count", "PRAGMA page_size" };
+	for (int i = 0; i < 2; i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+			db_error(s, e, "cannot read the free space");
+			sqlite3_finalize(st);
+			return -1;
+		}
+		v[i] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	*bytes = v[0] * v[1];
+	return 0;
+}
+
+int store_compact(struct store *s, struct progress_pace *pace,
+                  void (*on_progress)(void *ctx, const char *what, double seconds), void *ctx,
+                  struct err *e)
+{
+	struct long_work w = { s, pace, on_progress, ctx, NULL };
+	if (s->stop && *s->stop)
+		return err_set(e, "%s: stopped before the store was compacted", s->path);
+	int busy_ms = s->busy_ms;
+	s->busy_ms = 0; /* another process's lock is not waited for: the vacuum is skipped */
+	sqlite3_progress_handler(s->db, LONG_WORK_STEPS, long_work_step, &w);
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, "VACUUM", NULL, NULL, &msg), code = rc & 0xff;
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
+	s->busy_ms = busy_ms;
+	if (rc == SQLITE_OK)
+		return 0;
+	int ret = code == SQLITE_BUSY || code == SQLITE_LOCKED ? -2 : -1;
+	if (ret == -2)
+		err_set(e, "%s: another process holds a lock on the store", s->path);
+	else
+		err_set(e, "%s: cannot compact the store: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+	sqlite3_free(msg);
+	return ret;
+}
+
 /* ---- import ---- */
 
 /*

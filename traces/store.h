@@ -83,6 +83,17 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct pro
                  void (*on_progress)(void *ctx, const char *name, double seconds), void *ctx,
                  struct err *e);
 
+/* The bytes free inside the store's file (PRAGMA freelist_count × page_size): pages that a
+ * removal left, which later imports reuse; the file keeps its size until it is compacted. */
+int store_free_space(struct store *s, int64_t *bytes, struct err *e);
+
+/* Compacts the store (VACUUM): it rewrites the file without its free pages, so the file
+ * shrinks.  Another process's lock is not waited for: -2 (e says so), nothing changed.  A stop
+ * (*s->stop) ends it, the store as it was (-1); on_progress as store_delete's (name NULL). */
+int store_compact(struct store *s, struct progress_pace *pace,
+                  void (*on_progress)(void *ctx, const char *what, double seconds), void *ctx,
+                  struct err *e);
+
 /* Transactions: an import runs between store_begin and store_commit; store_rollback
  * undoes everything since store_begin (and does nothing outside a transaction). */
 int store_begin(struct store *s, struct err *e);

@@ -170,16 +170,23 @@ static void on_rm_signal(int sig)
 	rm_stop = sig;
 }
 
+/* The free space left inside a store is told from this size up: what a small trace leaves is
+ * not worth a word (later imports reuse it anyway). */
+#define NOTE_FREE_BYTES (16 << 20)
+
 struct rm_progress {
 	int shown;
 };
 
-/* "removing NAME… N s" on a terminal, in place. */
+/* "removing NAME… N s" (or "compacting the store… N s") on a terminal, in place. */
 static void rm_progress(void *ctx, const char *name, double seconds)
 {
 	struct rm_progress *p = ctx;
 	fputc('\r', stderr);
-	text_printf(stderr, "removing %s… %.0f s", name, seconds);
+	if (name)
+		text_printf(stderr, "removing %s… %.0f s", name, seconds);
+	else
+		fprintf(stderr, "compacting the store… %.0f s", seconds);
 	fputs("\033[K", stderr);
 	p->shown = 1;
 }
@@ -189,6 +196,37 @@ static void rm_progress_clear(struct rm_progress *p)
 	if (p->shown)
 		fputs("\r\033[K", stderr);
 	p->shown = 0;
+}
+
+/* "12.3 MB": bytes for people, in powers of 1000. */
+static const char *size_text(int64_t bytes, char *buf, size_t n)
+{
+	static const char *const unit[] = { "bytes", "kB", "MB", "GB", "TB" };
+	double v = (double)bytes;
+	int u = 0;
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+	return buf;
+}
+
+/* The space a removal left inside the store, when it is worth a word: how much, that later
+ * imports reuse it, and how to give it back to the disk now.  why (may be NULL): why rm did not. */
+static void note_free_space(struct store *s, const char *why)
+{
+	int64_t bytes;
+	struct err e = { "" };
+	if (store_free_space(s, &bytes, &e) < 0 || (!why && bytes < NOTE_FREE_BYTES) || bytes <= 0)
+		return;
+	char n[32], human[32];
+	char *word = text_shell_word(s->path);
+	text_printf(stderr, "note: %s%s%s bytes (%s) are free inside the store's file; later imports reuse "
+	            "them; to shrink the file now: sqlite3 %s VACUUM (it rewrites the store)\n",
+	            why ? why : "", why ? ": " : "", report_count_text((uint64_t)bytes, n, sizeof n),
+	            size_text(bytes, human, sizeof human), word ? word : s->path);
+	free(word);
 }
 
 int cmd_rm(int argc, char **argv)
@@ -236,6 +274,25 @@ int cmd_rm(int argc, char **argv)
 	rm_progress_clear(&shown);
 	for (int i = first; i < argc; i++)
 		text_printf(stdout, "removed %s\n", argv[i]);
+	fflush(stdout);
+	/* with no trace left, compacting is cheap: the file shrinks to its schema */
+	struct store_trace_info *list;
+	size_t left = 1;
+	if (store_list(&s, &list, &left, &e) == 0)
+		free(list);
+	if (left == 0) {
+		int done = store_compact(&s, &pace, progress, &shown, &e);
+		rm_progress_clear(&shown);
+		if (done == -2)
+			note_free_space(&s, "another process holds a lock on the store, so it was not compacted");
+		else if (done < 0 && rm_stop) { /* removed, but stopped before or while compacting */
+			note_free_space(&s, rm_stop == SIGTERM ? "terminated before the store was compacted"
+			                : "interrupted before the store was compacted");
+			rc = 128 + rm_stop;
+		} else if (done < 0)
+			note_free_space(&s, e.msg);
+	} else
+		note_free_space(&s, NULL);
 out:
 	store_close(&s);
 	store_stop_waits(NULL);

@@ -96,6 +96,12 @@ const struct command commands[] = {
 	  "unknown, nothing is removed, and Ctrl-C or SIGTERM (even midway) removes nothing.\n"
 	  "On a terminal a removal of more than a second shows a progress line.\n"
 	  "\n"
+	  "The space it frees stays inside the store's file, for later imports.  When no trace\n"
+	  "is left, rm compacts the store (VACUUM), so the file shrinks; otherwise, from 16 MiB\n"
+	  "freed up, it says how much is free and how to shrink the file now: sqlite3 STORE\n"
+	  "VACUUM, which rewrites the store.  A compaction meeting another process's lock is\n"
+	  "skipped, with that note, not waited for.\n"
+	  "\n"
 	  "options:\n"
 	  DB_OPTION("    ")
 	  "\n"
