@@ -257,6 +257,41 @@ check_eq "table --by tenant: requests = resolved + failed + degraded, row by row
 	     END { print n, bad + 0 }')" "10 0"
 out=$($L replay flood -s v3 --by tenant)
 case $(printf '%s\n' "$out" | grep '^  tenant') in *degraded*) bad "table --by tenant: a degraded column of zeros" ;; *) ok ;; esac
+# --- a --by table of many groups lists them by USD total, highest first (ties by name), the
+# first 20 unless --top N says otherwise (0: all), then counts the others; --csv lists every one
+$L gen faq --requests 3000 --tenants 1000 -o "$TMP/many.jsonl" 2>/dev/null
+$L import --quiet "$TMP/many.jsonl" >/dev/null
+csv=$($L replay many --csv --by tenant)
+n=$(($(printf '%s\n' "$csv" | wc -l) - 1))
+check "many tenants in the CSV, every one ($n)" test "$n" -gt 100
+# the order worked out from the CSV: its usd_total column, highest first, then the name (bytes)
+col=$(printf '%s\n' "$csv" | head -1 | tr , '\n' | grep -n '^usd_total$' | cut -d: -f1)
+by_usd=$(printf '%s\n' "$csv" | tail -n +2 | awk -F, -v c="$col" '{ print $c "," $2 }' |
+	LC_ALL=C sort -t, -k1,1gr -k2,2 | cut -d, -f2)
+rows() { awk '/^  tenant / { on = 1; next } on && (NF == 0 || /^  … /) { exit } on { print $1 }'; }
+out=$($L replay many --by tenant)
+check_eq "--by tenant: the first 20 by USD" "$(printf '%s\n' "$out" | rows)" "$(printf '%s\n' "$by_usd" | head -20)"
+check_has "--by tenant: the others counted" "$out" "
+  … $((n - 20)) more tenants (--top 0 lists all; --csv and --json list every group)
+"
+out=$($L replay many --by tenant --top 5)
+check_eq "--top 5: the first 5 by USD" "$(printf '%s\n' "$out" | rows)" "$(printf '%s\n' "$by_usd" | head -5)"
+check_has "--top 5: the others counted" "$out" "  … $((n - 5)) more tenants ("
+out=$($L replay many --by tenant --top 0)
+check_eq "--top 0: every tenant by USD" "$(printf '%s\n' "$out" | rows)" "$by_usd"
+case $out in *" more tenant"*) bad "--top 0 counts others" ;; *) ok ;; esac
+check_eq "--csv: every tenant, in the order it had" "$(printf '%s\n' "$csv" | tail -n +2 | cut -d, -f2 | sort | uniq | wc -l)" "$n"
+$L replay many --csv --by tenant --top 5 >/dev/null 2>"$TMP/err"; check_eq "--top with --csv: exit 2" "$?" 2
+check_has "--top with --csv: why" "$(cat "$TMP/err")" "--top is for the table: --csv and --json list every group"
+$L replay many --by time --top 5 >/dev/null 2>"$TMP/err"; check_eq "--top with --by time: exit 2" "$?" 2
+$L replay many --top 5 >/dev/null 2>"$TMP/err"; check_eq "--top without --by: exit 2" "$?" 2
+check_has "--top without --by: why" "$(cat "$TMP/err")" "--top is for --by tenant, task or model"
+for v in -1 x 5x ""; do
+	$L replay many --by tenant --top "$v" >/dev/null 2>"$TMP/err"; check_eq "--top '$v': exit 2" "$?" 2
+done
+check_has "--top x: why" "$(cat "$TMP/err")" "--top takes a number of groups (0: all)"
+check_has "replay --help: --top" "$($L replay --help)" "--top N           the table's first N groups"
+rm -f "$TMP/many.jsonl"
 out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?" 0
 # the bundled scenarios and prices are found next to the program: in fixtures/ of its folder or
 # up to three above it, or in ../share/llmcost (an installed copy); the same figures either way

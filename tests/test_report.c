@@ -6,6 +6,7 @@
  * comments (pUSD = pico-USD, 1 USD = 10^12 pUSD).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/result.h"
 #include "tests/test.h"
@@ -95,8 +96,9 @@ static struct trace_summary sample_trace(void)
 	                               .first_us = T0_US, .last_us = T0_US + 3600500000LL };
 }
 
-/* What a renderer writes, as a string the caller frees. */
+/* What a renderer writes, as a string the caller frees; the table shows render_top groups. */
 enum render { R_JSON, R_CSV, R_TABLE };
+static size_t render_top = REPORT_TOP;
 static char *render(enum render how, const struct result_scenario *r, size_t n, enum report_by by)
 {
 	char *buf = NULL;
@@ -105,7 +107,7 @@ static char *render(enum render how, const struct result_scenario *r, size_t n, 
 	struct trace_summary t = sample_trace();
 	FILE *f = open_memstream(&buf, &len);
 	int rc = how == R_JSON ? report_json(f, &t, r, n, &e)
-	       : how == R_CSV ? report_csv(f, &t, r, n, by, &e) : report_table(f, &t, r, n, by, &e);
+	       : how == R_CSV ? report_csv(f, &t, r, n, by, &e) : report_table(f, &t, r, n, by, render_top, &e);
 	fclose(f);
 	CHECK_INT(rc, 0);
 	return buf;
@@ -527,6 +529,101 @@ static void report_alerts_columns_across_scenarios(void)
 		result_scenario_fini(&r[k]);
 }
 
+/* The first word of each line of out that begins with prefix, joined by spaces (caller frees). */
+static char *first_words(const char *out, const char *prefix)
+{
+	char *w = calloc(strlen(out) + 1, 1);
+	size_t np = strlen(prefix);
+	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, prefix, np)) {
+			const char *b = l + 2, *e = b + strcspn(b, " \n");
+			if (*w)
+				strcat(w, " ");
+			strncat(w, b, (size_t)(e - b));
+		}
+	return w;
+}
+
+/* --by tenant|task|model tables: the groups by USD total, highest first, ties by name; the first
+ * render_top (20 by default; 0: all), then a line counting the others. */
+static void report_table_groups_by_usd(void)
+{
+	struct result_scenario r;
+	static char names[25][4];
+	sample_scenario(&r, "v3");
+	/* 25 tenants t00..t24, tenant i costing (i mod 5) USD: $4 for t04 t09 t14 t19 t24, $3 for
+	 * t03 t08 …, down to $0 for t00 t05 t10 t15 t20 */
+	free(r.tenant_names);
+	free(r.by_tenant);
+	r.n_tenants = 25;
+	r.tenant_names = malloc(25 * sizeof *r.tenant_names);
+	r.by_tenant = calloc(25, sizeof *r.by_tenant);
+	for (int i = 0; i < 25; i++) {
+		snprintf(names[i], sizeof names[i], "t%02d", i);
+		r.tenant_names[i] = names[i];
+		r.by_tenant[i] = (struct metrics){ .requests = 1, .resolved = 1, .latency_p50_us = -1,
+		                                   .latency_p95_us = -1,
+		                                   .usd_total = (money_sum)(i % 5) * MONEY_PUSD_PER_USD };
+	}
+	char *out = render(R_TABLE, &r, 1, REPORT_BY_TENANT), *w = first_words(out, "  t");
+	/* the 20 of $4, $3, $2, $1 (five each, by name); the five of $0 counted */
+	CHECK_STR(w, "tenant t04 t09 t14 t19 t24 t03 t08 t13 t18 t23 t02 t07 t12 t17 t22 t01 t06 t11 t16 t21");
+	CHECK_HAS(out, "\n  … 5 more tenants (--top 0 lists all; --csv and --json list every group)\n");
+	free(w);
+	free(out);
+	render_top = 3;
+	out = render(R_TABLE, &r, 1, REPORT_BY_TENANT);
+	w = first_words(out, "  t");
+	CHECK_STR(w, "tenant t04 t09 t14");
+	CHECK_HAS(out, "\n  … 22 more tenants (");
+	free(w);
+	free(out);
+	render_top = 0;
+	out = render(R_TABLE, &r, 1, REPORT_BY_TENANT);
+	w = first_words(out, "  t");
+	CHECK_STR(w, "tenant t04 t09 t14 t19 t24 t03 t08 t13 t18 t23 t02 t07 t12 t17 t22 t01 t06 t11 t16 t21 "
+	          "t00 t05 t10 t15 t20");
+	CHECK(!strstr(out, " more tenant"));
+	free(w);
+	free(out);
+	/* one left out: "1 more task"; models by USD too: gpt-4.1 ($2) before gpt-4.1-mini ($0.000003) */
+	render_top = 1;
+	free(r.task_names);
+	free(r.by_task);
+	static const char *tasks[] = { "a_task", "b_task" };
+	r.n_tasks = 2;
+	r.task_names = malloc(2 * sizeof *r.task_names);
+	r.by_task = calloc(2, sizeof *r.by_task);
+	r.task_names[0] = tasks[0];
+	r.task_names[1] = tasks[1];
+	r.by_task[1].usd_total = 1;
+	out = render(R_TABLE, &r, 1, REPORT_BY_TASK);
+	w = first_words(out, "  ");
+	CHECK_STR(w, "task b_task … v3:"); /* the alerts line follows */
+	CHECK_HAS(out, "\n  … 1 more task (");
+	free(w);
+	free(out);
+	render_top = 0;
+	free(r.by_model);
+	r.n_models = 2;
+	r.by_model = calloc(2, sizeof *r.by_model);
+	r.by_model[0] = (struct model_usage){ .model = "gpt-4.1-mini", .usd = 3000000 };
+	r.by_model[1] = (struct model_usage){ .model = "gpt-4.1", .usd = 2 * MONEY_PUSD_PER_USD };
+	out = render(R_TABLE, &r, 1, REPORT_BY_MODEL);
+	w = first_words(out, "  gpt");
+	CHECK_STR(w, "gpt-4.1 gpt-4.1-mini");
+	free(w);
+	free(out);
+	/* --csv keeps every group, in the order it always had */
+	out = render(R_CSV, &r, 1, REPORT_BY_TENANT);
+	CHECK_HAS(out, "\nv3,t00,");
+	CHECK(strstr(out, "\nv3,t00,") < strstr(out, "\nv3,t01,"));
+	CHECK(strstr(out, "\nv3,t24,") != NULL);
+	free(out);
+	render_top = REPORT_TOP;
+	result_scenario_fini(&r);
+}
+
 void suite_report(void)
 {
 	RUN(report_derived_ratios);
@@ -540,4 +637,5 @@ void suite_report(void)
 	RUN(report_csv_quotes_line_breaks);
 	RUN(report_alerts_strongest);
 	RUN(report_alerts_columns_across_scenarios);
+	RUN(report_table_groups_by_usd);
 }

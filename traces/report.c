@@ -915,8 +915,44 @@ out:
 	return rc;
 }
 
-/* One table per scenario with a row per tenant, task, model or time bucket. */
-static int report_groups(FILE *f, const struct result_scenario *r, enum report_by by)
+/* The USD total and the name of group i of a --by tenant|task|model table. */
+static money_sum group_usd(const struct result_scenario *r, enum report_by by, size_t i, const char **name)
+{
+	switch (by) {
+	case REPORT_BY_TENANT: *name = r->tenant_names[i]; return r->by_tenant[i].usd_total;
+	case REPORT_BY_TASK: *name = r->task_names[i]; return r->by_task[i].usd_total;
+	default: *name = r->by_model[i].model; return r->by_model[i].usd;
+	}
+}
+
+/* The groups' indexes by USD total, highest first, ties by name (bytes), into idx (n of them). */
+static void groups_by_usd(const struct result_scenario *r, enum report_by by, size_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	/* a merge sort: a thousand tenants take a few thousand steps */
+	size_t *tmp = idx + n;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid || b < hi) {
+				int take_a = b >= hi;
+				if (a < mid && b < hi) {
+					const char *na, *nb;
+					money_sum ua = group_usd(r, by, idx[a], &na), ub = group_usd(r, by, idx[b], &nb);
+					take_a = ua > ub || (ua == ub && strcmp(na ? na : "", nb ? nb : "") <= 0);
+				}
+				tmp[k++] = take_a ? idx[a++] : idx[b++];
+			}
+		}
+		memcpy(idx, tmp, n * sizeof *idx);
+	}
+}
+
+/* One table per scenario with a row per tenant, task, model or time bucket: the groups by USD
+ * total, highest first, the first `top` of them (0: all); time buckets in time order, all. */
+static int report_groups(FILE *f, const struct result_scenario *r, enum report_by by, size_t top)
 {
 	static const char *const model_head[] = { "model", "calls", "input tokens", "output tokens", "USD" };
 	static const char *const time_head[] = { "bucket start", "requests", "cache hits", "calls",
@@ -938,10 +974,20 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 	case REPORT_BY_TIME: rows = r->timeline.n_buckets; cols = 10; break;
 	default: return 0;
 	}
+	size_t all = rows, *order = NULL;
+	if (by != REPORT_BY_TIME) {
+		if (!(order = malloc((2 * all + 1) * sizeof *order)))
+			return -1;
+		groups_by_usd(r, by, order, all);
+		if (top && rows > top)
+			rows = top;
+	}
 	memset(align, 'r', sizeof align);
 	align[0] = 'l';
-	if (grid_init(&g, rows + 1, cols, align) < 0)
+	if (grid_init(&g, rows + 1, cols, align) < 0) {
+		free(order);
 		return -1;
+	}
 	put_name(f, r->name);
 	fprintf(f, ", by %s\n", report_by_names[by]);
 	if (by == REPORT_BY_TENANT || by == REPORT_BY_TASK) {
@@ -949,10 +995,11 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 		for (size_t c = 0; c < n_group; c++)
 			grid_set(&g, 0, c + 1, report_group_cols[group_col[c]].head);
 		for (size_t i = 0; i < rows; i++) {
-			const struct metrics *m = by == REPORT_BY_TENANT ? &r->by_tenant[i] : &r->by_task[i];
+			size_t x = order[i];
+			const struct metrics *m = by == REPORT_BY_TENANT ? &r->by_tenant[x] : &r->by_task[x];
 			struct derived d;
 			result_derive(r, m, &d);
-			grid_set(&g, i + 1, 0, by == REPORT_BY_TENANT ? r->tenant_names[i] : r->task_names[i]);
+			grid_set(&g, i + 1, 0, by == REPORT_BY_TENANT ? r->tenant_names[x] : r->task_names[x]);
 			for (size_t c = 0; c < n_group; c++) {
 				struct value v = report_value(report_field(report_group_cols[group_col[c]].field), r, m, &d);
 				grid_set(&g, i + 1, c + 1, report_human_text(&v, buf, sizeof buf));
@@ -962,7 +1009,7 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 		for (size_t c = 0; c < cols; c++)
 			grid_set(&g, 0, c, model_head[c]);
 		for (size_t i = 0; i < rows; i++) {
-			const struct model_usage *mu = &r->by_model[i];
+			const struct model_usage *mu = &r->by_model[order[i]];
 			grid_set(&g, i + 1, 0, mu->model);
 			grid_set(&g, i + 1, 1, report_count_text(mu->calls, buf, sizeof buf));
 			grid_set(&g, i + 1, 2, report_count_text(mu->input_tokens, buf, sizeof buf));
@@ -989,7 +1036,14 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 		fprintf(f, "  (none)\n");
 	else if (rc == 0)
 		rc = grid_print(f, &g, "  ");
+	if (rc == 0 && rows < all) {
+		char more[32];
+		fprintf(f, "  … %s more %s%s (--top 0 lists all; --csv and --json list every group)\n",
+		        report_count_text(all - rows, more, sizeof more), report_by_names[by],
+		        all - rows == 1 ? "" : "s");
+	}
 	grid_fini(&g);
+	free(order);
 	return rc;
 }
 
@@ -1077,7 +1131,7 @@ int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 }
 
 int report_table(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
-                 enum report_by by, struct err *e)
+                 enum report_by by, size_t top, struct err *e)
 {
 	report_trace_line(f, t);
 	fputc('\n', f);
@@ -1088,7 +1142,7 @@ int report_table(FILE *f, const struct trace_summary *t, const struct result_sce
 		for (size_t k = 0; k < n; k++) {
 			if (k)
 				fputc('\n', f);
-			if (report_groups(f, &r[k], by) < 0)
+			if (report_groups(f, &r[k], by, top) < 0)
 				return err_set(e, "writing the report: out of memory");
 		}
 	}

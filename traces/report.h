@@ -42,9 +42,12 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 int report_alerts(FILE *f, const struct result_scenario *r, size_t n);
 
 /* The text table: a line naming the trace, the comparison table (or, with --by, one table per
- * scenario with a row per group), then the alerts of every scenario. */
+ * scenario with a row per group), then the alerts of every scenario.  Groups (tenants, tasks,
+ * models) come by USD total, highest first (ties by name), the first `top` of them (0: every
+ * one), then a line counting the others; time buckets come in time order, all of them. */
+#define REPORT_TOP 20 /* the groups a --by table shows by default */
 int report_table(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
-                 enum report_by by, struct err *e);
+                 enum report_by by, size_t top, struct err *e);
 
 /*
  * Formatting helpers shared by the renderings (and usable by the console).

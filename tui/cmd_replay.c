@@ -6,9 +6,12 @@
  * priced cost, and prints the report (traces/report.c) in the order the
  * scenarios were given.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,12 +323,14 @@ static void replay_check_billed(const struct result_scenario *r, const struct sc
 
 int cmd_replay(int argc, char **argv)
 {
-	enum { JSON = CLI_LONG, CSV, BY, DB };
+	enum { JSON = CLI_LONG, CSV, BY, DB, TOP };
 	static const struct option longopts[] = {
 		{ "scenario", required_argument, 0, 's' }, { "json", no_argument, 0, JSON },
 		{ "csv", no_argument, 0, CSV }, { "by", required_argument, 0, BY },
-		{ "db", required_argument, 0, DB }, { 0, 0, 0, 0 },
+		{ "db", required_argument, 0, DB }, { "top", required_argument, 0, TOP }, { 0, 0, 0, 0 },
 	};
+	size_t top = REPORT_TOP;
+	int top_given = 0;
 	const char *db = NULL, **scen_args = calloc((size_t)argc + 1, sizeof *scen_args);
 	size_t n_scen = 0;
 	int json = 0, csv = 0, c, rc = EXIT_FAIL;
@@ -354,6 +359,19 @@ int cmd_replay(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case TOP: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (!isdigit((unsigned char)*optarg) || *end || errno || v > SIZE_MAX) {
+				free(scen_args);
+				return cli_usage_error("replay", "--top takes a number of groups (0: all), not \"%s\"",
+				                       optarg);
+			}
+			top = (size_t)v;
+			top_given = 1;
+			break;
+		}
 		case BY:
 			for (by = REPORT_BY_TENANT; by < N_REPORT_BY; by++)
 				if (strcmp(optarg, report_by_names[by]) == 0)
@@ -376,6 +394,15 @@ int cmd_replay(int argc, char **argv)
 	if (json && by != REPORT_BY_NONE) {
 		free(scen_args);
 		return cli_usage_error("replay", "--by is for the table and --csv; --json holds every grouping");
+	}
+	if (top_given && (json || csv)) {
+		free(scen_args);
+		return cli_usage_error("replay", "--top is for the table: --csv and --json list every group");
+	}
+	if (top_given && (by == REPORT_BY_NONE || by == REPORT_BY_TIME)) {
+		free(scen_args);
+		return cli_usage_error("replay", "--top is for --by tenant, task or model (the groups it "
+		                       "shows, by USD)");
 	}
 	if (optind >= argc) {
 		free(scen_args);
@@ -466,7 +493,7 @@ int cmd_replay(int argc, char **argv)
 	replay_trace_summary(rt, &ts);
 	wr = json ? report_json(stdout, &ts, res, n_scen, &e)
 	       : csv ? report_csv(stdout, &ts, res, n_scen, by, &e)
-	       : report_table(stdout, &ts, res, n_scen, by, &e);
+	       : report_table(stdout, &ts, res, n_scen, by, top, &e);
 	if (wr < 0) {
 		cli_error("%s", e.msg);
 		rc = EXIT_FAIL;

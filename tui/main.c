@@ -148,7 +148,7 @@ const struct command commands[] = {
 	  "  llmcost gen faq --seed 7 --tenants 50 --days 30 -o month.jsonl.gz\n"
 	  "  llmcost gen mixed --requests 10M -o /dev/null      # generator speed\n",
 	  cmd_gen },
-	{ "replay", "TRACE [-s SCENARIO]... [--json|--csv] [--by tenant|task|model|time] [--db PATH]",
+	{ "replay", "TRACE [-s SCENARIO]... [--json|--csv] [--by tenant|task|model|time] [--top N] [--db PATH]",
 	  "replay a trace through scenarios and compare their cost, hit rates, fallbacks and alerts",
 	  "Replays TRACE in virtual time through each scenario and compares them side by side:\n"
 	  "projected monthly cost, cost per resolved request, cache hit rate and tokens saved,\n"
@@ -169,7 +169,10 @@ const struct command commands[] = {
 	  "  --json            one JSON object: the trace, then per scenario its totals, by_tenant,\n"
 	  "                    by_task, by_model, timeline and alerts (USD with 12 decimals)\n"
 	  "  --csv             CSV: a header of metric names, then a row per scenario\n"
-	  "  --by G            a row per tenant, task, model or time bucket (G), per scenario\n"
+	  "  --by G            a row per tenant, task, model or time bucket (G), per scenario;\n"
+	  "                    the table lists tenants, tasks and models by USD, highest first\n"
+	  "  --top N           the table's first N groups of --by tenant, task or model (default\n"
+	  "                    20, 0: all); --csv and --json list every group\n"
 	  DB_OPTION("         ")
 	  "\n"
 	  "A bad scenario or pricing file, or a model the pricing file lacks, exits 3.\n"
