@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sim/clock.h"
+#include "traces/progress.h"
 #include "traces/report.h"
 #include "traces/text.h"
 #include "tui/cli.h"
@@ -71,12 +72,13 @@ static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t t
 		cli_import_hook.progress(cli_import_hook.ctx, lines, bytes, total, seconds);
 		return;
 	}
-	char n[32], rate[32];
+	char n[32], rate[32], left[32];
 	report_count_text(lines, n, sizeof n);
 	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
+	progress_left_text(seconds, bytes, total, left, sizeof left);
 	if (total)
-		fprintf(stderr, "\rimporting: %s lines, %s lines/s, %.0f%%\033[K", n, rate,
-		        100.0 * (double)bytes / (double)total);
+		fprintf(stderr, "\rimporting: %s lines, %s lines/s, %.0f%%%s%s\033[K", n, rate,
+		        100.0 * (double)bytes / (double)total, *left ? ", " : "", left);
 	else
 		fprintf(stderr, "\rimporting: %s lines, %s lines/s\033[K", n, rate);
 	p->progress_shown = 1;
