@@ -546,7 +546,26 @@ check ":load FILE --name without a NAME is a usage error" wait_for big "usage: l
 T send-keys -t big q; check "big: q quits" wait_for big "EXITED 0"
 rm -f "$TMP/big.jsonl"
 
-# Ctrl-C: the same, exit 130
+# Ctrl-C at the : line or a / filter cancels the line, as Esc does (the edit typed is not run,
+# the filter goes back to none); the console stays
+start intr 80 24 faq -s v3
+wait_for intr "last run"
+intr_closed() { screen intr | tail -n 1 | grep -q "^ q quit"; }
+T send-keys -t intr ":set v3.cache.capacity 77"; wait_for intr ":set v3.cache.capacity 77"
+T send-keys -t intr C-c
+check "Ctrl-C at the : line closes the line" eventually intr_closed
+case $(screen intr) in *EXITED*) bad "Ctrl-C at the : line ended the console" ;; *) ok ;; esac
+T send-keys -t intr ":set v3.cache." Tab Tab; wait_for intr "capacity"
+T send-keys -t intr C-c
+check "Ctrl-C at a completion list closes the line" eventually intr_closed
+T send-keys -t intr 2 / z z z; wait_for intr "0 of 8"
+T send-keys -t intr C-c
+check "Ctrl-C at a / filter puts back the filter it began with" wait_for intr "tenants of v3 cache+routing: 8 of 8"
+check "and closes the line" eventually intr_closed
+# the edit typed before Ctrl-C was not made: q quits at once (no edit to save)
+T send-keys -t intr q; check "Ctrl-C ran nothing: q quits at once" wait_for intr "EXITED 0"
+T kill-session -t intr
+# Ctrl-C elsewhere: the same as q, exit 130
 start intr 80 24 faq -s v3
 wait_for intr "last run"
 T send-keys -t intr C-c; wait_for intr "EXITED 130"

@@ -945,6 +945,23 @@ static void console_signals(int install)
 	}
 }
 
+/* Ctrl-C at the line editor cancels the line, as Esc does; elsewhere it ends the console. */
+static void console_interrupt(struct console *c)
+{
+	if (console_stop != SIGINT || !c->prompt)
+		return;
+	console_stop = 0;
+	console_cmd_cancel(c);
+	c->quit_asked = 0;
+	if (c->matches) {
+		for (char **p = c->matches; *p; p++)
+			free(*p);
+		free(c->matches);
+		c->matches = NULL;
+		c->dirty_body = 1;
+	}
+}
+
 int console_run(struct console_model *m, const struct console_opts *o)
 {
 	static int atexit_done;
@@ -1003,7 +1020,10 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_layout(&c);
 
 	size_t was_busy = 0;
-	while (!console_stop && !c.quit) {
+	for (;;) {
+		console_interrupt(&c);
+		if (console_stop || c.quit)
+			break;
 		if (c.frames)
 			console_model_wait(m); /* each test frame shows finished results */
 		if (console_model_collect(m) > 0)
@@ -1029,7 +1049,7 @@ int console_run(struct console_model *m, const struct console_opts *o)
 			break;
 		if (!c.frames && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			console_stop = SIGHUP; /* the terminal is gone; no SIGHUP comes outside its session */
-		while ((ch = wgetch(c.input)) != ERR && !console_stop) {
+		while (console_interrupt(&c), !console_stop && (ch = wgetch(c.input)) != ERR) {
 			console_key(&c, ch);
 			got = 1;
 			if (c.quit)

@@ -340,6 +340,9 @@ void console_cmd_fini(struct console *c);
 void console_cmd_open(struct console *c, int prompt);
 /* Feeds one key (a curses key code) to the open line editor. */
 void console_cmd_key(struct console *c, int key);
+/* Closes the open line editor, its line dropped (Esc alone, Ctrl-C): a '/' filter goes back to
+ * what it was when the editor opened. */
+void console_cmd_cancel(struct console *c);
 /* Draws the open line editor on the status window and leaves the cursor there. */
 void console_cmd_draw(struct console *c, WINDOW *w);
 /* Runs one command line as if typed after ':'. */

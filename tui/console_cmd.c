@@ -157,6 +157,25 @@ static void console_cmd_close(struct console *c)
 	curs_set(0);
 }
 
+void console_cmd_cancel(struct console *c)
+{
+	if (!c->prompt)
+		return;
+	/* a '/' filter goes back to what it was (after the editor is gone: removing it redisplays
+	 * the line, which would apply it again) */
+	int filter = c->prompt == '/';
+	rl_callback_sigcleanup(); /* a history search (^R) or a key sequence under way ends too */
+	rl_free_line_state();
+	console_cmd_close(c);
+	if (filter) {
+		struct console_viewstate *v = &c->vs[c->view];
+		snprintf(v->filter, sizeof v->filter, "%s", console_cmd_old_filter);
+		v->list.cur = v->list.top = 0;
+		c->filter_gen++;
+		c->dirty_body = 1;
+	}
+}
+
 static void console_cmd_feed(int ch)
 {
 	console_cmd_ch = ch;
@@ -176,19 +195,7 @@ void console_cmd_key(struct console *c, int key)
 		}
 		if (next != ERR)
 			ungetch(next);
-		/* Esc alone: cancel, and a '/' filter goes back to what it was (after the editor is
-		 * gone: removing it redisplays the line, which would apply it again) */
-		int filter = c->prompt == '/';
-		rl_callback_sigcleanup(); /* a history search (^R) or a key sequence under way ends too */
-		rl_free_line_state();
-		console_cmd_close(c);
-		if (filter) {
-			struct console_viewstate *v = &c->vs[c->view];
-			snprintf(v->filter, sizeof v->filter, "%s", console_cmd_old_filter);
-			v->list.cur = v->list.top = 0;
-			c->filter_gen++;
-			c->dirty_body = 1;
-		}
+		console_cmd_cancel(c); /* Esc alone */
 		return;
 	}
 	case KEY_RESIZE:
