@@ -575,6 +575,30 @@ modes=" $(screen intr | tr '\n' ' ') "
 check "Ctrl-C restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check_eq "Ctrl-C: no error output" "$(cat "$TMP/intr.err")" ""
 
+# A paste (tmux's paste-buffer -p brackets it with ESC[200~ … ESC[201~ when the program asked
+# for that, as a terminal does) never acts as keys: at the : line it is inserted with its
+# newlines (CR, as tmux sends them, or LF) as blanks; elsewhere it is ignored, with a word.  On
+# exit the terminal is asked to stop bracketing: a paste to the shell's sleep after it echoes
+# bare.
+start paste 80 24 faq -s v3
+wait_for paste "last run"
+T set-buffer -b llmcost "$(printf 'set v3.cache.capacity 55\nq\n2')"
+T send-keys -t paste :; T paste-buffer -p -b llmcost -t paste
+check "a paste at the : line: one line, its newlines blanks" wait_for paste ":set v3.cache.capacity 55 q 2"
+T paste-buffer -p -r -b llmcost -t paste # -r: LF, not CR
+check "and LF too" wait_for paste ":set v3.cache.capacity 55 q 2set v3.cache.capacity 55 q 2"
+T send-keys -t paste C-u Escape
+T paste-buffer -p -b llmcost -t paste
+check "a paste outside the : line is ignored, and said so" wait_for paste "paste ignored: pasted text goes to the : command line"
+check_has "its 2 did not switch views" "$(screen paste | sed -n 4p)" "v3 cache+routing"
+case $(screen paste) in *EXITED*) bad "its q quit" ;; *) ok ;; esac
+T send-keys -t paste q; check "paste: q quits at once (the pasted set never ran)" wait_for paste "EXITED 0"
+wait_for paste MODES-END
+T set-buffer -b llmcost "after-the-console"; T paste-buffer -p -b llmcost -t paste
+wait_for paste "after-the-console"
+case $(screen paste) in *"[200~"*) bad "the terminal still brackets pastes after the console" ;; *) ok ;; esac
+T kill-session -t paste
+
 # SIGTERM: the same, exit 143 (the pane's shell records the console's pid, then becomes it)
 cat > "$TMP/term.sh" <<EOF
 echo \$\$ > "$TMP/term.pid"

@@ -21,6 +21,13 @@
 #include "traces/report.h"
 #include "tui/console.h"
 
+/* A bracketed paste's start and end (ESC[200~, ESC[201~), as the terminal sends them once the
+ * console asks for them (ESC[?2004h, undone by ESC[?2004l on every way out). */
+#define CONSOLE_KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define CONSOLE_KEY_PASTE_END (KEY_MAX + 2)
+#define CONSOLE_PASTE_ON "\033[?2004h"
+#define CONSOLE_PASTE_OFF "\033[?2004l"
+
 /* ---- signals and the terminal's last resort ---- */
 
 static volatile sig_atomic_t console_stop;   /* SIGINT, SIGTERM, SIGHUP */
@@ -47,10 +54,21 @@ static void console_on_crash(int sig)
 	raise(sig); /* SA_RESETHAND: the default action now */
 }
 
+/* Asks the terminal for bracketed pastes, or to stop (curses does not: written at once). */
+static void console_paste_mode(int on)
+{
+	const char *s = on ? CONSOLE_PASTE_ON : CONSOLE_PASTE_OFF;
+	fflush(stdout);
+	if (write(STDOUT_FILENO, s, strlen(s)) < 0)
+		return; /* a terminal that is gone wants no mode */
+}
+
 static void console_atexit(void)
 {
-	if (console_active && !isendwin())
+	if (console_active && !isendwin()) {
+		console_paste_mode(0);
 		endwin();
+	}
 	console_active = 0;
 }
 
@@ -66,7 +84,8 @@ static void console_fatal(const char *what)
 static void console_reset_prepare(void)
 {
 	static const char *const caps[] = { "sgr0", "cnorm", "rmkx", "rmcup" };
-	console_reset_len = 0;
+	memcpy(console_reset, CONSOLE_PASTE_OFF, strlen(CONSOLE_PASTE_OFF));
+	console_reset_len = strlen(CONSOLE_PASTE_OFF);
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
 		char *s = tigetstr(caps[i]);
 		size_t len;
@@ -561,10 +580,49 @@ static const struct console_key console_keys[] = {
 };
 #define N_KEYS (sizeof console_keys / sizeof console_keys[0])
 
+/* A bracketed paste: its bytes are kept until its end, then go to the line editor when it is
+ * open, as text (a newline a blank), and are dropped elsewhere: pasted text never acts as keys. */
+static void console_paste_key(struct console *c, int ch)
+{
+	if (ch == CONSOLE_KEY_PASTE_BEGIN) {
+		c->pasting = 1;
+		c->paste_len = 0;
+		return;
+	}
+	if (ch != CONSOLE_KEY_PASTE_END) {
+		if (ch <= 255 && c->paste_len < sizeof c->paste)
+			c->paste[c->paste_len++] = (char)ch;
+		return;
+	}
+	c->pasting = 0;
+	c->quit_asked = 0;
+	if (c->too_small)
+		return;
+	if (c->prompt) {
+		size_t n = c->paste_len;
+		if (n == sizeof c->paste) { /* cut: without the character cut in two at its end */
+			while (n > 0 && (c->paste[n - 1] & 0xc0) == 0x80)
+				n--;
+			if (n > 0 && (c->paste[n - 1] & 0xc0) == 0xc0)
+				n--;
+		}
+		console_cmd_paste(c, c->paste, n);
+		if (c->paste_len == sizeof c->paste)
+			console_message(c, 0, "the paste was cut at %zu bytes", n);
+		c->dirty_status = 1;
+	} else {
+		console_message(c, 0, "paste ignored: pasted text goes to the : command line (type : first)");
+	}
+}
+
 static void console_key(struct console *c, int ch)
 {
 	if (ch == KEY_RESIZE) {
 		console_layout(c);
+		return;
+	}
+	if (ch == CONSOLE_KEY_PASTE_BEGIN || c->pasting) {
+		console_paste_key(c, ch);
 		return;
 	}
 	if (ch != 'q') /* q's question about unsaved edits holds for the next key only */
@@ -911,12 +969,14 @@ void console_suspend(struct console *c)
 {
 	(void)c;
 	def_prog_mode();
+	console_paste_mode(0);
 	endwin();
 }
 
 void console_resume(struct console *c)
 {
 	reset_prog_mode();
+	console_paste_mode(1);
 	clearok(curscr, TRUE);
 	console_layout(c);
 }
@@ -1017,6 +1077,9 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		console_fatal("out of memory for the console's windows");
 	keypad(c.input, TRUE);
 	nodelay(c.input, TRUE);
+	define_key("\033[200~", CONSOLE_KEY_PASTE_BEGIN);
+	define_key("\033[201~", CONSOLE_KEY_PASTE_END);
+	console_paste_mode(1);
 	console_layout(&c);
 
 	size_t was_busy = 0;
@@ -1077,6 +1140,7 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	if (c.status)
 		delwin(c.status);
 	delwin(c.input);
+	console_paste_mode(0);
 	endwin();
 	console_active = 0;
 	delscreen(scr);

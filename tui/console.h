@@ -289,6 +289,10 @@ struct console {
 	int msg_run;                /* the message ends announcing runs (or is only that): that
 	                             * part goes when they end */
 	int prompt;                 /* 0, ':' or '/' while the line editor is open */
+	/* a bracketed paste (ESC[200~ … ESC[201~) under way: its bytes, kept for the line editor */
+	int pasting;
+	char paste[4096];
+	size_t paste_len;
 	char **matches;             /* completion candidates to show (NULL-terminated) */
 	long frames;                /* --frames N: 0 = until q */
 	unsigned filter_gen;        /* bumped by every filter change */
@@ -343,6 +347,9 @@ void console_cmd_key(struct console *c, int key);
 /* Closes the open line editor, its line dropped (Esc alone, Ctrl-C): a '/' filter goes back to
  * what it was when the editor opened. */
 void console_cmd_cancel(struct console *c);
+/* Inserts pasted text at the open line editor's cursor, every control character (a newline,
+ * a CR, a tab) as a blank: a paste is never run, nor taken as keys. */
+void console_cmd_paste(struct console *c, const char *text, size_t len);
 /* Draws the open line editor on the status window and leaves the cursor there. */
 void console_cmd_draw(struct console *c, WINDOW *w);
 /* Runs one command line as if typed after ':'. */

@@ -104,7 +104,7 @@ void console_cmd_init(struct console *c)
 	rl_initialize();
 	rl_variable_bind("bell-style", "none");
 	rl_variable_bind("show-all-if-ambiguous", "on");
-	rl_variable_bind("enable-bracketed-paste", "off");
+	rl_variable_bind("enable-bracketed-paste", "off"); /* the console reads pastes itself */
 
 	/* the history lives next to the store */
 	const char *db = c->m->db_path, *slash = strrchr(db, '/');
@@ -174,6 +174,21 @@ void console_cmd_cancel(struct console *c)
 		c->filter_gen++;
 		c->dirty_body = 1;
 	}
+}
+
+void console_cmd_paste(struct console *c, const char *text, size_t len)
+{
+	char *line = malloc(len + 1);
+	if (!c->prompt || !line) {
+		free(line);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		line[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? ' ' : text[i];
+	line[len] = 0;
+	rl_insert_text(line);
+	free(line);
+	console_cmd_redisplay(); /* a '/' filter applies it */
 }
 
 static void console_cmd_feed(int ch)
