@@ -599,6 +599,22 @@ wait_for paste "after-the-console"
 case $(screen paste) in *"[200~"*) bad "the terminal still brackets pastes after the console" ;; *) ok ;; esac
 T kill-session -t paste
 
+# A set whose confirmation cannot be shown whole in the status line and the four lines above
+# it (100 columns × 5 lines = 500 < 1,000 characters of value) says it with the value shortened
+# in the middle, its first and last characters kept; the edit is the whole value
+start setlong 100 30 faq -s v3
+wait_for setlong "last run"
+long_value="a$(printf '%0998d' 0 | tr 0 c)z"
+T send-keys -t setlong ":set v3.cache.policy_version $long_value" Enter
+check "a set of a 1,000-character value is confirmed" wait_for setlong "v3: cache.policy_version = acccc"
+check "with the value shortened in the middle, its count said" wait_for setlong "ccz (1,000 characters)"
+check "and stays once its run has ended" wait_for setlong "last run"
+check_has "(the confirmation)" "$(screen setlong)" "v3: cache.policy_version = acccc"
+T send-keys -t setlong ":save v3 $TMP/long-value.json" Enter; wait_for setlong "wrote scenario v3"
+check_eq "the edit holds the whole value" "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cache"]["policy_version"] == sys.argv[2])' "$TMP/long-value.json" "$long_value")" True
+T send-keys -t setlong q; check "setlong: q quits" wait_for setlong "EXITED 0"
+T kill-session -t setlong
+
 # SIGTERM: the same, exit 143 (the pane's shell records the console's pid, then becomes it)
 cat > "$TMP/term.sh" <<EOF
 echo \$\$ > "$TMP/term.pid"

@@ -903,6 +903,19 @@ static int console_band_rows(const struct console *c, size_t starts[CONSOLE_BAND
 	return room < 1 ? 0 : console_wrap(c->msg, COLS, starts, room + 1) - 1;
 }
 
+int console_message_fits(const char *msg)
+{
+	size_t starts[CONSOLE_BAND_MAX + 2];
+	int room = LINES - 6 < CONSOLE_BAND_MAX ? LINES - 6 : CONSOLE_BAND_MAX;
+	if (room < 0)
+		room = 0;
+	if (strlen(msg) >= sizeof ((struct console *)0)->msg)
+		return 0;
+	if (console_text_width(msg) <= COLS)
+		return 1;
+	return console_wrap(msg, COLS, starts, room + 2) <= room + 1;
+}
+
 static void console_draw_band(struct console *c)
 {
 	WINDOW *w = newwin(c->band, COLS, LINES - 1 - c->band, 0);

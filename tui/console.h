@@ -305,6 +305,9 @@ struct console {
 /* Sets the status line message (printf format); error selects the error colour. */
 void console_message(struct console *c, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* 1 when msg fits in the status line and the band above it (CONSOLE_BAND_MAX more lines at
+ * most) at the terminal's size, and in the message's buffer. */
+int console_message_fits(const char *msg);
 /* A message announcing runs ("x = 5; re-running", "re-running 2 scenarios"): its last "; "
  * part, or all of it without one, goes when the runs have ended. */
 void console_message_runs(struct console *c, const char *fmt, ...)

@@ -494,6 +494,38 @@ out:
 	return rc;
 }
 
+/* The message "BEFORE VALUE AFTER" in buf, whole when it fits the status line and its band
+ * (console_message_fits), else with the value shortened in the middle: its first and last
+ * characters around "… (N characters)", as many as fit. */
+static const char *console_cmd_fit_value(const char *before, const char *value, const char *after,
+                                         char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s", before, value, after);
+	if (console_message_fits(buf))
+		return buf;
+	size_t len = strlen(value), chars = 0;
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)value[i] & 0xc0) != 0x80;
+	char count[32];
+	report_count_text(chars, count, sizeof count);
+	/* k characters from each end, fewer until the message fits */
+	for (size_t k = chars / 2 < (size_t)COLS * 3 ? chars / 2 : (size_t)COLS * 3;; k--) {
+		size_t head = 0, tail = len, m;
+		for (m = 0; m < k && head < len; m++)
+			do
+				head++;
+			while (head < len && ((unsigned char)value[head] & 0xc0) == 0x80);
+		for (m = 0; m < k && tail > head; m++)
+			do
+				tail--;
+			while (tail > head && ((unsigned char)value[tail] & 0xc0) == 0x80);
+		snprintf(buf, n, "%s%.*s%s%s (%s characters)%s", before, (int)head, value,
+		         console_utf8 ? "…" : "...", value + tail, count, after);
+		if (k == 0 || console_message_fits(buf))
+			return buf;
+	}
+}
+
 static int console_cmd_set_or_unset(struct console *c, const char *args, int set, struct err *e)
 {
 	char buf[4096], *rest = buf, *word;
@@ -516,8 +548,11 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 		return -1;
 	free(s->failed_edit); /* the next edit starts from the scenario as it now is (the file stays) */
 	s->failed_edit = NULL;
-	if (set)
-		console_message_runs(c, "%s: %s = %s; re-running", s->label, path, rest);
+	if (set) {
+		char before[1024], msg[8192];
+		snprintf(before, sizeof before, "%s: %s = ", s->label, path);
+		console_message_runs(c, "%s", console_cmd_fit_value(before, rest, "; re-running", msg, sizeof msg));
+	}
 	else
 		console_message_runs(c, "%s: %s back to the format's default; re-running", s->label, path);
 	c->dirty_hdr = 1;
