@@ -236,6 +236,10 @@ check_has "60x15: the console draws" "$(screen main)" "scenarios:"
 check "60x15: not too small" test -z "$(screen main | grep 'too small')"
 T resize-window -t main -x 50 -y 12; wait_for main "terminal too small"
 check_eq "50x12: terminal too small" "$?" 0
+# at 40 columns the note wraps: the size needed is said whole (the words joined across lines)
+T resize-window -t main -x 40 -y 10; wait_for main "this one is 40x10"
+check_has "40x10: the size the console needs, wrapped to the width" "$(screen main | tr -s ' \n' '  ')" \
+	"terminal too small: the console needs 60x15, this one is 40x10"
 T resize-window -t main -x 100 -y 30; wait_for main "USD per resolved request"
 check_eq "back to 100x30" "$?" 0
 

@@ -936,11 +936,18 @@ static void console_draw_band(struct console *c)
 void console_frame(struct console *c)
 {
 	if (c->too_small) {
-		char note[128];
+		char note[128], line[128];
+		size_t starts[9];
 		werase(stdscr);
-		snprintf(note, sizeof note, "terminal too small: %dx%d, the console needs %dx%d", COLS, LINES,
-		         CONSOLE_MIN_COLS, CONSOLE_MIN_LINES);
-		console_put(stdscr, LINES / 2, 0, note, COLS, 0, 0);
+		/* the size needed first, wrapped to the width, in the middle */
+		snprintf(note, sizeof note, "terminal too small: the console needs %dx%d, this one is %dx%d",
+		         CONSOLE_MIN_COLS, CONSOLE_MIN_LINES, COLS, LINES);
+		int n = console_wrap(note, COLS, starts, LINES < 8 ? LINES : 8);
+		starts[n] = strlen(note);
+		for (int i = 0; i < n; i++) {
+			snprintf(line, sizeof line, "%.*s", (int)(starts[i + 1] - starts[i]), note + starts[i]);
+			console_put(stdscr, (LINES - n) / 2 + i, 0, line, COLS, 0, 0);
+		}
 		wnoutrefresh(stdscr);
 		doupdate();
 		c->dirty_hdr = c->dirty_body = c->dirty_status = 0;
