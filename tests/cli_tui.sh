@@ -650,6 +650,18 @@ case $(screen alerts80x24 | sed -n 4p) in *hidden*) bad "Alerts at 80 columns hi
 check_has "Alerts at 60 columns: the title says 2 are hidden" "$(screen alerts60x15 | sed -n 4p)" "; 2 columns hidden (widen)"
 check_eq "Alerts at 60 columns: the first five" "$(screen alerts60x15 | sed -n 5p | tr -s ' ')" "start (UTC) end scenario kind value"
 T kill-session -t alerts80x24; T kill-session -t alerts60x15
+# two scenarios of one name at 80 columns: the scenario column, narrowed (its titles "v3
+# cache+routing (v3)" and "(fg)" are 21 wide: 16+11+21+14+5+8+5 + 6 gaps of 2 = 92 > 80), says
+# each row's handle instead of the name they share, cut
+start alertstie 80 24 flood -s v3
+wait_for alertstie "last run"
+T send-keys -t alertstie ":scenario add fg v3" Enter; wait_for alertstie "added scenario fg"
+wait_for alertstie "last run"
+T send-keys -t alertstie 5; wait_for alertstie "across 2 scenarios"
+# the fifth word of an alert's row: after the start's date and time and the end's
+check_eq "Alerts at 80 columns: the handles tell the two v3s apart" \
+	"$(screen alertstie | awk '/fallback_flood/ { print $5 }' | sort -u | tr '\n' ' ')" "fg v3 "
+T kill-session -t alertstie
 
 # a trace without requests: its Timeline says so (not that the runs are under way)
 : > "$TMP/none.jsonl"

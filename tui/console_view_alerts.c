@@ -122,6 +122,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 		cw[i] = console_text_width(heads[i]);
 	cw[0] = cw[0] < 16 ? 16 : cw[0];
 	int shown = 0;
+	size_t scen_of[ALERTS_MAX_ROWS];
 	for (int r = 0; r < rows && vs->list.top + r < vs->n_rows; r++, shown++) {
 		size_t k;
 		const struct alert *al = alerts_at(m, vs->rows[vs->list.top + r], &k);
@@ -131,6 +132,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 		snprintf(cell[r][1], sizeof cell[r][1], "%.11s", t + 5); /* "MM-DD HH:MM" */
 		char name[CONSOLE_TITLE_MAX];
 		snprintf(cell[r][2], sizeof cell[r][2], "%s", console_scen_title(m, m->scen[k], name));
+		scen_of[r] = k;
 		snprintf(cell[r][3], sizeof cell[r][3], "%s", al->kind < N_ALERT ? alert_names[al->kind] : "");
 		alerts_value(al, 0, cell[r][4], sizeof cell[r][4]);
 		alerts_value(al, 1, cell[r][5], sizeof cell[r][5]);
@@ -153,6 +155,14 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 	}
 	if (total > width)
 		gap = 1;
+	/* a title the narrowed column would cut that tells two scenarios of one name apart by
+	 * their handles ("v3 cache+routing (fg)"): the handle alone, which the cut would lose */
+	for (int r = 0; r < shown; r++) {
+		char name[CONSOLE_TITLE_MAX];
+		const struct console_scen *s = m->scen[scen_of[r]];
+		if (console_text_width(cell[r][2]) > cw[2] && console_scen_title(m, s, name) == name)
+			snprintf(cell[r][2], sizeof cell[r][2], "%s", s->label);
+	}
 	for (int i = 0; i < NCOL; i++) {
 		if (i > 0 && pos + cw[i] > width)
 			break;
