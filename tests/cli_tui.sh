@@ -572,6 +572,13 @@ T kill-session -t intr
 # Ctrl-C elsewhere: the same as q, exit 130
 start intr 80 24 faq -s v3
 wait_for intr "last run"
+# (first, at 80 columns a filter stays in the Tenants title: the sort order goes first.  Whole,
+# "tenants of v3 cache+routing: 1 of 8, sorted by tenant (A to Z)" is 63 columns, the filter's
+# ', filter "ac"' 13 and "; 4 columns hidden (widen)" 26: 102; without "(A to Z)" 91; without
+# the order 34 + 13 + 26 = 73, which fits)
+T send-keys -t intr 2 / a c Enter; wait_for intr 'filter "ac"'
+check_eq "Tenants at 80 columns: the filter stays in the title" "$(screen intr | sed -n 4p | sed 's/ *$//')" \
+	'tenants of v3 cache+routing: 1 of 8, filter "ac"; 4 columns hidden (widen)'
 T send-keys -t intr C-c; wait_for intr "EXITED 130"
 check_eq "Ctrl-C exits 130" "$?" 0
 wait_for intr MODES-END

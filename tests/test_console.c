@@ -522,14 +522,12 @@ static void console_tenants_columns(void)
 	 * resolved takes the place of the last two (x back to 52, at 54); one apart at 12, 24, 30,
 	 * 39, 48, 57, 64 (failed) and USD/resolved at 77 > 70: resolved replaces failed (x 57, at
 	 * 58), seven shown, 5 hidden.  The title, 56 columns, and "; 5 columns hidden (widen)", 26,
-	 * are 82 > 70: the title is cut to 70 − 26 − 1 = 43 columns and "…", the count kept whole
-	 * from column 44. */
+	 * are 82 > 70: the title goes without the order's "(largest first)", 20 + 20 = 40 columns,
+	 * and the count follows it whole from column 40. */
 	werase(w);
 	console_view_tenants.draw(&d.c, w, 10, 70);
-	mvwinnstr(w, 0, 0, row, 43);
-	CHECK_STR(row, "tenants of A: 3 of 3, sorted by resolved (l");
-	mvwinnstr(w, 0, 44, row, 26);
-	CHECK_STR(row, "; 5 columns hidden (widen)");
+	mvwinnstr(w, 0, 0, row, 66);
+	CHECK_STR(row, "tenants of A: 3 of 3, sorted by resolved; 5 columns hidden (widen)");
 	mvwinnstr(w, 1, 58, row, 8);
 	CHECK_STR(row, "resolved");
 	/* largest first: globex (9), hooli (7), acme (4) */

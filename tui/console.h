@@ -171,9 +171,11 @@ int console_text_width(const char *s);
  * cut with "…" (or "~" without UTF-8).  Returns the columns drawn.
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
-/* A view's title on row 0 in ROLE_TITLE, then "; N columns hidden (widen)" when n_hidden > 0:
- * the count is never cut, the title before it is when the line is short. */
-void console_put_title(WINDOW *w, const char *title, int n_hidden, int width);
+/* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
+ * that fits whole, else the last, cut; then keep (a filter, say; NULL for none) and "; N columns
+ * hidden (widen)" when n_hidden > 0, which are never cut while the line holds them. */
+void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,
+                       int width);
 
 /* Splits s into lines of at most `width` columns, at a blank where one is near enough: the
  * byte offset of each line's start in starts[0..n), n ≤ max returned (the last line holds the

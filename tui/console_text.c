@@ -79,16 +79,29 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	return pad ? width : cols;
 }
 
-void console_put_title(WINDOW *w, const char *title, int n_hidden, int width)
+void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,
+                       int width)
 {
 	char hidden[64] = "";
 	if (n_hidden > 0)
 		snprintf(hidden, sizeof hidden, "; %d column%s hidden (widen)", n_hidden, n_hidden == 1 ? "" : "s");
-	int hidden_w = (int)strlen(hidden), title_w = 0;
+	if (!keep)
+		keep = "";
+	int hidden_w = (int)strlen(hidden), keep_w = console_text_width(keep), title_w = 0;
+	int room = width - hidden_w - keep_w;
+	const char *title = titles[n_titles - 1];
+	for (int i = 0; i < n_titles; i++)
+		if (console_text_width(titles[i]) <= room) {
+			title = titles[i];
+			break;
+		}
 	wattrset(w, console_attr(ROLE_TITLE));
-	if (hidden_w < width)
-		title_w = console_put(w, 0, 0, title, width - hidden_w, 0, 0);
-	console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
+	if (room > 0)
+		title_w = console_put(w, 0, 0, title, room, 0, 0);
+	if (title_w < width)
+		title_w += console_put(w, 0, title_w, keep, width - title_w, 0, 0);
+	if (title_w < width)
+		console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
 }
 
 int console_wrap(const char *s, int width, size_t *starts, int max)

@@ -170,11 +170,14 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 		pos += cw[i] + gap;
 		ncol++;
 	}
-	snprintf(title, sizeof title, "%s alert%s across %zu scenario%s, newest first%s%s%s%s",
+	char keep[400];
+	snprintf(title, sizeof title, "%s alert%s across %zu scenario%s, newest first",
 	         report_count_text((uint64_t)vs->n_rows, cnt, sizeof cnt), vs->n_rows == 1 ? "" : "s",
-	         m->n_scen, m->n_scen == 1 ? "" : "s", vs->filter[0] ? ", filter \"" : "", vs->filter,
+	         m->n_scen, m->n_scen == 1 ? "" : "s");
+	snprintf(keep, sizeof keep, "%s%s%s%s", vs->filter[0] ? ", filter \"" : "", vs->filter,
 	         vs->filter[0] ? "\"" : "", running ? " (some scenarios have no result yet)" : "");
-	console_put_title(w, title, NCOL - ncol, width);
+	const char *titles[1] = { title };
+	console_put_title(w, titles, 1, keep, NCOL - ncol, width);
 	for (int i = 0; i < ncol; i++)
 		console_put(w, 1, x[i], heads[i], cw[i], right[i], 1);
 	wattrset(w, console_attr(ROLE_NORMAL));

@@ -415,7 +415,6 @@ static long groups_rows(struct console *c, const struct groups_def *g)
 	return c->vs[g->view].n_rows;
 }
 
-/* "sorted by X (largest first)" and the filter, for a title. */
 /* The rows a table can show under its title line, its list scrolled to keep the
  * cursor in view; 0 after writing "no rows" when nothing passes the filter. */
 static int groups_visible_rows(WINDOW *w, struct console_viewstate *vs, int height, int width)
@@ -431,14 +430,26 @@ static int groups_visible_rows(WINDOW *w, struct console_viewstate *vs, int heig
 	return rows;
 }
 
-static const char *groups_order_text(const struct console_viewstate *vs, const char *sort_name, char *buf,
-                                     size_t n)
+/* A list's title in its three forms, longest first: HEAD, sorted by X (largest first); HEAD,
+ * sorted by X; HEAD alone; and the filter in keep (never cut). */
+struct groups_title {
+	char form[3][1200];
+	const char *forms[3];
+	char keep[300];
+};
+
+static void groups_title_make(struct groups_title *t, const char *head, const struct console_viewstate *vs,
+                              const char *sort_name)
 {
-	snprintf(buf, n, "sorted by %s (%s)%s%s%s", sort_name,
+	snprintf(t->form[0], sizeof t->form[0], "%s, sorted by %s (%s)", head, sort_name,
 	         vs->sort_desc ? (vs->sort_col ? "largest first" : "Z to A")
-	                       : (vs->sort_col ? "smallest first" : "A to Z"),
-	         vs->filter[0] ? ", filter \"" : "", vs->filter, vs->filter[0] ? "\"" : "");
-	return buf;
+	                       : (vs->sort_col ? "smallest first" : "A to Z"));
+	snprintf(t->form[1], sizeof t->form[1], "%s, sorted by %s", head, sort_name);
+	snprintf(t->form[2], sizeof t->form[2], "%s", head);
+	for (int i = 0; i < 3; i++)
+		t->forms[i] = t->form[i];
+	snprintf(t->keep, sizeof t->keep, "%s%s%s", vs->filter[0] ? ", filter \"" : "", vs->filter,
+	         vs->filter[0] ? "\"" : "");
 }
 
 /* A list whose scenario has no result yet: why. */
@@ -458,7 +469,8 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	struct console_scen *s = console_selected(c);
 	struct console_viewstate *vs = &c->vs[g->view];
 	struct groups_cache *k = &groups_cache[g->view];
-	char title[1024], order[600], a[32], b[32];
+	char title[1024], a[32], b[32];
+	static struct groups_title tt;
 
 	if (!s) {
 		console_put(w, 1, 1, "No scenario is open: add one with :scenario add NAME.", width - 2, 0, 0);
@@ -471,10 +483,10 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	groups_refresh(c, g, s);
 	size_t total = groups_count(g, s);
 	char name[CONSOLE_TITLE_MAX];
-	snprintf(title, sizeof title, "%ss of %s: %s of %s, %s", g->what, console_scen_title(c->m, s, name),
+	snprintf(title, sizeof title, "%ss of %s: %s of %s", g->what, console_scen_title(c->m, s, name),
 	         report_count_text((uint64_t)vs->n_rows, a, sizeof a),
-	         report_count_text((uint64_t)total, b, sizeof b),
-	         groups_order_text(vs, sort_names[vs->sort_col], order, sizeof order));
+	         report_count_text((uint64_t)total, b, sizeof b));
+	groups_title_make(&tt, title, vs, sort_names[vs->sort_col]);
 
 	/* the columns that fit, in table order, 2 blanks apart (1 when that shows more); the
 	 * name column may shrink to 12; the sorted column is always among them (in place of the
@@ -513,7 +525,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 			break;
 		gap = 1;
 	}
-	console_put_title(w, title, (int)g->n_cols - ncol, width);
+	console_put_title(w, tt.forms, 3, tt.keep, (int)g->n_cols - ncol, width);
 	/* headings */
 	for (int j = 0; j < ncol; j++) {
 		int col = cols[j], cw = col == 0 ? namew : k->width[col];
@@ -701,7 +713,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	struct console_model *m = c->m;
 	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
 	size_t ns = groups_across_n_scen(c);
-	char title[1024], order[600], sortname[300], a[32], b[32];
+	char title[1024], sortname[300], a[32], b[32];
 	int colw[GROUPS_MAX_SCEN];
 
 	if (ns == 0) {
@@ -769,12 +781,12 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 		snprintf(sortname, sizeof sortname, "tenant");
 	else
 		snprintf(sortname, sizeof sortname, "%s", console_scen_title(m, m->scen[vs->sort_col - 1], t));
-	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s, %s", ns,
+	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s", ns,
 	         ns == 1 ? "" : "s", gm->name, report_count_text((uint64_t)vs->n_rows, a, sizeof a),
-	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b),
-	         groups_order_text(vs, sortname, order, sizeof order));
-	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 0, title, width, 0, 1);
+	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b));
+	static struct groups_title tt;
+	groups_title_make(&tt, title, vs, sortname);
+	console_put_title(w, tt.forms, 3, tt.keep, 0, width);
 
 	/* headings: the sort column marked; h/l shows the scenarios left out */
 	wattrset(w, console_attr(vs->sort_col == 0 ? ROLE_SELECTED : ROLE_TITLE));
