@@ -626,6 +626,30 @@ check_eq "the edit holds the whole value" "$(python3 -c 'import json, sys; print
 T send-keys -t setlong q; check "setlong: q quits" wait_for setlong "EXITED 0"
 T kill-session -t setlong
 
+# A command's SCENARIO may be the scenario's name when one open scenario has it (p.json's
+# handle is p, its name "pricey"); none or two: the message lists the handles to choose from
+printf '{"name": "pricey", "extends": "%s/fixtures/scenarios/v3.json"}\n' "$PWD" > "$TMP/p.json"
+start names 100 30 faq -s recorded -s "$TMP/p.json" -s v3
+wait_for names "last run"
+T send-keys -t names ":save pricey $TMP/pricey-out.json" Enter
+check "save takes a scenario's name" wait_for names "wrote scenario p to $TMP/pricey-out.json"
+T send-keys -t names ":save v3 cache+routing $TMP/v3-out.json" Enter
+check "and a name with blanks" wait_for names "wrote scenario v3 to $TMP/v3-out.json"
+T send-keys -t names ":save nosuch $TMP/x.json" Enter
+check "no such scenario: the open handles listed" wait_for names 'no scenario "nosuch" is open; open: recorded, p, v3'
+T send-keys -t names ":set pricey.cache.capacity 5" Enter
+check "set takes NAME.KEY" wait_for names "p: cache.capacity = 5"
+T send-keys -t names ":scenario add p2 $TMP/p.json" Enter; wait_for names "added scenario p2"
+T send-keys -t names ":run pricey" Enter
+check "two of that name: their handles" wait_for names '2 open scenarios are named "pricey": name one by its handle (p, p2)'
+T send-keys -t names ":scenario drop p2" Enter; wait_for names "dropped scenario p2"
+T send-keys -t names ":scenario edit nosuch" Enter
+check "scenario edit: the open handles" wait_for names 'no scenario "nosuch" is open; open: recorded, p, v3'
+T send-keys -t names ":scenario drop pricey" Enter
+check "scenario drop takes the name" wait_for names "dropped scenario p"
+T send-keys -t names ":quit" Enter; check "names: quit" wait_for names "EXITED 0"
+T kill-session -t names
+
 # SIGTERM: the same, exit 143 (the pane's shell records the console's pid, then becomes it)
 cat > "$TMP/term.sh" <<EOF
 echo \$\$ > "$TMP/term.pid"

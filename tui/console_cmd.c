@@ -275,9 +275,33 @@ static struct console_scen *console_cmd_scen(struct console *c, const char *labe
 			err_set(e, "no scenario is open (scenario add NAME)");
 		return s;
 	}
-	if (!(s = console_model_find(c->m, label, NULL)))
-		err_set(e, "no scenario \"%s\" is open", label);
-	return s;
+	if ((s = console_model_find(c->m, label, NULL)))
+		return s;
+	/* else the one open scenario of that name ("v3 cache+routing", as its title says) */
+	struct console_model *m = c->m;
+	size_t n = 0, o = 0;
+	char handles[600] = "";
+	for (size_t i = 0; i < m->n_scen; i++)
+		if (m->scen[i]->sc.name && strcmp(m->scen[i]->sc.name, label) == 0)
+			s = m->scen[i], n++;
+	if (n == 1)
+		return s;
+	/* the handles to choose from: of the scenarios of that name, else of every one open */
+	for (size_t i = 0; i < m->n_scen && o < sizeof handles - 1; i++) {
+		const struct console_scen *t = m->scen[i];
+		if (n > 1 && strcmp(t->sc.name ? t->sc.name : "", label) != 0)
+			continue;
+		int wr = snprintf(handles + o, sizeof handles - o, "%s%s", o ? ", " : "", t->label);
+		if (wr > 0)
+			o += (size_t)wr < sizeof handles - o ? (size_t)wr : sizeof handles - o - 1;
+	}
+	if (n > 1)
+		err_set(e, "%zu open scenarios are named \"%s\": name one by its handle (%s)", n, label, handles);
+	else if (m->n_scen)
+		err_set(e, "no scenario \"%s\" is open; open: %s", label, handles);
+	else
+		err_set(e, "no scenario \"%s\" is open; none is (scenario add NAME)", label);
+	return NULL;
 }
 
 /* Splits off the first word of *args (in place); returns it, *args then the rest. */
@@ -372,11 +396,16 @@ static int console_cmd_drop(struct console *c, const char *args, struct err *e)
 {
 	if (!*args)
 		return err_set(e, "usage: scenario drop NAME");
-	if (console_model_drop(c->m, args, e) < 0)
+	struct console_scen *s = console_cmd_scen(c, args, e);
+	char label[512];
+	if (!s)
+		return -1;
+	snprintf(label, sizeof label, "%s", s->label);
+	if (console_model_drop(c->m, label, e) < 0)
 		return -1;
 	if (c->sel >= c->m->n_scen) /* the last one was selected: its left neighbour */
 		c->sel = c->m->n_scen ? c->m->n_scen - 1 : 0;
-	console_message(c, 0, "dropped scenario %s", args);
+	console_message(c, 0, "dropped scenario %s", label);
 	return 0;
 }
 
@@ -627,7 +656,21 @@ static int console_cmd_save(struct console *c, const char *args, struct err *e)
 {
 	char buf[4096], *rest = buf, *label;
 	snprintf(buf, sizeof buf, "%s", args);
-	label = console_cmd_word(&rest);
+	/* a name with blanks ("save v3 cache+routing v3.json"): the longest open one args start with */
+	size_t named = 0;
+	for (size_t i = 0; i < c->m->n_scen; i++) {
+		const char *name = c->m->scen[i]->sc.name;
+		size_t len = name ? strlen(name) : 0;
+		if (len > named && strchr(name, ' ') && strncmp(buf, name, len) == 0 && buf[len] == ' ')
+			named = len;
+	}
+	if (named) {
+		buf[named] = 0;
+		label = buf;
+		rest = buf + named + 1 + strspn(buf + named + 1, " \t");
+	} else {
+		label = console_cmd_word(&rest);
+	}
 	if (!*label || !*rest)
 		return err_set(e, "usage: save SCENARIO FILE");
 	struct console_scen *s = console_cmd_scen(c, label, e);

@@ -518,6 +518,21 @@ struct console_scen *console_model_split_path(struct console_model *m, const cha
 			best_len = len;
 		}
 	}
+	if (!best) { /* else the one open scenario whose name is the text's start before a '.' */
+		size_t n = 0;
+		for (size_t i = 0; i < m->n_scen; i++) {
+			const char *name = m->scen[i]->sc.name;
+			size_t len = name ? strlen(name) : 0;
+			if (len && strncmp(text, name, len) == 0 && text[len] == '.' && !console_model_find(m, name, NULL)) {
+				if (len > best_len)
+					best = m->scen[i], best_len = len, n = 1;
+				else if (len == best_len)
+					n++;
+			}
+		}
+		if (n > 1)
+			best = NULL, best_len = 0;
+	}
 	*path = best ? text + best_len + 1 : text;
 	return best ? best : dflt;
 }
