@@ -577,6 +577,15 @@ wait_for intr "last run"
 # ', filter "ac"' 13 and "; 4 columns hidden (widen)" 26: 102; without "(A to Z)" 91; without
 # the order 34 + 13 + 26 = 73, which fits)
 T send-keys -t intr 2 / a c Enter; wait_for intr 'filter "ac"'
+# (and the help at 80×24 wraps its descriptions under their column: nothing cut with …, the
+# last command reached by G)
+T send-keys -t intr '?'; wait_for intr "help: q or Esc closes"
+check_has "help at 80 columns: q's description whole, wrapped" "$(screen intr | sed -n 's/.*│\(.*\)│.*/\1/p' | tr -s ' \n' '  ')" \
+	"q quit (closes the help first; with edits not saved, asks once)"
+check_eq "help at 80 columns: no line cut" "$(screen intr | grep '│' | grep -c '…')" 0
+T send-keys -t intr G; wait_for intr "leave the console"
+check_eq "help at 80 columns, at its end: no line cut" "$(screen intr | grep '│' | grep -c '…')" 0
+T send-keys -t intr q; eventually eval 'test -z "$(screen intr | grep "help: q or Esc")"'
 check_eq "Tenants at 80 columns: the filter stays in the title" "$(screen intr | sed -n 4p | sed 's/ *$//')" \
 	'tenants of v3 cache+routing: 1 of 8, filter "ac"; 4 columns hidden (widen)'
 T send-keys -t intr C-c; wait_for intr "EXITED 130"

@@ -818,11 +818,45 @@ static size_t console_help_lines(char lines[][160], size_t max)
 	return n;
 }
 
+/* The help's lines wrapped to `width` columns: a key's description goes on under its column (a
+ * command's under its own indent), nothing cut; the number of lines. */
+static size_t console_help_wrap(char lines[][160], size_t n, int width, char out[][160], size_t max)
+{
+	size_t o = 0;
+	int keys = 1;
+	for (size_t i = 0; i < n && o < max; i++) {
+		const char *s = lines[i];
+		int indent = (int)strspn(s, " ");
+		if (strncmp(s, "commands", 8) == 0)
+			keys = 0;
+		if (keys && indent == 2)
+			indent = 14; /* "  %-11s ": the description's column */
+		else if (!keys && indent == 2)
+			indent = 4;  /* a command's arguments */
+		if (indent > width / 2)
+			indent = width / 2;
+		size_t at = 0, starts[2];
+		for (int first = 1; o < max; first = 0) {
+			int w = first ? width : width - indent;
+			int k = console_wrap(s + at, w, starts, 2);
+			size_t len = k > 1 ? starts[1] : strlen(s + at);
+			while (len > 0 && s[at + len - 1] == ' ' && k > 1)
+				len--;
+			snprintf(out[o++], 160, "%*s%.*s", first ? 0 : indent, "", (int)len, s + at);
+			if (k < 2)
+				break;
+			at += starts[1];
+		}
+	}
+	return o;
+}
+
 static void console_draw_help(struct console *c)
 {
-	static char lines[200][160];
-	size_t n = console_help_lines(lines, 200);
+	static char logical[200][160], lines[600][160];
+	size_t nl = console_help_lines(logical, 200);
 	int width = COLS - 4 < 96 ? COLS - 4 : 96, height = LINES - 4;
+	size_t n = console_help_wrap(logical, nl, width - 4, lines, 600);
 	if (height > (int)n + 2)
 		height = (int)n + 2;
 	int inner = height - 2;
