@@ -56,6 +56,9 @@ static const struct groups_col groups_task_cols[] = {
 };
 
 #define GROUPS_MAX_COLS 16
+/* The name column (tenant, task) is at most this wide: a longer name is cut with …, and a `/`
+ * filter finds it whole. */
+#define GROUPS_NAME_MAX 24
 #define N_TENANT_COLS (sizeof groups_tenant_cols / sizeof groups_tenant_cols[0])
 #define N_TASK_COLS (sizeof groups_task_cols / sizeof groups_task_cols[0])
 
@@ -492,7 +495,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	 * name column may shrink to 12; the sorted column is always among them (in place of the
 	 * last ones that fit), and the title says how many are out of sight */
 	int colx[GROUPS_MAX_COLS], cols[GROUPS_MAX_COLS], ncol = 0, x = 0, gap = 2;
-	int namew = k->width[0] < 12 ? 12 : k->width[0] > 40 ? 40 : k->width[0];
+	int namew = k->width[0] < 12 ? 12 : k->width[0] > GROUPS_NAME_MAX ? GROUPS_NAME_MAX : k->width[0];
 	if (namew > width - 2)
 		namew = width - 2;
 	for (int pass = 0; pass < 2; pass++) {
@@ -739,7 +742,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 		if (!s->has_res && colw[k] < 7)
 			colw[k] = 7; /* "running" */
 	}
-	int namew = groups_across.namew < 12 ? 12 : groups_across.namew > 40 ? 40 : groups_across.namew;
+	int namew = groups_across.namew < 12 ? 12 : groups_across.namew > GROUPS_NAME_MAX ? GROUPS_NAME_MAX : groups_across.namew;
 	if (namew > width / 3 && width / 3 >= 12)
 		namew = width / 3;
 
