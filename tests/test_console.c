@@ -96,6 +96,14 @@ static void console_matching(void)
 	CHECK_INT(console_view_match("ac", "acme"), 0);
 	CHECK_INT(console_view_match("acme", ""), 1);
 	CHECK_INT(console_view_match("", ""), 1);
+	/* beyond ASCII: Ü (U+00DC) is ü (U+00FC) lower-cased, Ï (U+00CF) ï; Σ (U+03A3) σ */
+	CHECK_INT(console_view_match("Ünïcødé GmbH", "ünï"), 1);
+	CHECK_INT(console_view_match("ünïcødé", "ÜNÏ"), 1);
+	CHECK_INT(console_view_match("ΣΙΓΜΑ ltd", "σιγ"), 1);
+	CHECK_INT(console_view_match("Ünïcødé", "üna"), 0);
+	/* a byte that begins no UTF-8 sequence matches itself only */
+	CHECK_INT(console_view_match("a\xff" "b", "\xff" "B"), 1);
+	CHECK_INT(console_view_match("a\xfe" "b", "\xff" "b"), 0);
 }
 
 static void console_scrolling(void)

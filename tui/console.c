@@ -17,8 +17,10 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include <wctype.h>
 
 #include "traces/report.h"
+#include "traces/text.h"
 #include "tui/console.h"
 
 /* A bracketed paste's start and end (ESC[200~, ESC[201~), as the terminal sends them once the
@@ -247,25 +249,38 @@ int console_view_list_rows(int rows)
 	return rows > 2 ? rows - 2 : 1;
 }
 
+/* The code point at s (its length in *len) folded to lower case by Unicode's simple mapping
+ * (C.UTF-8's, whatever the console's locale); a byte that begins no valid sequence stays itself,
+ * as a negative number. */
+static long console_fold(const char *s, int *len)
+{
+	static locale_t utf8;
+	static int tried;
+	long cp = text_decode((const unsigned char *)s, len);
+	if (cp < 0)
+		return -1 - (long)(unsigned char)*s;
+	if (cp < 128)
+		return cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp;
+	if (!tried) {
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		tried = 1;
+	}
+	return utf8 ? (long)towlower_l((wint_t)cp, utf8) : (long)towlower((wint_t)cp);
+}
+
 int console_view_match(const char *name, const char *filter)
 {
-	size_t fl = strlen(filter);
-	if (fl == 0)
+	if (!*filter)
 		return 1;
-	for (const char *p = name; *p; p++) {
-		size_t i = 0;
-		while (i < fl && p[i]) {
-			char a = p[i], b = filter[i];
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (b >= 'A' && b <= 'Z')
-				b = (char)(b - 'A' + 'a');
-			if (a != b)
-				break;
-			i++;
-		}
-		if (i == fl)
+	for (const char *p = name; *p;) {
+		const char *a = p, *b = filter;
+		int la, lb;
+		while (*a && *b && console_fold(a, &la) == console_fold(b, &lb))
+			a += la, b += lb;
+		if (!*b)
 			return 1;
+		console_fold(p, &la);
+		p += la;
 	}
 	return 0;
 }

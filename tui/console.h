@@ -402,7 +402,8 @@ void console_view_tenants_metric(struct console *c, int arg);
 /* Rows of a list view's body (its title rows excluded). */
 int console_view_list_rows(int rows);
 
-/* 1 when `name` contains the filter (ASCII case-insensitive); an empty filter matches all. */
+/* 1 when `name` contains the filter, case folded by code point ("ünï" finds "Ünïcødé"); an
+ * empty filter matches all. */
 int console_view_match(const char *name, const char *filter);
 
 #endif
