@@ -487,6 +487,9 @@ T send-keys -t edits C-u Escape; closed
 T send-keys -t edits ":export c" Tab; wait_for edits ":export csv"
 check_eq "Tab completes export's format" "$?" 0
 T send-keys -t edits C-u Escape; closed
+T send-keys -t edits ":scenario add fg flood-g" Tab
+check "Tab completes scenario add's FILE with a bundled name" wait_for edits ":scenario add fg flood-guard"
+T send-keys -t edits C-u Escape; closed
 T send-keys -t edits ":set v3.cache.enabled f" Tab; wait_for edits ":set v3.cache.enabled false"
 check_eq "Tab completes a true/false key's value" "$?" 0
 T send-keys -t edits C-u Escape; closed

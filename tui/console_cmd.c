@@ -872,13 +872,12 @@ static int console_cmd_comp_add(struct console *c, const char *text, int argno, 
 	(void)line;
 	struct console_cmd_cand l = { .prefix = text };
 	char list[1024], *p, *tok;
-	if (argno == 0) {
+	if (argno <= 1) { /* NAME, or FILE: a file or a bundled name (NAME may also be recorded) */
 		bundled_scenarios(list, sizeof list);
-		console_cmd_cand_add(&l, "recorded");
+		if (argno == 0)
+			console_cmd_cand_add(&l, "recorded");
 		for (p = list; (tok = strtok(p, ", ")); p = NULL)
 			console_cmd_cand_add(&l, tok);
-		console_cmd_cand_files(&l);
-	} else if (argno == 1) {
 		console_cmd_cand_files(&l);
 	}
 	(void)c;
