@@ -586,6 +586,8 @@ T send-keys -t intr '?'; wait_for intr "help: q or Esc closes"
 check_has "help at 80 columns: q's description whole, wrapped" "$(screen intr | sed -n 's/.*│\(.*\)│.*/\1/p' | tr -s ' \n' '  ')" \
 	"q quit (closes the help first; with edits not saved, asks once)"
 check_eq "help at 80 columns: no line cut" "$(screen intr | grep '│' | grep -c '…')" 0
+check_has "the help says Ctrl-C cancels the command line" \
+	"$(screen intr | sed -n 's/.*│\(.*\)│.*/\1/p' | tr -s ' \n' '  ')" "Esc or Ctrl-C cancels"
 T send-keys -t intr G; wait_for intr "leave the console"
 check_eq "help at 80 columns, at its end: no line cut" "$(screen intr | grep '│' | grep -c '…')" 0
 T send-keys -t intr q; eventually eval 'test -z "$(screen intr | grep "help: q or Esc")"'

@@ -549,7 +549,7 @@ static const struct console_key console_keys[] = {
 	{ { 'q' }, "q", V_ALL, console_act_quit, 0, "quit (closes the help first; with edits not saved, asks once)", "q quit" },
 	{ { '?', KEY_F(1) }, "? F1", V_ALL, console_act_help, 0, "show or hide this help", "? help" },
 	{ { ':' }, ":", V_ALL, console_act_command, 0,
-	  "command line: Tab completes, Up/Down recall, Esc cancels", ": command" },
+	  "command line: Tab completes, Up/Down recall, Esc or Ctrl-C cancels", ": command" },
 	{ { '\t' }, "Tab", V_ALL, console_act_view, 1, "next view", NULL },
 	{ { KEY_BTAB }, "S-Tab", V_ALL, console_act_view, N_VIEW - 1, "previous view", NULL },
 	{ { '1' }, "1", V_ALL, console_act_goto, VIEW_COMPARE, "Compare: metrics by scenario", "1-5 views" },
