@@ -54,9 +54,12 @@ void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *o
  * have taken in, summed over the runs given the same count.  A run adds
  * REPLAY_PROGRESS_STEP at a time as requests arrive, and the rest when it
  * completes, so a completed run has added its trace's number of requests.
+ * `stop`, set by another thread, ends the runs counting here at their next
+ * step: replay_run then fails with "stopped" (a console quitting mid-run).
  */
 struct replay_progress {
 	_Atomic uint64_t requests;
+	_Atomic int stop;
 };
 #define REPLAY_PROGRESS_STEP (UINT32_C(1) << 14)
 

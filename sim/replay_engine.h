@@ -81,8 +81,13 @@ int replay_recorded(struct eng *g);
  * a step at a time. */
 static inline void engine_progress(struct eng *g, uint32_t taken)
 {
-	if (!(taken & (REPLAY_PROGRESS_STEP - 1)) && g->progress)
+	if (!(taken & (REPLAY_PROGRESS_STEP - 1)) && g->progress) {
 		atomic_fetch_add_explicit(&g->progress->requests, REPLAY_PROGRESS_STEP, memory_order_relaxed);
+		if (atomic_load_explicit(&g->progress->stop, memory_order_relaxed) && !g->failed) {
+			err_set(g->e, "stopped");
+			g->failed = 1;
+		}
+	}
 }
 
 /* Billed tokens and cost of an attempt with outcome `status` (SPEC §10 billing). */

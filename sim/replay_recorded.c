@@ -51,7 +51,7 @@ int replay_recorded(struct eng *g)
 	if (!calls)
 		return err_set(g->e, "out of memory");
 	size_t n = 0;
-	for (uint32_t r = 0; r < t->n_req; r++) {
+	for (uint32_t r = 0; r < t->n_req && !g->failed; r++) {
 		uint32_t i = replay_arrival(rt, r);
 		int64_t at = trace_ts_us(t, i);
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++) {
@@ -73,6 +73,10 @@ int replay_recorded(struct eng *g)
 		}
 		acct_seen(&g->a, at);
 		engine_progress(g, r + 1);
+	}
+	if (g->failed) { /* stopped (engine_progress said so) */
+		free(calls);
+		return -1;
 	}
 	qsort(calls, n, sizeof *calls, by_start);
 	for (size_t c = 0; c < n; c++) {

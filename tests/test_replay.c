@@ -221,6 +221,40 @@ static void progress_counts_requests(void)
 	free(trace);
 }
 
+/* A stop set on the count ends its runs at their next step, 16,384 requests in, with "stopped"
+ * (a console quitting mid-run): simulated and recorded alike; without it they complete. */
+static void progress_stop_ends_runs(void)
+{
+	enum { N = 16384 + 10 };
+	const char *line = "{\"ts\":%d,\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1,"
+	                   "\"output_tokens\":1,\"model\":\"small-m\"}\n";
+	static const char *const scen[] = { SCN_PREFIX ", \"routing\": {\"default\": \"small\"}}",
+	                                    "{\"pricing\": \"pricing.json\", \"mode\": \"recorded\"}" };
+	size_t cap = (size_t)N * 100, used = 0;
+	char *trace = malloc(cap);
+	if (!trace) {
+		TEST_FAIL_("%s", "out of memory");
+		return;
+	}
+	for (int k = 0; k < N; k++)
+		used += (size_t)snprintf(trace + used, cap - used, line, 1772445600 + k);
+	for (size_t s = 0; s < 2; s++) {
+		struct replay_progress p = { 0 };
+		struct result_scenario r;
+		struct err e = { "" };
+		atomic_store(&p.stop, 1);
+		CHECK_INT(replay_text_counted(trace, scen[s], &p, &r, &e), -1);
+		CHECK_STR(e.msg, "stopped");
+		CHECK_INT(atomic_load(&p.requests), 16384); /* one step, then the stop */
+		atomic_store(&p.stop, 0);
+		atomic_store(&p.requests, 0);
+		CHECK_INT(replay_text_counted(trace, scen[s], &p, &r, &e), 0);
+		CHECK_INT(atomic_load(&p.requests), N);
+		result_scenario_fini(&r);
+	}
+	free(trace);
+}
+
 void suite_replay(void)
 {
 	RUN(tenant_cap_retry_rejected);
@@ -230,5 +264,6 @@ void suite_replay(void)
 	RUN(prices_one_call);
 	RUN(flood_peak_ratio_exact);
 	RUN(progress_counts_requests);
+	RUN(progress_stop_ends_runs);
 	replay_text_done();
 }

@@ -169,6 +169,8 @@ void console_model_fini(struct console_model *m)
 	m->quit = 1;
 	pthread_cond_broadcast(&m->cv);
 	pthread_mutex_unlock(&m->mu);
+	/* the runs under way end at their next step: quitting does not wait for them */
+	atomic_store_explicit(&m->progress.stop, 1, memory_order_relaxed);
 	for (size_t i = 0; i < m->n_threads; i++)
 		pthread_join(m->threads[i], NULL);
 	for (j = m->queue; j; j = next) {
