@@ -930,6 +930,8 @@ int replay_run(const struct replay_trace *rt, const struct scenario *sc, struct 
 			rc = g.failed ? -1 : 0;
 		}
 	}
+	if (rc < 0 && !e->msg[0] && progress && atomic_load_explicit(&progress->stop, memory_order_relaxed))
+		err_set(e, "stopped"); /* engine_progress ended the run */
 	if (rc == 0)
 		rc = acct_finish(&g.a);
 	if (rc == 0 && progress) /* the requests of the last step begun */

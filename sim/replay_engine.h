@@ -60,7 +60,7 @@ struct eng {
 	int64_t discount_ppb;
 	int64_t breaker_trip;    /* failures in a full window that open the breaker: ⌈ratio × window⌉ */
 	struct err *e;
-	int failed;              /* an accounting step ran out of memory */
+	int failed;              /* an accounting step ran out of memory, or a stop came (engine_progress) */
 	struct draw_requests draws; /* the draws' request states (SPEC §10 "The draw") */
 	struct draw_suffix **draw_tables; /* per model, summarize or not, attempt ≤ DRAW_TABLED: made on first use */
 	struct replay_progress *progress; /* the front end's count of requests taken in, or NULL */
@@ -83,10 +83,9 @@ static inline void engine_progress(struct eng *g, uint32_t taken)
 {
 	if (!(taken & (REPLAY_PROGRESS_STEP - 1)) && g->progress) {
 		atomic_fetch_add_explicit(&g->progress->requests, REPLAY_PROGRESS_STEP, memory_order_relaxed);
-		if (atomic_load_explicit(&g->progress->stop, memory_order_relaxed) && !g->failed) {
-			err_set(g->e, "stopped");
-			g->failed = 1;
-		}
+		/* a stop ends the run, which replay_run reports; no call here, where a call would
+		 * make its callers' loops save registers for every request */
+		g->failed |= atomic_load_explicit(&g->progress->stop, memory_order_relaxed) != 0;
 	}
 }
 
