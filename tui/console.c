@@ -630,6 +630,18 @@ static void console_paste_key(struct console *c, int ch)
 	}
 }
 
+/* Closes the list of completions the line editor showed, if any. */
+static void console_matches_close(struct console *c)
+{
+	if (!c->matches)
+		return;
+	for (char **p = c->matches; *p; p++)
+		free(*p);
+	free(c->matches);
+	c->matches = NULL;
+	c->dirty_body = 1;
+}
+
 static void console_key(struct console *c, int ch)
 {
 	if (ch == KEY_RESIZE) {
@@ -649,13 +661,7 @@ static void console_key(struct console *c, int ch)
 			console_act_redraw(c, 0);
 		return;
 	}
-	if (c->matches) {
-		for (char **p = c->matches; *p; p++)
-			free(*p);
-		free(c->matches);
-		c->matches = NULL;
-		c->dirty_body = 1;
-	}
+	console_matches_close(c);
 	if (c->prompt) {
 		console_cmd_key(c, ch);
 		c->dirty_status = 1;
@@ -1082,13 +1088,7 @@ static void console_interrupt(struct console *c)
 	console_stop = 0;
 	console_cmd_cancel(c);
 	c->quit_asked = 0;
-	if (c->matches) {
-		for (char **p = c->matches; *p; p++)
-			free(*p);
-		free(c->matches);
-		c->matches = NULL;
-		c->dirty_body = 1;
-	}
+	console_matches_close(c);
 }
 
 int console_run(struct console_model *m, const struct console_opts *o)
