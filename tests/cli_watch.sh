@@ -449,6 +449,21 @@ check_has "lines just before Ctrl-C: all taken" "$(cat "$TMP/stop.out")" "stoppe
 check_has "lines just before Ctrl-C: in the alerts table" "$(cat "$TMP/stop.out")" \
 	"fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:08:00Z"
 
+# a line dated ahead of the clock (a day) does not move now ahead: the watch stays on the clock,
+# the line enters the tenant windows at its time, and line mode says once how many such lines
+# it read and the latest one's time
+past_ts=$(date -u -d '-10 min' +%Y-%m-%dT%H:%M:%SZ); ahead_ts=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+printf '{"ts":"%s","tenant":"%s","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}\n' \
+	"$past_ts" now "$ahead_ts" later >"$TMP/ahead.jsonl"
+$L watch "$TMP/ahead.jsonl" </dev/null >"$TMP/ahead.out" 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; check_eq "a line ahead of the clock: Ctrl-C exits 130" "$?" 130
+check_has "a line ahead of the clock: said, with its time" "$(cat "$TMP/ahead.out")" \
+	"watch: $TMP/ahead.jsonl: 1 line dated ahead of the clock (the latest at $ahead_ts): in the tenant windows from its time"
+check_eq "a line ahead of the clock: said once" "$(grep -c 'ahead of the clock' "$TMP/ahead.out")" 1
+
 # --speed N: a stored trace plays N× faster than it happened, from its first arrival, which
 # need not be its first line: 10:00:24 first, then 10:00:00 and 10:00:12; 24 s of data at 8×
 # take 3 s (a playback taken from the first line's time would end at once; one at 4× in 6 s)
@@ -522,6 +537,18 @@ m0=$(date -u +%Y-%m-%dT%H:%M); scr=$(screen fresh); m1=$(date -u +%Y-%m-%dT%H:%M
 case $scr in *"$m0"*|*"$m1"*) ok ;; *) bad "a fresh file: now is the clock ($m0): [$scr]" ;; esac
 case $scr in *"$old_ts"*) bad "a fresh file: now is its line's time" ;; *) ok ;; esac
 T send-keys -t fresh q
+
+# the file above with a line a day ahead: now is the clock, so the line of 10 minutes ago is in
+# its tenant's 1 h window (a now moved to the line ahead emptied it), the one ahead in none yet,
+# and a note says it
+T new-session -d -s ahead -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/ahead.jsonl'; sleep 30"
+check "a line ahead of the clock: the note" wait_for ahead " 1 line dated ahead of the clock (the latest at $ahead_ts)"
+scr=$(screen ahead)
+check_has "a line ahead of the clock: the line 10 minutes old in its tenant's hour" "$(echo "$scr" | grep '^ now ')" \
+	" now                         0        1 "
+case $scr in *" later "*) bad "a line ahead of the clock: in a window before its time" ;; *) ok ;; esac
+case $scr in *"$(date -u +%Y-%m-%d)T"*) ok ;; *) bad "a line ahead of the clock: now is not the clock: [$scr]" ;; esac
+T send-keys -t ahead q
 
 # an empty file: waiting for its lines, as of the clock (there is no line to take the time from)
 : > "$TMP/empty.jsonl"

@@ -62,6 +62,10 @@ struct watch {
 	uint32_t unpriced[4];       /* models of recorded calls the scenario's table lacks (ids in w's names), */
 	unsigned n_unpriced;        /* the first few of them, and how many */
 	int say_unpriced;           /* each said on standard output as it comes (line mode) */
+	uint64_t ahead;             /* lines dated ahead of the clock when read (a followed file), */
+	int64_t ahead_latest;       /* the latest of them, */
+	int said_ahead;             /* said once on standard output (line mode) */
+	int64_t read_wall;          /* the clock at the latest read (a followed file) */
 	/* a followed file */
 	int is_file;
 	struct follow fol;
@@ -243,12 +247,19 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	}
 	if (r.ts_us > wt->last_ts)
 		wt->last_ts = r.ts_us;
+	if (r.ts_us > wt->read_wall) {
+		if (!wt->ahead || r.ts_us > wt->ahead_latest)
+			wt->ahead_latest = r.ts_us;
+		wt->ahead++;
+	}
 	note_unpriced(wt, wt->w.n_req - 1);
 	return 0;
 }
 
 /* The data's clock: a stored trace's playback position; a followed file's latest arrival, or
- * the wall clock while the file keeps up with it. */
+ * the wall clock while the file keeps up with it (its latest line less than an hour old, or
+ * dated ahead of the clock: such a line does not move now ahead, it enters the tenant windows
+ * at its time). */
 static int64_t watch_now(const struct watch *wt)
 {
 	if (!wt->is_file) {
@@ -262,7 +273,7 @@ static int64_t watch_now(const struct watch *wt)
 	int64_t wall = clock_us(CLOCK_REALTIME);
 	if (wt->last_ts == INT64_MIN) /* no line yet: the clock (and no wall − INT64_MIN) */
 		return wall;
-	return wt->last_ts <= wall && wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
+	return wt->last_ts > wall || wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
 }
 
 /* The time the lines taken so far reach, which alerts are judged at: a playback's position
@@ -281,6 +292,7 @@ static int watch_read(struct watch *wt)
 {
 	if (wt->is_file) {
 		struct err e;
+		wt->read_wall = clock_us(CLOCK_REALTIME);
 		if (follow_poll(&wt->fol, on_line, wt, &e) < 0) {
 			if (!wt->line_stop) /* else on_line said why */
 				wt->e = e;
@@ -373,6 +385,29 @@ static int lines_update(const struct watch *wt, struct watch_said *s)
 	return watch_said_update(s, &wt->res, watch_done(wt) ? INT64_MAX : wt->res_covered, say_alert, NULL);
 }
 
+/* The words for the lines of a followed file dated ahead of the clock when read, or NULL. */
+static const char *ahead_text(const struct watch *wt, char *buf, size_t size)
+{
+	char n[32], t[CLOCK_TEXT_MAX];
+	if (!wt->ahead)
+		return NULL;
+	snprintf(buf, size, "%s line%s dated ahead of the clock (the latest at %s): in the tenant windows from %s time",
+	         report_count_text(wt->ahead, n, sizeof n), wt->ahead == 1 ? "" : "s", clock_format(wt->ahead_latest, t),
+	         wt->ahead == 1 ? "its" : "their");
+	return buf;
+}
+
+/* Says once, in line mode, that lines dated ahead of the clock were read. */
+static void say_ahead(struct watch *wt)
+{
+	char buf[256];
+	if (wt->said_ahead || !ahead_text(wt, buf, sizeof buf))
+		return;
+	printf("watch: %s: %s\n", wt->name, buf);
+	fflush(stdout);
+	wt->said_ahead = 1;
+}
+
 static int run_lines(struct watch *wt)
 {
 	struct watch_said s = { 0 };
@@ -384,6 +419,7 @@ static int run_lines(struct watch *wt)
 		}
 		if (wt->have_res && lines_update(wt, &s) < 0)
 			rc = err_set(&wt->e, "out of memory");
+		say_ahead(wt);
 		if (watch_done(wt))
 			break;
 		struct timespec ts = { 0, TICK_MS * 1000000L };
@@ -393,6 +429,7 @@ static int run_lines(struct watch *wt)
 		rc = -1;
 	if (rc == 0 && wt->have_res && lines_update(wt, &s) < 0)
 		rc = err_set(&wt->e, "out of memory");
+	say_ahead(wt);
 	watch_said_fini(&s);
 	if (rc < 0)
 		return -1;
@@ -473,7 +510,7 @@ static void draw(const struct watch *wt, int colors)
 	size_t n_tn = 0;
 	struct err e;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
-	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0);
+	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0) - (wt->ahead > 0);
 	put_line(top, A_BOLD, " %-20s %8s %8s %13s %13s %9s", "tenant", "req 5m", "req 1h", "usd 5m", "usd 1h",
 	         "fb 5m");
 	if (watch_tenants(&wt->w, wt->sc, now, &tn, &n_tn, &e) == 0) {
@@ -503,6 +540,9 @@ static void draw(const struct watch *wt, int colors)
 		         "table) have no spend in these figures", m ? m : "", wt->n_unpriced > 1 ? " and other models" : "");
 		free(m);
 	}
+	char ahead[256];
+	if (ahead_text(wt, ahead, sizeof ahead))
+		put_line(bottom - alert_rows - 1 - (wt->n_unpriced > 0), A_NORMAL, " %s", ahead);
 	int y = bottom - alert_rows;
 	put_line(y++, A_BOLD, " alerts, newest first");
 	for (size_t k = 0; wt->have_res && k < wt->res.n_alerts && k + 1 < (size_t)alert_rows; k++) {
