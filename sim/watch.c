@@ -196,3 +196,12 @@ int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us
 	                                                                   : WATCH_REPLAY_US;
 	return now_us - last_start_us >= wait;
 }
+
+int watch_tenants_due(const struct watch_tenants_at *at, uint32_t rows, int64_t now_us, int64_t mono_us)
+{
+	if (!at->have)
+		return 1;
+	if (rows == at->rows && clock_floor_div(now_us, 1000000) == at->second)
+		return 0;
+	return watch_replay_due(at->began, at->took, mono_us);
+}

@@ -83,4 +83,18 @@ void watch_said_fini(struct watch_said *s);
  */
 int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us);
 
+/*
+ * Whether the screen's tenant windows are due for recomputing (a pass over the whole trace so
+ * far) at monotonic time `mono`: never computed yet; else only when lines were read since
+ * (`rows` against those they covered) or now's second changed, and no sooner than
+ * watch_replay_due allows after the last computation began, given how long it took.
+ */
+struct watch_tenants_at {
+	int have;                  /* computed at least once */
+	uint32_t rows;             /* the requests of the trace they covered */
+	int64_t second;            /* now's second they were computed at */
+	int64_t began, took;       /* when the computation began (monotonic) and how long it took, µs */
+};
+int watch_tenants_due(const struct watch_tenants_at *at, uint32_t rows, int64_t now_us, int64_t mono_us);
+
 #endif

@@ -94,6 +94,10 @@ struct watch {
 	uint32_t res_rows;          /* the rows it covered */
 	int64_t res_covered;        /* the time its lines reach: its instants up to it are final */
 	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
+	/* the screen's tenant windows, recomputed when due (watch_tenants_due) */
+	struct watch_tenant *tn;
+	size_t n_tn;
+	struct watch_tenants_at tn_at;
 	struct err e;
 };
 
@@ -506,14 +510,13 @@ static void draw(const struct watch *wt, int colors)
 		         report_count_text(wt->res.totals.requests, n1, sizeof n1), wt->res.totals.requests == 1 ? "" : "s",
 		         report_count_text(wt->res.totals.calls, n2, sizeof n2), wt->res.totals.calls == 1 ? "" : "s",
 		         wt->res.n_alerts, wt->res.n_alerts == 1 ? "" : "s");
-	struct watch_tenant *tn = NULL;
-	size_t n_tn = 0;
-	struct err e;
+	const struct watch_tenant *tn = wt->tn;
+	size_t n_tn = wt->n_tn;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
 	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0) - (wt->ahead > 0);
 	put_line(top, A_BOLD, " %-20s %8s %8s %13s %13s %9s", "tenant", "req 5m", "req 1h", "usd 5m", "usd 1h",
 	         "fb 5m");
-	if (watch_tenants(&wt->w, wt->sc, now, &tn, &n_tn, &e) == 0) {
+	{
 		for (size_t i = 0; i < n_tn && (int)i < rows; i++) {
 			const struct watch_tenant *x = &tn[i];
 			char fb[16];
@@ -532,7 +535,6 @@ static void draw(const struct watch *wt, int colors)
 		}
 		if (n_tn > (size_t)rows)
 			put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
-		free(tn);
 	}
 	if (wt->n_unpriced) {
 		char *m = text_show(intern_str(&wt->w.names, wt->unpriced[0], NULL), 40);
@@ -563,6 +565,25 @@ static void draw(const struct watch *wt, int colors)
 	refresh();
 }
 
+/* Recomputes the screen's tenant windows when they are due: lines read or now's second changed
+ * since, at the replays' cadence for its cost.  -1 with wt->e set. */
+static int tenants_update(struct watch *wt)
+{
+	int64_t now = watch_now(wt), mono = clock_us(CLOCK_MONOTONIC);
+	if (!watch_tenants_due(&wt->tn_at, wt->w.n_req, now, mono))
+		return 0;
+	struct watch_tenant *tn;
+	size_t n;
+	if (watch_tenants(&wt->w, wt->sc, now, &tn, &n, &wt->e) < 0)
+		return -1;
+	free(wt->tn);
+	wt->tn = tn;
+	wt->n_tn = n;
+	wt->tn_at = (struct watch_tenants_at){ .have = 1, .rows = wt->w.n_req, .second = clock_floor_div(now, 1000000),
+	                                      .began = mono, .took = clock_us(CLOCK_MONOTONIC) - mono };
+	return 0;
+}
+
 /* Changes a playback's speed or pause without a jump: the clocks restart from where it is. */
 static void replan(struct watch *wt, double speed, int paused)
 {
@@ -591,7 +612,7 @@ static int run_screen(struct watch *wt)
 	}
 	int rc = 0;
 	while (!watch_stop) {
-		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0) {
+		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0 || tenants_update(wt) < 0) {
 			rc = -1;
 			break;
 		}
@@ -776,6 +797,7 @@ out:
 		follow_close(&wt.fol);
 	jsonl_fini(&wt.jp);
 	free(wt.calls);
+	free(wt.tn);
 	free(wt.order);
 	trace_free(&wt.full);
 	trace_free(&wt.w);
