@@ -503,9 +503,10 @@ check "q quits with 0" wait_for w "WATCH-EXIT=0"
 case $(screen w) in *"llmcost watch"*) bad "the screen is left after q" ;; *) ok ;; esac
 
 # the stored trace out of time order (above): the screen's spend so far, at the end, is replay's
-# USD total (the renumbering playback showed $0.08904 against replay's $0.09128)
+# USD total (the renumbering playback showed $0.08904 against replay's $0.09128), as replayed
+# up to its latest line (1795878059 s: 2026-11-28T15:00:59Z)
 T new-session -d -s ooo -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch ooo -s v3 --speed 1000000000; sleep 30"
-check "out of time order: replay's USD total on the screen ($ooo_usd)" wait_for ooo "so far: $ooo_usd, 50 requests"
+check "out of time order: replay's USD total on the screen ($ooo_usd)" wait_for ooo "so far (replayed up to 15:00:59): $ooo_usd, 50 requests"
 T send-keys -t ooo q
 
 # a playback that has ended stays at its last line (the incident's, 10:30:24) and its tenants:
@@ -515,6 +516,9 @@ check "an ended playback: at its last line" wait_for ended "2026-03-02T10:30:24Z
 sleep 2
 check "an ended playback: still there 2 s later" shows ended "2026-03-02T10:30:24Z  3600× ended"
 check "an ended playback: its tenants still listed" shows ended " acme "
+# the two counts labelled: the requests read of the trace's, and the replay's as of its latest line
+check "an ended playback: the requests read" shows ended "140 of 140 requests read"
+check "an ended playback: the replay's figures as of its last line" shows ended "recorded so far (replayed up to 10:30:24): "
 T send-keys -t ended q
 
 # the unpriced calls above on the screen: D's row marked, a note naming the model; A's row
@@ -527,12 +531,14 @@ case $(screen unp | grep '^ A ') in *"*"*) bad "an unpriced model: A's row marke
 T send-keys -t unp q
 
 # a file whose latest line is less than an hour old is watched as of the clock, not of that line
-old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)
+old_ts=$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ); old_hms=${old_ts#*T}; old_hms=${old_hms%Z}
 printf '{"ts":"%s","tenant":"acme","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}\n' \
 	"$old_ts" > "$TMP/fresh.jsonl"
 T new-session -d -s fresh -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/fresh.jsonl'; sleep 30"
 # gpt-4.1-mini at $0.40 and $1.60 per 1M: 10 × 0.40e-6 + 10 × 1.60e-6 = $0.00002
-check "a fresh file: its line taken, in the singular" wait_for fresh "recorded so far: \$0.00002000, 1 request, 1 call, 0 alerts"
+check "a fresh file: its line taken, in the singular" wait_for fresh \
+	"recorded so far (replayed up to $old_hms): \$0.00002000, 1 request, 1 call, 0 alerts"
+check "a fresh file: the line read, labelled" shows fresh "  1 request read"
 m0=$(date -u +%Y-%m-%dT%H:%M); scr=$(screen fresh); m1=$(date -u +%Y-%m-%dT%H:%M)
 case $scr in *"$m0"*|*"$m1"*) ok ;; *) bad "a fresh file: now is the clock ($m0): [$scr]" ;; esac
 case $scr in *"$old_ts"*) bad "a fresh file: now is its line's time" ;; *) ok ;; esac

@@ -93,6 +93,7 @@ struct watch {
 	int have_res;
 	uint32_t res_rows;          /* the rows it covered */
 	int64_t res_covered;        /* the time its lines reach: its instants up to it are final */
+	int64_t res_latest;         /* the latest arrival among its lines */
 	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
 	/* the screen's tenant windows, recomputed when due (watch_tenants_due) */
 	struct watch_tenant *tn;
@@ -359,6 +360,7 @@ static int watch_replay(struct watch *wt, int force)
 	wt->res = res;
 	wt->have_res = 1;
 	wt->res_rows = wt->w.n_req;
+	wt->res_latest = wt->last_ts;
 	wt->res_covered = watch_covered(wt);
 	wt->res_began = mono;
 	wt->res_took = clock_us(CLOCK_MONOTONIC) - mono;
@@ -486,12 +488,12 @@ static void draw(const struct watch *wt, int colors)
 		return;
 	}
 	if (wt->is_file)
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %s request%s%s", wt->name,
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %s request%s read%s", wt->name,
 		         wt->sc->name ? wt->sc->name : "", wt->w.n_req ? clock_format(now_s_us, now_s) : "waiting for lines",
 		         report_count_text(wt->w.n_req, n1, sizeof n1), wt->w.n_req == 1 ? "" : "s",
 		         wt->rejects ? " (rejects below)" : "");
 	else
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g×%s  %s of %s request%s", wt->name,
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g×%s  %s of %s request%s read", wt->name,
 		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed,
 		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
 		         report_count_text(wt->full.n_req, n2, sizeof n2), wt->full.n_req == 1 ? "" : "s");
@@ -504,12 +506,17 @@ static void draw(const struct watch *wt, int colors)
 	} else {
 		put_line(1, A_NORMAL, " no fallback flood");
 	}
-	if (wt->have_res)
-		put_line(2, A_NORMAL, " %s so far: %s, %s request%s, %s call%s, %zu alert%s", wt->res.name,
-		         report_usd_text(wt->res.totals.usd_total, a, sizeof a),
+	if (wt->have_res) {
+		/* the replay lags the lines read (at most once a second, less often when long): the
+		 * time of the latest line it took, to the second (HH:MM:SS of the ISO time) */
+		char upto[CLOCK_TEXT_MAX];
+		clock_format(wt->res_latest, upto);
+		put_line(2, A_NORMAL, " %s so far (replayed up to %.8s): %s, %s request%s, %s call%s, %zu alert%s",
+		         wt->res.name, strlen(upto) > 11 ? upto + 11 : upto, report_usd_text(wt->res.totals.usd_total, a, sizeof a),
 		         report_count_text(wt->res.totals.requests, n1, sizeof n1), wt->res.totals.requests == 1 ? "" : "s",
 		         report_count_text(wt->res.totals.calls, n2, sizeof n2), wt->res.totals.calls == 1 ? "" : "s",
 		         wt->res.n_alerts, wt->res.n_alerts == 1 ? "" : "s");
+	}
 	const struct watch_tenant *tn = wt->tn;
 	size_t n_tn = wt->n_tn;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
