@@ -78,7 +78,7 @@ out=$($L help); check_has "help lists watch" "$out" "llmcost watch"
 $L watch mini --speed 3600 </dev/null >"$TMP/play.out" 2>"$TMP/play.err"
 check_eq "playback exits 0 at the end" "$?" 0
 check_has "the flood's start is said" "$(cat "$TMP/play.out")" \
-	"watch: 2026-03-02T10:02:00Z fallback_flood started: 100.0% of requests fell back (alert above 20.0%)"
+	"watch: 2026-03-02T10:02:00Z fallback_flood started: fallback rate 100.0% (first fallbacks per first call over the window; alert above 20.0%)"
 check_has "and its end" "$(cat "$TMP/play.out")" "fallback_flood ended 2026-03-02T10:08:00Z"
 check_has "the end of the trace" "$(cat "$TMP/play.out")" "watch: mini ended: 140 requests (0 rejected)"
 $L replay mini | sed -n '/^alerts$/,$p' >"$TMP/replay.alerts"
@@ -383,7 +383,7 @@ kill -INT $pid
 wait $pid; check_eq "a flood in three parts: Ctrl-C exits 130" "$?" 130
 check_eq "a flood in three parts: said to start and end once" "$(grep -c fallback_flood "$TMP/parts.out")" 3
 check_has "a flood in three parts: its end, at 10:11:00" "$(cat "$TMP/parts.out")" \
-	"watch: 2026-03-02T10:01:00Z fallback_flood ended 2026-03-02T10:11:00Z: 100.0%"
+	"watch: 2026-03-02T10:01:00Z fallback_flood ended 2026-03-02T10:11:00Z: fallback rate 100.0%"
 check_has "a flood in three parts: the table" "$(cat "$TMP/parts.out")" \
 	"fallback_flood   2026-03-02T10:01:00Z   to 2026-03-02T10:11:00Z"
 
@@ -490,7 +490,7 @@ tmux_begin
 
 # at 60× the flood (10:02–10:08 of data) is under way 2–8 s into the playback
 T new-session -d -s w -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"
-check "the banner while the flood is under way" wait_for w "FALLBACK FLOOD under way since 2026-03-02T10:02:00Z"
+check "the banner while the flood is under way" wait_for w "FALLBACK FLOOD under way since 2026-03-02T10:02:00Z: fallback rate "
 check "the tenants' table" wait_for w "tenant                 req 5m   req 1h"
 check "the flood in the alerts list" wait_for w "fallback_flood  2026-03-02T10:02:00Z to"
 T send-keys -t w p

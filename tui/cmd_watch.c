@@ -380,7 +380,10 @@ static void say_alert(void *ctx, const struct alert *al, enum watch_said_what wh
 		printf("watch: %s cost_guard %s: %s/h against a baseline of %s/h\n", clock_format(al->start_us, a), what,
 		       report_usd_text(al->value_pusd, v, sizeof v), report_usd_text(al->baseline_pusd, b, sizeof b));
 	else
-		printf("watch: %s fallback_flood %s: %.1f%% of requests fell back (alert above %.1f%%)\n",
+		/* SPEC's value: the window's first fallbacks over its first calls, which may pass 100%
+		 * (a request whose first call was before the window falls back in it) */
+		printf("watch: %s fallback_flood %s: fallback rate %.1f%% (first fallbacks per first call over the "
+		       "window; alert above %.1f%%)\n",
 		       clock_format(al->start_us, a), what, al->value_rate * 100, al->baseline_rate * 100);
 	fflush(stdout);
 }
@@ -501,7 +504,8 @@ static void draw(const struct watch *wt, int colors)
 	if (flood) {
 		char since[CLOCK_TEXT_MAX];
 		put_line(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD,
-		         " FALLBACK FLOOD under way since %s: %.1f%% fell back (alert above %.1f%%) ",
+		         " FALLBACK FLOOD under way since %s: fallback rate %.1f%% (alert above %.1f%%; first "
+		         "fallbacks per first call) ",
 		         clock_format(flood->start_us, since), flood->value_rate * 100, flood->baseline_rate * 100);
 	} else {
 		put_line(1, A_NORMAL, " no fallback flood");
@@ -562,7 +566,7 @@ static void draw(const struct watch *wt, int colors)
 			         clock_format(al->end_us, s2), report_usd_text(al->value_pusd, a, sizeof a),
 			         report_usd_text(al->baseline_pusd, b, sizeof b));
 		else
-			put_line(y++, A_NORMAL, " fallback_flood  %s to %s  %.1f%% above %.1f%%", clock_format(al->start_us, s1),
+			put_line(y++, A_NORMAL, " fallback_flood  %s to %s  rate %.1f%% above %.1f%%", clock_format(al->start_us, s1),
 			         clock_format(al->end_us, s2), al->value_rate * 100, al->baseline_rate * 100);
 	}
 	if (wt->rejects)
