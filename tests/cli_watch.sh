@@ -38,6 +38,8 @@ $L import "$TMP/mini.jsonl" >/dev/null 2>&1; check_eq "import the incident" "$?"
 $L watch 2>/dev/null; check_eq "no file or trace exits 2" "$?" 2
 $L watch mini --speed 0 2>"$TMP/err"; check_eq "--speed 0 exits 2" "$?" 2
 check_has "--speed 0 says what it takes" "$(cat "$TMP/err")" "a factor above 0"
+$L watch mini --speed 1e10 2>"$TMP/err"; check_eq "--speed 1e10 exits 2" "$?" 2
+check_has "--speed 1e10: the limit named" "$(cat "$TMP/err")" "a factor above 0 and at most 1e9"
 $L watch mini --speed fast 2>/dev/null; check_eq "--speed fast exits 2" "$?" 2
 $L watch "$TMP/mini.jsonl" --speed 60 2>"$TMP/err"; check_eq "--speed with a file exits 2" "$?" 2
 check_has "--speed with a file says why" "$(cat "$TMP/err")" "plays a stored trace"
@@ -72,6 +74,7 @@ $L watch no-such-trace 2>"$TMP/err"; check_eq "an unknown trace exits 1" "$?" 1
 check_has "an unknown trace is named" "$(cat "$TMP/err")" '"no-such-trace"'
 $L watch mini -s no-such-scenario 2>/dev/null; check_eq "an unknown scenario exits 3" "$?" 3
 out=$($L watch --help); check_has "--help" "$out" "--speed N"
+check_has "--help: the speed's bounds" "$out" "above 0 and at most 1e9"
 out=$($L help); check_has "help lists watch" "$out" "llmcost watch"
 
 # --- a stored trace played back (30 minutes at 3600×: half a second), outside a terminal

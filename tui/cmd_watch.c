@@ -680,8 +680,8 @@ int cmd_watch(int argc, char **argv)
 			errno = 0;
 			speed = strtod(optarg, &end);
 			if (!*optarg || *end || errno || !(speed > 0) || speed > 1e9)
-				return cli_usage_error("watch", "--speed takes a factor above 0 (60 plays a minute a "
-				                       "second), not \"%s\"", optarg);
+				return cli_usage_error("watch", "--speed takes a factor above 0 and at most 1e9 (60 plays "
+				                       "a minute a second), not \"%s\"", optarg);
 			speed_arg = optarg;
 			break;
 		}

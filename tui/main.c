@@ -280,7 +280,8 @@ const struct command commands[] = {
 	  "\n"
 	  "options:\n"
 	  "  -s, --scenario S  the scenario (a file, or a bundled one by name)\n"
-	  "  --speed N         play a stored trace N times faster than real time (default 1);\n"
+	  "  --speed N         play a stored trace N times faster than real time (default 1,\n"
+	  "                    above 0 and at most 1e9);\n"
 	  "                    with it a bare name is the stored trace even beside a file of\n"
 	  "                    that name (./NAME is the file)\n"
 	  DB_OPTION("         ")
