@@ -290,6 +290,10 @@ wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
 check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped: 19 requests (0 rejected)"
 
+# a link to a FIFO is refused at once, not waited on in open() for a writer (timeout would say 124)
+mkfifo "$TMP/fifo" && ln -s fifo "$TMP/fifo.jsonl"
+timeout 5 $L watch "$TMP/fifo.jsonl" </dev/null >/dev/null 2>"$TMP/fifo.err"; check_eq "a link to a FIFO: refused, exit 1" "$?" 1
+check_has "a link to a FIFO: why" "$(cat "$TMP/fifo.err")" "$TMP/fifo.jsonl: not a regular file"
 # a logger that holds its file writes on to it after logrotate's mv and touch, until it reopens
 # (its postrotate): those lines, and one it wrote in two parts across the rotation, are read
 # from the old file, whose rejects it names as before the rotation.  5 lines, the 6th cut by the

@@ -23,12 +23,19 @@ static int64_t mono_us(void)
 static int open_file(struct follow *f, struct err *e)
 {
 	struct stat st;
-	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	/* without blocking, which opening a FIFO (or a link to one) for reading does until a writer
+	 * comes; what is not a regular file is refused, and the reads then block as usual */
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), fl;
 	if (fd < 0)
 		return err_set(e, "%s: %s", f->path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return err_set(e, "%s: not a regular file (watch follows a JSON Lines file as it grows)", f->path);
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int errno_was = errno;
+		close(fd);
+		return err_set(e, "%s: %s", f->path, strerror(errno_was));
 	}
 	f->fd = fd;
 	f->dev = st.st_dev;
