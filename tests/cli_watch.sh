@@ -290,6 +290,18 @@ wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
 check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped: 19 requests (0 rejected)"
 
+# a path replaced by a folder ends the watch (exit 1, why on standard error) with the summary
+# and the alerts table of the lines read, as any stop does
+G="$TMP/gone.jsonl"
+head -n 2 "$TMP/mini.jsonl" >"$G"
+$L watch "$G" </dev/null >"$TMP/gone.out" 2>"$TMP/gone.err" &
+pid=$!
+sleep 1.5
+rm "$G" && mkdir "$G"
+wait $pid; check_eq "a path replaced by a folder: exit 1" "$?" 1
+check_has "a path replaced by a folder: the summary" "$(cat "$TMP/gone.out")" "watch: $G stopped: 2 requests (0 rejected)"
+check_has "a path replaced by a folder: the alerts table" "$(cat "$TMP/gone.out")" "recorded: no alerts"
+check_has "a path replaced by a folder: why" "$(cat "$TMP/gone.err")" "$G: not a regular file"
 # a link to a FIFO is refused at once, not waited on in open() for a writer (timeout would say 124)
 mkfifo "$TMP/fifo" && ln -s fifo "$TMP/fifo.jsonl"
 timeout 5 $L watch "$TMP/fifo.jsonl" </dev/null >/dev/null 2>"$TMP/fifo.err"; check_eq "a link to a FIFO: refused, exit 1" "$?" 1

@@ -417,12 +417,25 @@ static void say_ahead(struct watch *wt)
 	wt->said_ahead = 1;
 }
 
+static int lines_summary(struct watch *wt);
+
 static int run_lines(struct watch *wt)
 {
 	struct watch_said s = { 0 };
-	int rc = 0;
+	int rc = 0, read_failed = 0, stopped_in_read = 0;
 	while (!watch_stop && rc == 0) {
-		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0) {
+		if (watch_read(wt) < 0) {
+			/* the file is gone for good (a folder in its place); a signal that interrupted a
+			 * blocking open or read is a stop like any other */
+			if (watch_stop && !wt->line_stop) {
+				stopped_in_read = 1;
+				break;
+			}
+			read_failed = !wt->bad_input;
+			rc = -1;
+			break;
+		}
+		if (watch_replay(wt, watch_done(wt)) < 0) {
 			rc = -1;
 			break;
 		}
@@ -434,7 +447,19 @@ static int run_lines(struct watch *wt)
 		struct timespec ts = { 0, TICK_MS * 1000000L };
 		nanosleep(&ts, NULL);
 	}
-	if (rc == 0 && (watch_read(wt) < 0 || watch_replay(wt, 1) < 0)) /* the lines up to the stop too */
+	if (read_failed) {
+		/* the summary and the alerts table of the lines read until then, as on any stop, and
+		 * then what ended the watch (exit 1) */
+		struct err why = wt->e;
+		rc = watch_replay(wt, 1) < 0 || (wt->have_res && lines_update(wt, &s) < 0) ? -1 : 0;
+		if (rc == 0)
+			rc = lines_summary(wt);
+		watch_said_fini(&s);
+		if (rc == 0)
+			wt->e = why;
+		return -1;
+	}
+	if (rc == 0 && ((!stopped_in_read && watch_read(wt) < 0) || watch_replay(wt, 1) < 0)) /* the lines up to the stop too */
 		rc = -1;
 	if (rc == 0 && wt->have_res && lines_update(wt, &s) < 0)
 		rc = err_set(&wt->e, "out of memory");
@@ -442,6 +467,12 @@ static int run_lines(struct watch *wt)
 	watch_said_fini(&s);
 	if (rc < 0)
 		return -1;
+	return lines_summary(wt);
+}
+
+/* Line mode's last words: how many lines it took, and the alerts table as replay ends with it. */
+static int lines_summary(struct watch *wt)
+{
 	char t[CLOCK_TEXT_MAX], n[32], rej[32];
 	const char *how = watch_done(wt) ? "ended" : "stopped";
 	report_count_text(wt->w.n_req, n, sizeof n);
@@ -623,7 +654,12 @@ static int run_screen(struct watch *wt)
 	}
 	int rc = 0;
 	while (!watch_stop) {
-		if (watch_read(wt) < 0 || watch_replay(wt, watch_done(wt)) < 0 || tenants_update(wt) < 0) {
+		if (watch_read(wt) < 0) {
+			if (!(watch_stop && !wt->line_stop)) /* a signal in a blocking read is a stop */
+				rc = -1;
+			break;
+		}
+		if (watch_replay(wt, watch_done(wt)) < 0 || tenants_update(wt) < 0) {
 			rc = -1;
 			break;
 		}
