@@ -306,6 +306,16 @@ check_has "a path replaced by a folder: why" "$(cat "$TMP/gone.err")" "$G: not a
 mkfifo "$TMP/fifo" && ln -s fifo "$TMP/fifo.jsonl"
 timeout 5 $L watch "$TMP/fifo.jsonl" </dev/null >/dev/null 2>"$TMP/fifo.err"; check_eq "a link to a FIFO: refused, exit 1" "$?" 1
 check_has "a link to a FIFO: why" "$(cat "$TMP/fifo.err")" "$TMP/fifo.jsonl: not a regular file"
+# a pipe closed by its reader ends the watch at the next tick, as a write to it would (SIGPIPE:
+# 128 + 13 = 141), not at its next line: the incident says the flood's start and end, then
+# nothing; head -2 takes those two and exits (timeout would say 124 after 20 s)
+t0=$(date +%s.%N)
+{ timeout 20 $L watch "$TMP/mini.jsonl" </dev/null 2>/dev/null; echo $? >"$TMP/head.rc"; } | head -2 >"$TMP/head.out"
+t1=$(date +%s.%N)
+check_eq "a closed pipe: ended by SIGPIPE" "$(cat "$TMP/head.rc")" 141
+check_eq "a closed pipe: head took the start and the end" "$(grep -c fallback_flood "$TMP/head.out")" 2
+check_eq "a closed pipe: within 5 s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print d < 5 ? "yes" : d }')" yes
+
 # a logger that holds its file writes on to it after logrotate's mv and touch, until it reopens
 # (its postrotate): those lines, and one it wrote in two parts across the rotation, are read
 # from the old file, whose rejects it names as before the rotation.  5 lines, the 6th cut by the

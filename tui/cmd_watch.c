@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,6 +418,17 @@ static void say_ahead(struct watch *wt)
 	wt->said_ahead = 1;
 }
 
+/* Whether standard output is a pipe whose reader has gone (`watch FILE | head -2` once head has
+ * exited): polled each tick, since line mode may write nothing for hours. */
+static int stdout_closed(void)
+{
+	struct stat st;
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+	if (fstat(STDOUT_FILENO, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static int lines_summary(struct watch *wt);
 
 static int run_lines(struct watch *wt)
@@ -424,6 +436,11 @@ static int run_lines(struct watch *wt)
 	struct watch_said s = { 0 };
 	int rc = 0, read_failed = 0, stopped_in_read = 0;
 	while (!watch_stop && rc == 0) {
+		if (stdout_closed()) {
+			/* as a write to it would end the watch: SIGPIPE, by default its end */
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
 		if (watch_read(wt) < 0) {
 			/* the file is gone for good (a folder in its place); a signal that interrupted a
 			 * blocking open or read is a stop like any other */
