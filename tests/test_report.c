@@ -549,7 +549,7 @@ static char *first_words(const char *out, const char *prefix)
 static void report_table_groups_by_usd(void)
 {
 	struct result_scenario r;
-	static char names[25][4];
+	static char names[25][16];
 	sample_scenario(&r, "v3");
 	/* 25 tenants t00..t24, tenant i costing (i mod 5) USD: $4 for t04 t09 t14 t19 t24, $3 for
 	 * t03 t08 …, down to $0 for t00 t05 t10 t15 t20 */
