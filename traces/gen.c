@@ -118,9 +118,10 @@ int gen_output_check(const char *path, struct err *e)
 const char *volatile gen_writing;
 
 /*
- * The temporary file for path, a regular file or none yet: ".NAME.XXXXXX" in its folder (a
- * symbolic link's target's), made with the mode the file has, or a new file's (0666 less the
- * umask).  *target is what it is to be renamed over.  The open descriptor, or -1 with e set.
+ * The temporary file for path, a regular file or none yet: a hidden name beginning ".NAME."
+ * that mkstemp makes unique, in its folder (a symbolic link's target's), made with the mode
+ * the file has, or a new file's (0666 less the umask).  *target is what it is to be renamed
+ * over.  The open descriptor, or -1 with e set.
  */
 static int temp_for(const char *path, char *tmp, size_t n, char **target, struct err *e)
 {

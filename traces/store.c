@@ -151,13 +151,13 @@ static const char kept_schema[] =
  */
 static int store_error(struct store *s, struct err *e, const char *what, const char *why)
 {
-	int code = sqlite3_errcode(s->db) & 0xff;
-	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->stop && *s->stop)
+	int code = sqlite3_errcode(s->db) & 0xff, busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+	if (busy && s->stop && *s->stop)
 		return err_set(e, "%s: stopped while waiting for another process's lock on the store", s->path);
-	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms > 0)
+	if (busy && s->busy_ms > 0)
 		return err_set(e, "%s: the store is busy: another process has kept it locked for %d s "
 		               "(an import?); try again when it is done", s->path, s->busy_ms / 1000);
-	if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && s->busy_ms < 0)
+	if (busy && s->busy_ms < 0)
 		return err_set(e, "%s: the store is busy: another process holds its lock (an import?); "
 		               "try again when it is done", s->path);
 	/* what SQLite's words leave out: a write refused for the file's size (SQLite keeps no
@@ -219,16 +219,21 @@ static int old_views(struct store *s)
 	return old;
 }
 
-/* PRAGMA data_version: it changes when another connection commits; -1 on an error. */
-static int64_t data_version(struct store *s)
+/* An integer PRAGMA's value (sql: "PRAGMA name"); -1 on an error. */
+static int64_t pragma_int(struct store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+/* PRAGMA data_version: it changes when another connection commits; -1 on an error. */
+static int64_t data_version(struct store *s)
+{
+	return pragma_int(s, "PRAGMA data_version");
 }
 
 /* SQLite's busy handler: waits for another process's lock in steps of 10 ms, up to busy_ms
@@ -334,9 +339,10 @@ int store_open(struct store *s, const char *path, struct err *e)
 	struct stat fs;
 	/* a folder or a device said as what it is, not in SQLite's words ("unable to open database
 	 * file", "disk I/O error") */
-	if (stat(path, &fs) == 0 && S_ISDIR(fs.st_mode))
+	int there = stat(path, &fs) == 0;
+	if (there && S_ISDIR(fs.st_mode))
 		return err_set(e, "%s: is a folder, not a store file", path);
-	if (stat(path, &fs) == 0 && !S_ISREG(fs.st_mode))
+	if (there && !S_ISREG(fs.st_mode))
 		return err_set(e, "%s: not a regular file", path);
 	/* a file that is not SQLite: SQLite would take one shorter than its header for an empty
 	 * database, and write over it */
@@ -589,19 +595,10 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct pro
 
 int store_free_space(struct store *s, int64_t *bytes, struct err *e)
 {
-	sqlite3_stmt *st;
-	int64_t v[2] = { 0, 0 };
-	static const char *const sql[2] = { "PRAGMA freelist_count", "PRAGMA page_size" };
-	for (int i = 0; i < 2; i++) {
-		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-			db_error(s, e, "cannot read the free space");
-			sqlite3_finalize(st);
-			return -1;
-		}
-		v[i] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	*bytes = v[0] * v[1];
+	int64_t pages = pragma_int(s, "PRAGMA freelist_count"), page = pragma_int(s, "PRAGMA page_size");
+	if (pages < 0 || page < 0)
+		return db_error(s, e, "cannot read the free space");
+	*bytes = pages * page;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -184,6 +185,23 @@ static void note_unpriced(struct watch *wt, uint32_t i)
 	}
 }
 
+/* Line line_no of the followed file rejected, for the reason fmt gives: counted, kept as the
+ * latest, and said on stderr when rejects are. */
+__attribute__((format(printf, 3, 4))) static void reject_line(struct watch *wt, uint64_t line_no,
+                                                              const char *fmt, ...)
+{
+	char why[sizeof (struct err){ "" }.msg]; /* as long as an error message */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	wt->rejects++;
+	snprintf(wt->reject, sizeof wt->reject, "%.300s%s:%llu: %s", wt->name,
+	         wt->fol.from_old ? " (before rotation)" : "", (unsigned long long)line_no, why);
+	if (wt->say_rejects)
+		fprintf(stderr, "llmcost: %s\n", wt->reject);
+}
+
 /* A line of the followed file: parsed and appended, or counted as rejected. */
 static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 {
@@ -201,11 +219,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 		return 1;
 	}
 	if (rc < 0) {
-		wt->rejects++;
-		snprintf(wt->reject, sizeof wt->reject, "%.300s%s:%llu: %s", wt->name, wt->fol.from_old ? " (before rotation)" : "",
-		         (unsigned long long)line_no, e.msg);
-		if (wt->say_rejects)
-			fprintf(stderr, "llmcost: %s\n", wt->reject);
+		reject_line(wt, line_no, "%s", e.msg);
 		return 0;
 	}
 	if (r.n_att + 1 > wt->cap_calls) {
@@ -236,12 +250,8 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 			if (pricing_index(wt->sc->pricing, intern_str(names, wt->calls[k].model, NULL)) < 0)
 				why = "names a model the scenario's pricing table lacks";
 		if (why) {
-			wt->rejects++;
-			snprintf(wt->reject, sizeof wt->reject, "%.300s%s:%llu: model: %s (%.100s)", wt->name,
-			         wt->fol.from_old ? " (before rotation)" : "", (unsigned long long)line_no, why,
-			         wt->sc->pricing->path ? wt->sc->pricing->path : "");
-			if (wt->say_rejects)
-				fprintf(stderr, "llmcost: %s\n", wt->reject);
+			reject_line(wt, line_no, "model: %s (%.100s)", why,
+			            wt->sc->pricing->path ? wt->sc->pricing->path : "");
 			return 0;
 		}
 	}

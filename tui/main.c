@@ -334,6 +334,15 @@ static int unknown_command(const char *name)
 	return EXIT_USAGE;
 }
 
+/* The command of that name in the table, or NULL. */
+static const struct command *command_named(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
 /*
  * `llmcost --db X replay flood`: options before a command.  The console takes the
  * options alone (`llmcost --db X`), so a command's name after them, not as the value of
@@ -344,13 +353,10 @@ static int command_after_options(int argc, char **argv)
 {
 	static const char *const valued[] = { "-s", "--scenario", "--db", "--frames" };
 	for (int k = 2; k < argc; k++) {
-		const struct command *c = commands;
-		while (c->name && strcmp(c->name, argv[k]) != 0)
-			c++;
 		int value = 0;
 		for (size_t v = 0; v < sizeof valued / sizeof valued[0]; v++)
 			value |= !strcmp(argv[k - 1], valued[v]);
-		if (!c->name || value)
+		if (!command_named(argv[k]) || value)
 			continue;
 		fprintf(stderr, "llmcost: the command comes first:");
 		for (int i = 0; i < argc; i++) {
@@ -393,12 +399,11 @@ static int run(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc > 2 && strcmp(argv[2], "help") != 0) {
-			for (const struct command *c = commands; c->name; c++)
-				if (!strcmp(c->name, argv[2])) {
-					cli_usage(c, stdout);
-					return EXIT_OK;
-				}
-			return unknown_command(argv[2]);
+			const struct command *c = command_named(argv[2]);
+			if (!c)
+				return unknown_command(argv[2]);
+			cli_usage(c, stdout);
+			return EXIT_OK;
 		}
 		print_help(stdout);
 		return EXIT_OK;
@@ -409,19 +414,17 @@ static int run(int argc, char **argv)
 	}
 	if (argv[1][0] == '-') /* `llmcost --db PATH`: the console's options, as `llmcost` alone */
 		return command_after_options(argc, argv) ? EXIT_USAGE : cmd_tui(argc, argv);
-	for (const struct command *c = commands; c->name; c++) {
-		if (strcmp(c->name, argv[1]) != 0)
-			continue;
-		for (int i = 2; i < argc; i++)
-			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-				cli_usage(c, stdout);
-				return EXIT_OK;
-			}
-		if (c->fn != cmd_tui) /* the console's screen does not wait without a word */
-			cli_wait_for_locks();
-		return c->fn(argc - 1, argv + 1);
-	}
-	return unknown_command(argv[1]);
+	const struct command *c = command_named(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			cli_usage(c, stdout);
+			return EXIT_OK;
+		}
+	if (c->fn != cmd_tui) /* the console's screen does not wait without a word */
+		cli_wait_for_locks();
+	return c->fn(argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)
