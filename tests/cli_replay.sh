@@ -313,6 +313,19 @@ v3row=$(echo "$out" | grep '^v3 cache+routing,' | cut -d, -f2-)
 check "extends v3: a v3 row" test -n "$v3row"
 check_eq "extends v3: v3's figures" "$(echo "$out" | grep '^mine,' | cut -d, -f2-)" "$v3row"
 
+# two scenarios of one name that differ are told apart by their -s arguments, in the table,
+# the CSV and the JSON; one scenario given twice (by name and by path) keeps its name
+echo '{"extends": "baseline", "name": "mine"}' > "$TMP/own/other.json"
+out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --csv | cut -d, -f1 | tail -n +2)
+check_eq "same name: the -s argument added" "$out" "$(printf 'mine (%s)\nmine (%s)' "$TMP/own/mine.json" "$TMP/own/other.json")"
+out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" | head -3 | tail -1)
+check_has "same name: the table's titles" "$out" "mine (/"
+out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --json |
+	python3 -c 'import json,sys; print(",".join(s["name"] for s in json.load(sys.stdin)["scenarios"]))')
+check_eq "same name: the JSON's names" "$out" "mine ($TMP/own/mine.json),mine ($TMP/own/other.json)"
+out=$($L replay day -s v3 -s "$(dirname "$L")/fixtures/scenarios/v3.json" -s v3 --csv | cut -d, -f1 | tail -n +2 | sort -u)
+check_eq "one scenario twice: its name as it is" "$out" "v3 cache+routing"
+
 # --- billed against priced: a warning beyond 0.5% (200 × |diff| > priced), none at it
 # priced 560,000,000 pUSD; 0.0005628 is 2,800,000 off: 200 × 2,800,000 = 560,000,000, not more
 line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.0005628 > "$TMP/edge.jsonl"

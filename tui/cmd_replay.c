@@ -77,6 +77,39 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 }
 
 /*
+ * Two scenarios of one name that differ (two files that both say "name": "v3") would get
+ * identical titles; each such name gets the `-s` argument it came from: "v3 (a/v3.json)".
+ * A scenario listed twice is the same scenario, and keeps its name.
+ */
+static int replay_tell_apart(struct scenario *sc, const char **args, size_t n)
+{
+	unsigned char *clash = calloc(n, 1);
+	if (!clash)
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			clash[i] |= j != i && strcmp(sc[i].name, sc[j].name) == 0 &&
+			            strcmp(sc[i].json, sc[j].json) != 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!clash[i])
+			continue;
+		size_t len = strlen(sc[i].name) + strlen(args[i]) + sizeof " ()";
+		char *named = malloc(len);
+		if (!named)
+			goto oom;
+		snprintf(named, len, "%s (%s)", sc[i].name, args[i]);
+		free(sc[i].name);
+		sc[i].name = named;
+	}
+	free(clash);
+	return EXIT_OK;
+oom:
+	free(clash);
+	cli_error("out of memory");
+	return EXIT_FAIL;
+}
+
+/*
  * Whether stored trace `info` came from another file than `path`.  A source that is not a
  * whole absolute file name (an older import's, standard input's, one cut at the store's
  * length) is taken at its word.
@@ -445,6 +478,8 @@ int cmd_replay(int argc, char **argv)
 	for (size_t i = 0; !builtin && i < n_scen; i++)
 		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
 			goto out;
+	if (!builtin && (rc = replay_tell_apart(sc, scen_args, n_scen)) != EXIT_OK)
+		goto out;
 	rc = EXIT_FAIL;
 	/* a trace file is imported, into a store made if need be; a stored name needs a store */
 	if (replay_open_store(&s, cli_db_path_made(db), trace_arg) != EXIT_OK)
