@@ -28,7 +28,6 @@
 
 _Static_assert((RING & MASK) == 0 && RING % 8 == 0, "the ring is a power of two, scanned 8 buckets at a time");
 _Static_assert(IN_PLACE < 256, "n_in_place counts in a byte");
-_Static_assert(EVENTS_SPAN_BITS > 0, "no key's bucket is EVENTS_NO_BUCKET");
 
 struct events_node {
 	uint64_t hi, lo;         /* the key's halves */
@@ -288,16 +287,16 @@ static void events_ring_add(struct events *q, events_key k, uint64_t b)
 /* far_due: the ring reaches the far heap's first key from the bucket b - MASK on. */
 static void events_set_far_due(struct events *q)
 {
-	uint64_t b = q->far.n ? events_bucket(q->far.v[0]) : 0;
+	uint64_t b = q->far.n ? events_bucket(q, q->far.v[0]) : 0;
 	q->far_due = !q->far.n ? UINT64_MAX : b > MASK ? b - MASK : 0;
 }
 
 /* Moves the far keys that the ring reaches from the current bucket into it. */
 RARE static void events_far_pull(struct events *q)
 {
-	while (q->far.n && events_bucket(q->far.v[0]) - q->cur < RING) {
+	while (q->far.n && events_bucket(q, q->far.v[0]) - q->cur < RING) {
 		events_key k = events_heap_pop(&q->far);
-		events_ring_add(q, k, events_bucket(k));
+		events_ring_add(q, k, events_bucket(q, k));
 	}
 	events_set_far_due(q);
 }
@@ -359,11 +358,30 @@ RARE static void events_pop_late(struct events *q)
 
 /* ---- the queue ---- */
 
-void events_init(struct events *q)
+void events_init(struct events *q, unsigned span_bits)
 {
 	memset(q, 0, sizeof *q);
+	q->span_bits = span_bits; /* ≥ 1: no key's bucket is EVENTS_NO_BUCKET */
 	q->cur = EVENTS_NO_BUCKET;
 	q->far_due = UINT64_MAX;
+}
+
+/*
+ * Pops are cheap within a bucket and a move to the next bucket in use costs a
+ * scan and a sort, so a bucket should hold a few events, not a fraction of one
+ * (sparse traces) nor more than fit in place: the widest span, from 2^10 µs to
+ * 2^24 µs (17 s), whose bucket holds at most EVENTS_PER_BUCKET of n events
+ * spread evenly.  A replay has about one event per request (a call's end, a
+ * few retries): the engine passes its requests and their arrivals' span, and
+ * a 10M-request week gets the default.
+ */
+#define EVENTS_PER_BUCKET 2.5
+unsigned events_span_bits(uint64_t n, int64_t span_us)
+{
+	unsigned bits = 10;
+	while (bits < 24 && (double)n * (double)(INT64_C(2) << bits) <= EVENTS_PER_BUCKET * (double)span_us)
+		bits++;
+	return bits;
 }
 
 void events_fini(struct events *q)
@@ -375,12 +393,12 @@ void events_fini(struct events *q)
 	free(q->spare);
 	free(q->far.v);
 	free(q->late.v);
-	events_init(q);
+	events_init(q, q->span_bits);
 }
 
 int events_push_slow(struct events *q, events_key k)
 {
-	uint64_t b = events_bucket(k);
+	uint64_t b = events_bucket(q, k);
 	if (!q->n) { /* k opens its bucket, which lies empty in the ring */
 		if (!q->ring && events_make_ring(q) < 0)
 			return -1;
@@ -425,7 +443,7 @@ void events_pop_slow(struct events *q)
 			q->cur = EVENTS_NO_BUCKET;
 			return;
 		}
-		q->cur = events_bucket(q->far.v[0]);
+		q->cur = events_bucket(q, q->far.v[0]);
 		events_far_pull(q);
 	} else {
 		uint64_t cur = q->cur + 1;

@@ -7,7 +7,7 @@
  */
 
 /*
- * The wheel: a ring of buckets of 2^EVENTS_SPAN_BITS µs that starts at the
+ * The wheel: a ring of buckets of 2^span_bits µs that starts at the
  * current bucket, each with room for a few keys in place (more go to a list);
  * when time reaches a bucket, its keys are sorted and popped in turn.  Keys
  * beyond the ring wait in a heap and move into the ring as time comes near.
@@ -30,8 +30,8 @@
 
 __extension__ typedef unsigned __int128 events_key;
 
-#define EVENTS_SPAN_BITS 17      /* a bucket spans 2^17 µs, 131 ms */
-#define EVENTS_RING (1u << 10)   /* buckets: the ring reaches 134 s ahead */
+#define EVENTS_SPAN_BITS 17      /* a bucket's span by default: 2^17 µs, 131 ms */
+#define EVENTS_RING (1u << 10)   /* buckets: the ring reaches 134 s ahead at the default span */
 #define EVENTS_IN_PLACE 8        /* keys a bucket holds in place */
 #define EVENTS_NO_BUCKET (UINT64_C(1) << 63) /* cur of an empty queue: the ring is nowhere */
 
@@ -45,7 +45,8 @@ struct events {
 	size_t n;                /* events pending */
 	events_key *now;         /* the current bucket's keys, ascending: now[head..n_now) */
 	size_t head, n_now;
-	uint64_t cur;            /* the current bucket, the key's high half >> EVENTS_SPAN_BITS */
+	unsigned span_bits;      /* a bucket spans 2^span_bits µs */
+	uint64_t cur;            /* the current bucket, the key's high half >> span_bits */
 	events_key *ring;        /* EVENTS_IN_PLACE keys a bucket, as they came */
 	uint8_t *n_in_place;     /* how many, a bucket */
 	struct events_heap late; /* keys of the current bucket that came out of order */
@@ -68,9 +69,15 @@ static inline events_key events_key_of(int64_t t, uint64_t low)
 static inline int64_t events_time(events_key k) { return (int64_t)((uint64_t)(k >> 64) ^ (UINT64_C(1) << 63)); }
 static inline uint64_t events_low(events_key k) { return (uint64_t)k; }
 /* The bucket of the wheel that a key falls in. */
-static inline uint64_t events_bucket(events_key k) { return (uint64_t)(k >> 64) >> EVENTS_SPAN_BITS; }
+static inline uint64_t events_bucket(const struct events *q, events_key k)
+{
+	return (uint64_t)(k >> 64) >> q->span_bits;
+}
 
-void events_init(struct events *q);
+/* An empty queue whose buckets span 2^span_bits µs, 1 ≤ span_bits ≤ 40. */
+void events_init(struct events *q, unsigned span_bits);
+/* The span_bits for about n events spread over span_us: the bucket a few of them share. */
+unsigned events_span_bits(uint64_t n, int64_t span_us);
 void events_fini(struct events *q);
 /* The cases of events_push and events_pop that their inline parts leave to sim/events.c. */
 int events_push_slow(struct events *q, events_key k);
@@ -79,7 +86,7 @@ void events_pop_slow(struct events *q);
 /* Adds an event; -1 when out of memory (the queue is unchanged). */
 static inline int events_push(struct events *q, events_key k)
 {
-	uint64_t b = events_bucket(k);
+	uint64_t b = events_bucket(q, k);
 	size_t s = (size_t)(b & (EVENTS_RING - 1)), c;
 	/* most keys go in place to a bucket of the ring after the current one,
 	 * so not the smallest */

@@ -117,7 +117,7 @@ int engine_init(struct eng *g, const struct replay_trace *rt, const struct scena
 {
 	const struct trace *t = rt->t;
 	memset(g, 0, sizeof *g);
-	events_init(&g->events);
+	events_init(&g->events, events_span_bits(t->n_req, rt->last_us - rt->first_us));
 	g->rt = rt;
 	g->t = t;
 	g->sc = sc;

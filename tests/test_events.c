@@ -14,7 +14,9 @@
 #include "sim/events.h"
 #include "tests/test.h"
 
-#define SPAN (INT64_C(1) << EVENTS_SPAN_BITS)
+/* the queues' span, each workload running at the default and at a sparse trace's */
+static unsigned span_bits = EVENTS_SPAN_BITS;
+#define SPAN (INT64_C(1) << span_bits)
 #define HORIZON (SPAN * EVENTS_RING)
 
 static uint64_t next_rand(uint64_t *s)
@@ -57,7 +59,7 @@ struct run {
 static void run_init(struct run *r, int64_t start)
 {
 	memset(r, 0, sizeof *r);
-	events_init(&r->q);
+	events_init(&r->q, span_bits);
 	r->now = start;
 }
 
@@ -128,7 +130,7 @@ static uint64_t low_at(const struct run *r, int64_t t, uint64_t x)
  * ring's horizon, beyond it, years ahead, or on a bucket or horizon edge. */
 static int64_t delay_of(uint64_t x)
 {
-	static const int64_t edge[] = { SPAN - 1, SPAN, SPAN + 1, 2 * SPAN, HORIZON - SPAN, HORIZON - 1,
+	const int64_t edge[] = { SPAN - 1, SPAN, SPAN + 1, 2 * SPAN, HORIZON - SPAN, HORIZON - 1,
 	                                HORIZON, HORIZON + 1, HORIZON + SPAN, 2 * HORIZON };
 	uint64_t y = x >> 8;
 	switch (x % 10) {
@@ -205,7 +207,7 @@ static void events_monotone_delays(void)
 /* Few distinct times, many low halves: ties at one instant and at bucket edges. */
 static void events_equal_times(void)
 {
-	static const int64_t step[] = { 0, 0, 0, 1, SPAN - 1, SPAN, HORIZON };
+	const int64_t step[] = { 0, 0, 0, 1, SPAN - 1, SPAN, HORIZON };
 	struct run r;
 	uint64_t s = 21;
 	run_init(&r, -3 * SPAN - 5);
@@ -229,7 +231,7 @@ static void events_equal_times(void)
 static void events_bursts(void)
 {
 	static const int size[] = { 2, 7, 8, 9, 16, 17, 63, 64, 65, 72, 73, 129, 2000 };
-	static const int64_t ahead[] = { 0, SPAN * 3 + 17, HORIZON * 5 + 3 };
+	const int64_t ahead[] = { 0, SPAN * 3 + 17, HORIZON * 5 + 3 };
 	uint64_t s = 33;
 	for (size_t z = 0; z < sizeof size / sizeof *size; z++)
 		for (int i = 0; i < 3; i++)
@@ -358,14 +360,32 @@ static void events_not_monotone(void)
 	run_fini(&r);
 }
 
+/* The span for a trace's density: the widest whose bucket holds at most 2.5 events. */
+static void events_span_for_density(void)
+{
+	/* 10^7 over a week: 2.5 × 604800 × 10^6 = 1.512 × 10^12 µs·events; 10^7 × 2^17 = 1.311 × 10^12
+	 * fits, 10^7 × 2^18 = 2.621 × 10^12 does not */
+	CHECK_INT(events_span_bits(10000000, INT64_C(604800000000)), 17);
+	/* 10^6 over 560699 s: 2.5 × 5.607 × 10^11 = 1.402 × 10^12; 10^6 × 2^20 = 1.049 × 10^12 fits,
+	 * 10^6 × 2^21 = 2.097 × 10^12 does not */
+	CHECK_INT(events_span_bits(1000000, INT64_C(560699000000)), 20);
+	CHECK_INT(events_span_bits(0, 0), 24);           /* no events: the widest */
+	CHECK_INT(events_span_bits(1, 1000000000000), 24); /* one in 11 days: the widest */
+	CHECK_INT(events_span_bits(1000000, 1000), 10);  /* a burst: the narrowest */
+}
+
 void suite_events(void)
 {
 	RUN(events_key_order);
-	RUN(events_monotone_delays);
-	RUN(events_equal_times);
-	RUN(events_bursts);
-	RUN(events_extreme_times);
-	RUN(events_ring_edges);
-	RUN(events_empty_refill);
-	RUN(events_not_monotone);
+	RUN(events_span_for_density);
+	for (int k = 0; k < 2; k++) {
+		span_bits = k ? 20 : EVENTS_SPAN_BITS;
+		RUN(events_monotone_delays);
+		RUN(events_equal_times);
+		RUN(events_bursts);
+		RUN(events_extreme_times);
+		RUN(events_ring_edges);
+		RUN(events_empty_refill);
+		RUN(events_not_monotone);
+	}
 }
