@@ -31,13 +31,14 @@ stop_fake() {
 trap 'stop_fake; rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
-# fake NAME SCRIPT: serves SCRIPT (the JSON rules of tests/fake_openai.py) on a fresh port;
-# the requests it gets are logged in $LOG = $TMP/NAME.log; OPENAI_BASE_URL points at it.
+# fake NAME SCRIPT [HOST]: serves SCRIPT (the JSON rules of tests/fake_openai.py) on a fresh port
+# of 127.0.0.1 (or HOST, a loopback address); the requests it gets are logged in $LOG =
+# $TMP/NAME.log; OPENAI_BASE_URL points at it (at 127.0.0.1 whatever HOST).
 fake() {
 	stop_fake
 	LOG=$TMP/$1.log
 	printf '%s\n' "$2" > "$TMP/$1.script.json"
-	python3 tests/fake_openai.py "$TMP/$1.script.json" "$LOG" > "$TMP/$1.port" 2> "$TMP/$1.fake-err" &
+	python3 tests/fake_openai.py "$TMP/$1.script.json" "$LOG" ${3:+"$3"} > "$TMP/$1.port" 2> "$TMP/$1.fake-err" &
 	FAKE_PID=$!
 	i=0
 	until grep -q '^[0-9][0-9]*$' "$TMP/$1.port" 2>/dev/null; do
@@ -889,6 +890,22 @@ OPENAI_API_KEY=$KEY OPENAI_BASE_URL=http://example.com/v1 $L live "$TMP/sigs.jso
 check_eq "plain http to another host: exit 1" "$?" 1
 check_has "plain http: says why" "$(cat "$TMP/cleartext.err")" "unencrypted"
 check_eq "plain http: no record made" "$(ls "$TMP" | grep -c '^cleartext.rec.jsonl')" 0
+# a user name and password that look like this machine do not make the host this machine: the
+# host of http://127.0.0.1:x@127.0.0.2:PORT/v1 is 127.0.0.2 (loopback too, so that nothing here can
+# reach the network; the fake listens there, and would get the key in clear). Refused before
+# anything is sent.
+fake userinfo '[]' 127.0.0.2
+port=$(cat "$TMP/userinfo.port")
+k=0
+for u in "127.0.0.1:x@127.0.0.2:$port" "localhost:x@127.0.0.2:$port" "[::1]:x@127.0.0.2:$port"; do
+	k=$((k + 1))
+	OPENAI_BASE_URL="http://$u/v1" $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 \
+		--record "$TMP/userinfo$k.rec.jsonl" >/dev/null 2>"$TMP/userinfo.err"
+	check_eq "plain http to http://$u: exit 1, refused as unencrypted" "$? $(grep -c unencrypted "$TMP/userinfo.err")" "1 1"
+	check_eq "plain http to http://$u: no record" "$(count "$TMP/userinfo$k.rec.jsonl")" "no file"
+done
+check_eq "plain http with a user name: nothing sent" "$(count "$LOG")" 0
+stop_fake
 
 # --- the key was never printed nor written: not in any output, record or the store
 leaks=$(grep -lF "$KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*rec*.jsonl "$TMP/cwd"/* "$LLMCOST_DB" 2>/dev/null)

@@ -596,6 +596,33 @@ static void live_retry_after_headers(void)
 	}
 }
 
+static void live_url_safe(void)
+{
+	/* the key goes over https anywhere, over plain http only to this machine: the host curl
+	 * connects to, not the text the URL starts with (before, "http://127.0.0.1:x@127.0.0.2/"
+	 * passed: 127.0.0.1:x is a user name and password there, the host is 127.0.0.2) */
+	static const struct { const char *url; int safe; } cases[] = {
+		{ "https://api.openai.com/v1", 1 },
+		{ "HTTPS://example.com/v1", 1 },
+		{ "http://127.0.0.1:8080/v1", 1 },
+		{ "http://[::1]:8080/v1", 1 },
+		{ "http://localhost/v1", 1 },
+		{ "http://LOCALHOST:1/", 1 },
+		{ "http://example.com/v1", 0 },
+		{ "http://127.0.0.1:x@127.0.0.2:8080/v1", 0 },
+		{ "http://[::1]:x@example.com/v1", 0 },
+		{ "http://localhost:x@example.com/v1", 0 },
+		{ "http://127.0.0.1@example.com/v1", 0 },
+		{ "http://127.0.0.1.example.com/v1", 0 },
+		{ "http://localhostx/v1", 0 },
+		{ "ftp://127.0.0.1/v1", 0 },
+		{ "127.0.0.1:8080/v1", 0 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		if (openai_url_safe(cases[k].url) != cases[k].safe)
+			TEST_FAIL_("%s: expected %d", cases[k].url, cases[k].safe);
+}
+
 static void live_routes_by_name(void)
 {
 	/* the first rule that holds wins; tested on the request as recorded */
@@ -634,4 +661,5 @@ void suite_live(void)
 	RUN(live_fatal_stops);
 	RUN(live_retry_after_headers);
 	RUN(live_routes_by_name);
+	RUN(live_url_safe);
 }

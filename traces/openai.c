@@ -21,17 +21,21 @@
 int openai_url_safe(const char *base_url)
 {
 	static const char *const local[] = { "127.0.0.1", "[::1]", "localhost" };
-	if (strncasecmp(base_url, "https://", 8) == 0)
-		return 1;
-	if (strncasecmp(base_url, "http://", 7) != 0)
-		return 0;
-	const char *host = base_url + 7;
-	for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
-		size_t n = strlen(local[i]);
-		if (strncasecmp(host, local[i], n) == 0 && (!host[n] || host[n] == ':' || host[n] == '/'))
-			return 1;
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int safe = 0;
+	/* the host curl will connect to, as curl reads the URL: text before an '@' is a user name */
+	if (u && curl_url_set(u, CURLUPART_URL, base_url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		safe = strcasecmp(scheme, "https") == 0;
+		for (size_t i = 0; !safe && strcasecmp(scheme, "http") == 0 && i < sizeof local / sizeof local[0]; i++)
+			safe = strcasecmp(host, local[i]) == 0;
 	}
-	return 0;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return safe;
 }
 
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e)

@@ -19,7 +19,8 @@ struct openai {
 	int ready;
 };
 
-/* 1 when the key may go to base_url: https, or plain http to this machine only. */
+/* 1 when the key may go to base_url: https, or plain http to this machine only (the host
+ * 127.0.0.1, [::1] or localhost as curl reads the URL; a user name before '@' is no host). */
 int openai_url_safe(const char *base_url);
 
 /* Before any thread starts: calls go to base_url + "/responses" with `key`.  -1 with e set. */
