@@ -907,6 +907,22 @@ done
 check_eq "plain http with a user name: nothing sent" "$(count "$LOG")" 0
 stop_fake
 
+# --- a proxy in the environment (http_proxy, ALL_PROXY) is not used for plain http to this
+# machine: it would get the key in clear. The proxy here is a fake on 127.0.0.2; the call goes
+# straight to the fake on 127.0.0.1, and the proxy gets nothing.
+fake proxy '[]' 127.0.0.2
+PROXY_LOG=$LOG PROXY_PID=$FAKE_PID PROXY_PORT=$(cat "$TMP/proxy.port"); FAKE_PID=
+fake proxied '[]'
+req 00 acme chat 10 10 "via a proxy?" > "$TMP/proxied.jsonl"
+for v in http_proxy ALL_PROXY; do
+	(unset NO_PROXY no_proxy; export $v="http://127.0.0.2:$PROXY_PORT"
+	 run proxied-$v "$TMP/proxied.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/proxied-$v.rec.jsonl"; exit $rc)
+	check_eq "$v set: exit 0, the call sent straight to this machine" "$? $(count "$LOG")" "0 1"
+	: > "$LOG"
+done
+check_eq "a proxy set: nothing reaches the proxy" "$(count "$PROXY_LOG")" 0
+stop_fake; kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
+
 # --- the key was never printed nor written: not in any output, record or the store
 leaks=$(grep -lF "$KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*rec*.jsonl "$TMP/cwd"/* "$LLMCOST_DB" 2>/dev/null)
 check_eq "the key is never printed nor stored" "$leaks" ""

@@ -49,6 +49,7 @@ int openai_init(struct openai *o, const char *base_url, const char *key, struct 
 	o->ready = 1;
 	if (!(o->url = malloc(n + sizeof "/responses")) || !(o->auth = malloc(strlen(key) + sizeof AUTH_PREFIX)))
 		return err_set(e, "out of memory");
+	o->plain = strncasecmp(base_url, "http://", 7) == 0;
 	memcpy(o->url, base_url, n);
 	memcpy(o->url + n, "/responses", sizeof "/responses");
 	sprintf(o->auth, AUTH_PREFIX "%s", key);
@@ -295,6 +296,8 @@ void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)(c->timeout_us / 1000 > 0 ? c->timeout_us / 1000 : 1));
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "llmcost-live");
+	if (o->plain) /* http_proxy or ALL_PROXY would get the key in clear: straight to this machine */
+		curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
 	CURLcode rc = curl_easy_perform(curl);
 	long http = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);

@@ -16,6 +16,7 @@
 struct openai {
 	char *url;   /* {base}/responses */
 	char *auth;  /* the Authorization header, holding the key */
+	int plain;   /* plain http (to this machine): no proxy, which would see the key */
 	int ready;
 };
 
