@@ -291,6 +291,21 @@ check_has "existing record file named" "$err" "$TMP/arec.jsonl"
 check_eq "existing record file: nothing sent" "$(count "$LOG")" "$n"
 check_eq "existing record file: unchanged" "$(count "$TMP/arec.jsonl")" 3
 
+# the record is written again in trace order through a temporary file of its own: a file of the
+# user's named like one (FILE.partial, before: opened with "w", and a symbolic link followed) is
+# left as it was, and no temporary file is left beside the record
+printf 'precious\n' > "$TMP/precious.txt"
+ln -s "$TMP/precious.txt" "$TMP/keep.rec.jsonl.partial"
+printf 'mine\n' > "$TMP/keep2.rec.jsonl.partial"
+run keep "$TMP/dflt.jsonl" -s "$TMP/a.json" --max-usd 1 --record "$TMP/keep.rec.jsonl"
+run keep2 "$TMP/dflt.jsonl" -s "$TMP/a.json" --max-usd 1 --record "$TMP/keep2.rec.jsonl"
+check_eq "a file named FILE.partial: both runs recorded their request" \
+	"$(q "$TMP/keep.rec.jsonl" '[r["input"] for r in L]') $(q "$TMP/keep2.rec.jsonl" '[r["input"] for r in L]')" "default name default name"
+check_eq "a symbolic link named FILE.partial: its target unchanged, the link still there" \
+	"$(cat "$TMP/precious.txt") $(readlink "$TMP/keep.rec.jsonl.partial")" "precious $TMP/precious.txt"
+check_eq "a file named FILE.partial: unchanged" "$(cat "$TMP/keep2.rec.jsonl.partial")" "mine"
+check_eq "no temporary file left beside the record" "$(ls -A "$TMP" | grep -c '^\.keep')" 0
+
 # --- a bundled scenario by name: v3 routes policy_check to small (gpt-4.1-mini) with output_max
 # 300; a scenario without routes sends the recorded model, with the recorded output (50)
 fake named '[]'
@@ -785,7 +800,7 @@ check_eq "SIGKILL: the record holds the answer before it" "$(q "$TMP/kill.rec.js
 : > "$LOG"
 LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill2 "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 2 --record "$TMP/kill2.rec.jsonl"
 check_eq "SIGKILL with two at once: every ended request recorded" "$(q "$TMP/kill2.rec.jsonl" 'sorted(r["input"] for r in L)')" "K-1 K-3"
-check_eq "SIGKILL: no partial rewrite left" "$(ls "$TMP" | grep -c 'kill2.rec.jsonl.partial')" 0
+check_eq "SIGKILL: no partial rewrite left" "$(ls -A "$TMP" | grep -c '^\.kill2\.rec\.jsonl\.')" 0
 : > "$LOG"
 LIVE_SIGNAL=INT LIVE_TIMEOUT=1.5 run int "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int.rec.jsonl"
 check_eq "Ctrl-C: exit 130" "$rc" 130

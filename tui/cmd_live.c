@@ -121,21 +121,28 @@ static int show_progress(void *ctx, struct live *lv, size_t r)
 	return 0;
 }
 
-/* After a run the record is written again in trace order (through a file beside it, renamed
- * over it); on failure the one written as requests ended stays.  -1 with e set. */
-static int record_in_order(const char *path, const struct live *lv, struct err *e)
+/* After a run the record is written again in trace order, through a temporary file beside it
+ * (".NAME.XXXXXX", made by mkstemp: no file of the user's is opened, whatever its name) with the
+ * record's mode, renamed over it; on failure the one written as requests ended stays.  -1 with e
+ * set. */
+static int record_in_order(const char *path, mode_t mode, const struct live *lv, struct err *e)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.partial", path);
-	FILE *f = fopen(tmp, "w");
-	int rc = f ? 0 : err_set(e, "%s: %s", tmp, strerror(errno));
+	const char *slash = strrchr(path, '/');
+	int dir = slash ? (int)(slash - path) + 1 : 0;
+	snprintf(tmp, sizeof tmp, "%.*s.%s.XXXXXX", dir, path, path + dir);
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 && fchmod(fd, mode & 07777) == 0 ? fdopen(fd, "w") : NULL;
+	int rc = f ? 0 : err_set(e, "%s: cannot make a temporary file beside it: %s", path, strerror(errno));
+	if (!f && fd >= 0)
+		close(fd);
 	for (size_t r = 0; rc == 0 && r < lv->n; r++)
 		rc = live_record_write(f, tmp, lv, r, e);
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = err_set(e, "%s: %s", tmp, strerror(errno));
 	if (rc == 0 && rename(tmp, path) != 0)
 		rc = err_set(e, "%s: %s", path, strerror(errno));
-	if (rc < 0)
+	if (rc < 0 && fd >= 0)
 		unlink(tmp);
 	return rc;
 }
@@ -394,7 +401,7 @@ int cmd_live(int argc, char **argv)
 	rc = EXIT_OK;
 	size_t lines = rf ? recorded_lines(&lv) : 0;
 	if (rf && (fclose(rf) != 0 ? err_set(&e, "%s: %s", rpath, strerror(errno))
-	                           : lines ? record_in_order(rpath, &lv, &e) : 0) < 0) {
+	                           : lines ? record_in_order(rpath, made_ok ? made.st_mode : 0644, &lv, &e) : 0) < 0) {
 		cli_error("live: %s", e.msg);
 		rc = EXIT_FAIL;
 	}
