@@ -585,6 +585,17 @@ check_eq "connection refused: exit 0" "$rc" 0
 check_eq "connection refused: server_error, retried" "$(q "$TMP/deadrec.jsonl" 'f(L[0], "live") + " " + att(L[0])')" \
 	"failed gpt-4.1-mini:server_error,gpt-4.1-mini:server_error"
 
+# an answer that is not UTF-8 (Latin-1 "caf\xe9", and its id too) is recorded as UTF-8, each byte
+# that begins no valid sequence as U+FFFD, so that the record imports and the call is priced: 3
+# input and 4 output tokens on gpt-4.1-mini, 3 × 400000 + 4 × 1600000 = 7,600,000 pUSD
+fake latin1 '[{"responses": [{"body_latin1": "{\"id\": \"resp_\u00e9\", \"status\": \"completed\", \"output\": [{\"content\": [{\"type\": \"output_text\", \"text\": \"caf\u00e9\"}]}], \"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}"}]}]'
+req 00 acme chat 100 5 "answer in latin-1" > "$TMP/latin1.jsonl"
+run latin1 "$TMP/latin1.jsonl" -s "$TMP/k.json" --max-usd 1 --record "$TMP/latin1.rec.jsonl"
+check_eq "not UTF-8: exit 0, answered" "$rc $(q "$TMP/latin1.rec.jsonl" 'L[0]["live"]')" "0 answered"
+check_eq "not UTF-8: the text and id with U+FFFD" "$(q "$TMP/latin1.rec.jsonl" '[L[0]["output"] == "caf\ufffd", L[0]["request_id"] == "resp_\ufffd"]')" "true true"
+check_eq "not UTF-8: the record replays, the call priced" "$(replayed "$TMP/latin1.rec.jsonl")" \
+	'"totals":{"requests":1,"resolved":1 "usd_total":0.000007600000'
+
 # --- runs that stop: exit 1 (insufficient_quota as error.code or error.type, a key refused
 # with 401 or 403); nothing retried, no later request sent (concurrency 1)
 scen halt "$ROUTES, $RETRY"

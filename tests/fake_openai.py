@@ -20,6 +20,8 @@ A response R has these keys, all optional:
     "error"    {"type", "code", "message"} of an error answer
     "body"     the raw body (a string sent as is, anything else as JSON),
                which replaces the one built from the keys above
+    "body_latin1" a raw body instead, a string whose characters (U+0000 to
+               U+00FF) are sent as single bytes: text that is not UTF-8
 A 200 is a Responses object: id resp_N, status "completed", the text in
 output[0].content[0].text, and usage with input_tokens_details.cached_tokens.
 Other statuses answer OpenAI's error shape {"error": {...}}.  A request that no
@@ -109,7 +111,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def send(self, status, body, headers=None):
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        data = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -153,7 +155,9 @@ class Handler(BaseHTTPRequestHandler):
             r = pick(req) or {}
             time.sleep(r.get("delay_ms", 0) / 1000)
             status = r.get("status", 200)
-            if "body" in r:
+            if "body_latin1" in r:
+                out = r["body_latin1"].encode("latin-1")
+            elif "body" in r:
                 out = r["body"]
             elif status == 200:
                 out = completed(n, req.get("model"), r.get("text", "fake answer %d" % n),

@@ -596,6 +596,33 @@ static void live_retry_after_headers(void)
 	}
 }
 
+static void live_reply_utf8(void)
+{
+	/* an answer (and id) that is not UTF-8 (Latin-1 "caf\xe9", a sequence cut short) is made
+	 * UTF-8: each byte that begins no valid sequence becomes U+FFFD (EF BF BD), so that the
+	 * record stays JSON: "caf" EF BF BD; "ok" EF BF BD EF BF BD (E2 and 82, one each) */
+	static const char body[] = "{\"id\": \"resp_\xe9\", \"output\": [{\"content\": [{\"type\": \"output_text\", "
+	                           "\"text\": \"caf\xe9 \"}, {\"text\": \"ok\xe2\x82\"}]}], "
+	                           "\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}";
+	struct live_reply rep;
+	memset(&rep, 0, sizeof rep);
+	openai_reply(200, body, NULL, &rep);
+	CHECK_INT(rep.status, STATUS_OK);
+	CHECK_STR(rep.text, "caf\xef\xbf\xbd ok\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_INT(rep.text_len, 15);
+	CHECK_STR(rep.id, "resp_\xef\xbf\xbd");
+	free(rep.text);
+	/* an id longer than 63 bytes is cut at a character's boundary: 62 × "a", then "é" (2
+	 * bytes) would end at byte 64; cut before it */
+	char long_id[256];
+	snprintf(long_id, sizeof long_id, "{\"id\": \"%062d\xc3\xa9\", \"usage\": {\"input_tokens\": 1, "
+	         "\"output_tokens\": 1}}", 0);
+	memset(&rep, 0, sizeof rep);
+	openai_reply(200, long_id, NULL, &rep);
+	CHECK_INT(strlen(rep.id), 62);
+	free(rep.text);
+}
+
 static void live_url_safe(void)
 {
 	/* the key goes over https anywhere, over plain http only to this machine: the host curl
@@ -662,4 +689,5 @@ void suite_live(void)
 	RUN(live_retry_after_headers);
 	RUN(live_routes_by_name);
 	RUN(live_url_safe);
+	RUN(live_reply_utf8);
 }

@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "traces/text.h"
+
 #define MAX_REPLY (64u << 20) /* a reply longer than this is cut off: a server error */
 #define AUTH_PREFIX "Authorization: Bearer "
 
@@ -142,7 +144,33 @@ static uint64_t count_of(const cJSON *o, const char *name)
 	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (uint64_t)v->valuedouble : 0;
 }
 
-/* The answer's text: output[].content[] items of type output_text, joined. */
+/*
+ * s (NUL-terminated) as valid UTF-8 in a new string of *len bytes: each byte that does not begin
+ * a valid sequence becomes U+FFFD, since the record is JSON, which is UTF-8 (a server may answer
+ * in another encoding).  NULL when out of memory.
+ */
+static char *utf8_clean(const char *s, size_t *len)
+{
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n;
+		if (text_decode(p, &n) < 0) {
+			memcpy(o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		} else {
+			memcpy(o, p, (size_t)n);
+			o += n;
+		}
+		p += n;
+	}
+	*o = 0;
+	*len = (size_t)(o - out);
+	return out;
+}
+
+/* The answer's text: output[].content[] items of type output_text, joined, made valid UTF-8. */
 static void answer_text(const cJSON *root, struct live_reply *r)
 {
 	const cJSON *out = cJSON_GetObjectItemCaseSensitive(root, "output"), *item, *part;
@@ -164,6 +192,10 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 			}
 		}
 	r->text[r->text_len] = 0;
+	char *clean = utf8_clean(r->text, &n);
+	free(r->text);
+	r->text = clean;
+	r->text_len = clean ? n : 0;
 }
 
 /* An ok reply's usage; a 200 without one, or a failed response, is a server error. */
@@ -180,8 +212,15 @@ static void read_answer(const char *body, struct live_reply *r)
 	}
 	r->status = STATUS_OK;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	if (cJSON_IsString(id))
-		snprintf(r->id, sizeof r->id, "%s", id->valuestring);
+	size_t n;
+	char *clean = cJSON_IsString(id) ? utf8_clean(id->valuestring, &n) : NULL;
+	if (clean) { /* cut at a character's boundary */
+		while (n >= sizeof r->id || (n && ((unsigned char)clean[n] & 0xC0) == 0x80))
+			n--;
+		memcpy(r->id, clean, n);
+		r->id[n] = 0;
+	}
+	free(clean);
 	r->input_tok = count_of(usage, "input_tokens");
 	r->output_tok = count_of(usage, "output_tokens");
 	r->cached_tok = count_of(cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details"), "cached_tokens");
