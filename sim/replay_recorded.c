@@ -1,7 +1,8 @@
 /*
  * The recorded scenario (SPEC §3 "mode": "recorded"): no policy runs, every
  * recorded attempt is priced as it happened, in order of its start, and a
- * request ends as its last attempt did.  It shares the accounting of the
+ * request ends as its last attempt did.  Attempts marked as summarize calls (live's record)
+ * count the request as summarized and are neither retries nor fallbacks of its main calls.  It shares the accounting of the
  * simulated scenarios (sim/replay_metrics.c), so its columns compare.
  */
 #include "sim/replay_engine.h"
@@ -20,16 +21,30 @@ static int64_t att_latency_us(const struct trace *t, uint32_t a)
 	return lat == TRACE_NO_LATENCY ? 0 : lat;
 }
 
-/*
- * 1 when attempt a of request i is its first fallback: the first change of model in the order
- * the attempts are listed, which decides retries and fallbacks, as attempt 0 is its first call
- * (their times may list them in another order).
- */
+/* The attempt of request i listed last before a among its main calls (when a is one) or among
+ * its summarize calls (when a is one), or UINT32_MAX: a retry repeats its model, a fallback
+ * changes it, and a summarize call is never a fallback nor the main calls' first. */
+static uint32_t prev_alike(const struct trace *t, uint32_t i, uint32_t a)
+{
+	for (uint32_t b = a; b-- > trace_att_begin(t, i);)
+		if (trace_att_summary(t, b) == trace_att_summary(t, a))
+			return b;
+	return UINT32_MAX;
+}
+
+/* 1 when main attempt a (a change of model) is request i's first fallback: the first change of
+ * model among its main calls in the order they are listed, which decides retries and fallbacks,
+ * as attempt 0 is its first call (their times may list them in another order). */
 static int first_hop(const struct trace *t, uint32_t i, uint32_t a)
 {
-	for (uint32_t b = trace_att_begin(t, i) + 1; b < a; b++)
-		if (trace_att_model(t, b) != trace_att_model(t, b - 1))
+	uint32_t last = UINT32_MAX;
+	for (uint32_t b = trace_att_begin(t, i); b < a; b++) {
+		if (trace_att_summary(t, b))
+			continue;
+		if (last != UINT32_MAX && trace_att_model(t, b) != trace_att_model(t, last))
 			return 0;
+		last = b;
+	}
 	return 1;
 }
 
@@ -61,6 +76,10 @@ int replay_recorded(struct eng *g)
 		}
 		struct group_ids grp = replay_groups(rt, i);
 		acct_arrival(&g->a, grp, trace_ts_us(t, i), 0);
+		int summarized = 0;
+		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++)
+			summarized |= trace_att_summary(t, a);
+		ACCT_ADD(&g->a, grp, summarized, (uint64_t)summarized);
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
 			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
@@ -83,10 +102,11 @@ int replay_recorded(struct eng *g)
 		uint32_t i = replay_arrival(rt, calls[c].rank), a = calls[c].a;
 		int m = g->price_of_name[trace_att_model(t, a)];
 		int first = a == trace_att_begin(t, i);
-		int hop = !first && trace_att_model(t, a) != trace_att_model(t, a - 1);
+		uint32_t prev = prev_alike(t, i, a);
+		int hop = prev != UINT32_MAX && !trace_att_summary(t, a) && trace_att_model(t, a) != trace_att_model(t, prev);
 		struct group_ids grp = replay_groups(rt, i);
 		struct call_record rec = { .req = i, .grp = grp, .model = m, .start_us = calls[c].start,
-			.retry = !first && !hop, .first_call = first };
+			.retry = prev != UINT32_MAX && !hop, .first_call = first };
 		uint64_t in, out, cached;
 		trace_att_tokens(t, i, a, &in, &out, &cached);
 		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, first_hop(t, i, a)) < 0;

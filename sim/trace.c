@@ -271,6 +271,12 @@ static uint32_t kind_slot(const struct trace *t, uint32_t model, uint8_t status)
 	return s;
 }
 
+/* A call's status with its summary bit, as kind_status keeps it. */
+static uint8_t kind_status(const struct trace_call *x)
+{
+	return (uint8_t)(x->status | (x->summary ? TRACE_KIND_SUMMARY : 0));
+}
+
 /* The kind of (model, status), added when new.  Returns 0, or -1 with e set. */
 static int kind_of(struct trace *t, uint32_t model, uint8_t status, uint32_t *k, struct err *e)
 {
@@ -346,7 +352,7 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 		        (x->ts_us != TRACE_NO_TIME ? TRACE_HAS_ATT_TS : 0);
 		wide += latency_code(x->latency_us) == TRACE_LATENCY_WIDE;
 		wide_ts += ts_code(x->ts_us, r->ts_us) == TRACE_TS_OFF_WIDE;
-		if (kind_of(t, x->model, (uint8_t)x->status, &k, e) < 0)
+		if (kind_of(t, x->model, kind_status(x), &k, e) < 0)
 			return -1;
 	}
 	if (t->n_kinds > 256)
@@ -373,7 +379,7 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 		t->input_hash[i] = r->input_hash;
 	for (uint32_t c = 0; c < n_calls; c++, a++) {
 		const struct trace_call *x = &calls[c];
-		k = t->kind_slot[kind_slot(t, x->model, (uint8_t)x->status)] - 1; /* added above */
+		k = t->kind_slot[kind_slot(t, x->model, kind_status(x))] - 1; /* added above */
 		if (t->att_kind8)
 			t->att_kind8[a] = (uint8_t)k;
 		else
@@ -649,7 +655,7 @@ int trace_check(const struct trace *t, struct err *e)
 		return err_set(e, "the recorded calls do not add up");
 	}
 	for (uint32_t k = 0; k < t->n_kinds; k++)
-		if (t->kind_model[k] >= t->names.n || t->kind_status[k] >= N_STATUS)
+		if (t->kind_model[k] >= t->names.n || (t->kind_status[k] & ~TRACE_KIND_SUMMARY) >= N_STATUS)
 			return err_set(e, "a recorded call's model or status is unknown");
 	uint32_t wide = 0;
 	for (uint32_t a = 0; a < t->n_att; a++) {
@@ -705,6 +711,7 @@ int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, stru
 		if (reintern(&t->names, &src->names, trace_att_model(src, a), &c->model) < 0)
 			goto oom;
 		c->status = trace_att_status(src, a);
+		c->summary = trace_att_summary(src, a);
 		c->input_tok = (int64_t)in;
 		c->output_tok = (int64_t)out;
 		c->cached_tok = (int64_t)cached;

@@ -67,6 +67,10 @@ enum trace_optional {
 	TRACE_ALL_OPTIONAL = (1 << 17) - 1
 };
 
+/* kind_status's bit for a summarize call (an attempt marked "summary": true, as live records
+ * them), apart from the request's main calls. */
+#define TRACE_KIND_SUMMARY 0x80u
+
 /* Requests per ts_base entry. */
 #define TRACE_TS_BLOCK 256u
 
@@ -116,7 +120,7 @@ struct trace {
 	                              TRACE_TS_OFF_ABSENT; NULL when no call has a ts */
 	uint32_t n_kinds;
 	uint32_t *kind_model;      /* id in names */
-	uint8_t *kind_status;      /* enum status */
+	uint8_t *kind_status;      /* enum status, | TRACE_KIND_SUMMARY for a summarize call */
 	uint32_t n_wide;           /* calls whose latency is TRACE_LATENCY_WIDE: */
 	uint32_t *wide_att;        /* their indexes, ascending */
 	int64_t *wide_latency_us;  /* and latencies, µs */
@@ -197,6 +201,7 @@ struct trace_call {
 	int64_t input_tok, output_tok, cached_tok; /* negative: the request's */
 	int64_t latency_us;        /* or TRACE_NO_LATENCY */
 	int64_t ts_us;             /* or TRACE_NO_TIME */
+	int summary;               /* a summarize call */
 };
 
 /* One request, for trace_append: the request columns' values. */
@@ -319,7 +324,12 @@ static inline uint32_t trace_att_model(const struct trace *t, uint32_t a)
 }
 static inline enum status trace_att_status(const struct trace *t, uint32_t a)
 {
-	return (enum status)t->kind_status[trace_att_kind(t, a)];
+	return (enum status)(t->kind_status[trace_att_kind(t, a)] & ~TRACE_KIND_SUMMARY);
+}
+/* 1 when attempt a is a summarize call. */
+static inline int trace_att_summary(const struct trace *t, uint32_t a)
+{
+	return (t->kind_status[trace_att_kind(t, a)] & TRACE_KIND_SUMMARY) != 0;
 }
 /* µs, or TRACE_NO_LATENCY. */
 static inline int64_t trace_att_latency_us(const struct trace *t, uint32_t a)

@@ -469,6 +469,17 @@ check_eq "summarize: record A" "$(q "$TMP/srec.jsonl" 'f(L[0], "input_tokens out
 check_eq "summarize: record D" "$(q "$TMP/srec.jsonl" 'f(L[3], "live cost_usd") + " " + att(L[3])')" \
 	"failed|0 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1-mini:server_error"
 
+# a summarize call's attempt is marked "summary": true, and `replay -s recorded` reads it so:
+# the request is summarized, its summary is neither a fallback (A, B, C: summary on gpt-4.1-mini,
+# main call on gpt-4.1) nor, repeated, a retry of the main call; D's summary retried twice is 2
+# retries.  Recorded: 9 calls, 2 retries, 0 fallbacks, 4 summarized, at the live spend $0.002234
+# (D's server errors billed nothing)
+check_eq "summarize: the summary attempts marked" "$(q "$TMP/srec.jsonl" '[",".join(show(a.get("summary", False)) for a in r["attempts"]) for r in L]')" \
+	"true,false true,false true,false true,true,true"
+check_eq "summarize: the recorded replay: summarized, no fallback" \
+	"$($L replay "$TMP/srec.jsonl" -s recorded --json 2>/dev/null | python3 -c 'import json, sys; t = json.load(sys.stdin)["scenarios"][0]["totals"]; print(*(t[k] for k in ("calls", "retries", "fallbacks", "summarized", "usd_total")))')" \
+	"9 2 0 4 0.002234"
+
 # --- retries (max_attempts 3, backoff 1 ms, no fallback), concurrency 1:
 #   1 500 then ok; 2 503 with retry-after-ms 400, then ok; 3 429 with retry-after 1 (s), then ok;
 #   4 429 with retry-after 600 s (over 120 s): not waited for, the model gives up: failed

@@ -81,7 +81,7 @@ static int add_request(struct trace *t, const uint8_t *b, int64_t *ts, struct er
 		uint32_t m = ((b[8] >> 2) + k) & 7;
 		enum status s = k == 0 && (b[9] & 0x40) ? STATUS_CONTEXT_LENGTH : statuses[b[9] >> 2 * k & 3];
 		calls[k] = (struct trace_call){ id_of(t, models[m]), s, -1, -1, -1,
-		                                (int64_t)(b[10] | b[11] << 8) * 4000 * (k + 1), TRACE_NO_TIME };
+		                                (int64_t)(b[10] | b[11] << 8) * 4000 * (k + 1), TRACE_NO_TIME, 0 };
 	}
 	return trace_append(t, &r, calls, n_calls, e);
 }

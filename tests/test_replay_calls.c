@@ -1433,6 +1433,37 @@ static void recorded_first_fallback_as_listed(void)
 	result_scenario_fini(&r);
 }
 
+/* Attempts marked "summary": true (live's record of a summarize call) count their request as
+ * summarized and are neither a fallback nor a retry of its main calls; a repeat of a summary is a
+ * retry of it.  Each is priced as recorded. */
+static void recorded_summary_attempts(void)
+{
+	struct result_scenario r;
+	/* r0: summary on small-m ok, 1000 in / 50 out: 1000 + 100 = 1100 µUSD; main on large-m ok, 50
+	 *   in / 100 out (the request's): 500 + 2000 = 2500 µUSD; not a fallback (a change of model
+	 *   from the summary's).
+	 * r1: summary on small-m server_error (billed none), its retry ok 1000 / 20: 1000 + 40 =
+	 *   1040; main on small-m ok, 20 in / 100 out: 20 + 200 = 220; not a retry (the summary's
+	 *   model repeated).
+	 * totals: 5 calls, 1100 + 2500 + 1040 + 220 = 4860 µUSD; retries 1 (r1's summary), fallbacks
+	 * 0, summarized 2, resolved 2.  Read as plain attempts they were 1 fallback and 2 retries. */
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "ok", LAT(10) ",\"summary\":true,\"output_tokens\":50") ","
+	                                               ATT("large-m", "ok", LAT(10) ",\"input_tokens\":50")))
+	                REQ("10:01:00", "a", "r1", ATTS(ATT("small-m", "server_error", LAT(10) ",\"summary\":true") ","
+	                                               ATT("small-m", "ok", LAT(10) ",\"summary\":true,\"output_tokens\":20") ","
+	                                               ATT("small-m", "ok", LAT(10) ",\"input_tokens\":20"))),
+	                RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 5);
+	CHECK_INT(r.totals.usd_total, 4860 * PUSD);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.fallbacks, 0);
+	CHECK_INT(r.totals.requests_with_fallback, 0);
+	CHECK_INT(r.totals.summarized, 2);
+	CHECK_INT(r.totals.resolved, 2);
+	result_scenario_fini(&r);
+}
+
 /* billed_usd = Σ cost_usd; billed_priced_usd prices the same lines. */
 static void recorded_billed_usd(void)
 {
@@ -2065,6 +2096,7 @@ void suite_replay_calls(void)
 	RUN(recorded_back_to_back);
 	RUN(recorded_answer_before_arrival);
 	RUN(recorded_first_fallback_as_listed);
+	RUN(recorded_summary_attempts);
 	RUN(recorded_billed_usd);
 	RUN(recorded_unknown_model);
 	RUN(alert_flood_fires);

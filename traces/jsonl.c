@@ -264,6 +264,7 @@ static int parse_attempt(struct ctx *c, const struct json_span *obj, struct json
 		enum field f = field_lookup(&k, attempt_fields);
 		if (f == F_UNKNOWN) {
 			unknown = 1;
+			a->summary |= v.type == JSON_TRUE && json_string_equals(&k, "summary");
 			continue;
 		}
 		if (seen >> f & 1)
@@ -470,7 +471,7 @@ uint32_t jsonl_row(const struct jsonl_rec *r, const uint32_t ids[5], struct trac
 	if (!r->n_att && ids[4] != TRACE_NONE) {
 		calls[0] = (struct trace_call){ ids[4], r->status < 0 ? STATUS_OK : (enum status)r->status,
 		                                -1, -1, -1, r->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY
-		                                : r->latency_us, TRACE_NO_TIME };
+		                                : r->latency_us, TRACE_NO_TIME, 0 };
 		return 1;
 	}
 	for (size_t k = 0; k < r->n_att; k++) {
@@ -482,6 +483,7 @@ uint32_t jsonl_row(const struct jsonl_rec *r, const uint32_t ids[5], struct trac
 		c->cached_tok = x->cached_tok == JSONL_ABSENT ? -1 : x->cached_tok;
 		c->latency_us = x->latency_us == JSONL_ABSENT ? TRACE_NO_LATENCY : x->latency_us;
 		c->ts_us = x->ts_us;
+		c->summary = x->summary;
 	}
 	return (uint32_t)r->n_att;
 }

@@ -28,6 +28,8 @@ struct jsonl_attempt {
 	int64_t input_tok, output_tok, cached_tok; /* JSONL_ABSENT: take the request's */
 	int64_t latency_us;         /* JSONL_ABSENT when not recorded */
 	int64_t ts_us;              /* INT64_MIN when not recorded */
+	int summary;                /* "summary": true (live's record: a summarize call), an unknown
+	                             * field that is kept in extra too */
 	struct str extra;           /* unknown fields as a JSON object text, or absent */
 };
 

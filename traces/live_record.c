@@ -4,7 +4,8 @@
  * imported and replayed offline beside its estimate (`-s recorded` prices
  * every line's calls).  Cache hits and rejects sent nothing and are not in it.  Besides
  * trace v1's fields (which a replay reads), `input_sent` (a truncated text, or the summary
- * sent instead) and `output` (the answer) are kept as unknown fields.
+ * sent instead) and `output` (the answer) are kept as unknown fields, and a summarize call's
+ * attempt says `"summary": true` (which `-s recorded` reads: neither a retry nor a fallback).
  */
 #include "traces/live_record.h"
 
@@ -78,7 +79,7 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	for (size_t a = 0; ok && a < r->n_att; a++) {
 		cJSON *c = cJSON_CreateObject();
 		ok = c && cJSON_AddItemToArray(atts, c) && add_call(c, lv->sc, &r->att[a]) &&
-		     add_time(c, "ts", r->att[a].ts_us);
+		     add_time(c, "ts", r->att[a].ts_us) && (!r->att[a].summarize || cJSON_AddTrueToObject(c, "summary"));
 	}
 	money_format(usd, r->cost_pusd);
 	if (ok && trace_difficulty(t, i) != DIFFICULTY_NONE)

@@ -1303,7 +1303,7 @@ static int load_rows(struct store *s, const struct store_trace_info *info, struc
 		}
 		if (n == 0 && model >= 0) { /* the top-level fields make the single attempt */
 			calls[0] = (struct trace_call){ (uint32_t)model, (enum status)col_or(rq, 10, STATUS_OK),
-			                                -1, -1, -1, col_or(rq, 11, TRACE_NO_LATENCY), TRACE_NO_TIME };
+			                                -1, -1, -1, col_or(rq, 11, TRACE_NO_LATENCY), TRACE_NO_TIME, 0 };
 			n = 1;
 		} else {
 			for (int64_t k = 0; k < n; k++, more = sqlite3_step(at)) {
@@ -1312,7 +1312,7 @@ static int load_rows(struct store *s, const struct store_trace_info *info, struc
 				calls[k] = (struct trace_call){ (uint32_t)sqlite3_column_int64(at, 2),
 				                                (enum status)sqlite3_column_int(at, 3), col_or(at, 4, -1),
 				                                col_or(at, 5, -1), col_or(at, 6, -1),
-				                                col_or(at, 7, TRACE_NO_LATENCY), col_or(at, 8, TRACE_NO_TIME) };
+				                                col_or(at, 7, TRACE_NO_LATENCY), col_or(at, 8, TRACE_NO_TIME), 0 };
 			}
 		}
 		if (trace_append(t, &r, calls, (uint32_t)n, e) < 0) {
