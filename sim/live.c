@@ -222,6 +222,10 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			rec->cost_pusd += a->pusd;
 		} else {
 			a->input_tok = summarize ? trace_input_tok(lv->t, rec->req) : (uint64_t)-1; /* set below */
+			/* a timeout as it may be billed (SPEC §10 `full`: as if it had answered, its output
+			 * capped): the output it was allowed */
+			if (reply->status == STATUS_TIMEOUT)
+				a->output_tok = c->max_output_tokens;
 		}
 		settle(lv, r, worst, reply, a->pusd, k > 1);
 		if (reply->status == STATUS_OK || reply->fatal)

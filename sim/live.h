@@ -73,7 +73,8 @@ struct live_attempt {
 	int model;                   /* pricing model */
 	enum status status;
 	int summarize;
-	uint64_t input_tok, cached_tok, output_tok; /* the usage; a failed call: the tokens it sent */
+	uint64_t input_tok, cached_tok, output_tok; /* the usage; a failed call: the tokens it sent,
+	                              * and for a timeout the max_output_tokens it asked for */
 	int64_t ts_us, latency_us;
 	int64_t pusd;                /* an ok call's cost at list price, else 0 */
 	char id[64];                 /* the API's id of the response, or "" */

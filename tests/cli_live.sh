@@ -582,6 +582,15 @@ check_eq "classes: all failed; cost 0 where the bill is known, none where it is 
 $L replay "$TMP/krec.jsonl" -s recorded -s "$TMP/k.json" >/dev/null 2>"$TMP/kreplay.err"
 check_eq "classes: the record replays" "$?" 0
 case $(cat "$TMP/kreplay.err") in *stale*) bad "classes: the replay of the record calls the price table stale" ;; *) ok ;; esac
+# a timed-out call is recorded with the tokens it sent and the output it was allowed, so that the
+# recorded replay bills it in full (SPEC §10, timeout's default billing): 100 input × 400000 + 16
+# output × 1600000 = 40,000,000 + 25,600,000 = 65,600,000 pUSD each, two 131,200,000; with the
+# content filter's input (100 × 400000 = 40,000,000): 171,200,000 pUSD = $0.0001712 (before, the
+# timeouts were recorded with no output: $0.00012)
+check_eq "classes: the timeouts recorded with their allowed output" \
+	"$(q "$TMP/krec.jsonl" '[f(r["attempts"][0], "input_tokens output_tokens") for r in L[:2]]')" "100|16 100|16"
+check_eq "classes: the record replays, the timeouts billed in full" "$(replayed "$TMP/krec.jsonl")" \
+	'"totals":{"requests":9,"resolved":0 "usd_total":0.000171200000'
 # (a timer may fire a hair early; the answer would have come at 1500 ms)
 check_eq "classes: the client timeout after 500 ms" \
 	"$(q "$TMP/krec.jsonl" '"in time" if 490 <= L[1]["latency_ms"] < 1500 else L[1]["latency_ms"]')" "in time"

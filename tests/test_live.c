@@ -623,6 +623,28 @@ static void live_reply_utf8(void)
 	free(rep.text);
 }
 
+static void live_timeout_recorded_as_billed(void)
+{
+	/* a timed-out call is recorded with the tokens it sent (the request's 3) and the output it
+	 * was allowed (max_output_tokens 40), as SPEC §10's `full` billing of a timeout prices it;
+	 * a server error with no output.  The retry after the timeout answers; the server error's
+	 * request has max_output_tokens 16 (its recorded 5, raised) */
+	struct step st[] = { { STATUS_TIMEOUT, 0, 0, 0, -1, NULL, 0 }, { STATUS_OK, 3, 0, 5, -1, NULL, 0 },
+	                     { STATUS_SERVER_ERROR, 0, 0, 0, -1, NULL, 0 } };
+	struct run r;
+	if (run(&r, LINE("00", "a", "t", "hello world", 3, 40) LINE("01", "a", "t", "x", 3, 5),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}, \"retry\": {\"max_attempts\": 2, "
+	        "\"on\": [\"timeout\"]}}", st, 3, BIG_CAP) == 0) {
+		CHECK_INT(r.rec[0].n_att, 2);
+		CHECK_INT(r.rec[0].att[0].status, STATUS_TIMEOUT);
+		CHECK_INT(r.rec[0].att[0].input_tok, 3);
+		CHECK_INT(r.rec[0].att[0].output_tok, 40);
+		CHECK_INT(r.rec[1].att[0].status, STATUS_SERVER_ERROR);
+		CHECK_INT(r.rec[1].att[0].output_tok, 0);
+	}
+	run_done(&r);
+}
+
 static void live_url_safe(void)
 {
 	/* the key goes over https anywhere, over plain http only to this machine: the host curl
@@ -690,4 +712,5 @@ void suite_live(void)
 	RUN(live_routes_by_name);
 	RUN(live_url_safe);
 	RUN(live_reply_utf8);
+	RUN(live_timeout_recorded_as_billed);
 }
