@@ -616,6 +616,17 @@ check_eq "not UTF-8: the text and id with U+FFFD" "$(q "$TMP/latin1.rec.jsonl" '
 check_eq "not UTF-8: the record replays, the call priced" "$(replayed "$TMP/latin1.rec.jsonl")" \
 	'"totals":{"requests":1,"resolved":1 "usd_total":0.000007600000'
 
+# a 200 whose usage lacks input_tokens and output_tokens as numbers (empty; null and a string) is
+# a 200 without usage: a server_error, not an answer at $0 recorded as a known bill of 0
+fake nousage '[{"contains": "EMPTY", "responses": [{"body": {"id": "resp_e", "status": "completed", "output": [], "usage": {}}}]},
+ {"contains": "NULL", "responses": [{"body": {"id": "resp_n", "status": "completed", "output": [], "usage": {"input_tokens": null, "output_tokens": "20"}}}]}]'
+{ req 00 acme chat 100 5 "EMPTY usage"; req 01 acme chat 100 5 "NULL usage"; } > "$TMP/nousage.jsonl"
+run nousage "$TMP/nousage.jsonl" -s "$TMP/k.json" --max-usd 1 --record "$TMP/nousage.rec.jsonl"
+check_counts "usage without counts: failed" "$out" "2 requests: 0 answered (0 from the cache), 0 degraded, 2 failed, 0 rejected; 2 calls (0 retries, 0 fallbacks)"
+check_has "usage without counts: a server_error without a usage" "$out" "live: 2 calls server_error, the first: HTTP 200 without a usage"
+check_eq "usage without counts: recorded as server errors" "$(q "$TMP/nousage.rec.jsonl" '[f(r, "status live") for r in L]')" \
+	"server_error|failed server_error|failed"
+
 # --- runs that stop: exit 1 (insufficient_quota as error.code or error.type, a key refused
 # with 401 or 403); nothing retried, no later request sent (concurrency 1)
 scen halt "$ROUTES, $RETRY"

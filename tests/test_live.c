@@ -645,6 +645,29 @@ static void live_timeout_recorded_as_billed(void)
 	run_done(&r);
 }
 
+static void live_reply_without_usage(void)
+{
+	/* a 200 is priced from its usage's input_tokens and output_tokens: without both as numbers
+	 * (an empty usage, null, a string) it has no usage, a server_error, never an answer at $0 */
+	static const struct { const char *body; enum status status; } cases[] = {
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}", STATUS_OK },
+		{ "{\"usage\": {\"input_tokens\": 0, \"output_tokens\": 0}}", STATUS_OK },
+		{ "{\"output\": []}", STATUS_SERVER_ERROR },
+		{ "{\"usage\": {}}", STATUS_SERVER_ERROR },
+		{ "{\"usage\": {\"input_tokens\": null, \"output_tokens\": \"20\"}}", STATUS_SERVER_ERROR },
+		{ "{\"usage\": {\"input_tokens\": 3}}", STATUS_SERVER_ERROR },
+		{ "{\"usage\": {\"input_tokens\": -1, \"output_tokens\": 4}}", STATUS_SERVER_ERROR },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct live_reply rep;
+		memset(&rep, 0, sizeof rep);
+		openai_reply(200, cases[k].body, NULL, &rep);
+		if (rep.status != cases[k].status)
+			TEST_FAIL_("%s: status %d, want %d", cases[k].body, (int)rep.status, (int)cases[k].status);
+		free(rep.text);
+	}
+}
+
 static void live_url_safe(void)
 {
 	/* the key goes over https anywhere, over plain http only to this machine: the host curl
@@ -713,4 +736,5 @@ void suite_live(void)
 	RUN(live_url_safe);
 	RUN(live_reply_utf8);
 	RUN(live_timeout_recorded_as_billed);
+	RUN(live_reply_without_usage);
 }

@@ -198,13 +198,22 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 	r->text_len = clean ? n : 0;
 }
 
-/* An ok reply's usage; a 200 without one, or a failed response, is a server error. */
+/* 1 when usage's count `name` is a number count_of reads (not null, not a string). */
+static int has_count(const cJSON *usage, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(usage, name);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15;
+}
+
+/* An ok reply's usage; a 200 without one (a usage without input_tokens and output_tokens
+ * numbers is none: its price is not known), or a failed response, is a server error. */
 static void read_answer(const char *body, struct live_reply *r)
 {
 	cJSON *root = cJSON_Parse(body);
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
 	const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "status");
-	if (!cJSON_IsObject(usage) || (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0)) {
+	if (!cJSON_IsObject(usage) || !has_count(usage, "input_tokens") || !has_count(usage, "output_tokens") ||
+	    (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0)) {
 		r->status = STATUS_SERVER_ERROR;
 		snprintf(r->msg, sizeof r->msg, "HTTP 200 without a usage");
 		cJSON_Delete(root);
