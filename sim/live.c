@@ -208,6 +208,19 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			return CALLS_STOPPED;
 		a->ts_us = lv->tr->now_us(lv->tr->ctx);
 		lv->tr->call(lv->tr->ctx, c, reply);
+		if (reply->unsent) { /* no call was made: none recorded, none counted; the run stops */
+			rec->n_att--;
+			pthread_mutex_lock(&lv->mu);
+			lv->reserved_pusd -= worst;
+			if (lv->stop != LIVE_STOP_FATAL) {
+				lv->stop = LIVE_STOP_FATAL;
+				snprintf(lv->why, sizeof lv->why, "%s", reply->msg);
+			}
+			pthread_mutex_unlock(&lv->mu);
+			free(reply->text);
+			reply->text = NULL;
+			return CALLS_STOPPED;
+		}
 		*a = (struct live_attempt){ .model = m, .status = reply->status, .summarize = summarize,
 		                            .ts_us = a->ts_us };
 		a->latency_us = lv->tr->now_us(lv->tr->ctx) - a->ts_us;

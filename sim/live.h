@@ -44,6 +44,8 @@ struct live_call {
 struct live_reply {
 	enum status status;
 	int fatal;                   /* the run must stop (the key refused, the quota spent): why in msg */
+	int unsent;                  /* it reached no server (no connection, TLS refused): not a call,
+	                              * nothing recorded, and fatal: the set-up is wrong */
 	uint64_t input_tok, cached_tok, output_tok; /* the usage of an ok reply */
 	int64_t retry_after_us;      /* -1 when the reply asked for no wait */
 	char *text;                  /* an ok reply's output text (malloc'd, the runner frees), or NULL */

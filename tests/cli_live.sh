@@ -596,14 +596,23 @@ check_eq "classes: the client timeout after 500 ms" \
 	"$(q "$TMP/krec.jsonl" '"in time" if 490 <= L[1]["latency_ms"] < 1500 else L[1]["latency_ms"]')" "in time"
 check_counts "classes: summary" "$out" "9 requests: 0 answered (0 from the cache), 0 degraded, 9 failed, 0 rejected; 9 calls (0 retries, 0 fallbacks)"
 check_re "classes: spent (the timeouts' worst cases)" "$out" '^live: spent \$0\.000084 of the \$1(\.0+)? cap$'
-# a connection refused is a server_error (retried: 2 attempts)
+# a connection refused reaches no server: the set-up is wrong, and the run stops there (exit 1,
+# as for a key refused) with the reason; no call was made, so none is counted nor recorded
+# (before: each request retried as server_error, exit 0, a record of calls never made)
 fake dead '[]'; stop_fake
 scen dead "$ROUTES, \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 1, \"timeout_ms\": 2000}"
-req 00 acme chat 100 5 "nobody listens" > "$TMP/dead.jsonl"
-run dead "$TMP/dead.jsonl" -s "$TMP/dead.json" --max-usd 1 --record "$TMP/deadrec.jsonl"
-check_eq "connection refused: exit 0" "$rc" 0
-check_eq "connection refused: server_error, retried" "$(q "$TMP/deadrec.jsonl" 'f(L[0], "live") + " " + att(L[0])')" \
-	"failed gpt-4.1-mini:server_error,gpt-4.1-mini:server_error"
+{ req 00 acme chat 100 5 "nobody listens"; req 01 acme chat 100 5 "nobody listens either"; } > "$TMP/dead.jsonl"
+run dead "$TMP/dead.jsonl" -s "$TMP/dead.json" --max-usd 1 --concurrency 1 --record "$TMP/deadrec.jsonl"
+check_eq "connection refused: exit 1, no record" "$rc $(count "$TMP/deadrec.jsonl")" "1 no file"
+check_has "connection refused: says why" "$err" "live: the run stopped: cannot reach $OPENAI_BASE_URL/responses: "
+check_has "connection refused: no call counted" "$out" "0 calls (0 retries, 0 fallbacks)"
+# TLS that cannot be set up (here: https to a server that speaks plain http) is the same
+fake tls '[]'
+(OPENAI_BASE_URL="https://127.0.0.1:$(cat "$TMP/tls.port")/v1"
+ "$L" live "$TMP/dead.jsonl" -s "$TMP/dead.json" --max-usd 1 --record "$TMP/tlsrec.jsonl" > "$TMP/tls.out" 2> "$TMP/tls.err")
+check_eq "TLS refused: exit 1, nothing sent, no record" "$? $(count "$LOG") $(count "$TMP/tlsrec.jsonl")" "1 0 no file"
+check_has "TLS refused: says why" "$(cat "$TMP/tls.err")" "live: the run stopped: cannot reach https://127.0.0.1:"
+stop_fake
 
 # an answer that is not UTF-8 (Latin-1 "caf\xe9", and its id too) is recorded as UTF-8, each byte
 # that begins no valid sequence as U+FFFD, so that the record imports and the call is priced: 3

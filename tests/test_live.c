@@ -36,6 +36,7 @@ struct step {
  * run's interrupted flag set (as Ctrl-C does) while call `interrupt_call` is in flight, and call
  * `hold_call` kept in flight until another worker's call is refused by the cap (5 s at most). */
 static size_t interrupt_call, hold_call, interrupt_after_hold; /* the last: once the hold ends */
+static size_t unsent_call;     /* this call reaches no server (as when the connection is refused) */
 
 /* What a call asked for. */
 struct sent {
@@ -94,6 +95,10 @@ static void script_call(void *ctx, const struct live_call *c, struct live_reply 
 	if (st->fatal)
 		snprintf(r->msg, sizeof r->msg, "HTTP 401");
 	size_t call = s->n_sent;
+	if (call == unsent_call) {
+		r->unsent = r->fatal = 1;
+		snprintf(r->msg, sizeof r->msg, "cannot reach the server");
+	}
 	if (call == interrupt_call)
 		s->lv->interrupted = SIGINT;
 	pthread_mutex_unlock(&s->mu);
@@ -668,6 +673,30 @@ static void live_reply_without_usage(void)
 	}
 }
 
+static void live_unreached_stops(void)
+{
+	/* the first call reaches no server (its transport says so: refused, TLS not set up): the
+	 * run stops there, as for a key refused, and the call is not one: no attempt recorded, no
+	 * call counted, no spend, its worst case off the books; no later request starts */
+	struct run r;
+	unsent_call = 1;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "t", "r", 1, 20),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}}", NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.lv.stop, LIVE_STOP_FATAL);
+		CHECK_STR(r.lv.why, "cannot reach the server");
+		CHECK_INT(r.rec[0].n_att, 0);
+		CHECK_INT(r.rec[0].outcome, LIVE_NOT_SENT);
+		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
+		CHECK_INT(r.lv.counts.calls, 0);
+		CHECK_INT(r.lv.failed[STATUS_SERVER_ERROR], 0);
+		CHECK_INT(r.lv.spent_pusd, 0);
+		CHECK_INT(r.lv.reserved_pusd, 0);
+	}
+	unsent_call = 0;
+	run_done(&r);
+}
+
 static void live_url_safe(void)
 {
 	/* the key goes over https anywhere, over plain http only to this machine: the host curl
@@ -737,4 +766,5 @@ void suite_live(void)
 	RUN(live_reply_utf8);
 	RUN(live_timeout_recorded_as_billed);
 	RUN(live_reply_without_usage);
+	RUN(live_unreached_stops);
 }

@@ -249,8 +249,9 @@ const struct command commands[] = {
 	  "                    case; says what the run would send and what it could cost\n"
 	  DB_OPTION("         ")
 	  "\n"
-	  "exit codes: 0 done, 1 failure (no key, the key refused, the quota spent), 2 usage,\n"
-	  "3 bad input, 4 the spend cap stopped the run.\n"
+	  "exit codes: 0 done, 1 failure (no key, the key refused, the quota spent, the API\n"
+	  "not reached: no connection, TLS refused), 2 usage, 3 bad input, 4 the spend cap\n"
+	  "stopped the run.\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost live march --sample 50 -s v3 --max-usd 0.50 --dry-run\n"
