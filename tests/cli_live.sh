@@ -878,6 +878,21 @@ wait $pid; rc=$?
 check_eq "a second Ctrl-C: killed by it" "$rc" 130
 case $(cat "$TMP/int2.err") in *interrupted*) bad "a second Ctrl-C: the run went on to its end" ;; *) ok ;; esac
 check_eq "a second Ctrl-C: the record holds the answer before it" "$(q "$TMP/int2.rec.jsonl" '[r["input"] for r in L]')" "K-1"
+check_has "the first Ctrl-C: says the calls in flight are waited for, and how to quit at once" "$(cat "$TMP/int2.err")" \
+	"live: stopping: no call starts now; waiting for the calls in flight to end (Ctrl-C again to quit at once)"
+# a second Ctrl-C before any line is in the record removes it (before: an empty file was left, and
+# the same --record was then refused): K-2 alone, in flight 3 s, stopped twice before it answers
+sed -n 2p "$TMP/sigs.jsonl" > "$TMP/sigs2.jsonl"
+: > "$LOG"
+loopback_only
+"$L" live "$TMP/sigs2.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/int3.rec.jsonl" > "$TMP/int3.out" 2> "$TMP/int3.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+sleep 0.5
+kill -INT $pid
+wait $pid; rc=$?
+check_eq "a second Ctrl-C before any line: killed by it, one call sent, no record left" "$rc $(count "$LOG") $(count "$TMP/int3.rec.jsonl")" "130 1 no file"
 # Ctrl-C while a request's first call is in flight (a 500 after 1.5 s): its retry is not sent,
 # and its line says it was interrupted
 fake sigr '[{"contains": "R-1", "responses": [{"status": 500, "delay_ms": 1500}, {}]}]'

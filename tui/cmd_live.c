@@ -84,13 +84,28 @@ static size_t pick(const struct trace *t, long sample, struct live_record **out)
 	return rec ? k : 0;
 }
 
-/* Ctrl-C or SIGTERM: no call starts after it, the record is written; a second one kills. */
+/* Ctrl-C or SIGTERM: no call starts after it, the calls in flight are waited for (said at once,
+ * as that may take up to their timeout), the record is written; a second one kills, removing
+ * the record first when no line is in it yet (empty_record: its path until the first line). */
 static struct live *interrupt_of;
+static const char *volatile empty_record;
 
 static void on_signal(int sig)
 {
-	if (interrupt_of)
+	static const char note[] = "\nllmcost: live: stopping: no call starts now; waiting for the calls in "
+	                           "flight to end (Ctrl-C again to quit at once)\n";
+	if (!interrupt_of)
+		return;
+	if (!interrupt_of->interrupted) {
 		interrupt_of->interrupted = sig;
+		ssize_t w = write(STDERR_FILENO, note, sizeof note - 1); /* async-signal-safe */
+		(void)w;
+		return;
+	}
+	if (empty_record)
+		unlink(empty_record);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 struct progress {
@@ -107,6 +122,8 @@ static int show_progress(void *ctx, struct live *lv, size_t r)
 {
 	struct progress *p = ctx;
 	struct err e;
+	if (p->record && lv->rec[r].n_att)
+		empty_record = NULL; /* a line goes in: a second Ctrl-C keeps the record */
 	if (p->record && live_record_write(p->record, p->path, lv, r, &e) < 0) {
 		snprintf(lv->why, sizeof lv->why, "the record: %.900s", e.msg);
 		return -1;
@@ -309,7 +326,7 @@ int cmd_live(int argc, char **argv)
 	char name[256], rpath[4096];
 	FILE *rf = NULL;
 	struct stat made;        /* the record this run created, when made_ok */
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND }, old_int, old_term;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	int rc, inited = 0, made_ok = 0, handlers = 0;
 	size_t n = 0;
 
@@ -377,6 +394,7 @@ int cmd_live(int argc, char **argv)
 			goto out;
 		}
 		made_ok = fstat(fd, &made) == 0;
+		empty_record = rpath;
 		if (openai_init(&o, base, key, &e) < 0) {
 			cli_error("live: %s", e.msg);
 			goto out;
@@ -394,6 +412,7 @@ int cmd_live(int argc, char **argv)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	interrupt_of = NULL;
+	empty_record = NULL;
 	handlers = 0;
 	if (prog.tty && prog.last)
 		fputs("\r\033[K", stderr);
@@ -451,6 +470,7 @@ out:
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 		interrupt_of = NULL;
+		empty_record = NULL;
 	}
 	if (inited)
 		live_fini(&lv);
