@@ -151,6 +151,11 @@ static void settle(struct live *lv, size_t r, int64_t worst, const struct live_r
 	lv->spent_pusd += rep->status == STATUS_OK ? pusd : rep->status == STATUS_TIMEOUT ? worst : 0;
 	lv->counts.calls++;
 	lv->counts.retries += retry != 0;
+	if (rep->status == STATUS_OK && pusd > worst && (!lv->n_over++ || r < lv->over_at)) {
+		lv->over_at = r;
+		lv->over_pusd = pusd;
+		lv->over_worst_pusd = worst;
+	}
 	if (rep->status != STATUS_OK && rep->status < N_STATUS &&
 	    (!lv->failed[rep->status]++ || r < lv->failed_at[rep->status])) { /* the first in trace order */
 		lv->failed_at[rep->status] = r;

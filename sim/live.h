@@ -139,6 +139,10 @@ struct live {
 	 * trace order: its record */
 	size_t failed[N_STATUS], failed_at[N_STATUS];
 	char failed_why[N_STATUS][256];
+	/* answers whose usage cost more than the call's worst case (the server broke the bound the
+	 * cap relies on), and the first in trace order: its record, cost and worst case */
+	size_t n_over, over_at;
+	int64_t over_pusd, over_worst_pusd;
 };
 
 /*

@@ -786,6 +786,18 @@ check_re "dry run: a worst case rounded up" "$(cat "$TMP/round.out")" \
 	'^live: dry run: 1 request would send 1 call; worst case \$0\.000043 of the \$1(\.0+)? cap$'
 check_eq "dry runs: nothing sent, no record" "$(count "$LOG") $(ls "$TMP/dry")" "0 "
 
+# an answer whose usage is past what the call allowed (100000 output tokens when it asked for at
+# most 16) breaks the bound the cap relies on: said in a warning naming the request. Worst case
+# of "OVER the top" (12 bytes): 44 × 400000 + 16 × 1600000 = 17,600,000 + 25,600,000 = 43,200,000
+# pUSD, shown rounded up as $0.000044; the answer, 10 in / 100000 out: 4,000,000 +
+# 160,000,000,000 = 160,004,000,000 pUSD = $0.160004, past the $0.001 cap
+fake over '[{"responses": [{"usage": {"input_tokens": 10, "cached_tokens": 0, "output_tokens": 100000}}]}]'
+req 00 acme chat 100 5 "OVER the top" > "$TMP/over.jsonl"
+scen over "$ROUTES"
+run over "$TMP/over.jsonl" -s "$TMP/over.json" --max-usd 0.001 --record "$TMP/over.rec.jsonl"
+check_has "usage past the worst case: a warning" "$err" "live: warning: 1 answer cost more than its worst case, so the cap could not hold: the API reported more tokens than the call allowed; the first, at the request of 2026-03-02T10:00:00Z (tenant acme, task chat), cost \$0.160004 for a worst case of \$0.000044"
+stop_fake
+
 # --- --sample N: of the n = 10 requests with text, positions floor(k × 10 / N); two requests
 # without text are skipped and counted. N = 4: 0, 2, 5, 7 (10/4 = 2.5, 5, 7.5); N = 20 ≥ n: all.
 fake sample '[]'

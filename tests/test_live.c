@@ -697,6 +697,25 @@ static void live_unreached_stops(void)
 	run_done(&r);
 }
 
+static void live_usage_over_worst_case(void)
+{
+	/* "abcd"'s worst case: (4 bytes + 32) × 1,000,000 + 16 × 2,000,000 = 68,000,000 pUSD; an
+	 * answer of 1 in / 100 out (past max_output_tokens 16) costs 1,000,000 + 200,000,000 =
+	 * 201,000,000: counted as spent, and noted as over its worst case; the second request's
+	 * answer (1 / 1: 3,000,000) is not */
+	struct step st[] = { { STATUS_OK, 1, 0, 100, -1, NULL, 0 }, { STATUS_OK, 1, 0, 1, -1, NULL, 0 } };
+	struct run r;
+	if (run(&r, LINE("00", "a", "t", "abcd", 1, 5) LINE("01", "a", "t", "abcd", 1, 5),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}}", st, 2, BIG_CAP) == 0) {
+		CHECK_INT(r.lv.spent_pusd, 204000000);
+		CHECK_INT(r.lv.n_over, 1);
+		CHECK_INT(r.lv.over_at, 0);
+		CHECK_INT(r.lv.over_pusd, 201000000);
+		CHECK_INT(r.lv.over_worst_pusd, 68000000);
+	}
+	run_done(&r);
+}
+
 static void live_url_safe(void)
 {
 	/* the key goes over https anywhere, over plain http only to this machine: the host curl
@@ -767,4 +786,5 @@ void suite_live(void)
 	RUN(live_timeout_recorded_as_billed);
 	RUN(live_reply_without_usage);
 	RUN(live_unreached_stops);
+	RUN(live_usage_over_worst_case);
 }

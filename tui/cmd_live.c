@@ -431,6 +431,17 @@ int cmd_live(int argc, char **argv)
 	char capt[32], w[32], sp[32], fl[32];
 	usd(capt, sizeof capt, cap_pusd);
 	report(&lv, capt, dry, lines ? rpath : NULL, scen);
+	if (lv.n_over) { /* the cap held on the worst cases; a usage past them broke it */
+		uint32_t i = rec[lv.over_at].req;
+		char at[CLOCK_TEXT_MAX];
+		cli_error("live: warning: %zu %s cost more than %s worst case, so the cap could not hold: the "
+		          "API reported more tokens than the call allowed; the first, at the request of %s "
+		          "(tenant %s, task %s), cost %s for a worst case of %s", lv.n_over,
+		          plural(lv.n_over, "answer", "answers"), plural(lv.n_over, "its", "their"),
+		          clock_format(trace_ts_us(&t, i), at), intern_str(&t.names, trace_tenant(&t, i), NULL),
+		          intern_str(&t.names, trace_task(&t, i), NULL), usd(w, sizeof w, lv.over_pusd),
+		          usd(sp, sizeof sp, lv.over_worst_pusd));
+	}
 	switch (lv.stop) {
 	case LIVE_STOP_CAP: {
 		uint32_t i = rec[lv.refused_at].req;
