@@ -189,7 +189,7 @@ const struct scenario_key scenario_keys[] = {
 	  .max = INT_JSON_MAX, .scale = 1, .null_value = -1, .expect = POS_INT_NULL,
 	  .help = "input tokens allowed; more is a budget violation (default null: no limit)" },
 	{ "budget.*.output_max", SKEY_INT, KEYF_NULLABLE, B(output_max), NOF, .min = 1,
-	  .max = INT_JSON_MAX, .scale = 1, .null_value = -1, .expect = POS_INT_NULL,
+	  .max = UINT32_MAX, .scale = 1, /* a token count's range (live sends it as max_output_tokens) */ .null_value = -1, .expect = POS_INT_NULL,
 	  .help = "output tokens allowed; longer answers are capped (default null: no limit)" },
 	{ "budget.*.overflow", SKEY_ENUM, 0, B(overflow), NOF, .names = scenario_overflow_names,
 	  .expect = "one of \"truncate\", \"summarize\", \"async\", \"reject\"",

@@ -664,6 +664,12 @@ static void error_messages(void)
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"open_s\": 10000000001}}"),
 	          msg_at("x.json", 1, 14, "breaker.open_s: expected a positive integer of at most 10000000000, "
 	                        "got 10000000001"));
+	/* output_max is a token count (live sends it as max_output_tokens, 32 bits): 2^32 is past
+	 * it (before, it was taken and wrapped to 0 on the way to the API), 2^32 − 1 is not */
+	CHECK_STR(load_err("x.json", "{\"budget\": {\"*\": {\"output_max\": 4294967296}}}"),
+	          msg_at("x.json", 1, 19, "budget.*.output_max: expected a positive integer of at most 4294967295, "
+	                        "got 4294967296"));
+	CHECK_STR(load_err("x.json", "{\"budget\": {\"*\": {\"output_max\": 4294967295}}}"), "");
 	CHECK_STR(load_err("x.json", "{\"cache\": true}"),
 	          msg_at("x.json", 1, 2, "cache: expected an object or null, got true"));
 	/* a flag is true or false, not a number nor a string that reads like one */
