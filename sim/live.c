@@ -245,6 +245,13 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			if (reply->status == STATUS_TIMEOUT)
 				a->output_tok = c->max_output_tokens;
 		}
+		if (reply->retry_after_us > LIVE_RETRY_AFTER_MAX_US && (sc->retry.on & STATUS_BIT(reply->status)) &&
+		    k < sc->retry.max_attempts) { /* the reason the model gives up, said with the failure */
+			size_t n = strlen(reply->msg);
+			snprintf(reply->msg + n, sizeof reply->msg - n, " (Retry-After %lld s, over %lld s: not "
+			         "waited for, the model gives up)", (long long)(reply->retry_after_us / 1000000),
+			         (long long)(LIVE_RETRY_AFTER_MAX_US / 1000000));
+		}
 		settle(lv, r, worst, reply, a->pusd, k > 1);
 		if (reply->status == STATUS_OK || reply->fatal)
 			return reply->fatal ? CALLS_STOPPED : STATUS_OK;

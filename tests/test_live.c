@@ -599,6 +599,23 @@ static void live_retry_after_headers(void)
 			openai_header(cases[k].lines[j], strlen(cases[k].lines[j]), &us);
 		CHECK_INT(us, cases[k].us);
 	}
+	/* an HTTP date: the wait until then (100 s ahead here, read within 2 s of now), 0 once
+	 * it is past; still after a -ms header */
+	char line[128], date[64];
+	time_t ahead = time(NULL) + 100;
+	struct tm tm;
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&ahead, &tm));
+	snprintf(line, sizeof line, "Retry-After: %s\r\n", date);
+	int64_t us = -1;
+	openai_header(line, strlen(line), &us);
+	CHECK(us > 97000000 && us <= 100000000);
+	us = -1;
+	static const char past[] = "retry-after: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
+	openai_header(past, strlen(past), &us);
+	CHECK_INT(us, 0);
+	us = 250000;
+	openai_header(line, strlen(line), &us);
+	CHECK_INT(us, 250000);
 }
 
 static void live_reply_utf8(void)

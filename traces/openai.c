@@ -109,9 +109,17 @@ void openai_header(const char *data, size_t n, int64_t *retry_after_us)
 	line[n] = 0;
 	if (strncasecmp(line, "retry-after-ms:", 15) == 0 && sscanf(line + 15, "%lf", &v) == 1 && v >= 0 && v < 1e12)
 		*retry_after_us = (int64_t)(v * 1000);
-	else if (strncasecmp(line, "retry-after:", 12) == 0 && *retry_after_us < 0 &&
-	         sscanf(line + 12, "%lf", &v) == 1 && v >= 0 && v < 1e9)
-		*retry_after_us = (int64_t)(v * 1e6);
+	else if (strncasecmp(line, "retry-after:", 12) == 0 && *retry_after_us < 0) {
+		if (sscanf(line + 12, "%lf", &v) == 1) {
+			if (v >= 0 && v < 1e9)
+				*retry_after_us = (int64_t)(v * 1e6);
+		} else { /* an HTTP date (RFC 9110): the wait until then, 0 when it is past */
+			line[strcspn(line, "\r\n")] = 0;
+			time_t at = curl_getdate(line + 12, NULL), now = time(NULL);
+			if (at > 0)
+				*retry_after_us = at > now ? (int64_t)(at - now) * 1000000 : 0;
+		}
+	}
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)

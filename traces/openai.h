@@ -33,8 +33,9 @@ void openai_fini(struct openai *o);
  * usage and answer text (r->text, malloc'd), its message with `key` (may be NULL) masked.  r
  * starts zeroed with retry_after_us set. */
 void openai_reply(long http, const char *body, const char *key, struct live_reply *r);
-/* A response header line data[0..n): `retry-after-ms: 250` or `retry-after: 1.5` (seconds, when
- * no -ms header came first) sets *retry_after_us; an HTTP date is not read. */
+/* A response header line data[0..n): `retry-after-ms: 250` or `retry-after: 1.5` (seconds, or an
+ * HTTP date: the wait until then, 0 once past; when no -ms header came first) sets
+ * *retry_after_us. */
 void openai_header(const char *data, size_t n, int64_t *retry_after_us);
 
 /* The struct live_transport functions, ctx a struct openai (unused by the clock's). */
