@@ -797,6 +797,12 @@ req 00 acme chat 10 5 "ten bytes!" > "$TMP/round.jsonl"
 (cd "$TMP/dry" && run_nokey round "$TMP/round.jsonl" -s "$TMP/cap.json" --max-usd 1 --dry-run; exit $rc)
 check_re "dry run: a worst case rounded up" "$(cat "$TMP/round.out")" \
 	'^live: dry run: 1 request would send 1 call; worst case \$0\.000043 of the \$1(\.0+)? cap$'
+# the cap is shown as given, exactly (before: rounded up to $0.000043, the same as the worst case
+# it refused): a cap of $0.0000423 refuses the $0.0000424 worst case above
+(cd "$TMP/dry" && run_nokey roundcap "$TMP/round.jsonl" -s "$TMP/cap.json" --max-usd 0.0000423 --dry-run; exit $rc)
+check_eq "the cap as given: exit 4" "$?" 4
+check_has "the cap as given: the stop" "$(cat "$TMP/roundcap.err")" "would take the worst case past \$0.0000423 ("
+check_re "the cap as given: the summary" "$(cat "$TMP/roundcap.out")" 'of the \$0\.0000423 cap$'
 check_eq "dry runs: nothing sent, no record" "$(count "$LOG") $(ls "$TMP/dry")" "0 "
 
 # an answer whose usage is past what the call allowed (100000 output tokens when it asked for at

@@ -38,6 +38,22 @@ static const char *usd(char *buf, size_t n, int64_t pusd)
 	return buf;
 }
 
+/* The cap as given: "$" and its exact amount, without trailing zeros ("$0.0001771", "$1"), not
+ * rounded to micro-dollars as spend is (which would show it above itself). */
+static void cap_text(char buf[MONEY_FMT_SIZE + 1], int64_t pusd)
+{
+	buf[0] = '$';
+	money_format(buf + 1, pusd);
+	size_t n = strlen(buf);
+	if (strchr(buf, '.')) {
+		while (buf[n - 1] == '0')
+			n--;
+		if (buf[n - 1] == '.')
+			n--;
+	}
+	buf[n] = 0;
+}
+
 /* --max-usd: a decimal number of dollars above 0, to the pico-dollar, at most what an int64
  * of pico-dollars holds; ".5" is 0.5. */
 static int parse_usd(const char *s, int64_t *pusd)
@@ -428,8 +444,8 @@ int cmd_live(int argc, char **argv)
 	if (!lines && made_ok)
 		drop_empty_record(rpath, &made);
 	made_ok = 0;
-	char capt[32], w[32], sp[32], fl[32];
-	usd(capt, sizeof capt, cap_pusd);
+	char capt[MONEY_FMT_SIZE + 1], w[32], sp[32], fl[32];
+	cap_text(capt, cap_pusd);
 	report(&lv, capt, dry, lines ? rpath : NULL, scen);
 	if (lv.n_over) { /* the cap held on the worst cases; a usage past them broke it */
 		uint32_t i = rec[lv.over_at].req;
