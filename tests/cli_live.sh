@@ -159,9 +159,22 @@ for v in 0 65 -1 x; do
 	live "$TMP/u.jsonl" -s "$S" --max-usd 1 --concurrency "$v" 2>/dev/null
 	check_eq "--concurrency $v exits 2" "$?" 2
 done
-for v in 0 -3 x; do
+for v in 0 -3 x 2147483649; do
 	live "$TMP/u.jsonl" -s "$S" --max-usd 1 --sample "$v" 2>/dev/null; check_eq "--sample $v exits 2" "$?" 2
 done
+# the limits said: 1 to 2^31
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --sample 99999999999 2>"$TMP/err"
+check_has "--sample too large: the range said" "$(cat "$TMP/err")" "--sample takes a number of requests, 1 to 2147483648, not \"99999999999\""
+# --record naming a folder: said so, not "File exists", before anything is sent
+mkdir "$TMP/recdir"
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$TMP/recdir" 2>"$TMP/err"
+check_eq "--record FOLDER: exit 1" "$?" 1
+check_has "--record FOLDER: said to be a folder" "$(cat "$TMP/err")" "live: $TMP/recdir: is a folder; --record names the record file to make"
+# a trace whose every line was rejected: said so (not "no request with input text"), exit 3
+echo '{"tenant": "a"}' > "$TMP/allbad.jsonl"
+live "$TMP/allbad.jsonl" -s "$S" --max-usd 1 2>"$TMP/err"
+check_eq "every line rejected: exit 3" "$?" 3
+check_has "every line rejected: said so" "$(cat "$TMP/err")" "live: trace \"allbad\" holds no request: its file had no line, or every line was rejected (see: llmcost rejects allbad"
 live "$TMP/u.jsonl" -s "$S" --max-usd 1 --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 # the key is never taken from the command line
 live "$TMP/u.jsonl" -s "$S" --max-usd 1 --api-key "$KEY" 2>/dev/null; check_eq "--api-key exits 2" "$?" 2
@@ -648,6 +661,13 @@ check_counts "usage without counts: failed" "$out" "2 requests: 0 answered (0 fr
 check_has "usage without counts: a server_error without a usage" "$out" "live: 2 calls server_error, the first: HTTP 200 without a usage"
 check_eq "usage without counts: recorded as server errors" "$(q "$TMP/nousage.rec.jsonl" '[f(r, "status live") for r in L]')" \
 	"server_error|failed server_error|failed"
+
+# a redirect is not followed (the key would go where it leads), and the reason says it was one
+fake redir '[{"responses": [{"status": 307, "headers": {"location": "http://127.0.0.1:9/v1/responses"}}]}]'
+req 00 acme chat 100 5 "REDIRECTED" > "$TMP/redir.jsonl"
+run redir "$TMP/redir.jsonl" -s "$TMP/k.json" --max-usd 1 --record "$TMP/redir.rec.jsonl"
+check_has "a redirect: said, not followed" "$out" "live: 1 call invalid_request, the first: HTTP 307 (a redirect, not followed: OPENAI_BASE_URL should be where it leads): fake error"
+check_eq "a redirect: one call" "$(count "$LOG")" 1
 
 # --- runs that stop: exit 1 (insufficient_quota as error.code or error.type, a key refused
 # with 401 or 403); nothing retried, no later request sent (concurrency 1)

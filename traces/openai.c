@@ -289,9 +289,10 @@ static void read_error(long http, const char *body, const char *key, struct live
 	char *text = cJSON_IsString(msg) ? strdup(msg->valuestring) : NULL;
 	if (text)
 		redact(text, key);
-	snprintf(r->msg, sizeof r->msg, "%sHTTP %ld%s%.200s",
-	         http == 401 || http == 403 ? "the API refused the key: " : "", http, text ? ": " : "",
-	         text ? text : "");
+	snprintf(r->msg, sizeof r->msg, "%sHTTP %ld%s%s%.200s",
+	         http == 401 || http == 403 ? "the API refused the key: " : "", http,
+	         http >= 300 && http < 400 ? " (a redirect, not followed: OPENAI_BASE_URL should be where it "
+	         "leads)" : "", text ? ": " : "", text ? text : "");
 	free(text);
 	if (http == 401 || http == 403) {
 		r->fatal = 1;

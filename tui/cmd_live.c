@@ -285,8 +285,8 @@ int cmd_live(int argc, char **argv)
 			break;
 		case SAMPLE:
 			if (parse_count(optarg, 1, 1L << 31, &sample) < 0)
-				return cli_usage_error("live", "--sample takes a number of requests, 1 or more, "
-				                       "not \"%s\"", optarg);
+				return cli_usage_error("live", "--sample takes a number of requests, 1 to %ld, "
+				                       "not \"%s\"", 1L << 31, optarg);
 			break;
 		case CONCURRENCY:
 			if (parse_count(optarg, 1, MAX_CONCURRENCY, &concurrency) < 0)
@@ -369,6 +369,14 @@ int cmd_live(int argc, char **argv)
 	size_t with_text = 0;
 	for (uint32_t i = 0; i < t.n_req; i++)
 		with_text += t.input[i] != TRACE_NONE;
+	if (!t.n_req) {
+		char *word = text_shell_word(name);
+		cli_error("live: trace \"%s\" holds no request: its file had no line, or every line was "
+		          "rejected (see: llmcost rejects %s%s)", name, word ? word : name, cli_db_words());
+		free(word);
+		rc = EXIT_INPUT;
+		goto out;
+	}
 	if (!with_text) {
 		cli_error("live: trace \"%s\" holds no request with `input` text, and live sends the text", name);
 		rc = EXIT_INPUT;
@@ -401,6 +409,11 @@ int cmd_live(int argc, char **argv)
 				if ((fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0 && errno != EEXIST)
 					break;
 			}
+		}
+		struct stat st;
+		if (fd < 0 && errno == EEXIST && stat(rpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+			cli_error("live: %s: is a folder; --record names the record file to make", rpath);
+			goto out;
 		}
 		if (fd < 0 || !(rf = fdopen(fd, "w"))) {
 			cli_error("live: %s: %s%s", rpath, strerror(errno),
