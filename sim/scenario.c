@@ -7,13 +7,12 @@
  */
 #include "sim/scenario.h"
 
-#include <locale.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/decimal.h"
+#include "sim/money.h"
 
 const char *const scenario_mode_names[] = { "simulate", "recorded", NULL };
 const char *const scenario_eviction_names[] = { "lru", "fifo", NULL };
@@ -560,48 +559,25 @@ int scenario_strlist_has(const struct strlist *l, const char *s)
 	return 0;
 }
 
-/*
- * printf and strtod follow LC_NUMERIC, which the console may have set from the
- * environment; the text is brought back to JSON's '.' before decimal_scaled().
- */
-const char *scenario_shortest(double v, char *buf, size_t n)
+int scenario_decfrac(const char *s, size_t n, struct decfrac *out)
 {
-	return decimal_shortest(v, 0, buf, n);
-}
-
-int scenario_decfrac(double v, struct decfrac *out)
-{
-	char buf[64];
 	int64_t num, den = 1, ppb;
 	int exact;
-	if (!isfinite(v))
-		return -1;
-	scenario_shortest(v, buf, sizeof buf);
-	if (decimal_scaled(buf, strlen(buf), 9, &ppb, NULL) < 0)
+	if (decimal_scaled(s, n, 9, &ppb, NULL) < 0)
 		return -1;
 	for (int k = 0; k <= 18; k++, den *= 10) {
-		if (decimal_scaled(buf, strlen(buf), k, &num, &exact) < 0)
+		if (decimal_scaled(s, n, k, &num, &exact) < 0)
 			return -1;
 		if (exact) {
-			*out = (struct decfrac){ .value = v, .num = num, .den = den, .ppb = ppb };
+			double mag = money_quotient(num < 0 ? -(money_sum)num : num, den);
+			*out = (struct decfrac){ .value = num < 0 ? -mag : mag, .num = num, .den = den,
+			                         .ppb = ppb };
 			return 0;
 		}
 		if (k == 18)
 			break;
 	}
 	return -1;
-}
-
-int scenario_fixed(double v, int decimals, int round, int64_t *out)
-{
-	char buf[64];
-	int exact;
-	if (!isfinite(v))
-		return -1;
-	scenario_shortest(v, buf, sizeof buf);
-	if (decimal_scaled(buf, strlen(buf), decimals, out, &exact) < 0)
-		return -1;
-	return exact || round ? 0 : -1;
 }
 
 /* Pattern matching: '*' stands for one member name (any text, at least one

@@ -28,8 +28,8 @@
  * holds it (0.1 is 1/10, 0.25 is 25/100, 2 is 2/1), and the same in parts per
  * 10^9 (0.1 is 100000000), the unit of sim/money.h.  Scenario files allow at
  * most 9 decimals, so both forms are always exact there.  `value` is the
- * double the file held.  See scenario_decfrac() for how a JSON double is
- * turned back into its decimal text.
+ * double nearest to it.  See scenario_decfrac(): it is read from the number's
+ * text as written, never from a parser's double.
  */
 struct decfrac {
 	double value;
@@ -264,27 +264,13 @@ int scenario_route_index(const struct scenario *sc, const char *name);
 int scenario_strlist_has(const struct strlist *l, const char *s);
 
 /*
- * Recovers the decimal a JSON number was written as, from the double a JSON
- * parser made of it: the shortest "%.{1..17}g" text that reads back as the
- * same double is taken as the decimal (exact for any decimal of at most 15
- * significant digits, which is what people write), then read exactly with
- * decimal_scaled() at the smallest scale k ≤ 18 that holds it.  Returns 0, or
- * -1 when v is not finite or needs more than 18 decimals or does not fit
- * (num, or ppb beyond ±9.2 × 10^9).
+ * The decimal written s[0..n), a JSON number's text, as a struct decfrac, exactly:
+ * the smallest k <= 18 that makes num = value × 10^k an integer, ppb rounded half
+ * to even when k > 9, and `value` the double nearest to it.  Returns 0, or -1 when
+ * the text is not a JSON number, needs more than 18 decimals or does not fit (num,
+ * or ppb beyond ±9.2 × 10^9).
  */
-int scenario_decfrac(double v, struct decfrac *out);
-
-/*
- * v as an integer count of 10^-decimals units (a price of 0.075 USD with 6
- * decimals is 75000 micro-USD), recovered through the same shortest text as
- * scenario_decfrac().  With `round`, extra decimals are rounded half to even;
- * without, they are an error.  Returns 0, or -1 (extra decimals, not finite,
- * does not fit).
- */
-int scenario_fixed(double v, int decimals, int round, int64_t *out);
-
-/* The shortest "%.{1..17}g" text of v that reads back as v, into buf (≥ 32 bytes). */
-const char *scenario_shortest(double v, char *buf, size_t n);
+int scenario_decfrac(const char *s, size_t n, struct decfrac *out);
 
 /*
  * The key table.  A path is the key's place in a scenario file: members of an

@@ -179,6 +179,33 @@ fi
 raw=$(tr -d ' \t\n' < "$TMP/r1.json")
 check_has "exact amounts" "$raw" '"usd_total":0.005752000000,"billed_usd":0.005752000000,"usd_per_hour_peak":0.005752000000,"usd_per_resolved":0.001438000000,"projected_monthly_usd":124.243200000000,"latency_p50_ms":400,"latency_p95_ms":800}'
 check_has "by_model amounts" "$raw" '{"model":"gpt-4.1","calls":1,"input_tokens":2000,"output_tokens":50,"usd":0.004400000000}'
+# digits a double does not hold are read from the scenario's text (python3: repr(12345678.000000001)
+# is '12345678.000000002'): projected 124.2432 USD (above) × 12345678.000000001 =
+# 124.2432 × 12345678 + 124.2432 × 10^-9 = 1533866540.8896 + 0.0000001242432 USD, to a pico-USD
+# 1533866540.889600124243 (0.2 pico-USD dropped; the double's multiplier gives ...600248486)
+echo '{"mode": "recorded", "projection": {"traffic_multiplier": 12345678.000000001}}' > "$TMP/mult.json"
+raw=$($L replay day -s "$TMP/mult.json" --json | tr -d ' \t\n')
+check_has "a multiplier of 17 digits, exactly" "$raw" '"projected_monthly_usd":1533866540.889600124243,'
+# the same for a price file and usd_per_hour_cap: the first call, 4294967295 input tokens at
+# 2147 USD per 1M, fails (injected, a timeout billed in full) and costs 4294967295 × 2147 ÷ 10^6
+# = 9221294.782365 USD, above a cap of 9221294.782364999999 (a double reads it as 9221294.782365):
+# its fallback is denied; at a cap of 9221294.782365 it is not (the spend is not above it).
+# A price of 1234567890123.123456 USD per 1M (a double's 1234567890123.1235) on 1 token is
+# 1234567.890123123456 USD
+echo '{"date": "2026-01-01", "models": {"s": {"tier": "small", "input": 2147, "output": 2147},
+ "l": {"tier": "large", "input": 1, "output": 1}, "odd": {"input": 1234567890123.123456, "output": 0}}}' > "$TMP/big-prices.json"
+echo '{"ts":"2026-03-02T00:00:00Z","tenant":"t","task":"faq","input_tokens":4294967295,"output_tokens":0,"model":"s"}' > "$TMP/bigcall.jsonl"
+for cap in 9221294.782364999999:1 9221294.782365:0; do
+	echo '{"pricing": "big-prices.json", "routes": {"small": "s", "large": "l"}, "retry": {"max_attempts": 1},
+ "fallback": {"usd_per_hour_cap": '"${cap%:*}"'}, "faults": {"recorded": false,
+ "inject": [{"model": "s", "from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z", "rate": 1}]}}' > "$TMP/cap.json"
+	raw=$($L replay "$TMP/bigcall.jsonl" -s "$TMP/cap.json" --json | tr -d ' \t\n')
+	check_has "usd_per_hour_cap ${cap%:*}, exactly" "$raw" '"fallbacks_denied":'"${cap#*:}"','
+done
+echo '{"ts":"2026-03-02T00:00:00Z","tenant":"t","task":"faq","input_tokens":1,"output_tokens":0,"model":"odd"}' > "$TMP/oddcall.jsonl"
+echo '{"mode": "recorded", "pricing": "big-prices.json"}' > "$TMP/odd.json"
+raw=$($L replay "$TMP/oddcall.jsonl" -s "$TMP/odd.json" --json | tr -d ' \t\n')
+check_has "a price of 19 digits, exactly" "$raw" '"usd_total":1234567.890123123456,'
 # a trace of blank lines only: no arrival, so no first or last time, no t0 and no bucket
 printf '\n  \n' > "$TMP/blank.jsonl"
 got=$($L replay "$TMP/blank.jsonl" --json 2>/dev/null | python3 -c 'import json, sys

@@ -130,6 +130,18 @@ static void defaults_and_exact_prices(void)
 	CHECK_INT(pricing_latency_us(&p->models[1], 0), 1000000000000LL); /* 10^9 ms */
 	CHECK_INT(pricing_latency_us(&p->models[1], 4294967295u), TRACE_LATENCY_MAX_US);
 	pricing_free(p);
+	/* 19 significant digits, which no double holds (python3: repr(1234567890123.123456) is
+	 * '1234567890123.1235'): read from the text, 1234567890123.123456 USD is
+	 * 1234567890123123456 micro-USD; the largest price, INT64_MAX micro-USD, is
+	 * 9223372036854.775807 USD */
+	if (pricing_parse("{\"models\": {\"m\": {\"input\": 1234567890123.123456,"
+	                  " \"output\": 9223372036854.775807}}}", "p.json", &p, &e) != 0) {
+		TEST_FAIL_("parse: %s", e.msg);
+		return;
+	}
+	CHECK_INT(p->models[0].price.input_micro, 1234567890123123456LL);
+	CHECK_INT(p->models[0].price.output_micro, INT64_MAX);
+	pricing_free(p);
 }
 
 /* The bundled prices through sim/money.h's cost function. */
@@ -152,9 +164,10 @@ static void call_cost_in_pico_usd(void)
 
 static void error_messages(void)
 {
+	/* a value is echoed as written, not as a double prints (1e-07) */
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 0.0000001, \"output\": 1}}}"),
 	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got 1e-07 (line 1, column 19)");
+	          "at most 6 decimals, got 0.0000001 (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": -1, \"output\": 1}}}"),
 	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
 	          "at most 6 decimals, got -1 (line 1, column 19)");
@@ -173,7 +186,7 @@ static void error_messages(void)
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
 	                    " \"latency_ms_base\": 0.0000000001}}}"),
 	          "p.json: models.m.latency_ms_base: expected a number of milliseconds from 0 to 10^9 "
-	          "with at most 9 decimals, got 1e-10 (line 1, column 44)");
+	          "with at most 9 decimals, got 0.0000000001 (line 1, column 44)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1,"
 	                    " \"latency_ms_per_output_token\": 1000000001}}}"),
 	          "p.json: models.m.latency_ms_per_output_token: expected a number of milliseconds "

@@ -390,46 +390,48 @@ static void spec_example_loads(void)
 	scenario_fini(&sc);
 }
 
+/* scenario_decfrac() of a number's text */
+#define DECFRAC(text, f) scenario_decfrac(text, strlen(text), f)
+
 static void exact_decimals(void)
 {
 	struct decfrac f;
-	int64_t x;
-	CHECK_INT(scenario_decfrac(0.1, &f), 0);
+	CHECK_INT(DECFRAC("0.1", &f), 0);
 	CHECK_INT(f.num, 1);
 	CHECK_INT(f.den, 10);
 	CHECK_INT(f.ppb, 100000000); /* 0.1 × 10^9 */
+	CHECK(f.value == 0.1);
 	/* SPEC §10: ceil(3000 × 0.1) = 300, computed exactly as ceil(3000 × 1 / 10) */
 	CHECK_INT((3000 * f.num + f.den - 1) / f.den, 300);
-	CHECK_INT(scenario_decfrac(0.25, &f), 0);
+	CHECK_INT(DECFRAC("0.25", &f), 0);
 	CHECK_INT(f.num, 25);
 	CHECK_INT(f.den, 100);
-	CHECK_INT(scenario_decfrac(2.0, &f), 0);
+	CHECK_INT(DECFRAC("2.0", &f), 0);
 	CHECK_INT(f.num, 2);
 	CHECK_INT(f.den, 1);
-	CHECK_INT(scenario_decfrac(1e-7, &f), 0);
+	CHECK_INT(DECFRAC("1e-7", &f), 0);
 	CHECK_INT(f.num, 1);
 	CHECK_INT(f.den, 10000000);
-	/* python3: repr(0.1 + 0.2) = '0.30000000000000004' (17 significant digits) */
-	CHECK_INT(scenario_decfrac(0.1 + 0.2, &f), 0);
+	CHECK_INT(DECFRAC("0.30000000000000004", &f), 0); /* 17 decimals */
 	CHECK_INT(f.num, 30000000000000004LL);
 	CHECK_INT(f.den, 100000000000000000LL);
 	CHECK_INT(f.ppb, 300000000); /* rounded to 9 decimals */
-	CHECK_INT(scenario_decfrac(30, &f), 0);
+	CHECK_INT(DECFRAC("30", &f), 0);
 	CHECK_INT(f.ppb, 30000000000LL); /* 30 × 10^9 */
-	CHECK_INT(scenario_decfrac(-0.5, &f), 0);
+	CHECK_INT(DECFRAC("-0.5", &f), 0);
 	CHECK_INT(f.num, -5);
-	CHECK_INT(scenario_decfrac(1e-19, &f), -1); /* 19 decimals */
-	CHECK_INT(scenario_decfrac(1e300, &f), -1);
-	char buf[64];
-	CHECK_STR(scenario_shortest(0.3, buf, sizeof buf), "0.3");
-	CHECK_STR(scenario_shortest(1e-07, buf, sizeof buf), "1e-07");
-	CHECK_INT(scenario_fixed(0.075, 6, 0, &x), 0);
-	CHECK_INT(x, 75000);
-	CHECK_INT(scenario_fixed(0.0000001, 6, 0, &x), -1);
-	CHECK_INT(scenario_fixed(0.0000005, 6, 1, &x), 0);
-	CHECK_INT(x, 0); /* 0.5 rounds half to even: 0 */
-	CHECK_INT(scenario_fixed(0.0000015, 6, 1, &x), 0);
-	CHECK_INT(x, 2); /* 1.5 → 2 */
+	CHECK(f.value == -0.5);
+	/* 17 significant digits, which no double holds (python3: repr(12345678.000000001) is
+	 * '12345678.000000002'): the text is read, so every digit counts */
+	CHECK_INT(DECFRAC("12345678.000000001", &f), 0);
+	CHECK_INT(f.num, 12345678000000001LL);
+	CHECK_INT(f.den, 1000000000);
+	CHECK_INT(f.ppb, 12345678000000001LL);
+	CHECK_INT(DECFRAC("99999999.999999999", &f), 0);
+	CHECK_INT(f.ppb, 99999999999999999LL); /* 10^8 - 10^-9, in 10^-9 */
+	CHECK_INT(DECFRAC("1e-19", &f), -1); /* 19 decimals */
+	CHECK_INT(DECFRAC("1e300", &f), -1);
+	CHECK_INT(DECFRAC("01", &f), -1); /* not a JSON number */
 
 	/* through a file: a ratio written 0.35 is 35/100, not the double's 0.34999… */
 	struct scenario sc;
@@ -440,6 +442,37 @@ static void exact_decimals(void)
 	CHECK_INT(sc.summarize.ratio.den, 100);
 	CHECK_INT(sc.fallback.has_usd_per_hour_cap, 1);
 	CHECK_INT(sc.fallback.usd_per_hour_cap_pusd, 12500000000000LL); /* 12.5 × 10^12 */
+	scenario_fini(&sc);
+
+	/* digits a double does not hold (python3: repr(12345678.000000001) is '12345678.000000002',
+	 * repr(9221294.782364999999) '9221294.782365', repr(1772445600.0000015) '1772445600.0000014')
+	 * are read from the text: the multiplier is 12345678000000001 ppb, the cap
+	 * 9221294782364999999 pico-USD (× 10^12), and from is 1772445600000001.5 µs, half to even
+	 * 1772445600000002 µs.  They stay so through `set`, which parses the scenario's text again,
+	 * and in the JSON written back. */
+	MUST(load("digits.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"},"
+	               " \"projection\": {\"traffic_multiplier\": 12345678.000000001},"
+	               " \"fallback\": {\"usd_per_hour_cap\": 9221294.782364999999},"
+	               " \"faults\": {\"inject\": [{\"from\": 1772445600.0000015, \"to\": 1772445601}]}}",
+	               &sc, &e));
+	CHECK_INT(sc.projection.traffic_multiplier.ppb, 12345678000000001LL);
+	CHECK_INT(sc.fallback.usd_per_hour_cap_pusd, 9221294782364999999LL);
+	if (sc.faults.n_inject == 1)
+		CHECK_INT(sc.faults.inject[0].from_us, 1772445600000002LL);
+	CHECK_INT(scenario_set(&sc, "seed", "2", &e), 0);
+	CHECK_INT(sc.projection.traffic_multiplier.ppb, 12345678000000001LL);
+	CHECK_INT(sc.fallback.usd_per_hour_cap_pusd, 9221294782364999999LL);
+	CHECK_INT(scenario_set(&sc, "projection.days", "30.000000001", &e), 0);
+	CHECK_INT(sc.projection.days.ppb, 30000000001LL);
+	char *js = scenario_to_json(&sc, 0);
+	CHECK_HAS(js ? js : "", "12345678.000000001");
+	CHECK_HAS(js ? js : "", "9221294.782364999999");
+	free(js);
+	js = scenario_to_json(&sc, 1);
+	CHECK_HAS(js ? js : "", "12345678.000000001");
+	CHECK_HAS(js ? js : "", "9221294.782364999999");
+	CHECK_HAS(js ? js : "", "30.000000001");
+	free(js);
 	scenario_fini(&sc);
 }
 
@@ -609,10 +642,9 @@ static void error_messages(void)
 	          msg_at("scenarios/v3.json", 1, 22, "cache.ttl_s.large: expected a positive integer, got \"1h\""));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"tll_s\": {}}}"),
 	          msg_at("x.json", 1, 12, "cache.tll_s: unknown key (did you mean \"cache.ttl_s\"?)"));
-	/* a number past a double's range: cJSON holds it as infinity, which it would print as null */
+	/* a number past a double's range is echoed as written (cJSON's double is infinity) */
 	CHECK_STR(load_err("x.json", "{\"projection\": {\"days\": 1e400}}"),
-	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days, got a number out "
-	                        "of range"));
+	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days, got 1e400"));
 	CHECK_STR(load_err("x.json", "{\"seeds\": 3}"),
 	          msg_at("x.json", 1, 2, "seeds: unknown key (did you mean \"seed\"?)"));
 	CHECK_STR(load_err("x.json", "{\"ttl_s\": 3}"),
@@ -686,7 +718,7 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 32, "alerts.fallback_flood.rate: expected a number in (0, 1], got 0"));
 	CHECK_STR(load_err("x.json", "{\"fallback\": {\"usd_per_hour_cap\": 0.0000000000001}}"),
 	          msg_at("x.json", 1, 15, "fallback.usd_per_hour_cap: expected a non-negative number of USD (at "
-	                        "most 12 decimals, below 9.2 million) or null, got 1e-13"));
+	                        "most 12 decimals, below 9.2 million) or null, got 0.0000000000001"));
 	CHECK_STR(load_err("x.json", "{\"batch\": {\"discount\": 0.1234567891}}"),
 	          msg_at("x.json", 1, 12, "batch.discount: expected a number in [0, 1] with at most 9 "
 	                        "decimals, got 0.1234567891"));
@@ -728,6 +760,9 @@ static void invalid_json_names_line_and_column(void)
 	/* cJSON stops on the last byte of a truncated file: the ',' in column 11 */
 	snprintf(want, sizeof want, "%s:1:11: invalid JSON near \",\"", tpath("j2.json"));
 	CHECK_STR(load_err("j2.json", "{\"seed\": 1,"), want);
+	/* cJSON takes a leading zero, JSON does not: the number is at column 10 */
+	snprintf(want, sizeof want, "%s:1:10: invalid JSON (invalid number) near \"01}\"", tpath("j4.json"));
+	CHECK_STR(load_err("j4.json", "{\"seed\": 01}"), want);
 	snprintf(want, sizeof want, "%s:2:1: invalid JSON (nothing but white space)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "  \n"), want);
 	snprintf(want, sizeof want, "%s: cannot read: No such file or directory", tpath("none.json"));

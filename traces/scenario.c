@@ -12,7 +12,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "sim/clock.h"
+#include "sim/decimal.h"
 #include "traces/bundled.h"
 #include "traces/json_scan.h"
 #include "traces/pricing.h"
@@ -45,11 +45,10 @@ static int fail(struct err *err, const char *label, const char *fmt, ...)
 	return err_set(err, "%s", msg);
 }
 
-/* A value as the user wrote it, for "got ...": compact JSON, cut at 60 bytes. */
+/* A value as the user wrote it, for "got ...": compact JSON (numbers as written), cut at
+ * 60 bytes. */
 static const char *got(const cJSON *v, char *buf, size_t n)
 {
-	if (cJSON_IsNumber(v) && !isfinite(v->valuedouble)) /* 1e400: cJSON would print null */
-		return "a number out of range";
 	char *s = cJSON_PrintUnformatted(v);
 	if (!s)
 		return "?";
@@ -59,6 +58,61 @@ static const char *got(const cJSON *v, char *buf, size_t n)
 		snprintf(buf, n, "%s", s);
 	cJSON_free(s);
 	return buf;
+}
+
+/*
+ * cJSON keeps a number only as a double, which holds 15 to 17 digits and
+ * rewrites 1e300 as 1e+300.  Every number of a parsed tree becomes a cJSON_Raw
+ * item holding its text as written, so the checker reads it exactly (sim/decimal.h),
+ * a message echoes it as written, and the merged scenario's text keeps every digit.
+ * v is the node's span in the text, which json_validate() has checked.  Returns -1
+ * when out of memory.
+ */
+static int numbers_as_written(cJSON *node, const struct json_span *v)
+{
+	if (cJSON_IsNumber(node)) {
+		char *s = cJSON_malloc(v->len + 1);
+		if (!s)
+			return -1;
+		memcpy(s, v->start, v->len);
+		s[v->len] = '\0';
+		node->type = (node->type & ~0xFF) | cJSON_Raw;
+		node->valuestring = s;
+		return 0;
+	}
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	struct json_iter it;
+	struct json_span key, val;
+	json_iter_init(&it, v);
+	for (cJSON *c = node->child; c; c = c->next)
+		if (!json_iter_next(&it, &key, &val) || numbers_as_written(c, &val) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * cJSON's tree of text[0..len), its numbers as written; NULL when the text is not
+ * strict JSON (cJSON takes 01 or 1. too) or out of memory.  For text that we
+ * wrote ourselves or that the user gives `set`; files go through parse_text().
+ */
+static cJSON *parse_as_written(const char *text)
+{
+	struct json_span v;
+	const char *why;
+	size_t bad;
+	cJSON *t = cJSON_ParseWithOpts(text, NULL, 1);
+	if (t && (json_validate(text, strlen(text), &v, &why, &bad) < 0 || numbers_as_written(t, &v) < 0)) {
+		cJSON_Delete(t);
+		t = NULL;
+	}
+	return t;
+}
+
+/* The text of a number as written, or NULL when v is not a number. */
+static const char *number_text(const cJSON *v)
+{
+	return cJSON_IsRaw(v) ? v->valuestring : NULL;
 }
 
 /* ---- paths ---- */
@@ -355,9 +409,15 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 	return 0;
 }
 
-static int is_integer(double d, double max)
+/* f is below / above the integer bound b (SKEY_DECIMAL's dmin, dmax), exactly. */
+static int below(const struct decfrac *f, double b)
 {
-	return isfinite(d) && d == trunc(d) && fabs(d) <= max;
+	return (decimal_wide)f->num < (decimal_wide)(int64_t)b * f->den;
+}
+
+static int above(const struct decfrac *f, double b)
+{
+	return (decimal_wide)f->num > (decimal_wide)(int64_t)b * f->den;
 }
 
 static int store_string(struct walk *w, void *base, size_t off, const char *s)
@@ -384,6 +444,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 {
 	int nullable = (k->flags & KEYF_NULLABLE) != 0;
 	int store = base && k->off != SKEY_NO_FLAG;
+	const char *t = number_text(v);
 
 	switch (k->type) {
 	case SKEY_OBJECT:
@@ -421,16 +482,19 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		if (store)
 			*AT(base, k->off, int) = cJSON_IsTrue(v);
 		return 0;
-	case SKEY_INT:
+	case SKEY_INT: {
+		decimal_wide x;
+		int exact, rc;
 		if (nullable && cJSON_IsNull(v)) {
 			if (store)
 				*AT(base, k->off, int64_t) = k->null_value;
 			return 0;
 		}
-		if (!cJSON_IsNumber(v) || !is_integer(v->valuedouble, 9007199254740992.0) ||
-		    v->valuedouble < (double)k->min)
+		/* rc < 0: more than 38 digits, an integer whatever its text */
+		if (!t || ((rc = decimal_scaled_wide(t, strlen(t), 0, &x, &exact)) == 0 && !exact) ||
+		    (rc < 0 && t[0] == '-') || (rc == 0 && x < k->min))
 			return type_error(w, k, v);
-		if (v->valuedouble > (double)k->max) {
+		if (rc < 0 || x > k->max) {
 			/* the type was right: the bound is named, where the expectation does not say it */
 			char buf[80];
 			if (strpbrk(k->expect, "0123456789"))
@@ -439,18 +503,19 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			             k->expect, (long long)k->max, got(v, buf, sizeof buf));
 		}
 		if (store)
-			*AT(base, k->off, int64_t) = (int64_t)v->valuedouble * k->scale;
+			*AT(base, k->off, int64_t) = (int64_t)x * k->scale;
 		return 0;
+	}
 	case SKEY_FIXED: {
 		int64_t x;
+		int exact;
 		if (nullable && cJSON_IsNull(v)) {
 			if (base && k->off_flag != SKEY_NO_FLAG)
 				*AT(base, k->off_flag, int) = 0;
 			return 0;
 		}
-		if (!cJSON_IsNumber(v) ||
-		    scenario_fixed(v->valuedouble, (int)k->scale, (k->flags & KEYF_ROUND) != 0, &x) < 0 ||
-		    x < k->min || x > k->max)
+		if (!t || decimal_scaled(t, strlen(t), (int)k->scale, &x, &exact) < 0 ||
+		    (!exact && !(k->flags & KEYF_ROUND)) || x < k->min || x > k->max)
 			return type_error(w, k, v);
 		if (store)
 			*AT(base, k->off, int64_t) = x;
@@ -465,9 +530,8 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 				*AT(base, k->off_flag, int) = 0;
 			return 0;
 		}
-		if (!cJSON_IsNumber(v) || scenario_decfrac(v->valuedouble, &f) < 0 ||
-		    f.value < k->dmin || ((k->flags & KEYF_MIN_OPEN) && f.value == k->dmin) ||
-		    f.value > k->dmax)
+		if (!t || scenario_decfrac(t, strlen(t), &f) < 0 || below(&f, k->dmin) ||
+		    ((k->flags & KEYF_MIN_OPEN) && !above(&f, k->dmin)) || above(&f, k->dmax))
 			return type_error(w, k, v);
 		if (f.den > 1000000000) {
 			char buf[80];
@@ -536,7 +600,7 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			const char *why;
 			if (clock_parse_rfc3339(v->valuestring, strlen(v->valuestring), &us, &why) < 0)
 				return type_error(w, k, v);
-		} else if (!cJSON_IsNumber(v) || scenario_fixed(v->valuedouble, 6, 1, &us) < 0) {
+		} else if (!t || decimal_scaled(t, strlen(t), 6, &us, NULL) < 0) {
 			return type_error(w, k, v);
 		}
 		if (store)
@@ -611,12 +675,25 @@ static cJSON *parse_text(const char *text, size_t len, const char *label, struct
 	} else {
 		t = cJSON_ParseWithOpts(text, &end, 1);
 	}
-	if (t)
-		return t;
+	const char *why = NULL;
+	if (t) {
+		struct json_span v;
+		size_t bad;
+		if (json_validate(text, len, &v, &why, &bad) == 0) {
+			if (numbers_as_written(t, &v) == 0)
+				return t;
+			cJSON_Delete(t);
+			err_set(err, "%s%sout of memory", label ? label : "", label ? ": " : "");
+			return NULL;
+		}
+		/* what cJSON lets pass and JSON does not: 01, 1., a raw control character */
+		cJSON_Delete(t);
+		end = text + bad;
+	}
 	if (!end || end < text || end > text + len)
 		end = text + len;
 	/* cJSON often stops on the white space after the bad token: point at the token */
-	while (end > text && (end == text + len || strchr(" \t\r\n", *end)) &&
+	while (!why && end > text && (end == text + len || strchr(" \t\r\n", *end)) &&
 	       !strchr(" \t\r\n", end[-1]))
 		end--;
 	size_t line = 1, col = 1;
@@ -633,7 +710,10 @@ static cJSON *parse_text(const char *text, size_t len, const char *label, struct
 	for (const char *p = end; p < text + len && *p && *p != '\n' && k < 16; p++)
 		near[k++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
 	near[k] = '\0';
-	if (k)
+	if (why)
+		err_set(err, "%s%s%zu:%zu: invalid JSON (%s)%s%s%s", label ? label : "", label ? ":" : "",
+		        line, col, why, k ? " near \"" : "", near, k ? "\"" : "");
+	else if (k)
 		err_set(err, "%s%s%zu:%zu: invalid JSON near \"%s\"", label ? label : "", label ? ":" : "",
 		        line, col, near);
 	else if (strspn(text, " \t\r\n") == len)
@@ -1281,7 +1361,7 @@ static int split_path(const char *pat, const char *path, char segs[MAX_SEGS][512
 /* The value text as a cJSON item of the right shape for key k. */
 static cJSON *value_item(const struct scenario_key *k, const char *value)
 {
-	cJSON *v = cJSON_ParseWithOpts(value, NULL, 1);
+	cJSON *v = parse_as_written(value);
 	int stringish = k->type == SKEY_STRING || k->type == SKEY_ENUM || k->type == SKEY_TIME;
 	int listish = k->type == SKEY_STRING_LIST || k->type == SKEY_ENUM_SET;
 
@@ -1380,7 +1460,7 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	}
 	if ((n = split_path(k->path, path, segs, idx)) <= 0)
 		return err_set(err, "%s: not a key path", path);
-	if (!(tree = cJSON_Parse(sc->json ? sc->json : "{}"))) {
+	if (!(tree = parse_as_written(sc->json ? sc->json : "{}"))) {
 		err_set(err, "out of memory");
 		goto out;
 	}
@@ -1475,6 +1555,22 @@ out:
 
 static cJSON *emit_object(const struct scenario *sc, const char *pat, const void *base);
 
+/* v ÷ 10^scale written exactly, without trailing zeros ("0.4", "2", "-1.25"), into buf
+ * (at least 48 bytes).  Returns buf. */
+static const char *fixed_text(int64_t v, int scale, char *buf)
+{
+	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v, p = 1;
+	for (int i = 0; i < scale; i++)
+		p *= 10;
+	int n = snprintf(buf, 48, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(m / p), scale,
+	                 (unsigned long long)(m % p));
+	while (n > 0 && buf[n - 1] == '0' && scale)
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
 static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k, const void *base)
 {
 	const char *b = base;
@@ -1518,23 +1614,24 @@ static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k
 		int64_t v = *(const int64_t *)(const void *)(b + k->off);
 		if ((k->flags & KEYF_NULLABLE) && v == k->null_value)
 			return cJSON_CreateNull();
-		return cJSON_CreateNumber((double)(v / k->scale));
+		snprintf(buf, sizeof buf, "%lld", (long long)(v / k->scale));
+		return cJSON_CreateRaw(buf);
 	}
 	case SKEY_FIXED: {
 		if (k->off_flag != SKEY_NO_FLAG && !*(const int *)(const void *)(b + k->off_flag))
 			return cJSON_CreateNull();
-		int64_t v = *(const int64_t *)(const void *)(b + k->off), p = 1;
-		for (int i = 0; i < k->scale; i++)
-			p *= 10;
-		snprintf(buf, sizeof buf, "%s%lld.%0*lld", v < 0 ? "-" : "",
-		         (long long)(v < 0 ? -(v / p) : v / p), (int)k->scale,
-		         (long long)(v < 0 ? -(v % p) : v % p));
-		return cJSON_CreateNumber(strtod(buf, NULL));
+		return cJSON_CreateRaw(fixed_text(*(const int64_t *)(const void *)(b + k->off), (int)k->scale,
+		                                  buf));
 	}
-	case SKEY_DECIMAL:
+	case SKEY_DECIMAL: {
 		if (k->off_flag != SKEY_NO_FLAG && !*(const int *)(const void *)(b + k->off_flag))
 			return cJSON_CreateNull();
-		return cJSON_CreateNumber(((const struct decfrac *)(const void *)(b + k->off))->value);
+		const struct decfrac *f = (const struct decfrac *)(const void *)(b + k->off);
+		int decimals = 0;
+		for (int64_t d = f->den; d > 1; d /= 10)
+			decimals++;
+		return cJSON_CreateRaw(fixed_text(f->num, decimals, buf));
+	}
 	case SKEY_STRING:
 		if (k->off == SKEY_NO_FLAG)
 			return NULL;
@@ -1602,7 +1699,7 @@ static cJSON *emit_object(const struct scenario *sc, const char *pat, const void
 char *scenario_to_json(const struct scenario *sc, int full)
 {
 	if (!full) {
-		cJSON *t = cJSON_Parse(sc->json ? sc->json : "{}");
+		cJSON *t = parse_as_written(sc->json ? sc->json : "{}");
 		char *s = t ? cJSON_Print(t) : NULL;
 		cJSON_Delete(t);
 		return s;
@@ -1615,7 +1712,7 @@ char *scenario_to_json(const struct scenario *sc, int full)
 
 int scenario_save(const struct scenario *sc, const char *path, struct err *err)
 {
-	cJSON *t = cJSON_Parse(sc->json ? sc->json : "{}");
+	cJSON *t = parse_as_written(sc->json ? sc->json : "{}");
 	char *text = NULL, *ddir = dir_of(path), *dreal = NULL, *sreal = NULL;
 	FILE *f = NULL;
 	int rc = -1;
