@@ -196,7 +196,8 @@ static inline void acct_arrival(struct acct *a, struct group_ids grp, int64_t t,
 }
 
 /* The timeline's length at most: it runs to the last call, which a scenario can put far
- * (retry.backoff_ms up to 10^10 s), and a call beyond this is an error, not a huge array. */
+ * (a retry's wait, backoff_ms × 2^(k−1), has no cap short of it), and a call beyond this is
+ * an error, not a huge array. */
 #define TIMELINE_MAX_BUCKETS 1000000
 
 /* A call; -1 with a->e set when out of memory or past the timeline's room. */

@@ -249,9 +249,15 @@ static inline void scenario_billed_tokens(const struct scenario *sc, int status,
 		*out = 0;
 }
 
-/* The wait before the k-th retry (k ≥ 1): backoff × 2^(k−1), at most SCENARIO_MAX_BACKOFF_US
- * (durations stay far inside int64 µs; see sim/scenario.c). */
-#define SCENARIO_MAX_BACKOFF_US (INT64_C(10000000000) * 1000000)
+/*
+ * The wait before the k-th retry (k ≥ 1): backoff × 2^(k−1), exactly up to
+ * SCENARIO_MAX_BACKOFF_US, 10^11 s (3,169 years).  That is past the replay's timeline
+ * (1,000,000 buckets of at most a day from the first arrival: 8.64 · 10^10 s), so a longer
+ * wait, saturated there, still puts its call past the timeline, which stops the replay
+ * with an error naming retry.backoff_ms: the saturation only keeps a time plus a wait
+ * inside int64 µs, and changes no figure.
+ */
+#define SCENARIO_MAX_BACKOFF_US (INT64_C(100000000000) * 1000000)
 int64_t scenario_backoff_us(const struct scenario *sc, unsigned k);
 
 /* A summarize call's output for `input` tokens: ⌈input × summarize.ratio⌉, exactly. */

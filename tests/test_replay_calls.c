@@ -470,6 +470,31 @@ static void retry_far_past_the_timeline(void)
 	CHECK_HAS(e.msg, "retry.backoff_ms");
 }
 
+/* A wait is backoff_ms × 2^(k−1) exactly however long (SPEC §4): no clamp inside the timeline. */
+static void retry_backoff_of_centuries(void)
+{
+	struct result_scenario r;
+	/* arrivals 100 days apart (2,400 h > 2,000 buckets of 1 h): buckets of a day from
+	 * 2026-03-02T00:00Z, 1,000,000 of them (2,738 years).  backoff_ms 10^13 = 10^10 s:
+	 * call 1 at 10:00:00 (36,000 s into the day) [0, .010] se; call 2 after 10^10 s, se;
+	 * call 3 after 2 × 10^10 s, at 36,000.02 + 3 · 10^10 s: bucket floor(/ 86,400) = 347,222
+	 * (a wait clamped at 10^10 s put it in bucket 231,481) */
+	const char *trace = REQ("10:00:00", "a", "t", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                   ATT("small-m", "server_error", LAT(10)) ","
+	                                                   ATT("small-m", "ok", LAT(10))))
+	                    "{\"ts\":\"2026-06-10T10:00:00Z\",\"tenant\":\"b\",\"task\":\"t\","
+	                    "\"input_tokens\":1,\"output_tokens\":1" OK_SMALL "}\n";
+	if (replay_case(trace, SCN ", \"retry\": {\"max_attempts\": 3, \"backoff_ms\": 10000000000000}}",
+	                &r) < 0)
+		return;
+	CHECK_INT(r.timeline.bucket_s, 86400);
+	CHECK_INT(r.timeline.n_buckets, 347223);
+	if (r.timeline.n_buckets == 347223)
+		CHECK_INT(r.timeline.count[TL_RETRIES][347222], 1);
+	CHECK_INT(r.totals.retries, 2);
+	result_scenario_fini(&r);
+}
+
 /* max_attempts counts calls per model. */
 static void retry_max_attempts_per_model(void)
 {
@@ -2062,6 +2087,7 @@ void suite_replay_calls(void)
 	RUN(calls_cached_recorded_model);
 	RUN(retry_backoff_doubles);
 	RUN(retry_far_past_the_timeline);
+	RUN(retry_backoff_of_centuries);
 	RUN(retry_max_attempts_per_model);
 	RUN(retry_only_on_classes);
 	RUN(fallback_after_route_position);
