@@ -239,7 +239,8 @@ const struct scenario_key scenario_keys[] = {
 	  .help = "the window of the max_rate gate (default 300)" },
 	{ "fallback.usd_per_hour_cap", SKEY_FIXED, KEYF_NULLABLE, S(fallback.usd_per_hour_cap_pusd),
 	  S(fallback.has_usd_per_hour_cap), .min = 0, .max = INT64_MAX, .scale = 12,
-	  .expect = "a non-negative number of USD (at most 12 decimals, below 9.2 million) or null",
+	  .expect = "a non-negative number of USD with at most 12 decimals, at most "
+	            "9223372.036854775807, or null",
 	  .help = "gate: spend over the last hour above which fallbacks are denied "
 	          "(default null: no gate)" },
 	{ "fallback.degrade_tasks", SKEY_STRING_LIST, 0, S(fallback.degrade_tasks), NOF,

@@ -167,13 +167,17 @@ static void error_messages(void)
 	/* a value is echoed as written, not as a double prints (1e-07) */
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 0.0000001, \"output\": 1}}}"),
 	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got 0.0000001 (line 1, column 19)");
+	          "at most 6 decimals, at most 9223372036854.775807, got 0.0000001 (line 1, column 19)");
+	/* the largest price, INT64_MAX micro-USD, is named: one micro-USD more is refused */
+	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 9223372036854.775808, \"output\": 1}}}"),
+	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
+	          "at most 6 decimals, at most 9223372036854.775807, got 9223372036854.775808 (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": -1, \"output\": 1}}}"),
 	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got -1 (line 1, column 19)");
+	          "at most 6 decimals, at most 9223372036854.775807, got -1 (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": \"2\", \"output\": 1}}}"),
 	          "p.json: models.m.input: expected a non-negative number of USD per 1M tokens with "
-	          "at most 6 decimals, got \"2\" (line 1, column 19)");
+	          "at most 6 decimals, at most 9223372036854.775807, got \"2\" (line 1, column 19)");
 	CHECK_STR(parse_err("{\"models\": {\"gpt-4.1\": {\"output\": 1}}}"),
 	          "p.json: models.gpt-4.1: missing key \"input\" (line 1, column 13)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"ouptut\": 1}}}"),

@@ -642,9 +642,36 @@ static void error_messages(void)
 	          msg_at("scenarios/v3.json", 1, 22, "cache.ttl_s.large: expected a positive integer, got \"1h\""));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"tll_s\": {}}}"),
 	          msg_at("x.json", 1, 12, "cache.tll_s: unknown key (did you mean \"cache.ttl_s\"?)"));
-	/* a number past a double's range is echoed as written (cJSON's double is infinity) */
+	/* a number past a double's range is echoed as written (cJSON's double is infinity), and
+	 * the bound it passes is named */
 	CHECK_STR(load_err("x.json", "{\"projection\": {\"days\": 1e400}}"),
-	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days, got 1e400"));
+	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days of at most 36600, "
+	                        "got 1e400"));
+	/* past a bound by 10^-9, which a double does not see (1000000000.000000001 is 10^9 as a
+	 * double, and was let through) */
+	CHECK_STR(load_err("x.json", "{\"projection\": {\"days\": 36600.000000001}}"),
+	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days of at most 36600, "
+	                        "got 36600.000000001"));
+	CHECK_STR(load_err("x.json", "{\"projection\": {\"traffic_multiplier\": 1000000000.000000001}}"),
+	          msg_at("x.json", 1, 17, "projection.traffic_multiplier: expected a positive number of at most "
+	                        "1000000000, got 1000000000.000000001"));
+	CHECK_STR(load_err("x.json", "{\"alerts\": {\"cost_guard\": {\"threshold\": 1000000001}}}"),
+	          msg_at("x.json", 1, 28, "alerts.cost_guard.threshold: expected a non-negative number of at most "
+	                        "1000000000, got 1000000001"));
+	CHECK_STR(load_err("x.json", "{\"projection\": {\"traffic_multiplier\": 1000000000}}"), "");
+	/* an integer past 2^53 or a double's range: the bound named, the value as written */
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 9007199254740992}}"),
+	          msg_at("x.json", 1, 12, "cache.capacity: expected a positive integer of at most 9007199254740991, "
+	                        "got 9007199254740992"));
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 1e300}}"),
+	          msg_at("x.json", 1, 12, "cache.capacity: expected a positive integer of at most 9007199254740991, "
+	                        "got 1e300"));
+	/* the cap's limit is INT64_MAX pico-USD, exactly: 9223372.036854775807 loads, one more does not */
+	CHECK_STR(load_err("x.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"},"
+	                   " \"fallback\": {\"usd_per_hour_cap\": 9223372.036854775807}}"), "");
+	CHECK_STR(load_err("x.json", "{\"fallback\": {\"usd_per_hour_cap\": 9223372.036854775808}}"),
+	          msg_at("x.json", 1, 15, "fallback.usd_per_hour_cap: expected a non-negative number of USD with "
+	                        "at most 12 decimals, at most 9223372.036854775807, or null, got 9223372.036854775808"));
 	CHECK_STR(load_err("x.json", "{\"seeds\": 3}"),
 	          msg_at("x.json", 1, 2, "seeds: unknown key (did you mean \"seed\"?)"));
 	CHECK_STR(load_err("x.json", "{\"ttl_s\": 3}"),
@@ -717,8 +744,8 @@ static void error_messages(void)
 	CHECK_STR(load_err("x.json", "{\"alerts\": {\"fallback_flood\": {\"rate\": 0}}}"),
 	          msg_at("x.json", 1, 32, "alerts.fallback_flood.rate: expected a number in (0, 1], got 0"));
 	CHECK_STR(load_err("x.json", "{\"fallback\": {\"usd_per_hour_cap\": 0.0000000000001}}"),
-	          msg_at("x.json", 1, 15, "fallback.usd_per_hour_cap: expected a non-negative number of USD (at "
-	                        "most 12 decimals, below 9.2 million) or null, got 0.0000000000001"));
+	          msg_at("x.json", 1, 15, "fallback.usd_per_hour_cap: expected a non-negative number of USD with "
+	                        "at most 12 decimals, at most 9223372.036854775807, or null, got 0.0000000000001"));
 	CHECK_STR(load_err("x.json", "{\"batch\": {\"discount\": 0.1234567891}}"),
 	          msg_at("x.json", 1, 12, "batch.discount: expected a number in [0, 1] with at most 9 "
 	                        "decimals, got 0.1234567891"));

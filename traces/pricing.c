@@ -31,7 +31,8 @@ static void model_init(void *p)
 #define P(f) offsetof(struct pricing, f)
 #define M(f) offsetof(struct price_model, f)
 #define NOF SKEY_NO_FLAG
-#define PRICE_EXPECT "a non-negative number of USD per 1M tokens with at most 6 decimals"
+#define PRICE_EXPECT "a non-negative number of USD per 1M tokens with at most 6 decimals, " \
+	"at most 9223372036854.775807"
 #define LATENCY_EXPECT "a number of milliseconds from 0 to 10^9 with at most 9 decimals"
 
 static const struct scenario_key pricing_keys[] = {

@@ -263,6 +263,17 @@ static int type_error(struct walk *w, const struct scenario_key *k, const cJSON 
 	             got(v, buf, sizeof buf));
 }
 
+/* A value of the right type past the key's maximum (written max): the bound is named, where
+ * the expectation does not say it. */
+static int bound_error(struct walk *w, const struct scenario_key *k, const cJSON *v, const char *max)
+{
+	char buf[80];
+	if (strpbrk(k->expect, "0123456789"))
+		return type_error(w, k, v);
+	return wfail(w, "%s: expected %s of at most %s, got %s", w->path.s, k->expect, max,
+	             got(v, buf, sizeof buf));
+}
+
 static int oom(struct walk *w)
 {
 	return wfail(w, "%s: out of memory", w->path.s);
@@ -495,12 +506,9 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		    (rc < 0 && t[0] == '-') || (rc == 0 && x < k->min))
 			return type_error(w, k, v);
 		if (rc < 0 || x > k->max) {
-			/* the type was right: the bound is named, where the expectation does not say it */
-			char buf[80];
-			if (strpbrk(k->expect, "0123456789"))
-				return type_error(w, k, v);
-			return wfail(w, "%s: expected %s of at most %lld, got %s", w->path.s,
-			             k->expect, (long long)k->max, got(v, buf, sizeof buf));
+			char max[24];
+			snprintf(max, sizeof max, "%lld", (long long)k->max);
+			return bound_error(w, k, v, max);
 		}
 		if (store)
 			*AT(base, k->off, int64_t) = (int64_t)x * k->scale;
@@ -530,8 +538,15 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 				*AT(base, k->off_flag, int) = 0;
 			return 0;
 		}
+		int64_t ppb;
+		if (t && t[0] != '-' && (decimal_scaled(t, strlen(t), 9, &ppb, NULL) < 0 ||
+		                         (scenario_decfrac(t, strlen(t), &f) == 0 && above(&f, k->dmax)))) {
+			char max[32];
+			snprintf(max, sizeof max, "%.0f", k->dmax);
+			return bound_error(w, k, v, max);
+		}
 		if (!t || scenario_decfrac(t, strlen(t), &f) < 0 || below(&f, k->dmin) ||
-		    ((k->flags & KEYF_MIN_OPEN) && !above(&f, k->dmin)) || above(&f, k->dmax))
+		    ((k->flags & KEYF_MIN_OPEN) && !above(&f, k->dmin)))
 			return type_error(w, k, v);
 		if (f.den > 1000000000) {
 			char buf[80];
