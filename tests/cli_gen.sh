@@ -36,6 +36,11 @@ $L gen faq --tenants 4294967297 --requests 1 2>/dev/null; check_eq "--tenants 42
 $L gen faq --days 4294967662 --requests 1 2>/dev/null; check_eq "--days 4294967662 exits 2" "$?" 2
 $L gen faq --days 0 2>/dev/null; check_eq "--days 0 exits 2" "$?" 2
 $L gen faq --seed -3 2>/dev/null; check_eq "--seed -3 exits 2" "$?" 2
+# hex is for --seed alone, as --help says: 0x10 is no count of requests, tenants or days
+$L gen faq --requests 0x10 >/dev/null 2>&1; check_eq "--requests 0x10 exits 2" "$?" 2
+$L gen faq --tenants 0x10 --requests 1 >/dev/null 2>&1; check_eq "--tenants 0x10 exits 2" "$?" 2
+$L gen faq --days 0x10 --requests 1 >/dev/null 2>&1; check_eq "--days 0x10 exits 2" "$?" 2
+check_eq "--seed 0x10 is seed 16" "$($L gen faq --seed 0x10 --requests 3 2>/dev/null)" "$($L gen faq --seed 16 --requests 3 2>/dev/null)"
 $L gen faq -o 2>/dev/null; check_eq "-o without a value exits 2" "$?" 2
 $L gen faq docs 2>/dev/null; check_eq "two recipes exit 2" "$?" 2
 out=$($L gen faq --requests 0 2>&1); check_has "--requests 0 says the range" "$out" "expected 1 to"

@@ -74,10 +74,11 @@ static int gen_recipe_error(const char *name)
 
 /*
  * A count: decimal digits with an optional k (×1000), M (×10^6) or G (×10^9)
- * suffix when suffixes is set, or 0x and hex digits.  Returns 0, or -1 when s
- * is not such a number or overflows.
+ * suffix when suffixes is set, or 0x and hex digits when hex is (a seed: the
+ * help names hex for --seed alone).  Returns 0, or -1 when s is not such a
+ * number or overflows.
  */
-static int gen_parse_u64(const char *s, int suffixes, uint64_t *out)
+static int gen_parse_u64(const char *s, int suffixes, int hex, uint64_t *out)
 {
 	uint64_t mult = 1;
 	char *end;
@@ -85,7 +86,7 @@ static int gen_parse_u64(const char *s, int suffixes, uint64_t *out)
 
 	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
 		if (!*s)
@@ -115,7 +116,7 @@ static int gen_parse_u64(const char *s, int suffixes, uint64_t *out)
 static int gen_parse_unsigned(const char *s, unsigned *out)
 {
 	uint64_t v;
-	if (gen_parse_u64(s, 0, &v) < 0 || v > 0xffffffffu)
+	if (gen_parse_u64(s, 0, 0, &v) < 0 || v > 0xffffffffu)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
@@ -145,7 +146,7 @@ int cmd_gen(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
 		switch (c) {
 		case REQUESTS:
-			if (gen_parse_u64(optarg, 1, &n_requests) < 0)
+			if (gen_parse_u64(optarg, 1, 0, &n_requests) < 0)
 				return cli_usage_error("gen", "--requests: expected a count such as 5000, "
 				                       "250k or 10M, got \"%s\"", optarg);
 			has_n = 1;
@@ -163,7 +164,7 @@ int cmd_gen(int argc, char **argv)
 			has_d = 1;
 			break;
 		case SEED:
-			if (gen_parse_u64(optarg, 0, &seed) < 0)
+			if (gen_parse_u64(optarg, 0, 1, &seed) < 0)
 				return cli_usage_error("gen", "--seed: expected a number from 0 to 2^64-1 "
 				                       "(decimal or 0x hex), got \"%s\"", optarg);
 			has_s = 1;
