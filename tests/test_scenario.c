@@ -500,8 +500,22 @@ static void times_in_inject_windows(void)
 	scenario_fini(&sc);
 	CHECK_STR(load_err("t2.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	                   " \"from\": \"2026-02-30T00:00:00Z\", \"to\": 5}]}}"),
-	          msg_at("t2.json", 1, 45, "faults.inject[0].from: expected an RFC 3339 time or epoch seconds, "
-	                         "got \"2026-02-30T00:00:00Z\""));
+	          msg_at("t2.json", 1, 45, "faults.inject[0].from: expected an RFC 3339 time or epoch seconds "
+	                         "from year 0 to 9999 (UTC), got \"2026-02-30T00:00:00Z\""));
+	/* the years a trace may hold, 0 to 9999: -62167219200 s is 0000-01-01T00:00:00Z
+	 * (python3: calendar.timegm((1, 1, 1, 0, 0, 0)) = -62135596800, less year 0's 366 days of
+	 * 86400 s), a second earlier is refused, and
+	 * -9.2e12 s (year -290,000) is too */
+	CHECK_STR(load_err("t5.json", "{\"faults\": {\"inject\": [{\"from\": -62167219200, \"to\": 0}]}}"), "");
+	CHECK_STR(load_err("t5.json", "{\"faults\": {\"inject\": [{\"from\": -62167219201, \"to\": 0}]}}"),
+	          msg_at("t5.json", 1, 25, "faults.inject[0].from: expected an RFC 3339 time or epoch seconds "
+	                         "from year 0 to 9999 (UTC), got -62167219201"));
+	CHECK_STR(load_err("t5.json", "{\"faults\": {\"inject\": [{\"from\": -9.2e12, \"to\": 0}]}}"),
+	          msg_at("t5.json", 1, 25, "faults.inject[0].from: expected an RFC 3339 time or epoch seconds "
+	                         "from year 0 to 9999 (UTC), got -9.2e12"));
+	/* 9999-12-31T23:59:59-01:00 is 10000-01-01T00:59:59Z */
+	CHECK_HAS(load_err("t5.json", "{\"faults\": {\"inject\": [{\"from\": 0, \"to\": \"9999-12-31T23:59:59-01:00\"}]}}"),
+	          "faults.inject[0].to: expected an RFC 3339 time or epoch seconds from year 0 to 9999 (UTC)");
 	CHECK_STR(load_err("t3.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	                   " \"from\": 10, \"to\": 5}]}}"),
 	          msg("t3.json", "faults.inject[0]: \"from\" must be before \"to\""));

@@ -618,6 +618,8 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		} else if (!t || decimal_scaled(t, strlen(t), 6, &us, NULL) < 0) {
 			return type_error(w, k, v);
 		}
+		if (us < TRACE_TS_MIN_US || us > TRACE_TS_MAX_US) /* a trace's range (its expect says so) */
+			return type_error(w, k, v);
 		if (store)
 			*AT(base, k->off, int64_t) = us;
 		return 0;
