@@ -146,6 +146,26 @@ static void cache_skips_degraded(void)
 	result_scenario_fini(&r);
 }
 
+/* A fallback section that says "enabled": false is off (SPEC §10), degrade_tasks included:
+ * the unanswered request fails, as without the section. */
+static void fallback_disabled_does_not_degrade(void)
+{
+	struct result_scenario r;
+	/* one attempt; r0 replays a small-m server_error (billed nothing): no fallback, and task t
+	 * is in degrade_tasks of a disabled section → failed 1, degraded 0, no latency kept. */
+	if (replay_case(REQN("10:00:00", "a", "t", 1000, 100, ",\"model\":\"small-m\",\"status\":\"server_error\","
+	                    "\"latency_ms\":10"),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, "
+	                "\"fallback\": {\"enabled\": false, \"degrade_tasks\": [\"t\"]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(r.totals.degraded, 0);
+	CHECK_INT(r.totals.fallbacks, 0);
+	CHECK_INT(r.totals.calls, 1);
+	CHECK_INT(r.totals.latency_p50_us, -1);
+	result_scenario_fini(&r);
+}
+
 /* Lines out of time order arrive in time order, equal times in line order. */
 static void arrival_out_of_line_order(void)
 {
@@ -1959,6 +1979,7 @@ void suite_replay_policies(void)
 	RUN(cache_insert_on_answer);
 	RUN(cache_hit_saves_answering_call);
 	RUN(cache_skips_degraded);
+	RUN(fallback_disabled_does_not_degrade);
 	RUN(cache_ttl_exact_instant);
 	RUN(cache_ttl_per_tier);
 	RUN(cache_capacity_lru);
