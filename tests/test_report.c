@@ -5,6 +5,8 @@
  * the text table's deltas.  Every expected value is worked out by hand in the
  * comments (pUSD = pico-USD, 1 USD = 10^12 pUSD).
  */
+#define _GNU_SOURCE /* fopencookie */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,6 +323,84 @@ static void report_json_billed_and_alerts(void)
 	result_scenario_fini(&r);
 }
 
+/* The JSON's layout (cJSON_Print's: a tab per level, "key":<tab>value, arrays on one line),
+ * written out by hand, and names escaped: a quote, a backslash, C0 controls (\b \f \n \r \t by
+ * name, others as \u00XX), DEL and UTF-8 as they are, a byte that is not UTF-8 as U+FFFD. */
+static void report_json_layout_and_names(void)
+{
+	struct result_scenario r;
+	sample_scenario(&r, "v3");
+	r.tenant_names[0] = "a\"b\\c\x01\t\n\x7f";
+	r.tenant_names[1] = "caf\xc3\xa9 \xff";
+	char *out = render(R_JSON, &r, 1, REPORT_BY_NONE);
+	const char *head = "{\n\t\"trace\":\t{\n\t\t\"name\":\t\"day\",\n\t\t\"requests\":\t4,\n"
+	                   "\t\t\"tenants\":\t2,\n\t\t\"first_ts\":\t\"2026-03-02T10:00:00Z\",\n"
+	                   "\t\t\"last_ts\":\t\"2026-03-02T11:00:00.5Z\",\n\t\t\"span_s\":\t3600.5\n\t},\n"
+	                   "\t\"scenarios\":\t[{\n\t\t\t\"name\":\t\"v3\",\n\t\t\t\"totals\":\t{\n"
+	                   "\t\t\t\t\"requests\":\t4,\n\t\t\t\t\"resolved\":\t3,\n";
+	CHECK(strncmp(out, head, strlen(head)) == 0);
+	CHECK_HAS(out, "\t\t\t\t\"latency_p95_ms\":\t1200\n\t\t\t},\n\t\t\t\"by_tenant\":\t[{\n"
+	          "\t\t\t\t\t\"tenant\":\t\"a\\\"b\\\\c\\u0001\\t\\n\x7f\",\n\t\t\t\t\t\"requests\":\t4,\n");
+	CHECK_HAS(out, "\t\t\t\t\t\"latency_p95_ms\":\t1200\n\t\t\t\t}, {\n"
+	          "\t\t\t\t\t\"tenant\":\t\"caf\xc3\xa9 \xef\xbf\xbd\",\n");
+	CHECK_HAS(out, "\t\t\t\"timeline\":\t{\n\t\t\t\t\"bucket_s\":\t60,\n"
+	          "\t\t\t\t\"t0\":\t\"2026-03-02T10:00:00Z\",\n\t\t\t\t\"requests\":\t[0, 10],\n");
+	CHECK_HAS(out, "\t\t\t\t\"first_fallbacks\":\t[7, 17]\n\t\t\t},\n\t\t\t\"alerts\":\t[]\n\t\t}]\n}\n");
+	free(out);
+	result_scenario_fini(&r);
+}
+
+/* A FILE that counts what is written to it and notes, at each write, the most heap in use
+ * beyond sink_heap_base.  (Under ASan, mallinfo2 sees glibc's heap alone, which stays still.) */
+static size_t sink_bytes, sink_heap_base, sink_heap_peak;
+
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd; /* small blocks and mmapped ones */
+}
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	(void)buf;
+	size_t used = heap_in_use();
+	if (used > sink_heap_base && used - sink_heap_base > sink_heap_peak)
+		sink_heap_peak = used - sink_heap_base;
+	sink_bytes += n;
+	return (ssize_t)n;
+}
+
+/* --json writes as it goes: a long timeline takes no memory of its size.  Before, the report
+ * was a cJSON tree and then one text, both larger than the output, before a byte was written. */
+static void report_json_streams(void)
+{
+	struct result_scenario r;
+	struct trace_summary t = sample_trace();
+	struct err e = { "" };
+	sample_scenario(&r, "v3");
+	struct timeline *tl = &r.timeline;
+	tl->n_buckets = 50000;
+	for (int s = 0; s < N_TL_COUNTS; s++) {
+		free(tl->count[s]);
+		tl->count[s] = calloc(tl->n_buckets, sizeof *tl->count[s]);
+	}
+	free(tl->usd);
+	free(tl->retry_usd);
+	tl->usd = calloc(tl->n_buckets, sizeof *tl->usd);
+	tl->retry_usd = calloc(tl->n_buckets, sizeof *tl->retry_usd);
+	FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = sink_write });
+	sink_bytes = sink_heap_peak = 0;
+	sink_heap_base = heap_in_use();
+	CHECK_INT(report_json(f, &t, &r, 1, &e), 0);
+	fclose(f);
+	/* 50,000 zero buckets: ", 0" in 8 count series, ", 0.000000000000" in 2 USD series,
+	 * 8 × 3 + 2 × 16 = 56 bytes a bucket, 2,800,000 bytes less the 10 first elements' ", " */
+	CHECK(sink_bytes > 2800000 - 10 * 2);
+	CHECK(sink_heap_peak < 1024 * 1024);
+	result_scenario_fini(&r);
+}
+
 static void report_csv_rows(void)
 {
 	struct result_scenario r[2];
@@ -630,6 +710,8 @@ void suite_report(void)
 	RUN(report_text_helpers);
 	RUN(report_json_totals);
 	RUN(report_json_billed_and_alerts);
+	RUN(report_json_layout_and_names);
+	RUN(report_json_streams);
 	RUN(report_csv_rows);
 	RUN(report_table_deltas);
 	RUN(report_text_edges);
