@@ -174,6 +174,8 @@ void acct_fini(struct acct *a);
 /* acct_bucket's slow path: another bucket than the one in use.  -1: before the timeline;
  * -2: an error (a->e says which). */
 long acct_bucket_find(struct acct *a, int64_t t);
+/* 1 when time t lies past the timeline's room: the error acct_bucket_find gives a call then. */
+int acct_past_timeline(const struct acct *a, int64_t t);
 
 /* The timeline bucket of time t, made the one in use (its counts go to a->now), growing the
  * arrays when a call starts after the last arrival. */

@@ -9,6 +9,7 @@
 #include "sim/clock.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 int acct_init(struct acct *a, const struct replay_trace *rt, const struct scenario *sc,
@@ -123,6 +124,25 @@ static void bucket_flush(struct acct *a)
 	memset(&a->now, 0, sizeof a->now);
 }
 
+int acct_past_timeline(const struct acct *a, int64_t t)
+{
+	const struct timeline *tl = &a->r->timeline;
+	return clock_floor_div(t - tl->t0_us, tl->bucket_s * CLOCK_US) >= TIMELINE_MAX_BUCKETS;
+}
+
+/* What can put a simulated call that late, of what the scenario uses: "shorten the waits before
+ * it: retry.backoff_ms, batch.interval_s, batch.latency_s, or calls' latencies, which
+ * retry.timeout_ms caps" (a retry waits its backoff, a batch item its flush and the batch's
+ * answers, a retry or fallback the end of the call before it). */
+static const char *late_keys(const struct scenario *sc, char *buf, size_t n)
+{
+	int backoff = sc->retry.max_attempts > 1, batch = sc->batch.on;
+	snprintf(buf, n, "shorten the waits before it: %s%s%scalls' latencies, which retry.timeout_ms %s",
+	         backoff ? "retry.backoff_ms, " : "", batch ? "batch.interval_s, batch.latency_s, " : "",
+	         backoff || batch ? "or " : "", sc->retry.timeout_us > 0 ? "caps" : "(null) does not cap");
+	return buf;
+}
+
 long acct_bucket_find(struct acct *a, int64_t t)
 {
 	struct timeline *tl = &a->r->timeline;
@@ -131,11 +151,13 @@ long acct_bucket_find(struct acct *a, int64_t t)
 	if (k < 0)
 		return -1;
 	if (k >= TIMELINE_MAX_BUCKETS) {
-		char when[CLOCK_TEXT_MAX];
+		/* a recorded call's replay_recorded names its attempt instead */
+		char when[CLOCK_TEXT_MAX], keys[200];
 		err_set(a->e, "a call or fallback at %s lies past the timeline's %d buckets of %lld s "
-		        "from the first arrival (%s)", clock_format(t, when), TIMELINE_MAX_BUCKETS,
+		        "from the first arrival; %s", clock_format(t, when), TIMELINE_MAX_BUCKETS,
 		        (long long)tl->bucket_s, a->sc->mode == SCENARIO_MODE_RECORDED
-		        ? "a recorded call's ts" : "shorten retry.backoff_ms or batch.latency_s");
+		        ? "a recorded attempt's ts or latency_ms puts it there"
+		        : late_keys(a->sc, keys, sizeof keys));
 		return -2;
 	}
 	if ((size_t)k >= tl->n_buckets) {

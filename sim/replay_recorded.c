@@ -7,6 +7,9 @@
  */
 #include "sim/replay_engine.h"
 
+#include "sim/clock.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 
 struct rec_call {
@@ -19,6 +22,31 @@ static int64_t att_latency_us(const struct trace *t, uint32_t a)
 {
 	int64_t lat = trace_att_latency_us(t, a);
 	return lat == TRACE_NO_LATENCY ? 0 : lat;
+}
+
+/* The error of attempt a of request i, starting at `start` past the timeline: names the request
+ * and the fields that put it there, its own ts or the latency_ms of the attempts before it (back
+ * to one with a ts, which started inside the timeline, as it was accounted first).  Returns -1. */
+static int past_timeline(struct eng *g, uint32_t i, uint32_t a, int64_t start)
+{
+	const struct trace *t = g->t;
+	uint32_t first = trace_att_begin(t, i), b = a;
+	char at[CLOCK_TEXT_MAX], when[CLOCK_TEXT_MAX], where[TRACE_WHERE_MAX], why[80];
+	if (trace_att_ts_us(t, i, a) != TRACE_NO_TIME || a == first) {
+		snprintf(why, sizeof why, "attempts[%u].ts", a - first);
+	} else {
+		while (--b > first && trace_att_ts_us(t, i, b) == TRACE_NO_TIME)
+			;
+		if (b == a - 1)
+			snprintf(why, sizeof why, "attempts[%u].latency_ms", b - first);
+		else
+			snprintf(why, sizeof why, "the latency_ms of attempts[%u] to [%u]", b - first, a - 1 - first);
+	}
+	trace_request_where(t, i, at, where);
+	return err_set(g->e, "the request at %s (%s): attempts[%u] starts at %s, past the timeline's "
+	               "%d buckets of %lld s from the first arrival (%s puts it there)", at, where,
+	               a - first, clock_format(start, when), TIMELINE_MAX_BUCKETS,
+	               (long long)g->a.r->timeline.bucket_s, why);
 }
 
 /* The attempt of request i listed last before a among its main calls (when a is one) or among
@@ -110,10 +138,16 @@ int replay_recorded(struct eng *g)
 		uint64_t in, out, cached;
 		trace_att_tokens(t, i, a, &in, &out, &cached);
 		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, first_hop(t, i, a)) < 0;
-		if (fail || bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0 ||
-		    acct_call(&g->a, &rec) < 0) {
+		if (!fail && bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0) {
 			free(calls);
-			return -1; /* bill and the accounting said why */
+			return -1; /* bill said why */
+		}
+		if (fail || acct_call(&g->a, &rec) < 0) {
+			/* the accounting said why; past the timeline, it could not name the attempt */
+			if (acct_past_timeline(&g->a, rec.start_us))
+				past_timeline(g, i, a, rec.start_us);
+			free(calls);
+			return -1;
 		}
 		acct_seen(&g->a, rec.start_us + att_latency_us(t, a));
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)

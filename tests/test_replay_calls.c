@@ -470,6 +470,62 @@ static void retry_far_past_the_timeline(void)
 	CHECK_HAS(e.msg, "retry.backoff_ms");
 }
 
+/* A batch flushed past the timeline: the error names batch.interval_s among the waits, and
+ * retry.backoff_ms only when a retry can wait. */
+static void batch_far_past_the_timeline(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* one arrival (60 s buckets, 1,000,000 of them: 6 · 10^7 s); interval_s 10^9: the flush at
+	 * the next multiple, epoch 2 · 10^9 s (`date -ud @2000000000`: 2033-05-18 03:33:20 UTC), is
+	 * 227,554,400 s after 10:00:00 (epoch 1772445600), bucket 3,792,573 */
+	const char *trace = REQ("10:00:00", "a", "rep", OK_SMALL);
+	CHECK_INT(replay_text(trace, SCN ", \"batch\": {\"tasks\": [\"rep\"], \"interval_s\": 1000000000}}",
+	                      &r, &e), -1);
+	CHECK_HAS(e.msg, "a call or fallback at 2033-05-18T03:33:20Z lies past the timeline's 1000000 "
+	          "buckets of 60 s from the first arrival; shorten the waits before it: retry.backoff_ms, "
+	          "batch.interval_s, batch.latency_s, or calls' latencies, which retry.timeout_ms caps");
+	CHECK_INT(replay_text(trace, SCN ", \"batch\": {\"tasks\": [\"rep\"], \"interval_s\": 1000000000}, "
+	                      "\"retry\": {\"max_attempts\": 1, \"timeout_ms\": null}}", &r, &e), -1);
+	CHECK_HAS(e.msg, "from the first arrival; shorten the waits before it: batch.interval_s, "
+	          "batch.latency_s, or calls' latencies, which retry.timeout_ms (null) does not cap");
+}
+
+/* A recorded attempt past the timeline: the error names its request and the field that put it
+ * there, its own ts or the latency_ms of the attempts before it. */
+static void recorded_far_past_the_timeline(void)
+{
+	struct result_scenario r;
+	struct err e = { "" };
+	/* arrivals 10:00:00 and 10:00:01: 60 s buckets, 1,000,000 of them, 6 · 10^7 s from 10:00.
+	 * attempts[0] lasts 10^13 ms = 10^10 s: attempts[1] starts at bucket 166,666,666 */
+	CHECK_INT(replay_text(
+		REQ("10:00:00", "a", "t", OK_SMALL)
+		REQ("10:00:01", "b", "u", ATTS(ATT("small-m", "server_error", LAT(10000000000000)) ","
+		                              ATT("small-m", "ok", LAT(10)))), RECORDED, &r, &e), -1);
+	CHECK_HAS(e.msg, "the request at 2026-03-02T10:00:01Z (tenant b, task u; accepted line 2 of "
+	          "the trace): attempts[1] starts at ");
+	CHECK_HAS(e.msg, ", past the timeline's 1000000 buckets of 60 s from the first arrival "
+	          "(attempts[0].latency_ms puts it there)");
+	/* 4 · 10^10 ms = 4 · 10^7 s each: attempts[1] at bucket 666,666 (inside),
+	 * attempts[2] at 8 · 10^7 s, bucket 1,333,333 */
+	CHECK_INT(replay_text(
+		REQ("10:00:00", "a", "t", OK_SMALL)
+		REQ("10:00:01", "b", "u", ATTS(ATT("small-m", "server_error", LAT(40000000000)) ","
+		                              ATT("small-m", "server_error", LAT(40000000000)) ","
+		                              ATT("small-m", "ok", LAT(10)))), RECORDED, &r, &e), -1);
+	CHECK_HAS(e.msg, "attempts[2] starts at ");
+	CHECK_HAS(e.msg, "(the latency_ms of attempts[0] to [1] puts it there)");
+	/* attempts[1] timed 2100-01-01, 74 years after the first arrival (> 6 · 10^7 s, 1.9 years) */
+	CHECK_INT(replay_text(
+		REQ("10:00:00", "a", "t", OK_SMALL)
+		REQ("10:00:01", "b", "u", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+		                              ATT("small-m", "ok", ",\"ts\":\"2100-01-01T00:00:00Z\"" LAT(10)))),
+		RECORDED, &r, &e), -1);
+	CHECK_HAS(e.msg, "attempts[1] starts at 2100-01-01T00:00:00Z, past the timeline's 1000000 buckets "
+	          "of 60 s from the first arrival (attempts[1].ts puts it there)");
+}
+
 /* A wait is backoff_ms × 2^(k−1) exactly however long (SPEC §4): no clamp inside the timeline. */
 static void retry_backoff_of_centuries(void)
 {
@@ -2087,6 +2143,8 @@ void suite_replay_calls(void)
 	RUN(calls_cached_recorded_model);
 	RUN(retry_backoff_doubles);
 	RUN(retry_far_past_the_timeline);
+	RUN(batch_far_past_the_timeline);
+	RUN(recorded_far_past_the_timeline);
 	RUN(retry_backoff_of_centuries);
 	RUN(retry_max_attempts_per_model);
 	RUN(retry_only_on_classes);
