@@ -518,7 +518,13 @@ static void times_in_inject_windows(void)
 	          "faults.inject[0].to: expected an RFC 3339 time or epoch seconds from year 0 to 9999 (UTC)");
 	CHECK_STR(load_err("t3.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-4.1\","
 	                   " \"from\": 10, \"to\": 5}]}}"),
-	          msg("t3.json", "faults.inject[0]: \"from\" must be before \"to\""));
+	          msg_at("t3.json", 1, 24, "faults.inject[0]: \"from\" must be before \"to\""));
+	/* checked after the merge, still placed in the file that holds the window: element 1 of
+	 * the parent's array starts on its 4th line, after 4 spaces (column 5) */
+	put("inj/base.json", "{\n  \"faults\": {\"inject\": [\n    {\"from\": 0, \"to\": 1},\n"
+	    "    {\"from\": 5, \"to\": 5}]}}");
+	CHECK_STR(load_err("inj/child.json", "{\"extends\": \"base.json\", \"seed\": 1}"),
+	          msg_at("inj/base.json", 4, 5, "faults.inject[1]: \"from\" must be before \"to\""));
 	/* absent keys take the SPEC §3 example's values (§10): gpt-4.1-mini, 2026-03-02T10:00:00Z
 	 * (1772445600 s, as in test_clock.c) to 10:45:00Z (+ 2700 s = 1772448300 s), timeout, 0.6 */
 	MUST(load("t4.json", "{\"faults\": {\"inject\": [{}, {\"rate\": 1, \"to\": 1772445660}]}}", &sc, &e));

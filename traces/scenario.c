@@ -821,6 +821,7 @@ struct layer {
 	char *label;  /* the file as named to the user; NULL for text without a label */
 	char *real;   /* realpath, for cycles; NULL for text */
 	cJSON *tree;  /* the file's own tree */
+	char *text;   /* its JSON text, for the place of an error found after the merge; or NULL */
 };
 
 struct chain {
@@ -833,6 +834,7 @@ static void chain_free(struct chain *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].label);
 		free(c->v[i].real);
+		free(c->v[i].text);
 		cJSON_Delete(c->v[i].tree);
 	}
 	c->n = 0;
@@ -967,7 +969,8 @@ static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJS
 	cJSON *merged = NULL;
 
 	c->v[at] = (struct layer){ .label = label ? strdup(label) : NULL,
-	                           .real = real ? strdup(real) : NULL, .tree = tree };
+	                           .real = real ? strdup(real) : NULL, .tree = tree,
+	                           .text = text ? strdup(text) : NULL };
 	c->n++;
 	if (scenario_check_tree(tree, text, scenario_keys, scenario_n_keys, label, tree_is_recorded(tree),
 	                        NULL, err) < 0)
@@ -1011,19 +1014,49 @@ static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJS
 
 /* ---- resolution ---- */
 
-/* The label of the first file of the chain (the loaded one first) that holds
- * the member path segs[0..n); the loaded file when none does (a default). */
-static const char *blame(const struct chain *c, const char *const *segs, size_t n)
+/* The first file of the chain (the loaded one first) that holds the member path segs[0..n),
+ * and that member in *at; NULL when none does (a default). */
+static const struct layer *layer_of(const struct chain *c, const char *const *segs, size_t n,
+                                    const cJSON **at)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const cJSON *t = c->v[i].tree;
 		size_t j = 0;
 		for (; j < n && t; j++)
 			t = cJSON_GetObjectItemCaseSensitive(t, segs[j]);
-		if (t)
-			return c->v[i].label;
+		if (t) {
+			*at = t;
+			return &c->v[i];
+		}
 	}
-	return c->n ? c->v[0].label : NULL;
+	return NULL;
+}
+
+/* The label of the file that holds segs[0..n); the loaded file when none does (a default). */
+static const char *blame(const struct chain *c, const char *const *segs, size_t n)
+{
+	const cJSON *at;
+	const struct layer *l = layer_of(c, segs, n, &at);
+	return l ? l->label : c->n ? c->v[0].label : NULL;
+}
+
+/* " (line L, column C)" of element i of the array at the two-member path segs in the file that
+ * holds it, as the checker places an element (walk_locate); "" when its text is not known. */
+static const char *element_place(const struct chain *c, const char *const segs[2], size_t i,
+                                 char *buf, size_t n)
+{
+	const cJSON *arr;
+	const struct layer *l = layer_of(c, segs, 2, &arr);
+	size_t line, col;
+	buf[0] = '\0';
+	if (!l || !l->text)
+		return buf;
+	struct walk w = { .text = l->text, .root = l->tree, .depth = 3,
+	                  .chain = { cJSON_GetObjectItemCaseSensitive(l->tree, segs[0]), arr,
+	                             cJSON_GetArrayItem(arr, (int)i) } };
+	if (w.chain[2] && walk_locate(&w, &line, &col) == 0)
+		snprintf(buf, n, " (line %zu, column %zu)", line, col);
+	return buf;
 }
 
 static int tree_has(const cJSON *t, const char *a, const char *b)
@@ -1099,9 +1132,10 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		if (f->model_idx < 0)
 			return fail(err, blame(c, segs, 2), "faults.inject[%zu].model: model \"%s\" is not "
 			            "in the pricing file %s", i, f->model, pp);
+		char place[64];
 		if (f->from_us >= f->to_us)
 			return fail(err, blame(c, segs, 2), "faults.inject[%zu]: \"from\" must be before "
-			            "\"to\"", i);
+			            "\"to\"%s", i, element_place(c, segs, i, place, sizeof place));
 	}
 
 	int summarizes = 0;
