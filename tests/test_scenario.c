@@ -971,6 +971,12 @@ static void set_one_key(void)
 	CHECK_INT(scenario_budget_for(&sc, "faq_answer")->overflow, OVERFLOW_REJECT);
 	CHECK_INT(scenario_set(&sc, "budget.new.task.input_max", "77", &e), 0); /* a dotted task */
 	CHECK_INT(scenario_budget_for(&sc, "new.task")->input_max, 77);
+	/* a task name or a value that is not UTF-8 (byte 0xad alone) is refused: the scenario's
+	 * JSON could not be loaded again (found by fuzz_scenario_set) */
+	CHECK_INT(scenario_set(&sc, "budget.\xad" "b.overflow", "reject", &e), -1);
+	CHECK_STR(e.msg, "the key path: not UTF-8 text");
+	CHECK_INT(scenario_set(&sc, "cache.policy_version", "v\xad", &e), -1);
+	CHECK_STR(e.msg, "cache.policy_version: not UTF-8 text");
 
 	CHECK_INT(scenario_set(&sc, "cache.key", "tenant, input", &e), 0);
 	CHECK_INT(sc.cache.key, CACHE_PART_TENANT | CACHE_PART_INPUT);

@@ -23,6 +23,7 @@
 #include "traces/bundled.h"
 #include "traces/json_scan.h"
 #include "traces/pricing.h"
+#include "traces/text.h"
 
 #define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
 #define MAX_EXTENDS 16
@@ -1492,6 +1493,9 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	struct scenario next;
 	int n, rc = -1;
 
+	/* a scenario file is UTF-8 JSON: bytes that are not could be set but never loaded again */
+	if (!text_is_utf8(path) || (value && !text_is_utf8(value)))
+		return err_set(err, "%s: not UTF-8 text", !text_is_utf8(path) ? "the key path" : path);
 	if (!k) {
 		if (list_index_dotted(path, sug, sizeof sug) && scenario_key_find(scenario_keys, scenario_n_keys, sug))
 			return err_set(err, "%s: unknown key (did you mean \"%s\"? a list's element is [N])", path, sug);

@@ -32,6 +32,14 @@ long text_decode(const unsigned char *s, int *len)
 	return cp;
 }
 
+int text_is_utf8(const char *s)
+{
+	for (int len; *s; s += len)
+		if (text_decode((const unsigned char *)s, &len) < 0)
+			return 0;
+	return 1;
+}
+
 int text_escaped(long cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||

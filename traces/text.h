@@ -20,6 +20,9 @@
  * not begin a valid sequence (*len 1). */
 long text_decode(const unsigned char *s, int *len);
 
+/* 1 when the string s is valid UTF-8 throughout. */
+int text_is_utf8(const char *s);
+
 /* 1 when code point cp is shown as an escape: C0, DEL, C1, U+202A–U+202E, U+2066–U+2069. */
 int text_escaped(long cp);
 
