@@ -100,7 +100,7 @@ if [ -e "$TMP/missing/x.jsonl" ]; then bad "unwritable -o left a file"; else ok;
 for f in big.jsonl big.jsonl.gz; do
 	sh -c "trap '' XFSZ; ulimit -f 8; exec \"$L\" gen faq --requests 10000 -o \"$TMP/$f\"" 2>"$TMP/err"
 	check_eq "a write failing part way exits 1 ($f)" "$?" 1
-	check_has "it names the file ($f)" "$(cat "$TMP/err")" "$TMP/$f: File too large"
+	check_has "it names the file ($f)" "$(cat "$TMP/err")" "$TMP/$f: cannot write: File too large; $TMP/$f was not made"
 	check "and leaves no half-written $f" [ ! -e "$TMP/$f" ]
 done
 
@@ -166,8 +166,10 @@ i=0; while ! writing old.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); d
 kill -TERM $pid; wait $pid 2>/dev/null; check_eq "SIGTERM with FILE there: 143" "$?" 143
 check_eq "FILE is as it was" "$(cat "$TMP/old.jsonl")" kept
 check "no hidden file left" [ -z "$(ls -A "$TMP" | grep '^\.old')" ]
-(ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/old.jsonl") 2>/dev/null
+(ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/old.jsonl") 2>"$TMP/err"
 check_eq "past a file-size limit with FILE there: exit 1" "$?" 1
+check_eq "it names FILE and says it is kept" "$(cat "$TMP/err")" \
+	"llmcost: gen faq: $TMP/old.jsonl: cannot write: File too large; $TMP/old.jsonl keeps what it held"
 check_eq "FILE is as it was" "$(cat "$TMP/old.jsonl")" kept
 check "no hidden file left" [ -z "$(ls -A "$TMP" | grep '^\.old')" ]
 (ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/old.jsonl.gz") 2>/dev/null
@@ -184,6 +186,37 @@ ln -s old.jsonl "$TMP/link.jsonl"
 $L gen faq --requests 2 -o "$TMP/link.jsonl" 2>/dev/null
 check "a link stays a link" [ -L "$TMP/link.jsonl" ]
 check_eq "and its target is written" "$(wc -l < "$TMP/old.jsonl")" 2
+# a link into another folder: the target is replaced there (its hidden file beside it), the
+# link stays; before, the hidden file was made beside the link and renamed across
+mkdir -p "$TMP/there" && printf 'x\n' > "$TMP/there/t.jsonl" && ln -s there/t.jsonl "$TMP/far.jsonl"
+$L gen faq --requests 4 -o "$TMP/far.jsonl" 2>/dev/null; check_eq "a link to another folder: exit 0" "$?" 0
+check "the link stays a link" [ -L "$TMP/far.jsonl" ]
+check_eq "and its target there is written" "$(wc -l < "$TMP/there/t.jsonl")" 4
+# a link to nothing is refused, not followed to make a file (nor replaced by one)
+ln -s nowhere.jsonl "$TMP/dangling.jsonl"
+$L gen faq --requests 2 -o "$TMP/dangling.jsonl" 2>"$TMP/err"; check_eq "a dangling link: exit 1" "$?" 1
+check_eq "it says so" "$(cat "$TMP/err")" "llmcost: gen faq: $TMP/dangling.jsonl: cannot write: a symbolic link to nowhere.jsonl, which does not exist; the link is left as it was"
+check "the link is as it was" [ -L "$TMP/dangling.jsonl" ]
+check "and made nothing" [ ! -e "$TMP/nowhere.jsonl" ]
+# a write-protected FILE (0444) is refused as a shell's > would refuse it (even for root, who
+# may write it: nobody is meant to), not replaced by a new file
+printf 'kept\n' > "$TMP/ro.jsonl" && chmod 444 "$TMP/ro.jsonl"
+$L gen faq --requests 2 -o "$TMP/ro.jsonl" 2>"$TMP/err"; check_eq "a write-protected FILE: exit 1" "$?" 1
+check_eq "Permission denied" "$(cat "$TMP/err")" \
+	"llmcost: gen faq: $TMP/ro.jsonl: cannot write: Permission denied; $TMP/ro.jsonl keeps what it held"
+check_eq "it keeps what it held" "$(cat "$TMP/ro.jsonl")" kept
+# a missing folder is named as such (before: "cannot make a temporary file beside it")
+$L gen faq --requests 2 -o "$TMP/nodir/x.jsonl" 2>"$TMP/err"
+check_eq "a missing folder is said" "$(cat "$TMP/err")" \
+	"llmcost: gen faq: $TMP/nodir/x.jsonl: cannot write: folder $TMP/nodir does not exist; $TMP/nodir/x.jsonl was not made"
+# names of 248 to 255 bytes can be made: the hidden name (".NAME.XXXXXX", 8 bytes more) is cut
+# to 255; before, mkstemp failed "File name too long"
+for n in 248 255; do
+	name=$(printf "%0${n}d" 0 | tr 0 n)
+	$L gen faq --requests 2 -o "$TMP/$name" 2>/dev/null; check_eq "a $n-byte name: exit 0" "$?" 0
+	check_eq "and the file has the lines" "$(wc -l < "$TMP/$name")" 2
+	rm -f "$TMP/$name"
+done
 check_eq "SIGTERM: terminated, said without terminal control" "$(cat "$TMP/gen.err")" \
 	"llmcost gen: terminated; the unfinished file is removed"
 # on a terminal, the progress line (shown after a second) is cleared before the message
@@ -203,7 +236,8 @@ wait; check_eq "every line through the pipe" "$(tr -d ' ' < "$TMP/count")" 10
 # SIGXFSZ killed gen silently (exit 153) and left the file cut at the limit
 (ulimit -f 1000; $L gen faq --requests 20000 -o "$TMP/limit.jsonl") 2>"$TMP/err"
 check_eq "past a file-size limit: exit 1" "$?" 1
-check_eq "it says why" "$(cat "$TMP/err")" "llmcost: gen faq: $TMP/limit.jsonl: File too large"
+check_eq "it says why" "$(cat "$TMP/err")" \
+	"llmcost: gen faq: $TMP/limit.jsonl: cannot write: File too large; $TMP/limit.jsonl was not made"
 check "and leaves no file cut short" [ ! -e "$TMP/limit.jsonl" ]
 
 if [ -z "$SANITIZED" ]; then

@@ -664,6 +664,30 @@ check "scenario drop takes the name" wait_for names "dropped scenario p"
 T send-keys -t names ":quit" Enter; check "names: quit" wait_for names "EXITED 0"
 T kill-session -t names
 
+# A save or export whose write fails (a file-size limit of 1 block, 512 or 1024 bytes, as a
+# full disk; v3's scenario is 2,140 bytes) leaves the file as it was and says which file it was;
+# before, save! cut mine.json short at the limit and the scenario on disk was gone
+mkdir -p "$TMP/full"
+cp fixtures/scenarios/v3.json fixtures/scenarios/baseline.json "$TMP/full/"
+cp "$TMP/full/v3.json" "$TMP/full/mine.json"
+T new-session -d -s full -x 200 -y 30 \
+	"cd '$TMP/full' && ulimit -f 1 && LLMCOST_DB='$LLMCOST_DB' $L tui faq -s mine.json 2>'$TMP/full.err'; sleep 60"
+wait_for full "last run"
+T send-keys -t full ":set mine.cache.ttl_s.small 1800" Enter; wait_for full "mine: cache.ttl_s.small = 1800"
+T send-keys -t full ":save! mine mine.json" Enter
+check "save! failing says which file, and that it is kept" \
+	wait_for full "mine.json: cannot write: File too large; mine.json keeps what it held"
+check "mine.json is as it was" cmp -s "$TMP/full/mine.json" "$TMP/full/v3.json"
+T send-keys -t full ":export json new.json" Enter
+check "export failing says so, naming the file" \
+	wait_for full "new.json: cannot write: File too large; new.json was not made"
+check "and makes no file cut short" [ ! -e "$TMP/full/new.json" ]
+check_eq "nor leaves a hidden one" "$(ls -A "$TMP/full" | grep -c '^\.')" 0
+T send-keys -t full ":save mine nodir/m.json" Enter
+check "a missing folder is named" \
+	wait_for full "nodir/m.json: cannot write: folder nodir does not exist; nodir/m.json was not made"
+T kill-session -t full
+
 # A tenant name of 44 characters: the tenant column stays 24 wide (the name cut with …), so at
 # 120 columns no column is hidden (the others' widths, from faq's figures: 11+8+8+8+8+6+12+6+
 # 5+5+8 = 85, + 24 + 11 gaps of 1 = 120); before, the column took 40 and hid 3

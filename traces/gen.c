@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "traces/reader.h"
+#include "traces/replace.h"
 
 const struct gen_recipe gen_recipes[] = {
 	{ .name = "faq",
@@ -83,6 +84,7 @@ struct file_sink {
 	FILE *f;
 	gzFile gz;
 	const char *path;       /* for messages */
+	const struct replace *rep; /* the file being replaced (for messages), NULL for stdout */
 };
 
 static int file_sink_write(void *ctx, const char *buf, size_t n, struct err *e)
@@ -94,10 +96,11 @@ static int file_sink_write(void *ctx, const char *buf, size_t n, struct err *e)
 		if (n == 0 || gzwrite(fs->gz, buf, (unsigned)n) == (int)n)
 			return 0;
 		why = gzerror(fs->gz, &zerr);
-		return err_set(e, "%s: %s", fs->path, zerr == Z_ERRNO ? strerror(errno) : why);
+		return replace_fail(fs->rep, e, "%s", zerr == Z_ERRNO ? strerror(errno) : why);
 	}
 	if (fwrite(buf, 1, n, fs->f) != n)
-		return err_set(e, "%s: %s", fs->path, strerror(errno));
+		return fs->rep ? replace_fail(fs->rep, e, "%s", strerror(errno))
+		               : err_set(e, "%s: %s", fs->path, strerror(errno));
 	return 0;
 }
 
@@ -117,43 +120,14 @@ int gen_output_check(const char *path, struct err *e)
 
 const char *volatile gen_writing;
 
-/*
- * The temporary file for path, a regular file or none yet: a hidden name beginning ".NAME."
- * that mkstemp makes unique, in its folder (a symbolic link's target's), made with the mode
- * the file has, or a new file's (0666 less the umask).  *target is what it is to be renamed
- * over.  The open descriptor, or -1 with e set.
- */
-static int temp_for(const char *path, char *tmp, size_t n, char **target, struct err *e)
-{
-	struct stat st, lst;
-	int exists = stat(path, &st) == 0;
-	*target = NULL;
-	if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(*target = realpath(path, NULL)))
-		return err_set(e, "%s: %s", path, strerror(errno));
-	if (!*target && !(*target = strdup(path)))
-		return err_set(e, "%s: out of memory", path);
-	const char *slash = strrchr(*target, '/');
-	int dir = slash ? (int)(slash - *target) + 1 : 0;
-	if (snprintf(tmp, n, "%.*s.%s.XXXXXX", dir, *target, *target + dir) >= (int)n)
-		return err_set(e, "%s: path too long", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return err_set(e, "%s: cannot make a temporary file beside it: %s", path, strerror(errno));
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
-	return fd;
-}
-
 int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const char *path,
                    void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e)
 {
 	struct file_sink fs = { .path = "stdout" };
 	struct gen_sink sink = { file_sink_write, &fs, progress, progress_ctx };
-	int to_stdout = !path || !strcmp(path, "-"), rc, fd = -1;
-	char tmp[4096], *target = NULL;
-	struct stat st;
+	struct replace rep = { .fd = -1, .direct = 1 };
+	int to_stdout = !path || !strcmp(path, "-"), rc;
 
 	if (gen_params_check(p, e) < 0)
 		return -1;
@@ -161,56 +135,55 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 		return -1;
 	/* a regular file (or a new one) is written beside it and renamed over it at the end, so
 	 * that it keeps what it held until the new one is whole; a device or a pipe is written */
-	if (!to_stdout && (stat(path, &st) != 0 || S_ISREG(st.st_mode))) {
-		if ((fd = temp_for(path, tmp, sizeof tmp, &target, e)) < 0) {
-			free(target);
+	if (!to_stdout) {
+		if (replace_open(&rep, path, e) < 0)
 			return -1;
-		}
-		gen_writing = tmp;
+		if (!rep.direct)
+			gen_writing = rep.tmp;
+		fs.rep = &rep;
 	}
 	if (to_stdout) {
 		fs.f = stdout;
 	} else if (ends_with(path, ".gz")) {
 		fs.path = path;
 		errno = 0;
-		fs.gz = fd >= 0 ? gzdopen(fd, "wb") : gzopen(path, "wb");
+		fs.gz = rep.fd >= 0 ? gzdopen(rep.fd, "wb") : gzopen(path, "wb");
 		if (!fs.gz) {
-			rc = err_set(e, "%s: %s", path, errno ? strerror(errno) : "cannot open for writing");
+			rc = replace_fail(&rep, e, "%s", errno ? strerror(errno) : "cannot open for writing");
 			goto out;
 		}
 		gzbuffer(fs.gz, 256 * 1024);
 	} else {
 		fs.path = path;
-		fs.f = fd >= 0 ? fdopen(fd, "wb") : fopen(path, "wb");
+		fs.f = rep.fd >= 0 ? fdopen(rep.fd, "wb") : fopen(path, "wb");
 		if (!fs.f) {
-			rc = err_set(e, "%s: %s", path, strerror(errno));
+			rc = replace_fail(&rep, e, "%s", strerror(errno));
 			goto out;
 		}
 	}
-	fd = -1; /* the stream's now */
+	rep.fd = -1; /* the stream's now */
 
 	rc = gen_run(r, p, &sink, e);
 
 	if (fs.gz) {
 		int zrc = gzclose(fs.gz);
 		if (zrc != Z_OK && rc == 0)
-			rc = err_set(e, "%s: %s", path,
-			             zrc == Z_ERRNO ? strerror(errno) : "write failed while compressing");
+			rc = replace_fail(&rep, e, "%s",
+			                  zrc == Z_ERRNO ? strerror(errno) : "write failed while compressing");
 	} else if (to_stdout) {
 		if (fflush(stdout) != 0 && rc == 0)
 			rc = err_set(e, "stdout: %s", strerror(errno));
 	} else if (fclose(fs.f) != 0 && rc == 0) {
-		rc = err_set(e, "%s: %s", path, strerror(errno));
+		rc = replace_fail(&rep, e, "%s", strerror(errno));
 	}
-	if (rc == 0 && target && rename(tmp, target) < 0)
-		rc = err_set(e, "%s: %s", path, strerror(errno));
+	if (rc == 0 && !to_stdout)
+		rc = replace_commit(&rep, e);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0 && target) /* the file it replaces is left as it was */
-		unlink(tmp);
+	if (rep.fd >= 0)
+		close(rep.fd);
 	gen_writing = NULL;
-	free(target);
+	if (rc < 0 && !to_stdout) /* the file it replaces is left as it was */
+		replace_abort(&rep);
 	return rc;
 }
 

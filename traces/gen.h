@@ -70,8 +70,8 @@ int gen_output_check(const char *path, struct err *e);
 /*
  * Writes the trace to path: NULL or "-" is stdout, a name ending in ".gz" is
  * gzip-compressed (zlib), anything else is a plain file.  A regular file (or a new
- * one) is written as a temporary file beside it, renamed over it once whole: a
- * failure removes the temporary file and leaves path as it was.  progress (may be
+ * one) is replaced whole or not at all (traces/replace.h): a failure removes the
+ * temporary file and leaves path as it was.  progress (may be
  * NULL) is called as in struct gen_sink.  Returns 0, or -1 with e filled.
  */
 /* The temporary file gen_write_file is writing (NULL while none), for a signal handler that

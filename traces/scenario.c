@@ -23,6 +23,7 @@
 #include "traces/bundled.h"
 #include "traces/json_scan.h"
 #include "traces/pricing.h"
+#include "traces/replace.h"
 #include "traces/text.h"
 
 #define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
@@ -1765,11 +1766,18 @@ char *scenario_to_json(const struct scenario *sc, int full)
 	return s;
 }
 
+/* replace_write's writer for scenario_save: the text, then a newline. */
+static int scenario_save_text(FILE *f, void *text, struct err *e)
+{
+	if (fputs(text, f) < 0 || fputc('\n', f) == EOF)
+		return err_set(e, "%s", strerror(errno));
+	return 0;
+}
+
 int scenario_save(const struct scenario *sc, const char *path, struct err *err)
 {
 	cJSON *t = parse_as_written(sc->json ? sc->json : "{}");
 	char *text = NULL, *ddir = dir_of(path), *dreal = NULL, *sreal = NULL;
-	FILE *f = NULL;
 	int rc = -1;
 
 	if (!t || !ddir) {
@@ -1794,18 +1802,8 @@ int scenario_save(const struct scenario *sc, const char *path, struct err *err)
 		err_set(err, "%s: out of memory", path);
 		goto out;
 	}
-	if (!(f = fopen(path, "w"))) {
-		err_set(err, "%s: cannot write: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fputs(text, f) < 0 || fputc('\n', f) == EOF) {
-		err_set(err, "%s: cannot write: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	rc = replace_write(path, scenario_save_text, text, err);
 out:
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = err_set(err, "%s: cannot write: %s", path, strerror(errno));
 	cJSON_free(text);
 	cJSON_Delete(t);
 	free(ddir);

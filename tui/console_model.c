@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "traces/replace.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
@@ -659,10 +660,24 @@ const char *console_scen_title(const struct console_model *m, const struct conso
 	return name;
 }
 
+/* What console_model_export writes, for replace_write's writer. */
+struct console_export {
+	struct console_model *m;
+	const struct result_scenario *r;
+	int csv;
+};
+
+static int console_export_write(FILE *f, void *ctx, struct err *e)
+{
+	struct console_export *x = ctx;
+	return x->csv ? report_csv(f, &x->m->summary, x->r, x->m->n_scen, REPORT_BY_NONE, e)
+	              : report_json(f, &x->m->summary, x->r, x->m->n_scen, e);
+}
+
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e)
 {
 	struct result_scenario *r = calloc(m->n_scen ? m->n_scen : 1, sizeof *r);
-	FILE *f = NULL;
+	struct console_export x = { m, NULL, csv };
 	int rc = -1;
 	if (!r)
 		return err_set(e, "out of memory");
@@ -681,14 +696,8 @@ int console_model_export(struct console_model *m, int csv, const char *path, str
 		}
 		r[i] = s->res; /* a shallow copy: the report only reads it */
 	}
-	if (!(f = fopen(path, "w"))) {
-		err_set(e, "%s: cannot write: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = csv ? report_csv(f, &m->summary, r, m->n_scen, REPORT_BY_NONE, e)
-	         : report_json(f, &m->summary, r, m->n_scen, e);
-	if (fclose(f) != 0 && rc == 0)
-		rc = err_set(e, "%s: cannot write: %s", path, strerror(errno));
+	x.r = r;
+	rc = replace_write(path, console_export_write, &x, e);
 out:
 	free(r);
 	return rc;
