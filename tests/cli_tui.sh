@@ -688,6 +688,39 @@ check "a missing folder is named" \
 	wait_for full "nodir/m.json: cannot write: folder nodir does not exist; nodir/m.json was not made"
 T kill-session -t full
 
+# The history is the user's own: $XDG_DATA_HOME/llmcost/console_history, whatever the store (it
+# was beside the store: --db /tmp/x.db kept it in /tmp/console_history, where another user could
+# plant a symbolic link that readline's write_history then replaced the target of). A symbolic
+# link there, or another user's file, is neither read nor written, and the status line says so.
+mkdir -p "$TMP/shared" "$TMP/hx/llmcost" && cp "$LLMCOST_DB" "$TMP/shared/x.db"
+seq 1 1500 | sed 's/^/precious line /' > "$TMP/precious.txt" && cp "$TMP/precious.txt" "$TMP/precious.orig"
+ln -s "$TMP/precious.txt" "$TMP/shared/console_history"
+T new-session -d -s hist -x 160 -y 30 "XDG_DATA_HOME='$TMP/hx' $L tui faq -s baseline --db '$TMP/shared/x.db'; sleep 60"
+wait_for hist "last run"
+T send-keys -t hist ":run" Enter; wait_for hist "re-running 1 scenario"
+check "the history is kept in the user's data folder" eventually test -s "$TMP/hx/llmcost/console_history"
+check_eq "with the command" "$(tail -1 "$TMP/hx/llmcost/console_history" 2>/dev/null)" "run"
+check "not beside the store: a link planted there is left alone" cmp -s "$TMP/precious.txt" "$TMP/precious.orig"
+T kill-session -t hist
+rm -f "$TMP/hx/llmcost/console_history" && ln -s "$TMP/precious.txt" "$TMP/hx/llmcost/console_history"
+T new-session -d -s hist -x 160 -y 30 "XDG_DATA_HOME='$TMP/hx' $L tui faq -s baseline --db '$TMP/shared/x.db'; sleep 60"
+check "a symbolic link as the history: said" \
+	wait_for hist "the console's history is not kept: $TMP/hx/llmcost/console_history is a symbolic link"
+T send-keys -t hist ":run" Enter; wait_for hist "re-running 1 scenario"
+check "and its target is not written" cmp -s "$TMP/precious.txt" "$TMP/precious.orig"
+check "the link stays" [ -L "$TMP/hx/llmcost/console_history" ]
+T kill-session -t hist
+if [ "$(id -u)" = 0 ]; then # another user's history file (nobody's, 65534): not used either
+	rm -f "$TMP/hx/llmcost/console_history" && cp "$TMP/precious.orig" "$TMP/hx/llmcost/console_history"
+	chown 65534 "$TMP/hx/llmcost/console_history"
+	T new-session -d -s hist -x 160 -y 30 "XDG_DATA_HOME='$TMP/hx' $L tui faq -s baseline --db '$TMP/shared/x.db'; sleep 60"
+	check "another user's history file: said" \
+		wait_for hist "the console's history is not kept: $TMP/hx/llmcost/console_history is another user's"
+	T send-keys -t hist ":run" Enter; wait_for hist "re-running 1 scenario"
+	check "and it is not written" cmp -s "$TMP/hx/llmcost/console_history" "$TMP/precious.orig"
+	T kill-session -t hist
+fi
+
 # A tenant name of 44 characters: the tenant column stays 24 wide (the name cut with …), so at
 # 120 columns no column is hidden (the others' widths, from faq's figures: 11+8+8+8+8+6+12+6+
 # 5+5+8 = 85, + 24 + 11 gaps of 1 = 120); before, the column took 40 and hid 3

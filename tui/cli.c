@@ -119,20 +119,26 @@ int cli_db_arg(const char *cmd, const char *arg, const char **db)
 	return 0;
 }
 
-const char *cli_db_path(const char *opt_db)
+const char *cli_data_dir(void)
 {
 	static char path[4096];
+	const char *env = getenv("XDG_DATA_HOME");
+	if (env && *env)
+		snprintf(path, sizeof path, "%s/llmcost", env);
+	else
+		snprintf(path, sizeof path, "%s/.local/share/llmcost", getenv("HOME") ? getenv("HOME") : ".");
+	return path;
+}
+
+const char *cli_db_path(const char *opt_db)
+{
+	static char path[4096 + 16];
 	const char *env = getenv("LLMCOST_DB");
 	if (opt_db && *opt_db)
 		return opt_db;
 	if (env && *env)
 		return env;
-	env = getenv("XDG_DATA_HOME");
-	if (env && *env)
-		snprintf(path, sizeof path, "%s/llmcost/llmcost.db", env);
-	else
-		snprintf(path, sizeof path, "%s/.local/share/llmcost/llmcost.db",
-		         getenv("HOME") ? getenv("HOME") : ".");
+	snprintf(path, sizeof path, "%s/llmcost.db", cli_data_dir());
 	return path;
 }
 

@@ -62,6 +62,10 @@ const char *cli_db_words(void);
  * is held, saying so once on stderr after a second; Ctrl-C ends the wait. */
 void cli_wait_for_locks(void);
 
+/* llmcost's folder among the user's data: $XDG_DATA_HOME/llmcost, else
+ * ~/.local/share/llmcost.  Returns a static buffer. */
+const char *cli_data_dir(void);
+
 /* The store path: --db when given, else $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db
  * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
 const char *cli_db_path(const char *opt_db);

@@ -2,7 +2,7 @@
  * The console's command line: GNU readline inside the curses screen through
  * its callback interface (the frame loop feeds it one key at a time, it draws
  * nothing itself: the status line shows rl_line_buffer), with a history file
- * next to the store.  One table of commands {name, args, help, fn} drives
+ * in the user's data folder.  One table of commands {name, args, help, fn} drives
  * dispatch, tab completion (command names, scenario labels, scenario key
  * paths from sim/scenario.h's key table, their values, trace and file names)
  * and the help screen.  The same editor reads the `/` filter, applied as it
@@ -83,6 +83,38 @@ static void console_cmd_show_matches(char **matches, int n, int max_len)
 static void console_cmd_line(char *line);
 static char **console_cmd_complete(const char *text, int start, int end);
 
+/*
+ * 0 when the history file may be read and written: it and its folder are missing or the
+ * user's own, and it is no symbolic link (readline's write_history would replace a link's
+ * target).  Else -1 with the note for the status line in why: the history is then not kept.
+ */
+static int console_cmd_hist_ok(const char *path, char *why, size_t n)
+{
+	struct stat st;
+	char dir[sizeof console_cmd_hist];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (lstat(dir, &st) == 0 && st.st_uid != geteuid()) {
+		snprintf(why, n, "the console's history is not kept: its folder %s is another user's", dir);
+		return -1;
+	}
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(why, n, "the console's history is not kept: %s is a symbolic link", path);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(why, n, "the console's history is not kept: %s is another user's", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, n, "the console's history is not kept: %s is not a regular file", path);
+		return -1;
+	}
+	return 0;
+}
+
 void console_cmd_init(struct console *c)
 {
 	console_cmd_c = c;
@@ -106,16 +138,17 @@ void console_cmd_init(struct console *c)
 	rl_variable_bind("show-all-if-ambiguous", "on");
 	rl_variable_bind("enable-bracketed-paste", "off"); /* the console reads pastes itself */
 
-	/* the history lives next to the store */
-	const char *db = c->m->db_path, *slash = strrchr(db, '/');
-	if (slash)
-		snprintf(console_cmd_hist, sizeof console_cmd_hist, "%.*s/console_history", (int)(slash - db),
-		         db);
-	else
-		snprintf(console_cmd_hist, sizeof console_cmd_hist, "console_history");
+	/* the history lives in the user's data folder, whatever the store */
+	char why[sizeof console_cmd_hist + 128];
+	snprintf(console_cmd_hist, sizeof console_cmd_hist, "%s/console_history", cli_data_dir());
 	using_history();
 	stifle_history(1000);
-	read_history(console_cmd_hist);
+	if (console_cmd_hist_ok(console_cmd_hist, why, sizeof why) == 0) {
+		read_history(console_cmd_hist);
+	} else {
+		console_message(c, 1, "%s", why);
+		console_cmd_hist[0] = 0;
+	}
 }
 
 void console_cmd_fini(struct console *c)
@@ -1168,6 +1201,23 @@ void console_cmd_exec(struct console *c, const char *line)
 	console_dirty(c);
 }
 
+/* Writes the history file, its folder made when missing; a file that became unsafe since the
+ * start (console_cmd_hist_ok) is left alone from then on, said once. */
+static void console_cmd_hist_write(struct console *c)
+{
+	char why[sizeof console_cmd_hist + 128];
+	struct err e;
+	if (!console_cmd_hist[0])
+		return;
+	if (console_cmd_hist_ok(console_cmd_hist, why, sizeof why) < 0) {
+		console_message(c, 1, "%s", why);
+		console_cmd_hist[0] = 0;
+		return;
+	}
+	store_make_folder(console_cmd_hist, &e);
+	write_history(console_cmd_hist);
+}
+
 static void console_cmd_line(char *line)
 {
 	struct console *c = console_cmd_c;
@@ -1178,7 +1228,7 @@ static void console_cmd_line(char *line)
 	if (prompt == ':') {
 		if (*line) {
 			add_history(line);
-			write_history(console_cmd_hist);
+			console_cmd_hist_write(c);
 		}
 		console_cmd_exec(c, line);
 	} else if (prompt == '/') {
