@@ -11,4 +11,14 @@ import json, sys
 s = json.load(sys.stdin)["scenarios"]
 print(all(s[0][k] == s[1][k] for k in s[0] if k != "name"))')
 check_eq "a scenario listed twice gives identical columns" "$twice" True
+# `golden.sh write` (make golden) with a binary that fails: it says so, exits 1 and leaves the
+# golden files as they were; before, it ignored the exit status and emptied all three, exit 0
+mkdir -p "$TMP/gw/tests" "$TMP/gw/fixtures" && cp tests/golden.sh "$TMP/gw/tests/"
+cp -R fixtures/golden "$TMP/gw/fixtures/"
+printf '#!/bin/sh\necho boom >&2; exit 1\n' > "$TMP/failing" && chmod +x "$TMP/failing"
+(cd "$TMP/gw" && LLMCOST="$TMP/failing" sh tests/golden.sh write) 2>"$TMP/gw.err"
+check_eq "golden.sh write with a failing binary exits 1" "$?" 1
+check_has "it shows the binary's stderr" "$(cat "$TMP/gw.err")" "boom"
+check_has "and says nothing was written" "$(cat "$TMP/gw.err")" "golden: not written"
+check "the golden files are as they were" eval 'diff -r fixtures/golden "$TMP/gw/fixtures/golden" >/dev/null'
 finish
