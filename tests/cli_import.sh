@@ -528,5 +528,20 @@ LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/home" $L import "$TMP/tiny.jsonl" >/dev/nu
 check_eq "the default store under \$HOME: exit 0" "$?" 0
 check "it is ~/.local/share/llmcost/llmcost.db" [ -f "$TMP/home/.local/share/llmcost/llmcost.db" ]
 check_has "and it is the one traces reads" "$(LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/home" $L traces)" "tiny"
+# the store holds every request's input text: under umask 022 the folders made for the default
+# store are 0700 (the XDG Base Directory spec's mode) and a new store is 0600, not 0755 and 0644;
+# a folder that was there keeps its mode; a --db store made new is 0600 too
+mkdir -p "$TMP/perm" && chmod 755 "$TMP/perm"
+(umask 022; LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/perm" $L import "$TMP/tiny.jsonl" >/dev/null 2>&1)
+for d in .local .local/share .local/share/llmcost; do
+	check_eq "umask 022: ~/$d is made 0700" "$(stat -c %a "$TMP/perm/$d")" 700
+done
+check_eq "the store is made 0600" "$(stat -c %a "$TMP/perm/.local/share/llmcost/llmcost.db")" 600
+check_eq "the folder that was there keeps its mode" "$(stat -c %a "$TMP/perm")" 755
+(umask 022; $L import "$TMP/tiny.jsonl" --db "$TMP/perm/given.db" >/dev/null 2>&1)
+check_eq "a --db store made new: 0600" "$(stat -c %a "$TMP/perm/given.db")" 600
+chmod 640 "$TMP/perm/given.db"
+$L import "$TMP/tiny.jsonl" --name tiny2 --db "$TMP/perm/given.db" >/dev/null 2>&1
+check_eq "a store that exists keeps its mode" "$(stat -c %a "$TMP/perm/given.db")" 640
 
 finish

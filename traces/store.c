@@ -8,6 +8,7 @@
 #include "traces/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -17,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/clock.h"
 #include "sim/money.h"
@@ -288,7 +290,8 @@ static int replacing_end(struct store *s, int written, struct err *e)
 	return rc;
 }
 
-/* mkdir -p of the folder holding path. */
+/* mkdir -p of the folder holding path; the folders it makes are 0700, as the XDG Base
+ * Directory spec asks (the store holds every request's input text). */
 static int make_parent(const char *path, struct err *e)
 {
 	char dir[4096];
@@ -304,11 +307,11 @@ static int make_parent(const char *path, struct err *e)
 		if (*p != '/')
 			continue;
 		*p = 0;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return err_set(e, "%s: %s", dir, strerror(errno));
 		*p = '/';
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(e, "%s: %s", dir, strerror(errno));
 	return 0;
 }
@@ -348,6 +351,13 @@ int store_open(struct store *s, const char *path, struct err *e)
 	 * database, and write over it */
 	if (reader_kind_of(path) == READER_OTHER)
 		return err_set(e, "%s: not an llmcost store (not an SQLite database); it is left as it is", path);
+	/* a new store is made 0600 whatever the umask, being every request's input text; SQLite's
+	 * journal beside it takes its mode */
+	if (!there) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	s->path = strdup(path);
 	if (!s->path)
 		return err_set(e, "%s: out of memory", path);
