@@ -157,6 +157,15 @@ i=0; while ! writing stopped.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)
 kill -TERM $pid; wait $pid 2>/dev/null; check_eq "SIGTERM ends gen with 143" "$?" 143 # (without the shell's "Terminated")
 check "and leaves no unfinished file either" [ ! -e "$TMP/stopped.jsonl" ]
 check "nor the hidden one" [ -z "$(ls -A "$TMP" | grep '^\.stopped')" ]
+# SIGHUP (the terminal closed) as SIGTERM: 129, said, no unfinished file; before, SIGHUP's
+# default action left the hidden file (hundreds of MB) behind
+$L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen-hup.err" &
+pid=$!
+i=0; while ! writing stopped.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -HUP $pid; wait $pid 2>/dev/null; check_eq "SIGHUP ends gen with 129" "$?" 129
+check "and leaves no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
+check "nor the hidden one" [ -z "$(ls -A "$TMP" | grep '^\.stopped')" ]
+check_eq "SIGHUP: hung up, said" "$(cat "$TMP/gen-hup.err")" "llmcost gen: hung up; the unfinished file is removed"
 # an existing FILE keeps what it held until the new one is whole: a run stopped by SIGTERM, or
 # one that fails (a file-size limit, as a full disk), leaves it as it was; before, it was gone
 printf 'kept\n' > "$TMP/old.jsonl"

@@ -35,7 +35,8 @@ for c in import traces rejects rm replay tui live watch; do
 		' --db PATH the store (default $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db, else ~/.local/share/llmcost/llmcost.db) '
 done
 # SIGTERM leaves the store as Ctrl-C does (README), and import --help says so
-check_has "import --help: SIGTERM too" "$($L import --help | tr '\n' ' ')" "on failure, Ctrl-C or SIGTERM the store is left unchanged"
+check_has "import --help: SIGTERM and SIGHUP too" "$($L import --help | tr '\n' ' ')" \
+	"on failure, Ctrl-C, SIGTERM or SIGHUP (its terminal closed) the store is left unchanged"
 # `make help` names the folder bench builds in, not the make variable (a make running this
 # suite passes its own settings on: none of them here)
 if command -v make >/dev/null; then
@@ -258,6 +259,12 @@ check_eq "SIGTERM exits 143" "$rc" 143
 check_eq "SIGTERM message: terminated, as its exit status is named" "$(cat "$TMP/err")" \
 	"llmcost: terminated: nothing was imported"
 check_eq "SIGTERM wrote nothing" "$($L traces | wc -l)" "$before"
+# SIGHUP (its terminal closed) as SIGTERM: rolled back, said, 129; before, it killed the import
+# without a word (the store was left as it was all the same)
+stop_import 1 hungup
+check_eq "SIGHUP exits 129" "$rc" 129
+check_eq "SIGHUP message: hung up" "$(cat "$TMP/err")" "llmcost: hung up: nothing was imported"
+check_eq "SIGHUP wrote nothing" "$($L traces | wc -l)" "$before"
 # ... and at once while it waits for another process's lock on the store (not after 5 s)
 { line 1 a 1; line 2 b 2; } > "$TMP/locked.jsonl"
 sqlite3 "$LLMCOST_DB" "BEGIN IMMEDIATE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &

@@ -330,10 +330,12 @@ static int stopped(const struct run *run)
 }
 
 /* The stop's error, named as its exit status is: interrupted (Ctrl-C, 130), terminated
- * (SIGTERM, 143). */
+ * (SIGTERM, 143), hung up (SIGHUP: the terminal closed, 129). */
 static void stopped_error(const struct run *run, struct err *e)
 {
-	err_set(e, "%s: nothing was imported", run->o->stop->requested == SIGTERM ? "terminated" : "interrupted");
+	int sig = run->o->stop->requested;
+	err_set(e, "%s: nothing was imported",
+	        sig == SIGTERM ? "terminated" : sig == SIGHUP ? "hung up" : "interrupted");
 }
 
 /* ---- one file: its format, then its lines (or its one document) through the format's parser ---- */
@@ -837,11 +839,13 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 		store_rollback(s);
 		goto out_sync;
 	}
-	/* the writer blocks SIGINT and SIGTERM, so they reach the reading thread and cut its read */
+	/* the writer blocks SIGINT, SIGTERM and SIGHUP, so they reach the reading thread and cut
+	 * its read */
 	sigset_t block, old;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	int started = pthread_create(&tid, NULL, writer, run) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

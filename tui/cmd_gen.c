@@ -27,13 +27,14 @@ struct gen_progress {
 static volatile sig_atomic_t gen_progress_shown;
 
 /* Removes the unfinished file (gen_writing: the file it replaces is left as it was), says so
- * (named as the import names a stop: interrupted by Ctrl-C, terminated by SIGTERM), and ends
- * the process as the signal does. */
+ * (named as the import names a stop: interrupted by Ctrl-C, terminated by SIGTERM, hung up by
+ * SIGHUP when the terminal closes), and ends the process as the signal does. */
 static void gen_on_signal(int sig)
 {
 	static const char clear[] = "\r\033[K";
 	static const char interrupted[] = "llmcost gen: interrupted; the unfinished file is removed\n";
 	static const char terminated[] = "llmcost gen: terminated; the unfinished file is removed\n";
+	static const char hung_up[] = "llmcost gen: hung up; the unfinished file is removed\n";
 	ssize_t w;
 	const char *tmp = gen_writing;
 	if (tmp)
@@ -42,6 +43,8 @@ static void gen_on_signal(int sig)
 		w = write(STDERR_FILENO, clear, sizeof clear - 1);
 	if (sig == SIGTERM)
 		w = write(STDERR_FILENO, terminated, sizeof terminated - 1);
+	else if (sig == SIGHUP)
+		w = write(STDERR_FILENO, hung_up, sizeof hung_up - 1);
 	else
 		w = write(STDERR_FILENO, interrupted, sizeof interrupted - 1);
 	(void)w;
@@ -209,6 +212,7 @@ int cmd_gen(int argc, char **argv)
 	if (!to_stdout && (stat(out, &st) != 0 || S_ISREG(st.st_mode)) && gen_output_check(out, &e) == 0) {
 		signal(SIGINT, gen_on_signal);
 		signal(SIGTERM, gen_on_signal);
+		signal(SIGHUP, gen_on_signal);
 	}
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
 	if (gen_progress_shown) {
