@@ -721,6 +721,25 @@ if [ "$(id -u)" = 0 ]; then # another user's history file (nobody's, 65534): not
 	T kill-session -t hist
 fi
 
+# A FILE is taken as a shell takes it: quotes removed ("a b.json" was a file whose name held the
+# quotes), a leading ~/ the home folder (it was a folder named ~)
+mkdir -p "$TMP/qhome" "$TMP/q"
+T new-session -d -s quote -x 160 -y 30 "cd '$TMP/q' && HOME='$TMP/qhome' LLMCOST_DB='$LLMCOST_DB' $L tui faq -s v3; sleep 60"
+wait_for quote "last run"
+T send-keys -t quote ':export json "a b.json"' Enter
+check "export json \"a b.json\" writes a b.json" wait_for quote "wrote a b.json (json)"
+check "named without its quotes" [ -s "$TMP/q/a b.json" ]
+check_eq "and no file holds a quote" "$(ls "$TMP/q" | grep -c '"')" 0
+T send-keys -t quote ":save v3 'it''s.json'" Enter
+check "single quotes too, one after another" wait_for quote "wrote scenario v3 to its.json"
+T send-keys -t quote ":export csv ~/x.csv" Enter
+check "a leading ~/ is the home folder" wait_for quote "wrote $TMP/qhome/x.csv (csv)"
+check "the file is there" [ -s "$TMP/qhome/x.csv" ]
+check "and no folder ~ was made" [ ! -e "$TMP/q/~" ]
+T send-keys -t quote ':export json "open.json' Enter
+check "an unmatched quote is said" wait_for quote '"open.json: unmatched "'
+T kill-session -t quote
+
 # A tenant name of 44 characters: the tenant column stays 24 wide (the name cut with …), so at
 # 120 columns no column is hidden (the others' widths, from faq's figures: 11+8+8+8+8+6+12+6+
 # 5+5+8 = 85, + 24 + 11 gaps of 1 = 120); before, the column took 40 and hid 3

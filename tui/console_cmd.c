@@ -354,6 +354,53 @@ static char *console_cmd_word(char **args)
 	return w;
 }
 
+/*
+ * A FILE argument as a shell would take it, into out: the rest of the line (blanks in it kept,
+ * as before), its quotes removed as sh removes them ('a b.json' and "a b.json" name a b.json;
+ * in double quotes a backslash escapes $ ` " \; outside quotes it escapes any character), and a
+ * leading unquoted ~ or ~/ is $HOME.  Returns 0, or -1 with e set (an unmatched quote, no $HOME
+ * for a ~, or a name too long).
+ */
+static int console_cmd_file(const char *arg, char *out, size_t n, struct err *e)
+{
+	size_t k = 0;
+	char quote = 0;
+	const char *p = arg;
+	if (p[0] == '~' && (p[1] == '/' || !p[1])) {
+		const char *home = getenv("HOME");
+		if (!home || !*home)
+			return err_set(e, "%s: HOME is not set, so ~ names no folder", arg);
+		k = (size_t)snprintf(out, n, "%s", home);
+		if (k >= n)
+			return err_set(e, "%s: name too long", arg);
+		p++;
+	}
+	for (; *p; p++) {
+		char ch = *p;
+		if (quote == '\'' && ch == '\'') {
+			quote = 0;
+			continue;
+		}
+		if (quote == '"' && ch == '"') {
+			quote = 0;
+			continue;
+		}
+		if (!quote && (ch == '\'' || ch == '"')) {
+			quote = ch;
+			continue;
+		}
+		if (ch == '\\' && p[1] && (!quote || (quote == '"' && strchr("$`\"\\", p[1]))))
+			ch = *++p;
+		if (k + 1 >= n)
+			return err_set(e, "%s: name too long", arg);
+		out[k++] = ch;
+	}
+	out[k] = 0;
+	if (quote)
+		return err_set(e, "%s: unmatched %c", arg, quote);
+	return 0;
+}
+
 /* An import's progress on the status line, drawn at once (the import holds the console). */
 static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total,
                                       double seconds)
@@ -393,6 +440,10 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 	if (!*file || (as && !*as))
 		return err_set(e, "usage: load TRACE [--name NAME] (a stored trace, or a trace file in any "
 		               "import format, imported as NAME, else by its file name)");
+	char words[sizeof file];
+	if (console_cmd_file(file, words, sizeof words, e) < 0)
+		return -1;
+	snprintf(file, sizeof file, "%s", words);
 	if (as && import_name_problem(as))
 		return err_set(e, "--name %s", import_name_problem(as));
 	console_message(c, 0, "loading %s…", file);
@@ -418,7 +469,10 @@ static int console_cmd_add(struct console *c, const char *args, struct err *e)
 	name = console_cmd_word(&rest);
 	if (!*name)
 		return err_set(e, "usage: scenario add NAME [FILE]");
-	if (console_model_add(c->m, name, *rest ? rest : NULL, e) < 0)
+	char file[sizeof buf];
+	if (*rest && console_cmd_file(rest, file, sizeof file, e) < 0)
+		return -1;
+	if (console_model_add(c->m, name, *rest ? file : NULL, e) < 0)
 		return -1;
 	c->sel = c->m->n_scen - 1;
 	console_message_runs(c, "added scenario %s; running it", c->m->scen[c->sel]->label);
@@ -679,9 +733,11 @@ static int console_cmd_export(struct console *c, const char *args, struct err *e
 	int csv = strcmp(fmt, "csv") == 0;
 	if ((!csv && strcmp(fmt, "json") != 0) || !*rest)
 		return err_set(e, "usage: export json|csv FILE");
-	if (console_cmd_may_write(c, "export", rest, e) < 0 || console_model_export(c->m, csv, rest, e) < 0)
+	char file[sizeof buf];
+	if (console_cmd_file(rest, file, sizeof file, e) < 0 ||
+	    console_cmd_may_write(c, "export", file, e) < 0 || console_model_export(c->m, csv, file, e) < 0)
 		return -1;
-	console_message(c, 0, "wrote %s (%s)", rest, fmt);
+	console_message(c, 0, "wrote %s (%s)", file, fmt);
 	return 0;
 }
 
@@ -707,10 +763,12 @@ static int console_cmd_save(struct console *c, const char *args, struct err *e)
 	if (!*label || !*rest)
 		return err_set(e, "usage: save SCENARIO FILE");
 	struct console_scen *s = console_cmd_scen(c, label, e);
-	if (!s || console_cmd_may_write(c, "save", rest, e) < 0 || scenario_save(&s->sc, rest, e) < 0)
+	char file[sizeof buf];
+	if (!s || console_cmd_file(rest, file, sizeof file, e) < 0 ||
+	    console_cmd_may_write(c, "save", file, e) < 0 || scenario_save(&s->sc, file, e) < 0)
 		return -1;
 	s->unsaved = 0;
-	console_message(c, 0, "wrote scenario %s to %s", s->label, rest);
+	console_message(c, 0, "wrote scenario %s to %s", s->label, file);
 	return 0;
 }
 
