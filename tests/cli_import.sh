@@ -535,6 +535,21 @@ LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/home" $L import "$TMP/tiny.jsonl" >/dev/nu
 check_eq "the default store under \$HOME: exit 0" "$?" 0
 check "it is ~/.local/share/llmcost/llmcost.db" [ -f "$TMP/home/.local/share/llmcost/llmcost.db" ]
 check_has "and it is the one traces reads" "$(LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/home" $L traces)" "tiny"
+# a relative XDG_DATA_HOME is ignored, as the XDG Base Directory spec says (it made a folder
+# "rel" in the current one); with HOME unset as well, and no --db nor LLMCOST_DB, there is no
+# default store: said, exit 1, nothing made (it made ./.local/share in the current folder)
+mkdir -p "$TMP/cwd"
+case $L in /*) LA=$L ;; *) LA=$PWD/$L ;; esac # the binary, from another folder
+(cd "$TMP/cwd" && LLMCOST_DB= XDG_DATA_HOME=rel HOME="$TMP/relhome" $LA import "$TMP/tiny.jsonl" >/dev/null 2>&1)
+check_eq "a relative XDG_DATA_HOME is ignored: ~/.local/share is used" \
+	"$(ls "$TMP/relhome/.local/share/llmcost/llmcost.db" 2>&1)" "$TMP/relhome/.local/share/llmcost/llmcost.db"
+check_eq "and nothing is made in the current folder" "$(ls -A "$TMP/cwd")" ""
+(cd "$TMP/cwd" && env -u HOME LLMCOST_DB= XDG_DATA_HOME=rel $LA import "$TMP/tiny.jsonl" >/dev/null 2>"$TMP/err"); rc=$?
+check_eq "no HOME, no absolute XDG_DATA_HOME, no --db: exit 1" "$rc" 1
+check_eq "it says so" "$(cat "$TMP/err")" "llmcost: no store: HOME is not set and XDG_DATA_HOME is not an absolute path, so there is no default store; name one with --db PATH or LLMCOST_DB"
+check_eq "and makes nothing in the current folder" "$(ls -A "$TMP/cwd")" ""
+(cd "$TMP/cwd" && env -u HOME XDG_DATA_HOME= $LA import "$TMP/tiny.jsonl" --db "$TMP/cwd.db" >/dev/null 2>&1)
+check_eq "with --db, HOME is not needed" "$?" 0
 # the store holds every request's input text: under umask 022 the folders made for the default
 # store are 0700 (the XDG Base Directory spec's mode) and a new store is 0600, not 0755 and 0644;
 # a folder that was there keeps its mode; a --db store made new is 0600 too

@@ -122,23 +122,30 @@ int cli_db_arg(const char *cmd, const char *arg, const char **db)
 const char *cli_data_dir(void)
 {
 	static char path[4096];
-	const char *env = getenv("XDG_DATA_HOME");
-	if (env && *env)
+	const char *env = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	if (env && env[0] == '/') /* the spec: a relative path is invalid, to be ignored */
 		snprintf(path, sizeof path, "%s/llmcost", env);
+	else if (home && *home)
+		snprintf(path, sizeof path, "%s/.local/share/llmcost", home);
 	else
-		snprintf(path, sizeof path, "%s/.local/share/llmcost", getenv("HOME") ? getenv("HOME") : ".");
+		return NULL;
 	return path;
 }
 
 const char *cli_db_path(const char *opt_db)
 {
 	static char path[4096 + 16];
-	const char *env = getenv("LLMCOST_DB");
+	const char *env = getenv("LLMCOST_DB"), *dir;
 	if (opt_db && *opt_db)
 		return opt_db;
 	if (env && *env)
 		return env;
-	snprintf(path, sizeof path, "%s/llmcost.db", cli_data_dir());
+	if (!(dir = cli_data_dir())) {
+		cli_error("no store: HOME is not set and XDG_DATA_HOME is not an absolute path, so there "
+		          "is no default store; name one with --db PATH or LLMCOST_DB");
+		exit(EXIT_FAIL);
+	}
+	snprintf(path, sizeof path, "%s/llmcost.db", dir);
 	return path;
 }
 

@@ -62,12 +62,13 @@ const char *cli_db_words(void);
  * is held, saying so once on stderr after a second; Ctrl-C ends the wait. */
 void cli_wait_for_locks(void);
 
-/* llmcost's folder among the user's data: $XDG_DATA_HOME/llmcost, else
- * ~/.local/share/llmcost.  Returns a static buffer. */
+/* llmcost's folder among the user's data: $XDG_DATA_HOME/llmcost when XDG_DATA_HOME is an
+ * absolute path (the XDG spec ignores a relative one), else ~/.local/share/llmcost.  Returns a
+ * static buffer, or NULL when HOME is not set either. */
 const char *cli_data_dir(void);
 
-/* The store path: --db when given, else $LLMCOST_DB, else $XDG_DATA_HOME/llmcost/llmcost.db
- * (~/.local/share when XDG_DATA_HOME is unset).  Returns a static buffer. */
+/* The store path: --db when given, else $LLMCOST_DB, else cli_data_dir()/llmcost.db.  Returns
+ * a static buffer; when there is no default store (no HOME), says so and exits 1. */
 const char *cli_db_path(const char *opt_db);
 
 /* cli_db_path, and for the default store (no --db, no $LLMCOST_DB) its folder made when

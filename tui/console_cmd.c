@@ -140,10 +140,13 @@ void console_cmd_init(struct console *c)
 
 	/* the history lives in the user's data folder, whatever the store */
 	char why[sizeof console_cmd_hist + 128];
-	snprintf(console_cmd_hist, sizeof console_cmd_hist, "%s/console_history", cli_data_dir());
+	const char *data = cli_data_dir();
+	snprintf(console_cmd_hist, sizeof console_cmd_hist, "%s/console_history", data ? data : "");
+	if (!data)
+		snprintf(why, sizeof why, "the console's history is not kept: HOME is not set");
 	using_history();
 	stifle_history(1000);
-	if (console_cmd_hist_ok(console_cmd_hist, why, sizeof why) == 0) {
+	if (data && console_cmd_hist_ok(console_cmd_hist, why, sizeof why) == 0) {
 		read_history(console_cmd_hist);
 	} else {
 		console_message(c, 1, "%s", why);
