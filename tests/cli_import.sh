@@ -347,6 +347,14 @@ stop_rm 15
 check_eq "SIGTERM during rm: 143" "$rc" 143
 check_eq "SIGTERM during rm: the message" "$(cat "$TMP/err")" "llmcost: terminated: nothing was removed"
 kept "SIGTERM during rm"
+# a removal whose write fails (a file-size limit of 100 blocks, at most 100 KiB, far below the
+# journal of big's pages: as a full disk) is rolled back and says so; before, only SQLite's
+# error was said ("database or disk is full"), not that nothing was removed
+(ulimit -f 100; $L rm big --db "$R") >"$TMP/out" 2>"$TMP/err"; rc=$?
+check_eq "rm failing to write: exit 1" "$rc" 1
+check_has "it says nothing was removed" "$(cat "$TMP/err")" "; nothing was removed"
+check_eq "and does not say removed" "$(cat "$TMP/out")" ""
+kept "rm failing to write"
 sqlite3 "$R" "BEGIN EXCLUSIVE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
 holder=$!
 sleep 0.5

@@ -590,6 +590,8 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct pro
 		if (found <= 0 || delete_rows(s, info.id, e) < 0) {
 			if (found == 0)
 				err_set(e, "%s: no trace named \"%s\" (nothing removed)", s->path, names[i]);
+			else /* a full disk, say: all is rolled back below, which the message says */
+				strncat(e->msg, "; nothing was removed", sizeof e->msg - strlen(e->msg) - 1);
 			rc = -1;
 		}
 	}
@@ -600,7 +602,11 @@ int store_delete(struct store *s, const char *const *names, size_t n, struct pro
 		store_rollback(s);
 		return -1;
 	}
-	return store_commit(s, e);
+	if (store_commit(s, e) < 0) { /* rolled back */
+		strncat(e->msg, "; nothing was removed", sizeof e->msg - strlen(e->msg) - 1);
+		return -1;
+	}
+	return 0;
 }
 
 int store_free_space(struct store *s, int64_t *bytes, struct err *e)
