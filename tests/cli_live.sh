@@ -4,7 +4,7 @@
 # at the fixture prices, the cache, the budget overflows (truncate, reject, summarize),
 # retries and Retry-After, the error classes, the runs that stop (quota, key refused),
 # fallback (degraded or failed), the exact spend cap (exit 4), --sample, --concurrency,
-# the record (trace order, re-imported and replayed) and --dry-run.  Every run goes to
+# the record (in the order requests ended, followed by watch, re-imported and replayed) and --dry-run.  Every run goes to
 # http://127.0.0.1:PORT/v1: `live` below refuses to run anything else, so no case can
 # reach the internet.
 SUITE=cli_live
@@ -95,7 +95,7 @@ count() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo "no file"; fi
 # as Decimal), and B, the "body" of each (for a server log); printed by show(): a Decimal
 # without trailing zeros, a list as its items with spaces, true/false/null as in JSON.
 # f(r, "k1 k2") is r's fields joined by "|" ("-" when absent); att(r) its attempts
-# as model:status; ts(s) an RFC 3339 time in epoch seconds.
+# as model:status; ts(s) an RFC 3339 time in epoch seconds; by(text) the line whose input is text.
 cat > "$TMP/q.py" <<'EOF'
 import json, sys
 from datetime import datetime
@@ -109,6 +109,7 @@ def show(v):
     return str(v)
 def f(r, names): return "|".join(show(r[k]) if k in r else "-" for k in names.split())
 def att(r): return ",".join(a["model"] + ":" + a["status"] for a in r.get("attempts") or [])
+def by(text): return [r for r in L if r.get("input") == text][0]
 def ts(s): return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 try:
     L = [json.loads(l, parse_float=Decimal) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
@@ -220,7 +221,7 @@ check_eq "no key: nothing sent" "$(count "$LOG")" 0
 check "no key: no record" test ! -e "$TMP/nokey.rec.jsonl" -a ! -e "$TMP/nokey2.rec.jsonl"
 
 # --- the body, the headers, spend and the record: three requests, concurrency 3, the first
-# answering last (400 ms), recorded in trace order anyway.
+# answering last (400 ms), so recorded last: the record is in the order the requests ended.
 #   1 faq_answer, recorded 1000 in / 100 out, output_max 50 → max_output_tokens 50; route
 #     default small → gpt-4.1-mini (not its recorded gpt-4.1); usage 1000 in (200 cached) / 50:
 #     800 × 400000 + 200 × 100000 + 50 × 1600000 = 320,000,000 + 20,000,000 + 80,000,000
@@ -262,21 +263,21 @@ check_counts "a: summary counts" "$out" "3 requests: 3 answered (0 from the cach
 check_re "a: spent" "$out" '^live: spent \$0\.000600 of the \$1(\.0+)? cap$'
 check_has "a: where the record is" "$out" \
 	"live: recorded in $TMP/arec.jsonl; compare it with its estimate: llmcost replay $TMP/arec.jsonl -s recorded -s $TMP/a.json"
-check_eq "a: record: one line per request, in trace order" "$(q "$TMP/arec.jsonl" '[r["input"] for r in L]')" \
-	"What is the refund policy? hi there ping"
-check_eq "a: record line 1" "$(q "$TMP/arec.jsonl" 'f(L[0], "tenant task input_tokens cached_tokens output_tokens model status live cost_usd difficulty")')" \
+check_eq "a: record: one line per request, the slow first one last" \
+	"$(q "$TMP/arec.jsonl" 'sorted(r["input"] for r in L[:2]) + [L[2]["input"]]')" "hi there ping What is the refund policy?"
+check_eq "a: record line 1" "$(q "$TMP/arec.jsonl" 'f(by("What is the refund policy?"), "tenant task input_tokens cached_tokens output_tokens model status live cost_usd difficulty")')" \
 	"acme|faq_answer|1000|200|50|gpt-4.1-mini|ok|answered|0.00042|-"
 # request_id is the id of the API's answer (the fake numbers its answers resp_1, resp_2, … as
 # they go out, in whatever order the three concurrent requests reach it)
 check_eq "a: request_id: the answer's id" "$(q "$TMP/arec.jsonl" 'sorted(r.get("request_id") for r in L)')" "resp_1 resp_2 resp_3"
 check_eq "a: record line 1: the answer's text, and nothing sent instead of the input" \
-	"$(q "$TMP/arec.jsonl" 'f(L[0], "output input_sent")')" "Refunds within 30 days.|-"
-check_eq "a: record line 1 attempt" "$(q "$TMP/arec.jsonl" 'f(L[0]["attempts"][0], "model status input_tokens output_tokens cached_tokens") + " " + str(len(L[0]["attempts"]))')" \
+	"$(q "$TMP/arec.jsonl" 'f(by("What is the refund policy?"), "output input_sent")')" "Refunds within 30 days.|-"
+check_eq "a: record line 1 attempt" "$(q "$TMP/arec.jsonl" 'f(by("What is the refund policy?")["attempts"][0], "model status input_tokens output_tokens cached_tokens") + " " + str(len(by("What is the refund policy?")["attempts"]))')" \
 	"gpt-4.1-mini|ok|1000|50|200 1"
-check_eq "a: record line 1 latency ≥ 400 ms" "$(q "$TMP/arec.jsonl" 'L[0]["latency_ms"] >= 400 and L[0]["attempts"][0]["latency_ms"] >= 400')" true
-check_eq "a: record line 2" "$(q "$TMP/arec.jsonl" 'f(L[1], "tenant task input_tokens cached_tokens output_tokens model status live cost_usd difficulty") + " " + att(L[1])')" \
+check_eq "a: record line 1 latency ≥ 400 ms" "$(q "$TMP/arec.jsonl" 'by("What is the refund policy?")["latency_ms"] >= 400 and by("What is the refund policy?")["attempts"][0]["latency_ms"] >= 400')" true
+check_eq "a: record line 2" "$(q "$TMP/arec.jsonl" 'f(by("hi there"), "tenant task input_tokens cached_tokens output_tokens model status live cost_usd difficulty") + " " + att(by("hi there"))')" \
 	"beta|chat|12|0|16|gpt-4.1|ok|answered|0.000152|hard gpt-4.1:ok"
-check_eq "a: record line 3" "$(q "$TMP/arec.jsonl" 'f(L[2], "input_tokens output_tokens model live cost_usd")')" \
+check_eq "a: record line 3" "$(q "$TMP/arec.jsonl" 'f(by("ping"), "input_tokens output_tokens model live cost_usd")')" \
 	"10|15|gpt-4.1-mini|answered|0.000028"
 check_eq "a: record times: RFC 3339 UTC, during the run" \
 	"$(q "$TMP/arec.jsonl" "all(__import__('re').fullmatch(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z', t) and $t0 <= ts(t) <= $t1 + 1 for r in L for t in [r['ts']] + [a['ts'] for a in r['attempts']])")" true
@@ -304,9 +305,9 @@ check_has "existing record file named" "$err" "$TMP/arec.jsonl"
 check_eq "existing record file: nothing sent" "$(count "$LOG")" "$n"
 check_eq "existing record file: unchanged" "$(count "$TMP/arec.jsonl")" 3
 
-# the record is written again in trace order through a temporary file of its own: a file of the
-# user's named like one (FILE.partial, before: opened with "w", and a symbolic link followed) is
-# left as it was, and no temporary file is left beside the record
+# the record is the one file the run makes: a file of the user's named like a temporary one
+# (FILE.partial, once opened with "w", and a symbolic link followed) is left as it was, and no
+# other file is left beside the record
 printf 'precious\n' > "$TMP/precious.txt"
 ln -s "$TMP/precious.txt" "$TMP/keep.rec.jsonl.partial"
 printf 'mine\n' > "$TMP/keep2.rec.jsonl.partial"
@@ -597,13 +598,15 @@ live: 1 call invalid_request, the first: HTTP 422: fake error
 live: 1 call content_filter, the first: HTTP 400: fake error
 live: 1 call context_length, the first: HTTP 404: fake error"
 check_eq "classes: one call each" "$(count "$LOG")" 9
-check_eq "classes: statuses" "$(q "$TMP/krec.jsonl" '[r["status"] for r in L]')" \
+# the record's lines in trace order (they are in the order the requests ended)
+K='[by(t) for t in ("CLS-408 a", "CLS-TMO a", "CLS-409 a", "CLS-NOUSE", "CLS-FAILD", "CLS-404", "CLS-422", "CLS-CPV", "CLS-429")]'
+check_eq "classes: statuses" "$(q "$TMP/krec.jsonl" "[r['status'] for r in $K]")" \
 	"timeout timeout server_error server_error server_error context_length invalid_request content_filter rate_limited"
 # an error reply is not billed: cost 0; what a timeout or a content filter cost is not known
 # (the API may have finished and billed the call): no cost_usd, so that a recorded replay
 # compares its prices only with known bills, and does not call the price table stale
 check_eq "classes: all failed; cost 0 where the bill is known, none where it is not" \
-	"$(q "$TMP/krec.jsonl" '[f(r, "live status cost_usd") for r in L]')" \
+	"$(q "$TMP/krec.jsonl" "[f(r, 'live status cost_usd') for r in $K]")" \
 	"failed|timeout|- failed|timeout|- failed|server_error|0 failed|server_error|0 failed|server_error|0 failed|context_length|0 failed|invalid_request|0 failed|content_filter|- failed|rate_limited|0"
 $L replay "$TMP/krec.jsonl" -s recorded -s "$TMP/k.json" >/dev/null 2>"$TMP/kreplay.err"
 check_eq "classes: the record replays" "$?" 0
@@ -614,12 +617,12 @@ case $(cat "$TMP/kreplay.err") in *stale*) bad "classes: the replay of the recor
 # content filter's input (100 × 400000 = 40,000,000): 171,200,000 pUSD = $0.0001712 (before, the
 # timeouts were recorded with no output: $0.00012)
 check_eq "classes: the timeouts recorded with their allowed output" \
-	"$(q "$TMP/krec.jsonl" '[f(r["attempts"][0], "input_tokens output_tokens") for r in L[:2]]')" "100|16 100|16"
+	"$(q "$TMP/krec.jsonl" "[f(r['attempts'][0], 'input_tokens output_tokens') for r in $K[:2]]")" "100|16 100|16"
 check_eq "classes: the record replays, the timeouts billed in full" "$(replayed "$TMP/krec.jsonl")" \
 	'"totals":{"requests":9,"resolved":0 "usd_total":0.000171200000'
 # (a timer may fire a hair early; the answer would have come at 1500 ms)
 check_eq "classes: the client timeout after 500 ms" \
-	"$(q "$TMP/krec.jsonl" '"in time" if 490 <= L[1]["latency_ms"] < 1500 else L[1]["latency_ms"]')" "in time"
+	"$(q "$TMP/krec.jsonl" '"in time" if 490 <= by("CLS-TMO a")["latency_ms"] < 1500 else by("CLS-TMO a")["latency_ms"]')" "in time"
 check_counts "classes: summary" "$out" "9 requests: 0 answered (0 from the cache), 0 degraded, 9 failed, 0 rejected; 9 calls (0 retries, 0 fallbacks)"
 check_re "classes: spent (the timeouts' worst cases)" "$out" '^live: spent \$0\.000084 of the \$1(\.0+)? cap$'
 # a connection refused reaches no server: the set-up is wrong, and the run stops there (exit 1,
@@ -870,14 +873,30 @@ run order2 "$TMP/order.jsonl" -s "$TMP/sample.json" --max-usd 1 --sample 2 --con
 check_eq "arrival order: --sample 2" "$(q "$LOG" '[b["input"] for b in B]')" "T0 T1b"
 
 # --- --concurrency: four requests of 300 ms (the first 600 ms), at most C at once at the
-# server; the record in trace order although the first answers after the second
+# server; the record in the order they ended (CC-2 first: CC-1 answers after it), never
+# rewritten, so that `llmcost watch RECORD` following it reads each request once (before, the
+# record was rewritten in trace order at the end and renamed over itself, which watch took for a
+# rotation: it read the 4 lines again, 8 requests)
 fake conc '[{"contains": "CC-1", "responses": [{"delay_ms": 600}]}, {"contains": "CC-", "responses": [{"delay_ms": 300}]}]'
 for i in 1 2 3 4; do req 0$i acme chat 10 10 "CC-$i"; done > "$TMP/conc.jsonl"
 scen conc "$ROUTES, $RETRY"
 run conc2 "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 2 --record "$TMP/conc2.rec.jsonl"
 check_eq "--concurrency 2: exit 0" "$rc" 0
 check_eq "--concurrency 2: two at once" "$(q "$LOG" 'max(x["inflight"] for x in L)')" 2
-check_eq "--concurrency 2: record in trace order" "$(q "$TMP/conc2.rec.jsonl" '[r["input"] for r in L]')" "CC-1 CC-2 CC-3 CC-4"
+check_eq "--concurrency 2: record in the order they ended" \
+	"$(q "$TMP/conc2.rec.jsonl" '[L[0]["input"]] + sorted(r["input"] for r in L)')" "CC-2 CC-1 CC-2 CC-3 CC-4"
+# watch following the record from its first line: 4 requests read, once each
+: > "$LOG"
+live "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 2 --record "$TMP/concw.rec.jsonl" \
+	> "$TMP/concw.out" 2> "$TMP/concw.err" &
+lpid=$!
+i=0; while [ ! -e "$TMP/concw.rec.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+$L watch "$TMP/concw.rec.jsonl" </dev/null > "$TMP/concw.watch" 2>&1 &
+wpid=$!
+wait $lpid; check_eq "watched: the run exits 0" "$?" 0
+sleep 1.5
+kill -TERM $wpid; wait $wpid
+check_has "watch following a live record: each request once" "$(head -n 1 "$TMP/concw.watch")" "stopped: 4 requests (0 rejected)"
 : > "$LOG"
 run conc1 "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 1 --record "$TMP/conc1.rec.jsonl"
 check_eq "--concurrency 1: one at a time, in trace order" "$(q "$LOG" '[max(x["inflight"] for x in L)] + [b["input"] for b in B]')" "1 CC-1 CC-2 CC-3 CC-4"
@@ -898,7 +917,7 @@ LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill "$TMP/sigs.jsonl" -s "$TMP/sigs.json"
 check_eq "SIGKILL: killed" "$rc" 137
 check_eq "SIGKILL: the record holds the answer before it" "$(q "$TMP/kill.rec.jsonl" '[r["input"] for r in L]')" "K-1"
 # two at once: K-2 (3 s) holds back nothing: K-1 and K-3, ended before the kill, are on disk, in
-# the order they ended (the run rewrites the record in trace order only when it ends)
+# the order they ended
 : > "$LOG"
 LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill2 "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 2 --record "$TMP/kill2.rec.jsonl"
 check_eq "SIGKILL with two at once: every ended request recorded" "$(q "$TMP/kill2.rec.jsonl" 'sorted(r["input"] for r in L)')" "K-1 K-3"

@@ -12,8 +12,8 @@
 
 /* Writes the line of record r of lv to f (named path in errors) and flushes it, when the
  * request made a call (a cache hit or a reject sent nothing): as each request ends, so that
- * the file holds every finished request's calls whatever stops the run, then once more in
- * trace order after it.  -1 with e set. */
+ * the file holds every finished request's calls whatever stops the run (it is never written
+ * again: a follower reads each line once).  -1 with e set. */
 int live_record_write(FILE *f, const char *path, const struct live *lv, size_t r, struct err *e);
 
 #endif

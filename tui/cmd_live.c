@@ -154,32 +154,6 @@ static int show_progress(void *ctx, struct live *lv, size_t r)
 	return 0;
 }
 
-/* After a run the record is written again in trace order, through a temporary file beside it
- * (".NAME.XXXXXX", made by mkstemp: no file of the user's is opened, whatever its name) with the
- * record's mode, renamed over it; on failure the one written as requests ended stays.  -1 with e
- * set. */
-static int record_in_order(const char *path, mode_t mode, const struct live *lv, struct err *e)
-{
-	char tmp[4200];
-	const char *slash = strrchr(path, '/');
-	int dir = slash ? (int)(slash - path) + 1 : 0;
-	snprintf(tmp, sizeof tmp, "%.*s.%s.XXXXXX", dir, path, path + dir);
-	int fd = mkstemp(tmp);
-	FILE *f = fd >= 0 && fchmod(fd, mode & 07777) == 0 ? fdopen(fd, "w") : NULL;
-	int rc = f ? 0 : err_set(e, "%s: cannot make a temporary file beside it: %s", path, strerror(errno));
-	if (!f && fd >= 0)
-		close(fd);
-	for (size_t r = 0; rc == 0 && r < lv->n; r++)
-		rc = live_record_write(f, tmp, lv, r, e);
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = err_set(e, "%s: %s", tmp, strerror(errno));
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = err_set(e, "%s: %s", path, strerror(errno));
-	if (rc < 0 && fd >= 0)
-		unlink(tmp);
-	return rc;
-}
-
 /* The record made by this run, and no line written in it (no request made a call): removed, so
  * that what is left is a record (README: every request that made a call is a line) and the same
  * --record works again.  Only the file this run made is removed: `made` is the one it created. */
@@ -448,8 +422,9 @@ int cmd_live(int argc, char **argv)
 
 	rc = EXIT_OK;
 	size_t lines = rf ? recorded_lines(&lv) : 0;
-	if (rf && (fclose(rf) != 0 ? err_set(&e, "%s: %s", rpath, strerror(errno))
-	                           : lines ? record_in_order(rpath, made_ok ? made.st_mode : 0644, &lv, &e) : 0) < 0) {
+	/* the record stays in the order its requests ended: never rewritten, so that a follower
+	 * (llmcost watch FILE) reads each line once */
+	if (rf && fclose(rf) != 0 && err_set(&e, "%s: %s", rpath, strerror(errno)) < 0) {
 		cli_error("live: %s", e.msg);
 		rc = EXIT_FAIL;
 	}
