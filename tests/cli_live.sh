@@ -1033,6 +1033,27 @@ $L import "$TMP/full.jsonl" >/dev/null 2>&1 # the store grows before the limit
 check_eq "record full: exit 1" "$?" 1
 check_has "record full: says so" "$(cat "$TMP/fullrec.err")" "the run stopped: the record: "
 check_eq "record full: the run stopped early" "$(q "$LOG" 'len(L) < 10')" true
+# the line that did not fit is taken back: the file is whole lines (each one JSON, the last
+# ending with a newline), within the 2048 bytes; one at a time, the run made one call past them
+# (the request whose line failed), so K lines hold K of the K + 1 requests that made a call
+# (before: a cut-off line was left at the end, and stdout said "recorded in … compare it")
+k=$(count "$TMP/full.rec.jsonl")
+check_eq "record full: whole lines, the last one ended" \
+	"$(q "$TMP/full.rec.jsonl" 'len(L)') $(tail -c 1 "$TMP/full.rec.jsonl" | od -An -c | tr -d ' ') $(($(wc -c < "$TMP/full.rec.jsonl") <= 2048))" "$k \\n 1"
+check_eq "record full: one call past the lines" "$(count "$LOG")" $((k + 1))
+check_has "record full: stdout says the record is incomplete, and by how much" "$(cat "$TMP/fullrec.out")" \
+	"live: the record $TMP/full.rec.jsonl is incomplete: it holds $k of the $((k + 1)) requests that made a call (1 finished request is not in it), each line whole"
+case $(cat "$TMP/fullrec.out") in *"recorded in"*) bad "record full: stdout says recorded in, compare" ;; *) ok ;; esac
+# the first line already too long (ulimit -f 1, 512 bytes; its text alone is 600): no file is
+# left, and that is said
+: > "$LOG"
+req 00 acme chat 10 10 "$(printf '%600s' | tr ' ' x)" > "$TMP/full0.jsonl"
+$L import "$TMP/full0.jsonl" >/dev/null 2>&1
+(trap '' XFSZ; ulimit -f 1; run fullrec0 full0 -s "$TMP/full.json" --max-usd 1 --concurrency 1 \
+	--record "$TMP/full0.rec.jsonl"; exit $rc)
+check_eq "record full at once: exit 1, one call, no file left" "$? $(count "$LOG") $(count "$TMP/full0.rec.jsonl")" "1 1 no file"
+check_has "record full at once: said" "$(cat "$TMP/fullrec0.out")" \
+	"live: nothing recorded: the record could not be written, so no record file is left; 1 request that made a call is in no record"
 stop_fake
 
 # --- plain http is refused but to this machine: the key would cross the network in clear

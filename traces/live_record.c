@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/clock.h"
 #include "sim/money.h"
@@ -99,18 +100,38 @@ static cJSON *record_line(const struct live *lv, const struct live_record *r)
 	return o;
 }
 
-int live_record_write(FILE *f, const char *path, const struct live *lv, size_t r, struct err *e)
+int live_record_write(int fd, const char *path, const struct live *lv, size_t r, struct err *e)
 {
 	if (!lv->rec[r].n_att)
 		return 0;
 	cJSON *o = record_line(lv, &lv->rec[r]);
 	char *line = o ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
-	if (!line)
+	size_t n = line ? strlen(line) : 0, done = 0;
+	char *nl = line ? realloc(line, n + 2) : NULL;
+	if (!nl) {
+		free(line);
 		return err_set(e, "out of memory");
-	int w = fprintf(f, "%s\n", line);
-	free(line);
-	if (w < 0 || fflush(f) != 0)
-		return err_set(e, "%s: cannot write: %s", path, strerror(errno));
-	return 0;
+	}
+	nl[n++] = '\n';
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	int errno_was = 0;
+	while (done < n) {
+		ssize_t w = write(fd, nl + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			errno_was = w < 0 ? errno : ENOSPC;
+			break;
+		}
+		done += (size_t)w;
+	}
+	free(nl);
+	if (done == n)
+		return 0;
+	/* a line cut short is taken back: the file ends with its last whole line */
+	if (done > 0 && (at < 0 || ftruncate(fd, at) != 0 || lseek(fd, at, SEEK_SET) < 0))
+		return err_set(e, "%s: cannot write: %s (and a line is left cut short: %s)", path,
+		               strerror(errno_was), strerror(errno));
+	return err_set(e, "%s: cannot write: %s", path, strerror(errno_was));
 }

@@ -128,21 +128,26 @@ struct progress {
 	int tty;
 	size_t n;
 	time_t last;
-	FILE *record;          /* the record, written as requests end (NULL for a dry run) */
+	int record;            /* the record's descriptor, written as requests end (-1 for a dry run) */
 	const char *path;
+	size_t written;        /* its lines */
+	int failed;            /* a line could not be written: none is after it */
 };
 
 /* After each request: its record line written (a failure stops the run: calls that could
- * not be recorded are not made), the progress line. */
+ * not be recorded are not made; the requests in flight then end unrecorded), the progress line. */
 static int show_progress(void *ctx, struct live *lv, size_t r)
 {
 	struct progress *p = ctx;
 	struct err e;
-	if (p->record && lv->rec[r].n_att)
-		empty_record = NULL; /* a line goes in: a second Ctrl-C keeps the record */
-	if (p->record && live_record_write(p->record, p->path, lv, r, &e) < 0) {
-		snprintf(lv->why, sizeof lv->why, "the record: %.900s", e.msg);
-		return -1;
+	if (p->record >= 0 && !p->failed && lv->rec[r].n_att) {
+		if (live_record_write(p->record, p->path, lv, r, &e) < 0) {
+			p->failed = 1;
+			snprintf(lv->why, sizeof lv->why, "the record: %.900s", e.msg);
+			return -1;
+		}
+		p->written++;
+		empty_record = NULL; /* a line is in: a second Ctrl-C keeps the record */
 	}
 	time_t now = time(NULL);
 	if (!p->tty || now == p->last)
@@ -191,8 +196,10 @@ static void default_record(char *buf, size_t n, const char *trace, int k)
 			*c = '_';
 }
 
-/* The summary on stdout; record is NULL when no request made a call (no record is left). */
-static void report(const struct live *lv, const char *cap, int dry, const char *record, const char *scen)
+/* The summary on stdout; record is NULL when no line is in it (no record is left); `missing`
+ * requests that made a call are not in it, its writing having failed. */
+static void report(const struct live *lv, const char *cap, int dry, const char *record, size_t missing,
+                   const char *scen)
 {
 	const struct live_counts *c = &lv->counts;
 	char s[32];
@@ -219,8 +226,21 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 			printf("live: %zu %s %s, the first: %s\n", lv->failed[k], plural(lv->failed[k], "call", "calls"),
 			       status_names[k], lv->failed_why[k][0] ? lv->failed_why[k] : "(no reason given)");
 	printf("live: spent %s of the %s cap\n", usd(s, sizeof s, lv->spent_pusd), cap);
+	if (!record && missing) {
+		printf("live: nothing recorded: the record could not be written, so no record file is left; "
+		       "%zu %s that made a call %s in no record\n", missing, plural(missing, "request", "requests"),
+		       plural(missing, "is", "are"));
+		return;
+	}
 	if (!record) {
 		puts("live: nothing recorded: no request made a call, so no record file is left");
+		return;
+	}
+	if (missing) { /* not a record of the run: no replay of it to compare */
+		size_t held = recorded_lines(lv);
+		printf("live: the record %s is incomplete: it holds %zu of the %zu requests that made a call "
+		       "(%zu finished %s not in it), each line whole\n", record, held - missing, held, missing,
+		       plural(missing, "request is", "requests are"));
 		return;
 	}
 	char *rec_word = text_shell_word(record), *scen_word = text_shell_word(scen);
@@ -311,10 +331,10 @@ int cmd_live(int argc, char **argv)
 	struct live lv;
 	struct openai o = { 0 };
 	struct live_record *rec = NULL;
-	struct progress prog = { .tty = isatty(STDERR_FILENO) };
+	struct progress prog = { .tty = isatty(STDERR_FILENO), .record = -1 };
 	struct live_transport tr = { &o, dry ? live_dry_call : openai_call, openai_now_us, openai_sleep_us };
 	char name[256], rpath[4096];
-	FILE *rf = NULL;
+	int rf = -1;             /* the record */
 	struct stat made;        /* the record this run created, when made_ok */
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	int rc, inited = 0, made_ok = 0, handlers = 0;
@@ -389,13 +409,12 @@ int cmd_live(int argc, char **argv)
 			cli_error("live: %s: is a folder; --record names the record file to make", rpath);
 			goto out;
 		}
-		if (fd < 0 || !(rf = fdopen(fd, "w"))) {
+		if (fd < 0) {
 			cli_error("live: %s: %s%s", rpath, strerror(errno),
 			          errno == EEXIST ? " (the record is never overwritten: choose another --record)" : "");
-			if (fd >= 0)
-				close(fd);
 			goto out;
 		}
+		rf = fd;
 		made_ok = fstat(fd, &made) == 0;
 		empty_record = rpath;
 		if (openai_init(&o, base, key, &e) < 0) {
@@ -421,20 +440,20 @@ int cmd_live(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 
 	rc = EXIT_OK;
-	size_t lines = rf ? recorded_lines(&lv) : 0;
 	/* the record stays in the order its requests ended: never rewritten, so that a follower
 	 * (llmcost watch FILE) reads each line once */
-	if (rf && fclose(rf) != 0 && err_set(&e, "%s: %s", rpath, strerror(errno)) < 0) {
-		cli_error("live: %s", e.msg);
+	size_t lines = prog.written, missing = rf >= 0 ? recorded_lines(&lv) - lines : 0;
+	if (rf >= 0 && close(rf) != 0) {
+		cli_error("live: %s: %s", rpath, strerror(errno));
 		rc = EXIT_FAIL;
 	}
-	rf = NULL;
+	rf = -1;
 	if (!lines && made_ok)
 		drop_empty_record(rpath, &made);
 	made_ok = 0;
 	char capt[MONEY_FMT_SIZE + 1], w[32], sp[32], fl[32];
 	cap_text(capt, cap_pusd);
-	report(&lv, capt, dry, lines ? rpath : NULL, scen);
+	report(&lv, capt, dry, lines ? rpath : NULL, missing, scen);
 	if (lv.n_over) { /* the cap held on the worst cases; a usage past them broke it */
 		uint32_t i = rec[lv.over_at].req;
 		char at[CLOCK_TEXT_MAX];
@@ -477,8 +496,8 @@ int cmd_live(int argc, char **argv)
 		break;
 	}
 out:
-	if (rf)
-		fclose(rf);
+	if (rf >= 0)
+		close(rf);
 	if (made_ok) /* stopped before the run: nothing was written in it */
 		drop_empty_record(rpath, &made);
 	if (handlers) {
