@@ -151,6 +151,7 @@ static void settle(struct live *lv, size_t r, int64_t worst, const struct live_r
 	lv->spent_pusd += rep->status == STATUS_OK ? pusd : rep->status == STATUS_TIMEOUT ? worst : 0;
 	lv->counts.calls++;
 	lv->counts.retries += retry != 0;
+	lv->reached = 1;
 	if (rep->status == STATUS_OK && pusd > worst && (!lv->n_over++ || r < lv->over_at)) {
 		lv->over_at = r;
 		lv->over_pusd = pusd;
@@ -204,6 +205,7 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 	const struct price_model *pm = &sc->pricing->models[m];
 	c->model = pm->name;
 	c->timeout_us = sc->retry.timeout_us > 0 ? sc->retry.timeout_us : LIVE_DEFAULT_TIMEOUT_US;
+	int reconnects = 0;          /* of this call, which reached no server */
 	for (int64_t k = 1;; k++) {
 		int64_t worst;
 		if (reserve(lv, r, m, c, &worst) < 0)
@@ -213,18 +215,33 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			return CALLS_STOPPED;
 		a->ts_us = lv->tr->now_us(lv->tr->ctx);
 		lv->tr->call(lv->tr->ctx, c, reply);
-		if (reply->unsent) { /* no call was made: none recorded, none counted; the run stops */
+		if (reply->unsent) { /* no call was made: none recorded, none counted, none billed */
 			rec->n_att--;
-			pthread_mutex_lock(&lv->mu);
-			lv->reserved_pusd -= worst;
-			if (lv->stop != LIVE_STOP_FATAL) {
-				lv->stop = LIVE_STOP_FATAL;
-				snprintf(lv->why, sizeof lv->why, "%s", reply->msg);
-			}
-			pthread_mutex_unlock(&lv->mu);
 			free(reply->text);
 			reply->text = NULL;
-			return CALLS_STOPPED;
+			pthread_mutex_lock(&lv->mu);
+			lv->reserved_pusd -= worst;
+			/* a connection lost once the server was reached is transient (a restarting proxy,
+			 * a DNS hiccup): tried again; a set-up that never reached it is wrong: the run stops */
+			int again = !reply->fatal && lv->reached && reconnects < LIVE_CONNECT_RETRIES;
+			if (!again && lv->stop != LIVE_STOP_FATAL) {
+				lv->stop = LIVE_STOP_FATAL;
+				if (reconnects)
+					snprintf(lv->why, sizeof lv->why, "%s (tried again %d times over %.1f s)", reply->msg,
+					         reconnects, (double)(LIVE_CONNECT_BACKOFF_US * ((1 << reconnects) - 1)) / 1e6);
+				else
+					snprintf(lv->why, sizeof lv->why, "%s", reply->msg);
+			}
+			pthread_mutex_unlock(&lv->mu);
+			if (!again)
+				return CALLS_STOPPED;
+			for (int64_t wait = LIVE_CONNECT_BACKOFF_US << reconnects++; wait > 0 && !lv->interrupted;) {
+				int64_t slice = wait < LIVE_SLEEP_SLICE_US ? wait : LIVE_SLEEP_SLICE_US;
+				lv->tr->sleep_us(lv->tr->ctx, slice);
+				wait -= slice;
+			}
+			k--; /* the same call, sent again */
+			continue;
 		}
 		*a = (struct live_attempt){ .model = m, .status = reply->status, .summarize = summarize,
 		                            .ts_us = a->ts_us };

@@ -27,6 +27,10 @@
 #define LIVE_RETRY_AFTER_MAX_US (INT64_C(120) * 1000000) /* a longer Retry-After is not waited for */
 #define LIVE_DEFAULT_TIMEOUT_US (INT64_C(600) * 1000000) /* without retry.timeout_ms */
 #define LIVE_SLEEP_SLICE_US INT64_C(100000) /* a retry's wait is slept in slices: Ctrl-C ends it */
+/* A connection that fails once the run has reached the server is tried again this many times,
+ * after 0.5 s, then twice as long each time (the OpenAI SDK's backoff for a connection error) */
+#define LIVE_CONNECT_RETRIES 3
+#define LIVE_CONNECT_BACKOFF_US INT64_C(500000)
 #define LIVE_SUMMARIZE_INSTRUCTIONS \
 	"Summarize the user's text in at most %u tokens, keeping every fact needed to answer it."
 
@@ -44,8 +48,11 @@ struct live_call {
 struct live_reply {
 	enum status status;
 	int fatal;                   /* the run must stop (the key refused, the quota spent): why in msg */
-	int unsent;                  /* it reached no server (no connection, TLS refused): not a call,
-	                              * nothing recorded, and fatal: the set-up is wrong */
+	int unsent;                  /* it reached no server: not a call, nothing recorded.  With fatal
+	                              * (TLS refused, a bad URL) the set-up is wrong: the run stops.
+	                              * Without (no connection, no such host) the run stops too while
+	                              * no call has reached the server; once one has, the connection
+	                              * is tried again (LIVE_CONNECT_RETRIES), then the run stops */
 	uint64_t input_tok, cached_tok, output_tok; /* the usage of an ok reply */
 	int64_t retry_after_us;      /* -1 when the reply asked for no wait */
 	char *text;                  /* an ok reply's output text (malloc'd, the runner frees), or NULL */
@@ -122,6 +129,7 @@ struct live {
 	pthread_mutex_t mu;
 	size_t next;
 	enum live_stop stop;
+	int reached;                 /* a call has reached the server (it answered, or failed there) */
 	int64_t spent_pusd, reserved_pusd;
 	int64_t refused_pusd;        /* the worst case of the call the cap refused */
 	size_t refused_at;           /* and its record */

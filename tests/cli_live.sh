@@ -635,6 +635,62 @@ run dead "$TMP/dead.jsonl" -s "$TMP/dead.json" --max-usd 1 --concurrency 1 --rec
 check_eq "connection refused: exit 1, no record" "$rc $(count "$TMP/deadrec.jsonl")" "1 no file"
 check_has "connection refused: says why" "$err" "live: the run stopped: cannot reach $OPENAI_BASE_URL/responses: "
 check_has "connection refused: no call counted" "$out" "0 calls (0 retries, 0 fallbacks)"
+# once a call has reached the server, a connection refused is taken as passing (a restarting
+# proxy): nothing was sent, so it is no call (not counted, billed nor recorded), and it is tried
+# again after 0.5 s, 1 s and 2 s (at 0.5, 1.5 and 3.5 s) before the run stops. CONN-1's first call
+# gets a 500 asking for a retry in 1.5 s; the fake is killed as that call arrives, so the retry
+# finds no connection. Started again (same port) 2 s after: a try at 1.5 + 1.5 = 3 s or
+# 1.5 + 3.5 = 5 s from the 500 finds it, so CONN-1 is answered by its third call, and CONN-2 by
+# its first: 3 calls, 1 retry; each answer 10 in / 10 out on gpt-4.1-mini: 10 × 400000 + 10 ×
+# 1600000 = 20,000,000 pUSD, two: 40,000,000 = $0.000040 (before: the run stopped, exit 1)
+CONN='[{"contains": "CONN-1", "responses": [{"status": 500, "headers": {"retry-after-ms": "1500"}},
+  {"usage": {"input_tokens": 10, "cached_tokens": 0, "output_tokens": 10}}]},
+ {"contains": "CONN-2", "responses": [{"usage": {"input_tokens": 10, "cached_tokens": 0, "output_tokens": 10}}]}]'
+{ req 00 acme chat 100 5 "CONN-1"; req 01 acme chat 100 5 "CONN-2"; } > "$TMP/conn.jsonl"
+scen conn "$ROUTES, \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 1, \"timeout_ms\": 2000}"
+# conn_run NAME RESTART: live on conn.jsonl, the fake killed at its first request and, when
+# RESTART is yes, started again 2 s later on its port, answering every call (logging to
+# $TMP/NAME.log2)
+conn_run() {
+	fake "$1" "$CONN"
+	live "$TMP/conn.jsonl" -s "$TMP/conn.json" --max-usd 1 --concurrency 1 --record "$TMP/$1.rec.jsonl" \
+		> "$TMP/$1.out" 2> "$TMP/$1.err" &
+	cpid=$!
+	i=0; while [ "$(count "$LOG")" = 0 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	stop_fake
+	if [ "$2" = yes ]; then
+		sleep 2
+		echo '[{"responses": [{"usage": {"input_tokens": 10, "cached_tokens": 0, "output_tokens": 10}}]}]' > "$TMP/$1.script2.json"
+		port=$(cat "$TMP/$1.port")
+		python3 tests/fake_openai.py "$TMP/$1.script2.json" "$TMP/$1.log2" 127.0.0.1 "$port" \
+			> "$TMP/$1.port2" 2> "$TMP/$1.fake-err2" &
+		FAKE_PID=$!
+		# until it listens (a signal before its exec would reach this shell's traps)
+		i=0; until grep -q "^$port\$" "$TMP/$1.port2" 2>/dev/null || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	fi
+	wait $cpid; rc=$?
+	stop_fake
+	out=$(cat "$TMP/$1.out"); err=$(cat "$TMP/$1.err")
+}
+conn_run connback yes
+check_eq "connection back: exit 0, both answered" "$rc" 0
+check_counts "connection back: the tries that reached nothing are no calls" "$out" \
+	"2 requests: 2 answered (0 from the cache), 0 degraded, 0 failed, 0 rejected; 3 calls (1 retry, 0 fallbacks)"
+check_re "connection back: spent" "$out" '^live: spent \$0\.000040 of the \$1 cap$'
+check_eq "connection back: the record" "$(q "$TMP/connback.rec.jsonl" '[att(by("CONN-1")), att(by("CONN-2"))]')" \
+	"gpt-4.1-mini:server_error,gpt-4.1-mini:ok gpt-4.1-mini:ok"
+check_eq "connection back: the restarted fake got the retry and CONN-2" "$(q "$TMP/connback.log2" '[b["input"] for b in B]')" "CONN-1 CONN-2"
+# never back: the run stops after the 3 more tries (3.5 s), exit 1, saying so; the one call made
+# (the 500) is counted and recorded, at $0; CONN-2 is not sent
+conn_run conngone no
+check_eq "connection gone: exit 1" "$rc" 1
+check_has "connection gone: says why, and the tries" "$err" \
+	"live: the run stopped: cannot reach $OPENAI_BASE_URL/responses: "
+check_has "connection gone: the tries" "$err" "(tried again 3 times over 3.5 s)"
+check_counts "connection gone: one call" "$out" \
+	"1 request: 0 answered (0 from the cache), 0 degraded, 1 failed, 0 rejected; 1 call (0 retries, 0 fallbacks)"
+check_re "connection gone: nothing spent" "$out" '^live: spent \$0\.000000 of the \$1 cap$'
+check_eq "connection gone: the record" "$(q "$TMP/conngone.rec.jsonl" '[r["input"] + " " + att(r) for r in L]')" "CONN-1 gpt-4.1-mini:server_error"
 # TLS that cannot be set up (here: https to a server that speaks plain http) is the same
 fake tls '[]'
 (OPENAI_BASE_URL="https://127.0.0.1:$(cat "$TMP/tls.port")/v1"

@@ -1,8 +1,9 @@
 """A fake OpenAI Responses API for the tests of `llmcost live` (tests/cli_live.sh).
 
-    python3 tests/fake_openai.py SCRIPT.json LOG.jsonl [HOST]
+    python3 tests/fake_openai.py SCRIPT.json LOG.jsonl [HOST [PORT]]
 
-It listens on 127.0.0.1 (or HOST, another loopback address such as 127.0.0.2) at a port the OS picks, prints that port alone on its
+It listens on 127.0.0.1 (or HOST, another loopback address such as 127.0.0.2) at a port the OS picks
+(or PORT: a fake started again where a killed one was), prints that port alone on its
 first line of stdout, and serves until it is killed.  Only `POST .../responses`
 is answered; any other method or path gets 404.  Standard library only.
 
@@ -174,7 +175,8 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = do_GET = do_PUT = do_DELETE = handle_one
 
 
-server = ThreadingHTTPServer((sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1", 0), Handler)
+server = ThreadingHTTPServer((sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1",
+                              int(sys.argv[4]) if len(sys.argv) > 4 else 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
 server.serve_forever()

@@ -36,7 +36,8 @@ struct step {
  * run's interrupted flag set (as Ctrl-C does) while call `interrupt_call` is in flight, and call
  * `hold_call` kept in flight until another worker's call is refused by the cap (5 s at most). */
 static size_t interrupt_call, hold_call, interrupt_after_hold; /* the last: once the hold ends */
-static size_t unsent_call;     /* this call reaches no server (as when the connection is refused) */
+static size_t unsent_call;     /* this call reaches no server, fatally (as when TLS is refused) */
+static size_t unreached_from, unreached_to; /* these calls find no connection (not fatal) */
 
 /* What a call asked for. */
 struct sent {
@@ -98,6 +99,10 @@ static void script_call(void *ctx, const struct live_call *c, struct live_reply 
 	if (call == unsent_call) {
 		r->unsent = r->fatal = 1;
 		snprintf(r->msg, sizeof r->msg, "cannot reach the server");
+	}
+	if (call >= unreached_from && call <= unreached_to && unreached_from) {
+		r->unsent = 1;
+		snprintf(r->msg, sizeof r->msg, "no connection");
 	}
 	if (call == interrupt_call)
 		s->lv->interrupted = SIGINT;
@@ -714,6 +719,74 @@ static void live_unreached_stops(void)
 	run_done(&r);
 }
 
+static void live_unreached_first_stops(void)
+{
+	/* no connection at the first call (not fatal in itself): the server was never reached, so
+	 * the set-up is taken to be wrong and the run stops at once, no wait, no second try */
+	struct run r;
+	unreached_from = unreached_to = 1;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "t", "r", 1, 20),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}}", NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 1);
+		CHECK_INT(r.s.slept, 0);
+		CHECK_INT(r.lv.stop, LIVE_STOP_FATAL);
+		CHECK_STR(r.lv.why, "no connection");
+		CHECK_INT(r.lv.counts.calls, 0);
+	}
+	unreached_from = unreached_to = 0;
+	run_done(&r);
+}
+
+static void live_unreached_mid_run_retried(void)
+{
+	/* the first request answers (call 1: the server is reached); the second's connection fails
+	 * twice (calls 2 and 3), tried again after 0.5 s and then 1 s: slept 1,500,000 µs, and its
+	 * third try (call 4) answers.  The two tries that reached nothing are no calls: 2 calls, no
+	 * retry, one attempt recorded; spent 2 × (1 × 1,000,000 + 1 × 2,000,000) = 6,000,000 pUSD */
+	struct run r;
+	unreached_from = 2;
+	unreached_to = 3;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "t", "r", 1, 20),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}}", NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 4);
+		CHECK_INT(r.s.slept, 1500000);
+		CHECK_INT(r.lv.stop, LIVE_RUNNING);
+		CHECK_INT(r.rec[1].outcome, LIVE_ANSWERED);
+		CHECK_INT(r.rec[1].n_att, 1);
+		CHECK_INT(r.lv.counts.calls, 2);
+		CHECK_INT(r.lv.counts.retries, 0);
+		CHECK_INT(r.lv.spent_pusd, 6000000);
+		CHECK_INT(r.lv.reserved_pusd, 0);
+	}
+	unreached_from = unreached_to = 0;
+	run_done(&r);
+}
+
+static void live_unreached_mid_run_gives_up(void)
+{
+	/* as above, but calls 2 to 5 all find no connection: the try and its 3 more after 0.5, 1 and
+	 * 2 s (slept 3,500,000 µs); then the run stops (fatal), the second request with no call
+	 * (not sent), the third never started; spent the first answer's 3,000,000 pUSD only */
+	struct run r;
+	unreached_from = 2;
+	unreached_to = 5;
+	if (run(&r, LINE("00", "a", "t", "q", 1, 20) LINE("01", "a", "t", "r", 1, 20) LINE("02", "a", "t", "s", 1, 20),
+	        "{" ROUTES "\"routing\": {\"default\": \"small\"}}", NULL, 0, BIG_CAP) == 0) {
+		CHECK_INT(r.s.n_sent, 5);
+		CHECK_INT(r.s.slept, 3500000);
+		CHECK_INT(r.lv.stop, LIVE_STOP_FATAL);
+		CHECK_STR(r.lv.why, "no connection (tried again 3 times over 3.5 s)");
+		CHECK_INT(r.rec[1].n_att, 0);
+		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
+		CHECK_INT(r.rec[2].outcome, LIVE_NOT_SENT);
+		CHECK_INT(r.lv.counts.calls, 1);
+		CHECK_INT(r.lv.spent_pusd, 3000000);
+		CHECK_INT(r.lv.reserved_pusd, 0);
+	}
+	unreached_from = unreached_to = 0;
+	run_done(&r);
+}
+
 static void live_usage_over_worst_case(void)
 {
 	/* "abcd"'s worst case: (4 bytes + 32) × 1,000,000 + 16 × 2,000,000 = 68,000,000 pUSD; an
@@ -803,5 +876,8 @@ void suite_live(void)
 	RUN(live_timeout_recorded_as_billed);
 	RUN(live_reply_without_usage);
 	RUN(live_unreached_stops);
+	RUN(live_unreached_first_stops);
+	RUN(live_unreached_mid_run_retried);
+	RUN(live_unreached_mid_run_gives_up);
 	RUN(live_usage_over_worst_case);
 }

@@ -325,19 +325,21 @@ void openai_reply(long http, const char *body, const char *key, struct live_repl
 	redact(r->msg, key);
 }
 
-/* 1 when a call failed before it reached a server: no connection (no such host, refused) or TLS
- * that could not be set up (a certificate not trusted, not TLS at all).  A set-up problem, which
- * no retry mends. */
+/* When a call failed before it reached a server: 1 for no connection (no such host, refused),
+ * which may pass (a restarting proxy, a DNS hiccup); 2 for TLS that could not be set up (a
+ * certificate not trusted, not TLS at all) or a URL curl cannot use, a set-up problem which no
+ * retry mends.  0 when it may have reached one. */
 static int unreached(CURLcode rc)
 {
 	switch (rc) {
-	case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_URL_MALFORMAT: case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_CONNECT: case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_COULDNT_RESOLVE_PROXY: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_CONNECT:
+		return 1;
+	case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_URL_MALFORMAT: case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_ENGINE_NOTFOUND: case CURLE_SSL_ENGINE_SETFAILED:
 	case CURLE_SSL_ENGINE_INITFAILED: case CURLE_SSL_CRL_BADFILE: case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH: case CURLE_SSL_INVALIDCERTSTATUS:
-		return 1;
+		return 2;
 	default:
 		return 0;
 	}
@@ -380,7 +382,8 @@ void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
 		r->status = STATUS_TIMEOUT;
 		snprintf(r->msg, sizeof r->msg, "no reply within %lld ms", (long long)(c->timeout_us / 1000));
 	} else if (unreached(rc)) {
-		r->unsent = r->fatal = 1;
+		r->unsent = 1;
+		r->fatal = unreached(rc) == 2;
 		snprintf(r->msg, sizeof r->msg, "cannot reach %.120s: %.100s", o->url, *errbuf ? errbuf : curl_easy_strerror(rc));
 	} else if (rc != CURLE_OK) {
 		snprintf(r->msg, sizeof r->msg, "%s", b.cut ? "the reply is over 64 MiB" : *errbuf ? errbuf

@@ -256,8 +256,9 @@ const struct command commands[] = {
 	  DB_OPTION("         ")
 	  "\n"
 	  "exit codes: 0 done, 1 failure (no key, the key refused, the quota spent, the API\n"
-	  "not reached: no connection, TLS refused), 2 usage, 3 bad input, 4 the spend cap\n"
-	  "stopped the run.\n"
+	  "not reached: TLS refused, or no connection before any call reached it or after 3\n"
+	  "more tries 0.5, 1 and 2 s apart), 2 usage, 3 bad input, 4 the spend cap stopped\n"
+	  "the run.\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost live march --sample 50 -s v3 --max-usd 0.50 --dry-run\n"
