@@ -171,6 +171,21 @@ mkdir "$TMP/recdir"
 live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$TMP/recdir" 2>"$TMP/err"
 check_eq "--record FOLDER: exit 1" "$?" 1
 check_has "--record FOLDER: said to be a folder" "$(cat "$TMP/err")" "live: $TMP/recdir: is a folder; --record names the record file to make"
+# --record naming a device or a pipe (standard output here is a pipe): not a regular file, said
+# so (before: "File exists (the record is never overwritten…)"), exit 1; nothing sent, nothing
+# on standard output
+rm -f "$TMP/err"
+out=$(live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record /dev/stdout 2>"$TMP/err" | cat)
+check_eq "--record /dev/stdout (a pipe): nothing on stdout" "$out" ""
+check_has "--record /dev/stdout: not a regular file" "$(cat "$TMP/err")" "live: /dev/stdout: is not a regular file; --record names the record file to make"
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record /dev/null 2>"$TMP/err"
+check_eq "--record /dev/null: exit 1" "$?" 1
+check_has "--record /dev/null: not a regular file" "$(cat "$TMP/err")" "live: /dev/null: is not a regular file; --record names the record file to make"
+# --record -: a usage error (exit 2), no file named "-" made (which `llmcost replay - …`, as the
+# summary would suggest, would not read: "-" is standard input there)
+(cd "$TMP/recdir" && live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record - 2>"$TMP/err"; exit $?)
+check_eq "--record -: exit 2, no file \"-\"" "$? $(ls -A "$TMP/recdir" | wc -l | tr -d ' ')" "2 0"
+check_has "--record -: said why" "$(cat "$TMP/err")" "--record names the record file to make; \"-\" is not one (the record is never written to standard output)"
 # a trace whose every line was rejected: said so (not "no request with input text"), exit 3
 echo '{"tenant": "a"}' > "$TMP/allbad.jsonl"
 live "$TMP/allbad.jsonl" -s "$S" --max-usd 1 2>"$TMP/err"

@@ -290,6 +290,9 @@ int cmd_live(int argc, char **argv)
 		case RECORD:
 			if (!*optarg)
 				return cli_usage_error("live", "--record needs a file name");
+			if (!strcmp(optarg, "-")) /* a file named "-" would be read as stdin by replay */
+				return cli_usage_error("live", "--record names the record file to make; \"-\" is "
+				                       "not one (the record is never written to standard output)");
 			record = optarg;
 			break;
 		case DRY_RUN: dry = 1; break;
@@ -405,8 +408,9 @@ int cmd_live(int argc, char **argv)
 			}
 		}
 		struct stat st;
-		if (fd < 0 && errno == EEXIST && stat(rpath, &st) == 0 && S_ISDIR(st.st_mode)) {
-			cli_error("live: %s: is a folder; --record names the record file to make", rpath);
+		if (fd < 0 && errno == EEXIST && stat(rpath, &st) == 0 && !S_ISREG(st.st_mode)) {
+			cli_error("live: %s: is %s; --record names the record file to make", rpath,
+			          S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
 			goto out;
 		}
 		if (fd < 0) {

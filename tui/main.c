@@ -249,8 +249,8 @@ const struct command commands[] = {
 	  "  --max-usd X       the spend cap in dollars (required)\n"
 	  "  --sample N        send N requests, evenly spread over the trace (default all)\n"
 	  "  --concurrency C   requests in flight at once, 1 to 64 (default 4)\n"
-	  "  --record FILE     the record (default live-TRACE-YYYYMMDDTHHMMSSZ.jsonl here);\n"
-	  "                    an existing file is never overwritten\n"
+	  "  --record FILE     the record (default live-TRACE-YYYYMMDDTHHMMSSZ.jsonl here): a\n"
+	  "                    new regular file, never an existing one, a device or \"-\"\n"
 	  "  --dry-run         send nothing: every call is taken to answer with its worst\n"
 	  "                    case; says what the run would send and what it could cost\n"
 	  DB_OPTION("         ")
