@@ -978,6 +978,42 @@ run conc4 "$TMP/conc4.jsonl" -s "$TMP/conc.json" --max-usd 1 --record "$TMP/conc
 check_eq "default concurrency: 4 at once" "$rc $(q "$LOG" 'max(x["inflight"] for x in L)')" "0 4"
 stop_fake
 
+# --- the progress line, on a terminal only: shown while a call is in flight (before, only when a
+# request ended), from a second in, at most four times a second. One request answering after
+# 2.5 s, stderr on a pseudo-terminal: lines at 1 s, then every 0.25 s at the most until 2.5 s: 2
+# to 7 of them (8 for a slow machine's last one), each saying the one request in flight
+fake tick '[{"responses": [{"delay_ms": 2500}]}]'
+req 00 acme chat 10 10 "TICK" > "$TMP/tick.jsonl"
+loopback_only
+python3 - "$L" "$TMP" <<'EOF2' > "$TMP/tick.pty"
+import os, pty, subprocess, sys
+L, tmp = sys.argv[1], sys.argv[2]
+master, slave = pty.openpty()
+p = subprocess.Popen([L, "live", tmp + "/tick.jsonl", "-s", tmp + "/conc.json", "--max-usd", "1",
+                      "--record", tmp + "/tick.rec.jsonl"], stdin=subprocess.DEVNULL,
+                     stdout=open(tmp + "/tick.out", "w"), stderr=slave)
+os.close(slave)
+got = b""
+while True:
+    try:
+        b = os.read(master, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    got += b
+p.wait()
+sys.stdout.write(got.decode("utf-8", "replace"))
+EOF2
+n=$(grep -o 'live: 0 of 1 requests done, 1 in flight, \$0\.000000 spent' "$TMP/tick.pty" | wc -l | tr -d ' ')
+check_eq "progress: shown while the call is in flight, 2 to 8 times" "$(if [ "$n" -ge 2 ] && [ "$n" -le 8 ]; then echo yes; else echo "$n"; fi)" yes
+check_eq "progress: one request answered" "$(head -n 1 "$TMP/tick.out")" \
+	"live: 1 request: 1 answered (0 from the cache), 0 degraded, 0 failed, 0 rejected; 1 call (0 retries, 0 fallbacks)"
+# off a terminal, no progress line
+run tick2 "$TMP/tick.jsonl" -s "$TMP/conc.json" --max-usd 1 --record "$TMP/tick2.rec.jsonl"
+case $err in *"requests done"*) bad "progress: a line off a terminal" ;; *) ok ;; esac
+stop_fake
+
 # --- whatever stops the run, the record holds the calls made so far: K-2 answers after 3 s;
 # stopped 1.5 s in, K-1's line is on disk already (by SIGKILL, which nothing can catch), or
 # (Ctrl-C) K-2's too, as no call starts after it and the one in flight is waited for
