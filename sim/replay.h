@@ -46,6 +46,14 @@ int replay_norms_flags(const struct scenario *sc, unsigned *flags);
 const uint32_t *replay_norms_made(const struct replay_trace *rt, unsigned flags);
 int replay_norms_give(struct replay_trace *rt, unsigned flags, uint32_t *ids);
 
+/*
+ * Runs of rt evaluate alerts at every 60 s instant up to t as well, past the instant
+ * at or after the last event where they would stop (SPEC §10): watch's trace so far
+ * played back to t, which no later request can change before t, has its alerts
+ * judged up to t, through a quiet stretch as the whole trace's replay judges it.
+ */
+void replay_alerts_through(struct replay_trace *rt, int64_t t_us);
+
 /* The trace's figures for the output's "trace" object. */
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out);
 

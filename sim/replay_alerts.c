@@ -56,9 +56,18 @@ static int step(struct result_scenario *r, struct run *run, int fires, const str
 {
 	if (fires) {
 		if (!run->open || money_products_gt(p.a, run->peak.c, p.b, run->peak.a, p.c, run->peak.b)) {
-			int64_t start = run->open ? run->cur.start_us : now->start_us;
+			struct alert was = run->cur;
 			run->cur = *now;
-			run->cur.start_us = start;
+			if (run->open) { /* a higher peak: the start and its figures stay */
+				run->cur.start_us = was.start_us;
+				run->cur.first_value_pusd = was.first_value_pusd;
+				run->cur.first_baseline_pusd = was.first_baseline_pusd;
+				run->cur.first_value_rate = was.first_value_rate;
+			} else {
+				run->cur.first_value_pusd = now->value_pusd;
+				run->cur.first_baseline_pusd = now->baseline_pusd;
+				run->cur.first_value_rate = now->value_rate;
+			}
 			run->peak = p;
 			run->open = 1;
 		}
@@ -92,6 +101,8 @@ int alerts_evaluate(struct acct *a)
 	struct run flood = { 0 }, cost = { 0 };
 	int64_t first = clock_floor_div(rt->first_us, GRID_US) * GRID_US + GRID_US; /* the first after the first arrival */
 	int64_t last = -clock_floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
+	if (rt->alerts_through_us != INT64_MIN && clock_floor_div(rt->alerts_through_us, GRID_US) * GRID_US > last)
+		last = clock_floor_div(rt->alerts_through_us, GRID_US) * GRID_US; /* replay_alerts_through */
 	int rc = 0;
 	/* An instant can fire only with a call begun in its window (every first call is a call,
 	 * and cost_guard needs spend): across quiet stretches the grid jumps to the first instant

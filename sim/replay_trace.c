@@ -149,6 +149,7 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 	if (!rt)
 		return err_set(e, "out of memory preparing the trace");
 	rt->t = t;
+	rt->alerts_through_us = INT64_MIN;
 	rt->norms = calloc(1, sizeof *rt->norms);
 	if (!rt->norms)
 		goto oom;
@@ -339,6 +340,11 @@ void replay_trace_free(struct replay_trace *rt)
 	free(rt->rate_key);
 	free(rt->rate_count);
 	free(rt);
+}
+
+void replay_alerts_through(struct replay_trace *rt, int64_t t_us)
+{
+	rt->alerts_through_us = t_us;
 }
 
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out)

@@ -76,6 +76,9 @@ struct alert {
 	money_sum value_pusd, baseline_pusd;
 	double value_rate, baseline_rate;
 	double peak_ratio;
+	/* value_pusd, baseline_pusd and value_rate at its first instant (watch says them as it starts) */
+	money_sum first_value_pusd, first_baseline_pusd;
+	double first_value_rate;
 };
 
 struct result_scenario {

@@ -139,6 +139,26 @@ const struct alert *watch_alert_open(const struct result_scenario *r, enum alert
 	return NULL;
 }
 
+/* A line to say: its alert, what of it, and the instant it is said at (the start for a start,
+ * the last firing instant for an end). */
+struct said_line {
+	struct alert al;
+	enum watch_said_what what;
+	int64_t at_us;
+};
+
+/* By instant; at one instant a start before an end (an alert of one instant starts, then
+ * ends), then by kind. */
+static int by_instant(const void *x, const void *y)
+{
+	const struct said_line *a = x, *b = y;
+	if (a->at_us != b->at_us)
+		return a->at_us < b->at_us ? -1 : 1;
+	if (a->what != b->what)
+		return (int)a->what - (int)b->what;
+	return (int)a->al.kind - (int)b->al.kind;
+}
+
 int watch_said_update(struct watch_said *s, const struct result_scenario *r, int64_t covered_us, watch_say_fn say,
                       void *ctx)
 {
@@ -154,6 +174,10 @@ int watch_said_update(struct watch_said *s, const struct result_scenario *r, int
 		say(ctx, &s->v[k].al, WATCH_WITHDRAWN);
 		s->v[k] = s->v[--s->n];
 	}
+	struct said_line *lines = r->n_alerts ? malloc(2 * r->n_alerts * sizeof *lines) : NULL;
+	size_t n = 0;
+	if (r->n_alerts && !lines)
+		return -1;
 	for (size_t i = 0; i < r->n_alerts; i++) {
 		const struct alert *al = &r->alerts[i];
 		if (al->start_us > covered_us) /* its first instant's window may get more lines */
@@ -166,21 +190,30 @@ int watch_said_update(struct watch_said *s, const struct result_scenario *r, int
 			if (s->n == s->cap) {
 				size_t cap = s->cap ? s->cap * 2 : 16;
 				struct watch_said_one *p = realloc(s->v, cap * sizeof *p);
-				if (!p)
+				if (!p) {
+					free(lines);
 					return -1;
+				}
 				s->v = p;
 				s->cap = cap;
 			}
 			x = &s->v[s->n++];
 			x->ended = 0;
-			say(ctx, al, WATCH_STARTED);
+			lines[n++] = (struct said_line){ *al, WATCH_STARTED, al->start_us };
 		}
 		x->al = *al;
 		if (!x->ended && watch_alert_open(r, al->kind, covered_us) != al) {
-			say(ctx, al, WATCH_ENDED);
+			lines[n++] = (struct said_line){ *al, WATCH_ENDED, al->end_us };
 			x->ended = 1;
 		}
 	}
+	/* in the order of their instants, whichever replay first shows them: a playback says the
+	 * same lines in the same order at any speed */
+	if (n > 1)
+		qsort(lines, n, sizeof *lines, by_instant);
+	for (size_t k = 0; k < n; k++)
+		say(ctx, &lines[k].al, lines[k].what);
+	free(lines);
 	return 0;
 }
 

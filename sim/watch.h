@@ -52,8 +52,8 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e);
 
 /* The alert of `kind` under way as of `covered` (the time up to which the replay's instants
- * are final, see below): one begun at an instant at or before it that fired at the latest 60 s
- * instant at or before it (or later), else NULL. */
+ * are final and evaluated, see below): one begun at an instant at or before it that fired at the
+ * latest 60 s instant at or before it (or later), else NULL. */
 const struct alert *watch_alert_open(const struct result_scenario *r, enum alert_kind kind, int64_t covered_us);
 
 /*
@@ -62,7 +62,12 @@ const struct alert *watch_alert_open(const struct result_scenario *r, enum alert
  * instant is judged only when its window is closed: `covered` is the time the replay's lines
  * reach (a followed file's latest line, a playback's position; INT64_MAX at the end), so an
  * alert is said to start only from an instant at or before it, and to end only when the
- * same replay shows it over at the latest instant at or before it.
+ * same replay shows it over at the latest instant at or before it.  The replay must have
+ * evaluated its instants up to covered (replay_alerts_through past the trace so far's last
+ * event): an alert that fired at its last instant is under way, not over.  One update's lines
+ * are said in the order of their instants (a start's first, an end's last firing one; at one
+ * instant starts first, then by kind), so that a playback says the same lines in the same order
+ * whatever its speed and however its replays fall.
  */
 enum watch_said_what { WATCH_STARTED, WATCH_ENDED, WATCH_WITHDRAWN };
 struct watch_said {

@@ -1,5 +1,6 @@
 # Command-line tests of `llmcost watch`: usage errors; a stored trace played back whose
-# alerts (line by line as they start and end, then the table) are replay's; a file followed
+# alerts (line by line as they start and end, then the table) are replay's, through a quiet
+# stretch too, and the same lines at any --speed; a file followed
 # as lines are appended, cut, truncated and rotated, with its rejects named by line; an alert
 # said to end while another of its kind is under way; --speed's pace from the first arrival;
 # and the screen in tmux: the banner while a fallback flood is under way, q restoring the
@@ -120,6 +121,89 @@ check_eq "out of time order: the alerts table is replay's" "$(sed -n '/^alerts$/
 	"$(sed -n '/^alerts$/,$p' "$TMP/ooo.replay")"
 check_has "out of time order: an alert to compare" "$(sed -n '/^alerts$/,$p' "$TMP/ooo.out")" "fallback_flood"
 ooo_usd=$(sed -n 's/^USD total  *\(\$[0-9.]*\)$/\1/p' "$TMP/ooo.replay")
+
+# an alert under way through a quiet stretch of a playback goes on in it, as in replay: its
+# replay of the trace so far judges the alert instants up to the position, not only up to its
+# last event's.  quiet: the incident's 40 fallen-back requests (10:00:00–10:03:54, every 6 s;
+# each first call at its arrival, its fallback 1 s later), 10 minutes of nothing, then 10
+# normal requests 10:14:00–10:14:54.  The flood (window 300 s, min 20 first calls) fires at
+# 10:02 (20 first calls, all fallen back: 100%), 10:05 ([10:00,10:05): 40 of 40), 10:06
+# (10:01:00–10:03:54: 30 of 30), 10:07 (20 of 20), and not at 10:08 (10 first calls): one
+# flood 10:02–10:07, at its peak 100% from its first instant.  The watch said "ended
+# 10:04:00", the last instant of the replay of the 40 (their last call ends 10:03:55.5), once
+# the position passed 10:05.
+python3 - "$TMP/quiet.jsonl" <<'EOF2'
+import json, sys
+out = []
+for k in range(40):
+    s = k * 6
+    out.append({"ts": "2026-03-02T10:%02d:%02dZ" % (s // 60, s % 60), "tenant": "acme", "task": "faq_answer",
+                "input_tokens": 1000, "output_tokens": 100,
+                "attempts": [{"model": "gpt-4.1-mini", "status": "timeout", "latency_ms": 1000},
+                             {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]})
+for k in range(10):
+    out.append({"ts": "2026-03-02T10:14:%02dZ" % (k * 6), "tenant": "acme", "task": "faq_answer",
+                "input_tokens": 1000, "output_tokens": 100, "model": "gpt-4.1-mini", "status": "ok", "latency_ms": 400})
+open(sys.argv[1], "w").write("".join(json.dumps(o) + "\n" for o in out))
+EOF2
+$L import "$TMP/quiet.jsonl" >/dev/null 2>&1
+# 15 minutes at 600×: 1.5 s, the quiet stretch 1 s of it (four ticks)
+$L watch quiet --speed 600 </dev/null >"$TMP/quiet.out" 2>&1
+check_eq "a flood through a quiet stretch: its lines" "$(grep fallback_flood "$TMP/quiet.out" | grep '^watch:')" \
+"watch: 2026-03-02T10:02:00Z fallback_flood started: fallback rate 100.0% (first fallbacks per first call over the window; alert above 20.0%)
+watch: 2026-03-02T10:02:00Z fallback_flood ended 2026-03-02T10:07:00Z: peak fallback rate 100.0% (first fallbacks per first call over the window; alert above 20.0%)"
+check_has "a flood through a quiet stretch: replay's table" "$(sed -n '/^alerts$/,$p' "$TMP/quiet.out")" \
+	"fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:07:00Z"
+check_eq "a flood through a quiet stretch: replay's alerts" "$(sed -n '/^alerts$/,$p' "$TMP/quiet.out")" \
+	"$($L replay quiet | sed -n '/^alerts$/,$p')"
+# a cost_guard through a 40-minute gap: one cheap request a minute 00:00–02:29 (1000 input
+# and 100 output tokens on gpt-4.1-mini at $0.40 and $1.60 per 1M: $0.00056), ten dear ones
+# 02:30–02:39 (50000 and 1000: $0.0216), nothing until 03:20, cheap ones again to 04:19.
+# Its first instant, 02:31: 59 cheap and 1 dear in [01:31, 02:31) = $0.05464/h against
+# 150 × $0.00056 per 150 min = $0.0336/h.  It fires through the gap while the dear minutes
+# stay in the hour: at 03:35 [02:35, 03:35) holds 5 dear and 15 cheap, $0.1164/h, against
+# (150 × 0.00056 + 5 × 0.0216) / (155/60 h) = $0.07432/h × 1.3 = $0.09662/h; at 03:36 4 dear
+# and 16 cheap, $0.09536/h, against (0.084 + 0.1296) / 2.6 h × 1.3 = $0.1068/h, no longer.
+# Its peak, 02:40: 50 cheap and 10 dear, $0.244/h against 100 cheap over 100 min, $0.0336/h.
+# The watch said "ended 02:40:00", its replay's last instant in the gap.
+python3 - "$TMP/gap.jsonl" <<'EOF2'
+import json, sys
+t0 = 1772323200  # 2026-03-01T00:00:00Z
+out = []
+for m in list(range(0, 150)) + list(range(150, 160)) + list(range(200, 260)):
+    dear = 150 <= m < 160
+    out.append({"ts": t0 + 60 * m, "tenant": "a", "task": "t", "input_tokens": 50000 if dear else 1000,
+                "output_tokens": 1000 if dear else 100, "model": "gpt-4.1-mini", "latency_ms": 500})
+open(sys.argv[1], "w").write("".join(json.dumps(o) + "\n" for o in out))
+EOF2
+$L import "$TMP/gap.jsonl" >/dev/null 2>&1
+# 4 h 20 min at 4000×: 3.9 s, the gap 0.6 s of it
+$L watch gap --speed 4000 </dev/null >"$TMP/gap.out" 2>&1
+check_eq "a cost_guard through a gap: its lines" "$(grep '^watch: .* cost_guard' "$TMP/gap.out")" \
+"watch: 2026-03-01T02:31:00Z cost_guard started: \$0.05464/h against a baseline of \$0.03360/h
+watch: 2026-03-01T02:31:00Z cost_guard ended 2026-03-01T03:35:00Z: peak \$0.2440/h against a baseline of \$0.03360/h"
+check_eq "a cost_guard through a gap: replay's alerts" "$(sed -n '/^alerts$/,$p' "$TMP/gap.out")" \
+	"$($L replay gap | sed -n '/^alerts$/,$p')"
+# the same lines in the same order at any speed: each said as of its instant, with figures no
+# later line changes (a start its first instant's, an end its peak).  gen faq's 2,000 requests
+# over 7 days (seed 7) have 30 cost_guard alerts, some of them across quiet nights; at 10^5×
+# (6 s) the watch said some of them ended hours early, at times that changed from run to run,
+# and started with figures of the replay that first showed them
+$L gen faq --requests 2000 --seed 7 -o "$TMP/faq7.jsonl" && $L import "$TMP/faq7.jsonl" >/dev/null 2>&1
+$L watch faq7 --speed 100000 </dev/null >"$TMP/faq7.slow" 2>&1
+$L watch faq7 --speed 1000000000 </dev/null >"$TMP/faq7.fast" 2>&1
+check_eq "gen faq at 10^5× and at 10^9×: the same lines" "$(cat "$TMP/faq7.slow")" "$(cat "$TMP/faq7.fast")"
+# each alert of replay --json said to start and to end at its times, in the order of those times
+$L replay faq7 --json | python3 -c '
+import json, sys
+lines = []
+for a in json.load(sys.stdin)["scenarios"][0]["alerts"]:
+    lines.append((a["start"], 0, "%s %s started" % (a["start"], a["kind"])))
+    lines.append((a["end"], 1, "%s %s ended %s" % (a["start"], a["kind"], a["end"])))
+print("\n".join(l for _, _, l in sorted(lines)))' >"$TMP/faq7.want"
+check_eq "gen faq: replay's 30 alerts, started and ended at replay's times" \
+	"$(sed -n 's/^watch: \([^ ]* [a-z_]* \(started\|ended [^ ]*\)\):.*/\1/p' "$TMP/faq7.slow")" "$(cat "$TMP/faq7.want")"
+check_eq "gen faq: 30 alerts to compare" "$(grep -c ' ended ' "$TMP/faq7.want")" 30
 
 # the summary's counts as everywhere else: 80,000 requests (fixtures/traces/README.md), whose
 # last is on the outage day, 2026-03-02; one request in the singular
@@ -412,7 +496,7 @@ kill -INT $pid
 wait $pid; check_eq "a flood in three parts: Ctrl-C exits 130" "$?" 130
 check_eq "a flood in three parts: said to start and end once" "$(grep -c fallback_flood "$TMP/parts.out")" 3
 check_has "a flood in three parts: its end, at 10:11:00" "$(cat "$TMP/parts.out")" \
-	"watch: 2026-03-02T10:01:00Z fallback_flood ended 2026-03-02T10:11:00Z: fallback rate 100.0%"
+	"watch: 2026-03-02T10:01:00Z fallback_flood ended 2026-03-02T10:11:00Z: peak fallback rate 100.0%"
 check_has "a flood in three parts: the table" "$(cat "$TMP/parts.out")" \
 	"fallback_flood   2026-03-02T10:01:00Z   to 2026-03-02T10:11:00Z"
 
@@ -530,6 +614,31 @@ check "the banner goes when the flood is over" wait_for w "no fallback flood"
 T send-keys -t w q
 check "q quits with 0" wait_for w "WATCH-EXIT=0"
 case $(screen w) in *"llmcost watch"*) bad "the screen is left after q" ;; *) ok ;; esac
+
+# the flood through a quiet stretch (above: 10:02–10:07, the quiet 10:04–10:14) keeps its
+# banner in the quiet, and it goes once the flood is over: sampled as it plays at 120× (7.5 s),
+# every frame whose clock reads 10:05–10:07 shows it (the banner went at 10:05, when the
+# position passed the last instant of the replay of the 40 fallen-back requests), every one
+# from 10:10 on does not (the replays follow the position within a second: 2 minutes here)
+T new-session -d -s quiet -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch quiet --speed 120; sleep 30"
+n_in=0 n_after=0 wrong= i=0
+while [ $i -lt 150 ]; do
+	scr=$(screen quiet)
+	hms=$(echo "$scr" | sed -n '1s/.* 2026-03-02T\([0-9:]*\)Z .*/\1/p')
+	case $hms in
+	10:0[5-7]:*) n_in=$((n_in + 1))
+		case $scr in *"FALLBACK FLOOD under way since 2026-03-02T10:02:00Z"*) ;; *) wrong="$wrong $hms:no-banner" ;; esac ;;
+	10:1[0-4]:*) n_after=$((n_after + 1))
+		case $scr in *"no fallback flood"*) ;; *) wrong="$wrong $hms:banner" ;; esac ;;
+	esac
+	case $scr in *"120× ended"*) break ;; esac
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq "a flood through a quiet stretch: the banner as long as it is under way, then none" "$wrong" ""
+check_eq "a flood through a quiet stretch: frames seen at 10:05–10:07 and from 10:10" \
+	"$([ "$n_in" -ge 3 ] && [ "$n_after" -ge 3 ] && echo yes)" yes
+T send-keys -t quiet q
 
 # the stored trace out of time order (above): the screen's spend so far, at the end, is replay's
 # USD total (the renumbering playback showed $0.08904 against replay's $0.09128), as replayed

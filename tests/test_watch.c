@@ -3,9 +3,11 @@
  * original does (trace_append_from), the arrival order, a played trace's requests so far
  * drawing as their lines in the whole trace (watch_subtrace), the rolling tenant
  * windows (sim/watch.c) worked out by hand, at their edges too, the alert under
- * way, and the file follower through appends, a cut last line, truncation and
+ * way (judged up to a playback's position through a quiet stretch), line mode's words in the
+ * order of their instants, and the file follower through appends, a cut last line, truncation and
  * rotation (traces/follow.c).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +387,86 @@ static void watch_said_replay_by_replay(void)
 	watch_said_fini(&s);
 }
 
+/* One update's lines in the order of their instants, so that a playback says the same lines
+ * whatever its replays cover: a cost_guard 10:01–10:09, floods 10:03–10:05 and 10:09–10:10,
+ * all final.  By instant: starts 1 and 3, end 5 (the flood begun at 3), start 9, then at 9 the
+ * cost_guard's end after the start, end 10.  Judged first up to 10:09:30 (the cost_guard last
+ * fired at 10:09, the latest instant: under way), then at the end, the lines are the same. */
+static void watch_said_in_instant_order(void)
+{
+	const int64_t m = 60000000, t0 = INT64_C(1772445600000000);
+	struct alert a[3] = { { .kind = ALERT_COST_GUARD, .start_us = t0 + m, .end_us = t0 + 9 * m },
+	                      { .kind = ALERT_FALLBACK_FLOOD, .start_us = t0 + 3 * m, .end_us = t0 + 5 * m },
+	                      { .kind = ALERT_FALLBACK_FLOOD, .start_us = t0 + 9 * m, .end_us = t0 + 10 * m } };
+	struct result_scenario r = { .alerts = a, .n_alerts = 3 };
+	const char *want = "started 1; started 3; ended 3; started 9; ended 1; ended 9; ";
+	struct watch_said s = { 0 };
+	char log[256] = "";
+	CHECK(watch_said_update(&s, &r, INT64_MAX, said_log, log) == 0);
+	CHECK_STR(log, want);
+	watch_said_fini(&s);
+	log[0] = 0;
+	CHECK(watch_said_update(&s, &r, t0 + 9 * m + 30000000, said_log, log) == 0);
+	CHECK_STR(log, "started 1; started 3; ended 3; started 9; ");
+	CHECK(watch_said_update(&s, &r, INT64_MAX, said_log, log) == 0);
+	CHECK_STR(log, want);
+	watch_said_fini(&s);
+}
+
+/* A replay of the trace so far judges its alerts up to the playback's position when asked
+ * (replay_alerts_through), past its last event, as the whole trace's replay would: r0, r3 and
+ * r4 fall back (a timeout of 10 ms, then large-m), r1 and r2 do not, then nothing.  Window
+ * 300 s, rate 0.2, min 3 first calls.  10:01 ([09:56, 10:01)): r0–r2, 1 of 3 fell back;
+ * 10:02: 3 of 5 (the peak, 0.6); 10:03, 10:04, 10:05 ([10:00, 10:05) still holds r0's first call
+ * at 10:00:00): 3 of 5; 10:06: r3 and r4 only, 2 < 3.  The replay alone stops at 10:02, the
+ * first instant at or after its last event (r4's end, 10:01:20.020). */
+static void watch_alerts_through_quiet(void)
+{
+#define FB(hms, task) REQ(hms, "a", task, ATTS(ATT("small-m", "timeout", LAT(10)) "," ATT("large-m", "ok", LAT(10))))
+	const char *lines = FB("10:00:00", "r0") REQ("10:00:10", "a", "r1", OK_SMALL) REQ("10:00:20", "a", "r2", OK_SMALL)
+	                    FB("10:01:10", "r3") FB("10:01:20", "r4");
+#undef FB
+	const char *scen = "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", \"alerts\": "
+	                   "{\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, \"min_requests\": 3}}}";
+	const int64_t m = 60 * SEC;
+	struct trace t;
+	struct scenario sc;
+	struct err e;
+	if (trace_text(lines, &t, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	for (int through = 0; through < 2; through++) {
+		struct replay_trace *rt = NULL;
+		struct result_scenario r;
+		if (replay_prepare(&t, &rt, &e) < 0 || replay_prepare_scenario(rt, &sc, &e) < 0) {
+			TEST_FAIL_("replay: %s", e.msg);
+			replay_trace_free(rt);
+			break;
+		}
+		if (through)
+			replay_alerts_through(rt, T0_US + 7 * m + 30 * SEC); /* 10:07:30 */
+		if (replay_run(rt, &sc, &r, NULL, &e) < 0) {
+			TEST_FAIL_("replay: %s", e.msg);
+			replay_trace_free(rt);
+			break;
+		}
+		CHECK_INT(r.n_alerts, 1);
+		if (r.n_alerts == 1) {
+			CHECK_INT(r.alerts[0].start_us, T0_US + m);
+			CHECK_INT(r.alerts[0].end_us, T0_US + (through ? 5 : 2) * m);
+			CHECK(fabs(r.alerts[0].first_value_rate - 1.0 / 3.0) < 1e-12); /* its first instant's */
+			CHECK(fabs(r.alerts[0].value_rate - 0.6) < 1e-12);              /* its peak's */
+			/* under way as of 10:05:59 only when judged that far */
+			CHECK((watch_alert_open(&r, ALERT_FALLBACK_FLOOD, T0_US + 5 * m + 59 * SEC) != NULL) == through);
+		}
+		result_scenario_fini(&r);
+		replay_trace_free(rt);
+	}
+	trace_free(&t);
+	scenario_fini(&sc);
+}
+
 struct got {
 	char lines[16][16];
 	uint64_t no[16];
@@ -632,6 +714,8 @@ void suite_watch(void)
 	RUN(watch_alert_under_way);
 	RUN(watch_alert_not_yet);
 	RUN(watch_said_replay_by_replay);
+	RUN(watch_said_in_instant_order);
+	RUN(watch_alerts_through_quiet);
 	RUN(watch_follow_file);
 	RUN(watch_follow_edges);
 	RUN(watch_follow_held);

@@ -23,6 +23,7 @@
 #include "sim/clock.h"
 #include "sim/replay.h"
 #include "sim/watch.h"
+#include "sim/window.h"
 #include "traces/follow.h"
 #include "traces/format.h"
 #include "traces/json_scan.h"
@@ -95,6 +96,7 @@ struct watch {
 	int have_res;
 	uint32_t res_rows;          /* the rows it covered */
 	int64_t res_covered;        /* the time its lines reach: its instants up to it are final */
+	int64_t res_judged;         /* the latest 60 s instant it judged its alerts at, at least */
 	int64_t res_latest;         /* the latest arrival among its lines */
 	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
 	/* the screen's tenant windows, recomputed when due (watch_tenants_due) */
@@ -325,6 +327,8 @@ static int watch_read(struct watch *wt)
 		wt->last_ts = trace_ts_us(&wt->full, i);
 		note_unpriced(wt, wt->w.n_req - 1);
 	}
+	if (wt->next == wt->full.n_req)
+		wt->read_pos = watch_now(wt); /* ended: at its last line, whose replay is `replay`'s */
 	return 0;
 }
 
@@ -336,11 +340,19 @@ static int watch_done(const struct watch *wt)
 /* Replays the trace so far when it grew and the replay is due (or `force`).  -1 with wt->e. */
 static int watch_replay(struct watch *wt, int force)
 {
-	int64_t mono = clock_us(CLOCK_MONOTONIC);
-	if (wt->have_res && wt->w.n_req == wt->res_rows && !wt->is_file)
-		wt->res_covered = watch_covered(wt); /* no request since: a replay now would be the same */
-	if (wt->w.n_req == wt->res_rows || !wt->w.n_req ||
-	    (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
+	int64_t mono = clock_us(CLOCK_MONOTONIC), covered = watch_covered(wt);
+	if (wt->have_res && wt->w.n_req == wt->res_rows) {
+		/* no request since: a replay now would be the same up to the instants the last one
+		 * judged; a playback that moves on through a quiet stretch past them has them judged
+		 * by the next one (a flood or cost_guard may go on in the quiet, or end) */
+		if (wt->is_file)
+			return 0;
+		if (covered < wt->res_judged + WINDOW_GRID_US) {
+			wt->res_covered = covered;
+			return 0;
+		}
+	}
+	if (!wt->w.n_req || (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
 		return 0;
 	struct replay_trace *rt = NULL;
 	struct result_scenario res;
@@ -356,6 +368,10 @@ static int watch_replay(struct watch *wt, int force)
 	}
 	if (rc == 0)
 		rc = replay_prepare(t, &rt, &wt->e) < 0 || replay_prepare_scenario(rt, wt->sc, &wt->e) < 0 ? -1 : 0;
+	/* a playback's requests up to its position are all in: its alerts are judged up to there,
+	 * past the last event of the trace so far, as the whole trace's replay judges them */
+	if (rc == 0 && !wt->is_file)
+		replay_alerts_through(rt, covered);
 	if (rc == 0 && replay_run(rt, wt->sc, &res, NULL, &wt->e) < 0) {
 		/* as `replay` says it, and exits 3 */
 		err_prefix(&wt->e, "scenario \"%s\": ", wt->sc->name ? wt->sc->name : wt->sc_arg);
@@ -372,7 +388,8 @@ static int watch_replay(struct watch *wt, int force)
 	wt->have_res = 1;
 	wt->res_rows = wt->w.n_req;
 	wt->res_latest = wt->last_ts;
-	wt->res_covered = watch_covered(wt);
+	wt->res_covered = covered;
+	wt->res_judged = clock_floor_div(covered, WINDOW_GRID_US) * WINDOW_GRID_US;
 	wt->res_began = mono;
 	wt->res_took = clock_us(CLOCK_MONOTONIC) - mono;
 	return 0;
@@ -385,17 +402,22 @@ static void say_alert(void *ctx, const struct alert *al, enum watch_said_what wh
 	char a[CLOCK_TEXT_MAX], v[64], b[64], end[CLOCK_TEXT_MAX], ended[CLOCK_TEXT_MAX + 16];
 	const char *what = what_kind == WATCH_STARTED ? "started"
 	                   : what_kind == WATCH_WITHDRAWN ? "withdrawn (later lines)" : ended;
+	/* a start says its first instant's figures, which no later line changes; an end (or a
+	 * withdrawal) the alert's peak, as replay's table does */
+	int first = what_kind == WATCH_STARTED;
 	(void)ctx;
 	snprintf(ended, sizeof ended, "ended %s", clock_format(al->end_us, end));
 	if (al->kind == ALERT_COST_GUARD)
-		printf("watch: %s cost_guard %s: %s/h against a baseline of %s/h\n", clock_format(al->start_us, a), what,
-		       report_usd_text(al->value_pusd, v, sizeof v), report_usd_text(al->baseline_pusd, b, sizeof b));
+		printf("watch: %s cost_guard %s: %s%s/h against a baseline of %s/h\n", clock_format(al->start_us, a), what,
+		       first ? "" : "peak ", report_usd_text(first ? al->first_value_pusd : al->value_pusd, v, sizeof v),
+		       report_usd_text(first ? al->first_baseline_pusd : al->baseline_pusd, b, sizeof b));
 	else
 		/* SPEC's value: the window's first fallbacks over its first calls, which may pass 100%
 		 * (a request whose first call was before the window falls back in it) */
-		printf("watch: %s fallback_flood %s: fallback rate %.1f%% (first fallbacks per first call over the "
+		printf("watch: %s fallback_flood %s: %sfallback rate %.1f%% (first fallbacks per first call over the "
 		       "window; alert above %.1f%%)\n",
-		       clock_format(al->start_us, a), what, al->value_rate * 100, al->baseline_rate * 100);
+		       clock_format(al->start_us, a), what, first ? "" : "peak ",
+		       (first ? al->first_value_rate : al->value_rate) * 100, al->baseline_rate * 100);
 	fflush(stdout);
 }
 
