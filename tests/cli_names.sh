@@ -162,6 +162,18 @@ if [ -w /dev/full ]; then
 	$L traces > /dev/full 2> /dev/null; check_eq "traces to a full disk exits 1" "$?" 1
 	$L rejects raw > /dev/full 2> "$TMP/err"; check_eq "rejects to a full disk exits 1" "$?" 1
 	check_has "it says so" "$(cat "$TMP/err")" "writing the output"
+	# with the reason of the write that failed: rm writes "removed NAME" before it frees the
+	# store's space, whose work left errno at ENOENT ("No such file or directory")
+	$L import "$TMP/clean.jsonl" --name full1 >/dev/null 2>&1
+	$L rm full1 > /dev/full 2> "$TMP/err"; check_eq "rm to a full disk exits 1" "$?" 1
+	check_has "rm to a full disk: the write's reason, ENOSPC" "$(cat "$TMP/err")" \
+		"writing the output: No space left on device"
 fi
+# a closed standard output: the write fails with EBADF
+$L import "$TMP/clean.jsonl" --name closed1 >/dev/null 2>&1
+$L rm closed1 >&- 2> "$TMP/err"; check_eq "rm to a closed standard output exits 1" "$?" 1
+check_has "rm to a closed standard output: EBADF" "$(cat "$TMP/err")" "writing the output: Bad file descriptor"
+$L traces >&- 2> "$TMP/err"; check_eq "traces to a closed standard output exits 1" "$?" 1
+check_has "traces to a closed standard output: EBADF" "$(cat "$TMP/err")" "writing the output: Bad file descriptor"
 
 finish

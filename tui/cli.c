@@ -3,6 +3,7 @@
  * (the names in them shown safely, traces/text.h), the store's default path,
  * and digit grouping for counts people read.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -21,6 +22,21 @@ void cli_error(const char *fmt, ...)
 	text_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+static int output_errno;
+
+int cli_flush(void)
+{
+	int rc = fflush(stdout);
+	if (rc != 0 && !output_errno)
+		output_errno = errno ? errno : EIO;
+	return rc;
+}
+
+int cli_output_errno(void)
+{
+	return output_errno;
 }
 
 void cli_usage(const struct command *c, FILE *f)

@@ -31,6 +31,13 @@ extern const struct command commands[];
 /* Prints "llmcost: MSG" on stderr (printf format). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* fflush(stdout) in the middle of a command, keeping the errno of its first failure for the
+ * message at the exit (cli_output_errno), which the work after it would overwrite.  Returns
+ * fflush's result. */
+int cli_flush(void);
+/* The errno of cli_flush's first failure, else 0. */
+int cli_output_errno(void);
+
 /* Prints the command's --help text on f. */
 void cli_usage(const struct command *c, FILE *f);
 

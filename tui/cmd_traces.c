@@ -274,7 +274,7 @@ int cmd_rm(int argc, char **argv)
 	rm_progress_clear(&shown);
 	for (int i = first; i < argc; i++)
 		text_printf(stdout, "removed %s\n", argv[i]);
-	fflush(stdout);
+	cli_flush();
 	/* with no trace left, compacting is cheap: the file shrinks to its schema */
 	struct store_trace_info *list;
 	size_t left = 1;

@@ -180,7 +180,7 @@ static void note_unpriced(struct watch *wt, uint32_t i)
 			printf("watch: %s is not in the scenario's pricing table (%.200s): calls on it (tenant %s's first) "
 			       "are unpriced in the tenants' spend, not $0\n", shown ? shown : "a model",
 			       wt->sc->pricing->path ? wt->sc->pricing->path : "", tenant ? tenant : "");
-			fflush(stdout);
+			cli_flush();
 			free(shown);
 			free(tenant);
 		}
@@ -418,7 +418,7 @@ static void say_alert(void *ctx, const struct alert *al, enum watch_said_what wh
 		       "window; alert above %.1f%%)\n",
 		       clock_format(al->start_us, a), what, first ? "" : "peak ",
 		       (first ? al->first_value_rate : al->value_rate) * 100, al->baseline_rate * 100);
-	fflush(stdout);
+	cli_flush();
 }
 
 /* Says what the latest replay changed, judged as of the time its lines reach (all final at the end). */
@@ -446,7 +446,7 @@ static void say_ahead(struct watch *wt)
 	if (wt->said_ahead || !ahead_text(wt, buf, sizeof buf))
 		return;
 	printf("watch: %s: %s\n", wt->name, buf);
-	fflush(stdout);
+	cli_flush();
 	wt->said_ahead = 1;
 }
 

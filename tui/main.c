@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <readline/readline.h>
 #include <signal.h>
@@ -382,11 +383,22 @@ static int command_after_options(int argc, char **argv)
 	return 0;
 }
 
-/* rc, or a failure when what went to stdout could not all be written (a full disk, a closed pipe). */
+/* rc, or a failure when what went to stdout could not all be written (a full disk, a closed pipe).
+ * The reason is the failing flush's errno: this one's, or an earlier one's the command kept
+ * (cli_flush), since the work after it overwrote errno; else a closed descriptor's, if so. */
 static int output_written(int rc)
 {
-	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK) {
-		cli_error("writing the output: %s", strerror(errno ? errno : EIO));
+	errno = 0;
+	int flushed = fflush(stdout), why = errno;
+	if ((flushed != 0 || ferror(stdout)) && rc == EXIT_OK) {
+		if (flushed == 0)
+			why = cli_output_errno();
+		if (!why && fcntl(STDOUT_FILENO, F_GETFL) < 0)
+			why = errno;
+		if (why)
+			cli_error("writing the output: %s", strerror(why));
+		else
+			cli_error("writing the output failed");
 		return EXIT_FAIL;
 	}
 	return rc;
