@@ -132,6 +132,11 @@ out=$($L traces); case $out in *strict*) bad "--strict left a trace" ;; *) ok ;;
 
 # --- stdin, gzip, --db
 { line 1 a 1; line 2 b 2; } | $L import - --name piped >/dev/null; check_eq "stdin import" "$?" 0
+# a closed standard input is no empty trace: SQLite puts /dev/null on descriptor 0 when it
+# opens the store, which read as 0 requests stored with exit 0
+$L import - --name closed-in <&- >/dev/null 2>"$TMP/err"; check_eq "stdin closed exits 1" "$?" 1
+check_has "stdin closed: said" "$(cat "$TMP/err")" "llmcost: -: standard input is closed (Bad file descriptor)"
+case $($L traces) in *closed-in*) bad "stdin closed: a trace stored" ;; *) ok ;; esac
 { line 1 a 1; line 2 b 2; line 3 c 3; } | gzip > "$TMP/z.jsonl.gz"
 out=$($L import "$TMP/z.jsonl.gz"); check_eq "gzip import" "$out" "z: imported 3 requests"
 out=$($L import --db "$TMP/other.db" "$TMP/z.jsonl.gz"); check_eq "--db" "$out" "z: imported 3 requests"

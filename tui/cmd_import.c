@@ -3,9 +3,12 @@
  * import as people see it (cli_import: rejection messages, notes, progress, Ctrl-C, the
  * summary).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "traces/import.h"
 #include "tui/cli.h"
@@ -46,9 +49,16 @@ int cmd_import(int argc, char **argv)
 	const char **files = (const char **)argv + optind;
 	if (n < 1)
 		return cli_usage_error("import", "name at least one file to import (or - for stdin)");
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		if (strcmp(files[i], "-") == 0 && !o.name)
 			return cli_usage_error("import", "reading stdin (-) needs --name");
+		/* now, before SQLite opens the store: it puts /dev/null on a closed descriptor 0,
+		 * which would read as an empty trace */
+		if (strcmp(files[i], "-") == 0 && fcntl(STDIN_FILENO, F_GETFD) < 0) {
+			cli_error("-: standard input is closed (%s): nothing to import, nothing stored", strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
 	const char *why = o.name ? import_name_problem(o.name) : NULL;
 	if (why)
 		return cli_usage_error("import", "--name %s", why);
