@@ -168,6 +168,16 @@ if [ -w /dev/full ]; then
 	$L rm full1 > /dev/full 2> "$TMP/err"; check_eq "rm to a full disk exits 1" "$?" 1
 	check_has "rm to a full disk: the write's reason, ENOSPC" "$(cat "$TMP/err")" \
 		"writing the output: No space left on device"
+	# the work stands and the message says so: only the summary is lost
+	check_has "rm to a full disk: the removal said done" "$(cat "$TMP/err")" \
+		"; the removal is done, only its summary could not be written"
+	case $($L traces) in *full1*) bad "rm to a full disk: the trace is still there" ;; *) ok ;; esac
+	$L import "$TMP/clean.jsonl" --name full2 > /dev/full 2> "$TMP/err"; check_eq "import to a full disk exits 1" "$?" 1
+	check_eq "import to a full disk: the import said done" "$(cat "$TMP/err")" \
+		"llmcost: writing the output: No space left on device; the import is done (llmcost traces lists it), only its summary could not be written"
+	case $($L traces) in *full2*) ok ;; *) bad "import to a full disk: the trace is not stored" ;; esac
+	check_eq "traces to a full disk: nothing said done" "$($L traces 2>&1 >/dev/full)" \
+		"llmcost: writing the output: No space left on device"
 fi
 # a closed standard output: the write fails with EBADF
 $L import "$TMP/clean.jsonl" --name closed1 >/dev/null 2>&1

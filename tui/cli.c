@@ -39,6 +39,18 @@ int cli_output_errno(void)
 	return output_errno;
 }
 
+static const char *output_done;
+
+void cli_output_done(const char *what)
+{
+	output_done = what;
+}
+
+const char *cli_output_done_what(void)
+{
+	return output_done;
+}
+
 void cli_usage(const struct command *c, FILE *f)
 {
 	fprintf(f, "usage: llmcost %s %s\n\n%s", c->name, c->args, c->usage);

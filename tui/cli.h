@@ -37,6 +37,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_flush(void);
 /* The errno of cli_flush's first failure, else 0. */
 int cli_output_errno(void);
+/* Says what the command has done for good (`what`, a static string: "the import is done"),
+ * so that a failure to write its summary afterwards is not taken for its own (cli_output_done_what). */
+void cli_output_done(const char *what);
+const char *cli_output_done_what(void);
 
 /* Prints the command's --help text on f. */
 void cli_usage(const struct command *c, FILE *f);

@@ -72,6 +72,8 @@ int cmd_import(int argc, char **argv)
 	}
 	struct store_trace_info infos[n];
 	int rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
+	if (rc == EXIT_OK)
+		cli_output_done("the import is done (llmcost traces lists it)");
 	store_close(&s);
 	return rc;
 }

@@ -272,6 +272,7 @@ int cmd_rm(int argc, char **argv)
 		goto out;
 	}
 	rm_progress_clear(&shown);
+	cli_output_done("the removal is done");
 	for (int i = first; i < argc; i++)
 		text_printf(stdout, "removed %s\n", argv[i]);
 	cli_flush();

@@ -385,7 +385,8 @@ static int command_after_options(int argc, char **argv)
 
 /* rc, or a failure when what went to stdout could not all be written (a full disk, a closed pipe).
  * The reason is the failing flush's errno: this one's, or an earlier one's the command kept
- * (cli_flush), since the work after it overwrote errno; else a closed descriptor's, if so. */
+ * (cli_flush), since the work after it overwrote errno; else a closed descriptor's, if so.  A
+ * command that changed the store for good says so (cli_output_done), and so does the message. */
 static int output_written(int rc)
 {
 	errno = 0;
@@ -395,10 +396,14 @@ static int output_written(int rc)
 			why = cli_output_errno();
 		if (!why && fcntl(STDOUT_FILENO, F_GETFL) < 0)
 			why = errno;
+		const char *done = cli_output_done_what();
+		char reason[200] = "";
 		if (why)
-			cli_error("writing the output: %s", strerror(why));
+			snprintf(reason, sizeof reason, ": %s", strerror(why));
+		if (done) /* the work stands; only what it would have said is lost */
+			cli_error("writing the output%s; %s, only its summary could not be written", reason, done);
 		else
-			cli_error("writing the output failed");
+			cli_error("writing the output%s", why ? reason : " failed");
 		return EXIT_FAIL;
 	}
 	return rc;
