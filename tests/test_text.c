@@ -1,8 +1,13 @@
-/* Names as a terminal shows them: what is escaped, widths in columns, cuts at a column budget. */
+/* Names as a terminal shows them: what is escaped, widths in columns, cuts at a column budget;
+ * a message with them written in one go to an unbuffered stream (stderr). */
+#define _GNU_SOURCE /* fopencookie */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/test.h"
 #include "traces/text.h"
+#include "tui/cli.h"
 
 /* text_show's result as a checked string (freed after the check). */
 #define CHECK_SHOW(s, cols, want) do { \
@@ -67,8 +72,62 @@ static void quotes_shell_words(void)
 	CHECK_WORD("\xe6\xbc\xa2", "'\xe6\xbc\xa2'");                   /* past ASCII: quoted */
 }
 
+/* An unbuffered stream, as stderr is, that counts the writes it gets. */
+struct writes {
+	int n;
+	char got[256];
+};
+
+static ssize_t count_write(void *c, const char *buf, size_t n)
+{
+	struct writes *w = c;
+	size_t have = strlen(w->got);
+	w->n++;
+	snprintf(w->got + have, sizeof w->got - have, "%.*s", (int)n, buf);
+	return (ssize_t)n;
+}
+
+static FILE *counting(struct writes *w)
+{
+	memset(w, 0, sizeof *w);
+	FILE *f = fopencookie(w, "w", (cookie_io_functions_t){ .write = count_write });
+	if (f)
+		setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}
+
+/* Each message in one write: the rejected lines of parallel imports sharing a terminal were
+ * written a byte at a time and came out interleaved ("////tmp/s24/x/bad.jstonl:1: task: missing"). */
+static void one_write_per_message(void)
+{
+	struct writes w;
+	FILE *f = counting(&w);
+	if (!f) {
+		TEST_FAIL_("%s", "fopencookie failed");
+		return;
+	}
+	text_printf(f, "%s:%d: %s\n", "bad\x01.jsonl", 1, "task: missing");
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.got, "bad\\u0001.jsonl:1: task: missing\n");
+	fclose(f);
+	/* cli_error: "llmcost: ", the message and its newline together */
+	FILE *saved = stderr;
+	if (!(stderr = counting(&w))) {
+		stderr = saved;
+		TEST_FAIL_("%s", "fopencookie failed");
+		return;
+	}
+	cli_error("%s: %s", "bad\x01.jsonl", "no such file");
+	FILE *mine = stderr;
+	stderr = saved;
+	fclose(mine);
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.got, "llmcost: bad\\u0001.jsonl: no such file\n");
+}
+
 void suite_text(void)
 {
+	RUN(one_write_per_message);
 	RUN(escapes_controls_bidi_and_bad_bytes);
 	RUN(counts_columns);
 	RUN(cuts_at_the_budget);

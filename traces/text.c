@@ -125,7 +125,10 @@ char *text_show(const char *s, size_t max_cols)
  * after them must not continue UTF-8 (a NUL, as strings end). */
 static void put(FILE *f, const char *s, size_t n, int lines)
 {
-	size_t k;
+	/* the pieces gathered and written together: an unbuffered stream (stderr) gets a message
+	 * in one write, not one per byte, so the lines of processes sharing it do not interleave */
+	char out[4096];
+	size_t k, o = 0;
 	int len;
 	char buf[8];
 	const char *shown;
@@ -133,8 +136,15 @@ static void put(FILE *f, const char *s, size_t n, int lines)
 		piece(s, &len, buf, &shown, &k);
 		if (lines && *s == '\n')
 			k = 1, shown = s;
-		fwrite(shown, 1, k, f);
+		if (o + k > sizeof out) {
+			fwrite(out, 1, o, f);
+			o = 0;
+		}
+		memcpy(out + o, shown, k);
+		o += k;
 	}
+	if (o)
+		fwrite(out, 1, o, f);
 }
 
 void text_put_bytes(FILE *f, const char *s, size_t n)

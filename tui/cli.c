@@ -14,14 +14,33 @@
 #include "traces/text.h"
 #include "tui/cli.h"
 
+/* Writes head, fmt's text (names in it shown safely) and tail on stderr in one write, so that
+ * the messages of processes sharing it (parallel imports) do not interleave. */
+static void say_error(const char *head, const char *tail, const char *fmt, va_list ap)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m) { /* out of memory: piece by piece */
+		fputs(head, stderr);
+		text_vprintf(stderr, fmt, ap);
+		fputs(tail, stderr);
+		return;
+	}
+	fputs(head, m);
+	text_vprintf(m, fmt, ap);
+	fputs(tail, m);
+	if (fclose(m) == 0)
+		fwrite(buf, 1, len, stderr);
+	free(buf);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("llmcost: ", stderr);
 	va_start(ap, fmt);
-	text_vprintf(stderr, fmt, ap);
+	say_error("llmcost: ", "\n", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int output_errno;
@@ -59,11 +78,12 @@ void cli_usage(const struct command *c, FILE *f)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "llmcost%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	char head[64], tail[80];
+	snprintf(head, sizeof head, "llmcost%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	snprintf(tail, sizeof tail, "\n(see: llmcost%s%s --help)\n", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	text_vprintf(stderr, fmt, ap);
+	say_error(head, tail, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see: llmcost%s%s --help)\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 
