@@ -108,7 +108,8 @@ int cmd_traces(int argc, char **argv)
 	struct store_trace_info *list;
 	size_t n;
 	if (!store_exists(cli_db_path(db))) {
-		text_printf(stdout, "there is no store %s yet (llmcost import FILE makes it)\n", cli_db_path(db));
+		/* on stderr: a script reading the list gets an empty one, not this sentence */
+		cli_error("note: there is no store %s yet, so no traces (llmcost import FILE makes it)", cli_db_path(db));
 		return EXIT_OK;
 	}
 	if (store_open(&s, cli_db_path(db), &e) < 0 || store_list(&s, &list, &n, &e) < 0) {
