@@ -230,11 +230,24 @@ check_eq "rm removed the rows" "$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM re
 
 # --- Ctrl-C (130) or SIGTERM (143) during an import leaves the store as it was, even as the
 # import waits on a quiet pipe
-# caught PID SIG: PID has a handler for SIG (its bit in the SigCgt mask of /proc/PID/status)
+# caught PID SIG: PID, once it runs llmcost (not the shell forked to start it, which has the
+# shell's own handlers), has a handler for SIG (default 2; its bit in the SigCgt mask of
+# /proc/PID/status). Read with the shell's builtins alone: a poll that forks can lag on a busy
+# machine, so that a short command (rm) would be over before the poll saw its handler. Kept in a
+# file for the scripts run on a terminal below.
+cat > "$TMP/caught.sh" <<CAUGHT
 caught() {
-	hex=$(awk '/^SigCgt:/ { print substr($2, length($2) - 7) }' "/proc/$1/status" 2>/dev/null)
-	[ -n "$hex" ] && [ $(((0x$hex >> ($2 - 1)) & 1)) -eq 1 ]
+	comm= hex=
+	read -r comm 2>/dev/null < "/proc/\$1/comm"
+	[ "\$comm" = "$(basename "$L" | cut -c1-15)" ] || return 1
+	while read -r key value; do
+		[ "\$key" = SigCgt: ] && hex=\$value && break
+	done 2>/dev/null < "/proc/\$1/status"
+	hex=\${hex#"\${hex%????????}"}
+	[ -n "\$hex" ] && [ \$(((0x\$hex >> (\${2:-2} - 1)) & 1)) -eq 1 ]
 }
+CAUGHT
+. "$TMP/caught.sh"
 alive() { case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 1 ;; esac; }
 # stop_import SIG NAME: SIG to an import of a FIFO that gets five lines and then stays open and
 # quiet, sent as soon as the import catches it (no pause: the signal lands as early as it can);
@@ -381,7 +394,7 @@ wait $holder
 kept "Ctrl-C while rm waits for a lock"
 # held 1.2 s (SIGSTOP), the removal says on a terminal what it does, then clears the line
 cat > "$TMP/rmtty.sh" <<RMTTY
-caught() { hex=\$(awk '/^SigCgt:/ { print substr(\$2, length(\$2) - 7) }' "/proc/\$1/status" 2>/dev/null); [ -n "\$hex" ] && [ \$(((0x\$hex >> 1) & 1)) -eq 1 ]; }
+. "$TMP/caught.sh"
 "$L" rm big --db "\$1" & pid=\$!
 i=0; while [ \$i -lt 2000 ] && ! caught \$pid; do i=\$((i + 1)); done
 kill -STOP \$pid; sleep 1.2; kill -CONT \$pid; wait \$pid
@@ -474,7 +487,7 @@ fi
 if command -v script >/dev/null 2>&1; then
 	$L gen faq --requests 300k -o "$TMP/left.jsonl" 2>/dev/null
 	cat > "$TMP/left.sh" <<LEFT
-caught() { hex=\$(awk '/^SigCgt:/ { print substr(\$2, length(\$2) - 7) }' "/proc/\$1/status" 2>/dev/null); [ -n "\$hex" ] && [ \$(((0x\$hex >> 1) & 1)) -eq 1 ]; }
+. "$TMP/caught.sh"
 "$L" import --quiet "$TMP/left.jsonl" & pid=\$!
 i=0; while [ \$i -lt 2000 ] && ! caught \$pid; do i=\$((i + 1)); done
 sleep 0.1; kill -STOP \$pid; sleep 3.2; kill -CONT \$pid; wait \$pid
