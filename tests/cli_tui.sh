@@ -1,6 +1,7 @@
 # Command-line tests of the console, `llmcost tui`, driving the real binary in
 # tmux (send-keys, capture-pane): the Compare view's figures against the text
-# and --json of `llmcost replay`, every view, sorting and filtering tenants, the
+# and --json of `llmcost replay` (every row, and the Budget view's per task),
+# every view, sorting and filtering tenants, the
 # Tenants view across scenarios (m, M) against `replay --by tenant`, a what-if
 # `:set` against the CLI on the same edit written as a file, errors on the
 # status line, resizing, a long batch's share in the header, the terminal
@@ -314,6 +315,105 @@ check_eq "m: back to every metric of the selected scenario" "$?" 0
 T send-keys -t across q; check "across: q quits" wait_for across "EXITED 0"
 check_eq "across: q exits 0" "$?" 0
 check_eq "across: no error output" "$(cat "$TMP/across.err")" ""
+
+# Every row of Compare and every figure of Budget, on a trace where the policies act (mixed:
+# failures, fallbacks, retries, budgets that truncate, defer and cap), against replay --json read
+# on its own: dollars as usd_json writes them, counts with thousands separators, rates with one
+# decimal of a percent, latencies as traces/report.h says ("412.5 ms" below a second, else
+# "12.35 s"), alerts counted.  200x50 shows every row and column.
+$L replay mixed $SCEN --json > "$TMP/rows.json"
+start rows 200 50 mixed $SCEN
+wait_for rows "last run"
+# compare_want: per row "LABEL|FIGURES", the 4 scenarios' figures space-separated (the python
+# marks dollars USD:AMOUNT, which then go through usd_json)
+compare_want() {
+	python3 - "$TMP/rows.json" <<'PY' > "$TMP/rows.raw"
+import json, sys
+from decimal import Decimal
+d = json.load(open(sys.argv[1]), parse_float=Decimal)
+rows = [("projected monthly USD", "usd", "projected_monthly_usd"), ("USD total", "usd", "usd_total"),
+        ("USD per resolved request", "usd", "usd_per_resolved"), ("cache hit rate", "rate", "cache_hit_rate"),
+        ("tokens saved by cache", "count", "cache_tokens_saved"), ("USD saved by cache", "usd", "cache_usd_saved"),
+        ("large-model share", "rate", "large_share"), ("fallback rate", "rate", "fallback_rate"),
+        ("retry USD", "usd", "retry_usd"), ("failed", "count", "failed"), ("degraded", "count", "degraded"),
+        ("budget violation rate", "rate", "budget_violation_rate"), ("latency p95", "ms", "latency_p95_ms"),
+        ("alerts", "alerts", None), ("requests", "count", "requests"), ("resolved", "count", "resolved"),
+        ("rejected", "count", "rejected"), ("calls", "count", "calls"), ("retries", "count", "retries"),
+        ("fallbacks", "count", "fallbacks"), ("fallbacks denied", "count", "fallbacks_denied"),
+        ("breaker rejections", "count", "breaker_rejections"), ("truncated", "count", "truncated"),
+        ("summarized", "count", "summarized"), ("async", "count", "async"), ("batched", "count", "batched"),
+        ("output capped", "count", "output_capped"), ("USD per hour peak", "usd", "usd_per_hour_peak"),
+        ("latency p50", "ms", "latency_p50_ms")]
+def fig(kind, s, field):
+    if kind == "alerts":
+        return format(len(s["alerts"]), ",")
+    v = s["totals"][field]
+    if v is None:
+        return "-"
+    if kind == "usd":
+        return "USD:" + str(v)
+    if kind == "count":
+        return format(v, ",")
+    if kind == "rate":
+        return "%.1f%%" % (float(v) * 100.0)
+    ms = Decimal(v) # whole milliseconds: 1,234 ms is "1.23 s" (ties half to even), 412 ms "412.0 ms"
+    if ms < 1000:
+        return "%s ms" % ms.quantize(Decimal("0.1"))
+    return "%s s" % format((ms / 1000).quantize(Decimal("0.01"), "ROUND_HALF_EVEN"), ",")
+for label, kind, field in rows:
+    print(label + "|" + " ".join(fig(kind, s, field) for s in d["scenarios"]))
+PY
+	# the dollars, one a line through usd_json, put back in place
+	grep -o 'USD:[-0-9.E]*' "$TMP/rows.raw" | sed 's/^USD://' | usd_json > "$TMP/rows.usd"
+	awk 'NR == FNR { u[NR] = $0; next }
+		{ while (match($0, /USD:[-0-9.E]*/)) { n++; $0 = substr($0, 1, RSTART - 1) u[n] substr($0, RSTART + RLENGTH) } print }' \
+		"$TMP/rows.usd" "$TMP/rows.raw"
+}
+# compare_got LABEL: the figures of the Compare row LABEL, space-separated: columns are 3 blanks
+# apart and a delta 2 from its figure ("$0.07444   +1.2%"), a figure has single blanks at most
+# ("1.79 s"), a delta starts with + or - and a digit
+compare_got() {
+	screen rows | awk -v l="$1" 'substr($0, 1, length(l) + 2) == l "  " {
+		s = substr($0, length(l) + 1); gsub(/^ +| +$/, "", s); n = split(s, f, /  +/); o = ""
+		for (i = 1; i <= n; i++) if (f[i] !~ /^[-+][0-9]/) o = o (o == "" ? "" : " ") f[i]
+		print o; exit }'
+}
+compare_want > "$TMP/rows.want"
+check_eq "Compare: 29 rows (no billed USD: mixed has no cost_usd)" "$(wc -l < "$TMP/rows.want" | tr -d ' ')" 29
+while IFS='|' read -r label want; do
+	check_eq "Compare row \"$label\" = replay --json" "$(compare_got "$label")" "$want"
+done < "$TMP/rows.want"
+# Budget: per task, of each scenario in turn (l selects the next): USD, requests, budget
+# violations, violation rate, truncated, summarized, async, output capped, against --json's by_task
+T send-keys -t rows 4; wait_for rows "tasks of recorded: 4 of 4"
+check_eq "Budget: the columns" "$(screen rows | sed -n 5p | awk '{ NF = 9; print }')" \
+	"task USD requests violations rate truncated summarized async capped"
+python3 - "$TMP/rows.json" <<'PY' > "$TMP/budget.raw"
+import json, sys
+from decimal import Decimal
+for s in json.load(open(sys.argv[1]), parse_float=Decimal)["scenarios"]:
+    for t in s["by_task"]:
+        print("%s|%s|%s %s %s %s %s %s %s %s %s" % (s["name"], t["task"], t["task"], t["usd_total"], format(t["requests"], ","),
+              format(t["budget_violations"], ","), "%.1f%%" % (float(t["budget_violation_rate"]) * 100.0),
+              format(t["truncated"], ","), format(t["summarized"], ","), format(t["async"], ","),
+              format(t["output_capped"], ",")))
+PY
+# the task's USD (the 4th field) through usd_json
+cut -d'|' -f3 "$TMP/budget.raw" | cut -d' ' -f2 | usd_json > "$TMP/budget.usd"
+paste -d'|' "$TMP/budget.raw" "$TMP/budget.usd" | awk -F'|' '{ n = split($3, f, " "); f[2] = $4; o = f[1]
+	for (i = 2; i <= n; i++) o = o " " f[i]; print $1 "|" $2 "|" o }' > "$TMP/budget.want"
+check_eq "Budget: 4 tasks in each of the 4 scenarios" "$(wc -l < "$TMP/budget.want" | tr -d ' ')" 16
+prev=
+while IFS='|' read -r scen task want; do
+	if [ "$scen" != "$prev" ]; then
+		[ -n "$prev" ] && T send-keys -t rows l
+		wait_for rows "tasks of $scen: 4 of 4"
+		prev=$scen
+	fi
+	check_eq "Budget of $scen: $task = replay --json's by_task" "$(screen_row rows "$task" | awk '{ NF = 9; print }')" "$want"
+done < "$TMP/budget.want"
+T send-keys -t rows q; check "rows: q quits" wait_for rows "EXITED 0"
+T kill-session -t rows
 
 # Keys of the key table on a trace of 40 tenants, more than the 24 rows a 100x30 console lists
 # (30 lines: 3 of header, 1 status line, a title and a heading line): S-Tab, G and g, n and N
