@@ -1206,4 +1206,63 @@ stop_fake; kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
 leaks=$(grep -lF "$KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*rec*.jsonl "$TMP/cwd"/* "$LLMCOST_DB" 2>/dev/null)
 check_eq "the key is never printed nor stored" "$leaks" ""
 
+# --- TLS verification stays on (SPEC §8): an https fake on loopback with a self-signed
+# certificate, made here, that no trusted authority signed.  `live` refuses it, exit 1, and the
+# fake gets no request: the key never crosses a connection it could not verify.  Its own
+# server (not tests/fake_openai.py, plain http), its own files; skipped, with a word, without
+# openssl or python's ssl.
+if ! command -v openssl >/dev/null 2>&1 || ! python3 -c 'import ssl' 2>/dev/null; then
+	echo "cli_live: openssl or python3's ssl missing: the TLS verification case is skipped" >&2
+elif ! openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	-days 2 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" >/dev/null 2>&1; then
+	bad "TLS: openssl could not make a self-signed certificate"
+else
+	cat > "$TMP/tls_fake.py" <<'PY'
+import json, ssl, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+crt, key, log = sys.argv[1:4]
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_POST(self):  # a request that got through: logged with its Authorization header
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with open(log, "a") as f:
+            f.write(json.dumps({"path": self.path, "authorization": self.headers.get("Authorization")}) + "\n")
+        out = json.dumps({"id": "resp_1", "object": "response", "created_at": int(time.time()), "status": "completed",
+            "error": None, "model": json.loads(body).get("model"), "output": [{"type": "message", "id": "msg_1",
+            "status": "completed", "role": "assistant", "content": [{"type": "output_text", "text": "hi", "annotations": []}]}],
+            "usage": {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 10,
+            "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 20}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(crt, key)
+srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+srv.daemon_threads = True
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True) # a failed handshake: accept's OSError, ignored
+print(srv.server_address[1], flush=True)
+srv.serve_forever()
+PY
+	: > "$TMP/tls.log"
+	python3 "$TMP/tls_fake.py" "$TMP/tls.crt" "$TMP/tls.key" "$TMP/tls.log" > "$TMP/tls.port" 2>"$TMP/tls.fake-err" &
+	TLS_PID=$!
+	i=0
+	until grep -q '^[0-9][0-9]*$' "$TMP/tls.port" 2>/dev/null || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	if ! grep -q '^[0-9][0-9]*$' "$TMP/tls.port"; then
+		bad "TLS: the https fake did not start: $(cat "$TMP/tls.fake-err")"
+	else
+		req 00 acme chat 10 10 "over tls?" > "$TMP/tls.jsonl"
+		scen tls "$ROUTES"
+		# straight to `llmcost live`, not live(): loopback_only wants http, this is https to loopback
+		OPENAI_BASE_URL="https://127.0.0.1:$(cat "$TMP/tls.port")/v1" timeout 60 "$L" live "$TMP/tls.jsonl" \
+			-s "$TMP/tls.json" --max-usd 1 --record "$TMP/tls.rec.jsonl" > "$TMP/tls.out" 2> "$TMP/tls.err"
+		check_eq "https with a certificate no authority signed: exit 1" "$?" 1
+		check_eq "https not verified: the fake got no request (no Authorization header)" "$(count "$TMP/tls.log")" 0
+		check_has "https not verified: the error says why" "$(cat "$TMP/tls.err")" "certificate"
+	fi
+	kill "$TLS_PID" 2>/dev/null; wait "$TLS_PID" 2>/dev/null
+fi
+
 finish
