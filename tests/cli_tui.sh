@@ -899,6 +899,82 @@ check_eq "Alerts at 80 columns: the handles tell the two v3s apart" \
 	"$(screen alertstie | awk '/fallback_flood/ { print $5 }' | sort -u | tr '\n' ' ')" "fg v3 "
 T kill-session -t alertstie
 
+# The Timeline without UTF-8 (LC_ALL=C) and without colour (NO_COLOR=1): the strips in ASCII
+# (" .:-=+*#@", no byte above 127 on the screen), no colour code in the pane (capture-pane -e
+# keeps the SGR codes), and the columns of an alert window marked, bold and underlined; with
+# colour, bold red.  The columns expected: those of 10 five-minute buckets (the title's "1 column
+# = 10 buckets") from the timeline's t0 in replay --json, that meet a cost_guard alert's window
+# of whole minutes [start, end] (8,000 requests of flood: 10 such windows; 717 buckets, so 72
+# columns); the cursor's column (the first, reversed) aside.
+$L gen flood --requests 8000 -o "$TMP/flood8k.jsonl" 2>/dev/null
+$L import "$TMP/flood8k.jsonl" >/dev/null 2>&1
+$L replay flood8k -s recorded --json > "$TMP/flood8k.json"
+# sgr_cells CAPTURE LABEL ATTRS: the chart's columns (from the 12th cell) of the line that starts
+# with LABEL that have every SGR attribute of ATTRS (1 bold, 4 underline, 31 red), space-separated
+# from 0; the cursor's column and the cells past the last bucket left out.  The codes of -e carry
+# from a cell to the next, and from a line to the next.
+cat > "$TMP/sgr_cells.py" <<'PY'
+import json, re, sys
+from datetime import datetime, timedelta
+cap, label, want, js = sys.argv[1], sys.argv[2], set(sys.argv[3].split(",")), sys.argv[4]
+t = json.load(open(js))["scenarios"][0]["timeline"]
+n_cols = (len(t["usd"]) + 9) // 10
+state, out = {}, []
+for line in open(cap, encoding="utf-8", errors="replace").read().split("\n"):
+    cells, i = [], 0
+    while i < len(line):
+        m = re.match(r"\x1b\[([0-9;]*)m", line[i:])
+        if m:
+            for p in (m.group(1) or "0").split(";"):
+                p = int(p or 0)
+                if p == 0: state = {}
+                elif p in (1, 4): state[p] = 1
+                elif p == 22: state.pop(1, None)
+                elif p == 24: state.pop(4, None)
+                elif 30 <= p <= 37 or p == 39: state["fg"] = p
+            i += m.end()
+            continue
+        cells.append((line[i], {str(k) if k != "fg" else str(v) for k, v in state.items()}))
+        i += 1
+    if "".join(c for c, _ in cells).startswith(label + " "):
+        out = [str(x - 11) for x in range(12, min(len(cells), 11 + n_cols)) if want <= cells[x][1]]
+        break
+print(" ".join(out))
+PY
+sgr_cells() { python3 "$TMP/sgr_cells.py" "$1" "$2" "$3" "$TMP/flood8k.json"; }
+alert_cols=$(python3 -c '
+import json, sys
+from datetime import datetime, timedelta
+s = json.load(open(sys.argv[1]))["scenarios"][0]
+t = s["timeline"]
+ts = lambda x: datetime.fromisoformat(x.replace("Z", "+00:00"))
+t0, col = ts(t["t0"]), timedelta(seconds=10 * t["bucket_s"])
+n = (len(t["usd"]) + 9) // 10
+w = [(ts(a["start"]), ts(a["end"])) for a in s["alerts"] if a["kind"] == "cost_guard"]
+print(" ".join(str(c) for c in range(1, n) if any(a < t0 + (c + 1) * col and b >= t0 + c * col for a, b in w)))' "$TMP/flood8k.json")
+check "flood8k: some columns are in an alert, some not" test -n "$alert_cols" -a "$(echo "$alert_cols" | wc -w)" -lt 30
+for colour in mono colour; do
+	env=LC_ALL=C
+	[ $colour = mono ] && env="$env NO_COLOR=1"
+	START_ENV=$env start "tl$colour" 100 30 flood8k -s recorded
+	wait_for "tl$colour" "last run"
+	T send-keys -t "tl$colour" 3; wait_for "tl$colour" "1 column = 10 buckets"
+	T capture-pane -p -e -t "tl$colour" > "$TMP/tl$colour.cap"
+	check_eq "Timeline, $colour, LC_ALL=C: no byte above 127" "$(LC_ALL=C grep -c "$(printf '[\200-\377]')" "$TMP/tl$colour.cap")" 0
+	check "Timeline, $colour, LC_ALL=C: the usd/h strip in \" .:-=+*#@\"" \
+		eval 'screen tl$colour | grep "^usd/h " | cut -c12-83 | LC_ALL=C grep -Eq "^[ .:=+*#@-]{72}\$"'
+	check "Timeline, $colour, LC_ALL=C: the fallback strip too" \
+		eval 'screen tl$colour | grep "^fallback " | cut -c12-83 | LC_ALL=C grep -Eq "^[ .:=+*#@-]{72}\$"'
+	T send-keys -t "tl$colour" q; wait_for "tl$colour" "EXITED 0"
+	T kill-session -t "tl$colour"
+done
+ESC=$(printf '\033')
+check_eq "NO_COLOR=1: no colour code on the screen" "$(grep -c "$ESC\[[0-9;]*\(3[0-7]\|4[0-7]\|38;\|48;\)" "$TMP/tlmono.cap")" 0
+check "without NO_COLOR: colour codes (the test can tell)" grep -q "$ESC\[3[0-7]m" "$TMP/tlcolour.cap"
+check_eq "NO_COLOR=1: the cost_guard alert columns of usd/h bold and underlined" "$(sgr_cells "$TMP/tlmono.cap" usd/h 1,4)" "$alert_cols"
+check_eq "colour: the cost_guard alert columns of usd/h bold red" "$(sgr_cells "$TMP/tlcolour.cap" usd/h 1,31)" "$alert_cols"
+check_eq "colour: and no other usd/h column red" "$(sgr_cells "$TMP/tlcolour.cap" usd/h 31)" "$alert_cols"
+
 # a trace without requests: its Timeline says so (not that the runs are under way)
 : > "$TMP/none.jsonl"
 start none 100 30 "$TMP/none.jsonl" -s recorded -s v3
