@@ -5,8 +5,8 @@
 # Tenants view across scenarios (m, M) against `replay --by tenant`, a what-if
 # `:set` against the CLI on the same edit written as a file, errors on the
 # status line, resizing, a long batch's share in the header, the terminal
-# restored after q, Ctrl-C and SIGTERM, and the console ending when its
-# terminal closes.  Also --frames (the mode sanitizers run) and the
+# restored after q, Ctrl-C, SIGTERM and a crash (SIGSEGV), and the console
+# ending when its terminal closes.  Also --frames (the mode sanitizers run) and the
 # non-terminal fallbacks.
 SUITE=cli_tui
 . tests/lib.sh
@@ -870,6 +870,25 @@ check_has "SIGTERM: stty ran after the console" "$modes" "icanon"
 check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check "SIGTERM restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_eq "SIGTERM: no error output" "$(cat "$TMP/term.err")" ""
+
+# A crash (SIGSEGV here, sent as a fault would raise it): the terminal is restored before the
+# console dies of the signal, so the shell's status is 128 + 11 = 139 and stty finds icanon and
+# echo on (no core file: ulimit -c 0)
+cat > "$TMP/crash.sh" <<EOF2
+ulimit -c 0
+echo \$\$ > "$TMP/crash.pid"
+exec "$L" tui faq -s v3 2>"$TMP/crash.err"
+EOF2
+T new-session -d -s crash -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/crash.sh'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
+wait_for crash "last run"
+kill -SEGV "$(cat "$TMP/crash.pid")"; wait_for crash "EXITED 139"
+check_eq "SIGSEGV: the console dies of it, exit 139" "$?" 0
+wait_for crash MODES-END
+modes=" $(screen crash | tr '\n' ' ') "
+check_has "SIGSEGV: stty ran after the console" "$modes" "icanon"
+check "SIGSEGV restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
+check "SIGSEGV restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+T kill-session -t crash
 
 # Alerts in narrow windows: the recorded flood's two alerts.  Columns as wide as their widest
 # of heading and values: start 16, end 11, scenario 8 ("recorded"), kind 14 (fallback_flood),
