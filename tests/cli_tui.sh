@@ -255,6 +255,33 @@ check "q restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
 check "q restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_eq "no error output" "$(cat "$TMP/main.err")" ""
 
+# `:set KEY VALUE` without a scenario: the selected one (l: v3, the second); its projected cost
+# becomes replay's of the same edit in a file ($edited above), the others stay.  Tab completes a
+# command's name and a scenario's handle (with its "."), and F1 opens the help as ? does.
+start sel 100 30 faq -s recorded -s v3 -s flood-guard
+wait_for sel "last run"
+sel_before=$(usd_row "$(screen sel)")
+T send-keys -t sel l ":set cache.ttl_s.small 60" Enter
+check ":set KEY VALUE: the selected scenario's" wait_for sel "v3: cache.ttl_s.small = 60"
+sel_v3() { test "$(usd_row "$(screen sel)" | cut -d' ' -f2)" = "$edited"; }
+eventually sel_v3
+check_eq ":set KEY VALUE: v3's projected monthly USD = replay of the edited file" \
+	"$(usd_row "$(screen sel)" | cut -d' ' -f2)" "$edited"
+check_eq ":set KEY VALUE: recorded and flood-guard unchanged" "$(usd_row "$(screen sel)" | cut -d' ' -f1,3)" \
+	"$(echo "$sel_before" | cut -d' ' -f1,3)"
+sel_closed() { eventually eval 'screen sel | tail -n 1 | grep -q "^ q quit"'; }
+T send-keys -t sel ":sce" Tab
+check "Tab completes a command's name (:sce, :scenario)" wait_for sel ":scenario"
+T send-keys -t sel C-u Escape; sel_closed
+T send-keys -t sel ":set fl" Tab
+check "Tab completes a scenario's handle, with its dot (:set fl, :set flood-guard.)" wait_for sel ":set flood-guard."
+T send-keys -t sel C-u Escape; sel_closed
+T send-keys -t sel F1
+check "F1 opens the help" wait_for sel "help: q or Esc closes"
+T send-keys -t sel q; eventually eval 'test -z "$(screen sel | grep "help: q or Esc")"'
+T send-keys -t sel ":quit" Enter; check "sel: :quit leaves at once" wait_for sel "EXITED 0"
+T kill-session -t sel
+
 # Tenants across the scenarios: m switches the mode, M picks the metric; a column per scenario
 # holds what `replay --by tenant` prints for it, with the change against the first
 $L gen mixed --requests 2000 -o "$TMP/mixed.jsonl" 2>/dev/null
