@@ -1,6 +1,7 @@
 # Command-line tests of `llmcost gen`: help and usage errors (exit 2, listing the
 # recipes), -o FILE / stdout / -o -, gzip output readable by zcat, byte-identical
-# output for the same seed, and generated traces importing cleanly with --strict.
+# output for the same seed, generated traces importing cleanly with --strict, and
+# the bundled traces made again by the lines fixtures/traces/README.md gives.
 SUITE=cli_gen
 . tests/lib.sh
 
@@ -253,4 +254,22 @@ if [ -z "$SANITIZED" ]; then
 	sh -c "ulimit -v 65536; \"$LLMCOST\" gen mixed --requests 2000000 -o /dev/null" 2>/dev/null
 	check_eq "gen streams in constant memory (2M requests under a 64 MiB cap)" "$?" 0
 fi
+# --- the bundled traces: each "made by" line of fixtures/traces/README.md, run as written
+# (pasted into sh from a folder of its own, whose fixtures/traces/ it writes), gives the bundled
+# file's lines exactly (a .gz compared decompressed: the README allows other bytes for another
+# zlib)
+mkdir -p "$TMP/remake/fixtures/traces"
+sed -n 's/^| `\([^`]*\)` | `\(llmcost gen [^`]*\)` | .*/\1|\2/p' fixtures/traces/README.md > "$TMP/remake.lines"
+check_eq "the README names 4 bundled traces made by llmcost gen" "$(wc -l < "$TMP/remake.lines" | tr -d ' ')" 4
+while IFS='|' read -r file line; do
+	sh_llmcost "cd '$TMP/remake' && $line" 2>/dev/null
+	check_eq "$line: exit 0" "$?" 0
+	case $file in
+	*.gz) gzip -dc "$TMP/remake/fixtures/traces/$file" > "$TMP/remake.got" 2>/dev/null
+	      gzip -dc "fixtures/traces/$file" > "$TMP/remake.want" ;;
+	*) cp "$TMP/remake/fixtures/traces/$file" "$TMP/remake.got" 2>/dev/null
+	   cp "fixtures/traces/$file" "$TMP/remake.want" ;;
+	esac
+	check "$line: the lines of the bundled $file" cmp -s "$TMP/remake.got" "$TMP/remake.want"
+done < "$TMP/remake.lines"
 finish
