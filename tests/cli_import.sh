@@ -28,6 +28,17 @@ check_has "help lists help" "$($L help)" "  llmcost help     [CMD]"
 check_has "help lists version" "$($L help)" "  llmcost version"
 check_eq "help explains version" "$($L help | grep -c '^  version   ')" 1
 check_has "unknown command lists help and version" "$($L frobnicate 2>&1)" " watch help version"
+# --help on every command (SPEC §6), help and version too: their own usage, exit 0; version
+# takes no argument
+out=$($L help --help); check_eq "help --help exits 0" "$?" 0
+check_eq "help --help: help's usage" "$(echo "$out" | head -n 1)" "usage: llmcost help [CMD]"
+check_eq "help -h: the same" "$($L help -h)" "$out"
+out=$($L version --help); check_eq "version --help exits 0" "$?" 0
+check_eq "version --help: version's usage" "$(echo "$out" | head -n 1)" "usage: llmcost version"
+check_has "version --help: what it prints" "$(echo "$out" | tr '\n' ' ')" "the versions of the libraries it runs with"
+check_eq "help version: the same" "$($L help version)" "$out"
+$L version bogus >"$TMP/out" 2>"$TMP/err"; check_eq "version bogus: a usage error, exit 2" "$?" 2
+check_eq "version bogus: said, nothing printed" "$(cat "$TMP/out")$(head -n 1 "$TMP/err")" 'llmcost version: unexpected argument "bogus"'
 # one wording of --db in every command's help (README "The store"), its lines joined
 for c in import traces rejects rm replay tui live watch; do
 	check_eq "$c --help: --db as every command says it" \

@@ -72,7 +72,7 @@ const char *cli_output_done_what(void)
 
 void cli_usage(const struct command *c, FILE *f)
 {
-	fprintf(f, "usage: llmcost %s %s\n\n%s", c->name, c->args, c->usage);
+	fprintf(f, "usage: llmcost %s%s%s\n\n%s", c->name, *c->args ? " " : "", c->args, c->usage);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -311,8 +311,19 @@ const struct command commands[] = {
 /* The commands run() answers itself, besides the table's: listed with them in the help and in
  * the unknown-command message. */
 static const struct command builtins[] = {
-	{ "help", "[CMD]", "this help, or a command's (as `llmcost CMD --help`)", NULL, NULL },
-	{ "version", "", "the version and the libraries' (also --version), for a bug report", NULL, NULL },
+	{ "help", "[CMD]", "this help, or a command's (as `llmcost CMD --help`)",
+	  "Without CMD: every command, in one line each, and the exit codes.  With CMD: that\n"
+	  "command's usage, as `llmcost CMD --help` prints it.\n"
+	  "\n"
+	  "examples:\n"
+	  "  llmcost help\n"
+	  "  llmcost help replay\n",
+	  NULL },
+	{ "version", "", "the version and the libraries' (also --version), for a bug report",
+	  "Prints llmcost's version, then the versions of the libraries it runs with (SQLite,\n"
+	  "libcurl, ncurses, readline, cJSON, zlib), for a bug report.  `llmcost --version` is\n"
+	  "the same.\n",
+	  NULL },
 	{ 0 }
 };
 
@@ -353,6 +364,22 @@ static const struct command *command_named(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+/* The command of that name, in the table or among the builtins, or NULL. */
+static const struct command *command_or_builtin_named(const char *name)
+{
+	const struct command *c = command_named(name);
+	for (const struct command *b = builtins; !c && b->name; b++)
+		if (!strcmp(b->name, name))
+			c = b;
+	return c;
+}
+
+/* 1 when arg asks for help: --help or -h. */
+static int is_help_opt(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
 /*
@@ -425,9 +452,10 @@ static int run(int argc, char **argv)
 		print_help(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		if (argc > 2 && strcmp(argv[2], "help") != 0) {
-			const struct command *c = command_named(argv[2]);
+	if (!strcmp(argv[1], "help") || is_help_opt(argv[1])) {
+		/* `help --help`: help's own usage, as every command's --help gives its own */
+		if (argc > 2 && (is_help_opt(argv[2]) || strcmp(argv[2], "help") != 0)) {
+			const struct command *c = command_or_builtin_named(is_help_opt(argv[2]) ? "help" : argv[2]);
 			if (!c)
 				return unknown_command(argv[2]);
 			cli_usage(c, stdout);
@@ -437,6 +465,12 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		if (argc > 2 && is_help_opt(argv[2])) {
+			cli_usage(command_or_builtin_named("version"), stdout);
+			return EXIT_OK;
+		}
+		if (argc > 2)
+			return cli_usage_error("version", "unexpected argument \"%s\"", argv[2]);
 		print_version();
 		return EXIT_OK;
 	}
@@ -446,7 +480,7 @@ static int run(int argc, char **argv)
 	if (!c)
 		return unknown_command(argv[1]);
 	for (int i = 2; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		if (is_help_opt(argv[i])) {
 			cli_usage(c, stdout);
 			return EXIT_OK;
 		}
