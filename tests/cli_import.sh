@@ -33,6 +33,7 @@ check_has "unknown command lists help and version" "$($L frobnicate 2>&1)" " wat
 out=$($L help --help); check_eq "help --help exits 0" "$?" 0
 check_eq "help --help: help's usage" "$(echo "$out" | head -n 1)" "usage: llmcost help [CMD]"
 check_eq "help -h: the same" "$($L help -h)" "$out"
+check_eq "help help: the same" "$($L help help)" "$out"
 out=$($L version --help); check_eq "version --help exits 0" "$?" 0
 check_eq "version --help: version's usage" "$(echo "$out" | head -n 1)" "usage: llmcost version"
 check_has "version --help: what it prints" "$(echo "$out" | tr '\n' ' ')" "the versions of the libraries it runs with"

@@ -4,9 +4,10 @@
 # at the fixture prices, the cache, the budget overflows (truncate, reject, summarize),
 # retries and Retry-After, the error classes, the runs that stop (quota, key refused),
 # fallback (degraded or failed), the exact spend cap (exit 4), --sample, --concurrency,
-# the record (in the order requests ended, followed by watch, re-imported and replayed) and --dry-run.  Every run goes to
-# http://127.0.0.1:PORT/v1: `live` below refuses to run anything else, so no case can
-# reach the internet.
+# the record (in the order requests ended, followed by watch, re-imported and replayed),
+# --dry-run, and TLS verification (an https fake with a self-signed certificate is refused).
+# Every run goes to http://127.0.0.1:PORT/v1 (or https to the same): `live` refuses plain http
+# to anything but this machine, so no case can reach the internet.
 SUITE=cli_live
 . tests/lib.sh
 

@@ -263,7 +263,8 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 			wmove(w, y, TIMELINE_LABEL_W + 1);
 			for (int x = 0; x < g.chart_w; x++) {
 				size_t col = g.first + (size_t)x;
-				if (col >= g.n_cols) {
+				if (col >= g.n_cols) { /* past the last bucket: blank, not in the last column's colour */
+					wattrset(w, console_attr(ROLE_NORMAL));
 					waddch(w, ' ');
 					continue;
 				}

@@ -453,8 +453,8 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help") || is_help_opt(argv[1])) {
-		/* `help --help`: help's own usage, as every command's --help gives its own */
-		if (argc > 2 && (is_help_opt(argv[2]) || strcmp(argv[2], "help") != 0)) {
+		/* `help --help` and `help help`: help's own usage, as every command's --help gives its own */
+		if (argc > 2) {
 			const struct command *c = command_or_builtin_named(is_help_opt(argv[2]) ? "help" : argv[2]);
 			if (!c)
 				return unknown_command(argv[2]);
