@@ -23,11 +23,11 @@
 #include "sim/money.h"
 #include "traces/live_record.h"
 #include "traces/openai.h"
-#include "traces/progress.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
 #include "traces/text.h"
 #include "tui/cli.h"
+#include "tui/ticker.h"
 
 #define EXIT_CAP 4 /* SPEC §6: the live spend cap stopped the run */
 #define MAX_CONCURRENCY 64
@@ -151,88 +151,22 @@ static int show_progress(void *ctx, struct live *lv, size_t r)
 	return 0;
 }
 
-/* The progress line on a terminal: a thread of its own looks ten times a second and prints it
- * when traces/progress.h says one is due (from a second in, at most four a second), so that it
- * shows while calls hang or a Retry-After is waited for, not only when a request ends. */
-struct ticker {
-	struct live *lv;
-	size_t n;                    /* the requests to run */
-	int on, stop, shown;
-	struct progress_pace pace;
-	pthread_t th;
-	pthread_mutex_t mu;          /* stop, under it */
-	pthread_cond_t cv;
-};
-
-static void *ticker_main(void *arg)
+/* The progress line on a terminal (tui/ticker.h): a thread of its own prints it when one is due,
+ * so that it shows while calls hang or a Retry-After is waited for, not only when a request
+ * ends.  ctx is the run. */
+static void print_progress(void *ctx)
 {
-	struct ticker *k = arg;
-	double seconds;
-	pthread_mutex_lock(&k->mu);
-	while (!k->stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += 100000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&k->cv, &k->mu, &until);
-		if (k->stop || !progress_due(&k->pace, &seconds))
-			continue;
-		struct live *lv = k->lv;
-		size_t ended = 0;
-		pthread_mutex_lock(&lv->mu);
-		for (int o = 0; o < N_LIVE_OUTCOME; o++)
-			ended += lv->counts.outcome[o];
-		size_t done = lv->counts.started, flight = lv->next - ended;
-		int64_t spent = lv->spent_pusd;
-		pthread_mutex_unlock(&lv->mu);
-		char s[32];
-		fprintf(stderr, "\rlive: %zu of %zu requests done, %zu in flight, %s spent\033[K", done, k->n, flight,
-		        usd(s, sizeof s, spent));
-		k->shown = 1;
-	}
-	if (k->shown)
-		fputs("\r\033[K", stderr);
-	pthread_mutex_unlock(&k->mu);
-	return NULL;
-}
-
-/* Starts the line for run lv of n requests when stderr is a terminal; else nothing. */
-static void ticker_start(struct ticker *k, struct live *lv, size_t n)
-{
-	pthread_condattr_t ca;
-	memset(k, 0, sizeof *k);
-	k->lv = lv;
-	k->n = n;
-	if (!isatty(STDERR_FILENO))
-		return;
-	progress_start(&k->pace);
-	pthread_mutex_init(&k->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&k->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	if (!(k->on = pthread_create(&k->th, NULL, ticker_main, k) == 0)) { /* no line, the run goes on */
-		pthread_cond_destroy(&k->cv);
-		pthread_mutex_destroy(&k->mu);
-	}
-}
-
-/* Stops the line and clears it; again, or off a terminal, nothing. */
-static void ticker_stop(struct ticker *k)
-{
-	if (!k->on)
-		return;
-	pthread_mutex_lock(&k->mu);
-	k->stop = 1;
-	pthread_cond_signal(&k->cv);
-	pthread_mutex_unlock(&k->mu);
-	pthread_join(k->th, NULL);
-	pthread_cond_destroy(&k->cv);
-	pthread_mutex_destroy(&k->mu);
-	k->on = 0;
+	struct live *lv = ctx;
+	size_t ended = 0;
+	pthread_mutex_lock(&lv->mu);
+	for (int o = 0; o < N_LIVE_OUTCOME; o++)
+		ended += lv->counts.outcome[o];
+	size_t done = lv->counts.started, flight = lv->next - ended;
+	int64_t spent = lv->spent_pusd;
+	pthread_mutex_unlock(&lv->mu);
+	char s[32];
+	fprintf(stderr, "\rlive: %zu of %zu requests done, %zu in flight, %s spent\033[K", done, lv->n, flight,
+	        usd(s, sizeof s, spent));
 }
 
 /* The record made by this run, and no line written in it (no request made a call): removed, so
@@ -510,7 +444,7 @@ int cmd_live(int argc, char **argv)
 	prog.path = rpath;
 	lv.progress = show_progress;
 	lv.progress_ctx = &prog;
-	ticker_start(&ticker, &lv, n);
+	ticker_start_print(&ticker, print_progress, &lv);
 	live_run(&lv, dry ? 1 : (unsigned)concurrency); /* a dry run's cache hits do not race */
 	ticker_stop(&ticker);
 	sigaction(SIGINT, &old_int, NULL);

@@ -1,7 +1,7 @@
 /*
- * The progress line of `llmcost replay` (see tui/ticker.h): a thread that
- * wakes ten times a second and prints the main thread's phase when
- * traces/progress.h says a report is due.
+ * The progress line of a long command (see tui/ticker.h): a thread that wakes
+ * ten times a second and has the line printed when traces/progress.h says a
+ * report is due; `llmcost replay`'s line, the main thread's phase, is here.
  */
 #include "tui/ticker.h"
 
@@ -25,9 +25,10 @@ static void ticker_on_signal(int sig)
 	raise(sig);
 }
 
-/* Prints the line of the current phase (mu held). */
-static void ticker_print(struct ticker *k)
+/* Prints replay's line of the current phase (mu held); ctx is the ticker. */
+static void ticker_print(void *ctx)
 {
+	struct ticker *k = ctx;
 	char n[32];
 	report_count_text(k->n_req, n, sizeof n);
 	if (k->phase == TICKER_LOADING) {
@@ -39,7 +40,6 @@ static void ticker_print(struct ticker *k)
 		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads, k->n_threads == 1 ? "" : "s",
 		        replay_progress_percent(k->progress, k->n_req * k->n_scen));
 	}
-	k->shown = 1;
 }
 
 static void *ticker_main(void *arg)
@@ -56,8 +56,10 @@ static void *ticker_main(void *arg)
 			until.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&k->cv, &k->mu, &until);
-		if (!k->stop && progress_due(&k->pace, &seconds))
-			ticker_print(k);
+		if (!k->stop && progress_due(&k->pace, &seconds)) {
+			k->print(k->ctx);
+			k->shown = 1;
+		}
 	}
 	if (k->shown)
 		fputs(clear_line, stderr);
@@ -65,12 +67,11 @@ static void *ticker_main(void *arg)
 	return NULL;
 }
 
-void ticker_start(struct ticker *k, const char *name, const struct replay_progress *progress)
+/* Starts the thread of line k (its print set), with Ctrl-C and SIGTERM clearing the line when
+ * k->signals; off a terminal, nothing. */
+static void ticker_run(struct ticker *k)
 {
 	pthread_condattr_t ca;
-	memset(k, 0, sizeof *k);
-	k->name = name;
-	k->progress = progress;
 	if (!isatty(STDERR_FILENO))
 		return;
 	progress_start(&k->pace);
@@ -79,18 +80,41 @@ void ticker_start(struct ticker *k, const char *name, const struct replay_progre
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&k->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	struct sigaction sa = { .sa_handler = ticker_on_signal };
-	sigaction(SIGINT, NULL, &k->old_int);
-	if (k->old_int.sa_handler != SIG_IGN) /* a background job's stays ignored */
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, &k->old_term);
+	if (k->signals) {
+		struct sigaction sa = { .sa_handler = ticker_on_signal };
+		sigaction(SIGINT, NULL, &k->old_int);
+		if (k->old_int.sa_handler != SIG_IGN) /* a background job's stays ignored */
+			sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, &k->old_term);
+	}
 	k->on = pthread_create(&k->th, NULL, ticker_main, k) == 0;
 	if (!k->on) { /* no line, the work goes on */
-		sigaction(SIGINT, &k->old_int, NULL);
-		sigaction(SIGTERM, &k->old_term, NULL);
+		if (k->signals) {
+			sigaction(SIGINT, &k->old_int, NULL);
+			sigaction(SIGTERM, &k->old_term, NULL);
+		}
 		pthread_cond_destroy(&k->cv);
 		pthread_mutex_destroy(&k->mu);
 	}
+}
+
+void ticker_start(struct ticker *k, const char *name, const struct replay_progress *progress)
+{
+	memset(k, 0, sizeof *k);
+	k->print = ticker_print;
+	k->ctx = k;
+	k->signals = 1;
+	k->name = name;
+	k->progress = progress;
+	ticker_run(k);
+}
+
+void ticker_start_print(struct ticker *k, void (*print)(void *ctx), void *ctx)
+{
+	memset(k, 0, sizeof *k);
+	k->print = print;
+	k->ctx = ctx;
+	ticker_run(k);
 }
 
 void ticker_phase(struct ticker *k, enum ticker_phase p, uint64_t n_req, size_t n_scen, size_t n_threads)
@@ -116,7 +140,9 @@ void ticker_stop(struct ticker *k)
 	pthread_join(k->th, NULL);
 	pthread_cond_destroy(&k->cv);
 	pthread_mutex_destroy(&k->mu);
-	sigaction(SIGINT, &k->old_int, NULL);
-	sigaction(SIGTERM, &k->old_term, NULL);
+	if (k->signals) {
+		sigaction(SIGINT, &k->old_int, NULL);
+		sigaction(SIGTERM, &k->old_term, NULL);
+	}
 	k->on = 0;
 }

@@ -1,10 +1,13 @@
 /*
- * The progress line of a long replay on a terminal: the trace loading, being
- * prepared, then the share of the scenarios' requests replayed.  A thread of
- * its own prints it on stderr from a second in, at most four times a second
- * (traces/progress.h), and clears it when stopped, before anything else is
- * printed; Ctrl-C or SIGTERM meanwhile clears it too, then ends the process as
- * the signal would.  Off a terminal there is no thread and no line.
+ * A progress line on a terminal, for a long command: a thread of its own looks
+ * ten times a second and prints it on stderr from a second in, at most four
+ * times a second (traces/progress.h), and clears it when stopped, before
+ * anything else is printed.  Off a terminal there is no thread and no line.
+ * replay's line (ticker_start: the trace loading, being prepared, then the
+ * share of the scenarios' requests replayed) is made here, and Ctrl-C or
+ * SIGTERM meanwhile clears it, then ends the process as the signal would;
+ * another command prints a line of its own (ticker_start_print) and keeps its
+ * own signal handling.
  */
 #ifndef TUI_TICKER_H
 #define TUI_TICKER_H
@@ -21,7 +24,12 @@ enum ticker_phase { TICKER_LOADING, TICKER_PREPARING, TICKER_REPLAYING };
 
 /* A line: the caller's storage, its fields under mu while the thread runs. */
 struct ticker {
+	/* prints the line on stderr ("\r", its text, "\033[K"), on the thread, mu held */
+	void (*print)(void *ctx);
+	void *ctx;
 	int on, stop, shown;
+	int signals;                   /* Ctrl-C and SIGTERM clear the line (replay's) */
+	/* replay's line (ticker_start) */
 	enum ticker_phase phase;       /* what the main thread is doing, under mu */
 	const char *name;              /* the trace */
 	uint64_t n_req;                /* its requests, from TICKER_PREPARING on */
@@ -34,11 +42,14 @@ struct ticker {
 	struct sigaction old_int, old_term;
 };
 
-/* Starts the line for trace `name` (borrowed), loading; `progress` is the runs' count. */
+/* Starts replay's line for trace `name` (borrowed), loading; `progress` is the runs' count. */
 void ticker_start(struct ticker *k, const char *name, const struct replay_progress *progress);
 /* The main thread moves on to phase p: of n_req requests, and n_scen scenarios on n_threads
  * threads when replaying. */
 void ticker_phase(struct ticker *k, enum ticker_phase p, uint64_t n_req, size_t n_scen, size_t n_threads);
+/* Starts a line printed by print(ctx), which reads what it shows under locks of its own; the
+ * caller's signal handlers stay. */
+void ticker_start_print(struct ticker *k, void (*print)(void *ctx), void *ctx);
 /* Stops and clears the line; again, or off a terminal, nothing. */
 void ticker_stop(struct ticker *k);
 
