@@ -126,7 +126,8 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-struct progress {
+/* The record as the run writes it (lv->progress_ctx). */
+struct recording {
 	int record;            /* the record's descriptor, written as requests end (-1 for a dry run) */
 	const char *path;
 	size_t written;        /* its lines */
@@ -135,9 +136,9 @@ struct progress {
 
 /* After each request: its record line written (a failure stops the run: calls that could
  * not be recorded are not made; the requests in flight then end unrecorded). */
-static int show_progress(void *ctx, struct live *lv, size_t r)
+static int record_ended(void *ctx, struct live *lv, size_t r)
 {
-	struct progress *p = ctx;
+	struct recording *p = ctx;
 	struct err e;
 	if (p->record >= 0 && !p->failed && lv->rec[r].n_att) {
 		if (live_record_write(p->record, p->path, lv, r, &e) < 0) {
@@ -344,7 +345,7 @@ int cmd_live(int argc, char **argv)
 	struct live lv;
 	struct openai o = { 0 };
 	struct live_record *rec = NULL;
-	struct progress prog = { .record = -1 };
+	struct recording recording = { .record = -1 };
 	struct ticker ticker;
 	struct live_transport tr = { &o, dry ? live_dry_call : openai_call, openai_now_us, openai_sleep_us };
 	char name[256], rpath[4096];
@@ -440,10 +441,10 @@ int cmd_live(int argc, char **argv)
 	if (t.n_req > with_text)
 		fprintf(stderr, "llmcost: live: %zu %s without input text skipped\n", (size_t)t.n_req - with_text,
 		        plural(t.n_req - with_text, "request", "requests"));
-	prog.record = rf;
-	prog.path = rpath;
-	lv.progress = show_progress;
-	lv.progress_ctx = &prog;
+	recording.record = rf;
+	recording.path = rpath;
+	lv.progress = record_ended;
+	lv.progress_ctx = &recording;
 	ticker_start_print(&ticker, print_progress, &lv);
 	live_run(&lv, dry ? 1 : (unsigned)concurrency); /* a dry run's cache hits do not race */
 	ticker_stop(&ticker);
@@ -456,7 +457,7 @@ int cmd_live(int argc, char **argv)
 	rc = EXIT_OK;
 	/* the record stays in the order its requests ended: never rewritten, so that a follower
 	 * (llmcost watch FILE) reads each line once */
-	size_t lines = prog.written, missing = rf >= 0 ? recorded_lines(&lv) - lines : 0;
+	size_t lines = recording.written, missing = rf >= 0 ? recorded_lines(&lv) - lines : 0;
 	if (rf >= 0 && close(rf) != 0) {
 		cli_error("live: %s: %s", rpath, strerror(errno));
 		rc = EXIT_FAIL;
