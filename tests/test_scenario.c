@@ -474,6 +474,15 @@ static void exact_decimals(void)
 	CHECK_HAS(js ? js : "", "30.000000001");
 	free(js);
 	scenario_fini(&sc);
+
+	/* a decimal without a fraction is written whole in the full JSON, as a file writes it: the
+	 * multiplier 2 and the default days 30, not 2.0 and 30.0 */
+	MUST(load("whole.json", "{\"projection\": {\"traffic_multiplier\": 2}}", &sc, &e));
+	js = scenario_to_json(&sc, 1);
+	CHECK_HAS(js ? js : "", "\"traffic_multiplier\":\t2\n");
+	CHECK_HAS(js ? js : "", "\"days\":\t30,");
+	free(js);
+	scenario_fini(&sc);
 }
 
 static void times_in_inject_windows(void)

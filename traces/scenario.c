@@ -1618,8 +1618,10 @@ static const char *fixed_text(int64_t v, int scale, char *buf)
 	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v, p = 1;
 	for (int i = 0; i < scale; i++)
 		p *= 10;
-	int n = snprintf(buf, 48, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(m / p), scale,
-	                 (unsigned long long)(m % p));
+	/* no fraction at scale 0: "%0*llu" of width 0 would still write a 0 ("2.0") */
+	int n = scale ? snprintf(buf, 48, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(m / p),
+	                         scale, (unsigned long long)(m % p))
+	              : snprintf(buf, 48, "%s%llu", v < 0 ? "-" : "", (unsigned long long)m);
 	while (n > 0 && buf[n - 1] == '0' && scale)
 		buf[--n] = '\0';
 	if (n > 0 && buf[n - 1] == '.')
