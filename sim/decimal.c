@@ -139,6 +139,21 @@ int decimal_scaled(const char *s, size_t n, int scale, int64_t *out, int *exact)
 	return 0;
 }
 
+const char *decimal_text(int64_t v, int scale, char *buf, size_t n)
+{
+	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, p = 1;
+	char frac[24] = "";
+	int len = 0;
+	for (int i = 0; i < scale && i < 18; i++)
+		p *= 10;
+	if (p > 1) /* at scale 0, "%0*" of width 0 would still write a 0 */
+		len = snprintf(frac, sizeof frac, "%0*llu", scale < 18 ? scale : 18, (unsigned long long)(mag % p));
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = 0;
+	snprintf(buf, n, "%s%llu%s%s", v < 0 ? "-" : "", (unsigned long long)(mag / p), len ? "." : "", frac);
+	return buf;
+}
+
 const char *decimal_shortest(double v, int plain, char *buf, size_t n)
 {
 	double a = fabs(v);

@@ -32,4 +32,11 @@ int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, i
  */
 const char *decimal_shortest(double v, int plain, char *buf, size_t n);
 
+/*
+ * v ÷ 10^scale (scale 0 to 18) written exactly, its fraction's trailing zeros cut, into buf
+ * (at most 41 bytes are needed): (412500, 3) → "412.5", (-5, 0) → "-5", (2, 0) → "2".
+ * Returns buf.
+ */
+const char *decimal_text(int64_t v, int scale, char *buf, size_t n);
+
 #endif

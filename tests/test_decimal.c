@@ -100,8 +100,23 @@ static void wide(void)
 	CHECK_INT(decimal_scaled("340282366920938463463374607431768.2114556", 41, 6, &small, NULL), -1);
 }
 
+/* decimal_text: v ÷ 10^scale written back, trailing zeros cut. */
+static void text(void)
+{
+	char b[48];
+	CHECK_STR(decimal_text(412500, 3, b, sizeof b), "412.5");
+	CHECK_STR(decimal_text(2, 0, b, sizeof b), "2");                /* no ".0" at scale 0 */
+	CHECK_STR(decimal_text(-125, 2, b, sizeof b), "-1.25");
+	CHECK_STR(decimal_text(177100000, 12, b, sizeof b), "0.0001771"); /* pico-USD → USD */
+	CHECK_STR(decimal_text(1000000000000LL, 12, b, sizeof b), "1");
+	CHECK_STR(decimal_text(1, 18, b, sizeof b), "0.000000000000000001");
+	/* INT64_MIN: 9223372036854775808 ÷ 10^18 */
+	CHECK_STR(decimal_text(INT64_MIN, 18, b, sizeof b), "-9.223372036854775808");
+}
+
 void suite_decimal(void)
 {
+	RUN(text);
 	RUN(wide);
 	RUN(scales_exactly);
 	RUN(rounds_half_even);

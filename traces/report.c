@@ -91,14 +91,7 @@ const char *report_usd_text(money_sum pusd, char *buf, size_t n)
 
 const char *report_decimal_text(int64_t v, int scale, char *buf, size_t n)
 {
-	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	uint64_t p = (uint64_t)report_pow10[scale < 0 ? 0 : scale > 12 ? 12 : scale];
-	char frac[16];
-	int len = snprintf(frac, sizeof frac, "%0*" PRIu64, scale, mag % p);
-	while (len > 0 && frac[len - 1] == '0')
-		frac[--len] = 0;
-	snprintf(buf, n, "%s%" PRIu64 "%s%s", v < 0 ? "-" : "", mag / p, len ? "." : "", frac);
-	return buf;
+	return decimal_text(v, scale, buf, n);
 }
 
 /*

@@ -1611,24 +1611,6 @@ out:
 
 static cJSON *emit_object(const struct scenario *sc, const char *pat, const void *base);
 
-/* v ÷ 10^scale written exactly, without trailing zeros ("0.4", "2", "-1.25"), into buf
- * (at least 48 bytes).  Returns buf. */
-static const char *fixed_text(int64_t v, int scale, char *buf)
-{
-	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v, p = 1;
-	for (int i = 0; i < scale; i++)
-		p *= 10;
-	/* no fraction at scale 0: "%0*llu" of width 0 would still write a 0 ("2.0") */
-	int n = scale ? snprintf(buf, 48, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(m / p),
-	                         scale, (unsigned long long)(m % p))
-	              : snprintf(buf, 48, "%s%llu", v < 0 ? "-" : "", (unsigned long long)m);
-	while (n > 0 && buf[n - 1] == '0' && scale)
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
-	return buf;
-}
-
 static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k, const void *base)
 {
 	const char *b = base;
@@ -1678,8 +1660,8 @@ static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k
 	case SKEY_FIXED: {
 		if (k->off_flag != SKEY_NO_FLAG && !*(const int *)(const void *)(b + k->off_flag))
 			return cJSON_CreateNull();
-		return cJSON_CreateRaw(fixed_text(*(const int64_t *)(const void *)(b + k->off), (int)k->scale,
-		                                  buf));
+		return cJSON_CreateRaw(decimal_text(*(const int64_t *)(const void *)(b + k->off), (int)k->scale,
+		                                    buf, sizeof buf));
 	}
 	case SKEY_DECIMAL: {
 		if (k->off_flag != SKEY_NO_FLAG && !*(const int *)(const void *)(b + k->off_flag))
@@ -1688,7 +1670,7 @@ static cJSON *emit_value(const struct scenario *sc, const struct scenario_key *k
 		int decimals = 0;
 		for (int64_t d = f->den; d > 1; d /= 10)
 			decimals++;
-		return cJSON_CreateRaw(fixed_text(f->num, decimals, buf));
+		return cJSON_CreateRaw(decimal_text(f->num, decimals, buf, sizeof buf));
 	}
 	case SKEY_STRING:
 		if (k->off == SKEY_NO_FLAG)

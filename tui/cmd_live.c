@@ -45,15 +45,7 @@ static const char *usd(char *buf, size_t n, int64_t pusd)
 static void cap_text(char buf[MONEY_FMT_SIZE + 1], int64_t pusd)
 {
 	buf[0] = '$';
-	money_format(buf + 1, pusd);
-	size_t n = strlen(buf);
-	if (strchr(buf, '.')) {
-		while (buf[n - 1] == '0')
-			n--;
-		if (buf[n - 1] == '.')
-			n--;
-	}
-	buf[n] = 0;
+	decimal_text(pusd, 12, buf + 1, MONEY_FMT_SIZE);
 }
 
 /* --max-usd: a decimal number of dollars above 0, to the pico-dollar, at most what an int64
