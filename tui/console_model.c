@@ -667,7 +667,7 @@ struct console_export {
 	int csv;
 };
 
-static int console_export_write(FILE *f, void *ctx, struct err *e)
+static int console_model_export_write(FILE *f, void *ctx, struct err *e)
 {
 	struct console_export *x = ctx;
 	return x->csv ? report_csv(f, &x->m->summary, x->r, x->m->n_scen, REPORT_BY_NONE, e)
@@ -697,7 +697,7 @@ int console_model_export(struct console_model *m, int csv, const char *path, str
 		r[i] = s->res; /* a shallow copy: the report only reads it */
 	}
 	x.r = r;
-	rc = replace_write(path, console_export_write, &x, e);
+	rc = replace_write(path, console_model_export_write, &x, e);
 out:
 	free(r);
 	return rc;
