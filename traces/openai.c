@@ -146,10 +146,17 @@ static char *request_body(const struct live_call *c)
 	return body;
 }
 
-static uint64_t count_of(const cJSON *o, const char *name)
+/* 1 when o's member `name` is a count: a number from 0 to below 10^15 (not null, not a string). */
+static int has_count(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (uint64_t)v->valuedouble : 0;
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15;
+}
+
+/* o's count `name`, else 0. */
+static uint64_t count_of(const cJSON *o, const char *name)
+{
+	return has_count(o, name) ? (uint64_t)cJSON_GetObjectItemCaseSensitive(o, name)->valuedouble : 0;
 }
 
 /*
@@ -204,13 +211,6 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 	free(r->text);
 	r->text = clean;
 	r->text_len = clean ? n : 0;
-}
-
-/* 1 when usage's count `name` is a number count_of reads (not null, not a string). */
-static int has_count(const cJSON *usage, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(usage, name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15;
 }
 
 /* An ok reply's usage; a 200 without one (a usage without input_tokens and output_tokens
