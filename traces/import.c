@@ -672,14 +672,12 @@ static void trace_name(const struct import_opts *o, const char *const *files, si
 
 const char *import_name_problem(const char *name)
 {
-	int len;
 	if (!*name)
 		return "is empty";
 	if (strlen(name) > IMPORT_NAME_MAX)
 		return "is longer than 255 bytes";
-	for (; *name; name += len)
-		if (text_decode((const unsigned char *)name, &len) < 0)
-			return "is not UTF-8";
+	if (!text_is_utf8(name))
+		return "is not UTF-8";
 	return NULL;
 }
 
