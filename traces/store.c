@@ -353,7 +353,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 		return err_set(e, "%s: not an llmcost store (not an SQLite database); it is left as it is", path);
 	/* a new store is made 0600 whatever the umask, being every request's input text; SQLite's
 	 * journal beside it takes its mode */
-	if (!there) {
+	if (!there && strcmp(path, ":memory:") != 0) { /* SQLite's name for a store in memory */
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
