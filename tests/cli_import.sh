@@ -591,6 +591,21 @@ check_eq "it says so" "$(cat "$TMP/err")" "llmcost: no store: HOME is not set an
 check_eq "and makes nothing in the current folder" "$(ls -A "$TMP/cwd")" ""
 (cd "$TMP/cwd" && env -u HOME XDG_DATA_HOME= $LA import "$TMP/tiny.jsonl" --db "$TMP/cwd.db" >/dev/null 2>&1)
 check_eq "with --db, HOME is not needed" "$?" 0
+# a default store whose folder cannot be made names the folder and the reason (it said "its
+# folder ~/.local/share/llmcost does not exist", hiding that mkdir ~/.local was refused): HOME a
+# file (Not a directory, for root too), and a read-only HOME when not root (Permission denied)
+: >"$TMP/homefile"
+LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/homefile" $L import "$TMP/tiny.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "a default store's folder that cannot be made: exit 1" "$?" 1
+check_eq "the folder and the reason are said" "$(cat "$TMP/err")" "llmcost: $TMP/homefile/.local/share/llmcost/llmcost.db: cannot make the store: cannot make its folder $TMP/homefile/.local: Not a directory"
+LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/homefile" $L replay "$TMP/tiny.jsonl" >/dev/null 2>"$TMP/err"
+check_has "replay of a file says the same" "$(cat "$TMP/err")" "cannot make its folder $TMP/homefile/.local: Not a directory"
+if [ "$(id -u)" != 0 ]; then
+	mkdir -p "$TMP/rohome" && chmod 555 "$TMP/rohome"
+	LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/rohome" $L import "$TMP/tiny.jsonl" >/dev/null 2>"$TMP/err"
+	check_has "a read-only HOME: Permission denied" "$(cat "$TMP/err")" "cannot make its folder $TMP/rohome/.local: Permission denied"
+	chmod 755 "$TMP/rohome"
+fi
 # the store holds every request's input text: under umask 022 the folders made for the default
 # store are 0700 (the XDG Base Directory spec's mode) and a new store is 0600, not 0755 and 0644;
 # a folder that was there keeps its mode; a --db store made new is 0600 too

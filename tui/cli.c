@@ -118,13 +118,22 @@ int cli_real_name(const char *path, char *out, size_t n)
 	return len > 0 && (size_t)len < n ? 0 : -1;
 }
 
+/* why the default store's folder could not be made, said when the store then cannot be opened */
+static char made_error[sizeof ((struct err *)0)->msg + 4096 + 64];
+
 const char *cli_db_path_made(const char *opt_db)
 {
 	const char *path = cli_db_path(opt_db), *env = getenv("LLMCOST_DB");
 	struct err e = { "" };
-	if (!(opt_db && *opt_db) && !(env && *env))
-		store_make_folder(path, &e); /* when it fails, opening the store says so */
+	if (!(opt_db && *opt_db) && !(env && *env) && store_make_folder(path, &e) < 0)
+		snprintf(made_error, sizeof made_error, "%s: cannot make the store: cannot make its folder %s",
+		         path, e.msg);
 	return path;
+}
+
+void cli_store_error(const char *msg)
+{
+	cli_error("%s", made_error[0] ? made_error : msg);
 }
 
 int cli_one_scenario(const char *cmd, const char *arg, const char **scen)

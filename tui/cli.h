@@ -86,6 +86,11 @@ const char *cli_db_path(const char *opt_db);
  * absent, for commands that may create the store; a path given is used as it is. */
 const char *cli_db_path_made(const char *opt_db);
 
+/* Says why the store could not be opened: msg, or when cli_db_path_made could not make the
+ * default store's folder, which folder and why ("~/.local: Permission denied"), which msg
+ * ("its folder does not exist") would hide. */
+void cli_store_error(const char *msg);
+
 /* The absolute name of path, which need not exist but whose folder must: the folder's real
  * path and path's last part.  0, or -1 when the folder is not there or n is too small. */
 int cli_real_name(const char *path, char *out, size_t n);

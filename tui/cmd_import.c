@@ -67,7 +67,7 @@ int cmd_import(int argc, char **argv)
 	struct err e = { "" };
 	if (import_check(files, (size_t)n, &o, NULL, &e) < 0 || /* before a store is made for it */
 	    store_open(&s, cli_db_path_made(db), &e) < 0) {
-		cli_error("%s", e.msg);
+		cli_store_error(e.msg);
 		return EXIT_FAIL;
 	}
 	struct store_trace_info infos[n];

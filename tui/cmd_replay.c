@@ -208,7 +208,7 @@ int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 	else if (no_store)
 		cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
 	else
-		cli_error("%s", e.msg);
+		cli_store_error(e.msg);
 	return EXIT_FAIL;
 }
 
