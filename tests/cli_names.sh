@@ -58,6 +58,17 @@ EOF
 )
 check_eq "wide, combining and zero-width names keep the columns aligned" "$aligned" aligned
 
+# --- a name past 60 columns loses its middle, not its end: tenants of one long prefix stay
+# apart (all three were "P…" cut at the same column). 60 columns: "…" and 59, the start 30
+# (59 - 59/2) and the end 29
+P=tenant-with-a-very-long-name-tenant-with-a-very-long-name-tenant-with-a-very-long-name
+{ line 1 "$P-one"; line 2 "$P-two"; line 3 "$P-three"; } > "$TMP/long.jsonl"
+table=$($L replay "$TMP/long.jsonl" --by tenant --db "$TMP/long.db" 2>/dev/null)
+for end in one two three; do
+	name=$P-$end
+	check_has "a long name keeps its end: -$end" "$table" "  $(printf %.30s "$name")…$(printf %s "$name" | tail -c 29)  "
+done
+
 # --- JSON and CSV carry the names exactly
 $L replay names --json > "$TMP/names.json"
 got=$(python3 -c 'import json, sys

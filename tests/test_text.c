@@ -50,6 +50,38 @@ static void cuts_at_the_budget(void)
 	CHECK_SHOW("ab\x1b", 5, "ab\xe2\x80\xa6");                     /* an escape is not split */
 }
 
+/* text_cut_middle's result with mark, columns as text_cp_width counts them (freed after the check). */
+#define CHECK_MIDDLE(s, cols, mark, want) do { \
+	char *got_ = text_cut_middle(s, cols, mark, text_cp_width); \
+	CHECK_STR(got_, want); \
+	free(got_); \
+} while (0)
+
+#define ELLIPSIS "\xe2\x80\xa6"
+#define KAN "\xe6\xbc\xa2" /* 漢, 2 columns */
+#define JI "\xe5\xad\x97"  /* 字, 2 columns */
+
+static void cuts_in_the_middle(void)
+{
+	CHECK_MIDDLE("abcdef", 6, ELLIPSIS, "abcdef");                 /* fits: whole */
+	/* 10 columns into 7: 6 for text, the start 3 and the end 3 */
+	CHECK_MIDDLE("abcdefghij", 7, ELLIPSIS, "abc" ELLIPSIS "hij");
+	/* into 6: 5 for text, the start takes the odd one: 3 and 2 */
+	CHECK_MIDDLE("abcdefghij", 6, ELLIPSIS, "abc" ELLIPSIS "ij");
+	/* "..." is 3 columns: into 7, 4 for text, 2 and 2 */
+	CHECK_MIDDLE("abcdefghij", 7, "...", "ab...ij");
+	/* 漢字漢字漢字 is 12 columns; into 7: 6 for text, the start's 3 holds one 漢 (2), so the end
+	 * has 6 - 2 = 4: 漢字 */
+	CHECK_MIDDLE(KAN JI KAN JI KAN JI, 7, ELLIPSIS, KAN ELLIPSIS KAN JI);
+	/* a b c d e é x y is 8 columns (é an e and a combining acute, 0); into 5: "ab", and the end
+	 * of 2 columns is "xy", not the acute alone on the mark */
+	CHECK_MIDDLE("abcde" "e\xcc\x81" "xy", 5, ELLIPSIS, "ab" ELLIPSIS "xy");
+	/* the three tenants of one long prefix stay apart in 20 columns: 10 + "…" + 9 */
+	CHECK_MIDDLE("tenant-with-a-very-long-name-t1", 20, ELLIPSIS, "tenant-wit" ELLIPSIS "g-name-t1");
+	CHECK_MIDDLE("tenant-with-a-very-long-name-t2", 20, ELLIPSIS, "tenant-wit" ELLIPSIS "g-name-t2");
+	CHECK_MIDDLE("abcdef", 2, "...", "ab");                         /* no room for the mark */
+}
+
 /* text_shell_word's result as a checked string (freed after the check). */
 #define CHECK_WORD(s, want) do { \
 	char *got_ = text_shell_word(s); \
@@ -131,5 +163,6 @@ void suite_text(void)
 	RUN(escapes_controls_bidi_and_bad_bytes);
 	RUN(counts_columns);
 	RUN(cuts_at_the_budget);
+	RUN(cuts_in_the_middle);
 	RUN(quotes_shell_words);
 }

@@ -741,20 +741,29 @@ static void grid_fini(struct grid *g)
 	g->cells = NULL;
 }
 
-/* A cell's widest: a longer name is cut, with "…" (--json and --csv carry it whole). */
+/* A cell's widest: a longer name loses its middle to "…", keeping the end that tells names of
+ * one prefix apart (--json and --csv carry it whole). */
 #define CELL_COLS 60
 
-/* Writes a name as a table shows it: escaped, cut to CELL_COLS. */
+/* text as a table shows it: escaped, cut to CELL_COLS; the caller's (NULL when out of memory) */
+static char *cell_text(const char *text)
+{
+	char *shown = text_show(text ? text : "", 0);
+	char *s = shown ? text_cut_middle(shown, CELL_COLS, "\xe2\x80\xa6", text_cp_width) : NULL;
+	free(shown);
+	return s;
+}
+
 static void put_name(FILE *f, const char *name)
 {
-	char *s = text_show(name ? name : "", CELL_COLS);
+	char *s = cell_text(name);
 	fputs(s ? s : "", f);
 	free(s);
 }
 
 static void grid_set(struct grid *g, size_t row, size_t col, const char *text)
 {
-	char *s = text_show(text ? text : "", CELL_COLS);
+	char *s = cell_text(text);
 	if (!s)
 		g->oom = 1;
 	free(g->cells[row * g->n_cols + col]);

@@ -121,6 +121,50 @@ char *text_show(const char *s, size_t max_cols)
 	return out;
 }
 
+char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*cols)(long cp))
+{
+	size_t total = 0, mark_cols = 0, n = strlen(s);
+	int len;
+	for (const char *p = s; *p; p += len)
+		total += (size_t)cols(text_decode((const unsigned char *)p, &len));
+	for (const char *p = mark; *p; p += len)
+		mark_cols += (size_t)cols(text_decode((const unsigned char *)p, &len));
+	char *out = malloc(n + strlen(mark) + 1);
+	if (!out)
+		return NULL;
+	if (total <= max_cols) {
+		memcpy(out, s, n + 1);
+		return out;
+	}
+	/* the start gets the odd column: "tenant-with-a-very-long…name-t1" */
+	size_t budget = max_cols > mark_cols ? max_cols - mark_cols : 0, head_cols = budget - budget / 2;
+	size_t head = 0, used = 0, tail = n, seen = 0;
+	if (max_cols <= mark_cols)
+		mark = "", head_cols = max_cols; /* no room for the mark: the start alone */
+	for (const char *p = s; *p; p += len) {
+		size_t w = (size_t)cols(text_decode((const unsigned char *)p, &len));
+		if (used + w > head_cols)
+			break;
+		used += w;
+		head += (size_t)len;
+	}
+	/* the end: from the first code point after the start from which the rest fits, never one
+	 * of no width (a combining mark without its base) */
+	seen = used;
+	for (const char *p = s + head; *mark && *p; p += len) {
+		int w = cols(text_decode((const unsigned char *)p, &len));
+		if (w > 0 && total - seen <= budget - used) {
+			tail = (size_t)(p - s);
+			break;
+		}
+		seen += (size_t)w;
+	}
+	memcpy(out, s, head);
+	strcpy(out + head, mark);
+	strcat(out, s + tail);
+	return out;
+}
+
 /* Writes the n bytes at s to f with their escapes; a newline too unless `lines`.  The byte
  * after them must not continue UTF-8 (a NUL, as strings end). */
 static void put(FILE *f, const char *s, size_t n, int lines)

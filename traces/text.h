@@ -38,6 +38,16 @@ size_t text_width(const char *s);
  */
 char *text_show(const char *s, size_t max_cols);
 
+/*
+ * s cut to at most max_cols columns by taking out its middle, where mark
+ * stands, so that names which differ only at the end stay apart in a table
+ * ("tenant-with-a-very-long…name-t1"); s whole when it fits.  cols counts a
+ * code point's columns (-1 for a byte that is not UTF-8): text_cp_width for
+ * text_show's output, the console's own on the screen.  No escapes are added.
+ * In a new string (NULL when out of memory).
+ */
+char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*cols)(long cp));
+
 /* Writes the n bytes at s to f with their escapes (NULs among them shown as \u0000). */
 void text_put_bytes(FILE *f, const char *s, size_t n);
 

@@ -171,6 +171,9 @@ int console_text_width(const char *s);
  * cut with "…" (or "~" without UTF-8).  Returns the columns drawn.
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
+/* console_put of a name, left-aligned: one that does not fit loses its middle to "…" ("..."
+ * without UTF-8), keeping the end that tells names of one prefix apart (traces/text.h). */
+int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int pad);
 /* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
  * that fits whole, else the last, cut; then keep (a filter, say; NULL for none) and "; N columns
  * hidden (widen)" when n_hidden > 0, which are never cut while the line holds them. */

@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/clock.h"
@@ -77,6 +78,15 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 		for (int i = lead + cols; i < width; i++)
 			waddch(w, ' ');
 	return pad ? width : cols;
+}
+
+int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int pad)
+{
+	char *cut = width > 0 ? text_cut_middle(name, (size_t)width, console_utf8 ? "\xe2\x80\xa6" : "...",
+	                                         console_text_cpwidth) : NULL;
+	int n = console_put(w, y, x, cut ? cut : name, width, 0, pad);
+	free(cut);
+	return n;
 }
 
 void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,

@@ -56,8 +56,8 @@ static const struct groups_col groups_task_cols[] = {
 };
 
 #define GROUPS_MAX_COLS 16
-/* The name column (tenant, task) is at most this wide: a longer name is cut with …, and a `/`
- * filter finds it whole. */
+/* The name column (tenant, task) is at most this wide: a longer name loses its middle to …,
+ * keeping its end, and a `/` filter finds it whole. */
 #define GROUPS_NAME_MAX 24
 #define N_TENANT_COLS (sizeof groups_tenant_cols / sizeof groups_tenant_cols[0])
 #define N_TASK_COLS (sizeof groups_task_cols / sizeof groups_task_cols[0])
@@ -551,7 +551,10 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 			groups_text(g, gc, s, i, buf, sizeof buf);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_MATCH));
-			console_put(w, 2 + r, colx[j], buf, cw, groups_is_fig(gc->kind), 1);
+			if (col == 0)
+				console_put_name(w, 2 + r, colx[j], buf, cw, 1);
+			else
+				console_put(w, 2 + r, colx[j], buf, cw, groups_is_fig(gc->kind), 1);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
@@ -817,7 +820,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 			mvwhline(w, y, 0, ' ', width);
 		if (vs->filter[0] && !cursor)
 			wattrset(w, console_attr(ROLE_MATCH));
-		console_put(w, y, 0, groups_tenant(src, i), namew, 0, 1);
+		console_put_name(w, y, 0, groups_tenant(src, i), namew, 1);
 		wattrset(w, base);
 		struct console_fig_value rv = groups_across_value(gm, src, ref, i, &ok);
 		for (size_t j = 0; j < nshown; j++) {
