@@ -69,6 +69,28 @@ for end in one two three; do
 	check_has "a long name keeps its end: -$end" "$table" "  $(printf %.30s "$name")…$(printf %s "$name" | tail -c 29)  "
 done
 
+# --- on a locale that is not UTF-8 (C, POSIX, ISO-8859-1) the program's own symbols are
+# ASCII: "..." for "…", "-" for "—", "x" for "×" (it printed UTF-8 whatever the locale); a name
+# is data, and --csv carries it exactly still
+nonascii() { LC_ALL=C grep -c '[^ -~]'; } # lines with a byte that is not printable ASCII
+for loc in C POSIX; do
+	check_eq "LC_ALL=$loc: help is ASCII" "$(LC_ALL=$loc $L help | nonascii)" 0
+	check_eq "LC_ALL=$loc: import --help is ASCII" "$(LC_ALL=$loc $L import --help | nonascii)" 0
+	check_eq "LC_ALL=$loc: help's first line" "$(LC_ALL=$loc $L help | head -1)" \
+		"llmcost - replay LLM request traces through cost policies"
+	table=$(LC_ALL=$loc $L replay "$TMP/long.jsonl" --by tenant --db "$TMP/long.db" 2>/dev/null)
+	name=$P-one
+	# "..." is 3 columns: 57 left, the start 29 (57 - 57/2) and the end 28
+	check_has "LC_ALL=$loc: a long name cut with ..." "$table" "  $(printf %.29s "$name")...$(printf %s "$name" | tail -c 28)  "
+	check_eq "LC_ALL=$loc: the table is ASCII" "$(printf '%s\n' "$table" | nonascii)" 0
+done
+i=1; while [ $i -le 21 ]; do echo "bad $i"; i=$((i + 1)); done > "$TMP/bad21.jsonl"
+LC_ALL=C $L import "$TMP/bad21.jsonl" --db "$TMP/bad21.db" >/dev/null 2>"$TMP/err"
+check_eq "LC_ALL=C: the rejected lines past 20 counted with ..." "$(tail -1 "$TMP/err")" "... and 1 more rejected lines"
+check_eq "LC_ALL=C: --csv carries 漢字漢字 exactly" \
+	"$(LC_ALL=C $L replay names --by tenant --csv | grep -c "$(printf '\346\274\242\345\255\227\346\274\242\345\255\227')")" 1
+check_has "a UTF-8 locale keeps …" "$(LC_ALL=C.UTF-8 $L help | head -1)" "llmcost — replay"
+
 # --- JSON and CSV carry the names exactly
 $L replay names --json > "$TMP/names.json"
 got=$(python3 -c 'import json, sys

@@ -454,6 +454,11 @@ HELD
 		-e 'replaying big: 16 scenarios × 100,000 requests on ' "$TMP/tty.out")" 1
 	check_eq "the line is cleared at the end" "$(tail -c 4 "$TMP/tty.out" | od -An -c | tr -d ' ')" '\r033[K'
 	check_eq "the report is the same on a terminal" "$(cmp "$TMP/big-pipe.out" "$TMP/big-tty.out" && echo same)" same
+	# on a locale that is not UTF-8, the line is ASCII: "x" for "×", "..." for "…"
+	LC_ALL=C script -qec "sh $TMP/held-replay.sh /dev/null pause" /dev/null > "$TMP/tty.out" 2>&1
+	check_eq "LC_ALL=C: the line in ASCII" "$(grep -c -e 'loading big\.\.\.' -e 'preparing big: 100,000 requests\.\.\.' \
+		-e 'replaying big: 16 scenarios x 100,000 requests on ' "$TMP/tty.out")" 1
+	check_eq "LC_ALL=C: no byte past ASCII" "$(LC_ALL=C grep -c '[^ -~[:cntrl:]]' "$TMP/tty.out")" 0
 	# SIGTERM during the replay clears the line and ends the process as the signal does
 	script -qec "sh $TMP/held-replay.sh /dev/null TERM; printf 'status %s' \$?" /dev/null > "$TMP/term.out" 2>&1
 	out=$(od -An -c "$TMP/term.out" | tr -d ' \n')

@@ -7,6 +7,9 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/llmcost-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LLMCOST_DB="$TMP/store.db"
 export XDG_DATA_HOME="$TMP/xdg"
+# the program's own symbols follow the locale ("…", or "..." where it is not UTF-8): the suites
+# expect UTF-8's, whatever locale runs them; a case wanting another sets LC_ALL itself
+export LC_ALL=C.UTF-8
 
 ok()   { passed=$((passed + 1)); }
 bad()  { failed=$((failed + 1)); echo "FAIL $SUITE: $*" >&2; }

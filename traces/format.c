@@ -17,6 +17,7 @@
 #include "sim/money.h"
 #include "sim/status.h"
 #include "sim/trace.h"
+#include "traces/text.h"
 
 #define MAX_TOKENS 4294967295LL
 
@@ -186,7 +187,7 @@ static const char *shown(const struct json_span *v, char *buf, size_t n)
 	size_t cut = n - 5;
 	while (cut > 0 && ((unsigned char)v->start[cut] & 0xc0) == 0x80)
 		cut--;
-	snprintf(buf, n, "%.*s…", (int)cut, v->start);
+	snprintf(buf, n, "%.*s%s", (int)cut, v->start, text_symbol("…", "..."));
 	return buf;
 }
 

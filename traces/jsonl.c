@@ -17,6 +17,7 @@
 #include "sim/status.h"
 #include "sim/trace.h"
 #include "traces/json_scan.h"
+#include "traces/text.h"
 
 enum field {
 	F_TS, F_TENANT, F_TASK, F_INPUT_TOKENS, F_OUTPUT_TOKENS, F_INPUT, F_INPUT_HASH,
@@ -101,7 +102,7 @@ static const char *shown(const struct json_span *v, char *buf, size_t n)
 		size_t cut = n - 5; /* room for "…" and the NUL, at a character's start */
 		while (cut > 0 && ((unsigned char)v->start[cut] & 0xc0) == 0x80)
 			cut--;
-		snprintf(buf, n, "%.*s…", (int)cut, v->start);
+		snprintf(buf, n, "%.*s%s", (int)cut, v->start, text_symbol("…", "..."));
 	}
 	return buf;
 }

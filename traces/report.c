@@ -749,7 +749,7 @@ static void grid_fini(struct grid *g)
 static char *cell_text(const char *text)
 {
 	char *shown = text_show(text ? text : "", 0);
-	char *s = shown ? text_cut_middle(shown, CELL_COLS, "\xe2\x80\xa6", text_cp_width) : NULL;
+	char *s = shown ? text_cut_middle(shown, CELL_COLS, text_symbol("\xe2\x80\xa6", "..."), text_cp_width) : NULL;
 	free(shown);
 	return s;
 }
@@ -1085,7 +1085,7 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 		rc = grid_print(f, &g, "  ");
 	if (rc == 0 && rows < all) {
 		char more[32];
-		fprintf(f, "  … %s more %s%s (--top 0 lists all; --csv and --json list every group)\n",
+		fprintf(f, "  %s %s more %s%s (--top 0 lists all; --csv and --json list every group)\n", text_symbol("…", "..."),
 		        report_count_text(all - rows, more, sizeof more), report_by_names[by],
 		        all - rows == 1 ? "" : "s");
 	}

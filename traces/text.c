@@ -2,6 +2,7 @@
  * Names as a terminal shows them (text.h): one decoder, one rule for what is
  * escaped, one width, used by the tables, the lists and the error messages.
  */
+#include <langinfo.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,6 +10,22 @@
 #include <wchar.h>
 
 #include "traces/text.h"
+
+static int ascii_symbols; /* set by text_locale_init, before any thread starts */
+
+void text_locale_init(void)
+{
+	locale_t loc = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
+	/* a locale that cannot be loaded leaves setlocale's C, whose character set is ASCII */
+	ascii_symbols = !loc || strcmp(nl_langinfo_l(CODESET, loc), "UTF-8") != 0;
+	if (loc)
+		freelocale(loc);
+}
+
+const char *text_symbol(const char *utf8, const char *ascii)
+{
+	return ascii_symbols ? ascii : utf8;
+}
 
 long text_decode(const unsigned char *s, int *len)
 {
@@ -98,8 +115,12 @@ size_t text_width(const char *s)
 
 char *text_show(const char *s, size_t max_cols)
 {
+	const char *mark = text_symbol("\xe2\x80\xa6", "...");
 	size_t total = text_width(s), fit = !max_cols || total <= max_cols, cols = 0, o = 0, n;
-	size_t budget = fit ? total : max_cols - 1; /* room for the ellipsis */
+	size_t mark_cols = text_width(mark);
+	if (max_cols <= mark_cols)
+		mark = "", mark_cols = 0; /* no room for it: the start alone */
+	size_t budget = fit ? total : max_cols - mark_cols;
 	char *out = malloc(strlen(s) * 6 + 4), buf[8]; /* an escape is at most 6 bytes a byte */
 	const char *shown;
 	int len;
@@ -114,8 +135,8 @@ char *text_show(const char *s, size_t max_cols)
 		cols += w;
 	}
 	if (!fit) {
-		memcpy(out + o, "\xe2\x80\xa6", 3); /* … */
-		o += 3;
+		memcpy(out + o, mark, strlen(mark));
+		o += strlen(mark);
 	}
 	out[o] = 0;
 	return out;

@@ -16,6 +16,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Decides, once, from the environment's locale (LC_ALL, LC_CTYPE, LANG, as setlocale reads
+ * them, without setting the process's), whether text_symbol gives UTF-8 symbols or ASCII ones;
+ * before it is called, UTF-8. */
+void text_locale_init(void);
+
+/* The program's own symbols in text output ("…", "—", "×"): utf8 when the locale's character set
+ * is UTF-8, else ascii ("...", "-", "x"), which any terminal shows.  Names are data and are
+ * never changed by it; --json and --csv carry them exactly. */
+const char *text_symbol(const char *utf8, const char *ascii);
+
 /* The code point of the UTF-8 sequence at s (its length in *len), or -1 for a byte that does
  * not begin a valid sequence (*len 1). */
 long text_decode(const unsigned char *s, int *len);
@@ -34,7 +44,8 @@ size_t text_width(const char *s);
 
 /*
  * s with its escapes, cut to at most max_cols columns with "…" at the cut
- * (0: never cut), in a new string (NULL when out of memory).
+ * ("..." by text_symbol; 0: never cut), in a new string (NULL when out of
+ * memory).
  */
 char *text_show(const char *s, size_t max_cols);
 

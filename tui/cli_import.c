@@ -133,7 +133,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	}
 	if (!quiet && pr.total > pr.shown) {
 		char more[32];
-		fprintf(stderr, "… and %s more rejected lines\n", report_count_text(pr.total - pr.shown, more, sizeof more));
+		fprintf(stderr, "%s and %s more rejected lines\n", text_symbol("…", "..."), report_count_text(pr.total - pr.shown, more, sizeof more));
 	}
 	for (size_t i = 0; i < (opts->name ? 1 : n); i++) {
 		char req[32], rej[32];

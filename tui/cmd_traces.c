@@ -185,9 +185,9 @@ static void rm_progress(void *ctx, const char *name, double seconds)
 	struct rm_progress *p = ctx;
 	fputc('\r', stderr);
 	if (name)
-		text_printf(stderr, "removing %s… %.0f s", name, seconds);
+		text_printf(stderr, "removing %s%s %.0f s", name, text_symbol("…", "..."), seconds);
 	else
-		fprintf(stderr, "compacting the store… %.0f s", seconds);
+		fprintf(stderr, "compacting the store%s %.0f s", text_symbol("…", "..."), seconds);
 	fputs("\033[K", stderr);
 	p->shown = 1;
 }

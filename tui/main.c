@@ -46,9 +46,9 @@ const struct command commands[] = {
 	  "                that is not JSON: trace v1 when the name ends .jsonl, .json or .ndjson,\n"
 	  "                gzipped or not, else an error); a format other than jsonl is named on\n"
 	  "                stderr\n"
-	  "  jsonl         trace format v1, one request a line (SPEC §2)\n"
+	  "  jsonl         trace format v1, one request a line (SPEC section 2)\n"
 	  "  otlp          OpenTelemetry GenAI spans in OTLP/JSON: the file exporter's lines of\n"
-	  "                {\"resourceSpans\":…}, or one such document; each chat,\n"
+	  "                {\"resourceSpans\":...}, or one such document; each chat,\n"
 	  "                text_completion, generate_content or embeddings span is a request,\n"
 	  "                other spans are skipped and counted; rejects read FILE:LINE:\n"
 	  "                resourceSpans[i].scopeSpans[j].spans[k]: reason\n"
@@ -330,7 +330,7 @@ static const struct command builtins[] = {
 static void print_help(FILE *f)
 {
 	const struct command *tables[] = { commands, builtins };
-	fputs("llmcost — replay LLM request traces through cost policies\n\nusage:\n", f);
+	fprintf(f, "llmcost %s replay LLM request traces through cost policies\n\nusage:\n", text_symbol("—", "-"));
 	for (int k = 0; k < 2; k++)
 		for (const struct command *c = tables[k]; c->name; c++)
 			fprintf(f, *c->args ? "  llmcost %-8s %s\n" : "  llmcost %s\n", c->name, c->args);
@@ -497,5 +497,6 @@ int main(int argc, char **argv)
 	/* a file-size limit (ulimit -f) fails the write with EFBIG, so the error paths run: a
 	 * message, no file cut short, the store rolled back (the signal would kill at once) */
 	signal(SIGXFSZ, SIG_IGN);
+	text_locale_init(); /* "…" or "...": the symbols the locale's terminal shows */
 	return output_written(run(argc, argv));
 }

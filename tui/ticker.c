@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "traces/report.h"
+#include "traces/text.h"
 
 static const char clear_line[] = "\r\033[K"; /* back to the line's start, and erase it */
 
@@ -32,12 +33,12 @@ static void ticker_print(void *ctx)
 	char n[32];
 	report_count_text(k->n_req, n, sizeof n);
 	if (k->phase == TICKER_LOADING) {
-		fprintf(stderr, "\rloading %s…\033[K", k->name);
+		fprintf(stderr, "\rloading %s%s\033[K", k->name, text_symbol("…", "..."));
 	} else if (k->phase == TICKER_PREPARING) {
-		fprintf(stderr, "\rpreparing %s: %s requests…\033[K", k->name, n);
+		fprintf(stderr, "\rpreparing %s: %s requests%s\033[K", k->name, n, text_symbol("…", "..."));
 	} else {
-		fprintf(stderr, "\rreplaying %s: %zu scenario%s × %s requests on %zu thread%s, %d%%\033[K",
-		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", n, k->n_threads, k->n_threads == 1 ? "" : "s",
+		fprintf(stderr, "\rreplaying %s: %zu scenario%s %s %s requests on %zu thread%s, %d%%\033[K",
+		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", text_symbol("×", "x"), n, k->n_threads, k->n_threads == 1 ? "" : "s",
 		        replay_progress_percent(k->progress, k->n_req * k->n_scen));
 	}
 }
