@@ -98,6 +98,14 @@ got = sorted(t["tenant"] for t in json.load(open(sys.argv[1]))["scenarios"][0]["
 want = sorted(json.loads(l)["tenant"] for l in open(sys.argv[2]))
 print(got == want)' "$TMP/names.json" "$TMP/names.jsonl")
 check_eq "--json holds every name exactly" "$got" True
+# --csv as the README warns spreadsheet users: a name beginning with = + - @ is written as it is
+# (the formula a spreadsheet would run), quoted only where RFC 4180 needs it (a comma, a quote)
+{ line 1 '=1+1'; line 2 '+cmd'; line 3 '-2'; line 4 '@SUM(A1)'; line 5 '=HYPERLINK(\"http://x\",\"c\")'; } > "$TMP/formula.jsonl"
+csv=$($L replay "$TMP/formula.jsonl" --by tenant --csv --db "$TMP/formula.db" 2>/dev/null | cut -d, -f1-2)
+for name in '=1+1' '+cmd' '-2' '@SUM(A1)'; do
+	check_has "--csv: $name as it is" "$csv" "recorded,$name"
+done
+check_has "--csv: a quote doubled, the field quoted" "$csv" 'recorded,"=HYPERLINK(""http://x""'
 
 # --- NUL in a name: rejected with its line, not cut short
 { line 1 'a\u0000x'; line 2 'a'; } > "$TMP/nul.jsonl"
