@@ -195,7 +195,7 @@ check_eq "--format jsonl reads spend logs as trace v1: all rejected" "$out" \
 check_has "--format jsonl: trace v1 reasons" "$(cat "$TMP/err")" "spend.jsonl:2: ts: missing"
 case $(cat "$TMP/err") in *"read as"*) bad "--format jsonl printed a note" ;; *) ok ;; esac
 check_has "--format jsonl, every line rejected: is the format right?" "$(cat "$TMP/err")" \
-	"note: every record of forced was rejected: is --format jsonl right for it?"
+	"llmcost: note: every record of forced was rejected: is --format jsonl right for it?"
 out=$($L import --format litellm --name forced2 "$TMP/spend.jsonl" 2>"$TMP/err")
 check_has "--format litellm: imported" "$out" "forced2: imported 3 requests"
 case $(cat "$TMP/err") in *"read as"* | *"every record"*) bad "--format litellm printed a note" ;; *) ok ;; esac

@@ -417,16 +417,16 @@ if command -v script >/dev/null 2>&1; then
 	check_has "rm on a terminal: a progress line" "$(cat "$TMP/tty.out")" "removing big… "
 	check_has "rm on a terminal: the line cleared, then the result" "$(cat "$TMP/tty.out")" \
 		"$(printf ' s\033[K\r\033[Kremoved big')"
-	note=$(tr -d '\r' < "$TMP/tty.out" | grep '^note: ')
+	note=$(tr -d '\r' < "$TMP/tty.out" | grep '^llmcost: note: ')
 else
 	$L rm big --db "$R" >/dev/null 2>"$TMP/err"
-	note=$(grep '^note: ' "$TMP/err")
+	note=$(grep '^llmcost: note: ' "$TMP/err")
 fi
 check_eq "rm big: big is gone, small kept" "$($L traces --db "$R" | awk 'NR > 1 { print $1 }')" "small"
 # the figure is the free pages times the page size, as the sqlite3 shell reads them
 free=$(($(sqlite3 "$R" "PRAGMA freelist_count") * $(sqlite3 "$R" "PRAGMA page_size")))
 check "rm big: over 16 MiB freed ($free bytes)" test "$free" -ge 16777216
-check_eq "rm big: the note's figure" "$(echo "$note" | sed -n 's/^note: \([0-9,]*\) bytes .*/\1/p' | tr -d ,)" "$free"
+check_eq "rm big: the note's figure" "$(echo "$note" | sed -n 's/^llmcost: note: \([0-9,]*\) bytes .*/\1/p' | tr -d ,)" "$free"
 check_has "rm big: later imports reuse it" "$note" "are free inside the store's file; later imports reuse them"
 check_eq "rm big: the file keeps its size" "$(stat -c %s "$R")" "$size"
 hint=$(echo "$note" | sed -n 's/.*to shrink the file now: \(sqlite3 .* VACUUM\) (it rewrites the store)$/\1/p')
@@ -467,7 +467,8 @@ yr() { printf '{"ts":"%s","tenant":"a","task":"b","input_tokens":1,"output_token
 { yr 2026-03-02T10:00:00Z; yr 2027-03-05T10:00:00Z; } > "$TMP/years.jsonl"
 { yr 2026-03-02T10:00:00Z; yr 2027-03-02T10:00:00Z; } > "$TMP/year.jsonl"
 $L import "$TMP/years.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 368-day trace imports" "$?" 0
-check_eq "the note names the span" "$(cat "$TMP/err")" "note: years's arrivals span 368d 00:00:00, \
+# every note begins "llmcost: note:", as replay's and the errors do (import's and rm's began "note:")
+check_eq "the note names the span" "$(cat "$TMP/err")" "llmcost: note: years's arrivals span 368d 00:00:00, \
 2026-03-02T10:00:00Z to 2027-03-05T10:00:00Z; projected costs divide by that span, so check for a mistyped timestamp"
 $L import "$TMP/year.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a 365-day trace: no note" "$(cat "$TMP/err")" ""
 # at the boundary: 2026-03-02T10:00 to 2027-03-03T10:00 is 366 days exactly (no note); a second
