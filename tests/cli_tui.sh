@@ -53,6 +53,16 @@ check_eq "--frames 3 monochrome exits 0" "$?" 0
 TERM=dumb $L tui faq -s v3 --frames 1 </dev/null >/dev/null 2>"$TMP/err"
 check_eq "TERM=dumb exits 1" "$?" 1
 check_has "TERM=dumb says why" "$(cat "$TMP/err")" 'the terminal "dumb" cannot move the cursor'
+# a type terminfo lacks and TERM unset get the same hint; a size past curses' 32767 from
+# LINES/COLUMNS is named as the cause (all three said only: cannot use the terminal "X")
+TERM=xterm-nonexist $L tui faq -s v3 --frames 1 </dev/null >/dev/null 2>"$TMP/err"
+check_eq "an unknown TERM exits 1" "$?" 1
+check_eq "an unknown TERM: why, and a hint" "$(cat "$TMP/err")" "llmcost: cannot use the terminal \"xterm-nonexist\": terminfo has no such terminal type (set TERM to your terminal's type, such as xterm-256color; for a report use llmcost replay)"
+(unset TERM; $L tui faq -s v3 --frames 1 </dev/null >/dev/null 2>"$TMP/err")
+check_has "TERM unset: said, with the hint" "$(cat "$TMP/err")" "TERM is not set (set TERM to your terminal's type"
+TERM=xterm LINES=100000 COLUMNS=100000 $L tui faq -s v3 --frames 1 </dev/null >/dev/null 2>"$TMP/err"
+check_eq "LINES=COLUMNS=100000 exits 1" "$?" 1
+check_has "LINES=COLUMNS=100000: the size is the cause" "$(cat "$TMP/err")" "at the size the environment sets, LINES=100000 COLUMNS=100000: curses takes at most 32767 lines and 32767 columns"
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "cli_tui: tmux not found, the console cases are skipped" >&2

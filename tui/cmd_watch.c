@@ -34,6 +34,7 @@
 #include "traces/store.h"
 #include "traces/text.h"
 #include "tui/cli.h"
+#include "tui/console.h"
 
 #define TICK_MS 250                 /* how often the source is read and the screen drawn */
 #define LIVE_LAG_US (INT64_C(3600) * 1000000) /* a followed file this close to the clock is live */
@@ -687,8 +688,9 @@ static void replan(struct watch *wt, double speed, int paused)
 static int run_screen(struct watch *wt)
 {
 	SCREEN *scr = newterm(NULL, stdout, stdin);
+	char why[512];
 	if (!scr)
-		return err_set(&wt->e, "cannot use the terminal \"%s\"", getenv("TERM") ? getenv("TERM") : "");
+		return err_set(&wt->e, "%s", console_term_problem(why, sizeof why));
 	const char *nc = getenv("NO_COLOR");
 	int colors = has_colors() && !(nc && *nc);
 	cbreak();

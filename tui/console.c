@@ -1119,8 +1119,8 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	if (!(scr = newterm(NULL, stdout, stdin))) {
 		console_cmd_fini(&c);
 		console_signals(0);
-		fprintf(stderr, "llmcost: cannot use the terminal \"%s\"\n",
-		        getenv("TERM") ? getenv("TERM") : "(TERM is not set)");
+		char why[512];
+		fprintf(stderr, "llmcost: %s\n", console_term_problem(why, sizeof why));
 		return 1;
 	}
 	char *cup = tigetstr("cup");

@@ -158,6 +158,10 @@ const char *console_scen_title(const struct console_model *m, const struct conso
 /* Seconds on a monotonic clock. */
 double console_now(void);
 
+/* Why curses could not take the terminal (newterm failed), for a message in buf: TERM unset, a
+ * type terminfo lacks (with a hint, as for TERM=dumb), or LINES/COLUMNS past curses' 32767. */
+const char *console_term_problem(char *buf, size_t n);
+
 /* ---- text (console_text.c) ---- */
 
 #define CONSOLE_TEXT_MAX 96
