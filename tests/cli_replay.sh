@@ -132,6 +132,13 @@ check_has "a gone file never imported: named" "$(cat "$TMP/err")" "no trace file
 rm "$TMP/other/day.jsonl"
 $L replay "$TMP/other/day.jsonl" 2>"$TMP/err"; check_eq "a gone file whose name another file's copy has exits 1" "$?" 1
 mv "$TMP/day.moved" "$TMP/day.jsonl"
+# "-" is not standard input for replay: said, with the import that stores it (it said only "no
+# trace file or stored trace named "-"")
+$L replay - </dev/null 2>"$TMP/err"; check_eq "replay - exits 1" "$?" 1
+check_eq "replay -: how to replay standard input" "$(cat "$TMP/err")" "llmcost: \"-\": a trace is a file or a stored name, not standard input; store standard input first with llmcost import - --name NAME, then use NAME"
+$L replay - --db "$TMP/none.db" </dev/null 2>"$TMP/err"; check_eq "replay - with no store exits 1" "$?" 1
+check_has "replay - with no store: the same, with its --db" "$(cat "$TMP/err")" "llmcost import - --name NAME --db $TMP/none.db, then"
+check "and makes no store" [ ! -e "$TMP/none.db" ]
 
 # --- the JSON shape: keys present and in the SPEC §5 order
 if command -v python3 >/dev/null; then

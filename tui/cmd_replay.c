@@ -197,13 +197,25 @@ void replay_norms_keep(struct store *s, const char *name, const struct trace *t,
  * already (from that file: see replay_check_source); anything else must be a
  * stored name.  Returns an exit code.
  */
+/* Says that "-" (standard input) is no trace here and how to make it one; 1 when arg is "-". */
+static int replay_stdin_named(const char *arg)
+{
+	if (strcmp(arg, "-") != 0)
+		return 0;
+	cli_error("\"-\": a trace is a file or a stored name, not standard input; store standard input "
+	          "first with llmcost import - --name NAME%s, then use NAME", cli_db_words());
+	return 1;
+}
+
 int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 {
 	struct err e = { "" };
 	int no_store = trace_arg && !replay_is_file(trace_arg) && !store_exists(path);
 	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
 		return EXIT_OK;
-	if (no_store && replay_is_dir(trace_arg))
+	if (no_store && replay_stdin_named(trace_arg))
+		;
+	else if (no_store && replay_is_dir(trace_arg))
 		cli_error("%s: is a directory, not a trace file", trace_arg);
 	else if (no_store)
 		cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
@@ -281,6 +293,8 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 		}
 		snprintf(name, n, "%s", arg);
 	}
+	if (!found && replay_stdin_named(arg))
+		return EXIT_FAIL;
 	if (!found) {
 		cli_error("no trace file or stored trace named \"%s\" in %s (llmcost traces lists them)", arg,
 		          s->path);
