@@ -96,9 +96,13 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 			continue;
 		x->requests_long += in_long;
 		x->requests_short += in_short;
-		if (first_call > from_short && first_call <= now_us) {
-			x->first_calls_short++;
-			x->fallbacks_short += hop;
+		if (first_call > from_long && first_call <= now_us) {
+			x->first_calls_long++;
+			x->fallbacks_long += hop;
+			if (first_call > from_short) {
+				x->first_calls_short++;
+				x->fallbacks_short += hop;
+			}
 		}
 	}
 	free(slot);

@@ -133,18 +133,26 @@ static void watch_tenant_windows(void)
 		CHECK_INT(w[0].requests_short, 1);
 		CHECK_INT(w[0].first_calls_short, 1);
 		CHECK_INT(w[0].fallbacks_short, 1);
+		CHECK_INT(w[0].first_calls_long, 1); /* the hour: the same request, 1 of 1 fell back */
+		CHECK_INT(w[0].fallbacks_long, 1);
 		CHECK_STR(intern_str(&t.names, w[1].tenant, NULL), "b"); /* ties with e, by name */
 		CHECK_INT(w[1].usd_long, 1200000000);
 		CHECK_INT(w[1].usd_short, 0);
 		CHECK_INT(w[1].requests_long, 1);
 		CHECK_INT(w[1].requests_short, 0);
+		CHECK_INT(w[1].first_calls_short, 0);
+		CHECK_INT(w[1].first_calls_long, 1); /* 09:30:00: the hour's, no fallback */
+		CHECK_INT(w[1].fallbacks_long, 0);
 		CHECK_STR(intern_str(&t.names, w[2].tenant, NULL), "e");
 		CHECK_INT(w[2].requests_short, 0);
 		CHECK_INT(w[2].requests_long, 1);
+		CHECK_INT(w[2].first_calls_long, 1);
 		CHECK_STR(intern_str(&t.names, w[3].tenant, NULL), "d");
 		CHECK_INT(w[3].unpriced, 1);
 		CHECK_INT(w[3].usd_long, 0);
 		CHECK_INT(w[3].requests_short, 1);
+		CHECK_INT(w[3].first_calls_long, 1); /* an unpriced call still counts its request's first call */
+		CHECK_INT(w[3].fallbacks_long, 0);
 	}
 	free(w);
 	trace_free(&t);
@@ -208,6 +216,7 @@ static void watch_window_edges(void)
 		CHECK_INT(x->usd_short, 1200000000);
 		CHECK_INT(x->usd_long, 1200000000);
 		CHECK_INT(x->first_calls_short, 1);
+		CHECK_INT(x->first_calls_long, 1);
 	} else
 		TEST_FAIL_("%s", "no tenant f");
 	if ((x = tenant_named(&t, w, n, "e")) != NULL) {
@@ -216,6 +225,7 @@ static void watch_window_edges(void)
 		CHECK_INT(x->usd_short, 0);
 		CHECK_INT(x->calls_short, 0);
 		CHECK_INT(x->first_calls_short, 0);
+		CHECK_INT(x->first_calls_long, 1); /* 09:57:00 is in (09:02:00, 10:02:00] */
 		CHECK_INT(x->usd_long, 1200000000);
 	} else
 		TEST_FAIL_("%s", "no tenant e");
@@ -223,6 +233,8 @@ static void watch_window_edges(void)
 		CHECK_INT(x->calls_short, 2);
 		CHECK_INT(x->first_calls_short, 1);
 		CHECK_INT(x->fallbacks_short, 0);
+		CHECK_INT(x->first_calls_long, 1);
+		CHECK_INT(x->fallbacks_long, 0); /* a retry on the same model is no fallback */
 		CHECK_INT(x->usd_short, 1200000000);
 	} else
 		TEST_FAIL_("%s", "no tenant h");
@@ -231,12 +243,19 @@ static void watch_window_edges(void)
 		CHECK_INT(x->requests_long, 1);
 		CHECK_INT(x->calls_short, 1);
 		CHECK_INT(x->first_calls_short, 0);
+		CHECK_INT(x->fallbacks_short, 0);
+		/* its first call at 09:56:59.5 is the hour's, and it fell back: 1 of 1 there, none in
+		 * the 5 minutes */
+		CHECK_INT(x->first_calls_long, 1);
+		CHECK_INT(x->fallbacks_long, 1);
 		CHECK_INT(x->usd_short, 12000000000);
 		CHECK_INT(x->usd_long, 12000000000);
 	} else
 		TEST_FAIL_("%s", "no tenant i");
 	if ((x = tenant_named(&t, w, n, "j")) != NULL) {
 		CHECK_INT(x->requests_long, 0);
+		CHECK_INT(x->first_calls_long, 1); /* its first call, timed at 09:30:00, is the hour's */
+		CHECK_INT(x->fallbacks_long, 0);
 		CHECK_INT(x->usd_long, 1200000000);
 		CHECK_INT(x->usd_short, 0);
 	} else
