@@ -118,6 +118,22 @@ oom:
 	return err_set(e, "out of memory");
 }
 
+int watch_replay_tenants(const struct result_scenario *r, const struct intern *names, uint32_t **index, uint32_t *n)
+{
+	uint32_t *ix = malloc(((size_t)names->n + 1) * sizeof *ix), id;
+	*index = ix;
+	*n = ix ? names->n : 0;
+	if (!ix)
+		return -1;
+	for (uint32_t k = 0; k < names->n; k++)
+		ix[k] = UINT32_MAX;
+	/* a tenant's name holds no NUL byte (the imports refuse \u0000 in names), so strlen is its length */
+	for (size_t k = 0; k < r->n_tenants; k++)
+		if (intern_find(names, r->tenant_names[k], strlen(r->tenant_names[k]), &id))
+			ix[id] = (uint32_t)k;
+	return 0;
+}
+
 int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e)
 {
 	uint32_t n = 0;

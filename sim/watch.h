@@ -44,6 +44,17 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
                   size_t *n, struct err *e);
 
 /*
+ * Where each tenant of the trace so far is in a replay's by_tenant, so that the screen can show a
+ * tenant's figures under the scenario (cache hit rate, spend) beside its recorded windows:
+ * (*index)[id], for a name id of `names` (the trace so far's), is its position in r->by_tenant,
+ * or UINT32_MAX when the replay has no such tenant (a name that is no tenant's, or one first read
+ * after the replay).  Called right after the replay, while r's tenant names are valid: they are
+ * borrowed from the trace replayed (a subtrace's names, or the trace so far's, whose strings move
+ * as it grows).  *index is malloc'd, *n = names->n long (the caller frees).  -1 when out of memory.
+ */
+int watch_replay_tenants(const struct result_scenario *r, const struct intern *names, uint32_t **index, uint32_t *n);
+
+/*
  * The trace so far of a stored trace played back to `upto`: src's requests with ts <= upto, in
  * src's order (a subsequence: src need not be in time order, and a replay orders arrivals
  * itself), each with its index in src as its draw index (struct trace's draw_index), so that a

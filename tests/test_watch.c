@@ -342,6 +342,64 @@ static void watch_played_subtrace(void)
 	scenario_fini(&sc);
 }
 
+static void watch_replay_tenants_by_name(void)
+{
+	/* A stored trace played up to 10:00:20, whose replay's trace (the subtrace) has names of its
+	 * own: b (10:00:30, line 1) is not in it yet.  The cache (key: tenant and the input, lowered)
+	 * inserts when the answer arrives (small-m: 100 + 100 × 1 = 200 ms): a's 10:00:00 misses,
+	 * its 10:00:10 and 10:00:20 hit (2 of 3); c's 10:00:05 has a key of its own and misses
+	 * (0 of 1).  Each miss is a call on small-m: 1,000 in × $1/1M + 100 out × $2/1M = $0.0012,
+	 * 1,200,000,000 pUSD. */
+	const char *lines = REQ("10:00:30", "b", "t", INPUT("hi")) REQ("10:00:00", "a", "t", INPUT("hi"))
+		REQ("10:00:10", "a", "t", INPUT("Hi")) REQ("10:00:20", "a", "t", INPUT("hi")) REQ("10:00:05", "c", "t", INPUT("hi"));
+	const char *scen = SCN ", \"cache\": {\"enabled\": true, \"normalize\": [\"lower\"]}}";
+	struct trace src, sub = { 0 };
+	struct scenario sc;
+	struct err e;
+	struct replay_trace *rt = NULL;
+	struct result_scenario r;
+	uint32_t *ix = NULL, n = 0, id;
+	if (trace_text(lines, &src, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	if (watch_subtrace(&src, T0_US + 20 * SEC, &sub, &e) < 0 || replay_prepare(&sub, &rt, &e) < 0 ||
+	    replay_prepare_scenario(rt, &sc, &e) < 0 || replay_run(rt, &sc, &r, NULL, &e) < 0) {
+		TEST_FAIL_("replay: %s", e.msg);
+		replay_trace_free(rt);
+		trace_free(&sub);
+		trace_free(&src);
+		scenario_fini(&sc);
+		return;
+	}
+	CHECK(watch_replay_tenants(&r, &src.names, &ix, &n) == 0);
+	/* the replay's names are gone with its trace; the index, by the whole trace's ids, stays */
+	replay_trace_free(rt);
+	trace_free(&sub);
+	CHECK_INT(n, src.names.n);
+	CHECK(intern_find(&src.names, "a", 1, &id) && id < n);
+	if (ix && id < n && ix[id] != UINT32_MAX) {
+		CHECK_INT(r.by_tenant[ix[id]].requests, 3);
+		CHECK_INT(r.by_tenant[ix[id]].cache_hits, 2);
+		CHECK_INT(r.by_tenant[ix[id]].usd_total, 1200000000);
+	} else
+		TEST_FAIL_("%s", "a not in the index");
+	CHECK(intern_find(&src.names, "c", 1, &id) && id < n);
+	if (ix && id < n && ix[id] != UINT32_MAX) {
+		CHECK_INT(r.by_tenant[ix[id]].requests, 1);
+		CHECK_INT(r.by_tenant[ix[id]].cache_hits, 0);
+		CHECK_INT(r.by_tenant[ix[id]].usd_total, 1200000000);
+	} else
+		TEST_FAIL_("%s", "c not in the index");
+	/* b came after the replay; t is a task, no tenant */
+	CHECK(intern_find(&src.names, "b", 1, &id) && id < n && ix && ix[id] == UINT32_MAX);
+	CHECK(intern_find(&src.names, "t", 1, &id) && id < n && ix && ix[id] == UINT32_MAX);
+	free(ix);
+	result_scenario_fini(&r);
+	trace_free(&src);
+	scenario_fini(&sc);
+}
+
 static void watch_alert_under_way(void)
 {
 	/* a flood that last fired at 10:05:00 is under way until the next instant, 10:06:00 */
@@ -730,6 +788,7 @@ void suite_watch(void)
 	RUN(watch_window_edges);
 	RUN(watch_arrival_order);
 	RUN(watch_played_subtrace);
+	RUN(watch_replay_tenants_by_name);
 	RUN(watch_alert_under_way);
 	RUN(watch_alert_not_yet);
 	RUN(watch_said_replay_by_replay);
