@@ -75,6 +75,7 @@ $L watch no-such-trace 2>"$TMP/err"; check_eq "an unknown trace exits 1" "$?" 1
 check_has "an unknown trace is named" "$(cat "$TMP/err")" '"no-such-trace"'
 $L watch mini -s no-such-scenario 2>/dev/null; check_eq "an unknown scenario exits 3" "$?" 3
 out=$($L watch --help); check_has "--help" "$out" "--speed N"
+check_has "--help: the replay's hit rate beside the windows" "$out" "beside its cache hit rate and spend in the replay so far"
 check_has "--help: the speed's bounds" "$out" "above 0 and at most 1e9"
 out=$($L help); check_has "help lists watch" "$out" "llmcost watch"
 
@@ -604,7 +605,7 @@ tmux_begin
 # at 60× the flood (10:02–10:08 of data) is under way 2–8 s into the playback
 T new-session -d -s w -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"
 check "the banner while the flood is under way" wait_for w "FALLBACK FLOOD under way since 2026-03-02T10:02:00Z: fallback rate "
-check "the tenants' table" wait_for w "tenant                 req 5m   req 1h"
+check "the tenants' table" wait_for w "tenant                req 5m  req 1h     usd 5m     usd 1h   fb 5m  fb 1h    hit        usd"
 check "the flood in the alerts list" wait_for w "fallback_flood  2026-03-02T10:02:00Z to"
 T send-keys -t w p
 check "p pauses" wait_for w "60× paused"
@@ -659,11 +660,75 @@ check "an ended playback: the requests read" shows ended "140 of 140 requests re
 check "an ended playback: the replay's figures as of its last line" shows ended "recorded so far (replayed up to 10:30:24): "
 T send-keys -t ended q
 
-# the unpriced calls above on the screen: D's row marked, a note naming the model; A's row
+# each tenant's fallback rate over 5 minutes and the hour (the traffic as recorded), and its cache
+# hit rate and spend in the replay so far.  A scenario on the test prices with a cache (key:
+# tenant and input, no TTL) that routes every request to small-m, which never failed in the
+# trace (the recorded failures are other-m's): every call answers (200 ms), 1,000 in and 100
+# out, $0.001 + $0.0002 = $0.0012.  Played to its end: now is the last line, 10:59:00;
+# the windows (10:54:00, 10:59:00] and (09:59:00, 10:59:00].
+#   x: 10:00 hello (recorded: other-m timed out, large-m answered), 10:10 hello, 10:20 HELLO,
+#      10:58 bye, 10:58:30 bye.  First calls in the hour 5, 1 fell back: fb 1h 20.0%; in the
+#      5 minutes 10:58 and 10:58:30, none fell back: 0.0%.  Replay: miss, hit, miss (another
+#      input), miss, hit: 2 of 5, 40.0%; 3 calls, $0.0036.
+#   y: 10:30 hello, 10:50 hello, 10:57 other (fell back), 10:59 hello.  Hour: 1 of 4, 25.0%;
+#      5 minutes: 10:57 and 10:59, 1 of 2, 50.0%.  Replay: miss, hit, miss, hit: 2 of 4,
+#      50.0%; 2 calls, $0.0024.
+python3 - "$TMP/hits.jsonl" <<'EOF2'
+import json, sys
+def line(hms, tenant, text, fell_back=False):
+    o = {"ts": "2026-03-02T%sZ" % hms, "tenant": tenant, "task": "faq_answer", "input": text,
+         "input_tokens": 1000, "output_tokens": 100}
+    if fell_back:
+        o["attempts"] = [{"model": "other-m", "status": "timeout", "latency_ms": 1000},
+                         {"model": "large-m", "status": "ok"}]
+    else:
+        o["model"] = "small-m"
+    return json.dumps(o) + "\n"
+open(sys.argv[1], "w").write("".join([
+    line("10:00:00", "x", "hello", True), line("10:10:00", "x", "hello"), line("10:20:00", "x", "HELLO"),
+    line("10:30:00", "y", "hello"), line("10:50:00", "y", "hello"), line("10:57:00", "y", "other", True),
+    line("10:58:00", "x", "bye"), line("10:58:30", "x", "bye"), line("10:59:00", "y", "hello")]))
+EOF2
+printf '{"pricing": "%s", "routes": {"small": "small-m"}, "cache": {"enabled": true}}\n' \
+	"$PWD/fixtures/tests/pricing.json" >"$TMP/hits-scen.json"
+$L import "$TMP/hits.jsonl" >/dev/null 2>&1; check_eq "the hits trace imported" "$?" 0
+# the replay's own figures, by the --json path, agree with the hand-worked ones
+check_eq "the hits trace: replay's hit rate and spend by tenant" \
+	"$($L replay hits -s "$TMP/hits-scen.json" --json | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["scenarios"][0]["by_tenant"]:
+    print("%s %.1f%% $%.4f" % (g["tenant"], 100 * g["cache_hit_rate"], g["usd_total"]))')" "x 40.0% \$0.0036
+y 50.0% \$0.0024"
+# name, then fb 5m, fb 1h, hit and usd (to four significant digits, as amounts under $1 are
+# shown): the last four fields at any width.  The requests over
+# 5 minutes go first at 80 columns, then those over the hour and the spend over 5 minutes; at
+# 100 every column is there.  The name is as wide as the rest leaves, 12 to 20: at 100 columns
+# 20; at 80, 1 + 12 + 1 (the mark after usd 1h) + 8 + 11 + 11 + 7 + 7 + 7 + 11 (req 1h to usd,
+# each with its space) = 76, so 16; at 60, without req 1h and usd 5m either, 57, so 15.
+row_tail() { screen "$1" | awk -v t="$2" '$1 == t { print $(NF - 3), $(NF - 2), $(NF - 1), $NF }'; }
+for cols in 100 80 60; do
+	case $cols in
+	100) want="req 5m  req 1h     usd 5m     usd 1h   fb 5m" ;;
+	80) want=" tenant            req 1h     usd 5m     usd 1h   fb 5m" ;; # 10 + 1 + 1 spaces before req 1h
+	60) want=" tenant              usd 1h   fb 5m" ;;            # 9 + 1 + 4 spaces before usd 1h
+	esac
+	T new-session -d -s hits$cols -x $cols -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch hits -s '$TMP/hits-scen.json' --speed 1000000000; sleep 30"
+	check "$cols columns: the replay has taken every line" wait_for hits$cols "so far (replayed up to 10:59:00)"
+	check "$cols columns: the heads" shows hits$cols "fb 5m  fb 1h    hit        usd"
+	check_has "$cols columns: the columns that fit" "$(screen hits$cols | grep '^ tenant')" "$want"
+	check "$cols columns: the recorded windows' head" shows hits$cols "recorded traffic"
+	check "$cols columns: the replay's head" shows hits$cols "replay so far"
+	check_eq "$cols columns: x's fallback rates, hit rate and spend" "$(row_tail hits$cols x)" "0.0% 20.0% 40.0% \$0.003600"
+	check_eq "$cols columns: y's fallback rates, hit rate and spend" "$(row_tail hits$cols y)" "50.0% 25.0% 50.0% \$0.002400"
+	T send-keys -t hits$cols q
+done
+
+# the unpriced calls above on the screen: D's row marked after usd 1h (whose figures the mark
+# qualifies: claude-x's calls have no spend there), a note naming the model; A's row
 # unmarked (gpt-4.1-mini at $0.40 and $1.60 per 1M: 1000 × 0.40e-6 + 100 × 1.60e-6 = $0.00056)
 T new-session -d -s unp -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/unpriced.jsonl' -s v3; sleep 30"
 check "an unpriced model: the note" wait_for unp " * unpriced: calls on claude-x (not in the scenario's pricing table)"
-check_has "an unpriced model: D's row marked" "$(screen unp | grep '^ D ')" "0.0% *"
+check_has "an unpriced model: D's row marked beside its spend" "$(screen unp | grep '^ D ')" "\$0.00*"
 check_has "an unpriced model: A's row priced" "$(screen unp | grep '^ A ')" "\$0.0005600"
 case $(screen unp | grep '^ A ') in *"*"*) bad "an unpriced model: A's row marked" ;; *) ok ;; esac
 T send-keys -t unp q
@@ -688,8 +753,9 @@ T send-keys -t fresh q
 T new-session -d -s ahead -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/ahead.jsonl'; sleep 30"
 check "a line ahead of the clock: the note" wait_for ahead " 1 line dated ahead of the clock (the latest at $ahead_ts)"
 scr=$(screen ahead)
+# (the name 20 wide at 100 columns, then req 5m and req 1h 7 wide each)
 check_has "a line ahead of the clock: the line 10 minutes old in its tenant's hour" "$(echo "$scr" | grep '^ now ')" \
-	" now                         0        1 "
+	" now                        0       1 "
 case $scr in *" later "*) bad "a line ahead of the clock: in a window before its time" ;; *) ok ;; esac
 case $scr in *"$(date -u +%Y-%m-%d)T"*) ok ;; *) bad "a line ahead of the clock: now is not the clock: [$scr]" ;; esac
 T send-keys -t ahead q

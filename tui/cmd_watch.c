@@ -3,7 +3,8 @@
  * follows a JSON Lines file as it grows, or plays a stored trace N× faster
  * than real time, and keeps a scenario's replay of what has arrived so far:
  * its alerts, a banner while a fallback flood is under way, and each
- * tenant's last 5 minutes and hour (sim/watch.c).  In a terminal a screen,
+ * tenant's last 5 minutes and hour (sim/watch.c) beside its cache hit rate
+ * and spend in that replay.  In a terminal a screen,
  * otherwise a line per alert as it starts and ends, then the alerts table.
  */
 #include <curses.h>
@@ -100,6 +101,9 @@ struct watch {
 	int64_t res_judged;         /* the latest 60 s instant it judged its alerts at, at least */
 	int64_t res_latest;         /* the latest arrival among its lines */
 	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
+	uint32_t *res_tn;           /* each name id of w (as of that replay): its tenant's place in
+	                             * res.by_tenant, or UINT32_MAX (watch_replay_tenants) */
+	uint32_t n_res_tn;
 	/* the screen's tenant windows, recomputed when due (watch_tenants_due) */
 	struct watch_tenant *tn;
 	size_t n_tn;
@@ -379,12 +383,22 @@ static int watch_replay(struct watch *wt, int force)
 		wt->bad_input = 1;
 		rc = -1;
 	}
+	/* the replay's tenants by the trace so far's ids, while its names (sub's, or w's, whose
+	 * strings move as it grows) are valid */
+	uint32_t *res_tn = NULL, n_res_tn = 0;
+	if (rc == 0 && watch_replay_tenants(&res, &wt->w.names, &res_tn, &n_res_tn) < 0) {
+		result_scenario_fini(&res);
+		rc = err_set(&wt->e, "out of memory");
+	}
 	replay_trace_free(rt);
 	trace_free(&sub);
 	if (rc < 0)
 		return -1;
 	if (wt->have_res)
 		result_scenario_fini(&wt->res);
+	free(wt->res_tn);
+	wt->res_tn = res_tn;
+	wt->n_res_tn = n_res_tn;
 	wt->res = res;
 	wt->have_res = 1;
 	wt->res_rows = wt->w.n_req;
@@ -561,9 +575,96 @@ static void put_line(int y, attr_t attr, const char *fmt, ...)
 	attrset(A_NORMAL);
 }
 
+/*
+ * The tenants' table: the recorded windows (sim/watch.c) and, from the latest replay of the
+ * trace so far, the tenant's cache hit rate and spend under the scenario.  The columns in the
+ * order shown; a terminal too narrow for them all drops req 5m, then req 1h, then usd 5m (the
+ * spend, the fallback rates and the hit rate stay down to the screen's 60 columns).  The mark of
+ * unpriced calls (`*`) follows usd 1h, whose figures it qualifies.
+ */
+enum { TN_REQ_S, TN_REQ_L, TN_USD_S, TN_USD_L, TN_FB_S, TN_FB_L, TN_HIT, TN_USD_R, N_TN_COLS };
+static const struct tn_col {
+	const char *head;
+	int width;
+	int drop;                   /* dropped at narrow widths in this order (1 first); 0 never */
+} tn_cols[N_TN_COLS] = {
+	[TN_REQ_S] = { "req 5m", 7, 1 }, [TN_REQ_L] = { "req 1h", 7, 2 }, [TN_USD_S] = { "usd 5m", 10, 3 },
+	[TN_USD_L] = { "usd 1h", 10, 0 }, [TN_FB_S] = { "fb 5m", 6, 0 }, [TN_FB_L] = { "fb 1h", 6, 0 },
+	[TN_HIT] = { "hit", 6, 0 }, [TN_USD_R] = { "usd", 10, 0 },
+};
+#define TN_NAME_MIN 12
+#define TN_NAME_MAX 20
+
+struct tn_layout {
+	int shown[N_TN_COLS];
+	int name_w;
+};
+
+/* The columns that fit `cols`, and the tenant's name as wide as the rest leaves (12 to 20). */
+static void tn_layout(struct tn_layout *lay, int cols)
+{
+	int width = 1 + TN_NAME_MIN + 1; /* the margin, the name, the mark after usd 1h */
+	for (int k = 0; k < N_TN_COLS; k++) {
+		lay->shown[k] = 1;
+		width += 1 + tn_cols[k].width;
+	}
+	for (int d = 1; width > cols && d <= 3; d++)
+		for (int k = 0; k < N_TN_COLS; k++)
+			if (tn_cols[k].drop == d) {
+				lay->shown[k] = 0;
+				width -= 1 + tn_cols[k].width;
+			}
+	int room = TN_NAME_MIN + (cols - width);
+	lay->name_w = room > TN_NAME_MAX ? TN_NAME_MAX : room < TN_NAME_MIN ? TN_NAME_MIN : room;
+}
+
+/* A row of the table: the name, padded to its width, then the cells shown; `mark` (one column)
+ * after usd 1h, or a blank for the heads (mark NULL). */
+static void tn_row(const struct tn_layout *lay, char *buf, size_t size, const char *name,
+                   const char *const cell[N_TN_COLS], const char *mark)
+{
+	int pad = lay->name_w - (int)text_width(name), at = snprintf(buf, size, " %s%*s", name, pad > 0 ? pad : 0, "");
+	for (int k = 0; k < N_TN_COLS && at >= 0 && (size_t)at < size; k++)
+		if (lay->shown[k])
+			at += snprintf(buf + at, size - (size_t)at, k == TN_USD_L ? " %*s%s" : " %*s", tn_cols[k].width,
+			               cell[k], mark ? mark : " ");
+}
+
+/* The heads of the two groups of columns, each over its first column: the traffic as recorded
+ * (the windows) and the replay so far. */
+static void tn_group_heads(const struct tn_layout *lay, char *buf, size_t size)
+{
+	int x = 1 + lay->name_w, recorded = -1, replay = -1;
+	for (int k = 0; k < N_TN_COLS; k++) {
+		if (!lay->shown[k])
+			continue;
+		if (recorded < 0)
+			recorded = x + 1;
+		if (k == TN_HIT)
+			replay = x + 1;
+		x += 1 + tn_cols[k].width + (k == TN_USD_L);
+	}
+	int n = x < (int)size - 1 ? x : (int)size - 1;
+	memset(buf, ' ', (size_t)n);
+	buf[n] = 0;
+	const char *rec = "recorded traffic", *rep = "replay so far";
+	int rec_room = replay - 1 - recorded;
+	memcpy(buf + recorded, rec, (size_t)((int)strlen(rec) < rec_room ? (int)strlen(rec) : rec_room));
+	memcpy(buf + replay, rep, strlen(rep));
+}
+
+/* num / den as a percentage with one decimal, or "-" when den is 0. */
+static void tn_rate(uint64_t num, uint64_t den, char *buf, size_t size)
+{
+	if (den)
+		snprintf(buf, size, "%.1f%%", 100.0 * (double)num / (double)den);
+	else
+		snprintf(buf, size, "-");
+}
+
 static void draw(const struct watch *wt, int colors)
 {
-	char now_s[CLOCK_TEXT_MAX], a[64], b[64], c[64], d[64], n1[32], n2[32];
+	char now_s[CLOCK_TEXT_MAX], a[64], b[64], n1[32], n2[32];
 	int64_t now = watch_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
 	erase();
 	if (COLS < 60 || LINES < 15) {
@@ -606,28 +707,41 @@ static void draw(const struct watch *wt, int colors)
 	size_t n_tn = wt->n_tn;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
 	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0) - (wt->ahead > 0);
-	put_line(top, A_BOLD, " %-20s %8s %8s %13s %13s %9s", "tenant", "req 5m", "req 1h", "usd 5m", "usd 1h",
-	         "fb 5m");
-	{
-		for (size_t i = 0; i < n_tn && (int)i < rows; i++) {
-			const struct watch_tenant *x = &tn[i];
-			char fb[16];
-			char *name = text_show(intern_str(&wt->w.names, x->tenant, NULL), 20);
-			int pad = name ? 20 - (int)text_width(name) : 20;
-			if (x->first_calls_short)
-				snprintf(fb, sizeof fb, "%.1f%%", 100.0 * (double)x->fallbacks_short / (double)x->first_calls_short);
-			else
-				snprintf(fb, sizeof fb, "-");
-			put_line(top + 1 + (int)i, A_NORMAL, " %s%*s %8s %8s %13s %13s %9s%s", name ? name : "", pad, "",
-			         report_count_text(x->requests_short, n1, sizeof n1),
-			         report_count_text(x->requests_long, n2, sizeof n2),
-			         report_usd_text(x->usd_short, c, sizeof c), report_usd_text(x->usd_long, d, sizeof d), fb,
-			         x->unpriced ? " *" : "");
-			free(name);
-		}
-		if (n_tn > (size_t)rows)
-			put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
+	struct tn_layout lay;
+	tn_layout(&lay, COLS);
+	char row[512];
+	tn_group_heads(&lay, row, sizeof row);
+	put_line(top - 1, A_DIM, "%s", row);
+	const char *cell[N_TN_COLS];
+	for (int k = 0; k < N_TN_COLS; k++)
+		cell[k] = tn_cols[k].head;
+	tn_row(&lay, row, sizeof row, "tenant", cell, NULL);
+	put_line(top, A_BOLD, "%s", row);
+	for (size_t i = 0; i < n_tn && (int)i < rows; i++) {
+		const struct watch_tenant *x = &tn[i];
+		char cells[N_TN_COLS][64];
+		const struct metrics *m = wt->have_res && x->tenant < wt->n_res_tn && wt->res_tn[x->tenant] != UINT32_MAX
+		                          ? &wt->res.by_tenant[wt->res_tn[x->tenant]] : NULL;
+		report_count_text(x->requests_short, cells[TN_REQ_S], sizeof cells[0]);
+		report_count_text(x->requests_long, cells[TN_REQ_L], sizeof cells[0]);
+		report_usd_text(x->usd_short, cells[TN_USD_S], sizeof cells[0]);
+		report_usd_text(x->usd_long, cells[TN_USD_L], sizeof cells[0]);
+		tn_rate(x->fallbacks_short, x->first_calls_short, cells[TN_FB_S], sizeof cells[0]);
+		tn_rate(x->fallbacks_long, x->first_calls_long, cells[TN_FB_L], sizeof cells[0]);
+		tn_rate(m ? m->cache_hits : 0, m ? m->requests : 0, cells[TN_HIT], sizeof cells[0]);
+		if (m)
+			report_usd_text(m->usd_total, cells[TN_USD_R], sizeof cells[0]);
+		else
+			snprintf(cells[TN_USD_R], sizeof cells[0], "-");
+		for (int k = 0; k < N_TN_COLS; k++)
+			cell[k] = cells[k];
+		char *name = text_show(intern_str(&wt->w.names, x->tenant, NULL), lay.name_w);
+		tn_row(&lay, row, sizeof row, name ? name : "", cell, x->unpriced ? "*" : " ");
+		put_line(top + 1 + (int)i, A_NORMAL, "%s", row);
+		free(name);
 	}
+	if (n_tn > (size_t)rows)
+		put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
 	if (wt->n_unpriced) {
 		char *m = text_show(intern_str(&wt->w.names, wt->unpriced[0], NULL), 40);
 		put_line(bottom - alert_rows - 1, A_NORMAL, " * unpriced: calls on %s%s (not in the scenario's pricing "
@@ -896,6 +1010,7 @@ out:
 	jsonl_fini(&wt.jp);
 	free(wt.calls);
 	free(wt.tn);
+	free(wt.res_tn);
 	free(wt.order);
 	trace_free(&wt.full);
 	trace_free(&wt.w);
