@@ -182,7 +182,7 @@ $L replay names -s "$TMP/adir" 2> "$TMP/err"; check_has "a directory as a scenar
 # --- more misuse, said plainly
 $L --verbose 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
 check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --verbose"
-check_has "help help is the help" "$($L help help)" "commands:"
+check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD]"
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
 LLMCOST_DB="$TMP/typo.db" $L tui nosuchtrace --frames 1 2>/dev/null </dev/null; check_eq "tui of a typo exits 1" "$?" 1
 check "and makes no store" [ ! -e "$TMP/typo.db" ]
