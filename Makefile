@@ -144,10 +144,13 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz_%.o $(BUILD)/tests/util_tmp.o $(LIB_OBJ)
 
 # The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer, built
 # without __SSE2__ so that the portable path of machine-specific code (sim/cache.c) is tested.
+# Leaks are reported, except one in ncurses itself (tests/lsan.supp).
 sanitize: deps test-deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer -U__SSE2__" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/san/unit-tests build/san/llmcost
-	$(Q)SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
+	$(Q)SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  LLMCOST=build/san/llmcost UNIT=build/san/unit-tests sh tests/run.sh
 
 build/san/llmcost: $(BUILD)/tui/main.o $(LIB_OBJ)
 	@echo "  LD      $@"

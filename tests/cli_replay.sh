@@ -357,7 +357,7 @@ check_has "same name: the table's titles" "$out" "mine (/"
 out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --json |
 	python3 -c 'import json,sys; print(",".join(s["name"] for s in json.load(sys.stdin)["scenarios"]))')
 check_eq "same name: the JSON's names" "$out" "mine ($TMP/own/mine.json),mine ($TMP/own/other.json)"
-out=$($L replay day -s v3 -s "$(dirname "$L")/fixtures/scenarios/v3.json" -s v3 --csv | cut -d, -f1 | tail -n +2 | sort -u)
+out=$($L replay day -s v3 -s fixtures/scenarios/v3.json -s v3 --csv | cut -d, -f1 | tail -n +2 | sort -u)
 check_eq "one scenario twice: its name as it is" "$out" "v3 cache+routing"
 
 # --- billed against priced: a warning beyond 0.5% (200 × |diff| > priced), none at it
