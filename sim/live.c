@@ -505,9 +505,9 @@ static void *worker(void *arg)
 		run_request(lv, r);
 		pthread_mutex_lock(&lv->mu);
 		if (lv->rec[r].outcome != LIVE_NOT_SENT)
-			lv->counts.started++;
+			lv->counts.sent++;
 		lv->counts.outcome[lv->rec[r].outcome]++;
-		if (lv->progress && lv->progress(lv->progress_ctx, lv, r) && lv->stop != LIVE_STOP_ERROR)
+		if (lv->on_ended && lv->on_ended(lv->on_ended_ctx, lv, r) && lv->stop != LIVE_STOP_ERROR)
 			lv->stop = LIVE_STOP_ERROR; /* its reason in why, written by the callback */
 		pthread_mutex_unlock(&lv->mu);
 	}

@@ -108,7 +108,7 @@ void live_records_free(struct live_record *rec, size_t n);
 enum live_stop { LIVE_RUNNING, LIVE_STOP_CAP, LIVE_STOP_FATAL, LIVE_STOP_ERROR, LIVE_STOP_INTERRUPTED };
 
 struct live_counts {
-	size_t started, outcome[N_LIVE_OUTCOME], calls, retries, fallbacks;
+	size_t sent, outcome[N_LIVE_OUTCOME], calls, retries, fallbacks; /* sent: ended requests that made a call */
 };
 
 struct live {
@@ -122,8 +122,8 @@ struct live {
 	volatile sig_atomic_t interrupted; /* set (by a signal handler) to stop: no call starts after it */
 	/* called under the lock after request rec[r] ends (may be NULL); nonzero stops the run
 	 * (LIVE_STOP_ERROR, the reason in why), as when its record cannot be written */
-	int (*progress)(void *ctx, struct live *lv, size_t r);
-	void *progress_ctx;
+	int (*on_ended)(void *ctx, struct live *lv, size_t r);
+	void *on_ended_ctx;
 
 	/* shared by the workers, under mu */
 	pthread_mutex_t mu;

@@ -253,7 +253,7 @@ static void live_cap_boundary(void)
 		CHECK_INT(r.lv.refused_pusd, 68000000);
 		CHECK_INT(r.lv.refused_at, 1);
 		CHECK_INT(r.rec[1].outcome, LIVE_NOT_SENT);
-		CHECK_INT(r.lv.counts.started, 1);
+		CHECK_INT(r.lv.counts.sent, 1);
 	}
 	run_done(&r);
 	/* a timeout is spent at its worst case: 68,000,000, then the retry's 68,000,000 does not fit
@@ -277,7 +277,7 @@ static void live_cap_boundary(void)
 		CHECK_INT(r.lv.refused_pusd, 74000000);
 		CHECK_INT(r.lv.refused_at, 1);
 		CHECK_INT(r.rec[2].outcome, LIVE_NOT_SENT);
-		CHECK_INT(r.lv.counts.started, 1);
+		CHECK_INT(r.lv.counts.sent, 1);
 	}
 	run_done(&r);
 	/* a summary's worst case counts its instructions' bytes too: "a long text" is 11 bytes, the

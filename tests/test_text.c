@@ -89,6 +89,21 @@ static void cuts_in_the_middle(void)
 	free(got_); \
 } while (0)
 
+/* Bytes that begin no valid sequence become U+FFFD (EF BF BD); valid text is kept as it is. */
+static void cleans_to_utf8(void)
+{
+	size_t n;
+	char *s = text_utf8_clean("a\xff" "b\xc3\xa9\xe2\x82", &n);
+	/* a, U+FFFD for FF, b, é (C3 A9) kept, then E2 82 cut short: two U+FFFD — 1+3+1+2+3+3 = 13 */
+	CHECK_STR(s, "a\xef\xbf\xbd" "b\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_INT(n, 13);
+	free(s);
+	s = text_utf8_clean("", &n);
+	CHECK_STR(s, "");
+	CHECK_INT(n, 0);
+	free(s);
+}
+
 static void quotes_shell_words(void)
 {
 	CHECK_WORD("day", "day");                                       /* plain: as it is */
@@ -165,4 +180,5 @@ void suite_text(void)
 	RUN(cuts_at_the_budget);
 	RUN(cuts_in_the_middle);
 	RUN(quotes_shell_words);
+	RUN(cleans_to_utf8);
 }

@@ -83,7 +83,6 @@ int gen_run(const struct gen_recipe *r, const struct gen_params *p, const struct
 struct file_sink {
 	FILE *f;
 	gzFile gz;
-	const char *path;       /* for messages */
 	const struct replace *rep; /* the file being replaced (for messages), NULL for stdout */
 };
 
@@ -100,7 +99,7 @@ static int file_sink_write(void *ctx, const char *buf, size_t n, struct err *e)
 	}
 	if (fwrite(buf, 1, n, fs->f) != n)
 		return fs->rep ? replace_fail(fs->rep, e, "%s", strerror(errno))
-		               : err_set(e, "%s: %s", fs->path, strerror(errno));
+		               : err_set(e, "stdout: %s", strerror(errno));
 	return 0;
 }
 
@@ -124,7 +123,7 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
                    void (*progress)(void *progress_ctx, uint64_t lines), void *progress_ctx,
                    struct err *e)
 {
-	struct file_sink fs = { .path = "stdout" };
+	struct file_sink fs = { 0 };
 	struct gen_sink sink = { file_sink_write, &fs, progress, progress_ctx };
 	struct replace rep = { .fd = -1, .direct = 1 };
 	int to_stdout = !path || !strcmp(path, "-"), rc;
@@ -145,7 +144,6 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 	if (to_stdout) {
 		fs.f = stdout;
 	} else if (ends_with(path, ".gz")) {
-		fs.path = path;
 		errno = 0;
 		fs.gz = rep.fd >= 0 ? gzdopen(rep.fd, "wb") : gzopen(path, "wb");
 		if (!fs.gz) {
@@ -154,7 +152,6 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 		}
 		gzbuffer(fs.gz, 256 * 1024);
 	} else {
-		fs.path = path;
 		fs.f = rep.fd >= 0 ? fdopen(rep.fd, "wb") : fopen(path, "wb");
 		if (!fs.f) {
 			rc = replace_fail(&rep, e, "%s", strerror(errno));

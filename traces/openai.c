@@ -159,32 +159,6 @@ static uint64_t count_of(const cJSON *o, const char *name)
 	return has_count(o, name) ? (uint64_t)cJSON_GetObjectItemCaseSensitive(o, name)->valuedouble : 0;
 }
 
-/*
- * s (NUL-terminated) as valid UTF-8 in a new string of *len bytes: each byte that does not begin
- * a valid sequence becomes U+FFFD, since the record is JSON, which is UTF-8 (a server may answer
- * in another encoding).  NULL when out of memory.
- */
-static char *utf8_clean(const char *s, size_t *len)
-{
-	char *out = malloc(strlen(s) * 3 + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int n;
-		if (text_decode(p, &n) < 0) {
-			memcpy(o, "\xEF\xBF\xBD", 3);
-			o += 3;
-		} else {
-			memcpy(o, p, (size_t)n);
-			o += n;
-		}
-		p += n;
-	}
-	*o = 0;
-	*len = (size_t)(o - out);
-	return out;
-}
-
 /* The answer's text: output[].content[] items of type output_text, joined, made valid UTF-8. */
 static void answer_text(const cJSON *root, struct live_reply *r)
 {
@@ -207,7 +181,7 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 			}
 		}
 	r->text[r->text_len] = 0;
-	char *clean = utf8_clean(r->text, &n);
+	char *clean = text_utf8_clean(r->text, &n);
 	free(r->text);
 	r->text = clean;
 	r->text_len = clean ? n : 0;
@@ -230,7 +204,7 @@ static void read_answer(const char *body, struct live_reply *r)
 	r->status = STATUS_OK;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
 	size_t n;
-	char *clean = cJSON_IsString(id) ? utf8_clean(id->valuestring, &n) : NULL;
+	char *clean = cJSON_IsString(id) ? text_utf8_clean(id->valuestring, &n) : NULL;
 	if (clean) { /* cut at a character's boundary */
 		while (n >= sizeof r->id || (n && ((unsigned char)clean[n] & 0xC0) == 0x80))
 			n--;

@@ -57,6 +57,27 @@ int text_is_utf8(const char *s)
 	return 1;
 }
 
+char *text_utf8_clean(const char *s, size_t *len)
+{
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n;
+		if (text_decode(p, &n) < 0) {
+			memcpy(o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		} else {
+			memcpy(o, p, (size_t)n);
+			o += n;
+		}
+		p += n;
+	}
+	*o = 0;
+	*len = (size_t)(o - out);
+	return out;
+}
+
 int text_escaped(long cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||

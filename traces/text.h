@@ -33,6 +33,11 @@ long text_decode(const unsigned char *s, int *len);
 /* 1 when the string s is valid UTF-8 throughout. */
 int text_is_utf8(const char *s);
 
+/* s as valid UTF-8 in a new string of *len bytes: each byte that does not begin a valid sequence
+ * becomes U+FFFD (for JSON, which is UTF-8, from text that may be in another encoding).  NULL
+ * when out of memory. */
+char *text_utf8_clean(const char *s, size_t *len);
+
 /* 1 when code point cp is shown as an escape: C0, DEL, C1, U+202A–U+202E, U+2066–U+2069. */
 int text_escaped(long cp);
 

@@ -118,7 +118,7 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* The record as the run writes it (lv->progress_ctx). */
+/* The record as the run writes it (lv->on_ended_ctx). */
 struct recording {
 	int record;            /* the record's descriptor, written as requests end (-1 for a dry run) */
 	const char *path;
@@ -154,7 +154,7 @@ static void print_progress(void *ctx)
 	pthread_mutex_lock(&lv->mu);
 	for (int o = 0; o < N_LIVE_OUTCOME; o++)
 		ended += lv->counts.outcome[o];
-	size_t done = lv->counts.started, flight = lv->next - ended;
+	size_t done = lv->counts.sent, flight = lv->next - ended;
 	int64_t spent = lv->spent_pusd;
 	pthread_mutex_unlock(&lv->mu);
 	char s[32];
@@ -207,8 +207,8 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 	const struct live_counts *c = &lv->counts;
 	char s[32];
 	if (dry) {
-		printf("live: dry run: %zu %s would send %zu %s; worst case %s of the %s cap\n", c->started,
-		       plural(c->started, "request", "requests"), c->calls, plural(c->calls, "call", "calls"),
+		printf("live: dry run: %zu %s would send %zu %s; worst case %s of the %s cap\n", c->sent,
+		       plural(c->sent, "request", "requests"), c->calls, plural(c->calls, "call", "calls"),
 		       usd(s, sizeof s, lv->spent_pusd), cap);
 		return;
 	}
@@ -219,7 +219,7 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 		         c->outcome[LIVE_INTERRUPTED]);
 	size_t failed = c->outcome[LIVE_FAILED] + c->outcome[LIVE_CAPPED] + c->outcome[LIVE_INTERRUPTED];
 	printf("live: %zu %s: %zu answered (%zu from the cache), %zu degraded, %zu failed%s, %zu rejected; "
-	       "%zu %s (%zu %s, %zu %s)\n", c->started, plural(c->started, "request", "requests"),
+	       "%zu %s (%zu %s, %zu %s)\n", c->sent, plural(c->sent, "request", "requests"),
 	       c->outcome[LIVE_ANSWERED] + c->outcome[LIVE_CACHE_HIT], c->outcome[LIVE_CACHE_HIT],
 	       c->outcome[LIVE_DEGRADED], failed, cut, c->outcome[LIVE_REJECTED], c->calls,
 	       plural(c->calls, "call", "calls"), c->retries, plural(c->retries, "retry", "retries"),
@@ -435,8 +435,8 @@ int cmd_live(int argc, char **argv)
 		        plural(t.n_req - with_text, "request", "requests"));
 	recording.record = rf;
 	recording.path = rpath;
-	lv.progress = record_ended;
-	lv.progress_ctx = &recording;
+	lv.on_ended = record_ended;
+	lv.on_ended_ctx = &recording;
 	ticker_start_print(&ticker, print_progress, &lv);
 	live_run(&lv, dry ? 1 : (unsigned)concurrency); /* a dry run's cache hits do not race */
 	ticker_stop(&ticker);
@@ -483,7 +483,7 @@ int cmd_live(int argc, char **argv)
 		          intern_str(&t.names, trace_tenant(&t, i), NULL), intern_str(&t.names, trace_task(&t, i), NULL),
 		          usd(w, sizeof w, lv.refused_pusd), dry ? "worst case" : "spend", capt,
 		          usd(sp, sizeof sp, lv.refused_spent_pusd), dry ? "counted" : "spent",
-		          usd(fl, sizeof fl, lv.refused_reserved_pusd), n - lv.counts.started, n);
+		          usd(fl, sizeof fl, lv.refused_reserved_pusd), n - lv.counts.sent, n);
 		rc = EXIT_CAP;
 		break;
 	}
@@ -491,7 +491,7 @@ int cmd_live(int argc, char **argv)
 		cli_error("live: %s; no call was started after it, %s; requests not sent: %zu of %zu",
 		          lv.interrupted == SIGTERM ? "terminated" : "interrupted",
 		          lines || dry ? "and the record holds every call made" : "and none was made before it (no record)",
-		          n - lv.counts.started, n);
+		          n - lv.counts.sent, n);
 		rc = 128 + lv.interrupted;
 		break;
 	case LIVE_STOP_FATAL:
