@@ -93,18 +93,22 @@ int replace_open(struct replace *r, const char *path, struct err *e)
 			goto fail;
 		}
 	}
-	/* ".NAME.XXXXXX", NAME cut so that the hidden name fits where NAME itself does */
+	/* ".NAME." and mkstemp's template, the TEMPLATE_X letters 'X' it turns into a unique
+	 * suffix; NAME cut so that the hidden name fits where NAME itself does */
+	enum { TEMPLATE_X = 6 };
 	const char *base = strrchr(r->target, '/');
 	base = base ? base + 1 : r->target;
-	int keep = (int)strlen(base), room = NAME_MAX - 8;
+	int keep = (int)strlen(base), room = NAME_MAX - 2 - TEMPLATE_X;
 	if (keep > room)
 		keep = room;
-	if (snprintf(r->tmp, sizeof r->tmp, "%.*s.%.*s.XXXXXX", (int)(base - r->target), r->target,
-	             keep, base) >= (int)sizeof r->tmp) {
+	int n = snprintf(r->tmp, sizeof r->tmp, "%.*s.%.*s.", (int)(base - r->target), r->target, keep, base);
+	if (n < 0 || (size_t)n + TEMPLATE_X >= sizeof r->tmp) {
 		r->tmp[0] = 0;
 		replace_fail(r, e, "%s", strerror(ENAMETOOLONG));
 		goto fail;
 	}
+	memset(r->tmp + n, 'X', TEMPLATE_X);
+	r->tmp[n + TEMPLATE_X] = 0;
 	if ((r->fd = mkstemp(r->tmp)) < 0) {
 		errsv = errno;
 		r->tmp[0] = 0;

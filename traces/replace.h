@@ -1,6 +1,6 @@
 /*
  * Replacing a file whole or not at all: the new bytes go to a hidden file beside it
- * (".NAME.XXXXXX", made by mkstemp), renamed over it once complete, so that a failed write (a
+ * (".NAME." and a unique suffix, made by mkstemp), renamed over it once complete, so that a failed write (a
  * full disk, a file-size limit) or a stop leaves the file as it was.  gen -o, the console's
  * export and save use it.  Errors fill the caller's struct err with a message that names the
  * file and says what became of it: "FILE: cannot write: REASON; FILE keeps what it held".
