@@ -653,11 +653,11 @@ static void tn_group_heads(const struct tn_layout *lay, char *buf, size_t size)
 	memcpy(buf + replay, rep, strlen(rep));
 }
 
-/* num / den as a percentage with one decimal, or "-" when den is 0. */
+/* num / den as replay's tables give a rate, or "-" when den is 0. */
 static void tn_rate(uint64_t num, uint64_t den, char *buf, size_t size)
 {
 	if (den)
-		snprintf(buf, size, "%.1f%%", 100.0 * (double)num / (double)den);
+		report_percent_text((double)num / (double)den, buf, size);
 	else
 		snprintf(buf, size, "-");
 }
