@@ -3,9 +3,9 @@
  * console.c runs the screen (terminal setup and restore, the frame loop, the
  * key table, header, status line and help); console_model.c holds the trace,
  * the scenarios and their latest results and re-runs scenarios on worker
- * threads; console_cmd.c is the `:` command line (readline) and its command
- * table; console_text.c formats and clips text; console_view_*.c draw one
- * view each.
+ * threads; console_cmd.c is the `:` command line (readline), console_cmd_exec.c
+ * its command table and commands, console_cmd_complete.c its completion;
+ * console_text.c formats and clips text; console_view_*.c draw one view each.
  *
  * Threads: everything here runs on the main thread, except the replay jobs
  * that console_model.c hands to its workers; those only touch their own job.
@@ -347,7 +347,7 @@ struct console_opts {
  */
 int console_run(struct console_model *m, const struct console_opts *o);
 
-/* ---- the command line (console_cmd.c) ---- */
+/* ---- the command line (console_cmd.c; the commands, console_cmd_exec.c) ---- */
 
 /* Prepares readline (history file next to the store); console_cmd_fini writes the history. */
 void console_cmd_init(struct console *c);

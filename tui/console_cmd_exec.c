@@ -1,0 +1,659 @@
+/*
+ * The console's commands: the one table {name, args, help, fn, complete} that
+ * drives the ':' line, its completion (console_cmd_complete.c) and the help
+ * screen; console_cmd_exec, which finds a line's command in it (or suggests
+ * the nearest name) and runs it; and each command, from `load` to `quit`.
+ * The line editor that hands lines here is console_cmd.c.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "traces/report.h"
+#include "traces/scenario.h"
+#include "tui/cli.h"
+#include "tui/console.h"
+#include "tui/console_cmd_internal.h"
+
+static struct console_scen *console_cmd_scen(struct console *c, const char *label, struct err *e)
+{
+	struct console_scen *s;
+	if (!*label) {
+		if (!(s = console_selected(c)))
+			err_set(e, "no scenario is open (scenario add NAME)");
+		return s;
+	}
+	if ((s = console_model_find(c->m, label, NULL)))
+		return s;
+	/* else the one open scenario of that name ("v3 cache+routing", as its title says) */
+	struct console_model *m = c->m;
+	size_t n = 0, o = 0;
+	char handles[600] = "";
+	for (size_t i = 0; i < m->n_scen; i++)
+		if (m->scen[i]->sc.name && strcmp(m->scen[i]->sc.name, label) == 0)
+			s = m->scen[i], n++;
+	if (n == 1)
+		return s;
+	/* the handles to choose from: of the scenarios of that name, else of every one open */
+	for (size_t i = 0; i < m->n_scen && o < sizeof handles - 1; i++) {
+		const struct console_scen *t = m->scen[i];
+		if (n > 1 && strcmp(t->sc.name ? t->sc.name : "", label) != 0)
+			continue;
+		int wr = snprintf(handles + o, sizeof handles - o, "%s%s", o ? ", " : "", t->label);
+		if (wr > 0)
+			o += (size_t)wr < sizeof handles - o ? (size_t)wr : sizeof handles - o - 1;
+	}
+	if (n > 1)
+		err_set(e, "%zu open scenarios are named \"%s\": name one by its handle (%s)", n, label, handles);
+	else if (m->n_scen)
+		err_set(e, "no scenario \"%s\" is open; open: %s", label, handles);
+	else
+		err_set(e, "no scenario \"%s\" is open; none is (scenario add NAME)", label);
+	return NULL;
+}
+
+/* Splits off the first word of *args (in place); returns it, *args then the rest. */
+char *console_cmd_word(char **args)
+{
+	char *p = *args, *w;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	w = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*args = p;
+	return w;
+}
+
+/*
+ * A FILE argument as a shell would take it, into out: the rest of the line (blanks in it kept,
+ * as before), its quotes removed as sh removes them ('a b.json' and "a b.json" name a b.json;
+ * in double quotes a backslash escapes $ ` " \; outside quotes it escapes any character), and a
+ * leading unquoted ~ or ~/ is $HOME.  Returns 0, or -1 with e set (an unmatched quote, no $HOME
+ * for a ~, or a name too long).
+ */
+static int console_cmd_file(const char *arg, char *out, size_t n, struct err *e)
+{
+	size_t k = 0;
+	char quote = 0;
+	const char *p = arg;
+	if (p[0] == '~' && (p[1] == '/' || !p[1])) {
+		const char *home = getenv("HOME");
+		if (!home || !*home)
+			return err_set(e, "%s: HOME is not set, so ~ names no folder", arg);
+		k = (size_t)snprintf(out, n, "%s", home);
+		if (k >= n)
+			return err_set(e, "%s: name too long", arg);
+		p++;
+	}
+	for (; *p; p++) {
+		char ch = *p;
+		if (quote == '\'' && ch == '\'') {
+			quote = 0;
+			continue;
+		}
+		if (quote == '"' && ch == '"') {
+			quote = 0;
+			continue;
+		}
+		if (!quote && (ch == '\'' || ch == '"')) {
+			quote = ch;
+			continue;
+		}
+		if (ch == '\\' && p[1] && (!quote || (quote == '"' && strchr("$`\"\\", p[1]))))
+			ch = *++p;
+		if (k + 1 >= n)
+			return err_set(e, "%s: name too long", arg);
+		out[k++] = ch;
+	}
+	out[k] = 0;
+	if (quote)
+		return err_set(e, "%s: unmatched %c", arg, quote);
+	return 0;
+}
+
+/* An import's progress on the status line, drawn at once (the import holds the console). */
+static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total,
+                                      double seconds)
+{
+	struct console *c = ctx;
+	char n[32], rate[32], share[16] = "";
+	report_count_text(lines, n, sizeof n);
+	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
+	if (total)
+		snprintf(share, sizeof share, ", %.0f%%", 100.0 * (double)bytes / (double)total);
+	console_message(c, 0, "importing %s: %s lines, %s lines/s%s (Ctrl-C abandons it)", c->loading, n,
+	                rate, share);
+	console_frame(c);
+}
+
+static int console_cmd_load(struct console *c, const char *args, struct err *e)
+{
+	char info[1024], file[4096], name[512] = "";
+	/* FILE --name NAME or --name NAME FILE (a file name may hold blanks; a name does not) */
+	const char *as = NULL;
+	size_t len = strlen(args);
+	if (!strncmp(args, "--name", 6) && (args[6] == ' ' || !args[6])) {
+		const char *p = args + 6 + strspn(args + 6, " ");
+		size_t n = strcspn(p, " ");
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		snprintf(file, sizeof file, "%s", p + n + strspn(p + n, " "));
+		as = name;
+	} else if (len >= 7 && !strcmp(args + len - 7, " --name")) {
+		file[0] = 0; /* a --name without its NAME */
+	} else {
+		const char *at = strstr(args, " --name ");
+		snprintf(file, sizeof file, "%.*s", at ? (int)(at - args) : (int)len, args);
+		if (at)
+			snprintf(name, sizeof name, "%s", at + strlen(" --name ") + strspn(at + strlen(" --name "), " "));
+		as = at ? name : NULL;
+	}
+	if (!*file || (as && !*as))
+		return err_set(e, "usage: load TRACE [--name NAME] (a stored trace, or a trace file in any "
+		               "import format, imported as NAME, else by its file name)");
+	char words[sizeof file];
+	if (console_cmd_file(file, words, sizeof words, e) < 0)
+		return -1;
+	snprintf(file, sizeof file, "%s", words);
+	if (as && import_name_problem(as))
+		return err_set(e, "--name %s", import_name_problem(as));
+	console_message(c, 0, "loading %s…", file);
+	console_frame(c);
+	c->loading = file;
+	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c };
+	int rc = console_model_load(c->m, file, as, info, sizeof info, e);
+	cli_import_hook = (struct cli_import_hook){ 0 };
+	c->loading = NULL;
+	if (rc < 0)
+		return -1;
+	console_message_runs(c, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
+	                     c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	for (int v = 0; v < N_VIEW; v++)
+		c->vs[v].list.cur = c->vs[v].list.top = 0, c->vs[v].cursor = 0;
+	return 0;
+}
+
+static int console_cmd_add(struct console *c, const char *args, struct err *e)
+{
+	char buf[2048], *rest = buf, *name;
+	snprintf(buf, sizeof buf, "%s", args);
+	name = console_cmd_word(&rest);
+	if (!*name)
+		return err_set(e, "usage: scenario add NAME [FILE]");
+	char file[sizeof buf];
+	if (*rest && console_cmd_file(rest, file, sizeof file, e) < 0)
+		return -1;
+	if (console_model_add(c->m, name, *rest ? file : NULL, e) < 0)
+		return -1;
+	c->sel = c->m->n_scen - 1;
+	console_message_runs(c, "added scenario %s; running it", c->m->scen[c->sel]->label);
+	return 0;
+}
+
+static int console_cmd_drop(struct console *c, const char *args, struct err *e)
+{
+	if (!*args)
+		return err_set(e, "usage: scenario drop NAME");
+	struct console_scen *s = console_cmd_scen(c, args, e);
+	char label[512];
+	if (!s)
+		return -1;
+	snprintf(label, sizeof label, "%s", s->label);
+	if (console_model_drop(c->m, label, e) < 0)
+		return -1;
+	if (c->sel >= c->m->n_scen) /* the last one was selected: its left neighbour */
+		c->sel = c->m->n_scen ? c->m->n_scen - 1 : 0;
+	console_message(c, 0, "dropped scenario %s", label);
+	return 0;
+}
+
+static int console_cmd_edit(struct console *c, const char *args, struct err *e)
+{
+	struct console_scen *s = console_cmd_scen(c, args, e);
+	const char *ed = getenv("VISUAL"), *tmpdir = getenv("TMPDIR");
+	char path[4096], cmd[4200];
+	char *json, *text = NULL;
+	int fd, status = -1, rc = -1;
+	FILE *f;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+
+	if (!s)
+		return -1;
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	if (!(json = scenario_to_json(&s->sc, 0)))
+		return err_set(e, "out of memory");
+	int again = s->failed_edit && access(s->failed_edit, F_OK) == 0;
+	if (again) { /* an edit that did not load: on with it */
+		snprintf(path, sizeof path, "%s", s->failed_edit);
+	} else {
+		/* mkstemps's template: the six characters it replaces, then ".json" */
+		int plen = snprintf(path, sizeof path - 12, "%s/llmcost-%s-", tmpdir && *tmpdir ? tmpdir : "/tmp",
+		                   s->label);
+		if (plen < 0 || (size_t)plen >= sizeof path - 12)
+			plen = (int)strlen(path);
+		memset(path + plen, 'X', 6);
+		memcpy(path + plen + 6, ".json", 6);
+		if ((fd = mkstemps(path, 5)) < 0 || write(fd, json, strlen(json)) < 0 || write(fd, "\n", 1) < 0) {
+			err_set(e, "%s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			free(json);
+			return -1;
+		}
+		close(fd);
+	}
+	free(s->failed_edit);
+	s->failed_edit = NULL;
+	snprintf(cmd, sizeof cmd, "%s \"$1\"", ed);
+
+	console_suspend(c);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	console_resume(c);
+
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		err_set(e, "the editor (%s) failed; scenario %s is unchanged", ed, s->label);
+		if (again) /* the earlier edit stays for the next try */
+			s->failed_edit = strdup(path);
+		else
+			unlink(path);
+		goto out;
+	}
+	if (!(f = fopen(path, "r"))) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	size_t cap = 0, len = 0, got;
+	char chunk[4096];
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		char *grown = realloc(text, cap = len + got + 1);
+		if (!grown) {
+			fclose(f);
+			err_set(e, "out of memory");
+			goto out;
+		}
+		text = grown;
+		memcpy(text + len, chunk, got);
+		len += got;
+	}
+	fclose(f);
+	if (text)
+		text[len] = 0; /* before strspn reads it */
+	if (!text || strspn(text, " \t\r\n") == len) {
+		err_set(e, "%s is empty; scenario %s is unchanged", path, s->label);
+		unlink(path);
+		goto out;
+	}
+	text[len] = 0;
+	if (strcmp(text, json) == 0 || (len == strlen(json) + 1 && strncmp(text, json, len - 1) == 0)) {
+		console_message(c, 0, "scenario %s: no change", s->label);
+		unlink(path);
+		rc = 0;
+		goto out;
+	}
+	if (console_model_replace(c->m, s, text, e) < 0) {
+		err_prefix(e, "your edit is kept in %s (scenario edit %s reopens it): ", path, s->label);
+		s->failed_edit = strdup(path);
+		goto out;
+	}
+	unlink(path);
+	console_message_runs(c, "scenario %s reloaded; running it", s->label);
+	rc = 0;
+out:
+	free(text);
+	free(json);
+	return rc;
+}
+
+/* The message "BEFORE VALUE AFTER" in buf, whole when it fits the status line and its band
+ * (console_message_fits), else with the value shortened in the middle: its first and last
+ * characters around "… (N characters)", as many as fit. */
+static const char *console_cmd_fit_value(const char *before, const char *value, const char *after,
+                                         char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s", before, value, after);
+	if (console_message_fits(buf))
+		return buf;
+	size_t len = strlen(value), chars = 0;
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)value[i] & 0xc0) != 0x80;
+	char count[32];
+	report_count_text(chars, count, sizeof count);
+	/* k characters from each end, fewer until the message fits */
+	for (size_t k = chars / 2 < (size_t)COLS * 3 ? chars / 2 : (size_t)COLS * 3;; k--) {
+		size_t head = 0, tail = len, m;
+		for (m = 0; m < k && head < len; m++)
+			do
+				head++;
+			while (head < len && ((unsigned char)value[head] & 0xc0) == 0x80);
+		for (m = 0; m < k && tail > head; m++)
+			do
+				tail--;
+			while (tail > head && ((unsigned char)value[tail] & 0xc0) == 0x80);
+		snprintf(buf, n, "%s%.*s%s%s (%s characters)%s", before, (int)head, value,
+		         console_utf8 ? "…" : "...", value + tail, count, after);
+		if (k == 0 || console_message_fits(buf))
+			return buf;
+	}
+}
+
+static int console_cmd_set_or_unset(struct console *c, const char *args, int set, struct err *e)
+{
+	char buf[4096], *rest = buf, *word;
+	const char *path;
+	snprintf(buf, sizeof buf, "%s", args);
+	word = console_cmd_word(&rest);
+	if (!*word || (set && !*rest) || (!set && *rest))
+		return err_set(e, set ? "usage: set [SCENARIO.]KEY.PATH VALUE"
+		                      : "usage: unset [SCENARIO.]KEY.PATH");
+	if (console_model_find(c->m, word, NULL)) /* a scenario without a key */
+		return err_set(e, "%s is a scenario: name one of its keys, as %s %s.cache.capacity%s",
+		               word, set ? "set" : "unset", word, set ? " 1000" : "");
+	struct console_scen *s = console_model_split_path(c->m, word, console_selected(c), &path);
+	if (!s)
+		return err_set(e, "no scenario is open (scenario add NAME)");
+	size_t len = strlen(rest);
+	while (len && (rest[len - 1] == ' ' || rest[len - 1] == '\t'))
+		rest[--len] = 0;
+	if (console_model_set(c->m, s, path, set ? rest : NULL, e) < 0)
+		return -1;
+	free(s->failed_edit); /* the next edit starts from the scenario as it now is (the file stays) */
+	s->failed_edit = NULL;
+	if (set) {
+		char before[1024], msg[8192];
+		snprintf(before, sizeof before, "%s: %s = ", s->label, path);
+		console_message_runs(c, "%s", console_cmd_fit_value(before, rest, "; re-running", msg, sizeof msg));
+	}
+	else
+		console_message_runs(c, "%s: %s back to the format's default; re-running", s->label, path);
+	c->dirty_hdr = 1;
+	return 0;
+}
+
+static int console_cmd_set(struct console *c, const char *args, struct err *e)
+{
+	return console_cmd_set_or_unset(c, args, 1, e);
+}
+
+static int console_cmd_unset(struct console *c, const char *args, struct err *e)
+{
+	return console_cmd_set_or_unset(c, args, 0, e);
+}
+
+static int console_cmd_run(struct console *c, const char *args, struct err *e)
+{
+	struct console_scen *s = NULL;
+	if (*args && !(s = console_cmd_scen(c, args, e)))
+		return -1;
+	if (console_model_run(c->m, s, e) < 0)
+		return -1;
+	if (s)
+		console_message_runs(c, "re-running %s", s->label);
+	else
+		console_message_runs(c, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	c->dirty_hdr = 1;
+	return 0;
+}
+
+/* 0 when the console may write path: never its own store nor SQLite's files beside it (its
+ * -wal, -shm, -journal), and an existing file only when the command was given with ! (cmd names
+ * it in the advice). */
+static int console_cmd_may_write(struct console *c, const char *cmd, const char *path, struct err *e)
+{
+	static const char *const beside[] = { "-wal", "-shm", "-journal" };
+	struct stat f, db;
+	char name[PATH_MAX + 16], *store = realpath(c->m->db_path, NULL);
+	int of_store = 0;
+	size_t len = store ? strlen(store) : 0;
+	if (store && cli_real_name(path, name, sizeof name) == 0 && strncmp(name, store, len) == 0)
+		for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++)
+			of_store |= strcmp(name + len, beside[i]) == 0;
+	free(store);
+	if (of_store)
+		return err_set(e, "%s is a file of the store the console has open; choose another file", path);
+	if (stat(path, &f) != 0)
+		return 0;
+	if (stat(c->m->db_path, &db) == 0 && f.st_dev == db.st_dev && f.st_ino == db.st_ino)
+		return err_set(e, "%s is the store the console has open; choose another file", path);
+	if (!c->overwrite && S_ISREG(f.st_mode))
+		return err_set(e, "%s exists; %s! overwrites it", path, cmd);
+	return 0;
+}
+
+static int console_cmd_export(struct console *c, const char *args, struct err *e)
+{
+	char buf[4096], *rest = buf, *fmt;
+	snprintf(buf, sizeof buf, "%s", args);
+	fmt = console_cmd_word(&rest);
+	int csv = strcmp(fmt, "csv") == 0;
+	if ((!csv && strcmp(fmt, "json") != 0) || !*rest)
+		return err_set(e, "usage: export json|csv FILE");
+	char file[sizeof buf];
+	if (console_cmd_file(rest, file, sizeof file, e) < 0 ||
+	    console_cmd_may_write(c, "export", file, e) < 0 || console_model_export(c->m, csv, file, e) < 0)
+		return -1;
+	console_message(c, 0, "wrote %s (%s)", file, fmt);
+	return 0;
+}
+
+static int console_cmd_save(struct console *c, const char *args, struct err *e)
+{
+	char buf[4096], *rest = buf, *label;
+	snprintf(buf, sizeof buf, "%s", args);
+	/* a name with blanks ("save v3 cache+routing v3.json"): the longest open one args start with */
+	size_t named = 0;
+	for (size_t i = 0; i < c->m->n_scen; i++) {
+		const char *name = c->m->scen[i]->sc.name;
+		size_t len = name ? strlen(name) : 0;
+		if (len > named && strchr(name, ' ') && strncmp(buf, name, len) == 0 && buf[len] == ' ')
+			named = len;
+	}
+	if (named) {
+		buf[named] = 0;
+		label = buf;
+		rest = buf + named + 1 + strspn(buf + named + 1, " \t");
+	} else {
+		label = console_cmd_word(&rest);
+	}
+	if (!*label || !*rest)
+		return err_set(e, "usage: save SCENARIO FILE");
+	struct console_scen *s = console_cmd_scen(c, label, e);
+	char file[sizeof buf];
+	if (!s || console_cmd_file(rest, file, sizeof file, e) < 0 ||
+	    console_cmd_may_write(c, "save", file, e) < 0 || scenario_save(&s->sc, file, e) < 0)
+		return -1;
+	s->unsaved = 0;
+	console_message(c, 0, "wrote scenario %s to %s", s->label, file);
+	return 0;
+}
+
+static int console_cmd_help(struct console *c, const char *args, struct err *e)
+{
+	if (!*args) {
+		c->help = 1;
+		c->help_top = -1;
+		c->dirty_body = 1;
+		return 0;
+	}
+	for (const struct console_command *k = console_commands; k->name; k++) {
+		size_t len = strlen(args);
+		if (strcmp(k->name, args) == 0 ||
+		    (strncmp(k->name, args, len) == 0 && k->name[len] == ' ')) {
+			console_message(c, 0, "%s %s: %s", k->name, k->args, k->help);
+			return 0;
+		}
+	}
+	return err_set(e, "help: no command \"%s\"", args);
+}
+
+static int console_cmd_quit(struct console *c, const char *args, struct err *e)
+{
+	if (*args)
+		return err_set(e, "usage: quit");
+	c->quit = 1;
+	return 0;
+}
+
+const struct console_command console_commands[] = {
+	{ "load", "TRACE [--name NAME]",
+	  "open a stored trace, or import a trace file (as NAME, else by its file name) and open it",
+	  console_cmd_load, console_cmd_comp_trace, 0 },
+	{ "scenario add", "NAME [FILE]",
+	  "add a scenario from FILE (a file or a bundled name), or NAME as one, or recorded",
+	  console_cmd_add, console_cmd_comp_add, 0 },
+	{ "scenario drop", "NAME", "close a scenario", console_cmd_drop, console_cmd_comp_label, 0 },
+	{ "scenario edit", "[NAME]",
+	  "edit a scenario's JSON in $VISUAL or $EDITOR (vi), then reload and re-run it",
+	  console_cmd_edit, console_cmd_comp_label, 0 },
+	{ "set", "[SCENARIO.]KEY.PATH VALUE",
+	  "change a key of a scenario (without SCENARIO., the selected one) and re-run it",
+	  console_cmd_set, console_cmd_comp_set, 0 },
+	{ "unset", "[SCENARIO.]KEY.PATH", "remove a key (it takes the format's default, not its file's value) and re-run",
+	  console_cmd_unset, console_cmd_comp_set, 0 },
+	{ "run", "[SCENARIO]", "re-run a scenario, or every scenario", console_cmd_run,
+	  console_cmd_comp_label, 0 },
+	{ "export", "json|csv FILE",
+	  "write the results as llmcost replay --json or --csv would (export! overwrites a file)",
+	  console_cmd_export, console_cmd_comp_export, 1 },
+	{ "save", "SCENARIO FILE",
+	  "write a scenario, edits included, as a scenario file (save! overwrites a file)",
+	  console_cmd_save, console_cmd_comp_save, 1 },
+	{ "help", "[CMD]", "list the keys and commands, or explain one command", console_cmd_help,
+	  console_cmd_comp_help, 0 },
+	{ "quit", "", "leave the console", console_cmd_quit, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+/* The command a line starts with; *argp gets the arguments.  NULL with e set when none. */
+static const struct console_command *console_cmd_find(const char *line, const char **argp,
+                                                      struct err *e)
+{
+	char w1[64], w2[64];
+	const char *p = line, *after1, *after2;
+	int n1, n2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n1 = (int)strcspn(p, " \t");
+	snprintf(w1, sizeof w1, "%.*s", n1, p);
+	after1 = p + n1;
+	while (*after1 == ' ' || *after1 == '\t')
+		after1++;
+	n2 = (int)strcspn(after1, " \t");
+	snprintf(w2, sizeof w2, "%.*s", n2, after1);
+	after2 = after1 + n2;
+	while (*after2 == ' ' || *after2 == '\t')
+		after2++;
+
+	int first_known = 0;
+	char subs[256] = "";
+	for (const struct console_command *k = console_commands; k->name; k++) {
+		size_t l1 = strcspn(k->name, " ");
+		if (strlen(w1) != l1 || strncmp(k->name, w1, l1) != 0)
+			continue;
+		first_known = 1;
+		if (!k->name[l1]) {
+			*argp = after1;
+			return k;
+		}
+		if (strcmp(k->name + l1 + 1, w2) == 0) {
+			*argp = after2;
+			return k;
+		}
+		size_t o = strlen(subs);
+		snprintf(subs + o, sizeof subs - o, "%s%s", o ? ", " : "", k->name + l1 + 1);
+	}
+	if (first_known) {
+		if (*w2)
+			err_set(e, "%s: expected %s, not \"%s\"", w1, subs, w2);
+		else
+			err_set(e, "%s: expected %s", w1, subs);
+		return NULL;
+	}
+	/* unknown: suggest the closest name */
+	const char *best = NULL;
+	int best_d = 3;
+	char names[256] = "", word[64];
+	for (const struct console_command *k = console_commands; k->name; k++) {
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(k->name, " "), k->name);
+		if (strstr(names, word) == NULL) {
+			size_t o = strlen(names);
+			snprintf(names + o, sizeof names - o, "%s%s", o ? " " : "", word);
+		}
+		int d = scenario_edit_distance(w1, word);
+		if (d < best_d) {
+			best_d = d;
+			best = k->name;
+		}
+	}
+	if (best && best_d <= (strlen(w1) > 4 ? 2 : 1)) {
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(best, " "), best);
+		err_set(e, "unknown command \"%s\" (did you mean \"%s\"?); the commands are: %s", w1, word,
+		        names);
+	} else {
+		err_set(e, "unknown command \"%s\"; the commands are: %s", w1, names);
+	}
+	return NULL;
+}
+
+void console_cmd_exec(struct console *c, const char *line)
+{
+	struct err e = { "" };
+	const char *args;
+	while (*line == ' ' || *line == '\t' || *line == ':')
+		line++;
+	if (!*line)
+		return;
+	/* NAME! (export!, save!): overwrite an existing file */
+	char buf[4096];
+	size_t n = strcspn(line, " \t");
+	int bang = n > 1 && line[n - 1] == '!';
+	if (bang) {
+		snprintf(buf, sizeof buf, "%.*s%s", (int)n - 1, line, line + n);
+		line = buf;
+	}
+	const struct console_command *k = console_cmd_find(line, &args, &e);
+	if (k && bang && !k->writes)
+		k = NULL, err_set(&e, "only export! and save! take a !");
+	if (k) {
+		char a[4096];
+		snprintf(a, sizeof a, "%s", args);
+		size_t len = strlen(a);
+		while (len && (a[len - 1] == ' ' || a[len - 1] == '\t'))
+			a[--len] = 0;
+		c->overwrite = bang;
+		int rc = k->fn(c, a, &e);
+		c->overwrite = 0;
+		if (rc == 0) {
+			console_dirty(c);
+			return;
+		}
+	}
+	console_message(c, 1, "%s", e.msg);
+	console_dirty(c);
+}
