@@ -1,7 +1,8 @@
 /*
  * The console, `llmcost tui` (SPEC §7): the interfaces its files share.
- * console.c runs the screen (terminal setup and restore, the frame loop, the
- * key table, header, status line and help); console_model.c holds the trace,
+ * console.c runs the screen (terminal setup and restore, the frame loop),
+ * console_keys.c holds the key table and its actions, console_draw.c draws a
+ * frame (header, status line, help); console_model.c holds the trace,
  * the scenarios and their latest results and re-runs scenarios on worker
  * threads; console_cmd.c is the `:` command line (readline), console_cmd_exec.c
  * its command table and commands, console_cmd_complete.c its completion;
@@ -240,7 +241,7 @@ void console_widest_add_delta(struct console_widest *w, const struct console_fig
 int console_widest_width(const struct console_widest *w);
 int console_widest_delta_width(const struct console_widest *w);
 
-/* ---- the screen (console.c) ---- */
+/* ---- the screen (console.c; console_frame and console_message_fits, console_draw.c) ---- */
 
 enum console_view { VIEW_COMPARE, VIEW_TENANTS, VIEW_TIMELINE, VIEW_BUDGET, VIEW_ALERTS, N_VIEW };
 
