@@ -258,11 +258,11 @@ int store_replacing_begin(struct store *s, const char *name, struct store_trace_
                           struct err *e)
 {
 	s->busy_ms = 0;
-	int rc = store_begin(s, e), found = 0;
+	int rc = store_begin(s, e);
 	if (rc == 0 && s->loaded_version >= 0 && store_data_version(s) != s->loaded_version)
 		rc = err_set(e, "%s: another process wrote the store since the trace was loaded", s->path);
-	if (rc == 0 && (found = store_find(s, name, info, e)) <= 0)
-		rc = found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	if (rc == 0)
+		rc = store_find_named(s, name, info, e);
 	if (rc == 0 && s->loaded_import[0] && strcmp(s->loaded_import, info->imported_at) != 0)
 		rc = err_set(e, "%s: \"%s\" was imported again since it was loaded", s->path, name);
 	if (rc == 0)
@@ -497,6 +497,12 @@ int store_find(struct store *s, const char *name, struct store_trace_info *info,
 		store_db_error(s, e, "find");
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_find_named(struct store *s, const char *name, struct store_trace_info *info, struct err *e)
+{
+	int found = store_find(s, name, info, e);
+	return found > 0 ? 0 : found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
 }
 
 /* The refusal of a name stored already: -2. */

@@ -52,6 +52,8 @@ int store_replacing_end(struct store *s, int written, struct err *e);
 /* store.c: the columns of `traces` that store_read_info reads from a row of them. */
 extern const char store_info_cols[];
 void store_read_info(sqlite3_stmt *st, struct store_trace_info *info);
+/* store_find() of a trace that must be there: 0, or -1 with e set ("no trace named"). */
+int store_find_named(struct store *s, const char *name, struct store_trace_info *info, struct err *e);
 /* The refusal of a name stored already: -2. */
 int store_name_taken(const struct store_trace_info *old, struct err *e);
 /* Deletes trace id and its rows from every table the store has. */

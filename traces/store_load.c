@@ -387,9 +387,8 @@ int store_load(struct store *s, const char *name, struct trace *t, struct err *e
 	struct store_trace_info info;
 	struct trace_shape shape = { 0 };
 	memset(t, 0, sizeof *t);
-	int found = store_find(s, name, &info, e);
-	if (found <= 0)
-		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	if (store_find_named(s, name, &info, e) < 0)
+		return -1;
 	if (info.requests > UINT32_MAX - 3 || info.attempts > UINT32_MAX - 1)
 		return err_set(e, "%s: trace \"%s\" is too large to load", s->path, name);
 	s->loaded_version = store_data_version(s); /* before the read: a commit in between is seen */
@@ -524,9 +523,8 @@ int store_each_reject(struct store *s, const char *name,
 {
 	struct store_trace_info info;
 	sqlite3_stmt *st;
-	int found = store_find(s, name, &info, e);
-	if (found <= 0)
-		return found < 0 ? -1 : err_set(e, "%s: no trace named \"%s\"", s->path, name);
+	if (store_find_named(s, name, &info, e) < 0)
+		return -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT file, line, reason, text, length FROM rejects"
 	                       " WHERE trace_id = ? ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
 		return store_db_error(s, e, "rejects");
