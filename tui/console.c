@@ -463,11 +463,7 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	}
 
 	console_cmd_fini(&c);
-	if (c.matches) {
-		for (char **p = c.matches; *p; p++)
-			free(*p);
-		free(c.matches);
-	}
+	console_matches_close(&c);
 	for (int v = 0; v < N_VIEW; v++)
 		free(c.vs[v].rows);
 	if (c.hdr)

@@ -350,7 +350,8 @@ int console_run(struct console_model *m, const struct console_opts *o);
 
 /* ---- the command line (console_cmd.c; the commands, console_cmd_exec.c) ---- */
 
-/* Prepares readline (history file next to the store); console_cmd_fini writes the history. */
+/* Prepares readline and reads the history file from the user's data folder (each line run is
+ * added to it as it runs); console_cmd_fini lets readline go. */
 void console_cmd_init(struct console *c);
 void console_cmd_fini(struct console *c);
 /* Opens the line editor with prompt ':' or '/'. */
