@@ -1,6 +1,6 @@
 /*
  * Tests of the result snapshot's derived figures (sim/result.c) and of its
- * three renderings (traces/report.c): the exact JSON text of a totals object,
+ * three renderings (traces/report*.c): the exact JSON text of a totals object,
  * 12-decimal money, nulls, shortest ratios, latencies in ms, CSV quoting and
  * the text table's deltas.  Every expected value is worked out by hand in the
  * comments (pUSD = pico-USD, 1 USD = 10^12 pUSD).

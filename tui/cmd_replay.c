@@ -3,7 +3,7 @@
  * finds (or imports) the trace, loads the scenarios, replays them on up to one
  * thread per core against one shared prepared trace (with a progress line on a
  * terminal), warns when a recorded trace's billed cost disagrees with its
- * priced cost, and prints the report (traces/report.c) in the order the
+ * priced cost, and prints the report (traces/report*.c) in the order the
  * scenarios were given.
  */
 #include <ctype.h>
