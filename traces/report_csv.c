@@ -129,6 +129,5 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 			break;
 		}
 	}
-	(void)t;
 	return report_finish(f, e);
 }

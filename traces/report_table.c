@@ -338,7 +338,7 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 	static const char *const time_head[] = { "bucket start", "requests", "cache hits", "calls",
 		"large calls", "fallbacks", "retries", "fallback rate", "USD", "retry USD" };
 	struct grid g;
-	char align[16], buf[REPORT_TEXT_MAX];
+	char align[N_GROUP_COLS + 10], buf[REPORT_TEXT_MAX]; /* a name and the group columns, or --by time's 10 */
 	size_t rows, cols;
 
 	size_t group_col[N_GROUP_COLS], n_group = 0; /* the group columns shown */
