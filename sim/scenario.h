@@ -4,8 +4,9 @@
  * are integer µs, prices live in the attached struct pricing, and every decimal
  * the SPEC applies exactly (ratios, rates, discounts) is kept as a double, as
  * an exact fraction num / 10^k and in parts per 10^9 (struct decfrac).  The key table scenario_keys[] describes
- * every key a scenario file may hold; the loader (traces/scenario.c) validates
- * against it, and the console uses it for `set`, completion and help.
+ * every key a scenario file may hold; the loader (traces/scenario.c, with its
+ * checker traces/scenario_check.c) validates against it, and the console uses it
+ * for `set`, completion and help.
  *
  * Ownership: a struct scenario owns everything it points to (strings, arrays, the
  * pricing table, its JSON text); scenario_fini() releases it all and leaves the

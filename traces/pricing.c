@@ -1,6 +1,6 @@
 /*
  * Pricing files: a key table in the shape of the scenario's (sim/scenario.h)
- * and the same checker (traces/scenario.c), so a pricing file gets the same
+ * and the same checker (traces/scenario_check.c), so a pricing file gets the same
  * messages: "fixtures/pricing/x.json: models.gpt-4.1.input: expected ...".
  * Prices become integer micro-USD per 1M tokens; more than 6 decimals is an
  * error, never a silent rounding.

@@ -1,0 +1,188 @@
+/*
+ * JSON text for scenario and pricing files: a file is read whole (about 16 MiB
+ * at most) and parsed strictly (cJSON also takes 01, 1. and raw control
+ * characters; traces/json_scan.h does not), a syntax error placed at LINE:COL,
+ * and every number is kept as its text as written, so the checker
+ * (scenario_check.c) reads it exactly and the merged text keeps every digit.
+ */
+#include "traces/scenario_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/json_scan.h"
+
+#define MAX_JSON_BYTES (16u << 20)
+
+/* ---- numbers as written ---- */
+
+/*
+ * cJSON keeps a number only as a double, which holds 15 to 17 digits and
+ * rewrites 1e300 as 1e+300.  Every number of a parsed tree becomes a cJSON_Raw
+ * item holding its text as written, so the checker reads it exactly (sim/decimal.h),
+ * a message echoes it as written, and the merged scenario's text keeps every digit.
+ * v is the node's span in the text, which json_validate() has checked.  Returns -1
+ * when out of memory.
+ */
+static int numbers_as_written(cJSON *node, const struct json_span *v)
+{
+	if (cJSON_IsNumber(node)) {
+		char *s = cJSON_malloc(v->len + 1);
+		if (!s)
+			return -1;
+		memcpy(s, v->start, v->len);
+		s[v->len] = '\0';
+		node->type = (node->type & ~0xFF) | cJSON_Raw;
+		node->valuestring = s;
+		return 0;
+	}
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	struct json_iter it;
+	struct json_span key, val;
+	json_iter_init(&it, v);
+	for (cJSON *c = node->child; c; c = c->next)
+		if (!json_iter_next(&it, &key, &val) || numbers_as_written(c, &val) < 0)
+			return -1;
+	return 0;
+}
+
+cJSON *scenario_parse_as_written(const char *text)
+{
+	struct json_span v;
+	const char *why;
+	size_t bad;
+	cJSON *t = cJSON_ParseWithOpts(text, NULL, 1);
+	if (t && (json_validate(text, strlen(text), &v, &why, &bad) < 0 || numbers_as_written(t, &v) < 0)) {
+		cJSON_Delete(t);
+		t = NULL;
+	}
+	return t;
+}
+
+/* ---- files ---- */
+
+static char *read_file(const char *path, size_t *len, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	if (!f) {
+		err_set(err, "%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			char *nb = cap > MAX_JSON_BYTES + 8192 ? NULL : realloc(buf, cap + 1);
+			if (!nb) {
+				err_set(err, "%s: too large or out of memory", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0) {
+			if (ferror(f)) {
+				err_set(err, "%s: cannot read: %s", path, strerror(errno));
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+cJSON *scenario_parse_text(const char *text, size_t len, const char *label, struct err *err)
+{
+	const char *end = NULL;
+	cJSON *t;
+	if (memchr(text, '\0', len)) {
+		const char *z = memchr(text, '\0', len);
+		end = z;
+		t = NULL;
+	} else {
+		t = cJSON_ParseWithOpts(text, &end, 1);
+	}
+	const char *why = NULL;
+	if (t) {
+		struct json_span v;
+		size_t bad;
+		if (json_validate(text, len, &v, &why, &bad) == 0) {
+			if (numbers_as_written(t, &v) == 0)
+				return t;
+			cJSON_Delete(t);
+			err_set(err, "%s%sout of memory", label ? label : "", label ? ": " : "");
+			return NULL;
+		}
+		/* what cJSON lets pass and JSON does not: 01, 1., a raw control character */
+		cJSON_Delete(t);
+		end = text + bad;
+	}
+	if (!end || end < text || end > text + len)
+		end = text + len;
+	/* cJSON often stops on the white space after the bad token: point at the token */
+	while (!why && end > text && (end == text + len || strchr(" \t\r\n", *end)) &&
+	       !strchr(" \t\r\n", end[-1]))
+		end--;
+	size_t line = 1, col = 1;
+	for (const char *p = text; p < end; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	char near[24];
+	size_t k = 0;
+	for (const char *p = end; p < text + len && *p && *p != '\n' && k < 16; p++)
+		near[k++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	near[k] = '\0';
+	if (why)
+		err_set(err, "%s%s%zu:%zu: invalid JSON (%s)%s%s%s", label ? label : "", label ? ":" : "",
+		        line, col, why, k ? " near \"" : "", near, k ? "\"" : "");
+	else if (k)
+		err_set(err, "%s%s%zu:%zu: invalid JSON near \"%s\"", label ? label : "", label ? ":" : "",
+		        line, col, near);
+	else if (strspn(text, " \t\r\n") == len)
+		err_set(err, "%s%s%zu:%zu: invalid JSON (nothing but white space)", label ? label : "",
+		        label ? ":" : "", line, col);
+	else
+		err_set(err, "%s%s%zu:%zu: invalid JSON", label ? label : "", label ? ":" : "", line, col);
+	return NULL;
+}
+
+int scenario_json_parse(const char *text, size_t len, const char *label, struct cJSON **out,
+                        struct err *err)
+{
+	*out = scenario_parse_text(text, len, label, err);
+	return *out ? 0 : -1;
+}
+
+int scenario_read_json(const char *path, struct cJSON **out, char **text_out, struct err *err)
+{
+	size_t len;
+	char *text = read_file(path, &len, err);
+	*out = NULL;
+	if (text_out)
+		*text_out = NULL;
+	if (!text)
+		return -1;
+	*out = scenario_parse_text(text, len, path, err);
+	if (*out && text_out)
+		*text_out = text;
+	else
+		free(text);
+	return *out ? 0 : -1;
+}
