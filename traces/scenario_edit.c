@@ -22,7 +22,7 @@
 
 /*
  * Splits concrete `path` into the member names and indexes of pattern `pat`
- * (a member chosen by the user may contain '.'): segs[i] is a name, or NULL
+ * (a member chosen by the user may contain '.'): segs[i] is a name, or empty
  * with idx[i] set for an array index.  Returns the count, or -1.
  */
 #define MAX_SEGS 16
@@ -443,8 +443,13 @@ int scenario_save(const struct scenario *sc, const char *path, struct err *err)
 			        sc->pricing_path ? sc->pricing_path : "", strerror(errno));
 			goto out;
 		}
-		cJSON_ReplaceItemInObjectCaseSensitive(t, "pricing", cJSON_CreateString(abs));
+		cJSON *item = cJSON_CreateString(abs);
 		free(abs);
+		if (!item || !cJSON_ReplaceItemInObjectCaseSensitive(t, "pricing", item)) {
+			cJSON_Delete(item);
+			err_set(err, "%s: out of memory", path);
+			goto out;
+		}
 	}
 	if (!(text = cJSON_Print(t))) {
 		err_set(err, "%s: out of memory", path);

@@ -107,9 +107,7 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 {
 	const char *end = NULL;
 	cJSON *t;
-	if (memchr(text, '\0', len)) {
-		const char *z = memchr(text, '\0', len);
-		end = z;
+	if ((end = memchr(text, '\0', len))) {
 		t = NULL;
 	} else {
 		t = cJSON_ParseWithOpts(text, &end, 1);
