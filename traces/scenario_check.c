@@ -199,12 +199,12 @@ static int duplicate_member(const cJSON *obj, const cJSON *m)
 }
 
 const char *scenario_known_members(const struct scenario_key *table, size_t n, const char *parent,
-                                 char *known, size_t size)
+                                 unsigned flags, char *known, size_t size)
 {
 	size_t kn = 0;
 	known[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		if (!scenario_key_is_child(&table[i], parent))
+		if (!scenario_key_is_child(&table[i], parent) || (table[i].flags & flags) != flags)
 			continue;
 		int r = snprintf(known + kn, size - kn, "%s%s", kn ? ", " : "", scenario_key_member(&table[i]));
 		if (r < 0 || (size_t)r >= size - kn)
@@ -224,12 +224,13 @@ static int unknown_key(struct walk *w)
 	char parent[1024];
 	snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - w->pat.s) : 0, w->pat.s);
 	return wfail(w, "%s: unknown key (known keys here: %s)", w->path.s,
-	             scenario_known_members(w->table, w->n, parent, known, sizeof known));
+	             scenario_known_members(w->table, w->n, parent, 0, known, sizeof known));
 }
 
 static int walk_object(struct walk *w, const cJSON *obj, void *base)
 {
 	int top = w->pat.n == 0;
+	char known[600];
 	for (const cJSON *m = obj->child; m; m = m->next) {
 		size_t op = kpath_push(&w->path, ".", m->string);
 		size_t oq = kpath_push(&w->pat, ".", m->string);
@@ -244,9 +245,8 @@ static int walk_object(struct walk *w, const cJSON *obj, void *base)
 		else if (!k)
 			rc = unknown_key(w);
 		else if (top && w->recorded && !(k->flags & KEYF_RECORDED))
-			rc = wfail(w,
-			           "%s: not allowed in a recorded scenario (it takes only name, mode, "
-			           "pricing, billing, alerts, projection)", w->path.s);
+			rc = wfail(w, "%s: not allowed in a recorded scenario (it takes only %s)", w->path.s,
+			           scenario_known_members(w->table, w->n, "", KEYF_RECORDED, known, sizeof known));
 		else
 			rc = walk_value(w, m, k, base);
 		walk_leave(w);

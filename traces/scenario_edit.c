@@ -174,8 +174,8 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 		                                        : NULL;
 		if (!*parent || (pk && (pk->type == SKEY_OBJECT || pk->type == SKEY_SECTION)))
 			return err_set(err, "%s: unknown key (known keys here: %s)", path,
-			               scenario_known_members(scenario_keys, scenario_n_keys, pk ? pk->path : "", known,
-			                             sizeof known));
+			               scenario_known_members(scenario_keys, scenario_n_keys, pk ? pk->path : "", 0,
+			                                      known, sizeof known));
 		return err_set(err, "%s: unknown key", path);
 	}
 	if ((n = split_path(k->path, path, segs, idx)) <= 0)

@@ -27,9 +27,10 @@ const struct scenario_key *scenario_key_exact(const struct scenario_key *t, size
 int scenario_key_is_child(const struct scenario_key *k, const char *parent);
 /* The member name that ends k's pattern ("overflow" for "budget.*.overflow"). */
 const char *scenario_key_member(const struct scenario_key *k);
-/* The members an object of key pattern `parent` ("" for the top) may hold, ", " apart. */
+/* The members an object of key pattern `parent` ("" for the top) may hold, ", " apart: those
+ * whose entries have every flag of `flags` (0: all). */
 const char *scenario_known_members(const struct scenario_key *table, size_t n, const char *parent,
-                                   char *known, size_t size);
+                                   unsigned flags, char *known, size_t size);
 
 /* ---- the checker's walk (scenario_check.c) ---- */
 
