@@ -479,7 +479,7 @@ int store_norms_load(struct store *s, const char *name, unsigned flags, uint32_t
 }
 
 /* Writes the kept set `flags` of trace info. */
-static int store_norms_write(struct store *s, const struct store_trace_info *info, unsigned flags,
+static int norms_write(struct store *s, const struct store_trace_info *info, unsigned flags,
                              const uint32_t *ids, uint32_t n_inputs, struct err *e)
 {
 	sqlite3_stmt *st;
@@ -512,9 +512,11 @@ int store_norms_keep(struct store *s, const char *name, unsigned flags, const ui
 		return -1;
 	snprintf(sql, sizeof sql, "DELETE FROM normalized WHERE trace_id = %lld AND flags = %u",
 	         (long long)info.id, flags);
-	int rc = store_exec(s, sql, e) < 0 ? -1 : store_norms_write(s, &info, flags, ids, n_inputs, e);
+	int rc = store_exec(s, sql, e) < 0 ? -1 : norms_write(s, &info, flags, ids, n_inputs, e);
 	return store_replacing_end(s, rc, e);
 }
+
+/* ---- the rejected lines ---- */
 
 int store_each_reject(struct store *s, const char *name,
                       int (*fn)(void *ctx, const char *file, int64_t line, const char *reason,
