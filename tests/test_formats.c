@@ -141,6 +141,24 @@ static void otlp_defaults_and_old_names(void)
 	CHECK_STR(rows[0].tenant, "unknown");
 	CHECK_STR(rows[0].task, "unknown");
 	CHECK_STR(rows[0].model, "(none)");
+	/* OpenLLMetry's cache-read names (Python's gen_ai., Traceloop JS's llm.) when the v1.40 one
+	 * is absent; the v1.40 one first when both are there */
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("o", 00, S("gen_ai.system", "OpenAI") ","
+	                I("gen_ai.usage.prompt_tokens", 2000) "," I("gen_ai.usage.completion_tokens", 100) ","
+	                I("gen_ai.usage.cache_read_input_tokens", 1024))), 1), 0);
+	CHECK_INT(rows[0].cached, 1024);
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("j", 00, S("gen_ai.system", "openai") ","
+	                I("gen_ai.usage.prompt_tokens", 2000) "," I("gen_ai.usage.completion_tokens", 100) ","
+	                I("llm.usage.cache_read_input_tokens", 512))), 1), 0);
+	CHECK_INT(rows[0].cached, 512);
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("b", 00, CHAT I("gen_ai.usage.input_tokens", 2000) ","
+	                I("gen_ai.usage.output_tokens", 100) "," I("gen_ai.usage.cache_read_input_tokens", 7) ","
+	                I("gen_ai.usage.cache_read.input_tokens", 1152))), 1), 0);
+	CHECK_INT(rows[0].cached, 1152);
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("x", 00, CHAT I("gen_ai.usage.input_tokens", 2000) ","
+	                I("gen_ai.usage.output_tokens", 100) "," I("gen_ai.usage.cache_read_input_tokens", -1))), 1), 0);
+	CHECK_INT(n_rejects, 1);
+	CHECK_HAS(rejects[0].reason, "gen_ai.usage.cache_read_input_tokens: expected an integer");
 }
 
 static void otlp_errors(void)

@@ -146,7 +146,13 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	r->status = span_status(span, sa);
 	int in = attr_count(sa, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", &r->input_tok, e);
 	int out = attr_count(sa, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", &r->output_tok, e);
-	if (in < 0 || out < 0 || attr_count(sa, "gen_ai.usage.cache_read.input_tokens", NULL, &r->cached_tok, e) < 0)
+	/* cached: the v1.40 name, else OpenLLMetry's (Python's gen_ai., Traceloop JS's llm.) */
+	int cached = in < 0 || out < 0 ? -1
+	             : attr_count(sa, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+	                          &r->cached_tok, e);
+	if (cached == 0)
+		cached = attr_count(sa, "llm.usage.cache_read_input_tokens", NULL, &r->cached_tok, e);
+	if (cached < 0)
 		return -1;
 	int embeddings = attr(sa, "gen_ai.operation.name", &v) && format_is(&v, "embeddings");
 	if (!in && r->status == STATUS_OK)
