@@ -116,6 +116,29 @@ static void otlp_rows(void)
 	CHECK_INT(rows[0].realtime, -1);
 }
 
+/* The latency is end − start in ns, truncated to µs after the subtraction. */
+static void otlp_latency_in_ns(void)
+{
+	/* ...600.999999999 s to ...601.000000001 s: 2 ns, 0 µs (truncating each time first gives
+	 * 601000000 − 600999999 = 1 µs) */
+	CHECK_INT(parse(&format_otlp, OTLP("", "{\"startTimeUnixNano\":\"1767225600999999999\","
+	                "\"endTimeUnixNano\":\"1767225601000000001\",\"attributes\":[" CHAT
+	                I("gen_ai.usage.input_tokens", 1) "," I("gen_ai.usage.output_tokens", 1) "]}"), 1), 0);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 999999);
+	CHECK_INT(rows[0].latency_us, 0);
+	/* ...600.000000500 s to ...600.001000499 s: 999999 ns, 999 µs (each truncated: 1000) */
+	CHECK_INT(parse(&format_otlp, OTLP("", "{\"startTimeUnixNano\":\"1767225600000000500\","
+	                "\"endTimeUnixNano\":\"1767225600001000499\",\"attributes\":[" CHAT
+	                I("gen_ai.usage.input_tokens", 1) "," I("gen_ai.usage.output_tokens", 1) "]}"), 1), 0);
+	CHECK_INT(rows[0].latency_us, 999);
+	/* an end 1 ns before the start is rejected, though both truncate to the same µs */
+	CHECK_INT(parse(&format_otlp, OTLP("", "{\"startTimeUnixNano\":\"1767225600000000501\","
+	                "\"endTimeUnixNano\":\"1767225600000000500\",\"attributes\":[" CHAT
+	                I("gen_ai.usage.input_tokens", 1) "," I("gen_ai.usage.output_tokens", 1) "]}"), 1), 0);
+	CHECK_INT(n_rejects, 1);
+	CHECK_HAS(rejects[0].reason, "endTimeUnixNano: ends before it starts");
+}
+
 static void otlp_defaults_and_old_names(void)
 {
 	/* gen_ai.system alone (before v1.37), prompt/completion_tokens (before 1.27), numbers for
@@ -482,6 +505,7 @@ void suite_formats(void)
 {
 	format_init(&parser);
 	RUN(otlp_rows);
+	RUN(otlp_latency_in_ns);
 	RUN(otlp_defaults_and_old_names);
 	RUN(otlp_errors);
 	RUN(otlp_rejects);

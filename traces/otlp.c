@@ -140,8 +140,9 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_set(e, "startTimeUnixNano: missing");
 	r->ts_us = start / 1000;
+	/* the latency in ns, then truncated to µs (not the difference of two truncated times) */
 	if ((rc = nanos(span, "endTimeUnixNano", &end, e)) < 0 ||
-	    (rc > 0 && format_latency(start / 1000, end / 1000, "endTimeUnixNano", &r->latency_us, e) < 0))
+	    (rc > 0 && format_latency(0, end < start ? -1 : (end - start) / 1000, "endTimeUnixNano", &r->latency_us, e) < 0))
 		return -1;
 	r->status = span_status(span, sa);
 	int in = attr_count(sa, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", &r->input_tok, e);
