@@ -239,6 +239,11 @@ static void otlp_rejects(void)
 	CHECK_INT(rejects[4].line, 16);
 	CHECK_STR(rejects[4].reason, "resourceSpans[0].scopeSpans[0].spans[4]: expected an object");
 	CHECK_STR(rejects[4].text, "7");     /* the span as it was */
+	/* a span under instrumentationLibrarySpans (older exporters) is named under that key */
+	CHECK_INT(parse(&format_otlp, "{\"resourceSpans\":[{\"instrumentationLibrarySpans\":[{\"spans\":["
+	                "{\"attributes\":[" CHAT I("gen_ai.usage.input_tokens", 3) "]}]}]}]}", 1), 0);
+	CHECK_INT(n_rejects, 1);
+	CHECK_STR(rejects[0].reason, "resourceSpans[0].instrumentationLibrarySpans[0].spans[0]: startTimeUnixNano: missing");
 	/* the text as a whole */
 	CHECK_INT(parse(&format_otlp, "{\"resourceSpans\":{}}", 1), -1);
 	CHECK_HAS(why.msg, "resourceSpans: missing, or not an array");
@@ -407,6 +412,21 @@ static void batch_failures(void)
 	CHECK_STR(why.msg, "response.body.usage: input_tokens missing");
 	CHECK_INT(parse(&format_openai_batch, "{\"id\":\"batch_req_9\"}", 9), -1);
 	CHECK_STR(why.msg, "custom_id: missing (not a Batch output line)");
+	/* a bad count is named by its path in the line, not by its bare key */
+	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600,\"usage\":{\"input_tokens\":10,"
+	                "\"input_tokens_details\":{\"cached_tokens\":-1},\"output_tokens\":2}}"), 10), -1);
+	CHECK_STR(why.msg, "response.body.usage.input_tokens_details.cached_tokens: expected an integer from 0 "
+	          "to 4294967295, got -1");
+	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created\":1767225600,\"usage\":{\"prompt_tokens\":10,"
+	                "\"prompt_tokens_details\":{\"cached_tokens\":\"x\"},\"completion_tokens\":2}}"), 11), -1);
+	CHECK_STR(why.msg, "response.body.usage.prompt_tokens_details.cached_tokens: expected an integer from 0 "
+	          "to 4294967295, got \"x\"");
+	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created\":1767225600,\"usage\":{\"prompt_tokens\":1.5,"
+	                "\"completion_tokens\":2}}"), 12), -1);
+	CHECK_STR(why.msg, "response.body.usage.prompt_tokens: expected an integer from 0 to 4294967295, got 1.5");
+	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600,\"usage\":{\"input_tokens\":1,"
+	                "\"output_tokens\":-2}}"), 13), -1);
+	CHECK_STR(why.msg, "response.body.usage.output_tokens: expected an integer from 0 to 4294967295, got -2");
 	/* a new trace forgets the time */
 	format_reset(&parser);
 	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"error\":{\"code\":\"x\"}}", 1), -1);

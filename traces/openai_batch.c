@@ -194,15 +194,23 @@ static int item_status(const struct json_span *line, const struct json_span *res
 	return STATUS_OK;
 }
 
+/* The count `key` of obj, at `path` in the line (a bad one is named by its full path,
+ * path.key): 1 read, 0 absent, -1 bad. */
+static int count_at(const struct json_span *obj, const char *path, const char *key, int64_t *out, struct err *e)
+{
+	struct json_span v;
+	char name[128];
+	if (!format_get(obj, key, &v))
+		return 0;
+	snprintf(name, sizeof name, "%s.%s", path, key);
+	return format_count(&v, name, out, e) < 0 ? -1 : 1;
+}
+
 /* usage.NEW, else usage.OLD (Responses' names, then Chat Completions'): 1 read, 0 absent, -1 bad. */
 static int usage(const struct json_span *u, const char *key, const char *old, int64_t *out, struct err *e)
 {
-	struct json_span v;
-	if (format_get(u, key, &v))
-		return format_count(&v, key, out, e) < 0 ? -1 : 1;
-	if (format_get(u, old, &v))
-		return format_count(&v, old, out, e) < 0 ? -1 : 1;
-	return 0;
+	int rc = count_at(u, "response.body.usage", key, out, e);
+	return rc ? rc : count_at(u, "response.body.usage", old, out, e);
 }
 
 static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given, int task_given);
@@ -236,8 +244,11 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	if (has_u && ((in = usage(&u, "input_tokens", "prompt_tokens", &r->input_tok, e)) < 0 ||
 	              (out = usage(&u, "output_tokens", "completion_tokens", &r->output_tok, e)) < 0))
 		return -1;
-	if (has_u && (format_get(&u, "input_tokens_details", &d) || format_get(&u, "prompt_tokens_details", &d)) &&
-	    format_get(&d, "cached_tokens", &v) && format_count(&v, "cached_tokens", &r->cached_tok, e) < 0)
+	if (has_u && format_get(&u, "input_tokens_details", &d) &&
+	    count_at(&d, "response.body.usage.input_tokens_details", "cached_tokens", &r->cached_tok, e) < 0)
+		return -1;
+	if (has_u && !format_get(&u, "input_tokens_details", &d) && format_get(&u, "prompt_tokens_details", &d) &&
+	    count_at(&d, "response.body.usage.prompt_tokens_details", "cached_tokens", &r->cached_tok, e) < 0)
 		return -1;
 	if ((!in || !out) && r->status == STATUS_OK)
 		return err_set(e, "response.body.usage: %s missing", in ? "output_tokens" : "input_tokens");

@@ -206,10 +206,15 @@ static int otlp_sniff(const struct json_span *v)
 	return format_get(v, "resourceSpans", &rs) && rs.type == JSON_ARRAY;
 }
 
-/* The array member `key` of obj (else `old`, its name in older OTLP): 1 when there is one. */
-static int members(const struct json_span *obj, const char *key, const char *old, struct json_span *arr)
+/* The array member `key` of obj (else `old`, its name in older OTLP): 1 when there is one,
+ * *name (may be NULL) the key it is under. */
+static int members(const struct json_span *obj, const char *key, const char *old, struct json_span *arr,
+                   const char **name)
 {
-	return (format_get(obj, key, arr) || (old && format_get(obj, old, arr))) && arr->type == JSON_ARRAY;
+	const char *found = format_get(obj, key, arr) ? key : old && format_get(obj, old, arr) ? old : NULL;
+	if (name)
+		*name = found;
+	return found && arr->type == JSON_ARRAY;
 }
 
 static int otlp_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
@@ -219,17 +224,18 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 	struct json_iter i1, i2, i3;
 	if (format_validate(text, len, &doc, e) < 0)
 		return -1;
-	if (!members(&doc, "resourceSpans", NULL, &rss))
+	if (!members(&doc, "resourceSpans", NULL, &rss, NULL))
 		return err_set(e, "resourceSpans: missing, or not an array (not OTLP/JSON TracesData)");
 	format_lines_from(p, text, line);
 	json_iter_init(&i1, &rss);
 	for (size_t a = 0; json_iter_next(&i1, NULL, &rs); a++) {
 		int has_ra = format_get(&rs, "resource", &res) && format_get(&res, "attributes", &ra);
-		if (!members(&rs, "scopeSpans", "instrumentationLibrarySpans", &sss))
+		const char *scope_key;
+		if (!members(&rs, "scopeSpans", "instrumentationLibrarySpans", &sss, &scope_key))
 			continue;
 		json_iter_init(&i2, &sss);
 		for (size_t b = 0; json_iter_next(&i2, NULL, &ss); b++) {
-			if (!members(&ss, "spans", NULL, &spans))
+			if (!members(&ss, "spans", NULL, &spans, NULL))
 				continue;
 			json_iter_init(&i3, &spans);
 			for (size_t c = 0; json_iter_next(&i3, NULL, &span); c++) {
@@ -246,7 +252,7 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 					if (k->row(k->ctx, at_line, &r))
 						return FORMAT_STOPPED;
 				} else {
-					err_prefix(&why_span, "resourceSpans[%zu].scopeSpans[%zu].spans[%zu]: ", a, b, c);
+					err_prefix(&why_span, "resourceSpans[%zu].%s[%zu].spans[%zu]: ", a, scope_key, b, c);
 					if (k->reject(k->ctx, at_line, span.start, span.len, why_span.msg))
 						return FORMAT_STOPPED;
 				}
