@@ -432,6 +432,34 @@ static void batch_failures(void)
 	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"error\":{\"code\":\"x\"}}", 1), -1);
 }
 
+/* Embeddings items (/v1/embeddings): no output (0 tokens) and no time (the latest before). */
+static void batch_embeddings(void)
+{
+	static const char emb[] = "{\"id\":\"batch_req_e1\",\"custom_id\":\"emb-0\",\"response\":{\"status_code\":200,"
+		"\"request_id\":\"d1\",\"body\":{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+		"\"embedding\":[0.0023064255,-0.009327292]}],\"model\":\"text-embedding-3-small\",\"usage\":"
+		"{\"prompt_tokens\":8,\"total_tokens\":8}}},\"error\":null}";
+	format_reset(&parser);
+	/* first in the trace: no time to take, and the message says how to give one */
+	CHECK_INT(parse(&format_openai_batch, emb, 1), -1);
+	CHECK_STR(why.msg, "response.body: an embeddings item carries no time, and no item before it had one "
+	          "to take; import a file whose items have one (created_at or created) first, in the same trace");
+	/* after an item with a time (created 1767225700): that time, 8 input and 0 output tokens */
+	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 2), 0);
+	CHECK_INT(parse(&format_openai_batch, emb, 3), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 100 * 1000000LL);
+	CHECK_INT(rows[0].in, 8);
+	CHECK_INT(rows[0].out, 0);
+	CHECK_INT(rows[0].cached, JSONL_ABSENT);
+	CHECK_INT(rows[0].status, STATUS_OK);
+	CHECK_STR(rows[0].model, "text-embedding-3-small");
+	CHECK_STR(rows[0].request_id, "emb-0");
+	/* output missing is allowed for embeddings only; input still required */
+	CHECK_INT(parse(&format_openai_batch, ITEM(4, "{\"object\":\"list\",\"usage\":{\"total_tokens\":8}}"), 4), -1);
+	CHECK_STR(why.msg, "response.body.usage: input_tokens missing");
+}
+
 static void batch_joins_its_input_file(void)
 {
 	format_reset(&parser);
@@ -534,6 +562,7 @@ void suite_formats(void)
 	RUN(litellm_arrays_and_rejects);
 	RUN(batch_rows);
 	RUN(batch_failures);
+	RUN(batch_embeddings);
 	RUN(batch_joins_its_input_file);
 	RUN(detection);
 	RUN(shared_readings);

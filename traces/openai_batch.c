@@ -234,10 +234,16 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 		     format_latency(created, done, "response.body.completed_at", &r->latency_us, e) < 0))
 			return -1;
 	}
+	/* an embeddings item (/v1/embeddings: a list of vectors) has no time and no output */
+	int embeddings = format_get(&body, "object", &v) && format_is(&v, "list");
 	if (created != INT64_MIN)
 		r->ts_us = created;
 	else if (p->last_ts_us != INT64_MIN)
 		r->ts_us = p->last_ts_us;
+	else if (embeddings)
+		return err_set(e, "response.body: an embeddings item carries no time, and no item before it had "
+		               "one to take; import a file whose items have one (created_at or created) first, "
+		               "in the same trace");
 	else
 		return err_set(e, "response.body.created_at: missing, and no item before it had one to take");
 	int in = 0, out = 0, has_u = format_get(&body, "usage", &u);
@@ -250,7 +256,7 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	if (has_u && !format_get(&u, "input_tokens_details", &d) && format_get(&u, "prompt_tokens_details", &d) &&
 	    count_at(&d, "response.body.usage.prompt_tokens_details", "cached_tokens", &r->cached_tok, e) < 0)
 		return -1;
-	if ((!in || !out) && r->status == STATUS_OK)
+	if ((!in || (!out && !embeddings)) && r->status == STATUS_OK)
 		return err_set(e, "response.body.usage: %s missing", in ? "output_tokens" : "input_tokens");
 	if (!in)
 		r->input_tok = 0; /* a failed item that reported no usage: nothing billed */
