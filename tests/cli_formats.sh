@@ -184,6 +184,19 @@ check_eq "batch joined: the rows" "$rows" "1|acme|classify|gpt-4.1-mini|ok|Class
 1|unknown|classify|gpt-4.1-mini|rate_limited|Classify: ok
 2|unknown|unknown|gpt-4.1-mini|timeout|-"
 check_eq "batch joined: the same cost (572.8 + 152 µUSD)" "$(usd joined usd_total)" "0.000724800000"
+case $(cat "$TMP/err") in *"matched no output item"*) bad "batch joined: every request joined, yet a note" ;; *) ok ;; esac
+# the input file after its output: none of its 3 requests (req-1, req-2, req-4) is joined, said at the end
+out=$($L import --name reversed "$TMP/out.jsonl" "$TMP/errors.jsonl" "$TMP/in.jsonl" 2>"$TMP/err")
+check_has "batch reversed: imported" "$out" "reversed: imported 4 requests"
+check_eq "batch reversed: the input file's requests matched nothing, said last" "$(tail -n 1 "$TMP/err")" \
+	"$TMP/in.jsonl: 3 Batch requests of this input file matched no output item that followed it: give the input file before the output, in the same trace"
+check_eq "batch reversed: no input joined" "$(sqlite3 "$LLMCOST_DB" "SELECT count(input) FROM requests_v WHERE trace = 'reversed'")" 0
+# the error file left out: req-4 (in in.jsonl, its item in errors.jsonl) is the 1 not matched
+$L import --name partial "$TMP/in.jsonl" "$TMP/out.jsonl" >/dev/null 2>"$TMP/err"
+check_has "batch partial: 1 request matched nothing" "$(cat "$TMP/err")" \
+	"$TMP/in.jsonl: 1 Batch request of this input file matched no output item"
+$L import --quiet --name reversedq "$TMP/out.jsonl" "$TMP/in.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "batch reversed, --quiet: no note" "$(cat "$TMP/err")" ""
 # the error file alone: its first item has no time to take
 $L import --quiet "$TMP/errors.jsonl" >/dev/null 2>&1
 check_eq "batch error file alone: both rejected" "$($L rejects errors | grep -c 'created_at: missing, and no item before it')" 2

@@ -48,6 +48,8 @@ struct format_parser {
 	uint32_t *slots;            /* open addressing: index + 1 into requests, 0 empty */
 	size_t n_slots;             /* a power of two, or 0 */
 	uint64_t batch_inputs;      /* input-file requests kept, since format_init (for notes) */
+	uint32_t file_no;           /* set by the caller: the file being read, which the requests kept
+	                             * from it remember (openai_batch_unjoined) */
 };
 
 struct import_format {
@@ -88,6 +90,9 @@ void format_fini(struct format_parser *p);
 void format_reset(struct format_parser *p);
 /* Frees the batch requests kept (format_reset and format_fini call it). */
 void openai_batch_forget(struct format_parser *p);
+/* How many of the batch requests kept from file `file` (file_no as they were read) no output
+ * item of the trace so far took: an input file given after its output. */
+uint64_t openai_batch_unjoined(const struct format_parser *p, uint32_t file);
 
 /* ---- for the parsers (traces/format.c) ---- */
 

@@ -766,6 +766,22 @@ static int emptied(const struct run *run, const char *const *files, size_t n, st
 	return 0;
 }
 
+/* At the end of a trace, a note on each Batch input file whose requests no output item took:
+ * given after its output (the join needs the input first), their text was lost. */
+static void unjoined_notes(struct run *run, const char *const *files, size_t first, size_t count)
+{
+	char msg[256];
+	for (size_t f = first; run->o->on_note && f < first + count; f++) {
+		uint64_t n = openai_batch_unjoined(&run->parser, (uint32_t)f);
+		if (!n)
+			continue;
+		snprintf(msg, sizeof msg, "%llu Batch request%s of this input file matched no output item that "
+		         "followed it: give the input file before the output, in the same trace",
+		         (unsigned long long)n, n == 1 ? "" : "s");
+		run->o->on_note(run->o->ctx, files[f], msg);
+	}
+}
+
 static enum import_status read_all(struct run *run, const char *const *files, size_t n, struct err *e)
 {
 	char name[IMPORT_NAME_MAX + 1], source[1024];
@@ -779,10 +795,12 @@ static enum import_status read_all(struct run *run, const char *const *files, si
 		                 (struct str){ source, strlen(source) }, 0) < 0)
 			return IMPORT_FAILED;
 		for (size_t f = first; f < first + count; f++) {
+			run->parser.file_no = (uint32_t)f;
 			enum import_status st = read_file(run, files[f], e);
 			if (st != IMPORT_OK)
 				return st;
 		}
+		unjoined_notes(run, files, first, count);
 		if (push_finish(run, t) < 0)
 			return IMPORT_FAILED;
 	}

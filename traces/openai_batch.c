@@ -17,7 +17,17 @@
 struct batch_request {
 	char *mem;
 	struct str id, input, tenant, task, model;
+	uint32_t file;              /* the parser's file_no when it was read */
+	int joined;                 /* an output item took it */
 };
+
+uint64_t openai_batch_unjoined(const struct format_parser *p, uint32_t file)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < p->n_requests; i++)
+		n += p->requests[i].file == file && !p->requests[i].joined;
+	return n;
+}
 
 void openai_batch_forget(struct format_parser *p)
 {
@@ -30,7 +40,7 @@ void openai_batch_forget(struct format_parser *p)
 	p->n_requests = p->cap_requests = p->n_slots = 0;
 }
 
-static const struct batch_request *find(const struct format_parser *p, struct str id)
+static struct batch_request *find(const struct format_parser *p, struct str id)
 {
 	if (!p->n_slots)
 		return NULL;
@@ -38,7 +48,7 @@ static const struct batch_request *find(const struct format_parser *p, struct st
 		uint32_t k = p->slots[i];
 		if (!k)
 			return NULL;
-		const struct batch_request *r = &p->requests[k - 1];
+		struct batch_request *r = &p->requests[k - 1];
 		if (r->id.n == id.n && memcmp(r->id.s, id.s, id.n) == 0)
 			return r;
 	}
@@ -79,6 +89,8 @@ static int keep_request(struct format_parser *p, const struct batch_request *r)
 	if (grow(p) < 0)
 		return -2;
 	struct batch_request *k = &p->requests[p->n_requests];
+	k->file = p->file_no;
+	k->joined = 0;
 	const struct str *from[] = { &r->id, &r->input, &r->tenant, &r->task, &r->model };
 	struct str *to[] = { &k->id, &k->input, &k->tenant, &k->task, &k->model };
 	size_t n = 1;
@@ -322,9 +334,10 @@ static int input_line(struct format_parser *p, const struct json_span *line, str
 /* Fills what the output item lacks from its request in the input file, if one came. */
 static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given, int task_given)
 {
-	const struct batch_request *q = find(p, r->request_id);
+	struct batch_request *q = find(p, r->request_id);
 	if (!q)
 		return;
+	q->joined = 1;
 	if (q->input.n)
 		r->input = q->input;
 	if (q->model.n)
