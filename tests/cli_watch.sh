@@ -321,6 +321,26 @@ for c in "spans|OpenTelemetry GenAI spans (OTLP/JSON) (--format otlp)" "out|Open
 	check_eq "$n: one line, the format named" "$(cat "$TMP/fmt.err")" \
 		"llmcost: $TMP/$n.jsonl: its line 1 reads as ${c#*|}, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/$n.jsonl && llmcost watch $n --speed N"
 done
+# the same spread over several lines, as import --format auto reads them (one JSON document): a
+# pretty-printed OTLP document and a LiteLLM /spend/logs array (its last line without an end)
+python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), indent=2))' "$(cat "$TMP/spans.jsonl")" >"$TMP/doc.json"
+printf '[\n  %s,\n  %s\n]' "$lite" "$lite" >"$TMP/logs.json"
+for c in "doc|OpenTelemetry GenAI spans (OTLP/JSON), one JSON document (--format otlp)" \
+         "logs|LiteLLM spend logs, one JSON document (--format litellm)"; do
+	n=${c%%|*}
+	timeout 10 $L watch "$TMP/$n.json" </dev/null >/dev/null 2>"$TMP/fmt.err"
+	check_eq "$n over several lines: refused, exit 3" "$?" 3
+	check_eq "$n over several lines: one line, the format named" "$(cat "$TMP/fmt.err")" \
+		"llmcost: $TMP/$n.json: it reads as ${c#*|}, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/$n.json && llmcost watch $n --speed N"
+done
+# a pretty-printed trace v1 object is no document format (import reads it line by line): followed
+printf '{\n "ts": 1\n}\n' >"$TMP/pretty.jsonl"
+$L watch "$TMP/pretty.jsonl" </dev/null >"$TMP/pretty.out" 2>"$TMP/pretty.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; check_eq "a pretty-printed v1 object: followed until Ctrl-C" "$?" 130
+check_has "a pretty-printed v1 object: its 3 lines rejected" "$(cat "$TMP/pretty.out")" "stopped: no requests yet (3 rejected)"
 # judged by the first line that is JSON: a blank line and one that is not JSON come first, and
 # the latter is rejected as in any trace v1 file before the LiteLLM row on line 3 decides
 printf '\noops\n%s\n' "$lite" >"$TMP/late-lite.jsonl"

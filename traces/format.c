@@ -46,6 +46,30 @@ const struct import_format *format_detect(const struct json_span *v)
 	return format_jsonl.sniff(v) ? &format_jsonl : NULL;
 }
 
+int format_opens_document(const char *line, size_t len)
+{
+	struct json_span v;
+	const char *why;
+	size_t at, i = 0;
+	if (json_validate(line, len, &v, &why, &at) == 0)
+		return 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return at >= len && i < len && (line[i] == '{' || line[i] == '[');
+}
+
+const struct import_format *format_document(const char *text, size_t len, const struct import_format *fmt,
+                                            struct json_span *doc)
+{
+	const char *why;
+	size_t at;
+	if (json_validate(text, len, doc, &why, &at) < 0)
+		return NULL;
+	if (!fmt)
+		fmt = format_detect(doc);
+	return fmt && fmt->documents ? fmt : NULL;
+}
+
 const char *format_title(const struct import_format *f, const struct json_span *v)
 {
 	return v && f->title_of ? f->title_of(v) : f->title;

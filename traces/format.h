@@ -79,6 +79,16 @@ const struct import_format *format_by_name(const char *name);
 const char *format_names(void);
 /* The format a validated JSON value (the first line, or the whole file) is in, or NULL. */
 const struct import_format *format_detect(const struct json_span *v);
+/* 1 when line (its first that is not blank) is no whole JSON value but opens one it does not
+ * close, `{` or `[` first: a pretty-printed document may start there (import --format auto
+ * then reads the file whole, and watch refuses a document of another format). */
+int format_opens_document(const char *line, size_t len);
+/* The format of text[0..len) read whole as one JSON value (*doc): fmt when it is given and
+ * takes documents, else (fmt NULL) the format its content tells when that takes documents;
+ * NULL when the text is no JSON value or its format reads no documents (it is read line by
+ * line). */
+const struct import_format *format_document(const char *text, size_t len, const struct import_format *fmt,
+                                            struct json_span *doc);
 /* For people: what a file in format f whose first value is v (NULL: not known) holds, as
  * "OpenAI Batch input" for a Batch input file; else f->title. */
 const char *format_title(const struct import_format *f, const struct json_span *v);

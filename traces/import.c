@@ -441,7 +441,7 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 {
 	struct json_span v;
 	const char *why;
-	size_t at, i = 0;
+	size_t at;
 	*doc = 0;
 	if (json_validate(line, len, &v, &why, &at) == 0) {
 		if (f->fmt)
@@ -455,9 +455,7 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 		f->title = format_title(f->fmt, &v);
 		return 0;
 	}
-	while (i < len && (line[i] == ' ' || line[i] == '\t'))
-		i++;
-	if (at >= len && i < len && (line[i] == '{' || line[i] == '[') && (!f->fmt || f->fmt->documents)) {
+	if (format_opens_document(line, len) && (!f->fmt || f->fmt->documents)) {
 		*doc = 1;
 		return 0;
 	}
@@ -554,17 +552,13 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 		goto out;
 	}
 	struct json_span doc;
-	const char *why;
-	size_t at;
-	if (!cut && json_validate(s.buf, s.len, &doc, &why, &at) == 0) {
-		const struct import_format *fmt = f->fmt ? f->fmt : format_detect(&doc);
-		if (fmt && fmt->documents) {
-			f->fmt = fmt;
-			if (auto_fmt && fmt != &format_jsonl)
-				note(f, "read as %s, one JSON document: --format %s", format_title(fmt, &doc), fmt->name);
-			parse_text(f, s.buf, s.len, s.len, s.first);
-			goto out;
-		}
+	const struct import_format *fmt = cut ? NULL : format_document(s.buf, s.len, f->fmt, &doc);
+	if (fmt) {
+		f->fmt = fmt;
+		if (auto_fmt && fmt != &format_jsonl)
+			note(f, "read as %s, one JSON document: --format %s", format_title(fmt, &doc), fmt->name);
+		parse_text(f, s.buf, s.len, s.len, s.first);
+		goto out;
 	}
 	each_line(f, &s);
 	if (auto_fmt && f->fmt && f->fmt != &format_jsonl)

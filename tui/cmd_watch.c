@@ -136,10 +136,32 @@ static int is_gzip(const char *p, size_t n)
 }
 
 /*
+ * The import format of the followed file read whole as one pretty-printed JSON document, as
+ * `import --format auto` reads a file whose first line opens one (format_document, up to
+ * READER_MAX_LINE bytes, after a byte order mark), or NULL: not one (yet).  *doc its value,
+ * valid until *buf is freed.
+ */
+static const struct import_format *document_format(struct watch *wt, char **buf, struct json_span *doc)
+{
+	struct stat st;
+	*buf = NULL;
+	if (wt->fol.from_old || fstat(wt->fol.fd, &st) < 0 || st.st_size <= 0 || st.st_size > READER_MAX_LINE ||
+	    !(*buf = malloc((size_t)st.st_size)))
+		return NULL;
+	size_t n = 0;
+	for (ssize_t got; n < (size_t)st.st_size; n += (size_t)got)
+		if ((got = pread(wt->fol.fd, *buf + n, (size_t)st.st_size - n, (off_t)n)) <= 0)
+			break;
+	size_t bom = n >= 3 && memcmp(*buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	return format_document(*buf + bom, n - bom, NULL, doc);
+}
+
+/*
  * Whether a line of the followed file shows it is not trace v1 JSON Lines: gzip's magic bytes
- * at its start, or its first line that is valid JSON in another format, as the import tells
- * formats (format_detect).  A line that is not JSON tells nothing: a trace v1 file's malformed
- * line is rejected on its own.  1 when the file is refused (e set).
+ * at its start, its first line that is valid JSON in another format, or a first line that
+ * opens a pretty-printed document of another format, as the import tells formats
+ * (format_detect, format_opens_document).  A line that is not JSON tells nothing: a trace v1
+ * file's malformed line is rejected on its own.  1 when the file is refused (e set).
  */
 static int other_format(struct watch *wt, const char *line, size_t len, uint64_t line_no)
 {
@@ -152,7 +174,19 @@ static int other_format(struct watch *wt, const char *line, size_t len, uint64_t
 	struct json_span v;
 	const char *why;
 	size_t at;
-	if (jsonl_is_blank(line, len) || json_validate(line, len, &v, &why, &at) < 0)
+	if (jsonl_is_blank(line, len))
+		return 0;
+	if (format_opens_document(line, len)) {
+		char *buf, what[200];
+		wt->format_seen = 1;
+		const struct import_format *fmt = document_format(wt, &buf, &v);
+		if (fmt && fmt != &format_jsonl)
+			snprintf(what, sizeof what, "it reads as %s, one JSON document (--format %s)",
+			         format_title(fmt, &v), fmt->name);
+		free(buf);
+		return fmt && fmt != &format_jsonl ? refuse_file(wt, what) : 0;
+	}
+	if (json_validate(line, len, &v, &why, &at) < 0)
 		return 0;
 	wt->format_seen = 1;
 	const struct import_format *fmt = format_detect(&v);
