@@ -91,8 +91,13 @@ int replay_recorded(struct eng *g)
 	const struct trace *t = g->t;
 	const struct replay_trace *rt = g->rt;
 	struct rec_call *calls = malloc(((size_t)t->n_att + 1) * sizeof *calls);
-	if (!calls)
+	/* the requests billed $0 found priced above 0 so far (counted once each) */
+	uint8_t *zero_priced = t->cost_pusd ? calloc((size_t)t->n_req + 1, 1) : NULL;
+	if (!calls || (t->cost_pusd && !zero_priced)) {
+		free(calls);
+		free(zero_priced);
 		return err_set(g->e, "out of memory");
+	}
 	size_t n = 0;
 	for (uint32_t r = 0; r < t->n_req && !g->failed; r++) {
 		uint32_t i = replay_arrival(rt, r);
@@ -108,8 +113,10 @@ int replay_recorded(struct eng *g)
 		for (uint32_t a = trace_att_begin(t, i); a < trace_att_end(t, i); a++)
 			summarized |= trace_att_summary(t, a);
 		ACCT_ADD(&g->a, grp, summarized, (uint64_t)summarized);
-		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
+		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST) {
 			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
+			g->a.r->n_billed_batch += !trace_realtime(t, i);
+		}
 		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
 			ACCT_ADD(&g->a, grp, resolved, 1);
 			/* an answer recorded before its arrival (attempts timed earlier: skewed clocks)
@@ -123,6 +130,7 @@ int replay_recorded(struct eng *g)
 	}
 	if (g->failed) { /* stopped (engine_progress said so) */
 		free(calls);
+		free(zero_priced);
 		return -1;
 	}
 	qsort(calls, n, sizeof *calls, by_start);
@@ -140,6 +148,7 @@ int replay_recorded(struct eng *g)
 		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, first_hop(t, i, a)) < 0;
 		if (!fail && bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0) {
 			free(calls);
+			free(zero_priced);
 			return -1; /* bill said why */
 		}
 		if (fail || acct_call(&g->a, &rec) < 0) {
@@ -147,12 +156,19 @@ int replay_recorded(struct eng *g)
 			if (acct_past_timeline(&g->a, rec.start_us))
 				past_timeline(g, i, a, rec.start_us);
 			free(calls);
+			free(zero_priced);
 			return -1;
 		}
 		acct_seen(&g->a, rec.start_us + att_latency_us(t, a));
-		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST)
+		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST) {
 			g->a.r->billed_priced_usd += rec.pusd;
+			if (t->cost_pusd[i] == 0 && rec.pusd > 0 && !zero_priced[i]) {
+				zero_priced[i] = 1;
+				g->a.r->n_billed_zero++;
+			}
+		}
 	}
 	free(calls);
+	free(zero_priced);
 	return 0;
 }

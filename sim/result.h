@@ -87,6 +87,10 @@ struct result_scenario {
 	int has_billed;                   /* some line carries cost_usd */
 	money_sum billed_priced_usd;      /* the priced cost of the lines with cost_usd */
 	int billed_off;                   /* billed_usd, exactly, differs from that by more than 0.5% */
+	/* causes of a difference the run can see, among the lines with cost_usd (recorded mode):
+	 * lines billed $0 (below a pico-USD) whose calls the price table prices above 0 (answered
+	 * by a proxy's cache?), and lines with realtime false (a batch API's discount) */
+	uint32_t n_billed_zero, n_billed_batch;
 	struct metrics totals;
 	size_t n_tenants, n_tasks, n_models;
 	const char **tenant_names, **task_names; /* sorted by name (bytewise); borrowed from the trace */

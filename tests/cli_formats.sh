@@ -126,6 +126,22 @@ check_eq "litellm: a dated model" "$(sqlite3 "$LLMCOST_DB" "SELECT model, extra 
 check_eq "litellm: usd_total by hand" "$(usd spend usd_total)" "0.000930000000"
 check_eq "litellm: billed_usd is the spend" "$(usd spend billed_usd)" "0.000930000000"
 
+# a row LiteLLM's response cache answered (cache_hit "True", spend 0) is a request, noted
+cat > "$TMP/hit.jsonl" <<'EOF'
+{"request_id":"c1","call_type":"acompletion","spend":0.0001848,"prompt_tokens":1290,"completion_tokens":9,"startTime":"2026-03-02T10:00:00.000","endTime":"2026-03-02T10:00:01.250","model":"gpt-4.1-mini","metadata":{"usage_object":{"prompt_tokens_details":{"cached_tokens":1152}}},"cache_hit":"False","status":"success"}
+{"request_id":"c2","call_type":"acompletion","spend":0.0,"prompt_tokens":1290,"completion_tokens":9,"startTime":"2026-03-02T10:08:00.000","endTime":"2026-03-02T10:08:00.004","model":"gpt-4.1-mini","metadata":{},"cache_hit":"True","cache_key":"4f1e9","status":"success"}
+EOF
+out=$($L import "$TMP/hit.jsonl" 2>"$TMP/err"); check_eq "litellm cache hit: both imported" "$out" "hit: imported 2 requests"
+check_has "litellm cache hit: noted" "$(cat "$TMP/err")" \
+	"$TMP/hit.jsonl: 1 row answered by LiteLLM's response cache (cache_hit true) is imported as a request; a recorded replay prices its tokens, though LiteLLM billed it \$0"
+$L import --quiet --name hitq "$TMP/hit.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "litellm cache hit, --quiet: no note" "$(cat "$TMP/err")" ""
+# gpt-4.1-mini: c1 138 × 0.40 + 1152 × 0.10 + 9 × 1.60 = 184.8 µUSD, billed the same; c2
+# 1290 × 0.40 + 9 × 1.60 = 530.4 µUSD, billed 0: the warning names it
+$L replay hit >/dev/null 2>"$TMP/err"
+check_has "litellm cache hit: the warning names the cache" "$(cat "$TMP/err")" \
+	"the billed cost (cost_usd) 0.000184800000 USD differs from the priced cost 0.000715200000 USD of the same lines by more than 0.5%: 1 request was billed \$0 though its calls have tokens: answered by a proxy's cache?; or is the price table"
+
 # --- LiteLLM's /spend/logs answer: one JSON array over several lines
 {
 	echo '['

@@ -296,6 +296,20 @@ static void litellm_rows(void)
 	CHECK_INT(rows[0].ts_us, JAN1_US);
 }
 
+/* Rows answered by LiteLLM's response cache are rows like the others, and counted. */
+static void litellm_cache_hits(void)
+{
+	uint64_t hits = parser.cache_hits;
+	/* "True" (the table's text column), true, "False" and none: 2 counted */
+	CHECK_INT(parse(&format_litellm, "[" SPEND(",\"cache_hit\":\"True\"") "," SPEND(",\"cache_hit\":true") ","
+	                SPEND(",\"cache_hit\":\"False\"") "," SPEND("") "]", 1), 0);
+	CHECK_INT(n_rows, 4);
+	CHECK_INT(parser.cache_hits - hits, 2);
+	/* a rejected row is not counted */
+	CHECK_INT(parse(&format_litellm, "{\"request_id\":\"x\",\"spend\":0,\"cache_hit\":\"True\"}", 2), -1);
+	CHECK_INT(parser.cache_hits - hits, 2);
+}
+
 static void litellm_failures(void)
 {
 	static const struct { const char *info; int status; } cases[] = {
@@ -558,6 +572,7 @@ void suite_formats(void)
 	RUN(otlp_errors);
 	RUN(otlp_rejects);
 	RUN(litellm_rows);
+	RUN(litellm_cache_hits);
 	RUN(litellm_failures);
 	RUN(litellm_arrays_and_rejects);
 	RUN(batch_rows);

@@ -1570,6 +1570,38 @@ static void recorded_billed_usd(void)
 	result_scenario_fini(&r);
 }
 
+/* The causes of a billed/priced difference the recorded run counts among the lines with
+ * cost_usd: billed $0 yet priced above 0, and realtime false. */
+static void recorded_billed_causes(void)
+{
+	struct result_scenario r;
+	/* r0 small-m, cost_usd 0: priced 1000 × $1 + 100 × $2 per 1M = 1200 µUSD > 0 → billed $0
+	 * r1 cost_usd 0, a timeout (billed in full) then ok: 1200 + 1200 µUSD, one request → once
+	 * r2 cost_usd 0 with 0 tokens: priced 0 → no cause
+	 * r3 cost_usd 0.0006, realtime false → a batch API's
+	 * r4 realtime false without cost_usd: not among the compared lines → no cause */
+	if (replay_case(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0")
+	                REQ("10:00:10", "a", "r1", ",\"cost_usd\":0" ATTS(ATT("small-m", "timeout", LAT(40)) ","
+	                    ATT("small-m", "ok", LAT(70))))
+	                REQN("10:00:20", "a", "r2", 0, 0, ",\"model\":\"small-m\",\"cost_usd\":0")
+	                REQ("10:00:30", "b", "r3", ",\"model\":\"small-m\",\"cost_usd\":0.0006,\"realtime\":false")
+	                REQ("10:00:40", "b", "r4", ",\"model\":\"small-m\",\"realtime\":false"), RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.n_billed_zero, 2);
+	CHECK_INT(r.n_billed_batch, 1);
+	/* billed 600 µUSD against 1200 + 2400 + 0 + 1200 = 4800 µUSD priced */
+	CHECK_INT(r.totals.billed_usd, 600 * PUSD);
+	CHECK_INT(r.billed_priced_usd, 4800 * PUSD);
+	CHECK_INT(r.billed_off, 1);
+	result_scenario_fini(&r);
+	/* none of them: both 0 */
+	if (replay_case(REQ("10:00:00", "a", "r0", ",\"model\":\"small-m\",\"cost_usd\":0.0013"), RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.n_billed_zero, 0);
+	CHECK_INT(r.n_billed_batch, 0);
+	result_scenario_fini(&r);
+}
+
 /* A recorded scenario over a model the pricing file lacks is an error naming it. */
 static void recorded_unknown_model(void)
 {
@@ -2182,6 +2214,7 @@ void suite_replay_calls(void)
 	RUN(recorded_first_fallback_as_listed);
 	RUN(recorded_summary_attempts);
 	RUN(recorded_billed_usd);
+	RUN(recorded_billed_causes);
 	RUN(recorded_unknown_model);
 	RUN(alert_flood_fires);
 	RUN(alert_grid_after_first_arrival);

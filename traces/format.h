@@ -41,6 +41,7 @@ struct format_parser {
 	char last_model[256];       /* openai-batch: the model of the last item that named one */
 	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
+	uint64_t cache_hits;        /* litellm: rows read with cache_hit true, since format_init (for notes) */
 	/* openai-batch: the requests of a Batch input file, by custom_id, for the output items
 	 * that follow in the same trace (traces/openai_batch.c) */
 	struct batch_request *requests;

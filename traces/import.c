@@ -582,7 +582,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	struct reader r;
 	const char *line;
 	size_t len;
-	uint64_t full, skipped = run->parser.skipped, inputs = run->parser.batch_inputs;
+	uint64_t full, skipped = run->parser.skipped, inputs = run->parser.batch_inputs, hits = run->parser.cache_hits;
 	int rc = 0;
 	struct file_read f = { .run = run, .path = path, .fmt = run->o->format, .status = IMPORT_OK, .e = e };
 	int chosen = 0;
@@ -631,6 +631,14 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		note(&f, "kept %llu Batch request%s (an input file) for the output items that follow it "
 		     "in this trace, joined by custom_id", (unsigned long long)(run->parser.batch_inputs - inputs),
 		     run->parser.batch_inputs - inputs == 1 ? "" : "s");
+	if (status == IMPORT_OK && run->parser.cache_hits > hits) {
+		uint64_t k = run->parser.cache_hits - hits;
+		note(&f, k == 1 ? "%llu row answered by LiteLLM's response cache (cache_hit true) is imported as a "
+		                  "request; a recorded replay prices its tokens, though LiteLLM billed it $0"
+		                : "%llu rows answered by LiteLLM's response cache (cache_hit true) are imported as "
+		                  "requests; a recorded replay prices their tokens, though LiteLLM billed them $0",
+		     (unsigned long long)k);
+	}
 	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;
 		stopped_error(run, e);

@@ -153,7 +153,12 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	p->used += n;
 	if (n > 2)
 		r->extra = (struct str){ x, n };
-	return format_check(r, e);
+	if (format_check(r, e) < 0)
+		return -1;
+	/* answered by LiteLLM's response cache: "True" as the table's text column holds it */
+	p->cache_hits += format_get(row, "cache_hit", &v) &&
+	                 (v.type == JSON_TRUE || format_is(&v, "True") || format_is(&v, "true"));
+	return 0;
 }
 
 static int row_sniff(const struct json_span *v)

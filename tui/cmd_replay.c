@@ -353,17 +353,31 @@ static void replay_run_all(struct replay_jobs *j, size_t workers)
 }
 
 /* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
- * the same lines by more than 0.5% (200 × |billed − priced| > priced, exactly: the run says). */
+ * the same lines by more than 0.5% (200 × |billed − priced| > priced, exactly: the run says),
+ * in one message: first the causes the run counted (lines billed $0 that the prices do not
+ * make free, lines of a batch API), then, the last possibility, a stale price table. */
 static void replay_check_billed(const struct result_scenario *r, const struct scenario *sc)
 {
 	if (!r->recorded || !r->has_billed || !r->billed_off)
 		return;
-	char b[MONEY_FMT_SIZE], p[MONEY_FMT_SIZE];
+	char b[MONEY_FMT_SIZE], p[MONEY_FMT_SIZE], causes[512] = "", n[32];
+	size_t used = 0;
 	money_format(b, r->totals.billed_usd);
 	money_format(p, r->billed_priced_usd);
+	if (r->n_billed_zero)
+		used += (size_t)snprintf(causes + used, sizeof causes - used, "%s %s billed $0 though %s calls "
+		                         "have tokens: answered by a proxy's cache?; ",
+		                         report_count_text(r->n_billed_zero, n, sizeof n),
+		                         r->n_billed_zero == 1 ? "request was" : "requests were",
+		                         r->n_billed_zero == 1 ? "its" : "their");
+	if (r->n_billed_batch && used < sizeof causes)
+		snprintf(causes + used, sizeof causes - used, "%s %s through a batch API, billed at a discount "
+		         "the price table does not apply; ", report_count_text(r->n_billed_batch, n, sizeof n),
+		         r->n_billed_batch == 1 ? "request went" : "requests went");
 	cli_error("warning: scenario \"%s\": the billed cost (cost_usd) %s USD differs from the priced "
-	          "cost %s USD of the same lines by more than 0.5%%; is the price table %s%s%s stale?",
-	          r->name ? r->name : "", b, p, sc->pricing && sc->pricing->path ? sc->pricing->path : "",
+	          "cost %s USD of the same lines by more than 0.5%%: %s%sis the price table %s%s%s stale?",
+	          r->name ? r->name : "", b, p, causes, *causes ? "or " : "",
+	          sc->pricing && sc->pricing->path ? sc->pricing->path : "",
 	          sc->pricing && sc->pricing->date && *sc->pricing->date ? " dated " : "",
 	          sc->pricing && sc->pricing->date ? sc->pricing->date : "");
 }
