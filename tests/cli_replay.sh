@@ -383,7 +383,7 @@ check_has "no cause the run sees: the price table asked about" "$(cat "$TMP/err"
 { line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0
   printf '{"ts":"2026-03-02T10:00:01Z","tenant":"acme","task":"faq_answer","model":"gpt-4.1-mini","input_tokens":1000,"output_tokens":100,"cost_usd":0.00028,"realtime":false}\n'; } > "$TMP/causes.jsonl"
 $L replay "$TMP/causes.jsonl" >/dev/null 2>"$TMP/err"; check_eq "causes: exits 0" "$?" 0
-check_has "causes: named, the price table last" "$(cat "$TMP/err")" "warning: scenario \"recorded\": the billed cost (cost_usd) 0.000280000000 USD differs from the priced cost 0.001120000000 USD of the same lines by more than 0.5%: 1 request was billed \$0 though its calls have tokens: answered by a proxy's cache?; 1 request went through a batch API, billed at a discount the price table does not apply; or is the price table "
+check_has "causes: named, the price table last" "$(cat "$TMP/err")" "warning: scenario \"recorded\": the billed cost (cost_usd) 0.000280000000 USD differs from the priced cost 0.001120000000 USD of the same lines by more than 0.5%: 1 request was billed \$0 though its calls have tokens: answered by a proxy's cache?; 1 request is realtime false: billed at a batch API's discount, which the price table does not apply?; or is the price table "
 check_eq "causes: one message" "$(grep -c . "$TMP/err")" 2 # the import's line, the warning
 # exact past the pico-USD: 0.0005628000000004 is 2,800,000.0004 pUSD off: 200 × that =
 # 560,000,080 > 560,000,000 (rounded to a pico-USD first, it would not be); billed_usd is the

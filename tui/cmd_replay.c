@@ -355,7 +355,8 @@ static void replay_run_all(struct replay_jobs *j, size_t workers)
 /* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
  * the same lines by more than 0.5% (200 × |billed − priced| > priced, exactly: the run says),
  * in one message: first the causes the run counted (lines billed $0 that the prices do not
- * make free, lines of a batch API), then, the last possibility, a stale price table. */
+ * make free, realtime false lines, billed at a batch discount?), then, the last possibility,
+ * a stale price table. */
 static void replay_check_billed(const struct result_scenario *r, const struct scenario *sc)
 {
 	if (!r->recorded || !r->has_billed || !r->billed_off)
@@ -371,9 +372,10 @@ static void replay_check_billed(const struct result_scenario *r, const struct sc
 		                         r->n_billed_zero == 1 ? "request was" : "requests were",
 		                         r->n_billed_zero == 1 ? "its" : "their");
 	if (r->n_billed_batch && used < sizeof causes)
-		snprintf(causes + used, sizeof causes - used, "%s %s through a batch API, billed at a discount "
-		         "the price table does not apply; ", report_count_text(r->n_billed_batch, n, sizeof n),
-		         r->n_billed_batch == 1 ? "request went" : "requests went");
+		snprintf(causes + used, sizeof causes - used, "%s %s realtime false: billed at a batch API's "
+		         "discount, which the price table does not apply?; ",
+		         report_count_text(r->n_billed_batch, n, sizeof n),
+		         r->n_billed_batch == 1 ? "request is" : "requests are");
 	cli_error("warning: scenario \"%s\": the billed cost (cost_usd) %s USD differs from the priced "
 	          "cost %s USD of the same lines by more than 0.5%%: %s%sis the price table %s%s%s stale?",
 	          r->name ? r->name : "", b, p, causes, *causes ? "or " : "",
