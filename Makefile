@@ -9,7 +9,7 @@ TEST_DEB_PKGS := sqlite3 tmux python3 bsdutils
 
 CC      ?= cc
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wvla -Wno-unused-parameter
 ifeq ($(CI),true)
 WARN    += -Werror
 endif

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,17 +64,24 @@ int cmd_import(int argc, char **argv)
 	if (why)
 		return cli_usage_error("import", "--name %s", why);
 
+	/* on the heap: one per FILE, and a year of hourly logs (8,760) would not fit on the stack */
+	struct store_trace_info *infos = calloc((size_t)n, sizeof *infos);
+	if (!infos) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
 	struct store s;
 	struct err e = { "" };
 	if (import_check(files, (size_t)n, &o, NULL, &e) < 0 || /* before a store is made for it */
 	    store_open(&s, cli_db_path_made(db), &e) < 0) {
 		cli_store_error(e.msg);
+		free(infos);
 		return EXIT_FAIL;
 	}
-	struct store_trace_info infos[n];
 	int rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
 	if (rc == EXIT_OK)
 		cli_output_done("the import is done (llmcost traces lists it)");
 	store_close(&s);
+	free(infos);
 	return rc;
 }
