@@ -140,7 +140,7 @@ $L gen faq --requests 1 -o "$TMP/one.jsonl" 2>"$TMP/err"
 check_has "one request, in words" "$(cat "$TMP/err")" "wrote 1 faq request (8 tenants, 7 days, seed 1)"
 # the lines go to a hidden file beside FILE (.FILE.XXXXXX), renamed over it once whole
 writing() { for f in "$TMP"/.$1.??????; do [ -s "$f" ] && return 0; done; return 1; }
-$L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen.err" &
+$INT_DFL $L gen faq --requests 100M -o "$TMP/stopped.jsonl" 2>"$TMP/gen.err" &
 pid=$!
 i=0; while ! writing stopped.jsonl && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 check "gen writes a hidden file beside FILE" writing stopped.jsonl
@@ -167,6 +167,19 @@ kill -HUP $pid; wait $pid 2>/dev/null; check_eq "SIGHUP ends gen with 129" "$?" 
 check "and leaves no unfinished file" [ ! -e "$TMP/stopped.jsonl" ]
 check "nor the hidden one" [ -z "$(ls -A "$TMP" | grep '^\.stopped')" ]
 check_eq "SIGHUP: hung up, said" "$(cat "$TMP/gen-hup.err")" "llmcost gen: hung up; the unfinished file is removed"
+# ... but a SIGHUP inherited as ignored (nohup) stays ignored: the run goes on and makes its file;
+# before, the handler was installed all the same (129, the file removed). Gzip (1M lines, ~30
+# MB) keeps it busy a few seconds; held stopped while the signal is sent, so that it is still
+# running when the signal lands
+(trap '' HUP; exec $L gen faq --requests 1M -o "$TMP/nohup.jsonl.gz") 2>"$TMP/gen-nohup.err" &
+pid=$!
+i=0; while ! writing nohup.jsonl.gz && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -STOP $pid; kill -HUP $pid; kill -CONT $pid
+wait $pid; check_eq "SIGHUP ignored (nohup): gen goes on, exit 0" "$?" 0
+check_eq "SIGHUP ignored: the summary" "$(cat "$TMP/gen-nohup.err")" \
+	"llmcost gen: wrote 1,000,000 faq requests (8 tenants, 7 days, seed 1) to $TMP/nohup.jsonl.gz"
+check_eq "SIGHUP ignored: every line" "$(zcat "$TMP/nohup.jsonl.gz" | wc -l | tr -d ' ')" 1000000
+rm -f "$TMP/nohup.jsonl.gz"
 # an existing FILE keeps what it held until the new one is whole: a run stopped by SIGTERM, or
 # one that fails (a file-size limit, as a full disk), leaves it as it was; before, it was gone
 printf 'kept\n' > "$TMP/old.jsonl"
@@ -231,7 +244,7 @@ check_eq "SIGTERM: terminated, said without terminal control" "$(cat "$TMP/gen.e
 	"llmcost gen: terminated; the unfinished file is removed"
 # on a terminal, the progress line (shown after a second) is cleared before the message
 if command -v script >/dev/null 2>&1; then
-	script -qec "\"$L\" gen faq --requests 100M -o $TMP/stopped.jsonl & sleep 2; kill -INT \$!; wait" /dev/null \
+	script -qec "$INT_DFL \"$L\" gen faq --requests 100M -o $TMP/stopped.jsonl & sleep 2; kill -INT \$!; wait" /dev/null \
 		> "$TMP/tty-stop.out" 2>&1
 	check_has "on a terminal: the progress line cleared, then the message" \
 		"$(od -An -c "$TMP/tty-stop.out" | tr -d ' \n')" \

@@ -254,8 +254,8 @@ check_eq "rm removed the rows" "$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM re
 # --- Ctrl-C (130) or SIGTERM (143) during an import leaves the store as it was, even as the
 # import waits on a quiet pipe
 # caught PID SIG: PID, once it runs llmcost (not the shell forked to start it, which has the
-# shell's own handlers), has a handler for SIG (default 2; its bit in the SigCgt mask of
-# /proc/PID/status). Read with the shell's builtins alone: a poll that forks can lag on a busy
+# shell's own handlers), has a handler for SIG (default 15, SIGTERM, which a background job
+# catches too, where its SIGINT stays ignored; its bit in the SigCgt mask of /proc/PID/status). Read with the shell's builtins alone: a poll that forks can lag on a busy
 # machine, so that a short command (rm) would be over before the poll saw its handler. Kept in a
 # file for the scripts run on a terminal below.
 cat > "$TMP/caught.sh" <<CAUGHT
@@ -267,7 +267,7 @@ caught() {
 		[ "\$key" = SigCgt: ] && hex=\$value && break
 	done 2>/dev/null < "/proc/\$1/status"
 	hex=\${hex#"\${hex%????????}"}
-	[ -n "\$hex" ] && [ \$(((0x\$hex >> (\${2:-2} - 1)) & 1)) -eq 1 ]
+	[ -n "\$hex" ] && [ \$(((0x\$hex >> (\${2:-15} - 1)) & 1)) -eq 1 ]
 }
 CAUGHT
 . "$TMP/caught.sh"
@@ -278,7 +278,7 @@ alive() { case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 1 ;; esac; 
 stop_import() {
 	rm -f "$TMP/fifo"
 	mkfifo "$TMP/fifo"
-	$L import - --name "$2" < "$TMP/fifo" > /dev/null 2>"$TMP/err" &
+	$INT_DFL $L import - --name "$2" < "$TMP/fifo" > /dev/null 2>"$TMP/err" &
 	pid=$!
 	exec 3>"$TMP/fifo"
 	for i in 1 2 3 4 5; do line $i a 1 >&3; done
@@ -309,12 +309,30 @@ stop_import 1 hungup
 check_eq "SIGHUP exits 129" "$rc" 129
 check_eq "SIGHUP message: hung up" "$(cat "$TMP/err")" "llmcost: hung up: nothing was imported"
 check_eq "SIGHUP wrote nothing" "$($L traces | wc -l)" "$before"
+# ... but Ctrl-C and SIGHUP inherited as ignored (a job a script starts with &, nohup) stay
+# ignored: the import goes on to the end of its input (5 + 1 lines); before, its handlers were
+# installed all the same and it stopped (130). Sent once it runs (its SIGTERM handler is there)
+rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
+(trap '' INT HUP; exec $L import - --name ignored < "$TMP/fifo") > "$TMP/out" 2>"$TMP/err" &
+pid=$!
+exec 3>"$TMP/fifo"
+for i in 1 2 3 4 5; do line $i a 1 >&3; done
+i=0
+while [ $i -lt 2000 ] && ! caught $pid 15; do i=$((i + 1)); done
+[ -r "/proc/$pid/status" ] || sleep 0.5 # no /proc: a moment
+kill -INT $pid; kill -HUP $pid
+sleep 0.2
+(trap '' PIPE; line 6 a 1 >&3) 2>/dev/null # (an import the signal ended reads it no more)
+exec 3>&-
+wait $pid; rc=$?
+check_eq "SIGINT and SIGHUP ignored: the import goes on, exit 0" "$rc" 0
+check_eq "SIGINT and SIGHUP ignored: all six lines imported" "$(cat "$TMP/out")" "ignored: imported 6 requests"
 # ... and at once while it waits for another process's lock on the store (not after 5 s)
 { line 1 a 1; line 2 b 2; } > "$TMP/locked.jsonl"
 sqlite3 "$LLMCOST_DB" "BEGIN IMMEDIATE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
 holder=$!
 sleep 0.5
-$L import "$TMP/locked.jsonl" >/dev/null 2>"$TMP/err" &
+$INT_DFL $L import "$TMP/locked.jsonl" >/dev/null 2>"$TMP/err" &
 pid=$!
 sleep 1
 start=$(date +%s%N)
@@ -369,7 +387,7 @@ pages=$(sqlite3 "$R" "PRAGMA page_count")
 # stop_rm SIG: rm big, stopped (SIGSTOP) as soon as it catches SIG, sent SIG while stopped and
 # continued, so the signal is there as the removal goes on; sets rc
 stop_rm() {
-	$L rm big --db "$R" >"$TMP/out" 2>"$TMP/err" &
+	$INT_DFL $L rm big --db "$R" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	i=0
 	while [ $i -lt 2000 ] && ! caught $pid "$1"; do i=$((i + 1)); done
@@ -402,7 +420,7 @@ kept "rm failing to write"
 sqlite3 "$R" "BEGIN EXCLUSIVE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
 holder=$!
 sleep 0.5
-$L rm big --db "$R" >/dev/null 2>"$TMP/err" &
+$INT_DFL $L rm big --db "$R" >/dev/null 2>"$TMP/err" &
 pid=$!
 sleep 1.5
 start=$(date +%s%N)
@@ -453,7 +471,7 @@ size=$(stat -c %s "$R")
 $L rm big small --db "$R" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 i=0
-while [ $i -lt 2000 ] && ! caught $pid 2; do i=$((i + 1)); done
+while [ $i -lt 2000 ] && ! caught $pid; do i=$((i + 1)); done
 kill -STOP $pid; sleep 1.2; kill -CONT $pid; wait $pid
 check_eq "rm of every trace: exit 0" "$?" 0
 check_eq "rm of every trace: the result" "$(cat "$TMP/out")" "removed big

@@ -1042,10 +1042,23 @@ LIVE_SIGNAL=TERM LIVE_TIMEOUT=1.5 run term "$TMP/sigs.jsonl" -s "$TMP/sigs.json"
 check_eq "SIGTERM: exit 143" "$rc" 143
 check_has "SIGTERM: says terminated, as import and gen do" "$err" "live: terminated; no call was started after it"
 check_eq "SIGTERM: the record holds both calls" "$(q "$TMP/term.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
+# a Ctrl-C inherited as ignored (a job a script starts with &) stays ignored: the run goes on to
+# its end, the three requests sent; before, its handler was installed all the same (130)
+: > "$LOG"
+loopback_only
+(trap '' INT; exec "$L" live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 \
+	--record "$TMP/ignint.rec.jsonl") > "$TMP/ignint.out" 2> "$TMP/ignint.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; rc=$?
+check_eq "SIGINT ignored: the run goes on, exit 0" "$rc" 0
+check_eq "SIGINT ignored: all three sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2 K-3"
+check_eq "SIGINT ignored: the record holds all three" "$(q "$TMP/ignint.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2 K-3"
 # a second Ctrl-C kills at once: K-2, which would answer at 3 s, is not waited for
 : > "$LOG"
 loopback_only
-"$L" live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int2.rec.jsonl" \
+$INT_DFL "$L" live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int2.rec.jsonl" \
 	> "$TMP/int2.out" 2> "$TMP/int2.err" &
 pid=$!
 sleep 1
@@ -1063,7 +1076,7 @@ check_has "the first Ctrl-C: says the calls in flight are waited for, and how to
 sed -n 2p "$TMP/sigs.jsonl" > "$TMP/sigs2.jsonl"
 : > "$LOG"
 loopback_only
-"$L" live "$TMP/sigs2.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/int3.rec.jsonl" > "$TMP/int3.out" 2> "$TMP/int3.err" &
+$INT_DFL "$L" live "$TMP/sigs2.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/int3.rec.jsonl" > "$TMP/int3.out" 2> "$TMP/int3.err" &
 pid=$!
 sleep 1.5
 kill -INT $pid

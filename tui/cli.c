@@ -102,6 +102,17 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	return cli_usage_error(cmd, "unknown option %s", word);
 }
 
+int cli_catch_signal(int sig, const struct sigaction *sa, struct sigaction *old)
+{
+	struct sigaction was = { .sa_handler = SIG_DFL };
+	int read_ok = sigaction(sig, NULL, &was) == 0;
+	if (old)
+		*old = was;
+	if (!read_ok || was.sa_handler == SIG_IGN)
+		return 0;
+	return sigaction(sig, sa, NULL) == 0;
+}
+
 int cli_real_name(const char *path, char *out, size_t n)
 {
 	const char *slash = strrchr(path, '/');

@@ -6,6 +6,7 @@
 #ifndef TUI_CLI_H
 #define TUI_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "traces/import.h"
@@ -68,6 +69,15 @@ int cli_db_arg(const char *cmd, const char *arg, const char **db);
 /* " --db PATH" (quoted for sh) when the command line named its store with --db, else "": for
  * the commands the messages suggest, so that they reach the same store. */
 const char *cli_db_words(void);
+
+/*
+ * Installs sa for sig unless sig is ignored: a signal inherited as ignored (nohup's SIGHUP,
+ * the SIGINT and SIGQUIT of a job that a non-interactive shell started with &) was meant to
+ * stay ignored, so it is left so.  old (may be NULL) gets the action there was, for
+ * sigaction(sig, old, NULL) to put back either way.  Returns 1 when installed, 0 when left
+ * ignored.  Every handler of a stop signal (SIGINT, SIGTERM, SIGHUP) goes through here.
+ */
+int cli_catch_signal(int sig, const struct sigaction *sa, struct sigaction *old);
 
 /* The commands (not the console) wait for another process's lock on the store as long as it
  * is held, saying so once on stderr after a second; Ctrl-C ends the wait. */

@@ -110,9 +110,9 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	o.on_reject = print_reject;
 	o.on_note = print_note;
 	o.on_progress = cli_import_hook.progress || isatty(STDERR_FILENO) ? print_progress : NULL;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	cli_catch_signal(SIGINT, &sa, &old_int); /* unless ignored (nohup, a background job) */
+	cli_catch_signal(SIGTERM, &sa, &old_term);
+	cli_catch_signal(SIGHUP, &sa, &old_hup);
 	enum import_status st = import_files(s, files, n, &o, infos, &e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -210,9 +210,10 @@ int cmd_gen(int argc, char **argv)
 	/* a stop removes the file being written: a regular one's (or a new one's), checked first */
 	struct stat st;
 	if (!to_stdout && (stat(out, &st) != 0 || S_ISREG(st.st_mode)) && gen_output_check(out, &e) == 0) {
-		signal(SIGINT, gen_on_signal);
-		signal(SIGTERM, gen_on_signal);
-		signal(SIGHUP, gen_on_signal);
+		struct sigaction sa = { .sa_handler = gen_on_signal };
+		cli_catch_signal(SIGINT, &sa, NULL); /* unless ignored: nohup's run goes on */
+		cli_catch_signal(SIGTERM, &sa, NULL);
+		cli_catch_signal(SIGHUP, &sa, NULL);
 	}
 	int rc = gen_write_file(r, &p, out, show ? gen_show_progress : NULL, &g, &e);
 	if (gen_progress_shown) {

@@ -396,8 +396,8 @@ int cmd_live(int argc, char **argv)
 	/* Ctrl-C and SIGTERM are caught from before the record is made: a stop at any point from
 	 * there starts no call and leaves no empty record */
 	interrupt_of = &lv;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_catch_signal(SIGINT, &sa, &old_int); /* unless ignored (a background job) */
+	cli_catch_signal(SIGTERM, &sa, &old_term);
 	handlers = 1;
 	if (!dry) {
 		int fd = -1;

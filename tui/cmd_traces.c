@@ -256,8 +256,8 @@ int cmd_rm(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_rm_signal }, old_int, old_term;
 	progress_start(&pace);
 	rm_stop = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_catch_signal(SIGINT, &sa, &old_int); /* unless ignored (a background job) */
+	cli_catch_signal(SIGTERM, &sa, &old_term);
 	store_stop_waits(&rm_stop);
 	void (*progress)(void *, const char *, double) = isatty(STDERR_FILENO) ? rm_progress : NULL;
 	int rc = EXIT_OK;

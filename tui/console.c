@@ -20,6 +20,7 @@
 #include <wctype.h>
 
 #include "traces/text.h"
+#include "tui/cli.h"
 #include "tui/console.h"
 #include "tui/console_internal.h"
 
@@ -336,8 +337,8 @@ static void console_signals(int install)
 		sigemptyset(&sa.sa_mask);
 		sigemptyset(&cr.sa_mask);
 		cr.sa_flags = SA_RESETHAND;
-		for (int i = 0; i < 3; i++)
-			sigaction(stop_sigs[i], &sa, &old[i]);
+		for (int i = 0; i < 3; i++) /* unless ignored (nohup's SIGHUP) */
+			cli_catch_signal(stop_sigs[i], &sa, &old[i]);
 		for (int i = 0; i < 5; i++)
 			sigaction(crash_sigs[i], &cr, &old_crash[i]);
 	} else {

@@ -13,6 +13,7 @@
 
 #include "traces/report.h"
 #include "traces/text.h"
+#include "tui/cli.h"
 
 static const char clear_line[] = "\r\033[K"; /* back to the line's start, and erase it */
 
@@ -83,10 +84,8 @@ static void ticker_run(struct ticker *k)
 	pthread_condattr_destroy(&ca);
 	if (k->signals) {
 		struct sigaction sa = { .sa_handler = ticker_on_signal };
-		sigaction(SIGINT, NULL, &k->old_int);
-		if (k->old_int.sa_handler != SIG_IGN) /* a background job's stays ignored */
-			sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, &k->old_term);
+		cli_catch_signal(SIGINT, &sa, &k->old_int); /* a background job's stays ignored */
+		cli_catch_signal(SIGTERM, &sa, &k->old_term);
 	}
 	k->on = pthread_create(&k->th, NULL, ticker_main, k) == 0;
 	if (!k->on) { /* no line, the work goes on */
