@@ -763,6 +763,89 @@ out:
 	dumb_close(&d);
 }
 
+/* A path in a command is never cut short and then acted on.  Before, `scenario add NAME FILE`
+ * copied its arguments into 2,048 bytes (the other commands into 4,096) without a word, and
+ * opened what was left.  Here "x " + padding + DIR/sc.json is 2,047 bytes, so the cut left
+ * exactly an existing scenario file, while the path named (…/sc.json-missing) does not exist;
+ * a command line over the 4,095 bytes the console takes is refused, naming that limit, and so
+ * is a ~ whose $HOME makes the path too long. */
+static void console_paths_not_cut(void)
+{
+	struct dumb_console d;
+	struct err e = { "" };
+	char dir[512], sc[600];
+	static char line[6000];
+	if (test_tmpdir("console-paths", dir, sizeof dir) < 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(sc, sizeof sc, "%s/sc.json", dir);
+	FILE *f = fopen(sc, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto rm;
+	fputs("{}\n", f);
+	fclose(f);
+	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0)
+		goto out;
+	/* 2,047 = strlen("x ") + pad + strlen(sc): the old buffer's 2,047 bytes ended at sc.json */
+	size_t pad = 2047 - 2 - strlen(sc);
+	int k = snprintf(line, sizeof line, "scenario add x %*s%s-missing", (int)pad, "", sc);
+	for (size_t i = 0; i < pad; i++)
+		line[strlen("scenario add x ") + i] = '/';
+	CHECK_INT(k > 0 && (size_t)k < sizeof line, 1);
+	console_cmd_exec(&d.c, line);
+	CHECK_INT(d.c.msg_error, 1); /* no such file (the message, path first, is cut at 1,023 bytes) */
+	CHECK_INT((int)d.m.n_scen, 0); /* nothing added from sc.json */
+	/* the same path, without -missing, is taken whole: sc.json added (so the padding is fine) */
+	line[strlen(line) - strlen("-missing")] = 0;
+	console_cmd_exec(&d.c, line);
+	CHECK_INT(d.c.msg_error, 0);
+	CHECK_HAS(d.c.msg, "added scenario x");
+	CHECK_INT((int)d.m.n_scen, 1);
+	if (d.m.n_scen == 1)
+		CHECK_INT(console_model_drop(&d.m, "x", &e), 0);
+	/* a line of 4,096 bytes or more: refused, nothing done, whatever the command */
+	static const char *const cmds[] = { "scenario add y ", "load ", "export json ", "save a " };
+	for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+		size_t head = strlen(cmds[c]);
+		memcpy(line, cmds[c], head);
+		memset(line + head, '/', 5000);
+		snprintf(line + head + 5000, sizeof line - head - 5000, "%s", sc); /* 5,000 + 5 + head + strlen(sc) bytes */
+		d.c.msg[0] = 0;
+		d.c.msg_error = 0;
+		console_cmd_exec(&d.c, line);
+		CHECK_INT(d.c.msg_error, 1);
+		CHECK_HAS(d.c.msg, "over the 4095 bytes the console takes: nothing was done");
+		CHECK_INT((int)d.m.n_scen, 0);
+	}
+	/* a ~ whose $HOME (3,000 bytes) makes the path past 4,095 bytes, from a line that fits */
+	const char *home = getenv("HOME");
+	char *saved = home ? strdup(home) : NULL;
+	static char long_home[3001];
+	memset(long_home, 'h', 3000);
+	long_home[0] = '/';
+	setenv("HOME", long_home, 1);
+	memcpy(line, "scenario add z ~/", 17);
+	memset(line + 17, 'a', 2000);
+	line[17 + 2000] = 0;
+	console_cmd_exec(&d.c, line);
+	CHECK_INT(d.c.msg_error, 1);
+	CHECK_HAS(d.c.msg, "name too long, over the 4095 bytes the console takes: ~/aaa");
+	CHECK_INT((int)d.m.n_scen, 0);
+	if (saved)
+		setenv("HOME", saved, 1);
+	else
+		unsetenv("HOME");
+	free(saved);
+	free(d.m.scen);
+out:
+	dumb_close(&d);
+rm:
+	remove(sc);
+	remove(dir);
+}
+
 /* `run NAME` asks for a run of NAME alone.  No worker runs here: both scenarios' JSON is cut
  * short, so a run request fails at parsing the scenario, before anything is queued, and the
  * error names the scenario it was for.  `run b` must fail on b; a request for every
@@ -877,6 +960,7 @@ void suite_console(void)
 	RUN(console_alerts_order);
 	RUN(console_timeline_column_sums);
 	RUN(console_command_checks);
+	RUN(console_paths_not_cut);
 	RUN(console_run_one);
 	RUN(console_titles);
 	RUN(console_rerun_keeps_result);

@@ -133,9 +133,14 @@ void console_cmd_init(struct console *c)
 	/* the history lives in the user's data folder, whatever the store */
 	char why[sizeof console_cmd_hist + 128];
 	const char *data = cli_data_dir();
-	snprintf(console_cmd_hist, sizeof console_cmd_hist, "%s/console_history", data ? data : "");
+	int hist_len = snprintf(console_cmd_hist, sizeof console_cmd_hist, "%s/console_history", data ? data : "");
 	if (!data)
 		snprintf(why, sizeof why, "the console's history is not kept: HOME is not set");
+	else if (hist_len < 0 || (size_t)hist_len >= sizeof console_cmd_hist) { /* never a file cut short */
+		snprintf(why, sizeof why, "the console's history is not kept: its path would be over %zu bytes",
+		         sizeof console_cmd_hist - 1);
+		data = NULL;
+	}
 	using_history();
 	stifle_history(1000);
 	if (data && console_cmd_hist_ok(console_cmd_hist, why, sizeof why) == 0) {

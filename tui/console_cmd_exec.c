@@ -93,7 +93,7 @@ static int console_cmd_file(const char *arg, char *out, size_t n, struct err *e)
 			return err_set(e, "%s: HOME is not set, so ~ names no folder", arg);
 		k = (size_t)snprintf(out, n, "%s", home);
 		if (k >= n)
-			return err_set(e, "%s: name too long", arg);
+			return err_set(e, "name too long, over the %zu bytes the console takes: %s", n - 1, arg);
 		p++;
 	}
 	for (; *p; p++) {
@@ -113,7 +113,7 @@ static int console_cmd_file(const char *arg, char *out, size_t n, struct err *e)
 		if (ch == '\\' && p[1] && (!quote || (quote == '"' && strchr("$`\"\\", p[1]))))
 			ch = *++p;
 		if (k + 1 >= n)
-			return err_set(e, "%s: name too long", arg);
+			return err_set(e, "name too long, over the %zu bytes the console takes: %s", n - 1, arg);
 		out[k++] = ch;
 	}
 	out[k] = 0;
@@ -139,7 +139,7 @@ static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes,
 
 static int console_cmd_load(struct console *c, const char *args, struct err *e)
 {
-	char info[1024], file[4096], name[512] = "";
+	char info[1024], file[CONSOLE_CMD_MAX], name[CONSOLE_CMD_MAX] = ""; /* parts of args: they fit */
 	/* FILE --name NAME or --name NAME FILE (a file name may hold blanks; a name does not) */
 	const char *as = NULL;
 	size_t len = strlen(args);
@@ -185,7 +185,7 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 
 static int console_cmd_add(struct console *c, const char *args, struct err *e)
 {
-	char buf[2048], *rest = buf, *name;
+	char buf[CONSOLE_CMD_MAX], *rest = buf, *name; /* args whole: a path cut short would be opened */
 	snprintf(buf, sizeof buf, "%s", args);
 	name = console_cmd_word(&rest);
 	if (!*name)
@@ -242,8 +242,12 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		/* mkstemps's template: the six characters it replaces, then ".json" */
 		int plen = snprintf(path, sizeof path - 12, "%s/llmcost-%s-", tmpdir && *tmpdir ? tmpdir : "/tmp",
 		                   s->label);
-		if (plen < 0 || (size_t)plen >= sizeof path - 12)
-			plen = (int)strlen(path);
+		if (plen < 0 || (size_t)plen >= sizeof path - 12) { /* never a file in a folder cut short */
+			err_set(e, "the file to edit in would be over the %zu bytes a path may have here: "
+			        "set TMPDIR to a shorter folder", sizeof path - 1);
+			free(json);
+			return -1;
+		}
 		memset(path + plen, 'X', 6);
 		memcpy(path + plen + 6, ".json", 6);
 		if ((fd = mkstemps(path, 5)) < 0 || write(fd, json, strlen(json)) < 0 || write(fd, "\n", 1) < 0) {
@@ -365,7 +369,7 @@ static const char *console_cmd_fit_value(const char *before, const char *value, 
 
 static int console_cmd_set_or_unset(struct console *c, const char *args, int set, struct err *e)
 {
-	char buf[4096], *rest = buf, *word;
+	char buf[CONSOLE_CMD_MAX], *rest = buf, *word;
 	const char *path;
 	snprintf(buf, sizeof buf, "%s", args);
 	word = console_cmd_word(&rest);
@@ -448,7 +452,7 @@ static int console_cmd_may_write(struct console *c, const char *cmd, const char 
 
 static int console_cmd_export(struct console *c, const char *args, struct err *e)
 {
-	char buf[4096], *rest = buf, *fmt;
+	char buf[CONSOLE_CMD_MAX], *rest = buf, *fmt;
 	snprintf(buf, sizeof buf, "%s", args);
 	fmt = console_cmd_word(&rest);
 	int csv = strcmp(fmt, "csv") == 0;
@@ -464,7 +468,7 @@ static int console_cmd_export(struct console *c, const char *args, struct err *e
 
 static int console_cmd_save(struct console *c, const char *args, struct err *e)
 {
-	char buf[4096], *rest = buf, *label;
+	char buf[CONSOLE_CMD_MAX], *rest = buf, *label;
 	snprintf(buf, sizeof buf, "%s", args);
 	/* a name with blanks ("save v3 cache+routing v3.json"): the longest open one args start with */
 	size_t named = 0;
@@ -629,8 +633,16 @@ void console_cmd_exec(struct console *c, const char *line)
 		line++;
 	if (!*line)
 		return;
+	/* every command's arguments fit in CONSOLE_CMD_MAX (a path is never cut short) */
+	size_t line_len = strlen(line);
+	if (line_len >= CONSOLE_CMD_MAX) {
+		console_message(c, 1, "the command is %zu bytes long, over the %d bytes the console takes: "
+		                "nothing was done", line_len, CONSOLE_CMD_MAX - 1);
+		console_dirty(c);
+		return;
+	}
 	/* NAME! (export!, save!): overwrite an existing file */
-	char buf[4096];
+	char buf[CONSOLE_CMD_MAX];
 	size_t n = strcspn(line, " \t");
 	int bang = n > 1 && line[n - 1] == '!';
 	if (bang) {
@@ -641,7 +653,7 @@ void console_cmd_exec(struct console *c, const char *line)
 	if (k && bang && !k->writes)
 		k = NULL, err_set(&e, "only export! and save! take a !");
 	if (k) {
-		char a[4096];
+		char a[CONSOLE_CMD_MAX];
 		snprintf(a, sizeof a, "%s", args);
 		size_t len = strlen(a);
 		while (len && (a[len - 1] == ' ' || a[len - 1] == '\t'))
