@@ -2,7 +2,10 @@
  * Replacing a file whole or not at all (traces/replace.h): the checks a shell's redirection
  * would make (a missing folder, a file we may not write), the hidden file beside the target,
  * its rename over the target.  No fsync: a crash may lose the new file's last bytes, never the
- * old file to a failed write.
+ * old file to a failed write.  The target's mode is copied to the hidden file, or the file is
+ * not replaced: a 0644 file must not turn into mkstemp's 0600 (or the reverse) without a word.
+ * A new file's mode (0666 less the umask) is best-effort: where fchmod fails (a FUSE or CIFS
+ * mount, FAT's fixed modes), it keeps the mode the filesystem gave it, as `>` would.
  */
 #include "traces/replace.h"
 
@@ -117,7 +120,20 @@ int replace_open(struct replace *r, const char *path, struct err *e)
 	}
 	mode_t mask = umask(0);
 	umask(mask);
-	fchmod(r->fd, r->existed ? st.st_mode & 07777 : 0666 & ~mask);
+	mode_t want = r->existed ? st.st_mode & 07777 : 0666 & ~mask;
+	if (fchmod(r->fd, want) != 0 && r->existed) {
+		struct stat got;
+		errsv = errno;
+		if (fstat(r->fd, &got) != 0 || (got.st_mode & 07777) != want) {
+			/* the replacement would not have the target's mode (mkstemp's 0600 for a 0644 file) */
+			close(r->fd);
+			r->fd = -1;
+			unlink(r->tmp);
+			r->tmp[0] = 0;
+			replace_fail(r, e, "cannot give the new file its mode %04o: %s", (unsigned)want, strerror(errsv));
+			goto fail;
+		}
+	}
 	return 0;
 fail:
 	free(r->target);

@@ -25,8 +25,9 @@ struct replace {
 };
 
 /*
- * Makes the hidden file for path, with the mode the target has, or a new file's (0666 less
- * the umask), and leaves its descriptor in r->fd: the caller's to write, and to close (a
+ * Makes the hidden file for path, with the mode the target has (refused when fchmod cannot
+ * give it: "cannot give the new file its mode 0644: REASON"), or a new file's (0666 less the
+ * umask, best-effort: see replace.c), and leaves its descriptor in r->fd: the caller's to write, and to close (a
  * stream made on it closes it) before replace_commit.  A symbolic link is followed: its target
  * is replaced and the link stays; a link to nothing is refused.  A target that is not a
  * regular file (a device, a FIFO) sets r->direct, r->fd -1: the caller writes path directly.
