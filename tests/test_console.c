@@ -9,10 +9,12 @@
  * the one epoch second comes from python3:
  *   datetime(2026,3,2,10,0,0,tzinfo=timezone.utc).timestamp() = 1772445600
  */
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/test.h"
 #include "tests/util_tmp.h"
@@ -846,6 +848,52 @@ rm:
 	remove(dir);
 }
 
+/* The descriptors open on /dev/null that a child (the editor `scenario edit` runs) would inherit. */
+static int inheritable_devnull(void)
+{
+	int n = 0;
+	char link[64], to[64];
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t k = readlink(link, to, sizeof to - 1);
+		if (k < 0)
+			continue;
+		to[k] = 0;
+		n += strcmp(to, "/dev/null") == 0 && !(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	}
+	return n;
+}
+
+/* The line editor's /dev/null (readline's output, kept off the screen) is closed on exec: before,
+ * $EDITOR inherited it.  No history is touched: XDG_DATA_HOME is an empty folder of the test's. */
+static void console_cmd_null_cloexec(void)
+{
+	struct dumb_console d;
+	char dir[512];
+	if (access("/proc/self/fd", F_OK) != 0) /* no /proc: nothing to look at */
+		return;
+	if (test_tmpdir("console-null", dir, sizeof dir) < 0) {
+		CHECK(0);
+		return;
+	}
+	const char *xdg = getenv("XDG_DATA_HOME");
+	char *saved = xdg ? strdup(xdg) : NULL;
+	setenv("XDG_DATA_HOME", dir, 1);
+	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) == 0) {
+		int before = inheritable_devnull();
+		console_cmd_init(&d.c);
+		CHECK_INT(inheritable_devnull(), before);
+		console_cmd_fini(&d.c);
+	}
+	dumb_close(&d);
+	if (saved)
+		setenv("XDG_DATA_HOME", saved, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+	free(saved);
+	remove(dir);
+}
+
 /* `run NAME` asks for a run of NAME alone.  No worker runs here: both scenarios' JSON is cut
  * short, so a run request fails at parsing the scenario, before anything is queued, and the
  * error names the scenario it was for.  `run b` must fail on b; a request for every
@@ -961,6 +1009,7 @@ void suite_console(void)
 	RUN(console_timeline_column_sums);
 	RUN(console_command_checks);
 	RUN(console_paths_not_cut);
+	RUN(console_cmd_null_cloexec);
 	RUN(console_run_one);
 	RUN(console_titles);
 	RUN(console_rerun_keeps_result);

@@ -122,7 +122,7 @@ void console_cmd_init(struct console *c)
 	rl_completion_display_matches_hook = console_cmd_show_matches;
 	rl_attempted_completion_function = console_cmd_complete;
 	if (!console_cmd_null)
-		console_cmd_null = fopen("/dev/null", "w");
+		console_cmd_null = fopen("/dev/null", "we"); /* not inherited by $EDITOR */
 	if (console_cmd_null)
 		rl_outstream = console_cmd_null; /* readline must never write on the curses screen */
 	rl_initialize();
