@@ -48,10 +48,18 @@ int reader_refuse_sqlite(int fd, const char *path, struct err *e)
 enum reader_kind reader_kind_of(const char *path)
 {
 	struct stat st;
-	int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? open(path, O_RDONLY) : -1;
+	/* stat first, so that a FIFO or a device is not even opened (an open has effects there);
+	 * then the type is checked again on what was opened: a path swapped for a FIFO in between
+	 * cannot make the open block (O_NONBLOCK), nor be read as the file stat saw */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return READER_NONE;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return READER_NONE;
-	enum reader_kind kind = reader_is_sqlite(fd) ? READER_SQLITE : READER_OTHER;
+	enum reader_kind kind = READER_NONE;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0) /* a file's reads as usual */
+		kind = reader_is_sqlite(fd) ? READER_SQLITE : READER_OTHER;
 	close(fd);
 	return kind;
 }
