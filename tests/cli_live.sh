@@ -963,7 +963,7 @@ live "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 2 --record 
 	> "$TMP/concw.out" 2> "$TMP/concw.err" &
 lpid=$!
 i=0; while [ ! -e "$TMP/concw.rec.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-$L watch "$TMP/concw.rec.jsonl" </dev/null > "$TMP/concw.watch" 2>&1 &
+$INT_DFL $L watch "$TMP/concw.rec.jsonl" </dev/null > "$TMP/concw.watch" 2>&1 &
 wpid=$!
 wait $lpid; check_eq "watched: the run exits 0" "$?" 0
 sleep 1.5

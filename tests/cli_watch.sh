@@ -231,7 +231,7 @@ F="$TMP/live.jsonl"
 head -c 0 /dev/null >"$F"
 head -n 20 "$TMP/mini.jsonl" >"$F"
 printf '{"ts":"2026-03-02T10:02:00Z","tenant":"acme"' >>"$F" # the line's end comes later
-$L watch "$F" </dev/null >"$TMP/follow.out" 2>"$TMP/follow.err" &
+$INT_DFL $L watch "$F" </dev/null >"$TMP/follow.out" 2>"$TMP/follow.err" &
 pid=$!
 sleep 1.5
 printf ',"task":"x","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' >>"$F"
@@ -257,7 +257,7 @@ H="$TMP/bad.jsonl"
 	echo '{"ts":"2026-03-02T10:00:03Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"no-such-model"}'
 	sed -n 2p "$TMP/mini.jsonl"
 } >"$H"
-$L watch "$H" </dev/null >"$TMP/bad.out" 2>"$TMP/bad.err" &
+$INT_DFL $L watch "$H" </dev/null >"$TMP/bad.out" 2>"$TMP/bad.err" &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -335,7 +335,7 @@ for c in "doc|OpenTelemetry GenAI spans (OTLP/JSON), one JSON document (--format
 done
 # a pretty-printed trace v1 object is no document format (import reads it line by line): followed
 printf '{\n "ts": 1\n}\n' >"$TMP/pretty.jsonl"
-$L watch "$TMP/pretty.jsonl" </dev/null >"$TMP/pretty.out" 2>"$TMP/pretty.err" &
+$INT_DFL $L watch "$TMP/pretty.jsonl" </dev/null >"$TMP/pretty.out" 2>"$TMP/pretty.err" &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -351,7 +351,7 @@ check_eq "a LiteLLM row on line 3: line 2 rejected, line 3 named" "$(cat "$TMP/f
 llmcost: $TMP/late-lite.jsonl: its line 3 reads as LiteLLM spend logs (--format litellm), and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/late-lite.jsonl && llmcost watch late-lite --speed N"
 # a trace v1 file whose first JSON line is of no format (an array) is followed, that line rejected
 { echo '[1, 2]'; head -n 2 "$TMP/mini.jsonl"; } >"$TMP/arr.jsonl"
-$L watch "$TMP/arr.jsonl" </dev/null >"$TMP/arr.out" 2>"$TMP/arr.err" &
+$INT_DFL $L watch "$TMP/arr.jsonl" </dev/null >"$TMP/arr.out" 2>"$TMP/arr.err" &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -370,7 +370,7 @@ check_has "truncated to LiteLLM rows: named" "$(cat "$TMP/re.err")" "$R: its lin
 
 # a file of 1,000 malformed lines and no request: said in words, the rejects with a separator
 awk 'BEGIN { for (i = 0; i < 1000; i++) print "oops" }' >"$TMP/oops.jsonl"
-$L watch "$TMP/oops.jsonl" </dev/null >"$TMP/oops.out" 2>/dev/null &
+$INT_DFL $L watch "$TMP/oops.jsonl" </dev/null >"$TMP/oops.out" 2>/dev/null &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -381,7 +381,7 @@ check_eq "no request yet: the summary" "$(head -n 1 "$TMP/oops.out")" \
 # truncated, then rotated: every line read, from both files
 G="$TMP/rot.jsonl"
 head -n 10 "$TMP/mini.jsonl" >"$G"
-$L watch "$G" </dev/null >"$TMP/rot.out" 2>&1 &
+$INT_DFL $L watch "$G" </dev/null >"$TMP/rot.out" 2>&1 &
 pid=$!
 sleep 1.5
 head -n 3 "$TMP/mini.jsonl" >"$G"       # truncated: 3 lines read again from the start
@@ -395,11 +395,22 @@ wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
 check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped: 19 requests (0 rejected)"
 
+# SIGINT inherited as ignored (a job of a script, nohup) stays ignored: the watch goes on
+# following until SIGTERM
+$L watch "$TMP/mini.jsonl" </dev/null >"$TMP/ign.out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+sleep 0.5
+check "SIGINT ignored when inherited so: still following" kill -0 $pid
+kill -TERM $pid
+wait $pid; check_eq "SIGINT ignored when inherited so: SIGTERM still stops it, exit 143" "$?" 143
+
 # a path replaced by a folder ends the watch (exit 1, why on standard error) with the summary
 # and the alerts table of the lines read, as any stop does
 G="$TMP/gone.jsonl"
 head -n 2 "$TMP/mini.jsonl" >"$G"
-$L watch "$G" </dev/null >"$TMP/gone.out" 2>"$TMP/gone.err" &
+$INT_DFL $L watch "$G" </dev/null >"$TMP/gone.out" 2>"$TMP/gone.err" &
 pid=$!
 sleep 1.5
 rm "$G" && mkdir "$G"
@@ -427,7 +438,7 @@ check_eq "a closed pipe: within 5 s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { d = b
 # rotation, 3 more (one not JSON) to the old file, then 4 to the new: 5 + 1 + 2 + 4 = 12 taken
 G="$TMP/held.jsonl"
 : >"$G"
-$L watch "$G" </dev/null >"$TMP/held.out" 2>"$TMP/held.err" &
+$INT_DFL $L watch "$G" </dev/null >"$TMP/held.out" 2>"$TMP/held.err" &
 pid=$!
 line6=$(sed -n 6p "$TMP/mini.jsonl")
 (
@@ -467,7 +478,7 @@ for k in range(40):
                                     {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]}) + "\n"
 open(sys.argv[2], "w").write(out)
 EOF
-$L watch "$TMP/two.jsonl" </dev/null >"$TMP/two.out" 2>&1 &
+$INT_DFL $L watch "$TMP/two.jsonl" </dev/null >"$TMP/two.out" 2>&1 &
 pid=$!
 sleep 2
 kill -INT $pid
@@ -506,7 +517,7 @@ for n, (a, b, fb) in enumerate([(0, 240, 1), (240, 480, 1), (480, 1200, 0)]):
 EOF2
 P="$TMP/parts.jsonl"
 cat "$TMP/parts1" >"$P"
-$L watch "$P" </dev/null >"$TMP/parts.out" 2>&1 &
+$INT_DFL $L watch "$P" </dev/null >"$TMP/parts.out" 2>&1 &
 pid=$!
 sleep 1.3
 cat "$TMP/parts2" >>"$P"
@@ -537,7 +548,7 @@ open(sys.argv[2], "w").write("".join(json.dumps(o) + "\n" for o in b))
 EOF2
 P="$TMP/late.jsonl"
 cat "$TMP/late1" >"$P"
-$L watch "$P" </dev/null >"$TMP/late.out" 2>&1 &
+$INT_DFL $L watch "$P" </dev/null >"$TMP/late.out" 2>&1 &
 pid=$!
 sleep 1.3
 cat "$TMP/late2" >>"$P"
@@ -553,7 +564,7 @@ check_has "the last instant's flood: none in the table" "$(cat "$TMP/late.out")"
 printf '%s\n' '{"ts":"2026-03-02T10:00:00Z","tenant":"A","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"gpt-4.1-mini"}' \
 	'{"ts":"2026-03-02T10:00:10Z","tenant":"D","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"claude-x"}' \
 	'{"ts":"2026-03-02T10:00:20Z","tenant":"D","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"claude-x"}' >"$TMP/unpriced.jsonl"
-$L watch "$TMP/unpriced.jsonl" -s v3 </dev/null >"$TMP/unpriced.out" 2>&1 &
+$INT_DFL $L watch "$TMP/unpriced.jsonl" -s v3 </dev/null >"$TMP/unpriced.out" 2>&1 &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -570,7 +581,7 @@ check_eq "an unpriced model: said once" "$(grep -c claude-x "$TMP/unpriced.out")
 # before the next replay is due: the table still holds the flood
 H="$TMP/stop.jsonl"
 sed -n '41,140p' "$TMP/mini.jsonl" >"$H"
-$L watch "$H" </dev/null >"$TMP/stop.out" 2>&1 &
+$INT_DFL $L watch "$H" </dev/null >"$TMP/stop.out" 2>&1 &
 pid=$!
 sleep 1.5
 sed -n '41p' "$TMP/mini.jsonl" >>"$H"
@@ -589,7 +600,7 @@ check_has "lines just before Ctrl-C: in the alerts table" "$(cat "$TMP/stop.out"
 past_ts=$(date -u -d '-10 min' +%Y-%m-%dT%H:%M:%SZ); ahead_ts=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
 printf '{"ts":"%s","tenant":"%s","task":"t","input_tokens":10,"output_tokens":10,"model":"gpt-4.1-mini"}\n' \
 	"$past_ts" now "$ahead_ts" later >"$TMP/ahead.jsonl"
-$L watch "$TMP/ahead.jsonl" </dev/null >"$TMP/ahead.out" 2>&1 &
+$INT_DFL $L watch "$TMP/ahead.jsonl" </dev/null >"$TMP/ahead.out" 2>&1 &
 pid=$!
 sleep 1.5
 kill -INT $pid

@@ -1017,8 +1017,8 @@ int cmd_watch(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	watch_stop = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_catch_signal(SIGINT, &sa, &old_int);
+	cli_catch_signal(SIGTERM, &sa, &old_term);
 	setlocale(LC_CTYPE, "");
 	int screen = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	wt.say_rejects = !screen;
