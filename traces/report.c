@@ -1,9 +1,10 @@
 /*
  * What the renderings of a replay share: the number writers of traces/report.h
  * and the one table of §5 fields, each with its kind, that drives --json
- * (report_json.c), --csv (report_csv.c) and the text table (report_table.c), so
- * a metric reads the same everywhere: money as exact pico-USD with 12 decimals
- * (or dollars), ratios as shortest round-trip doubles (or percentages).
+ * (report_json.c), --csv (report_csv.c), the text table (report_table.c) and
+ * the console's views, so a metric reads the same everywhere: money as exact
+ * pico-USD with 12 decimals (or dollars), ratios as shortest round-trip doubles
+ * (or percentages), and its change against a reference in % or points.
  */
 #include "traces/report_internal.h"
 
@@ -145,11 +146,11 @@ const char *report_span_text(int64_t us, char *buf, size_t n)
 
 /* ---- the fields of §5 ---- */
 
-#define F_COUNT(x) { #x, FK_COUNT, offsetof(struct metrics, x), 0 }
-#define F_USD(x) { #x, FK_USD, offsetof(struct metrics, x), 0 }
-#define F_RATIO(x) { #x, FK_RATIO, offsetof(struct derived, x), 0 }
+#define F_COUNT(x) { #x, REPORT_FK_COUNT, offsetof(struct metrics, x), 0 }
+#define F_USD(x) { #x, REPORT_FK_USD, offsetof(struct metrics, x), 0 }
+#define F_RATIO(x) { #x, REPORT_FK_RATIO, offsetof(struct derived, x), 0 }
 
-const struct field report_fields[] = {
+const struct report_field report_fields[] = {
 	F_COUNT(requests), F_COUNT(resolved), F_COUNT(failed), F_COUNT(degraded), F_COUNT(rejected),
 	F_COUNT(cache_hits), F_RATIO(cache_hit_rate), F_COUNT(cache_tokens_saved),
 	F_USD(cache_usd_saved), F_COUNT(calls), F_COUNT(input_tokens), F_COUNT(output_tokens),
@@ -159,60 +160,59 @@ const struct field report_fields[] = {
 	F_COUNT(fallbacks_denied), F_COUNT(breaker_rejections), F_COUNT(budget_violations),
 	F_RATIO(budget_violation_rate), F_COUNT(truncated), F_COUNT(summarized), F_COUNT(async),
 	F_COUNT(batched), F_COUNT(output_capped), F_USD(usd_total),
-	{ "billed_usd", FK_BILLED, offsetof(struct metrics, billed_usd), 0 },
+	{ "billed_usd", REPORT_FK_BILLED, offsetof(struct metrics, billed_usd), 0 },
 	F_USD(usd_per_hour_peak),
-	{ "usd_per_resolved", FK_USD_DERIVED, offsetof(struct derived, usd_per_resolved),
+	{ "usd_per_resolved", REPORT_FK_USD_DERIVED, offsetof(struct derived, usd_per_resolved),
 	  offsetof(struct derived, usd_per_resolved_null) },
-	{ "projected_monthly_usd", FK_USD_DERIVED, offsetof(struct derived, projected_monthly_usd),
+	{ "projected_monthly_usd", REPORT_FK_USD_DERIVED, offsetof(struct derived, projected_monthly_usd),
 	  offsetof(struct derived, projected_null) },
-	{ "latency_p50_ms", FK_LATENCY, offsetof(struct metrics, latency_p50_us), 0 },
-	{ "latency_p95_ms", FK_LATENCY, offsetof(struct metrics, latency_p95_us), 0 },
+	{ "latency_p50_ms", REPORT_FK_LATENCY, offsetof(struct metrics, latency_p50_us), 0 },
+	{ "latency_p95_ms", REPORT_FK_LATENCY, offsetof(struct metrics, latency_p95_us), 0 },
 };
 const size_t report_n_fields = sizeof report_fields / sizeof report_fields[0];
 
-const struct field *report_field(const char *name)
+const struct report_field *report_field(const char *name)
 {
-	for (size_t i = 0; i < N_FIELDS; i++)
+	for (size_t i = 0; i < report_n_fields; i++)
 		if (strcmp(report_fields[i].name, name) == 0)
 			return &report_fields[i];
 	return NULL;
 }
 
-/* 1 when scenario r reports billed_usd (SPEC §10). */
 int report_has_billed(const struct result_scenario *r)
 {
 	return r->recorded && r->has_billed;
 }
 
-struct value report_value(const struct field *f, const struct result_scenario *r,
-                          const struct metrics *m, const struct derived *d)
+struct report_value report_value(const struct report_field *f, const struct result_scenario *r,
+                                 const struct metrics *m, const struct derived *d)
 {
-	struct value v = { .kind = f->kind };
+	struct report_value v = { .kind = f->kind };
 	const char *mb = (const char *)m, *db = (const char *)d;
 	money_sum s;
 	int64_t i64;
 	uint64_t u64;
 	switch (f->kind) {
-	case FK_COUNT:
+	case REPORT_FK_COUNT:
 		memcpy(&u64, mb + f->off, sizeof u64);
 		v.x = u64;
 		break;
-	case FK_BILLED:
+	case REPORT_FK_BILLED:
 		v.null = !report_has_billed(r);
 		/* fall through */
-	case FK_USD:
+	case REPORT_FK_USD:
 		memcpy(&s, mb + f->off, sizeof s);
 		v.x = s;
 		break;
-	case FK_RATIO:
+	case REPORT_FK_RATIO:
 		memcpy(&v.ratio, db + f->off, sizeof v.ratio);
 		break;
-	case FK_USD_DERIVED:
+	case REPORT_FK_USD_DERIVED:
 		memcpy(&s, db + f->off, sizeof s);
 		memcpy(&v.null, db + f->null_off, sizeof v.null);
 		v.x = s;
 		break;
-	case FK_LATENCY:
+	case REPORT_FK_LATENCY:
 		memcpy(&i64, mb + f->off, sizeof i64);
 		v.null = i64 < 0;
 		v.x = i64;
@@ -221,29 +221,49 @@ struct value report_value(const struct field *f, const struct result_scenario *r
 	return v;
 }
 
-/* The machine text of a value (JSON and CSV); NULL for null. */
-const char *report_machine_text(const struct value *v, char *buf, size_t n)
+const char *report_machine_text(const struct report_value *v, char *buf, size_t n)
 {
 	if (v->null)
 		return NULL;
 	switch (v->kind) {
-	case FK_COUNT:
+	case REPORT_FK_COUNT:
 		snprintf(buf, n, "%" PRIu64, (uint64_t)v->x);
 		return buf;
-	case FK_USD:
-	case FK_BILLED:
-	case FK_USD_DERIVED:
+	case REPORT_FK_USD:
+	case REPORT_FK_BILLED:
+	case REPORT_FK_USD_DERIVED:
 		if (n >= MONEY_FMT_SIZE)
 			money_format(buf, v->x);
 		return buf;
-	case FK_RATIO:
+	case REPORT_FK_RATIO:
 		return report_ratio_text(v->ratio, buf, n);
-	case FK_LATENCY:
+	case REPORT_FK_LATENCY:
 		return report_decimal_text((int64_t)v->x, 3, buf, n);
 	}
 	return NULL;
 }
 
+
+const char *report_human_text(const struct report_value *v, char *buf, size_t n)
+{
+	if (v->null) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	switch (v->kind) {
+	case REPORT_FK_COUNT:
+		return report_count_text((uint64_t)v->x, buf, n);
+	case REPORT_FK_USD:
+	case REPORT_FK_BILLED:
+	case REPORT_FK_USD_DERIVED:
+		return report_usd_text(v->x, buf, n);
+	case REPORT_FK_RATIO:
+		return report_percent_text(v->ratio, buf, n);
+	case REPORT_FK_LATENCY:
+		return report_latency_text((int64_t)v->x, buf, n);
+	}
+	return buf;
+}
 
 const char *report_delta_amount(money_sum ref, money_sum v, char *buf, size_t n, int *sign)
 {
@@ -267,6 +287,18 @@ const char *report_delta_points(double ref, double v, char *buf, size_t n, int *
 		snprintf(buf, n, "+0.0 pp");
 	*sign = strcmp(buf, "+0.0 pp") == 0 ? 0 : v > ref ? 1 : -1;
 	return buf;
+}
+
+const char *report_delta_text(const struct report_value *ref, const struct report_value *v, char *buf,
+                              size_t n, int *sign)
+{
+	buf[0] = 0;
+	*sign = 0;
+	if (ref->null || v->null)
+		return buf;
+	if (v->kind == REPORT_FK_RATIO)
+		return report_delta_points(ref->ratio, v->ratio, buf, n, sign);
+	return report_delta_amount(ref->x, v->x, buf, n, sign);
 }
 
 /* ---- output errors ---- */

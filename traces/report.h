@@ -50,6 +50,57 @@ int report_table(FILE *f, const struct trace_summary *t, const struct result_sce
                  enum report_by by, size_t top, struct err *e);
 
 /*
+ * The §5 metrics as one table that every rendering reads (--json, --csv, the
+ * text table, and the console's views): each field's name, how its value is
+ * stored in a scenario's metrics or derived values, and so how it is written.
+ */
+enum report_field_kind {
+	REPORT_FK_COUNT,       /* uint64_t in struct metrics */
+	REPORT_FK_USD,         /* money_sum in struct metrics */
+	REPORT_FK_BILLED,      /* money_sum in struct metrics, only for a recorded scenario with cost_usd */
+	REPORT_FK_RATIO,       /* double in struct derived */
+	REPORT_FK_USD_DERIVED, /* money_sum in struct derived, with an int null flag */
+	REPORT_FK_LATENCY,     /* int64_t µs in struct metrics, -1 = null; written in ms */
+};
+
+struct report_field {
+	const char *name;            /* as --json and --csv name it: "usd_total" */
+	enum report_field_kind kind;
+	size_t off;                  /* in struct metrics, or struct derived (RATIO, USD_DERIVED) */
+	size_t null_off;             /* USD_DERIVED: its int null flag in struct derived */
+};
+
+/* The §5 metrics in their order, report_n_fields of them. */
+extern const struct report_field report_fields[];
+extern const size_t report_n_fields;
+
+/* One field's value: exact (counts, pico-USD, µs) in x, or a ratio; null = no figure. */
+struct report_value {
+	enum report_field_kind kind;
+	int null;
+	money_sum x;
+	double ratio;
+};
+
+/* The field called name; NULL when there is none. */
+const struct report_field *report_field(const char *name);
+/* 1 when scenario r reports billed_usd (SPEC §10). */
+int report_has_billed(const struct result_scenario *r);
+/* Field f's value in metrics m (and d, their derived values) of scenario r (the totals or a
+ * group's). */
+struct report_value report_value(const struct report_field *f, const struct result_scenario *r,
+                                 const struct metrics *m, const struct derived *d);
+/* The machine text of a value (JSON and CSV) in buf; NULL for null. */
+const char *report_machine_text(const struct report_value *v, char *buf, size_t n);
+/* The text for people, as the text table and the console write it: "1,234", "$1,234.56",
+ * "33.3%", "412.5 ms"; "-" for null. */
+const char *report_human_text(const struct report_value *v, char *buf, size_t n);
+/* The change from ref to v as the table and the console show it (report_delta_amount, or
+ * report_delta_points for a ratio); blank, *sign 0, when either is null. */
+const char *report_delta_text(const struct report_value *ref, const struct report_value *v, char *buf,
+                              size_t n, int *sign);
+
+/*
  * Formatting helpers shared by the renderings (and usable by the console).
  * Each writes a NUL-terminated text into buf (n bytes; REPORT_TEXT_MAX is
  * always enough) and returns buf.

@@ -36,11 +36,11 @@ static void report_csv_metrics(FILE *f, const struct result_scenario *r, const s
 	struct derived d;
 	char buf[64];
 	result_derive(r, m, &d);
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		const struct field *fl = &report_fields[i];
-		if (fl->kind == FK_BILLED && !billed_col)
+	for (size_t i = 0; i < report_n_fields; i++) {
+		const struct report_field *fl = &report_fields[i];
+		if (fl->kind == REPORT_FK_BILLED && !billed_col)
 			continue;
-		struct value v = report_value(fl, r, m, &d);
+		struct report_value v = report_value(fl, r, m, &d);
 		report_csv_field(f, report_machine_text(&v, buf, sizeof buf), 0);
 	}
 }
@@ -69,8 +69,8 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 		report_csv_field(f, timeline_names[TL_FIRST_CALLS], 0);
 		report_csv_field(f, timeline_names[TL_FIRST_FALLBACKS], 0);
 	} else {
-		for (size_t i = 0; i < N_FIELDS; i++)
-			if (report_fields[i].kind != FK_BILLED || billed_col)
+		for (size_t i = 0; i < report_n_fields; i++)
+			if (report_fields[i].kind != REPORT_FK_BILLED || billed_col)
 				report_csv_field(f, report_fields[i].name, 0);
 	}
 	fputc('\n', f);

@@ -138,11 +138,11 @@ static void report_jmetrics(struct jw *w, const char *key, const struct result_s
 	report_jopen(w, key, '{');
 	if (group_key)
 		report_jname(w, group_key, group_name);
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		const struct field *f = &report_fields[i];
-		if (f->kind == FK_BILLED && !report_has_billed(r))
+	for (size_t i = 0; i < report_n_fields; i++) {
+		const struct report_field *f = &report_fields[i];
+		if (f->kind == REPORT_FK_BILLED && !report_has_billed(r))
 			continue;
-		struct value v = report_value(f, r, m, &d);
+		struct report_value v = report_value(f, r, m, &d);
 		report_jraw(w, f->name, report_machine_text(&v, buf, sizeof buf));
 	}
 	report_jclose(w, '}');

@@ -13,41 +13,6 @@
 #include "sim/clock.h"
 #include "traces/text.h"
 
-/* The text for people (the table); "-" for null. */
-static const char *report_human_text(const struct value *v, char *buf, size_t n)
-{
-	if (v->null) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	switch (v->kind) {
-	case FK_COUNT:
-		return report_count_text((uint64_t)v->x, buf, n);
-	case FK_USD:
-	case FK_BILLED:
-	case FK_USD_DERIVED:
-		return report_usd_text(v->x, buf, n);
-	case FK_RATIO:
-		return report_percent_text(v->ratio, buf, n);
-	case FK_LATENCY:
-		return report_latency_text((int64_t)v->x, buf, n);
-	}
-	return buf;
-}
-
-/* The change from ref to v, blank when either is null. */
-static const char *report_delta_text(const struct value *ref, const struct value *v, char *buf,
-                                     size_t n)
-{
-	int sign;
-	buf[0] = 0;
-	if (ref->null || v->null)
-		return buf;
-	if (v->kind == FK_RATIO)
-		return report_delta_points(ref->ratio, v->ratio, buf, n, &sign);
-	return report_delta_amount(ref->x, v->x, buf, n, &sign);
-}
-
 /* Columns printed by a grid: each cell an owned string, left or right aligned. */
 struct grid {
 	size_t n_rows, n_cols;
@@ -231,10 +196,10 @@ static int report_compare(FILE *f, const struct result_scenario *r, size_t n)
 	struct grid g = { .cells = NULL };
 	size_t m = n ? n : 1, n_rows = 1;
 	struct derived *d = calloc(m, sizeof *d);
-	struct value *vals = calloc(N_ROWS * m, sizeof *vals);
+	struct report_value *vals = calloc(N_ROWS * m, sizeof *vals);
 	size_t *vw = calloc(m, sizeof *vw), *dw = calloc(m, sizeof *dw);
 	char *align = calloc(n + 2, 1);
-	int any_billed = 0, rc = -1;
+	int any_billed = 0, rc = -1, sign;
 	char cell[3 * REPORT_TEXT_MAX], v[REPORT_TEXT_MAX], dl[REPORT_TEXT_MAX];
 
 	if (!d || !vals || !vw || !dw || !align)
@@ -245,15 +210,15 @@ static int report_compare(FILE *f, const struct result_scenario *r, size_t n)
 	}
 	/* values, and the widths of the value and delta parts of each column */
 	for (size_t row = 0; row < N_ROWS; row++) {
-		const struct field *fl = report_field(report_rows[row].field);
-		if (fl->kind == FK_BILLED && !any_billed)
+		const struct report_field *fl = report_field(report_rows[row].field);
+		if (fl->kind == REPORT_FK_BILLED && !any_billed)
 			continue;
 		n_rows++;
 		for (size_t k = 0; k < n; k++) {
-			struct value *x = &vals[row * n + k];
+			struct report_value *x = &vals[row * n + k];
 			*x = report_value(fl, &r[k], &r[k].totals, &d[k]);
 			size_t lv = strlen(report_human_text(x, v, sizeof v));
-			size_t ld = k ? strlen(report_delta_text(&vals[row * n], x, dl, sizeof dl)) : 0;
+			size_t ld = k ? strlen(report_delta_text(&vals[row * n], x, dl, sizeof dl, &sign)) : 0;
 			if (lv > vw[k])
 				vw[k] = lv;
 			if (ld > dw[k])
@@ -268,17 +233,17 @@ static int report_compare(FILE *f, const struct result_scenario *r, size_t n)
 		grid_set(&g, 0, k + 1, r[k].name);
 	size_t out_row = 1;
 	for (size_t row = 0; row < N_ROWS; row++) {
-		if (report_field(report_rows[row].field)->kind == FK_BILLED && !any_billed)
+		if (report_field(report_rows[row].field)->kind == REPORT_FK_BILLED && !any_billed)
 			continue;
 		grid_set(&g, out_row, 0, report_rows[row].label);
 		for (size_t k = 0; k < n; k++) {
-			const struct value *x = &vals[row * n + k];
+			const struct report_value *x = &vals[row * n + k];
 			report_human_text(x, v, sizeof v);
 			if (k == 0 || dw[k] == 0)
 				snprintf(cell, sizeof cell, "%s", v);
 			else
 				snprintf(cell, sizeof cell, "%*s  %*s", (int)vw[k], v, (int)dw[k],
-				         report_delta_text(&vals[row * n], x, dl, sizeof dl));
+				         report_delta_text(&vals[row * n], x, dl, sizeof dl, &sign));
 			grid_set(&g, out_row, k + 1, cell);
 		}
 		out_row++;
@@ -381,7 +346,7 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 			result_derive(r, m, &d);
 			grid_set(&g, i + 1, 0, by == REPORT_BY_TENANT ? r->tenant_names[x] : r->task_names[x]);
 			for (size_t c = 0; c < n_group; c++) {
-				struct value v = report_value(report_field(report_group_cols[group_col[c]].field), r, m, &d);
+				struct report_value v = report_value(report_field(report_group_cols[group_col[c]].field), r, m, &d);
 				grid_set(&g, i + 1, c + 1, report_human_text(&v, buf, sizeof buf));
 			}
 		}
