@@ -1,6 +1,7 @@
 /*
  * Tests of the console's text helpers (tui/console_text.c: widths, clipping,
- * the text table's formats and deltas, the widest figure of a column), its
+ * the widest figure of a column, against report_human_text and
+ * report_delta_text writing every value), its
  * list scrolling and filter match (tui/console.c), the [SCENARIO.]KEY.PATH
  * split (tui/console_model.c), a re-run that keeps the result shown until
  * its own is published (tui/console_model.c, on a store of its own) and the Tenants view across scenarios drawn
@@ -200,59 +201,26 @@ static void console_clipping(void)
 		fclose(in);
 }
 
-static void console_figures(void)
-{
-	char b[CONSOLE_TEXT_MAX];
-	int sign = 9;
-	struct console_fig_value v = { 0, 0, 0 }, ref = { 0, 0, 0 };
-	/* $1,234.56 = 1,234.56 × 10^12 pico-USD */
-	v.x = (money_sum)123456 * 10000000000LL;
-	CHECK_STR(console_fig_text(FIG_USD, &v, b, sizeof b), "$1,234.56");
-	/* 99,995,000 pico-USD: 8 digits, 4 dropped, 9,999.5 → 10,000 (even) carries: $0.0001000 */
-	v.x = 99995000;
-	CHECK_STR(console_fig_text(FIG_USD, &v, b, sizeof b), "$0.0001000");
-	v.x = 1234567;
-	CHECK_STR(console_fig_text(FIG_COUNT, &v, b, sizeof b), "1,234,567");
-	v.x = 412500; /* µs */
-	CHECK_STR(console_fig_text(FIG_LATENCY, &v, b, sizeof b), "412.5 ms");
-	v.r = 0.999951; /* 99.9951 → 100.0 */
-	CHECK_STR(console_fig_text(FIG_RATIO, &v, b, sizeof b), "100.0%");
-	v.null = 1;
-	CHECK_STR(console_fig_text(FIG_USD, &v, b, sizeof b), "-");
-	/* deltas: (150 − 100) ÷ 100 = +50.0%; (0.25 − 0.1) × 100 = +15.0 pp */
-	ref = (struct console_fig_value){ 0, 100, 0.1 };
-	v = (struct console_fig_value){ 0, 150, 0.25 };
-	CHECK_STR(console_fig_delta(FIG_USD, &ref, &v, b, sizeof b, &sign), "+50.0%");
-	CHECK_INT(sign, 1);
-	CHECK_STR(console_fig_delta(FIG_RATIO, &ref, &v, b, sizeof b, &sign), "+15.0 pp");
-	v.null = 1;
-	CHECK_STR(console_fig_delta(FIG_USD, &ref, &v, b, sizeof b, &sign), "");
-	CHECK_INT(sign, 0);
-	ref = (struct console_fig_value){ 0, 0, 0 };
-	v = (struct console_fig_value){ 0, 5, 0 };
-	CHECK_STR(console_fig_delta(FIG_COUNT, &ref, &v, b, sizeof b, &sign), ""); /* from 0: none */
-}
-
 /* The widest text of values[0..n) (and of their deltas against ref), written one by one. */
-static int console_brute_width(enum console_fig kind, const struct console_fig_value *v, size_t n)
+static int console_brute_width(const struct report_value *v, size_t n)
 {
 	char b[CONSOLE_TEXT_MAX];
 	int best = 0;
 	for (size_t i = 0; i < n; i++) {
-		int w = console_text_width(console_fig_text(kind, &v[i], b, sizeof b));
+		int w = console_text_width(report_human_text(&v[i], b, sizeof b));
 		if (w > best)
 			best = w;
 	}
 	return best;
 }
 
-static int console_brute_delta_width(enum console_fig kind, const struct console_fig_value *ref,
-                                     const struct console_fig_value *v, size_t n)
+static int console_brute_delta_width(const struct report_value *ref, const struct report_value *v,
+                                     size_t n)
 {
 	char b[CONSOLE_TEXT_MAX];
 	int best = 0, sign;
 	for (size_t i = 0; i < n; i++) {
-		int w = console_text_width(console_fig_delta(kind, &ref[i], &v[i], b, sizeof b, &sign));
+		int w = console_text_width(report_delta_text(&ref[i], &v[i], b, sizeof b, &sign));
 		if (w > best)
 			best = w;
 	}
@@ -260,16 +228,16 @@ static int console_brute_delta_width(enum console_fig kind, const struct console
 }
 
 /* Checks the tracker against writing every value, for each prefix of the list. */
-static void console_widest_check(enum console_fig kind, const struct console_fig_value *v,
-                                 const struct console_fig_value *ref, size_t n)
+static void console_widest_check(enum report_field_kind kind, const struct report_value *v,
+                                 const struct report_value *ref, size_t n)
 {
 	struct console_widest w;
 	console_widest_init(&w, kind);
 	for (size_t i = 0; i < n; i++) {
 		console_widest_add(&w, &v[i]);
 		console_widest_add_delta(&w, &ref[i], &v[i]);
-		CHECK_INT(console_widest_width(&w), console_brute_width(kind, v, i + 1));
-		CHECK_INT(console_widest_delta_width(&w), console_brute_delta_width(kind, ref, v, i + 1));
+		CHECK_INT(console_widest_width(&w), console_brute_width(v, i + 1));
+		CHECK_INT(console_widest_delta_width(&w), console_brute_delta_width(ref, v, i + 1));
 	}
 }
 
@@ -290,34 +258,37 @@ static void console_widest_edges(void)
 	};
 	static const int64_t lat[] = { 999949, 999950, 412500, -1, 1000000, 12345678, 1234565000LL };
 	static const double rat[] = { 0.0, 0.0004999, 0.05, 0.999951, 1.0, -0.02, 0.5 };
-	struct console_fig_value v[16], ref[16];
+	struct report_value v[16], ref[16];
 	size_t n = sizeof usd / sizeof usd[0];
 	for (size_t i = 0; i < n; i++) {
-		v[i] = (struct console_fig_value){ 0, usd[i], 0 };
-		ref[i] = (struct console_fig_value){ 0, usd[(i + 3) % n], 0 };
+		v[i] = (struct report_value){ .kind = REPORT_FK_USD, .x = usd[i] };
+		ref[i] = (struct report_value){ .kind = REPORT_FK_USD, .x = usd[(i + 3) % n] };
 	}
-	console_widest_check(FIG_USD, v, ref, n);
+	console_widest_check(REPORT_FK_USD, v, ref, n);
 	n = sizeof lat / sizeof lat[0];
 	for (size_t i = 0; i < n; i++) {
-		v[i] = (struct console_fig_value){ lat[i] < 0, lat[i], 0 };
-		ref[i] = (struct console_fig_value){ 0, 1000000, 0 };
+		v[i] = (struct report_value){ .kind = REPORT_FK_LATENCY, .null = lat[i] < 0, .x = lat[i] };
+		ref[i] = (struct report_value){ .kind = REPORT_FK_LATENCY, .x = 1000000 };
 	}
-	console_widest_check(FIG_LATENCY, v, ref, n);
+	console_widest_check(REPORT_FK_LATENCY, v, ref, n);
 	n = sizeof rat / sizeof rat[0];
 	for (size_t i = 0; i < n; i++) {
-		v[i] = (struct console_fig_value){ 0, 0, rat[i] };
-		ref[i] = (struct console_fig_value){ 0, 0, rat[(i + 2) % n] };
+		v[i] = (struct report_value){ .kind = REPORT_FK_RATIO, .ratio = rat[i] };
+		ref[i] = (struct report_value){ .kind = REPORT_FK_RATIO, .ratio = rat[(i + 2) % n] };
 	}
-	console_widest_check(FIG_RATIO, v, ref, n);
+	console_widest_check(REPORT_FK_RATIO, v, ref, n);
 }
 
 /* Many values of every magnitude (a fixed xorshift sequence) against writing them all. */
 static void console_widest_random(void)
 {
 	enum { N = 400 };
-	static struct console_fig_value v[N], ref[N];
+	static const enum report_field_kind kinds[] = { REPORT_FK_COUNT, REPORT_FK_USD, REPORT_FK_RATIO,
+	                                                REPORT_FK_LATENCY };
+	static struct report_value v[N], ref[N];
 	uint64_t x = 88172645463325252ULL;
-	for (int kind = FIG_COUNT; kind <= FIG_LATENCY; kind++) {
+	for (size_t ki = 0; ki < sizeof kinds / sizeof kinds[0]; ki++) {
+		enum report_field_kind kind = kinds[ki];
 		for (int i = 0; i < N; i++) {
 			x ^= x << 13;
 			x ^= x >> 7;
@@ -327,13 +298,14 @@ static void console_widest_random(void)
 			for (int d = 0; d < digits; d++)
 				mag *= 10;
 			int64_t val = (int64_t)((x >> 8) % mag);
-			if (kind == FIG_USD && (x & 1))
+			if (kind == REPORT_FK_USD && (x & 1))
 				val = -val;
-			v[i] = (struct console_fig_value){ kind == FIG_LATENCY && (x & 0x30) == 0, val,
-			                                   (double)(int64_t)(x % 2000001 - 100000) / 1900000.0 };
-			ref[i] = (struct console_fig_value){ 0, (int64_t)((x >> 20) % 1000000007ULL), (double)(x % 1001) / 1000.0 };
+			v[i] = (struct report_value){ kind, kind == REPORT_FK_LATENCY && (x & 0x30) == 0, val,
+			                              (double)(int64_t)(x % 2000001 - 100000) / 1900000.0 };
+			ref[i] = (struct report_value){ kind, 0, (int64_t)((x >> 20) % 1000000007ULL),
+			                                (double)(x % 1001) / 1000.0 };
 		}
-		console_widest_check((enum console_fig)kind, v, ref, N);
+		console_widest_check(kind, v, ref, N);
 	}
 }
 
@@ -998,7 +970,6 @@ void suite_console(void)
 	RUN(console_scrolling);
 	RUN(console_split);
 	RUN(console_clipping);
-	RUN(console_figures);
 	RUN(console_widest_edges);
 	RUN(console_widest_random);
 	RUN(console_timeline_undefined_rates);

@@ -1,7 +1,8 @@
 /*
  * Tests of the result snapshot's derived figures (sim/result.c) and of its
  * three renderings (traces/report*.c): the exact JSON text of a totals object,
- * 12-decimal money, nulls, shortest ratios, latencies in ms, CSV quoting and
+ * 12-decimal money, nulls, shortest ratios, latencies in ms, CSV quoting,
+ * a field's value and its text for people (which the console shows too) and
  * the text table's deltas.  Every expected value is worked out by hand in the
  * comments (pUSD = pico-USD, 1 USD = 10^12 pUSD).
  */
@@ -232,6 +233,68 @@ static void report_text_helpers(void)
 	/* 0.99996 → 9999.6 → 10000 → $1.00 */
 	CHECK_STR(report_usd_text(999960000000LL, b, sizeof b), "$1.00");
 	CHECK_STR(report_usd_text(-2500000000000LL, b, sizeof b), "-$2.50");
+}
+
+/* A field's value read out of a scenario by its §5 name, and its text for people and its change
+ * as the table and the console write them. */
+static void report_values_for_people(void)
+{
+	char b[REPORT_TEXT_MAX];
+	int sign = 9;
+	struct result_scenario r;
+	struct derived d;
+	sample_scenario(&r, "s");
+	result_derive(&r, &r.totals, &d);
+	CHECK(report_field("no_such_metric") == NULL);
+	const struct report_field *f = report_field("usd_total");
+	CHECK(f != NULL && f->kind == REPORT_FK_USD);
+	struct report_value v = report_value(f, &r, &r.totals, &d);
+	CHECK_INT((int64_t)v.x, 3000000);
+	/* 3000000 pUSD = $0.000003: 7 digits, 3 dropped → 3000 → 12 − 3 = 9 decimals */
+	CHECK_STR(report_human_text(&v, b, sizeof b), "$0.000003000");
+	v = report_value(report_field("requests"), &r, &r.totals, &d);
+	CHECK_STR(report_human_text(&v, b, sizeof b), "4");
+	v = report_value(report_field("cache_hit_rate"), &r, &r.totals, &d);
+	CHECK_STR(report_human_text(&v, b, sizeof b), "25.0%"); /* 1 ÷ 4 */
+	v = report_value(report_field("latency_p50_ms"), &r, &r.totals, &d);
+	CHECK_STR(report_human_text(&v, b, sizeof b), "412.5 ms"); /* 412500 µs */
+	/* billed_usd is null unless the scenario is the recorded one with cost_usd */
+	v = report_value(report_field("billed_usd"), &r, &r.totals, &d);
+	CHECK_INT(v.null, 1);
+	CHECK_STR(report_human_text(&v, b, sizeof b), "-");
+	/* beta's latency is -1: null */
+	v = report_value(report_field("latency_p95_ms"), &r, &r.by_tenant[1], &d);
+	CHECK_STR(report_human_text(&v, b, sizeof b), "-");
+	result_scenario_fini(&r);
+
+	/* $1,234.56 = 1,234.56 × 10^12 pico-USD */
+	v = (struct report_value){ .kind = REPORT_FK_USD_DERIVED, .x = (money_sum)123456 * 10000000000LL };
+	CHECK_STR(report_human_text(&v, b, sizeof b), "$1,234.56");
+	/* 99,995,000 pico-USD: 8 digits, 4 dropped, 9,999.5 → 10,000 (even) carries: $0.0001000 */
+	v.x = 99995000;
+	CHECK_STR(report_human_text(&v, b, sizeof b), "$0.0001000");
+	v = (struct report_value){ .kind = REPORT_FK_COUNT, .x = 1234567 };
+	CHECK_STR(report_human_text(&v, b, sizeof b), "1,234,567");
+	v = (struct report_value){ .kind = REPORT_FK_RATIO, .ratio = 0.999951 }; /* 99.9951 → 100.0 */
+	CHECK_STR(report_human_text(&v, b, sizeof b), "100.0%");
+
+	/* deltas: (150 − 100) ÷ 100 = +50.0%; (0.25 − 0.1) × 100 = +15.0 pp */
+	struct report_value ref = { .kind = REPORT_FK_USD, .x = 100 };
+	v = (struct report_value){ .kind = REPORT_FK_USD, .x = 150 };
+	CHECK_STR(report_delta_text(&ref, &v, b, sizeof b, &sign), "+50.0%");
+	CHECK_INT(sign, 1);
+	ref = (struct report_value){ .kind = REPORT_FK_RATIO, .ratio = 0.1 };
+	v = (struct report_value){ .kind = REPORT_FK_RATIO, .ratio = 0.25 };
+	CHECK_STR(report_delta_text(&ref, &v, b, sizeof b, &sign), "+15.0 pp");
+	CHECK_INT(sign, 1);
+	v.null = 1;
+	CHECK_STR(report_delta_text(&ref, &v, b, sizeof b, &sign), "");
+	CHECK_INT(sign, 0);
+	ref = (struct report_value){ .kind = REPORT_FK_COUNT, .x = 0 };
+	v = (struct report_value){ .kind = REPORT_FK_COUNT, .x = 5 };
+	sign = 9;
+	CHECK_STR(report_delta_text(&ref, &v, b, sizeof b, &sign), ""); /* from 0: none */
+	CHECK_INT(sign, 0);
 }
 
 static void report_json_totals(void)
@@ -708,6 +771,7 @@ void suite_report(void)
 {
 	RUN(report_derived_ratios);
 	RUN(report_text_helpers);
+	RUN(report_values_for_people);
 	RUN(report_json_totals);
 	RUN(report_json_billed_and_alerts);
 	RUN(report_json_layout_and_names);

@@ -26,6 +26,7 @@
 #include "sim/result.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
+#include "traces/report.h"
 
 /* The smallest screen the console draws in; below it, a notice says so. */
 #define CONSOLE_MIN_COLS 60
@@ -196,47 +197,29 @@ const char *console_time_text(int64_t us, int secs, char *buf, size_t n);
 /* 1 when the terminal's character set is UTF-8. */
 extern int console_utf8;
 
-/* How a figure is written: as the text table of `llmcost replay` writes it. */
-enum console_fig { FIG_COUNT, FIG_USD, FIG_RATIO, FIG_LATENCY };
-
-/* One figure: x exact (a count, pico-USD or µs), r a ratio; null = no figure ("-"). */
-struct console_fig_value {
-	int null;
-	money_sum x;
-	double r;
-};
-
-/* "1,234", "$1,234.56", "33.3%", "412.5 ms", or "-". */
-const char *console_fig_text(enum console_fig kind, const struct console_fig_value *v, char *buf,
-                             size_t n);
-
-/* The change from ref to v as Compare writes it: "-38.2%" (amounts, counts, latencies),
- * "+5.0 pp" (ratios), "" when there is none (a null, or ref 0); *sign is -1, 0 or 1. */
-const char *console_fig_delta(enum console_fig kind, const struct console_fig_value *ref,
-                              const struct console_fig_value *v, char *buf, size_t n, int *sign);
-
 /*
- * The widest text of a column of figures, and of their deltas, without writing
- * every one: each format is monotonic in the value between its breaks (dollars
+ * The widest text of a column of figures of one kind, and of their deltas, as
+ * report_human_text and report_delta_text write them, without writing every
+ * one: each format is monotonic in the value between its breaks (dollars
  * widen upward from $1 and downward below it, latencies change unit at 1 s), so
  * the widest text is that of one of a few extreme values, which _add keeps.
  */
 struct console_widest {
-	enum console_fig kind;
+	enum report_field_kind kind;
 	int any, null, zero;
 	money_sum max, min, min_pos, max_neg, max_below_s; /* exact figures */
 	int has_pos, has_neg, has_below_s;
 	double rmax, rmin;                                 /* ratios */
 	/* deltas: the pairs giving the largest change each way */
 	int any_delta;
-	struct console_fig_value dref[2], dv[2];
+	struct report_value dref[2], dv[2];
 	money_sum dmag;                                    /* largest |change| in tenths of a % */
 	double dmax, dmin;                                 /* ratio changes, in points */
 };
-void console_widest_init(struct console_widest *w, enum console_fig kind);
-void console_widest_add(struct console_widest *w, const struct console_fig_value *v);
-void console_widest_add_delta(struct console_widest *w, const struct console_fig_value *ref,
-                              const struct console_fig_value *v);
+void console_widest_init(struct console_widest *w, enum report_field_kind kind);
+void console_widest_add(struct console_widest *w, const struct report_value *v);
+void console_widest_add_delta(struct console_widest *w, const struct report_value *ref,
+                              const struct report_value *v);
 /* Display columns of the widest figure added (0 when none), and of the widest delta. */
 int console_widest_width(const struct console_widest *w);
 int console_widest_delta_width(const struct console_widest *w);

@@ -1,9 +1,8 @@
 /*
  * Text for the console: UTF-8 width, clipping to a column budget, and the
- * human formats of the text table (`llmcost replay`), so a figure reads the
- * same on the screen as on paper: dollars via traces/report.h, percentages
- * with one decimal, latencies in ms or s, deltas in % or percentage points;
- * and the widest figure of a column found from its extreme values.
+ * widest figure of a column found from its extreme values.  Figures and their
+ * deltas are written by traces/report.h (report_human_text, report_delta_text),
+ * so a figure reads the same on the screen as in the text table.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -152,42 +151,9 @@ const char *console_time_text(int64_t us, int secs, char *buf, size_t n)
 }
 
 
-/* ---- figures ---- */
+/* ---- the widest figure of a column ---- */
 
-const char *console_fig_text(enum console_fig kind, const struct console_fig_value *v, char *buf,
-                             size_t n)
-{
-	if (v->null) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	switch (kind) {
-	case FIG_COUNT:
-		return report_count_text((uint64_t)v->x, buf, n);
-	case FIG_USD:
-		return report_usd_text(v->x, buf, n);
-	case FIG_RATIO:
-		return report_percent_text(v->r, buf, n);
-	case FIG_LATENCY:
-		return report_latency_text((int64_t)v->x, buf, n);
-	}
-	buf[0] = 0;
-	return buf;
-}
-
-const char *console_fig_delta(enum console_fig kind, const struct console_fig_value *ref,
-                              const struct console_fig_value *v, char *buf, size_t n, int *sign)
-{
-	buf[0] = 0;
-	*sign = 0;
-	if (ref->null || v->null)
-		return buf;
-	if (kind == FIG_RATIO)
-		return report_delta_points(ref->r, v->r, buf, n, sign);
-	return report_delta_amount(ref->x, v->x, buf, n, sign);
-}
-
-void console_widest_init(struct console_widest *w, enum console_fig kind)
+void console_widest_init(struct console_widest *w, enum report_field_kind kind)
 {
 	memset(w, 0, sizeof *w);
 	w->kind = kind;
@@ -200,17 +166,17 @@ void console_widest_init(struct console_widest *w, enum console_fig kind)
  * leading zeros, so with the smallest positive value (and mirrored for
  * negatives); a latency below 1 s widens with the value, and from 1 s on again.
  */
-void console_widest_add(struct console_widest *w, const struct console_fig_value *v)
+void console_widest_add(struct console_widest *w, const struct report_value *v)
 {
 	if (v->null) {
 		w->null = 1;
 		return;
 	}
-	if (w->kind == FIG_RATIO) {
-		if (!w->any || v->r > w->rmax)
-			w->rmax = v->r;
-		if (!w->any || v->r < w->rmin)
-			w->rmin = v->r;
+	if (w->kind == REPORT_FK_RATIO) {
+		if (!w->any || v->ratio > w->rmax)
+			w->rmax = v->ratio;
+		if (!w->any || v->ratio < w->rmin)
+			w->rmin = v->ratio;
 		w->any = 1;
 		return;
 	}
@@ -241,13 +207,13 @@ void console_widest_add(struct console_widest *w, const struct console_fig_value
  * points), written wider as the magnitude grows; the pair with the largest
  * magnitude each way is kept.
  */
-void console_widest_add_delta(struct console_widest *w, const struct console_fig_value *ref,
-                              const struct console_fig_value *v)
+void console_widest_add_delta(struct console_widest *w, const struct report_value *ref,
+                              const struct report_value *v)
 {
 	if (ref->null || v->null)
 		return;
-	if (w->kind == FIG_RATIO) {
-		double d = (v->r - ref->r) * 100.0; /* as report_delta_points computes it */
+	if (w->kind == REPORT_FK_RATIO) {
+		double d = (v->ratio - ref->ratio) * 100.0; /* as report_delta_points computes it */
 		if (!w->any_delta || d > w->dmax) {
 			w->dmax = d;
 			w->dref[0] = *ref;
@@ -277,29 +243,29 @@ void console_widest_add_delta(struct console_widest *w, const struct console_fig
 int console_widest_width(const struct console_widest *w)
 {
 	char buf[REPORT_TEXT_MAX];
-	struct console_fig_value cand[6];
+	struct report_value cand[6];
 	int n = 0, best = 0;
 	if (w->null)
 		best = 1; /* "-" */
 	if (!w->any)
 		return best;
-	if (w->kind == FIG_RATIO) {
-		cand[n++] = (struct console_fig_value){ 0, 0, w->rmax };
-		cand[n++] = (struct console_fig_value){ 0, 0, w->rmin };
+	if (w->kind == REPORT_FK_RATIO) {
+		cand[n++] = (struct report_value){ .kind = w->kind, .ratio = w->rmax };
+		cand[n++] = (struct report_value){ .kind = w->kind, .ratio = w->rmin };
 	} else {
-		cand[n++] = (struct console_fig_value){ 0, w->max, 0 };
-		cand[n++] = (struct console_fig_value){ 0, w->min, 0 };
+		cand[n++] = (struct report_value){ .kind = w->kind, .x = w->max };
+		cand[n++] = (struct report_value){ .kind = w->kind, .x = w->min };
 		if (w->zero)
-			cand[n++] = (struct console_fig_value){ 0, 0, 0 };
+			cand[n++] = (struct report_value){ .kind = w->kind };
 		if (w->has_pos)
-			cand[n++] = (struct console_fig_value){ 0, w->min_pos, 0 };
+			cand[n++] = (struct report_value){ .kind = w->kind, .x = w->min_pos };
 		if (w->has_neg)
-			cand[n++] = (struct console_fig_value){ 0, w->max_neg, 0 };
+			cand[n++] = (struct report_value){ .kind = w->kind, .x = w->max_neg };
 		if (w->has_below_s)
-			cand[n++] = (struct console_fig_value){ 0, w->max_below_s, 0 };
+			cand[n++] = (struct report_value){ .kind = w->kind, .x = w->max_below_s };
 	}
 	for (int i = 0; i < n; i++) {
-		int cw = console_text_width(console_fig_text(w->kind, &cand[i], buf, sizeof buf));
+		int cw = console_text_width(report_human_text(&cand[i], buf, sizeof buf));
 		if (cw > best)
 			best = cw;
 	}
@@ -312,9 +278,8 @@ int console_widest_delta_width(const struct console_widest *w)
 	int best = 0, sign;
 	if (!w->any_delta)
 		return 0;
-	for (int i = 0; i < (w->kind == FIG_RATIO ? 2 : 1); i++) {
-		int cw = console_text_width(console_fig_delta(w->kind, &w->dref[i], &w->dv[i], buf, sizeof buf,
-		                                              &sign));
+	for (int i = 0; i < (w->kind == REPORT_FK_RATIO ? 2 : 1); i++) {
+		int cw = console_text_width(report_delta_text(&w->dref[i], &w->dv[i], buf, sizeof buf, &sign));
 		if (cw > best)
 			best = cw;
 	}

@@ -1,120 +1,67 @@
 /*
  * The Compare view: metrics as rows, scenarios as columns, each column after
  * the first with its change against the first (the reference), coloured by
- * whether the change is better or worse.  Figures and deltas are written as
- * the text table of `llmcost replay` writes them.  The label column and the
+ * whether the change is better or worse.  Each row names a §5 field of
+ * traces/report.h, which reads its figure and writes it and its delta as the
+ * text table of `llmcost replay` does.  The label column and the
  * reference stay put; the other columns scroll to keep the selected one in view.
  */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "traces/report.h"
 #include "tui/console.h"
 
-enum compare_kind { COMPARE_USD, COMPARE_USD_DERIVED, COMPARE_COUNT, COMPARE_RATIO, COMPARE_LATENCY, COMPARE_ALERTS, COMPARE_BILLED };
-
+/* A row: its label, the §5 field it shows (NULL: the number of alerts, which §5 does not list
+ * among the metrics), and how a change colours. */
 struct compare_row {
 	const char *label;
-	enum compare_kind kind;
-	size_t off, null_off;   /* in struct metrics (USD, COUNT, LATENCY) or struct derived */
+	const char *field;
 	int better;             /* +1 more is better, -1 less is better, 0 neither */
 	int primary;            /* the brief's rows, before the others */
 };
 
-#define M(x) offsetof(struct metrics, x)
-#define D(x) offsetof(struct derived, x)
-
 static const struct compare_row compare_rows[] = {
-	{ "projected monthly USD", COMPARE_USD_DERIVED, D(projected_monthly_usd), D(projected_null), -1, 1 },
-	{ "USD total", COMPARE_USD, M(usd_total), 0, -1, 1 },
-	{ "USD per resolved request", COMPARE_USD_DERIVED, D(usd_per_resolved), D(usd_per_resolved_null), -1,
-	  1 },
-	{ "cache hit rate", COMPARE_RATIO, D(cache_hit_rate), 0, 1, 1 },
-	{ "tokens saved by cache", COMPARE_COUNT, M(cache_tokens_saved), 0, 1, 1 },
-	{ "USD saved by cache", COMPARE_USD, M(cache_usd_saved), 0, 1, 1 },
-	{ "large-model share", COMPARE_RATIO, D(large_share), 0, 0, 1 },
-	{ "fallback rate", COMPARE_RATIO, D(fallback_rate), 0, -1, 1 },
-	{ "retry USD", COMPARE_USD, M(retry_usd), 0, -1, 1 },
-	{ "failed", COMPARE_COUNT, M(failed), 0, -1, 1 },
-	{ "degraded", COMPARE_COUNT, M(degraded), 0, -1, 1 },
-	{ "budget violation rate", COMPARE_RATIO, D(budget_violation_rate), 0, -1, 1 },
-	{ "latency p95", COMPARE_LATENCY, M(latency_p95_us), 0, -1, 1 },
-	{ "alerts", COMPARE_ALERTS, 0, 0, -1, 1 },
-	{ "requests", COMPARE_COUNT, M(requests), 0, 0, 0 },
-	{ "resolved", COMPARE_COUNT, M(resolved), 0, 1, 0 },
-	{ "rejected", COMPARE_COUNT, M(rejected), 0, -1, 0 },
-	{ "billed USD (cost_usd)", COMPARE_BILLED, M(billed_usd), 0, 0, 0 },
-	{ "calls", COMPARE_COUNT, M(calls), 0, 0, 0 },
-	{ "retries", COMPARE_COUNT, M(retries), 0, -1, 0 },
-	{ "fallbacks", COMPARE_COUNT, M(fallbacks), 0, -1, 0 },
-	{ "fallbacks denied", COMPARE_COUNT, M(fallbacks_denied), 0, 0, 0 },
-	{ "breaker rejections", COMPARE_COUNT, M(breaker_rejections), 0, -1, 0 },
-	{ "truncated", COMPARE_COUNT, M(truncated), 0, 0, 0 },
-	{ "summarized", COMPARE_COUNT, M(summarized), 0, 0, 0 },
-	{ "async", COMPARE_COUNT, M(async), 0, 0, 0 },
-	{ "batched", COMPARE_COUNT, M(batched), 0, 0, 0 },
-	{ "output capped", COMPARE_COUNT, M(output_capped), 0, 0, 0 },
-	{ "USD per hour peak", COMPARE_USD, M(usd_per_hour_peak), 0, -1, 0 },
-	{ "latency p50", COMPARE_LATENCY, M(latency_p50_us), 0, -1, 0 },
+	{ "projected monthly USD", "projected_monthly_usd", -1, 1 },
+	{ "USD total", "usd_total", -1, 1 },
+	{ "USD per resolved request", "usd_per_resolved", -1, 1 },
+	{ "cache hit rate", "cache_hit_rate", 1, 1 },
+	{ "tokens saved by cache", "cache_tokens_saved", 1, 1 },
+	{ "USD saved by cache", "cache_usd_saved", 1, 1 },
+	{ "large-model share", "large_share", 0, 1 },
+	{ "fallback rate", "fallback_rate", -1, 1 },
+	{ "retry USD", "retry_usd", -1, 1 },
+	{ "failed", "failed", -1, 1 },
+	{ "degraded", "degraded", -1, 1 },
+	{ "budget violation rate", "budget_violation_rate", -1, 1 },
+	{ "latency p95", "latency_p95_ms", -1, 1 },
+	{ "alerts", NULL, -1, 1 },
+	{ "requests", "requests", 0, 0 },
+	{ "resolved", "resolved", 1, 0 },
+	{ "rejected", "rejected", -1, 0 },
+	{ "billed USD (cost_usd)", "billed_usd", 0, 0 },
+	{ "calls", "calls", 0, 0 },
+	{ "retries", "retries", -1, 0 },
+	{ "fallbacks", "fallbacks", -1, 0 },
+	{ "fallbacks denied", "fallbacks_denied", 0, 0 },
+	{ "breaker rejections", "breaker_rejections", -1, 0 },
+	{ "truncated", "truncated", 0, 0 },
+	{ "summarized", "summarized", 0, 0 },
+	{ "async", "async", 0, 0 },
+	{ "batched", "batched", 0, 0 },
+	{ "output capped", "output_capped", 0, 0 },
+	{ "USD per hour peak", "usd_per_hour_peak", -1, 0 },
+	{ "latency p50", "latency_p50_ms", -1, 0 },
 };
 #define N_COMPARE_ROWS (sizeof compare_rows / sizeof compare_rows[0])
 
-/* How a row's figures are written. */
-static enum console_fig compare_fig(const struct compare_row *row)
+/* One cell's figure: scenario s's (d: its derived values). */
+static struct report_value compare_value(const struct compare_row *row, const struct console_scen *s,
+                                         const struct derived *d)
 {
-	switch (row->kind) {
-	case COMPARE_COUNT:
-	case COMPARE_ALERTS:
-		return FIG_COUNT;
-	case COMPARE_RATIO:
-		return FIG_RATIO;
-	case COMPARE_LATENCY:
-		return FIG_LATENCY;
-	default:
-		return FIG_USD;
-	}
-}
-
-/* One cell's figure. */
-static struct console_fig_value compare_value(const struct compare_row *row, const struct console_scen *s,
-                                              const struct derived *d)
-{
-	struct console_fig_value v = { 0, 0, 0 };
-	const char *mb = (const char *)&s->res.totals, *db = (const char *)d;
-	money_sum ms;
-	uint64_t u;
-	int64_t i;
-	switch (row->kind) {
-	case COMPARE_BILLED:
-		v.null = !(s->res.recorded && s->res.has_billed);
-		/* fall through */
-	case COMPARE_USD:
-		memcpy(&ms, mb + row->off, sizeof ms);
-		v.x = ms;
-		break;
-	case COMPARE_USD_DERIVED:
-		memcpy(&ms, db + row->off, sizeof ms);
-		memcpy(&v.null, db + row->null_off, sizeof v.null);
-		v.x = ms;
-		break;
-	case COMPARE_COUNT:
-		memcpy(&u, mb + row->off, sizeof u);
-		v.x = u;
-		break;
-	case COMPARE_RATIO:
-		memcpy(&v.r, db + row->off, sizeof v.r);
-		break;
-	case COMPARE_LATENCY:
-		memcpy(&i, mb + row->off, sizeof i);
-		v.null = i < 0;
-		v.x = i;
-		break;
-	case COMPARE_ALERTS:
-		v.x = (money_sum)s->res.n_alerts;
-		break;
-	}
-	return v;
+	if (!row->field)
+		return (struct report_value){ .kind = REPORT_FK_COUNT, .x = (money_sum)s->res.n_alerts };
+	return report_value(report_field(row->field), &s->res, &s->res.totals, d);
 }
 
 /* The rows shown: billed USD only when a recorded scenario has it. */
@@ -123,9 +70,10 @@ static size_t compare_visible(struct console *c, const struct compare_row **rows
 	int billed = 0;
 	size_t n = 0;
 	for (size_t i = 0; i < c->m->n_scen; i++)
-		billed |= c->m->scen[i]->has_res && c->m->scen[i]->res.recorded && c->m->scen[i]->res.has_billed;
+		billed |= c->m->scen[i]->has_res && report_has_billed(&c->m->scen[i]->res);
 	for (size_t i = 0; i < N_COMPARE_ROWS; i++)
-		if (compare_rows[i].kind != COMPARE_BILLED || billed)
+		if (!compare_rows[i].field || report_field(compare_rows[i].field)->kind != REPORT_FK_BILLED ||
+		    billed)
 			rows[n++] = &compare_rows[i];
 	return n;
 }
@@ -176,14 +124,13 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			continue;
 		int vk = 0;
 		for (size_t r = 0; r < nr; r++) {
-			struct console_fig_value x = compare_value(rows[r], s, &d[k]);
-			int l = console_text_width(console_fig_text(compare_fig(rows[r]), &x, v, sizeof v));
+			struct report_value x = compare_value(rows[r], s, &d[k]);
+			int l = console_text_width(report_human_text(&x, v, sizeof v));
 			if (l > vk)
 				vk = l;
 			if (k > 0 && ref->has_res) {
-				struct console_fig_value rx = compare_value(rows[r], ref, &d[0]);
-				int sign, ld = console_text_width(console_fig_delta(compare_fig(rows[r]), &rx, &x, dl,
-				                                                    sizeof dl, &sign));
+				struct report_value rx = compare_value(rows[r], ref, &d[0]);
+				int sign, ld = console_text_width(report_delta_text(&rx, &x, dl, sizeof dl, &sign));
 				if (ld > dw[k])
 					dw[k] = ld;
 			}
@@ -269,14 +216,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 				x += colw[k] + 3;
 				continue;
 			}
-			struct console_fig_value val = compare_value(row, s, &d[k]);
-			console_fig_text(compare_fig(row), &val, v, sizeof v);
+			struct report_value val = compare_value(row, s, &d[k]);
+			report_human_text(&val, v, sizeof v);
 			if (k == 0 || dw[k] == 0 || !ref->has_res) {
 				console_put(w, y, x, v, colw[k], 1, 1);
 			} else {
-				struct console_fig_value rv = compare_value(row, ref, &d[0]);
+				struct report_value rv = compare_value(row, ref, &d[0]);
 				int sign;
-				console_fig_delta(compare_fig(row), &rv, &val, dl, sizeof dl, &sign);
+				report_delta_text(&rv, &val, dl, sizeof dl, &sign);
 				console_put(w, y, x, v, colw[k] - dw[k] - 2, 1, 1);
 				int good = sign * row->better;
 				wattrset(w, console_attr(good > 0 ? ROLE_BETTER : good < 0 ? ROLE_WORSE : ROLE_DIM));

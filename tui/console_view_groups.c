@@ -16,44 +16,47 @@
 #include "traces/report.h"
 #include "tui/console.h"
 
-enum groups_kind { GROUPS_COL_NAME, GROUPS_COL_COUNT, GROUPS_COL_USD, GROUPS_COL_USD_DERIVED, GROUPS_COL_RATIO, GROUPS_COL_LATENCY, GROUPS_COL_POLICY };
+/* A column: the tenant's or task's name, a §5 field of traces/report.h (which reads its figure
+ * and writes it as the text table of `llmcost replay --by` does), or the task's budget policy. */
+enum groups_kind { GROUPS_COL_NAME, GROUPS_COL_FIELD, GROUPS_COL_POLICY };
 
 struct groups_col {
 	const char *title;
 	enum groups_kind kind;
-	size_t off, null_off;   /* in struct metrics, or struct derived for DERIVED and RATIO */
+	const char *field;      /* FIELD: its name in traces/report.h */
 };
 
-#define M(x) offsetof(struct metrics, x)
-#define D(x) offsetof(struct derived, x)
+#define F(title, field) { title, GROUPS_COL_FIELD, field }
 
 static const struct groups_col groups_tenant_cols[] = {
-	{ "tenant", GROUPS_COL_NAME, 0, 0 },
-	{ "monthly USD", GROUPS_COL_USD_DERIVED, D(projected_monthly_usd), D(projected_null) },
-	{ "USD", GROUPS_COL_USD, M(usd_total), 0 },
-	{ "requests", GROUPS_COL_COUNT, M(requests), 0 },
-	{ "hit rate", GROUPS_COL_RATIO, D(cache_hit_rate), 0 },
-	{ "fallback", GROUPS_COL_RATIO, D(fallback_rate), 0 },
-	{ "failed", GROUPS_COL_COUNT, M(failed), 0 },
-	{ "USD/resolved", GROUPS_COL_USD_DERIVED, D(usd_per_resolved), D(usd_per_resolved_null) },
-	{ "p95", GROUPS_COL_LATENCY, M(latency_p95_us), 0 },
-	{ "calls", GROUPS_COL_COUNT, M(calls), 0 },
-	{ "large", GROUPS_COL_RATIO, D(large_share), 0 },
-	{ "resolved", GROUPS_COL_COUNT, M(resolved), 0 },
+	{ "tenant", GROUPS_COL_NAME, NULL },
+	F("monthly USD", "projected_monthly_usd"),
+	F("USD", "usd_total"),
+	F("requests", "requests"),
+	F("hit rate", "cache_hit_rate"),
+	F("fallback", "fallback_rate"),
+	F("failed", "failed"),
+	F("USD/resolved", "usd_per_resolved"),
+	F("p95", "latency_p95_ms"),
+	F("calls", "calls"),
+	F("large", "large_share"),
+	F("resolved", "resolved"),
 };
 
 static const struct groups_col groups_task_cols[] = {
-	{ "task", GROUPS_COL_NAME, 0, 0 },
-	{ "USD", GROUPS_COL_USD, M(usd_total), 0 },
-	{ "requests", GROUPS_COL_COUNT, M(requests), 0 },
-	{ "violations", GROUPS_COL_COUNT, M(budget_violations), 0 },
-	{ "rate", GROUPS_COL_RATIO, D(budget_violation_rate), 0 },
-	{ "truncated", GROUPS_COL_COUNT, M(truncated), 0 },
-	{ "summarized", GROUPS_COL_COUNT, M(summarized), 0 },
-	{ "async", GROUPS_COL_COUNT, M(async), 0 },
-	{ "capped", GROUPS_COL_COUNT, M(output_capped), 0 },
-	{ "policy: in/out max, overflow", GROUPS_COL_POLICY, 0, 0 },
+	{ "task", GROUPS_COL_NAME, NULL },
+	F("USD", "usd_total"),
+	F("requests", "requests"),
+	F("violations", "budget_violations"),
+	F("rate", "budget_violation_rate"),
+	F("truncated", "truncated"),
+	F("summarized", "summarized"),
+	F("async", "async"),
+	F("capped", "output_capped"),
+	{ "policy: in/out max, overflow", GROUPS_COL_POLICY, NULL },
 };
+
+#undef F
 
 #define GROUPS_MAX_COLS 16
 /* The name column (tenant, task) is at most this wide: a longer name loses its middle to …,
@@ -75,25 +78,23 @@ static const char *const groups_task_sort[N_TASK_COLS] = {
  * +1 more is better, -1 less is better, 0 neither (the delta stays uncoloured). */
 struct groups_metric {
 	const char *name;
-	struct groups_col col;
+	const char *field;      /* its name in traces/report.h */
 	int better;
 };
 
 static const struct groups_metric groups_across_metrics[] = {
-	{ "projected monthly USD",
-	  { "monthly USD", GROUPS_COL_USD_DERIVED, D(projected_monthly_usd), D(projected_null) }, -1 },
-	{ "USD total", { "USD", GROUPS_COL_USD, M(usd_total), 0 }, -1 },
-	{ "USD per resolved request",
-	  { "USD/resolved", GROUPS_COL_USD_DERIVED, D(usd_per_resolved), D(usd_per_resolved_null) }, -1 },
-	{ "cache hit rate", { "hit rate", GROUPS_COL_RATIO, D(cache_hit_rate), 0 }, 1 },
-	{ "fallback rate", { "fallback", GROUPS_COL_RATIO, D(fallback_rate), 0 }, -1 },
-	{ "failed", { "failed", GROUPS_COL_COUNT, M(failed), 0 }, -1 },
-	{ "degraded", { "degraded", GROUPS_COL_COUNT, M(degraded), 0 }, -1 },
-	{ "latency p95", { "p95", GROUPS_COL_LATENCY, M(latency_p95_us), 0 }, -1 },
-	{ "large-model share", { "large", GROUPS_COL_RATIO, D(large_share), 0 }, 0 },
-	{ "retry USD", { "retry USD", GROUPS_COL_USD, M(retry_usd), 0 }, -1 },
-	{ "USD saved by cache", { "USD saved", GROUPS_COL_USD, M(cache_usd_saved), 0 }, 1 },
-	{ "calls", { "calls", GROUPS_COL_COUNT, M(calls), 0 }, 0 },
+	{ "projected monthly USD", "projected_monthly_usd", -1 },
+	{ "USD total", "usd_total", -1 },
+	{ "USD per resolved request", "usd_per_resolved", -1 },
+	{ "cache hit rate", "cache_hit_rate", 1 },
+	{ "fallback rate", "fallback_rate", -1 },
+	{ "failed", "failed", -1 },
+	{ "degraded", "degraded", -1 },
+	{ "latency p95", "latency_p95_ms", -1 },
+	{ "large-model share", "large_share", 0 },
+	{ "retry USD", "retry_usd", -1 },
+	{ "USD saved by cache", "cache_usd_saved", 1 },
+	{ "calls", "calls", 0 },
 };
 #define N_ACROSS_METRICS (sizeof groups_across_metrics / sizeof groups_across_metrics[0])
 
@@ -159,62 +160,10 @@ static const struct derived *groups_derived(const struct groups_def *g, const st
 	return tmp;
 }
 
-static int groups_is_fig(enum groups_kind k)
+/* The field a column shows; NULL for the name and policy columns. */
+static const struct report_field *groups_field(const struct groups_col *col)
 {
-	return k != GROUPS_COL_NAME && k != GROUPS_COL_POLICY;
-}
-
-static enum console_fig groups_fig(enum groups_kind k)
-{
-	switch (k) {
-	case GROUPS_COL_USD:
-	case GROUPS_COL_USD_DERIVED:
-		return FIG_USD;
-	case GROUPS_COL_RATIO:
-		return FIG_RATIO;
-	case GROUPS_COL_LATENCY:
-		return FIG_LATENCY;
-	default:
-		return FIG_COUNT;
-	}
-}
-
-/* The figure of a column for one group. */
-static struct console_fig_value groups_value(const struct groups_col *col, const struct metrics *m,
-                                             const struct derived *d)
-{
-	struct console_fig_value v = { 0, 0, 0 };
-	const char *mb = (const char *)m, *db = (const char *)d;
-	money_sum ms;
-	uint64_t u;
-	int64_t i64;
-	switch (col->kind) {
-	case GROUPS_COL_COUNT:
-		memcpy(&u, mb + col->off, sizeof u);
-		v.x = u;
-		break;
-	case GROUPS_COL_USD:
-		memcpy(&ms, mb + col->off, sizeof ms);
-		v.x = ms;
-		break;
-	case GROUPS_COL_USD_DERIVED:
-		memcpy(&ms, db + col->off, sizeof ms);
-		memcpy(&v.null, db + col->null_off, sizeof v.null);
-		v.x = ms;
-		break;
-	case GROUPS_COL_RATIO:
-		memcpy(&v.r, db + col->off, sizeof v.r);
-		break;
-	case GROUPS_COL_LATENCY:
-		memcpy(&i64, mb + col->off, sizeof i64);
-		v.null = i64 < 0;
-		v.x = i64;
-		break;
-	case GROUPS_COL_NAME:
-	case GROUPS_COL_POLICY:
-		break;
-	}
-	return v;
+	return col->kind == GROUPS_COL_FIELD ? report_field(col->field) : NULL;
 }
 
 /* The budget policy of a task as "4,000 / 600, summarize" ("-" for no limit). */
@@ -251,8 +200,9 @@ static const char *groups_text(const struct groups_def *g, const struct groups_c
 	case GROUPS_COL_POLICY:
 		return groups_policy(s, groups_name(g, s, i), buf, n);
 	default: {
-		struct console_fig_value v = groups_value(col, groups_metrics(g, s, i), groups_derived(g, s, i, &tmp));
-		return console_fig_text(groups_fig(col->kind), &v, buf, n);
+		struct report_value v = report_value(groups_field(col), &s->res, groups_metrics(g, s, i),
+		                                     groups_derived(g, s, i, &tmp));
+		return report_human_text(&v, buf, n);
 	}
 	}
 }
@@ -300,10 +250,11 @@ static int groups_cmp(const void *pa, const void *pb)
 	return c ? c : (a < b ? -1 : a > b);
 }
 
-static enum groups_order groups_order_of(enum groups_kind k)
+/* How a column sorts: f is its field, NULL for the name and policy columns. */
+static enum groups_order groups_order_of(enum groups_kind k, const struct report_field *f)
 {
 	return k == GROUPS_COL_NAME ? ORDER_NAME : k == GROUPS_COL_POLICY ? ORDER_TEXT
-	       : k == GROUPS_COL_RATIO ? ORDER_RATIO : ORDER_EXACT;
+	       : f->kind == REPORT_FK_RATIO ? ORDER_RATIO : ORDER_EXACT;
 }
 
 static void groups_sort(long *idx, size_t n, struct groups_key *keys, const char **names,
@@ -335,6 +286,7 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 	const char **names = calloc(n ? n : 1, sizeof *names);
 	char (*pol)[REPORT_TEXT_MAX * 2] = NULL;
 	const struct groups_col *sc = &g->cols[vs->sort_col];
+	const struct report_field *fl[GROUPS_MAX_COLS]; /* each column's field, looked up once */
 	struct console_widest wd[GROUPS_MAX_COLS];
 	if (sc->kind == GROUPS_COL_POLICY)
 		pol = calloc(n ? n : 1, sizeof *pol);
@@ -349,12 +301,14 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 		return;
 	}
 	vs->rows = idx;
+	for (size_t col = 0; col < g->n_cols; col++)
+		fl[col] = groups_field(&g->cols[col]);
 	/* the widths depend on the rows, not on their order: a new sort keeps them */
 	if (!same_rows)
 		for (size_t i = 0; i < GROUPS_MAX_COLS; i++) {
 			k->width[i] = i < g->n_cols ? console_text_width(g->cols[i].title) : 0;
-			if (i < g->n_cols)
-				console_widest_init(&wd[i], groups_fig(g->cols[i].kind));
+			if (i < g->n_cols && fl[i])
+				console_widest_init(&wd[i], fl[i]->kind);
 		}
 	for (size_t i = 0; i < n; i++) {
 		names[i] = groups_name(g, s, i);
@@ -367,8 +321,8 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 		char buf[REPORT_TEXT_MAX * 2];
 		for (size_t col = 0; !same_rows && col < g->n_cols; col++) {
 			const struct groups_col *gc = &g->cols[col];
-			if (groups_is_fig(gc->kind)) {
-				struct console_fig_value v = groups_value(gc, m, d);
+			if (fl[col]) {
+				struct report_value v = report_value(fl[col], &s->res, m, d);
 				console_widest_add(&wd[col], &v);
 				continue;
 			}
@@ -381,20 +335,20 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 		struct groups_key *key = &keys[i];
 		if (sc->kind == GROUPS_COL_POLICY) {
 			key->s = groups_policy(s, names[i], pol[i], sizeof pol[i]);
-		} else if (groups_is_fig(sc->kind)) {
-			struct console_fig_value v = groups_value(sc, m, d);
+		} else if (fl[vs->sort_col]) {
+			struct report_value v = report_value(fl[vs->sort_col], &s->res, m, d);
 			key->null = v.null;
 			key->x = v.x;
-			key->r = v.r;
+			key->r = v.ratio;
 		}
 	}
 	for (size_t col = 0; !same_rows && col < g->n_cols; col++)
-		if (groups_is_fig(g->cols[col].kind)) {
+		if (fl[col]) {
 			int w = console_widest_width(&wd[col]);
 			if (w > k->width[col])
 				k->width[col] = w;
 		}
-	groups_sort(idx, kept, keys, names, groups_order_of(sc->kind), vs->sort_desc);
+	groups_sort(idx, kept, keys, names, groups_order_of(sc->kind, fl[vs->sort_col]), vs->sort_desc);
 	free(keys);
 	free(names);
 	free(pol);
@@ -533,8 +487,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 	for (int j = 0; j < ncol; j++) {
 		int col = cols[j], cw = col == 0 ? namew : k->width[col];
 		wattrset(w, console_attr(col == vs->sort_col ? ROLE_SELECTED : ROLE_TITLE));
-		console_put(w, 1, colx[j], g->cols[col].title, cw, g->cols[col].kind != GROUPS_COL_NAME &&
-		            g->cols[col].kind != GROUPS_COL_POLICY, 1);
+		console_put(w, 1, colx[j], g->cols[col].title, cw, g->cols[col].kind == GROUPS_COL_FIELD, 1);
 	}
 	int rows = groups_visible_rows(w, vs, height, width);
 	for (int r = 0; r < rows && vs->list.top + r < vs->n_rows; r++) {
@@ -554,7 +507,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 			if (col == 0)
 				console_put_name(w, 2 + r, colx[j], buf, cw, 1);
 			else
-				console_put(w, 2 + r, colx[j], buf, cw, groups_is_fig(gc->kind), 1);
+				console_put(w, 2 + r, colx[j], buf, cw, gc->kind == GROUPS_COL_FIELD, 1);
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
@@ -606,19 +559,18 @@ static long groups_across_index(const struct console_scen *src, const struct con
 	return -1;
 }
 
-/* Scenario s's figure of the metric for src's tenant i; *shown 0 when s has none to show. */
-static struct console_fig_value groups_across_value(const struct groups_metric *gm,
-                                                    const struct console_scen *src,
-                                                    const struct console_scen *s, size_t i, int *shown)
+/* Scenario s's figure of field f for src's tenant i; *shown 0 when s has none to show. */
+static struct report_value groups_across_value(const struct report_field *f, const struct console_scen *src,
+                                               const struct console_scen *s, size_t i, int *shown)
 {
-	struct console_fig_value v = { 1, 0, 0 };
+	struct report_value v = { .kind = f->kind, .null = 1 };
 	struct derived tmp;
 	long j;
 	*shown = 0;
 	if (!s->has_res || (j = groups_across_index(src, s, i)) < 0)
 		return v;
 	*shown = 1;
-	return groups_value(&gm->col, &s->res.by_tenant[j], groups_derived(&groups_tenants, s, (size_t)j, &tmp));
+	return report_value(f, &s->res, &s->res.by_tenant[j], groups_derived(&groups_tenants, s, (size_t)j, &tmp));
 }
 
 static void groups_across_refresh(struct console *c)
@@ -656,11 +608,11 @@ static void groups_across_refresh(struct console *c)
 	}
 	vs->rows = idx;
 	static struct console_widest wd[GROUPS_MAX_SCEN];
-	enum console_fig fig = groups_fig(gm->col.kind);
+	const struct report_field *f = report_field(gm->field);
 	if (!same_rows) {
 		groups_across.namew = console_text_width("tenant");
 		for (size_t k = 0; k < ns; k++)
-			console_widest_init(&wd[k], fig);
+			console_widest_init(&wd[k], f->kind);
 	}
 	struct console_scen *const *scen = c->m->scen;
 	const struct console_scen *sorted = vs->sort_col > 0 ? scen[vs->sort_col - 1] : NULL;
@@ -674,9 +626,9 @@ static void groups_across_refresh(struct console *c)
 			int nw = console_text_width(names[i]);
 			if (nw > groups_across.namew)
 				groups_across.namew = nw;
-			struct console_fig_value ref = groups_across_value(gm, src, scen[0], i, &shown);
+			struct report_value ref = groups_across_value(f, src, scen[0], i, &shown);
 			for (size_t k = 0; k < ns; k++) {
-				struct console_fig_value v = k ? groups_across_value(gm, src, scen[k], i, &shown) : ref;
+				struct report_value v = k ? groups_across_value(f, src, scen[k], i, &shown) : ref;
 				if (!shown)
 					continue;
 				console_widest_add(&wd[k], &v);
@@ -685,10 +637,10 @@ static void groups_across_refresh(struct console *c)
 			}
 		}
 		if (sorted) {
-			struct console_fig_value v = groups_across_value(gm, src, sorted, i, &shown);
+			struct report_value v = groups_across_value(f, src, sorted, i, &shown);
 			keys[i].null = v.null;
 			keys[i].x = v.x;
-			keys[i].r = v.r;
+			keys[i].r = v.ratio;
 		}
 	}
 	if (!same_rows)
@@ -696,7 +648,7 @@ static void groups_across_refresh(struct console *c)
 			groups_across.vw[k] = console_widest_width(&wd[k]);
 			groups_across.dw[k] = console_widest_delta_width(&wd[k]);
 		}
-	groups_sort(idx, kept, keys, names, sorted ? groups_order_of(gm->col.kind) : ORDER_NAME,
+	groups_sort(idx, kept, keys, names, sorted ? groups_order_of(GROUPS_COL_FIELD, f) : ORDER_NAME,
 	            vs->sort_desc);
 	free(keys);
 	free(names);
@@ -733,7 +685,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	}
 	groups_across_refresh(c);
 	const struct groups_metric *gm = &groups_across_metrics[c->tenants_metric];
-	enum console_fig fig = groups_fig(gm->col.kind);
+	const struct report_field *f = report_field(gm->field);
 
 	/* widths: a scenario's column holds its name, or its figures and their deltas */
 	for (size_t k = 0; k < ns; k++) {
@@ -822,7 +774,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 			wattrset(w, console_attr(ROLE_MATCH));
 		console_put_name(w, y, 0, groups_tenant(src, i), namew, 1);
 		wattrset(w, base);
-		struct console_fig_value rv = groups_across_value(gm, src, ref, i, &ok);
+		struct report_value rv = groups_across_value(f, src, ref, i, &ok);
 		for (size_t j = 0; j < nshown; j++) {
 			size_t k = shown[j];
 			struct console_scen *s = m->scen[k];
@@ -834,12 +786,12 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 				wattrset(w, base);
 				continue;
 			}
-			struct console_fig_value v = groups_across_value(gm, src, s, i, &shown_v);
-			console_put(w, y, colx[j], shown_v ? console_fig_text(fig, &v, buf, sizeof buf) : "",
+			struct report_value v = groups_across_value(f, src, s, i, &shown_v);
+			console_put(w, y, colx[j], shown_v ? report_human_text(&v, buf, sizeof buf) : "",
 			            dw ? cw - dw - 2 : cw, 1, 1);
 			if (!dw)
 				continue;
-			console_fig_delta(fig, &rv, &v, dl, sizeof dl, &sign);
+			report_delta_text(&rv, &v, dl, sizeof dl, &sign);
 			if (!shown_v || !ok)
 				dl[0] = 0;
 			int good = sign * gm->better;
