@@ -737,6 +737,14 @@ out:
 	dumb_close(&d);
 }
 
+/* Every §5 field the console's views name is one traces/report.h knows (a misspelt name would
+ * be NULL on the first draw of its row or column). */
+static void console_view_fields_known(void)
+{
+	CHECK(console_view_compare_unknown_field() == NULL);
+	CHECK(console_view_groups_unknown_field() == NULL);
+}
+
 /* A path in a command is never cut short and then acted on.  Before, `scenario add NAME FILE`
  * copied its arguments into 2,048 bytes (the other commands into 4,096) without a word, and
  * opened what was left.  Here "x " + padding + DIR/sc.json is 2,047 bytes, so the cut left
@@ -979,6 +987,7 @@ void suite_console(void)
 	RUN(console_alerts_order);
 	RUN(console_timeline_column_sums);
 	RUN(console_command_checks);
+	RUN(console_view_fields_known);
 	RUN(console_paths_not_cut);
 	RUN(console_cmd_null_cloexec);
 	RUN(console_run_one);

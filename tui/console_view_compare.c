@@ -55,6 +55,14 @@ static const struct compare_row compare_rows[] = {
 };
 #define N_COMPARE_ROWS (sizeof compare_rows / sizeof compare_rows[0])
 
+const char *console_view_compare_unknown_field(void)
+{
+	for (size_t i = 0; i < N_COMPARE_ROWS; i++)
+		if (compare_rows[i].field && !report_field(compare_rows[i].field))
+			return compare_rows[i].field;
+	return NULL;
+}
+
 /* One cell's figure: scenario s's (d: its derived values). */
 static struct report_value compare_value(const struct compare_row *row, const struct console_scen *s,
                                          const struct derived *d)

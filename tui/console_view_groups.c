@@ -98,6 +98,20 @@ static const struct groups_metric groups_across_metrics[] = {
 };
 #define N_ACROSS_METRICS (sizeof groups_across_metrics / sizeof groups_across_metrics[0])
 
+const char *console_view_groups_unknown_field(void)
+{
+	const struct groups_col *cols[] = { groups_tenant_cols, groups_task_cols };
+	const size_t n[] = { N_TENANT_COLS, N_TASK_COLS };
+	for (size_t t = 0; t < 2; t++)
+		for (size_t i = 0; i < n[t]; i++)
+			if (cols[t][i].kind == GROUPS_COL_FIELD && !report_field(cols[t][i].field))
+				return cols[t][i].field;
+	for (size_t i = 0; i < N_ACROSS_METRICS; i++)
+		if (!report_field(groups_across_metrics[i].field))
+			return groups_across_metrics[i].field;
+	return NULL;
+}
+
 /* Scenarios beyond this many get no column across (as in Compare). */
 #define GROUPS_MAX_SCEN 64
 
