@@ -1114,8 +1114,11 @@ for size in (4096, 1):
     except BlockingIOError:
         pass
 fcntl.fcntl(wr, fcntl.F_SETFL, flags)
+# SIGINT at its default in the child, as on a terminal: a run whose shell was started with &
+# passes it on ignored, and llmcost keeps a signal inherited as ignored so
 p = subprocess.Popen([L, "live", "sig0", "-s", tmp + "/sigs.json", "--max-usd", "1",
-                      "--record", tmp + "/sig0.rec.jsonl"], stdout=open(tmp + "/sig0.out", "w"), stderr=wr)
+                      "--record", tmp + "/sig0.rec.jsonl"], stdout=open(tmp + "/sig0.out", "w"), stderr=wr,
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 os.close(wr)
 t = time.time()
 while not os.path.exists(tmp + "/sig0.rec.jsonl") and p.poll() is None and time.time() < t + 20:
