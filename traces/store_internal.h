@@ -1,8 +1,9 @@
 /*
  * What the files of the trace store share and nothing else sees: the layout of
- * the columnar copy that store_import.c writes and store_load.c reads, and the
- * helpers of store.c that both call.  Errors as traces/store.h says: 0 or -1
- * with e set, naming the store's file.
+ * the columnar copy that store_import.c writes and store_load.c reads, the
+ * helpers of store.c that they call, and the writer of the input texts' blobs
+ * (store_load.c) that an import calls too.  Errors as traces/store.h says: 0 or
+ * -1 with e set, naming the store's file.
  */
 #ifndef TRACES_STORE_INTERNAL_H
 #define TRACES_STORE_INTERNAL_H

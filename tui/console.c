@@ -24,6 +24,10 @@
 #include "tui/console.h"
 #include "tui/console_internal.h"
 
+/* Bracketed pastes asked for, and stopped (console_internal.h: the keys they bring). */
+#define CONSOLE_PASTE_ON "\033[?2004h"
+#define CONSOLE_PASTE_OFF "\033[?2004l"
+
 /* ---- signals and the terminal's last resort ---- */
 
 static volatile sig_atomic_t console_stop;   /* SIGINT, SIGTERM, SIGHUP */

@@ -21,6 +21,11 @@
 #include "tui/console.h"
 #include "tui/console_cmd_internal.h"
 
+/* The longest command line the console takes, its NUL included: a longer one is refused
+ * (console_cmd_exec), and every command's copy of its arguments is this size, so that no
+ * argument (a path above all) is ever cut short and acted on. */
+#define CONSOLE_CMD_MAX 4096
+
 static struct console_scen *console_cmd_scen(struct console *c, const char *label, struct err *e)
 {
 	struct console_scen *s;

@@ -9,11 +9,6 @@
 
 #include "tui/console.h"
 
-/* The longest command line the console takes, its NUL included: a longer one is refused
- * (console_cmd_exec), and every command's copy of its arguments is this size, so that no
- * argument (a path above all) is ever cut short and acted on. */
-#define CONSOLE_CMD_MAX 4096
-
 /* The console whose line editor is open, or NULL: readline's callbacks take no context. */
 extern struct console *console_cmd_c;
 

@@ -12,11 +12,9 @@
 #include "tui/console.h"
 
 /* A bracketed paste's start and end (ESC[200~, ESC[201~), as the terminal sends them once the
- * console asks for them (ESC[?2004h, undone by ESC[?2004l on every way out). */
+ * console asks for them (console.c: ESC[?2004h, undone by ESC[?2004l on every way out). */
 #define CONSOLE_KEY_PASTE_BEGIN (KEY_MAX + 1)
 #define CONSOLE_KEY_PASTE_END (KEY_MAX + 2)
-#define CONSOLE_PASTE_ON "\033[?2004h"
-#define CONSOLE_PASTE_OFF "\033[?2004l"
 
 /* ---- console.c ---- */
 
