@@ -4,8 +4,10 @@
  * report_delta_text writing every value), its
  * list scrolling and filter match (tui/console.c), the [SCENARIO.]KEY.PATH
  * split (tui/console_model.c), a re-run that keeps the result shown until
- * its own is published (tui/console_model.c, on a store of its own) and the Tenants view across scenarios drawn
- * into a pad (tui/console_view_groups.c).  Expected values are worked out by
+ * its own is published (tui/console_model.c, on a store of its own), the Tenants view across scenarios drawn
+ * into a pad (tui/console_view_groups.c), the views' §5 field names (traces/report.h), a command's
+ * path never cut short (tui/console_cmd_exec.c) and the line editor's /dev/null closed on exec
+ * (tui/console_cmd.c).  Expected values are worked out by
  * hand in the comments, or by writing every value (the widest-figure cases);
  * the one epoch second comes from python3:
  *   datetime(2026,3,2,10,0,0,tzinfo=timezone.utc).timestamp() = 1772445600
@@ -793,7 +795,7 @@ static void console_paths_not_cut(void)
 		size_t head = strlen(cmds[c]);
 		memcpy(line, cmds[c], head);
 		memset(line + head, '/', 5000);
-		snprintf(line + head + 5000, sizeof line - head - 5000, "%s", sc); /* 5,000 + 5 + head + strlen(sc) bytes */
+		snprintf(line + head + 5000, sizeof line - head - 5000, "%s", sc); /* head + 5,000 + strlen(sc) bytes */
 		d.c.msg[0] = 0;
 		d.c.msg_error = 0;
 		console_cmd_exec(&d.c, line);
