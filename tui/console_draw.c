@@ -1,9 +1,10 @@
 /*
  * Drawing one frame of the console (console_frame): the header (trace, run
  * state, scenarios, view tabs), the view's body, the status line with its
- * message or the key table's hints, the help overlay built from the key and
- * command tables, the completion popup and the band that shows a message too
- * wide for the status line.  The loop that calls it is in console.c.
+ * message or the key table's hints, the help overlay from the key and command
+ * tables, the completion popup and the band for a message too wide for the
+ * status line.  Only the windows that changed are erased, each staged with
+ * wnoutrefresh, one doupdate at the end: nothing flickers.  Its loop: console.c.
  */
 #include <stdio.h>
 #include <string.h>
