@@ -3,7 +3,7 @@
  * that describes every key a scenario file may hold (its type, bounds, where
  * the value is stored and its help line), the lookups the engine uses, and the
  * exact recovery of a decimal from a JSON parser's double.  Pure C: the JSON
- * side of loading is traces/scenario.c.
+ * side of loading is traces/scenario*.c.
  */
 #include "sim/scenario.h"
 

@@ -830,6 +830,59 @@ rm:
 	remove(dir);
 }
 
+/* An editor command ($VISUAL) too long for the console's buffer is refused, never run cut short:
+ * "touch MARKER; : " and 4,300 x's, cut at 4,199 bytes, would still have run the touch. */
+static void console_editor_not_cut(void)
+{
+	struct dumb_console d;
+	char dir[512], sc[600], marker[600], line[700];
+	static char visual[4400];
+	if (test_tmpdir("console-editor", dir, sizeof dir) < 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(sc, sizeof sc, "%s/sc.json", dir);
+	snprintf(marker, sizeof marker, "%s/ran", dir);
+	FILE *f = fopen(sc, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto rm;
+	fputs("{}\n", f);
+	fclose(f);
+	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0)
+		goto rm;
+	snprintf(line, sizeof line, "scenario add x %s", sc);
+	console_cmd_exec(&d.c, line);
+	CHECK_INT((int)d.m.n_scen, 1);
+	const char *had = getenv("VISUAL");
+	char *saved = had ? strdup(had) : NULL;
+	int k = snprintf(visual, sizeof visual, "touch %s; : ", marker);
+	memset(visual + k, 'x', 4300);
+	visual[k + 4300] = 0;
+	setenv("VISUAL", visual, 1);
+	d.c.msg_error = 0;
+	console_cmd_exec(&d.c, "scenario edit x");
+	CHECK_INT(d.c.msg_error, 1);
+	CHECK_HAS(d.c.msg, "the editor command ($VISUAL or $EDITOR) is");
+	CHECK_HAS(d.c.msg, "scenario x is unchanged");
+	CHECK_INT(access(marker, F_OK), -1); /* nothing was run */
+	if (saved)
+		setenv("VISUAL", saved, 1);
+	else
+		unsetenv("VISUAL");
+	free(saved);
+	if (d.m.n_scen == 1) {
+		struct err e = { "" };
+		CHECK_INT(console_model_drop(&d.m, "x", &e), 0);
+	}
+	free(d.m.scen);
+	dumb_close(&d);
+rm:
+	remove(marker);
+	remove(sc);
+	remove(dir);
+}
+
 /* The descriptors open on /dev/null that a child (the editor `scenario edit` runs) would inherit. */
 static int inheritable_devnull(void)
 {
@@ -991,6 +1044,7 @@ void suite_console(void)
 	RUN(console_command_checks);
 	RUN(console_view_fields_known);
 	RUN(console_paths_not_cut);
+	RUN(console_editor_not_cut);
 	RUN(console_cmd_null_cloexec);
 	RUN(console_run_one);
 	RUN(console_titles);

@@ -238,6 +238,10 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 		ed = getenv("EDITOR");
 	if (!ed || !*ed)
 		ed = "vi";
+	if (strlen(ed) + sizeof " \"$1\"" > sizeof cmd) /* never an editor command cut short and run */
+		return err_set(e, "the editor command ($VISUAL or $EDITOR) is %zu bytes long, over the %zu the "
+		               "console takes; scenario %s is unchanged", strlen(ed), sizeof cmd - sizeof " \"$1\"",
+		               s->label);
 	if (!(json = scenario_to_json(&s->sc, 0)))
 		return err_set(e, "out of memory");
 	int again = s->failed_edit && access(s->failed_edit, F_OK) == 0;

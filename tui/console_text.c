@@ -4,7 +4,6 @@
  * deltas are written by traces/report.h (report_human_text, report_delta_text),
  * so a figure reads the same on the screen as in the text table.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
