@@ -205,7 +205,7 @@ case $(cat "$TMP/err") in *"matched no output item"*) bad "batch joined: every r
 out=$($L import --name reversed "$TMP/out.jsonl" "$TMP/errors.jsonl" "$TMP/in.jsonl" 2>"$TMP/err")
 check_has "batch reversed: imported" "$out" "reversed: imported 4 requests"
 check_eq "batch reversed: the input file's requests matched nothing, said last" "$(tail -n 1 "$TMP/err")" \
-	"$TMP/in.jsonl: 3 Batch requests of this input file matched no output item that followed it: give the input file before the output, in the same trace"
+	"$TMP/in.jsonl: 3 Batch requests of this input file matched no output item that followed it: give the input file first, then the batch's output and error files, in the same trace"
 check_eq "batch reversed: no input joined" "$(sqlite3 "$LLMCOST_DB" "SELECT count(input) FROM requests_v WHERE trace = 'reversed'")" 0
 # the error file left out: req-4 (in in.jsonl, its item in errors.jsonl) is the 1 not matched
 $L import --name partial "$TMP/in.jsonl" "$TMP/out.jsonl" >/dev/null 2>"$TMP/err"

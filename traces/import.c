@@ -778,7 +778,8 @@ static void unjoined_notes(struct run *run, const char *const *files, size_t fir
 		if (!n)
 			continue;
 		snprintf(msg, sizeof msg, "%llu Batch request%s of this input file matched no output item that "
-		         "followed it: give the input file before the output, in the same trace",
+		         "followed it: give the input file first, then the batch's output and error files, in the same "
+		         "trace",
 		         (unsigned long long)n, n == 1 ? "" : "s");
 		run->o->on_note(run->o->ctx, files[f], msg);
 	}
