@@ -253,24 +253,7 @@ check_eq "rm removed the rows" "$(sqlite3 "$LLMCOST_DB" "SELECT count(*) FROM re
 
 # --- Ctrl-C (130) or SIGTERM (143) during an import leaves the store as it was, even as the
 # import waits on a quiet pipe
-# caught PID SIG: PID, once it runs llmcost (not the shell forked to start it, which has the
-# shell's own handlers), has a handler for SIG (default 15, SIGTERM, which a background job
-# catches too, where its SIGINT stays ignored; its bit in the SigCgt mask of /proc/PID/status). Read with the shell's builtins alone: a poll that forks can lag on a busy
-# machine, so that a short command (rm) would be over before the poll saw its handler. Kept in a
-# file for the scripts run on a terminal below.
-cat > "$TMP/caught.sh" <<CAUGHT
-caught() {
-	comm= hex=
-	read -r comm 2>/dev/null < "/proc/\$1/comm"
-	[ "\$comm" = "$(basename "$L" | cut -c1-15)" ] || return 1
-	while read -r key value; do
-		[ "\$key" = SigCgt: ] && hex=\$value && break
-	done 2>/dev/null < "/proc/\$1/status"
-	hex=\${hex#"\${hex%????????}"}
-	[ -n "\$hex" ] && [ \$(((0x\$hex >> (\${2:-15} - 1)) & 1)) -eq 1 ]
-}
-CAUGHT
-. "$TMP/caught.sh"
+# caught PID SIG (tests/lib.sh): PID runs llmcost and has its handler for SIG
 alive() { case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 1 ;; esac; }
 # stop_import SIG NAME: SIG to an import of a FIFO that gets five lines and then stays open and
 # quiet, sent as soon as the import catches it (no pause: the signal lands as early as it can);

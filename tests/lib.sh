@@ -51,6 +51,42 @@ else
 	INT_DFL="$TMP/int-dfl"
 fi
 
+# caught PID [SIG]: PID, once it runs llmcost (not the shell or env forked to start it, which has
+# its own handlers), has a handler for SIG (default 15, SIGTERM, which a background job catches
+# too, where its SIGINT stays ignored; its bit in the SigCgt mask of /proc/PID/status): what a
+# signal sent now meets. Read with the shell's builtins alone: a poll that forks can lag on a busy
+# machine, so that a short command (rm) would be over before the poll saw its handler. Kept in a
+# file for the scripts the suites run on a terminal (script -c). Without /proc, true at once.
+cat > "$TMP/caught.sh" <<CAUGHT
+caught() {
+	[ -d /proc/self ] || return 0
+	comm= hex=
+	read -r comm 2>/dev/null < "/proc/\$1/comm"
+	[ "\$comm" = "$(basename "${LLMCOST:-llmcost}" | cut -c1-15)" ] || return 1
+	while read -r key value; do
+		[ "\$key" = SigCgt: ] && hex=\$value && break
+	done 2>/dev/null < "/proc/\$1/status"
+	hex=\${hex#"\${hex%????????}"}
+	[ -n "\$hex" ] && [ \$(((0x\$hex >> (\${2:-15} - 1)) & 1)) -eq 1 ]
+}
+CAUGHT
+. "$TMP/caught.sh"
+
+# read_to PID FILE BYTES: PID has FILE open and has read it up to BYTES, no more and no less
+# (the offset of its descriptor, in /proc/PID/fdinfo): a follower has taken what FILE held, so
+# that what the test does to it next comes after. Without /proc, true after a moment.
+read_to() {
+	if [ ! -d /proc/self/fdinfo ]; then sleep 1.5; return 0; fi
+	rt_path=$(cd "$(dirname "$2")" && pwd -P)/$(basename "$2")
+	for rt_fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$rt_fd" 2>/dev/null)" = "$rt_path" ] || continue
+		while read -r key value; do
+			[ "$key" = pos: ] && [ "$value" -eq "$3" ] && return 0
+		done 2>/dev/null < "/proc/$1/fdinfo/${rt_fd##*/}"
+	done
+	return 1
+}
+
 finish() { echo "$SUITE: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
 
 # For the suites that drive a terminal in tmux: tmux_begin uses a server of the suite's own
