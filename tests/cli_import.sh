@@ -310,29 +310,38 @@ exec 3>&-
 wait $pid; rc=$?
 check_eq "SIGINT and SIGHUP ignored: the import goes on, exit 0" "$rc" 0
 check_eq "SIGINT and SIGHUP ignored: all six lines imported" "$(cat "$TMP/out")" "ignored: imported 6 requests"
-# ... and at once while it waits for another process's lock on the store (not after 5 s)
+# hold_lock DB MODE SECONDS: the sqlite3 shell holds a MODE (IMMEDIATE, EXCLUSIVE) lock on DB
+# for SECONDS, in the background ($holder); back once it holds it (its .shell runs after BEGIN)
+hold_lock() {
+	rm -f "$TMP/held"
+	sqlite3 "$1" "BEGIN $2;" ".shell touch '$TMP/held'; sleep $3" "COMMIT;" >/dev/null 2>&1 &
+	holder=$!
+	eventually test -e "$TMP/held"
+}
+# said_wait FILE: a command's stderr in FILE says it waits for a lock (once it has waited a second)
+said_wait() { grep -q "^llmcost: waiting for another process's lock on " "$1"; }
+# ... and at once while it waits for another process's lock on the store (not after 5 s): sent
+# once it says it waits (a second in), so that it surely waits
 { line 1 a 1; line 2 b 2; } > "$TMP/locked.jsonl"
-sqlite3 "$LLMCOST_DB" "BEGIN IMMEDIATE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.5
+hold_lock "$LLMCOST_DB" IMMEDIATE 5
 $INT_DFL $L import "$TMP/locked.jsonl" >/dev/null 2>"$TMP/err" &
 pid=$!
-sleep 1
+eventually said_wait "$TMP/err"
 start=$(date +%s%N)
 kill -INT $pid; wait $pid; rc=$?
 waited=$((($(date +%s%N) - start) / 1000000))
 check_eq "Ctrl-C during a lock wait exits 130" "$rc" 130
 check "Ctrl-C during a lock wait ends it at once (${waited} ms)" test "$waited" -lt 1500
-check_eq "Ctrl-C during a lock wait: the message" "$(cat "$TMP/err")" "llmcost: interrupted: nothing was imported"
+check_eq "Ctrl-C during a lock wait: the messages" "$(cat "$TMP/err")" \
+	"llmcost: waiting for another process's lock on $LLMCOST_DB (an import?); Ctrl-C stops
+llmcost: interrupted: nothing was imported"
 wait $holder
 # a command waits for another process's lock as long as it is held (before: 5 s, then "the
 # store is busy"), saying once on stderr, after a second, what it waits for; a lock held 6.5 s
-# (EXCLUSIVE: readers wait too) is waited past 5 s (6.5 s less the 0.5 s before the command)
+# (EXCLUSIVE: readers wait too), the command started once it is held, is waited past 5 s
 waits() { # waits NAME COMMAND...: runs it while a lock is held for 6.5 s, in $out, $rc, $waited
 	what=$1; shift
-	sqlite3 "$LLMCOST_DB" "BEGIN EXCLUSIVE;" ".shell sleep 6.5" "COMMIT;" >/dev/null 2>&1 &
-	holder=$!
-	sleep 0.5
+	hold_lock "$LLMCOST_DB" EXCLUSIVE 6.5
 	start=$(date +%s%N)
 	out=$("$@" 2>"$TMP/err"); rc=$?
 	waited=$((($(date +%s%N) - start) / 1000000))
@@ -348,14 +357,12 @@ waits rm $L rm locked2; check_eq "rm is done" "$out" "removed locked2"
 $L gen faq --requests 50 -o "$TMP/faq50.jsonl" 2>/dev/null && $L import --quiet "$TMP/faq50.jsonl" >/dev/null
 waits replay $L replay faq50 --csv; check_has "replay is done" "$out" "recorded"
 # Ctrl-C ends the wait at once: exit 130, as the signal does (timeout sends SIGINT after 1.5 s)
-sqlite3 "$LLMCOST_DB" "BEGIN EXCLUSIVE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.5
+hold_lock "$LLMCOST_DB" EXCLUSIVE 4
 start=$(date +%s%N)
 timeout --preserve-status -s INT 1.5 $L traces >/dev/null 2>&1; rc=$?
 waited=$((($(date +%s%N) - start) / 1000000))
 check_eq "Ctrl-C while traces waits for the lock: 130" "$rc" 130
-check "and at once (${waited} ms, the lock held 3.5 s more)" test "$waited" -lt 2500
+check "and at once (${waited} ms, the lock held 2.5 s more)" test "$waited" -lt 2500
 wait $holder
 
 # --- rm of a big trace (300k requests, ~0.3 s to remove): Ctrl-C and SIGTERM midway remove
@@ -400,12 +407,10 @@ check_eq "rm failing to write: exit 1" "$rc" 1
 check_has "it says nothing was removed" "$(cat "$TMP/err")" "; nothing was removed"
 check_eq "and does not say removed" "$(cat "$TMP/out")" ""
 kept "rm failing to write"
-sqlite3 "$R" "BEGIN EXCLUSIVE;" ".shell sleep 4" "COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.5
+hold_lock "$R" EXCLUSIVE 5
 $INT_DFL $L rm big --db "$R" >/dev/null 2>"$TMP/err" &
 pid=$!
-sleep 1.5
+eventually said_wait "$TMP/err"
 start=$(date +%s%N)
 kill -INT $pid; wait $pid; rc=$?
 waited=$((($(date +%s%N) - start) / 1000000))
