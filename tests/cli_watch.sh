@@ -226,6 +226,13 @@ check_has "an unpriced model: named, as replay names it" "$(cat "$TMP/unk.err")"
 $L replay unk >/dev/null 2>"$TMP/unk.replay"; check_eq "an unpriced model: replay exits 3 too" "$?" 3
 check_eq "an unpriced model: replay's message" "$(cat "$TMP/unk.err")" "$(cat "$TMP/unk.replay")"
 
+# following PID: the watch PID has its file open and its stop handlers (SIGTERM's, set after the
+# file is opened and after SIGINT's): a Ctrl-C or SIGTERM sent now is its stop, not the default
+# action that kills it before it says its summary (exit 130 or 143 all the same)
+following() { eventually caught "$1" 15; }
+# size FILE: its bytes, for read_to (tests/lib.sh)
+size() { wc -c < "$1" | tr -d ' '; }
+
 # --- a file followed: appended in two parts (the first cut mid-line), with a bad line
 F="$TMP/live.jsonl"
 head -c 0 /dev/null >"$F"
@@ -233,7 +240,7 @@ head -n 20 "$TMP/mini.jsonl" >"$F"
 printf '{"ts":"2026-03-02T10:02:00Z","tenant":"acme"' >>"$F" # the line's end comes later
 $INT_DFL $L watch "$F" </dev/null >"$TMP/follow.out" 2>"$TMP/follow.err" &
 pid=$!
-sleep 1.5
+eventually read_to $pid "$F" "$(size "$F")"
 printf ',"task":"x","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' >>"$F"
 echo '{"ts":"not a time","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}' >>"$F"
 sed -n '21,140p' "$TMP/mini.jsonl" >>"$F"
@@ -259,6 +266,7 @@ H="$TMP/bad.jsonl"
 } >"$H"
 $INT_DFL $L watch "$H" </dev/null >"$TMP/bad.out" 2>"$TMP/bad.err" &
 pid=$!
+following $pid
 sleep 1.5
 kill -INT $pid
 wait $pid; check_eq "rejects: stopped by Ctrl-C" "$?" 130
@@ -337,6 +345,7 @@ done
 printf '{\n "ts": 1\n}\n' >"$TMP/pretty.jsonl"
 $INT_DFL $L watch "$TMP/pretty.jsonl" </dev/null >"$TMP/pretty.out" 2>"$TMP/pretty.err" &
 pid=$!
+following $pid
 sleep 1.5
 kill -INT $pid
 wait $pid; check_eq "a pretty-printed v1 object: followed until Ctrl-C" "$?" 130
@@ -353,6 +362,7 @@ llmcost: $TMP/late-lite.jsonl: its line 3 reads as LiteLLM spend logs (--format 
 { echo '[1, 2]'; head -n 2 "$TMP/mini.jsonl"; } >"$TMP/arr.jsonl"
 $INT_DFL $L watch "$TMP/arr.jsonl" </dev/null >"$TMP/arr.out" 2>"$TMP/arr.err" &
 pid=$!
+following $pid
 sleep 1.5
 kill -INT $pid
 wait $pid; check_eq "an array first: followed until Ctrl-C" "$?" 130
@@ -372,6 +382,7 @@ check_has "truncated to LiteLLM rows: named" "$(cat "$TMP/re.err")" "$R: its lin
 awk 'BEGIN { for (i = 0; i < 1000; i++) print "oops" }' >"$TMP/oops.jsonl"
 $INT_DFL $L watch "$TMP/oops.jsonl" </dev/null >"$TMP/oops.out" 2>/dev/null &
 pid=$!
+following $pid
 sleep 1.5
 kill -INT $pid
 wait $pid; check_eq "no request yet: stopped by Ctrl-C" "$?" 130
@@ -383,9 +394,9 @@ G="$TMP/rot.jsonl"
 head -n 10 "$TMP/mini.jsonl" >"$G"
 $INT_DFL $L watch "$G" </dev/null >"$TMP/rot.out" 2>&1 &
 pid=$!
-sleep 1.5
+eventually read_to $pid "$G" "$(size "$G")" # the 10 lines read
 head -n 3 "$TMP/mini.jsonl" >"$G"       # truncated: 3 lines read again from the start
-sleep 1.5
+eventually read_to $pid "$G" "$(size "$G")"
 mv "$G" "$G.1"
 sed -n '4,5p' "$TMP/mini.jsonl" >>"$G.1" # the old file's last lines
 sed -n '6,9p' "$TMP/mini.jsonl" >"$G"    # then the new file
@@ -412,7 +423,7 @@ G="$TMP/gone.jsonl"
 head -n 2 "$TMP/mini.jsonl" >"$G"
 $INT_DFL $L watch "$G" </dev/null >"$TMP/gone.out" 2>"$TMP/gone.err" &
 pid=$!
-sleep 1.5
+eventually read_to $pid "$G" "$(size "$G")" # its 2 lines read
 rm "$G" && mkdir "$G"
 wait $pid; check_eq "a path replaced by a folder: exit 1" "$?" 1
 check_has "a path replaced by a folder: the summary" "$(cat "$TMP/gone.out")" "watch: $G stopped: 2 requests (0 rejected)"
@@ -440,6 +451,7 @@ G="$TMP/held.jsonl"
 : >"$G"
 $INT_DFL $L watch "$G" </dev/null >"$TMP/held.out" 2>"$TMP/held.err" &
 pid=$!
+following $pid # G open before the logger's rotation (0.6 s into it)
 line6=$(sed -n 6p "$TMP/mini.jsonl")
 (
 	exec 3>>"$G"
@@ -480,6 +492,7 @@ open(sys.argv[2], "w").write(out)
 EOF
 $INT_DFL $L watch "$TMP/two.jsonl" </dev/null >"$TMP/two.out" 2>&1 &
 pid=$!
+following $pid
 sleep 2
 kill -INT $pid
 wait $pid; check_eq "two floods: Ctrl-C exits 130" "$?" 130
@@ -519,6 +532,7 @@ P="$TMP/parts.jsonl"
 cat "$TMP/parts1" >"$P"
 $INT_DFL $L watch "$P" </dev/null >"$TMP/parts.out" 2>&1 &
 pid=$!
+following $pid
 sleep 1.3
 cat "$TMP/parts2" >>"$P"
 sleep 0.5
@@ -550,7 +564,8 @@ P="$TMP/late.jsonl"
 cat "$TMP/late1" >"$P"
 $INT_DFL $L watch "$P" </dev/null >"$TMP/late.out" 2>&1 &
 pid=$!
-sleep 1.3
+eventually read_to $pid "$P" "$(size "$P")" # the 25 lines read first
+sleep 1.3 # (and replayed)
 cat "$TMP/late2" >>"$P"
 sleep 1.6
 kill -INT $pid
@@ -566,6 +581,7 @@ printf '%s\n' '{"ts":"2026-03-02T10:00:00Z","tenant":"A","task":"faq_answer","in
 	'{"ts":"2026-03-02T10:00:20Z","tenant":"D","task":"faq_answer","input_tokens":1000,"output_tokens":100,"model":"claude-x"}' >"$TMP/unpriced.jsonl"
 $INT_DFL $L watch "$TMP/unpriced.jsonl" -s v3 </dev/null >"$TMP/unpriced.out" 2>&1 &
 pid=$!
+following $pid
 sleep 1.5
 kill -INT $pid
 wait $pid; check_eq "an unpriced model: Ctrl-C exits 130" "$?" 130
@@ -583,6 +599,7 @@ H="$TMP/stop.jsonl"
 sed -n '41,140p' "$TMP/mini.jsonl" >"$H"
 $INT_DFL $L watch "$H" </dev/null >"$TMP/stop.out" 2>&1 &
 pid=$!
+following $pid
 sleep 1.5
 sed -n '41p' "$TMP/mini.jsonl" >>"$H"
 sleep 0.6
@@ -602,6 +619,7 @@ printf '{"ts":"%s","tenant":"%s","task":"t","input_tokens":10,"output_tokens":10
 	"$past_ts" now "$ahead_ts" later >"$TMP/ahead.jsonl"
 $INT_DFL $L watch "$TMP/ahead.jsonl" </dev/null >"$TMP/ahead.out" 2>&1 &
 pid=$!
+following $pid
 sleep 1.5
 kill -INT $pid
 wait $pid; check_eq "a line ahead of the clock: Ctrl-C exits 130" "$?" 130
