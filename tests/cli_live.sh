@@ -1055,15 +1055,19 @@ wait $pid; rc=$?
 check_eq "SIGINT ignored: the run goes on, exit 0" "$rc" 0
 check_eq "SIGINT ignored: all three sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2 K-3"
 check_eq "SIGINT ignored: the record holds all three" "$(q "$TMP/ignint.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2 K-3"
+# sent TEXT: the fake has the request of input TEXT (in flight or answered); stopping FILE: the
+# run's stderr in FILE says it stops (its first Ctrl-C taken, a second one now quits)
+sent() { grep -q "\"$1\"" "$LOG"; }
+stopping() { grep -q '^llmcost: live: stopping: ' "$1"; }
 # a second Ctrl-C kills at once: K-2, which would answer at 3 s, is not waited for
 : > "$LOG"
 loopback_only
 $INT_DFL "$L" live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int2.rec.jsonl" \
 	> "$TMP/int2.out" 2> "$TMP/int2.err" &
 pid=$!
-sleep 1
+eventually sent K-2 # K-1 answered and recorded, K-2 in flight (3 s)
 kill -INT $pid
-sleep 0.5
+eventually stopping "$TMP/int2.err" # the first Ctrl-C taken
 kill -INT $pid
 wait $pid; rc=$?
 check_eq "a second Ctrl-C: killed by it" "$rc" 130
@@ -1078,9 +1082,9 @@ sed -n 2p "$TMP/sigs.jsonl" > "$TMP/sigs2.jsonl"
 loopback_only
 $INT_DFL "$L" live "$TMP/sigs2.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/int3.rec.jsonl" > "$TMP/int3.out" 2> "$TMP/int3.err" &
 pid=$!
-sleep 1.5
+eventually sent K-2
 kill -INT $pid
-sleep 0.5
+eventually stopping "$TMP/int3.err"
 kill -INT $pid
 wait $pid; rc=$?
 check_eq "a second Ctrl-C before any line: killed by it, one call sent, no record left" "$rc $(count "$LOG") $(count "$TMP/int3.rec.jsonl")" "130 1 no file"
