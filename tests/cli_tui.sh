@@ -613,7 +613,8 @@ T send-keys -t edits ":scenario edit v3" Enter; wait_for edits "scenario v3 relo
 # last run (it stayed on "running" when the outdated run ended last)
 T send-keys -t edits ":set v3.cache.ttl_s.small 1800" Enter ":set v3.cache.ttl_s.small 60" Enter
 header_done() { screen edits | head -n 1 | grep -q "last run"; }
-sleep 0.5; eventually header_done
+# (the header said "last run" before the edits too: it is read once the second edit is made)
+wait_for edits "v3: cache.ttl_s.small = 60"; eventually header_done
 check_eq "after two quick edits the header says the runs ended" "$?" 0
 T send-keys -t edits ":unset v3" Enter; wait_for edits "v3 is a scenario: name one of its keys"
 check_eq "unset SCENARIO alone asks for a key" "$?" 0
