@@ -39,6 +39,8 @@ fake() {
 	stop_fake
 	LOG=$TMP/$1.log
 	printf '%s\n' "$2" > "$TMP/$1.script.json"
+	# an earlier fake's port must not pass the poll before the job's redirection empties the file
+	rm -f "$TMP/$1.port"
 	python3 tests/fake_openai.py "$TMP/$1.script.json" "$LOG" ${3:+"$3"} > "$TMP/$1.port" 2> "$TMP/$1.fake-err" &
 	FAKE_PID=$!
 	i=0
@@ -1266,18 +1268,20 @@ srv.socket = ctx.wrap_socket(srv.socket, server_side=True) # a failed handshake:
 print(srv.server_address[1], flush=True)
 srv.serve_forever()
 PY
+	# a port file of its own: "tls.port" holds the plain fake's port from above, which a poll could
+	# read before the started job truncates the file (its redirection runs in the child)
 	: > "$TMP/tls.log"
-	python3 "$TMP/tls_fake.py" "$TMP/tls.crt" "$TMP/tls.key" "$TMP/tls.log" > "$TMP/tls.port" 2>"$TMP/tls.fake-err" &
+	python3 "$TMP/tls_fake.py" "$TMP/tls.crt" "$TMP/tls.key" "$TMP/tls.log" > "$TMP/https.port" 2>"$TMP/tls.fake-err" &
 	TLS_PID=$!
 	i=0
-	until grep -q '^[0-9][0-9]*$' "$TMP/tls.port" 2>/dev/null || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	if ! grep -q '^[0-9][0-9]*$' "$TMP/tls.port"; then
+	until grep -q '^[0-9][0-9]*$' "$TMP/https.port" 2>/dev/null || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	if ! grep -q '^[0-9][0-9]*$' "$TMP/https.port"; then
 		bad "TLS: the https fake did not start: $(cat "$TMP/tls.fake-err")"
 	else
 		req 00 acme chat 10 10 "over tls?" > "$TMP/tls.jsonl"
 		scen tls "$ROUTES"
 		# straight to `llmcost live`, not live(): loopback_only wants http, this is https to loopback
-		OPENAI_BASE_URL="https://127.0.0.1:$(cat "$TMP/tls.port")/v1" timeout 60 "$L" live "$TMP/tls.jsonl" \
+		OPENAI_BASE_URL="https://127.0.0.1:$(cat "$TMP/https.port")/v1" timeout 60 "$L" live "$TMP/tls.jsonl" \
 			-s "$TMP/tls.json" --max-usd 1 --record "$TMP/tls.rec.jsonl" > "$TMP/tls.out" 2> "$TMP/tls.err"
 		check_eq "https with a certificate no authority signed: exit 1" "$?" 1
 		check_eq "https not verified: the fake got no request (no Authorization header)" "$(count "$TMP/tls.log")" 0
