@@ -747,6 +747,25 @@ static void console_view_fields_known(void)
 	CHECK(console_view_groups_unknown_field() == NULL);
 }
 
+/* A temporary folder for test `name` holding sc.json, an empty scenario ({}): its path in sc.
+ * 0, or -1 (a failed check) with dir and sc empty when it could not be made. */
+static int scenario_file(const char *name, char *dir, size_t ndir, char *sc, size_t nsc)
+{
+	if (test_tmpdir(name, dir, ndir) < 0) {
+		CHECK(0);
+		dir[0] = sc[0] = 0;
+		return -1;
+	}
+	snprintf(sc, nsc, "%s/sc.json", dir);
+	FILE *f = fopen(sc, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return -1;
+	fputs("{}\n", f);
+	fclose(f);
+	return 0;
+}
+
 /* A path in a command is never cut short and then acted on.  Before, `scenario add NAME FILE`
  * copied its arguments into 2,048 bytes (the other commands into 4,096) without a word, and
  * opened what was left.  Here "x " + padding + DIR/sc.json is 2,047 bytes, so the cut left
@@ -757,19 +776,10 @@ static void console_paths_not_cut(void)
 {
 	struct dumb_console d;
 	struct err e = { "" };
-	char dir[512], sc[600];
+	char dir[512] = "", sc[600] = "";
 	static char line[6000];
-	if (test_tmpdir("console-paths", dir, sizeof dir) < 0) {
-		CHECK(0);
-		return;
-	}
-	snprintf(sc, sizeof sc, "%s/sc.json", dir);
-	FILE *f = fopen(sc, "w");
-	CHECK(f != NULL);
-	if (!f)
+	if (scenario_file("console-paths", dir, sizeof dir, sc, sizeof sc) < 0)
 		goto rm;
-	fputs("{}\n", f);
-	fclose(f);
 	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0)
 		goto out;
 	/* 2,047 = strlen("x ") + pad + strlen(sc): the old buffer's 2,047 bytes ended at sc.json */
@@ -835,20 +845,11 @@ rm:
 static void console_editor_not_cut(void)
 {
 	struct dumb_console d;
-	char dir[512], sc[600], marker[600], line[700];
+	char dir[512] = "", sc[600] = "", marker[600] = "", line[700];
 	static char visual[4400];
-	if (test_tmpdir("console-editor", dir, sizeof dir) < 0) {
-		CHECK(0);
-		return;
-	}
-	snprintf(sc, sizeof sc, "%s/sc.json", dir);
-	snprintf(marker, sizeof marker, "%s/ran", dir);
-	FILE *f = fopen(sc, "w");
-	CHECK(f != NULL);
-	if (!f)
+	if (scenario_file("console-editor", dir, sizeof dir, sc, sizeof sc) < 0)
 		goto rm;
-	fputs("{}\n", f);
-	fclose(f);
+	snprintf(marker, sizeof marker, "%s/ran", dir);
 	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0)
 		goto rm;
 	snprintf(line, sizeof line, "scenario add x %s", sc);
