@@ -895,39 +895,39 @@ check_has "a / filter finds it by any part of its name" "$(screen longten | sed 
 T send-keys -t longten q; check "longten: q quits" wait_for longten "EXITED 0"
 T kill-session -t longten
 
-# SIGTERM: the same, exit 143 (the pane's shell records the console's pid, then becomes it)
-cat > "$TMP/term.sh" <<EOF
-echo \$\$ > "$TMP/term.pid"
-exec "$L" tui faq -s v3 2>"$TMP/term.err"
+# killed NAME SIG STATUS: the console (pane NAME) killed by SIG once it has run: the pane's shell,
+# which recorded the console's pid and then became it, ends with STATUS, and stty runs after it
+# (no core file: ulimit -c 0)
+killed() {
+	cat > "$TMP/$1.sh" <<EOF
+ulimit -c 0
+echo \$\$ > "$TMP/$1.pid"
+exec "$L" tui faq -s v3 2>"$TMP/$1.err"
 EOF
-T new-session -d -s term -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/term.sh'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
-wait_for term "last run"
-kill -TERM "$(cat "$TMP/term.pid")"; wait_for term "EXITED 143"
+	T new-session -d -s "$1" -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/$1.sh'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
+	wait_for "$1" "last run"
+	kill -"$2" "$(cat "$TMP/$1.pid")"; wait_for "$1" "EXITED $3"
+}
+# killed_restores NAME WHAT: after killed NAME, stty finds echo and icanon on ("WHAT restores …")
+killed_restores() {
+	wait_for "$1" MODES-END
+	modes=" $(screen "$1" | tr '\n' ' ') "
+	check_has "$2: stty ran after the console" "$modes" "icanon"
+	check "$2 restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
+	check "$2 restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+}
+
+# SIGTERM: the same, exit 143
+killed term TERM 143
 check_eq "SIGTERM exits 143" "$?" 0
-wait_for term MODES-END
-modes=" $(screen term | tr '\n' ' ') "
-check_has "SIGTERM: stty ran after the console" "$modes" "icanon"
-check "SIGTERM restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
-check "SIGTERM restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+killed_restores term SIGTERM
 check_eq "SIGTERM: no error output" "$(cat "$TMP/term.err")" ""
 
 # A crash (SIGSEGV here, sent as a fault would raise it): the terminal is restored before the
-# console dies of the signal, so the shell's status is 128 + 11 = 139 and stty finds icanon and
-# echo on (no core file: ulimit -c 0)
-cat > "$TMP/crash.sh" <<EOF2
-ulimit -c 0
-echo \$\$ > "$TMP/crash.pid"
-exec "$L" tui faq -s v3 2>"$TMP/crash.err"
-EOF2
-T new-session -d -s crash -x 80 -y 24 "LLMCOST_DB='$LLMCOST_DB' sh '$TMP/crash.sh'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
-wait_for crash "last run"
-kill -SEGV "$(cat "$TMP/crash.pid")"; wait_for crash "EXITED 139"
+# console dies of the signal, so the shell's status is 128 + 11 = 139
+killed crash SEGV 139
 check_eq "SIGSEGV: the console dies of it, exit 139" "$?" 0
-wait_for crash MODES-END
-modes=" $(screen crash | tr '\n' ' ') "
-check_has "SIGSEGV: stty ran after the console" "$modes" "icanon"
-check "SIGSEGV restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
-check "SIGSEGV restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+killed_restores crash SIGSEGV
 T kill-session -t crash
 
 # Alerts in narrow windows: the recorded flood's two alerts.  Columns as wide as their widest
