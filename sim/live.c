@@ -192,6 +192,16 @@ static struct live_attempt *attempt_new(struct live *lv, struct live_record *rec
 	return &a[rec->n_att++];
 }
 
+/* Waits wait_us in slices (LIVE_SLEEP_SLICE_US), so that Ctrl-C ends the wait. */
+static void sleep_sliced(struct live *lv, int64_t wait_us)
+{
+	while (wait_us > 0 && !lv->interrupted) {
+		int64_t slice = wait_us < LIVE_SLEEP_SLICE_US ? wait_us : LIVE_SLEEP_SLICE_US;
+		lv->tr->sleep_us(lv->tr->ctx, slice);
+		wait_us -= slice;
+	}
+}
+
 /*
  * Calls model m with c, retrying per the scenario.  Returns the last call's
  * class (STATUS_OK with *reply holding the answer, which the caller frees),
@@ -235,11 +245,7 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			pthread_mutex_unlock(&lv->mu);
 			if (!again)
 				return CALLS_STOPPED;
-			for (int64_t wait = LIVE_CONNECT_BACKOFF_US << reconnects++; wait > 0 && !lv->interrupted;) {
-				int64_t slice = wait < LIVE_SLEEP_SLICE_US ? wait : LIVE_SLEEP_SLICE_US;
-				lv->tr->sleep_us(lv->tr->ctx, slice);
-				wait -= slice;
-			}
+			sleep_sliced(lv, LIVE_CONNECT_BACKOFF_US << reconnects++);
 			k--; /* the same call, sent again */
 			continue;
 		}
@@ -280,11 +286,7 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 		int64_t wait = scenario_backoff_us(sc, (unsigned)k);
 		if (reply->retry_after_us > wait)
 			wait = reply->retry_after_us;
-		while (wait > 0 && !lv->interrupted) { /* in slices, so that Ctrl-C ends the wait */
-			int64_t slice = wait < LIVE_SLEEP_SLICE_US ? wait : LIVE_SLEEP_SLICE_US;
-			lv->tr->sleep_us(lv->tr->ctx, slice);
-			wait -= slice;
-		}
+		sleep_sliced(lv, wait);
 	}
 }
 
