@@ -151,7 +151,6 @@ static void settle(struct live *lv, size_t r, int64_t worst, const struct live_r
 	lv->spent_pusd += rep->status == STATUS_OK ? pusd : rep->status == STATUS_TIMEOUT ? worst : 0;
 	lv->counts.calls++;
 	lv->counts.retries += retry != 0;
-	lv->reached = 1;
 	if (rep->status == STATUS_OK && pusd > worst && (!lv->n_over++ || r < lv->over_at)) {
 		lv->over_at = r;
 		lv->over_pusd = pusd;
@@ -231,9 +230,10 @@ static int call_model(struct live *lv, size_t r, int m, struct live_call *c, int
 			reply->text = NULL;
 			pthread_mutex_lock(&lv->mu);
 			lv->reserved_pusd -= worst;
-			/* a connection lost once the server was reached is transient (a restarting proxy,
-			 * a DNS hiccup): tried again; a set-up that never reached it is wrong: the run stops */
-			int again = !reply->fatal && lv->reached && reconnects < LIVE_CONNECT_RETRIES;
+			/* a connection lost once the server was reached (a call counted: it answered, or
+			 * failed there) is transient (a restarting proxy, a DNS hiccup): tried again; a
+			 * set-up that never reached it is wrong: the run stops */
+			int again = !reply->fatal && lv->counts.calls && reconnects < LIVE_CONNECT_RETRIES;
 			if (!again && lv->stop != LIVE_STOP_FATAL) {
 				lv->stop = LIVE_STOP_FATAL;
 				if (reconnects)

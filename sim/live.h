@@ -129,7 +129,6 @@ struct live {
 	pthread_mutex_t mu;
 	size_t next;
 	enum live_stop stop;
-	int reached;                 /* a call has reached the server (it answered, or failed there) */
 	int64_t spent_pusd, reserved_pusd;
 	int64_t refused_pusd;        /* the worst case of the call the cap refused */
 	size_t refused_at;           /* and its record */
