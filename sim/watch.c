@@ -162,7 +162,7 @@ const struct alert *watch_alert_open(const struct result_scenario *r, enum alert
 /* A line to say: its alert, what of it, and the instant it is said at (the start for a start,
  * the last firing instant for an end). */
 struct said_line {
-	struct alert al;
+	const struct alert *al;      /* in r->alerts */
 	enum watch_said_what what;
 	int64_t at_us;
 };
@@ -176,7 +176,7 @@ static int by_instant(const void *x, const void *y)
 		return a->at_us < b->at_us ? -1 : 1;
 	if (a->what != b->what)
 		return (int)a->what - (int)b->what;
-	return (int)a->al.kind - (int)b->al.kind;
+	return (int)a->al->kind - (int)b->al->kind;
 }
 
 int watch_said_update(struct watch_said *s, const struct result_scenario *r, int64_t covered_us, watch_say_fn say,
@@ -219,11 +219,11 @@ int watch_said_update(struct watch_said *s, const struct result_scenario *r, int
 			}
 			x = &s->v[s->n++];
 			x->ended = 0;
-			lines[n++] = (struct said_line){ *al, WATCH_STARTED, al->start_us };
+			lines[n++] = (struct said_line){ al, WATCH_STARTED, al->start_us };
 		}
 		x->al = *al;
 		if (!x->ended && watch_alert_open(r, al->kind, covered_us) != al) {
-			lines[n++] = (struct said_line){ *al, WATCH_ENDED, al->end_us };
+			lines[n++] = (struct said_line){ al, WATCH_ENDED, al->end_us };
 			x->ended = 1;
 		}
 	}
@@ -232,7 +232,7 @@ int watch_said_update(struct watch_said *s, const struct result_scenario *r, int
 	if (n > 1)
 		qsort(lines, n, sizeof *lines, by_instant);
 	for (size_t k = 0; k < n; k++)
-		say(ctx, &lines[k].al, lines[k].what);
+		say(ctx, lines[k].al, lines[k].what);
 	free(lines);
 	return 0;
 }
