@@ -128,11 +128,9 @@ int replay_recorded(struct eng *g)
 		acct_seen(&g->a, at);
 		engine_progress(g, r + 1);
 	}
-	if (g->failed) { /* stopped (engine_progress said so) */
-		free(calls);
-		free(zero_priced);
-		return -1;
-	}
+	int rc = -1;
+	if (g->failed) /* stopped (engine_progress said so) */
+		goto out;
 	qsort(calls, n, sizeof *calls, by_start);
 	for (size_t c = 0; c < n; c++) {
 		uint32_t i = replay_arrival(rt, calls[c].rank), a = calls[c].a;
@@ -146,18 +144,13 @@ int replay_recorded(struct eng *g)
 		uint64_t in, out, cached;
 		trace_att_tokens(t, i, a, &in, &out, &cached);
 		int fail = hop && acct_fallback(&g->a, grp, rec.start_us, first_hop(t, i, a)) < 0;
-		if (!fail && bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0) {
-			free(calls);
-			free(zero_priced);
-			return -1; /* bill said why */
-		}
+		if (!fail && bill(g, m, trace_att_status(t, a), in, cached < in ? cached : in, out, &rec) < 0)
+			goto out; /* bill said why */
 		if (fail || acct_call(&g->a, &rec) < 0) {
 			/* the accounting said why; past the timeline, it could not name the attempt */
 			if (acct_past_timeline(&g->a, rec.start_us))
 				past_timeline(g, i, a, rec.start_us);
-			free(calls);
-			free(zero_priced);
-			return -1;
+			goto out;
 		}
 		acct_seen(&g->a, rec.start_us + att_latency_us(t, a));
 		if (t->cost_pusd && t->cost_pusd[i] != TRACE_NO_COST) {
@@ -168,7 +161,9 @@ int replay_recorded(struct eng *g)
 			}
 		}
 	}
-	free(calls);
+	rc = 0;
+out:
 	free(zero_priced);
-	return 0;
+	free(calls);
+	return rc;
 }
