@@ -262,11 +262,11 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	if (has_u && ((in = usage(&u, "input_tokens", "prompt_tokens", &r->input_tok, e)) < 0 ||
 	              (out = usage(&u, "output_tokens", "completion_tokens", &r->output_tok, e)) < 0))
 		return -1;
-	if (has_u && format_get(&u, "input_tokens_details", &d) &&
-	    count_at(&d, "response.body.usage.input_tokens_details", "cached_tokens", &r->cached_tok, e) < 0)
-		return -1;
-	if (has_u && !format_get(&u, "input_tokens_details", &d) && format_get(&u, "prompt_tokens_details", &d) &&
-	    count_at(&d, "response.body.usage.prompt_tokens_details", "cached_tokens", &r->cached_tok, e) < 0)
+	const char *details = !has_u ? NULL
+	                      : format_get(&u, "input_tokens_details", &d) ? "response.body.usage.input_tokens_details"
+	                      : format_get(&u, "prompt_tokens_details", &d) ? "response.body.usage.prompt_tokens_details"
+	                      : NULL;
+	if (details && count_at(&d, details, "cached_tokens", &r->cached_tok, e) < 0)
 		return -1;
 	if ((!in || (!out && !embeddings)) && r->status == STATUS_OK)
 		return err_set(e, "response.body.usage: %s missing", in ? "output_tokens" : "input_tokens");
