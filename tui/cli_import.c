@@ -91,8 +91,8 @@ static void note_span(const struct store_trace_info *info, int quiet)
 	if (quiet || span_us <= NOTE_SPAN_DAYS * 86400 * INT64_C(1000000))
 		return;
 	char n[32], first[CLOCK_TEXT_MAX], last[CLOCK_TEXT_MAX];
-	text_printf(stderr, "llmcost: note: %s's arrivals span %s, %s to %s; projected costs divide by that "
-	        "span, so check for a mistyped timestamp\n", info->name,
+	cli_error("note: %s's arrivals span %s, %s to %s; projected costs divide by that "
+	        "span, so check for a mistyped timestamp", info->name,
 	        report_span_text(span_us, n, sizeof n), clock_format(info->first_ts_us, first),
 	        clock_format(info->last_ts_us, last));
 }
@@ -148,9 +148,9 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 		}
 		fputc('\n', summary);
 		if (!infos[i].requests && infos[i].rejects && opts->format && !quiet && fflush(summary) == 0)
-			text_printf(stderr, "llmcost: note: every record of %s was rejected: is --format %s right for %s?  "
-			            "(auto, the default, tells each file's format by its content)\n", infos[i].name,
-			            opts->format->name, opts->name && n > 1 ? "these files" : "it");
+			cli_error("note: every record of %s was rejected: is --format %s right for %s?  "
+			          "(auto, the default, tells each file's format by its content)", infos[i].name,
+			          opts->format->name, opts->name && n > 1 ? "these files" : "it");
 		note_span(&infos[i], quiet);
 	}
 	return EXIT_OK;

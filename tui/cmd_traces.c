@@ -223,10 +223,10 @@ static void note_free_space(struct store *s, const char *why)
 		return;
 	char n[32], human[32];
 	char *word = text_shell_word(s->path);
-	text_printf(stderr, "llmcost: note: %s%s%s bytes (%s) are free inside the store's file; later imports reuse "
-	            "them; to shrink the file now: sqlite3 %s VACUUM (it rewrites the store)\n",
-	            why ? why : "", why ? ": " : "", report_count_text((uint64_t)bytes, n, sizeof n),
-	            size_text(bytes, human, sizeof human), word ? word : s->path);
+	cli_error("note: %s%s%s bytes (%s) are free inside the store's file; later imports reuse "
+	          "them; to shrink the file now: sqlite3 %s VACUUM (it rewrites the store)",
+	          why ? why : "", why ? ": " : "", report_count_text((uint64_t)bytes, n, sizeof n),
+	          size_text(bytes, human, sizeof human), word ? word : s->path);
 	free(word);
 }
 
