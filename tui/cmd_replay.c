@@ -191,12 +191,6 @@ void replay_norms_keep(struct store *s, const char *name, const struct trace *t,
 			store_norms_keep(s, name, flags, ids, t->inputs.n, &e);
 }
 
-/*
- * The name of the stored trace to replay for `arg`, into name: a file is
- * imported under its derived name unless a trace of that name is stored
- * already (from that file: see replay_check_source); anything else must be a
- * stored name.  Returns an exit code.
- */
 /* Says that "-" (standard input) is no trace here and how to make it one; 1 when arg is "-". */
 static int replay_stdin_named(const char *arg)
 {
@@ -207,6 +201,12 @@ static int replay_stdin_named(const char *arg)
 	return 1;
 }
 
+/*
+ * The name of the stored trace to replay for `arg`, into name: a file is
+ * imported under its derived name unless a trace of that name is stored
+ * already (from that file: see replay_check_source); anything else must be a
+ * stored name.  Returns an exit code.
+ */
 int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 {
 	struct err e = { "" };
@@ -214,8 +214,8 @@ int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))
-		;
-	else if (no_store && replay_is_dir(trace_arg))
+		return EXIT_FAIL;
+	if (no_store && replay_is_dir(trace_arg))
 		cli_error("%s: is a directory, not a trace file", trace_arg);
 	else if (no_store)
 		cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
