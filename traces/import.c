@@ -772,16 +772,13 @@ static int emptied(const struct run *run, const char *const *files, size_t n, st
  * given after its output (the join needs the input first), their text was lost. */
 static void unjoined_notes(struct run *run, const char *const *files, size_t first, size_t count)
 {
-	char msg[256];
-	for (size_t f = first; run->o->on_note && f < first + count; f++) {
+	for (size_t f = first; f < first + count; f++) {
 		uint64_t n = openai_batch_unjoined(&run->parser, (uint32_t)f);
-		if (!n)
-			continue;
-		snprintf(msg, sizeof msg, "%llu Batch request%s of this input file matched no output item that "
-		         "followed it: give the input file first, then the batch's output and error files, in the same "
-		         "trace",
-		         (unsigned long long)n, n == 1 ? "" : "s");
-		run->o->on_note(run->o->ctx, files[f], msg);
+		if (n)
+			note(&(struct file_read){ .run = run, .path = files[f] },
+			     "%llu Batch request%s of this input file matched no output item that followed it: give "
+			     "the input file first, then the batch's output and error files, in the same trace",
+			     (unsigned long long)n, n == 1 ? "" : "s");
 	}
 }
 
