@@ -233,6 +233,11 @@ check_has "garbage line: rejects marks it cut" "$($L rejects garbage)" "gggg [cu
 $L import --name edge "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"
 check_has "a 64 MiB line is parsed (not JSON)" "$(cat "$TMP/err")" "edge.jsonl:1: not JSON"
 check_has "a 64 MiB + 1 line is too long" "$(cat "$TMP/err")" "edge.jsonl:2: line longer than 64 MiB (67108865 bytes)"
+# a malformed line up to 64 MiB is kept verbatim, however long (SPEC §2); the longer one, its
+# first 1 MiB (1,048,576 bytes) and its length
+out=$(sqlite3 "$LLMCOST_DB" "SELECT line, length, length(text), text NOT GLOB '*[^g]*' FROM rejects JOIN traces t ON t.id = trace_id WHERE t.name = 'edge' ORDER BY line")
+check_eq "a malformed 64 MiB line is kept whole; a longer one, its first 1 MiB" "$out" "1|67108864|67108864|1
+2|67108865|1048576|1"
 rm -f "$TMP/edge.jsonl"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0

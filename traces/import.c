@@ -361,8 +361,6 @@ static int reject_text(struct file_read *f, uint64_t line, const char *text, siz
 	}
 	if (run->o->on_reject)
 		run->o->on_reject(run->o->ctx, f->path, line, reason);
-	if (len > READER_KEEP) /* a part of a long line: its head, as for a line cut short */
-		len = READER_KEEP;
 	int pushed = push_strings(run, ITEM_REJECT, f->path, line, (struct str){ text, len },
 	                          (struct str){ reason, strlen(reason) }, full);
 	if (pushed == -2)

@@ -112,7 +112,8 @@ int store_import_begin(struct store *s, const char *name, const char *source, in
                        struct store_import **out, struct err *e);
 /* One accepted request, `line` its line number in its file. */
 int store_import_add(struct store_import *im, const struct jsonl_rec *rec, uint64_t line, struct err *e);
-/* One rejected line, kept verbatim (at most READER_KEEP bytes; full_len is its real length). */
+/* One rejected line, kept verbatim (a line longer than READER_MAX_LINE: its first READER_KEEP
+ * bytes; full_len is its real length). */
 int store_import_reject(struct store_import *im, const char *file, uint64_t line, const char *reason,
                         const char *text, size_t len, uint64_t full_len, struct err *e);
 /* Writes the trace's figures and fills *info; frees im either way. */
