@@ -821,6 +821,25 @@ static void invalid_json_names_line_and_column(void)
 	CHECK_STR(load_err("j4.json", "{\"seed\": 01}"), want);
 	snprintf(want, sizeof want, "%s:2:1: invalid JSON (nothing but white space)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "  \n"), want);
+	/* \u0000 would cut a name short (cJSON's strings end at it): "a" and "a\u0000b" would be
+	 * one name.  The escape's backslash: {"name": "a\ is 11 bytes, so column 12; in a key,
+	 * {"budget": {"x\ is 14 bytes, so column 15 */
+	snprintf(want, sizeof want, "%s:1:12: a string holds \\u0000, which a name or key cannot", tpath("j5.json"));
+	CHECK_STR(load_err("j5.json", "{\"name\": \"a\\u0000b\"}"), want);
+	snprintf(want, sizeof want, "%s:1:15: a string holds \\u0000, which a name or key cannot", tpath("j6.json"));
+	CHECK_STR(load_err("j6.json", "{\"budget\": {\"x\\u0000y\": {}}}"), want);
+	/* an escaped backslash before u0000 is no escape of U+0000 */
+	CHECK_STR(load_err("j7.json", "{\"name\": \"a\\\\u0000b\"}"), "");
+	/* a UTF-8 byte order mark before the text (as Notepad writes) is skipped, and places count
+	 * from after it: the 01 at column 10, as in j4.json */
+	CHECK_STR(load_err("j8.json", "\xEF\xBB\xBF{\"seed\": 2}"), "");
+	snprintf(want, sizeof want, "%s:1:10: invalid JSON (invalid number) near \"01}\"", tpath("j9.json"));
+	CHECK_STR(load_err("j9.json", "\xEF\xBB\xBF{\"seed\": 01}"), want);
+	/* so is a price file's */
+	put("bom/prices.json", "\xEF\xBB\xBF{\"date\": \"2026-01-01\", \"models\": {"
+	    "\"m-small\": {\"tier\": \"small\", \"input\": 1, \"output\": 2},"
+	    "\"m-large\": {\"tier\": \"large\", \"input\": 3, \"output\": 4}}}");
+	CHECK_STR(load_err("bom/s.json", "{\"pricing\": \"prices.json\", \"routes\": {\"small\": \"m-small\"}}"), "");
 	snprintf(want, sizeof want, "%s: cannot read: No such file or directory", tpath("none.json"));
 	struct scenario sc;
 	struct err e = { { 0 } };

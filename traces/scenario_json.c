@@ -1,7 +1,8 @@
 /*
  * JSON text for scenario and pricing files: a file is read whole (about 16 MiB
  * at most) and parsed strictly (cJSON also takes 01, 1. and raw control
- * characters; traces/json_scan.h does not), a syntax error placed at LINE:COL,
+ * characters; traces/json_scan.h does not), a syntax error placed at LINE:COL, no
+ * string may hold \u0000 (a name would end at it), a byte order mark is skipped,
  * and every number is kept as its text as written, so the checker
  * (scenario_check.c) reads it exactly and the merged text keeps every digit.
  */
@@ -103,6 +104,30 @@ fail:
 	return NULL;
 }
 
+/* Where in text p lies: its 1-based line and column (a column counts bytes). */
+static void place_of(const char *text, const char *p, size_t *line, size_t *col)
+{
+	*line = *col = 1;
+	for (const char *q = text; q < p; q++) {
+		if (*q == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
+/* The first \u0000 escape of valid JSON text (whose backslashes are all in strings' escapes),
+ * or NULL: cJSON's strings end at a NUL, so a name holding one would be cut short. */
+static const char *nul_escape(const char *text, size_t len)
+{
+	for (const char *p = text; (p = memchr(p, '\\', len - (size_t)(p - text))); p += 2)
+		if (p[1] == 'u' && memcmp(p + 2, "0000", 4) == 0)
+			return p;
+	return NULL;
+}
+
 cJSON *scenario_parse_text(const char *text, size_t len, const char *label, struct err *err)
 {
 	const char *end = NULL;
@@ -117,10 +142,18 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 		struct json_span v;
 		size_t bad;
 		if (json_validate(text, len, &v, &why, &bad) == 0) {
-			if (numbers_as_written(t, &v) == 0)
+			const char *nul = nul_escape(text, len);
+			if (!nul && numbers_as_written(t, &v) == 0)
 				return t;
 			cJSON_Delete(t);
-			err_set(err, "%s%sout of memory", label ? label : "", label ? ": " : "");
+			if (nul) {
+				size_t line, col;
+				place_of(text, nul, &line, &col);
+				err_set(err, "%s%s%zu:%zu: a string holds \\u0000, which a name or key cannot",
+				        label ? label : "", label ? ":" : "", line, col);
+			} else {
+				err_set(err, "%s%sout of memory", label ? label : "", label ? ": " : "");
+			}
 			return NULL;
 		}
 		/* what cJSON lets pass and JSON does not: 01, 1., a raw control character */
@@ -133,15 +166,8 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 	while (!why && end > text && (end == text + len || strchr(" \t\r\n", *end)) &&
 	       !strchr(" \t\r\n", end[-1]))
 		end--;
-	size_t line = 1, col = 1;
-	for (const char *p = text; p < end; p++) {
-		if (*p == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
+	size_t line, col;
+	place_of(text, end, &line, &col);
 	char near[24];
 	size_t k = 0;
 	for (const char *p = end; p < text + len && *p && *p != '\n' && k < 16; p++)
@@ -177,6 +203,10 @@ int scenario_read_json(const char *path, struct cJSON **out, char **text_out, st
 		*text_out = NULL;
 	if (!text)
 		return -1;
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a byte order mark, as Notepad writes */
+		len -= 3;
+		memmove(text, text + 3, len + 1);
+	}
 	*out = scenario_parse_text(text, len, path, err);
 	if (*out && text_out)
 		*text_out = text;
