@@ -28,6 +28,16 @@ check_has "help lists help" "$($L help)" "  llmcost help     [CMD]"
 check_has "help lists version" "$($L help)" "  llmcost version"
 check_eq "help explains version" "$($L help | grep -c '^  version   ')" 1
 check_has "unknown command lists help and version" "$($L frobnicate 2>&1)" " watch help version"
+# a slip of one or two edits (an adjacent swap is one) is named; "frobnicate" is close to none
+check_has "unknown command: a swap suggests the command" "$($L replya 2>&1)" \
+	'unknown command "replya" (did you mean "replay"?); the commands are: import'
+check_has "unknown command: a short name, one edit away" "$($L tuo 2>&1)" '"tuo" (did you mean "tui"?)'
+check_eq "unknown command: two edits from a short name (xy, rm) suggest nothing" \
+	"$($L xy 2>&1 | grep -c 'did you mean')" 0
+check_eq "unknown command: far from every name suggests nothing" "$($L frobnicate 2>&1 | grep -c 'did you mean')" 0
+# a terminal's escape in the name is shown as an escape, not sent to the terminal
+check_has "unknown command: control characters escaped" "$($L "$(printf 're\033[31mplay')" 2>&1)" \
+	'unknown command "re\u001b[31mplay"'
 # --help on every command (SPEC §6), help and version too: their own usage, exit 0; version
 # takes no argument
 out=$($L help --help); check_eq "help --help exits 0" "$?" 0

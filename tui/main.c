@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "sim/scenario.h"
 #include "traces/text.h"
 #include "tui/cli.h"
 
@@ -350,14 +351,27 @@ static void print_help(FILE *f)
 	      "version and the libraries' versions.\n", f);
 }
 
+/* Says that no command is named `name`, with the closest name when one is close enough to be a
+ * slip (the edit distance of scenario keys' suggestions: 1 for up to 4 characters, else 2). */
 static int unknown_command(const char *name)
 {
-	fprintf(stderr, "llmcost: unknown command \"%s\"; the commands are:", name);
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(stderr, " %s", c->name);
-	for (const struct command *c = builtins; c->name; c++)
-		fprintf(stderr, " %s", c->name);
-	fputc('\n', stderr);
+	const struct command *tables[] = { commands, builtins }, *best = NULL;
+	int best_d = strlen(name) > 4 ? 3 : 2;
+	char names[256] = "";
+	for (int k = 0; k < 2; k++)
+		for (const struct command *c = tables[k]; c->name; c++) {
+			size_t o = strlen(names);
+			snprintf(names + o, sizeof names - o, " %s", c->name);
+			int d = scenario_edit_distance(name, c->name);
+			if (d < best_d) {
+				best_d = d;
+				best = c;
+			}
+		}
+	if (best)
+		cli_error("unknown command \"%s\" (did you mean \"%s\"?); the commands are:%s", name, best->name, names);
+	else
+		cli_error("unknown command \"%s\"; the commands are:%s", name, names);
 	return EXIT_USAGE;
 }
 
