@@ -895,6 +895,58 @@ check_has "a / filter finds it by any part of its name" "$(screen longten | sed 
 T send-keys -t longten q; check "longten: q quits" wait_for longten "EXITED 0"
 T kill-session -t longten
 
+# A scenario name of 63 characters at 80 columns: its column title loses its middle to … (the
+# start gets the odd column, as traces/text.h cuts) rather than widening the column past the
+# screen, so Compare and Tenants across the scenarios show it beside recorded, and the
+# Timeline's name row keeps its alert count; before, its column never showed (only "more >")
+long_name="v3 with a half-hour small-model cache TTL and smaller capacity"
+printf '{"extends": "v3", "name": "%s"}\n' "$long_name" > "$TMP/X.json"
+# cut_title TEXT: TEXT (a heading's last word run, from its first "v3 with") is the name cut
+# in the middle to TEXT's own width: ⌈(W − 1) / 2⌉ characters of its start, …, ⌊(W − 1) / 2⌋ of its end
+cut_title() {
+	python3 -c '
+import sys
+name, got = sys.argv[1], sys.argv[2]
+w = len(got)
+head, tail = (w - 1) - (w - 1) // 2, (w - 1) // 2
+print("ok" if got == name[:head] + "\u2026" + name[len(name) - tail:] else "want " + name[:head] + "\u2026" + name[len(name) - tail:])' "$long_name" "$1"
+}
+start longscen 80 24 faq -s recorded -s "$TMP/X.json"
+wait_for longscen "last run"
+head_line=$(screen longscen | sed -n 4p)
+check_has "a 63-character name in Compare at 80 columns: recorded's column" "$head_line" "recorded"
+check_eq "and the long name's, its middle cut" "$(cut_title "v3 with${head_line#*v3 with}")" ok
+check_eq "its title ends at the screen's last column" "$(printf "%s" "$head_line" | wc -m | tr -d " ")" 80
+case $head_line in *"more >"*) bad "the long name's column is still out of sight" ;; *) ok ;; esac
+check_eq "its figures: projected monthly USD of both = replay" "$(usd_row "$(screen longscen)")" \
+	"$(usd_row "$($L replay faq -s recorded -s "$TMP/X.json" | grep '^projected monthly USD')")"
+T send-keys -t longscen 2 m; wait_for longscen "tenants across 2 scenarios"
+head_line=$(screen longscen | sed -n 5p)
+check_eq "Tenants across the scenarios: the long name cut too" "$(cut_title "v3 with${head_line#*v3 with}")" ok
+check_eq "(to the last column)" "$(printf "%s" "$head_line" | wc -m | tr -d " ")" 80
+ten=$(sed -n 2p "$TMP/tenants.csv" | cut -d, -f2) # the first tenant by name
+check_eq "and each tenant's row has both figures" "$(screen_row longscen "$ten" | tr ' ' '\n' | grep -c '^\$')" 2
+T send-keys -t longscen 3; wait_for longscen "1 column = "
+n_alerts=$($L replay faq -s "$TMP/X.json" --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["scenarios"][0]["alerts"]))')
+tl_line=$(screen longscen | grep '^v3 with' | sed 's/ *$//')
+[ "$n_alerts" = 1 ] && alerts_word=alert || alerts_word=alerts
+check_has "Timeline: the name row keeps its alert count" "$tl_line" "  ($n_alerts $alerts_word)"
+check_has "the name before it cut in the middle" "${tl_line%%  (*}" "…"
+case ${tl_line#*  (} in *…*) bad "Timeline: what follows the name is cut: [$tl_line]" ;; *) ok ;; esac
+T send-keys -t longscen 1 ":scenario drop recorded" Enter; wait_for longscen "dropped scenario recorded"
+check_eq "the long name alone: Compare shows its figures" "$(usd_row "$(screen longscen)")" \
+	"$(usd_row "$($L replay faq -s "$TMP/X.json" | grep '^projected monthly USD')")"
+# a name of 3,000 characters (:set): cut as well, its figures shown
+T send-keys -t longscen ":set X.name $(printf '%03000d' 0 | tr 0 y)" Enter; wait_for longscen "X: name = y"
+check "a 3,000-character name: cut in its column" wait_for longscen "yyy…yyy"
+check_eq "with its figures" "$(usd_row "$(screen longscen)")" \
+	"$(usd_row "$($L replay faq -s "$TMP/X.json" | grep '^projected monthly USD')")"
+T send-keys -t longscen 3; wait_for longscen "1 column = "
+check_has "and in the Timeline, with its alert count" "$(screen longscen | grep '^yyy')" "yyy  ($n_alerts $alerts_word)"
+T send-keys -t longscen 1
+T send-keys -t longscen q q; check "longscen: q quits" wait_for longscen "EXITED 0"
+T kill-session -t longscen
+
 # killed NAME SIG STATUS: the console (pane NAME) killed by SIG once it has run: the pane's shell,
 # which recorded the console's pid and then became it, ends with STATUS, and stty runs after it
 # (no core file: ulimit -c 0)

@@ -177,9 +177,18 @@ int console_text_width(const char *s);
  * cut with "…" (or "~" without UTF-8).  Returns the columns drawn.
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
-/* console_put of a name, left-aligned: one that does not fit loses its middle to "…" ("..."
- * without UTF-8), keeping the end that tells names of one prefix apart (traces/text.h). */
-int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int pad);
+/* console_put of a name: one that does not fit loses its middle to "…" ("..." without UTF-8),
+ * keeping the end that tells names of one prefix apart (traces/text.h). */
+int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int right, int pad);
+/*
+ * The widths of n scenario columns side by side (Compare, Tenants across the scenarios), in
+ * colw: each as wide as its figures (need[k]) or its title (title_w[k]), whichever is wider,
+ * but a title takes no more than the room that lets the first column (the reference) and any
+ * other one show together in `room` columns, `gap` apart: the reference's title at most half of
+ * it, another's what the reference leaves.  A title wider than its column is then drawn with
+ * console_put_name, its middle cut, so no name is long enough to keep a column out of sight.
+ */
+void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int *colw);
 /* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
  * that fits whole, else the last, cut; then keep (a filter, say; NULL for none) and "; N columns
  * hidden (widen)" when n_hidden > 0, which are never cut while the line holds them. */

@@ -78,13 +78,22 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	return pad ? width : cols;
 }
 
-int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int pad)
+int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int right, int pad)
 {
 	char *cut = width > 0 ? text_cut_middle(name, (size_t)width, console_utf8 ? "\xe2\x80\xa6" : "...",
 	                                         console_text_cpwidth) : NULL;
-	int n = console_put(w, y, x, cut ? cut : name, width, 0, pad);
+	int n = console_put(w, y, x, cut ? cut : name, width, right, pad);
 	free(cut);
 	return n;
+}
+
+void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int *colw)
+{
+	for (size_t k = 0; k < n; k++) {
+		int cap = k == 0 ? (n > 1 ? (room - gap) / 2 : room) : room - gap - colw[0];
+		int t = title_w[k] < cap ? title_w[k] : cap;
+		colw[k] = need[k] > t ? need[k] : t;
+	}
 }
 
 void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,

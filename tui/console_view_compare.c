@@ -100,7 +100,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	const struct compare_row *rows[N_COMPARE_ROWS];
 	size_t nr = compare_visible(c, rows), ns = m->n_scen < COMPARE_MAX_SCEN ? m->n_scen : COMPARE_MAX_SCEN;
 	struct derived d[COMPARE_MAX_SCEN];
-	int vw[COMPARE_MAX_SCEN], dw[COMPARE_MAX_SCEN], colw[COMPARE_MAX_SCEN];
+	int vw[COMPARE_MAX_SCEN], tw[COMPARE_MAX_SCEN], dw[COMPARE_MAX_SCEN], colw[COMPARE_MAX_SCEN];
 	char v[REPORT_TEXT_MAX], dl[REPORT_TEXT_MAX];
 	struct console_viewstate *vs = &c->vs[VIEW_COMPARE];
 
@@ -119,12 +119,11 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	for (size_t k = 0; k < ns; k++) {
 		struct console_scen *s = m->scen[k];
 		char title[CONSOLE_TITLE_MAX];
-		vw[k] = console_text_width(console_scen_title(m, s, title));
+		tw[k] = console_text_width(console_scen_title(m, s, title));
+		vw[k] = 7; /* "running" */
 		dw[k] = 0;
 		if (s->has_res)
 			result_derive(&s->res, &s->res.totals, &d[k]);
-		if (vw[k] < 7)
-			vw[k] = 7;
 	}
 	for (size_t k = 0; k < ns; k++) {
 		struct console_scen *s = m->scen[k], *ref = m->scen[0];
@@ -143,15 +142,15 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 					dw[k] = ld;
 			}
 		}
-		/* a column is as wide as its name, or its values and deltas */
 		int need = vk + (dw[k] ? 2 + dw[k] : 0);
 		if (need > vw[k])
 			vw[k] = need;
 	}
-	for (size_t k = 0; k < ns; k++)
-		colw[k] = vw[k];
 	if (lw > width / 3 && width / 3 >= 12)
 		lw = width / 3;
+	/* a column is as wide as its name, or its values and deltas; a name too wide for the room
+	 * loses its middle */
+	console_scen_widths(vw, tw, ns, width - lw - 2, 3, colw);
 
 	/* which scenario columns fit: the reference, then from hscroll on; keep sel visible */
 	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
@@ -193,7 +192,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		struct console_scen *s = m->scen[k];
 		wattrset(w, console_attr(k == c->sel ? ROLE_SELECTED : ROLE_TITLE));
 		char title[CONSOLE_TITLE_MAX];
-		console_put(w, 0, x, console_scen_title(m, s, title), colw[k], 1, 1);
+		console_put_name(w, 0, x, console_scen_title(m, s, title), colw[k], 1, 1);
 		x += colw[k] + 3;
 		shown_last = k;
 	}

@@ -519,7 +519,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 			if (col == 0 && vs->filter[0] && !cursor)
 				wattrset(w, console_attr(ROLE_MATCH));
 			if (col == 0)
-				console_put_name(w, 2 + r, colx[j], buf, cw, 1);
+				console_put_name(w, 2 + r, colx[j], buf, cw, 0, 1);
 			else
 				console_put(w, 2 + r, colx[j], buf, cw, gc->kind == GROUPS_COL_FIELD, 1);
 			if (col == 0 && vs->filter[0] && !cursor)
@@ -701,19 +701,21 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	const struct groups_metric *gm = &groups_across_metrics[c->tenants_metric];
 	const struct report_field *f = report_field(gm->field);
 
-	/* widths: a scenario's column holds its name, or its figures and their deltas */
-	for (size_t k = 0; k < ns; k++) {
-		struct console_scen *s = m->scen[k];
-		int need = groups_across.vw[k] + (k && groups_across.dw[k] ? 2 + groups_across.dw[k] : 0);
-		char t[CONSOLE_TITLE_MAX];
-		int nw = console_text_width(console_scen_title(m, s, t));
-		colw[k] = need > nw ? need : nw;
-		if (!s->has_res && colw[k] < 7)
-			colw[k] = 7; /* "running" */
-	}
 	int namew = groups_across.namew < 12 ? 12 : groups_across.namew > GROUPS_NAME_MAX ? GROUPS_NAME_MAX : groups_across.namew;
 	if (namew > width / 3 && width / 3 >= 12)
 		namew = width / 3;
+	/* widths: a scenario's column holds its name, or its figures and their deltas; a name too
+	 * wide for the room (less the " >" mark's 2 when a column may be left out) loses its middle */
+	int need[GROUPS_MAX_SCEN], nw[GROUPS_MAX_SCEN];
+	for (size_t k = 0; k < ns; k++) {
+		struct console_scen *s = m->scen[k];
+		char t[CONSOLE_TITLE_MAX];
+		need[k] = groups_across.vw[k] + (k && groups_across.dw[k] ? 2 + groups_across.dw[k] : 0);
+		nw[k] = console_text_width(console_scen_title(m, s, t));
+		if (!s->has_res && need[k] < 7)
+			need[k] = 7; /* "running" */
+	}
+	console_scen_widths(need, nw, ns, (ns > 2 ? width - 2 : width) - namew - 2, 2, colw);
 
 	/* which scenario columns fit: the first (the reference), then the others from the
 	 * leftmost one that keeps the selected scenario in view; when some are left out,
@@ -769,7 +771,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	for (size_t j = 0; j < nshown; j++) {
 		size_t k = shown[j];
 		wattrset(w, console_attr(vs->sort_col == (int)k + 1 ? ROLE_SELECTED : ROLE_TITLE));
-		console_put(w, 1, colx[j], console_scen_title(m, m->scen[k], t), colw[k], 1, 1);
+		console_put_name(w, 1, colx[j], console_scen_title(m, m->scen[k], t), colw[k], 1, 1);
 	}
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (more_right && width >= 2)
@@ -786,7 +788,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 			mvwhline(w, y, 0, ' ', width);
 		if (vs->filter[0] && !cursor)
 			wattrset(w, console_attr(ROLE_MATCH));
-		console_put_name(w, y, 0, groups_tenant(src, i), namew, 1);
+		console_put_name(w, y, 0, groups_tenant(src, i), namew, 0, 1);
 		wattrset(w, base);
 		struct report_value rv = groups_across_value(f, src, ref, i, &ok);
 		for (size_t j = 0; j < nshown; j++) {

@@ -242,12 +242,17 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 				if (timeline_alert_in(&s->res, (enum alert_kind)kd, ct0, ct1))
 					firing[n_firing++] = alert_names[kd];
 		char name[CONSOLE_TITLE_MAX];
-		snprintf(line, sizeof line, "%s  (%zu alert%s)%s%s%s%s", console_scen_title(c->m, s, name),
+		snprintf(line, sizeof line, "  (%zu alert%s)%s%s%s%s",
 		         s->has_res ? s->res.n_alerts : 0, s->has_res && s->res.n_alerts == 1 ? "" : "s",
 		         n_firing ? "  at the cursor: " : "", n_firing ? firing[0] : "",
 		         n_firing > 1 ? ", " : "", n_firing > 1 ? firing[1] : "");
 		wattrset(w, console_attr(vs->list.cur + bi == (long)c->sel ? ROLE_SELECTED : ROLE_TITLE));
-		console_put(w, y0, 0, line, width, 0, 1);
+		/* the name loses its middle before the alerts are pushed off (it keeps 12 columns) */
+		int name_w = width - console_text_width(line);
+		if (name_w < 12)
+			name_w = width < 12 ? width : 12;
+		int nx = console_put_name(w, y0, 0, console_scen_title(c->m, s, name), name_w, 0, 0);
+		console_put(w, y0, nx, line, width - nx, 0, 1);
 		wattrset(w, console_attr(ROLE_NORMAL));
 		if (!s->has_res) {
 			wattrset(w, console_attr(s->error ? ROLE_WORSE : ROLE_DIM));
