@@ -779,6 +779,25 @@ check_eq "the edit holds the whole value" "$(python3 -c 'import json, sys; print
 T send-keys -t setlong q; check "setlong: q quits" wait_for setlong "EXITED 0"
 T kill-session -t setlong
 
+# A JSON error in an edit shows the text near it as traces/text.h escapes it: the console
+# writes the scenario with a tab after each key's colon (cJSON), so with the comma after "name"
+# taken out the error is at "routes" (line 3, after the tab of column 1), near "routes":, a tab
+# and {; before, the tab was a "?".  (The editor: sed deletes the comma ending the name's line.)
+printf '%s\n' 'sed -i "/\"name\":/s/,\$//" "$1"' > "$TMP/ed-comma.sh"
+START_ENV="EDITOR='sh $TMP/ed-comma.sh' TMPDIR='$TMP'" start tabmsg 200 30 faq -s v3
+wait_for tabmsg "last run"
+T send-keys -t tabmsg ":scenario edit v3" Enter; wait_for tabmsg "(scenario edit v3 reopens it)"
+check_has "a tab in an error's text: escaped, \\u0009" "$(screen tabmsg | tr -d '\n')" \
+	'v3:3:2: invalid JSON near ""routes":\u0009{"'
+case $(screen tabmsg) in *'"routes":?'*) bad "a tab in an error's text shown as ?" ;; *) ok ;; esac
+# and a name's control character in a column title, as in replay's table (\u0007), not "?"
+printf '{"extends": "v3", "name": "bell\\u0007name"}\n' > "$TMP/bel.json"
+T send-keys -t tabmsg ":scenario add bel $TMP/bel.json" Enter; wait_for tabmsg "added scenario bel"
+check "a name's control character in Compare's title: escaped" wait_for tabmsg 'bell\u0007name'
+check_has "(replay's table writes it so too)" "$($L replay faq -s "$TMP/bel.json")" 'bell\u0007name'
+T send-keys -t tabmsg ":quit" Enter; check "tabmsg: quit" wait_for tabmsg "EXITED 0"
+T kill-session -t tabmsg
+
 # A command's SCENARIO may be the scenario's name when one open scenario has it (p.json's
 # handle is p, its name "pricey"); none or two: the message lists the handles to choose from
 printf '{"name": "pricey", "extends": "%s/fixtures/scenarios/v3.json"}\n' "$PWD" > "$TMP/p.json"

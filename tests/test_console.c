@@ -29,7 +29,8 @@ static void console_widths(void)
 {
 	CHECK_INT(console_text_width(""), 0);
 	CHECK_INT(console_text_width("acme"), 4);
-	CHECK_INT(console_text_width("\xff"), 1);             /* an invalid byte: one column */
+	CHECK_INT(console_text_width("\xff"), 4);             /* an invalid byte: shown as \xff */
+	CHECK_INT(console_text_width("a\tb"), 8);             /* a tab: shown as \u0009, 1 + 6 + 1 */
 	CHECK_INT(console_text_width("caf\xc3\xa9"), 4);       /* é: 2 bytes, one column */
 	char *old = setlocale(LC_CTYPE, NULL);
 	char saved[64];
@@ -189,9 +190,10 @@ static void console_clipping(void)
 		CHECK_INT(console_put(w, 2, 0, "abcde", 5, 0, 0), 5);
 		CHECK_STR(console_row(w, 2, 5, buf), "abcde");
 		CHECK_INT(console_put(w, 3, 0, "ab", 5, 0, 0), 2);
-		/* without UTF-8 a non-ASCII character shows as '?'; a control character too */
-		console_put(w, 3, 0, "x\xc3\xa9\ty", 6, 0, 1);
-		CHECK_STR(console_row(w, 3, 4, buf), "x??y");
+		/* without UTF-8 a non-ASCII character shows as '?'; a control character as traces/text.h
+		 * escapes it (the README's promise for text on a terminal), 6 columns: 1 + 1 + 6 + 1 */
+		console_put(w, 3, 0, "x\xc3\xa9\ty", 10, 0, 1);
+		CHECK_STR(console_row(w, 3, 10, buf), "x?\\u0009y ");
 		console_utf8 = saved;
 		delwin(w);
 		endwin();

@@ -819,6 +819,14 @@ static void invalid_json_names_line_and_column(void)
 	/* cJSON takes a leading zero, JSON does not: the number is at column 10 */
 	snprintf(want, sizeof want, "%s:1:10: invalid JSON (invalid number) near \"01}\"", tpath("j4.json"));
 	CHECK_STR(load_err("j4.json", "{\"seed\": 01}"), want);
+	/* the text near is escaped as traces/text.h escapes (a tab \u0009), not "?", and is 16
+	 * whole characters: the quote and 15 of the é's (2 bytes each), none cut in half */
+	snprintf(want, sizeof want, "%s:2:2: invalid JSON near \"\"seed\":\\u00091}\"", tpath("j5.json"));
+	CHECK_STR(load_err("j5.json", "{\"name\": \"x\"\n\t\"seed\":\t1}"), want);
+	snprintf(want, sizeof want, "%s:1:12: invalid JSON near \"\"%s\"", tpath("j6.json"),
+	         "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+	CHECK_STR(load_err("j6.json", "{\"seed\": 1 \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	                           "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}"), want);
 	snprintf(want, sizeof want, "%s:2:1: invalid JSON (nothing but white space)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "  \n"), want);
 	/* \u0000 would cut a name short (cJSON's strings end at it): "a" and "a\u0000b" would be

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "traces/json_scan.h"
+#include "traces/text.h"
 
 #define MAX_JSON_BYTES (16u << 20)
 
@@ -168,11 +169,23 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 		end--;
 	size_t line, col;
 	place_of(text, end, &line, &col);
-	char near[24];
-	size_t k = 0;
-	for (const char *p = end; p < text + len && *p && *p != '\n' && k < 16; p++)
-		near[k++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-	near[k] = '\0';
+	/* the 16 characters from there (whole UTF-8 sequences), with the escapes of traces/text.h
+	 * for a tab, another control character or a byte that is not UTF-8 (\u0009, \xff) */
+	size_t k = 0, n = 0;
+	int clen;
+	for (; end + n < text + len && end[n] && end[n] != '\n' && k < 16; k++) {
+		text_decode((const unsigned char *)end + n, &clen);
+		n += (size_t)clen;
+	}
+	if (end + n > text + len)
+		n = (size_t)(text + len - end);
+	char raw[16 * 4 + 1], *near;
+	memcpy(raw, end, n);
+	raw[n] = '\0';
+	if (!(near = text_show(raw, 0))) {
+		err_set(err, "%s%sout of memory", label ? label : "", label ? ": " : "");
+		return NULL;
+	}
 	if (why)
 		err_set(err, "%s%s%zu:%zu: invalid JSON (%s)%s%s%s", label ? label : "", label ? ":" : "",
 		        line, col, why, k ? " near \"" : "", near, k ? "\"" : "");
@@ -184,6 +197,7 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 		        label ? ":" : "", line, col);
 	else
 		err_set(err, "%s%s%zu:%zu: invalid JSON", label ? label : "", label ? ":" : "", line, col);
+	free(near);
 	return NULL;
 }
 

@@ -161,8 +161,8 @@ static void console_palette_init(int colors)
 static void console_vmessage(struct console *c, int error, int runs, const char *fmt, va_list ap)
 {
 	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
-	for (char *p = c->msg; *p; p++)
-		if (*p == '\n' || *p == '\t')
+	for (char *p = c->msg; *p; p++) /* the lines of a message joined; a tab is escaped (\u0009) */
+		if (*p == '\n')
 			*p = ' ';
 	c->msg_error = error;
 	c->msg_run = runs;

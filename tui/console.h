@@ -168,13 +168,15 @@ const char *console_term_problem(char *buf, size_t n);
 
 #define CONSOLE_TEXT_MAX 96
 
-/* Display columns of UTF-8 text (invalid bytes count one each). */
+/* Display columns of UTF-8 text as console_put shows it (with its escapes). */
 int console_text_width(const char *s);
 
 /*
  * Draws s at (y, x) in at most `width` columns, padded with blanks to exactly
  * `width` when pad, aligned left or (right) right; text that does not fit is
- * cut with "…" (or "~" without UTF-8).  Returns the columns drawn.
+ * cut with "…" (or "~" without UTF-8).  Control characters, bidirectional
+ * overrides and bytes that are not UTF-8 are shown as traces/text.h escapes them
+ * (\u0009, \u202e, \xff).  Returns the columns drawn.
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
 /* console_put of a name: one that does not fit loses its middle to "…" ("..." without UTF-8),

@@ -16,11 +16,13 @@
 
 int console_utf8 = 1;
 
-/* Columns of one code point: as traces/text.h counts them, one each on a terminal that is
- * not UTF-8 (where the console shows them as ?). */
+/* Columns of one code point (-1: a byte that is not UTF-8) as console_put shows it: a control
+ * character, a bidirectional override or a byte that is not UTF-8 as traces/text.h escapes it
+ * (\u0009 6 columns, \xff 4), others as traces/text.h counts them, one each on a terminal that
+ * is not UTF-8 (where the console shows them as ?). */
 static int console_text_cpwidth(long cp)
 {
-	return cp < 0 || !console_utf8 ? 1 : text_cp_width(cp);
+	return cp < 0 ? 4 : text_escaped(cp) ? 6 : !console_utf8 ? 1 : text_cp_width(cp);
 }
 
 int console_text_width(const char *s)
@@ -48,8 +50,11 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 		int cw = console_text_cpwidth(cp);
 		if (cols + cw > budget)
 			break;
-		if (cp < 0 || text_escaped(cp) || (cp >= 0x80 && !console_utf8)) {
-			out[o++] = '?';                   /* control, invalid or unshowable */
+		if (cp < 0 || text_escaped(cp)) { /* as traces/text.h escapes it */
+			o += (size_t)snprintf(out + o, 8, cp < 0 ? "\\x%02lx" : "\\u%04lx",
+			                      cp < 0 ? (long)(unsigned char)*s : cp);
+		} else if (cp >= 0x80 && !console_utf8) {
+			out[o++] = '?'; /* not shown by the terminal */
 		} else {
 			memcpy(out + o, s, (size_t)len);
 			o += (size_t)len;
