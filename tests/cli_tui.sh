@@ -798,6 +798,21 @@ check_has "(replay's table writes it so too)" "$($L replay faq -s "$TMP/bel.json
 T send-keys -t tabmsg ":quit" Enter; check "tabmsg: quit" wait_for tabmsg "EXITED 0"
 T kill-session -t tabmsg
 
+# An unknown command's name is quoted whole up to 60 columns, and a longer one loses its middle
+# to … at a character boundary, as replay's table cuts a name; before, it was cut at 63 bytes
+# without a word, 40 é's (2 bytes each) ending in half of one
+start cmdname 200 30 faq -s v3
+wait_for cmdname "last run"
+e40=$(printf '%040d' 0 | sed 's/0/é/g')
+T send-keys -t cmdname ":$e40" Enter
+check "40 é's: all of them, whole" wait_for cmdname "unknown command \"$e40\"; the commands are:"
+# 3,000 x's in 60 columns: the mark 1, the start 30 (the odd column), the end 29
+T send-keys -t cmdname ":$(printf '%03000d' 0 | tr 0 x)" Enter
+check "3,000 x's: 30, …, 29" wait_for cmdname \
+	"unknown command \"$(printf '%030d' 0 | tr 0 x)…$(printf '%029d' 0 | tr 0 x)\"; the commands"
+T send-keys -t cmdname ":quit" Enter; check "cmdname: quit" wait_for cmdname "EXITED 0"
+T kill-session -t cmdname
+
 # A command's SCENARIO may be the scenario's name when one open scenario has it (p.json's
 # handle is p, its name "pricey"); none or two: the message lists the handles to choose from
 printf '{"name": "pricey", "extends": "%s/fixtures/scenarios/v3.json"}\n' "$PWD" > "$TMP/p.json"

@@ -179,6 +179,9 @@ int console_text_width(const char *s);
  * (\u0009, \u202e, \xff).  Returns the columns drawn.
  */
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad);
+/* name in at most width columns as console_put_name shows it, in a new string (NULL when out
+ * of memory): whole when it fits, else its middle cut at characters, "…" in its place. */
+char *console_cut_name(const char *name, int width);
 /* console_put of a name: one that does not fit loses its middle to "…" ("..." without UTF-8),
  * keeping the end that tells names of one prefix apart (traces/text.h). */
 int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int right, int pad);

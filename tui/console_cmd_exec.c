@@ -563,11 +563,20 @@ const struct console_command console_commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
+/* The word of n bytes at p as a message quotes it: whole up to 60 columns, else its middle cut
+ * at characters (console_cut_name), as replay's table cuts a name; the caller frees it. */
+static char *console_cmd_quoted(const char *p, int n)
+{
+	char *word = strndup(p, (size_t)n), *cut = word ? console_cut_name(word, 60) : NULL;
+	free(word);
+	return cut;
+}
+
 /* The command a line starts with; *argp gets the arguments.  NULL with e set when none. */
 static const struct console_command *console_cmd_find(const char *line, const char **argp,
                                                       struct err *e)
 {
-	char w1[64], w2[64];
+	char w1[64]; /* the command's name, for the suggestion (no name is as long) */
 	const char *p = line, *after1, *after2;
 	int n1, n2;
 	while (*p == ' ' || *p == '\t')
@@ -578,7 +587,6 @@ static const struct console_command *console_cmd_find(const char *line, const ch
 	while (*after1 == ' ' || *after1 == '\t')
 		after1++;
 	n2 = (int)strcspn(after1, " \t");
-	snprintf(w2, sizeof w2, "%.*s", n2, after1);
 	after2 = after1 + n2;
 	while (*after2 == ' ' || *after2 == '\t')
 		after2++;
@@ -587,14 +595,14 @@ static const struct console_command *console_cmd_find(const char *line, const ch
 	char subs[256] = "";
 	for (const struct console_command *k = console_commands; k->name; k++) {
 		size_t l1 = strcspn(k->name, " ");
-		if (strlen(w1) != l1 || strncmp(k->name, w1, l1) != 0)
+		if ((size_t)n1 != l1 || strncmp(k->name, p, l1) != 0)
 			continue;
 		first_known = 1;
 		if (!k->name[l1]) {
 			*argp = after1;
 			return k;
 		}
-		if (strcmp(k->name + l1 + 1, w2) == 0) {
+		if (strlen(k->name + l1 + 1) == (size_t)n2 && strncmp(k->name + l1 + 1, after1, (size_t)n2) == 0) {
 			*argp = after2;
 			return k;
 		}
@@ -602,10 +610,12 @@ static const struct console_command *console_cmd_find(const char *line, const ch
 		snprintf(subs + o, sizeof subs - o, "%s%s", o ? ", " : "", k->name + l1 + 1);
 	}
 	if (first_known) {
-		if (*w2)
-			err_set(e, "%s: expected %s, not \"%s\"", w1, subs, w2);
+		char *shown = console_cmd_quoted(after1, n2);
+		if (n2)
+			err_set(e, "%s: expected %s, not \"%s\"", w1, subs, shown ? shown : "");
 		else
 			err_set(e, "%s: expected %s", w1, subs);
+		free(shown);
 		return NULL;
 	}
 	/* unknown: suggest the closest name */
@@ -624,13 +634,15 @@ static const struct console_command *console_cmd_find(const char *line, const ch
 			best = k->name;
 		}
 	}
+	char *shown = console_cmd_quoted(p, n1);
 	if (best && best_d <= (strlen(w1) > 4 ? 2 : 1)) {
 		snprintf(word, sizeof word, "%.*s", (int)strcspn(best, " "), best);
-		err_set(e, "unknown command \"%s\" (did you mean \"%s\"?); the commands are: %s", w1, word,
-		        names);
+		err_set(e, "unknown command \"%s\" (did you mean \"%s\"?); the commands are: %s",
+		        shown ? shown : "", word, names);
 	} else {
-		err_set(e, "unknown command \"%s\"; the commands are: %s", w1, names);
+		err_set(e, "unknown command \"%s\"; the commands are: %s", shown ? shown : "", names);
 	}
+	free(shown);
 	return NULL;
 }
 

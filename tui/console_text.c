@@ -83,10 +83,15 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 	return pad ? width : cols;
 }
 
+char *console_cut_name(const char *name, int width)
+{
+	return text_cut_middle(name, width > 0 ? (size_t)width : 0, console_utf8 ? "\xe2\x80\xa6" : "...",
+	                       console_text_cpwidth);
+}
+
 int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int right, int pad)
 {
-	char *cut = width > 0 ? text_cut_middle(name, (size_t)width, console_utf8 ? "\xe2\x80\xa6" : "...",
-	                                         console_text_cpwidth) : NULL;
+	char *cut = width > 0 ? console_cut_name(name, width) : NULL;
 	int n = console_put(w, y, x, cut ? cut : name, width, right, pad);
 	free(cut);
 	return n;
