@@ -813,6 +813,24 @@ check "3,000 x's: 30, …, 29" wait_for cmdname \
 T send-keys -t cmdname ":quit" Enter; check "cmdname: quit" wait_for cmdname "EXITED 0"
 T kill-session -t cmdname
 
+# set and unset of a path whose first part is no key and no open scenario: the key is unknown
+# (to the selected scenario, recorded) and no scenario of that name is open, with the open ones
+start nosuch 200 30 faq -s recorded -s v3
+wait_for nosuch "last run"
+T send-keys -t nosuch ":set nosuch.cache.capacity 5" Enter
+check "set: the unknown key, and no scenario \"nosuch\"" wait_for nosuch \
+	'recorded: nosuch.cache.capacity: unknown key (did you mean "cache.capacity"?); no scenario "nosuch" is open; open: recorded, v3'
+T send-keys -t nosuch ":unset nosuch.cache.capacity" Enter
+check "unset too" wait_for nosuch \
+	'recorded: nosuch.cache.capacity: unknown key (did you mean "cache.capacity"?); no scenario "nosuch" is open; open: recorded, v3'
+# a mistyped key under a known one (cache) is only that
+T send-keys -t nosuch ":set cache.capacityy 5" Enter
+check "a mistyped key under cache: no word of scenarios" wait_for nosuch \
+	'recorded: cache.capacityy: unknown key (did you mean "cache.capacity"?)'
+case $(screen nosuch) in *'no scenario "cache"'*) bad "cache taken for a scenario" ;; *) ok ;; esac
+T send-keys -t nosuch ":quit" Enter; check "nosuch: quit" wait_for nosuch "EXITED 0"
+T kill-session -t nosuch
+
 # A command's SCENARIO may be the scenario's name when one open scenario has it (p.json's
 # handle is p, its name "pricey"); none or two: the message lists the handles to choose from
 printf '{"name": "pricey", "extends": "%s/fixtures/scenarios/v3.json"}\n' "$PWD" > "$TMP/p.json"

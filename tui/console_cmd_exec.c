@@ -394,8 +394,22 @@ static int console_cmd_set_or_unset(struct console *c, const char *args, int set
 	size_t len = strlen(rest);
 	while (len && (rest[len - 1] == ' ' || rest[len - 1] == '\t'))
 		rest[--len] = 0;
-	if (console_model_set(c->m, s, path, set ? rest : NULL, e) < 0)
+	if (console_model_set(c->m, s, path, set ? rest : NULL, e) < 0) {
+		/* a path that is no key, whose first part is neither a key ("cache": a mistyped key
+		 * below it) nor an open scenario: the scenario may be what was mistyped, so that is
+		 * said too, with the open ones (as run says it) */
+		const char *dot = strchr(word, '.');
+		struct err no_scen = { "" };
+		char first[CONSOLE_CMD_MAX], why[sizeof e->msg];
+		if (path == word && dot && !scenario_key_find(scenario_keys, scenario_n_keys, word)) {
+			snprintf(first, sizeof first, "%.*s", (int)(dot - word), word);
+			if (!scenario_key_find(scenario_keys, scenario_n_keys, first) && !console_cmd_scen(c, first, &no_scen)) {
+				snprintf(why, sizeof why, "%s", e->msg);
+				err_set(e, "%s; %s", why, no_scen.msg);
+			}
+		}
 		return -1;
+	}
 	free(s->failed_edit); /* the next edit starts from the scenario as it now is (the file stays) */
 	s->failed_edit = NULL;
 	if (set) {
