@@ -250,10 +250,18 @@ T resize-window -t main -x 50 -y 12; wait_for main "terminal too small"
 check_eq "50x12: terminal too small" "$?" 0
 # at 40 columns the note wraps: the size needed is said whole (the words joined across lines)
 T resize-window -t main -x 40 -y 10; wait_for main "this one is 40x10"
-check_has "40x10: the size the console needs, wrapped to the width" "$(screen main | tr -s ' \n' '  ')" \
-	"terminal too small: the console needs 60x15, this one is 40x10"
+check_has "40x10: the size the console needs, wrapped to the width, and that q quits" "$(screen main | tr -s ' \n' '  ')" \
+	"terminal too small: the console needs 60x15, this one is 40x10; q quits"
 T resize-window -t main -x 100 -y 30; wait_for main "USD per resolved request"
 check_eq "back to 100x30" "$?" 0
+# and q does quit there (a console that opens at 40x10; no stty after it, whose lines would push
+# the exit's off the 10 rows)
+T new-session -d -s tiny -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L tui faq -s v3; echo EXITED \$?; sleep 60"
+wait_for tiny "this one is 40x10"
+check_has "a console that opens at 40x10 says so, and that q quits" "$(screen tiny | tr -s ' \n' '  ')" \
+	"terminal too small: the console needs 60x15, this one is 40x10; q quits"
+T send-keys -t tiny q; check "40x10: q quits" wait_for tiny "EXITED 0"
+T kill-session -t tiny
 
 # q ends the program and gives the terminal back
 T send-keys -t main q

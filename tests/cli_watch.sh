@@ -816,9 +816,13 @@ check "an empty file: waiting for lines" wait_for empty "waiting for lines"
 T send-keys -t empty q
 check "an empty file: q quits with 0" wait_for empty "WATCH-EXIT=0"
 
-# a tiny terminal says so
-T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; sleep 30"
-check "below 60x15 it says so" wait_for small "at least 60x15"
+# a tiny terminal says so, with its size and that q quits, as the console does (wrapped to the
+# width: the words joined across lines); before, at 40 columns the size was cut off
+T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"
+check "below 60x15 it says so" wait_for small "this one is 40x10"
+check_has "with the size it is and that q quits" "$(screen small | tr -s ' \n' '  ')" \
+	"terminal too small: watch needs 60x15, this one is 40x10; q quits"
 T send-keys -t small q
+check "and q quits with 0" wait_for small "WATCH-EXIT=0"
 
 finish

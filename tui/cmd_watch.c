@@ -701,9 +701,9 @@ static void draw(const struct watch *wt, int colors)
 	char now_s[CLOCK_TEXT_MAX], a[64], b[64], n1[32], n2[32];
 	int64_t now = watch_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
 	erase();
-	if (COLS < 60 || LINES < 15) {
-		put_line(0, A_NORMAL, "watch needs a terminal of at least 60x15 (this one is %dx%d)", COLS, LINES);
-		refresh();
+	if (COLS < CONSOLE_MIN_COLS || LINES < CONSOLE_MIN_LINES) { /* said as the console says it */
+		console_too_small("watch");
+		doupdate();
 		return;
 	}
 	if (wt->is_file)

@@ -200,6 +200,10 @@ void console_scen_widths(const int *need, const int *title_w, size_t n, int room
 void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,
                        int width);
 
+/* Below CONSOLE_MIN_COLS x CONSOLE_MIN_LINES: stdscr says so in its middle, wrapped, with the
+ * size it is and that q quits ("terminal too small: WHO needs 60x15, this one is 40x10; q
+ * quits"), staged for doupdate; the console's and the watch screen's. */
+void console_too_small(const char *who);
 /* Splits s into lines of at most `width` columns, at a blank where one is near enough: the
  * byte offset of each line's start in starts[0..n), n ≤ max returned (the last line holds the
  * rest when more would be needed). */

@@ -306,22 +306,27 @@ static void console_draw_band(struct console *c)
 	delwin(w);
 }
 
+void console_too_small(const char *who)
+{
+	char note[160], line[160];
+	size_t starts[9];
+	werase(stdscr);
+	/* the size needed first, wrapped to the width, in the middle */
+	snprintf(note, sizeof note, "terminal too small: %s needs %dx%d, this one is %dx%d; q quits", who,
+	         CONSOLE_MIN_COLS, CONSOLE_MIN_LINES, COLS, LINES);
+	int n = console_wrap(note, COLS, starts, LINES < 8 ? LINES : 8);
+	starts[n] = strlen(note);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "%.*s", (int)(starts[i + 1] - starts[i]), note + starts[i]);
+		console_put(stdscr, (LINES - n) / 2 + i, 0, line, COLS, 0, 0);
+	}
+	wnoutrefresh(stdscr);
+}
+
 void console_frame(struct console *c)
 {
 	if (c->too_small) {
-		char note[128], line[128];
-		size_t starts[9];
-		werase(stdscr);
-		/* the size needed first, wrapped to the width, in the middle */
-		snprintf(note, sizeof note, "terminal too small: the console needs %dx%d, this one is %dx%d",
-		         CONSOLE_MIN_COLS, CONSOLE_MIN_LINES, COLS, LINES);
-		int n = console_wrap(note, COLS, starts, LINES < 8 ? LINES : 8);
-		starts[n] = strlen(note);
-		for (int i = 0; i < n; i++) {
-			snprintf(line, sizeof line, "%.*s", (int)(starts[i + 1] - starts[i]), note + starts[i]);
-			console_put(stdscr, (LINES - n) / 2 + i, 0, line, COLS, 0, 0);
-		}
-		wnoutrefresh(stdscr);
+		console_too_small("the console");
 		doupdate();
 		c->dirty_hdr = c->dirty_body = c->dirty_status = 0;
 		return;
