@@ -174,6 +174,26 @@ for c in "import $TMP/names.jsonl" traces "rejects names" "rm names" "replay nam
 	check_has "${c%% *}: it says why" "$(cat "$TMP/err")" "--db $TMP/y.db/ ends in /: a store is a file path, not a folder"
 done
 check "and no y.db was made" [ ! -e "$TMP/y.db" ]
+# $LLMCOST_DB is checked as --db is (LLMCOST_DB=:memory: imported and kept nothing, exit 0, and
+# LLMCOST_DB=x/ imported into a file x that traces then did not find): named as LLMCOST_DB, exit 2
+for c in "import $TMP/names.jsonl" traces "rejects names" "rm names" "replay names" "watch names" \
+         "live names -s v3 --max-usd 1 --dry-run" "tui names"; do
+	LLMCOST_DB=:memory: $L $c 2> "$TMP/err"; check_eq "${c%% *}: LLMCOST_DB=:memory: exits 2" "$?" 2
+	check_eq "${c%% *}: it says why, naming LLMCOST_DB" "$(cat "$TMP/err")" \
+		"llmcost: LLMCOST_DB=:memory: would keep nothing: a store is a file path"
+	LLMCOST_DB="$TMP/x/" $L $c 2> "$TMP/err"; check_eq "${c%% *}: LLMCOST_DB=x/ exits 2" "$?" 2
+	check_eq "${c%% *}: it says why, naming LLMCOST_DB" "$(cat "$TMP/err")" \
+		"llmcost: LLMCOST_DB=$TMP/x/ ends in /: a store is a file path, not a folder"
+done
+check "and no x was made" [ ! -e "$TMP/x" ]
+LLMCOST_DB=:memory: $L traces --db "$LLMCOST_DB" > "$TMP/out" 2>&1
+check_eq "--db given: LLMCOST_DB is not used, nor checked" "$?" 0
+check_has "and the --db store is read" "$(cat "$TMP/out")" "names"
+LLMCOST_DB=:memory: $L gen faq --requests 1 > /dev/null
+check_eq "a command without a store runs whatever LLMCOST_DB is" "$?" 0
+LLMCOST_DB= XDG_DATA_HOME="$TMP/xdg-empty" $L import "$TMP/names.jsonl" > /dev/null 2>&1
+check_eq "an empty LLMCOST_DB is unset: the default store" "$?" 0
+check "it is \$XDG_DATA_HOME/llmcost/llmcost.db" [ -f "$TMP/xdg-empty/llmcost/llmcost.db" ]
 $L replay names --json --by tenant 2> /dev/null; check_eq "--json with --by exits 2" "$?" 2
 mkdir -p "$TMP/adir"
 $L replay "$TMP/adir" 2> "$TMP/err"; check_has "a directory as the trace" "$(cat "$TMP/err")" "is a directory"

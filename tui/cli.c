@@ -169,17 +169,25 @@ const char *cli_db_words(void)
 	return db_words;
 }
 
+/* Why a store path that is not empty is no file path, said after the path ("--db PATH ..." or
+ * "LLMCOST_DB=PATH ..."), or NULL: SQLite would keep :memory: nowhere, and take y.db/ as y.db,
+ * which another command's y.db/ then misses. */
+static const char *db_refusal(const char *path)
+{
+	if (!strcmp(path, ":memory:"))
+		return "would keep nothing: a store is a file path";
+	if (path[strlen(path) - 1] == '/')
+		return "ends in /: a store is a file path, not a folder";
+	return NULL;
+}
+
 int cli_db_arg(const char *cmd, const char *arg, const char **db)
 {
-	size_t n = strlen(arg);
-	/* a store is a file: SQLite would keep :memory: nowhere, and take y.db/ as y.db, which
-	 * another command's y.db/ then misses */
-	if (!n)
+	const char *why;
+	if (!*arg)
 		return cli_usage_error(cmd, "--db needs a path, not an empty one: a store is a file path"), -1;
-	if (!strcmp(arg, ":memory:"))
-		return cli_usage_error(cmd, "--db :memory: would keep nothing: a store is a file path"), -1;
-	if (arg[n - 1] == '/')
-		return cli_usage_error(cmd, "--db %s ends in /: a store is a file path, not a folder", arg), -1;
+	if ((why = db_refusal(arg)))
+		return cli_usage_error(cmd, "--db %s %s", arg, why), -1;
 	*db = arg;
 	char *word = text_shell_word(arg);
 	snprintf(db_words, sizeof db_words, " --db %s", word ? word : arg);
@@ -206,8 +214,15 @@ const char *cli_db_path(const char *opt_db)
 	const char *env = getenv("LLMCOST_DB"), *dir;
 	if (opt_db && *opt_db)
 		return opt_db;
-	if (env && *env)
+	if (env && *env) {
+		/* checked as --db is, where it is used: a command without a store runs whatever it is */
+		const char *why = db_refusal(env);
+		if (why) {
+			cli_error("LLMCOST_DB=%s %s", env, why);
+			exit(EXIT_USAGE);
+		}
 		return env;
+	}
 	if (!(dir = cli_data_dir())) {
 		cli_error("no store: HOME is not set and XDG_DATA_HOME is not an absolute path, so there "
 		          "is no default store; name one with --db PATH or LLMCOST_DB");

@@ -89,7 +89,9 @@ void cli_wait_for_locks(void);
 const char *cli_data_dir(void);
 
 /* The store path: --db when given, else $LLMCOST_DB, else cli_data_dir()/llmcost.db.  Returns
- * a static buffer; when there is no default store (no HOME), says so and exits 1. */
+ * a static buffer; when there is no default store (no HOME), says so and exits 1; when
+ * $LLMCOST_DB is one that cli_db_arg refuses as --db (an empty one is unset), says so naming
+ * LLMCOST_DB and exits 2. */
 const char *cli_db_path(const char *opt_db);
 
 /* cli_db_path, and for the default store (no --db, no $LLMCOST_DB) its folder made when
