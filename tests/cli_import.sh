@@ -651,6 +651,18 @@ check_eq "the store is made 0600" "$(stat -c %a "$TMP/perm/.local/share/llmcost/
 check_eq "the folder that was there keeps its mode" "$(stat -c %a "$TMP/perm")" 755
 (umask 022; $L import "$TMP/tiny.jsonl" --db "$TMP/perm/given.db" >/dev/null 2>&1)
 check_eq "a --db store made new: 0600" "$(stat -c %a "$TMP/perm/given.db")" 600
+# a store path is a file name, though Debian's SQLite takes "file:..." for a URI: --db file:z.db
+# made an empty file:z.db and the store in z.db, 0644; file:y.db?mode=memory kept nothing
+mkdir -p "$TMP/uri"
+(cd "$TMP/uri" && umask 022 && $LA import "$TMP/tiny.jsonl" --db file:z.db >/dev/null 2>&1)
+check_eq "--db file:z.db: exit 0" "$?" 0
+check_eq "it makes one store, named file:z.db" "$(ls -A "$TMP/uri")" "file:z.db"
+check_eq "made 0600" "$(stat -c %a "$TMP/uri/file:z.db")" 600
+check_has "and traces --db file:z.db lists its trace" "$(cd "$TMP/uri" && $LA traces --db file:z.db)" "tiny"
+rm -f "$TMP/uri/file:z.db"
+(cd "$TMP/uri" && $LA import "$TMP/tiny.jsonl" --db 'file:y.db?mode=memory' >/dev/null 2>&1)
+check_eq "--db 'file:y.db?mode=memory': one store of that name" "$(ls -A "$TMP/uri")" "file:y.db?mode=memory"
+check_has "which keeps the trace" "$(cd "$TMP/uri" && $LA traces --db 'file:y.db?mode=memory')" "tiny"
 chmod 640 "$TMP/perm/given.db"
 $L import "$TMP/tiny.jsonl" --name tiny2 --db "$TMP/perm/given.db" >/dev/null 2>&1
 check_eq "a store that exists keeps its mode" "$(stat -c %a "$TMP/perm/given.db")" 640

@@ -342,6 +342,16 @@ int store_open(struct store *s, const char *path, struct err *e)
 	 * database, and write over it */
 	if (reader_kind_of(path) == READER_OTHER)
 		return err_set(e, "%s: not an llmcost store (not an SQLite database); it is left as it is", path);
+	/* a store path is a file name: Debian's SQLite (SQLITE_USE_URI) takes a name beginning
+	 * "file:" for a URI, so that file:y.db?mode=memory kept nothing and file:z.db was z.db;
+	 * such a name, relative, is given as ./file:..., which is no URI (an absolute one is none) */
+	char uri_safe[4096 + 3];
+	const char *name = path;
+	if (!strncmp(path, "file:", 5)) {
+		if ((size_t)snprintf(uri_safe, sizeof uri_safe, "./%s", path) >= sizeof uri_safe)
+			return err_set(e, "%s: path too long", path);
+		name = uri_safe;
+	}
 	/* a new store is made 0600 whatever the umask, being every request's input text; SQLite's
 	 * journal beside it takes its mode */
 	if (!there && strcmp(path, ":memory:") != 0) { /* SQLite's name for a store in memory */
@@ -353,7 +363,7 @@ int store_open(struct store *s, const char *path, struct err *e)
 	if (!s->path)
 		return err_set(e, "%s: out of memory", path);
 	sqlite3 *db;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		char dir[4096];
 		const char *slash = strrchr(path, '/');
 		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
