@@ -651,6 +651,14 @@ check_eq "the store is made 0600" "$(stat -c %a "$TMP/perm/.local/share/llmcost/
 check_eq "the folder that was there keeps its mode" "$(stat -c %a "$TMP/perm")" 755
 (umask 022; $L import "$TMP/tiny.jsonl" --db "$TMP/perm/given.db" >/dev/null 2>&1)
 check_eq "a --db store made new: 0600" "$(stat -c %a "$TMP/perm/given.db")" 600
+# a symbolic link to a store not made yet is followed, and its target made 0600 too (it was
+# 0644: O_EXCL refused the link, and SQLite made the target with the umask's mode)
+ln -s target.db "$TMP/perm/link.db"
+(umask 022; $L import "$TMP/tiny.jsonl" --db "$TMP/perm/link.db" >/dev/null 2>&1)
+check_eq "a dangling link as the store: exit 0" "$?" 0
+check_eq "its target is made 0600" "$(stat -c %a "$TMP/perm/target.db")" 600
+check "the link stays a link" [ -L "$TMP/perm/link.db" ]
+check_has "and the store read through it holds the trace" "$($L traces --db "$TMP/perm/target.db")" "tiny"
 # a store path is a file name, though Debian's SQLite takes "file:..." for a URI: --db file:z.db
 # made an empty file:z.db and the store in z.db, 0644; file:y.db?mode=memory kept nothing
 mkdir -p "$TMP/uri"

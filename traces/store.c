@@ -353,9 +353,13 @@ int store_open(struct store *s, const char *path, struct err *e)
 		name = uri_safe;
 	}
 	/* a new store is made 0600 whatever the umask, being every request's input text; SQLite's
-	 * journal beside it takes its mode */
+	 * journal beside it takes its mode.  A symbolic link whose target is missing is followed
+	 * as SQLite follows it, its target made 0600 too: O_EXCL refuses any link (EEXIST) */
 	if (!there && strcmp(path, ":memory:") != 0) { /* SQLite's name for a store in memory */
+		struct stat ls;
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST && lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode))
+			fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
 	}
