@@ -675,4 +675,50 @@ chmod 640 "$TMP/perm/given.db"
 $L import "$TMP/tiny.jsonl" --name tiny2 --db "$TMP/perm/given.db" >/dev/null 2>&1
 check_eq "a store that exists keeps its mode" "$(stat -c %a "$TMP/perm/given.db")" 640
 
+# --- a store this user cannot reach or read: said as what it is, not as no store
+# a store whose path stat cannot look at (a loop of links here) is not "no store" (traces said
+# "there is no store ... yet", exit 0; replay "there is no store"): the path and the reason, exit 1
+ln -s loop.db "$TMP/loop.db"
+$L traces --db "$TMP/loop.db" 2>"$TMP/err"; check_eq "a loop of links: traces exits 1" "$?" 1
+check_has "it names the store and the reason" "$(cat "$TMP/err")" "llmcost: $TMP/loop.db: cannot reach the store: "
+$L replay tiny --db "$TMP/loop.db" 2>"$TMP/err"; check_eq "replay exits 1" "$?" 1
+check_has "replay says the same" "$(cat "$TMP/err")" "llmcost: $TMP/loop.db: cannot reach the store: "
+$L import "$TMP/tiny.jsonl" --db "$TMP/loop.db" 2>"$TMP/err"; check_eq "import exits 1" "$?" 1
+check_has "import says the same" "$(cat "$TMP/err")" "llmcost: $TMP/loop.db: cannot reach the store: "
+check "and the link stays as it was" [ "$(readlink "$TMP/loop.db")" = loop.db ]
+# as_other COMMAND...: COMMAND run by a user whom modes shut out of what this one made: not
+# root, this user itself (mode 000 shuts the owner out too); root, nobody (65534), through
+# setpriv or su, $TMP made enterable for it.  Neither able to run the program: the cases are
+# skipped, with a word.
+if [ "$(id -u)" != 0 ]; then
+	as_other() { "$@"; }; shut_dir=000
+else
+	chmod 711 "$TMP"; shut_dir=700
+	if command -v setpriv >/dev/null; then
+		as_other() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	else
+		as_other() { su nobody -s /bin/sh -c 'exec "$0" "$@"' "$@"; }
+	fi
+fi
+if as_other $LA --version >/dev/null 2>&1; then
+	# a store in a folder this user cannot enter (traces said "no store yet", exit 0; replay
+	# "there is no store"; import "its folder ... does not exist")
+	mkdir -p "$TMP/shut/sub"
+	$L import "$TMP/tiny.jsonl" --db "$TMP/shut/sub/x.db" >/dev/null 2>&1
+	chmod $shut_dir "$TMP/shut"
+	as_other $LA traces --db "$TMP/shut/sub/x.db" 2>"$TMP/err"; check_eq "a folder this user cannot enter: traces exits 1" "$?" 1
+	check_eq "it names the store and the reason" "$(cat "$TMP/err")" \
+		"llmcost: $TMP/shut/sub/x.db: cannot reach the store: Permission denied"
+	as_other $LA replay tiny --db "$TMP/shut/sub/x.db" 2>"$TMP/err"; check_eq "replay exits 1" "$?" 1
+	check_eq "replay says the same" "$(cat "$TMP/err")" \
+		"llmcost: $TMP/shut/sub/x.db: cannot reach the store: Permission denied"
+	as_other $LA import "$TMP/tiny.jsonl" --name t2 --db "$TMP/shut/sub/x.db" 2>"$TMP/err"
+	check_eq "import exits 1" "$?" 1
+	check_eq "import says the same" "$(cat "$TMP/err")" \
+		"llmcost: $TMP/shut/sub/x.db: cannot reach the store: Permission denied"
+	chmod 755 "$TMP/shut"
+else
+	echo "cli_import: neither setpriv nor su runs the program as another user: the cases of a store it cannot reach are skipped" >&2
+fi
+
 finish

@@ -7,12 +7,14 @@
  * multi-file traces, gzip input (members, damage) and a stop ending a
  * quiet read.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -257,6 +259,29 @@ static void memory_store_makes_no_file(void)
 	CHECK_INT(store_open(&s, ":memory:", &e), 0);
 	store_close(&s);
 	CHECK_INT(access(":memory:", F_OK), -1);
+}
+
+/* store_exists: nothing there (ENOENT, or ENOTDIR: a part of the path is a file) is 0; a path
+ * stat cannot look at (a loop of links: ELOOP) is -1 with the path and the reason, not 0 */
+static void store_exists_tells_absent_from_unreachable(void)
+{
+	struct err e = { "" };
+	char want[512];
+	unlink(path_in("there.db"));
+	unlink(path_in("plain"));
+	unlink(path_in("loop.db"));
+	CHECK_INT(store_exists(path_in("there.db"), &e), 0);
+	CHECK_INT(close(open(path_in("there.db"), O_WRONLY | O_CREAT, 0600)), 0);
+	CHECK_INT(store_exists(path_in("there.db"), &e), 1);
+	CHECK_INT(close(open(path_in("plain"), O_WRONLY | O_CREAT, 0600)), 0);
+	CHECK_INT(store_exists(path_in("plain/x.db"), &e), 0);
+	CHECK_INT(symlink("loop.db", path_in("loop.db")), 0);
+	CHECK_INT(store_exists(path_in("loop.db"), &e), -1);
+	snprintf(want, sizeof want, "%s: cannot reach the store: %s", path_in("loop.db"), strerror(ELOOP));
+	CHECK_STR(e.msg, want);
+	unlink(path_in("there.db"));
+	unlink(path_in("plain"));
+	unlink(path_in("loop.db"));
 }
 
 static void columns_match_rows(void)
@@ -1513,6 +1538,7 @@ void suite_store(void)
 	RUN(cost_digits_past_the_pico); /* after the folder is made: its store goes in it, not at / */
 	RUN(round_trip);
 	RUN(memory_store_makes_no_file);
+	RUN(store_exists_tells_absent_from_unreachable);
 	RUN(columns_match_rows);
 	RUN(one_call_each);
 	RUN(calls_with_own_tokens);

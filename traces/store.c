@@ -307,17 +307,30 @@ static int make_parent(const char *path, struct err *e)
 	return 0;
 }
 
-int store_exists(const char *path)
+/* stat(path): 1 when something is there, 0 when nothing is (ENOENT, or ENOTDIR: a part of the
+ * path is a file), -1 with e set when it cannot be told (a folder this user cannot enter, a
+ * loop of links, a name too long): such a store is not taken for one that is not there. */
+static int stat_store(const char *path, struct stat *st, struct err *e)
+{
+	if (stat(path, st) == 0)
+		return 1;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	return err_set(e, "%s: cannot reach the store: %s", path, strerror(errno));
+}
+
+int store_exists(const char *path, struct err *e)
 {
 	struct stat st;
-	return stat(path, &st) == 0;
+	return stat_store(path, &st, e);
 }
 
 int store_open_existing(struct store *s, const char *path, struct err *e)
 {
-	if (!store_exists(path)) {
+	int there = store_exists(path, e);
+	if (there <= 0) {
 		memset(s, 0, sizeof *s);
-		return err_set(e, "there is no store %s (llmcost import FILE makes it)", path);
+		return there < 0 ? -1 : err_set(e, "there is no store %s (llmcost import FILE makes it)", path);
 	}
 	return store_open(s, path, e);
 }
@@ -333,7 +346,9 @@ int store_open(struct store *s, const char *path, struct err *e)
 	struct stat fs;
 	/* a folder or a device said as what it is, not in SQLite's words ("unable to open database
 	 * file", "disk I/O error") */
-	int there = stat(path, &fs) == 0;
+	int there = stat_store(path, &fs, e);
+	if (there < 0)
+		return -1;
 	if (there && S_ISDIR(fs.st_mode))
 		return err_set(e, "%s: is a folder, not a store file", path);
 	if (there && !S_ISREG(fs.st_mode))

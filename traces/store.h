@@ -48,8 +48,10 @@ int store_make_folder(const char *path, struct err *e);
 /* Opens (creating the file and the schema when absent, not its folder); refuses, leaving it
  * as it is, a file that is not an llmcost store. */
 int store_open(struct store *s, const char *path, struct err *e);
-/* 1 when something is at path. */
-int store_exists(const char *path);
+/* 1 when something is at path, 0 when nothing is (ENOENT, ENOTDIR), -1 with e set ("PATH:
+ * cannot reach the store: Permission denied") when stat fails otherwise: a store in a folder
+ * this user cannot enter is not taken for none. */
+int store_exists(const char *path, struct err *e);
 /* Opens a store that exists, for commands that only read or remove: never creates one, so a
  * mistyped path leaves no stray file ("there is no store PATH (…)"). */
 int store_open_existing(struct store *s, const char *path, struct err *e);

@@ -210,7 +210,7 @@ static int replay_stdin_named(const char *arg)
 int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 {
 	struct err e = { "" };
-	int no_store = trace_arg && !replay_is_file(trace_arg) && !store_exists(path);
+	int no_store = trace_arg && !replay_is_file(trace_arg) && store_exists(path, &e) == 0;
 	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))

@@ -107,7 +107,12 @@ int cmd_traces(int argc, char **argv)
 	struct err e = { "" };
 	struct store_trace_info *list;
 	size_t n;
-	if (!store_exists(cli_db_path(db))) {
+	int there = store_exists(cli_db_path(db), &e);
+	if (there < 0) {
+		cli_error("%s", e.msg);
+		return EXIT_FAIL;
+	}
+	if (!there) {
 		/* on stderr: a script reading the list gets an empty one, not this sentence */
 		cli_error("note: there is no store %s yet, so no traces (llmcost import FILE makes it)", cli_db_path(db));
 		return EXIT_OK;
