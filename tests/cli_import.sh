@@ -691,9 +691,9 @@ check "and the link stays as it was" [ "$(readlink "$TMP/loop.db")" = loop.db ]
 # setpriv or su, $TMP made enterable for it.  Neither able to run the program: the cases are
 # skipped, with a word.
 if [ "$(id -u)" != 0 ]; then
-	as_other() { "$@"; }; shut_dir=000
+	as_other() { "$@"; }; shut_dir=000; shut_file=000; read_only=444
 else
-	chmod 711 "$TMP"; shut_dir=700
+	chmod 711 "$TMP"; shut_dir=700; shut_file=600; read_only=644
 	if command -v setpriv >/dev/null; then
 		as_other() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 	else
@@ -717,6 +717,25 @@ if as_other $LA --version >/dev/null 2>&1; then
 	check_eq "import says the same" "$(cat "$TMP/err")" \
 		"llmcost: $TMP/shut/sub/x.db: cannot reach the store: Permission denied"
 	chmod 755 "$TMP/shut"
+	# a store this user may not read (root's 0600 read by nobody; the owner's own at 000): said
+	# so, not as "unable to open database file (the store and its folder must be writable)"
+	mkdir -p "$TMP/unread" && chmod 755 "$TMP/unread"
+	$L import "$TMP/tiny.jsonl" --db "$TMP/unread/x.db" >/dev/null 2>&1
+	chmod $shut_file "$TMP/unread/x.db"
+	for c in traces "replay tiny" "rejects tiny" "import $TMP/tiny.jsonl --name t2"; do
+		as_other $LA $c --db "$TMP/unread/x.db" >/dev/null 2>"$TMP/err"
+		check_eq "a store this user may not read: ${c%% *} exits 1" "$?" 1
+		check_eq "${c%% *}: it says so" "$(cat "$TMP/err")" \
+			"llmcost: $TMP/unread/x.db: cannot read the store: Permission denied"
+	done
+	# one it may read but not write: read, and an import says it cannot write (as before)
+	chmod $read_only "$TMP/unread/x.db"
+	check_has "a store this user may only read: traces lists it" \
+		"$(as_other $LA traces --db "$TMP/unread/x.db" 2>&1)" "tiny"
+	as_other $LA import "$TMP/tiny.jsonl" --name t2 --db "$TMP/unread/x.db" >/dev/null 2>"$TMP/err"
+	check_eq "import into it exits 1" "$?" 1
+	check_has "saying it cannot write" "$(cat "$TMP/err")" "attempt to write a readonly database"
+	chmod 600 "$TMP/unread/x.db"
 else
 	echo "cli_import: neither setpriv nor su runs the program as another user: the cases of a store it cannot reach are skipped" >&2
 fi

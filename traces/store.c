@@ -353,6 +353,14 @@ int store_open(struct store *s, const char *path, struct err *e)
 		return err_set(e, "%s: is a folder, not a store file", path);
 	if (there && !S_ISREG(fs.st_mode))
 		return err_set(e, "%s: not a regular file", path);
+	/* a store this user may not read (another user's, 0600) said so: SQLite's "unable to open
+	 * database file" was taken for a folder that is not writable */
+	if (there) {
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(e, "%s: cannot read the store: %s", path, strerror(errno));
+		close(fd);
+	}
 	/* a file that is not SQLite: SQLite would take one shorter than its header for an empty
 	 * database, and write over it */
 	if (reader_kind_of(path) == READER_OTHER)
