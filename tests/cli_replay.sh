@@ -139,6 +139,37 @@ check_eq "replay -: how to replay standard input" "$(cat "$TMP/err")" "llmcost: 
 $L replay - --db "$TMP/none.db" </dev/null 2>"$TMP/err"; check_eq "replay - with no store exits 1" "$?" 1
 check_has "replay - with no store: the same, with its --db" "$(cat "$TMP/err")" "llmcost import - --name NAME --db $TMP/none.db, then"
 check "and makes no store" [ ! -e "$TMP/none.db" ]
+# a trace file is a regular file: a pipe (/dev/stdin on one, the /dev/fd/N of <(cmd), a FIFO) or
+# a device is a usage error (exit 2) that says how to store its lines, and nothing is imported:
+# stored under its path's name ("stdin"), the next pipe of other lines replayed the first's
+line 00:00Z acme faq_answer gpt-4.1-mini 1 1 1 0 > "$TMP/pipe1.jsonl"
+cat "$TMP/pipe1.jsonl" | $L replay /dev/stdin >/dev/null 2>"$TMP/err"; check_eq "replay /dev/stdin on a pipe exits 2" "$?" 2
+check_eq "replay /dev/stdin on a pipe: why, and the import that stores it" "$(cat "$TMP/err")" \
+	"llmcost: /dev/stdin: a pipe, not a regular file: a trace file is imported on first use and its stored copy replayed after, and a pipe gives its lines once; store them first with llmcost import - --name NAME (the pipe on standard input), then use NAME"
+case $($L traces) in *stdin*) bad "replay /dev/stdin on a pipe: a trace stored" ;; *) ok ;; esac
+cat "$TMP/pipe1.jsonl" | $L replay /dev/fd/0 >/dev/null 2>"$TMP/err"; check_eq "replay /dev/fd/0 on a pipe exits 2" "$?" 2
+check_has "replay /dev/fd/0 on a pipe: why" "$(cat "$TMP/err")" "/dev/fd/0: a pipe, not a regular file"
+mkfifo "$TMP/pipe.jsonl"
+timeout 5 $L replay "$TMP/pipe.jsonl" >/dev/null 2>"$TMP/err"; check_eq "replay FIFO exits 2 (not waiting for a writer: timeout says 124)" "$?" 2
+check_has "replay FIFO: why" "$(cat "$TMP/err")" "$TMP/pipe.jsonl: a pipe, not a regular file"
+$L replay /dev/null >/dev/null 2>"$TMP/err"; check_eq "replay a device exits 2" "$?" 2
+check_has "replay a device: why, and the import that stores it" "$(cat "$TMP/err")" \
+	"/dev/null: a character device, not a regular file: a trace file is imported on first use and its stored copy replayed after; store its lines first with llmcost import /dev/null --name NAME, then use NAME"
+case $($L traces) in *pipe*|*null*) bad "replay of a pipe or device: a trace stored" ;; *) ok ;; esac
+cat "$TMP/pipe1.jsonl" | $L replay /dev/stdin --db "$TMP/none.db" >/dev/null 2>"$TMP/err"
+check_eq "a pipe with no store exits 2" "$?" 2
+check_has "a pipe with no store: its --db in the import" "$(cat "$TMP/err")" "llmcost import - --name NAME --db $TMP/none.db (the pipe"
+check "and makes no store" [ ! -e "$TMP/none.db" ]
+# tui and live find their trace as replay does
+cat "$TMP/pipe1.jsonl" | $L tui /dev/stdin --frames 1 >/dev/null 2>"$TMP/err"; check_eq "tui /dev/stdin on a pipe exits 2" "$?" 2
+check_has "tui /dev/stdin on a pipe: why" "$(cat "$TMP/err")" "/dev/stdin: a pipe, not a regular file"
+cat "$TMP/pipe1.jsonl" | $L live /dev/stdin -s v3 --max-usd 1 --dry-run >/dev/null 2>"$TMP/err"
+check_eq "live /dev/stdin on a pipe exits 2" "$?" 2
+check_has "live /dev/stdin on a pipe: why" "$(cat "$TMP/err")" "/dev/stdin: a pipe, not a regular file"
+# a bare name that a stored trace has is still that trace beside a FIFO of the name
+(cd "$TMP" && mkfifo day && timeout 5 "$labs" replay day --json >"$TMP/r7.json" 2>"$TMP/err"); check_eq "a FIFO of a stored name: exits 0" "$?" 0
+cmp -s "$TMP/r1.json" "$TMP/r7.json"; check_eq "a FIFO of a stored name: the stored trace" "$?" 0
+rm "$TMP/day" "$TMP/pipe.jsonl"
 
 # --- the JSON shape: keys present and in the SPEC §5 order
 if command -v python3 >/dev/null; then

@@ -137,7 +137,8 @@ int cmd_watch(int argc, char **argv);
 
 /* tui/cmd_replay.c, shared with the console (tui/cmd_tui.c, tui/console_model.c): a scenario
  * by file or bundled name (errors printed, an exit code returned), the stored trace for a
- * name or file (imported on first use, under the name `as` when not NULL). */
+ * name or regular file (imported on first use, under the name `as` when not NULL; a pipe or
+ * device is a usage error, exit 2). */
 struct scenario;
 struct store;
 int replay_load_scenario(const char *arg, struct scenario *sc);

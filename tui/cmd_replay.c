@@ -42,6 +42,13 @@ static int replay_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A trace file, which a run imports on first use: a regular file, symbolic links followed. */
+static int replay_is_trace_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /*
  * Loads scenario `arg`: a file path, else a bundled scenario name, else the
  * built-in "recorded".  Prints the reason and returns EXIT_INPUT on failure.
@@ -202,19 +209,50 @@ static int replay_stdin_named(const char *arg)
 }
 
 /*
- * The name of the stored trace to replay for `arg`, into name: a file is
- * imported under its derived name unless a trace of that name is stored
- * already (from that file: see replay_check_source); anything else must be a
- * stored name.  Returns an exit code.
+ * Says that `arg`, which is there but is neither a regular file nor a folder (symbolic links
+ * followed: the /dev/fd/N of `<(cmd)`, /dev/stdin on a pipe, a FIFO, a socket, a device), is
+ * no trace file, and how to store what it gives; 1 when it is such.  A trace file is imported
+ * on first use and its stored copy replayed after, told apart by its path and checked against
+ * its times: a pipe's next run, other lines under the same path, would replay the first's.
+ */
+static int replay_special_named(const char *arg)
+{
+	struct stat st;
+	if (stat(arg, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return 0;
+	if (S_ISFIFO(st.st_mode)) {
+		cli_error("%s: a pipe, not a regular file: a trace file is imported on first use and its "
+		          "stored copy replayed after, and a pipe gives its lines once; store them first with "
+		          "llmcost import - --name NAME%s (the pipe on standard input), then use NAME",
+		          arg, cli_db_words());
+		return 1;
+	}
+	char *word = text_shell_word(arg);
+	cli_error("%s: %s, not a regular file: a trace file is imported on first use and its stored copy "
+	          "replayed after; store its lines first with llmcost import %s --name NAME%s, then use NAME",
+	          arg, S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+	          : S_ISSOCK(st.st_mode) ? "a socket" : "not a file", word ? word : arg, cli_db_words());
+	free(word);
+	return 1;
+}
+
+/*
+ * The name of the stored trace to replay for `arg`, into name: a regular file
+ * (not a pipe: replay_special_named) is imported under its derived name unless
+ * a trace of that name is stored already (from that file: see
+ * replay_check_source); anything else must be a stored name.  Returns an exit
+ * code.
  */
 int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 {
 	struct err e = { "" };
-	int no_store = trace_arg && !replay_is_file(trace_arg) && store_exists(path, &e) == 0;
+	int no_store = trace_arg && !replay_is_trace_file(trace_arg) && store_exists(path, &e) == 0;
 	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))
 		return EXIT_FAIL;
+	if (no_store && replay_special_named(trace_arg))
+		return EXIT_USAGE;
 	if (no_store && replay_is_dir(trace_arg))
 		cli_error("%s: is a directory, not a trace file", trace_arg);
 	else if (no_store)
@@ -238,7 +276,7 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	}
 	if (found) {
 		snprintf(name, n, "%s", arg);
-		if (!replay_is_file(arg))
+		if (!replay_is_trace_file(arg))
 			return EXIT_OK;
 		if (!source_is_other(&info, arg))
 			return replay_check_source(&info, arg);
@@ -246,7 +284,9 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 		            "that name here is ./%s\n", arg, info.source, arg);
 		return EXIT_OK;
 	}
-	if (replay_is_file(arg)) {
+	if (replay_special_named(arg))
+		return EXIT_USAGE;
+	if (replay_is_trace_file(arg)) {
 		if (as)
 			snprintf(name, n, "%s", as);
 		else
@@ -510,9 +550,8 @@ int cmd_replay(int argc, char **argv)
 			goto out;
 	if (!builtin && (rc = replay_tell_apart(sc, scen_args, n_scen)) != EXIT_OK)
 		goto out;
-	rc = EXIT_FAIL;
 	/* a trace file is imported, into a store made if need be; a stored name needs a store */
-	if (replay_open_store(&s, cli_db_path_made(db), trace_arg) != EXIT_OK)
+	if ((rc = replay_open_store(&s, cli_db_path_made(db), trace_arg)) != EXIT_OK)
 		goto out;
 	if ((rc = replay_find_trace(&s, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 		goto out;

@@ -105,11 +105,11 @@ int cmd_tui(int argc, char **argv)
 	for (size_t i = 0; i < n_scen; i++)
 		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
 			goto out;
-	rc = EXIT_FAIL;
 
 	const char *db_path = cli_db_path_made(db);
-	if (replay_open_store(&st, db_path, trace_arg) != EXIT_OK)
+	if ((rc = replay_open_store(&st, db_path, trace_arg)) != EXIT_OK)
 		goto out;
+	rc = EXIT_FAIL;
 	if (trace_arg) {
 		if ((rc = replay_find_trace(&st, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 			goto out;
