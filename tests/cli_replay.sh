@@ -170,6 +170,36 @@ check_has "live /dev/stdin on a pipe: why" "$(cat "$TMP/err")" "/dev/stdin: a pi
 (cd "$TMP" && mkfifo day && timeout 5 "$labs" replay day --json >"$TMP/r7.json" 2>"$TMP/err"); check_eq "a FIFO of a stored name: exits 0" "$?" 0
 cmp -s "$TMP/r1.json" "$TMP/r7.json"; check_eq "a FIFO of a stored name: the stored trace" "$?" 0
 rm "$TMP/day" "$TMP/pipe.jsonl"
+# a scenario from a pipe loads (it said "/dev/stdin: No such file or directory", exit 3, having
+# read it): it has no folder, so its relative extends and pricing are the current directory's,
+# else (extends) a bundled name; so too /dev/stdin on a file elsewhere, the name as typed
+v3_rows=$($L replay day -s v3 --csv | cut -d, -f2-)
+echo '{"name": "piped", "extends": "v3"}' | $L replay day -s /dev/stdin --csv >"$TMP/out" 2>"$TMP/err"
+check_eq "-s /dev/stdin on a pipe exits 0" "$?" 0
+check_eq "-s /dev/stdin on a pipe: its name" "$(sed -n 2p "$TMP/out" | cut -d, -f1)" "piped"
+check_eq "-s /dev/stdin on a pipe: extends a bundled name, v3's figures" "$(cut -d, -f2- "$TMP/out")" "$v3_rows"
+mkdir -p "$TMP/scpipe"
+echo '{"name": "base"}' > "$TMP/scpipe/base.json" # the defaults: not v3's figures
+cp fixtures/pricing/openai.json "$TMP/scpipe/prices.json" # the bundled table: base's figures
+base_rows=$($L replay day -s "$TMP/scpipe/base.json" --csv | cut -d, -f2-)
+echo '{"extends": "base.json", "pricing": "prices.json"}' > "$TMP/scpipe/child.json"
+(cd "$TMP/scpipe" && cat child.json | "$labs" replay day -s /dev/stdin --csv >"$TMP/out" 2>"$TMP/err")
+check_eq "a piped scenario's relative extends and pricing: the current directory's" "$?" 0
+check_eq "... with base's figures" "$(cut -d, -f2- "$TMP/out")" "$base_rows"
+check "... which are not v3's" [ "$base_rows" != "$v3_rows" ]
+(cd "$TMP" && "$labs" replay day -s /dev/stdin --csv <"$TMP/scpipe/child.json" >/dev/null 2>"$TMP/err")
+check_eq "/dev/stdin on a file elsewhere: relative to the current directory, exit 3" "$?" 3
+check_has "... its extends named" "$(cat "$TMP/err")" "llmcost: /dev/stdin: extends: no file \"base.json\""
+# extends naming a folder names the file and key (it said only "…/sub: cannot read: Is a
+# directory"); a bare name that is a folder is a bundled scenario's, as -s takes it
+mkdir -p "$TMP/scdir/sub" "$TMP/scdir/v3"
+echo '{"extends": "sub"}' > "$TMP/scdir/ext.json"
+$L replay day -s "$TMP/scdir/ext.json" 2>"$TMP/err"; check_eq "extends a folder exits 3" "$?" 3
+check_eq "extends a folder: file and key named" "$(cat "$TMP/err")" \
+	"llmcost: $TMP/scdir/ext.json: extends: \"$TMP/scdir/sub\" is a folder, not a scenario file"
+echo '{"extends": "v3"}' > "$TMP/scdir/mine.json"
+$L replay day -s "$TMP/scdir/mine.json" --csv >"$TMP/out" 2>"$TMP/err"; check_eq "extends v3 beside a folder v3 exits 0" "$?" 0
+check_eq "... the bundled v3" "$(cut -d, -f2- "$TMP/out")" "$v3_rows"
 
 # --- the JSON shape: keys present and in the SPEC §5 order
 if command -v python3 >/dev/null; then

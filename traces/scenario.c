@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "traces/bundled.h"
@@ -135,15 +136,22 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
 	char *file = join_path(dir, ext), *real = NULL, *pdir = NULL, *text = NULL, bundled[PATH_MAX + 64];
 	cJSON *tree = NULL, *merged = NULL;
 	char cyc[900];
+	struct stat st;
 
 	*from = NULL;
 	if (!file) {
 		scenario_fail(err, label, "extends: out of memory");
 		goto out;
 	}
-	if (!(real = realpath(file, NULL))) {
+	/* a folder is no file: a bare name then is a bundled scenario's, as `-s NAME` beside a folder */
+	if ((real = realpath(file, NULL)) && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(real);
+		real = NULL;
+		errno = EISDIR;
+	}
+	if (!real) {
 		int why = errno;
-		if (why == ENOENT && bundled_scenario(ext, bundled, sizeof bundled)) {
+		if ((why == ENOENT || why == EISDIR) && bundled_scenario(ext, bundled, sizeof bundled)) {
 			free(file);
 			if (!(file = strdup(bundled)) || !(*from = scenario_dir_of(file))) {
 				scenario_fail(err, label, "extends: out of memory");
@@ -158,6 +166,8 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
 			if (why == ENOENT && !strchr(ext, '/') && *list)
 				scenario_fail(err, label, "extends: no file \"%s\", and no bundled scenario of that "
 				     "name (bundled: %s)", file, list);
+			else if (why == EISDIR)
+				scenario_fail(err, label, "extends: \"%s\" is a folder, not a scenario file", file);
 			else
 				scenario_fail(err, label, "extends: cannot read \"%s\": %s", file, strerror(why));
 			goto out;
@@ -185,6 +195,10 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
 	}
 	if (c->n >= MAX_EXTENDS) {
 		scenario_fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
+		goto out;
+	}
+	if (access(file, R_OK) < 0) { /* here, as the file's own errors name only it */
+		scenario_fail(err, label, "extends: cannot read \"%s\": %s", file, strerror(errno));
 		goto out;
 	}
 	if (scenario_read_json(file, &tree, &text, err) < 0)
@@ -570,11 +584,15 @@ int scenario_load(const char *path, struct scenario *out, struct err *err)
 	memset(out, 0, sizeof *out);
 	if (scenario_read_json(path, &tree, &text, err) < 0)
 		return -1;
-	dir = scenario_dir_of(path);
+	/* read already, a file that resolves to no file in a folder is a pipe (<(cmd)'s /dev/fd/N
+	 * names "pipe:[…]"), and one named under /dev or /proc a descriptor (/dev/stdin, even on a
+	 * file): no folder of its own, its relative names are the current directory's, as typed */
 	real = realpath(path, NULL);
-	if (!dir || !real) {
+	dir = !real || strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0
+	      ? strdup("") : scenario_dir_of(path);
+	if (!dir) {
 		cJSON_Delete(tree);
-		err_set(err, "%s: %s", path, dir ? strerror(errno) : "out of memory");
+		err_set(err, "%s: out of memory", path);
 		goto out;
 	}
 	rc = scenario_load_from_tree(tree, text, path, dir, real, out, err);
