@@ -215,7 +215,7 @@ check_eq "rejects of a trace without any says so" "$($L rejects clean)" "trace c
 # a file rewritten in the second of its import is seen as changed (times to the µs)
 printf '{"ts":2,"tenant":"a","task":"t","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' >> "$TMP/clean.jsonl"
 $L replay "$TMP/clean.jsonl" 2>"$TMP/err" >/dev/null
-check_has "a file changed right after its import gets the note" "$(cat "$TMP/err")" "changed after it was imported"
+check_has "a file changed right after its import gets the note" "$(cat "$TMP/err")" "was modified or replaced after it was imported"
 
 # --- output that cannot be written fails
 if [ -w /dev/full ]; then

@@ -133,7 +133,9 @@ static int source_is_other(const struct store_trace_info *info, const char *path
 /*
  * Whether stored trace `info` is file `path` as imported: an error when it came from another
  * file of the same name (a day's `requests.jsonl` after another day's), a note when the file
- * changed after the import.
+ * was modified or replaced after the import: its later time of modification and of status
+ * change (set to now by any write, create or rename, where `cp -p`, `tar x` and `rsync -t`
+ * give a replacement an older mtime; a chmod sets it too) after the import's time.
  */
 static int replay_check_source(const struct store_trace_info *info, const char *path)
 {
@@ -151,17 +153,19 @@ static int replay_check_source(const struct store_trace_info *info, const char *
 	const char *why;
 	/* to the µs, as imports keep their time (a file rewritten in the second of its import is
 	 * seen); an older import's whole-second time, to the second */
-	int64_t mtime_us = 0;
+	int64_t changed_us = 0;
 	if (stat(path, &st) == 0) {
-		mtime_us = (int64_t)st.st_mtim.tv_sec * CLOCK_US_PER_S + st.st_mtim.tv_nsec / 1000;
+		int64_t mtime_us = (int64_t)st.st_mtim.tv_sec * CLOCK_US_PER_S + st.st_mtim.tv_nsec / 1000;
+		int64_t ctime_us = (int64_t)st.st_ctim.tv_sec * CLOCK_US_PER_S + st.st_ctim.tv_nsec / 1000;
+		changed_us = mtime_us > ctime_us ? mtime_us : ctime_us;
 		if (!strchr(info->imported_at, '.'))
-			mtime_us -= mtime_us % CLOCK_US_PER_S;
+			changed_us -= changed_us % CLOCK_US_PER_S;
 	}
-	if (mtime_us && clock_parse_rfc3339(info->imported_at, strlen(info->imported_at), &imported_us, &why) == 0 &&
-	    mtime_us > imported_us)
-		text_printf(stderr, "llmcost: note: %s changed after it was imported (%s); replaying the stored "
-		            "copy (llmcost import --replace %s%s imports it again)\n", path, info->imported_at, path_word,
-		            cli_db_words());
+	if (changed_us && clock_parse_rfc3339(info->imported_at, strlen(info->imported_at), &imported_us, &why) == 0 &&
+	    changed_us > imported_us)
+		text_printf(stderr, "llmcost: note: %s was modified or replaced after it was imported (%s); "
+		            "replaying the stored copy (llmcost import --replace %s%s imports it again)\n", path,
+		            info->imported_at, path_word, cli_db_words());
 	free(word);
 	return EXIT_OK;
 }
