@@ -204,6 +204,26 @@ $L --verbose 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
 check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --verbose"
 check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD]"
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
+# so is an empty operand, as an unset variable in a script gives: exit 2, the operand named (it
+# said "no trace file or stored trace named \"\"", exit 1; import "the trace name \"\" of  is empty")
+empty_operand() { # CMD OPERAND [ARG...]: CMD with "" as its operand, then the ARGs
+	cmd=$1 op=$2; shift 2
+	$L "$cmd" "" "$@" </dev/null >/dev/null 2>"$TMP/err"; check_eq "$cmd '' exits 2" "$?" 2
+	check_has "$cmd '': it names the operand" "$(cat "$TMP/err")" "llmcost $cmd: $op is empty: "
+}
+empty_operand replay TRACE
+empty_operand tui TRACE --frames 1
+empty_operand live TRACE -s v3 --max-usd 1 --dry-run
+empty_operand watch 'FILE|TRACE'
+empty_operand import FILE
+empty_operand rejects NAME
+empty_operand rm NAME
+# among others, before any is acted on: nothing imported, nothing removed
+printf '{"ts":1,"tenant":"a","task":"t","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' > "$TMP/first.jsonl"
+$L import "$TMP/first.jsonl" "" >/dev/null 2>&1; check_eq "import FILE '' exits 2" "$?" 2
+case $($L traces) in *first*) bad "import FILE '': FILE imported" ;; *) ok ;; esac
+$L rm names "" >/dev/null 2>&1; check_eq "rm NAME '' exits 2" "$?" 2
+case $($L traces) in *names*) ok ;; *) bad "rm NAME '': NAME removed" ;; esac
 LLMCOST_DB="$TMP/typo.db" $L tui nosuchtrace --frames 1 2>/dev/null </dev/null; check_eq "tui of a typo exits 1" "$?" 1
 check "and makes no store" [ ! -e "$TMP/typo.db" ]
 LLMCOST_PRICING="$TMP/nosuch.json" $L replay names 2>"$TMP/err"

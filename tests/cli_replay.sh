@@ -34,6 +34,10 @@ check_has "bad --by names the choices" "$(cat "$TMP/err")" "tenant, task, model 
 $L replay "$TMP/day.jsonl" --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" -s 2>/dev/null; check_eq "-s without a value exits 2" "$?" 2
 $L replay a b 2>/dev/null; check_eq "two traces exit 2" "$?" 2
+# an empty trace (an unset variable in a script) is no name of anything (it exited 1)
+$L replay "" 2>"$TMP/err"; check_eq "an empty trace exits 2" "$?" 2
+check_eq "an empty trace: said" "$(cat "$TMP/err")" "llmcost replay: TRACE is empty: name a stored trace or a trace file
+(see: llmcost replay --help)"
 # options before the command: a usage error that gives the line with the command first (a
 # command's name as an option's value is that value: the store named "replay" here)
 $L --db "$TMP/x.db" replay day -s v3 2>"$TMP/err"; check_eq "options before the command exit 2" "$?" 2

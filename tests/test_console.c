@@ -720,6 +720,7 @@ static void console_command_checks(void)
 		{ "scenario add", "usage: scenario add NAME [FILE]" },
 		{ "scenario", "scenario: expected add, drop, edit" },
 		{ "load", "usage: load TRACE [--name NAME]" },
+		{ "load ''", "load: TRACE is empty: name a stored trace or a trace file" }, /* as replay '' */
 		{ "quit now", "usage: quit" },
 		{ "help se", "help: no command \"se\"" },   /* a word's start is no command's name */
 		{ "run b", "no scenario \"b\" is open" },

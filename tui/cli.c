@@ -161,6 +161,14 @@ int cli_one_scenario(const char *cmd, const char *arg, const char **scen)
 	return 0;
 }
 
+int cli_operand_arg(const char *cmd, const char *arg, const char *op, const char *what)
+{
+	if (*arg)
+		return 0;
+	cli_usage_error(cmd, "%s is empty: %s", op, what);
+	return -1;
+}
+
 /* " --db PATH" for the command lines the messages suggest, when this one named its store */
 static char db_words[64 + 4 * 4096];
 

@@ -63,6 +63,11 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
  * second one. */
 int cli_one_scenario(const char *cmd, const char *arg, const char **scen);
 
+/* An operand of the command (its usage's `op`: TRACE, FILE, NAME): a usage error (-1) when it
+ * is empty, as an unset variable in a script makes it, which names no file and no trace; `what`
+ * says what to give instead ("name a stored trace or a trace file"). */
+int cli_operand_arg(const char *cmd, const char *arg, const char *op, const char *what);
+
 /* --db's value, every command's: a usage error (-1) when it is no file path: empty (as an unset
  * variable in a script makes it), SQLite's :memory:, or ending in / (a folder). */
 int cli_db_arg(const char *cmd, const char *arg, const char **db);

@@ -50,6 +50,9 @@ int cmd_import(int argc, char **argv)
 	const char **files = (const char **)argv + optind;
 	if (n < 1)
 		return cli_usage_error("import", "name at least one file to import (or - for stdin)");
+	for (int i = 0; i < n; i++)
+		if (cli_operand_arg("import", files[i], "FILE", "name a file to import (or - for stdin)") < 0)
+			return EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
 		if (strcmp(files[i], "-") == 0 && !o.name)
 			return cli_usage_error("import", "reading stdin (-) needs --name");

@@ -311,6 +311,8 @@ int cmd_live(int argc, char **argv)
 		return cli_usage_error("live", "name a trace: a stored trace or a trace file");
 	if (optind + 1 < argc)
 		return cli_usage_error("live", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
+	if (cli_operand_arg("live", argv[optind], "TRACE", "name a stored trace or a trace file") < 0)
+		return EXIT_USAGE;
 	if (!scen)
 		return cli_usage_error("live", "name the scenario whose policies the calls follow (-s)");
 	if (!cap_pusd)

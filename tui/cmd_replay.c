@@ -520,6 +520,10 @@ int cmd_replay(int argc, char **argv)
 		return cli_usage_error("replay", "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
 	}
 	const char *trace_arg = argv[optind];
+	if (cli_operand_arg("replay", trace_arg, "TRACE", "name a stored trace or a trace file") < 0) {
+		free(scen_args);
+		return EXIT_USAGE;
+	}
 	int builtin = n_scen == 0; /* no -s: the built-in recorded scenario, whatever files exist */
 	if (builtin)
 		scen_args[n_scen++] = "recorded";

@@ -153,6 +153,8 @@ int cmd_rejects(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc - first != 1)
 		return cli_usage_error("rejects", "name one stored trace (see: llmcost traces)");
+	if (cli_operand_arg("rejects", argv[first], "NAME", "name a stored trace (llmcost traces lists them)") < 0)
+		return EXIT_USAGE;
 	struct store s;
 	struct err e = { "" };
 	int64_t shown = 0;
@@ -243,6 +245,9 @@ int cmd_rm(int argc, char **argv)
 		return EXIT_USAGE;
 	if (first >= argc)
 		return cli_usage_error("rm", "name the traces to remove (see: llmcost traces)");
+	for (int i = first; i < argc; i++)
+		if (cli_operand_arg("rm", argv[i], "NAME", "name stored traces to remove (llmcost traces lists them)") < 0)
+			return EXIT_USAGE;
 	struct store s;
 	struct err e = { "" };
 	/* a name given twice is removed once */

@@ -93,6 +93,11 @@ int cmd_tui(int argc, char **argv)
 		return cli_usage_error(cmd, "one trace at a time (unexpected \"%s\")", argv[optind + 1]);
 	}
 	const char *trace_arg = optind < argc ? argv[optind] : NULL;
+	if (trace_arg && cli_operand_arg(cmd, trace_arg, "TRACE", "name a stored trace or a trace file, "
+	                                 "or none for the newest stored trace") < 0) {
+		free(scen_args);
+		return EXIT_USAGE;
+	}
 	if (n_scen == 0)
 		n_scen = tui_default_scenarios(list, sizeof list, scen_args, 64);
 

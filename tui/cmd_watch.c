@@ -932,6 +932,9 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage_error("watch", "name a JSON Lines file to follow or a stored trace to play");
 	if (optind + 1 < argc)
 		return cli_usage_error("watch", "one file or trace at a time (unexpected \"%s\")", argv[optind + 1]);
+	if (cli_operand_arg("watch", argv[optind], "FILE|TRACE", "name a JSON Lines file to follow or a "
+	                    "stored trace to play") < 0)
+		return EXIT_USAGE;
 
 	struct watch wt;
 	struct scenario sc = { 0 };

@@ -170,6 +170,8 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 	if (console_cmd_file(file, words, sizeof words, e) < 0)
 		return -1;
 	snprintf(file, sizeof file, "%s", words);
+	if (!*file) /* "" or '' */
+		return err_set(e, "load: TRACE is empty: name a stored trace or a trace file");
 	if (as && import_name_problem(as))
 		return err_set(e, "--name %s", import_name_problem(as));
 	console_message(c, 0, "loading %s…", file);
