@@ -583,6 +583,10 @@ check "and leaves no store" [ ! -e "$TMP/new.db" ]
 $L import "$TMP/tiny.jsonl" --db "$TMP/no/such/folder/s.db" 2>"$TMP/err"; check_eq "a store in a missing folder: exit 1" "$?" 1
 check_has "it names the folder" "$(cat "$TMP/err")" "its folder $TMP/no/such/folder does not exist"
 check "and makes none" [ ! -e "$TMP/no" ]
+# a "folder" that is a file is said so, not in SQLite's words ("unable to open database file")
+$L import "$TMP/tiny.jsonl" --db "$TMP/byte.db/s.db" 2>"$TMP/err"; check_eq "a store under a file: exit 1" "$?" 1
+check_eq "it says the folder is a file" "$(cat "$TMP/err")" \
+	"llmcost: $TMP/byte.db/s.db: cannot make the store: $TMP/byte.db is a file, not a folder"
 # a file-size limit (ulimit -f 1000: at most 1,024,000 bytes) fails the store's write of 20,000
 # faq requests (over 4 MB of lines): before, SIGXFSZ killed the import silently (exit 153),
 # leaving a hot journal; now a message, exit 1, and the store as it was

@@ -396,6 +396,8 @@ int store_open(struct store *s, const char *path, struct err *e)
 		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
 		if (stat(dir[0] ? dir : "/", &fs) != 0)
 			err_set(e, "%s: cannot make the store: its folder %s does not exist", path, dir);
+		else if (!S_ISDIR(fs.st_mode))
+			err_set(e, "%s: cannot make the store: %s is a file, not a folder", path, dir);
 		else
 			err_set(e, "%s: %s (the store and its folder must be writable)", path,
 			        db ? sqlite3_errmsg(db) : "cannot open");
