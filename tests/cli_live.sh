@@ -1018,31 +1018,63 @@ case $err in *"requests done"*) bad "progress: a line off a terminal" ;; *) ok ;
 stop_fake
 
 # --- whatever stops the run, the record holds the calls made so far: K-2 answers after 3 s;
-# stopped 1.5 s in, K-1's line is on disk already (by SIGKILL, which nothing can catch), or
-# (Ctrl-C) K-2's too, as no call starts after it and the one in flight is waited for
+# stopped while it is in flight, K-1's line is on disk already (by SIGKILL, which nothing can
+# catch), or (Ctrl-C) K-2's too, as no call starts after it and the one in flight is waited for.
+# The signal goes once the fake has K-2 (or, two at once, once K-3's line is in the record),
+# not after a fixed time, which a busy machine may not have reached
 fake sigs '[{"contains": "K-2", "responses": [{"delay_ms": 3000}]}]'
 for i in 1 2 3; do req 0$i acme chat 10 10 "K-$i"; done > "$TMP/sigs.jsonl"
 scen sigs "$ROUTES, $RETRY"
-LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/kill.rec.jsonl"
+# sent TEXT: the fake has the request of input TEXT (in flight or answered); recorded FILE TEXT:
+# the record FILE has its line; stopping FILE: the run's stderr in FILE says it stops (its first
+# Ctrl-C taken, a second one now quits)
+sent() { grep -q "\"$1\"" "$LOG"; }
+recorded() { grep -q "\"$2\"" "$1" 2>/dev/null; }
+stopping() { grep -q '^llmcost: live: stopping: ' "$1"; }
+# live_bg NAME ARGS...: live ARGS in the background, SIGINT at its default action as on a
+# terminal ($INT_DFL), stdout in $TMP/NAME.out and stderr in $TMP/NAME.err, its pid in $pid;
+# signal_when SIG COMMAND...: once COMMAND holds (eventually: 20 s at most), SIG to it, then its
+# exit status in $rc, its stdout in $out and its stderr in $err
+live_bg() {
+	bg_name=$1; shift
+	loopback_only
+	$INT_DFL "$L" live "$@" > "$TMP/$bg_name.out" 2> "$TMP/$bg_name.err" &
+	pid=$!
+}
+signal_when() {
+	sw_sig=$1; shift
+	eventually "$@" || echo "cli_live: $bg_name: not reached in 20 s: $*" >&2
+	kill -s "$sw_sig" $pid
+	wait $pid 2>/dev/null; rc=$? # (not the shell's "Killed" of a SIGKILL)
+	out=$(cat "$TMP/$bg_name.out"); err=$(cat "$TMP/$bg_name.err")
+}
+# one at a time: the fake has K-2 only once K-1 ended, and its line was written before K-2 began
+live_bg kill "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/kill.rec.jsonl"
+signal_when KILL sent K-2
 check_eq "SIGKILL: killed" "$rc" 137
 check_eq "SIGKILL: the record holds the answer before it" "$(q "$TMP/kill.rec.jsonl" '[r["input"] for r in L]')" "K-1"
 # two at once: K-2 (3 s) holds back nothing: K-1 and K-3, ended before the kill, are on disk, in
-# the order they ended
+# the order they ended (a record that held K-3 back until K-2 ended would show K-2 too)
 : > "$LOG"
-LIVE_SIGNAL=KILL LIVE_TIMEOUT=1.5 run kill2 "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 2 --record "$TMP/kill2.rec.jsonl"
+live_bg kill2 "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 2 --record "$TMP/kill2.rec.jsonl"
+signal_when KILL recorded "$TMP/kill2.rec.jsonl" K-3
+check_eq "SIGKILL with two at once: killed" "$rc" 137
 check_eq "SIGKILL with two at once: every ended request recorded" "$(q "$TMP/kill2.rec.jsonl" 'sorted(r["input"] for r in L)')" "K-1 K-3"
 check_eq "SIGKILL: no partial rewrite left" "$(ls -A "$TMP" | grep -c '^\.kill2\.rec\.jsonl\.')" 0
 : > "$LOG"
-LIVE_SIGNAL=INT LIVE_TIMEOUT=1.5 run int "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int.rec.jsonl"
+live_bg int "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/int.rec.jsonl"
+signal_when INT sent K-2
 check_eq "Ctrl-C: exit 130" "$rc" 130
 check_has "Ctrl-C: says so, and how many requests were not sent (K-3 of the three)" "$err" \
 	"live: interrupted; no call was started after it, and the record holds every call made; requests not sent: 1 of 3"
 check_eq "Ctrl-C: K-3 never sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2"
 check_eq "Ctrl-C: the record holds both calls" "$(q "$TMP/int.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
 : > "$LOG"
-LIVE_SIGNAL=TERM LIVE_TIMEOUT=1.5 run term "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/term.rec.jsonl"
+live_bg term "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 --record "$TMP/term.rec.jsonl"
+signal_when TERM sent K-2
 check_eq "SIGTERM: exit 143" "$rc" 143
 check_has "SIGTERM: says terminated, as import and gen do" "$err" "live: terminated; no call was started after it"
+check_eq "SIGTERM: K-3 never sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2"
 check_eq "SIGTERM: the record holds both calls" "$(q "$TMP/term.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
 # a Ctrl-C inherited as ignored (a job a script starts with &) stays ignored: the run goes on to
 # its end, the three requests sent; before, its handler was installed all the same (130)
@@ -1057,10 +1089,6 @@ wait $pid; rc=$?
 check_eq "SIGINT ignored: the run goes on, exit 0" "$rc" 0
 check_eq "SIGINT ignored: all three sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2 K-3"
 check_eq "SIGINT ignored: the record holds all three" "$(q "$TMP/ignint.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2 K-3"
-# sent TEXT: the fake has the request of input TEXT (in flight or answered); stopping FILE: the
-# run's stderr in FILE says it stops (its first Ctrl-C taken, a second one now quits)
-sent() { grep -q "\"$1\"" "$LOG"; }
-stopping() { grep -q '^llmcost: live: stopping: ' "$1"; }
 # a second Ctrl-C kills at once: K-2, which would answer at 3 s, is not waited for
 : > "$LOG"
 loopback_only
