@@ -490,12 +490,20 @@ check_eq "G: the last tenant on the last line" "$(name_at 29)" "$(sed -n 40p "$T
 T send-keys -t keys g; eventually eval 'test "$(name_at 6)" = "$(sed -n 1p "$TMP/t40.names")"'
 check_eq "g: the first tenant on line 6 again" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.names")"
 # "e" is in 31 names: n steps from the first match to the second (nothing scrolls), N twice
-# wraps from the first to the last, which scrolls onto line 29
+# wraps from the first to the last, which scrolls onto line 29.  cursor_name: the name on the
+# cursor's line of the list (lines 6 to 29), the one drawn on the cursor's cyan background
+# (46; reversed, 7, without colour), which capture-pane -e shows
+cursor_name() {
+	T capture-pane -p -e -t keys | sed -n 6,29p | grep -E "$ESC\[([0-9]*;)*(46|7)m" |
+		sed "s/$ESC\[[0-9;]*m//g" | awk '{ print $1 }'
+}
 grep -i e "$TMP/t40.names" > "$TMP/t40.e"
 check_eq "31 tenants have an e" "$(wc -l < "$TMP/t40.e" | tr -d ' ')" 31
 T send-keys -t keys / e Enter; wait_for keys "31 of 40"
-T send-keys -t keys n; sleep 0.3
-check_eq "n: the next match, still the first page" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.e")"
+check_eq "/: the cursor on the first match" "$(cursor_name)" "$(sed -n 1p "$TMP/t40.e")"
+T send-keys -t keys n; eventually eval 'test "$(cursor_name)" = "$(sed -n 2p "$TMP/t40.e")"'
+check_eq "n: the cursor on the next match" "$(cursor_name)" "$(sed -n 2p "$TMP/t40.e")"
+check_eq "n: still the first page" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.e")"
 T send-keys -t keys N N; eventually eval 'test "$(name_at 29)" = "$(sed -n 31p "$TMP/t40.e")"'
 check_eq "N N: back past the first match to the last" "$(name_at 29)" "$(sed -n 31p "$TMP/t40.e")"
 T send-keys -t keys Escape; wait_for keys "40 of 40"
@@ -678,7 +686,13 @@ check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
 T send-keys -t edits q
 check "q with edits not saved asks first" wait_for edits \
 	"2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
-T send-keys -t edits j q; sleep 0.3
+# j (a key that acts: down one row) takes the question away, and with it what q then does: it
+# asks again, the console still open
+asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
+T send-keys -t edits j
+check "another key (j) takes the question away" eventually eval '! shows edits "$asked"'
+T send-keys -t edits q
+check "q after another key asks again" wait_for edits "$asked"
 case $(screen edits) in *EXITED*) bad "q after another key quit without asking again" ;; *) ok ;; esac
 T send-keys -t edits q
 check "q again quits" wait_for edits "EXITED 0"
