@@ -65,13 +65,14 @@ loopback_only() {
 		exit 1
 	fi
 }
-# live ARGS...: `llmcost live ARGS` (60 s at most, or $LIVE_TIMEOUT s and then $LIVE_SIGNAL), only
-# ever with the loopback fake
+# live ARGS...: `llmcost live ARGS` (60 s at most, then SIGTERM), only ever with the loopback
+# fake; a case that signals a run starts it with live_bg and signals it once the state it needs
+# is reached (signal_when), never after a fixed time
 live() {
 	loopback_only
 	# --foreground: the signal goes to llmcost once (not to it and then its process group: a
 	# second Ctrl-C kills at once, as it should)
-	timeout --foreground --preserve-status -s "${LIVE_SIGNAL:-TERM}" "${LIVE_TIMEOUT:-60}" "$L" live "$@"
+	timeout --foreground --preserve-status 60 "$L" live "$@"
 }
 # run NAME ARGS...: live ARGS, stdout in $out and $TMP/NAME.out, stderr in $err and
 # $TMP/NAME.err, the exit status in $rc
@@ -964,11 +965,14 @@ check_eq "--concurrency 2: record in the order they ended" \
 live "$TMP/conc.jsonl" -s "$TMP/conc.json" --max-usd 1 --concurrency 2 --record "$TMP/concw.rec.jsonl" \
 	> "$TMP/concw.out" 2> "$TMP/concw.err" &
 lpid=$!
-i=0; while [ ! -e "$TMP/concw.rec.jsonl" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+eventually test -e "$TMP/concw.rec.jsonl"
 $INT_DFL $L watch "$TMP/concw.rec.jsonl" </dev/null > "$TMP/concw.watch" 2>&1 &
 wpid=$!
 wait $lpid; check_eq "watched: the run exits 0" "$?" 0
-sleep 1.5
+# stopped once it has its SIGTERM handler and has read the whole record (tests/lib.sh), not
+# after a fixed time
+eventually caught $wpid 15
+eventually read_to $wpid "$TMP/concw.rec.jsonl" "$(wc -c < "$TMP/concw.rec.jsonl" | tr -d ' ')"
 kill -TERM $wpid; wait $wpid
 check_has "watch following a live record: each request once" "$(head -n 1 "$TMP/concw.watch")" "stopped: 4 requests (0 rejected)"
 : > "$LOG"
@@ -1083,7 +1087,7 @@ loopback_only
 (trap '' INT; exec "$L" live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 \
 	--record "$TMP/ignint.rec.jsonl") > "$TMP/ignint.out" 2> "$TMP/ignint.err" &
 pid=$!
-sleep 1.5
+eventually sent K-2 # the run under way, K-2 in flight (3 s): not before it runs, nor after its end
 kill -INT $pid
 wait $pid; rc=$?
 check_eq "SIGINT ignored: the run goes on, exit 0" "$rc" 0
@@ -1118,11 +1122,12 @@ eventually stopping "$TMP/int3.err"
 kill -INT $pid
 wait $pid; rc=$?
 check_eq "a second Ctrl-C before any line: killed by it, one call sent, no record left" "$rc $(count "$LOG") $(count "$TMP/int3.rec.jsonl")" "130 1 no file"
-# Ctrl-C while a request's first call is in flight (a 500 after 1.5 s): its retry is not sent,
-# and its line says it was interrupted
+# Ctrl-C while a request's first call is in flight (a 500 after 1.5 s; sent once the fake has
+# it): its retry is not sent, and its line says it was interrupted
 fake sigr '[{"contains": "R-1", "responses": [{"status": 500, "delay_ms": 1500}, {}]}]'
 req 00 acme chat 10 10 "R-1" > "$TMP/sigr.jsonl"
-LIVE_SIGNAL=INT LIVE_TIMEOUT=0.7 run sigr "$TMP/sigr.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/sigr.rec.jsonl"
+live_bg sigr "$TMP/sigr.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/sigr.rec.jsonl"
+signal_when INT sent R-1
 check_eq "Ctrl-C between calls: exit 130, one call" "$rc $(count "$LOG")" "130 1"
 check_eq "Ctrl-C between calls: the record" "$(q "$TMP/sigr.rec.jsonl" 'f(L[0], "live status") + " " + att(L[0])')" \
 	"interrupted|server_error gpt-4.1-mini:server_error"
