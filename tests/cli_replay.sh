@@ -280,6 +280,7 @@ check_has "a multiplier of 17 digits, exactly" "$raw" '"projected_monthly_usd":1
 echo '{"date": "2026-01-01", "models": {"s": {"tier": "small", "input": 2147, "output": 2147},
  "l": {"tier": "large", "input": 1, "output": 1}, "odd": {"input": 1234567890123.123456, "output": 0}}}' > "$TMP/big-prices.json"
 echo '{"ts":"2026-03-02T00:00:00Z","tenant":"t","task":"faq","input_tokens":4294967295,"output_tokens":0,"model":"s"}' > "$TMP/bigcall.jsonl"
+$L import "$TMP/bigcall.jsonl" >/dev/null # stored first: the replays below say nothing of it
 for cap in 9221294.782364999999:1 9221294.782365:0; do
 	echo '{"pricing": "big-prices.json", "routes": {"small": "s", "large": "l"}, "retry": {"max_attempts": 1},
  "fallback": {"usd_per_hour_cap": '"${cap%:*}"'}, "faults": {"recorded": false,
@@ -288,6 +289,7 @@ for cap in 9221294.782364999999:1 9221294.782365:0; do
 	check_has "usd_per_hour_cap ${cap%:*}, exactly" "$raw" '"fallbacks_denied":'"${cap#*:}"','
 done
 echo '{"ts":"2026-03-02T00:00:00Z","tenant":"t","task":"faq","input_tokens":1,"output_tokens":0,"model":"odd"}' > "$TMP/oddcall.jsonl"
+$L import "$TMP/oddcall.jsonl" >/dev/null
 echo '{"mode": "recorded", "pricing": "big-prices.json"}' > "$TMP/odd.json"
 raw=$($L replay "$TMP/oddcall.jsonl" -s "$TMP/odd.json" --json | tr -d ' \t\n')
 check_has "a price of 19 digits, exactly" "$raw" '"usd_total":1234567.890123123456,'

@@ -190,7 +190,7 @@ check_eq "a cost_guard through a gap: replay's alerts" "$(sed -n '/^alerts$/,$p'
 # over 7 days (seed 7) have 30 cost_guard alerts, some of them across quiet nights; at 10^5×
 # (6 s) the watch said some of them ended hours early, at times that changed from run to run,
 # and started with figures of the replay that first showed them
-$L gen faq --requests 2000 --seed 7 -o "$TMP/faq7.jsonl" && $L import "$TMP/faq7.jsonl" >/dev/null 2>&1
+$L gen faq --requests 2000 --seed 7 -o "$TMP/faq7.jsonl" 2>/dev/null && $L import "$TMP/faq7.jsonl" >/dev/null 2>&1
 $L watch faq7 --speed 100000 </dev/null >"$TMP/faq7.slow" 2>&1
 $L watch faq7 --speed 1000000000 </dev/null >"$TMP/faq7.fast" 2>&1
 check_eq "gen faq at 10^5× and at 10^9×: the same lines" "$(cat "$TMP/faq7.slow")" "$(cat "$TMP/faq7.fast")"
@@ -244,7 +244,7 @@ eventually read_to $pid "$F" "$(size "$F")"
 printf ',"task":"x","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini"}\n' >>"$F"
 echo '{"ts":"not a time","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}' >>"$F"
 sed -n '21,140p' "$TMP/mini.jsonl" >>"$F"
-sleep 2
+eventually read_to $pid "$F" "$(size "$F")"
 kill -INT $pid
 wait $pid; check_eq "a followed file stopped by Ctrl-C exits 130" "$?" 130
 # 140 lines of the incident, the line completed after the poll, one rejected
@@ -400,7 +400,9 @@ eventually read_to $pid "$G" "$(size "$G")"
 mv "$G" "$G.1"
 sed -n '4,5p' "$TMP/mini.jsonl" >>"$G.1" # the old file's last lines
 sed -n '6,9p' "$TMP/mini.jsonl" >"$G"    # then the new file
-sleep 1.5
+# until the new file is read and the old one, read to its end, closed after its quiet second
+holds() { for h_fd in /proc/"$1"/fd/*; do [ "$(readlink "$h_fd" 2>/dev/null)" = "$2" ] && return 0; done; return 1; }
+eventually eval 'read_to $pid "$G" "$(size "$G")" && ! holds $pid "$(cd "$(dirname "$G")" && pwd -P)/$(basename "$G").1"'
 kill -TERM $pid
 wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19
@@ -410,7 +412,8 @@ check_has "truncation and rotation: every line" "$(cat "$TMP/rot.out")" "stopped
 # following until SIGTERM
 $L watch "$TMP/mini.jsonl" </dev/null >"$TMP/ign.out" 2>&1 &
 pid=$!
-sleep 1
+eventually read_to $pid "$TMP/mini.jsonl" "$(size "$TMP/mini.jsonl")" # set up, following
+check "SIGINT ignored when inherited so: not caught" eval '! caught $pid 2'
 kill -INT $pid
 sleep 0.5
 check "SIGINT ignored when inherited so: still following" kill -0 $pid
