@@ -194,6 +194,23 @@ static void console_clipping(void)
 		 * escapes it (the README's promise for text on a terminal), 6 columns: 1 + 1 + 6 + 1 */
 		console_put(w, 3, 0, "x\xc3\xa9\ty", 10, 0, 1);
 		CHECK_STR(console_row(w, 3, 10, buf), "x?\\u0009y ");
+		/* a line longer than console_put's 1,024-byte buffer, an escape (6 bytes) at its 1,016th
+		 * byte, then the cut mark (3 bytes in UTF-8): the mark and its NUL stay inside the buffer
+		 * (make sanitize saw a write one past its end) */
+		WINDOW *wide = newpad(1, 1300);
+		char *longline = malloc(1300);
+		CHECK(wide != NULL && longline != NULL);
+		if (wide && longline) {
+			memset(longline, 'a', 1216);
+			longline[1015] = '\t';
+			longline[1216] = '\0';
+			console_utf8 = 1;
+			CHECK_INT(console_put(wide, 0, 0, longline, 1100, 0, 1), 1100);
+			console_utf8 = 0;
+		}
+		free(longline);
+		if (wide)
+			delwin(wide);
 		console_utf8 = saved;
 		delwin(w);
 		endwin();

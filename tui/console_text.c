@@ -45,7 +45,9 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 
 	if (width <= 0)
 		return 0;
-	while (*s && o + 8 < sizeof out) {
+	/* room for the longest piece (an escape, \u202e, and snprintf's NUL: 8), then the cut
+	 * mark's 3 bytes and the NUL */
+	while (*s && o + 8 + 3 < sizeof out) {
 		long cp = text_decode((const unsigned char *)s, &len);
 		int cw = console_text_cpwidth(cp);
 		if (cols + cw > budget)
