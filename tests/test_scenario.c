@@ -830,8 +830,8 @@ static void invalid_json_names_line_and_column(void)
 	snprintf(want, sizeof want, "%s:2:1: invalid JSON (nothing but white space)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "  \n"), want);
 	/* \u0000 would cut a name short (cJSON's strings end at it): "a" and "a\u0000b" would be
-	 * one name.  The escape's backslash: {"name": "a\ is 11 bytes, so column 12; in a key,
-	 * {"budget": {"x\ is 14 bytes, so column 15 */
+	 * one name.  The escape's backslash: {"name": "a is 11 bytes, so column 12; in a key,
+	 * {"budget": {"x is 14 bytes, so column 15 */
 	snprintf(want, sizeof want, "%s:1:12: a string holds \\u0000, which a name or key cannot", tpath("j5.json"));
 	CHECK_STR(load_err("j5.json", "{\"name\": \"a\\u0000b\"}"), want);
 	snprintf(want, sizeof want, "%s:1:15: a string holds \\u0000, which a name or key cannot", tpath("j6.json"));
