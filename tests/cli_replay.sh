@@ -207,6 +207,15 @@ check "... which are not v3's" [ "$base_rows" != "$v3_rows" ]
 (cd "$TMP" && "$labs" replay day -s /dev/stdin --csv <"$TMP/scpipe/child.json" >/dev/null 2>"$TMP/err")
 check_eq "/dev/stdin on a file elsewhere: relative to the current directory, exit 3" "$?" 3
 check_has "... its extends named" "$(cat "$TMP/err")" "llmcost: /dev/stdin: extends: no file \"base.json\""
+# a file in a folder under /dev (a tmpfs at /dev/shm) is no descriptor: its names are its folder's
+if [ -d /dev/shm ] && [ -w /dev/shm ] && shm=$(mktemp -d /dev/shm/llmcost-test.XXXXXX); then
+	cp "$TMP/scpipe/base.json" "$TMP/scpipe/prices.json" "$TMP/scpipe/child.json" "$shm/"
+	(cd "$TMP" && "$labs" replay day -s "$shm/child.json" --csv >"$TMP/out" 2>"$TMP/err")
+	check_eq "a scenario file under /dev/shm: its relative names beside it" "$(cut -d, -f2- "$TMP/out")" "$base_rows"
+	rm -rf "$shm"
+else
+	echo "cli_replay: note: no writable /dev/shm; the case of a scenario file there is skipped" >&2
+fi
 # extends naming a folder names the file and key (it said only "…/sub: cannot read: Is a
 # directory"); a bare name that is a folder is a bundled scenario's, as -s takes it
 mkdir -p "$TMP/scdir/sub" "$TMP/scdir/v3"

@@ -585,11 +585,13 @@ int scenario_load(const char *path, struct scenario *out, struct err *err)
 	if (scenario_read_json(path, &tree, &text, err) < 0)
 		return -1;
 	/* read already, a file that resolves to no file in a folder is a pipe (<(cmd)'s /dev/fd/N
-	 * names "pipe:[…]"), and one named under /dev or /proc a descriptor (/dev/stdin, even on a
-	 * file): no folder of its own, its relative names are the current directory's, as typed */
+	 * names "pipe:[…]"), and one named as a descriptor (/dev/stdin, /dev/fd/N, /proc/…/fd/N,
+	 * even on a file) has no folder of its own: its relative names are the current
+	 * directory's, as typed (a file under /dev/shm has its folder, as any other) */
 	real = realpath(path, NULL);
-	dir = !real || strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0
-	      ? strdup("") : scenario_dir_of(path);
+	int descriptor = !strncmp(path, "/dev/std", 8) || !strncmp(path, "/dev/fd/", 8) ||
+	                 (!strncmp(path, "/proc/", 6) && strstr(path, "/fd/"));
+	dir = !real || descriptor ? strdup("") : scenario_dir_of(path);
 	if (!dir) {
 		cJSON_Delete(tree);
 		err_set(err, "%s: out of memory", path);
