@@ -700,7 +700,7 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 	const char *seg = last_segment(path);
 	size_t plen = (size_t)(seg - path); /* the parent and its '.', or 0 */
 	size_t slen = strlen(seg);
-	int limit = slen <= 4 ? 1 : 2, best_d = limit + 1;
+	int best_d = scenario_slip_edits(slen) + 1;
 	const struct scenario_key *parent = NULL;
 	const char *best = NULL;
 	char parent_path[512];
@@ -740,7 +740,7 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 	/* then a key of that name anywhere that has no user-chosen part, when only
 	 * one is that close (a lone "enabled" could belong to any section) */
 	int ties = 0;
-	best_d = slen <= 4 ? 1 : 2; /* "d < best_d": exact for short names, else at most 1 */
+	best_d = scenario_slip_edits(slen); /* "d < best_d": one edit fewer than a sibling takes */
 	for (size_t i = 0; i < n; i++) {
 		if (strpbrk(table[i].path, "*[]"))
 			continue;

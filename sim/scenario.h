@@ -370,6 +370,12 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 
 /* Edit distance (optimal string alignment: insert, delete, substitute, swap adjacent). */
 int scenario_edit_distance(const char *a, const char *b);
+/* The most edits by which a name typed `len` bytes long is taken for a slip of a known one (and
+ * the known one suggested): 1 for up to 4 bytes, else 2. */
+static inline int scenario_slip_edits(size_t len)
+{
+	return len <= 4 ? 1 : 2;
+}
 
 extern const char *const scenario_mode_names[];     /* "simulate", "recorded", NULL */
 extern const char *const scenario_eviction_names[]; /* "lru", "fifo", NULL */

@@ -172,7 +172,12 @@ check_has "replay FIFO: why" "$(cat "$TMP/err")" "$TMP/pipe.jsonl: a pipe, not a
 $L replay /dev/null >/dev/null 2>"$TMP/err"; check_eq "replay a device exits 2" "$?" 2
 check_has "replay a device: why, and the import that stores it" "$(cat "$TMP/err")" \
 	"/dev/null: a character device, not a regular file: a trace file is imported on first use and its stored copy replayed after; store its lines first with llmcost import /dev/null --name NAME, then use NAME"
-case $($L traces) in *pipe*|*null*) bad "replay of a pipe or device: a trace stored" ;; *) ok ;; esac
+# a socket cannot be opened as a file: its lines come through a pipe (nc -U SOCK | …)
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$TMP/sock.jsonl"
+$L replay "$TMP/sock.jsonl" >/dev/null 2>"$TMP/err"; check_eq "replay a socket exits 2" "$?" 2
+check_has "replay a socket: the import from standard input" "$(cat "$TMP/err")" \
+	"$TMP/sock.jsonl: a socket, not a regular file: a trace file is imported on first use and its stored copy replayed after, and a socket gives its lines once; store them first with llmcost import - --name NAME (the socket on standard input)"
+case $($L traces) in *pipe*|*null*|*sock*) bad "replay of a pipe, device or socket: a trace stored" ;; *) ok ;; esac
 cat "$TMP/pipe1.jsonl" | $L replay /dev/stdin --db "$TMP/none.db" >/dev/null 2>"$TMP/err"
 check_eq "a pipe with no store exits 2" "$?" 2
 check_has "a pipe with no store: its --db in the import" "$(cat "$TMP/err")" "llmcost import - --name NAME --db $TMP/none.db (the pipe"

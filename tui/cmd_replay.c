@@ -224,18 +224,19 @@ static int replay_special_named(const char *arg)
 	struct stat st;
 	if (stat(arg, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return 0;
-	if (S_ISFIFO(st.st_mode)) {
-		cli_error("%s: a pipe, not a regular file: a trace file is imported on first use and its "
-		          "stored copy replayed after, and a pipe gives its lines once; store them first with "
-		          "llmcost import - --name NAME%s (the pipe on standard input), then use NAME",
-		          arg, cli_db_words());
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) { /* a socket cannot be opened as a file */
+		cli_error("%s: a %s, not a regular file: a trace file is imported on first use and its "
+		          "stored copy replayed after, and a %s gives its lines once; store them first with "
+		          "llmcost import - --name NAME%s (the %s on standard input), then use NAME", arg,
+		          S_ISFIFO(st.st_mode) ? "pipe" : "socket", S_ISFIFO(st.st_mode) ? "pipe" : "socket",
+		          cli_db_words(), S_ISFIFO(st.st_mode) ? "pipe" : "socket");
 		return 1;
 	}
 	char *word = text_shell_word(arg);
 	cli_error("%s: %s, not a regular file: a trace file is imported on first use and its stored copy "
 	          "replayed after; store its lines first with llmcost import %s --name NAME%s, then use NAME",
 	          arg, S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
-	          : S_ISSOCK(st.st_mode) ? "a socket" : "not a file", word ? word : arg, cli_db_words());
+	          : "not a file", word ? word : arg, cli_db_words());
 	free(word);
 	return 1;
 }

@@ -636,7 +636,7 @@ static const struct console_command *console_cmd_find(const char *line, const ch
 	}
 	/* unknown: suggest the closest name */
 	const char *best = NULL;
-	int best_d = 3;
+	int best_d = scenario_slip_edits(strlen(w1)) + 1;
 	char names[256] = "", word[64];
 	for (const struct console_command *k = console_commands; k->name; k++) {
 		snprintf(word, sizeof word, "%.*s", (int)strcspn(k->name, " "), k->name);
@@ -651,7 +651,7 @@ static const struct console_command *console_cmd_find(const char *line, const ch
 		}
 	}
 	char *shown = console_cmd_quoted(p, n1);
-	if (best && best_d <= (strlen(w1) > 4 ? 2 : 1)) {
+	if (best) {
 		snprintf(word, sizeof word, "%.*s", (int)strcspn(best, " "), best);
 		err_set(e, "unknown command \"%s\" (did you mean \"%s\"?); the commands are: %s",
 		        shown ? shown : "", word, names);

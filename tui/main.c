@@ -351,12 +351,11 @@ static void print_help(FILE *f)
 	      "version and the libraries' versions.\n", f);
 }
 
-/* Says that no command is named `name`, with the closest name when one is close enough to be a
- * slip (the edit distance of scenario keys' suggestions: 1 for up to 4 characters, else 2). */
+/* Says that no command is named `name`, with the closest name when it may be a slip of it. */
 static int unknown_command(const char *name)
 {
 	const struct command *tables[] = { commands, builtins }, *best = NULL;
-	int best_d = strlen(name) > 4 ? 3 : 2;
+	int best_d = scenario_slip_edits(strlen(name)) + 1;
 	char names[256] = "";
 	for (int k = 0; k < 2; k++)
 		for (const struct command *c = tables[k]; c->name; c++) {
