@@ -663,6 +663,11 @@ check_eq "a dangling link as the store: exit 0" "$?" 0
 check_eq "its target is made 0600" "$(stat -c %a "$TMP/perm/target.db")" 600
 check "the link stays a link" [ -L "$TMP/perm/link.db" ]
 check_has "and the store read through it holds the trace" "$($L traces --db "$TMP/perm/target.db")" "tiny"
+# one whose target's folder is missing names that folder (relative to the link's), not the link's
+ln -s nowhere/target.db "$TMP/perm/lost.db"
+$L import "$TMP/tiny.jsonl" --db "$TMP/perm/lost.db" 2>"$TMP/err"; check_eq "a link into a missing folder: exit 1" "$?" 1
+check_eq "it names the target's folder" "$(cat "$TMP/err")" \
+	"llmcost: $TMP/perm/lost.db: cannot make the store: its folder $TMP/perm/nowhere does not exist"
 # a store path is a file name, though Debian's SQLite takes "file:..." for a URI: --db file:z.db
 # made an empty file:z.db and the store in z.db, 0644; file:y.db?mode=memory kept nothing
 mkdir -p "$TMP/uri"

@@ -340,6 +340,21 @@ int store_make_folder(const char *path, struct err *e)
 	return make_parent(path, e);
 }
 
+/* Where a store made at path would be: path, or the target of the symbolic link it is (a
+ * relative target from the link's folder), written into buf. */
+static const char *made_at(const char *path, char *buf, size_t n)
+{
+	char to[4096];
+	ssize_t len = readlink(path, to, sizeof to - 1);
+	if (len <= 0)
+		return path;
+	to[len] = '\0';
+	const char *slash = strrchr(path, '/');
+	int w = to[0] == '/' || !slash ? snprintf(buf, n, "%s", to)
+	                               : snprintf(buf, n, "%.*s/%s", (int)(slash - path), path, to);
+	return w > 0 && (size_t)w < n ? buf : path;
+}
+
 int store_open(struct store *s, const char *path, struct err *e)
 {
 	memset(s, 0, sizeof *s);
@@ -391,9 +406,10 @@ int store_open(struct store *s, const char *path, struct err *e)
 		return err_set(e, "%s: out of memory", path);
 	sqlite3 *db;
 	if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		char dir[4096];
-		const char *slash = strrchr(path, '/');
-		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+		char dir[4096], target[4096];
+		const char *made = made_at(path, target, sizeof target);
+		const char *slash = strrchr(made, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - made) : 1, slash ? made : ".");
 		if (stat(dir[0] ? dir : "/", &fs) != 0)
 			err_set(e, "%s: cannot make the store: its folder %s does not exist", path, dir);
 		else if (!S_ISDIR(fs.st_mode))
