@@ -53,6 +53,12 @@ int replay_norms_give(struct replay_trace *rt, unsigned flags, uint32_t *ids);
  * judged up to t, through a quiet stretch as the whole trace's replay judges it.
  */
 void replay_alerts_through(struct replay_trace *rt, int64_t t_us);
+/*
+ * Runs of rt evaluate no alert instant after t: a trace so far, whose later requests can
+ * change the windows of the instants after t (a flood's calls still to come), has only the
+ * instants it settles judged (watch's screen and lines; SPEC §9).
+ */
+void replay_alerts_until(struct replay_trace *rt, int64_t t_us);
 
 /* The trace's figures for the output's "trace" object. */
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out);

@@ -103,6 +103,8 @@ int alerts_evaluate(struct acct *a)
 	int64_t last = -clock_floor_div(-a->last_event_us, GRID_US) * GRID_US;      /* the first at or after the last event */
 	if (rt->alerts_through_us != INT64_MIN && clock_floor_div(rt->alerts_through_us, GRID_US) * GRID_US > last)
 		last = clock_floor_div(rt->alerts_through_us, GRID_US) * GRID_US; /* replay_alerts_through */
+	if (clock_floor_div(rt->alerts_until_us, GRID_US) * GRID_US < last)
+		last = clock_floor_div(rt->alerts_until_us, GRID_US) * GRID_US; /* replay_alerts_until */
 	int rc = 0;
 	/* An instant can fire only with a call begun in its window (every first call is a call,
 	 * and cost_guard needs spend): across quiet stretches the grid jumps to the first instant

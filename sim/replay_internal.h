@@ -32,6 +32,7 @@ struct replay_trace {
 	uint32_t n_rates;
 	struct replay_norms *norms;       /* normalized input ids per flag set, made on first use */
 	int64_t alerts_through_us;        /* alert instants run at least this far (replay_alerts_through) */
+	int64_t alerts_until_us;          /* and no further (replay_alerts_until) */
 };
 
 /*

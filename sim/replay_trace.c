@@ -150,6 +150,7 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 		return err_set(e, "out of memory preparing the trace");
 	rt->t = t;
 	rt->alerts_through_us = INT64_MIN;
+	rt->alerts_until_us = INT64_MAX;
 	rt->norms = calloc(1, sizeof *rt->norms);
 	if (!rt->norms)
 		goto oom;
@@ -345,6 +346,11 @@ void replay_trace_free(struct replay_trace *rt)
 void replay_alerts_through(struct replay_trace *rt, int64_t t_us)
 {
 	rt->alerts_through_us = t_us;
+}
+
+void replay_alerts_until(struct replay_trace *rt, int64_t t_us)
+{
+	rt->alerts_until_us = t_us;
 }
 
 void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *out)

@@ -544,6 +544,59 @@ static void watch_alerts_through_quiet(void)
 	scenario_fini(&sc);
 }
 
+/* A replay of the trace so far judges no instant past the time its lines reach when asked
+ * (replay_alerts_until): the instants after it may get more lines (a flood's fellow requests
+ * still to arrive), and were judged on the windows as they stood.  r0–r2 arrive at 10:00:00,
+ * :10 and :20, each first call timing out after 60 s, then falling back to large-m (at 10:01:00,
+ * :10, :20).  Window 300 s, rate 0.2, min 3.  The last event is r2's fallback's end (10:01:20.010),
+ * so the replay alone judges 10:01 ([09:56, 10:01): 3 first calls, no fallback yet) and 10:02
+ * (3 of 3 fell back: fires, rate 1.0).  Until 10:00:30 (a playback's position) it judges none: no
+ * alert; until 10:02:30 it judges both: the alert at 10:02, as the whole replay has it. */
+static void watch_alerts_until_settled(void)
+{
+#define FB(hms, task) REQ(hms, "a", task, ATTS(ATT("small-m", "timeout", LAT(60000)) "," ATT("large-m", "ok", LAT(10))))
+	const char *lines = FB("10:00:00", "r0") FB("10:00:10", "r1") FB("10:00:20", "r2");
+#undef FB
+	const char *scen = "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", \"alerts\": "
+	                   "{\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, \"min_requests\": 3}}}";
+	const int64_t m = 60 * SEC;
+	const int64_t until[3] = { INT64_MAX, T0_US + 30 * SEC, T0_US + 2 * m + 30 * SEC };
+	const size_t want[3] = { 1, 0, 1 };
+	struct trace t;
+	struct scenario sc;
+	struct err e;
+	if (trace_text(lines, &t, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	for (int k = 0; k < 3; k++) {
+		struct replay_trace *rt = NULL;
+		struct result_scenario r;
+		if (replay_prepare(&t, &rt, &e) < 0 || replay_prepare_scenario(rt, &sc, &e) < 0) {
+			TEST_FAIL_("replay: %s", e.msg);
+			replay_trace_free(rt);
+			break;
+		}
+		if (until[k] != INT64_MAX)
+			replay_alerts_until(rt, until[k]);
+		if (replay_run(rt, &sc, &r, NULL, &e) < 0) {
+			TEST_FAIL_("replay: %s", e.msg);
+			replay_trace_free(rt);
+			break;
+		}
+		CHECK_INT(r.n_alerts, want[k]);
+		if (r.n_alerts == 1) {
+			CHECK_INT(r.alerts[0].start_us, T0_US + 2 * m);
+			CHECK_INT(r.alerts[0].end_us, T0_US + 2 * m);
+			CHECK(fabs(r.alerts[0].value_rate - 1.0) < 1e-12);
+		}
+		result_scenario_fini(&r);
+		replay_trace_free(rt);
+	}
+	trace_free(&t);
+	scenario_fini(&sc);
+}
+
 struct got {
 	char lines[16][16];
 	uint64_t no[16];
@@ -794,6 +847,7 @@ void suite_watch(void)
 	RUN(watch_said_replay_by_replay);
 	RUN(watch_said_in_instant_order);
 	RUN(watch_alerts_through_quiet);
+	RUN(watch_alerts_until_settled);
 	RUN(watch_follow_file);
 	RUN(watch_follow_edges);
 	RUN(watch_follow_held);

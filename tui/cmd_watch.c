@@ -99,6 +99,7 @@ struct watch {
 	uint32_t res_rows;          /* the rows it covered */
 	int64_t res_covered;        /* the time its lines reach: its instants up to it are final */
 	int64_t res_judged;         /* the latest 60 s instant it judged its alerts at, at least */
+	int res_final;              /* it is the last replay's: its alerts judged as replay judges them */
 	int64_t res_latest;         /* the latest arrival among its lines */
 	int64_t res_began, res_took; /* when that replay began (monotonic) and how long it took, µs */
 	uint32_t *res_tn;           /* each name id of w (as of that replay): its tenant's place in
@@ -376,11 +377,12 @@ static int watch_done(const struct watch *wt)
 	return !wt->is_file && wt->next == wt->full.n_req;
 }
 
-/* Replays the trace so far when it grew and the replay is due (or `force`).  -1 with wt->e. */
-static int watch_replay(struct watch *wt, int force)
+/* Replays the trace so far when it grew and the replay is due, or for the `final` time (the
+ * watch's end or stop).  -1 with wt->e. */
+static int watch_replay(struct watch *wt, int final)
 {
 	int64_t mono = clock_us(CLOCK_MONOTONIC), covered = watch_covered(wt);
-	if (wt->have_res && wt->w.n_req == wt->res_rows) {
+	if (wt->have_res && wt->w.n_req == wt->res_rows && (!final || wt->res_final)) {
 		/* no request since: a replay now would be the same up to the instants the last one
 		 * judged; a playback that moves on through a quiet stretch past them has them judged
 		 * by the next one (a flood or cost_guard may go on in the quiet, or end) */
@@ -391,7 +393,7 @@ static int watch_replay(struct watch *wt, int force)
 			return 0;
 		}
 	}
-	if (!wt->w.n_req || (!force && !watch_replay_due(wt->res_began, wt->res_took, mono)))
+	if (!wt->w.n_req || (!final && !watch_replay_due(wt->res_began, wt->res_took, mono)))
 		return 0;
 	struct replay_trace *rt = NULL;
 	struct result_scenario res;
@@ -411,6 +413,11 @@ static int watch_replay(struct watch *wt, int force)
 	 * past the last event of the trace so far, as the whole trace's replay judges them */
 	if (rc == 0 && !wt->is_file)
 		replay_alerts_through(rt, covered);
+	/* and no further before the end: the instants after it wait for the lines still to come
+	 * (a flood's requests in flight, whose retries and fallbacks are not in yet); the last
+	 * replay is `replay`'s of the lines read */
+	if (rc == 0 && !final)
+		replay_alerts_until(rt, covered);
 	if (rc == 0 && replay_run(rt, wt->sc, &res, NULL, &wt->e) < 0) {
 		/* as `replay` says it, and exits 3 */
 		err_prefix(&wt->e, "scenario \"%s\": ", wt->sc->name ? wt->sc->name : wt->sc_arg);
@@ -436,6 +443,7 @@ static int watch_replay(struct watch *wt, int force)
 	wt->res = res;
 	wt->have_res = 1;
 	wt->res_rows = wt->w.n_req;
+	wt->res_final = final;
 	wt->res_latest = wt->last_ts;
 	wt->res_covered = covered;
 	wt->res_judged = clock_floor_div(covered, WINDOW_GRID_US) * WINDOW_GRID_US;
