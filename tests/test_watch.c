@@ -490,6 +490,42 @@ static void watch_said_in_instant_order(void)
 	watch_said_fini(&s);
 }
 
+/* The alerts of a replay of `lines` (recorded; fallback_flood only: window 300 s, rate 0.2, min 3
+ * first calls) judged through `through` and until `until` (INT64_MIN, INT64_MAX: as the replay
+ * alone judges them).  -1 when it could not run (the test failed). */
+static int flood_alerts(const char *lines, int64_t through, int64_t until, struct result_scenario *r)
+{
+	const char *scen = "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", \"alerts\": "
+	                   "{\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, \"min_requests\": 3}}}";
+	struct trace t;
+	struct scenario sc;
+	struct replay_trace *rt = NULL;
+	struct err e;
+	int rc = -1;
+	if (trace_text(lines, &t, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return -1;
+	}
+	if (scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		trace_free(&t);
+		return -1;
+	}
+	if (replay_prepare(&t, &rt, &e) == 0 && replay_prepare_scenario(rt, &sc, &e) == 0) {
+		if (through != INT64_MIN)
+			replay_alerts_through(rt, through);
+		if (until != INT64_MAX)
+			replay_alerts_until(rt, until);
+		rc = replay_run(rt, &sc, r, NULL, &e);
+	}
+	if (rc < 0)
+		TEST_FAIL_("replay: %s", e.msg);
+	replay_trace_free(rt);
+	trace_free(&t);
+	scenario_fini(&sc);
+	return rc;
+}
+
 /* A replay of the trace so far judges its alerts up to the playback's position when asked
  * (replay_alerts_through), past its last event, as the whole trace's replay would: r0, r3 and
  * r4 fall back (a timeout of 10 ms, then large-m), r1 and r2 do not, then nothing.  Window
@@ -503,31 +539,11 @@ static void watch_alerts_through_quiet(void)
 	const char *lines = FB("10:00:00", "r0") REQ("10:00:10", "a", "r1", OK_SMALL) REQ("10:00:20", "a", "r2", OK_SMALL)
 	                    FB("10:01:10", "r3") FB("10:01:20", "r4");
 #undef FB
-	const char *scen = "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", \"alerts\": "
-	                   "{\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, \"min_requests\": 3}}}";
 	const int64_t m = 60 * SEC;
-	struct trace t;
-	struct scenario sc;
-	struct err e;
-	if (trace_text(lines, &t, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
-		TEST_FAIL_("set-up: %s", e.msg);
-		return;
-	}
 	for (int through = 0; through < 2; through++) {
-		struct replay_trace *rt = NULL;
 		struct result_scenario r;
-		if (replay_prepare(&t, &rt, &e) < 0 || replay_prepare_scenario(rt, &sc, &e) < 0) {
-			TEST_FAIL_("replay: %s", e.msg);
-			replay_trace_free(rt);
+		if (flood_alerts(lines, through ? T0_US + 7 * m + 30 * SEC : INT64_MIN, INT64_MAX, &r) < 0) /* 10:07:30 */
 			break;
-		}
-		if (through)
-			replay_alerts_through(rt, T0_US + 7 * m + 30 * SEC); /* 10:07:30 */
-		if (replay_run(rt, &sc, &r, NULL, &e) < 0) {
-			TEST_FAIL_("replay: %s", e.msg);
-			replay_trace_free(rt);
-			break;
-		}
 		CHECK_INT(r.n_alerts, 1);
 		if (r.n_alerts == 1) {
 			CHECK_INT(r.alerts[0].start_us, T0_US + m);
@@ -538,52 +554,29 @@ static void watch_alerts_through_quiet(void)
 			CHECK((watch_alert_open(&r, ALERT_FALLBACK_FLOOD, T0_US + 5 * m + 59 * SEC) != NULL) == through);
 		}
 		result_scenario_fini(&r);
-		replay_trace_free(rt);
 	}
-	trace_free(&t);
-	scenario_fini(&sc);
 }
 
 /* A replay of the trace so far judges no instant past the time its lines reach when asked
  * (replay_alerts_until): the instants after it may get more lines (a flood's fellow requests
  * still to arrive), and were judged on the windows as they stood.  r0–r2 arrive at 10:00:00,
  * :10 and :20, each first call timing out after 60 s, then falling back to large-m (at 10:01:00,
- * :10, :20).  Window 300 s, rate 0.2, min 3.  The last event is r2's fallback's end (10:01:20.010),
- * so the replay alone judges 10:01 ([09:56, 10:01): 3 first calls, no fallback yet) and 10:02
- * (3 of 3 fell back: fires, rate 1.0).  Until 10:00:30 (a playback's position) it judges none: no
- * alert; until 10:02:30 it judges both: the alert at 10:02, as the whole replay has it. */
+ * :10, :20).  The last event is r2's fallback's end (10:01:20.010), so the replay alone judges
+ * 10:01 ([09:56, 10:01): 3 first calls, no fallback yet) and 10:02 (3 of 3 fell back: fires,
+ * rate 1.0).  Until 10:00:30 (a playback's position) it judges none: no alert; until 10:02:30
+ * it judges both: the alert at 10:02, as the whole replay has it. */
 static void watch_alerts_until_settled(void)
 {
 #define FB(hms, task) REQ(hms, "a", task, ATTS(ATT("small-m", "timeout", LAT(60000)) "," ATT("large-m", "ok", LAT(10))))
 	const char *lines = FB("10:00:00", "r0") FB("10:00:10", "r1") FB("10:00:20", "r2");
 #undef FB
-	const char *scen = "{\"name\": \"recorded\", \"mode\": \"recorded\", \"pricing\": \"pricing.json\", \"alerts\": "
-	                   "{\"cost_guard\": null, \"fallback_flood\": {\"window_s\": 300, \"rate\": 0.2, \"min_requests\": 3}}}";
 	const int64_t m = 60 * SEC;
 	const int64_t until[3] = { INT64_MAX, T0_US + 30 * SEC, T0_US + 2 * m + 30 * SEC };
 	const size_t want[3] = { 1, 0, 1 };
-	struct trace t;
-	struct scenario sc;
-	struct err e;
-	if (trace_text(lines, &t, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0) {
-		TEST_FAIL_("set-up: %s", e.msg);
-		return;
-	}
 	for (int k = 0; k < 3; k++) {
-		struct replay_trace *rt = NULL;
 		struct result_scenario r;
-		if (replay_prepare(&t, &rt, &e) < 0 || replay_prepare_scenario(rt, &sc, &e) < 0) {
-			TEST_FAIL_("replay: %s", e.msg);
-			replay_trace_free(rt);
+		if (flood_alerts(lines, INT64_MIN, until[k], &r) < 0)
 			break;
-		}
-		if (until[k] != INT64_MAX)
-			replay_alerts_until(rt, until[k]);
-		if (replay_run(rt, &sc, &r, NULL, &e) < 0) {
-			TEST_FAIL_("replay: %s", e.msg);
-			replay_trace_free(rt);
-			break;
-		}
 		CHECK_INT(r.n_alerts, want[k]);
 		if (r.n_alerts == 1) {
 			CHECK_INT(r.alerts[0].start_us, T0_US + 2 * m);
@@ -591,10 +584,7 @@ static void watch_alerts_until_settled(void)
 			CHECK(fabs(r.alerts[0].value_rate - 1.0) < 1e-12);
 		}
 		result_scenario_fini(&r);
-		replay_trace_free(rt);
 	}
-	trace_free(&t);
-	scenario_fini(&sc);
 }
 
 struct got {
