@@ -225,11 +225,11 @@ static int replay_special_named(const char *arg)
 	if (stat(arg, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return 0;
 	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) { /* a socket cannot be opened as a file */
+		const char *kind = S_ISFIFO(st.st_mode) ? "pipe" : "socket";
 		cli_error("%s: a %s, not a regular file: a trace file is imported on first use and its "
 		          "stored copy replayed after, and a %s gives its lines once; store them first with "
-		          "llmcost import - --name NAME%s (the %s on standard input), then use NAME", arg,
-		          S_ISFIFO(st.st_mode) ? "pipe" : "socket", S_ISFIFO(st.st_mode) ? "pipe" : "socket",
-		          cli_db_words(), S_ISFIFO(st.st_mode) ? "pipe" : "socket");
+		          "llmcost import - --name NAME%s (the %s on standard input), then use NAME", arg, kind,
+		          kind, cli_db_words(), kind);
 		return 1;
 	}
 	char *word = text_shell_word(arg);
