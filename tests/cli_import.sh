@@ -702,11 +702,13 @@ check "and the link stays as it was" [ "$(readlink "$TMP/loop.db")" = loop.db ]
 if [ "$(id -u)" != 0 ]; then
 	as_other() { "$@"; }; shut_dir=000; shut_file=000; read_only=444
 else
+	# nobody may not reach the checkout (a clone in a 0700 folder): the price table from $TMP
 	chmod 711 "$TMP"; shut_dir=700; shut_file=600; read_only=644
+	cp fixtures/pricing/openai.json "$TMP/prices.json" && chmod 644 "$TMP/prices.json"
 	if command -v setpriv >/dev/null; then
-		as_other() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+		as_other() { LLMCOST_PRICING="$TMP/prices.json" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 	else
-		as_other() { su nobody -s /bin/sh -c 'exec "$0" "$@"' "$@"; }
+		as_other() { LLMCOST_PRICING="$TMP/prices.json" su nobody -s /bin/sh -c 'exec "$0" "$@"' "$@"; }
 	fi
 fi
 if as_other $LA --version >/dev/null 2>&1; then
