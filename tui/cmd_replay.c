@@ -30,23 +30,12 @@
 #include "tui/cli.h"
 #include "tui/ticker.h"
 
-static int replay_is_file(const char *path)
+/* The type and mode of what path names, symbolic links followed, or 0 when nothing (that this
+ * user can see) is there: S_ISREG of it is a trace file, which a run imports on first use. */
+static mode_t replay_mode_of(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
-}
-
-static int replay_is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* A trace file, which a run imports on first use: a regular file, symbolic links followed. */
-static int replay_is_trace_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0 ? st.st_mode : 0;
 }
 
 /*
@@ -57,7 +46,8 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 {
 	struct err e = { "" };
 	char path[PATH_MAX + 128];
-	if (replay_is_file(arg) || (strchr(arg, '/') && !replay_is_dir(arg))) {
+	mode_t mode = replay_mode_of(arg);
+	if (!S_ISDIR(mode) && (mode || strchr(arg, '/'))) { /* a file, or a path to none */
 		if (scenario_load(arg, sc, &e) == 0)
 			return EXIT_OK;
 	} else if (bundled_scenario(arg, path, sizeof path)) {
@@ -66,7 +56,7 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	} else if (strcmp(arg, "recorded") == 0) {
 		if (scenario_builtin(arg, sc, &e) == 0)
 			return EXIT_OK;
-	} else if (replay_is_dir(arg)) {
+	} else if (S_ISDIR(mode)) {
 		err_set(&e, "%s: is a directory, not a scenario file", arg);
 	} else {
 		char list[1024];
@@ -221,11 +211,11 @@ static int replay_stdin_named(const char *arg)
  */
 static int replay_special_named(const char *arg)
 {
-	struct stat st;
-	if (stat(arg, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+	mode_t mode = replay_mode_of(arg);
+	if (!mode || S_ISREG(mode) || S_ISDIR(mode))
 		return 0;
-	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) { /* a socket cannot be opened as a file */
-		const char *kind = S_ISFIFO(st.st_mode) ? "pipe" : "socket";
+	if (S_ISFIFO(mode) || S_ISSOCK(mode)) { /* a socket cannot be opened as a file */
+		const char *kind = S_ISFIFO(mode) ? "pipe" : "socket";
 		cli_error("%s: a %s, not a regular file: a trace file is imported on first use and its "
 		          "stored copy replayed after, and a %s gives its lines once; store them first with "
 		          "llmcost import - --name NAME%s (the %s on standard input), then use NAME", arg, kind,
@@ -235,7 +225,7 @@ static int replay_special_named(const char *arg)
 	char *word = text_shell_word(arg);
 	cli_error("%s: %s, not a regular file: a trace file is imported on first use and its stored copy "
 	          "replayed after; store its lines first with llmcost import %s --name NAME%s, then use NAME",
-	          arg, S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+	          arg, S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device"
 	          : "not a file", word ? word : arg, cli_db_words());
 	free(word);
 	return 1;
@@ -251,14 +241,14 @@ static int replay_special_named(const char *arg)
 int replay_open_store(struct store *s, const char *path, const char *trace_arg)
 {
 	struct err e = { "" };
-	int no_store = trace_arg && !replay_is_trace_file(trace_arg) && store_exists(path, &e) == 0;
+	int no_store = trace_arg && !S_ISREG(replay_mode_of(trace_arg)) && store_exists(path, &e) == 0;
 	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))
 		return EXIT_FAIL;
 	if (no_store && replay_special_named(trace_arg))
 		return EXIT_USAGE;
-	if (no_store && replay_is_dir(trace_arg))
+	if (no_store && S_ISDIR(replay_mode_of(trace_arg)))
 		cli_error("%s: is a directory, not a trace file", trace_arg);
 	else if (no_store)
 		cli_error("no trace file named \"%s\", and %s", trace_arg, e.msg);
@@ -281,7 +271,7 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	}
 	if (found) {
 		snprintf(name, n, "%s", arg);
-		if (!replay_is_trace_file(arg))
+		if (!S_ISREG(replay_mode_of(arg)))
 			return EXIT_OK;
 		if (!source_is_other(&info, arg))
 			return replay_check_source(&info, arg);
@@ -291,7 +281,7 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	}
 	if (replay_special_named(arg))
 		return EXIT_USAGE;
-	if (replay_is_trace_file(arg)) {
+	if (S_ISREG(replay_mode_of(arg))) {
 		if (as)
 			snprintf(name, n, "%s", as);
 		else
@@ -323,7 +313,7 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 		cli_error("%s", e.msg);
 		return EXIT_FAIL;
 	}
-	if (!found && replay_is_dir(arg)) {
+	if (!found && S_ISDIR(replay_mode_of(arg))) {
 		cli_error("%s: is a directory, not a trace file", arg);
 		return EXIT_FAIL;
 	}
