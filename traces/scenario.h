@@ -20,8 +20,8 @@
 /*
  * Loads the scenario file at `path`.  Relative `extends` and `pricing` paths
  * are relative to the file that holds them, or to the current directory when
- * it has no folder of its own (a pipe, as /dev/stdin or <(cmd)'s /dev/fd/N
- * name it; any file named under /dev or /proc); without `pricing` the bundled
+ * it has no folder of its own (a pipe, or a file named as a descriptor:
+ * /dev/stdin, <(cmd)'s /dev/fd/N, /proc/…/fd/N); without `pricing` the bundled
  * table is used (see pricing_bundled_path()).  On failure *out is left zeroed.
  */
 int scenario_load(const char *path, struct scenario *out, struct err *err);
