@@ -401,8 +401,8 @@ mv "$G" "$G.1"
 sed -n '4,5p' "$TMP/mini.jsonl" >>"$G.1" # the old file's last lines
 sed -n '6,9p' "$TMP/mini.jsonl" >"$G"    # then the new file
 # until the new file is read and the old one, read to its end, closed after its quiet second
-holds() { for h_fd in /proc/"$1"/fd/*; do [ "$(readlink "$h_fd" 2>/dev/null)" = "$2" ] && return 0; done; return 1; }
-eventually eval 'read_to $pid "$G" "$(size "$G")" && ! holds $pid "$(cd "$(dirname "$G")" && pwd -P)/$(basename "$G").1"'
+# (read_to and holds: tests/lib.sh)
+eventually eval 'read_to $pid "$G" "$(size "$G")" && ! holds $pid "$G.1"'
 kill -TERM $pid
 wait $pid; check_eq "SIGTERM exits 143" "$?" 143
 # 10 + 3 (after the truncation) + 2 (the rotated file's end) + 4 (the new file) = 19

@@ -72,17 +72,25 @@ caught() {
 CAUGHT
 . "$TMP/caught.sh"
 
+# fds_on PID FILE: the descriptors PID has open on FILE (those of /proc/PID/fd that link to its
+# real path), their numbers one a line
+fds_on() {
+	fo_path=$(cd "$(dirname "$2")" && pwd -P)/$(basename "$2")
+	for fo_fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fo_fd" 2>/dev/null)" = "$fo_path" ] && echo "${fo_fd##*/}"
+	done
+}
+# holds PID FILE: PID has FILE open
+holds() { [ -n "$(fds_on "$1" "$2")" ]; }
 # read_to PID FILE BYTES: PID has FILE open and has read it up to BYTES, no more and no less
 # (the offset of its descriptor, in /proc/PID/fdinfo): a follower has taken what FILE held, so
 # that what the test does to it next comes after. Without /proc, true after a moment.
 read_to() {
 	if [ ! -d /proc/self/fdinfo ]; then sleep 1.5; return 0; fi
-	rt_path=$(cd "$(dirname "$2")" && pwd -P)/$(basename "$2")
-	for rt_fd in /proc/"$1"/fd/*; do
-		[ "$(readlink "$rt_fd" 2>/dev/null)" = "$rt_path" ] || continue
+	for rt_fd in $(fds_on "$1" "$2"); do
 		while read -r key value; do
 			[ "$key" = pos: ] && [ "$value" -eq "$3" ] && return 0
-		done 2>/dev/null < "/proc/$1/fdinfo/${rt_fd##*/}"
+		done 2>/dev/null < "/proc/$1/fdinfo/$rt_fd"
 	done
 	return 1
 }
