@@ -972,7 +972,7 @@ wait $lpid; check_eq "watched: the run exits 0" "$?" 0
 # stopped once it has its SIGTERM handler and has read the whole record (tests/lib.sh), not
 # after a fixed time
 eventually caught $wpid 15
-eventually read_to $wpid "$TMP/concw.rec.jsonl" "$(wc -c < "$TMP/concw.rec.jsonl" | tr -d ' ')"
+eventually read_to $wpid "$TMP/concw.rec.jsonl" "$(size "$TMP/concw.rec.jsonl")"
 kill -TERM $wpid; wait $wpid
 check_has "watch following a live record: each request once" "$(head -n 1 "$TMP/concw.watch")" "stopped: 4 requests (0 rejected)"
 : > "$LOG"

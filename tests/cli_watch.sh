@@ -230,8 +230,6 @@ check_eq "an unpriced model: replay's message" "$(cat "$TMP/unk.err")" "$(cat "$
 # file is opened and after SIGINT's): a Ctrl-C or SIGTERM sent now is its stop, not the default
 # action that kills it before it says its summary (exit 130 or 143 all the same)
 following() { eventually caught "$1" 15; }
-# size FILE: its bytes, for read_to (tests/lib.sh)
-size() { wc -c < "$1" | tr -d ' '; }
 
 # --- a file followed: appended in two parts (the first cut mid-line), with a bad line
 F="$TMP/live.jsonl"
@@ -401,7 +399,7 @@ mv "$G" "$G.1"
 sed -n '4,5p' "$TMP/mini.jsonl" >>"$G.1" # the old file's last lines
 sed -n '6,9p' "$TMP/mini.jsonl" >"$G"    # then the new file
 # until the new file is read and the old one, read to its end, closed after its quiet second
-# (read_to and holds: tests/lib.sh)
+# (read_to, holds and size: tests/lib.sh)
 eventually eval 'read_to $pid "$G" "$(size "$G")" && ! holds $pid "$G.1"'
 kill -TERM $pid
 wait $pid; check_eq "SIGTERM exits 143" "$?" 143

@@ -94,6 +94,8 @@ read_to() {
 	done
 	return 1
 }
+# size FILE: its bytes, for read_to
+size() { wc -c < "$1" | tr -d ' '; }
 
 finish() { echo "$SUITE: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
 
