@@ -683,12 +683,11 @@ T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits 
 check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
 	"$(screen edits | tail -n 1 | cut -c1-8)" " q quit "
 # edits not saved: q says so once; another key in between asks again; q, q leaves
+asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
 T send-keys -t edits q
-check "q with edits not saved asks first" wait_for edits \
-	"2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
+check "q with edits not saved asks first" wait_for edits "$asked"
 # j (a key that acts: down one row) takes the question away, and with it what q then does: it
 # asks again, the console still open
-asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
 T send-keys -t edits j
 check "another key (j) takes the question away" eventually eval '! shows edits "$asked"'
 T send-keys -t edits q
@@ -841,12 +840,11 @@ T kill-session -t cmdname
 # (to the selected scenario, recorded) and no scenario of that name is open, with the open ones
 start nosuch 200 30 faq -s recorded -s v3
 wait_for nosuch "last run"
+nosuch='recorded: nosuch.cache.capacity: unknown key (did you mean "cache.capacity"?); no scenario "nosuch" is open; open: recorded, v3'
 T send-keys -t nosuch ":set nosuch.cache.capacity 5" Enter
-check "set: the unknown key, and no scenario \"nosuch\"" wait_for nosuch \
-	'recorded: nosuch.cache.capacity: unknown key (did you mean "cache.capacity"?); no scenario "nosuch" is open; open: recorded, v3'
+check "set: the unknown key, and no scenario \"nosuch\"" wait_for nosuch "$nosuch"
 T send-keys -t nosuch ":unset nosuch.cache.capacity" Enter
-check "unset too" wait_for nosuch \
-	'recorded: nosuch.cache.capacity: unknown key (did you mean "cache.capacity"?); no scenario "nosuch" is open; open: recorded, v3'
+check "unset too" wait_for nosuch "$nosuch"
 # a mistyped key under a known one (cache) is only that
 T send-keys -t nosuch ":set cache.capacityy 5" Enter
 check "a mistyped key under cache: no word of scenarios" wait_for nosuch \
