@@ -767,6 +767,26 @@ static void console_view_fields_known(void)
 	CHECK(console_view_groups_unknown_field() == NULL);
 }
 
+/* Sets the environment variable `name` to `value`: its value before, a copy (NULL when unset),
+ * for env_restore. */
+static char *env_swap(const char *name, const char *value)
+{
+	const char *had = getenv(name);
+	char *saved = had ? strdup(had) : NULL;
+	setenv(name, value, 1);
+	return saved;
+}
+
+/* Gives `name` back the value env_swap saved (unset when NULL), and frees it. */
+static void env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
+}
+
 /* A temporary folder for test `name` holding sc.json, an empty scenario ({}): its path in sc.
  * 0, or -1 (a failed check) with dir and sc empty when it could not be made. */
 static int scenario_file(const char *name, char *dir, size_t ndir, char *sc, size_t nsc)
@@ -834,12 +854,10 @@ static void console_paths_not_cut(void)
 		CHECK_INT((int)d.m.n_scen, 0);
 	}
 	/* a ~ whose $HOME (3,000 bytes) makes the path past 4,095 bytes, from a line that fits */
-	const char *home = getenv("HOME");
-	char *saved = home ? strdup(home) : NULL;
 	static char long_home[3001];
 	memset(long_home, 'h', 3000);
 	long_home[0] = '/';
-	setenv("HOME", long_home, 1);
+	char *saved = env_swap("HOME", long_home);
 	memcpy(line, "scenario add z ~/", 17);
 	memset(line + 17, 'a', 2000);
 	line[17 + 2000] = 0;
@@ -847,11 +865,7 @@ static void console_paths_not_cut(void)
 	CHECK_INT(d.c.msg_error, 1);
 	CHECK_HAS(d.c.msg, "name too long, over the 4095 bytes the console takes: ~/aaa");
 	CHECK_INT((int)d.m.n_scen, 0);
-	if (saved)
-		setenv("HOME", saved, 1);
-	else
-		unsetenv("HOME");
-	free(saved);
+	env_restore("HOME", saved);
 	free(d.m.scen);
 out:
 	dumb_close(&d);
@@ -875,23 +889,17 @@ static void console_editor_not_cut(void)
 	snprintf(line, sizeof line, "scenario add x %s", sc);
 	console_cmd_exec(&d.c, line);
 	CHECK_INT((int)d.m.n_scen, 1);
-	const char *had = getenv("VISUAL");
-	char *saved = had ? strdup(had) : NULL;
 	int k = snprintf(visual, sizeof visual, "touch %s; : ", marker);
 	memset(visual + k, 'x', 4300);
 	visual[k + 4300] = 0;
-	setenv("VISUAL", visual, 1);
+	char *saved = env_swap("VISUAL", visual);
 	d.c.msg_error = 0;
 	console_cmd_exec(&d.c, "scenario edit x");
 	CHECK_INT(d.c.msg_error, 1);
 	CHECK_HAS(d.c.msg, "the editor command ($VISUAL or $EDITOR) is");
 	CHECK_HAS(d.c.msg, "scenario x is unchanged");
 	CHECK_INT(access(marker, F_OK), -1); /* nothing was run */
-	if (saved)
-		setenv("VISUAL", saved, 1);
-	else
-		unsetenv("VISUAL");
-	free(saved);
+	env_restore("VISUAL", saved);
 	if (d.m.n_scen == 1) {
 		struct err e = { "" };
 		CHECK_INT(console_model_drop(&d.m, "x", &e), 0);
@@ -932,9 +940,7 @@ static void console_cmd_null_cloexec(void)
 		CHECK(0);
 		return;
 	}
-	const char *xdg = getenv("XDG_DATA_HOME");
-	char *saved = xdg ? strdup(xdg) : NULL;
-	setenv("XDG_DATA_HOME", dir, 1);
+	char *saved = env_swap("XDG_DATA_HOME", dir);
 	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) == 0) {
 		int before = inheritable_devnull();
 		console_cmd_init(&d.c);
@@ -942,11 +948,7 @@ static void console_cmd_null_cloexec(void)
 		console_cmd_fini(&d.c);
 	}
 	dumb_close(&d);
-	if (saved)
-		setenv("XDG_DATA_HOME", saved, 1);
-	else
-		unsetenv("XDG_DATA_HOME");
-	free(saved);
+	env_restore("XDG_DATA_HOME", saved);
 	remove(dir);
 }
 
