@@ -885,7 +885,7 @@ static void console_editor_not_cut(void)
 		goto rm;
 	snprintf(marker, sizeof marker, "%s/ran", dir);
 	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0)
-		goto rm;
+		goto out;
 	snprintf(line, sizeof line, "scenario add x %s", sc);
 	console_cmd_exec(&d.c, line);
 	CHECK_INT((int)d.m.n_scen, 1);
@@ -905,6 +905,7 @@ static void console_editor_not_cut(void)
 		CHECK_INT(console_model_drop(&d.m, "x", &e), 0);
 	}
 	free(d.m.scen);
+out:
 	dumb_close(&d);
 rm:
 	remove(marker);
