@@ -738,9 +738,13 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 		return buf;
 	}
 	/* then a key of that name anywhere that has no user-chosen part, when only
-	 * one is that close (a lone "enabled" could belong to any section) */
+	 * one is that close (a lone "enabled" could belong to any section). Inside a known
+	 * object only the very name: a slip that is merely close to a key of another section
+	 * ("model" in cache, near the top-level "mode") is better told the keys allowed here */
 	int ties = 0;
 	best_d = scenario_slip_edits(slen); /* "d < best_d": one edit fewer than a sibling takes */
+	if (parent)
+		best_d = 1;
 	for (size_t i = 0; i < n; i++) {
 		if (strpbrk(table[i].path, "*[]"))
 			continue;
@@ -758,4 +762,17 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 		return buf;
 	}
 	return NULL;
+}
+
+const char *scenario_key_hint(const struct scenario_key *table, size_t n, const char *path,
+                              char *buf, size_t bufsz)
+{
+	char sug[1100];
+	if (!scenario_key_suggest(table, n, path, sug, sizeof sug))
+		return NULL;
+	/* a top-level key for a nested path says so: "did you mean "seed"?" under cache reads
+	 * as cache.seed */
+	snprintf(buf, bufsz, "did you mean %s\"%s\"?",
+	         strchr(path, '.') && !strpbrk(sug, ".[") ? "the top-level " : "", sug);
+	return buf;
 }

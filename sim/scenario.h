@@ -363,10 +363,16 @@ int scenario_key_match(const char *pat, const char *path);
  * segment against its siblings (at most 1 for names of up to 4 characters,
  * else 2); failing that, the last segment against the last segment of every
  * key without a user-chosen part (equal for short names, else at most 1),
- * when exactly one key is that close ("ttl_s" suggests "cache.ttl_s").
+ * when exactly one key is that close ("ttl_s" suggests "cache.ttl_s"); inside
+ * a known object, only a key of the very name (else the object's keys are
+ * the better answer).
  */
 const char *scenario_key_suggest(const struct scenario_key *table, size_t n, const char *path,
                                  char *buf, size_t bufsz);
+/* scenario_key_suggest()'s answer as a hint, into buf: did you mean "cache.ttl_s"?, or
+ * did you mean the top-level "seed"? for a nested path; NULL when nothing is close. */
+const char *scenario_key_hint(const struct scenario_key *table, size_t n, const char *path,
+                              char *buf, size_t bufsz);
 
 /* Edit distance (optimal string alignment: insert, delete, substitute, swap adjacent). */
 int scenario_edit_distance(const char *a, const char *b);

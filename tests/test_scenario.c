@@ -717,6 +717,31 @@ static void error_messages(void)
 	                        "\"alerts.cost_guard.threshold\"?)"));
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"ratio\": 1}}"),
 	          msg_at("x.json", 1, 14, "breaker.ratio: unknown key (did you mean \"breaker.failure_ratio\"?)"));
+	/* inside a known object, a key of another section is suggested only by its very name, and
+	 * a top-level one is said to be top-level; a name merely close to one elsewhere ("model",
+	 * one edit from the top-level "mode") lists the keys allowed here, where it suggested
+	 * "mode" as if it were cache.mode */
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"model\": 5}}"),
+	          msg_at("x.json", 1, 12, "cache.model: unknown key (known keys here: enabled, key, policy_version, "
+	                        "normalize, capacity, eviction, ttl_s)"));
+	CHECK_STR(load_err("x.json", "{\"budget\": {\"x\": {\"model\": 5}}}"),
+	          msg_at("x.json", 1, 19, "budget.x.model: unknown key (known keys here: input_max, output_max, "
+	                        "overflow)"));
+	CHECK_STR(load_err("x.json", "{\"routing\": {\"rules\": [{\"when\": {\"model\": 5}, \"route\": \"small\"}]}}"),
+	          msg_at("x.json", 1, 34, "routing.rules[0].when.model: unknown key (known keys here: task, tenant, "
+	                        "difficulty, input_tokens_gt, input_tokens_lt)"));
+	CHECK_STR(load_err("x.json", "{\"budget\": {\"x\": {\"capacit\": 5}}}"),
+	          msg_at("x.json", 1, 19, "budget.x.capacit: unknown key (known keys here: input_max, output_max, "
+	                        "overflow)"));
+	CHECK_STR(load_err("x.json", "{\"budget\": {\"x\": {\"capacity\": 5}}}"),
+	          msg_at("x.json", 1, 19, "budget.x.capacity: unknown key (did you mean \"cache.capacity\"?)"));
+	CHECK_STR(load_err("x.json", "{\"cache\": {\"seed\": 5}}"),
+	          msg_at("x.json", 1, 12, "cache.seed: unknown key (did you mean the top-level \"seed\"?)"));
+	/* at the top level, a close key of a section is still suggested with its path */
+	CHECK_STR(load_err("x.json", "{\"capcity\": 3}"),
+	          msg_at("x.json", 1, 2, "capcity: unknown key (did you mean \"cache.capacity\"?)"));
+	CHECK_STR(load_err("x.json", "{\"routs\": {}}"),
+	          msg_at("x.json", 1, 2, "routs: unknown key (did you mean \"routes\"?)"));
 	/* an empty key is part of no key (found by fuzz_scenario: the search ran past the end) */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"\": 1}}"),
 	          msg_at("x.json", 1, 14, "breaker.: unknown key (known keys here: enabled, window, failure_ratio, "
@@ -982,6 +1007,13 @@ static void set_one_key(void)
 
 	CHECK_INT(scenario_set(&sc, "cache.tll_s.large", "5", &e), -1);
 	CHECK_STR(e.msg, "cache.tll_s.large: unknown key (did you mean \"cache.ttl_s.large\"?)");
+	CHECK_INT(scenario_set(&sc, "cache.model", "5", &e), -1);
+	CHECK_HAS(e.msg, "cache.model: unknown key (known keys here: enabled, key,");
+	CHECK_INT(scenario_set(&sc, "cache.seed", "5", &e), -1);
+	CHECK_STR(e.msg, "cache.seed: unknown key (did you mean the top-level \"seed\"?)");
+	/* an unknown object has no keys to list: a close key elsewhere is still suggested */
+	CHECK_INT(scenario_set(&sc, "cach.capacty", "5", &e), -1);
+	CHECK_STR(e.msg, "cach.capacty: unknown key (did you mean \"cache.capacity\"?)");
 	/* no close match: what the object (a section here) may hold, as in a file */
 	CHECK_INT(scenario_set(&sc, "cache.ttll", "5", &e), -1);
 	CHECK_STR(e.msg, "cache.ttll: unknown key (known keys here: enabled, key, policy_version, "

@@ -216,9 +216,9 @@ const char *scenario_known_members(const struct scenario_key *table, size_t n, c
 
 static int unknown_key(struct walk *w)
 {
-	char sug[1100], known[600];
-	if (scenario_key_suggest(w->table, w->n, w->path.s, sug, sizeof sug))
-		return wfail(w, "%s: unknown key (did you mean \"%s\"?)", w->path.s, sug);
+	char sug[1200], known[600];
+	if (scenario_key_hint(w->table, w->n, w->path.s, sug, sizeof sug))
+		return wfail(w, "%s: unknown key (%s)", w->path.s, sug);
 	/* no close match: list what this object may hold */
 	const char *slash = strrchr(w->pat.s, '.');
 	char parent[1024];

@@ -152,7 +152,7 @@ static int list_index_dotted(const char *path, char *out, size_t n)
 int scenario_set(struct scenario *sc, const char *path, const char *value, struct err *err)
 {
 	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, path);
-	char segs[MAX_SEGS][512], sug[1100];
+	char segs[MAX_SEGS][512], sug[1200];
 	long idx[MAX_SEGS];
 	cJSON *tree = NULL, *item = NULL;
 	struct scenario next;
@@ -164,8 +164,8 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	if (!k) {
 		if (list_index_dotted(path, sug, sizeof sug) && scenario_key_find(scenario_keys, scenario_n_keys, sug))
 			return err_set(err, "%s: unknown key (did you mean \"%s\"? a list's element is [N])", path, sug);
-		if (scenario_key_suggest(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
-			return err_set(err, "%s: unknown key (did you mean \"%s\"?)", path, sug);
+		if (scenario_key_hint(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
+			return err_set(err, "%s: unknown key (%s)", path, sug);
 		/* no close match: what the object may hold, when the object is known */
 		const char *dot = strrchr(path, '.');
 		char parent[512], known[600];
