@@ -762,6 +762,24 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 12, "retry.on: expected an array of error classes, got [\"timeout\",\"ok\"]"));
 	CHECK_STR(load_err("x.json", "{\"summarize\": {\"ratio\": 0}}"),
 	          msg_at("x.json", 1, 16, "summarize.ratio: expected a number in (0, 1], got 0"));
+	/* a ratio has at most 9 decimals: 0.5000000001 (10) is told so, and so is 0.5 written with 20
+	 * decimals, which is past the 18 a fraction holds and was said to be out of (0, 1] */
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"failure_ratio\": 0.5000000001}}"),
+	          msg_at("x.json", 1, 14, "breaker.failure_ratio: expected a number in (0, 1] with at most 9 "
+	                        "decimals, got 0.5000000001"));
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"failure_ratio\": 0.50000000000000000001}}"),
+	          msg_at("x.json", 1, 14, "breaker.failure_ratio: expected a number in (0, 1] with at most 9 "
+	                        "decimals, got 0.50000000000000000001"));
+	CHECK_STR(load_err("x.json", "{\"projection\": {\"days\": 30.00000000000000000001}}"),
+	          msg_at("x.json", 1, 17, "projection.days: expected a positive number of days with at most 9 "
+	                        "decimals, got 30.00000000000000000001"));
+	/* out of range whatever its decimals: the range alone */
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"failure_ratio\": 1.50000000000000000001}}"),
+	          msg_at("x.json", 1, 14, "breaker.failure_ratio: expected a number in (0, 1], got "
+	                        "1.50000000000000000001"));
+	CHECK_STR(load_err("x.json", "{\"breaker\": {\"failure_ratio\": -0.50000000000000000001}}"),
+	          msg_at("x.json", 1, 14, "breaker.failure_ratio: expected a number in (0, 1], got "
+	                        "-0.50000000000000000001"));
 	CHECK_STR(load_err("x.json", "{\"seed\": 1.5}"),
 	          msg_at("x.json", 1, 2, "seed: expected a non-negative integer below 2^53, got 1.5"));
 	CHECK_STR(load_err("x.json", "{\"cache\": {\"capacity\": 0}}"),

@@ -454,9 +454,17 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			snprintf(max, sizeof max, "%.0f", k->dmax);
 			return bound_error(w, k, v, max);
 		}
-		if (!t || scenario_decfrac(t, strlen(t), &f) < 0 || below(&f, k->dmin) ||
-		    ((k->flags & KEYF_MIN_OPEN) && !above(&f, k->dmin)))
+		if (!t || scenario_decfrac(t, strlen(t), &f) < 0) {
+			/* a number of more decimals than a fraction holds (0.5 and 20 digits), in range
+			 * as far as its 9-decimal rounding tells, is refused for its decimals */
+			struct decfrac r = { .den = 1000000000 };
+			if (!t || decimal_scaled(t, strlen(t), 9, &r.num, NULL) < 0 || below(&r, k->dmin) ||
+			    above(&r, k->dmax))
+				return type_error(w, k, v);
+			f.den = INT64_MAX;
+		} else if (below(&f, k->dmin) || ((k->flags & KEYF_MIN_OPEN) && !above(&f, k->dmin))) {
 			return type_error(w, k, v);
+		}
 		if (f.den > 1000000000) {
 			char buf[80];
 			return wfail(w, "%s: expected %s with at most 9 decimals, got %s",
