@@ -117,11 +117,14 @@ const struct scenario_key scenario_keys[] = {
 	{ "pricing", SKEY_STRING, KEYF_RECORDED | KEYF_NONEMPTY, NOF, NOF, .expect = "a file name",
 	  .help = "the pricing file, relative to this file (default the bundled openai.json)" },
 
-	{ "routes", SKEY_MAP, 0, S(routes), S(n_routes), .expect = "an object of route: model",
-	  .help = "route name -> model name (default none: every call runs on the recorded model)",
+	{ "routes", SKEY_MAP, KEYF_NULLABLE, S(routes), S(n_routes),
+	  .expect = "an object of route: model, or null",
+	  .help = "route name -> model name (default none: every call runs on the recorded model; "
+	          "null: none, also of a file extended)",
 	  .elem_size = sizeof(struct route), .elem_name = R(name), .elem_init = route_init },
-	{ "routes.*", SKEY_STRING, KEYF_NONEMPTY, R(model), NOF, .expect = "a model name",
-	  .help = "the model a route sends to; it must be in the pricing file" },
+	{ "routes.*", SKEY_STRING, KEYF_NONEMPTY, R(model), NOF, .expect = "a model name or null",
+	  .help = "the model a route sends to; it must be in the pricing file (null: no such route, "
+	          "also in a file extended)" },
 
 	{ "cache", SKEY_SECTION, KEYF_NULLABLE, NOF, S(cache.on), .expect = SECTION_EXPECT,
 	  .help = "the response cache: on when present (default off)" },
@@ -179,11 +182,14 @@ const struct scenario_key scenario_keys[] = {
 	{ "routing.rules[].route", SKEY_STRING, KEYF_REQUIRED | KEYF_NONEMPTY | KEYF_ROUTE,
 	  RU(route_name), NOF, .expect = "a route name", .help = "the route the rule picks" },
 
-	{ "budget", SKEY_MAP, 0, S(budget), S(n_budget), .expect = "an object of task: policy",
-	  .help = "token budget per task, \"*\" for every other task (default none)",
+	{ "budget", SKEY_MAP, KEYF_NULLABLE, S(budget), S(n_budget),
+	  .expect = "an object of task: policy, or null",
+	  .help = "token budget per task, \"*\" for every other task (default none; null: none, "
+	          "also of a file extended)",
 	  .elem_size = sizeof(struct budget_policy), .elem_name = B(task), .elem_init = budget_init },
-	{ "budget.*", SKEY_OBJECT, 0, NOF, NOF, .expect = "an object",
-	  .help = "a task's budget: input_max, output_max, overflow" },
+	{ "budget.*", SKEY_OBJECT, 0, NOF, NOF, .expect = "an object or null",
+	  .help = "a task's budget: input_max, output_max, overflow (null: none for the task, also "
+	          "in a file extended)" },
 	{ "budget.*.input_max", SKEY_INT, KEYF_NULLABLE, B(input_max), NOF, .min = 1,
 	  .max = INT_JSON_MAX, .scale = 1, .null_value = -1, .expect = POS_INT_NULL,
 	  .help = "input tokens allowed; more is a budget violation (default null: no limit)" },

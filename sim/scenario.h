@@ -294,7 +294,8 @@ enum scenario_key_type {
 	SKEY_SECTION,     /* an object whose presence turns a feature on (int at off_flag);
 	                   * with KEYF_NULLABLE, null turns it off */
 	SKEY_MAP,         /* an object whose member names the user chooses: children at "PATH.*";
-	                   * stored as an array of elem_size structs (see below) */
+	                   * stored as an array of elem_size structs (see below); a member
+	                   * that is null is absent, and with KEYF_NULLABLE null is none */
 	SKEY_LIST,        /* an array of objects: children at "PATH[]"; stored like MAP */
 	SKEY_BOOL,        /* int 0/1 */
 	SKEY_INT,         /* integer in [min, max], stored × scale (s → µs) as int64_t;

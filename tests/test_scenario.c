@@ -593,6 +593,38 @@ static void extends_merges_and_overrides(void)
 	CHECK_INT(sc.seed, 4);
 	CHECK_INT(sc.retry.max_attempts, 5);
 	scenario_fini(&sc);
+
+	/* an empty object merges nothing: the base's routes stay */
+	put("ext/tasks.json", "{\"extends\": \"base/base.json\", \"budget\": {\"faq\": {\"input_max\": 9},"
+	    " \"*\": {\"input_max\": 8}}}");
+	MUST(load("ext/empty.json", "{\"extends\": \"tasks.json\", \"routes\": {}, \"budget\": {}}", &sc, &e));
+	CHECK_INT(sc.n_routes, 2);
+	CHECK_INT(sc.n_budget, 2);
+	scenario_fini(&sc);
+	/* a null member removes an inherited route or task (it was refused: "expected a model
+	 * name, got null"); a null map or section removes all of it */
+	MUST(load("ext/less.json", "{\"extends\": \"tasks.json\", \"routes\": {\"large\": null},"
+	          " \"budget\": {\"faq\": null}}", &sc, &e));
+	CHECK_INT(sc.n_routes, 1);
+	CHECK_STR(sc.routes[0].name, "small");
+	CHECK_STR(sc.routes[0].model, "m-small");
+	CHECK_INT(sc.n_budget, 1);
+	CHECK_STR(sc.budget[0].task, "*");
+	CHECK_INT(sc.budget[0].input_max, 8);
+	scenario_fini(&sc);
+	MUST(load("ext/none.json", "{\"extends\": \"tasks.json\", \"routes\": null, \"budget\": null,"
+	          " \"cache\": null}", &sc, &e));
+	CHECK_INT(sc.n_routes, 0);
+	CHECK_INT(sc.n_budget, 0);
+	CHECK_INT(sc.cache.on, 0);
+	scenario_fini(&sc);
+	/* a route removed that the base's routing uses is told where it is used */
+	put("ext/ruled.json", "{\"extends\": \"base/base.json\", \"routing\": {\"default\": \"large\"}}");
+	CHECK_HAS(load_err("ext/gone.json", "{\"extends\": \"ruled.json\", \"routes\": {\"large\": null}}"),
+	          "routing.default: route \"large\" is not a key of routes (\"small\")");
+	/* anything but a model name or null is still refused */
+	CHECK_STR(load_err("ext/bad.json", "{\"routes\": {\"large\": 5}}"),
+	          msg_at("ext/bad.json", 1, 13, "routes.large: expected a model name or null, got 5"));
 }
 
 /* `extends` names a bundled scenario as -s does, when no file of that name is beside the child. */

@@ -276,12 +276,17 @@ static const struct scenario_key *elem_key(struct walk *w, const struct scenario
 	return scenario_key_exact(w->table, w->n, pat);
 }
 
-/* MAP and LIST: elements stored in a fresh array of elem_size structs. */
+/* MAP and LIST: elements stored in a fresh array of elem_size structs. A map's member that is
+ * null is absent, so that a file extending another removes an entry it inherits
+ * ("routes": {"large": null}). */
 static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base)
 {
 	const struct scenario_key *ek = elem_key(w, k);
-	size_t count = (size_t)cJSON_GetArraySize(v), i = 0;
+	size_t count = 0, i = 0;
 	char *arr = NULL;
+
+	for (const cJSON *e = v->child; e; e = e->next)
+		count += k->type != SKEY_MAP || !cJSON_IsNull(e);
 
 	if (!ek)
 		return wfail(w, "%s: no element key in the key table", w->path.s);
@@ -297,10 +302,11 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 			if (k->elem_init)
 				k->elem_init(arr + j * k->elem_size);
 	}
-	for (const cJSON *e = v->child; e; e = e->next, i++) {
+	for (const cJSON *e = v->child; e; e = e->next) {
 		char idx[32];
 		void *eb = arr ? arr + i * k->elem_size : NULL;
 		size_t op, oq;
+		int absent = k->type == SKEY_MAP && cJSON_IsNull(e);
 		walk_enter(w, e);
 		if (k->type == SKEY_MAP && !e->string[0])
 			return wfail(w, "%s: a member name must not be empty", w->path.s);
@@ -315,6 +321,8 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 		int rc = 0;
 		if (k->type == SKEY_MAP && duplicate_member(v, e))
 			rc = wfail(w, "%s: duplicate key", w->path.s);
+		else if (absent)
+			rc = 0;
 		else if (eb && k->elem_name != SKEY_NO_FLAG &&
 		         !(*AT(eb, k->elem_name, char *) = strdup(e->string)))
 			rc = oom(w);
@@ -325,6 +333,7 @@ static int walk_elements(struct walk *w, const cJSON *v, const struct scenario_k
 		kpath_pop(&w->pat, oq);
 		if (rc < 0)
 			return -1;
+		i += !absent;
 	}
 	return 0;
 }
@@ -389,6 +398,8 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 			*AT(base, k->off_flag, int) = 1;
 		return walk_object(w, v, base);
 	case SKEY_MAP:
+		if (nullable && cJSON_IsNull(v)) /* none, also of what a file extended held */
+			return 0;
 		if (!cJSON_IsObject(v))
 			return type_error(w, k, v);
 		return walk_elements(w, v, k, base);
