@@ -672,6 +672,21 @@ static void extends_errors(void)
 	CHECK_HAS(load_err("cyc/self.json", "{\"extends\": \"self.json\"}"),
 	          "cyc/self.json -> ");
 
+	/* a chain of 16 files loads; one more is told against the file given, which the user
+	 * knows (before, against the 16th, d15.json, reached through the others) */
+	char text[64], deep[900];
+	for (int i = 1; i <= 16; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "deep/d%d.json", i);
+		snprintf(text, sizeof text, "{\"extends\": \"d%d.json\", \"seed\": %d}", i + 1, i);
+		put(name, text);
+	}
+	put("deep/d17.json", "{}");
+	CHECK_STR(load_err("deep/d2.json", "{\"extends\": \"d3.json\", \"seed\": 2}"), "");
+	snprintf(deep, sizeof deep, "extends: more than 16 files deep (the 16th, %s, extends \"d17.json\")",
+	         tpath("deep/d16.json"));
+	CHECK_STR(load_err("deep/d1.json", "{\"extends\": \"d2.json\", \"seed\": 1}"), msg("deep/d1.json", deep));
+
 	/* a name is looked for among the bundled scenarios too; a path only as a file */
 	char files[800];
 	snprintf(files, sizeof files, "extends: no file \"%s\", and no bundled scenario of that name "

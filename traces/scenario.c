@@ -194,7 +194,10 @@ static cJSON *load_parent(struct chain *c, size_t at, const char *dir, const cha
 		goto out;
 	}
 	if (c->n >= MAX_EXTENDS) {
-		scenario_fail(err, label, "extends: more than %d files deep", MAX_EXTENDS);
+		/* the chain's start, which the user gave, and where it went past */
+		scenario_fail(err, c->v[0].label ? c->v[0].label : label,
+		              "extends: more than %d files deep (the %dth, %s, extends \"%s\")", MAX_EXTENDS,
+		              MAX_EXTENDS, label ? label : "the scenario", ext);
 		goto out;
 	}
 	if (access(file, R_OK) < 0) { /* here, as the file's own errors name only it */
