@@ -360,6 +360,13 @@ check_has "table alerts" "$out" "alerts"
 # baseline runs everything on gpt-4.1: 4500 × 2000000 + 270 × 8000000 = 11,160,000,000 pUSD
 # = $0.01116 against $0.005752: (11160 − 5752) ÷ 5752 = +94.02…%
 check_eq "table delta" "$(grep '^USD total' "$TMP/t1" | tr -s ' ')" 'USD total $0.005752 $0.01116 +94.0%'
+# against a reference of 0 (a count, or USD) no change is a percentage: the cell is blank (README);
+# a scenario that rejects every request (input_max 1, overflow reject) resolves 0 and costs $0
+echo '{"name": "none", "budget": {"*": {"input_max": 1, "overflow": "reject"}}}' > "$TMP/none.json"
+$L replay day -s "$TMP/none.json" -s recorded >"$TMP/t0" 2>&1
+check_eq "table: no change against a USD total of 0" "$(grep '^USD total' "$TMP/t0" | tr -s ' ')" 'USD total $0.00 $0.005752'
+check_eq "table: no change against a count of 0" "$(grep '^resolved' "$TMP/t0" | tr -s ' ')" 'resolved 0 4'
+check_eq "table: a change to 0 is -100%" "$(grep '^rejected' "$TMP/t0" | tr -s ' ')" 'rejected 4 0 -100.0%'
 # $LLMCOST_PRICING is the table of every bundled scenario, not only of recorded: under a
 # table with every price × 10, recorded 5,752,000,000 → 57,520,000,000 pUSD; baseline
 # 11,160,000,000 (above) → 111,600,000,000; v3 runs all four on gpt-4.1-mini (no rule or
