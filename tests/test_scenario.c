@@ -992,6 +992,14 @@ static void route_and_model_checks(void)
 	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
 	                   " \"from\": 0, \"to\": 60}]}}"),
 	          "r.json: faults.inject[0].model: model \"gpt-9\" is not in the pricing file ");
+	/* a window without "model" takes gpt-4.1-mini, and says so when the prices lack it (as a
+	 * defaulted route does), where the message read as if the file named it */
+	put("nomini/prices.json", "{\"models\": {\"m\": {\"input\": 1, \"output\": 2}}}");
+	char nomini[900];
+	snprintf(nomini, sizeof nomini, "faults.inject[0].model: model \"gpt-4.1-mini\" (the default) is not "
+	         "in the pricing file %s", tpath("nomini/prices.json"));
+	CHECK_STR(load_err("nomini/f.json", "{\"pricing\": \"prices.json\", \"faults\": {\"inject\": [{\"rate\": 1}]}}"),
+	          msg("nomini/f.json", nomini));
 	/* a chain of 17 is refused where it is written, not when a replay meets it */
 	CHECK_STR(load_err("r.json", "{\"routes\": {\"s\": \"gpt-4.1-mini\"}, \"routing\": {\"default\": \"s\"},"
 	                   " \"fallback\": {\"chain\": [\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\"]}}"),

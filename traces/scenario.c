@@ -395,12 +395,13 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 	for (size_t i = 0; i < sc->faults.n_inject; i++) {
 		struct fault_window *f = &sc->faults.inject[i];
 		const char *segs[] = { "faults", "inject" };
+		int defaulted = !f->model;
 		if (!f->model && !(f->model = strdup(INJECT_DEFAULT_MODEL)))
 			return scenario_fail(err, blame(c, segs, 2), "out of memory");
 		f->model_idx = pricing_index(sc->pricing, f->model);
 		if (f->model_idx < 0)
-			return scenario_fail(err, blame(c, segs, 2), "faults.inject[%zu].model: model \"%s\" is not "
-			            "in the pricing file %s", i, f->model, pp);
+			return scenario_fail(err, blame(c, segs, 2), "faults.inject[%zu].model: model \"%s\"%s is not "
+			            "in the pricing file %s", i, f->model, defaulted ? " (the default)" : "", pp);
 		char place[64];
 		if (f->from_us >= f->to_us)
 			return scenario_fail(err, blame(c, segs, 2), "faults.inject[%zu]: \"from\" must be before "
