@@ -198,6 +198,20 @@ $L replay names --json --by tenant 2> /dev/null; check_eq "--json with --by exit
 mkdir -p "$TMP/adir"
 $L replay "$TMP/adir" 2> "$TMP/err"; check_has "a directory as the trace" "$(cat "$TMP/err")" "is a directory"
 $L replay names -s "$TMP/adir" 2> "$TMP/err"; check_has "a directory as a scenario" "$(cat "$TMP/err")" "is a directory"
+# -s NAME: a file of that name in the current folder comes first, else the bundled scenario
+# ("v3" or "v3.json"); a file that shadows a bundled name and is no scenario says that the
+# bundled one exists, and where
+mkdir -p "$TMP/shadow"
+out=$(cd "$TMP/shadow" && $L replay names -s v3.json --csv 2>&1 | cut -d, -f1 | sed -n 2p)
+check_eq "-s v3.json with no such file: the bundled v3" "$out" "v3 cache+routing"
+echo '{"name": "mine"}' > "$TMP/shadow/v3"
+out=$(cd "$TMP/shadow" && $L replay names -s v3 --csv 2>&1 | cut -d, -f1 | sed -n 2p)
+check_eq "-s v3 beside a file v3: the file" "$out" "mine"
+echo 'not json' > "$TMP/shadow/v3"
+(cd "$TMP/shadow" && $L replay names -s v3 2>"$TMP/err"); check_eq "a file v3 that is no scenario exits 3" "$?" 3
+check_has "... and says the bundled v3 exists" "$(cat "$TMP/err")" \
+	"; the file v3 here comes before the bundled scenario of that name, which is /"
+check_has "... and where" "$(cat "$TMP/err")" "/scenarios/v3.json"
 
 # --- more misuse, said plainly
 $L --verbose 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2

@@ -50,6 +50,12 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	if (!S_ISDIR(mode) && (mode || strchr(arg, '/'))) { /* a file, or a path to none */
 		if (scenario_load(arg, sc, &e) == 0)
 			return EXIT_OK;
+		/* a file here of a bundled scenario's name comes first: say so when it is no scenario */
+		if (!strchr(arg, '/') && bundled_scenario(arg, path, sizeof path)) {
+			cli_error("%s; the file %s here comes before the bundled scenario of that name, "
+			          "which is %s", e.msg, arg, path);
+			return EXIT_INPUT;
+		}
 	} else if (bundled_scenario(arg, path, sizeof path)) {
 		if (scenario_load(path, sc, &e) == 0)
 			return EXIT_OK;
