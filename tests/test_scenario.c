@@ -789,6 +789,13 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 2, "capcity: unknown key (did you mean \"cache.capacity\"?)"));
 	CHECK_STR(load_err("x.json", "{\"routs\": {}}"),
 	          msg_at("x.json", 1, 2, "routs: unknown key (did you mean \"routes\"?)"));
+	/* a price file given as a scenario is told so, and how a price file is given (it said "date:
+	 * unknown key (known keys here: …)"); "models" beside a scenario's keys is an unknown key */
+	CHECK_STR(load_err("x.json", "{\"date\": \"2026-01-01\", \"models\": {\"m\": {\"input\": 1, \"output\": 2}}}"),
+	          msg("x.json", "a price file (it has \"models\"), not a scenario: a scenario names its price "
+	                        "file with \"pricing\", and $LLMCOST_PRICING gives the prices of every scenario "
+	                        "without one"));
+	CHECK_HAS(load_err("x.json", "{\"seed\": 1, \"models\": {}}"), "models: unknown key (");
 	/* an empty key is part of no key (found by fuzz_scenario: the search ran past the end) */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"\": 1}}"),
 	          msg_at("x.json", 1, 14, "breaker.: unknown key (known keys here: enabled, window, failure_ratio, "

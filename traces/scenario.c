@@ -99,6 +99,18 @@ static int tree_is_recorded(const cJSON *t)
 	return cJSON_IsString(m) && strcmp(m->valuestring, "recorded") == 0;
 }
 
+/* A price file's shape: "models" an object at the top, beside no key of a scenario's (the
+ * others of a price file are date and source). */
+static int tree_is_prices(const cJSON *t)
+{
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(t, "models")))
+		return 0;
+	for (const cJSON *m = t->child; m; m = m->next)
+		if (scenario_key_exact(scenario_keys, scenario_n_keys, m->string))
+			return 0;
+	return 1;
+}
+
 /* Objects merge member by member; anything else in src replaces dst's. */
 static int merge_into(cJSON *dst, const cJSON *src)
 {
@@ -241,6 +253,12 @@ static cJSON *load_tree(struct chain *c, const char *label, const char *dir, cJS
 	                           .real = real ? strdup(real) : NULL, .tree = tree,
 	                           .text = text ? strdup(text) : NULL };
 	c->n++;
+	if (tree_is_prices(tree)) { /* rather than "date: unknown key" */
+		scenario_fail(err, label, "a price file (it has \"models\"), not a scenario: a scenario names "
+		              "its price file with \"pricing\", and $LLMCOST_PRICING gives the prices of "
+		              "every scenario without one");
+		return NULL;
+	}
 	if (scenario_check_tree(tree, text, scenario_keys, scenario_n_keys, label, tree_is_recorded(tree),
 	                        NULL, err) < 0)
 		return NULL;
