@@ -217,6 +217,14 @@ check_has "... and where" "$(cat "$TMP/err")" "/scenarios/v3.json"
 $L --verbose 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
 check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --verbose"
 check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD]"
+# help takes one CMD, as other commands take their operands: more is a usage error (it printed
+# import's help and exited 0), and an option is called one (it was "unknown command")
+$L help import extra >"$TMP/out" 2>"$TMP/err"; check_eq "help CMD ARG exits 2" "$?" 2
+check_eq "... says the argument, and prints no help" "$(cat "$TMP/err")$(cat "$TMP/out")" 'llmcost help: unexpected argument "extra"
+(see: llmcost help --help)'
+$L help --nosuch 2>"$TMP/err"; check_eq "help --nosuch exits 2" "$?" 2
+check_eq "... an unknown option" "$(head -1 "$TMP/err")" "llmcost help: unknown option --nosuch"
+check_has "help CMD --help is CMD's help" "$($L help import --help)" "usage: llmcost import"
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
 # so is an empty operand, as an unset variable in a script gives: exit 2, the operand named (it
 # said "no trace file or stored trace named \"\"", exit 1; import "the trace name \"\" of  is empty")

@@ -473,6 +473,12 @@ static int run(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || is_help_opt(argv[1])) {
 		/* `help --help` and `help help`: help's own usage, as every command's --help gives its own */
 		if (argc > 2) {
+			/* one CMD, as every command takes its operands: more is a usage error, not ignored */
+			for (int i = 3; i < argc; i++)
+				if (!is_help_opt(argv[i]))
+					return cli_usage_error("help", "unexpected argument \"%s\"", argv[i]);
+			if (argv[2][0] == '-' && !is_help_opt(argv[2]))
+				return cli_usage_error("help", "unknown option %s", argv[2]);
 			const struct command *c = command_or_builtin_named(is_help_opt(argv[2]) ? "help" : argv[2]);
 			if (!c)
 				return unknown_command(argv[2]);
