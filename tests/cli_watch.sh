@@ -710,6 +710,60 @@ check "an ended playback: the requests read" shows ended "140 of 140 requests re
 check "an ended playback: the replay's figures as of its last line" shows ended "recorded so far (replayed up to 10:30:24): "
 T send-keys -t ended q
 
+# the windows and the header as of the lines read, at any speed: a request a minute for a week,
+# played in 3 s at 200000× (a millisecond is 200 s of data).  The windows (now − 5 min, now] and
+# (now − 1 h, now] of a now k requests in hold min(5, k) and min(60, k), and the header's clock,
+# to the second, is in the minute of the last request read: requests read = its minute + 1.
+# Before, the windows and the clock were taken after the replay, minutes of data past the lines
+# read: `0 47` (no request in the last 5 minutes of a trace with one a minute), a clock a minute
+# or more ahead of its count.
+python3 - "$TMP/steady.jsonl" <<'EOF2'
+import json, sys
+out = []
+for k in range(7 * 1440):
+    out.append({"ts": "2026-03-%02dT%02d:%02d:00Z" % (1 + k // 1440, k // 60 % 24, k % 60), "tenant": "t",
+                "task": "faq_answer", "input_tokens": 1000, "output_tokens": 100, "model": "gpt-4.1-mini"})
+open(sys.argv[1], "w").write("".join(json.dumps(o) + "\n" for o in out))
+EOF2
+$L import "$TMP/steady.jsonl" >/dev/null 2>&1; check_eq "the steady trace imported" "$?" 0
+T new-session -d -s steady -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch steady --speed 200000; sleep 30"
+wrong= n=0 i=0
+while [ $i -lt 100 ]; do
+	scr=$(screen steady)
+	case $scr in *"200000× ended"*) break ;; esac
+	case $scr in *" of 10,080 requests read"*) ;; *) sleep 0.05; i=$((i + 1)); continue ;; esac
+	n=$((n + 1))
+	wrong="$wrong$(echo "$scr" | awk '
+		NR == 1 { split($0, a, "T"); split(substr(a[2], 1, 8), c, ":"); d = substr(a[1], length(a[1]) - 1) + 0
+		          split($0, r, "200000×  "); split(r[2], w, " "); read = w[1]; gsub(",", "", read)
+		          if (read != (d - 1) * 1440 + c[1] * 60 + c[2] + 1) printf " [%s: %s read]", substr(a[2], 1, 8), read }
+		$1 == "t" { k = $3; if ($2 != (k < 5 ? k : 5) || k > 60) printf " [windows %s %s]", $2, $3 }')"
+	sleep 0.05
+	i=$((i + 1))
+done
+check_eq "at 200000×: the windows and the clock as of the lines read" "$wrong" ""
+check_eq "at 200000×: frames seen while it played" "$([ "$n" -ge 5 ] && echo yes)" yes
+T send-keys -t steady q
+
+# the screen that says "ended" shows the windows at the last line, not the last ones computed: a
+# request at 10:00:30, ten at 11:00:00, played at 7200× (the hour in half a second, within a
+# second of the first windows, which are recomputed once a second): ended at 11:00:00, the ten in
+# (10:55, 11:00] and all eleven in (10:00, 11:00].  Before, the first second's windows stayed
+# up, `1 1`, until the next second.
+python3 - "$TMP/tail.jsonl" <<'EOF2'
+import json, sys
+def line(hms):
+    return json.dumps({"ts": "2026-03-02T%sZ" % hms, "tenant": "t", "task": "faq_answer", "input_tokens": 1000,
+                       "output_tokens": 100, "model": "gpt-4.1-mini"}) + "\n"
+open(sys.argv[1], "w").write(line("10:00:30") + line("11:00:00") * 10)
+EOF2
+$L import "$TMP/tail.jsonl" >/dev/null 2>&1; check_eq "the tail trace imported" "$?" 0
+T new-session -d -s tail -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch tail --speed 7200; sleep 30"
+i=0
+while [ $i -lt 200 ] && ! shows tail "7200× ended"; do sleep 0.02; i=$((i + 1)); done
+check_eq "ended: the windows at its last line at once" "$(screen tail | awk '$1 == "t" { print $2, $3 }')" "10 11"
+T send-keys -t tail q
+
 # each tenant's fallback rate over 5 minutes and the hour (the traffic as recorded), and its cache
 # hit rate and spend in the replay so far.  A scenario on the test prices with a cache (key:
 # tenant and input, no TTL) that routes every request to small-m, which never failed in the

@@ -334,6 +334,15 @@ static int64_t watch_now(const struct watch *wt)
 	return wt->last_ts > wall || wall - wt->last_ts < LIVE_LAG_US ? wall : wt->last_ts;
 }
 
+/* The now the screen shows, its header's clock and its tenant windows' end: a playback's
+ * position at the latest read, which the lines read reach (the position runs on while the
+ * replay and the windows are computed: at a high speed far past those lines, whose windows would
+ * then read empty); a followed file's now. */
+static int64_t watch_shown_now(const struct watch *wt)
+{
+	return wt->is_file ? watch_now(wt) : wt->read_pos;
+}
+
 /* The time the lines taken so far reach, which alerts are judged at: a playback's position
  * (every request up to it is in); a followed file's latest line, no later than now (a quiet file
  * does not end a flood; its next lines do). */
@@ -707,7 +716,7 @@ static void tn_rate(uint64_t num, uint64_t den, char *buf, size_t size)
 static void draw(const struct watch *wt, int colors)
 {
 	char now_s[CLOCK_TEXT_MAX], a[64], b[64], n1[32], n2[32];
-	int64_t now = watch_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
+	int64_t now = watch_shown_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
 	erase();
 	if (COLS < CONSOLE_MIN_COLS || LINES < CONSOLE_MIN_LINES) { /* said as the console says it */
 		console_too_small("watch");
@@ -814,11 +823,14 @@ static void draw(const struct watch *wt, int colors)
 }
 
 /* Recomputes the screen's tenant windows when they are due: lines read or now's second changed
- * since, at the replays' cadence for its cost.  -1 with wt->e set. */
+ * since, at the replays' cadence for its cost; and at once when a playback has ended with lines
+ * they lack (as its last replay is), so that the screen that says "ended" shows its last line's
+ * windows.  -1 with wt->e set. */
 static int tenants_update(struct watch *wt)
 {
-	int64_t now = watch_now(wt), mono = clock_us(CLOCK_MONOTONIC);
-	if (!watch_tenants_due(&wt->tn_at, wt->w.n_req, now, mono))
+	int64_t now = watch_shown_now(wt), mono = clock_us(CLOCK_MONOTONIC);
+	int ended_since = watch_done(wt) && wt->tn_at.have && wt->tn_at.rows != wt->w.n_req;
+	if (!ended_since && !watch_tenants_due(&wt->tn_at, wt->w.n_req, now, mono))
 		return 0;
 	struct watch_tenant *tn;
 	size_t n;
