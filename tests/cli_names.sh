@@ -248,6 +248,18 @@ $L rm names "" >/dev/null 2>&1; check_eq "rm NAME '' exits 2" "$?" 2
 case $($L traces) in *names*) ok ;; *) bad "rm NAME '': NAME removed" ;; esac
 LLMCOST_DB="$TMP/typo.db" $L tui nosuchtrace --frames 1 2>/dev/null </dev/null; check_eq "tui of a typo exits 1" "$?" 1
 check "and makes no store" [ ! -e "$TMP/typo.db" ]
+# nor the default store's folder: with no store yet, a mistyped name leaves HOME as it was (they
+# made an empty ~/.local/share/llmcost); a trace file's first use makes the folder and the store
+for cmd in "replay nosuch" "replay nosuch -s v3" "tui nosuch --frames 1" "live nosuch -s v3 --max-usd 1 --dry-run"; do
+	rm -rf "$TMP/fresh"; mkdir "$TMP/fresh"
+	(unset LLMCOST_DB XDG_DATA_HOME; HOME="$TMP/fresh" $L $cmd </dev/null >/dev/null 2>"$TMP/err")
+	check_eq "$cmd, no store yet: exits 1" "$?" 1
+	check_has "$cmd, no store yet: says so" "$(cat "$TMP/err")" "there is no store $TMP/fresh/.local/share/llmcost/llmcost.db"
+	check_eq "$cmd, no store yet: makes no folder" "$(ls -A "$TMP/fresh")" ""
+done
+(unset LLMCOST_DB XDG_DATA_HOME; HOME="$TMP/fresh" $L replay "$TMP/first.jsonl" >/dev/null 2>&1)
+check_eq "a file's first use: imported" "$?" 0
+check "a file's first use: the default store made" [ -f "$TMP/fresh/.local/share/llmcost/llmcost.db" ]
 LLMCOST_PRICING="$TMP/nosuch.json" $L replay names 2>"$TMP/err"
 check_has "a bad LLMCOST_PRICING is named" "$(cat "$TMP/err")" "cannot read \"$TMP/nosuch.json\" (LLMCOST_PRICING)"
 out=$($L rm names names); check_eq "rm of a name given twice removes it once" "$out" "removed names"

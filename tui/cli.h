@@ -148,9 +148,10 @@ struct scenario;
 struct store;
 int replay_load_scenario(const char *arg, struct scenario *sc);
 int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n);
-/* The store at path for `replay`/`tui` of trace_arg (may be NULL): made if need be, but a
- * stored name needs one (a mistyped name makes none).  Prints why not; an exit code. */
-int replay_open_store(struct store *s, const char *path, const char *trace_arg);
+/* The store of --db `db` (cli_db_path) for `replay`/`tui`/`live` of trace_arg (may be NULL):
+ * made if need be, with the default store's folder (cli_db_path_made), but a stored name needs
+ * one (a mistyped name makes neither, no file and no folder).  Prints why not; an exit code. */
+int replay_open_store(struct store *s, const char *db, const char *trace_arg);
 
 /*
  * The caches' normalized inputs outlive the process in the store, so that only

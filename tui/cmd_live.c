@@ -358,7 +358,7 @@ int cmd_live(int argc, char **argv)
 		          "calls (v3, baseline, a file of yours)", scen);
 		goto out;
 	}
-	if ((rc = replay_open_store(&s, cli_db_path_made(db), argv[optind])) != EXIT_OK)
+	if ((rc = replay_open_store(&s, db, argv[optind])) != EXIT_OK)
 		goto out;
 	if ((rc = replay_find_trace(&s, argv[optind], NULL, name, sizeof name)) != EXIT_OK)
 		goto out;

@@ -244,11 +244,12 @@ static int replay_special_named(const char *arg)
  * replay_check_source); anything else must be a stored name.  Returns an exit
  * code.
  */
-int replay_open_store(struct store *s, const char *path, const char *trace_arg)
+int replay_open_store(struct store *s, const char *db, const char *trace_arg)
 {
 	struct err e = { "" };
+	const char *path = cli_db_path(db);
 	int no_store = trace_arg && !S_ISREG(replay_mode_of(trace_arg)) && store_exists(path, &e) == 0;
-	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, path, &e)) == 0)
+	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, cli_db_path_made(db), &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))
 		return EXIT_FAIL;
@@ -556,7 +557,7 @@ int cmd_replay(int argc, char **argv)
 	if (!builtin && (rc = replay_tell_apart(sc, scen_args, n_scen)) != EXIT_OK)
 		goto out;
 	/* a trace file is imported, into a store made if need be; a stored name needs a store */
-	if ((rc = replay_open_store(&s, cli_db_path_made(db), trace_arg)) != EXIT_OK)
+	if ((rc = replay_open_store(&s, db, trace_arg)) != EXIT_OK)
 		goto out;
 	if ((rc = replay_find_trace(&s, trace_arg, NULL, name, sizeof name)) != EXIT_OK)
 		goto out;

@@ -111,8 +111,8 @@ int cmd_tui(int argc, char **argv)
 		if ((rc = replay_load_scenario(scen_args[i], &sc[i])) != EXIT_OK)
 			goto out;
 
-	const char *db_path = cli_db_path_made(db);
-	if ((rc = replay_open_store(&st, db_path, trace_arg)) != EXIT_OK)
+	const char *db_path = cli_db_path(db);
+	if ((rc = replay_open_store(&st, db, trace_arg)) != EXIT_OK)
 		goto out;
 	rc = EXIT_FAIL;
 	if (trace_arg) {
