@@ -216,6 +216,26 @@ check_has "... and where" "$(cat "$TMP/err")" "/scenarios/v3.json"
 # --- more misuse, said plainly
 $L --verbose 2>"$TMP/err"; check_eq "an unknown top-level option exits 2" "$?" 2
 check_has "naming it, not a command the user did not type" "$(cat "$TMP/err")" "llmcost: unknown option --verbose"
+# an unknown long option close to one of the command's own (or --help, or llmcost's --version)
+# gets it suggested, as a mistyped command does (they said only "unknown option --jsno")
+slip() { # WANT ARG...: llmcost ARG... exits 2 saying WANT on its first line
+	want=$1; shift
+	$L "$@" </dev/null >/dev/null 2>"$TMP/err"; check_eq "$*: exits 2" "$?" 2
+	check_eq "$*: the suggestion" "$(head -1 "$TMP/err")" "$want"
+}
+slip 'llmcost replay: unknown option --jsno (did you mean --json?)' replay names --jsno
+slip 'llmcost replay: unknown option --jsno=1 (did you mean --json?)' replay names --jsno=1
+slip 'llmcost import: unknown option --stict (did you mean --strict?)' import x --stict
+slip 'llmcost live: unknown option --dryrun (did you mean --dry-run?)' live names -s v3 --max-usd 1 --dryrun
+slip 'llmcost watch: unknown option --sped (did you mean --speed?)' watch names --sped 60
+slip 'llmcost tui: unknown option --frmaes (did you mean --frames?)' tui names --frmaes 1
+slip 'llmcost gen: unknown option --sed (did you mean --seed?)' gen faq --sed 1
+for cmd in traces rejects rm; do slip "llmcost $cmd: unknown option --bd (did you mean --db?)" $cmd --bd x; done
+slip 'llmcost replay: unknown option --hlep (did you mean --help?)' replay names --hlep
+slip 'llmcost: unknown option --versoin (did you mean --version?)' --versoin
+# and none when nothing is that close: two edits at most (one for up to 4 letters)
+slip 'llmcost replay: unknown option --zzzz' replay names --zzzz
+slip 'llmcost replay: unknown option --jsonify' replay names --jsonify
 check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD]"
 # help takes one CMD, as other commands take their operands: more is a usage error (it printed
 # import's help and exited 0), and an option is called one (it was "unknown command")

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/scenario.h"
 #include "traces/text.h"
 #include "tui/cli.h"
 
@@ -87,6 +88,35 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* The long option that `typed` (an unknown one, without its dashes) may be a slip of, by the
+ * rule a mistyped command name gets its suggestion by: among the command's own (longopts), --help
+ * (every command's) and for llmcost itself --version; a value given (=VALUE) left out.  NULL
+ * when none is that close. */
+static const char *option_slip(const char *cmd, const char *typed, const struct option *longopts)
+{
+	char name[128];
+	size_t n = strcspn(typed, "=");
+	if (n >= sizeof name)
+		return NULL;
+	memcpy(name, typed, n);
+	name[n] = '\0';
+	const char *best = NULL, *more[] = { "help", cmd ? NULL : "version" };
+	int best_d = scenario_slip_edits(n) + 1;
+	for (const struct option *o = longopts; o->name; o++) {
+		int d = scenario_edit_distance(name, o->name);
+		if (d < best_d) {
+			best_d = d;
+			best = o->name;
+		}
+	}
+	for (size_t k = 0; k < sizeof more / sizeof more[0]; k++)
+		if (more[k] && scenario_edit_distance(name, more[k]) < best_d) {
+			best_d = scenario_edit_distance(name, more[k]);
+			best = more[k];
+		}
+	return best;
+}
+
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
 {
 	const char *word = optind > 0 ? argv[optind - 1] : "";
@@ -99,6 +129,9 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	if (optopt > 0 && optopt < CLI_LONG)
 		return cli_usage_error(cmd, c == ':' ? "-%c needs a value" : "unknown option -%c (a file whose "
 		                       "name begins with - is ./-NAME, or follows --)", optopt);
+	const char *slip = !strncmp(word, "--", 2) ? option_slip(cmd, word + 2, longopts) : NULL;
+	if (slip)
+		return cli_usage_error(cmd, "unknown option %s (did you mean --%s?)", word, slip);
 	return cli_usage_error(cmd, "unknown option %s", word);
 }
 

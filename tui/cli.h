@@ -52,7 +52,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 
 /*
  * The usage error for what getopt_long returned as c (':' or '?') in argv,
- * naming the option as typed.  Long options without a short form have values
+ * naming the option as typed, and for an unknown long option the one it may be a slip of
+ * ("unknown option --jsno (did you mean --json?)").  Long options without a short form have values
  * of CLI_LONG and up, so that a value given to one that takes none is told apart.
  */
 #define CLI_LONG 256
