@@ -182,6 +182,17 @@ rm -f "$TMP/err"
 out=$(live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record /dev/stdout 2>"$TMP/err" | cat)
 check_eq "--record /dev/stdout (a pipe): nothing on stdout" "$out" ""
 check_has "--record /dev/stdout: not a regular file" "$(cat "$TMP/err")" "live: /dev/stdout: is not a regular file; --record names the record file to make"
+# standard output redirected to a file, named /dev/stdout or by its own name (and standard error
+# so): said to be standard output, not "File exists (the record is never overwritten…)"
+for rec in /dev/stdout "$TMP/out.txt"; do
+	live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$rec" >"$TMP/out.txt" 2>"$TMP/err"
+	check_eq "--record $rec (standard output, a file): exit 1" "$?" 1
+	check_has "--record $rec: said to be standard output" "$(cat "$TMP/err")" \
+		"live: $rec: is standard output; --record names the record file to make (the record is never written to standard output or error)"
+	check_eq "--record $rec: nothing written there" "$(cat "$TMP/out.txt")" ""
+done
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record /dev/stderr 2>"$TMP/err"
+check_has "--record /dev/stderr (a file): said to be standard error" "$(cat "$TMP/err")" "live: /dev/stderr: is standard error; "
 live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record /dev/null 2>"$TMP/err"
 check_eq "--record /dev/null: exit 1" "$?" 1
 check_has "--record /dev/null: not a regular file" "$(cat "$TMP/err")" "live: /dev/null: is not a regular file; --record names the record file to make"

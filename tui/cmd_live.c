@@ -172,6 +172,19 @@ static void drop_empty_record(const char *path, const struct stat *made)
 		unlink(path);
 }
 
+/* "output" or "error" when path is the file standard output or error is (a file they are
+ * redirected to, by any name), else NULL. */
+static const char *std_stream_of(const char *path)
+{
+	struct stat st, sf;
+	if (stat(path, &st) != 0)
+		return NULL;
+	for (int fd = 1; fd <= 2; fd++)
+		if (fstat(fd, &sf) == 0 && sf.st_dev == st.st_dev && sf.st_ino == st.st_ino)
+			return fd == 1 ? "output" : "error";
+	return NULL;
+}
+
 /* Lines the record holds: the requests that made a call. */
 static size_t recorded_lines(const struct live *lv)
 {
@@ -413,11 +426,21 @@ int cmd_live(int argc, char **argv)
 			}
 		}
 		struct stat st;
-		if (fd < 0 && errno == EEXIST && stat(rpath, &st) == 0 && !S_ISREG(st.st_mode)) {
+		int open_errno = errno;
+		if (fd < 0 && open_errno == EEXIST && stat(rpath, &st) == 0 && !S_ISREG(st.st_mode)) {
 			cli_error("live: %s: is %s; --record names the record file to make", rpath,
 			          S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
 			goto out;
 		}
+		/* standard output or error redirected to a file (/dev/stdout, or the file itself, as in
+		 * --record r.jsonl >r.jsonl): said so, not "File exists" */
+		const char *std = fd < 0 && open_errno == EEXIST ? std_stream_of(rpath) : NULL;
+		if (std) {
+			cli_error("live: %s: is standard %s; --record names the record file to make (the record is "
+			          "never written to standard output or error)", rpath, std);
+			goto out;
+		}
+		errno = open_errno;
 		if (fd < 0) {
 			cli_error("live: %s: %s%s", rpath, strerror(errno),
 			          errno == EEXIST ? " (the record is never overwritten: choose another --record)" : "");
