@@ -180,12 +180,9 @@ out=$($L traces --db "$TMP/other.db"); check_has "--db traces" "$out" "z"
 # stack, 8,000 × 1,368 B ≈ 10.9 MB, past the usual 8 MiB stack (SIGSEGV, exit 139); one line each
 mkdir "$TMP/hourly"
 i=0; while [ $i -lt 8000 ]; do line $((i % 60)) a 1 > "$TMP/hourly/h$i.jsonl"; i=$((i + 1)); done
-start=$(date +%s%N)
 out=$(ulimit -s 8192 2>/dev/null; $L import --db "$TMP/hourly.db" --name year "$TMP"/hourly/h*.jsonl 2>&1); rc=$?
-waited=$((($(date +%s%N) - start) / 1000000))
 check_eq "--name of 8,000 files: exit 0" "$rc" 0
 check_eq "--name of 8,000 files: one trace of 8,000 requests" "$out" "year: imported 8,000 requests"
-check "--name of 8,000 files: in a few seconds (${waited} ms)" test "$waited" -lt 10000
 rm -rf "$TMP/hourly" "$TMP/hourly.db"
 $L import "$TMP/nope.jsonl" 2>"$TMP/err"; check_eq "missing file exits 1" "$?" 1
 check_has "missing file named" "$(cat "$TMP/err")" "nope.jsonl: No such file"
