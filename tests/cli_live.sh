@@ -217,9 +217,10 @@ done
 out=$($L help); check_has "help lists live" "$out" "llmcost live"
 # live takes --db PATH (its options list it), so its usage line says so, here, in `llmcost help`
 # and in the README's list of commands
-check_has "live --help: the usage line has --db PATH" "$(live --help | head -n 1)" "[--dry-run] [--db PATH]"
-check_has "live --help: -s SCENARIO, as every command says it" "$(live --help | head -n 1)" "live TRACE -s SCENARIO --max-usd X"
-check_has "help: live's line has --db PATH" "$($L help | grep '^  llmcost live ')" "[--dry-run] [--db PATH]"
+# (the usage lines, up to the blank line, joined: a synopsis wraps at 80 columns)
+check_has "live --help: the usage line has --db PATH" "$(live --help | sed '/^$/q' | tr -s ' \n' ' ')" "[--dry-run] [--db PATH]"
+check_has "live --help: -s SCENARIO, as every command says it" "$(live --help | sed '/^$/q' | tr -s ' \n' ' ')" "live TRACE -s SCENARIO --max-usd X"
+check_has "help: live's line has --db PATH" "$($L help | sed -n '/^  llmcost live /,/^  llmcost [a-z]/p' | sed '$d' | tr -s ' \n' ' ')" "[--dry-run] [--db PATH]"
 check_has "README: live's line has --db PATH" "$(grep '^llmcost live TRACE ' README.md)" "[--dry-run] [--db PATH]"
 # bad input: exit 3 (an invalid scenario) and 1 (no such trace), nothing sent
 scen u-bad '"retry": {"max_attempts": 0}'

@@ -245,6 +245,24 @@ check_eq "... says the argument, and prints no help" "$(cat "$TMP/err")$(cat "$T
 $L help --nosuch 2>"$TMP/err"; check_eq "help --nosuch exits 2" "$?" 2
 check_eq "... an unknown option" "$(head -1 "$TMP/err")" "llmcost help: unknown option --nosuch"
 check_has "help CMD --help is CMD's help" "$($L help import --help)" "usage: llmcost import"
+# every help fits a terminal of 80 columns, counted in characters, not bytes ("…" is one):
+# `llmcost help` (its synopses and one-liners wrapped, continuation lines indented under them)
+# and each command's --help, the commands read from help's own list; in the C locale too (its
+# "-" for "—"). Lines of up to 120 columns (live's synopsis) were broken by the terminal anywhere.
+wider80() { python3 -c 'import sys
+for n, l in enumerate(sys.stdin.buffer.read().decode("utf-8", "replace").split("\n"), 1):
+    if len(l) > 80: print("line %d: %d columns" % (n, len(l)))'; }
+cmds=$($L help | awk '/^commands:/ { on = 1; next } /^$/ { on = 0 } on && /^  [a-z]+ / { print $1 }')
+check_eq "help lists every command" "$(echo $cmds)" "import traces rejects rm gen replay tui live watch help version"
+check_has "a synopsis breaks between options, not inside one" "$($L replay --help | sed -n 2p)" \
+	"  [--by tenant|task|model|time] [--top N]"
+for loc in C.UTF-8 C; do
+	check_eq "LC_ALL=$loc: help fits 80 columns" "$(LC_ALL=$loc $L help | wider80)" ""
+	check_eq "LC_ALL=$loc: --help fits 80 columns" "$(LC_ALL=$loc $L --help | wider80)" ""
+	for c in $cmds; do
+		check_eq "LC_ALL=$loc: $c --help fits 80 columns" "$(LC_ALL=$loc $L $c --help | wider80)" ""
+	done
+done
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
 # so is an empty operand, as an unset variable in a script gives: exit 2, the operand named (it
 # said "no trace file or stored trace named \"\"", exit 1; import "the trace name \"\" of  is empty")

@@ -71,9 +71,40 @@ const char *cli_output_done_what(void)
 	return output_done;
 }
 
+void cli_wrap(FILE *f, int col, int indent, const char *s)
+{
+	for (int first = 1; *s; first = 0) {
+		const char *e = s;
+		int depth = 0, w = 0;
+		for (; *e && (*e != ' ' || depth > 0); e++) {
+			depth += (*e == '[') - (*e == ']');
+			w += ((unsigned char)*e & 0xC0) != 0x80; /* a character, not a byte: a column */
+		}
+		if (!first && col + 1 + w > CLI_HELP_COLS) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(s, 1, (size_t)(e - s), f);
+		col += w;
+		for (s = e; *s == ' '; s++)
+			;
+	}
+	fputc('\n', f);
+}
+
 void cli_usage(const struct command *c, FILE *f)
 {
-	fprintf(f, "usage: llmcost %s%s%s\n\n%s", c->name, *c->args ? " " : "", c->args, c->usage);
+	int col = fprintf(f, "usage: llmcost %s", c->name);
+	if (*c->args) {
+		fputc(' ', f);
+		cli_wrap(f, col + 1, col + 1, c->args);
+	} else {
+		fputc('\n', f);
+	}
+	fprintf(f, "\n%s", c->usage);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

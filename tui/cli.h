@@ -43,8 +43,17 @@ int cli_output_errno(void);
 void cli_output_done(const char *what);
 const char *cli_output_done_what(void);
 
-/* Prints the command's --help text on f. */
+/* Prints the command's --help text on f: its synopsis (args) wrapped by cli_wrap. */
 void cli_usage(const struct command *c, FILE *f);
+
+/* The width the help fits: a terminal's 80 columns. */
+#define CLI_HELP_COLS 80
+
+/* Prints s, the rest of a line already at column col, breaking it at spaces so that no line
+ * passes CLI_HELP_COLS columns (characters, not bytes), never inside [...] (the synopsis's
+ * "[--by tenant|task|model|time]" stays whole); a continuation line starts with indent spaces.
+ * Ends the line. */
+void cli_wrap(FILE *f, int col, int indent, const char *s);
 
 /* Reports a usage error for command cmd (NULL: llmcost itself), with where its --help is;
  * returns EXIT_USAGE. */
