@@ -170,6 +170,11 @@ clean:
 # List the targets.
 help:
 	@awk -v build='$(BUILD)' '/^# / { c = c (c ? " " : "") substr($$0, 3); next } \
-	  /^[a-z-]+:/ && c { sub(/:.*/, ""); gsub(/\$$\(BUILD\)/, build, c); printf "  make %-11s %s\n", $$0, c } { c = "" }' Makefile
+	  /^[a-z-]+:/ && c { sub(/:.*/, ""); gsub(/\$$\(BUILD\)/, build, c); line = sprintf("  make %-11s", $$0); \
+	    col = length(line); n = split(c, w, " "); \
+	    for (i = 1; i <= n; i++) \
+	      if (i > 1 && col + 1 + length(w[i]) > 80) { line = line "\n" sprintf("%19s", "") w[i]; col = 19 + length(w[i]) } \
+	      else { line = line " " w[i]; col += 1 + length(w[i]) } \
+	    print line } { c = "" }' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

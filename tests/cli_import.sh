@@ -63,8 +63,10 @@ check_has "import --help: SIGTERM and SIGHUP too" "$($L import --help | tr '\n' 
 # suite passes its own settings on: none of them here)
 if command -v make >/dev/null; then
 	out=$(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory help BUILD=build/elsewhere 2>&1)
-	check_has "make help: bench's folder" "$out" "built apart in build/elsewhere/release with"
+	# its lines joined: a description wraps at 80 columns, continued under itself
+	check_has "make help: bench's folder" "$(printf '%s\n' "$out" | tr -s ' \n' ' ')" "built apart in build/elsewhere/release with"
 	check_eq "make help: no variable left as written" "$(printf '%s\n' "$out" | grep -c '\$(')" 0
+	check_eq "make help: no line over 80 columns" "$(printf '%s\n' "$out" | awk 'length($0) > 80' | wc -l | tr -d ' ')" 0
 fi
 $L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
 $L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
