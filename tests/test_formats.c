@@ -563,6 +563,33 @@ static void shared_readings(void)
 	CHECK_INT(format_status_of("", 0), STATUS_SERVER_ERROR);
 }
 
+/* The error classes of words run together (exception names), other APIs' codes, and an HTTP
+ * status said inside a text, as the OpenAI SDK's APIStatusError says it. */
+#define STATUS_OF(t) format_status_of(t, strlen(t))
+static void status_forms(void)
+{
+	CHECK_INT(STATUS_OF("openai.ContentFilterFinishReasonError"), STATUS_CONTENT_FILTER);
+	CHECK_INT(STATUS_OF("TooManyRequestsError"), STATUS_RATE_LIMITED);
+	CHECK_INT(STATUS_OF("too_many_requests"), STATUS_RATE_LIMITED);
+	CHECK_INT(STATUS_OF("RateLimitError"), STATUS_RATE_LIMITED);
+	CHECK_INT(STATUS_OF("context-window exceeded"), STATUS_CONTEXT_LENGTH);
+	CHECK_INT(STATUS_OF("model not found"), STATUS_INVALID_REQUEST);
+	CHECK_INT(STATUS_OF("ThrottlingException"), STATUS_RATE_LIMITED);
+	CHECK_INT(STATUS_OF("RESOURCE_EXHAUSTED"), STATUS_RATE_LIMITED);
+	CHECK_INT(STATUS_OF("DEADLINE_EXCEEDED"), STATUS_TIMEOUT);
+	CHECK_INT(STATUS_OF("Error code: 429 - {'error': {'message': 'slow down'}}"), STATUS_RATE_LIMITED);
+	CHECK_INT(STATUS_OF("Error code: 408"), STATUS_TIMEOUT);
+	CHECK_INT(STATUS_OF("Error code: 403 - Forbidden"), STATUS_INVALID_REQUEST);
+	CHECK_INT(STATUS_OF("upstream status code 503"), STATUS_SERVER_ERROR);
+	CHECK_INT(STATUS_OF("HTTP 429"), STATUS_RATE_LIMITED);
+	/* a word says more than the status beside it */
+	CHECK_INT(STATUS_OF("Error code: 400 - {'code': 'context_length_exceeded'}"), STATUS_CONTEXT_LENGTH);
+	CHECK_INT(STATUS_OF("Error code: 429 - {'type': 'insufficient_quota'}"), STATUS_INVALID_REQUEST);
+	/* digits that are no status: not after code, status or http, or more than three */
+	CHECK_INT(STATUS_OF("worker 429 crashed"), STATUS_SERVER_ERROR);
+	CHECK_INT(STATUS_OF("error code: 4290"), STATUS_SERVER_ERROR);
+}
+
 void suite_formats(void)
 {
 	format_init(&parser);
@@ -581,5 +608,6 @@ void suite_formats(void)
 	RUN(batch_joins_its_input_file);
 	RUN(detection);
 	RUN(shared_readings);
+	RUN(status_forms);
 	format_fini(&parser);
 }

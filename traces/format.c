@@ -274,6 +274,39 @@ int format_latency(int64_t start_us, int64_t end_us, const char *name, int64_t *
 	return 0;
 }
 
+/* The class of HTTP status code. */
+static int status_of_code(int code)
+{
+	if (code == 408)
+		return STATUS_TIMEOUT;
+	if (code == 429)
+		return STATUS_RATE_LIMITED;
+	return code >= 400 && code < 500 ? STATUS_INVALID_REQUEST : STATUS_SERVER_ERROR;
+}
+
+/* An HTTP status inside a text (lowercased): three digits alone, after "code", "status" or
+ * "http" and any of " :=" ("Error code: 429 - {...}", "status code 503", "HTTP 408"), the
+ * first such; 0 when none. */
+static int code_within(const char *s)
+{
+	static const char *const marks[] = { "code", "status", "http" };
+	for (size_t i = 0; s[i]; i++) {
+		if (!isdigit((unsigned char)s[i]) || !isdigit((unsigned char)s[i + 1]) ||
+		    !isdigit((unsigned char)s[i + 2]) || isdigit((unsigned char)s[i + 3]) ||
+		    (i > 0 && isdigit((unsigned char)s[i - 1])))
+			continue;
+		size_t j = i;
+		while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == ':' || s[j - 1] == '='))
+			j--;
+		for (size_t m = 0; j < i && m < sizeof marks / sizeof marks[0]; m++) {
+			size_t k = strlen(marks[m]);
+			if (j >= k && memcmp(s + j - k, marks[m], k) == 0)
+				return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+		}
+	}
+	return 0;
+}
+
 int format_status_of(const char *text, size_t n)
 {
 	char s[128];
@@ -281,34 +314,38 @@ int format_status_of(const char *text, size_t n)
 	for (; k < n && k < sizeof s - 1; k++)
 		s[k] = (char)tolower((unsigned char)text[k]);
 	s[k] = 0;
-	if (k == 3 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])) {
-		int code = atoi(s);
-		if (code == 408)
-			return STATUS_TIMEOUT;
-		if (code == 429)
-			return STATUS_RATE_LIMITED;
-		return code >= 400 && code < 500 ? STATUS_INVALID_REQUEST : STATUS_SERVER_ERROR;
-	}
+	if (k == 3 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]))
+		return status_of_code(atoi(s));
+	/* the words run together: the text is compared without its spaces, '_' and '-', so that
+	 * "rate limit", "rate_limit" and "RateLimitError" read alike */
 	static const struct { const char *word; int status; } words[] = {
-		{ "context_length", STATUS_CONTEXT_LENGTH }, { "contextwindow", STATUS_CONTEXT_LENGTH },
-		{ "context window", STATUS_CONTEXT_LENGTH }, { "maximum context", STATUS_CONTEXT_LENGTH },
-		{ "content_filter", STATUS_CONTENT_FILTER }, { "contentpolicy", STATUS_CONTENT_FILTER },
-		{ "content_policy", STATUS_CONTENT_FILTER }, { "content filter", STATUS_CONTENT_FILTER },
-		{ "timeout", STATUS_TIMEOUT }, { "timed out", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
+		{ "contextlength", STATUS_CONTEXT_LENGTH }, { "contextwindow", STATUS_CONTEXT_LENGTH },
+		{ "maximumcontext", STATUS_CONTEXT_LENGTH },
+		{ "contentfilter", STATUS_CONTENT_FILTER }, /* also openai.ContentFilterFinishReasonError */
+		{ "contentpolicy", STATUS_CONTENT_FILTER },
+		{ "timeout", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
+		{ "deadlineexceeded", STATUS_TIMEOUT }, /* gRPC's DEADLINE_EXCEEDED */
 		{ "expired", STATUS_TIMEOUT }, /* batch_expired: not run within the batch's window */
 		{ "quota", STATUS_INVALID_REQUEST }, /* insufficient_quota: fatal, not a rate limit */
-		{ "rate_limit", STATUS_RATE_LIMITED }, { "ratelimit", STATUS_RATE_LIMITED },
-		{ "rate limit", STATUS_RATE_LIMITED }, { "too many requests", STATUS_RATE_LIMITED },
+		{ "ratelimit", STATUS_RATE_LIMITED }, { "toomanyrequests", STATUS_RATE_LIMITED },
+		{ "throttl", STATUS_RATE_LIMITED }, /* Bedrock's ThrottlingException, "throttled" */
+		{ "resourceexhausted", STATUS_RATE_LIMITED }, /* gRPC's RESOURCE_EXHAUSTED (Vertex AI's 429) */
 		{ "invalid", STATUS_INVALID_REQUEST }, { "badrequest", STATUS_INVALID_REQUEST },
-		{ "bad_request", STATUS_INVALID_REQUEST }, { "bad request", STATUS_INVALID_REQUEST },
-		{ "notfound", STATUS_INVALID_REQUEST }, { "not_found", STATUS_INVALID_REQUEST },
+		{ "notfound", STATUS_INVALID_REQUEST },
 		{ "authentication", STATUS_INVALID_REQUEST }, { "permission", STATUS_INVALID_REQUEST },
 		{ "unprocessable", STATUS_INVALID_REQUEST },
 	};
+	char run[sizeof s];
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (s[i] != ' ' && s[i] != '_' && s[i] != '-')
+			run[m++] = s[i];
+	run[m] = 0;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strstr(s, words[i].word))
+		if (strstr(run, words[i].word))
 			return words[i].status;
-	return STATUS_SERVER_ERROR;
+	int code = code_within(s);
+	return code ? status_of_code(code) : STATUS_SERVER_ERROR;
 }
 
 size_t format_undated(struct str m)
