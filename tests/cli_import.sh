@@ -750,4 +750,15 @@ else
 	echo "cli_import: neither setpriv nor su runs the program as another user: the cases of a store it cannot reach are skipped" >&2
 fi
 
+# --- an empty tenant, task or model is rejected, the line kept in rejects (README)
+{ line 0 acme 1; line 1 "" 1
+  echo '{"ts":"2026-03-02T10:00:02Z","tenant":"a","task":"","input_tokens":1,"output_tokens":1}'
+  echo '{"ts":"2026-03-02T10:00:03Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":""}'; } > "$TMP/blank-names.jsonl"
+out=$($L import "$TMP/blank-names.jsonl" 2>"$TMP/err"); check_eq "empty names: rejected" "$out" \
+	"blank-names: imported 1 request, rejected 3 lines (see: llmcost rejects blank-names)"
+check_has "empty names: tenant" "$(cat "$TMP/err")" "blank-names.jsonl:2: tenant: empty"
+check_has "empty names: task" "$(cat "$TMP/err")" "blank-names.jsonl:3: task: empty"
+check_has "empty names: model" "$(cat "$TMP/err")" "blank-names.jsonl:4: model: empty"
+check_has "empty names: kept in rejects" "$($L rejects blank-names)" '"model":""'
+
 finish

@@ -204,6 +204,11 @@ static void rejections(void)
 		{ "{\"ts\":true,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}", "ts: expected an RFC 3339 string or epoch seconds, got true" },
 		{ "{\"ts\":\"2026-02-30T10:00:00Z\",\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}", "ts: date or time out of range" },
 		{ "{\"ts\":1e300,\"tenant\":\"a\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}", "ts: expected epoch seconds from year 0 to 9999" },
+		/* a name that is empty: no tenant, task or model to show, price or group by */
+		{ "{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"\",\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}", "tenant: empty" },
+		{ "{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"\",\"input_tokens\":1,\"output_tokens\":2}", "task: empty" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"\"}", "model: empty" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"model\":\"m\",\"attempts\":[{\"model\":\"\"}]}", "attempts[0].model: empty" },
 		{ "{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":5,\"task\":\"b\",\"input_tokens\":1,\"output_tokens\":2}", "tenant: expected a string, got 5" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":\"oops\"}", "status: expected ok, timeout" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":\"breaker_open\"}", "status: expected ok, timeout" },

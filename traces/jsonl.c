@@ -127,12 +127,14 @@ static int get_string(struct ctx *c, enum field f, const struct json_span *v, st
 	return 0;
 }
 
-/* A tenant, task or model: a string without U+0000, since names are shown and compared as
- * text (inputs and ids may hold it). */
+/* A tenant, task or model: a string not empty and without U+0000, since names are shown and
+ * compared as text (inputs and ids may hold it, and be empty). */
 static int get_name(struct ctx *c, enum field f, const struct json_span *v, struct str *out)
 {
 	if (get_string(c, f, v, out) < 0)
 		return -1;
+	if (out->n == 0)
+		return reject(c, f, "empty", NULL);
 	if (memchr(out->s, 0, out->n))
 		return reject(c, f, "a string without \\u0000", v);
 	return 0;
