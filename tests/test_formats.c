@@ -423,9 +423,11 @@ static void batch_failures(void)
 	CHECK_INT(rows[0].status, STATUS_TIMEOUT);
 	/* a completed item without usage, and a line that is no item */
 	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600}"), 8), -1);
-	CHECK_STR(why.msg, "response.body.usage: input_tokens missing");
+	CHECK_STR(why.msg, "response.body.usage.input_tokens: missing");
 	CHECK_INT(parse(&format_openai_batch, "{\"id\":\"batch_req_9\"}", 9), -1);
 	CHECK_STR(why.msg, "custom_id: missing (not a Batch output line)");
+	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600,\"usage\":{\"input_tokens\":1}}"), 9), -1);
+	CHECK_STR(why.msg, "response.body.usage.output_tokens: missing");
 	/* a bad count is named by its path in the line, not by its bare key */
 	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600,\"usage\":{\"input_tokens\":10,"
 	                "\"input_tokens_details\":{\"cached_tokens\":-1},\"output_tokens\":2}}"), 10), -1);
@@ -471,7 +473,7 @@ static void batch_embeddings(void)
 	CHECK_STR(rows[0].request_id, "emb-0");
 	/* output missing is allowed for embeddings only; input still required */
 	CHECK_INT(parse(&format_openai_batch, ITEM(4, "{\"object\":\"list\",\"usage\":{\"total_tokens\":8}}"), 4), -1);
-	CHECK_STR(why.msg, "response.body.usage: input_tokens missing");
+	CHECK_STR(why.msg, "response.body.usage.input_tokens: missing");
 }
 
 static void batch_joins_its_input_file(void)

@@ -269,7 +269,7 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	if (details && count_at(&d, details, "cached_tokens", &r->cached_tok, e) < 0)
 		return -1;
 	if ((!in || (!out && !embeddings)) && r->status == STATUS_OK)
-		return err_set(e, "response.body.usage: %s missing", in ? "output_tokens" : "input_tokens");
+		return err_set(e, "response.body.usage.%s: missing", in ? "output_tokens" : "input_tokens");
 	if (!in)
 		r->input_tok = 0; /* a failed item that reported no usage: nothing billed */
 	if (!out)
