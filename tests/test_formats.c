@@ -494,6 +494,12 @@ static void batch_joins_its_input_file(void)
 	CHECK_STR(why.msg, "custom_id: a request of this id came before in the trace");
 	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-3\",\"url\":\"/v1/responses\",\"body\":3}", 4), -1);
 	CHECK_STR(why.msg, "body: expected the request (an object)");
+	/* a Completions request whose prompt is an array of strings: each a piece; token ids none */
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-4\",\"method\":\"POST\",\"url\":"
+	                "\"/v1/completions\",\"body\":{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":"
+	                "[\"Say hi.\",\"Say bye.\",[1,2]]}}", 5), 0);
+	CHECK_INT(parse(&format_openai_batch, ITEM(4, CHATCMPL), 6), 0);
+	CHECK_STR(rows[0].input, "Say hi.\nSay bye.");
 	/* the output items: each takes its request's text, tenant, task and model */
 	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 5), 0);
 	CHECK_INT(n_rows, 1);

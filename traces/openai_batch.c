@@ -144,7 +144,7 @@ static void content_text(const struct json_span *item, char *out, size_t *n)
 }
 
 /* The request's text: Responses' instructions and input, Chat Completions' messages, or a
- * Completions prompt, each piece on a line of its own. */
+ * Completions prompt (a string, or an array of them), each piece on a line of its own. */
 static size_t request_text(const struct json_span *body, char *out)
 {
 	struct json_span v, item;
@@ -152,8 +152,13 @@ static size_t request_text(const struct json_span *body, char *out)
 	size_t n = 0;
 	if (format_get(body, "instructions", &v))
 		add_text(&v, out, &n);
-	if (format_get(body, "prompt", &v))
+	if (format_get(body, "prompt", &v) && v.type == JSON_ARRAY) { /* several prompts: each a piece */
+		json_iter_init(&it, &v);
+		while (json_iter_next(&it, NULL, &item))
+			add_text(&item, out, &n); /* a prompt of token ids has no text */
+	} else if (format_get(body, "prompt", &v)) {
 		add_text(&v, out, &n);
+	}
 	static const char *const lists[] = { "input", "messages" };
 	for (size_t i = 0; i < 2; i++) {
 		if (!format_get(body, lists[i], &v))
