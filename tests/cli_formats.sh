@@ -234,6 +234,21 @@ check_has "--format csv names the choices" "$(cat "$TMP/err")" \
 $L import --format "$TMP/spend.jsonl" 2>/dev/null; check_eq "--format without a value exits 2" "$?" 2
 out=$($L import --format auto --name auto "$TMP/spend.jsonl" 2>/dev/null); check_has "--format auto" "$out" "auto: imported 3 requests"
 
+# --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
+emb=$(s gen_ai.operation.name embeddings)
+{
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":['
+	printf '{"spanId":"e1","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s]},' \
+		"$emb" "$(s gen_ai.request.model text-embedding-3-small)" "$(n gen_ai.usage.input_tokens 1000)"
+	printf '{"spanId":"e2","startTimeUnixNano":"1772445601000000000","attributes":[%s,%s,%s]},' \
+		"$emb" "$(s gen_ai.request.model text-embedding-3-large)" "$(n gen_ai.usage.input_tokens 500)"
+	printf '{"spanId":"e3","startTimeUnixNano":"1772445602000000000","attributes":[%s,%s,%s]}]}]}]}\n' \
+		"$emb" "$(s gen_ai.request.model text-embedding-ada-002)" "$(n gen_ai.usage.input_tokens 2000)"
+} > "$TMP/emb.jsonl"
+out=$($L import "$TMP/emb.jsonl" 2>/dev/null); check_eq "embeddings: imported" "$out" "emb: imported 3 requests"
+# 1000 × 0.02 + 500 × 0.13 + 2000 × 0.10 = 20 + 65 + 200 = 285 µUSD
+check_eq "embeddings: replayed, usd_total by hand" "$(usd emb usd_total 2>"$TMP/err")" "0.000285000000"
+
 # --- auto cannot tell: a first line that is no format's JSON, or no JSON under another name
 echo '[1, 2]' > "$TMP/nums.jsonl"
 $L import "$TMP/nums.jsonl" 2>"$TMP/err"; check_eq "an array of numbers exits 3 (bad input)" "$?" 3

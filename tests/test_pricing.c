@@ -38,7 +38,7 @@ static void bundled_table(void)
 	}
 	CHECK_STR(p->date, "2026-08-21");
 	CHECK_HAS(p->source, "genai-prices");
-	CHECK_INT(p->n_models, 6);
+	CHECK_INT(p->n_models, 9);
 	/* reference/formats.md §5, USD per 1M tokens × 10^6 */
 	const struct { const char *name; int tier; int64_t in, cin, out; } want[] = {
 		{ "gpt-4o-mini", TIER_SMALL, 150000, 75000, 600000 },
@@ -47,6 +47,10 @@ static void bundled_table(void)
 		{ "gpt-4.1", TIER_LARGE, 2000000, 500000, 8000000 },
 		{ "gpt-5-mini", TIER_SMALL, 250000, 25000, 2000000 },
 		{ "gpt-5", TIER_LARGE, 1250000, 125000, 10000000 },
+		/* embeddings: input alone (cached input at the same price), no output */
+		{ "text-embedding-3-small", TIER_SMALL, 20000, 20000, 0 },
+		{ "text-embedding-3-large", TIER_SMALL, 130000, 130000, 0 },
+		{ "text-embedding-ada-002", TIER_SMALL, 100000, 100000, 0 },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct price_model *m = pricing_find(p, want[i].name);
