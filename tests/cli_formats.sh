@@ -258,6 +258,19 @@ $L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 3" "$?" 3
 check_has "a CSV file: cannot tell, --format named" "$(cat "$TMP/err")" \
 	"$TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
 case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac
+# an empty JSON array (LiteLLM's /spend/logs on a quiet day), on one line or over two: no
+# request, no reject, a note that says why
+printf '[]\n' > "$TMP/quiet.json"
+out=$($L import "$TMP/quiet.json" 2>"$TMP/err"); check_eq "an empty array: exits 0" "$?" 0
+check_eq "an empty array: 0 requests, no reject" "$out" "quiet: imported 0 requests"
+check_eq "an empty array: the note" "$(cat "$TMP/err")" \
+	"$TMP/quiet.json: holds an empty JSON array (as LiteLLM's /spend/logs answers for a time without calls): no request to import"
+printf '[\n]\n' > "$TMP/quiet2.json"
+out=$($L import "$TMP/quiet2.json" 2>"$TMP/err"); check_eq "an empty array over two lines: exits 0" "$?" 0
+check_eq "an empty array over two lines: 0 requests, no reject" "$out" "quiet2: imported 0 requests"
+check_has "an empty array over two lines: the note" "$(cat "$TMP/err")" "$TMP/quiet2.json: holds an empty JSON array"
+$L import --quiet "$TMP/quiet.json" --name quietq >/dev/null 2>"$TMP/err"
+check_eq "an empty array, --quiet: no note" "$(cat "$TMP/err")" ""
 # a first line that is no JSON in a .jsonl file: trace v1, the line rejected (as before)
 { echo 'oops'; echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; } > "$TMP/v1.jsonl"
 out=$($L import "$TMP/v1.jsonl" 2>"$TMP/err"); check_eq "v1 after a bad first line" "$out" \

@@ -345,6 +345,8 @@ struct file_read {
 	const char *path;
 	const struct import_format *fmt; /* NULL until the first line that is not blank */
 	const char *title;               /* the format as its first value showed it (format_title) */
+	int empty_array;                 /* the format's content was an empty JSON array: said so, not
+	                                  * the format */
 	enum import_status status;       /* IMPORT_OK while it goes on */
 	struct err *e;
 };
@@ -430,6 +432,28 @@ static void note(struct file_read *f, const char *fmt, ...)
 	f->run->o->on_note(f->run->o->ctx, f->path, msg);
 }
 
+/* 1 when v is an array of no element. */
+static int is_empty_array(const struct json_span *v)
+{
+	struct json_iter it;
+	struct json_span x;
+	if (v->type != JSON_ARRAY)
+		return 0;
+	json_iter_init(&it, v);
+	return !json_iter_next(&it, NULL, &x);
+}
+
+/* A file whose content (auto-detected) is an empty JSON array, as LiteLLM's /spend/logs
+ * answers for a time without calls: no format to tell, no request and no reject.  It is
+ * read as LiteLLM (the one format of arrays), which takes [] as no row. */
+static void empty_array(struct file_read *f)
+{
+	f->fmt = &format_litellm;
+	f->empty_array = 1;
+	note(f, "holds an empty JSON array (as LiteLLM's /spend/logs answers for a time without calls): "
+	     "no request to import");
+}
+
 /*
  * The format of a file from its first line that is not blank (when --format did not name
  * one): 0, or -1 with f->status set when the content cannot tell.  A first line that is an
@@ -444,6 +468,10 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 	if (json_validate(line, len, &v, &why, &at) == 0) {
 		if (f->fmt)
 			return 0;
+		if (is_empty_array(&v)) {
+			empty_array(f);
+			return 0;
+		}
 		if (!(f->fmt = format_detect(&v))) {
 			err_set(f->e, "%s: cannot tell the format from line 1 (a JSON value of none of the "
 			        "formats %s): name it with --format", f->path, format_names());
@@ -551,6 +579,13 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 	}
 	struct json_span doc;
 	const struct import_format *fmt = cut ? NULL : format_document(s.buf, s.len, f->fmt, &doc);
+	const char *why;
+	size_t at;
+	if (!fmt && !cut && auto_fmt && json_validate(s.buf, s.len, &doc, &why, &at) == 0 && is_empty_array(&doc)) {
+		empty_array(f);
+		parse_text(f, s.buf, s.len, s.len, s.first);
+		goto out;
+	}
 	if (fmt) {
 		f->fmt = fmt;
 		if (auto_fmt && fmt != &format_jsonl)
@@ -559,7 +594,7 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 		goto out;
 	}
 	each_line(f, &s);
-	if (auto_fmt && f->fmt && f->fmt != &format_jsonl)
+	if (auto_fmt && f->fmt && f->fmt != &format_jsonl && !f->empty_array)
 		note(f, "read as %s: --format %s", f->title ? f->title : f->fmt->title, f->fmt->name);
 	if (cut && f->status == IMPORT_OK) {
 		parse_text(f, line, len, full, r->line_no);
@@ -612,7 +647,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			}
 			if (!f.fmt) /* a first line cut short (longer than READER_MAX_LINE): trace v1 */
 				f.fmt = &format_jsonl;
-			if (auto_fmt && f.fmt != &format_jsonl)
+			if (auto_fmt && f.fmt != &format_jsonl && !f.empty_array)
 				note(&f, "read as %s: --format %s", f.title ? f.title : f.fmt->title, f.fmt->name);
 		}
 		parse_text(&f, line, len, full, r.line_no);
