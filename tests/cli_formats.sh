@@ -257,6 +257,13 @@ printf 'request_id,spend\nr1,0.1\n' > "$TMP/spend.csv"
 $L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 3" "$?" 3
 check_has "a CSV file: cannot tell, --format named" "$(cat "$TMP/err")" \
 	"$TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
+# replay (a first-use import) has no --format: its message names the import that has one
+$L replay "$TMP/spend.csv" 2>"$TMP/err"; check_eq "replay of a CSV file exits 3" "$?" 3
+check_eq "replay of a CSV file: the import to run" "$(cat "$TMP/err")" \
+	"llmcost: $TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); import it with llmcost import $TMP/spend.csv --format F, F one of jsonl, otlp, litellm, openai-batch"
+$L replay "$TMP/nums.jsonl" --db "$TMP/other store.db" 2>"$TMP/err"
+check_has "replay of an array of numbers: the import to run, with its --db" "$(cat "$TMP/err")" \
+	"): import it with llmcost import $TMP/nums.jsonl --db '$TMP/other store.db' --format F, F one of jsonl"
 case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac
 # an empty JSON array (LiteLLM's /spend/logs on a quiet day), on one line or over two: no
 # request, no reject, a note that says why

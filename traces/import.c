@@ -432,6 +432,17 @@ static void note(struct file_read *f, const char *fmt, ...)
 	f->run->o->on_note(f->run->o->ctx, f->path, msg);
 }
 
+/* How to name the format that the content could not tell: the import's --format, or (a
+ * first-use import) the import command with it. */
+static const char *format_advice(const struct file_read *f, char *buf, size_t n)
+{
+	if (f->run->o->import_cmd)
+		snprintf(buf, n, "import it with %s --format F, F one of %s", f->run->o->import_cmd, format_names());
+	else
+		snprintf(buf, n, "name it with --format (%s)", format_names());
+	return buf;
+}
+
 /* 1 when v is an array of no element. */
 static int is_empty_array(const struct json_span *v)
 {
@@ -464,6 +475,7 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 	struct json_span v;
 	const char *why;
 	size_t at;
+	char advice[1400];
 	*doc = 0;
 	if (json_validate(line, len, &v, &why, &at) == 0) {
 		if (f->fmt)
@@ -474,7 +486,7 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 		}
 		if (!(f->fmt = format_detect(&v))) {
 			err_set(f->e, "%s: cannot tell the format from line 1 (a JSON value of none of the "
-			        "formats %s): name it with --format", f->path, format_names());
+			        "formats): %s", f->path, format_advice(f, advice, sizeof advice));
 			f->status = IMPORT_UNREADABLE;
 			return -1;
 		}
@@ -491,8 +503,8 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 		return 0;
 	if (strncmp(why, "not JSON: ", 10) == 0)
 		why += 10;
-	err_set(f->e, "%s: cannot tell the format: its first line is not JSON (%s at column %zu); name it "
-	        "with --format (%s)", f->path, why, at + 1, format_names());
+	err_set(f->e, "%s: cannot tell the format: its first line is not JSON (%s at column %zu); %s", f->path,
+	        why, at + 1, format_advice(f, advice, sizeof advice));
 	f->status = IMPORT_UNREADABLE;
 	return -1;
 }
@@ -536,9 +548,10 @@ static void each_line(struct file_read *f, const struct slurp *s)
 				if (choose(f, s->buf + at, n, &doc) < 0)
 					return;
 				if (doc && !f->fmt && !named_jsonl(f->path)) {
+					char advice[1400];
 					err_set(f->e, "%s: cannot tell the format: line %llu starts a JSON value that "
-					        "never ends; name it with --format (%s)", f->path,
-					        (unsigned long long)line, format_names());
+					        "never ends; %s", f->path, (unsigned long long)line,
+					        format_advice(f, advice, sizeof advice));
 					f->status = IMPORT_FAILED;
 					return;
 				}
