@@ -234,6 +234,15 @@ check_has "--format csv names the choices" "$(cat "$TMP/err")" \
 $L import --format "$TMP/spend.jsonl" 2>/dev/null; check_eq "--format without a value exits 2" "$?" 2
 out=$($L import --format auto --name auto "$TMP/spend.jsonl" 2>/dev/null); check_has "--format auto" "$out" "auto: imported 3 requests"
 
+# --- a Batch item whose custom_id came before in the trace (the output file given twice) is
+# rejected, as a repeated request of the input file is; the others are imported once
+$L import --name twice "$TMP/out.jsonl" "$TMP/out.jsonl" >"$TMP/out" 2>"$TMP/err"
+check_eq "batch output twice: the second's items rejected" "$(cat "$TMP/out")" \
+	"twice: imported 2 requests, rejected 4 lines (see: llmcost rejects twice)"
+check_has "batch output twice: the reason" "$(cat "$TMP/err")" \
+	"$TMP/out.jsonl:1: custom_id: an item of this id came before in the trace"
+check_has "batch output twice: kept in rejects" "$($L rejects twice)" '"custom_id":"req-2"'
+
 # --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
 emb=$(s gen_ai.operation.name embeddings)
 {

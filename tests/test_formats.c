@@ -416,10 +416,10 @@ static void batch_failures(void)
 	CHECK_INT(rows[0].in, 0);
 	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"response\":{\"status_code\":500,\"body\":{}}}", 5), 0);
 	CHECK_INT(rows[0].status, STATUS_SERVER_ERROR);
-	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"response\":{\"status_code\":400,\"body\":"
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z2\",\"response\":{\"status_code\":400,\"body\":"
 	                "{\"error\":{\"code\":\"context_length_exceeded\"}}}}", 6), 0);
 	CHECK_INT(rows[0].status, STATUS_CONTEXT_LENGTH);
-	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z\",\"error\":{\"code\":\"batch_expired\"}}", 7), 0);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"z3\",\"error\":{\"code\":\"batch_expired\"}}", 7), 0);
 	CHECK_INT(rows[0].status, STATUS_TIMEOUT);
 	/* a completed item without usage, and a line that is no item */
 	CHECK_INT(parse(&format_openai_batch, ITEM(3, "{\"created_at\":1767225600}"), 8), -1);
@@ -514,14 +514,27 @@ static void batch_joins_its_input_file(void)
 	CHECK_STR(rows[0].model, "gpt-4o-mini");
 	CHECK_STR(rows[0].input, "Be terse.\nReset my password?");
 	CHECK_INT(rows[0].status, STATUS_SERVER_ERROR);
+	/* a second item of an id is rejected, as a second request of one is */
+	CHECK_INT(parse(&format_openai_batch, ITEM(1, RESPONSE), 7), -1);
+	CHECK_STR(why.msg, "custom_id: an item of this id came before in the trace");
 	/* an item whose own metadata names tenant and task keeps them, and takes the text */
-	CHECK_INT(parse(&format_openai_batch, ITEM(1, RESPONSE), 7), 0);
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-6\",\"method\":\"POST\",\"url\":"
+	                "\"/v1/chat/completions\",\"body\":{\"model\":\"gpt-4o-mini\",\"metadata\":{\"tenant\":"
+	                "\"acme-eu\",\"task\":\"faq_answer\"},\"messages\":[{\"role\":\"user\",\"content\":"
+	                "\"Reset my password?\"}]}}", 8), 0);
+	CHECK_INT(parse(&format_openai_batch, ITEM(6, RESPONSE), 9), 0);
 	CHECK_STR(rows[0].tenant, "acme");
 	CHECK_STR(rows[0].task, "classify");
-	CHECK_STR(rows[0].input, "Be terse.\nReset my password?");
-	/* an item with no request has no input */
-	CHECK_INT(parse(&format_openai_batch, ITEM(9, RESPONSE), 8), 0);
+	CHECK_STR(rows[0].input, "Reset my password?");
+	/* an item with no request has no input; a second of its id is rejected all the same */
+	CHECK_INT(parse(&format_openai_batch, ITEM(9, RESPONSE), 10), 0);
 	CHECK_STR(rows[0].input, "(none)");
+	CHECK_INT(parse(&format_openai_batch, ITEM(9, CHATCMPL), 11), -1);
+	CHECK_STR(why.msg, "custom_id: an item of this id came before in the trace");
+	/* a request after its item joins nothing, and is no repeat of it: kept, for the note */
+	CHECK_INT(parse(&format_openai_batch, "{\"custom_id\":\"req-9\",\"method\":\"POST\",\"url\":"
+	                "\"/v1/responses\",\"body\":{\"input\":\"late\"}}", 12), 0);
+	CHECK_INT(openai_batch_unjoined(&parser, parser.file_no), 1);
 	/* a new trace forgets the requests */
 	format_reset(&parser);
 	CHECK_INT(parse(&format_openai_batch, ITEM(2, CHATCMPL), 1), 0);

@@ -13,12 +13,15 @@
 #include "sim/status.h"
 #include "traces/format.h"
 
-/* One request of an input file: its strings in one allocation. */
+/* One custom_id of the trace: a request of an input file (its strings in one allocation), an
+ * output item's, or both. */
 struct batch_request {
 	char *mem;
 	struct str id, input, tenant, task, model;
 	uint32_t file;              /* the parser's file_no when it was read */
-	int joined;                 /* an output item took it */
+	int joined;                 /* an output item took it (or came before it: nothing to take) */
+	int request;                /* an input file's line gave it */
+	int item;                   /* an output item of this id was imported */
 };
 
 uint64_t openai_batch_unjoined(const struct format_parser *p, uint32_t file)
@@ -90,7 +93,9 @@ static int keep_request(struct format_parser *p, const struct batch_request *r)
 		return -2;
 	struct batch_request *k = &p->requests[p->n_requests];
 	k->file = p->file_no;
-	k->joined = 0;
+	k->joined = r->joined;
+	k->request = r->request;
+	k->item = r->item;
 	const struct str *from[] = { &r->id, &r->input, &r->tenant, &r->task, &r->model };
 	struct str *to[] = { &k->id, &k->input, &k->tenant, &k->task, &k->model };
 	size_t n = 1;
@@ -239,6 +244,9 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	r->realtime = 0; /* it went through the Batch API */
 	if (!format_text(p, line, "custom_id", &r->request_id))
 		return err_set(e, "custom_id: missing (not a Batch output line)");
+	struct batch_request *q = find(p, r->request_id);
+	if (q && q->item) /* one batch holds one item of an id: an export of the file twice? */
+		return err_set(e, "custom_id: an item of this id came before in the trace");
 	format_get(line, "response", &resp);
 	format_get(&resp, "body", &body);
 	r->status = item_status(line, &resp, &body);
@@ -310,6 +318,10 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 		return -1;
 	if (created != INT64_MIN && created > p->last_ts_us)
 		p->last_ts_us = created;
+	if ((q = find(p, r->request_id)))
+		q->item = 1;
+	else if (keep_request(p, &(struct batch_request){ .id = r->request_id, .joined = 1, .item = 1 }) < 0)
+		return -2;
 	return 0;
 }
 
@@ -322,8 +334,16 @@ static int input_line(struct format_parser *p, const struct json_span *line, str
 		return err_set(e, "custom_id: missing (not a Batch input line)");
 	if (!format_get(line, "body", &body) || body.type != JSON_OBJECT)
 		return err_set(e, "body: expected the request (an object)");
-	if (find(p, r.id))
+	struct batch_request *q = find(p, r.id);
+	if (q && q->request)
 		return err_set(e, "custom_id: a request of this id came before in the trace");
+	if (q) { /* its output item came first: it joins nothing, which unjoined_notes says */
+		q->request = 1;
+		q->file = p->file_no;
+		q->joined = 0;
+		return 0;
+	}
+	r.request = 1;
 	format_text(p, &body, "model", &r.model);
 	int has_md = format_get(&body, "metadata", &md);
 	if (!(has_md && format_text(p, &md, "tenant", &r.tenant)) && !format_text(p, &body, "safety_identifier", &r.tenant))
@@ -390,8 +410,9 @@ static int batch_parse(struct format_parser *p, const char *text, size_t len, ui
 		p->batch_inputs += rc == 0;
 		return rc;
 	}
-	if (item_rec(p, &doc, &r, e) < 0)
-		return -1;
+	int rc = item_rec(p, &doc, &r, e);
+	if (rc < 0)
+		return rc;
 	return k->row(k->ctx, line, &r) ? FORMAT_STOPPED : 0;
 }
 
