@@ -243,6 +243,29 @@ check_has "batch output twice: the reason" "$(cat "$TMP/err")" \
 	"$TMP/out.jsonl:1: custom_id: an item of this id came before in the trace"
 check_has "batch output twice: kept in rejects" "$($L rejects twice)" '"custom_id":"req-2"'
 
+# --- LiteLLM rows repeating a request_id, OTLP spans repeating a traceId and spanId (an export
+# that overlapped another): imported, and a note counts them with the first one's line
+sed -n 1,2p "$TMP/spend.jsonl" > "$TMP/day1.jsonl"
+sed -n '2p;5p' "$TMP/spend.jsonl" > "$TMP/day2.jsonl"
+out=$($L import --name overlap "$TMP/day1.jsonl" "$TMP/day2.jsonl" 2>"$TMP/err")
+check_eq "litellm overlap: every row imported" "$out" "overlap: imported 4 requests"
+check_has "litellm overlap: noted on the file that repeats" "$(cat "$TMP/err")" \
+	"$TMP/day2.jsonl: 1 row repeats the request_id of one before in this trace (first: $TMP/day2.jsonl:1): imported all the same, each as a request; an export that overlapped another?"
+case $(cat "$TMP/err") in *"day1.jsonl: 1 row"*) bad "litellm overlap: the first file noted" ;; *) ok ;; esac
+# the second line repeats span 5b8e/a1 and adds 5b8e/a2 and 7c9f/a1 (another trace's a1: no repeat)
+span() { printf '{"traceId":"%s","spanId":"%s","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,%s]}' \
+	"$1" "$2" "$chat" "$(s gen_ai.request.model gpt-4.1-mini)" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"; }
+{
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":[%s]}]}]}\n' "$(span 5b8e a1)"
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":[%s,%s,%s]}]}]}\n' "$(span 5b8e a2)" "$(span 7c9f a1)" "$(span 5b8e a1)"
+} > "$TMP/respans.jsonl"
+out=$($L import "$TMP/respans.jsonl" 2>"$TMP/err")
+check_eq "otlp overlap: every span imported" "$out" "respans: imported 4 requests"
+check_has "otlp overlap: noted" "$(cat "$TMP/err")" \
+	"$TMP/respans.jsonl: 1 span repeats the traceId and spanId of one before in this trace (first: $TMP/respans.jsonl:2)"
+$L import --quiet --name overlapq "$TMP/day1.jsonl" "$TMP/day2.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "litellm overlap, --quiet: no note" "$(cat "$TMP/err")" ""
+
 # --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
 emb=$(s gen_ai.operation.name embeddings)
 {

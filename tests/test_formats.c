@@ -296,6 +296,39 @@ static void litellm_rows(void)
 	CHECK_INT(rows[0].ts_us, JAN1_US);
 }
 
+/* Rows that repeat a key of the trace (LiteLLM's request_id, OTLP's traceId and spanId) are
+ * rows all the same, counted with the line of the first repeat; a new trace forgets the keys. */
+static void repeated_keys(void)
+{
+	format_reset(&parser);
+	parser.repeats = parser.repeat_line = 0;
+	CHECK_INT(parse(&format_litellm, SPEND(""), 1), 0);
+	CHECK_INT(parse(&format_litellm, "[" SPEND("") ",\n" SPEND("") "]", 2), 0); /* lines 2 and 3 */
+	CHECK_INT(n_rows, 2);
+	CHECK_INT(parser.repeats, 2);
+	CHECK_INT(parser.repeat_line, 2);
+	/* a row without a request_id repeats nothing */
+	CHECK_INT(parse(&format_litellm, "{\"prompt_tokens\":1,\"completion_tokens\":2,\"startTime\":1767225600}", 4), 0);
+	CHECK_INT(parse(&format_litellm, "{\"prompt_tokens\":1,\"completion_tokens\":2,\"startTime\":1767225600}", 5), 0);
+	CHECK_INT(parser.repeats, 2);
+	/* OTLP: the same span twice (traceId 5b8e, spanId s1); another spanId is none */
+	parser.repeat_line = 0;
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("s1", 00, CHAT I("gen_ai.usage.input_tokens", 1) ","
+	                I("gen_ai.usage.output_tokens", 1)) "," SPAN("s2", 00, CHAT I("gen_ai.usage.input_tokens", 1) ","
+	                I("gen_ai.usage.output_tokens", 1))), 7), 0);
+	CHECK_INT(n_rows, 2);
+	CHECK_INT(parser.repeats, 2);
+	CHECK_INT(parse(&format_otlp, OTLP("", SPAN("s1", 00, CHAT I("gen_ai.usage.input_tokens", 1) ","
+	                I("gen_ai.usage.output_tokens", 1))), 8), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(parser.repeats, 3);
+	CHECK_INT(parser.repeat_line, 8);
+	/* a new trace: the same row again is no repeat */
+	format_reset(&parser);
+	CHECK_INT(parse(&format_litellm, SPEND(""), 1), 0);
+	CHECK_INT(parser.repeats, 3);
+}
+
 /* Rows answered by LiteLLM's response cache are rows like the others, and counted. */
 static void litellm_cache_hits(void)
 {
@@ -621,6 +654,7 @@ void suite_formats(void)
 	RUN(otlp_rejects);
 	RUN(litellm_rows);
 	RUN(litellm_cache_hits);
+	RUN(repeated_keys);
 	RUN(litellm_failures);
 	RUN(litellm_arrays_and_rejects);
 	RUN(batch_rows);

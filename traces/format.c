@@ -14,6 +14,7 @@
 
 #include "sim/clock.h"
 #include "sim/decimal.h"
+#include "sim/intern.h"
 #include "sim/money.h"
 #include "sim/status.h"
 #include "sim/trace.h"
@@ -88,6 +89,7 @@ void format_fini(struct format_parser *p)
 		return;
 	jsonl_fini(&p->jsonl);
 	openai_batch_forget(p);
+	free(p->seen);
 	free(p->scratch);
 	memset(p, 0, sizeof *p);
 }
@@ -98,6 +100,44 @@ void format_reset(struct format_parser *p)
 	p->last_model_n = 0;
 	p->skipped = 0;
 	openai_batch_forget(p);
+	free(p->seen);
+	p->seen = NULL;
+	p->n_seen = p->n_seen_slots = 0;
+}
+
+int format_seen(struct format_parser *p, uint64_t h, uint64_t line)
+{
+	h += !h; /* 0 marks an empty slot */
+	if (2 * (p->n_seen + 1) > p->n_seen_slots) {
+		size_t n = p->n_seen_slots ? 2 * p->n_seen_slots : 1024;
+		uint64_t *slots = calloc(n, sizeof *slots);
+		if (!slots)
+			return -2;
+		for (size_t k = 0; k < p->n_seen_slots; k++) {
+			if (!p->seen[k])
+				continue;
+			size_t i = p->seen[k] & (n - 1);
+			while (slots[i])
+				i = (i + 1) & (n - 1);
+			slots[i] = p->seen[k];
+		}
+		free(p->seen);
+		p->seen = slots;
+		p->n_seen_slots = n;
+	}
+	for (size_t i = h & (p->n_seen_slots - 1);; i = (i + 1) & (p->n_seen_slots - 1)) {
+		if (p->seen[i] == h) {
+			p->repeats++;
+			if (!p->repeat_line)
+				p->repeat_line = line;
+			return 1;
+		}
+		if (!p->seen[i]) {
+			p->seen[i] = h;
+			p->n_seen++;
+			return 0;
+		}
+	}
 }
 
 void format_rec_init(struct jsonl_rec *r)

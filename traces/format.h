@@ -42,6 +42,12 @@ struct format_parser {
 	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
 	uint64_t cache_hits;        /* litellm: rows read with cache_hit true, since format_init (for notes) */
+	/* litellm, otlp: the keys of the rows of the trace so far (request_id; traceId and spanId), as
+	 * 64-bit hashes (format_seen), and the rows that repeated one */
+	uint64_t *seen;
+	size_t n_seen, n_seen_slots;  /* n_seen_slots: a power of two, or 0 */
+	uint64_t repeats;           /* since format_init (for notes) */
+	uint64_t repeat_line;       /* the line of a repeat since the caller set it to 0 (0: none) */
 	/* openai-batch: the requests of a Batch input file, by custom_id, for the output items
 	 * that follow in the same trace (traces/openai_batch.c) */
 	struct batch_request *requests;
@@ -143,6 +149,12 @@ int format_status_of(const char *text, size_t n);
 /* The alias of an OpenAI dated snapshot name ("gpt-4.1-mini-2025-04-14" → "gpt-4.1-mini"):
  * the length of its name without a trailing -YYYY-MM-DD. */
 size_t format_undated(struct str model);
+/* Records a row's key, as its hash h, among the trace's (since format_reset): 1 when a row of the
+ * same key came before (counted in repeats, its line in repeat_line when that is 0), 0 when not,
+ * -2 out of memory.  A hash, not the key, so that a trace of millions of rows keeps 16 bytes a
+ * row: two keys of one hash (about 1 in 10^12 for a million rows) count as a repeat, which a note
+ * alone reports. */
+int format_seen(struct format_parser *p, uint64_t h, uint64_t line);
 /* Checks what the store relies on (names without U+0000, counts and times in range);
  * 0, or -1 with e set. */
 int format_check(const struct jsonl_rec *r, struct err *e);

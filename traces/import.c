@@ -629,7 +629,9 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	const char *line;
 	size_t len;
 	uint64_t full, skipped = run->parser.skipped, inputs = run->parser.batch_inputs, hits = run->parser.cache_hits;
+	uint64_t repeats = run->parser.repeats;
 	int rc = 0;
+	run->parser.repeat_line = 0;
 	struct file_read f = { .run = run, .path = path, .fmt = run->o->format, .status = IMPORT_OK, .e = e };
 	int chosen = 0;
 
@@ -684,6 +686,14 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		                : "%llu rows answered by LiteLLM's response cache (cache_hit true) are imported as "
 		                  "requests; a recorded replay prices their tokens, though LiteLLM billed them $0",
 		     (unsigned long long)k);
+	}
+	if (status == IMPORT_OK && run->parser.repeats > repeats) {
+		uint64_t k = run->parser.repeats - repeats;
+		int otlp = f.fmt == &format_otlp;
+		note(&f, "%llu %s repeat%s the %s of one before in this trace (first: %s:%llu): imported all the "
+		     "same, each as a request; an export that overlapped another?", (unsigned long long)k,
+		     otlp ? (k == 1 ? "span" : "spans") : (k == 1 ? "row" : "rows"), k == 1 ? "s" : "",
+		     otlp ? "traceId and spanId" : "request_id", path, (unsigned long long)run->parser.repeat_line);
 	}
 	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;

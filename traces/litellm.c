@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/intern.h"
 #include "sim/status.h"
 #include "traces/format.h"
 
@@ -178,6 +179,15 @@ static int litellm_sniff(const struct json_span *v)
 	return json_iter_next(&it, NULL, &first) && row_sniff(&first);
 }
 
+/* A row read: its request_id counted among the trace's (a repeat: an export that overlapped
+ * another?), then to the sink.  0, -2 out of memory, FORMAT_STOPPED. */
+static int add_row(struct format_parser *p, const struct jsonl_rec *r, uint64_t line, const struct format_sink *k)
+{
+	if (r->request_id.s && format_seen(p, intern_hash(r->request_id.s, r->request_id.n), line) < 0)
+		return -2;
+	return k->row(k->ctx, line, r) ? FORMAT_STOPPED : 0;
+}
+
 static int one(struct format_parser *p, const struct json_span *row, uint64_t line, const char *where,
                const struct format_sink *k)
 {
@@ -186,7 +196,7 @@ static int one(struct format_parser *p, const struct json_span *row, uint64_t li
 	if (format_reserve(p, 2 * row->len + 128) < 0)
 		return -2;
 	if (row_rec(p, row, &r, &why) == 0)
-		return k->row(k->ctx, line, &r) ? FORMAT_STOPPED : 0;
+		return add_row(p, &r, line, k);
 	if (where)
 		err_prefix(&why, "%s: ", where);
 	return k->reject(k->ctx, line, row->start, row->len, why.msg) ? FORMAT_STOPPED : 0;
@@ -206,7 +216,7 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 			return -2;
 		if (row_rec(p, &doc, &r, e) < 0)
 			return -1;
-		return k->row(k->ctx, line, &r) ? FORMAT_STOPPED : 0;
+		return add_row(p, &r, line, k);
 	}
 	if (doc.type != JSON_ARRAY)
 		return err_set(e, "expected a spend-log row (an object) or an array of them");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/decimal.h"
+#include "sim/intern.h"
 #include "sim/status.h"
 #include "traces/format.h"
 
@@ -217,6 +218,16 @@ static int members(const struct json_span *obj, const char *key, const char *old
 	return found && arr->type == JSON_ARRAY;
 }
 
+/* The hash of a span's traceId and spanId (as written), for format_seen: 1, or 0 without both. */
+static int span_key(const struct json_span *span, uint64_t *h)
+{
+	struct json_span tid, sid;
+	if (!format_get(span, "traceId", &tid) || !format_get(span, "spanId", &sid))
+		return 0;
+	*h = intern_hash(tid.start, tid.len) ^ intern_hash(sid.start, sid.len) * 0x9e3779b97f4a7c15ULL;
+	return 1;
+}
+
 static int otlp_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
                       const struct format_sink *k, struct err *e)
 {
@@ -249,6 +260,10 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 				if (rc == 0) {
 					p->skipped++;
 				} else if (rc > 0) {
+					/* a span of the same traceId and spanId before: an export that overlapped? */
+					uint64_t h;
+					if (span_key(&span, &h) && format_seen(p, h, at_line) < 0)
+						return -2;
 					if (k->row(k->ctx, at_line, &r))
 						return FORMAT_STOPPED;
 				} else {
