@@ -761,4 +761,18 @@ check_has "empty names: task" "$(cat "$TMP/err")" "blank-names.jsonl:3: task: em
 check_has "empty names: model" "$(cat "$TMP/err")" "blank-names.jsonl:4: model: empty"
 check_has "empty names: kept in rejects" "$($L rejects blank-names)" '"model":""'
 
+# --- attempts timed before their request's ts (a skewed clock): imported, and a note counts
+# them with the first one's line and index (README); none on time, none with --quiet
+{ echo '{"ts":"2026-03-02T10:00:10Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini","attempts":[{"ts":"2026-03-02T10:00:11Z"}]}'
+  echo '{"ts":"2026-03-02T10:00:10Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini","attempts":[{"status":"timeout"},{"ts":"2026-03-02T10:00:09Z"}]}'
+  echo '{"ts":"2026-03-02T10:00:10Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"gpt-4.1-mini","attempts":[{"ts":"2026-03-02T10:00:00Z"}]}'; } > "$TMP/skew.jsonl"
+out=$($L import "$TMP/skew.jsonl" 2>"$TMP/err"); check_eq "skewed attempts: imported" "$out" "skew: imported 3 requests"
+check_eq "skewed attempts: the note" "$(cat "$TMP/err")" \
+	"$TMP/skew.jsonl: 2 attempts are timed before their request's ts (first: $TMP/skew.jsonl:2 attempts[1].ts; a skewed clock?): a replay prices them like any call, gives a request answered before it arrived latency 0, and counts a call before the first arrival's timeline bucket in the totals but in no bucket"
+$L import --quiet --name skewq "$TMP/skew.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "skewed attempts, --quiet: no note" "$(cat "$TMP/err")" ""
+sed -n 1p "$TMP/skew.jsonl" > "$TMP/ontime.jsonl"
+$L import "$TMP/ontime.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "attempts on time: no note" "$(cat "$TMP/err")" ""
+
 finish

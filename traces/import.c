@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/trace.h"
 #include "traces/format.h"
 #include "traces/jsonl.h"
 #include "traces/progress.h"
@@ -347,6 +348,9 @@ struct file_read {
 	const char *title;               /* the format as its first value showed it (format_title) */
 	int empty_array;                 /* the format's content was an empty JSON array: said so, not
 	                                  * the format */
+	uint64_t early;                  /* attempts timed before their request's ts (skewed clocks)... */
+	uint64_t early_line;             /* ...the first one's line... */
+	size_t early_att;                /* ...and index in its attempts */
 	enum import_status status;       /* IMPORT_OK while it goes on */
 	struct err *e;
 };
@@ -375,6 +379,11 @@ static int reject_text(struct file_read *f, uint64_t line, const char *text, siz
 static int sink_row(void *ctx, uint64_t line, const struct jsonl_rec *rec)
 {
 	struct file_read *f = ctx;
+	for (size_t i = 0; i < rec->n_att; i++)
+		if (rec->att[i].ts_us != TRACE_NO_TIME && rec->att[i].ts_us < rec->ts_us && !f->early++) {
+			f->early_line = line;
+			f->early_att = i;
+		}
 	int pushed = push_request(f->run, f->path, line, rec);
 	if (pushed == -2)
 		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line);
@@ -687,6 +696,12 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		                  "requests; a recorded replay prices their tokens, though LiteLLM billed them $0",
 		     (unsigned long long)k);
 	}
+	if (status == IMPORT_OK && f.early)
+		note(&f, "%llu attempt%s timed before %s request's ts (first: %s:%llu attempts[%zu].ts; a skewed "
+		     "clock?): a replay prices %s like any call, gives a request answered before it arrived latency "
+		     "0, and counts a call before the first arrival's timeline bucket in the totals but in no bucket",
+		     (unsigned long long)f.early, f.early == 1 ? " is" : "s are", f.early == 1 ? "its" : "their", path,
+		     (unsigned long long)f.early_line, f.early_att, f.early == 1 ? "it" : "them");
 	if (status == IMPORT_OK && run->parser.repeats > repeats) {
 		uint64_t k = run->parser.repeats - repeats;
 		int otlp = f.fmt == &format_otlp;
