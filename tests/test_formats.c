@@ -642,6 +642,14 @@ static void status_forms(void)
 	/* digits that are no status: not after code, status or http, or more than three */
 	CHECK_INT(STATUS_OF("worker 429 crashed"), STATUS_SERVER_ERROR);
 	CHECK_INT(STATUS_OF("error code: 4290"), STATUS_SERVER_ERROR);
+	/* a word from a word's start, not across two: "in validation" is not "invalid", "separate
+	 * limit" holds no "rate limit", "runtime output" no "timeout"; a capital starts a word */
+	CHECK_INT(STATUS_OF("upstream error in validation service"), STATUS_SERVER_ERROR);
+	CHECK_INT(STATUS_OF("Internal error: separate limit reached"), STATUS_SERVER_ERROR);
+	CHECK_INT(STATUS_OF("runtime output too large"), STATUS_SERVER_ERROR);
+	CHECK_INT(STATUS_OF("httpx.ReadTimeout"), STATUS_TIMEOUT);
+	CHECK_INT(STATUS_OF("ETIMEDOUT"), STATUS_TIMEOUT);
+	CHECK_INT(STATUS_OF("model_not_found"), STATUS_INVALID_REQUEST);
 }
 
 void suite_formats(void)

@@ -14,7 +14,6 @@
 
 #include "sim/clock.h"
 #include "sim/decimal.h"
-#include "sim/intern.h"
 #include "sim/money.h"
 #include "sim/status.h"
 #include "sim/trace.h"
@@ -347,6 +346,24 @@ static int code_within(const char *s)
 	return 0;
 }
 
+/* 1 when word w begins at s[p] (s: a text lowercased from orig, n long): at a word's start
+ * (after no letter, or at a capital: "ReadTimeout"), each space of w standing for any run of
+ * spaces, '_' and '-', or none ("rate limit": rate_limit, RateLimitError). */
+static int word_at(const char *s, const char *orig, size_t n, size_t p, const char *w)
+{
+	if (p > 0 && isalpha((unsigned char)s[p - 1]) && !isupper((unsigned char)orig[p]))
+		return 0;
+	for (size_t i = p; *w; w++) {
+		if (*w == ' ') {
+			while (i < n && (s[i] == ' ' || s[i] == '_' || s[i] == '-'))
+				i++;
+		} else if (i >= n || s[i++] != *w) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int format_status_of(const char *text, size_t n)
 {
 	char s[128];
@@ -356,34 +373,28 @@ int format_status_of(const char *text, size_t n)
 	s[k] = 0;
 	if (k == 3 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]))
 		return status_of_code(atoi(s));
-	/* the words run together: the text is compared without its spaces, '_' and '-', so that
-	 * "rate limit", "rate_limit" and "RateLimitError" read alike */
+	/* words, each from a word's start (word_at): "separate limit" holds no rate limit */
 	static const struct { const char *word; int status; } words[] = {
-		{ "contextlength", STATUS_CONTEXT_LENGTH }, { "contextwindow", STATUS_CONTEXT_LENGTH },
-		{ "maximumcontext", STATUS_CONTEXT_LENGTH },
-		{ "contentfilter", STATUS_CONTENT_FILTER }, /* also openai.ContentFilterFinishReasonError */
-		{ "contentpolicy", STATUS_CONTENT_FILTER },
-		{ "timeout", STATUS_TIMEOUT }, { "timedout", STATUS_TIMEOUT },
-		{ "deadlineexceeded", STATUS_TIMEOUT }, /* gRPC's DEADLINE_EXCEEDED */
+		{ "context length", STATUS_CONTEXT_LENGTH }, { "context window", STATUS_CONTEXT_LENGTH },
+		{ "maximum context", STATUS_CONTEXT_LENGTH },
+		{ "content filter", STATUS_CONTENT_FILTER }, /* also openai.ContentFilterFinishReasonError */
+		{ "content policy", STATUS_CONTENT_FILTER },
+		{ "timeout", STATUS_TIMEOUT }, { "timed out", STATUS_TIMEOUT },
+		{ "deadline exceeded", STATUS_TIMEOUT }, /* gRPC's DEADLINE_EXCEEDED */
 		{ "expired", STATUS_TIMEOUT }, /* batch_expired: not run within the batch's window */
 		{ "quota", STATUS_INVALID_REQUEST }, /* insufficient_quota: fatal, not a rate limit */
-		{ "ratelimit", STATUS_RATE_LIMITED }, { "toomanyrequests", STATUS_RATE_LIMITED },
+		{ "rate limit", STATUS_RATE_LIMITED }, { "too many requests", STATUS_RATE_LIMITED },
 		{ "throttl", STATUS_RATE_LIMITED }, /* Bedrock's ThrottlingException, "throttled" */
-		{ "resourceexhausted", STATUS_RATE_LIMITED }, /* gRPC's RESOURCE_EXHAUSTED (Vertex AI's 429) */
-		{ "invalid", STATUS_INVALID_REQUEST }, { "badrequest", STATUS_INVALID_REQUEST },
-		{ "notfound", STATUS_INVALID_REQUEST },
+		{ "resource exhausted", STATUS_RATE_LIMITED }, /* gRPC's RESOURCE_EXHAUSTED (Vertex AI's 429) */
+		{ "invalid", STATUS_INVALID_REQUEST }, { "bad request", STATUS_INVALID_REQUEST },
+		{ "not found", STATUS_INVALID_REQUEST },
 		{ "authentication", STATUS_INVALID_REQUEST }, { "permission", STATUS_INVALID_REQUEST },
 		{ "unprocessable", STATUS_INVALID_REQUEST },
 	};
-	char run[sizeof s];
-	size_t m = 0;
-	for (size_t i = 0; i < k; i++)
-		if (s[i] != ' ' && s[i] != '_' && s[i] != '-')
-			run[m++] = s[i];
-	run[m] = 0;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strstr(run, words[i].word))
-			return words[i].status;
+		for (size_t p = 0; p < k; p++)
+			if (s[p] == words[i].word[0] && word_at(s, text, k, p, words[i].word))
+				return words[i].status;
 	int code = code_within(s);
 	return code ? status_of_code(code) : STATUS_SERVER_ERROR;
 }
