@@ -310,6 +310,15 @@ check_eq "an empty array over two lines: 0 requests, no reject" "$out" "quiet2: 
 check_has "an empty array over two lines: the note" "$(cat "$TMP/err")" "$TMP/quiet2.json: holds an empty JSON array"
 $L import --quiet "$TMP/quiet.json" --name quietq >/dev/null 2>"$TMP/err"
 check_eq "an empty array, --quiet: no note" "$(cat "$TMP/err")" ""
+# an empty array before lines that tell the format holds no rows and tells nothing: the
+# lines after it are read as their own format, with no note of an empty file (it was read as
+# LiteLLM, saying "no request to import": the v1 line below rejected as "startTime: missing")
+{ echo '[]'; echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; } > "$TMP/quiet3.jsonl"
+out=$($L import "$TMP/quiet3.jsonl" 2>"$TMP/err"); check_eq "[] then a v1 line: the line imported" "$out" "quiet3: imported 1 request"
+check_eq "[] then a v1 line: no note" "$(cat "$TMP/err")" ""
+{ echo '[]'; echo '[{"request_id":"r1","spend":0.0,"prompt_tokens":1,"completion_tokens":1,"startTime":"2026-03-02T10:00:00Z","model":"gpt-4o-mini"}]'; } > "$TMP/quiet4.json"
+out=$($L import "$TMP/quiet4.json" 2>"$TMP/err"); check_eq "[] then a LiteLLM answer: its row" "$out" "quiet4: imported 1 request"
+check_eq "[] then a LiteLLM answer: the format's note alone" "$(cat "$TMP/err")" "$TMP/quiet4.json: read as LiteLLM spend logs: --format litellm"
 # a first line that is no JSON in a .jsonl file: trace v1, the line rejected (as before)
 { echo 'oops'; echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"b","input_tokens":1,"output_tokens":1}'; } > "$TMP/v1.jsonl"
 out=$($L import "$TMP/v1.jsonl" 2>"$TMP/err"); check_eq "v1 after a bad first line" "$out" \

@@ -349,8 +349,7 @@ struct file_read {
 	const char *path;
 	const struct import_format *fmt; /* NULL until the first line that is not blank */
 	const char *title;               /* the format as its first value showed it (format_title) */
-	int empty_array;                 /* the format's content was an empty JSON array: said so, not
-	                                  * the format */
+	int empty_array;                 /* the content is an empty JSON array (or such lines), no more */
 	uint64_t early;                  /* attempts timed before their request's ts (skewed clocks)... */
 	uint64_t early_line;             /* ...the first one's line... */
 	size_t early_att;                /* ...and index in its attempts */
@@ -466,15 +465,14 @@ static int is_empty_array(const struct json_span *v)
 	return !json_iter_next(&it, NULL, &x);
 }
 
-/* A file whose content (auto-detected) is an empty JSON array, as LiteLLM's /spend/logs
- * answers for a time without calls: no format to tell, no request and no reject.  It is
- * read as LiteLLM (the one format of arrays), which takes [] as no row. */
-static void empty_array(struct file_read *f)
+/* 1 when a line is an empty JSON array: before the content tells its format, a line of no
+ * rows (LiteLLM's /spend/logs answer for a time without calls), not one to tell it by. */
+static int line_is_empty_array(const char *line, size_t len)
 {
-	f->fmt = &format_litellm;
-	f->empty_array = 1;
-	note(f, "holds an empty JSON array (as LiteLLM's /spend/logs answers for a time without calls): "
-	     "no request to import");
+	struct json_span v;
+	const char *why;
+	size_t at;
+	return json_validate(line, len, &v, &why, &at) == 0 && is_empty_array(&v);
 }
 
 /*
@@ -492,10 +490,6 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 	if (json_validate(line, len, &v, &why, &at) == 0) {
 		if (f->fmt)
 			return 0;
-		if (is_empty_array(&v)) {
-			empty_array(f);
-			return 0;
-		}
 		if (!(f->fmt = format_detect(&v))) {
 			err_set(f->e, "%s: cannot tell the format from line 1 (a JSON value of none of the "
 			        "formats): %s", f->path, format_advice(f, advice, sizeof advice));
@@ -607,8 +601,8 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 	const char *why;
 	size_t at;
 	if (!fmt && !cut && auto_fmt && json_validate(s.buf, s.len, &doc, &why, &at) == 0 && is_empty_array(&doc)) {
-		empty_array(f);
-		parse_text(f, s.buf, s.len, s.len, s.first);
+		f->fmt = &format_litellm; /* the one format of arrays, which takes [] as no row */
+		f->empty_array = 1;
 		goto out;
 	}
 	if (fmt) {
@@ -619,7 +613,7 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 		goto out;
 	}
 	each_line(f, &s);
-	if (auto_fmt && f->fmt && f->fmt != &format_jsonl && !f->empty_array)
+	if (auto_fmt && f->fmt && f->fmt != &format_jsonl)
 		note(f, "read as %s: --format %s", f->title ? f->title : f->fmt->title, f->fmt->name);
 	if (cut && f->status == IMPORT_OK) {
 		parse_text(f, line, len, full, r->line_no);
@@ -661,9 +655,14 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		}
 		if (full == len && jsonl_is_blank(line, len))
 			continue;
+		if (!chosen && !f.fmt && full == len && line_is_empty_array(line, len)) {
+			f.empty_array = 1; /* until a line tells the format */
+			continue;
+		}
 		if (!chosen) {
 			int doc = 0, auto_fmt = !f.fmt, more;
 			chosen = 1;
+			f.empty_array = 0;
 			if (full == len && (!f.fmt || f.fmt->documents) && choose(&f, line, len, &doc) < 0)
 				break;
 			if (doc) {
@@ -674,7 +673,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			}
 			if (!f.fmt) /* a first line cut short (longer than READER_MAX_LINE): trace v1 */
 				f.fmt = &format_jsonl;
-			if (auto_fmt && f.fmt != &format_jsonl && !f.empty_array)
+			if (auto_fmt && f.fmt != &format_jsonl)
 				note(&f, "read as %s: --format %s", f.title ? f.title : f.fmt->title, f.fmt->name);
 		}
 		parse_text(&f, line, len, full, r.line_no);
@@ -682,6 +681,9 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	enum import_status status = f.status;
 	if (status == IMPORT_OK && rc < 0)
 		status = r.damaged ? IMPORT_UNREADABLE : IMPORT_FAILED;
+	if (status == IMPORT_OK && f.empty_array)
+		note(&f, "holds an empty JSON array (as LiteLLM's /spend/logs answers for a time without calls): "
+		     "no request to import");
 	if (status == IMPORT_OK && run->parser.skipped > skipped)
 		note(&f, "skipped %llu span%s that %s not a model call (no gen_ai.operation.name chat, "
 		     "text_completion, generate_content or embeddings)",
