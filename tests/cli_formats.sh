@@ -296,6 +296,15 @@ check_eq "replay of a CSV file: the import to run" "$(cat "$TMP/err")" \
 $L replay "$TMP/nums.jsonl" --db "$TMP/other store.db" 2>"$TMP/err"
 check_has "replay of an array of numbers: the import to run, with its --db" "$(cat "$TMP/err")" \
 	"): import it with llmcost import $TMP/nums.jsonl --db '$TMP/other store.db' --format F, F one of jsonl"
+# ... and when the path is too long for the command to fit the message whole (an error holds
+# 1,023 bytes, the path in it twice), the advice without it, never a command cut short (it
+# ended "…, openai-bat", or inside the path's second copy)
+long="$TMP/$(printf '%0250d' 0)/$(printf '%0250d' 1)"
+mkdir -p "$long" && cp "$TMP/nums.jsonl" "$long/nums.jsonl"
+$L replay "$long/nums.jsonl" 2>"$TMP/err"
+check_has "a long path: the advice whole, without the command" "$(cat "$TMP/err")" \
+	"import it with llmcost import and --format F, F one of jsonl, otlp, litellm, openai-batch"
+rm -rf "$TMP/$(printf '%0250d' 0)"
 case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac
 # an empty JSON array (LiteLLM's /spend/logs on a quiet day), on one line or over two: no
 # request, no reject, a note that says why

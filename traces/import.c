@@ -444,11 +444,15 @@ static void note(struct file_read *f, const char *fmt, ...)
 }
 
 /* How to name the format that the content could not tell: the import's --format, or (a
- * first-use import) the import command with it. */
+ * first-use import) the import command with it, when the message that begins with the path
+ * has room for it whole (a command cut short is worse than none). */
 static const char *format_advice(const struct file_read *f, char *buf, size_t n)
 {
-	if (f->run->o->import_cmd)
-		snprintf(buf, n, "import it with %s --format F, F one of %s", f->run->o->import_cmd, format_names());
+	const char *cmd = f->run->o->import_cmd;
+	if (cmd && *cmd && strlen(f->path) + strlen(cmd) + 200 < sizeof f->e->msg && strlen(cmd) + 100 < n)
+		snprintf(buf, n, "import it with %s --format F, F one of %s", cmd, format_names());
+	else if (cmd)
+		snprintf(buf, n, "import it with llmcost import and --format F, F one of %s", format_names());
 	else
 		snprintf(buf, n, "name it with --format (%s)", format_names());
 	return buf;

@@ -38,10 +38,11 @@ struct import_opts {
 	int strict;                        /* the first rejection fails the import */
 	int replace;                       /* overwrite a stored trace of the same name */
 	int exists_ok;                     /* IMPORT_EXISTS is for the caller to handle, not to report */
-	const char *import_cmd;            /* a first-use import (replay, tui), which has no --format:
-	                                    * the command that imports the files ("llmcost import
-	                                    * FILE"), for a format that cannot be told to suggest with
-	                                    * --format added; NULL: the import's own --format */
+	const char *import_cmd;            /* a first-use import (replay, tui, live, the console's
+	                                    * load), which has no --format: the command that imports
+	                                    * the files ("llmcost import FILE"), for a format that
+	                                    * cannot be told to suggest with --format added ("": too
+	                                    * long to give); NULL: the import's own --format */
 	struct import_stop *stop;          /* requested (by a signal handler): abandon the import,
 	                                    * even as it waits for another process's lock */
 	void *ctx;

@@ -302,11 +302,12 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 
 		/* no --format here: a format the content cannot tell is named through `import` */
 		char *file_word = text_shell_word(arg), *as_word = as ? text_shell_word(as) : NULL, cmd[1024];
-		snprintf(cmd, sizeof cmd, "llmcost import %s%s%s%s", file_word ? file_word : arg, as ? " --name " : "",
-		         as ? (as_word ? as_word : as) : "", cli_db_words());
+		int cut = snprintf(cmd, sizeof cmd, "llmcost import %s%s%s%s", file_word ? file_word : arg,
+		                   as ? " --name " : "", as ? (as_word ? as_word : as) : "", cli_db_words()) >=
+		          (int)sizeof cmd;
 		free(file_word);
 		free(as_word);
-		struct import_opts o = { .name = as, .exists_ok = 1, .import_cmd = cmd };
+		struct import_opts o = { .name = as, .exists_ok = 1, .import_cmd = cut ? "" : cmd };
 		const char *files[1] = { arg };
 		int rc = cli_import(s, files, 1, &o, 0, stderr, &info);
 		if (rc == CLI_IMPORT_EXISTS) { /* another llmcost imported it meanwhile: that one, if of this file */
