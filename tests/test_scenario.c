@@ -673,7 +673,7 @@ static void extends_errors(void)
 	          "cyc/self.json -> ");
 
 	/* a chain of 16 files loads; one more is told against the file given, which the user
-	 * knows (before, against the 16th, d15.json, reached through the others) */
+	 * knows (before, against d16.json, the 16th, reached through the others) */
 	char text[64], deep[900];
 	for (int i = 1; i <= 16; i++) {
 		char name[32];

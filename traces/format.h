@@ -48,8 +48,9 @@ struct format_parser {
 	size_t n_seen, n_seen_slots;  /* n_seen_slots: a power of two, or 0 */
 	uint64_t repeats;           /* since format_init (for notes) */
 	uint64_t repeat_line;       /* the line of a repeat since the caller set it to 0 (0: none) */
-	/* openai-batch: the requests of a Batch input file, by custom_id, for the output items
-	 * that follow in the same trace (traces/openai_batch.c) */
+	/* openai-batch: every custom_id of the trace, a Batch input file's request (for the output
+	 * items that follow in the same trace) or an output item's (to refuse a repeat), or both
+	 * (traces/openai_batch.c) */
 	struct batch_request *requests;
 	size_t n_requests, cap_requests;
 	uint32_t *slots;            /* open addressing: index + 1 into requests, 0 empty */

@@ -6,8 +6,8 @@
  * transaction committed only at the very end.  Batches circulate through a
  * small ring, so the lines' memory stays bounded however large the input; what
  * grows with it is what a format keeps of each row to join or count (a Batch
- * input file's requests; the 8-byte hashes of LiteLLM's and OTLP's row ids, at
- * 16 to 32 bytes a row).
+ * file's custom_ids; the 8-byte hashes of LiteLLM's and OTLP's row ids, at 16
+ * to 32 bytes a row).
  */
 #include "traces/import.h"
 

@@ -50,7 +50,7 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	if (!S_ISDIR(mode) && (mode || strchr(arg, '/'))) { /* a file, or a path to none */
 		if (scenario_load(arg, sc, &e) == 0)
 			return EXIT_OK;
-		/* a file here of a bundled scenario's name comes first: say so when it is no scenario */
+		/* a file here of a bundled scenario's name comes first: its error says so */
 		if (!strchr(arg, '/') && bundled_scenario(arg, path, sizeof path)) {
 			cli_error("%s; the file %s here comes before the bundled scenario of that name, "
 			          "which is %s", e.msg, arg, path);
@@ -237,13 +237,8 @@ static int replay_special_named(const char *arg)
 	return 1;
 }
 
-/*
- * The name of the stored trace to replay for `arg`, into name: a regular file
- * (not a pipe: replay_special_named) is imported under its derived name unless
- * a trace of that name is stored already (from that file: see
- * replay_check_source); anything else must be a stored name.  Returns an exit
- * code.
- */
+/* A first use of a trace file makes the store (and the default store's folder); a stored
+ * name opens only a store that exists (cli.h). */
 int replay_open_store(struct store *s, const char *db, const char *trace_arg)
 {
 	struct err e = { "" };
@@ -264,6 +259,13 @@ int replay_open_store(struct store *s, const char *db, const char *trace_arg)
 	return EXIT_FAIL;
 }
 
+/*
+ * The name of the stored trace to replay for `arg`, into name: a regular file
+ * (not a pipe: replay_special_named) is imported under its derived name unless
+ * a trace of that name is stored already (from that file: see
+ * replay_check_source); anything else must be a stored name.  Returns an exit
+ * code.
+ */
 int replay_find_trace(struct store *s, const char *arg, const char *as, char *name, size_t n)
 {
 	struct store_trace_info info;
