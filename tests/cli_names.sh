@@ -236,6 +236,8 @@ slip 'llmcost: unknown option --versoin (did you mean --version?)' --versoin
 # and none when nothing is that close: two edits at most (one for up to 4 letters)
 slip 'llmcost replay: unknown option --zzzz' replay names --zzzz
 slip 'llmcost replay: unknown option --jsonify' replay names --jsonify
+# a prefix of two options is neither (getopt refuses it): both named, not one suggested
+slip 'llmcost live: ambiguous option --d: --dry-run or --db' live names -s v3 --max-usd 1 --d
 check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD]"
 # help takes one CMD, as other commands take their operands: more is a usage error (it printed
 # import's help and exited 0), and an option is called one (it was "unknown command")

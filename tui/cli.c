@@ -160,7 +160,17 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	if (optopt > 0 && optopt < CLI_LONG)
 		return cli_usage_error(cmd, c == ':' ? "-%c needs a value" : "unknown option -%c (a file whose "
 		                       "name begins with - is ./-NAME, or follows --)", optopt);
-	const char *slip = !strncmp(word, "--", 2) ? option_slip(cmd, word + 2, longopts) : NULL;
+	/* a prefix of several (getopt takes one of just one): which they are */
+	size_t n = strncmp(word, "--", 2) ? 0 : strcspn(word + 2, "="), k = 0;
+	char both[512] = "";
+	for (o = longopts; n && o->name; o++)
+		if (!strncmp(o->name, word + 2, n)) {
+			size_t at = strlen(both);
+			snprintf(both + at, sizeof both - at, "%s--%s", k++ ? " or " : "", o->name);
+		}
+	if (k > 1)
+		return cli_usage_error(cmd, "ambiguous option %s: %s", word, both);
+	const char *slip = n ? option_slip(cmd, word + 2, longopts) : NULL;
 	if (slip)
 		return cli_usage_error(cmd, "unknown option %s (did you mean --%s?)", word, slip);
 	return cli_usage_error(cmd, "unknown option %s", word);
