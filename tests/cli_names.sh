@@ -232,6 +232,7 @@ slip 'llmcost tui: unknown option --frmaes (did you mean --frames?)' tui names -
 slip 'llmcost gen: unknown option --sed (did you mean --seed?)' gen faq --sed 1
 for cmd in traces rejects rm; do slip "llmcost $cmd: unknown option --bd (did you mean --db?)" $cmd --bd x; done
 slip 'llmcost replay: unknown option --hlep (did you mean --help?)' replay names --hlep
+slip 'llmcost help: unknown option --hlep (did you mean --help?)' help --hlep
 slip 'llmcost: unknown option --versoin (did you mean --version?)' --versoin
 # and none when nothing is that close: two edits at most (one for up to 4 letters)
 slip 'llmcost replay: unknown option --zzzz' replay names --zzzz

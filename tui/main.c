@@ -501,8 +501,11 @@ static int run(int argc, char **argv)
 			for (int i = 3; i < argc; i++)
 				if (!is_help_opt(argv[i]))
 					return cli_usage_error("help", "unexpected argument \"%s\"", argv[i]);
-			if (argv[2][0] == '-' && !is_help_opt(argv[2]))
-				return cli_usage_error("help", "unknown option %s", argv[2]);
+			if (argv[2][0] == '-' && !is_help_opt(argv[2])) {
+				const char *o = argv[2] + strspn(argv[2], "-"); /* --hlep: a slip of --help */
+				int slip = scenario_edit_distance(o, "help") <= scenario_slip_edits(strlen(o));
+				return cli_usage_error("help", "unknown option %s%s", argv[2], slip ? " (did you mean --help?)" : "");
+			}
 			const struct command *c = command_or_builtin_named(is_help_opt(argv[2]) ? "help" : argv[2]);
 			if (!c)
 				return unknown_command(argv[2]);
