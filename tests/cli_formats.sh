@@ -153,6 +153,26 @@ out=$($L import "$TMP/logs.json" 2>"$TMP/err"); check_eq "litellm array: importe
 	"logs: imported 1 request, rejected 1 line (see: llmcost rejects logs)"
 check_has "litellm array: the element's line and index" "$(cat "$TMP/err")" "$TMP/logs.json:3: [1]: completion_tokens: missing"
 
+# --- LiteLLM rows with the request's text (store_prompts_in_spend_logs): `messages` as an array,
+# as its JSON text (a string column), or `{}` with the body in proxy_server_request: each is the
+# row's input, which a scenario's cache (key tenant, policy_version, input) takes
+cat > "$TMP/prompts.jsonl" <<'EOF'
+{"request_id":"p1","spend":0.00015,"prompt_tokens":1000,"completion_tokens":0,"startTime":"2026-03-02T10:00:00Z","model":"gpt-4o-mini","end_user":"acme","messages":[{"role":"system","content":"Be terse."},{"role":"user","content":"Reset my password?"}]}
+{"request_id":"p2","spend":0.00015,"prompt_tokens":1000,"completion_tokens":0,"startTime":"2026-03-02T10:01:00Z","model":"gpt-4o-mini","end_user":"acme","messages":"[{\"role\":\"system\",\"content\":\"Be terse.\"},{\"role\":\"user\",\"content\":\"Reset my password?\"}]"}
+{"request_id":"p3","spend":0.00015,"prompt_tokens":1000,"completion_tokens":0,"startTime":"2026-03-02T10:02:00Z","model":"gpt-4o-mini","end_user":"acme","messages":"{}","proxy_server_request":"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Close my account\"}]}"}
+{"request_id":"p4","spend":0.00015,"prompt_tokens":1000,"completion_tokens":0,"startTime":"2026-03-02T10:03:00Z","model":"gpt-4o-mini","end_user":"acme","messages":{}}
+EOF
+$L import "$TMP/prompts.jsonl" >/dev/null 2>&1
+check_eq "litellm prompts: each row's text is its input" \
+	"$(sqlite3 "$LLMCOST_DB" "SELECT line, replace(coalesce(input, '-'), char(10), '|') FROM requests_v WHERE trace = 'prompts' ORDER BY idx")" \
+	"1|Be terse.|Reset my password?
+2|Be terse.|Reset my password?
+3|Close my account
+4|-"
+# v3's cache: p2 asks what p1 asked, for the same tenant: 1 hit; p3's text is another, p4 has none
+check_eq "litellm prompts: the cache hits the repeated request" \
+	"$($L replay prompts -s v3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["scenarios"][0]["totals"]["cache_hits"])')" 1
+
 # --- OpenAI Batch: the output file, then the error file, as one trace
 cat > "$TMP/out.jsonl" <<'EOF'
 {"id":"batch_req_1","custom_id":"req-1","response":{"status_code":200,"request_id":"req_a","body":{"object":"response","created_at":1772445600,"completed_at":1772445603,"status":"completed","model":"gpt-4.1-mini-2025-04-14","metadata":{"tenant":"acme","task":"classify"},"usage":{"input_tokens":2000,"input_tokens_details":{"cached_tokens":1024},"output_tokens":50}}},"error":null}

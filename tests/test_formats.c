@@ -296,6 +296,48 @@ static void litellm_rows(void)
 	CHECK_INT(rows[0].ts_us, JAN1_US);
 }
 
+/* A row's request text becomes `input`, each piece on a line of its own, as a Batch request's:
+ * from `messages` as an array, as the JSON text of one (a string column), as `{}` or empty (no
+ * input); else from the request body `proxy_server_request`, an object or its JSON text. */
+static void litellm_input(void)
+{
+	/* a system message, then a user message of two text parts: three pieces */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":[{\"role\":\"system\",\"content\":\"Be terse.\"},"
+	                "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Reset\"},"
+	                "{\"type\":\"text\",\"text\":\"my password?\"}]}]"), 1), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_STR(rows[0].input, "Be terse.\nReset\nmy password?");
+	/* the same as a string column: the JSON text, its quotes escaped */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":\"[{\\\"role\\\":\\\"user\\\","
+	                "\\\"content\\\":\\\"Say \\\\\\\"hi\\\\\\\".\\\"}]\""), 1), 0);
+	CHECK_STR(rows[0].input, "Say \"hi\".");
+	/* a string that holds no JSON: the text itself */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":\"Say hi.\""), 1), 0);
+	CHECK_STR(rows[0].input, "Say hi.");
+	/* `{}` (prompts not stored), as an object or as text, and an empty string: no input */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":{}"), 1), 0);
+	CHECK_STR(rows[0].input, "(none)");
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":\"{}\""), 1), 0);
+	CHECK_STR(rows[0].input, "(none)");
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":\"\""), 1), 0);
+	CHECK_STR(rows[0].input, "(none)");
+	/* newer proxies: `messages` `{}`, the request body in proxy_server_request (its JSON text) */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":\"{}\",\"proxy_server_request\":\"{\\\"model\\\":"
+	                "\\\"gpt-4o-mini\\\",\\\"messages\\\":[{\\\"role\\\":\\\"user\\\",\\\"content\\\":"
+	                "\\\"Classify: I love it\\\"}]}\""), 1), 0);
+	CHECK_STR(rows[0].input, "Classify: I love it");
+	/* ...or under metadata, an object */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"metadata\":{\"proxy_server_request\":{\"prompt\":\"Once\"}}"), 1), 0);
+	CHECK_STR(rows[0].input, "Once");
+	/* messages win over the body */
+	CHECK_INT(parse(&format_litellm, SPEND(",\"messages\":[{\"content\":\"A\"}],"
+	                "\"proxy_server_request\":{\"messages\":[{\"content\":\"B\"}]}"), 1), 0);
+	CHECK_STR(rows[0].input, "A");
+	/* none: no input, as before */
+	CHECK_INT(parse(&format_litellm, SPEND(""), 1), 0);
+	CHECK_STR(rows[0].input, "(none)");
+}
+
 /* Rows that repeat a key of the trace (LiteLLM's request_id, OTLP's traceId and spanId) are
  * rows all the same, counted with the line of the first repeat; a new trace forgets the keys. */
 static void repeated_keys(void)
@@ -661,6 +703,7 @@ void suite_formats(void)
 	RUN(otlp_errors);
 	RUN(otlp_rejects);
 	RUN(litellm_rows);
+	RUN(litellm_input);
 	RUN(litellm_cache_hits);
 	RUN(repeated_keys);
 	RUN(litellm_failures);

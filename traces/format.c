@@ -313,6 +313,71 @@ int format_latency(int64_t start_us, int64_t end_us, const char *name, int64_t *
 	return 0;
 }
 
+/* Appends the text of string v, after a newline when text came before. */
+static void add_text(const struct json_span *v, char *out, size_t *n)
+{
+	if (v->type != JSON_STRING)
+		return;
+	if (*n)
+		out[(*n)++] = '\n';
+	*n += json_string_decode(v, out + *n);
+}
+
+/* The text of a message's content: a string, or the `text` of each of its parts. */
+static void content_text(const struct json_span *item, char *out, size_t *n)
+{
+	struct json_span c, part, t;
+	struct json_iter it;
+	if (item->type == JSON_STRING) {
+		add_text(item, out, n);
+		return;
+	}
+	if (!format_get(item, "content", &c))
+		return;
+	if (c.type != JSON_ARRAY) {
+		add_text(&c, out, n);
+		return;
+	}
+	json_iter_init(&it, &c);
+	while (json_iter_next(&it, NULL, &part))
+		if (format_get(&part, "text", &t))
+			add_text(&t, out, n);
+}
+
+void format_messages_text(const struct json_span *v, char *out, size_t *n)
+{
+	struct json_span item;
+	struct json_iter it;
+	if (v->type != JSON_ARRAY) {
+		content_text(v, out, n);
+		return;
+	}
+	json_iter_init(&it, v);
+	while (json_iter_next(&it, NULL, &item))
+		content_text(&item, out, n);
+}
+
+size_t format_request_text(const struct json_span *body, char *out)
+{
+	struct json_span v, item;
+	struct json_iter it;
+	size_t n = 0;
+	if (format_get(body, "instructions", &v))
+		add_text(&v, out, &n);
+	if (format_get(body, "prompt", &v) && v.type == JSON_ARRAY) { /* several prompts: each a piece */
+		json_iter_init(&it, &v);
+		while (json_iter_next(&it, NULL, &item))
+			add_text(&item, out, &n); /* a prompt of token ids has no text */
+	} else if (format_get(body, "prompt", &v)) {
+		add_text(&v, out, &n);
+	}
+	static const char *const lists[] = { "input", "messages" };
+	for (size_t i = 0; i < 2; i++)
+		if (format_get(body, lists[i], &v))
+			format_messages_text(&v, out, &n);
+	return n;
+}
+
 /* The class of HTTP status code. */
 static int status_of_code(int code)
 {

@@ -143,6 +143,14 @@ int format_time(const struct json_span *v, const char *name, int64_t *us, struct
 int format_cost(const struct json_span *v, const char *name, struct jsonl_rec *rec, struct err *e);
 /* A latency in µs from two times, checked (end before start is an error). */
 int format_latency(int64_t start_us, int64_t end_us, const char *name, int64_t *out, struct err *e);
+/* Appends the text of chat messages v (Chat Completions' `messages`, Responses' `input`) to
+ * out[0..*n): each message's content, a string or the `text` of each of its parts, a piece on a
+ * line of its own; a string is a piece itself, an object one message. */
+void format_messages_text(const struct json_span *v, char *out, size_t *n);
+/* A request body's text into out (room for the body's length), its length: Responses'
+ * instructions and input, Chat Completions' messages, or a Completions prompt (a string, or an
+ * array of them), each piece on a line of its own. */
+size_t format_request_text(const struct json_span *body, char *out);
 /* The error class (enum status) an error text means: an HTTP status, an error code or an
  * exception name ("429", "rate_limit_exceeded", "APITimeoutError"); server_error when
  * nothing in it is known. */

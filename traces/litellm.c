@@ -95,6 +95,51 @@ static int count_of(const struct json_span *row, const char *key, int status, in
 	return 0;
 }
 
+/* A JSON column's value: LiteLLM writes `messages` and `proxy_server_request` as the text of
+ * their JSON, which an export may keep as a string; a string that holds a JSON value is read as
+ * that value (decoded into the scratch space), anything else as it is. */
+static struct json_span column(struct format_parser *p, const struct json_span *v)
+{
+	struct json_span doc;
+	const char *why;
+	size_t at;
+	if (v->type != JSON_STRING)
+		return *v;
+	char *s = p->scratch + p->used;
+	size_t n = json_string_decode(v, s);
+	if (json_validate(s, n, &doc, &why, &at) < 0)
+		return *v;
+	p->used += n;
+	return doc;
+}
+
+/* The request's text, each piece on a line of its own: `messages` (stored when the proxy
+ * stores prompts: store_prompts_in_spend_logs), else the request body `proxy_server_request`
+ * (where newer proxies store it, `messages` left `{}`), else the same under `metadata`, as some
+ * proxies kept it.  Absent when none holds text. */
+static struct str row_input(struct format_parser *p, const struct json_span *row, const struct json_span *md)
+{
+	struct json_span v, c;
+	const struct json_span *from[] = { row, row, md };
+	static const char *const keys[] = { "messages", "proxy_server_request", "proxy_server_request" };
+	for (size_t i = 0; i < 3; i++) {
+		if (!from[i] || !format_get(from[i], keys[i], &v))
+			continue;
+		c = column(p, &v);
+		char *out = p->scratch + p->used;
+		size_t n = 0;
+		if (i == 0)
+			format_messages_text(&c, out, &n);
+		else if (c.type == JSON_OBJECT)
+			n = format_request_text(&c, out);
+		if (n) {
+			p->used += n;
+			return (struct str){ out, n };
+		}
+	}
+	return (struct str){ NULL, 0 };
+}
+
 /* One spend-log row: 0 with *r, -1 rejected (e says why). */
 static int row_rec(struct format_parser *p, const struct json_span *row, struct jsonl_rec *r, struct err *e)
 {
@@ -140,6 +185,7 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		r->tenant = (struct str){ "unknown", 7 };
 	if (!(has_slm && format_text(p, &slm, "task", &r->task)) && !task_tag(p, row, &r->task))
 		r->task = (struct str){ "unknown", 7 };
+	r->input = row_input(p, row, has_md ? &md : NULL);
 	format_text(p, row, "request_id", &r->request_id);
 	format_text(p, row, "session_id", &r->session);
 	format_text(p, row, "user", &r->user);
@@ -193,7 +239,7 @@ static int one(struct format_parser *p, const struct json_span *row, uint64_t li
 {
 	struct jsonl_rec r;
 	struct err why;
-	if (format_reserve(p, 2 * row->len + 128) < 0)
+	if (format_reserve(p, 3 * row->len + 128) < 0)
 		return -2;
 	if (row_rec(p, row, &r, &why) == 0)
 		return add_row(p, &r, line, k);
@@ -212,7 +258,7 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 		return -1;
 	if (doc.type == JSON_OBJECT) {
 		struct jsonl_rec r;
-		if (format_reserve(p, 2 * len + 128) < 0)
+		if (format_reserve(p, 3 * len + 128) < 0)
 			return -2;
 		if (row_rec(p, &doc, &r, e) < 0)
 			return -1;
