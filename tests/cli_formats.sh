@@ -40,6 +40,9 @@ check_has "otlp: the reject names line 2 and the span" "$(cat "$TMP/err")" \
 	"$TMP/spans.jsonl:2: resourceSpans[0].scopeSpans[0].spans[2]: gen_ai.usage.input_tokens: expected an integer from 0 to 4294967295, got \"-3\""
 check_has "otlp: the HTTP span is skipped and counted" "$(cat "$TMP/err")" \
 	"$TMP/spans.jsonl: skipped 1 span that is not a model call"
+# span b1 timed out: a call, imported as a request of its own (no retry or fallback links to it)
+check_has "otlp: the failed span noted" "$(cat "$TMP/err")" \
+	"$TMP/spans.jsonl: 1 failed span is imported as a request of its own (a span is a call: a retry or fallback is not linked to the request it served); replaying an incident's retries and fallbacks needs trace v1 attempts"
 # the same file again, under the name stored already: refused at once, the refusal alone (before,
 # the notes of a reading that could not be stored came first: the format, the skipped span)
 $L import "$TMP/spans.jsonl" --format otlp >/dev/null 2>"$TMP/err"; check_eq "otlp: a name stored already exits 1" "$?" 1
@@ -114,6 +117,18 @@ out=$($L import "$TMP/spend.jsonl" 2>"$TMP/err"); check_eq "litellm: imported" "
 	"spend: imported 3 requests, rejected 1 line (see: llmcost rejects spend)"
 check_has "litellm: auto names the format" "$(cat "$TMP/err")" "read as LiteLLM spend logs: --format litellm"
 check_has "litellm: the reject names line 4" "$(cat "$TMP/err")" "$TMP/spend.jsonl:4: spend: expected a non-negative number"
+# line 2's 429 is a call: imported as a request of its own, noted once for the file
+check_has "litellm: the failed row noted" "$(cat "$TMP/err")" \
+	"$TMP/spend.jsonl: 1 failed row is imported as a request of its own (LiteLLM's rows are calls: a retry or fallback is not linked to the request it served); replaying an incident's retries and fallbacks needs trace v1 attempts"
+# a 429 and its retry that failed again (a 500): two rows, two requests, one note for both
+sed -n 2p "$TMP/spend.jsonl" > "$TMP/retry.jsonl"
+sed -n 2p "$TMP/spend.jsonl" | sed 's/chatcmpl-2/chatcmpl-2b/; s/10:00:05/10:00:06/; s/"429"/"500"/; s/RateLimitError/APIError/' >> "$TMP/retry.jsonl"
+out=$($L import "$TMP/retry.jsonl" 2>"$TMP/err"); check_eq "litellm retry: both rows imported" "$out" "retry: imported 2 requests"
+check_eq "litellm retry: one note for the file" "$(grep -c failed "$TMP/err")" 1
+check_has "litellm retry: the note counts both" "$(cat "$TMP/err")" \
+	"$TMP/retry.jsonl: 2 failed rows are imported as requests of their own (LiteLLM's rows are calls: "
+$L import --quiet --name retryq "$TMP/retry.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "litellm retry, --quiet: no note" "$(cat "$TMP/err")" ""
 rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, status, latency_ms, cost_usd FROM requests_v WHERE trace = 'spend' ORDER BY idx")
 check_eq "litellm: the rows (a time without a zone is UTC)" "$rows" "1|2026-03-02T10:00:00.000000Z|acme|faq_answer|ok|1500.0|0.00045
 2|2026-03-02T10:00:05.000000Z|t1|faq_answer|rate_limited|30000.0|0.0

@@ -398,6 +398,7 @@ static void litellm_failures(void)
 		{ "{}", STATUS_SERVER_ERROR },
 	};
 	char text[512];
+	uint64_t failed = parser.failed;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(text, sizeof text, "{\"request_id\":\"r\",\"startTime\":\"2026-01-01T00:00:00Z\",\"status\":"
 		         "\"failure\",\"metadata\":{\"error_information\":%s}}", cases[i].info);
@@ -406,6 +407,9 @@ static void litellm_failures(void)
 		CHECK_INT(rows[0].status, cases[i].status);
 		CHECK_INT(rows[0].in, 0); /* a failure without token counts */
 	}
+	CHECK_INT(parser.failed - failed, 8); /* the 8 cases, each a failed row (the import's note) */
+	CHECK_INT(parse(&format_litellm, SPEND(""), 1), 0); /* an ok row is not counted */
+	CHECK_INT(parser.failed - failed, 8);
 }
 
 static void litellm_arrays_and_rejects(void)

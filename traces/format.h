@@ -42,6 +42,8 @@ struct format_parser {
 	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
 	uint64_t cache_hits;        /* litellm: rows read with cache_hit true, since format_init (for notes) */
+	uint64_t failed;            /* litellm, otlp: rows read with a failed status, since format_init (for
+	                             * notes: each a call, imported as a request of its own) */
 	/* litellm, otlp: the keys of the rows of the trace so far (request_id; traceId and spanId), as
 	 * 64-bit hashes (format_seen), and the rows that repeated one */
 	uint64_t *seen;

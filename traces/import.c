@@ -639,7 +639,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	const char *line;
 	size_t len;
 	uint64_t full, skipped = run->parser.skipped, inputs = run->parser.batch_inputs, hits = run->parser.cache_hits;
-	uint64_t repeats = run->parser.repeats;
+	uint64_t repeats = run->parser.repeats, failed = run->parser.failed;
 	int rc = 0;
 	run->parser.repeat_line = 0;
 	struct file_read f = { .run = run, .path = path, .fmt = run->o->format, .status = IMPORT_OK, .e = e };
@@ -704,6 +704,15 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		                : "%llu rows answered by LiteLLM's response cache (cache_hit true) are imported as "
 		                  "requests; a recorded replay prices their tokens, though LiteLLM billed them $0",
 		     (unsigned long long)k);
+	}
+	if (status == IMPORT_OK && run->parser.failed > failed) {
+		uint64_t k = run->parser.failed - failed;
+		int otlp = f.fmt == &format_otlp;
+		note(&f, "%llu failed %s%s imported as %s of %s own (%s: a retry or fallback is not linked to the "
+		     "request it served); replaying an incident's retries and fallbacks needs trace v1 attempts",
+		     (unsigned long long)k, otlp ? "span" : "row", k == 1 ? " is" : "s are",
+		     k == 1 ? "a request" : "requests", k == 1 ? "its" : "their",
+		     otlp ? "a span is a call" : "LiteLLM's rows are calls");
 	}
 	if (status == IMPORT_OK && f.early)
 		note(&f, "%llu attempt%s timed before %s request's ts (first: %s:%llu attempts[%zu].ts; a skewed "

@@ -231,6 +231,7 @@ static int add_row(struct format_parser *p, const struct jsonl_rec *r, uint64_t 
 {
 	if (r->request_id.s && format_seen(p, intern_hash(r->request_id.s, r->request_id.n), line) < 0)
 		return -2;
+	p->failed += r->status != STATUS_OK;
 	return k->row(k->ctx, line, r) ? FORMAT_STOPPED : 0;
 }
 

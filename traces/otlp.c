@@ -264,6 +264,7 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 					uint64_t h;
 					if (span_key(&span, &h) && format_seen(p, h, at_line) < 0)
 						return -2;
+					p->failed += r.status != STATUS_OK;
 					if (k->row(k->ctx, at_line, &r))
 						return FORMAT_STOPPED;
 				} else {
