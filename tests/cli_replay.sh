@@ -595,4 +595,16 @@ check "concurrent first replays: the same report" cmp -s "$TMP/conc1.out" "$TMP/
 check "concurrent first replays: the same report (3)" cmp -s "$TMP/conc1.out" "$TMP/conc3.out"
 check_eq "concurrent first replays: one trace stored" "$($L traces --db "$TMP/conc.db" | wc -l)" 2
 
+# a run out of memory is a failure (exit 1), not bad input (3): 200,000 tenants, whose counters
+# a scenario's run keeps (about 0.7 KB each, 140 MB), within 100 MB of address space, which the
+# program and the trace's 200,000 rows fit (they need under 50 MB)
+if [ -z "$SANITIZED" ]; then
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "{\"ts\":%d,\"tenant\":\"t%d\",\"task\":\"faq_answer\",\"input_tokens\":10,\"output_tokens\":10,\"model\":\"gpt-4.1-mini\"}\n", 1772000000 + i, i }' > "$TMP/tenants.jsonl"
+	$L import --db "$TMP/oom.db" "$TMP/tenants.jsonl" >/dev/null 2>&1
+	(ulimit -v 100000; $L replay --db "$TMP/oom.db" tenants -s v3 >/dev/null 2>"$TMP/err"); rc=$?
+	check_eq "a scenario's run out of memory: exit 1" "$rc" 1
+	check_eq "... saying so" "$(cat "$TMP/err")" 'llmcost: scenario "v3 cache+routing": out of memory'
+	rm -f "$TMP/tenants.jsonl" "$TMP/oom.db"
+fi
+
 finish

@@ -376,6 +376,11 @@ static void *replay_worker(void *arg)
 		if (i >= j->n)
 			return NULL;
 		j->rcs[i] = replay_run(j->rt, &j->sc[i], &j->res[i], &j->progress, &j->errs[i]);
+		if (j->rcs[i] < 0) { /* the report needs every run: none more is begun */
+			pthread_mutex_lock(&j->mu);
+			j->next = j->n;
+			pthread_mutex_unlock(&j->mu);
+		}
 	}
 }
 
@@ -600,9 +605,10 @@ int cmd_replay(int argc, char **argv)
 	ticker_stop(&ticker);
 	rc = EXIT_OK;
 	for (size_t i = 0; i < n_scen; i++)
-		if (rcs[i] < 0) {
+		if (rcs[i] < 0) { /* a run fails on its input (a model the prices lack), or for memory */
 			cli_error("scenario \"%s\": %s", sc[i].name ? sc[i].name : scen_args[i], errs[i].msg);
-			rc = EXIT_INPUT;
+			if (rc != EXIT_FAIL)
+				rc = strstr(errs[i].msg, "out of memory") ? EXIT_FAIL : EXIT_INPUT;
 		}
 	if (rc != EXIT_OK)
 		goto out;
