@@ -318,6 +318,12 @@ if [ -w /dev/full ]; then
 	$L traces > /dev/full 2> /dev/null; check_eq "traces to a full disk exits 1" "$?" 1
 	$L rejects raw > /dev/full 2> "$TMP/err"; check_eq "rejects to a full disk exits 1" "$?" 1
 	check_has "it says so" "$(cat "$TMP/err")" "writing the output"
+	# in the same words from every command: replay's report and gen's lines said "writing the
+	# report: …" and "gen faq: stdout: …"
+	$L replay "$TMP/clean.jsonl" > /dev/full 2> "$TMP/err"; check_eq "replay to a full disk exits 1" "$?" 1
+	check_has "replay to a full disk: the words" "$(cat "$TMP/err")" "llmcost: writing the output: No space left on device"
+	$L gen faq --requests 1000 > /dev/full 2> "$TMP/err"; check_eq "gen to a full disk exits 1" "$?" 1
+	check_eq "gen to a full disk: the words" "$(cat "$TMP/err")" "llmcost: writing the output: No space left on device"
 	# with the reason of the write that failed: rm writes "removed NAME" before it frees the
 	# store's space, whose work left errno at ENOENT ("No such file or directory")
 	$L import "$TMP/clean.jsonl" --name full1 >/dev/null 2>&1

@@ -99,7 +99,7 @@ static int file_sink_write(void *ctx, const char *buf, size_t n, struct err *e)
 	}
 	if (fwrite(buf, 1, n, fs->f) != n)
 		return fs->rep ? replace_fail(fs->rep, e, "%s", strerror(errno))
-		               : err_set(e, "stdout: %s", strerror(errno));
+		               : err_set(e, "writing the output: %s", strerror(errno));
 	return 0;
 }
 
@@ -169,7 +169,7 @@ int gen_write_file(const struct gen_recipe *r, const struct gen_params *p, const
 			                  zrc == Z_ERRNO ? strerror(errno) : "write failed while compressing");
 	} else if (to_stdout) {
 		if (fflush(stdout) != 0 && rc == 0)
-			rc = err_set(e, "stdout: %s", strerror(errno));
+			rc = err_set(e, "writing the output: %s", strerror(errno));
 	} else if (fclose(fs.f) != 0 && rc == 0) {
 		rc = replace_fail(&rep, e, "%s", strerror(errno));
 	}

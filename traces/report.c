@@ -306,6 +306,6 @@ const char *report_delta_text(const struct report_value *ref, const struct repor
 int report_finish(FILE *f, struct err *e)
 {
 	if (fflush(f) != 0 || ferror(f))
-		return err_set(e, "writing the report: %s", strerror(errno ? errno : EIO));
+		return err_set(e, "writing the output: %s", strerror(errno ? errno : EIO));
 	return 0;
 }

@@ -221,7 +221,10 @@ int cmd_gen(int argc, char **argv)
 		gen_progress_shown = 0;
 	}
 	if (rc < 0) {
-		cli_error("gen %s: %s", r->name, e.msg);
+		if (to_stdout) /* as every command says it (README) */
+			cli_error("%s", e.msg);
+		else
+			cli_error("gen %s: %s", r->name, e.msg);
 		return EXIT_FAIL;
 	}
 	if (out && strcmp(out, "-") != 0) {
