@@ -588,13 +588,14 @@ check_eq "it says the folder is a file" "$(cat "$TMP/err")" \
 	"llmcost: $TMP/byte.db/s.db: cannot make the store: $TMP/byte.db is a file, not a folder"
 # a file-size limit (ulimit -f 1000: at most 1,024,000 bytes) fails the store's write of 20,000
 # faq requests (over 4 MB of lines): before, SIGXFSZ killed the import silently (exit 153),
-# leaving a hot journal; now a message, exit 1, and the store as it was
+# leaving a hot journal; now a message that says nothing was imported (as a signal's does),
+# exit 1, and the store as it was
 $L gen faq --requests 20000 -o "$TMP/limit.jsonl" 2>/dev/null
 $L import "$TMP/tiny.jsonl" --db "$TMP/limit.db" >/dev/null
 cp "$TMP/limit.db" "$TMP/limit-before.db"
 (ulimit -f 1000; $L import "$TMP/limit.jsonl" --db "$TMP/limit.db") >/dev/null 2>"$TMP/err"
 check_eq "an import past a file-size limit: exit 1" "$?" 1
-check_eq "it says why" "$(cat "$TMP/err")" "llmcost: $TMP/limit.db: import: disk I/O error (a file-size limit is set: ulimit -f)"
+check_eq "it says why" "$(cat "$TMP/err")" "llmcost: $TMP/limit.db: import: disk I/O error (a file-size limit is set: ulimit -f); nothing was imported"
 check "and the store is as it was, rolled back" cmp -s "$TMP/limit.db" "$TMP/limit-before.db"
 check "with no journal left" [ ! -e "$TMP/limit.db-journal" ]
 $L import "$TMP/tiny.jsonl" --db "$TMP/wal.db" >/dev/null

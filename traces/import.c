@@ -970,9 +970,11 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	pthread_cond_broadcast(&run->cv);
 	pthread_mutex_unlock(&run->mu);
 	pthread_join(tid, NULL);
+	int stored_none = 0; /* the store failed a write, and the transaction is rolled back */
 	if (run->failed) {
 		*e = run->werr;
 		status = run->exists ? IMPORT_EXISTS : IMPORT_FAILED;
+		stored_none = !run->exists;
 	}
 	if (status == IMPORT_OK && stopped(run)) {
 		status = IMPORT_STOPPED;
@@ -983,7 +985,9 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	if (status != IMPORT_OK)
 		store_rollback(s);
 	else if (store_commit(s, e) < 0)
-		status = IMPORT_FAILED;
+		status = IMPORT_FAILED, stored_none = 1;
+	if (stored_none && strlen(e->msg) + sizeof "; nothing was imported" <= sizeof e->msg)
+		strcat(e->msg, "; nothing was imported"); /* the store's own error (a full disk) */
 out_sync:
 	s->stop = store_stop;
 	if (status == IMPORT_FAILED && stopped(run)) { /* a lock wait the stop cut short */
