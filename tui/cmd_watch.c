@@ -737,8 +737,7 @@ static void draw(const struct watch *wt, int colors)
 	if (flood) {
 		char since[CLOCK_TEXT_MAX];
 		put_line(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD,
-		         " FALLBACK FLOOD under way since %s: fallback rate %.1f%% (alert above %.1f%%; first "
-		         "fallbacks per first call) ",
+		         " FALLBACK FLOOD under way since %s: fallback rate %.1f%%, alert above %.1f%% ",
 		         clock_format(flood->start_us, since), flood->value_rate * 100, flood->baseline_rate * 100);
 	} else {
 		put_line(1, A_NORMAL, " no fallback flood");
