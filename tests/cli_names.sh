@@ -202,10 +202,10 @@ $L replay names -s "$TMP/adir" 2> "$TMP/err"; check_has "a directory as a scenar
 # ("v3" or "v3.json"); a file that shadows a bundled name and is no scenario says that the
 # bundled one exists, and where
 mkdir -p "$TMP/shadow"
-out=$(cd "$TMP/shadow" && $L replay names -s v3.json --csv 2>&1 | cut -d, -f1 | sed -n 2p)
+out=$(cd "$TMP/shadow" && $L replay names -s v3.json --csv 2>/dev/null | cut -d, -f1 | sed -n 2p)
 check_eq "-s v3.json with no such file: the bundled v3" "$out" "v3 cache+routing"
 echo '{"name": "mine"}' > "$TMP/shadow/v3"
-out=$(cd "$TMP/shadow" && $L replay names -s v3 --csv 2>&1 | cut -d, -f1 | sed -n 2p)
+out=$(cd "$TMP/shadow" && $L replay names -s v3 --csv 2>/dev/null | cut -d, -f1 | sed -n 2p)
 check_eq "-s v3 beside a file v3: the file" "$out" "mine"
 echo 'not json' > "$TMP/shadow/v3"
 (cd "$TMP/shadow" && $L replay names -s v3 2>"$TMP/err"); check_eq "a file v3 that is no scenario exits 3" "$?" 3

@@ -6,6 +6,8 @@ SUITE=cli_replay
 . tests/lib.sh
 
 L=$LLMCOST
+# $TMP/err but the note every trace of under an hour gets (the projections', tested below)
+errs() { grep -v '^llmcost: note: the trace spans ' "$TMP/err"; }
 
 # A line: ts second, tenant, task, model, input, output, latency_ms, cost_usd.
 line() {
@@ -76,13 +78,13 @@ check_has "unknown trace named" "$(cat "$TMP/err")" "nosuchtrace"
 
 # --- a file is imported on first use (summary on stderr), then the stored copy is used
 $L replay "$TMP/day.jsonl" --json >"$TMP/r1.json" 2>"$TMP/err"; check_eq "first replay exits 0" "$?" 0
-check_eq "first replay imports" "$(cat "$TMP/err")" "day: imported 4 requests"
+check_eq "first replay imports" "$(errs)" "day: imported 4 requests"
 $L replay "$TMP/day.jsonl" --json >"$TMP/r2.json" 2>"$TMP/err"; check_eq "second replay exits 0" "$?" 0
-check_eq "second replay uses the stored trace" "$(cat "$TMP/err")" ""
+check_eq "second replay uses the stored trace" "$(errs)" ""
 cmp -s "$TMP/r1.json" "$TMP/r2.json"; check_eq "same input, same bytes" "$?" 0
 out=$($L traces); check_has "the source is the file's absolute name" "$out" "$TMP/day.jsonl"
 labs=$(realpath "$L"); (cd "$TMP" && "$labs" replay day.jsonl --json >"$TMP/r3.json" 2>"$TMP/err"); check_eq "same file by another path" "$?" 0
-check_eq "same file by another path: no note" "$(cat "$TMP/err")" ""
+check_eq "same file by another path: no note" "$(errs)" ""
 # another folder's day.jsonl is refused, not replayed as the stored one, and the store keeps the first
 mkdir -p "$TMP/other"; line 00:00Z acme faq_answer gpt-4.1-mini 1 1 1 0 > "$TMP/other/day.jsonl"
 $L replay "$TMP/other/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "another file of the same name exits 1" "$?" 1
@@ -131,11 +133,11 @@ check_eq "... and the hint, run by sh, imports it again there" "$(sh_llmcost "$h
 mkdir -p "$TMP/here/day"
 (cd "$TMP/here" && "$labs" replay day --json >"$TMP/r5.json" 2>"$TMP/err"); check_eq "a folder of the name: exits 0" "$?" 0
 cmp -s "$TMP/r1.json" "$TMP/r5.json"; check_eq "a folder of the name: the stored trace" "$?" 0
-check_eq "a folder of the name: no note" "$(cat "$TMP/err")" ""
+check_eq "a folder of the name: no note" "$(errs)" ""
 rmdir "$TMP/here/day"; echo notes > "$TMP/here/day"
 (cd "$TMP/here" && "$labs" replay day --json >"$TMP/r5.json" 2>"$TMP/err"); check_eq "a file of the name: exits 0" "$?" 0
 cmp -s "$TMP/r1.json" "$TMP/r5.json"; check_eq "a file of the name: the stored trace" "$?" 0
-check_eq "a file of the name: a note says which is which" "$(cat "$TMP/err")" \
+check_eq "a file of the name: a note says which is which" "$(errs)" \
 	"llmcost: note: \"day\" is the stored trace, imported from $TMP/day.jsonl; the file of that name here is ./day"
 (cd "$TMP/here" && "$labs" replay ./day >/dev/null 2>"$TMP/err"); check_eq "./NAME is the file: another file of the name" "$?" 1
 check_has "./NAME is the file: refused as such" "$(cat "$TMP/err")" "not from ./day"
@@ -485,7 +487,7 @@ check_has "no cause the run sees: the price table asked about" "$(cat "$TMP/err"
   printf '{"ts":"2026-03-02T10:00:01Z","tenant":"acme","task":"faq_answer","model":"gpt-4.1-mini","input_tokens":1000,"output_tokens":100,"cost_usd":0.00028,"realtime":false}\n'; } > "$TMP/causes.jsonl"
 $L replay "$TMP/causes.jsonl" >/dev/null 2>"$TMP/err"; check_eq "causes: exits 0" "$?" 0
 check_has "causes: named, the price table last" "$(cat "$TMP/err")" "warning: scenario \"recorded\": the billed cost (cost_usd) 0.000280000000 USD differs from the priced cost 0.001120000000 USD of the same lines by more than 0.5%: 1 request was billed \$0 though its calls have tokens: answered by a proxy's cache?; 1 request is realtime false: billed at a batch API's discount, which the price table does not apply?; or is the price table "
-check_eq "causes: one message" "$(grep -c . "$TMP/err")" 2 # the import's line, the warning
+check_eq "causes: one message" "$(errs | grep -c .)" 2 # the import's line, the warning
 # exact past the pico-USD: 0.0005628000000004 is 2,800,000.0004 pUSD off: 200 × that =
 # 560,000,080 > 560,000,000 (rounded to a pico-USD first, it would not be); billed_usd is the
 # exact sum rounded once: 0.000562800000
@@ -582,6 +584,45 @@ HELD
 	check_eq "SIGTERM clears the line first" "$(printf %s "$out" | cut -c1-7)" '\r033[K'
 	check_has "SIGTERM then ends the process as the signal does" "$out" "status143"
 fi
+
+# --- notes on stderr for figures that mean less than they seem (stdout, table, CSV or JSON, as
+# without them): a simulated scenario whose routes name none of the trace's models (the bundled
+# v3 routes to gpt-4.1-mini and gpt-4.1, so on a gpt-4o-mini trace its change is the models'
+# prices), a cache that can never hit (no request has input text or input_hash: README "Replay
+# semantics", such a request is not cached), and a trace of under an hour, which the
+# projection scales to a month all the same (SPEC §5); once per scenario
+mini() { # ts, then the line's other fields
+	printf '{"ts":"2026-03-02T%s","tenant":"acme","task":"faq_answer","model":"gpt-4o-mini","input_tokens":400,"output_tokens":90%s}\n' "$1" "$2"
+}
+{ mini 10:00:00.000Z; mini 10:00:00.035Z; } > "$TMP/mini.jsonl"
+$L replay "$TMP/mini.jsonl" -s recorded -s v3 -s v3 --json >"$TMP/out" 2>"$TMP/err"; check_eq "notes: exit 0" "$?" 0
+check "notes: the JSON on stdout whole" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/out"
+check_eq "notes: each once per scenario, then the span's once" "$(grep -v 'imported 2 requests' "$TMP/err")" \
+'llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): it prices the requests on other models; set "routes" to the trace'"'"'s models to compare like with like
+llmcost: note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached
+llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): it prices the requests on other models; set "routes" to the trace'"'"'s models to compare like with like
+llmcost: note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached
+llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical'
+$L replay mini --csv >"$TMP/out" 2>"$TMP/err"
+check_eq "notes: recorded alone gets the span's only" "$(cat "$TMP/err")" \
+	"llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical"
+# routes on the trace's model, and a cache with texts (or hashes) to key: no such note
+mkdir -p "$TMP/own4o"
+echo '{"extends": "v3", "routes": {"small": "gpt-4o-mini", "large": "gpt-4o"}}' > "$TMP/own4o/mine.json"
+{ mini 10:00:00Z ',"input":"hi"'; mini 11:30:00Z ',"input_hash":"h1"'; } > "$TMP/mini-keyed.jsonl"
+$L replay "$TMP/mini-keyed.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
+check_eq "notes: routes on the trace's models, keys, 90 min: none" "$(grep -v 'imported 2 requests' "$TMP/err")" ""
+{ mini 10:00:00Z ',"input_hash":"h1"'; mini 10:20:00Z; } > "$TMP/mini-hashed.jsonl"
+$L replay "$TMP/mini-hashed.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
+check_eq "notes: an input_hash is a key; 20 minutes" "$(grep -v 'imported 2 requests' "$TMP/err")" \
+	"llmcost: note: the trace spans 20 min: projected monthly USD scales it to 30 days, so it holds only if those 20 min are typical"
+# one route on a trace's model is enough; scenarios of other months get a note each
+echo '{"extends": "v3", "routes": {"large": "gpt-4o-mini"}, "projection": {"days": 7.5}}' > "$TMP/own4o/week.json"
+$L replay mini -s "$TMP/own4o/week.json" -s v3 >/dev/null 2>"$TMP/err"
+check_eq "notes: one route on the trace's model; a span note per projection" "$(grep -v -e 'its cache can never hit' -e 'its routes' "$TMP/err")" \
+'llmcost: note: scenario "week": the trace spans 35.0 ms: projected monthly USD scales it to 7.5 days, so it holds only if those 35.0 ms are typical
+llmcost: note: scenario "v3 cache+routing": the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical'
+check_eq "... and the routes note for v3 alone" "$(grep -c 'its routes' "$TMP/err")" 1
 
 # three first replays of one file at once on a new store: one imports it, the others find it
 # stored meanwhile and replay it (they told the user to --replace it)
