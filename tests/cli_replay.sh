@@ -623,6 +623,11 @@ check_eq "notes: one route on the trace's model; a span note per projection" "$(
 'llmcost: note: scenario "week": the trace spans 35.0 ms: projected monthly USD scales it to 7.5 days, so it holds only if those 35.0 ms are typical
 llmcost: note: scenario "v3 cache+routing": the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical'
 check_eq "... and the routes note for v3 alone" "$(grep -c 'its routes' "$TMP/err")" 1
+# -s NAME beside NAME.json: the file was meant
+(cd "$TMP/own4o" && "$labs" replay mini -s mine >/dev/null 2>"$TMP/err"); check_eq "-s mine beside mine.json exits 3" "$?" 3
+check_has "... and suggests the file" "$(cat "$TMP/err")" "llmcost: mine: no such scenario file (did you mean mine.json?), and no bundled scenario of that name"
+(cd "$TMP" && "$labs" replay mini -s mine >/dev/null 2>"$TMP/err")
+check_eq "... and nothing without it" "$(grep -c 'did you mean' "$TMP/err")" 0
 
 # three first replays of one file at once on a new store: one imports it, the others find it
 # stored meanwhile and replay it (they told the user to --replace it)

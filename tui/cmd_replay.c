@@ -65,15 +65,20 @@ int replay_load_scenario(const char *arg, struct scenario *sc)
 	} else if (S_ISDIR(mode)) {
 		err_set(&e, "%s: is a directory, not a scenario file", arg);
 	} else {
-		char list[1024];
+		char list[1024], json[PATH_MAX + 8], hint[PATH_MAX + 32] = "";
+		/* -s mine beside mine.json: the file was meant */
+		size_t len = strlen(arg);
+		if ((len < 5 || strcmp(arg + len - 5, ".json") != 0) &&
+		    snprintf(json, sizeof json, "%s.json", arg) < (int)sizeof json && S_ISREG(replay_mode_of(json)))
+			snprintf(hint, sizeof hint, " (did you mean %s?)", json);
 		bundled_scenarios(list, sizeof list);
 		if (*list)
-			err_set(&e, "%s: no such scenario file, and no bundled scenario of that name "
-			        "(bundled: %s)", arg, list);
+			err_set(&e, "%s: no such scenario file%s, and no bundled scenario of that name "
+			        "(bundled: %s)", arg, hint, list);
 		else
-			err_set(&e, "%s: no such scenario file, and the bundled scenarios were not found next "
+			err_set(&e, "%s: no such scenario file%s, and the bundled scenarios were not found next "
 			        "to the program (fixtures/scenarios in its folder or up to three above, or "
-			        "../share/llmcost/scenarios)", arg);
+			        "../share/llmcost/scenarios)", arg, hint);
 	}
 	cli_error("%s", e.msg);
 	return EXIT_INPUT;
