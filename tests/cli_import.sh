@@ -24,7 +24,7 @@ libs="$libs cJSON $(pkg-config --modversion libcjson), zlib $(pkg-config --modve
 check_eq "--version: the libraries'" "$(echo "$out" | sed -n 2p)" "$libs"
 check_eq "version is --version" "$($L version)" "$out"
 # help and version are commands too: `llmcost help` lists them, as the unknown-command message
-check_has "help lists help" "$($L help)" "  llmcost help     [CMD]"
+check_has "help lists help" "$($L help)" "  llmcost help     [CMD|TOPIC]"
 check_has "help lists version" "$($L help)" "  llmcost version"
 check_eq "help explains version" "$($L help | grep -c '^  version   ')" 1
 check_has "unknown command lists help and version" "$($L frobnicate 2>&1)" " watch help version"
@@ -41,7 +41,7 @@ check_has "unknown command: control characters escaped" "$($L "$(printf 're\033[
 # --help on every command (SPEC §6), help and version too: their own usage, exit 0; version
 # takes no argument
 out=$($L help --help); check_eq "help --help exits 0" "$?" 0
-check_eq "help --help: help's usage" "$(echo "$out" | head -n 1)" "usage: llmcost help [CMD]"
+check_eq "help --help: help's usage" "$(echo "$out" | head -n 1)" "usage: llmcost help [CMD|TOPIC]"
 check_eq "help -h: the same" "$($L help -h)" "$out"
 check_eq "help help: the same" "$($L help help)" "$out"
 out=$($L version --help); check_eq "version --help exits 0" "$?" 0

@@ -239,7 +239,7 @@ slip 'llmcost replay: unknown option --zzzz' replay names --zzzz
 slip 'llmcost replay: unknown option --jsonify' replay names --jsonify
 # a prefix of two options is neither (getopt refuses it): both named, not one suggested
 slip 'llmcost live: ambiguous option --d: --dry-run or --db' live names -s v3 --max-usd 1 --d
-check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD]"
+check_has "help help is help's own usage, as for every command" "$($L help help)" "usage: llmcost help [CMD|TOPIC]"
 # help takes one CMD, as other commands take their operands: more is a usage error (it printed
 # import's help and exited 0), and an option is called one (it was "unknown command")
 $L help import extra >"$TMP/out" 2>"$TMP/err"; check_eq "help CMD ARG exits 2" "$?" 2
@@ -265,7 +265,23 @@ for loc in C.UTF-8 C; do
 	for c in $cmds; do
 		check_eq "LC_ALL=$loc: $c --help fits 80 columns" "$(LC_ALL=$loc $L $c --help | wider80)" ""
 	done
+	check_eq "LC_ALL=$loc: help scenario fits 80 columns" "$(LC_ALL=$loc $L help scenario | wider80)" ""
 done
+# `llmcost help scenario` (a topic, listed by help) is every key of the scenario key table, in
+# its order: the paths read here from sim/scenario.c's table itself, its billing.failed keys
+# made by BILLING_KEY; the page shows each as "PATH: VALUE" at the start of a line
+check_has "help lists its topics" "$($L help | sed -n '/^topics:/,/^$/p')" "  scenario  every key"
+table=$(sed -n -e '/^const struct scenario_key scenario_keys\[\]/,/^};/{' \
+	-e 's/^	{ "\([^"]*\)", SKEY_.*/\1/p' -e 's/^	BILLING_KEY("\([a-z_]*\)".*/billing.failed.\1/p' -e '}' sim/scenario.c)
+check "the key table read from sim/scenario.c is whole" [ "$(echo "$table" | wc -l)" -gt 90 ]
+check_has "... and holds the last key" "$table" "projection.traffic_multiplier
+seed"
+$L help scenario >"$TMP/out" 2>"$TMP/err"; check_eq "help scenario exits 0" "$?" 0
+check_eq "help scenario lists every key of the table, in order" \
+	"$(sed -n 's/^\([a-z][a-z_.*]*\(\[\][a-z_.*]*\)*\): .*/\1/p' "$TMP/out")" "$table"
+check_has "... each with its value and help" "$(cat "$TMP/out")" 'cache.capacity: a positive integer
+    entries held before eviction (default null: unbounded)'
+check_has "help scenaro suggests the topic" "$($L help scenaro 2>&1)" '"scenaro" (did you mean "scenario"?)'
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
 # so is an empty operand, as an unset variable in a script gives: exit 2, the operand named (it
 # said "no trace file or stored trace named \"\"", exit 1; import "the trace name \"\" of  is empty")

@@ -334,13 +334,17 @@ const struct command commands[] = {
 /* The commands run() answers itself, besides the table's: listed with them in the help and in
  * the unknown-command message. */
 static const struct command builtins[] = {
-	{ "help", "[CMD]", "this help, or a command's (as `llmcost CMD --help`)",
-	  "Without CMD: every command, in brief, and the exit codes.  With CMD: that\n"
-	  "command's usage, as `llmcost CMD --help` prints it.\n"
+	{ "help", "[CMD|TOPIC]", "this help, a command's (as `llmcost CMD --help`), or a topic's",
+	  "Without CMD: every command, in brief, the topics and the exit codes.  With CMD:\n"
+	  "that command's usage, as `llmcost CMD --help` prints it.  With TOPIC: that page.\n"
+	  "\n"
+	  "topics:\n"
+	  "  scenario  every key a scenario file may hold: its path, value and default\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost help\n"
-	  "  llmcost help replay\n",
+	  "  llmcost help replay\n"
+	  "  llmcost help scenario\n",
 	  NULL },
 	{ "version", "", "the version and the libraries' (also --version), for a bug report",
 	  "Prints llmcost's version, then the versions of the libraries it runs with\n"
@@ -349,6 +353,37 @@ static const struct command builtins[] = {
 	  NULL },
 	{ 0 }
 };
+
+/*
+ * `llmcost help scenario`: every key of the scenario key table (sim/scenario.c), in its order
+ * and groups (a section, a map or a list at the top, and the plain keys after a group, start a
+ * group), each as its path and the value it takes, then its help line, wrapped to the help's
+ * 80 columns.
+ */
+static void print_scenario_keys(FILE *f)
+{
+	fputs("A scenario file is a JSON object of the keys below; an absent key takes its\n"
+	      "default, and \"extends\" inherits another file's, key by key (README.md\n"
+	      "\"Scenarios and prices\").  In a path, * is a name you choose (a route, a task)\n"
+	      "and [] an element of an array: \"budget\": {\"faq_answer\": {\"input_max\": 4000}}\n"
+	      "sets budget.*.input_max.  A recorded scenario takes only name, mode, pricing,\n"
+	      "billing, alerts and projection.  The console's `set` takes the same paths\n"
+	      "(set v3.cache.capacity 5000).\n", f);
+	for (size_t i = 0; i < scenario_n_keys; i++) {
+		const struct scenario_key *k = &scenario_keys[i];
+		int top = !strchr(k->path, '.') && !strchr(k->path, '[');
+		int parent = k->type == SKEY_OBJECT || k->type == SKEY_SECTION || k->type == SKEY_MAP ||
+		             k->type == SKEY_LIST;
+		int after_group = i > 0 && (strchr(scenario_keys[i - 1].path, '.') ||
+		                            strchr(scenario_keys[i - 1].path, '['));
+		if (i == 0 || (top && (parent || after_group)))
+			fputc('\n', f);
+		int col = fprintf(f, "%s: ", k->path);
+		cli_wrap(f, col, 4, k->expect);
+		fputs("    ", f);
+		cli_wrap(f, 4, 4, k->help);
+	}
+}
 
 static void print_help(FILE *f)
 {
@@ -368,6 +403,8 @@ static void print_help(FILE *f)
 			int col = fprintf(f, "  %-8s  ", c->name);
 			cli_wrap(f, col, col, c->help);
 		}
+	fputs("\ntopics:\n"
+	      "  scenario  every key a scenario file may hold (llmcost help scenario)\n", f);
 	fputs("\n`llmcost CMD --help` explains a command.  Exit codes: 0 ok, 1 failure, 2 usage,\n"
 	      "3 bad input (a malformed line with --strict, a file of no format it can tell or\n"
 	      "with damaged gzip data, a bad scenario or price file), 4 the live spend cap\n"
@@ -376,8 +413,9 @@ static void print_help(FILE *f)
 	      "the version and the libraries' versions.\n", f);
 }
 
-/* Says that no command is named `name`, with the closest name when it may be a slip of it. */
-static int unknown_command(const char *name)
+/* Says that no command is named `name`, with the closest name when it may be a slip of it; for
+ * `llmcost help NAME` (topics), the topics are names too. */
+static int unknown_command(const char *name, int topics)
 {
 	const struct command *tables[] = { commands, builtins }, *best = NULL;
 	int best_d = scenario_slip_edits(strlen(name)) + 1;
@@ -392,10 +430,15 @@ static int unknown_command(const char *name)
 				best = c;
 			}
 		}
-	if (best)
-		cli_error("unknown command \"%s\" (did you mean \"%s\"?); the commands are:%s", name, best->name, names);
+	const char *best_name = best ? best->name : NULL;
+	if (topics && scenario_edit_distance(name, "scenario") < best_d)
+		best_name = "scenario";
+	const char *also = topics ? "; the help topics: scenario" : "";
+	if (best_name)
+		cli_error("unknown command \"%s\" (did you mean \"%s\"?); the commands are:%s%s", name, best_name,
+		          names, also);
 	else
-		cli_error("unknown command \"%s\"; the commands are:%s", name, names);
+		cli_error("unknown command \"%s\"; the commands are:%s%s", name, names, also);
 	return EXIT_USAGE;
 }
 
@@ -506,9 +549,13 @@ static int run(int argc, char **argv)
 				int slip = scenario_edit_distance(o, "help") <= scenario_slip_edits(strlen(o));
 				return cli_usage_error("help", "unknown option %s%s", argv[2], slip ? " (did you mean --help?)" : "");
 			}
+			if (!strcmp(argv[2], "scenario")) {
+				print_scenario_keys(stdout);
+				return EXIT_OK;
+			}
 			const struct command *c = command_or_builtin_named(is_help_opt(argv[2]) ? "help" : argv[2]);
 			if (!c)
-				return unknown_command(argv[2]);
+				return unknown_command(argv[2], 1);
 			cli_usage(c, stdout);
 			return EXIT_OK;
 		}
@@ -529,7 +576,7 @@ static int run(int argc, char **argv)
 		return command_after_options(argc, argv) ? EXIT_USAGE : cmd_tui(argc, argv);
 	const struct command *c = command_named(argv[1]);
 	if (!c)
-		return unknown_command(argv[1]);
+		return unknown_command(argv[1], 0);
 	for (int i = 2; i < argc; i++)
 		if (is_help_opt(argv[i])) {
 			cli_usage(c, stdout);
