@@ -602,10 +602,10 @@ check_eq "notes: each once per scenario, then the span's once" "$(grep -v 'impor
 llmcost: note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached
 llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): it prices the requests on other models; set "routes" to the trace'"'"'s models to compare like with like
 llmcost: note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached
-llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical'
+llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days as if they were all like it'
 $L replay mini --csv >"$TMP/out" 2>"$TMP/err"
 check_eq "notes: recorded alone gets the span's only" "$(cat "$TMP/err")" \
-	"llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical"
+	"llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days as if they were all like it"
 # routes on the trace's model, and a cache with texts (or hashes) to key: no such note
 mkdir -p "$TMP/own4o"
 echo '{"extends": "v3", "routes": {"small": "gpt-4o-mini", "large": "gpt-4o"}}' > "$TMP/own4o/mine.json"
@@ -615,13 +615,13 @@ check_eq "notes: routes on the trace's models, keys, 90 min: none" "$(grep -v 'i
 { mini 10:00:00Z ',"input_hash":"h1"'; mini 10:20:00Z; } > "$TMP/mini-hashed.jsonl"
 $L replay "$TMP/mini-hashed.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
 check_eq "notes: an input_hash is a key; 20 minutes" "$(grep -v 'imported 2 requests' "$TMP/err")" \
-	"llmcost: note: the trace spans 20 min: projected monthly USD scales it to 30 days, so it holds only if those 20 min are typical"
+	"llmcost: note: the trace spans 20 min: projected monthly USD scales it to 30 days as if they were all like it"
 # one route on a trace's model is enough; scenarios of other months get a note each
 echo '{"extends": "v3", "routes": {"large": "gpt-4o-mini"}, "projection": {"days": 7.5}}' > "$TMP/own4o/week.json"
 $L replay mini -s "$TMP/own4o/week.json" -s v3 >/dev/null 2>"$TMP/err"
 check_eq "notes: one route on the trace's model; a span note per projection" "$(grep -v -e 'its cache can never hit' -e 'its routes' "$TMP/err")" \
-'llmcost: note: scenario "week": the trace spans 35.0 ms: projected monthly USD scales it to 7.5 days, so it holds only if those 35.0 ms are typical
-llmcost: note: scenario "v3 cache+routing": the trace spans 35.0 ms: projected monthly USD scales it to 30 days, so it holds only if those 35.0 ms are typical'
+'llmcost: note: scenario "week": the trace spans 35.0 ms: projected monthly USD scales it to 7.5 days as if they were all like it
+llmcost: note: scenario "v3 cache+routing": the trace spans 35.0 ms: projected monthly USD scales it to 30 days as if they were all like it'
 check_eq "... and the routes note for v3 alone" "$(grep -c 'its routes' "$TMP/err")" 1
 # -s NAME beside NAME.json: the file was meant
 (cd "$TMP/own4o" && "$labs" replay mini -s mine >/dev/null 2>"$TMP/err"); check_eq "-s mine beside mine.json exits 3" "$?" 3

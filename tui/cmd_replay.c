@@ -2,9 +2,8 @@
  * `llmcost replay TRACE [-s SCENARIO]… [--json|--csv] [--by G] [--db PATH]`:
  * finds (or imports) the trace, loads the scenarios, replays them on up to one
  * thread per core against one shared prepared trace (with a progress line on a
- * terminal), warns when a recorded trace's billed cost disagrees with its
- * priced cost, and prints the report (traces/report*.c) in the order the
- * scenarios were given.
+ * terminal), gives its notes and warnings (tui/replay_notes.c), and prints
+ * the report (traces/report*.c) in the order the scenarios were given.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -28,6 +27,7 @@
 #include "traces/store.h"
 #include "traces/text.h"
 #include "tui/cli.h"
+#include "tui/replay_notes.h"
 #include "tui/ticker.h"
 
 /* The type and mode of what path names, symbolic links followed, or 0 when nothing (that this
@@ -411,143 +411,6 @@ static void replay_run_all(struct replay_jobs *j, size_t workers)
 		pthread_join(th[i], NULL);
 	free(th);
 	pthread_mutex_destroy(&j->mu);
-}
-
-/* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
- * the same lines by more than 0.5% (200 × |billed − priced| > priced, exactly: the run says),
- * in one message: first the causes the run counted (lines billed $0 that the prices do not
- * make free, realtime false lines, billed at a batch discount?), then, the last possibility,
- * a stale price table. */
-static void replay_check_billed(const struct result_scenario *r, const struct scenario *sc)
-{
-	if (!r->recorded || !r->has_billed || !r->billed_off)
-		return;
-	char b[MONEY_FMT_SIZE], p[MONEY_FMT_SIZE], causes[512] = "", n[32];
-	size_t used = 0;
-	money_format(b, r->totals.billed_usd);
-	money_format(p, r->billed_priced_usd);
-	if (r->n_billed_zero)
-		used += (size_t)snprintf(causes + used, sizeof causes - used, "%s %s billed $0 though %s calls "
-		                         "have tokens: answered by a proxy's cache?; ",
-		                         report_count_text(r->n_billed_zero, n, sizeof n),
-		                         r->n_billed_zero == 1 ? "request was" : "requests were",
-		                         r->n_billed_zero == 1 ? "its" : "their");
-	if (r->n_billed_batch && used < sizeof causes)
-		snprintf(causes + used, sizeof causes - used, "%s %s realtime false: billed at a batch API's "
-		         "discount, which the price table does not apply?; ",
-		         report_count_text(r->n_billed_batch, n, sizeof n),
-		         r->n_billed_batch == 1 ? "request is" : "requests are");
-	cli_error("warning: scenario \"%s\": the billed cost (cost_usd) %s USD differs from the priced "
-	          "cost %s USD of the same lines by more than 0.5%%: %s%sis the price table %s%s%s stale?",
-	          r->name ? r->name : "", b, p, causes, *causes ? "or " : "",
-	          sc->pricing && sc->pricing->path ? sc->pricing->path : "",
-	          sc->pricing && sc->pricing->date && *sc->pricing->date ? " dated " : "",
-	          sc->pricing && sc->pricing->date ? sc->pricing->date : "");
-}
-
-/* Appends name to the list in buf ("a, b"); from the seventh on, only counts it in *more. */
-static void note_list_add(char *buf, size_t n, size_t *listed, size_t *more, const char *name)
-{
-	if (*listed == 6) {
-		(*more)++;
-		return;
-	}
-	size_t at = strlen(buf);
-	snprintf(buf + at, n - at, "%s%s", at ? ", " : "", name);
-	(*listed)++;
-}
-
-/* " and N more" after a cut list, else "". */
-static const char *note_more(size_t more, char *buf, size_t n)
-{
-	char c[32];
-	if (!more)
-		return "";
-	snprintf(buf, n, " and %s more", report_count_text(more, c, sizeof c));
-	return buf;
-}
-
-/*
- * Notes on stderr for figures that mean less than they seem, once per scenario (the report on
- * stdout, its table, CSV or JSON, is unchanged): a simulated scenario whose routes name none of
- * the models the trace's calls were recorded on (the bundled v3 routes to gpt-4.1-mini and
- * gpt-4.1: on a gpt-4o-mini trace its change is the models' prices, not its policies'); a
- * cache that can never hit, as no request has `input` text or `input_hash` (README "Replay
- * semantics": such a request is not cached); and a trace spanning under an hour, which the
- * projection scales to a month all the same (SPEC §5).
- */
-static void replay_notes(const struct trace *t, const struct trace_summary *ts, const struct scenario *sc,
-                         size_t n)
-{
-	char traced[1024] = "", more_t[64];
-	size_t listed_t = 0, extra_t = 0;
-	unsigned char *seen = calloc(t->names.n ? t->names.n : 1, 1); /* model name ids listed */
-	if (!seen)
-		return; /* out of memory: no notes, the report all the same */
-	for (uint32_t k = 0; k < t->n_kinds; k++)
-		if (!(t->kind_status[k] & TRACE_KIND_SUMMARY) && !seen[t->kind_model[k]]) {
-			seen[t->kind_model[k]] = 1;
-			note_list_add(traced, sizeof traced, &listed_t, &extra_t,
-			              intern_str(&t->names, t->kind_model[k], NULL));
-		}
-	free(seen);
-	int keyed = t->inputs.n > 0;
-	for (uint32_t i = 0; !keyed && t->input_hash && i < t->n_req; i++)
-		keyed = trace_input_hash(t, i) != TRACE_NONE;
-
-	for (size_t i = 0; i < n; i++) {
-		if (sc[i].mode != SCENARIO_MODE_SIMULATE)
-			continue;
-		int on_traced = 0;
-		char routes[1024] = "", more_r[64];
-		size_t listed_r = 0, extra_r = 0;
-		for (size_t r = 0; r < sc[i].n_routes; r++) {
-			int again = 0;
-			for (size_t q = 0; q < r && !again; q++)
-				again = strcmp(sc[i].routes[q].model, sc[i].routes[r].model) == 0;
-			for (uint32_t k = 0; k < t->n_kinds && !on_traced && !again; k++)
-				on_traced = !(t->kind_status[k] & TRACE_KIND_SUMMARY) &&
-				            strcmp(intern_str(&t->names, t->kind_model[k], NULL), sc[i].routes[r].model) == 0;
-			if (!again)
-				note_list_add(routes, sizeof routes, &listed_r, &extra_r, sc[i].routes[r].model);
-		}
-		if (sc[i].n_routes && *traced && !on_traced)
-			text_printf(stderr, "llmcost: note: scenario \"%s\": its routes (%s%s) name none of the "
-			            "trace's models (%s%s): it prices the requests on other models; set \"routes\" "
-			            "to the trace's models to compare like with like\n", sc[i].name, routes,
-			            note_more(extra_r, more_r, sizeof more_r), traced,
-			            note_more(extra_t, more_t, sizeof more_t));
-		if (sc[i].cache.on && !keyed)
-			text_printf(stderr, "llmcost: note: scenario \"%s\": its cache can never hit: no request "
-			            "of the trace has \"input\" text or an \"input_hash\", and a request with "
-			            "neither is not cached\n", sc[i].name);
-	}
-
-	int64_t span = ts->last_us - ts->first_us;
-	if (span <= 0 || span >= INT64_C(3600) * CLOCK_US_PER_S)
-		return; /* one arrival: no projection; an hour and more: the user's judgment */
-	char len[64];
-	if (span < 60 * CLOCK_US_PER_S)
-		report_latency_text(span, len, sizeof len);
-	else
-		snprintf(len, sizeof len, "%d min", (int)(span / (60 * CLOCK_US_PER_S)));
-	for (size_t i = 0; i < n; i++) {
-		int same = 1; /* one note for the scenarios of one month's length */
-		for (size_t j = 0; j < n; j++)
-			same &= sc[j].projection.days.ppb == sc[0].projection.days.ppb;
-		if (same && i > 0)
-			break;
-		const struct decfrac *d = &sc[i].projection.days;
-		int scale = 0;
-		for (int64_t den = d->den; den > 1; den /= 10)
-			scale++;
-		char days[64], who[300] = "";
-		report_decimal_text(d->num, scale, days, sizeof days);
-		if (!same)
-			snprintf(who, sizeof who, "scenario \"%s\": ", sc[i].name);
-		text_printf(stderr, "llmcost: note: %sthe trace spans %s: projected monthly USD scales it to "
-		            "%s days, so it holds only if those %s are typical\n", who, len, days, len);
-	}
 }
 
 int cmd_replay(int argc, char **argv)
