@@ -1098,6 +1098,17 @@ static void set_one_key(void)
 	CHECK_INT(scenario_set(&sc, "cache.ttll", "5", &e), -1);
 	CHECK_STR(e.msg, "cache.ttll: unknown key (known keys here: enabled, key, policy_version, "
 	                 "normalize, capacity, eviction, ttl_s)");
+	/* a task's key mistyped is a key, not a task named "faq_answer.outputmax" given a number
+	 * ("budget.faq_answer.outputmax: expected an object or null, got 10"); a task's name may hold
+	 * a '.', set to an object */
+	CHECK_INT(scenario_set(&sc, "budget.faq_answer.outputmax", "10", &e), -1);
+	CHECK_STR(e.msg, "budget.faq_answer.outputmax: unknown key (did you mean "
+	                 "\"budget.faq_answer.output_max\"?)");
+	CHECK_INT(scenario_set(&sc, "budget.faq_answer.zzz", "truncate", &e), -1);
+	CHECK_STR(e.msg, "budget.faq_answer.zzz: unknown key (known keys here: input_max, output_max, "
+	                 "overflow)");
+	CHECK_INT(scenario_set(&sc, "budget.v2.faq.input_max", "100", &e), 0);
+	CHECK_INT(scenario_set(&sc, "budget.v2.faq", "null", &e), 0);
 
 	CHECK_INT(scenario_set(&sc, "routes.small", "gpt-4o-mini", &e), 0);
 	CHECK_STR(sc.routes[0].model, "gpt-4o-mini");

@@ -149,10 +149,44 @@ static int list_index_dotted(const char *path, char *out, size_t n)
 	return any && !*p;
 }
 
+/* The error for a path that names no key: the key it may be a slip of, else what its object
+ * may hold when the object is known.  Returns -1. */
+static int unknown_key(const char *path, struct err *err)
+{
+	char sug[1200];
+	if (list_index_dotted(path, sug, sizeof sug) && scenario_key_find(scenario_keys, scenario_n_keys, sug))
+		return err_set(err, "%s: unknown key (did you mean \"%s\"? a list's element is [N])", path, sug);
+	if (scenario_key_hint(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
+		return err_set(err, "%s: unknown key (%s)", path, sug);
+	const char *dot = strrchr(path, '.');
+	char parent[512], known[600];
+	snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - path) : 0, path);
+	const struct scenario_key *pk = *parent ? scenario_key_find(scenario_keys, scenario_n_keys, parent) : NULL;
+	if (!*parent || (pk && (pk->type == SKEY_OBJECT || pk->type == SKEY_SECTION)))
+		return err_set(err, "%s: unknown key (known keys here: %s)", path,
+		               scenario_known_members(scenario_keys, scenario_n_keys, pk ? pk->path : "", 0, known,
+		                                      sizeof known));
+	return err_set(err, "%s: unknown key", path);
+}
+
+/* A path that names a map's member of a name with '.' (budget.* as "faq_answer.outputmax") given
+ * a value that is no object: more likely a slip of a key under the member before the last '.'
+ * (budget.faq_answer.output_max) than a task of that name. */
+static int slip_under_member(const struct scenario_key *k, const char *path, const char *value)
+{
+	const char *dot = strrchr(path, '.'), *v = value ? value + strspn(value, " \t") : NULL;
+	char parent[512];
+	if (k->type != SKEY_OBJECT || !v || *v == '{' || strncmp(v, "null", 4) == 0 || !dot ||
+	    snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path) >= (int)sizeof parent)
+		return 0;
+	const struct scenario_key *pk = scenario_key_find(scenario_keys, scenario_n_keys, parent);
+	return pk && pk->type == SKEY_OBJECT && strchr(pk->path, '*');
+}
+
 int scenario_set(struct scenario *sc, const char *path, const char *value, struct err *err)
 {
 	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys, path);
-	char segs[MAX_SEGS][512], sug[1200];
+	char segs[MAX_SEGS][512];
 	long idx[MAX_SEGS];
 	cJSON *tree = NULL, *item = NULL;
 	struct scenario next;
@@ -161,23 +195,8 @@ int scenario_set(struct scenario *sc, const char *path, const char *value, struc
 	/* a scenario file is UTF-8 JSON: bytes that are not could be set but never loaded again */
 	if (!text_is_utf8(path) || (value && !text_is_utf8(value)))
 		return err_set(err, "%s: not UTF-8 text", !text_is_utf8(path) ? "the key path" : path);
-	if (!k) {
-		if (list_index_dotted(path, sug, sizeof sug) && scenario_key_find(scenario_keys, scenario_n_keys, sug))
-			return err_set(err, "%s: unknown key (did you mean \"%s\"? a list's element is [N])", path, sug);
-		if (scenario_key_hint(scenario_keys, scenario_n_keys, path, sug, sizeof sug))
-			return err_set(err, "%s: unknown key (%s)", path, sug);
-		/* no close match: what the object may hold, when the object is known */
-		const char *dot = strrchr(path, '.');
-		char parent[512], known[600];
-		snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - path) : 0, path);
-		const struct scenario_key *pk = *parent ? scenario_key_find(scenario_keys, scenario_n_keys, parent)
-		                                        : NULL;
-		if (!*parent || (pk && (pk->type == SKEY_OBJECT || pk->type == SKEY_SECTION)))
-			return err_set(err, "%s: unknown key (known keys here: %s)", path,
-			               scenario_known_members(scenario_keys, scenario_n_keys, pk ? pk->path : "", 0,
-			                                      known, sizeof known));
-		return err_set(err, "%s: unknown key", path);
-	}
+	if (!k || slip_under_member(k, path, value))
+		return unknown_key(path, err);
 	if ((n = split_path(k->path, path, segs, idx)) <= 0)
 		return err_set(err, "%s: not a key path", path);
 	if (!(tree = scenario_parse_as_written(sc->json ? sc->json : "{}"))) {
