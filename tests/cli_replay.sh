@@ -598,9 +598,9 @@ mini() { # ts, then the line's other fields
 $L replay "$TMP/mini.jsonl" -s recorded -s v3 -s v3 --json >"$TMP/out" 2>"$TMP/err"; check_eq "notes: exit 0" "$?" 0
 check "notes: the JSON on stdout whole" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/out"
 check_eq "notes: each once per scenario, then the span's once" "$(grep -v 'imported 2 requests' "$TMP/err")" \
-'llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): it prices the requests on other models; set "routes" to the trace'"'"'s models to compare like with like
+'llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): part of its change is those models'"'"' prices; set "routes" to the trace'"'"'s models to see its policies alone
 llmcost: note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached
-llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): it prices the requests on other models; set "routes" to the trace'"'"'s models to compare like with like
+llmcost: note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): part of its change is those models'"'"' prices; set "routes" to the trace'"'"'s models to see its policies alone
 llmcost: note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached
 llmcost: note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days as if they were all like it'
 $L replay mini --csv >"$TMP/out" 2>"$TMP/err"

@@ -654,6 +654,11 @@ T send-keys -t edits ":scenario add v3b v3" Enter; wait_for edits "added scenari
 check_eq "scenario add NAME takes a bundled scenario as FILE" "$?" 0
 check "two scenarios of one name: each title says its handle" wait_for edits "v3 cache+routing (v3b)"
 check_has "(the other)" "$(screen edits)" "v3 cache+routing (v3)"
+# and so does export, as replay names them (both were "v3 cache+routing")
+T send-keys -t edits ":export json $TMP/two.json" Enter; wait_for edits "wrote $TMP/two.json"
+check_has "export: two scenarios of one name each named by its handle" \
+	"$(python3 -c 'import json, sys; print("|".join(s["name"] for s in json.load(open(sys.argv[1]))["scenarios"]))' "$TMP/two.json")" \
+	"v3 cache+routing (v3)|v3 cache+routing (v3b)"
 T send-keys -t edits ":scenario drop v3b" Enter; wait_for edits "dropped scenario v3b"
 check_eq "scenario drop" "$?" 0
 check_has "dropping the selected last scenario: v3 is selected and shown" "$(screen edits | sed -n 4p)" "v3"

@@ -677,10 +677,14 @@ static int console_model_export_write(FILE *f, void *ctx, struct err *e)
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e)
 {
 	struct result_scenario *r = calloc(m->n_scen ? m->n_scen : 1, sizeof *r);
+	char (*title)[CONSOLE_TITLE_MAX] = calloc(m->n_scen ? m->n_scen : 1, sizeof *title);
 	struct console_export x = { m, NULL, csv };
 	int rc = -1;
-	if (!r)
+	if (!r || !title) {
+		free(r);
+		free(title);
 		return err_set(e, "out of memory");
+	}
 	if (!m->rt) {
 		err_set(e, "no trace is open (load TRACE)");
 		goto out;
@@ -695,10 +699,13 @@ int console_model_export(struct console_model *m, int csv, const char *path, str
 			goto out;
 		}
 		r[i] = s->res; /* a shallow copy: the report only reads it */
+		/* named as its column is: two of one name that differ told apart, as replay does */
+		r[i].name = (char *)console_scen_title(m, s, title[i]);
 	}
 	x.r = r;
 	rc = replace_write(path, console_model_export_write, &x, e);
 out:
 	free(r);
+	free(title);
 	return rc;
 }

@@ -122,8 +122,8 @@ void replay_notes(const struct trace *t, const struct trace_summary *ts, const s
 		}
 		if (sc[i].n_routes && *traced && !on_traced)
 			text_printf(stderr, "llmcost: note: scenario \"%s\": its routes (%s%s) name none of the "
-			            "trace's models (%s%s): it prices the requests on other models; set \"routes\" "
-			            "to the trace's models to compare like with like\n", sc[i].name, routes,
+			            "trace's models (%s%s): part of its change is those models' prices; set \"routes\" "
+			            "to the trace's models to see its policies alone\n", sc[i].name, routes,
 			            note_more(extra_r, more_r, sizeof more_r), traced,
 			            note_more(extra_t, more_t, sizeof more_t));
 		if (sc[i].cache.on && !keyed)
