@@ -80,13 +80,12 @@ static const char *note_more(size_t more, char *buf, size_t n)
  * Notes on stderr for figures that mean less than they seem, once per scenario (the report on
  * stdout, its table, CSV or JSON, is unchanged): a simulated scenario whose routes name none of
  * the models the trace's calls were recorded on (the bundled v3 routes to gpt-4.1-mini and
- * gpt-4.1: on a gpt-4o-mini trace its change is the models' prices, not its policies'); a
+ * gpt-4.1: on a gpt-4o-mini trace part of its change is those models' prices); a
  * cache that can never hit, as no request has `input` text or `input_hash` (README "Replay
  * semantics": such a request is not cached); and a trace spanning under an hour, which the
  * projection scales to a month all the same (SPEC §5).
  */
-void replay_notes(const struct trace *t, const struct trace_summary *ts, const struct scenario *sc,
-                         size_t n)
+void replay_notes(const struct trace *t, const struct trace_summary *ts, const struct scenario *sc, size_t n)
 {
 	char traced[1024] = "", more_t[64];
 	size_t listed_t = 0, extra_t = 0;
