@@ -458,25 +458,19 @@ static const char *format_advice(const struct file_read *f, char *buf, size_t n)
 	return buf;
 }
 
-/* 1 when v is an array of no element. */
-static int is_empty_array(const struct json_span *v)
+/* 1 when a text (a line, a document) is an empty JSON array: before the content tells its
+ * format, rows of none (LiteLLM's /spend/logs answer for a time without calls), not a value to
+ * tell it by. */
+static int text_is_empty_array(const char *text, size_t len)
 {
+	struct json_span v, x;
 	struct json_iter it;
-	struct json_span x;
-	if (v->type != JSON_ARRAY)
-		return 0;
-	json_iter_init(&it, v);
-	return !json_iter_next(&it, NULL, &x);
-}
-
-/* 1 when a line is an empty JSON array: before the content tells its format, a line of no
- * rows (LiteLLM's /spend/logs answer for a time without calls), not one to tell it by. */
-static int line_is_empty_array(const char *line, size_t len)
-{
-	struct json_span v;
 	const char *why;
 	size_t at;
-	return json_validate(line, len, &v, &why, &at) == 0 && is_empty_array(&v);
+	if (json_validate(text, len, &v, &why, &at) != 0 || v.type != JSON_ARRAY)
+		return 0;
+	json_iter_init(&it, &v);
+	return !json_iter_next(&it, NULL, &x);
 }
 
 /*
@@ -602,9 +596,7 @@ static void read_document(struct file_read *f, struct reader *r, const char *lin
 	}
 	struct json_span doc;
 	const struct import_format *fmt = cut ? NULL : format_document(s.buf, s.len, f->fmt, &doc);
-	const char *why;
-	size_t at;
-	if (!fmt && !cut && auto_fmt && json_validate(s.buf, s.len, &doc, &why, &at) == 0 && is_empty_array(&doc)) {
+	if (!fmt && !cut && auto_fmt && text_is_empty_array(s.buf, s.len)) {
 		f->fmt = &format_litellm; /* the one format of arrays, which takes [] as no row */
 		f->empty_array = 1;
 		goto out;
@@ -659,7 +651,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		}
 		if (full == len && jsonl_is_blank(line, len))
 			continue;
-		if (!chosen && !f.fmt && full == len && line_is_empty_array(line, len)) {
+		if (!chosen && !f.fmt && full == len && text_is_empty_array(line, len)) {
 			f.empty_array = 1; /* until a line tells the format */
 			continue;
 		}

@@ -256,7 +256,7 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 		return -1;
 	if (created != INT64_MIN && created > p->last_ts_us)
 		p->last_ts_us = created;
-	if ((q = find(p, r->request_id)))
+	if (q) /* found above: nothing since has kept a request */
 		q->item = 1;
 	else if (keep_request(p, &(struct batch_request){ .id = r->request_id, .joined = 1, .item = 1 }) < 0)
 		return -2;

@@ -119,11 +119,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* The long option that `typed` (an unknown one, without its dashes) may be a slip of, by the
- * rule a mistyped command name gets its suggestion by: among the command's own (longopts), --help
- * (every command's) and for llmcost itself --version; a value given (=VALUE) left out.  NULL
- * when none is that close. */
-static const char *option_slip(const char *cmd, const char *typed, const struct option *longopts)
+const char *cli_option_slip(const char *cmd, const char *typed, const struct option *longopts)
 {
 	char name[128];
 	size_t n = strcspn(typed, "=");
@@ -140,11 +136,13 @@ static const char *option_slip(const char *cmd, const char *typed, const struct 
 			best = o->name;
 		}
 	}
-	for (size_t k = 0; k < sizeof more / sizeof more[0]; k++)
-		if (more[k] && scenario_edit_distance(name, more[k]) < best_d) {
-			best_d = scenario_edit_distance(name, more[k]);
+	for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+		int d = more[k] ? scenario_edit_distance(name, more[k]) : best_d;
+		if (d < best_d) {
+			best_d = d;
 			best = more[k];
 		}
+	}
 	return best;
 }
 
@@ -170,7 +168,7 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 		}
 	if (k > 1)
 		return cli_usage_error(cmd, "ambiguous option %s: %s", word, both);
-	const char *slip = n ? option_slip(cmd, word + 2, longopts) : NULL;
+	const char *slip = n ? cli_option_slip(cmd, word + 2, longopts) : NULL;
 	if (slip)
 		return cli_usage_error(cmd, "unknown option %s (did you mean --%s?)", word, slip);
 	return cli_usage_error(cmd, "unknown option %s", word);

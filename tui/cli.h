@@ -68,6 +68,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 #define CLI_LONG 256
 struct option;
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
+/* The long option that `typed` (an unknown one, without its dashes) may be a slip of, by the
+ * rule a mistyped command name gets its suggestion by: among longopts, --help (every
+ * command's) and for llmcost itself (cmd NULL) --version; a value given (=VALUE) left out.
+ * NULL when none is that close. */
+const char *cli_option_slip(const char *cmd, const char *typed, const struct option *longopts);
 
 /* -s's value for a command that takes one scenario: a usage error (-1) when it is empty or a
  * second one. */

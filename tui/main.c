@@ -8,6 +8,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <malloc.h>
 #include <readline/readline.h>
 #include <signal.h>
@@ -544,10 +545,11 @@ static int run(int argc, char **argv)
 			for (int i = 3; i < argc; i++)
 				if (!is_help_opt(argv[i]))
 					return cli_usage_error("help", "unexpected argument \"%s\"", argv[i]);
-			if (argv[2][0] == '-' && !is_help_opt(argv[2])) {
-				const char *o = argv[2] + strspn(argv[2], "-"); /* --hlep: a slip of --help */
-				int slip = scenario_edit_distance(o, "help") <= scenario_slip_edits(strlen(o));
-				return cli_usage_error("help", "unknown option %s%s", argv[2], slip ? " (did you mean --help?)" : "");
+			if (argv[2][0] == '-' && !is_help_opt(argv[2])) { /* help's one option is --help */
+				static const struct option none[] = { { 0, 0, 0, 0 } };
+				const char *slip = cli_option_slip("help", argv[2] + strspn(argv[2], "-"), none);
+				return cli_usage_error("help", "unknown option %s%s%s%s", argv[2], slip ? " (did you mean --" : "",
+				                       slip ? slip : "", slip ? "?)" : "");
 			}
 			if (!strcmp(argv[2], "scenario")) {
 				print_scenario_keys(stdout);
