@@ -7,7 +7,7 @@ SUITE=cli_formats
 
 L=$LLMCOST
 # usd_total / billed_usd of the first scenario of `replay NAME --json`, as its text
-usd() { $L replay "$1" --json | python3 -c 'import json,sys; d=json.load(sys.stdin)["scenarios"][0]["totals"]; print("%.12f" % d[sys.argv[1]])' "$2"; }
+usd() { $L replay "$1" --json 2>>"$TMP/notes" | python3 -c 'import json,sys; d=json.load(sys.stdin)["scenarios"][0]["totals"]; print("%.12f" % d[sys.argv[1]])' "$2"; }
 kv() { printf '{"key":"%s","value":{"%s":%s}}' "$1" "$2" "$3"; }
 s() { kv "$1" stringValue "\"$2\""; }
 n() { kv "$1" intValue "\"$2\""; }
@@ -186,7 +186,7 @@ check_eq "litellm prompts: each row's text is its input" \
 4|-"
 # v3's cache: p2 asks what p1 asked, for the same tenant: 1 hit; p3's text is another, p4 has none
 check_eq "litellm prompts: the cache hits the repeated request" \
-	"$($L replay prompts -s v3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["scenarios"][0]["totals"]["cache_hits"])')" 1
+	"$($L replay prompts -s v3 --json 2>>"$TMP/notes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["scenarios"][0]["totals"]["cache_hits"])')" 1
 
 # --- OpenAI Batch: the output file, then the error file, as one trace
 cat > "$TMP/out.jsonl" <<'EOF'

@@ -28,7 +28,7 @@ line() {
 $L import "$TMP/names.jsonl" > /dev/null; check_eq "names import" "$?" 0
 
 # --- the table: escapes, never the raw bytes
-$L replay names --by tenant > "$TMP/table"; check_eq "table exits 0" "$?" 0
+$L replay names --by tenant 2>>"$TMP/notes" > "$TMP/table"; check_eq "table exits 0" "$?" 0
 table=$(cat "$TMP/table")
 for raw in "$ESC" "$BEL" "$C1" "$RLO"; do
 	case $table in *"$raw"*) bad "the table holds a raw control ($(printf '%s' "$raw" | od -An -tx1))" ;; *) ok ;; esac
@@ -88,11 +88,11 @@ i=1; while [ $i -le 21 ]; do echo "bad $i"; i=$((i + 1)); done > "$TMP/bad21.jso
 LC_ALL=C $L import "$TMP/bad21.jsonl" --db "$TMP/bad21.db" >/dev/null 2>"$TMP/err"
 check_eq "LC_ALL=C: the rejected lines past 20 counted with ..." "$(tail -1 "$TMP/err")" "... and 1 more rejected lines"
 check_eq "LC_ALL=C: --csv carries 漢字漢字 exactly" \
-	"$(LC_ALL=C $L replay names --by tenant --csv | grep -c "$(printf '\346\274\242\345\255\227\346\274\242\345\255\227')")" 1
+	"$(LC_ALL=C $L replay names --by tenant --csv 2>>"$TMP/notes" | grep -c "$(printf '\346\274\242\345\255\227\346\274\242\345\255\227')")" 1
 check_has "a UTF-8 locale keeps …" "$(LC_ALL=C.UTF-8 $L help | head -1)" "llmcost — replay"
 
 # --- JSON and CSV carry the names exactly
-$L replay names --json > "$TMP/names.json"
+$L replay names --json 2>>"$TMP/notes" > "$TMP/names.json"
 got=$(python3 -c 'import json, sys
 got = sorted(t["tenant"] for t in json.load(open(sys.argv[1]))["scenarios"][0]["by_tenant"])
 want = sorted(json.loads(l)["tenant"] for l in open(sys.argv[2]))
@@ -145,11 +145,11 @@ check "and no store is made" [ ! -e "$TMP/twice.db" ]
 
 # --- a scenario named by a file name that is not UTF-8, or at length
 printf '{"cache": {}}' > "$TMP/$(printf 'sc\377').json"
-$L replay names -s "$TMP/$(printf 'sc\377').json" --json > "$TMP/out.json"
+$L replay names -s "$TMP/$(printf 'sc\377').json" --json 2>>"$TMP/notes" > "$TMP/out.json"
 got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["scenarios"][0]["name"])' "$TMP/out.json")
 check_eq "a byte that is not UTF-8 becomes U+FFFD in --json" "$got" "sc�"
 printf '{"name": "%0200d"}' 0 > "$TMP/longname.json"
-width=$($L replay names -s "$TMP/longname.json" | awk 'length > w { w = length } END { print w }')
+width=$($L replay names -s "$TMP/longname.json" 2>>"$TMP/notes" | awk 'length > w { w = length } END { print w }')
 check "a 200-character scenario name is cut in the table" [ "$width" -lt 100 ]
 
 # --- options, named as typed

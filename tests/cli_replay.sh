@@ -91,7 +91,7 @@ $L replay "$TMP/other/day.jsonl" >/dev/null 2>"$TMP/err"; check_eq "another file
 check_has "another file of the same name: both named" "$(cat "$TMP/err")" \
 	"stored, from $TMP/day.jsonl, not from $TMP/other/day.jsonl"
 check_has "another file of the same name: what to do" "$(cat "$TMP/err")" "--name NAME"
-out=$($L replay day --json); check_eq "the stored trace is unchanged" "$out" "$(cat "$TMP/r1.json")"
+out=$($L replay day --json 2>>"$TMP/notes"); check_eq "the stored trace is unchanged" "$out" "$(cat "$TMP/r1.json")"
 # a file changed after its import: a note, and the stored copy is replayed
 touch -d "@$(($(date +%s) + 5))" "$TMP/day.jsonl"
 $L replay "$TMP/day.jsonl" --json >"$TMP/r4.json" 2>"$TMP/err"; check_eq "changed file exits 0" "$?" 0
@@ -197,7 +197,7 @@ rm "$TMP/day" "$TMP/pipe.jsonl"
 # a scenario from a pipe loads (it said "/dev/stdin: No such file or directory", exit 3, having
 # read it): it has no folder, so its relative extends and pricing are the current directory's,
 # else (extends) a bundled name; so too /dev/stdin on a file elsewhere, the name as typed
-v3_rows=$($L replay day -s v3 --csv | cut -d, -f2-)
+v3_rows=$($L replay day -s v3 --csv 2>>"$TMP/notes" | cut -d, -f2-)
 echo '{"name": "piped", "extends": "v3"}' | $L replay day -s /dev/stdin --csv >"$TMP/out" 2>"$TMP/err"
 check_eq "-s /dev/stdin on a pipe exits 0" "$?" 0
 check_eq "-s /dev/stdin on a pipe: its name" "$(sed -n 2p "$TMP/out" | cut -d, -f1)" "piped"
@@ -205,7 +205,7 @@ check_eq "-s /dev/stdin on a pipe: extends a bundled name, v3's figures" "$(cut 
 mkdir -p "$TMP/scpipe"
 echo '{"name": "base"}' > "$TMP/scpipe/base.json" # the defaults: not v3's figures
 cp fixtures/pricing/openai.json "$TMP/scpipe/prices.json" # the bundled table: base's figures
-base_rows=$($L replay day -s "$TMP/scpipe/base.json" --csv | cut -d, -f2-)
+base_rows=$($L replay day -s "$TMP/scpipe/base.json" --csv 2>>"$TMP/notes" | cut -d, -f2-)
 echo '{"extends": "base.json", "pricing": "prices.json"}' > "$TMP/scpipe/child.json"
 (cd "$TMP/scpipe" && cat child.json | "$labs" replay day -s /dev/stdin --csv >"$TMP/out" 2>"$TMP/err")
 check_eq "a piped scenario's relative extends and pricing: the current directory's" "$?" 0
@@ -285,7 +285,7 @@ check_has "by_model amounts" "$raw" '{"model":"gpt-4.1","calls":1,"input_tokens"
 # 124.2432 × 12345678 + 124.2432 × 10^-9 = 1533866540.8896 + 0.0000001242432 USD, to a pico-USD
 # 1533866540.889600124243 (0.2 pico-USD dropped; the double's multiplier gives ...600248486)
 echo '{"mode": "recorded", "projection": {"traffic_multiplier": 12345678.000000001}}' > "$TMP/mult.json"
-raw=$($L replay day -s "$TMP/mult.json" --json | tr -d ' \t\n')
+raw=$($L replay day -s "$TMP/mult.json" --json 2>>"$TMP/notes" | tr -d ' \t\n')
 check_has "a multiplier of 17 digits, exactly" "$raw" '"projected_monthly_usd":1533866540.889600124243,'
 # the same for a price file and usd_per_hour_cap: the first call, 4294967295 input tokens at
 # 2147 USD per 1M, fails (injected, a timeout billed in full) and costs 4294967295 × 2147 ÷ 10^6
@@ -330,7 +330,7 @@ print(t["calls"], t["retries"], t["usd_total"], t["fallbacks"], t["degraded"], t
 check_eq "an empty fallback chain: degraded or failed, no fallback" "$got" "6 4 0.0 0 1 1"
 
 # --- CSV: header and a row per scenario; --by tenant a row per scenario × tenant
-out=$($L replay day -s recorded -s v3 --csv); check_eq "csv exits 0" "$?" 0
+out=$($L replay day -s recorded -s v3 --csv 2>>"$TMP/notes"); check_eq "csv exits 0" "$?" 0
 check_eq "csv rows" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 3
 check_has "csv header" "$(printf '%s\n' "$out" | head -1)" "scenario,requests,resolved,failed,"
 check_has "csv billed column" "$(printf '%s\n' "$out" | head -1)" ",usd_total,billed_usd,usd_per_hour_peak,"
@@ -338,16 +338,16 @@ check_has "csv recorded row" "$out" "
 recorded,4,4,0,0,0,0,0,0,0.000000000000,4,4500,270,0,1125,67.5,0.25,"
 check_has "csv v3 row" "$out" "
 v3 cache+routing,4,"
-out=$($L replay day -s recorded -s v3 --csv --by tenant)
+out=$($L replay day -s recorded -s v3 --csv --by tenant 2>>"$TMP/notes")
 check_eq "csv --by tenant rows" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 5
 check_has "csv --by tenant header" "$out" "scenario,tenant,requests,"
 check_has "csv --by tenant row" "$out" "
 recorded,beta,1,1,"
-out=$($L replay day --csv --by model)
+out=$($L replay day --csv --by model 2>>"$TMP/notes")
 check_eq "csv --by model" "$out" "scenario,model,calls,input_tokens,output_tokens,usd
 recorded,gpt-4.1,1,2000,50,0.004400000000
 recorded,gpt-4.1-mini,3,2500,220,0.001352000000"
-out=$($L replay day --csv --by time | head -2 | tail -1)
+out=$($L replay day --csv --by time 2>>"$TMP/notes" | head -2 | tail -1)
 check_eq "csv --by time" "$out" "recorded,2026-03-02T10:00:00Z,2,0,2,1,0,0,0.004960000000,0.000000000000,2,0"
 
 # --- the table: the trace line, deltas against the first scenario, alerts, same bytes twice
@@ -382,7 +382,7 @@ for m in t["models"].values():
 json.dump(t, open(sys.argv[2], "w"))' fixtures/pricing/openai.json "$TMP/dear.json"
 out=$(LLMCOST_PRICING="$TMP/dear.json" $L replay day -s recorded -s baseline -s v3 2>/dev/null | grep '^USD total' | tr -s ' ')
 check_eq "LLMCOST_PRICING prices every bundled scenario" "$out" 'USD total $0.05752 $0.1116 +94.0% $0.02232 -61.2%'
-out=$($L replay day --by tenant); check_has "table --by tenant" "$out" "recorded, by tenant"
+out=$($L replay day --by tenant 2>>"$TMP/notes"); check_has "table --by tenant" "$out" "recorded, by tenant"
 check_has "table --by tenant row" "$out" "  beta "
 # degraded and rejected columns come when the scenario has any, so that each row's outcomes
 # add up to its requests (flood-guard degrades non-critical tasks on the bundled incident)
@@ -429,10 +429,10 @@ done
 check_has "--top x: why" "$(cat "$TMP/err")" "--top takes a number of groups (0: all)"
 check_has "replay --help: --top" "$($L replay --help)" "--top N           the table's first N groups"
 rm -f "$TMP/many.jsonl"
-out=$($L replay day -s v3 -s flood-guard); check_eq "bundled scenario names" "$?" 0
+out=$($L replay day -s v3 -s flood-guard 2>>"$TMP/notes"); check_eq "bundled scenario names" "$?" 0
 # the bundled scenarios and prices are found next to the program: in fixtures/ of its folder or
 # up to three above it, or in ../share/llmcost (an installed copy); the same figures either way
-want=$($L replay day -s v3 --csv)
+want=$($L replay day -s v3 --csv 2>>"$TMP/notes")
 mkdir -p "$TMP/inst/a/b/c" "$TMP/pfx/bin" "$TMP/pfx/share/llmcost"
 cp "$L" "$TMP/inst/a/b/c/llmcost" && cp "$L" "$TMP/pfx/bin/llmcost"
 ln -s "$PWD/fixtures" "$TMP/inst/fixtures"
@@ -445,7 +445,7 @@ check_eq "../share/llmcost: the same figures" "$out" "$want"
 rm -rf "$TMP/inst" "$TMP/pfx"
 # a scenario elsewhere extends a bundled one by name: v3 under another name, the same figures
 mkdir -p "$TMP/own" && echo '{"extends": "v3", "name": "mine"}' > "$TMP/own/mine.json"
-out=$($L replay day -s v3 -s "$TMP/own/mine.json" --csv); check_eq "extends v3 exits 0" "$?" 0
+out=$($L replay day -s v3 -s "$TMP/own/mine.json" --csv 2>>"$TMP/notes"); check_eq "extends v3 exits 0" "$?" 0
 v3row=$(echo "$out" | grep '^v3 cache+routing,' | cut -d, -f2-)
 check "extends v3: a v3 row" test -n "$v3row"
 check_eq "extends v3: v3's figures" "$(echo "$out" | grep '^mine,' | cut -d, -f2-)" "$v3row"
@@ -453,14 +453,14 @@ check_eq "extends v3: v3's figures" "$(echo "$out" | grep '^mine,' | cut -d, -f2
 # two scenarios of one name that differ are told apart by their -s arguments, in the table,
 # the CSV and the JSON; one scenario given twice (by name and by path) keeps its name
 echo '{"extends": "baseline", "name": "mine"}' > "$TMP/own/other.json"
-out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --csv | cut -d, -f1 | tail -n +2)
+out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --csv 2>>"$TMP/notes" | cut -d, -f1 | tail -n +2)
 check_eq "same name: the -s argument added" "$out" "$(printf 'mine (%s)\nmine (%s)' "$TMP/own/mine.json" "$TMP/own/other.json")"
-out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" | head -3 | tail -1)
+out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" 2>>"$TMP/notes" | head -3 | tail -1)
 check_has "same name: the table's titles" "$out" "mine (/"
-out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --json |
+out=$($L replay day -s "$TMP/own/mine.json" -s "$TMP/own/other.json" --json 2>>"$TMP/notes" |
 	python3 -c 'import json,sys; print(",".join(s["name"] for s in json.load(sys.stdin)["scenarios"]))')
 check_eq "same name: the JSON's names" "$out" "mine ($TMP/own/mine.json),mine ($TMP/own/other.json)"
-out=$($L replay day -s v3 -s fixtures/scenarios/v3.json -s v3 --csv | cut -d, -f1 | tail -n +2 | sort -u)
+out=$($L replay day -s v3 -s fixtures/scenarios/v3.json -s v3 --csv 2>>"$TMP/notes" | cut -d, -f1 | tail -n +2 | sort -u)
 check_eq "one scenario twice: its name as it is" "$out" "v3 cache+routing"
 
 # --- billed against priced: a warning beyond 0.5% (200 × |diff| > priced), none at it

@@ -86,7 +86,7 @@ check_has "the flood's start is said" "$(cat "$TMP/play.out")" \
 	"watch: 2026-03-02T10:02:00Z fallback_flood started: fallback rate 100.0% (first fallbacks per first call over the window; alert above 20.0%)"
 check_has "and its end" "$(cat "$TMP/play.out")" "fallback_flood ended 2026-03-02T10:08:00Z"
 check_has "the end of the trace" "$(cat "$TMP/play.out")" "watch: mini ended: 140 requests (0 rejected)"
-$L replay mini | sed -n '/^alerts$/,$p' >"$TMP/replay.alerts"
+$L replay mini 2>>"$TMP/notes" | sed -n '/^alerts$/,$p' >"$TMP/replay.alerts"
 sed -n '/^alerts$/,$p' "$TMP/play.out" >"$TMP/play.alerts"
 check_eq "the alerts table is replay's" "$(cat "$TMP/play.alerts")" "$(cat "$TMP/replay.alerts")"
 check_has "which is the flood worked out above" "$(cat "$TMP/play.alerts")" \
@@ -117,7 +117,7 @@ EOF2
 $L import "$TMP/ooo.jsonl" >/dev/null 2>&1
 $L watch ooo -s v3 --speed 1000000000 </dev/null >"$TMP/ooo.out" 2>&1
 check_eq "out of time order: played to the end" "$?" 0
-$L replay ooo -s v3 >"$TMP/ooo.replay"
+$L replay ooo -s v3 2>>"$TMP/notes" >"$TMP/ooo.replay"
 check_eq "out of time order: the alerts table is replay's" "$(sed -n '/^alerts$/,$p' "$TMP/ooo.out")" \
 	"$(sed -n '/^alerts$/,$p' "$TMP/ooo.replay")"
 check_has "out of time order: an alert to compare" "$(sed -n '/^alerts$/,$p' "$TMP/ooo.out")" "fallback_flood"
@@ -156,7 +156,7 @@ watch: 2026-03-02T10:02:00Z fallback_flood ended 2026-03-02T10:07:00Z: peak fall
 check_has "a flood through a quiet stretch: replay's table" "$(sed -n '/^alerts$/,$p' "$TMP/quiet.out")" \
 	"fallback_flood   2026-03-02T10:02:00Z   to 2026-03-02T10:07:00Z"
 check_eq "a flood through a quiet stretch: replay's alerts" "$(sed -n '/^alerts$/,$p' "$TMP/quiet.out")" \
-	"$($L replay quiet | sed -n '/^alerts$/,$p')"
+	"$($L replay quiet 2>>"$TMP/notes" | sed -n '/^alerts$/,$p')"
 # a cost_guard through a 40-minute gap: one cheap request a minute 00:00–02:29 (1000 input
 # and 100 output tokens on gpt-4.1-mini at $0.40 and $1.60 per 1M: $0.00056), ten dear ones
 # 02:30–02:39 (50000 and 1000: $0.0216), nothing until 03:20, cheap ones again to 04:19.
@@ -801,7 +801,7 @@ printf '{"pricing": "%s", "routes": {"small": "small-m"}, "cache": {"enabled": t
 $L import "$TMP/hits.jsonl" >/dev/null 2>&1; check_eq "the hits trace imported" "$?" 0
 # the replay's own figures, by the --json path, agree with the hand-worked ones
 check_eq "the hits trace: replay's hit rate and spend by tenant" \
-	"$($L replay hits -s "$TMP/hits-scen.json" --json | python3 -c '
+	"$($L replay hits -s "$TMP/hits-scen.json" --json 2>>"$TMP/notes" | python3 -c '
 import json, sys
 for g in json.load(sys.stdin)["scenarios"][0]["by_tenant"]:
     print("%s %.1f%% $%.4f" % (g["tenant"], 100 * g["cache_hit_rate"], g["usd_total"]))')" "x 40.0% \$0.0036

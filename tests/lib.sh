@@ -6,6 +6,8 @@ passed=0; failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/llmcost-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export LLMCOST_DB="$TMP/store.db"
+# stderr a case does not check (replay's notes on a short trace or a cache with no input) goes
+# to $TMP/notes, not into the suite's output
 export XDG_DATA_HOME="$TMP/xdg"
 # the program's own symbols follow the locale ("…", or "..." where it is not UTF-8): the suites
 # expect UTF-8's, whatever locale runs them; a case wanting another sets LC_ALL itself
