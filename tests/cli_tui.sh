@@ -717,6 +717,23 @@ T send-keys -t big ":load --name docs-three $PWD/fixtures/traces/docs.jsonl" Ent
 check ":load --name NAME FILE too" wait_for big "docs-three: imported"
 T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name" Enter
 check ":load FILE --name without a NAME is a usage error" wait_for big "usage: load TRACE [--name NAME]"
+# Ctrl-C while a load waits for another process's lock on the store (an import of a FIFO,
+# kept open) abandons the import: nothing imported, the console stays
+rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
+$L import - --name holder < "$TMP/fifo" >/dev/null 2>&1 &
+holder=$!
+exec 3>"$TMP/fifo"
+head -n 3 "$TMP/faq.jsonl" >&3
+locked() { ! sqlite3 "$LLMCOST_DB" "BEGIN IMMEDIATE; ROLLBACK" >/dev/null 2>&1; }
+eventually locked
+T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name docs-stop" Enter
+wait_for big "loading $PWD/fixtures/traces/docs.jsonl"
+T send-keys -t big C-c
+check "Ctrl-C abandons a load" wait_for big "interrupted: nothing was imported"
+case $(screen big) in *EXITED*) bad "Ctrl-C at a load ended the console" ;; *) ok ;; esac
+exec 3>&-
+wait $holder
+check_eq "the abandoned load stored nothing" "$($L traces | grep -c docs-stop)" 0
 T send-keys -t big q; check "big: q quits" wait_for big "EXITED 0"
 rm -f "$TMP/big.jsonl"
 
@@ -736,6 +753,14 @@ T send-keys -t intr 2 / z z z; wait_for intr "0 of 8"
 T send-keys -t intr C-c
 check "Ctrl-C at a / filter puts back the filter it began with" wait_for intr "tenants of v3 cache+routing: 8 of 8"
 check "and closes the line" eventually intr_closed
+# ':' and Ctrl-C in one burst of input (tmux writes the keys of one send-keys at once): the
+# same, the line closed (Ctrl-C came as SIGINT, before the ':' was read: the console ended)
+T send-keys -t intr ':' C-c
+check "':' then Ctrl-C at once: the line closes" eventually intr_closed
+case $(screen intr) in *EXITED*) bad "':' then Ctrl-C at once ended the console" ;; *) ok ;; esac
+T send-keys -t intr / z z z C-c
+check "'/zzz' then Ctrl-C at once: the line closes" eventually intr_closed
+check_has "with the filter it began with" "$(screen intr)" "tenants of v3 cache+routing: 8 of 8"
 # the edit typed before Ctrl-C was not made: q quits at once (no edit to save)
 T send-keys -t intr q; check "Ctrl-C ran nothing: q quits at once" wait_for intr "EXITED 0"
 T kill-session -t intr

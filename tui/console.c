@@ -34,6 +34,7 @@ static volatile sig_atomic_t console_stop;   /* SIGINT, SIGTERM, SIGHUP */
 static int console_active;                   /* curses owns the terminal */
 static struct termios console_tio;           /* the terminal before curses */
 static int console_have_tio;
+static int console_intr_ch = -1;            /* its interrupt key, read as a key (-1: none) */
 static char console_reset[256];              /* terminfo: leave the alternate screen, … */
 static size_t console_reset_len;
 
@@ -329,6 +330,21 @@ void console_resume(struct console *c)
 	console_layout(c);
 }
 
+void console_intr_signals(int on)
+{
+	struct termios t;
+	if (console_intr_ch < 0 || tcgetattr(STDIN_FILENO, &t) != 0)
+		return;
+	t.c_cc[VINTR] = on ? (cc_t)console_intr_ch : _POSIX_VDISABLE;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	def_prog_mode(); /* what curses puts back after an editor, and after Ctrl-Z */
+}
+
+int console_intr_key(void)
+{
+	return console_intr_ch;
+}
+
 /* ---- the loop ---- */
 
 static void console_signals(int install)
@@ -411,6 +427,9 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_reset_prepare();
 	cbreak();
 	noecho();
+	console_intr_ch = console_have_tio && console_tio.c_cc[VINTR] != _POSIX_VDISABLE &&
+	                   (console_tio.c_lflag & ISIG) ? console_tio.c_cc[VINTR] : -1;
+	console_intr_signals(0);
 	curs_set(0);
 	set_escdelay(25);
 	c.colors = has_colors() && !o->no_color && !(nc && *nc);
@@ -455,6 +474,10 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		if (!c.frames && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			console_stop = SIGHUP; /* the terminal is gone; no SIGHUP comes outside its session */
 		while (console_interrupt(&c), !console_stop && (ch = wgetch(c.input)) != ERR) {
+			if (ch == console_intr_ch) { /* Ctrl-C read as a key: what its SIGINT does */
+				console_stop = SIGINT;
+				continue;
+			}
 			console_key(&c, ch);
 			got = 1;
 			if (c.quit)

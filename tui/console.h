@@ -331,6 +331,14 @@ struct console_scen *console_selected(struct console *c);
 void console_suspend(struct console *c);
 void console_resume(struct console *c);
 
+/* Whether the terminal's interrupt key (Ctrl-C) sends SIGINT (on = 1) or comes as a key, in
+ * order with the keys typed before it (0, while the console reads keys: ':' then Ctrl-C at
+ * once cancels the line the ':' opened, where the signal came before the ':' was read). On
+ * while the console holds the keys to do one thing (an import, which Ctrl-C abandons). */
+void console_intr_signals(int on);
+/* That key as wgetch returns it while it comes as a key, else -1. */
+int console_intr_key(void);
+
 /* Marks every window for a redraw. */
 void console_dirty(struct console *c);
 

@@ -174,11 +174,13 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 		return err_set(e, "load: TRACE is empty: name a stored trace or a trace file");
 	if (as && import_name_problem(as))
 		return err_set(e, "--name %s", import_name_problem(as));
+	console_intr_signals(1); /* Ctrl-C abandons the import, which reads no keys */
 	console_message(c, 0, "loading %s…", file);
 	console_frame(c);
 	c->loading = file;
 	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c };
 	int rc = console_model_load(c->m, file, as, info, sizeof info, e);
+	console_intr_signals(0);
 	cli_import_hook = (struct cli_import_hook){ 0 };
 	c->loading = NULL;
 	if (rc < 0)
