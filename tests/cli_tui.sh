@@ -230,6 +230,16 @@ check "bad command: an error line" wait_for main 'unknown command "frobnicate"'
 T send-keys -t main ":set v3.cache.ttl_s.smal 5" Enter
 check "unknown key: a suggestion" wait_for main 'did you mean "cache.ttl_s.small"'
 
+# r re-runs every scenario and says so once they have ended, in the header's "last run" time (a
+# fast run changed nothing else: "re-running 4 scenarios" went as soon as it came); :run NAME too
+T send-keys -t main r
+check "r: the status line says the runs ended" wait_for main "re-ran 4 scenarios in "
+ran_s=$(screen main | tail -n 1 | sed -n 's/^re-ran 4 scenarios in \([0-9]*\.[0-9][0-9]\) s *$/\1/p')
+check "r: with their time" test -n "$ran_s"
+check_eq "r: the header's last-run time" "$(screen main | head -n 1 | sed -n 's/.*last run \([0-9.]*\) s *$/\1/p')" "$ran_s"
+T send-keys -t main ":run baseline" Enter
+check ":run NAME: the status line says it ran" wait_for main "re-ran baseline in "
+
 # the columns scroll to the selected scenario: the last one is flood guard
 T send-keys -t main l l l
 last_want=$(usd_row "$want" | cut -d' ' -f4)
@@ -940,7 +950,7 @@ seq 1 1500 | sed 's/^/precious line /' > "$TMP/precious.txt" && cp "$TMP/preciou
 ln -s "$TMP/precious.txt" "$TMP/shared/console_history"
 T new-session -d -s hist -x 160 -y 30 "XDG_DATA_HOME='$TMP/hx' $L tui faq -s baseline --db '$TMP/shared/x.db'; sleep 60"
 wait_for hist "last run"
-T send-keys -t hist ":run" Enter; wait_for hist "re-running 1 scenario"
+T send-keys -t hist ":run" Enter; wait_for hist "re-ran 1 scenario in "
 check "the history is kept in the user's data folder" eventually test -s "$TMP/hx/llmcost/console_history"
 check_eq "with the command" "$(tail -1 "$TMP/hx/llmcost/console_history" 2>/dev/null)" "run"
 check "not beside the store: a link planted there is left alone" cmp -s "$TMP/precious.txt" "$TMP/precious.orig"
@@ -949,7 +959,7 @@ rm -f "$TMP/hx/llmcost/console_history" && ln -s "$TMP/precious.txt" "$TMP/hx/ll
 T new-session -d -s hist -x 160 -y 30 "XDG_DATA_HOME='$TMP/hx' $L tui faq -s baseline --db '$TMP/shared/x.db'; sleep 60"
 check "a symbolic link as the history: said" \
 	wait_for hist "the console's history is not kept: $TMP/hx/llmcost/console_history is a symbolic link"
-T send-keys -t hist ":run" Enter; wait_for hist "re-running 1 scenario"
+T send-keys -t hist ":run" Enter; wait_for hist "re-ran 1 scenario in "
 check "and its target is not written" cmp -s "$TMP/precious.txt" "$TMP/precious.orig"
 check "the link stays" [ -L "$TMP/hx/llmcost/console_history" ]
 T kill-session -t hist
@@ -959,7 +969,7 @@ if [ "$(id -u)" = 0 ]; then # another user's history file (nobody's, 65534): not
 	T new-session -d -s hist -x 160 -y 30 "XDG_DATA_HOME='$TMP/hx' $L tui faq -s baseline --db '$TMP/shared/x.db'; sleep 60"
 	check "another user's history file: said" \
 		wait_for hist "the console's history is not kept: $TMP/hx/llmcost/console_history is another user's"
-	T send-keys -t hist ":run" Enter; wait_for hist "re-running 1 scenario"
+	T send-keys -t hist ":run" Enter; wait_for hist "re-ran 1 scenario in "
 	check "and it is not written" cmp -s "$TMP/hx/llmcost/console_history" "$TMP/precious.orig"
 	T kill-session -t hist
 fi

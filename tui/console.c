@@ -167,6 +167,7 @@ static void console_vmessage(struct console *c, int error, int runs, const char 
 			*p = ' ';
 	c->msg_error = error;
 	c->msg_run = runs;
+	c->msg_ran[0] = 0;
 	c->dirty_status = 1;
 }
 
@@ -186,9 +187,18 @@ void console_message_runs(struct console *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+void console_message_ran(struct console *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->msg_ran, sizeof c->msg_ran, fmt, ap);
+	va_end(ap);
+}
+
 /* After results came: a failed run's reason replaces any message but an error, and a message
  * that announced runs ("x = 5; re-running", "re-running 2 scenarios") loses that part once
- * none is left running. */
+ * none is left running; one that was only that says they ran, in the header's "last run" time
+ * (a fast run changed nothing else on the screen). */
 static void console_say_runs(struct console *c)
 {
 	struct console_model *m = c->m;
@@ -205,8 +215,12 @@ static void console_say_runs(struct console *c)
 		char *last = NULL;
 		for (char *p = strstr(c->msg, "; "); p; p = strstr(p + 1, "; "))
 			last = p;
-		*(last ? last : c->msg) = 0;
+		if (!last && c->msg_ran[0])
+			snprintf(c->msg, sizeof c->msg, "%s in %.2f s", c->msg_ran, m->last_run_s);
+		else
+			*(last ? last : c->msg) = 0;
 		c->msg_run = 0;
+		c->msg_ran[0] = 0;
 		c->dirty_status = 1;
 	}
 }

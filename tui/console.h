@@ -299,6 +299,8 @@ struct console {
 	int msg_error;
 	int msg_run;                /* the message ends announcing runs (or is only that): that
 	                             * part goes when they end */
+	char msg_ran[600];          /* a message that is only that: what it says then, with their
+	                             * time ("re-ran 2 scenarios in 0.02 s"; "": nothing) */
 	int prompt;                 /* 0, ':' or '/' while the line editor is open */
 	/* a bracketed paste (ESC[200~ … ESC[201~) under way: its bytes, kept for the line editor */
 	int pasting;
@@ -322,6 +324,10 @@ int console_message_fits(const char *msg);
 /* A message announcing runs ("x = 5; re-running", "re-running 2 scenarios"): its last "; "
  * part, or all of it without one, goes when the runs have ended. */
 void console_message_runs(struct console *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* What a message that is only the runs' announcement says once they have ended, their time
+ * after it (set after console_message_runs; any message after it forgets it). */
+void console_message_ran(struct console *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* The selected scenario, or NULL when there are none. */

@@ -444,10 +444,14 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 		return -1;
 	if (console_model_run(c->m, s, e) < 0)
 		return -1;
-	if (s)
+	if (s) {
 		console_message_runs(c, "re-running %s", s->label);
-	else
+		console_message_ran(c, "re-ran %s", s->label);
+	} else {
 		console_message_runs(c, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+		if (c->m->n_scen) /* none: no time to give */
+			console_message_ran(c, "re-ran %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	}
 	c->dirty_hdr = 1;
 	return 0;
 }
