@@ -1061,6 +1061,25 @@ T send-keys -t longscen 1
 T send-keys -t longscen q q; check "longscen: q quits" wait_for longscen "EXITED 0"
 T kill-session -t longscen
 
+# Six scenarios at 200 columns, the last with a name of 85 characters: Compare shows all six
+# (their figures take 121 of the 174 columns beside the labels: recorded's 10, baseline's 20,
+# 19 for each other, 3 between), the long name cut in its middle to what the figures leave; before, its column took the whole name and so never
+# showed beside the five others ("more >"). The Tenants view's title names it whole.
+long_name="v3 with nothing changed but a name of 85 characters, which Compare cuts in its middle"
+printf '{"extends": "v3", "name": "%s"}\n' "$long_name" > "$TMP/L.json"
+printf '{"extends": "v3", "name": "v3 copy"}\n' > "$TMP/C.json"
+start longsix 200 30 faq $SCEN -s "$TMP/C.json" -s "$TMP/L.json"
+wait_for longsix "last run"
+head_line=$(screen longsix | sed -n 4p)
+case $head_line in *"more >"*) bad "six scenarios at 200 columns: one is out of sight" ;; *) ok ;; esac
+check_eq "six scenarios at 200 columns: projected monthly USD of all six = replay" "$(usd_row "$(screen longsix)")" \
+	"$(usd_row "$($L replay faq $SCEN -s "$TMP/C.json" -s "$TMP/L.json" 2>/dev/null | grep '^projected monthly USD')")"
+check_eq "the 85-character name cut in its middle" "$(cut_title "v3 with${head_line#*v3 with}")" ok
+T send-keys -t longsix l l l l l 2
+check "the Tenants view's title names it whole" wait_for longsix "tenants of $long_name: 8 of 8"
+T send-keys -t longsix q; check "longsix: q quits" wait_for longsix "EXITED 0"
+T kill-session -t longsix
+
 # killed NAME SIG STATUS: the console (pane NAME) killed by SIG once it has run: the pane's shell,
 # which recorded the console's pid and then became it, ends with STATUS, and stty runs after it
 # (no core file: ulimit -c 0)

@@ -190,8 +190,11 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
  * colw: each as wide as its figures (need[k]) or its title (title_w[k]), whichever is wider,
  * but a title takes no more than the room that lets the first column (the reference) and any
  * other one show together in `room` columns, `gap` apart: the reference's title at most half of
- * it, another's what the reference leaves.  A title wider than its column is then drawn with
- * console_put_name, its middle cut, so no name is long enough to keep a column out of sight.
+ * it, another's what the reference leaves.  When the figures of all n fit in the room, the
+ * titles take no more than the widest width that lets all n show (the longest cut first), so
+ * that one long name does not push the others out of sight.  A title wider than its column is
+ * then drawn with console_put_name, its middle cut, so no name is long enough to keep a column
+ * out of sight.
  */
 void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int *colw);
 /* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
