@@ -586,10 +586,15 @@ int cmd_replay(int argc, char **argv)
 	if (rc != EXIT_OK)
 		goto out;
 	for (size_t i = 0; i < n_scen; i++)
-		replay_check_billed(&res[i], &sc[i]);
+		replay_check_billed(&res[i], &sc[i], i, &replay_note_stderr);
 
 	replay_trace_summary(rt, &ts);
-	replay_notes(&t, &ts, sc, n_scen);
+	const struct scenario **each = malloc(n_scen * sizeof *each);
+	for (size_t i = 0; each && i < n_scen; i++)
+		each[i] = &sc[i];
+	if (each) /* else out of memory: no notes, the report all the same */
+		replay_notes(&t, &ts, each, n_scen, &replay_note_stderr);
+	free(each);
 	wr = json ? report_json(stdout, &ts, res, n_scen, &e)
 	       : csv ? report_csv(stdout, &ts, res, n_scen, by, &e)
 	       : report_table(stdout, &ts, res, n_scen, by, top, &e);

@@ -1,12 +1,14 @@
 /*
- * What `llmcost replay` says on stderr beside its report: the warning that a
- * recorded trace's billed cost (cost_usd) disagrees with its priced cost, and
- * notes on figures that mean less than they seem (routes on none of the
- * trace's models, a cache that can never hit, a projection from a trace of
- * under an hour).  The report itself, table, CSV or JSON, is unchanged.
+ * The warning that a recorded trace's billed cost (cost_usd) disagrees with its
+ * priced cost, and the notes on figures that mean less than they seem (routes
+ * on none of the trace's models, a cache that can never hit, a projection from
+ * a trace of under an hour): each composed here once, as a line handed to a
+ * sink, which `llmcost replay` prints on stderr beside its report (the report,
+ * table, CSV or JSON, unchanged) and the console shows on its status line.
  */
 #include "tui/replay_notes.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +21,43 @@
 #include "traces/pricing.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
-#include "traces/text.h"
 #include "tui/cli.h"
+
+static void replay_note_print(void *ctx, size_t scen, const char *text)
+{
+	(void)ctx;
+	(void)scen;
+	cli_error("%s", text); /* "llmcost: TEXT", its names shown safely, in one write */
+}
+
+const struct replay_note_sink replay_note_stderr = { replay_note_print, NULL };
+
+/* Hands the note of fmt's text to the sink, about scenario scen; none when out of memory. */
+static void note_say(const struct replay_note_sink *to, size_t scen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void note_say(const struct replay_note_sink *to, size_t scen, const char *fmt, ...)
+{
+	va_list ap, again;
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *text = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (text) {
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+		to->fn(to->ctx, scen, text);
+	}
+	free(text);
+	va_end(again);
+	va_end(ap);
+}
 
 /* Warns when a recorded scenario's billed cost (Σ cost_usd) differs from its priced cost of
  * the same lines by more than 0.5% (200 × |billed − priced| > priced, exactly: the run says),
  * in one message: first the causes the run counted (lines billed $0 that the prices do not
  * make free, realtime false lines, billed at a batch discount?), then, the last possibility,
  * a stale price table. */
-void replay_check_billed(const struct result_scenario *r, const struct scenario *sc)
+void replay_check_billed(const struct result_scenario *r, const struct scenario *sc, size_t i,
+                         const struct replay_note_sink *to)
 {
 	if (!r->recorded || !r->has_billed || !r->billed_off)
 		return;
@@ -46,12 +76,12 @@ void replay_check_billed(const struct result_scenario *r, const struct scenario 
 		         "discount, which the price table does not apply?; ",
 		         report_count_text(r->n_billed_batch, n, sizeof n),
 		         r->n_billed_batch == 1 ? "request is" : "requests are");
-	cli_error("warning: scenario \"%s\": the billed cost (cost_usd) %s USD differs from the priced "
-	          "cost %s USD of the same lines by more than 0.5%%: %s%sis the price table %s%s%s stale?",
-	          r->name ? r->name : "", b, p, causes, *causes ? "or " : "",
-	          sc->pricing && sc->pricing->path ? sc->pricing->path : "",
-	          sc->pricing && sc->pricing->date && *sc->pricing->date ? " dated " : "",
-	          sc->pricing && sc->pricing->date ? sc->pricing->date : "");
+	note_say(to, i, "warning: scenario \"%s\": the billed cost (cost_usd) %s USD differs from the priced "
+	         "cost %s USD of the same lines by more than 0.5%%: %s%sis the price table %s%s%s stale?",
+	         r->name ? r->name : "", b, p, causes, *causes ? "or " : "",
+	         sc->pricing && sc->pricing->path ? sc->pricing->path : "",
+	         sc->pricing && sc->pricing->date && *sc->pricing->date ? " dated " : "",
+	         sc->pricing && sc->pricing->date ? sc->pricing->date : "");
 }
 
 /* Appends name to the list in buf ("a, b"); from the seventh on, only counts it in *more. */
@@ -77,15 +107,15 @@ static const char *note_more(size_t more, char *buf, size_t n)
 }
 
 /*
- * Notes on stderr for figures that mean less than they seem, once per scenario (the report on
- * stdout, its table, CSV or JSON, is unchanged): a simulated scenario whose routes name none of
- * the models the trace's calls were recorded on (the bundled v3 routes to gpt-4.1-mini and
+ * Notes for figures that mean less than they seem, once per scenario: a simulated scenario
+ * whose routes name none of the models the trace's calls were recorded on (the bundled v3 routes to gpt-4.1-mini and
  * gpt-4.1: on a gpt-4o-mini trace part of its change is those models' prices); a
  * cache that can never hit, as no request has `input` text or `input_hash` (README "Replay
  * semantics": such a request is not cached); and a trace spanning under an hour, which the
  * projection scales to a month all the same (SPEC §5).
  */
-void replay_notes(const struct trace *t, const struct trace_summary *ts, const struct scenario *sc, size_t n)
+void replay_notes(const struct trace *t, const struct trace_summary *ts, const struct scenario *const *sc,
+                  size_t n, const struct replay_note_sink *to)
 {
 	char traced[1024] = "", more_t[64];
 	size_t listed_t = 0, extra_t = 0;
@@ -104,36 +134,36 @@ void replay_notes(const struct trace *t, const struct trace_summary *ts, const s
 		keyed = trace_input_hash(t, i) != TRACE_NONE;
 
 	for (size_t i = 0; i < n; i++) {
-		if (sc[i].mode != SCENARIO_MODE_SIMULATE)
+		if (sc[i]->mode != SCENARIO_MODE_SIMULATE)
 			continue;
 		int on_traced = 0;
 		char routes[1024] = "", more_r[64];
 		size_t listed_r = 0, extra_r = 0;
-		for (size_t r = 0; r < sc[i].n_routes; r++) {
+		for (size_t r = 0; r < sc[i]->n_routes; r++) {
 			int again = 0;
 			for (size_t q = 0; q < r && !again; q++)
-				again = strcmp(sc[i].routes[q].model, sc[i].routes[r].model) == 0;
+				again = strcmp(sc[i]->routes[q].model, sc[i]->routes[r].model) == 0;
 			for (uint32_t k = 0; k < t->n_kinds && !on_traced && !again; k++)
 				on_traced = !(t->kind_status[k] & TRACE_KIND_SUMMARY) &&
-				            strcmp(intern_str(&t->names, t->kind_model[k], NULL), sc[i].routes[r].model) == 0;
+				            strcmp(intern_str(&t->names, t->kind_model[k], NULL), sc[i]->routes[r].model) == 0;
 			if (!again)
-				note_list_add(routes, sizeof routes, &listed_r, &extra_r, sc[i].routes[r].model);
+				note_list_add(routes, sizeof routes, &listed_r, &extra_r, sc[i]->routes[r].model);
 		}
-		if (sc[i].n_routes && *traced && !on_traced)
-			text_printf(stderr, "llmcost: note: scenario \"%s\": its routes (%s%s) name none of the "
-			            "trace's models (%s%s): part of its change is those models' prices; set \"routes\" "
-			            "to the trace's models to see its policies alone\n", sc[i].name, routes,
-			            note_more(extra_r, more_r, sizeof more_r), traced,
-			            note_more(extra_t, more_t, sizeof more_t));
-		if (sc[i].cache.on && !keyed)
-			text_printf(stderr, "llmcost: note: scenario \"%s\": its cache can never hit: no request "
-			            "of the trace has \"input\" text or an \"input_hash\", and a request with "
-			            "neither is not cached\n", sc[i].name);
+		if (sc[i]->n_routes && *traced && !on_traced)
+			note_say(to, i, "note: scenario \"%s\": its routes (%s%s) name none of the trace's models "
+			         "(%s%s): part of its change is those models' prices; set \"routes\" to the trace's "
+			         "models to see its policies alone", sc[i]->name, routes,
+			         note_more(extra_r, more_r, sizeof more_r), traced,
+			         note_more(extra_t, more_t, sizeof more_t));
+		if (sc[i]->cache.on && !keyed)
+			note_say(to, i, "note: scenario \"%s\": its cache can never hit: no request of the trace "
+			         "has \"input\" text or an \"input_hash\", and a request with neither is not cached",
+			         sc[i]->name);
 	}
 
 	int64_t span = ts->last_us - ts->first_us;
-	if (span <= 0 || span >= INT64_C(3600) * CLOCK_US_PER_S)
-		return; /* one arrival: no projection; an hour and more: the user's judgment */
+	if (n == 0 || span <= 0 || span >= INT64_C(3600) * CLOCK_US_PER_S)
+		return; /* no scenario; one arrival: no projection; an hour and more: the user's judgment */
 	char len[64];
 	if (span < 60 * CLOCK_US_PER_S)
 		report_latency_text(span, len, sizeof len);
@@ -141,17 +171,17 @@ void replay_notes(const struct trace *t, const struct trace_summary *ts, const s
 		snprintf(len, sizeof len, "%d min", (int)(span / (60 * CLOCK_US_PER_S)));
 	int same = 1; /* one note for scenarios of one month's length */
 	for (size_t j = 0; j < n; j++)
-		same &= sc[j].projection.days.ppb == sc[0].projection.days.ppb;
+		same &= sc[j]->projection.days.ppb == sc[0]->projection.days.ppb;
 	for (size_t i = 0; i < (same ? 1 : n); i++) {
-		const struct decfrac *d = &sc[i].projection.days;
+		const struct decfrac *d = &sc[i]->projection.days;
 		int scale = 0;
 		for (int64_t den = d->den; den > 1; den /= 10)
 			scale++;
 		char days[64], who[300] = "";
 		report_decimal_text(d->num, scale, days, sizeof days);
 		if (!same)
-			snprintf(who, sizeof who, "scenario \"%s\": ", sc[i].name);
-		text_printf(stderr, "llmcost: note: %sthe trace spans %s: projected monthly USD scales it to "
-		            "%s days as if they were all like it\n", who, len, days);
+			snprintf(who, sizeof who, "scenario \"%s\": ", sc[i]->name);
+		note_say(to, same ? REPLAY_NOTE_EVERY : i, "note: %sthe trace spans %s: projected monthly USD "
+		         "scales it to %s days as if they were all like it", who, len, days);
 	}
 }
