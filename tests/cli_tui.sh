@@ -481,6 +481,10 @@ sed 's/.*"tenant":"\([^"]*\)".*/\1/' "$TMP/t40.jsonl" | LC_ALL=C sort -u > "$TMP
 check_eq "the trace has 40 tenants" "$(wc -l < "$TMP/t40.names" | tr -d ' ')" 40
 start keys 100 30 t40 -s recorded -s baseline
 wait_for keys "last run"
+# baseline's routes (gpt-4.1) name none of the trace's models (gpt-4.1-mini): its note is on the
+# status line and the band above it, over Compare's last lines, until a key (Esc) clears it
+check "keys: baseline's routes note at open" wait_for keys 'note: scenario "baseline": its routes (gpt-4.1)'
+T send-keys -t keys Escape
 # Compare has 29 rows (its 30 less billed USD: no line has cost_usd); the body's 26 lines hold
 # the heading, 24 rows and the count: 29 − 24 = 5 below; G puts the last row at the bottom
 check "the trace has no cost_usd" test -z "$(grep cost_usd "$TMP/t40.jsonl")"
@@ -1227,6 +1231,74 @@ T send-keys -t none 3
 check "Timeline of a trace without requests says so" wait_for none "no timeline: the trace has no requests"
 case $(screen none) in *"scenarios are running"*) bad "it says the runs are under way" ;; *) ok ;; esac
 T kill-session -t none
+
+# The notes and the billed cost's warning of `llmcost replay` (tui/replay_notes.c) on the status
+# line once the runs end: at open, after load, after scenario add; a column a note is about is
+# marked " *" in Compare, and :notes [SCENARIO] shows them again.  On two gpt-4o-mini requests
+# 35 ms apart with no input text, the bundled v3 (listed twice) routes to gpt-4.1-mini and gpt-4.1
+# and caches what can never hit, and the span note is about every scenario.
+joined() { screen "$1" | tr -s ' \n' '  '; } # the screen as one line: the band's lines joined
+count_on() { joined "$1" | grep -o -F "$2" | wc -l | tr -d ' '; }
+{ printf '{"ts":"2026-03-02T10:00:00.000Z","tenant":"acme","task":"faq_answer","model":"gpt-4o-mini","input_tokens":400,"output_tokens":90}\n'
+  printf '{"ts":"2026-03-02T10:00:00.035Z","tenant":"acme","task":"faq_answer","model":"gpt-4o-mini","input_tokens":400,"output_tokens":90}\n'; } > "$TMP/mini.jsonl"
+routes_v3='note: scenario "v3 cache+routing": its routes (gpt-4.1-mini, gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): part of its change is those models'"'"' prices; set "routes" to the trace'"'"'s models to see its policies alone'
+cache_v3='note: scenario "v3 cache+routing": its cache can never hit: no request of the trace has "input" text or an "input_hash", and a request with neither is not cached'
+start notes 100 30 "$TMP/mini.jsonl" -s recorded -s v3 -s v3
+check "notes at open: v3's routes, on the status line and the band above it" wait_for notes "1 more note on the results: :notes shows it"
+check_has "notes at open: the routes note whole" "$(joined notes)" "$routes_v3; $cache_v3; 1 more note"
+check_eq "notes at open: v3 listed twice, its routes note once" "$(count_on notes 'its routes (gpt-4.1-mini, gpt-4.1)')" 1
+check_eq "notes at open: its cache note once" "$(count_on notes 'its cache can never hit')" 1
+heading=$(screen notes | sed -n 4p)
+check_has "Compare: the columns marked" "$heading" "recorded *   v3 cache+routing (v3) *   v3 cache+routing (v3-2) *"
+check_has "Compare: what the mark means, above the labels" "$heading" "* notes: :notes"
+T send-keys -t notes Escape
+eventually eval '[ "$(count_on notes "its routes")" = 0 ]'
+check_eq "Esc clears the notes' message" "$(count_on notes 'its routes')" 0
+check_has "the marks stay" "$(screen notes | sed -n 4p)" "v3 cache+routing (v3-2) *"
+T send-keys -t notes ":notes" Enter
+check ":notes shows them again" wait_for notes "notes: q or Esc closes"
+check_eq ":notes: the routes note once" "$(screen notes | grep -c 'note: scenario "v3 cache+routing": its routes')" 1
+check_eq ":notes: v3's two notes under both its handles" "$(screen notes | grep -c 'scenarios v3, v3-2 ')" 2
+check_has ":notes: the span's note under every handle" "$(screen notes)" "scenarios recorded, v3, v3-2 "
+check_has ":notes: the span's note" "$(joined notes)" "note: the trace spans 35.0 ms: projected monthly USD scales"
+T send-keys -t notes q; eventually eval '! shows notes "notes: q or Esc closes"'
+T send-keys -t notes ":notes recorded" Enter; wait_for notes "notes: q or Esc closes"
+check_has ":notes recorded: the span's note" "$(joined notes)" "note: the trace spans 35.0 ms"
+check_eq ":notes recorded: not v3's" "$(count_on notes 'its routes')" 0
+T send-keys -t notes q; eventually eval '! shows notes "notes: q or Esc closes"'
+# load: a trace without notes for them (faq: gpt-4.1-mini, input text, days long), then mini again
+T send-keys -t notes ":load faq" Enter
+check "load faq: its runs end" eventually eval '[ "$(screen notes | tail -n 1 | sed "s/ *$//")" = "opened trace faq" ]'
+check "load faq: the results in" wait_for notes "v3 cache+routing (v3-2)"
+case $(screen notes | sed -n 4p) in *'*'*) bad "load faq: a column still marked" ;; *) ok ;; esac
+T send-keys -t notes ":notes" Enter; check ":notes with none" wait_for notes "no note on the results"
+T send-keys -t notes ":load $TMP/mini.jsonl" Enter
+check "notes after load" wait_for notes "opened trace mini; note: scenario"
+check_has "notes after load: the routes note" "$(joined notes)" "opened trace mini; $routes_v3"
+check_has "after load: marked again" "$(screen notes | sed -n 4p)" "v3 cache+routing (v3-2) *"
+T send-keys -t notes ":scenario add baseline" Enter
+check "notes after scenario add" wait_for notes "added scenario baseline; note: scenario"
+check_has "scenario add: baseline's routes note, and the span's, now about it too" "$(joined notes)" \
+	'added scenario baseline; note: scenario "baseline": its routes (gpt-4.1) name none of the trace'"'"'s models (gpt-4o-mini): part of its change is those models'"'"' prices; set "routes" to the trace'"'"'s models to see its policies alone; note: the trace spans 35.0 ms: projected monthly USD scales it to 30 days as if they were all like it'
+check_eq "scenario add: v3's notes not said again" "$(count_on notes 'its routes (gpt-4.1-mini')" 0
+check_has "scenario add: its column marked" "$(screen notes | sed -n 4p)" "baseline *"
+T send-keys -t notes ":notes baseline" Enter; wait_for notes "notes: q or Esc closes"
+check_has ":notes baseline: under its handle" "$(screen notes)" "scenario baseline "
+check_has ":notes baseline: its note" "$(joined notes)" 'note: scenario "baseline": its routes (gpt-4.1)'
+check_eq ":notes baseline: not v3's" "$(count_on notes 'its routes (gpt-4.1-mini')" 0
+T send-keys -t notes q ":quit" Enter; check "notes: quit" wait_for notes "EXITED 0"
+check_eq "notes: nothing on stderr but the import" "$(cat "$TMP/notes.err")" "mini: imported 2 requests"
+T kill-session -t notes
+# the billed cost's warning: recorded on a line whose cost_usd (0.000562801) is over 0.5% off its
+# price (1000 × 0.40 + 100 × 1.60 per 1M tokens = 0.00056 USD): 200 × 0.000002801 > 0.00056
+printf '{"ts":"2026-03-02T10:00:00Z","tenant":"acme","task":"faq_answer","model":"gpt-4.1-mini","input_tokens":1000,"output_tokens":100,"cost_usd":0.000562801}\n' > "$TMP/stale.jsonl"
+start billed 100 30 "$TMP/stale.jsonl" -s recorded
+check "the billed warning at open" wait_for billed 'warning: scenario "recorded"'
+check_has "the billed warning as replay words it" "$(joined billed)" \
+	'warning: scenario "recorded": the billed cost (cost_usd) 0.000562801000 USD differs from the priced cost 0.000560000000 USD of the same lines by more than 0.5%: is the price table '
+check_has "the billed warning: recorded's column marked" "$(screen billed | sed -n 4p)" "recorded *"
+T send-keys -t billed ":quit" Enter; check "billed: quit" wait_for billed "EXITED 0"
+T kill-session -t billed
 
 # The terminal closes and no SIGHUP comes (the console runs in another session, under setsid):
 # it sees the hang-up on its input and exits 129, as for SIGHUP, instead of spinning.  The

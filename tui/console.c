@@ -225,6 +225,48 @@ static void console_say_runs(struct console *c)
 	}
 }
 
+/* Once the runs have ended: the notes not yet said go on the status line, after its message
+ * (the load's or scenario add's, its runs part gone), as many whole as fit in it and its band,
+ * the rest counted for :notes (columns that have notes are marked in Compare).  Not over an error
+ * (the next key clears it) nor the open line editor. */
+static void console_say_notes(struct console *c)
+{
+	struct console_model *m = c->m;
+	size_t fresh = 0;
+	for (size_t i = 0; i < m->n_notes; i++)
+		fresh += !m->notes[i].said;
+	if (!fresh || c->prompt || (c->msg[0] && c->msg_error) || console_model_busy(m))
+		return;
+	char was[sizeof c->msg], msg[sizeof c->msg];
+	snprintf(was, sizeof was, "%s", c->msg);
+	for (size_t k = fresh;; k--) { /* the first k of them whole, the others counted */
+		size_t o = 0, put = 0;
+		msg[0] = 0;
+#define NOTE_ADD(...) \
+	do { if (o < sizeof msg) o += (size_t)snprintf(msg + o, sizeof msg - o, __VA_ARGS__); } while (0)
+		if (was[0])
+			NOTE_ADD("%s", was);
+		for (size_t i = 0; i < m->n_notes && put < k; i++)
+			if (!m->notes[i].said) {
+				NOTE_ADD("%s%s", o ? "; " : "", m->notes[i].text);
+				put++;
+			}
+		if (k < fresh)
+			NOTE_ADD("%s%zu %snote%s on the results: :notes shows %s", o ? "; " : "", fresh - k,
+			         k ? "more " : "", fresh - k == 1 ? "" : "s", fresh - k == 1 ? "it" : "them");
+#undef NOTE_ADD
+		if (o < sizeof msg && console_message_fits(msg))
+			break;
+		if (k == 0) { /* not even the count beside the message: the count alone */
+			snprintf(msg, sizeof msg, "%zu note%s on the results: :notes", fresh, fresh == 1 ? "" : "s");
+			break;
+		}
+	}
+	console_message(c, 0, "%s", msg);
+	for (size_t i = 0; i < m->n_notes; i++)
+		m->notes[i].said = 1;
+}
+
 struct console_scen *console_selected(struct console *c)
 {
 	if (c->m->n_scen == 0)
@@ -471,6 +513,7 @@ int console_run(struct console_model *m, const struct console_opts *o)
 			c.dirty_hdr = 1;
 		was_busy = busy_now;
 		console_say_runs(&c); /* also when the last job to end was one an edit had outdated */
+		console_say_notes(&c);
 		if (c.frames)
 			console_dirty(&c);
 		if (c.dirty_hdr || c.dirty_body || c.dirty_status || console_model_busy(m) || c.help) {

@@ -2,9 +2,9 @@
  * The console, `llmcost tui` (SPEC §7): the interfaces its files share.
  * console.c runs the screen (terminal setup and restore, the frame loop),
  * console_keys.c holds the key table and its actions, console_draw.c draws a
- * frame (header, status line, help); console_model.c holds the trace,
- * the scenarios and their latest results and re-runs scenarios on worker
- * threads; console_cmd.c is the `:` command line (readline), console_cmd_exec.c
+ * frame (header, status line, help, notes); console_model.c holds the trace,
+ * the scenarios, their latest results and the notes on them (replay's, from
+ * tui/replay_notes.c) and re-runs scenarios on worker threads; console_cmd.c is the `:` command line (readline), console_cmd_exec.c
  * its command table and commands, console_cmd_complete.c its completion;
  * console_text.c formats and clips text; console_view_*.c draw one view each.
  *
@@ -58,6 +58,15 @@ struct console_scen {
 
 struct console_job;
 
+/* A note on the results shown, or the billed cost's warning, worded as `llmcost replay` words it
+ * on stderr (tui/replay_notes.c): each text once, however many scenarios it is about. */
+struct console_note {
+	char *text;                 /* "note: scenario \"baseline\": its routes …", no "llmcost: " */
+	unsigned *ids;              /* the scenarios it is about, by id */
+	size_t n_ids;
+	int said;                   /* on the status line since it came, or since it took in a scenario */
+};
+
 struct console_model {
 	char *db_path;
 	char *trace_name;           /* NULL before a trace is open */
@@ -71,6 +80,8 @@ struct console_model {
 	struct console_scen **scen; /* display order; [0] is the reference */
 	unsigned next_id;
 	unsigned data_gen;          /* bumped whenever a shown result or the trace changes */
+	struct console_note *notes; /* on the results shown, in replay's order (console_model_notes) */
+	size_t n_notes;
 
 	/* workers */
 	pthread_t threads[8];
@@ -147,6 +158,12 @@ size_t console_model_busy(struct console_model *m);
 /* Seconds since the running batch started (0 when idle), and the share of its requests its
  * runs have taken in, in percent (0 when idle). */
 double console_model_running_s(struct console_model *m, int *percent);
+
+/* Makes the notes on the results shown anew (each scenario's with its result, as replay makes
+ * them); one that is about a scenario it was not about before is not yet said. */
+void console_model_notes(struct console_model *m);
+/* The notes about scenario s. */
+size_t console_model_noted(const struct console_model *m, const struct console_scen *s);
 
 /* `export json|csv FILE`: every scenario must have a result. */
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e);
@@ -286,7 +303,10 @@ struct console {
 	WINDOW *hdr, *body, *status, *input;
 	int too_small;
 	int dirty_hdr, dirty_body, dirty_status;
-	int help;                   /* the help overlay is open */
+	int help;                   /* an overlay is open: CONSOLE_HELP_KEYS or CONSOLE_HELP_NOTES */
+#define CONSOLE_HELP_KEYS 1     /* the keys and commands (?, :help) */
+#define CONSOLE_HELP_NOTES 2    /* the notes on the results shown (:notes) */
+	unsigned notes_of;          /* the scenario whose notes it shows, by id; 0: every one's */
 	int overwrite;              /* the command running was given with ! (export!, save!) */
 	const char *loading;        /* the file or trace `load` is opening, while it does */
 	long help_top;

@@ -531,7 +531,7 @@ static int console_cmd_save(struct console *c, const char *args, struct err *e)
 static int console_cmd_help(struct console *c, const char *args, struct err *e)
 {
 	if (!*args) {
-		c->help = 1;
+		c->help = CONSOLE_HELP_KEYS;
 		c->help_top = -1;
 		c->dirty_body = 1;
 		return 0;
@@ -545,6 +545,30 @@ static int console_cmd_help(struct console *c, const char *args, struct err *e)
 		}
 	}
 	return err_set(e, "help: no command \"%s\"", args);
+}
+
+/* `notes [SCENARIO]`: the notes on the results shown (or on one scenario's) in an overlay, as
+ * replay words them on stderr; they were on the status line when they came. */
+static int console_cmd_notes(struct console *c, const char *args, struct err *e)
+{
+	struct console_scen *s = NULL;
+	if (*args && !(s = console_cmd_scen(c, args, e)))
+		return -1;
+	size_t n = s ? console_model_noted(c->m, s) : c->m->n_notes;
+	if (!n) {
+		int running = console_model_busy(c->m) > 0;
+		if (s)
+			console_message(c, 0, "no note on scenario %s's results%s", s->label,
+			                running ? " so far (runs under way)" : "");
+		else
+			console_message(c, 0, "no note on the results%s", running ? " so far (runs under way)" : "");
+		return 0;
+	}
+	c->help = CONSOLE_HELP_NOTES;
+	c->notes_of = s ? s->id : 0;
+	c->help_top = 0;
+	c->dirty_body = 1;
+	return 0;
 }
 
 static int console_cmd_quit(struct console *c, const char *args, struct err *e)
@@ -579,6 +603,9 @@ const struct console_command console_commands[] = {
 	{ "save", "SCENARIO FILE",
 	  "write a scenario, edits included, as a scenario file (save! overwrites a file)",
 	  console_cmd_save, console_cmd_comp_save, 1 },
+	{ "notes", "[SCENARIO]",
+	  "show again the notes and warnings on the results (a column marked * in Compare has some), "
+	  "or on one scenario's", console_cmd_notes, console_cmd_comp_label, 0 },
 	{ "help", "[CMD]", "list the keys and commands, or explain one command", console_cmd_help,
 	  console_cmd_comp_help, 0 },
 	{ "quit", "", "leave the console", console_cmd_quit, NULL, 0 },

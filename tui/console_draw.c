@@ -2,11 +2,13 @@
  * Drawing one frame of the console (console_frame): the header (trace, run
  * state, scenarios, view tabs), the view's body, the status line with its
  * message or the key table's hints, the help overlay from the key and command
- * tables, the completion popup and the band for a message too wide for the
- * status line.  Only the windows that changed are erased, each staged with
- * wnoutrefresh, one doupdate at the end: nothing flickers.  Its loop: console.c.
+ * tables, the notes overlay (:notes), the completion popup and the band for a
+ * message too wide for the status line.  Only the windows that changed are
+ * erased, each staged with wnoutrefresh, one doupdate at the end: nothing
+ * flickers.  Its loop: console.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "traces/report.h"
@@ -225,6 +227,121 @@ static void console_draw_help(struct console *c)
 	delwin(w);
 }
 
+/* A line of the notes overlay: n bytes of text at s, `indent` columns in, in role. */
+struct console_notes_line {
+	const char *s;
+	size_t n;
+	int indent;
+	enum console_role role;
+};
+
+/* The notes overlay's lines (:notes), wrapped to `width` columns: per note, the handles of the
+ * scenarios it is about, then its text; in *out, a new array (the caller's), their number
+ * returned (0 when out of memory).  owned gets the strings the lines point into, to free. */
+static size_t console_notes_lines(struct console *c, int width, struct console_notes_line **out,
+                                  char ***owned, size_t *n_owned)
+{
+	struct console_model *m = c->m;
+	size_t n = 0, cap = 0, no = 0;
+	struct console_notes_line *lines = NULL;
+	char **keep = calloc(m->n_notes + 1, sizeof *keep);
+	*out = NULL;
+	*owned = keep;
+	*n_owned = 0;
+	if (!keep)
+		return 0;
+#define NOTES_LINE(S, N, IND, ROLE) do { \
+		if (n == cap) { \
+			struct console_notes_line *g = realloc(lines, (cap = cap * 2 + 16) * sizeof *g); \
+			if (!g) { free(lines); return 0; } \
+			lines = g; \
+		} \
+		lines[n++] = (struct console_notes_line){ (S), (N), (IND), (ROLE) }; \
+	} while (0)
+	for (size_t i = 0; i < m->n_notes; i++) {
+		const struct console_note *note = &m->notes[i];
+		int about = !c->notes_of;
+		for (size_t k = 0; k < note->n_ids && !about; k++)
+			about = note->ids[k] == c->notes_of;
+		if (!about)
+			continue;
+		/* the handles, in the columns' order */
+		char handles[512];
+		size_t o = (size_t)snprintf(handles, sizeof handles, "scenario%s", note->n_ids == 1 ? "" : "s");
+		const char *sep = " ";
+		for (size_t j = 0; j < m->n_scen; j++)
+			for (size_t k = 0; k < note->n_ids; k++)
+				if (note->ids[k] == m->scen[j]->id && o < sizeof handles) {
+					o += (size_t)snprintf(handles + o, sizeof handles - o, "%s%s", sep, m->scen[j]->label);
+					sep = ", ";
+				}
+		if (n)
+			NOTES_LINE("", 0, 0, ROLE_NORMAL);
+		if (!(keep[no] = strdup(handles)))
+			break;
+		NOTES_LINE(keep[no], strlen(keep[no]), 0, ROLE_TITLE);
+		*n_owned = ++no;
+		const char *t = note->text;
+		size_t len = strlen(t), *starts = malloc((len + 2) * sizeof *starts);
+		if (!starts)
+			break;
+		int k = console_wrap(t, width - 2, starts, (int)len + 1);
+		starts[k] = len;
+		for (int j = 0; j < k; j++) {
+			size_t a = starts[j], b = starts[j + 1];
+			while (b > a && t[b - 1] == ' ')
+				b--;
+			NOTES_LINE(t + a, b - a, 2, ROLE_NORMAL);
+		}
+		free(starts);
+	}
+#undef NOTES_LINE
+	*out = lines;
+	return n;
+}
+
+/* The notes overlay (:notes), as the help's: a box in the middle, j/k scroll, q or Esc close. */
+static void console_draw_notes(struct console *c)
+{
+	int width = COLS - 4 < 96 ? COLS - 4 : 96;
+	struct console_notes_line *lines;
+	char **owned;
+	size_t n_owned, n = console_notes_lines(c, width - 4, &lines, &owned, &n_owned);
+	int height = LINES - 4;
+	if (height > (int)n + 2)
+		height = (int)n + 2;
+	if (height < 3)
+		height = 3;
+	int inner = height - 2;
+	if (c->help_top > (long)n - inner)
+		c->help_top = (long)n - inner;
+	if (c->help_top < 0)
+		c->help_top = 0;
+	WINDOW *w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
+	if (w) {
+		wattrset(w, console_attr(ROLE_NORMAL));
+		werase(w);
+		box(w, 0, 0);
+		wattrset(w, console_attr(ROLE_TITLE));
+		console_put(w, 0, 2, " notes: q or Esc closes, j/k scroll ", width - 4, 0, 0);
+		for (int i = 0; i < inner && c->help_top + i < (long)n; i++) {
+			const struct console_notes_line *l = &lines[c->help_top + i];
+			char *text = strndup(l->s, l->n);
+			wattrset(w, console_attr(l->role));
+			if (text)
+				console_put(w, 1 + i, 2 + l->indent, text, width - 4 - l->indent, 0, 0);
+			free(text);
+		}
+		wattrset(w, console_attr(ROLE_NORMAL));
+		wnoutrefresh(w);
+		delwin(w);
+	}
+	for (size_t i = 0; i < n_owned; i++)
+		free(owned[i]);
+	free(owned);
+	free(lines);
+}
+
 /* The completion candidates readline found, in columns above the status line. */
 static void console_draw_matches(struct console *c)
 {
@@ -350,7 +467,9 @@ void console_frame(struct console *c)
 		console_views[c->view]->draw(c, c->body, rows, cols);
 		wnoutrefresh(c->body);
 	}
-	if (c->help)
+	if (c->help == CONSOLE_HELP_NOTES)
+		console_draw_notes(c);
+	else if (c->help)
 		console_draw_help(c);
 	if (c->matches)
 		console_draw_matches(c);

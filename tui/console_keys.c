@@ -57,7 +57,7 @@ static void console_act_quit(struct console *c, int arg)
 static void console_act_help(struct console *c, int arg)
 {
 	(void)arg;
-	c->help = !c->help;
+	c->help = c->help ? 0 : CONSOLE_HELP_KEYS;
 	c->help_top = 0;
 	c->dirty_body = 1;
 }

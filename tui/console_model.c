@@ -24,6 +24,7 @@
 #include "traces/store.h"
 #include "tui/cli.h"
 #include "tui/console.h"
+#include "tui/replay_notes.h"
 
 struct console_job {
 	struct console_job *next;
@@ -163,6 +164,15 @@ static void console_model_scen_free(struct console_scen *s)
 	free(s);
 }
 
+static void console_model_notes_free(struct console_note *notes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(notes[i].text);
+		free(notes[i].ids);
+	}
+	free(notes);
+}
+
 void console_model_fini(struct console_model *m)
 {
 	struct console_job *j, *next;
@@ -185,6 +195,7 @@ void console_model_fini(struct console_model *m)
 	for (size_t i = 0; i < m->n_scen; i++)
 		console_model_scen_free(m->scen[i]);
 	free(m->scen);
+	console_model_notes_free(m->notes, m->n_notes);
 	replay_trace_free(m->rt);
 	if (m->trace) {
 		trace_free(m->trace);
@@ -313,7 +324,103 @@ int console_model_collect(struct console_model *m)
 		published++;
 		console_model_job_free(j);
 	}
+	if (published)
+		console_model_notes(m);
 	return published;
+}
+
+/* The notes being made (console_model_notes): the scenarios shown, and the notes so far. */
+struct console_notes_made {
+	struct console_scen **shown;
+	size_t n_shown;
+	struct console_note *notes;
+	size_t n;
+	int failed;                 /* out of memory */
+};
+
+/* A note's sink: its text, once, about the scenario shown[scen] (every one for REPLAY_NOTE_EVERY). */
+static void console_model_note(void *ctx, size_t scen, const char *text)
+{
+	struct console_notes_made *x = ctx;
+	struct console_note *note = NULL;
+	for (size_t i = 0; i < x->n && !note; i++)
+		if (strcmp(x->notes[i].text, text) == 0)
+			note = &x->notes[i];
+	if (!note) {
+		struct console_note *grown = realloc(x->notes, (x->n + 1) * sizeof *grown);
+		char *copy = strdup(text);
+		if (grown)
+			x->notes = grown;
+		if (!grown || !copy) {
+			free(copy);
+			x->failed = 1;
+			return;
+		}
+		note = &x->notes[x->n++];
+		*note = (struct console_note){ .text = copy };
+	}
+	for (size_t k = scen == REPLAY_NOTE_EVERY ? 0 : scen; k < x->n_shown; k++) {
+		unsigned id = x->shown[k]->id, *ids;
+		int again = 0;
+		for (size_t i = 0; i < note->n_ids; i++)
+			again |= note->ids[i] == id;
+		if (!again) {
+			if (!(ids = realloc(note->ids, (note->n_ids + 1) * sizeof *ids))) {
+				x->failed = 1;
+				return;
+			}
+			note->ids = ids;
+			note->ids[note->n_ids++] = id;
+		}
+		if (scen != REPLAY_NOTE_EVERY)
+			break;
+	}
+}
+
+void console_model_notes(struct console_model *m)
+{
+	struct console_notes_made x = { 0 };
+	const struct scenario **ran = NULL;
+	if (m->trace && (x.shown = malloc((m->n_scen ? m->n_scen : 1) * sizeof *x.shown)) &&
+	    (ran = malloc((m->n_scen ? m->n_scen : 1) * sizeof *ran))) {
+		for (size_t i = 0; i < m->n_scen; i++)
+			if (m->scen[i]->has_res && m->scen[i]->ran) {
+				ran[x.n_shown] = m->scen[i]->ran;
+				x.shown[x.n_shown++] = m->scen[i];
+			}
+		struct replay_note_sink to = { console_model_note, &x };
+		for (size_t i = 0; i < x.n_shown; i++) /* in replay's order: the warnings, then the notes */
+			replay_check_billed(&x.shown[i]->res, ran[i], i, &to);
+		replay_notes(m->trace, &m->summary, ran, x.n_shown, &to);
+	}
+	/* said before: a note of the same text, about no scenario it was not about then */
+	for (size_t i = 0; i < x.n; i++)
+		for (size_t o = 0; o < m->n_notes; o++) {
+			const struct console_note *a = &x.notes[i], *b = &m->notes[o];
+			if (!b->said || strcmp(a->text, b->text) != 0)
+				continue;
+			size_t known = 0;
+			for (size_t k = 0; k < a->n_ids; k++)
+				for (size_t q = 0; q < b->n_ids; q++)
+					known += a->ids[k] == b->ids[q];
+			x.notes[i].said = known == a->n_ids;
+		}
+	console_model_notes_free(m->notes, m->n_notes);
+	m->notes = x.failed ? NULL : x.notes; /* out of memory: none rather than some */
+	m->n_notes = x.failed ? 0 : x.n;
+	if (x.failed)
+		console_model_notes_free(x.notes, x.n);
+	free(x.shown);
+	free(ran);
+}
+
+size_t console_model_noted(const struct console_model *m, const struct console_scen *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_notes; i++)
+		for (size_t k = 0; k < m->notes[i].n_ids; k++)
+			n += m->notes[i].ids[k] == s->id;
+	return n;
 }
 
 /* Takes the queued, unstarted runs off the queue: scenario id's, or all when id is 0. */
@@ -406,6 +513,9 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 	/* results borrow the old trace's names: drop them before the trace goes */
 	for (size_t i = 0; i < m->n_scen; i++)
 		console_model_unshow(m->scen[i]);
+	console_model_notes_free(m->notes, m->n_notes); /* the new trace's are all new */
+	m->notes = NULL;
+	m->n_notes = 0;
 	replay_trace_free(m->rt);
 	if (m->trace) {
 		trace_free(m->trace);
@@ -618,6 +728,7 @@ int console_model_drop(struct console_model *m, const char *label, struct err *e
 	m->n_scen--;
 	console_model_cancel_queued(m, s->id);
 	console_model_scen_free(s);
+	console_model_notes(m); /* its notes go; the span's may become one for all */
 	m->data_gen++;
 	return 0;
 }

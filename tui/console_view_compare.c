@@ -94,6 +94,18 @@ static long compare_n_rows(struct console *c)
 
 #define COMPARE_MAX_SCEN 64
 
+/* A column's title: the scenario's (console_scen_title), then " *" when a note is about its
+ * result (:notes shows them); in buf. */
+#define COMPARE_NOTED " *"
+static const char *compare_title(const struct console_model *m, const struct console_scen *s,
+                                 char buf[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED])
+{
+	char title[CONSOLE_TITLE_MAX];
+	snprintf(buf, CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED, "%s%s", console_scen_title(m, s, title),
+	         console_model_noted(m, s) ? COMPARE_NOTED : "");
+	return buf;
+}
+
 static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 {
 	struct console_model *m = c->m;
@@ -118,8 +130,8 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	}
 	for (size_t k = 0; k < ns; k++) {
 		struct console_scen *s = m->scen[k];
-		char title[CONSOLE_TITLE_MAX];
-		tw[k] = console_text_width(console_scen_title(m, s, title));
+		char title[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED];
+		tw[k] = console_text_width(compare_title(m, s, title));
 		vw[k] = 7; /* "running" */
 		dw[k] = 0;
 		if (s->has_res)
@@ -180,9 +192,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	if ((long)nr > rows_shown && rows_shown > 2)
 		rows_shown--; /* the last line says how many rows are out of sight */
 	console_list_fix(&vs->list, (long)nr, rows_shown);
-	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 0, first > 1 ? "< more scenarios" : "", lw, 0, 1);
-	int x = lw + 2;
+	int x = lw + 2, noted = 0;
 	size_t shown_last = 0;
 	for (size_t k = 0; k < ns; k++) {
 		if (k != 0 && k < first)
@@ -191,11 +201,15 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			break;
 		struct console_scen *s = m->scen[k];
 		wattrset(w, console_attr(k == c->sel ? ROLE_SELECTED : ROLE_TITLE));
-		char title[CONSOLE_TITLE_MAX];
-		console_put_name(w, 0, x, console_scen_title(m, s, title), colw[k], 1, 1);
+		char title[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED];
+		console_put_name(w, 0, x, compare_title(m, s, title), colw[k], 1, 1);
+		noted |= console_model_noted(m, s) > 0;
 		x += colw[k] + 3;
 		shown_last = k;
 	}
+	/* above the labels: that columns are scrolled off, else what a column's * says */
+	wattrset(w, console_attr(ROLE_TITLE));
+	console_put(w, 0, 0, first > 1 ? "< more scenarios" : noted ? "* notes: :notes" : "", lw, 0, 1);
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (shown_last + 1 < ns && width > 8)
 		console_put(w, 0, width - 7, " more >", 7, 0, 0);
