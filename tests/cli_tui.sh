@@ -567,8 +567,11 @@ while [ $i -lt 400 ] && ! shows long "last run"; do
 	sleep 0.05
 	i=$((i + 1))
 done
-# the first frames count the 32 runs queued (each of 200,000 requests takes a while), then fewer
-check_eq "long batch: the header counts the runs left, 32 at first" "$(sort -n "$TMP/runs" | tail -n 1)" 32
+# the first frames count the 32 runs queued, then fewer; a run of 200,000 requests takes tens of
+# ms on two workers, so a busy test machine's first look may come a few runs in (it read 30)
+most=$(sort -n "$TMP/runs" | tail -n 1)
+check "long batch: the header counts the runs left, at most 32, at least 20 at first ($most)" \
+	test "${most:-0}" -le 32 -a "${most:-0}" -ge 20
 check_eq "long batch: the runs left never rise" "$(sort -rn "$TMP/runs")" "$(cat "$TMP/runs")"
 check "long batch: a share between 1% and 99% shown" grep -Eqx '[1-9][0-9]?' "$TMP/shares"
 check_eq "long batch: the shares never fall" "$(sort -n "$TMP/shares")" "$(cat "$TMP/shares")"
