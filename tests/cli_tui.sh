@@ -119,7 +119,7 @@ start main 100 30 faq $SCEN
 wait_for main "last run" ; check_eq "the console opens and runs the scenarios" "$?" 0
 
 # Compare: the projected monthly USD of each scenario as `llmcost replay` prints it
-want=$($L replay faq $SCEN | grep '^projected monthly USD')
+want=$($L replay faq $SCEN 2>>"$TMP/notes" | grep '^projected monthly USD')
 want3=$(usd_row "$want" | cut -d' ' -f1-3)
 got3=$(usd_row "$(screen main)" | cut -d' ' -f1-3)
 check_eq "Compare: projected monthly USD of the visible scenarios = replay" "$got3" "$want3"
@@ -136,7 +136,7 @@ check "Compare: v3's higher cache hit rate is green (better)" \
 check "Compare: baseline's +100.0 pp of large-model share is dim (neither)" \
 	eval 'colour_row "large-model share" | grep -q "${ESC}\[2m *+100\.0 pp"'
 # and the same figures from replay --json, formatted on their own
-json3=$($L replay faq $SCEN --json | python3 -c '
+json3=$($L replay faq $SCEN --json 2>>"$TMP/notes" | python3 -c '
 import json, sys
 from decimal import Decimal
 for s in json.load(sys.stdin, parse_float=Decimal)["scenarios"][:3]:
@@ -146,11 +146,11 @@ check_eq "Compare: projected monthly USD of the visible scenarios = replay --jso
 # export writes exactly what replay --json / --csv write
 T send-keys -t main ":export json $TMP/tui.json" Enter
 wait_for main "wrote $TMP/tui.json"
-$L replay faq $SCEN --json > "$TMP/replay.json"
+$L replay faq $SCEN --json 2>>"$TMP/notes" > "$TMP/replay.json"
 check "export json = replay --json" cmp -s "$TMP/tui.json" "$TMP/replay.json"
 T send-keys -t main ":export csv $TMP/tui.csv" Enter
 wait_for main "wrote $TMP/tui.csv"
-$L replay faq $SCEN --csv > "$TMP/replay.csv"
+$L replay faq $SCEN --csv 2>>"$TMP/notes" > "$TMP/replay.csv"
 check "export csv = replay --csv" cmp -s "$TMP/tui.csv" "$TMP/replay.csv"
 # an existing file is kept unless the command says ! (export!, save!); the store never
 T send-keys -t main ":export json $TMP/tui.csv" Enter; wait_for main "$TMP/tui.csv exists; export! overwrites it"
