@@ -752,6 +752,17 @@ check_has "usage without counts: a server_error without a usage" "$out" "live: 2
 check_eq "usage without counts: recorded as server errors" "$(q "$TMP/nousage.rec.jsonl" '[f(r, "status live") for r in L]')" \
 	"server_error|failed server_error|failed"
 
+# a 200 whose body is not JSON (a proxy's page) is a server_error said to be so, not "without a
+# usage", and so is an empty one
+fake notjson '[{"contains": "HTML", "responses": [{"body": "<html><body>Bad gateway</body></html>"}]},
+ {"contains": "EMPTY", "responses": [{"body": ""}]}]'
+{ req 00 acme chat 100 5 "HTML body"; req 01 acme chat 100 5 "EMPTY body"; } > "$TMP/notjson.jsonl"
+run notjson "$TMP/notjson.jsonl" -s "$TMP/k.json" --max-usd 1 --concurrency 1 --record "$TMP/notjson.rec.jsonl"
+check_counts "not JSON: failed" "$out" "2 requests: 0 answered (0 from the cache), 0 degraded, 2 failed, 0 rejected; 2 calls (0 retries, 0 fallbacks)"
+check_has "not JSON: a server_error said to be so" "$out" "live: 2 calls server_error, the first: HTTP 200 with a body that is not JSON"
+check_eq "not JSON: recorded as server errors" "$(q "$TMP/notjson.rec.jsonl" '[f(r, "status live") for r in L]')" \
+	"server_error|failed server_error|failed"
+
 # a redirect is not followed (the key would go where it leads), and the reason says it was one
 fake redir '[{"responses": [{"status": 307, "headers": {"location": "http://127.0.0.1:9/v1/responses"}}]}]'
 req 00 acme chat 100 5 "REDIRECTED" > "$TMP/redir.jsonl"

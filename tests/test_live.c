@@ -691,6 +691,23 @@ static void live_reply_without_usage(void)
 		openai_reply(200, cases[k].body, NULL, &rep);
 		if (rep.status != cases[k].status)
 			TEST_FAIL_("%s: status %d, want %d", cases[k].body, (int)rep.status, (int)cases[k].status);
+		if (rep.status != STATUS_OK)
+			CHECK_STR(rep.msg, "HTTP 200 without a usage");
+		free(rep.text);
+	}
+	/* a body that is not JSON (a proxy's page, a body cut short) or none: a server_error too,
+	 * said so rather than "without a usage" */
+	static const struct { const char *body, *msg; } bad[] = {
+		{ "<html><body>Bad gateway</body></html>", "HTTP 200 with a body that is not JSON" },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4", "HTTP 200 with a body that is not JSON" },
+		{ "", "HTTP 200 with an empty body" },
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		struct live_reply rep;
+		memset(&rep, 0, sizeof rep);
+		openai_reply(200, bad[k].body, NULL, &rep);
+		CHECK_INT(rep.status, STATUS_SERVER_ERROR);
+		CHECK_STR(rep.msg, bad[k].msg);
 		free(rep.text);
 	}
 }

@@ -187,13 +187,19 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 	r->text_len = clean ? n : 0;
 }
 
-/* An ok reply's usage; a 200 without one (a usage without input_tokens and output_tokens
- * numbers is none: its price is not known), or a failed response, is a server error. */
+/* An ok reply's usage; a 200 whose body is not JSON or is empty (said so: a proxy's HTML page,
+ * a body cut short), without a usage (a usage without input_tokens and output_tokens numbers
+ * is none: its price is not known), or a failed response, is a server error. */
 static void read_answer(const char *body, struct live_reply *r)
 {
 	cJSON *root = cJSON_Parse(body);
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
 	const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "status");
+	if (!root) {
+		r->status = STATUS_SERVER_ERROR;
+		snprintf(r->msg, sizeof r->msg, "HTTP 200 with %s", *body ? "a body that is not JSON" : "an empty body");
+		return;
+	}
 	if (!cJSON_IsObject(usage) || !has_count(usage, "input_tokens") || !has_count(usage, "output_tokens") ||
 	    (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0)) {
 		r->status = STATUS_SERVER_ERROR;
