@@ -1042,6 +1042,39 @@ check_eq "progress: one request answered" "$(head -n 1 "$TMP/tick.out")" \
 # off a terminal, no progress line
 run tick2 "$TMP/tick.jsonl" -s "$TMP/conc.json" --max-usd 1 --record "$TMP/tick2.rec.jsonl"
 case $err in *"requests done"*) bad "progress: a line off a terminal" ;; *) ok ;; esac
+
+# --- the progress line is never wider than the terminal (but its last column), its parts left
+# out whole, the spend kept before the requests in flight: a wider line wraps, and its rewrite
+# (\r goes back to the start of the last row only) left a copy of it a row up every time, 30 in
+# 5 s in a 40-column pane. Two requests of 4 s at once, in panes of 40 and 30 columns: at 40,
+# "live: 0 of 2 requests done, 2 in flight" (26 + 13 = 39 columns; the spend, 17 more, does not
+# fit), at 30 the first 26 alone; once the run is over the scrollback holds no copy of the line
+if command -v tmux >/dev/null 2>&1; then
+	unset TMUX
+	SOCK="llmcost-cli_live-$$"
+	trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; stop_fake; rm -rf "$TMP"' EXIT
+	fake narrow '[{"responses": [{"delay_ms": 4000}]}]'
+	loopback_only
+	{ req 00 acme chat 10 10 "N-1"; req 01 acme chat 10 10 "N-2"; } > "$TMP/narrow.jsonl"
+	for x in 40 30; do
+		T new-session -d -s "n$x" -x "$x" -y 10 "cd '$TMP' && LLMCOST_DB='$TMP/n$x.db' OPENAI_API_KEY='$KEY' \
+			OPENAI_BASE_URL='$OPENAI_BASE_URL' '$L' live narrow.jsonl -s conc.json --max-usd 1 \
+			--record n$x.rec.jsonl; echo EXITED \$?; sleep 60"
+	done
+	# the row the line is on, and the one under it (empty: the line did not wrap)
+	line_rows() { screen "$1" | grep -A1 'requests done' | head -n 2 | sed 's/ *$//' | tr '\n' '|'; }
+	wait_for n40 "requests done"
+	check_eq "progress at 40 columns: 39 of them, the spend left out" "$(line_rows n40)" "live: 0 of 2 requests done, 2 in flight||"
+	wait_for n30 "requests done"
+	check_eq "progress at 30 columns: the count alone" "$(line_rows n30)" "live: 0 of 2 requests done||"
+	for x in 40 30; do
+		wait_for "n$x" "EXITED"
+		check_has "progress at $x columns: the run ends" "$(screen "n$x")" "EXITED 0"
+		check_eq "progress at $x columns: no copy of the line left in the scrollback" \
+			"$(T capture-pane -p -t "n$x" -S - | grep -c 'requests done')" 0
+	done
+	T kill-server 2>/dev/null
+fi
 stop_fake
 
 # --- whatever stops the run, the record holds the calls made so far: K-2 answers after 3 s;

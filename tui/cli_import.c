@@ -16,6 +16,7 @@
 #include "traces/report.h"
 #include "traces/text.h"
 #include "tui/cli.h"
+#include "tui/ticker.h"
 
 #define SHOWN_REJECTS 20
 /* A trace spanning more days than this gets a note: a mistyped year (or an unset clock's
@@ -76,11 +77,15 @@ static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t t
 	report_count_text(lines, n, sizeof n);
 	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
 	progress_left_text(seconds, bytes, total, left, sizeof left);
-	if (total)
-		fprintf(stderr, "\rimporting: %s lines, %s lines/s, %.0f%%%s%s\033[K", n, rate,
-		        100.0 * (double)bytes / (double)total, *left ? ", " : "", left);
-	else
-		fprintf(stderr, "\rimporting: %s lines, %s lines/s\033[K", n, rate);
+	char head[64], per_s[64], pct[16] = "", in[48];
+	snprintf(head, sizeof head, "importing: %s lines", n);
+	snprintf(per_s, sizeof per_s, ", %s lines/s", rate);
+	if (total) /* a file's size is known, not a pipe's */
+		snprintf(pct, sizeof pct, ", %.0f%%", 100.0 * (double)bytes / (double)total);
+	snprintf(in, sizeof in, "%s%s", *left ? ", " : "", left);
+	/* on a narrow terminal the share read is kept first, then the time left, then the rate */
+	struct progress_part parts[] = { { head, 0 }, { per_s, 3 }, { pct, 1 }, { in, 2 } };
+	ticker_line(parts, 4);
 	p->progress_shown = 1;
 }
 

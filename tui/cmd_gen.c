@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "traces/report.h"
 #include "traces/text.h"
 #include "tui/cli.h"
+#include "tui/ticker.h"
 
 /* The progress line on a terminal (traces/gen.h paces it). */
 struct gen_progress {
@@ -55,9 +57,12 @@ static void gen_on_signal(int sig)
 static void gen_show_progress(void *ctx, uint64_t lines)
 {
 	struct gen_progress *g = ctx;
-	char n[32], total[32];
-	fprintf(stderr, "\rgenerating: %s of %s lines, %.0f%%\033[K", report_count_text(lines, n, sizeof n),
-	        report_count_text(g->total, total, sizeof total), 100.0 * (double)lines / (double)g->total);
+	char n[32], total[32], head[96], pct[16];
+	snprintf(head, sizeof head, "generating: %s of %s lines", report_count_text(lines, n, sizeof n),
+	         report_count_text(g->total, total, sizeof total));
+	snprintf(pct, sizeof pct, ", %.0f%%", 100.0 * (double)lines / (double)g->total);
+	struct progress_part parts[] = { { head, 0 }, { pct, 1 } };
+	ticker_line(parts, 2);
 	gen_progress_shown = 1;
 }
 

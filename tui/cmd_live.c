@@ -146,7 +146,7 @@ static int record_ended(void *ctx, struct live *lv, size_t r)
 
 /* The progress line on a terminal (tui/ticker.h): a thread of its own prints it when one is due,
  * so that it shows while calls hang or a Retry-After is waited for, not only when a request
- * ends.  ctx is the run. */
+ * ends; never wider than the terminal (ticker_line).  ctx is the run. */
 static void print_progress(void *ctx)
 {
 	struct live *lv = ctx;
@@ -157,9 +157,13 @@ static void print_progress(void *ctx)
 	size_t done = lv->counts.sent, flight = lv->next - ended;
 	int64_t spent = lv->spent_pusd;
 	pthread_mutex_unlock(&lv->mu);
-	char s[32];
-	fprintf(stderr, "\rlive: %zu of %zu requests done, %zu in flight, %s spent\033[K", done, lv->n, flight,
-	        usd(s, sizeof s, spent));
+	char s[32], head[96], fl[48], sp[48];
+	snprintf(head, sizeof head, "live: %zu of %zu requests done", done, lv->n);
+	snprintf(fl, sizeof fl, ", %zu in flight", flight);
+	snprintf(sp, sizeof sp, ", %s spent", usd(s, sizeof s, spent));
+	/* on a narrow terminal the spend is kept before the requests in flight */
+	struct progress_part parts[] = { { head, 0 }, { fl, 2 }, { sp, 1 } };
+	ticker_line(parts, 3);
 }
 
 /* The record made by this run, and no line written in it (no request made a call): removed, so

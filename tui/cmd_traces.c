@@ -15,6 +15,7 @@
 #include "traces/store.h"
 #include "traces/text.h"
 #include "tui/cli.h"
+#include "tui/ticker.h"
 
 /* Parses the common [--db PATH] option; returns the index of the first operand or -1. */
 static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
@@ -186,16 +187,16 @@ struct rm_progress {
 	int shown;
 };
 
-/* "removing NAME… N s" (or "compacting the store… N s") on a terminal, in place. */
+/* "removing NAME… N s" (or "compacting the store… N s") on a terminal, in place, the seconds
+ * left out on a narrow one (ticker_line). */
 static void rm_progress(void *ctx, const char *name, double seconds)
 {
 	struct rm_progress *p = ctx;
-	fputc('\r', stderr);
-	if (name)
-		text_printf(stderr, "removing %s%s %.0f s", name, text_symbol("…", "..."), seconds);
-	else
-		fprintf(stderr, "compacting the store%s %.0f s", text_symbol("…", "..."), seconds);
-	fputs("\033[K", stderr);
+	char head[300], s[32];
+	snprintf(head, sizeof head, "%s%s", name ? "removing " : "compacting the store", name ? name : "");
+	snprintf(s, sizeof s, " %.0f s", seconds);
+	struct progress_part parts[] = { { head, 0 }, { text_symbol("…", "..."), 0 }, { s, 1 } };
+	ticker_line(parts, 3);
 	p->shown = 1;
 }
 

@@ -7,7 +7,9 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,20 +29,51 @@ static void ticker_on_signal(int sig)
 	raise(sig);
 }
 
-/* Prints replay's line of the current phase (mu held); ctx is the ticker. */
+size_t ticker_columns(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env && atol(env) > 0)
+		return (size_t)atol(env);
+	return 80;
+}
+
+void ticker_line(const struct progress_part *parts, size_t n)
+{
+	char line[512];
+	size_t cols = ticker_columns();
+	progress_fit(parts, n, cols - 1, line, sizeof line);
+	fputc('\r', stderr);
+	text_put_bytes(stderr, line, strlen(line));
+	fputs("\033[K", stderr);
+}
+
+/* Prints replay's line of the current phase (mu held); ctx is the ticker.  On a narrow terminal
+ * the share done is kept first, then the scenarios and requests, then the threads. */
 static void ticker_print(void *ctx)
 {
 	struct ticker *k = ctx;
-	char n[32];
+	const char *dots = text_symbol("…", "...");
+	char n[32], head[300], what[128], threads[64], pct[16];
 	report_count_text(k->n_req, n, sizeof n);
+	snprintf(head, sizeof head, "%s %s", k->phase == TICKER_LOADING ? "loading" : k->phase == TICKER_PREPARING ?
+	         "preparing" : "replaying", k->name);
 	if (k->phase == TICKER_LOADING) {
-		fprintf(stderr, "\rloading %s%s\033[K", k->name, text_symbol("…", "..."));
+		struct progress_part parts[] = { { head, 0 }, { dots, 0 } };
+		ticker_line(parts, 2);
 	} else if (k->phase == TICKER_PREPARING) {
-		fprintf(stderr, "\rpreparing %s: %s requests%s\033[K", k->name, n, text_symbol("…", "..."));
+		snprintf(what, sizeof what, ": %s requests", n);
+		struct progress_part parts[] = { { head, 0 }, { what, 1 }, { dots, 0 } };
+		ticker_line(parts, 3);
 	} else {
-		fprintf(stderr, "\rreplaying %s: %zu scenario%s %s %s requests on %zu thread%s, %d%%\033[K",
-		        k->name, k->n_scen, k->n_scen == 1 ? "" : "s", text_symbol("×", "x"), n, k->n_threads, k->n_threads == 1 ? "" : "s",
-		        replay_progress_percent(k->progress, k->n_req * k->n_scen));
+		snprintf(what, sizeof what, ": %zu scenario%s %s %s requests", k->n_scen, k->n_scen == 1 ? "" : "s",
+		         text_symbol("×", "x"), n);
+		snprintf(threads, sizeof threads, " on %zu thread%s", k->n_threads, k->n_threads == 1 ? "" : "s");
+		snprintf(pct, sizeof pct, ", %d%%", replay_progress_percent(k->progress, k->n_req * k->n_scen));
+		struct progress_part parts[] = { { head, 0 }, { what, 2 }, { threads, 3 }, { pct, 1 } };
+		ticker_line(parts, 4);
 	}
 }
 

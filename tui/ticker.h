@@ -7,7 +7,8 @@
  * share of the scenarios' requests replayed) is made here, and Ctrl-C or
  * SIGTERM meanwhile clears it, then ends the process as the signal would;
  * another command prints a line of its own (ticker_start_print) and keeps its
- * own signal handling.
+ * own signal handling.  Every progress line (import's, gen's and rm's too) is
+ * printed by ticker_line, never wider than the terminal.
  */
 #ifndef TUI_TICKER_H
 #define TUI_TICKER_H
@@ -52,5 +53,14 @@ void ticker_phase(struct ticker *k, enum ticker_phase p, uint64_t n_req, size_t 
 void ticker_start_print(struct ticker *k, void (*print)(void *ctx), void *ctx);
 /* Stops and clears the line; again, or off a terminal, nothing. */
 void ticker_stop(struct ticker *k);
+
+/* The columns of the terminal on standard error (TIOCGWINSZ; else $COLUMNS; else 80), asked at
+ * each line, so that a resized terminal gets lines of its new width. */
+size_t ticker_columns(void);
+/* Prints the progress line of parts[0..n) on stderr: "\r", the parts that fit (progress_fit) in
+ * the terminal's columns but its last, with a name's escapes, then "\033[K".  The last column
+ * stays empty: a line that reaches it leaves the cursor waiting to wrap, where some terminals
+ * erase that column at the "\033[K" and others wrap at once. */
+void ticker_line(const struct progress_part *parts, size_t n);
 
 #endif
