@@ -701,6 +701,11 @@ static void live_reply_without_usage(void)
 		{ "<html><body>Bad gateway</body></html>", "HTTP 200 with a body that is not JSON" },
 		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4", "HTTP 200 with a body that is not JSON" },
 		{ "", "HTTP 200 with an empty body" },
+		/* a failed response (formats.md §1: status "failed" with an error object), with a usage
+		 * or not: said so, with the error's message when it has one */
+		{ "{\"status\": \"failed\", \"error\": {\"code\": \"server_error\", \"message\": \"The model broke.\"},"
+		  " \"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}", "HTTP 200 with status \"failed\": The model broke." },
+		{ "{\"status\": \"failed\", \"error\": null}", "HTTP 200 with status \"failed\"" },
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		struct live_reply rep;

@@ -188,8 +188,9 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 }
 
 /* An ok reply's usage; a 200 whose body is not JSON or is empty (said so: a proxy's HTML page,
- * a body cut short), without a usage (a usage without input_tokens and output_tokens numbers
- * is none: its price is not known), or a failed response, is a server error. */
+ * a body cut short), a failed response (said so, with its error's message), or one without a
+ * usage (a usage without input_tokens and output_tokens numbers is none: its price is not
+ * known), is a server error. */
 static void read_answer(const char *body, struct live_reply *r)
 {
 	cJSON *root = cJSON_Parse(body);
@@ -200,8 +201,16 @@ static void read_answer(const char *body, struct live_reply *r)
 		snprintf(r->msg, sizeof r->msg, "HTTP 200 with %s", *body ? "a body that is not JSON" : "an empty body");
 		return;
 	}
-	if (!cJSON_IsObject(usage) || !has_count(usage, "input_tokens") || !has_count(usage, "output_tokens") ||
-	    (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0)) {
+	if (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0) {
+		const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(err, "message");
+		r->status = STATUS_SERVER_ERROR;
+		snprintf(r->msg, sizeof r->msg, "HTTP 200 with status \"failed\"%s%.200s",
+		         cJSON_IsString(why) ? ": " : "", cJSON_IsString(why) ? why->valuestring : "");
+		cJSON_Delete(root);
+		return;
+	}
+	if (!cJSON_IsObject(usage) || !has_count(usage, "input_tokens") || !has_count(usage, "output_tokens")) {
 		r->status = STATUS_SERVER_ERROR;
 		snprintf(r->msg, sizeof r->msg, "HTTP 200 without a usage");
 		cJSON_Delete(root);
