@@ -192,31 +192,45 @@ static size_t console_help_wrap(char lines[][160], size_t n, int width, char out
 	return o;
 }
 
+/* An overlay's box in the middle of the screen (the help's, the notes'): width columns, at most
+ * height rows, fewer for n lines (at least one), titled; c->help_top, the first line shown, kept
+ * in range.  Sets *inner to the rows for lines.  NULL when curses has no room for it. */
+static WINDOW *console_overlay(struct console *c, size_t n, int width, int height, const char *title, int *inner)
+{
+	if (height > (int)n + 2)
+		height = (int)n + 2;
+	if (height < 3)
+		height = 3;
+	*inner = height - 2;
+	if (c->help_top > (long)n - *inner)
+		c->help_top = (long)n - *inner;
+	if (c->help_top < 0)
+		c->help_top = 0;
+	WINDOW *w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
+	if (!w)
+		return NULL;
+	wattrset(w, console_attr(ROLE_NORMAL));
+	werase(w);
+	box(w, 0, 0);
+	wattrset(w, console_attr(ROLE_TITLE));
+	console_put(w, 0, 2, title, width - 4, 0, 0);
+	return w;
+}
+
 static void console_draw_help(struct console *c)
 {
 	static char logical[200][160], lines[600][160];
 	size_t nl = console_help_lines(logical, 200);
 	int width = COLS - 4 < 96 ? COLS - 4 : 96, height = LINES - 4;
 	size_t n = console_help_wrap(logical, nl, width - 4, lines, 600);
-	if (height > (int)n + 2)
-		height = (int)n + 2;
-	int inner = height - 2;
 	if (c->help_top < 0) /* `:help`: open at the commands */
 		for (size_t i = 0; i < n; i++)
 			if (strncmp(lines[i], "commands", 8) == 0)
 				c->help_top = (long)i;
-	if (c->help_top > (long)n - inner)
-		c->help_top = (long)n - inner;
-	if (c->help_top < 0)
-		c->help_top = 0;
-	WINDOW *w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
+	int inner;
+	WINDOW *w = console_overlay(c, n, width, height, " help: q or Esc closes, j/k scroll ", &inner);
 	if (!w)
 		return;
-	wattrset(w, console_attr(ROLE_NORMAL));
-	werase(w);
-	box(w, 0, 0);
-	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 2, " help: q or Esc closes, j/k scroll ", width - 4, 0, 0);
 	for (int i = 0; i < inner && c->help_top + i < (long)n; i++) {
 		const char *s = lines[c->help_top + i];
 		wattrset(w, console_attr(s[0] != ' ' ? ROLE_TITLE : ROLE_NORMAL));
@@ -307,23 +321,9 @@ static void console_draw_notes(struct console *c)
 	struct console_notes_line *lines;
 	char **owned;
 	size_t n_owned, n = console_notes_lines(c, width - 4, &lines, &owned, &n_owned);
-	int height = LINES - 4;
-	if (height > (int)n + 2)
-		height = (int)n + 2;
-	if (height < 3)
-		height = 3;
-	int inner = height - 2;
-	if (c->help_top > (long)n - inner)
-		c->help_top = (long)n - inner;
-	if (c->help_top < 0)
-		c->help_top = 0;
-	WINDOW *w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
+	int inner;
+	WINDOW *w = console_overlay(c, n, width, LINES - 4, " notes: q or Esc closes, j/k scroll ", &inner);
 	if (w) {
-		wattrset(w, console_attr(ROLE_NORMAL));
-		werase(w);
-		box(w, 0, 0);
-		wattrset(w, console_attr(ROLE_TITLE));
-		console_put(w, 0, 2, " notes: q or Esc closes, j/k scroll ", width - 4, 0, 0);
 		for (int i = 0; i < inner && c->help_top + i < (long)n; i++) {
 			const struct console_notes_line *l = &lines[c->help_top + i];
 			char *text = strndup(l->s, l->n);
