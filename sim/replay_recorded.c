@@ -49,17 +49,6 @@ static int past_timeline(struct eng *g, uint32_t i, uint32_t a, int64_t start)
 	               (long long)g->a.r->timeline.bucket_s, why);
 }
 
-/* The attempt of request i listed last before a among its main calls (when a is one) or among
- * its summarize calls (when a is one), or UINT32_MAX: a retry repeats its model, a fallback
- * changes it, and a summarize call is never a fallback nor the main calls' first. */
-static uint32_t prev_alike(const struct trace *t, uint32_t i, uint32_t a)
-{
-	for (uint32_t b = a; b-- > trace_att_begin(t, i);)
-		if (trace_att_summary(t, b) == trace_att_summary(t, a))
-			return b;
-	return UINT32_MAX;
-}
-
 /* 1 when main attempt a (a change of model) is request i's first fallback: the first change of
  * model among its main calls in the order they are listed, which decides retries and fallbacks,
  * as attempt 0 is its first call (their times may list them in another order). */
@@ -136,8 +125,8 @@ int replay_recorded(struct eng *g)
 		uint32_t i = replay_arrival(rt, calls[c].rank), a = calls[c].a;
 		int m = g->price_of_name[trace_att_model(t, a)];
 		int first = a == trace_att_begin(t, i);
-		uint32_t prev = prev_alike(t, i, a);
-		int hop = prev != UINT32_MAX && !trace_att_summary(t, a) && trace_att_model(t, a) != trace_att_model(t, prev);
+		uint32_t prev = trace_att_prev_alike(t, i, a);
+		int hop = trace_att_fallback(t, i, a);
 		struct group_ids grp = replay_groups(rt, i);
 		struct call_record rec = { .req = i, .grp = grp, .model = m, .start_us = calls[c].start,
 			.retry = prev != UINT32_MAX && !hop, .first_call = first };

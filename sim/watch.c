@@ -1,7 +1,9 @@
 /*
  * The watch's rolling tenant windows (sim/watch.h): one pass over the trace
  * so far, each recorded call placed at its start as the recorded scenario
- * places it (sim/replay_recorded.c) and priced with the scenario's table.
+ * places it (sim/replay_recorded.c), a fallback being one as it counts them
+ * (trace_att_fallback: a summarize call is none), and priced with the
+ * scenario's table.
  */
 #include "sim/watch.h"
 
@@ -74,8 +76,7 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 			}
 			if (a == a1)
 				break;
-			if (a > a0 && trace_att_model(t, a) != trace_att_model(t, a - 1))
-				hop = 1;
+			hop |= trace_att_fallback(t, i, a); /* as replay's recorded scenario counts it */
 			if (a == a0)
 				first_call = start;
 			if (counts) {

@@ -27,7 +27,7 @@ struct watch_tenant {
 	uint64_t requests_short, requests_long;
 	uint64_t calls_short;
 	uint64_t first_calls_short;    /* requests whose first call started in the short window */
-	uint64_t fallbacks_short;      /* of those, the ones that changed model at least once */
+	uint64_t fallbacks_short;      /* of those, the ones that fell back (trace_att_fallback) */
 	uint64_t first_calls_long, fallbacks_long; /* the same in the long window */
 	money_sum usd_short, usd_long; /* pico-USD */
 	uint64_t unpriced;             /* calls on models the table lacks, in the long window */

@@ -265,6 +265,60 @@ static void watch_window_edges(void)
 	scenario_fini(&sc);
 }
 
+/* A summarize call (live's record when the scenario summarizes: "summary": true) is no fallback
+ * of the main call after it, whatever its model, as replay's recorded scenario counts it
+ * (trace_att_fallback); a change of model among the main calls still is.  now 10:02:00.
+ * s: 10:00:00, a summary on small-m, then the main call on large-m: 1 first call, no fallback
+ *    (read as plain attempts, a change of model: 1 of 1, 100%);
+ * f: 10:01:00, a summary on large-m, the main call on small-m timing out, then large-m: one
+ *    fallback (small-m → large-m among the main calls), 1 of 1.
+ * The recorded scenario's replay of the same lines: 1 request with a fallback, 2 summarized. */
+static void watch_summary_not_fallback(void)
+{
+	const char *lines =
+		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"s\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,"
+		"\"attempts\":[{\"model\":\"small-m\",\"status\":\"ok\",\"summary\":true,\"latency_ms\":1000},"
+		"{\"model\":\"large-m\",\"status\":\"ok\"}]}\n"
+		"{\"ts\":\"2026-03-02T10:01:00Z\",\"tenant\":\"f\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,"
+		"\"attempts\":[{\"model\":\"large-m\",\"status\":\"ok\",\"summary\":true,\"latency_ms\":1000},"
+		"{\"model\":\"small-m\",\"status\":\"timeout\",\"latency_ms\":1000},{\"model\":\"large-m\",\"status\":\"ok\"}]}\n";
+	const char *recorded = "{\"mode\": \"recorded\", \"pricing\": \"pricing.json\"}";
+	struct trace t;
+	struct scenario sc;
+	struct err e;
+	struct watch_tenant *w = NULL;
+	size_t n = 0;
+	int64_t now = INT64_C(1772445720000000); /* 2026-03-02T10:02:00Z */
+	if (trace_text(lines, &t, &e) < 0 || scenario_parse(recorded, "r.json", "fixtures/tests", &sc, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	CHECK(watch_tenants(&t, &sc, now, &w, &n, &e) == 0);
+	const struct watch_tenant *x;
+	if ((x = tenant_named(&t, w, n, "s")) != NULL) {
+		CHECK_INT(x->first_calls_short, 1);
+		CHECK_INT(x->fallbacks_short, 0);
+		CHECK_INT(x->first_calls_long, 1);
+		CHECK_INT(x->fallbacks_long, 0);
+	} else
+		TEST_FAIL_("%s", "no tenant s");
+	if ((x = tenant_named(&t, w, n, "f")) != NULL) {
+		CHECK_INT(x->first_calls_short, 1);
+		CHECK_INT(x->fallbacks_short, 1);
+		CHECK_INT(x->fallbacks_long, 1);
+	} else
+		TEST_FAIL_("%s", "no tenant f");
+	free(w);
+	trace_free(&t);
+	scenario_fini(&sc);
+	struct result_scenario r;
+	if (replay_case(lines, recorded, &r) < 0)
+		return;
+	CHECK_INT(r.totals.requests_with_fallback, 1);
+	CHECK_INT(r.totals.summarized, 2);
+	result_scenario_fini(&r);
+}
+
 static void watch_arrival_order(void)
 {
 	/* by time, ties in the trace's order: lines 0 and 2 at 10:00:01, 1 and 3 at 10:00:00 */
@@ -829,6 +883,7 @@ void suite_watch(void)
 	RUN(watch_copy_replays_alike);
 	RUN(watch_tenant_windows);
 	RUN(watch_window_edges);
+	RUN(watch_summary_not_fallback);
 	RUN(watch_arrival_order);
 	RUN(watch_played_subtrace);
 	RUN(watch_replay_tenants_by_name);
