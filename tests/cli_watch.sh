@@ -42,6 +42,16 @@ check_has "--speed 0 says what it takes" "$(cat "$TMP/err")" "a factor above 0"
 $L watch mini --speed 1e10 2>"$TMP/err"; check_eq "--speed 1e10 exits 2" "$?" 2
 check_has "--speed 1e10: the limit named" "$(cat "$TMP/err")" "a factor above 0 and at most 1e9"
 $L watch mini --speed fast 2>/dev/null; check_eq "--speed fast exits 2" "$?" 2
+# a decimal number, as live's --max-usd reads one: hex, inf and a leading blank (which strtod
+# takes: 0x5 was 5) are refused (exit 2, before the trace is looked for); an exponent and ".5"
+# are decimal
+for v in 0x5 inf nan " 5" 5x; do
+	$L watch no-such-trace --speed "$v" 2>"$TMP/err"; check_eq "--speed '$v' exits 2" "$?" 2
+	check_has "--speed '$v' says what it takes" "$(cat "$TMP/err")" "a factor above 0"
+done
+for v in 1e9 .5 2.5e-1; do
+	$L watch no-such-trace --speed "$v" 2>/dev/null </dev/null; check_eq "--speed $v is taken (the trace is not)" "$?" 1
+done
 $L watch "$TMP/mini.jsonl" --speed 60 2>"$TMP/err"; check_eq "--speed with a file exits 2" "$?" 2
 check_has "--speed with a file says why" "$(cat "$TMP/err")" "plays a stored trace"
 # the command it suggests quotes a path with a space for sh: pasted, it imports the file

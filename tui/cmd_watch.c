@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sim/clock.h"
+#include "sim/decimal.h"
 #include "sim/replay.h"
 #include "sim/watch.h"
 #include "sim/window.h"
@@ -38,6 +39,7 @@
 #include "tui/console.h"
 
 #define TICK_MS 250                 /* how often the source is read and the screen drawn */
+#define SPEED_MAX 1e9                /* --speed's most */
 #define LIVE_LAG_US (INT64_C(3600) * 1000000) /* a followed file this close to the clock is live */
 
 static volatile sig_atomic_t watch_stop;
@@ -54,6 +56,24 @@ static int64_t clock_us(clockid_t id)
 	struct timespec ts;
 	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* --speed: a decimal number as --max-usd's amounts are read (a JSON number, so 60, 0.5 and 1e9, and
+ * ".5" is 0.5; never the hex, "inf" or leading blanks that strtod alone takes), above 0 and at
+ * most SPEED_MAX. */
+static int parse_speed(const char *s, double *v)
+{
+	char buf[64], *end;
+	int64_t whole;
+	if (*s == '.' && snprintf(buf, sizeof buf, "0%s", s) < (int)sizeof buf)
+		s = buf;
+	/* the grammar: decimal_scaled refuses what is not a JSON number, and a value past an int64,
+	 * far past SPEED_MAX */
+	if (decimal_scaled(s, strlen(s), 0, &whole, NULL) < 0)
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	return !*end && !errno && *v > 0 && *v <= SPEED_MAX ? 0 : -1;
 }
 
 /* ---- the sources: a followed file, or a stored trace played back ---- */
@@ -929,16 +949,12 @@ int cmd_watch(int argc, char **argv)
 			if (cli_one_scenario("watch", optarg, &scen) < 0)
 				return EXIT_USAGE;
 			break;
-		case SPEED: {
-			char *end;
-			errno = 0;
-			speed = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(speed > 0) || speed > 1e9)
+		case SPEED:
+			if (parse_speed(optarg, &speed) < 0)
 				return cli_usage_error("watch", "--speed takes a factor above 0 and at most 1e9 (60 plays "
 				                       "a minute a second), not \"%s\"", optarg);
 			speed_arg = optarg;
 			break;
-		}
 		case DB:
 			if (cli_db_arg("watch", optarg, &db) < 0)
 				return EXIT_USAGE;
