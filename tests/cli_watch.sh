@@ -721,6 +721,11 @@ check "an ended playback: its tenants still listed" shows ended " acme "
 # the two counts labelled: the requests read of the trace's, and the replay's as of its latest line
 check "an ended playback: the requests read" shows ended "140 of 140 requests read"
 check "an ended playback: the replay's figures as of its last line" shows ended "recorded so far (replayed up to 10:30:24): "
+# p once it has ended leaves it ended (before: "3600× paused"); + still doubles the speed shown,
+# after p, so that its 7200 shows p was taken
+T send-keys -t ended p +
+check "an ended playback: p leaves it ended" wait_for ended "2026-03-02T10:30:24Z  7200× ended"
+case $(screen ended) in *paused*) bad "an ended playback: p said paused" ;; *) ok ;; esac
 T send-keys -t ended q
 
 # the windows and the header as of the lines read, at any speed: a request a minute for a week,

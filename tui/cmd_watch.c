@@ -751,7 +751,7 @@ static void draw(const struct watch *wt, int colors)
 	else
 		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g%s%s  %s of %s request%s read", wt->name,
 		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed, text_symbol("×", "x"),
-		         wt->paused ? " paused" : watch_done(wt) ? " ended" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
+		         watch_done(wt) ? " ended" : wt->paused ? " paused" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
 		         report_count_text(wt->full.n_req, n2, sizeof n2), wt->full.n_req == 1 ? "" : "s");
 	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, wt->res_covered) : NULL;
 	if (flood) {
