@@ -728,6 +728,18 @@ check "an ended playback: p leaves it ended" wait_for ended "2026-03-02T10:30:24
 case $(screen ended) in *paused*) bad "an ended playback: p said paused" ;; *) ok ;; esac
 T send-keys -t ended q
 
+# + stops at --speed's most, 1e9, shown in digits: from 1, paused at once, thirty doublings pass
+# it (2^30 = 1,073,741,824); before, 1.07374e+09×.  A playback of 1e9 shows it so too.
+T new-session -d -s fast -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 1; sleep 30"
+check "the playback at 1×" wait_for fast "  1×  "
+T send-keys -t fast p
+check "paused" wait_for fast "1× paused"
+T send-keys -t fast + + + + + + + + + + + + + + + + + + + + + + + + + + + + + +
+check "+ stops at 1e9, in digits" wait_for fast "1000000000× paused"
+T send-keys -t fast -
+check "- halves it from there" wait_for fast "  500000000× paused"
+T send-keys -t fast q
+
 # the windows and the header as of the lines read, at any speed: a request a minute for a week,
 # played in 3 s at 200000× (a millisecond is 200 s of data).  The windows (now − 5 min, now] and
 # (now − 1 h, now] of a now k requests in hold min(5, k) and min(60, k), and the header's clock,

@@ -39,7 +39,7 @@
 #include "tui/console.h"
 
 #define TICK_MS 250                 /* how often the source is read and the screen drawn */
-#define SPEED_MAX 1e9                /* --speed's most */
+#define SPEED_MAX 1e9                /* --speed's most, and +'s */
 #define LIVE_LAG_US (INT64_C(3600) * 1000000) /* a followed file this close to the clock is live */
 
 static volatile sig_atomic_t watch_stop;
@@ -74,6 +74,16 @@ static int parse_speed(const char *s, double *v)
 	errno = 0;
 	*v = strtod(s, &end);
 	return !*end && !errno && *v > 0 && *v <= SPEED_MAX ? 0 : -1;
+}
+
+/* A playback's speed as the header shows it: plain digits from 1 up (1000000000, never 1e+09),
+ * "%g" below (0.5). */
+static const char *speed_text(double v, char *buf, size_t n)
+{
+	if (v >= 1)
+		return decimal_shortest(v, 1, buf, n);
+	snprintf(buf, n, "%g", v);
+	return buf;
 }
 
 /* ---- the sources: a followed file, or a stored trace played back ---- */
@@ -735,7 +745,7 @@ static void tn_rate(uint64_t num, uint64_t den, char *buf, size_t size)
 
 static void draw(const struct watch *wt, int colors)
 {
-	char now_s[CLOCK_TEXT_MAX], a[64], b[64], n1[32], n2[32];
+	char now_s[CLOCK_TEXT_MAX], a[64], b[64], n1[32], n2[32], sp[40];
 	int64_t now = watch_shown_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
 	erase();
 	if (COLS < CONSOLE_MIN_COLS || LINES < CONSOLE_MIN_LINES) { /* said as the console says it */
@@ -749,8 +759,9 @@ static void draw(const struct watch *wt, int colors)
 		         report_count_text(wt->w.n_req, n1, sizeof n1), wt->w.n_req == 1 ? "" : "s",
 		         wt->rejects ? " (rejects below)" : "");
 	else
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %g%s%s  %s of %s request%s read", wt->name,
-		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), wt->speed, text_symbol("×", "x"),
+		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %s%s%s  %s of %s request%s read", wt->name,
+		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), speed_text(wt->speed, sp, sizeof sp),
+		         text_symbol("×", "x"),
 		         watch_done(wt) ? " ended" : wt->paused ? " paused" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
 		         report_count_text(wt->full.n_req, n2, sizeof n2), wt->full.n_req == 1 ? "" : "s");
 	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, wt->res_covered) : NULL;
@@ -909,8 +920,8 @@ static int run_screen(struct watch *wt)
 			continue;
 		if (ch == 'p' || ch == ' ')
 			replan(wt, wt->speed, !wt->paused);
-		else if (ch == '+' && wt->speed < 1e9)
-			replan(wt, wt->speed * 2, wt->paused);
+		else if (ch == '+' && wt->speed < SPEED_MAX)
+			replan(wt, wt->speed * 2 < SPEED_MAX ? wt->speed * 2 : SPEED_MAX, wt->paused);
 		else if (ch == '-' && wt->speed > 1e-3)
 			replan(wt, wt->speed / 2, wt->paused);
 	}
