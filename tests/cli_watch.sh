@@ -901,6 +901,29 @@ check "an empty file: waiting for lines" wait_for empty "waiting for lines"
 T send-keys -t empty q
 check "an empty file: q quits with 0" wait_for empty "WATCH-EXIT=0"
 
+# an amount wider than its column's own width widens the column: 70 tokens in and 3 out on small-m
+# (test prices $1 and $2 per 1M) cost 70 + 6 = 76 µUSD, $0.00007600, 11 characters against
+# usd 1h's and usd's 10.  Each figure ends under the end of its head; before, it stood a column
+# right of it, and the columns after with it.
+printf '{"ts": "2026-03-02T10:00:00Z", "tenant": "tiny", "task": "t", "input_tokens": 70, "output_tokens": 3, "model": "small-m"}\n' >"$TMP/tiny.jsonl"
+printf '{"mode": "recorded", "pricing": "%s"}\n' "$PWD/fixtures/tests/pricing.json" >"$TMP/tiny-scen.json"
+$L import "$TMP/tiny.jsonl" >/dev/null 2>&1; check_eq "the tiny trace imported" "$?" 0
+# the end of NEEDLE in the line of the screen of SESSION whose first field is FIRST
+ends_at() { screen "$1" | awk -v f="$2" -v n="$3" '$1 == f { i = index($0, n); if (i) print i + length(n) - 1 }'; }
+for cols in 100 60; do
+	T new-session -d -s tiny$cols -x $cols -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch tiny -s '$TMP/tiny-scen.json' --speed 1000000000; sleep 30"
+	check "$cols columns: the tiny trace played" wait_for tiny$cols " tiny "
+	# the first amount is usd 5m's at 100 columns, usd 1h's at 60 (usd 5m dropped); the replay's
+	# usd ends the row as its head ends the heads' line
+	head="usd 5m"; [ $cols = 60 ] && head="usd 1h"
+	check_eq "$cols columns: $head's figure under its head" "$(ends_at tiny$cols tiny '$0.00007600')" \
+		"$(ends_at tiny$cols tenant "$head")"
+	check_eq "$cols columns: the replay's usd under its head" \
+		"$(screen tiny$cols | awk '$1 == "tiny" { print length($0) }')" \
+		"$(screen tiny$cols | awk '$1 == "tenant" { print length($0) }')"
+	T send-keys -t tiny$cols q
+done
+
 # a tiny terminal says so, with its size and that q quits, as the console does (wrapped to the
 # width: the words joined across lines); before, at 40 columns the size was cut off
 T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"

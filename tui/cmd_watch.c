@@ -661,7 +661,8 @@ static void put_line(int y, attr_t attr, const char *fmt, ...)
  * trace so far, the tenant's cache hit rate and spend under the scenario.  The columns in the
  * order shown; a terminal too narrow for them all drops req 5m, then req 1h, then usd 5m (the
  * spend, the fallback rates and the hit rate stay down to the screen's 60 columns).  The mark of
- * unpriced calls (`*`) follows usd 1h, whose figures it qualifies.
+ * unpriced calls (`*`) follows usd 1h, whose figures it qualifies.  A column is as wide as its
+ * widest figure shown, at least its width here (an amount under $0.0001, $0.00007520, takes 11).
  */
 enum { TN_REQ_S, TN_REQ_L, TN_USD_S, TN_USD_L, TN_FB_S, TN_FB_L, TN_HIT, TN_USD_R, N_TN_COLS };
 static const struct tn_col {
@@ -675,28 +676,35 @@ static const struct tn_col {
 };
 #define TN_NAME_MIN 12
 #define TN_NAME_MAX 20
+#define TN_NAME_LEAST 6             /* the name's least, when wide figures leave it less than its min */
+
+#define TN_CELL 64                  /* a figure's buffer */
 
 struct tn_layout {
 	int shown[N_TN_COLS];
+	int width[N_TN_COLS];
 	int name_w;
 };
 
-/* The columns that fit `cols`, and the tenant's name as wide as the rest leaves (12 to 20). */
-static void tn_layout(struct tn_layout *lay, int cols)
+/* The columns that fit `cols`, each as wide as `widest[k]` (its widest figure) or its own width,
+ * and the tenant's name as wide as the rest leaves (12 to 20; less, down to 6, only when wide
+ * figures need it). */
+static void tn_layout(struct tn_layout *lay, int cols, const int widest[N_TN_COLS])
 {
 	int width = 1 + TN_NAME_MIN + 1; /* the margin, the name, the mark after usd 1h */
 	for (int k = 0; k < N_TN_COLS; k++) {
 		lay->shown[k] = 1;
-		width += 1 + tn_cols[k].width;
+		lay->width[k] = widest[k] > tn_cols[k].width ? widest[k] : tn_cols[k].width;
+		width += 1 + lay->width[k];
 	}
 	for (int d = 1; width > cols && d <= 3; d++)
 		for (int k = 0; k < N_TN_COLS; k++)
 			if (tn_cols[k].drop == d) {
 				lay->shown[k] = 0;
-				width -= 1 + tn_cols[k].width;
+				width -= 1 + lay->width[k];
 			}
 	int room = TN_NAME_MIN + (cols - width);
-	lay->name_w = room > TN_NAME_MAX ? TN_NAME_MAX : room < TN_NAME_MIN ? TN_NAME_MIN : room;
+	lay->name_w = room > TN_NAME_MAX ? TN_NAME_MAX : room < TN_NAME_LEAST ? TN_NAME_LEAST : room;
 }
 
 /* A row of the table: the name, padded to its width, then the cells shown; `mark` (one column)
@@ -707,7 +715,7 @@ static void tn_row(const struct tn_layout *lay, char *buf, size_t size, const ch
 	int pad = lay->name_w - (int)text_width(name), at = snprintf(buf, size, " %s%*s", name, pad > 0 ? pad : 0, "");
 	for (int k = 0; k < N_TN_COLS && at >= 0 && (size_t)at < size; k++)
 		if (lay->shown[k])
-			at += snprintf(buf + at, size - (size_t)at, k == TN_USD_L ? " %*s%s" : " %*s", tn_cols[k].width,
+			at += snprintf(buf + at, size - (size_t)at, k == TN_USD_L ? " %*s%s" : " %*s", lay->width[k],
 			               cell[k], mark ? mark : " ");
 }
 
@@ -723,7 +731,7 @@ static void tn_group_heads(const struct tn_layout *lay, char *buf, size_t size)
 			recorded = x + 1;
 		if (k == TN_HIT)
 			replay = x + 1;
-		x += 1 + tn_cols[k].width + (k == TN_USD_L);
+		x += 1 + lay->width[k] + (k == TN_USD_L);
 	}
 	int n = x < (int)size - 1 ? x : (int)size - 1;
 	memset(buf, ' ', (size_t)n);
@@ -788,8 +796,33 @@ static void draw(const struct watch *wt, int colors)
 	size_t n_tn = wt->n_tn;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
 	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0) - (wt->ahead > 0);
+	/* the rows' figures first: the columns are as wide as the widest of them */
+	size_t shown = n_tn < (size_t)(rows > 0 ? rows : 0) ? n_tn : (size_t)(rows > 0 ? rows : 0);
+	char (*cells)[N_TN_COLS][TN_CELL] = shown ? malloc(shown * sizeof *cells) : NULL;
+	int widest[N_TN_COLS] = { 0 };
+	if (!cells)
+		shown = 0;
+	for (size_t i = 0; i < shown; i++) {
+		const struct watch_tenant *x = &tn[i];
+		const struct metrics *m = wt->have_res && x->tenant < wt->n_res_tn && wt->res_tn[x->tenant] != UINT32_MAX
+		                          ? &wt->res.by_tenant[wt->res_tn[x->tenant]] : NULL;
+		report_count_text(x->requests_short, cells[i][TN_REQ_S], TN_CELL);
+		report_count_text(x->requests_long, cells[i][TN_REQ_L], TN_CELL);
+		report_usd_text(x->usd_short, cells[i][TN_USD_S], TN_CELL);
+		report_usd_text(x->usd_long, cells[i][TN_USD_L], TN_CELL);
+		tn_rate(x->fallbacks_short, x->first_calls_short, cells[i][TN_FB_S], TN_CELL);
+		tn_rate(x->fallbacks_long, x->first_calls_long, cells[i][TN_FB_L], TN_CELL);
+		tn_rate(m ? m->cache_hits : 0, m ? m->requests : 0, cells[i][TN_HIT], TN_CELL);
+		if (m)
+			report_usd_text(m->usd_total, cells[i][TN_USD_R], TN_CELL);
+		else
+			snprintf(cells[i][TN_USD_R], TN_CELL, "-");
+		for (int k = 0; k < N_TN_COLS; k++)
+			if ((int)strlen(cells[i][k]) > widest[k])
+				widest[k] = (int)strlen(cells[i][k]);
+	}
 	struct tn_layout lay;
-	tn_layout(&lay, COLS);
+	tn_layout(&lay, COLS, widest);
 	char row[512];
 	tn_group_heads(&lay, row, sizeof row);
 	put_line(top - 1, A_DIM, "%s", row);
@@ -798,29 +831,16 @@ static void draw(const struct watch *wt, int colors)
 		cell[k] = tn_cols[k].head;
 	tn_row(&lay, row, sizeof row, "tenant", cell, NULL);
 	put_line(top, A_BOLD, "%s", row);
-	for (size_t i = 0; i < n_tn && (int)i < rows; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const struct watch_tenant *x = &tn[i];
-		char cells[N_TN_COLS][64];
-		const struct metrics *m = wt->have_res && x->tenant < wt->n_res_tn && wt->res_tn[x->tenant] != UINT32_MAX
-		                          ? &wt->res.by_tenant[wt->res_tn[x->tenant]] : NULL;
-		report_count_text(x->requests_short, cells[TN_REQ_S], sizeof cells[0]);
-		report_count_text(x->requests_long, cells[TN_REQ_L], sizeof cells[0]);
-		report_usd_text(x->usd_short, cells[TN_USD_S], sizeof cells[0]);
-		report_usd_text(x->usd_long, cells[TN_USD_L], sizeof cells[0]);
-		tn_rate(x->fallbacks_short, x->first_calls_short, cells[TN_FB_S], sizeof cells[0]);
-		tn_rate(x->fallbacks_long, x->first_calls_long, cells[TN_FB_L], sizeof cells[0]);
-		tn_rate(m ? m->cache_hits : 0, m ? m->requests : 0, cells[TN_HIT], sizeof cells[0]);
-		if (m)
-			report_usd_text(m->usd_total, cells[TN_USD_R], sizeof cells[0]);
-		else
-			snprintf(cells[TN_USD_R], sizeof cells[0], "-");
 		for (int k = 0; k < N_TN_COLS; k++)
-			cell[k] = cells[k];
+			cell[k] = cells[i][k];
 		char *name = text_show(intern_str(&wt->w.names, x->tenant, NULL), lay.name_w);
 		tn_row(&lay, row, sizeof row, name ? name : "", cell, x->unpriced ? "*" : " ");
 		put_line(top + 1 + (int)i, A_NORMAL, "%s", row);
 		free(name);
 	}
+	free(cells);
 	if (n_tn > (size_t)rows)
 		put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
 	if (wt->n_unpriced) {
