@@ -794,6 +794,47 @@ while [ $i -lt 200 ] && ! shows tail "7200× ended"; do sleep 0.02; i=$((i + 1))
 check_eq "ended: the windows at its last line at once" "$(screen tail | awk '$1 == "t" { print $2, $3 }')" "10 11"
 T send-keys -t tail q
 
+# the lines that say several things fit the width by dropping parts whole, or saying them in
+# fewer words, never cut mid-word: the header keeps the speed, the state and the requests read
+# down to 60 columns, the replay's line its alerts' count with its label, an alert its figures.
+# Before, at 84 columns the header ended "… of 10,080 req" (the ×, a multibyte symbol, counted
+# as two columns too) and at 60 "… 2026-03-02T…Z  2000"; the replay's line ended in a bare count.
+# The steady trace (a week) at 20000× plays for half a minute: paused once it has read a
+# thousand requests or more (a count of four digits; the replay's line then says as many calls).
+read_1000() { case $(screen "$1" | sed -n 1p) in *[0-9],[0-9][0-9][0-9]" of 10,080 "*) return 0 ;; esac; return 1; }
+for cols in 84 72 60; do
+	T new-session -d -s narrow$cols -x $cols -y 20 "LLMCOST_DB='$LLMCOST_DB' $L watch steady --speed 20000; sleep 30"
+	check "$cols columns: playing" eventually read_1000 narrow$cols
+	T send-keys -t narrow$cols p
+	check "$cols columns: the state and the count in the header" wait_for narrow$cols "20000× paused  "
+	case $(screen narrow$cols | sed -n 1p) in
+	*"20000× paused  "*" of 10,080 requests read" | *"20000× paused  "*" of 10,080 read") ok ;;
+	*) bad "$cols columns: the header cut: [$(screen narrow$cols | sed -n 1p)]" ;;
+	esac
+	case $(screen narrow$cols | sed -n 3p) in
+	*" requests, 0 alerts") ok ;;
+	*) bad "$cols columns: the replay's line cut: [$(screen narrow$cols | sed -n 3p)]" ;;
+	esac
+	T send-keys -t narrow$cols q
+done
+# at 60 columns: an ended playback's header, the replay's line, the alert with its figures
+T new-session -d -s narrowend -x 60 -y 20 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 1000000000; sleep 30"
+check "60 columns: ended, and the requests read" wait_for narrowend "ended  140 of 140 read"
+check_eq "60 columns: the replay's line whole" "$(screen narrowend | sed -n 3p | sed 's/.*, //')" "1 alert"
+check_eq "60 columns: the alert with its figures" \
+	"$(screen narrowend | sed -n '/alerts, newest first/{n;p;}')" " fallback_flood  10:02:00-10:08:00  100.0% above 20.0%"
+T send-keys -t narrowend q
+# and the banner while the flood is under way, paused in it at 60×
+T new-session -d -s narrowflood -x 60 -y 20 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; sleep 30"
+check "60 columns: the banner" wait_for narrowflood "FALLBACK FLOOD"
+T send-keys -t narrowflood p
+check "60 columns: paused in the flood" wait_for narrowflood "60× paused"
+case $(screen narrowflood | sed -n 2p) in
+" FALLBACK FLOOD since 10:02:00: rate "*"% above 20.0%") ok ;;
+*) bad "60 columns: the banner cut: [$(screen narrowflood | sed -n 2p)]" ;;
+esac
+T send-keys -t narrowflood q
+
 # each tenant's fallback rate over 5 minutes and the hour (the traffic as recorded), and its cache
 # hit rate and spend in the replay so far.  A scenario on the test prices with a cache (key:
 # tenant and input, no TTL) that routes every request to small-m, which never failed in the
@@ -847,7 +888,7 @@ for cols in 100 80 60; do
 	60) want=" tenant              usd 1h   fb 5m" ;;            # 9 + 1 + 4 spaces before usd 1h
 	esac
 	T new-session -d -s hits$cols -x $cols -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch hits -s '$TMP/hits-scen.json' --speed 1000000000; sleep 30"
-	check "$cols columns: the replay has taken every line" wait_for hits$cols "so far (replayed up to 10:59:00)"
+	check "$cols columns: the replay has taken every line" wait_for hits$cols " to 10:59:00"
 	check "$cols columns: the heads" shows hits$cols "fb 5m  fb 1h    hit        usd"
 	check_has "$cols columns: the columns that fit" "$(screen hits$cols | grep '^ tenant')" "$want"
 	check "$cols columns: the recorded windows' head" shows hits$cols "recorded traffic"
@@ -908,18 +949,19 @@ check "an empty file: q quits with 0" wait_for empty "WATCH-EXIT=0"
 printf '{"ts": "2026-03-02T10:00:00Z", "tenant": "tiny", "task": "t", "input_tokens": 70, "output_tokens": 3, "model": "small-m"}\n' >"$TMP/tiny.jsonl"
 printf '{"mode": "recorded", "pricing": "%s"}\n' "$PWD/fixtures/tests/pricing.json" >"$TMP/tiny-scen.json"
 $L import "$TMP/tiny.jsonl" >/dev/null 2>&1; check_eq "the tiny trace imported" "$?" 0
-# the end of NEEDLE in the line of the screen of SESSION whose first field is FIRST
-ends_at() { screen "$1" | awk -v f="$2" -v n="$3" '$1 == f { i = index($0, n); if (i) print i + length(n) - 1 }'; }
+# the end of NEEDLE in the line of the table (below the header, the banner and the replay's line,
+# which may begin with the trace's name) of the screen of SESSION whose first field is FIRST
+ends_at() { screen "$1" | awk -v f="$2" -v n="$3" 'NR > 4 && $1 == f { i = index($0, n); if (i) print i + length(n) - 1 }'; }
 for cols in 100 60; do
 	T new-session -d -s tiny$cols -x $cols -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch tiny -s '$TMP/tiny-scen.json' --speed 1000000000; sleep 30"
-	check "$cols columns: the tiny trace played" wait_for tiny$cols " tiny "
+	check "$cols columns: the tiny trace played" wait_for tiny$cols "ended"
 	# the first amount is usd 5m's at 100 columns, usd 1h's at 60 (usd 5m dropped); the replay's
 	# usd ends the row as its head ends the heads' line
 	head="usd 5m"; [ $cols = 60 ] && head="usd 1h"
 	check_eq "$cols columns: $head's figure under its head" "$(ends_at tiny$cols tiny '$0.00007600')" \
 		"$(ends_at tiny$cols tenant "$head")"
 	check_eq "$cols columns: the replay's usd under its head" \
-		"$(screen tiny$cols | awk '$1 == "tiny" { print length($0) }')" \
+		"$(screen tiny$cols | awk 'NR > 4 && $1 == "tiny" { print length($0) }')" \
 		"$(screen tiny$cols | awk '$1 == "tenant" { print length($0) }')"
 	T send-keys -t tiny$cols q
 done

@@ -646,10 +646,19 @@ static void put_line(int y, attr_t attr, const char *fmt, ...)
 	va_end(ap);
 	if (y < 0 || y >= LINES)
 		return;
+	/* as many bytes as fill COLS columns at most: a multibyte symbol (× …) is one column, and a
+	 * cut at COLS bytes fell short of the line's end */
+	size_t n = 0;
+	for (int w = 0, len, cw; buf[n]; n += (size_t)len, w += cw) {
+		long cp = text_decode((const unsigned char *)buf + n, &len);
+		cw = cp < 0 ? 1 : text_cp_width(cp);
+		if (w + cw > COLS)
+			break;
+	}
 	attrset(attr);
 	move(y, 0);
 	clrtoeol();
-	mvaddnstr(y, 0, buf, COLS);
+	mvaddnstr(y, 0, buf, (int)n);
 	if (attr & A_REVERSE)
 		for (int x = getcurx(stdscr); x < COLS && getcury(stdscr) == y; x++)
 			addch(' ');
@@ -751,47 +760,161 @@ static void tn_rate(uint64_t num, uint64_t den, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
+/*
+ * The lines of the screen that say several things at once (the header, the banner, the replay's
+ * figures, an alert) come in forms, from the fullest (level 0) to the shortest: each drops a
+ * less important part whole or says it in fewer words, never a word or figure cut.  A line is
+ * its first form that fits the terminal's width; *_text returns 0 when it wrote its last.  The
+ * shortest keep what matters most (the header: the playback's speed, its state and the
+ * requests read) and fit the screen's 60 columns.
+ */
+#define FIT_LINE 512
+
+/* HH:MM:SS of a time, into buf (CLOCK_TEXT_MAX bytes). */
+static const char *hms(int64_t us, char *buf)
+{
+	char iso[CLOCK_TEXT_MAX];
+	clock_format(us, iso);
+	snprintf(buf, CLOCK_TEXT_MAX, "%.8s", strlen(iso) > 11 ? iso + 11 : iso);
+	return buf;
+}
+
+/* The header at `level`: " llmcost watch", the file or trace, the scenario, now, (a playback's
+ * speed and state,) the requests read.  By level: the program's name goes, then "requests read"
+ * says "read" (and "(rejects below)" goes: the line is there), then now is HH:MM:SS, then the
+ * scenario goes, then the name, then now. */
+static int header_text(const struct watch *wt, int level, char *buf, size_t size)
+{
+	char now_s[CLOCK_TEXT_MAX], n1[32], n2[32], sp[40];
+	int64_t now = watch_shown_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
+	const char *sc = wt->sc->name ? wt->sc->name : "", *when;
+	if (wt->is_file && !wt->w.n_req)
+		when = "waiting for lines"; /* the state, kept at every level */
+	else if (level >= 6)
+		when = NULL;
+	else
+		when = level >= 3 ? hms(now_s_us, now_s) : clock_format(now_s_us, now_s);
+	size_t at = (size_t)snprintf(buf, size, "%s", level >= 1 ? "" : " llmcost watch ");
+#define ADD(...) (at += at < size ? (size_t)snprintf(buf + at, size - at, __VA_ARGS__) : 0)
+	if (level < 5)
+		ADD(" %s ", wt->name);
+	if (level < 4 && *sc)
+		ADD(" %s ", sc);
+	if (when)
+		ADD(" %s ", when);
+	if (wt->is_file)
+		ADD(" %s%s%s", report_count_text(wt->w.n_req, n1, sizeof n1),
+		    level >= 2 ? " read" : wt->w.n_req == 1 ? " request read" : " requests read",
+		    wt->rejects && level < 2 ? " (rejects below)" : "");
+	else
+		ADD(" %s%s%s  %s of %s%s", speed_text(wt->speed, sp, sizeof sp), text_symbol("×", "x"),
+		    watch_done(wt) ? " ended" : wt->paused ? " paused" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
+		    report_count_text(wt->full.n_req, n2, sizeof n2),
+		    level >= 2 ? " read" : wt->full.n_req == 1 ? " request read" : " requests read");
+#undef ADD
+	return level < 6;
+}
+
+/* The banner while a fallback flood is under way: its start in full, then HH:MM:SS, then in
+ * fewer words. */
+static int banner_text(const struct alert *flood, int level, char *buf, size_t size)
+{
+	char since[CLOCK_TEXT_MAX];
+	if (level == 0)
+		clock_format(flood->start_us, since);
+	else
+		hms(flood->start_us, since);
+	if (level < 2)
+		snprintf(buf, size, " FALLBACK FLOOD under way since %s: fallback rate %.1f%%, alert above %.1f%% ", since,
+		         flood->value_rate * 100, flood->baseline_rate * 100);
+	else
+		snprintf(buf, size, " FALLBACK FLOOD since %s: rate %.1f%% above %.1f%% ", since, flood->value_rate * 100,
+		         flood->baseline_rate * 100);
+	return level < 2;
+}
+
+/* The replay's figures: the scenario so far, the time of the latest line it took, its spend,
+ * requests, calls and alerts.  By level: the calls go, then "replayed up to" says "up to", then
+ * "so far" goes, then the scenario's name ("replay to"), then the requests; the spend and the
+ * alerts stay. */
+static int replay_text(const struct watch *wt, int level, char *buf, size_t size)
+{
+	char upto[CLOCK_TEXT_MAX], usd[64], n1[32], n2[32], reqs[64] = "", calls[64] = "", label[200];
+	const struct result_scenario *r = &wt->res;
+	hms(wt->res_latest, upto);
+	report_usd_text(r->totals.usd_total, usd, sizeof usd);
+	if (level < 5)
+		snprintf(reqs, sizeof reqs, ", %s request%s", report_count_text(r->totals.requests, n1, sizeof n1),
+		         r->totals.requests == 1 ? "" : "s");
+	if (level < 1)
+		snprintf(calls, sizeof calls, ", %s call%s", report_count_text(r->totals.calls, n2, sizeof n2),
+		         r->totals.calls == 1 ? "" : "s");
+	if (level < 3)
+		snprintf(label, sizeof label, "%.100s so far (%s %s)", r->name, level < 2 ? "replayed up to" : "up to", upto);
+	else if (level < 4)
+		snprintf(label, sizeof label, "%.100s up to %s", r->name, upto);
+	else
+		snprintf(label, sizeof label, "replay to %s", upto);
+	snprintf(buf, size, " %s: %s%s%s, %zu alert%s", label, usd, reqs, calls, r->n_alerts, r->n_alerts == 1 ? "" : "s");
+	return level < 5;
+}
+
+/* An alert of the list: its kind, start and end in full and its figures; then its end as
+ * HH:MM:SS when on its start's day, then both so, then in fewer words. */
+static int alert_text(const struct alert *al, int level, char *buf, size_t size)
+{
+	char s1[CLOCK_TEXT_MAX], s2[CLOCK_TEXT_MAX], v[64], b[64];
+	clock_format(al->start_us, s1);
+	clock_format(al->end_us, s2);
+	if (level == 1 && (strlen(s2) <= 11 || strncmp(s1, s2, 11) != 0)) /* not on its start's day: its end in full */
+		level = 2;
+	if (level == 1)
+		memmove(s2, s2 + 11, strlen(s2 + 11) + 1); /* HH:MM:SSZ */
+	if (level >= 2) {
+		hms(al->start_us, s1);
+		hms(al->end_us, s2);
+	}
+	const char *kind = al->kind == ALERT_COST_GUARD ? "cost_guard" : "fallback_flood";
+	const char *gap = level >= 2 ? "  " : al->kind == ALERT_COST_GUARD ? "      " : "  ";
+	const char *to = level >= 3 ? "-" : " to ";
+	if (al->kind == ALERT_COST_GUARD)
+		snprintf(buf, size, " %s%s%s%s%s  %s/h %s %s/h", kind, gap, s1, to, s2,
+		         report_usd_text(al->value_pusd, v, sizeof v), level >= 3 ? "vs" : "against",
+		         report_usd_text(al->baseline_pusd, b, sizeof b));
+	else
+		snprintf(buf, size, " %s%s%s%s%s  %s%.1f%% above %.1f%%", kind, gap, s1, to, s2, level >= 3 ? "" : "rate ",
+		         al->value_rate * 100, al->baseline_rate * 100);
+	return level < 3;
+}
+
+/* Puts line y in the first form of `text` (one of the above, with its object) that fits. */
+#define PUT_FIT(y, attr, text, obj)                                                  \
+	do {                                                                             \
+		char fit_[FIT_LINE];                                                         \
+		for (int lv_ = 0; text(obj, lv_, fit_, sizeof fit_) && (int)text_width(fit_) > COLS; lv_++) \
+			;                                                                        \
+		put_line(y, attr, "%s", fit_);                                               \
+	} while (0)
+
 static void draw(const struct watch *wt, int colors)
 {
-	char now_s[CLOCK_TEXT_MAX], a[64], b[64], n1[32], n2[32], sp[40];
-	int64_t now = watch_shown_now(wt), now_s_us = clock_floor_div(now, 1000000) * 1000000; /* shown to the second */
+	char n1[32];
 	erase();
 	if (COLS < CONSOLE_MIN_COLS || LINES < CONSOLE_MIN_LINES) { /* said as the console says it */
 		console_too_small("watch");
 		doupdate();
 		return;
 	}
-	if (wt->is_file)
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %s request%s read%s", wt->name,
-		         wt->sc->name ? wt->sc->name : "", wt->w.n_req ? clock_format(now_s_us, now_s) : "waiting for lines",
-		         report_count_text(wt->w.n_req, n1, sizeof n1), wt->w.n_req == 1 ? "" : "s",
-		         wt->rejects ? " (rejects below)" : "");
-	else
-		put_line(0, A_REVERSE, " llmcost watch  %s  %s  %s  %s%s%s  %s of %s request%s read", wt->name,
-		         wt->sc->name ? wt->sc->name : "", clock_format(now_s_us, now_s), speed_text(wt->speed, sp, sizeof sp),
-		         text_symbol("×", "x"),
-		         watch_done(wt) ? " ended" : wt->paused ? " paused" : "", report_count_text(wt->w.n_req, n1, sizeof n1),
-		         report_count_text(wt->full.n_req, n2, sizeof n2), wt->full.n_req == 1 ? "" : "s");
+	PUT_FIT(0, A_REVERSE, header_text, wt);
 	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, wt->res_covered) : NULL;
-	if (flood) {
-		char since[CLOCK_TEXT_MAX];
-		put_line(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD,
-		         " FALLBACK FLOOD under way since %s: fallback rate %.1f%%, alert above %.1f%% ",
-		         clock_format(flood->start_us, since), flood->value_rate * 100, flood->baseline_rate * 100);
-	} else {
+	if (flood)
+		PUT_FIT(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD, banner_text, flood);
+	else
 		put_line(1, A_NORMAL, " no fallback flood");
-	}
-	if (wt->have_res) {
-		/* the replay lags the lines read (at most once a second, less often when long): the
-		 * time of the latest line it took, to the second (HH:MM:SS of the ISO time) */
-		char upto[CLOCK_TEXT_MAX];
-		clock_format(wt->res_latest, upto);
-		put_line(2, A_NORMAL, " %s so far (replayed up to %.8s): %s, %s request%s, %s call%s, %zu alert%s",
-		         wt->res.name, strlen(upto) > 11 ? upto + 11 : upto, report_usd_text(wt->res.totals.usd_total, a, sizeof a),
-		         report_count_text(wt->res.totals.requests, n1, sizeof n1), wt->res.totals.requests == 1 ? "" : "s",
-		         report_count_text(wt->res.totals.calls, n2, sizeof n2), wt->res.totals.calls == 1 ? "" : "s",
-		         wt->res.n_alerts, wt->res.n_alerts == 1 ? "" : "s");
-	}
+	/* the replay lags the lines read (at most once a second, less often when long): labelled
+	 * with the time of the latest line it took, to the second */
+	if (wt->have_res)
+		PUT_FIT(2, A_NORMAL, replay_text, wt);
 	const struct watch_tenant *tn = wt->tn;
 	size_t n_tn = wt->n_tn;
 	int alert_rows = 4, bottom = LINES - 2, top = 4;
@@ -856,14 +979,7 @@ static void draw(const struct watch *wt, int colors)
 	put_line(y++, A_BOLD, " alerts, newest first");
 	for (size_t k = 0; wt->have_res && k < wt->res.n_alerts && k + 1 < (size_t)alert_rows; k++) {
 		const struct alert *al = &wt->res.alerts[wt->res.n_alerts - 1 - k];
-		char s1[CLOCK_TEXT_MAX], s2[CLOCK_TEXT_MAX];
-		if (al->kind == ALERT_COST_GUARD)
-			put_line(y++, A_NORMAL, " cost_guard      %s to %s  %s/h against %s/h", clock_format(al->start_us, s1),
-			         clock_format(al->end_us, s2), report_usd_text(al->value_pusd, a, sizeof a),
-			         report_usd_text(al->baseline_pusd, b, sizeof b));
-		else
-			put_line(y++, A_NORMAL, " fallback_flood  %s to %s  rate %.1f%% above %.1f%%", clock_format(al->start_us, s1),
-			         clock_format(al->end_us, s2), al->value_rate * 100, al->baseline_rate * 100);
+		PUT_FIT(y++, A_NORMAL, alert_text, al);
 	}
 	if (wt->rejects)
 		put_line(LINES - 2, A_NORMAL, " %s rejected; the latest: %s", report_count_text(wt->rejects, n1, sizeof n1),
