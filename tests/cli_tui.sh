@@ -681,7 +681,7 @@ check_eq "scenario drop" "$?" 0
 check_has "dropping the selected last scenario: v3 is selected and shown" "$(screen edits | sed -n 4p)" "v3"
 # columns scrolled out of sight come back once the drops make room for them
 for h in w1 w2 w3 w4; do T send-keys -t edits ":scenario add $h baseline" Enter; wait_for edits "added scenario $h"; done
-check "five scenarios do not fit in 100 columns: some scrolled off" wait_for edits "< more scenarios"
+check "five scenarios do not fit in 100 columns: some scrolled off" wait_for edits "< more "
 # (w1, the third, stays selected: the view must not stay scrolled to it)
 for h in w4 w3 w2; do T send-keys -t edits ":scenario drop $h" Enter; wait_for edits "dropped scenario $h"; done
 case $(screen edits | sed -n 4p) in *"more scenarios"*) bad "after the drops the columns fit, yet some stay hidden" ;; *) ok ;; esac
@@ -1302,6 +1302,42 @@ check_has "the billed warning as replay words it" "$(joined billed)" \
 check_has "the billed warning: recorded's column marked" "$(screen billed | sed -n 4p)" "recorded *"
 T send-keys -t billed ":quit" Enter; check "billed: quit" wait_for billed "EXITED 0"
 T kill-session -t billed
+
+# Compare with more scenarios than fit (the notes about all of them, on mini): the last column
+# shown keeps its title, middle cut and " *" kept, a blank before " more >" (that mark wrote over
+# it: "…five characte more >", "…名前です more >", "flood  more >"), and "* notes: :notes" stays
+# above the labels while columns are scrolled off (it gave way to "< more scenarios").  Each `l`
+# is followed by :help run, whose message says the key before it was drawn.
+printf '{"extends": "v3", "name": "a scenario whose name is longer than forty-five characters"}\n' > "$TMP/long45.json"
+printf '{"extends": "v3", "name": "これはとても長いシナリオの名前です"}\n' > "$TMP/cjk.json"
+printf '{"extends": "v3", "name": "cafe\314\201 re\314\201sume\314\201 scenario"}\n' > "$TMP/accents.json"
+printf '{"extends": "baseline", "name": "another long scenario name here"}\n' > "$TMP/another.json"
+# heads SESSION: the Compare heading (line 4) at the open and after each of 7 `l`, one a line
+heads() {
+	T send-keys -t "$1" Escape; eventually eval "! shows $1 'note: '"
+	screen "$1" | sed -n 4p
+	for i in 1 2 3 4 5 6 7; do
+		T send-keys -t "$1" l ":help run" Enter; wait_for "$1" "re-run a scenario, or every"
+		screen "$1" | sed -n 4p
+		T send-keys -t "$1" Escape; eventually eval "! shows $1 're-run a scenario, or every'"
+	done
+}
+for size in 80x24 60x15; do
+	start wide "${size%x*}" "${size#*x}" "$TMP/mini.jsonl" $SCEN -s "$TMP/long45.json" -s "$TMP/cjk.json" \
+		-s "$TMP/accents.json" -s "$TMP/another.json"
+	wait_for wide "last run"
+	heads wide > "$TMP/heads"
+	check_eq "$size: every heading says * notes: :notes" "$(grep -c -F '* notes: :notes' "$TMP/heads")" 8
+	check "$size: some headings with more > and < more" grep -q '^< .*more >' "$TMP/heads"
+	check_eq "$size: before more >, a title's * and a blank" \
+		"$(grep 'more > *$' "$TMP/heads" | grep -v -c '[^ ] \* \{1,\}more > *$')" 0
+	check "$size: the long name's end and its *" grep -q 'racters \* *more >' "$TMP/heads"
+	check "$size: the CJK name's end and its *" grep -q '前です \* *more >' "$TMP/heads"
+	# (at 15 lines, stty's modes after it scroll "EXITED 0" off the pane: its history too)
+	T send-keys -t wide ":quit" Enter
+	check "$size: quit" eventually eval 'T capture-pane -p -S -40 -t wide | grep -q "^EXITED 0"'
+	T kill-session -t wide
+done
 
 # The terminal closes and no SIGHUP comes (the console runs in another session, under setsid):
 # it sees the hang-up on its input and exits 129, as for SIGHUP, instead of spinning.  The

@@ -8,6 +8,8 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "traces/report.h"
 #include "tui/console.h"
@@ -106,6 +108,41 @@ static const char *compare_title(const struct console_model *m, const struct con
 	return buf;
 }
 
+/* s's title at x, right-aligned in width columns (compare_title's): a name too wide loses its
+ * middle, and the " *" after it stays. */
+static void compare_put_title(WINDOW *w, int x, const struct console_model *m, const struct console_scen *s,
+                              int width)
+{
+	char title[CONSOLE_TITLE_MAX], line[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED];
+	int mark = console_model_noted(m, s) ? (int)strlen(COMPARE_NOTED) : 0;
+	char *cut = console_cut_name(console_scen_title(m, s, title), width - mark > 1 ? width - mark : 1);
+	snprintf(line, sizeof line, "%s%s", cut ? cut : title, mark ? COMPARE_NOTED : "");
+	free(cut);
+	console_put(w, 0, x, line, width, 1, 1);
+}
+
+/* The last scenario column shown, the columns from first on (after the reference) as far as
+ * they fit in width from x: when more follow, the last one's title must leave room for " more >"
+ * (COMPARE_MORE columns), at least COMPARE_TITLE_MIN of them (or the whole title), or it is not
+ * shown; the first of them always is. */
+#define COMPARE_MORE 7
+#define COMPARE_TITLE_MIN 8
+static size_t compare_last(size_t ns, size_t first, int x, int width, const int *colw, const int *tw)
+{
+	size_t last = 0;
+	int at = x, last_x = x;
+	for (size_t k = first; k < ns && at + colw[k] <= width; k++) {
+		last = k, last_x = at;
+		at += colw[k] + 3;
+	}
+	if (last > first && last + 1 < ns) {
+		int min = tw[last] < COMPARE_TITLE_MIN ? tw[last] : COMPARE_TITLE_MIN;
+		if (width - COMPARE_MORE - last_x < min)
+			last--;
+	}
+	return last;
+}
+
 static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 {
 	struct console_model *m = c->m;
@@ -168,15 +205,9 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
 	if (c->sel >= 1 && c->sel < first)
 		first = c->sel;
-	while (c->sel >= 1 && first < c->sel) {
-		int x = lw + 2 + colw[0];
-		size_t k = first;
-		for (; k < ns && x + 3 + colw[k] <= width; k++)
-			x += 3 + colw[k];
-		if (c->sel < k)
-			break;
+	int x0 = lw + 2 + colw[0] + 3; /* where the first column after the reference goes */
+	while (c->sel >= 1 && first < c->sel && c->sel > compare_last(ns, first, x0, width, colw, tw))
 		first++;
-	}
 	while (first > 1) { /* and no further right than need be: back while all from one before fit */
 		int x = lw + 2 + colw[0];
 		for (size_t k = first - 1; k < ns; k++)
@@ -186,6 +217,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		first--;
 	}
 	vs->hscroll = (int)first;
+	size_t last = ns > 1 ? compare_last(ns, first, x0, width, colw, tw) : 0;
 
 	/* the heading: scenario names */
 	int rows_shown = height - 1;
@@ -193,26 +225,34 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		rows_shown--; /* the last line says how many rows are out of sight */
 	console_list_fix(&vs->list, (long)nr, rows_shown);
 	int x = lw + 2, noted = 0;
-	size_t shown_last = 0;
-	for (size_t k = 0; k < ns; k++) {
+	for (size_t k = 0; k <= last; k++) {
 		if (k != 0 && k < first)
 			continue;
 		if (x + colw[k] > width)
 			break;
-		struct console_scen *s = m->scen[k];
+		int tw_room = colw[k];
+		if (k == last && k + 1 < ns && width - COMPARE_MORE - x < tw_room)
+			tw_room = width - COMPARE_MORE - x; /* " more >" after it, its blank the gap */
 		wattrset(w, console_attr(k == c->sel ? ROLE_SELECTED : ROLE_TITLE));
-		char title[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED];
-		console_put_name(w, 0, x, compare_title(m, s, title), colw[k], 1, 1);
-		noted |= console_model_noted(m, s) > 0;
+		compare_put_title(w, x, m, m->scen[k], tw_room);
 		x += colw[k] + 3;
-		shown_last = k;
 	}
-	/* above the labels: that columns are scrolled off, else what a column's * says */
+	for (size_t k = 0; k < m->n_scen; k++)
+		noted |= console_model_noted(m, m->scen[k]) > 0;
+	/* above the labels: that columns are scrolled off, and what a column's * says while a
+	 * scenario has notes, in fewer words when both do not fit */
+	static const char *const both[] = { "< more scenarios  * notes: :notes", "< more  * notes: :notes",
+	                                     "< * notes: :notes", "< * :notes" };
+	const char *corner = first > 1 ? "< more scenarios" : noted ? "* notes: :notes" : "";
+	if (first > 1 && noted)
+		for (size_t i = 0; i < sizeof both / sizeof both[0]; i++)
+			if (console_text_width(corner = both[i]) <= lw)
+				break;
 	wattrset(w, console_attr(ROLE_TITLE));
-	console_put(w, 0, 0, first > 1 ? "< more scenarios" : noted ? "* notes: :notes" : "", lw, 0, 1);
+	console_put(w, 0, 0, corner, lw, 0, 1);
 	wattrset(w, console_attr(ROLE_TITLE));
-	if (shown_last + 1 < ns && width > 8)
-		console_put(w, 0, width - 7, " more >", 7, 0, 0);
+	if (last + 1 < ns && width > 8)
+		console_put(w, 0, width - COMPARE_MORE, " more >", COMPARE_MORE, 0, 0);
 
 	/* the rows */
 	for (int i = 0; i < rows_shown && vs->list.top + i < (long)nr; i++) {
@@ -224,7 +264,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		console_put(w, y, 0, row->label, lw, 0, 1);
 		wattrset(w, console_attr(ROLE_NORMAL));
 		x = lw + 2;
-		for (size_t k = 0; k < ns; k++) {
+		for (size_t k = 0; k <= last; k++) {
 			if (k != 0 && k < first)
 				continue;
 			if (x + colw[k] > width)
