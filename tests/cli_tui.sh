@@ -1338,6 +1338,19 @@ for size in 80x24 60x15; do
 	check "$size: quit" eventually eval 'T capture-pane -p -S -40 -t wide | grep -q "^EXITED 0"'
 	T kill-session -t wide
 done
+# an overlay longer than its box says where it is on its bottom edge, and covers the body's own
+# count (Compare's "0 rows above, 12 below" stood under the notes and did not follow them)
+start wide 80 24 "$TMP/mini.jsonl" $SCEN -s "$TMP/long45.json"
+wait_for wide "last run"; T send-keys -t wide Escape ":notes" Enter
+check ":notes at 80x24: its position" wait_for wide "0 lines above, "
+case $(screen wide) in *"rows above"*) bad ":notes: Compare's row count shows under it" ;; *) ok ;; esac
+T send-keys -t wide j; check ":notes: j scrolls, the position follows" wait_for wide "1 line above, "
+T send-keys -t wide G; check ":notes: G, none below" wait_for wide " lines above, 0 below "
+T send-keys -t wide q '?'; check "help: the same" wait_for wide "help: q or Esc closes"
+check "help: its position" wait_for wide "0 lines above, "
+T send-keys -t wide q
+T send-keys -t wide ":quit" Enter; check "overlays: quit" wait_for wide "EXITED 0"
+T kill-session -t wide
 
 # The terminal closes and no SIGHUP comes (the console runs in another session, under setsid):
 # it sees the hang-up on its input and exits 129, as for SIGHUP, instead of spinning.  The

@@ -192,9 +192,11 @@ static size_t console_help_wrap(char lines[][160], size_t n, int width, char out
 	return o;
 }
 
-/* An overlay's box in the middle of the screen (the help's, the notes'): width columns, at most
+/* An overlay's box in the middle of the body (the help's, the notes'): width columns, at most
  * height rows, fewer for n lines (at least one), titled; c->help_top, the first line shown, kept
- * in range.  Sets *inner to the rows for lines.  NULL when curses has no room for it. */
+ * in range, and when the lines do not all fit the bottom edge counts those above and below, as
+ * Compare's last line counts its rows (the body's own count, under a box the body's height, is
+ * covered).  Sets *inner to the rows for lines.  NULL when curses has no room for it. */
 static WINDOW *console_overlay(struct console *c, size_t n, int width, int height, const char *title, int *inner)
 {
 	if (height > (int)n + 2)
@@ -206,7 +208,7 @@ static WINDOW *console_overlay(struct console *c, size_t n, int width, int heigh
 		c->help_top = (long)n - *inner;
 	if (c->help_top < 0)
 		c->help_top = 0;
-	WINDOW *w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
+	WINDOW *w = newwin(height, width, 3 + (LINES - 4 - height) / 2, (COLS - width) / 2);
 	if (!w)
 		return NULL;
 	wattrset(w, console_attr(ROLE_NORMAL));
@@ -214,6 +216,12 @@ static WINDOW *console_overlay(struct console *c, size_t n, int width, int heigh
 	box(w, 0, 0);
 	wattrset(w, console_attr(ROLE_TITLE));
 	console_put(w, 0, 2, title, width - 4, 0, 0);
+	if ((long)n > *inner) {
+		long above = c->help_top, below = (long)n - c->help_top - *inner;
+		char where[96];
+		snprintf(where, sizeof where, " %ld line%s above, %ld below ", above, above == 1 ? "" : "s", below);
+		console_put(w, height - 1, 2, where, width - 4, 0, 0);
+	}
 	return w;
 }
 
