@@ -1349,7 +1349,14 @@ T send-keys -t wide G; check ":notes: G, none below" wait_for wide " lines above
 T send-keys -t wide q '?'; check "help: the same" wait_for wide "help: q or Esc closes"
 check "help: its position" wait_for wide "0 lines above, "
 T send-keys -t wide q
-T send-keys -t wide ":quit" Enter; check "overlays: quit" wait_for wide "EXITED 0"
+# r and :run with no scenario open say so (they said nothing)
+T send-keys -t wide ":scenario drop" Space recorded Enter ":scenario drop baseline" Enter ":scenario drop v3" Enter \
+	":scenario drop flood-guard" Enter ":scenario drop long45" Enter
+wait_for wide "No scenario is open"
+T send-keys -t wide Escape r; check "r with none open says so" wait_for wide "no scenario is open (scenario add NAME)"
+T send-keys -t wide Escape; eventually eval '! shows wide "no scenario is open (scenario"'
+T send-keys -t wide ":run" Enter; check ":run with none open says so" wait_for wide "no scenario is open (scenario add NAME)"
+T send-keys -t wide ":quit" Enter; check "none open: quit" wait_for wide "EXITED 0"
 T kill-session -t wide
 
 # The terminal closes and no SIGHUP comes (the console runs in another session, under setsid):

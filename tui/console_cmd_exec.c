@@ -442,6 +442,8 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 	struct console_scen *s = NULL;
 	if (*args && !(s = console_cmd_scen(c, args, e)))
 		return -1;
+	if (!c->m->n_scen) /* nothing to run: said, as set and export say it */
+		return err_set(e, "no scenario is open (scenario add NAME)");
 	if (console_model_run(c->m, s, e) < 0)
 		return -1;
 	if (s) {
@@ -449,8 +451,7 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 		console_message_ran(c, "re-ran %s", s->label);
 	} else {
 		console_message_runs(c, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
-		if (c->m->n_scen) /* none: no time to give */
-			console_message_ran(c, "re-ran %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+		console_message_ran(c, "re-ran %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
 	}
 	c->dirty_hdr = 1;
 	return 0;
