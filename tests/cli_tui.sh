@@ -1122,6 +1122,52 @@ check_eq "SIGSEGV: the console dies of it, exit 139" "$?" 0
 killed_restores crash SIGSEGV
 T kill-session -t crash
 
+alt() { test "$(T display -p -t "$1" '#{alternate_on}')" = "$2"; }
+# Job control, in an interactive shell.  Ctrl-Z in $EDITOR (here a script that waits, on the
+# alternate screen as vi is) stops the console with it (the shell sees the job stopped), and at
+# fg the editor has the terminal alone: the console draws nothing over it (it drew its screen
+# at fg, over the editor, then ran on the main screen the editor went back to, and left its
+# screen under the shell's at q); when the editor ends the console has its screen back, on the
+# alternate screen
+cat > "$TMP/ed-stop.sh" <<EOF
+printf '\033[?1049h\033[H\033[2J'
+echo EDITING
+while [ ! -e "$TMP/ed-go" ]; do sleep 0.1; done
+echo EDITED
+while [ ! -e "$TMP/ed-end" ]; do sleep 0.1; done
+printf '\033[?1049l'
+EOF
+# the console's process is stopped (ps: state T)
+stopped() { ps -o stat= -p "$(cat "$TMP/job.pid")" | grep -q T; }
+T new-session -d -s job -x 100 -y 30 "ENV= PS1='$ ' sh -i"
+T send-keys -t job "LLMCOST_DB='$LLMCOST_DB' EDITOR='sh $TMP/ed-stop.sh' TMPDIR='$TMP' sh -c 'echo \$\$ > $TMP/job.pid; exec $L tui faq -s v3 2>$TMP/job.err'" Enter
+wait_for job "last run"
+T send-keys -t job ":scenario edit v3" Enter
+wait_for job EDITING
+T send-keys -t job C-z
+check "Ctrl-Z in the editor stops the console too" eventually stopped
+check "and the shell sees the job stopped" wait_for job Stopped
+T send-keys -t job fg Enter
+wait_for job "$ fg"
+: > "$TMP/ed-go"
+check "fg: the editor runs on" wait_for job EDITED
+case $(screen job) in *"projected monthly USD"*) bad "fg: the console drew its screen over the editor" ;; *) ok ;; esac
+: > "$TMP/ed-end"
+check "after the editor: the console's screen" wait_for job "scenario v3: no change"
+check "after the editor: on the alternate screen" alt job 1
+T send-keys -t job q
+check "q: the alternate screen left" eventually alt job 0
+T send-keys -t job "echo EXITED \$?; stty -a; echo MODES-END" Enter
+check "q after Ctrl-Z: exit 0" wait_for job "EXITED 0"
+wait_for job MODES-END
+modes=" $(screen job | tr '\n' ' ') "
+case $modes in *"projected monthly USD"*) bad "q after Ctrl-Z: the console's screen left under the shell's" ;; *) ok ;; esac
+check "q after Ctrl-Z restores echo" test -z "$(printf '%s' "$modes" | grep -e ' -echo ')"
+check "q after Ctrl-Z restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
+check_has "q after Ctrl-Z: Ctrl-Z suspends" "$modes" "susp = ^Z"
+check_eq "job control: no error output" "$(cat "$TMP/job.err")" ""
+T kill-session -t job
+
 # Alerts in narrow windows: the recorded flood's two alerts.  Columns as wide as their widest
 # of heading and values: start 16, end 11, scenario 8 ("recorded"), kind 14 (fallback_flood),
 # value 7 ($6.38/h), baseline 8 (the heading), peak 5 (3.77x) = 69, + 6 gaps.  At 80: gaps of 1

@@ -234,7 +234,8 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 	char *json, *text = NULL;
 	int fd, status = -1, rc = -1;
 	FILE *f;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, dfl = { .sa_handler = SIG_DFL }, old_int, old_quit,
+	                 old_tstp;
 
 	if (!s)
 		return -1;
@@ -280,6 +281,11 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
+	/* Ctrl-Z in the editor stops the console with it, as the job it is, and fg only continues it:
+	 * curses' SIGTSTP handler drew the console's screen at fg, over the editor still running, and
+	 * took the editor's modes for the shell's */
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &old_tstp);
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
@@ -292,6 +298,7 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 			;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGTSTP, &old_tstp, NULL);
 	console_resume(c);
 
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
