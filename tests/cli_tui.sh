@@ -1123,6 +1123,24 @@ killed_restores crash SIGSEGV
 T kill-session -t crash
 
 alt() { test "$(T display -p -t "$1" '#{alternate_on}')" = "$2"; }
+# Ctrl-\ (SIGQUIT): the terminal put back as for SIGTERM (its keys as they were: Ctrl-C
+# interrupts again), then the console ends as SIGQUIT's, exit 128 + 3 = 131 (it left the
+# terminal raw, Ctrl-C undefined, the console's screen on it)
+start quit 80 24 faq -s v3
+wait_for quit "last run"
+T send-keys -t quit 'C-\'
+check "Ctrl-\\ exits 131" wait_for quit "EXITED 131"
+killed_restores quit "Ctrl-\\"
+check_has "Ctrl-\\: Ctrl-C interrupts again" "$modes" "intr = ^C"
+check "Ctrl-\\ leaves the alternate screen" alt quit 0
+check_eq "Ctrl-\\: no error output" "$(cat "$TMP/quit.err")" ""
+T kill-session -t quit
+# and SIGQUIT sent (kill -QUIT): the same
+killed sigquit QUIT 131
+check_eq "SIGQUIT exits 131" "$?" 0
+killed_restores sigquit SIGQUIT
+T kill-session -t sigquit
+
 # Job control, in an interactive shell.  Ctrl-Z in $EDITOR (here a script that waits, on the
 # alternate screen as vi is) stops the console with it (the shell sees the job stopped), and at
 # fg the editor has the terminal alone: the console draws nothing over it (it drew its screen

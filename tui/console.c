@@ -30,11 +30,16 @@
 
 /* ---- signals and the terminal's last resort ---- */
 
-static volatile sig_atomic_t console_stop;   /* SIGINT, SIGTERM, SIGHUP */
+static volatile sig_atomic_t console_stop;   /* SIGINT, SIGQUIT, SIGTERM, SIGHUP */
 static int console_active;                   /* curses owns the terminal */
 static struct termios console_tio;           /* the terminal before curses */
 static int console_have_tio;
-static int console_intr_ch = -1;            /* its interrupt key, read as a key (-1: none) */
+/* The terminal's signal keys, read as keys while the console reads keys: interrupt (Ctrl-C)
+ * and quit (Ctrl-\), each the signal it sends; -1: the terminal has none. */
+#define CONSOLE_SIG_KEYS 2
+static const int console_sig_cc[CONSOLE_SIG_KEYS] = { VINTR, VQUIT };
+static const int console_sig_no[CONSOLE_SIG_KEYS] = { SIGINT, SIGQUIT };
+static int console_sig_ch[CONSOLE_SIG_KEYS] = { -1, -1 };
 static char console_reset[256];              /* terminfo: leave the alternate screen, … */
 static size_t console_reset_len;
 
@@ -389,36 +394,41 @@ void console_resume(struct console *c)
 void console_intr_signals(int on)
 {
 	struct termios t;
-	if (console_intr_ch < 0 || tcgetattr(STDIN_FILENO, &t) != 0)
+	if (!console_have_tio || tcgetattr(STDIN_FILENO, &t) != 0)
 		return;
-	t.c_cc[VINTR] = on ? (cc_t)console_intr_ch : _POSIX_VDISABLE;
+	for (int i = 0; i < CONSOLE_SIG_KEYS; i++)
+		if (console_sig_ch[i] >= 0) /* the interrupt key sends its signal when on; the others never */
+			t.c_cc[console_sig_cc[i]] = on && i == 0 ? (cc_t)console_sig_ch[i] : _POSIX_VDISABLE;
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
 	def_prog_mode(); /* what curses puts back after an editor, and after Ctrl-Z */
 }
 
-int console_intr_key(void)
+int console_signal_key(int ch)
 {
-	return console_intr_ch;
+	for (int i = 0; i < CONSOLE_SIG_KEYS; i++)
+		if (ch != ERR && ch == console_sig_ch[i])
+			return console_sig_no[i];
+	return 0;
 }
 
 /* ---- the loop ---- */
 
 static void console_signals(int install)
 {
-	static struct sigaction old[3], old_crash[5];
-	static const int stop_sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	static struct sigaction old[4], old_crash[5];
+	static const int stop_sigs[4] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	static const int crash_sigs[5] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	if (install) {
 		struct sigaction sa = { .sa_handler = console_on_stop }, cr = { .sa_handler = console_on_crash };
 		sigemptyset(&sa.sa_mask);
 		sigemptyset(&cr.sa_mask);
 		cr.sa_flags = SA_RESETHAND;
-		for (int i = 0; i < 3; i++) /* unless ignored (nohup's SIGHUP) */
+		for (int i = 0; i < 4; i++) /* unless ignored (nohup's SIGHUP) */
 			cli_catch_signal(stop_sigs[i], &sa, &old[i]);
 		for (int i = 0; i < 5; i++)
 			sigaction(crash_sigs[i], &cr, &old_crash[i]);
 	} else {
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			sigaction(stop_sigs[i], &old[i], NULL);
 		for (int i = 0; i < 5; i++)
 			sigaction(crash_sigs[i], &old_crash[i], NULL);
@@ -483,8 +493,9 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_reset_prepare();
 	cbreak();
 	noecho();
-	console_intr_ch = console_have_tio && console_tio.c_cc[VINTR] != _POSIX_VDISABLE &&
-	                   (console_tio.c_lflag & ISIG) ? console_tio.c_cc[VINTR] : -1;
+	for (int i = 0; i < CONSOLE_SIG_KEYS; i++)
+		console_sig_ch[i] = console_have_tio && console_tio.c_cc[console_sig_cc[i]] != _POSIX_VDISABLE &&
+		                    (console_tio.c_lflag & ISIG) ? console_tio.c_cc[console_sig_cc[i]] : -1;
 	console_intr_signals(0);
 	curs_set(0);
 	set_escdelay(25);
@@ -531,8 +542,9 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		if (!c.frames && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			console_stop = SIGHUP; /* the terminal is gone; no SIGHUP comes outside its session */
 		while (console_interrupt(&c), !console_stop && (ch = wgetch(c.input)) != ERR) {
-			if (ch == console_intr_ch) { /* Ctrl-C read as a key: what its SIGINT does */
-				console_stop = SIGINT;
+			int sig = console_signal_key(ch);
+			if (sig) { /* Ctrl-C or Ctrl-\ read as a key: what its signal does */
+				console_stop = sig;
 				continue;
 			}
 			console_key(&c, ch);

@@ -236,7 +236,7 @@ void console_cmd_key(struct console *c, int key)
 	switch (key) {
 	case 27: { /* Esc with a key behind it: Alt+key for readline (M-b, M-d...) */
 		int next = wgetch(c->input);
-		if (next != ERR && next <= 255 && next != console_intr_key()) { /* Esc, Ctrl-C: in turn */
+		if (next != ERR && next <= 255 && !console_signal_key(next)) { /* Esc, Ctrl-C: in turn */
 			console_cmd_feed(27);
 			console_cmd_feed(next);
 			return;
