@@ -31,21 +31,28 @@
 /* ---- signals and the terminal's last resort ---- */
 
 static volatile sig_atomic_t console_stop;   /* SIGINT, SIGQUIT, SIGTERM, SIGHUP */
+static volatile sig_atomic_t console_tstp;   /* SIGTSTP sent (kill -TSTP): stop at the next turn */
 static int console_active;                   /* curses owns the terminal */
 static struct termios console_tio;           /* the terminal before curses */
 static int console_have_tio;
-/* The terminal's signal keys, read as keys while the console reads keys: interrupt (Ctrl-C)
- * and quit (Ctrl-\), each the signal it sends; -1: the terminal has none. */
-#define CONSOLE_SIG_KEYS 2
-static const int console_sig_cc[CONSOLE_SIG_KEYS] = { VINTR, VQUIT };
-static const int console_sig_no[CONSOLE_SIG_KEYS] = { SIGINT, SIGQUIT };
-static int console_sig_ch[CONSOLE_SIG_KEYS] = { -1, -1 };
+/* The terminal's signal keys, read as keys while the console reads keys: interrupt (Ctrl-C),
+ * quit (Ctrl-\) and suspend (Ctrl-Z), each the signal it sends; -1: the terminal has none. */
+#define CONSOLE_SIG_KEYS 3
+static const int console_sig_cc[CONSOLE_SIG_KEYS] = { VINTR, VQUIT, VSUSP };
+static const int console_sig_no[CONSOLE_SIG_KEYS] = { SIGINT, SIGQUIT, SIGTSTP };
+static int console_sig_ch[CONSOLE_SIG_KEYS] = { -1, -1, -1 };
 static char console_reset[256];              /* terminfo: leave the alternate screen, … */
 static size_t console_reset_len;
 
 static void console_on_stop(int sig)
 {
 	console_stop = sig;
+}
+
+static void console_on_tstp(int sig)
+{
+	(void)sig;
+	console_tstp = 1;
 }
 
 /* A crash: put the terminal back with async-signal-safe calls, then die of the same signal. */
@@ -411,25 +418,46 @@ int console_signal_key(int ch)
 	return 0;
 }
 
+/* Ctrl-Z (the key, or a SIGTSTP sent): the terminal put back as the shell had it, then the
+ * console stops as a job does (the shell sees it stopped); at fg its screen and modes again. */
+static void console_stop_self(struct console *c)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, was;
+	console_tstp = 0;
+	if (sigaction(SIGTSTP, NULL, &was) != 0 || was.sa_handler == SIG_IGN)
+		return; /* ignored where the console started (no job control): the key too */
+	console_suspend(c);
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, NULL);
+	raise(SIGTSTP); /* stopped here until SIGCONT */
+	sigaction(SIGTSTP, &was, NULL);
+	console_resume(c);
+}
+
 /* ---- the loop ---- */
 
 static void console_signals(int install)
 {
-	static struct sigaction old[4], old_crash[5];
+	static struct sigaction old[4], old_tstp, old_crash[5];
 	static const int stop_sigs[4] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	static const int crash_sigs[5] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	if (install) {
-		struct sigaction sa = { .sa_handler = console_on_stop }, cr = { .sa_handler = console_on_crash };
+		struct sigaction sa = { .sa_handler = console_on_stop }, cr = { .sa_handler = console_on_crash },
+		                 ts = { .sa_handler = console_on_tstp };
 		sigemptyset(&sa.sa_mask);
 		sigemptyset(&cr.sa_mask);
+		sigemptyset(&ts.sa_mask);
 		cr.sa_flags = SA_RESETHAND;
 		for (int i = 0; i < 4; i++) /* unless ignored (nohup's SIGHUP) */
 			cli_catch_signal(stop_sigs[i], &sa, &old[i]);
+		/* ours, not curses': a SIGTSTP sent stops the console at the loop's next turn, as Ctrl-Z does */
+		cli_catch_signal(SIGTSTP, &ts, &old_tstp);
 		for (int i = 0; i < 5; i++)
 			sigaction(crash_sigs[i], &cr, &old_crash[i]);
 	} else {
 		for (int i = 0; i < 4; i++)
 			sigaction(stop_sigs[i], &old[i], NULL);
+		sigaction(SIGTSTP, &old_tstp, NULL);
 		for (int i = 0; i < 5; i++)
 			sigaction(crash_sigs[i], &old_crash[i], NULL);
 	}
@@ -465,7 +493,8 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	console_have_tio = tcgetattr(STDIN_FILENO, &console_tio) == 0;
 	console_stop = 0;
-	console_signals(1); /* before curses, which then leaves SIGINT/SIGTERM to us */
+	console_tstp = 0;
+	console_signals(1); /* before curses, which then leaves SIGINT, SIGTERM and SIGTSTP to us */
 	if (!atexit_done) {
 		atexit(console_atexit);
 		atexit_done = 1;
@@ -513,6 +542,8 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	size_t was_busy = 0;
 	for (;;) {
 		console_interrupt(&c);
+		if (console_tstp && !console_stop)
+			console_stop_self(&c);
 		if (console_stop || c.quit)
 			break;
 		if (c.frames)
@@ -543,6 +574,10 @@ int console_run(struct console_model *m, const struct console_opts *o)
 			console_stop = SIGHUP; /* the terminal is gone; no SIGHUP comes outside its session */
 		while (console_interrupt(&c), !console_stop && (ch = wgetch(c.input)) != ERR) {
 			int sig = console_signal_key(ch);
+			if (sig == SIGTSTP) { /* Ctrl-Z read as a key: stop now, the keys after it at fg */
+				console_stop_self(&c);
+				continue;
+			}
 			if (sig) { /* Ctrl-C or Ctrl-\ read as a key: what its signal does */
 				console_stop = sig;
 				continue;

@@ -360,13 +360,14 @@ struct console_scen *console_selected(struct console *c);
 void console_suspend(struct console *c);
 void console_resume(struct console *c);
 
-/* The terminal's signal keys: interrupt (Ctrl-C) and quit (Ctrl-\) come as keys, in order with
- * the keys typed before them (on = 0, while the console reads keys: ':' then Ctrl-C at once
- * cancels the line the ':' opened, where the signal came before the ':' was read).  With on = 1
- * the interrupt key sends SIGINT again, while the console holds the keys to do one thing (an
- * import, which Ctrl-C abandons); the quit key stays a key, read when it is done. */
+/* The terminal's signal keys: interrupt (Ctrl-C), quit (Ctrl-\) and suspend (Ctrl-Z) come as
+ * keys, in order with the keys typed before them (on = 0, while the console reads keys: ':' then
+ * Ctrl-C at once cancels the line the ':' opened, where the signal came before the ':' was read;
+ * the terminal drops the keys typed before a Ctrl-Z's signal).  With on = 1 the interrupt key
+ * sends SIGINT again, while the console holds the keys to do one thing (an import, which Ctrl-C
+ * abandons); the other two stay keys, read when it is done. */
 void console_intr_signals(int on);
-/* The signal a key read is the terminal's key for (SIGINT, SIGQUIT), else 0. */
+/* The signal a key read is the terminal's key for (SIGINT, SIGQUIT, SIGTSTP), else 0. */
 int console_signal_key(int ch);
 
 /* Marks every window for a redraw. */

@@ -282,8 +282,8 @@ static int console_cmd_edit(struct console *c, const char *args, struct err *e)
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
 	/* Ctrl-Z in the editor stops the console with it, as the job it is, and fg only continues it:
-	 * curses' SIGTSTP handler drew the console's screen at fg, over the editor still running, and
-	 * took the editor's modes for the shell's */
+	 * the console's own SIGTSTP handler only marks a stop for its loop, which waits here (curses'
+	 * drew the console's screen at fg, over the editor still running) */
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGTSTP, &dfl, &old_tstp);
 	pid_t pid = fork();
