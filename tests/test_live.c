@@ -390,6 +390,13 @@ static void live_reply_masks_the_key(void)
 	memset(&rep, 0, sizeof rep);
 	openai_reply(403, body, key, &rep);
 	CHECK(strstr(rep.msg, "sk-proj-") == NULL);
+	/* a 200 whose response failed, its message echoing the key across byte 200 (195 zeros, then
+	 * the key's first 5 bytes "sk-pr" left when cut): masked before the cut, none of it shows */
+	snprintf(body, sizeof body, "{\"status\": \"failed\", \"error\": {\"message\": \"%0195d%s\"}}", 0, key);
+	memset(&rep, 0, sizeof rep);
+	openai_reply(200, body, key, &rep);
+	CHECK_INT(rep.status, STATUS_SERVER_ERROR);
+	CHECK(strstr(rep.msg, "sk-pr") == NULL);
 }
 
 static void live_retry_waits(void)

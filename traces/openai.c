@@ -191,7 +191,28 @@ static void answer_text(const cJSON *root, struct live_reply *r)
  * a body cut short), a failed response (said so, with its error's message), or one without a
  * usage (a usage without input_tokens and output_tokens numbers is none: its price is not
  * known), is a server error. */
-static void read_answer(const char *body, struct live_reply *r)
+static void redact(char *s, const char *key);
+
+/* A reply's error.message, the key masked before it is cut to 200 bytes at a character's
+ * boundary (a key cut first would leave its start unmasked); NULL without one (or memory).
+ * The caller frees it. */
+static char *error_message(const cJSON *root, const char *key)
+{
+	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "error"), "message");
+	char *text = cJSON_IsString(msg) ? strdup(msg->valuestring) : NULL;
+	if (!text)
+		return NULL;
+	redact(text, key);
+	size_t len = strlen(text);
+	if (len > 200) {
+		for (len = 200; len && ((unsigned char)text[len] & 0xC0) == 0x80; len--)
+			;
+		text[len] = 0;
+	}
+	return text;
+}
+
+static void read_answer(const char *body, const char *key, struct live_reply *r)
 {
 	cJSON *root = cJSON_Parse(body);
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
@@ -202,11 +223,10 @@ static void read_answer(const char *body, struct live_reply *r)
 		return;
 	}
 	if (cJSON_IsString(state) && strcmp(state->valuestring, "failed") == 0) {
-		const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
-		const cJSON *why = cJSON_GetObjectItemCaseSensitive(err, "message");
+		char *why = error_message(root, key);
 		r->status = STATUS_SERVER_ERROR;
-		snprintf(r->msg, sizeof r->msg, "HTTP 200 with status \"failed\"%s%.200s",
-		         cJSON_IsString(why) ? ": " : "", cJSON_IsString(why) ? why->valuestring : "");
+		snprintf(r->msg, sizeof r->msg, "HTTP 200 with status \"failed\"%s%s", why ? ": " : "", why ? why : "");
+		free(why);
 		cJSON_Delete(root);
 		return;
 	}
@@ -274,11 +294,8 @@ static void read_error(long http, const char *body, const char *key, struct live
 {
 	cJSON *root = cJSON_Parse(body);
 	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
-	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(err, "message");
-	char *text = cJSON_IsString(msg) ? strdup(msg->valuestring) : NULL;
-	if (text)
-		redact(text, key);
-	snprintf(r->msg, sizeof r->msg, "%sHTTP %ld%s%s%.200s",
+	char *text = error_message(root, key);
+	snprintf(r->msg, sizeof r->msg, "%sHTTP %ld%s%s%s",
 	         http == 401 || http == 403 ? "the API refused the key: " : "", http,
 	         http >= 300 && http < 400 ? " (a redirect, not followed: OPENAI_BASE_URL should be where it "
 	         "leads)" : "", text ? ": " : "", text ? text : "");
@@ -308,7 +325,7 @@ static void read_error(long http, const char *body, const char *key, struct live
 void openai_reply(long http, const char *body, const char *key, struct live_reply *r)
 {
 	if (http == 200)
-		read_answer(body ? body : "", r);
+		read_answer(body ? body : "", key, r);
 	else
 		read_error(http, body ? body : "", key, r);
 	redact(r->msg, key);
