@@ -126,7 +126,7 @@ int replay_recorded(struct eng *g)
 		int m = g->price_of_name[trace_att_model(t, a)];
 		int first = a == trace_att_begin(t, i);
 		uint32_t prev = trace_att_prev_alike(t, i, a);
-		int hop = trace_att_fallback(t, i, a);
+		int hop = trace_att_fallback(t, a, prev);
 		struct group_ids grp = replay_groups(rt, i);
 		struct call_record rec = { .req = i, .grp = grp, .model = m, .start_us = calls[c].start,
 			.retry = prev != UINT32_MAX && !hop, .first_call = first };

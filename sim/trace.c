@@ -759,20 +759,6 @@ uint32_t *trace_arrival_order(const struct trace *t)
 	return a;
 }
 
-uint32_t trace_att_prev_alike(const struct trace *t, uint32_t i, uint32_t a)
-{
-	for (uint32_t b = a; b-- > trace_att_begin(t, i);)
-		if (trace_att_summary(t, b) == trace_att_summary(t, a))
-			return b;
-	return UINT32_MAX;
-}
-
-int trace_att_fallback(const struct trace *t, uint32_t i, uint32_t a)
-{
-	uint32_t prev = trace_att_prev_alike(t, i, a);
-	return prev != UINT32_MAX && !trace_att_summary(t, a) && trace_att_model(t, a) != trace_att_model(t, prev);
-}
-
 void trace_request_where(const struct trace *t, uint32_t i, char *at, char *where)
 {
 	clock_format(trace_ts_us(t, i), at);

@@ -229,17 +229,6 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
  * entries, at least one), NULL when out of memory. */
 uint32_t *trace_arrival_order(const struct trace *t);
 
-/*
- * How a recorded call of request i counts, as the recorded scenario counts it (SPEC §3 "mode":
- * "recorded") and the watch's windows too: a retry repeats the model of the call listed before
- * it, a fallback changes it, and a summarize call (live's record of a summarize step) is neither
- * of its main calls' retry or fallback, nor they of it.  trace_att_prev_alike: the attempt listed
- * last before a among its kind (main or summarize calls), or UINT32_MAX (a's kind's first);
- * trace_att_fallback: 1 when main call a changes model from the main call before it.
- */
-uint32_t trace_att_prev_alike(const struct trace *t, uint32_t i, uint32_t a);
-int trace_att_fallback(const struct trace *t, uint32_t i, uint32_t a);
-
 /* For messages, request i found again: its arrival into at (CLOCK_TEXT_MAX bytes) and "tenant
  * T, task K; accepted line N of the trace" into where (TRACE_WHERE_MAX bytes). */
 #define TRACE_WHERE_MAX 640
@@ -341,6 +330,25 @@ static inline enum status trace_att_status(const struct trace *t, uint32_t a)
 static inline int trace_att_summary(const struct trace *t, uint32_t a)
 {
 	return (t->kind_status[trace_att_kind(t, a)] & TRACE_KIND_SUMMARY) != 0;
+}
+/*
+ * How a recorded call of request i counts, as the recorded scenario counts it (SPEC §3 "mode":
+ * "recorded") and the watch's windows too: a retry repeats the model of the call listed before
+ * it, a fallback changes it, and a summarize call (live's record of a summarize step) is neither
+ * of its main calls' retry or fallback, nor they of it.  trace_att_prev_alike: the attempt listed
+ * last before a among its kind (main or summarize calls), or UINT32_MAX (a's kind's first);
+ * trace_att_fallback: 1 when main call a changes model from prev, its trace_att_prev_alike.
+ */
+static inline uint32_t trace_att_prev_alike(const struct trace *t, uint32_t i, uint32_t a)
+{
+	for (uint32_t b = a; b-- > trace_att_begin(t, i);)
+		if (trace_att_summary(t, b) == trace_att_summary(t, a))
+			return b;
+	return UINT32_MAX;
+}
+static inline int trace_att_fallback(const struct trace *t, uint32_t a, uint32_t prev)
+{
+	return prev != UINT32_MAX && !trace_att_summary(t, a) && trace_att_model(t, a) != trace_att_model(t, prev);
 }
 /* µs, or TRACE_NO_LATENCY. */
 static inline int64_t trace_att_latency_us(const struct trace *t, uint32_t a)

@@ -76,7 +76,7 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 			}
 			if (a == a1)
 				break;
-			hop |= trace_att_fallback(t, i, a); /* as replay's recorded scenario counts it */
+			hop |= trace_att_fallback(t, a, trace_att_prev_alike(t, i, a)); /* as replay's recorded scenario counts it */
 			if (a == a0)
 				first_call = start;
 			if (counts) {
