@@ -826,6 +826,13 @@ T paste-buffer -p -b llmcost -t paste
 check "a paste outside the : line is ignored, and said so" wait_for paste "paste ignored: pasted text goes to the : command line"
 check_has "its 2 did not switch views" "$(screen paste | sed -n 4p)" "v3 cache+routing"
 case $(screen paste) in *EXITED*) bad "its q quit" ;; *) ok ;; esac
+# a pasted Ctrl-Z, Ctrl-\ or Ctrl-C is text too (the console reads those keys itself): it
+# neither stops nor ends it
+T send-keys -t paste Escape
+T set-buffer -b llmcost "$(printf 'a\032b\034c\003d')"; T paste-buffer -p -b llmcost -t paste
+check "a paste of signal keys is ignored, and said so" wait_for paste "paste ignored: pasted text goes"
+sleep 0.3
+case $(screen paste) in *EXITED*) bad "a pasted signal key ended the console" ;; *) ok ;; esac
 T send-keys -t paste q; check "paste: q quits at once (the pasted set never ran)" wait_for paste "EXITED 0"
 wait_for paste MODES-END
 T set-buffer -b llmcost "after-the-console"; T paste-buffer -p -b llmcost -t paste

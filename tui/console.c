@@ -44,15 +44,29 @@ static int console_sig_ch[CONSOLE_SIG_KEYS] = { -1, -1, -1 };
 static char console_reset[256];              /* terminfo: leave the alternate screen, … */
 static size_t console_reset_len;
 
+static int console_wake_fd = -1;             /* the frame loop's wake pipe (non-blocking) */
+
+/* Wakes the frame loop's poll, which a signal between its checks and the poll would not end. */
+static void console_wake(void)
+{
+	int saved = errno;
+	if (console_wake_fd >= 0 && write(console_wake_fd, "s", 1) < 0) {
+		/* full: the loop is awake already */
+	}
+	errno = saved;
+}
+
 static void console_on_stop(int sig)
 {
 	console_stop = sig;
+	console_wake();
 }
 
 static void console_on_tstp(int sig)
 {
 	(void)sig;
 	console_tstp = 1;
+	console_wake();
 }
 
 /* A crash: put the terminal back with async-signal-safe calls, then die of the same signal. */
@@ -494,6 +508,7 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_have_tio = tcgetattr(STDIN_FILENO, &console_tio) == 0;
 	console_stop = 0;
 	console_tstp = 0;
+	console_wake_fd = m->wake[1];
 	console_signals(1); /* before curses, which then leaves SIGINT, SIGTERM and SIGTSTP to us */
 	if (!atexit_done) {
 		atexit(console_atexit);
@@ -573,7 +588,7 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		if (!c.frames && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			console_stop = SIGHUP; /* the terminal is gone; no SIGHUP comes outside its session */
 		while (console_interrupt(&c), !console_stop && (ch = wgetch(c.input)) != ERR) {
-			int sig = console_signal_key(ch);
+			int sig = c.pasting ? 0 : console_signal_key(ch); /* a pasted byte is text */
 			if (sig == SIGTSTP) { /* Ctrl-Z read as a key: stop now, the keys after it at fg */
 				console_stop_self(&c);
 				continue;
@@ -610,5 +625,6 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_active = 0;
 	delscreen(scr);
 	console_signals(0);
+	console_wake_fd = -1;
 	return console_stop ? 128 + console_stop : 0;
 }
