@@ -306,6 +306,11 @@ stop_import 1 hungup
 check_eq "SIGHUP exits 129" "$rc" 129
 check_eq "SIGHUP message: hung up" "$(cat "$TMP/err")" "llmcost: hung up: nothing was imported"
 check_eq "SIGHUP wrote nothing" "$($L traces | wc -l)" "$before"
+# Ctrl-\ (SIGQUIT) as Ctrl-C, but 131: rolled back and said; before, it killed the import
+stop_import 3 quit
+check_eq "Ctrl-\\ exits 131" "$rc" 131
+check_eq "Ctrl-\\ message: quit" "$(cat "$TMP/err")" "llmcost: quit: nothing was imported"
+check_eq "Ctrl-\\ wrote nothing" "$($L traces | wc -l)" "$before"
 # ... but Ctrl-C and SIGHUP inherited as ignored (a job a script starts with &, nohup) stay
 # ignored: the import goes on to the end of its input (5 + 1 lines); before, its handlers were
 # installed all the same and it stopped (130). Sent once it runs (its SIGTERM handler is there)

@@ -736,22 +736,44 @@ T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name" Enter
 check ":load FILE --name without a NAME is a usage error" wait_for big "usage: load TRACE [--name NAME]"
 # Ctrl-C while a load waits for another process's lock on the store (an import of a FIFO,
 # kept open) abandons the import: nothing imported, the console stays
-rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
-$L import - --name holder < "$TMP/fifo" >/dev/null 2>&1 &
-holder=$!
-exec 3>"$TMP/fifo"
-head -n 3 "$TMP/faq.jsonl" >&3
 locked() { ! sqlite3 "$LLMCOST_DB" "BEGIN IMMEDIATE; ROLLBACK" >/dev/null 2>&1; }
-eventually locked
+hold_store() { # a process holds the store's lock until release_store
+	rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
+	$L import - --name holder < "$TMP/fifo" >/dev/null 2>&1 &
+	holder=$!
+	exec 3>"$TMP/fifo"
+	head -n 3 "$TMP/faq.jsonl" >&3
+	eventually locked
+}
+release_store() { exec 3>&-; wait $holder; }
+hold_store
 T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name docs-stop" Enter
 wait_for big "loading $PWD/fixtures/traces/docs.jsonl"
 T send-keys -t big C-c
 check "Ctrl-C abandons a load" wait_for big "interrupted: nothing was imported"
 case $(screen big) in *EXITED*) bad "Ctrl-C at a load ended the console" ;; *) ok ;; esac
-exec 3>&-
-wait $holder
+release_store
 check_eq "the abandoned load stored nothing" "$($L traces | grep -c docs-stop)" 0
 T send-keys -t big q; check "big: q quits" wait_for big "EXITED 0"
+# Ctrl-\ and SIGTERM during a load abandon it and end the console, as they do elsewhere (131, 143)
+for how in quit TERM; do
+	start ldq 80 24 faq -s v3
+	wait_for ldq "last run"
+	hold_store
+	T send-keys -t ldq ":load $PWD/fixtures/traces/docs.jsonl --name docs-quit" Enter
+	wait_for ldq "loading $PWD/fixtures/traces/docs.jsonl"
+	if [ "$how" = TERM ]; then
+		kill -TERM "$(pgrep -P "$(T list-panes -t ldq -F '#{pane_pid}')" llmcost)"
+		want=143
+	else
+		T send-keys -t ldq 'C-\'
+		want=131
+	fi
+	check "$how during a load ends the console ($want)" wait_for ldq "EXITED $want"
+	release_store
+	check_eq "$how during a load: nothing stored" "$($L traces | grep -c docs-quit)" 0
+	T kill-session -t ldq
+done
 rm -f "$TMP/big.jsonl"
 
 # Ctrl-C at the : line or a / filter cancels the line, as Esc does (the edit typed is not run,
@@ -1207,6 +1229,30 @@ check "q after Ctrl-Z restores echo" test -z "$(printf '%s' "$modes" | grep -e '
 check "q after Ctrl-Z restores icanon" test -z "$(printf '%s' "$modes" | grep -e ' -icanon ')"
 check_has "q after Ctrl-Z: Ctrl-Z suspends again" "$modes" "susp = ^Z"
 check_eq "job control: no error output" "$(cat "$TMP/job.err")" ""
+# under a parent that waits for it (make demo: make, then sh): Ctrl-Z stops the whole job, so
+# the shell takes it back (the console alone stopped left make waiting, and a blank terminal);
+# a resize while stopped is laid out at fg; kill %1 (TERM, then CONT) ends a stopped console
+T send-keys -t job clear Enter
+T send-keys -t job "LLMCOST_DB='$LLMCOST_DB' sh -c '$L tui faq -s v3 2>$TMP/job.err; echo AFTER-PARENT \$?'" Enter
+wait_for job "last run"
+T send-keys -t job C-z
+check "under a parent, Ctrl-Z: the shell sees the job stopped" wait_for job Stopped
+T resize-window -t job -x 90 -y 25
+T send-keys -t job fg Enter
+check "fg after a resize while stopped: the screen at the new size" eventually eval \
+	'test "$(screen job | head -n 1 | sed "s/ *\$//" | wc -L)" -le 90 && screen job | head -n 1 | grep -q "last run"'
+T send-keys -t job q
+check "q: the parent goes on" wait_for job "AFTER-PARENT 0"
+T send-keys -t job clear Enter
+T send-keys -t job "LLMCOST_DB='$LLMCOST_DB' $L tui faq -s v3 2>$TMP/job.err" Enter
+wait_for job "last run"
+T send-keys -t job C-z
+wait_for job Stopped
+# bash's kill %1 sends SIGCONT after the SIGTERM to a stopped job; sh's does not: sent here.
+# The job's end as the shell reports it: dash "Done(143)", bash "Terminated"
+T send-keys -t job 'kill %1; kill -CONT %1' Enter
+ended_143() { T send-keys -t job 'jobs -l' Enter; sleep 0.2; screen job | grep -q -e 'Done(143)' -e Terminated; }
+check "kill %1 ends a stopped console (143)" eventually ended_143
 T kill-session -t job
 
 # Alerts in narrow windows: the recorded flood's two alerts.  Columns as wide as their widest

@@ -39,16 +39,17 @@ sh_llmcost() {
 	PATH="$TMP/bin:$PATH" sh -c "$1"
 }
 
-# $INT_DFL COMMAND... &: COMMAND started in the background with SIGINT at its default action, as
-# Ctrl-C finds it on a terminal. A job that a non-interactive shell starts with & inherits SIGINT
-# (and SIGQUIT) ignored (POSIX), and llmcost leaves a signal inherited as ignored so (README):
-# a test that sends SIGINT to such a job undoes it first, with env --default-signal (coreutils
-# 8.31) or else python3. The same pid: both exec COMMAND.
-if env --default-signal=INT true 2>/dev/null; then
-	INT_DFL="env --default-signal=INT"
+# $INT_DFL COMMAND... &: COMMAND started in the background with SIGINT and SIGQUIT at their
+# default actions, as Ctrl-C and Ctrl-\ find them on a terminal. A job that a non-interactive
+# shell starts with & inherits both ignored (POSIX), and llmcost leaves a signal inherited as
+# ignored so (README): a test that sends them to such a job undoes it first, with env
+# --default-signal (coreutils 8.31) or else python3. The same pid: both exec COMMAND.
+if env --default-signal=INT,QUIT true 2>/dev/null; then
+	INT_DFL="env --default-signal=INT,QUIT"
 else
 	printf '%s\n' '#!/usr/bin/env python3' 'import os, signal, sys' \
-		'signal.signal(signal.SIGINT, signal.SIG_DFL)' 'os.execvp(sys.argv[1], sys.argv[1:])' > "$TMP/int-dfl"
+		'signal.signal(signal.SIGINT, signal.SIG_DFL)' 'signal.signal(signal.SIGQUIT, signal.SIG_DFL)' \
+		'os.execvp(sys.argv[1], sys.argv[1:])' > "$TMP/int-dfl"
 	chmod +x "$TMP/int-dfl"
 	INT_DFL="$TMP/int-dfl"
 fi

@@ -1,6 +1,7 @@
 /*
  * An import as people see it, shared by `llmcost import` and the first-use
- * import of `replay`/`tui`: Ctrl-C (exit 130), SIGTERM (143) or SIGHUP (129) abandons it,
+ * import of `replay`/`tui`: Ctrl-C (exit 130), Ctrl-\ (131), SIGTERM (143) or SIGHUP (129)
+ * abandons it,
  * the first rejected lines are shown as FILE:LINE: reason (the rest counted),
  * notes on a file (the format its content chose, spans skipped), a progress line
  * on a terminal, and a summary line per stored trace.
@@ -107,7 +108,7 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 {
 	struct import_opts o = *opts;
 	struct printer pr = { .quiet = quiet };
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_quit, old_term, old_hup;
 	struct err e = { "" };
 	import_stop_init(&stop); /* without the pipe, a signal still cuts a read it lands in */
 	o.stop = &stop;
@@ -116,10 +117,12 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	o.on_note = print_note;
 	o.on_progress = cli_import_hook.progress || isatty(STDERR_FILENO) ? print_progress : NULL;
 	cli_catch_signal(SIGINT, &sa, &old_int); /* unless ignored (nohup, a background job) */
+	cli_catch_signal(SIGQUIT, &sa, &old_quit);
 	cli_catch_signal(SIGTERM, &sa, &old_term);
 	cli_catch_signal(SIGHUP, &sa, &old_hup);
 	enum import_status st = import_files(s, files, n, &o, infos, &e);
 	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	import_stop_fini(&stop);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wctype.h>
@@ -406,7 +407,12 @@ void console_suspend(struct console *c)
 
 void console_resume(struct console *c)
 {
+	struct winsize ws;
 	reset_prog_mode();
+	/* resized meanwhile (the SIGWINCH went to the shell): laid out for the size it is now */
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
+		resizeterm(ws.ws_row, ws.ws_col);
 	console_paste_mode(1);
 	clearok(curscr, TRUE);
 	console_layout(c);
@@ -418,8 +424,9 @@ void console_intr_signals(int on)
 	if (!console_have_tio || tcgetattr(STDIN_FILENO, &t) != 0)
 		return;
 	for (int i = 0; i < CONSOLE_SIG_KEYS; i++)
-		if (console_sig_ch[i] >= 0) /* the interrupt key sends its signal when on; the others never */
-			t.c_cc[console_sig_cc[i]] = on && i == 0 ? (cc_t)console_sig_ch[i] : _POSIX_VDISABLE;
+		if (console_sig_ch[i] >= 0) /* Ctrl-C and Ctrl-\ send their signals when on; Ctrl-Z never */
+			t.c_cc[console_sig_cc[i]] = on && console_sig_no[i] != SIGTSTP ? (cc_t)console_sig_ch[i]
+			                                                               : _POSIX_VDISABLE;
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
 	def_prog_mode(); /* what curses puts back after an editor, and after Ctrl-Z */
 }
@@ -443,9 +450,20 @@ static void console_stop_self(struct console *c)
 	console_suspend(c);
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGTSTP, &dfl, NULL);
-	raise(SIGTSTP); /* stopped here until SIGCONT */
+	/* the whole job, as the terminal's Ctrl-Z stops it: under make or sh -c, the console alone
+	 * stopped left its parent waiting and the shell no job to take back */
+	kill(0, SIGTSTP); /* stopped here until SIGCONT */
 	sigaction(SIGTSTP, &was, NULL);
+	if (console_stop) { /* ended while stopped (kill %1: TERM, then CONT), perhaps in the background */
+		signal(SIGTTOU, SIG_IGN); /* the terminal's modes put back all the same, not stopped again */
+		return;
+	}
 	console_resume(c);
+}
+
+void console_end(int sig)
+{
+	console_stop = sig;
 }
 
 /* ---- the loop ---- */

@@ -110,7 +110,7 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 
 /* `load TRACE [--name NAME]`: a stored name or a file (imported on first use, as NAME when
  * not NULL), as `llmcost replay` finds it; the message printed by the import, if any, goes
- * to info. */
+ * to info.  0 when opened; -1 on an error; the signal's number when one abandoned the import. */
 int console_model_load(struct console_model *m, const char *arg, const char *as, char *info, size_t n,
                        struct err *e);
 
@@ -363,10 +363,13 @@ void console_resume(struct console *c);
 /* The terminal's signal keys: interrupt (Ctrl-C), quit (Ctrl-\) and suspend (Ctrl-Z) come as
  * keys, in order with the keys typed before them (on = 0, while the console reads keys: ':' then
  * Ctrl-C at once cancels the line the ':' opened, where the signal came before the ':' was read;
- * the terminal drops the keys typed before a Ctrl-Z's signal).  With on = 1 the interrupt key
- * sends SIGINT again, while the console holds the keys to do one thing (an import, which Ctrl-C
- * abandons); the other two stay keys, read when it is done. */
+ * the terminal drops the keys typed before a Ctrl-Z's signal).  With on = 1 Ctrl-C and Ctrl-\
+ * send their signals again, while the console holds the keys to do one thing (an import, which
+ * they abandon); Ctrl-Z stays a key, read when it is done. */
 void console_intr_signals(int on);
+/* Ends the console at the frame loop's next turn as signal sig would (128 + sig): a load that
+ * SIGTERM, SIGHUP or Ctrl-\ abandoned. */
+void console_end(int sig);
 /* The signal a key read is the terminal's key for (SIGINT, SIGQUIT, SIGTSTP), else 0. */
 int console_signal_key(int ch);
 

@@ -137,7 +137,7 @@ static void console_cmd_load_progress(void *ctx, uint64_t lines, uint64_t bytes,
 	report_count_text((uint64_t)((double)lines / seconds), rate, sizeof rate);
 	if (total)
 		snprintf(share, sizeof share, ", %.0f%%", 100.0 * (double)bytes / (double)total);
-	console_message(c, 0, "importing %s: %s lines, %s lines/s%s (Ctrl-C abandons it)", c->loading, n,
+	console_message(c, 0, "importing %s: %s lines, %s lines/s%s (Ctrl-C abandons it; Ctrl-Z waits for it)", c->loading, n,
 	                rate, share);
 	console_frame(c);
 }
@@ -174,7 +174,7 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 		return err_set(e, "load: TRACE is empty: name a stored trace or a trace file");
 	if (as && import_name_problem(as))
 		return err_set(e, "--name %s", import_name_problem(as));
-	console_intr_signals(1); /* Ctrl-C abandons the import, which reads no keys */
+	console_intr_signals(1); /* Ctrl-C and Ctrl-\ abandon the import, which reads no keys */
 	console_message(c, 0, "loading %s…", file);
 	console_frame(c);
 	c->loading = file;
@@ -183,7 +183,9 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 	console_intr_signals(0);
 	cli_import_hook = (struct cli_import_hook){ 0 };
 	c->loading = NULL;
-	if (rc < 0)
+	if (rc > 0 && rc != SIGINT) /* SIGTERM, SIGHUP, Ctrl-\: the console ends as it would have */
+		console_end(rc);
+	if (rc != 0)
 		return -1;
 	console_message_runs(c, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
 	                     c->m->trace_name, c->m->n_scen, c->m->n_scen == 1 ? "" : "s");

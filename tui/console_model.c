@@ -599,8 +599,10 @@ int console_model_load(struct console_model *m, const char *arg, const char *as,
 	struct store_trace_info ti;
 	int empty = rc == EXIT_OK && store_find(&st, fc.name, &ti, e) == 1 && ti.requests == 0;
 	store_close(&st);
-	if (rc != EXIT_OK)
-		return err_set(e, "%s", msg[0] ? msg : "the trace could not be loaded");
+	if (rc != EXIT_OK) {
+		err_set(e, "%s", msg[0] ? msg : "the trace could not be loaded");
+		return rc > 128 ? rc - 128 : -1; /* a signal abandoned the import */
+	}
 	if (empty) /* a file that is not a trace (a scenario, say): every line rejected */
 		return err_set(e, "trace %s holds no requests, so it is not opened%s%s%s", fc.name,
 		               msg[0] ? " (" : "", msg, msg[0] ? ")" : "");
