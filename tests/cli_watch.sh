@@ -711,6 +711,15 @@ T new-session -d -s ooo -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch ooo -s v
 check "out of time order: replay's USD total on the screen ($ooo_usd)" wait_for ooo "so far (replayed up to 15:00:59): $ooo_usd, 50 requests"
 T send-keys -t ooo q
 
+# a long scenario name of wide characters: the replay's line shows it whole on a wide terminal
+# (40 × シ, 120 bytes; it was cut at 100 bytes, in a character, shown as \xe3)
+kata=$(python3 -c 'print("\u30b7" * 40)')
+printf '{"mode": "recorded", "name": "%s"}\n' "$kata" > "$TMP/kata.json"
+T new-session -d -s kata -x 250 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini -s '$TMP/kata.json' --speed 1000000000; sleep 30"
+check "a name of 40 wide characters: whole on the replay's line" wait_for kata " $kata so far (replayed up to"
+case $(screen kata) in *'\x'*) bad "a wide name cut in a character" ;; *) ok ;; esac
+T send-keys -t kata q
+
 # a playback that has ended stays at its last line (the incident's, 10:30:24) and its tenants:
 # 30 minutes at 3600× take half a second; 2 s later the position has not run on with the clock
 T new-session -d -s ended -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 3600; sleep 30"

@@ -10,10 +10,11 @@
 #include <curses.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -646,19 +647,12 @@ static void put_line(int y, attr_t attr, const char *fmt, ...)
 	va_end(ap);
 	if (y < 0 || y >= LINES)
 		return;
-	/* as many bytes as fill COLS columns at most: a multibyte symbol (× …) is one column, and a
-	 * cut at COLS bytes fell short of the line's end */
-	size_t n = 0;
-	for (int w = 0, len, cw; buf[n]; n += (size_t)len, w += cw) {
-		long cp = text_decode((const unsigned char *)buf + n, &len);
-		cw = cp < 0 ? 1 : text_cp_width(cp);
-		if (w + cw > COLS)
-			break;
-	}
 	attrset(attr);
 	move(y, 0);
 	clrtoeol();
-	mvaddnstr(y, 0, buf, (int)n);
+	/* fitted by columns as the console fits its lines (a name's control characters escaped, a
+	 * line too long cut with "…"), so that a line never wraps into the next */
+	console_put(stdscr, y, 0, buf, COLS, 0, 0);
 	if (attr & A_REVERSE)
 		for (int x = getcurx(stdscr); x < COLS && getcury(stdscr) == y; x++)
 			addch(' ');
@@ -839,7 +833,7 @@ static int banner_text(const struct alert *flood, int level, char *buf, size_t s
  * alerts stay. */
 static int replay_text(const struct watch *wt, int level, char *buf, size_t size)
 {
-	char upto[CLOCK_TEXT_MAX], usd[64], n1[32], n2[32], reqs[64] = "", calls[64] = "", label[200];
+	char upto[CLOCK_TEXT_MAX], usd[64], n1[32], n2[32], reqs[64] = "", calls[64] = "", label[FIT_LINE / 2];
 	const struct result_scenario *r = &wt->res;
 	hms(wt->res_latest, upto);
 	report_usd_text(r->totals.usd_total, usd, sizeof usd);
@@ -850,9 +844,9 @@ static int replay_text(const struct watch *wt, int level, char *buf, size_t size
 		snprintf(calls, sizeof calls, ", %s call%s", report_count_text(r->totals.calls, n2, sizeof n2),
 		         r->totals.calls == 1 ? "" : "s");
 	if (level < 3)
-		snprintf(label, sizeof label, "%.100s so far (%s %s)", r->name, level < 2 ? "replayed up to" : "up to", upto);
+		snprintf(label, sizeof label, "%s so far (%s %s)", r->name, level < 2 ? "replayed up to" : "up to", upto);
 	else if (level < 4)
-		snprintf(label, sizeof label, "%.100s up to %s", r->name, upto);
+		snprintf(label, sizeof label, "%s up to %s", r->name, upto);
 	else
 		snprintf(label, sizeof label, "replay to %s", upto);
 	snprintf(buf, size, " %s: %s%s%s, %zu alert%s", label, usd, reqs, calls, r->n_alerts, r->n_alerts == 1 ? "" : "s");
@@ -891,7 +885,7 @@ static int alert_text(const struct alert *al, int level, char *buf, size_t size)
 #define PUT_FIT(y, attr, text, obj)                                                  \
 	do {                                                                             \
 		char fit_[FIT_LINE];                                                         \
-		for (int lv_ = 0; text(obj, lv_, fit_, sizeof fit_) && (int)text_width(fit_) > COLS; lv_++) \
+		for (int lv_ = 0; text(obj, lv_, fit_, sizeof fit_) && console_text_width(fit_) > COLS; lv_++) \
 			;                                                                        \
 		put_line(y, attr, "%s", fit_);                                               \
 	} while (0)
@@ -1205,6 +1199,7 @@ int cmd_watch(int argc, char **argv)
 	cli_catch_signal(SIGINT, &sa, &old_int);
 	cli_catch_signal(SIGTERM, &sa, &old_term);
 	setlocale(LC_CTYPE, "");
+	console_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0; /* how console_put shows text */
 	int screen = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	wt.say_rejects = !screen;
 	wt.say_unpriced = !screen;
