@@ -57,16 +57,13 @@ static void console_wake(void)
 	errno = saved;
 }
 
+/* SIGINT, SIGQUIT, SIGTERM, SIGHUP end the console; a SIGTSTP sent stops it at the next turn. */
 static void console_on_stop(int sig)
 {
-	console_stop = sig;
-	console_wake();
-}
-
-static void console_on_tstp(int sig)
-{
-	(void)sig;
-	console_tstp = 1;
+	if (sig == SIGTSTP)
+		console_tstp = 1;
+	else
+		console_stop = sig;
 	console_wake();
 }
 
@@ -474,16 +471,14 @@ static void console_signals(int install)
 	static const int stop_sigs[4] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	static const int crash_sigs[5] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	if (install) {
-		struct sigaction sa = { .sa_handler = console_on_stop }, cr = { .sa_handler = console_on_crash },
-		                 ts = { .sa_handler = console_on_tstp };
+		struct sigaction sa = { .sa_handler = console_on_stop }, cr = { .sa_handler = console_on_crash };
 		sigemptyset(&sa.sa_mask);
 		sigemptyset(&cr.sa_mask);
-		sigemptyset(&ts.sa_mask);
 		cr.sa_flags = SA_RESETHAND;
 		for (int i = 0; i < 4; i++) /* unless ignored (nohup's SIGHUP) */
 			cli_catch_signal(stop_sigs[i], &sa, &old[i]);
 		/* ours, not curses': a SIGTSTP sent stops the console at the loop's next turn, as Ctrl-Z does */
-		cli_catch_signal(SIGTSTP, &ts, &old_tstp);
+		cli_catch_signal(SIGTSTP, &sa, &old_tstp);
 		for (int i = 0; i < 5; i++)
 			sigaction(crash_sigs[i], &cr, &old_crash[i]);
 	} else {

@@ -455,13 +455,13 @@ static int console_cmd_run(struct console *c, const char *args, struct err *e)
 		return err_set(e, "no scenario is open (scenario add NAME)");
 	if (console_model_run(c->m, s, e) < 0)
 		return -1;
-	if (s) {
-		console_message_runs(c, "re-running %s", s->label);
-		console_message_ran(c, "re-ran %s", s->label);
-	} else {
-		console_message_runs(c, "re-running %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
-		console_message_ran(c, "re-ran %zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
-	}
+	char what[CONSOLE_TITLE_MAX];
+	if (s)
+		snprintf(what, sizeof what, "%s", s->label);
+	else
+		snprintf(what, sizeof what, "%zu scenario%s", c->m->n_scen, c->m->n_scen == 1 ? "" : "s");
+	console_message_runs(c, "re-running %s", what);
+	console_message_ran(c, "re-ran %s", what);
 	c->dirty_hdr = 1;
 	return 0;
 }

@@ -250,7 +250,6 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 				break;
 	wattrset(w, console_attr(ROLE_TITLE));
 	console_put(w, 0, 0, corner, lw, 0, 1);
-	wattrset(w, console_attr(ROLE_TITLE));
 	if (last + 1 < ns && width > 8)
 		console_put(w, 0, width - COMPARE_MORE, " more >", COMPARE_MORE, 0, 0);
 
