@@ -755,25 +755,6 @@ case $(screen big) in *EXITED*) bad "Ctrl-C at a load ended the console" ;; *) o
 release_store
 check_eq "the abandoned load stored nothing" "$($L traces | grep -c docs-stop)" 0
 T send-keys -t big q; check "big: q quits" wait_for big "EXITED 0"
-# Ctrl-\ and SIGTERM during a load abandon it and end the console, as they do elsewhere (131, 143)
-for how in quit TERM; do
-	start ldq 80 24 faq -s v3
-	wait_for ldq "last run"
-	hold_store
-	T send-keys -t ldq ":load $PWD/fixtures/traces/docs.jsonl --name docs-quit" Enter
-	wait_for ldq "loading $PWD/fixtures/traces/docs.jsonl"
-	if [ "$how" = TERM ]; then
-		kill -TERM "$(pgrep -P "$(T list-panes -t ldq -F '#{pane_pid}')" llmcost)"
-		want=143
-	else
-		T send-keys -t ldq 'C-\'
-		want=131
-	fi
-	check "$how during a load ends the console ($want)" wait_for ldq "EXITED $want"
-	release_store
-	check_eq "$how during a load: nothing stored" "$($L traces | grep -c docs-quit)" 0
-	T kill-session -t ldq
-done
 rm -f "$TMP/big.jsonl"
 
 # Ctrl-C at the : line or a / filter cancels the line, as Esc does (the edit typed is not run,
