@@ -755,6 +755,47 @@ case $(screen big) in *EXITED*) bad "Ctrl-C at a load ended the console" ;; *) o
 release_store
 check_eq "the abandoned load stored nothing" "$($L traces | grep -c docs-stop)" 0
 T send-keys -t big q; check "big: q quits" wait_for big "EXITED 0"
+# Ctrl-\ and SIGTERM during a load abandon it and end the console, as they do elsewhere (131,
+# 143): also when the signal lands before the import's own handlers are in place, where the
+# console's caught it (the import, and any wait for a lock, then stop on it)
+for how in quit TERM; do
+	start ldq 80 24 faq -s v3
+	wait_for ldq "last run"
+	hold_store
+	T send-keys -t ldq ":load $PWD/fixtures/traces/docs.jsonl --name docs-quit" Enter
+	wait_for ldq "loading $PWD/fixtures/traces/docs.jsonl"
+	if [ "$how" = TERM ]; then
+		kill -TERM "$(pgrep -P "$(T list-panes -t ldq -F '#{pane_pid}')" llmcost)"
+		want=143
+	else
+		T send-keys -t ldq 'C-\'
+		want=131
+	fi
+	check "$how during a load ends the console ($want)" wait_for ldq "EXITED $want"
+	release_store
+	check_eq "$how during a load: nothing stored" "$($L traces | grep -c docs-quit)" 0
+	T kill-session -t ldq
+done
+# Ctrl-C while the load waits to read the store (another process holds an exclusive lock: the
+# wait is the console's, before any import) stops the wait at once and abandons the load alone;
+# before, the wait ran its 5 s and the console then ended (130)
+start ldx 200 24 faq -s v3
+wait_for ldx "last run"
+touch "$TMP/held-x"
+sqlite3 "$LLMCOST_DB" "BEGIN EXCLUSIVE;" ".shell touch '$TMP/x-locked'; while [ -e '$TMP/held-x' ]; do sleep 0.05; done" \
+	"COMMIT;" >/dev/null 2>&1 &
+xholder=$!
+eventually test -e "$TMP/x-locked"
+T send-keys -t ldx ":load $PWD/fixtures/traces/docs.jsonl --name docs-x" Enter
+wait_for ldx "loading $PWD/fixtures/traces/docs.jsonl"
+T send-keys -t ldx C-c
+check "Ctrl-C in a load's wait for a lock stops the wait" \
+	wait_for ldx "stopped while waiting for another process's lock on the store"
+check "... while the lock is still held" kill -0 "$xholder"
+rm -f "$TMP/held-x" "$TMP/x-locked"; wait "$xholder"
+case $(screen ldx) in *EXITED*) bad "Ctrl-C in a load's lock wait ended the console" ;; *) ok ;; esac
+check_eq "the load stopped in its lock wait stored nothing" "$($L traces | grep -c docs-x)" 0
+T send-keys -t ldx q; check "ldx: q quits" wait_for ldx "EXITED 0"
 rm -f "$TMP/big.jsonl"
 
 # Ctrl-C at the : line or a / filter cancels the line, as Esc does (the edit typed is not run,

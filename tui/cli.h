@@ -136,10 +136,12 @@ int cli_real_name(const char *path, char *out, size_t n);
  */
 #define CLI_IMPORT_EXISTS (-1)
 /* When set (by the console, whose screen stderr is not), cli_import reports its progress to
- * this instead of a line on the terminal. */
+ * this instead of a line on the terminal; and a signal its caller caught (*caught non-zero)
+ * before the import's own handlers were in place abandons the import as that signal would. */
 struct cli_import_hook {
 	void (*progress)(void *ctx, uint64_t lines, uint64_t bytes, uint64_t total, double seconds);
 	void *ctx;
+	volatile sig_atomic_t *caught;
 };
 extern struct cli_import_hook cli_import_hook;
 int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,

@@ -458,9 +458,17 @@ static void console_stop_self(struct console *c)
 	console_resume(c);
 }
 
-void console_end(int sig)
+volatile sig_atomic_t *console_caught(void)
 {
-	console_stop = sig;
+	return &console_stop;
+}
+
+void console_load_done(int sig)
+{
+	if (sig && sig != SIGINT)
+		console_stop = sig;
+	else if (console_stop == SIGINT) /* the load's Ctrl-C, caught by the console's handler */
+		console_stop = 0;
 }
 
 /* ---- the loop ---- */

@@ -18,6 +18,7 @@
 
 #include <curses.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -367,9 +368,14 @@ void console_resume(struct console *c);
  * send their signals again, while the console holds the keys to do one thing (an import, which
  * they abandon); Ctrl-Z stays a key, read when it is done. */
 void console_intr_signals(int on);
-/* Ends the console at the frame loop's next turn as signal sig would (128 + sig): a load that
- * SIGTERM, SIGHUP or Ctrl-\ abandoned. */
-void console_end(int sig);
+/* The signal the console's handlers caught (0: none yet), for a load to stop its lock waits and
+ * its import on: a signal that lands before the import's own handlers are in place is the
+ * console's. */
+volatile sig_atomic_t *console_caught(void);
+/* After a load: the signal that abandoned it (sig, else one the console caught meanwhile) ends the
+ * console at the frame loop's next turn as it would have (128 + sig), but for Ctrl-C, which
+ * abandons only the load. */
+void console_load_done(int sig);
 /* The signal a key read is the terminal's key for (SIGINT, SIGQUIT, SIGTSTP), else 0. */
 int console_signal_key(int ch);
 

@@ -178,13 +178,15 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 	console_message(c, 0, "loading %s…", file);
 	console_frame(c);
 	c->loading = file;
-	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c };
+	/* a signal the console catches stops the load's waits for a lock and its import */
+	store_stop_waits(console_caught());
+	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c, console_caught() };
 	int rc = console_model_load(c->m, file, as, info, sizeof info, e);
+	store_stop_waits(NULL);
 	console_intr_signals(0);
 	cli_import_hook = (struct cli_import_hook){ 0 };
 	c->loading = NULL;
-	if (rc > 0 && rc != SIGINT) /* SIGTERM, SIGHUP, Ctrl-\: the console ends as it would have */
-		console_end(rc);
+	console_load_done(rc > 0 ? rc : 0); /* SIGTERM, SIGHUP, Ctrl-\: the console ends as it would have */
 	if (rc != 0)
 		return -1;
 	console_message_runs(c, "%s%sopened trace %s; running %zu scenario%s", info, info[0] ? "; " : "",
