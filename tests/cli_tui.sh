@@ -115,6 +115,8 @@ start() {
 		"LLMCOST_DB='$LLMCOST_DB' ${START_ENV:-} $L tui $* 2>'$TMP/$s.err'; echo EXITED \$?; stty -a; echo MODES-END; sleep 60"
 }
 
+joined() { screen "$1" | tr -s ' \n' '  '; } # the screen as one line: the band's lines joined
+
 start main 100 30 faq $SCEN
 wait_for main "last run" ; check_eq "the console opens and runs the scenarios" "$?" 0
 
@@ -591,7 +593,15 @@ T send-keys -t edits ":load $TMP/notatrace.json" Enter
 check ":load of a file with no request does not open it" wait_for edits "trace notatrace holds no requests, so it is not opened"
 check_has "the trace stays open" "$(screen edits | head -n 1)" "trace faq"
 T send-keys -t edits ":set recorded.pricing $PWD/fixtures/tests/pricing.json" Enter
-check "a failed run says why on the status line" wait_for edits 'scenario "recorded": model "gpt-4.1-mini"'
+check "a failed run says why on the status line, after the edit" eventually eval 'joined edits | grep -qF \
+	"recorded: pricing = $PWD/fixtures/tests/pricing.json; scenario \"recorded\": model \"gpt-4.1-mini\""'
+# ... after what the message said before its runs part: a load's import summary stays
+{ printf '{"ts":"2026-03-02T10:00:00Z","tenant":"acme","task":"faq","input_tokens":10,"output_tokens":5}\n'
+  printf '{"ts":"2026-03-02T10:00:01Z"\n'; } > "$TMP/nomodel.jsonl"
+T send-keys -t edits ":load $TMP/nomodel.jsonl" Enter
+check "a load whose run fails: the import summary, then why" eventually eval 'joined edits | grep -qF \
+	"nomodel: imported 1 request, rejected 1 line (see: llmcost rejects nomodel); opened trace nomodel; scenario \"recorded\": the request at"'
+T send-keys -t edits ":load faq" Enter; wait_for edits "opened trace faq"
 T send-keys -t edits ":unset recorded.pricing" Enter
 T send-keys -t edits ":set v3.cache.capacity 50" Enter
 wait_for edits "v3: cache.capacity = 50"
@@ -743,9 +753,11 @@ hold_store() { # a process holds the store's lock until release_store
 	holder=$!
 	exec 3>"$TMP/fifo"
 	head -n 3 "$TMP/faq.jsonl" >&3
-	eventually locked
+	eventually locked || bad "hold_store: the store is not locked"
 }
-release_store() { exec 3>&-; wait $holder; }
+# (the holder's trace removed: a second hold_store's import of that name was refused at once, and
+# the load it was to hold back ran through)
+release_store() { exec 3>&-; wait $holder; $L rm holder >/dev/null; }
 hold_store
 T send-keys -t big ":load $PWD/fixtures/traces/docs.jsonl --name docs-stop" Enter
 wait_for big "loading $PWD/fixtures/traces/docs.jsonl"
@@ -1395,7 +1407,6 @@ T kill-session -t none
 # marked " *" in Compare, and :notes [SCENARIO] shows them again.  On two gpt-4o-mini requests
 # 35 ms apart with no input text, the bundled v3 (listed twice) routes to gpt-4.1-mini and gpt-4.1
 # and caches what can never hit, and the span note is about every scenario.
-joined() { screen "$1" | tr -s ' \n' '  '; } # the screen as one line: the band's lines joined
 count_on() { joined "$1" | grep -o -F "$2" | wc -l | tr -d ' '; }
 { printf '{"ts":"2026-03-02T10:00:00.000Z","tenant":"acme","task":"faq_answer","model":"gpt-4o-mini","input_tokens":400,"output_tokens":90}\n'
   printf '{"ts":"2026-03-02T10:00:00.035Z","tenant":"acme","task":"faq_answer","model":"gpt-4o-mini","input_tokens":400,"output_tokens":90}\n'; } > "$TMP/mini.jsonl"

@@ -219,7 +219,18 @@ void console_message_ran(struct console *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* After results came: a failed run's reason replaces any message but an error, and a message
+/* A message's runs part, "; running 4 scenarios" in "x: imported 3 requests; running 4
+ * scenarios" (its last "; "), else NULL: the message is only that ("re-running 2 scenarios"). */
+static char *console_runs_part(char *msg)
+{
+	char *last = NULL;
+	for (char *p = strstr(msg, "; "); p; p = strstr(p + 1, "; "))
+		last = p;
+	return last;
+}
+
+/* After results came: a failed run's reason replaces any message but an error (a message that
+ * announced runs keeps what it said before them: a load's import summary, an edit), and a message
  * that announced runs ("x = 5; re-running", "re-running 2 scenarios") loses that part once
  * none is left running; one that was only that says they ran, in the header's "last run" time
  * (a fast run changed nothing else on the screen). */
@@ -233,12 +244,12 @@ static void console_say_runs(struct console *c)
 				failed = m->scen[i]->error;
 			m->scen[i]->error_new = 0;
 		}
-	if (failed && !(c->msg[0] && c->msg_error))
-		console_message(c, 1, "%s", failed);
-	else if (!failed && c->msg_run && !console_model_busy(m)) {
-		char *last = NULL;
-		for (char *p = strstr(c->msg, "; "); p; p = strstr(p + 1, "; "))
-			last = p;
+	if (failed && !(c->msg[0] && c->msg_error)) {
+		char *runs = c->msg_run ? console_runs_part(c->msg) : NULL, before[sizeof c->msg];
+		snprintf(before, sizeof before, "%.*s", runs ? (int)(runs - c->msg) : 0, c->msg);
+		console_message(c, 1, "%s%s%s", before, runs ? "; " : "", failed);
+	} else if (!failed && c->msg_run && !console_model_busy(m)) {
+		char *last = console_runs_part(c->msg);
 		if (!last && c->msg_ran[0])
 			snprintf(c->msg, sizeof c->msg, "%s in %.2f s", c->msg_ran, m->last_run_s);
 		else
