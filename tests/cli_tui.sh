@@ -1150,6 +1150,43 @@ check "the Tenants view's title names it whole" wait_for longsix "tenants of $lo
 T send-keys -t longsix q; check "longsix: q quits" wait_for longsix "EXITED 0"
 T kill-session -t longsix
 
+# Seven scenarios, six with names of 29 to 85 characters, at 140 and 100 columns: Compare shows
+# as many columns as fit with the names cut to their figures, the names cut to the widest that
+# keeps those columns (the labels' 24 and 2, recorded's 10: the others from column 36 on, 19 wide
+# for their figures, 3 between): at 140, four (36 + 4 × (3 + 19) = 124 <= 140, a fifth would end
+# at 146), names of 23 (36 + 4 × (3 + 23) = 140), the last's of 16 before " more >" (140 - 7 -
+# (36 + 3 × 26 + 3)); at 100, two (80 <= 100 < 102), names of 29 (36 + 2 × 32 = 100), the last's
+# of 22 (100 - 7 - 71).  Before, names were cut only when all seven fitted: the first long name
+# showed whole and then only blanks before " more >" (58 of them at 140, 10 at 100).
+i=0
+for n in "v3 with a half-hour small-model cache TTL" "v3 with nothing changed but a longer name of sixty characters" \
+	"v3 variant number three, named at some length for the test" "$long_name" "v3 short-ish thirty-char name" \
+	"v3 variant six: an extended name of about seventy characters, for sure"; do
+	i=$((i + 1))
+	printf '{"extends": "v3", "name": "%s"}\n' "$n" > "$TMP/N$i.json"
+done
+# cut_heading WIDTH W...: Compare's heading, recorded then names N1... each cut as cut_title does
+# to W (the last followed by " more >")
+cut_heading() {
+	python3 -c '
+import json, sys
+w, ws = int(sys.argv[1]), [int(a) for a in sys.argv[2:]]
+names = [json.load(open("'"$TMP"'/N%d.json" % (i + 1)))["name"] for i in range(len(ws))]
+def cut(s, n):
+    return s if len(s) <= n else s[:(n - 1) - (n - 1) // 2] + "\u2026" + s[len(s) - (n - 1) // 2:]
+line = " " * 26 + "recorded".rjust(10) + "".join("   " + cut(s, n).rjust(n) for s, n in zip(names, ws)) + " more >"
+print(line if len(line) == w else "bad width %d" % len(line))' "$@"
+}
+start longcut 140 30 faq -s recorded -s "$TMP/N1.json" -s "$TMP/N2.json" -s "$TMP/N3.json" -s "$TMP/N4.json" \
+	-s "$TMP/N5.json" -s "$TMP/N6.json"
+wait_for longcut "last run"
+check_eq "seven scenarios at 140 columns: four, their names cut to fill the line" "$(screen longcut | sed -n 4p)" \
+	"$(cut_heading 140 23 23 23 16)"
+T resize-window -t longcut -x 100 -y 30
+check "at 100 columns: two, their names cut to fill the line" wait_for longcut "$(cut_heading 100 29 22)"
+T send-keys -t longcut q; check "longcut: q quits" wait_for longcut "EXITED 0"
+T kill-session -t longcut
+
 # killed NAME SIG STATUS: the console (pane NAME) killed by SIG once it has run: the pane's shell,
 # which recorded the console's pid and then became it, ends with STATUS, and stty runs after it
 # (no core file: ulimit -c 0)
@@ -1497,8 +1534,8 @@ for size in 80x24 60x15; do
 	check "$size: some headings with more > and < more" grep -q '^< .*more >' "$TMP/heads"
 	check_eq "$size: before more >, a title's * and a blank" \
 		"$(grep 'more > *$' "$TMP/heads" | grep -v -c '[^ ] \* \{1,\}more > *$')" 0
-	check "$size: the long name's end and its *" grep -q 'racters \* *more >' "$TMP/heads"
-	check "$size: the CJK name's end and its *" grep -q '前です \* *more >' "$TMP/heads"
+	check "$size: the long name's end and its *" grep -q 'ters \* *more >' "$TMP/heads"
+	check "$size: the CJK name's end and its *" grep -q 'です \* *more >' "$TMP/heads"
 	# (at 15 lines, stty's modes after it scroll "EXITED 0" off the pane: its history too)
 	T send-keys -t wide ":quit" Enter
 	check "$size: quit" eventually eval 'T capture-pane -p -S -40 -t wide | grep -q "^EXITED 0"'

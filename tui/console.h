@@ -212,9 +212,11 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
  * titles take no more than the widest width that lets all n show (the longest cut first), so
  * that one long name does not push the others out of sight.  A title wider than its column is
  * then drawn with console_put_name, its middle cut, so no name is long enough to keep a column
- * out of sight.
+ * out of sight.  A title_cap of 0 or more caps every title at it besides (-1: no such cap), for a
+ * view that cuts the longest names to show as many columns as fit when not all of them do.
  */
-void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int *colw);
+void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
+                         int *colw);
 /* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
  * that fits whole, else the last, cut; then keep (a filter, say; NULL for none) and "; N columns
  * hidden (widen)" when n_hidden > 0, which are never cut while the line holds them. */

@@ -110,7 +110,8 @@ static long console_scen_total(const int *need, const int *title_w, size_t n, in
 	return total;
 }
 
-void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int *colw)
+void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
+                         int *colw)
 {
 	/* the widest title width at which all n fit (lo), when their figures do: found by halving */
 	int lo = -1, hi = 0;
@@ -131,6 +132,8 @@ void console_scen_widths(const int *need, const int *title_w, size_t n, int room
 		int cap = k == 0 ? (n > 1 ? (room - gap) / 2 : room) : room - gap - colw[0];
 		if (lo >= 0 && lo < cap)
 			cap = lo;
+		if (title_cap >= 0 && title_cap < cap)
+			cap = title_cap;
 		int t = title_w[k] < cap ? title_w[k] : cap;
 		colw[k] = need[k] > t ? need[k] : t;
 	}

@@ -198,8 +198,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	if (lw > width / 3 && width / 3 >= 12)
 		lw = width / 3;
 	/* a column is as wide as its name, or its values and deltas; a name too wide for the room
-	 * loses its middle */
-	console_scen_widths(vw, tw, ns, width - lw - 2, 3, colw);
+	 * loses its middle.  Which columns show is found with every name cut to its figures (as
+	 * many as can show), then the names take the widest width at which those same columns
+	 * still show: the longest are cut, only as far as they would keep a column out of sight */
+	int room = width - lw - 2, cap = 0, hi = 0;
+	for (size_t k = 0; k < ns; k++)
+		if (tw[k] > hi)
+			hi = tw[k];
+	console_scen_widths(vw, tw, ns, room, 3, 0, colw);
 
 	/* which scenario columns fit: the reference, then from hscroll on; keep sel visible */
 	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
@@ -218,6 +224,15 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	}
 	vs->hscroll = (int)first;
 	size_t last = ns > 1 ? compare_last(ns, first, x0, width, colw, tw) : 0;
+	while (cap < hi) { /* the widest names that keep columns first..last in view: by halving */
+		int mid = cap + (hi - cap + 1) / 2;
+		console_scen_widths(vw, tw, ns, room, 3, mid, colw);
+		if (ns == 1 || compare_last(ns, first, lw + 2 + colw[0] + 3, width, colw, tw) == last)
+			cap = mid;
+		else
+			hi = mid - 1;
+	}
+	console_scen_widths(vw, tw, ns, room, 3, cap, colw);
 
 	/* the heading: scenario names */
 	int rows_shown = height - 1;

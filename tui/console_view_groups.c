@@ -715,7 +715,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 		if (!s->has_res && need[k] < 7)
 			need[k] = 7; /* "running" */
 	}
-	console_scen_widths(need, nw, ns, (ns > 2 ? width - 2 : width) - namew - 2, 2, colw);
+	console_scen_widths(need, nw, ns, (ns > 2 ? width - 2 : width) - namew - 2, 2, -1, colw);
 
 	/* which scenario columns fit: the first (the reference), then the others from the
 	 * leftmost one that keeps the selected scenario in view; when some are left out,
