@@ -1150,7 +1150,8 @@ check "the Tenants view's title names it whole" wait_for longsix "tenants of $lo
 T send-keys -t longsix q; check "longsix: q quits" wait_for longsix "EXITED 0"
 T kill-session -t longsix
 
-# Seven scenarios, six with names of 29 to 85 characters, at 140 and 100 columns: Compare shows
+# Seven scenarios, six with names of 29 to 85 characters, at 140 and 100 columns: Compare (and
+# Tenants across the scenarios, below) shows
 # as many columns as fit with the names cut to their figures, the names cut to the widest that
 # keeps those columns (the labels' 24 and 2, recorded's 10: the others from column 36 on, 19 wide
 # for their figures, 3 between): at 140, four (36 + 4 × (3 + 19) = 124 <= 140, a fifth would end
@@ -1165,25 +1166,33 @@ for n in "v3 with a half-hour small-model cache TTL" "v3 with nothing changed bu
 	i=$((i + 1))
 	printf '{"extends": "v3", "name": "%s"}\n' "$n" > "$TMP/N$i.json"
 done
-# cut_heading WIDTH W...: Compare's heading, recorded then names N1... each cut as cut_title does
-# to W (the last followed by " more >")
+# cut_heading VIEW WIDTH W...: the heading of Compare (VIEW c) or Tenants across the scenarios
+# (t), recorded then names N1... each cut as cut_title does to W, then the mark of more columns
 cut_heading() {
 	python3 -c '
 import json, sys
-w, ws = int(sys.argv[1]), [int(a) for a in sys.argv[2:]]
+view, w, ws = sys.argv[1], int(sys.argv[2]), [int(a) for a in sys.argv[3:]]
 names = [json.load(open("'"$TMP"'/N%d.json" % (i + 1)))["name"] for i in range(len(ws))]
 def cut(s, n):
     return s if len(s) <= n else s[:(n - 1) - (n - 1) // 2] + "\u2026" + s[len(s) - (n - 1) // 2:]
-line = " " * 26 + "recorded".rjust(10) + "".join("   " + cut(s, n).rjust(n) for s, n in zip(names, ws)) + " more >"
+lead, gap, mark = (" " * 26 + "recorded".rjust(10), "   ", " more >") if view == "c" else ("tenant".ljust(12) + "  recorded", "  ", " >")
+line = lead + "".join(gap + cut(s, n).rjust(n) for s, n in zip(names, ws)) + mark
 print(line if len(line) == w else "bad width %d" % len(line))' "$@"
 }
 start longcut 140 30 faq -s recorded -s "$TMP/N1.json" -s "$TMP/N2.json" -s "$TMP/N3.json" -s "$TMP/N4.json" \
 	-s "$TMP/N5.json" -s "$TMP/N6.json"
 wait_for longcut "last run"
 check_eq "seven scenarios at 140 columns: four, their names cut to fill the line" "$(screen longcut | sed -n 4p)" \
-	"$(cut_heading 140 23 23 23 16)"
+	"$(cut_heading c 140 23 23 23 16)"
 T resize-window -t longcut -x 100 -y 30
-check "at 100 columns: two, their names cut to fill the line" wait_for longcut "$(cut_heading 100 29 22)"
+check "at 100 columns: two, their names cut to fill the line" wait_for longcut "$(cut_heading c 100 29 22)"
+# Tenants across the scenarios at 100 columns: the tenant's 12, recorded's 8 from column 14, the
+# others 2 apart, 15 wide for their figures ($0.5180 and +21.1%: 7 + 2 + 6), 2 columns left for
+# " >": four (22 + 4 × (2 + 15) = 90 <= 98, a fifth would end at 107), names of 17 (22 + 4 ×
+# (2 + 17) = 98); before, the first long name whole (41) and one column
+T send-keys -t longcut 2 m; wait_for longcut "tenants across 7 scenarios"
+check_eq "Tenants across at 100 columns: four, their names cut to fill the line" "$(screen longcut | sed -n 5p)" \
+	"$(cut_heading t 100 17 17 17 17)"
 T send-keys -t longcut q; check "longcut: q quits" wait_for longcut "EXITED 0"
 T kill-session -t longcut
 

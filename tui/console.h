@@ -206,14 +206,13 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
 /*
  * The widths of n scenario columns side by side (Compare, Tenants across the scenarios), in
  * colw: each as wide as its figures (need[k]) or its title (title_w[k]), whichever is wider,
- * but a title takes no more than the room that lets the first column (the reference) and any
- * other one show together in `room` columns, `gap` apart: the reference's title at most half of
- * it, another's what the reference leaves.  When the figures of all n fit in the room, the
- * titles take no more than the widest width that lets all n show (the longest cut first), so
- * that one long name does not push the others out of sight.  A title wider than its column is
- * then drawn with console_put_name, its middle cut, so no name is long enough to keep a column
- * out of sight.  A title_cap of 0 or more caps every title at it besides (-1: no such cap), for a
- * view that cuts the longest names to show as many columns as fit when not all of them do.
+ * but a title takes no more than title_cap, nor the room that lets the first column (the
+ * reference) and any other one show together in `room` columns, `gap` apart: the reference's
+ * title at most half of it, another's what the reference leaves.  A view finds which columns
+ * show at title_cap 0 (as many as their figures let), then the widest title_cap that keeps
+ * those same columns in view, so the longest names are cut first and only as far as they would
+ * keep a column out of sight, and a name is whole when there is room for it.  A title wider
+ * than its column is drawn with console_put_name, its middle cut.
  */
 void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
                          int *colw);

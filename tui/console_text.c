@@ -99,40 +99,12 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
 	return n;
 }
 
-/* The columns' total width, gaps included, with every title at most cap wide (need: at least). */
-static long console_scen_total(const int *need, const int *title_w, size_t n, int gap, int cap)
-{
-	long total = (long)gap * (long)(n - 1);
-	for (size_t k = 0; k < n; k++) {
-		int t = title_w[k] < cap ? title_w[k] : cap;
-		total += need[k] > t ? need[k] : t;
-	}
-	return total;
-}
-
 void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
                          int *colw)
 {
-	/* the widest title width at which all n fit (lo), when their figures do: found by halving */
-	int lo = -1, hi = 0;
-	for (size_t k = 0; k < n; k++)
-		if (title_w[k] > hi)
-			hi = title_w[k];
-	if (n > 0 && console_scen_total(need, title_w, n, gap, 0) <= room) {
-		lo = 0;
-		while (lo < hi) {
-			int mid = lo + (hi - lo + 1) / 2;
-			if (console_scen_total(need, title_w, n, gap, mid) <= room)
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-	}
 	for (size_t k = 0; k < n; k++) {
 		int cap = k == 0 ? (n > 1 ? (room - gap) / 2 : room) : room - gap - colw[0];
-		if (lo >= 0 && lo < cap)
-			cap = lo;
-		if (title_cap >= 0 && title_cap < cap)
+		if (title_cap < cap)
 			cap = title_cap;
 		int t = title_w[k] < cap ? title_w[k] : cap;
 		colw[k] = need[k] > t ? need[k] : t;

@@ -679,6 +679,41 @@ static void groups_across_refresh(struct console *c)
 	groups_across.sort_desc = vs->sort_desc;
 }
 
+/* Which of the ns scenario columns (colw wide, 2 apart after the tenant's namew) fit in width:
+ * the first (the reference), then the others from the leftmost one (*first) that keeps the
+ * selected scenario sel in view; when some are left out, 2 columns stay free for the " >" mark.
+ * Their indexes in shown, where they go in colx; returns how many. */
+static size_t groups_across_fit(size_t ns, size_t sel, int namew, int width, const int *colw, int *colx,
+                                size_t *shown, size_t *first)
+{
+	size_t nshown = 0;
+	for (int avail = width, pass = 0; pass < 2; pass++, avail = width - 2) {
+		*first = 1;
+		while (*first < sel) {
+			int x = namew + 2 + colw[0];
+			size_t k = *first;
+			for (; k < ns && x + 2 + colw[k] <= avail; k++)
+				x += 2 + colw[k];
+			if (sel < k)
+				break;
+			(*first)++;
+		}
+		int x = namew;
+		nshown = 0;
+		for (size_t k = 0; k < ns; k++) {
+			if (k != 0 && k < *first)
+				continue;
+			if (x + 2 + colw[k] > avail)
+				break;
+			colx[nshown] = x + 2;
+			shown[nshown++] = k;
+			x += 2 + colw[k];
+		}
+		if (nshown == ns || width - 2 <= namew)
+			break;
+	}
+	return nshown;
+}
 
 static void groups_across_draw(struct console *c, WINDOW *w, int height, int width)
 {
@@ -715,38 +750,28 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 		if (!s->has_res && need[k] < 7)
 			need[k] = 7; /* "running" */
 	}
-	console_scen_widths(need, nw, ns, (ns > 2 ? width - 2 : width) - namew - 2, 2, -1, colw);
+	int room = (ns > 2 ? width - 2 : width) - namew - 2;
 
-	/* which scenario columns fit: the first (the reference), then the others from the
-	 * leftmost one that keeps the selected scenario in view; when some are left out,
-	 * 2 columns stay free for the " >" mark */
-	int colx[GROUPS_MAX_SCEN];
-	size_t shown[GROUPS_MAX_SCEN], nshown = 0, first = 1;
-	for (int avail = width, pass = 0; pass < 2; pass++, avail = width - 2) {
-		first = 1;
-		while (first < c->sel) {
-			int x = namew + 2 + colw[0];
-			size_t k = first;
-			for (; k < ns && x + 2 + colw[k] <= avail; k++)
-				x += 2 + colw[k];
-			if (c->sel < k)
-				break;
-			first++;
-		}
-		int x = namew;
-		nshown = 0;
-		for (size_t k = 0; k < ns; k++) {
-			if (k != 0 && k < first)
-				continue;
-			if (x + 2 + colw[k] > avail)
-				break;
-			colx[nshown] = x + 2;
-			shown[nshown++] = k;
-			x += 2 + colw[k];
-		}
-		if (nshown == ns || width - 2 <= namew)
-			break;
+	/* which columns fit with every name cut to its figures, then the widest names that keep
+	 * those same columns in view: the longest are cut, only as far as a column needs */
+	int colx[GROUPS_MAX_SCEN], cap = 0, hi = 0;
+	size_t shown[GROUPS_MAX_SCEN], first, nshown, first0;
+	for (size_t k = 0; k < ns; k++)
+		if (nw[k] > hi)
+			hi = nw[k];
+	console_scen_widths(need, nw, ns, room, 2, 0, colw);
+	size_t nshown0 = groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first0);
+	while (cap < hi) { /* by halving */
+		int mid = cap + (hi - cap + 1) / 2;
+		console_scen_widths(need, nw, ns, room, 2, mid, colw);
+		if (groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first) == nshown0 &&
+		    first == first0)
+			cap = mid;
+		else
+			hi = mid - 1;
 	}
+	console_scen_widths(need, nw, ns, room, 2, cap, colw);
+	nshown = groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first);
 	int more_left = first > 1, more_right = nshown && shown[nshown - 1] + 1 < ns;
 
 	/* the title */
