@@ -944,6 +944,64 @@ case $scr in *" later "*) bad "a line ahead of the clock: in a window before its
 case $scr in *"$(date -u +%Y-%m-%d)T"*) ok ;; *) bad "a line ahead of the clock: now is not the clock: [$scr]" ;; esac
 T send-keys -t ahead q
 
+# the notes on lines ahead of the clock, unpriced calls and rejected lines say less in a narrower
+# terminal, dropping parts whole, never cut mid-word: each the first of its forms that fits.
+# Watched from $TMP as notes.jsonl (11 columns) under v3: a line of 10 minutes ago priced, two on
+# models v3's table lacks (the first's name 24 columns, so "and other models"), line 4 rejected
+# (its reason 64 columns), and a line a day ahead ($ahead_ts, 20 columns).  The lengths:
+#   ahead:    " 1 line dated ahead of the clock (the latest at T)" 1+31+16+20+1 = 69,
+#             and ": in the tenant windows from its time" +36 = 105; " 1 line ahead of the clock
+#             (latest T)" 1+25+9+20+1 = 56
+#   unpriced: " * unpriced: calls on M and other models" 22+24+17 = 63, " have no spend in these
+#             figures" +31 = 94, " (not in the scenario's pricing table)" +38 = 132;
+#             " * unpriced: M and others" 13+24+11 = 48
+#   rejected: " 1 rejected; the latest: notes.jsonl:4: R" 25+15+64 = 104, "… line 4: R" 25+8+64 = 97,
+#             "… line 4" 31
+# so at 140 columns all three in full; at 100 the ahead note and the rejected line without the
+# windows' clause and the file, the unpriced note without why; at 80 the rejected line without
+# its reason, the unpriced note without what it means; at 60 the ahead note in fewer words and
+# the unpriced note the models alone.  Before, all but the full ones were cut with "…".
+printf '%s\n' \
+	"{\"ts\":\"$past_ts\",\"tenant\":\"A\",\"task\":\"faq_answer\",\"input_tokens\":1000,\"output_tokens\":100,\"model\":\"gpt-4.1-mini\"}" \
+	"{\"ts\":\"$past_ts\",\"tenant\":\"D\",\"task\":\"faq_answer\",\"input_tokens\":1000,\"output_tokens\":100,\"model\":\"claude-sonnet-4-20250514\"}" \
+	"{\"ts\":\"$past_ts\",\"tenant\":\"E\",\"task\":\"faq_answer\",\"input_tokens\":1000,\"output_tokens\":100,\"model\":\"mistral-y\"}" \
+	'{"ts":"bad","tenant":"a","task":"b","input_tokens":1,"output_tokens":1,"model":"gpt-4o"}' \
+	"{\"ts\":\"$ahead_ts\",\"tenant\":\"later\",\"task\":\"faq_answer\",\"input_tokens\":10,\"output_tokens\":10,\"model\":\"gpt-4.1-mini\"}" \
+	>"$TMP/notes.jsonl"
+a0=" 1 line dated ahead of the clock (the latest at $ahead_ts): in the tenant windows from its time"
+a1=" 1 line dated ahead of the clock (the latest at $ahead_ts)"
+a2=" 1 line ahead of the clock (latest $ahead_ts)"
+u2=" * unpriced: calls on claude-sonnet-4-20250514 and other models"
+u1="$u2 have no spend in these figures"
+u0="$u2 (not in the scenario's pricing table) have no spend in these figures"
+u3=" * unpriced: claude-sonnet-4-20250514 and others"
+why='ts: expected an RFC 3339 time like 2026-03-02T10:00:00Z, got "bad"'
+r0=" 1 rejected; the latest: notes.jsonl:4: $why"
+r1=" 1 rejected; the latest: line 4: $why"
+r2=" 1 rejected; the latest: line 4"
+# the line of SESSION's screen that PATTERN (grep) finds is WANT
+note_is() { [ "$(screen "$1" | grep -e "$2" | head -n 1)" = "$3" ]; }
+for cols in 140 100 80 60; do
+	case $cols in
+	140) want_a=$a0 want_u=$u0 want_r=$r0 ;;
+	100) want_a=$a1 want_u=$u1 want_r=$r1 ;;
+	80) want_a=$a1 want_u=$u2 want_r=$r2 ;;
+	60) want_a=$a2 want_u=$u3 want_r=$r2 ;;
+	esac
+	T new-session -d -s notes$cols -x $cols -y 24 "cd '$TMP' && LLMCOST_DB='$LLMCOST_DB' '$labs' watch notes.jsonl -s v3; sleep 30"
+	check "$cols columns: the notes shown" wait_for notes$cols " 1 rejected"
+	for n in a u r; do
+		case $n in
+		a) pat='^ 1 line.* ahead of the clock' want=$want_a ;;
+		u) pat='^ \* unpriced: ' want=$want_u ;;
+		r) pat='^ 1 rejected' want=$want_r ;;
+		esac
+		eventually note_is notes$cols "$pat" "$want"
+		check_eq "$cols columns: the note ($n)" "$(screen notes$cols | grep -e "$pat" | head -n 1)" "$want"
+	done
+	T send-keys -t notes$cols q
+done
+
 # an empty file: waiting for its lines, as of the clock (there is no line to take the time from)
 : > "$TMP/empty.jsonl"
 T new-session -d -s empty -x 100 -y 30 "LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/empty.jsonl'; echo WATCH-EXIT=\$?; sleep 30"

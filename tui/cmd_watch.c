@@ -109,7 +109,9 @@ struct watch {
 	struct trace_call *calls;
 	size_t cap_calls;
 	uint64_t rejects;
-	char reject[1400];          /* the latest rejection, FILE:LINE: reason */
+	uint64_t reject_no;         /* the latest rejection: its line, */
+	int reject_old;             /* of the file before rotation, */
+	char reject[sizeof ((struct err *)0)->msg]; /* and why */
 	int say_rejects;            /* each printed on standard error as it comes (line mode) */
 	int format_seen;            /* a line of the current file told its format: trace v1 */
 	int line_stop;              /* on_line stopped the poll, e saying why */
@@ -263,16 +265,16 @@ static void note_unpriced(struct watch *wt, uint32_t i)
 __attribute__((format(printf, 3, 4))) static void reject_line(struct watch *wt, uint64_t line_no,
                                                               const char *fmt, ...)
 {
-	char why[sizeof (struct err){ "" }.msg]; /* as long as an error message */
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	vsnprintf(wt->reject, sizeof wt->reject, fmt, ap); /* as long as an error message */
 	va_end(ap);
 	wt->rejects++;
-	snprintf(wt->reject, sizeof wt->reject, "%.300s%s:%llu: %s", wt->name,
-	         wt->fol.from_old ? " (before rotation)" : "", (unsigned long long)line_no, why);
+	wt->reject_no = line_no;
+	wt->reject_old = wt->fol.from_old;
 	if (wt->say_rejects)
-		fprintf(stderr, "llmcost: %s\n", wt->reject);
+		fprintf(stderr, "llmcost: %.300s%s:%llu: %s\n", wt->name, wt->reject_old ? " (before rotation)" : "",
+		        (unsigned long long)line_no, wt->reject);
 }
 
 /* A line of the followed file: parsed and appended, or counted as rejected. */
@@ -524,25 +526,35 @@ static int lines_update(const struct watch *wt, struct watch_said *s)
 	return watch_said_update(s, &wt->res, watch_done(wt) ? INT64_MAX : wt->res_covered, say_alert, NULL);
 }
 
-/* The words for the lines of a followed file dated ahead of the clock when read, or NULL. */
-static const char *ahead_text(const struct watch *wt, char *buf, size_t size)
+/* The words for the lines of a followed file dated ahead of the clock when read, at `level` as
+ * the screen's lines have it (see header_text): in full, as line mode says them; then without
+ * how the tenant windows take them, then in fewer words, then their count alone. */
+static int ahead_text(const struct watch *wt, int level, char *buf, size_t size)
 {
 	char n[32], t[CLOCK_TEXT_MAX];
-	if (!wt->ahead)
-		return NULL;
-	snprintf(buf, size, "%s line%s dated ahead of the clock (the latest at %s): in the tenant windows from %s time",
-	         report_count_text(wt->ahead, n, sizeof n), wt->ahead == 1 ? "" : "s", clock_format(wt->ahead_latest, t),
-	         wt->ahead == 1 ? "its" : "their");
-	return buf;
+	const char *lines = wt->ahead == 1 ? "line" : "lines";
+	report_count_text(wt->ahead, n, sizeof n);
+	clock_format(wt->ahead_latest, t);
+	if (level < 1)
+		snprintf(buf, size, " %s %s dated ahead of the clock (the latest at %s): in the tenant windows from %s time", n,
+		         lines, t, wt->ahead == 1 ? "its" : "their");
+	else if (level < 2)
+		snprintf(buf, size, " %s %s dated ahead of the clock (the latest at %s)", n, lines, t);
+	else if (level < 3)
+		snprintf(buf, size, " %s %s ahead of the clock (latest %s)", n, lines, t);
+	else
+		snprintf(buf, size, " %s %s ahead of the clock", n, lines);
+	return level < 3;
 }
 
 /* Says once, in line mode, that lines dated ahead of the clock were read. */
 static void say_ahead(struct watch *wt)
 {
 	char buf[256];
-	if (wt->said_ahead || !ahead_text(wt, buf, sizeof buf))
+	if (wt->said_ahead || !wt->ahead)
 		return;
-	printf("watch: %s: %s\n", wt->name, buf);
+	ahead_text(wt, 0, buf, sizeof buf);
+	printf("watch: %s:%s\n", wt->name, buf);
 	cli_flush();
 	wt->said_ahead = 1;
 }
@@ -756,11 +768,12 @@ static void tn_rate(uint64_t num, uint64_t den, char *buf, size_t size)
 
 /*
  * The lines of the screen that say several things at once (the header, the banner, the replay's
- * figures, an alert) come in forms, from the fullest (level 0) to the shortest: each drops a
+ * figures, an alert, the notes on unpriced calls, lines ahead of the clock (ahead_text, above)
+ * and rejected lines) come in forms, from the fullest (level 0) to the shortest: each drops a
  * less important part whole or says it in fewer words, never a word or figure cut.  A line is
  * its first form that fits the terminal's width; *_text returns 0 when it wrote its last.  The
  * shortest keep what matters most (the header: the playback's speed, its state and the
- * requests read) and fit the screen's 60 columns.
+ * requests read; a note: its models or its count) and fit the screen's 60 columns.
  */
 #define FIT_LINE 512
 
@@ -881,6 +894,42 @@ static int alert_text(const struct alert *al, int level, char *buf, size_t size)
 	return level < 3;
 }
 
+/* The note under the tenants when calls are unpriced: the first such model and whether there
+ * are others, what that means for the figures and why; then without why, then without what it
+ * means, then the model alone (its name cut shorter, so that the line fits 60 columns). */
+static int unpriced_text(const struct watch *wt, int level, char *buf, size_t size)
+{
+	char *m = text_show(intern_str(&wt->w.names, wt->unpriced[0], NULL), level < 3 ? 40 : 32);
+	const char *model = m ? m : "a model";
+	if (level < 3)
+		snprintf(buf, size, " * unpriced: calls on %s%s%s%s", model, wt->n_unpriced > 1 ? " and other models" : "",
+		         level < 1 ? " (not in the scenario's pricing table)" : "",
+		         level < 2 ? " have no spend in these figures" : "");
+	else
+		snprintf(buf, size, " * unpriced: %s%s", model, wt->n_unpriced > 1 ? " and others" : "");
+	free(m);
+	return level < 3;
+}
+
+/* The rejected lines of a followed file: how many, and the latest's file, line and reason; then
+ * its line without the file (named in the header), then without the reason, then the count. */
+static int reject_text(const struct watch *wt, int level, char *buf, size_t size)
+{
+	char n[32];
+	const char *old = wt->reject_old ? " (before rotation)" : "";
+	unsigned long long no = (unsigned long long)wt->reject_no;
+	size_t at = (size_t)snprintf(buf, size, " %s rejected", report_count_text(wt->rejects, n, sizeof n));
+#define ADD(...) (at += at < size ? (size_t)snprintf(buf + at, size - at, __VA_ARGS__) : 0)
+	if (level == 0)
+		ADD("; the latest: %.300s%s:%llu", wt->name, old, no);
+	else if (level < 3)
+		ADD("; the latest: line %llu%s", no, old);
+	if (level < 2)
+		ADD(": %.400s", wt->reject); /* as much as a line can hold */
+#undef ADD
+	return level < 3;
+}
+
 /* Puts line y in the first form of `text` (one of the above, with its object) that fits. */
 #define PUT_FIT(y, attr, text, obj)                                                  \
 	do {                                                                             \
@@ -892,7 +941,6 @@ static int alert_text(const struct alert *al, int level, char *buf, size_t size)
 
 static void draw(const struct watch *wt, int colors)
 {
-	char n1[32];
 	erase();
 	if (COLS < CONSOLE_MIN_COLS || LINES < CONSOLE_MIN_LINES) { /* said as the console says it */
 		console_too_small("watch");
@@ -960,15 +1008,10 @@ static void draw(const struct watch *wt, int colors)
 	free(cells);
 	if (n_tn > (size_t)rows)
 		put_line(top + 1 + rows, A_DIM, " … %zu more tenants", n_tn - (size_t)rows);
-	if (wt->n_unpriced) {
-		char *m = text_show(intern_str(&wt->w.names, wt->unpriced[0], NULL), 40);
-		put_line(bottom - alert_rows - 1, A_NORMAL, " * unpriced: calls on %s%s (not in the scenario's pricing "
-		         "table) have no spend in these figures", m ? m : "", wt->n_unpriced > 1 ? " and other models" : "");
-		free(m);
-	}
-	char ahead[256];
-	if (ahead_text(wt, ahead, sizeof ahead))
-		put_line(bottom - alert_rows - 1 - (wt->n_unpriced > 0), A_NORMAL, " %s", ahead);
+	if (wt->n_unpriced)
+		PUT_FIT(bottom - alert_rows - 1, A_NORMAL, unpriced_text, wt);
+	if (wt->ahead)
+		PUT_FIT(bottom - alert_rows - 1 - (wt->n_unpriced > 0), A_NORMAL, ahead_text, wt);
 	int y = bottom - alert_rows;
 	put_line(y++, A_BOLD, " alerts, newest first");
 	for (size_t k = 0; wt->have_res && k < wt->res.n_alerts && k + 1 < (size_t)alert_rows; k++) {
@@ -976,8 +1019,7 @@ static void draw(const struct watch *wt, int colors)
 		PUT_FIT(y++, A_NORMAL, alert_text, al);
 	}
 	if (wt->rejects)
-		put_line(LINES - 2, A_NORMAL, " %s rejected; the latest: %s", report_count_text(wt->rejects, n1, sizeof n1),
-		         wt->reject);
+		PUT_FIT(LINES - 2, A_NORMAL, reject_text, wt);
 	put_line(LINES - 1, A_DIM, wt->is_file ? " q quit" : " q quit  p pause  + faster  - slower");
 	refresh();
 }
