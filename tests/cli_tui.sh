@@ -1334,6 +1334,12 @@ T send-keys -t job 'kill %1; kill -CONT %1' Enter
 ended_143() { T send-keys -t job 'jobs -l' Enter; sleep 0.2; screen job | grep -q -e 'Done(143)' -e Terminated; }
 check "kill %1 ends a stopped console (143)" eventually ended_143
 T kill-session -t job
+# with SIGTSTP ignored where it started (no job control), Ctrl-Z says why it does not stop
+T new-session -d -s nojc -x 100 -y 30 "trap '' TSTP; LLMCOST_DB='$LLMCOST_DB' $L tui faq -s v3 2>'$TMP/nojc.err'; echo EXITED \$?; sleep 60"
+wait_for nojc "last run"
+T send-keys -t nojc C-z
+check "Ctrl-Z without job control says so" wait_for nojc "Ctrl-Z: the shell that started the console has no job control"
+T send-keys -t nojc q; check "nojc: q quits" wait_for nojc "EXITED 0"
 
 # Alerts in narrow windows: the recorded flood's two alerts.  Columns as wide as their widest
 # of heading and values: start 16, end 11, scenario 8 ("recorded"), kind 14 (fallback_flood),

@@ -140,6 +140,32 @@ static void console_scrolling(void)
 	CHECK_INT(l.top, 0);
 }
 
+/* Time the console was stopped (Ctrl-Z) is not a run's: a batch running then starts that much
+ * later, one that ended at the resume took that much less. */
+static void console_stopped_time(void)
+{
+	struct console_model m;
+	memset(&m, 0, sizeof m);
+	pthread_mutex_init(&m.mu, NULL);
+	/* started at 100, stopped at 105 for 30 s: at 140 it has run 140 - 130 = 10 s */
+	m.in_flight = 1;
+	m.batch_t0 = 100;
+	console_model_stopped(&m, 105, 30);
+	CHECK(m.batch_t0 == 130);
+	/* ended at 136, after the stop began at 105: 40 s wall, 40 - 30 = 10 s of it running */
+	m.in_flight = 0;
+	m.batch_end = 136;
+	m.last_run_s = 40;
+	console_model_stopped(&m, 105, 30);
+	CHECK(m.last_run_s == 10);
+	/* ended at 100, before a stop at 105: its time stays 7 s */
+	m.batch_end = 100;
+	m.last_run_s = 7;
+	console_model_stopped(&m, 105, 30);
+	CHECK(m.last_run_s == 7);
+	pthread_mutex_destroy(&m.mu);
+}
+
 static void console_split(void)
 {
 	struct console_scen a = { .label = "v3" }, b = { .label = "v3.b" }, c = { .label = "base" };
@@ -1056,6 +1082,7 @@ void suite_console(void)
 	RUN(console_matching);
 	RUN(console_scrolling);
 	RUN(console_split);
+	RUN(console_stopped_time);
 	RUN(console_clipping);
 	RUN(console_widest_edges);
 	RUN(console_widest_random);

@@ -453,14 +453,20 @@ static void console_stop_self(struct console *c)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, was;
 	console_tstp = 0;
-	if (sigaction(SIGTSTP, NULL, &was) != 0 || was.sa_handler == SIG_IGN)
-		return; /* ignored where the console started (no job control): the key too */
+	if (sigaction(SIGTSTP, NULL, &was) != 0 || was.sa_handler == SIG_IGN) {
+		/* ignored where the console started (no job control): the key too */
+		console_message(c, 0, "Ctrl-Z: the shell that started the console has no job control, "
+		                      "so it is not stopped (q quits)");
+		return;
+	}
 	console_suspend(c);
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGTSTP, &dfl, NULL);
 	/* the whole job, as the terminal's Ctrl-Z stops it: under make or sh -c, the console alone
 	 * stopped left its parent waiting and the shell no job to take back */
+	double since = console_now();
 	kill(0, SIGTSTP); /* stopped here until SIGCONT */
+	console_model_stopped(c->m, since, console_now() - since);
 	sigaction(SIGTSTP, &was, NULL);
 	if (console_stop) { /* ended while stopped (kill %1: TERM, then CONT), perhaps in the background */
 		signal(SIGTTOU, SIG_IGN); /* the terminal's modes put back all the same, not stopped again */

@@ -95,7 +95,8 @@ struct console_model {
 	int quit;
 	int wake[2];                /* a byte per finished job, for the frame loop's poll */
 	double batch_t0;            /* when in_flight last rose from 0 */
-	double last_run_s;          /* wall time of the last complete batch of runs */
+	double batch_end;           /* when it last fell to 0 */
+	double last_run_s;          /* wall time of the last complete batch of runs, time stopped not counted */
 	struct replay_progress progress; /* requests the batch's runs have taken in */
 	uint64_t batch_requests;    /* and the requests its runs take in all */
 };
@@ -159,6 +160,8 @@ size_t console_model_busy(struct console_model *m);
 /* Seconds since the running batch started (0 when idle), and the share of its requests its
  * runs have taken in, in percent (0 when idle). */
 double console_model_running_s(struct console_model *m, int *percent);
+/* The console was stopped (Ctrl-Z) from `since` for `seconds`: a batch's time leaves them out. */
+void console_model_stopped(struct console_model *m, double since, double seconds);
 
 /* Makes the notes on the results shown anew (each scenario's with its result, as replay makes
  * them); one that is about a scenario it was not about before is not yet said. */

@@ -89,8 +89,10 @@ static void *console_model_worker(void *arg)
 		pthread_mutex_lock(&m->mu);
 		j->next = m->done;
 		m->done = j;
-		if (--m->in_flight == 0)
-			m->last_run_s = console_now() - m->batch_t0;
+		if (--m->in_flight == 0) {
+			m->batch_end = console_now();
+			m->last_run_s = m->batch_end - m->batch_t0;
+		}
 		pthread_cond_broadcast(&m->idle_cv);
 		if (write(m->wake[1], "x", 1) < 0) {
 			/* the pipe is full: the frame loop is awake already */
@@ -459,6 +461,16 @@ size_t console_model_busy(struct console_model *m)
 	size_t n = m->in_flight;
 	pthread_mutex_unlock(&m->mu);
 	return n;
+}
+
+void console_model_stopped(struct console_model *m, double since, double seconds)
+{
+	pthread_mutex_lock(&m->mu);
+	if (m->in_flight)
+		m->batch_t0 += seconds;
+	else if (m->batch_end > since) /* it ended at the resume, before this */
+		m->last_run_s -= seconds;
+	pthread_mutex_unlock(&m->mu);
 }
 
 double console_model_running_s(struct console_model *m, int *percent)
