@@ -623,6 +623,28 @@ check_eq "notes: one route on the trace's model; a span note per projection" "$(
 'llmcost: note: scenario "week": the trace spans 35.0 ms: projected monthly USD scales it to 7.5 days as if they were all like it
 llmcost: note: scenario "v3 cache+routing": the trace spans 35.0 ms: projected monthly USD scales it to 30 days as if they were all like it'
 check_eq "... and the routes note for v3 alone" "$(grep -c 'its routes' "$TMP/err")" 1
+# a projection too large to compute is a null that a warning explains (it was a null, "-" in
+# the table, without a word): two requests 1 µs apart, each 4294967295 input tokens of gpt-4.1
+# at 2000000 pUSD: usd_total 2 × 8,589,934,590,000,000 = 17,179,869,180,000,000 pUSD; × 36600
+# days × 86400 × 10^6 µs ÷ 1 µs × 10^6 = 5.43 × 10^37 pUSD, below 2^127 ≈ 1.70 × 10^38:
+# 54326869515763200000000000 USD; × 10^7, 5.43 × 10^38 pUSD, past it: null
+{
+	printf '{"ts":"2026-03-02T10:00:00.000000Z","tenant":"a","task":"t","model":"gpt-4.1","input_tokens":4294967295,"output_tokens":0}\n'
+	printf '{"ts":"2026-03-02T10:00:00.000001Z","tenant":"a","task":"t","model":"gpt-4.1","input_tokens":4294967295,"output_tokens":0}\n'
+} > "$TMP/tiny.jsonl"
+$L import "$TMP/tiny.jsonl" >/dev/null 2>&1
+echo '{"mode": "recorded", "projection": {"days": 36600, "traffic_multiplier": 1000000}}' > "$TMP/m6.json"
+echo '{"mode": "recorded", "projection": {"days": 36600, "traffic_multiplier": 10000000}}' > "$TMP/m7.json"
+$L replay tiny -s "$TMP/m6.json" -s "$TMP/m7.json" --json >"$TMP/out" 2>"$TMP/err"
+check_eq "a projection of 5.4 × 10^25 USD, and one past 1.7 × 10^26: null" "$(python3 -c 'import json, sys
+print([(s["name"], s["totals"]["projected_monthly_usd"] is None) for s in json.load(open(sys.argv[1]))["scenarios"]])' "$TMP/out")" \
+	"[('m6', False), ('m7', True)]"
+check_has "... the first exactly" "$(tr -d ' \t\n' < "$TMP/out")" '"usd_per_resolved":8589.934590000000,"projected_monthly_usd":54326869515763200000000000.000000000000,'
+check_eq "... which a warning explains, for that scenario alone" "$(grep -v 'the trace spans' "$TMP/err")" \
+	'llmcost: warning: scenario "m7": its projected monthly USD is too large to compute, over USD 1.7 × 10^26 (usd_total × 36600 days ÷ a span of 1 µs × traffic_multiplier 10000000): the report gives it as null ("-" in the table, empty in --csv)'
+$L replay tiny -s "$TMP/m7.json" 2>"$TMP/err" | grep '^projected monthly USD' >"$TMP/out"
+check_eq "... \"-\" in the table" "$(tr -s ' ' < "$TMP/out")" "projected monthly USD -"
+check_has "... with the warning" "$(cat "$TMP/err")" 'scenario "m7": its projected monthly USD is too large'
 # -s NAME beside NAME.json: the file was meant
 (cd "$TMP/own4o" && "$labs" replay mini -s mine >/dev/null 2>"$TMP/err"); check_eq "-s mine beside mine.json exits 3" "$?" 3
 check_has "... and suggests the file" "$(cat "$TMP/err")" "llmcost: mine: no such scenario file (did you mean mine.json?), and no bundled scenario of that name"

@@ -16,11 +16,14 @@
 
 #include "sim/clock.h"
 #include "sim/intern.h"
+#include "sim/money.h"
+#include "sim/result.h"
 #include "sim/replay.h"
 #include "sim/trace.h"
 #include "traces/pricing.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 
 static void replay_note_print(void *ctx, size_t scen, const char *text)
@@ -82,6 +85,40 @@ void replay_check_billed(const struct result_scenario *r, const struct scenario 
 	         sc->pricing && sc->pricing->path ? sc->pricing->path : "",
 	         sc->pricing && sc->pricing->date && *sc->pricing->date ? " dated " : "",
 	         sc->pricing && sc->pricing->date ? sc->pricing->date : "");
+}
+
+/* A factor of the projection (parts per 10^9) as written: 36600, 0.25. */
+static const char *ppb_text(int64_t ppb, char *buf, size_t n)
+{
+	return report_decimal_text(ppb, 9, buf, n);
+}
+
+/* Warns when scenario i's projected monthly USD is too large to hold (SPEC §5's product past
+ * a money sum's 2^127 pico-USD, USD 1.7 × 10^26: a trace of microseconds scaled to a century
+ * of days and multiplied), where the report shows it as null (JSON) or "-" (table, CSV), as
+ * it does a projection of no span: the factors that made it so. */
+void replay_check_projection(const struct result_scenario *r, size_t i, const struct replay_note_sink *to)
+{
+	struct derived d;
+	result_derive(r, &r->totals, &d);
+	if (!d.projected_null || r->span_us <= 0)
+		return; /* a projection, or none for want of a span (one arrival): nothing to say */
+	const char *times = text_symbol("\u00d7", "x"), *over = text_symbol("\u00f7", "/");
+	char days[64], span[64], rate[96] = "", mult[96] = "", f[64];
+	ppb_text(r->days_ppb, days, sizeof days);
+	if (r->span_us < 1000)
+		snprintf(span, sizeof span, "%lld %s", (long long)r->span_us, text_symbol("\u00b5s", "us"));
+	else
+		report_latency_text(r->span_us, span, sizeof span);
+	if (r->sample_rate_ppb != MONEY_PPB_ONE)
+		snprintf(rate, sizeof rate, " %s sample_rate %s", over, ppb_text(r->sample_rate_ppb, f, sizeof f));
+	if (r->multiplier_ppb != MONEY_PPB_ONE)
+		snprintf(mult, sizeof mult, " %s traffic_multiplier %s", times,
+		         ppb_text(r->multiplier_ppb, f, sizeof f));
+	note_say(to, i, "warning: scenario \"%s\": its projected monthly USD is too large to compute, over "
+	         "USD 1.7 %s 10^26 (usd_total %s %s days %s a span of %s%s%s): the report gives it as null "
+	         "(\"-\" in the table, empty in --csv)", r->name ? r->name : "", times, times, days, over, span,
+	         rate, mult);
 }
 
 /* Appends name to the list in buf ("a, b"); from the seventh on, only counts it in *more. */

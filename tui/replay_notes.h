@@ -32,6 +32,9 @@ extern const struct replay_note_sink replay_note_stderr;
  * the scenario's index for the sink. */
 void replay_check_billed(const struct result_scenario *r, const struct scenario *sc, size_t i,
                          const struct replay_note_sink *to);
+/* Warns when scenario i's projected monthly USD is too large to compute (past USD 1.7 × 10^26),
+ * which the report gives as null: the factors that made it so. */
+void replay_check_projection(const struct result_scenario *r, size_t i, const struct replay_note_sink *to);
 /* Notes, once per scenario of sc[0..n), on routes that name none of the trace's models, a
  * cache that can never hit, and (once) a trace spanning under an hour, which the projection
  * scales to a month. */
