@@ -628,6 +628,17 @@ static size_t pattern_weight(const char *pat)
 	return w;
 }
 
+const char *scenario_key_expect(const struct scenario_key *k, char *buf, size_t n)
+{
+	if ((k->type != SKEY_INT && k->type != SKEY_DECIMAL) || strpbrk(k->expect, "0123456789"))
+		snprintf(buf, n, "%s", k->expect);
+	else if (k->type == SKEY_INT)
+		snprintf(buf, n, "%s of at most %lld", k->expect, (long long)k->max);
+	else /* the DECIMAL maxima are whole numbers */
+		snprintf(buf, n, "%s of at most %.0f", k->expect, k->dmax);
+	return buf;
+}
+
 const struct scenario_key *scenario_key_find(const struct scenario_key *table, size_t n,
                                              const char *path)
 {

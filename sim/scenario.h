@@ -348,6 +348,14 @@ struct scenario_key {
 extern const struct scenario_key scenario_keys[];
 extern const size_t scenario_n_keys;
 
+/*
+ * What key k takes, bounds included, into buf (n bytes; 128 is enough past k->expect) and
+ * returned: its expectation, and for an INT or DECIMAL key whose expectation names no bound,
+ * its maximum after it ("a positive integer of at most 10000000000").  The one text of a key's
+ * value: `llmcost help scenario` lists it and the checker says it of a value past the maximum.
+ */
+const char *scenario_key_expect(const struct scenario_key *k, char *buf, size_t n);
+
 /* The table entry of a concrete path ("budget.faq_answer.overflow",
  * "routing.rules[0].route") or pattern, or NULL. */
 const struct scenario_key *scenario_key_find(const struct scenario_key *table, size_t n,

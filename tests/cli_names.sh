@@ -279,8 +279,18 @@ seed"
 $L help scenario >"$TMP/out" 2>"$TMP/err"; check_eq "help scenario exits 0" "$?" 0
 check_eq "help scenario lists every key of the table, in order" \
 	"$(sed -n 's/^\([a-z][a-z_.*]*\(\[\][a-z_.*]*\)*\): .*/\1/p' "$TMP/out")" "$table"
-check_has "... each with its value and help" "$(cat "$TMP/out")" 'cache.capacity: a positive integer
+check_has "... each with its value and help" "$(cat "$TMP/out")" 'cache.capacity: a positive integer of at most 9007199254740991
     entries held before eviction (default null: unbounded)'
+# ... and its bounds, the checker's own (README: "every key with its default and its bounds";
+# it said "a positive integer" of keys that refuse past 10^10): 10^10 s, and 10^13 ms for
+# retry.backoff_ms, as the message of a value past it quotes
+check_has "help scenario: a duration's bound" "$(cat "$TMP/out")" 'breaker.open_s: a positive integer of at most 10000000000
+'
+check_has "help scenario: backoff_ms's bound" "$(cat "$TMP/out")" 'retry.backoff_ms: a non-negative integer of at most 10000000000000
+'
+echo '{"retry": {"backoff_ms": 10000000000001}}' > "$TMP/backoff.json"
+$L replay names -s "$TMP/backoff.json" 2>"$TMP/err"
+check_has "... the bound the checker refuses past" "$(cat "$TMP/err")" 'retry.backoff_ms: expected a non-negative integer of at most 10000000000000, got 10000000000001'
 check_has "help scenaro suggests the topic" "$($L help scenaro 2>&1)" '"scenaro" (did you mean "scenario"?)'
 $L replay names -s "" 2>/dev/null; check_eq "-s '' exits 2" "$?" 2
 # so is an empty operand, as an unset variable in a script gives: exit 2, the operand named (it

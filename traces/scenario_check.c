@@ -173,14 +173,12 @@ static int type_error(struct walk *w, const struct scenario_key *k, const cJSON 
 	             got(v, buf, sizeof buf));
 }
 
-/* A value of the right type past the key's maximum (written max): the bound is named, where
- * the expectation does not say it. */
-static int bound_error(struct walk *w, const struct scenario_key *k, const cJSON *v, const char *max)
+/* A value of the right type past the key's maximum: the bound is named, where the expectation
+ * does not say it, as `llmcost help scenario` does (scenario_key_expect). */
+static int bound_error(struct walk *w, const struct scenario_key *k, const cJSON *v)
 {
-	char buf[80];
-	if (strpbrk(k->expect, "0123456789"))
-		return type_error(w, k, v);
-	return wfail(w, "%s: expected %s of at most %s, got %s", w->path.s, k->expect, max,
+	char buf[80], expect[320];
+	return wfail(w, "%s: expected %s, got %s", w->path.s, scenario_key_expect(k, expect, sizeof expect),
 	             got(v, buf, sizeof buf));
 }
 
@@ -425,11 +423,8 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		if (!t || ((rc = decimal_scaled_wide(t, strlen(t), 0, &x, &exact)) == 0 && !exact) ||
 		    (rc < 0 && t[0] == '-') || (rc == 0 && x < k->min))
 			return type_error(w, k, v);
-		if (rc < 0 || x > k->max) {
-			char max[24];
-			snprintf(max, sizeof max, "%lld", (long long)k->max);
-			return bound_error(w, k, v, max);
-		}
+		if (rc < 0 || x > k->max)
+			return bound_error(w, k, v);
 		if (store)
 			*AT(base, k->off, int64_t) = (int64_t)x * k->scale;
 		return 0;
@@ -460,11 +455,8 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		}
 		int64_t ppb;
 		if (t && t[0] != '-' && (decimal_scaled(t, strlen(t), 9, &ppb, NULL) < 0 ||
-		                         (scenario_decfrac(t, strlen(t), &f) == 0 && above(&f, k->dmax)))) {
-			char max[32];
-			snprintf(max, sizeof max, "%.0f", k->dmax);
-			return bound_error(w, k, v, max);
-		}
+		                         (scenario_decfrac(t, strlen(t), &f) == 0 && above(&f, k->dmax))))
+			return bound_error(w, k, v);
 		if (!t || scenario_decfrac(t, strlen(t), &f) < 0) {
 			/* a number of more decimals than a fraction holds (0.5 and 20 digits), in range
 			 * as far as its 9-decimal rounding tells, is refused for its decimals */

@@ -379,8 +379,9 @@ static void print_scenario_keys(FILE *f)
 		                            strchr(scenario_keys[i - 1].path, '['));
 		if (i == 0 || (top && (parent || after_group)))
 			fputc('\n', f);
+		char expect[320];
 		int col = fprintf(f, "%s: ", k->path);
-		cli_wrap(f, col, 4, k->expect);
+		cli_wrap(f, col, 4, scenario_key_expect(k, expect, sizeof expect));
 		fputs("    ", f);
 		cli_wrap(f, 4, 4, k->help);
 	}
