@@ -71,6 +71,18 @@ echo '{"pricing": "prices-type.json"}' > "$TMP/badprices-type.json"
 $L replay "$TMP/day.jsonl" -s "$TMP/badprices-type.json" 2>"$TMP/err"; check_eq "pricing wrong type exits 3" "$?" 3
 check_has "pricing wrong type names file and key" "$(cat "$TMP/err")" "$TMP/prices-type.json: models.gpt-4.1-mini.input: expected"
 out=$($L traces 2>/dev/null); case $out in *day*) bad "a scenario error imported the trace" ;; *) ok ;; esac
+# a scenario or price file holds at most 16 MiB: one byte more says so (it said "too large or
+# out of memory"), exit 3; 16 MiB exactly loads (it was refused within 4 KiB of the limit)
+{ printf '{"mode": "recorded"}'; head -c $((16777216 - 20)) /dev/zero | tr '\0' ' '; } > "$TMP/16mib.json"
+{ cat "$TMP/16mib.json"; printf ' '; } > "$TMP/over.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/over.json" 2>"$TMP/err"; check_eq "a scenario file over 16 MiB exits 3" "$?" 3
+check_eq "... saying so" "$(cat "$TMP/err")" "llmcost: $TMP/over.json: larger than 16 MiB, the most a scenario or price file may hold"
+echo '{"pricing": "over.json"}' > "$TMP/overprices.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/overprices.json" 2>"$TMP/err"; check_eq "a price file over 16 MiB exits 3" "$?" 3
+check_has "... saying so" "$(cat "$TMP/err")" "$TMP/over.json: larger than 16 MiB, the most a scenario or price file may hold"
+$L replay nosuchtrace -s "$TMP/16mib.json" 2>"$TMP/err"; check_eq "a scenario file of 16 MiB loads (the trace then unknown)" "$?" 1
+check_has "... and the trace is what is wrong" "$(cat "$TMP/err")" 'no trace file named "nosuchtrace"'
+rm -f "$TMP/16mib.json" "$TMP/over.json"
 
 # --- unknown trace: exit 1
 $L replay nosuchtrace 2>"$TMP/err"; check_eq "unknown trace exits 1" "$?" 1

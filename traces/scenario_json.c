@@ -16,7 +16,7 @@
 #include "traces/json_scan.h"
 #include "traces/text.h"
 
-#define MAX_JSON_BYTES (16u << 20)
+#define MAX_JSON_BYTES (16u << 20) /* the most a scenario or price file may hold (README) */
 
 /* ---- numbers as written ---- */
 
@@ -76,14 +76,22 @@ static char *read_file(const char *path, size_t *len, struct err *err)
 		return NULL;
 	}
 	for (;;) {
-		if (cap - n < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			char *nb = cap > MAX_JSON_BYTES + 8192 ? NULL : realloc(buf, cap + 1);
+		if (n == cap) { /* full: grow, up to one byte past the most a file may hold */
+			if (cap > MAX_JSON_BYTES) {
+				err_set(err, "%s: larger than %u MiB, the most a scenario or price file may hold",
+				        path, MAX_JSON_BYTES >> 20);
+				goto fail;
+			}
+			size_t want = cap ? cap * 2 : 8192;
+			if (want > MAX_JSON_BYTES + 1)
+				want = MAX_JSON_BYTES + 1;
+			char *nb = realloc(buf, want + 1);
 			if (!nb) {
-				err_set(err, "%s: too large or out of memory", path);
+				err_set(err, "%s: out of memory", path);
 				goto fail;
 			}
 			buf = nb;
+			cap = want;
 		}
 		size_t r = fread(buf + n, 1, cap - n, f);
 		n += r;
