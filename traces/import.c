@@ -771,9 +771,15 @@ static int check_names(const struct import_opts *o, const char *const *files, si
 	for (size_t t = 0; t < (o->name ? 1 : n); t++) {
 		trace_name(o, files, t, name, sizeof name);
 		const char *why = import_name_problem(name);
-		if (why)
+		/* a first-use import (replay, tui, live, the console's load) has no --name: the
+		 * import that gives one */
+		const char *cmd = o->import_cmd && *o->import_cmd ? o->import_cmd : "llmcost import FILE";
+		if (why && (!o->import_cmd || o->name))
 			return err_set(e, "the trace name \"%s\"%s%s %s: choose another with --name", name,
 			               o->name ? "" : " of ", o->name ? "" : files[t], why);
+		if (why)
+			return err_set(e, "the trace name \"%s\" of %s %s: store it under another with %s --name "
+			               "NAME, then use NAME", name, files[t], why, cmd);
 		for (size_t u = 0; u < t; u++) {
 			trace_name(o, files, u, other, sizeof other);
 			if (strcmp(name, other) == 0)
