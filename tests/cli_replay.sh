@@ -164,12 +164,14 @@ rm "$TMP/other/day.jsonl"
 $L replay "$TMP/other/day.jsonl" 2>"$TMP/err"; check_eq "a gone file whose name another file's copy has exits 1" "$?" 1
 mv "$TMP/day.moved" "$TMP/day.jsonl"
 # "-" is not standard input for replay: said, with the import that stores it (it said only "no
-# trace file or stored trace named "-"")
-$L replay - </dev/null 2>"$TMP/err"; check_eq "replay - exits 1" "$?" 1
+# trace file or stored trace named "-""), a usage error as a pipe is (it exited 1)
+$L replay - </dev/null 2>"$TMP/err"; check_eq "replay - exits 2" "$?" 2
 check_eq "replay -: how to replay standard input" "$(cat "$TMP/err")" "llmcost: \"-\": a trace is a file or a stored name, not standard input; store standard input first with llmcost import - --name NAME, then use NAME"
-$L replay - --db "$TMP/none.db" </dev/null 2>"$TMP/err"; check_eq "replay - with no store exits 1" "$?" 1
+$L replay - --db "$TMP/none.db" </dev/null 2>"$TMP/err"; check_eq "replay - with no store exits 2" "$?" 2
 check_has "replay - with no store: the same, with its --db" "$(cat "$TMP/err")" "llmcost import - --name NAME --db $TMP/none.db, then"
 check "and makes no store" [ ! -e "$TMP/none.db" ]
+$L tui - --frames 1 </dev/null >/dev/null 2>"$TMP/err"; check_eq "tui - exits 2" "$?" 2
+check_has "tui -: the import" "$(cat "$TMP/err")" "llmcost import - --name NAME"
 # a trace file is a regular file: a pipe (/dev/stdin on one, the /dev/fd/N of <(cmd), a FIFO) or
 # a device is a usage error (exit 2) that says how to store its lines, and nothing is imported:
 # stored under its path's name ("stdin"), the next pipe of other lines replayed the first's

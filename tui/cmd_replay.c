@@ -203,7 +203,8 @@ void replay_norms_keep(struct store *s, const char *name, const struct trace *t,
 			store_norms_keep(s, name, flags, ids, t->inputs.n, &e);
 }
 
-/* Says that "-" (standard input) is no trace here and how to make it one; 1 when arg is "-". */
+/* Says that "-" (standard input) is no trace here and how to make it one; 1 when arg is "-": a
+ * usage error, as a pipe is (replay_special_named). */
 static int replay_stdin_named(const char *arg)
 {
 	if (strcmp(arg, "-") != 0)
@@ -252,7 +253,7 @@ int replay_open_store(struct store *s, const char *db, const char *trace_arg)
 	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, cli_db_path_made(db), &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))
-		return EXIT_FAIL;
+		return EXIT_USAGE;
 	if (no_store && replay_special_named(trace_arg))
 		return EXIT_USAGE;
 	if (no_store && S_ISDIR(replay_mode_of(trace_arg)))
@@ -350,7 +351,7 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 		snprintf(name, n, "%s", arg);
 	}
 	if (!found && replay_stdin_named(arg))
-		return EXIT_FAIL;
+		return EXIT_USAGE;
 	if (!found) {
 		cli_error("no trace file or stored trace named \"%s\" in %s (llmcost traces lists them)", arg,
 		          s->path);
