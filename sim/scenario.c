@@ -108,7 +108,8 @@ static void fault_init(void *p)
 const struct scenario_key scenario_keys[] = {
 	{ "name", SKEY_STRING, KEYF_RECORDED | KEYF_NONEMPTY, S(name), NOF,
 	  .expect = "a non-empty string",
-	  .help = "the scenario's name (default: the file name without .json; never inherited)" },
+	  .help = "the scenario's name (default: the file name without .json, the whole path of "
+	          "a descriptor's: -s <(cmd) is /dev/fd/63; never inherited)" },
 	{ "mode", SKEY_ENUM, KEYF_RECORDED, S(mode), NOF, .names = scenario_mode_names,
 	  .expect = "\"simulate\" or \"recorded\"",
 	  .help = "simulate (default) runs the policies; recorded prices the trace as recorded" },

@@ -225,6 +225,11 @@ echo '{"extends": "base.json", "pricing": "prices.json"}' > "$TMP/scpipe/child.j
 check_eq "a piped scenario's relative extends and pricing: the current directory's" "$?" 0
 check_eq "... with base's figures" "$(cut -d, -f2- "$TMP/out")" "$base_rows"
 check "... which are not v3's" [ "$base_rows" != "$v3_rows" ]
+# without a "name", such a scenario is named by its path as typed: the descriptor's last part
+# named nothing the user wrote (-s <(cmd) was "63")
+check_eq "... named /dev/stdin" "$(sed -n 2p "$TMP/out" | cut -d, -f1)" "/dev/stdin"
+(cd "$TMP/scpipe" && "$labs" replay day -s /dev/fd/3 -s /dev/fd/4 --csv 3<child.json 4<child.json >"$TMP/out" 2>"$TMP/err")
+check_eq "-s /dev/fd/3 -s /dev/fd/4: named so" "$(cut -d, -f1 "$TMP/out" | tr '\n' ' ')" "scenario /dev/fd/3 /dev/fd/4 "
 (cd "$TMP" && "$labs" replay day -s /dev/stdin --csv <"$TMP/scpipe/child.json" >/dev/null 2>"$TMP/err")
 check_eq "/dev/stdin on a file elsewhere: relative to the current directory, exit 3" "$?" 3
 check_has "... its extends named" "$(cat "$TMP/err")" "llmcost: /dev/stdin: extends: no file \"base.json\""

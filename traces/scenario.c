@@ -53,8 +53,18 @@ static char *join_path(const char *dir, const char *rel)
 	return p;
 }
 
+/* 1 when path names a descriptor (/dev/stdin, /dev/fd/N, /proc/…/fd/N: a pipe of <(cmd), or
+ * any file opened so), whose last part ("63", "stdin") names nothing the user wrote. */
+static int path_is_descriptor(const char *path)
+{
+	return !strncmp(path, "/dev/std", 8) || !strncmp(path, "/dev/fd/", 8) ||
+	       (!strncmp(path, "/proc/", 6) && strstr(path, "/fd/"));
+}
+
 char *scenario_name_of(const char *path)
 {
+	if (path_is_descriptor(path)) /* -s <(jq … v3.json) is "/dev/fd/63", not "63" */
+		return strdup(path);
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
 	size_t n = strlen(b);
@@ -611,9 +621,7 @@ int scenario_load(const char *path, struct scenario *out, struct err *err)
 	 * even on a file) has no folder of its own: its relative names are the current
 	 * directory's, as typed (a file under /dev/shm has its folder, as any other) */
 	real = realpath(path, NULL);
-	int descriptor = !strncmp(path, "/dev/std", 8) || !strncmp(path, "/dev/fd/", 8) ||
-	                 (!strncmp(path, "/proc/", 6) && strstr(path, "/fd/"));
-	dir = !real || descriptor ? strdup("") : scenario_dir_of(path);
+	dir = !real || path_is_descriptor(path) ? strdup("") : scenario_dir_of(path);
 	if (!dir) {
 		cJSON_Delete(tree);
 		err_set(err, "%s: out of memory", path);
