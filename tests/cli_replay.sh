@@ -70,6 +70,20 @@ echo '{"models": {"gpt-4.1-mini": {"tier": "small", "input": "cheap", "output": 
 echo '{"pricing": "prices-type.json"}' > "$TMP/badprices-type.json"
 $L replay "$TMP/day.jsonl" -s "$TMP/badprices-type.json" 2>"$TMP/err"; check_eq "pricing wrong type exits 3" "$?" 3
 check_has "pricing wrong type names file and key" "$(cat "$TMP/err")" "$TMP/prices-type.json: models.gpt-4.1-mini.input: expected"
+# a route that a file takes away while a file it extends still names it: the error names the
+# file that took it away, and its null's place (it named v3.json alone, which has the route)
+echo '{"extends": "v3", "routes": {"large": null}}' > "$TMP/k3.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/k3.json" 2>"$TMP/err"; check_eq "a route taken away and still named exits 3" "$?" 3
+check_has "... names the file that took it away" "$(cat "$TMP/err")" "llmcost: $TMP/k3.json: routes.large: null takes route \"large\" away, and routing.rules[0].route in "
+check_has "... and the one that names it, and where the null is" "$(cat "$TMP/err")" "scenarios/v3.json names it (routes left: \"small\") (line 1, column 30)"
+printf '{"extends": "v3",\n "routes": null}\n' > "$TMP/k4.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/k4.json" 2>"$TMP/err"; check_eq "every route taken away exits 3" "$?" 3
+check_has "... names the file that took them" "$(cat "$TMP/err")" "llmcost: $TMP/k4.json: routes: null takes every route away, and routing.default in "
+check_has "... and where" "$(cat "$TMP/err")" 'names route "small" (without routes every call runs on the recorded model) (line 2, column 2)'
+# a null of a route no file defines takes nothing away: the route is unknown, as before
+echo '{"routes": {"large": "gpt-4.1", "small": null}}' > "$TMP/k7.json"
+$L replay "$TMP/day.jsonl" -s "$TMP/k7.json" 2>"$TMP/err"
+check_eq "a null of a route no file has: unknown" "$(cat "$TMP/err")" "llmcost: $TMP/k7.json: routing.default: route \"small\" is not a key of routes (\"large\") (the default)"
 out=$($L traces 2>/dev/null); case $out in *day*) bad "a scenario error imported the trace" ;; *) ok ;; esac
 # a scenario or price file holds at most 16 MiB: one byte more says so (it said "too large or
 # out of memory"), exit 3; 16 MiB exactly loads (it was refused within 4 KiB of the limit)

@@ -618,10 +618,15 @@ static void extends_merges_and_overrides(void)
 	CHECK_INT(sc.n_budget, 0);
 	CHECK_INT(sc.cache.on, 0);
 	scenario_fini(&sc);
-	/* a route removed that the base's routing uses is told where it is used */
+	/* a route removed that the base's routing uses is told where it is used, in the file that
+	 * removed it, at its null: '{"extends": "ruled.json", "routes": {' is 37 bytes, so "large"
+	 * opens column 38 (the error named ruled.json alone, which never had the route) */
 	put("ext/ruled.json", "{\"extends\": \"base/base.json\", \"routing\": {\"default\": \"large\"}}");
-	CHECK_HAS(load_err("ext/gone.json", "{\"extends\": \"ruled.json\", \"routes\": {\"large\": null}}"),
-	          "routing.default: route \"large\" is not a key of routes (\"small\")");
+	char rest[1200];
+	snprintf(rest, sizeof rest, "routes.large: null takes route \"large\" away, and routing.default in %s "
+	         "names it (routes left: \"small\")", tpath("ext/ruled.json"));
+	CHECK_STR(load_err("ext/gone.json", "{\"extends\": \"ruled.json\", \"routes\": {\"large\": null}}"),
+	          msg_at("ext/gone.json", 1, 38, rest));
 	/* anything but a model name or null is still refused */
 	CHECK_STR(load_err("ext/bad.json", "{\"routes\": {\"large\": 5}}"),
 	          msg_at("ext/bad.json", 1, 13, "routes.large: expected a model name or null, got 5"));

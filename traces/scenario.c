@@ -375,6 +375,76 @@ static void route_list(const struct scenario *sc, char *buf, size_t n)
 	}
 }
 
+/* The first file of chain c (the loaded one first) whose "routes" decide route `name`, when
+ * they take it away: a null "routes" (*all = 1) or a null routes.NAME (*all = 0), the member
+ * in *at; NULL when a file defines the route or none mentions it. */
+static const struct layer *route_remover(const struct chain *c, const char *name, const cJSON **at,
+                                         int *all)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(c->v[i].tree, "routes"), *m;
+		if (!r)
+			continue;
+		if (cJSON_IsNull(r)) {
+			*at = r;
+			*all = 1;
+			return &c->v[i];
+		}
+		if (!(m = cJSON_GetObjectItemCaseSensitive(r, name)))
+			continue;
+		if (!cJSON_IsNull(m))
+			return NULL;
+		*at = m;
+		*all = 0;
+		return &c->v[i];
+	}
+	return NULL;
+}
+
+/* route_remover's file, when a file it extends (after it in c) defined the route it takes away:
+ * else it took away nothing (a null of a route no file has), and the route is simply unknown. */
+static const struct layer *route_taken(const struct chain *c, const char *name, const cJSON **at, int *all)
+{
+	const struct layer *l = route_remover(c, name, at, all);
+	for (size_t i = l ? (size_t)(l - c->v) + 1 : c->n; i < c->n; i++) {
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(c->v[i].tree, "routes");
+		const cJSON *m = r ? cJSON_GetObjectItemCaseSensitive(r, name) : NULL;
+		if (m && !cJSON_IsNull(m))
+			return l;
+	}
+	return NULL;
+}
+
+/*
+ * The error of a route that a file of the chain took away ("routes": null, or "routes":
+ * {"large": null}) and that `path` still names (in file `by`, or by default): the file that
+ * took it away is named, with the place of its null, where the merged tree holds neither.
+ */
+static int route_removed(const struct scenario *sc, const struct layer *l,
+                         const cJSON *at, int all, const char *path, const char *name, int written,
+                         const char *by, struct err *err)
+{
+	char list[600], where[1200], place[64] = "";
+	size_t line, col;
+	struct walk w = { .text = l->text, .root = l->tree, .depth = all ? 1 : 2,
+	                  .chain = { cJSON_GetObjectItemCaseSensitive(l->tree, "routes"), at } };
+	if (scenario_walk_locate(&w, &line, &col) == 0)
+		snprintf(place, sizeof place, " (line %zu, column %zu)", line, col);
+	if (!written)
+		snprintf(where, sizeof where, " (the default)");
+	else if (by && l->label && strcmp(by, l->label) != 0)
+		snprintf(where, sizeof where, " in %s", by);
+	else
+		snprintf(where, sizeof where, " in this file");
+	if (all)
+		return scenario_fail(err, l->label, "routes: null takes every route away, and %s%s names route "
+		                     "\"%s\" (without routes every call runs on the recorded model)%s", path, where,
+		                     name, place);
+	route_list(sc, list, sizeof list);
+	return scenario_fail(err, l->label, "routes.%s: null takes route \"%s\" away, and %s%s names it "
+	                     "(routes left: %s)%s", name, name, path, where, *list ? list : "none", place);
+}
+
 /*
  * The index of route `name` at `path` (segs: its key path in the merged tree).  Without
  * routes every call runs on its recorded model, so only routing.default (`recorded_ok`) may
@@ -386,6 +456,9 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
                          const char *name, int recorded_ok, int *idx, struct err *err)
 {
 	char list[600];
+	const cJSON *gone;
+	int all;
+	const struct layer *remover = route_taken(c, name, &gone, &all);
 	if (sc->n_routes == 0) {
 		const cJSON *t = merged;
 		for (size_t j = 0; j < nsegs && t; j++)
@@ -393,6 +466,8 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
 		*idx = ROUTE_RECORDED;
 		if (!t && recorded_ok)
 			return 0;
+		if (remover)
+			return route_removed(sc, remover, gone, all, path, name, t != NULL, blame(c, segs, nsegs), err);
 		return scenario_fail(err, blame(c, segs, nsegs),
 		            "%s: route \"%s\"%s needs \"routes\" (the scenario has none, so every call "
 		            "runs on the recorded model)", path, name, t ? "" : " (the default)");
@@ -400,6 +475,9 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
 	*idx = scenario_route_index(sc, name);
 	if (*idx >= 0)
 		return 0;
+	if (remover)
+		return route_removed(sc, remover, gone, all, path, name,
+		                     tree_has(merged, segs[0], nsegs > 1 ? segs[1] : NULL), blame(c, segs, nsegs), err);
 	route_list(sc, list, sizeof list);
 	return scenario_fail(err, blame(c, segs, nsegs), "%s: route \"%s\" is not a key of routes (%s)%s",
 	            path, name, list, tree_has(merged, segs[0], nsegs > 1 ? segs[1] : NULL) ? ""
