@@ -33,6 +33,10 @@ $L replay 2>/dev/null; check_eq "no trace exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" --json --csv 2>/dev/null; check_eq "--json with --csv exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" --by colour 2>"$TMP/err"; check_eq "bad --by exits 2" "$?" 2
 check_has "bad --by names the choices" "$(cat "$TMP/err")" "tenant, task, model or time"
+# a second --by is a usage error naming both (the last was kept without a word)
+$L replay "$TMP/day.jsonl" --by tenant --by task 2>"$TMP/err"; check_eq "two --by exit 2" "$?" 2
+check_eq "... naming both" "$(cat "$TMP/err")" "llmcost replay: --by given twice (--by tenant, then --by task): choose one (--json holds every grouping)
+(see: llmcost replay --help)"
 $L replay "$TMP/day.jsonl" --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" -s 2>/dev/null; check_eq "-s without a value exits 2" "$?" 2
 $L replay a b 2>/dev/null; check_eq "two traces exit 2" "$?" 2

@@ -465,7 +465,8 @@ int cmd_replay(int argc, char **argv)
 			top_given = 1;
 			break;
 		}
-		case BY:
+		case BY: {
+			enum report_by had = by;
 			for (by = REPORT_BY_TENANT; by < N_REPORT_BY; by++)
 				if (strcmp(optarg, report_by_names[by]) == 0)
 					break;
@@ -474,7 +475,14 @@ int cmd_replay(int argc, char **argv)
 				return cli_usage_error("replay", "--by takes tenant, task, model or time, not \"%s\"",
 				                       optarg);
 			}
+			if (had != REPORT_BY_NONE) { /* the last one kept, without a word */
+				free(scen_args);
+				return cli_usage_error("replay", "--by given twice (--by %s, then --by %s): choose "
+				                       "one (--json holds every grouping)", report_by_names[had],
+				                       report_by_names[by]);
+			}
 			break;
+		}
 		default:
 			free(scen_args);
 			return cli_option_error("replay", c, argv, longopts);
