@@ -301,6 +301,47 @@ check_has "otlp overlap: noted" "$(cat "$TMP/err")" \
 $L import --quiet --name overlapq "$TMP/day1.jsonl" "$TMP/day2.jsonl" >/dev/null 2>"$TMP/err"
 check_eq "litellm overlap, --quiet: no note" "$(cat "$TMP/err")" ""
 
+# --- OTLP of a broken shape is rejected with its path, never dropped (SPEC §2): lines 1-4 a
+# scopeSpans or spans that is no array, an element that is no object; line 5 a span whose
+# attributes is an object naming gen_ai.* (rejected), one whose attributes object names none
+# (skipped), a chat span whose llmcost.tenant value is a bare string, a span whose
+# gen_ai.operation.name value is one (it could be a model call: rejected), an invoke_agent span
+# with a bare gen_ai.agent.name (no model call: skipped), and a good chat span (imported)
+{
+	echo '{"resourceSpans":[{"scopeSpans":"oops"}]}'
+	echo '{"resourceSpans":[{"scopeSpans":[{"spans":"oops"}]}]}'
+	echo '{"resourceSpans":[7]}'
+	echo '{"resourceSpans":[{"instrumentationLibrarySpans":[7]}]}'
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":['
+	printf '{"spanId":"m1","startTimeUnixNano":"1772445600000000000","attributes":{"gen_ai.operation.name":"chat"}},'
+	printf '{"spanId":"m2","startTimeUnixNano":"1772445600000000000","attributes":{"http.request.method":"GET"}},'
+	printf '{"spanId":"m3","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,{"key":"llmcost.tenant","value":"acme"}]},' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+	printf '{"spanId":"m4","startTimeUnixNano":"1772445600000000000","attributes":[{"key":"gen_ai.operation.name","value":"chat"},%s,%s]},' \
+		"$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+	printf '{"spanId":"m5","startTimeUnixNano":"1772445600000000000","attributes":[%s,{"key":"gen_ai.agent.name","value":7}]},' \
+		"$(s gen_ai.operation.name invoke_agent)"
+	printf '{"spanId":"m6","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s]}]}]}]}\n' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+} > "$TMP/badshape.jsonl"
+out=$($L import "$TMP/badshape.jsonl" 2>"$TMP/err"); check_eq "otlp shape: exits 0" "$?" 0
+check_eq "otlp shape: 1 span imported, 7 rejected" "$out" \
+	"badshape: imported 1 request, rejected 7 lines (see: llmcost rejects badshape)"
+for want in "1: resourceSpans[0].scopeSpans: expected an array" \
+	"2: resourceSpans[0].scopeSpans[0].spans: expected an array" \
+	"3: resourceSpans[0]: expected an object" \
+	"4: resourceSpans[0].instrumentationLibrarySpans[0]: expected an object" \
+	"5: resourceSpans[0].scopeSpans[0].spans[0]: attributes: expected an array of {key, value} objects, got {\"gen_ai.operation.name\":\"chat\"}" \
+	"5: resourceSpans[0].scopeSpans[0].spans[2]: llmcost.tenant: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"acme\"" \
+	"5: resourceSpans[0].scopeSpans[0].spans[3]: gen_ai.operation.name: expected an AnyValue object"; do
+	check_has "otlp shape: $want" "$(cat "$TMP/err")" "$TMP/badshape.jsonl:$want"
+done
+check_has "otlp shape: the spans of no model call skipped" "$(cat "$TMP/err")" \
+	"$TMP/badshape.jsonl: skipped 2 spans that are not a model call"
+check_eq "otlp shape: the rejects kept" "$(sqlite3 "$LLMCOST_DB" "SELECT COUNT(*), MIN(line), MAX(line) FROM rejects JOIN traces t ON t.id = trace_id WHERE t.name = 'badshape'")" "7|1|5"
+$L import --strict --name badshape2 "$TMP/badshape.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "otlp shape --strict: exits 3" "$?" 3
+
 # --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
 emb=$(s gen_ai.operation.name embeddings)
 {

@@ -254,6 +254,11 @@ static const char *shown(const struct json_span *v, char *buf, size_t n)
 	return buf;
 }
 
+const char *format_shown(const struct json_span *v, char *buf, size_t n)
+{
+	return shown(v, buf, n);
+}
+
 int format_count(const struct json_span *v, const char *name, int64_t *out, struct err *e)
 {
 	char got[48];

@@ -134,6 +134,8 @@ int format_text(struct format_parser *p, const struct json_span *obj, const char
 void format_keep(char *out, size_t *n, const char *key, const struct json_span *raw);
 /* Checks that text[0..len) is one JSON value, into *doc; -1 with "not JSON: … (column N)" in e. */
 int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e);
+/* The text of v for a message ("got …"), cut to fit buf[n] with an ellipsis. */
+const char *format_shown(const struct json_span *v, char *buf, size_t n);
 /* 1 when v is a string equal to s. */
 int format_is(const struct json_span *v, const char *s);
 /* A token count: a JSON integer or (OTLP's int64) a string of one.  0, or -1 with e saying

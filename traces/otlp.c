@@ -119,12 +119,66 @@ static int span_status(const struct json_span *span, const struct json_span *att
 	return finish_filtered(attrs) ? STATUS_CONTENT_FILTER : STATUS_OK;
 }
 
+/* 1 when the text of v holds a gen_ai. name (a span's attributes in a shape not OTLP's). */
+static int mentions_gen_ai(const struct json_span *v)
+{
+	static const char mark[] = "gen_ai.";
+	for (size_t i = 0; i + sizeof mark - 1 <= v->len; i++)
+		if (memcmp(v->start + i, mark, sizeof mark - 1) == 0)
+			return 1;
+	return 0;
+}
+
+/* The attributes besides gen_ai.* that a model-call span's row reads. */
+static const char *const read_keys[] = { "llm.usage.cache_read_input_tokens", "error.type", "llmcost.tenant",
+                                         "tenant.id", "llmcost.task", "service.name", "user.id", "enduser.id" };
+
+/*
+ * An attribute whose value is no AnyValue object ("value": "chat" for {"stringValue": "chat"}),
+ * where it matters: on a model call (call), one of gen_ai.* or of read_keys, which would read as
+ * absent; on a span not known to be one, gen_ai.operation.name or gen_ai.system, which tell
+ * whether it is.  -1 with e naming it, else 0.
+ */
+static int broken_attr(const struct json_span *attrs, int call, struct err *e)
+{
+	struct json_iter it;
+	struct json_span kv, k, val;
+	char got[48], name[128];
+	if (!attrs)
+		return 0;
+	json_iter_init(&it, attrs);
+	while (json_iter_next(&it, NULL, &kv)) {
+		if (!format_get(&kv, "key", &k) || k.type != JSON_STRING || !format_get(&kv, "value", &val) ||
+		    val.type == JSON_OBJECT)
+			continue;
+		int matters = json_string_equals(&k, "gen_ai.operation.name") || json_string_equals(&k, "gen_ai.system");
+		if (call) {
+			matters |= k.len > 9 && memcmp(k.start + 1, "gen_ai.", 7) == 0;
+			for (size_t i = 0; i < sizeof read_keys / sizeof read_keys[0]; i++)
+				matters |= json_string_equals(&k, read_keys[i]);
+		}
+		if (!matters)
+			continue;
+		if (k.len < sizeof name)
+			name[json_string_decode(&k, name)] = 0;
+		else
+			snprintf(name, sizeof name, "attributes");
+		return err_set(e, "%s: expected an AnyValue object ({\"stringValue\": …} or another typed value), got %s",
+		               name, format_shown(&val, got, sizeof got));
+	}
+	return 0;
+}
+
 /* One span: 1 with *r a row, 0 skipped (not a model call), -1 rejected (e says why). */
 static int span_row(struct format_parser *p, const struct json_span *span, const struct json_span *res_attrs,
                     struct jsonl_rec *r, struct err *e)
 {
 	struct json_span attrs, v, rm;
-	int has_attrs = format_get(span, "attributes", &attrs) && attrs.type == JSON_ARRAY;
+	char got[48];
+	int has_attrs = format_get(span, "attributes", &attrs);
+	if (has_attrs && attrs.type != JSON_ARRAY) /* a model call's, as far as its text tells, is malformed */
+		return mentions_gen_ai(&attrs) ? err_set(e, "attributes: expected an array of {key, value} objects, "
+		                                         "got %s", format_shown(&attrs, got, sizeof got)) : 0;
 	const struct json_span *sa = has_attrs ? &attrs : NULL;
 	int call = 0;
 	if (attr(sa, "gen_ai.operation.name", &v)) {
@@ -133,6 +187,8 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	} else {
 		call = attr(sa, "gen_ai.system", &v);
 	}
+	if (broken_attr(sa, call, e) < 0)
+		return -1;
 	if (!call)
 		return 0;
 	format_rec_init(r);
@@ -242,12 +298,33 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 	for (size_t a = 0; json_iter_next(&i1, NULL, &rs); a++) {
 		int has_ra = format_get(&rs, "resource", &res) && format_get(&res, "attributes", &ra);
 		const char *scope_key;
-		if (!members(&rs, "scopeSpans", "instrumentationLibrarySpans", &sss, &scope_key))
+		struct err why;
+		if (rs.type != JSON_OBJECT) {
+			err_set(&why, "resourceSpans[%zu]: expected an object", a);
+			if (k->reject(k->ctx, format_line_of(p, rs.start, line), rs.start, rs.len, why.msg))
+				return FORMAT_STOPPED;
 			continue;
+		}
+		if (!members(&rs, "scopeSpans", "instrumentationLibrarySpans", &sss, &scope_key)) {
+			if (!scope_key) /* a resource without spans */
+				continue;
+			err_set(&why, "resourceSpans[%zu].%s: expected an array", a, scope_key);
+			if (k->reject(k->ctx, format_line_of(p, rs.start, line), rs.start, rs.len, why.msg))
+				return FORMAT_STOPPED;
+			continue;
+		}
 		json_iter_init(&i2, &sss);
 		for (size_t b = 0; json_iter_next(&i2, NULL, &ss); b++) {
-			if (!members(&ss, "spans", NULL, &spans, NULL))
+			const char *spans_key = NULL;
+			if (ss.type != JSON_OBJECT || !members(&ss, "spans", NULL, &spans, &spans_key)) {
+				if (ss.type == JSON_OBJECT && !spans_key) /* a scope without spans */
+					continue;
+				err_set(&why, "resourceSpans[%zu].%s[%zu]%s: expected %s", a, scope_key, b,
+				        ss.type != JSON_OBJECT ? "" : ".spans", ss.type != JSON_OBJECT ? "an object" : "an array");
+				if (k->reject(k->ctx, format_line_of(p, ss.start, line), ss.start, ss.len, why.msg))
+					return FORMAT_STOPPED;
 				continue;
+			}
 			json_iter_init(&i3, &spans);
 			for (size_t c = 0; json_iter_next(&i3, NULL, &span); c++) {
 				struct jsonl_rec r;
