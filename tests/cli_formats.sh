@@ -251,6 +251,32 @@ check_eq "batch reversed, --quiet: no note" "$(cat "$TMP/err")" ""
 # the error file alone: its first item has no time to take
 $L import --quiet "$TMP/errors.jsonl" >/dev/null 2>&1
 check_eq "batch error file alone: both rejected" "$($L rejects errors | grep -c 'created_at: missing, and no item before it')" 2
+# items of a malformed shape are rejected naming the field, not imported as failed calls: a
+# status_code "200" (a string) or 200.0 beside a good body (each was read as a server_error call;
+# a null one is none), a body 7 with a 500 (imported as a 0-token failure), a response "nope" or
+# null without an error, and a custom_id 5; line 1 is a good item (their time to take), imported
+cat > "$TMP/badbatch.jsonl" <<'EOF'
+{"custom_id":"g1","response":{"status_code":200,"body":{"created_at":1772445600,"model":"gpt-4.1-mini","usage":{"input_tokens":10,"output_tokens":5}}}}
+{"custom_id":"g2","response":{"status_code":"200","body":{"created_at":1772445600,"model":"gpt-4.1-mini","usage":{"input_tokens":10,"output_tokens":5}}}}
+{"custom_id":"g3","response":{"status_code":200.0,"body":{"created_at":1772445600,"model":"gpt-4.1-mini","usage":{"input_tokens":10,"output_tokens":5}}}}
+{"custom_id":"g4","response":{"status_code":null,"body":{"created_at":1772445600,"model":"gpt-4.1-mini","usage":{"input_tokens":10,"output_tokens":5}}}}
+{"custom_id":"g5","response":{"status_code":500,"body":7}}
+{"custom_id":"g6","response":"nope"}
+{"custom_id":"g7","response":null,"error":null}
+{"custom_id":5,"response":{"status_code":200}}
+EOF
+out=$($L import --name badbatch "$TMP/badbatch.jsonl" 2>"$TMP/err")
+check_eq "batch shape: 2 imported, 6 rejected" "$out" \
+	"badbatch: imported 2 requests, rejected 6 lines (see: llmcost rejects badbatch)"
+for want in '2: response.status_code: expected an HTTP status (an integer from 100 to 599), got "200"' \
+	'3: response.status_code: expected an HTTP status (an integer from 100 to 599), got 200.0' \
+	'5: response.body: expected an object, got 7' '6: response: expected an object, got "nope"' \
+	'7: response: expected an object, got null (and no error)' '8: custom_id: expected a non-empty string, got 5'; do
+	check_has "batch shape: $want" "$(cat "$TMP/err")" "$TMP/badbatch.jsonl:$want"
+done
+check_eq "batch shape: the items imported, both ok" \
+	"$(sqlite3 "$LLMCOST_DB" "SELECT line, status FROM requests_v WHERE trace = 'badbatch' ORDER BY idx")" "1|ok
+4|ok"
 
 # --- --format: named formats are used as given; a wrong one is a usage error
 out=$($L import --format jsonl --name forced "$TMP/spend.jsonl" 2>"$TMP/err")

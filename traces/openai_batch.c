@@ -178,15 +178,32 @@ static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given,
 static int item_rec(struct format_parser *p, const struct json_span *line, struct jsonl_rec *r, struct err *e)
 {
 	struct json_span resp = { JSON_NULL, "null", 4 }, body = resp, v, u, d, md;
+	char got[48];
 	format_rec_init(r);
 	r->realtime = 0; /* it went through the Batch API */
 	if (!format_text(p, line, "custom_id", &r->request_id))
-		return err_set(e, "custom_id: missing (not a Batch output line)");
+		return !format_get(line, "custom_id", &v) ? err_set(e, "custom_id: missing (not a Batch output line)")
+		       : err_set(e, "custom_id: expected a non-empty string, got %s", format_shown(&v, got, sizeof got));
 	struct batch_request *q = find(p, r->request_id);
 	if (q && q->item) /* one batch holds one item of an id: an export of the file twice? */
 		return err_set(e, "custom_id: an item of this id came before in the trace");
-	format_get(line, "response", &resp);
-	format_get(&resp, "body", &body);
+	/* an item holds a response, or (null response) an error: a value of another type is no
+	 * failed call but a malformed line */
+	struct json_span rv = { 0 };
+	int has_resp = format_get(line, "response", &rv);
+	if (has_resp && rv.type != JSON_OBJECT)
+		return err_set(e, "response: expected an object, got %s", format_shown(&rv, got, sizeof got));
+	if (!has_resp && !format_get(line, "error", &v))
+		return err_set(e, rv.start ? "response: expected an object, got null (and no error)" : "response: missing (and no error)");
+	if (has_resp)
+		resp = rv;
+	if (format_get(&resp, "status_code", &v) &&
+	    (v.type != JSON_NUMBER || v.len != 3 || v.start[0] < '1' || v.start[0] > '5' ||
+	     v.start[1] < '0' || v.start[1] > '9' || v.start[2] < '0' || v.start[2] > '9'))
+		return err_set(e, "response.status_code: expected an HTTP status (an integer from 100 to 599), got %s",
+		               format_shown(&v, got, sizeof got));
+	if (format_get(&resp, "body", &body) && body.type != JSON_OBJECT)
+		return err_set(e, "response.body: expected an object, got %s", format_shown(&body, got, sizeof got));
 	r->status = item_status(line, &resp, &body);
 	int64_t created = INT64_MIN, done;
 	if (format_get(&body, "created_at", &v) || format_get(&body, "created", &v)) {
