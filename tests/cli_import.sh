@@ -248,6 +248,26 @@ out=$(sqlite3 "$LLMCOST_DB" "SELECT line, length, length(text), text NOT GLOB '*
 check_eq "a malformed 64 MiB line is kept whole; a longer one, its first 1 MiB" "$out" "1|67108864|67108864|1
 2|67108865|1048576|1"
 rm -f "$TMP/edge.jsonl"
+# a first line longer than 64 MiB (67,108,865 NUL bytes, no newline) tells no format as a short
+# one does: no JSON, in a file not named .jsonl: exit 3 naming the file (it was stored as a
+# trace of 1 reject); one that opens an object and is JSON up to the cut is trace v1, rejected
+# as too long, as is the NUL line in a file named .jsonl
+head -c 67108865 /dev/zero > "$TMP/zeros.bin"
+$L import "$TMP/zeros.bin" >/dev/null 2>"$TMP/err"; check_eq "a 64 MiB + 1 first line of NULs: exit 3" "$?" 3
+check_eq "a 64 MiB + 1 first line of NULs: no format, the file named" "$(cat "$TMP/err")" \
+	"llmcost: $TMP/zeros.bin: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
+check_eq "a 64 MiB + 1 first line of NULs: nothing stored" "$($L traces | grep -c zeros)" 0
+mv "$TMP/zeros.bin" "$TMP/zeros.jsonl"
+out=$($L import "$TMP/zeros.jsonl" 2>/dev/null); check_eq "a 64 MiB + 1 line of NULs in .jsonl: rejected" "$out" \
+	"zeros: imported 0 requests, rejected 1 line (see: llmcost rejects zeros)"
+rm -f "$TMP/zeros.jsonl"
+{ printf '{"input":"'; head -c 67108865 /dev/zero | tr '\0' g; } > "$TMP/cutjson.log"
+out=$($L import "$TMP/cutjson.log" 2>"$TMP/err"); check_eq "a cut JSON first line: exit 0" "$?" 0
+check_eq "a cut JSON first line: trace v1, rejected" "$out" \
+	"cutjson.log: imported 0 requests, rejected 1 line (see: llmcost rejects cutjson.log)"
+check_has "a cut JSON first line: too long (10 + 67108865 bytes)" "$(cat "$TMP/err")" \
+	"cutjson.log:1: line longer than 64 MiB (67108875 bytes)"
+rm -f "$TMP/cutjson.log"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
 # without --format, noise under a name that is not .jsonl/.json is no format at all (exit 3);

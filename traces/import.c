@@ -513,6 +513,31 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 	return -1;
 }
 
+/*
+ * choose for a first line cut short (longer than READER_MAX_LINE; line[0..len) its start): one
+ * that may be a JSON value the cut ended (an object or array whose text is JSON up to the cut) is
+ * read as trace v1, and rejected as too long; else it is no JSON, as choose says of a short one
+ * (a file named as JSON: trace v1).  0, or -1 with f->status set.
+ */
+static int choose_cut(struct file_read *f, const char *line, size_t len)
+{
+	struct json_span v;
+	const char *why = "";
+	size_t at = 0, i = 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	/* where the cut may fall: a string it leaves open, or anything in the last bytes (an escape,
+	 * a UTF-8 sequence, a number or a literal cut short) */
+	int opens = i < len && (line[i] == '{' || line[i] == '[');
+	if (json_validate(line, len, &v, &why, &at) == 0 ||
+	    (opens && (at + 16 >= len || strcmp(why, "unterminated string") == 0))) {
+		f->fmt = &format_jsonl;
+		return 0;
+	}
+	int doc;
+	return choose(f, line, len, &doc);
+}
+
 /* Buffers the rest of a file that may be one pretty-printed JSON document. */
 struct slurp {
 	char *buf;
@@ -661,14 +686,14 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			f.empty_array = 0;
 			if (full == len && (!f.fmt || f.fmt->documents) && choose(&f, line, len, &doc) < 0)
 				break;
+			if (full > len && !f.fmt && choose_cut(&f, line, len) < 0)
+				break;
 			if (doc) {
 				read_document(&f, &r, line, len, &more);
 				if (!more)
 					break;
 				continue;
 			}
-			if (!f.fmt) /* a first line cut short (longer than READER_MAX_LINE): trace v1 */
-				f.fmt = &format_jsonl;
 			if (auto_fmt && f.fmt != &format_jsonl)
 				note(&f, "read as %s: --format %s", f.title ? f.title : f.fmt->title, f.fmt->name);
 		}
