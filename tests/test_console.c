@@ -23,6 +23,8 @@
 #include "tests/util_tmp.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
+#include "traces/store.h"
+#include "tui/cli.h"
 #include "tui/console.h"
 
 static void console_widths(void)
@@ -1046,7 +1048,7 @@ static void console_rerun_keeps_result(void)
 		return;
 	}
 	info[0] = 0;
-	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, info, sizeof info, &e), 0);
+	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, NULL, info, sizeof info, &e), 0);
 	CHECK_INT(console_model_add(&m, "v3", NULL, &e), 0);
 	console_model_wait(&m);
 	struct console_scen *s = console_model_find(&m, "v3", NULL);
@@ -1074,6 +1076,54 @@ out:
 	remove(dir);
 }
 
+/* Whether trace name is stored in db. */
+static int stored(const char *db, const char *name)
+{
+	struct store st;
+	struct store_trace_info info;
+	struct err e;
+	if (store_open(&st, db, &e) < 0)
+		return -1;
+	int found = store_find(&st, name, &info, &e);
+	store_close(&st);
+	return found;
+}
+
+/* A load that a signal the console caught stops (the console's :load passes its flag): one
+ * caught before the import's own handlers were in place abandons the import as that signal
+ * would, its number back and nothing stored; one caught once the trace is read (stored by then)
+ * leaves the trace shown as it was, and says the trace is stored. */
+static void console_load_stopped(void)
+{
+	char dir[512], db[600], info[256];
+	struct console_model m;
+	struct err e;
+	volatile sig_atomic_t caught = SIGTERM;
+	if (test_tmpdir("console-load-stop", dir, sizeof dir) < 0 ||
+	    (snprintf(db, sizeof db, "%s/store.db", dir), console_model_init(&m, db, &e) < 0)) {
+		CHECK(0);
+		return;
+	}
+	cli_import_hook.caught = &caught;
+	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, &caught, info, sizeof info, &e), SIGTERM);
+	CHECK_HAS(e.msg, "terminated: nothing was imported");
+	cli_import_hook.caught = NULL;
+	CHECK_INT(stored(db, "docs"), 0);
+	CHECK(m.trace_name == NULL);
+	caught = 0;
+	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, &caught, info, sizeof info, &e), 0);
+	CHECK_STR(m.trace_name ? m.trace_name : "", "docs");
+	/* a Ctrl-C caught while the import (which it no longer reaches) stored docs2 and it was read */
+	caught = SIGINT;
+	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", "docs2", &caught, info, sizeof info, &e), SIGINT);
+	CHECK_HAS(e.msg, "docs2: imported 5,000 requests; interrupted: trace docs2 not opened (stored: :load docs2 opens it)");
+	CHECK_INT(stored(db, "docs2"), 1);
+	CHECK_STR(m.trace_name ? m.trace_name : "", "docs");
+	console_model_fini(&m);
+	remove(db);
+	remove(dir);
+}
+
 void suite_console(void)
 {
 	RUN(console_widths);
@@ -1083,6 +1133,7 @@ void suite_console(void)
 	RUN(console_scrolling);
 	RUN(console_split);
 	RUN(console_stopped_time);
+	RUN(console_load_stopped);
 	RUN(console_clipping);
 	RUN(console_widest_edges);
 	RUN(console_widest_random);

@@ -333,13 +333,14 @@ static int stopped(const struct run *run)
 	return run->o->stop && run->o->stop->requested;
 }
 
-/* The stop's error, named as its exit status is: interrupted (Ctrl-C, 130), quit (Ctrl-\,
- * 131), terminated (SIGTERM, 143), hung up (SIGHUP: the terminal closed, 129). */
+const char *import_stop_word(int sig)
+{
+	return sig == SIGTERM ? "terminated" : sig == SIGHUP ? "hung up" : sig == SIGQUIT ? "quit" : "interrupted";
+}
+
 static void stopped_error(const struct run *run, struct err *e)
 {
-	int sig = run->o->stop->requested;
-	err_set(e, "%s: nothing was imported",
-	        sig == SIGTERM ? "terminated" : sig == SIGHUP ? "hung up" : sig == SIGQUIT ? "quit" : "interrupted");
+	err_set(e, "%s: nothing was imported", import_stop_word(run->o->stop->requested));
 }
 
 /* ---- one file: its format, then its lines (or its one document) through the format's parser ---- */

@@ -31,6 +31,9 @@ int import_stop_init(struct import_stop *s);
 /* Records signal sig (> 0) as the stop; async-signal-safe. */
 void import_stop_request(struct import_stop *s, int sig);
 void import_stop_fini(struct import_stop *s);
+/* A stop named as its exit status is: interrupted (Ctrl-C, 130), quit (Ctrl-\, 131), terminated
+ * (SIGTERM, 143), hung up (SIGHUP: the terminal closed, 129). */
+const char *import_stop_word(int sig);
 
 struct import_opts {
 	const char *name;                  /* one trace for all files; NULL: one per file */

@@ -120,8 +120,9 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 	cli_catch_signal(SIGQUIT, &sa, &old_quit);
 	cli_catch_signal(SIGTERM, &sa, &old_term);
 	cli_catch_signal(SIGHUP, &sa, &old_hup);
-	if (cli_import_hook.caught && *cli_import_hook.caught)
-		import_stop_request(&stop, *cli_import_hook.caught);
+	int caught = cli_import_hook.caught ? *cli_import_hook.caught : 0;
+	if (caught)
+		import_stop_request(&stop, caught);
 	enum import_status st = import_files(s, files, n, &o, infos, &e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);

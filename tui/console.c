@@ -246,8 +246,11 @@ static void console_say_runs(struct console *c)
 		}
 	if (failed && !(c->msg[0] && c->msg_error)) {
 		char *runs = c->msg_run ? console_runs_part(c->msg) : NULL, before[sizeof c->msg];
-		snprintf(before, sizeof before, "%.*s", runs ? (int)(runs - c->msg) : 0, c->msg);
-		console_message(c, 1, "%s%s%s", before, runs ? "; " : "", failed);
+		size_t keep = runs ? (size_t)(runs - c->msg) : 0;
+		if (keep + strlen("; ") + strlen(failed) >= sizeof c->msg)
+			keep = 0; /* why it failed, whole, comes first */
+		snprintf(before, sizeof before, "%.*s%s", (int)keep, c->msg, keep ? "; " : "");
+		console_message(c, 1, "%s%s", before, failed);
 	} else if (!failed && c->msg_run && !console_model_busy(m)) {
 		char *last = console_runs_part(c->msg);
 		if (!last && c->msg_ran[0])
@@ -482,10 +485,17 @@ volatile sig_atomic_t *console_caught(void)
 
 void console_load_done(int sig)
 {
+	sigset_t ending, was;
+	sigemptyset(&ending); /* one caught between the test and the clear is not lost */
+	sigaddset(&ending, SIGQUIT);
+	sigaddset(&ending, SIGTERM);
+	sigaddset(&ending, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &ending, &was);
 	if (sig && sig != SIGINT)
 		console_stop = sig;
 	else if (console_stop == SIGINT) /* the load's Ctrl-C, caught by the console's handler */
 		console_stop = 0;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
 }
 
 /* ---- the loop ---- */

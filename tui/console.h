@@ -112,9 +112,11 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 
 /* `load TRACE [--name NAME]`: a stored name or a file (imported on first use, as NAME when
  * not NULL), as `llmcost replay` finds it; the message printed by the import, if any, goes
- * to info.  0 when opened; -1 on an error; the signal's number when one abandoned the import. */
-int console_model_load(struct console_model *m, const char *arg, const char *as, char *info, size_t n,
-                       struct err *e);
+ * to info.  0 when opened; -1 on an error; the signal's number when one abandoned the import,
+ * or when *stop (a signal caught, when stop is not NULL) was set once the trace was read, which
+ * leaves the trace shown as it was. */
+int console_model_load(struct console_model *m, const char *arg, const char *as,
+                       const volatile sig_atomic_t *stop, char *info, size_t n, struct err *e);
 
 /* Adds a scenario: `file` a scenario file, or NULL to resolve `label` like
  * `replay -s` (a file, a bundled name, "recorded").  The label is made unique.

@@ -470,7 +470,8 @@ void console_model_stopped(struct console_model *m, double since, double seconds
 	pthread_mutex_lock(&m->mu);
 	if (m->in_flight)
 		m->batch_t0 += seconds;
-	else if (m->batch_end > since) /* it ended at the resume, before this */
+	else if (m->batch_end >= since + seconds) /* it ended at the resume, before this (its threads
+	                                             * stopped too: none ended during the stop) */
 		m->last_run_s -= seconds;
 	pthread_mutex_unlock(&m->mu);
 }
@@ -494,7 +495,10 @@ int console_model_run(struct console_model *m, struct console_scen *s, struct er
 	return 0;
 }
 
-int console_model_open_trace(struct console_model *m, const char *name, struct err *e)
+/* console_model_open_trace, abandoned (-1, e says so) when *stop is set once the trace is read:
+ * the trace shown is left as it was. */
+static int console_model_open_stop(struct console_model *m, const char *name,
+                                   const volatile sig_atomic_t *stop, struct err *e)
 {
 	struct store st = { 0 };
 	struct trace *t = calloc(1, sizeof *t);
@@ -521,6 +525,11 @@ int console_model_open_trace(struct console_model *m, const char *name, struct e
 	char import[sizeof m->trace_import];
 	snprintf(import, sizeof import, "%s", st.loaded_import);
 	store_close(&st);
+	if (stop && *stop) {
+		replay_trace_free(rt);
+		err_set(e, "%s: trace %s not opened (stored: :load %s opens it)", import_stop_word(*stop), name, name);
+		goto fail;
+	}
 	/* runs still queued would be of the old trace; the running ones end first */
 	console_model_cancel_queued(m, 0);
 	console_model_wait(m);
@@ -549,6 +558,11 @@ fail:
 	free(t);
 	free(nm);
 	return -1;
+}
+
+int console_model_open_trace(struct console_model *m, const char *name, struct err *e)
+{
+	return console_model_open_stop(m, name, NULL, e);
 }
 
 /*
@@ -600,8 +614,8 @@ static int console_model_find_fn(void *p)
 	return replay_find_trace(c->st, c->arg, c->as, c->name, sizeof c->name);
 }
 
-int console_model_load(struct console_model *m, const char *arg, const char *as, char *info,
-                       size_t n, struct err *e)
+int console_model_load(struct console_model *m, const char *arg, const char *as,
+                       const volatile sig_atomic_t *stop, char *info, size_t n, struct err *e)
 {
 	struct store st = { 0 };
 	struct console_find_ctx fc = { .st = &st, .arg = arg, .as = as };
@@ -621,7 +635,12 @@ int console_model_load(struct console_model *m, const char *arg, const char *as,
 		return err_set(e, "trace %s holds no requests, so it is not opened%s%s%s", fc.name,
 		               msg[0] ? " (" : "", msg, msg[0] ? ")" : "");
 	snprintf(info, n, "%s", msg);
-	return console_model_open_trace(m, fc.name, e);
+	if (console_model_open_stop(m, fc.name, stop, e) < 0) {
+		if (msg[0]) /* the import's summary, then why the trace it stored is not opened */
+			err_prefix(e, "%s; ", msg);
+		return stop && *stop ? *stop : -1;
+	}
+	return 0;
 }
 
 struct console_scen *console_model_find(struct console_model *m, const char *label, size_t *index)
