@@ -682,6 +682,8 @@ check_eq "... which a warning explains, for that scenario alone" "$(grep -v 'the
 $L replay tiny -s "$TMP/m7.json" 2>"$TMP/err" | grep '^projected monthly USD' >"$TMP/out"
 check_eq "... \"-\" in the table" "$(tr -s ' ' < "$TMP/out")" "projected monthly USD -"
 check_has "... with the warning" "$(cat "$TMP/err")" 'scenario "m7": its projected monthly USD is too large'
+check_has "the span's note: a span under a millisecond in µs (it said 0.0 ms)" "$(cat "$TMP/err")" \
+	'llmcost: note: the trace spans 1 µs: projected monthly USD scales it to 36600 days'
 # -s NAME beside NAME.json: the file was meant
 (cd "$TMP/own4o" && "$labs" replay mini -s mine >/dev/null 2>"$TMP/err"); check_eq "-s mine beside mine.json exits 3" "$?" 3
 check_has "... and suggests the file" "$(cat "$TMP/err")" "llmcost: mine: no such scenario file (did you mean mine.json?), and no bundled scenario of that name"

@@ -87,6 +87,17 @@ void replay_check_billed(const struct result_scenario *r, const struct scenario 
 	         sc->pricing && sc->pricing->date ? sc->pricing->date : "");
 }
 
+/* A span under a minute: "37 µs" under a millisecond (where "0.0 ms" would say none), else
+ * "12.5 ms", "3.20 s". */
+static const char *short_span_text(int64_t us, char *buf, size_t n)
+{
+	if (us < 1000)
+		snprintf(buf, n, "%lld %s", (long long)us, text_symbol("\u00b5s", "us"));
+	else
+		report_latency_text(us, buf, n);
+	return buf;
+}
+
 /* A factor of the projection (parts per 10^9) as written: 36600, 0.25. */
 static const char *ppb_text(int64_t ppb, char *buf, size_t n)
 {
@@ -106,10 +117,7 @@ void replay_check_projection(const struct result_scenario *r, size_t i, const st
 	const char *times = text_symbol("\u00d7", "x"), *over = text_symbol("\u00f7", "/");
 	char days[64], span[64], rate[96] = "", mult[96] = "", f[64];
 	ppb_text(r->days_ppb, days, sizeof days);
-	if (r->span_us < 1000)
-		snprintf(span, sizeof span, "%lld %s", (long long)r->span_us, text_symbol("\u00b5s", "us"));
-	else
-		report_latency_text(r->span_us, span, sizeof span);
+	short_span_text(r->span_us, span, sizeof span);
 	if (r->sample_rate_ppb != MONEY_PPB_ONE)
 		snprintf(rate, sizeof rate, " %s sample_rate %s", over, ppb_text(r->sample_rate_ppb, f, sizeof f));
 	if (r->multiplier_ppb != MONEY_PPB_ONE)
@@ -203,7 +211,7 @@ void replay_notes(const struct trace *t, const struct trace_summary *ts, const s
 		return; /* no scenario; one arrival: no projection; an hour and more: the user's judgment */
 	char len[64];
 	if (span < 60 * CLOCK_US_PER_S)
-		report_latency_text(span, len, sizeof len);
+		short_span_text(span, len, sizeof len);
 	else
 		snprintf(len, sizeof len, "%d min", (int)(span / (60 * CLOCK_US_PER_S)));
 	int same = 1; /* one note for scenarios of one month's length */
