@@ -211,16 +211,18 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
 /*
  * The widths of n scenario columns side by side (Compare, Tenants across the scenarios), in
  * colw: each as wide as its figures (need[k]) or its title (title_w[k]), whichever is wider,
- * but a title takes no more than title_cap, nor the room that lets the first column (the
- * reference) and any other one show together in `room` columns, `gap` apart: the reference's
- * title at most half of it, another's what the reference leaves.  A view finds which columns
- * show at title_cap 0 (as many as their figures let), then the widest title_cap that keeps
- * those same columns in view, so the longest names are cut first and only as far as they would
- * keep a column out of sight, and a name is whole when there is room for it.  A title wider
- * than its column is drawn with console_put_name, its middle cut.
+ * but a title takes no more than the room that lets the first column (the reference) and any
+ * other one show together in `room` columns, `gap` apart: the reference's title at most half
+ * of it, another's what the reference leaves.  Which columns show is the view's: same(ctx,
+ * colw) is called first with every title cut to its figures (as many columns as their figures
+ * let), where it notes the columns in view, then with wider titles, answering 1 when the same
+ * columns are in view.  The titles take the widest width that keeps them (found by halving),
+ * so the longest names are cut first and only as far as they would keep a column out of
+ * sight, and a name is whole when there is room for it.  A title wider than its column is
+ * drawn with console_put_name, its middle cut.
  */
-void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
-                         int *colw);
+void console_scen_fit(const int *need, const int *title_w, size_t n, int room, int gap,
+                      int (*same)(void *ctx, const int *colw), void *ctx, int *colw);
 /* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
  * that fits whole, else the last, cut; then keep (a filter, say; NULL for none) and "; N columns
  * hidden (widen)" when n_hidden > 0, which are never cut while the line holds them. */

@@ -99,8 +99,9 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
 	return n;
 }
 
-void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
-                         int *colw)
+/* colw[0..n) for console_scen_fit with every title at most title_cap columns */
+static void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
+                                int *colw)
 {
 	for (size_t k = 0; k < n; k++) {
 		int cap = k == 0 ? (n > 1 ? (room - gap) / 2 : room) : room - gap - colw[0];
@@ -109,6 +110,26 @@ void console_scen_widths(const int *need, const int *title_w, size_t n, int room
 		int t = title_w[k] < cap ? title_w[k] : cap;
 		colw[k] = need[k] > t ? need[k] : t;
 	}
+}
+
+void console_scen_fit(const int *need, const int *title_w, size_t n, int room, int gap,
+                      int (*same)(void *ctx, const int *colw), void *ctx, int *colw)
+{
+	int cap = 0, hi = 0;
+	for (size_t k = 0; k < n; k++)
+		if (title_w[k] > hi)
+			hi = title_w[k];
+	console_scen_widths(need, title_w, n, room, gap, 0, colw);
+	same(ctx, colw); /* notes which columns show with every title cut to its figures */
+	while (cap < hi) { /* the widest titles that keep those same columns in view: by halving */
+		int mid = cap + (hi - cap + 1) / 2;
+		console_scen_widths(need, title_w, n, room, gap, mid, colw);
+		if (same(ctx, colw))
+			cap = mid;
+		else
+			hi = mid - 1;
+	}
+	console_scen_widths(need, title_w, n, room, gap, cap, colw);
 }
 
 void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,

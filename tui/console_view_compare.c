@@ -143,6 +143,48 @@ static size_t compare_last(size_t ns, size_t first, int x, int width, const int 
 	return last;
 }
 
+/* console_scen_fit's test for Compare: at its first call, which scenario columns fit (the
+ * reference, then from hscroll on, keeping sel visible and going no further right than need be;
+ * hscroll follows), then whether the same columns first..last still fit. */
+struct compare_fit {
+	struct console *c;
+	size_t ns;
+	int lw, width;
+	const int *tw;
+	int noted;
+	size_t first, last;
+};
+
+static int compare_same(void *ctx, const int *colw)
+{
+	struct compare_fit *f = ctx;
+	struct console *c = f->c;
+	size_t ns = f->ns;
+	int lw = f->lw, width = f->width;
+	if (f->noted)
+		return ns == 1 || compare_last(ns, f->first, lw + 2 + colw[0] + 3, width, colw, f->tw) == f->last;
+	struct console_viewstate *vs = &c->vs[VIEW_COMPARE];
+	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
+	if (c->sel >= 1 && c->sel < first)
+		first = c->sel;
+	int x0 = lw + 2 + colw[0] + 3; /* where the first column after the reference goes */
+	while (c->sel >= 1 && first < c->sel && c->sel > compare_last(ns, first, x0, width, colw, f->tw))
+		first++;
+	while (first > 1) { /* and no further right than need be: back while all from one before fit */
+		int x = lw + 2 + colw[0];
+		for (size_t k = first - 1; k < ns; k++)
+			x += 3 + colw[k];
+		if (x > width)
+			break;
+		first--;
+	}
+	vs->hscroll = (int)first;
+	f->first = first;
+	f->last = ns > 1 ? compare_last(ns, first, x0, width, colw, f->tw) : 0;
+	f->noted = 1;
+	return 1;
+}
+
 static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 {
 	struct console_model *m = c->m;
@@ -198,41 +240,10 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	if (lw > width / 3 && width / 3 >= 12)
 		lw = width / 3;
 	/* a column is as wide as its name, or its values and deltas; a name too wide for the room
-	 * loses its middle.  Which columns show is found with every name cut to its figures (as
-	 * many as can show), then the names take the widest width at which those same columns
-	 * still show: the longest are cut, only as far as they would keep a column out of sight */
-	int room = width - lw - 2, cap = 0, hi = 0;
-	for (size_t k = 0; k < ns; k++)
-		if (tw[k] > hi)
-			hi = tw[k];
-	console_scen_widths(vw, tw, ns, room, 3, 0, colw);
-
-	/* which scenario columns fit: the reference, then from hscroll on; keep sel visible */
-	size_t first = vs->hscroll < 1 ? 1 : (size_t)vs->hscroll;
-	if (c->sel >= 1 && c->sel < first)
-		first = c->sel;
-	int x0 = lw + 2 + colw[0] + 3; /* where the first column after the reference goes */
-	while (c->sel >= 1 && first < c->sel && c->sel > compare_last(ns, first, x0, width, colw, tw))
-		first++;
-	while (first > 1) { /* and no further right than need be: back while all from one before fit */
-		int x = lw + 2 + colw[0];
-		for (size_t k = first - 1; k < ns; k++)
-			x += 3 + colw[k];
-		if (x > width)
-			break;
-		first--;
-	}
-	vs->hscroll = (int)first;
-	size_t last = ns > 1 ? compare_last(ns, first, x0, width, colw, tw) : 0;
-	while (cap < hi) { /* the widest names that keep columns first..last in view: by halving */
-		int mid = cap + (hi - cap + 1) / 2;
-		console_scen_widths(vw, tw, ns, room, 3, mid, colw);
-		if (ns == 1 || compare_last(ns, first, lw + 2 + colw[0] + 3, width, colw, tw) == last)
-			cap = mid;
-		else
-			hi = mid - 1;
-	}
-	console_scen_widths(vw, tw, ns, room, 3, cap, colw);
+	 * loses its middle, only as far as it would keep a column out of sight (console_scen_fit) */
+	struct compare_fit fit = { c, ns, lw, width, tw, 0, 0, 0 };
+	console_scen_fit(vw, tw, ns, width - lw - 2, 3, compare_same, &fit, colw);
+	size_t first = fit.first, last = fit.last;
 
 	/* the heading: scenario names */
 	int rows_shown = height - 1;

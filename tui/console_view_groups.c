@@ -715,6 +715,27 @@ static size_t groups_across_fit(size_t ns, size_t sel, int namew, int width, con
 	return nshown;
 }
 
+/* console_scen_fit's test for Tenants across: the columns groups_across_fit shows at its first
+ * call, then whether it shows as many from the same first one. */
+struct groups_across_fitctx {
+	size_t ns, sel;
+	int namew, width;
+	int noted;
+	size_t nshown, first;
+};
+
+static int groups_across_same(void *ctx, const int *colw)
+{
+	struct groups_across_fitctx *f = ctx;
+	int colx[GROUPS_MAX_SCEN];
+	size_t shown[GROUPS_MAX_SCEN], first;
+	size_t nshown = groups_across_fit(f->ns, f->sel, f->namew, f->width, colw, colx, shown, &first);
+	if (f->noted)
+		return nshown == f->nshown && first == f->first;
+	f->nshown = nshown, f->first = first, f->noted = 1;
+	return 1;
+}
+
 static void groups_across_draw(struct console *c, WINDOW *w, int height, int width)
 {
 	struct console_model *m = c->m;
@@ -752,25 +773,12 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	}
 	int room = (ns > 2 ? width - 2 : width) - namew - 2;
 
-	/* which columns fit with every name cut to its figures, then the widest names that keep
-	 * those same columns in view: the longest are cut, only as far as a column needs */
-	int colx[GROUPS_MAX_SCEN], cap = 0, hi = 0;
-	size_t shown[GROUPS_MAX_SCEN], first, nshown, first0;
-	for (size_t k = 0; k < ns; k++)
-		if (nw[k] > hi)
-			hi = nw[k];
-	console_scen_widths(need, nw, ns, room, 2, 0, colw);
-	size_t nshown0 = groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first0);
-	while (cap < hi) { /* by halving */
-		int mid = cap + (hi - cap + 1) / 2;
-		console_scen_widths(need, nw, ns, room, 2, mid, colw);
-		if (groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first) == nshown0 &&
-		    first == first0)
-			cap = mid;
-		else
-			hi = mid - 1;
-	}
-	console_scen_widths(need, nw, ns, room, 2, cap, colw);
+	/* which columns fit: as many as their figures let, the names cut only as far as they would
+	 * keep one of those out of view (console_scen_fit) */
+	int colx[GROUPS_MAX_SCEN];
+	size_t shown[GROUPS_MAX_SCEN], first, nshown;
+	struct groups_across_fitctx fit = { ns, c->sel, namew, width, 0, 0, 0 };
+	console_scen_fit(need, nw, ns, room, 2, groups_across_same, &fit, colw);
 	nshown = groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first);
 	int more_left = first > 1, more_right = nshown && shown[nshown - 1] + 1 < ns;
 
