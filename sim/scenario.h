@@ -349,12 +349,17 @@ extern const struct scenario_key scenario_keys[];
 extern const size_t scenario_n_keys;
 
 /*
- * What key k takes, bounds included, into buf (n bytes; 128 is enough past k->expect) and
+ * What key k takes, bounds included, into buf (n bytes; SCENARIO_EXPECT_MAX hold any key's) and
  * returned: its expectation, and for an INT or DECIMAL key whose expectation names no bound,
  * its maximum after it ("a positive integer of at most 10000000000").  The one text of a key's
  * value: `llmcost help scenario` lists it and the checker says it of a value past the maximum.
  */
 const char *scenario_key_expect(const struct scenario_key *k, char *buf, size_t n);
+/* Bytes that hold scenario_key_expect's text of any key in scenario_keys[]: the longest
+ * expectation (92 bytes today, fallback.usd_per_hour_cap's), " of at most " and a bound's digits
+ * (19 at most for an INT, 10 for the DECIMAL maxima, whole numbers up to 1e9) and the NUL take
+ * 124 at most, leaving room for longer expectations. */
+#define SCENARIO_EXPECT_MAX 320
 
 /* The table entry of a concrete path ("budget.faq_answer.overflow",
  * "routing.rules[0].route") or pattern, or NULL. */

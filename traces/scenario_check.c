@@ -177,7 +177,7 @@ static int type_error(struct walk *w, const struct scenario_key *k, const cJSON 
  * does not say it, as `llmcost help scenario` does (scenario_key_expect). */
 static int bound_error(struct walk *w, const struct scenario_key *k, const cJSON *v)
 {
-	char buf[80], expect[320];
+	char buf[80], expect[SCENARIO_EXPECT_MAX];
 	return wfail(w, "%s: expected %s, got %s", w->path.s, scenario_key_expect(k, expect, sizeof expect),
 	             got(v, buf, sizeof buf));
 }

@@ -379,7 +379,7 @@ static void print_scenario_keys(FILE *f)
 		                            strchr(scenario_keys[i - 1].path, '['));
 		if (i == 0 || (top && (parent || after_group)))
 			fputc('\n', f);
-		char expect[320];
+		char expect[SCENARIO_EXPECT_MAX];
 		int col = fprintf(f, "%s: ", k->path);
 		cli_wrap(f, col, 4, scenario_key_expect(k, expect, sizeof expect));
 		fputs("    ", f);
