@@ -355,10 +355,8 @@ extern const size_t scenario_n_keys;
  * value: `llmcost help scenario` lists it and the checker says it of a value past the maximum.
  */
 const char *scenario_key_expect(const struct scenario_key *k, char *buf, size_t n);
-/* Bytes that hold scenario_key_expect's text of any key in scenario_keys[]: the longest
- * expectation (92 bytes today, fallback.usd_per_hour_cap's), " of at most " and a bound's digits
- * (19 at most for an INT, 10 for the DECIMAL maxima, whole numbers up to 1e9) and the NUL take
- * 124 at most, leaving room for longer expectations. */
+/* Bytes that hold scenario_key_expect's text of any key in scenario_keys[] (an expectation, " of
+ * at most " and a bound's digits), with room for longer expectations; test_scenario checks it. */
 #define SCENARIO_EXPECT_MAX 320
 
 /* The table entry of a concrete path ("budget.faq_answer.overflow",

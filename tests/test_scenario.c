@@ -1254,6 +1254,12 @@ static void key_table(void)
 		else if (!k->help || !k->help[0] || !k->expect)
 			TEST_FAIL_("no help for %s", paths[i]);
 	}
+	/* every key's expectation, its bound included, fits in SCENARIO_EXPECT_MAX bytes */
+	for (size_t i = 0; i < scenario_n_keys; i++) {
+		char big[4 * SCENARIO_EXPECT_MAX];
+		if (strlen(scenario_key_expect(&scenario_keys[i], big, sizeof big)) >= SCENARIO_EXPECT_MAX)
+			TEST_FAIL_("the expectation of %s is longer than SCENARIO_EXPECT_MAX", scenario_keys[i].path);
+	}
 	const struct scenario_key *k = scenario_key_find(scenario_keys, scenario_n_keys,
 	                                                 "budget.a.b.overflow");
 	CHECK_STR(k ? k->path : NULL, "budget.*.overflow");
