@@ -239,8 +239,7 @@ int format_is(const struct json_span *v, const char *s)
 	return v->type == JSON_STRING && json_string_equals(v, s);
 }
 
-/* "got VALUE", cut to a readable length. */
-static const char *shown(const struct json_span *v, char *buf, size_t n)
+const char *format_shown(const struct json_span *v, char *buf, size_t n)
 {
 	if (v->len < n) {
 		memcpy(buf, v->start, v->len);
@@ -254,11 +253,6 @@ static const char *shown(const struct json_span *v, char *buf, size_t n)
 	return buf;
 }
 
-const char *format_shown(const struct json_span *v, char *buf, size_t n)
-{
-	return shown(v, buf, n);
-}
-
 int format_count(const struct json_span *v, const char *name, int64_t *out, struct err *e)
 {
 	char got[48];
@@ -268,7 +262,7 @@ int format_count(const struct json_span *v, const char *name, int64_t *out, stru
 	else if (v->type == JSON_STRING && v->len > 2 && v->len < 24 && !memchr(v->start, '\\', v->len))
 		rc = decimal_scaled(v->start + 1, v->len - 2, 0, out, &exact);
 	if (rc < 0 || !exact || *out < 0 || *out > MAX_TOKENS)
-		return err_set(e, "%s: expected an integer from 0 to 4294967295, got %s", name, shown(v, got, sizeof got));
+		return err_set(e, "%s: expected an integer from 0 to 4294967295, got %s", name, format_shown(v, got, sizeof got));
 	return 0;
 }
 
@@ -279,7 +273,7 @@ int format_time(const struct json_span *v, const char *name, int64_t *us, struct
 	if (v->type == JSON_NUMBER) {
 		if (decimal_scaled(v->start, v->len, 6, us, NULL) == 0 && *us >= TRACE_TS_MIN_US && *us <= TRACE_TS_MAX_US)
 			return 0;
-		return err_set(e, "%s: expected epoch seconds from year 0 to 9999, got %s", name, shown(v, got, sizeof got));
+		return err_set(e, "%s: expected epoch seconds from year 0 to 9999, got %s", name, format_shown(v, got, sizeof got));
 	}
 	if (v->type == JSON_STRING && v->len - 2 < sizeof text - 1) {
 		size_t n = json_string_decode(v, text);
@@ -293,7 +287,7 @@ int format_time(const struct json_span *v, const char *name, int64_t *us, struct
 		if (rc == 0)
 			why = "a time from year 0 to 9999 (UTC)";
 	}
-	return err_set(e, "%s: %s, got %s", name, why, shown(v, got, sizeof got));
+	return err_set(e, "%s: %s, got %s", name, why, format_shown(v, got, sizeof got));
 }
 
 int format_cost(const struct json_span *v, const char *name, struct jsonl_rec *rec, struct err *e)
@@ -303,7 +297,7 @@ int format_cost(const struct json_span *v, const char *name, struct jsonl_rec *r
 	if (v->type != JSON_NUMBER || decimal_scaled(v->start, v->len, 12, &rec->cost_pusd, NULL) < 0 ||
 	    decimal_scaled_wide(v->start, v->len, 30, &wide, NULL) < 0 || wide < 0)
 		return err_set(e, "%s: expected a non-negative number of USD up to 9223372, got %s", name,
-		               shown(v, got, sizeof got));
+		               format_shown(v, got, sizeof got));
 	rec->cost_sub = (int64_t)(wide - (decimal_wide)rec->cost_pusd * MONEY_SUB_PER_PUSD);
 	return 0;
 }
