@@ -368,6 +368,32 @@ check_eq "otlp shape: the rejects kept" "$(sqlite3 "$LLMCOST_DB" "SELECT COUNT(*
 $L import --strict --name badshape2 "$TMP/badshape.jsonl" >/dev/null 2>"$TMP/err"
 check_eq "otlp shape --strict: exits 3" "$?" 3
 
+# --- a resource attribute the row reads is checked as a span's is: under a resource whose
+# service.name and enduser.id are bare strings, a chat span without llmcost.task reads the task
+# from service.name (rejected, naming the resource's attributes); one with llmcost.task reads
+# no service.name but reads enduser.id for its user (rejected); one with both of its own is
+# imported, and an HTTP span, no model call, is skipped
+{
+	printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":"shop"},{"key":"enduser.id","value":"u7"}]},"scopeSpans":[{"spans":['
+	printf '{"spanId":"r1","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,%s]},' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)" "$(s user.id u1)"
+	printf '{"spanId":"r2","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,%s]},' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)" "$(s llmcost.task report)"
+	printf '{"spanId":"r3","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,%s,%s]},' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)" "$(s llmcost.task report)" "$(s user.id u1)"
+	printf '{"spanId":"r4","startTimeUnixNano":"1772445600000000000","attributes":[%s]}]}]}]}\n' "$(s http.request.method GET)"
+} > "$TMP/badres.jsonl"
+out=$($L import "$TMP/badres.jsonl" 2>"$TMP/err"); check_eq "otlp resource: exits 0" "$?" 0
+check_eq "otlp resource: 1 span imported, 2 rejected" "$out" \
+	"badres: imported 1 request, rejected 2 lines (see: llmcost rejects badres)"
+for want in "1: resourceSpans[0].scopeSpans[0].spans[0]: resourceSpans[0].resource.attributes: service.name: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"shop\"" \
+	"1: resourceSpans[0].scopeSpans[0].spans[1]: resourceSpans[0].resource.attributes: enduser.id: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"u7\""; do
+	check_has "otlp resource: $want" "$(cat "$TMP/err")" "$TMP/badres.jsonl:$want"
+done
+check_has "otlp resource: the HTTP span skipped" "$(cat "$TMP/err")" "$TMP/badres.jsonl: skipped 1 span that is not a model call"
+check_eq "otlp resource: the imported span's own task and user" \
+	"$(sqlite3 "$LLMCOST_DB" "SELECT task, user FROM requests_v WHERE trace = 'badres'")" "report|u1"
+
 # --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
 emb=$(s gen_ai.operation.name embeddings)
 {

@@ -15,17 +15,31 @@
 
 static const char *const model_calls[] = { "chat", "text_completion", "generate_content", "embeddings" };
 
-/* The AnyValue of attribute `key` in an attributes array: 1 with *v its one typed member. */
-static int attr(const struct json_span *attrs, const char *key, struct json_span *v)
+/* A span's resource: its attributes (NULL when it has none) and its index in resourceSpans. */
+struct resource {
+	const struct json_span *attrs;
+	size_t at;
+};
+
+/*
+ * The AnyValue of attribute `key` in an attributes array (may be NULL): 1 with *v its one typed
+ * member, 0 absent (or of a type not read), -1 when its value is no AnyValue object ("value":
+ * "chat" for {"stringValue": "chat"}, which would read as absent), e naming it.
+ */
+static int attr(const struct json_span *attrs, const char *key, struct json_span *v, struct err *e)
 {
 	struct json_iter it;
 	struct json_span kv, k, val;
+	char got[48];
 	if (!attrs || attrs->type != JSON_ARRAY)
 		return 0;
 	json_iter_init(&it, attrs);
 	while (json_iter_next(&it, NULL, &kv)) {
 		if (!format_get(&kv, "key", &k) || !format_is(&k, key) || !format_get(&kv, "value", &val))
 			continue;
+		if (val.type != JSON_OBJECT)
+			return err_set(e, "%s: expected an AnyValue object ({\"stringValue\": …} or another typed "
+			               "value), got %s", key, format_shown(&val, got, sizeof got));
 		static const char *const kinds[] = { "stringValue", "intValue", "doubleValue", "boolValue",
 		                                     "arrayValue" };
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -36,35 +50,50 @@ static int attr(const struct json_span *attrs, const char *key, struct json_span
 	return 0;
 }
 
-/* A string attribute of the span, else of its resource (either may be NULL). */
-static struct str attr_str(struct format_parser *p, const struct json_span *span_attrs,
-                           const struct json_span *res_attrs, const char *key)
+/* Attribute `key` of the span, else of its resource (res may be NULL): as attr, the resource's
+ * error named by its path. */
+static int attr_of(const struct json_span *sa, const struct resource *res, const char *key, struct json_span *v,
+                   struct err *e)
 {
-	struct json_span v;
-	if ((attr(span_attrs, key, &v) || attr(res_attrs, key, &v)) && v.type == JSON_STRING)
-		return format_str(p, &v);
-	return (struct str){ NULL, 0 };
+	int rc = attr(sa, key, v, e);
+	if (rc || !res)
+		return rc;
+	if ((rc = attr(res->attrs, key, v, e)) < 0)
+		err_prefix(e, "resourceSpans[%zu].resource.attributes: ", res->at);
+	return rc;
 }
 
-static struct str first_of(struct format_parser *p, const struct json_span *sa, const struct json_span *ra,
-                           const char *a, const char *b, const char *fallback)
+/* A string attribute of the span, else of its resource (res may be NULL), into *out ({NULL, 0}
+ * when there is none): 0, or -1 as attr. */
+static int attr_str(struct format_parser *p, const struct json_span *sa, const struct resource *res,
+                    const char *key, struct str *out, struct err *e)
 {
-	struct str s = attr_str(p, sa, ra, a);
-	if (!s.s && b)
-		s = attr_str(p, sa, ra, b);
-	if (!s.s || !s.n)
-		s = (struct str){ fallback, fallback ? strlen(fallback) : 0 };
-	return s;
+	struct json_span v;
+	int rc = attr_of(sa, res, key, &v, e);
+	*out = rc > 0 && v.type == JSON_STRING ? format_str(p, &v) : (struct str){ NULL, 0 };
+	return rc < 0 ? -1 : 0;
+}
+
+/* The string attribute a, else b, of the span or its resource, else fallback: 0, or -1 as attr. */
+static int first_of(struct format_parser *p, const struct json_span *sa, const struct resource *res,
+                    const char *a, const char *b, const char *fallback, struct str *out, struct err *e)
+{
+	if (attr_str(p, sa, res, a, out, e) < 0 || (!out->s && b && attr_str(p, sa, res, b, out, e) < 0))
+		return -1;
+	if (!out->s || !out->n)
+		*out = (struct str){ fallback, fallback ? strlen(fallback) : 0 };
+	return 0;
 }
 
 /* A count attribute (new name, else old): 1 read, 0 absent, -1 bad. */
 static int attr_count(const struct json_span *attrs, const char *key, const char *old, int64_t *out, struct err *e)
 {
 	struct json_span v;
-	if (attr(attrs, key, &v))
-		return format_count(&v, key, out, e) < 0 ? -1 : 1;
-	if (old && attr(attrs, old, &v))
-		return format_count(&v, old, out, e) < 0 ? -1 : 1;
+	int rc = attr(attrs, key, &v, e);
+	if (rc)
+		return rc < 0 || format_count(&v, key, out, e) < 0 ? -1 : 1;
+	if (old && (rc = attr(attrs, old, &v, e)))
+		return rc < 0 || format_count(&v, old, out, e) < 0 ? -1 : 1;
 	return 0;
 }
 
@@ -93,13 +122,14 @@ static int is_error(const struct json_span *span)
 	       format_is(&code, "STATUS_CODE_ERROR");
 }
 
-static int finish_filtered(const struct json_span *attrs)
+/* 1 when the finish reasons hold content_filter, 0 when not, -1 as attr. */
+static int finish_filtered(const struct json_span *attrs, struct err *e)
 {
 	struct json_span arr, vals, item, s;
 	struct json_iter it;
-	if (!attr(attrs, "gen_ai.response.finish_reasons", &arr) || !format_get(&arr, "values", &vals) ||
-	    vals.type != JSON_ARRAY)
-		return 0;
+	int rc = attr(attrs, "gen_ai.response.finish_reasons", &arr, e);
+	if (rc <= 0 || !format_get(&arr, "values", &vals) || vals.type != JSON_ARRAY)
+		return rc;
 	json_iter_init(&it, &vals);
 	while (json_iter_next(&it, NULL, &item))
 		if (format_get(&item, "stringValue", &s) && format_is(&s, "content_filter"))
@@ -107,16 +137,27 @@ static int finish_filtered(const struct json_span *attrs)
 	return 0;
 }
 
-/* The status class of a span: from error.type, else status.message. */
-static int span_status(const struct json_span *span, const struct json_span *attrs)
+/* The status class of a span into *status: from error.type, else status.message.  0, or -1 as
+ * attr. */
+static int span_status(const struct json_span *span, const struct json_span *attrs, int *status, struct err *e)
 {
 	struct json_span v, st;
-	if (attr(attrs, "error.type", &v) && v.type == JSON_STRING && v.len > 2)
-		return format_status_of(v.start + 1, v.len - 2);
-	if (is_error(span))
-		return format_get(span, "status", &st) && format_get(&st, "message", &v) && v.type == JSON_STRING
-		       ? format_status_of(v.start + 1, v.len - 2) : STATUS_SERVER_ERROR;
-	return finish_filtered(attrs) ? STATUS_CONTENT_FILTER : STATUS_OK;
+	int rc = attr(attrs, "error.type", &v, e);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && v.type == JSON_STRING && v.len > 2) {
+		*status = format_status_of(v.start + 1, v.len - 2);
+		return 0;
+	}
+	if (is_error(span)) {
+		*status = format_get(span, "status", &st) && format_get(&st, "message", &v) && v.type == JSON_STRING
+		          ? format_status_of(v.start + 1, v.len - 2) : STATUS_SERVER_ERROR;
+		return 0;
+	}
+	if ((rc = finish_filtered(attrs, e)) < 0)
+		return -1;
+	*status = rc ? STATUS_CONTENT_FILTER : STATUS_OK;
+	return 0;
 }
 
 /* 1 when the text of v holds a gen_ai. name (a span's attributes in a shape not OTLP's). */
@@ -129,48 +170,8 @@ static int mentions_gen_ai(const struct json_span *v)
 	return 0;
 }
 
-/* The attributes besides gen_ai.* that a model-call span's row reads. */
-static const char *const read_keys[] = { "llm.usage.cache_read_input_tokens", "error.type", "llmcost.tenant",
-                                         "tenant.id", "llmcost.task", "service.name", "user.id", "enduser.id" };
-
-/*
- * An attribute whose value is no AnyValue object ("value": "chat" for {"stringValue": "chat"}),
- * where it matters: on a model call (call), one of gen_ai.* or of read_keys, which would read as
- * absent; on a span not known to be one, gen_ai.operation.name or gen_ai.system, which tell
- * whether it is.  -1 with e naming it, else 0.
- */
-static int broken_attr(const struct json_span *attrs, int call, struct err *e)
-{
-	struct json_iter it;
-	struct json_span kv, k, val;
-	char got[48], name[128];
-	if (!attrs)
-		return 0;
-	json_iter_init(&it, attrs);
-	while (json_iter_next(&it, NULL, &kv)) {
-		if (!format_get(&kv, "key", &k) || k.type != JSON_STRING || !format_get(&kv, "value", &val) ||
-		    val.type == JSON_OBJECT)
-			continue;
-		int matters = json_string_equals(&k, "gen_ai.operation.name") || json_string_equals(&k, "gen_ai.system");
-		if (call) {
-			matters |= k.len > 9 && memcmp(k.start + 1, "gen_ai.", 7) == 0;
-			for (size_t i = 0; i < sizeof read_keys / sizeof read_keys[0]; i++)
-				matters |= json_string_equals(&k, read_keys[i]);
-		}
-		if (!matters)
-			continue;
-		if (k.len < sizeof name)
-			name[json_string_decode(&k, name)] = 0;
-		else
-			snprintf(name, sizeof name, "attributes");
-		return err_set(e, "%s: expected an AnyValue object ({\"stringValue\": …} or another typed value), got %s",
-		               name, format_shown(&val, got, sizeof got));
-	}
-	return 0;
-}
-
 /* One span: 1 with *r a row, 0 skipped (not a model call), -1 rejected (e says why). */
-static int span_row(struct format_parser *p, const struct json_span *span, const struct json_span *res_attrs,
+static int span_row(struct format_parser *p, const struct json_span *span, const struct resource *res,
                     struct jsonl_rec *r, struct err *e)
 {
 	struct json_span attrs, v, rm;
@@ -180,14 +181,16 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		return mentions_gen_ai(&attrs) ? err_set(e, "attributes: expected an array of {key, value} objects, "
 		                                         "got %s", format_shown(&attrs, got, sizeof got)) : 0;
 	const struct json_span *sa = has_attrs ? &attrs : NULL;
-	int call = 0;
-	if (attr(sa, "gen_ai.operation.name", &v)) {
+	/* whether it is a model call; from here on, each attribute is checked where it is read */
+	struct json_span opv;
+	int call = 0, op = attr(sa, "gen_ai.operation.name", &opv, e);
+	if (op > 0) {
 		for (size_t i = 0; i < sizeof model_calls / sizeof model_calls[0]; i++)
-			call |= format_is(&v, model_calls[i]);
-	} else {
-		call = attr(sa, "gen_ai.system", &v);
+			call |= format_is(&opv, model_calls[i]);
+	} else if (op == 0) {
+		call = attr(sa, "gen_ai.system", &v, e);
 	}
-	if (broken_attr(sa, call, e) < 0)
+	if (op < 0 || call < 0)
 		return -1;
 	if (!call)
 		return 0;
@@ -201,7 +204,8 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	if ((rc = nanos(span, "endTimeUnixNano", &end, e)) < 0 ||
 	    (rc > 0 && format_latency(0, end < start ? -1 : (end - start) / 1000, "endTimeUnixNano", &r->latency_us, e) < 0))
 		return -1;
-	r->status = span_status(span, sa);
+	if (span_status(span, sa, &r->status, e) < 0)
+		return -1;
 	int in = attr_count(sa, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", &r->input_tok, e);
 	int out = attr_count(sa, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", &r->output_tok, e);
 	/* cached: the v1.40 name, else OpenLLMetry's (Python's gen_ai., Traceloop JS's llm.) */
@@ -212,7 +216,7 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		cached = attr_count(sa, "llm.usage.cache_read_input_tokens", NULL, &r->cached_tok, e);
 	if (cached < 0)
 		return -1;
-	int embeddings = attr(sa, "gen_ai.operation.name", &v) && format_is(&v, "embeddings");
+	int embeddings = op > 0 && format_is(&opv, "embeddings");
 	if (!in && r->status == STATUS_OK)
 		return err_set(e, "gen_ai.usage.input_tokens: missing (on a span without an error)");
 	if (!out && r->status == STATUS_OK && !embeddings)
@@ -223,20 +227,24 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		r->output_tok = 0;
 	/* a dated snapshot name is read as its alias; the full name is kept in extra */
 	struct json_span qm;
-	int dated_qm = attr(sa, "gen_ai.request.model", &qm) && qm.type == JSON_STRING;
+	int dated_qm = attr(sa, "gen_ai.request.model", &qm, e), has_rm;
+	if (dated_qm < 0 || (has_rm = attr(sa, "gen_ai.response.model", &rm, e)) < 0)
+		return -1;
+	dated_qm = dated_qm && qm.type == JSON_STRING;
 	r->model = dated_qm ? format_str(p, &qm) : (struct str){ NULL, 0 };
 	dated_qm = dated_qm && format_undated(r->model) != r->model.n;
-	int has_rm = attr(sa, "gen_ai.response.model", &rm) && rm.type == JSON_STRING;
+	has_rm = has_rm && rm.type == JSON_STRING;
 	if (!r->model.s && has_rm)
 		r->model = format_str(p, &rm);
 	r->model.n = format_undated(r->model);
 	if (r->model.s && !r->model.n)
 		r->model.s = NULL;
-	r->tenant = first_of(p, sa, res_attrs, "llmcost.tenant", "tenant.id", "unknown");
-	r->task = first_of(p, sa, res_attrs, "llmcost.task", "service.name", "unknown");
-	r->request_id = attr_str(p, sa, NULL, "gen_ai.response.id");
-	r->session = attr_str(p, sa, NULL, "gen_ai.conversation.id");
-	r->user = first_of(p, sa, res_attrs, "user.id", "enduser.id", NULL);
+	if (first_of(p, sa, res, "llmcost.tenant", "tenant.id", "unknown", &r->tenant, e) < 0 ||
+	    first_of(p, sa, res, "llmcost.task", "service.name", "unknown", &r->task, e) < 0 ||
+	    attr_str(p, sa, NULL, "gen_ai.response.id", &r->request_id, e) < 0 ||
+	    attr_str(p, sa, NULL, "gen_ai.conversation.id", &r->session, e) < 0 ||
+	    first_of(p, sa, res, "user.id", "enduser.id", NULL, &r->user, e) < 0)
+		return -1;
 	if (!r->user.n)
 		r->user.s = NULL;
 	char *x = p->scratch + p->used;
@@ -331,7 +339,8 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 				struct err why_span;
 				if (format_reserve(p, 2 * span.len + (has_ra ? ra.len : 0) + 128) < 0)
 					return -2;
-				int rc = span.type == JSON_OBJECT ? span_row(p, &span, has_ra ? &ra : NULL, &r, &why_span)
+				struct resource owner = { has_ra ? &ra : NULL, a };
+				int rc = span.type == JSON_OBJECT ? span_row(p, &span, &owner, &r, &why_span)
 				                                  : err_set(&why_span, "expected an object");
 				uint64_t at_line = format_line_of(p, span.start, line);
 				if (rc == 0) {
