@@ -249,9 +249,10 @@ check_eq "a malformed 64 MiB line is kept whole; a longer one, its first 1 MiB" 
 2|67108865|1048576|1"
 rm -f "$TMP/edge.jsonl"
 # a first line longer than 64 MiB (67,108,865 NUL bytes, no newline) tells no format as a short
-# one does: no JSON, in a file not named .jsonl: exit 3 naming the file (it was stored as a
-# trace of 1 reject); one that opens an object and is JSON up to the cut is trace v1, rejected
-# as too long, as is the NUL line in a file named .jsonl
+# one does, by the part of it kept, its first 1 MiB (1,048,576 bytes): no JSON, in a file not
+# named .jsonl: exit 3 naming the file (it was stored as a trace of 1 reject); one that opens an
+# object and is JSON up to the cut is trace v1, rejected as too long, as is the NUL line in a
+# file named .jsonl
 head -c 67108865 /dev/zero > "$TMP/zeros.bin"
 $L import "$TMP/zeros.bin" >/dev/null 2>"$TMP/err"; check_eq "a 64 MiB + 1 first line of NULs: exit 3" "$?" 3
 check_eq "a 64 MiB + 1 first line of NULs: no format, the file named" "$(cat "$TMP/err")" \
