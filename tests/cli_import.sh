@@ -269,6 +269,21 @@ check_eq "a cut JSON first line: trace v1, rejected" "$out" \
 check_has "a cut JSON first line: too long (10 + 67108865 bytes)" "$(cat "$TMP/err")" \
 	"cutjson.log:1: line longer than 64 MiB (67108875 bytes)"
 rm -f "$TMP/cutjson.log"
+# JSON up to the cut is what counts, wherever it breaks: a number cut after its '.' (the kept
+# 1 MiB: 6 bytes of {"n":1, 1,048,569 digits, the '.'; 64 MiB of digits follow) is trace v1;
+# one that is no JSON 5 bytes before the cut (10 bytes of {"input":", 1,048,558 g, then
+# `", x` and 4 bytes more: the x at column 10 + 1,048,558 + 3 + 1 = 1,048,572) is no format
+{ printf '{"n":1'; head -c 1048569 /dev/zero | tr '\0' 1; printf .; head -c 67108864 /dev/zero | tr '\0' 1; } > "$TMP/cutnum.log"
+out=$($L import "$TMP/cutnum.log" 2>"$TMP/err"); check_eq "a first line cut after a number's '.': exit 0" "$?" 0
+check_eq "a first line cut after a number's '.': trace v1, rejected" "$out" \
+	"cutnum.log: imported 0 requests, rejected 1 line (see: llmcost rejects cutnum.log)"
+rm -f "$TMP/cutnum.log"
+{ printf '{"input":"'; head -c 1048558 /dev/zero | tr '\0' g; printf '", xyzw'; head -c 67108864 /dev/zero | tr '\0' g; } > "$TMP/cutbad.log"
+$L import "$TMP/cutbad.log" >/dev/null 2>"$TMP/err"; check_eq "a first line no JSON just before the cut: exit 3" "$?" 3
+check_eq "a first line no JSON just before the cut: no format" "$(cat "$TMP/err")" \
+	"llmcost: $TMP/cutbad.log: cannot tell the format: its first line is not JSON (expected a string key at column 1048572); name it with --format (jsonl, otlp, litellm, openai-batch)"
+check_eq "a first line no JSON just before the cut: nothing stored" "$($L traces | grep -c cutbad)" 0
+rm -f "$TMP/cutbad.log"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
 # without --format, noise under a name that is not .jsonl/.json is no format at all (exit 3);

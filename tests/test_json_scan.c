@@ -691,6 +691,33 @@ static void duplicate_keys_pass(void)
 	CHECK_INT(scan("{\"a\":1,\"a\":2}", &v, &why, &at), 0);
 }
 
+static void cut_short(void)
+{
+	/* Every proper prefix of a value is one cut short: mid-container, key, string, escape (a
+	 * \u's digits, a surrogate pair's second half), UTF-8 sequence (e9, f0 9f 98 80), number
+	 * and literal; the whole value is not. */
+	static const char whole[] = "{\"a\": [1, -2.5e+3, true, false, null, \"x\\n\\u00e9\\ud83d\\ude00"
+	                            "\xc3\xa9\xf0\x9f\x98\x80\"], \"b\" : {}}";
+	size_t n = strlen(whole);
+	for (size_t len = 1; len < n; len++)
+		if (!json_cut_short(whole, len))
+			TEST_FAIL_("json_cut_short(its first %zu bytes): got 0, want 1", len);
+	CHECK_INT(json_cut_short(whole, n), 0);
+	/* an error before the end is no cut, nor an empty text or one too deep */
+	static const char *const bad[] = {
+		"{\"a\": x", "{\"a\": \"\\q", "[1x", "[1.x", "[-x", "[1e+x", "[tru!", "[trux", "[\"\\u00g",
+		"[\"\\ud83dx\"", "[\"\\ud83d\\x", "[\"\\ud83d\\u12g", "[\"\xff", "[\"\xe0\x80", "[\"\xf0\x9f\x41",
+		"{1", "[1]]", "  ", "[\"\x01",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (json_cut_short(bad[i], strlen(bad[i])))
+			TEST_FAIL_("json_cut_short(%s): got 1, want 0", bad[i]);
+	char deep[JSON_MAX_DEPTH + 2];
+	memset(deep, '[', sizeof deep);
+	CHECK_INT(json_cut_short(deep, sizeof deep), 0);
+	CHECK_INT(json_cut_short(deep, JSON_MAX_DEPTH), 1);
+}
+
 void suite_json_scan(void)
 {
 	RUN(values_and_spans);
@@ -709,4 +736,5 @@ void suite_json_scan(void)
 	RUN(iterate_spaced_and_empty);
 	RUN(trace_line);
 	RUN(duplicate_keys_pass);
+	RUN(cut_short);
 }

@@ -515,28 +515,30 @@ static int choose(struct file_read *f, const char *line, size_t len, int *doc)
 }
 
 /*
- * choose for a first line cut short (longer than READER_MAX_LINE; line[0..len) its start): one
- * that may be a JSON value the cut ended (an object or array whose text is JSON up to the cut) is
- * read as trace v1, and rejected as too long; else it is no JSON, as choose says of a short one
- * (a file named as JSON: trace v1).  0, or -1 with f->status set.
+ * choose for a first line cut short (longer than READER_MAX_LINE; line[0..len) the READER_KEEP
+ * bytes the reader kept of it): one that may be a JSON value the cut ended (an object or array
+ * whose text is JSON up to the cut) is read as trace v1, and rejected as too long; else it is no
+ * JSON, as choose says of a short one (a file named as JSON: trace v1).  0 with f->fmt set, or
+ * -1 with f->status set.
  */
 static int choose_cut(struct file_read *f, const char *line, size_t len)
 {
 	struct json_span v;
-	const char *why = "";
-	size_t at = 0, i = 0;
+	const char *why;
+	size_t at, i = 0;
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	/* where the cut may fall: a string it leaves open, or anything in the last bytes (an escape,
-	 * a UTF-8 sequence, a number or a literal cut short) */
 	int opens = i < len && (line[i] == '{' || line[i] == '[');
-	if (json_validate(line, len, &v, &why, &at) == 0 ||
-	    (opens && (at + 16 >= len || strcmp(why, "unterminated string") == 0))) {
+	int doc;
+	if (json_validate(line, len, &v, &why, &at) == 0 || (opens && json_cut_short(line, len))) {
 		f->fmt = &format_jsonl;
 		return 0;
 	}
-	int doc;
-	return choose(f, line, len, &doc);
+	if (choose(f, line, len, &doc) < 0)
+		return -1;
+	if (doc || !f->fmt) /* no document: its first line alone is more than one may hold */
+		f->fmt = &format_jsonl;
+	return 0;
 }
 
 /* Buffers the rest of a file that may be one pretty-printed JSON document. */

@@ -66,6 +66,15 @@ static long hex4(const unsigned char *p)
 	return v;
 }
 
+/* 1 when every byte of [p, end) is a hex digit (an escape's digits that end cut short). */
+static int hex_run(const unsigned char *p, const unsigned char *end)
+{
+	for (; p < end; p++)
+		if (!((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')))
+			return 0;
+	return 1;
+}
+
 /*
  * Eight bytes at a time (SWAR): a load, then the has-zero-byte trick.  In
  * each mask the lowest flagged byte is exact, so on little-endian machines
@@ -114,9 +123,10 @@ static size_t swar_first(uint64_t mask)
 
 /*
  * Checks one well-formed UTF-8 sequence at p (Unicode table 3-7: no overlongs,
- * no surrogates, nothing above U+10FFFF).  Returns the byte after it, or NULL.
+ * no surrogates, nothing above U+10FFFF).  Returns the byte after it, or NULL,
+ * with *cut set when end cut short a sequence that was well-formed so far.
  */
-static const unsigned char *scan_utf8(const unsigned char *p, const unsigned char *end)
+static const unsigned char *scan_utf8(const unsigned char *p, const unsigned char *end, int *cut)
 {
 	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
 	size_t n;
@@ -137,20 +147,26 @@ static const unsigned char *scan_utf8(const unsigned char *p, const unsigned cha
 		else if (c == 0xF4)
 			hi = 0x8F;
 	}
-	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+	size_t have = (size_t)(end - p) < n ? (size_t)(end - p) : n;
+	if (have > 1 && (p[1] < lo || p[1] > hi))
 		return NULL;
-	for (size_t i = 2; i < n; i++)
+	for (size_t i = 2; i < have; i++)
 		if ((p[i] & 0xC0) != 0x80)
 			return NULL;
+	if (have < n) {
+		*cut = 1;
+		return NULL;
+	}
 	return p + n;
 }
 
 /*
  * Scans the string whose opening quote is at p.  Returns the byte after the
- * closing quote, or NULL with *why and *where set.
+ * closing quote, or NULL with *why and *where set, and *cut when the failure is
+ * end cutting the string short (all before it well-formed).
  */
 static const unsigned char *scan_string(const unsigned char *p, const unsigned char *end,
-					const char **why, const unsigned char **where)
+					const char **why, const unsigned char **where, int *cut)
 {
 	const unsigned char *q = p + 1;
 	for (;;) {
@@ -167,6 +183,7 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 		if (q == end) {
 			*why = "unterminated string";
 			*where = p;
+			*cut = 1;
 			return NULL;
 		}
 		switch (str_class[*q]) {
@@ -177,7 +194,7 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 			*where = q;
 			return NULL;
 		case STR_HIGH: {
-			const unsigned char *next = scan_utf8(q, end);
+			const unsigned char *next = scan_utf8(q, end, cut);
 			if (!next) {
 				*why = "invalid UTF-8";
 				*where = q;
@@ -190,6 +207,7 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 			if (end - q < 2) {
 				*why = "unterminated string";
 				*where = p;
+				*cut = 1;
 				return NULL;
 			}
 			switch (q[1]) {
@@ -201,6 +219,7 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 				if (cp < 0) {
 					*why = "invalid \\u escape";
 					*where = q;
+					*cut = end - q < 6 && hex_run(q + 2, end);
 					return NULL;
 				}
 				if (cp >= 0xDC00 && cp <= 0xDFFF) {
@@ -213,12 +232,14 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 					if (end - q < 8 || q[6] != '\\' || q[7] != 'u') {
 						*why = "lone surrogate";
 						*where = q;
+						*cut = end - q == 6 || (end - q == 7 && q[6] == '\\');
 						return NULL;
 					}
 					low = end - q >= 12 ? hex4(q + 8) : -1;
 					if (low < 0) {
 						*why = "invalid \\u escape";
 						*where = q + 6;
+						*cut = end - q < 12 && hex_run(q + 8, end);
 						return NULL;
 					}
 					if (low < 0xDC00 || low > 0xDFFF) {
@@ -243,21 +264,26 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 /*
  * Scans the number at p: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?,
  * which must not run on into a letter, digit, '.', '+' or '-' ("01", "1x").
- * Returns the byte after it, or NULL.
+ * Returns the byte after it, or NULL, with *cut set when end cut it short
+ * ("-", "1.", "1e+").
  */
-static const unsigned char *scan_number(const unsigned char *p, const unsigned char *end)
+static const unsigned char *scan_number(const unsigned char *p, const unsigned char *end, int *cut)
 {
 	if (p < end && *p == '-')
 		p++;
-	if (p == end || !is_digit(*p))
+	if (p == end || !is_digit(*p)) {
+		*cut = p == end;
 		return NULL;
+	}
 	if (*p++ != '0')
 		while (p < end && is_digit(*p))
 			p++;
 	if (p < end && *p == '.') {
 		p++;
-		if (p == end || !is_digit(*p))
+		if (p == end || !is_digit(*p)) {
+			*cut = p == end;
 			return NULL;
+		}
 		while (p < end && is_digit(*p))
 			p++;
 	}
@@ -265,8 +291,10 @@ static const unsigned char *scan_number(const unsigned char *p, const unsigned c
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			p++;
-		if (p == end || !is_digit(*p))
+		if (p == end || !is_digit(*p)) {
+			*cut = p == end;
 			return NULL;
+		}
 		while (p < end && is_digit(*p))
 			p++;
 	}
@@ -302,9 +330,10 @@ static int top_is_object(const unsigned char *objects, int depth)
 
 /*
  * The state machine: `value` expects a value at p (not white space, p < end),
- * `key` a member name, `after` has just finished a value.
+ * `key` a member name, `after` has just finished a value.  *cut: set on a
+ * failure that is the text's end cutting a value short (see json_cut_short).
  */
-int json_validate(const char *text, size_t len, struct json_span *v, const char **why, size_t *at)
+static int validate(const char *text, size_t len, struct json_span *v, const char **why, size_t *at, int *cut)
 {
 	const unsigned char *s = (const unsigned char *)text, *end = s + len, *p, *start;
 	unsigned char objects[JSON_MAX_DEPTH / 8];
@@ -348,7 +377,7 @@ value:
 			goto key;
 		goto value;
 	case '"':
-		p = scan_string(p, end, &msg, &where);
+		p = scan_string(p, end, &msg, &where, cut);
 		if (!p)
 			goto fail;
 		goto after;
@@ -360,6 +389,7 @@ value:
 		if ((size_t)(end - p) < n || memcmp(p, word, n) != 0) {
 			msg = "invalid literal";
 			where = p;
+			*cut = (size_t)(end - p) < n && memcmp(p, word, (size_t)(end - p)) == 0;
 			goto fail;
 		}
 		p += n;
@@ -369,7 +399,7 @@ value:
 	case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
 		where = p;
-		p = scan_number(p, end);
+		p = scan_number(p, end, cut);
 		if (!p) {
 			msg = "invalid number";
 			goto fail;
@@ -387,7 +417,7 @@ key:
 		where = p;
 		goto fail;
 	}
-	p = scan_string(p, end, &msg, &where);
+	p = scan_string(p, end, &msg, &where, cut);
 	if (!p)
 		goto fail;
 	p = skip_ws(p, end);
@@ -458,10 +488,26 @@ unexpected_close:
 eof:
 	msg = "unexpected end of line";
 	where = end;
+	*cut = 1;
 fail:
 	*why = msg;
 	*at = (size_t)(where - s);
 	return -1;
+}
+
+int json_validate(const char *text, size_t len, struct json_span *v, const char **why, size_t *at)
+{
+	int cut = 0;
+	return validate(text, len, v, why, at, &cut);
+}
+
+int json_cut_short(const char *text, size_t len)
+{
+	struct json_span v;
+	const char *why;
+	size_t at;
+	int cut = 0;
+	return validate(text, len, &v, &why, &at, &cut) < 0 && cut;
 }
 
 /* The byte after the validated string whose opening quote is at p. */

@@ -32,6 +32,14 @@ struct json_span {
 int json_validate(const char *text, size_t len, struct json_span *v, const char **why, size_t *at);
 
 /*
+ * 1 when text[0..len) is no whole JSON value but the start of one that its end
+ * cut short: every byte is JSON so far, and what fails is a container, string,
+ * escape, UTF-8 sequence, number or literal left open at len ("{\"a\": [1, tr",
+ * "[\"\\u00").  0 for a whole value or any other error.
+ */
+int json_cut_short(const char *text, size_t len);
+
+/*
  * Iteration over an already validated object or array: `json_iter_init` on
  * the container's span, then `json_iter_next` returns 1 per member (key span is
  * a JSON_STRING, NULL for arrays) and 0 at the end.  Never fails on validated
