@@ -284,6 +284,13 @@ check_eq "a first line no JSON just before the cut: no format" "$(cat "$TMP/err"
 	"llmcost: $TMP/cutbad.log: cannot tell the format: its first line is not JSON (expected a string key at column 1048572); name it with --format (jsonl, otlp, litellm, openai-batch)"
 check_eq "a first line no JSON just before the cut: nothing stored" "$($L traces | grep -c cutbad)" 0
 rm -f "$TMP/cutbad.log"
+# a first line of 64 MiB + 1 digits: its kept 1 MiB a whole number, which opens no object or
+# array, so a JSON value of no format, as a short line of digits is (it was trace v1, exit 0)
+head -c 67108865 /dev/zero | tr '\0' 1 > "$TMP/digits.log"
+$L import "$TMP/digits.log" >/dev/null 2>"$TMP/err"; check_eq "a first line of 64 MiB + 1 digits: exit 3" "$?" 3
+check_has "a first line of 64 MiB + 1 digits: no format" "$(cat "$TMP/err")" \
+	"digits.log: cannot tell the format from line 1 (a JSON value of none of the formats)"
+rm -f "$TMP/digits.log"
 head -c 30000000 /dev/urandom > "$TMP/noise.bin"
 $L import --quiet --format jsonl "$TMP/noise.bin" >/dev/null 2>&1; check_eq "binary noise: no crash" "$?" 0
 # without --format, noise under a name that is not .jsonl/.json is no format at all (exit 3);

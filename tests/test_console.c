@@ -160,6 +160,11 @@ static void console_stopped_time(void)
 	m.last_run_s = 40;
 	console_model_stopped(&m, 105, 30);
 	CHECK(m.last_run_s == 10);
+	/* ended at 120, in the stop from 105 to 135 (before the stop took the threads): 15 s of it */
+	m.batch_end = 120;
+	m.last_run_s = 40;
+	console_model_stopped(&m, 105, 30);
+	CHECK(m.last_run_s == 25);
 	/* ended at 100, before a stop at 105: its time stays 7 s */
 	m.batch_end = 100;
 	m.last_run_s = 7;

@@ -211,6 +211,18 @@ static void otlp_errors(void)
 	                I("gen_ai.usage.output_tokens", 0) ",{\"key\":\"gen_ai.response.finish_reasons\",\"value\":"
 	                "{\"arrayValue\":{\"values\":[{\"stringValue\":\"content_filter\"}]}}}")), 1), 0);
 	CHECK_INT(rows[0].status, STATUS_CONTENT_FILTER);
+	/* finish reasons that are no list of content_filter: a reason alone, an empty list (OTLP/JSON
+	 * leaves out its "values"), a list of "stop": ok */
+	static const char *const fine[] = { "{\"stringValue\":\"stop\"}", "{\"arrayValue\":{}}",
+	                                    "{\"arrayValue\":{\"values\":[{\"stringValue\":\"stop\"}]}}" };
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+		snprintf(text, sizeof text, OTLP("", SPAN("g", 00, CHAT I("gen_ai.usage.input_tokens", 5) ","
+		         I("gen_ai.usage.output_tokens", 0) ",{\"key\":\"gen_ai.response.finish_reasons\",\"value\":%s}")),
+		         fine[i]);
+		CHECK_INT(parse(&format_otlp, text, 1), 0);
+		CHECK_INT(n_rows, 1);
+		CHECK_INT(rows[0].status, STATUS_OK);
+	}
 }
 
 static void otlp_rejects(void)

@@ -529,16 +529,12 @@ static int choose_cut(struct file_read *f, const char *line, size_t len)
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
 	int opens = i < len && (line[i] == '{' || line[i] == '[');
-	int doc;
-	if (json_validate(line, len, &v, &why, &at) == 0 || (opens && json_cut_short(line, len))) {
+	if (opens && (json_validate(line, len, &v, &why, &at) == 0 || json_cut_short(line, len))) {
 		f->fmt = &format_jsonl;
 		return 0;
 	}
-	if (choose(f, line, len, &doc) < 0)
-		return -1;
-	if (doc || !f->fmt) /* no document: its first line alone is more than one may hold */
-		f->fmt = &format_jsonl;
-	return 0;
+	int doc; /* 0: a document's text that breaks only at the cut is one json_cut_short took */
+	return choose(f, line, len, &doc);
 }
 
 /* Buffers the rest of a file that may be one pretty-printed JSON document. */

@@ -128,8 +128,12 @@ static int finish_filtered(const struct json_span *attrs, struct err *e)
 	struct json_span arr, vals, item, s;
 	struct json_iter it;
 	int rc = attr(attrs, "gen_ai.response.finish_reasons", &arr, e);
-	if (rc <= 0 || !format_get(&arr, "values", &vals) || vals.type != JSON_ARRAY)
+	if (rc <= 0)
 		return rc;
+	/* a list is {"arrayValue": {"values": […]}}, an empty one {"arrayValue": {}}; a reason
+	 * alone ({"stringValue": "stop"}) is no list of content_filter */
+	if (!format_get(&arr, "values", &vals) || vals.type != JSON_ARRAY)
+		return 0;
 	json_iter_init(&it, &vals);
 	while (json_iter_next(&it, NULL, &item))
 		if (format_get(&item, "stringValue", &s) && format_is(&s, "content_filter"))

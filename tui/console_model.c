@@ -470,9 +470,8 @@ void console_model_stopped(struct console_model *m, double since, double seconds
 	pthread_mutex_lock(&m->mu);
 	if (m->in_flight)
 		m->batch_t0 += seconds;
-	else if (m->batch_end >= since + seconds) /* it ended at the resume, before this (its threads
-	                                             * stopped too: none ended during the stop) */
-		m->last_run_s -= seconds;
+	else if (m->batch_end > since) /* it ended after `since`: the part of the stop it spanned */
+		m->last_run_s -= m->batch_end - since < seconds ? m->batch_end - since : seconds;
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -525,9 +524,10 @@ static int console_model_open_stop(struct console_model *m, const char *name,
 	char import[sizeof m->trace_import];
 	snprintf(import, sizeof import, "%s", st.loaded_import);
 	store_close(&st);
-	if (stop && *stop) {
+	int sig = stop ? *stop : 0;
+	if (sig) {
 		replay_trace_free(rt);
-		err_set(e, "%s: trace %s not opened (stored: :load %s opens it)", import_stop_word(*stop), name, name);
+		err_set(e, "%s: trace %s not opened (stored: :load %s opens it)", import_stop_word(sig), name, name);
 		goto fail;
 	}
 	/* runs still queued would be of the old trace; the running ones end first */
@@ -636,9 +636,10 @@ int console_model_load(struct console_model *m, const char *arg, const char *as,
 		               msg[0] ? " (" : "", msg, msg[0] ? ")" : "");
 	snprintf(info, n, "%s", msg);
 	if (console_model_open_stop(m, fc.name, stop, e) < 0) {
+		int sig = stop ? *stop : 0; /* as the message says: a signal caught is not taken back */
 		if (msg[0]) /* the import's summary, then why the trace it stored is not opened */
 			err_prefix(e, "%s; ", msg);
-		return stop && *stop ? *stop : -1;
+		return sig ? sig : -1;
 	}
 	return 0;
 }

@@ -146,7 +146,7 @@ static size_t compare_last(size_t ns, size_t first, int x, int width, const int 
 /* console_scen_fit's test for Compare: at its first call, which scenario columns fit (the
  * reference, then from hscroll on, keeping sel visible and going no further right than need be;
  * hscroll follows), then whether the same columns first..last still fit. */
-struct compare_fit {
+struct compare_same_ctx {
 	struct console *c;
 	size_t ns;
 	int lw, width;
@@ -157,7 +157,7 @@ struct compare_fit {
 
 static int compare_same(void *ctx, const int *colw)
 {
-	struct compare_fit *f = ctx;
+	struct compare_same_ctx *f = ctx;
 	struct console *c = f->c;
 	size_t ns = f->ns;
 	int lw = f->lw, width = f->width;
@@ -241,7 +241,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		lw = width / 3;
 	/* a column is as wide as its name, or its values and deltas; a name too wide for the room
 	 * loses its middle, only as far as it would keep a column out of sight (console_scen_fit) */
-	struct compare_fit fit = { c, ns, lw, width, tw, 0, 0, 0 };
+	struct compare_same_ctx fit = { .c = c, .ns = ns, .lw = lw, .width = width, .tw = tw };
 	console_scen_fit(vw, tw, ns, width - lw - 2, 3, compare_same, &fit, colw);
 	size_t first = fit.first, last = fit.last;
 

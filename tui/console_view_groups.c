@@ -717,7 +717,7 @@ static size_t groups_across_fit(size_t ns, size_t sel, int namew, int width, con
 
 /* console_scen_fit's test for Tenants across: the columns groups_across_fit shows at its first
  * call, then whether it shows as many from the same first one. */
-struct groups_across_fitctx {
+struct groups_across_same_ctx {
 	size_t ns, sel;
 	int namew, width;
 	int noted;
@@ -726,13 +726,15 @@ struct groups_across_fitctx {
 
 static int groups_across_same(void *ctx, const int *colw)
 {
-	struct groups_across_fitctx *f = ctx;
+	struct groups_across_same_ctx *f = ctx;
 	int colx[GROUPS_MAX_SCEN];
 	size_t shown[GROUPS_MAX_SCEN], first;
 	size_t nshown = groups_across_fit(f->ns, f->sel, f->namew, f->width, colw, colx, shown, &first);
 	if (f->noted)
 		return nshown == f->nshown && first == f->first;
-	f->nshown = nshown, f->first = first, f->noted = 1;
+	f->nshown = nshown;
+	f->first = first;
+	f->noted = 1;
 	return 1;
 }
 
@@ -777,7 +779,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	 * keep one of those out of view (console_scen_fit) */
 	int colx[GROUPS_MAX_SCEN];
 	size_t shown[GROUPS_MAX_SCEN], first, nshown;
-	struct groups_across_fitctx fit = { ns, c->sel, namew, width, 0, 0, 0 };
+	struct groups_across_same_ctx fit = { .ns = ns, .sel = c->sel, .namew = namew, .width = width };
 	console_scen_fit(need, nw, ns, room, 2, groups_across_same, &fit, colw);
 	nshown = groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first);
 	int more_left = first > 1, more_right = nshown && shown[nshown - 1] + 1 < ns;

@@ -87,8 +87,8 @@ void replay_check_billed(const struct result_scenario *r, const struct scenario 
 	         sc->pricing && sc->pricing->date ? sc->pricing->date : "");
 }
 
-/* A span under a minute: "37 µs" under a millisecond (where "0.0 ms" would say none), else
- * "12.5 ms", "3.20 s". */
+/* A span: "37 µs" under a millisecond (where "0.0 ms" would say none), else as a latency is
+ * written, "12.5 ms", "3.20 s". */
 static const char *short_span_text(int64_t us, char *buf, size_t n)
 {
 	if (us < 1000)
