@@ -154,22 +154,19 @@ static void console_stopped_time(void)
 	m.batch_t0 = 100;
 	console_model_stopped(&m, 105, 30);
 	CHECK(m.batch_t0 == 130);
-	/* ended at 136, after the stop began at 105: 40 s wall, 40 - 30 = 10 s of it running */
+	/* a batch that ended, and the stop from 105 to 135: its time, wall, and without the stop */
+	static const struct { double end, wall, ran; } ended[] = {
+		{ 136, 40, 10 }, /* after the stop (at the resume): 40 - 30 */
+		{ 120, 40, 25 }, /* in it, before the stop took the threads: 40 - (120 - 105) */
+		{ 100, 7, 7 },   /* before it: as it was */
+	};
 	m.in_flight = 0;
-	m.batch_end = 136;
-	m.last_run_s = 40;
-	console_model_stopped(&m, 105, 30);
-	CHECK(m.last_run_s == 10);
-	/* ended at 120, in the stop from 105 to 135 (before the stop took the threads): 15 s of it */
-	m.batch_end = 120;
-	m.last_run_s = 40;
-	console_model_stopped(&m, 105, 30);
-	CHECK(m.last_run_s == 25);
-	/* ended at 100, before a stop at 105: its time stays 7 s */
-	m.batch_end = 100;
-	m.last_run_s = 7;
-	console_model_stopped(&m, 105, 30);
-	CHECK(m.last_run_s == 7);
+	for (size_t i = 0; i < sizeof ended / sizeof ended[0]; i++) {
+		m.batch_end = ended[i].end;
+		m.last_run_s = ended[i].wall;
+		console_model_stopped(&m, 105, 30);
+		CHECK(m.last_run_s == ended[i].ran);
+	}
 	pthread_mutex_destroy(&m.mu);
 }
 
