@@ -393,6 +393,27 @@ done
 check_has "otlp resource: the HTTP span skipped" "$(cat "$TMP/err")" "$TMP/badres.jsonl: skipped 1 span that is not a model call"
 check_eq "otlp resource: the imported span's own task and user" \
 	"$(sqlite3 "$LLMCOST_DB" "SELECT task, user FROM requests_v WHERE trace = 'badres'")" "report|u1"
+# an AnyValue whose member is of another JSON type than its name says is rejected where it is
+# read, as a bare value is (a tenant of {"stringValue": 5} read as absent, tenant "unknown");
+# an int64 as a decimal string or a number, as OTLP/JSON writes it, is read
+{
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":['
+	printf '{"spanId":"t1","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,{"key":"llmcost.tenant","value":{"stringValue":5}}]},' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+	printf '{"spanId":"t2","startTimeUnixNano":"1772445600000000000","attributes":[%s,{"key":"gen_ai.usage.input_tokens","value":{"intValue":true}},%s]},' \
+		"$chat" "$(n gen_ai.usage.output_tokens 1)"
+	printf '{"spanId":"t3","startTimeUnixNano":"1772445600000000000","attributes":[%s,{"key":"gen_ai.usage.input_tokens","value":{"intValue":10}},{"key":"gen_ai.usage.output_tokens","value":{"intValue":"1"}},%s]}]}]}]}\n' \
+		"$chat" "$(s llmcost.tenant acme)"
+} > "$TMP/badtype.jsonl"
+out=$($L import "$TMP/badtype.jsonl" 2>"$TMP/err"); check_eq "otlp typed member: exits 0" "$?" 0
+check_eq "otlp typed member: 1 span imported, 2 rejected" "$out" \
+	"badtype: imported 1 request, rejected 2 lines (see: llmcost rejects badtype)"
+for want in "1: resourceSpans[0].scopeSpans[0].spans[0]: llmcost.tenant: its stringValue is no string, got 5" \
+	"1: resourceSpans[0].scopeSpans[0].spans[1]: gen_ai.usage.input_tokens: its intValue is no number, got true"; do
+	check_has "otlp typed member: $want" "$(cat "$TMP/err")" "$TMP/badtype.jsonl:$want"
+done
+check_eq "otlp typed member: the int64s read" \
+	"$(sqlite3 "$LLMCOST_DB" "SELECT tenant, input_tokens, output_tokens FROM requests_v WHERE trace = 'badtype'")" "acme|10|1"
 
 # --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
 emb=$(s gen_ai.operation.name embeddings)

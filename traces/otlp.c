@@ -24,7 +24,8 @@ struct resource {
 /*
  * The AnyValue of attribute `key` in an attributes array (may be NULL): 1 with *v its one typed
  * member, 0 absent (or of a type not read), -1 when its value is no AnyValue object ("value":
- * "chat" for {"stringValue": "chat"}, which would read as absent), e naming it.
+ * "chat" for {"stringValue": "chat"}, which would read as absent) or its member is of another
+ * JSON type than its name says ({"stringValue": 5}), e naming it.
  */
 static int attr(const struct json_span *attrs, const char *key, struct json_span *v, struct err *e)
 {
@@ -40,11 +41,23 @@ static int attr(const struct json_span *attrs, const char *key, struct json_span
 		if (val.type != JSON_OBJECT)
 			return err_set(e, "%s: expected an AnyValue object ({\"stringValue\": …} or another typed "
 			               "value), got %s", key, format_shown(&val, got, sizeof got));
-		static const char *const kinds[] = { "stringValue", "intValue", "doubleValue", "boolValue",
-		                                     "arrayValue" };
+		/* each typed member with the JSON types OTLP/JSON writes it as (an int64 as a decimal
+		 * string, a double's NaN and infinities as strings) */
+		static const struct { const char *name; unsigned types; } kinds[] = {
+			{ "stringValue", 1u << JSON_STRING },
+			{ "intValue", 1u << JSON_STRING | 1u << JSON_NUMBER },
+			{ "doubleValue", 1u << JSON_STRING | 1u << JSON_NUMBER },
+			{ "boolValue", 1u << JSON_TRUE | 1u << JSON_FALSE },
+			{ "arrayValue", 1u << JSON_OBJECT },
+		};
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-			if (format_get(&val, kinds[i], v))
+			if (format_get(&val, kinds[i].name, v)) {
+				if (!(kinds[i].types & 1u << v->type))
+					return err_set(e, "%s: its %s is no %s, got %s", key, kinds[i].name,
+					               i == 0 ? "string" : i == 3 ? "boolean" : i == 4 ? "object" : "number",
+					               format_shown(v, got, sizeof got));
 				return 1;
+			}
 		return 0;
 	}
 	return 0;
