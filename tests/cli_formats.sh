@@ -327,6 +327,16 @@ check_has "otlp overlap: noted" "$(cat "$TMP/err")" \
 $L import --quiet --name overlapq "$TMP/day1.jsonl" "$TMP/day2.jsonl" >/dev/null 2>"$TMP/err"
 check_eq "litellm overlap, --quiet: no note" "$(cat "$TMP/err")" ""
 
+# imports_rejecting WHAT FILE COUNTED SUMMARY REJECT...: FILE imports, exit 0, printing SUMMARY
+# (checked as "WHAT: COUNTED"), and stderr has "FILE:REJECT" for each REJECT (line: reason)
+imports_rejecting() {
+	what=$1 file=$2 counted=$3 summary=$4
+	shift 4
+	out=$($L import "$file" 2>"$TMP/err"); check_eq "$what: exits 0" "$?" 0
+	check_eq "$what: $counted" "$out" "$summary"
+	for want; do check_has "$what: $want" "$(cat "$TMP/err")" "$file:$want"; done
+}
+
 # --- OTLP of a broken shape is rejected with its path, never dropped (SPEC §2): lines 1-4 a
 # scopeSpans or spans that is no array, an element that is no object; line 5 a span whose
 # attributes is an object naming gen_ai.* (rejected), one whose attributes object names none
@@ -350,18 +360,15 @@ check_eq "litellm overlap, --quiet: no note" "$(cat "$TMP/err")" ""
 	printf '{"spanId":"m6","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s]}]}]}]}\n' \
 		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
 } > "$TMP/badshape.jsonl"
-out=$($L import "$TMP/badshape.jsonl" 2>"$TMP/err"); check_eq "otlp shape: exits 0" "$?" 0
-check_eq "otlp shape: 1 span imported, 7 rejected" "$out" \
-	"badshape: imported 1 request, rejected 7 lines (see: llmcost rejects badshape)"
-for want in "1: resourceSpans[0].scopeSpans: expected an array" \
+imports_rejecting "otlp shape" "$TMP/badshape.jsonl" "1 span imported, 7 rejected" \
+	"badshape: imported 1 request, rejected 7 lines (see: llmcost rejects badshape)" \
+	"1: resourceSpans[0].scopeSpans: expected an array" \
 	"2: resourceSpans[0].scopeSpans[0].spans: expected an array" \
 	"3: resourceSpans[0]: expected an object" \
 	"4: resourceSpans[0].instrumentationLibrarySpans[0]: expected an object" \
 	"5: resourceSpans[0].scopeSpans[0].spans[0]: attributes: expected an array of {key, value} objects, got {\"gen_ai.operation.name\":\"chat\"}" \
 	"5: resourceSpans[0].scopeSpans[0].spans[2]: llmcost.tenant: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"acme\"" \
-	"5: resourceSpans[0].scopeSpans[0].spans[3]: gen_ai.operation.name: expected an AnyValue object"; do
-	check_has "otlp shape: $want" "$(cat "$TMP/err")" "$TMP/badshape.jsonl:$want"
-done
+	"5: resourceSpans[0].scopeSpans[0].spans[3]: gen_ai.operation.name: expected an AnyValue object"
 check_has "otlp shape: the spans of no model call skipped" "$(cat "$TMP/err")" \
 	"$TMP/badshape.jsonl: skipped 2 spans that are not a model call"
 check_eq "otlp shape: the rejects kept" "$(sqlite3 "$LLMCOST_DB" "SELECT COUNT(*), MIN(line), MAX(line) FROM rejects JOIN traces t ON t.id = trace_id WHERE t.name = 'badshape'")" "7|1|5"
@@ -383,13 +390,10 @@ check_eq "otlp shape --strict: exits 3" "$?" 3
 		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)" "$(s llmcost.task report)" "$(s user.id u1)"
 	printf '{"spanId":"r4","startTimeUnixNano":"1772445600000000000","attributes":[%s]}]}]}]}\n' "$(s http.request.method GET)"
 } > "$TMP/badres.jsonl"
-out=$($L import "$TMP/badres.jsonl" 2>"$TMP/err"); check_eq "otlp resource: exits 0" "$?" 0
-check_eq "otlp resource: 1 span imported, 2 rejected" "$out" \
-	"badres: imported 1 request, rejected 2 lines (see: llmcost rejects badres)"
-for want in "1: resourceSpans[0].scopeSpans[0].spans[0]: resourceSpans[0].resource.attributes: service.name: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"shop\"" \
-	"1: resourceSpans[0].scopeSpans[0].spans[1]: resourceSpans[0].resource.attributes: enduser.id: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"u7\""; do
-	check_has "otlp resource: $want" "$(cat "$TMP/err")" "$TMP/badres.jsonl:$want"
-done
+imports_rejecting "otlp resource" "$TMP/badres.jsonl" "1 span imported, 2 rejected" \
+	"badres: imported 1 request, rejected 2 lines (see: llmcost rejects badres)" \
+	"1: resourceSpans[0].scopeSpans[0].spans[0]: resourceSpans[0].resource.attributes: service.name: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"shop\"" \
+	"1: resourceSpans[0].scopeSpans[0].spans[1]: resourceSpans[0].resource.attributes: enduser.id: expected an AnyValue object ({\"stringValue\": …} or another typed value), got \"u7\""
 check_has "otlp resource: the HTTP span skipped" "$(cat "$TMP/err")" "$TMP/badres.jsonl: skipped 1 span that is not a model call"
 check_eq "otlp resource: the imported span's own task and user" \
 	"$(sqlite3 "$LLMCOST_DB" "SELECT task, user FROM requests_v WHERE trace = 'badres'")" "report|u1"
@@ -405,13 +409,10 @@ check_eq "otlp resource: the imported span's own task and user" \
 	printf '{"spanId":"t3","startTimeUnixNano":"1772445600000000000","attributes":[%s,{"key":"gen_ai.usage.input_tokens","value":{"intValue":10}},{"key":"gen_ai.usage.output_tokens","value":{"intValue":"1"}},%s]}]}]}]}\n' \
 		"$chat" "$(s llmcost.tenant acme)"
 } > "$TMP/badtype.jsonl"
-out=$($L import "$TMP/badtype.jsonl" 2>"$TMP/err"); check_eq "otlp typed member: exits 0" "$?" 0
-check_eq "otlp typed member: 1 span imported, 2 rejected" "$out" \
-	"badtype: imported 1 request, rejected 2 lines (see: llmcost rejects badtype)"
-for want in "1: resourceSpans[0].scopeSpans[0].spans[0]: llmcost.tenant: its stringValue is no string, got 5" \
-	"1: resourceSpans[0].scopeSpans[0].spans[1]: gen_ai.usage.input_tokens: its intValue is no number, got true"; do
-	check_has "otlp typed member: $want" "$(cat "$TMP/err")" "$TMP/badtype.jsonl:$want"
-done
+imports_rejecting "otlp typed member" "$TMP/badtype.jsonl" "1 span imported, 2 rejected" \
+	"badtype: imported 1 request, rejected 2 lines (see: llmcost rejects badtype)" \
+	"1: resourceSpans[0].scopeSpans[0].spans[0]: llmcost.tenant: its stringValue is no string, got 5" \
+	"1: resourceSpans[0].scopeSpans[0].spans[1]: gen_ai.usage.input_tokens: its intValue is no number, got true"
 check_eq "otlp typed member: the int64s read" \
 	"$(sqlite3 "$LLMCOST_DB" "SELECT tenant, input_tokens, output_tokens FROM requests_v WHERE trace = 'badtype'")" "acme|10|1"
 

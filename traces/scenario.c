@@ -416,16 +416,21 @@ static const struct layer *route_taken(const struct chain *c, const char *name, 
 }
 
 /*
- * The error of a route that a file of the chain took away ("routes": null, or "routes":
+ * The error (-1) of a route that a file of the chain took away ("routes": null, or "routes":
  * {"large": null}) and that `path` still names (in file `by`, or by default): the file that
- * took it away is named, with the place of its null, where the merged tree holds neither.
+ * took it away is named, with the place of its null, where the merged tree holds neither.  0,
+ * nothing said, when no file took it away.
  */
-static int route_removed(const struct scenario *sc, const struct layer *l,
-                         const cJSON *at, int all, const char *path, const char *name, int written,
-                         const char *by, struct err *err)
+static int route_removed(const struct scenario *sc, const struct chain *c, const char *path,
+                         const char *name, int written, const char *by, struct err *err)
 {
 	char list[600], where[1200], place[64] = "";
 	size_t line, col;
+	const cJSON *at;
+	int all;
+	const struct layer *l = route_taken(c, name, &at, &all);
+	if (!l)
+		return 0;
 	struct walk w = { .text = l->text, .root = l->tree, .depth = all ? 1 : 2,
 	                  .chain = { cJSON_GetObjectItemCaseSensitive(l->tree, "routes"), at } };
 	if (scenario_walk_locate(&w, &line, &col) == 0)
@@ -456,9 +461,7 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
                          const char *name, int recorded_ok, int *idx, struct err *err)
 {
 	char list[600];
-	const cJSON *gone;
-	int all;
-	const struct layer *remover = route_taken(c, name, &gone, &all);
+	const char *by;
 	if (sc->n_routes == 0) {
 		const cJSON *t = merged;
 		for (size_t j = 0; j < nsegs && t; j++)
@@ -466,22 +469,23 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
 		*idx = ROUTE_RECORDED;
 		if (!t && recorded_ok)
 			return 0;
-		if (remover)
-			return route_removed(sc, remover, gone, all, path, name, t != NULL, blame(c, segs, nsegs), err);
-		return scenario_fail(err, blame(c, segs, nsegs),
+		by = blame(c, segs, nsegs);
+		if (route_removed(sc, c, path, name, t != NULL, by, err) < 0)
+			return -1;
+		return scenario_fail(err, by,
 		            "%s: route \"%s\"%s needs \"routes\" (the scenario has none, so every call "
 		            "runs on the recorded model)", path, name, t ? "" : " (the default)");
 	}
 	*idx = scenario_route_index(sc, name);
 	if (*idx >= 0)
 		return 0;
-	if (remover)
-		return route_removed(sc, remover, gone, all, path, name,
-		                     tree_has(merged, segs[0], nsegs > 1 ? segs[1] : NULL), blame(c, segs, nsegs), err);
+	int written = tree_has(merged, segs[0], nsegs > 1 ? segs[1] : NULL);
+	by = blame(c, segs, nsegs);
+	if (route_removed(sc, c, path, name, written, by, err) < 0)
+		return -1;
 	route_list(sc, list, sizeof list);
-	return scenario_fail(err, blame(c, segs, nsegs), "%s: route \"%s\" is not a key of routes (%s)%s",
-	            path, name, list, tree_has(merged, segs[0], nsegs > 1 ? segs[1] : NULL) ? ""
-	            : " (the default)");
+	return scenario_fail(err, by, "%s: route \"%s\" is not a key of routes (%s)%s", path, name, list,
+	                     written ? "" : " (the default)");
 }
 
 static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON *merged,

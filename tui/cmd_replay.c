@@ -594,10 +594,8 @@ int cmd_replay(int argc, char **argv)
 		}
 	if (rc != EXIT_OK)
 		goto out;
-	for (size_t i = 0; i < n_scen; i++) {
-		replay_check_billed(&res[i], &sc[i], i, &replay_note_stderr);
-		replay_check_projection(&res[i], i, &replay_note_stderr);
-	}
+	for (size_t i = 0; i < n_scen; i++)
+		replay_check_result(&res[i], &sc[i], i, &replay_note_stderr);
 
 	replay_trace_summary(rt, &ts);
 	const struct scenario **each = malloc(n_scen * sizeof *each);

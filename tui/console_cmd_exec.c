@@ -179,9 +179,10 @@ static int console_cmd_load(struct console *c, const char *args, struct err *e)
 	console_frame(c);
 	c->loading = file;
 	/* a signal the console catches stops the load's waits for a lock and its import */
-	store_stop_waits(console_caught());
-	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c, console_caught() };
-	int rc = console_model_load(c->m, file, as, console_caught(), info, sizeof info, e);
+	volatile sig_atomic_t *caught = console_caught();
+	store_stop_waits(caught);
+	cli_import_hook = (struct cli_import_hook){ console_cmd_load_progress, c, caught };
+	int rc = console_model_load(c->m, file, as, caught, info, sizeof info, e);
 	store_stop_waits(NULL);
 	console_intr_signals(0);
 	cli_import_hook = (struct cli_import_hook){ 0 };

@@ -391,10 +391,8 @@ void console_model_notes(struct console_model *m)
 				x.shown[x.n_shown++] = m->scen[i];
 			}
 		struct replay_note_sink to = { console_model_note, &x };
-		for (size_t i = 0; i < x.n_shown; i++) { /* in replay's order: the warnings, then the notes */
-			replay_check_billed(&x.shown[i]->res, ran[i], i, &to);
-			replay_check_projection(&x.shown[i]->res, i, &to);
-		}
+		for (size_t i = 0; i < x.n_shown; i++) /* in replay's order: the warnings, then the notes */
+			replay_check_result(&x.shown[i]->res, ran[i], i, &to);
 		replay_notes(m->trace, &m->summary, ran, x.n_shown, &to);
 	}
 	/* said before: a note of the same text, about no scenario it was not about then */

@@ -59,7 +59,7 @@ static void note_say(const struct replay_note_sink *to, size_t scen, const char 
  * in one message: first the causes the run counted (lines billed $0 that the prices do not
  * make free, realtime false lines, billed at a batch discount?), then, the last possibility,
  * a stale price table. */
-void replay_check_billed(const struct result_scenario *r, const struct scenario *sc, size_t i,
+static void check_billed(const struct result_scenario *r, const struct scenario *sc, size_t i,
                          const struct replay_note_sink *to)
 {
 	if (!r->recorded || !r->has_billed || !r->billed_off)
@@ -98,17 +98,11 @@ static const char *short_span_text(int64_t us, char *buf, size_t n)
 	return buf;
 }
 
-/* A factor of the projection (parts per 10^9) as written: 36600, 0.25. */
-static const char *ppb_text(int64_t ppb, char *buf, size_t n)
-{
-	return report_decimal_text(ppb, 9, buf, n);
-}
-
 /* Warns when scenario i's projected monthly USD is too large to hold (SPEC §5's product past
  * a money sum's 2^127 pico-USD, USD 1.7 × 10^26: a trace of microseconds scaled to a century
  * of days and multiplied), where the report shows it as null (JSON) or "-" (table, CSV), as
  * it does a projection of no span: the factors that made it so. */
-void replay_check_projection(const struct result_scenario *r, size_t i, const struct replay_note_sink *to)
+static void check_projection(const struct result_scenario *r, size_t i, const struct replay_note_sink *to)
 {
 	struct derived d;
 	result_derive(r, &r->totals, &d);
@@ -116,17 +110,24 @@ void replay_check_projection(const struct result_scenario *r, size_t i, const st
 		return; /* a projection, or none for want of a span (one arrival): nothing to say */
 	const char *times = text_symbol("\u00d7", "x"), *over = text_symbol("\u00f7", "/");
 	char days[64], span[64], rate[96] = "", mult[96] = "", f[64];
-	ppb_text(r->days_ppb, days, sizeof days);
+	report_decimal_text(r->days_ppb, 9, days, sizeof days); /* parts per 10^9 as written: 36600 */
 	short_span_text(r->span_us, span, sizeof span);
 	if (r->sample_rate_ppb != MONEY_PPB_ONE)
-		snprintf(rate, sizeof rate, " %s sample_rate %s", over, ppb_text(r->sample_rate_ppb, f, sizeof f));
+		snprintf(rate, sizeof rate, " %s sample_rate %s", over, report_decimal_text(r->sample_rate_ppb, 9, f, sizeof f));
 	if (r->multiplier_ppb != MONEY_PPB_ONE)
 		snprintf(mult, sizeof mult, " %s traffic_multiplier %s", times,
-		         ppb_text(r->multiplier_ppb, f, sizeof f));
+		         report_decimal_text(r->multiplier_ppb, 9, f, sizeof f));
 	note_say(to, i, "warning: scenario \"%s\": its projected monthly USD is too large to compute, over "
 	         "USD 1.7 %s 10^26 (usd_total %s %s days %s a span of %s%s%s): the report gives it as null "
 	         "(\"-\" in the table, empty in --csv)", r->name ? r->name : "", times, times, days, over, span,
 	         rate, mult);
+}
+
+void replay_check_result(const struct result_scenario *r, const struct scenario *sc, size_t i,
+                         const struct replay_note_sink *to)
+{
+	check_billed(r, sc, i, to);
+	check_projection(r, i, to);
 }
 
 /* Appends name to the list in buf ("a, b"); from the seventh on, only counts it in *more. */

@@ -28,13 +28,12 @@ struct replay_note_sink {
 /* The sink of `llmcost replay`: each note on stderr as "llmcost: TEXT" (cli_error). */
 extern const struct replay_note_sink replay_note_stderr;
 
-/* Warns when a recorded scenario's billed cost differs from its priced cost by over 0.5%; i is
- * the scenario's index for the sink. */
-void replay_check_billed(const struct result_scenario *r, const struct scenario *sc, size_t i,
+/* The warnings on scenario sc's result r (i its index for the sink): a recorded scenario's
+ * billed cost that differs from its priced cost by over 0.5%; a projected monthly USD too large
+ * to compute (past USD 1.7 × 10^26), which the report gives as null, with the factors that made
+ * it so. */
+void replay_check_result(const struct result_scenario *r, const struct scenario *sc, size_t i,
                          const struct replay_note_sink *to);
-/* Warns when scenario i's projected monthly USD is too large to compute (past USD 1.7 × 10^26),
- * which the report gives as null: the factors that made it so. */
-void replay_check_projection(const struct result_scenario *r, size_t i, const struct replay_note_sink *to);
 /* Notes, once per scenario of sc[0..n), on routes that name none of the trace's models, a
  * cache that can never hit, and (once) a trace spanning under an hour, which the projection
  * scales to a month. */
