@@ -415,6 +415,25 @@ imports_rejecting "otlp typed member" "$TMP/badtype.jsonl" "1 span imported, 2 r
 	"1: resourceSpans[0].scopeSpans[0].spans[1]: gen_ai.usage.input_tokens: its intValue is no number, got true"
 check_eq "otlp typed member: the int64s read" \
 	"$(sqlite3 "$LLMCOST_DB" "SELECT tenant, input_tokens, output_tokens FROM requests_v WHERE trace = 'badtype'")" "acme|10|1"
+# a name given as an integer (a numeric tenant or user id) is its decimal digits, as a number
+# or as OTLP/JSON's int64 string (where it read as absent: tenant "unknown"); another kind of
+# value is rejected naming it
+{
+	printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"tenant.id","value":{"intValue":"42"}}]},"scopeSpans":[{"spans":['
+	printf '{"spanId":"i1","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,{"key":"user.id","value":{"intValue":9007199254740993}}]},' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+	printf '{"spanId":"i2","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s,{"key":"llmcost.task","value":{"doubleValue":1.5}}]}]}]}]}\n' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+	printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"boolValue":true}}]},"scopeSpans":[{"spans":[{"spanId":"i3","startTimeUnixNano":"1772445600000000000","attributes":[%s,%s,%s]}]}]}]}\n' \
+		"$chat" "$(n gen_ai.usage.input_tokens 10)" "$(n gen_ai.usage.output_tokens 1)"
+} > "$TMP/intname.jsonl"
+imports_rejecting "otlp integer name" "$TMP/intname.jsonl" "1 span imported, 2 rejected" \
+	"intname: imported 1 request, rejected 2 lines (see: llmcost rejects intname)" \
+	"1: resourceSpans[0].scopeSpans[0].spans[1]: llmcost.task: expected a stringValue or an integer intValue, got {\"doubleValue\": 1.5}" \
+	"2: resourceSpans[0].scopeSpans[0].spans[0]: resourceSpans[0].resource.attributes: service.name: expected a stringValue or an integer intValue, got {\"boolValue\": true}"
+# 2^53 + 1 = 9007199254740993 keeps its last digit (read exactly, not as a double)
+check_eq "otlp integer name: tenant 42, user 9007199254740993" \
+	"$(sqlite3 "$LLMCOST_DB" "SELECT tenant, user FROM requests_v WHERE trace = 'intname'")" "42|9007199254740993"
 
 # --- embeddings calls replay at the bundled table's embedding prices (input alone, output 0)
 emb=$(s gen_ai.operation.name embeddings)

@@ -21,13 +21,24 @@ struct resource {
 	size_t at;
 };
 
+/* The typed members of an AnyValue that are read, with the JSON types OTLP/JSON writes each as
+ * (an int64 as a decimal string, a double's NaN and infinities as strings). */
+enum { ANY_STRING, ANY_INT, ANY_DOUBLE, ANY_BOOL, ANY_ARRAY, N_ANY };
+static const struct { const char *name, *is; unsigned types; } any_kinds[N_ANY] = {
+	[ANY_STRING] = { "stringValue", "string", 1u << JSON_STRING },
+	[ANY_INT] = { "intValue", "number", 1u << JSON_STRING | 1u << JSON_NUMBER },
+	[ANY_DOUBLE] = { "doubleValue", "number", 1u << JSON_STRING | 1u << JSON_NUMBER },
+	[ANY_BOOL] = { "boolValue", "boolean", 1u << JSON_TRUE | 1u << JSON_FALSE },
+	[ANY_ARRAY] = { "arrayValue", "object", 1u << JSON_OBJECT },
+};
+
 /*
  * The AnyValue of attribute `key` in an attributes array (may be NULL): 1 with *v its one typed
- * member, 0 absent (or of a type not read), -1 when its value is no AnyValue object ("value":
- * "chat" for {"stringValue": "chat"}, which would read as absent) or its member is of another
- * JSON type than its name says ({"stringValue": 5}), e naming it.
+ * member and *kind (may be NULL) which, 0 absent (or of a type not read), -1 when its value is
+ * no AnyValue object ("value": "chat" for {"stringValue": "chat"}, which would read as absent)
+ * or its member is of another JSON type than its name says ({"stringValue": 5}), e naming it.
  */
-static int attr(const struct json_span *attrs, const char *key, struct json_span *v, struct err *e)
+static int attr_any(const struct json_span *attrs, const char *key, struct json_span *v, int *kind, struct err *e)
 {
 	struct json_iter it;
 	struct json_span kv, k, val;
@@ -41,21 +52,13 @@ static int attr(const struct json_span *attrs, const char *key, struct json_span
 		if (val.type != JSON_OBJECT)
 			return err_set(e, "%s: expected an AnyValue object ({\"stringValue\": …} or another typed "
 			               "value), got %s", key, format_shown(&val, got, sizeof got));
-		/* each typed member with the JSON types OTLP/JSON writes it as (an int64 as a decimal
-		 * string, a double's NaN and infinities as strings) */
-		static const struct { const char *name; unsigned types; } kinds[] = {
-			{ "stringValue", 1u << JSON_STRING },
-			{ "intValue", 1u << JSON_STRING | 1u << JSON_NUMBER },
-			{ "doubleValue", 1u << JSON_STRING | 1u << JSON_NUMBER },
-			{ "boolValue", 1u << JSON_TRUE | 1u << JSON_FALSE },
-			{ "arrayValue", 1u << JSON_OBJECT },
-		};
-		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-			if (format_get(&val, kinds[i].name, v)) {
-				if (!(kinds[i].types & 1u << v->type))
-					return err_set(e, "%s: its %s is no %s, got %s", key, kinds[i].name,
-					               i == 0 ? "string" : i == 3 ? "boolean" : i == 4 ? "object" : "number",
-					               format_shown(v, got, sizeof got));
+		for (int i = 0; i < N_ANY; i++)
+			if (format_get(&val, any_kinds[i].name, v)) {
+				if (!(any_kinds[i].types & 1u << v->type))
+					return err_set(e, "%s: its %s is no %s, got %s", key, any_kinds[i].name,
+					               any_kinds[i].is, format_shown(v, got, sizeof got));
+				if (kind)
+					*kind = i;
 				return 1;
 			}
 		return 0;
@@ -63,27 +66,50 @@ static int attr(const struct json_span *attrs, const char *key, struct json_span
 	return 0;
 }
 
-/* Attribute `key` of the span, else of its resource (res may be NULL): as attr, the resource's
- * error named by its path. */
-static int attr_of(const struct json_span *sa, const struct resource *res, const char *key, struct json_span *v,
-                   struct err *e)
+static int attr(const struct json_span *attrs, const char *key, struct json_span *v, struct err *e)
 {
-	int rc = attr(sa, key, v, e);
-	if (rc || !res)
-		return rc;
-	if ((rc = attr(res->attrs, key, v, e)) < 0)
-		err_prefix(e, "resourceSpans[%zu].resource.attributes: ", res->at);
-	return rc;
+	return attr_any(attrs, key, v, NULL, e);
 }
 
-/* A string attribute of the span, else of its resource (res may be NULL), into *out ({NULL, 0}
- * when there is none): 0, or -1 as attr. */
+/* A name attribute's AnyValue member v of `kind` as text into *out: a string, or an integer as
+ * its decimal digits (a numeric tenant or user id).  0, or -1 for another kind of value. */
+static int name_text(struct format_parser *p, const char *key, const struct json_span *v, int kind,
+                     struct str *out, struct err *e)
+{
+	if (kind == ANY_STRING) {
+		*out = format_str(p, v);
+		return 0;
+	}
+	const char *s = v->type == JSON_STRING ? v->start + 1 : v->start;
+	size_t len = v->type == JSON_STRING ? v->len - 2 : v->len;
+	int64_t n;
+	int exact = 0;
+	char got[48];
+	if (kind != ANY_INT || memchr(s, '\\', len) || decimal_scaled(s, len, 0, &n, &exact) < 0 || !exact)
+		return err_set(e, "%s: expected a stringValue or an integer intValue, got {\"%s\": %s}", key,
+		               any_kinds[kind].name, format_shown(v, got, sizeof got));
+	char *dst = p->scratch + p->used; /* room: the attribute's text takes more than 20 bytes */
+	int w = snprintf(dst, 21, "%lld", (long long)n);
+	p->used += (size_t)w;
+	*out = (struct str){ dst, (size_t)w };
+	return 0;
+}
+
+/* A name attribute of the span, else of its resource (res may be NULL), into *out ({NULL, 0}
+ * when there is none), as name_text: 0, or -1 as attr_any or name_text, an error on the
+ * resource named by its path. */
 static int attr_str(struct format_parser *p, const struct json_span *sa, const struct resource *res,
                     const char *key, struct str *out, struct err *e)
 {
 	struct json_span v;
-	int rc = attr_of(sa, res, key, &v, e);
-	*out = rc > 0 && v.type == JSON_STRING ? format_str(p, &v) : (struct str){ NULL, 0 };
+	int kind = ANY_STRING, rc = attr_any(sa, key, &v, &kind, e), on_res = 0;
+	if (!rc && res)
+		on_res = (rc = attr_any(res->attrs, key, &v, &kind, e)) != 0;
+	*out = (struct str){ NULL, 0 };
+	if (rc > 0 && name_text(p, key, &v, kind, out, e) < 0)
+		rc = -1;
+	if (rc < 0 && on_res)
+		err_prefix(e, "resourceSpans[%zu].resource.attributes: ", res->at);
 	return rc < 0 ? -1 : 0;
 }
 
