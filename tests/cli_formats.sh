@@ -211,6 +211,15 @@ check_eq "batch: the rows (failed items take the latest time and the last model)
 # gpt-4.1-mini: (2000 − 1024) × 0.40 + 1024 × 0.10 + 50 × 1.60 = 390.4 + 102.4 + 80 = 572.8 µUSD;
 # 300 × 0.40 + 20 × 1.60 = 120 + 32 = 152 µUSD; the failures reported no usage: 724.8 µUSD
 check_eq "batch: recorded usd_total by hand" "$(usd batch usd_total)" "0.000724800000"
+# an item's error given as its message alone is classed by its text, as LiteLLM's are (where
+# any string was a server_error)
+printf '%s\n' '{"id":"batch_req_6","custom_id":"req-6","response":null,"error":"Rate limit reached for gpt-4.1-mini"}' \
+	'{"id":"batch_req_7","custom_id":"req-7","response":null,"error":"Request timed out"}' > "$TMP/strerr.jsonl"
+$L import --name strerr --format openai-batch "$TMP/out.jsonl" "$TMP/strerr.jsonl" >/dev/null 2>&1
+check_eq "batch: a string error classed by its text" \
+	"$(sqlite3 "$LLMCOST_DB" "SELECT status FROM requests_v WHERE trace = 'strerr' AND request_id IN ('req-6', 'req-7') ORDER BY idx")" \
+	"rate_limited
+timeout"
 # with the batch's input file first, each item takes its request's text, tenant, task and model
 cat > "$TMP/in.jsonl" <<'EOF'
 {"custom_id":"req-1","method":"POST","url":"/v1/responses","body":{"model":"gpt-4.1-mini","metadata":{"tenant":"acme","task":"classify"},"input":"Classify: great product"}}

@@ -117,11 +117,14 @@ static int keep_request(struct format_parser *p, const struct batch_request *r)
 	return 0;
 }
 
-/* The class of an error object {code, type, message}, or -1 when it says nothing. */
+/* The class of an error object {code, type, message}, or of an error given as its message
+ * alone (a string), or -1 when it says nothing. */
 static int error_class(const struct json_span *err)
 {
 	static const char *const keys[] = { "code", "type", "message" };
 	struct json_span v;
+	if (err->type == JSON_STRING && err->len > 2)
+		return format_status_of(err->start + 1, err->len - 2);
 	for (size_t i = 0; i < 3; i++)
 		if (format_get(err, keys[i], &v) && v.type == JSON_STRING && v.len > 2)
 			return format_status_of(v.start + 1, v.len - 2);
