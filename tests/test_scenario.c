@@ -915,6 +915,9 @@ static void invalid_json_names_line_and_column(void)
 	char want[800];
 	snprintf(want, sizeof want, "%s:3:3: invalid JSON near \"x\"", tpath("j.json"));
 	CHECK_STR(load_err("j.json", "{\n  \"seed\": 1,\n  x\n}\n"), want);
+	/* a key without quotes: cJSON stops one past its first letter, the error is at the 'b' */
+	snprintf(want, sizeof want, "%s:1:3: invalid JSON near \"broken\"", tpath("j3.json"));
+	CHECK_STR(load_err("j3.json", "{ broken"), want);
 	/* cJSON stops on the last byte of a truncated file: the ',' in column 11 */
 	snprintf(want, sizeof want, "%s:1:11: invalid JSON near \",\"", tpath("j2.json"));
 	CHECK_STR(load_err("j2.json", "{\"seed\": 1,"), want);

@@ -8,6 +8,7 @@
  */
 #include "traces/scenario_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,10 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 	/* cJSON often stops on the white space after the bad token: point at the token */
 	while (!why && end > text && (end == text + len || strchr(" \t\r\n", *end)) &&
 	       !strchr(" \t\r\n", end[-1]))
+		end--;
+	/* and one past the first letter of a key without quotes ({ broken): point at the word */
+	if (!why && end - text >= 1 && end < text + len && isalpha((unsigned char)end[-1]) &&
+	    isalpha((unsigned char)end[0]) && (end - 1 == text || strchr(" \t\r\n{,", end[-2])))
 		end--;
 	size_t line, col;
 	place_of(text, end, &line, &col);
