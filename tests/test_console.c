@@ -26,6 +26,7 @@
 #include "traces/store.h"
 #include "tui/cli.h"
 #include "tui/console.h"
+#include "tui/console_internal.h"
 
 static void console_widths(void)
 {
@@ -1078,6 +1079,107 @@ out:
 	remove(dir);
 }
 
+/* The text of file path (at most n - 1 bytes) in buf; "" when it cannot be read. */
+static const char *file_text(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	size_t got = f ? fread(buf, 1, n - 1, f) : 0;
+	buf[got] = 0;
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* `export` while a re-run is under way writes the figures of the scenario as edited, not the
+ * previous result still shown: it waits for the run (the test calls no collect of its own, so
+ * without the wait the old result is written whatever the worker's progress), and a Ctrl-C
+ * caught meanwhile abandons the export, writing nothing, and leaves the console open.  v3
+ * without its cache costs another amount on docs.jsonl (console_rerun_keeps_result), so its
+ * row in the CSV differs. */
+static void console_export_waits(void)
+{
+	char dir[512], db[600], info[256], path[700], before[8192], during[8192], after[8192];
+	struct console_model m;
+	struct dumb_console d;
+	struct err e;
+	if (test_tmpdir("console-export-wait", dir, sizeof dir) < 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(db, sizeof db, "%s/store.db", dir);
+	if (console_model_init(&m, db, &e) < 0) {
+		CHECK(0);
+		return;
+	}
+	info[0] = 0;
+	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, NULL, info, sizeof info, &e), 0);
+	CHECK_INT(console_model_add(&m, "v3", NULL, &e), 0);
+	console_model_wait(&m);
+	struct console_scen *s = console_model_find(&m, "v3", NULL);
+	if (!s || !s->has_res || dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0) {
+		CHECK(0);
+		goto out;
+	}
+	d.c.m = &m;
+	console_layout(&d.c);
+	char line[800];
+	snprintf(line, sizeof line, "export csv %s/before.csv", dir);
+	console_cmd_exec(&d.c, line);
+	CHECK_HAS(d.c.msg, "wrote ");
+	snprintf(path, sizeof path, "%s/before.csv", dir);
+	file_text(path, before, sizeof before);
+	CHECK(before[0] != 0);
+	/* a Ctrl-C caught while the export waits: abandoned, nothing written, the console stays */
+	CHECK_INT(console_model_set(&m, s, "cache.enabled", "false", &e), 0);
+	CHECK_INT(s->busy > 0, 1);
+	*console_caught() = SIGINT;
+	snprintf(line, sizeof line, "export csv %s/stopped.csv", dir);
+	console_cmd_exec(&d.c, line);
+	CHECK_INT(d.c.msg_error, 1);
+	CHECK_HAS(d.c.msg, "interrupted: export abandoned, nothing written to ");
+	CHECK_INT(*console_caught(), 0);
+	snprintf(path, sizeof path, "%s/stopped.csv", dir);
+	CHECK_INT(access(path, F_OK), -1);
+	/* again, with the run still unpublished: the export waits for it */
+	CHECK_INT(console_model_set(&m, s, "cache.enabled", "false", &e), 0);
+	CHECK_INT(s->busy > 0, 1);
+	snprintf(line, sizeof line, "export csv %s/during.csv", dir);
+	console_cmd_exec(&d.c, line);
+	CHECK_INT(d.c.msg_error, 0);
+	CHECK_HAS(d.c.msg, "during.csv (csv)");
+	CHECK_INT(s->busy, 0);
+	snprintf(path, sizeof path, "%s/during.csv", dir);
+	file_text(path, during, sizeof during);
+	console_model_wait(&m);
+	snprintf(line, sizeof line, "export csv %s/after.csv", dir);
+	console_cmd_exec(&d.c, line);
+	snprintf(path, sizeof path, "%s/after.csv", dir);
+	file_text(path, after, sizeof after);
+	CHECK(after[0] != 0);
+	CHECK_STR(during, after);             /* the edited scenario's figures */
+	CHECK(strcmp(during, before) != 0);   /* not the previous ones */
+	static const char *const files[] = { "before.csv", "during.csv", "after.csv" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		remove(path);
+	}
+	if (d.c.hdr)
+		delwin(d.c.hdr);
+	if (d.c.body)
+		delwin(d.c.body);
+	if (d.c.status)
+		delwin(d.c.status);
+	dumb_close(&d);
+out:
+	console_model_fini(&m);
+	remove(db);
+	snprintf(db, sizeof db, "%s/store.db-wal", dir);
+	remove(db);
+	snprintf(db, sizeof db, "%s/store.db-shm", dir);
+	remove(db);
+	remove(dir);
+}
+
 /* Whether trace name is stored in db. */
 static int stored(const char *db, const char *name)
 {
@@ -1153,4 +1255,5 @@ void suite_console(void)
 	RUN(console_run_one);
 	RUN(console_titles);
 	RUN(console_rerun_keeps_result);
+	RUN(console_export_waits);
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,6 +495,37 @@ static int console_cmd_may_write(struct console *c, const char *cmd, const char 
 	return 0;
 }
 
+/* Export waits for the runs under way, so that it writes the figures of the scenarios as they
+ * are now (a re-run keeps the previous result shown until it ends): the header shows their
+ * progress, and Ctrl-C abandons the export (the console stays), as it abandons a load's import;
+ * Ctrl-\ and SIGTERM end the console.  0 when the runs have ended (their results published),
+ * else the signal's number. */
+static int console_cmd_export_wait(struct console *c, const char *file)
+{
+	struct console_model *m = c->m;
+	volatile sig_atomic_t *caught = console_caught();
+	int sig = 0;
+	console_intr_signals(1);
+	for (;;) {
+		if ((sig = *caught) != 0)
+			break;
+		size_t busy = console_model_busy(m); /* before collect: a run ended by then is published */
+		if (console_model_collect(m) > 0)
+			c->dirty_hdr = c->dirty_body = 1;
+		if (!busy)
+			break;
+		console_message(c, 0, "export to %s waits for %zu run%s to end (Ctrl-C abandons the export)", file,
+		                busy, busy == 1 ? "" : "s");
+		console_frame(c);
+		struct pollfd pf = { .fd = m->wake[0], .events = POLLIN }; /* a run's end, or a signal */
+		if (poll(&pf, 1, 125) < 0 && errno != EINTR)
+			break;
+	}
+	console_intr_signals(0);
+	console_load_done(sig); /* Ctrl-C abandons the export alone; another signal ends the console */
+	return sig;
+}
+
 static int console_cmd_export(struct console *c, const char *args, struct err *e)
 {
 	char buf[CONSOLE_CMD_MAX], *rest = buf, *fmt;
@@ -503,8 +535,16 @@ static int console_cmd_export(struct console *c, const char *args, struct err *e
 	if ((!csv && strcmp(fmt, "json") != 0) || !*rest)
 		return err_set(e, "usage: export json|csv FILE");
 	char file[sizeof buf];
-	if (console_cmd_file(rest, file, sizeof file, e) < 0 ||
-	    console_cmd_may_write(c, "export", file, e) < 0 || console_model_export(c->m, csv, file, e) < 0)
+	if (console_cmd_file(rest, file, sizeof file, e) < 0 || console_cmd_may_write(c, "export", file, e) < 0)
+		return -1;
+	int pending = 0; /* a scenario whose run has not published its result (busy counts until then) */
+	for (size_t i = 0; i < c->m->n_scen; i++)
+		pending |= c->m->scen[i]->busy > 0;
+	int sig = pending ? console_cmd_export_wait(c, file) : 0;
+	if (sig)
+		return err_set(e, "%s: export abandoned, nothing written to %s (the runs go on)",
+		               sig == SIGINT ? "interrupted" : "stopped", file);
+	if (console_model_export(c->m, csv, file, e) < 0)
 		return -1;
 	console_message(c, 0, "wrote %s (%s)", file, fmt);
 	return 0;
