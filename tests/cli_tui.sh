@@ -714,6 +714,27 @@ T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
 check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
 	"$(screen edits | tail -n 1 | cut -c1-8)" " q quit "
+# Timeline with more scenarios than fit: 8 blocks of 4 rows at 80x24 (a body of 24 - 4 = 20
+# rows: 2 for the title and the axis, 1 for the line saying what is out of sight, so (20 - 3) / 4
+# = 4 blocks).  j stops once the last is in view (top 8 - 4 = 4: recorded-2 first), where 7 j left
+# flood-guard-2 alone above 12 blank rows, and the last line counts the blocks above and below
+# (the "j/k: more scenarios" hint went once the last was in view)
+start tl8 80 24 faq $SCEN $SCEN
+wait_for tl8 "flood-guard-2"
+T send-keys -t tl8 3; wait_for tl8 "usd/h"
+check_eq "Timeline, 8 scenarios: the last line counts those below" "$(screen tl8 | sed -n 23p)" \
+	"0 scenarios above, 4 below (j/k)"
+T send-keys -t tl8 j j j j j j j; wait_for tl8 "4 scenarios above"
+check_eq "Timeline: 7 j stop at the last block in view, the count of those above" \
+	"$(screen tl8 | sed -n 23p)" "4 scenarios above, 0 below (j/k)"
+check_eq "Timeline: then recorded-2 is the first block" "$(screen tl8 | sed -n 6p | cut -c1-21)" "recorded (recorded-2)"
+check_eq "Timeline: and flood-guard-2 the last, its hit rate strip above the count" \
+	"$(screen tl8 | sed -n 18p | cut -c1-27)|$(screen tl8 | sed -n 21p | awk '{ print $1, $2 }')" \
+	"flood guard (flood-guard-2)|hit rate"
+T send-keys -t tl8 k; wait_for tl8 "3 scenarios above"
+check_eq "Timeline: k goes back up at once" "$(screen tl8 | sed -n 23p)" "3 scenarios above, 1 below (j/k)"
+T send-keys -t tl8 q; wait_for tl8 "EXITED 0"
+T kill-session -t tl8
 # edits not saved: q says so once; another key in between asks again; q, q leaves
 asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
 T send-keys -t edits q

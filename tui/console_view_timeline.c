@@ -220,12 +220,16 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 	}
 	wattrset(w, console_attr(ROLE_NORMAL));
 
-	/* the scenario blocks, from list.cur on */
+	/* the scenario blocks, from list.cur on, as many as fit; when they do not all fit, the last
+	 * line says how many are above and below, and j stops once the last one is in view */
+	long n_scen = (long)m->n_scen;
 	int blocks_fit = (height - 2) / TIMELINE_BLOCK_ROWS;
+	if (n_scen > blocks_fit)
+		blocks_fit = (height - 3) / TIMELINE_BLOCK_ROWS;
 	if (blocks_fit < 1)
 		blocks_fit = 1;
-	if (vs->list.cur >= (long)m->n_scen)
-		vs->list.cur = (long)m->n_scen - 1;
+	if (vs->list.cur > n_scen - blocks_fit)
+		vs->list.cur = n_scen - blocks_fit;
 	if (vs->list.cur < 0)
 		vs->list.cur = 0;
 	for (int bi = 0; bi < blocks_fit && vs->list.cur + bi < (long)m->n_scen; bi++) {
@@ -310,9 +314,13 @@ static void timeline_draw(struct console *c, WINDOW *w, int height, int width)
 			console_put(w, y, width - TIMELINE_VALUE_W, v, TIMELINE_VALUE_W, 1, 1);
 		}
 	}
-	if (vs->list.cur + blocks_fit < (long)m->n_scen && height > 2) {
+	if (n_scen > blocks_fit && height > 2) {
+		long above = vs->list.cur, below = n_scen - vs->list.cur - blocks_fit;
+		char more[96];
+		snprintf(more, sizeof more, "%ld scenario%s above, %ld below (j/k)", above, above == 1 ? "" : "s",
+		         below < 0 ? 0 : below);
 		wattrset(w, console_attr(ROLE_DIM));
-		console_put(w, height - 1, width - 22, "j/k: more scenarios", 21, 1, 1);
+		console_put(w, height - 1, 0, more, width, 0, 1);
 		wattrset(w, console_attr(ROLE_NORMAL));
 	}
 }
