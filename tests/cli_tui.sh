@@ -1373,7 +1373,10 @@ for size in 80x24 60x15; do
 done
 check_has "Alerts at 80 columns: every column, peak too" "$(screen alerts80x24 | sed -n 5p)" "peak"
 case $(screen alerts80x24 | sed -n 4p) in *hidden*) bad "Alerts at 80 columns hides a column" ;; *) ok ;; esac
-check_has "Alerts at 60 columns: the title says 2 are hidden" "$(screen alerts60x15 | sed -n 4p)" "; 2 columns hidden (widen)"
+# (the title, 40 columns, and "; 2 columns hidden (widen)", 26, are 66: "(widen)" goes, 58, where
+# the title was cut, "…, newe…")
+check_eq "Alerts at 60 columns: the title says 2 are hidden" "$(screen alerts60x15 | sed -n 4p | sed 's/ *$//')" \
+	"2 alerts across 1 scenario, newest first; 2 columns hidden"
 check_eq "Alerts at 60 columns: the first five" "$(screen alerts60x15 | sed -n 5p | tr -s ' ')" "start (UTC) end scenario kind value"
 T kill-session -t alerts80x24; T kill-session -t alerts60x15
 # two scenarios of one name at 80 columns: the scenario column, narrowed (its titles "v3

@@ -1180,6 +1180,66 @@ out:
 	remove(dir);
 }
 
+/* A view's title too long for its 80 columns (console_put_title) drops in turn the sort order,
+ * the "(widen)" of the hidden columns' count, the sort key ("(widen)" back if it then fits), then
+ * the count; the filter stays, and a number is never cut (the cases of t1000 through flood
+ * guard). */
+static void console_title_drops(void)
+{
+	struct dumb_console d;
+	char row[200];
+	if (dumb_open(&d, NULL, 0, VIEW_TENANTS) < 0)
+		goto out;
+	WINDOW *w = newpad(1, 80);
+	static const struct {
+		const char *head, *key, *keep;
+		int hidden;
+		const char *want;
+	} cases[] = {
+		/* a filter: the head (33) + the filter (22) + "; 5 columns hidden (widen)" (26) = 81;
+		 * without "(widen)" (18): 73.  It was cut at 80: "…: 10 of 9…, filter …" */
+		{ "tenants of flood guard: 10 of 953", "tenant (A to Z)", ", filter \"tenant-0099\"", 5,
+		  "tenants of flood guard: 10 of 953, filter \"tenant-0099\"; 5 columns hidden" },
+		/* the key gone, "(widen)" fits again: 34 + 13 + 26 = 73 (with the key, ", sorted by
+		 * tenant" 17: 90, and 82 without "(widen)") */
+		{ "tenants of v3 cache+routing: 1 of 8", "tenant (A to Z)", ", filter \"ac\"", 4,
+		  "tenants of v3 cache+routing: 1 of 8, filter \"ac\"; 4 columns hidden (widen)" },
+		/* the head (34) + ", sorted by monthly USD" (22) + 26 = 82; with 18: 74.  The key
+		 * went whole, for "(widen)" to stay */
+		{ "tenants of flood guard: 953 of 953", "monthly USD (largest first)", "", 5,
+		  "tenants of flood guard: 953 of 953, sorted by monthly USD; 5 columns hidden" },
+		/* 28 + ", sorted by budget violations" (29) + "; 1 column hidden (widen)" (25) = 82; 57 + 18 = 75 */
+		{ "tasks of flood guard: 3 of 3", "budget violations (largest first)", "", 1,
+		  "tasks of flood guard: 3 of 3, sorted by budget violations; 1 column hidden" },
+		/* the whole fits: 19 + ", sorted by USD (largest first)" (31) + 25 = 75 */
+		{ "tasks of v3: 3 of 3", "USD (largest first)", "", 1,
+		  "tasks of v3: 3 of 3, sorted by USD (largest first); 1 column hidden (widen)" },
+		/* no room for the key even without the count: the filter (22) leaves 58 for the head,
+		 * "tenants of " and a name of 46 (57) then ": 10 of 953" (11); what precedes the ':' is
+		 * cut to 58 - 11 = 47, its middle out (23 columns, "…", 23), the counts whole */
+		{ "tenants of a-scenario-with-a-name-fifty-characters-long-x: 10 of 953", "tenant (A to Z)",
+		  ", filter \"tenant-0099\"", 5,
+		  "tenants of a-scenario-w…fifty-characters-long-x: 10 of 953, filter \"tenant-0099\"" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char forms[3][300];
+		const char *titles[3] = { forms[0], forms[1], forms[2] };
+		size_t key_w = strcspn(cases[i].key, "(");
+		snprintf(forms[0], sizeof forms[0], "%s, sorted by %s", cases[i].head, cases[i].key);
+		snprintf(forms[1], sizeof forms[1], "%s, sorted by %.*s", cases[i].head, (int)key_w - 1, cases[i].key);
+		snprintf(forms[2], sizeof forms[2], "%s", cases[i].head);
+		werase(w);
+		console_put_title(w, titles, 3, cases[i].keep, cases[i].hidden, 80);
+		mvwinnstr(w, 0, 0, row, (int)sizeof row - 1); /* bytes: "…" takes 3 */
+		for (size_t k = strlen(row); k > 0 && row[k - 1] == ' '; k--)
+			row[k - 1] = 0;
+		CHECK_STR(row, cases[i].want);
+	}
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
 /* Whether trace name is stored in db. */
 static int stored(const char *db, const char *name)
 {
@@ -1256,4 +1316,5 @@ void suite_console(void)
 	RUN(console_titles);
 	RUN(console_rerun_keeps_result);
 	RUN(console_export_waits);
+	RUN(console_title_drops);
 }

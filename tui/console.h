@@ -223,9 +223,12 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
  */
 void console_scen_fit(const int *need, const int *title_w, size_t n, int room, int gap,
                       int (*same)(void *ctx, const int *colw), void *ctx, int *colw);
-/* A view's title on row 0 in ROLE_TITLE: the first of titles[0..n_titles) (longest form first)
- * that fits whole, else the last, cut; then keep (a filter, say; NULL for none) and "; N columns
- * hidden (widen)" when n_hidden > 0, which are never cut while the line holds them. */
+/* A view's title on row 0 in ROLE_TITLE: one of titles[0..n_titles) (its forms, longest first:
+ * with the sort order and key, with the key, bare), then keep (a filter, say; NULL for none),
+ * never cut while the line holds it, then "; N columns hidden (widen)" when n_hidden > 0.  What
+ * does not fit goes in turn: the sort order, "(widen)", the sort key ("(widen)" back if it then
+ * fits), the count of hidden columns; then the bare title loses the middle of what comes before its last ':' (a name), its
+ * counts whole, and only past that is it cut at its end. */
 void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,
                        int width);
 

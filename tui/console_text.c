@@ -135,26 +135,51 @@ void console_scen_fit(const int *need, const int *title_w, size_t n, int room, i
 void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const char *keep, int n_hidden,
                        int width)
 {
-	char hidden[64] = "";
-	if (n_hidden > 0)
-		snprintf(hidden, sizeof hidden, "; %d column%s hidden (widen)", n_hidden, n_hidden == 1 ? "" : "s");
+	char hidden[3][64] = { "", "", "" }; /* "; N columns hidden (widen)", without "(widen)", none */
+	if (n_hidden > 0) {
+		snprintf(hidden[0], sizeof hidden[0], "; %d column%s hidden (widen)", n_hidden, n_hidden == 1 ? "" : "s");
+		snprintf(hidden[1], sizeof hidden[1], "; %d column%s hidden", n_hidden, n_hidden == 1 ? "" : "s");
+	}
 	if (!keep)
 		keep = "";
-	int hidden_w = (int)strlen(hidden), keep_w = console_text_width(keep), title_w = 0;
-	int room = width - hidden_w - keep_w;
-	const char *title = titles[n_titles - 1];
-	for (int i = 0; i < n_titles; i++)
-		if (console_text_width(titles[i]) <= room) {
-			title = titles[i];
-			break;
+	int keep_w = console_text_width(keep);
+	/* what goes first: the sort order (titles[0] to [1]), then "(widen)", then the sort key (to
+	 * the last title, "(widen)" back if it then fits), then the count of hidden columns; keep
+	 * stays */
+	const char *title = titles[n_titles - 1], *hid = hidden[2];
+	int found = 0;
+	for (int i = 0; i < n_titles && !found; i++)
+		for (int h = 0; h < 3 && !found; h++) {
+			if ((h > 0 && i < n_titles - 2) || (h == 2 && i < n_titles - 1))
+				continue; /* "(widen)" goes before the key, the count after it */
+			if (console_text_width(titles[i]) + keep_w + console_text_width(hidden[h]) <= width)
+				title = titles[i], hid = hidden[h], found = 1;
 		}
+	int room = width - keep_w - console_text_width(hid), title_w = 0;
+	char *cut = NULL;
+	if (!found && room > 0) {
+		/* the last title, cut: a name's middle before its counts (from the last ": "), never a
+		 * number, while the counts fit */
+		const char *colon = strrchr(title, ':');
+		int tail_w = colon ? console_text_width(colon) : 0;
+		if (colon && room - tail_w >= 4) {
+			char *head = strndup(title, (size_t)(colon - title));
+			char *shown = head ? console_cut_name(head, room - tail_w) : NULL;
+			size_t len = shown ? strlen(shown) : 0;
+			if (shown && (cut = malloc(len + strlen(colon) + 1)))
+				memcpy(cut, shown, len), strcpy(cut + len, colon);
+			free(head);
+			free(shown);
+		}
+	}
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (room > 0)
-		title_w = console_put(w, 0, 0, title, room, 0, 0);
+		title_w = console_put(w, 0, 0, cut ? cut : title, room, 0, 0);
+	free(cut);
 	if (title_w < width)
 		title_w += console_put(w, 0, title_w, keep, width - title_w, 0, 0);
 	if (title_w < width)
-		console_put(w, 0, title_w, hidden, width - title_w, 0, 1);
+		console_put(w, 0, title_w, hid, width - title_w, 0, 1);
 }
 
 int console_wrap(const char *s, int width, size_t *starts, int max)
