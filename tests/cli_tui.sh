@@ -735,6 +735,24 @@ T send-keys -t tl8 k; wait_for tl8 "3 scenarios above"
 check_eq "Timeline: k goes back up at once" "$(screen tl8 | sed -n 23p)" "3 scenarios above, 1 below (j/k)"
 T send-keys -t tl8 q; wait_for tl8 "EXITED 0"
 T kill-session -t tl8
+# Tenants across 6 scenarios at 100 columns (faq's projected monthly USD): 5 fit, baseline-2
+# (the 6th) out of sight.  Sorted by it (6 s: recorded, baseline, v3, flood-guard, v3-2, then
+# baseline-2), it takes the place of the last that fit (v3-2), as the other mode keeps its sorted
+# column; the title counts the one hidden: "tenants across 6 scenarios: projected monthly USD;
+# 8 of 8" is 57, with ", sorted by baseline (baseline-2)" (33) and "; 1 column hidden" (18) 108,
+# so the key goes and "(widen)" fits again (57 + 26 = 83)
+start across6 100 24 faq $SCEN -s v3 -s baseline
+wait_for across6 "baseline-2"
+T send-keys -t across6 2 m; wait_for across6 "tenants across 6 scenarios"
+T send-keys -t across6 s s s s s s; wait_for across6 "seline-2) >"
+check_eq "across, sorted by a column out of sight: the title counts the hidden one" "$(screen across6 | sed -n 4p | sed 's/ *$//')" \
+	"tenants across 6 scenarios: projected monthly USD; 8 of 8; 1 column hidden (widen)"
+case $(screen across6 | sed -n 5p) in
+*"flood guard  baseline "*"seline-2) >") ok ;;
+*) bad "across: the sorted column (baseline-2) shown in v3-2's place: [$(screen across6 | sed -n 5p)]" ;;
+esac
+T send-keys -t across6 q; wait_for across6 "EXITED 0"
+T kill-session -t across6
 # edits not saved: q says so once; another key in between asks again; q, q leaves
 asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
 T send-keys -t edits q

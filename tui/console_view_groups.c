@@ -681,10 +681,12 @@ static void groups_across_refresh(struct console *c)
 
 /* Which of the ns scenario columns (colw wide, 2 apart after the tenant's namew) fit in width:
  * the first (the reference), then the others from the leftmost one (*first) that keeps the
- * selected scenario sel in view; when some are left out, 2 columns stay free for the " >" mark.
- * Their indexes in shown, where they go in colx; returns how many. */
-static size_t groups_across_fit(size_t ns, size_t sel, int namew, int width, const int *colw, int *colx,
-                                size_t *shown, size_t *first)
+ * selected scenario sel in view, and the one sorted by (sorted; 0: the tenant or the reference)
+ * always, in place of the last ones that fit (the selected one last of all); when some are left
+ * out, 2 columns stay free for the " >" mark.  Their indexes in shown, in order, where they go
+ * in colx; returns how many. */
+static size_t groups_across_fit(size_t ns, size_t sel, size_t sorted, int namew, int width, const int *colw,
+                                int *colx, size_t *shown, size_t *first)
 {
 	size_t nshown = 0;
 	for (int avail = width, pass = 0; pass < 2; pass++, avail = width - 2) {
@@ -698,16 +700,41 @@ static size_t groups_across_fit(size_t ns, size_t sel, int namew, int width, con
 				break;
 			(*first)++;
 		}
-		int x = namew;
+		int x = namew, sorted_in = sorted == 0;
 		nshown = 0;
 		for (size_t k = 0; k < ns; k++) {
 			if (k != 0 && k < *first)
 				continue;
 			if (x + 2 + colw[k] > avail)
 				break;
-			colx[nshown] = x + 2;
 			shown[nshown++] = k;
+			sorted_in |= k == sorted;
 			x += 2 + colw[k];
+		}
+		if (!sorted_in && sorted < ns) {
+			while (nshown > 1 && x + 2 + colw[sorted] > avail) {
+				size_t drop = nshown - 1; /* the last one shown but the selected one, else it */
+				while (drop > 1 && shown[drop] == sel)
+					drop--;
+				if (shown[drop] == sel)
+					drop = nshown - 1;
+				x -= 2 + colw[shown[drop]];
+				memmove(&shown[drop], &shown[drop + 1], (nshown - drop - 1) * sizeof *shown);
+				nshown--;
+			}
+			if (x + 2 + colw[sorted] <= avail) {
+				size_t at = nshown;
+				while (at > 1 && shown[at - 1] > sorted)
+					at--;
+				memmove(&shown[at + 1], &shown[at], (nshown - at) * sizeof *shown);
+				shown[at] = sorted;
+				nshown++;
+			}
+		}
+		x = namew;
+		for (size_t j = 0; j < nshown; j++) {
+			colx[j] = x + 2;
+			x += 2 + colw[shown[j]];
 		}
 		if (nshown == ns || width - 2 <= namew)
 			break;
@@ -718,7 +745,7 @@ static size_t groups_across_fit(size_t ns, size_t sel, int namew, int width, con
 /* console_scen_fit's test for Tenants across: the columns groups_across_fit shows at its first
  * call, then whether it shows as many from the same first one. */
 struct groups_across_same_ctx {
-	size_t ns, sel;
+	size_t ns, sel, sorted;
 	int namew, width;
 	int noted;
 	size_t nshown, first;
@@ -729,7 +756,7 @@ static int groups_across_same(void *ctx, const int *colw)
 	struct groups_across_same_ctx *f = ctx;
 	int colx[GROUPS_MAX_SCEN];
 	size_t shown[GROUPS_MAX_SCEN], first;
-	size_t nshown = groups_across_fit(f->ns, f->sel, f->namew, f->width, colw, colx, shown, &first);
+	size_t nshown = groups_across_fit(f->ns, f->sel, f->sorted, f->namew, f->width, colw, colx, shown, &first);
 	if (f->noted)
 		return nshown == f->nshown && first == f->first;
 	f->nshown = nshown;
@@ -779,10 +806,13 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	 * keep one of those out of view (console_scen_fit) */
 	int colx[GROUPS_MAX_SCEN];
 	size_t shown[GROUPS_MAX_SCEN], first, nshown;
-	struct groups_across_same_ctx fit = { .ns = ns, .sel = c->sel, .namew = namew, .width = width };
+	size_t sorted = vs->sort_col > 0 ? (size_t)vs->sort_col - 1 : 0;
+	struct groups_across_same_ctx fit = { .ns = ns, .sel = c->sel, .sorted = sorted, .namew = namew,
+	                                      .width = width };
 	console_scen_fit(need, nw, ns, room, 2, groups_across_same, &fit, colw);
-	nshown = groups_across_fit(ns, c->sel, namew, width, colw, colx, shown, &first);
-	int more_left = first > 1, more_right = nshown && shown[nshown - 1] + 1 < ns;
+	nshown = groups_across_fit(ns, c->sel, sorted, namew, width, colw, colx, shown, &first);
+	/* "<": columns left of the first one after the reference; " >": one out of sight from it on */
+	int more_left = first > 1, more_right = (size_t)nshown < ns - (first - 1);
 
 	/* the title */
 	char t[CONSOLE_TITLE_MAX];
@@ -795,7 +825,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b));
 	static struct groups_title tt;
 	groups_title_make(&tt, title, vs, sortname);
-	console_put_title(w, tt.forms, 3, tt.keep, 0, width);
+	console_put_title(w, tt.forms, 3, tt.keep, (int)(ns - nshown), width);
 
 	/* headings: the sort column marked; h/l shows the scenarios left out */
 	wattrset(w, console_attr(vs->sort_col == 0 ? ROLE_SELECTED : ROLE_TITLE));
