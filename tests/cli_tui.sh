@@ -753,6 +753,25 @@ case $(screen across6 | sed -n 5p) in
 esac
 T send-keys -t across6 q; wait_for across6 "EXITED 0"
 T kill-session -t across6
+# Two column titles cut to 6 never read the same: at 60 columns 6 scenarios' counts of degraded
+# requests ("0", 1 wide) leave each column 6 (12 + 6 × (2 + 6) = 60), their titles cut to 5
+# columns and "…": "flood guard (fg2)" and "flood guard (fg2-2)" were "flo…2)" both; a column of
+# their start gives way to one more of their end
+start fg2 60 24 faq -s recorded -s flood-guard
+wait_for fg2 "last run"
+for c in "fg2 flood-guard" "fg2 flood-guard" "v3" "baseline"; do
+	T send-keys -t fg2 ":scenario add $c" Enter; wait_for fg2 "added scenario"
+	T send-keys -t fg2 Escape
+done
+wait_for fg2 "fg2-2"
+T send-keys -t fg2 2 m M M M M M M; wait_for fg2 "degraded; 8 of 8"
+# (every run ended: baseline's column is "running" until then)
+check "across: titles cut apart" eventually eval \
+	'test "$(screen fg2 | sed -n 5p)" = "tenant        rec…ed  flo…d)  fl…g2)  fl…-2)  v3 …ng  bas…ne"'
+[ "$(screen fg2 | sed -n 5p)" = "tenant        rec…ed  flo…d)  fl…g2)  fl…-2)  v3 …ng  bas…ne" ] ||
+	echo "(the headings: [$(screen fg2 | sed -n 5p)])" >&2
+T send-keys -t fg2 q; wait_for fg2 "EXITED 0"
+T kill-session -t fg2
 # edits not saved: q says so once; another key in between asks again; q, q leaves
 asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
 T send-keys -t edits q

@@ -1240,6 +1240,43 @@ out:
 	dumb_close(&d);
 }
 
+/* Column titles cut apart (console_cut_apart): two flood-guard scenarios whose handles are fg2
+ * and fg2-2 read "flo…2)" both when cut in the middle to 6 columns (5 of text: 3 of the start,
+ * 2 of the end); a column less of the start and one more of the end tells them apart: "fl…g2)",
+ * "fl…-2)".  The others keep their middle cuts ("flood guard (flood-guard)" to 6: "flo…d)"), and
+ * names that fit stay whole. */
+static void console_cut_titles(void)
+{
+	static const char *const names[] = { "recorded", "flood guard (flood-guard)", "flood guard (fg2)",
+	                                     "flood guard (fg2-2)" };
+	static const int widths[] = { 8, 6, 6, 6 };
+	char *cuts[4];
+	console_utf8 = 1;
+	console_cut_apart(names, widths, 4, cuts);
+	CHECK_STR(cuts[0] ? cuts[0] : "", "recorded");
+	CHECK_STR(cuts[1] ? cuts[1] : "", "flo…d)");
+	CHECK_STR(cuts[2] ? cuts[2] : "", "fl…g2)");
+	CHECK_STR(cuts[3] ? cuts[3] : "", "fl…-2)");
+	for (int i = 0; i < 4; i++)
+		free(cuts[i]);
+	/* at 2 columns ("f…" both) nothing tells them apart: the middle cuts, as they were */
+	static const int narrow[] = { 8, 2, 2, 2 };
+	console_cut_apart(names, narrow, 4, cuts);
+	CHECK_STR(cuts[2] ? cuts[2] : "", "f…");
+	CHECK_STR(cuts[3] ? cuts[3] : "", "f…");
+	for (int i = 0; i < 4; i++)
+		free(cuts[i]);
+	/* names that differ in their middle alone ("run-a-1" and "run-b-1" to 5, 4 of text: "ru" and
+	 * "-1", "ru…-1" both): a column of the start gives way to the end's third, "r…a-1", "r…b-1" */
+	static const char *const mid[] = { "run-a-1", "run-b-1" };
+	static const int five[] = { 5, 5 };
+	console_cut_apart(mid, five, 2, cuts);
+	CHECK_STR(cuts[0] ? cuts[0] : "", "r…a-1");
+	CHECK_STR(cuts[1] ? cuts[1] : "", "r…b-1");
+	for (int i = 0; i < 2; i++)
+		free(cuts[i]);
+}
+
 /* Whether trace name is stored in db. */
 static int stored(const char *db, const char *name)
 {
@@ -1317,4 +1354,5 @@ void suite_console(void)
 	RUN(console_rerun_keeps_result);
 	RUN(console_export_waits);
 	RUN(console_title_drops);
+	RUN(console_cut_titles);
 }

@@ -205,6 +205,11 @@ int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, in
 /* name in at most width columns as console_put_name shows it, in a new string (NULL when out
  * of memory): whole when it fits, else its middle cut at characters, "…" in its place. */
 char *console_cut_name(const char *name, int width);
+/* console_cut_name of each of names[0..n) to widths[k] columns, in cuts[k] (new strings, the
+ * caller's; NULL when out of memory), but for names that differ and whose cuts would read the
+ * same: those keep less of their start and more of their end (where handles and numbers tell
+ * them apart: "fl…g2)" and "fl…-2)", not "flo…2)" twice), as far as the widths allow. */
+void console_cut_apart(const char *const *names, const int *widths, size_t n, char **cuts);
 /* console_put of a name: one that does not fit loses its middle to "…" ("..." without UTF-8),
  * keeping the end that tells names of one prefix apart (traces/text.h). */
 int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int right, int pad);

@@ -99,6 +99,99 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
 	return n;
 }
 
+/* name cut to width columns with head_cols of its start before the mark and as much of its end
+ * after it as fit (console_cut_name's choice of head_cols is the middle), in a new string. */
+static char *console_cut_at(const char *name, int width, int head_cols)
+{
+	const char *mark = console_utf8 ? "\xe2\x80\xa6" : "...";
+	int mark_w = console_utf8 ? 1 : 3, total = console_text_width(name), len;
+	if (total <= width || width <= mark_w)
+		return console_cut_name(name, width);
+	int budget = width - mark_w, used = 0;
+	const char *p = name, *tail = name + strlen(name);
+	if (head_cols > budget)
+		head_cols = budget;
+	for (int cw; *p && used + (cw = console_text_cpwidth(text_decode((const unsigned char *)p, &len))) <= head_cols;
+	     p += len)
+		used += cw;
+	int seen = used;
+	for (const char *q = p; *q; q += len) { /* the end: from the first code point after which it fits */
+		int cw = console_text_cpwidth(text_decode((const unsigned char *)q, &len));
+		if (cw > 0 && total - seen <= budget - used) {
+			tail = q;
+			break;
+		}
+		seen += cw;
+	}
+	size_t head = (size_t)(p - name);
+	char *out = malloc(head + strlen(mark) + strlen(tail) + 1);
+	if (out) {
+		memcpy(out, name, head);
+		strcpy(out + head, mark);
+		strcat(out, tail);
+	}
+	return out;
+}
+
+/* 1 when cut k reads as another's, j's, whose name differs */
+static int console_cut_same(const char *const *names, char *const *cuts, size_t n, size_t k)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != k && cuts[j] && cuts[k] && strcmp(cuts[j], cuts[k]) == 0 && strcmp(names[j], names[k]) != 0)
+			return 1;
+	return 0;
+}
+
+void console_cut_apart(const char *const *names, const int *widths, size_t n, char **cuts)
+{
+	for (size_t k = 0; k < n; k++)
+		cuts[k] = console_cut_name(names[k], widths[k]);
+	int mark_w = console_utf8 ? 1 : 3;
+	for (size_t k = 0; k < n; k++) {
+		if (!console_cut_same(names, cuts, n, k))
+			continue;
+		/* the cuts that read as k's: each a column shorter at its start, and more, until all of
+		 * them read apart from each other and from the rest, or a start would be empty */
+		char *was[64] = { 0 };
+		int in[64] = { 0 };
+		size_t m = n < 64 ? n : 64;
+		for (size_t j = 0; j < m; j++)
+			in[j] = j == k || (cuts[j] && cuts[k] && strcmp(cuts[j], cuts[k]) == 0);
+		for (int d = 1;; d++) {
+			int ok = 1, past = 0;
+			for (size_t j = 0; j < m; j++) {
+				if (!in[j])
+					continue;
+				int budget = widths[j] - mark_w, head = budget - budget / 2 - d;
+				if (head < 0) {
+					past = 1;
+					break;
+				}
+				if (!was[j])
+					was[j] = cuts[j];
+				else
+					free(cuts[j]);
+				cuts[j] = console_cut_at(names[j], widths[j], head);
+			}
+			for (size_t j = 0; j < m && !past; j++)
+				ok &= !in[j] || !console_cut_same(names, cuts, n, j);
+			if (past || ok) {
+				for (size_t j = 0; j < m; j++) {
+					if (!was[j])
+						continue;
+					if (past || !ok) { /* no cut tells them apart: the middle ones, as before */
+						free(cuts[j]);
+						cuts[j] = was[j];
+					} else {
+						free(was[j]);
+					}
+				}
+				break;
+			}
+		}
+	}
+}
+
 /* colw[0..n) for console_scen_fit with every title at most title_cap columns */
 static void console_scen_widths(const int *need, const int *title_w, size_t n, int room, int gap, int title_cap,
                                 int *colw)

@@ -108,19 +108,6 @@ static const char *compare_title(const struct console_model *m, const struct con
 	return buf;
 }
 
-/* s's title at x, right-aligned in width columns (compare_title's): a name too wide loses its
- * middle, and the " *" after it stays. */
-static void compare_put_title(WINDOW *w, int x, const struct console_model *m, const struct console_scen *s,
-                              int width)
-{
-	char title[CONSOLE_TITLE_MAX], line[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED];
-	int mark = console_model_noted(m, s) ? (int)strlen(COMPARE_NOTED) : 0;
-	char *cut = console_cut_name(console_scen_title(m, s, title), width - mark > 1 ? width - mark : 1);
-	snprintf(line, sizeof line, "%s%s", cut ? cut : title, mark ? COMPARE_NOTED : "");
-	free(cut);
-	console_put(w, 0, x, line, width, 1, 1);
-}
-
 /* The last scenario column shown, the columns from first on (after the reference) as far as
  * they fit in width from x: when more follow, the last one's title must leave room for " more >"
  * (COMPARE_MORE columns), at least COMPARE_TITLE_MIN of them (or the whole title), or it is not
@@ -251,7 +238,14 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		rows_shown--; /* the last line says how many rows are out of sight */
 	console_list_fix(&vs->list, (long)nr, rows_shown);
 	int x = lw + 2, noted = 0;
-	for (size_t k = 0; k <= last; k++) {
+	/* the titles shown, cut apart (console_cut_apart: two names never read the same), each with
+	 * its " *" after it */
+	static char titles[COMPARE_MAX_SCEN][CONSOLE_TITLE_MAX];
+	const char *names[COMPARE_MAX_SCEN];
+	char *cuts[COMPARE_MAX_SCEN];
+	int at[COMPARE_MAX_SCEN], room[COMPARE_MAX_SCEN], put_w[COMPARE_MAX_SCEN], marks[COMPARE_MAX_SCEN];
+	size_t which[COMPARE_MAX_SCEN], nt = 0;
+	for (size_t k = 0; k <= last && nt < COMPARE_MAX_SCEN; k++) {
 		if (k != 0 && k < first)
 			continue;
 		if (x + colw[k] > width)
@@ -259,9 +253,21 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 		int tw_room = colw[k];
 		if (k == last && k + 1 < ns && width - COMPARE_MORE - x < tw_room)
 			tw_room = width - COMPARE_MORE - x; /* " more >" after it, its blank the gap */
-		wattrset(w, console_attr(k == c->sel ? ROLE_SELECTED : ROLE_TITLE));
-		compare_put_title(w, x, m, m->scen[k], tw_room);
+		marks[nt] = console_model_noted(m, m->scen[k]) ? (int)strlen(COMPARE_NOTED) : 0;
+		names[nt] = console_scen_title(m, m->scen[k], titles[nt]);
+		room[nt] = tw_room - marks[nt] > 1 ? tw_room - marks[nt] : 1;
+		put_w[nt] = tw_room;
+		at[nt] = x;
+		which[nt++] = k;
 		x += colw[k] + 3;
+	}
+	console_cut_apart(names, room, nt, cuts);
+	for (size_t j = 0; j < nt; j++) {
+		char line[CONSOLE_TITLE_MAX + sizeof COMPARE_NOTED];
+		snprintf(line, sizeof line, "%s%s", cuts[j] ? cuts[j] : names[j], marks[j] ? COMPARE_NOTED : "");
+		free(cuts[j]);
+		wattrset(w, console_attr(which[j] == c->sel ? ROLE_SELECTED : ROLE_TITLE));
+		console_put(w, 0, at[j], line, put_w[j], 1, 1);
 	}
 	for (size_t k = 0; k < m->n_scen; k++)
 		noted |= console_model_noted(m, m->scen[k]) > 0;

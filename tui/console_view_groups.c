@@ -833,10 +833,22 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (more_left)
 		console_put(w, 1, nx, " <", namew - nx, 0, 0);
+	/* the titles cut apart: two names never read the same ("flood guard (fg2)", "… (fg2-2)") */
+	static char titles[GROUPS_MAX_SCEN][CONSOLE_TITLE_MAX];
+	const char *names[GROUPS_MAX_SCEN];
+	int widths[GROUPS_MAX_SCEN];
+	char *cuts[GROUPS_MAX_SCEN];
+	for (size_t j = 0; j < nshown; j++) {
+		snprintf(titles[j], sizeof titles[j], "%s", console_scen_title(m, m->scen[shown[j]], t));
+		names[j] = titles[j];
+		widths[j] = colw[shown[j]];
+	}
+	console_cut_apart(names, widths, nshown, cuts);
 	for (size_t j = 0; j < nshown; j++) {
 		size_t k = shown[j];
 		wattrset(w, console_attr(vs->sort_col == (int)k + 1 ? ROLE_SELECTED : ROLE_TITLE));
-		console_put_name(w, 1, colx[j], console_scen_title(m, m->scen[k], t), colw[k], 1, 1);
+		console_put(w, 1, colx[j], cuts[j] ? cuts[j] : names[j], colw[k], 1, 1);
+		free(cuts[j]);
 	}
 	wattrset(w, console_attr(ROLE_TITLE));
 	if (more_right && width >= 2)
