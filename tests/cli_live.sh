@@ -250,6 +250,20 @@ check_eq "empty OPENAI_API_KEY exits 1" "$?" 1
 check_has "empty OPENAI_API_KEY: named" "$(cat "$TMP/nokey2.err")" "OPENAI_API_KEY"
 check_eq "no key: nothing sent" "$(count "$LOG")" 0
 check "no key: no record" test ! -e "$TMP/nokey.rec.jsonl" -a ! -e "$TMP/nokey2.rec.jsonl"
+# a key the Authorization header cannot carry as it is: a CR LF in it (which added a header line),
+# a key file's Windows line ending (its \r was sent), only spaces (sent as "Bearer   "): refused
+# before anything is sent, exit 1, saying what is wrong without the key
+k=0
+for v in "$(printf 'sk-abc\r\nX-Evil: 1')|holds a carriage return (byte 7 of its 17), which would go into the request's headers as it is; set it to the key alone" \
+	 "$(printf 'sk-from-a-windows-file\r')|holds a carriage return (byte 23 of its 23), which would go into the request's headers as it is (a key file with Windows line endings leaves one at its end); set it to the key alone" \
+	 "  |is only spaces; set it to the key alone"; do
+	k=$((k + 1))
+	(OPENAI_API_KEY=${v%%|*}; run badkey$k "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$TMP/badkey$k.rec.jsonl"; exit $rc)
+	check_eq "a bad key ($k): exit 1, no record" "$? $(count "$TMP/badkey$k.rec.jsonl")" "1 no file"
+	check_has "a bad key ($k): said" "$(cat "$TMP/badkey$k.err")" "live: OPENAI_API_KEY ${v#*|}"
+	case $(cat "$TMP/badkey$k.err") in *sk-abc*|*sk-from*) bad "a bad key ($k): printed" ;; *) ok ;; esac
+done
+check_eq "a bad key: nothing sent" "$(count "$LOG")" 0
 
 # --- the body, the headers, spend and the record: three requests, concurrency 3, the first
 # answering last (400 ms), so recorded last: the record is in the order the requests ended.
@@ -765,6 +779,15 @@ check_counts "not JSON: failed" "$out" "2 requests: 0 answered (0 from the cache
 check_has "not JSON: a server_error said to be so" "$out" "live: 2 calls server_error, the first: HTTP 200 with a body that is not JSON"
 check_eq "not JSON: recorded as server errors" "$(q "$TMP/notjson.rec.jsonl" '[f(r, "status live") for r in L]')" \
 	"server_error|failed server_error|failed"
+
+# an answer whose text or id echoes the key is recorded with the key masked, as a message's is
+# (before: in clear in `output`)
+fake echo '[{"responses": [{"body": {"id": "resp_'"$KEY"'", "status": "completed", "output": [{"content": [{"type": "output_text", "text": "your key is '"$KEY"'."}]}], "usage": {"input_tokens": 3, "output_tokens": 4}}}]}]'
+req 00 acme chat 100 5 "ECHO the key" > "$TMP/echo.jsonl"
+run echo "$TMP/echo.jsonl" -s "$TMP/k.json" --max-usd 1 --record "$TMP/echo.rec.jsonl"
+check_eq "an answer echoing the key: answered, the key masked in output and request_id" \
+	"$rc $(q "$TMP/echo.rec.jsonl" 'f(L[0], "live output request_id")')" "0 answered|your key is [the key].|resp_[the key]"
+check_eq "an answer echoing the key: not in the record" "$(grep -c -- "$KEY" "$TMP/echo.rec.jsonl")" 0
 
 # a redirect is not followed (the key would go where it leads), and the reason says it was one
 fake redir '[{"responses": [{"status": 307, "headers": {"location": "http://127.0.0.1:9/v1/responses"}}]}]'
@@ -1284,6 +1307,40 @@ OPENAI_API_KEY=$KEY OPENAI_BASE_URL=http://example.com/v1 $L live "$TMP/sigs.jso
 check_eq "plain http to another host: exit 1" "$?" 1
 check_has "plain http: says why" "$(cat "$TMP/cleartext.err")" "unencrypted"
 check_eq "plain http: no record made" "$(ls "$TMP" | grep -c '^cleartext.rec.jsonl')" 0
+# what is wrong with OPENAI_BASE_URL is said (before: "the key would cross the network
+# unencrypted" for each), exit 1, no record made: no scheme, a scheme other than https and http, a
+# query or a fragment (before, "?token=abc" was sent as "…/v1?token=abc/responses")
+k=0
+for v in "127.0.0.1:8080/v1|it has no scheme: it should begin with https:// (or http:// to this machine: 127.0.0.1, [::1] or localhost)" \
+	 "not a url|it has no scheme: " \
+	 "ftp://127.0.0.1/v1|its scheme ftp is not one live takes: https, or plain http to this machine only (127.0.0.1, [::1] or localhost)" \
+	 "file:///etc/passwd|its scheme file is not one live takes: " \
+	 "http://127.0.0.1:1/v1?token=abc|it has a query or a fragment ('?' or '#'), and the calls go to the base URL followed by /responses; give the base URL alone" \
+	 "https://127.0.0.1:1/v1#frag|it has a query or a fragment "; do
+	k=$((k + 1))
+	OPENAI_BASE_URL=${v%%|*} $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 \
+		--record "$TMP/badurl$k.rec.jsonl" >/dev/null 2>"$TMP/badurl.err"
+	check_eq "OPENAI_BASE_URL=${v%%|*}: exit 1, no record" "$? $(count "$TMP/badurl$k.rec.jsonl")" "1 no file"
+	check_has "OPENAI_BASE_URL=${v%%|*}: what is wrong" "$(cat "$TMP/badurl.err")" "live: OPENAI_BASE_URL is ${v%%|*}: ${v#*|}"
+done
+# set but empty is refused (before: the default, https://api.openai.com/v1, where a user blanking
+# it to leave the fake would spend), exit 1; here a dead proxy on loopback for https, so that even
+# a build that took the default could reach nothing
+(export https_proxy=http://127.0.0.1:1 HTTPS_PROXY=http://127.0.0.1:1; unset NO_PROXY no_proxy
+ OPENAI_BASE_URL= $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --record "$TMP/emptyurl.rec.jsonl" \
+	>/dev/null 2>"$TMP/emptyurl.err")
+check_eq "OPENAI_BASE_URL empty: exit 1, no record" "$? $(count "$TMP/emptyurl.rec.jsonl")" "1 no file"
+check_has "OPENAI_BASE_URL empty: said, and how to get the default" "$(cat "$TMP/emptyurl.err")" \
+	"live: OPENAI_BASE_URL is set but empty; unset it for the default, https://api.openai.com/v1"
+# a password in the URL is never printed: "…" for the user name and password, in the refusal and
+# in "cannot reach" (nothing listens on port 1)
+OPENAI_BASE_URL=http://user:hunter2@example.com/v1 $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 \
+	--record "$TMP/pw1.rec.jsonl" >/dev/null 2>"$TMP/pw1.err"
+check_has "a password in a refused URL: not shown" "$(cat "$TMP/pw1.err")" "live: OPENAI_BASE_URL is http://…@example.com/v1: the key would cross"
+OPENAI_BASE_URL=http://user:hunter2@127.0.0.1:1/v1 $L live "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 \
+	--record "$TMP/pw2.rec.jsonl" >/dev/null 2>"$TMP/pw2.err"
+check_has "a password in a URL not reached: not shown" "$(cat "$TMP/pw2.err")" "live: the run stopped: cannot reach http://…@127.0.0.1:1/v1/responses: "
+check_eq "a password in the URL: never printed" "$(cat "$TMP/pw1.err" "$TMP/pw2.err" | grep -c hunter2)" 0
 # a user name and password that look like this machine do not make the host this machine: the
 # host of http://127.0.0.1:x@127.0.0.2:PORT/v1 is 127.0.0.2 (loopback too, so that nothing here can
 # reach the network; the fake listens there, and would get the key in clear). Refused before

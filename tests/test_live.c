@@ -862,6 +862,90 @@ static void live_url_safe(void)
 			TEST_FAIL_("%s: expected %d", cases[k].url, cases[k].safe);
 }
 
+static void live_url_problems(void)
+{
+	/* what is wrong with a base URL is said (before, each of these was "the key would cross the
+	 * network unencrypted"), and a query or a fragment is refused: "/responses" would be added
+	 * after it ("…/v1?token=abc/responses") */
+	static const struct { const char *url, *why; } cases[] = {
+		{ "127.0.0.1:8080/v1", "it has no scheme" },
+		{ "not a url", "it has no scheme" },
+		{ "ftp://127.0.0.1/v1", "its scheme ftp is not one live takes" },
+		{ "file:///etc/passwd", "its scheme file is not one live takes" },
+		{ "http://127.0.0.1:1/v1?token=abc", "it has a query or a fragment" },
+		{ "https://api.example.com/v1#x", "it has a query or a fragment" },
+		{ "http://127.0.0.1:1/v1?", "it has a query or a fragment" },
+		{ "http://example.com/v1", "the key would cross the network unencrypted" },
+		{ "https://", "it is not a URL that curl can read" },
+	};
+	char buf[256];
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		const char *why = openai_url_problem(cases[k].url, buf, sizeof buf);
+		if (!why || strncmp(why, cases[k].why, strlen(cases[k].why)) != 0)
+			TEST_FAIL_("%s: got \"%s\", want \"%s…\"", cases[k].url, why ? why : "(none)", cases[k].why);
+	}
+	CHECK(openai_url_problem("http://127.0.0.1:8080/v1", buf, sizeof buf) == NULL);
+	CHECK(openai_url_problem("HTTPS://api.openai.com/v1/", buf, sizeof buf) == NULL);
+	/* shown without a user name or password (before, "cannot reach" printed hunter2) */
+	static const struct { const char *url, *shown; } shown[] = {
+		{ "http://user:hunter2@127.0.0.1:1/v1", "http://\xe2\x80\xa6@127.0.0.1:1/v1" },
+		{ "http://a@b@127.0.0.1/v1/x@y", "http://\xe2\x80\xa6@127.0.0.1/v1/x@y" },
+		{ "user:pw@127.0.0.1:1/v1", "\xe2\x80\xa6@127.0.0.1:1/v1" },
+		{ "https://api.openai.com/v1", "https://api.openai.com/v1" },
+		{ "http://127.0.0.1/v1\r\nX: y", "http://127.0.0.1/v1??X: y" },
+	};
+	for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++) {
+		openai_url_shown(shown[k].url, buf, sizeof buf);
+		CHECK_STR(buf, shown[k].shown);
+	}
+	openai_url_shown("http://127.0.0.1:1/v1", buf, 10); /* cut to fit */
+	CHECK_STR(buf, "http://12"); /* 9 bytes and the NUL */
+}
+
+static void live_key_problems(void)
+{
+	/* a key the Authorization header cannot carry as it is: said without the key (before, a CR LF
+	 * in it added a header line, a Windows file's \r was sent, and "  " went as "Bearer   ") */
+	char buf[256];
+	const char *why = openai_key_problem("sk-abc\r\nX-Evil: 1", buf, sizeof buf);
+	CHECK_STR(why, "OPENAI_API_KEY holds a carriage return (byte 7 of its 17), which would go into the "
+	          "request's headers as it is");
+	why = openai_key_problem("sk-abc\r", buf, sizeof buf);
+	CHECK_STR(why, "OPENAI_API_KEY holds a carriage return (byte 7 of its 7), which would go into the "
+	          "request's headers as it is (a key file with Windows line endings leaves one at its end)");
+	why = openai_key_problem("sk-abc\n", buf, sizeof buf);
+	CHECK(why && strstr(why, "a line feed (byte 7 of its 7)"));
+	why = openai_key_problem("sk\x7f", buf, sizeof buf);
+	CHECK(why && strstr(why, "a control character (byte 3 of its 3)"));
+	CHECK_STR(openai_key_problem("  ", buf, sizeof buf), "OPENAI_API_KEY is only spaces");
+	CHECK(openai_key_problem("sk-test-1234", buf, sizeof buf) == NULL);
+	/* and openai_init refuses it too: never sent */
+	struct openai o;
+	struct err e = { "" };
+	CHECK(openai_init(&o, "http://127.0.0.1:1/v1", "sk\r\nX: 1", &e) < 0);
+	CHECK(strstr(e.msg, "carriage return") != NULL);
+	openai_fini(&o);
+}
+
+static void live_reply_text_masks_the_key(void)
+{
+	/* an answer, or its id, that echoes the key is recorded with it masked, as a message is
+	 * (before: in clear in the record's output) */
+	static const char key[] = "sk-test-SECRET-0123456789";
+	static const char body[] = "{\"id\": \"resp_sk-test-SECRET-0123456789\", \"output\": [{\"content\": "
+	                           "[{\"type\": \"output_text\", \"text\": \"your key is sk-test-SECRET-0123456789, "
+	                           "twice: sk-test-SECRET-0123456789\"}]}], "
+	                           "\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}";
+	struct live_reply rep;
+	memset(&rep, 0, sizeof rep);
+	openai_reply(200, body, key, &rep);
+	CHECK_INT(rep.status, STATUS_OK);
+	CHECK_STR(rep.text, "your key is [the key], twice: [the key]");
+	CHECK_INT(rep.text_len, strlen("your key is [the key], twice: [the key]"));
+	CHECK_STR(rep.id, "resp_[the key]");
+	free(rep.text);
+}
+
 static void live_routes_by_name(void)
 {
 	/* the first rule that holds wins; tested on the request as recorded */
@@ -901,6 +985,9 @@ void suite_live(void)
 	RUN(live_retry_after_headers);
 	RUN(live_routes_by_name);
 	RUN(live_url_safe);
+	RUN(live_url_problems);
+	RUN(live_key_problems);
+	RUN(live_reply_text_masks_the_key);
 	RUN(live_reply_utf8);
 	RUN(live_timeout_recorded_as_billed);
 	RUN(live_reply_without_usage);

@@ -7,6 +7,7 @@
 #include "traces/openai.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,24 +21,93 @@
 #define MAX_REPLY (64u << 20) /* a reply longer than this is cut off: a server error */
 #define AUTH_PREFIX "Authorization: Bearer "
 
-int openai_url_safe(const char *base_url)
+const char *openai_key_problem(const char *key, char *buf, size_t n)
+{
+	size_t len = strlen(key), i, blank = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+		if (c < 0x20 || c == 0x7f) {
+			const char *what = c == '\r' ? "a carriage return" : c == '\n' ? "a line feed"
+			                 : c == '\t' ? "a tab" : "a control character";
+			snprintf(buf, n, "OPENAI_API_KEY holds %s (byte %zu of its %zu), which would go into the "
+			         "request's headers as it is%s", what, i + 1, len, c == '\r' && i + 1 == len
+			         ? " (a key file with Windows line endings leaves one at its end)" : "");
+			return buf;
+		}
+		blank += c == ' ';
+	}
+	if (len && blank == len) {
+		snprintf(buf, n, "OPENAI_API_KEY is only spaces");
+		return buf;
+	}
+	return NULL;
+}
+
+void openai_url_shown(const char *url, char *buf, size_t n)
+{
+	const char *p = strstr(url, "://");
+	size_t start = p ? (size_t)(p - url) + 3 : 0, end = start + strcspn(url + start, "/?#"), at = 0, k = 0;
+	for (size_t i = start; i < end; i++)
+		if (url[i] == '@')
+			at = i;
+	if (!n)
+		return;
+	for (size_t i = 0; url[i] && k + 1 < n; i++) {
+		if (at && i == start) { /* the user name and password: "…" */
+			if (k + 4 >= n)
+				break;
+			memcpy(buf + k, "\xe2\x80\xa6", 3);
+			k += 3;
+			i = at;
+		}
+		unsigned char c = (unsigned char)url[i];
+		buf[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	buf[k] = 0;
+}
+
+const char *openai_url_problem(const char *base_url, char *buf, size_t n)
 {
 	static const char *const local[] = { "127.0.0.1", "[::1]", "localhost" };
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL;
-	int safe = 0;
-	/* the host curl will connect to, as curl reads the URL: text before an '@' is a user name */
-	if (u && curl_url_set(u, CURLUPART_URL, base_url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		safe = strcasecmp(scheme, "https") == 0;
-		for (size_t i = 0; !safe && strcasecmp(scheme, "http") == 0 && i < sizeof local / sizeof local[0]; i++)
-			safe = strcasecmp(host, local[i]) == 0;
+	size_t s = 0;
+	if (isalpha((unsigned char)base_url[0]))
+		while (isalnum((unsigned char)base_url[s]) || (base_url[s] && strchr("+-.", base_url[s])))
+			s++;
+	if (!s || strncmp(base_url + s, "://", 3) != 0)
+		return "it has no scheme: it should begin with https:// (or http:// to this machine: 127.0.0.1, "
+		       "[::1] or localhost)";
+	int http = s == 4 && strncasecmp(base_url, "http", 4) == 0;
+	if (!http && !(s == 5 && strncasecmp(base_url, "https", 5) == 0)) {
+		snprintf(buf, n, "its scheme %.*s is not one live takes: https, or plain http to this machine only "
+		         "(127.0.0.1, [::1] or localhost)", (int)(s < 32 ? s : 32), base_url);
+		return buf;
 	}
-	curl_free(scheme);
+	if (strpbrk(base_url, "?#"))
+		return "it has a query or a fragment ('?' or '#'), and the calls go to the base URL followed by "
+		       "/responses; give the base URL alone";
+	CURLU *u = curl_url();
+	char *host = NULL;
+	const char *why = NULL;
+	/* the host curl will connect to, as curl reads the URL: text before an '@' is a user name */
+	if (!u || curl_url_set(u, CURLUPART_URL, base_url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		why = "it is not a URL that curl can read";
+	} else if (http) {
+		why = "the key would cross the network unencrypted; use https (plain http only to this machine: "
+		      "127.0.0.1, [::1] or localhost)";
+		for (size_t i = 0; why && i < sizeof local / sizeof local[0]; i++)
+			if (strcasecmp(host, local[i]) == 0)
+				why = NULL;
+	}
 	curl_free(host);
 	curl_url_cleanup(u);
-	return safe;
+	return why;
+}
+
+int openai_url_safe(const char *base_url)
+{
+	char buf[256];
+	return openai_url_problem(base_url, buf, sizeof buf) == NULL;
 }
 
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e)
@@ -49,11 +119,16 @@ int openai_init(struct openai *o, const char *base_url, const char *key, struct 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return err_set(e, "libcurl could not start");
 	o->ready = 1;
-	if (!(o->url = malloc(n + sizeof "/responses")) || !(o->auth = malloc(strlen(key) + sizeof AUTH_PREFIX)))
+	char why[256];
+	if (openai_key_problem(key, why, sizeof why)) /* the caller said so already: never sent */
+		return err_set(e, "%s", why);
+	if (!(o->url = malloc(n + sizeof "/responses")) || !(o->auth = malloc(strlen(key) + sizeof AUTH_PREFIX)) ||
+	    !(o->shown = malloc(2 * n + sizeof "/responses" + 8)))
 		return err_set(e, "out of memory");
 	o->plain = strncasecmp(base_url, "http://", 7) == 0;
 	memcpy(o->url, base_url, n);
 	memcpy(o->url + n, "/responses", sizeof "/responses");
+	openai_url_shown(o->url, o->shown, 2 * n + sizeof "/responses" + 8);
 	sprintf(o->auth, AUTH_PREFIX "%s", key);
 	return 0;
 }
@@ -64,6 +139,7 @@ void openai_fini(struct openai *o)
 		memset(o->auth, 0, strlen(o->auth));
 	free(o->auth);
 	free(o->url);
+	free(o->shown);
 	if (o->ready)
 		curl_global_cleanup();
 	memset(o, 0, sizeof *o);
@@ -190,7 +266,7 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 /* An ok reply's usage; a 200 whose body is not JSON or is empty (said so: a proxy's HTML page,
  * a body cut short), a failed response (said so, with its error's message), or one without a
  * usage (a usage without input_tokens and output_tokens numbers is none: its price is not
- * known), is a server error. */
+ * known), is a server error.  The key is masked in the answer's text and id, as in messages. */
 static void redact(char *s, const char *key);
 
 /* A reply's error.message, the key masked before it is cut to 200 bytes at a character's
@@ -240,7 +316,9 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
 	size_t n;
 	char *clean = cJSON_IsString(id) ? text_utf8_clean(id->valuestring, &n) : NULL;
-	if (clean) { /* cut at a character's boundary */
+	if (clean) { /* the key masked (as in the text), then cut at a character's boundary */
+		redact(clean, key);
+		n = strlen(clean);
 		while (n >= sizeof r->id || (n && ((unsigned char)clean[n] & 0xC0) == 0x80))
 			n--;
 		memcpy(r->id, clean, n);
@@ -251,6 +329,10 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 	r->output_tok = count_of(usage, "output_tokens");
 	r->cached_tok = count_of(cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details"), "cached_tokens");
 	answer_text(root, r);
+	if (r->text) { /* an answer that echoes the key is recorded without it */
+		redact(r->text, key);
+		r->text_len = strlen(r->text);
+	}
 	cJSON_Delete(root);
 }
 
@@ -390,7 +472,8 @@ void openai_call(void *ctx, const struct live_call *c, struct live_reply *r)
 	} else if (unreached(rc)) {
 		r->unsent = 1;
 		r->fatal = unreached(rc) == 2;
-		snprintf(r->msg, sizeof r->msg, "cannot reach %.120s: %.100s", o->url, *errbuf ? errbuf : curl_easy_strerror(rc));
+		snprintf(r->msg, sizeof r->msg, "cannot reach %.120s: %.100s", o->shown,
+		         *errbuf ? errbuf : curl_easy_strerror(rc));
 	} else if (rc != CURLE_OK) {
 		snprintf(r->msg, sizeof r->msg, "%s", b.cut ? "the reply is over 64 MiB" : *errbuf ? errbuf
 		         : curl_easy_strerror(rc));

@@ -16,13 +16,25 @@
 struct openai {
 	char *url;   /* {base}/responses */
 	char *auth;  /* the Authorization header, holding the key */
+	char *shown; /* url as messages show it: no user name nor password */
 	int plain;   /* plain http (to this machine): no proxy, which would see the key */
 	int ready;
 };
 
-/* 1 when the key may go to base_url: https, or plain http to this machine only (the host
- * 127.0.0.1, [::1] or localhost as curl reads the URL; a user name before '@' is no host). */
+/* Why the key may not go to base_url, said without the URL (NULL when it may): https, or plain
+ * http to this machine only (the host 127.0.0.1, [::1] or localhost as curl reads the URL; a
+ * user name before '@' is no host); a scheme, and no query or fragment (the calls go to its end
+ * + "/responses").  buf (n bytes) may hold the reason. */
+const char *openai_url_problem(const char *base_url, char *buf, size_t n);
+/* 1 when openai_url_problem finds none. */
 int openai_url_safe(const char *base_url);
+/* url as it may be shown: a user name and password in it as "…", a control character as '?';
+ * cut to fit buf (n bytes). */
+void openai_url_shown(const char *url, char *buf, size_t n);
+/* Why `key` cannot go into an Authorization header, said without the key (NULL when it can): a
+ * control character (a line feed would add a header line; a key file's carriage return would be
+ * sent), or nothing but spaces.  buf (n bytes) holds the reason. */
+const char *openai_key_problem(const char *key, char *buf, size_t n);
 
 /* Before any thread starts: calls go to base_url + "/responses" with `key`.  -1 with e set. */
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e);

@@ -335,17 +335,31 @@ int cmd_live(int argc, char **argv)
 	if (!cap_pusd)
 		return cli_usage_error("live", "set the spend cap with --max-usd (dollars)");
 	const char *key = getenv("OPENAI_API_KEY");
+	char why[512];
 	if (!dry && (!key || !*key)) {
 		cli_error("live: set OPENAI_API_KEY in the environment (it is read from there only, "
 		          "never from the command line), or try --dry-run");
 		return EXIT_FAIL;
 	}
+	if (!dry && openai_key_problem(key, why, sizeof why)) { /* said without the key */
+		cli_error("live: %s; set it to the key alone", why);
+		return EXIT_FAIL;
+	}
+	/* set but empty is refused, not the default: blanking it to leave a fake must not send to
+	 * the real API, and spend */
 	const char *base = getenv("OPENAI_BASE_URL");
+	if (!dry && base && !*base) {
+		cli_error("live: OPENAI_BASE_URL is set but empty; unset it for the default, %s",
+		          OPENAI_DEFAULT_BASE_URL);
+		return EXIT_FAIL;
+	}
 	if (!base || !*base)
 		base = OPENAI_DEFAULT_BASE_URL;
-	if (!dry && !openai_url_safe(base)) {
-		cli_error("live: OPENAI_BASE_URL is %s: the key would cross the network unencrypted; use "
-		          "https (plain http only to this machine: 127.0.0.1, [::1] or localhost)", base);
+	const char *url_why = dry ? NULL : openai_url_problem(base, why, sizeof why);
+	if (url_why) {
+		char shown[1024];
+		openai_url_shown(base, shown, sizeof shown);
+		cli_error("live: OPENAI_BASE_URL is %s: %s", shown, url_why);
 		return EXIT_FAIL;
 	}
 
