@@ -789,6 +789,27 @@ check_eq "an answer echoing the key: answered, the key masked in output and requ
 	"$rc $(q "$TMP/echo.rec.jsonl" 'f(L[0], "live output request_id")')" "0 answered|your key is [the key].|resp_[the key]"
 check_eq "an answer echoing the key: not in the record" "$(grep -c -- "$KEY" "$TMP/echo.rec.jsonl")" 0
 
+# a usage is read as a trace line's counts are (SPEC §10: an integer from 0 to 4294967295, 100.0
+# being 100): one past it (2^32 output, 4e12 input, 2.5 output) is a server_error that says which
+# count, as a 200 without a usage is (before: counted and recorded, and `replay RECORD` rejected
+# the line, leaving the costliest request out; 2.5 was recorded as 2). 100.0 / 10 on gpt-4.1-mini:
+# 100 × 400000 + 10 × 1600000 = 40,000,000 + 16,000,000 = 56,000,000 pUSD = $0.000056
+fake range '[{"contains": "U-OUT32", "responses": [{"usage": {"input_tokens": 3, "output_tokens": 4294967296}}]},
+ {"contains": "U-IN4T", "responses": [{"usage": {"input_tokens": 4000000000000, "output_tokens": 4}}]},
+ {"contains": "U-FRAC", "responses": [{"usage": {"input_tokens": 3, "output_tokens": 2.5}}]},
+ {"contains": "U-100", "responses": [{"usage": {"input_tokens": 100.0, "output_tokens": 10}}]}]'
+for t in U-OUT32 U-IN4T U-FRAC U-100; do req 00 acme chat 100 5 "$t"; done > "$TMP/range.jsonl"
+run range "$TMP/range.jsonl" -s "$TMP/k.json" --max-usd 1 --concurrency 1 --record "$TMP/range.rec.jsonl"
+check_eq "usage out of range: exit 0" "$rc" 0
+check_counts "usage out of range: failed, 100.0 answered" "$out" "4 requests: 1 answered (0 from the cache), 0 degraded, 3 failed, 0 rejected; 4 calls (0 retries, 0 fallbacks)"
+check_has "usage out of range: the first reason says the count" "$out" \
+	"live: 3 calls server_error, the first: HTTP 200 with a usage a trace cannot hold: output_tokens is 4294967296, not an integer from 0 to 4294967295"
+check_re "usage out of range: spent" "$out" '^live: spent \$0\.000056 of the \$1 cap$'
+check_eq "usage out of range: recorded as server errors" "$(q "$TMP/range.rec.jsonl" '[f(r, "status live") for r in L]')" \
+	"server_error|failed server_error|failed server_error|failed ok|answered"
+check_eq "usage out of range: every line of the record replays" "$(replayed "$TMP/range.rec.jsonl")" \
+	'"totals":{"requests":4,"resolved":1 "usd_total":0.000056000000'
+
 # a redirect is not followed (the key would go where it leads), and the reason says it was one
 fake redir '[{"responses": [{"status": 307, "headers": {"location": "http://127.0.0.1:9/v1/responses"}}]}]'
 req 00 acme chat 100 5 "REDIRECTED" > "$TMP/redir.jsonl"

@@ -222,17 +222,29 @@ static char *request_body(const struct live_call *c)
 	return body;
 }
 
-/* 1 when o's member `name` is a count: a number from 0 to below 10^15 (not null, not a string). */
-static int has_count(const cJSON *o, const char *name)
+/* o's token count `name` into *v: 1 when it is an integer from 0 to 4294967295, as a trace line's
+ * token counts must be (SPEC §10: 100.0 is 100; 2.5, -1 and 2^32 are not), so that the record of
+ * the call replays; 0 when it is absent or not a number (null, a string); -1 when it is a number
+ * that breaks that rule. */
+static int token_count(const cJSON *o, const char *name, uint64_t *v)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15;
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!cJSON_IsNumber(x))
+		return 0;
+	double d = x->valuedouble;
+	if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint64_t)d)
+		return -1;
+	*v = (uint64_t)d;
+	return 1;
 }
 
-/* o's count `name`, else 0. */
-static uint64_t count_of(const cJSON *o, const char *name)
+/* "HTTP 200 with a usage a trace cannot hold: output_tokens is 2.5, …" into r->msg. */
+static void usage_broken(struct live_reply *r, const cJSON *o, const char *name, const char *shown)
 {
-	return has_count(o, name) ? (uint64_t)cJSON_GetObjectItemCaseSensitive(o, name)->valuedouble : 0;
+	char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(o, name));
+	snprintf(r->msg, sizeof r->msg, "HTTP 200 with a usage a trace cannot hold: %s is %.40s, not an integer "
+	         "from 0 to 4294967295", shown, v ? v : "a number");
+	free(v);
 }
 
 /* The answer's text: output[].content[] items of type output_text, joined, made valid UTF-8. */
@@ -266,7 +278,8 @@ static void answer_text(const cJSON *root, struct live_reply *r)
 /* An ok reply's usage; a 200 whose body is not JSON or is empty (said so: a proxy's HTML page,
  * a body cut short), a failed response (said so, with its error's message), or one without a
  * usage (a usage without input_tokens and output_tokens numbers is none: its price is not
- * known), is a server error.  The key is masked in the answer's text and id, as in messages. */
+ * known; nor is one whose counts a trace line could not hold, said so), is a server error.  The
+ * key is masked in the answer's text and id, as in messages. */
 static void redact(char *s, const char *key);
 
 /* A reply's error.message, the key masked before it is cut to 200 bytes at a character's
@@ -306,9 +319,22 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 		cJSON_Delete(root);
 		return;
 	}
-	if (!cJSON_IsObject(usage) || !has_count(usage, "input_tokens") || !has_count(usage, "output_tokens")) {
+	/* counts a trace line could not hold are no usage either, said so: its record would not replay */
+	const cJSON *details = cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details");
+	uint64_t in = 0, out = 0, cached = 0;
+	int has_in = cJSON_IsObject(usage) ? token_count(usage, "input_tokens", &in) : 0;
+	int has_out = cJSON_IsObject(usage) ? token_count(usage, "output_tokens", &out) : 0;
+	int has_cached = cJSON_IsObject(details) ? token_count(details, "cached_tokens", &cached) : 0;
+	if (has_in <= 0 || has_out <= 0 || has_cached < 0) {
 		r->status = STATUS_SERVER_ERROR;
-		snprintf(r->msg, sizeof r->msg, "HTTP 200 without a usage");
+		if (has_in < 0)
+			usage_broken(r, usage, "input_tokens", "input_tokens");
+		else if (has_out < 0)
+			usage_broken(r, usage, "output_tokens", "output_tokens");
+		else if (has_cached < 0 && has_in && has_out)
+			usage_broken(r, details, "cached_tokens", "input_tokens_details.cached_tokens");
+		else
+			snprintf(r->msg, sizeof r->msg, "HTTP 200 without a usage");
 		cJSON_Delete(root);
 		return;
 	}
@@ -325,9 +351,9 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 		r->id[n] = 0;
 	}
 	free(clean);
-	r->input_tok = count_of(usage, "input_tokens");
-	r->output_tok = count_of(usage, "output_tokens");
-	r->cached_tok = count_of(cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details"), "cached_tokens");
+	r->input_tok = in;
+	r->output_tok = out;
+	r->cached_tok = cached;
 	answer_text(root, r);
 	if (r->text) { /* an answer that echoes the key is recorded without it */
 		redact(r->text, key);
