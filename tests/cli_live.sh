@@ -423,6 +423,11 @@ check_re "dry run: the line" "$(cat "$TMP/cdry.out")" \
 	'^live: dry run: 3 requests would send 2 calls; worst case \$0\.000368(0*) of the \$1(\.0+)? cap$'
 check_eq "dry run: nothing sent" "$(count "$LOG")" 2
 check_eq "dry run: no record" "$(ls "$TMP/dry")" ""
+# --record with --dry-run: a note says it is not used (before: silently ignored), no file made
+(cd "$TMP/dry" && run_nokey cdryrec "$TMP/c.jsonl" -s "$TMP/c.json" --max-usd 1 --dry-run --record "$TMP/dry/r.jsonl"; exit $rc)
+check_eq "dry run with --record: exit 0, no record" "$? $(ls "$TMP/dry")" "0 "
+check_has "dry run with --record: said" "$(cat "$TMP/cdryrec.err")" \
+	"llmcost: live: --record is not used by a dry run: nothing is sent, so nothing is recorded"
 # a dry run takes the requests on one worker, so that its cache hits come out the same each
 # time: eight requests of one 3 MB text make one call, whatever --concurrency says, in each of
 # ten runs (with workers side by side, one would often miss while another normalizes the text
@@ -683,6 +688,7 @@ run dead "$TMP/dead.jsonl" -s "$TMP/dead.json" --max-usd 1 --concurrency 1 --rec
 check_eq "connection refused: exit 1, no record" "$rc $(count "$TMP/deadrec.jsonl")" "1 no file"
 check_has "connection refused: says why" "$err" "live: the run stopped: cannot reach $OPENAI_BASE_URL/responses: "
 check_has "connection refused: no call counted" "$out" "0 calls (0 retries, 0 fallbacks)"
+check_has "connection refused: the requests not sent" "$err" "; requests not sent: 2 of 2"
 # once a call has reached the server, a connection refused is taken as passing (a restarting
 # proxy): nothing was sent, so it is no call (not counted, billed nor recorded), and it is tried
 # again after 0.5 s, 1 s and 2 s (at 0.5, 1.5 and 3.5 s) before the run stops. CONN-1's first call
@@ -735,6 +741,7 @@ check_eq "connection gone: exit 1" "$rc" 1
 check_has "connection gone: says why, and the tries" "$err" \
 	"live: the run stopped: cannot reach $OPENAI_BASE_URL/responses: "
 check_has "connection gone: the tries" "$err" "(tried again 3 times over 3.5 s)"
+check_has "connection gone: the requests not sent" "$err" "(tried again 3 times over 3.5 s); requests not sent: 1 of 2"
 check_counts "connection gone: one call" "$out" \
 	"1 request: 0 answered (0 from the cache), 0 degraded, 1 failed, 0 rejected; 1 call (0 retries, 0 fallbacks)"
 check_re "connection gone: nothing spent" "$out" '^live: spent \$0\.000000 of the \$1 cap$'
@@ -834,6 +841,8 @@ for v in 'quota1|429|{"type": "insufficient_quota", "code": "insufficient_quota"
 	case $n in key*) check_has "$n: the HTTP code said" "$err" "$st" ;; esac
 	# (the 401's own message names a key; the 403's does not: llmcost must say it)
 	case $n in key403) check_has "$n: the key refused, said" "$err" "key" ;; esac
+	# the requests the stop left out, as the cap and Ctrl-C say them (before: not said)
+	check_has "$n: the requests not sent" "$err" "; requests not sent: 1 of 2"
 done
 
 # --- fallback: chain small → large; max_attempts 2; faq_answer degrades. Concurrency 1.
@@ -1005,6 +1014,12 @@ check_has "--sample 4: the skipped counted" "$out$err" "2 requests without input
 : > "$LOG"
 run sample20 "$TMP/sample.jsonl" -s "$TMP/sample.json" --max-usd 1 --sample 20 --concurrency 1 --record "$TMP/sample20.rec.jsonl"
 check_eq "--sample 20: all ten" "$(q "$LOG" '[b["input"] for b in B]')" "S0 S1 S2 S3 S4 S5 S6 S7 S8 S9"
+# said so (before: no word); and --help says the spread is over the requests with text
+check_has "--sample 20: more than there are, said" "$(cat "$TMP/sample20.err")" \
+	"llmcost: live: --sample 20 is more than the 10 requests with input text: all are taken"
+case $(cat "$TMP/sample4.err") in *"is more than"*) bad "--sample 4: said to be more than there are" ;; *) ok ;; esac
+check_has "--help: --sample spread over the requests with text" "$($L live --help | tr -s ' \n' ' ')" \
+	"--sample N send N requests, evenly spread over those with input text (default all)"
 # requests go in arrival order, whatever the file's order (ties in file order), and --sample
 # counts positions in that order: of T0 T1a T1b T2 T3 (arrival order), N = 2 takes 0 and
 # floor(5/2) = 2: T0, T1b
@@ -1181,6 +1196,9 @@ live_bg term "$TMP/sigs.jsonl" -s "$TMP/sigs.json" --max-usd 1 --concurrency 1 -
 signal_when TERM sent K-2
 check_eq "SIGTERM: exit 143" "$rc" 143
 check_has "SIGTERM: says terminated, as import and gen do" "$err" "live: terminated; no call was started after it"
+# its note names the signal it got (before: "Ctrl-C again to quit at once")
+check_has "SIGTERM: the note names it" "$err" \
+	"live: stopping: no call starts now; waiting for the calls in flight to end (SIGTERM again, or Ctrl-C, to quit at once)"
 check_eq "SIGTERM: K-3 never sent" "$(q "$LOG" '[b["input"] for b in B]')" "K-1 K-2"
 check_eq "SIGTERM: the record holds both calls" "$(q "$TMP/term.rec.jsonl" '[r["input"] for r in L]')" "K-1 K-2"
 # a Ctrl-C inherited as ignored (a job a script starts with &) stays ignored: the run goes on to

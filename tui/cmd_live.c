@@ -102,13 +102,18 @@ static const char *volatile empty_record;
 
 static void on_signal(int sig)
 {
-	static const char note[] = "\nllmcost: live: stopping: no call starts now; waiting for the calls in "
-	                           "flight to end (Ctrl-C again to quit at once)\n";
+	/* either signal, again, quits at once: the note names the one received */
+	static const char note_int[] = "\nllmcost: live: stopping: no call starts now; waiting for the calls "
+	                               "in flight to end (Ctrl-C again to quit at once)\n";
+	static const char note_term[] = "\nllmcost: live: stopping: no call starts now; waiting for the calls "
+	                                "in flight to end (SIGTERM again, or Ctrl-C, to quit at once)\n";
 	if (!interrupt_of)
 		return;
 	if (!interrupt_of->interrupted) {
 		interrupt_of->interrupted = sig;
-		ssize_t w = write(STDERR_FILENO, note, sizeof note - 1); /* async-signal-safe */
+		const char *note = sig == SIGTERM ? note_term : note_int;
+		size_t len = sig == SIGTERM ? sizeof note_term - 1 : sizeof note_int - 1;
+		ssize_t w = write(STDERR_FILENO, note, len); /* async-signal-safe */
 		(void)w;
 		return;
 	}
@@ -362,6 +367,9 @@ int cmd_live(int argc, char **argv)
 		cli_error("live: OPENAI_BASE_URL is %s: %s", shown, url_why);
 		return EXIT_FAIL;
 	}
+	if (dry && record) /* a dry run makes no record: said, not silently dropped */
+		fprintf(stderr, "llmcost: live: --record is not used by a dry run: nothing is sent, so nothing "
+		        "is recorded\n");
 
 	struct scenario sc = { 0 };
 	struct store s = { 0 };
@@ -475,6 +483,10 @@ int cmd_live(int argc, char **argv)
 	if (t.n_req > with_text)
 		fprintf(stderr, "llmcost: live: %zu %s without input text skipped\n", (size_t)t.n_req - with_text,
 		        plural(t.n_req - with_text, "request", "requests"));
+	if ((size_t)sample > with_text)
+		fprintf(stderr, "llmcost: live: --sample %ld is more than the %zu %s with input text: %s\n",
+		        sample, with_text, plural(with_text, "request", "requests"),
+		        with_text == 1 ? "it is taken" : "all are taken");
 	recording.record = rf;
 	recording.path = rpath;
 	lv.on_ended = record_ended;
@@ -538,7 +550,7 @@ int cmd_live(int argc, char **argv)
 		break;
 	case LIVE_STOP_FATAL:
 	case LIVE_STOP_ERROR:
-		cli_error("live: the run stopped: %s", lv.why);
+		cli_error("live: the run stopped: %s; requests not sent: %zu of %zu", lv.why, n - lv.counts.sent, n);
 		rc = EXIT_FAIL;
 		break;
 	default:
