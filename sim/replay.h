@@ -25,6 +25,14 @@ int replay_prepare(const struct trace *t, struct replay_trace **out, struct err 
 void replay_trace_free(struct replay_trace *rt);
 
 /*
+ * The check replay_run makes before it runs scenario sc on trace t: every model it will price
+ * (under recorded, each recorded call's; else, without routes, each request's first) is in the
+ * scenario's pricing table.  0, or -1 with e set as replay_run sets it, naming the first such
+ * request in the trace's order (a front end refuses such a trace before it shows anything).
+ */
+int replay_check_models(const struct trace *t, const struct scenario *sc, struct err *e);
+
+/*
  * Computes now what runs of scenario sc share and would otherwise compute on
  * first use (its cache's normalized inputs, once per trace and normalization),
  * so that timing a run can leave it out.  Returns 0, or -1 with e set.

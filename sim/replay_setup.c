@@ -32,29 +32,48 @@ static int model_maps(struct eng *g)
 	return 0;
 }
 
-int engine_check_models(struct eng *g, int all_attempts)
+/* The check of engine_check_models on trace t, whose name ids map to the pricing table's
+ * models by price_of_name (-1: none). */
+static int check_models(const struct trace *t, const struct scenario *sc, const int *price_of_name, int all_attempts,
+                        struct err *e)
 {
-	const struct trace *t = g->t;
-	const char *pricing = g->sc->pricing->path ? g->sc->pricing->path : "the pricing table";
-	if (!all_attempts && g->sc->n_routes)
+	const char *pricing = sc->pricing->path ? sc->pricing->path : "the pricing table";
+	if (!all_attempts && sc->n_routes)
 		return 0; /* every call runs on a route's model, which the scenario loader checked */
 	for (uint32_t i = 0; i < t->n_req; i++) {
 		uint32_t from = trace_att_begin(t, i), end = trace_att_end(t, i), to = all_attempts ? end : from + 1;
 		char at[CLOCK_TEXT_MAX], where[TRACE_WHERE_MAX];
 		if (from == end) {
 			trace_request_where(t, i, at, where);
-			return err_set(g->e, "the request at %s (%s) has no recorded model to %s", at, where,
+			return err_set(e, "the request at %s (%s) has no recorded model to %s", at, where,
 			               all_attempts ? "price" : "run on (the scenario has no routes to name one)");
 		}
 		for (uint32_t a = from; a < to; a++)
-			if (g->price_of_name[trace_att_model(t, a)] < 0) {
+			if (price_of_name[trace_att_model(t, a)] < 0) {
 				trace_request_where(t, i, at, where);
-				return err_set(g->e, "model \"%s\" (of the request at %s, %s) is not in %s: add its prices "
+				return err_set(e, "model \"%s\" (of the request at %s, %s) is not in %s: add its prices "
 				               "there, or give the scenario a \"pricing\" file that has them",
 				               intern_str(&t->names, trace_att_model(t, a), NULL), at, where, pricing);
 			}
 	}
 	return 0;
+}
+
+int engine_check_models(struct eng *g, int all_attempts)
+{
+	return check_models(g->t, g->sc, g->price_of_name, all_attempts, g->e);
+}
+
+int replay_check_models(const struct trace *t, const struct scenario *sc, struct err *e)
+{
+	int *price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *price_of_name);
+	if (!price_of_name)
+		return err_set(e, "out of memory");
+	for (uint32_t n = 0; n < t->names.n; n++)
+		price_of_name[n] = pricing_index(sc->pricing, intern_str(&t->names, n, NULL));
+	int rc = check_models(t, sc, price_of_name, sc->mode == SCENARIO_MODE_RECORDED, e);
+	free(price_of_name);
+	return rc;
 }
 
 #define NO_SUCH_NAME (TRACE_NONE - 1)

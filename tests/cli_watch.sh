@@ -235,6 +235,21 @@ check_has "an unpriced model: named, as replay names it" "$(cat "$TMP/unk.err")"
 	'llmcost: scenario "recorded": model "nosuch-model" (of the request at 2026-03-02T10:00:00Z, tenant a, task t; accepted line 1 of the trace) is not in '
 $L replay unk >/dev/null 2>"$TMP/unk.replay"; check_eq "an unpriced model: replay exits 3 too" "$?" 3
 check_eq "an unpriced model: replay's message" "$(cat "$TMP/unk.err")" "$(cat "$TMP/unk.replay")"
+# and refused at once, before anything is shown, when that model's first line comes later: a
+# priced line at 10:00:00, then the unknown model an hour later, at --speed 1 (an hour's wait;
+# timeout would say 124).  Before, the playback ran until it reached line 2, and at a speed
+# that reached it at once first said its calls "are unpriced … not $0", then exited 3 anyway
+printf '%s\n' '{"ts":"2026-03-02T10:00:00Z","tenant":"a","task":"t","model":"gpt-4.1-mini","input_tokens":10,"output_tokens":5}' \
+	'{"ts":"2026-03-02T11:00:00Z","tenant":"b","task":"t","model":"nosuch-model","input_tokens":10,"output_tokens":5}' >"$TMP/unk2.jsonl"
+$L import "$TMP/unk2.jsonl" >/dev/null 2>&1
+timeout 10 $L watch unk2 --speed 1 </dev/null >"$TMP/unk2.out" 2>"$TMP/unk2.err"; check_eq "an unpriced model on line 2: exit 3 at once" "$?" 3
+check_has "an unpriced model on line 2: named, with its line" "$(cat "$TMP/unk2.err")" \
+	'llmcost: scenario "recorded": model "nosuch-model" (of the request at 2026-03-02T11:00:00Z, tenant b, task t; accepted line 2 of the trace) is not in '
+$L replay unk2 >/dev/null 2>"$TMP/unk2.replay"
+check_eq "an unpriced model on line 2: replay's message" "$(cat "$TMP/unk2.err")" "$(cat "$TMP/unk2.replay")"
+timeout 10 $L watch unk2 --speed 1000000000 </dev/null >"$TMP/unk2.out" 2>/dev/null
+check_eq "an unpriced model on line 2, at any speed: nothing on stdout (no note that its calls are unpriced)" \
+	"$(cat "$TMP/unk2.out")" ""
 
 # following PID: the watch PID has its file open and its stop handlers (SIGTERM's, set after the
 # file is opened and after SIGINT's): a Ctrl-C or SIGTERM sent now is its stop, not the default

@@ -1224,6 +1224,16 @@ int cmd_watch(int argc, char **argv)
 			goto out;
 		}
 		store_close(&s);
+		/* a model the pricing table lacks refused at once, as `replay` refuses the trace (exit 3),
+		 * not when the playback reaches its first line, hours later at --speed 1 */
+		if (replay_check_models(&wt.full, &sc, &wt.e) < 0) {
+			if (strcmp(wt.e.msg, "out of memory") != 0) {
+				err_prefix(&wt.e, "scenario \"%s\": ", sc.name ? sc.name : wt.sc_arg);
+				rc = EXIT_INPUT;
+			}
+			cli_error("%s", wt.e.msg);
+			goto out;
+		}
 		if (!(wt.order = trace_arrival_order(&wt.full))) {
 			cli_error("out of memory");
 			goto out;

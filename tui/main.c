@@ -324,8 +324,9 @@ const struct command commands[] = {
 	  DB_OPTION("         ")
 	  "\n"
 	  "A bad scenario or pricing file, a file of a format watch cannot follow, or a\n"
-	  "stored trace with a model the pricing file lacks exits 3; a path that is not a\n"
-	  "regular file (a folder, a FIFO: never waited on) exits 1.\n"
+	  "stored trace with a model the pricing file lacks exits 3 (at once, as replay\n"
+	  "refuses it); a path that is not a regular file (a folder, a FIFO: never waited\n"
+	  "on) exits 1.\n"
 	  "\n"
 	  "examples:\n"
 	  "  llmcost watch /var/log/llm/requests.jsonl -s flood-guard\n"
