@@ -1048,6 +1048,13 @@ for cols in 100 60; do
 	T send-keys -t tiny$cols q
 done
 
+# a terminal that cannot move the cursor (TERM=dumb) gets an error, as the console does (README:
+# "llmcost watch says the same"), and exit 1; before, the file was followed on a garbled line
+T new-session -d -s dumb -x 250 -y 20 "TERM=dumb LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/mini.jsonl'; echo WATCH-EXIT=\$?; sleep 30"
+check "TERM=dumb: exits 1" wait_for dumb "WATCH-EXIT=1"
+check_has "TERM=dumb: says why, as the console does" "$(screen dumb)" \
+	"llmcost: watch: the terminal \"dumb\" cannot move the cursor, which watch needs (set TERM to your terminal's type, such as xterm-256color; for a report use llmcost replay)"
+
 # a tiny terminal says so, with its size and that q quits, as the console does (wrapped to the
 # width: the words joined across lines); before, at 40 columns the size was cut off
 T new-session -d -s small -x 40 -y 10 "LLMCOST_DB='$LLMCOST_DB' $L watch mini --speed 60; echo WATCH-EXIT=\$?; sleep 30"

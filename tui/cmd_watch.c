@@ -1061,6 +1061,11 @@ static int run_screen(struct watch *wt)
 	char why[512];
 	if (!scr)
 		return err_set(&wt->e, "%s", console_term_problem(why, sizeof why));
+	if (console_term_no_cursor("watch", why, sizeof why)) { /* as the console refuses it */
+		endwin();
+		delscreen(scr);
+		return err_set(&wt->e, "%s", why);
+	}
 	const char *nc = getenv("NO_COLOR");
 	int colors = has_colors() && !(nc && *nc);
 	cbreak();

@@ -570,15 +570,13 @@ int console_run(struct console_model *m, const struct console_opts *o)
 		fprintf(stderr, "llmcost: %s\n", console_term_problem(why, sizeof why));
 		return 1;
 	}
-	char *cup = tigetstr("cup");
-	if (!cup || cup == (char *)-1) { /* TERM=dumb: a screen could only be printed line by line */
+	char no_cursor[512];
+	if (console_term_no_cursor("the console", no_cursor, sizeof no_cursor)) {
 		endwin();
 		delscreen(scr);
 		console_cmd_fini(&c);
 		console_signals(0);
-		fprintf(stderr, "llmcost: the terminal \"%s\" cannot move the cursor, which the console needs "
-		        "(set TERM to your terminal's type, such as xterm-256color; for a report use llmcost "
-		        "replay)\n", getenv("TERM") ? getenv("TERM") : "");
+		fprintf(stderr, "llmcost: %s\n", no_cursor);
 		return 1;
 	}
 	console_active = 1;

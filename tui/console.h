@@ -187,6 +187,11 @@ double console_now(void);
  * type terminfo lacks (with a hint, as for TERM=dumb), or LINES/COLUMNS past curses' 32767. */
 const char *console_term_problem(char *buf, size_t n);
 
+/* Once curses has the terminal (newterm): NULL when it can move the cursor; else (TERM=dumb,
+ * whose screen could only be printed line by line) why, for `who` ("the console", "watch"), in
+ * buf, with the hint to set TERM.  The console and watch refuse such a terminal alike. */
+const char *console_term_no_cursor(const char *who, char *buf, size_t n);
+
 /* ---- text (console_text.c) ---- */
 
 #define CONSOLE_TEXT_MAX 96

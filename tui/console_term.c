@@ -37,3 +37,13 @@ const char *console_term_problem(char *buf, size_t n)
 		del_curterm(cur_term);
 	return buf;
 }
+
+const char *console_term_no_cursor(const char *who, char *buf, size_t n)
+{
+	const char *cup = tigetstr("cup"), *term = getenv("TERM");
+	if (cup && cup != (char *)-1)
+		return NULL;
+	snprintf(buf, n, "the terminal \"%s\" cannot move the cursor, which %s needs (set TERM to your terminal's "
+	         "type, such as xterm-256color; for a report use llmcost replay)", term ? term : "", who);
+	return buf;
+}
