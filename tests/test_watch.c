@@ -736,6 +736,47 @@ static void watch_follow_edges(void)
 	rmdir(dir);
 }
 
+/* At the stop, the last lines without their end are handed over, as the import takes them: the old
+ * file's (kept since a rotation, still within its quiet second) first, then the current one's; a
+ * second call has none left, and a file that ends with its newline has none. */
+static void watch_follow_finish(void)
+{
+	char dir[200], path[256], old[264];
+	struct follow f;
+	struct err e;
+	struct got g = { 0 };
+	if (test_tmpdir("follow", dir, sizeof dir) < 0)
+		return;
+	snprintf(path, sizeof path, "%s/t.jsonl", dir);
+	snprintf(old, sizeof old, "%s.1", path);
+	append(path, "w", "a\nb");
+	CHECK(follow_open(&f, path, &e) == 0);
+	f.old_quiet_us = 60 * 1000000; /* the old file is kept open until the stop */
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1); /* "b" waits for its end */
+	rename(path, old);
+	append(path, "w", "c\nd\r");
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1); /* "c"; "b" and "d" wait */
+	CHECK_INT(follow_finish(&f, take, &g, &e), 2);
+	CHECK_INT(follow_finish(&f, take, &g, &e), 0);
+	static const char *const want[] = { "a", "c", "b", "d" };
+	static const uint64_t want_no[] = { 1, 1, 2, 2 };
+	CHECK_INT(g.n, 4);
+	for (int i = 0; i < g.n && i < 4; i++) {
+		CHECK_STR(g.lines[i], want[i]);
+		CHECK_INT(g.no[i], want_no[i]);
+	}
+	follow_close(&f);
+	g.n = 0;
+	append(path, "w", "x\n");
+	CHECK(follow_open(&f, path, &e) == 0);
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
+	CHECK_INT(follow_finish(&f, take, &g, &e), 0);
+	follow_close(&f);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+}
+
 /* Counts the lines handed over and keeps their numbers and first bytes. */
 static int take_long(void *ctx, const char *line, size_t len, uint64_t line_no)
 {
@@ -896,4 +937,5 @@ void suite_watch(void)
 	RUN(watch_follow_file);
 	RUN(watch_follow_edges);
 	RUN(watch_follow_held);
+	RUN(watch_follow_finish);
 }

@@ -219,3 +219,14 @@ long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err
 	}
 	return lines;
 }
+
+long follow_finish(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e)
+{
+	long k = old_done(f, on_line, ctx, 1, e); /* the old file's lines come before the new one's */
+	if (k < 0)
+		return -1;
+	if (f->fd < 0 || !f->n)
+		return k;
+	long m = hand_over(f, on_line, ctx, 1);
+	return m < 0 ? err_set(e, "stopped") : k + m;
+}

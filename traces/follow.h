@@ -54,6 +54,13 @@ int follow_open(struct follow *f, const char *path, struct err *e);
  * or -1 with e set (a read error, out of memory, or the callback's stop). */
 long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e);
 
+/* At the end of the following (a stop): hands over what follow_poll keeps waiting for, the last
+ * line of the file kept since a rotation and then the current file's, each even without its end,
+ * as the import takes a last line without a newline (the rest of a line cut at FOLLOW_LINE_MAX
+ * is still passed over).  Call it after a last follow_poll.  Returns the number of lines, or -1
+ * with e set (the callback's stop). */
+long follow_finish(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e);
+
 void follow_close(struct follow *f);
 
 #endif

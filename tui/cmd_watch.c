@@ -414,6 +414,18 @@ static int watch_read(struct watch *wt)
 	return 0;
 }
 
+/* At the stop: a followed file's last line without its end, which the reads wait for, taken as
+ * the import takes it (and the old file's, after a rotation).  -1 with wt->e set. */
+static int watch_finish(struct watch *wt)
+{
+	struct err e;
+	if (!wt->is_file || follow_finish(&wt->fol, on_line, wt, &e) >= 0)
+		return 0;
+	if (!wt->line_stop) /* else on_line said why */
+		wt->e = e;
+	return -1;
+}
+
 static int watch_done(const struct watch *wt)
 {
 	return !wt->is_file && wt->next == wt->full.n_req;
@@ -609,7 +621,7 @@ static int run_lines(struct watch *wt)
 		/* the summary and the alerts table of the lines read until then, as on any stop, and
 		 * then what ended the watch (exit 1) */
 		struct err why = wt->e;
-		rc = watch_replay(wt, 1) < 0 || (wt->have_res && lines_update(wt, &s) < 0) ? -1 : 0;
+		rc = watch_finish(wt) < 0 || watch_replay(wt, 1) < 0 || (wt->have_res && lines_update(wt, &s) < 0) ? -1 : 0;
 		if (rc == 0)
 			rc = lines_summary(wt);
 		watch_said_fini(&s);
@@ -617,7 +629,8 @@ static int run_lines(struct watch *wt)
 			wt->e = why;
 		return -1;
 	}
-	if (rc == 0 && ((!stopped_in_read && watch_read(wt) < 0) || watch_replay(wt, 1) < 0)) /* the lines up to the stop too */
+	/* the lines up to the stop too, and a last one without its end */
+	if (rc == 0 && ((!stopped_in_read && watch_read(wt) < 0) || watch_finish(wt) < 0 || watch_replay(wt, 1) < 0))
 		rc = -1;
 	if (rc == 0 && wt->have_res && lines_update(wt, &s) < 0)
 		rc = err_set(&wt->e, "out of memory");
@@ -1102,6 +1115,8 @@ static int run_screen(struct watch *wt)
 		else if (ch == '-' && wt->speed > 1e-3)
 			replan(wt, wt->speed / 2, wt->paused);
 	}
+	if (rc == 0 && watch_finish(wt) < 0) /* its rejects are said once the screen is closed */
+		rc = -1;
 	endwin();
 	delscreen(scr);
 	return rc;
