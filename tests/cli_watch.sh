@@ -1076,6 +1076,21 @@ for cols in 100 60; do
 	T send-keys -t tiny$cols q
 done
 
+# the screen names only the latest rejected line; once it is closed, the rejects are named on
+# standard error as line mode names them (FILE:LINE: reason), the first 20 and then how many
+# more, as import names its rejects on a terminal: 25 lines that are no JSON, then one request
+# (10:00:00).  Before, standard error stayed empty
+{ awk 'BEGIN { for (i = 0; i < 25; i++) print "oops" }'; head -n 1 "$TMP/mini.jsonl"; } >"$TMP/rej25.jsonl"
+T new-session -d -s rej -x 100 -y 30 "cd '$TMP' && LLMCOST_DB='$LLMCOST_DB' '$labs' watch rej25.jsonl 2>rej25.err; echo WATCH-EXIT=\$?; sleep 30"
+check "rejects on the screen: the latest" wait_for rej " 25 rejected; the latest: rej25.jsonl:25: not JSON"
+check "rejects on the screen: the request read" wait_for rej "  1 request read"
+T send-keys -t rej q
+check "rejects on the screen: q quits with 0" wait_for rej "WATCH-EXIT=0"
+check_eq "rejects on the screen: named on stderr once it is closed, the first 20 and a count" \
+	"$(sed 's/^… /... /' "$TMP/rej25.err")" \
+	"$(awk 'BEGIN { for (i = 1; i <= 20; i++) print "llmcost: rej25.jsonl:" i ": not JSON: unexpected character (column 1)"
+	            print "... and 5 more rejected lines" }')"
+
 # a terminal that cannot move the cursor (TERM=dumb) gets an error, as the console does (README:
 # "llmcost watch says the same"), and exit 1; before, the file was followed on a garbled line
 T new-session -d -s dumb -x 250 -y 20 "TERM=dumb LLMCOST_DB='$LLMCOST_DB' $L watch '$TMP/mini.jsonl'; echo WATCH-EXIT=\$?; sleep 30"

@@ -43,6 +43,8 @@
 #define SPEED_MAX 1e9                /* --speed's most, and +'s */
 #define LIVE_LAG_US (INT64_C(3600) * 1000000) /* a followed file this close to the clock is live */
 
+#define REJECTS_KEPT 20             /* a screen's rejects named once it closes, as import names the first 20 */
+
 static volatile sig_atomic_t watch_stop;
 
 static void on_stop(int sig)
@@ -112,7 +114,13 @@ struct watch {
 	uint64_t reject_no;         /* the latest rejection: its line, */
 	int reject_old;             /* of the file before rotation, */
 	char reject[sizeof ((struct err *)0)->msg]; /* and why */
-	int say_rejects;            /* each printed on standard error as it comes (line mode) */
+	int say_rejects;            /* each printed on standard error as it comes (line mode), */
+	struct kept_reject {        /* or the first REJECTS_KEPT kept, printed once the screen is closed */
+		uint64_t no;
+		int old;
+		char why[sizeof ((struct err *)0)->msg];
+	} *kept;
+	unsigned n_kept;
 	int format_seen;            /* a line of the current file told its format: trace v1 */
 	int line_stop;              /* on_line stopped the poll, e saying why */
 	int bad_input;              /* e is bad input (exit 3): a file in another format, a replay's
@@ -260,6 +268,13 @@ static void note_unpriced(struct watch *wt, uint32_t i)
 	}
 }
 
+/* A rejected line named on standard error: FILE:LINE: why. */
+static void say_reject(const struct watch *wt, uint64_t line_no, int old, const char *why)
+{
+	fprintf(stderr, "llmcost: %.300s%s:%llu: %s\n", wt->name, old ? " (before rotation)" : "",
+	        (unsigned long long)line_no, why);
+}
+
 /* Line line_no of the followed file rejected, for the reason fmt gives: counted, kept as the
  * latest, and said on stderr when rejects are. */
 __attribute__((format(printf, 3, 4))) static void reject_line(struct watch *wt, uint64_t line_no,
@@ -272,9 +287,27 @@ __attribute__((format(printf, 3, 4))) static void reject_line(struct watch *wt, 
 	wt->rejects++;
 	wt->reject_no = line_no;
 	wt->reject_old = wt->fol.from_old;
-	if (wt->say_rejects)
-		fprintf(stderr, "llmcost: %.300s%s:%llu: %s\n", wt->name, wt->reject_old ? " (before rotation)" : "",
-		        (unsigned long long)line_no, wt->reject);
+	if (wt->say_rejects) {
+		say_reject(wt, line_no, wt->reject_old, wt->reject);
+	} else if (wt->n_kept < REJECTS_KEPT && (wt->kept || (wt->kept = calloc(REJECTS_KEPT, sizeof *wt->kept)))) {
+		struct kept_reject *k = &wt->kept[wt->n_kept++];
+		k->no = line_no;
+		k->old = wt->reject_old;
+		snprintf(k->why, sizeof k->why, "%s", wt->reject);
+	}
+}
+
+/* Once the screen is closed: its rejects, which it showed only the latest of, named on standard
+ * error as line mode names them as they come, the first REJECTS_KEPT of them and then how many
+ * more, as import names its rejects on a terminal. */
+static void say_kept_rejects(const struct watch *wt)
+{
+	char more[32];
+	for (unsigned k = 0; k < wt->n_kept; k++)
+		say_reject(wt, wt->kept[k].no, wt->kept[k].old, wt->kept[k].why);
+	if (wt->rejects > wt->n_kept)
+		fprintf(stderr, "%s and %s more rejected line%s\n", text_symbol("…", "..."),
+		        report_count_text(wt->rejects - wt->n_kept, more, sizeof more), wt->rejects - wt->n_kept == 1 ? "" : "s");
 }
 
 /* A line of the followed file: parsed and appended, or counted as rejected. */
@@ -1276,6 +1309,8 @@ int cmd_watch(int argc, char **argv)
 	wt.say_rejects = !screen;
 	wt.say_unpriced = !screen;
 	int ok = (screen ? run_screen(&wt) : run_lines(&wt)) == 0;
+	if (screen)
+		say_kept_rejects(&wt);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (!ok) {
@@ -1295,6 +1330,7 @@ out:
 		follow_close(&wt.fol);
 	jsonl_fini(&wt.jp);
 	free(wt.calls);
+	free(wt.kept);
 	free(wt.tn);
 	free(wt.res_tn);
 	free(wt.order);
