@@ -544,19 +544,31 @@ for k in range(40):
                                     {"model": "gpt-4o", "status": "ok", "latency_ms": 500}]}) + "\n"
 open(sys.argv[2], "w").write(out)
 EOF
+# (the second is said to end only at the stop, by the last replay, as its table lists it: its
+# last instant 10:44:00, the first at or after its last event, 10:43:54 + 1.5 s, whose window
+# [10:39, 10:44) holds the 40 fallen-back requests, 100%)
 $INT_DFL $L watch "$TMP/two.jsonl" </dev/null >"$TMP/two.out" 2>&1 &
 pid=$!
 following $pid
 sleep 2
+cp "$TMP/two.out" "$TMP/two.before"
 kill -INT $pid
 wait $pid; check_eq "two floods: Ctrl-C exits 130" "$?" 130
-check_has "two floods: the first said to end" "$(cat "$TMP/two.out")" "fallback_flood ended 2026-03-02T10:08:00Z"
-check_has "two floods: the second said to start" "$(cat "$TMP/two.out")" \
+check_has "two floods: the first said to end" "$(cat "$TMP/two.before")" "fallback_flood ended 2026-03-02T10:08:00Z"
+check_has "two floods: the second said to start" "$(cat "$TMP/two.before")" \
 	"watch: 2026-03-02T10:42:00Z fallback_flood started"
-case $(cat "$TMP/two.out") in
+case $(cat "$TMP/two.before") in
 *"10:42:00Z fallback_flood ended"*) bad "two floods: the second said to end while under way" ;;
 *) ok ;;
 esac
+check_eq "two floods: at the stop, the second's end as the table has it" \
+	"$(awk '/^watch: .* fallback_flood / { s = $2 " " $3 " " ($4 == "ended" ? $4 " " $5 : $4); print substr(s, 1, length(s) - 1) }' "$TMP/two.out")" \
+"2026-03-02T10:02:00Z fallback_flood started
+2026-03-02T10:02:00Z fallback_flood ended 2026-03-02T10:08:00Z
+2026-03-02T10:42:00Z fallback_flood started
+2026-03-02T10:42:00Z fallback_flood ended 2026-03-02T10:44:00Z"
+check_has "two floods: the table's second flood" "$(cat "$TMP/two.out")" \
+	"fallback_flood   2026-03-02T10:42:00Z   to 2026-03-02T10:44:00Z"
 
 # an alert is said from instants whose window is closed (a line at or past the instant has been
 # read), and said to end only when the replay that shows it over is judged: a flood in a file
@@ -627,6 +639,24 @@ wait $pid; check_eq "the last instant's flood: Ctrl-C exits 130" "$?" 130
 check_has "the last instant's flood: every line taken" "$(cat "$TMP/late.out")" "stopped: 225 requests (0 rejected)"
 check_eq "the last instant's flood: never said" "$(grep -c fallback_flood "$TMP/late.out")" 0
 check_has "the last instant's flood: none in the table" "$(cat "$TMP/late.out")" "recorded: no alerts"
+# the 25 fallen-back lines alone, stopped: their flood is the last replay's alone (its instant,
+# 10:01:00, the first at or after their last event, 10:00:48 + 1.5 s, is past the latest line,
+# 10:00:48, so no replay before judges it; its window [09:56, 10:01) holds all 25, 100%): said
+# to start and end before the table that lists it, as the playback of the same lines imported
+# says them.  Before, only the table had it
+$INT_DFL $L watch "$TMP/late1" </dev/null >"$TMP/late1.out" 2>&1 &
+pid=$!
+eventually read_to $pid "$TMP/late1" "$(size "$TMP/late1")"
+following $pid
+kill -INT $pid
+wait $pid; check_eq "a flood the last replay alone has: Ctrl-C exits 130" "$?" 130
+check_eq "a flood the last replay alone has: said, then the summary and the table" "$(sed -n '1,3p' "$TMP/late1.out")" \
+"watch: 2026-03-02T10:01:00Z fallback_flood started: fallback rate 100.0% (first fallbacks per first call over the window; alert above 20.0%)
+watch: 2026-03-02T10:01:00Z fallback_flood ended 2026-03-02T10:01:00Z: peak fallback rate 100.0% (first fallbacks per first call over the window; alert above 20.0%)
+watch: $TMP/late1 stopped: 25 requests (0 rejected), the latest at 2026-03-02T10:00:48Z"
+cp "$TMP/late1" "$TMP/late1.jsonl" && $L import "$TMP/late1.jsonl" >/dev/null 2>&1
+check_eq "a flood the last replay alone has: the playback's lines" "$(grep fallback_flood "$TMP/late1.out")" \
+	"$($L watch late1 --speed 1000000000 </dev/null 2>/dev/null | grep fallback_flood)"
 
 # calls on a model the scenario's table lacks (v3 routes the line, so it is taken) are unpriced
 # in the tenant windows, never a silent $0: line mode names the model once, with the tenant

@@ -565,10 +565,13 @@ static void say_alert(void *ctx, const struct alert *al, enum watch_said_what wh
 	cli_flush();
 }
 
-/* Says what the latest replay changed, judged as of the time its lines reach (all final at the end). */
+/* Says what the latest replay changed, judged as of the time its lines reach; the last one's
+ * (a playback's end, or a stop) all final, as its table lists them: an alert that only it has
+ * (a flood fired past a followed file's last line) is said to start and end before the table. */
 static int lines_update(const struct watch *wt, struct watch_said *s)
 {
-	return watch_said_update(s, &wt->res, watch_done(wt) ? INT64_MAX : wt->res_covered, say_alert, NULL);
+	return watch_said_update(s, &wt->res, watch_done(wt) || wt->res_final ? INT64_MAX : wt->res_covered, say_alert,
+	                         NULL);
 }
 
 /* The words for the lines of a followed file dated ahead of the clock when read, at `level` as
