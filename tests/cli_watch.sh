@@ -49,7 +49,9 @@ for v in 0x5 inf nan " 5" 5x; do
 	$L watch no-such-trace --speed "$v" 2>"$TMP/err"; check_eq "--speed '$v' exits 2" "$?" 2
 	check_has "--speed '$v' says what it takes" "$(cat "$TMP/err")" "a factor above 0"
 done
-for v in 1e9 .5 2.5e-1; do
+# and any number above 0, however small: 1e-320 (below a double's normal range, which strtod
+# reads with ERANGE) and 1e-400 (which it rounds to 0) were refused as not "above 0"
+for v in 1e9 .5 2.5e-1 1e-320 1e-400; do
 	$L watch no-such-trace --speed "$v" 2>/dev/null </dev/null; check_eq "--speed $v is taken (the trace is not)" "$?" 1
 done
 $L watch "$TMP/mini.jsonl" --speed 60 2>"$TMP/err"; check_eq "--speed with a file exits 2" "$?" 2
@@ -79,6 +81,10 @@ echo '{}' > "$TMP/beside/unstored"
 (cd "$TMP/beside" && "$labs" watch unstored --speed 60 </dev/null 2>"$TMP/err")
 check_eq "a file no trace is stored as, with --speed: exits 2" "$?" 2
 check_has "and says why" "$(cat "$TMP/err")" "plays a stored trace"
+# "-" is not standard input followed: said so (not "no file or stored trace named "-""), exit 2
+$L watch - </dev/null 2>"$TMP/err"; check_eq "- exits 2" "$?" 2
+check_has "- : standard input is not followed" "$(cat "$TMP/err")" \
+	'llmcost watch: "-": watch follows a file or plays a stored trace, not standard input; write the lines to a file and follow it, or store them first and play them back: llmcost import - --name NAME && llmcost watch NAME --speed N (./- is a file named -)'
 $L watch mini -s v3 -s baseline 2>/dev/null; check_eq "two scenarios exit 2" "$?" 2
 $L watch mini extra 2>/dev/null; check_eq "two traces exit 2" "$?" 2
 $L watch no-such-trace 2>"$TMP/err"; check_eq "an unknown trace exits 1" "$?" 1

@@ -9,6 +9,7 @@
  */
 #include <curses.h>
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -63,7 +64,8 @@ static int64_t clock_us(clockid_t id)
 
 /* --speed: a decimal number as --max-usd's amounts are read (a JSON number, so 60, 0.5 and 1e9, and
  * ".5" is 0.5; never the hex, "inf" or leading blanks that strtod alone takes), above 0 and at
- * most SPEED_MAX. */
+ * most SPEED_MAX: every such number, however small (1e-320, which strtod reads with ERANGE, and
+ * 1e-400, which it rounds to 0, play at the least speed a double holds: still, to the eye). */
 static int parse_speed(const char *s, double *v)
 {
 	char buf[64], *end;
@@ -76,7 +78,13 @@ static int parse_speed(const char *s, double *v)
 		return -1;
 	errno = 0;
 	*v = strtod(s, &end);
-	return !*end && !errno && *v > 0 && *v <= SPEED_MAX ? 0 : -1;
+	if (*end)
+		return -1;
+	if (errno == ERANGE && *s != '-' && *v < 1) /* a positive number below a double's normal range */
+		*v = *v > 0 ? *v : DBL_TRUE_MIN;
+	else if (errno)
+		return -1;
+	return *v > 0 && *v <= SPEED_MAX ? 0 : -1;
 }
 
 /* A playback's speed as the header shows it: plain digits from 1 up (1000000000, never 1e+09),
@@ -1209,6 +1217,12 @@ int cmd_watch(int argc, char **argv)
 	if (cli_operand_arg("watch", argv[optind], "FILE|TRACE", "name a JSON Lines file to follow or a "
 	                    "stored trace to play") < 0)
 		return EXIT_USAGE;
+
+	if (strcmp(argv[optind], "-") == 0)
+		return cli_usage_error("watch", "\"-\": watch follows a file or plays a stored trace, not standard "
+		                       "input; write the lines to a file and follow it, or store them first and play "
+		                       "them back: llmcost import - --name NAME%s && llmcost watch NAME --speed N%s "
+		                       "(./- is a file named -)", cli_db_words(), cli_db_words());
 
 	struct watch wt;
 	struct scenario sc = { 0 };
