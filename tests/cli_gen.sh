@@ -37,6 +37,15 @@ $L gen faq --tenants 4294967297 --requests 1 2>/dev/null; check_eq "--tenants 42
 $L gen faq --days 4294967662 --requests 1 2>/dev/null; check_eq "--days 4294967662 exits 2" "$?" 2
 $L gen faq --days 0 2>/dev/null; check_eq "--days 0 exits 2" "$?" 2
 $L gen faq --seed -3 2>/dev/null; check_eq "--seed -3 exits 2" "$?" 2
+# a second --seed (or any option of one value) is a usage error naming both: the last was kept
+# without a word; and one of gen's options where -o's file goes (-o --seed wrote a file so named)
+$L gen faq --requests 5 --seed 1 --seed 2 >"$TMP/out" 2>"$TMP/err"; check_eq "two --seed exit 2" "$?" 2
+check_eq "... naming both, nothing written" "$(cat "$TMP/err" "$TMP/out")" "llmcost gen: --seed given twice (--seed 1, then --seed 2): choose one
+(see: llmcost gen --help)"
+Labs=$(cd "$(dirname "$L")" && pwd)/$(basename "$L")
+(mkdir "$TMP/gen-o" && cd "$TMP/gen-o" && "$Labs" gen faq --requests 5 -o --seed 3 2>"$TMP/err"; echo "$? $(ls -A | wc -l | tr -d ' ')") > "$TMP/out"
+check_eq "-o --seed: exit 2, no file" "$(cat "$TMP/out")" "2 0"
+check_has "... naming both" "$(cat "$TMP/err")" "llmcost gen: -o needs a value, but got the option --seed (for a value so spelled: --output=--seed)"
 # hex is for --seed alone, as --help says: 0x10 is no count of requests, tenants or days
 $L gen faq --requests 0x10 >/dev/null 2>&1; check_eq "--requests 0x10 exits 2" "$?" 2
 $L gen faq --tenants 0x10 --requests 1 >/dev/null 2>&1; check_eq "--tenants 0x10 exits 2" "$?" 2

@@ -71,6 +71,18 @@ fi
 $L import 2>/dev/null; check_eq "import without files exits 2" "$?" 2
 $L import --bogus x 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L import - 2>/dev/null </dev/null; check_eq "stdin without --name exits 2" "$?" 2
+# a second --name or --format is a usage error naming both (the last was kept without a word),
+# as is one of import's options where a value goes (--name --quiet stored a trace "--quiet");
+# nothing imported, no store made
+echo '{"ts":"2026-03-02T10:00:00Z","tenant":"a","input_tokens":1,"output_tokens":1}' > "$TMP/twice.jsonl"
+$L import "$TMP/twice.jsonl" --name a --name b --db "$TMP/twice.db" 2>"$TMP/err"; check_eq "two --name exit 2" "$?" 2
+check_eq "... naming both" "$(cat "$TMP/err")" "llmcost import: --name given twice (--name a, then --name b): choose one
+(see: llmcost import --help)"
+$L import "$TMP/twice.jsonl" --format jsonl --format=otlp --db "$TMP/twice.db" 2>"$TMP/err"; check_eq "two --format exit 2" "$?" 2
+check_has "... naming both" "$(cat "$TMP/err")" "--format given twice (--format jsonl, then --format otlp)"
+$L import --name --quiet "$TMP/twice.jsonl" --db "$TMP/twice.db" 2>"$TMP/err"; check_eq "--name --quiet exits 2" "$?" 2
+check_has "... naming both" "$(cat "$TMP/err")" "--name needs a value, but got the option --quiet (for a value so spelled: --name=--quiet)"
+check "... no store made" test ! -e "$TMP/twice.db"
 
 # --- traces, rejects and rm never create a store (a mistyped --db leaves no file)
 out=$($L traces --db "$TMP/typo.db" 2>"$TMP/err"); check_eq "traces without a store exits 0" "$?" 0

@@ -210,6 +210,36 @@ live "$TMP/u.jsonl" -s "$S" --max-usd 1 --bogus 2>/dev/null; check_eq "unknown o
 # the key is never taken from the command line
 live "$TMP/u.jsonl" -s "$S" --max-usd 1 --api-key "$KEY" 2>/dev/null; check_eq "--api-key exits 2" "$?" 2
 live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record 2>/dev/null; check_eq "--record without a value exits 2" "$?" 2
+# one of live's options where a value goes: a usage error naming both, nothing made, nothing sent
+# (the next word was the value: a record named --dry-run, or a store so named here, and the run
+# without --dry-run sent its requests)
+(cd "$TMP/recdir" && live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record --dry-run 2>"$TMP/err"; exit $?)
+check_eq "--record --dry-run: exit 2, no file made" "$? $(ls -A "$TMP/recdir" | wc -l | tr -d ' ')" "2 0"
+check_eq "--record --dry-run: both named" "$(cat "$TMP/err")" "llmcost live: --record needs a value, but got the option --dry-run (for a value so spelled: --record=--dry-run)
+(see: llmcost live --help)"
+(cd "$TMP/recdir" && live "$TMP/u.jsonl" -s "$S" --max-usd 1 --db --dry-run 2>"$TMP/err"; exit $?)
+check_eq "--db --dry-run: exit 2, no store made" "$? $(ls -A "$TMP/recdir" | wc -l | tr -d ' ')" "2 0"
+check_has "--db --dry-run: both named" "$(cat "$TMP/err")" "llmcost live: --db needs a value, but got the option --dry-run"
+# a short option, a long one as getopt takes it (--dry for --dry-run) or with its value
+for v in -s --dry --sample=3; do
+	live "$TMP/u.jsonl" -s "$S" --max-usd "$v" --dry-run 2>"$TMP/err"; check_eq "--max-usd $v: exit 2" "$?" 2
+	check_has "--max-usd $v: both named" "$(cat "$TMP/err")" "--max-usd needs a value, but got the option $v"
+done
+# a word that is no option of live is a value as before (-1 a bad amount), and one in the same
+# word as its option is its value
+live "$TMP/u.jsonl" -s "$S" --max-usd -1 --dry-run 2>"$TMP/err"
+check_has "--max-usd -1: a bad amount" "$(cat "$TMP/err")" "--max-usd takes an amount of dollars"
+live "$TMP/u.jsonl" -s "$S" --max-usd=--dry --dry-run 2>"$TMP/err"
+check_has "--max-usd=--dry: its value" "$(cat "$TMP/err")" "(0.50), not \"--dry\""
+# a second --max-usd, --record: a usage error naming both (the last was kept: the cap raised
+# without a word)
+live "$TMP/u.jsonl" -s "$S" --max-usd 0.0001 --max-usd 5 --dry-run 2>"$TMP/err"; check_eq "two --max-usd exit 2" "$?" 2
+check_eq "two --max-usd: both named" "$(cat "$TMP/err")" "llmcost live: --max-usd given twice (--max-usd 0.0001, then --max-usd 5): choose one
+(see: llmcost live --help)"
+live "$TMP/u.jsonl" -s "$S" --max-usd 1 --record "$TMP/a.rec" --record="$TMP/b.rec" 2>"$TMP/err"
+check_eq "two --record exit 2" "$?" 2
+check_has "two --record: both named" "$(cat "$TMP/err")" "--record given twice (--record $TMP/a.rec, then --record $TMP/b.rec)"
+check "two --record: neither made" test ! -e "$TMP/a.rec" -a ! -e "$TMP/b.rec"
 out=$(live --help); check_eq "live --help exits 0" "$?" 0
 for w in "llmcost live" "-s " --max-usd --sample --concurrency --record --dry-run OPENAI_API_KEY OPENAI_BASE_URL; do
 	check_has "live --help teaches $w" "$out" "$w"

@@ -235,6 +235,21 @@ slip 'llmcost watch: unknown option --sped (did you mean --speed?)' watch names 
 slip 'llmcost tui: unknown option --frmaes (did you mean --frames?)' tui names --frmaes 1
 slip 'llmcost gen: unknown option --sed (did you mean --seed?)' gen faq --sed 1
 for cmd in traces rejects rm; do slip "llmcost $cmd: unknown option --bd (did you mean --db?)" $cmd --bd x; done
+# an option of one value given twice, and an option where a value goes, in the commands whose
+# suites test no other (replay, gen, import, live, watch: theirs): usage errors naming both, as
+# replay's second --by; the last was kept without a word, the option taken for a value
+# (tui/cli.c cli_getopt)
+slip 'llmcost tui: --frames given twice (--frames 1, then --frames 2): choose one' tui names --frames 1 --frames 2
+for cmd in traces "rejects names" "rm names"; do
+	slip "llmcost ${cmd%% *}: --db given twice (--db a.db, then --db b.db): choose one" $cmd --db a.db --db b.db
+done
+slip 'llmcost rm: --db needs a value, but got the option --db (for a value so spelled: --db=--db)' rm names --db --db x.db
+# the console's options alone: --help or -h after --db (a store was made so named), in $TMP
+for h in --help -h; do
+	(cd "$TMP" && mkdir -p db-help && cd db-help && "$L" --db $h </dev/null >/dev/null 2>"$TMP/err"; echo "$? $(ls -A | wc -l | tr -d ' ')") >"$TMP/out"
+	check_eq "--db $h: exit 2, no store made" "$(cat "$TMP/out")" "2 0"
+	check_eq "--db $h: both named" "$(head -1 "$TMP/err")" "llmcost: --db needs a value, but got the option $h (for a value so spelled: --db=$h)"
+done
 slip 'llmcost replay: unknown option --hlep (did you mean --help?)' replay names --hlep
 slip 'llmcost help: unknown option --hlep (did you mean --help?)' help --hlep
 slip 'llmcost: unknown option --versoin (did you mean --version?)' --versoin

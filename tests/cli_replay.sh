@@ -33,10 +33,21 @@ $L replay 2>/dev/null; check_eq "no trace exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" --json --csv 2>/dev/null; check_eq "--json with --csv exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" --by colour 2>"$TMP/err"; check_eq "bad --by exits 2" "$?" 2
 check_has "bad --by names the choices" "$(cat "$TMP/err")" "tenant, task, model or time"
-# a second --by is a usage error naming both (the last was kept without a word)
+# a second --by is a usage error naming both (the last was kept without a word), as is a second
+# --top or --db (every command's option that takes one value: tui/cli.c cli_getopt); -s is
+# repeatable (several scenarios)
 $L replay "$TMP/day.jsonl" --by tenant --by task 2>"$TMP/err"; check_eq "two --by exit 2" "$?" 2
-check_eq "... naming both" "$(cat "$TMP/err")" "llmcost replay: --by given twice (--by tenant, then --by task): choose one (--json holds every grouping)
+check_eq "... naming both" "$(cat "$TMP/err")" "llmcost replay: --by given twice (--by tenant, then --by task): choose one
 (see: llmcost replay --help)"
+$L replay "$TMP/day.jsonl" --by tenant --top 3 --top=5 2>"$TMP/err"; check_eq "two --top exit 2" "$?" 2
+check_eq "... naming both" "$(head -1 "$TMP/err")" "llmcost replay: --top given twice (--top 3, then --top 5): choose one"
+$L replay "$TMP/day.jsonl" --db "$TMP/a.db" --db "$TMP/b.db" 2>"$TMP/err"; check_eq "two --db exit 2" "$?" 2
+check_has "... naming both" "$(cat "$TMP/err")" "--db given twice (--db $TMP/a.db, then --db $TMP/b.db)"
+check "... neither store made" test ! -e "$TMP/a.db" -a ! -e "$TMP/b.db"
+# one of replay's options where a value goes: a usage error naming both (-s --json read a
+# scenario file named --json, exit 3, and the JSON asked for was lost)
+$L replay "$TMP/day.jsonl" -s v3 -s --json 2>"$TMP/err"; check_eq "-s --json exits 2" "$?" 2
+check_eq "... naming both" "$(head -1 "$TMP/err")" "llmcost replay: -s needs a value, but got the option --json (for a value so spelled: --scenario=--json)"
 $L replay "$TMP/day.jsonl" --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
 $L replay "$TMP/day.jsonl" -s 2>/dev/null; check_eq "-s without a value exits 2" "$?" 2
 $L replay a b 2>/dev/null; check_eq "two traces exit 2" "$?" 2

@@ -42,6 +42,15 @@ check_has "--speed 0 says what it takes" "$(cat "$TMP/err")" "a factor above 0"
 $L watch mini --speed 1e10 2>"$TMP/err"; check_eq "--speed 1e10 exits 2" "$?" 2
 check_has "--speed 1e10: the limit named" "$(cat "$TMP/err")" "a factor above 0 and at most 1e9"
 $L watch mini --speed fast 2>/dev/null; check_eq "--speed fast exits 2" "$?" 2
+# a second --speed is a usage error naming both (the last was kept without a word), as a second
+# -s is; so is one of watch's options where a value goes (--db -s: a store named -s)
+$L watch mini --speed 2 --speed 60 2>"$TMP/err"; check_eq "two --speed exit 2" "$?" 2
+check_eq "... naming both" "$(cat "$TMP/err")" "llmcost watch: --speed given twice (--speed 2, then --speed 60): choose one
+(see: llmcost watch --help)"
+$L watch mini -s v3 --scenario=baseline 2>"$TMP/err"; check_eq "two -s exit 2" "$?" 2
+check_has "... naming both" "$(cat "$TMP/err")" "--scenario given twice (-s v3, then --scenario baseline): choose one"
+$L watch mini --db -s v3 2>"$TMP/err"; check_eq "--db -s exits 2" "$?" 2
+check_has "... naming both" "$(cat "$TMP/err")" "--db needs a value, but got the option -s (for a value so spelled: --db=-s)"
 # a decimal number, as live's --max-usd reads one: hex, inf and a leading blank (which strtod
 # takes: 0x5 was 5) are refused (exit 2, before the trace is looked for); an exponent and ".5"
 # are decimal

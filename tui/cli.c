@@ -148,6 +148,8 @@ const char *cli_option_slip(const char *cmd, const char *typed, const struct opt
 
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
 {
+	if (c == CLI_OPTION_SAID) /* cli_getopt's, said */
+		return EXIT_USAGE;
 	const char *word = optind > 0 ? argv[optind - 1] : "";
 	const struct option *o = longopts;
 	while (optopt && o->name && o->val != optopt)
@@ -172,6 +174,96 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	if (slip)
 		return cli_usage_error(cmd, "unknown option %s (did you mean --%s?)", word, slip);
 	return cli_usage_error(cmd, "unknown option %s", word);
+}
+
+/* The option of longopts that word, --NAME or --NAME=VALUE, is as getopt_long reads it: NAME
+ * itself, else the one option NAME begins; NULL for none (or several). */
+static const struct option *long_option_named(const char *word, const struct option *longopts)
+{
+	size_t n = strcspn(word + 2, "=");
+	const struct option *found = NULL;
+	int k = 0;
+	for (const struct option *o = longopts; n && o->name; o++)
+		if (!strncmp(o->name, word + 2, n)) {
+			if (strlen(o->name) == n)
+				return o;
+			found = o;
+			k++;
+		}
+	return k == 1 ? found : NULL;
+}
+
+/* 1 when word is one of the command's options: a long one, --help, -c for a short one (with
+ * its value or not), -h. */
+static int is_option_word(const char *word, const char *shortopts, const struct option *longopts)
+{
+	if (word[0] != '-' || !word[1])
+		return 0;
+	if (word[1] == '-') /* "--" alone ends the options: a value as before */
+		return word[2] && (!strcmp(word, "--help") || long_option_named(word, longopts));
+	return !strcmp(word, "-h") || (word[1] != ':' && strchr(shortopts, word[1]));
+}
+
+/* The option that took a value, named as typed: --NAME (its whole name, as cli_option_error
+ * names it), or -c. */
+static void option_name(char *out, size_t n, int is_long, int c, const struct option *o)
+{
+	if (is_long && o)
+		snprintf(out, n, "--%s", o->name);
+	else
+		snprintf(out, n, "-%c", c);
+}
+
+/* The options with a value that this parse has seen, for a second one: reset by its first call
+ * (optind 1, set by the command; a value makes getopt_long step past it) */
+static struct seen_option {
+	int val, is_long;
+	const char *arg;
+} seen[16];
+static size_t n_seen;
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int repeatable)
+{
+	int index = -1;
+	if (optind <= 1)
+		n_seen = 0;
+	int c = getopt_long(argc, argv, shortopts, longopts, &index);
+	if (c == -1 || c == '?' || c == ':' || !optarg)
+		return c;
+	const struct option *o = index >= 0 ? &longopts[index] : NULL;
+	for (const struct option *l = longopts; !o && l->name; l++)
+		if (l->val == c)
+			o = l;
+	/* the value a word of its own (not --NAME=VALUE or -cVALUE): the option before it */
+	int apart = optarg == argv[optind - 1];
+	const char *word = argv[optind - 1 - apart];
+	int is_long = word[1] == '-';
+	char name[128], was[128];
+	option_name(name, sizeof name, is_long, c, o);
+	if (apart && is_option_word(optarg, shortopts, longopts)) {
+		char *value = text_shell_word(optarg);
+		cli_usage_error(cmd, "%s needs a value, but got the option %s (for a value so spelled: "
+		                "%s%s%s%s)", name, optarg, o ? "--" : name, o ? o->name : "", o ? "=" : "",
+		                value ? value : optarg);
+		free(value);
+		return CLI_OPTION_SAID;
+	}
+	if (c == repeatable)
+		return c;
+	for (size_t k = 0; k < n_seen; k++)
+		if (seen[k].val == c) { /* the last one would be kept, without a word */
+			char *first = text_shell_word(seen[k].arg), *then = text_shell_word(optarg);
+			option_name(was, sizeof was, seen[k].is_long, c, o);
+			cli_usage_error(cmd, "%s given twice (%s %s, then %s %s): choose one", name, was,
+			                first ? first : seen[k].arg, name, then ? then : optarg);
+			free(first);
+			free(then);
+			return CLI_OPTION_SAID;
+		}
+	if (n_seen < sizeof seen / sizeof seen[0])
+		seen[n_seen++] = (struct seen_option){ c, is_long, optarg };
+	return c;
 }
 
 int cli_catch_signal(int sig, const struct sigaction *sa, struct sigaction *old)
@@ -221,10 +313,6 @@ void cli_store_error(const char *msg)
 
 int cli_one_scenario(const char *cmd, const char *arg, const char **scen)
 {
-	if (*scen) {
-		cli_usage_error(cmd, "one scenario at a time (-s %s and -s %s)", *scen, arg);
-		return -1;
-	}
 	if (!*arg) {
 		cli_usage_error(cmd, "-s needs a scenario: a file or a bundled name");
 		return -1;

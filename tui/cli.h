@@ -68,14 +68,31 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 #define CLI_LONG 256
 struct option;
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
+
+/*
+ * getopt_long for a command's option loop (optind set to 1 and opterr to 0 before the first
+ * call, as for getopt_long), with two more usage errors, said at once and returned as
+ * CLI_OPTION_SAID, for which cli_option_error (the loop's default case) only returns EXIT_USAGE:
+ * - a value given as the next word that is one of the command's options (`--record --dry-run`:
+ *   `--NAME` or `--NAME=…` that getopt_long would take as one of longopts, --help, `-c…` for a
+ *   short option c or -h), which would be taken for the value and the option lost; a value so
+ *   spelled is given in the same word (`--record=--dry-run`).  A word that is no option of the
+ *   command (`-`, `-5`, `--nosuch`) is a value as before;
+ * - a second use of an option that takes a value (`--max-usd 1 --max-usd 5`), which would
+ *   replace the first without a word; but for `repeatable`, the val of the one option that may
+ *   be given more than once (replay's and tui's -s), or 0.  A flag given twice is the flag.
+ */
+#define CLI_OPTION_SAID (-2)
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int repeatable);
 /* The long option that `typed` (an unknown one, without its dashes) may be a slip of, by the
  * rule a mistyped command name gets its suggestion by: among longopts, --help (every
  * command's) and for llmcost itself (cmd NULL) --version; a value given (=VALUE) left out.
  * NULL when none is that close. */
 const char *cli_option_slip(const char *cmd, const char *typed, const struct option *longopts);
 
-/* -s's value for a command that takes one scenario: a usage error (-1) when it is empty or a
- * second one. */
+/* -s's value for a command that takes one scenario: a usage error (-1) when it is empty (a
+ * second one is cli_getopt's). */
 int cli_one_scenario(const char *cmd, const char *arg, const char **scen);
 
 /* An operand of the command (its usage's `op`: TRACE, FILE, NAME): a usage error (-1) when it

@@ -151,7 +151,7 @@ int cmd_gen(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+	while ((c = cli_getopt("gen", argc, argv, ":o:", opts, 0)) != -1) {
 		switch (c) {
 		case REQUESTS:
 			if (gen_parse_u64(optarg, 1, 0, &n_requests) < 0)

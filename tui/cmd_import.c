@@ -28,7 +28,7 @@ int cmd_import(int argc, char **argv)
 	int c, quiet = 0;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((c = cli_getopt("import", argc, argv, ":", longopts, 0)) != -1) {
 		switch (c) {
 		case NAME: o.name = optarg; break;
 		case FORMAT:

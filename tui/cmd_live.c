@@ -291,7 +291,7 @@ int cmd_live(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt("live", argc, argv, ":s:", longopts, 0)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_one_scenario("live", optarg, &scen) < 0)

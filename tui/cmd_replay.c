@@ -435,7 +435,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt("replay", argc, argv, ":s:", longopts, 's')) != -1) {
 		switch (c) {
 		case 's':
 			if (!*optarg) {
@@ -465,8 +465,7 @@ int cmd_replay(int argc, char **argv)
 			top_given = 1;
 			break;
 		}
-		case BY: {
-			enum report_by had = by;
+		case BY:
 			for (by = REPORT_BY_TENANT; by < N_REPORT_BY; by++)
 				if (strcmp(optarg, report_by_names[by]) == 0)
 					break;
@@ -475,14 +474,7 @@ int cmd_replay(int argc, char **argv)
 				return cli_usage_error("replay", "--by takes tenant, task, model or time, not \"%s\"",
 				                       optarg);
 			}
-			if (had != REPORT_BY_NONE) { /* the last one kept, without a word */
-				free(scen_args);
-				return cli_usage_error("replay", "--by given twice (--by %s, then --by %s): choose "
-				                       "one (--json holds every grouping)", report_by_names[had],
-				                       report_by_names[by]);
-			}
 			break;
-		}
 		default:
 			free(scen_args);
 			return cli_option_error("replay", c, argv, longopts);

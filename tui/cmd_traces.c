@@ -24,7 +24,7 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
+	while ((c = cli_getopt(cmd, argc, argv, ":", longopts, 0)) != -1)
 		if (c != CLI_LONG)
 			return cli_option_error(cmd, c, argv, longopts), -1;
 		else if (cli_db_arg(cmd, optarg, db) < 0)

@@ -59,7 +59,7 @@ int cmd_tui(int argc, char **argv)
 	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cmd, argc, argv, ":s:", longopts, 's')) != -1) {
 		char *end;
 		switch (c) {
 		case 's':

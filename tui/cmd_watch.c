@@ -1190,7 +1190,7 @@ int cmd_watch(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt("watch", argc, argv, ":s:", longopts, 0)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_one_scenario("watch", optarg, &scen) < 0)
