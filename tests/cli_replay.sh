@@ -664,6 +664,16 @@ check_eq "notes: routes on the trace's models, keys, 90 min: none" "$(grep -v 'i
 $L replay "$TMP/mini-hashed.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
 check_eq "notes: an input_hash is a key; 20 minutes" "$(grep -v 'imported 2 requests' "$TMP/err")" \
 	"llmcost: note: the trace spans 20 min: projected monthly USD scales it to 30 days as if they were all like it"
+# a span of whole minutes and a tenth: 10:00:00 to 10:01:50 is 110 s = 1.8333 min, 1.8 min
+# (it said "1 min", cut down); 10:00:00 to 10:49:57 is 2997 s = 49.95 min, 50 min (half up)
+{ mini 10:00:00Z ',"input_hash":"h1"'; mini 10:01:50Z; } > "$TMP/mini-110s.jsonl"
+$L replay "$TMP/mini-110s.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
+check_eq "notes: 110 s is 1.8 min" "$(grep -v 'imported 2 requests' "$TMP/err")" \
+	"llmcost: note: the trace spans 1.8 min: projected monthly USD scales it to 30 days as if they were all like it"
+{ mini 10:00:00Z ',"input_hash":"h1"'; mini 10:49:57Z; } > "$TMP/mini-2997s.jsonl"
+$L replay "$TMP/mini-2997s.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
+check_eq "notes: 2997 s is 50 min" "$(grep -v 'imported 2 requests' "$TMP/err")" \
+	"llmcost: note: the trace spans 50 min: projected monthly USD scales it to 30 days as if they were all like it"
 # one route on a trace's model is enough; scenarios of other months get a note each
 echo '{"extends": "v3", "routes": {"large": "gpt-4o-mini"}, "projection": {"days": 7.5}}' > "$TMP/own4o/week.json"
 $L replay mini -s "$TMP/own4o/week.json" -s v3 >/dev/null 2>"$TMP/err"

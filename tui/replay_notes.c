@@ -213,8 +213,13 @@ void replay_notes(const struct trace *t, const struct trace_summary *ts, const s
 	char len[64];
 	if (span < 60 * CLOCK_US_PER_S)
 		short_span_text(span, len, sizeof len);
-	else
-		snprintf(len, sizeof len, "%d min", (int)(span / (60 * CLOCK_US_PER_S)));
+	else { /* minutes to a tenth, rounded half up (110 s: 1.8 min), whole ones bare (20 min) */
+		int64_t tenths = (span * 10 + 30 * CLOCK_US_PER_S) / (60 * CLOCK_US_PER_S);
+		if (tenths % 10)
+			snprintf(len, sizeof len, "%d.%d min", (int)(tenths / 10), (int)(tenths % 10));
+		else
+			snprintf(len, sizeof len, "%d min", (int)(tenths / 10));
+	}
 	int same = 1; /* one note for scenarios of one month's length */
 	for (size_t j = 0; j < n; j++)
 		same &= sc[j]->projection.days.ppb == sc[0]->projection.days.ppb;
