@@ -817,8 +817,14 @@ static void error_messages(void)
 	                        "got \"medium\""));
 	CHECK_STR(load_err("x.json", "{\"routing\": {\"rules\": [{\"when\": {}}]}}"),
 	          msg_at("x.json", 1, 24, "routing.rules[0]: missing key \"route\""));
+	/* an element that is no choice is named by its index, at its own place: "ok" is at column
+	 * 30 of {"retry": {"on": ["timeout", "ok"]}} (18 the '[', 19–27 "timeout", 28 ',', 29 ' ') */
 	CHECK_STR(load_err("x.json", "{\"retry\": {\"on\": [\"timeout\", \"ok\"]}}"),
-	          msg_at("x.json", 1, 12, "retry.on: expected an array of error classes, got [\"timeout\",\"ok\"]"));
+	          msg_at("x.json", 1, 30, "retry.on[1]: expected one of timeout, rate_limited, server_error, "
+	                 "invalid_request, content_filter, context_length, got \"ok\""));
+	/* a value that is no array keeps the key's own expectation */
+	CHECK_STR(load_err("x.json", "{\"retry\": {\"on\": \"timeout\"}}"),
+	          msg_at("x.json", 1, 12, "retry.on: expected an array of error classes, got \"timeout\""));
 	CHECK_STR(load_err("x.json", "{\"summarize\": {\"ratio\": 0}}"),
 	          msg_at("x.json", 1, 16, "summarize.ratio: expected a number in (0, 1], got 0"));
 	/* a ratio has at most 9 decimals: 0.5000000001 (10) is told so, and so is 0.5 written with 20

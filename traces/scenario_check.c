@@ -367,6 +367,24 @@ static int name_index(const char *const *names, const char *s)
 	return -1;
 }
 
+/* An element of an ENUM_SET that is none of its names: named by its index, with the choices
+ * (retry.on[1]: expected one of timeout, rate_limited, …, got "oops"). */
+static int set_element_error(struct walk *w, const struct scenario_key *k, const cJSON *e, size_t at)
+{
+	char idx[32], buf[80], choices[400];
+	size_t n = 0;
+	choices[0] = '\0';
+	for (int i = 0; k->names[i] && n < sizeof choices; i++)
+		n += (size_t)snprintf(choices + n, sizeof choices - n, "%s%s", i ? ", " : "", k->names[i]);
+	snprintf(idx, sizeof idx, "[%zu]", at);
+	size_t op = kpath_push(&w->path, "", idx);
+	walk_enter(w, e);
+	int rc = wfail(w, "%s: expected one of %s, got %s", w->path.s, choices, got(e, buf, sizeof buf));
+	walk_leave(w);
+	kpath_pop(&w->path, op);
+	return rc;
+}
+
 static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key *k, void *base)
 {
 	int nullable = (k->flags & KEYF_NULLABLE) != 0;
@@ -495,10 +513,11 @@ static int walk_value(struct walk *w, const cJSON *v, const struct scenario_key 
 		unsigned bits = 0;
 		if (!cJSON_IsArray(v) || ((k->flags & KEYF_NONEMPTY) && !v->child))
 			return type_error(w, k, v);
-		for (const cJSON *e = v->child; e; e = e->next) {
+		size_t at = 0;
+		for (const cJSON *e = v->child; e; e = e->next, at++) {
 			int i = cJSON_IsString(e) ? name_index(k->names, e->valuestring) : -1;
 			if (i < 0)
-				return type_error(w, k, v);
+				return set_element_error(w, k, e, at);
 			bits |= 1u << (i + (int)k->scale);
 		}
 		if (store)
