@@ -1031,6 +1031,47 @@ static void console_titles(void)
 	CHECK_STR(console_scen_title(&m, &e, buf), "fg");
 }
 
+/* A console model on a store in a fresh folder `tag` (its path in dir, the store's in db), with
+ * docs.jsonl loaded and v3's run ended, *s its scenario (NULL, a failed check, when a step
+ * fails): 0, or -1 (a failed check) when no model was made.  model_v3_done removes what it
+ * made. */
+static int model_v3(const char *tag, char *dir, size_t dn, char *db, size_t dbn, struct console_model *m,
+                    struct console_scen **s)
+{
+	char info[256] = "";
+	struct err e;
+	if (test_tmpdir(tag, dir, dn) < 0) {
+		CHECK(0);
+		return -1;
+	}
+	snprintf(db, dbn, "%s/store.db", dir);
+	if (console_model_init(m, db, &e) < 0) {
+		CHECK(0);
+		remove(dir);
+		return -1;
+	}
+	CHECK_INT(console_model_load(m, "fixtures/traces/docs.jsonl", NULL, NULL, info, sizeof info, &e), 0);
+	CHECK_INT(console_model_add(m, "v3", NULL, &e), 0);
+	console_model_wait(m);
+	*s = console_model_find(m, "v3", NULL);
+	if (!*s || !(*s)->has_res)
+		*s = NULL;
+	CHECK(*s != NULL);
+	return 0;
+}
+
+static void model_v3_done(struct console_model *m, const char *dir, const char *db)
+{
+	char path[700];
+	console_model_fini(m);
+	remove(db);
+	snprintf(path, sizeof path, "%s-wal", db);
+	remove(path);
+	snprintf(path, sizeof path, "%s-shm", db);
+	remove(path);
+	remove(dir);
+}
+
 /* A re-run keeps the scenario's last result shown (has_res, its figures) from the edit that queues
  * it until console_model_collect publishes the new one (issue 5: "the previous result stays
  * visible until the new one is ready"): here collect is not called between set and the checks,
@@ -1038,25 +1079,13 @@ static void console_titles(void)
  * different amount, so the new result is told from the old. */
 static void console_rerun_keeps_result(void)
 {
-	char dir[512], db[600], info[256];
+	char dir[512], db[600];
 	struct console_model m;
 	struct err e;
-	if (test_tmpdir("console-rerun", dir, sizeof dir) < 0) {
-		CHECK(0);
+	struct console_scen *s;
+	if (model_v3("console-rerun", dir, sizeof dir, db, sizeof db, &m, &s) < 0)
 		return;
-	}
-	snprintf(db, sizeof db, "%s/store.db", dir);
-	if (console_model_init(&m, db, &e) < 0) {
-		CHECK(0);
-		return;
-	}
-	info[0] = 0;
-	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, NULL, info, sizeof info, &e), 0);
-	CHECK_INT(console_model_add(&m, "v3", NULL, &e), 0);
-	console_model_wait(&m);
-	struct console_scen *s = console_model_find(&m, "v3", NULL);
-	CHECK(s != NULL);
-	if (!s || !s->has_res)
+	if (!s)
 		goto out;
 	money_sum before = s->res.totals.usd_total;
 	uint64_t requests = s->res.totals.requests;
@@ -1070,13 +1099,7 @@ static void console_rerun_keeps_result(void)
 	CHECK_INT(s->has_res, 1);
 	CHECK(s->res.totals.usd_total != before); /* the new result replaced it */
 out:
-	console_model_fini(&m);
-	remove(db);
-	snprintf(db, sizeof db, "%s/store.db-wal", dir);
-	remove(db);
-	snprintf(db, sizeof db, "%s/store.db-shm", dir);
-	remove(db);
-	remove(dir);
+	model_v3_done(&m, dir, db);
 }
 
 /* The text of file path (at most n - 1 bytes) in buf; "" when it cannot be read. */
@@ -1098,25 +1121,16 @@ static const char *file_text(const char *path, char *buf, size_t n)
  * row in the CSV differs. */
 static void console_export_waits(void)
 {
-	char dir[512], db[600], info[256], path[700], before[8192], during[8192], after[8192];
+	char dir[512], db[600], path[700], before[8192], during[8192], after[8192];
 	struct console_model m;
 	struct dumb_console d;
 	struct err e;
-	if (test_tmpdir("console-export-wait", dir, sizeof dir) < 0) {
-		CHECK(0);
+	struct console_scen *s;
+	if (model_v3("console-export-wait", dir, sizeof dir, db, sizeof db, &m, &s) < 0)
 		return;
-	}
-	snprintf(db, sizeof db, "%s/store.db", dir);
-	if (console_model_init(&m, db, &e) < 0) {
-		CHECK(0);
-		return;
-	}
-	info[0] = 0;
-	CHECK_INT(console_model_load(&m, "fixtures/traces/docs.jsonl", NULL, NULL, info, sizeof info, &e), 0);
-	CHECK_INT(console_model_add(&m, "v3", NULL, &e), 0);
-	console_model_wait(&m);
-	struct console_scen *s = console_model_find(&m, "v3", NULL);
-	if (!s || !s->has_res || dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0) {
+	if (!s)
+		goto out;
+	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0) {
 		CHECK(0);
 		goto out;
 	}
@@ -1171,13 +1185,7 @@ static void console_export_waits(void)
 		delwin(d.c.status);
 	dumb_close(&d);
 out:
-	console_model_fini(&m);
-	remove(db);
-	snprintf(db, sizeof db, "%s/store.db-wal", dir);
-	remove(db);
-	snprintf(db, sizeof db, "%s/store.db-shm", dir);
-	remove(db);
-	remove(dir);
+	model_v3_done(&m, dir, db);
 }
 
 /* A view's title too long for its 80 columns (console_put_title) drops in turn the sort order,
