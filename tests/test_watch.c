@@ -666,16 +666,43 @@ static void append(const char *path, const char *mode, const char *text)
 	}
 }
 
+/* A fresh folder for a followed file: its path t.jsonl and its rotated name t.jsonl.1; -1 when the
+ * folder cannot be made.  follow_files_done removes them. */
+static int follow_files(char dir[200], char path[256], char old[264])
+{
+	if (test_tmpdir("follow", dir, 200) < 0)
+		return -1;
+	snprintf(path, 256, "%s/t.jsonl", dir);
+	snprintf(old, 264, "%s.1", path);
+	return 0;
+}
+
+static void follow_files_done(const char *dir, const char *path, const char *old)
+{
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+}
+
+/* The n lines handed over are want[], numbered want_no[] (NULL: not checked). */
+static void check_lines(const struct got *g, const char *const *want, const uint64_t *want_no, int n)
+{
+	CHECK_INT(g->n, n);
+	for (int i = 0; i < g->n && i < n; i++) {
+		CHECK_STR(g->lines[i], want[i]);
+		if (want_no)
+			CHECK_INT(g->no[i], want_no[i]);
+	}
+}
+
 static void watch_follow_file(void)
 {
 	char dir[200], path[256], old[264];
 	struct follow f;
 	struct err e;
 	struct got g = { 0 };
-	if (test_tmpdir("follow", dir, sizeof dir) < 0)
+	if (follow_files(dir, path, old) < 0)
 		return;
-	snprintf(path, sizeof path, "%s/t.jsonl", dir);
-	snprintf(old, sizeof old, "%s.1", path);
 	append(path, "w", "a\nb");
 	CHECK(follow_open(&f, path, &e) == 0);
 	f.old_quiet_us = 0; /* a rotated file is done with at once (watch_follow_held waits) */
@@ -693,18 +720,12 @@ static void watch_follow_file(void)
 	CHECK_INT(f.rotations, 1);
 	static const char *const want[] = { "a", "b", "c", "d", "e", "f", "g" };
 	static const uint64_t want_no[] = { 1, 2, 3, 1, 2, 3, 1 };
-	CHECK_INT(g.n, 7);
-	for (int i = 0; i < g.n && i < 7; i++) {
-		CHECK_STR(g.lines[i], want[i]);
-		CHECK_INT(g.no[i], want_no[i]);
-	}
+	check_lines(&g, want, want_no, 7);
 	follow_close(&f);
 	CHECK(follow_open(&f, dir, &e) < 0); /* a folder is not followed */
 	CHECK(strstr(e.msg, "not a regular file") != NULL);
 	follow_close(&f);
-	unlink(path);
-	unlink(old);
-	rmdir(dir);
+	follow_files_done(dir, path, old);
 }
 
 static void watch_follow_edges(void)
@@ -713,10 +734,8 @@ static void watch_follow_edges(void)
 	struct follow f;
 	struct err e;
 	struct got g = { 0 };
-	if (test_tmpdir("follow", dir, sizeof dir) < 0)
+	if (follow_files(dir, path, old) < 0)
 		return;
-	snprintf(path, sizeof path, "%s/t.jsonl", dir);
-	snprintf(old, sizeof old, "%s.1", path);
 	append(path, "w", "a\npart");
 	CHECK(follow_open(&f, path, &e) == 0);
 	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
@@ -727,13 +746,9 @@ static void watch_follow_edges(void)
 	append(path, "w", "z\n");
 	CHECK_INT(follow_poll(&f, take, &g, &e), 2);
 	static const char *const want[] = { "a", "x", "y", "z" };
-	CHECK_INT(g.n, 4);
-	for (int i = 0; i < g.n && i < 4; i++)
-		CHECK_STR(g.lines[i], want[i]);
+	check_lines(&g, want, NULL, 4);
 	follow_close(&f);
-	unlink(path);
-	unlink(old);
-	rmdir(dir);
+	follow_files_done(dir, path, old);
 }
 
 /* At the stop, the last lines without their end are handed over, as the import takes them: the old
@@ -745,10 +760,8 @@ static void watch_follow_finish(void)
 	struct follow f;
 	struct err e;
 	struct got g = { 0 };
-	if (test_tmpdir("follow", dir, sizeof dir) < 0)
+	if (follow_files(dir, path, old) < 0)
 		return;
-	snprintf(path, sizeof path, "%s/t.jsonl", dir);
-	snprintf(old, sizeof old, "%s.1", path);
 	append(path, "w", "a\nb");
 	CHECK(follow_open(&f, path, &e) == 0);
 	f.old_quiet_us = 60 * 1000000; /* the old file is kept open until the stop */
@@ -760,11 +773,7 @@ static void watch_follow_finish(void)
 	CHECK_INT(follow_finish(&f, take, &g, &e), 0);
 	static const char *const want[] = { "a", "c", "b", "d" };
 	static const uint64_t want_no[] = { 1, 1, 2, 2 };
-	CHECK_INT(g.n, 4);
-	for (int i = 0; i < g.n && i < 4; i++) {
-		CHECK_STR(g.lines[i], want[i]);
-		CHECK_INT(g.no[i], want_no[i]);
-	}
+	check_lines(&g, want, want_no, 4);
 	follow_close(&f);
 	g.n = 0;
 	append(path, "w", "x\n");
@@ -772,9 +781,7 @@ static void watch_follow_finish(void)
 	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
 	CHECK_INT(follow_finish(&f, take, &g, &e), 0);
 	follow_close(&f);
-	unlink(path);
-	unlink(old);
-	rmdir(dir);
+	follow_files_done(dir, path, old);
 }
 
 /* Counts the lines handed over and keeps their numbers and first bytes. */
@@ -877,9 +884,7 @@ static void watch_follow_held(void)
 		CHECK_INT(o.old[i], want_old[i]);
 	}
 	follow_close(&f);
-	unlink(path);
-	unlink(old);
-	rmdir(dir);
+	follow_files_done(dir, path, old);
 }
 
 /* The replay's cadence: once a second, or five times the last replay's length when that is
