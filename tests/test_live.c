@@ -679,6 +679,24 @@ static void live_timeout_recorded_as_billed(void)
 	run_done(&r);
 }
 
+/* An HTTP 200 body the reply cannot be taken from, and what its server_error says. */
+struct bad_reply {
+	const char *body, *msg;
+};
+
+/* Each of the n bodies reads as a server_error that says its msg. */
+static void check_server_errors(const struct bad_reply *bad, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct live_reply rep;
+		memset(&rep, 0, sizeof rep);
+		openai_reply(200, bad[k].body, NULL, &rep);
+		CHECK_INT(rep.status, STATUS_SERVER_ERROR);
+		CHECK_STR(rep.msg, bad[k].msg);
+		free(rep.text);
+	}
+}
+
 static void live_reply_without_usage(void)
 {
 	/* a 200 is priced from its usage's input_tokens and output_tokens: without both as numbers
@@ -703,7 +721,7 @@ static void live_reply_without_usage(void)
 	}
 	/* a body that is not JSON (a proxy's page, a body cut short) or none: a server_error too,
 	 * said so rather than "without a usage" */
-	static const struct { const char *body, *msg; } bad[] = {
+	static const struct bad_reply bad[] = {
 		{ "<html><body>Bad gateway</body></html>", "HTTP 200 with a body that is not JSON" },
 		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4", "HTTP 200 with a body that is not JSON" },
 		{ "", "HTTP 200 with an empty body" },
@@ -713,14 +731,7 @@ static void live_reply_without_usage(void)
 		  " \"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}", "HTTP 200 with status \"failed\": The model broke." },
 		{ "{\"status\": \"failed\", \"error\": null}", "HTTP 200 with status \"failed\"" },
 	};
-	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-		struct live_reply rep;
-		memset(&rep, 0, sizeof rep);
-		openai_reply(200, bad[k].body, NULL, &rep);
-		CHECK_INT(rep.status, STATUS_SERVER_ERROR);
-		CHECK_STR(rep.msg, bad[k].msg);
-		free(rep.text);
-	}
+	check_server_errors(bad, sizeof bad / sizeof bad[0]);
 }
 
 static void live_unreached_stops(void)
@@ -931,7 +942,7 @@ static void live_reply_usage_range(void)
 	/* a usage read as a trace line's counts are (SPEC §10): an integer from 0 to 4294967295
 	 * (100.0 is 100); else the 200 is a server_error saying which count, as one without a usage
 	 * (before: 2^32 and 4e12 were counted and recorded, a line `replay` rejects; 2.5 was 2) */
-	static const struct { const char *body, *msg; } bad[] = {
+	static const struct bad_reply bad[] = {
 		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4294967296}}",
 		  "HTTP 200 with a usage a trace cannot hold: output_tokens is 4294967296, not an integer from 0 to 4294967295" },
 		{ "{\"usage\": {\"input_tokens\": 4000000000000, \"output_tokens\": 4}}",
@@ -944,14 +955,7 @@ static void live_reply_usage_range(void)
 		  "HTTP 200 with a usage a trace cannot hold: input_tokens_details.cached_tokens is 1.5, not an integer "
 		  "from 0 to 4294967295" },
 	};
-	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-		struct live_reply rep;
-		memset(&rep, 0, sizeof rep);
-		openai_reply(200, bad[k].body, NULL, &rep);
-		CHECK_INT(rep.status, STATUS_SERVER_ERROR);
-		CHECK_STR(rep.msg, bad[k].msg);
-		free(rep.text);
-	}
+	check_server_errors(bad, sizeof bad / sizeof bad[0]);
 	/* 100.0 is 100, and 4294967295 the most */
 	struct live_reply rep;
 	memset(&rep, 0, sizeof rep);
