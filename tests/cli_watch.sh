@@ -314,6 +314,17 @@ done
 check_has "rejects: the unpriced line says why" "$(cat "$TMP/bad.err")" "$H:5: model: names a model the scenario's pricing table lacks"
 check_has "rejects: two lines taken, four rejected" "$(cat "$TMP/bad.out")" "stopped: 2 requests (4 rejected)"
 
+# read_then_stop FILE NAME: watch FILE (out and err in $TMP/NAME.out, .err) until it has read it
+# whole, then Ctrl-C; watch's exit status
+read_then_stop() {
+	$INT_DFL $L watch "$1" </dev/null >"$TMP/$2.out" 2>"$TMP/$2.err" &
+	pid=$!
+	eventually read_to $pid "$1" "$(size "$1")"
+	following $pid
+	kill -INT $pid
+	wait $pid
+}
+
 # a last line without its newline waits for it while the file is followed, and is taken at the
 # stop as the import takes it (README: "a last line without a newline is imported"): the
 # incident's first two lines (10:00:00 and 10:00:06), the second without its end, make 2
@@ -321,22 +332,12 @@ check_has "rejects: two lines taken, four rejected" "$(cat "$TMP/bad.out")" "sto
 # Before, the stop said 1 request and nothing of the line
 N="$TMP/nonl.jsonl"
 { sed -n 1p "$TMP/mini.jsonl"; sed -n 2p "$TMP/mini.jsonl" | tr -d '\n'; } >"$N"
-$INT_DFL $L watch "$N" </dev/null >"$TMP/nonl.out" 2>"$TMP/nonl.err" &
-pid=$!
-eventually read_to $pid "$N" "$(size "$N")"
-following $pid
-kill -INT $pid
-wait $pid; check_eq "a last line without its newline: Ctrl-C exits 130" "$?" 130
+read_then_stop "$N" nonl; check_eq "a last line without its newline: Ctrl-C exits 130" "$?" 130
 check_eq "a last line without its newline: taken at the stop" "$(head -n 1 "$TMP/nonl.out")" \
 	"watch: $N stopped: 2 requests (0 rejected), the latest at 2026-03-02T10:00:06Z"
 check_eq "a last line without its newline: nothing on stderr" "$(cat "$TMP/nonl.err")" ""
 { sed -n 1p "$TMP/mini.jsonl"; printf oops; } >"$N"
-$INT_DFL $L watch "$N" </dev/null >"$TMP/nonl.out" 2>"$TMP/nonl.err" &
-pid=$!
-eventually read_to $pid "$N" "$(size "$N")"
-following $pid
-kill -INT $pid
-wait $pid; check_eq "a malformed last line without its newline: Ctrl-C exits 130" "$?" 130
+read_then_stop "$N" nonl; check_eq "a malformed last line without its newline: Ctrl-C exits 130" "$?" 130
 check_eq "a malformed last line without its newline: rejected at the stop" "$(head -n 1 "$TMP/nonl.out")" \
 	"watch: $N stopped: 1 request (1 rejected), the latest at 2026-03-02T10:00:00Z"
 check_eq "a malformed last line without its newline: named by its line" "$(cat "$TMP/nonl.err")" \
