@@ -124,6 +124,19 @@ printf '{"ts": "\033[31m\n' > "$TMP/raw.jsonl"
 $L import "$TMP/raw.jsonl" > /dev/null 2>&1
 out=$($L rejects raw); check_has "rejects shows a raw ESC as an escape" "$out" '{"ts": "\u001b[31m'
 case $out in *"$ESC"*) bad "rejects holds a raw ESC" ;; *) ok ;; esac
+# a newline in a name or path is shown as \u000a in messages too, as traces shows it: it began a
+# line of its own ("llmcost: no trace named "nl" then "nam" (nothing removed)"), a faked output line
+NL=$(printf 'nl\nname')
+out=$($L import "$TMP/names.jsonl" --name "$NL" --db "$TMP/nl.db" 2>&1)
+check_eq "import's summary: a name's newline escaped" "$out" 'nl\u000aname: imported 9 requests'
+out=$($L rm "$(printf 'nl\nnam')" --db "$TMP/nl.db" 2>&1)
+check_eq "rm's error: a name's newline escaped" "$out" "llmcost: $TMP/nl.db: no trace named \"nl\\u000anam\" (nothing removed)"
+out=$($L rm "$NL" --db "$TMP/nl.db" 2>&1); check_eq "rm's word: a name's newline escaped" "$out" 'removed nl\u000aname'
+out=$(cd "$TMP" && $L gen faq --requests 3 -o "$(printf 'n\001l\n.jsonl')" 2>&1)
+check_eq "gen's word: a path's newline escaped" "$out" 'llmcost gen: wrote 3 faq requests (8 tenants, 7 days, seed 1) to n\u0001l\u000a.jsonl'
+out=$($L gen faq --requests 3 -o "$(printf '%s/no\ndir/x.jsonl' "$TMP")" 2>&1)
+case $out in *"no\u000adir"*) ok ;; *) bad "gen's -o error: a path's newline escaped: [$out]" ;; esac
+check_eq "... on one line" "$(printf "%s\\n" "$out" | wc -l)" 1
 
 # --- trace names are checked before anything is written
 long=$(printf '%0256d' 0)

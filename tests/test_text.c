@@ -172,9 +172,38 @@ static void one_write_per_message(void)
 	CHECK_STR(w.got, "llmcost: bad\\u0001.jsonl: no such file\n");
 }
 
+/* A newline of the format is a line of the message; one a value brings is shown as \u000a, as
+ * a tab or ESC is: a name was able to begin a line of its own ("llmcost: no trace named "nl" then
+ * "nam" (nothing removed)"). Whatever the conversions before it (%zu, %.*s, %g). */
+static void newline_of_a_value_escaped(void)
+{
+	struct writes w;
+	FILE *f = counting(&w);
+	if (!f) {
+		TEST_FAIL_("%s", "fopencookie failed");
+		return;
+	}
+	text_printf(f, "%zu %.*s %g removed %s\n  next\n", (size_t)3, 2, "ab\ncd", 0.5, "nl\nname\x01");
+	CHECK_STR(w.got, "3 ab 0.5 removed nl\\u000aname\\u0001\n  next\n");
+	fclose(f);
+	FILE *saved = stderr;
+	if (!(stderr = counting(&w))) {
+		stderr = saved;
+		TEST_FAIL_("%s", "fopencookie failed");
+		return;
+	}
+	cli_error("%s", "no trace named \"nl\nnam\" (nothing removed)");
+	FILE *mine = stderr;
+	stderr = saved;
+	fclose(mine);
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.got, "llmcost: no trace named \"nl\\u000anam\" (nothing removed)\n");
+}
+
 void suite_text(void)
 {
 	RUN(one_write_per_message);
+	RUN(newline_of_a_value_escaped);
 	RUN(escapes_controls_bidi_and_bad_bytes);
 	RUN(counts_columns);
 	RUN(cuts_at_the_budget);

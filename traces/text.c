@@ -207,9 +207,10 @@ char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*co
 	return out;
 }
 
-/* Writes the n bytes at s to f with their escapes; a newline too unless `lines`.  The byte
- * after them must not continue UTF-8 (a NUL, as strings end). */
-static void put(FILE *f, const char *s, size_t n, int lines)
+/* Writes the n bytes at s to f with their escapes.  With `lines`, a string as long as s, a byte
+ * where the two differ is a newline of the message's own, written as one: every other newline
+ * is shown as its escape.  The byte after them must not continue UTF-8 (a NUL, as strings end). */
+static void put(FILE *f, const char *s, size_t n, const char *lines)
 {
 	/* the pieces gathered and written together: an unbuffered stream (stderr) gets a message
 	 * in one write, not one per byte, so the lines of processes sharing it do not interleave */
@@ -217,11 +218,11 @@ static void put(FILE *f, const char *s, size_t n, int lines)
 	size_t k, o = 0;
 	int len;
 	char buf[8];
-	const char *shown;
+	const char *shown, *from = s;
 	for (const char *end = s + n; s < end; s += len) {
 		piece(s, &len, buf, &shown, &k);
-		if (lines && *s == '\n')
-			k = 1, shown = s;
+		if (lines && *s != lines[s - from])
+			k = 1, shown = "\n";
 		if (o + k > sizeof out) {
 			fwrite(out, 1, o, f);
 			o = 0;
@@ -240,25 +241,46 @@ void text_put_bytes(FILE *f, const char *s, size_t n)
 		return;
 	memcpy(copy, s, n);
 	copy[n] = 0;
-	put(f, copy, n, 0);
+	put(f, copy, n, NULL);
 	free(copy);
+}
+
+/* fmt formatted with each of its own newlines as the byte mark, in a new string (*n bytes; NULL
+ * when out of memory or fmt is not formatted). */
+static char *format_marked(const char *fmt, char mark, size_t *n, va_list ap)
+{
+	char *marked = strdup(fmt);
+	if (!marked)
+		return NULL;
+	for (char *p = marked; (p = strchr(p, '\n')); p++)
+		*p = mark;
+	va_list again;
+	va_copy(again, ap);
+	int len = vsnprintf(NULL, 0, marked, ap);
+	char *out = len < 0 ? NULL : malloc((size_t)len + 1);
+	if (out)
+		vsnprintf(out, (size_t)len + 1, marked, again);
+	va_end(again);
+	free(marked);
+	*n = out ? (size_t)len : 0;
+	return out;
 }
 
 void text_vprintf(FILE *f, const char *fmt, va_list ap)
 {
-	char small[512], *msg = small;
+	/* The newlines of fmt are the message's lines; one a value brings (a name, a path: "n\nl")
+	 * is shown as \u000a, so no name can begin a line of its own.  Which is which: fmt is
+	 * formatted twice, its newlines as \001 and then as \002; the values format the same both
+	 * times, so the bytes that differ are fmt's newlines, whatever the conversions are. */
 	va_list again;
 	va_copy(again, ap);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
-		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	size_t n1, n2;
+	char *one = format_marked(fmt, '\001', &n1, ap), *two = format_marked(fmt, '\002', &n2, again);
 	va_end(again);
-	if (n < 0)
-		return;
-	const char *text = msg ? msg : small;
-	put(f, text, strlen(text), 1);
-	if (msg != small)
-		free(msg);
+	if (one && two && n1 == n2)
+		put(f, one, n1, two);
+	free(one);
+	free(two);
 }
 
 void text_printf(FILE *f, const char *fmt, ...)

@@ -67,8 +67,9 @@ char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*co
 /* Writes the n bytes at s to f with their escapes (NULs among them shown as \u0000). */
 void text_put_bytes(FILE *f, const char *s, size_t n);
 
-/* Formats as fprintf does, then writes the message with its escapes, but for newlines, which
- * stay: for messages of several lines. */
+/* Formats as fprintf does, then writes the message with its escapes, but for the newlines of
+ * fmt itself, which stay: for messages of several lines.  A newline a value brings (a name, a
+ * path) is shown as \u000a, as every other control character is. */
 void text_vprintf(FILE *f, const char *fmt, va_list ap);
 void text_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
