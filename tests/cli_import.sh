@@ -96,6 +96,23 @@ $L rm day --db "$TMP/typo.db" 2>/dev/null; check_eq "rm without a store exits 1"
 $L replay day --db "$TMP/typo.db" 2>"$TMP/err"; check_eq "replay of a name without a store exits 1" "$?" 1
 check_has "replay names the missing store" "$(cat "$TMP/err")" "no trace file named \"day\", and there is no store $TMP/typo.db"
 check "no store file was made" test ! -e "$TMP/typo.db"
+# an empty file is a store not made yet, as a missing one: they read it as none and leave it
+# as it was (they wrote a 983,040-byte store into it)
+: > "$TMP/empty.db"
+out=$($L traces --db "$TMP/empty.db" 2>"$TMP/err"); check_eq "traces of an empty file exits 0" "$?" 0
+check_eq "... as without a store" "$(cat "$TMP/err")" \
+	"llmcost: note: there is no store $TMP/empty.db yet, so no traces (llmcost import FILE makes it)"
+$L rejects day --db "$TMP/empty.db" 2>"$TMP/err"; check_eq "rejects of an empty file exits 1" "$?" 1
+check_has "... as without a store" "$(cat "$TMP/err")" "there is no store $TMP/empty.db"
+$L rm day --db "$TMP/empty.db" 2>/dev/null; check_eq "rm of an empty file exits 1" "$?" 1
+$L replay day --db "$TMP/empty.db" 2>"$TMP/err"; check_eq "replay of a name in an empty file exits 1" "$?" 1
+check_has "... as without a store" "$(cat "$TMP/err")" "and there is no store $TMP/empty.db"
+check_eq "and the empty file is left empty" "$(stat -c %s "$TMP/empty.db")" 0
+# import makes its store in it, 0600 as a new store whatever the file's mode was (it kept 0666)
+chmod 666 "$TMP/empty.db"
+$L import "$TMP/twice.jsonl" --db "$TMP/empty.db" >/dev/null 2>&1; check_eq "import into an empty file exits 0" "$?" 0
+check_eq "... and makes it 0600" "$(stat -c %a "$TMP/empty.db")" 600
+check_has "... a store" "$($L traces --db "$TMP/empty.db")" "twice"
 
 # --- a file with bad lines: reported with FILE:LINE, kept, counted
 { line 1 acme 10; echo; line 2 beta -3; echo 'not json'; line 4 acme 7 | tr -d '\n'; } > "$TMP/day.jsonl"

@@ -271,7 +271,10 @@ static void store_exists_tells_absent_from_unreachable(void)
 	unlink(path_in("plain"));
 	unlink(path_in("loop.db"));
 	CHECK_INT(store_exists(path_in("there.db"), &e), 0);
+	/* an empty file is a store not made yet; one of a byte is there */
 	CHECK_INT(close(open(path_in("there.db"), O_WRONLY | O_CREAT, 0600)), 0);
+	CHECK_INT(store_exists(path_in("there.db"), &e), 0);
+	write_file(path_in("there.db"), "x");
 	CHECK_INT(store_exists(path_in("there.db"), &e), 1);
 	CHECK_INT(close(open(path_in("plain"), O_WRONLY | O_CREAT, 0600)), 0);
 	CHECK_INT(store_exists(path_in("plain/x.db"), &e), 0);

@@ -319,10 +319,18 @@ static int stat_store(const char *path, struct stat *st, struct err *e)
 	return err_set(e, "%s: cannot reach the store: %s", path, strerror(errno));
 }
 
+/* A file of no bytes is a store not made yet (the file `: > x.db` or mktemp makes): SQLite
+ * would take it for an empty database and write a store into it. */
+static int empty_file(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_size == 0;
+}
+
 int store_exists(const char *path, struct err *e)
 {
 	struct stat st;
-	return stat_store(path, &st, e);
+	int there = stat_store(path, &st, e);
+	return there > 0 && empty_file(&st) ? 0 : there;
 }
 
 int store_open_existing(struct store *s, const char *path, struct err *e)
@@ -375,6 +383,19 @@ int store_open(struct store *s, const char *path, struct err *e)
 		if (fd < 0)
 			return err_set(e, "%s: cannot read the store: %s", path, strerror(errno));
 		close(fd);
+	}
+	/* an empty file is made the store, as a new one is: 0600 whatever its mode was, being every
+	 * request's input text; one this user may not make so (another user's) is left as it is */
+	if (there && empty_file(&fs) && (fs.st_mode & 07777) != 0600) {
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		struct stat again;
+		int made = fd >= 0 && fstat(fd, &again) == 0 && (!empty_file(&again) || fchmod(fd, 0600) == 0);
+		int why = errno;
+		if (fd >= 0)
+			close(fd);
+		if (!made)
+			return err_set(e, "%s: cannot make the empty file a store, readable by this user alone "
+			               "(0600): %s; it is left as it is", path, strerror(why));
 	}
 	/* a file that is not SQLite: SQLite would take one shorter than its header for an empty
 	 * database, and write over it */

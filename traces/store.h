@@ -45,10 +45,12 @@ void store_stop_waits(volatile sig_atomic_t *stop);
  * folders); for the default store's. */
 int store_make_folder(const char *path, struct err *e);
 
-/* Opens (creating the file and the schema when absent, not its folder); refuses, leaving it
- * as it is, a file that is not an llmcost store. */
+/* Opens (creating the file and the schema when absent, not its folder; an empty file is made
+ * the store, 0600 as a new one); refuses, leaving it as it is, a file that is not an llmcost
+ * store. */
 int store_open(struct store *s, const char *path, struct err *e);
-/* 1 when something is at path, 0 when nothing is (ENOENT, ENOTDIR), -1 with e set ("PATH:
+/* 1 when something is at path, 0 when nothing is (ENOENT, ENOTDIR) or an empty file, a store
+ * not made yet, -1 with e set ("PATH:
  * cannot reach the store: Permission denied") when stat fails otherwise: a store in a folder
  * this user cannot enter is not taken for none. */
 int store_exists(const char *path, struct err *e);
