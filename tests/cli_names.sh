@@ -68,6 +68,11 @@ for end in one two three; do
 	name=$P-$end
 	check_has "a long name keeps its end: -$end" "$table" "  $(printf %.30s "$name")…$(printf %s "$name" | tail -c 29)  "
 done
+# ... in traces' list too, as a trace's name (a 255-character name made a row of ~350 columns)
+$L import "$TMP/long.jsonl" --name "$P-$P-end" --db "$TMP/long.db" >/dev/null 2>&1
+name=$P-$P-end
+row=$($L traces --db "$TMP/long.db" | grep -e '-end ')
+check_has "traces: a long name loses its middle" "$row" "$(printf %.30s "$name")…$(printf %s "$name" | tail -c 29)  "
 
 # --- on a locale that is not UTF-8 (C, POSIX, ISO-8859-1) the program's own symbols are
 # ASCII: "..." for "…", "-" for "—", "x" for "×" (it printed UTF-8 whatever the locale); a name

@@ -39,17 +39,10 @@ static void grid_fini(struct grid *g)
 	g->cells = NULL;
 }
 
-/* A cell's widest: a longer name loses its middle to "…", keeping the end that tells names of
- * one prefix apart (--json and --csv carry it whole). */
-#define CELL_COLS 60
-
-/* text as a table shows it: escaped, cut to CELL_COLS; the caller's (NULL when out of memory) */
+/* text as a table shows it (text_cell); the caller's (NULL when out of memory) */
 static char *cell_text(const char *text)
 {
-	char *shown = text_show(text ? text : "", 0);
-	char *s = shown ? text_cut_middle(shown, CELL_COLS, text_symbol("\xe2\x80\xa6", "..."), text_cp_width) : NULL;
-	free(shown);
-	return s;
+	return text_cell(text ? text : "");
 }
 
 static void put_name(FILE *f, const char *name)

@@ -207,6 +207,15 @@ char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*co
 	return out;
 }
 
+char *text_cell(const char *s)
+{
+	char *shown = text_show(s, 0);
+	char *cut = shown ? text_cut_middle(shown, TEXT_CELL_COLS, text_symbol("\xe2\x80\xa6", "..."),
+	                                    text_cp_width) : NULL;
+	free(shown);
+	return cut;
+}
+
 /* Writes the n bytes at s to f with their escapes.  With `lines`, a string as long as s, a byte
  * where the two differ is a newline of the message's own, written as one: every other newline
  * is shown as its escape.  The byte after them must not continue UTF-8 (a NUL, as strings end). */

@@ -64,6 +64,14 @@ char *text_show(const char *s, size_t max_cols);
  */
 char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*cols)(long cp));
 
+/* A table cell's widest: a longer name loses its middle to "…", keeping the end that tells
+ * names of one prefix apart (--json and --csv carry it whole). */
+#define TEXT_CELL_COLS 60
+
+/* s as a table shows it: with its escapes, cut in the middle to TEXT_CELL_COLS columns
+ * (text_cut_middle, "…" by text_symbol), in a new string (NULL when out of memory). */
+char *text_cell(const char *s);
+
 /* Writes the n bytes at s to f with their escapes (NULs among them shown as \u0000). */
 void text_put_bytes(FILE *f, const char *s, size_t n);
 

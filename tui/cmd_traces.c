@@ -34,7 +34,7 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 
 /* One row of the list, as text. */
 struct listed_trace {
-	char *name, *source; /* shown safely (traces/text.h) */
+	char *name, *source; /* shown safely (traces/text.h); the name cut as a table cuts it */
 	char req[32], rejects[32], tenants[32], first[CLOCK_TEXT_MAX], span[32];
 };
 
@@ -60,7 +60,7 @@ static int print_traces(const struct store_trace_info *list, size_t n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct listed_trace *r = &row[i];
-		if (!(r->name = text_show(list[i].name, 0)) || !(r->source = text_show(list[i].source, 0)))
+		if (!(r->name = text_cell(list[i].name)) || !(r->source = text_show(list[i].source, 0)))
 			rc = -1;
 		report_count_text((uint64_t)list[i].requests, r->req, sizeof r->req);
 		snprintf(r->rejects, sizeof r->rejects, "%lld", (long long)list[i].rejects);
