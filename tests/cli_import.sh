@@ -805,6 +805,14 @@ if as_other $LA --version >/dev/null 2>&1; then
 	check_eq "import says the same" "$(cat "$TMP/err")" \
 		"llmcost: $TMP/shut/sub/x.db: cannot reach the store: Permission denied"
 	chmod 755 "$TMP/shut"
+	# a default store in a folder this user cannot enter, ~/.local/share there: import said
+	# "cannot make its folder ~/.local/share: Permission denied", as if it were not there
+	mkdir -p "$TMP/shuthome/.local/share" && chmod 755 "$TMP/shuthome" && chmod $shut_dir "$TMP/shuthome/.local"
+	as_other env LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/shuthome" $LA import "$TMP/tiny.jsonl" 2>"$TMP/err"
+	check_eq "a default store's folder this user cannot enter: import exits 1" "$?" 1
+	check_eq "import says it cannot reach the store" "$(cat "$TMP/err")" \
+		"llmcost: $TMP/shuthome/.local/share/llmcost/llmcost.db: cannot reach the store: Permission denied"
+	chmod 755 "$TMP/shuthome/.local"
 	# a store this user may not read (root's 0600 read by nobody; the owner's own at 000): said
 	# so, not as "unable to open database file (the store and its folder must be writable)"
 	mkdir -p "$TMP/unread" && chmod 755 "$TMP/unread"

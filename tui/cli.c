@@ -300,7 +300,10 @@ const char *cli_db_path_made(const char *opt_db)
 {
 	const char *path = cli_db_path(opt_db), *env = getenv("LLMCOST_DB");
 	struct err e = { "" };
-	if (!(opt_db && *opt_db) && !(env && *env) && store_make_folder(path, &e) < 0)
+	/* only for a store not there: one that cannot be reached (a folder of its path this user
+	 * cannot enter) is said so by store_open, not as a folder that cannot be made */
+	if (!(opt_db && *opt_db) && !(env && *env) && store_exists(path, &e) == 0 &&
+	    store_make_folder(path, &e) < 0)
 		snprintf(made_error, sizeof made_error, "%s: cannot make the store: cannot make its folder %s",
 		         path, e.msg);
 	return path;
