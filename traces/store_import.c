@@ -201,7 +201,7 @@ static int write_columns(struct store_import *im, struct err *e)
 	struct trace_column cols[TRACE_MAX_COLUMNS];
 	struct trace_shape shape = trace_shape_of(&im->cols);
 	struct layout head = { LAYOUT_VERSION, shape.n_req, shape.n_att, shape.n_kinds, shape.n_wide,
-	                       shape.n_wide_ts, shape.optional };
+	                       shape.n_wide_ts, shape.optional, 1, columns_sum(&im->cols) };
 	if (write_blob(im, LAYOUT_ROW, 0, &head, sizeof head, e) < 0)
 		return -1;
 	size_t n = trace_columns(&im->cols, cols);

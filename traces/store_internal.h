@@ -9,6 +9,7 @@
 #define TRACES_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/err.h"
@@ -22,20 +23,30 @@
  * COLUMN_CHUNK bytes, written at the end of an import, so loading is a few
  * large reads.  The requests and attempts tables stay the reference for SQL.
  * A row named LAYOUT_ROW holds the layout's version and the trace's shape
- * (struct layout); a copy without it, or of another version, is not read and
- * the trace loads from its rows instead.
+ * (struct layout) and the sum of the columns' bytes, checked as they load; a
+ * copy without it, or of another version, is not read and the trace loads from
+ * its rows instead.
  */
 #define LAYOUT_ROW "layout"
 /* 1: the first layout, without LAYOUT_ROW; 2: no narrowed columns; 3: narrowed request
  * columns, 64-bit call times and 32-bit call tokens */
 #define LAYOUT_VERSION 4u
 
-/* The LAYOUT_ROW blob, in the machine's byte order like the columns. */
+/* The LAYOUT_ROW blob, in the machine's byte order like the columns.  An import since the sum
+ * was added writes it whole; one before, up to `summed` (LAYOUT_UNSUMMED bytes): its copy is
+ * read without the sum's check. */
 struct layout {
 	uint32_t version;
 	uint32_t n_req, n_att, n_kinds, n_wide, n_wide_ts;
 	uint32_t optional;         /* enum trace_optional */
+	uint32_t summed;           /* 1: sum is the columns' sum */
+	uint64_t sum;              /* columns_sum of the trace the copy holds */
 };
+#define LAYOUT_UNSUMMED offsetof(struct layout, summed)
+
+/* A sum of the bytes of t's columns, in their order, that a changed byte changes: the columnar
+ * copy's, checked as it loads (the counts alone let a flipped byte change the figures). */
+uint64_t columns_sum(struct trace *t);
 
 /* store.c: the last statement's failure in e ("PATH: WHAT: WHY"), and a statement run. */
 int store_db_error(struct store *s, struct err *e, const char *what);
