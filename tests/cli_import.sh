@@ -96,6 +96,14 @@ $L rm day --db "$TMP/typo.db" 2>/dev/null; check_eq "rm without a store exits 1"
 $L replay day --db "$TMP/typo.db" 2>"$TMP/err"; check_eq "replay of a name without a store exits 1" "$?" 1
 check_has "replay names the missing store" "$(cat "$TMP/err")" "no trace file named \"day\", and there is no store $TMP/typo.db"
 check "no store file was made" test ! -e "$TMP/typo.db"
+# a --db in a folder that does not exist: import makes no folder for it, so the hint says the
+# folder is missing (it said "llmcost import FILE makes it", which import refuses)
+$L traces --db "$TMP/nodir/x.db" 2>"$TMP/err"; check_eq "traces, the store's folder missing: exit 0" "$?" 0
+check_eq "... the hint says the folder is missing" "$(cat "$TMP/err")" \
+	"llmcost: note: there is no store $TMP/nodir/x.db yet, so no traces (its folder $TMP/nodir does not exist; llmcost import FILE makes the store once it does)"
+$L rm day --db "$TMP/nodir/x.db" 2>"$TMP/err"; check_eq "rm, the store's folder missing: exit 1" "$?" 1
+check_has "... the hint says the folder is missing" "$(cat "$TMP/err")" "(its folder $TMP/nodir does not exist;"
+check "... and makes none" test ! -e "$TMP/nodir"
 # an empty file is a store not made yet, as a missing one: they read it as none and leave it
 # as it was (they wrote a 983,040-byte store into it)
 : > "$TMP/empty.db"

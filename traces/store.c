@@ -333,12 +333,12 @@ int store_exists(const char *path, struct err *e)
 	return there > 0 && empty_file(&st) ? 0 : there;
 }
 
-int store_open_existing(struct store *s, const char *path, struct err *e)
+int store_open_existing(struct store *s, const char *path, const char *hint, struct err *e)
 {
 	int there = store_exists(path, e);
 	if (there <= 0) {
 		memset(s, 0, sizeof *s);
-		return there < 0 ? -1 : err_set(e, "there is no store %s (llmcost import FILE makes it)", path);
+		return there < 0 ? -1 : err_set(e, "there is no store %s (%s)", path, hint);
 	}
 	return store_open(s, path, e);
 }

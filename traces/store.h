@@ -55,8 +55,8 @@ int store_open(struct store *s, const char *path, struct err *e);
  * this user cannot enter is not taken for none. */
 int store_exists(const char *path, struct err *e);
 /* Opens a store that exists, for commands that only read or remove: never creates one, so a
- * mistyped path leaves no stray file ("there is no store PATH (…)"). */
-int store_open_existing(struct store *s, const char *path, struct err *e);
+ * mistyped path leaves no stray file ("there is no store PATH (HINT)"). */
+int store_open_existing(struct store *s, const char *path, const char *hint, struct err *e);
 void store_close(struct store *s);
 
 struct store_trace_info {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/scenario.h"
 #include "traces/text.h"
@@ -307,6 +308,21 @@ const char *cli_db_path_made(const char *opt_db)
 		snprintf(made_error, sizeof made_error, "%s: cannot make the store: cannot make its folder %s",
 		         path, e.msg);
 	return path;
+}
+
+const char *cli_no_store_hint(const char *opt_db)
+{
+	static char hint[4096 + 128];
+	const char *path = cli_db_path(opt_db), *env = getenv("LLMCOST_DB"), *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (((opt_db && *opt_db) || (env && *env)) && stat(dir[0] ? dir : "/", &st) != 0 && errno == ENOENT) {
+		snprintf(hint, sizeof hint, "its folder %s does not exist; llmcost import FILE makes the store "
+		         "once it does", dir);
+		return hint;
+	}
+	return "llmcost import FILE makes it";
 }
 
 void cli_store_error(const char *msg)

@@ -135,6 +135,11 @@ const char *cli_db_path(const char *opt_db);
  * absent, for commands that may create the store; a path given is used as it is. */
 const char *cli_db_path_made(const char *opt_db);
 
+/* What makes the store that is not there, for "there is no store PATH (HINT)": "llmcost import
+ * FILE makes it", or, for a path given (--db, $LLMCOST_DB) whose folder does not exist, which
+ * import makes for the default store alone, that the folder is missing.  A static buffer. */
+const char *cli_no_store_hint(const char *opt_db);
+
 /* Says why the store could not be opened: msg, or when cli_db_path_made could not make the
  * default store's folder, which folder and why ("~/.local: Permission denied"), which msg
  * ("its folder does not exist") would hide. */

@@ -250,7 +250,8 @@ int replay_open_store(struct store *s, const char *db, const char *trace_arg)
 	struct err e = { "" };
 	const char *path = cli_db_path(db);
 	int no_store = trace_arg && !S_ISREG(replay_mode_of(trace_arg)) && store_exists(path, &e) == 0;
-	if ((no_store ? store_open_existing(s, path, &e) : store_open(s, cli_db_path_made(db), &e)) == 0)
+	if ((no_store ? store_open_existing(s, path, cli_no_store_hint(db), &e)
+	              : store_open(s, cli_db_path_made(db), &e)) == 0)
 		return EXIT_OK;
 	if (no_store && replay_stdin_named(trace_arg))
 		return EXIT_USAGE;

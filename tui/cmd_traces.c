@@ -115,7 +115,7 @@ int cmd_traces(int argc, char **argv)
 	}
 	if (!there) {
 		/* on stderr: a script reading the list gets an empty one, not this sentence */
-		cli_error("note: there is no store %s yet, so no traces (llmcost import FILE makes it)", cli_db_path(db));
+		cli_error("note: there is no store %s yet, so no traces (%s)", cli_db_path(db), cli_no_store_hint(db));
 		return EXIT_OK;
 	}
 	if (store_open(&s, cli_db_path(db), &e) < 0 || store_list(&s, &list, &n, &e) < 0) {
@@ -159,7 +159,7 @@ int cmd_rejects(int argc, char **argv)
 	struct store s;
 	struct err e = { "" };
 	int64_t shown = 0;
-	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
+	if (store_open_existing(&s, cli_db_path(db), cli_no_store_hint(db), &e) < 0 ||
 	    store_each_reject(&s, argv[first], print_reject, &shown, &e) < 0) {
 		cli_error("%s", e.msg);
 		store_close(&s);
@@ -272,7 +272,7 @@ int cmd_rm(int argc, char **argv)
 	store_stop_waits(&rm_stop);
 	void (*progress)(void *, const char *, double) = isatty(STDERR_FILENO) ? rm_progress : NULL;
 	int rc = EXIT_OK;
-	if (store_open_existing(&s, cli_db_path(db), &e) < 0 ||
+	if (store_open_existing(&s, cli_db_path(db), cli_no_store_hint(db), &e) < 0 ||
 	    store_delete(&s, (const char *const *)argv + first, (size_t)(argc - first), &pace, progress,
 	                 &shown, &e) < 0) {
 		rm_progress_clear(&shown);

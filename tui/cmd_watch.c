@@ -1272,7 +1272,7 @@ int cmd_watch(int argc, char **argv)
 	} else {
 		struct store_trace_info info;
 		int found;
-		if (store_open_existing(&s, cli_db_path(db), &wt.e) < 0) {
+		if (store_open_existing(&s, cli_db_path(db), cli_no_store_hint(db), &wt.e) < 0) {
 			if (a_file)
 				rc = speed_of_file(wt.name);
 			else
