@@ -34,6 +34,11 @@ check_has "unknown command: a swap suggests the command" "$($L replya 2>&1)" \
 check_has "unknown command: a short name, one edit away" "$($L tuo 2>&1)" '"tuo" (did you mean "tui"?)'
 check_eq "unknown command: two edits from a short name (xy, rm) suggest nothing" \
 	"$($L xy 2>&1 | grep -c 'did you mean')" 0
+# the names other tools give them (they suggested nothing, or "live" for list)
+for pair in remove:rm delete:rm ls:traces list:traces; do
+	check_has "unknown command: ${pair%:*} suggests ${pair#*:}" "$($L "${pair%:*}" 2>&1)" \
+		"unknown command \"${pair%:*}\" (did you mean \"${pair#*:}\"?)"
+done
 check_eq "unknown command: far from every name suggests nothing" "$($L frobnicate 2>&1 | grep -c 'did you mean')" 0
 # a terminal's escape in the name is shown as an escape, not sent to the terminal
 check_has "unknown command: control characters escaped" "$($L "$(printf 're\033[31mplay')" 2>&1)" \

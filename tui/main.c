@@ -438,6 +438,13 @@ static int unknown_command(const char *name, int topics)
 	const char *best_name = best ? best->name : NULL;
 	if (topics && scenario_edit_distance(name, "scenario") < best_d)
 		best_name = "scenario";
+	/* the names other tools give these commands, however far from ours */
+	static const char *const other_names[][2] = {
+		{ "remove", "rm" }, { "delete", "rm" }, { "ls", "traces" }, { "list", "traces" },
+	};
+	for (size_t k = 0; k < sizeof other_names / sizeof other_names[0]; k++)
+		if (!strcmp(name, other_names[k][0]))
+			best_name = other_names[k][1];
 	const char *also = topics ? "; the help topics: scenario" : "";
 	if (best_name)
 		cli_error("unknown command \"%s\" (did you mean \"%s\"?); the commands are:%s%s", name, best_name,
