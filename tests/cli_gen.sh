@@ -87,6 +87,9 @@ $L gen flood --requests 3000 -o "$TMP/flood.jsonl" 2>/dev/null
 zcat "$TMP/flood.jsonl.gz" > "$TMP/unzipped.jsonl"; rc=$?
 check_eq "zcat reads the .gz" "$rc" 0
 check ".gz holds the same trace" cmp -s "$TMP/flood.jsonl" "$TMP/unzipped.jsonl"
+# in either case (A.GZ was written plain)
+$L gen flood --requests 3000 -o "$TMP/FLOOD.JSONL.GZ" 2>/dev/null
+check ".GZ is gzip too" cmp -s "$TMP/flood.jsonl" "$(zcat "$TMP/FLOOD.JSONL.GZ" > "$TMP/UNZIPPED"; echo "$TMP/UNZIPPED")"
 
 # --- determinism
 for r in faq docs flood mixed; do

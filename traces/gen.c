@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -103,10 +104,11 @@ static int file_sink_write(void *ctx, const char *buf, size_t n, struct err *e)
 	return 0;
 }
 
+/* In either case: A.GZ is gzip as a.gz is, as users of case-blind file systems write it. */
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && !strcmp(s + n - k, suffix);
+	return n >= k && !strcasecmp(s + n - k, suffix);
 }
 
 int gen_output_check(const char *path, struct err *e)
