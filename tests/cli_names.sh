@@ -153,7 +153,8 @@ $L import "$TMP/names.jsonl" --name "$long" >/dev/null 2>"$TMP/err"; check_eq "a
 $L import "$TMP/names.jsonl" --name "$(printf 'n\303')" 2> "$TMP/err"; check_eq "--name not UTF-8 exits 2" "$?" 2
 check_has "it says why" "$(cat "$TMP/err")" "--name is not UTF-8"
 cp "$TMP/names.jsonl" "$TMP/$(printf 'bad\377').jsonl"
-$L import "$TMP/$(printf 'bad\377').jsonl" 2> "$TMP/err"; check_eq "a file name not UTF-8 exits 1" "$?" 1
+# a usage error, as a --name not UTF-8 is: the command wants a --name (it exited 1)
+$L import "$TMP/$(printf 'bad\377').jsonl" 2> "$TMP/err"; check_eq "a file name not UTF-8 exits 2" "$?" 2
 check_has "it asks for --name" "$(cat "$TMP/err")" 'the trace name "bad\xff" of'
 check_has "... choose another with --name" "$(cat "$TMP/err")" 'is not UTF-8: choose another with --name'
 # replay, which has no --name, gives the import that names it (it said "choose another with --name")
@@ -161,7 +162,7 @@ $L replay "$TMP/$(printf 'bad\377').jsonl" 2> "$TMP/err"; check_eq "replay of a 
 check_eq "... the import that names it" "$(cat "$TMP/err")" "llmcost: the trace name \"bad\\xff\" of $TMP/bad\\xff.jsonl is not UTF-8: store it under another with llmcost import '$TMP/bad\\xff.jsonl' --name NAME, then use NAME"
 mkdir -p "$TMP/other" && cp "$TMP/names.jsonl" "$TMP/other/twice.jsonl" && cp "$TMP/names.jsonl" "$TMP/twice.jsonl"
 $L import "$TMP/twice.jsonl" "$TMP/other/twice.jsonl" --db "$TMP/twice.db" 2> "$TMP/err"
-check_eq "two files of one name exit 1" "$?" 1
+check_eq "two files of one name exit 2, a usage error" "$?" 2
 check_has "it names both" "$(cat "$TMP/err")" 'would both be the trace "twice"'
 check "and no store is made" [ ! -e "$TMP/twice.db" ]
 

@@ -788,8 +788,7 @@ const char *import_name_problem(const char *name)
 	return NULL;
 }
 
-/* 0 when every trace of the import has a name fit to store, not shared with another. */
-static int check_names(const struct import_opts *o, const char *const *files, size_t n, struct err *e)
+int import_check_names(const char *const *files, size_t n, const struct import_opts *o, struct err *e)
 {
 	char name[1024], other[1024];
 	for (size_t t = 0; t < (o->name ? 1 : n); t++) {
@@ -818,7 +817,7 @@ int import_check(const char *const *files, size_t n, const struct import_opts *o
                  struct err *e)
 {
 	uint64_t total = 0;
-	if (check_names(opts, files, n, e) < 0)
+	if (import_check_names(files, n, opts, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) { /* every file must open before anything is written */
 		struct reader probe;

@@ -60,6 +60,10 @@ struct import_opts {
 enum import_status { IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_STOPPED, IMPORT_EXISTS, IMPORT_UNREADABLE,
                      IMPORT_EMPTY };
 
+/* The names part of import_check: each trace's name fit to store and none shared by two files.
+ * 0, or -1 with e filled. */
+int import_check_names(const char *const *files, size_t n, const struct import_opts *opts, struct err *e);
+
 /*
  * What import_files checks before it writes anything, for a caller to check before it even
  * opens the store: each trace's name (import_name_problem, none shared by two files) and

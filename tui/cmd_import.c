@@ -66,6 +66,11 @@ int cmd_import(int argc, char **argv)
 	const char *why = o.name ? import_name_problem(o.name) : NULL;
 	if (why)
 		return cli_usage_error("import", "--name %s", why);
+	/* a file whose name makes no trace name (not UTF-8, another file's) wants a --name: usage,
+	 * as a --name that is no name is */
+	struct err named = { "" };
+	if (import_check_names(files, (size_t)n, &o, &named) < 0)
+		return cli_usage_error("import", "%s", named.msg);
 
 	/* on the heap: one per FILE, and a year of hourly logs (8,760) would not fit on the stack */
 	struct store_trace_info *infos = calloc((size_t)n, sizeof *infos);
