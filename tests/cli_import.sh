@@ -168,7 +168,9 @@ check_has "traces shows the first arrival" "$out" "2026-03-02T10:00:01Z"
 [ -f "$LLMCOST_DB" ]; check_eq "store at \$LLMCOST_DB" "$?" 0
 $L traces extra 2>"$TMP/err"; check_eq "traces with an operand exits 2" "$?" 2
 check_has "traces names the operand" "$(cat "$TMP/err")" 'unexpected argument "extra"'
-$L rejects day day 2>/dev/null; check_eq "rejects of two names exits 2" "$?" 2
+$L rejects day day 2>"$TMP/err"; check_eq "rejects of two names exits 2" "$?" 2
+# ... saying two were given, which (it said "name one stored trace", as with none)
+check_has "... saying so" "$(cat "$TMP/err")" "llmcost rejects: one stored trace at a time, but 2 were given (\"day\", \"day\")"
 $L rejects 2>/dev/null; check_eq "rejects of no name exits 2" "$?" 2
 
 # --- the same name again is refused, --replace overwrites

@@ -152,8 +152,13 @@ int cmd_rejects(int argc, char **argv)
 	int first = parse_db_opt("rejects", argc, argv, &db);
 	if (first < 0)
 		return EXIT_USAGE;
-	if (argc - first != 1)
+	if (argc - first == 0)
 		return cli_usage_error("rejects", "name one stored trace (see: llmcost traces)");
+	if (argc - first > 1) /* which were given: a name with a space, unquoted, is two */
+		return cli_usage_error("rejects", "one stored trace at a time, but %d were given (\"%s\", \"%s\"%s); "
+		                       "a name with a space is quoted: llmcost rejects 'A NAME'", argc - first,
+		                       argv[first], argv[first + 1],
+		                       argc - first > 2 ? text_symbol(", \xe2\x80\xa6", ", ...") : "");
 	if (cli_operand_arg("rejects", argv[first], "NAME", "name a stored trace (llmcost traces lists them)") < 0)
 		return EXIT_USAGE;
 	struct store s;
