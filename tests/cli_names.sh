@@ -184,6 +184,15 @@ $L replay names --by 2> "$TMP/err"; check_has "--by without a value" "$(cat "$TM
 (cd "$TMP" && $L import -dash.jsonl 2> err); check_eq "import -dash.jsonl exits 2" "$?" 2
 check "and makes no store ./ash.jsonl" [ ! -e "$TMP/ash.jsonl" ]
 check_has "it says how to name such a file" "$(cat "$TMP/err")" "./-NAME"
+check_has "... naming the word typed" "$(cat "$TMP/err")" "unknown option -dash.jsonl (a file whose name begins with - is ./-NAME, or follows --)"
+# rm and rejects take trace names, not files: the name after -- (they said "unknown option -d
+# (a file whose name begins with - is ./-NAME ...)")
+for c in rm rejects; do
+	$L $c -dash 2> "$TMP/err"; check_eq "$c -dash exits 2" "$?" 2
+	check_has "... the name after --" "$(cat "$TMP/err")" "llmcost $c: unknown option -dash (a trace whose name begins with - follows --: llmcost $c -- -dash)"
+done
+$L import "$TMP/names.jsonl" --name=-dash >/dev/null 2>&1
+sh_llmcost "llmcost rm -- -dash" >/dev/null 2>&1; check_eq "... which removes it" "$?" 0
 $L replay names --db '' 2> "$TMP/err"; check_eq "--db '' exits 2" "$?" 2
 check_has "it says why" "$(cat "$TMP/err")" "--db needs a path"
 $L traces --db= 2> /dev/null; check_eq "--db= exits 2" "$?" 2

@@ -158,9 +158,26 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	/* a long option (--json=1, --scenario with no value), named as typed even with a short form */
 	if (optopt && o->name && (optopt >= CLI_LONG || !strncmp(word, "--", 2)))
 		return cli_usage_error(cmd, c == ':' ? "--%s needs a value" : "--%s takes no value", o->name);
-	if (optopt > 0 && optopt < CLI_LONG)
-		return cli_usage_error(cmd, c == ':' ? "-%c needs a value" : "unknown option -%c (a file whose "
-		                       "name begins with - is ./-NAME, or follows --)", optopt);
+	if (optopt > 0 && optopt < CLI_LONG && c == ':')
+		return cli_usage_error(cmd, "-%c needs a value", optopt);
+	if (optopt > 0 && optopt < CLI_LONG) {
+		/* the word typed when the letter begins it (-dash, not -d): getopt is past a word of
+		 * one letter, and still on a longer one */
+		const char *typed = argv[optind] && argv[optind][0] == '-' && argv[optind][1] == optopt
+		                    ? argv[optind] : word;
+		char letter[3] = { '-', (char)optopt, 0 };
+		if (typed[0] != '-' || typed[1] != optopt)
+			typed = letter;
+		if (strcmp(cmd, "rm") && strcmp(cmd, "rejects"))
+			return cli_usage_error(cmd, "unknown option %s (a file whose name begins with - is ./-NAME, "
+			                       "or follows --)", typed);
+		/* rm and rejects take trace names, which -- alone lets begin with - */
+		char *shown = text_shell_word(typed);
+		cli_usage_error(cmd, "unknown option %s (a trace whose name begins with - follows --: llmcost %s "
+		                "-- %s)", typed, cmd, shown ? shown : typed);
+		free(shown);
+		return EXIT_USAGE;
+	}
 	/* a prefix of several (getopt takes one of just one): which they are */
 	size_t n = strncmp(word, "--", 2) ? 0 : strcspn(word + 2, "="), k = 0;
 	char both[512] = "";
