@@ -823,7 +823,9 @@ if as_other $LA --version >/dev/null 2>&1; then
 	# a default store in a folder this user cannot enter, ~/.local/share there: import said
 	# "cannot make its folder ~/.local/share: Permission denied", as if it were not there
 	mkdir -p "$TMP/shuthome/.local/share" && chmod 755 "$TMP/shuthome" && chmod $shut_dir "$TMP/shuthome/.local"
-	as_other env LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/shuthome" $LA import "$TMP/tiny.jsonl" 2>"$TMP/err"
+	# (the variables set before the function, not through env(1), which as nobody could not
+	# run the binary of a checkout in a folder only root may enter, as setpriv itself can)
+	LLMCOST_DB= XDG_DATA_HOME= HOME="$TMP/shuthome" as_other $LA import "$TMP/tiny.jsonl" 2>"$TMP/err"
 	check_eq "a default store's folder this user cannot enter: import exits 1" "$?" 1
 	check_eq "import says it cannot reach the store" "$(cat "$TMP/err")" \
 		"llmcost: $TMP/shuthome/.local/share/llmcost/llmcost.db: cannot reach the store: Permission denied"
