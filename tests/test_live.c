@@ -985,6 +985,21 @@ static void live_reply_text_masks_the_key(void)
 	CHECK_INT(rep.text_len, strlen("your key is [the key], twice: [the key]"));
 	CHECK_STR(rep.id, "resp_[the key]");
 	free(rep.text);
+	/* an answer that ends in the key's first 10 bytes (cut to length): they become the mask */
+	static const char cut[] = "{\"output\": [{\"content\": [{\"type\": \"output_text\", \"text\": "
+	                          "\"ends in sk-test-SE\"}]}], \"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}";
+	memset(&rep, 0, sizeof rep);
+	openai_reply(200, cut, key, &rep);
+	CHECK_STR(rep.text, "ends in [the key]");
+	free(rep.text);
+	/* a key under 8 bytes (a fake server's "a") leaves an answer as it is: its every "a" would
+	 * rather be a letter of the text than the key (before: "[n [nswer") */
+	static const char short_key[] = "{\"output\": [{\"content\": [{\"type\": \"output_text\", \"text\": "
+	                                "\"an answer\"}]}], \"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}";
+	memset(&rep, 0, sizeof rep);
+	openai_reply(200, short_key, "a", &rep);
+	CHECK_STR(rep.text, "an answer");
+	free(rep.text);
 }
 
 static void live_routes_by_name(void)

@@ -281,6 +281,7 @@ static void answer_text(const cJSON *root, struct live_reply *r)
  * known; nor is one whose counts a trace line could not hold, said so), is a server error.  The
  * key is masked in the answer's text and id, as in messages. */
 static void redact(char *s, const char *key);
+static void redact_answer(char *s, const char *key);
 
 /* A reply's error.message, the key masked before it is cut to 200 bytes at a character's
  * boundary (a key cut first would leave its start unmasked); NULL without one (or memory).
@@ -343,7 +344,7 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 	size_t n;
 	char *clean = cJSON_IsString(id) ? text_utf8_clean(id->valuestring, &n) : NULL;
 	if (clean) { /* the key masked (as in the text), then cut at a character's boundary */
-		redact(clean, key);
+		redact_answer(clean, key);
 		n = strlen(clean);
 		while (n >= sizeof r->id || (n && ((unsigned char)clean[n] & 0xC0) == 0x80))
 			n--;
@@ -356,7 +357,7 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 	r->cached_tok = cached;
 	answer_text(root, r);
 	if (r->text) { /* an answer that echoes the key is recorded without it */
-		redact(r->text, key);
+		redact_answer(r->text, key);
 		r->text_len = strlen(r->text);
 	}
 	cJSON_Delete(root);
@@ -364,28 +365,42 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 
 /*
  * Every copy of the key in text s masked (a server's message may echo it), and a tail of s
- * that begins the key, at least 8 bytes of it, as a message cut to length leaves one.
+ * that begins the key, at least 8 bytes of it, as a message cut to length leaves one.  One pass
+ * over s: a whole answer may be megabytes.
  */
 static void redact(char *s, const char *key)
 {
 	static const char mask[] = "[the key]";
-	size_t k = key ? strlen(key) : 0;
-	char *p;
+	size_t k = key ? strlen(key) : 0, m = sizeof mask - 1 < k ? sizeof mask - 1 : k;
 	if (!k)
 		return;
-	while ((p = strstr(s, key))) {
-		size_t m = sizeof mask - 1 < k ? sizeof mask - 1 : k;
-		memcpy(p, mask, m);
-		memmove(p + m, p + k, strlen(p + k) + 1);
-		s = p + m; /* on after the mask, which may hold a short key */
+	char *w = s, *after = s; /* the mask is written behind the reading, never longer than the key */
+	for (const char *r = s; *r;) {
+		if (*r == *key && strncmp(r, key, k) == 0) {
+			memcpy(w, mask, m);
+			after = w += m; /* a tail is sought past the last mask, which may hold a short key */
+			r += k;
+		} else {
+			*w++ = *r++;
+		}
 	}
-	for (p = s; *p; p++) {
-		size_t n = strlen(p);
-		if (n >= 8 && n < k && strncmp(p, key, n) == 0) {
-			snprintf(p, n + 1, "%.*s", (int)n, mask);
+	*w = '\0';
+	size_t n = (size_t)(w - after);
+	for (size_t i = n >= k ? n - k + 1 : 0; i < n; i++) { /* a tail shorter than the key */
+		size_t t = n - i;
+		if (t >= 8 && strncmp(after + i, key, t) == 0) {
+			snprintf(after + i, t + 1, "%.*s", (int)t, mask);
 			break;
 		}
 	}
+}
+
+/* redact() for an answer or its id: not for a key under 8 bytes (a fake server's "a"), whose
+ * every copy in a text would rather be a word of it than the key. */
+static void redact_answer(char *s, const char *key)
+{
+	if (key && strlen(key) >= 8)
+		redact(s, key);
 }
 
 static int error_is(const cJSON *err, const char *what)
