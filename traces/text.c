@@ -275,19 +275,47 @@ static char *format_marked(const char *fmt, char mark, size_t *n, va_list ap)
 	return out;
 }
 
+/* fmt formatted and written with every newline shown as its escape: in a stack buffer when it
+ * fits, or when there is no memory for more (the message cut, not lost). */
+static void put_formatted(FILE *f, const char *fmt, va_list ap)
+{
+	char small[512], *msg = small;
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (n < 0)
+		return;
+	const char *text = msg ? msg : small;
+	put(f, text, strlen(text), NULL);
+	if (msg != small)
+		free(msg);
+}
+
 void text_vprintf(FILE *f, const char *fmt, va_list ap)
 {
 	/* The newlines of fmt are the message's lines; one a value brings (a name, a path: "n\nl")
-	 * is shown as \u000a, so no name can begin a line of its own.  Which is which: fmt is
-	 * formatted twice, its newlines as \001 and then as \002; the values format the same both
-	 * times, so the bytes that differ are fmt's newlines, whatever the conversions are. */
-	va_list again;
+	 * is shown as \u000a, so no name can begin a line of its own.  Which is which, when fmt has
+	 * any: fmt is formatted twice, its newlines as \001 and then as \002; the values format the
+	 * same both times, so the bytes that differ are fmt's newlines, whatever the conversions are.
+	 * Out of memory, every newline is escaped rather than the message lost. */
+	if (!strchr(fmt, '\n')) {
+		put_formatted(f, fmt, ap);
+		return;
+	}
+	va_list again, last;
 	va_copy(again, ap);
+	va_copy(last, ap);
 	size_t n1, n2;
 	char *one = format_marked(fmt, '\001', &n1, ap), *two = format_marked(fmt, '\002', &n2, again);
-	va_end(again);
 	if (one && two && n1 == n2)
 		put(f, one, n1, two);
+	else
+		put_formatted(f, fmt, last);
+	va_end(again);
+	va_end(last);
 	free(one);
 	free(two);
 }
