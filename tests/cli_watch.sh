@@ -341,7 +341,7 @@ read_then_stop "$N" nonl; check_eq "a malformed last line without its newline: C
 check_eq "a malformed last line without its newline: rejected at the stop" "$(head -n 1 "$TMP/nonl.out")" \
 	"watch: $N stopped: 1 request (1 rejected), the latest at 2026-03-02T10:00:00Z"
 check_eq "a malformed last line without its newline: named by its line" "$(cat "$TMP/nonl.err")" \
-	"llmcost: $N:2: not JSON: unexpected character (column 1)"
+	"llmcost: $N:2: not JSON: unexpected character (column 1) (the last line, without its newline: taken at the stop, maybe while it was still being written)"
 
 # a file watch cannot follow is refused at once (exit 3, one line, nothing taken): gzip data,
 # told by its first two bytes, and the formats the import reads besides trace v1, told by the

@@ -784,6 +784,34 @@ static void watch_follow_finish(void)
 	follow_files_done(dir, path, old);
 }
 
+/* take, stopping once it has taken "b" */
+static int take_until_b(void *ctx, const char *line, size_t len, uint64_t line_no)
+{
+	take(ctx, line, len, line_no);
+	return len == 1 && line[0] == 'b';
+}
+
+/* A callback that stops the reading has had its lines: the stop hands over only those after them
+ * (before: "a" and "b" again, numbered 3 and 4), with their numbers. */
+static void watch_follow_stop_not_again(void)
+{
+	char dir[200], path[256], old[264];
+	struct follow f;
+	struct err e;
+	struct got g = { 0 };
+	if (follow_files(dir, path, old) < 0)
+		return;
+	append(path, "w", "a\nb\nc\nd");
+	CHECK(follow_open(&f, path, &e) == 0);
+	CHECK_INT(follow_poll(&f, take_until_b, &g, &e), -1);
+	CHECK_INT(follow_finish(&f, take, &g, &e), 2); /* "c", and "d" without its end */
+	static const char *const want[] = { "a", "b", "c", "d" };
+	static const uint64_t want_no[] = { 1, 2, 3, 4 };
+	check_lines(&g, want, want_no, 4);
+	follow_close(&f);
+	follow_files_done(dir, path, old);
+}
+
 /* Counts the lines handed over and keeps their numbers and first bytes. */
 static int take_long(void *ctx, const char *line, size_t len, uint64_t line_no)
 {
@@ -943,4 +971,5 @@ void suite_watch(void)
 	RUN(watch_follow_edges);
 	RUN(watch_follow_held);
 	RUN(watch_follow_finish);
+	RUN(watch_follow_stop_not_again);
 }

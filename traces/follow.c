@@ -87,7 +87,8 @@ static void swap_old(struct follow *f)
 	f->from_old = !f->from_old;
 }
 
-/* Hands over the complete lines in buf, keeping the partial one; -1 when the callback stops. */
+/* Hands over the complete lines in buf, keeping the partial one; -1 when the callback stops (the
+ * lines handed over until then, its own included, are gone from buf). */
 static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int flush)
 {
 	long lines = 0;
@@ -111,13 +112,16 @@ static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int f
 			len--;
 		f->line_no++;
 		lines++;
-		if (on_line(ctx, f->buf + from, len, f->line_no))
-			return -1;
-		from = nl ? end + 1 : end;
-		if (!nl) {
+		int stop = on_line(ctx, f->buf + from, len, f->line_no) != 0;
+		from = nl ? end + 1 : end; /* handed over, whether or not the callback stops: not again */
+		if (!nl)
 			f->skipping = !flush; /* cut at FOLLOW_LINE_MAX: its rest is passed over */
+		if (stop) {
+			lines = -1;
 			break;
 		}
+		if (!nl)
+			break;
 	}
 	memmove(f->buf, f->buf + from, f->n - from);
 	f->n -= from;

@@ -131,6 +131,7 @@ struct watch {
 	unsigned n_kept;
 	int format_seen;            /* a line of the current file told its format: trace v1 */
 	int line_stop;              /* on_line stopped the poll, e saying why */
+	int finishing;              /* on_line is handed the lines without their end, at the stop */
 	int bad_input;              /* e is bad input (exit 3): a file in another format, a replay's
 	                             * refusal (a model the pricing table lacks) */
 	/* a stored trace */
@@ -334,8 +335,9 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 		wt->line_stop = 1;
 		return 1;
 	}
-	if (rc < 0) {
-		reject_line(wt, line_no, "%s", e.msg);
+	if (rc < 0) { /* at the stop, a last line without its end may be one still being written */
+		reject_line(wt, line_no, "%s%s", e.msg, wt->finishing ? " (the last line, without its newline: "
+		            "taken at the stop, maybe while it was still being written)" : "");
 		return 0;
 	}
 	if (r.n_att + 1 > wt->cap_calls) {
@@ -460,7 +462,12 @@ static int watch_read(struct watch *wt)
 static int watch_finish(struct watch *wt)
 {
 	struct err e;
-	if (!wt->is_file || follow_finish(&wt->fol, on_line, wt, &e) >= 0)
+	if (!wt->is_file || wt->line_stop) /* (after on_line stopped a read, it is not called again) */
+		return 0;
+	wt->finishing = 1;
+	long rc = follow_finish(&wt->fol, on_line, wt, &e);
+	wt->finishing = 0;
+	if (rc >= 0)
 		return 0;
 	if (!wt->line_stop) /* else on_line said why */
 		wt->e = e;
@@ -1159,8 +1166,15 @@ static int run_screen(struct watch *wt)
 		else if (ch == '-' && wt->speed > 1e-3)
 			replan(wt, wt->speed / 2, wt->paused);
 	}
-	if (rc == 0 && watch_finish(wt) < 0) /* its rejects are said once the screen is closed */
-		rc = -1;
+	/* a last line without its end, after any stop but on_line's (after a failed read too, its
+	 * error kept); its rejects are said once the screen is closed */
+	if (!wt->line_stop) {
+		struct err read_e = wt->e;
+		if (watch_finish(wt) < 0 && rc == 0)
+			rc = -1;
+		else if (rc < 0)
+			wt->e = read_e;
+	}
 	endwin();
 	delscreen(scr);
 	return rc;
