@@ -220,8 +220,9 @@ check_eq "--record --dry-run: both named" "$(cat "$TMP/err")" "llmcost live: --r
 (cd "$TMP/recdir" && live "$TMP/u.jsonl" -s "$S" --max-usd 1 --db --dry-run 2>"$TMP/err"; exit $?)
 check_eq "--db --dry-run: exit 2, no store made" "$? $(ls -A "$TMP/recdir" | wc -l | tr -d ' ')" "2 0"
 check_has "--db --dry-run: both named" "$(cat "$TMP/err")" "llmcost live: --db needs a value, but got the option --dry-run"
-# a short option, a long one as getopt takes it (--dry for --dry-run) or with its value
-for v in -s --dry --sample=3; do
+# a short option, a long one as getopt takes it (--dry for --dry-run), a beginning of two
+# (--d: --db or --dry-run, which was taken as the value) or one with its value
+for v in -s --dry --d --sample=3; do
 	live "$TMP/u.jsonl" -s "$S" --max-usd "$v" --dry-run 2>"$TMP/err"; check_eq "--max-usd $v: exit 2" "$?" 2
 	check_has "--max-usd $v: both named" "$(cat "$TMP/err")" "--max-usd needs a value, but got the option $v"
 done

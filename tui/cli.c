@@ -194,31 +194,20 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	return cli_usage_error(cmd, "unknown option %s", word);
 }
 
-/* The option of longopts that word, --NAME or --NAME=VALUE, is as getopt_long reads it: NAME
- * itself, else the one option NAME begins; NULL for none (or several). */
-static const struct option *long_option_named(const char *word, const struct option *longopts)
-{
-	size_t n = strcspn(word + 2, "=");
-	const struct option *found = NULL;
-	int k = 0;
-	for (const struct option *o = longopts; n && o->name; o++)
-		if (!strncmp(o->name, word + 2, n)) {
-			if (strlen(o->name) == n)
-				return o;
-			found = o;
-			k++;
-		}
-	return k == 1 ? found : NULL;
-}
-
-/* 1 when word is one of the command's options: a long one, --help, -c for a short one (with
- * its value or not), -h. */
+/* 1 when word is one of the command's options: a long one or a beginning of one or more (as
+ * getopt_long takes one, or refuses several), --help, -c for a short one (with its value or
+ * not), -h. */
 static int is_option_word(const char *word, const char *shortopts, const struct option *longopts)
 {
 	if (word[0] != '-' || !word[1])
 		return 0;
-	if (word[1] == '-') /* "--" alone ends the options: a value as before */
-		return word[2] && (!strcmp(word, "--help") || long_option_named(word, longopts));
+	if (word[1] == '-') { /* "--" alone ends the options: a value as before */
+		size_t n = strcspn(word + 2, "=");
+		for (const struct option *o = longopts; n && o->name; o++)
+			if (!strncmp(o->name, word + 2, n)) /* one it names, or begins (--d: --db, --dry-run) */
+				return 1;
+		return n && !strncmp("help", word + 2, n);
+	}
 	return !strcmp(word, "-h") || (word[1] != ':' && strchr(shortopts, word[1]));
 }
 
