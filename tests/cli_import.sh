@@ -109,6 +109,10 @@ check_eq "... the hint says the folder is missing" "$(cat "$TMP/err")" \
 $L rm day --db "$TMP/nodir/x.db" 2>"$TMP/err"; check_eq "rm, the store's folder missing: exit 1" "$?" 1
 check_has "... the hint says the folder is missing" "$(cat "$TMP/err")" "(its folder $TMP/nodir does not exist;"
 check "... and makes none" test ! -e "$TMP/nodir"
+# a --db under a file (file/x.db): said so, where the hint said "llmcost import FILE makes it"
+: > "$TMP/afile"
+$L traces --db "$TMP/afile/x.db" 2>"$TMP/err"; check_eq "traces, the store's folder a file: exit 0" "$?" 0
+check_has "... the hint says it is no folder" "$(cat "$TMP/err")" "($TMP/afile is not a folder, so no store can be made in it)"
 # an empty file is a store not made yet, as a missing one: they read it as none and leave it
 # as it was (they wrote a 983,040-byte store into it)
 : > "$TMP/empty.db"
@@ -159,6 +163,10 @@ check_eq "20 rejected lines shown" "$(grep -c 'bad25.jsonl:[0-9]*: not JSON' "$T
 check_has "the 20th is line 20" "$(grep 'bad25.jsonl:[0-9]*: not JSON' "$TMP/err" | tail -1)" "$TMP/bad25.jsonl:20: not JSON"
 check_eq "then the rest counted (25 - 20)" "$(tail -1 "$TMP/err")" "… and 5 more rejected lines"
 check_eq "the store keeps all 25" "$($L rejects bad25 | grep -c 'bad25.jsonl:[0-9]*: not JSON')" 25
+# one more than 20: "1 more rejected line" (it said "lines")
+head -n 21 "$TMP/bad25.jsonl" > "$TMP/bad21.jsonl"
+$L import "$TMP/bad21.jsonl" >/dev/null 2>"$TMP/err"
+check_eq "one more rejected: the count in the singular" "$(tail -1 "$TMP/err")" "… and 1 more rejected line"
 check_has "rejects lists them in file order: line 1 first" "$($L rejects bad25 | head -1)" "bad25.jsonl:1: not JSON"
 check_has "... and line 25 last" "$($L rejects bad25 | tail -2 | head -1)" "bad25.jsonl:25: not JSON"
 out=$($L rejects day); check_has "rejects shows the line verbatim" "$out" "not json"

@@ -674,6 +674,11 @@ check_eq "notes: 110 s is 1.8 min" "$(grep -v 'imported 2 requests' "$TMP/err")"
 $L replay "$TMP/mini-2997s.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
 check_eq "notes: 2997 s is 50 min" "$(grep -v 'imported 2 requests' "$TMP/err")" \
 	"llmcost: note: the trace spans 50 min: projected monthly USD scales it to 30 days as if they were all like it"
+# 10:00:00 to 10:59:58 is 3598 s = 59.97 min: 59.9 min, not the hour the note is under
+{ mini 10:00:00Z ',"input_hash":"h1"'; mini 10:59:58Z; } > "$TMP/mini-3598s.jsonl"
+$L replay "$TMP/mini-3598s.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
+check_eq "notes: 3598 s is 59.9 min" "$(grep -v 'imported 2 requests' "$TMP/err")" \
+	"llmcost: note: the trace spans 59.9 min: projected monthly USD scales it to 30 days as if they were all like it"
 # one route on a trace's model is enough; scenarios of other months get a note each
 echo '{"extends": "v3", "routes": {"large": "gpt-4o-mini"}, "projection": {"days": 7.5}}' > "$TMP/own4o/week.json"
 $L replay mini -s "$TMP/own4o/week.json" -s v3 >/dev/null 2>"$TMP/err"

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "sim/scenario.h"
+#include "traces/report.h"
 #include "traces/text.h"
 #include "tui/cli.h"
 
@@ -323,12 +324,27 @@ const char *cli_no_store_hint(const char *opt_db)
 	char dir[4096];
 	struct stat st;
 	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	if (((opt_db && *opt_db) || (env && *env)) && stat(dir[0] ? dir : "/", &st) != 0 && errno == ENOENT) {
-		snprintf(hint, sizeof hint, "its folder %s does not exist; llmcost import FILE makes the store "
-		         "once it does", dir);
-		return hint;
+	if ((opt_db && *opt_db) || (env && *env)) {
+		int gone = stat(dir[0] ? dir : "/", &st) != 0;
+		if (gone && (errno == ENOENT || errno == ENOTDIR)) {
+			snprintf(hint, sizeof hint, "its folder %s does not exist; llmcost import FILE makes the "
+			         "store once it does", dir);
+			return hint;
+		}
+		if (!gone && !S_ISDIR(st.st_mode)) { /* a --db under a file, file/x.db */
+			snprintf(hint, sizeof hint, "%s is not a folder, so no store can be made in it", dir);
+			return hint;
+		}
 	}
 	return "llmcost import FILE makes it";
+}
+
+void cli_more_rejects(uint64_t n)
+{
+	char more[32];
+	if (n)
+		fprintf(stderr, "%s and %s more rejected line%s\n", text_symbol("…", "..."),
+		        report_count_text(n, more, sizeof more), n == 1 ? "" : "s");
 }
 
 void cli_store_error(const char *msg)

@@ -140,6 +140,9 @@ const char *cli_db_path_made(const char *opt_db);
  * import makes for the default store alone, that the folder is missing.  A static buffer. */
 const char *cli_no_store_hint(const char *opt_db);
 
+/* "… and N more rejected lines" on stderr, after the first rejects named (none when n is 0). */
+void cli_more_rejects(uint64_t n);
+
 /* Says why the store could not be opened: msg, or when cli_db_path_made could not make the
  * default store's folder, which folder and why ("~/.local: Permission denied"), which msg
  * ("its folder does not exist") would hide. */

@@ -142,10 +142,8 @@ int cli_import(struct store *s, const char *const *files, size_t n, const struct
 		/* fall through */
 	case IMPORT_FAILED: cli_error("%s", e.msg); return EXIT_FAIL;
 	}
-	if (!quiet && pr.total > pr.shown) {
-		char more[32];
-		fprintf(stderr, "%s and %s more rejected lines\n", text_symbol("…", "..."), report_count_text(pr.total - pr.shown, more, sizeof more));
-	}
+	if (!quiet)
+		cli_more_rejects(pr.total - pr.shown);
 	for (size_t i = 0; i < (opts->name ? 1 : n); i++) {
 		char req[32], rej[32];
 		report_count_text((uint64_t)infos[i].requests, req, sizeof req);

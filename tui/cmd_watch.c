@@ -311,12 +311,9 @@ __attribute__((format(printf, 3, 4))) static void reject_line(struct watch *wt, 
  * more, as import names its rejects on a terminal. */
 static void say_kept_rejects(const struct watch *wt)
 {
-	char more[32];
 	for (unsigned k = 0; k < wt->n_kept; k++)
 		say_reject(wt, wt->kept[k].no, wt->kept[k].old, wt->kept[k].why);
-	if (wt->rejects > wt->n_kept)
-		fprintf(stderr, "%s and %s more rejected line%s\n", text_symbol("…", "..."),
-		        report_count_text(wt->rejects - wt->n_kept, more, sizeof more), wt->rejects - wt->n_kept == 1 ? "" : "s");
+	cli_more_rejects(wt->rejects - wt->n_kept);
 }
 
 /* A line of the followed file: parsed and appended, or counted as rejected. */

@@ -213,8 +213,11 @@ void replay_notes(const struct trace *t, const struct trace_summary *ts, const s
 	char len[64];
 	if (span < 60 * CLOCK_US_PER_S)
 		short_span_text(span, len, sizeof len);
-	else { /* minutes to a tenth, rounded half up (110 s: 1.8 min), whole ones bare (20 min) */
+	else { /* minutes to a tenth, rounded half up (110 s: 1.8 min) but never to the hour this
+		        * note is under, whole ones bare (20 min) */
 		int64_t tenths = (span * 10 + 30 * CLOCK_US_PER_S) / (60 * CLOCK_US_PER_S);
+		if (tenths > 599)
+			tenths = 599;
 		if (tenths % 10)
 			snprintf(len, sizeof len, "%d.%d min", (int)(tenths / 10), (int)(tenths % 10));
 		else
