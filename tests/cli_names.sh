@@ -91,7 +91,7 @@ for loc in C POSIX; do
 done
 i=1; while [ $i -le 21 ]; do echo "bad $i"; i=$((i + 1)); done > "$TMP/bad21.jsonl"
 LC_ALL=C $L import "$TMP/bad21.jsonl" --db "$TMP/bad21.db" >/dev/null 2>"$TMP/err"
-check_eq "LC_ALL=C: the rejected lines past 20 counted with ..." "$(tail -1 "$TMP/err")" "... and 1 more rejected lines"
+check_eq "LC_ALL=C: the rejected lines past 20 counted with ..." "$(tail -1 "$TMP/err")" "... and 1 more rejected line"
 check_eq "LC_ALL=C: --csv carries 漢字漢字 exactly" \
 	"$(LC_ALL=C $L replay names --by tenant --csv 2>>"$TMP/notes" | grep -c "$(printf '\346\274\242\345\255\227\346\274\242\345\255\227')")" 1
 check_has "a UTF-8 locale keeps …" "$(LC_ALL=C.UTF-8 $L help | head -1)" "llmcost — replay"
