@@ -28,7 +28,8 @@ void replay_trace_free(struct replay_trace *rt);
  * The check replay_run makes before it runs scenario sc on trace t: every model it will price
  * (under recorded, each recorded call's; else, without routes, each request's first) is in the
  * scenario's pricing table.  0, or -1 with e set as replay_run sets it, naming the first such
- * request in the trace's order (a front end refuses such a trace before it shows anything).
+ * request in the trace's order (a front end refuses such a trace before it shows anything); -2
+ * out of memory.
  */
 int replay_check_models(const struct trace *t, const struct scenario *sc, struct err *e);
 

@@ -12,6 +12,16 @@
 #include "sim/clock.h"
 #include "sim/draw.h"
 
+/* Per name id of trace t, the index of the pricing model of that name, or -1; NULL when out of
+ * memory. */
+static int *prices_of_names(const struct trace *t, const struct pricing *p)
+{
+	int *price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *price_of_name);
+	for (uint32_t n = 0; price_of_name && n < t->names.n; n++)
+		price_of_name[n] = pricing_index(p, intern_str(&t->names, n, NULL));
+	return price_of_name;
+}
+
 static int model_maps(struct eng *g)
 {
 	const struct scenario *sc = g->sc;
@@ -20,15 +30,13 @@ static int model_maps(struct eng *g)
 	if (sc->fallback.on && sc->fallback.n_chain > SCENARIO_MAX_CHAIN) /* the loaders refuse it */
 		return err_set(g->e, "%s: fallback.chain: at most %d entries", sc->name, SCENARIO_MAX_CHAIN);
 	g->model_name = malloc((nm + 1) * sizeof *g->model_name);
-	g->price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *g->price_of_name);
+	g->price_of_name = prices_of_names(t, sc->pricing);
 	if (!g->model_name || !g->price_of_name)
 		return err_set(g->e, "out of memory");
 	for (size_t m = 0; m < nm; m++)
 		if (!intern_find(&t->names, sc->pricing->models[m].name, strlen(sc->pricing->models[m].name),
 		                 &g->model_name[m]))
 			g->model_name[m] = TRACE_NONE;
-	for (uint32_t n = 0; n < t->names.n; n++)
-		g->price_of_name[n] = pricing_index(sc->pricing, intern_str(&t->names, n, NULL));
 	return 0;
 }
 
@@ -66,11 +74,11 @@ int engine_check_models(struct eng *g, int all_attempts)
 
 int replay_check_models(const struct trace *t, const struct scenario *sc, struct err *e)
 {
-	int *price_of_name = malloc(((size_t)t->names.n + 1) * sizeof *price_of_name);
-	if (!price_of_name)
-		return err_set(e, "out of memory");
-	for (uint32_t n = 0; n < t->names.n; n++)
-		price_of_name[n] = pricing_index(sc->pricing, intern_str(&t->names, n, NULL));
+	int *price_of_name = prices_of_names(t, sc->pricing);
+	if (!price_of_name) {
+		err_set(e, "out of memory");
+		return -2;
+	}
 	int rc = check_models(t, sc, price_of_name, sc->mode == SCENARIO_MODE_RECORDED, e);
 	free(price_of_name);
 	return rc;

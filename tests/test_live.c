@@ -867,8 +867,9 @@ static void live_url_safe(void)
 		{ "ftp://127.0.0.1/v1", 0 },
 		{ "127.0.0.1:8080/v1", 0 },
 	};
+	char buf[256];
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
-		if (openai_url_safe(cases[k].url) != cases[k].safe)
+		if ((openai_url_problem(cases[k].url, buf, sizeof buf) == NULL) != cases[k].safe)
 			TEST_FAIL_("%s: expected %d", cases[k].url, cases[k].safe);
 }
 

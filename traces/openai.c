@@ -104,12 +104,6 @@ const char *openai_url_problem(const char *base_url, char *buf, size_t n)
 	return why;
 }
 
-int openai_url_safe(const char *base_url)
-{
-	char buf[256];
-	return openai_url_problem(base_url, buf, sizeof buf) == NULL;
-}
-
 int openai_init(struct openai *o, const char *base_url, const char *key, struct err *e)
 {
 	memset(o, 0, sizeof *o);
@@ -323,9 +317,8 @@ static void read_answer(const char *body, const char *key, struct live_reply *r)
 	/* counts a trace line could not hold are no usage either, said so: its record would not replay */
 	const cJSON *details = cJSON_GetObjectItemCaseSensitive(usage, "input_tokens_details");
 	uint64_t in = 0, out = 0, cached = 0;
-	int has_in = cJSON_IsObject(usage) ? token_count(usage, "input_tokens", &in) : 0;
-	int has_out = cJSON_IsObject(usage) ? token_count(usage, "output_tokens", &out) : 0;
-	int has_cached = cJSON_IsObject(details) ? token_count(details, "cached_tokens", &cached) : 0;
+	int has_in = token_count(usage, "input_tokens", &in), has_out = token_count(usage, "output_tokens", &out);
+	int has_cached = token_count(details, "cached_tokens", &cached);
 	if (has_in <= 0 || has_out <= 0 || has_cached < 0) {
 		r->status = STATUS_SERVER_ERROR;
 		if (has_in < 0)

@@ -26,8 +26,6 @@ struct openai {
  * user name before '@' is no host); a scheme, and no query or fragment (the calls go to its end
  * + "/responses").  buf (n bytes) may hold the reason. */
 const char *openai_url_problem(const char *base_url, char *buf, size_t n);
-/* 1 when openai_url_problem finds none. */
-int openai_url_safe(const char *base_url);
 /* url as it may be shown: a user name and password in it as "…", a control character as '?';
  * cut to fit buf (n bytes). */
 void openai_url_shown(const char *url, char *buf, size_t n);

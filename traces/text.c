@@ -165,6 +165,11 @@ char *text_show(const char *s, size_t max_cols)
 
 char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*cols)(long cp))
 {
+	return text_cut_shifted(s, max_cols, 0, mark, cols);
+}
+
+char *text_cut_shifted(const char *s, size_t max_cols, size_t shift, const char *mark, int (*cols)(long cp))
+{
 	size_t total = 0, mark_cols = 0, n = strlen(s);
 	int len;
 	for (const char *p = s; *p; p += len)
@@ -178,8 +183,9 @@ char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*co
 		memcpy(out, s, n + 1);
 		return out;
 	}
-	/* the start gets the odd column: "tenant-with-a-very-long…name-t1" */
+	/* the start gets the odd column: "tenant-with-a-very-long…name-t1"; shift of them to the end */
 	size_t budget = max_cols > mark_cols ? max_cols - mark_cols : 0, head_cols = budget - budget / 2;
+	head_cols = head_cols > shift ? head_cols - shift : 0;
 	size_t head = 0, used = 0, tail = n, seen = 0;
 	if (max_cols <= mark_cols)
 		mark = "", head_cols = max_cols; /* no room for the mark: the start alone */

@@ -63,6 +63,9 @@ char *text_show(const char *s, size_t max_cols);
  * In a new string (NULL when out of memory).
  */
 char *text_cut_middle(const char *s, size_t max_cols, const char *mark, int (*cols)(long cp));
+/* text_cut_middle with the start `shift` columns shorter and the end that much longer (names
+ * that read the same cut in the middle may differ nearer their end). */
+char *text_cut_shifted(const char *s, size_t max_cols, size_t shift, const char *mark, int (*cols)(long cp));
 
 /* A table cell's widest: a longer name loses its middle to "…", keeping the end that tells
  * names of one prefix apart (--json and --csv carry it whole). */

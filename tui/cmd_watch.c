@@ -1165,13 +1165,11 @@ static int run_screen(struct watch *wt)
 	}
 	/* a last line without its end, after any stop but on_line's (after a failed read too, its
 	 * error kept); its rejects are said once the screen is closed */
-	if (!wt->line_stop) {
-		struct err read_e = wt->e;
-		if (watch_finish(wt) < 0 && rc == 0)
-			rc = -1;
-		else if (rc < 0)
-			wt->e = read_e;
-	}
+	struct err read_e = wt->e;
+	if (watch_finish(wt) < 0 && rc == 0)
+		rc = -1;
+	else if (rc < 0)
+		wt->e = read_e;
 	endwin();
 	delscreen(scr);
 	return rc;
@@ -1307,8 +1305,9 @@ int cmd_watch(int argc, char **argv)
 		store_close(&s);
 		/* a model the pricing table lacks refused at once, as `replay` refuses the trace (exit 3),
 		 * not when the playback reaches its first line, hours later at --speed 1 */
-		if (replay_check_models(&wt.full, &sc, &wt.e) < 0) {
-			if (strcmp(wt.e.msg, "out of memory") != 0) {
+		int unpriced = replay_check_models(&wt.full, &sc, &wt.e);
+		if (unpriced < 0) {
+			if (unpriced == -1) {
 				err_prefix(&wt.e, "scenario \"%s\": ", sc.name ? sc.name : wt.sc_arg);
 				rc = EXIT_INPUT;
 			}

@@ -99,40 +99,6 @@ int console_put_name(WINDOW *w, int y, int x, const char *name, int width, int r
 	return n;
 }
 
-/* name cut to width columns with head_cols of its start before the mark and as much of its end
- * after it as fit (console_cut_name's choice of head_cols is the middle), in a new string. */
-static char *console_cut_at(const char *name, int width, int head_cols)
-{
-	const char *mark = console_utf8 ? "\xe2\x80\xa6" : "...";
-	int mark_w = console_utf8 ? 1 : 3, total = console_text_width(name), len;
-	if (total <= width || width <= mark_w)
-		return console_cut_name(name, width);
-	int budget = width - mark_w, used = 0;
-	const char *p = name, *tail = name + strlen(name);
-	if (head_cols > budget)
-		head_cols = budget;
-	for (int cw; *p && used + (cw = console_text_cpwidth(text_decode((const unsigned char *)p, &len))) <= head_cols;
-	     p += len)
-		used += cw;
-	int seen = used;
-	for (const char *q = p; *q; q += len) { /* the end: from the first code point after which it fits */
-		int cw = console_text_cpwidth(text_decode((const unsigned char *)q, &len));
-		if (cw > 0 && total - seen <= budget - used) {
-			tail = q;
-			break;
-		}
-		seen += cw;
-	}
-	size_t head = (size_t)(p - name);
-	char *out = malloc(head + strlen(mark) + strlen(tail) + 1);
-	if (out) {
-		memcpy(out, name, head);
-		strcpy(out + head, mark);
-		strcat(out, tail);
-	}
-	return out;
-}
-
 /* 1 when cut k reads as another's, j's, whose name differs */
 static int console_cut_same(const char *const *names, char *const *cuts, size_t n, size_t k)
 {
@@ -171,7 +137,8 @@ void console_cut_apart(const char *const *names, const int *widths, size_t n, ch
 					was[j] = cuts[j];
 				else
 					free(cuts[j]);
-				cuts[j] = console_cut_at(names[j], widths[j], head);
+				cuts[j] = text_cut_shifted(names[j], (size_t)widths[j], (size_t)d,
+				                           console_utf8 ? "\xe2\x80\xa6" : "...", console_text_cpwidth);
 			}
 			for (size_t j = 0; j < m && !past; j++)
 				ok &= !in[j] || !console_cut_same(names, cuts, n, j);
