@@ -931,7 +931,32 @@ case $(screen narrowflood | sed -n 2p) in
 " FALLBACK FLOOD since 10:02:00: rate "*"% above 20.0%") ok ;;
 *) bad "60 columns: the banner cut: [$(screen narrowflood | sed -n 2p)]" ;;
 esac
+# the flood under way in the list: its end is "now", where it read as ended at the latest
+# instant judged
+case $(screen narrowflood | sed -n '/alerts, newest first/{n;p;}') in
+" fallback_flood  10:02:00 to now  rate "*"% above 20.0%") ok ;;
+*) bad "60 columns: the flood under way: [$(screen narrowflood | sed -n '/alerts, newest first/{n;p;}')]" ;;
+esac
 T send-keys -t narrowflood q
+# no alerts: one line says so (four rows stayed reserved under a title); more than three: the
+# title counts them.  Four floods: mini's first 40 requests at 10:00, 11:00, 12:00 and 13:00,
+# each ending in the quiet hour after it (a window with fewer than 20 first calls fires none).
+python3 - "$TMP/mini.jsonl" "$TMP/four.jsonl" <<'EOF2'
+import sys
+lines = open(sys.argv[1]).read().splitlines()[:40]
+open(sys.argv[2], "w").write("".join(l.replace("T10:", "T%02d:" % h) + "\n" for h in (10, 11, 12, 13) for l in lines))
+EOF2
+$L import "$TMP/four.jsonl" >/dev/null 2>&1; check_eq "the four floods imported" "$?" 0
+T new-session -d -s fourfloods -x 100 -y 20 "LLMCOST_DB='$LLMCOST_DB' $L watch four --speed 1000000000; sleep 30"
+check "four floods: ended" wait_for fourfloods "ended"
+check "four floods: the title counts them" wait_for fourfloods " alerts, the newest 3 of 4"
+check_eq "four floods: the newest first" "$(screen fourfloods | grep -c '^ fallback_flood  2026-03-02T1[321]:02:00Z to ')" 3
+T send-keys -t fourfloods q
+T new-session -d -s noalerts -x 100 -y 20 "LLMCOST_DB='$LLMCOST_DB' $L watch tail --speed 1000000000; sleep 30"
+check "no alerts: ended" wait_for noalerts "ended"
+check_eq "no alerts: one line says so" "$(screen noalerts | grep -c '^ no alerts *$')" 1
+check_eq "no alerts: no title" "$(screen noalerts | grep -c 'newest')" 0
+T send-keys -t noalerts q
 
 # each tenant's fallback rate over 5 minutes and the hour (the traffic as recorded), and its cache
 # hit rate and spend in the replay so far.  A scenario on the test prices with a cache (key:

@@ -577,13 +577,19 @@ static void say_alert(void *ctx, const struct alert *al, enum watch_said_what wh
 	cli_flush();
 }
 
-/* Says what the latest replay changed, judged as of the time its lines reach; the last one's
- * (a playback's end, or a stop) all final, as its table lists them: an alert that only it has
- * (a flood fired past a followed file's last line) is said to start and end before the table. */
+/* The time the latest replay's alerts are judged as of: the time its lines reach; the last
+ * one's (a playback's end, or a stop) all final, as its table lists them. */
+static int64_t alerts_judged_at(const struct watch *wt)
+{
+	return watch_done(wt) || wt->res_final ? INT64_MAX : wt->res_covered;
+}
+
+/* Says what the latest replay changed, judged as alerts_judged_at has it: an alert that only
+ * the last replay has (a flood fired past a followed file's last line) is said to start and end
+ * before the table. */
 static int lines_update(const struct watch *wt, struct watch_said *s)
 {
-	return watch_said_update(s, &wt->res, watch_done(wt) || wt->res_final ? INT64_MAX : wt->res_covered, say_alert,
-	                         NULL);
+	return watch_said_update(s, &wt->res, alerts_judged_at(wt), say_alert, NULL);
 }
 
 /* The words for the lines of a followed file dated ahead of the clock when read, at `level` as
@@ -927,14 +933,22 @@ static int replay_text(const struct watch *wt, int level, char *buf, size_t size
 	return level < 5;
 }
 
+/* An alert of the list, and whether it is under way (its end then reads "now": its end so far
+ * is only the latest instant judged). */
+struct listed_alert {
+	const struct alert *al;
+	int open;
+};
+
 /* An alert of the list: its kind, start and end in full and its figures; then its end as
  * HH:MM:SS when on its start's day, then both so, then in fewer words. */
-static int alert_text(const struct alert *al, int level, char *buf, size_t size)
+static int alert_text(const struct listed_alert *la, int level, char *buf, size_t size)
 {
+	const struct alert *al = la->al;
 	char s1[CLOCK_TEXT_MAX], s2[CLOCK_TEXT_MAX], v[64], b[64];
 	clock_format(al->start_us, s1);
 	clock_format(al->end_us, s2);
-	if (level == 1 && (strlen(s2) <= 11 || strncmp(s1, s2, 11) != 0)) /* not on its start's day: its end in full */
+	if (level == 1 && !la->open && (strlen(s2) <= 11 || strncmp(s1, s2, 11) != 0)) /* not on its start's day: its end in full */
 		level = 2;
 	if (level == 1)
 		memmove(s2, s2 + 11, strlen(s2 + 11) + 1); /* HH:MM:SSZ */
@@ -942,6 +956,8 @@ static int alert_text(const struct alert *al, int level, char *buf, size_t size)
 		hms(al->start_us, s1);
 		hms(al->end_us, s2);
 	}
+	if (la->open)
+		snprintf(s2, sizeof s2, "now");
 	const char *kind = al->kind == ALERT_COST_GUARD ? "cost_guard" : "fallback_flood";
 	const char *gap = level >= 2 ? "  " : al->kind == ALERT_COST_GUARD ? "      " : "  ";
 	const char *to = level >= 3 ? "-" : " to ";
@@ -1020,7 +1036,9 @@ static void draw(const struct watch *wt, int colors)
 		PUT_FIT(2, A_NORMAL, replay_text, wt);
 	const struct watch_tenant *tn = wt->tn;
 	size_t n_tn = wt->n_tn;
-	int alert_rows = 4, bottom = LINES - 2, top = 4;
+	/* the alerts: a title and the newest three, or one line saying there are none */
+	size_t n_al = wt->have_res ? wt->res.n_alerts : 0;
+	int alert_rows = n_al ? 1 + (n_al < 3 ? (int)n_al : 3) : 1, bottom = LINES - 2, top = 4;
 	int rows = bottom - alert_rows - 1 - (top + 1) - (wt->n_unpriced > 0) - (wt->ahead > 0);
 	/* the rows' figures first: the columns are as wide as the widest of them */
 	size_t shown = n_tn < (size_t)(rows > 0 ? rows : 0) ? n_tn : (size_t)(rows > 0 ? rows : 0);
@@ -1074,10 +1092,17 @@ static void draw(const struct watch *wt, int colors)
 	if (wt->ahead)
 		PUT_FIT(bottom - alert_rows - 1 - (wt->n_unpriced > 0), A_NORMAL, ahead_text, wt);
 	int y = bottom - alert_rows;
-	put_line(y++, A_BOLD, " alerts, newest first");
-	for (size_t k = 0; wt->have_res && k < wt->res.n_alerts && k + 1 < (size_t)alert_rows; k++) {
-		const struct alert *al = &wt->res.alerts[wt->res.n_alerts - 1 - k];
-		PUT_FIT(y++, A_NORMAL, alert_text, al);
+	if (!n_al)
+		put_line(y, A_BOLD, " no alerts");
+	else if (n_al <= 3)
+		put_line(y++, A_BOLD, " alerts, newest first");
+	else
+		put_line(y++, A_BOLD, " alerts, the newest 3 of %zu", n_al);
+	int64_t judged = alerts_judged_at(wt);
+	for (size_t k = 0; k < n_al && k < 3; k++) {
+		const struct alert *al = &wt->res.alerts[n_al - 1 - k];
+		struct listed_alert la = { al, watch_alert_open(&wt->res, al->kind, judged) == al };
+		PUT_FIT(y++, A_NORMAL, alert_text, &la);
 	}
 	if (wt->rejects)
 		PUT_FIT(LINES - 2, A_NORMAL, reject_text, wt);
