@@ -105,6 +105,12 @@ int alerts_evaluate(struct acct *a)
 		last = clock_floor_div(rt->alerts_through_us, GRID_US) * GRID_US; /* replay_alerts_through */
 	if (clock_floor_div(rt->alerts_until_us, GRID_US) * GRID_US < last)
 		last = clock_floor_div(rt->alerts_until_us, GRID_US) * GRID_US; /* replay_alerts_until */
+	/* cost_guard's baseline range [max(first arrival, e − w − b), e − w) is min(b, e − w − first
+	 * arrival) long, at least w from the instant first arrival + 2w on when b ≥ w */
+	int64_t w_cg = sc->alerts.cost_guard_window_us;
+	r->cost_guard_unjudged = !sc->alerts.cost_guard_on ? 0
+	                         : sc->alerts.cost_guard_baseline_us < w_cg ? COST_GUARD_SHORT_BASELINE
+	                         : last < first || last - w_cg < rt->first_us + w_cg ? COST_GUARD_SHORT_RUN : 0;
 	int rc = 0;
 	/* An instant can fire only with a call begun in its window (every first call is a call,
 	 * and cost_guard needs spend): across quiet stretches the grid jumps to the first instant

@@ -99,6 +99,10 @@ struct result_scenario {
 	struct timeline timeline;
 	size_t n_alerts;
 	struct alert *alerts;             /* ordered by start, then kind */
+	/* cost_guard is on, yet judged no instant: none had a baseline range window_s long (SPEC
+	 * §10), as the run ends within 2 × window_s of its first arrival (COST_GUARD_SHORT_RUN) or
+	 * baseline_s is shorter than window_s (COST_GUARD_SHORT_BASELINE); else 0 */
+	enum { COST_GUARD_SHORT_RUN = 1, COST_GUARD_SHORT_BASELINE } cost_guard_unjudged;
 	/* projection parameters (parts per 10^9) and the trace span they use */
 	int64_t days_ppb, sample_rate_ppb, multiplier_ppb, span_us;
 };

@@ -679,6 +679,38 @@ check_eq "notes: 2997 s is 50 min" "$(grep -v 'imported 2 requests' "$TMP/err")"
 $L replay "$TMP/mini-3598s.jsonl" -s "$TMP/own4o/mine.json" >/dev/null 2>"$TMP/err"
 check_eq "notes: 3598 s is 59.9 min" "$(grep -v 'imported 2 requests' "$TMP/err")" \
 	"llmcost: note: the trace spans 59.9 min: projected monthly USD scales it to 30 days as if they were all like it"
+# a cost_guard that judged no instant says so beside its scenario's count of alerts (SPEC §10:
+# an instant e is judged on a baseline range [max(first, e − w − b), e − w) at least w long, so
+# from first + 2w on; e runs to the first 60 s instant at or after the last event).  The
+# default w = 3600 s, calls of 1 s (mini's latency_ms):
+#   first 09:00:01, last arrival 10:59:30, its call ends 10:59:31: the last instant 11:00:00,
+#     before 09:00:01 + 7200 s = 11:00:01: none judged;
+#   first 09:00:00: 11:00:00 ≥ 09:00:00 + 7200 s: judged at 11:00:00 (no alert: a spend of $0
+#     in the window [10:00, 11:00) is none above its baseline), nothing said;
+#   window 600 s on the first trace: from 09:20:01 on, judged; it fires at 11:00:00 alone: each
+#     call costs 400 × 0.15 + 90 × 0.60 = 114 µUSD (gpt-4o-mini), the window [10:50, 11:00)
+#     holds the second, $0.000684/h, against the first over [09:00:01, 10:50:00), 6599 s:
+#     114 × 3600 ÷ 6599 = 62.19 µUSD/h, 11 times as much;
+#   baseline_s 600 < window_s 3600: never judged, on either trace.
+{ mini 09:00:01Z ',"latency_ms":1000'; mini 10:59:30Z ',"latency_ms":1000'; } > "$TMP/guard-short.jsonl"
+{ mini 09:00:00Z ',"latency_ms":1000'; mini 10:59:30Z ',"latency_ms":1000'; } > "$TMP/guard-long.jsonl"
+echo '{"mode": "recorded", "name": "w600", "alerts": {"cost_guard": {"window_s": 600}}}' > "$TMP/guard-w600.json"
+echo '{"mode": "recorded", "name": "b600", "alerts": {"cost_guard": {"baseline_s": 600}}}' > "$TMP/guard-b600.json"
+$L replay "$TMP/guard-short.jsonl" -s recorded -s "$TMP/guard-w600.json" -s "$TMP/guard-b600.json" >"$TMP/out" 2>/dev/null
+check_eq "cost_guard unjudged: said beside the count, as the run's or the baseline's" \
+	"$(grep '^  [a-z0-9]*: ' "$TMP/out")" \
+"  recorded: no alerts (cost_guard judged no instant: the run ends within twice its window_s of the first arrival)
+  w600: 1 alert
+  b600: no alerts (cost_guard judges no instant: its baseline_s is shorter than its window_s)"
+check_has "cost_guard judged: its alert at 11:00:00" "$(cat "$TMP/out")" \
+	"cost_guard   2026-03-02T11:00:00Z   to 2026-03-02T11:00:00Z   value \$0.0006840/h   baseline \$0.00006219/h   peak 11.00x"
+$L replay "$TMP/guard-long.jsonl" -s recorded -s "$TMP/guard-b600.json" >"$TMP/out" 2>/dev/null
+check_eq "cost_guard judged at the run's last instant: nothing said" "$(grep '^  [a-z0-9]*: no alerts' "$TMP/out")" \
+"  recorded: no alerts
+  b600: no alerts (cost_guard judges no instant: its baseline_s is shorter than its window_s)"
+echo '{"mode": "recorded", "name": "off", "alerts": {"cost_guard": null}}' > "$TMP/guard-off.json"
+$L replay "$TMP/guard-short.jsonl" -s "$TMP/guard-off.json" >"$TMP/out" 2>/dev/null
+check_eq "cost_guard off: nothing said" "$(grep '^  off:' "$TMP/out")" "  off: no alerts"
 # one route on a trace's model is enough; scenarios of other months get a note each
 echo '{"extends": "v3", "routes": {"large": "gpt-4o-mini"}, "projection": {"days": 7.5}}' > "$TMP/own4o/week.json"
 $L replay mini -s "$TMP/own4o/week.json" -s v3 >/dev/null 2>"$TMP/err"

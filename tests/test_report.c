@@ -380,7 +380,7 @@ static void report_json_billed_and_alerts(void)
 	CHECK_STR(line_of(t, "    cost_guard"),
 	          " cost_guard 2026-03-02T10:01:00Z to 2026-03-02T10:03:00Z value $1.50/h baseline $1.00/h peak 1.50x");
 	CHECK_STR(line_of(t, "    fallback_flood"),
-	          " fallback_flood 2026-03-02T10:02:00Z to 2026-03-02T10:02:00Z value 50.0% baseline 20.0% peak 2.50x");
+	          " fallback_flood 2026-03-02T10:02:00Z to 2026-03-02T10:02:00Z value 50.0% limit 20.0% peak 2.50x");
 	CHECK_HAS(t, "  recorded: 2 alerts\n");
 	free(t);
 	result_scenario_fini(&r);
@@ -622,7 +622,7 @@ static void report_alerts_strongest(void)
 		                              .end_us = T0_US + i * 60000000LL, .value_rate = 0.5,
 		                              .baseline_rate = 0.2, .peak_ratio = i == 0 ? 5.0 : i == 11 ? 3.0 : 2.0 };
 	char *out = render(R_TABLE, &r, 1, REPORT_BY_NONE);
-	CHECK_HAS(out, "\n  s: 12 alerts, the 10 strongest shown (--json lists all)\n");
+	CHECK_HAS(out, "\n  s: 12 alerts, the 10 strongest of their kinds shown (--json lists all)\n");
 	char got[128] = "", *o = got;
 	for (const char *p = out; (p = strstr(p, "\n    fallback_flood")); p++) {
 		const char *m = strstr(p, "T10:"); /* the start's minute */
@@ -634,8 +634,41 @@ static void report_alerts_strongest(void)
 	result_scenario_fini(&r);
 }
 
+/* The kinds take turns in the ten shown: 14 floods (peaks 3.0 and up) and two cost_guards
+ * (peaks 1.5 and 1.4, weaker than every flood) show as the two cost_guards and the 8 strongest
+ * floods.  Flood i starts at 10:00 + i minutes, peak 3.0 + i/10: the strongest 8 are 6 to 13;
+ * the cost_guards at 10:20 and 10:21.  In start order: 06 … 13, then 20, 21.  Before, a ratio
+ * of one kind outranked the other's: the ten floods from 4 to 13, no cost_guard. */
+static void report_alerts_kinds_take_turns(void)
+{
+	struct result_scenario r;
+	sample_scenario(&r, "s");
+	r.n_alerts = 16;
+	r.alerts = calloc(16, sizeof *r.alerts);
+	for (int i = 0; i < 14; i++)
+		r.alerts[i] = (struct alert){ .kind = ALERT_FALLBACK_FLOOD, .start_us = T0_US + i * 60000000LL,
+		                              .end_us = T0_US + i * 60000000LL, .value_rate = 0.5,
+		                              .baseline_rate = 0.2, .peak_ratio = 3.0 + i / 10.0 };
+	for (int i = 14; i < 16; i++)
+		r.alerts[i] = (struct alert){ .kind = ALERT_COST_GUARD, .start_us = T0_US + (i + 6) * 60000000LL,
+		                              .end_us = T0_US + (i + 6) * 60000000LL, .value_pusd = 1,
+		                              .baseline_pusd = 1, .peak_ratio = i == 14 ? 1.5 : 1.4 };
+	char *out = render(R_TABLE, &r, 1, REPORT_BY_NONE);
+	CHECK_HAS(out, "\n  s: 16 alerts, the 10 strongest of their kinds shown (--json lists all)\n");
+	char got[128] = "", *o = got;
+	for (const char *p = strstr(out, "16 alerts"); p && (p = strstr(p, "\n    ")); p++) {
+		const char *m = strstr(p, "T10:"); /* the start's minute */
+		if (m && o + 4 < got + sizeof got)
+			o += sprintf(o, "%.2s ", m + 4);
+	}
+	CHECK_STR(got, "06 07 08 09 10 11 12 13 20 21 ");
+	free(out);
+	result_scenario_fini(&r);
+}
+
 /* The alerts of several scenarios in one set of columns: a cost_guard line's wider value
- * ("value $3.85/h") in one scenario moves the baseline and peak columns of the others too. */
+ * ("value $3.85/h") in one scenario moves the baseline (a flood's limit) and peak columns of
+ * the others too. */
 static void report_alerts_columns_across_scenarios(void)
 {
 	struct result_scenario r[2];
@@ -654,12 +687,13 @@ static void report_alerts_columns_across_scenarios(void)
 	char *out = render(R_TABLE, r, 2, REPORT_BY_NONE);
 	/* each line's columns are 3 spaces apart, as wide as the widest cell of any scenario:
 	 * "fallback_flood" (14), the start (20), "to " and the end (23), "value $3.85/h" (13),
-	 * "baseline $1.54/h" (16); so "baseline" starts at 4 + 14+3 + 20+3 + 23+3 + 13+3 = 86 and
-	 * "peak" at 86 + 16+3 = 105 on every line, whichever scenario it belongs to */
+	 * "baseline $1.54/h" (16); so "baseline" or "limit" starts at 4 + 14+3 + 20+3 + 23+3 + 13+3
+	 * = 86 and "peak" at 86 + 16+3 = 105 on every line, whichever scenario it belongs to */
 	int n = 0;
 	const char *alerts = strstr(out, "\nalerts\n");
 	for (const char *p = alerts; p && (p = strstr(p, "\n    ")); p++, n++) {
-		const char *end = strchr(p + 1, '\n'), *b = strstr(p + 1, "baseline "), *k = strstr(p + 1, "peak ");
+		const char *end = strchr(p + 1, '\n'), *k = strstr(p + 1, "peak ");
+		const char *b = strstr(p + 1, strstr(p + 1, "fallback_flood") == p + 5 ? "limit " : "baseline ");
 		CHECK(b && k && b < end && k < end);
 		if (b && k) {
 			CHECK_INT(b - (p + 1), 86);
@@ -782,6 +816,7 @@ void suite_report(void)
 	RUN(report_table_three_columns);
 	RUN(report_csv_quotes_line_breaks);
 	RUN(report_alerts_strongest);
+	RUN(report_alerts_kinds_take_turns);
 	RUN(report_alerts_columns_across_scenarios);
 	RUN(report_table_groups_by_usd);
 }

@@ -387,12 +387,14 @@ static int report_groups(FILE *f, const struct result_scenario *r, enum report_b
 
 #define SHOWN_ALERTS 10
 
-/* Indexes of the SHOWN_ALERTS strongest alerts (highest peak, earliest first on ties), in
- * start order; returns how many. */
-static size_t strongest_alerts(const struct result_scenario *rs, size_t *idx)
+/* Indexes of the up to SHOWN_ALERTS strongest alerts of one kind (highest peak, earliest first
+ * on ties) in order of strength; returns how many. */
+static size_t strongest_of_kind(const struct result_scenario *rs, enum alert_kind kind, size_t *idx)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < rs->n_alerts; i++) {
+		if (rs->alerts[i].kind != kind)
+			continue;
 		size_t at = n < SHOWN_ALERTS ? n++ : SHOWN_ALERTS;
 		while (at > 0 && rs->alerts[i].peak_ratio > rs->alerts[idx[at - 1]].peak_ratio) {
 			if (at < SHOWN_ALERTS)
@@ -402,6 +404,22 @@ static size_t strongest_alerts(const struct result_scenario *rs, size_t *idx)
 		if (at < SHOWN_ALERTS)
 			idx[at] = i;
 	}
+	return n;
+}
+
+/* Indexes of the SHOWN_ALERTS alerts shown, in start order; returns how many.  A flood's ratio
+ * (its rate over the configured one) and a cost_guard's (spend over its baseline) do not
+ * compare, so the kinds take turns: each kind's strongest, then each kind's second, and so on
+ * (a lone cost_guard among a hundred floods is shown). */
+static size_t strongest_alerts(const struct result_scenario *rs, size_t *idx)
+{
+	size_t of[N_ALERT][SHOWN_ALERTS], n_of[N_ALERT], n = 0;
+	for (int k = 0; k < N_ALERT; k++)
+		n_of[k] = strongest_of_kind(rs, (enum alert_kind)k, of[k]);
+	for (size_t turn = 0; turn < SHOWN_ALERTS && n < SHOWN_ALERTS; turn++)
+		for (int k = 0; k < N_ALERT && n < SHOWN_ALERTS; k++)
+			if (turn < n_of[k])
+				idx[n++] = of[k][turn];
 	for (size_t x = 1; x < n; x++) /* back to start order: the alerts array is in it */
 		for (size_t y = x; y > 0 && idx[y - 1] > idx[y]; y--) {
 			size_t tmp = idx[y];
@@ -439,7 +457,7 @@ int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 			} else {
 				snprintf(text, sizeof text, "value %s", report_percent_text(al->value_rate, buf, sizeof buf));
 				grid_set(&g, row, 3, text);
-				snprintf(text, sizeof text, "baseline %s",
+				snprintf(text, sizeof text, "limit %s", /* the configured rate (SPEC §10's baseline) */
 				         report_percent_text(al->baseline_rate, buf, sizeof buf));
 				grid_set(&g, row, 4, text);
 			}
@@ -456,11 +474,18 @@ int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 		fputs("  ", f);
 		put_name(f, rs->name);
 		if (rs->n_alerts == 0)
-			fputs(": no alerts\n", f);
+			fputs(": no alerts", f);
 		else if (shown < rs->n_alerts)
-			fprintf(f, ": %zu alerts, the %zu strongest shown (--json lists all)\n", rs->n_alerts, shown);
+			fprintf(f, ": %zu alerts, the %zu strongest of their kinds shown (--json lists all)", rs->n_alerts,
+			        shown);
 		else
-			fprintf(f, ": %zu alert%s\n", rs->n_alerts, rs->n_alerts == 1 ? "" : "s");
+			fprintf(f, ": %zu alert%s", rs->n_alerts, rs->n_alerts == 1 ? "" : "s");
+		/* a cost_guard that judged no instant, so that its absence says nothing (SPEC §10) */
+		if (rs->cost_guard_unjudged == COST_GUARD_SHORT_RUN)
+			fputs(" (cost_guard judged no instant: the run ends within twice its window_s of the first arrival)", f);
+		else if (rs->cost_guard_unjudged == COST_GUARD_SHORT_BASELINE)
+			fputs(" (cost_guard judges no instant: its baseline_s is shorter than its window_s)", f);
+		fputc('\n', f);
 		rc = grid_print_rows(f, &g, "    ", row, row + shown);
 		row += shown;
 	}
