@@ -35,6 +35,20 @@ int pricing_index(const struct pricing *p, const char *name)
 	return -1;
 }
 
+size_t pricing_undated(const char *name, size_t n)
+{
+	static const char shape[] = "-0000-00-00";
+	size_t k = sizeof shape - 1;
+	if (n <= k)
+		return n;
+	for (size_t i = 0; i < k; i++) {
+		char c = name[n - k + i];
+		if (shape[i] == '0' ? c < '0' || c > '9' : c != shape[i])
+			return n;
+	}
+	return n - k;
+}
+
 const struct price_model *pricing_find(const struct pricing *p, const char *name)
 {
 	int i = pricing_index(p, name);

@@ -49,6 +49,10 @@ const struct price_model *pricing_find(const struct pricing *p, const char *name
 /* The index of model `name` in p->models, or -1. */
 int pricing_index(const struct pricing *p, const char *name);
 
+/* The alias of an OpenAI dated snapshot name ("gpt-4.1-mini-2025-04-14" → "gpt-4.1-mini"),
+ * which price tables list: the length of name[0..n) without a trailing -YYYY-MM-DD. */
+size_t pricing_undated(const char *name, size_t n);
+
 /*
  * The modelled latency of a call: latency_ms_base + output × latency_ms_per_output_token,
  * exactly, then rounded half to even to a microsecond (SPEC §10), and at most

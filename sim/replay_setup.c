@@ -59,9 +59,25 @@ static int check_models(const struct trace *t, const struct scenario *sc, const 
 		for (uint32_t a = from; a < to; a++)
 			if (price_of_name[trace_att_model(t, a)] < 0) {
 				trace_request_where(t, i, at, where);
+				size_t n;
+				const char *name = intern_str(&t->names, trace_att_model(t, a), &n);
+				/* a dated snapshot name whose alias the table has: a trace v1 line keeps its
+				 * name as written, where the other formats' readers take the alias */
+				char alias[256] = "";
+				size_t k = pricing_undated(name, n);
+				if (k < n && k < sizeof alias) {
+					memcpy(alias, name, k);
+					alias[k] = 0;
+				}
+				if (*alias && pricing_index(sc->pricing, alias) >= 0)
+					return err_set(e, "model \"%s\" (of the request at %s, %s) is not in %s, which prices "
+					               "its alias \"%s\": write the alias in the trace (a dated snapshot name "
+					               "is read without its date from the other formats, not from trace v1 "
+					               "lines), or add the dated name's prices there",
+					               name, at, where, pricing, alias);
 				return err_set(e, "model \"%s\" (of the request at %s, %s) is not in %s: add its prices "
 				               "there, or give the scenario a \"pricing\" file that has them",
-				               intern_str(&t->names, trace_att_model(t, a), NULL), at, where, pricing);
+				               name, at, where, pricing);
 			}
 	}
 	return 0;

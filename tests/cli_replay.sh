@@ -556,6 +556,19 @@ $L replay "$TMP/unpriced.jsonl" >/dev/null 2>"$TMP/err"; check_eq "unpriced mode
 # the request by its time, tenant and task (it is the file's line 3, the trace's 2nd accepted line)
 check_has "unpriced model named, with the request to find" "$(cat "$TMP/err")" \
 	"model \"no-such-model\" (of the request at 2026-03-02T10:00:05Z, tenant beta, task faq_answer; accepted line 2 of the trace)"
+# a dated snapshot name whose alias the table prices: a trace v1 line keeps its name as written
+# (the other formats' readers take the alias), and the error names the alias to write
+line 00:00Z acme faq_answer gpt-4.1-mini-2025-04-14 10 10 400 0.1 > "$TMP/dated.jsonl"
+$L replay "$TMP/dated.jsonl" >/dev/null 2>"$TMP/err"; check_eq "a dated model name exits 3" "$?" 3
+check_has "a dated model name: its alias named" "$(cat "$TMP/err")" \
+	'model "gpt-4.1-mini-2025-04-14" (of the request at 2026-03-02T10:00:00Z, tenant acme, task faq_answer; accepted line 1 of the trace) is not in '
+check_has "a dated model name: the alias to write" "$(cat "$TMP/err")" \
+	'openai.json, which prices its alias "gpt-4.1-mini": write the alias in the trace'
+# a date on a name the table lacks anyway: the plain message
+line 00:00Z acme faq_answer gpt-9-2025-04-14 10 10 400 0.1 > "$TMP/dated9.jsonl"
+$L replay "$TMP/dated9.jsonl" >/dev/null 2>"$TMP/err"
+check_has "a dated name without a priced alias: the plain message" "$(cat "$TMP/err")" \
+	'openai.json: add its prices there, or give the scenario a "pricing" file that has them'
 
 # --- a trace whose arrivals span more days than the timeline holds (1,000,000): exit 3, the
 # two arrivals named, not a hint about the scenario's durations

@@ -3,6 +3,7 @@
  * parser's rows (fields worked out by hand from the input), rejected parts with
  * their lines and reasons, and the error classes read from the sources' error info.
  */
+#include "sim/pricing.h"
 #include "sim/status.h"
 #include "traces/format.h"
 #include "tests/test.h"
@@ -659,7 +660,7 @@ static void detection(void)
 
 static size_t undated(const char *m)
 {
-	return format_undated((struct str){ m, strlen(m) });
+	return pricing_undated(m, strlen(m));
 }
 
 static void shared_readings(void)

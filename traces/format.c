@@ -463,20 +463,6 @@ int format_status_of(const char *text, size_t n)
 	return code ? status_of_code(code) : STATUS_SERVER_ERROR;
 }
 
-size_t format_undated(struct str m)
-{
-	static const char shape[] = "-0000-00-00";
-	size_t k = sizeof shape - 1;
-	if (m.n <= k)
-		return m.n;
-	for (size_t i = 0; i < k; i++) {
-		char c = m.s[m.n - k + i];
-		if (shape[i] == '0' ? !isdigit((unsigned char)c) : c != shape[i])
-			return m.n;
-	}
-	return m.n - k;
-}
-
 static int has_nul(struct str s)
 {
 	return s.s && memchr(s.s, 0, s.n) != NULL;

@@ -159,9 +159,6 @@ size_t format_request_text(const struct json_span *body, char *out);
  * exception name ("429", "rate_limit_exceeded", "APITimeoutError"); server_error when
  * nothing in it is known. */
 int format_status_of(const char *text, size_t n);
-/* The alias of an OpenAI dated snapshot name ("gpt-4.1-mini-2025-04-14" → "gpt-4.1-mini"):
- * the length of its name without a trailing -YYYY-MM-DD. */
-size_t format_undated(struct str model);
 /* Records a row's key, as its hash h, among the trace's (since format_reset): 1 when a row of the
  * same key came before (counted in repeats, its line in repeat_line when that is 0), 0 when not,
  * -2 out of memory.  A hash, not the key, so that a trace of millions of rows keeps 16 bytes a

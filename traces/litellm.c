@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/intern.h"
+#include "sim/pricing.h"
 #include "sim/status.h"
 #include "traces/format.h"
 
@@ -175,7 +176,7 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		return -1;
 	if (!format_text(p, row, "model", &r->model))
 		format_text(p, row, "model_group", &r->model);
-	size_t alias = format_undated(r->model); /* a dated snapshot name: its full name kept below */
+	size_t alias = pricing_undated(r->model.s, r->model.n); /* a dated snapshot name: its full name kept below */
 	int dated = alias != r->model.n;
 	r->model.n = alias;
 	struct json_span slm;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/intern.h"
+#include "sim/pricing.h"
 #include "sim/status.h"
 #include "traces/format.h"
 
@@ -246,7 +247,7 @@ static int item_rec(struct format_parser *p, const struct json_span *line, struc
 	if (!out)
 		r->output_tok = 0;
 	if (format_text(p, &body, "model", &r->model))
-		r->model.n = format_undated(r->model);
+		r->model.n = pricing_undated(r->model.s, r->model.n);
 	int has_md = format_get(&body, "metadata", &md);
 	int tenant_md = has_md && format_text(p, &md, "tenant", &r->tenant);
 	int task_md = has_md && format_text(p, &md, "task", &r->task);
@@ -324,7 +325,7 @@ static void join(struct format_parser *p, struct jsonl_rec *r, int tenant_given,
 	if (q->input.n)
 		r->input = q->input;
 	if (q->model.n)
-		r->model = (struct str){ q->model.s, format_undated(q->model) };
+		r->model = (struct str){ q->model.s, pricing_undated(q->model.s, q->model.n) };
 	if (q->tenant.n && !tenant_given)
 		r->tenant = q->tenant;
 	if (q->task.n && !task_given)

@@ -10,6 +10,7 @@
 
 #include "sim/decimal.h"
 #include "sim/intern.h"
+#include "sim/pricing.h"
 #include "sim/status.h"
 #include "traces/format.h"
 
@@ -275,11 +276,11 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		return -1;
 	dated_qm = dated_qm && qm.type == JSON_STRING;
 	r->model = dated_qm ? format_str(p, &qm) : (struct str){ NULL, 0 };
-	dated_qm = dated_qm && format_undated(r->model) != r->model.n;
+	dated_qm = dated_qm && pricing_undated(r->model.s, r->model.n) != r->model.n;
 	has_rm = has_rm && rm.type == JSON_STRING;
 	if (!r->model.s && has_rm)
 		r->model = format_str(p, &rm);
-	r->model.n = format_undated(r->model);
+	r->model.n = pricing_undated(r->model.s, r->model.n);
 	if (r->model.s && !r->model.n)
 		r->model.s = NULL;
 	if (first_of(p, sa, res, "llmcost.tenant", "tenant.id", "unknown", &r->tenant, e) < 0 ||
