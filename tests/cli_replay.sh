@@ -357,12 +357,13 @@ $L import "$TMP/oddcall.jsonl" >/dev/null
 echo '{"mode": "recorded", "pricing": "big-prices.json"}' > "$TMP/odd.json"
 raw=$($L replay "$TMP/oddcall.jsonl" -s "$TMP/odd.json" --json | tr -d ' \t\n')
 check_has "a price of 19 digits, exactly" "$raw" '"usd_total":1234567.890123123456,'
-# a trace of blank lines only: no arrival, so no first or last time, no t0 and no bucket
+# a trace of blank lines only: no arrival, so no first or last time, no span (it was 0 beside
+# the two nulls it is the difference of), no t0 and no bucket
 printf '\n  \n' > "$TMP/blank.jsonl"
 got=$($L replay "$TMP/blank.jsonl" --json 2>/dev/null | python3 -c 'import json, sys
 d = json.load(sys.stdin); t = d["trace"]; tl = d["scenarios"][0]["timeline"]
 print(t["requests"], t["first_ts"], t["last_ts"], t["span_s"], tl["t0"], tl["requests"], tl["usd"])')
-check_eq "an empty trace: nulls and empty arrays" "$got" "0 None None 0 None [] []"
+check_eq "an empty trace: nulls and empty arrays" "$got" "0 None None None None [] []"
 
 # --- an empty fallback chain falls back to no model (README): every call fails (rate 1,
 # faults.recorded off); retry's defaults (3 attempts on server_error) give 3 calls each, 2 of

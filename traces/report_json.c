@@ -238,8 +238,8 @@ static void report_jtrace(struct jw *w, const struct trace_summary *t)
 	report_jcount(w, "tenants", t->tenants);
 	report_jtime(w, "first_ts", t->first_us, t->requests > 0);
 	report_jtime(w, "last_ts", t->last_us, t->requests > 0);
-	report_jraw(w, "span_s",
-	            report_decimal_text(t->requests ? t->last_us - t->first_us : 0, 6, buf, sizeof buf));
+	/* last − first arrival (SPEC §5): none without an arrival, as the times */
+	report_jraw(w, "span_s", t->requests ? report_decimal_text(t->last_us - t->first_us, 6, buf, sizeof buf) : "null");
 	report_jclose(w, '}');
 }
 
