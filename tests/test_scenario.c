@@ -907,9 +907,10 @@ static void error_messages(void)
 	/* the place is the line and byte column of the key at fault (line 4, after 4 spaces) */
 	CHECK_STR(load_err("x.json", "{\n  \"name\": \"x\",\n  \"retry\": {\n    \"max_attempt\": 3\n  }\n}\n"),
 	          msg_at("x.json", 4, 5, "retry.max_attempt: unknown key (did you mean \"retry.max_attempts\"?)"));
-	/* an error found only once the files are merged has no place */
+	/* an error found only once the files are merged is placed at the key of the file that
+	 * wrote it (here "default", column 14: `{"routing": {` is 13 bytes) */
 	CHECK_STR(load_err("x.json", "{\"routing\": {\"default\": \"nowhere\"}}"),
-	          msg("x.json", "routing.default: route \"nowhere\" needs \"routes\" (the scenario has "
+	          msg_at("x.json", 1, 14, "routing.default: route \"nowhere\" needs \"routes\" (the scenario has "
 	                        "none, so every call runs on the recorded model)"));
 	/* a JSON number with no fraction, 100.0, is an integer */
 	CHECK_STR(load_err("x.json", "{\"breaker\": {\"window\": 100.0}}"), "");
@@ -970,8 +971,8 @@ static void route_and_model_checks(void)
 {
 	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\", \"large\": \"gpt-4.1\"},"
 	                   " \"routing\": {\"rules\": [{\"when\": {\"task\": \"a\"}, \"route\": \"medium\"}]}}"),
-	          msg("r.json", "routing.rules[0].route: route \"medium\" is not a key of routes "
-	                        "(\"small\", \"large\")"));
+	          msg_at("r.json", 1, 105, "routing.rules[0].route: route \"medium\" is not a key of routes "
+	                        "(\"small\", \"large\")")); /* the rule's "route" key: 104 bytes before it */
 	/* a defaulted name is checked too */
 	CHECK_STR(load_err("r.json", "{\"routes\": {\"mini\": \"gpt-4.1-mini\"}}"),
 	          msg("r.json", "routing.default: route \"small\" is not a key of routes (\"mini\") "
@@ -988,10 +989,11 @@ static void route_and_model_checks(void)
 	CHECK_STR(load_err("r.json", "{\"routes\": {\"small\": \"gpt-4.1-mini\"},"
 	                   " \"summarize\": {\"route\": \"tiny\"},"
 	                   " \"budget\": {\"*\": {\"input_max\": 10, \"overflow\": \"summarize\"}}}"),
-	          msg("r.json", "summarize.route: route \"tiny\" is not a key of routes (\"small\")"));
+	          msg_at("r.json", 1, 53, "summarize.route: route \"tiny\" is not a key of routes (\"small\")"));
 	/* without routes, a route name has nothing to name: one the file spells out, and a
 	 * feature's defaulted one (SPEC §10 "defaulted names are checked too"); only routing.default
 	 * may go unnamed ("Without routes, each request goes to its recorded model") */
+	/* (a written one placed at its key: `{"routing": {"rules": [{` is 24 bytes, `{"routing": {` 13) */
 	static const struct { const char *json, *said; } unrouted[] = {
 		{ "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}", "routing.rules[0].route: route \"large\"" },
 		{ "{\"routing\": {\"default\": \"large\"}}", "routing.default: route \"large\"" },
@@ -1003,16 +1005,22 @@ static void route_and_model_checks(void)
 	for (size_t i = 0; i < sizeof unrouted / sizeof *unrouted; i++) {
 		char want[600];
 		snprintf(want, sizeof want, "%s needs \"routes\" (the scenario has none, so every call runs "
-		         "on the recorded model)", unrouted[i].said);
+		         "on the recorded model)%s", unrouted[i].said,
+		         i == 0 ? " (line 1, column 25)" : i == 1 ? " (line 1, column 14)" : "");
 		CHECK_STR(load_err("r.json", unrouted[i].json), msg("r.json", want));
 	}
 	CHECK_STR(load_err("r.json", "{\"cache\": {}}"), "");
 	CHECK_STR(load_err("r.json", "{\"summarize\": {\"ratio\": 0.2}}"), "");
 	CHECK_HAS(load_err("r.json", "{\"routes\": {\"small\": \"gpt-9\", \"large\": \"gpt-4.1\"}}"),
 	          "r.json: routes.small: model \"gpt-9\" is not in the pricing file ");
+	CHECK_HAS(load_err("r.json", "{\"routes\": {\"small\": \"gpt-9\", \"large\": \"gpt-4.1\"}}"),
+	          "openai.json (line 1, column 13)"); /* "small": `{"routes": {` is 12 bytes */
 	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
 	                   " \"from\": 0, \"to\": 60}]}}"),
 	          "r.json: faults.inject[0].model: model \"gpt-9\" is not in the pricing file ");
+	CHECK_HAS(load_err("r.json", "{\"faults\": {\"inject\": [{\"model\": \"gpt-9\","
+	                   " \"from\": 0, \"to\": 60}]}}"),
+	          "openai.json (line 1, column 25)"); /* "model": `{"faults": {"inject": [{` is 24 bytes */
 	/* a window without "model" takes gpt-4.1-mini, and says so when the prices lack it (as a
 	 * defaulted route does), where the message read as if the file named it */
 	put("nomini/prices.json", "{\"models\": {\"m\": {\"input\": 1, \"output\": 2}}}");
@@ -1020,7 +1028,7 @@ static void route_and_model_checks(void)
 	snprintf(nomini, sizeof nomini, "faults.inject[0].model: model \"gpt-4.1-mini\" (the default) is not "
 	         "in the pricing file %s", tpath("nomini/prices.json"));
 	CHECK_STR(load_err("nomini/f.json", "{\"pricing\": \"prices.json\", \"faults\": {\"inject\": [{\"rate\": 1}]}}"),
-	          msg("nomini/f.json", nomini));
+	          msg_at("nomini/f.json", 1, 50, nomini)); /* the window: 49 bytes before its "{" */
 	/* a chain of 17 is refused where it is written, not when a replay meets it */
 	CHECK_STR(load_err("r.json", "{\"routes\": {\"s\": \"gpt-4.1-mini\"}, \"routing\": {\"default\": \"s\"},"
 	                   " \"fallback\": {\"chain\": [\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\",\"s\"]}}"),
@@ -1050,8 +1058,8 @@ static void route_and_model_checks(void)
 	put("rb/base.json", "{\"routing\": {\"rules\": [{\"route\": \"large\"}]}}");
 	CHECK_STR(load_err("rb/child.json", "{\"extends\": \"base.json\","
 	                   " \"routes\": {\"small\": \"gpt-4.1-mini\"}}"),
-	          msg("rb/base.json", "routing.rules[0].route: route \"large\" is not a key of routes "
-	                              "(\"small\")"));
+	          msg_at("rb/base.json", 1, 25, "routing.rules[0].route: route \"large\" is not a key of routes "
+	                              "(\"small\")")); /* at the base's "route": 24 bytes before it */
 	CHECK_HAS(load_err("r.json", "{\"pricing\": \"nope/prices.json\"}"),
 	          "r.json: pricing: cannot read \"");
 }

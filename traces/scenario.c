@@ -337,22 +337,29 @@ static const char *blame(const struct chain *c, const char *const *segs, size_t 
 	return l ? l->label : c->n ? c->v[0].label : NULL;
 }
 
-/* " (line L, column C)" of element i of the array at the two-member path segs in the file that
- * holds it, as the checker places an element (scenario_walk_locate); "" when its text is not known. */
-static const char *element_place(const struct chain *c, const char *const segs[2], size_t i,
-                                 char *buf, size_t n)
+/* " (line L, column C)" of the value at the member path segs[0..n) (then its element elem when
+ * elem >= 0, then that element's member `member` when not NULL) in the file that holds it, as the
+ * checker places a member or element (scenario_walk_locate); "" when it or its text is not
+ * known (a default). */
+static const char *place_of(const struct chain *c, const char *const *segs, size_t n, long elem,
+                            const char *member, char *buf, size_t size)
 {
-	const cJSON *arr;
-	const struct layer *l = layer_of(c, segs, 2, &arr);
+	const cJSON *at;
+	const struct layer *l = layer_of(c, segs, n, &at);
 	size_t line, col;
 	buf[0] = '\0';
-	if (!l || !l->text)
+	if (!l || !l->text || n + 2 > WALK_DEPTH)
 		return buf;
-	struct walk w = { .text = l->text, .root = l->tree, .depth = 3,
-	                  .chain = { cJSON_GetObjectItemCaseSensitive(l->tree, segs[0]), arr,
-	                             cJSON_GetArrayItem(arr, (int)i) } };
-	if (w.chain[2] && scenario_walk_locate(&w, &line, &col) == 0)
-		snprintf(buf, n, " (line %zu, column %zu)", line, col);
+	struct walk w = { .text = l->text, .root = l->tree };
+	const cJSON *t = l->tree;
+	for (size_t j = 0; j < n; j++)
+		w.chain[w.depth++] = t = cJSON_GetObjectItemCaseSensitive(t, segs[j]);
+	if (elem >= 0)
+		w.chain[w.depth++] = t = cJSON_GetArrayItem(t, (int)elem);
+	if (t && elem >= 0 && member)
+		w.chain[w.depth++] = t = cJSON_GetObjectItemCaseSensitive(t, member);
+	if (t && scenario_walk_locate(&w, &line, &col) == 0)
+		snprintf(buf, size, " (line %zu, column %zu)", line, col);
 	return buf;
 }
 
@@ -457,10 +464,10 @@ static int route_removed(const struct scenario *sc, const struct chain *c, const
  * "defaulted names are checked too").
  */
 static int resolve_route(const struct scenario *sc, const struct chain *c, const cJSON *merged,
-                         const char *path, const char *const *segs, size_t nsegs,
+                         const char *path, const char *const *segs, size_t nsegs, long elem, const char *member,
                          const char *name, int recorded_ok, int *idx, struct err *err)
 {
-	char list[600];
+	char list[600], place[64];
 	const char *by;
 	if (sc->n_routes == 0) {
 		const cJSON *t = merged;
@@ -474,7 +481,8 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
 			return -1;
 		return scenario_fail(err, by,
 		            "%s: route \"%s\"%s needs \"routes\" (the scenario has none, so every call "
-		            "runs on the recorded model)", path, name, t ? "" : " (the default)");
+		            "runs on the recorded model)%s", path, name, t ? "" : " (the default)",
+		            place_of(c, segs, nsegs, elem, member, place, sizeof place));
 	}
 	*idx = scenario_route_index(sc, name);
 	if (*idx >= 0)
@@ -484,8 +492,8 @@ static int resolve_route(const struct scenario *sc, const struct chain *c, const
 	if (route_removed(sc, c, path, name, written, by, err) < 0)
 		return -1;
 	route_list(sc, list, sizeof list);
-	return scenario_fail(err, by, "%s: route \"%s\" is not a key of routes (%s)%s", path, name, list,
-	                     written ? "" : " (the default)");
+	return scenario_fail(err, by, "%s: route \"%s\" is not a key of routes (%s)%s%s", path, name, list,
+	                     written ? "" : " (the default)", place_of(c, segs, nsegs, elem, member, place, sizeof place));
 }
 
 static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON *merged,
@@ -498,9 +506,10 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		struct route *r = &sc->routes[i];
 		const char *segs[] = { "routes", r->name };
 		r->model_idx = pricing_index(sc->pricing, r->model);
+		char place[64];
 		if (r->model_idx < 0)
 			return scenario_fail(err, blame(c, segs, 2), "routes.%s: model \"%s\" is not in the pricing "
-			            "file %s", r->name, r->model, pp);
+			            "file %s%s", r->name, r->model, pp, place_of(c, segs, 2, -1, NULL, place, sizeof place));
 	}
 	for (size_t i = 0; i < sc->faults.n_inject; i++) {
 		struct fault_window *f = &sc->faults.inject[i];
@@ -509,13 +518,14 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		if (!f->model && !(f->model = strdup(INJECT_DEFAULT_MODEL)))
 			return scenario_fail(err, blame(c, segs, 2), "out of memory");
 		f->model_idx = pricing_index(sc->pricing, f->model);
+		char place[64];
 		if (f->model_idx < 0)
 			return scenario_fail(err, blame(c, segs, 2), "faults.inject[%zu].model: model \"%s\"%s is not "
-			            "in the pricing file %s", i, f->model, defaulted ? " (the default)" : "", pp);
-		char place[64];
+			            "in the pricing file %s%s", i, f->model, defaulted ? " (the default)" : "", pp,
+			            place_of(c, segs, 2, (long)i, defaulted ? NULL : "model", place, sizeof place));
 		if (f->from_us >= f->to_us)
 			return scenario_fail(err, blame(c, segs, 2), "faults.inject[%zu]: \"from\" must be before "
-			            "\"to\"%s", i, element_place(c, segs, i, place, sizeof place));
+			            "\"to\"%s", i, place_of(c, segs, 2, (long)i, NULL, place, sizeof place));
 	}
 
 	int summarizes = 0;
@@ -534,7 +544,7 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 
 	{
 		const char *segs[] = { "routing", "default" };
-		if (resolve_route(sc, c, merged, "routing.default", segs, 2, sc->routing.default_name, 1,
+		if (resolve_route(sc, c, merged, "routing.default", segs, 2, -1, NULL, sc->routing.default_name, 1,
 		                  &sc->routing.default_route, err) < 0)
 			return -1;
 	}
@@ -542,12 +552,12 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		struct routing_rule *r = &sc->routing.rules[i];
 		const char *segs[] = { "routing", "rules" };
 		snprintf(path, sizeof path, "routing.rules[%zu].route", i);
-		if (resolve_route(sc, c, merged, path, segs, 2, r->route_name, 0, &r->route, err) < 0)
+		if (resolve_route(sc, c, merged, path, segs, 2, (long)i, "route", r->route_name, 0, &r->route, err) < 0)
 			return -1;
 	}
 	if (summarizes) {
 		const char *segs[] = { "summarize", "route" };
-		if (resolve_route(sc, c, merged, "summarize.route", segs, 2, sc->summarize.route_name, 0,
+		if (resolve_route(sc, c, merged, "summarize.route", segs, 2, -1, NULL, sc->summarize.route_name, 0,
 		                  &sc->summarize.route, err) < 0)
 			return -1;
 	}
@@ -563,16 +573,16 @@ static int resolve_names(struct scenario *sc, const struct chain *c, const cJSON
 		sc->fallback.n_chain = n;
 		for (size_t i = 0; i < n; i++) {
 			snprintf(path, sizeof path, "fallback.chain[%zu]", i);
-			if (resolve_route(sc, c, merged, path, segs, 2, sc->fallback.chain_names.v[i], 0,
+			if (resolve_route(sc, c, merged, path, segs, 2, (long)i, NULL, sc->fallback.chain_names.v[i], 0,
 			                  &sc->fallback.chain[i], err) < 0)
 				return -1;
 		}
 	}
 	if (sc->batch.on) {
 		const char *s1[] = { "batch", "first_route" }, *s2[] = { "batch", "fail_route" };
-		if (resolve_route(sc, c, merged, "batch.first_route", s1, 2, sc->batch.first_route_name, 0,
+		if (resolve_route(sc, c, merged, "batch.first_route", s1, 2, -1, NULL, sc->batch.first_route_name, 0,
 		                  &sc->batch.first_route, err) < 0 ||
-		    resolve_route(sc, c, merged, "batch.fail_route", s2, 2, sc->batch.fail_route_name, 0,
+		    resolve_route(sc, c, merged, "batch.fail_route", s2, 2, -1, NULL, sc->batch.fail_route_name, 0,
 		                  &sc->batch.fail_route, err) < 0)
 			return -1;
 	}
