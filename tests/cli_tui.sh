@@ -978,7 +978,7 @@ START_ENV="EDITOR='sh $TMP/ed-comma.sh' TMPDIR='$TMP'" start tabmsg 200 30 faq -
 wait_for tabmsg "last run"
 T send-keys -t tabmsg ":scenario edit v3" Enter; wait_for tabmsg "(scenario edit v3 reopens it)"
 check_has "a tab in an error's text: escaped, \\u0009" "$(screen tabmsg | tr -d '\n')" \
-	'v3:3:2: invalid JSON near ""routes":\u0009{"'
+	'v3: invalid JSON near ""routes":\u0009{" (line 3, column 2)'
 case $(screen tabmsg) in *'"routes":?'*) bad "a tab in an error's text shown as ?" ;; *) ok ;; esac
 # and a name's control character in a column title, as in replay's table (\u0007), not "?"
 printf '{"extends": "v3", "name": "bell\\u0007name"}\n' > "$TMP/bel.json"

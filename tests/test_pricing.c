@@ -207,7 +207,7 @@ static void error_messages(void)
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1, \"output\": 1}, \"m\": {}}}"),
 	          "p.json: models.m: duplicate key (line 1, column 45)");
 	CHECK_STR(parse_err("{\"models\": {\"m\": {\"input\": 1,\n \"output\": }}}"),
-	          "p.json:2:12: invalid JSON near \"}}}\"");
+	          "p.json: invalid JSON near \"}}}\" (line 2, column 12)");
 
 	struct pricing *p;
 	struct err e = { { 0 } };

@@ -920,26 +920,26 @@ static void invalid_json_names_line_and_column(void)
 {
 	/* line 3 is "  x", the error is at its 'x': column 3 */
 	char want[800];
-	snprintf(want, sizeof want, "%s:3:3: invalid JSON near \"x\"", tpath("j.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON near \"x\" (line 3, column 3)", tpath("j.json"));
 	CHECK_STR(load_err("j.json", "{\n  \"seed\": 1,\n  x\n}\n"), want);
 	/* a key without quotes: cJSON stops one past its first letter, the error is at the 'b' */
-	snprintf(want, sizeof want, "%s:1:3: invalid JSON near \"broken\"", tpath("j3.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON near \"broken\" (line 1, column 3)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "{ broken"), want);
 	/* cJSON stops on the last byte of a truncated file: the ',' in column 11 */
-	snprintf(want, sizeof want, "%s:1:11: invalid JSON near \",\"", tpath("j2.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON near \",\" (line 1, column 11)", tpath("j2.json"));
 	CHECK_STR(load_err("j2.json", "{\"seed\": 1,"), want);
 	/* cJSON takes a leading zero, JSON does not: the number is at column 10 */
-	snprintf(want, sizeof want, "%s:1:10: invalid JSON (invalid number) near \"01}\"", tpath("j4.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON (invalid number) near \"01}\" (line 1, column 10)", tpath("j4.json"));
 	CHECK_STR(load_err("j4.json", "{\"seed\": 01}"), want);
 	/* the text near is escaped as traces/text.h escapes (a tab \u0009), not "?", and is 16
 	 * whole characters: the quote and 15 of the é's (2 bytes each), none cut in half */
-	snprintf(want, sizeof want, "%s:2:2: invalid JSON near \"\"seed\":\\u00091}\"", tpath("j5.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON near \"\"seed\":\\u00091}\" (line 2, column 2)", tpath("j5.json"));
 	CHECK_STR(load_err("j5.json", "{\"name\": \"x\"\n\t\"seed\":\t1}"), want);
-	snprintf(want, sizeof want, "%s:1:12: invalid JSON near \"\"%s\"", tpath("j6.json"),
+	snprintf(want, sizeof want, "%s: invalid JSON near \"\"%s\" (line 1, column 12)", tpath("j6.json"),
 	         "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
 	CHECK_STR(load_err("j6.json", "{\"seed\": 1 \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
 	                           "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}"), want);
-	snprintf(want, sizeof want, "%s:2:1: invalid JSON (nothing but white space)", tpath("j3.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON (nothing but white space) (line 2, column 1)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "  \n"), want);
 	/* \u0000 would cut a name short (cJSON's strings end at it): "a" and "a\u0000b" would be
 	 * one name.  The escape's backslash: {"name": "a is 11 bytes, so column 12; in a key,
@@ -953,7 +953,7 @@ static void invalid_json_names_line_and_column(void)
 	/* a UTF-8 byte order mark before the text (as Notepad writes) is skipped, and places count
 	 * from after it: the 01 at column 10, as in j4.json */
 	CHECK_STR(load_err("j8.json", "\xEF\xBB\xBF{\"seed\": 2}"), "");
-	snprintf(want, sizeof want, "%s:1:10: invalid JSON (invalid number) near \"01}\"", tpath("j9.json"));
+	snprintf(want, sizeof want, "%s: invalid JSON (invalid number) near \"01}\" (line 1, column 10)", tpath("j9.json"));
 	CHECK_STR(load_err("j9.json", "\xEF\xBB\xBF{\"seed\": 01}"), want);
 	/* so is a price file's */
 	put("bom/prices.json", "\xEF\xBB\xBF{\"date\": \"2026-01-01\", \"models\": {"

@@ -199,17 +199,17 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 		err_set(err, "%s%sout of memory", label ? label : "", label ? ": " : "");
 		return NULL;
 	}
+	/* placed as every other error of these files is, after what is wrong */
+	const char *file = label ? label : "", *colon = label ? ": " : "";
 	if (why)
-		err_set(err, "%s%s%zu:%zu: invalid JSON (%s)%s%s%s", label ? label : "", label ? ":" : "",
-		        line, col, why, k ? " near \"" : "", near, k ? "\"" : "");
+		err_set(err, "%s%sinvalid JSON (%s)%s%s%s (line %zu, column %zu)", file, colon, why, k ? " near \"" : "",
+		        near, k ? "\"" : "", line, col);
 	else if (k)
-		err_set(err, "%s%s%zu:%zu: invalid JSON near \"%s\"", label ? label : "", label ? ":" : "",
-		        line, col, near);
+		err_set(err, "%s%sinvalid JSON near \"%s\" (line %zu, column %zu)", file, colon, near, line, col);
 	else if (strspn(text, " \t\r\n") == len)
-		err_set(err, "%s%s%zu:%zu: invalid JSON (nothing but white space)", label ? label : "",
-		        label ? ":" : "", line, col);
+		err_set(err, "%s%sinvalid JSON (nothing but white space) (line %zu, column %zu)", file, colon, line, col);
 	else
-		err_set(err, "%s%s%zu:%zu: invalid JSON", label ? label : "", label ? ":" : "", line, col);
+		err_set(err, "%s%sinvalid JSON (line %zu, column %zu)", file, colon, line, col);
 	free(near);
 	return NULL;
 }
