@@ -1258,6 +1258,8 @@ kill -INT $pid
 wait $pid; rc=$?
 check_eq "a second Ctrl-C: killed by it" "$rc" 130
 case $(cat "$TMP/int2.err") in *interrupted*) bad "a second Ctrl-C: the run went on to its end" ;; *) ok ;; esac
+check_has "a second Ctrl-C: says what quitting leaves out" "$(cat "$TMP/int2.err")" \
+	"llmcost: live: quitting at once: the requests in flight are in no record, and their calls' spend in no figure"
 check_eq "a second Ctrl-C: the record holds the answer before it" "$(q "$TMP/int2.rec.jsonl" '[r["input"] for r in L]')" "K-1"
 check_has "the first Ctrl-C: says the calls in flight are waited for, and how to quit at once" "$(cat "$TMP/int2.err")" \
 	"live: stopping: no call starts now; waiting for the calls in flight to end (Ctrl-C again to quit at once)"

@@ -95,8 +95,9 @@ static size_t pick(const struct trace *t, long sample, struct live_record **out)
 }
 
 /* Ctrl-C or SIGTERM: no call starts after it, the calls in flight are waited for (said at once,
- * as that may take up to their timeout), the record is written; a second one kills, removing
- * the record first when no line is in it yet (empty_record: its path until the first line). */
+ * as that may take up to their timeout), the record is written; a second one kills, saying that
+ * the requests in flight are left out, and removing the record first when no line is in it yet
+ * (empty_record: its path until the first line). */
 static struct live *interrupt_of;
 static const char *volatile empty_record;
 
@@ -117,6 +118,11 @@ static void on_signal(int sig)
 		(void)w;
 		return;
 	}
+	/* said, as the run's own last words are not: what quitting leaves out */
+	static const char quit[] = "\nllmcost: live: quitting at once: the requests in flight are in no record, "
+	                           "and their calls' spend in no figure\n";
+	ssize_t w = write(STDERR_FILENO, quit, sizeof quit - 1);
+	(void)w;
 	if (empty_record)
 		unlink(empty_record);
 	signal(sig, SIG_DFL);
