@@ -480,12 +480,12 @@ int report_alerts(FILE *f, const struct result_scenario *r, size_t n)
 			        shown);
 		else
 			fprintf(f, ": %zu alert%s", rs->n_alerts, rs->n_alerts == 1 ? "" : "s");
+		fputc('\n', f);
 		/* a cost_guard that judged no instant, so that its absence says nothing (SPEC §10) */
 		if (rs->cost_guard_unjudged == COST_GUARD_SHORT_RUN)
-			fputs(" (cost_guard judged no instant: the run ends within twice its window_s of the first arrival)", f);
+			fputs("    (cost_guard judged no instant: the run is under twice its window_s)\n", f);
 		else if (rs->cost_guard_unjudged == COST_GUARD_SHORT_BASELINE)
-			fputs(" (cost_guard judges no instant: its baseline_s is shorter than its window_s)", f);
-		fputc('\n', f);
+			fputs("    (cost_guard judges no instant: its baseline_s is under its window_s)\n", f);
 		rc = grid_print_rows(f, &g, "    ", row, row + shown);
 		row += shown;
 	}
