@@ -479,6 +479,49 @@ static void litellm_arrays_and_rejects(void)
 	CHECK_INT(parse(&format_litellm, "3", 1), -1);
 }
 
+/* A stop requested (the import's signal handler sets it) while a document is parsed ends the
+ * parse before the next span or row, not at the document's end: here it comes with the first row. */
+static volatile sig_atomic_t stop_flag;
+static int stop_on_row(void *ctx, uint64_t line, const struct jsonl_rec *r)
+{
+	stop_flag = 1;
+	return on_row(ctx, line, r);
+}
+
+static void stop_ends_a_document(void)
+{
+	static const struct format_sink stopping = { NULL, stop_on_row, on_reject };
+	const char *otlp = OTLP("", SPAN("s1", 00, CHAT I("gen_ai.usage.input_tokens", 1) ","
+	                                 I("gen_ai.usage.output_tokens", 1)) ","
+	                            SPAN("s2", 01, CHAT I("gen_ai.usage.input_tokens", 1) ","
+	                                 I("gen_ai.usage.output_tokens", 1)) ","
+	                            SPAN("h1", 02, S("http.request.method", "GET")));
+#define LITELLM_ROW(id) "{\"request_id\":\"" id "\",\"prompt_tokens\":1,\"completion_tokens\":1," \
+	"\"startTime\":\"2026-01-01T00:00:00Z\"}"
+	const char *litellm = "[" LITELLM_ROW("st1") "," LITELLM_ROW("st2") ",7]";
+	const struct import_format *const fmts[] = { &format_otlp, &format_litellm };
+	const char *const docs[] = { otlp, litellm };
+	parser.stop = &stop_flag;
+	for (int i = 0; i < 2; i++) {
+		uint64_t skipped = parser.skipped;
+		stop_flag = 0;
+		n_rows = n_rejects = 0;
+		CHECK_INT(fmts[i]->parse(&parser, docs[i], strlen(docs[i]), 1, &stopping, &why), FORMAT_STOPPED);
+		CHECK_INT(n_rows, 1);                     /* the second span or row is not read... */
+		CHECK_INT(n_rejects, 0);                  /* ...nor the third */
+		CHECK_INT(parser.skipped - skipped, 0);
+	}
+	/* without a stop, the same documents are read whole */
+	for (int i = 0; i < 2; i++) {
+		stop_flag = 0;
+		CHECK_INT(parse(fmts[i], docs[i], 1), 0);
+		CHECK_INT(n_rows, 2);
+		CHECK_INT(n_rejects, i);                  /* LiteLLM's 7 is no row */
+	}
+	parser.stop = NULL;
+#undef LITELLM_ROW
+}
+
 /* ---- OpenAI Batch ---- */
 
 #define ITEM(n, body) "{\"id\":\"batch_req_" #n "\",\"custom_id\":\"req-" #n "\",\"response\":" \
@@ -755,6 +798,7 @@ void suite_formats(void)
 	RUN(repeated_keys);
 	RUN(litellm_failures);
 	RUN(litellm_arrays_and_rejects);
+	RUN(stop_ends_a_document);
 	RUN(batch_rows);
 	RUN(batch_failures);
 	RUN(batch_embeddings);

@@ -168,6 +168,11 @@ uint64_t format_line_of(struct format_parser *p, const char *at, uint64_t first)
 	return p->line_at;
 }
 
+int format_stopping(const struct format_parser *p)
+{
+	return p->stop && *p->stop;
+}
+
 int format_reserve(struct format_parser *p, size_t len)
 {
 	size_t need = len + 64;

@@ -8,6 +8,7 @@
 #ifndef TRACES_FORMAT_H
 #define TRACES_FORMAT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,9 @@ struct format_parser {
 	uint64_t batch_inputs;      /* input-file requests kept, since format_init (for notes) */
 	uint32_t file_no;           /* set by the caller: the file being read, which the requests kept
 	                             * from it remember (openai_batch_unjoined) */
+	/* set by the caller (may stay NULL): nonzero once a stop is requested (by a signal handler),
+	 * which ends a parse between the parts of its text (format_stopping) */
+	const volatile sig_atomic_t *stop;
 };
 
 struct import_format {
@@ -124,6 +128,9 @@ void format_rec_init(struct jsonl_rec *r);
 void format_lines_from(struct format_parser *p, const char *text, uint64_t line);
 /* The line of byte `at` of the text being parsed (offsets ascending within one text). */
 uint64_t format_line_of(struct format_parser *p, const char *at, uint64_t first);
+/* 1 when the caller asked to stop (p->stop): a parser checks it before each part of a text (a
+ * span, an array's row), so that a long document ends at once, and returns FORMAT_STOPPED. */
+int format_stopping(const struct format_parser *p);
 /* Room for decoded strings of `len` bytes of JSON; -2 when out of memory. */
 int format_reserve(struct format_parser *p, size_t len);
 /* The member `key` of an object, 1 found (and not null), 0 otherwise; obj may be NULL. */

@@ -942,6 +942,8 @@ enum import_status import_files(struct store *s, const char *const *files, size_
 	}
 	run->cur = &run->batches[0];
 	format_init(&run->parser);
+	if (opts->stop) /* a stop ends a long document between two of its spans or rows */
+		run->parser.stop = &opts->stop->requested;
 	pthread_mutex_init(&run->mu, NULL);
 	pthread_cond_init(&run->cv, NULL);
 	volatile sig_atomic_t *store_stop = s->stop; /* a stop ends a wait for another's lock too */

@@ -271,6 +271,8 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 	format_lines_from(p, text, line);
 	json_iter_init(&it, &doc);
 	for (size_t i = 0; json_iter_next(&it, NULL, &row); i++) {
+		if (format_stopping(p))
+			return FORMAT_STOPPED;
 		snprintf(where, sizeof where, "[%zu]", i);
 		int rc = one(p, &row, format_line_of(p, row.start, line), where, k);
 		if (rc < 0)

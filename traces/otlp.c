@@ -406,6 +406,8 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 		resource_init(p, &owner, has_ra ? &ra : NULL, a);
 		const char *scope_key;
 		struct err why;
+		if (format_stopping(p))
+			return FORMAT_STOPPED;
 		if (rs.type != JSON_OBJECT) {
 			err_set(&why, "resourceSpans[%zu]: expected an object", a);
 			if (k->reject(k->ctx, format_line_of(p, rs.start, line), rs.start, rs.len, why.msg))
@@ -436,6 +438,8 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 			for (size_t c = 0; json_iter_next(&i3, NULL, &span); c++) {
 				struct jsonl_rec r;
 				struct err why_span;
+				if (format_stopping(p))
+					return FORMAT_STOPPED;
 				if (format_reserve(p, 2 * span.len + (has_ra ? ra.len : 0) + 128) < 0)
 					return -2;
 				int rc = span.type == JSON_OBJECT ? span_row(p, &span, &owner, &r, &why_span)
