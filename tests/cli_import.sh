@@ -289,6 +289,16 @@ check_has "garbage line: reason" "$(cat "$TMP/err")" "garbage.jsonl:1: line long
 out=$(sqlite3 "$LLMCOST_DB" "SELECT length, length(text) FROM rejects JOIN traces t ON t.id = trace_id WHERE t.name = 'garbage'")
 check_eq "garbage line: stored length and the kept 1 MiB (1048576)" "$out" "70000000|1048576"
 check_has "garbage line: rejects marks it cut" "$($L rejects garbage)" "gggg [cut]"
+# its 1 MiB written where it cannot be: the reason as every command gives it (the store's reads
+# after the failed write overwrote errno, and the message read "writing the output failed")
+if [ -w /dev/full ]; then
+	$L rejects garbage > /dev/full 2> "$TMP/err"; check_eq "rejects of a cut line to a full disk exits 1" "$?" 1
+	check_eq "rejects of a cut line to a full disk: the reason" "$(cat "$TMP/err")" \
+		"llmcost: writing the output: No space left on device"
+fi
+$L rejects garbage >&- 2> "$TMP/err"; check_eq "rejects of a cut line to a closed standard output exits 1" "$?" 1
+check_eq "rejects of a cut line to a closed standard output: the reason" "$(cat "$TMP/err")" \
+	"llmcost: writing the output: Bad file descriptor"
 # a line of exactly 64 MiB (67,108,864 bytes) is parsed; one byte more is too long
 { head -c 67108864 /dev/zero | tr '\0' 'g'; echo; head -c 67108865 /dev/zero | tr '\0' 'g'; echo; } > "$TMP/edge.jsonl"
 $L import --name edge "$TMP/edge.jsonl" >/dev/null 2>"$TMP/err"

@@ -56,6 +56,15 @@ int cli_flush(void)
 	return rc;
 }
 
+int cli_output_failed(void)
+{
+	if (!ferror(stdout))
+		return 0;
+	if (!output_errno)
+		output_errno = errno ? errno : EIO;
+	return 1;
+}
+
 int cli_output_errno(void)
 {
 	return output_errno;

@@ -36,7 +36,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * message at the exit (cli_output_errno), which the work after it would overwrite.  Returns
  * fflush's result. */
 int cli_flush(void);
-/* The errno of cli_flush's first failure, else 0. */
+/* 1 when a write to stdout has failed so far (its error flag), keeping the errno of that failure
+ * as cli_flush does: for a command that prints as it reads, to stop at the first failure.  Called
+ * right after the writes, before other work overwrites errno (which the caller zeroes before them). */
+int cli_output_failed(void);
+/* The errno of cli_flush's (or cli_output_failed's) first failure, else 0. */
 int cli_output_errno(void);
 /* Says what the command has done for good (`what`, a static string: "the import is done"),
  * so that a failure to write its summary afterwards is not taken for its own (cli_output_done_what). */

@@ -2,6 +2,7 @@
  * `llmcost traces`, `rejects` and `rm`: what the store holds, the lines an
  * import refused with their reasons, and removing traces.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -136,14 +137,18 @@ int cmd_traces(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* One reject on stdout; 1 (stop) once writing it failed: the store's reads that would follow
+ * overwrite the errno that gives the reason (a write of a 1 MiB text leaves nothing buffered
+ * for the exit's flush to fail on again), and what they read could not be shown anyway. */
 static int print_reject(void *ctx, const char *file, int64_t line, const char *reason,
                         const char *text, size_t len, int64_t full_len)
 {
 	++*(int64_t *)ctx;
+	errno = 0;
 	text_printf(stdout, "%s:%lld: %s\n  ", file, (long long)line, reason);
 	text_put_bytes(stdout, text, len);
 	printf("%s\n", (int64_t)len < full_len ? " [cut]" : "");
-	return 0;
+	return cli_output_failed();
 }
 
 int cmd_rejects(int argc, char **argv)
