@@ -31,7 +31,10 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 __extension__ typedef unsigned __int128 u128;
 #define U128_MAX (~(u128)0)
 
-int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, int *exact)
+/* The magnitude of s[0..n) × 10^scale rounded half to even into *mag, its sign into *neg; *exact
+ * as decimal_scaled's, *up whether the rounding went up (the magnitude is above the number's).
+ * 0, -1 when s is not a JSON number, -2 when the result does not fit in a decimal_wide. */
+static int scaled(const char *s, size_t n, int scale, u128 *mag, int *neg_out, int *exact, int *up)
 {
 	const char *p = s, *end = s + n;
 	struct digits d = { 0 };
@@ -79,17 +82,18 @@ int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, i
 	size_t total = d.ni + d.nf, lead = 0;
 	while (lead < total && digit_at(&d, lead) == 0)
 		lead++;
+	*neg_out = neg;
+	*up = 0;
 	if (lead == total) { /* zero */
-		*out = 0;
-		if (exact)
-			*exact = 1;
+		*mag = 0;
+		*exact = 1;
 		return 0;
 	}
 	long k = exp10 - (long)d.nf + scale;
 	long nd = (long)(total - lead);
 	long nint = nd + k; /* digits before the decimal point of the scaled value */
 	if (nint > 39)
-		return -1;
+		return -2;
 
 	u128 v = 0;
 	if (nint <= 19) { /* below 10^19: 64 bits hold it (the common case, kept fast) */
@@ -101,7 +105,7 @@ int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, i
 		for (long i = 0; i < nint; i++) {
 			int dig = i < nd ? digit_at(&d, lead + (size_t)i) : 0;
 			if (v > (U128_MAX - (u128)dig) / 10)
-				return -1;
+				return -2;
 			v = v * 10 + (u128)dig;
 		}
 	}
@@ -118,15 +122,48 @@ int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, i
 		is_exact = first == 0 && !rest_nonzero;
 		if (first > 5 || (first == 5 && (rest_nonzero || (v & 1)))) {
 			if (v == U128_MAX)
-				return -1; /* rounding up would wrap */
+				return -2; /* rounding up would wrap */
 			v++;
+			*up = 1;
 		}
 	}
 	if (v > (U128_MAX >> 1))
+		return -2;
+	*mag = v;
+	*exact = is_exact;
+	return 0;
+}
+
+int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, int *exact)
+{
+	u128 v;
+	int neg, is_exact, up;
+	if (scaled(s, n, scale, &v, &neg, &is_exact, &up) < 0)
 		return -1;
 	*out = neg ? -(decimal_wide)v : (decimal_wide)v;
 	if (exact)
 		*exact = is_exact;
+	return 0;
+}
+
+int decimal_compare(const char *s, size_t n, int64_t k, int *cmp)
+{
+	u128 v;
+	int neg, exact, up, rc = scaled(s, n, 0, &v, &neg, &exact, &up);
+	if (rc == -1)
+		return -1;
+	if (rc == -2) { /* beyond ±1.7·10^38: beyond any int64 */
+		*cmp = neg ? -1 : 1;
+		return 0;
+	}
+	/* the number x lies within ½ of r, its rounding: an r other than k tells x against k too */
+	decimal_wide r = neg ? -(decimal_wide)v : (decimal_wide)v;
+	if (r != k)
+		*cmp = r < k ? -1 : 1;
+	else if (exact)
+		*cmp = 0;
+	else /* rounded up in magnitude: |x| below |r| */
+		*cmp = up == !neg ? -1 : 1;
 	return 0;
 }
 

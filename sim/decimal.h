@@ -25,6 +25,13 @@ __extension__ typedef __int128 decimal_wide;
 int decimal_scaled_wide(const char *s, size_t n, int scale, decimal_wide *out, int *exact);
 
 /*
+ * Compares the number s[0..n) (a JSON number, of any length) with k exactly: *cmp is -1, 0 or 1
+ * as it is below, equal to or above k (1.0000000000000000000001 is above 1, -0.0 equal to 0).
+ * Returns 0, or -1 when s is not a JSON number.
+ */
+int decimal_compare(const char *s, size_t n, int64_t k, int *cmp);
+
+/*
  * The shortest "%.{1..17}g" text of v that reads back as the same double, into
  * buf (at least 32 bytes), with '.' as the decimal point whatever the locale.
  * With `plain`, an exponent is not taken for 1 <= |v| < 10^17 when more digits

@@ -101,6 +101,35 @@ static void wide(void)
 }
 
 /* decimal_text: v ÷ 10^scale written back, trailing zeros cut. */
+/* decimal_compare is exact at any length: a number rounds to k (scale 0) from either side, and
+ * which side the rounding left tells it, for a negative number too. */
+static void compare(void)
+{
+	static const struct { const char *s; int64_t k; int cmp; } cases[] = {
+		{ "1", 1, 0 }, { "1.000", 1, 0 }, { "1e0", 1, 0 }, { "10e-1", 1, 0 },
+		{ "1.0000000000000000000001", 1, 1 },   /* a double reads it as 1 */
+		{ "0.9999999999999999999999", 1, -1 },
+		{ "0.5", 1, -1 }, { "1.5", 1, 1 },      /* rounding to even: 0 and 2 */
+		{ "0.5", 0, 1 }, { "-0.5", 0, -1 },
+		{ "0", 0, 0 }, { "-0", 0, 0 }, { "-0.0e5", 0, 0 },
+		{ "1e-400", 0, 1 }, { "-1e-400", 0, -1 },
+		{ "-1.0000000000000000000001", -1, -1 }, { "-0.9999999999999999999999", -1, 1 },
+		{ "1e400", 1, 1 }, { "-1e400", 1, -1 }, /* beyond any integer */
+		{ "9223372036854775807", INT64_MAX, 0 }, { "9223372036854775807.5", INT64_MAX, 1 },
+		{ "-9223372036854775808", INT64_MIN, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int cmp = 2;
+		CHECK_INT(decimal_compare(cases[i].s, strlen(cases[i].s), cases[i].k, &cmp), 0);
+		if (cmp != cases[i].cmp)
+			TEST_FAIL_("%s against %lld: got %d, want %d", cases[i].s, (long long)cases[i].k, cmp,
+			           cases[i].cmp);
+	}
+	int cmp;
+	CHECK_INT(decimal_compare("1.", 2, 1, &cmp), -1);
+	CHECK_INT(decimal_compare("+1", 2, 1, &cmp), -1);
+}
+
 static void text(void)
 {
 	char b[48];
@@ -116,6 +145,7 @@ static void text(void)
 
 void suite_decimal(void)
 {
+	RUN(compare);
 	RUN(text);
 	RUN(wide);
 	RUN(scales_exactly);

@@ -164,6 +164,22 @@ static void bounds_accepted(void)
 	CHECK(rec.quality == 0);
 	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1}"), 0);
 	CHECK(rec.quality == 1);
+	/* quality is read by its value, whatever the length of its text: 0.5 and 70 zeros is 0.5,
+	 * 0. and 70 nines below 1 (its nearest double is 1), -0.0 is 0 (a text of 64 bytes or more
+	 * was refused) */
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":0.5"
+	                "0000000000000000000000000000000000000000000000000000000000000000000000}"), 0);
+	CHECK(rec.quality == 0.5);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":0."
+	                "9999999999999999999999999999999999999999999999999999999999999999999999}"), 0);
+	CHECK(rec.quality == 1);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1."
+	                "0000000000000000000000000000000000000000000000000000000000000000000000e0}"), 0);
+	CHECK(rec.quality == 1);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":-0.0}"), 0);
+	CHECK(rec.quality == 0);
+	CHECK_INT(parse("{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":25e-2}"), 0);
+	CHECK(rec.quality == 0.25);
 }
 
 /* In an attempt as at the top level, null is absent: the attempt takes the line's model. */
@@ -216,6 +232,13 @@ static void rejections(void)
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"status\":\"ok\\u0000\"}", "status: expected ok, timeout" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"difficulty\":\"medium\"}", "difficulty: expected \"easy\" or \"hard\"" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1.5}", "quality: expected a number from 0 to 1" },
+		/* above 1 or below 0 by less than a double tells (both were read as 1 and -0.0) */
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1.0000000000000000000001}",
+		  "quality: expected a number from 0 to 1, got 1.0000000000000000000001" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":-1e-400}",
+		  "quality: expected a number from 0 to 1, got -1e-400" },
+		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"quality\":1e400}",
+		  "quality: expected a number from 0 to 1, got 1e400" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"realtime\":\"no\"}", "realtime: expected true or false" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"cost_usd\":-0.5}", "cost_usd: expected a non-negative number" },
 		{ "{" BASE ",\"input_tokens\":1,\"output_tokens\":2,\"latency_ms\":\"fast\"}", "latency_ms: expected a non-negative number" },

@@ -359,14 +359,13 @@ static int parse_member(struct ctx *c, enum field f, const struct json_span *v, 
 			return reject(c, f, "\"easy\" or \"hard\"", v);
 		return 0;
 	case F_QUALITY: {
-		char num[64];
-		if (v->type != JSON_NUMBER || v->len >= sizeof num)
+		/* its range from the exact text, of any length (1.0000000000000000000001 is above 1); its
+		 * value as the nearest double, strtod reading up to the ',' or '}' that ends it */
+		int below, above;
+		if (v->type != JSON_NUMBER || decimal_compare(v->start, v->len, 0, &below) < 0 || below < 0 ||
+		    decimal_compare(v->start, v->len, 1, &above) < 0 || above > 0)
 			return reject(c, f, "a number from 0 to 1", v);
-		memcpy(num, v->start, v->len);
-		num[v->len] = 0;
-		rec->quality = strtod(num, NULL);
-		if (!(rec->quality >= 0 && rec->quality <= 1))
-			return reject(c, f, "a number from 0 to 1", v);
+		rec->quality = strtod(v->start, NULL);
 		return 0;
 	}
 	case F_REALTIME:
