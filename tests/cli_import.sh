@@ -460,6 +460,22 @@ check_eq "Ctrl-C during a lock wait: the messages" "$(cat "$TMP/err")" \
 	"llmcost: waiting for another process's lock on $LLMCOST_DB (an import?); Ctrl-C stops
 llmcost: interrupted: nothing was imported"
 wait $holder
+# the same under an EXCLUSIVE lock (another import's commit), which the opening of the store
+# waits for: it exited 130 without a word; SIGTERM likewise (143)
+for sig in INT TERM; do
+	hold_lock "$LLMCOST_DB" EXCLUSIVE 5
+	$INT_DFL $L import "$TMP/locked.jsonl" >/dev/null 2>"$TMP/err" &
+	pid=$!
+	eventually said_wait "$TMP/err"
+	kill -$sig $pid; wait $pid; rc=$?
+	if [ $sig = INT ]; then want=130 word=interrupted; else want=143 word=terminated; fi
+	check_eq "SIG$sig during an EXCLUSIVE lock wait exits $want" "$rc" $want
+	check_eq "SIG$sig during an EXCLUSIVE lock wait: the messages" "$(cat "$TMP/err")" \
+		"llmcost: waiting for another process's lock on $LLMCOST_DB (an import?); Ctrl-C stops
+llmcost: $word: nothing was imported"
+	wait $holder
+done
+case $($L traces) in *locked*) bad "a lock wait stopped: the trace is stored" ;; *) ok ;; esac
 # a command waits for another process's lock as long as it is held (before: 5 s, then "the
 # store is busy"), saying once on stderr, after a second, what it waits for; a lock held 6.5 s
 # (EXCLUSIVE: readers wait too), the command started once it is held, is waited past 5 s

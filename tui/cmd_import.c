@@ -6,13 +6,28 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "traces/import.h"
+#include "traces/store.h"
 #include "tui/cli.h"
+
+/* A signal (Ctrl-C, Ctrl-\, SIGTERM, SIGHUP) caught while the store is opened: in a wait for
+ * another process's EXCLUSIVE lock (an import commits under one), it abandons the import as it
+ * does during the import (cli_import), saying so. */
+static volatile sig_atomic_t open_stop;
+
+static void on_open_signal(int sig)
+{
+	open_stop = sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
 
 int cmd_import(int argc, char **argv)
 {
@@ -80,16 +95,35 @@ int cmd_import(int argc, char **argv)
 	}
 	struct store s;
 	struct err e = { "" };
-	if (import_check(files, (size_t)n, &o, NULL, &e) < 0 || /* before a store is made for it */
-	    store_open(&s, cli_db_path_made(db), &e) < 0) {
+	if (import_check(files, (size_t)n, &o, NULL, &e) < 0) { /* before a store is made for it */
 		cli_store_error(e.msg);
 		free(infos);
 		return EXIT_FAIL;
 	}
-	int rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
-	if (rc == EXIT_OK)
-		cli_output_done("the import is done (llmcost traces lists it)");
-	store_close(&s);
+	struct sigaction sa = { .sa_handler = on_open_signal }, old[N_STOP_SIGNALS];
+	open_stop = 0;
+	for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+		cli_catch_signal(stop_signals[i], &sa, &old[i]); /* unless ignored (a background job) */
+	store_stop_waits(&open_stop);
+	int opened = store_open(&s, cli_db_path_made(db), &e);
+	store_stop_waits(NULL);
+	int rc;
+	if (opened < 0 && open_stop) {
+		cli_error("%s: nothing was imported", import_stop_word(open_stop));
+		rc = 128 + open_stop;
+	} else if (opened < 0) {
+		cli_store_error(e.msg);
+		rc = EXIT_FAIL;
+	} else {
+		cli_import_hook.caught = &open_stop; /* one caught before cli_import's handlers */
+		rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
+		cli_import_hook.caught = NULL;
+		if (rc == EXIT_OK)
+			cli_output_done("the import is done (llmcost traces lists it)");
+		store_close(&s);
+	}
+	for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
 	free(infos);
 	return rc;
 }
