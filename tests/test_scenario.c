@@ -941,6 +941,21 @@ static void invalid_json_names_line_and_column(void)
 	                           "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}"), want);
 	snprintf(want, sizeof want, "%s: invalid JSON (nothing but white space) (line 2, column 1)", tpath("j3.json"));
 	CHECK_STR(load_err("j3.json", "  \n"), want);
+	/* nesting too deep is said so, at the bracket past 512 levels, whether cJSON takes it (600
+	 * levels) or not (past its 1000, where it said only "invalid JSON near"): {"seed":  is 9
+	 * bytes and the { the first level, so the 512th [ is the 513th level, at column 9 + 512 */
+	for (int depth = 600; depth <= 1100; depth += 500) {
+		static char deep[2300];
+		int n = snprintf(deep, sizeof deep, "{\"seed\": ");
+		for (int i = 0; i < depth; i++)
+			deep[n++] = '[';
+		for (int i = 0; i < depth; i++)
+			deep[n++] = ']';
+		snprintf(deep + n, sizeof deep - (size_t)n, "}");
+		snprintf(want, sizeof want, "%s: invalid JSON (nesting deeper than 512) near \"[[[[[[[[[[[[[[[[\" "
+		         "(line 1, column 521)", tpath("deep.json"));
+		CHECK_STR(load_err("deep.json", deep), want);
+	}
 	/* \u0000 would cut a name short (cJSON's strings end at it): "a" and "a\u0000b" would be
 	 * one name.  The escape's backslash: {"name": "a is 11 bytes, so column 12; in a key,
 	 * {"budget": {"x is 14 bytes, so column 15 */

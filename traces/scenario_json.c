@@ -148,6 +148,17 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 		t = cJSON_ParseWithOpts(text, &end, 1);
 	}
 	const char *why = NULL;
+	if (!t && end && end < text + len && *end) {
+		/* cJSON refuses nesting past its limit (1000) without saying so: said as JSON's scanner
+		 * says it, at the bracket past its own limit (512), as for a shallower one that cJSON takes */
+		struct json_span v;
+		const char *scan_why;
+		size_t bad;
+		if (json_validate(text, len, &v, &scan_why, &bad) != 0 && strncmp(scan_why, "nesting ", 8) == 0) {
+			why = scan_why;
+			end = text + bad;
+		}
+	}
 	if (t) {
 		struct json_span v;
 		size_t bad;
