@@ -772,6 +772,22 @@ check "across: titles cut apart" eventually eval \
 	echo "(the headings: [$(screen fg2 | sed -n 5p)])" >&2
 T send-keys -t fg2 q; wait_for fg2 "EXITED 0"
 T kill-session -t fg2
+# too small, the same: the : line open keeps its keys (a q typed is text, where it quit with the
+# edits), and without it the first q asks about the edits not saved, on the too-small screen
+T send-keys -t edits :run; wait_for edits ":run"
+T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
+check_has "too small with the : line open: said, and how to leave" "$(joined edits)" \
+	"this one is 50x12; the : line stays open (Esc closes it, then q quits)"
+T send-keys -t edits q
+T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
+check_eq "too small: a q typed at the : line is text" "$(screen edits | tail -n 1 | cut -c1-5)" ":runq"
+T send-keys -t edits Escape; eventually eval '! shows edits ":runq"'
+T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
+T send-keys -t edits q
+check "too small: q with edits not saved asks first" eventually eval \
+	'joined edits | grep -q "2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits; terminal too small"'
+case $(screen edits) in *EXITED*) bad "too small: q quit with edits not saved" ;; *) ok ;; esac
+T send-keys -t edits Escape; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
 # edits not saved: q says so once; another key in between asks again; q, q leaves
 asked="2 scenarios with edits not saved (recorded, v3): save SCENARIO FILE keeps one; q again quits"
 T send-keys -t edits q

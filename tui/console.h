@@ -246,6 +246,9 @@ void console_put_title(WINDOW *w, const char *const *titles, int n_titles, const
  * size it is and that q quits ("terminal too small: WHO needs 60x15, this one is 40x10; q
  * quits"), staged for doupdate; the console's and the watch screen's. */
 void console_too_small(const char *who);
+/* The same, after `first` when not NULL (what the last key did) and ending in `keys`, what the
+ * keys do ("q quits"). */
+void console_too_small_said(const char *who, const char *first, const char *keys);
 /* Splits s into lines of at most `width` columns, at a blank where one is near enough: the
  * byte offset of each line's start in starts[0..n), n ≤ max returned (the last line holds the
  * rest when more would be needed). */

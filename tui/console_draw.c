@@ -433,12 +433,19 @@ static void console_draw_band(struct console *c)
 
 void console_too_small(const char *who)
 {
-	char note[160], line[160];
+	console_too_small_said(who, NULL, "q quits");
+}
+
+void console_too_small_said(const char *who, const char *first, const char *keys)
+{
+	char note[sizeof ((struct console *)0)->msg + 256], line[sizeof note];
 	size_t starts[9];
 	werase(stdscr);
-	/* the size needed first, wrapped to the width, in the middle */
-	snprintf(note, sizeof note, "terminal too small: %s needs %dx%d, this one is %dx%d; q quits", who,
-	         CONSOLE_MIN_COLS, CONSOLE_MIN_LINES, COLS, LINES);
+	/* what the key did first (q's question about edits not saved), then the size needed,
+	 * wrapped to the width, in the middle */
+	snprintf(note, sizeof note, "%s%sterminal too small: %s needs %dx%d, this one is %dx%d; %s",
+	         first ? first : "", first ? "; " : "", who, CONSOLE_MIN_COLS, CONSOLE_MIN_LINES, COLS,
+	         LINES, keys);
 	int n = console_wrap(note, COLS, starts, LINES < 8 ? LINES : 8);
 	starts[n] = strlen(note);
 	for (int i = 0; i < n; i++) {
@@ -451,7 +458,8 @@ void console_too_small(const char *who)
 void console_frame(struct console *c)
 {
 	if (c->too_small) {
-		console_too_small("the console");
+		console_too_small_said("the console", c->quit_asked ? c->msg : NULL,
+		                       c->prompt ? "the : line stays open (Esc closes it, then q quits)" : "q quits");
 		doupdate();
 		c->dirty_hdr = c->dirty_body = c->dirty_status = 0;
 		return;

@@ -336,11 +336,16 @@ void console_key(struct console *c, int ch)
 	}
 	if (ch != 'q') /* q's question about unsaved edits holds for the next key only */
 		c->quit_asked = 0;
-	if (c->too_small) { /* nothing acts unseen: q quits (whatever is open), Ctrl-L redraws */
-		if (ch == 'q')
-			c->quit = 1;
-		else if (ch == 12)
+	/* too small: nothing acts unseen but q, which quits (the help too, whatever is open), asking
+	 * first about edits not saved as at any size, and Ctrl-L, which redraws; the : line, when
+	 * open, takes the keys as at any size (a q typed into it while the terminal shrank is text) */
+	if (c->too_small && (ch == 12 || !c->prompt)) {
+		if (ch == 'q') {
+			c->help = 0;
+			console_act_quit(c, 0);
+		} else if (ch == 12) {
 			console_act_redraw(c, 0);
+		}
 		return;
 	}
 	console_matches_close(c);
