@@ -35,6 +35,9 @@ static void console_widths(void)
 	CHECK_INT(console_text_width("\xff"), 4);             /* an invalid byte: shown as \xff */
 	CHECK_INT(console_text_width("a\tb"), 8);             /* a tab: shown as \u0009, 1 + 6 + 1 */
 	CHECK_INT(console_text_width("caf\xc3\xa9"), 4);       /* é: 2 bytes, one column */
+	/* 👨‍👩: the joiner shown as \u200d, each emoji alone (a terminal draws the sequence in 2
+	 * columns, where its parts count 2 + 0 + 2): 2 + 6 + 2 */
+	CHECK_INT(console_text_width("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"), 10);
 	char *old = setlocale(LC_CTYPE, NULL);
 	char saved[64];
 	snprintf(saved, sizeof saved, "%s", old ? old : "C");

@@ -29,6 +29,12 @@ static void escapes_controls_bidi_and_bad_bytes(void)
 	CHECK_SHOW("\xc0\xaf", 0, "\\xc0\\xaf");                       /* an overlong '/' */
 	CHECK_SHOW("\xed\xa0\x80", 0, "\\xed\\xa0\\x80");              /* a surrogate */
 	CHECK_SHOW("\xe6\xbc\xa2", 0, "\xe6\xbc\xa2");                 /* 漢 stays */
+	/* the zero width joiner: 👨‍👩 (man, ZWJ, woman) is drawn in 2 columns by a terminal, where
+	 * wcwidth counts 2 + 0 + 2; escaped, each emoji is drawn alone: 2 + 6 + 2 = 10 columns */
+	CHECK_SHOW("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9", 0, "\xf0\x9f\x91\xa8\\u200d\xf0\x9f\x91\xa9");
+	CHECK_INT(text_width("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"), 10);
+	CHECK_INT(text_escaped(0x200d), 1);
+	CHECK_INT(text_escaped(0x200c), 0); /* the non-joiner joins nothing: drawn as counted, 0 */
 }
 
 static void counts_columns(void)

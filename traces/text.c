@@ -80,7 +80,10 @@ char *text_utf8_clean(const char *s, size_t *len)
 
 int text_escaped(long cp)
 {
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	/* U+200D, the zero width joiner, too: a terminal draws an emoji sequence it joins (👨‍👩‍👧) in
+	 * 2 columns where wcwidth counts each emoji's 2, so a row of one would be drawn short and
+	 * leave characters of the screen before on it; escaped, each emoji is drawn alone */
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x200d || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 

@@ -3,7 +3,8 @@
  * names come from users' files and may hold anything UTF-8 allows (and file
  * names need not be UTF-8), so text meant for a terminal — the tables, the
  * lists, error messages — goes through here: control characters (C0, DEL,
- * C1), the bidirectional overrides and isolates, and bytes that are not UTF-8
+ * C1), the bidirectional overrides and isolates, the zero width joiner (which
+ * terminals draw emoji sequences with in fewer columns than their parts), and bytes that are not UTF-8
  * are written as escapes (\u001b, \u202e, \xff), so no name can move the
  * cursor, retitle the window or reorder a line; and widths are counted in
  * terminal columns (wide characters 2, combining marks 0), independently of
@@ -38,7 +39,7 @@ int text_is_utf8(const char *s);
  * when out of memory. */
 char *text_utf8_clean(const char *s, size_t *len);
 
-/* 1 when code point cp is shown as an escape: C0, DEL, C1, U+202A–U+202E, U+2066–U+2069. */
+/* 1 when code point cp is shown as an escape: C0, DEL, C1, U+200D, U+202A–U+202E, U+2066–U+2069. */
 int text_escaped(long cp);
 
 /* Terminal columns of code point cp: 0 for combining and zero-width ones, 2 for wide ones. */
