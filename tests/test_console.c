@@ -24,6 +24,7 @@
 #include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
+#include "traces/text.h"
 #include "tui/cli.h"
 #include "tui/console.h"
 #include "tui/console_internal.h"
@@ -1032,6 +1033,32 @@ static void console_titles(void)
 	CHECK_STR(console_scen_title(&m, &b, buf), "recorded (recorded-2)");
 	CHECK_STR(console_scen_title(&m, &c, buf), "v3 cache+routing");
 	CHECK_STR(console_scen_title(&m, &e, buf), "fg");
+
+	/* a name past the title's 511 bytes: 東京 ×100 then END (603 bytes), for a and b, recorded's
+	 * place: it loses its middle at whole characters (valid UTF-8, at most 511 bytes), keeps its
+	 * start and end, and each keeps its handle (the cut at 511 bytes split a 京 and lost it) */
+	char name[700] = "", buf2[CONSOLE_TITLE_MAX];
+	for (int i = 0; i < 100; i++)
+		strcat(name, "\xe6\x9d\xb1\xe4\xba\xac");
+	strcat(name, "END");
+	a.res.name = b.res.name = name;
+	const char *ta = console_scen_title(&m, &a, buf), *tb = console_scen_title(&m, &b, buf2);
+	CHECK(strlen(ta) <= CONSOLE_TITLE_MAX - 1 && strlen(tb) <= CONSOLE_TITLE_MAX - 1);
+	CHECK(text_is_utf8(ta) && text_is_utf8(tb));
+	CHECK_INT(strncmp(ta, "\xe6\x9d\xb1\xe4\xba\xac", 6), 0);
+	CHECK(strstr(ta, "\xe2\x80\xa6") != NULL);
+	CHECK_STR(ta + strlen(ta) - 14, "END (recorded)");
+	CHECK_STR(tb + strlen(tb) - 16, "END (recorded-2)");
+	b.res.name = "other"; /* a's name no longer shared: cut, without a handle */
+	ta = console_scen_title(&m, &a, buf);
+	CHECK(strlen(ta) <= CONSOLE_TITLE_MAX - 1 && text_is_utf8(ta));
+	CHECK_STR(ta + strlen(ta) - 3, "END");
+	/* console_copy: 10 bytes into 8: 7 bytes, "…" 3 of them, the start 2 and the end 2 */
+	char small[8];
+	console_copy(small, sizeof small, "abcdefghij");
+	CHECK_STR(small, "ab\xe2\x80\xa6ij");
+	console_copy(small, sizeof small, "abcdefg");
+	CHECK_STR(small, "abcdefg");
 }
 
 /* A console model on a store in a fresh folder `tag` (its path in dir, the store's in db), with

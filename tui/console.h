@@ -175,10 +175,14 @@ size_t console_model_noted(const struct console_model *m, const struct console_s
 int console_model_export(struct console_model *m, int csv, const char *path, struct err *e);
 
 /* A scenario's column title: its name (its label before it has run), with " (label)" when
- * another open scenario has the same name; in buf when it needs one. */
+ * another open scenario has the same name (console_scen_shared); in buf when it needs one.  It
+ * holds at most CONSOLE_TITLE_MAX - 1 bytes: a name longer loses its middle (console_copy),
+ * never its " (label)". */
 #define CONSOLE_TITLE_MAX 512
 const char *console_scen_title(const struct console_model *m, const struct console_scen *s,
                                char buf[CONSOLE_TITLE_MAX]);
+/* 1 when another open scenario has s's name (and s's name is not its label). */
+int console_scen_shared(const struct console_model *m, const struct console_scen *s);
 
 /* Seconds on a monotonic clock. */
 double console_now(void);
@@ -198,6 +202,9 @@ const char *console_term_no_cursor(const char *who, char *buf, size_t n);
 
 /* Display columns of UTF-8 text as console_put shows it (with its escapes). */
 int console_text_width(const char *s);
+/* src into dst of n bytes; a src longer loses its middle to "…" (its start and its end kept,
+ * whole characters only: a byte cut never splits one). */
+void console_copy(char *dst, size_t n, const char *src);
 
 /*
  * Draws s at (y, x) in at most `width` columns, padded with blanks to exactly

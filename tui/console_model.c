@@ -793,16 +793,30 @@ static const char *scen_name(const struct console_scen *s)
 	return s->has_res && s->res.name ? s->res.name : s->label;
 }
 
+int console_scen_shared(const struct console_model *m, const struct console_scen *s)
+{
+	const char *name = scen_name(s);
+	for (size_t k = 0; k < m->n_scen; k++)
+		if (m->scen[k] != s && strcmp(scen_name(m->scen[k]), name) == 0 && strcmp(name, s->label) != 0)
+			return 1;
+	return 0;
+}
+
 const char *console_scen_title(const struct console_model *m, const struct console_scen *s,
                                char buf[CONSOLE_TITLE_MAX])
 {
 	const char *name = scen_name(s);
-	for (size_t k = 0; k < m->n_scen; k++)
-		if (m->scen[k] != s && strcmp(scen_name(m->scen[k]), name) == 0 && strcmp(name, s->label) != 0) {
-			snprintf(buf, CONSOLE_TITLE_MAX, "%s (%s)", name, s->label);
-			return buf;
-		}
-	return name;
+	char label[CONSOLE_TITLE_MAX / 2], tail[sizeof label + 3] = "";
+	if (console_scen_shared(m, s)) {
+		console_copy(label, sizeof label, s->label);
+		snprintf(tail, sizeof tail, " (%s)", label);
+	} else if (strlen(name) < CONSOLE_TITLE_MAX) {
+		return name;
+	}
+	/* a name too long loses its middle, at whole characters, and the handle stays */
+	console_copy(buf, CONSOLE_TITLE_MAX - strlen(tail), name);
+	strcat(buf, tail);
+	return buf;
 }
 
 /* What console_model_export writes, for replace_write's writer. */

@@ -36,6 +36,33 @@ int console_text_width(const char *s)
 	return w;
 }
 
+/* Bytes of a code point in UTF-8 (a byte that is not UTF-8: 1), as text_cut_middle's columns. */
+static int console_cp_bytes(long cp)
+{
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+void console_copy(char *dst, size_t n, const char *src)
+{
+	if (n == 0)
+		return;
+	if (strlen(src) < n) {
+		memcpy(dst, src, strlen(src) + 1);
+		return;
+	}
+	char *cut = text_cut_middle(src, n - 1, "\xe2\x80\xa6", console_cp_bytes);
+	if (cut) {
+		memcpy(dst, cut, strlen(cut) + 1); /* n - 1 bytes at most: its columns were bytes */
+		free(cut);
+		return;
+	}
+	size_t k = n - 1; /* out of memory: the start, at a character's start */
+	while (k > 0 && ((unsigned char)src[k] & 0xc0) == 0x80)
+		k--;
+	memcpy(dst, src, k);
+	dst[k] = 0;
+}
+
 int console_put(WINDOW *w, int y, int x, const char *s, int width, int right, int pad)
 {
 	char out[1024];

@@ -131,7 +131,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 		console_time_text(al->end_us, 0, t, sizeof t);
 		snprintf(cell[r][1], sizeof cell[r][1], "%.11s", t + 5); /* "MM-DD HH:MM" */
 		char name[CONSOLE_TITLE_MAX];
-		snprintf(cell[r][2], sizeof cell[r][2], "%s", console_scen_title(m, m->scen[k], name));
+		console_copy(cell[r][2], sizeof cell[r][2], console_scen_title(m, m->scen[k], name));
 		scen_of[r] = k;
 		snprintf(cell[r][3], sizeof cell[r][3], "%s", al->kind < N_ALERT ? alert_names[al->kind] : "");
 		alerts_value(al, 0, cell[r][4], sizeof cell[r][4]);
@@ -158,10 +158,9 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 	/* a title the narrowed column would cut that tells two scenarios of one name apart by
 	 * their handles ("v3 cache+routing (fg)"): the handle alone, which the cut would lose */
 	for (int r = 0; r < shown; r++) {
-		char name[CONSOLE_TITLE_MAX];
 		const struct console_scen *s = m->scen[scen_of[r]];
-		if (console_text_width(cell[r][2]) > cw[2] && console_scen_title(m, s, name) == name)
-			snprintf(cell[r][2], sizeof cell[r][2], "%s", s->label);
+		if (console_text_width(cell[r][2]) > cw[2] && console_scen_shared(m, s))
+			console_copy(cell[r][2], sizeof cell[r][2], s->label);
 	}
 	for (int i = 0; i < NCOL; i++) {
 		if (i > 0 && pos + cw[i] > width)

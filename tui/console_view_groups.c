@@ -819,7 +819,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	if (vs->sort_col == 0)
 		snprintf(sortname, sizeof sortname, "tenant");
 	else
-		snprintf(sortname, sizeof sortname, "%s", console_scen_title(m, m->scen[vs->sort_col - 1], t));
+		console_copy(sortname, sizeof sortname, console_scen_title(m, m->scen[vs->sort_col - 1], t));
 	snprintf(title, sizeof title, "tenants across %zu scenario%s: %s; %s of %s", ns,
 	         ns == 1 ? "" : "s", gm->name, report_count_text((uint64_t)vs->n_rows, a, sizeof a),
 	         report_count_text((uint64_t)src->res.n_tenants, b, sizeof b));
@@ -839,7 +839,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 	int widths[GROUPS_MAX_SCEN];
 	char *cuts[GROUPS_MAX_SCEN];
 	for (size_t j = 0; j < nshown; j++) {
-		snprintf(titles[j], sizeof titles[j], "%s", console_scen_title(m, m->scen[shown[j]], t));
+		console_copy(titles[j], sizeof titles[j], console_scen_title(m, m->scen[shown[j]], t));
 		names[j] = titles[j];
 		widths[j] = colw[shown[j]];
 	}
