@@ -674,6 +674,30 @@ T send-keys -t edits C-u Escape; closed
 T send-keys -t edits ":scenario add fg flood-g" Tab
 check "Tab completes scenario add's FILE with a bundled name" wait_for edits ":scenario add fg flood-guard"
 T send-keys -t edits C-u Escape; closed
+# Tab completes a file name with ' " or \ in it quoted as the line reads it back (load opens it),
+# where it was inserted bare and the line said "unmatched '"; in quotes opened, as they need
+mkdir -p "$TMP/qc"
+{ printf '{"ts":"2026-03-02T10:00:00Z","tenant":"acme","task":"faq","model":"gpt-4o-mini","input_tokens":10,"output_tokens":5}\n'; } > "$TMP/qc/it's.jsonl"
+cp "$TMP/qc/it's.jsonl" "$TMP/qc/back\\slash.jsonl"; cp "$TMP/qc/it's.jsonl" "$TMP/qc/dq\"x.jsonl"
+cp "$TMP/qc/it's.jsonl" "$TMP/qc/it's-2.jsonl"
+start qcomp 100 30 faq -s v3
+wait_for qcomp "last run"
+q=$TMP/qc
+for f in "$q/it\\'s.|$q/it\\'s.jsonl|it's" "$q/b|$q/back\\\\slash.jsonl|back\\slash" "$q/d|$q/dq\\\"x.jsonl|dq\"x" \
+	"'$q/d|'$q/dq\"x.jsonl'|dq\"x" "\"$q/b|\"$q/back\\\\slash.jsonl\"|back\\slash"; do
+	typed=${f%%|*} rest=${f#*|}; want=${rest%%|*} tname=${rest#*|}
+	T send-keys -t qcomp ":load $typed" Tab
+	check "Tab quotes the file name (:load $typed, $want)" wait_for qcomp ":load $want"
+	T send-keys -t qcomp Enter
+	check "and the line reads it back (:load $typed)" eventually eval 'joined qcomp | grep -qF "opened trace $tname;"'
+	T send-keys -t qcomp 1
+done
+# in '…' a ' is '\'': it's.jsonl and it's-2.jsonl share it's, inserted so, the quote left open
+T send-keys -t qcomp ":load '$q/it" Tab
+check "Tab: in '…' a ' is '\\''" wait_for qcomp ":load '$q/it'\\''s"
+T send-keys -t qcomp C-u Escape
+T send-keys -t qcomp q; wait_for qcomp "EXITED 0"
+T kill-session -t qcomp
 T send-keys -t edits ":set v3.cache.enabled f" Tab; wait_for edits ":set v3.cache.enabled false"
 check_eq "Tab completes a true/false key's value" "$?" 0
 T send-keys -t edits C-u Escape; closed

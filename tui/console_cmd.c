@@ -121,6 +121,13 @@ void console_cmd_init(struct console *c)
 	rl_redisplay_function = console_cmd_redisplay;
 	rl_completion_display_matches_hook = console_cmd_show_matches;
 	rl_attempted_completion_function = console_cmd_complete;
+	/* a word is what lies between blanks, its quotes as sh reads them: a file name completed
+	 * is quoted so that the line reads back the name (console_cmd_file) */
+	rl_completer_word_break_characters = " \t\n";
+	rl_completer_quote_characters = "'\"";
+	rl_filename_quote_characters = "'\"\\";
+	rl_filename_quoting_function = console_cmd_quote;
+	rl_filename_dequoting_function = console_cmd_dequote;
 	if (!console_cmd_null)
 		console_cmd_null = fopen("/dev/null", "we"); /* not inherited by $EDITOR */
 	if (console_cmd_null)

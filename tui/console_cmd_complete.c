@@ -52,13 +52,68 @@ static void console_cmd_cand_labels(struct console *c, struct console_cmd_cand *
 	}
 }
 
+/* text with its quotes removed as console_cmd_file removes them (a backslash escaping; in
+ * double quotes only before " \\ $ `), begun inside quote q (0: none), in a new string. */
+char *console_cmd_dequote(char *text, int q)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = text; *p; p++) {
+		if (q && *p == q) {
+			q = 0;
+			continue;
+		}
+		if (!q && (*p == '\'' || *p == '"')) {
+			q = *p;
+			continue;
+		}
+		if (*p == '\\' && q != '\'' && p[1] && (!q || strchr("$`\"\\", p[1])))
+			p++;
+		*o++ = *p;
+	}
+	*o = 0;
+	return out;
+}
+
+/* A file name completed, quoted so that console_cmd_file reads it back: a ' " or \ escaped by a
+ * backslash, and within the quote *qp the user opened, what that quote needs (in '…' a ' is
+ * '\'', in "…" a " or \ escaped); readline adds the closing quote. */
+char *console_cmd_quote(char *text, int match_type, char *qp)
+{
+	char q = qp ? *qp : 0, *out = malloc(strlen(text) * 4 + 1), *o = out;
+	(void)match_type;
+	if (!out)
+		return NULL;
+	for (const char *p = text; *p; p++) {
+		if (q == '\'' && *p == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+			continue;
+		}
+		if ((q == '"' && (*p == '"' || *p == '\\')) || (!q && strchr("'\"\\", *p)))
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = 0;
+	return out;
+}
+
 static void console_cmd_cand_files(struct console_cmd_cand *l)
 {
 	char *f;
-	for (int state = 0; (f = rl_filename_completion_function(l->prefix, state)); state++) {
+	/* the names readline finds are unquoted: they are kept when they start as the word does
+	 * once its quotes are removed */
+	char *plain = console_cmd_dequote((char *)l->prefix, rl_completion_found_quote ? rl_completion_quote_character : 0);
+	const char *was = l->prefix;
+	if (plain)
+		l->prefix = plain;
+	for (int state = 0; (f = rl_filename_completion_function(was, state)); state++) {
 		console_cmd_cand_add(l, f);
 		free(f);
 	}
+	l->prefix = was;
+	free(plain);
 	rl_filename_completion_desired = 1;
 }
 
@@ -283,6 +338,9 @@ char **console_cmd_complete(const char *text, int start, int end)
 	rl_attempted_completion_over = 1; /* no silent fallback to file names */
 	if (!c || c->prompt != ':')
 		return NULL;
+	/* the words before the one completed, without the quote that opens it ('a b) */
+	if (start > 0 && rl_completion_quote_character && rl_line_buffer[start - 1] == rl_completion_quote_character)
+		start--;
 	snprintf(before, sizeof before, "%.*s", start, rl_line_buffer);
 	while (nw < 8) {
 		char *w = console_cmd_word(&rest);

@@ -17,6 +17,9 @@ char *console_cmd_word(char **args);
 
 /* readline's attempted-completion function for the ':' line (NULL: no candidates). */
 char **console_cmd_complete(const char *text, int start, int end);
+/* Quoting for file names completed (readline's filename quoting and dequoting functions). */
+char *console_cmd_quote(char *text, int match_type, char *qp);
+char *console_cmd_dequote(char *text, int q);
 
 /* The command table's completers: the candidates for argument argno (0 the first) that start
  * with text, in *out as a NULL-terminated array the caller frees (NULL: none). */
