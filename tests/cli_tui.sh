@@ -1006,7 +1006,19 @@ check "and stays once its run has ended" wait_for setlong "last run"
 check_has "(the confirmation)" "$(screen setlong)" "v3: cache.policy_version = acccc"
 T send-keys -t setlong ":save v3 $TMP/long-value.json" Enter; wait_for setlong "wrote scenario v3"
 check_eq "the edit holds the whole value" "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cache"]["policy_version"] == sys.argv[2])' "$TMP/long-value.json" "$long_value")" True
-T send-keys -t setlong q; check "setlong: q quits" wait_for setlong "EXITED 0"
+# a character with its accent (é as e and U+0301) is never cut apart: 600 of them, said as 600
+# characters (the 1,200 code points), the cut's end begins with a whole é, where the accent could
+# land on the "…"
+ee=$(printf 'e\314\201%.0s' $(seq 600))
+T send-keys -t setlong ":set v3.cache.policy_version $ee" Enter
+check "a long value of accented letters: counted as drawn" wait_for setlong "(600 characters)"
+check_has "and cut at whole letters" "$(screen setlong)" "$(printf '\342\200\246e\314\201')"
+T send-keys -t setlong Escape
+# a newline in a value (C-v C-j) is confirmed as \u000a, as the Compare title shows it, where the
+# message's lines were joined with a blank
+T send-keys -t setlong ":set v3.name a" C-v C-j "b" Enter
+check "a newline in a value: confirmed as \\u000a" wait_for setlong 'v3: name = a\u000ab'
+T send-keys -t setlong Escape q q; check "setlong: q, q quits (edits not saved)" wait_for setlong "EXITED 0"
 T kill-session -t setlong
 
 # A JSON error in an edit shows the text near it as traces/text.h escapes it: the console

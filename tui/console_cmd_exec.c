@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "traces/report.h"
+#include "traces/text.h"
 #include "traces/scenario.h"
 #include "tui/cli.h"
 #include "tui/console.h"
@@ -361,33 +362,73 @@ out:
 	return rc;
 }
 
+/* Appends s[a, b) to buf (n bytes, o of them used), a newline as \u000a, as console_put shows
+ * the other control characters and Compare's title this one (a message's lines are joined
+ * with blanks). */
+static void console_cmd_fit_put(char *buf, size_t n, size_t *o, const char *s, size_t a, size_t b)
+{
+	for (size_t i = a; i < b && *o + 7 < n; i++) {
+		if (s[i] == '\n') {
+			memcpy(buf + *o, "\\u000a", 6);
+			*o += 6;
+		} else {
+			buf[(*o)++] = s[i];
+		}
+	}
+	buf[*o] = 0;
+}
+
+/* 1 when the code point at s begins a character: not a combining mark or other one of no
+ * width, which goes with the character before it (e and U+0301 are one é). */
+static int console_cmd_char_start(const char *s)
+{
+	int len;
+	long cp = text_decode((const unsigned char *)s, &len);
+	return cp < 0x80 || text_escaped(cp) || text_cp_width(cp) > 0;
+}
+
 /* The message "BEFORE VALUE AFTER" in buf, whole when it fits the status line and its band
  * (console_message_fits), else with the value shortened in the middle: its first and last
- * characters around "… (N characters)", as many as fit. */
+ * characters around "… (N characters)", as many as fit, a character with its combining marks. */
 static const char *console_cmd_fit_value(const char *before, const char *value, const char *after,
                                          char *buf, size_t n)
 {
-	snprintf(buf, n, "%s%s%s", before, value, after);
+	size_t len = strlen(value), chars = 0, o = 0;
+	console_cmd_fit_put(buf, n, &o, before, 0, strlen(before));
+	console_cmd_fit_put(buf, n, &o, value, 0, len);
+	console_cmd_fit_put(buf, n, &o, after, 0, strlen(after));
 	if (console_message_fits(buf))
 		return buf;
-	size_t len = strlen(value), chars = 0;
-	for (size_t i = 0; i < len; i++)
-		chars += ((unsigned char)value[i] & 0xc0) != 0x80;
-	char count[32];
+	for (size_t i = 0; i < len; i++) /* characters as drawn: é of e and U+0301 is one */
+		chars += ((unsigned char)value[i] & 0xc0) != 0x80 && console_cmd_char_start(value + i);
+	char count[32], mid[64];
 	report_count_text(chars, count, sizeof count);
+	snprintf(mid, sizeof mid, "%s", console_utf8 ? "…" : "...");
 	/* k characters from each end, fewer until the message fits */
 	for (size_t k = chars / 2 < (size_t)COLS * 3 ? chars / 2 : (size_t)COLS * 3;; k--) {
 		size_t head = 0, tail = len, m;
-		for (m = 0; m < k && head < len; m++)
-			do
-				head++;
-			while (head < len && ((unsigned char)value[head] & 0xc0) == 0x80);
+		for (m = 0; m < k && head < len; m++) {
+			int l;
+			do {
+				text_decode((const unsigned char *)value + head, &l);
+				head += (size_t)l;
+			} while (head < len && !console_cmd_char_start(value + head));
+		}
 		for (m = 0; m < k && tail > head; m++)
 			do
-				tail--;
-			while (tail > head && ((unsigned char)value[tail] & 0xc0) == 0x80);
-		snprintf(buf, n, "%s%.*s%s%s (%s characters)%s", before, (int)head, value,
-		         console_utf8 ? "…" : "...", value + tail, count, after);
+				do
+					tail--;
+				while (tail > head && ((unsigned char)value[tail] & 0xc0) == 0x80);
+			while (tail > head && !console_cmd_char_start(value + tail));
+		o = 0;
+		console_cmd_fit_put(buf, n, &o, before, 0, strlen(before));
+		console_cmd_fit_put(buf, n, &o, value, 0, head);
+		console_cmd_fit_put(buf, n, &o, mid, 0, strlen(mid));
+		console_cmd_fit_put(buf, n, &o, value, tail, len);
+		snprintf(mid, sizeof mid, " (%s characters)", count);
+		console_cmd_fit_put(buf, n, &o, mid, 0, strlen(mid));
+		snprintf(mid, sizeof mid, "%s", console_utf8 ? "…" : "...");
+		console_cmd_fit_put(buf, n, &o, after, 0, strlen(after));
 		if (k == 0 || console_message_fits(buf))
 			return buf;
 	}
