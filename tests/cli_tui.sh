@@ -20,6 +20,7 @@ $L import "$TMP/faq.jsonl" >/dev/null 2>&1; check_eq "import the test trace" "$?
 
 # --- without tmux
 out=$($L tui --help); check_has "tui --help" "$out" "--frames N"
+check_has "tui --help lists the notes command" "$out" "save SCENARIO FILE, notes [SCENARIO], help, quit."
 out=$($L help); check_has "help lists tui" "$out" "llmcost tui"
 out=$($L </dev/null 2>&1); check_has "no arguments outside a terminal prints the help" "$out" "usage:"
 $L tui faq --bogus 2>/dev/null; check_eq "unknown option exits 2" "$?" 2
@@ -497,12 +498,17 @@ T send-keys -t keys g; wait_for keys "0 rows above, 5 below"
 check_eq "g: Compare's first row" "$?" 0
 T send-keys -t keys BTab; wait_for keys "newest first"
 check_eq "S-Tab: from Compare back to Alerts" "$?" 0
-# Tenants: lines 6 to 29 list the rows; G scrolls the last tenant onto line 29, g back
+# Tenants: lines 6 to 28 list the rows, line 29 counts those out of sight (40 - 23 = 17 below);
+# G scrolls the last tenant onto line 28, g back
 name_at() { screen keys | sed -n "$1p" | awk '{ print $1 }'; }
 T send-keys -t keys 2; wait_for keys "tenants of recorded: 40 of 40"
 check_eq "2: the tenants, first by name on line 6" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.names")"
-T send-keys -t keys G; eventually eval 'test "$(name_at 29)" = "$(sed -n 40p "$TMP/t40.names")"'
-check_eq "G: the last tenant on the last line" "$(name_at 29)" "$(sed -n 40p "$TMP/t40.names")"
+check_eq "Tenants: the last line counts the rows below, as Compare's does" \
+	"$(screen keys | sed -n 29p | sed 's/ *$//')" "0 rows above, 17 below (j/k, PgUp/PgDn)"
+T send-keys -t keys G; eventually eval 'test "$(name_at 28)" = "$(sed -n 40p "$TMP/t40.names")"'
+check_eq "G: the last tenant on the last row" "$(name_at 28)" "$(sed -n 40p "$TMP/t40.names")"
+check_eq "G: the count says those above" "$(screen keys | sed -n 29p | sed 's/ *$//')" \
+	"17 rows above, 0 below (j/k, PgUp/PgDn)"
 T send-keys -t keys g; eventually eval 'test "$(name_at 6)" = "$(sed -n 1p "$TMP/t40.names")"'
 check_eq "g: the first tenant on line 6 again" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.names")"
 # "e" is in 31 names: n steps from the first match to the second (nothing scrolls), N twice
@@ -520,19 +526,19 @@ check_eq "/: the cursor on the first match" "$(cursor_name)" "$(sed -n 1p "$TMP/
 T send-keys -t keys n; eventually eval 'test "$(cursor_name)" = "$(sed -n 2p "$TMP/t40.e")"'
 check_eq "n: the cursor on the next match" "$(cursor_name)" "$(sed -n 2p "$TMP/t40.e")"
 check_eq "n: still the first page" "$(name_at 6)" "$(sed -n 1p "$TMP/t40.e")"
-T send-keys -t keys N N; eventually eval 'test "$(name_at 29)" = "$(sed -n 31p "$TMP/t40.e")"'
-check_eq "N N: back past the first match to the last" "$(name_at 29)" "$(sed -n 31p "$TMP/t40.e")"
+T send-keys -t keys N N; eventually eval 'test "$(name_at 28)" = "$(sed -n 31p "$TMP/t40.e")"'
+check_eq "N N: back past the first match to the last" "$(name_at 28)" "$(sed -n 31p "$TMP/t40.e")"
 T send-keys -t keys Escape; wait_for keys "40 of 40"
 # s sorts by monthly USD largest first, S reverses it: smallest first, ties by name
 $L replay t40 -s recorded --csv --by tenant > "$TMP/t40.csv"
 asc=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "projected_monthly_usd") c = i; next }
-	{ print $c "," $2 }' "$TMP/t40.csv" | sort -t, -k1,1g -k2,2 | cut -d, -f2 | head -n 24 | tr '\n' ' ')
+	{ print $c "," $2 }' "$TMP/t40.csv" | sort -t, -k1,1g -k2,2 | cut -d, -f2 | head -n 23 | tr '\n' ' ')
 T send-keys -t keys s S; wait_for keys "sorted by monthly USD (smallest first)"
 check_eq "S: the sort reversed" "$?" 0
 # the rows of the frame that says so (a capture between two writes of a frame can mix them)
-first_rows() { screen keys | sed -n 6,29p | awk '{ print $1 }' | tr '\n' ' '; }
+first_rows() { screen keys | sed -n 6,28p | awk '{ print $1 }' | tr '\n' ' '; }
 eventually eval 'test "$(first_rows)" = "$asc"'
-check_eq "S: the first 24 rows, smallest monthly USD first" "$(first_rows)" "$asc"
+check_eq "S: the first 23 rows, smallest monthly USD first" "$(first_rows)" "$asc"
 # the help lists every key, with the views of those that act in some only (the list's line 10
 # on after 10 j: the box holds 30 − 4 − 2 = 24)
 T send-keys -t keys '?' j j j j j j j j j j; wait_for keys "close the help; clear the filter or message"
@@ -738,6 +744,20 @@ T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 T send-keys -t edits 2 :; T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
 check_eq "below the minimum size, keys do nothing (still Compare, no : line)" \
 	"$(screen edits | tail -n 1 | cut -c1-8)" " q quit "
+# Alerts counts the rows out of sight, as Compare and Tenants do: at 80x24 a body of 20 rows
+# holds a title, the headings, 17 rows and the count under them
+start rows 80 24 t40 -s v3
+wait_for rows "last run"
+T send-keys -t rows 5; wait_for rows "newest first"
+n_alerts=$(screen rows | sed -n 4p | awk '{ print $1 }' | tr -d ,)
+if [ "${n_alerts:-0}" -gt 17 ]; then
+	check_eq "Alerts: the last line counts the rows below" "$(screen rows | sed -n 23p | sed 's/ *$//')" \
+		"0 rows above, $((n_alerts - 17)) below (j/k, PgUp/PgDn)"
+else
+	bad "Alerts: the test trace needs more than 17 alerts (has ${n_alerts:-none})"
+fi
+T send-keys -t rows q; wait_for rows "EXITED 0"
+T kill-session -t rows
 # Timeline with more scenarios than fit: 8 blocks of 4 rows at 80x24 (a body of 24 - 4 = 20
 # rows: 2 for the title and the axis, 1 for the line saying what is out of sight, so (20 - 3) / 4
 # = 4 blocks).  j stops once the last is in view (top 8 - 4 = 4: recorded-2 first), where 7 j left
@@ -950,6 +970,11 @@ check_has "help at 80 columns: q's description whole, wrapped" "$(screen intr | 
 check_eq "help at 80 columns: no line cut" "$(screen intr | grep '│' | grep -c '…')" 0
 check_has "the help says Ctrl-C cancels the command line" \
 	"$(screen intr | sed -n 's/.*│\(.*\)│.*/\1/p' | tr -s ' \n' '  ')" "Esc or Ctrl-C cancels"
+# the terminal's signal keys too, which the console reads as keys (README: ? lists every key)
+help_signals() { T send-keys -t intr j; screen intr | grep -q '│ *^Z *stop the console as a job'; }
+check "the help lists Ctrl-Z" eventually help_signals
+check_has "and Ctrl-C" "$(screen intr)" "^C          quit at once, exit 130"
+check_has "and Ctrl-\\" "$(screen intr)" "^\\          quit at once, exit 131"
 T send-keys -t intr G; wait_for intr "leave the console"
 check_eq "help at 80 columns, at its end: no line cut" "$(screen intr | grep '│' | grep -c '…')" 0
 T send-keys -t intr q; eventually eval 'test -z "$(screen intr | grep "help: q or Esc")"'

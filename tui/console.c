@@ -342,6 +342,25 @@ int console_view_list_rows(int rows)
 	return rows > 2 ? rows - 2 : 1;
 }
 
+int console_view_list_fit(long n, int height)
+{
+	int rows = console_view_list_rows(height);
+	return n > rows && rows > 1 ? rows - 1 : rows;
+}
+
+void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int rows, int width)
+{
+	if (n <= rows)
+		return;
+	long above = l->top, below = n - l->top - rows;
+	char more[96];
+	snprintf(more, sizeof more, "%ld row%s above, %ld below (j/k, PgUp/PgDn)", above,
+	         above == 1 ? "" : "s", below < 0 ? 0 : below);
+	wattrset(w, console_attr(ROLE_DIM));
+	console_put(w, 2 + rows, 0, more, width, 0, 1);
+	wattrset(w, console_attr(ROLE_NORMAL));
+}
+
 /* The code point at s (its length in *len) folded to lower case by Unicode's simple mapping
  * (C.UTF-8's, whatever the console's locale); a byte that begins no valid sequence stays itself,
  * as a negative number. */

@@ -496,6 +496,12 @@ const char *console_view_groups_unknown_field(void);
 
 /* Rows of a list view's body (its title rows excluded). */
 int console_view_list_rows(int rows);
+/* The rows a list of n shows in a body of `height`: console_view_list_rows, less the line under
+ * them that console_view_list_more writes when they do not all fit. */
+int console_view_list_fit(long n, int height);
+/* When the n rows of list l do not all fit in `rows` (console_view_list_fit): under them, at
+ * line 2 + rows, how many are above and below, as Compare counts its rows. */
+void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int rows, int width);
 
 /* 1 when `name` contains the filter, case folded by code point ("ünï" finds "Ünïcødé"); an
  * empty filter matches all. */

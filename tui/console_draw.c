@@ -149,6 +149,10 @@ static size_t console_help_lines(char lines[][160], size_t max)
 		}
 		HELP_LINE("  %-11s %s%s", k->label, k->help, views);
 	}
+	/* the terminal's signal keys, which the console reads as keys (console.c) */
+	HELP_LINE("  %-11s %s", "^C", "quit at once, exit 130 (at the : line: cancel the line)");
+	HELP_LINE("  %-11s %s", "^\\", "quit at once, exit 131");
+	HELP_LINE("  %-11s %s", "^Z", "stop the console as a job (fg gives it its screen again)");
 	HELP_LINE(" ");
 	HELP_LINE("commands (after :)");
 	for (const struct console_command *cmd = console_commands; cmd->name; cmd++) {

@@ -23,7 +23,7 @@ static long console_rows_of(struct console *c)
 static int console_page(struct console *c)
 {
 	int rows = c->body ? getmaxy(c->body) : 1;
-	return console_view_list_rows(rows);
+	return console_view_list_fit(console_rows_of(c), rows);
 }
 
 static void console_act_quit(struct console *c, int arg)

@@ -114,7 +114,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 	for (size_t k = 0; k < m->n_scen; k++)
 		running += !m->scen[k]->has_res;
 	/* the rows shown, formatted first: the columns are as wide as what they show */
-	int rows = console_view_list_rows(height);
+	int rows = console_view_list_fit(vs->n_rows, height);
 	if (rows > ALERTS_MAX_ROWS)
 		rows = ALERTS_MAX_ROWS;
 	console_list_fix(&vs->list, vs->n_rows, rows);
@@ -198,6 +198,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
 	}
+	console_view_list_more(w, &vs->list, vs->n_rows, shown, width);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 

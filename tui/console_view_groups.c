@@ -396,7 +396,7 @@ static int groups_visible_rows(WINDOW *w, struct console_viewstate *vs, int heig
 		            width - 2, 0, 0);
 		return 0;
 	}
-	int rows = console_view_list_rows(height);
+	int rows = console_view_list_fit(vs->n_rows, height);
 	console_list_fix(&vs->list, vs->n_rows, rows);
 	return rows;
 }
@@ -526,6 +526,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
 	}
+	console_view_list_more(w, &vs->list, vs->n_rows, rows, width);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 
@@ -894,6 +895,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 			wattrset(w, base);
 		}
 	}
+	console_view_list_more(w, &vs->list, vs->n_rows, rows, width);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 
