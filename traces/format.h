@@ -42,8 +42,6 @@ struct format_parser {
 	char last_model[256];       /* openai-batch: the model of the last item that named one */
 	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
-	uint64_t attr_reads;        /* otlp: attribute entries read, since format_init (a test's measure
-	                             * that a resource's are read once, not once for each of its spans) */
 	uint64_t cache_hits;        /* litellm: rows read with cache_hit true, since format_init (for notes) */
 	uint64_t failed;            /* litellm, otlp: rows read with a failed status, since format_init (for
 	                             * notes: each a call, imported as a request of its own) */

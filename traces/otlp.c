@@ -66,7 +66,7 @@ static int any_value(const struct json_span *val, const char *key, struct json_s
 
 /* The AnyValue of attribute `key` in an attributes array (may be NULL): any_value of the value
  * of its first entry with one, 0 when no entry has. */
-static int attr_any(struct format_parser *p, const struct json_span *attrs, const char *key, struct json_span *v,
+static int attr_any(const struct json_span *attrs, const char *key, struct json_span *v,
                     int *kind, struct err *e)
 {
 	struct json_iter it;
@@ -75,7 +75,6 @@ static int attr_any(struct format_parser *p, const struct json_span *attrs, cons
 		return 0;
 	json_iter_init(&it, attrs);
 	while (json_iter_next(&it, NULL, &kv)) {
-		p->attr_reads++;
 		if (format_get(&kv, "key", &k) && format_is(&k, key) && format_get(&kv, "value", &val))
 			return any_value(&val, key, v, kind, e);
 	}
@@ -85,7 +84,7 @@ static int attr_any(struct format_parser *p, const struct json_span *attrs, cons
 /* The resource of resourceSpans[at] whose attributes are attrs (may be NULL), each of
  * resource_keys read as attr_any finds it: the first entry of the key with a value.  One pass
  * over the attributes, however many spans the resource has. */
-static void resource_init(struct format_parser *p, struct resource *res, const struct json_span *attrs, size_t at)
+static void resource_init(struct resource *res, const struct json_span *attrs, size_t at)
 {
 	struct json_iter it;
 	struct json_span kv, k, val;
@@ -96,7 +95,6 @@ static void resource_init(struct format_parser *p, struct resource *res, const s
 		return;
 	json_iter_init(&it, attrs);
 	while (res->found != all && json_iter_next(&it, NULL, &kv)) {
-		p->attr_reads++;
 		if (!format_get(&kv, "key", &k))
 			continue;
 		for (size_t i = 0; i < N_RESOURCE_KEYS; i++)
@@ -117,10 +115,10 @@ static int resource_attr(const struct resource *res, const char *key, struct jso
 	return 0;
 }
 
-static int attr(struct format_parser *p, const struct json_span *attrs, const char *key, struct json_span *v,
+static int attr(const struct json_span *attrs, const char *key, struct json_span *v,
                 struct err *e)
 {
-	return attr_any(p, attrs, key, v, NULL, e);
+	return attr_any(attrs, key, v, NULL, e);
 }
 
 /* A name attribute's AnyValue member v of `kind` as text into *out: a string, or an integer as
@@ -154,7 +152,7 @@ static int attr_str(struct format_parser *p, const struct json_span *sa, const s
                     const char *key, struct str *out, struct err *e)
 {
 	struct json_span v;
-	int kind = ANY_STRING, rc = attr_any(p, sa, key, &v, &kind, e), on_res = 0;
+	int kind = ANY_STRING, rc = attr_any(sa, key, &v, &kind, e), on_res = 0;
 	if (!rc && res)
 		on_res = (rc = resource_attr(res, key, &v, &kind, e)) != 0;
 	*out = (struct str){ NULL, 0 };
@@ -177,14 +175,14 @@ static int first_of(struct format_parser *p, const struct json_span *sa, const s
 }
 
 /* A count attribute (new name, else old): 1 read, 0 absent, -1 bad. */
-static int attr_count(struct format_parser *p, const struct json_span *attrs, const char *key, const char *old,
+static int attr_count(const struct json_span *attrs, const char *key, const char *old,
                       int64_t *out, struct err *e)
 {
 	struct json_span v;
-	int rc = attr(p, attrs, key, &v, e);
+	int rc = attr(attrs, key, &v, e);
 	if (rc)
 		return rc < 0 || format_count(&v, key, out, e) < 0 ? -1 : 1;
-	if (old && (rc = attr(p, attrs, old, &v, e)))
+	if (old && (rc = attr(attrs, old, &v, e)))
 		return rc < 0 || format_count(&v, old, out, e) < 0 ? -1 : 1;
 	return 0;
 }
@@ -215,11 +213,11 @@ static int is_error(const struct json_span *span)
 }
 
 /* 1 when the finish reasons hold content_filter, 0 when not, -1 as attr. */
-static int finish_filtered(struct format_parser *p, const struct json_span *attrs, struct err *e)
+static int finish_filtered(const struct json_span *attrs, struct err *e)
 {
 	struct json_span arr, vals, item, s;
 	struct json_iter it;
-	int rc = attr(p, attrs, "gen_ai.response.finish_reasons", &arr, e);
+	int rc = attr(attrs, "gen_ai.response.finish_reasons", &arr, e);
 	if (rc <= 0)
 		return rc;
 	/* a list is {"arrayValue": {"values": […]}}, an empty one {"arrayValue": {}}; a reason
@@ -235,11 +233,11 @@ static int finish_filtered(struct format_parser *p, const struct json_span *attr
 
 /* The status class of a span into *status: from error.type, else status.message.  0, or -1 as
  * attr. */
-static int span_status(struct format_parser *p, const struct json_span *span, const struct json_span *attrs,
+static int span_status(const struct json_span *span, const struct json_span *attrs,
                        int *status, struct err *e)
 {
 	struct json_span v, st;
-	int rc = attr(p, attrs, "error.type", &v, e);
+	int rc = attr(attrs, "error.type", &v, e);
 	if (rc < 0)
 		return -1;
 	if (rc > 0 && v.type == JSON_STRING && v.len > 2) {
@@ -251,7 +249,7 @@ static int span_status(struct format_parser *p, const struct json_span *span, co
 		          ? format_status_of(v.start + 1, v.len - 2) : STATUS_SERVER_ERROR;
 		return 0;
 	}
-	if ((rc = finish_filtered(p, attrs, e)) < 0)
+	if ((rc = finish_filtered(attrs, e)) < 0)
 		return -1;
 	*status = rc ? STATUS_CONTENT_FILTER : STATUS_OK;
 	return 0;
@@ -280,12 +278,12 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	const struct json_span *sa = has_attrs ? &attrs : NULL;
 	/* whether it is a model call; from here on, each attribute is checked where it is read */
 	struct json_span opv;
-	int call = 0, op = attr(p, sa, "gen_ai.operation.name", &opv, e);
+	int call = 0, op = attr(sa, "gen_ai.operation.name", &opv, e);
 	if (op > 0) {
 		for (size_t i = 0; i < sizeof model_calls / sizeof model_calls[0]; i++)
 			call |= format_is(&opv, model_calls[i]);
 	} else if (op == 0) {
-		call = attr(p, sa, "gen_ai.system", &v, e);
+		call = attr(sa, "gen_ai.system", &v, e);
 	}
 	if (op < 0 || call < 0)
 		return -1;
@@ -301,16 +299,16 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	if ((rc = nanos(span, "endTimeUnixNano", &end, e)) < 0 ||
 	    (rc > 0 && format_latency(0, end < start ? -1 : (end - start) / 1000, "endTimeUnixNano", &r->latency_us, e) < 0))
 		return -1;
-	if (span_status(p, span, sa, &r->status, e) < 0)
+	if (span_status(span, sa, &r->status, e) < 0)
 		return -1;
-	int in = attr_count(p, sa, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", &r->input_tok, e);
-	int out = attr_count(p, sa, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", &r->output_tok, e);
+	int in = attr_count(sa, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", &r->input_tok, e);
+	int out = attr_count(sa, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", &r->output_tok, e);
 	/* cached: the v1.40 name, else OpenLLMetry's (Python's gen_ai., Traceloop JS's llm.) */
 	int cached = in < 0 || out < 0 ? -1
-	             : attr_count(p, sa, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+	             : attr_count(sa, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
 	                          &r->cached_tok, e);
 	if (cached == 0)
-		cached = attr_count(p, sa, "llm.usage.cache_read_input_tokens", NULL, &r->cached_tok, e);
+		cached = attr_count(sa, "llm.usage.cache_read_input_tokens", NULL, &r->cached_tok, e);
 	if (cached < 0)
 		return -1;
 	int embeddings = op > 0 && format_is(&opv, "embeddings");
@@ -324,8 +322,8 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 		r->output_tok = 0;
 	/* a dated snapshot name is read as its alias; the full name is kept in extra */
 	struct json_span qm;
-	int dated_qm = attr(p, sa, "gen_ai.request.model", &qm, e), has_rm;
-	if (dated_qm < 0 || (has_rm = attr(p, sa, "gen_ai.response.model", &rm, e)) < 0)
+	int dated_qm = attr(sa, "gen_ai.request.model", &qm, e), has_rm;
+	if (dated_qm < 0 || (has_rm = attr(sa, "gen_ai.response.model", &rm, e)) < 0)
 		return -1;
 	dated_qm = dated_qm && qm.type == JSON_STRING;
 	r->model = dated_qm ? format_str(p, &qm) : (struct str){ NULL, 0 };
@@ -401,13 +399,13 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 	format_lines_from(p, text, line);
 	json_iter_init(&i1, &rss);
 	for (size_t a = 0; json_iter_next(&i1, NULL, &rs); a++) {
-		int has_ra = format_get(&rs, "resource", &res) && format_get(&res, "attributes", &ra);
-		struct resource owner;
-		resource_init(p, &owner, has_ra ? &ra : NULL, a);
-		const char *scope_key;
-		struct err why;
 		if (format_stopping(p))
 			return FORMAT_STOPPED;
+		int has_ra = format_get(&rs, "resource", &res) && format_get(&res, "attributes", &ra);
+		struct resource owner;
+		resource_init(&owner, has_ra ? &ra : NULL, a);
+		const char *scope_key;
+		struct err why;
 		if (rs.type != JSON_OBJECT) {
 			err_set(&why, "resourceSpans[%zu]: expected an object", a);
 			if (k->reject(k->ctx, format_line_of(p, rs.start, line), rs.start, rs.len, why.msg))
