@@ -69,8 +69,11 @@ static int scaled(const char *s, size_t n, int scale, u128 *mag, int *neg_out, i
 			eneg = *p++ == '-';
 		if (p >= end || !is_digit(*p))
 			return -1;
+		/* past the digits' own count, an exponent says no more: the number is then past every
+		 * bound, or below every non-zero one, however long its digits */
+		long limit = EXP_LIMIT + (long)(d.ni + d.nf);
 		for (; p < end && is_digit(*p); p++)
-			if (exp10 < EXP_LIMIT)
+			if (exp10 < limit)
 				exp10 = exp10 * 10 + (*p - '0');
 		if (eneg)
 			exp10 = -exp10;

@@ -2,6 +2,9 @@
 #include "sim/decimal.h"
 #include "tests/test.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static int64_t scaled(const char *s, int scale, int *exact)
 {
 	int64_t v = -999;
@@ -100,7 +103,6 @@ static void wide(void)
 	CHECK_INT(decimal_scaled("340282366920938463463374607431768.2114556", 41, 6, &small, NULL), -1);
 }
 
-/* decimal_text: v ÷ 10^scale written back, trailing zeros cut. */
 /* decimal_compare is exact at any length: a number rounds to k (scale 0) from either side, and
  * which side the rounding left tells it, for a negative number too. */
 static void compare(void)
@@ -128,8 +130,31 @@ static void compare(void)
 	int cmp;
 	CHECK_INT(decimal_compare("1.", 2, 1, &cmp), -1);
 	CHECK_INT(decimal_compare("+1", 2, 1, &cmp), -1);
+	/* digits longer than the exponent's clamp: 1 and 200,000 zeros is 10^200000; times
+	 * 10^-1500000 it is 10^-1300000, below 1 (the exponent read as 150000 made it above);
+	 * times 10^-199999 it is 10, above 1 */
+	size_t z = 200000;
+	char *big = malloc(z + 32);
+	if (!big)
+		return;
+	big[0] = '1';
+	memset(big + 1, '0', z);
+	strcpy(big + 1 + z, "e-1500000");
+	cmp = 2;
+	CHECK_INT(decimal_compare(big, strlen(big), 1, &cmp), 0);
+	CHECK_INT(cmp, -1);
+	CHECK_INT(decimal_compare(big, strlen(big), 0, &cmp), 0);
+	CHECK_INT(cmp, 1);
+	strcpy(big + 1 + z, "e-199999");
+	CHECK_INT(decimal_compare(big, strlen(big), 1, &cmp), 0);
+	CHECK_INT(cmp, 1);
+	strcpy(big + 1 + z, "e-200000");
+	CHECK_INT(decimal_compare(big, strlen(big), 1, &cmp), 0);
+	CHECK_INT(cmp, 0);
+	free(big);
 }
 
+/* decimal_text: v ÷ 10^scale written back, trailing zeros cut. */
 static void text(void)
 {
 	char b[48];
