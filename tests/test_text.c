@@ -67,6 +67,12 @@ static void cuts_at_the_budget(void)
 #define KAN "\xe6\xbc\xa2" /* 漢, 2 columns */
 #define JI "\xe5\xad\x97"  /* 字, 2 columns */
 
+/* A code point's bytes in UTF-8, as a cut to a buffer counts its columns. */
+static int utf8_bytes(long cp)
+{
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 static void cuts_in_the_middle(void)
 {
 	CHECK_MIDDLE("abcdef", 6, ELLIPSIS, "abcdef");                 /* fits: whole */
@@ -86,6 +92,16 @@ static void cuts_in_the_middle(void)
 	CHECK_MIDDLE("tenant-with-a-very-long-name-t1", 20, ELLIPSIS, "tenant-wit" ELLIPSIS "g-name-t1");
 	CHECK_MIDDLE("tenant-with-a-very-long-name-t2", 20, ELLIPSIS, "tenant-wit" ELLIPSIS "g-name-t2");
 	CHECK_MIDDLE("abcdef", 2, "...", "ab");                         /* no room for the mark */
+	/* counted in bytes (as a title is cut to its buffer), a letter keeps its acute: aaaa and
+	 * twenty é written e + U+0301 (3 bytes each) into 19 bytes: 16 for text, 8 and 8; the
+	 * start's 8 would end "aaaaée" before an acute, so it gives up that e: "aaaaé" (7); the end
+	 * then has 16 − 7 = 9 bytes, three é from an e, not from an acute (it was "aaaaée…́éé") */
+	char e20[64] = "aaaa";
+	for (int i = 0; i < 20; i++)
+		strcat(e20, "e\xcc\x81");
+	char *got = text_cut_middle(e20, 19, ELLIPSIS, utf8_bytes);
+	CHECK_STR(got, "aaaa" "e\xcc\x81" ELLIPSIS "e\xcc\x81" "e\xcc\x81" "e\xcc\x81");
+	free(got);
 }
 
 /* text_shell_word's result as a checked string (freed after the check). */

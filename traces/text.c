@@ -199,12 +199,22 @@ char *text_cut_shifted(const char *s, size_t max_cols, size_t shift, const char 
 		used += w;
 		head += (size_t)len;
 	}
+	/* a letter keeps its combining marks (drawn in no column, whatever cols counts): a start
+	 * whose next code point is one gives up the letter before it */
+	while (head > 0 && s[head] && text_cp_width(text_decode((const unsigned char *)s + head, &len)) == 0) {
+		size_t prev = head - 1;
+		while (prev > 0 && ((unsigned char)s[prev] & 0xc0) == 0x80)
+			prev--;
+		used -= (size_t)cols(text_decode((const unsigned char *)s + prev, &len));
+		head = prev;
+	}
 	/* the end: from the first code point after the start from which the rest fits, never one
 	 * of no width (a combining mark without its base) */
 	seen = used;
 	for (const char *p = s + head; *mark && *p; p += len) {
-		int w = cols(text_decode((const unsigned char *)p, &len));
-		if (w > 0 && total - seen <= budget - used) {
+		long cp = text_decode((const unsigned char *)p, &len);
+		int w = cols(cp);
+		if (text_cp_width(cp) > 0 && total - seen <= budget - used) {
 			tail = (size_t)(p - s);
 			break;
 		}
