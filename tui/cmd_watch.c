@@ -1025,7 +1025,7 @@ static void draw(const struct watch *wt, int colors)
 		return;
 	}
 	PUT_FIT(0, A_REVERSE, header_text, wt);
-	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, wt->res_covered) : NULL;
+	const struct alert *flood = wt->have_res ? watch_alert_open(&wt->res, ALERT_FALLBACK_FLOOD, alerts_judged_at(wt)) : NULL;
 	if (flood)
 		PUT_FIT(1, colors ? COLOR_PAIR(PAIR_BANNER) | A_BOLD : A_REVERSE | A_BOLD, banner_text, flood);
 	else
@@ -1092,7 +1092,9 @@ static void draw(const struct watch *wt, int colors)
 	if (wt->ahead)
 		PUT_FIT(bottom - alert_rows - 1 - (wt->n_unpriced > 0), A_NORMAL, ahead_text, wt);
 	int y = bottom - alert_rows;
-	if (!n_al)
+	if (!wt->have_res)
+		; /* nothing judged yet */
+	else if (!n_al)
 		put_line(y, A_BOLD, " no alerts");
 	else if (n_al <= 3)
 		put_line(y++, A_BOLD, " alerts, newest first");
