@@ -25,30 +25,37 @@ struct jw {
 
 static void report_jtabs(struct jw *w, int n)
 {
-	while (n-- > 0)
-		fputc('\t', w->f);
+	static const char tabs[] = "\t\t\t\t\t\t\t\t";
+	for (; n > 0; n -= 8)
+		fwrite(tabs, 1, n < 8 ? (size_t)n : 8, w->f);
 }
 
 /* A string, escaped as cJSON does; a byte that is not UTF-8 (a file name's, say) becomes
- * U+FFFD, so that the output stays JSON. */
+ * U+FFFD, so that the output stays JSON.  Runs of bytes written as they are go in one write
+ * (a write a byte made --json of a million tenants four times the table's time). */
 static void report_jstring(struct jw *w, const char *s)
 {
 	int len;
 	fputc('"', w->f);
-	for (s = s ? s : ""; *s; s += len) {
+	const char *run = s = s ? s : "";
+	for (; *s; s += len) {
 		unsigned char c = (unsigned char)*s;
 		const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b"
 		                  : c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
 		                  : c == '\t' ? "\\t" : NULL;
-		if (text_decode((const unsigned char *)s, &len) < 0)
+		int bad = text_decode((const unsigned char *)s, &len) < 0;
+		if (!bad && !esc && c >= 32)
+			continue;
+		fwrite(run, 1, (size_t)(s - run), w->f);
+		run = s + len;
+		if (bad)
 			fputs("\xef\xbf\xbd", w->f);
 		else if (esc)
 			fputs(esc, w->f);
-		else if (c < 32)
-			fprintf(w->f, "\\u%04x", c);
 		else
-			fwrite(s, 1, (size_t)len, w->f);
+			fprintf(w->f, "\\u%04x", c);
 	}
+	fwrite(run, 1, (size_t)(s - run), w->f);
 	fputc('"', w->f);
 }
 
