@@ -823,8 +823,9 @@ T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 check_has "too small with the : line open: said, and how to leave" "$(joined edits)" \
 	"this one is 50x12; the : line stays open (Esc closes it, then q quits)"
 T send-keys -t edits q
+T send-keys -t edits Enter # not run unseen: the line stays as typed
 T resize-window -t edits -x 100 -y 30; wait_for edits "USD per resolved request"
-check_eq "too small: a q typed at the : line is text" "$(screen edits | tail -n 1 | cut -c1-5)" ":runq"
+check_eq "too small: a q typed at the : line is text, and Enter runs nothing" "$(screen edits | tail -n 1 | cut -c1-5)" ":runq"
 T send-keys -t edits Escape; eventually eval '! shows edits ":runq"'
 T resize-window -t edits -x 50 -y 12; wait_for edits "terminal too small"
 T send-keys -t edits q

@@ -348,7 +348,7 @@ int console_view_list_fit(long n, int height)
 	return n > rows && rows > 1 ? rows - 1 : rows;
 }
 
-void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int rows, int width)
+void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int y, int rows, int width)
 {
 	if (n <= rows)
 		return;
@@ -357,7 +357,7 @@ void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int
 	snprintf(more, sizeof more, "%ld row%s above, %ld below (j/k, PgUp/PgDn)", above,
 	         above == 1 ? "" : "s", below < 0 ? 0 : below);
 	wattrset(w, console_attr(ROLE_DIM));
-	console_put(w, 2 + rows, 0, more, width, 0, 1);
+	console_put(w, y + rows, 0, more, width, 0, 1);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 

@@ -500,8 +500,9 @@ int console_view_list_rows(int rows);
  * them that console_view_list_more writes when they do not all fit. */
 int console_view_list_fit(long n, int height);
 /* When the n rows of list l do not all fit in `rows` (console_view_list_fit): under them, at
- * line 2 + rows, how many are above and below, as Compare counts its rows. */
-void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int rows, int width);
+ * line y + rows (y the line of the first row: 2 under a list view's title and head, 1 under
+ * Compare's names), how many are above and below. */
+void console_view_list_more(WINDOW *w, const struct console_list *l, long n, int y, int rows, int width);
 
 /* 1 when `name` contains the filter, case folded by code point ("ünï" finds "Ünïcødé"); an
  * empty filter matches all. */

@@ -20,10 +20,12 @@ static long console_rows_of(struct console *c)
 	return ops->n_rows ? ops->n_rows(c) : 0;
 }
 
+/* The rows a page moves: those shown.  Compare's rows are under one line of names, not a
+ * title and a head, so with its count line it shows as many as a list view without one. */
 static int console_page(struct console *c)
 {
 	int rows = c->body ? getmaxy(c->body) : 1;
-	return console_view_list_fit(console_rows_of(c), rows);
+	return c->view == VIEW_COMPARE ? console_view_list_rows(rows) : console_view_list_fit(console_rows_of(c), rows);
 }
 
 static void console_act_quit(struct console *c, int arg)
@@ -338,8 +340,10 @@ void console_key(struct console *c, int ch)
 		c->quit_asked = 0;
 	/* too small: nothing acts unseen but q, which quits (the help too, whatever is open), asking
 	 * first about edits not saved as at any size, and Ctrl-L, which redraws; the : line, when
-	 * open, takes the keys as at any size (a q typed into it while the terminal shrank is text) */
-	if (c->too_small && (ch == 12 || !c->prompt)) {
+	 * open, takes the keys as at any size (a q typed into it while the terminal shrank is text)
+	 * but Enter, which would run a command unseen */
+	int enter = ch == '\r' || ch == '\n' || ch == KEY_ENTER;
+	if (c->too_small && (ch == 12 || !c->prompt || enter)) {
 		if (ch == 'q') {
 			c->help = 0;
 			console_act_quit(c, 0);
@@ -354,7 +358,7 @@ void console_key(struct console *c, int ch)
 		c->dirty_status = 1;
 		return;
 	}
-	if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
+	if (enter)
 		return;
 	for (size_t i = 0; i < N_KEYS; i++) {
 		const struct console_key *k = &console_keys[i];

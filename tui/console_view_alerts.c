@@ -198,7 +198,7 @@ static void alerts_draw(struct console *c, WINDOW *w, int height, int width)
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
 	}
-	console_view_list_more(w, &vs->list, vs->n_rows, shown, width);
+	console_view_list_more(w, &vs->list, vs->n_rows, 2, shown, width);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 

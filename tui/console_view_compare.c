@@ -325,15 +325,8 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 			x += colw[k] + 3;
 		}
 	}
-	if ((long)nr > rows_shown) {
-		long above = vs->list.top, below = (long)nr - vs->list.top - rows_shown;
-		char more[96];
-		snprintf(more, sizeof more, "%ld row%s above, %ld below (j/k, PgUp/PgDn)", above,
-		         above == 1 ? "" : "s", below < 0 ? 0 : below);
-		wattrset(w, console_attr(ROLE_DIM));
-		console_put(w, 1 + rows_shown, 0, more, width, 0, 1);
-	}
 	wattrset(w, console_attr(ROLE_NORMAL));
+	console_view_list_more(w, &vs->list, (long)nr, 1, rows_shown, width);
 }
 
 const struct console_view_ops console_view_compare = {

@@ -526,7 +526,7 @@ static void groups_draw(struct console *c, const struct groups_def *g, const cha
 				wattrset(w, console_attr(ROLE_NORMAL));
 		}
 	}
-	console_view_list_more(w, &vs->list, vs->n_rows, rows, width);
+	console_view_list_more(w, &vs->list, vs->n_rows, 2, rows, width);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 
@@ -895,7 +895,7 @@ static void groups_across_draw(struct console *c, WINDOW *w, int height, int wid
 			wattrset(w, base);
 		}
 	}
-	console_view_list_more(w, &vs->list, vs->n_rows, rows, width);
+	console_view_list_more(w, &vs->list, vs->n_rows, 2, rows, width);
 	wattrset(w, console_attr(ROLE_NORMAL));
 }
 
