@@ -52,25 +52,18 @@ static void console_cmd_cand_labels(struct console *c, struct console_cmd_cand *
 	}
 }
 
-/* text with its quotes removed as console_cmd_file removes them (a backslash escaping; in
- * double quotes only before " \\ $ `), begun inside quote q (0: none), in a new string. */
+/* text with its quotes removed as console_cmd_file removes them (console_cmd_unquote), begun
+ * inside quote q (0: none), in a new string. */
 char *console_cmd_dequote(char *text, int q)
 {
 	char *out = malloc(strlen(text) + 1), *o = out;
 	if (!out)
 		return NULL;
+	char quote = (char)q;
 	for (const char *p = text; *p; p++) {
-		if (q && *p == q) {
-			q = 0;
-			continue;
-		}
-		if (!q && (*p == '\'' || *p == '"')) {
-			q = *p;
-			continue;
-		}
-		if (*p == '\\' && q != '\'' && p[1] && (!q || strchr("$`\"\\", p[1])))
-			p++;
-		*o++ = *p;
+		int ch = console_cmd_unquote(&p, &quote);
+		if (ch >= 0)
+			*o++ = (char)ch;
 	}
 	*o = 0;
 	return out;

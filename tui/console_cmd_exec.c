@@ -82,6 +82,22 @@ char *console_cmd_word(char **args)
 	return w;
 }
 
+int console_cmd_unquote(const char **p, char *quote)
+{
+	const char *s = *p;
+	if (*quote && *s == *quote) {
+		*quote = 0;
+		return -1;
+	}
+	if (!*quote && (*s == '\'' || *s == '"')) {
+		*quote = *s;
+		return -1;
+	}
+	if (*s == '\\' && s[1] && (!*quote || (*quote == '"' && strchr("$`\"\\", s[1]))))
+		*p = ++s;
+	return (unsigned char)*s;
+}
+
 /*
  * A FILE argument as a shell would take it, into out: the rest of the line (blanks in it kept,
  * as before), its quotes removed as sh removes them ('a b.json' and "a b.json" name a b.json;
@@ -104,21 +120,9 @@ static int console_cmd_file(const char *arg, char *out, size_t n, struct err *e)
 		p++;
 	}
 	for (; *p; p++) {
-		char ch = *p;
-		if (quote == '\'' && ch == '\'') {
-			quote = 0;
+		int ch = console_cmd_unquote(&p, &quote);
+		if (ch < 0)
 			continue;
-		}
-		if (quote == '"' && ch == '"') {
-			quote = 0;
-			continue;
-		}
-		if (!quote && (ch == '\'' || ch == '"')) {
-			quote = ch;
-			continue;
-		}
-		if (ch == '\\' && p[1] && (!quote || (quote == '"' && strchr("$`\"\\", p[1]))))
-			ch = *++p;
 		if (k + 1 >= n)
 			return err_set(e, "name too long, over the %zu bytes the console takes: %s", n - 1, arg);
 		out[k++] = ch;

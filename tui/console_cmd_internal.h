@@ -20,6 +20,10 @@ char **console_cmd_complete(const char *text, int start, int end);
 /* Quoting for file names completed (readline's filename quoting and dequoting functions). */
 char *console_cmd_quote(char *text, int match_type, char *qp);
 char *console_cmd_dequote(char *text, int q);
+/* One step of reading a word quoted as sh quotes it, at *p within *quote (0: none, else the
+ * open quote): the byte it stands for (a backslash escaping any byte outside quotes, and only
+ * $ ` " \ in double quotes; *p then on the byte escaped), or -1 for a quote opened or closed. */
+int console_cmd_unquote(const char **p, char *quote);
 
 /* The command table's completers: the candidates for argument argno (0 the first) that start
  * with text, in *out as a NULL-terminated array the caller frees (NULL: none). */
