@@ -328,6 +328,8 @@ static int top_is_object(const unsigned char *objects, int depth)
 #define SCAN_STR_(x) #x
 #define SCAN_STR(x) SCAN_STR_(x)
 
+const char json_too_deep[] = "nesting deeper than " SCAN_STR(JSON_MAX_DEPTH);
+
 /*
  * The state machine: `value` expects a value at p (not white space, p < end),
  * `key` a member name, `after` has just finished a value.  *cut: set on a
@@ -354,7 +356,7 @@ value:
 	case '{':
 	case '[':
 		if (depth == JSON_MAX_DEPTH) {
-			msg = "nesting deeper than " SCAN_STR(JSON_MAX_DEPTH);
+			msg = json_too_deep;
 			where = p;
 			goto fail;
 		}

@@ -20,6 +20,8 @@ struct json_span {
 
 /* Nesting deeper than this is an error (the scanner never recurses on the C stack). */
 #define JSON_MAX_DEPTH 512
+/* json_validate's *why for nesting past JSON_MAX_DEPTH, to tell that reason by its address. */
+extern const char json_too_deep[];
 
 /*
  * Validates that text[0..len) is exactly one JSON value with optional white

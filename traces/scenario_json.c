@@ -154,7 +154,7 @@ cJSON *scenario_parse_text(const char *text, size_t len, const char *label, stru
 		struct json_span v;
 		const char *scan_why;
 		size_t bad;
-		if (json_validate(text, len, &v, &scan_why, &bad) != 0 && strncmp(scan_why, "nesting ", 8) == 0) {
+		if (json_validate(text, len, &v, &scan_why, &bad) != 0 && scan_why == json_too_deep) {
 			why = scan_why;
 			end = text + bad;
 		}
