@@ -96,7 +96,7 @@ static void cuts_in_the_middle(void)
 	 * twenty é written e + U+0301 (3 bytes each) into 19 bytes: 16 for text, 8 and 8; the
 	 * start's 8 would end "aaaaée" before an acute, so it gives up that e: "aaaaé" (7); the end
 	 * then has 16 − 7 = 9 bytes, three é from an e, not from an acute (it was "aaaaée…́éé") */
-	char e20[64] = "aaaa";
+	char e20[80] = "aaaa"; /* 4 + 20 × 3 bytes and the NUL */
 	for (int i = 0; i < 20; i++)
 		strcat(e20, "e\xcc\x81");
 	char *got = text_cut_middle(e20, 19, ELLIPSIS, utf8_bytes);
