@@ -16,12 +16,19 @@
 
 static const char *const model_calls[] = { "chat", "text_completion", "generate_content", "embeddings" };
 
-/* The attributes a span may take from its resource (first_of's names). */
-static const char *const resource_keys[] = { "llmcost.tenant", "tenant.id", "llmcost.task", "service.name",
-                                             "user.id", "enduser.id" };
-#define N_RESOURCE_KEYS (sizeof resource_keys / sizeof resource_keys[0])
+/* The names a span may take from itself or else its resource: each from its first attribute,
+ * else its second, else its fallback (first_of).  Attribute i of the table is key[i % 2] of its
+ * entry i / 2, the order resource_init reads them in. */
+enum { NAME_TENANT, NAME_TASK, NAME_USER, N_NAMES };
+static const struct { const char *key[2], *fallback; } names[N_NAMES] = {
+	[NAME_TENANT] = { { "llmcost.tenant", "tenant.id" }, "unknown" },
+	[NAME_TASK] = { { "llmcost.task", "service.name" }, "unknown" },
+	[NAME_USER] = { { "user.id", "enduser.id" }, NULL },
+};
+#define N_RESOURCE_KEYS (2 * N_NAMES)
+#define RESOURCE_KEY(i) (names[(i) / 2].key[(i) % 2])
 
-/* A span's resource: the `value` of each of resource_keys in its attributes (the first entry of
+/* A span's resource: the `value` of each name attribute in its attributes (the first entry of
  * that key with one), read once for all its spans (resource_init), and its index in resourceSpans. */
 struct resource {
 	struct json_span value[N_RESOURCE_KEYS];
@@ -82,7 +89,7 @@ static int attr_any(const struct json_span *attrs, const char *key, struct json_
 }
 
 /* The resource of resourceSpans[at] whose attributes are attrs (may be NULL), each of
- * resource_keys read as attr_any finds it: the first entry of the key with a value.  One pass
+ * RESOURCE_KEY(i) read as attr_any finds it: the first entry of the key with a value.  One pass
  * over the attributes, however many spans the resource has. */
 static void resource_init(struct resource *res, const struct json_span *attrs, size_t at)
 {
@@ -98,7 +105,7 @@ static void resource_init(struct resource *res, const struct json_span *attrs, s
 		if (!format_get(&kv, "key", &k))
 			continue;
 		for (size_t i = 0; i < N_RESOURCE_KEYS; i++)
-			if (!(res->found & 1u << i) && format_is(&k, resource_keys[i]) && format_get(&kv, "value", &val)) {
+			if (!(res->found & 1u << i) && format_is(&k, RESOURCE_KEY(i)) && format_get(&kv, "value", &val)) {
 				res->value[i] = val;
 				res->found |= 1u << i;
 				break;
@@ -106,13 +113,10 @@ static void resource_init(struct resource *res, const struct json_span *attrs, s
 	}
 }
 
-/* attr_any of a resource's attribute `key` (one of resource_keys). */
-static int resource_attr(const struct resource *res, const char *key, struct json_span *v, int *kind, struct err *e)
+/* attr_any of a resource's name attribute RESOURCE_KEY(i). */
+static int resource_attr(const struct resource *res, size_t i, struct json_span *v, int *kind, struct err *e)
 {
-	for (size_t i = 0; i < N_RESOURCE_KEYS; i++)
-		if (strcmp(key, resource_keys[i]) == 0)
-			return res->found & 1u << i ? any_value(&res->value[i], key, v, kind, e) : 0;
-	return 0;
+	return res->found & 1u << i ? any_value(&res->value[i], RESOURCE_KEY(i), v, kind, e) : 0;
 }
 
 static int attr(const struct json_span *attrs, const char *key, struct json_span *v,
@@ -145,16 +149,16 @@ static int name_text(struct format_parser *p, const char *key, const struct json
 	return 0;
 }
 
-/* A name attribute of the span, else of its resource (res may be NULL), into *out ({NULL, 0}
- * when there is none), as name_text: 0, or -1 as attr_any or name_text, an error on the
- * resource named by its path. */
-static int attr_str(struct format_parser *p, const struct json_span *sa, const struct resource *res,
-                    const char *key, struct str *out, struct err *e)
+/* A name attribute `key` of the span, else (res not NULL) attribute ri of its resource, which
+ * RESOURCE_KEY(ri) names key, into *out ({NULL, 0} when there is none), as name_text: 0, or -1
+ * as attr_any or name_text, an error on the resource named by its path. */
+static int attr_str(struct format_parser *p, const struct json_span *sa, const char *key,
+                    const struct resource *res, size_t ri, struct str *out, struct err *e)
 {
 	struct json_span v;
 	int kind = ANY_STRING, rc = attr_any(sa, key, &v, &kind, e), on_res = 0;
 	if (!rc && res)
-		on_res = (rc = resource_attr(res, key, &v, &kind, e)) != 0;
+		on_res = (rc = resource_attr(res, ri, &v, &kind, e)) != 0;
 	*out = (struct str){ NULL, 0 };
 	if (rc > 0 && name_text(p, key, &v, kind, out, e) < 0)
 		rc = -1;
@@ -163,12 +167,15 @@ static int attr_str(struct format_parser *p, const struct json_span *sa, const s
 	return rc < 0 ? -1 : 0;
 }
 
-/* The string attribute a, else b, of the span or its resource, else fallback: 0, or -1 as attr. */
+/* names[n] of the span or its resource: its first attribute, else its second, else its
+ * fallback: 0, or -1 as attr_str. */
 static int first_of(struct format_parser *p, const struct json_span *sa, const struct resource *res,
-                    const char *a, const char *b, const char *fallback, struct str *out, struct err *e)
+                    size_t n, struct str *out, struct err *e)
 {
-	if (attr_str(p, sa, res, a, out, e) < 0 || (!out->s && b && attr_str(p, sa, res, b, out, e) < 0))
+	if (attr_str(p, sa, names[n].key[0], res, 2 * n, out, e) < 0 ||
+	    (!out->s && attr_str(p, sa, names[n].key[1], res, 2 * n + 1, out, e) < 0))
 		return -1;
+	const char *fallback = names[n].fallback;
 	if (!out->s || !out->n)
 		*out = (struct str){ fallback, fallback ? strlen(fallback) : 0 };
 	return 0;
@@ -334,11 +341,11 @@ static int span_row(struct format_parser *p, const struct json_span *span, const
 	r->model.n = pricing_undated(r->model.s, r->model.n);
 	if (r->model.s && !r->model.n)
 		r->model.s = NULL;
-	if (first_of(p, sa, res, "llmcost.tenant", "tenant.id", "unknown", &r->tenant, e) < 0 ||
-	    first_of(p, sa, res, "llmcost.task", "service.name", "unknown", &r->task, e) < 0 ||
-	    attr_str(p, sa, NULL, "gen_ai.response.id", &r->request_id, e) < 0 ||
-	    attr_str(p, sa, NULL, "gen_ai.conversation.id", &r->session, e) < 0 ||
-	    first_of(p, sa, res, "user.id", "enduser.id", NULL, &r->user, e) < 0)
+	if (first_of(p, sa, res, NAME_TENANT, &r->tenant, e) < 0 ||
+	    first_of(p, sa, res, NAME_TASK, &r->task, e) < 0 ||
+	    attr_str(p, sa, "gen_ai.response.id", NULL, 0, &r->request_id, e) < 0 ||
+	    attr_str(p, sa, "gen_ai.conversation.id", NULL, 0, &r->session, e) < 0 ||
+	    first_of(p, sa, res, NAME_USER, &r->user, e) < 0)
 		return -1;
 	if (!r->user.n)
 		r->user.s = NULL;
