@@ -1,7 +1,8 @@
-# Command-line tests of `llmcost import --format`: OTLP spans, LiteLLM spend logs and
-# OpenAI Batch output imported and replayed (costs worked out by hand from
-# fixtures/pricing/openai.json), auto-detection and its note, rejects with their
-# lines, --strict, documents over several lines, and a wrong --format.
+# Command-line tests of `llmcost import --format`: OTLP spans, LiteLLM spend logs,
+# OpenAI Batch output, Helicone requests and Langfuse observations imported and
+# replayed (costs worked out by hand from fixtures/pricing/openai.json), auto-detection
+# and its note, rejects with their lines, --strict, documents over several lines, and a
+# wrong --format.
 SUITE=cli_formats
 . tests/lib.sh
 
@@ -300,7 +301,7 @@ check_has "--format litellm: imported" "$out" "forced2: imported 3 requests"
 case $(cat "$TMP/err") in *"read as"* | *"every record"*) bad "--format litellm printed a note" ;; *) ok ;; esac
 $L import --format csv "$TMP/spend.jsonl" 2>"$TMP/err"; check_eq "--format csv exits 2" "$?" 2
 check_has "--format csv names the choices" "$(cat "$TMP/err")" \
-	"--format takes auto, jsonl, otlp, litellm, openai-batch, not \"csv\""
+	"--format takes auto, jsonl, otlp, litellm, openai-batch, helicone, langfuse, not \"csv\""
 $L import --format "$TMP/spend.jsonl" 2>/dev/null; check_eq "--format without a value exits 2" "$?" 2
 out=$($L import --format auto --name auto "$TMP/spend.jsonl" 2>/dev/null); check_has "--format auto" "$out" "auto: imported 3 requests"
 
@@ -466,11 +467,11 @@ check_has "an array of numbers: cannot tell" "$(cat "$TMP/err")" "$TMP/nums.json
 printf 'request_id,spend\nr1,0.1\n' > "$TMP/spend.csv"
 $L import "$TMP/spend.csv" 2>"$TMP/err"; check_eq "a CSV file exits 3" "$?" 3
 check_has "a CSV file: cannot tell, --format named" "$(cat "$TMP/err")" \
-	"$TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
+	"$TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch, helicone, langfuse)"
 # replay (a first-use import) has no --format: its message names the import that has one
 $L replay "$TMP/spend.csv" 2>"$TMP/err"; check_eq "replay of a CSV file exits 3" "$?" 3
 check_eq "replay of a CSV file: the import to run" "$(cat "$TMP/err")" \
-	"llmcost: $TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); import it with llmcost import $TMP/spend.csv --format F, F one of jsonl, otlp, litellm, openai-batch"
+	"llmcost: $TMP/spend.csv: cannot tell the format: its first line is not JSON (unexpected character at column 1); import it with llmcost import $TMP/spend.csv --format F, F one of jsonl, otlp, litellm, openai-batch, helicone, langfuse"
 $L replay "$TMP/nums.jsonl" --db "$TMP/other store.db" 2>"$TMP/err"
 check_has "replay of an array of numbers: the import to run, with its --db" "$(cat "$TMP/err")" \
 	"): import it with llmcost import $TMP/nums.jsonl --db '$TMP/other store.db' --format F, F one of jsonl"
@@ -481,7 +482,7 @@ long="$TMP/$(printf '%0250d' 0)/$(printf '%0250d' 1)"
 mkdir -p "$long" && cp "$TMP/nums.jsonl" "$long/nums.jsonl"
 $L replay "$long/nums.jsonl" 2>"$TMP/err"
 check_has "a long path: the advice whole, without the command" "$(cat "$TMP/err")" \
-	"import it with llmcost import and --format F, F one of jsonl, otlp, litellm, openai-batch"
+	"import it with llmcost import and --format F, F one of jsonl, otlp, litellm, openai-batch, helicone, langfuse"
 rm -rf "$TMP/$(printf '%0250d' 0)"
 case $($L traces) in *nums*|*spend.csv*) bad "a failed detection left a trace" ;; *) ok ;; esac
 # an empty JSON array (LiteLLM's /spend/logs on a quiet day), on one line or over two: no
@@ -515,9 +516,118 @@ printf '{\n "ts": 1\n}\n' > "$TMP/pretty.json"
 out=$($L import "$TMP/pretty.json" 2>/dev/null); check_eq "a pretty-printed v1 object: lines rejected" "$out" \
 	"pretty: imported 0 requests, rejected 3 lines (see: llmcost rejects pretty)"
 
+# --- Helicone requests (@helicone/export --format jsonl: HeliconeRequest records, one a line).
+# Prices from fixtures/pricing/openai.json, µUSD per token: gpt-4o-mini 0.15 in, 0.075 cached,
+# 0.60 out.  Helicone's prompt_tokens are the fresh ones: input = prompt + cache reads + writes.
+#   1 r1 gpt-4o-mini-2024-07-18 (its alias), 800 + 200 read + 0 written = 1000 in, 200 cached,
+#        100 out: 800 × 0.15 + 200 × 0.075 + 100 × 0.60 = 120 + 15 + 60 = 195 µUSD; cost 0.000195;
+#        a ClickHouse time without a zone (UTC); tenant and task from the properties in any
+#        case or as the header's name; session from Helicone-Session-Id
+#   2 r2 429 without usage: rate_limited, 0 and 0 tokens, 0 µUSD; cost 0
+#   3 response_status as a string: rejected
+#   4 r4 properties as the text of JSON (tenant initech), task from prompt_id; 400 in, 50 out:
+#        400 × 0.15 + 50 × 0.60 = 60 + 30 = 90 µUSD; costUSD 0.00009
+#   5 no completion_tokens on a 200: rejected
+#   6 r1 again (an overlapping export): tenant from request_user_id u7, task unknown; 100 in,
+#        10 out: 15 + 6 = 21 µUSD; cost 0.000021
+#   7 r7 status -1 (no HTTP answer): server_error, no usage, cost 0
+# imported 5, rejected 2, failed 2 (r2, r7), repeated 1 (line 6); usd_total = billed_usd =
+# 195 + 0 + 90 + 21 + 0 = 306 µUSD
+cat > "$TMP/helicone.jsonl" <<'JSONL'
+{"request_id":"r1","request_created_at":"2026-03-02 10:00:00.000","response_status":200,"delay_ms":1200,"model":"gpt-4o-mini-2024-07-18","provider":"OPENAI","prompt_tokens":800,"prompt_cache_read_tokens":200,"prompt_cache_write_tokens":0,"completion_tokens":100,"cost":0.000195,"request_properties":{"Tenant":"acme","Helicone-Property-Task":"faq_answer","Helicone-Session-Id":"s1"},"request_user_id":"u1","request_body":{"messages":[{"role":"user","content":"hi there"}]}}
+{"request_id":"r2","request_created_at":"2026-03-02T10:00:05Z","response_status":429,"delay_ms":30,"model":"gpt-4o-mini","prompt_tokens":null,"completion_tokens":null,"cost":0,"request_properties":{}}
+{"request_id":"r3","request_created_at":"2026-03-02T10:00:06Z","response_status":"200","prompt_tokens":1,"completion_tokens":1}
+{"request_id":"r4","request_created_at":"2026-03-02T10:00:07Z","response_status":200,"request_model":"gpt-4o-mini","prompt_tokens":400,"completion_tokens":50,"costUSD":0.00009,"request_properties":"{\"tenant\":\"initech\"}","prompt_id":"faq"}
+{"request_id":"r5","request_created_at":"2026-03-02T10:00:08Z","response_status":200,"prompt_tokens":10}
+{"request_id":"r1","request_created_at":"2026-03-02T10:00:09Z","response_status":200,"model":"gpt-4o-mini","prompt_tokens":100,"completion_tokens":10,"cost":0.000021,"request_user_id":"u7"}
+{"request_id":"r7","request_created_at":"2026-03-02T10:00:10Z","response_status":-1,"model":"gpt-4o-mini","cost":0}
+JSONL
+out=$($L import "$TMP/helicone.jsonl" 2>"$TMP/err"); check_eq "helicone: imported" "$out" \
+	"helicone: imported 5 requests, rejected 2 lines (see: llmcost rejects helicone)"
+check_has "helicone: auto names the format" "$(cat "$TMP/err")" "$TMP/helicone.jsonl: read as Helicone requests: --format helicone"
+check_has "helicone: the reject names line 3 and the field" "$(cat "$TMP/err")" \
+	"$TMP/helicone.jsonl:3: response_status: expected an HTTP status code (an integer), got \"200\""
+check_has "helicone: the reject names line 5 and the field" "$(cat "$TMP/err")" "$TMP/helicone.jsonl:5: completion_tokens: missing"
+check_has "helicone: the failed records noted" "$(cat "$TMP/err")" \
+	"$TMP/helicone.jsonl: 2 failed records are imported as requests of their own (Helicone's records are calls: "
+check_has "helicone: the repeated request_id noted" "$(cat "$TMP/err")" \
+	"$TMP/helicone.jsonl: 1 record repeats the request_id of one before in this trace (first: $TMP/helicone.jsonl:6)"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, model, status, input_tokens, cached_tokens, output_tokens, latency_ms, cost_usd, request_id, session, user, input FROM requests_v WHERE trace = 'helicone' ORDER BY line")
+check_eq "helicone: the rows" "$rows" "1|2026-03-02T10:00:00.000000Z|acme|faq_answer|gpt-4o-mini|ok|1000|200|100|1200.0|0.000195|r1|s1|u1|hi there
+2|2026-03-02T10:00:05.000000Z|unknown|unknown|gpt-4o-mini|rate_limited|0||0|30.0|0.0|r2|||
+4|2026-03-02T10:00:07.000000Z|initech|faq|gpt-4o-mini|ok|400||50||9.0e-05|r4|||
+6|2026-03-02T10:00:09.000000Z|u7|unknown|gpt-4o-mini|ok|100||10||2.1e-05|r1||u7|
+7|2026-03-02T10:00:10.000000Z|unknown|unknown|gpt-4o-mini|server_error|0||0||0.0|r7|||"
+check_eq "helicone: the dated model kept in extra" "$(sqlite3 "$LLMCOST_DB" "SELECT extra FROM requests_v WHERE trace = 'helicone' AND line = 1")" \
+	'{"model":"gpt-4o-mini-2024-07-18","provider":"OPENAI"}'
+check_eq "helicone: usd_total by hand" "$(usd helicone usd_total)" "0.000306000000"
+check_eq "helicone: billed_usd is the cost" "$(usd helicone billed_usd)" "0.000306000000"
+# (cached_tokens is empty where the record has no prompt_cache_read_tokens)
+# the JSON export (an array of records over several lines): read whole, an element's line and index
+printf '[\n{"request_id":"a","request_created_at":"2026-03-02T10:00:00Z","response_status":200,\n "model":"gpt-4o-mini","prompt_tokens":1,"completion_tokens":1},\n{"request_id":"b","request_created_at":"2026-03-02T10:00:01Z","prompt_tokens":-1,"completion_tokens":1}\n]\n' > "$TMP/helicone-array.json"
+out=$($L import "$TMP/helicone-array.json" 2>"$TMP/err"); check_eq "helicone array: imported" "$out" \
+	"helicone-array: imported 1 request, rejected 1 line (see: llmcost rejects helicone-array)"
+check_has "helicone array: read whole" "$(cat "$TMP/err")" "read as Helicone requests, one JSON document: --format helicone"
+check_has "helicone array: the element's line and index" "$(cat "$TMP/err")" \
+	"$TMP/helicone-array.json:4: [1]: prompt_tokens: expected an integer from 0 to 4294967295, got -1"
+$L import --strict --name strict-hc "$TMP/helicone.jsonl" >/dev/null 2>"$TMP/err"; check_eq "helicone --strict: exit 3" "$?" 3
+check_has "helicone --strict: the first reject" "$(cat "$TMP/err")" "$TMP/helicone.jsonl:3: response_status"
+
+# --- Langfuse observations: the public API's page {"data": [...]} over several lines.
+# Prices as above, and gpt-4o 2.50 in, 1.25 cached, 10.00 out.  usageDetails summed as Langfuse
+# does: every key holding "input" is input, every key holding "output" output.
+#   line 2 o1 gpt-4o-2024-08-06 (its alias): input 700 + input_cached_tokens 300 = 1000 (300
+#        cached), output 50 + output_reasoning_tokens 10 = 60: 700 × 2.50 + 300 × 1.25 + 60 ×
+#        10 = 1750 + 375 + 600 = 2725 µUSD; costDetails.total 0.002725; tenant and task from
+#        metadata; latency endTime − startTime = 1500 ms; its input's text
+#   line 3 o2 a SPAN: skipped
+#   line 4 o3 level ERROR "Error code: 429 - rate limit", no usage: rate_limited, 0 and 0;
+#        tenant from userId u9, task from traceName checkout; calculatedTotalCost 0
+#   line 5 o4 usageDetails.input "x": rejected
+#   line 6 o5 the deprecated usage {input 2000, output 100}: 2000 × 0.15 + 100 × 0.60 = 300 + 60
+#        = 360 µUSD; costDetails without total: 0.0003 + 0.00006 = 0.00036; metadata as the text
+#        of JSON ("Tenant": acme), task from name
+#   line 7 o6 a GENERATION without usage: rejected
+# imported 3, rejected 2, skipped 1, failed 1; usd_total = billed_usd = 2725 + 0 + 360 = 3085 µUSD
+cat > "$TMP/observations.json" <<'JSON'
+{"data": [
+  {"id":"o1","traceId":"t1","type":"GENERATION","name":"chat","startTime":"2026-03-02T10:00:00.000Z","endTime":"2026-03-02T10:00:01.500Z","model":"gpt-4o-2024-08-06","usageDetails":{"input":700,"input_cached_tokens":300,"output":50,"output_reasoning_tokens":10,"total":1060},"costDetails":{"input":0.00175,"input_cached_tokens":0.000375,"output":0.0006,"total":0.002725},"metadata":{"tenant":"globex","task":"summarize"},"userId":"u1","input":[{"role":"user","content":"sum this"}]},
+  {"id":"o2","traceId":"t1","type":"SPAN","name":"retrieve","startTime":"2026-03-02T10:00:00.000Z"},
+  {"id":"o3","traceId":"t2","type":"GENERATION","startTime":"2026-03-02T10:01:00Z","model":"gpt-4o-mini","level":"ERROR","statusMessage":"Error code: 429 - rate limit","traceName":"checkout","userId":"u9","calculatedTotalCost":0},
+  {"id":"o4","traceId":"t3","type":"GENERATION","startTime":"2026-03-02T10:02:00Z","model":"gpt-4o-mini","usageDetails":{"input":"x"}},
+  {"id":"o5","traceId":"t4","type":"GENERATION","name":"faq_answer","startTime":"2026-03-02T10:03:00Z","model":"gpt-4o-mini","usage":{"input":2000,"output":100,"total":2100,"unit":"TOKENS"},"costDetails":{"input":0.0003,"output":0.00006},"metadata":"{\"Tenant\":\"acme\"}"},
+  {"id":"o6","traceId":"t5","type":"GENERATION","startTime":"2026-03-02T10:04:00Z","model":"gpt-4o-mini"}
+]}
+JSON
+out=$($L import "$TMP/observations.json" 2>"$TMP/err"); check_eq "langfuse: imported" "$out" \
+	"observations: imported 3 requests, rejected 2 lines (see: llmcost rejects observations)"
+check_has "langfuse: auto names the format" "$(cat "$TMP/err")" \
+	"$TMP/observations.json: read as Langfuse observations, one JSON document: --format langfuse"
+check_has "langfuse: the reject names line 5, the element and the key" "$(cat "$TMP/err")" \
+	"$TMP/observations.json:5: data[3]: usageDetails.input: expected an integer from 0 to 4294967295, got \"x\""
+check_has "langfuse: the reject names line 7" "$(cat "$TMP/err")" "$TMP/observations.json:7: data[5]: usageDetails: missing"
+check_has "langfuse: the span skipped" "$(cat "$TMP/err")" \
+	"$TMP/observations.json: skipped 1 observation that is not a model call (its type is not GENERATION or EMBEDDING)"
+check_has "langfuse: the failed one noted" "$(cat "$TMP/err")" \
+	"$TMP/observations.json: 1 failed observation is imported as a request of its own (an observation is a call: "
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, tenant, task, model, status, input_tokens, cached_tokens, output_tokens, latency_ms, cost_usd, request_id, user, input FROM requests_v WHERE trace = 'observations' ORDER BY line")
+check_eq "langfuse: the rows" "$rows" "2|globex|summarize|gpt-4o|ok|1000|300|60|1500.0|0.002725|o1|u1|sum this
+4|u9|checkout|gpt-4o-mini|rate_limited|0||0||0.0|o3|u9|
+6|acme|faq_answer|gpt-4o-mini|ok|2000||100||0.00036|o5||"
+check_eq "langfuse: usd_total by hand" "$(usd observations usd_total)" "0.003085000000"
+check_eq "langfuse: billed_usd is the cost" "$(usd observations billed_usd)" "0.003085000000"
+# one observation a line (JSON Lines), told by its first line
+printf '%s\n' '{"id":"x1","traceId":"t","type":"GENERATION","startTime":"2026-03-02T10:00:00Z","model":"gpt-4o-mini","usageDetails":{"input":10,"output":1}}' > "$TMP/lf.jsonl"
+out=$($L import "$TMP/lf.jsonl" 2>"$TMP/err"); check_eq "langfuse lines: imported" "$out" "lf: imported 1 request"
+check_has "langfuse lines: auto names the format" "$(cat "$TMP/err")" "$TMP/lf.jsonl: read as Langfuse observations: --format langfuse"
+# a Helicone file given --format langfuse: every record rejected, by the field it lacks
+out=$($L import --format langfuse --name wrong-lf "$TMP/helicone.jsonl" 2>"$TMP/err")
+check_has "helicone as --format langfuse: every line rejected" "$out" "wrong-lf: imported 0 requests, rejected 7 lines"
+check_has "helicone as --format langfuse: the field named" "$(cat "$TMP/err")" "$TMP/helicone.jsonl:1: startTime: missing"
+
 # --- help
 out=$($L import --help)
-for f in auto jsonl otlp litellm openai-batch; do check_has "--help names $f" "$out" "  $f "; done
+for f in auto jsonl otlp litellm openai-batch helicone langfuse; do check_has "--help names $f" "$out" "  $f "; done
 check_has "--help: --format" "$out" "--format F"
 
 finish

@@ -318,7 +318,7 @@ rm -f "$TMP/edge.jsonl"
 head -c 67108865 /dev/zero > "$TMP/zeros.bin"
 $L import "$TMP/zeros.bin" >/dev/null 2>"$TMP/err"; check_eq "a 64 MiB + 1 first line of NULs: exit 3" "$?" 3
 check_eq "a 64 MiB + 1 first line of NULs: no format, the file named" "$(cat "$TMP/err")" \
-	"llmcost: $TMP/zeros.bin: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch)"
+	"llmcost: $TMP/zeros.bin: cannot tell the format: its first line is not JSON (unexpected character at column 1); name it with --format (jsonl, otlp, litellm, openai-batch, helicone, langfuse)"
 check_eq "a 64 MiB + 1 first line of NULs: nothing stored" "$($L traces | grep -c zeros)" 0
 mv "$TMP/zeros.bin" "$TMP/zeros.jsonl"
 out=$($L import "$TMP/zeros.jsonl" 2>/dev/null); check_eq "a 64 MiB + 1 line of NULs in .jsonl: rejected" "$out" \
@@ -343,7 +343,7 @@ rm -f "$TMP/cutnum.log"
 { printf '{"input":"'; head -c 1048558 /dev/zero | tr '\0' g; printf '", xyzw'; head -c 67108864 /dev/zero | tr '\0' g; } > "$TMP/cutbad.log"
 $L import "$TMP/cutbad.log" >/dev/null 2>"$TMP/err"; check_eq "a first line no JSON just before the cut: exit 3" "$?" 3
 check_eq "a first line no JSON just before the cut: no format" "$(cat "$TMP/err")" \
-	"llmcost: $TMP/cutbad.log: cannot tell the format: its first line is not JSON (expected a string key at column 1048572); name it with --format (jsonl, otlp, litellm, openai-batch)"
+	"llmcost: $TMP/cutbad.log: cannot tell the format: its first line is not JSON (expected a string key at column 1048572); name it with --format (jsonl, otlp, litellm, openai-batch, helicone, langfuse)"
 check_eq "a first line no JSON just before the cut: nothing stored" "$($L traces | grep -c cutbad)" 0
 rm -f "$TMP/cutbad.log"
 # a first line of 64 MiB + 1 digits: its kept 1 MiB a whole number, which opens no object or

@@ -1,8 +1,9 @@
 /*
  * What the import-format fuzz targets share (tests/fuzz_otlp.c, fuzz_litellm.c,
- * fuzz_openai_batch.c): the input goes through one format's parser as a whole (a
- * document) and line by line; every row must hold what the store relies on, and
- * every rejection must say why and point inside the text it came from.
+ * fuzz_openai_batch.c, fuzz_helicone.c, fuzz_langfuse.c): the input goes through one
+ * format's parser as a whole (a document) and line by line; every row must hold what
+ * the store relies on, and every rejection must say why and point inside the text it
+ * came from.
  */
 #ifndef TESTS_FUZZ_FORMAT_H
 #define TESTS_FUZZ_FORMAT_H

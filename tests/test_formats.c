@@ -701,6 +701,74 @@ static void batch_joins_its_input_file(void)
 	CHECK_STR(rows[0].model, "gpt-4o-mini");
 }
 
+/* ---- Helicone and Langfuse ---- */
+
+/* Helicone's prompt_tokens are the fresh ones: input adds the cache's reads and writes
+ * (30 + 50 + 20 = 100), cached is the reads (50); a negative status (no HTTP answer) is
+ * server_error; a 503 too; the property's name is read without case. */
+static void helicone_rows(void)
+{
+	CHECK_INT(parse(&format_helicone,
+	                "{\"request_id\":\"r\",\"request_created_at\":\"2026-01-01 00:00:01\",\"response_status\":200,"
+	                "\"prompt_tokens\":30,\"prompt_cache_read_tokens\":50,\"prompt_cache_write_tokens\":20,"
+	                "\"completion_tokens\":7,\"cost\":1.5e-5,\"model\":\"gpt-4o-2024-08-06\","
+	                "\"request_properties\":{\"TENANT\":\"acme\",\"Helicone-Property-Task\":\"faq\"}}", 3), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 1000000);
+	CHECK_INT(rows[0].in, 100);
+	CHECK_INT(rows[0].cached, 50);
+	CHECK_INT(rows[0].out, 7);
+	CHECK_INT(rows[0].cost_pusd, 15000000); /* 1.5e-5 USD = 15,000,000 pUSD */
+	CHECK_STR(rows[0].model, "gpt-4o");
+	CHECK_STR(rows[0].tenant, "acme");
+	CHECK_STR(rows[0].task, "faq");
+	CHECK_STR(rows[0].extra, "{\"model\":\"gpt-4o-2024-08-06\"}");
+	CHECK_INT(parse(&format_helicone,
+	                "[{\"request_id\":\"a\",\"request_created_at\":1767225600,\"response_status\":-3},"
+	                "{\"request_id\":\"b\",\"request_created_at\":1767225600,\"response_status\":503},"
+	                "{\"request_id\":\"c\",\"request_created_at\":1767225600,\"response_status\":200.5}]", 1), 0);
+	CHECK_INT(n_rows, 2);
+	CHECK_INT(rows[0].status, STATUS_SERVER_ERROR);
+	CHECK_INT(rows[0].in, 0);
+	CHECK_STR(rows[0].tenant, "unknown");
+	CHECK_INT(rows[1].status, STATUS_SERVER_ERROR);
+	CHECK_INT(n_rejects, 1);
+	CHECK_STR(rejects[0].reason, "[2]: response_status: expected an HTTP status code (an integer), got 200.5");
+	CHECK_INT(parse(&format_helicone, "{\"request_id\":\"r\"}", 9), -1);
+	CHECK_STR(why.msg, "request_created_at: missing");
+}
+
+/* usageDetails summed as Langfuse does; costDetails without a total summed exactly
+ * (0.1 + 0.2 = 0.3 USD, no binary rounding); a SPAN skipped and counted. */
+static void langfuse_rows(void)
+{
+	uint64_t skipped = parser.skipped;
+	CHECK_INT(parse(&format_langfuse,
+	                "{\"data\":[{\"id\":\"o\",\"traceId\":\"t\",\"type\":\"GENERATION\",\"startTime\":\"2026-01-01T00:00:00Z\","
+	                "\"usageDetails\":{\"input\":10,\"cache_read_input_tokens\":4,\"cache_creation_input_tokens\":2,"
+	                "\"output\":3,\"output_reasoning\":1,\"total\":20},\"costDetails\":{\"input\":0.1,\"output\":0.2},"
+	                "\"metadata\":{\"Task\":\"sum\"},\"userId\":\"u\"},"
+	                "{\"id\":\"s\",\"traceId\":\"t\",\"type\":\"SPAN\",\"startTime\":\"2026-01-01T00:00:00Z\"}]}", 1), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].in, 16);    /* 10 + 4 + 2 */
+	CHECK_INT(rows[0].cached, 4); /* the read, not the creation */
+	CHECK_INT(rows[0].out, 4);    /* 3 + 1 */
+	CHECK_INT(rows[0].cost_pusd, 300000000000LL); /* 0.3 USD */
+	CHECK_STR(rows[0].tenant, "u");
+	CHECK_STR(rows[0].task, "sum");
+	CHECK_STR(rows[0].request_id, "o");
+	CHECK_INT(parser.skipped - skipped, 1);
+	CHECK_INT(parse(&format_langfuse,
+	                "{\"traceId\":\"t\",\"startTime\":\"2026-01-01T00:00:00Z\",\"usageDetails\":{\"input\":1}}", 1), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].out, 0);
+	CHECK_INT(parse(&format_langfuse, "{\"traceId\":\"t\",\"startTime\":\"2026-01-01T00:00:00Z\"}", 1), -1);
+	CHECK_STR(why.msg, "usageDetails: missing (and no usage, promptTokens or completionTokens)");
+	CHECK_INT(parse(&format_langfuse,
+	                "{\"traceId\":\"t\",\"startTime\":\"2026-01-01T00:00:00Z\",\"usageDetails\":[1]}", 1), -1);
+	CHECK_STR(why.msg, "usageDetails: expected an object of usage type to count, got [1]");
+}
+
 /* ---- detection and the shared readings ---- */
 
 static void detection(void)
@@ -717,6 +785,12 @@ static void detection(void)
 	CHECK(detect("{}") == &format_jsonl);
 	CHECK(detect("{\"resourceMetrics\":[]}") == NULL); /* OTLP metrics: no requests in them */
 	CHECK(detect("[1,2]") == NULL);
+	CHECK(detect("{\"request_id\":\"r\",\"request_created_at\":\"x\"}") == &format_helicone);
+	CHECK(detect("{\"data\":[{\"request_id\":\"r\",\"request_created_at\":1}]}") == &format_helicone);
+	CHECK(detect("{\"traceId\":\"t\",\"startTime\":\"x\"}") == &format_langfuse);
+	CHECK(detect("[{\"traceId\":\"t\",\"startTime\":\"x\"}]") == &format_langfuse);
+	CHECK(detect("{\"data\":[{\"traceId\":\"t\",\"startTime\":\"x\"}],\"meta\":{}}") == &format_langfuse);
+	CHECK(detect("{\"data\":[]}") == &format_jsonl); /* an empty page tells nothing */
 	CHECK(detect("\"x\"") == NULL);
 	CHECK(format_by_name("openai-batch") == &format_openai_batch);
 	CHECK(format_by_name("auto") == NULL);
@@ -798,6 +872,8 @@ void suite_formats(void)
 	RUN(batch_failures);
 	RUN(batch_embeddings);
 	RUN(batch_joins_its_input_file);
+	RUN(helicone_rows);
+	RUN(langfuse_rows);
 	RUN(detection);
 	RUN(shared_readings);
 	RUN(status_forms);

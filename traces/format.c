@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sim/clock.h"
 #include "sim/decimal.h"
+#include "sim/intern.h"
 #include "sim/money.h"
 #include "sim/status.h"
 #include "sim/trace.h"
@@ -22,7 +24,7 @@
 #define MAX_TOKENS 4294967295LL
 
 const struct import_format *const import_formats[] = {
-	&format_jsonl, &format_otlp, &format_litellm, &format_openai_batch, NULL,
+	&format_jsonl, &format_otlp, &format_litellm, &format_openai_batch, &format_helicone, &format_langfuse, NULL,
 };
 
 const struct import_format *format_by_name(const char *name)
@@ -35,7 +37,7 @@ const struct import_format *format_by_name(const char *name)
 
 const char *format_names(void)
 {
-	return "jsonl, otlp, litellm, openai-batch";
+	return "jsonl, otlp, litellm, openai-batch, helicone, langfuse";
 }
 
 const struct import_format *format_detect(const struct json_span *v)
@@ -204,6 +206,119 @@ int format_get(const struct json_span *obj, const char *key, struct json_span *o
 	return 0;
 }
 
+int format_text_nocase(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out)
+{
+	struct json_iter it;
+	struct json_span k, v;
+	char name[128];
+	size_t n = strlen(key);
+	if (!obj || obj->type != JSON_OBJECT)
+		return 0;
+	json_iter_init(&it, obj);
+	while (json_iter_next(&it, &k, &v)) {
+		if (k.len - 2 != n && !memchr(k.start, '\\', k.len))
+			continue;
+		if (k.len - 2 >= sizeof name || json_string_decode(&k, name) != n || strncasecmp(name, key, n) != 0)
+			continue;
+		if (v.type != JSON_STRING || v.len <= 2)
+			return 0;
+		*out = format_str(p, &v);
+		return 1;
+	}
+	return 0;
+}
+
+struct json_span format_column(struct format_parser *p, const struct json_span *v)
+{
+	struct json_span doc;
+	const char *why;
+	size_t at;
+	if (v->type != JSON_STRING)
+		return *v;
+	char *s = p->scratch + p->used;
+	size_t n = json_string_decode(v, s);
+	if (json_validate(s, n, &doc, &why, &at) < 0)
+		return *v;
+	p->used += n;
+	return doc;
+}
+
+/* The array of rows in doc: doc itself, or an API page's `data`; 0 when doc is neither. */
+static int rows_of(const struct json_span *doc, struct json_span *arr, const char **where)
+{
+	*where = "";
+	if (doc->type == JSON_ARRAY) {
+		*arr = *doc;
+		return 1;
+	}
+	*where = "data";
+	return format_get(doc, "data", arr) && arr->type == JSON_ARRAY;
+}
+
+int format_rows_sniff(const struct json_span *v, int (*sniff)(const struct json_span *row))
+{
+	struct json_iter it;
+	struct json_span arr, first;
+	const char *where;
+	if (v->type == JSON_OBJECT && sniff(v))
+		return 1;
+	if (!rows_of(v, &arr, &where))
+		return 0;
+	json_iter_init(&it, &arr);
+	return json_iter_next(&it, NULL, &first) && first.type == JSON_OBJECT && sniff(&first);
+}
+
+int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
+                struct err *e, const char *what,
+                int (*one)(struct format_parser *p, const struct json_span *row, uint64_t line,
+                           const struct format_sink *k, struct err *e))
+{
+	struct json_span doc, arr, row;
+	struct json_iter it;
+	const char *where;
+	struct err why;
+	if (format_validate(text, len, &doc, e) < 0)
+		return -1;
+	if (!rows_of(&doc, &arr, &where)) {
+		if (doc.type != JSON_OBJECT)
+			return err_set(e, "expected %s (an object), an array of them or an API page {\"data\": [...]}", what);
+		if (format_reserve(p, 4 * len + 256) < 0)
+			return -2;
+		return one(p, &doc, line, k, e);
+	}
+	format_lines_from(p, text, line);
+	json_iter_init(&it, &arr);
+	for (size_t i = 0; json_iter_next(&it, NULL, &row); i++) {
+		if (format_stopping(p))
+			return FORMAT_STOPPED;
+		uint64_t at = format_line_of(p, row.start, line);
+		int rc = -1;
+		if (row.type != JSON_OBJECT)
+			err_set(&why, "expected %s (an object)", what);
+		else if (format_reserve(p, 4 * row.len + 256) < 0)
+			return -2;
+		else
+			rc = one(p, &row, at, k, &why);
+		if (rc == -1) {
+			err_prefix(&why, "%s[%zu]: ", where, i);
+			if (k->reject(k->ctx, at, row.start, row.len, why.msg))
+				return FORMAT_STOPPED;
+		} else if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int format_add_row(struct format_parser *p, const struct jsonl_rec *r, struct str key, uint64_t line,
+                   const struct format_sink *k)
+{
+	if (key.s && format_seen(p, intern_hash(key.s, key.n), line) < 0)
+		return -2;
+	p->failed += r->status != STATUS_OK;
+	return k->row(k->ctx, line, r) ? FORMAT_STOPPED : 0;
+}
+
 int format_text(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out)
 {
 	struct json_span v;
@@ -304,6 +419,25 @@ int format_cost(const struct json_span *v, const char *name, struct jsonl_rec *r
 		return err_set(e, "%s: expected a non-negative number of USD up to 9223372, got %s", name,
 		               format_shown(v, got, sizeof got));
 	rec->cost_sub = (int64_t)(wide - (decimal_wide)rec->cost_pusd * MONEY_SUB_PER_PUSD);
+	return 0;
+}
+
+int format_cost_add(const struct json_span *v, const char *name, struct jsonl_rec *rec, struct err *e)
+{
+	const decimal_wide unit = MONEY_SUB_PER_PUSD;
+	decimal_wide sum = 0;
+	if (rec->cost_pusd != JSONL_ABSENT)
+		sum = (decimal_wide)rec->cost_pusd * unit + rec->cost_sub;
+	if (format_cost(v, name, rec, e) < 0)
+		return -1;
+	sum += (decimal_wide)rec->cost_pusd * unit + rec->cost_sub;
+	decimal_wide q = sum / unit, r = sum % unit; /* sum >= 0: rounded half to even, as format_cost */
+	if (2 * r > unit || (2 * r == unit && (q & 1)))
+		q++;
+	if (q > INT64_MAX)
+		return err_set(e, "%s: the costs add up to more than 9223372 USD", name);
+	rec->cost_pusd = (int64_t)q;
+	rec->cost_sub = (int64_t)(sum - q * unit);
 	return 0;
 }
 

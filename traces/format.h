@@ -1,7 +1,8 @@
 /*
  * Import formats (SPEC §2, §6 `import --format`): trace v1 JSON Lines and the
  * formats that import into the same model (OTLP/JSON GenAI spans, LiteLLM spend
- * logs, OpenAI Batch output), one `const struct import_format` each in a registry
+ * logs, OpenAI Batch output, Helicone request exports, Langfuse observations), one
+ * `const struct import_format` each in a registry
  * that also feeds --help and --format's checking.  A parser turns one line (or one
  * whole JSON document) into rows and rejects through a sink; nothing here writes.
  */
@@ -41,12 +42,15 @@ struct format_parser {
 	int64_t last_ts_us;         /* openai-batch: the latest item time so far (INT64_MIN: none yet) */
 	char last_model[256];       /* openai-batch: the model of the last item that named one */
 	size_t last_model_n;        /* 0: none yet */
-	uint64_t skipped;           /* otlp: spans that are not model calls, since format_reset */
+	uint64_t skipped;           /* otlp, langfuse: spans (observations) that are not model calls, since
+	                             * format_reset */
 	uint64_t cache_hits;        /* litellm: rows read with cache_hit true, since format_init (for notes) */
-	uint64_t failed;            /* litellm, otlp: rows read with a failed status, since format_init (for
-	                             * notes: each a call, imported as a request of its own) */
-	/* litellm, otlp: the keys of the rows of the trace so far (request_id; traceId and spanId), as
-	 * 64-bit hashes (format_seen), and the rows that repeated one */
+	uint64_t failed;            /* litellm, otlp, helicone, langfuse: rows read with a failed status,
+	                             * since format_init (for notes: each a call, imported as a request of
+	                             * its own) */
+	/* litellm, otlp, helicone, langfuse: the keys of the rows of the trace so far (request_id;
+	 * traceId and spanId; an observation's id), as 64-bit hashes (format_seen), and the rows that
+	 * repeated one */
 	uint64_t *seen;
 	size_t n_seen, n_seen_slots;  /* n_seen_slots: a power of two, or 0 */
 	uint64_t repeats;           /* since format_init (for notes) */
@@ -81,15 +85,21 @@ struct import_format {
 	/* the title of a file whose first value is v, when that tells more (a Batch input file);
 	 * NULL: always `title` */
 	const char *(*title_of)(const struct json_span *v);
+	/* For the notes after a file (traces/import.c), of the formats whose records are calls: what
+	 * one record is ("span", "row"; "s" makes more), the key whose repeats are counted
+	 * ("request_id"), why a failed record is a request of its own ("a span is a call"), and what a
+	 * skipped record is not ("no gen_ai.operation.name chat, …"). */
+	const char *record, *key, *calls, *skipped_why;
 };
 
-extern const struct import_format format_jsonl, format_otlp, format_litellm, format_openai_batch;
+extern const struct import_format format_jsonl, format_otlp, format_litellm, format_openai_batch, format_helicone,
+	format_langfuse;
 /* Every format, jsonl first; NULL-terminated. */
 extern const struct import_format *const import_formats[];
 
 /* The format named `name`, or NULL. */
 const struct import_format *format_by_name(const char *name);
-/* "jsonl, otlp, litellm, openai-batch": for messages. */
+/* "jsonl, otlp, litellm, openai-batch, helicone, langfuse": for messages. */
 const char *format_names(void);
 /* The format a validated JSON value (the first line, or the whole file) is in, or NULL. */
 const struct import_format *format_detect(const struct json_span *v);
@@ -133,6 +143,30 @@ int format_stopping(const struct format_parser *p);
 int format_reserve(struct format_parser *p, size_t len);
 /* The member `key` of an object, 1 found (and not null), 0 otherwise; obj may be NULL. */
 int format_get(const struct json_span *obj, const char *key, struct json_span *out);
+/* Member `key` of obj, its name read without case ("Tenant" for tenant), when it is a non-empty
+ * string: 1 with *out decoded (format_str); obj may be NULL. */
+int format_text_nocase(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out);
+/* A JSON value that a product may store as the text of its JSON (a request body, metadata): a
+ * string that holds a JSON value is read as that value, decoded into the scratch space; anything
+ * else as it is. */
+struct json_span format_column(struct format_parser *p, const struct json_span *v);
+/*
+ * The rows of a text for the formats of rows (helicone, langfuse): one object, a JSON array of
+ * them, or an API page {"data": [...]}; each array element (after format_reserve) through
+ * `one`, which returns 0 (sent to the sink, or skipped), -1 rejected (e says why: the element is
+ * rejected, "[i]: " or "data[i]: " before the reason), -2 or FORMAT_STOPPED.  A lone object's
+ * -1 is the parse's.  `what` names a row for the messages ("a Helicone request record").
+ */
+int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
+                struct err *e, const char *what,
+                int (*one)(struct format_parser *p, const struct json_span *row, uint64_t line,
+                           const struct format_sink *k, struct err *e));
+/* 1 when v is a row that sniff takes, an array whose first element is, or a page of them. */
+int format_rows_sniff(const struct json_span *v, int (*sniff)(const struct json_span *row));
+/* Sends a row read to the sink after counting its key (hashed, format_seen) and a failed status;
+ * 0, -2 out of memory, FORMAT_STOPPED. */
+int format_add_row(struct format_parser *p, const struct jsonl_rec *r, struct str key, uint64_t line,
+                   const struct format_sink *k);
 /* A string value decoded into the scratch space (absent when v is not a string). */
 struct str format_str(struct format_parser *p, const struct json_span *v);
 /* Member `key` of obj when it is a non-empty string: 1 with *out decoded (format_str). */
@@ -172,6 +206,9 @@ int format_status_of(const char *text, size_t n);
  * row: two keys of one hash (about 1 in 10^12 for a million rows) count as a repeat, which a note
  * alone reports. */
 int format_seen(struct format_parser *p, uint64_t h, uint64_t line);
+/* Adds the USD amount v (format_cost's reading) to rec's cost (absent: 0 before); 0, or -1 with e
+ * set (also when the sum passes 9223372 USD). */
+int format_cost_add(const struct json_span *v, const char *name, struct jsonl_rec *rec, struct err *e);
 /* Checks what the store relies on (names without U+0000, counts and times in range);
  * 0, or -1 with e set. */
 int format_check(const struct jsonl_rec *r, struct err *e);

@@ -705,10 +705,9 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		note(&f, "holds an empty JSON array (as LiteLLM's /spend/logs answers for a time without calls): "
 		     "no request to import");
 	if (status == IMPORT_OK && run->parser.skipped > skipped)
-		note(&f, "skipped %llu span%s that %s not a model call (no gen_ai.operation.name chat, "
-		     "text_completion, generate_content or embeddings)",
-		     (unsigned long long)(run->parser.skipped - skipped), run->parser.skipped - skipped == 1 ? "" : "s",
-		     run->parser.skipped - skipped == 1 ? "is" : "are");
+		note(&f, "skipped %llu %s%s that %s not a model call (%s)", (unsigned long long)(run->parser.skipped - skipped),
+		     f.fmt->record, run->parser.skipped - skipped == 1 ? "" : "s",
+		     run->parser.skipped - skipped == 1 ? "is" : "are", f.fmt->skipped_why);
 	if (status == IMPORT_OK && run->parser.batch_inputs > inputs)
 		note(&f, "kept %llu Batch request%s (an input file) for the output items that follow it "
 		     "in this trace, joined by custom_id", (unsigned long long)(run->parser.batch_inputs - inputs),
@@ -723,12 +722,10 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	}
 	if (status == IMPORT_OK && run->parser.failed > failed) {
 		uint64_t k = run->parser.failed - failed;
-		int otlp = f.fmt == &format_otlp;
 		note(&f, "%llu failed %s%s imported as %s of %s own (%s: a retry or fallback is not linked to the "
 		     "request it served); replaying an incident's retries and fallbacks needs trace v1 attempts",
-		     (unsigned long long)k, otlp ? "span" : "row", k == 1 ? " is" : "s are",
-		     k == 1 ? "a request" : "requests", k == 1 ? "its" : "their",
-		     otlp ? "a span is a call" : "LiteLLM's rows are calls");
+		     (unsigned long long)k, f.fmt->record, k == 1 ? " is" : "s are",
+		     k == 1 ? "a request" : "requests", k == 1 ? "its" : "their", f.fmt->calls);
 	}
 	if (status == IMPORT_OK && f.early)
 		note(&f, "%llu attempt%s timed before %s request's ts (first: %s:%llu attempts[%zu].ts; a skewed "
@@ -738,11 +735,10 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		     (unsigned long long)f.early_line, f.early_att, f.early == 1 ? "it" : "them");
 	if (status == IMPORT_OK && run->parser.repeats > repeats) {
 		uint64_t k = run->parser.repeats - repeats;
-		int otlp = f.fmt == &format_otlp;
-		note(&f, "%llu %s repeat%s the %s of one before in this trace (first: %s:%llu): imported all the "
+		note(&f, "%llu %s%s repeat%s the %s of one before in this trace (first: %s:%llu): imported all the "
 		     "same, each as a request; an export that overlapped another?", (unsigned long long)k,
-		     otlp ? (k == 1 ? "span" : "spans") : (k == 1 ? "row" : "rows"), k == 1 ? "s" : "",
-		     otlp ? "traceId and spanId" : "request_id", path, (unsigned long long)run->parser.repeat_line);
+		     f.fmt->record, k == 1 ? "" : "s", k == 1 ? "s" : "", f.fmt->key, path,
+		     (unsigned long long)run->parser.repeat_line);
 	}
 	if (stopped(run)) { /* also a read cut short by the signal */
 		status = IMPORT_STOPPED;

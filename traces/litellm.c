@@ -283,5 +283,5 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 
 const struct import_format format_litellm = {
 	.name = "litellm", .title = "LiteLLM spend logs", .sniff = litellm_sniff, .parse = litellm_parse,
-	.documents = 1,
+	.documents = 1, .record = "row", .key = "request_id", .calls = "LiteLLM's rows are calls",
 };

@@ -473,5 +473,6 @@ static int otlp_parse(struct format_parser *p, const char *text, size_t len, uin
 
 const struct import_format format_otlp = {
 	.name = "otlp", .title = "OpenTelemetry GenAI spans (OTLP/JSON)", .sniff = otlp_sniff,
-	.parse = otlp_parse, .documents = 1,
+	.parse = otlp_parse, .documents = 1, .record = "span", .key = "traceId and spanId", .calls = "a span is a call",
+	.skipped_why = "no gen_ai.operation.name chat, text_completion, generate_content or embeddings",
 };

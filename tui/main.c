@@ -35,7 +35,7 @@
 
 const struct command commands[] = {
 	{ "import", "FILE... [--format F] [--name N] [--strict] [--replace] [--quiet] [--db PATH]",
-	  "import traces (JSON Lines, OTLP spans, LiteLLM spend logs, OpenAI Batch output) into the store",
+	  "import traces (JSON Lines, OTLP spans, LiteLLM, OpenAI Batch, Helicone, Langfuse) into the store",
 	  "Imports trace files into the store: plain, .gz, or - for stdin.  Each file\n"
 	  "becomes a trace named after the file (without .jsonl/.json/.gz); with --name all\n"
 	  "files form one trace.  Malformed records are reported as FILE:LINE: field:\n"
@@ -64,11 +64,22 @@ const struct command commands[] = {
 	  "                custom_id; the batch's input file, given first in the same\n"
 	  "                trace, adds each request's text, tenant, task and model, joined\n"
 	  "                by custom_id\n"
+	  "  helicone      Helicone requests: @helicone/export --format jsonl records (one\n"
+	  "                a line), a JSON array of them or an API page {\"data\":[...]};\n"
+	  "                tenant and task from the request_properties tenant and task\n"
+	  "                (Helicone-Property-Tenant/-Task), cost is cost_usd; its CSV\n"
+	  "                export is not read (export jsonl)\n"
+	  "  langfuse      Langfuse observations: the API's pages {\"data\":[...]}, an\n"
+	  "                array or one a line; each GENERATION is a request, other types\n"
+	  "                are skipped and counted; tokens sum every usageDetails key\n"
+	  "                holding input (output), as Langfuse does; tenant and task from\n"
+	  "                metadata, else userId and traceName or name\n"
 	  "  Where a format has no tenant or task, they are \"unknown\" unless a tenant/task\n"
 	  "  attribute or metadata key names them (README.md).\n"
 	  "\n"
 	  "options:\n"
-	  "  --format F   auto, jsonl, otlp, litellm or openai-batch (default auto)\n"
+	  "  --format F   auto, jsonl, otlp, litellm, openai-batch, helicone or langfuse\n"
+	  "               (default auto)\n"
 	  "  --name N     store the trace under name N\n"
 	  "  --strict     fail (exit 3, write nothing) at the first malformed record\n"
 	  "  --replace    replace a stored trace of the same name\n"
