@@ -475,6 +475,21 @@ for sig in INT TERM; do
 llmcost: $word: nothing was imported"
 	wait $holder
 done
+# the first-use import of `replay FILE` meets the same wait in its opening of the store, and
+# exited 130 (143) without a word: it says so as `import` does
+for sig in INT TERM; do
+	hold_lock "$LLMCOST_DB" EXCLUSIVE 5
+	$INT_DFL $L replay "$TMP/locked.jsonl" --csv >/dev/null 2>"$TMP/err" &
+	pid=$!
+	eventually said_wait "$TMP/err"
+	kill -$sig $pid; wait $pid; rc=$?
+	if [ $sig = INT ]; then want=130 word=interrupted; else want=143 word=terminated; fi
+	check_eq "replay FILE: SIG$sig during an EXCLUSIVE lock wait exits $want" "$rc" $want
+	check_eq "replay FILE: SIG$sig during an EXCLUSIVE lock wait: the messages" "$(cat "$TMP/err")" \
+		"llmcost: waiting for another process's lock on $LLMCOST_DB (an import?); Ctrl-C stops
+llmcost: $word: nothing was imported"
+	wait $holder
+done
 case $($L traces) in *locked*) bad "a lock wait stopped: the trace is stored" ;; *) ok ;; esac
 # a command waits for another process's lock as long as it is held (before: 5 s, then "the
 # store is busy"), saying once on stderr, after a second, what it waits for; a lock held 6.5 s

@@ -173,6 +173,15 @@ struct cli_import_hook {
 	volatile sig_atomic_t *caught;
 };
 extern struct cli_import_hook cli_import_hook;
+/* Around the opening of a store for an import (`import`, and `replay`/`tui`/`live` of a trace
+ * file, imported on first use): Ctrl-C, Ctrl-\, SIGTERM and SIGHUP are caught from
+ * cli_import_guard on, so that one in the opening's wait for another process's lock stops the
+ * wait, and a cli_import run meanwhile abandons at once; cli_import_unguard puts back the
+ * handlers there were and returns the signal caught (0: none).  cli_import_stopped(sig) says
+ * "interrupted: nothing was imported" (the signal's word) and returns its exit code, 128 + sig. */
+void cli_import_guard(void);
+int cli_import_unguard(void);
+int cli_import_stopped(int sig);
 int cli_import(struct store *s, const char *const *files, size_t n, const struct import_opts *opts,
                int quiet, FILE *summary, struct store_trace_info *infos);
 

@@ -14,6 +14,7 @@
 
 #include "sim/clock.h"
 #include "traces/progress.h"
+#include "traces/store.h"
 #include "traces/report.h"
 #include "traces/text.h"
 #include "tui/cli.h"
@@ -88,6 +89,47 @@ static void print_progress(void *ctx, uint64_t lines, uint64_t bytes, uint64_t t
 	struct progress_part parts[] = { { head, 0 }, { per_s, 3 }, { pct, 1 }, { in, 2 } };
 	ticker_line(parts, 4);
 	p->progress_shown = 1;
+}
+
+/* The signals that stop an import, caught from cli_import_guard to cli_import_unguard: the
+ * store's opening, which waits for another process's EXCLUSIVE lock (an import commits under
+ * one), is stopped as the import is (store_stop_waits), and cli_import takes one caught before
+ * its own handlers were in place (cli_import_hook.caught). */
+static const int guard_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+#define N_GUARD_SIGNALS (sizeof guard_signals / sizeof guard_signals[0])
+static volatile sig_atomic_t guard_caught;
+static struct sigaction guard_old[N_GUARD_SIGNALS];
+static volatile sig_atomic_t *guard_hook_was;
+
+static void on_guard_signal(int sig)
+{
+	guard_caught = sig;
+}
+
+void cli_import_guard(void)
+{
+	struct sigaction sa = { .sa_handler = on_guard_signal };
+	guard_caught = 0;
+	for (size_t i = 0; i < N_GUARD_SIGNALS; i++)
+		cli_catch_signal(guard_signals[i], &sa, &guard_old[i]); /* unless ignored (a background job) */
+	store_stop_waits(&guard_caught);
+	guard_hook_was = cli_import_hook.caught;
+	cli_import_hook.caught = &guard_caught;
+}
+
+int cli_import_unguard(void)
+{
+	store_stop_waits(NULL);
+	cli_import_hook.caught = guard_hook_was;
+	for (size_t i = 0; i < N_GUARD_SIGNALS; i++)
+		sigaction(guard_signals[i], &guard_old[i], NULL);
+	return guard_caught;
+}
+
+int cli_import_stopped(int sig)
+{
+	cli_error("%s: nothing was imported", import_stop_word(sig));
+	return 128 + sig;
 }
 
 /* Says so when a trace's arrivals span more than NOTE_SPAN_DAYS. */

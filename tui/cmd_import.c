@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,6 @@
 #include "traces/import.h"
 #include "traces/store.h"
 #include "tui/cli.h"
-
-/* A signal (Ctrl-C, Ctrl-\, SIGTERM, SIGHUP) caught while the store is opened: in a wait for
- * another process's EXCLUSIVE lock (an import commits under one), it abandons the import as it
- * does during the import (cli_import), saying so. */
-static volatile sig_atomic_t open_stop;
-
-static void on_open_signal(int sig)
-{
-	open_stop = sig;
-}
-
-static const int stop_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
-#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
 
 int cmd_import(int argc, char **argv)
 {
@@ -100,30 +86,21 @@ int cmd_import(int argc, char **argv)
 		free(infos);
 		return EXIT_FAIL;
 	}
-	struct sigaction sa = { .sa_handler = on_open_signal }, old[N_STOP_SIGNALS];
-	open_stop = 0;
-	for (size_t i = 0; i < N_STOP_SIGNALS; i++)
-		cli_catch_signal(stop_signals[i], &sa, &old[i]); /* unless ignored (a background job) */
-	store_stop_waits(&open_stop);
-	int opened = store_open(&s, cli_db_path_made(db), &e);
-	store_stop_waits(NULL);
-	int rc;
-	if (opened < 0 && open_stop) {
-		cli_error("%s: nothing was imported", import_stop_word(open_stop));
-		rc = 128 + open_stop;
-	} else if (opened < 0) {
-		cli_store_error(e.msg);
-		rc = EXIT_FAIL;
-	} else {
-		cli_import_hook.caught = &open_stop; /* one caught before cli_import's handlers */
+	/* a signal in the opening's wait for another process's EXCLUSIVE lock (an import commits
+	 * under one) abandons the import as it does during the import, saying so */
+	cli_import_guard();
+	int opened = store_open(&s, cli_db_path_made(db), &e), rc = EXIT_FAIL;
+	if (opened == 0) {
 		rc = cli_import(&s, files, (size_t)n, &o, quiet, stdout, infos);
-		cli_import_hook.caught = NULL;
 		if (rc == EXIT_OK)
 			cli_output_done("the import is done (llmcost traces lists it)");
 		store_close(&s);
 	}
-	for (size_t i = 0; i < N_STOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &old[i], NULL);
+	int sig = cli_import_unguard();
+	if (opened < 0 && sig)
+		rc = cli_import_stopped(sig);
+	else if (opened < 0)
+		cli_store_error(e.msg);
 	free(infos);
 	return rc;
 }

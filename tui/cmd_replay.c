@@ -244,15 +244,28 @@ static int replay_special_named(const char *arg)
 }
 
 /* A first use of a trace file makes the store (and the default store's folder); a stored
- * name opens only a store that exists (cli.h). */
+ * name opens only a store that exists (cli.h).  A trace file's opening may wait for another
+ * process's EXCLUSIVE lock (an import's commit): Ctrl-C there abandons the import it comes
+ * for, and says so as `import` does (cli_import_guard). */
 int replay_open_store(struct store *s, const char *db, const char *trace_arg)
 {
 	struct err e = { "" };
 	const char *path = cli_db_path(db);
-	int no_store = trace_arg && !S_ISREG(replay_mode_of(trace_arg)) && store_exists(path, &e) == 0;
-	if ((no_store ? store_open_existing(s, path, cli_no_store_hint(db), &e)
-	              : store_open(s, cli_db_path_made(db), &e)) == 0)
+	int file = trace_arg && S_ISREG(replay_mode_of(trace_arg));
+	int no_store = trace_arg && !file && store_exists(path, &e) == 0;
+	if (file) {
+		cli_import_guard();
+		int opened = store_open(s, cli_db_path_made(db), &e), sig = cli_import_unguard();
+		if (sig && opened == 0) /* caught in the opening, out of a wait */
+			store_close(s);
+		if (sig)
+			return cli_import_stopped(sig);
+		if (opened == 0)
+			return EXIT_OK;
+	} else if ((no_store ? store_open_existing(s, path, cli_no_store_hint(db), &e)
+	                     : store_open(s, cli_db_path_made(db), &e)) == 0) {
 		return EXIT_OK;
+	}
 	if (no_store && replay_stdin_named(trace_arg))
 		return EXIT_USAGE;
 	if (no_store && replay_special_named(trace_arg))
