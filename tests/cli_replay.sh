@@ -259,6 +259,22 @@ check "... which are not v3's" [ "$base_rows" != "$v3_rows" ]
 check_eq "... named /dev/stdin" "$(sed -n 2p "$TMP/out" | cut -d, -f1)" "/dev/stdin"
 (cd "$TMP/scpipe" && "$labs" replay day -s /dev/fd/3 -s /dev/fd/4 --csv 3<child.json 4<child.json >"$TMP/out" 2>"$TMP/err")
 check_eq "-s /dev/fd/3 -s /dev/fd/4: named so" "$(cut -d, -f1 "$TMP/out" | tr '\n' ' ')" "scenario /dev/fd/3 /dev/fd/4 "
+# a scenario and a price file that are FIFOs (what -s <(cmd) and LLMCOST_PRICING=<(cmd) name),
+# each written once by a writer in the background, are read to their end; the price file, which
+# every scenario without "pricing" reads (here recorded and base), is read once: the second read
+# waited for a writer gone (timeout: 124 before)
+mkfifo "$TMP/scpipe/base.fifo" "$TMP/scpipe/prices.fifo"
+cat "$TMP/scpipe/base.json" > "$TMP/scpipe/base.fifo" & w1=$!
+cat fixtures/pricing/openai.json > "$TMP/scpipe/prices.fifo" & w2=$!
+LLMCOST_PRICING="$TMP/scpipe/prices.fifo" timeout 20 $L replay day -s recorded -s "$TMP/scpipe/base.fifo" \
+	--csv >"$TMP/out" 2>>"$TMP/notes"; rc=$?
+kill $w1 $w2 2>/dev/null; wait $w1 $w2 2>/dev/null
+check_eq "a FIFO scenario and price file: exit 0" "$rc" 0
+check_eq "... read whole: as from the files" "$(cat "$TMP/out")" \
+	"$($L replay day -s recorded -s "$TMP/scpipe/base.json" --csv 2>>"$TMP/notes")"
+# recorded's usd_total, as worked out at the top: 5,752,000,000 pUSD = 0.005752 USD
+col=$(head -1 "$TMP/out" | tr , '\n' | grep -n '^usd_total$' | cut -d: -f1)
+check_eq "... the prices read whole: recorded's usd_total" "$(sed -n 2p "$TMP/out" | cut -d, -f"$col")" 0.005752000000
 (cd "$TMP" && "$labs" replay day -s /dev/stdin --csv <"$TMP/scpipe/child.json" >/dev/null 2>"$TMP/err")
 check_eq "/dev/stdin on a file elsewhere: relative to the current directory, exit 3" "$?" 3
 check_has "... its extends named" "$(cat "$TMP/err")" "llmcost: /dev/stdin: extends: no file \"base.json\""

@@ -10,9 +10,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "traces/json_scan.h"
 #include "traces/text.h"
@@ -67,10 +69,60 @@ cJSON *scenario_parse_as_written(const char *text)
 
 /* ---- files ---- */
 
+/*
+ * What a pipe gave (a FIFO, the /dev/fd/N of `-s <(cmd)`), by its path: a pipe gives its text
+ * once, and a price file is read once per scenario (LLMCOST_PRICING for `-s recorded -s v3`),
+ * so a second read of it would wait for a writer that is gone.  Kept for the process's life.
+ */
+struct piped {
+	struct piped *next;
+	char *path, *text;
+	size_t len;
+};
+static struct piped *piped;
+static pthread_mutex_t piped_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* A copy of what the pipe at path gave, into *len, if it was read before; NULL if not. */
+static char *piped_text(const char *path, size_t *len)
+{
+	char *copy = NULL;
+	pthread_mutex_lock(&piped_mu);
+	for (const struct piped *p = piped; p; p = p->next)
+		if (strcmp(p->path, path) == 0 && (copy = malloc(p->len + 1))) {
+			memcpy(copy, p->text, p->len + 1);
+			*len = p->len;
+			break;
+		}
+	pthread_mutex_unlock(&piped_mu);
+	return copy;
+}
+
+/* Keeps what the pipe at path gave (out of memory: not kept, and a second read waits). */
+static void piped_keep(const char *path, const char *text, size_t len)
+{
+	struct piped *p = calloc(1, sizeof *p);
+	if (!p || !(p->path = strdup(path)) || !(p->text = malloc(len + 1))) {
+		if (p)
+			free(p->path);
+		free(p);
+		return;
+	}
+	memcpy(p->text, text, len + 1);
+	p->len = len;
+	pthread_mutex_lock(&piped_mu);
+	p->next = piped;
+	piped = p;
+	pthread_mutex_unlock(&piped_mu);
+}
+
 static char *read_file(const char *path, size_t *len, struct err *err)
 {
+	struct stat st;
+	int is_pipe = stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	char *buf = is_pipe ? piped_text(path, len) : NULL;
+	if (buf)
+		return buf;
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	if (!f) {
 		err_set(err, "%s: cannot read: %s", path, strerror(errno));
@@ -107,6 +159,8 @@ static char *read_file(const char *path, size_t *len, struct err *err)
 	fclose(f);
 	buf[n] = '\0';
 	*len = n;
+	if (is_pipe)
+		piped_keep(path, buf, n);
 	return buf;
 fail:
 	fclose(f);
