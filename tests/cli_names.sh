@@ -191,6 +191,15 @@ for c in rm rejects; do
 	$L $c -dash 2> "$TMP/err"; check_eq "$c -dash exits 2" "$?" 2
 	check_has "... the name after --" "$(cat "$TMP/err")" "llmcost $c: unknown option -dash (a trace whose name begins with - follows --: llmcost $c -- -dash)"
 done
+# a word of one unknown letter is the word named, not the next word that begins with that letter
+# (rm -d -dx named -dx, and its -- advice pointed at the wrong name) ...
+$L rm -d -dx 2> "$TMP/err"; check_eq "rm -d -dx exits 2" "$?" 2
+check_eq "... naming -d, the word at fault" "$(head -1 "$TMP/err")" \
+	"llmcost rm: unknown option -d (a trace whose name begins with - follows --: llmcost rm -- -d)"
+# ... unless that word was an option's value: -s takes "-d", and -dx is at fault
+$L replay names -s -d -dx 2> "$TMP/err"; check_eq "replay -s -d -dx exits 2" "$?" 2
+check_eq "... naming -dx" "$(head -1 "$TMP/err")" \
+	"llmcost replay: unknown option -dx (a file whose name begins with - is ./-NAME, or follows --)"
 $L import "$TMP/names.jsonl" --name=-dash >/dev/null 2>&1
 sh_llmcost "llmcost rm -- -dash" >/dev/null 2>&1; check_eq "... which removes it" "$?" 0
 $L replay names --db '' 2> "$TMP/err"; check_eq "--db '' exits 2" "$?" 2

@@ -157,6 +157,9 @@ const char *cli_option_slip(const char *cmd, const char *typed, const struct opt
 	return best;
 }
 
+/* The last value of this parse that was a word of its own (-s v3: "v3"), set by cli_getopt. */
+static const char *value_word;
+
 int cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
 {
 	if (c == CLI_OPTION_SAID) /* cli_getopt's, said */
@@ -171,10 +174,14 @@ int cli_option_error(const char *cmd, int c, char **argv, const struct option *l
 	if (optopt > 0 && optopt < CLI_LONG && c == ':')
 		return cli_usage_error(cmd, "-%c needs a value", optopt);
 	if (optopt > 0 && optopt < CLI_LONG) {
-		/* the word typed when the letter begins it (-dash, not -d): getopt is past a word of
-		 * one letter, and still on a longer one */
-		const char *typed = argv[optind] && argv[optind][0] == '-' && argv[optind][1] == optopt
-		                    ? argv[optind] : word;
+		/* the word typed when the letter begins it (-dash, not -d; every short option takes a
+		 * value, so an unknown letter begins its word): getopt is past a word of one letter,
+		 * and still on a longer one.  So a word "-d" just before is the one (rm -d -dx names
+		 * -d, where it named the next word), unless it was an option's value (-s -d -dx). */
+		int one_letter = optind > 1 && word[0] == '-' && word[1] == optopt && !word[2] &&
+		                 word != value_word;
+		const char *typed = !one_letter && argv[optind] && argv[optind][0] == '-' &&
+		                    argv[optind][1] == optopt ? argv[optind] : word;
 		char letter[3] = { '-', (char)optopt, 0 };
 		if (typed[0] != '-' || typed[1] != optopt)
 			typed = letter;
@@ -243,8 +250,10 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
                const struct option *longopts, int repeatable)
 {
 	int index = -1;
-	if (optind <= 1)
+	if (optind <= 1) {
 		n_seen = 0;
+		value_word = NULL;
+	}
 	int c = getopt_long(argc, argv, shortopts, longopts, &index);
 	if (c == -1 || c == '?' || c == ':' || !optarg)
 		return c;
@@ -254,6 +263,8 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 			o = l;
 	/* the value a word of its own (not --NAME=VALUE or -cVALUE): the option before it */
 	int apart = optarg == argv[optind - 1];
+	if (apart)
+		value_word = optarg;
 	const char *word = argv[optind - 1 - apart];
 	int is_long = word[1] == '-';
 	char name[128], was[128];
