@@ -712,6 +712,8 @@ static int plain_segment(const char *seg)
 	return *seg && !strpbrk(seg, "*[]");
 }
 
+#define SUGGEST_PARTS_MAX 3 /* more keys of which a name is a part: none suggested, all listed */
+
 const char *scenario_key_suggest(const struct scenario_key *table, size_t n, const char *path,
                                  char *buf, size_t bufsz)
 {
@@ -728,9 +730,9 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 		parent_path[plen - 1] = '\0';
 		parent = scenario_key_find(table, n, parent_path);
 	}
-	/* siblings first: the known members of the same object, close in spelling, else the one
-	 * of which seg is a part */
-	const char *part = NULL;
+	/* siblings first: the known members of the same object, close in spelling, else those
+	 * of which seg is a part ("rout": "routes" and "routing", both named) */
+	const char *part[SUGGEST_PARTS_MAX];
 	int parts = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *kseg = last_segment(table[i].path);
@@ -746,11 +748,17 @@ const char *scenario_key_suggest(const struct scenario_key *table, size_t n, con
 			best_d = d;
 			best = kseg;
 		}
-		if (part_of(seg, kseg) && parts++ == 0)
-			part = kseg;
+		if (part_of(seg, kseg) && parts++ < SUGGEST_PARTS_MAX)
+			part[parts - 1] = kseg;
 	}
-	if (!best && parts == 1)
-		best = part;
+	if (!best && parts >= 1 && parts <= SUGGEST_PARTS_MAX) {
+		size_t at = 0;
+		buf[0] = '\0';
+		for (int i = 0; i < parts && at < bufsz; i++)
+			at += (size_t)snprintf(buf + at, bufsz - at, "%s%.*s%s", i ? "\n" : "", (int)plen, path,
+			                       part[i]);
+		return buf;
+	}
 	if (best) {
 		snprintf(buf, bufsz, "%.*s%s", (int)plen, path, best);
 		return buf;
@@ -790,7 +798,15 @@ const char *scenario_key_hint(const struct scenario_key *table, size_t n, const 
 		return NULL;
 	/* a top-level key for a nested path says so: "did you mean "seed"?" under cache reads
 	 * as cache.seed */
-	snprintf(buf, bufsz, "did you mean %s\"%s\"?",
-	         strchr(path, '.') && !strpbrk(sug, ".[") ? "the top-level " : "", sug);
+	size_t at = (size_t)snprintf(buf, bufsz, "did you mean %s",
+	                             strchr(path, '.') && !strpbrk(sug, ".[") ? "the top-level " : "");
+	/* several, one a line: "a", "b" or "c" */
+	for (const char *p = sug; at < bufsz; p += strcspn(p, "\n") + 1) {
+		int len = (int)strcspn(p, "\n"), last = p[len] == '\0';
+		at += (size_t)snprintf(buf + at, bufsz - at, "%s\"%.*s\"%s", p == sug ? "" : last ? " or " : ", ",
+		                       len, p, last ? "?" : "");
+		if (last)
+			break;
+	}
 	return buf;
 }

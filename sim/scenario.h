@@ -373,7 +373,9 @@ int scenario_key_match(const char *pat, const char *path);
  * suggests "budget.faq.overflow"), or NULL when nothing is close.
  * Closeness is the optimal-string-alignment edit distance of the last
  * segment against its siblings (at most 1 for names of up to 4 characters,
- * else 2); failing that, the last segment against the last segment of every
+ * else 2), else the siblings of which it is a part (a whole '_' part, or the
+ * start of four letters or more: "multiplier", "rout"), up to 3 of them, one a
+ * line ("routes\nrouting"); failing that, the last segment against the last segment of every
  * key without a user-chosen part (equal for short names, else at most 1),
  * when exactly one key is that close ("ttl_s" suggests "cache.ttl_s"); inside
  * a known object, only a key of the very name (else the object's keys are
@@ -382,7 +384,8 @@ int scenario_key_match(const char *pat, const char *path);
 const char *scenario_key_suggest(const struct scenario_key *table, size_t n, const char *path,
                                  char *buf, size_t bufsz);
 /* scenario_key_suggest()'s answer as a hint, into buf: did you mean "cache.ttl_s"?, or
- * did you mean the top-level "seed"? for a nested path; NULL when nothing is close. */
+ * did you mean the top-level "seed"? for a nested path, or did you mean "routes" or "routing"?
+ * for several; NULL when nothing is close. */
 const char *scenario_key_hint(const struct scenario_key *table, size_t n, const char *path,
                               char *buf, size_t bufsz);
 

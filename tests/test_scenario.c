@@ -794,6 +794,13 @@ static void error_messages(void)
 	          msg_at("x.json", 1, 2, "capcity: unknown key (did you mean \"cache.capacity\"?)"));
 	CHECK_STR(load_err("x.json", "{\"routs\": {}}"),
 	          msg_at("x.json", 1, 2, "routs: unknown key (did you mean \"routes\"?)"));
+	/* a name that begins two keys ("rout": routes, routing) or is a whole part of two ("rate":
+	 * max_rate, rate_window_s) suggests both; it listed every key of the object, the tie unbroken */
+	CHECK_STR(load_err("x.json", "{\"rout\": {}}"),
+	          msg_at("x.json", 1, 2, "rout: unknown key (did you mean \"routes\" or \"routing\"?)"));
+	CHECK_STR(load_err("x.json", "{\"fallback\": {\"rate\": 1}}"),
+	          msg_at("x.json", 1, 15, "fallback.rate: unknown key (did you mean \"fallback.max_rate\" or "
+	                 "\"fallback.rate_window_s\"?)"));
 	/* a price file given as a scenario is told so, and how a price file is given (it said "date:
 	 * unknown key (known keys here: …)"); "models" beside a scenario's keys is an unknown key */
 	CHECK_STR(load_err("x.json", "{\"date\": \"2026-01-01\", \"models\": {\"m\": {\"input\": 1, \"output\": 2}}}"),
