@@ -73,6 +73,19 @@ $L import "$TMP/long.jsonl" --name "$P-$P-end" --db "$TMP/long.db" >/dev/null 2>
 name=$P-$P-end
 row=$($L traces --db "$TMP/long.db" | grep -e '-end ')
 check_has "traces: a long name loses its middle" "$row" "$(printf %.30s "$name")…$(printf %s "$name" | tail -c 29)  "
+# ... and is then given whole after the table, as a command takes it (it could be read nowhere
+# but in the store); a name with a space quoted for the shell. The list: the long.jsonl trace
+# (8 characters, whole) and the two cut (P is 86 characters: 86 + 4 = 90 and 86 × 2 + 5 = 177)
+$L import "$TMP/long.jsonl" --name "$P two" --db "$TMP/long.db" >/dev/null 2>&1
+check_eq "traces: the names cut, whole after the table" "$($L traces --db "$TMP/long.db" | sed '1,/^$/d')" \
+	"the names cut above, whole:
+  '$P two'
+  $P-$P-end"
+sh_llmcost "llmcost rm --db '$TMP/long.db' $($L traces --db "$TMP/long.db" | tail -n 1)" >/dev/null 2>&1
+check_eq "... which a command takes as written" "$?" 0
+check_eq "... and one name cut is said so" "$($L traces --db "$TMP/long.db" | sed '1,/^$/d')" \
+	"the name cut above, whole:
+  '$P two'"
 
 # --- on a locale that is not UTF-8 (C, POSIX, ISO-8859-1) the program's own symbols are
 # ASCII: "..." for "…", "-" for "—", "x" for "×" (it printed UTF-8 whatever the locale); a name

@@ -36,6 +36,7 @@ static int parse_db_opt(const char *cmd, int argc, char **argv, const char **db)
 /* One row of the list, as text. */
 struct listed_trace {
 	char *name, *source; /* shown safely (traces/text.h); the name cut as a table cuts it */
+	int cut;             /* the name was cut */
 	char req[32], rejects[32], tenants[32], first[CLOCK_TEXT_MAX], span[32];
 };
 
@@ -52,7 +53,9 @@ static void put_left(const char *text, int w)
 	printf("%*s", w - (int)text_width(text), "");
 }
 
-/* The traces as a table whose columns are as wide as their widest cell; -1 when out of memory. */
+/* The traces as a table whose columns are as wide as their widest cell, then the names the
+ * table cut (past TEXT_CELL_COLS) whole, one a line, as a command takes them (quoted when the
+ * shell needs it): they could not be read anywhere else but in the store; -1 when out of memory. */
 static int print_traces(const struct store_trace_info *list, size_t n)
 {
 	struct listed_trace *row = calloc(n, sizeof *row);
@@ -61,8 +64,11 @@ static int print_traces(const struct store_trace_info *list, size_t n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct listed_trace *r = &row[i];
-		if (!(r->name = text_cell(list[i].name)) || !(r->source = text_show(list[i].source, 0)))
+		char *whole = text_show(list[i].name, 0);
+		if (!whole || !(r->name = text_cell(list[i].name)) || !(r->source = text_show(list[i].source, 0)))
 			rc = -1;
+		r->cut = whole && r->name && strcmp(whole, r->name) != 0;
+		free(whole);
 		report_count_text((uint64_t)list[i].requests, r->req, sizeof r->req);
 		snprintf(r->rejects, sizeof r->rejects, "%lld", (long long)list[i].rejects);
 		snprintf(r->tenants, sizeof r->tenants, "%lld", (long long)list[i].tenants);
@@ -83,10 +89,24 @@ static int print_traces(const struct store_trace_info *list, size_t n)
 		put_left("NAME", w_name);
 		printf("  %*s  %*s  %*s  %-*s  %*s  %s\n", w_req, "REQUESTS", w_rej, "REJECTS", w_ten, "TENANTS",
 		       w_first, "FIRST", w_span, "SPAN", "SOURCE");
+		size_t cut = 0;
 		for (size_t i = 0; i < n; i++) {
 			put_left(row[i].name, w_name);
 			printf("  %*s  %*s  %*s  %-*s  %*s  %s\n", w_req, row[i].req, w_rej, row[i].rejects, w_ten,
 			       row[i].tenants, w_first, row[i].first, w_span, row[i].span, row[i].source);
+			cut += (size_t)row[i].cut;
+		}
+		for (size_t i = 0, k = 0; cut && i < n; i++) {
+			if (!row[i].cut)
+				continue;
+			if (k++ == 0)
+				printf("\n%s cut above, whole:\n", cut == 1 ? "the name" : "the names");
+			char *word = text_shell_word(list[i].name);
+			if (!word)
+				rc = -1;
+			else
+				text_printf(stdout, "  %s\n", word);
+			free(word);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
