@@ -63,6 +63,15 @@ int watch_replay_tenants(const struct result_scenario *r, const struct intern *n
  */
 int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e);
 
+/*
+ * The trace so far of a stored trace in arrival order played back: a view of src's first n
+ * requests, sharing src's columns and tables (nothing is copied, so a playback holds its trace
+ * once), its calls, wide latencies and times and cost digits those of these requests, and its
+ * input texts the first n_inputs (ids below it: those its requests use).  Valid while src is;
+ * never appended to nor freed (trace_free must not see it).
+ */
+void watch_prefix(const struct trace *src, uint32_t n, uint32_t n_inputs, struct trace *view);
+
 /* The alert of `kind` under way as of `covered` (the time up to which the replay's instants
  * are final and evaluated, see below): one begun at an instant at or before it that fired at the
  * latest 60 s instant at or before it (or later), else NULL. */

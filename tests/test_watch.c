@@ -93,6 +93,67 @@ static void watch_copy_replays_alike(void)
 	scenario_fini(&rec);
 }
 
+/* A playback of a stored trace in arrival order replays a view of its first n requests
+ * (watch_prefix), never a copy: each prefix replays as a copy of it does, its wide latencies and
+ * call times, cost digits past the pico-USD and input texts those of its own requests.  Line 2
+ * has a latency past 32 bits of µs (5,000,000 ms), a call timed 2 h after its request and a cost
+ * of 13 decimals; line 3 a new input text. */
+static void watch_prefix_replays_as_copy(void)
+{
+	const char *lines =
+		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\",\"input\":\"Hi\",\"input_tokens\":100,"
+		"\"output_tokens\":10,\"cost_usd\":0.01,\"model\":\"small-m\"}\n"
+		"{\"ts\":\"2026-03-02T10:00:01Z\",\"tenant\":\"b\",\"task\":\"u\",\"input\":\"Ho\",\"input_tokens\":7,"
+		"\"output_tokens\":3,\"cost_usd\":0.0000000000001234,\"attempts\":[{\"model\":\"small-m\","
+		"\"status\":\"timeout\",\"latency_ms\":5000000},{\"model\":\"large-m\",\"status\":\"ok\","
+		"\"ts\":\"2026-03-02T12:00:01Z\"}]}\n"
+		"{\"ts\":\"2026-03-02T10:00:02Z\",\"tenant\":\"a\",\"task\":\"t\",\"input\":\"hey\",\"input_tokens\":100,"
+		"\"output_tokens\":10,\"model\":\"small-m\",\"status\":\"server_error\",\"latency_ms\":40}\n"
+		"{\"ts\":\"2026-03-02T10:00:03Z\",\"tenant\":\"c\",\"task\":\"t\",\"input\":\"Hi\",\"input_tokens\":100,"
+		"\"output_tokens\":10,\"model\":\"large-m\"}\n";
+	const char *scen = "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", \"large\": \"large-m\"}, "
+	                   "\"cache\": {\"enabled\": true, \"normalize\": [\"lower\"]}, \"faults\": {\"recorded\": true}}";
+	struct trace src, view;
+	struct scenario sc, rec;
+	struct err e;
+	if (trace_text(lines, &src, &e) < 0 || scenario_parse(scen, "t.json", "fixtures/tests", &sc, &e) < 0 ||
+	    scenario_parse("{\"mode\": \"recorded\", \"pricing\": \"pricing.json\"}", "r.json", "fixtures/tests", &rec, &e) < 0) {
+		TEST_FAIL_("set-up: %s", e.msg);
+		return;
+	}
+	CHECK_INT(src.n_wide, 1);
+	CHECK_INT(src.n_wide_ts, 1);
+	CHECK_INT(src.n_cost_sub, 1);
+	static const uint32_t n_inputs[] = { 0, 1, 2, 3, 3 }; /* Hi, Ho, hey, then Hi again */
+	static const uint32_t n_att[] = { 0, 1, 3, 4, 5 }, n_wide[] = { 0, 0, 1, 1, 1 }, n_sub[] = { 0, 0, 1, 1, 1 };
+	for (uint32_t n = 1; n <= src.n_req; n++) {
+		struct trace copy;
+		memset(&copy, 0, sizeof copy);
+		CHECK(trace_alloc(&copy, &(struct trace_shape){ 0 }) == 0);
+		copy.name = strdup(src.name);
+		for (uint32_t i = 0; i < n; i++)
+			CHECK(trace_append_from(&copy, &src, i, &e) == 0);
+		watch_prefix(&src, n, n_inputs[n], &view);
+		CHECK_INT(view.n_req, n);
+		CHECK_INT(view.n_att, n_att[n]);
+		CHECK_INT(view.n_wide, n_wide[n]);
+		CHECK_INT(view.n_wide_ts, n_wide[n]);
+		CHECK_INT(view.n_cost_sub, n_sub[n]);
+		CHECK_INT(view.inputs.n, n_inputs[n]);
+		const struct scenario *both[] = { &sc, &rec };
+		for (int k = 0; k < 2; k++) {
+			char *a = json_of(&view, both[k]), *b = json_of(&copy, both[k]);
+			CHECK(a && b && strcmp(a, b) == 0);
+			free(a);
+			free(b);
+		}
+		trace_free(&copy);
+	}
+	trace_free(&src);
+	scenario_fini(&sc);
+	scenario_fini(&rec);
+}
+
 static void watch_tenant_windows(void)
 {
 	/* now 10:02:00.  Prices (fixtures/tests/pricing.json, pUSD per token): small-m 1,000,000 in,
@@ -955,6 +1016,7 @@ void suite_watch(void)
 	RUN(watch_tenants_cadence);
 	RUN(watch_follow_long_line);
 	RUN(watch_copy_replays_alike);
+	RUN(watch_prefix_replays_as_copy);
 	RUN(watch_tenant_windows);
 	RUN(watch_window_edges);
 	RUN(watch_summary_not_fallback);

@@ -103,7 +103,10 @@ struct watch {
 	const char *name;           /* the file or trace, as named */
 	const struct scenario *sc;
 	const char *sc_arg;         /* the scenario as named (-s), for messages */
-	struct trace w;             /* what has arrived so far */
+	struct trace w;             /* what has arrived so far: a stored trace in arrival order's
+	                             * first requests (w_view: watch_prefix, its columns full's), else
+	                             * a copy of the lines */
+	int w_view;
 	int64_t last_ts;            /* the latest arrival so far */
 	uint32_t unpriced[4];       /* models of recorded calls the scenario's table lacks (ids in w's names), */
 	unsigned n_unpriced;        /* the first few of them, and how many */
@@ -136,8 +139,9 @@ struct watch {
 	                             * refusal (a model the pricing table lacks) */
 	/* a stored trace */
 	struct trace full;
-	uint32_t *order;            /* its arrival order */
+	uint32_t *order;            /* its arrival order; NULL when in_order */
 	int in_order;               /* its lines are in arrival order (order[i] == i) */
+	uint32_t n_inputs;          /* in order: the input texts its requests so far use (ids below) */
 	uint32_t next;
 	double speed;
 	int64_t play_from_mono, play_from_data; /* the clocks when playing (re)started */
@@ -387,6 +391,12 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no)
 	return 0;
 }
 
+/* The stored trace's k-th request to arrive. */
+static uint32_t played(const struct watch *wt, uint32_t k)
+{
+	return wt->order ? wt->order[k] : k;
+}
+
 /* The data's clock: a stored trace's playback position; a followed file's latest arrival, or
  * the wall clock while the file keeps up with it (its latest line less than an hour old, or
  * dated ahead of the clock: such a line does not move now ahead, it enters the tenant windows
@@ -395,7 +405,7 @@ static int64_t watch_now(const struct watch *wt)
 {
 	if (!wt->is_file) {
 		if (wt->next == wt->full.n_req && wt->full.n_req) /* ended: at its last line */
-			return trace_ts_us(&wt->full, wt->order[wt->full.n_req - 1]);
+			return trace_ts_us(&wt->full, played(wt, wt->full.n_req - 1));
 		if (wt->paused)
 			return wt->play_from_data;
 		return wt->play_from_data +
@@ -442,12 +452,23 @@ static int watch_read(struct watch *wt)
 	}
 	int64_t now = watch_now(wt);
 	wt->read_pos = now;
-	while (wt->next < wt->full.n_req && trace_ts_us(&wt->full, wt->order[wt->next]) <= now) {
-		uint32_t i = wt->order[wt->next++];
+	uint32_t from = wt->next;
+	while (wt->next < wt->full.n_req && trace_ts_us(&wt->full, played(wt, wt->next)) <= now) {
+		uint32_t i = played(wt, wt->next++);
+		wt->last_ts = trace_ts_us(&wt->full, i);
+		if (wt->w_view) { /* the view grows below; the texts it uses are those up to the latest */
+			if (wt->full.input[i] != TRACE_NONE && wt->full.input[i] >= wt->n_inputs)
+				wt->n_inputs = wt->full.input[i] + 1;
+			continue;
+		}
 		if (trace_append_from(&wt->w, &wt->full, i, &wt->e) < 0)
 			return -1;
-		wt->last_ts = trace_ts_us(&wt->full, i);
 		note_unpriced(wt, wt->w.n_req - 1);
+	}
+	if (wt->w_view) {
+		watch_prefix(&wt->full, wt->next, wt->n_inputs, &wt->w);
+		for (uint32_t i = from; i < wt->next; i++)
+			note_unpriced(wt, i);
 	}
 	if (wt->next == wt->full.n_req)
 		wt->read_pos = watch_now(wt); /* ended: at its last line, whose replay is `replay`'s */
@@ -1348,8 +1369,17 @@ int cmd_watch(int argc, char **argv)
 		wt.in_order = 1;
 		for (uint32_t i = 0; i < wt.full.n_req && wt.in_order; i++)
 			wt.in_order = wt.order[i] == i;
+		if (wt.in_order) {
+			/* the trace so far is the stored one's first requests: a view of it, not a copy
+			 * (a playback holds its trace once), and no order to keep */
+			free(wt.order);
+			wt.order = NULL;
+			trace_free(&wt.w);
+			watch_prefix(&wt.full, 0, 0, &wt.w);
+			wt.w_view = 1;
+		}
 		wt.play_from_mono = clock_us(CLOCK_MONOTONIC);
-		wt.play_from_data = wt.full.n_req ? trace_ts_us(&wt.full, wt.order[0]) : 0;
+		wt.play_from_data = wt.full.n_req ? trace_ts_us(&wt.full, played(&wt, 0)) : 0;
 	}
 
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
@@ -1388,8 +1418,9 @@ out:
 	free(wt.tn);
 	free(wt.res_tn);
 	free(wt.order);
+	if (!wt.w_view) /* (a view's columns are full's) */
+		trace_free(&wt.w);
 	trace_free(&wt.full);
-	trace_free(&wt.w);
 	store_close(&s);
 	scenario_fini(&sc);
 	return rc;
