@@ -899,7 +899,12 @@ static void watch_follow_long_line(void)
 	fputs("\nb\n", w);
 	fclose(w);
 	CHECK(follow_open(&f, path, &e) == 0);
-	CHECK_INT(follow_poll(&f, take_long, &g, &e), 3);
+	long lines = 0, polls = 0; /* read in steps of FOLLOW_POLL_MAX bytes: 64 MiB + 4 KiB in 9 */
+	do
+		lines += follow_poll(&f, take_long, &g, &e);
+	while (follow_behind(&f) && ++polls < 100);
+	CHECK_INT(polls, (FOLLOW_LINE_MAX + 4096 + 6) / FOLLOW_POLL_MAX);
+	CHECK_INT(lines, 3);
 	CHECK_INT(g.n, 3);
 	if (g.n == 3) {
 		CHECK_STR(g.lines[1], "xxxxxxxx");
@@ -909,6 +914,42 @@ static void watch_follow_long_line(void)
 	follow_close(&f);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* A poll reads at most poll_max bytes of a file (here 9), so that a large file is read in steps
+ * and a stop is seen between them: behind says there may be more.  A stop while behind hands
+ * over no line cut by the step (its rest is unread: no last line); a rotation is looked for only
+ * once the file is read to its end, so its lines all come before the new file's. */
+static void watch_follow_in_steps(void)
+{
+	char dir[200], path[256], old[264];
+	struct follow f;
+	struct err e;
+	struct got g = { 0 };
+	if (follow_files(dir, path, old) < 0)
+		return;
+	append(path, "w", "aaa\nbbb\nccc\nddd\nee");
+	CHECK(follow_open(&f, path, &e) == 0);
+	f.poll_max = 9;
+	f.old_quiet_us = 0;
+	CHECK_INT(follow_poll(&f, take, &g, &e), 2); /* "aaa\nbbb\nc" */
+	CHECK(follow_behind(&f));
+	CHECK_INT(follow_finish(&f, take, &g, &e), 0); /* "c" is no last line */
+	CHECK_INT(follow_poll(&f, take, &g, &e), 2); /* "cc\nddd\nee": 9 bytes, maybe more */
+	CHECK(follow_behind(&f));
+	CHECK_INT(follow_poll(&f, take, &g, &e), 0);
+	CHECK(!follow_behind(&f));
+	append(path, "a", "\nf1\nf2\nf3\n");
+	rename(path, old);
+	append(path, "w", "n1\n");
+	CHECK_INT(follow_poll(&f, take, &g, &e), 3); /* "\nf1\nf2\nf": "ee", f1, f2 */
+	CHECK_INT(f.rotations, 0);
+	CHECK_INT(follow_poll(&f, take, &g, &e), 2); /* "3\n" to the old file's end, then the new "n1" */
+	CHECK_INT(f.rotations, 1);
+	static const char *const want[] = { "aaa", "bbb", "ccc", "ddd", "ee", "f1", "f2", "f3", "n1" };
+	check_lines(&g, want, NULL, 9);
+	follow_close(&f);
+	follow_files_done(dir, path, old);
 }
 
 /* A logger that holds its file and writes on after the rotation (until it reopens): the old
@@ -1033,5 +1074,6 @@ void suite_watch(void)
 	RUN(watch_follow_edges);
 	RUN(watch_follow_held);
 	RUN(watch_follow_finish);
+	RUN(watch_follow_in_steps);
 	RUN(watch_follow_stop_not_again);
 }

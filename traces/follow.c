@@ -44,6 +44,7 @@ static int open_file(struct follow *f, struct err *e)
 	f->line_no = 0;
 	f->n = 0;
 	f->skipping = 0;
+	f->behind = 0;
 	return 0;
 }
 
@@ -53,6 +54,7 @@ int follow_open(struct follow *f, const char *path, struct err *e)
 	f->fd = -1;
 	f->old.fd = -1;
 	f->old_quiet_us = FOLLOW_OLD_QUIET_US;
+	f->poll_max = FOLLOW_POLL_MAX;
 	if (!(f->path = strdup(path)))
 		return err_set(e, "out of memory");
 	return open_file(f, e);
@@ -76,7 +78,8 @@ void follow_close(struct follow *f)
 static void swap_old(struct follow *f)
 {
 	struct follow_old o = f->old;
-	f->old = (struct follow_old){ f->fd, f->offset, f->line_no, f->buf, f->n, f->cap, f->skipping, o.grew_us };
+	f->old = (struct follow_old){ f->fd, f->offset, f->line_no, f->buf, f->n, f->cap, f->skipping, f->behind,
+	                              o.grew_us };
 	f->fd = o.fd;
 	f->offset = o.offset;
 	f->line_no = o.line_no;
@@ -84,6 +87,7 @@ static void swap_old(struct follow *f)
 	f->n = o.n;
 	f->cap = o.cap;
 	f->skipping = o.skipping;
+	f->behind = o.behind;
 	f->from_old = !f->from_old;
 }
 
@@ -128,11 +132,18 @@ static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int f
 	return lines;
 }
 
-/* Reads the current file to its end, handing lines over; -1 with e set. */
+/* Reads the current file to its end, or poll_max bytes of it (behind), handing lines over; -1
+ * with e set. */
 static long drain(struct follow *f, follow_line_fn on_line, void *ctx, struct err *e)
 {
 	long lines = 0;
+	size_t left = f->poll_max;
+	f->behind = 0;
 	for (;;) {
+		if (!left) {
+			f->behind = 1;
+			return lines;
+		}
 		if (f->cap - f->n < 65536) {
 			size_t cap = f->cap ? f->cap * 2 : 131072;
 			char *p = realloc(f->buf, cap);
@@ -141,13 +152,14 @@ static long drain(struct follow *f, follow_line_fn on_line, void *ctx, struct er
 			f->buf = p;
 			f->cap = cap;
 		}
-		ssize_t got = read(f->fd, f->buf + f->n, f->cap - f->n);
+		ssize_t got = read(f->fd, f->buf + f->n, f->cap - f->n < left ? f->cap - f->n : left);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			return err_set(e, "%s: %s", f->path, strerror(errno));
 		if (got == 0)
 			return lines;
+		left -= (size_t)got;
 		f->n += (size_t)got;
 		f->offset += (uint64_t)got;
 		long k = hand_over(f, on_line, ctx, 0);
@@ -158,17 +170,19 @@ static long drain(struct follow *f, follow_line_fn on_line, void *ctx, struct er
 }
 
 /* Closes the old file when it has been quiet long enough (or `now`), handing over its last line
- * even without an end.  Returns the lines handed over, or -1 with e set. */
+ * even without an end (unless its rest is unread: behind).  Returns the lines handed over, or -1
+ * with e set. */
 static long old_done(struct follow *f, follow_line_fn on_line, void *ctx, int now, struct err *e)
 {
 	if (f->old.fd < 0 || (!now && mono_us() - f->old.grew_us < f->old_quiet_us))
 		return 0;
 	swap_old(f);
-	long k = hand_over(f, on_line, ctx, 1);
+	long k = f->behind ? 0 : hand_over(f, on_line, ctx, 1);
 	close(f->fd);
 	f->fd = -1;
 	f->n = 0;
 	f->skipping = 0;
+	f->behind = 0;
 	swap_old(f);
 	return k < 0 ? err_set(e, "stopped") : k;
 }
@@ -201,14 +215,15 @@ long follow_poll(struct follow *f, follow_line_fn on_line, void *ctx, struct err
 			return -1;
 		lines += k + q;
 	}
-	if (stat(f->path, &path_st) == 0 && (path_st.st_dev != f->dev || path_st.st_ino != f->ino)) {
+	/* a rotation once both files are read to their end (the old file would be closed unread) */
+	if (!follow_behind(f) && stat(f->path, &path_st) == 0 && (path_st.st_dev != f->dev || path_st.st_ino != f->ino)) {
 		/* rotated: the old file read to its end (above) is kept open until it is quiet; one
 		 * kept from a rotation before is closed first */
 		long k = old_done(f, on_line, ctx, 1, e);
 		if (k < 0)
 			return -1;
 		free(f->old.buf);
-		f->old = (struct follow_old){ f->fd, f->offset, f->line_no, f->buf, f->n, f->cap, f->skipping, mono_us() };
+		f->old = (struct follow_old){ f->fd, f->offset, f->line_no, f->buf, f->n, f->cap, f->skipping, 0, mono_us() };
 		f->fd = -1;
 		f->buf = NULL;
 		f->n = f->cap = 0;
@@ -229,7 +244,7 @@ long follow_finish(struct follow *f, follow_line_fn on_line, void *ctx, struct e
 	long k = old_done(f, on_line, ctx, 1, e); /* the old file's lines come before the new one's */
 	if (k < 0)
 		return -1;
-	if (f->fd < 0 || !f->n)
+	if (f->fd < 0 || !f->n || f->behind)
 		return k;
 	long m = hand_over(f, on_line, ctx, 1);
 	return m < 0 ? err_set(e, "stopped") : k + m;

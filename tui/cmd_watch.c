@@ -689,6 +689,8 @@ static int run_lines(struct watch *wt)
 		say_ahead(wt);
 		if (watch_done(wt))
 			break;
+		if (wt->is_file && follow_behind(&wt->fol))
+			continue; /* a large file read in steps: the next at once, a stop seen between them */
 		struct timespec ts = { 0, TICK_MS * 1000000L };
 		nanosleep(&ts, NULL);
 	}
@@ -1199,6 +1201,8 @@ static int run_screen(struct watch *wt)
 			break;
 		}
 		draw(wt, colors);
+		/* a large file read in steps: the next at once, a key (q) seen between them */
+		timeout(wt->is_file && follow_behind(&wt->fol) ? 0 : TICK_MS);
 		int ch = getch();
 		if (ch == 'q' || ch == 'Q')
 			break;
