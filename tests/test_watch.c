@@ -7,6 +7,7 @@
  * order of their instants, and the file follower through appends, a cut last line, truncation and
  * rotation (traces/follow.c).
  */
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -952,6 +953,42 @@ static void watch_follow_in_steps(void)
 	follow_files_done(dir, path, old);
 }
 
+/* A copy-truncate (logrotate's copytruncate): the file truncated in place while its writer, not
+ * appending, writes on at its offset, leaving a hole of NUL bytes before its next line.  The
+ * NULs are no line, whether the truncation was seen (read again from the start) or not (the file
+ * grew past the offset read before the next poll). */
+static void watch_follow_copy_truncate(void)
+{
+	char dir[200], path[256], old[264];
+	struct follow f;
+	struct err e;
+	struct got g = { 0 };
+	if (follow_files(dir, path, old) < 0)
+		return;
+	append(path, "w", "a\nb\n");
+	CHECK(follow_open(&f, path, &e) == 0);
+	CHECK_INT(follow_poll(&f, take, &g, &e), 2);
+	int fd = open(path, O_WRONLY);
+	CHECK(fd >= 0 && ftruncate(fd, 0) == 0);
+	CHECK_INT(follow_poll(&f, take, &g, &e), 0); /* seen: from the start again */
+	CHECK_INT(f.truncations, 1);
+	CHECK(pwrite(fd, "c\n", 2, 4) == 2);         /* the writer at its offset, 4: "\0\0\0\0c\n" */
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
+	CHECK(ftruncate(fd, 0) == 0);                /* not seen: the writer is past 6 by the next poll */
+	CHECK(pwrite(fd, "d\n", 2, 8) == 2);         /* read from 6: "\0\0d\n" */
+	CHECK_INT(follow_poll(&f, take, &g, &e), 1);
+	CHECK(pwrite(fd, "\0\0", 2, 10) == 2);       /* NULs waiting for more: no line at the stop */
+	CHECK_INT(follow_poll(&f, take, &g, &e), 0);
+	CHECK_INT(follow_finish(&f, take, &g, &e), 0);
+	if (fd >= 0)
+		close(fd);
+	static const char *const want[] = { "a", "b", "c", "d" };
+	static const uint64_t want_no[] = { 1, 2, 1, 2 };
+	check_lines(&g, want, want_no, 4);
+	follow_close(&f);
+	follow_files_done(dir, path, old);
+}
+
 /* A logger that holds its file and writes on after the rotation (until it reopens): the old
  * file is read on until it has been quiet for old_quiet_us (here 0.2 s), a line split across
  * the rotation whole, its lines told apart (from_old), the new file's read beside it. */
@@ -1075,5 +1112,6 @@ void suite_watch(void)
 	RUN(watch_follow_held);
 	RUN(watch_follow_finish);
 	RUN(watch_follow_in_steps);
+	RUN(watch_follow_copy_truncate);
 	RUN(watch_follow_stop_not_again);
 }

@@ -107,6 +107,10 @@ static long hand_over(struct follow *f, follow_line_fn on_line, void *ctx, int f
 		f->skipping = 0;
 	}
 	for (;;) {
+		/* NUL bytes where a line would start are no line: the hole a writer leaves when it
+		 * writes on at its offset into a file truncated in place (logrotate's copytruncate) */
+		while (from < f->n && !f->buf[from])
+			from++;
 		char *nl = memchr(f->buf + from, '\n', f->n - from);
 		size_t end = nl ? (size_t)(nl - f->buf) : f->n;
 		if (!nl && !(flush && end > from) && end - from < FOLLOW_LINE_MAX)
