@@ -112,8 +112,9 @@ int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us
 /*
  * Whether the screen's tenant windows are due for recomputing (a pass over the whole trace so
  * far) at monotonic time `mono`: never computed yet; else only when lines were read since
- * (`rows` against those they covered) or now's second changed, and no sooner than
- * watch_replay_due allows after the last computation began, given how long it took.
+ * (`rows` against those they covered) or now's second changed, and no sooner than five times
+ * as long as the last computation took after it began (a fifth of the time at most), so that
+ * while they are cheap they cover the lines the header counts at the same tick.
  */
 struct watch_tenants_at {
 	int have;                  /* computed at least once */

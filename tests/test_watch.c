@@ -1068,9 +1068,10 @@ static void watch_replay_cadence(void)
 }
 
 /* The screen's tenant windows: computed at once, then again only when lines were read or
- * now's second changed, and then at the replays' cadence: computed last at 10 s (monotonic),
- * taking 0.1 s (under a fifth: again a second later) or 0.5 s (five times it: 2.5 s later),
- * over 100 requests as of now 1,000.5 s (its second: 1,000). */
+ * now's second changed, and then no sooner than five times as long as they took: computed last
+ * at 10 s (monotonic), taking 0.1 s (again 0.5 s later), 0.5 s (2.5 s later) or 1 ms (5 ms
+ * later: at the next tick, with the lines the header counts), over 100 requests as of now
+ * 1,000.5 s (its second: 1,000). */
 static void watch_tenants_cadence(void)
 {
 	struct watch_tenants_at none = { 0 };
@@ -1078,14 +1079,17 @@ static void watch_tenants_cadence(void)
 	struct watch_tenants_at at = { .have = 1, .rows = 100, .second = 1000, .began = 10000000, .took = 100000 };
 	CHECK(!watch_tenants_due(&at, 100, 1000999999, 60000000)); /* the same lines and second: never */
 	CHECK(!watch_tenants_due(&at, 100, 1000000000, 60000000));
-	CHECK(!watch_tenants_due(&at, 101, 1000500000, 10999999)); /* a line read: not before 11 s */
-	CHECK(watch_tenants_due(&at, 101, 1000500000, 11000000));
-	CHECK(!watch_tenants_due(&at, 100, 1001000000, 10999999)); /* the next second: from 11 s */
-	CHECK(watch_tenants_due(&at, 100, 1001000000, 11000000));
-	CHECK(watch_tenants_due(&at, 100, 999999999, 11000000));   /* a second earlier (a truncated file) */
+	CHECK(!watch_tenants_due(&at, 101, 1000500000, 10499999)); /* a line read: not before 10.5 s */
+	CHECK(watch_tenants_due(&at, 101, 1000500000, 10500000));
+	CHECK(!watch_tenants_due(&at, 100, 1001000000, 10499999)); /* the next second: from 10.5 s */
+	CHECK(watch_tenants_due(&at, 100, 1001000000, 10500000));
+	CHECK(watch_tenants_due(&at, 100, 999999999, 10500000));   /* a second earlier (a truncated file) */
 	at.took = 500000;                                          /* 10 s + 0.5 s × 5 = 12.5 s */
 	CHECK(!watch_tenants_due(&at, 101, 1001000000, 12499999));
 	CHECK(watch_tenants_due(&at, 101, 1001000000, 12500000));
+	at.took = 1000;                                            /* the tick after, 0.25 s on */
+	CHECK(!watch_tenants_due(&at, 101, 1000500000, 10004999));
+	CHECK(watch_tenants_due(&at, 101, 1000500000, 10250000));
 }
 
 void suite_watch(void)
