@@ -21,6 +21,8 @@ static int by_spend(const void *x, const void *y)
 	const struct watch_tenant *a = x, *b = y;
 	if (a->usd_long != b->usd_long)
 		return a->usd_long > b->usd_long ? -1 : 1;
+	if (a->requests_long != b->requests_long) /* a tenant active in the hour before a quiet one */
+		return a->requests_long > b->requests_long ? -1 : 1;
 	return strcmp(intern_str(&sort_trace->names, a->tenant, NULL), intern_str(&sort_trace->names, b->tenant, NULL));
 }
 
@@ -54,28 +56,24 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 		int64_t at = trace_ts_us(t, i), first_call = INT64_MIN;
 		uint32_t tn = trace_tenant(t, i), a0 = trace_att_begin(t, i), a1 = trace_att_end(t, i);
 		int in_short = at > from_short && at <= now_us, in_long = at > from_long && at <= now_us, hop = 0;
+		/* every tenant of the trace so far has its row, quiet in the windows or not */
+		if (!slot[tn]) {
+			if (k == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct watch_tenant *p = realloc(w, cap * sizeof *p);
+				if (!p)
+					goto oom;
+				w = p;
+			}
+			w[k] = (struct watch_tenant){ .tenant = tn };
+			slot[tn] = (uint32_t)++k;
+		}
+		struct watch_tenant *x = &w[slot[tn] - 1];
 		/* a request's calls start at or after it arrives, up to its latencies later: a request
 		 * long before the window has none in it unless its calls were timed later */
-		struct watch_tenant *x = NULL;
-		for (uint32_t a = a0; a <= a1; a++) {
-			int64_t start = a < a1 && trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
-			int counts = a < a1 && start > from_long && start <= now_us;
-			if (!x && (in_long || counts)) {
-				if (!slot[tn]) {
-					if (k == cap) {
-						cap = cap ? cap * 2 : 64;
-						struct watch_tenant *p = realloc(w, cap * sizeof *p);
-						if (!p)
-							goto oom;
-						w = p;
-					}
-					w[k] = (struct watch_tenant){ .tenant = tn };
-					slot[tn] = (uint32_t)++k;
-				}
-				x = &w[slot[tn] - 1];
-			}
-			if (a == a1)
-				break;
+		for (uint32_t a = a0; a < a1; a++) {
+			int64_t start = trace_att_ts_us(t, i, a) != TRACE_NO_TIME ? trace_att_ts_us(t, i, a) : at;
+			int counts = start > from_long && start <= now_us;
 			hop |= trace_att_fallback(t, a, trace_att_prev_alike(t, i, a)); /* as replay's recorded scenario counts it */
 			if (a == a0)
 				first_call = start;
@@ -93,8 +91,6 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 			int64_t lat = trace_att_latency_us(t, a);
 			at = start + (lat == TRACE_NO_LATENCY ? 0 : lat);
 		}
-		if (!x)
-			continue;
 		x->requests_long += in_long;
 		x->requests_short += in_short;
 		if (first_call > from_long && first_call <= now_us) {

@@ -34,8 +34,9 @@ struct watch_tenant {
 };
 
 /*
- * Every tenant with a request or call in the long window, sorted by its spend
- * there (highest first, then by name).  *out is malloc'd (the caller frees).
+ * Every tenant of the trace so far (one quiet in the windows has its row, with
+ * its zeros: its spend so far is the replay's), sorted by its spend in the long
+ * window (highest first), then its requests there (most first), then by name.  *out is malloc'd (the caller frees).
  * Calls run back to back from their request's arrival unless their times were
  * recorded, as in the recorded scenario; failed calls bill per billing.failed.
  * -1 with e set when out of memory.

@@ -166,7 +166,8 @@ static void watch_tenant_windows(void)
 	 * b: 09:30:00 small-m: the hour only, 1,200,000,000;
 	 * e: 09:57:00 small-m, exactly 5 minutes before now: the hour only (windows are (now − w, now]);
 	 * d: 10:01:00 on a model the table lacks: counted, unpriced;
-	 * c: 08:00:00, outside both: not listed. */
+	 * c: 08:00:00, outside both: listed, last (no spend and no request in the hour, after d's
+	 *    request), with nothing in either window. */
 	const char *lines =
 		"{\"ts\":\"2026-03-02T10:00:00Z\",\"tenant\":\"a\",\"task\":\"t\",\"input_tokens\":1000,\"output_tokens\":100,"
 		"\"attempts\":[{\"model\":\"small-m\",\"status\":\"timeout\",\"latency_ms\":1000},{\"model\":\"large-m\",\"status\":\"ok\"}]}\n"
@@ -186,8 +187,8 @@ static void watch_tenant_windows(void)
 		return;
 	}
 	CHECK(watch_tenants(&t, &sc, now, &w, &n, &e) == 0);
-	CHECK_INT(n, 4);
-	if (n == 4) {
+	CHECK_INT(n, 5);
+	if (n == 5) {
 		CHECK_STR(intern_str(&t.names, w[0].tenant, NULL), "a");
 		CHECK_INT(w[0].usd_short, 13200000000);
 		CHECK_INT(w[0].usd_long, 13200000000);
@@ -215,6 +216,10 @@ static void watch_tenant_windows(void)
 		CHECK_INT(w[3].requests_short, 1);
 		CHECK_INT(w[3].first_calls_long, 1); /* an unpriced call still counts its request's first call */
 		CHECK_INT(w[3].fallbacks_long, 0);
+		CHECK_STR(intern_str(&t.names, w[4].tenant, NULL), "c");
+		CHECK_INT(w[4].requests_long, 0);
+		CHECK_INT(w[4].usd_long, 0);
+		CHECK_INT(w[4].first_calls_long, 0);
 	}
 	free(w);
 	trace_free(&t);
@@ -237,7 +242,7 @@ static void watch_window_edges(void)
 	 * Billing: timeouts and server errors cost nothing.  Prices as above: 1,000 in + 100 out is
 	 * 1,200,000,000 on small-m, 12,000,000,000 on large-m.
 	 * f: 10:02:00, at now exactly: in both windows;
-	 * g: 09:02:00, exactly an hour before: in neither, not listed;
+	 * g: 09:02:00, exactly an hour before: in neither, listed with nothing in them;
 	 * e: 09:57:00, exactly 5 minutes before: the hour only, its call too, its first call too;
 	 * h: 10:00:00, a server error then a retry on the same model: no fallback; the retry starts
 	 *    at 10:00:01 (after the first call's 1 s) and costs 1,200,000,000;
@@ -269,9 +274,14 @@ static void watch_window_edges(void)
 		return;
 	}
 	CHECK(watch_tenants(&t, &sc, now, &w, &n, &e) == 0);
-	CHECK_INT(n, 5);
-	CHECK(tenant_named(&t, w, n, "g") == NULL);
+	CHECK_INT(n, 6);
 	const struct watch_tenant *x;
+	if ((x = tenant_named(&t, w, n, "g")) != NULL) {
+		CHECK_INT(x->requests_long, 0);
+		CHECK_INT(x->usd_long, 0);
+		CHECK_INT(x->first_calls_long, 0);
+	} else
+		TEST_FAIL_("%s", "no tenant g");
 	if ((x = tenant_named(&t, w, n, "f")) != NULL) {
 		CHECK_INT(x->requests_short, 1);
 		CHECK_INT(x->requests_long, 1);
