@@ -502,7 +502,12 @@ check_has "a path replaced by a folder: why" "$(cat "$TMP/gone.err")" "$G: not a
 # a link to a FIFO is refused at once, not waited on in open() for a writer (timeout would say 124)
 mkfifo "$TMP/fifo" && ln -s fifo "$TMP/fifo.jsonl"
 timeout 5 $L watch "$TMP/fifo.jsonl" </dev/null >/dev/null 2>"$TMP/fifo.err"; check_eq "a link to a FIFO: refused, exit 1" "$?" 1
-check_has "a link to a FIFO: why" "$(cat "$TMP/fifo.err")" "$TMP/fifo.jsonl: not a regular file"
+check_has "a link to a FIFO: why" "$(cat "$TMP/fifo.err")" "$TMP/fifo.jsonl: a pipe, not a regular file: watch follows a file as it grows"
+check_has "a link to a FIFO: what to run instead" "$(cat "$TMP/fifo.err")" \
+	"write the lines to a file and follow it (cmd >> FILE & llmcost watch FILE), or store them and play them back: cmd | llmcost import - --name NAME && llmcost watch NAME --speed N"
+# standard input on a pipe, named: the same words
+echo '{}' | timeout 5 $L watch /dev/stdin >/dev/null 2>"$TMP/stdin.err"; check_eq "/dev/stdin on a pipe: refused, exit 1" "$?" 1
+check_has "/dev/stdin on a pipe: why and what instead" "$(cat "$TMP/stdin.err")" "/dev/stdin: a pipe, not a regular file: watch follows a file as it grows, read again through truncation and rotation, not a stream; write the lines"
 # a pipe closed by its reader ends the watch at the next tick, as a write to it would (SIGPIPE:
 # 128 + 13 = 141), not at its next line: the incident says the flood's start and end, then
 # nothing; head -2 takes those two and exits (timeout would say 124 after 20 s)

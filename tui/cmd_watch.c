@@ -1316,6 +1316,18 @@ int cmd_watch(int argc, char **argv)
 		goto out;
 	}
 	wt.is_file = a_file && !speed_arg;
+	if (wt.is_file && S_ISFIFO(st.st_mode)) {
+		/* a pipe (a FIFO, /dev/stdin or <(cmd)'s /dev/fd/N on one): refused as follow_open refuses
+		 * it, saying why and what to run instead */
+		char *word = text_shell_word(wt.name);
+		cli_error("%.300s: a pipe, not a regular file: watch follows a file as it grows, read again "
+		          "through truncation and rotation, not a stream; write the lines to a file and follow it (cmd >> FILE & "
+		          "llmcost watch FILE), or store them and play them back: cmd | llmcost import - "
+		          "--name NAME%s && llmcost watch NAME --speed N%s", word ? word : wt.name, cli_db_words(),
+		          cli_db_words());
+		free(word);
+		goto out;
+	}
 	if (wt.is_file) {
 		char magic[2];
 		/* a store at once, as import refuses it (not millions of lines that are no JSON) */
