@@ -273,6 +273,11 @@ void watch_said_fini(struct watch_said *s)
 	memset(s, 0, sizeof *s);
 }
 
+int64_t watch_play_position(int64_t from_data_us, int64_t from_mono_us, int64_t mono_us, double speed)
+{
+	return from_data_us + (int64_t)((double)(mono_us - from_mono_us) * speed);
+}
+
 int watch_replay_due(int64_t last_start_us, int64_t last_took_us, int64_t now_us)
 {
 	int64_t wait = last_took_us > WATCH_REPLAY_US / WATCH_REPLAY_SHARE ? last_took_us * WATCH_REPLAY_SHARE

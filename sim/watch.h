@@ -103,6 +103,10 @@ int watch_said_update(struct watch_said *s, const struct result_scenario *r, int
                       void *ctx);
 void watch_said_fini(struct watch_said *s);
 
+/* A playback's position at monotonic time `mono`: `speed` times the time since it (re)started
+ * at from_mono, after the data's time from_data it started from. */
+int64_t watch_play_position(int64_t from_data_us, int64_t from_mono_us, int64_t mono_us, double speed);
+
 /*
  * Whether the trace so far is due for its next replay at `now`: a second after the last one
  * began, or, when a replay takes longer than a fifth of a second, five times its length after,

@@ -745,8 +745,10 @@ t0=$(date +%s.%N)
 $L watch late-first --speed 8 </dev/null >"$TMP/late.out" 2>&1
 t1=$(date +%s.%N)
 check_has "--speed 8: played to the end" "$(cat "$TMP/late.out")" "watch: late-first ended: 3 requests (0 rejected)"
-check_eq "--speed 8: 24 s of data in 3 s (2.7 s to 5 s)" \
-	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print (d >= 2.7 && d < 5) ? "yes" : d }')" yes
+# no sooner, on the monotonic clock, however loaded the machine (no upper bound: a busy machine
+# may take longer; the speed's own arithmetic is watch_play_position's unit test)
+check_eq "--speed 8: 24 s of data in no less than 3 s" \
+	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print (d >= 2.9) ? "yes" : d }')" yes
 
 # --- the screen, in tmux
 if ! command -v tmux >/dev/null 2>&1; then

@@ -1102,8 +1102,20 @@ static void watch_tenants_cadence(void)
 	CHECK(watch_tenants_due(&at, 101, 1000500000, 10250000));
 }
 
+/* A playback's position: 3 s at 8x from 10:00:00 is 10:00:24 (cli_watch's --speed 8 plays its
+ * 24 s in 3 s); 0.5 s at 0.5x is 0.25 s on; at 1e9, 1 µs is 1,000 s. */
+static void watch_play_speed(void)
+{
+	int64_t ten = INT64_C(1772445600000000); /* 2026-03-02T10:00:00Z */
+	CHECK_INT(watch_play_position(ten, 5000000, 8000000, 8), ten + 24000000);
+	CHECK_INT(watch_play_position(ten, 5000000, 5500000, 0.5), ten + 250000);
+	CHECK_INT(watch_play_position(ten, 5000000, 5000001, 1e9), ten + INT64_C(1000000000));
+	CHECK_INT(watch_play_position(ten, 5000000, 5000000, 8), ten);
+}
+
 void suite_watch(void)
 {
+	RUN(watch_play_speed);
 	RUN(watch_replay_cadence);
 	RUN(watch_tenants_cadence);
 	RUN(watch_follow_long_line);

@@ -408,8 +408,7 @@ static int64_t watch_now(const struct watch *wt)
 			return trace_ts_us(&wt->full, played(wt, wt->full.n_req - 1));
 		if (wt->paused)
 			return wt->play_from_data;
-		return wt->play_from_data +
-		       (int64_t)((double)(clock_us(CLOCK_MONOTONIC) - wt->play_from_mono) * wt->speed);
+		return watch_play_position(wt->play_from_data, wt->play_from_mono, clock_us(CLOCK_MONOTONIC), wt->speed);
 	}
 	int64_t wall = clock_us(CLOCK_REALTIME);
 	if (wt->last_ts == INT64_MIN) /* no line yet: the clock (and no wall − INT64_MIN) */
