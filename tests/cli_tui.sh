@@ -170,6 +170,16 @@ T send-keys -t main ":export! json $LLMCOST_DB-wal" Enter; wait_for main "is a f
 check_eq "export! refuses the store's -wal" "$?" 0
 T send-keys -t main ":save recorded $(dirname "$LLMCOST_DB")/./$(basename "$LLMCOST_DB")-journal" Enter
 check "save refuses the store's -journal, however the path is written" wait_for main "is a file of the store the console has open"
+# an export says it is writing while it does, and Ctrl-C stops it, the console staying: here it
+# writes to a FIFO no one reads, which holds it until then (before, the console said nothing and
+# read no key until the export ended, and a Ctrl-C typed meanwhile then ended the console)
+mkfifo "$TMP/fifo"
+T send-keys -t main ":export json $TMP/fifo" Enter
+check "export says it is writing" wait_for main "writing $TMP/fifo: 0 MB in "
+T send-keys -t main C-c
+check "Ctrl-C stops the export" wait_for main "interrupted: export stopped, nothing written to $TMP/fifo"
+T send-keys -t main ":run" Enter
+check "and the console goes on" wait_for main "re-ran 4 scenarios in "
 
 # every view
 T send-keys -t main 2; wait_for main "tenants of recorded"; check_eq "2: Tenants" "$?" 0

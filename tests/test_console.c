@@ -12,6 +12,7 @@
  * the one epoch second comes from python3:
  *   datetime(2026,3,2,10,0,0,tzinfo=timezone.utc).timestamp() = 1772445600
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
@@ -1218,6 +1219,61 @@ out:
 	model_v3_done(&m, dir, db);
 }
 
+/* A Ctrl-C caught while an export writes (no run to wait for) stops it at once: the export's
+ * first tick sees it, the writing child is killed, and neither the file nor the hidden file
+ * beside it is left; the console stays (the signal is taken back), and the status line says
+ * so.  Before, the export ran to its end whatever was caught, and wrote the file. */
+static void console_export_stopped(void)
+{
+	char dir[512], db[600], path[700], line[800];
+	struct console_model m;
+	struct dumb_console d;
+	struct console_scen *s;
+	if (model_v3("console-export-stop", dir, sizeof dir, db, sizeof db, &m, &s) < 0)
+		return;
+	if (!s)
+		goto out;
+	if (dumb_open(&d, NULL, 0, VIEW_COMPARE) < 0) {
+		CHECK(0);
+		goto out;
+	}
+	d.c.m = &m;
+	console_layout(&d.c);
+	CHECK_INT(console_model_busy(&m), 0);
+	*console_caught() = SIGINT;
+	snprintf(line, sizeof line, "export json %s/stopped.json", dir);
+	console_cmd_exec(&d.c, line);
+	CHECK_INT(d.c.msg_error, 1);
+	CHECK_HAS(d.c.msg, "interrupted: export stopped, nothing written to ");
+	CHECK_INT(*console_caught(), 0);
+	snprintf(path, sizeof path, "%s/stopped.json", dir);
+	CHECK_INT(access(path, F_OK), -1);
+	/* the folder holds the store and its files only: no ".stopped.json.XXXXXX" */
+	int hidden = 0;
+	DIR *dh = opendir(dir);
+	for (struct dirent *de; dh && (de = readdir(dh));)
+		hidden += strncmp(de->d_name, ".stopped.json", 13) == 0;
+	if (dh)
+		closedir(dh);
+	CHECK_INT(hidden, 0);
+	/* and the next export writes */
+	snprintf(line, sizeof line, "export json %s/whole.json", dir);
+	console_cmd_exec(&d.c, line);
+	CHECK_HAS(d.c.msg, "whole.json (json)");
+	snprintf(path, sizeof path, "%s/whole.json", dir);
+	CHECK_INT(access(path, F_OK), 0);
+	remove(path);
+	if (d.c.hdr)
+		delwin(d.c.hdr);
+	if (d.c.body)
+		delwin(d.c.body);
+	if (d.c.status)
+		delwin(d.c.status);
+	dumb_close(&d);
+out:
+	model_v3_done(&m, dir, db);
+}
+
 /* A view's title too long for its 80 columns (console_put_title) drops in turn the sort order,
  * the "(widen)" of the hidden columns' count, the sort key ("(widen)" back if it then fits), then
  * the count; the filter stays, and a number is never cut (the cases of t1000 through flood
@@ -1391,6 +1447,7 @@ void suite_console(void)
 	RUN(console_titles);
 	RUN(console_rerun_keeps_result);
 	RUN(console_export_waits);
+	RUN(console_export_stopped);
 	RUN(console_title_drops);
 	RUN(console_cut_titles);
 }

@@ -171,8 +171,13 @@ void console_model_notes(struct console_model *m);
 /* The notes about scenario s. */
 size_t console_model_noted(const struct console_model *m, const struct console_scen *s);
 
-/* `export json|csv FILE`: every scenario must have a result. */
-int console_model_export(struct console_model *m, int csv, const char *path, struct err *e);
+/* `export json|csv FILE`: every scenario must have a result.  The file is replaced whole or not
+ * at all (traces/replace.h), written by a child process: meanwhile tick(ctx, bytes written,
+ * seconds since it began), when not NULL, is called at once and then about 8 times a second, and
+ * a non-zero return stops the export at once, the file left as it was (a hidden file made for
+ * it removed); that value is returned then.  Else 0, or -1 with e set. */
+int console_model_export(struct console_model *m, int csv, const char *path,
+                         int (*tick)(void *ctx, uint64_t bytes, double seconds), void *ctx, struct err *e);
 
 /* A scenario's column title: its name (its label before it has run), with " (label)" when
  * another open scenario has the same name (console_scen_shared); in buf when it needs one.  It

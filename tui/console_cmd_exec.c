@@ -571,6 +571,27 @@ static int console_cmd_export_wait(struct console *c, const char *file)
 	return sig;
 }
 
+/* An export's progress on the status line, drawn at once (the export holds the console): the
+ * bytes written so far, from its first tick on (a large one takes a minute); the signal a stop
+ * asks for (console_caught), which stops it. */
+struct console_export_tick {
+	struct console *c;
+	const char *file;
+	volatile sig_atomic_t *caught;
+};
+
+static int console_cmd_export_tick(void *ctx, uint64_t bytes, double seconds)
+{
+	struct console_export_tick *t = ctx;
+	char mb[32];
+	if (*t->caught)
+		return *t->caught;
+	report_count_text((bytes + 500000) / 1000000, mb, sizeof mb);
+	console_message(t->c, 0, "writing %s: %s MB in %.0f s (Ctrl-C stops it)", t->file, mb, seconds);
+	console_frame(t->c);
+	return 0;
+}
+
 static int console_cmd_export(struct console *c, const char *args, struct err *e)
 {
 	char buf[CONSOLE_CMD_MAX], *rest = buf, *fmt;
@@ -589,7 +610,15 @@ static int console_cmd_export(struct console *c, const char *args, struct err *e
 	if (sig)
 		return err_set(e, "%s: export abandoned, nothing written to %s (the runs go on)",
 		               sig == SIGINT ? "interrupted" : "stopped", file);
-	if (console_model_export(c->m, csv, file, e) < 0)
+	struct console_export_tick t = { c, file, console_caught() };
+	console_intr_signals(1); /* Ctrl-C and Ctrl-\ send their signals: the export reads no keys */
+	sig = console_model_export(c->m, csv, file, console_cmd_export_tick, &t, e);
+	console_intr_signals(0);
+	console_load_done(sig > 0 ? sig : 0); /* Ctrl-C stops the export alone; another signal ends the console */
+	if (sig > 0)
+		return err_set(e, "%s: export stopped, nothing written to %s", sig == SIGINT ? "interrupted" : "stopped",
+		               file);
+	if (sig < 0)
 		return -1;
 	console_message(c, 0, "wrote %s (%s)", file, fmt);
 	return 0;
