@@ -176,6 +176,45 @@ static void console_stopped_time(void)
 	pthread_mutex_destroy(&m.mu);
 }
 
+/* The header's share of a batch does not move while its runs make their figures (the percentiles
+ * and each tenant's, seconds for many tenants): it sat at 50% and 99%; runs past their trace's
+ * requests are counted as finishing.  REPLAY_PROGRESS_STEP is 16,384: a run is counted a step at
+ * a time, the rest when it returns. */
+static void console_finishing(void)
+{
+	/* 100,000 requests: the last whole step ends at 100,000 - 100,000 mod 16,384 = 98,304 */
+	CHECK_INT(console_model_finishing(98304, 100000), 1);
+	CHECK_INT(console_model_finishing(98303, 100000), 0);
+	CHECK_INT(console_model_finishing(100000, 100000), 1);
+	CHECK_INT(console_model_finishing(0, 100000), 0);
+	/* a trace under a step: never said (it finishes at once), even with all taken in */
+	CHECK_INT(console_model_finishing(10000, 10000), 0);
+	/* 4 runs of 100,000 on 2 workers: one finishing, one half way, none ended: 148,304 of
+	 * 400,000 taken in = 37.076%, 37 */
+	struct console_model m;
+	memset(&m, 0, sizeof m);
+	pthread_mutex_init(&m.mu, NULL);
+	m.summary.requests = 100000;
+	m.in_flight = 4;
+	m.batch_requests = 400000;
+	m.n_started = 2;
+	atomic_store(&m.worker_progress[0].requests, 98304);
+	atomic_store(&m.worker_progress[1].requests, 50000);
+	int percent;
+	size_t finishing;
+	console_model_running_s(&m, &percent, &finishing);
+	CHECK_INT(percent, 37);
+	CHECK_INT((int)finishing, 1);
+	/* the two ended (200,000 done), the other two both past their last step: 396,608 of
+	 * 400,000 = 99.152%, 99, and two finishing */
+	m.batch_done = 200000;
+	atomic_store(&m.worker_progress[1].requests, 98304);
+	console_model_running_s(&m, &percent, &finishing);
+	CHECK_INT(percent, 99);
+	CHECK_INT((int)finishing, 2);
+	pthread_mutex_destroy(&m.mu);
+}
+
 static void console_split(void)
 {
 	struct console_scen a = { .label = "v3" }, b = { .label = "v3.b" }, c = { .label = "base" };
@@ -1428,6 +1467,7 @@ void suite_console(void)
 	RUN(console_scrolling);
 	RUN(console_split);
 	RUN(console_stopped_time);
+	RUN(console_finishing);
 	RUN(console_load_stopped);
 	RUN(console_clipping);
 	RUN(console_widest_edges);

@@ -97,7 +97,10 @@ struct console_model {
 	double batch_t0;            /* when in_flight last rose from 0 */
 	double batch_end;           /* when it last fell to 0 */
 	double last_run_s;          /* wall time of the last complete batch of runs, time stopped not counted */
-	struct replay_progress progress; /* requests the batch's runs have taken in */
+	size_t n_started;           /* workers that have taken their index (worker_progress) */
+	/* each worker's run under way: the requests it has taken in (0 when idle); its stop ends it */
+	struct replay_progress worker_progress[8];
+	uint64_t batch_done;        /* requests taken in by the batch's runs that ended */
 	uint64_t batch_requests;    /* and the requests its runs take in all */
 };
 
@@ -159,9 +162,15 @@ void console_model_wait(struct console_model *m);
 /* Jobs queued or running. */
 size_t console_model_busy(struct console_model *m);
 
-/* Seconds since the running batch started (0 when idle), and the share of its requests its
- * runs have taken in, in percent (0 when idle). */
-double console_model_running_s(struct console_model *m, int *percent);
+/* Seconds since the running batch started (0 when idle), the share of its requests its runs
+ * have taken in, in percent (0 when idle), and how many runs have taken in the whole trace and
+ * are finishing (their figures made: percentiles, each tenant's, which the share does not count
+ * and which take seconds for many tenants). */
+double console_model_running_s(struct console_model *m, int *percent, size_t *finishing);
+/* 1 when a run that has taken in `taken` of a trace's n_req requests is finishing: past its last
+ * whole step of progress (REPLAY_PROGRESS_STEP; the rest is counted when the run returns), for a
+ * trace of a step or more (a smaller one finishes at once). */
+int console_model_finishing(uint64_t taken, uint64_t n_req);
 /* The console was stopped (Ctrl-Z) from `since` for `seconds`: a batch's time leaves them out. */
 void console_model_stopped(struct console_model *m, double since, double seconds);
 

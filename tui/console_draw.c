@@ -26,13 +26,17 @@ static void console_draw_header(struct console *c)
 	wattrset(w, console_attr(ROLE_BAR));
 	mvwhline(w, 0, 0, ' ', cols);
 	size_t busy = console_model_busy(m);
-	char run[64];
+	char run[128];
 	if (busy) {
 		static const char spin[] = "|/-\\";
 		int k = (int)(console_now() * 8) & 3;
 		int percent;
-		double seconds = console_model_running_s(m, &percent);
-		snprintf(run, sizeof run, "%c running %zu  %d%%  %.1f s ", spin[k], busy, percent, seconds);
+		size_t finishing;
+		double seconds = console_model_running_s(m, &percent, &finishing);
+		char fin[48] = ""; /* runs past their requests, making their figures: not stuck */
+		if (finishing)
+			snprintf(fin, sizeof fin, " (%zu finishing)", finishing);
+		snprintf(run, sizeof run, "%c running %zu%s  %d%%  %.1f s ", spin[k], busy, fin, percent, seconds);
 	} else if (m->last_run_s > 0) {
 		snprintf(run, sizeof run, "last run %.2f s ", m->last_run_s);
 	} else {

@@ -72,6 +72,7 @@ static void *console_model_worker(void *arg)
 {
 	struct console_model *m = arg;
 	pthread_mutex_lock(&m->mu);
+	struct replay_progress *mine = &m->worker_progress[m->n_started++];
 	for (;;) {
 		while (!m->queue && !m->quit)
 			pthread_cond_wait(&m->cv, &m->mu);
@@ -79,9 +80,10 @@ static void *console_model_worker(void *arg)
 			break;
 		struct console_job *j = m->queue;
 		m->queue = j->next;
+		atomic_store_explicit(&mine->requests, 0, memory_order_relaxed);
 		pthread_mutex_unlock(&m->mu);
 
-		j->rc = replay_run(j->rt, &j->copy, &j->res, &m->progress, &j->err);
+		j->rc = replay_run(j->rt, &j->copy, &j->res, mine, &j->err);
 		if (j->rc == 0) {
 			j->tenant_d = console_model_derive(&j->res, j->res.by_tenant, j->res.n_tenants);
 			j->task_d = console_model_derive(&j->res, j->res.by_task, j->res.n_tasks);
@@ -90,6 +92,7 @@ static void *console_model_worker(void *arg)
 		}
 
 		pthread_mutex_lock(&m->mu);
+		m->batch_done += atomic_exchange_explicit(&mine->requests, 0, memory_order_relaxed);
 		j->next = m->done;
 		m->done = j;
 		if (--m->in_flight == 0) {
@@ -184,9 +187,10 @@ void console_model_fini(struct console_model *m)
 	pthread_mutex_lock(&m->mu);
 	m->quit = 1;
 	pthread_cond_broadcast(&m->cv);
-	pthread_mutex_unlock(&m->mu);
 	/* the runs under way end at their next step: quitting does not wait for them */
-	atomic_store_explicit(&m->progress.stop, 1, memory_order_relaxed);
+	for (size_t i = 0; i < sizeof m->worker_progress / sizeof m->worker_progress[0]; i++)
+		atomic_store_explicit(&m->worker_progress[i].stop, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&m->mu);
 	for (size_t i = 0; i < m->n_threads; i++)
 		pthread_join(m->threads[i], NULL);
 	for (j = m->queue; j; j = next) {
@@ -256,7 +260,7 @@ static int console_model_submit(struct console_model *m, struct console_scen *s,
 	if (m->in_flight++ == 0) { /* a new batch: no run of the last one is left to count */
 		m->batch_t0 = console_now();
 		m->batch_requests = 0;
-		atomic_store_explicit(&m->progress.requests, 0, memory_order_relaxed);
+		m->batch_done = 0; /* no run is under way: each worker's count is 0 */
 	}
 	m->batch_requests += m->summary.requests;
 	s->busy++;
@@ -476,11 +480,25 @@ void console_model_stopped(struct console_model *m, double since, double seconds
 	pthread_mutex_unlock(&m->mu);
 }
 
-double console_model_running_s(struct console_model *m, int *percent)
+int console_model_finishing(uint64_t taken, uint64_t n_req)
 {
+	return n_req >= REPLAY_PROGRESS_STEP && taken >= (n_req & ~(uint64_t)(REPLAY_PROGRESS_STEP - 1));
+}
+
+double console_model_running_s(struct console_model *m, int *percent, size_t *finishing)
+{
+	struct replay_progress all = { 0 };
+	uint64_t taken = 0;
+	*finishing = 0;
 	pthread_mutex_lock(&m->mu);
 	double s = m->in_flight ? console_now() - m->batch_t0 : 0;
-	*percent = m->in_flight ? replay_progress_percent(&m->progress, m->batch_requests) : 0;
+	for (size_t i = 0; i < m->n_started; i++) {
+		uint64_t k = atomic_load_explicit(&m->worker_progress[i].requests, memory_order_relaxed);
+		taken += k;
+		*finishing += k && console_model_finishing(k, m->summary.requests);
+	}
+	atomic_store_explicit(&all.requests, m->batch_done + taken, memory_order_relaxed);
+	*percent = m->in_flight ? replay_progress_percent(&all, m->batch_requests) : 0;
 	pthread_mutex_unlock(&m->mu);
 	return s;
 }
