@@ -38,6 +38,12 @@ check_eq "--frames 7 prints no error" "$(cat "$TMP/frames.err")" ""
 TERM=xterm $L tui faq --frames 1 </dev/null 2>/dev/null | sed 's/\x1b[^a-zA-Z]*[a-zA-Z]//g; s/\x1b[()][0-9A-Z]//g' > "$TMP/default.out"
 check_has "without -s: recorded and every bundled scenario" "$(cat "$TMP/default.out")" \
 	"scenarios: recorded baseline flood-guard v3"
+# the trace is read once the console is up, a screen saying what it loads meanwhile (q and
+# Ctrl-C quit at once): drawn once before the frames counted (before, the terminal stayed blank
+# for the 5 s a trace of 10M requests takes, and q waited for it)
+check_has "the loading screen names the trace" "$(cat "$TMP/default.out")" "loading trace faq from "
+check_has "with its size from the store's list" "$(cat "$TMP/default.out")" "2,000 requests, 8 tenants"
+check_has "and says q quits" "$(cat "$TMP/default.out")" "q or Ctrl-C quits"
 # `llmcost` with the console's options but no command is the console, as `llmcost` alone
 TERM=xterm $L --db "$TMP/bare.db" --frames 1 </dev/null >/dev/null 2>"$TMP/err"
 check_eq "llmcost --db PATH --frames 1 exits 0" "$?" 0

@@ -44,7 +44,7 @@ int cmd_tui(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char **scen_args = calloc((size_t)argc + 64, sizeof *scen_args), *db = NULL;
-	struct console_opts opts = { 0, 0 };
+	struct console_opts opts = { .open_requests = -1, .open_tenants = -1 };
 	struct console_model m;
 	struct store st = { 0 };
 	struct err e = { "" };
@@ -143,6 +143,12 @@ int cmd_tui(int argc, char **argv)
 			rc = EXIT_FAIL;
 		}
 	}
+	/* the loading screen's figures: the store's list has them at once */
+	struct store_trace_info info;
+	if (store_find(&st, name, &info, &e) == 1) {
+		opts.open_requests = info.requests;
+		opts.open_tenants = info.tenants;
+	}
 	store_close(&st);
 
 	if (console_model_init(&m, db_path, &e) < 0) {
@@ -155,11 +161,13 @@ int cmd_tui(int argc, char **argv)
 			cli_error("%s", e.msg);
 			goto out;
 		}
-	if (console_model_open_trace(&m, name, &e) < 0) {
-		cli_error("%s", e.msg);
-		goto out;
-	}
+	/* the trace is read once the console is up, which says what it is loading meanwhile */
+	opts.open = name;
+	opts.err = &e;
+	e.msg[0] = 0;
 	rc = console_run(&m, &opts);
+	if (rc == 1 && e.msg[0])
+		cli_error("%s", e.msg);
 	if (rc == 1)
 		rc = EXIT_FAIL;
 out:

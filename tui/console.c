@@ -555,6 +555,136 @@ static void console_interrupt(struct console *c)
 	console_matches_close(c);
 }
 
+/* ---- the trace opened first (o->open) ---- */
+
+/* Reads the trace on a thread of its own.  The main thread owns it until it quits during the
+ * load: then the thread is left to be ended with the process, and the loader with it. */
+struct console_loader {
+	char *db_path;
+	char name[256];
+	struct console_opening o;
+	struct err e;
+	int rc;
+	_Atomic int done;
+};
+
+static void *console_loader_main(void *arg)
+{
+	struct console_loader *l = arg;
+	l->rc = console_model_read(l->db_path, l->name, &l->o, &l->e);
+	atomic_store(&l->done, 1);
+	return NULL;
+}
+
+/* The screen while the trace loads: what, from where, what is being done and for how long,
+ * and that q quits; in the middle of stdscr, each line cut to the width. */
+static void console_draw_loading(const struct console_opts *o, const char *db_path, int phase, double seconds)
+{
+	static const char *const doing[] = {
+		[CONSOLE_OPEN_READING] = "reading it from the store",
+		[CONSOLE_OPEN_PREPARING] = "preparing it for the runs",
+		[CONSOLE_OPEN_NORMS] = "reading its kept normalized inputs",
+	};
+	char lines[4][1200], a[32], b[32];
+	snprintf(lines[0], sizeof lines[0], "loading trace %s from %s", o->open, db_path);
+	if (o->open_requests >= 0 && o->open_tenants >= 0)
+		snprintf(lines[1], sizeof lines[1], "%s request%s, %s tenant%s",
+		         report_count_text((uint64_t)o->open_requests, a, sizeof a), o->open_requests == 1 ? "" : "s",
+		         report_count_text((uint64_t)o->open_tenants, b, sizeof b), o->open_tenants == 1 ? "" : "s");
+	else
+		lines[1][0] = 0;
+	snprintf(lines[2], sizeof lines[2], "%s%s %.1f s", doing[phase < 0 || phase > CONSOLE_OPEN_NORMS ? 0 : phase],
+	         console_utf8 ? "…" : "...", seconds);
+	snprintf(lines[3], sizeof lines[3], "q or Ctrl-C quits");
+	werase(stdscr);
+	int y = LINES / 2 - 2 < 0 ? 0 : LINES / 2 - 2;
+	for (int i = 0; i < 4 && y + i < LINES; i++) {
+		wattrset(stdscr, console_attr(i == 0 ? ROLE_TITLE : i == 3 ? ROLE_DIM : ROLE_NORMAL));
+		console_put(stdscr, y + i, 2, lines[i], COLS - 4 > 0 ? COLS - 4 : 1, 0, 0);
+	}
+	wattrset(stdscr, console_attr(ROLE_NORMAL));
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Opens o->open before the first frame, the loading screen up meanwhile: 0 when it is open
+ * (its runs started), 1 when it failed (*o->err says why), 2 when q, Ctrl-C or another signal
+ * ended the console first (console_stop says which), which does not wait for the read. */
+static int console_open_first(struct console *c, const struct console_opts *o)
+{
+	struct console_model *m = c->m;
+	struct console_loader *l = calloc(1, sizeof *l);
+	struct err *e = o->err;
+	pthread_t th;
+	sigset_t block, old;
+	int started;
+	if (!l || !(l->db_path = strdup(m->db_path))) {
+		free(l);
+		err_set(e, "out of memory");
+		return 1;
+	}
+	snprintf(l->name, sizeof l->name, "%s", o->open);
+	double t0 = console_now();
+	console_draw_loading(o, m->db_path, CONSOLE_OPEN_READING, 0);
+	if (c->frames) { /* the tests' frames: the screen once, then the trace read here */
+		console_loader_main(l);
+		started = 0;
+	} else {
+		sigfillset(&block); /* signals go to the console, never to the loader */
+		pthread_sigmask(SIG_BLOCK, &block, &old);
+		started = pthread_create(&th, NULL, console_loader_main, l) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!started)
+			console_loader_main(l);
+	}
+	while (started && !atomic_load(&l->done)) {
+		struct pollfd pf[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+		                        { .fd = m->wake[0], .events = POLLIN } };
+		int ch;
+		if (poll(pf, 2, 100) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			console_stop = SIGHUP;
+		char buf[64];
+		while (read(m->wake[0], buf, sizeof buf) > 0)
+			;
+		while (!console_stop && (ch = wgetch(c->input)) != ERR) {
+			int sig = console_signal_key(ch);
+			if (sig == SIGTSTP)
+				console_stop_self(c);
+			else if (sig)
+				console_stop = sig;
+			else if (ch == 'q')
+				c->quit = 1;
+			else if (ch == KEY_RESIZE)
+				console_layout(c);
+			if (c->quit)
+				break;
+		}
+		if (console_tstp && !console_stop)
+			console_stop_self(c);
+		if (console_stop || c->quit) {
+			pthread_detach(th); /* the process ends with it; l is its own until then */
+			return 2;
+		}
+		console_draw_loading(o, m->db_path, atomic_load(&l->o.phase), console_now() - t0);
+	}
+	if (started)
+		pthread_join(th, NULL);
+	int rc = l->rc;
+	if (rc < 0)
+		*e = l->e;
+	else if (console_model_show(m, &l->o, e) < 0)
+		rc = -1;
+	console_opening_fini(&l->o);
+	free(l->db_path);
+	free(l);
+	if (rc < 0)
+		return 1;
+	console_layout(c);
+	return 0;
+}
+
 int console_run(struct console_model *m, const struct console_opts *o)
 {
 	static int atexit_done;
@@ -619,8 +749,9 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	console_paste_mode(1);
 	console_layout(&c);
 
+	int opened = o->open ? console_open_first(&c, o) : 0;
 	size_t was_busy = 0;
-	for (;;) {
+	for (; opened == 0;) {
 		console_interrupt(&c);
 		if (console_tstp && !console_stop)
 			console_stop_self(&c);
@@ -691,5 +822,5 @@ int console_run(struct console_model *m, const struct console_opts *o)
 	delscreen(scr);
 	console_signals(0);
 	console_wake_fd = -1;
-	return console_stop ? 128 + console_stop : 0;
+	return console_stop ? 128 + console_stop : opened == 1 ? 1 : 0;
 }

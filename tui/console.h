@@ -113,6 +113,24 @@ void console_model_fini(struct console_model *m);
  * result, and re-runs every scenario. */
 int console_model_open_trace(struct console_model *m, const char *name, struct err *e);
 
+/* The same in two steps, so that the reading (seconds for millions of requests) can run on a
+ * thread of its own while the console says what it is loading: console_model_read touches no
+ * model (db_path is read only), fills o (0), or leaves it empty (-1, e set); phase says what it
+ * is doing, for another thread to read.  console_model_show (on the main thread) takes o's trace
+ * over as console_model_open_trace would show it; console_opening_fini frees what o holds. */
+enum console_open_phase { CONSOLE_OPEN_READING, CONSOLE_OPEN_PREPARING, CONSOLE_OPEN_NORMS };
+struct console_opening {
+	struct trace *t;
+	struct replay_trace *rt;
+	char *name;
+	unsigned norms;
+	char import[32];
+	_Atomic int phase;          /* enum console_open_phase */
+};
+int console_model_read(const char *db_path, const char *name, struct console_opening *o, struct err *e);
+int console_model_show(struct console_model *m, struct console_opening *o, struct err *e);
+void console_opening_fini(struct console_opening *o);
+
 /* `load TRACE [--name NAME]`: a stored name or a file (imported on first use, as NAME when
  * not NULL), as `llmcost replay` finds it; the message printed by the import, if any, goes
  * to info.  0 when opened; -1 on an error; the signal's number when one abandoned the import,
@@ -433,12 +451,19 @@ void console_frame(struct console *c);
 struct console_opts {
 	int no_color;
 	long frames;
+	/* a stored trace to open first (NULL: the model's is open): read on a thread while a screen
+	 * says what is loading (its figures from the store's list: requests, tenants; -1 unknown),
+	 * q and Ctrl-C quitting at once; why it failed in *err */
+	const char *open;
+	int64_t open_requests, open_tenants;
+	struct err *err;
 };
 
 /*
- * Runs the console on a model whose trace is open: sets up the terminal,
- * loops until `q`, Ctrl-C, SIGTERM or --frames, and restores the terminal.
- * Returns an exit code (0, or 1 when the terminal cannot be used).
+ * Runs the console on a model whose trace is open (or opens o->open first): sets up the
+ * terminal, loops until `q`, Ctrl-C, SIGTERM or --frames, and restores the terminal.
+ * Returns an exit code (0, or 1 when the terminal cannot be used or o->open could not be
+ * opened: *o->err says why then).
  */
 int console_run(struct console_model *m, const struct console_opts *o);
 

@@ -513,42 +513,54 @@ int console_model_run(struct console_model *m, struct console_scen *s, struct er
 	return 0;
 }
 
-/* console_model_open_trace, abandoned (-1, e says so) when *stop is set once the trace is read:
- * the trace shown is left as it was. */
-static int console_model_open_stop(struct console_model *m, const char *name,
-                                   const volatile sig_atomic_t *stop, struct err *e)
+void console_opening_fini(struct console_opening *o)
+{
+	replay_trace_free(o->rt);
+	if (o->t) {
+		trace_free(o->t);
+		free(o->t);
+	}
+	free(o->name);
+	o->t = NULL;
+	o->rt = NULL;
+	o->name = NULL;
+}
+
+int console_model_read(const char *db_path, const char *name, struct console_opening *o, struct err *e)
 {
 	struct store st = { 0 };
-	struct trace *t = calloc(1, sizeof *t);
-	struct replay_trace *rt = NULL;
-	char *nm = strdup(name);
-
-	if (!t || !nm) {
-		free(t);
-		free(nm);
-		return err_set(e, "out of memory");
-	}
-	if (store_open(&st, m->db_path, e) < 0)
+	o->t = calloc(1, sizeof *o->t);
+	o->rt = NULL;
+	o->name = strdup(name);
+	atomic_store(&o->phase, CONSOLE_OPEN_READING);
+	if (!o->t || !o->name) {
+		err_set(e, "out of memory");
 		goto fail;
-	if (store_load(&st, name, t, e) < 0) {
+	}
+	if (store_open(&st, db_path, e) < 0)
+		goto fail;
+	if (store_load(&st, name, o->t, e) < 0) {
 		store_close(&st);
 		goto fail;
 	}
-	if (replay_prepare(t, &rt, e) < 0) {
+	atomic_store(&o->phase, CONSOLE_OPEN_PREPARING);
+	if (replay_prepare(o->t, &o->rt, e) < 0) {
 		store_close(&st);
 		err_prefix(e, "%s: ", name);
 		goto fail;
 	}
-	unsigned norms = replay_norms_restore(&st, name, t, rt, REPLAY_NORMS_ALL);
-	char import[sizeof m->trace_import];
-	snprintf(import, sizeof import, "%s", st.loaded_import);
+	atomic_store(&o->phase, CONSOLE_OPEN_NORMS);
+	o->norms = replay_norms_restore(&st, name, o->t, o->rt, REPLAY_NORMS_ALL);
+	snprintf(o->import, sizeof o->import, "%s", st.loaded_import);
 	store_close(&st);
-	int sig = stop ? *stop : 0;
-	if (sig) {
-		replay_trace_free(rt);
-		err_set(e, "%s: trace %s not opened (stored: :load %s opens it)", import_stop_word(sig), name, name);
-		goto fail;
-	}
+	return 0;
+fail:
+	console_opening_fini(o);
+	return -1;
+}
+
+int console_model_show(struct console_model *m, struct console_opening *o, struct err *e)
+{
 	/* runs still queued would be of the old trace; the running ones end first */
 	console_model_cancel_queued(m, 0);
 	console_model_wait(m);
@@ -564,19 +576,34 @@ static int console_model_open_stop(struct console_model *m, const char *name,
 		free(m->trace);
 	}
 	free(m->trace_name);
-	m->trace = t;
-	m->rt = rt;
-	m->trace_name = nm;
-	m->norms_kept = norms;
-	memcpy(m->trace_import, import, sizeof import);
-	replay_trace_summary(rt, &m->summary);
+	m->trace = o->t;
+	m->rt = o->rt;
+	m->trace_name = o->name;
+	m->norms_kept = o->norms;
+	memcpy(m->trace_import, o->import, sizeof o->import);
+	o->t = NULL;
+	o->rt = NULL;
+	o->name = NULL;
+	replay_trace_summary(m->rt, &m->summary);
 	m->data_gen++;
 	return console_model_run(m, NULL, e);
-fail:
-	trace_free(t);
-	free(t);
-	free(nm);
-	return -1;
+}
+
+/* console_model_open_trace, abandoned (-1, e says so) when *stop is set once the trace is read:
+ * the trace shown is left as it was. */
+static int console_model_open_stop(struct console_model *m, const char *name,
+                                   const volatile sig_atomic_t *stop, struct err *e)
+{
+	struct console_opening o;
+	if (console_model_read(m->db_path, name, &o, e) < 0)
+		return -1;
+	int sig = stop ? *stop : 0;
+	if (sig) {
+		console_opening_fini(&o);
+		return err_set(e, "%s: trace %s not opened (stored: :load %s opens it)", import_stop_word(sig), name,
+		               name);
+	}
+	return console_model_show(m, &o, e);
 }
 
 int console_model_open_trace(struct console_model *m, const char *name, struct err *e)
