@@ -533,6 +533,11 @@ void console_view_tenants_metric(struct console *c, int arg);
 const char *console_view_compare_unknown_field(void);
 const char *console_view_groups_unknown_field(void);
 
+/* The sorts the Tenants and Budget views have made of their rows since the program began: a
+ * sort is made when the result or the sort order changes, never for a key that moves the
+ * cursor, nor for a filter (for the tests). */
+unsigned long console_view_groups_sorts(void);
+
 /* Rows of a list view's body (its title rows excluded). */
 int console_view_list_rows(int rows);
 /* The rows a list of n shows in a body of `height`: console_view_list_rows, less the line under

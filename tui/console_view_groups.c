@@ -125,14 +125,18 @@ struct groups_def {
 static const struct groups_def groups_tenants = { VIEW_TENANTS, "tenant", groups_tenant_cols, N_TENANT_COLS };
 static const struct groups_def groups_tasks = { VIEW_BUDGET, "task", groups_task_cols, N_TASK_COLS };
 
-/* What the cached order was computed from, and the column widths it gave. */
+/* What the cached order was computed from, and the column widths it gave: every row in the
+ * sort order (all), and the filter the rows shown were taken from it with. */
 struct groups_cache {
 	int valid;
 	unsigned scen_id, data_gen, filter_gen;
 	int sort_col, sort_desc;
 	int width[GROUPS_MAX_COLS];
+	long *all;
+	char filter[256];
 };
 static struct groups_cache groups_cache[N_VIEW];
+static unsigned long groups_n_sorts; /* the sorts made, for the tests (console_view_groups_sorts) */
 
 /* The same for the Tenants view across the scenarios: rows are indexes into the
  * tenants of the first scenario with a result (src_id); every result of one trace
@@ -283,90 +287,137 @@ static void groups_sort(long *idx, size_t n, struct groups_key *keys, const char
 	groups_sort_names = NULL;
 }
 
-/* Recomputes the row order and the widths when the result, sort or filter changed. */
-static void groups_refresh(struct console *c, const struct groups_def *g, struct console_scen *s)
+unsigned long console_view_groups_sorts(void)
 {
-	struct console_viewstate *vs = &c->vs[g->view];
-	struct groups_cache *k = &groups_cache[g->view];
-	int same_rows = k->valid && k->scen_id == s->id && k->data_gen == c->m->data_gen &&
-	                k->filter_gen == c->filter_gen;
-	if (vs->sort_col < 0 || vs->sort_col >= (int)g->n_cols)
-		vs->sort_col = 0;
-	if (same_rows && k->sort_col == vs->sort_col && k->sort_desc == vs->sort_desc)
-		return;
-	size_t n = groups_count(g, s), kept = 0;
-	long *idx = realloc(vs->rows, (n ? n : 1) * sizeof *idx);
+	return groups_n_sorts;
+}
+
+/* Every row of s in the sort order, into k->all: 0, or -1 when out of memory. */
+static int groups_order(const struct groups_def *g, struct console_scen *s, struct groups_cache *k,
+                        const struct console_viewstate *vs)
+{
+	size_t n = groups_count(g, s);
+	long *all = realloc(k->all, (n ? n : 1) * sizeof *all);
 	struct groups_key *keys = calloc(n ? n : 1, sizeof *keys);
 	const char **names = calloc(n ? n : 1, sizeof *names);
 	char (*pol)[REPORT_TEXT_MAX * 2] = NULL;
 	const struct groups_col *sc = &g->cols[vs->sort_col];
-	const struct report_field *fl[GROUPS_MAX_COLS]; /* each column's field, looked up once */
-	struct console_widest wd[GROUPS_MAX_COLS];
+	const struct report_field *f = groups_field(sc);
 	if (sc->kind == GROUPS_COL_POLICY)
 		pol = calloc(n ? n : 1, sizeof *pol);
-	if (!idx || !keys || !names || (sc->kind == GROUPS_COL_POLICY && !pol)) {
-		if (idx)
-			vs->rows = idx;
+	if (all)
+		k->all = all;
+	if (!all || !keys || !names || (sc->kind == GROUPS_COL_POLICY && !pol)) {
 		free(keys);
 		free(names);
 		free(pol);
-		vs->n_rows = 0;
-		k->valid = 0;
-		return;
+		return -1;
 	}
-	vs->rows = idx;
-	for (size_t col = 0; col < g->n_cols; col++)
-		fl[col] = groups_field(&g->cols[col]);
-	/* the widths depend on the rows, not on their order: a new sort keeps them */
-	if (!same_rows)
-		for (size_t i = 0; i < GROUPS_MAX_COLS; i++) {
-			k->width[i] = i < g->n_cols ? console_text_width(g->cols[i].title) : 0;
-			if (i < g->n_cols && fl[i])
-				console_widest_init(&wd[i], fl[i]->kind);
-		}
 	for (size_t i = 0; i < n; i++) {
+		all[i] = (long)i;
 		names[i] = groups_name(g, s, i);
-		if (!console_view_match(names[i], vs->filter))
-			continue;
-		idx[kept++] = (long)i;
+		struct groups_key *key = &keys[i];
+		if (sc->kind == GROUPS_COL_POLICY) {
+			key->s = groups_policy(s, names[i], pol[i], sizeof pol[i]);
+		} else if (f) {
+			struct derived tmp;
+			struct report_value v = report_value(f, &s->res, groups_metrics(g, s, i), groups_derived(g, s, i, &tmp));
+			key->null = v.null;
+			key->x = v.x;
+			key->r = v.ratio;
+		}
+	}
+	groups_sort(all, n, keys, names, groups_order_of(sc->kind, f), vs->sort_desc);
+	groups_n_sorts++;
+	free(keys);
+	free(names);
+	free(pol);
+	return 0;
+}
+
+/* The widths of the columns of the n rows: the widest of their texts and the title. */
+static void groups_measure(const struct groups_def *g, struct console_scen *s, struct groups_cache *k,
+                           const long *rows, size_t n)
+{
+	const struct report_field *fl[GROUPS_MAX_COLS]; /* each column's field, looked up once */
+	struct console_widest wd[GROUPS_MAX_COLS];
+	for (size_t i = 0; i < GROUPS_MAX_COLS; i++) {
+		k->width[i] = i < g->n_cols ? console_text_width(g->cols[i].title) : 0;
+		fl[i] = i < g->n_cols ? groups_field(&g->cols[i]) : NULL;
+		if (fl[i])
+			console_widest_init(&wd[i], fl[i]->kind);
+	}
+	for (size_t r = 0; r < n; r++) {
+		size_t i = (size_t)rows[r];
+		const char *name = groups_name(g, s, i);
 		struct derived tmp;
 		const struct derived *d = groups_derived(g, s, i, &tmp);
 		const struct metrics *m = groups_metrics(g, s, i);
 		char buf[REPORT_TEXT_MAX * 2];
-		for (size_t col = 0; !same_rows && col < g->n_cols; col++) {
+		for (size_t col = 0; col < g->n_cols; col++) {
 			const struct groups_col *gc = &g->cols[col];
 			if (fl[col]) {
 				struct report_value v = report_value(fl[col], &s->res, m, d);
 				console_widest_add(&wd[col], &v);
 				continue;
 			}
-			int w = console_text_width(gc->kind == GROUPS_COL_NAME ? names[i]
-			                           : groups_policy(s, names[i], buf, sizeof buf));
+			int w = console_text_width(gc->kind == GROUPS_COL_NAME ? name : groups_policy(s, name, buf, sizeof buf));
 			if (w > k->width[col])
 				k->width[col] = w;
 		}
-		/* the sort key */
-		struct groups_key *key = &keys[i];
-		if (sc->kind == GROUPS_COL_POLICY) {
-			key->s = groups_policy(s, names[i], pol[i], sizeof pol[i]);
-		} else if (fl[vs->sort_col]) {
-			struct report_value v = report_value(fl[vs->sort_col], &s->res, m, d);
-			key->null = v.null;
-			key->x = v.x;
-			key->r = v.ratio;
-		}
 	}
-	for (size_t col = 0; !same_rows && col < g->n_cols; col++)
+	for (size_t col = 0; col < g->n_cols; col++)
 		if (fl[col]) {
 			int w = console_widest_width(&wd[col]);
 			if (w > k->width[col])
 				k->width[col] = w;
 		}
-	groups_sort(idx, kept, keys, names, groups_order_of(sc->kind, fl[vs->sort_col]), vs->sort_desc);
-	free(keys);
-	free(names);
-	free(pol);
+}
+
+/* Recomputes the row order when the result or the sort changed, and the rows shown and their
+ * widths when the filter (or the result) changed; a key that only moves the cursor does
+ * neither.  The rows shown are the sorted ones that pass the filter, in that order, so a
+ * filter alone sorts nothing: typed a character at a time, each one takes the rows the one
+ * before it kept (a row passing "ab" passed "a"), a million tenants or not. */
+static void groups_refresh(struct console *c, const struct groups_def *g, struct console_scen *s)
+{
+	struct console_viewstate *vs = &c->vs[g->view];
+	struct groups_cache *k = &groups_cache[g->view];
+	if (vs->sort_col < 0 || vs->sort_col >= (int)g->n_cols)
+		vs->sort_col = 0;
+	int same_data = k->valid && k->scen_id == s->id && k->data_gen == c->m->data_gen;
+	int same_sort = same_data && k->sort_col == vs->sort_col && k->sort_desc == vs->sort_desc;
+	int same_filter = same_data && k->filter_gen == c->filter_gen;
+	if (same_sort && same_filter)
+		return;
+	size_t n = groups_count(g, s), kept = 0;
+	if (!same_sort && groups_order(g, s, k, vs) < 0) {
+		vs->n_rows = 0;
+		k->valid = 0;
+		return;
+	}
+	/* the rows that pass the filter, from those shown when it only grew and the order stands */
+	const long *from = k->all;
+	size_t n_from = n;
+	if (same_sort && vs->rows && strstr(vs->filter, k->filter)) {
+		from = vs->rows;
+		n_from = (size_t)vs->n_rows;
+	}
+	long *idx = malloc((n_from ? n_from : 1) * sizeof *idx);
+	if (!idx) {
+		vs->n_rows = 0;
+		k->valid = 0;
+		return;
+	}
+	for (size_t r = 0; r < n_from; r++)
+		if (console_view_match(groups_name(g, s, (size_t)from[r]), vs->filter))
+			idx[kept++] = from[r];
+	free(vs->rows);
+	vs->rows = idx;
 	vs->n_rows = (long)kept;
+	/* the widths depend on the rows, not on their order: a new sort keeps them */
+	if (!same_filter)
+		groups_measure(g, s, k, idx, kept);
 	if (k->scen_id != s->id || k->filter_gen != c->filter_gen)
 		vs->list.cur = vs->list.top = 0;
 	k->valid = 1;
@@ -375,6 +426,7 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 	k->filter_gen = c->filter_gen;
 	k->sort_col = vs->sort_col;
 	k->sort_desc = vs->sort_desc;
+	snprintf(k->filter, sizeof k->filter, "%s", vs->filter);
 }
 
 static long groups_rows(struct console *c, const struct groups_def *g)
