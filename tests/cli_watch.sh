@@ -382,14 +382,18 @@ sleep 1
 wait $pid; check_eq "gzip written later: refused, exit 3" "$?" 3
 check_eq "gzip written later: one line" "$(cat "$TMP/z2.err")" \
 	"llmcost: $Z2: gzip-compressed, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $Z2 && llmcost watch late-zip --speed N"
-# an OTLP line, an OpenAI Batch output item and a LiteLLM row (as in tests/cli_formats.sh)
+# an OTLP line, an OpenAI Batch output item and a LiteLLM row (as in tests/cli_formats.sh),
 printf '%s\n' '{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"a1","startTimeUnixNano":"1772445600000000000","attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}}]}]}]}]}' >"$TMP/spans.jsonl"
 printf '%s\n' '{"id":"batch_req_1","custom_id":"req-1","response":{"status_code":200,"body":{"created_at":1772445600,"model":"gpt-4.1-mini","usage":{"input_tokens":20,"output_tokens":5}}},"error":null}' >"$TMP/out.jsonl"
 printf '%s\n' '{"custom_id":"req-1","method":"POST","url":"/v1/responses","body":{"model":"gpt-4.1-mini","input":"Classify: great product"}}' >"$TMP/in.jsonl"
 lite='{"request_id":"chatcmpl-1","call_type":"acompletion","spend":0.00045,"prompt_tokens":1000,"completion_tokens":500,"startTime":"2026-03-02T10:00:00.000Z","model":"gpt-4o-mini"}'
 printf '%s\n%s\n' "$lite" "$lite" >"$TMP/spend.jsonl"
+# a Helicone request record and a Langfuse observation (the keys import --format auto tells them by)
+printf '%s\n' '{"request_id":"r1","request_created_at":"2026-03-02T10:00:00Z","model":"gpt-4.1-mini","prompt_tokens":5,"completion_tokens":3}' >"$TMP/helicone.jsonl"
+printf '%s\n' '{"id":"o1","traceId":"t1","startTime":"2026-03-02T10:00:00Z","type":"GENERATION","model":"gpt-4.1-mini"}' >"$TMP/langfuse.jsonl"
 for c in "spans|OpenTelemetry GenAI spans (OTLP/JSON) (--format otlp)" "out|OpenAI Batch output (--format openai-batch)" \
-         "in|OpenAI Batch input (--format openai-batch)" "spend|LiteLLM spend logs (--format litellm)"; do
+         "in|OpenAI Batch input (--format openai-batch)" "spend|LiteLLM spend logs (--format litellm)" \
+         "helicone|Helicone requests (--format helicone)" "langfuse|Langfuse observations (--format langfuse)"; do
 	n=${c%%|*}
 	timeout 10 $L watch "$TMP/$n.jsonl" </dev/null >/dev/null 2>"$TMP/fmt.err"
 	check_eq "$n: refused, exit 3" "$?" 3
