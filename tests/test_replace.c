@@ -2,6 +2,7 @@
  * CIFS mount refusing it, EPERM) cannot give.  fchmod is interposed here, for the unit-test
  * binary alone: it fails while replace_fchmod_fails is set, else it is the system call. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,7 +100,63 @@ out:
 	CHECK_INT(rmdir(dir), 0);
 }
 
+/* A writer that writes half its file and fails, as a full disk would. */
+static int write_half(FILE *f, void *ctx, struct err *e)
+{
+	(void)ctx;
+	fputs("ne", f);
+	fflush(f);
+	return err_set(e, "the disk filled");
+}
+
+static int stop_at_once(void *ctx, uint64_t bytes, double seconds)
+{
+	(void)ctx;
+	(void)bytes;
+	(void)seconds;
+	return SIGINT;
+}
+
+/* replace_write_child: a whole file replaces the old; a failed writer's message comes back from
+ * the child, and a stop (tick's SIGINT) is returned, the old file kept both times.  All of it with
+ * SIGCHLD ignored, as a parent may inherit across exec: then no exit status can be read, and a
+ * half-written file was renamed over the old one with a success. */
+static void replace_child_ends(void)
+{
+	char dir[512], path[600], text[64], want[2048];
+	struct err e = { "" };
+	if (test_tmpdir("replace-child", dir, sizeof dir) < 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/out.json", dir);
+	void (*was)(int) = signal(SIGCHLD, SIG_IGN);
+	for (int ignored = 0; ignored < 2; ignored++) {
+		signal(SIGCHLD, ignored ? SIG_IGN : SIG_DFL);
+		FILE *f = fopen(path, "w");
+		if (f) {
+			fputs("old\n", f);
+			fclose(f);
+		}
+		CHECK_INT(replace_write_child(path, write_half, NULL, NULL, NULL, &e), -1);
+		snprintf(want, sizeof want, "%s: cannot write: the disk filled; %s keeps what it held", path, path);
+		CHECK_STR(e.msg, want);
+		slurp(path, text, sizeof text);
+		CHECK_STR(text, "old\n");
+		CHECK_INT(replace_write_child(path, write_new, NULL, stop_at_once, NULL, &e), SIGINT);
+		slurp(path, text, sizeof text);
+		CHECK_STR(text, "old\n");
+		CHECK_INT(replace_write_child(path, write_new, NULL, NULL, NULL, &e), 0);
+		slurp(path, text, sizeof text);
+		CHECK_STR(text, "new\n");
+	}
+	signal(SIGCHLD, was);
+	remove(path);
+	CHECK_INT(rmdir(dir), 0); /* no hidden file left behind */
+}
+
 void suite_replace(void)
 {
 	RUN(replace_mode_not_given);
+	RUN(replace_child_ends);
 }

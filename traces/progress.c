@@ -9,7 +9,7 @@
 
 #include "traces/text.h"
 
-static double now_s(void)
+double progress_clock(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -18,12 +18,12 @@ static double now_s(void)
 
 void progress_start(struct progress_pace *p)
 {
-	p->t0 = p->last = now_s();
+	p->t0 = p->last = progress_clock();
 }
 
 int progress_due(struct progress_pace *p, double *seconds)
 {
-	double t = now_s();
+	double t = progress_clock();
 	if (t - p->t0 <= 1.0 || t - p->last <= 0.25)
 		return 0;
 	p->last = t;

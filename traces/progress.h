@@ -14,6 +14,9 @@ struct progress_pace {
 	double t0, last;         /* seconds: the start, the last report */
 };
 
+/* Seconds on the monotonic clock, for timing work. */
+double progress_clock(void);
+
 /* Starts the clock of p. */
 void progress_start(struct progress_pace *p);
 

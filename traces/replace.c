@@ -163,21 +163,15 @@ void replace_abort(struct replace *r)
 	r->target = NULL;
 }
 
-int replace_write(const char *path, int (*write)(FILE *f, void *ctx, struct err *e), void *ctx,
-                  struct err *e)
+int replace_stream(struct replace *r, int (*write)(FILE *f, void *ctx, struct err *e), void *ctx,
+                   struct err *e)
 {
-	struct replace r;
-	FILE *f;
+	FILE *f = r->fd >= 0 ? fdopen(r->fd, "w") : fopen(r->path, "w");
 	int rc, errsv;
-
-	if (replace_open(&r, path, e) < 0)
-		return -1;
-	f = r.fd >= 0 ? fdopen(r.fd, "w") : fopen(path, "w");
 	if (!f) {
-		rc = replace_fail(&r, e, "%s", strerror(errno));
-		if (r.fd >= 0)
-			close(r.fd);
-		replace_abort(&r);
+		rc = replace_fail(r, e, "%s", strerror(errno));
+		if (r->fd >= 0)
+			close(r->fd);
 		return rc;
 	}
 	errno = 0;
@@ -186,12 +180,21 @@ int replace_write(const char *path, int (*write)(FILE *f, void *ctx, struct err 
 	if (rc == 0 && fflush(f) != 0)
 		rc = -1, errsv = errno;
 	if (rc < 0 && ferror(f)) /* the stream's failure: errno's text, not the writer's wording */
-		replace_fail(&r, e, "%s", strerror(errsv ? errsv : EIO));
+		replace_fail(r, e, "%s", strerror(errsv ? errsv : EIO));
 	else if (rc < 0)
-		replace_fail(&r, e, "%s", e->msg);
+		replace_fail(r, e, "%s", e->msg);
 	if (fclose(f) != 0 && rc == 0)
-		rc = replace_fail(&r, e, "%s", strerror(errno));
-	if (rc < 0) {
+		rc = replace_fail(r, e, "%s", strerror(errno));
+	return rc < 0 ? -1 : 0;
+}
+
+int replace_write(const char *path, int (*write)(FILE *f, void *ctx, struct err *e), void *ctx,
+                  struct err *e)
+{
+	struct replace r;
+	if (replace_open(&r, path, e) < 0)
+		return -1;
+	if (replace_stream(&r, write, ctx, e) < 0) {
 		replace_abort(&r);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #define TRACES_REPLACE_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -58,5 +59,23 @@ int replace_fail(const struct replace *r, struct err *e, const char *fmt, ...)
  */
 int replace_write(const char *path, int (*write)(FILE *f, void *ctx, struct err *e), void *ctx,
                   struct err *e);
+
+/* The writing of replace_write on r, opened: the stream made on r->fd (or r->path, direct), the
+ * writer, the flush and the close.  Returns 0, or -1 with e set as replace_write's; either way
+ * the descriptor is closed, and r is the caller's to commit or abort. */
+int replace_stream(struct replace *r, int (*write)(FILE *f, void *ctx, struct err *e), void *ctx,
+                   struct err *e);
+
+/*
+ * replace_write with the writing in a child process (traces/replace_child.c), so that the caller
+ * can show its progress and stop it at once, where a writer runs to its end: tick(tick_ctx,
+ * bytes written so far, seconds since the start) is called about 8 times a second until the
+ * child ends, and a nonzero value it returns stops the writing (the child killed, path kept as
+ * it was) and is returned.  Returns 0 once path is replaced, -1 with e set as replace_write's,
+ * or tick's stop.  The writer runs in the child: what it changes stays there.
+ */
+int replace_write_child(const char *path, int (*write)(FILE *f, void *ctx, struct err *e), void *ctx,
+                        int (*tick)(void *tick_ctx, uint64_t bytes, double seconds), void *tick_ctx,
+                        struct err *e);
 
 #endif

@@ -11,16 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "traces/progress.h"
 #include "traces/replace.h"
 #include "traces/report.h"
 #include "traces/scenario.h"
@@ -42,9 +40,7 @@ struct console_job {
 
 double console_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return progress_clock();
 }
 
 static void console_model_job_free(struct console_job *j)
@@ -867,7 +863,7 @@ const char *console_scen_title(const struct console_model *m, const struct conso
 	return buf;
 }
 
-/* What console_model_export writes, for replace_write's writer. */
+/* What console_model_export writes, for replace_write_child's writer. */
 struct console_export {
 	struct console_model *m;
 	const struct result_scenario *r;
@@ -879,114 +875,6 @@ static int console_model_export_write(FILE *f, void *ctx, struct err *e)
 	struct console_export *x = ctx;
 	return x->csv ? report_csv(f, &x->m->summary, x->r, x->m->n_scen, REPORT_BY_NONE, e)
 	              : report_json(f, &x->m->summary, x->r, x->m->n_scen, e);
-}
-
-/* The export's child: writes the file (the hidden one's fd, or path itself when it is written
- * directly), sends why it failed on `why` (nothing when it did not) and ends, never returning:
- * _exit, so the console's atexit (endwin) and its stdio buffers stay the parent's. */
-static void console_model_export_child(struct console_export *x, const struct replace *r, int why)
-{
-	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP };
-	struct err e = { "" };
-	char msg[sizeof e.msg];
-	int rc, errsv;
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) /* the console decides: it kills us */
-		signal(sigs[i], SIG_IGN);
-	FILE *f = r->fd >= 0 ? fdopen(r->fd, "w") : fopen(r->path, "w");
-	if (!f) {
-		snprintf(msg, sizeof msg, "%s", strerror(errno));
-		rc = -1;
-	} else {
-		errno = 0;
-		rc = console_model_export_write(f, x, &e);
-		errsv = errno;
-		if (rc == 0 && fflush(f) != 0)
-			rc = -1, errsv = errno;
-		/* the stream's failure: errno's text, not the writer's wording (as replace_write) */
-		snprintf(msg, sizeof msg, "%s", rc < 0 && ferror(f) ? strerror(errsv ? errsv : EIO) : e.msg);
-		if (fclose(f) != 0 && rc == 0) {
-			snprintf(msg, sizeof msg, "%s", strerror(errno));
-			rc = -1;
-		}
-	}
-	if (rc < 0 && write(why, msg, strlen(msg)) < 0)
-		rc = -1; /* the parent says only that it failed */
-	_exit(rc < 0 ? 1 : 0);
-}
-
-/* Writes x to path as replace_write would, in a child process, so that the console can show
- * its progress meanwhile and stop it at once (what replace_write cannot: its writer runs to its
- * end); see console_model_export. */
-static int console_model_export_run(struct console_export *x, const char *path,
-                                    int (*tick)(void *ctx, uint64_t bytes, double seconds), void *ctx,
-                                    struct err *e)
-{
-	struct replace r;
-	int why[2], status = 0, stop = 0;
-	char msg[sizeof e->msg];
-	size_t got = 0;
-	if (replace_open(&r, path, e) < 0)
-		return -1;
-	if (pipe(why) < 0) {
-		int rc = replace_fail(&r, e, "%s", strerror(errno));
-		if (r.fd >= 0)
-			close(r.fd);
-		replace_abort(&r);
-		return rc;
-	}
-	fcntl(why[0], F_SETFD, FD_CLOEXEC);
-	fflush(NULL); /* nothing buffered is written twice */
-	double t0 = console_now();
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(why[0]);
-		console_model_export_child(x, &r, why[1]);
-	}
-	close(why[1]);
-	if (pid < 0) {
-		int rc = replace_fail(&r, e, "%s", strerror(errno));
-		close(why[0]);
-		if (r.fd >= 0)
-			close(r.fd);
-		replace_abort(&r);
-		return rc;
-	}
-	/* until the child closes its end (it ended): its size so far, to tick, which may stop it */
-	for (;;) {
-		struct stat st;
-		uint64_t bytes = r.fd >= 0 && fstat(r.fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-		if (tick && (stop = tick(ctx, bytes, console_now() - t0)) != 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		struct pollfd pf = { .fd = why[0], .events = POLLIN };
-		if (poll(&pf, 1, 125) <= 0)
-			continue; /* a signal (EINTR) or the time: tick again */
-		ssize_t k = read(why[0], msg + got, sizeof msg - 1 - got);
-		if (k > 0 && got + (size_t)k < sizeof msg - 1) {
-			got += (size_t)k;
-			continue;
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		break; /* its end: all it had to say was said */
-	}
-	msg[got] = 0;
-	close(why[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (r.fd >= 0)
-		close(r.fd);
-	if (stop) {
-		replace_abort(&r);
-		return stop;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		replace_fail(&r, e, "%s", msg[0] ? msg : "the writing process ended before the file was whole");
-		replace_abort(&r);
-		return -1;
-	}
-	return replace_commit(&r, e);
 }
 
 int console_model_export(struct console_model *m, int csv, const char *path,
@@ -1019,7 +907,7 @@ int console_model_export(struct console_model *m, int csv, const char *path,
 		r[i].name = (char *)console_scen_title(m, s, title[i]);
 	}
 	x.r = r;
-	rc = console_model_export_run(&x, path, tick, ctx, e);
+	rc = replace_write_child(path, console_model_export_write, &x, tick, ctx, e);
 out:
 	free(r);
 	free(title);
