@@ -539,15 +539,8 @@ uint64_t trace_bytes(const struct trace *t)
 /* The index of call a in the ascending att[0..n), or n when it is not there. */
 static uint32_t find_att(const uint32_t *att, uint32_t n, uint32_t a)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (att[mid] < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && att[lo] == a ? lo : n;
+	uint32_t k = trace_count_below(att, n, a);
+	return k < n && att[k] == a ? k : n;
 }
 
 int64_t trace_wide_latency_us(const struct trace *t, uint32_t a)

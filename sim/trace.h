@@ -264,6 +264,20 @@ int64_t trace_wide_latency_us(const struct trace *t, uint32_t a);
 int64_t trace_wide_ts_us(const struct trace *t, uint32_t a);
 
 /* Readers of the request columns (their wide or narrowed form). */
+/* How many of the n ascending values of v are below x (where x would go among them). */
+static inline uint32_t trace_count_below(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static inline int64_t trace_ts_us(const struct trace *t, uint32_t i)
 {
 	return t->ts_off ? t->ts_base[i / TRACE_TS_BLOCK] + t->ts_off[i] : t->ts_us[i];

@@ -147,28 +147,14 @@ int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, str
 	return 0;
 }
 
-/* How many of the n ascending values of v are below x. */
-static uint32_t count_below(const uint32_t *v, uint32_t n, uint32_t x)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 void watch_prefix(const struct trace *src, uint32_t n, uint32_t n_inputs, struct trace *view)
 {
 	uint32_t lo = 0, hi = src->n_cost_sub;
 	*view = *src;
 	view->n_req = n;
 	view->n_att = src->att_first ? src->att_first[n] : n;
-	view->n_wide = count_below(src->wide_att, src->n_wide, view->n_att);
-	view->n_wide_ts = count_below(src->wide_ts_att, src->n_wide_ts, view->n_att);
+	view->n_wide = trace_count_below(src->wide_att, src->n_wide, view->n_att);
+	view->n_wide_ts = trace_count_below(src->wide_ts_att, src->n_wide_ts, view->n_att);
 	while (lo < hi) { /* the cost digits of requests below n (by ascending request) */
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (src->cost_subs[mid].req < n)

@@ -96,28 +96,11 @@ static int count_of(const struct json_span *row, const char *key, int status, in
 	return 0;
 }
 
-/* A JSON column's value: LiteLLM writes `messages` and `proxy_server_request` as the text of
- * their JSON, which an export may keep as a string; a string that holds a JSON value is read as
- * that value (decoded into the scratch space), anything else as it is. */
-static struct json_span column(struct format_parser *p, const struct json_span *v)
-{
-	struct json_span doc;
-	const char *why;
-	size_t at;
-	if (v->type != JSON_STRING)
-		return *v;
-	char *s = p->scratch + p->used;
-	size_t n = json_string_decode(v, s);
-	if (json_validate(s, n, &doc, &why, &at) < 0)
-		return *v;
-	p->used += n;
-	return doc;
-}
-
 /* The request's text, each piece on a line of its own: `messages` (stored when the proxy
  * stores prompts: store_prompts_in_spend_logs), else the request body `proxy_server_request`
  * (where newer proxies store it, `messages` left `{}`), else the same under `metadata`, as some
- * proxies kept it.  Absent when none holds text. */
+ * proxies kept it, each perhaps the text of its JSON (format_column).  Absent when none holds
+ * text. */
 static struct str row_input(struct format_parser *p, const struct json_span *row, const struct json_span *md)
 {
 	struct json_span v, c;
@@ -126,7 +109,7 @@ static struct str row_input(struct format_parser *p, const struct json_span *row
 	for (size_t i = 0; i < 3; i++) {
 		if (!from[i] || !format_get(from[i], keys[i], &v))
 			continue;
-		c = column(p, &v);
+		c = format_column(p, &v);
 		char *out = p->scratch + p->used;
 		size_t n = 0;
 		if (i == 0)
