@@ -1701,6 +1701,31 @@ static void alert_flood_thresholds(void)
 	result_scenario_fini(&r);
 }
 
+/* The last instant is the first one at or after the last event: on the grid, that instant
+ * itself, not the next minute. */
+static void alert_flood_last_instant_on_grid(void)
+{
+	struct result_scenario r;
+	/* window 120 s, rate 0.2, min 1.  r0 10:00:00: small-m's recorded server_error takes 30 s;
+	 * its fallback on large-m replays the recorded ok, 30 s: 10:00:30 → 10:01:00, the last
+	 * event, on the grid.  Instants: the first after 10:00:00 is 10:01:00, also the last.
+	 * 10:01 [09:59, 10:01): 1 first call, 1 first fallback → 1 > 0.2, 1 ≥ 1: fires.
+	 * One alert 10:01 → 10:01, value 1, peak 1 / 0.2 = 5.  (Were 10:02 judged too, its window
+	 * [10:00, 10:02) holds the same two and the alert would end at 10:02.) */
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(30000)) ","
+	                                                ATT("large-m", "ok", LAT(30000)))),
+	                FLOOD(120, 0.2, 1), &r) < 0)
+		return;
+	CHECK_INT(r.n_alerts, 1);
+	if (r.n_alerts == 1) {
+		CHECK_INT(r.alerts[0].start_us, T0_US + 60 * SEC);
+		CHECK_INT(r.alerts[0].end_us, T0_US + 60 * SEC);
+		CHECK_NEAR(r.alerts[0].value_rate, 1.0);
+		CHECK_NEAR(r.alerts[0].peak_ratio, 5.0);
+	}
+	result_scenario_fini(&r);
+}
+
 /* Consecutive firing instants make one alert, reported at its highest ratio. */
 static void alert_flood_merges(void)
 {
@@ -2219,6 +2244,7 @@ void suite_replay_calls(void)
 	RUN(alert_flood_fires);
 	RUN(alert_grid_after_first_arrival);
 	RUN(alert_flood_thresholds);
+	RUN(alert_flood_last_instant_on_grid);
 	RUN(alert_flood_merges);
 	RUN(alert_cost_guard_fires);
 	RUN(alert_cost_guard_past_128_bits);

@@ -1240,6 +1240,64 @@ static void routing_input_bounds(void)
 	result_scenario_fini(&r);
 }
 
+/* input_tokens_lt 0 is a bound no count is under: the rule matches no request (it is not read
+ * as "no bound"). */
+static void routing_input_lt_zero(void)
+{
+	struct result_scenario r;
+	/* 100 input tokens: the rule {lt 0} → large does not match; default small.
+	 * small-m: 100·10^6 + 10·2·10^6 = 1.2·10^8 pico-USD. */
+	if (replay_case(REQN("10:00:00", "a", "t", 100, 10, ""),
+	                SCN ", \"routing\": {\"default\": \"small\", \"rules\": ["
+	                "{\"when\": {\"input_tokens_lt\": 0}, \"route\": \"large\"}]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls_large, 0);
+	CHECK_INT(model(&r, "small-m").calls, 1);
+	CHECK_INT(USD(r.totals.usd_total), 120000000LL);
+	result_scenario_fini(&r);
+}
+
+/* The nearest-rank percentiles by hand: rank ⌈n·p/100⌉ of the sorted latencies. */
+static void percentiles_nearest_rank(void)
+{
+	struct result_scenario r;
+	/* 12 recorded requests on small-m, latencies 1 … 12 s.  p50: rank ⌈12·0.5⌉ = 6 → 6 s;
+	 * p95: rank ⌈12·0.95⌉ = ⌈11.4⌉ = 12 → 12 s (rank 11 would be rounding 11.4 to nearest). */
+	const char *trace =
+#define LAT_REQ(s, ms) REQ("10:00:" s, "a", "t", ",\"model\":\"small-m\",\"status\":\"ok\",\"latency_ms\":" #ms)
+		LAT_REQ("01", 1000) LAT_REQ("02", 2000) LAT_REQ("03", 3000) LAT_REQ("04", 4000)
+		LAT_REQ("05", 5000) LAT_REQ("06", 6000) LAT_REQ("07", 7000) LAT_REQ("08", 8000)
+		LAT_REQ("09", 9000) LAT_REQ("10", 10000) LAT_REQ("11", 11000) LAT_REQ("12", 12000);
+#undef LAT_REQ
+	if (replay_case(trace, RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.requests, 12);
+	CHECK_INT(r.totals.latency_p50_us, 6 * SEC);
+	CHECK_INT(r.totals.latency_p95_us, 12 * SEC);
+	result_scenario_fini(&r);
+}
+
+/* The TTL of a cached answer is that of the tier of the model that answered it, not of the
+ * request's route. */
+static void cache_ttl_of_answering_model(void)
+{
+	struct result_scenario r;
+	/* ttl small 60 s, large 1000 s; route small.  r0 10:00:00: small-m's recorded server_error
+	 * (10 ms), no retry; the fallback on large-m is ok, 100/100 tokens: 200 + 200 = 400 ms →
+	 * answered 10:00:00.410, kept for large's 1000 s.  r1 10:01:30, the same input: 89.59 s on,
+	 * past small's 60 s but within large's → a hit. */
+	if (replay_case(REQN("10:00:00", "r0", "t", 100, 100, INPUT("q") ATTS(ATT("small-m", "server_error", LAT(10))))
+	                REQN("10:01:30", "r1", "t", 100, 100, INPUT("q")),
+	                SCN ", \"retry\": {\"max_attempts\": 1}, \"fallback\": {\"chain\": [\"small\", \"large\"]}, "
+	                "\"cache\": {\"key\": [\"input\"], \"ttl_s\": {\"small\": 60, \"large\": 1000}}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.fallbacks, 1);
+	CHECK_INT(r.totals.cache_hits, 1);
+	CHECK_INT(TENANT(r, "r1").cache_hits, 1);
+	CHECK_INT(TENANT(r, "r1").calls, 0);
+	result_scenario_fini(&r);
+}
+
 static void routing_before_budget(void)
 {
 	struct result_scenario r;
@@ -1528,6 +1586,32 @@ static void batch_requeue_same_model(void)
 	CHECK_INT(r.totals.failed, 0);
 	CHECK_INT(USD(r.totals.usd_total), 600000000LL);
 	CHECK_INT(r.totals.latency_p50_us, 1790 * SEC);
+	result_scenario_fini(&r);
+}
+
+/* An item re-queued on fail_route's other model makes that model's first call: it replays the
+ * first recorded attempt on it (k counts per model, from 1 again). */
+static void batch_requeue_other_model_first_attempt(void)
+{
+	struct result_scenario r;
+	/* latency_s 10; recorded small-m server_error, then large-m ok; large-m's injected
+	 * server_error (rate 1) applies only to a call with no recorded attempt.
+	 * 10:00:10 → flush 10:05:00 on small-m: replays server_error (billed none), known 10:05:10;
+	 * re-queued on large → flush 10:10:00, large-m call 1 replays attempt 1 on it: ok,
+	 * (1000·10^7 + 100·2·10^7) × 0.5 = 6·10^9, answered 10:10:10 → 600 s.  2 calls, 1 retry.
+	 * (Were it large-m's call 2, nothing recorded: the injected failure, re-queued until out of
+	 * attempts, failed.) */
+	if (replay_case(REQN("10:00:10", "a", "b", 1000, 100, ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                                          ATT("large-m", "ok", LAT(10)))),
+	                SCN ", \"batch\": {\"tasks\": [\"b\"], \"latency_s\": 10}, \"faults\": {\"inject\": ["
+	                INJ("large-m", "server_error", 1) "]}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 2);
+	CHECK_INT(r.totals.retries, 1);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.failed, 0);
+	CHECK_INT(USD(r.totals.usd_total), 6000000000LL);
+	CHECK_INT(r.totals.latency_p50_us, 600 * SEC);
 	result_scenario_fini(&r);
 }
 
@@ -2010,6 +2094,9 @@ void suite_replay_policies(void)
 	RUN(routing_empty_when);
 	RUN(routing_difficulty);
 	RUN(routing_input_bounds);
+	RUN(routing_input_lt_zero);
+	RUN(percentiles_nearest_rank);
+	RUN(cache_ttl_of_answering_model);
 	RUN(routing_before_budget);
 	RUN(routing_default_and_large_share);
 	RUN(routing_no_routes);
@@ -2021,6 +2108,7 @@ void suite_replay_policies(void)
 	RUN(batch_fail_requeue);
 	RUN(batch_requeue_same_model);
 	RUN(batch_fail_requeue_alone);
+	RUN(batch_requeue_other_model_first_attempt);
 	RUN(batch_requeue_every_class);
 	RUN(batch_out_of_attempts);
 	RUN(batch_requeue_bypasses_gates);
