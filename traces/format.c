@@ -255,23 +255,43 @@ static int rows_of(const struct json_span *doc, struct json_span *arr, const cha
 	return format_get(doc, "data", arr) && arr->type == JSON_ARRAY;
 }
 
-int format_rows_sniff(const struct json_span *v, int (*sniff)(const struct json_span *row))
+/* 1 when the object row has both keys. */
+static int has_both(const struct json_span *row, const char *a, const char *b)
+{
+	struct json_span x;
+	return format_get(row, a, &x) && format_get(row, b, &x);
+}
+
+int format_rows_sniff(const struct json_span *v, const char *a, const char *b)
 {
 	struct json_iter it;
 	struct json_span arr, first;
 	const char *where;
-	if (v->type == JSON_OBJECT && sniff(v))
+	if (v->type == JSON_OBJECT && has_both(v, a, b))
 		return 1;
 	if (!rows_of(v, &arr, &where))
 		return 0;
 	json_iter_init(&it, &arr);
-	return json_iter_next(&it, NULL, &first) && first.type == JSON_OBJECT && sniff(&first);
+	return json_iter_next(&it, NULL, &first) && first.type == JSON_OBJECT && has_both(&first, a, b);
+}
+
+/* One row through rec: sent to the sink (format_add_row), skipped and counted, or rejected. */
+static int format_row(struct format_parser *p, const struct json_span *row, uint64_t line,
+                      const struct format_sink *k, struct err *e, format_row_fn *rec)
+{
+	struct jsonl_rec r;
+	int rc = rec(p, row, &r, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		p->skipped++;
+		return 0;
+	}
+	return format_add_row(p, &r, r.request_id, line, k);
 }
 
 int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
-                struct err *e, const char *what,
-                int (*one)(struct format_parser *p, const struct json_span *row, uint64_t line,
-                           const struct format_sink *k, struct err *e))
+                struct err *e, const char *what, format_row_fn *rec)
 {
 	struct json_span doc, arr, row;
 	struct json_iter it;
@@ -284,7 +304,7 @@ int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t 
 			return err_set(e, "expected %s (an object), an array of them or an API page {\"data\": [...]}", what);
 		if (format_reserve(p, 4 * len + 256) < 0)
 			return -2;
-		return one(p, &doc, line, k, e);
+		return format_row(p, &doc, line, k, e, rec);
 	}
 	format_lines_from(p, text, line);
 	json_iter_init(&it, &arr);
@@ -298,7 +318,7 @@ int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t 
 		else if (format_reserve(p, 4 * row.len + 256) < 0)
 			return -2;
 		else
-			rc = one(p, &row, at, k, &why);
+			rc = format_row(p, &row, at, k, &why, rec);
 		if (rc == -1) {
 			err_prefix(&why, "%s[%zu]: ", where, i);
 			if (k->reject(k->ctx, at, row.start, row.len, why.msg))
@@ -333,6 +353,22 @@ void format_keep(char *out, size_t *n, const char *key, const struct json_span *
 	*n += (size_t)sprintf(out + *n, "%s\"%s\":", *n > 1 ? "," : "", key);
 	memcpy(out + *n, raw->start, raw->len);
 	*n += raw->len;
+}
+
+void format_extra(struct format_parser *p, const struct json_span *row, const char *const *kept, size_t from,
+                  size_t n_kept, struct jsonl_rec *r)
+{
+	struct json_span v;
+	char *x = p->scratch + p->used;
+	size_t n = 0;
+	x[n++] = '{';
+	for (size_t i = from; i < n_kept; i++)
+		if (format_get(row, kept[i], &v))
+			format_keep(x, &n, kept[i], &v);
+	x[n++] = '}';
+	p->used += n;
+	if (n > 2)
+		r->extra = (struct str){ x, n };
 }
 
 int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e)

@@ -152,17 +152,17 @@ int format_text_nocase(struct format_parser *p, const struct json_span *obj, con
 struct json_span format_column(struct format_parser *p, const struct json_span *v);
 /*
  * The rows of a text for the formats of rows (helicone, langfuse): one object, a JSON array of
- * them, or an API page {"data": [...]}; each array element (after format_reserve) through
- * `one`, which returns 0 (sent to the sink, or skipped), -1 rejected (e says why: the element is
- * rejected, "[i]: " or "data[i]: " before the reason), -2 or FORMAT_STOPPED.  A lone object's
- * -1 is the parse's.  `what` names a row for the messages ("a Helicone request record").
+ * them, or an API page {"data": [...]}; each array element (after format_reserve) read by `rec`
+ * into *r: 0 a row (sent to the sink, format_add_row, keyed by its request_id), 1 skipped
+ * (counted in p->skipped), -1 rejected (e says why: the element is rejected, "[i]: " or
+ * "data[i]: " before the reason).  Returns 0, -1 (a lone object's rejection is the parse's),
+ * -2 or FORMAT_STOPPED.  `what` names a row for the messages ("a Helicone request record").
  */
+typedef int format_row_fn(struct format_parser *p, const struct json_span *row, struct jsonl_rec *r, struct err *e);
 int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
-                struct err *e, const char *what,
-                int (*one)(struct format_parser *p, const struct json_span *row, uint64_t line,
-                           const struct format_sink *k, struct err *e));
-/* 1 when v is a row that sniff takes, an array whose first element is, or a page of them. */
-int format_rows_sniff(const struct json_span *v, int (*sniff)(const struct json_span *row));
+                struct err *e, const char *what, format_row_fn *rec);
+/* 1 when v is an object with keys a and b, an array whose first element is, or a page of them. */
+int format_rows_sniff(const struct json_span *v, const char *a, const char *b);
 /* Sends a row read to the sink after counting its key (hashed, format_seen) and a failed status;
  * 0, -2 out of memory, FORMAT_STOPPED. */
 int format_add_row(struct format_parser *p, const struct jsonl_rec *r, struct str key, uint64_t line,
@@ -173,6 +173,10 @@ struct str format_str(struct format_parser *p, const struct json_span *v);
 int format_text(struct format_parser *p, const struct json_span *obj, const char *key, struct str *out);
 /* Appends "key":RAW to the object text out[0..*n) (after its '{'), for a row's `extra`. */
 void format_keep(char *out, size_t *n, const char *key, const struct json_span *raw);
+/* r->extra: the members of row named kept[from..n_kept), as they are, in one JSON object in the
+ * scratch space; none of them: no extra. */
+void format_extra(struct format_parser *p, const struct json_span *row, const char *const *kept, size_t from,
+                  size_t n_kept, struct jsonl_rec *r);
 /* Checks that text[0..len) is one JSON value, into *doc; -1 with "not JSON: … (column N)" in e. */
 int format_validate(const char *text, size_t len, struct json_span *doc, struct err *e);
 /* The text of v for a message ("got …"), cut to fit buf[n] with an ellipsis. */

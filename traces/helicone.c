@@ -137,46 +137,21 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		if (n)
 			r->input = (struct str){ text, n };
 	}
-	char *x = p->scratch + p->used;
-	size_t n = 0;
-	static const char *const kept[] = { "provider", "request_model", "response_model", "cache_reference_id" };
-	x[n++] = '{';
-	if (dated && format_get(row, model_key, &v) && strcmp(model_key, "model") == 0)
-		format_keep(x, &n, "model", &v);
-	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
-		if (format_get(row, kept[i], &v))
-			format_keep(x, &n, kept[i], &v);
-	x[n++] = '}';
-	p->used += n;
-	if (n > 2)
-		r->extra = (struct str){ x, n };
+	/* the dated name as written (model_key "model": its alias is r->model), and what else tells the call */
+	static const char *const kept[] = { "model", "provider", "request_model", "response_model", "cache_reference_id" };
+	format_extra(p, row, kept, !(dated && strcmp(model_key, "model") == 0), sizeof kept / sizeof kept[0], r);
 	return format_check(r, e);
-}
-
-static int one(struct format_parser *p, const struct json_span *row, uint64_t line, const struct format_sink *k,
-               struct err *e)
-{
-	struct jsonl_rec r;
-	if (row_rec(p, row, &r, e) < 0)
-		return -1;
-	return format_add_row(p, &r, r.request_id, line, k);
-}
-
-static int row_sniff(const struct json_span *v)
-{
-	struct json_span x;
-	return format_get(v, "request_id", &x) && format_get(v, "request_created_at", &x);
 }
 
 static int helicone_sniff(const struct json_span *v)
 {
-	return format_rows_sniff(v, row_sniff);
+	return format_rows_sniff(v, "request_id", "request_created_at");
 }
 
 static int helicone_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
                           const struct format_sink *k, struct err *e)
 {
-	return format_rows(p, text, len, line, k, e, "a Helicone request record", one);
+	return format_rows(p, text, len, line, k, e, "a Helicone request record", row_rec);
 }
 
 const struct import_format format_helicone = {

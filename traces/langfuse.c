@@ -211,49 +211,20 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	format_text(p, row, "sessionId", &r->session);
 	format_text(p, row, "userId", &r->user);
 	r->input = input_text(p, row);
-	char *x = p->scratch + p->used;
-	size_t n = 0;
 	static const char *const kept[] = { "model", "traceId", "name", "type" };
-	x[n++] = '{';
-	for (size_t i = !dated; i < sizeof kept / sizeof kept[0]; i++)
-		if (format_get(row, kept[i], &v))
-			format_keep(x, &n, kept[i], &v);
-	x[n++] = '}';
-	p->used += n;
-	if (n > 2)
-		r->extra = (struct str){ x, n };
+	format_extra(p, row, kept, !dated, sizeof kept / sizeof kept[0], r);
 	return format_check(r, e);
-}
-
-static int one(struct format_parser *p, const struct json_span *row, uint64_t line, const struct format_sink *k,
-               struct err *e)
-{
-	struct jsonl_rec r;
-	int rc = row_rec(p, row, &r, e);
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		p->skipped++;
-		return 0;
-	}
-	return format_add_row(p, &r, r.request_id, line, k);
-}
-
-static int row_sniff(const struct json_span *v)
-{
-	struct json_span x;
-	return format_get(v, "traceId", &x) && format_get(v, "startTime", &x);
 }
 
 static int langfuse_sniff(const struct json_span *v)
 {
-	return format_rows_sniff(v, row_sniff);
+	return format_rows_sniff(v, "traceId", "startTime");
 }
 
 static int langfuse_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
                           const struct format_sink *k, struct err *e)
 {
-	return format_rows(p, text, len, line, k, e, "a Langfuse observation", one);
+	return format_rows(p, text, len, line, k, e, "a Langfuse observation", row_rec);
 }
 
 const struct import_format format_langfuse = {

@@ -173,17 +173,8 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	format_text(p, row, "request_id", &r->request_id);
 	format_text(p, row, "session_id", &r->session);
 	format_text(p, row, "user", &r->user);
-	char *x = p->scratch + p->used;
-	size_t n = 0;
 	static const char *const kept[] = { "model", "call_type", "model_group", "cache_hit", "api_base" };
-	x[n++] = '{';
-	for (size_t i = !dated; i < sizeof kept / sizeof kept[0]; i++)
-		if (format_get(row, kept[i], &v))
-			format_keep(x, &n, kept[i], &v);
-	x[n++] = '}';
-	p->used += n;
-	if (n > 2)
-		r->extra = (struct str){ x, n };
+	format_extra(p, row, kept, !dated, sizeof kept / sizeof kept[0], r);
 	if (format_check(r, e) < 0)
 		return -1;
 	/* answered by LiteLLM's response cache: "True" as the table's text column holds it */
