@@ -1476,6 +1476,31 @@ static void batch_token_limit(void)
 	result_scenario_fini(&r);
 }
 
+/* The queue's token limit counts each item's input as its budget left it, not as recorded. */
+static void batch_token_limit_budgeted(void)
+{
+	struct result_scenario r;
+	/* budget b: input_max 500 (truncate); batch: max_total_input_tokens 1000, interval 60 s,
+	 * latency 10 s.  Three items of 800 recorded input tokens, each truncated to 500:
+	 * p0 :01 [500]; p1 :02 [p0 p1] 1000, not past the limit; p2 :03 would make 1500 → [p0 p1]
+	 * sent at :03 (answered :13), then [p2], sent at the 10:01:00 flush (answered 10:01:10).
+	 * Latencies p0 12 s, p1 11 s, p2 67 s.  (Counted as 800 each, p1 would pass it: p0 sent
+	 * alone at :02, 11 s.)  Cost each (500·10^6 + 100·2·10^6) × 0.5 = 3.5·10^8 → 1.05·10^9. */
+	if (replay_case(REQN("10:00:01", "p0", "b", 800, 100, "")
+	                REQN("10:00:02", "p1", "b", 800, 100, "")
+	                REQN("10:00:03", "p2", "b", 800, 100, ""),
+	                SCN ", \"budget\": {\"b\": {\"input_max\": 500}}, \"batch\": {\"tasks\": [\"b\"], "
+	                "\"max_total_input_tokens\": 1000, \"interval_s\": 60, \"latency_s\": 10}}", &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 3);
+	CHECK_INT(r.totals.truncated, 3);
+	CHECK_INT(USD(r.totals.usd_total), 1050000000LL);
+	CHECK_INT(TENANT(r, "p0").latency_p50_us, 12 * SEC);
+	CHECK_INT(TENANT(r, "p1").latency_p50_us, 11 * SEC);
+	CHECK_INT(TENANT(r, "p2").latency_p50_us, 67 * SEC);
+	result_scenario_fini(&r);
+}
+
 static void batch_discount_half_even(void)
 {
 	struct result_scenario r;
@@ -2103,6 +2128,7 @@ void suite_replay_policies(void)
 	RUN(batch_interval_boundary);
 	RUN(batch_max_size);
 	RUN(batch_token_limit);
+	RUN(batch_token_limit_budgeted);
 	RUN(batch_discount_half_even);
 	RUN(batch_discount_quarter);
 	RUN(batch_fail_requeue);
