@@ -721,6 +721,36 @@ out:
 	return rc;
 }
 
+int trace_select(const struct trace *src, int64_t from_us, int64_t to_us, struct trace *out, struct err *e)
+{
+	uint32_t n = 0, k = 0, cap = 0;
+	if (trace_alloc(out, &(struct trace_shape){ 0 }) < 0 || (src->name && !(out->name = strdup(src->name))) ||
+	    !(out->draw_index = malloc(((size_t)src->n_req + 1) * sizeof *out->draw_index)))
+		return err_set(e, "out of memory");
+	for (uint32_t i = 0; i < src->n_req; i++) {
+		int64_t ts = trace_ts_us(src, i);
+		if (ts < from_us || ts >= to_us)
+			continue;
+		if (trace_append_from(out, src, i, e) < 0)
+			return -1;
+		/* the cost digits past the pico-USD, by ascending request in both */
+		while (k < src->n_cost_sub && src->cost_subs[k].req < i)
+			k++;
+		if (k < src->n_cost_sub && src->cost_subs[k].req == i) {
+			if (out->n_cost_sub == cap) {
+				struct trace_cost_sub *more = realloc(out->cost_subs, (cap = cap ? 2 * cap : 16) * sizeof *more);
+				if (!more)
+					return err_set(e, "out of memory");
+				out->cost_subs = more;
+			}
+			out->cost_subs[out->n_cost_sub++] = (struct trace_cost_sub){ n, src->cost_subs[k].sub };
+		}
+		out->draw_index[n++] = trace_draw_index(src, i);
+	}
+	trace_trim(out);
+	return 0;
+}
+
 /* A stable merge sort by time: equal times keep index order. */
 uint32_t *trace_arrival_order(const struct trace *t)
 {

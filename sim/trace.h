@@ -238,6 +238,16 @@ void trace_request_where(const struct trace *t, uint32_t i, char *at, char *wher
  * growing as another is played back).  -1 with e set, as trace_append. */
 int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, struct err *e);
 
+/*
+ * The requests of src that arrive in [from_us, to_us) (replay's --from and --to), in src's
+ * order, built once into out from empty (the caller trace_free's it, also on failure): each
+ * with its recorded calls, cost digits and its index in src as its draw index (struct trace's
+ * draw_index), so that a replay of out gives every request the draws a replay of src gives it
+ * (SPEC §10 "The draw") and ties the same order.  out keeps src's name and is trimmed.  -1
+ * with e set (out of memory).
+ */
+int trace_select(const struct trace *src, int64_t from_us, int64_t to_us, struct trace *out, struct err *e);
+
 /* Ends building: narrows the request columns and the calls' token columns whose
  * values allow it, frees the kind-lookup index and the inputs' lookup index (texts
  * are read by id from then on) and gives back the reserved room of columns and
