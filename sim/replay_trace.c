@@ -360,4 +360,6 @@ void replay_trace_summary(const struct replay_trace *rt, struct trace_summary *o
 	out->tenants = rt->n_tenants;
 	out->first_us = rt->first_us;
 	out->last_us = rt->last_us;
+	out->range = 0; /* the front end sets a range it selected (replay --from/--to) */
+	out->from_us = out->to_us = TRACE_SUMMARY_OPEN;
 }

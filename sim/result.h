@@ -112,7 +112,12 @@ struct trace_summary {
 	const char *name;
 	uint32_t requests, tenants;
 	int64_t first_us, last_us;        /* arrivals; span_s = (last − first) / 10^6 */
+	/* replay --from/--to: the requests replayed are those arriving in [from, to); an omitted
+	 * bound is TRACE_SUMMARY_OPEN.  range 0: the whole trace (from and to unused). */
+	int range;
+	int64_t from_us, to_us;
 };
+#define TRACE_SUMMARY_OPEN INT64_MIN
 
 /* The derived figures of one group of a scenario (projected over the trace's span). */
 void result_derive(const struct result_scenario *r, const struct metrics *m, struct derived *d);

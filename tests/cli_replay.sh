@@ -784,6 +784,118 @@ check_has "... and suggests the file" "$(cat "$TMP/err")" "llmcost: mine: no suc
 (cd "$TMP" && "$labs" replay mini -s mine >/dev/null 2>"$TMP/err")
 check_eq "... and nothing without it" "$(grep -c 'did you mean' "$TMP/err")" 0
 
+# --- --from/--to: the requests arriving in [from, to), each drawing as in the whole trace
+# win.jsonl: day.jsonl's four lines (priced above).  [10:00:30, 10:02:00) holds lines 2 and 3:
+# line 2 at from is in, line 4 at to is out.  4,400,000,000 + 232,000,000 = 4,632,000,000 pUSD
+# = 0.004632 USD; 2 requests (beta, acme), span 10:00:30 → 10:01:00 = 30 s; projected over 30
+# days: 0.004632 × (30 × 86400 ÷ 30) = 0.004632 × 86400 = 400.2048.
+{
+	line 00:00Z acme faq_answer gpt-4.1-mini 1000 100 400 0.00056
+	line 00:30Z beta faq_answer gpt-4.1 2000 50 800 0.0044
+	line 01:00Z acme policy_check gpt-4.1-mini 500 20 300 0.000232
+	line 02:00Z acme faq_answer gpt-4.1-mini 1000 100 500 0.00056
+} > "$TMP/win.jsonl"
+got=$($L replay "$TMP/win.jsonl" --from 2026-03-02T10:00:30Z --to 2026-03-02T10:02:00Z --json 2>>"$TMP/notes" |
+	python3 -c 'import json, sys
+d = json.load(sys.stdin); t = d["trace"]; s = d["scenarios"][0]["totals"]
+print(t["requests"], t["tenants"], t["first_ts"], t["last_ts"], t["span_s"], t["from"], t["to"],
+      s["requests"], s["usd_total"], s["projected_monthly_usd"], list(t))')
+check_eq "--from/--to: the range's totals and trace figures, the range in the trace object" "$got" \
+	"2 2 2026-03-02T10:00:30Z 2026-03-02T10:01:00Z 30 2026-03-02T10:00:30Z 2026-03-02T10:02:00Z 2 0.004632 400.2048 ['name', 'requests', 'tenants', 'first_ts', 'last_ts', 'span_s', 'from', 'to']"
+# without a range, the trace object is SPEC §5's, no from or to
+got=$($L replay win --json 2>>"$TMP/notes" | python3 -c 'import json, sys; print(list(json.load(sys.stdin)["trace"]))')
+check_eq "no range: no from or to in the trace object" "$got" "['name', 'requests', 'tenants', 'first_ts', 'last_ts', 'span_s']"
+# the table says it under the trace line
+$L replay win --from 2026-03-02T10:00:30Z --to 2026-03-02T10:02:00Z >"$TMP/out" 2>>"$TMP/notes"
+check_eq "--from/--to: the table's first lines" "$(head -2 "$TMP/out")" \
+"trace win: 2 requests, 2 tenants, span 00:00:30 (2026-03-02T10:00:30Z to 2026-03-02T10:01:00Z)
+replayed: the requests arriving from 2026-03-02T10:00:30Z (included) to 2026-03-02T10:02:00Z (excluded)"
+check_has "... its USD total" "$(cat "$TMP/out")" '$0.004632'
+# one bound: --from 10:00:30 takes lines 2, 3, 4: 4,400,000,000 + 232,000,000 + 560,000,000 =
+# 5,192,000,000 pUSD; --to 10:00:30 line 1 alone: 560,000,000 pUSD.  The CSV ends with from, to
+# (a bound not given empty).
+got=$($L replay win --from 2026-03-02T10:00:30Z --csv 2>>"$TMP/notes" | python3 -c 'import csv, sys
+rows = list(csv.DictReader(sys.stdin)); print(rows[0]["requests"], rows[0]["usd_total"], repr(rows[0]["from"]), repr(rows[0]["to"]))')
+check_eq "--from alone: lines 2 to 4, the range in the CSV" "$got" "3 0.005192000000 '2026-03-02T10:00:30Z' ''"
+check_eq "--to alone, --csv --by model: line 1, the range at each row's end" \
+	"$($L replay win --to 2026-03-02T10:00:30Z --csv --by model 2>>"$TMP/notes")" \
+	"scenario,model,calls,input_tokens,output_tokens,usd,from,to
+recorded,gpt-4.1-mini,1,1000,100,0.000560000000,,2026-03-02T10:00:30Z"
+check_eq "--to alone, the table" "$($L replay win --to 2026-03-02T10:00:30Z 2>>"$TMP/notes" | sed -n 2p)" \
+	"replayed: the requests arriving from the start of the trace to 2026-03-02T10:00:30Z (excluded)"
+# TIME as trace ts is written: fractions (a µs before line 2 takes it, a µs after does not) and
+# offsets (11:00:30+01:00 is 10:00:30Z, which the output writes)
+got=$($L replay win --from 2026-03-02T10:00:29.999999Z --to 2026-03-02T10:00:30.000001Z --json 2>>"$TMP/notes" |
+	python3 -c 'import json, sys; t = json.load(sys.stdin)["trace"]; print(t["requests"], t["first_ts"], t["from"], t["to"])')
+check_eq "fractions: a µs either side of line 2" "$got" "1 2026-03-02T10:00:30Z 2026-03-02T10:00:29.999999Z 2026-03-02T10:00:30.000001Z"
+got=$($L replay win --from 2026-03-02T10:00:30.000001Z --json 2>>"$TMP/notes" | python3 -c 'import json, sys; print(json.load(sys.stdin)["trace"]["requests"])')
+check_eq "fractions: a µs after line 2 leaves it out" "$got" 2
+got=$($L replay win --from 2026-03-02T11:00:30+01:00 --json 2>>"$TMP/notes" | python3 -c 'import json, sys; t = json.load(sys.stdin)["trace"]; print(t["requests"], t["from"], t["to"])')
+check_eq "an offset: the same instant, written in UTC" "$got" "3 2026-03-02T10:00:30Z None"
+# a range holding no request: the report of none, as an empty trace's (exit 0), and a note
+$L replay win --from 2026-03-02T11:00:00Z --json >"$TMP/out" 2>"$TMP/err"; check_eq "an empty range exits 0, as an empty trace" "$?" 0
+check_eq "... saying so, with the trace's arrivals" "$(cat "$TMP/err")" \
+	'llmcost: note: no request of trace "win" arrives at or after 2026-03-02T11:00:00Z (its arrivals run from 2026-03-02T10:00:00Z to 2026-03-02T10:02:00Z): the report is of no request'
+check_eq "... a report of no request" "$(python3 -c 'import json, sys; t = json.load(sys.stdin)["trace"]; print(t["requests"], t["first_ts"], t["span_s"])' <"$TMP/out")" "0 None None"
+$L replay win --from 2026-03-02T10:00:10Z --to 2026-03-02T10:00:20Z >/dev/null 2>"$TMP/err"
+check_has "... between two arrivals" "$(cat "$TMP/err")" "arrives from 2026-03-02T10:00:10Z to before 2026-03-02T10:00:20Z ("
+# usage errors: exit 2, naming the option, with an example
+$L replay win --from 14:00 2>"$TMP/err"; check_eq "a bad --from exits 2" "$?" 2
+check_has "... naming it, with an example" "$(head -1 "$TMP/err")" \
+	'llmcost replay: --from takes a time in RFC 3339, as a trace'"'"'s ts is written (--from 2026-03-02T14:00:00Z, or 2026-03-02T14:00:00.5+01:00), not "14:00": '
+$L replay win --to 2026-03-02T14:00:00 2>"$TMP/err"; check_eq "a --to without a zone exits 2" "$?" 2
+check_has "... naming --to" "$(cat "$TMP/err")" 'llmcost replay: --to takes a time in RFC 3339'
+$L replay win --to "" 2>/dev/null; check_eq "an empty --to exits 2" "$?" 2
+$L replay win --from 2026-03-02T10:01:00Z --to 2026-03-02T10:01:00Z 2>"$TMP/err"; check_eq "from = to exits 2" "$?" 2
+check_eq "... saying so" "$(head -1 "$TMP/err")" \
+	"llmcost replay: --from 2026-03-02T10:01:00Z is not before --to 2026-03-02T10:01:00Z: the range [from, to) holds no time"
+$L replay win --from 2026-03-02T10:02:00Z --to 2026-03-02T11:01:00+01:00 2>/dev/null; check_eq "from after to exits 2" "$?" 2
+$L replay win --from 2026-03-02T10:00:00Z --from 2026-03-02T10:01:00Z 2>/dev/null; check_eq "two --from exit 2" "$?" 2
+
+# Each request draws as in the whole trace (SPEC §10: its index among the trace's lines): on a
+# trace whose requests do not interact (no cache, breaker, gates or batch; faults injected at
+# fixed rates, so no recorded rate either; a tenant per request), a range's per-request figures
+# are the whole replay's.  The same lines as a file of their own, renumbered from 0, draw
+# otherwise: the check can tell.
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "{\"ts\":\"2026-03-02T%02d:%02d:00Z\",\"tenant\":\"t%02d\",\"task\":\"faq_answer\",\"input_tokens\":1000,\"output_tokens\":100}\n", 10 + int(3 * i / 60), (3 * i) % 60, i }' > "$TMP/noisy.jsonl"
+sed -n '11,25p' "$TMP/noisy.jsonl" > "$TMP/noisy-cut.jsonl" # 10:30 to 11:12, t10 to t24
+cat > "$TMP/noisy.json" <<'JSON'
+{"routes": {"small": "gpt-4.1-mini", "large": "gpt-4.1"}, "routing": {"default": "small"},
+ "retry": {"max_attempts": 2, "on": ["server_error"], "backoff_ms": 500},
+ "fallback": {"chain": ["small", "large"], "on": ["server_error"]},
+ "faults": {"inject": [
+   {"model": "gpt-4.1-mini", "from": "2026-03-02T00:00:00Z", "to": "2026-03-03T00:00:00Z", "status": "server_error", "rate": 0.5},
+   {"model": "gpt-4.1", "from": "2026-03-02T00:00:00Z", "to": "2026-03-03T00:00:00Z", "status": "server_error", "rate": 0.4}]},
+ "seed": 7}
+JSON
+$L replay "$TMP/noisy.jsonl" -s "$TMP/noisy.json" --json >"$TMP/full.json" 2>>"$TMP/notes"
+$L replay noisy -s "$TMP/noisy.json" --from 2026-03-02T10:30:00Z --to 2026-03-02T11:15:00Z --json >"$TMP/range.json" 2>>"$TMP/notes"
+$L replay "$TMP/noisy-cut.jsonl" -s "$TMP/noisy.json" --json >"$TMP/cut.json" 2>>"$TMP/notes"
+got=$(python3 -c 'import json, sys
+def tenants(p):
+    return {g["tenant"]: {k: v for k, v in g.items() if k != "projected_monthly_usd"}
+            for g in json.load(open(p))["scenarios"][0]["by_tenant"]}
+full, rng, cut = (tenants(p) for p in sys.argv[1:])
+varied = len({(g["calls"], g["failed"]) for g in rng.values()}) > 1
+print(sorted(rng) == ["t%02d" % i for i in range(10, 25)], all(rng[k] == full[k] for k in rng), cut != rng, varied)' \
+	"$TMP/full.json" "$TMP/range.json" "$TMP/cut.json")
+check_eq "a range's requests: t10 to t24, each as in the whole replay; renumbered, otherwise" "$got" "True True True True"
+
+# A range's inputs are numbered apart from the whole trace's: the caches' normalized inputs that
+# the store keeps for the whole trace are not the range's.  Inputs X (09:00), y (10:00, tenant
+# a), x (10:01, b), X (10:02, b); the whole trace's are X, y, x: lowered, input 2 is input 0's.
+# From 10:00 they are y, x, X: input 2 is input 1's, and b's X hits b's x (answered at
+# 10:01 + 400 + 8 × 10 ms): 1 hit.  Read with the whole trace's, X would be y, and miss.
+for l in "09:00:00 a X" "10:00:00 a y" "10:01:00 b x" "10:02:00 b X"; do
+	set -- $l
+	printf '{"ts":"2026-03-02T%sZ","tenant":"%s","task":"t","input":"%s","input_tokens":10,"output_tokens":10}\n' "$1" "$2" "$3"
+done > "$TMP/norms.jsonl"
+echo '{"routes": {"small": "gpt-4.1-mini", "large": "gpt-4.1"}, "routing": {"default": "small"}, "cache": {"normalize": ["lower"]}}' > "$TMP/lower.json"
+$L replay "$TMP/norms.jsonl" -s "$TMP/lower.json" >/dev/null 2>>"$TMP/notes" # keeps the whole trace's
+got=$($L replay norms -s "$TMP/lower.json" --from 2026-03-02T10:00:00Z --json 2>>"$TMP/notes" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["scenarios"][0]["totals"]["cache_hits"])')
+check_eq "a range's cache normalizes its own inputs, not the stored ones of the whole trace" "$got" 1
+
 # three first replays of one file at once on a new store: one imports it, the others find it
 # stored meanwhile and replay it (they told the user to --replace it)
 $L gen mixed --requests 60000 --seed 4 -o "$TMP/conc.jsonl" 2>/dev/null

@@ -45,6 +45,23 @@ static void report_csv_metrics(FILE *f, const struct result_scenario *r, const s
 	}
 }
 
+/*
+ * The end of a line: with replay --from/--to, the range the requests were selected by (arrivals
+ * in [from, to)) in two last columns, "from" and "to" in the header, a bound not given empty.
+ */
+static void report_csv_end(FILE *f, const struct trace_summary *t, int header)
+{
+	char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX];
+	if (t->range && header) {
+		report_csv_field(f, "from", 0);
+		report_csv_field(f, "to", 0);
+	} else if (t->range) {
+		report_csv_field(f, t->from_us != TRACE_SUMMARY_OPEN ? clock_format(t->from_us, a) : NULL, 0);
+		report_csv_field(f, t->to_us != TRACE_SUMMARY_OPEN ? clock_format(t->to_us, b) : NULL, 0);
+	}
+	fputc('\n', f);
+}
+
 int report_csv(FILE *f, const struct trace_summary *t, const struct result_scenario *r, size_t n,
                enum report_by by, struct err *e)
 {
@@ -73,7 +90,7 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 			if (report_fields[i].kind != REPORT_FK_BILLED || billed_col)
 				report_csv_field(f, report_fields[i].name, 0);
 	}
-	fputc('\n', f);
+	report_csv_end(f, t, 1);
 
 	/* the rows: scenario order, then group order */
 	for (size_t k = 0; k < n; k++) {
@@ -83,7 +100,7 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 		case REPORT_BY_NONE:
 			report_csv_field(f, name, 1);
 			report_csv_metrics(f, rs, &rs->totals, billed_col);
-			fputc('\n', f);
+			report_csv_end(f, t, 0);
 			break;
 		case REPORT_BY_TENANT:
 		case REPORT_BY_TASK: {
@@ -93,7 +110,7 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 				report_csv_field(f, by == REPORT_BY_TENANT ? rs->tenant_names[i] : rs->task_names[i], 0);
 				report_csv_metrics(f, rs, by == REPORT_BY_TENANT ? &rs->by_tenant[i] : &rs->by_task[i],
 				                   billed_col);
-				fputc('\n', f);
+				report_csv_end(f, t, 0);
 			}
 			break;
 		}
@@ -105,7 +122,8 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 				fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, mu->calls, mu->input_tokens,
 				        mu->output_tokens);
 				money_format(buf, mu->usd);
-				fprintf(f, ",%s\n", buf);
+				fprintf(f, ",%s", buf);
+				report_csv_end(f, t, 0);
 			}
 			break;
 		case REPORT_BY_TIME:
@@ -121,8 +139,9 @@ int report_csv(FILE *f, const struct trace_summary *t, const struct result_scena
 				fprintf(f, ",%s", buf);
 				money_format(buf, tl->retry_usd[i]);
 				fprintf(f, ",%s", buf);
-				fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n", tl->count[TL_FIRST_CALLS][i],
+				fprintf(f, ",%" PRIu64 ",%" PRIu64, tl->count[TL_FIRST_CALLS][i],
 				        tl->count[TL_FIRST_FALLBACKS][i]);
+				report_csv_end(f, t, 0);
 			}
 			break;
 		case N_REPORT_BY:

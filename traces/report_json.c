@@ -247,6 +247,12 @@ static void report_jtrace(struct jw *w, const struct trace_summary *t)
 	report_jtime(w, "last_ts", t->last_us, t->requests > 0);
 	/* last − first arrival (SPEC §5): none without an arrival, as the times */
 	report_jraw(w, "span_s", t->requests ? report_decimal_text(t->last_us - t->first_us, 6, buf, sizeof buf) : "null");
+	/* replay --from/--to: the range the requests were selected by (arrivals in [from, to)),
+	 * null for a bound not given; absent for the whole trace, as SPEC §5 shows the object */
+	if (t->range) {
+		report_jtime(w, "from", t->from_us, t->from_us != TRACE_SUMMARY_OPEN);
+		report_jtime(w, "to", t->to_us, t->to_us != TRACE_SUMMARY_OPEN);
+	}
 	report_jclose(w, '}');
 }
 

@@ -181,6 +181,18 @@ static void report_trace_line(FILE *f, const struct trace_summary *t)
 		fprintf(f, ", span %s (%s to %s)", report_span_text(t->last_us - t->first_us, span, sizeof span),
 		        clock_format(t->first_us, a), clock_format(t->last_us, b));
 	fputc('\n', f);
+	/* replay --from/--to: which arrivals were selected, the figures above being theirs */
+	if (t->range) {
+		fputs("replayed: the requests arriving ", f);
+		if (t->from_us != TRACE_SUMMARY_OPEN)
+			fprintf(f, "from %s (included)", clock_format(t->from_us, a));
+		else
+			fputs("from the start of the trace", f);
+		if (t->to_us != TRACE_SUMMARY_OPEN)
+			fprintf(f, " to %s (excluded)\n", clock_format(t->to_us, b));
+		else
+			fputs(" to the end of the trace\n", f);
+	}
 }
 
 /* The comparison table: metrics as rows, scenarios as columns, deltas against the first. */

@@ -1,6 +1,7 @@
 /*
- * `llmcost replay TRACE [-s SCENARIO]… [--json|--csv] [--by G] [--db PATH]`:
- * finds (or imports) the trace, loads the scenarios, replays them on up to one
+ * `llmcost replay TRACE [-s SCENARIO]… [--json|--csv] [--by G] [--from T] [--to T] [--db PATH]`:
+ * finds (or imports) the trace, keeps the requests arriving in [from, to) when given (each
+ * drawing as in the whole trace), loads the scenarios, replays them on up to one
  * thread per core against one shared prepared trace (with a progress line on a
  * terminal), gives its notes and warnings (tui/replay_notes.c), and prints
  * the report (traces/report*.c) in the order the scenarios were given.
@@ -374,6 +375,64 @@ int replay_find_trace(struct store *s, const char *arg, const char *as, char *na
 	return EXIT_OK;
 }
 
+/*
+ * --from's or --to's TIME (opt names which) into *us: an RFC 3339 time as a trace's ts is
+ * written, parsed by the trace's own parser (fractions, offsets), so that a bound copied from a
+ * trace line selects that line exactly.  -1 after a usage error naming the option, with an
+ * example.
+ */
+static int replay_time_arg(const char *opt, const char *arg, int64_t *us)
+{
+	const char *why = "";
+	if (clock_parse_rfc3339(arg, strlen(arg), us, &why) == 0 && *us >= TRACE_TS_MIN_US && *us <= TRACE_TS_MAX_US)
+		return 0;
+	cli_usage_error("replay", "%s takes a time in RFC 3339, as a trace's ts is written "
+	                "(%s 2026-03-02T14:00:00Z, or 2026-03-02T14:00:00.5+01:00), not \"%s\"%s%s", opt,
+	                opt, arg, *why ? ": " : "", why);
+	return -1;
+}
+
+/*
+ * Narrows *t to the requests arriving in [from, to) (replay --from/--to), built once before
+ * any scenario runs (sim/trace.c trace_select), each keeping its index in the whole trace
+ * for its draws.  Says on stderr when none arrives in the range (the report is then an empty
+ * trace's, exit 0 as for one).  An exit code.
+ */
+static int replay_select(struct trace *t, int64_t from_us, int64_t to_us, const char *name)
+{
+	struct trace sel;
+	struct err e = { "" };
+	char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX], range[3 * CLOCK_TEXT_MAX], held[3 * CLOCK_TEXT_MAX];
+	if (trace_select(t, from_us, to_us == TRACE_SUMMARY_OPEN ? INT64_MAX : to_us, &sel, &e) < 0) {
+		trace_free(&sel);
+		cli_error("%s: %s", name, e.msg);
+		return EXIT_FAIL;
+	}
+	if (sel.n_req == 0) {
+		int64_t lo = INT64_MAX, hi = INT64_MIN;
+		for (uint32_t i = 0; i < t->n_req; i++) {
+			int64_t ts = trace_ts_us(t, i);
+			lo = ts < lo ? ts : lo;
+			hi = ts > hi ? ts : hi;
+		}
+		if (to_us == TRACE_SUMMARY_OPEN)
+			snprintf(range, sizeof range, "at or after %s", clock_format(from_us, a));
+		else if (from_us == TRACE_SUMMARY_OPEN)
+			snprintf(range, sizeof range, "before %s", clock_format(to_us, b));
+		else
+			snprintf(range, sizeof range, "from %s to before %s", clock_format(from_us, a), clock_format(to_us, b));
+		if (t->n_req)
+			snprintf(held, sizeof held, "its arrivals run from %s to %s", clock_format(lo, a), clock_format(hi, b));
+		else
+			snprintf(held, sizeof held, "it holds no request");
+		text_printf(stderr, "llmcost: note: no request of trace \"%s\" arrives %s (%s): the report is of "
+		            "no request\n", name, range, held);
+	}
+	trace_free(t);
+	*t = sel;
+	return EXIT_OK;
+}
+
 /* The scenarios to run, shared by the worker threads; `next` hands out indexes. */
 struct replay_jobs {
 	const struct replay_trace *rt;
@@ -430,12 +489,15 @@ static void replay_run_all(struct replay_jobs *j, size_t workers)
 
 int cmd_replay(int argc, char **argv)
 {
-	enum { JSON = CLI_LONG, CSV, BY, DB, TOP };
+	enum { JSON = CLI_LONG, CSV, BY, DB, TOP, FROM, TO };
 	static const struct option longopts[] = {
 		{ "scenario", required_argument, 0, 's' }, { "json", no_argument, 0, JSON },
 		{ "csv", no_argument, 0, CSV }, { "by", required_argument, 0, BY },
-		{ "db", required_argument, 0, DB }, { "top", required_argument, 0, TOP }, { 0, 0, 0, 0 },
+		{ "db", required_argument, 0, DB }, { "top", required_argument, 0, TOP },
+		{ "from", required_argument, 0, FROM }, { "to", required_argument, 0, TO }, { 0, 0, 0, 0 },
 	};
+	/* --from/--to: the arrivals [from_us, to_us) replayed; TRACE_SUMMARY_OPEN for a bound not given */
+	int64_t from_us = TRACE_SUMMARY_OPEN, to_us = TRACE_SUMMARY_OPEN;
 	size_t top = REPORT_TOP;
 	int top_given = 0;
 	const char *db = NULL, **scen_args = calloc((size_t)argc + 1, sizeof *scen_args);
@@ -460,6 +522,13 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case JSON: json = 1; break;
 		case CSV: csv = 1; break;
+		case FROM:
+		case TO:
+			if (replay_time_arg(c == FROM ? "--from" : "--to", optarg, c == FROM ? &from_us : &to_us) < 0) {
+				free(scen_args);
+				return EXIT_USAGE;
+			}
+			break;
 		case DB:
 			if (cli_db_arg("replay", optarg, &db) < 0) {
 				free(scen_args);
@@ -511,6 +580,13 @@ int cmd_replay(int argc, char **argv)
 		return cli_usage_error("replay", "--top is for --by tenant, task or model (the groups it "
 		                       "shows, by USD)");
 	}
+	if (from_us != TRACE_SUMMARY_OPEN && to_us != TRACE_SUMMARY_OPEN && from_us >= to_us) {
+		char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX];
+		free(scen_args);
+		return cli_usage_error("replay", "--from %s is not before --to %s: the range [from, to) holds no "
+		                       "time", clock_format(from_us, a), clock_format(to_us, b));
+	}
+	int ranged = from_us != TRACE_SUMMARY_OPEN || to_us != TRACE_SUMMARY_OPEN;
 	if (optind >= argc) {
 		free(scen_args);
 		return cli_usage_error("replay", "name a trace: a stored trace or a trace file");
@@ -570,10 +646,17 @@ int cmd_replay(int argc, char **argv)
 		cli_error("%s", e.msg);
 		goto out;
 	}
+	if (ranged && (rc = replay_select(&t, from_us, to_us, name)) != EXIT_OK) {
+		ticker_stop(&ticker);
+		goto out;
+	}
+	rc = EXIT_FAIL;
 	ticker_phase(&ticker, TICKER_PREPARING, t.n_req, 0, 0);
 	/* the caches' normalized inputs too, so that the replay's share moves from the start */
 	int prepared = replay_prepare(&t, &rt, &e) == 0;
-	unsigned norms = replay_norms_wanted(sc, n_scen), given = 0;
+	/* the store keeps normalized inputs by the whole trace's input ids, which a range's differ
+	 * from: a range makes its own and keeps none */
+	unsigned norms = ranged ? 0 : replay_norms_wanted(sc, n_scen), given = 0;
 	if (prepared)
 		given = replay_norms_restore(&s, name, &t, rt, norms);
 	for (size_t i = 0; prepared && i < n_scen; i++)
@@ -604,6 +687,9 @@ int cmd_replay(int argc, char **argv)
 		replay_check_result(&res[i], &sc[i], i, &replay_note_stderr);
 
 	replay_trace_summary(rt, &ts);
+	ts.range = ranged;
+	ts.from_us = from_us;
+	ts.to_us = to_us;
 	const struct scenario **each = malloc(n_scen * sizeof *each);
 	for (size_t i = 0; each && i < n_scen; i++)
 		each[i] = &sc[i];

@@ -174,7 +174,8 @@ const struct command commands[] = {
 	  "  llmcost gen faq --seed 7 --tenants 50 --days 30 -o month.jsonl.gz\n"
 	  "  llmcost gen mixed --requests 10M -o /dev/null      # generator speed\n",
 	  cmd_gen },
-	{ "replay", "TRACE [-s SCENARIO]... [--json|--csv] [--by tenant|task|model|time] [--top N] [--db PATH]",
+	{ "replay", "TRACE [-s SCENARIO]... [--json|--csv] [--by tenant|task|model|time] [--top N] "
+	  "[--from TIME] [--to TIME] [--db PATH]",
 	  "replay a trace through scenarios and compare their cost, hit rates, fallbacks and alerts",
 	  "Replays TRACE in virtual time through each scenario and compares them side by\n"
 	  "side: projected monthly cost, cost per resolved request, cache hit rate and\n"
@@ -203,7 +204,18 @@ const struct command commands[] = {
 	  "                    highest first\n"
 	  "  --top N           the table's first N groups of --by tenant, task or model\n"
 	  "                    (default 20, 0: all); --csv and --json list every group\n"
+	  "  --from TIME       replay only the requests arriving at or after TIME, an\n"
+	  "                    RFC 3339 time as a trace's ts is written\n"
+	  "                    (2026-03-02T14:00:00Z, fractions and offsets allowed)\n"
+	  "  --to TIME         ... and before TIME (excluded); either may be left out\n"
 	  DB_OPTION("         ")
+	  "\n"
+	  "With --from/--to, the requests that arrive in [from, to) are replayed, each\n"
+	  "with the random draws it has in the whole trace; calls begun in the range run\n"
+	  "to completion past `to`.  The trace's figures (requests, span, projection,\n"
+	  "alerts) are those of the requests selected; the table says the range under the\n"
+	  "trace line, --json in the trace object (from, to), --csv in two last columns.\n"
+	  "A range that holds no request gives an empty trace's report, with a note.\n"
 	  "\n"
 	  "A bad scenario or pricing file, or a model the pricing file lacks, exits 3.\n"
 	  "\n"
@@ -213,7 +225,9 @@ const struct command commands[] = {
 	  "  llmcost replay march -s my-policy.json --by tenant\n"
 	  "  llmcost replay march -s baseline -s v3 --json |\n"
 	  "      jq '.scenarios[].totals.usd_total'\n"
-	  "  llmcost replay march -s v3 --csv --by time > v3-timeline.csv\n",
+	  "  llmcost replay march -s v3 --csv --by time > v3-timeline.csv\n"
+	  "  llmcost replay prod-2026-03-02 -s recorded -s flood-guard \\\n"
+	  "      --from 2026-03-02T14:00:00Z --to 2026-03-02T16:00:00Z   # an incident\n",
 	  cmd_replay },
 	{ "tui", "[TRACE] [-s SCENARIO]... [--db PATH] [--no-color] [--frames N]",
 	  "the console: scenarios side by side, edited live (also `llmcost` alone)",
