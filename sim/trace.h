@@ -239,12 +239,13 @@ void trace_request_where(const struct trace *t, uint32_t i, char *at, char *wher
 int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, struct err *e);
 
 /*
- * The requests of src that arrive in [from_us, to_us) (replay's --from and --to), in src's
- * order, built once into out from empty (the caller trace_free's it, also on failure): each
- * with its recorded calls, cost digits and its index in src as its draw index (struct trace's
- * draw_index), so that a replay of out gives every request the draws a replay of src gives it
- * (SPEC §10 "The draw") and ties the same order.  out keeps src's name and is trimmed.  -1
- * with e set (out of memory).
+ * The requests of src that arrive in [from_us, to_us) (replay's --from and --to; watch's trace
+ * so far of a stored trace out of time order), in src's order (a subsequence: src need not be
+ * in time order, and a replay orders arrivals itself), built once into out from empty (the
+ * caller trace_free's it, also on failure): each with its recorded calls, cost digits and its
+ * index in src as its draw index (struct trace's draw_index), so that a replay of out gives
+ * every request the draws a replay of src gives it (SPEC §10 "The draw") and ties the same
+ * order.  out keeps src's name and is trimmed.  -1 with e set (out of memory).
  */
 int trace_select(const struct trace *src, int64_t from_us, int64_t to_us, struct trace *out, struct err *e);
 

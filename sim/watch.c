@@ -131,22 +131,6 @@ int watch_replay_tenants(const struct result_scenario *r, const struct intern *n
 	return 0;
 }
 
-int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e)
-{
-	uint32_t n = 0;
-	if (trace_alloc(out, &(struct trace_shape){ 0 }) < 0 || (src->name && !(out->name = strdup(src->name))) ||
-	    !(out->draw_index = malloc(((size_t)src->n_req + 1) * sizeof *out->draw_index)))
-		return err_set(e, "out of memory");
-	for (uint32_t i = 0; i < src->n_req; i++) {
-		if (trace_ts_us(src, i) > upto)
-			continue;
-		if (trace_append_from(out, src, i, e) < 0)
-			return -1;
-		out->draw_index[n++] = trace_draw_index(src, i);
-	}
-	return 0;
-}
-
 void watch_prefix(const struct trace *src, uint32_t n, uint32_t n_inputs, struct trace *view)
 {
 	uint32_t lo = 0, hi = src->n_cost_sub;

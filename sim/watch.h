@@ -56,15 +56,6 @@ int watch_tenants(const struct trace *t, const struct scenario *sc, int64_t now_
 int watch_replay_tenants(const struct result_scenario *r, const struct intern *names, uint32_t **index, uint32_t *n);
 
 /*
- * The trace so far of a stored trace played back to `upto`: src's requests with ts <= upto, in
- * src's order (a subsequence: src need not be in time order, and a replay orders arrivals
- * itself), each with its index in src as its draw index (struct trace's draw_index), so that a
- * replay of it gives every request the draws a replay of src gives it, ties in the same order.
- * out is built from empty (the caller trace_free's it, also on failure).  -1 with e set.
- */
-int watch_subtrace(const struct trace *src, int64_t upto, struct trace *out, struct err *e);
-
-/*
  * The trace so far of a stored trace in arrival order played back: a view of src's first n
  * requests, sharing src's columns and tables (nothing is copied, so a playback holds its trace
  * once), its calls, wide latencies and times and cost digits those of these requests, and its

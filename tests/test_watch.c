@@ -1,7 +1,7 @@
 /*
  * The watch's parts: a trace grown row by row from another replays as the
  * original does (trace_append_from), the arrival order, a played trace's requests so far
- * drawing as their lines in the whole trace (watch_subtrace), the rolling tenant
+ * drawing as their lines in the whole trace (trace_select), the rolling tenant
  * windows (sim/watch.c) worked out by hand, at their edges too, the alert under
  * way (judged up to a playback's position through a quiet stretch), line mode's words in the
  * order of their instants, and the file follower through appends, a cut last line, truncation and
@@ -435,7 +435,7 @@ static void watch_played_subtrace(void)
 	}
 	CHECK(src.draw_index == NULL); /* a trace of its own draws as its lines */
 	CHECK_INT(trace_draw_index(&src, 2), 2);
-	CHECK(watch_subtrace(&src, INT64_C(1772445601000000), &sub, &e) == 0); /* 10:00:01 */
+	CHECK(trace_select(&src, INT64_MIN, INT64_C(1772445601000001), &sub, &e) == 0); /* 10:00:01 */
 	CHECK_INT(sub.n_req, 2);
 	if (sub.n_req == 2 && sub.draw_index) {
 		CHECK_INT(sub.draw_index[0], 1);
@@ -458,7 +458,7 @@ static void watch_played_subtrace(void)
 	}
 	trace_free(&sub);
 	/* played to its end: the whole trace, replayed as it is */
-	CHECK(watch_subtrace(&src, INT64_MAX, &sub, &e) == 0);
+	CHECK(trace_select(&src, INT64_MIN, INT64_MAX, &sub, &e) == 0);
 	char *a = json_of(&src, &sc), *b = json_of(&sub, &sc);
 	CHECK(a && b && strcmp(a, b) == 0);
 	free(a);
@@ -489,7 +489,7 @@ static void watch_replay_tenants_by_name(void)
 		TEST_FAIL_("set-up: %s", e.msg);
 		return;
 	}
-	if (watch_subtrace(&src, T0_US + 20 * SEC, &sub, &e) < 0 || replay_prepare(&sub, &rt, &e) < 0 ||
+	if (trace_select(&src, INT64_MIN, T0_US + 20 * SEC + 1, &sub, &e) < 0 || replay_prepare(&sub, &rt, &e) < 0 ||
 	    replay_prepare_scenario(rt, &sc, &e) < 0 || replay_run(rt, &sc, &r, NULL, &e) < 0) {
 		TEST_FAIL_("replay: %s", e.msg);
 		replay_trace_free(rt);

@@ -523,7 +523,7 @@ static int watch_replay(struct watch *wt, int final)
 		/* a stored trace whose lines are out of time order: its requests arrived so far in
 		 * their own order, each drawing as its index in the whole trace, so that the replay is
 		 * `replay`'s up to now (the same draws and ties) and, at the end, `replay`'s */
-		rc = watch_subtrace(&wt->full, wt->last_ts, &sub, &wt->e);
+		rc = trace_select(&wt->full, INT64_MIN, wt->last_ts + 1, &sub, &wt->e);
 		t = &sub;
 	}
 	if (rc == 0)
