@@ -1,8 +1,10 @@
 /*
  * The recorded scenario (SPEC §3 "mode": "recorded"): no policy runs, every
  * recorded attempt is priced as it happened, in order of its start, and a
- * request ends as its last attempt did.  Attempts marked as summarize calls (live's record)
- * count the request as summarized and are neither retries nor fallbacks of its main calls.  It shares the accounting of the
+ * request ends as its last attempt did: answered when it answered, else failed, or degraded
+ * when the line is marked so (live's record: "live": "degraded").  Attempts marked as summarize
+ * calls (live's record) count the request as summarized and are neither retries nor fallbacks
+ * of its main calls.  It shares the accounting of the
  * simulated scenarios (sim/replay_metrics.c), so its columns compare.
  */
 #include "sim/replay_engine.h"
@@ -106,10 +108,17 @@ int replay_recorded(struct eng *g)
 			ACCT_ADD(&g->a, grp, billed_usd, (money_sum)t->cost_pusd[i]);
 			g->a.r->n_billed_batch += !trace_realtime(t, i);
 		}
-		if (trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK) {
-			ACCT_ADD(&g->a, grp, resolved, 1);
-			/* an answer recorded before its arrival (attempts timed earlier: skewed clocks)
-			 * takes latency 0, as a cache hit does */
+		int answered = trace_att_status(t, trace_att_end(t, i) - 1) == STATUS_OK;
+		if (answered || trace_degraded(t, i)) {
+			/* a degraded answer (live's record says so: its task degraded when its calls
+			 * gave no answer) is not resolved, but ends the request as the simulated
+			 * scenarios' does: counted, with its latency.  An answer recorded before its
+			 * arrival (attempts timed earlier: skewed clocks) takes latency 0, as a cache
+			 * hit does */
+			if (answered)
+				ACCT_ADD(&g->a, grp, resolved, 1);
+			else
+				ACCT_ADD(&g->a, grp, degraded, 1);
 			acct_latency(&g->a, i, grp, at > trace_ts_us(t, i) ? at - trace_ts_us(t, i) : 0);
 		} else {
 			ACCT_ADD(&g->a, grp, failed, 1);

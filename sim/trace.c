@@ -372,7 +372,8 @@ int trace_append(struct trace *t, const struct trace_row *r, const struct trace_
 	t->input_tok[i] = r->input_tok;
 	t->output_tok[i] = r->output_tok;
 	t->cached_tok[i] = r->cached_tok;
-	t->flags[i] = (uint8_t)((r->difficulty & TRACE_FLAG_DIFFICULTY) | (r->realtime ? TRACE_FLAG_REALTIME : 0));
+	t->flags[i] = (uint8_t)((r->difficulty & TRACE_FLAG_DIFFICULTY) | (r->realtime ? TRACE_FLAG_REALTIME : 0) |
+	                        (r->degraded ? TRACE_FLAG_DEGRADED : 0));
 	if (t->cost_pusd)
 		t->cost_pusd[i] = r->cost_pusd;
 	if (t->input_hash)
@@ -686,7 +687,7 @@ int trace_append_from(struct trace *t, const struct trace *src, uint32_t i, stru
 		.ts_us = trace_ts_us(src, i), .input_tok = trace_input_tok(src, i),
 		.output_tok = trace_output_tok(src, i), .cached_tok = trace_cached_tok(src, i),
 		.difficulty = (enum difficulty)trace_difficulty(src, i), .realtime = trace_realtime(src, i),
-		.cost_pusd = src->cost_pusd ? src->cost_pusd[i] : TRACE_NO_COST,
+		.degraded = trace_degraded(src, i), .cost_pusd = src->cost_pusd ? src->cost_pusd[i] : TRACE_NO_COST,
 	};
 	int rc = -1;
 	if (n > 8 && !(calls = malloc(n * sizeof *calls)))

@@ -74,9 +74,10 @@ enum trace_optional {
 /* Requests per ts_base entry. */
 #define TRACE_TS_BLOCK 256u
 
-/* flags: the difficulty in the low bits, then realtime. */
+/* flags: the difficulty in the low bits, then realtime, then live's degraded mark. */
 #define TRACE_FLAG_DIFFICULTY 3u
 #define TRACE_FLAG_REALTIME 4u
+#define TRACE_FLAG_DEGRADED 8u
 
 struct trace {
 	char *name;
@@ -87,7 +88,8 @@ struct trace {
 	uint32_t *output_tok;
 	uint32_t *cached_tok;      /* top-level cached_tokens, 0 when absent */
 	uint32_t *input;           /* id in inputs, or TRACE_NONE */
-	uint8_t *flags;            /* enum difficulty | TRACE_FLAG_REALTIME unless "realtime": false */
+	uint8_t *flags;            /* enum difficulty | TRACE_FLAG_REALTIME unless "realtime": false
+	                              | TRACE_FLAG_DEGRADED for a line marked "live": "degraded" */
 	int64_t *cost_pusd;        /* cost_usd in pico-USD or TRACE_NO_COST; NULL when no line has one */
 	uint32_t *input_hash;      /* id in names, or TRACE_NONE; NULL when no line has one */
 
@@ -211,6 +213,7 @@ struct trace_row {
 	uint32_t input_tok, output_tok, cached_tok;
 	enum difficulty difficulty;
 	int realtime;
+	int degraded;              /* "live": "degraded" (live's record: a degraded answer) */
 	int64_t cost_pusd;         /* or TRACE_NO_COST */
 };
 
@@ -322,6 +325,12 @@ static inline int trace_difficulty(const struct trace *t, uint32_t i)
 static inline int trace_realtime(const struct trace *t, uint32_t i)
 {
 	return (t->flags[i] & TRACE_FLAG_REALTIME) != 0;
+}
+/* 1 when the line says "live": "degraded": live's record of a request whose task degraded when
+ * its calls gave no answer, which the recorded scenario counts as degraded, not failed. */
+static inline int trace_degraded(const struct trace *t, uint32_t i)
+{
+	return (t->flags[i] & TRACE_FLAG_DEGRADED) != 0;
 }
 
 /*

@@ -913,6 +913,14 @@ check_eq "fallback: record 2" "$(q "$TMP/frec.jsonl" 'f(L[1], "input_tokens outp
 	"100|20 gpt-4.1-mini:server_error,gpt-4.1-mini:server_error,gpt-4.1:server_error,gpt-4.1:server_error"
 check_eq "fallback: records 4-6" "$(q "$TMP/frec.jsonl" '[att(r) for r in L[3:]]')" \
 	"gpt-4.1-mini:invalid_request gpt-4.1-mini:context_length gpt-4.1-mini:content_filter"
+# its recorded replay counts the requests as the run did: the degraded one (its line says "live":
+# "degraded", which `-s recorded` reads) is degraded, not failed (before: 1 resolved, 0 degraded,
+# 5 failed); the same from the store the first replay imported it into
+for k in import store; do
+	check_eq "fallback: the recorded replay's counts ($k)" "$($L replay "$TMP/frec.jsonl" -s recorded --json 2>/dev/null |
+		python3 -c 'import json, sys; t = json.load(sys.stdin)["scenarios"][0]["totals"]; print(*(t[k] for k in ("requests", "resolved", "degraded", "failed", "calls", "fallbacks")))')" \
+		"6 1 1 4 14 3"
+done
 
 # --- the spend cap, concurrency 1: five requests of 8 bytes, recorded output 100, each
 # answering 10 / 0 / 10 on gpt-4.1-mini.

@@ -1545,6 +1545,34 @@ static void recorded_summary_attempts(void)
 	result_scenario_fini(&r);
 }
 
+/* A line marked "live": "degraded" (live's record of a request whose task degraded when its calls
+ * gave no answer) is degraded in the recorded scenario, not failed: not resolved, its latency
+ * counted, as a simulated degraded answer's.  The mark does not turn an answer into one. */
+static void recorded_degraded_mark(void)
+{
+	struct result_scenario r;
+	/* r0 (marked): small-m server_error 10 ms, large-m server_error 10 ms: degraded, latency 20 ms,
+	 *   1 fallback.
+	 * r1 (not marked): the same calls: failed, no latency, 1 fallback.
+	 * r2 (marked, but its call answered): small-m ok 50 ms: resolved, latency 50 ms.
+	 * totals: 5 calls, 2 fallbacks; resolved 1, degraded 1, failed 1; latencies {20, 50} ms: p50
+	 * is the nearest rank ceil(0.5 × 2) = 1st, 20 ms (without the mark's reading: {50}, 50 ms). */
+	if (replay_case(REQ("10:00:00", "a", "r0", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                               ATT("large-m", "server_error", LAT(10))) ",\"live\":\"degraded\"")
+	                REQ("10:01:00", "a", "r1", ATTS(ATT("small-m", "server_error", LAT(10)) ","
+	                                               ATT("large-m", "server_error", LAT(10))) ",\"live\":\"failed\"")
+	                REQ("10:02:00", "a", "r2", ",\"model\":\"small-m\",\"status\":\"ok\"" LAT(50) ",\"live\":\"degraded\""),
+	                RECORDED, &r) < 0)
+		return;
+	CHECK_INT(r.totals.calls, 5);
+	CHECK_INT(r.totals.fallbacks, 2);
+	CHECK_INT(r.totals.resolved, 1);
+	CHECK_INT(r.totals.degraded, 1);
+	CHECK_INT(r.totals.failed, 1);
+	CHECK_INT(r.totals.latency_p50_us, 20 * MS);
+	result_scenario_fini(&r);
+}
+
 /* billed_usd = Σ cost_usd; billed_priced_usd prices the same lines. */
 static void recorded_billed_usd(void)
 {
@@ -2238,6 +2266,7 @@ void suite_replay_calls(void)
 	RUN(recorded_answer_before_arrival);
 	RUN(recorded_first_fallback_as_listed);
 	RUN(recorded_summary_attempts);
+	RUN(recorded_degraded_mark);
 	RUN(recorded_billed_usd);
 	RUN(recorded_billed_causes);
 	RUN(recorded_unknown_model);

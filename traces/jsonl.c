@@ -424,6 +424,8 @@ int jsonl_parse(struct jsonl_parser *p, const char *line, size_t len, struct jso
 		enum field f = field_lookup(&k, ~0u);
 		if (f == F_UNKNOWN) {
 			unknown = 1;
+			rec->degraded |= v.type == JSON_STRING && json_string_equals(&k, "live") &&
+			                 json_string_equals(&v, "degraded");
 			continue;
 		}
 		if (seen >> f & 1)
@@ -468,7 +470,7 @@ uint32_t jsonl_row(const struct jsonl_rec *r, const uint32_t ids[5], struct trac
 		.input_tok = (uint32_t)r->input_tok, .output_tok = (uint32_t)r->output_tok,
 		.cached_tok = r->cached_tok == JSONL_ABSENT ? 0 : (uint32_t)r->cached_tok,
 		.difficulty = (enum difficulty)r->difficulty, .realtime = r->realtime != 0,
-		.cost_pusd = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd,
+		.degraded = r->degraded, .cost_pusd = r->cost_pusd == JSONL_ABSENT ? TRACE_NO_COST : r->cost_pusd,
 	};
 	if (!r->n_att && ids[4] != TRACE_NONE) {
 		calls[0] = (struct trace_call){ ids[4], r->status < 0 ? STATUS_OK : (enum status)r->status,

@@ -44,6 +44,8 @@ struct jsonl_rec {
 	int64_t latency_us;         /* JSONL_ABSENT when not given */
 	int difficulty;             /* enum difficulty */
 	int realtime;               /* 1, 0, or -1 when not given */
+	int degraded;               /* "live": "degraded" (live's record: a request degraded when its
+	                             * calls gave no answer), an unknown field that is kept in extra too */
 	int64_t cost_pusd;          /* JSONL_ABSENT when not given */
 	int64_t cost_sub;           /* what rounding cost_usd to a pico-USD left, in 10^-30 USD
 	                             * (sim/money.h MONEY_SUB_PER_PUSD); 0 when it had ≤ 12 decimals */
