@@ -528,3 +528,21 @@ void live_run(struct live *lv, unsigned workers)
 	for (unsigned w = 0; w < started; w++)
 		pthread_join(th[w], NULL);
 }
+
+const char *live_usd_text(char *buf, int64_t pusd, int64_t cap_pusd)
+{
+	int64_t unit = 1000000; /* pico-USD of the last decimal shown: the micro-dollar, or the cap's */
+	int decimals = 6;
+	while (unit > 1 && cap_pusd % unit) {
+		unit /= 10;
+		decimals++;
+	}
+	int64_t q = pusd / unit + (pusd % unit > 0), scale = 1;
+	for (int d = 0; d < decimals; d++)
+		scale *= 10;
+	int n = snprintf(buf, LIVE_USD_TEXT, "$%lld.%0*lld", (long long)(q / scale), decimals,
+	                 (long long)(q % scale));
+	for (int cut = decimals; cut > 6 && buf[n - 1] == '0'; cut--)
+		buf[--n] = 0;
+	return buf;
+}

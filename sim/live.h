@@ -169,6 +169,17 @@ void live_run(struct live *lv, unsigned workers);
  * max_output_tokens as output, at model m's list price. */
 int64_t live_worst_pusd(const struct scenario *sc, int m, const struct live_call *c);
 
+/*
+ * An amount shown beside the cap, as "$0.000042": pusd (≥ 0) rounded up to the micro-dollar, or,
+ * when the cap has more decimals, to the cap's last decimal ("$0.0000412" beside a $0.0000416
+ * cap), with no trailing zero past the sixth.  Rounded up, a bound is never shown below itself;
+ * on the cap's own decimals, an amount within the cap never reads above it (a spend of
+ * $0.0000412 is not shown as $0.000042 beside that cap), and one past it never reads within.
+ * buf holds LIVE_USD_TEXT bytes.
+ */
+#define LIVE_USD_TEXT 32
+const char *live_usd_text(char *buf, int64_t pusd, int64_t cap_pusd);
+
 /* A transport's call that sends nothing: every call answers ok with its worst case's tokens
  * (a summary: the text's first max_output_tokens × 4 bytes).  For --dry-run. */
 void live_dry_call(void *ctx, const struct live_call *c, struct live_reply *r);

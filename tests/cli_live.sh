@@ -1033,6 +1033,56 @@ run over "$TMP/over.jsonl" -s "$TMP/over.json" --max-usd 0.001 --record "$TMP/ov
 check_has "usage past the worst case: a warning" "$err" "live: warning: 1 answer cost more than its worst case, so the cap could not hold: the API reported more tokens than the call allowed; the first, at the request of 2026-03-02T10:00:00Z (tenant acme, task chat), cost \$0.160004 for a worst case of \$0.000044"
 stop_fake
 
+# an amount beside a cap of more than six decimals is rounded up on the cap's last decimal, not
+# to the micro-dollar, so that a spend within the cap never reads above it (before: "spent
+# $0.000042 of the $0.0000416 cap", and "$0.000042 spent" in the stop). Concurrency 1, two
+# requests of 7 bytes on gpt-4.1-mini, recorded output 16: worst case (7 + 32) × 400000 + 16 ×
+# 1600000 = 15,600,000 + 25,600,000 = 41,200,000 pUSD ≤ the cap $0.0000416 = 41,600,000. The
+# first answers 39 / 0 / 16: 15,600,000 + 25,600,000 = 41,200,000 = $0.0000412 spent (to the
+# micro-dollar, rounded up: $0.000042, above the cap); the second's worst case would take it to
+# 82,400,000 > 41,600,000: refused, exit 4
+fake rnd '[{"contains": "RND-", "responses": [{"usage": {"input_tokens": 39, "cached_tokens": 0, "output_tokens": 16}}]}]'
+{ req 00 acme chat 10 16 "RND-1ab"; req 01 acme chat 10 16 "RND-2ab"; } > "$TMP/rnd.jsonl"
+run rnd "$TMP/rnd.jsonl" -s "$TMP/cap.json" --max-usd 0.0000416 --concurrency 1 --record "$TMP/rnd.rec.jsonl"
+check_eq "spend beside the cap: exit 4, one call" "$rc $(count "$LOG")" "4 1"
+check_re "spend beside the cap: the summary" "$out" '^live: spent \$0\.0000412 of the \$0\.0000416 cap$'
+check_has "spend beside the cap: the stop" "$err" \
+	"a call whose worst case is \$0.0000412 would take the spend past \$0.0000416 (\$0.0000412 spent and \$0.000000 in flight then)"
+check_eq "spend beside the cap: the record's cost" "$(q "$TMP/rnd.rec.jsonl" 'f(L[0], "live cost_usd")')" "answered|0.0000412"
+# and the progress line, on a terminal: "RNDT-ab" (7 bytes, the same worst case) times out after
+# 1 s, counted at its worst case, $0.0000412; the retry waits 2 s (shown, as a wait is, from a
+# second in), then does not fit (82,400,000): capped, exit 4
+fake rndt '[{"contains": "RNDT-", "responses": [{"delay_ms": 3000}]}]'
+req 00 acme chat 10 16 "RNDT-ab" > "$TMP/rndt.jsonl"
+scen rndt "$ROUTES, \"retry\": {\"max_attempts\": 2, \"backoff_ms\": 2000, \"timeout_ms\": 1000}"
+loopback_only
+python3 - "$L" "$TMP" <<'EOF2' > "$TMP/rndt.pty"
+import os, pty, subprocess, sys
+L, tmp = sys.argv[1], sys.argv[2]
+master, slave = pty.openpty()
+p = subprocess.Popen([L, "live", tmp + "/rndt.jsonl", "-s", tmp + "/rndt.json", "--max-usd", "0.0000416",
+                      "--record", tmp + "/rndt.rec.jsonl"], stdin=subprocess.DEVNULL,
+                     stdout=open(tmp + "/rndt.out", "w"), stderr=slave)
+os.close(slave)
+got = b""
+while True:
+    try:
+        b = os.read(master, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    got += b
+sys.stdout.write("EXITED %d\n" % p.wait())
+sys.stdout.write(got.decode("utf-8", "replace"))
+EOF2
+check_has "spend beside the cap, on a terminal: exit 4" "$(head -n 1 "$TMP/rndt.pty")" "EXITED 4"
+check_has "spend beside the cap, on a terminal: the progress line" "$(cat "$TMP/rndt.pty")" \
+	"live: 0 of 1 requests done, 1 in flight, \$0.0000412 spent"
+case $(cat "$TMP/rndt.pty") in *'$0.000042 spent'*) bad "spend beside the cap, on a terminal: read above the cap" ;; *) ok ;; esac
+check_re "spend beside the cap, on a terminal: the summary" "$(cat "$TMP/rndt.out")" '^live: spent \$0\.0000412 of the \$0\.0000416 cap$'
+stop_fake
+
 # --- --sample N: of the n = 10 requests with text, positions floor(k × 10 / N); two requests
 # without text are skipped and counted. N = 4: 0, 2, 5, 7 (10/4 = 2.5, 5, 7.5); N = 20 ≥ n: all.
 fake sample '[]'

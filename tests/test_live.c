@@ -845,6 +845,32 @@ static void live_usage_over_worst_case(void)
 	run_done(&r);
 }
 
+/* An amount beside the cap: rounded up to the micro-dollar, or to the cap's last decimal when it
+ * has more, so that an amount within the cap never reads above it (before: always to the
+ * micro-dollar, a spend of $0.0000412 read "$0.000042" beside a $0.0000416 cap). */
+static void live_usd_beside_the_cap(void)
+{
+	char b[LIVE_USD_TEXT];
+	/* cap $0.0000416 = 41,600,000 pUSD, 7 decimals: 41,200,000 → 412 tenth-micro-dollars */
+	CHECK_STR(live_usd_text(b, 41200000, 41600000), "$0.0000412");
+	CHECK_STR(live_usd_text(b, 41600000, 41600000), "$0.0000416");
+	/* a pUSD past the cap reads past it: 416.00001 rounded up to 417 */
+	CHECK_STR(live_usd_text(b, 41600001, 41600000), "$0.0000417");
+	/* no trailing zero past the sixth decimal: 41,000,000 at 7 decimals is 0.0000410 */
+	CHECK_STR(live_usd_text(b, 41000000, 41600000), "$0.000041");
+	CHECK_STR(live_usd_text(b, 0, 41600000), "$0.000000");
+	/* a cap of whole micro-dollars ($1, $0.000216): micro-dollars, rounded up */
+	CHECK_STR(live_usd_text(b, 42400000, INT64_C(1000000000000)), "$0.000043");
+	CHECK_STR(live_usd_text(b, 60000000, 216000000), "$0.000060");
+	/* a cap to the pUSD ($0.000255999999, 12 decimals): 80,000,000 is 0.000080000000, cut to
+	 * six decimals; 1,234,567 pUSD is 0.000001234567 whole */
+	CHECK_STR(live_usd_text(b, 80000000, 255999999), "$0.000080");
+	CHECK_STR(live_usd_text(b, 1234567, 255999999), "$0.000001234567");
+	/* the largest amount: 9,223,372,036,854,775,807 pUSD, up to 9,223,372,036,855 µUSD */
+	CHECK_STR(live_usd_text(b, INT64_MAX, INT64_C(1000000000000)), "$9223372.036855");
+	CHECK_STR(live_usd_text(b, INT64_MAX, 1), "$9223372.036854775807");
+}
+
 static void live_url_safe(void)
 {
 	/* the key goes over https anywhere, over plain http only to this machine: the host curl
@@ -1054,4 +1080,5 @@ void suite_live(void)
 	RUN(live_unreached_mid_run_retried);
 	RUN(live_unreached_mid_run_gives_up);
 	RUN(live_usage_over_worst_case);
+	RUN(live_usd_beside_the_cap);
 }

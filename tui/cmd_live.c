@@ -32,12 +32,12 @@
 #define EXIT_CAP 4 /* SPEC §6: the live spend cap stopped the run */
 #define MAX_CONCURRENCY 64
 
-/* "$0.001234": pico-USD to six decimals, rounded up (a bound is never shown below itself). */
-static const char *usd(char *buf, size_t n, int64_t pusd)
+/* "$0.001234": an amount spent or at worst, beside the run's cap lv: rounded up to the
+ * micro-dollar, or to the cap's last decimal when it has more (live_usd_text), so that an amount
+ * within the cap never reads above it.  buf holds LIVE_USD_TEXT bytes. */
+static const char *usd(char *buf, const struct live *lv, int64_t pusd)
 {
-	int64_t micro = pusd / 1000000 + (pusd % 1000000 > 0);
-	snprintf(buf, n, "$%lld.%06lld", (long long)(micro / 1000000), (long long)(micro % 1000000));
-	return buf;
+	return live_usd_text(buf, pusd, lv->cap_pusd);
 }
 
 /* The cap as given: "$" and its exact amount, without trailing zeros ("$0.0001771", "$1"), not
@@ -168,10 +168,10 @@ static void print_progress(void *ctx)
 	size_t done = lv->counts.sent, flight = lv->next - ended;
 	int64_t spent = lv->spent_pusd;
 	pthread_mutex_unlock(&lv->mu);
-	char s[32], head[96], fl[48], sp[48];
+	char s[LIVE_USD_TEXT], head[96], fl[48], sp[48];
 	snprintf(head, sizeof head, "live: %zu of %zu requests done", done, lv->n);
 	snprintf(fl, sizeof fl, ", %zu in flight", flight);
-	snprintf(sp, sizeof sp, ", %s spent", usd(s, sizeof s, spent));
+	snprintf(sp, sizeof sp, ", %s spent", usd(s, lv, spent));
 	/* on a narrow terminal the spend is kept before the requests in flight */
 	struct progress_part parts[] = { { head, 0 }, { fl, 2 }, { sp, 1 } };
 	ticker_line(parts, 3);
@@ -233,11 +233,11 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
                    const char *scen)
 {
 	const struct live_counts *c = &lv->counts;
-	char s[32];
+	char s[LIVE_USD_TEXT];
 	if (dry) {
 		printf("live: dry run: %zu %s would send %zu %s; worst case %s of the %s cap\n", c->sent,
 		       plural(c->sent, "request", "requests"), c->calls, plural(c->calls, "call", "calls"),
-		       usd(s, sizeof s, lv->spent_pusd), cap);
+		       usd(s, lv, lv->spent_pusd), cap);
 		return;
 	}
 	/* requests the cap or a signal cut short are said apart from those whose calls failed */
@@ -256,7 +256,7 @@ static void report(const struct live *lv, const char *cap, int dry, const char *
 		if (lv->failed[k])
 			printf("live: %zu %s %s, the first: %s\n", lv->failed[k], plural(lv->failed[k], "call", "calls"),
 			       status_names[k], lv->failed_why[k][0] ? lv->failed_why[k] : "(no reason given)");
-	printf("live: spent %s of the %s cap\n", usd(s, sizeof s, lv->spent_pusd), cap);
+	printf("live: spent %s of the %s cap\n", usd(s, lv, lv->spent_pusd), cap);
 	if (!record && missing) {
 		printf("live: nothing recorded: the record could not be written, so no record file is left; "
 		       "%zu %s that made a call %s in no record\n", missing, plural(missing, "request", "requests"),
@@ -518,7 +518,7 @@ int cmd_live(int argc, char **argv)
 	if (!lines && made_ok)
 		drop_empty_record(rpath, &made);
 	made_ok = 0;
-	char capt[MONEY_FMT_SIZE + 1], w[32], sp[32], fl[32];
+	char capt[MONEY_FMT_SIZE + 1], w[LIVE_USD_TEXT], sp[LIVE_USD_TEXT], fl[LIVE_USD_TEXT];
 	cap_text(capt, cap_pusd);
 	report(&lv, capt, dry, lines ? rpath : NULL, missing, scen);
 	if (lv.n_over) { /* the cap held on the worst cases; a usage past them broke it */
@@ -529,8 +529,8 @@ int cmd_live(int argc, char **argv)
 		          "(tenant %s, task %s), cost %s for a worst case of %s", lv.n_over,
 		          plural(lv.n_over, "answer", "answers"), plural(lv.n_over, "its", "their"),
 		          clock_format(trace_ts_us(&t, i), at), intern_str(&t.names, trace_tenant(&t, i), NULL),
-		          intern_str(&t.names, trace_task(&t, i), NULL), usd(w, sizeof w, lv.over_pusd),
-		          usd(sp, sizeof sp, lv.over_worst_pusd));
+		          intern_str(&t.names, trace_task(&t, i), NULL), usd(w, &lv, lv.over_pusd),
+		          usd(sp, &lv, lv.over_worst_pusd));
 	}
 	switch (lv.stop) {
 	case LIVE_STOP_CAP: {
@@ -541,9 +541,9 @@ int cmd_live(int argc, char **argv)
 		          "sent: %zu of %zu",
 		          dry ? "would stop the run" : "stopped the run", clock_format(trace_ts_us(&t, i), at),
 		          intern_str(&t.names, trace_tenant(&t, i), NULL), intern_str(&t.names, trace_task(&t, i), NULL),
-		          usd(w, sizeof w, lv.refused_pusd), dry ? "worst case" : "spend", capt,
-		          usd(sp, sizeof sp, lv.refused_spent_pusd), dry ? "counted" : "spent",
-		          usd(fl, sizeof fl, lv.refused_reserved_pusd), n - lv.counts.sent, n);
+		          usd(w, &lv, lv.refused_pusd), dry ? "worst case" : "spend", capt,
+		          usd(sp, &lv, lv.refused_spent_pusd), dry ? "counted" : "spent",
+		          usd(fl, &lv, lv.refused_reserved_pusd), n - lv.counts.sent, n);
 		rc = EXIT_CAP;
 		break;
 	}
