@@ -524,29 +524,33 @@ out=$($L import "$TMP/pretty.json" 2>/dev/null); check_eq "a pretty-printed v1 o
 #        a ClickHouse time without a zone (UTC); tenant and task from the properties in any
 #        case or as the header's name; session from Helicone-Session-Id
 #   2 r2 429 without usage: rate_limited, 0 and 0 tokens, 0 µUSD; cost 0
-#   3 response_status as a string: rejected
+#   3 response_status a string that is no number ("OK"): rejected
 #   4 r4 properties as the text of JSON (tenant initech), task from prompt_id; 400 in, 50 out:
-#        400 × 0.15 + 50 × 0.60 = 60 + 30 = 90 µUSD; costUSD 0.00009
+#        400 × 0.15 + 50 × 0.60 = 60 + 30 = 90 µUSD; costUSD 0.00009; response_status, the
+#        counts and the cost quoted as ClickHouse writes 64-bit numbers ("200", "400"); a
+#        cache_reference_id other than zeros: Helicone's cache answered it (noted)
 #   5 no completion_tokens on a 200: rejected
 #   6 r1 again (an overlapping export): tenant from request_user_id u7, task unknown; 100 in,
-#        10 out: 15 + 6 = 21 µUSD; cost 0.000021
+#        10 out: 15 + 6 = 21 µUSD; cost 0.000021; cache_reference_id all zeros: no cache hit
 #   7 r7 status -1 (no HTTP answer): server_error, no usage, cost 0
 # imported 5, rejected 2, failed 2 (r2, r7), repeated 1 (line 6); usd_total = billed_usd =
 # 195 + 0 + 90 + 21 + 0 = 306 µUSD
 cat > "$TMP/helicone.jsonl" <<'JSONL'
 {"request_id":"r1","request_created_at":"2026-03-02 10:00:00.000","response_status":200,"delay_ms":1200,"model":"gpt-4o-mini-2024-07-18","provider":"OPENAI","prompt_tokens":800,"prompt_cache_read_tokens":200,"prompt_cache_write_tokens":0,"completion_tokens":100,"cost":0.000195,"request_properties":{"Tenant":"acme","Helicone-Property-Task":"faq_answer","Helicone-Session-Id":"s1"},"request_user_id":"u1","request_body":{"messages":[{"role":"user","content":"hi there"}]}}
 {"request_id":"r2","request_created_at":"2026-03-02T10:00:05Z","response_status":429,"delay_ms":30,"model":"gpt-4o-mini","prompt_tokens":null,"completion_tokens":null,"cost":0,"request_properties":{}}
-{"request_id":"r3","request_created_at":"2026-03-02T10:00:06Z","response_status":"200","prompt_tokens":1,"completion_tokens":1}
-{"request_id":"r4","request_created_at":"2026-03-02T10:00:07Z","response_status":200,"request_model":"gpt-4o-mini","prompt_tokens":400,"completion_tokens":50,"costUSD":0.00009,"request_properties":"{\"tenant\":\"initech\"}","prompt_id":"faq"}
+{"request_id":"r3","request_created_at":"2026-03-02T10:00:06Z","response_status":"OK","prompt_tokens":1,"completion_tokens":1}
+{"request_id":"r4","request_created_at":"2026-03-02T10:00:07Z","response_status":"200","request_model":"gpt-4o-mini","prompt_tokens":"400","completion_tokens":"50","costUSD":"0.00009","cache_reference_id":"7d4e9c1a-2b3f-4c5d-8e6f-0a1b2c3d4e5f","request_properties":"{\"tenant\":\"initech\"}","prompt_id":"faq"}
 {"request_id":"r5","request_created_at":"2026-03-02T10:00:08Z","response_status":200,"prompt_tokens":10}
-{"request_id":"r1","request_created_at":"2026-03-02T10:00:09Z","response_status":200,"model":"gpt-4o-mini","prompt_tokens":100,"completion_tokens":10,"cost":0.000021,"request_user_id":"u7"}
+{"request_id":"r1","request_created_at":"2026-03-02T10:00:09Z","response_status":200,"model":"gpt-4o-mini","prompt_tokens":100,"completion_tokens":10,"cost":0.000021,"request_user_id":"u7","cache_reference_id":"00000000-0000-0000-0000-000000000000"}
 {"request_id":"r7","request_created_at":"2026-03-02T10:00:10Z","response_status":-1,"model":"gpt-4o-mini","cost":0}
 JSONL
 out=$($L import "$TMP/helicone.jsonl" 2>"$TMP/err"); check_eq "helicone: imported" "$out" \
 	"helicone: imported 5 requests, rejected 2 lines (see: llmcost rejects helicone)"
 check_has "helicone: auto names the format" "$(cat "$TMP/err")" "$TMP/helicone.jsonl: read as Helicone requests: --format helicone"
 check_has "helicone: the reject names line 3 and the field" "$(cat "$TMP/err")" \
-	"$TMP/helicone.jsonl:3: response_status: expected an HTTP status code (an integer), got \"200\""
+	"$TMP/helicone.jsonl:3: response_status: expected an HTTP status code (an integer), got \"OK\""
+check_has "helicone: the cache hit noted" "$(cat "$TMP/err")" \
+	"$TMP/helicone.jsonl: 1 record answered by Helicone's cache (a cache_reference_id other than zeros) is imported as a request; a recorded replay prices its tokens, though the provider was not called for it"
 check_has "helicone: the reject names line 5 and the field" "$(cat "$TMP/err")" "$TMP/helicone.jsonl:5: completion_tokens: missing"
 check_has "helicone: the failed records noted" "$(cat "$TMP/err")" \
 	"$TMP/helicone.jsonl: 2 failed records are imported as requests of their own (Helicone's records are calls: "
@@ -624,6 +628,104 @@ check_has "langfuse lines: auto names the format" "$(cat "$TMP/err")" "$TMP/lf.j
 out=$($L import --format langfuse --name wrong-lf "$TMP/helicone.jsonl" 2>"$TMP/err")
 check_has "helicone as --format langfuse: every line rejected" "$out" "wrong-lf: imported 0 requests, rejected 7 lines"
 check_has "helicone as --format langfuse: the field named" "$(cat "$TMP/err")" "$TMP/helicone.jsonl:1: startTime: missing"
+
+# --- Helicone's CSV export (@helicone/export --format csv: a header, then a record a row, every
+# cell quoted; an object's JSON with its quotes doubled twice, as the exporter writes it).
+# Prices as above (gpt-4o-mini 0.15 in, 0.60 out µUSD per token).
+#   lines 2-4 c1: request_body's JSON over three lines (one record); tenant acme and task faq
+#        from request_properties; 1000 in, 100 out: 1000 × 0.15 + 100 × 0.60 = 150 + 60 = 210
+#        µUSD; cost_usd 0.00021; latency 1200 ms; its input "hi"
+#   line 5 c2: 429 without usage: rate_limited, 0 and 0; cost_usd 0
+#   line 6 c3: response_status "abc": rejected
+#   lines 7-8 c4: a record of 11 fields over two lines: rejected at its first line
+#   line 9 c5: no properties: tenant from request_user_id u9, task unknown; 400 in, 50 out:
+#        400 × 0.15 + 50 × 0.60 = 60 + 30 = 90 µUSD; cost_usd 0.00009
+#   line 10: a quote the file's end leaves open: rejected at line 10, the quote's column 64
+#        ("c6", 5 bytes + the time quoted and its comma 26 + "200", 6 + the time again 26 = 63
+#        before it)
+# imported 3, rejected 3, failed 1; usd_total = billed_usd = 210 + 0 + 90 = 300 µUSD
+cat > "$TMP/helicone.csv" <<'CSV'
+response_id,response_created_at,response_status,request_created_at,request_body,request_properties,request_user_id,model,prompt_tokens,completion_tokens,latency,cost_usd
+"c1","2026-03-02 10:00:01.200","200","2026-03-02 10:00:00.000","{
+  ""messages"": [{""role"": ""user"", ""content"": ""hi""}]
+}","{""""Tenant"""":""""acme"""",""""Task"""":""""faq""""}","u1","gpt-4o-mini","1000","100","1200","0.00021"
+"c2","2026-03-02 10:00:05.030","429","2026-03-02 10:00:05.000","","","","gpt-4o-mini","","","30","0"
+"c3","2026-03-02 10:00:06.000","abc","2026-03-02 10:00:06.000","","","","gpt-4o-mini","1","1","0",""
+"c4","2026-03-02 10:00:07.000","200","2026-03-02 10:00:07.000","a
+b","","","gpt-4o-mini","1","1",""
+"c5","2026-03-02 10:00:09.500","200","2026-03-02 10:00:09.000","","","u9","gpt-4o-mini","400","50","500","0.00009"
+"c6","2026-03-02 10:00:10.000","200","2026-03-02 10:00:10.000","{
+CSV
+out=$($L import "$TMP/helicone.csv" 2>"$TMP/err"); check_eq "helicone csv: imported" "$out" \
+	"helicone.csv: imported 3 requests, rejected 3 lines (see: llmcost rejects helicone.csv)"
+check_has "helicone csv: auto names the format" "$(cat "$TMP/err")" "$TMP/helicone.csv: read as Helicone requests (CSV): --format helicone"
+check_has "helicone csv: the status reject at line 6" "$(cat "$TMP/err")" \
+	"$TMP/helicone.csv:6: response_status: expected an HTTP status code (an integer), got \"abc\""
+check_has "helicone csv: a short record rejected at its first line" "$(cat "$TMP/err")" \
+	"$TMP/helicone.csv:7: expected 12 fields, as the header has, got 11"
+check_has "helicone csv: an open quote at the end rejected at its line" "$(cat "$TMP/err")" \
+	"$TMP/helicone.csv:10: not CSV: a quoted field is never closed (column 64)"
+check_has "helicone csv: the failed record noted" "$(cat "$TMP/err")" \
+	"$TMP/helicone.csv: 1 failed record is imported as a request of its own"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, ts, tenant, task, model, status, input_tokens, output_tokens, latency_ms, cost_usd, request_id, user, input FROM requests_v WHERE trace = 'helicone.csv' ORDER BY line")
+check_eq "helicone csv: the rows" "$rows" "2|2026-03-02T10:00:00.000000Z|acme|faq|gpt-4o-mini|ok|1000|100|1200.0|0.00021|c1|u1|hi
+5|2026-03-02T10:00:05.000000Z|unknown|unknown|gpt-4o-mini|rate_limited|0|0|30.0|0.0|c2||
+9|2026-03-02T10:00:09.000000Z|u9|unknown|gpt-4o-mini|ok|400|50|500.0|9.0e-05|c5|u9|"
+check_eq "helicone csv: usd_total by hand" "$(usd helicone.csv usd_total)" "0.000300000000"
+check_eq "helicone csv: billed_usd is the cost" "$(usd helicone.csv billed_usd)" "0.000300000000"
+# --format helicone reads CSV too; columns by name in any order, one the reader does not know kept out
+printf 'model,note,completion_tokens,request_created_at,prompt_tokens\ngpt-4o-mini,"a, b",2,2026-03-02T10:00:00Z,10\n' > "$TMP/hc-cols.txt"
+out=$($L import --format helicone "$TMP/hc-cols.txt" 2>"$TMP/err"); check_eq "helicone csv --format: imported" "$out" \
+	"hc-cols.txt: imported 1 request"
+check_eq "helicone csv by name: the row" "$(sqlite3 "$LLMCOST_DB" "SELECT input_tokens, output_tokens, model, extra FROM requests_v WHERE trace = 'hc-cols.txt'")" \
+	"10|2|gpt-4o-mini|"
+# auto, a file without a .csv name: told by its header
+$L import --name hc-auto "$TMP/hc-cols.txt" >/dev/null 2>"$TMP/err"
+check_has "helicone csv: told by its header" "$(cat "$TMP/err")" "read as Helicone requests (CSV): --format helicone"
+
+# --- Langfuse traces with their observations nested (GET /api/public/traces/{id}), and a page of
+# the trace list, whose observations are ids alone.  gpt-4o 2.50 in, 10.00 out; gpt-4o-mini 0.15
+# in, 0.60 out (µUSD per token).
+#   line 9 o1: tenant acme (the trace's userId), task digest (the trace's metadata Task), session
+#        s1 (the trace's); 10 in, 5 out on gpt-4o: 10 × 2.50 + 5 × 10 = 25 + 50 = 75 µUSD;
+#        latency 2000 ms
+#   line 11 o2: a SPAN, skipped
+#   line 12 o3: tenant beta (its own metadata), user u9 (its own), task digest; 1 in, 2 out on
+#        gpt-4o-mini: 0.15 + 1.20 = 1.35 µUSD
+#   line 14 o4: startTime "bad": rejected at its line
+# imported 2, rejected 1, skipped 1; usd_total = 75 + 1.35 = 76.35 µUSD
+cat > "$TMP/lf-trace.json" <<'JSON'
+{
+  "id": "t1",
+  "timestamp": "2026-01-01T00:00:00Z",
+  "name": "summarize",
+  "userId": "acme",
+  "sessionId": "s1",
+  "metadata": {"Task": "digest"},
+  "observations": [
+    {"id": "o1", "traceId": "t1", "type": "GENERATION", "name": "llm", "startTime": "2026-01-01T00:00:00Z",
+     "endTime": "2026-01-01T00:00:02Z", "model": "gpt-4o", "usageDetails": {"input": 10, "output": 5}},
+    {"id": "o2", "traceId": "t1", "type": "SPAN", "startTime": "2026-01-01T00:00:00Z"},
+    {"id": "o3", "traceId": "t1", "type": "GENERATION", "startTime": "2026-01-01T00:00:03Z",
+     "metadata": {"tenant": "beta"}, "userId": "u9", "model": "gpt-4o-mini", "usageDetails": {"input": 1, "output": 2}},
+    {"id": "o4", "traceId": "t1", "type": "GENERATION", "startTime": "bad"}
+  ]
+}
+JSON
+out=$($L import "$TMP/lf-trace.json" 2>"$TMP/err"); check_eq "langfuse trace: imported" "$out" \
+	"lf-trace: imported 2 requests, rejected 1 line (see: llmcost rejects lf-trace)"
+check_has "langfuse trace: the reject names line 14 and its place" "$(cat "$TMP/err")" \
+	"$TMP/lf-trace.json:14: observations[3]: startTime: "
+check_has "langfuse trace: the span skipped" "$(cat "$TMP/err")" "skipped 1 observation that is not a model call"
+rows=$(sqlite3 "$LLMCOST_DB" "SELECT line, tenant, task, model, input_tokens, output_tokens, latency_ms, request_id, session, user FROM requests_v WHERE trace = 'lf-trace' ORDER BY line")
+check_eq "langfuse trace: the rows" "$rows" "9|acme|digest|gpt-4o|10|5|2000.0|o1|s1|acme
+12|beta|digest|gpt-4o-mini|1|2||o3|s1|u9"
+check_eq "langfuse trace: usd_total by hand" "$(usd lf-trace usd_total)" "0.000076350000"
+printf '%s\n' '{"data":[{"id":"t2","timestamp":"2026-01-01T00:00:00Z","observations":["a","b"]}],"meta":{}}' > "$TMP/lf-list.json"
+out=$($L import "$TMP/lf-list.json" 2>"$TMP/err"); check_eq "langfuse trace list: rejected" "$out" \
+	"lf-list: imported 0 requests, rejected 1 line (see: llmcost rejects lf-list)"
+check_has "langfuse trace list: why" "$(cat "$TMP/err")" \
+	"$TMP/lf-list.json:1: data[0]: observations: ids alone (as a list of traces gives them), no Langfuse observation to read: export each trace whole (GET /api/public/traces/{id})"
 
 # --- help
 out=$($L import --help)

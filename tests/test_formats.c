@@ -769,6 +769,92 @@ static void langfuse_rows(void)
 	CHECK_STR(why.msg, "usageDetails: expected an object of usage type to count, got [1]");
 }
 
+/* RFC 4180: quoted fields with "" escapes, commas and line breaks inside; an empty last field;
+ * each malformed record's reason and the byte it is at (0-based). */
+static void csv_records(void)
+{
+	struct csv_field f[4];
+	char out[64];
+	const char *w;
+	size_t at;
+	const char *rec = "a,\"b,\"\"c\"\"\nd\",";
+	CHECK_INT(csv_split(rec, strlen(rec), out, f, 4, &w, &at), 3);
+	CHECK_INT(f[0].n, 1);
+	CHECK(memcmp(f[0].s, "a", 1) == 0);
+	CHECK_INT(f[1].n, 7); /* b , " c " \n d: 7 bytes */
+	CHECK(memcmp(f[1].s, "b,\"c\"\nd", 7) == 0);
+	CHECK_INT(f[2].n, 0);
+	CHECK_INT(csv_open("a,\"b", 4), 1);
+	CHECK_INT(csv_open("a,\"b\"\"\"", 7), 0);
+	CHECK_INT(csv_split("a,\"b", 4, out, f, 4, &w, &at), -1);
+	CHECK_STR(w, "a quoted field is never closed");
+	CHECK_INT(at, 2);
+	CHECK_INT(csv_split("\"a\"x,b", 6, out, f, 4, &w, &at), -1);
+	CHECK_STR(w, "text after a field's closing quote");
+	CHECK_INT(at, 3);
+	CHECK_INT(csv_split("a\"b", 3, out, f, 4, &w, &at), -1);
+	CHECK_STR(w, "a quote inside a field not in quotes");
+	CHECK_INT(at, 1);
+	CHECK_INT(csv_split("a,b,c,d,e", 9, out, f, 4, &w, &at), -1);
+}
+
+/* Helicone's CSV export: the header read, columns by name in any order; a cell of JSON whose
+ * quotes the exporter doubled once more read as JSON; empty cells absent; numbers as text;
+ * latency in ms; cost_usd; a record of the wrong width rejected. */
+static void helicone_csv(void)
+{
+	format_csv_file(&parser, 1);
+	CHECK_INT(parse(&format_helicone, "cost_usd,model,request_created_at,prompt_tokens,completion_tokens,latency,"
+	                "request_properties,response_id,other", 1), 0);
+	CHECK_INT(n_rows, 0);
+	CHECK_INT(parse(&format_helicone, "\"0.00021\",\"gpt-4o-mini\",\"2026-01-01 00:00:02\",\"1000\",\"100\","
+	                "\"1200\",\"{\"\"\"\"Tenant\"\"\"\":\"\"\"\"acme\"\"\"\"}\",\"c1\",x", 2), 0);
+	CHECK_INT(n_rows, 1);
+	CHECK_INT(rows[0].ts_us, JAN1_US + 2000000);
+	CHECK_INT(rows[0].in, 1000);
+	CHECK_INT(rows[0].out, 100);
+	CHECK_INT(rows[0].latency_us, 1200000); /* 1200 ms */
+	CHECK_INT(rows[0].cost_pusd, 210000000); /* 0.00021 USD = 210,000,000 pUSD */
+	CHECK_STR(rows[0].tenant, "acme");
+	CHECK_STR(rows[0].request_id, "c1"); /* response_id: the CSV has no request_id */
+	CHECK_INT(rows[0].status, STATUS_OK);
+	CHECK_INT(parse(&format_helicone, ",,\"2026-01-01 00:00:02\",1,2,,,c2", 5), -1);
+	CHECK_STR(why.msg, "expected 9 fields, as the header has, got 8");
+	CHECK_INT(parse(&format_helicone, ",,\"2026-01-01 00:00:02\",1,2\",,,c2,", 6), -1);
+	/* ,, then the quoted time (1 + 19 + 1 = 21 bytes, 2 to 22), ",1," (23 to 25), 2 at 26, the quote
+	 * at 27: column 28 */
+	CHECK_STR(why.msg, "not CSV: a quote inside a field not in quotes (column 28)");
+	format_csv_file(&parser, 0);
+}
+
+/* A Langfuse trace with its observations nested (GET /api/public/traces/{id}): each read with the
+ * trace's userId, name, sessionId and metadata where it has none; a list's ids alone rejected. */
+static void langfuse_traces(void)
+{
+	CHECK_INT(parse(&format_langfuse,
+	                "{\"id\":\"t\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"name\":\"digest\",\"userId\":\"acme\","
+	                "\"observations\":[\n{\"id\":\"o1\",\"traceId\":\"t\",\"type\":\"GENERATION\",\"name\":\"llm\","
+	                "\"startTime\":\"2026-01-01T00:00:00Z\",\"usageDetails\":{\"input\":3,\"output\":1}},\n"
+	                "{\"id\":\"o2\",\"startTime\":\"2026-01-01T00:00:00Z\",\"metadata\":{\"tenant\":\"beta\"},"
+	                "\"usageDetails\":{\"input\":1,\"output\":1}},\n{\"id\":\"o3\",\"startTime\":\"x\"}]}", 1), 0);
+	CHECK_INT(n_rows, 2);
+	CHECK_INT(rows[0].line, 2);
+	CHECK_STR(rows[0].tenant, "acme");
+	CHECK_STR(rows[0].task, "digest"); /* the trace's name before the observation's */
+	CHECK_STR(rows[1].tenant, "beta");
+	CHECK_INT(n_rejects, 1);
+	CHECK_INT(rejects[0].line, 4);
+	CHECK_STR(rejects[0].reason,
+	          "observations[2]: startTime: expected an RFC 3339 time like 2026-03-02T10:00:00Z, got \"x\"");
+	CHECK_INT(parse(&format_langfuse,
+	                "{\"data\":[{\"id\":\"t\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+	                "\"observations\":[\"o1\"]}]}", 1), 0);
+	CHECK_INT(n_rows, 0);
+	CHECK_INT(n_rejects, 1);
+	CHECK_STR(rejects[0].reason, "data[0]: observations: ids alone (as a list of traces gives them), no Langfuse "
+	          "observation to read: export each trace whole (GET /api/public/traces/{id})");
+}
+
 /* ---- detection and the shared readings ---- */
 
 static void detection(void)
@@ -791,6 +877,10 @@ static void detection(void)
 	CHECK(detect("[{\"traceId\":\"t\",\"startTime\":\"x\"}]") == &format_langfuse);
 	CHECK(detect("{\"data\":[{\"traceId\":\"t\",\"startTime\":\"x\"}],\"meta\":{}}") == &format_langfuse);
 	CHECK(detect("{\"data\":[]}") == &format_jsonl); /* an empty page tells nothing */
+	CHECK(detect("{\"id\":\"t\",\"timestamp\":\"x\",\"observations\":[]}") == &format_langfuse); /* a trace */
+	CHECK(format_helicone.sniff_csv("response_id,response_created_at,request_created_at,prompt_tokens", 63));
+	CHECK(!format_helicone.sniff_csv("request_created_at,model", 24)); /* neither tokens nor response_id */
+	CHECK(!format_helicone.sniff_csv("{\"request_created_at\":1,\"prompt_tokens\":2}", 41));
 	CHECK(detect("\"x\"") == NULL);
 	CHECK(format_by_name("openai-batch") == &format_openai_batch);
 	CHECK(format_by_name("auto") == NULL);
@@ -874,6 +964,9 @@ void suite_formats(void)
 	RUN(batch_joins_its_input_file);
 	RUN(helicone_rows);
 	RUN(langfuse_rows);
+	RUN(csv_records);
+	RUN(helicone_csv);
+	RUN(langfuse_traces);
 	RUN(detection);
 	RUN(shared_readings);
 	RUN(status_forms);

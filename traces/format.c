@@ -92,6 +92,9 @@ void format_fini(struct format_parser *p)
 	openai_batch_forget(p);
 	free(p->seen);
 	free(p->scratch);
+	free(p->csv_names);
+	free(p->csv_cells);
+	free(p->csv_json);
 	memset(p, 0, sizeof *p);
 }
 
@@ -290,44 +293,254 @@ static int format_row(struct format_parser *p, const struct json_span *row, uint
 	return format_add_row(p, &r, r.request_id, line, k);
 }
 
-int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
-                struct err *e, const char *what, format_row_fn *rec)
+/* One element of a row array (or of a nested array): read by rec, else rejected with its place
+ * (where, then [i]) before the reason.  0, -2, FORMAT_STOPPED. */
+static int format_element(struct format_parser *p, const struct json_span *row, uint64_t at,
+                          const struct format_sink *k, const char *what, format_row_fn *rec, const char *where,
+                          size_t i)
 {
-	struct json_span doc, arr, row;
+	struct err why;
+	char got[48];
+	int rc = -1;
+	if (row->type != JSON_OBJECT)
+		err_set(&why, "expected %s (an object), got %s", what, format_shown(row, got, sizeof got));
+	else if (format_reserve(p, 4 * row->len + 256) < 0)
+		return -2;
+	else
+		rc = format_row(p, row, at, k, &why, rec);
+	if (rc == -1) {
+		err_prefix(&why, "%s[%zu]: ", where, i);
+		return k->reject(k->ctx, at, row->start, row->len, why.msg) ? FORMAT_STOPPED : 0;
+	}
+	return rc;
+}
+
+/* The rows nested in obj, its member `nested` (arr): each through format_element with p->parent obj,
+ * "PLACE.nested[j]" its place.  0, -1 (e set: arr is no array), -2, FORMAT_STOPPED. */
+static int nested_rows(struct format_parser *p, const struct json_span *obj, const struct json_span *arr,
+                       uint64_t line, const struct format_sink *k, struct err *e, const char *what,
+                       format_row_fn *rec, const char *nested, const char *place)
+{
+	struct json_iter it;
+	struct json_span row;
+	char where[96], got[48];
+	if (arr->type != JSON_ARRAY)
+		return err_set(e, "%s: expected an array, got %s", nested, format_shown(arr, got, sizeof got));
+	json_iter_init(&it, arr);
+	if (json_iter_next(&it, NULL, &row) && row.type == JSON_STRING) /* GET /api/public/traces' list */
+		return err_set(e, "%s: ids alone (as a list of traces gives them), no %s to read: export each "
+		               "trace whole (GET /api/public/traces/{id})", nested,
+		               what + (strncmp(what, "a ", 2) ? 0 : 2)); /* "a Langfuse observation": no article */
+	snprintf(where, sizeof where, "%s%s%s", place, *place ? "." : "", nested);
+	json_iter_init(&it, arr);
+	int rc = 0;
+	for (size_t j = 0; rc == 0 && json_iter_next(&it, NULL, &row); j++) {
+		if (format_stopping(p))
+			return FORMAT_STOPPED;
+		p->parent = obj;
+		rc = format_element(p, &row, format_line_of(p, row.start, line), k, what, rec, where, j);
+		p->parent = NULL;
+	}
+	return rc;
+}
+
+int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
+                struct err *e, const char *what, format_row_fn *rec, const char *nested)
+{
+	struct json_span doc, arr, row, inner;
 	struct json_iter it;
 	const char *where;
-	struct err why;
+	char place[64];
 	if (format_validate(text, len, &doc, e) < 0)
 		return -1;
+	format_lines_from(p, text, line);
 	if (!rows_of(&doc, &arr, &where)) {
 		if (doc.type != JSON_OBJECT)
 			return err_set(e, "expected %s (an object), an array of them or an API page {\"data\": [...]}", what);
+		if (nested && format_get(&doc, nested, &inner))
+			return nested_rows(p, &doc, &inner, line, k, e, what, rec, nested, "");
 		if (format_reserve(p, 4 * len + 256) < 0)
 			return -2;
 		return format_row(p, &doc, line, k, e, rec);
 	}
-	format_lines_from(p, text, line);
 	json_iter_init(&it, &arr);
 	for (size_t i = 0; json_iter_next(&it, NULL, &row); i++) {
 		if (format_stopping(p))
 			return FORMAT_STOPPED;
 		uint64_t at = format_line_of(p, row.start, line);
-		int rc = -1;
-		if (row.type != JSON_OBJECT)
-			err_set(&why, "expected %s (an object)", what);
-		else if (format_reserve(p, 4 * row.len + 256) < 0)
-			return -2;
-		else
-			rc = format_row(p, &row, at, k, &why, rec);
-		if (rc == -1) {
-			err_prefix(&why, "%s[%zu]: ", where, i);
-			if (k->reject(k->ctx, at, row.start, row.len, why.msg))
-				return FORMAT_STOPPED;
-		} else if (rc < 0) {
-			return rc;
+		int rc;
+		if (nested && row.type == JSON_OBJECT && format_get(&row, nested, &inner)) {
+			struct err why;
+			snprintf(place, sizeof place, "%s[%zu]", where, i);
+			rc = nested_rows(p, &row, &inner, line, k, &why, what, rec, nested, place);
+			if (rc == -1) {
+				err_prefix(&why, "%s: ", place);
+				rc = k->reject(k->ctx, at, row.start, row.len, why.msg) ? FORMAT_STOPPED : 0;
+			}
+		} else {
+			rc = format_element(p, &row, at, k, what, rec, where, i);
 		}
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
+}
+
+void format_csv_file(struct format_parser *p, int csv)
+{
+	p->csv = csv;
+	p->n_csv_cols = 0;
+}
+
+/* Room for n bytes in *buf (of *cap); -2 when out of memory. */
+static int csv_room(char **buf, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return 0;
+	char *b = realloc(*buf, n);
+	if (!b)
+		return -2;
+	*buf = b;
+	*cap = n;
+	return 0;
+}
+
+/* Appends s[0..n) to out as the text of a JSON string, quotes included. */
+static size_t json_put(char *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	out[o++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20) {
+			memcpy(out + o, "\\u00", 4);
+			out[o + 4] = hex[c >> 4];
+			out[o + 5] = hex[c & 15];
+			o += 6;
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '"';
+	return o;
+}
+
+/* A cell that opens a JSON object or array but is no JSON, whose quotes are each doubled (as
+ * Helicone's exporter writes an object: JSON.stringify, "" for ", then "" again for the CSV):
+ * undone into tmp, its new length; else 0. */
+static size_t undoubled(const struct csv_field *c, char *tmp)
+{
+	struct json_span v;
+	const char *why;
+	size_t at, n = 0;
+	if (c->n < 2 || (c->s[0] != '{' && c->s[0] != '[') || json_validate(c->s, c->n, &v, &why, &at) == 0)
+		return 0;
+	for (size_t i = 0; i < c->n; i++) {
+		tmp[n++] = c->s[i];
+		if (c->s[i] == '"') {
+			if (i + 1 >= c->n || c->s[i + 1] != '"')
+				return 0;
+			i++;
+		}
+	}
+	return json_validate(tmp, n, &v, &why, &at) == 0 ? n : 0;
+}
+
+int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint64_t line,
+                    const struct format_sink *k, struct err *e, format_row_fn *rec)
+{
+	struct csv_field cells[FORMAT_CSV_COLS];
+	const char *why;
+	size_t at;
+	if (csv_room(&p->csv_cells, &p->csv_cells_cap, 2 * len + 1) < 0)
+		return -2;
+	int n = csv_split(text, len, p->csv_cells, cells, FORMAT_CSV_COLS, &why, &at);
+	if (n < 0)
+		return err_set(e, "not CSV: %s (column %zu)", why, at + 1);
+	if (!p->n_csv_cols) { /* the header: its names kept */
+		if (csv_room(&p->csv_names, &p->csv_names_cap, len + 1) < 0)
+			return -2;
+		size_t o = 0;
+		for (int i = 0; i < n; i++) {
+			memcpy(p->csv_names + o, cells[i].s, cells[i].n);
+			p->csv_cols[i] = (struct csv_field){ p->csv_names + o, cells[i].n };
+			o += cells[i].n;
+		}
+		p->n_csv_cols = (size_t)n;
+		return 0;
+	}
+	if ((size_t)n != p->n_csv_cols)
+		return err_set(e, "expected %zu fields, as the header has, got %d", p->n_csv_cols, n);
+	size_t names = 0;
+	for (size_t i = 0; i < p->n_csv_cols; i++)
+		names += p->csv_cols[i].n;
+	if (csv_room(&p->csv_json, &p->csv_json_cap, 6 * (len + names) + 8 * p->n_csv_cols + 16) < 0)
+		return -2;
+	char *out = p->csv_json, *tmp = p->csv_cells + len + 1;
+	size_t o = 0;
+	out[o++] = '{';
+	for (int i = 0; i < n; i++) {
+		if (!cells[i].n)
+			continue; /* an empty cell: the member is absent */
+		size_t u = undoubled(&cells[i], tmp);
+		if (o > 1)
+			out[o++] = ',';
+		o += json_put(out + o, p->csv_cols[i].s, p->csv_cols[i].n);
+		out[o++] = ':';
+		o += json_put(out + o, u ? tmp : cells[i].s, u ? u : cells[i].n);
+	}
+	out[o++] = '}';
+	struct json_span obj;
+	if (json_validate(out, o, &obj, &why, &at) < 0)
+		return err_set(e, "a field is not UTF-8 text");
+	if (format_reserve(p, 4 * o + 256) < 0)
+		return -2;
+	return format_row(p, &obj, line, k, e, rec);
+}
+
+/* 1 when the header's cells (split) include name. */
+static int csv_has(const struct csv_field *c, int n, const char *name)
+{
+	size_t k = strlen(name);
+	for (int i = 0; i < n; i++)
+		if (c[i].n == k && memcmp(c[i].s, name, k) == 0)
+			return 1;
+	return 0;
+}
+
+int format_csv_sniff(const char *line, size_t len, const char *const *all, const char *const *any)
+{
+	struct csv_field cells[FORMAT_CSV_COLS];
+	char buf[4096];
+	const char *why;
+	size_t at;
+	if (len > sizeof buf)
+		return 0;
+	int n = csv_split(line, len, buf, cells, FORMAT_CSV_COLS, &why, &at);
+	if (n < 2)
+		return 0;
+	for (size_t i = 0; all[i]; i++)
+		if (!csv_has(cells, n, all[i]))
+			return 0;
+	for (size_t i = 0; any[i]; i++)
+		if (csv_has(cells, n, any[i]))
+			return 1;
+	return 0;
+}
+
+struct json_span format_unquoted(const struct json_span *v)
+{
+	struct json_span num;
+	const char *why;
+	size_t at;
+	if (v->type != JSON_STRING || v->len < 3 || json_validate(v->start + 1, v->len - 2, &num, &why, &at) < 0 ||
+	    num.type != JSON_NUMBER)
+		return *v;
+	return num;
 }
 
 int format_add_row(struct format_parser *p, const struct jsonl_rec *r, struct str key, uint64_t line,

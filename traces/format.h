@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "sim/err.h"
+#include "traces/csv.h"
 #include "traces/json_scan.h"
 #include "traces/jsonl.h"
 
@@ -30,6 +31,7 @@ struct format_sink {
 };
 
 #define FORMAT_STOPPED (-3)
+#define FORMAT_CSV_COLS 256     /* the most columns a CSV header may have */
 
 /* One parser's state, reused across texts and files (the formats' scratch buffers). */
 struct format_parser {
@@ -44,7 +46,8 @@ struct format_parser {
 	size_t last_model_n;        /* 0: none yet */
 	uint64_t skipped;           /* otlp, langfuse: spans (observations) that are not model calls, since
 	                             * format_reset */
-	uint64_t cache_hits;        /* litellm: rows read with cache_hit true, since format_init (for notes) */
+	uint64_t cache_hits;        /* litellm: rows read with cache_hit true; helicone: records with a
+	                             * cache_reference_id other than zeros; since format_init (for notes) */
 	uint64_t failed;            /* litellm, otlp, helicone, langfuse: rows read with a failed status,
 	                             * since format_init (for notes: each a call, imported as a request of
 	                             * its own) */
@@ -65,6 +68,17 @@ struct format_parser {
 	uint64_t batch_inputs;      /* input-file requests kept, since format_init (for notes) */
 	uint32_t file_no;           /* set by the caller: the file being read, which the requests kept
 	                             * from it remember (openai_batch_unjoined) */
+	/* the object a row is nested in (format_rows' `nested`: a Langfuse trace of its observations), for
+	 * the row's fallbacks; NULL: none */
+	const struct json_span *parent;
+	/* CSV (Helicone's export --format csv): set by the caller for a file of CSV records
+	 * (format_csv_file), whose first record is the header; its columns once read (n_csv_cols 0:
+	 * none yet), the decoded cells of a record, and the record as a JSON object */
+	int csv;
+	struct csv_field csv_cols[FORMAT_CSV_COLS];
+	size_t n_csv_cols;
+	char *csv_names, *csv_cells, *csv_json;
+	size_t csv_names_cap, csv_cells_cap, csv_json_cap;
 	/* set by the caller (may stay NULL): nonzero once a stop is requested (by a signal handler),
 	 * which ends a parse between the parts of its text (format_stopping) */
 	const volatile sig_atomic_t *stop;
@@ -90,6 +104,15 @@ struct import_format {
 	 * ("request_id"), why a failed record is a request of its own ("a span is a call"), and what a
 	 * skipped record is not ("no gen_ai.operation.name chat, …"). */
 	const char *record, *key, *calls, *skipped_why;
+	/* Of the formats that also read CSV (Helicone's export --format csv): 1 when a file's first line
+	 * is a CSV header of this format (the import then reads the file as CSV, format_csv_file), and
+	 * the title of such a file.  NULL: no CSV. */
+	int (*sniff_csv)(const char *line, size_t len);
+	const char *csv_title;
+	/* Of the formats that count cache hits (p->cache_hits): what answered them, for the note ("LiteLLM's
+	 * response cache (cache_hit true)"), and what the source billed for them ("though LiteLLM billed
+	 * them $0") */
+	const char *cache_by, *cache_billed_one, *cache_billed_many;
 };
 
 extern const struct import_format format_jsonl, format_otlp, format_litellm, format_openai_batch, format_helicone,
@@ -159,8 +182,28 @@ struct json_span format_column(struct format_parser *p, const struct json_span *
  * -2 or FORMAT_STOPPED.  `what` names a row for the messages ("a Helicone request record").
  */
 typedef int format_row_fn(struct format_parser *p, const struct json_span *row, struct jsonl_rec *r, struct err *e);
+/* nested (may be NULL): the member of an object that holds rows nested in it (a Langfuse trace's
+ * "observations"): such an object is no row itself, each element of its array is read by rec with
+ * p->parent the object (rejected alone, "observations[j]: " before the reason). */
 int format_rows(struct format_parser *p, const char *text, size_t len, uint64_t line, const struct format_sink *k,
-                struct err *e, const char *what, format_row_fn *rec);
+                struct err *e, const char *what, format_row_fn *rec, const char *nested);
+/* Starts a file: of CSV records (its first the header) when csv is 1, else of JSON. */
+void format_csv_file(struct format_parser *p, int csv);
+/*
+ * One CSV record (p->csv; text[0..len) its lines joined by '\n', the first on `line`): the header
+ * when none was read yet (its names kept), else a row: every cell that is not empty becomes a
+ * member named by its column, a JSON string (a cell that holds JSON is then read by format_column;
+ * one whose quotes were doubled once more, as Helicone's exporter writes an object, is undone),
+ * and that object goes through rec as format_rows' rows do.  0, -1 rejected (e says why), -2,
+ * FORMAT_STOPPED.
+ */
+int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint64_t line,
+                    const struct format_sink *k, struct err *e, format_row_fn *rec);
+/* 1 when the CSV header line[0..len) has every column of all[] (NULL-terminated) and one of any[]. */
+int format_csv_sniff(const char *line, size_t len, const char *const *all, const char *const *any);
+/* A number written as a string ("200", "0.0012", as ClickHouse's JSON quotes 64-bit numbers): the
+ * number's text inside the quotes as a JSON number; anything else as it is. */
+struct json_span format_unquoted(const struct json_span *v);
 /* 1 when v is an object with keys a and b, an array whose first element is, or a page of them. */
 int format_rows_sniff(const struct json_span *v, const char *a, const char *b);
 /* Sends a row read to the sink after counting its key (hashed, format_seen) and a failed status;

@@ -1,7 +1,8 @@
 /*
  * Helicone request exports (HeliconeRequest records, as `@helicone/export --format
- * jsonl` writes them, one a line; a JSON array of them; or the query API's page
- * {"data": [...]}) as trace rows.  Each record is one call.  README.md "Other
+ * jsonl` writes them, one a line; a JSON array of them; the query API's page
+ * {"data": [...]}; or the exporter's `--format csv`, a header of column names then
+ * a record a row) as trace rows.  Each record is one call.  README.md "Other
  * formats" has the mapping.
  */
 #include <stdio.h>
@@ -15,12 +16,15 @@
 
 /* The status of response_status: 2xx ok, another HTTP status by its class (format_status_of), and
  * what Helicone records for a call without an HTTP answer (0, or negative: pending, cancelled,
- * timed out at the proxy) server_error.  -1 when v is no integer. */
-static int http_status(const struct json_span *v, struct err *e)
+ * timed out at the proxy) server_error.  -1 when v is no integer (nor a string of one, as
+ * ClickHouse's JSON and the CSV export write it). */
+static int http_status(const struct json_span *given, struct err *e)
 {
 	char got[48], code[8];
 	int64_t n;
 	struct err why;
+	struct json_span num = format_unquoted(given);
+	const struct json_span *v = &num;
 	if (v->type == JSON_NUMBER && v->len < 24 && v->start[0] == '-') { /* format_count takes no sign */
 		struct json_span pos = { JSON_NUMBER, v->start + 1, v->len - 1 };
 		if (format_count(&pos, "response_status", &n, &why) == 0)
@@ -34,7 +38,7 @@ static int http_status(const struct json_span *v, struct err *e)
 		return format_status_of(code, 3);
 	}
 	return err_set(e, "response_status: expected an HTTP status code (an integer), got %s",
-	               format_shown(v, got, sizeof got));
+	               format_shown(given, got, sizeof got));
 }
 
 /* A token count: 0 with *out (absent or null: 0, and *given 0), -1 rejected. */
@@ -66,6 +70,19 @@ static int property(struct format_parser *p, const struct json_span *props, cons
 	return format_text_nocase(p, props, name, out) || format_text_nocase(p, props, full, out);
 }
 
+/* 1 when Helicone's cache answered the record: a cache_reference_id other than the zero UUID
+ * (what Helicone writes for a call that went to the provider). */
+static int cache_hit(const struct json_span *row)
+{
+	struct json_span v;
+	if (!format_get(row, "cache_reference_id", &v) || v.type != JSON_STRING)
+		return 0;
+	for (size_t i = 1; i + 1 < v.len; i++)
+		if (v.start[i] != '0' && v.start[i] != '-')
+			return 1;
+	return 0;
+}
+
 /* One record: 0 with *r, -1 rejected (e says why). */
 static int row_rec(struct format_parser *p, const struct json_span *row, struct jsonl_rec *r, struct err *e)
 {
@@ -75,9 +92,9 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		return err_set(e, "request_created_at: missing");
 	if (format_time(&v, "request_created_at", &r->ts_us, e) < 0)
 		return -1;
-	if (format_get(row, "delay_ms", &v)) {
+	if (format_get(row, "delay_ms", &v) || format_get(row, "latency", &v)) { /* latency: the CSV's */
 		int64_t ms;
-		if (format_count(&v, "delay_ms", &ms, e) < 0)
+		if (format_count(&v, format_get(row, "delay_ms", &end) ? "delay_ms" : "latency", &ms, e) < 0)
 			return -1;
 		r->latency_us = ms * 1000;
 	} else if (format_get(row, "response_created_at", &end)) {
@@ -109,9 +126,14 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	r->output_tok = out;
 	if (has_reads)
 		r->cached_tok = reads;
-	if (format_get(row, "cost", &v) ? format_cost(&v, "cost", r, e) < 0
-	                                 : format_get(row, "costUSD", &v) && format_cost(&v, "costUSD", r, e) < 0)
-		return -1;
+	static const char *const costs[] = { "cost", "costUSD", "cost_usd" }; /* cost_usd: the CSV's */
+	for (size_t i = 0; i < 3; i++)
+		if (format_get(row, costs[i], &v)) {
+			struct json_span num = format_unquoted(&v);
+			if (format_cost(&num, costs[i], r, e) < 0)
+				return -1;
+			break;
+		}
 	static const char *const models[] = { "model", "request_model", "response_model" };
 	const char *model_key = NULL;
 	for (size_t i = 0; i < 3 && !model_key; i++)
@@ -128,7 +150,8 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 		r->task = (struct str){ "unknown", 7 };
 	if (has_props)
 		format_text_nocase(p, &props, "helicone-session-id", &r->session);
-	format_text(p, row, "request_id", &r->request_id);
+	if (!format_text(p, row, "request_id", &r->request_id)) /* the CSV export has none */
+		format_text(p, row, "response_id", &r->request_id);
 	format_text(p, row, "request_user_id", &r->user);
 	if (format_get(row, "request_body", &v) && (body = format_column(p, &v)).type == JSON_OBJECT) {
 		char *text = p->scratch + p->used;
@@ -140,7 +163,10 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	/* the dated name as written (model_key "model": its alias is r->model), and what else tells the call */
 	static const char *const kept[] = { "model", "provider", "request_model", "response_model", "cache_reference_id" };
 	format_extra(p, row, kept, !(dated && strcmp(model_key, "model") == 0), sizeof kept / sizeof kept[0], r);
-	return format_check(r, e);
+	if (format_check(r, e) < 0)
+		return -1;
+	p->cache_hits += cache_hit(row);
+	return 0;
 }
 
 static int helicone_sniff(const struct json_span *v)
@@ -148,13 +174,28 @@ static int helicone_sniff(const struct json_span *v)
 	return format_rows_sniff(v, "request_id", "request_created_at");
 }
 
+/* The exporter's CSV header (examples/export/typescript: response_id, response_created_at,
+ * response_status, request_created_at, …, prompt_tokens, completion_tokens, latency, cost_usd). */
+static int helicone_sniff_csv(const char *line, size_t len)
+{
+	static const char *const all[] = { "request_created_at", NULL };
+	static const char *const any[] = { "prompt_tokens", "response_id", NULL };
+	return format_csv_sniff(line, len, all, any);
+}
+
 static int helicone_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
                           const struct format_sink *k, struct err *e)
 {
-	return format_rows(p, text, len, line, k, e, "a Helicone request record", row_rec);
+	if (p->csv)
+		return format_csv_rows(p, text, len, line, k, e, row_rec);
+	return format_rows(p, text, len, line, k, e, "a Helicone request record", row_rec, NULL);
 }
 
 const struct import_format format_helicone = {
 	.name = "helicone", .title = "Helicone requests", .sniff = helicone_sniff, .parse = helicone_parse,
 	.documents = 1, .record = "record", .key = "request_id", .calls = "Helicone's records are calls",
+	.sniff_csv = helicone_sniff_csv, .csv_title = "Helicone requests (CSV)",
+	.cache_by = "Helicone's cache (a cache_reference_id other than zeros)",
+	.cache_billed_one = "though the provider was not called for it",
+	.cache_billed_many = "though the provider was not called for them",
 };

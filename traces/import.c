@@ -356,6 +356,11 @@ struct file_read {
 	size_t early_att;                /* ...and index in its attempts */
 	enum import_status status;       /* IMPORT_OK while it goes on */
 	struct err *e;
+	int csv;                         /* a file of CSV records (a format's sniff_csv took its first line) */
+	char *rec;                       /* CSV: the lines of a record that goes on (a quoted field open)... */
+	size_t rec_len, rec_cap;
+	uint64_t rec_line;               /* ...from this line (0: none pending) */
+	int rec_open;                    /* the quotes so far are odd */
 };
 
 /* Rejects text (a line, or a part of one) at line: the writer keeps it, --strict stops. */
@@ -417,6 +422,87 @@ static void parse_text(struct file_read *f, const char *text, size_t len, uint64
 		err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line);
 		f->status = IMPORT_FAILED;
 	}
+}
+
+/* The CSV record pending (f->rec), if any, through parse_text at its first line. */
+static void csv_flush(struct file_read *f)
+{
+	if (!f->rec_line)
+		return;
+	uint64_t line = f->rec_line;
+	f->rec_line = 0;
+	f->rec_open = 0;
+	parse_text(f, f->rec, f->rec_len, f->rec_len, line);
+}
+
+/* A line of the file through parse_text, or (a CSV file) the lines of one record joined by '\n'
+ * when a quoted field spans them, the record's line its first. */
+static void feed(struct file_read *f, const char *line, size_t len, uint64_t full, uint64_t line_no)
+{
+	if (!f->csv || full > len) {
+		csv_flush(f);
+		parse_text(f, line, len, full, line_no);
+		return;
+	}
+	int open = csv_open(line, len);
+	if (!f->rec_line && !open) { /* a record on a line of its own */
+		parse_text(f, line, len, full, line_no);
+		return;
+	}
+	size_t need = (f->rec_line ? f->rec_len + 1 : 0) + len;
+	if (need > READER_MAX_LINE) { /* a quote never closed: what came before is rejected */
+		csv_flush(f);
+		need = len;
+	}
+	if (need > f->rec_cap) {
+		size_t cap = f->rec_cap ? f->rec_cap : 4096;
+		while (cap < need)
+			cap *= 2;
+		char *b = realloc(f->rec, cap);
+		if (!b) {
+			err_set(f->e, "%s:%llu: out of memory", f->path, (unsigned long long)line_no);
+			f->status = IMPORT_FAILED;
+			return;
+		}
+		f->rec = b;
+		f->rec_cap = cap;
+	}
+	if (!f->rec_line) {
+		f->rec_line = line_no;
+		f->rec_len = 0;
+	} else {
+		f->rec[f->rec_len++] = '\n';
+	}
+	memcpy(f->rec + f->rec_len, line, len);
+	f->rec_len += len;
+	f->rec_open ^= open;
+	if (!f->rec_open)
+		csv_flush(f);
+}
+
+/* A first line that is the CSV header of a format that reads CSV (--format's when it is no JSON
+ * and holds a comma; with auto, the first format whose sniff_csv takes it): the file is then read
+ * as CSV (f->csv).  1 when it is. */
+static int csv_header(struct file_read *f, const char *line, size_t len)
+{
+	struct json_span v;
+	const char *why;
+	size_t at;
+	if (f->fmt) {
+		if (!f->fmt->sniff_csv || !memchr(line, ',', len) || json_validate(line, len, &v, &why, &at) == 0 ||
+		    format_opens_document(line, len))
+			return 0;
+	} else {
+		for (size_t k = 0; import_formats[k] && !f->fmt; k++)
+			if (import_formats[k]->sniff_csv && import_formats[k]->sniff_csv(line, len))
+				f->fmt = import_formats[k];
+		if (!f->fmt)
+			return 0;
+	}
+	f->csv = 1;
+	f->title = f->fmt->csv_title;
+	format_csv_file(&f->run->parser, 1);
+	return 1;
 }
 
 /* A file whose name says JSON (.jsonl, .json, .ndjson, each perhaps .gz): trace v1 when its
@@ -660,6 +746,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 	run->parser.repeat_line = 0;
 	struct file_read f = { .run = run, .path = path, .fmt = run->o->format, .status = IMPORT_OK, .e = e };
 	int chosen = 0;
+	format_csv_file(&run->parser, 0);
 
 	if (reader_open(&r, path, run->o->stop ? run->o->stop->wake[0] : -1, e) < 0)
 		return IMPORT_FAILED;
@@ -673,7 +760,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			len -= 3;
 			full -= 3;
 		}
-		if (full == len && jsonl_is_blank(line, len))
+		if (full == len && jsonl_is_blank(line, len) && !f.rec_line) /* within a quoted CSV field: text */
 			continue;
 		if (!chosen && !f.fmt && full == len && text_is_empty_array(line, len)) {
 			f.empty_array = 1; /* until a line tells the format */
@@ -683,9 +770,10 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			int doc = 0, auto_fmt = !f.fmt, more;
 			chosen = 1;
 			f.empty_array = 0;
-			if (full == len && (!f.fmt || f.fmt->documents) && choose(&f, line, len, &doc) < 0)
+			int csv = full == len && csv_header(&f, line, len);
+			if (!csv && full == len && (!f.fmt || f.fmt->documents) && choose(&f, line, len, &doc) < 0)
 				break;
-			if (full > len && !f.fmt && choose_cut(&f, line, len) < 0)
+			if (!csv && full > len && !f.fmt && choose_cut(&f, line, len) < 0)
 				break;
 			if (doc) {
 				read_document(&f, &r, line, len, &more);
@@ -696,8 +784,11 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			if (auto_fmt && f.fmt != &format_jsonl)
 				note(&f, "read as %s: --format %s", f.title ? f.title : f.fmt->title, f.fmt->name);
 		}
-		parse_text(&f, line, len, full, r.line_no);
+		feed(&f, line, len, full, r.line_no);
 	}
+	if (f.status == IMPORT_OK && rc == 0 && !stopped(run))
+		csv_flush(&f); /* a quoted field the file's end left open: rejected */
+	free(f.rec);
 	enum import_status status = f.status;
 	if (status == IMPORT_OK && rc < 0)
 		status = r.damaged ? IMPORT_UNREADABLE : IMPORT_FAILED;
@@ -712,13 +803,14 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		note(&f, "kept %llu Batch request%s (an input file) for the output items that follow it "
 		     "in this trace, joined by custom_id", (unsigned long long)(run->parser.batch_inputs - inputs),
 		     run->parser.batch_inputs - inputs == 1 ? "" : "s");
-	if (status == IMPORT_OK && run->parser.cache_hits > hits) {
+	if (status == IMPORT_OK && run->parser.cache_hits > hits && f.fmt->cache_by) {
 		uint64_t k = run->parser.cache_hits - hits;
-		note(&f, k == 1 ? "%llu row answered by LiteLLM's response cache (cache_hit true) is imported as a "
-		                  "request; a recorded replay prices its tokens, though LiteLLM billed it $0"
-		                : "%llu rows answered by LiteLLM's response cache (cache_hit true) are imported as "
-		                  "requests; a recorded replay prices their tokens, though LiteLLM billed them $0",
-		     (unsigned long long)k);
+		note(&f, k == 1 ? "%llu %s answered by %s is imported as a request; a recorded replay prices its "
+		                  "tokens, %s"
+		                : "%llu %ss answered by %s are imported as requests; a recorded replay prices their "
+		                  "tokens, %s",
+		     (unsigned long long)k, f.fmt->record, f.fmt->cache_by,
+		     k == 1 ? f.fmt->cache_billed_one : f.fmt->cache_billed_many);
 	}
 	if (status == IMPORT_OK && run->parser.failed > failed) {
 		uint64_t k = run->parser.failed - failed;

@@ -1,8 +1,9 @@
 /*
  * Langfuse observations (as the public API's GET /api/public/observations pages
- * {"data": [...]}, a JSON array of them, or one a line) as trace rows: each
- * GENERATION (or EMBEDDING) is one call; other types (SPAN, EVENT, AGENT, TOOL…)
- * are counted as skipped.  README.md "Other formats" has the mapping.
+ * {"data": [...]}, a JSON array of them, or one a line; or nested in their traces,
+ * as GET /api/public/traces/{id} returns one) as trace rows: each GENERATION (or
+ * EMBEDDING) is one call; other types (SPAN, EVENT, AGENT, TOOL…) are counted as
+ * skipped.  README.md "Other formats" has the mapping.
  */
 #include <stdio.h>
 #include <string.h>
@@ -162,7 +163,7 @@ static struct str input_text(struct format_parser *p, const struct json_span *ro
 /* One observation: 0 with *r, 1 skipped (not a model call), -1 rejected (e says why). */
 static int row_rec(struct format_parser *p, const struct json_span *row, struct jsonl_rec *r, struct err *e)
 {
-	struct json_span v, end, md;
+	struct json_span v, end, md, tmd;
 	char got[48];
 	format_rec_init(r);
 	if (format_get(row, "type", &v)) {
@@ -201,30 +202,42 @@ static int row_rec(struct format_parser *p, const struct json_span *row, struct 
 	size_t alias = pricing_undated(r->model.s, r->model.n); /* a dated snapshot name: kept below */
 	int dated = alias != r->model.n;
 	r->model.n = alias;
+	/* nested in a trace (p->parent): the trace's metadata, userId, name and sessionId where the
+	 * observation has none */
+	const struct json_span *tr = p->parent;
 	int has_md = format_get(row, "metadata", &v) && (md = format_column(p, &v)).type == JSON_OBJECT;
-	if (!(has_md && format_text_nocase(p, &md, "tenant", &r->tenant)) && !format_text(p, row, "userId", &r->tenant))
+	int has_tmd = tr && format_get(tr, "metadata", &v) && (tmd = format_column(p, &v)).type == JSON_OBJECT;
+	if (!(has_md && format_text_nocase(p, &md, "tenant", &r->tenant)) &&
+	    !(has_tmd && format_text_nocase(p, &tmd, "tenant", &r->tenant)) &&
+	    !format_text(p, row, "userId", &r->tenant) && !format_text(p, tr, "userId", &r->tenant))
 		r->tenant = (struct str){ "unknown", 7 };
-	if (!(has_md && format_text_nocase(p, &md, "task", &r->task)) && !format_text(p, row, "traceName", &r->task) &&
+	if (!(has_md && format_text_nocase(p, &md, "task", &r->task)) &&
+	    !(has_tmd && format_text_nocase(p, &tmd, "task", &r->task)) &&
+	    !format_text(p, row, "traceName", &r->task) && !format_text(p, tr, "name", &r->task) &&
 	    !format_text(p, row, "name", &r->task))
 		r->task = (struct str){ "unknown", 7 };
 	format_text(p, row, "id", &r->request_id);
-	format_text(p, row, "sessionId", &r->session);
-	format_text(p, row, "userId", &r->user);
+	if (!format_text(p, row, "sessionId", &r->session))
+		format_text(p, tr, "sessionId", &r->session);
+	if (!format_text(p, row, "userId", &r->user))
+		format_text(p, tr, "userId", &r->user);
 	r->input = input_text(p, row);
 	static const char *const kept[] = { "model", "traceId", "name", "type" };
 	format_extra(p, row, kept, !dated, sizeof kept / sizeof kept[0], r);
 	return format_check(r, e);
 }
 
+/* Observations, or traces with theirs nested (GET /api/public/traces/{id}: id, timestamp, name,
+ * userId, …, observations). */
 static int langfuse_sniff(const struct json_span *v)
 {
-	return format_rows_sniff(v, "traceId", "startTime");
+	return format_rows_sniff(v, "traceId", "startTime") || format_rows_sniff(v, "observations", "timestamp");
 }
 
 static int langfuse_parse(struct format_parser *p, const char *text, size_t len, uint64_t line,
                           const struct format_sink *k, struct err *e)
 {
-	return format_rows(p, text, len, line, k, e, "a Langfuse observation", row_rec);
+	return format_rows(p, text, len, line, k, e, "a Langfuse observation", row_rec, "observations");
 }
 
 const struct import_format format_langfuse = {

@@ -258,4 +258,6 @@ static int litellm_parse(struct format_parser *p, const char *text, size_t len, 
 const struct import_format format_litellm = {
 	.name = "litellm", .title = "LiteLLM spend logs", .sniff = litellm_sniff, .parse = litellm_parse,
 	.documents = 1, .record = "row", .key = "request_id", .calls = "LiteLLM's rows are calls",
+	.cache_by = "LiteLLM's response cache (cache_hit true)", .cache_billed_one = "though LiteLLM billed it $0",
+	.cache_billed_many = "though LiteLLM billed them $0",
 };
