@@ -400,6 +400,13 @@ for c in "spans|OpenTelemetry GenAI spans (OTLP/JSON) (--format otlp)" "out|Open
 	check_eq "$n: one line, the format named" "$(cat "$TMP/fmt.err")" \
 		"llmcost: $TMP/$n.jsonl: its line 1 reads as ${c#*|}, and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/$n.jsonl && llmcost watch $n --speed N"
 done
+# Helicone's CSV export: its header line tells it (the lines after are no JSON at all)
+printf '%s\n%s\n' 'response_id,request_created_at,model,prompt_tokens,completion_tokens,cost_usd' \
+	'r1,2026-03-02 10:00:00,gpt-4.1-mini,5,3,0.0000068' >"$TMP/hcsv.csv"
+timeout 10 $L watch "$TMP/hcsv.csv" </dev/null >/dev/null 2>"$TMP/fmt.err"
+check_eq "a Helicone CSV: refused, exit 3" "$?" 3
+check_eq "a Helicone CSV: one line, the format named" "$(cat "$TMP/fmt.err")" \
+	"llmcost: $TMP/hcsv.csv: its line 1 is the header of Helicone requests (CSV) (--format helicone), and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/hcsv.csv && llmcost watch hcsv.csv --speed N"
 # the same spread over several lines, as import --format auto reads them (one JSON document): a
 # pretty-printed OTLP document and a LiteLLM /spend/logs array (its last line without an end)
 python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), indent=2))' "$(cat "$TMP/spans.jsonl")" >"$TMP/doc.json"

@@ -48,6 +48,14 @@ const struct import_format *format_detect(const struct json_span *v)
 	return format_jsonl.sniff(v) ? &format_jsonl : NULL;
 }
 
+const struct import_format *format_detect_csv(const char *line, size_t len)
+{
+	for (size_t i = 0; import_formats[i]; i++)
+		if (import_formats[i]->sniff_csv && import_formats[i]->sniff_csv(line, len))
+			return import_formats[i];
+	return NULL;
+}
+
 int format_opens_document(const char *line, size_t len)
 {
 	struct json_span v;

@@ -126,6 +126,8 @@ const struct import_format *format_by_name(const char *name);
 const char *format_names(void);
 /* The format a validated JSON value (the first line, or the whole file) is in, or NULL. */
 const struct import_format *format_detect(const struct json_span *v);
+/* The format whose CSV header a file's first line is (its sniff_csv takes it), or NULL. */
+const struct import_format *format_detect_csv(const char *line, size_t len);
 /* 1 when line (its first that is not blank) is no whole JSON value but opens one it does not
  * close, `{` or `[` first: a pretty-printed document may start there (import --format auto
  * then reads the file whole, and watch refuses a document of another format). */

@@ -492,12 +492,8 @@ static int csv_header(struct file_read *f, const char *line, size_t len)
 		if (!f->fmt->sniff_csv || !memchr(line, ',', len) || json_validate(line, len, &v, &why, &at) == 0 ||
 		    format_opens_document(line, len))
 			return 0;
-	} else {
-		for (size_t k = 0; import_formats[k] && !f->fmt; k++)
-			if (import_formats[k]->sniff_csv && import_formats[k]->sniff_csv(line, len))
-				f->fmt = import_formats[k];
-		if (!f->fmt)
-			return 0;
+	} else if (!(f->fmt = format_detect_csv(line, len))) {
+		return 0;
 	}
 	f->csv = 1;
 	f->title = f->fmt->csv_title;

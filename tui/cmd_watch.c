@@ -214,8 +214,8 @@ static const struct import_format *document_format(struct watch *wt, char **buf,
 /*
  * Whether a line of the followed file shows it is not trace v1 JSON Lines: gzip's magic bytes
  * at its start, its first line that is valid JSON in another format, or a first line that
- * opens a pretty-printed document of another format, as the import tells formats
- * (format_detect, format_opens_document).  A line that is not JSON tells nothing: a trace v1
+ * opens a pretty-printed document of another format, or a first line that is the CSV header of
+ * one, as the import tells formats (format_detect, format_opens_document, format_detect_csv).  A line that is not JSON tells nothing: a trace v1
  * file's malformed line is rejected on its own.  1 when the file is refused (e set).
  */
 static int other_format(struct watch *wt, const char *line, size_t len, uint64_t line_no)
@@ -241,13 +241,18 @@ static int other_format(struct watch *wt, const char *line, size_t len, uint64_t
 		free(buf);
 		return fmt && fmt != &format_jsonl ? refuse_file(wt, what) : 0;
 	}
-	if (json_validate(line, len, &v, &why, &at) < 0)
-		return 0;
+	const struct import_format *fmt;
+	char what[200];
+	if (json_validate(line, len, &v, &why, &at) < 0) {
+		if (line_no != 1 || !(fmt = format_detect_csv(line, len)))
+			return 0;
+		snprintf(what, sizeof what, "its line 1 is the header of %s (--format %s)", fmt->csv_title, fmt->name);
+		return refuse_file(wt, what);
+	}
 	wt->format_seen = 1;
-	const struct import_format *fmt = format_detect(&v);
+	fmt = format_detect(&v);
 	if (!fmt || fmt == &format_jsonl)
 		return 0;
-	char what[200];
 	snprintf(what, sizeof what, "its line %llu reads as %s (--format %s)", (unsigned long long)line_no,
 	         format_title(fmt, &v), fmt->name);
 	return refuse_file(wt, what);
