@@ -705,6 +705,68 @@ out:
 	dumb_close(&d);
 }
 
+/* The Tenants view's columns are as wide as every row of the result needs, measured once per
+ * result: a filter keeping narrower figures leaves them where they were (measured over the rows
+ * kept, each character typed re-measured a million rows and the columns jumped). */
+static void console_tenants_widths_stand(void)
+{
+	static const char *names[] = { "acme", "globex" };
+	static struct metrics mt[2];
+	static struct derived dv[2];
+	struct console_scen a = { .id = 9, .label = "a", .has_res = 1 };
+	struct console_scen *list[] = { &a };
+	struct dumb_console d;
+	char row[120];
+	const money_sum usd = 1000000000000LL;
+	if (dumb_open(&d, list, 1, VIEW_TENANTS) < 0)
+		goto out;
+	d.m.data_gen = 47; /* not a generation an earlier test cached */
+	a.res.name = "A";
+	a.res.n_tenants = 2;
+	a.res.tenant_names = names;
+	a.res.by_tenant = mt;
+	a.tenant_derived = dv;
+	/* USD: acme $1,234.00 (9 columns), globex $1.00 (5) */
+	mt[0].usd_total = 1234 * usd;
+	mt[1].usd_total = usd;
+	for (int i = 0; i < 2; i++)
+		mt[i].latency_p95_us = -1;
+	struct console_viewstate *vs = &d.c.vs[VIEW_TENANTS];
+	vs->sort_col = 0;
+	vs->sort_desc = 0;
+	WINDOW *w = newpad(10, 120);
+	console_view_tenants.draw(&d.c, w, 10, 120);
+	unsigned long measures = console_view_groups_measures();
+	mvwinnstr(w, 1, 0, row, 119);
+	const char *at = strstr(row, "requests");
+	CHECK(at != NULL);
+	long x = at ? (long)(at - row) : -1;
+	/* "glob" keeps globex alone, whose $1.00 is narrower: "requests" stays where it was */
+	snprintf(vs->filter, sizeof vs->filter, "glob");
+	d.c.filter_gen++;
+	werase(w);
+	console_view_tenants.draw(&d.c, w, 10, 120);
+	CHECK_INT((int)vs->n_rows, 1);
+	mvwinnstr(w, 1, 0, row, 119);
+	at = strstr(row, "requests");
+	CHECK(at != NULL);
+	CHECK_INT(at ? (int)(at - row) : -1, (int)x);
+	/* nor measured again for the filter, nor for a key that scrolls */
+	console_key(&d.c, 'j');
+	console_view_tenants.draw(&d.c, w, 10, 120);
+	CHECK(console_view_groups_measures() == measures);
+	/* a new result is measured, once */
+	d.m.data_gen++;
+	console_view_tenants.draw(&d.c, w, 10, 120);
+	console_view_tenants.draw(&d.c, w, 10, 120);
+	CHECK(console_view_groups_measures() == measures + 1);
+	free(vs->rows);
+	vs->rows = NULL;
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
 /* The Budget view sorted by its policy column: by the policy's text, not by the task's name. */
 static void console_budget_policy_sort(void)
 {
@@ -1549,6 +1611,7 @@ void suite_console(void)
 	RUN(console_tenants_across);
 	RUN(console_tenants_columns);
 	RUN(console_tenants_sort_once);
+	RUN(console_tenants_widths_stand);
 	RUN(console_budget_policy_sort);
 	RUN(console_alerts_order);
 	RUN(console_timeline_column_sums);

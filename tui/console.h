@@ -537,6 +537,9 @@ const char *console_view_groups_unknown_field(void);
  * sort is made when the result or the sort order changes, never for a key that moves the
  * cursor, nor for a filter (for the tests). */
 unsigned long console_view_groups_sorts(void);
+/* The times they have measured their columns' widths: when the result (or the metric across
+ * the scenarios) changes, over every row, never for a filter nor a scroll (for the tests). */
+unsigned long console_view_groups_measures(void);
 
 /* Rows of a list view's body (its title rows excluded). */
 int console_view_list_rows(int rows);

@@ -5,8 +5,10 @@
  * second mode (`m`): one metric (`M` picks it) across the scenarios, a column
  * per scenario with its change against the first, coloured as in Compare.
  * The row order and the column widths are computed once per change of result,
- * sort, filter or metric, from the figures the workers derived and from each
- * column's extreme values; a frame then formats only the rows on screen.
+ * sort, filter or metric (in Tenants and Budget, the widths of every row once
+ * per result, the sorted rows a filter keeps taken from the order made once per
+ * result or sort), from the figures the workers derived and from each column's
+ * extreme values; a frame then formats only the rows on screen.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -136,7 +138,8 @@ struct groups_cache {
 	char filter[256];
 };
 static struct groups_cache groups_cache[N_VIEW];
-static unsigned long groups_n_sorts; /* the sorts made, for the tests (console_view_groups_sorts) */
+static unsigned long groups_n_sorts;    /* the sorts made, for the tests (console_view_groups_sorts) */
+static unsigned long groups_n_measures; /* the widths measured, for the tests (console_view_groups_measures) */
 
 /* The same for the Tenants view across the scenarios: rows are indexes into the
  * tenants of the first scenario with a result (src_id); every result of one trace
@@ -283,6 +286,7 @@ static void groups_sort(long *idx, size_t n, struct groups_key *keys, const char
 	groups_sort_order = order;
 	groups_sort_desc = desc;
 	qsort(idx, n, sizeof *idx, groups_cmp);
+	groups_n_sorts++;
 	groups_sort_keys = NULL;
 	groups_sort_names = NULL;
 }
@@ -290,6 +294,35 @@ static void groups_sort(long *idx, size_t n, struct groups_key *keys, const char
 unsigned long console_view_groups_sorts(void)
 {
 	return groups_n_sorts;
+}
+
+unsigned long console_view_groups_measures(void)
+{
+	return groups_n_measures;
+}
+
+/* The rows of s that pass vs->filter, in the order of `all` (n of them), into vs->rows: when
+ * `grown` (the order stands and the filter only grew from `was`: a row passing "ab" passed
+ * "a"), from the rows shown, else from all.  0, or -1 when out of memory. */
+static int groups_filter(const struct groups_def *g, const struct console_scen *s, struct console_viewstate *vs,
+                         const long *all, size_t n, int grown, const char *was)
+{
+	const long *from = all;
+	size_t n_from = n, kept = 0;
+	if (grown && vs->rows && strstr(vs->filter, was)) {
+		from = vs->rows;
+		n_from = (size_t)vs->n_rows;
+	}
+	long *idx = malloc((n_from ? n_from : 1) * sizeof *idx);
+	if (!idx)
+		return -1;
+	for (size_t r = 0; r < n_from; r++)
+		if (console_view_match(groups_name(g, s, (size_t)from[r]), vs->filter))
+			idx[kept++] = from[r];
+	free(vs->rows);
+	vs->rows = idx;
+	vs->n_rows = (long)kept;
+	return 0;
 }
 
 /* Every row of s in the sort order, into k->all: 0, or -1 when out of memory. */
@@ -328,16 +361,14 @@ static int groups_order(const struct groups_def *g, struct console_scen *s, stru
 		}
 	}
 	groups_sort(all, n, keys, names, groups_order_of(sc->kind, f), vs->sort_desc);
-	groups_n_sorts++;
 	free(keys);
 	free(names);
 	free(pol);
 	return 0;
 }
 
-/* The widths of the columns of the n rows: the widest of their texts and the title. */
-static void groups_measure(const struct groups_def *g, struct console_scen *s, struct groups_cache *k,
-                           const long *rows, size_t n)
+/* The widths of the columns of the n rows of s: the widest of their texts and the title. */
+static void groups_measure(const struct groups_def *g, struct console_scen *s, struct groups_cache *k, size_t n)
 {
 	const struct report_field *fl[GROUPS_MAX_COLS]; /* each column's field, looked up once */
 	struct console_widest wd[GROUPS_MAX_COLS];
@@ -347,8 +378,8 @@ static void groups_measure(const struct groups_def *g, struct console_scen *s, s
 		if (fl[i])
 			console_widest_init(&wd[i], fl[i]->kind);
 	}
-	for (size_t r = 0; r < n; r++) {
-		size_t i = (size_t)rows[r];
+	groups_n_measures++;
+	for (size_t i = 0; i < n; i++) {
 		const char *name = groups_name(g, s, i);
 		struct derived tmp;
 		const struct derived *d = groups_derived(g, s, i, &tmp);
@@ -374,11 +405,13 @@ static void groups_measure(const struct groups_def *g, struct console_scen *s, s
 		}
 }
 
-/* Recomputes the row order when the result or the sort changed, and the rows shown and their
- * widths when the filter (or the result) changed; a key that only moves the cursor does
- * neither.  The rows shown are the sorted ones that pass the filter, in that order, so a
- * filter alone sorts nothing: typed a character at a time, each one takes the rows the one
- * before it kept (a row passing "ab" passed "a"), a million tenants or not. */
+/* Recomputes the row order when the result or the sort changed, the column widths when the
+ * result changed, and the rows shown when the filter (or either of those) changed; a key that
+ * only moves the cursor does none of it.  The rows shown are the sorted ones that pass the
+ * filter, in that order, so a filter alone sorts nothing: typed a character at a time, each
+ * one takes the rows the one before it kept (a row passing "ab" passed "a"), a million tenants
+ * or not.  The widths are those of every row, so the columns stand still as a filter is typed
+ * and as the list scrolls (measured over the rows kept, each character re-measured them). */
 static void groups_refresh(struct console *c, const struct groups_def *g, struct console_scen *s)
 {
 	struct console_viewstate *vs = &c->vs[g->view];
@@ -390,34 +423,15 @@ static void groups_refresh(struct console *c, const struct groups_def *g, struct
 	int same_filter = same_data && k->filter_gen == c->filter_gen;
 	if (same_sort && same_filter)
 		return;
-	size_t n = groups_count(g, s), kept = 0;
-	if (!same_sort && groups_order(g, s, k, vs) < 0) {
+	size_t n = groups_count(g, s);
+	if ((!same_sort && groups_order(g, s, k, vs) < 0) ||
+	    groups_filter(g, s, vs, k->all, n, same_sort, k->filter) < 0) {
 		vs->n_rows = 0;
 		k->valid = 0;
 		return;
 	}
-	/* the rows that pass the filter, from those shown when it only grew and the order stands */
-	const long *from = k->all;
-	size_t n_from = n;
-	if (same_sort && vs->rows && strstr(vs->filter, k->filter)) {
-		from = vs->rows;
-		n_from = (size_t)vs->n_rows;
-	}
-	long *idx = malloc((n_from ? n_from : 1) * sizeof *idx);
-	if (!idx) {
-		vs->n_rows = 0;
-		k->valid = 0;
-		return;
-	}
-	for (size_t r = 0; r < n_from; r++)
-		if (console_view_match(groups_name(g, s, (size_t)from[r]), vs->filter))
-			idx[kept++] = from[r];
-	free(vs->rows);
-	vs->rows = idx;
-	vs->n_rows = (long)kept;
-	/* the widths depend on the rows, not on their order: a new sort keeps them */
-	if (!same_filter)
-		groups_measure(g, s, k, idx, kept);
+	if (!same_data)
+		groups_measure(g, s, k, n);
 	if (k->scen_id != s->id || k->filter_gen != c->filter_gen)
 		vs->list.cur = vs->list.top = 0;
 	k->valid = 1;
