@@ -705,6 +705,86 @@ out:
 	dumb_close(&d);
 }
 
+/* The Tenants view across the scenarios sorts its rows when the results, the metric or the sort
+ * order change, and only then: a filter takes the sorted rows that pass it (each character
+ * typed re-sorted every tenant), and neither it nor a scroll measures the widths again. */
+static void console_tenants_across_sort_once(void)
+{
+	static const char *names[] = { "acme", "globex", "hooli" };
+	static struct metrics ma[3], mb[3];
+	struct console_scen a = { .id = 11, .label = "a", .has_res = 1 },
+	                    b = { .id = 12, .label = "b", .has_res = 1 };
+	struct console_scen *list[] = { &a, &b };
+	struct dumb_console d;
+	const money_sum usd = 1000000000000LL;
+	if (dumb_open(&d, list, 2, VIEW_TENANTS) < 0)
+		goto out;
+	d.m.data_gen = 53;
+	a.res.name = "A";
+	b.res.name = "B";
+	a.res.n_tenants = b.res.n_tenants = 3;
+	a.res.tenant_names = b.res.tenant_names = names;
+	a.res.by_tenant = ma;
+	b.res.by_tenant = mb;
+	/* USD total in B: acme $1.00, globex $3.00, hooli $0.50 */
+	mb[0].usd_total = usd;
+	mb[1].usd_total = 3 * usd;
+	mb[2].usd_total = usd / 2;
+	for (int i = 0; i < 3; i++)
+		ma[i].latency_p95_us = mb[i].latency_p95_us = -1;
+	struct console_viewstate *vs = &d.c.vs[VIEW_TENANTS];
+	WINDOW *w = newpad(10, 100);
+	console_view_tenants_metric(&d.c, 1); /* into the mode across, at its first metric */
+	console_view_tenants_metric(&d.c, 1); /* the second: USD total */
+	/* by B's column, largest first: globex, acme, hooli */
+	vs->sort_col = 2;
+	vs->sort_desc = 1;
+	console_view_tenants.draw(&d.c, w, 10, 100);
+	unsigned long sorts = console_view_groups_sorts(), measures = console_view_groups_measures();
+	CHECK_INT((int)vs->n_rows, 3);
+	CHECK_INT(vs->rows[0], 1);
+	CHECK_INT(vs->rows[1], 0);
+	CHECK_INT(vs->rows[2], 2);
+	/* "o", then "oo": globex and hooli, then hooli, in the order sorted */
+	snprintf(vs->filter, sizeof vs->filter, "o");
+	d.c.filter_gen++;
+	console_view_tenants.draw(&d.c, w, 10, 100);
+	CHECK_INT((int)vs->n_rows, 2);
+	CHECK_INT(vs->rows[0], 1);
+	CHECK_INT(vs->rows[1], 2);
+	snprintf(vs->filter, sizeof vs->filter, "oo");
+	d.c.filter_gen++;
+	console_view_tenants.draw(&d.c, w, 10, 100);
+	CHECK_INT((int)vs->n_rows, 1);
+	CHECK_INT(vs->rows[0], 2);
+	/* the filter gone: all three as sorted; the cursor moved: nothing sorted nor measured */
+	vs->filter[0] = 0;
+	d.c.filter_gen++;
+	console_key(&d.c, 'j');
+	console_view_tenants.draw(&d.c, w, 10, 100);
+	CHECK_INT((int)vs->n_rows, 3);
+	CHECK_INT(vs->rows[0], 1);
+	CHECK_INT(vs->rows[1], 0);
+	CHECK_INT(vs->rows[2], 2);
+	CHECK(console_view_groups_sorts() == sorts);
+	CHECK(console_view_groups_measures() == measures);
+	/* another order sorts, once, and measures nothing: by tenant, A to Z */
+	vs->sort_col = 0;
+	vs->sort_desc = 0;
+	console_view_tenants.draw(&d.c, w, 10, 100);
+	console_view_tenants.draw(&d.c, w, 10, 100);
+	CHECK(console_view_groups_sorts() == sorts + 1);
+	CHECK(console_view_groups_measures() == measures);
+	CHECK_INT(vs->rows[0], 0);
+	CHECK_INT(vs->rows[1], 1);
+	CHECK_INT(vs->rows[2], 2);
+	free(vs->rows);
+	vs->rows = NULL;
+	delwin(w);
+out:
+	dumb_close(&d);
+}
+
 /* The Tenants view's columns are as wide as every row of the result needs, measured once per
  * result: a filter keeping narrower figures leaves them where they were (measured over the rows
  * kept, each character typed re-measured a million rows and the columns jumped). */
@@ -1612,6 +1692,7 @@ void suite_console(void)
 	RUN(console_tenants_columns);
 	RUN(console_tenants_sort_once);
 	RUN(console_tenants_widths_stand);
+	RUN(console_tenants_across_sort_once);
 	RUN(console_budget_policy_sort);
 	RUN(console_alerts_order);
 	RUN(console_timeline_column_sums);

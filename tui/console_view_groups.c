@@ -4,11 +4,10 @@
  * scrolled a page at a time, for thousands of rows.  The Tenants view has a
  * second mode (`m`): one metric (`M` picks it) across the scenarios, a column
  * per scenario with its change against the first, coloured as in Compare.
- * The row order and the column widths are computed once per change of result,
- * sort, filter or metric (in Tenants and Budget, the widths of every row once
- * per result, the sorted rows a filter keeps taken from the order made once per
- * result or sort), from the figures the workers derived and from each column's
- * extreme values; a frame then formats only the rows on screen.
+ * The row order is computed once per change of result, sort or metric, the
+ * column widths (every row's, from each column's extreme values) once per change
+ * of result or metric, and a filter takes the sorted rows that pass it; a frame
+ * then formats only the rows on screen.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -151,6 +150,8 @@ static struct {
 	int metric, sort_col, sort_desc;
 	int namew;
 	int vw[GROUPS_MAX_SCEN], dw[GROUPS_MAX_SCEN]; /* value and delta widths per scenario */
+	long *all;                                    /* every tenant in the sort order */
+	char filter[256];                             /* the filter the rows shown were taken with */
 } groups_across;
 
 static size_t groups_count(const struct groups_def *g, const struct console_scen *s)
@@ -654,6 +655,75 @@ static struct report_value groups_across_value(const struct report_field *f, con
 	return report_value(f, &s->res, &s->res.by_tenant[j], groups_derived(&groups_tenants, s, (size_t)j, &tmp));
 }
 
+/* Every tenant of src in the across view's sort order, into groups_across.all: 0, or -1 when
+ * out of memory. */
+static int groups_across_order(struct console *c, struct console_scen *src, const struct report_field *f)
+{
+	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
+	size_t n = src->res.n_tenants;
+	long *all = realloc(groups_across.all, (n ? n : 1) * sizeof *all);
+	struct groups_key *keys = calloc(n ? n : 1, sizeof *keys);
+	const char **names = calloc(n ? n : 1, sizeof *names);
+	if (all)
+		groups_across.all = all;
+	if (!all || !keys || !names) {
+		free(keys);
+		free(names);
+		return -1;
+	}
+	const struct console_scen *sorted = vs->sort_col > 0 ? c->m->scen[vs->sort_col - 1] : NULL;
+	for (size_t i = 0; i < n; i++) {
+		all[i] = (long)i;
+		names[i] = groups_tenant(src, i);
+		if (sorted) {
+			int shown;
+			struct report_value v = groups_across_value(f, src, sorted, i, &shown);
+			keys[i].null = v.null;
+			keys[i].x = v.x;
+			keys[i].r = v.ratio;
+		}
+	}
+	groups_sort(all, n, keys, names, sorted ? groups_order_of(GROUPS_COL_FIELD, f) : ORDER_NAME, vs->sort_desc);
+	free(keys);
+	free(names);
+	return 0;
+}
+
+/* The across view's widths over every tenant of src: the names', and each scenario's figures'
+ * and deltas'. */
+static void groups_across_measure(struct console *c, struct console_scen *src, const struct report_field *f,
+                                  size_t ns)
+{
+	static struct console_widest wd[GROUPS_MAX_SCEN];
+	struct console_scen *const *scen = c->m->scen;
+	groups_n_measures++;
+	groups_across.namew = console_text_width("tenant");
+	for (size_t k = 0; k < ns; k++)
+		console_widest_init(&wd[k], f->kind);
+	for (size_t i = 0; i < src->res.n_tenants; i++) {
+		int shown;
+		int nw = console_text_width(groups_tenant(src, i));
+		if (nw > groups_across.namew)
+			groups_across.namew = nw;
+		struct report_value ref = groups_across_value(f, src, scen[0], i, &shown);
+		for (size_t k = 0; k < ns; k++) {
+			struct report_value v = k ? groups_across_value(f, src, scen[k], i, &shown) : ref;
+			if (!shown)
+				continue;
+			console_widest_add(&wd[k], &v);
+			if (k)
+				console_widest_add_delta(&wd[k], &ref, &v);
+		}
+	}
+	for (size_t k = 0; k < ns; k++) {
+		groups_across.vw[k] = console_widest_width(&wd[k]);
+		groups_across.dw[k] = console_widest_delta_width(&wd[k]);
+	}
+}
+
+/* groups_refresh for the Tenants view across the scenarios: the order made again when the
+ * results, the metric or the sort change, the widths (every tenant's) when the results or the
+ * metric do, and the rows shown taken from the order when the filter changes, as there. */
 static void groups_across_refresh(struct console *c)
 {
 	struct console_viewstate *vs = &c->vs[VIEW_TENANTS];
@@ -668,72 +738,23 @@ static void groups_across_refresh(struct console *c)
 		c->tenants_metric = 0;
 	if (vs->sort_col < 0 || vs->sort_col > (int)ns)
 		vs->sort_col = 0;
-	int same_rows = groups_across.valid && groups_across.data_gen == c->m->data_gen &&
-	                groups_across.filter_gen == c->filter_gen && groups_across.src_id == src->id &&
-	                groups_across.n_scen == ns && groups_across.metric == c->tenants_metric;
-	if (same_rows && groups_across.sort_col == vs->sort_col && groups_across.sort_desc == vs->sort_desc)
+	int same_data = groups_across.valid && groups_across.data_gen == c->m->data_gen &&
+	                groups_across.src_id == src->id && groups_across.n_scen == ns &&
+	                groups_across.metric == c->tenants_metric;
+	int same_sort = same_data && groups_across.sort_col == vs->sort_col && groups_across.sort_desc == vs->sort_desc;
+	int same_filter = same_data && groups_across.filter_gen == c->filter_gen;
+	if (same_sort && same_filter)
 		return;
-	const struct groups_metric *gm = &groups_across_metrics[c->tenants_metric];
-	size_t n = src->res.n_tenants, kept = 0;
-	long *idx = realloc(vs->rows, (n ? n : 1) * sizeof *idx);
-	struct groups_key *keys = calloc(n ? n : 1, sizeof *keys);
-	const char **names = calloc(n ? n : 1, sizeof *names);
-	if (!idx || !keys || !names) {
-		if (idx)
-			vs->rows = idx;
-		free(keys);
-		free(names);
+	const struct report_field *f = report_field(groups_across_metrics[c->tenants_metric].field);
+	size_t n = src->res.n_tenants;
+	if ((!same_sort && groups_across_order(c, src, f) < 0) ||
+	    groups_filter(&groups_tenants, src, vs, groups_across.all, n, same_sort, groups_across.filter) < 0) {
 		vs->n_rows = 0;
 		groups_across.valid = 0;
 		return;
 	}
-	vs->rows = idx;
-	static struct console_widest wd[GROUPS_MAX_SCEN];
-	const struct report_field *f = report_field(gm->field);
-	if (!same_rows) {
-		groups_across.namew = console_text_width("tenant");
-		for (size_t k = 0; k < ns; k++)
-			console_widest_init(&wd[k], f->kind);
-	}
-	struct console_scen *const *scen = c->m->scen;
-	const struct console_scen *sorted = vs->sort_col > 0 ? scen[vs->sort_col - 1] : NULL;
-	for (size_t i = 0; i < n; i++) {
-		int shown;
-		names[i] = groups_tenant(src, i);
-		if (!console_view_match(names[i], vs->filter))
-			continue;
-		idx[kept++] = (long)i;
-		if (!same_rows) {
-			int nw = console_text_width(names[i]);
-			if (nw > groups_across.namew)
-				groups_across.namew = nw;
-			struct report_value ref = groups_across_value(f, src, scen[0], i, &shown);
-			for (size_t k = 0; k < ns; k++) {
-				struct report_value v = k ? groups_across_value(f, src, scen[k], i, &shown) : ref;
-				if (!shown)
-					continue;
-				console_widest_add(&wd[k], &v);
-				if (k)
-					console_widest_add_delta(&wd[k], &ref, &v);
-			}
-		}
-		if (sorted) {
-			struct report_value v = groups_across_value(f, src, sorted, i, &shown);
-			keys[i].null = v.null;
-			keys[i].x = v.x;
-			keys[i].r = v.ratio;
-		}
-	}
-	if (!same_rows)
-		for (size_t k = 0; k < ns; k++) {
-			groups_across.vw[k] = console_widest_width(&wd[k]);
-			groups_across.dw[k] = console_widest_delta_width(&wd[k]);
-		}
-	groups_sort(idx, kept, keys, names, sorted ? groups_order_of(GROUPS_COL_FIELD, f) : ORDER_NAME,
-	            vs->sort_desc);
-	free(keys);
-	free(names);
-	vs->n_rows = (long)kept;
+	if (!same_data)
+		groups_across_measure(c, src, f, ns);
 	if (groups_across.filter_gen != c->filter_gen)
 		vs->list.cur = vs->list.top = 0;
 	groups_across.valid = 1;
@@ -744,6 +765,7 @@ static void groups_across_refresh(struct console *c)
 	groups_across.metric = c->tenants_metric;
 	groups_across.sort_col = vs->sort_col;
 	groups_across.sort_desc = vs->sort_desc;
+	snprintf(groups_across.filter, sizeof groups_across.filter, "%s", vs->filter);
 }
 
 /* Which of the ns scenario columns (colw wide, 2 apart after the tenant's namew) fit in width:
