@@ -785,6 +785,30 @@ out:
 	dumb_close(&d);
 }
 
+/* PgDn moves as many rows as the view shows, Compare's counted by Compare (its page op): a body
+ * of 12 lines shows 10 metrics under the names and above the count line, a list view 9 under
+ * its title and head and above its count line. */
+static void console_page_rows(void)
+{
+	struct console_scen a = { .id = 13, .label = "a", .has_res = 1 };
+	struct console_scen *list[] = { &a };
+	struct dumb_console d;
+	if (dumb_open(&d, list, 1, VIEW_COMPARE) < 0)
+		goto out;
+	a.res.name = "A";
+	d.c.body = newpad(12, 100);
+	long n = console_view_compare.n_rows(&d.c);
+	CHECK(n > 12);
+	console_key(&d.c, KEY_NPAGE);
+	CHECK_INT((int)d.c.vs[VIEW_COMPARE].list.cur, 10);
+	CHECK_INT(console_view_compare.page(&d.c, 12), 10);
+	CHECK(console_view_tenants.page == NULL);
+	delwin(d.c.body);
+	d.c.body = NULL;
+out:
+	dumb_close(&d);
+}
+
 /* The Tenants view's columns are as wide as every row of the result needs, measured once per
  * result: a filter keeping narrower figures leaves them where they were (measured over the rows
  * kept, each character typed re-measured a million rows and the columns jumped). */
@@ -1676,6 +1700,7 @@ static void console_load_stopped(void)
 void suite_console(void)
 {
 	RUN(console_widths);
+	RUN(console_page_rows);
 	RUN(console_formats);
 	RUN(console_deltas);
 	RUN(console_matching);

@@ -514,6 +514,9 @@ struct console_view_ops {
 	 * and the name of one (borrowed, valid until the next call) */
 	int (*sort_count)(struct console *c);
 	const char *(*sort_name)(struct console *c, int col);
+	/* the rows a page (PgUp, PgDn) moves in a body `height` lines high: those the view shows
+	 * (NULL: a list's under its title and head, console_view_list_fit) */
+	int (*page)(struct console *c, int height);
 };
 
 extern const struct console_view_ops console_view_compare, console_view_tenants,

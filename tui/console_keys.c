@@ -20,12 +20,12 @@ static long console_rows_of(struct console *c)
 	return ops->n_rows ? ops->n_rows(c) : 0;
 }
 
-/* The rows a page moves: those shown.  Compare's rows are under one line of names, not a
- * title and a head, so with its count line it shows as many as a list view without one. */
+/* The rows a page moves: those shown, as the view counts them (a list's by default). */
 static int console_page(struct console *c)
 {
+	const struct console_view_ops *ops = console_views[c->view];
 	int rows = c->body ? getmaxy(c->body) : 1;
-	return c->view == VIEW_COMPARE ? console_view_list_rows(rows) : console_view_list_fit(console_rows_of(c), rows);
+	return ops->page ? ops->page(c, rows) : console_view_list_fit(console_rows_of(c), rows);
 }
 
 static void console_act_quit(struct console *c, int arg)

@@ -94,6 +94,21 @@ static long compare_n_rows(struct console *c)
 	return (long)compare_visible(c, rows);
 }
 
+/* The rows of nr shown in a body `height` high: under one line of names (not a title and a
+ * head, as a list's), less the last line when it says how many are out of sight. */
+static int compare_rows_shown(long nr, int height)
+{
+	int rows = height - 1;
+	if (nr > rows && rows > 2)
+		rows--;
+	return rows;
+}
+
+static int compare_page(struct console *c, int height)
+{
+	return compare_rows_shown(compare_n_rows(c), height);
+}
+
 #define COMPARE_MAX_SCEN 64
 
 /* A column's title: the scenario's (console_scen_title), then " *" when a note is about its
@@ -233,9 +248,7 @@ static void compare_draw(struct console *c, WINDOW *w, int height, int width)
 	size_t first = fit.first, last = fit.last;
 
 	/* the heading: scenario names */
-	int rows_shown = height - 1;
-	if ((long)nr > rows_shown && rows_shown > 2)
-		rows_shown--; /* the last line says how many rows are out of sight */
+	int rows_shown = compare_rows_shown((long)nr, height);
 	console_list_fix(&vs->list, (long)nr, rows_shown);
 	int x = lw + 2, noted = 0;
 	/* the titles shown, cut apart (console_cut_apart: two names never read the same), each with
@@ -333,4 +346,5 @@ const struct console_view_ops console_view_compare = {
 	.name = "Compare",
 	.draw = compare_draw,
 	.n_rows = compare_n_rows,
+	.page = compare_page,
 };
