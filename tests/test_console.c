@@ -50,6 +50,23 @@ static void console_widths(void)
 	}
 }
 
+/* A name cut to its column keeps a letter with its combining marks, and takes the joiner U+200D,
+ * which the console shows as \u200d, for a character of its own, as the line editor counts
+ * characters (text_cp_joins, shared): "abcd", the joiner (6 columns), "efgh" is 14 columns; cut
+ * to 10, the … takes 1 and the 9 left go 5 to the start, 4 to the end: "abcd…efgh" (the joiner
+ * next after the start, taken for a mark, cost the start its d: "abc…efgh"). */
+static void console_name_cuts(void)
+{
+	char *cut = console_cut_name("abcd\xe2\x80\x8d" "efgh", 10);
+	CHECK_STR(cut ? cut : "", "abcd\xe2\x80\xa6" "efgh");
+	free(cut);
+	/* é as e and U+0301 (1 column): 9 columns cut to 6, 5 for the start and end, 3 and 2; the
+	 * start "abé" ends with the mark, which stays with its e */
+	cut = console_cut_name("abe\xcc\x81" "cdefgh", 6);
+	CHECK_STR(cut ? cut : "", "abe\xcc\x81\xe2\x80\xa6" "gh");
+	free(cut);
+}
+
 static void console_formats(void)
 {
 	char b[CONSOLE_TEXT_MAX];
@@ -1700,6 +1717,7 @@ static void console_load_stopped(void)
 void suite_console(void)
 {
 	RUN(console_widths);
+	RUN(console_name_cuts);
 	RUN(console_page_rows);
 	RUN(console_formats);
 	RUN(console_deltas);

@@ -108,6 +108,11 @@ int text_cp_width(long cp)
 	return w < 0 ? 1 : w;
 }
 
+int text_cp_joins(long cp)
+{
+	return cp >= 0x80 && !text_escaped(cp) && text_cp_width(cp) == 0;
+}
+
 /*
  * The piece of text at s — one code point, or one byte that is not UTF-8 —
  * its length in *len, what is shown for it in *shown (*n bytes: an escape in
@@ -201,7 +206,7 @@ char *text_cut_shifted(const char *s, size_t max_cols, size_t shift, const char 
 	}
 	/* a letter keeps its combining marks (drawn in no column, whatever cols counts): a start
 	 * whose next code point is one gives up the letter before it */
-	while (head > 0 && s[head] && text_cp_width(text_decode((const unsigned char *)s + head, &len)) == 0) {
+	while (head > 0 && s[head] && text_cp_joins(text_decode((const unsigned char *)s + head, &len))) {
 		size_t prev = head - 1;
 		while (prev > 0 && ((unsigned char)s[prev] & 0xc0) == 0x80)
 			prev--;
@@ -214,7 +219,7 @@ char *text_cut_shifted(const char *s, size_t max_cols, size_t shift, const char 
 	for (const char *p = s + head; *mark && *p; p += len) {
 		long cp = text_decode((const unsigned char *)p, &len);
 		int w = cols(cp);
-		if (text_cp_width(cp) > 0 && total - seen <= budget - used) {
+		if (!text_cp_joins(cp) && total - seen <= budget - used) {
 			tail = (size_t)(p - s);
 			break;
 		}

@@ -45,6 +45,10 @@ int text_escaped(long cp);
 /* Terminal columns of code point cp: 0 for combining and zero-width ones, 2 for wide ones. */
 int text_cp_width(long cp);
 
+/* 1 when code point cp goes with the character before it (e and U+0301 are one é): of no width
+ * and not shown as an escape (text_escaped: U+200D is a character of its own, as drawn). */
+int text_cp_joins(long cp);
+
 /* Terminal columns of s as text_show writes it (with its escapes). */
 size_t text_width(const char *s);
 

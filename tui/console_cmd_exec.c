@@ -382,13 +382,12 @@ static void console_cmd_fit_put(char *buf, size_t n, size_t *o, const char *s, s
 	buf[*o] = 0;
 }
 
-/* 1 when the code point at s begins a character: not a combining mark or other one of no
- * width, which goes with the character before it (e and U+0301 are one é). */
+/* 1 when the code point at s begins a character: not one that goes with the character before
+ * it (text_cp_joins, as text_cut_middle keeps a letter with its marks). */
 static int console_cmd_char_start(const char *s)
 {
 	int len;
-	long cp = text_decode((const unsigned char *)s, &len);
-	return cp < 0x80 || text_escaped(cp) || text_cp_width(cp) > 0;
+	return !text_cp_joins(text_decode((const unsigned char *)s, &len));
 }
 
 /* The message "BEFORE VALUE AFTER" in buf, whole when it fits the status line and its band
