@@ -683,6 +683,30 @@ check_eq "helicone csv by name: the row" "$(sqlite3 "$LLMCOST_DB" "SELECT input_
 $L import --name hc-auto "$TMP/hc-cols.txt" >/dev/null 2>"$TMP/err"
 check_has "helicone csv: told by its header" "$(cat "$TMP/err")" "read as Helicone requests (CSV): --format helicone"
 
+# a quote inside a field not in quotes (bob"s) costs its record alone: it opens no quoted field
+# that would join the lines after it into one reject.  Its column: "a1," 3 + the time and its
+# comma 21 + "gpt-4o-mini," 12 + "10," 3 + "2," 2 + "bob" 3 = 44 bytes before it: column 45
+printf '%s\n' 'request_id,request_created_at,model,prompt_tokens,completion_tokens,note' \
+	'a1,2026-03-02T10:00:00Z,gpt-4o-mini,10,2,bob"s' 'a2,2026-03-02T10:00:01Z,gpt-4o-mini,10,2,' \
+	'a3,2026-03-02T10:00:02Z,gpt-4o-mini,10,2,"x"' > "$TMP/hc-stray.csv"
+out=$($L import "$TMP/hc-stray.csv" 2>"$TMP/err"); check_eq "helicone csv: a stray quote rejects its line alone" "$out" \
+	"hc-stray.csv: imported 2 requests, rejected 1 line (see: llmcost rejects hc-stray.csv)"
+check_has "helicone csv: the stray quote's reason" "$(cat "$TMP/err")" \
+	"$TMP/hc-stray.csv:2: not CSV: a quote inside a field not in quotes (column 45)"
+# a header rejected (a quote out of place; a column named twice): every record after it is
+# rejected for want of names, none taken for the header and dropped unseen
+printf '%s\n' 'request_id,request_created_at,mo"del,prompt_tokens' 'a1,2026-03-02T10:00:00Z,gpt-4o-mini,10' \
+	'a2,2026-03-02T10:00:01Z,gpt-4o-mini,10' > "$TMP/hc-badhdr.csv"
+out=$($L import --format helicone "$TMP/hc-badhdr.csv" 2>"$TMP/err"); check_eq "helicone csv: a bad header rejects all" "$out" \
+	"hc-badhdr.csv: imported 0 requests, rejected 3 lines (see: llmcost rejects hc-badhdr.csv)"
+check_has "helicone csv: the records after a bad header" "$(cat "$TMP/err")" \
+	"$TMP/hc-badhdr.csv:2: no column names: the header (line 1) was rejected"
+printf '%s\n' 'request_id,request_created_at,model,prompt_tokens,prompt_tokens' 'a1,2026-03-02T10:00:00Z,gpt-4o-mini,10,999' \
+	> "$TMP/hc-duphdr.csv"
+$L import --format helicone "$TMP/hc-duphdr.csv" >/dev/null 2>"$TMP/err"
+check_has "helicone csv: a column named twice" "$(cat "$TMP/err")" \
+	"$TMP/hc-duphdr.csv:1: the header names the column \"prompt_tokens\" twice"
+
 # --- Langfuse traces with their observations nested (GET /api/public/traces/{id}), and a page of
 # the trace list, whose observations are ids alone.  gpt-4o 2.50 in, 10.00 out; gpt-4o-mini 0.15
 # in, 0.60 out (µUSD per token).

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			rec = s;
 			first = line;
 		}
-		open ^= csv_open(s, len);
+		open = csv_open(s, len, open);
 		if (!open) {
 			fuzz_one(&p, &format_helicone, rec, (size_t)(s + len - rec), first);
 			rec = NULL;

@@ -784,8 +784,16 @@ static void csv_records(void)
 	CHECK_INT(f[1].n, 7); /* b , " c " \n d: 7 bytes */
 	CHECK(memcmp(f[1].s, "b,\"c\"\nd", 7) == 0);
 	CHECK_INT(f[2].n, 0);
-	CHECK_INT(csv_open("a,\"b", 4), 1);
-	CHECK_INT(csv_open("a,\"b\"\"\"", 7), 0);
+	CHECK_INT(csv_open("a,\"b", 4, 0), 1);
+	CHECK_INT(csv_open("a,\"b\"\"\"", 7, 0), 0);
+	/* a quote inside an unquoted field opens nothing: one bad record, not the rest of the file */
+	CHECK_INT(csv_open("x,bob\"s", 7, 0), 0);
+	CHECK_INT(csv_open("x,bob\"s,\"y", 10, 0), 1);
+	/* a line that goes on in quotes: closed by its lone quote, kept open by "" */
+	CHECK_INT(csv_open("world\",b", 8, 1), 0);
+	CHECK_INT(csv_open("c\"\"d", 4, 1), 1);
+	CHECK_INT(csv_open("no quote", 8, 1), 1);
+	CHECK_INT(csv_open("end\",\"again", 12, 1), 1);
 	CHECK_INT(csv_split("a,\"b", 4, out, f, 4, &w, &at), -1);
 	CHECK_STR(w, "a quoted field is never closed");
 	CHECK_INT(at, 2);

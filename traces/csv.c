@@ -5,12 +5,22 @@
 
 #include <string.h>
 
-int csv_open(const char *text, size_t len)
+int csv_open(const char *text, size_t len, int quoted)
 {
-	size_t quotes = 0;
-	for (const char *s = text, *end = text + len; (s = memchr(s, '"', (size_t)(end - s))) != NULL; s++)
-		quotes++;
-	return quotes & 1;
+	int start = !quoted; /* at a field's start: a line begins a record, or goes on in quotes */
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (quoted) {
+			if (c == '"' && i + 1 < len && text[i + 1] == '"')
+				i++;
+			else if (c == '"')
+				quoted = 0;
+		} else if (c == '"' && start) {
+			quoted = 1; /* only a field's first byte opens quotes: a quote inside one is split's error */
+		}
+		start = !quoted && (c == ',' || c == '\n');
+	}
+	return quoted;
 }
 
 int csv_split(const char *text, size_t len, char *out, struct csv_field *f, size_t max, const char **why,

@@ -14,9 +14,11 @@ struct csv_field {
 	size_t n;
 };
 
-/* 1 when text[0..len) ends inside a quoted field (an odd count of quotes): the record goes on
- * on the next line. */
-int csv_open(const char *text, size_t len);
+/* 1 when the line text[0..len) ends inside a quoted field, 0 when not: quoted says whether it
+ * begins inside one (the line before ended so), else it begins a record.  A field's first byte
+ * alone opens quotes; a quote elsewhere opens nothing (csv_split rejects it), so that it costs
+ * one record, not the rest of the file.  The record goes on on the next line while 1. */
+int csv_open(const char *text, size_t len, int quoted);
 /*
  * Splits the record text[0..len) into at most max fields, each decoded into out (room for len
  * bytes): the count, or -1 with *why (a quote inside an unquoted field, text after a closing

@@ -398,6 +398,7 @@ void format_csv_file(struct format_parser *p, int csv)
 {
 	p->csv = csv;
 	p->n_csv_cols = 0;
+	p->csv_bad_header = 0;
 }
 
 /* Room for n bytes in *buf (of *cap); -2 when out of memory. */
@@ -464,12 +465,24 @@ int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint6
 	struct csv_field cells[FORMAT_CSV_COLS];
 	const char *why;
 	size_t at;
+	if (p->csv_bad_header)
+		return err_set(e, "no column names: the header (line %llu) was rejected",
+		               (unsigned long long)p->csv_bad_header);
 	if (csv_room(&p->csv_cells, &p->csv_cells_cap, 2 * len + 1) < 0)
 		return -2;
 	int n = csv_split(text, len, p->csv_cells, cells, FORMAT_CSV_COLS, &why, &at);
-	if (n < 0)
-		return err_set(e, "not CSV: %s (column %zu)", why, at + 1);
-	if (!p->n_csv_cols) { /* the header: its names kept */
+	if (n < 0 || !p->n_csv_cols) { /* the header: rejected, or its names kept */
+		int dup = -1;
+		for (int i = 0; i < n && dup < 0; i++)
+			for (int j = 0; j < i && dup < 0; j++)
+				if (cells[i].n == cells[j].n && memcmp(cells[i].s, cells[j].s, cells[i].n) == 0)
+					dup = i;
+		if (!p->n_csv_cols && (n < 0 || dup >= 0))
+			p->csv_bad_header = line;
+		if (n < 0)
+			return err_set(e, "not CSV: %s (column %zu)", why, at + 1);
+		if (dup >= 0)
+			return err_set(e, "the header names the column \"%.*s\" twice", (int)cells[dup].n, cells[dup].s);
 		if (csv_room(&p->csv_names, &p->csv_names_cap, len + 1) < 0)
 			return -2;
 		size_t o = 0;

@@ -73,10 +73,12 @@ struct format_parser {
 	const struct json_span *parent;
 	/* CSV (Helicone's export --format csv): set by the caller for a file of CSV records
 	 * (format_csv_file), whose first record is the header; its columns once read (n_csv_cols 0:
-	 * none yet), the decoded cells of a record, and the record as a JSON object */
+	 * none yet), or the line of a header rejected (then every record is), the decoded cells of a
+	 * record, and the record as a JSON object */
 	int csv;
 	struct csv_field csv_cols[FORMAT_CSV_COLS];
 	size_t n_csv_cols;
+	uint64_t csv_bad_header;
 	char *csv_names, *csv_cells, *csv_json;
 	size_t csv_names_cap, csv_cells_cap, csv_json_cap;
 	/* set by the caller (may stay NULL): nonzero once a stop is requested (by a signal handler),

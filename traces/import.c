@@ -360,7 +360,7 @@ struct file_read {
 	char *rec;                       /* CSV: the lines of a record that goes on (a quoted field open)... */
 	size_t rec_len, rec_cap;
 	uint64_t rec_line;               /* ...from this line (0: none pending) */
-	int rec_open;                    /* the quotes so far are odd */
+	int rec_open;                    /* the record so far ends in a quoted field (csv_open) */
 };
 
 /* Rejects text (a line, or a part of one) at line: the writer keeps it, --strict stops. */
@@ -444,7 +444,7 @@ static void feed(struct file_read *f, const char *line, size_t len, uint64_t ful
 		parse_text(f, line, len, full, line_no);
 		return;
 	}
-	int open = csv_open(line, len);
+	int open = csv_open(line, len, f->rec_line && f->rec_open);
 	if (!f->rec_line && !open) { /* a record on a line of its own */
 		parse_text(f, line, len, full, line_no);
 		return;
@@ -475,7 +475,7 @@ static void feed(struct file_read *f, const char *line, size_t len, uint64_t ful
 	}
 	memcpy(f->rec + f->rec_len, line, len);
 	f->rec_len += len;
-	f->rec_open ^= open;
+	f->rec_open = open;
 	if (!f->rec_open)
 		csv_flush(f);
 }
