@@ -407,6 +407,12 @@ timeout 10 $L watch "$TMP/hcsv.csv" </dev/null >/dev/null 2>"$TMP/fmt.err"
 check_eq "a Helicone CSV: refused, exit 3" "$?" 3
 check_eq "a Helicone CSV: one line, the format named" "$(cat "$TMP/fmt.err")" \
 	"llmcost: $TMP/hcsv.csv: its line 1 is the header of Helicone requests (CSV) (--format helicone), and watch follows trace v1 JSON Lines only; import it, then play it back: llmcost import $TMP/hcsv.csv && llmcost watch hcsv.csv --speed N"
+# after a blank line, as the import reads it: its first line not blank is the header
+{ echo; cat "$TMP/hcsv.csv"; } >"$TMP/hcsv2.csv"
+timeout 10 $L watch "$TMP/hcsv2.csv" </dev/null >/dev/null 2>"$TMP/fmt.err"
+check_eq "a Helicone CSV after a blank line: refused, exit 3" "$?" 3
+check_has "a Helicone CSV after a blank line: its line 2 named" "$(cat "$TMP/fmt.err")" \
+	"its line 2 is the header of Helicone requests (CSV) (--format helicone)"
 # the same spread over several lines, as import --format auto reads them (one JSON document): a
 # pretty-printed OTLP document and a LiteLLM /spend/logs array (its last line without an end)
 python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), indent=2))' "$(cat "$TMP/spans.jsonl")" >"$TMP/doc.json"

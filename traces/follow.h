@@ -2,9 +2,10 @@
  * Following a JSON Lines file as it grows, like `tail -F`: complete lines as
  * they are appended, from the start of the file; a truncated file is read
  * again from its start (NUL bytes before a line passed over: the hole a writer
- * leaves when it writes on at its offset after a truncation in place), and a rotated one (the path now names another file)
- * to its end, and on until it has been quiet a while (a logger may write to
- * it until it reopens its file), beside the new one read from its start.
+ * leaves when it writes on at its offset after a truncation in place), and a
+ * rotated one (the path now names another file) to its end, and on until it
+ * has been quiet a while (a logger may write to it until it reopens its file),
+ * beside the new one read from its start.
  */
 #ifndef TRACES_FOLLOW_H
 #define TRACES_FOLLOW_H

@@ -133,6 +133,7 @@ struct watch {
 	} *kept;
 	unsigned n_kept;
 	int format_seen;            /* a line of the current file told its format: trace v1 */
+	int text_seen;              /* the current file has had a line not blank (only the first may be a CSV header) */
 	int line_stop;              /* on_line stopped the poll, e saying why */
 	int finishing;              /* on_line is handed the lines without their end, at the stop */
 	int bad_input;              /* e is bad input (exit 3): a file in another format, a replay's
@@ -213,15 +214,16 @@ static const struct import_format *document_format(struct watch *wt, char **buf,
 
 /*
  * Whether a line of the followed file shows it is not trace v1 JSON Lines: gzip's magic bytes
- * at its start, its first line that is valid JSON in another format, or a first line that
- * opens a pretty-printed document of another format, or a first line that is the CSV header of
- * one, as the import tells formats (format_detect, format_opens_document, format_detect_csv).  A line that is not JSON tells nothing: a trace v1
- * file's malformed line is rejected on its own.  1 when the file is refused (e set).
+ * at its start, its first line that is valid JSON in another format, a first line that opens a
+ * pretty-printed document of another format, or a first line that is the CSV header of one, as
+ * the import tells formats (format_detect, format_opens_document, format_detect_csv).  A line
+ * that is not JSON tells nothing more: a trace v1 file's malformed line is rejected on its own.
+ * 1 when the file is refused (e set).
  */
 static int other_format(struct watch *wt, const char *line, size_t len, uint64_t line_no)
 {
 	if (line_no == 1) /* a file from its start: the first, or the next after a truncation or rotation */
-		wt->format_seen = 0;
+		wt->format_seen = wt->text_seen = 0;
 	if (wt->format_seen)
 		return 0;
 	if (line_no == 1 && is_gzip(line, len))
@@ -243,10 +245,13 @@ static int other_format(struct watch *wt, const char *line, size_t len, uint64_t
 	}
 	const struct import_format *fmt;
 	char what[200];
+	int first = !wt->text_seen;
+	wt->text_seen = 1;
 	if (json_validate(line, len, &v, &why, &at) < 0) {
-		if (line_no != 1 || !(fmt = format_detect_csv(line, len)))
+		if (!first || !(fmt = format_detect_csv(line, len)))
 			return 0;
-		snprintf(what, sizeof what, "its line 1 is the header of %s (--format %s)", fmt->csv_title, fmt->name);
+		snprintf(what, sizeof what, "its line %llu is the header of %s (--format %s)", (unsigned long long)line_no,
+		         fmt->csv_title, fmt->name);
 		return refuse_file(wt, what);
 	}
 	wt->format_seen = 1;
