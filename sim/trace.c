@@ -748,6 +748,9 @@ int trace_select(const struct trace *src, int64_t from_us, int64_t to_us, struct
 		}
 		out->draw_index[n++] = trace_draw_index(src, i);
 	}
+	uint32_t *fits = realloc(out->draw_index, ((size_t)n + 1) * sizeof *fits); /* made for all of src's */
+	if (fits)
+		out->draw_index = fits;
 	trace_trim(out);
 	return 0;
 }

@@ -693,6 +693,11 @@ out=$($L import "$TMP/hc-stray.csv" 2>"$TMP/err"); check_eq "helicone csv: a str
 	"hc-stray.csv: imported 2 requests, rejected 1 line (see: llmcost rejects hc-stray.csv)"
 check_has "helicone csv: the stray quote's reason" "$(cat "$TMP/err")" \
 	"$TMP/hc-stray.csv:2: not CSV: a quote inside a field not in quotes (column 45)"
+# a number in quotes is taken as written only: " 200 " (spaces around it) is no status
+printf '%s\n' '{"request_id":"q1","request_created_at":"2026-03-02T10:00:00Z","model":"gpt-4o-mini","prompt_tokens":5,"completion_tokens":3,"response_status":" 200 "}' > "$TMP/hq.jsonl"
+$L import --format helicone "$TMP/hq.jsonl" >/dev/null 2>"$TMP/err"
+check_has "helicone: a quoted status with spaces rejected" "$(cat "$TMP/err")" \
+	"$TMP/hq.jsonl:1: response_status: expected an HTTP status code (an integer), got \" 200 \""
 # a header rejected (a quote out of place; a column named twice): every record after it is
 # rejected for want of names, none taken for the header and dropped unseen
 printf '%s\n' 'request_id,request_created_at,mo"del,prompt_tokens' 'a1,2026-03-02T10:00:00Z,gpt-4o-mini,10' \

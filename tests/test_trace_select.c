@@ -14,7 +14,6 @@
 #include "tests/test.h"
 #include "tests/util_lines.h"
 #include "tests/util_replay.h"
-#include "traces/report.h"
 #include "traces/scenario.h"
 
 /* Seed 1, small-m server_error injected at rate 0.2, one attempt: its attempt 1 draws
@@ -23,32 +22,6 @@
 #define SEL_SCN "{\"pricing\": \"pricing.json\", \"routes\": {\"small\": \"small-m\", \"large\": " \
 	"\"large-m\"}, \"seed\": 1, \"retry\": {\"max_attempts\": 1}, \"faults\": {\"inject\": [" \
 	INJ("small-m", "server_error", 0.2) "]}}"
-
-/* The --json of scenario sc over t, in a buffer to free (NULL after a failed case). */
-static char *json_of(const struct trace *t, const struct scenario *sc)
-{
-	struct replay_trace *rt = NULL;
-	struct result_scenario r;
-	struct trace_summary ts;
-	struct err e;
-	char *text = NULL;
-	size_t len = 0;
-	if (replay_prepare(t, &rt, &e) < 0 || replay_prepare_scenario(rt, sc, &e) < 0 ||
-	    replay_run(rt, sc, &r, NULL, &e) < 0) {
-		TEST_FAIL_("replay: %s", e.msg);
-		replay_trace_free(rt);
-		return NULL;
-	}
-	FILE *f = open_memstream(&text, &len);
-	replay_trace_summary(rt, &ts);
-	if (f && report_json(f, &ts, &r, 1, &e) < 0)
-		TEST_FAIL_("report: %s", e.msg);
-	if (f)
-		fclose(f);
-	result_scenario_fini(&r);
-	replay_trace_free(rt);
-	return text;
-}
 
 /* Lines r0 10:00:00, r1 10:00:01, r2 10:00:02 (its cost_usd 0.0000000000015: 1.5 pico-USD,
  * a digit past the pico-USD), r3 10:00:03 (also 1.5 pico-USD).  [10:00:01, 10:00:03) holds r1
@@ -102,7 +75,7 @@ static void select_range_draws_as_whole(void)
 	CHECK(trace_select(&src, INT64_MIN, INT64_MAX, &sel, &e) == 0);
 	CHECK_INT(sel.n_req, 4);
 	CHECK_INT(sel.n_cost_sub, 2);
-	char *a = json_of(&src, &sc), *b = json_of(&sel, &sc);
+	char *a = replay_json_of(&src, &sc), *b = replay_json_of(&sel, &sc);
 	CHECK(a && b && strcmp(a, b) == 0);
 	free(a);
 	free(b);

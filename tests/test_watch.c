@@ -21,33 +21,7 @@
 #include "tests/util_replay.h"
 #include "tests/util_tmp.h"
 #include "traces/follow.h"
-#include "traces/report.h"
 #include "traces/scenario.h"
-
-/* The --json of scenario sc over t, in a buffer to free. */
-static char *json_of(const struct trace *t, const struct scenario *sc)
-{
-	struct replay_trace *rt = NULL;
-	struct result_scenario r;
-	struct trace_summary ts;
-	struct err e;
-	char *text = NULL;
-	size_t len = 0;
-	if (replay_prepare(t, &rt, &e) < 0 || replay_prepare_scenario(rt, sc, &e) < 0 || replay_run(rt, sc, &r, NULL, &e) < 0) {
-		TEST_FAIL_("replay: %s", e.msg);
-		replay_trace_free(rt);
-		return NULL;
-	}
-	FILE *f = open_memstream(&text, &len);
-	replay_trace_summary(rt, &ts);
-	if (f && report_json(f, &ts, &r, 1, &e) < 0)
-		TEST_FAIL_("report: %s", e.msg);
-	if (f)
-		fclose(f);
-	result_scenario_fini(&r);
-	replay_trace_free(rt);
-	return text;
-}
 
 static void watch_copy_replays_alike(void)
 {
@@ -79,12 +53,12 @@ static void watch_copy_replays_alike(void)
 	copy.name = strdup(src.name); /* the name is the store's, not a row's */
 	for (uint32_t i = 0; i < src.n_req; i++)
 		CHECK(trace_append_from(&copy, &src, i, &e) == 0);
-	char *a = json_of(&src, &sc), *b = json_of(&copy, &sc);
+	char *a = replay_json_of(&src, &sc), *b = replay_json_of(&copy, &sc);
 	CHECK(a && b && strcmp(a, b) == 0);
 	free(a);
 	free(b);
-	a = json_of(&src, &rec);
-	b = json_of(&copy, &rec);
+	a = replay_json_of(&src, &rec);
+	b = replay_json_of(&copy, &rec);
 	CHECK(a && b && strcmp(a, b) == 0);
 	free(a);
 	free(b);
@@ -143,7 +117,7 @@ static void watch_prefix_replays_as_copy(void)
 		CHECK_INT(view.inputs.n, n_inputs[n]);
 		const struct scenario *both[] = { &sc, &rec };
 		for (int k = 0; k < 2; k++) {
-			char *a = json_of(&view, both[k]), *b = json_of(&copy, both[k]);
+			char *a = replay_json_of(&view, both[k]), *b = replay_json_of(&copy, both[k]);
 			CHECK(a && b && strcmp(a, b) == 0);
 			free(a);
 			free(b);
@@ -459,7 +433,7 @@ static void watch_played_subtrace(void)
 	trace_free(&sub);
 	/* played to its end: the whole trace, replayed as it is */
 	CHECK(trace_select(&src, INT64_MIN, INT64_MAX, &sub, &e) == 0);
-	char *a = json_of(&src, &sc), *b = json_of(&sub, &sc);
+	char *a = replay_json_of(&src, &sc), *b = replay_json_of(&sub, &sc);
 	CHECK(a && b && strcmp(a, b) == 0);
 	free(a);
 	free(b);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "traces/import.h"
+#include "traces/report.h"
 #include "traces/scenario.h"
 #include "traces/store.h"
 
@@ -141,4 +142,30 @@ struct metrics result_group(const struct result_scenario *r, const char *name, i
 		return z;
 	}
 	return *m;
+}
+
+/* The --json of scenario `with` over trace `of`, in a buffer to free (NULL after a failed case). */
+char *replay_json_of(const struct trace *of, const struct scenario *with)
+{
+	struct replay_trace *rt = NULL;
+	struct result_scenario r;
+	struct trace_summary ts;
+	struct err e;
+	char *text = NULL;
+	size_t len = 0;
+	if (replay_prepare(of, &rt, &e) < 0 || replay_prepare_scenario(rt, with, &e) < 0 ||
+	    replay_run(rt, with, &r, NULL, &e) < 0) {
+		TEST_FAIL_("replay: %s", e.msg);
+		replay_trace_free(rt);
+		return NULL;
+	}
+	FILE *f = open_memstream(&text, &len);
+	replay_trace_summary(rt, &ts);
+	if (f && report_json(f, &ts, &r, 1, &e) < 0)
+		TEST_FAIL_("report: %s", e.msg);
+	if (f)
+		fclose(f);
+	result_scenario_fini(&r);
+	replay_trace_free(rt);
+	return text;
 }

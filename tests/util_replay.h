@@ -46,4 +46,9 @@ struct metrics result_group(const struct result_scenario *r, const char *name, i
 #define TASK(r, name) result_group(&(r), name, 0)
 #define TENANT(r, name) result_group(&(r), name, 1)
 
+struct scenario;
+/* The --json of scenario sc over trace t (the engine and report_json, no store), in a buffer to
+ * free; NULL after failing the running case. */
+char *replay_json_of(const struct trace *t, const struct scenario *sc);
+
 #endif

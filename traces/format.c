@@ -402,7 +402,7 @@ void format_csv_file(struct format_parser *p, int csv)
 }
 
 /* Room for n bytes in *buf (of *cap); -2 when out of memory. */
-static int csv_room(char **buf, size_t *cap, size_t n)
+static int scratch_room(char **buf, size_t *cap, size_t n)
 {
 	if (n <= *cap)
 		return 0;
@@ -415,7 +415,7 @@ static int csv_room(char **buf, size_t *cap, size_t n)
 }
 
 /* Appends s[0..n) to out as the text of a JSON string, quotes included. */
-static size_t json_put(char *out, const char *s, size_t n)
+static size_t put_json_text(char *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -468,7 +468,7 @@ int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint6
 	if (p->csv_bad_header)
 		return err_set(e, "no column names: the header (line %llu) was rejected",
 		               (unsigned long long)p->csv_bad_header);
-	if (csv_room(&p->csv_cells, &p->csv_cells_cap, 2 * len + 1) < 0)
+	if (scratch_room(&p->csv_cells, &p->csv_cells_cap, 2 * len + 1) < 0)
 		return -2;
 	int n = csv_split(text, len, p->csv_cells, cells, FORMAT_CSV_COLS, &why, &at);
 	if (n < 0 || !p->n_csv_cols) { /* the header: rejected, or its names kept */
@@ -483,7 +483,7 @@ int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint6
 			return err_set(e, "not CSV: %s (column %zu)", why, at + 1);
 		if (dup >= 0)
 			return err_set(e, "the header names the column \"%.*s\" twice", (int)cells[dup].n, cells[dup].s);
-		if (csv_room(&p->csv_names, &p->csv_names_cap, len + 1) < 0)
+		if (scratch_room(&p->csv_names, &p->csv_names_cap, len + 1) < 0)
 			return -2;
 		size_t o = 0;
 		for (int i = 0; i < n; i++) {
@@ -499,7 +499,7 @@ int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint6
 	size_t names = 0;
 	for (size_t i = 0; i < p->n_csv_cols; i++)
 		names += p->csv_cols[i].n;
-	if (csv_room(&p->csv_json, &p->csv_json_cap, 6 * (len + names) + 8 * p->n_csv_cols + 16) < 0)
+	if (scratch_room(&p->csv_json, &p->csv_json_cap, 6 * (len + names) + 8 * p->n_csv_cols + 16) < 0)
 		return -2;
 	char *out = p->csv_json, *tmp = p->csv_cells + len + 1;
 	size_t o = 0;
@@ -510,9 +510,9 @@ int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint6
 		size_t u = undoubled(&cells[i], tmp);
 		if (o > 1)
 			out[o++] = ',';
-		o += json_put(out + o, p->csv_cols[i].s, p->csv_cols[i].n);
+		o += put_json_text(out + o, p->csv_cols[i].s, p->csv_cols[i].n);
 		out[o++] = ':';
-		o += json_put(out + o, u ? tmp : cells[i].s, u ? u : cells[i].n);
+		o += put_json_text(out + o, u ? tmp : cells[i].s, u ? u : cells[i].n);
 	}
 	out[o++] = '}';
 	struct json_span obj;
@@ -524,7 +524,7 @@ int format_csv_rows(struct format_parser *p, const char *text, size_t len, uint6
 }
 
 /* 1 when the header's cells (split) include name. */
-static int csv_has(const struct csv_field *c, int n, const char *name)
+static int header_has(const struct csv_field *c, int n, const char *name)
 {
 	size_t k = strlen(name);
 	for (int i = 0; i < n; i++)
@@ -545,10 +545,10 @@ int format_csv_sniff(const char *line, size_t len, const char *const *all, const
 	if (n < 2)
 		return 0;
 	for (size_t i = 0; all[i]; i++)
-		if (!csv_has(cells, n, all[i]))
+		if (!header_has(cells, n, all[i]))
 			return 0;
 	for (size_t i = 0; any[i]; i++)
-		if (csv_has(cells, n, any[i]))
+		if (header_has(cells, n, any[i]))
 			return 1;
 	return 0;
 }
@@ -559,7 +559,7 @@ struct json_span format_unquoted(const struct json_span *v)
 	const char *why;
 	size_t at;
 	if (v->type != JSON_STRING || v->len < 3 || json_validate(v->start + 1, v->len - 2, &num, &why, &at) < 0 ||
-	    num.type != JSON_NUMBER)
+	    num.type != JSON_NUMBER || num.len != v->len - 2) /* " 200 ": no number as written */
 		return *v;
 	return num;
 }

@@ -425,7 +425,7 @@ static void parse_text(struct file_read *f, const char *text, size_t len, uint64
 }
 
 /* The CSV record pending (f->rec), if any, through parse_text at its first line. */
-static void csv_flush(struct file_read *f)
+static void record_flush(struct file_read *f)
 {
 	if (!f->rec_line)
 		return;
@@ -440,7 +440,7 @@ static void csv_flush(struct file_read *f)
 static void feed(struct file_read *f, const char *line, size_t len, uint64_t full, uint64_t line_no)
 {
 	if (!f->csv || full > len) {
-		csv_flush(f);
+		record_flush(f);
 		parse_text(f, line, len, full, line_no);
 		return;
 	}
@@ -451,7 +451,7 @@ static void feed(struct file_read *f, const char *line, size_t len, uint64_t ful
 	}
 	size_t need = (f->rec_line ? f->rec_len + 1 : 0) + len;
 	if (need > READER_MAX_LINE) { /* a quote never closed: what came before is rejected */
-		csv_flush(f);
+		record_flush(f);
 		need = len;
 	}
 	if (need > f->rec_cap) {
@@ -477,13 +477,13 @@ static void feed(struct file_read *f, const char *line, size_t len, uint64_t ful
 	f->rec_len += len;
 	f->rec_open = open;
 	if (!f->rec_open)
-		csv_flush(f);
+		record_flush(f);
 }
 
 /* A first line that is the CSV header of a format that reads CSV (--format's when it is no JSON
  * and holds a comma; with auto, the first format whose sniff_csv takes it): the file is then read
  * as CSV (f->csv).  1 when it is. */
-static int csv_header(struct file_read *f, const char *line, size_t len)
+static int is_csv_header(struct file_read *f, const char *line, size_t len)
 {
 	struct json_span v;
 	const char *why;
@@ -766,7 +766,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 			int doc = 0, auto_fmt = !f.fmt, more;
 			chosen = 1;
 			f.empty_array = 0;
-			int csv = full == len && csv_header(&f, line, len);
+			int csv = full == len && is_csv_header(&f, line, len);
 			if (!csv && full == len && (!f.fmt || f.fmt->documents) && choose(&f, line, len, &doc) < 0)
 				break;
 			if (!csv && full > len && !f.fmt && choose_cut(&f, line, len) < 0)
@@ -783,7 +783,7 @@ static enum import_status read_file(struct run *run, const char *path, struct er
 		feed(&f, line, len, full, r.line_no);
 	}
 	if (f.status == IMPORT_OK && rc == 0 && !stopped(run))
-		csv_flush(&f); /* a quoted field the file's end left open: rejected */
+		record_flush(&f); /* a quoted field the file's end left open: rejected */
 	free(f.rec);
 	enum import_status status = f.status;
 	if (status == IMPORT_OK && rc < 0)

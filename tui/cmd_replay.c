@@ -403,18 +403,20 @@ static int replay_select(struct trace *t, int64_t from_us, int64_t to_us, const 
 	struct trace sel;
 	struct err e = { "" };
 	char a[CLOCK_TEXT_MAX], b[CLOCK_TEXT_MAX], range[3 * CLOCK_TEXT_MAX], held[3 * CLOCK_TEXT_MAX];
-	if (trace_select(t, from_us, to_us == TRACE_SUMMARY_OPEN ? INT64_MAX : to_us, &sel, &e) < 0) {
+	int64_t lo = INT64_MAX, hi = INT64_MIN, to = to_us == TRACE_SUMMARY_OPEN ? INT64_MAX : to_us;
+	for (uint32_t i = 0; i < t->n_req; i++) {
+		int64_t ts = trace_ts_us(t, i);
+		lo = ts < lo ? ts : lo;
+		hi = ts > hi ? ts : hi;
+	}
+	if (t->n_req && from_us <= lo && hi < to)
+		return EXIT_OK; /* every request is in the range: the trace as it is, no copy */
+	if (trace_select(t, from_us, to, &sel, &e) < 0) {
 		trace_free(&sel);
 		cli_error("%s: %s", name, e.msg);
 		return EXIT_FAIL;
 	}
 	if (sel.n_req == 0) {
-		int64_t lo = INT64_MAX, hi = INT64_MIN;
-		for (uint32_t i = 0; i < t->n_req; i++) {
-			int64_t ts = trace_ts_us(t, i);
-			lo = ts < lo ? ts : lo;
-			hi = ts > hi ? ts : hi;
-		}
 		if (to_us == TRACE_SUMMARY_OPEN)
 			snprintf(range, sizeof range, "at or after %s", clock_format(from_us, a));
 		else if (from_us == TRACE_SUMMARY_OPEN)
