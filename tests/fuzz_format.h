@@ -60,7 +60,7 @@ static void fuzz_one(struct format_parser *p, const struct import_format *f, con
 		abort(); /* the sink never stops it, and memory does not run out here */
 }
 
-static int fuzz_format(const struct import_format *f, const uint8_t *data, size_t n)
+static inline int fuzz_format(const struct import_format *f, const uint8_t *data, size_t n)
 {
 	static struct format_parser p;
 	static int ready;
