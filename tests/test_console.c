@@ -1543,7 +1543,7 @@ static void console_export_stopped(void)
 	CHECK_INT(*console_caught(), 0);
 	snprintf(path, sizeof path, "%s/stopped.json", dir);
 	CHECK_INT(access(path, F_OK), -1);
-	/* the folder holds the store and its files only: no ".stopped.json.XXXXXX" */
+	/* the folder holds the store and its files only: no hidden ".stopped.json." file left behind */
 	int hidden = 0;
 	DIR *dh = opendir(dir);
 	for (struct dirent *de; dh && (de = readdir(dh));)
